@@ -1,0 +1,49 @@
+# The two commands that matter: `make dev` (the whole application, locally) and `make test`
+# (every test). Everything installs itself through infra/bootstrap.sh.
+SHELL := bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+PORT ?= 3000
+UV = $(shell infra/bootstrap.sh)
+PYTEST_ARGS ?=
+
+.PHONY: setup dev test unit integration e2e infra-test lint format openapi bench layer-requirements
+
+setup:
+	@infra/bootstrap.sh >/dev/null
+
+dev:  ## start DynamoDB Local, moto, the gateway on 127.0.0.1:$(PORT), pumps, timer and demo data
+	@$(UV) run --frozen python -m regulars_local --port $(PORT) $(DEV_ARGS)
+
+test:  ## every test: lint, unit, integration, end-to-end, infrastructure
+	@$(UV) run --frozen ruff check .
+	@$(UV) run --frozen pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+unit:
+	@$(UV) run --frozen pytest tests/unit $(PYTEST_ARGS)
+
+integration:
+	@$(UV) run --frozen pytest tests/integration $(PYTEST_ARGS)
+
+e2e:
+	@$(UV) run --frozen pytest tests/e2e $(PYTEST_ARGS)
+
+infra-test:
+	@$(UV) run --frozen pytest tests/infra $(PYTEST_ARGS)
+
+lint:
+	@$(UV) run --frozen ruff check .
+	@$(UV) run --frozen ruff format --check .
+
+format:
+	@$(UV) run --frozen ruff format .
+	@$(UV) run --frozen ruff check --fix .
+
+openapi:  ## regenerate docs/openapi.json from the code
+	@$(UV) run --frozen python -m regulars_local.openapi > docs/openapi.json
+
+layer-requirements:  ## the dependencies layer, exported from the lock
+	@$(UV) export --frozen --no-dev --no-emit-project --no-hashes --no-header -o layers/dependencies/requirements.txt >/dev/null
+
+bench:  ## benchmarks: print tables of measured figures
+	@$(UV) run --frozen python -m bench

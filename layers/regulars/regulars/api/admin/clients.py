@@ -1,0 +1,83 @@
+"""Admin: clients, searched by phone or name, with their history."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from regulars import clock
+from regulars.api import schemas as s
+from regulars.api import views
+from regulars.api.admin import caller
+from regulars.booking import model as m
+from regulars.errors import InvalidInput
+from regulars.ids import new_id
+from regulars.phones import to_e164
+from regulars.store import appointments as appointment_store
+from regulars.store import catalog as catalog_store
+from regulars.store import clients as client_store
+
+router = APIGatewayRouter()
+ClientId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+@router.get("/v1/admin/clients", summary="Find clients by phone (any format) or by the start of a name",
+            tags=["admin: clients"])
+def search(
+    q: Annotated[str, Query(min_length=0, max_length=100)] = "",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> s.ClientsOut:
+    salon_id, _ = caller(router)
+    text = q.strip()
+    if re.fullmatch(r"[+\d\s().-]{5,}", text):
+        catalog = catalog_store.load_catalog(salon_id)
+        try:
+            phone = to_e164(text, catalog.salon.country, field="q")
+        except InvalidInput:
+            return s.ClientsOut(clients=[])
+        client_id = client_store.client_id_by_phone(salon_id, phone)
+        found = [client_store.get(salon_id, client_id)] if client_id else []
+    else:
+        found = client_store.search_by_name(salon_id, text, limit=limit)
+    return s.ClientsOut(clients=[views.client(c) for c in found])
+
+
+@router.post("/v1/admin/clients", summary="Add a client", tags=["admin: clients"])
+def create(body: s.ClientCreate) -> tuple[s.ClientOut, int]:
+    salon_id, who = caller(router)
+    now = clock.now()
+    catalog = catalog_store.load_catalog(salon_id)
+    consents = {}
+    if body.marketing_consent is not None:
+        consents["marketing"] = {"granted": body.marketing_consent, "at": now.isoformat(), "source": "admin",
+                                 "text": f"recorded by {who}"}
+    client = m.Client(
+        id=new_id(now), name=body.name, phone=to_e164(body.phone, catalog.salon.country), email=body.email,
+        birthday=body.birthday, locale=body.locale or catalog.salon.locale, notes=body.notes, tags=body.tags,
+        consents=consents, created_at=now, source="admin",
+    )
+    return views.client(client_store.create(salon_id, client)), 201
+
+
+@router.get("/v1/admin/clients/<client_id>", summary="A client with their visit history", tags=["admin: clients"])
+def get(client_id: ClientId) -> s.ClientDetailOut:
+    salon_id, _ = caller(router)
+    client = client_store.get(salon_id, client_id)
+    salon = catalog_store.load_catalog(salon_id).salon
+    history = appointment_store.for_client(salon_id, client_id)
+    return s.ClientDetailOut(**views.client(client).model_dump(),
+                             appointments=[views.appointment(a, salon) for a in history])
+
+
+@router.patch("/v1/admin/clients/<client_id>", summary="Change a client's details", tags=["admin: clients"])
+def patch(client_id: ClientId, body: s.ClientPatch) -> s.ClientOut:
+    salon_id, _ = caller(router)
+    changes = body.model_dump(exclude_unset=True)
+    if "phone" in changes:
+        changes["phone"] = to_e164(changes["phone"], catalog_store.load_catalog(salon_id).salon.country)
+    if "tags" in changes and changes["tags"] is None:
+        changes["tags"] = []
+    return views.client(client_store.update(salon_id, client_id, changes))

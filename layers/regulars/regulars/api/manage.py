@@ -1,0 +1,89 @@
+"""The client's manage link: view, confirm, cancel, reschedule one visit without an account."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from regulars import clock
+from regulars.api import schemas as s
+from regulars.api import views
+from regulars.api.errors import ErrorOut
+from regulars.booking import links
+from regulars.booking import service as booking
+from regulars.config import manage_link_secret
+from regulars.store import appointments as appointment_store
+from regulars.store import catalog as catalog_store
+
+router = APIGatewayRouter()
+
+Token = Annotated[str, Path(min_length=10, max_length=512)]
+ERRORS = {
+    403: {"description": "Invalid or expired link", "content": {"application/json": {"model": ErrorOut}}},
+    409: {"description": "Not allowed now (too late, visit over)", "content": {"application/json": {"model": ErrorOut}}},
+}
+
+
+def _claims(token: str) -> links.LinkClaims:
+    return links.verify(token, manage_link_secret(), purpose="manage", now=clock.now())
+
+
+def _view(claims: links.LinkClaims) -> s.ManageOut:
+    now = clock.now()
+    catalog = catalog_store.load_catalog(claims.salon_id)
+    a = appointment_store.get(claims.salon_id, claims.appointment_id)
+    rules = catalog.salon.settings
+    service = catalog.services.get(a.service_id)
+    member = catalog.staff.get(a.staff_id)
+    ahead = a.start - now
+    return s.ManageOut(
+        salon=views.salon(catalog.salon),
+        appointment=s.ManagedAppointment(
+            **views.brief(a, catalog.salon).model_dump(),
+            service_name=service.name if service else a.service_id,
+            staff_name=member.name if member else a.staff_id,
+            price=a.price,
+        ),
+        actions=s.ManageActions(
+            confirm=a.status.value == "booked" and a.end > now,
+            cancel=a.status.active and ahead >= timedelta(hours=rules.client_cancel_notice_hours),
+            reschedule=a.status.active and ahead >= timedelta(hours=rules.client_reschedule_notice_hours),
+        ),
+    )
+
+
+@router.get("/v1/manage/<token>", summary="The visit behind a manage link", tags=["manage link"],
+            responses={200: {"description": "The visit"}, **ERRORS})
+def view(token: Token) -> s.ManageOut:
+    return _view(_claims(token))
+
+
+@router.post("/v1/manage/<token>/confirm", summary="Confirm the visit", tags=["manage link"],
+             responses={200: {"description": "Confirmed"}, **ERRORS})
+def confirm(token: Token) -> s.ManageOut:
+    claims = _claims(token)
+    booking.confirm(claims.salon_id, claims.appointment_id, now=clock.now(), by="client")
+    return _view(claims)
+
+
+@router.post("/v1/manage/<token>/cancel", summary="Cancel the visit", tags=["manage link"],
+             responses={200: {"description": "Cancelled"}, **ERRORS})
+def cancel(token: Token, body: s.CancelIn | None = None) -> s.ManageOut:
+    claims = _claims(token)
+    rules = catalog_store.load_catalog(claims.salon_id).salon.settings
+    booking.cancel(claims.salon_id, claims.appointment_id, now=clock.now(), by="client",
+                   reason=body.reason if body else None, notice_hours=rules.client_cancel_notice_hours)
+    return _view(claims)
+
+
+@router.post("/v1/manage/<token>/reschedule", summary="Move the visit to another free time", tags=["manage link"],
+             responses={200: {"description": "Moved"}, **ERRORS})
+def reschedule(token: Token, body: s.RescheduleIn) -> s.ManageOut:
+    claims = _claims(token)
+    rules = catalog_store.load_catalog(claims.salon_id).salon.settings
+    booking.move(claims.salon_id, claims.appointment_id, start=body.start, staff_id=body.staff_id,
+                 now=clock.now(), by="client", notice_hours=rules.client_reschedule_notice_hours)
+    return _view(claims)

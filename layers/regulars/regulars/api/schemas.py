@@ -1,0 +1,264 @@
+"""Request and response models of the HTTP API (the widget contract and the admin API)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from regulars.booking import model as m
+from regulars.money import Money
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
+
+
+# --------------------------------------------------------------------------- widget (public)
+class SalonOut(BaseModel):
+    id: str
+    name: str
+    timezone: str
+    currency: str
+    locale: str
+
+
+class ServiceOut(BaseModel):
+    id: str
+    name: str
+    duration_minutes: int
+    price: Money
+
+
+class StaffOut(BaseModel):
+    id: str
+    name: str
+    service_ids: list[str]
+
+
+class CatalogOut(BaseModel):
+    salon: SalonOut
+    services: list[ServiceOut]
+    staff: list[StaffOut]
+
+
+class SlotOut(BaseModel):
+    start: str = Field(description="ISO 8601 with the salon's UTC offset")
+    staff_id: str
+
+
+class SlotsOut(BaseModel):
+    slots: list[SlotOut]
+
+
+class ClientIn(BaseModel):
+    name: Name
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
+    email: Email | None = None
+    locale: Locale | None = None
+
+
+class ConsentsIn(BaseModel):
+    marketing: bool
+
+
+class BookingIn(BaseModel):
+    service_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    staff_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    start: AwareDatetime
+    client: ClientIn
+    consents: ConsentsIn | None = None
+
+
+class AppointmentBrief(BaseModel):
+    id: str
+    status: str
+    start: str
+    end: str
+    service_id: str
+    staff_id: str
+
+
+class BookingOut(BaseModel):
+    appointment: AppointmentBrief
+    manage_url: str
+
+
+# --------------------------------------------------------------------------- manage link
+class ManageActions(BaseModel):
+    confirm: bool
+    cancel: bool
+    reschedule: bool
+
+
+class ManagedAppointment(AppointmentBrief):
+    service_name: str
+    staff_name: str
+    price: Money
+
+
+class ManageOut(BaseModel):
+    salon: SalonOut
+    appointment: ManagedAppointment
+    actions: ManageActions
+
+
+class RescheduleIn(BaseModel):
+    start: AwareDatetime
+    staff_id: str | None = None
+
+
+class CancelIn(BaseModel):
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+# --------------------------------------------------------------------------- admin
+class SalonSettingsPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Name | None = None
+    timezone: str | None = None
+    locale: Locale | None = None
+    settings: m.SalonSettings | None = None
+
+
+class SalonAdminOut(SalonOut):
+    country: str
+    settings: m.SalonSettings
+
+
+class ServiceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: Id
+    name: Name
+    duration_minutes: int = Field(ge=5, le=m.MAX_SERVICE_MINUTES, multiple_of=5)
+    price_amount: int = Field(ge=0, le=10_000_000)
+    repeat_interval_days: int | None = Field(default=None, ge=1, le=730)
+    active: bool = True
+
+
+class ServicePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Name | None = None
+    duration_minutes: int | None = Field(default=None, ge=5, le=m.MAX_SERVICE_MINUTES, multiple_of=5)
+    price_amount: int | None = Field(default=None, ge=0, le=10_000_000)
+    repeat_interval_days: int | None = Field(default=None, ge=1, le=730)
+    active: bool | None = None
+
+
+class ServiceAdminOut(ServiceOut):
+    repeat_interval_days: int | None
+    active: bool
+
+
+class StaffIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: Id
+    name: Name
+    service_ids: list[str] = []
+    working_hours: m.WeekSpec = {}
+    breaks: m.WeekSpec = {}
+    days_off: list[date] = []
+    phone: str | None = None
+    email: Email | None = None
+    active: bool = True
+
+
+class StaffPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Name | None = None
+    service_ids: list[str] | None = None
+    working_hours: m.WeekSpec | None = None
+    breaks: m.WeekSpec | None = None
+    days_off: list[date] | None = None
+    phone: str | None = None
+    email: Email | None = None
+    active: bool | None = None
+
+
+class ClientCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Name
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
+    email: Email | None = None
+    birthday: date | None = None
+    locale: Locale | None = None
+    notes: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    tags: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] = []
+    marketing_consent: bool | None = None
+
+
+class ClientPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Name | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)] | None = None
+    email: Email | None = None
+    birthday: date | None = None
+    locale: Locale | None = None
+    notes: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    tags: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] | None = None
+
+
+class AppointmentOut(BaseModel):
+    id: str
+    client_id: str
+    staff_id: str
+    service_id: str
+    start: str
+    end: str
+    status: str
+    price: Money
+    paid_amount: int | None
+    source: str
+    late_cancellation: bool
+    cancel_reason: str | None
+    history: list[dict]
+
+
+class ClientOut(BaseModel):
+    id: str
+    name: str
+    phone: str
+    email: str | None
+    birthday: date | None
+    locale: str | None
+    notes: str | None
+    tags: list[str]
+    consents: dict
+    created_at: datetime
+    stats: m.ClientStats
+
+
+class ClientDetailOut(ClientOut):
+    appointments: list[AppointmentOut]
+
+
+class ClientsOut(BaseModel):
+    clients: list[ClientOut]
+
+
+class AdminBookingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    service_id: str
+    staff_id: str
+    start: AwareDatetime
+    client_id: str | None = None
+    client: ClientIn | None = None
+    outside_hours: bool = Field(default=False, description="Book outside working hours (never over another visit)")
+
+
+class MoveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: AwareDatetime
+    staff_id: str | None = None
+    outside_hours: bool = False
+
+
+class CompleteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    paid_amount: int = Field(ge=0, le=10_000_000, description="Minor units actually paid")
+
+
+class BookOut(BaseModel):
+    appointments: list[AppointmentOut]

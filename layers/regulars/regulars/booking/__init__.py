@@ -1,0 +1,1 @@
+"""Appointments: the catalog, free slots, booking, moving, cancelling, completing."""

@@ -1,0 +1,113 @@
+"""Free start times: pure functions over a staff member's working pattern and busy intervals.
+
+All arithmetic is on absolute instants (UTC). Local wall times (working hours, breaks) are turned
+into instants with zoneinfo on the day in question, so days when the clocks change get the right
+number of real minutes; a wall time that does not exist that day (the skipped hour) is moved to
+the first instant after the gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CELL = timedelta(minutes=5)  # the grid on which visits start and slot locks are taken
+
+
+@dataclass(frozen=True)
+class Interval:
+    start: datetime
+    end: datetime
+
+    def overlaps(self, other: Interval) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class WorkingPattern:
+    """A staff member's week: weekday -> [(\"09:00\", \"18:00\"), ...], breaks likewise, days off."""
+
+    hours: dict[str, list[tuple[str, str]]]
+    breaks: dict[str, list[tuple[str, str]]]
+    days_off: frozenset[date]
+
+
+def parse_hhmm(text: str) -> time:
+    hh, mm = text.split(":")
+    h, m = int(hh), int(mm)
+    if h == 24 and m == 0:
+        return time(23, 59, 59, 999999)
+    return time(h, m)
+
+
+def local_instant(day: date, wall: time, tz: ZoneInfo) -> datetime:
+    """The UTC instant of a wall-clock time on ``day`` in ``tz`` (gaps resolved forward)."""
+    naive = datetime.combine(day, wall)
+    aware = naive.replace(tzinfo=tz, fold=0)
+    utc = aware.astimezone(UTC)
+    if utc.astimezone(tz).replace(tzinfo=None) != naive:  # the wall time fell in a DST gap
+        utc = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    return utc
+
+
+def intervals_on(day: date, spec: Iterable[Sequence[str]], tz: ZoneInfo) -> list[Interval]:
+    out = []
+    for start_text, end_text in spec:
+        start = local_instant(day, parse_hhmm(start_text), tz)
+        end = local_instant(day, parse_hhmm(end_text), tz)
+        if end > start:
+            out.append(Interval(start, end))
+    return out
+
+
+def free_starts(
+    *,
+    day: date,
+    tz: ZoneInfo,
+    pattern: WorkingPattern,
+    busy: Iterable[Interval],
+    duration: timedelta,
+    step: timedelta,
+    earliest: datetime,
+) -> list[datetime]:
+    """Every instant on local ``day`` at which a visit of ``duration`` fits: inside working hours,
+    clear of breaks and busy intervals, on the step grid from the start of each working interval,
+    and not before ``earliest`` (now plus the salon's minimum notice)."""
+    if day in pattern.days_off:
+        return []
+    weekday = WEEKDAYS[day.weekday()]
+    blocked = sorted(
+        [*intervals_on(day, pattern.breaks.get(weekday, []), tz), *busy], key=lambda i: i.start
+    )
+    starts: list[datetime] = []
+    for work in intervals_on(day, pattern.hours.get(weekday, []), tz):
+        t = work.start
+        while t + duration <= work.end:
+            candidate = Interval(t, t + duration)
+            if t >= earliest and not any(candidate.overlaps(b) for b in blocked):
+                starts.append(t)
+            t += step
+    return sorted(set(starts))
+
+
+def cells(start: datetime, end: datetime) -> list[datetime]:
+    """The 5-minute cells [start, end) covers; visits start on the grid, ends round up."""
+    first = floor_to_cell(start)
+    out = []
+    t = first
+    while t < end:
+        out.append(t)
+        t += CELL
+    return out
+
+
+def floor_to_cell(value: datetime) -> datetime:
+    value = value.astimezone(UTC).replace(second=0, microsecond=0)
+    return value - timedelta(minutes=value.minute % 5)
+
+
+def on_grid(value: datetime) -> bool:
+    return value.second == 0 and value.microsecond == 0 and value.minute % 5 == 0

@@ -1,0 +1,1 @@
+"""Clients: their visit statistics and (later) lifecycle."""

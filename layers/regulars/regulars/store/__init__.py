@@ -1,0 +1,1 @@
+"""The only code that knows PynamoDB. Repository functions take the salon as their first argument."""

@@ -1,0 +1,227 @@
+"""The single table and the rule that keeps it sane: every key is derived from the model's fields,
+in one place (each model's ``__keys__``), and never written by hand anywhere else.
+
+All entities share one table, one key schema (PK/SK plus two overloaded GSIs) and one PynamoDB
+connection (one botocore client per process, which matters for cold starts). A ``type``
+discriminator lets one Query return mixed entities (a salon's whole catalog in one call).
+"""
+
+from __future__ import annotations
+
+import os
+import string
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar, Self
+
+from pynamodb.attributes import DiscriminatorAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+
+def format_instant(value: datetime) -> str:
+    """Instants in keys: UTC, minute-sortable, fixed width (2026-11-23T10:05:00Z)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _KeyFormatter(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, datetime):
+            return format_instant(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        return super().format_field(value, format_spec)
+
+
+_formatter = _KeyFormatter()
+
+
+class _Missing(Exception):
+    pass
+
+
+class _Fields(dict):
+    def __init__(self, source: Any):
+        super().__init__()
+        self._source = source
+
+    def __missing__(self, name: str) -> Any:
+        value = self._source(name)
+        if value is None:
+            raise _Missing(name)
+        return value
+
+
+def _render(template: str, lookup: Any) -> str | None:
+    try:
+        return _formatter.vformat(template, (), _Fields(lookup))
+    except _Missing:
+        return None  # a key whose field is empty is left out: a sparse index
+
+
+class GSI1(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "GSI1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True, attr_name="GSI1PK")
+    gsi1sk = UnicodeAttribute(range_key=True, attr_name="GSI1SK")
+
+
+class GSI2(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "GSI2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True, attr_name="GSI2PK")
+    gsi2sk = UnicodeAttribute(range_key=True, attr_name="GSI2SK")
+
+
+class Entity(Model):
+    """Base of every item in the table."""
+
+    class Meta:
+        table_name = os.environ.get("TABLE_NAME", "regulars")
+        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+        max_retry_attempts = 3
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
+    gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
+    gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
+    gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
+    kind = DiscriminatorAttribute(attr_name="type")
+    expires = TTLAttribute(null=True, attr_name="ttl")
+
+    by_gsi1 = GSI1()
+    by_gsi2 = GSI2()
+
+    # key attribute -> template over the model's own fields, e.g. {"pk": "SALON#{salon_id}"}
+    __keys__: ClassVar[dict[str, str]] = {}
+
+    # --- keys --------------------------------------------------------------------------------
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._derive_keys()
+
+    def _derive_keys(self) -> None:
+        for attr, template in self.__keys__.items():
+            value = _render(template, lambda name: getattr(self, name, None))
+            if value is not None or attr not in ("pk", "sk"):
+                setattr(self, attr, value)
+
+    def serialize(self, null_check: bool = True) -> dict[str, dict[str, Any]]:
+        self._derive_keys()
+        return super().serialize(null_check)
+
+    @classmethod
+    def render_key(cls, attr: str, **fields: Any) -> str:
+        """Render one of this model's key templates from field values (for queries and gets)."""
+        value = _render(cls.__keys__[attr], fields.get)
+        if value is None:
+            raise ValueError(f"{cls.__name__}.{attr} needs {cls.__keys__[attr]!r}, got {sorted(fields)}")
+        return value
+
+    @classmethod
+    def primary_key(cls, **fields: Any) -> tuple[str, str]:
+        return cls.render_key("pk", **fields), cls.render_key("sk", **fields)
+
+    @classmethod
+    def find(cls, consistent: bool = False, **fields: Any) -> Self | None:
+        pk, sk = cls.primary_key(**fields)
+        try:
+            return cls.get(pk, sk, consistent_read=consistent)
+        except cls.DoesNotExist:
+            return None
+
+    # --- one connection for every entity -------------------------------------------------------
+    @classmethod
+    def _get_connection(cls):  # type: ignore[override]
+        return Model._get_connection.__func__(Entity)  # type: ignore[attr-defined]
+
+    @classmethod
+    def connection(cls) -> Connection:
+        return Entity._get_connection().connection
+
+
+def bind_table(table_name: str) -> None:
+    """Point every entity at ``table_name`` (tests give each test its own table)."""
+    Entity.Meta.table_name = table_name
+
+
+def table_name() -> str:
+    return Entity.Meta.table_name
+
+
+class TxFailed(Exception):
+    """A transaction was cancelled. ``failed`` names the labelled items whose condition failed;
+    ``contended`` names those another transaction was writing at the same moment (retryable)."""
+
+    def __init__(self, failed: list[str], contended: list[str], codes: list[str | None]):
+        super().__init__(f"transaction cancelled: failed={failed} contended={contended}")
+        self.failed = failed
+        self.contended = contended
+        self.codes = codes
+
+
+class Tx:
+    """A TransactWrite whose items carry labels, so a cancellation says which condition failed.
+
+    DynamoDB reports cancellation reasons in item order; PynamoDB sends condition checks, then
+    deletes, puts and updates, so the labels are kept in the same four groups.
+    """
+
+    def __init__(self, return_consumed_capacity: str | None = None):
+        self._tw = TransactWrite(
+            connection=Entity.connection(), return_consumed_capacity=return_consumed_capacity
+        )
+        self._labels: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
+        self.consumed_capacity: Any = None
+
+    def put(self, model: Entity, condition: Any = None, *, label: str = "") -> None:
+        self._tw.save(model, condition=condition)
+        self._labels["put"].append(label)
+
+    def update(
+        self,
+        model: Entity,
+        actions: list[Any],
+        condition: Any = None,
+        *,
+        label: str = "",
+        add_version_condition: bool = True,
+    ) -> None:
+        self._tw.update(model, actions=actions, condition=condition, add_version_condition=add_version_condition)
+        self._labels["update"].append(label)
+
+    def delete(self, model: Entity, condition: Any = None, *, label: str = "") -> None:
+        self._tw.delete(model, condition=condition)
+        self._labels["delete"].append(label)
+
+    def check(self, model_cls: type[Entity], pk: str, sk: str, condition: Any, *, label: str = "") -> None:
+        self._tw.condition_check(model_cls, pk, sk, condition=condition)
+        self._labels["check"].append(label)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._labels.values())
+
+    def commit(self) -> None:
+        from pynamodb.exceptions import TransactWriteError
+
+        if not len(self):
+            return
+        try:
+            with self._tw:
+                pass
+        except TransactWriteError as exc:
+            labels = [*self._labels["check"], *self._labels["delete"], *self._labels["put"], *self._labels["update"]]
+            reasons = exc.cancellation_reasons or []
+            codes = [r.code if r else None for r in reasons]
+            failed = [lbl for lbl, c in zip(labels, codes, strict=False) if c == "ConditionalCheckFailed"]
+            contended = [lbl for lbl, c in zip(labels, codes, strict=False) if c == "TransactionConflict"]
+            if not reasons:
+                raise
+            raise TxFailed(failed, contended, codes) from exc
+        self.consumed_capacity = getattr(self._tw, "_consumed_capacity", None)

@@ -1,0 +1,186 @@
+"""The table's entities and the access patterns each one serves.
+
+Every item that belongs to a salon carries the salon in its partition key. Keys come only from
+the templates in ``__keys__``; a renamed field cannot leave a stale key behind.
+
+Access patterns
+---------------
+| # | pattern                                         | how                                              |
+|---|-------------------------------------------------|--------------------------------------------------|
+| 1 | a salon's catalog (profile, services, staff)    | Query PK=SALON#{salon}, SK begins_with CATALOG#  |
+| 2 | one service / staff member / client / visit     | GetItem PK=SALON#{salon}, SK=<TYPE>#{id}         |
+| 3 | client by phone (and: one phone per salon)      | GetItem PK=SALON#{salon}, SK=PHONE#{e164}        |
+| 4 | clients by name prefix                          | Query GSI1 PK=SALON#{salon}#CLIENTS, SK begins_with {name} |
+| 5 | a staff member's book for a period              | Query GSI1 PK=SALON#{salon}#STAFF#{staff}, SK between APPT#{from} and APPT#{to} |
+| 6 | a client's visits, newest first                 | Query GSI2 PK=SALON#{salon}#CLIENT#{client}, SK begins_with APPT# |
+| 7 | no two visits of one staff member overlap       | TransactWrite puts SlotLock PK=SALON#{salon}#LOCK#{staff}, SK={minute} with attribute_not_exists |
+| 8 | an Idempotency-Key's stored answer              | GetItem PK=SALON#{salon}, SK=IDEMPOTENCY#{scope}#{key} |
+| 9 | an event applied exactly once                   | Put ProcessedEvent PK=SALON#{salon}, SK=EVENT#{event_id} with attribute_not_exists, in the same transaction as its effect |
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+
+from regulars.store.base import Entity
+
+
+class Salon(Entity, discriminator="Salon"):
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "CATALOG#SALON"}
+
+    salon_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    timezone = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    locale = UnicodeAttribute()
+    country = UnicodeAttribute()
+    settings = JSONAttribute(default=dict)
+    created_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class StaffMember(Entity, discriminator="StaffMember"):
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "CATALOG#STAFF#{staff_id}"}
+
+    salon_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    # weekday ("mon".."sun") -> [["09:00", "18:00"], ...]; breaks likewise; days off as ISO dates
+    working_hours = JSONAttribute(default=dict)
+    breaks = JSONAttribute(default=dict)
+    days_off = UnicodeSetAttribute(default=set)
+    service_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    active = BooleanAttribute(default=True)
+    version = VersionAttribute()
+
+
+class Service(Entity, discriminator="Service"):
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "CATALOG#SERVICE#{service_id}"}
+
+    salon_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    duration_minutes = NumberAttribute()
+    price_amount = NumberAttribute()
+    repeat_interval_days = NumberAttribute(null=True)
+    active = BooleanAttribute(default=True)
+    version = VersionAttribute()
+
+
+class Client(Entity, discriminator="Client"):
+    __keys__ = {
+        "pk": "SALON#{salon_id}",
+        "sk": "CLIENT#{client_id}",
+        "gsi1pk": "SALON#{salon_id}#CLIENTS",
+        "gsi1sk": "{name_key}#{client_id}",
+    }
+
+    salon_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    name_key = UnicodeAttribute()  # case-folded name, for prefix search
+    phone = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    birthday = UnicodeAttribute(null=True)  # ISO date
+    locale = UnicodeAttribute(null=True)
+    notes = UnicodeAttribute(null=True)
+    tags = UnicodeSetAttribute(default=set)
+    # purpose -> {"granted": bool, "at": iso, "source": "widget|admin|...", "text": words shown}
+    consents = JSONAttribute(default=dict)
+    created_at = UTCDateTimeAttribute()
+    source = UnicodeAttribute(default="admin")
+    # visit statistics, kept by the stream processor exactly once per event
+    visits = NumberAttribute(default=0)
+    no_shows = NumberAttribute(default=0)
+    cancellations = NumberAttribute(default=0)
+    late_cancellations = NumberAttribute(default=0)
+    total_spent = NumberAttribute(default=0)
+    first_visit_at = UTCDateTimeAttribute(null=True)
+    last_visit_at = UTCDateTimeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class PhoneIndex(Entity, discriminator="PhoneIndex"):
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "PHONE#{phone}"}
+
+    salon_id = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+
+
+class Appointment(Entity, discriminator="Appointment"):
+    __keys__ = {
+        "pk": "SALON#{salon_id}",
+        "sk": "APPT#{appointment_id}",
+        "gsi1pk": "SALON#{salon_id}#STAFF#{staff_id}",
+        "gsi1sk": "APPT#{start}",
+        "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
+        "gsi2sk": "APPT#{start}",
+    }
+
+    salon_id = UnicodeAttribute()
+    appointment_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    start = UTCDateTimeAttribute()
+    end = UTCDateTimeAttribute()
+    status = UnicodeAttribute()
+    price_amount = NumberAttribute()
+    currency = UnicodeAttribute()
+    paid_amount = NumberAttribute(null=True)
+    source = UnicodeAttribute()
+    late_cancellation = BooleanAttribute(default=False)
+    cancel_reason = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    # [{"at": iso, "action": "booked|moved|confirmed|cancelled|completed|no_show", "by": "...", ...}]
+    history = JSONAttribute(default=list)
+    version = VersionAttribute()
+
+
+class SlotLock(Entity, discriminator="SlotLock"):
+    """One per staff member and 5-minute cell a visit occupies. Written with attribute_not_exists in
+    the booking's own transaction, so two overlapping visits cannot both commit. Expires by TTL a
+    day after the cell has passed."""
+
+    __keys__ = {"pk": "SALON#{salon_id}#LOCK#{staff_id}", "sk": "{minute}"}
+
+    salon_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute()
+    minute = UTCDateTimeAttribute()
+    appointment_id = UnicodeAttribute()
+
+
+class IdempotencyRecord(Entity, discriminator="IdempotencyRecord"):
+    """The answer given to a request with an Idempotency-Key, written in the same transaction as
+    the effect it describes; replays return it as it was."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "IDEMPOTENCY#{scope}#{key}"}
+
+    salon_id = UnicodeAttribute()
+    scope = UnicodeAttribute()
+    key = UnicodeAttribute()
+    request_hash = UnicodeAttribute()
+    status_code = NumberAttribute()
+    body = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class ProcessedEvent(Entity, discriminator="ProcessedEvent"):
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "EVENT#{event_id}"}
+
+    salon_id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    processed_at = UTCDateTimeAttribute()

@@ -1,0 +1,74 @@
+"""Integration tests run against DynamoDB Local: one server per test session (per xdist worker),
+a fresh table per test, created from template.yaml's own definition of the table."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from regulars.store import catalog as catalog_store
+from regulars.store.base import Entity, bind_table
+from regulars_local import dynamodb_local
+
+_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def dynamodb():
+    server = dynamodb_local.start()
+    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = server.endpoint
+    os.environ["AWS_ENDPOINT_URL_DYNAMODB_STREAMS"] = server.endpoint
+    Entity._connection = None
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def table(dynamodb):
+    client = dynamodb_local.client(dynamodb.endpoint)
+    name = f"regulars-test-{next(_names)}-{uuid.uuid4().hex[:6]}"
+    dynamodb_local.create_table(client, name)
+    bind_table(name)
+    catalog_store._cache.clear()
+    yield name
+    client.delete_table(TableName=name)
+
+
+@pytest.fixture
+def ddb(dynamodb):
+    return dynamodb_local.client(dynamodb.endpoint)
+
+
+@pytest.fixture
+def now():
+    """A fixed Monday morning, 2026-11-23 08:00 UTC (09:00 in Berlin)."""
+    return datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock_at(now):
+    """Run the application's clock from a minute before ``now`` (the handlers read regulars.clock),
+    so that a test's seconds of real time never push "now" past ``now``."""
+    from regulars import clock
+
+    saved = clock.offset()
+    clock.set_offset(now - timedelta(minutes=1) - datetime.now(UTC))
+    yield now
+    clock.set_offset(saved)
+
+
+@pytest.fixture
+def salon(table, clock_at):
+    from support.salon import make_salon
+
+    return make_salon("salon-a", clock_at)
+
+
+@pytest.fixture
+def public():
+    from support.lambda_ import PublicApi
+
+    return PublicApi()

@@ -1,0 +1,147 @@
+"""Invoke the functions in-process the way Lambda does: by CodeUri and handler, with API Gateway
+events built from the samples in events/."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import uuid
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, parse_qsl
+
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS = ROOT / "events"
+
+
+@dataclass
+class Context:
+    function_name: str = "test"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:test"
+    aws_request_id: str = ""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+@cache
+def handler(function_dir: str):
+    path = ROOT / "functions" / function_dir / "main.py"
+    spec = importlib.util.spec_from_file_location(f"fn_{function_dir}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.handler
+
+
+def sample(name: str) -> dict[str, Any]:
+    return json.loads((EVENTS / name).read_text())
+
+
+@dataclass
+class HttpResult:
+    status: int
+    headers: dict[str, str]
+    text: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+
+def api_event(
+    method: str,
+    url: str,
+    *,
+    resource: str,
+    path_params: dict[str, str],
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    claims: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    event = copy.deepcopy(sample("public_api/catalog.json"))
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    hdrs = {"Accept": "application/json", "Host": "localhost"} | (headers or {})
+    if body is not None:
+        hdrs.setdefault("Content-Type", "application/json")
+    event.update(
+        resource=resource,
+        path=parts.path,
+        httpMethod=method,
+        headers=hdrs,
+        multiValueHeaders={k: [v] for k, v in hdrs.items()},
+        queryStringParameters=query or None,
+        multiValueQueryStringParameters={k: [v] for k, v in query.items()} or None,
+        pathParameters=path_params,
+        body=body if (body is None or isinstance(body, str)) else json.dumps(body),
+    )
+    event["requestContext"].update(resourcePath=resource, httpMethod=method, path=parts.path,
+                                   requestId=str(uuid.uuid4()))
+    event["requestContext"].pop("authorizer", None)
+    if claims is not None:
+        event["requestContext"]["authorizer"] = {"claims": claims}
+    return event
+
+
+def invoke(function_dir: str, event: dict[str, Any]) -> HttpResult:
+    out = handler(function_dir)(event, Context(function_name=function_dir, aws_request_id=str(uuid.uuid4())))
+    return HttpResult(out["statusCode"], {k.lower(): v for k, v in (out.get("headers") or {}).items()},
+                      out.get("body") or "")
+
+
+class PublicApi:
+    """The public function, called with URLs as a widget would."""
+
+    ROUTES = [
+        ("/v1/salons/{salon_id}/catalog", 4),
+        ("/v1/salons/{salon_id}/slots", 4),
+        ("/v1/salons/{salon_id}/appointments", 4),
+        ("/v1/manage/{token}/{action}", 5),
+        ("/v1/manage/{token}", 4),
+    ]
+
+    def request(self, method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> HttpResult:
+        segments = urlsplit(url).path.strip("/").split("/")
+        for template, length in self.ROUTES:
+            names = template.strip("/").split("/")
+            if len(segments) == length and all(n.startswith("{") or n == s for n, s in zip(names, segments)):
+                params = {n[1:-1]: s for n, s in zip(names, segments) if n.startswith("{")}
+                return invoke("public_api", api_event(method, url, resource=template, path_params=params,
+                                                      body=body, headers=headers))
+        raise AssertionError(f"no public route for {url}")
+
+    def get(self, url: str, **kw: Any) -> HttpResult:
+        return self.request("GET", url, **kw)
+
+    def post(self, url: str, body: Any = None, **kw: Any) -> HttpResult:
+        return self.request("POST", url, body=body, **kw)
+
+
+class AdminApi:
+    """The admin function as API Gateway calls it after the Cognito authorizer passed."""
+
+    def __init__(self, salon_id: str | None, email: str = "owner@example.com"):
+        self.claims = None if salon_id is None else {
+            "sub": str(uuid.uuid4()), "email": email, "custom:salon_id": salon_id, "custom:role": "owner",
+            "token_use": "id", "cognito:username": email,
+        }
+
+    def request(self, method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> HttpResult:
+        proxy = urlsplit(url).path.removeprefix("/v1/admin/")
+        return invoke("admin_api", api_event(method, url, resource="/v1/admin/{proxy+}",
+                                             path_params={"proxy": proxy}, body=body, headers=headers,
+                                             claims=self.claims))
+
+    def get(self, url: str, **kw: Any) -> HttpResult:
+        return self.request("GET", url, **kw)
+
+    def post(self, url: str, body: Any = None, **kw: Any) -> HttpResult:
+        return self.request("POST", url, body=body, **kw)
+
+    def patch(self, url: str, body: Any = None, **kw: Any) -> HttpResult:
+        return self.request("PATCH", url, body=body, **kw)

@@ -1,0 +1,34 @@
+"""A small salon for tests: Berlin, two staff, three services."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from regulars.booking import model as m
+from regulars.money import Money
+from regulars.store import catalog as catalog_store
+
+WEEK = {d: [("09:00", "18:00")] for d in ("mon", "tue", "wed", "thu", "fri")}
+LUNCH = {d: [("13:00", "14:00")] for d in ("mon", "tue", "wed", "thu", "fri")}
+
+
+def make_salon(salon_id: str, now: datetime, **settings: int) -> m.Catalog:
+    catalog_store.create_salon(
+        m.Salon(id=salon_id, name=f"Salon {salon_id}", timezone="Europe/Berlin", currency="EUR",
+                locale="en", country="DE", settings=m.SalonSettings(**settings)),
+        now,
+    )
+    catalog_store.put_service(salon_id, m.Service(id="haircut", name="Haircut", duration_minutes=60,
+                                                  price=Money(amount=4500, currency="EUR"),
+                                                  repeat_interval_days=28), create=True)
+    catalog_store.put_service(salon_id, m.Service(id="manicure", name="Manicure", duration_minutes=45,
+                                                  price=Money(amount=3000, currency="EUR"),
+                                                  repeat_interval_days=21), create=True)
+    catalog_store.put_service(salon_id, m.Service(id="brows", name="Brows", duration_minutes=20,
+                                                  price=Money(amount=1500, currency="EUR")), create=True)
+    catalog_store.put_staff(salon_id, m.StaffMember(id="anna", name="Anna", service_ids=["haircut", "brows"],
+                                                    working_hours=WEEK, breaks=LUNCH), create=True)
+    catalog_store.put_staff(salon_id, m.StaffMember(id="marta", name="Marta",
+                                                    service_ids=["haircut", "manicure"],
+                                                    working_hours=WEEK, breaks=LUNCH), create=True)
+    return catalog_store.load_catalog(salon_id)
