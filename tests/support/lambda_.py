@@ -98,18 +98,18 @@ class PublicApi:
     """The public function, called with URLs as a widget would."""
 
     ROUTES = [
-        ("/v1/salons/{salon_id}/catalog", 4),
-        ("/v1/salons/{salon_id}/slots", 4),
-        ("/v1/salons/{salon_id}/appointments", 4),
-        ("/v1/manage/{token}/{action}", 5),
-        ("/v1/manage/{token}", 4),
+        "/v1/salons/{salon_id}/catalog",
+        "/v1/salons/{salon_id}/slots",
+        "/v1/salons/{salon_id}/appointments",
+        "/v1/manage/{token}/{action}",
+        "/v1/manage/{token}",
     ]
 
     def request(self, method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> HttpResult:
         segments = urlsplit(url).path.strip("/").split("/")
-        for template, length in self.ROUTES:
+        for template in self.ROUTES:
             names = template.strip("/").split("/")
-            if len(segments) == length and all(n.startswith("{") or n == s for n, s in zip(names, segments)):
+            if len(segments) == len(names) and all(n.startswith("{") or n == s for n, s in zip(names, segments)):
                 params = {n[1:-1]: s for n, s in zip(names, segments) if n.startswith("{")}
                 return invoke("public_api", api_event(method, url, resource=template, path_params=params,
                                                       body=body, headers=headers))

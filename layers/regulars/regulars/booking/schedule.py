@@ -2,8 +2,7 @@
 
 All arithmetic is on absolute instants (UTC). Local wall times (working hours, breaks) are turned
 into instants with zoneinfo on the day in question, so days when the clocks change get the right
-number of real minutes; a wall time that does not exist that day (the skipped hour) is moved to
-the first instant after the gap.
+number of real minutes (see :func:`local_instant` for wall times that a change skips or repeats).
 """
 
 from __future__ import annotations
@@ -44,13 +43,12 @@ def parse_hhmm(text: str) -> time:
 
 
 def local_instant(day: date, wall: time, tz: ZoneInfo) -> datetime:
-    """The UTC instant of a wall-clock time on ``day`` in ``tz`` (gaps resolved forward)."""
-    naive = datetime.combine(day, wall)
-    aware = naive.replace(tzinfo=tz, fold=0)
-    utc = aware.astimezone(UTC)
-    if utc.astimezone(tz).replace(tzinfo=None) != naive:  # the wall time fell in a DST gap
-        utc = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
-    return utc
+    """The UTC instant of a wall-clock time on ``day`` in ``tz``.
+
+    A wall time in the spring gap is read with the offset before the change, which lands it as
+    far after the gap's start as it was meant to be (02:30 -> 03:30); a repeated autumn wall time
+    is its first occurrence (fold=0)."""
+    return datetime.combine(day, wall).replace(tzinfo=tz, fold=0).astimezone(UTC)
 
 
 def intervals_on(day: date, spec: Iterable[Sequence[str]], tz: ZoneInfo) -> list[Interval]:

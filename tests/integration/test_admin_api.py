@@ -1,0 +1,164 @@
+"""The admin API: the salon comes from the token, and nothing of another salon is reachable."""
+
+from __future__ import annotations
+
+import pytest
+
+from support.lambda_ import AdminApi
+from support.salon import make_salon
+
+pytestmark = pytest.mark.integration
+
+TUESDAY = "2026-11-24"
+
+
+@pytest.fixture
+def two_salons(table, clock_at):
+    make_salon("salon-a", clock_at)
+    make_salon("salon-b", clock_at)
+    admin_b = AdminApi("salon-b")
+    client_b = admin_b.post("/v1/admin/clients", {"name": "Bea B", "phone": "+49 170 5550001"}).json
+    appt_b = admin_b.post("/v1/admin/appointments", {"service_id": "haircut", "staff_id": "anna",
+                                                     "start": f"{TUESDAY}T11:00:00+01:00",
+                                                     "client_id": client_b["id"]})
+    assert appt_b.status == 201, appt_b.text
+    return {"client": client_b["id"], "appointment": appt_b.json["id"]}
+
+
+def test_no_token_claims_is_401(table):
+    r = AdminApi(None).get("/v1/admin/salon")
+    assert r.status == 401
+    assert r.json["error"]["code"] == "unauthorized"
+
+
+def test_an_admin_of_salon_a_cannot_reach_any_object_of_salon_b(two_salons):
+    admin_a = AdminApi("salon-a")
+    c, a = two_salons["client"], two_salons["appointment"]
+    attempts = [
+        ("GET", f"/v1/admin/clients/{c}", None),
+        ("PATCH", f"/v1/admin/clients/{c}", {"name": "Stolen"}),
+        ("GET", f"/v1/admin/appointments/{a}", None),
+        ("POST", f"/v1/admin/appointments/{a}/move", {"start": f"{TUESDAY}T15:00:00+01:00"}),
+        ("POST", f"/v1/admin/appointments/{a}/cancel", {}),
+        ("POST", f"/v1/admin/appointments/{a}/confirm", None),
+        ("POST", f"/v1/admin/appointments/{a}/complete", {"paid_amount": 100}),
+        ("POST", f"/v1/admin/appointments/{a}/no-show", None),
+        ("POST", "/v1/admin/appointments", {"service_id": "haircut", "staff_id": "anna",
+                                            "start": f"{TUESDAY}T15:00:00+01:00", "client_id": c}),
+    ]
+    for method, url, body in attempts:
+        r = admin_a.request(method, url, body=body)
+        assert r.status in (403, 404), (method, url, r.status, r.text)
+    # salon B's objects are untouched
+    admin_b = AdminApi("salon-b")
+    assert admin_b.get(f"/v1/admin/clients/{c}").json["name"] == "Bea B"
+    appt = admin_b.get(f"/v1/admin/appointments/{a}").json
+    assert (appt["status"], appt["start"]) == ("booked", f"{TUESDAY}T11:00:00+01:00")
+    # lists and searches of salon A never show B
+    assert admin_a.get("/v1/admin/clients?q=Bea").json["clients"] == []
+    assert admin_a.get("/v1/admin/clients?q=%2B491705550001").json["clients"] == []
+    assert admin_a.get(f"/v1/admin/appointments?from={TUESDAY}").json["appointments"] == []
+
+
+def test_the_salon_in_a_path_or_body_is_ignored(two_salons):
+    admin_a = AdminApi("salon-a")
+    r = admin_a.patch("/v1/admin/salon", {"name": "Renamed A", "salon_id": "salon-b"})
+    assert r.status == 422  # unknown fields are refused, not applied
+    assert admin_a.patch("/v1/admin/salon", {"name": "Renamed A"}).json["name"] == "Renamed A"
+    assert AdminApi("salon-b").get("/v1/admin/salon").json["name"] == "Salon salon-b"
+
+
+def test_the_day_book_and_a_visit_through_its_life(table, clock_at):
+    make_salon("salon-a", clock_at)
+    admin = AdminApi("salon-a", email="maria@salon-a.example")
+    created = admin.post("/v1/admin/appointments", {
+        "service_id": "manicure", "staff_id": "marta", "start": f"{TUESDAY}T10:00:00+01:00",
+        "client": {"name": "Olga Ivanova", "phone": "+7 916 123-45-67"}})
+    assert created.status == 201, created.text
+    appt = created.json
+    day = admin.get(f"/v1/admin/appointments?from={TUESDAY}&staff_id=marta").json["appointments"]
+    assert [x["id"] for x in day] == [appt["id"]]
+
+    moved = admin.post(f"/v1/admin/appointments/{appt['id']}/move", {"start": f"{TUESDAY}T15:00:00+01:00"})
+    assert moved.status == 200, moved.text
+    assert moved.json["start"] == f"{TUESDAY}T15:00:00+01:00"
+    # the old time is free again, the new one is not
+    from support.lambda_ import PublicApi
+
+    free = [s["start"] for s in PublicApi().get(
+        f"/v1/salons/salon-a/slots?service_id=manicure&date={TUESDAY}&staff_id=marta").json["slots"]]
+    assert f"{TUESDAY}T10:00:00+01:00" in free
+    assert f"{TUESDAY}T15:00:00+01:00" not in free
+
+    early = admin.post(f"/v1/admin/appointments/{appt['id']}/complete", {"paid_amount": 3000})
+    assert early.status == 409 and early.json["error"]["code"] == "appointment_future"
+    bad = admin.post(f"/v1/admin/appointments/{appt['id']}/complete", {"paid_amount": -5})
+    assert bad.status == 422 and bad.json["error"]["fields"][0]["field"] == "paid_amount"
+
+    cancelled = admin.post(f"/v1/admin/appointments/{appt['id']}/cancel", {"reason": "client called"})
+    assert cancelled.json["status"] == "cancelled"
+    assert cancelled.json["late_cancellation"] is False  # more than 24 hours ahead
+    assert [h["action"] for h in cancelled.json["history"]] == ["booked", "moved", "cancelled"]
+    assert cancelled.json["history"][-1]["by"] == "admin:maria@salon-a.example"
+    again = admin.post(f"/v1/admin/appointments/{appt['id']}/move", {"start": f"{TUESDAY}T16:00:00+01:00"})
+    assert again.status == 409
+
+
+def test_completing_and_no_show_of_past_visits(table, clock_at):
+    make_salon("salon-a", clock_at)
+    admin = AdminApi("salon-a")
+    # an admin may write in a visit that began this morning
+    past = admin.post("/v1/admin/appointments", {
+        "service_id": "brows", "staff_id": "anna", "start": "2026-11-23T07:00:00+01:00",
+        "client": {"name": "Walk In", "phone": "+49 170 5550002"}, "outside_hours": True})
+    assert past.status == 201, past.text
+    done = admin.post(f"/v1/admin/appointments/{past.json['id']}/complete", {"paid_amount": 1500})
+    assert done.json["status"] == "completed" and done.json["paid_amount"] == 1500
+    other = admin.post("/v1/admin/appointments", {
+        "service_id": "brows", "staff_id": "anna", "start": "2026-11-23T07:30:00+01:00",
+        "client": {"name": "Nobody", "phone": "+49 170 5550003"}, "outside_hours": True})
+    noshow = admin.post(f"/v1/admin/appointments/{other.json['id']}/no-show")
+    assert noshow.json["status"] == "no_show"
+
+
+def test_catalog_administration(table, clock_at):
+    make_salon("salon-a", clock_at)
+    admin = AdminApi("salon-a")
+    r = admin.post("/v1/admin/services", {"id": "pedicure", "name": "Pedicure", "duration_minutes": 50,
+                                          "price_amount": 4000, "repeat_interval_days": 28})
+    assert r.status == 201 and r.json["price"] == {"amount": 4000, "currency": "EUR"}
+    assert admin.post("/v1/admin/services", {"id": "pedicure", "name": "Again", "duration_minutes": 50,
+                                             "price_amount": 1}).status == 409
+    assert admin.post("/v1/admin/services", {"id": "x", "name": "Too long", "duration_minutes": 600,
+                                             "price_amount": 1}).status == 422
+    assert admin.patch("/v1/admin/services/pedicure", {"price_amount": 4200}).json["price"]["amount"] == 4200
+    r = admin.patch("/v1/admin/staff/marta", {"service_ids": ["manicure", "pedicure"], "days_off": [TUESDAY]})
+    assert r.status == 200 and r.json["service_ids"] == ["manicure", "pedicure"]
+    assert admin.patch("/v1/admin/staff/marta", {"service_ids": ["ghost"]}).status == 422
+    from support.lambda_ import PublicApi
+
+    slots = PublicApi().get(f"/v1/salons/salon-a/slots?service_id=pedicure&date={TUESDAY}").json["slots"]
+    assert slots == []  # marta is off that day
+    assert admin.patch("/v1/admin/salon", {"timezone": "Mars/Olympus"}).status == 422
+    s = admin.patch("/v1/admin/salon", {"settings": {"slot_step_minutes": 30, "late_cancel_hours": 48}})
+    assert s.json["settings"]["slot_step_minutes"] == 30
+
+
+def test_client_search_and_history(table, clock_at):
+    make_salon("salon-a", clock_at)
+    admin = AdminApi("salon-a")
+    c = admin.post("/v1/admin/clients", {"name": "Žofia Müller", "phone": "0171 2345678", "tags": ["vip"],
+                                         "marketing_consent": True}).json
+    assert c["phone"] == "+491712345678"
+    assert admin.post("/v1/admin/clients", {"name": "Dup", "phone": "+49 171 2345678"}).status == 409
+    assert [x["id"] for x in admin.get("/v1/admin/clients?q=zof").json["clients"]] == [c["id"]]
+    assert [x["id"] for x in admin.get("/v1/admin/clients?q=0171%202345678").json["clients"]] == [c["id"]]
+    admin.post("/v1/admin/appointments", {"service_id": "haircut", "staff_id": "anna",
+                                          "start": f"{TUESDAY}T09:00:00+01:00", "client_id": c["id"]})
+    detail = admin.get(f"/v1/admin/clients/{c['id']}").json
+    assert [a["service_id"] for a in detail["appointments"]] == ["haircut"]
+    assert detail["consents"]["marketing"]["granted"] is True
+    moved = admin.patch(f"/v1/admin/clients/{c['id']}", {"phone": "+49 171 9999999"}).json
+    assert moved["phone"] == "+491719999999"
+    assert admin.get("/v1/admin/clients?q=%2B491712345678").json["clients"] == []
+    assert admin.post("/v1/admin/clients", {"name": "Reuse", "phone": "+49 171 2345678"}).status == 201

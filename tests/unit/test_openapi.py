@@ -1,0 +1,24 @@
+import json
+from pathlib import Path
+
+from regulars_local.openapi import document
+from regulars_local.template import functions
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_committed_openapi_document_is_current():
+    committed = json.loads((ROOT / "docs" / "openapi.json").read_text())
+    assert committed == json.loads(json.dumps(document())), "run `make openapi` and commit docs/openapi.json"
+
+
+def test_every_public_route_in_the_code_is_an_api_event_in_the_template():
+    routes = {(r.method, r.path) for f in functions().values() for r in f.routes}
+    for path, operations in document()["paths"].items():
+        for method in operations:
+            if path.startswith("/v1/admin/"):
+                assert ("ANY", "/v1/admin/{proxy+}") in routes
+            elif path.startswith("/v1/manage/") and path.count("/") == 4:
+                assert ("POST", "/v1/manage/{token}/{action}") in routes
+            else:
+                assert (method.upper(), path) in routes, (method, path)
