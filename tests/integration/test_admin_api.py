@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from support.lambda_ import AdminApi
 from support.salon import make_salon
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from regulars import clock
 from regulars.store import appointments as appointment_store
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 
 import pytest
-
 from regulars.store import clients as client_store
 from support.lambda_ import AdminApi, Context, handler
 from support.salon import make_salon
@@ -72,8 +71,8 @@ def test_a_failing_record_is_reported_and_the_others_applied(table, visit_histor
 
 
 def test_the_sample_event_parses(table):
-    from support.lambda_ import sample
     from regulars.stream import events_of
+    from support.lambda_ import sample
 
     (record,) = sample("stream_processor/appointment_completed.json")["Records"]
     (event,) = events_of(record)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import pytest
-
 from regulars.store import clients as client_store
 from regulars.store.base import Entity
 from regulars.store.models import Appointment, SlotLock
@@ -160,7 +160,7 @@ def test_concurrent_bookings_of_overlapping_times_never_overlap(salon, public):
         list(pool.map(attempt, range(16)))
     booked = sorted((a.start, a.end) for a in appointments_in_table() if a.staff_id == "anna")
     assert booked
-    for (_, end), (start, _) in zip(booked, booked[1:]):
+    for (_, end), (start, _) in itertools.pairwise(booked):
         assert end <= start
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
@@ -109,7 +109,7 @@ class PublicApi:
         segments = urlsplit(url).path.strip("/").split("/")
         for template in self.ROUTES:
             names = template.strip("/").split("/")
-            if len(segments) == len(names) and all(n.startswith("{") or n == s for n, s in zip(names, segments)):
+            if len(segments) == len(names) and all(n.startswith("{") or n == s for n, s in zip(names, segments, strict=True)):
                 params = {n[1:-1]: s for n, s in zip(names, segments) if n.startswith("{")}
                 return invoke("public_api", api_event(method, url, resource=template, path_params=params,
                                                       body=body, headers=headers))

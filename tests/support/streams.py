@@ -6,7 +6,6 @@ import os
 from typing import Any
 
 import boto3
-
 from regulars_local.streams import lambda_record
 
 

@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
-
 from regulars.booking import model as m
 from regulars.clients import stats
 from regulars.events import EventType, derive

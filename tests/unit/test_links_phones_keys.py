@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from regulars.booking import links
 from regulars.errors import Forbidden, InvalidInput
 from regulars.phones import to_e164
