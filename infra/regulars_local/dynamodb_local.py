@@ -74,6 +74,14 @@ def start(port: int | None = None, db_path: Path | None = None, timeout: float =
         args, cwd=jar.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
     )
     endpoint = f"http://127.0.0.1:{port}"
+    try:
+        return _wait_until_ready(proc, port, endpoint, timeout)
+    except BaseException:  # a signal while waiting too: never leave the process behind
+        DynamoDBLocal(endpoint, proc).stop()
+        raise
+
+
+def _wait_until_ready(proc: subprocess.Popen, port: int, endpoint: str, timeout: float) -> DynamoDBLocal:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -83,7 +91,6 @@ def start(port: int | None = None, db_path: Path | None = None, timeout: float =
             client(endpoint).list_tables(Limit=1)
             return DynamoDBLocal(endpoint, proc)
         time.sleep(0.2)
-    proc.kill()
     raise Unavailable(f"DynamoDB Local did not answer on {endpoint} within {timeout:.0f}s")
 
 

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from regulars_local.template import ROOT, TEMPLATE, load
+from regulars_local.template import load
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 
 FUNCTION = "AWS::Serverless::Function"
 LAYER = "AWS::Serverless::LayerVersion"
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "template.yaml"
 Sam = Callable[..., subprocess.CompletedProcess[str]]
 REQUIREMENTS = ROOT / "layers" / "dependencies" / "requirements.txt"
 EXPORT = ["export", "--frozen", "--no-dev", "--no-emit-project", "--no-hashes", "--no-header"]

@@ -110,7 +110,7 @@ class PublicApi:
         for template in self.ROUTES:
             names = template.strip("/").split("/")
             if len(segments) == len(names) and all(n.startswith("{") or n == s for n, s in zip(names, segments, strict=True)):
-                params = {n[1:-1]: s for n, s in zip(names, segments) if n.startswith("{")}
+                params = {n[1:-1]: s for n, s in zip(names, segments, strict=True) if n.startswith("{")}
                 return invoke("public_api", api_event(method, url, resource=template, path_params=params,
                                                       body=body, headers=headers))
         raise AssertionError(f"no public route for {url}")
