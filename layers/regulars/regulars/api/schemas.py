@@ -203,6 +203,7 @@ class ClientPatch(BaseModel):
 class AppointmentOut(BaseModel):
     id: str
     client_id: str
+    client_name: str | None
     staff_id: str
     service_id: str
     start: str

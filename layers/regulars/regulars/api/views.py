@@ -27,7 +27,7 @@ def brief(a: m.Appointment, salon_: m.Salon) -> s.AppointmentBrief:
 
 def appointment(a: m.Appointment, salon_: m.Salon) -> s.AppointmentOut:
     return s.AppointmentOut(
-        id=a.id, client_id=a.client_id, staff_id=a.staff_id, service_id=a.service_id,
+        id=a.id, client_id=a.client_id, client_name=a.client_name, staff_id=a.staff_id, service_id=a.service_id,
         start=local_iso(a.start, salon_), end=local_iso(a.end, salon_), status=a.status.value,
         price=a.price, paid_amount=a.paid_amount, source=a.source.value,
         late_cancellation=a.late_cancellation, cancel_reason=a.cancel_reason,

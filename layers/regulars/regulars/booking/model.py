@@ -151,6 +151,7 @@ class Appointment(BaseModel):
     id: str
     salon_id: str
     client_id: str
+    client_name: str | None = None
     staff_id: str
     service_id: str
     start: datetime

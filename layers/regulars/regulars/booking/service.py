@@ -212,6 +212,7 @@ def book(
         existing_id = client_store.client_id_by_phone(salon_id, phone)
         new_client = None
         client_consents = None
+        client_name = request.client.name.strip()
         consent = _consent(request.marketing_consent, catalog.salon, now, source)
         if existing_id is None:
             client_id = ids(now)
@@ -227,8 +228,10 @@ def book(
             )
         else:
             client_id = existing_id
+            known = client_store.get(salon_id, client_id)
+            client_name = known.name
             if consent is not None:
-                current = client_store.get(salon_id, client_id).consents
+                current = known.consents
                 if current.get("marketing", {}).get("granted") != consent["granted"]:
                     client_consents = (
                         m.Client.model_construct(id=client_id), {**current, "marketing": consent}
@@ -238,6 +241,7 @@ def book(
                 id=ids(now),
                 salon_id=salon_id,
                 client_id=client_id,
+                client_name=client_name,
                 staff_id=member.id,
                 service_id=service.id,
                 start=start,

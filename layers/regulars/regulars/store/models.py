@@ -132,6 +132,7 @@ class Appointment(Entity, discriminator="Appointment"):
     salon_id = UnicodeAttribute()
     appointment_id = UnicodeAttribute()
     client_id = UnicodeAttribute()
+    client_name = UnicodeAttribute(null=True)  # as it was when booked: the day book shows it without a read
     staff_id = UnicodeAttribute()
     service_id = UnicodeAttribute()
     start = UTCDateTimeAttribute()

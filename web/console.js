@@ -1,0 +1,124 @@
+import { call, describe, el, money, timeOf, todayIn } from "./api.js";
+
+const $ = (id) => document.getElementById(id);
+let token = sessionStorage.getItem("regulars.token");
+let salon = null;
+let staff = [];
+let services = {};
+
+async function signIn(email, password) {
+  const cfg = window.REGULARS_SIGN_IN || { local: true };
+  if (cfg.cognito) {
+    const r = await fetch(`https://cognito-idp.${cfg.cognito.region}.amazonaws.com/`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth" },
+      body: JSON.stringify({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: cfg.cognito.clientId, AuthParameters: { USERNAME: email, PASSWORD: password } }),
+    });
+    const data = await r.json();
+    if (!r.ok) throw new Error(data.message || "sign-in failed");
+    return data.AuthenticationResult.IdToken;
+  }
+  return (await call("POST", "/local/auth/token", { body: { email, password } })).id_token;
+}
+
+const api = (method, path, body) => call(method, path, { body, token });
+
+async function start() {
+  try {
+    salon = await api("GET", "/v1/admin/salon");
+  } catch (err) {
+    if (err.status === 401) return showSignIn();
+    throw err;
+  }
+  [staff, services] = await Promise.all([api("GET", "/v1/admin/staff"), api("GET", "/v1/admin/services")]);
+  services = Object.fromEntries(services.map((s) => [s.id, s]));
+  $("salon").textContent = salon.name;
+  $("staff-filter").replaceChildren(el("option", { value: "" }, "Everyone"), ...staff.map((m) => el("option", { value: m.id }, m.name)));
+  $("day").value = await today();
+  $("sign-in").classList.add("hidden");
+  $("app").classList.remove("hidden");
+  $("sign-out").classList.remove("hidden");
+  await loadBook();
+}
+
+async function today() {
+  try {  // the local runtime's clock can be moved forward; use it when there is one
+    const { now } = await call("GET", "/local/clock");
+    return new Intl.DateTimeFormat("en-CA", { timeZone: salon.timezone }).format(new Date(now));
+  } catch {
+    return todayIn(salon.timezone);
+  }
+}
+
+function showSignIn() {
+  $("app").classList.add("hidden");
+  $("sign-in").classList.remove("hidden");
+  $("sign-out").classList.add("hidden");
+}
+
+async function loadBook() {
+  const q = new URLSearchParams({ from: $("day").value });
+  if ($("staff-filter").value) q.set("staff_id", $("staff-filter").value);
+  const { appointments } = await api("GET", `/v1/admin/appointments?${q}`);
+  const names = Object.fromEntries(staff.map((m) => [m.id, m.name]));
+  $("book").tBodies[0].replaceChildren(...appointments.map((a) => el("tr", { "data-id": a.id },
+    el("td", {}, `${timeOf(a.start, salon.timezone)}–${timeOf(a.end, salon.timezone)}`),
+    el("td", {}, names[a.staff_id] || a.staff_id),
+    el("td", {}, services[a.service_id]?.name || a.service_id),
+    el("td", {}, el("a", { href: "#", onclick: (e) => { e.preventDefault(); showClient(a.client_id); } }, a.client_name || a.client_id)),
+    el("td", {}, el("span", { class: `status ${a.status}` }, a.status)),
+    el("td", {}, ...actions(a)))));
+  $("book-empty").classList.toggle("hidden", appointments.length > 0);
+}
+
+function actions(a) {
+  if (!["booked", "confirmed"].includes(a.status)) return [a.paid_amount != null ? money({ amount: a.paid_amount, currency: a.price.currency }, salon.locale) : ""];
+  const run = (label, path, body, cls = "secondary") => el("button", { class: cls, type: "button", onclick: async () => {
+    try { await api("POST", `/v1/admin/appointments/${a.id}/${path}`, typeof body === "function" ? body() : body); $("book-message").textContent = ""; }
+    catch (err) { $("book-message").textContent = describe(err); }
+    await loadBook();
+  } }, label);
+  return [
+    run("Complete", "complete", () => ({ paid_amount: Math.round(Number(prompt("Amount paid", (a.price.amount / 100).toFixed(2)) || 0) * 100) })),
+    " ", run("No-show", "no-show"), " ", run("Cancel", "cancel", {}, "danger"),
+  ];
+}
+
+async function searchClients() {
+  const { clients } = await api("GET", `/v1/admin/clients?${new URLSearchParams({ q: $("client-q").value })}`);
+  $("clients").tBodies[0].replaceChildren(...clients.map((c) => el("tr", {},
+    el("td", {}, el("a", { href: "#", onclick: (e) => { e.preventDefault(); showClient(c.id); } }, c.name)),
+    el("td", {}, c.phone), el("td", { class: "muted" }, `${c.stats.visits} visits · ${money({ amount: c.stats.total_spent, currency: salon.currency }, salon.locale)}`))));
+}
+
+async function showClient(id) {
+  const c = await api("GET", `/v1/admin/clients/${id}`);
+  const s = c.stats;
+  $("client-detail").replaceChildren(
+    el("h3", { style: "font-size:1rem" }, `${c.name} · ${c.phone}`),
+    el("p", { class: "muted" }, `${s.visits} visits, ${s.no_shows} no-shows, ${s.late_cancellations} late cancellations, spent ${money({ amount: s.total_spent, currency: salon.currency }, salon.locale)}; marketing consent: ${c.consents.marketing?.granted ? "yes" : "no"}`),
+    el("table", {}, el("tbody", {}, ...c.appointments.map((a) => el("tr", {},
+      el("td", {}, a.start.slice(0, 10)), el("td", {}, services[a.service_id]?.name || a.service_id),
+      el("td", {}, el("span", { class: `status ${a.status}` }, a.status)))))));
+  $("client-detail").classList.remove("hidden");
+}
+
+$("sign-in").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  $("sign-in-error").classList.add("hidden");
+  try {
+    token = await signIn($("email").value, $("password").value);
+    sessionStorage.setItem("regulars.token", token);
+    await start();
+  } catch (err) {
+    $("sign-in-error").textContent = describe(err);
+    $("sign-in-error").classList.remove("hidden");
+  }
+});
+$("sign-out").addEventListener("click", () => { sessionStorage.removeItem("regulars.token"); token = null; showSignIn(); });
+$("day").addEventListener("change", loadBook);
+$("staff-filter").addEventListener("change", loadBook);
+$("reload").addEventListener("click", loadBook);
+$("client-search").addEventListener("click", searchClients);
+$("client-q").addEventListener("keydown", (e) => { if (e.key === "Enter") searchClients(); });
+if (token) start().catch(showSignIn); else showSignIn();
