@@ -15,9 +15,9 @@ setup:
 dev:  ## start DynamoDB Local, moto, the gateway on 127.0.0.1:$(PORT), pumps, timer and demo data
 	@$(UV) run --frozen python -m regulars_local --port $(PORT) $(DEV_ARGS)
 
-test:  ## every test: lint, unit, integration, end-to-end, infrastructure
+test:  ## every test: lint, unit, integration, end-to-end, browser, infrastructure
 	@$(UV) run --frozen ruff check .
-	@$(UV) run --frozen pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	@REGULARS_CHROMIUM="$$(infra/chromium.sh)" $(UV) run --frozen pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 unit:
 	@$(UV) run --frozen pytest tests/unit $(PYTEST_ARGS)
@@ -26,7 +26,7 @@ integration:
 	@$(UV) run --frozen pytest tests/integration $(PYTEST_ARGS)
 
 e2e:
-	@$(UV) run --frozen pytest tests/e2e $(PYTEST_ARGS)
+	@REGULARS_CHROMIUM="$$(infra/chromium.sh)" $(UV) run --frozen pytest tests/e2e $(PYTEST_ARGS)
 
 infra-test:
 	@$(UV) run --frozen pytest tests/infra $(PYTEST_ARGS)

@@ -42,7 +42,9 @@ def find_java() -> str:
         str(Path(os.environ["JAVA_HOME"]) / "bin" / "java") if os.environ.get("JAVA_HOME") else None
     )
     if not java or not Path(java).exists():
-        raise Unavailable("no Java found: DynamoDB Local needs Java 17+ (e.g. apt-get install openjdk-17-jre-headless)")
+        raise Unavailable(
+            "no Java found: DynamoDB Local needs Java 17+ (e.g. apt-get install openjdk-17-jre-headless)"
+        )
     return java
 
 
@@ -64,7 +66,14 @@ def start(port: int | None = None, db_path: Path | None = None, timeout: float =
     jar = find_jar()
     java = find_java()
     port = port or free_port()
-    args = [java, f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar), "-port", str(port)]
+    args = [
+        java,
+        f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
+        "-jar",
+        str(jar),
+        "-port",
+        str(port),
+    ]
     if db_path:
         db_path.mkdir(parents=True, exist_ok=True)
         args += ["-sharedDb", "-dbPath", str(db_path)]

@@ -45,7 +45,9 @@ def resources(kind: str, path: Path = TEMPLATE) -> dict[str, dict[str, Any]]:
 def parameter_defaults(path: Path = TEMPLATE) -> dict[str, Any]:
     """Each parameter's Default (the values a deploy without overrides would use)."""
     return {
-        name: spec["Default"] for name, spec in (load(path).get("Parameters") or {}).items() if "Default" in spec
+        name: spec["Default"]
+        for name, spec in (load(path).get("Parameters") or {}).items()
+        if "Default" in spec
     }
 
 
@@ -126,6 +128,7 @@ class FunctionSpec:
     streams: list[StreamSource] = field(default_factory=list)
     schedules: list[ScheduleSource] = field(default_factory=list)
     memory_size: int = 128
+    reserved_concurrency: int | None = None
     function_name: str | None = None  # an explicit FunctionName, if the template sets one
 
 
@@ -148,6 +151,9 @@ def functions(path: Path = TEMPLATE) -> dict[str, FunctionSpec]:
             environment=env,
             timeout=int(props.get("Timeout", glob.get("Timeout", 3))),
             memory_size=int(props.get("MemorySize", glob.get("MemorySize", 128))),
+            reserved_concurrency=(
+                int(props["ReservedConcurrentExecutions"]) if "ReservedConcurrentExecutions" in props else None
+            ),
             function_name=props.get("FunctionName") if isinstance(props.get("FunctionName"), str) else None,
         )
         for event_name, event in props.get("Events", {}).items():
@@ -173,7 +179,9 @@ def functions(path: Path = TEMPLATE) -> dict[str, FunctionSpec]:
                         event=event_name,
                         stream=ep.get("Stream"),
                         starting_position=ep.get("StartingPosition", "TRIM_HORIZON"),
-                        on_failure=((ep.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination"),
+                        on_failure=((ep.get("DestinationConfig") or {}).get("OnFailure") or {}).get(
+                            "Destination"
+                        ),
                     )
                 )
             elif event["Type"] in ("Schedule", "ScheduleV2"):

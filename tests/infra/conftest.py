@@ -75,13 +75,17 @@ def find_python312(uv: str) -> Path:
     candidates: list[str | Path | None] = [shutil.which("python3.12"), *_pyenv_312()]
     found = subprocess.run(
         [uv, "python", "find", "--system", "--no-python-downloads", "3.12"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     candidates.append(found or None)
     for candidate in candidates:
         if _usable_312(candidate):
             return Path(candidate)  # type: ignore[arg-type]
-    pytest.fail("no Python 3.12 with pip found (set REGULARS_PYTHON, put python3.12 on PATH, or install it with pyenv)")
+    pytest.fail(
+        "no Python 3.12 with pip found (set REGULARS_PYTHON, put python3.12 on PATH, or install it with pyenv)"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -116,15 +120,30 @@ def sam(uv: str, python312: Path, tmp_path_factory: pytest.TempPathFactory) -> S
 
     def run(*args: str | os.PathLike[str], check: bool = True) -> subprocess.CompletedProcess[str]:
         command: Sequence[str] = [
-            uv, "tool", "run", "--python", str(python312), "--from", f"aws-sam-cli=={SAM_CLI_VERSION}",
-            "sam", *map(str, args),
+            uv,
+            "tool",
+            "run",
+            "--python",
+            str(python312),
+            "--from",
+            f"aws-sam-cli=={SAM_CLI_VERSION}",
+            "sam",
+            *map(str, args),
         ]
         done = subprocess.run(
-            command, cwd=workdir, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            timeout=SAM_TIMEOUT_SECONDS, check=False,
+            command,
+            cwd=workdir,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            timeout=SAM_TIMEOUT_SECONDS,
+            check=False,
         )
         if check and done.returncode != 0:
-            pytest.fail(f"sam {' '.join(map(str, args))} exited with {done.returncode}:\n{done.stdout[-6000:]}")
+            pytest.fail(
+                f"sam {' '.join(map(str, args))} exited with {done.returncode}:\n{done.stdout[-6000:]}"
+            )
         return done
 
     return run
@@ -132,7 +151,7 @@ def sam(uv: str, python312: Path, tmp_path_factory: pytest.TempPathFactory) -> S
 
 @pytest.fixture(scope="session")
 def sam_build(sam: Sam, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``sam build`` of template.yaml into a temporary directory; returns the build directory."""
+    """``sam build`` of template.yaml into a temporary directory (never the work tree); returns it."""
     build_dir = tmp_path_factory.mktemp("sam-build") / "build"
     sam("build", "--template-file", TEMPLATE, "--build-dir", build_dir, "--parallel")
     return build_dir

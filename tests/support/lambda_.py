@@ -29,9 +29,11 @@ class Context:
 
 
 @cache
-def handler(function_dir: str):
+def handler(function_dir: str, environment: int = 0):
+    """The function's handler in one execution environment (its own import of main.py): threads
+    that stand for concurrent invocations each use their own, as Lambda would."""
     path = ROOT / "functions" / function_dir / "main.py"
-    spec = importlib.util.spec_from_file_location(f"fn_{function_dir}", path)
+    spec = importlib.util.spec_from_file_location(f"fn_{function_dir}_{environment}", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -88,14 +90,18 @@ def api_event(
     return event
 
 
-def invoke(function_dir: str, event: dict[str, Any]) -> HttpResult:
-    out = handler(function_dir)(event, Context(function_name=function_dir, aws_request_id=str(uuid.uuid4())))
+def invoke(function_dir: str, event: dict[str, Any], environment: int = 0) -> HttpResult:
+    out = handler(function_dir, environment)(event, Context(function_name=function_dir, aws_request_id=str(uuid.uuid4())))
     return HttpResult(out["statusCode"], {k.lower(): v for k, v in (out.get("headers") or {}).items()},
                       out.get("body") or "")
 
 
 class PublicApi:
-    """The public function, called with URLs as a widget would."""
+    """The public function, called with URLs as a widget would (in execution environment
+    ``environment``: give concurrent callers different ones)."""
+
+    def __init__(self, environment: int = 0):
+        self.environment = environment
 
     ROUTES = [
         "/v1/salons/{salon_id}/catalog",
@@ -112,7 +118,7 @@ class PublicApi:
             if len(segments) == len(names) and all(n.startswith("{") or n == s for n, s in zip(names, segments, strict=True)):
                 params = {n[1:-1]: s for n, s in zip(names, segments, strict=True) if n.startswith("{")}
                 return invoke("public_api", api_event(method, url, resource=template, path_params=params,
-                                                      body=body, headers=headers))
+                                                      body=body, headers=headers), self.environment)
         raise AssertionError(f"no public route for {url}")
 
     def get(self, url: str, **kw: Any) -> HttpResult:

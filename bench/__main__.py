@@ -1,0 +1,40 @@
+"""``python -m bench``: cold starts, DynamoDB calls per booking and request latency, as Markdown tables."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+import warnings
+
+from bench import booking, coldstart
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--only", choices=["coldstart", "dynamodb"], help="run one part only")
+    parser.add_argument("--runs", type=int, default=7, help="fresh interpreters per function (default 7)")
+    parser.add_argument("--requests", type=int, default=200, help="GET slots requests timed (default 200)")
+    parser.add_argument("--bookings", type=int, default=100, help="bookings timed (default 100)")
+    args = parser.parse_args(argv)
+
+    # Powertools warns once per process that a request published no metrics; it is not a finding.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    started = time.perf_counter()
+    print(
+        f"## Benchmarks\n\nPython {platform.python_version()} on {platform.system()} {platform.machine()}, "
+        f"{os.cpu_count()} cores.\n",
+        flush=True,
+    )
+    if args.only in (None, "coldstart"):
+        print(coldstart.report(runs=args.runs), flush=True)
+    if args.only in (None, "dynamodb"):
+        print(booking.report(requests=args.requests, bookings=args.bookings), flush=True)
+    print(f"Ran in {time.perf_counter() - started:.0f} s.", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""Cold start: each function's handler module imported in a fresh interpreter with a Lambda's
+environment, against the floor every Python function pays: boto3 and one DynamoDB client.
+
+Runs are interleaved (function A, B, C, baseline, A, B, ...) so that drift on a busy machine
+spreads over all of them, and one discarded round first warms the page cache and the bytecode
+caches. ``-X importtime`` then names the imports that dominate each function's import.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.report import median_ms, ratio, table, verdict
+
+ROOT = Path(__file__).resolve().parents[1]
+FUNCTIONS = ROOT / "functions"
+GOAL = 1.3
+BASELINE = "baseline"
+_MARK = "--- bench: main ---"
+
+# What the child measures: the import of main.py exactly as the Lambda runtime does it (the task
+# root first on sys.path, the module loaded from its file), or the baseline; then its peak RSS.
+_CHILD = f"""
+import importlib.util, json, os, resource, sys, time
+
+target = sys.argv[1]
+print("{_MARK}", file=sys.stderr, flush=True)
+start = time.perf_counter()
+if target == "baseline":
+    import boto3
+
+    boto3.client("dynamodb", region_name="us-east-1")
+else:
+    sys.path.insert(0, os.path.dirname(target))
+    spec = importlib.util.spec_from_file_location("main", target)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["main"] = module
+    spec.loader.exec_module(module)
+    assert callable(module.handler)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({{"seconds": seconds, "peak_bytes": peak if sys.platform == "darwin" else peak * 1024}}))
+"""
+
+
+def lambda_environment(function: str) -> dict[str, str]:
+    """What a Lambda execution environment of this function would see (nothing of this shell's)."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "TZ": ":UTC",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_SESSION_TOKEN": "bench",
+        "AWS_LAMBDA_FUNCTION_NAME": function,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+        "TABLE_NAME": "regulars-bench",
+        "PUBLIC_BASE_URL": "https://example.com",
+        "MANAGE_LINK_SECRET": "x",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_SERVICE_NAME": "regulars",
+        "POWERTOOLS_METRICS_NAMESPACE": "Regulars",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+    }
+
+
+@dataclass
+class Sample:
+    seconds: list[float]
+    peak_bytes: list[int]
+
+    @property
+    def ms(self) -> float:
+        return median_ms(self.seconds)
+
+    @property
+    def peak_mb(self) -> float:
+        return statistics.median(self.peak_bytes) / 2**20
+
+
+def functions() -> dict[str, Path]:
+    return {p.parent.name: p for p in sorted(FUNCTIONS.glob("*/main.py"))}
+
+
+def _run(target: str, name: str, *flags: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *flags, "-c", _CHILD, target],
+        env=lambda_environment(name),
+        cwd=tempfile.gettempdir(),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+
+
+def measure(runs: int = 7) -> dict[str, Sample]:
+    targets = {name: str(path) for name, path in functions().items()} | {BASELINE: BASELINE}
+    samples = {name: Sample([], []) for name in targets}
+    for round_ in range(runs + 1):
+        for name, target in targets.items():
+            out = json.loads(_run(target, name).stdout)
+            if round_:  # the first round only warms caches
+                samples[name].seconds.append(out["seconds"])
+                samples[name].peak_bytes.append(out["peak_bytes"])
+    return samples
+
+
+@dataclass
+class Import:
+    module: str
+    cumulative_ms: float
+    self_ms: float
+    children: list[Import] = field(default_factory=list)
+
+    def walk(self) -> Iterator[Import]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def import_tree(path: Path, name: str) -> list[Import]:
+    """What main.py imported, as a tree, from one ``-X importtime`` run (whose own overhead inflates
+    the figures a little). importtime prints a module's imports before the module itself."""
+    err = _run(str(path), name, "-X", "importtime").stderr
+    pending: dict[int, list[Import]] = {}
+    for line in err.split(_MARK, 1)[-1].splitlines():
+        fields = line.removeprefix("import time:").split("|")
+        if not line.startswith("import time:") or len(fields) != 3 or not fields[0].strip().isdigit():
+            continue
+        self_us, cumulative_us, module = fields
+        depth = (len(module) - len(module.lstrip())) // 2
+        node = Import(
+            module.strip(), int(cumulative_us) / 1000, int(self_us) / 1000, pending.pop(depth + 1, [])
+        )
+        pending.setdefault(depth, []).append(node)
+    return pending.get(0, [])
+
+
+def _ours(module: str) -> bool:
+    return module == "regulars" or module.startswith("regulars.")
+
+
+def lazy_candidates(tree: list[Import], top: int = 8) -> list[tuple[str, str, float]]:
+    """(importer, module, cumulative ms): the first imports of something not ours (third-party or
+    standard library) by main.py or the regulars package. Each is an import statement that, made
+    lazy, takes that module's whole cumulative time off the cold start."""
+    edges = []
+
+    def visit(importer: str, nodes: list[Import]) -> None:
+        for node in nodes:
+            if _ours(node.module):
+                visit(node.module, node.children)
+            else:
+                edges.append((importer, node.module, node.cumulative_ms))
+
+    visit("main", tree)
+    return sorted(edges, key=lambda e: e[2], reverse=True)[:top]
+
+
+def self_time_by_package(tree: list[Import]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for root in tree:
+        for node in root.walk():
+            package = node.module.split(".")[0]
+            totals[package] = totals.get(package, 0.0) + node.self_ms
+    return totals
+
+
+def report(runs: int = 7, top: int = 8) -> str:
+    samples = measure(runs)
+    base = samples.pop(BASELINE)
+    rows = []
+    for name, s in samples.items():
+        time_ratio, rss_ratio = ratio(s.ms, base.ms), ratio(s.peak_mb, base.peak_mb)
+        met = verdict(max(time_ratio, rss_ratio), GOAL)
+        rows.append([name, s.ms, base.ms, time_ratio, s.peak_mb, base.peak_mb, rss_ratio, met])
+    out = [
+        table(
+            f"Cold start: handler import vs boto3 + a DynamoDB client (median of {runs} fresh interpreters)",
+            [
+                "function",
+                "import ms",
+                "baseline ms",
+                "ratio",
+                "peak MB",
+                "baseline MB",
+                "ratio",
+                f"<= {GOAL}",
+            ],
+            rows,
+            "Baseline: `import boto3; boto3.client('dynamodb')` in a fresh interpreter. Peak RSS includes the "
+            "interpreter itself; the goal is met when both ratios are.",
+        )
+    ]
+    trees = {name: import_tree(path, name) for name, path in functions().items()}
+    for name, tree in trees.items():
+        out.append(
+            table(
+                f"{name}: the imports to make lazy (`-X importtime`, one run)",
+                ["imported by", "module", "cumulative ms"],
+                lazy_candidates(tree, top),
+            )
+        )
+    totals = {name: self_time_by_package(tree) for name, tree in trees.items()}
+    packages = sorted(
+        {p for t in totals.values() for p in t}, key=lambda p: -max(t.get(p, 0) for t in totals.values())
+    )
+    out.append(
+        table(
+            "Import time by top-level package (self ms, summed)",
+            ["package", *trees],
+            [[p, *(totals[name].get(p, 0.0) for name in trees)] for p in packages[:top]],
+        )
+    )
+    return "\n".join(out)

@@ -1,0 +1,104 @@
+"""``python -m regulars_local``: the whole application on this machine, until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from regulars_local.runtime import Options, Runtime, StartupError, banner
+
+log = logging.getLogger("local")
+QUIET_LOGGERS = ("botocore", "boto3", "pynamodb", "werkzeug", "urllib3")
+
+
+class Interrupted(BaseException):
+    """A stop signal arrived while the runtime was starting."""
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m regulars_local",
+        description="Run Regulars locally: DynamoDB Local, moto, the API, stream pumps, schedules, demo data.",
+    )
+    parser.add_argument("--port", type=int, default=None, help="HTTP port (default: $PORT, else 3000)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--no-demo", dest="demo", action="store_false", help="start with an empty table")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="keep the table and users here across runs"
+    )
+    parser.add_argument(
+        "--dynamodb",
+        choices=("auto", "local", "moto"),
+        default="auto",
+        help="auto: DynamoDB Local, or moto's DynamoDB when Java or the jar is missing (default)",
+    )
+    parser.add_argument(
+        "--template", type=Path, default=None, help="the SAM template (default: template.yaml)"
+    )
+    parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    return parser.parse_args(argv)
+
+
+def options_from(args: argparse.Namespace) -> Options:
+    options = Options(
+        port=args.port if args.port is not None else int(os.environ.get("PORT") or 3000),
+        host=args.host,
+        demo=args.demo,
+        data_dir=args.data_dir.resolve() if args.data_dir else None,
+        dynamodb=args.dynamodb,
+    )
+    if args.template:
+        options.template = args.template.resolve()
+    return options
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=args.log_level,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    for noisy in QUIET_LOGGERS:
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))
+    stopping = threading.Event()
+
+    def on_signal(signum: int, _: FrameType | None) -> None:
+        if stopping.is_set():
+            return
+        stopping.set()
+        log.info("%s: stopping", signal.Signals(signum).name)
+        raise Interrupted
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        runtime = Runtime(options_from(args))
+    except OSError as exc:
+        log.error("cannot listen on port %s: %s", args.port or os.environ.get("PORT") or 3000, exc)
+        return 1
+    try:
+        runtime.start()
+        print(banner(runtime), file=sys.stderr, flush=True)
+        while not stopping.wait(1.0):
+            pass
+    except Interrupted:
+        pass
+    except StartupError as exc:
+        log.error("could not start: %s", exc)
+        return 1
+    finally:
+        runtime.stop()
+    log.info("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,605 @@
+"""The whole application in one process: DynamoDB Local (or moto's DynamoDB), a moto server for the
+other services, the template's functions behind a local API Gateway, stream pumps, the schedule timer,
+the local sign-in, and control endpoints (health, the application clock, stream draining).
+
+Start order matters: the environment the functions read (endpoints, table name, the resources'
+``!Ref`` values) is complete before any function or domain module is imported.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from regulars import clock
+
+from regulars_local import aws, dynamodb_local, schedules, streams
+from regulars_local.auth import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_SALON,
+    CognitoAuthorizer,
+    LocalIssuer,
+    LocalSignIn,
+    Unauthorized,
+    UserStore,
+)
+from regulars_local.functions import LocalFunction, load_functions
+from regulars_local.gateway import (
+    ApiGateway,
+    Cors,
+    HttpServer,
+    Request,
+    Response,
+    RouteTable,
+    StaticFiles,
+    error_response,
+    json_response,
+)
+from regulars_local.template import ROOT, TEMPLATE, api_properties, functions, resources
+
+# The runtime's loggers are "local.*": Powertools' Logger(service="regulars") filters every record
+# whose logger name contains "regulars" out of the root handlers.
+log = logging.getLogger("local")
+
+TABLE_NAME = "regulars-local"
+STACK_NAME = "regulars-local"
+SWAGGER_UI = ROOT / "node_modules" / "swagger-ui-dist"
+WEB_ROOT = ROOT / "web"
+DRAIN_TIMEOUT = 30.0
+AWS_VARIABLES_TO_CLEAR = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+
+
+class StartupError(RuntimeError):
+    pass
+
+
+@dataclass
+class Options:
+    port: int = 3000
+    host: str = "127.0.0.1"
+    demo: bool = True
+    data_dir: Path | None = None
+    template: Path = TEMPLATE
+    dynamodb: str = "auto"  # auto: DynamoDB Local, else moto with a warning; local; moto
+    region: str = "us-east-1"
+    web_root: Path = WEB_ROOT
+
+
+@dataclass
+class Status:
+    phase: str = "starting"  # starting, ok, failed, stopping
+    dynamodb: str = ""  # dynamodb-local or moto
+    detail: str = ""
+
+
+def parse_duration(text: str) -> timedelta:
+    """An ISO 8601 duration of weeks, days, hours, minutes and seconds (``P1DT2H``, ``PT30M``)."""
+    found = re.fullmatch(
+        r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?",
+        text.strip().upper(),
+    )
+    if not found or text.strip().upper() in ("P", "PT"):
+        raise ValueError(
+            f"{text!r} is not an ISO 8601 duration like P1DT2H (years and months are not allowed)"
+        )
+    weeks, days, hours, minutes, seconds = (float(g) if g else 0.0 for g in found.groups())
+    return timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _drain_output(stream: IO[bytes], logger: logging.Logger) -> None:
+    for line in iter(stream.readline, b""):
+        logger.debug("%s", line.decode(errors="replace").rstrip())
+
+
+class Runtime:
+    def __init__(self, options: Options):
+        self.options = options
+        self.status = Status()
+        self._server = HttpServer(options.host, options.port, self.app)  # bound now: port 0 picks one
+        host = "127.0.0.1" if options.host in ("0.0.0.0", "") else options.host  # noqa: S104
+        self.base_url = f"http://{host}:{self._server.port}"
+        self.table_name = TABLE_NAME
+        self.issuer = LocalIssuer(f"{self.base_url}/local/cognito")
+        users_file = options.data_dir / "users.json" if options.data_dir else None
+        self.sign_in = LocalSignIn(self.issuer, UserStore(users_file))
+        self.sign_in.add_demo_owner()
+        self.stack = aws.Stack(options.template, options.region, STACK_NAME)
+        self.functions: dict[str, LocalFunction] = {}
+        self.environment: dict[str, str] = {}
+        self.dynamodb_endpoint = ""
+        self._dynamodb: dynamodb_local.DynamoDBLocal | None = None
+        self._moto = aws.MotoServer()
+        self._pumps = streams.StreamPumps([])
+        self._stop_pumps = threading.Event()
+        self._timer: schedules.ScheduleTimer | None = None
+        self._api: ApiGateway | None = None
+        self._static = StaticFiles(options.web_root, "/")
+        self._swagger = StaticFiles(SWAGGER_UI, "/docs/")
+        self._endpoints: dict[str, dict[str, Callable[[Request], Response]]] = {
+            "/health": {"GET": self._health},
+            "/local/clock": {"GET": self._clock, "POST": self._advance_clock},
+            "/local/phone": {"GET": self._phone},
+            "/local/streams/drain": {"POST": self._drain},
+            "/local/resources": {"GET": self._resources},
+            "/local/auth/token": {"POST": self._token},
+            "/local/auth/users": {"POST": self._add_user},
+            "/local/cognito/.well-known/jwks.json": {"GET": lambda _: json_response(200, self.issuer.jwks())},
+            "/local/cognito/.well-known/openid-configuration": {"GET": self._openid_configuration},
+            "/openapi.json": {"GET": self._openapi},
+            "/docs": {"GET": self._docs},
+        }
+
+    @property
+    def ready(self) -> bool:
+        return self.status.phase == "ok"
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Bring everything up; on failure, stop what was started and raise :class:`StartupError`."""
+        self._server.start()
+        try:
+            self._start_services()
+        except BaseException as exc:
+            self.status = Status("failed", self.status.dynamodb, str(exc))
+            self.stop()
+            if isinstance(exc, Exception):
+                raise StartupError(str(exc)) from exc
+            raise
+        self.status.phase = "ok"
+
+    def _start_services(self) -> None:
+        moto_endpoint = self._moto.start()
+        log.info("moto server at %s", moto_endpoint)
+        self._start_dynamodb(moto_endpoint)
+        self._set_aws_environment(moto_endpoint)
+        table_existed = self._create_tables()
+        clients = aws.Clients.at(moto_endpoint, self.options.region)
+        for logical_id, reason in aws.create_resources(self.stack, clients).items():
+            log.info("not created locally: %s (%s)", logical_id, reason)
+        specs = functions(self.options.template)
+        self.functions = load_functions(specs, self.options.region)
+        self._add_stand_ins()
+        self._set_function_environment()
+        from regulars.store.base import bind_table  # only now: it reads the environment on import
+
+        bind_table(self.table_name)
+        self._api = self._build_api()
+        # A kept table's stream already went through the functions in an earlier run: only what
+        # is written from now on (demo data included) is delivered.
+        self._start_pumps(clients, "LATEST" if table_existed else None)
+        if self.options.demo and table_existed and self._has_items():
+            log.info("the table has data already (--data-dir): demo data not loaded again")
+        elif self.options.demo:
+            self._load_demo()
+        self._start_timer()
+
+    def stop(self) -> None:
+        """Stop everything this runtime started (safe to call more than once, and after a failed start)."""
+        if self.status.phase != "failed":
+            self.status.phase = "stopping"
+        steps: list[tuple[str, Callable[[], None]]] = [
+            ("gateway", self._server.stop),
+            ("schedule timer", lambda: self._timer.stop() if self._timer else None),
+            ("stream pumps", self._stop_stream_pumps),
+            ("DynamoDB Local", lambda: self._dynamodb.stop() if self._dynamodb else None),
+            ("moto server", self._moto.stop),
+        ]
+        for name, step in steps:
+            try:
+                step()
+            except Exception as exc:
+                log.warning("stopping the %s: %s", name, exc)
+        self._timer = None
+        self._dynamodb = None
+
+    def _stop_stream_pumps(self) -> None:
+        self._stop_pumps.set()
+        self._pumps.stop()
+
+    # --- start steps ---------------------------------------------------------------------------------
+    def _start_dynamodb(self, moto_endpoint: str) -> None:
+        choice = self.options.dynamodb
+        if choice in ("auto", "local"):
+            db_path = self.options.data_dir / "dynamodb" if self.options.data_dir else None
+            try:
+                self._dynamodb = dynamodb_local.start(db_path=db_path)
+            except dynamodb_local.Unavailable as exc:
+                if choice == "local":
+                    raise StartupError(f"DynamoDB Local is unavailable: {exc}") from exc
+                log.warning(
+                    "DynamoDB Local is unavailable (%s): falling back to moto's DynamoDB, a simulation of "
+                    "the real engine (no real TTL deletion; transactions and streams are approximations)",
+                    exc,
+                )
+            else:
+                if self._dynamodb.process and self._dynamodb.process.stderr:
+                    threading.Thread(
+                        target=_drain_output,
+                        args=(self._dynamodb.process.stderr, logging.getLogger("local.dynamodb")),
+                        name="dynamodb-local-output",
+                        daemon=True,
+                    ).start()
+                self.dynamodb_endpoint = self._dynamodb.endpoint
+                self.status.dynamodb = "dynamodb-local"
+                log.info(
+                    "DynamoDB Local at %s%s",
+                    self.dynamodb_endpoint,
+                    f" (data in {db_path})" if db_path else "",
+                )
+                return
+        if self.options.data_dir:
+            log.warning("moto's DynamoDB keeps data in memory only: --data-dir does not apply to it")
+        self.dynamodb_endpoint = moto_endpoint
+        self.status.dynamodb = "moto"
+
+    def _set_aws_environment(self, moto_endpoint: str) -> None:
+        for name in AWS_VARIABLES_TO_CLEAR:
+            os.environ.pop(name, None)
+        os.environ.update(
+            {
+                "AWS_ENDPOINT_URL": moto_endpoint,
+                "AWS_ENDPOINT_URL_DYNAMODB": self.dynamodb_endpoint,
+                "AWS_ENDPOINT_URL_DYNAMODB_STREAMS": self.dynamodb_endpoint,
+                "AWS_ACCESS_KEY_ID": "local",
+                "AWS_SECRET_ACCESS_KEY": "local",
+                "AWS_REGION": self.options.region,
+                "AWS_DEFAULT_REGION": self.options.region,
+                "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+                "AWS_EC2_METADATA_DISABLED": "true",
+                "AWS_CONFIG_FILE": os.devnull,
+                "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            }
+        )
+
+    def _create_tables(self) -> bool:
+        """Create the template's tables; True if the main table was already there (persisted data)."""
+        ddb = dynamodb_local.client(self.dynamodb_endpoint)
+        existed = False
+        tables = resources("AWS::DynamoDB::Table", self.options.template)
+        for logical_id in tables:
+            name = TABLE_NAME if logical_id == "Table" or len(tables) == 1 else f"{TABLE_NAME}-{logical_id}"
+            if logical_id == "Table" or len(tables) == 1:
+                self.table_name = name
+            try:
+                description = ddb.describe_table(TableName=name)["Table"]
+                existed = existed or name == self.table_name
+            except ddb.exceptions.ResourceNotFoundException:
+                dynamodb_local.create_table(ddb, name, logical_id, self.options.template)
+                description = ddb.describe_table(TableName=name)["Table"]
+                log.info("table %s created from the template's %s", name, logical_id)
+            attributes = {"Arn": description["TableArn"]}
+            if description.get("LatestStreamArn"):
+                attributes["StreamArn"] = description["LatestStreamArn"]
+            self.stack.add(logical_id, name, **attributes)
+        return existed
+
+    def _has_items(self) -> bool:
+        ddb = dynamodb_local.client(self.dynamodb_endpoint)
+        return bool(ddb.scan(TableName=self.table_name, Limit=1)["Items"])
+
+    def _add_stand_ins(self) -> None:
+        """Local values for what a function's environment may reference beyond queues, topics, tables."""
+        region, account = self.options.region, aws.ACCOUNT_ID
+        for logical_id, function in self.functions.items():
+            self.stack.add(logical_id, function.name, Arn=function.arn)
+        for logical_id in resources("AWS::Cognito::UserPool", self.options.template):
+            pool_id = f"{region}_local"
+            self.stack.add(
+                logical_id,
+                pool_id,
+                Arn=f"arn:aws:cognito-idp:{region}:{account}:userpool/{pool_id}",
+                ProviderURL=self.issuer.issuer,
+                ProviderName=self.issuer.issuer.removeprefix("http://"),
+            )
+        for logical_id in resources("AWS::Cognito::UserPoolClient", self.options.template):
+            self.stack.add(logical_id, self.issuer.audience, ClientId=self.issuer.audience)
+        for logical_id in resources("AWS::Serverless::Api", self.options.template):
+            self.stack.add(logical_id, "local", RootResourceId="local")
+
+    def _set_function_environment(self) -> None:
+        merged: dict[str, str] = {}
+        for function in self.functions.values():
+            resolved, missing = self.stack.environment(function.spec.environment)
+            for name, reason in missing.items():
+                log.warning(
+                    "%s: %s is not set locally (%s has no local value)", function.logical_id, name, reason
+                )
+            for name, value in resolved.items():
+                if name in merged and merged[name] != value:
+                    log.warning("%s differs between functions; all functions see %r", name, merged[name])
+                    continue
+                merged[name] = value
+        merged.pop("MANAGE_LINK_SECRET_PARAMETER", None)
+        merged.update(
+            {
+                "TABLE_NAME": self.table_name,
+                "PUBLIC_BASE_URL": self.base_url,
+                "MANAGE_LINK_SECRET": os.environ.get("MANAGE_LINK_SECRET") or secrets.token_urlsafe(32),
+                "POWERTOOLS_TRACE_DISABLED": "true",
+                "POWERTOOLS_METRICS_NAMESPACE": "Regulars",
+            }
+        )
+        os.environ.pop("POWERTOOLS_DEV", None)
+        os.environ.update(merged)
+        self.environment = merged
+
+    def _load_demo(self) -> None:
+        try:
+            from regulars_local.demo import load_demo
+        except ModuleNotFoundError as exc:
+            if exc.name != "regulars_local.demo":
+                raise
+            log.info("no demo data module: starting with an empty table")
+            return
+        load_demo(clock.now())
+        log.info("demo data loaded (salon %s)", DEMO_SALON)
+
+    def _build_api(self) -> ApiGateway:
+        routes = [route for function in self.functions.values() for route in function.spec.routes]
+        api_ids = {route.api for route in routes if route.api}
+        props = api_properties(next(iter(api_ids)), self.options.template) if len(api_ids) == 1 else {}
+        if len(api_ids) > 1:
+            log.warning("more than one Api in the template: all are served at the same root")
+        stage = str(self.stack.resolve(props.get("StageName", "Prod")))
+        authorizers = {
+            name: CognitoAuthorizer(self.issuer) for name in (props.get("Auth") or {}).get("Authorizers", {})
+        }
+        for route in routes:
+            if route.authorizer and route.authorizer not in authorizers:
+                authorizers[route.authorizer] = CognitoAuthorizer(self.issuer)
+        return ApiGateway(
+            routes=RouteTable(routes),
+            invoke=self.invoke,
+            authorizers=authorizers,
+            stage=stage,
+            cors=Cors.from_property(props.get("Cors")),
+            binary_media_types=tuple(props.get("BinaryMediaTypes") or ()),
+        )
+
+    def _start_pumps(self, clients: aws.Clients, starting_position: str | None) -> None:
+        region = self.options.region
+        streams_client = aws.client("dynamodbstreams", self.dynamodb_endpoint, region)
+        pumps: list[streams.StreamPump] = []
+        for function in self.functions.values():
+            for source in function.spec.streams:
+                for pattern in source.filters:
+                    streams.matches(pattern, {})  # an invalid pattern fails now, not on the first record
+                try:
+                    stream_arn = self.stack.resolve(source.stream)
+                    destination = self.stack.resolve(source.on_failure) if source.on_failure else None
+                except aws.Unresolvable as exc:
+                    log.warning("%s.%s: no local stream pump (%s)", source.function, source.event, exc)
+                    continue
+                on_failure = (
+                    streams.OnFailureDestination(destination, clients.sqs, clients.sns)
+                    if destination
+                    else streams.discard
+                )
+                delivery = streams.Delivery(
+                    source,
+                    function.invoke,
+                    on_failure,
+                    function.arn,
+                    self._stop_pumps,
+                )
+                pumps.append(
+                    streams.StreamPump(source, streams_client, stream_arn, region, delivery, self._stop_pumps)
+                )
+        self._pumps = streams.StreamPumps(pumps)
+        self._pumps.start(starting_position)
+        for pump in pumps:
+            log.info("stream pump %s (batch %d)", pump.name, pump.source.batch_size)
+
+    def _start_timer(self) -> None:
+        sources = [s for function in self.functions.values() for s in function.spec.schedules]
+        entries = schedules.entries(sources, clock.now(), STACK_NAME, self.options.region)
+        self._timer = schedules.ScheduleTimer(entries, self.invoke, clock.now, self.options.region)
+        self._timer.start()
+        for entry in entries:
+            log.info("schedule %s: %s", entry.name, entry.source.expression)
+
+    # --- invoking --------------------------------------------------------------------------------------
+    def invoke(self, logical_id: str, event: Any) -> Any:
+        return self.functions[logical_id].invoke(event)
+
+    def drain(self, timeout: float = DRAIN_TIMEOUT) -> bool:
+        """Wait until every stream record written so far has been processed."""
+        return self._pumps.wait_idle(timeout)
+
+    # --- HTTP --------------------------------------------------------------------------------------------
+    def app(self, request: Request) -> Response:
+        methods = self._endpoints.get(request.path)
+        if methods is not None:
+            handler = methods.get("GET" if request.method == "HEAD" else request.method)
+            if handler is None:
+                return error_response(405, "method_not_allowed", f"{request.path} takes {', '.join(methods)}")
+            if not self.ready and request.path != "/health":
+                return self._starting()
+            return handler(request)
+        if request.path.startswith("/docs/"):
+            return self._swagger(request) or error_response(404, "not_found", f"no {request.path}")
+        if not self.ready or self._api is None:
+            return self._starting()
+        if self._api.handles(request):
+            return self._api(request)
+        return self._static(request) or self._api(request)
+
+    def _starting(self) -> Response:
+        return error_response(503, "unavailable", f"the local runtime is {self.status.phase}")
+
+    def _health(self, _: Request) -> Response:
+        body = {
+            "status": self.status.phase,
+            "dynamodb": self.status.dynamodb,
+            "clock": clock.now().isoformat(),
+        }
+        if self.status.detail:
+            body["detail"] = self.status.detail
+        return json_response(200 if self.ready else 503, body)
+
+    def _clock_body(self) -> dict[str, Any]:
+        return {"now": clock.now().isoformat(), "offset_seconds": clock.offset().total_seconds()}
+
+    def _clock(self, _: Request) -> Response:
+        return json_response(200, self._clock_body())
+
+    def _advance_clock(self, request: Request) -> Response:
+        try:
+            body = request.json()
+            if "advance_minutes" in body:
+                delta = timedelta(minutes=float(body["advance_minutes"]))
+            elif "advance" in body:
+                delta = parse_duration(str(body["advance"]))
+            else:
+                raise ValueError("give advance_minutes (a number) or advance (an ISO 8601 duration)")
+            clock.advance(delta)
+        except (ValueError, TypeError, AttributeError) as exc:
+            return _invalid(str(exc))
+        fired = self._timer.fire_due() if self._timer else []
+        return json_response(200, {**self._clock_body(), "fired": [asdict(f) for f in fired]})
+
+    def _phone(self, _: Request) -> Response:
+        return json_response(200, {"messages": []})
+
+    def _drain(self, request: Request) -> Response:
+        try:
+            timeout = min(300.0, float(request.json().get("timeout", DRAIN_TIMEOUT)))
+        except (ValueError, TypeError, AttributeError) as exc:
+            return _invalid(str(exc))
+        idle = self.drain(timeout)
+        body: dict[str, Any] = {"idle": idle, "counts": asdict(self._pumps.counts())}
+        if idle:
+            return json_response(200, body)
+        body["error"] = {"code": "timeout", "message": f"streams not idle after {timeout:g}s", "fields": []}
+        return json_response(504, body)
+
+    def _resources(self, _: Request) -> Response:
+        process = self._dynamodb.process if self._dynamodb else None
+        listed: dict[str, dict[str, str]] = {name: {"ref": ref} for name, ref in self.stack.refs.items()}
+        for (name, attribute), value in self.stack.attributes.items():
+            listed.setdefault(name, {})[attribute] = value
+        return json_response(
+            200,
+            {
+                "table": self.table_name,
+                "dynamodb": {
+                    "backend": self.status.dynamodb,
+                    "endpoint": self.dynamodb_endpoint,
+                    "pid": process.pid if process else None,
+                },
+                "aws_endpoint": self._moto.endpoint,
+                "resources": listed,
+                "functions": {
+                    k: {"name": f.name, "invocations": f.invocations} for k, f in self.functions.items()
+                },
+                "environment": {k: v for k, v in self.environment.items() if k != "MANAGE_LINK_SECRET"},
+            },
+        )
+
+    def _token(self, request: Request) -> Response:
+        try:
+            body = request.json()
+            return json_response(200, self.sign_in.token(str(body["email"]), str(body["password"])))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            return _invalid(f"email and password are required ({exc})")
+        except Unauthorized as exc:
+            return error_response(401, "unauthorized", str(exc))
+
+    def _add_user(self, request: Request) -> Response:
+        try:
+            body = request.json()
+            user = self.sign_in.users.add(
+                str(body.get("email", "")),
+                str(body.get("password", "")),
+                str(body.get("salon_id", "")),
+                str(body.get("role") or "owner"),
+            )
+        except (ValueError, TypeError, AttributeError) as exc:
+            return _invalid(str(exc))
+        return json_response(201, user.public())
+
+    def _openid_configuration(self, _: Request) -> Response:
+        issuer = self.issuer.issuer
+        return json_response(
+            200,
+            {
+                "issuer": issuer,
+                "jwks_uri": f"{issuer}/.well-known/jwks.json",
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "subject_types_supported": ["public"],
+                "response_types_supported": ["token"],
+            },
+        )
+
+    def _openapi(self, _: Request) -> Response:
+        try:
+            from regulars_local.openapi import document
+        except ModuleNotFoundError as exc:
+            if exc.name != "regulars_local.openapi":
+                raise
+            return error_response(
+                404, "not_found", "no OpenAPI document: regulars_local.openapi is not there"
+            )
+        return json_response(200, document())
+
+    def _docs(self, _: Request) -> Response:
+        if not (SWAGGER_UI / "swagger-ui-bundle.js").is_file():
+            return error_response(404, "not_found", "Swagger UI is not installed: run `npm ci`")
+        return Response(200, [("Content-Type", "text/html; charset=utf-8")], SWAGGER_PAGE.encode())
+
+
+def _invalid(message: str) -> Response:
+    field_name, _, reason = message.partition(": ")
+    fields = [{"field": field_name, "reason": reason}] if reason and " " not in field_name else []
+    body = {"error": {"code": "invalid_input", "message": message, "fields": fields}}
+    return json_response(400, body)
+
+
+SWAGGER_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Regulars API (local)</title>
+  <link rel="stylesheet" href="/docs/swagger-ui.css">
+  <link rel="icon" type="image/png" href="/docs/favicon-32x32.png">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/swagger-ui-bundle.js"></script>
+  <script src="/docs/swagger-ui-standalone-preset.js"></script>
+  <script>
+    window.ui = SwaggerUIBundle({
+      url: "/openapi.json",
+      dom_id: "#swagger-ui",
+      deepLinking: true,
+      persistAuthorization: true,
+      presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+      layout: "StandaloneLayout",
+    });
+  </script>
+</body>
+</html>
+"""
+
+
+def banner(runtime: Runtime) -> str:
+    url = runtime.base_url
+    rows = [
+        f"Regulars is running at {url}  (DynamoDB: {runtime.status.dynamodb})",
+        f"  console   {url}/",
+        f"  API docs  {url}/docs",
+        f"  health    {url}/health",
+    ]
+    if runtime.options.demo:
+        rows.append(f"  sign in   {DEMO_EMAIL} / {DEMO_PASSWORD}  (POST {url}/local/auth/token)")
+    rows.append("  stop      Ctrl-C")
+    return "\n".join(rows)

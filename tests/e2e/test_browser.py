@@ -1,0 +1,134 @@
+"""The pages as a person uses them, in headless Chromium against the running local runtime."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo-runtime")]
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("REGULARS_CHROMIUM") or None
+    if not executable:
+        pytest.fail("no Chromium for the browser tests: run them with `make test` (infra/chromium.sh installs "
+                    "Debian's chromium) or set REGULARS_CHROMIUM to a Chromium binary")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/Berlin")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+def test_a_client_books_then_confirms_by_the_manage_link(demo_runtime, page):
+    page.goto(f"{demo_runtime.base_url}/book.html?salon=demo&service=manicure")
+    page.wait_for_selector("#slots button")
+    assert "Studio Demo" in page.inner_text("#salon-name")
+    for _ in range(10):  # the first days may be full: walk forward until there are free times
+        if page.locator("#slots button").count():
+            break
+        page.fill("#date", "")
+    first = page.locator("#slots button").first
+    chosen_time = first.inner_text()
+    first.click()
+    page.fill("#name", "Browser Client")
+    page.fill("#phone", f"0151 {uuid.uuid4().int % 10**8:08d}")
+    page.check("#marketing")
+    page.click("#book")
+    page.wait_for_selector("#done:not(.hidden)")
+    assert "Booked" in page.inner_text("#done-text")
+    assert chosen_time in page.inner_text("#done-text")
+
+    page.click("#manage-link")
+    page.wait_for_selector("#confirm:not(.hidden)")
+    assert "Manicure" in page.inner_text("#summary")
+    page.click("#confirm")
+    page.wait_for_function("document.querySelector('#status').textContent === 'confirmed'")
+    assert "confirmed" in page.inner_text("#message")
+
+
+def test_a_taken_time_says_so_and_offers_the_rest(demo_runtime, page):
+    page.goto(f"{demo_runtime.base_url}/book.html?salon=demo&service=brows")
+    page.wait_for_selector("#slots button")
+    button = page.locator("#slots button").first
+    start, staff = button.get_attribute("data-start"), button.get_attribute("data-staff")
+    button.click()
+    page.fill("#name", "Slower")
+    page.fill("#phone", f"0151 {uuid.uuid4().int % 10**8:08d}")
+    taken = demo_runtime.post("/v1/salons/demo/appointments", json={  # someone else is faster
+        "service_id": "brows", "staff_id": staff, "start": start,
+        "client": {"name": "Faster", "phone": f"+49 170 {uuid.uuid4().int % 10**7:07d}"}})
+    assert taken.status_code == 201, taken.text
+    page.click("#book")
+    page.wait_for_selector("#book-error:not(.hidden)")
+    assert "just taken" in page.inner_text("#book-error")
+    # the page reloads the free times: the taken one goes, the others stay
+    page.wait_for_selector(f'#slots button[data-start="{start}"][data-staff="{staff}"]', state="detached")
+    assert page.locator("#slots button").count() > 0
+
+
+def test_the_owner_signs_in_and_completes_a_visit(demo_runtime, page):
+    owner = demo_runtime.token("demo")
+    now = datetime.fromisoformat(demo_runtime.get("/local/clock").json()["now"])
+    catalog = demo_runtime.get("/v1/salons/demo/catalog").json()
+    staff_id = next(m["id"] for m in catalog["staff"] if "manicure" in m["service_ids"])
+    walk_in = None
+    start = now.replace(second=0, microsecond=0) - timedelta(hours=2, minutes=now.minute % 5)
+    for _ in range(12):  # a visit that began two hours ago, written in by the admin
+        walk_in = demo_runtime.post("/v1/admin/appointments", token=owner, json={
+            "service_id": "manicure", "staff_id": staff_id, "start": start.isoformat(),
+            "outside_hours": True, "client": {"name": "Early Bird", "phone": "+49 170 4440009"}})
+        if walk_in.status_code == 201:
+            break
+        start -= timedelta(minutes=5)
+    assert walk_in is not None and walk_in.status_code == 201, walk_in.text
+    appointment_id = walk_in.json()["id"]
+
+    page.goto(f"{demo_runtime.base_url}/")
+    page.fill("#password", "wrong")
+    page.click("#sign-in button[type=submit]")
+    page.wait_for_selector("#sign-in-error:not(.hidden)")
+    page.fill("#password", "demo-password")
+    page.click("#sign-in button[type=submit]")
+    page.wait_for_selector("#app:not(.hidden)")
+    assert page.inner_text("#salon") == "Studio Demo"
+    page.fill("#day", walk_in.json()["start"][:10])  # the visit's own local day
+    page.dispatch_event("#day", "change")
+
+    row = page.locator(f'#book tr[data-id="{appointment_id}"]')
+    row.wait_for()
+    assert "Early Bird" in row.inner_text()
+    page.once("dialog", lambda dialog: dialog.accept("42.50"))
+    row.locator("button", has_text="Complete").click()
+    page.wait_for_selector(f'#book tr[data-id="{appointment_id}"] .status.completed')
+    done = demo_runtime.get(f"/v1/admin/appointments/{appointment_id}", token=owner).json()
+    assert (done["status"], done["paid_amount"]) == ("completed", 4250)
+
+    page.fill("#client-q", "Early")
+    page.click("#client-search")
+    page.wait_for_selector("#clients tbody tr")
+    page.locator("#clients tbody tr a").first.click()
+    page.wait_for_selector("#client-detail:not(.hidden)")
+    assert "Early Bird" in page.inner_text("#client-detail")
+    assert re.search(r"manicure|Manicure", page.inner_text("#client-detail"))
