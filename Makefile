@@ -4,7 +4,10 @@ SHELL := bash
 .ONESHELL:
 .SHELLFLAGS := -eu -o pipefail -c
 PORT ?= 3000
-UV = $(shell infra/bootstrap.sh)
+UV := $(shell infra/bootstrap.sh)
+ifeq ($(strip $(UV)),)
+$(error the bootstrap failed (its reason is printed above): nothing runs without uv and Python 3.12)
+endif
 PYTEST_ARGS ?=
 
 .PHONY: setup dev test unit integration e2e infra-test lint format openapi bench layer-requirements

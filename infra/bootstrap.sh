@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
+# Trust the machine's own certificate store (a company proxy's CA, say), as pip and npm do here.
+export UV_SYSTEM_CERTS="${UV_SYSTEM_CERTS:-1}"
 die() { say "ERROR: $*"; exit 1; }
 
 # --- uv ---------------------------------------------------------------------------------
