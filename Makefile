@@ -4,6 +4,13 @@ SHELL := bash
 .ONESHELL:
 .SHELLFLAGS := -eu -o pipefail -c
 PORT ?= 3000
+# Tools that fetch packages (uv, SAM's pip) trust the machine's certificate store, as pip and npm do.
+export UV_SYSTEM_CERTS ?= 1
+SYSTEM_CA := $(wildcard /etc/ssl/certs/ca-certificates.crt)
+ifneq ($(SYSTEM_CA),)
+export SSL_CERT_FILE ?= $(SYSTEM_CA)
+export PIP_CERT ?= $(SYSTEM_CA)
+endif
 UV := $(shell infra/bootstrap.sh)
 ifeq ($(strip $(UV)),)
 $(error the bootstrap failed (its reason is printed above): nothing runs without uv and Python 3.12)
