@@ -17,7 +17,9 @@ $(error the bootstrap failed (its reason is printed above): nothing runs without
 endif
 PYTEST_ARGS ?=
 
-.PHONY: setup dev test unit integration e2e infra-test lint format openapi bench layer-requirements
+SAM_CLI_VERSION ?= 1.170.0
+
+.PHONY: setup dev test unit integration e2e infra-test lint format openapi bench layer-requirements build
 
 setup:
 	@infra/bootstrap.sh >/dev/null
@@ -54,6 +56,11 @@ openapi:  ## regenerate docs/openapi.json from the code
 
 layer-requirements:  ## the dependencies layer, exported from the lock
 	@$(UV) export --frozen --no-dev --no-emit-project --no-hashes --no-header -o layers/dependencies/requirements.txt >/dev/null
+
+build:  ## sam build: python3.12 on arm64, layers with compiled bytecode (then: sam deploy --guided)
+	@python=$$($(UV) run --frozen python -c 'import sys; print(sys._base_executable)'); \
+	PATH="$$(dirname $$python):$$PATH" PYTHON="$$python" \
+		$(UV) tool run --python "$$python" --from aws-sam-cli==$(SAM_CLI_VERSION) sam build $(SAM_ARGS)
 
 bench:  ## benchmarks: print tables of measured figures
 	@$(UV) run --frozen python -m bench

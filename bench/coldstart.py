@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FUNCTIONS = ROOT / "functions"
 GOAL = 1.3
 BASELINE = "baseline"
+TRACED = " (X-Ray SDK on)"  # the same function deployed with XRaySdkTracing=true
 _MARK = "--- bench: main ---"
 
 # What the child measures: the import of main.py exactly as the Lambda runtime does it (the task
@@ -68,7 +69,7 @@ def lambda_environment(function: str) -> dict[str, str]:
         "TABLE_NAME": "regulars-bench",
         "PUBLIC_BASE_URL": "https://example.com",
         "MANAGE_LINK_SECRET": "x",
-        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_TRACE_DISABLED": "false" if function.endswith(TRACED) else "true",
         "POWERTOOLS_SERVICE_NAME": "regulars",
         "POWERTOOLS_METRICS_NAMESPACE": "Regulars",
         "POWERTOOLS_LOG_LEVEL": "INFO",
@@ -106,7 +107,12 @@ def _run(target: str, name: str, *flags: str) -> subprocess.CompletedProcess:
 
 
 def measure(runs: int = 7) -> dict[str, Sample]:
-    targets = {name: str(path) for name, path in functions().items()} | {BASELINE: BASELINE}
+    found = functions()
+    targets = (
+        {name: str(path) for name, path in found.items()}
+        | {name + TRACED: str(path) for name, path in found.items() if name == "public_api"}
+        | {BASELINE: BASELINE}
+    )
     samples = {name: Sample([], []) for name in targets}
     for round_ in range(runs + 1):
         for name, target in targets.items():

@@ -113,6 +113,7 @@ def sam(uv: str, python312: Path, tmp_path_factory: pytest.TempPathFactory) -> S
         "AWS_SECRET_ACCESS_KEY": "testing",
         "SAM_CLI_TELEMETRY": "0",
         "UV_PYTHON_DOWNLOADS": "never",
+        "PYTHON": str(python312),  # the layers' Makefiles build with it (pip, compileall)
     }
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):
         env.pop(name, None)

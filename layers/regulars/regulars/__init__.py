@@ -1,6 +1,1 @@
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("regulars")
-except PackageNotFoundError:  # running from the Lambda layer, not an installed wheel
-    __version__ = "0"
+"""Regulars: the domain library the Lambda functions share (shipped as a layer)."""

@@ -1,13 +1,21 @@
 """The shared logger, tracer and metrics (one of each per process).
 
-Phone numbers and e-mail addresses never reach the logs: a filter masks them in every record."""
+Phone numbers and e-mail addresses never reach the logs: a filter masks them in every record.
+
+Tracing with the X-Ray SDK is a deployment choice (the template's ``XRaySdkTracing``): Powertools'
+Tracer imports the SDK as soon as it is built, which is the largest single part of a cold start, so
+when tracing is off a stand-in with the same decorators is used and the SDK is never imported.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import re
+from collections.abc import Callable
+from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 
 _PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -27,7 +35,34 @@ class _Redact(logging.Filter):
         return True
 
 
+class _Untraced:
+    """Powertools' Tracer decorators and annotations, doing nothing (tracing is off)."""
+
+    def capture_lambda_handler(self, fn: Callable | None = None, **_: Any) -> Any:
+        return fn if fn is not None else (lambda f: f)
+
+    capture_method = capture_lambda_handler
+
+    def put_annotation(self, key: str, value: Any) -> None:
+        return None
+
+    def put_metadata(self, key: str, value: Any, namespace: str | None = None) -> None:
+        return None
+
+
+def _tracing_on() -> bool:
+    return os.environ.get("POWERTOOLS_TRACE_DISABLED", "false").lower() not in ("1", "true", "yes")
+
+
+def _tracer() -> Any:
+    if not _tracing_on():
+        return _Untraced()
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service="regulars")
+
+
 logger = Logger(service="regulars")
 logger.addFilter(_Redact())
-tracer = Tracer(service="regulars")
+tracer = _tracer()
 metrics = Metrics(namespace="Regulars", service="regulars")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import phonenumbers
-
 from regulars.errors import InvalidInput
 
 
@@ -12,6 +10,8 @@ def to_e164(raw: str, default_region: str | None, *, field: str = "phone") -> st
 
     Raises InvalidInput naming ``field`` when the number cannot be a real phone number.
     """
+    import phonenumbers  # lazy: only the routes that take a phone pay for its metadata
+
     text = (raw or "").strip()
     if not text:
         raise InvalidInput.field(field, "a phone number is required", code="invalid_phone")

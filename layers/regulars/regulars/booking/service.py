@@ -198,8 +198,9 @@ def book(
         {"service_id": request.service_id, "staff_id": request.staff_id, "start": request.start.isoformat(),
          "phone": phone, "name": request.client.name}
     )
-    if idempotency_key:
-        _replay_if_known(salon_id, idempotency_key, fingerprint)
+    record, known_client = idempotency.lookup_with_phone(salon_id, "booking", idempotency_key, phone)
+    if record is not None:
+        _replay(record, fingerprint)
     candidates = _candidates(catalog, service, request.staff_id)
     earliest, latest = _window(catalog, now)
     if source is m.Source.ADMIN:
@@ -209,7 +210,7 @@ def book(
     start = request.start.astimezone(now.tzinfo)
     last_error: Exception | None = None
     for attempt in range(3):
-        existing_id = client_store.client_id_by_phone(salon_id, phone)
+        existing_id = known_client if attempt == 0 else client_store.client_id_by_phone(salon_id, phone)
         new_client = None
         client_consents = None
         client_name = request.client.name.strip()
@@ -278,13 +279,16 @@ def book(
 
 def _replay_if_known(salon_id: str, key: str, fingerprint: str) -> None:
     record = idempotency.lookup(salon_id, "booking", key)
-    if record is None:
-        return
+    if record is not None:
+        _replay(record, fingerprint)
+
+
+def _replay(record: idempotency.StoredAnswer, fingerprint: str) -> None:
     if record.request_hash != fingerprint:
         raise InvalidInput.field(
             "Idempotency-Key", "was already used for a different request", code="idempotency_key_reused"
         )
-    raise IdempotencyReplay(int(record.status_code), record.body)
+    raise IdempotencyReplay(record.status, record.body)
 
 
 def _consent(granted: bool | None, salon: m.Salon, now: datetime, source: m.Source) -> dict | None:
