@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
-import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from regulars_local.functions import load
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "events" / "public_api" / "catalog.json"
@@ -19,28 +18,8 @@ SAMPLE = ROOT / "events" / "public_api" / "catalog.json"
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
-@dataclass
-class Context:
-    """The Lambda context attributes Powertools reads."""
-
-    function_name: str = "PublicApiFunction"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:PublicApiFunction"
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    function_version: str = "$LATEST"
-    _deadline: float = field(default_factory=lambda: time.monotonic() + 10)
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._deadline - time.monotonic()) * 1000))
-
-
 def load_handler(function: str = "public_api") -> Handler:
-    path = ROOT / "functions" / function / "main.py"
-    spec = importlib.util.spec_from_file_location(f"bench_{function}", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.handler
+    return load(function)
 
 
 @cache

@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from regulars_local.functions import context_for
+
 from bench import api, dynamo
 from bench.report import median_ms, ratio, table, verdict
 
@@ -39,7 +41,7 @@ class Bench:
     def call(self, event: dict[str, Any]) -> tuple[dict[str, Any], float, list[dynamo.Call]]:
         """Invoke the handler; returns its response, the wall time and the DynamoDB calls it made."""
         self.recorder.take()
-        context = api.Context()
+        context = context_for("public_api")
         start = time.perf_counter()
         response = self.handler(event, context)
         elapsed = time.perf_counter() - start

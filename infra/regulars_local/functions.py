@@ -181,3 +181,30 @@ class LocalFunction:
 
 def load_functions(specs: Mapping[str, FunctionSpec], region: str) -> dict[str, LocalFunction]:
     return {logical_id: LocalFunction(spec, region) for logical_id, spec in specs.items()}
+
+
+def spec_of(folder: str, template: Path | None = None) -> FunctionSpec:
+    """The template's function whose CodeUri is ``functions/<folder>``."""
+    from regulars_local.template import TEMPLATE, functions
+
+    for spec in functions(template or TEMPLATE).values():
+        if spec.code_uri.name == folder:
+            return spec
+    raise LookupError(f"no function with CodeUri functions/{folder} in the template")
+
+
+def load(folder: str, environment: int = 1) -> Handler:
+    """The handler of ``functions/<folder>`` loaded as Lambda loads it (by the template's CodeUri
+    and Handler), in execution environment ``environment`` of its own."""
+    return import_handler(spec_of(folder), environment=environment)
+
+
+def context_for(folder: str, region: str = "us-east-1") -> LambdaContext:
+    spec = spec_of(folder)
+    name = physical_name(spec, "regulars-local")
+    return LambdaContext(
+        function_name=name,
+        memory_limit_in_mb=spec.memory_size,
+        invoked_function_arn=f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{name}",
+        timeout_seconds=float(spec.timeout),
+    )

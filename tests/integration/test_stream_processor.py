@@ -6,7 +6,8 @@ import copy
 
 import pytest
 from regulars.store import clients as client_store
-from support.lambda_ import AdminApi, Context, handler
+from regulars_local.functions import context_for
+from support.lambda_ import AdminApi, handler
 from support.salon import make_salon
 from support.streams import stream_records
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.integration
 
 
 def run(records):
-    return handler("stream_processor")({"Records": records}, Context(function_name="stream"))
+    return handler("stream_processor")({"Records": records}, context_for("stream_processor"))
 
 
 def appointment_records(table):

@@ -4,7 +4,6 @@ events built from the samples in events/."""
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import uuid
 from dataclasses import dataclass
@@ -13,31 +12,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from regulars_local.functions import context_for, load
+
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
-
-
-@dataclass
-class Context:
-    function_name: str = "test"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:test"
-    aws_request_id: str = ""
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 10_000
 
 
 @cache
 def handler(function_dir: str, environment: int = 0):
     """The function's handler in one execution environment (its own import of main.py): threads
     that stand for concurrent invocations each use their own, as Lambda would."""
-    path = ROOT / "functions" / function_dir / "main.py"
-    spec = importlib.util.spec_from_file_location(f"fn_{function_dir}_{environment}", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.handler
+    return load(function_dir, environment=environment + 1)
 
 
 def sample(name: str) -> dict[str, Any]:
@@ -91,7 +76,7 @@ def api_event(
 
 
 def invoke(function_dir: str, event: dict[str, Any], environment: int = 0) -> HttpResult:
-    out = handler(function_dir, environment)(event, Context(function_name=function_dir, aws_request_id=str(uuid.uuid4())))
+    out = handler(function_dir, environment)(event, context_for(function_dir))
     return HttpResult(out["statusCode"], {k.lower(): v for k, v in (out.get("headers") or {}).items()},
                       out.get("body") or "")
 
