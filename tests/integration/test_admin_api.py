@@ -161,3 +161,22 @@ def test_client_search_and_history(table, clock_at):
     assert moved["phone"] == "+491719999999"
     assert admin.get("/v1/admin/clients?q=%2B491712345678").json["clients"] == []
     assert admin.post("/v1/admin/clients", {"name": "Reuse", "phone": "+49 171 2345678"}).status == 201
+
+
+def test_patch_null_leaves_required_fields_and_clears_optional_ones(table, clock_at):
+    make_salon("salon-a", clock_at)
+    admin = AdminApi("salon-a")
+    r = admin.patch("/v1/admin/staff/anna", {"active": None, "service_ids": None, "days_off": None, "email": None})
+    assert r.status == 200, r.text
+    assert r.json["active"] is True and r.json["service_ids"] == ["haircut", "brows"]
+    r = admin.patch("/v1/admin/services/haircut", {"price_amount": None, "repeat_interval_days": None})
+    assert r.status == 200 and r.json["price"]["amount"] == 4500 and r.json["repeat_interval_days"] is None
+    c = admin.post("/v1/admin/clients", {"name": "Nina", "phone": "+49 170 5550200", "notes": "likes tea"}).json
+    r = admin.patch(f"/v1/admin/clients/{c['id']}", {"name": None, "notes": None, "tags": None})
+    assert r.status == 200 and r.json["name"] == "Nina" and r.json["notes"] is None
+
+
+def test_the_book_refuses_dates_out_of_range(table, clock_at):
+    make_salon("salon-a", clock_at)
+    r = AdminApi("salon-a").get("/v1/admin/appointments?from=0010-01-01")
+    assert r.status == 422 and r.json["error"]["fields"][0]["field"] == "from"

@@ -224,3 +224,27 @@ def test_every_error_has_the_one_shape(salon, public):
         body = json.loads(r.text)
         assert set(body) == {"error"}
         assert set(body["error"]) == {"code", "message", "fields"}
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "multipart/form-data", "application/x-www-form-urlencoded"])
+def test_a_body_that_is_not_json_is_415(salon, public, content_type):
+    r = public.post("/v1/salons/salon-a/appointments", json.dumps(booking()), headers={"Content-Type": content_type})
+    assert r.status == 415
+    assert r.json["error"]["code"] == "unsupported_media_type"
+    assert appointments_in_table() == []
+
+
+def test_days_outside_the_booking_window_have_no_slots(salon, public):
+    for day in ("0010-01-01", "2020-01-01", "2099-12-31", "9999-12-31"):
+        r = public.get(f"/v1/salons/salon-a/slots?service_id=haircut&date={day}")
+        assert (r.status, r.json) == (200, {"slots": []}), day
+
+
+def test_a_body_that_is_not_utf8_is_400(salon, public):
+    from support.lambda_ import api_event, invoke
+
+    event = api_event("POST", "/v1/salons/salon-a/appointments", resource="/v1/salons/{salon_id}/appointments",
+                      path_params={"salon_id": "salon-a"}, body="/f8=")  # base64 of b"\xff\xff"
+    event["isBase64Encoded"] = True
+    r = invoke("public_api", event)
+    assert (r.status, r.json["error"]["code"]) == (400, "invalid_json")

@@ -3,6 +3,10 @@ functions cannot disagree about routes."""
 
 from __future__ import annotations
 
+import base64
+import json
+from typing import Any
+
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
 
 from regulars.api import errors
@@ -12,8 +16,36 @@ CORS = CORSConfig(allow_origin="*", allow_headers=["Content-Type", "Authorizatio
                   expose_headers=["Idempotent-Replayed"], max_age=600)
 
 
+def _refusal(status: int, code: str, message: str) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": "application/json", "Access-Control-Allow-Origin": "*"},
+        "body": json.dumps({"error": {"code": code, "message": message, "fields": []}}),
+        "isBase64Encoded": False,
+    }
+
+
+class JsonApiResolver(APIGatewayRestResolver):
+    """The API speaks UTF-8 JSON only: a body of another media type is refused with 415, and one
+    that is not UTF-8 with 400, in the API's error shape, before anything tries to parse it."""
+
+    def resolve(self, event: dict, context: Any) -> dict[str, Any]:
+        body = event.get("body")
+        if body:
+            headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+            media = (headers.get("content-type") or "application/json").split(";")[0].strip().lower()
+            if not (media == "application/json" or media.endswith("+json")):
+                return _refusal(415, "unsupported_media_type", "send the body as application/json")
+            if event.get("isBase64Encoded"):
+                try:
+                    event = {**event, "body": base64.b64decode(body).decode("utf-8"), "isBase64Encoded": False}
+                except (ValueError, UnicodeDecodeError):
+                    return _refusal(400, "invalid_json", "the request body is not UTF-8 JSON")
+        return super().resolve(event, context)
+
+
 def _resolver() -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(enable_validation=True, cors=CORS)
+    app = JsonApiResolver(enable_validation=True, cors=CORS)
     errors.install(app)
     return app
 

@@ -115,6 +115,12 @@ class CancelIn(BaseModel):
 
 
 # --------------------------------------------------------------------------- admin
+def patch_changes(patch: BaseModel, clearable: frozenset[str] = frozenset()) -> dict:
+    """The fields a PATCH sets. ``null`` clears a field that may be empty (an e-mail, notes) and
+    leaves any other field as it is."""
+    return {k: v for k, v in patch.model_dump(exclude_unset=True).items() if v is not None or k in clearable}
+
+
 class SalonSettingsPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Name | None = None

@@ -107,6 +107,10 @@ def _window(catalog: m.Catalog, now: datetime) -> tuple[datetime, datetime]:
 def free_slots(catalog: m.Catalog, service_id: str, day: date, staff_id: str | None, now: datetime) -> list[Slot]:
     service = _require_service(catalog, service_id)
     earliest, latest = _window(catalog, now)
+    tz = catalog.salon.tz
+    if not earliest.astimezone(tz).date() <= day <= latest.astimezone(tz).date():
+        _candidates(catalog, service, staff_id)  # still refuse an unknown staff member
+        return []
     out = []
     for member in _candidates(catalog, service, staff_id):
         out += [Slot(t, member.id) for t in _starts_for(catalog, member, service, day, earliest=earliest) if t <= latest]

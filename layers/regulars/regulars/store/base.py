@@ -22,7 +22,8 @@ from pynamodb.transactions import TransactWrite
 
 def format_instant(value: datetime) -> str:
     """Instants in keys: UTC, minute-sortable, fixed width (2026-11-23T10:05:00Z)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    v = value.astimezone(UTC)
+    return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}Z"
 
 
 class _KeyFormatter(string.Formatter):

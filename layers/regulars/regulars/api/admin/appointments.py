@@ -34,6 +34,9 @@ def book(
     salon_id, _ = caller(router)
     catalog = catalog_store.load_catalog(salon_id)
     tz = catalog.salon.tz
+    today = clock.now().astimezone(tz).date()
+    if not today - timedelta(days=366 * 10) <= from_ <= today + timedelta(days=366 * 2):
+        raise InvalidInput.field("from", "must be within ten years back and two years ahead")
     start = local_instant(from_, time(0, 0), tz)
     end = local_instant(from_ + timedelta(days=days), time(0, 0), tz)
     if staff_id is not None and staff_id not in catalog.staff:

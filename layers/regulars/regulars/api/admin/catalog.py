@@ -80,7 +80,7 @@ def get_service(service_id: ObjectId) -> s.ServiceAdminOut:
 def patch_service(service_id: ObjectId, body: s.ServicePatch) -> s.ServiceAdminOut:
     salon_id, _ = caller(router)
     current = _service(salon_id, service_id)
-    changes = body.model_dump(exclude_unset=True)
+    changes = s.patch_changes(body, frozenset({"repeat_interval_days"}))
     if "price_amount" in changes:
         changes["price"] = Money(amount=changes.pop("price_amount"), currency=current.price.currency)
     updated = current.model_copy(update=changes)
@@ -126,7 +126,7 @@ def get_staff(staff_id: ObjectId) -> m.StaffMember:
 def patch_staff(staff_id: ObjectId, body: s.StaffPatch) -> m.StaffMember:
     salon_id, _ = caller(router)
     current = _member(salon_id, staff_id)
-    changes = body.model_dump(exclude_unset=True)
+    changes = s.patch_changes(body, frozenset({"phone", "email"}))
     if "service_ids" in changes:
         _check_services(salon_id, changes["service_ids"])
     return catalog_store.put_staff(salon_id, current.model_copy(update=changes), create=False)

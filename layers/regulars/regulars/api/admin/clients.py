@@ -75,9 +75,7 @@ def get(client_id: ClientId) -> s.ClientDetailOut:
 @router.patch("/v1/admin/clients/<client_id>", summary="Change a client's details", tags=["admin: clients"])
 def patch(client_id: ClientId, body: s.ClientPatch) -> s.ClientOut:
     salon_id, _ = caller(router)
-    changes = body.model_dump(exclude_unset=True)
+    changes = s.patch_changes(body, frozenset({"email", "birthday", "notes", "locale"}))
     if "phone" in changes:
         changes["phone"] = to_e164(changes["phone"], catalog_store.load_catalog(salon_id).salon.country)
-    if "tags" in changes and changes["tags"] is None:
-        changes["tags"] = []
     return views.client(client_store.update(salon_id, client_id, changes))
