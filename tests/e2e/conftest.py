@@ -117,9 +117,9 @@ class LocalRuntime:
             if self.process.poll() is not None:
                 pytest.fail(f"the runtime exited with {self.process.returncode}:\n{self.log()[-4000:]}")
             try:
-                if self.http.get(self.base_url + "/health", timeout=2).status_code == 200:
+                if self.http.get(self.base_url + "/health", timeout=5).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or slow on a busy machine
                 pass
             time.sleep(0.2)
         self.stop()

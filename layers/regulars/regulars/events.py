@@ -38,10 +38,12 @@ class AppointmentEvent(BaseModel):
     appointment: m.Appointment
     previous_start: datetime | None = None
     previous_staff_id: str | None = None
+    created: bool = False  # the appointment's first image: nothing was planned for it before
 
 
 def _event(kind: EventType, new: m.Appointment, old: m.Appointment | None = None) -> AppointmentEvent:
     return AppointmentEvent(
+        created=old is None,
         type=kind,
         event_id=f"{new.id}:{new.version or 0}:{kind.value}",
         salon_id=new.salon_id,

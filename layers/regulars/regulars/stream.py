@@ -5,33 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from regulars.booking import model as m
 from regulars.clients import stats
 from regulars.events import AppointmentEvent, derive
+from regulars.notifications import reminders
 from regulars.store import appointments as appointment_store
 from regulars.store import client_stats
-from regulars.store.base import Entity
-from regulars.store.models import Appointment
-
-
-def appointment_image(image: dict[str, Any] | None) -> m.Appointment | None:
-    """An appointment from a stream image (DynamoDB JSON), or None for any other entity."""
-    if not image or image.get("type", {}).get("S") != "Appointment":
-        return None
-    item = Entity.from_raw_data(image)
-    assert isinstance(item, Appointment)
-    return appointment_store.to_domain(item)
 
 
 def events_of(record: dict[str, Any]) -> list[AppointmentEvent]:
     change = record.get("dynamodb", {})
-    return derive(appointment_image(change.get("OldImage")), appointment_image(change.get("NewImage")))
+    return derive(appointment_store.from_image(change.get("OldImage")),
+                  appointment_store.from_image(change.get("NewImage")))
 
 
 def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
     """Apply every event of one record; safe to call again with the same record."""
     events = events_of(record)
     for event in events:
+        reminders.on_event(event, now)
         if stats.counts(event):
             a = event.appointment
             client_stats.apply_once(a.salon_id, a.client_id, event.event_id,

@@ -28,7 +28,13 @@ ERRORS = {
 
 
 def _claims(token: str) -> links.LinkClaims:
-    return links.verify(token, manage_link_secret(), purpose="manage", now=clock.now())
+    """A genuine manage link whose visit still allows it: the link lives until some days after the
+    visit as it is now (a rescheduled visit keeps its link alive), never less than it was issued for."""
+    claims = links.verify(token, manage_link_secret(), purpose="manage", now=None)
+    a = appointment_store.get(claims.salon_id, claims.appointment_id)
+    days = catalog_store.load_catalog(claims.salon_id).salon.settings.manage_link_days_after
+    links.ensure_fresh(max(claims.expires_at, a.end + timedelta(days=days)), clock.now())
+    return claims
 
 
 def _view(claims: links.LinkClaims) -> s.ManageOut:

@@ -44,8 +44,9 @@ def sign(claims: LinkClaims, key: bytes) -> str:
     return f"{body}.{_b64(hmac.new(key, body.encode(), hashlib.sha256).digest())}"
 
 
-def verify(token: str, key: bytes, *, purpose: str, now: datetime) -> LinkClaims:
-    """The claims of a valid token for ``purpose``; Forbidden for anything else."""
+def verify(token: str, key: bytes, *, purpose: str, now: datetime | None) -> LinkClaims:
+    """The claims of a genuine token for ``purpose``; Forbidden for anything else. With ``now``
+    None the caller judges the expiry itself (a manage link lives as long as its visit)."""
     try:
         body, signature = token.split(".", 1)
         expected = hmac.new(key, body.encode(), hashlib.sha256).digest()
@@ -62,6 +63,11 @@ def verify(token: str, key: bytes, *, purpose: str, now: datetime) -> LinkClaims
         raise Forbidden("this link is not valid", code="invalid_link") from exc
     if claims.purpose != purpose:
         raise Forbidden("this link is not valid", code="invalid_link")
-    if claims.expires_at <= now:
-        raise Forbidden("this link has expired", code="link_expired")
+    if now is not None:
+        ensure_fresh(claims.expires_at, now)
     return claims
+
+
+def ensure_fresh(valid_until: datetime, now: datetime) -> None:
+    if valid_until <= now:
+        raise Forbidden("this link has expired", code="link_expired")

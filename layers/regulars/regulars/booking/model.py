@@ -53,6 +53,14 @@ class SalonSettings(BaseModel):
         default=24, ge=0, le=24 * 14, description="A cancellation closer than this to the visit is late"
     )
     manage_link_days_after: int = Field(default=7, ge=0, le=60)
+    reminders_enabled: bool = True
+    reminder_offsets_minutes: list[Annotated[int, Field(ge=5, le=60 * 24 * 30)]] = Field(
+        default_factory=lambda: [24 * 60, 120], max_length=5,
+        description="Reminders this many minutes before each visit",
+    )
+    confirmation_offset_minutes: int | None = Field(
+        default=24 * 60, description="The reminder at this offset asks the client to confirm (None: none do)"
+    )
 
 
 class Salon(BaseModel):

@@ -36,10 +36,7 @@ class WorkingPattern:
 
 def parse_hhmm(text: str) -> time:
     hh, mm = text.split(":")
-    h, m = int(hh), int(mm)
-    if h == 24 and m == 0:
-        return time(23, 59, 59, 999999)
-    return time(h, m)
+    return time(int(hh), int(mm))
 
 
 def local_instant(day: date, wall: time, tz: ZoneInfo) -> datetime:
@@ -55,7 +52,10 @@ def intervals_on(day: date, spec: Iterable[Sequence[str]], tz: ZoneInfo) -> list
     out = []
     for start_text, end_text in spec:
         start = local_instant(day, parse_hhmm(start_text), tz)
-        end = local_instant(day, parse_hhmm(end_text), tz)
+        if end_text == "24:00":  # the end of the day is the next day's midnight
+            end = local_instant(day + timedelta(days=1), time(0, 0), tz)
+        else:
+            end = local_instant(day, parse_hhmm(end_text), tz)
         if end > start:
             out.append(Interval(start, end))
     return out

@@ -86,7 +86,7 @@ def _starts_for(
         busy = [
             Interval(a.start, a.end)
             for a in store.for_staff(catalog.salon.id, member.id, lo, hi)
-            if a.status.active and a.id != ignore
+            if a.status is not m.AppointmentStatus.CANCELLED and a.id != ignore  # done visits hold their time
         ]
     return free_starts(
         day=day,
@@ -194,17 +194,51 @@ def book(
     catalog_max_age: float = 0.0,
 ) -> Booked:
     """Book a visit. With an Idempotency-Key, a replay raises IdempotencyReplay with the first
-    answer; ``answer`` renders the (status, body) to store with the booking itself."""
+    answer; ``answer`` renders the (status, body) to store with the booking itself.
+
+    A replay that arrives while its first request is still running sees that request's booking
+    as a taken slot: whenever a key was given, a refusal re-reads the key and answers as the first
+    request did, or 409 ``idempotency_in_progress`` while it has not committed yet."""
     catalog = catalog_store.load_catalog(salon_id, max_age=catalog_max_age)
-    service = _require_service(catalog, request.service_id)
     phone = to_e164(request.client.phone, catalog.salon.country, field="client.phone")
+    scope = f"booking:{source.value}"
     fingerprint = idempotency.request_hash(
-        {"service_id": request.service_id, "staff_id": request.staff_id, "start": request.start.isoformat(),
-         "phone": phone, "name": request.client.name}
+        {"service_id": request.service_id, "staff_id": request.staff_id,
+         "start": request.start.astimezone(now.tzinfo).isoformat() if request.start.tzinfo else request.start,
+         "phone": phone, "name": request.client.name.strip()}
     )
-    record, known_client = idempotency.lookup_with_phone(salon_id, "booking", idempotency_key, phone)
+    record, known_client = idempotency.lookup_with_phone(salon_id, scope, idempotency_key, phone)
     if record is not None:
         _replay(record, fingerprint)
+    try:
+        return _book(salon_id, request, catalog, phone, known_client, now=now, source=source, answer=answer,
+                     stored=(scope, idempotency_key, fingerprint) if idempotency_key else None,
+                     respect_hours=respect_hours, ids=ids)
+    except (SlotTaken, store.IdempotencyRace) as exc:
+        if not idempotency_key:
+            raise
+        _replay_if_known(salon_id, scope, idempotency_key, fingerprint)
+        if isinstance(exc, SlotTaken):
+            raise
+        raise Conflict("the first request with this Idempotency-Key is still being processed; retry",
+                       code="idempotency_in_progress") from exc
+
+
+def _book(
+    salon_id: str,
+    request: BookingRequest,
+    catalog: m.Catalog,
+    phone: str,
+    known_client: str | None,
+    *,
+    now: datetime,
+    source: m.Source,
+    answer: Callable[[m.Appointment], tuple[int, str]],
+    stored: tuple[str, str, str] | None,
+    respect_hours: bool,
+    ids: Callable[[datetime], str],
+) -> Booked:
+    service = _require_service(catalog, request.service_id)
     candidates = _candidates(catalog, service, request.staff_id)
     earliest, latest = _window(catalog, now)
     if source is m.Source.ADMIN:
@@ -212,18 +246,19 @@ def book(
     staff = _placeable(catalog, service, candidates, request.start, earliest=earliest, latest=latest,
                        respect_hours=respect_hours)
     start = request.start.astimezone(now.tzinfo)
+    consent = _consent(request.marketing_consent, catalog.salon, now, source)
     last_error: Exception | None = None
     for attempt in range(3):
+        # after a race, read again with consistent reads: the other request's client is there now
         existing_id = known_client if attempt == 0 else client_store.client_id_by_phone(salon_id, phone)
         new_client = None
         client_consents = None
         client_name = request.client.name.strip()
-        consent = _consent(request.marketing_consent, catalog.salon, now, source)
         if existing_id is None:
             client_id = ids(now)
             new_client = m.Client(
                 id=client_id,
-                name=request.client.name.strip(),
+                name=client_name,
                 phone=phone,
                 email=request.client.email,
                 locale=request.client.locale or catalog.salon.locale,
@@ -235,12 +270,8 @@ def book(
             client_id = existing_id
             known = client_store.get(salon_id, client_id)
             client_name = known.name
-            if consent is not None:
-                current = known.consents
-                if current.get("marketing", {}).get("granted") != consent["granted"]:
-                    client_consents = (
-                        m.Client.model_construct(id=client_id), {**current, "marketing": consent}
-                    )
+            if consent is not None and known.consents.get("marketing", {}).get("granted") != consent["granted"]:
+                client_consents = (client_id, {**known.consents, "marketing": consent})
         for member in staff:
             appointment = m.Appointment(
                 id=ids(now),
@@ -258,31 +289,27 @@ def book(
                 updated_at=now,
                 history=[m.HistoryEntry(at=now, action="booked", by=source.value)],
             )
-            stored = None
-            if idempotency_key:
-                status, body = answer(appointment)
-                stored = ("booking", idempotency_key, fingerprint, status, body)
+            answered = None
+            if stored is not None:
+                status, text = answer(appointment)
+                answered = (*stored, status, text)
             try:
                 store.create(appointment, new_client=new_client, client_consents=client_consents,
-                             idempotent_answer=stored, now=now)
+                             idempotent_answer=answered, now=now)
                 return Booked(appointment, client_id, new_client is not None)
             except SlotTaken as exc:
                 last_error = exc
                 continue  # the next free staff member, if the widget let us choose
-            except store.IdempotencyRace:
-                _replay_if_known(salon_id, idempotency_key or "", fingerprint)
-                raise
-            except store.PhoneRace as exc:
+            except (store.PhoneRace, store.ClientChanged) as exc:
                 last_error = exc
-                break  # the client was created meanwhile: read it and try again
+                break  # the client was created or changed meanwhile: read again and retry
         else:
             raise SlotTaken("this time is already taken", code="slot_taken") from last_error
-        _ = attempt
     raise Conflict("could not book; retry", code="concurrent_update") from last_error
 
 
-def _replay_if_known(salon_id: str, key: str, fingerprint: str) -> None:
-    record = idempotency.lookup(salon_id, "booking", key)
+def _replay_if_known(salon_id: str, scope: str, key: str, fingerprint: str) -> None:
+    record = idempotency.lookup(salon_id, scope, key)
     if record is not None:
         _replay(record, fingerprint)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from regulars.booking import model as m
@@ -22,6 +25,10 @@ class IdempotencyRace(Exception):
 
 class PhoneRace(Exception):
     """Another request created a client with this phone first."""
+
+
+class ClientChanged(Exception):
+    """The client changed between our read and our write (a statistics update, an edit)."""
 
 
 def to_domain(item: Appointment) -> m.Appointment:
@@ -92,6 +99,8 @@ def _raise_for(exc: TxFailed) -> None:
         raise SlotTaken("the time is no longer free", code="slot_taken") from exc
     if "phone" in exc.failed or "phone" in exc.contended:
         raise PhoneRace from exc
+    if "client" in exc.failed or "client" in exc.contended:
+        raise ClientChanged from exc
     raise Conflict("the visit changed meanwhile; retry", code="concurrent_update") from exc
 
 
@@ -99,39 +108,62 @@ def create(
     appointment: m.Appointment,
     *,
     new_client: m.Client | None = None,
-    client_consents: tuple[m.Client, dict] | None = None,
+    client_consents: tuple[str, dict] | None = None,
     idempotent_answer: tuple[str, str, str, int, str] | None = None,
     now: datetime,
     return_consumed_capacity: str | None = None,
 ) -> Tx:
     """Book in ONE transaction: the visit, a lock per 5-minute cell, the new client and their phone
-    claim (if new), a consent change (if any) and the idempotent answer (if a key was given).
+    claim (if new), a consent change (if any, under the client's version) and the idempotent answer
+    (if a key was given).
 
-    Raises SlotTaken, PhoneRace or IdempotencyRace; nothing is written unless everything is."""
-    tx = Tx(return_consumed_capacity=return_consumed_capacity)
-    tx.put(_item(appointment), Appointment.pk.does_not_exist(), label="appointment")
-    for lock in _locks(appointment.salon_id, appointment.staff_id, appointment.id, appointment.start,
-                       appointment.end):
-        tx.put(lock, SlotLock.pk.does_not_exist(), label="lock")
-    if new_client is not None:
-        client_store.add_new_client(tx, appointment.salon_id, new_client)
-    if client_consents is not None:
-        client, consents = client_consents
-        tx.update(
-            Client(salon_id=appointment.salon_id, client_id=client.id),
-            actions=[Client.consents.set(consents)],
-            condition=Client.pk.exists(),
-            label="client",
-            add_version_condition=False,
-        )
-    if idempotent_answer is not None:
-        scope, key, req_hash, status, body = idempotent_answer
-        idempotency.stage(tx, appointment.salon_id, scope, key, req_hash, status, body, now)
-    try:
-        tx.commit()
-    except TxFailed as exc:
-        _raise_for(exc)
-    return tx
+    Raises SlotTaken, PhoneRace, ClientChanged or IdempotencyRace; nothing is written unless
+    everything is."""
+
+    def build() -> Tx:
+        tx = Tx(return_consumed_capacity=return_consumed_capacity)
+        tx.put(_item(appointment), Appointment.pk.does_not_exist(), label="appointment")
+        for lock in _locks(appointment.salon_id, appointment.staff_id, appointment.id, appointment.start,
+                           appointment.end):
+            tx.put(lock, SlotLock.pk.does_not_exist(), label="lock")
+        if new_client is not None:
+            client_store.add_new_client(tx, appointment.salon_id, new_client)
+        if client_consents is not None:
+            client_id, consents = client_consents
+            item = client_store.get_item(appointment.salon_id, client_id)
+            if item is None:
+                raise ClientChanged
+            tx.update(item, actions=[Client.consents.set(consents)], label="client")  # version-checked
+        if idempotent_answer is not None:
+            scope, key, req_hash, status, body = idempotent_answer
+            idempotency.stage(tx, appointment.salon_id, scope, key, req_hash, status, body, now)
+        return tx
+
+    return commit_with_retries(build)
+
+
+def commit_with_retries(build: Callable[[], Tx], attempts: int = 4) -> Tx:
+    """Commit a transaction, building it again when it only lost a race with another transaction
+    on the same items (TransactionConflict: nothing was decided, so trying again is right); a failed
+    condition is an answer and is raised at once."""
+    for attempt in range(attempts):
+        tx = build()
+        try:
+            tx.commit()
+            return tx
+        except TxFailed as exc:
+            if exc.failed or not exc.contended or attempt == attempts - 1:
+                _raise_for(exc)
+            time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def from_image(image: dict | None) -> m.Appointment | None:
+    """An appointment from a stream image (DynamoDB JSON), or None for any other entity."""
+    if not image or image.get("type", {}).get("S") != "Appointment":
+        return None
+    item = Entity.from_raw_data(image)
+    return to_domain(item) if isinstance(item, Appointment) else None
 
 
 def get_item(salon_id: str, appointment_id: str, *, consistent: bool = True) -> Appointment:
@@ -153,27 +185,28 @@ def save_change(before: m.Appointment, after: m.Appointment) -> m.Appointment:
     old = {(before.staff_id, c) for c in cells(before.start, before.end)} if keep_before else set()
     new = {(after.staff_id, c) for c in cells(after.start, after.end)} if keep_after else set()
     if after.status in (m.AppointmentStatus.COMPLETED, m.AppointmentStatus.NO_SHOW):
-        old = new = set()  # the visit's time is over: its locks simply expire
-    tx = Tx()
-    item = _item(after.model_copy(update={"version": before.version}))
-    tx.put(item, label="appointment")
-    for staff_id, cell in sorted(old - new):
-        tx.delete(
-            SlotLock(salon_id=after.salon_id, staff_id=staff_id, minute=cell, appointment_id=after.id),
-            _own_or_gone(after.id),
-            label="release",
-        )
-    for staff_id, cell in sorted(new - old):
-        tx.put(
-            SlotLock(salon_id=after.salon_id, staff_id=staff_id, minute=cell, appointment_id=after.id,
-                     expires=cell + LOCK_KEEP),
-            SlotLock.pk.does_not_exist(),
-            label="lock",
-        )
-    try:
-        tx.commit()
-    except TxFailed as exc:
-        _raise_for(exc)
+        old = new = set()  # the locks stay until the visit's end has passed, then expire
+
+    def build() -> Tx:
+        tx = Tx()
+        item = _item(after.model_copy(update={"version": before.version}))
+        tx.put(item, label="appointment")
+        for staff_id, cell in sorted(old - new):
+            tx.delete(
+                SlotLock(salon_id=after.salon_id, staff_id=staff_id, minute=cell, appointment_id=after.id),
+                _own_or_gone(after.id),
+                label="release",
+            )
+        for staff_id, cell in sorted(new - old):
+            tx.put(
+                SlotLock(salon_id=after.salon_id, staff_id=staff_id, minute=cell, appointment_id=after.id,
+                         expires=cell + LOCK_KEEP),
+                SlotLock.pk.does_not_exist(),
+                label="lock",
+            )
+        return tx
+
+    commit_with_retries(build)
     return after.model_copy(update={"version": (before.version or 0) + 1})
 
 

@@ -26,6 +26,11 @@ def format_instant(value: datetime) -> str:
     return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}Z"
 
 
+def format_minute(value: datetime) -> str:
+    """A due-job bucket: the UTC minute (2026-11-23T10:05)."""
+    return format_instant(value)[:16]
+
+
 class _KeyFormatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if isinstance(value, datetime):
@@ -93,7 +98,7 @@ class Entity(Model):
     gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
     gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
     gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
-    kind = DiscriminatorAttribute(attr_name="type")
+    entity_type = DiscriminatorAttribute(attr_name="type")
     expires = TTLAttribute(null=True, attr_name="ttl")
 
     by_gsi1 = GSI1()

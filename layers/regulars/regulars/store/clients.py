@@ -84,12 +84,12 @@ def create(salon_id: str, client: m.Client) -> m.Client:
 
 
 def client_id_by_phone(salon_id: str, phone: str) -> str | None:
-    item = PhoneIndex.find(salon_id=salon_id, phone=phone)
+    item = PhoneIndex.find(salon_id=salon_id, phone=phone, consistent=True)
     return item.client_id if item else None
 
 
 def get(salon_id: str, client_id: str) -> m.Client:
-    item = Client.find(salon_id=salon_id, client_id=client_id)
+    item = Client.find(salon_id=salon_id, client_id=client_id, consistent=True)
     if item is None:
         raise NotFound(f"client {client_id} not found", code="client_not_found")
     return to_domain(item)

@@ -16,9 +16,16 @@ Access patterns
 | 7 | no two visits of one staff member overlap       | TransactWrite puts SlotLock PK=SALON#{salon}#LOCK#{staff}, SK={minute} with attribute_not_exists |
 | 8 | an Idempotency-Key's stored answer              | GetItem PK=SALON#{salon}, SK=IDEMPOTENCY#{scope}#{key} |
 | 9 | an event applied exactly once                   | Put ProcessedEvent PK=SALON#{salon}, SK=EVENT#{event_id} with attribute_not_exists, in the same transaction as its effect |
+| 10 | the jobs due in a minute (the ticker)          | Query GSI1 PK=DUE#{minute}#{shard}, SK <= {now} (pending jobs only: the key is sparse) |
+| 11 | a subject's jobs (an appointment's reminders)  | Query GSI2 PK=SALON#{salon}#SUBJECT#{subject} |
+| 12 | the ticker's watermark                         | GetItem PK=SYSTEM#TICKER, SK=WATERMARK |
+| 13 | a message planned once per cause               | Put Message PK=SALON#{salon}, SK=MSG#{id derived from the cause} with attribute_not_exists |
+| 14 | a client's messages, newest first              | Query GSI2 PK=SALON#{salon}#CLIENT#{client}, SK begins_with MSG# |
 """
 
 from __future__ import annotations
+
+import zlib
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -31,7 +38,7 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 
-from regulars.store.base import Entity
+from regulars.store.base import Entity, format_minute
 
 
 class Salon(Entity, discriminator="Salon"):
@@ -185,3 +192,95 @@ class ProcessedEvent(Entity, discriminator="ProcessedEvent"):
     salon_id = UnicodeAttribute()
     event_id = UnicodeAttribute()
     processed_at = UTCDateTimeAttribute()
+
+
+JOB_SHARDS = 8  # a due minute's jobs spread over this many index partitions
+
+
+class Job(Entity, discriminator="Job"):
+    """Something to do at a moment: a reminder, a confirmation request, an expiry, a lapse check.
+
+    While pending, a job sits in GSI1 under its due minute and shard (``DUE#2026-11-23T10:05#3``),
+    so the ticker reads only what is due; once queued, done or cancelled its index keys are gone
+    (the bucket is derived from the status). GSI2 finds a subject's jobs (an appointment's
+    reminders) to cancel them when the subject changes.
+    """
+
+    __keys__ = {
+        "pk": "SALON#{salon_id}",
+        "sk": "JOB#{job_id}",
+        "gsi1pk": "DUE#{due_bucket}",
+        "gsi1sk": "{due_at}#{salon_id}#{job_id}",
+        "gsi2pk": "SALON#{salon_id}#SUBJECT#{subject}",
+        "gsi2sk": "JOB#{job_id}",
+    }
+
+    salon_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    due_at = UTCDateTimeAttribute()
+    status = UnicodeAttribute(default="pending")  # pending -> queued -> done | skipped | cancelled
+    payload = JSONAttribute(default=dict)
+    attempts = NumberAttribute(default=0)
+    outcome = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+    @property
+    def shard(self) -> int:
+        return zlib.crc32(f"{self.salon_id}#{self.job_id}".encode()) % JOB_SHARDS
+
+    @property
+    def due_bucket(self) -> str | None:
+        if self.status != "pending" or self.due_at is None:
+            return None
+        return f"{format_minute(self.due_at)}#{self.shard}"
+
+
+class TickerWatermark(Entity, discriminator="TickerWatermark"):
+    """The last minute whose due jobs have all been moved to the queue (a system item: the ticker
+    is the one sweep that reads across salons)."""
+
+    __keys__ = {"pk": "SYSTEM#TICKER", "sk": "WATERMARK"}
+
+    minute = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class Message(Entity, discriminator="Message"):
+    """One message in the outbox: what, to whom, why (purpose), and what became of it.
+
+    Its id is derived from what caused it (the reminder job, the event), so a cause delivered twice
+    plans one message. Status: planned -> queued -> sending -> sent -> delivered | failed |
+    skipped (with a reason)."""
+
+    __keys__ = {
+        "pk": "SALON#{salon_id}",
+        "sk": "MSG#{message_id}",
+        "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
+        "gsi2sk": "MSG#{created_at}#{message_id}",
+    }
+
+    salon_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # reminder, reminder_with_confirmation, appointment_booked, ...
+    purpose = UnicodeAttribute()  # transactional | marketing
+    recipient = UnicodeAttribute()  # client | staff
+    client_id = UnicodeAttribute(null=True)
+    staff_id = UnicodeAttribute(null=True)
+    appointment_id = UnicodeAttribute(null=True)
+    locale = UnicodeAttribute(null=True)
+    values = JSONAttribute(default=dict)  # what the text is rendered from
+    text = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(default="planned")
+    skip_reason = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    provider_id = UnicodeAttribute(null=True)
+    segments = NumberAttribute(null=True)
+    cost_amount = NumberAttribute(null=True)  # minor units of cost_currency
+    cost_currency = UnicodeAttribute(null=True)
+    not_before = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, time, timedelta
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
@@ -51,7 +53,7 @@ def book(
 def create(
     body: s.AdminBookingIn,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=128)] = None,
-) -> tuple[s.AppointmentOut, int]:
+) -> Response[s.AppointmentOut]:
     salon_id, _ = caller(router)
     now = clock.now()
     catalog = catalog_store.load_catalog(salon_id)
@@ -65,7 +67,7 @@ def create(
         raise InvalidInput.field("client_id", "give client_id or client")
 
     def answer(a: m.Appointment) -> tuple[int, str]:
-        return 201, views.appointment(a, catalog.salon).model_dump_json()
+        return 201, json.dumps(views.appointment(a, catalog.salon).model_dump(mode="json"), separators=(",", ":"))
 
     booked = booking.book(
         salon_id,
@@ -73,7 +75,8 @@ def create(
         now=now, source=m.Source.ADMIN, answer=answer, idempotency_key=idempotency_key,
         respect_hours=not body.outside_hours,
     )
-    return views.appointment(booked.appointment, catalog.salon), 201
+    status, text = answer(booked.appointment)
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=json.loads(text))
 
 
 def _out(salon_id: str, a: m.Appointment) -> s.AppointmentOut:

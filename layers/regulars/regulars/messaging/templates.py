@@ -1,0 +1,230 @@
+"""Message kinds, their placeholders, the default texts, and the checks a salon's own text passes.
+
+A template is plain text with ``{placeholder}`` fields (``{{`` and ``}}`` for literal braces).
+Each kind allows a fixed set of placeholders; a salon's override may use any of them and no
+other, with no attribute access, indexing, conversion or format spec. Overrides are checked when
+the salon saves them (:func:`validate_overrides`) and again before use.
+
+The default English and Spanish texts use only GSM-7 characters (Spanish avoids the accented
+vowels the GSM basic set lacks), so that with GSM-7 values they travel at 160 characters per SMS.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from enum import StrEnum
+from string import Formatter
+
+from regulars.errors import DomainError, FieldError, InvalidInput
+from regulars.messaging.keywords import REPLY_WORDS
+
+MAX_TEMPLATE_CHARS = 1000
+
+
+class MessageKind(StrEnum):
+    APPOINTMENT_BOOKED = "appointment_booked"
+    APPOINTMENT_MOVED = "appointment_moved"
+    APPOINTMENT_CANCELLED = "appointment_cancelled"
+    REMINDER = "reminder"
+    REMINDER_WITH_CONFIRMATION = "reminder_with_confirmation"
+    STAFF_APPOINTMENT_BOOKED = "staff_appointment_booked"
+    STAFF_APPOINTMENT_MOVED = "staff_appointment_moved"
+    STAFF_APPOINTMENT_CANCELLED = "staff_appointment_cancelled"
+    OPT_OUT_CONFIRMATION = "opt_out_confirmation"
+
+
+class TemplateError(InvalidInput):
+    """A template text that cannot be used: unknown placeholder, bad syntax, empty, too long."""
+
+    code = "invalid_template"
+
+
+class MissingTemplateValues(DomainError):
+    """A template needs values the caller did not provide."""
+
+    code = "missing_template_values"
+
+
+_VISIT = frozenset(
+    {"client_name", "salon_name", "service_name", "staff_name", "when", "date", "time", "price"}
+)
+
+PLACEHOLDERS: dict[MessageKind, frozenset[str]] = {
+    MessageKind.APPOINTMENT_BOOKED: _VISIT | {"manage_link"},
+    MessageKind.APPOINTMENT_MOVED: _VISIT | {"manage_link", "previous_when"},
+    MessageKind.APPOINTMENT_CANCELLED: _VISIT | {"manage_link"},
+    MessageKind.REMINDER: _VISIT | {"manage_link"},
+    MessageKind.REMINDER_WITH_CONFIRMATION: _VISIT | {"manage_link", "confirm_hint"},
+    MessageKind.STAFF_APPOINTMENT_BOOKED: _VISIT,
+    MessageKind.STAFF_APPOINTMENT_MOVED: _VISIT | {"previous_when"},
+    MessageKind.STAFF_APPOINTMENT_CANCELLED: _VISIT,
+    MessageKind.OPT_OUT_CONFIRMATION: frozenset({"client_name", "salon_name"}),
+}
+
+K = MessageKind
+DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
+    K.APPOINTMENT_BOOKED: {
+        "en": "{client_name}, you're booked at {salon_name}: {service_name} with {staff_name}, {when}, "
+        "{price}. Manage: {manage_link}",
+        "ru": "{client_name}, вы записаны в {salon_name}: {service_name}, мастер {staff_name}, {when}, "
+        "{price}. Управление записью: {manage_link}",
+        "es": "{client_name}, tienes cita en {salon_name}: {service_name} con {staff_name}, {when}, "
+        "{price}. Gestiona tu cita: {manage_link}",
+    },
+    K.APPOINTMENT_MOVED: {
+        "en": "{client_name}, your visit to {salon_name} is moved to {when}: {service_name} with "
+        "{staff_name}. Manage: {manage_link}",
+        "ru": "{client_name}, ваша запись в {salon_name} перенесена на {when}: {service_name}, мастер "
+        "{staff_name}. Управление записью: {manage_link}",
+        "es": "{client_name}, tu cita en {salon_name} ha cambiado. Nueva fecha: {when}, {service_name} "
+        "con {staff_name}. Gestiona tu cita: {manage_link}",
+    },
+    K.APPOINTMENT_CANCELLED: {
+        "en": "{client_name}, your visit to {salon_name} ({service_name}, {when}) is cancelled.",
+        "ru": "{client_name}, ваша запись в {salon_name} ({service_name}, {when}) отменена.",
+        "es": "{client_name}, hemos cancelado tu cita en {salon_name} ({service_name}, {when}).",
+    },
+    K.REMINDER: {
+        "en": "Reminder: {service_name} at {salon_name}, {when}, with {staff_name}. Manage: {manage_link}",
+        "ru": "Напоминаем: {service_name} в {salon_name}, {when}, мастер {staff_name}. Управление записью: "
+        "{manage_link}",
+        "es": "Recordatorio: {service_name} en {salon_name}, {when}, con {staff_name}. Gestiona tu cita: "
+        "{manage_link}",
+    },
+    K.REMINDER_WITH_CONFIRMATION: {
+        "en": "Reminder: {service_name} at {salon_name}, {when}, with {staff_name}. {confirm_hint}",
+        "ru": "Напоминаем: {service_name} в {salon_name}, {when}, мастер {staff_name}. {confirm_hint}",
+        "es": "Recordatorio: {service_name} en {salon_name}, {when}, con {staff_name}. {confirm_hint}",
+    },
+    K.STAFF_APPOINTMENT_BOOKED: {
+        "en": "New booking: {client_name}, {service_name}, {when}.",
+        "ru": "Новая запись: {client_name}, {service_name}, {when}.",
+        "es": "Nueva cita: {client_name}, {service_name}, {when}.",
+    },
+    K.STAFF_APPOINTMENT_MOVED: {
+        "en": "Moved: {client_name}, {service_name}, now {when} (was {previous_when}).",
+        "ru": "Перенос: {client_name}, {service_name}, теперь {when} (было {previous_when}).",
+        "es": "Cita cambiada: {client_name}, {service_name}, ahora {when} (antes {previous_when}).",
+    },
+    K.STAFF_APPOINTMENT_CANCELLED: {
+        "en": "Cancelled: {client_name}, {service_name}, {when}.",
+        "ru": "Отмена: {client_name}, {service_name}, {when}.",
+        "es": "Cita cancelada: {client_name}, {service_name}, {when}.",
+    },
+    K.OPT_OUT_CONFIRMATION: {
+        "en": "You're unsubscribed from {salon_name} messages. Reply START to resubscribe.",
+        "ru": "Вы отписались от сообщений {salon_name}. Чтобы снова их получать, ответьте СТАРТ.",
+        "es": "Te has dado de baja de los mensajes de {salon_name}. Para volver a recibirlos, responde ALTA.",
+    },
+}
+del K
+
+# The sentence behind {confirm_hint}: it names exactly the reply words keywords.classify reads.
+CONFIRM_HINTS: dict[str, str] = {
+    "en": "Reply {yes} to confirm or {no} to cancel.",
+    "ru": "Ответьте {yes}, чтобы подтвердить, или {no}, чтобы отменить.",
+    "es": "Responde {yes} para confirmar o {no} para cancelar.",
+}
+DEFAULT_LOCALE = "en"
+
+_NAME = re.compile(r"^[a-z_]+$")
+
+
+def placeholders(text: str) -> list[str]:
+    """The placeholder names a template uses, in order; TemplateError for a malformed text
+    (unbalanced braces, ``{a.b}``, ``{a[0]}``, ``{a!r}``, ``{a:>9}``, ``{}``)."""
+    names = []
+    try:
+        parsed = list(Formatter().parse(text))
+    except ValueError as exc:
+        raise TemplateError.field("template", f"malformed placeholder syntax ({exc})") from exc
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not _NAME.match(name) or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise TemplateError.field(
+                "template", f"{shown} is not a plain placeholder such as {{client_name}}"
+            )
+        names.append(name)
+    return names
+
+
+def validate_template(text: str, kind: MessageKind | str) -> None:
+    """Refuse a text that ``kind`` cannot render: see :func:`placeholders`, plus unknown
+    placeholders for the kind, an empty text, or more than MAX_TEMPLATE_CHARS characters."""
+    kind = parse_kind(kind)
+    if not text.strip():
+        raise TemplateError.field("template", "must not be empty")
+    if len(text) > MAX_TEMPLATE_CHARS:
+        raise TemplateError.field("template", f"must be at most {MAX_TEMPLATE_CHARS} characters")
+    unknown = sorted(set(placeholders(text)) - PLACEHOLDERS[kind])
+    if unknown:
+        allowed = ", ".join("{" + n + "}" for n in sorted(PLACEHOLDERS[kind]))
+        raise TemplateError.field(
+            "template",
+            f"unknown placeholder(s) {', '.join('{' + n + '}' for n in unknown)} for {kind}; allowed: {allowed}",
+        )
+
+
+Overrides = Mapping[str, Mapping[str, str]]  # kind -> locale -> text
+
+
+def validate_overrides(overrides: Overrides) -> None:
+    """Check a salon's overrides, ``{kind: {locale: text}}``, all at once: every kind known,
+    every locale a valid tag Babel knows, every text valid for its kind. One TemplateError
+    lists every problem, each field named ``kind.locale``."""
+    problems: list[FieldError] = []
+    for kind, texts in overrides.items():
+        if kind not in PLACEHOLDERS:
+            problems.append(FieldError(str(kind), "unknown message kind"))
+            continue
+        for locale, text in texts.items():
+            name = f"{kind}.{locale}"
+            if not is_known_locale(locale):
+                problems.append(FieldError(name, "unknown locale"))
+                continue
+            try:
+                validate_template(text, kind)
+            except TemplateError as exc:
+                problems.extend(FieldError(name, f.reason) for f in exc.fields)
+    if problems:
+        raise TemplateError("; ".join(f"{p.field}: {p.reason}" for p in problems), fields=problems)
+
+
+def normalize_locale(locale: str) -> str:
+    """``es-MX`` -> ``es_MX``; ``RU`` -> ``ru``."""
+    parts = locale.strip().replace("-", "_").split("_")
+    return "_".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])
+
+
+def language_of(locale: str) -> str:
+    return normalize_locale(locale).split("_")[0]
+
+
+def is_known_locale(locale: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(normalize_locale(locale))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+    return True
+
+
+def confirm_hint(locale: str) -> str:
+    """The reply instruction for {confirm_hint} in ``locale``'s language; English for a language
+    without one (a salon writing its own text in another language writes its own hint)."""
+    language = language_of(locale)
+    if language not in CONFIRM_HINTS:
+        language = DEFAULT_LOCALE
+    yes, no = REPLY_WORDS[language]
+    return CONFIRM_HINTS[language].format(yes=yes, no=no)
+
+
+def parse_kind(kind: MessageKind | str) -> MessageKind:
+    try:
+        return MessageKind(kind)
+    except ValueError:
+        raise TemplateError.field("kind", f"unknown message kind {kind!r}") from None

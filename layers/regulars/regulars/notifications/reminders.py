@@ -1,0 +1,97 @@
+"""Reminders: planned as jobs when a visit is booked or moved, cancelled when it changes, and
+re-checked when due (a moved or cancelled visit gets no reminder for its old time)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from regulars.booking import model as m
+from regulars.errors import NotFound
+from regulars.events import AppointmentEvent, EventType
+from regulars.jobs.worker import Outcome, handles
+from regulars.store import appointments as appointment_store
+from regulars.store import catalog as catalog_store
+from regulars.store import jobs as job_store
+from regulars.store import outbox
+from regulars.store.jobs import DueJob
+
+KIND = "reminder"
+
+
+def subject(appointment_id: str) -> str:
+    return f"APPT#{appointment_id}"
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    job_id: str
+    due_at: datetime
+    offset_minutes: int
+    confirm: bool
+
+
+def plan(appointment: m.Appointment, rules: m.SalonSettings, now: datetime) -> list[PlannedReminder]:
+    """The reminders a visit should get (pure). Ids are derived from the visit and its start, so a
+    redelivered event plans the same jobs and a move plans new ones. A reminder whose moment has
+    passed by booking time is not sent late (the client has just booked)."""
+    if not rules.reminders_enabled or not appointment.status.active:
+        return []
+    out = []
+    stamp = appointment.start.strftime("%Y%m%dT%H%M")
+    for offset in sorted(set(rules.reminder_offsets_minutes), reverse=True):
+        due = appointment.start - timedelta(minutes=offset)
+        if due < now:
+            continue
+        out.append(PlannedReminder(
+            job_id=f"reminder-{appointment.id}-{stamp}-{offset}m",
+            due_at=due,
+            offset_minutes=offset,
+            confirm=rules.confirmation_offset_minutes == offset
+            and appointment.status is m.AppointmentStatus.BOOKED,
+        ))
+    return out
+
+
+def on_event(event: AppointmentEvent, now: datetime) -> None:
+    """Keep an appointment's reminder jobs in step with it."""
+    a = event.appointment
+    if event.type in (EventType.BOOKED, EventType.MOVED):
+        rules = catalog_store.load_catalog(a.salon_id).salon.settings
+        planned = plan(a, rules, now)
+        for r in planned:
+            job_store.schedule(a.salon_id, r.job_id, kind=KIND, subject=subject(a.id), due_at=r.due_at, now=now,
+                               payload={"appointment_id": a.id, "start": a.start.isoformat(),
+                                        "offset_minutes": r.offset_minutes, "confirm": r.confirm})
+        job_store.cancel_pending(a.salon_id, subject(a.id), now, keep={r.job_id for r in planned})
+    elif event.type in (EventType.CANCELLED, EventType.COMPLETED, EventType.NO_SHOW) and not event.created:
+        job_store.cancel_pending(a.salon_id, subject(a.id), now)
+
+
+@handles(KIND)
+def remind(job: DueJob, now: datetime) -> Outcome:
+    """Plan the reminder message if the visit is still as it was when the job was written."""
+    try:
+        a = appointment_store.get(job.salon_id, job.payload["appointment_id"])
+    except NotFound:
+        return Outcome(False, "the visit no longer exists")
+    if not a.status.active:
+        return Outcome(False, f"the visit is {a.status.value}")
+    if a.start.isoformat() != job.payload["start"]:
+        return Outcome(False, "the visit was moved")
+    if a.start <= now:
+        return Outcome(False, "the visit has begun")
+    confirm = bool(job.payload.get("confirm")) and a.status is m.AppointmentStatus.BOOKED
+    outbox.plan(outbox.PlannedMessage(
+        salon_id=a.salon_id,
+        message_id=job.job_id,
+        kind="reminder_with_confirmation" if confirm else "reminder",
+        purpose="transactional",
+        recipient="client",
+        client_id=a.client_id,
+        appointment_id=a.id,
+        values={"start": a.start.isoformat(), "service_id": a.service_id, "staff_id": a.staff_id,
+                "offset_minutes": job.payload.get("offset_minutes")},
+        created_at=now,
+    ))
+    return Outcome(True, "reminder planned")

@@ -1,0 +1,145 @@
+"""Jobs and the ticker's watermark. Every status change is conditional on the status before it,
+so a job is queued once and acted on once however often a message is delivered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import PutError, UpdateError
+
+from regulars.store.base import Entity, format_minute
+from regulars.store.models import JOB_SHARDS, Job, TickerWatermark
+
+KEEP_DONE = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class JobRef:
+    salon_id: str
+    job_id: str
+
+
+@dataclass(frozen=True)
+class DueJob:
+    salon_id: str
+    job_id: str
+    kind: str
+    subject: str
+    due_at: datetime
+    status: str
+    payload: dict
+
+
+def _due(item: Job) -> DueJob:
+    return DueJob(item.salon_id, item.job_id, item.kind, item.subject, item.due_at, item.status,
+                  dict(item.payload or {}))
+
+
+def schedule(salon_id: str, job_id: str, *, kind: str, subject: str, due_at: datetime, payload: dict,
+             now: datetime) -> bool:
+    """Create a pending job unless one with this id exists (scheduling is idempotent). A due time
+    in the past becomes ``now``: the ticker never passes the current minute, so it is still seen."""
+    item = Job(salon_id=salon_id, job_id=job_id, kind=kind, subject=subject, due_at=max(due_at, now),
+               payload=payload, created_at=now, updated_at=now)
+    try:
+        item.save(condition=Job.pk.does_not_exist())
+    except PutError as exc:
+        if _condition_failed(exc):
+            return False
+        raise
+    return True
+
+
+def get(salon_id: str, job_id: str) -> DueJob | None:
+    item = Job.find(salon_id=salon_id, job_id=job_id, consistent=True)
+    return _due(item) if item else None
+
+
+def due_in(minute: datetime, shard: int, now: datetime) -> list[JobRef]:
+    """Pending jobs of one due minute and shard whose time has come (due_at <= now)."""
+    hk = f"DUE#{format_minute(minute)}#{shard}"
+    upper = Job.render_key("gsi1sk", due_at=now, salon_id="~", job_id="~")
+    return [JobRef(i.salon_id, i.job_id) for i in Entity.by_gsi1.query(hk, Entity.gsi1sk <= upper)
+            if isinstance(i, Job)]
+
+
+def _transition(ref: JobRef, before: str, after: str, now: datetime, **extra: object) -> bool:
+    item = Job(salon_id=ref.salon_id, job_id=ref.job_id)
+    actions = [Job.status.set(after), Job.updated_at.set(now)]
+    if after != "pending":  # out of the due index (the bucket is derived from the status)
+        actions += [Job.gsi1pk.remove(), Job.gsi1sk.remove()]
+    if after in ("done", "skipped", "cancelled"):
+        actions.append(Job.expires.set(now + KEEP_DONE))
+    if "outcome" in extra:
+        actions.append(Job.outcome.set(str(extra["outcome"])))
+    if after == "queued":
+        actions.append(Job.attempts.add(1))
+    try:
+        item.update(actions=actions, condition=(Job.pk.exists() & (Job.status == before)))
+    except UpdateError as exc:
+        if _condition_failed(exc):
+            return False
+        raise
+    return True
+
+
+def mark_queued(ref: JobRef, now: datetime) -> bool:
+    return _transition(ref, "pending", "queued", now)
+
+
+def unmark_queued(ref: JobRef, due_at: datetime, now: datetime) -> None:
+    """Undo mark_queued when the queue refused the job: back into its due bucket."""
+    item = Job(salon_id=ref.salon_id, job_id=ref.job_id, due_at=due_at, status="pending")
+    item._derive_keys()
+    item.update(
+        actions=[Job.status.set("pending"), Job.updated_at.set(now), Job.gsi1pk.set(item.gsi1pk),
+                 Job.gsi1sk.set(item.gsi1sk)],
+        condition=(Job.status == "queued"),
+    )
+
+
+def finish(ref: JobRef, outcome: str, now: datetime, *, status: str = "done") -> bool:
+    """queued -> done (or skipped): False if another delivery finished it first."""
+    return _transition(ref, "queued", status, now, outcome=outcome)
+
+
+def cancel_pending(salon_id: str, subject: str, now: datetime, *, keep: set[str] = frozenset()) -> int:
+    """Cancel the subject's pending jobs (an appointment moved or cancelled), but those in ``keep``."""
+    hk = Job.render_key("gsi2pk", salon_id=salon_id, subject=subject)
+    cancelled = 0
+    for item in Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith("JOB#")):
+        if isinstance(item, Job) and item.status == "pending" and item.job_id not in keep:
+            cancelled += _transition(JobRef(salon_id, item.job_id), "pending", "cancelled", now,
+                                     outcome="subject changed")
+    return cancelled
+
+
+def jobs_of(salon_id: str, subject: str) -> list[DueJob]:
+    hk = Job.render_key("gsi2pk", salon_id=salon_id, subject=subject)
+    return [_due(i) for i in Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith("JOB#")) if isinstance(i, Job)]
+
+
+def watermark() -> datetime | None:
+    item = TickerWatermark.find(consistent=True)
+    return item.minute if item else None
+
+
+def advance_watermark(minute: datetime, now: datetime) -> bool:
+    """Move the watermark forward to ``minute`` (never backward: a slower ticker cannot undo)."""
+    item = TickerWatermark(minute=minute, updated_at=now)
+    try:
+        item.save(condition=TickerWatermark.pk.does_not_exist() | (TickerWatermark.minute < minute))
+    except PutError as exc:
+        if _condition_failed(exc):
+            return False
+        raise
+    return True
+
+
+def shards() -> range:
+    return range(JOB_SHARDS)
+
+
+def _condition_failed(exc: Exception) -> bool:
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
