@@ -1,6 +1,7 @@
 """The whole application in one process: DynamoDB Local (or moto's DynamoDB), a moto server for the
-other services, the template's functions behind a local API Gateway, stream pumps, the schedule timer,
-the local sign-in, and control endpoints (health, the application clock, stream draining).
+other services, the template's functions behind a local API Gateway, stream and queue pumps, the
+schedule timer, the local sign-in, and control endpoints (health, the application clock, draining the
+streams and queues).
 
 Start order matters: the environment the functions read (endpoints, table name, the resources'
 ``!Ref`` values) is complete before any function or domain module is imported.
@@ -13,15 +14,17 @@ import os
 import re
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from botocore.exceptions import ClientError
 from regulars import clock
 
-from regulars_local import aws, dynamodb_local, schedules, streams
+from regulars_local import aws, dynamodb_local, queues, schedules, streams
 from regulars_local.auth import (
     DEMO_EMAIL,
     DEMO_PASSWORD,
@@ -120,6 +123,7 @@ class Runtime:
         self._moto = aws.MotoServer()
         self._pumps = streams.StreamPumps([])
         self._stop_pumps = threading.Event()
+        self._queues = queues.QueuePumps([])
         self._timer: schedules.ScheduleTimer | None = None
         self._api: ApiGateway | None = None
         self._static = StaticFiles(options.web_root, "/")
@@ -176,6 +180,7 @@ class Runtime:
         # A kept table's stream already went through the functions in an earlier run: only what
         # is written from now on (demo data included) is delivered.
         self._start_pumps(clients, "LATEST" if table_existed else None)
+        self._start_queue_pumps()
         if self.options.demo and table_existed and self._has_items():
             log.info("the table has data already (--data-dir): demo data not loaded again")
         elif self.options.demo:
@@ -190,6 +195,7 @@ class Runtime:
             ("gateway", self._server.stop),
             ("schedule timer", lambda: self._timer.stop() if self._timer else None),
             ("stream pumps", self._stop_stream_pumps),
+            ("queue pumps", self._queues.stop),
             ("DynamoDB Local", lambda: self._dynamodb.stop() if self._dynamodb else None),
             ("moto server", self._moto.stop),
         ]
@@ -399,6 +405,44 @@ class Runtime:
         for pump in pumps:
             log.info("stream pump %s (batch %d)", pump.name, pump.source.batch_size)
 
+    def _start_queue_pumps(self) -> None:
+        region = self.options.region
+        pumps: list[queues.QueuePump] = []
+        for function in self.functions.values():
+            for source in function.spec.queues:
+                name = f"{source.function}.{source.event}"
+                if not source.enabled:
+                    log.info("queue pump %s: the event is disabled (Enabled: false)", name)
+                    continue
+                for pattern in source.filters:
+                    streams.matches(pattern, {})  # an invalid pattern fails now, not on the first message
+                sqs = queues.sqs_client(self._moto.endpoint, region, queues.concurrency(source))
+                try:
+                    queue_arn = str(self.stack.resolve(source.queue))
+                    queue_url = queues.queue_url(sqs, queue_arn)
+                except (aws.Unresolvable, ValueError, ClientError) as exc:
+                    log.warning("%s: no local queue pump (%s)", name, exc)
+                    continue
+                pumps.append(queues.QueuePump(source, sqs, queue_url, queue_arn, region, function.invoke))
+        self._queues = queues.QueuePumps(pumps)
+        self._queues.start()
+        for pump in pumps:
+            log.info(
+                "queue pump %s (batch %d, %d in flight at most)",
+                pump.name,
+                pump.source.batch_size,
+                pump.concurrency,
+            )
+            timeout = self.functions[pump.source.function].spec.timeout
+            if pump.visibility_timeout < timeout:
+                log.warning(
+                    "%s: the queue's VisibilityTimeout (%ds) is shorter than the function's Timeout (%ds); "
+                    "Lambda refuses such an event source mapping",
+                    pump.name,
+                    pump.visibility_timeout,
+                    timeout,
+                )
+
     def _start_timer(self) -> None:
         sources = [s for function in self.functions.values() for s in function.spec.schedules]
         entries = schedules.entries(sources, clock.now(), STACK_NAME, self.options.region)
@@ -412,8 +456,24 @@ class Runtime:
         return self.functions[logical_id].invoke(event)
 
     def drain(self, timeout: float = DRAIN_TIMEOUT) -> bool:
-        """Wait until every stream record written so far has been processed."""
-        return self._pumps.wait_idle(timeout)
+        """Wait until every stream record written and every queue message sent so far has been processed.
+
+        Streams and queues are drained in turn until a round in which neither settled anything, so
+        that what a stream function sends to a queue, or a queue function writes to the table, is
+        processed too.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            before = self._settled()
+            if not self._pumps.wait_idle(deadline - time.monotonic()):
+                return False
+            if not self._queues.wait_idle(deadline - time.monotonic()):
+                return False
+            if self._settled() == before:
+                return True
+
+    def _settled(self) -> int:
+        return self._pumps.counts().settled() + self._queues.counts().settled()
 
     # --- HTTP --------------------------------------------------------------------------------------------
     def app(self, request: Request) -> Response:
@@ -476,10 +536,15 @@ class Runtime:
         except (ValueError, TypeError, AttributeError) as exc:
             return _invalid(str(exc))
         idle = self.drain(timeout)
-        body: dict[str, Any] = {"idle": idle, "counts": asdict(self._pumps.counts())}
+        body: dict[str, Any] = {
+            "idle": idle,
+            "counts": asdict(self._pumps.counts()),
+            "queues": asdict(self._queues.counts()),
+        }
         if idle:
             return json_response(200, body)
-        body["error"] = {"code": "timeout", "message": f"streams not idle after {timeout:g}s", "fields": []}
+        message = f"streams and queues not idle after {timeout:g}s"
+        body["error"] = {"code": "timeout", "message": message, "fields": []}
         return json_response(504, body)
 
     def _resources(self, _: Request) -> Response:

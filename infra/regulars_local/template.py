@@ -107,6 +107,19 @@ class StreamSource:
 
 
 @dataclass
+class QueueSource:
+    function: str
+    queue: Any  # the Queue property, unresolved (!GetAtt Queue.Arn)
+    event: str = ""  # the event's name under the function's Events
+    batch_size: int = 10
+    batching_window: int = 0  # MaximumBatchingWindowInSeconds
+    report_batch_item_failures: bool = False
+    maximum_concurrency: int | None = None  # ScalingConfig.MaximumConcurrency
+    enabled: bool = True
+    filters: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class ScheduleSource:
     function: str
     expression: str  # rate(1 minute) / cron(...)
@@ -127,9 +140,22 @@ class FunctionSpec:
     routes: list[ApiRoute] = field(default_factory=list)
     streams: list[StreamSource] = field(default_factory=list)
     schedules: list[ScheduleSource] = field(default_factory=list)
+    queues: list[QueueSource] = field(default_factory=list)
     memory_size: int = 128
     reserved_concurrency: int | None = None
     function_name: str | None = None  # an explicit FunctionName, if the template sets one
+
+
+def _filters(properties: dict[str, Any]) -> list[dict[str, Any]]:
+    """An event's FilterCriteria patterns (each written as JSON text or as a YAML object)."""
+    return [
+        yaml.safe_load(f["Pattern"]) if isinstance(f["Pattern"], str) else f["Pattern"]
+        for f in (properties.get("FilterCriteria") or {}).get("Filters", [])
+    ]
+
+
+def _truth(value: Any) -> bool:
+    return value.strip().lower() != "false" if isinstance(value, str) else bool(value)
 
 
 def functions(path: Path = TEMPLATE) -> dict[str, FunctionSpec]:
@@ -172,16 +198,29 @@ def functions(path: Path = TEMPLATE) -> dict[str, FunctionSpec]:
                         bisect_on_error=bool(ep.get("BisectBatchOnFunctionError", False)),
                         report_batch_item_failures="ReportBatchItemFailures"
                         in ep.get("FunctionResponseTypes", []),
-                        filters=[
-                            yaml.safe_load(f["Pattern"]) if isinstance(f["Pattern"], str) else f["Pattern"]
-                            for f in (ep.get("FilterCriteria") or {}).get("Filters", [])
-                        ],
+                        filters=_filters(ep),
                         event=event_name,
                         stream=ep.get("Stream"),
                         starting_position=ep.get("StartingPosition", "TRIM_HORIZON"),
                         on_failure=((ep.get("DestinationConfig") or {}).get("OnFailure") or {}).get(
                             "Destination"
                         ),
+                    )
+                )
+            elif event["Type"] == "SQS":
+                concurrency = (ep.get("ScalingConfig") or {}).get("MaximumConcurrency")
+                spec.queues.append(
+                    QueueSource(
+                        function=name,
+                        queue=ep["Queue"],
+                        event=event_name,
+                        batch_size=int(ep.get("BatchSize", 10)),
+                        batching_window=int(ep.get("MaximumBatchingWindowInSeconds", 0)),
+                        report_batch_item_failures="ReportBatchItemFailures"
+                        in ep.get("FunctionResponseTypes", []),
+                        maximum_concurrency=int(concurrency) if concurrency is not None else None,
+                        enabled=_truth(ep.get("Enabled", True)),
+                        filters=_filters(ep),
                     )
                 )
             elif event["Type"] in ("Schedule", "ScheduleV2"):

@@ -237,8 +237,20 @@ class ClientOut(BaseModel):
     stats: m.ClientStats
 
 
+class MessageOut(BaseModel):
+    id: str
+    kind: str
+    purpose: str
+    status: str
+    channel: str | None
+    appointment_id: str | None
+    created_at: datetime
+    skip_reason: str | None
+
+
 class ClientDetailOut(ClientOut):
     appointments: list[AppointmentOut]
+    messages: list[MessageOut] = Field(description="The outbox for this client, newest first")
 
 
 class ClientsOut(BaseModel):

@@ -19,6 +19,7 @@ from regulars.phones import to_e164
 from regulars.store import appointments as appointment_store
 from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
+from regulars.store import outbox
 
 router = APIGatewayRouter()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -68,8 +69,14 @@ def get(client_id: ClientId) -> s.ClientDetailOut:
     client = client_store.get(salon_id, client_id)
     salon = catalog_store.load_catalog(salon_id).salon
     history = appointment_store.for_client(salon_id, client_id)
-    return s.ClientDetailOut(**views.client(client).model_dump(),
-                             appointments=[views.appointment(a, salon) for a in history])
+    messages = outbox.for_client(salon_id, client_id)
+    return s.ClientDetailOut(
+        **views.client(client).model_dump(),
+        appointments=[views.appointment(a, salon) for a in history],
+        messages=[s.MessageOut(id=x.message_id, kind=x.kind, purpose=x.purpose, status=x.status, channel=None,
+                               appointment_id=x.appointment_id, created_at=x.created_at, skip_reason=x.skip_reason)
+                  for x in messages],
+    )
 
 
 @router.patch("/v1/admin/clients/<client_id>", summary="Change a client's details", tags=["admin: clients"])
