@@ -11,8 +11,13 @@ from regulars.queues import send_jobs
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
-    report = tick(clock.now(), send_jobs)
-    metrics.add_metric(name="JobsQueued", unit="Count", value=report.queued)
+    queued = hours = 0
+    while True:  # after an outage, catch up while this invocation has time
+        report = tick(clock.now(), send_jobs)
+        queued, hours = queued + report.queued, hours + report.hours
+        if not report.late or report.refused or context.get_remaining_time_in_millis() < 15_000:
+            break
+    metrics.add_metric(name="JobsQueued", unit="Count", value=queued)
     if report.late:
         logger.warning("the ticker is catching up", extra={"watermark": str(report.watermark)})
-    return {"minutes": report.minutes, "queued": report.queued, "refused": len(report.refused)}
+    return {"hours": hours, "queued": queued, "refused": len(report.refused), "late": report.late}

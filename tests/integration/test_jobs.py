@@ -170,3 +170,14 @@ def test_the_worker_handler_reports_a_failing_job_alone(table, now):
     event = {"Records": [record("m1", queue.sent[0]), record("m2", JobRef("salon-a", "finished-long-ago"))]}
     assert handler("job_worker")(event, context_for("job_worker")) == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
     assert job_store.get("salon-a", "unknown-kind").status == "queued"  # retried, then the dead-letter queue
+
+
+def test_a_missed_day_is_caught_up_in_one_tick(table, now):
+    ticker.tick(now, Queue())
+    for hours in (1, 7, 23, 30, 47):
+        schedule(now, 2, minutes_ahead=hours * 60)
+    queue = Queue()
+    report = ticker.tick(now + timedelta(days=2), queue)
+    assert (report.queued, report.late) == (10, False)
+    assert report.hours == 49  # one Query per hour and shard, not per minute
+    assert job_store.watermark() == now + timedelta(days=2) - timedelta(minutes=1)

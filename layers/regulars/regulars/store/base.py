@@ -26,9 +26,9 @@ def format_instant(value: datetime) -> str:
     return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}Z"
 
 
-def format_minute(value: datetime) -> str:
-    """A due-job bucket: the UTC minute (2026-11-23T10:05)."""
-    return format_instant(value)[:16]
+def format_hour(value: datetime) -> str:
+    """A due-job bucket: the UTC hour (2026-11-23T10)."""
+    return format_instant(value)[:13]
 
 
 class _KeyFormatter(string.Formatter):

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError, UpdateError
 
-from regulars.store.base import Entity, format_minute
+from regulars.store.base import Entity, format_hour
 from regulars.store.models import JOB_SHARDS, Job, TickerWatermark
 
 KEEP_DONE = timedelta(days=30)
@@ -56,11 +56,12 @@ def get(salon_id: str, job_id: str) -> DueJob | None:
     return _due(item) if item else None
 
 
-def due_in(minute: datetime, shard: int, now: datetime) -> list[JobRef]:
-    """Pending jobs of one due minute and shard whose time has come (due_at <= now)."""
-    hk = f"DUE#{format_minute(minute)}#{shard}"
-    upper = Job.render_key("gsi1sk", due_at=now, salon_id="~", job_id="~")
-    return [JobRef(i.salon_id, i.job_id) for i in Entity.by_gsi1.query(hk, Entity.gsi1sk <= upper)
+def due_between(hour: datetime, shard: int, since: datetime, until: datetime) -> list[JobRef]:
+    """Pending jobs of one due hour and shard with since <= due_at <= until."""
+    hk = f"DUE#{format_hour(hour)}#{shard}"
+    lower = Job.render_key("gsi1sk", due_at=since, salon_id="", job_id="")
+    upper = Job.render_key("gsi1sk", due_at=until, salon_id="~", job_id="~")
+    return [JobRef(i.salon_id, i.job_id) for i in Entity.by_gsi1.query(hk, Entity.gsi1sk.between(lower, upper))
             if isinstance(i, Job)]
 
 

@@ -16,7 +16,7 @@ Access patterns
 | 7 | no two visits of one staff member overlap       | TransactWrite puts SlotLock PK=SALON#{salon}#LOCK#{staff}, SK={minute} with attribute_not_exists |
 | 8 | an Idempotency-Key's stored answer              | GetItem PK=SALON#{salon}, SK=IDEMPOTENCY#{scope}#{key} |
 | 9 | an event applied exactly once                   | Put ProcessedEvent PK=SALON#{salon}, SK=EVENT#{event_id} with attribute_not_exists, in the same transaction as its effect |
-| 10 | the jobs due in a minute (the ticker)          | Query GSI1 PK=DUE#{minute}#{shard}, SK <= {now} (pending jobs only: the key is sparse) |
+| 10 | the jobs due up to now (the ticker)            | Query GSI1 PK=DUE#{hour}#{shard}, SK between {watermark} and {now} (pending only: sparse) |
 | 11 | a subject's jobs (an appointment's reminders)  | Query GSI2 PK=SALON#{salon}#SUBJECT#{subject} |
 | 12 | the ticker's watermark                         | GetItem PK=SYSTEM#TICKER, SK=WATERMARK |
 | 13 | a message planned once per cause               | Put Message PK=SALON#{salon}, SK=MSG#{id derived from the cause} with attribute_not_exists |
@@ -38,7 +38,7 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 
-from regulars.store.base import Entity, format_minute
+from regulars.store.base import Entity, format_hour
 
 
 class Salon(Entity, discriminator="Salon"):
@@ -200,9 +200,9 @@ JOB_SHARDS = 8  # a due minute's jobs spread over this many index partitions
 class Job(Entity, discriminator="Job"):
     """Something to do at a moment: a reminder, a confirmation request, an expiry, a lapse check.
 
-    While pending, a job sits in GSI1 under its due minute and shard (``DUE#2026-11-23T10:05#3``),
-    so the ticker reads only what is due; once queued, done or cancelled its index keys are gone
-    (the bucket is derived from the status). GSI2 finds a subject's jobs (an appointment's
+    While pending, a job sits in GSI1 under its due hour and shard (``DUE#2026-11-23T10#3``),
+    sorted by due time, so the ticker reads only what is due (a range of the sort key); once
+    queued, done or cancelled its index keys are gone (the bucket is derived from the status). GSI2 finds a subject's jobs (an appointment's
     reminders) to cancel them when the subject changes.
     """
 
@@ -235,7 +235,7 @@ class Job(Entity, discriminator="Job"):
     def due_bucket(self) -> str | None:
         if self.status != "pending" or self.due_at is None:
             return None
-        return f"{format_minute(self.due_at)}#{self.shard}"
+        return f"{format_hour(self.due_at)}#{self.shard}"
 
 
 class TickerWatermark(Entity, discriminator="TickerWatermark"):
