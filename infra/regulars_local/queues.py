@@ -39,7 +39,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from regulars_local.streams import passes
+from regulars_local.streams import drain_rounds, passes
 from regulars_local.template import QueueSource
 
 log = logging.getLogger("local.queues")
@@ -448,11 +448,4 @@ class QueuePumps:
         Repeated until a round in which no pump settled a message, so that messages the functions
         send to each other's queues while the others were drained are processed too.
         """
-        deadline = time.monotonic() + timeout
-        while True:
-            before = self.counts().settled()
-            for pump in self.pumps:
-                if not pump.wait_idle(deadline - time.monotonic()):
-                    return False
-            if self.counts().settled() == before:
-                return True
+        return drain_rounds(self.pumps, lambda: self.counts().settled(), timeout)

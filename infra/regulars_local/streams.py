@@ -520,18 +520,22 @@ class StreamPumps:
     def wait_idle(self, timeout: float) -> bool:
         """Return True once every record written so far has been delivered and processed.
 
-        Each pump must complete a poll that began after the call and found nothing; that is repeated
-        until a round in which no pump settled a record, so records written by the functions
-        themselves while the others were drained are delivered too.
-        """
-        deadline = time.monotonic() + timeout
-        while True:
-            before = self.counts().settled()
-            for pump in self.pumps:
-                if not pump.wait_idle(deadline - time.monotonic()):
-                    return False
-            if self.counts().settled() == before:
-                return True
+        Each pump must complete a poll that began after the call and found nothing (see
+        :func:`drain_rounds`)."""
+        return drain_rounds(self.pumps, lambda: self.counts().settled(), timeout)
+
+
+def drain_rounds(pumps: Sequence[Any], settled: Callable[[], int], timeout: float) -> bool:
+    """Wait for every pump to be idle, in rounds, until a round in which no pump settled
+    anything: work the functions hand to each other while the others drain is waited for too."""
+    deadline = time.monotonic() + timeout
+    while True:
+        before = settled()
+        for pump in pumps:
+            if not pump.wait_idle(deadline - time.monotonic()):
+                return False
+        if settled() == before:
+            return True
 
 
 # --- the OnFailure destination --------------------------------------------------------------------------

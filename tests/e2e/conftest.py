@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 import requests
 
@@ -29,6 +30,17 @@ FIXTURE_TEMPLATE = ROOT / "tests" / "unit" / "local" / "fixtures" / "template.ya
 HEALTH_TIMEOUT = 90.0
 STOP_TIMEOUT = 30.0
 PASSWORD = "local-test-password"
+
+
+def aws_client(service: str, endpoint: str):
+    """A boto3 client for one of the runtime's local endpoints (DynamoDB Local or moto)."""
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
 
 
 def free_port() -> int:

@@ -4,20 +4,12 @@ the OnFailure queue, schedules on the application clock, and resources made from
 import json
 import uuid
 
-import boto3
 import pytest
+from e2e.conftest import aws_client as client
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("runtime")]
 
 
-def client(service: str, endpoint: str):
-    return boto3.client(
-        service,
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
 
 
 @pytest.fixture(scope="module")
