@@ -27,11 +27,11 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from regulars_local.auth import Unauthorized
+from regulars_local.http_body import read_body
 from regulars_local.template import ApiRoute
 
 log = logging.getLogger("local.gateway")
 
-MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 PROXY_RESPONSE_KEYS = {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"}
 
@@ -459,24 +459,7 @@ class _Handler(BaseHTTPRequestHandler):
     app: App  # set on the subclass made by HttpServer
 
     def _read_body(self) -> bytes | None:
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            chunks: list[bytes] = []
-            total = 0
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                total += size
-                if total > MAX_BODY_BYTES:
-                    return None
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            return None
-        return self.rfile.read(length) if length else b""
+        return read_body(self.rfile, self.headers)
 
     def _handle(self) -> None:
         body = self._read_body()

@@ -22,3 +22,12 @@ def test_every_public_route_in_the_code_is_an_api_event_in_the_template():
                 assert ("POST", "/v1/manage/{token}/{action}") in routes
             else:
                 assert (method.upper(), path) in routes, (method, path)
+
+
+def test_the_stream_filter_matches_the_appointment_keys():
+    from regulars.store.models import APPOINTMENTS, Appointment
+
+    (stream,) = functions()["StreamProcessorFunction"].streams
+    (pattern,) = stream.filters
+    assert pattern["dynamodb"]["Keys"]["SK"]["S"] == [{"prefix": APPOINTMENTS}]
+    assert Appointment.__keys__["sk"].startswith(APPOINTMENTS)

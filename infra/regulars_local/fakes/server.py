@@ -23,9 +23,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
+from regulars_local.http_body import read_body
+
 log = logging.getLogger("local.fakes")
 
-MAX_BODY_BYTES = 10 * 1024 * 1024
 CONTROL_PREFIX = "/_fake"
 POLL_SECONDS = 0.01  # how often the server loop looks for a stop: stop() returns within it
 
@@ -298,22 +299,7 @@ class _Handler(BaseHTTPRequestHandler):
     fake: FakeServer  # set on the subclass made by FakeServer.start
 
     def _read_body(self) -> bytes | None:
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            chunks: list[bytes] = []
-            total = 0
-            while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
-                total += size
-                if total > MAX_BODY_BYTES:
-                    return None
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                pass
-            return b"".join(chunks)
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            return None
-        return self.rfile.read(length) if length else b""
+        return read_body(self.rfile, self.headers)
 
     def _handle(self) -> None:
         body = self._read_body()

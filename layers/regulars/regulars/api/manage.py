@@ -13,6 +13,7 @@ from regulars.api import schemas as s
 from regulars.api import views
 from regulars.api.errors import ErrorOut
 from regulars.booking import links
+from regulars.booking import model as m
 from regulars.booking import service as booking
 from regulars.config import manage_link_secret
 from regulars.store import appointments as appointment_store
@@ -27,20 +28,20 @@ ERRORS = {
 }
 
 
-def _claims(token: str) -> links.LinkClaims:
-    """A genuine manage link whose visit still allows it: the link lives until some days after the
-    visit as it is now (a rescheduled visit keeps its link alive), never less than it was issued for."""
+def _claims(token: str) -> tuple[links.LinkClaims, m.Appointment]:
+    """A genuine manage link whose visit still allows it, and the visit: the link lives until some
+    days after the visit as it is now (a rescheduled visit keeps its link alive), never less than
+    it was issued for."""
     claims = links.verify(token, manage_link_secret(), purpose="manage", now=None)
     a = appointment_store.get(claims.salon_id, claims.appointment_id)
     days = catalog_store.load_catalog(claims.salon_id).salon.settings.manage_link_days_after
     links.ensure_fresh(max(claims.expires_at, a.end + timedelta(days=days)), clock.now())
-    return claims
+    return claims, a
 
 
-def _view(claims: links.LinkClaims) -> s.ManageOut:
+def _view(a: m.Appointment) -> s.ManageOut:
     now = clock.now()
-    catalog = catalog_store.load_catalog(claims.salon_id)
-    a = appointment_store.get(claims.salon_id, claims.appointment_id)
+    catalog = catalog_store.load_catalog(a.salon_id)
     rules = catalog.salon.settings
     service = catalog.services.get(a.service_id)
     member = catalog.staff.get(a.staff_id)
@@ -64,32 +65,29 @@ def _view(claims: links.LinkClaims) -> s.ManageOut:
 @router.get("/v1/manage/<token>", summary="The visit behind a manage link", tags=["manage link"],
             responses={200: {"description": "The visit"}, **ERRORS})
 def view(token: Token) -> s.ManageOut:
-    return _view(_claims(token))
+    return _view(_claims(token)[1])
 
 
 @router.post("/v1/manage/<token>/confirm", summary="Confirm the visit", tags=["manage link"],
              responses={200: {"description": "Confirmed"}, **ERRORS})
 def confirm(token: Token) -> s.ManageOut:
-    claims = _claims(token)
-    booking.confirm(claims.salon_id, claims.appointment_id, now=clock.now(), by="client")
-    return _view(claims)
+    claims, _ = _claims(token)
+    return _view(booking.confirm(claims.salon_id, claims.appointment_id, now=clock.now(), by="client"))
 
 
 @router.post("/v1/manage/<token>/cancel", summary="Cancel the visit", tags=["manage link"],
              responses={200: {"description": "Cancelled"}, **ERRORS})
 def cancel(token: Token, body: s.CancelIn | None = None) -> s.ManageOut:
-    claims = _claims(token)
+    claims, _ = _claims(token)
     rules = catalog_store.load_catalog(claims.salon_id).salon.settings
-    booking.cancel(claims.salon_id, claims.appointment_id, now=clock.now(), by="client",
-                   reason=body.reason if body else None, notice_hours=rules.client_cancel_notice_hours)
-    return _view(claims)
+    return _view(booking.cancel(claims.salon_id, claims.appointment_id, now=clock.now(), by="client",
+                                reason=body.reason if body else None, notice_hours=rules.client_cancel_notice_hours))
 
 
 @router.post("/v1/manage/<token>/reschedule", summary="Move the visit to another free time", tags=["manage link"],
              responses={200: {"description": "Moved"}, **ERRORS})
 def reschedule(token: Token, body: s.RescheduleIn) -> s.ManageOut:
-    claims = _claims(token)
+    claims, _ = _claims(token)
     rules = catalog_store.load_catalog(claims.salon_id).salon.settings
-    booking.move(claims.salon_id, claims.appointment_id, start=body.start, staff_id=body.staff_id,
-                 now=clock.now(), by="client", notice_hours=rules.client_reschedule_notice_hours)
-    return _view(claims)
+    return _view(booking.move(claims.salon_id, claims.appointment_id, start=body.start, staff_id=body.staff_id,
+                              now=clock.now(), by="client", notice_hours=rules.client_reschedule_notice_hours))

@@ -16,7 +16,7 @@ Failures are classes, never text to match on:
 from __future__ import annotations
 
 import re
-from typing import Annotated, NamedTuple, Protocol, runtime_checkable
+from typing import Annotated, Any, NamedTuple, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -154,3 +154,13 @@ def retry_after_header(value: str | None) -> float | None:
     except ValueError:
         return None
     return seconds if seconds is not None and seconds >= 0 else None
+
+
+def json_object(response: Any) -> dict[str, Any]:
+    """A provider's JSON answer as a dict; {} when the body is not a JSON object (a proxy's HTML
+    error page, say), so the status code decides."""
+    try:
+        payload = response.json()
+    except ValueError:
+        return {}
+    return payload if isinstance(payload, dict) else {}

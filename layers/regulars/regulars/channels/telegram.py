@@ -13,6 +13,7 @@ from regulars.channels.base import (
     RetryLater,
     Sent,
     Undeliverable,
+    json_object,
     retry_after_header,
 )
 from regulars.messaging.routing import Channel
@@ -34,7 +35,7 @@ class TelegramChannel:
             response = self._http.post(self._url, json=body)
         except httpx.TransportError as error:  # timeouts, refused and reset connections
             raise RetryLater(f"Telegram unreachable: {type(error).__name__}") from error
-        payload = _json(response)
+        payload = json_object(response)
         if response.is_success and payload.get("ok") is True:
             return Sent(provider_id=str(payload["result"]["message_id"]), cost_micros=0)
         raise _failure(response, payload)
@@ -63,14 +64,6 @@ def _chat_id(address: str | int) -> int:
     if chat_id not in _INT64:
         raise Undeliverable(f"not a Telegram chat id: {address!r}", "invalid_chat_id")
     return chat_id
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        payload = response.json()
-    except ValueError:
-        return {}
-    return payload if isinstance(payload, dict) else {}
 
 
 def _failure(response: httpx.Response, payload: dict[str, Any]) -> RetryLater | Undeliverable:

@@ -25,6 +25,7 @@ from regulars.channels.base import (
     Undeliverable,
     WhatsAppTemplate,
     WindowClosed,
+    json_object,
     phone_address,
     retry_after_header,
 )
@@ -96,7 +97,7 @@ class WhatsAppChannel:
             response = self._http.post(self._url, json=body, headers=self._headers)
         except httpx.TransportError as error:  # timeouts, refused and reset connections
             raise RetryLater(f"WhatsApp unreachable: {type(error).__name__}") from error
-        payload = _json(response)
+        payload = json_object(response)
         if response.is_success:
             messages = payload.get("messages")
             if isinstance(messages, list) and messages and isinstance(messages[0], dict):
@@ -136,14 +137,6 @@ def _template_body(to: str, template: WhatsAppTemplate, buttons: tuple[Button, .
             "components": components,
         },
     }
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        payload = response.json()
-    except ValueError:
-        return {}
-    return payload if isinstance(payload, dict) else {}
 
 
 def _failure(response: httpx.Response, payload: dict[str, Any]) -> ChannelError:

@@ -14,7 +14,7 @@ from regulars.money import Money
 from regulars.store import clients as client_store
 from regulars.store import idempotency
 from regulars.store.base import Entity, Tx, TxFailed
-from regulars.store.models import Appointment, Client, SlotLock
+from regulars.store.models import APPOINTMENTS, Appointment, Client, SlotLock
 
 LOCK_KEEP = timedelta(days=1)  # a lock outlives its cell by a day, then TTL removes it
 
@@ -225,5 +225,5 @@ def for_staff(salon_id: str, staff_id: str, start: datetime, end: datetime) -> l
 def for_client(salon_id: str, client_id: str, *, limit: int = 100) -> list[m.Appointment]:
     """A client's visits, newest first."""
     hk = Appointment.render_key("gsi2pk", salon_id=salon_id, client_id=client_id)
-    items = Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith("APPT#"), scan_index_forward=False, limit=limit)
+    items = Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith(APPOINTMENTS), scan_index_forward=False, limit=limit)
     return [to_domain(i) for i in items if isinstance(i, Appointment)]

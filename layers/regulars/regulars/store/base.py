@@ -134,6 +134,19 @@ class Entity(Model):
     def primary_key(cls, **fields: Any) -> tuple[str, str]:
         return cls.render_key("pk", **fields), cls.render_key("sk", **fields)
 
+    def save_new(self) -> bool:
+        """Write this item unless one with its key exists; True if written now (the way every
+        "exactly once per cause" write is made)."""
+        from pynamodb.exceptions import PutError
+
+        try:
+            self.save(condition=type(self).pk.does_not_exist())
+        except PutError as exc:
+            if condition_failed(exc):
+                return False
+            raise
+        return True
+
     @classmethod
     def find(cls, consistent: bool = False, **fields: Any) -> Self | None:
         pk, sk = cls.primary_key(**fields)
@@ -150,6 +163,11 @@ class Entity(Model):
     @classmethod
     def connection(cls) -> Connection:
         return Entity._get_connection().connection
+
+
+def condition_failed(exc: Exception) -> bool:
+    """Did DynamoDB refuse the write because its condition did not hold?"""
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
 def bind_table(table_name: str) -> None:

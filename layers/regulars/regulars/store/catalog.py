@@ -12,7 +12,7 @@ from regulars.booking import model as m
 from regulars.errors import Conflict, NotFound
 from regulars.money import Money
 from regulars.store.base import Entity
-from regulars.store.models import Salon, Service, StaffMember
+from regulars.store.models import CATALOG, Salon, Service, StaffMember
 
 _cache: dict[str, tuple[float, m.Catalog]] = {}
 _cache_lock = threading.Lock()
@@ -68,7 +68,7 @@ def load_catalog(salon_id: str, *, max_age: float = 0.0) -> m.Catalog:
     services: list[Service] = []
     staff: list[StaffMember] = []
     pk = Salon.render_key("pk", salon_id=salon_id)
-    for item in Entity.query(pk, Entity.sk.startswith("CATALOG#")):
+    for item in Entity.query(pk, Entity.sk.startswith(CATALOG)):
         if isinstance(item, Salon):
             salon = item
         elif isinstance(item, Service):

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError, UpdateError
 
-from regulars.store.base import Entity, format_hour
-from regulars.store.models import JOB_SHARDS, Job, TickerWatermark
+from regulars.store.base import Entity, condition_failed, format_hour
+from regulars.store.models import JOB_SHARDS, JOBS, Job, TickerWatermark
 
 KEEP_DONE = timedelta(days=30)
 
@@ -42,13 +42,7 @@ def schedule(salon_id: str, job_id: str, *, kind: str, subject: str, due_at: dat
     in the past becomes ``now``: the ticker never passes the current minute, so it is still seen."""
     item = Job(salon_id=salon_id, job_id=job_id, kind=kind, subject=subject, due_at=max(due_at, now),
                payload=payload, created_at=now, updated_at=now)
-    try:
-        item.save(condition=Job.pk.does_not_exist())
-    except PutError as exc:
-        if _condition_failed(exc):
-            return False
-        raise
-    return True
+    return item.save_new()
 
 
 def get(salon_id: str, job_id: str) -> DueJob | None:
@@ -79,7 +73,7 @@ def _transition(ref: JobRef, before: str, after: str, now: datetime, **extra: ob
     try:
         item.update(actions=actions, condition=(Job.pk.exists() & (Job.status == before)))
     except UpdateError as exc:
-        if _condition_failed(exc):
+        if condition_failed(exc):
             return False
         raise
     return True
@@ -109,7 +103,7 @@ def cancel_pending(salon_id: str, subject: str, now: datetime, *, keep: set[str]
     """Cancel the subject's pending jobs (an appointment moved or cancelled), but those in ``keep``."""
     hk = Job.render_key("gsi2pk", salon_id=salon_id, subject=subject)
     cancelled = 0
-    for item in Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith("JOB#")):
+    for item in Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith(JOBS)):
         if isinstance(item, Job) and item.status == "pending" and item.job_id not in keep:
             cancelled += _transition(JobRef(salon_id, item.job_id), "pending", "cancelled", now,
                                      outcome="subject changed")
@@ -118,7 +112,7 @@ def cancel_pending(salon_id: str, subject: str, now: datetime, *, keep: set[str]
 
 def jobs_of(salon_id: str, subject: str) -> list[DueJob]:
     hk = Job.render_key("gsi2pk", salon_id=salon_id, subject=subject)
-    return [_due(i) for i in Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith("JOB#")) if isinstance(i, Job)]
+    return [_due(i) for i in Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith(JOBS)) if isinstance(i, Job)]
 
 
 def watermark() -> datetime | None:
@@ -132,7 +126,7 @@ def advance_watermark(minute: datetime, now: datetime) -> bool:
     try:
         item.save(condition=TickerWatermark.pk.does_not_exist() | (TickerWatermark.minute < minute))
     except PutError as exc:
-        if _condition_failed(exc):
+        if condition_failed(exc):
             return False
         raise
     return True
@@ -140,7 +134,3 @@ def advance_watermark(minute: datetime, now: datetime) -> bool:
 
 def shards() -> range:
     return range(JOB_SHARDS)
-
-
-def _condition_failed(exc: Exception) -> bool:
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"

@@ -40,9 +40,15 @@ from pynamodb.attributes import (
 
 from regulars.store.base import Entity, format_hour
 
+# Sort-key prefixes that queries range over; the key templates below are built from them.
+CATALOG = "CATALOG#"  # a salon's profile, services and staff share it: one Query reads them all
+APPOINTMENTS = "APPT#"  # a staff member's or a client's visits, in time order
+JOBS = "JOB#"  # a subject's jobs
+MESSAGES = "MSG#"  # a client's messages, in time order
+
 
 class Salon(Entity, discriminator="Salon"):
-    __keys__ = {"pk": "SALON#{salon_id}", "sk": "CATALOG#SALON"}
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": CATALOG + "SALON"}
 
     salon_id = UnicodeAttribute()
     name = UnicodeAttribute()
@@ -56,7 +62,7 @@ class Salon(Entity, discriminator="Salon"):
 
 
 class StaffMember(Entity, discriminator="StaffMember"):
-    __keys__ = {"pk": "SALON#{salon_id}", "sk": "CATALOG#STAFF#{staff_id}"}
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": CATALOG + "STAFF#{staff_id}"}
 
     salon_id = UnicodeAttribute()
     staff_id = UnicodeAttribute()
@@ -73,7 +79,7 @@ class StaffMember(Entity, discriminator="StaffMember"):
 
 
 class Service(Entity, discriminator="Service"):
-    __keys__ = {"pk": "SALON#{salon_id}", "sk": "CATALOG#SERVICE#{service_id}"}
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": CATALOG + "SERVICE#{service_id}"}
 
     salon_id = UnicodeAttribute()
     service_id = UnicodeAttribute()
@@ -129,11 +135,11 @@ class PhoneIndex(Entity, discriminator="PhoneIndex"):
 class Appointment(Entity, discriminator="Appointment"):
     __keys__ = {
         "pk": "SALON#{salon_id}",
-        "sk": "APPT#{appointment_id}",
+        "sk": APPOINTMENTS + "{appointment_id}",
         "gsi1pk": "SALON#{salon_id}#STAFF#{staff_id}",
-        "gsi1sk": "APPT#{start}",
+        "gsi1sk": APPOINTMENTS + "{start}",
         "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
-        "gsi2sk": "APPT#{start}",
+        "gsi2sk": APPOINTMENTS + "{start}",
     }
 
     salon_id = UnicodeAttribute()
@@ -208,11 +214,11 @@ class Job(Entity, discriminator="Job"):
 
     __keys__ = {
         "pk": "SALON#{salon_id}",
-        "sk": "JOB#{job_id}",
+        "sk": JOBS + "{job_id}",
         "gsi1pk": "DUE#{due_bucket}",
         "gsi1sk": "{due_at}#{salon_id}#{job_id}",
         "gsi2pk": "SALON#{salon_id}#SUBJECT#{subject}",
-        "gsi2sk": "JOB#{job_id}",
+        "gsi2sk": JOBS + "{job_id}",
     }
 
     salon_id = UnicodeAttribute()
@@ -257,9 +263,9 @@ class Message(Entity, discriminator="Message"):
 
     __keys__ = {
         "pk": "SALON#{salon_id}",
-        "sk": "MSG#{message_id}",
+        "sk": MESSAGES + "{message_id}",
         "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
-        "gsi2sk": "MSG#{created_at}#{message_id}",
+        "gsi2sk": MESSAGES + "{created_at}#{message_id}",
     }
 
     salon_id = UnicodeAttribute()

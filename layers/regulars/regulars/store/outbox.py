@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pynamodb.exceptions import PutError
-
 from regulars.store.base import Entity
-from regulars.store.models import Message
+from regulars.store.models import MESSAGES, Message
 
 
 @dataclass(frozen=True)
@@ -47,13 +45,7 @@ def plan(message: PlannedMessage) -> bool:
         not_before=message.not_before, status=message.status, skip_reason=message.skip_reason,
         created_at=message.created_at, updated_at=message.created_at,
     )
-    try:
-        item.save(condition=Message.pk.does_not_exist())
-    except PutError as exc:
-        if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return item.save_new()
 
 
 def get(salon_id: str, message_id: str) -> PlannedMessage | None:
@@ -63,5 +55,5 @@ def get(salon_id: str, message_id: str) -> PlannedMessage | None:
 
 def for_client(salon_id: str, client_id: str, limit: int = 100) -> list[PlannedMessage]:
     hk = Message.render_key("gsi2pk", salon_id=salon_id, client_id=client_id)
-    items = Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith("MSG#"), scan_index_forward=False, limit=limit)
+    items = Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith(MESSAGES), scan_index_forward=False, limit=limit)
     return [_planned(i) for i in items if isinstance(i, Message)]
