@@ -6,7 +6,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from regulars import clock
 from regulars.jobs import worker
-from regulars.notifications import reminders  # noqa: F401 - registers the reminder job kind
+from regulars.notifications import dispatch, reminders  # noqa: F401 - register their job kinds
 from regulars.observability import logger, metrics, tracer
 from regulars.queues import parse
 

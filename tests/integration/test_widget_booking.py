@@ -102,7 +102,7 @@ def test_booking_answers_201_with_the_contract_and_normalises_the_phone(salon, p
     r = public.post("/v1/salons/salon-a/appointments", booking(), headers={"Idempotency-Key": "key-00000001"})
     assert r.status == 201
     body = r.json
-    assert set(body) == {"appointment", "manage_url"}
+    assert set(body) == {"appointment", "manage_url", "telegram_url"}
     assert body["appointment"] | {"id": "x"} == {
         "id": "x", "status": "booked", "start": f"{TUESDAY}T10:00:00+01:00", "end": f"{TUESDAY}T11:00:00+01:00",
         "service_id": "haircut", "staff_id": "anna"}

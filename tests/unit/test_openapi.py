@@ -24,10 +24,14 @@ def test_every_public_route_in_the_code_is_an_api_event_in_the_template():
                 assert (method.upper(), path) in routes, (method, path)
 
 
-def test_the_stream_filter_matches_the_appointment_keys():
-    from regulars.store.models import APPOINTMENTS, Appointment
+def test_the_stream_filter_matches_the_appointment_and_message_keys():
+    from regulars.store.models import APPOINTMENTS, MESSAGES, Appointment, Message
 
     (stream,) = functions()["StreamProcessorFunction"].streams
-    (pattern,) = stream.filters
-    assert pattern["dynamodb"]["Keys"]["SK"]["S"] == [{"prefix": APPOINTMENTS}]
+    appointments, messages = stream.filters
+    assert appointments["dynamodb"]["Keys"]["SK"]["S"] == [{"prefix": APPOINTMENTS}]
     assert Appointment.__keys__["sk"].startswith(APPOINTMENTS)
+    assert messages["dynamodb"]["Keys"]["SK"]["S"] == [{"prefix": MESSAGES}]
+    assert Message.__keys__["sk"].startswith(MESSAGES)
+    # only the states the processor acts on: planned (dispatch) and queued (publish)
+    assert messages["dynamodb"]["NewImage"]["status"]["S"] == ["planned", "queued"]

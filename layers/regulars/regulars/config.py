@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 
@@ -17,6 +18,20 @@ class Settings(BaseModel):
         default=None, description="SSM SecureString holding the manage-link key (AWS)"
     )
     catalog_cache_seconds: float = Field(default=30.0, ge=0)
+    channels: tuple[str, ...] = Field(
+        default=("push", "telegram", "whatsapp", "sms"), description="Channels this deployment can send on"
+    )
+    messages_topic_arn: str | None = Field(default=None, description="Out-bound messages, by channel attribute")
+    telegram_api_base: str = "https://api.telegram.org"
+    telegram_bot_username: str | None = None
+    whatsapp_api_base: str = "https://graph.facebook.com"
+    whatsapp_api_version: str = "v21.0"
+    whatsapp_phone_number_id: str | None = None
+    sms_sender_id: str | None = None
+    sms_prices_micros: dict[str, int] = Field(
+        default_factory=lambda: {"default": 8000}, description="Price of one SMS part by country calling code"
+    )
+    provider_timeout_seconds: float = Field(default=10.0, gt=0)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -28,6 +43,17 @@ class Settings(BaseModel):
             manage_link_secret=env.get("MANAGE_LINK_SECRET") or None,
             manage_link_secret_parameter=env.get("MANAGE_LINK_SECRET_PARAMETER") or None,
             catalog_cache_seconds=float(env.get("CATALOG_CACHE_SECONDS", "30")),
+            channels=tuple(c.strip() for c in env.get("MESSAGE_CHANNELS", "push,telegram,whatsapp,sms").split(",")
+                           if c.strip()),
+            messages_topic_arn=env.get("MESSAGES_TOPIC_ARN") or None,
+            telegram_api_base=env.get("TELEGRAM_API_BASE") or "https://api.telegram.org",
+            telegram_bot_username=env.get("TELEGRAM_BOT_USERNAME") or None,
+            whatsapp_api_base=env.get("WHATSAPP_API_BASE") or "https://graph.facebook.com",
+            whatsapp_api_version=env.get("WHATSAPP_API_VERSION") or "v21.0",
+            whatsapp_phone_number_id=env.get("WHATSAPP_PHONE_NUMBER_ID") or None,
+            sms_sender_id=env.get("SMS_SENDER_ID") or None,
+            sms_prices_micros=json.loads(env.get("SMS_PRICES_MICROS") or '{"default": 8000}'),
+            provider_timeout_seconds=float(env.get("PROVIDER_TIMEOUT_SECONDS", "10")),
         )
 
 
@@ -36,14 +62,23 @@ def settings() -> Settings:
     return Settings.from_env()
 
 
+def secret(name: str) -> str | None:
+    """A credential: ``NAME`` from the environment locally, or the SSM SecureString named by
+    ``NAME_PARAMETER`` in AWS (decrypted, cached five minutes); None when neither is set."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    parameter = os.environ.get(f"{name}_PARAMETER")
+    if parameter:
+        from aws_lambda_powertools.utilities import parameters  # lazy: only where a credential is used
+
+        return str(parameters.get_parameter(parameter, decrypt=True, max_age=300))
+    return None
+
+
 def manage_link_secret() -> bytes:
     """The manage-link key: from the environment locally, from SSM (decrypted, cached) in AWS."""
-    s = settings()
-    if s.manage_link_secret:
-        return s.manage_link_secret.encode()
-    if s.manage_link_secret_parameter:
-        from aws_lambda_powertools.utilities import parameters  # lazy: only when a link is made
-
-        value = parameters.get_parameter(s.manage_link_secret_parameter, decrypt=True, max_age=300)
-        return str(value).encode()
-    raise RuntimeError("no manage-link key configured (MANAGE_LINK_SECRET or MANAGE_LINK_SECRET_PARAMETER)")
+    value = secret("MANAGE_LINK_SECRET")
+    if value is None:
+        raise RuntimeError("no manage-link key configured (MANAGE_LINK_SECRET or MANAGE_LINK_SECRET_PARAMETER)")
+    return value.encode()

@@ -1,15 +1,30 @@
-"""The stream processor's use case: stream record -> domain events -> effects, each exactly once."""
+"""The stream processor's use case: stream record -> domain events -> effects, each exactly once.
+
+Two kinds of item come through (the function's filter lets only these in):
+
+- an appointment's change: its events keep reminders, notices and client statistics in step;
+- a message written as planned (it is dispatched: routed, rendered, queued) or given a new route
+  (it is published to the messages topic, whose ``channel`` attribute sends it to that channel's
+  queue). Publishing from the stream is the outbox's relay: the state is written first, and a
+  publish that fails is retried with the record, never lost. A duplicate publish is harmless: the
+  sender claims a message once per route.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from regulars.clients import stats
-from regulars.events import AppointmentEvent, derive
-from regulars.notifications import reminders
+from regulars.config import settings
+from regulars.events import AppointmentEvent, EventType, derive
+from regulars.notifications import dispatch, reminders, telegram_link, visits
+from regulars.notifications.sender import SendRef
 from regulars.store import appointments as appointment_store
 from regulars.store import client_stats
+from regulars.store.base import Entity
+from regulars.store.models import Message
 
 
 def events_of(record: dict[str, Any]) -> list[AppointmentEvent]:
@@ -18,13 +33,50 @@ def events_of(record: dict[str, Any]) -> list[AppointmentEvent]:
                   appointment_store.from_image(change.get("NewImage")))
 
 
+def _message(image: dict | None) -> Message | None:
+    if not image or image.get("type", {}).get("S") != "Message":
+        return None
+    item = Entity.from_raw_data(image)
+    return item if isinstance(item, Message) else None
+
+
 def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
     """Apply every event of one record; safe to call again with the same record."""
+    change = record.get("dynamodb", {})
+    new_message = _message(change.get("NewImage"))
+    if new_message is not None:
+        on_message(_message(change.get("OldImage")), new_message, now)
+        return []
     events = events_of(record)
     for event in events:
         reminders.on_event(event, now)
+        visits.on_event(event, now)
+        if event.type is EventType.BOOKED:
+            telegram_link.offer(event.salon_id, event.appointment.client_id, now)
         if stats.counts(event):
             a = event.appointment
             client_stats.apply_once(a.salon_id, a.client_id, event.event_id,
                                     lambda s, e=event: stats.apply(s, e), now)
     return events
+
+
+def on_message(old: Message | None, new: Message, now: datetime) -> None:
+    if new.status == "planned" and old is None:
+        dispatch.dispatch(new.salon_id, new.message_id, now)
+    elif new.status == "queued" and (old is None or int(old.route or 0) != int(new.route or 0)):
+        publish(SendRef.of(new))
+
+
+@cache
+def _sns() -> Any:
+    import boto3  # lazy: only messages are published
+
+    return boto3.client("sns")
+
+
+def publish(ref: SendRef) -> None:
+    topic = settings().messages_topic_arn
+    if not topic:
+        raise RuntimeError("MESSAGES_TOPIC_ARN is not set: messages cannot be sent")
+    _sns().publish(TopicArn=topic, Message=ref.body(),
+                   MessageAttributes={"channel": {"DataType": "String", "StringValue": ref.channel}})

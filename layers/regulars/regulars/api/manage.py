@@ -16,8 +16,10 @@ from regulars.booking import links
 from regulars.booking import model as m
 from regulars.booking import service as booking
 from regulars.config import manage_link_secret
+from regulars.notifications import telegram_link
 from regulars.store import appointments as appointment_store
 from regulars.store import catalog as catalog_store
+from regulars.store import clients as client_store
 
 router = APIGatewayRouter()
 
@@ -59,7 +61,17 @@ def _view(a: m.Appointment) -> s.ManageOut:
             cancel=a.status.active and ahead >= timedelta(hours=rules.client_cancel_notice_hours),
             reschedule=a.status.active and ahead >= timedelta(hours=rules.client_reschedule_notice_hours),
         ),
+        telegram_url=_telegram_url(a),
     )
+
+
+def _telegram_url(a: m.Appointment) -> str | None:
+    url = telegram_link.deep_link(a.salon_id, a.client_id)
+    if url is None or not a.status.active:
+        return None
+    client = client_store.get_item(a.salon_id, a.client_id, consistent=False)
+    linked = client is not None and (client.channels or {}).get("telegram", {}).get("chat_id") is not None
+    return None if linked else url
 
 
 @router.get("/v1/manage/<token>", summary="The visit behind a manage link", tags=["manage link"],

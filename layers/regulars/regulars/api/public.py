@@ -17,6 +17,7 @@ from regulars.api.errors import ErrorOut
 from regulars.booking import model as m
 from regulars.booking import service as booking
 from regulars.config import manage_link_secret, settings
+from regulars.notifications import telegram_link
 from regulars.store import catalog as catalog_store
 
 router = APIGatewayRouter()
@@ -87,6 +88,7 @@ def post_appointment(
         out = s.BookingOut(
             appointment=views.brief(appointment, catalog.salon),
             manage_url=booking.manage_url(catalog.salon, appointment, base_url=settings().public_base_url, key=key),
+            telegram_url=telegram_link.deep_link(salon_id, appointment.client_id),
         )
         return 201, json.dumps(out.model_dump(mode="json"), separators=(",", ":"))
 

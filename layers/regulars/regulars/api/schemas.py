@@ -84,6 +84,9 @@ class AppointmentBrief(BaseModel):
 class BookingOut(BaseModel):
     appointment: AppointmentBrief
     manage_url: str
+    telegram_url: str | None = Field(
+        default=None, description="Opens the salon's Telegram bot to get visit messages there (when it has one)"
+    )
 
 
 # --------------------------------------------------------------------------- manage link
@@ -103,6 +106,9 @@ class ManageOut(BaseModel):
     salon: SalonOut
     appointment: ManagedAppointment
     actions: ManageActions
+    telegram_url: str | None = Field(
+        default=None, description="Opens the salon's Telegram bot, while the client has no chat linked"
+    )
 
 
 class RescheduleIn(BaseModel):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from regulars.booking.schedule import WorkingPattern
 from regulars.money import Money
@@ -37,6 +37,22 @@ class Source(StrEnum):
     ADMIN = "admin"
 
 
+ChannelName = Literal["push", "telegram", "whatsapp", "sms"]
+
+
+class Notifications(BaseModel):
+    """Which visit notices go out. Reminders are set apart (``reminders_enabled``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    client_booked: bool = True
+    client_moved: bool = True
+    client_cancelled: bool = True
+    staff_booked: bool = True
+    staff_moved: bool = True
+    staff_cancelled: bool = True
+
+
 class SalonSettings(BaseModel):
     """A salon's booking rules. Stored as given; missing keys take these defaults."""
 
@@ -61,6 +77,46 @@ class SalonSettings(BaseModel):
     confirmation_offset_minutes: int | None = Field(
         default=24 * 60, description="The reminder at this offset asks the client to confirm (None: none do)"
     )
+    notifications: Notifications = Field(default_factory=lambda: Notifications())
+    channel_order: list[ChannelName] = Field(
+        default_factory=lambda: ["push", "telegram", "whatsapp", "sms"], min_length=1, max_length=4,
+        description="Channels tried in this order: the first that reaches the client and is allowed",
+    )
+    quiet_hours: str = Field(
+        default="21:00-09:00", pattern=r"^\d\d:\d\d-\d\d:\d\d$",
+        description="Local hours in which marketing waits and reminders move to the evening before",
+    )
+    marketing_cap: int = Field(default=2, ge=0, le=50, description="Marketing messages a client gets at most ...")
+    marketing_cap_days: int = Field(default=7, ge=1, le=90, description="... in any window of this many days")
+    templates: dict[str, dict[str, Annotated[str, Field(max_length=1000)]]] = Field(
+        default_factory=dict, description="The salon's own texts: kind -> locale -> text with {placeholders}"
+    )
+
+    @field_validator("channel_order")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("each channel at most once")
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str) -> str:
+        from regulars.messaging.quiet_hours import QuietHours
+
+        QuietHours.parse(value)
+        return value
+
+    @field_validator("templates")
+    @classmethod
+    def _templates(cls, value: dict) -> dict:
+        from regulars.messaging.templates import TemplateError, validate_overrides
+
+        try:
+            validate_overrides(value)
+        except TemplateError as exc:  # reported by pydantic under this field's name
+            raise ValueError(str(exc)) from None
+        return value
 
 
 class Salon(BaseModel):
@@ -142,6 +198,7 @@ class Client(BaseModel):
     notes: str | None = None
     tags: list[str] = []
     consents: dict[str, dict] = {}
+    channels: dict[str, dict] = {}
     created_at: datetime
     source: str = "admin"
     stats: ClientStats = ClientStats()

@@ -10,6 +10,7 @@ from regulars.booking import model as m
 from regulars.errors import NotFound
 from regulars.events import AppointmentEvent, EventType
 from regulars.jobs.worker import Outcome, handles
+from regulars.messaging.quiet_hours import QuietHours, edge_before
 from regulars.store import appointments as appointment_store
 from regulars.store import catalog as catalog_store
 from regulars.store import jobs as job_store
@@ -31,17 +32,21 @@ class PlannedReminder:
     confirm: bool
 
 
-def plan(appointment: m.Appointment, rules: m.SalonSettings, now: datetime) -> list[PlannedReminder]:
+def plan(appointment: m.Appointment, rules: m.SalonSettings, now: datetime, timezone: str = "UTC"
+         ) -> list[PlannedReminder]:
     """The reminders a visit should get (pure). Ids are derived from the visit and its start, so a
-    redelivered event plans the same jobs and a move plans new ones. A reminder whose moment has
-    passed by booking time is not sent late (the client has just booked)."""
+    redelivered event plans the same jobs and a move plans new ones. A reminder that would fall in
+    the salon's quiet hours moves to the window's edge before it (07:30 -> 20:59 the evening
+    before). A reminder whose moment has passed by booking time is not sent late (the client has
+    just booked)."""
     if not rules.reminders_enabled or not appointment.status.active:
         return []
     out = []
+    quiet = QuietHours.parse(rules.quiet_hours)
     stamp = appointment.start.strftime("%Y%m%dT%H%M")
     for offset in sorted(set(rules.reminder_offsets_minutes), reverse=True):
-        due = appointment.start - timedelta(minutes=offset)
-        if due < now:
+        due = edge_before(appointment.start - timedelta(minutes=offset), quiet, timezone)
+        if due is None or due < now:
             continue
         out.append(PlannedReminder(
             job_id=f"reminder-{appointment.id}-{stamp}-{offset}m",
@@ -57,15 +62,27 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
     """Keep an appointment's reminder jobs in step with it."""
     a = event.appointment
     if event.type in (EventType.BOOKED, EventType.MOVED):
-        rules = catalog_store.load_catalog(a.salon_id).salon.settings
-        planned = plan(a, rules, now)
+        salon = catalog_store.load_catalog(a.salon_id).salon
+        planned = plan(a, salon.settings, now, salon.timezone)
         for r in planned:
             job_store.schedule(a.salon_id, r.job_id, kind=KIND, subject=subject(a.id), due_at=r.due_at, now=now,
                                payload={"appointment_id": a.id, "start": a.start.isoformat(),
                                         "offset_minutes": r.offset_minutes, "confirm": r.confirm})
-        job_store.cancel_pending(a.salon_id, subject(a.id), now, keep={r.job_id for r in planned})
+        keep = {r.job_id for r in planned}
+        job_store.cancel_pending(a.salon_id, subject(a.id), now, keep=keep)
+        if event.type is EventType.MOVED:
+            _skip_unsent(a.salon_id, a.id, now, keep, "the visit was moved")
     elif event.type in (EventType.CANCELLED, EventType.COMPLETED, EventType.NO_SHOW) and not event.created:
         job_store.cancel_pending(a.salon_id, subject(a.id), now)
+        _skip_unsent(a.salon_id, a.id, now, set(), f"the visit is {a.status.value}")
+
+
+def _skip_unsent(salon_id: str, appointment_id: str, now: datetime, keep: set[str], reason: str) -> None:
+    """Reminders already planned as messages but not yet handed to a provider are dropped (a
+    message's id is its job's)."""
+    for job in job_store.jobs_of(salon_id, subject(appointment_id)):
+        if job.kind == KIND and job.status == "done" and job.job_id not in keep:
+            outbox.skip(salon_id, job.job_id, reason, now)
 
 
 @handles(KIND)

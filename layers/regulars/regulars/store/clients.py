@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 from pynamodb.exceptions import PutError
 
@@ -29,6 +30,7 @@ def to_domain(item: Client) -> m.Client:
         notes=item.notes,
         tags=sorted(item.tags or []),
         consents=item.consents or {},
+        channels=item.channels or {},
         created_at=item.created_at,
         source=item.source,
         stats=m.ClientStats(
@@ -56,6 +58,7 @@ def new_item(salon_id: str, client: m.Client) -> Client:
         notes=client.notes,
         tags=set(client.tags),
         consents=client.consents,
+        channels=client.channels,
         created_at=client.created_at,
         source=client.source,
     )
@@ -138,3 +141,22 @@ def update(salon_id: str, client_id: str, changes: dict) -> m.Client:
     except PutError as exc:
         raise Conflict("the client changed meanwhile; retry", code="concurrent_update") from exc
     return to_domain(item)
+
+
+def modify(salon_id: str, client_id: str, change: Callable[[m.Client], dict], *, attempts: int = 3) -> m.Client | None:
+    """Read the client, compute changes from it, write them under its version; again from a fresh
+    read if someone wrote in between. None if the client does not exist."""
+    for attempt in range(attempts):
+        try:
+            client = get(salon_id, client_id)
+        except NotFound:
+            return None
+        changes = change(client)
+        if not changes:
+            return client
+        try:
+            return update(salon_id, client_id, changes)
+        except Conflict as exc:
+            if exc.code != "concurrent_update" or attempt == attempts - 1:
+                raise
+    return None

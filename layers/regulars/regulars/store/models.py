@@ -21,6 +21,10 @@ Access patterns
 | 12 | the ticker's watermark                         | GetItem PK=SYSTEM#TICKER, SK=WATERMARK |
 | 13 | a message planned once per cause               | Put Message PK=SALON#{salon}, SK=MSG#{id derived from the cause} with attribute_not_exists |
 | 14 | a client's messages, newest first              | Query GSI2 PK=SALON#{salon}#CLIENT#{client}, SK begins_with MSG# |
+| 15 | the message a provider's id belongs to (a status, a button pressed under it) | GetItem PK=PROVIDER#{channel}#{provider id}, SK=MESSAGE |
+| 16 | who an in-bound address is (a phone, a Telegram chat), in every salon | Query PK=CONTACT#{channel}#{address} |
+| 17 | the client a Telegram deep link stands for      | GetItem PK=TGLINK#{token}, SK=LINK |
+| 18 | an in-bound event handled once                  | Put PK=INBOUND#{channel}#{event id}, SK=EVENT with attribute_not_exists |
 """
 
 from __future__ import annotations
@@ -109,8 +113,12 @@ class Client(Entity, discriminator="Client"):
     locale = UnicodeAttribute(null=True)
     notes = UnicodeAttribute(null=True)
     tags = UnicodeSetAttribute(default=set)
-    # purpose -> {"granted": bool, "at": iso, "source": "widget|admin|...", "text": words shown}
+    # purpose or purpose:channel -> {"granted": bool, "at": iso, "source": "widget|sms|...", "text": words shown}
     consents = JSONAttribute(default=dict)
+    # channel -> where it reaches the client: {"telegram": {"chat_id": 123, "linked_at": iso},
+    # "whatsapp": {"last_inbound_at": iso}, "push": {"endpoint_arn": ...}}; {"unreachable": reason}
+    # once the channel failed for good
+    channels = JSONAttribute(default=dict)
     created_at = UTCDateTimeAttribute()
     source = UnicodeAttribute(default="admin")
     # visit statistics, kept by the stream processor exactly once per event
@@ -280,9 +288,17 @@ class Message(Entity, discriminator="Message"):
     values = JSONAttribute(default=dict)  # what the text is rendered from
     text = UnicodeAttribute(null=True)
     channel = UnicodeAttribute(null=True)
+    address = UnicodeAttribute(null=True)  # the channel's: E.164 phone, Telegram chat id, push endpoint
+    buttons = JSONAttribute(null=True)  # [{"text": ..., "data": ...}]
     status = UnicodeAttribute(default="planned")
     skip_reason = UnicodeAttribute(null=True)
-    attempts = NumberAttribute(default=0)
+    route = NumberAttribute(default=0)  # how many times a channel was chosen (a fallback adds one)
+    failed_channels = ListAttribute(of=UnicodeAttribute, default=list)
+    attempts = NumberAttribute(default=0)  # provider calls begun, over all channels
+    retry_at = UTCDateTimeAttribute(null=True)
+    error = UnicodeAttribute(null=True)  # the last failure, in words
+    sent_at = UTCDateTimeAttribute(null=True)
+    delivered_at = UTCDateTimeAttribute(null=True)
     provider_id = UnicodeAttribute(null=True)
     segments = NumberAttribute(null=True)
     cost_amount = NumberAttribute(null=True)  # minor units of cost_currency
@@ -290,3 +306,50 @@ class Message(Entity, discriminator="Message"):
     not_before = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+
+
+class ProviderMessage(Entity, discriminator="ProviderMessage"):
+    """A provider's id for a message we sent, so what comes back under it (a delivery status, a
+    button pressed, a reply) finds the message, its salon and its visit. Kept 90 days."""
+
+    __keys__ = {"pk": "PROVIDER#{channel}#{provider_id}", "sk": "MESSAGE"}
+
+    channel = UnicodeAttribute()
+    provider_id = UnicodeAttribute()
+    salon_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
+
+
+class Contact(Entity, discriminator="Contact"):
+    """An in-bound address (a phone, a Telegram chat) known to one salon as one client. A STOP
+    from the address reaches every salon that wrote to it; a YES answers the last request."""
+
+    __keys__ = {"pk": "CONTACT#{channel}#{address}", "sk": "SALON#{salon_id}"}
+
+    channel = UnicodeAttribute()
+    address = UnicodeAttribute()
+    salon_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    last_message_id = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+
+
+class TelegramLink(Entity, discriminator="TelegramLink"):
+    """The opaque token of a deep link ``t.me/<bot>?start=<token>``: the client it links a chat to."""
+
+    __keys__ = {"pk": "TGLINK#{token}", "sk": "LINK"}
+
+    token = UnicodeAttribute()
+    salon_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class InboundEvent(Entity, discriminator="InboundEvent"):
+    """An update a provider delivered (at least once), recorded so it is acted on once."""
+
+    __keys__ = {"pk": "INBOUND#{channel}#{event_id}", "sk": "EVENT"}
+
+    channel = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    received_at = UTCDateTimeAttribute()

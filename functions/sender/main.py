@@ -1,0 +1,33 @@
+"""Send queued messages on this function's channel (``CHANNEL``). A record that raises is reported
+back alone and retried; after five receives it goes to the dead-letter queue."""
+
+import os
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from regulars import clock
+from regulars.notifications import sender
+from regulars.observability import logger, metrics, tracer
+
+CHANNEL = os.environ["CHANNEL"]
+processor = BatchProcessor(event_type=EventType.SQS)
+channels = sender.channel_for(CHANNEL, clock.now)
+
+
+@tracer.capture_method
+def record_handler(record: SQSRecord) -> None:
+    ref = sender.SendRef.parse(record.body)
+    result = sender.send(ref, channels, clock.now(), requeue=sender.requeue_on_own_queue,
+                         dead_letter=sender.to_dead_letter_queue)
+    logger.info("send", extra={"message_id": ref.message_id, "channel": CHANNEL, "outcome": result.outcome,
+                               "reason": result.reason})
+    metrics.add_metric(name=f"Messages_{result.outcome}", unit="Count", value=1)
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: LambdaContext) -> dict:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                    context=context)

@@ -1,0 +1,234 @@
+"""Dispatch: a planned message becomes a queued one on a channel, rendered, or is held or skipped.
+
+Run for a message when it is planned (the stream processor sees it written), when a hold ends (a
+``dispatch`` job), and again when its channel failed for good (the sender, for the fallback).
+
+The steps, each re-reading what it depends on:
+
+1. A message about a visit that has since been cancelled or moved is skipped (a reminder never
+   goes out for a cancelled visit).
+2. Marketing waits for quiet hours to end, and is skipped over the frequency cap. A notice to a
+   staff member waits for the end of quiet hours too (it is not urgent at night). A client's own
+   transactional messages go at once (reminders were already placed before the quiet window).
+3. The channel: the first of the salon's order that reaches the recipient, is enabled in this
+   deployment, is allowed by the client's consents for the purpose, and has not failed for this
+   message. None left: skipped, with the reason.
+4. The text, rendered in the client's locale (else the salon's, else English) with the salon's
+   own templates; buttons for a confirmation request on Telegram.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from regulars.booking import model as m
+from regulars.config import manage_link_secret, settings
+from regulars.errors import NotFound
+from regulars.jobs.worker import Outcome, handles
+from regulars.messaging.caps import within_cap
+from regulars.messaging.quiet_hours import QuietHours, next_allowed
+from regulars.messaging.render import compose
+from regulars.messaging.routing import Channel, Purpose, choose
+from regulars.messaging.templates import MessageKind, language_of
+from regulars.store import appointments as appointment_store
+from regulars.store import catalog as catalog_store
+from regulars.store import clients as client_store
+from regulars.store import jobs as job_store
+from regulars.store import outbox
+from regulars.store.jobs import DueJob
+from regulars.store.models import Message
+
+JOB_KIND = "dispatch"
+SENT_STATES = ("queued", "sending", "sent", "delivered")
+
+BUTTONS: dict[str, tuple[str, str]] = {
+    "en": ("Confirm", "Cancel visit"),
+    "ru": ("Подтвердить", "Отменить запись"),
+    "es": ("Confirmar", "Cancelar cita"),
+}
+# Kinds about a visit that lose their point when the visit changes (a cancellation notice does not).
+_ABOUT_THE_VISIT_AS_IT_WAS = frozenset({
+    MessageKind.REMINDER, MessageKind.REMINDER_WITH_CONFIRMATION, MessageKind.APPOINTMENT_BOOKED,
+    MessageKind.APPOINTMENT_MOVED, MessageKind.STAFF_APPOINTMENT_BOOKED, MessageKind.STAFF_APPOINTMENT_MOVED,
+})
+
+
+def reachable(recipient: str, person: m.Client | m.StaffMember, enabled: tuple[str, ...]) -> list[Channel]:
+    """The channels that can reach this person now (and that this deployment can send on)."""
+    out: list[Channel] = []
+    known = person.channels if isinstance(person, m.Client) else {}
+    for channel in Channel:
+        if channel.value not in enabled:
+            continue
+        info = known.get(channel.value) or {}
+        if info.get("unreachable"):
+            continue
+        if (channel is Channel.SMS and person.phone) or (channel is Channel.TELEGRAM and info.get("chat_id") is not None) or (channel is Channel.WHATSAPP and info.get("opted_in_at") and person.phone) or (channel is Channel.PUSH and info.get("endpoint_arn")):
+            out.append(channel)
+    return out
+
+
+def address_of(channel: Channel, person: m.Client | m.StaffMember) -> str:
+    if channel in (Channel.SMS, Channel.WHATSAPP):
+        return str(person.phone)
+    info = person.channels[channel.value]  # type: ignore[union-attr]
+    return str(info["chat_id"] if channel is Channel.TELEGRAM else info["endpoint_arn"])
+
+
+def _hold(item: Message, until: datetime, reason: str, now: datetime) -> Outcome:
+    if outbox.hold(item, until, reason, now):
+        job_store.schedule(item.salon_id, f"dispatch-{item.message_id}-{until:%Y%m%dT%H%M}", kind=JOB_KIND,
+                           subject=f"MSG#{item.message_id}", due_at=until, now=now,
+                           payload={"message_id": item.message_id})
+    return Outcome(False, f"held: {reason}")
+
+
+def _skip(item: Message, reason: str, now: datetime) -> Outcome:
+    outbox.skip(item.salon_id, item.message_id, reason, now, among=(item.status,))
+    return Outcome(False, reason)
+
+
+def _stale(item: Message, appointment: m.Appointment | None) -> str | None:
+    kind = MessageKind(item.kind) if item.kind in MessageKind.__members__.values() else None
+    if kind not in _ABOUT_THE_VISIT_AS_IT_WAS:
+        return None
+    if appointment is None:
+        return "the visit no longer exists"
+    if not appointment.status.active:
+        return f"the visit is {appointment.status.value}"
+    planned_start = (item.values or {}).get("start")
+    if planned_start and appointment.start.isoformat() != planned_start:
+        return "the visit was moved"
+    return None
+
+
+def _marketing_rules(item: Message, salon: m.Salon, now: datetime) -> Outcome | None:
+    rules = salon.settings
+    opens = next_allowed(now, QuietHours.parse(rules.quiet_hours), salon.tz)
+    if opens is None:
+        return _skip(item, "quiet hours last all day", now)
+    if opens > now:
+        return _hold(item, opens, "quiet hours", now)
+    window = timedelta(days=rules.marketing_cap_days)
+    recent = [
+        i.sent_at or i.updated_at
+        for i in outbox.items_for_client(item.salon_id, item.client_id, since=now - window, limit=200)
+        if i.purpose == Purpose.MARKETING.value and i.status in SENT_STATES and i.message_id != item.message_id
+    ]
+    if not within_cap(recent, now, rules.marketing_cap, window):
+        return _skip(item, f"frequency cap: {rules.marketing_cap} marketing messages in {rules.marketing_cap_days} days",
+                     now)
+    return None
+
+
+def dispatch(salon_id: str, message_id: str, now: datetime) -> Outcome:
+    """Route one planned message (see the module's rules); safe to call again."""
+    item = outbox.get_item(salon_id, message_id)
+    if item is None or item.status != "planned":
+        return Outcome(False, "nothing to dispatch")
+    if item.not_before and item.not_before > now:
+        return _hold(item, item.not_before, item.error or "not before", now)
+    return route(item, now)
+
+
+def route(item: Message, now: datetime) -> Outcome:
+    """Choose the channel and render: for a planned message, or for one whose channel has just
+    failed for good (``item.status`` "sending", or "sent" when the failure came later in a status
+    webhook; that channel is left out)."""
+    catalog = catalog_store.load_catalog(item.salon_id)
+    salon = catalog.salon
+    appointment = None
+    if item.appointment_id:
+        try:
+            appointment = appointment_store.get(item.salon_id, item.appointment_id)
+        except NotFound:
+            appointment = None
+    stale = _stale(item, appointment)
+    if stale:
+        return _skip(item, stale, now)
+    purpose = Purpose(item.purpose)
+    if item.recipient == "staff":
+        person: m.Client | m.StaffMember | None = catalog.staff.get(item.staff_id or "")
+        consents: dict = {}
+        locale_hint = None
+    else:
+        try:
+            person = client_store.get(item.salon_id, item.client_id or "")
+        except NotFound:
+            person = None
+        consents = person.consents if person else {}
+        locale_hint = person.locale if person else None
+    if person is None:
+        return _skip(item, "the recipient no longer exists", now)
+    if item.status == "planned":
+        if purpose is Purpose.MARKETING:
+            held = _marketing_rules(item, salon, now)
+            if held is not None:
+                return held
+        elif item.recipient == "staff":
+            opens = next_allowed(now, QuietHours.parse(salon.settings.quiet_hours), salon.tz)
+            if opens is not None and opens > now:
+                return _hold(item, opens, "quiet hours", now)
+    rerouting = item.status in ("sending", "sent")  # its channel failed for good
+    failed = [*(item.failed_channels or []), *([item.channel] if rerouting and item.channel else [])]
+    channel = choose(purpose, reachable(item.recipient, person, settings().channels), consents,
+                     order=[Channel(c) for c in salon.settings.channel_order], failed=[Channel(c) for c in failed])
+    if channel is None:
+        reason = ("no marketing consent on any channel that reaches the client"
+                  if purpose is Purpose.MARKETING else "no channel reaches the recipient")
+        if rerouting:
+            outbox.fail(item, f"{item.error or 'undeliverable'}; {reason}", now, among=(item.status,))
+            return Outcome(False, reason)
+        return _skip(item, reason, now)
+    text, locale = _render(item, catalog, person, appointment, locale_hint)
+    buttons = None
+    if item.kind == MessageKind.REMINDER_WITH_CONFIRMATION and channel is Channel.TELEGRAM and appointment:
+        confirm, cancel = BUTTONS.get(language_of(locale), BUTTONS["en"])
+        buttons = [{"text": confirm, "data": f"confirm:{appointment.id}"},
+                   {"text": cancel, "data": f"cancel:{appointment.id}"}]
+    values = dict(item.values or {})
+    if channel is Channel.WHATSAPP and isinstance(person, m.Client):
+        last = (person.channels.get("whatsapp") or {}).get("last_inbound_at")
+        if last:
+            values["whatsapp_window_until"] = (datetime.fromisoformat(last) + timedelta(hours=24)).isoformat()
+    if not outbox.assign(item, channel=channel.value, address=address_of(channel, person), text=text, locale=locale,
+                         buttons=buttons, values=values, now=now):
+        return Outcome(False, "the message moved on meanwhile")
+    return Outcome(True, f"queued on {channel.value}")
+
+
+def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
+            appointment: m.Appointment | None, locale_hint: str | None) -> tuple[str, str]:
+    salon = catalog.salon
+    if item.text and item.kind not in MessageKind.__members__.values():
+        return item.text, item.locale or locale_hint or salon.locale  # written by the salon, sent as is
+    facts: dict = {"timezone": salon.timezone, "salon_name": salon.name}
+    values = item.values or {}
+    if appointment is not None:
+        service = catalog.services.get(appointment.service_id)
+        staff = catalog.staff.get(appointment.staff_id)
+        facts.update(
+            client_name=appointment.client_name or (person.name if isinstance(person, m.Client) else None),
+            service_name=service.name if service else None,
+            staff_name=staff.name if staff else None,
+            start=appointment.start,
+            price_amount=appointment.price.amount,
+            currency=appointment.price.currency,
+        )
+        if values.get("previous_start"):
+            facts["previous_start"] = datetime.fromisoformat(values["previous_start"])
+        if appointment.status.active and item.recipient == "client":
+            from regulars.booking.service import manage_url
+
+            facts["manage_link"] = manage_url(salon, appointment, base_url=settings().public_base_url,
+                                              key=manage_link_secret())
+    elif isinstance(person, m.Client):
+        facts["client_name"] = person.name
+    rendered = compose(item.kind, client_locale=locale_hint, salon_locale=salon.locale,
+                       overrides=salon.settings.templates, **facts)
+    return rendered.text, rendered.locale
+
+
+@handles(JOB_KIND)
+def dispatch_when_due(job: DueJob, now: datetime) -> Outcome:
+    return dispatch(job.salon_id, job.payload["message_id"], now)

@@ -1,0 +1,70 @@
+"""Linking a client's Telegram chat: a deep link ``https://t.me/<bot>?start=<token>``.
+
+A bot cannot write first; the client opens the link, Telegram sends the bot ``/start <token>``,
+and the chat is stored on the client. The token is opaque (24 characters of base64url, derived
+with the manage-link key from the salon and the client, so every link offered to one client is
+the same one) and used once: redeeming it deletes it, and the next booking offers it again.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DeleteError
+
+from regulars.booking import model as m
+from regulars.config import manage_link_secret, settings
+from regulars.store import clients as client_store
+from regulars.store import outbox
+from regulars.store.base import condition_failed
+from regulars.store.models import TelegramLink
+
+TOKEN_CHARS = 24
+KEEP = timedelta(days=90)
+
+
+def token_for(salon_id: str, client_id: str, key: bytes) -> str:
+    digest = hmac.new(key, f"telegram-link:{salon_id}:{client_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:TOKEN_CHARS]
+
+
+def deep_link(salon_id: str, client_id: str) -> str | None:
+    """The link to offer the client, or None when this deployment has no Telegram bot."""
+    bot = settings().telegram_bot_username
+    if not bot or "telegram" not in settings().channels:
+        return None
+    return f"https://t.me/{bot}?start={token_for(salon_id, client_id, manage_link_secret())}"
+
+
+def offer(salon_id: str, client_id: str, now: datetime) -> None:
+    """Make the client's link redeemable (idempotent)."""
+    if deep_link(salon_id, client_id) is None:
+        return
+    TelegramLink(token=token_for(salon_id, client_id, manage_link_secret()), salon_id=salon_id,
+                 client_id=client_id, created_at=now, expires=now + KEEP).save()
+
+
+def redeem(token: str, chat_id: int, now: datetime) -> m.Client | None:
+    """Link the chat to the token's client; None for an unknown or used token."""
+    link = TelegramLink.find(token=token, consistent=True)
+    if link is None:
+        return None
+    try:
+        link.delete(condition=TelegramLink.pk.exists())
+    except DeleteError as exc:
+        if condition_failed(exc):
+            return None
+        raise
+
+    def change(client: m.Client) -> dict:
+        channels = {k: dict(v) for k, v in client.channels.items()}
+        channels["telegram"] = {"chat_id": chat_id, "linked_at": now.isoformat()}
+        return {"channels": channels}
+
+    client = client_store.modify(link.salon_id, link.client_id, change)
+    if client is not None:
+        outbox.remember_contact("telegram", str(chat_id), link.salon_id, link.client_id, now)
+    return client
