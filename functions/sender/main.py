@@ -13,13 +13,14 @@ from regulars.observability import logger, metrics, tracer
 CHANNEL = os.environ["CHANNEL"]
 processor = BatchProcessor(event_type=EventType.SQS)
 channels = sender.channel_for(CHANNEL, clock.now)
+requeue = sender.requeue_on(os.environ["SEND_QUEUE_URL"])
+dead_letter = sender.dead_letter_on(os.environ["SEND_DEAD_LETTER_QUEUE_URL"])
 
 
 @tracer.capture_method
 def record_handler(record: SQSRecord) -> None:
     ref = sender.SendRef.parse(record.body)
-    result = sender.send(ref, channels, clock.now(), requeue=sender.requeue_on_own_queue,
-                         dead_letter=sender.to_dead_letter_queue)
+    result = sender.send(ref, channels, clock.now(), requeue=requeue, dead_letter=dead_letter)
     logger.info("send", extra={"message_id": ref.message_id, "channel": CHANNEL, "outcome": result.outcome,
                                "reason": result.reason})
     metrics.add_metric(name=f"Messages_{result.outcome}", unit="Count", value=1)

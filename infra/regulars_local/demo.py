@@ -435,6 +435,7 @@ class _Builder:
             for service in SERVICES
         }
         self.phones: set[str] = set()
+        self._staff_numbers: dict[str, int] = {}
         self.emails: set[str] = set()
 
     # the whole salon
@@ -480,6 +481,8 @@ class _Builder:
             salon_id=SALON_ID,
             staff_id=member.staff_id,
             name=member.name,
+            phone=to_e164(f"0151 5550{self._staff_numbers.setdefault(member.staff_id, len(self._staff_numbers) + 1):04d}",
+                          COUNTRY),  # staff notices go to them by SMS
             working_hours=member.working_hours,
             breaks=member.breaks,
             days_off={day.isoformat() for day in self.days_off[member.staff_id]},

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import sys
 import threading
 import time
@@ -64,12 +65,15 @@ def physical_name(spec: FunctionSpec, prefix: str) -> str:
     return spec.function_name or f"{prefix}-{spec.logical_id}"
 
 
-def import_handler(spec: FunctionSpec, environment: int = 1) -> Handler:
+def import_handler(spec: FunctionSpec, environment: int = 1, own: Mapping[str, str] | None = None) -> Handler:
     """Import ``<CodeUri>/<module>.py`` as ``regulars_fn_<LogicalId>[_<n>]`` and return its handler.
 
     The code directory is the first entry of ``sys.path`` while the module loads (as the task root
     is in Lambda), and sibling modules it imported are then taken out of ``sys.modules`` so that
-    another function's module of the same name is its own.
+    another function's module of the same name is its own. ``own`` are the variables whose value
+    is this function's alone (the process environment holds what all functions share): they are
+    in ``os.environ`` while the module loads, so a module that reads its settings at import, as a
+    handler should, keeps its own.
     """
     module_name, _, attribute = spec.handler.rpartition(".")
     source = spec.code_uri / (module_name.replace(".", "/") + ".py")
@@ -79,7 +83,16 @@ def import_handler(spec: FunctionSpec, environment: int = 1) -> Handler:
         )
     unique = f"regulars_fn_{spec.logical_id}" + (f"_{environment}" if environment > 1 else "")
     with _import_lock:
-        return _import(spec, source, unique, attribute)
+        saved = {name: os.environ.get(name) for name in own or {}}
+        os.environ.update(own or {})
+        try:
+            return _import(spec, source, unique, attribute)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 def _import(spec: FunctionSpec, source: Path, unique: str, attribute: str) -> Handler:
@@ -123,6 +136,7 @@ class LocalFunction:
         self._pool = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.concurrency)
         self.invocations = 0
+        self.own_environment: dict[str, str] = {}  # variables whose value differs from other functions'
 
     @property
     def logical_id(self) -> str:
@@ -139,7 +153,7 @@ class LocalFunction:
             self._environments += 1
             number = self._environments
         try:
-            return import_handler(self.spec, environment=number)
+            return import_handler(self.spec, environment=number, own=self.own_environment)
         except BaseException:
             with self._pool:
                 self._environments -= 1

@@ -47,6 +47,7 @@ from regulars_local.gateway import (
     error_response,
     json_response,
 )
+from regulars_local.phone import LocalProviders, PhoneError
 from regulars_local.template import ROOT, TEMPLATE, api_properties, functions, resources
 
 # The runtime's loggers are "local.*": Powertools' Logger(service="regulars") filters every record
@@ -126,12 +127,15 @@ class Runtime:
         self._queues = queues.QueuePumps([])
         self._timer: schedules.ScheduleTimer | None = None
         self._api: ApiGateway | None = None
+        self.providers = LocalProviders(clock.now)
         self._static = StaticFiles(options.web_root, "/")
         self._swagger = StaticFiles(SWAGGER_UI, "/docs/")
         self._endpoints: dict[str, dict[str, Callable[[Request], Response]]] = {
             "/health": {"GET": self._health},
             "/local/clock": {"GET": self._clock, "POST": self._advance_clock},
             "/local/phone": {"GET": self._phone},
+            "/local/phone/act": {"POST": self._phone_act},
+            "/local/phone/script": {"POST": self._phone_script},
             "/local/streams/drain": {"POST": self._drain},
             "/local/resources": {"GET": self._resources},
             "/local/auth/token": {"POST": self._token},
@@ -159,10 +163,15 @@ class Runtime:
                 raise StartupError(str(exc)) from exc
             raise
         self.status.phase = "ok"
+        self.providers.connect(self.base_url, aws.client("sns", self._moto.endpoint, self.options.region),
+                               self.options.region, aws.ACCOUNT_ID, self.stack.refs.get("InboundSmsTopic"))
 
     def _start_services(self) -> None:
         moto_endpoint = self._moto.start()
         log.info("moto server at %s", moto_endpoint)
+        self.providers.start()
+        log.info("fake Telegram at %s, fake WhatsApp at %s", self.providers.telegram.base_url,
+                 self.providers.whatsapp.base_url)
         self._start_dynamodb(moto_endpoint)
         self._set_aws_environment(moto_endpoint)
         table_existed = self._create_tables()
@@ -197,6 +206,7 @@ class Runtime:
             ("stream pumps", self._stop_stream_pumps),
             ("queue pumps", self._queues.stop),
             ("DynamoDB Local", lambda: self._dynamodb.stop() if self._dynamodb else None),
+            ("fake providers", self.providers.stop),
             ("moto server", self._moto.stop),
         ]
         for name, step in steps:
@@ -313,18 +323,30 @@ class Runtime:
 
     def _set_function_environment(self) -> None:
         merged: dict[str, str] = {}
+        resolved_by_function: dict[str, dict[str, str]] = {}
         for function in self.functions.values():
             resolved, missing = self.stack.environment(function.spec.environment)
             for name, reason in missing.items():
                 log.warning(
                     "%s: %s is not set locally (%s has no local value)", function.logical_id, name, reason
                 )
+            resolved_by_function[function.logical_id] = resolved
+        for resolved in resolved_by_function.values():
             for name, value in resolved.items():
-                if name in merged and merged[name] != value:
-                    log.warning("%s differs between functions; all functions see %r", name, merged[name])
-                    continue
-                merged[name] = value
-        merged.pop("MANAGE_LINK_SECRET_PARAMETER", None)
+                merged.setdefault(name, value)
+        # A variable with different values in different functions is each function's own: it is set
+        # while that function's module loads, which is when a handler reads its settings.
+        own = {name for resolved in resolved_by_function.values() for name, value in resolved.items()
+               if merged[name] != value}
+        for function in self.functions.values():
+            resolved = resolved_by_function[function.logical_id]
+            function.own_environment = {name: resolved[name] for name in own if name in resolved}
+        for name in own:
+            merged.pop(name)
+        local = self.providers.environment()
+        for name in [*local, "MANAGE_LINK_SECRET"]:  # set here, not read from SSM
+            merged.pop(f"{name}_PARAMETER", None)
+        merged.update(local)
         merged.update(
             {
                 "TABLE_NAME": self.table_name,
@@ -528,7 +550,26 @@ class Runtime:
         return json_response(200, {**self._clock_body(), "fired": [asdict(f) for f in fired]})
 
     def _phone(self, _: Request) -> Response:
-        return json_response(200, {"messages": []})
+        return json_response(200, {"messages": self.providers.messages()})
+
+    def _phone_act(self, request: Request) -> Response:
+        try:
+            body = request.json()
+            if not isinstance(body, dict):
+                raise PhoneError("the body must be a JSON object")
+            return json_response(200, self.providers.act(body))
+        except (PhoneError, LookupError, ValueError) as exc:
+            return _invalid(str(exc).strip("'\""))
+
+    def _phone_script(self, request: Request) -> Response:
+        try:
+            body = request.json()
+            if not isinstance(body, dict):
+                raise PhoneError("the body must be a JSON object")
+            self.providers.script(body)
+        except (PhoneError, ValueError, TypeError) as exc:
+            return _invalid(str(exc))
+        return json_response(200, {"scripted": body})
 
     def _drain(self, request: Request) -> Response:
         try:

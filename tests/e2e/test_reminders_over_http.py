@@ -29,7 +29,7 @@ def _book_in_two_days(rt):
 def _messages(rt, token, appointment_id):
     visit = rt.get(f"/v1/admin/appointments/{appointment_id}", token=token).json()
     client = rt.get(f"/v1/admin/clients/{visit['client_id']}", token=token).json()
-    return [m for m in client["messages"] if m["appointment_id"] == appointment_id]
+    return [m for m in client["messages"] if m["appointment_id"] == appointment_id and m["kind"].startswith("reminder")]
 
 
 def test_the_reminders_come_when_the_clock_gets_there(demo_runtime):

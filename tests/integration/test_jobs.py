@@ -92,6 +92,14 @@ def test_a_job_in_the_past_is_due_now(table, now):
     assert [r.job_id for r in queue.sent] == ["overdue"]
 
 
+def test_the_first_tick_ever_finds_jobs_written_before_it(table, now):
+    job_store.schedule("salon-a", "early", kind="test", subject="S", due_at=now, payload={}, now=now)
+    queue = Queue()
+    report = ticker.tick(now + timedelta(days=1, hours=7), queue)  # no watermark yet
+    assert [r.job_id for r in queue.sent] == ["early"]
+    assert report.watermark is not None
+
+
 def test_scheduling_twice_is_once(table, now):
     assert job_store.schedule("salon-a", "j", kind="test", subject="S", due_at=now, payload={}, now=now)
     assert not job_store.schedule("salon-a", "j", kind="test", subject="S", due_at=now, payload={}, now=now)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -239,6 +239,8 @@ class ClientOut(BaseModel):
     notes: str | None
     tags: list[str]
     consents: dict
+    channels: dict = Field(default_factory=dict, description="Where the client is reached besides SMS: "
+                           "a linked Telegram chat, WhatsApp, push; and channels that failed for good")
     created_at: datetime
     stats: m.ClientStats
 
@@ -247,11 +249,30 @@ class MessageOut(BaseModel):
     id: str
     kind: str
     purpose: str
-    status: str
+    status: str = Field(description="planned, queued, sending, sent, delivered, failed or skipped")
     channel: str | None
     appointment_id: str | None
     created_at: datetime
     skip_reason: str | None
+    text: str | None = None
+    error: str | None = Field(default=None, description="The last failure, or why the message waits")
+    attempts: int = 0
+    not_before: datetime | None = None
+    sent_at: datetime | None = None
+    delivered_at: datetime | None = None
+    segments: int | None = None
+    cost_micros: int | None = Field(default=None, description="In millionths of cost_currency")
+    cost_currency: str | None = None
+
+
+class MessageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, StringConstraints(min_length=1, max_length=1000, strip_whitespace=True)]
+    purpose: Literal["transactional", "marketing"] = Field(
+        description="marketing needs the client's consent and waits for quiet hours to end; transactional is "
+        "for what the client needs to know about their visits"
+    )
 
 
 class ClientDetailOut(ClientOut):

@@ -17,8 +17,10 @@ from datetime import datetime, timedelta
 from regulars.store import jobs as store
 from regulars.store.jobs import JobRef
 
-FIRST_LOOKBACK = timedelta(minutes=60)  # the first tick ever looks this far back
 MAX_SPAN = timedelta(days=3)  # one tick reads at most this much; a longer outage takes several
+# The first tick ever (no watermark yet) looks this far back: jobs may have been written before the
+# schedule first fired (a deployment that took a while, a local clock moved at once).
+FIRST_LOOKBACK = MAX_SPAN
 
 
 @dataclass

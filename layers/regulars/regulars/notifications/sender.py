@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -230,11 +229,20 @@ def _sqs() -> Any:
     return boto3.client("sqs")
 
 
-def requeue_on_own_queue(ref: SendRef, delay: float) -> None:
-    _sqs().send_message(QueueUrl=os.environ["SEND_QUEUE_URL"], MessageBody=ref.body(),
-                        DelaySeconds=max(0, min(MAX_QUEUE_DELAY, math.ceil(delay))))
+def requeue_on(queue_url: str) -> Requeue:
+    """Send the message again to the channel's own queue, to arrive after the delay."""
+
+    def requeue(ref: SendRef, delay: float) -> None:
+        _sqs().send_message(QueueUrl=queue_url, MessageBody=ref.body(),
+                            DelaySeconds=max(0, min(MAX_QUEUE_DELAY, math.ceil(delay))))
+
+    return requeue
 
 
-def to_dead_letter_queue(ref: SendRef, reason: str) -> None:
-    body = json.loads(ref.body()) | {"reason": reason}
-    _sqs().send_message(QueueUrl=os.environ["SEND_DEAD_LETTER_QUEUE_URL"], MessageBody=json.dumps(body))
+def dead_letter_on(queue_url: str) -> DeadLetter:
+    """Record a message given up on in the channel's dead-letter queue (its alarm goes off)."""
+
+    def dead_letter(ref: SendRef, reason: str) -> None:
+        _sqs().send_message(QueueUrl=queue_url, MessageBody=json.dumps(json.loads(ref.body()) | {"reason": reason}))
+
+    return dead_letter

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from regulars import clock
@@ -13,7 +14,7 @@ from regulars.api import schemas as s
 from regulars.api import views
 from regulars.api.admin import caller
 from regulars.booking import model as m
-from regulars.errors import InvalidInput
+from regulars.errors import Conflict, InvalidInput
 from regulars.ids import new_id
 from regulars.phones import to_e164
 from regulars.store import appointments as appointment_store
@@ -69,14 +70,37 @@ def get(client_id: ClientId) -> s.ClientDetailOut:
     client = client_store.get(salon_id, client_id)
     salon = catalog_store.load_catalog(salon_id).salon
     history = appointment_store.for_client(salon_id, client_id)
-    messages = outbox.for_client(salon_id, client_id)
+    messages = outbox.items_for_client(salon_id, client_id)
     return s.ClientDetailOut(
         **views.client(client).model_dump(),
         appointments=[views.appointment(a, salon) for a in history],
-        messages=[s.MessageOut(id=x.message_id, kind=x.kind, purpose=x.purpose, status=x.status, channel=None,
-                               appointment_id=x.appointment_id, created_at=x.created_at, skip_reason=x.skip_reason)
-                  for x in messages],
+        messages=[views.message(x) for x in messages],
     )
+
+
+@router.post("/v1/admin/clients/<client_id>/messages", summary="Send the client a message written by the salon",
+             tags=["admin: clients"],
+             responses={201: {"description": "Planned: it goes out on the client's channel (marketing: with consent, "
+                                             "outside quiet hours, within the frequency cap)"}})
+def send_message(
+    client_id: ClientId,
+    body: s.MessageIn,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=128)] = None,
+) -> tuple[s.MessageOut, int]:
+    salon_id, user = caller(router)
+    now = clock.now()
+    client_store.get(salon_id, client_id)  # 404 for a client of another salon, or none
+    # the same key, the same message: a retried request plans nothing new
+    suffix = hashlib.sha256(idempotency_key.encode()).hexdigest()[:20] if idempotency_key else new_id(now)
+    message_id = f"direct-{client_id}-{suffix}"
+    outbox.plan(outbox.PlannedMessage(
+        salon_id=salon_id, message_id=message_id, kind="direct", purpose=body.purpose, recipient="client",
+        client_id=client_id, text=body.text, values={"by": user}, created_at=now,
+    ))
+    item = outbox.get_item(salon_id, message_id)
+    if item is None or item.client_id != client_id:
+        raise Conflict("this Idempotency-Key was used for another message", code="idempotency_key_reused")
+    return views.message(item), 201
 
 
 @router.patch("/v1/admin/clients/<client_id>", summary="Change a client's details", tags=["admin: clients"])
