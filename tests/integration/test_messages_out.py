@@ -1,0 +1,244 @@
+"""The outbox from dispatch to the provider, on DynamoDB Local, with the real channel clients talking
+to the fake Telegram (a real HTTP server on loopback) and to SNS played by moto's server."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import httpx
+import pytest
+from regulars.booking import model as m
+from regulars.channels.sms import SmsChannel
+from regulars.channels.telegram import TelegramChannel
+from regulars.messaging.routing import Channel
+from regulars.notifications import dispatch, sender
+from regulars.notifications.sender import SendRef
+from regulars.store import clients as client_store
+from regulars.store import jobs as job_store
+from regulars.store import outbox
+from regulars_local.aws import MotoServer
+from regulars_local.fakes import FakeTelegram, Forbidden, Hang, ServerError, TooManyRequests
+from support.salon import make_salon
+
+CHAT = 700100200
+
+
+@pytest.fixture
+def telegram():
+    with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def sns():
+    import boto3
+
+    moto = MotoServer()
+    endpoint = moto.start()
+    yield boto3.client("sns", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="local",
+                       aws_secret_access_key="local")
+    moto.stop()
+
+
+@pytest.fixture
+def channels(telegram, sns):
+    http = httpx.Client(timeout=5)
+    by_name = {
+        "telegram": TelegramChannel(http, base_url=telegram.base_url, token=telegram.token),
+        "sms": SmsChannel(sns, price_micros_per_segment={"49": 75000, "default": 50000}, currency="USD"),
+    }
+    yield lambda item: by_name[item.channel]
+    http.close()
+
+
+class Requeued:
+    def __init__(self):
+        self.calls: list[tuple[SendRef, float]] = []
+        self.dead: list[tuple[SendRef, str]] = []
+
+    def requeue(self, ref, delay):
+        self.calls.append((ref, delay))
+
+    def dead_letter(self, ref, reason):
+        self.dead.append((ref, reason))
+
+
+@pytest.fixture
+def queue():
+    return Requeued()
+
+
+def _client(now, *, telegram: bool = True, marketing: bool | None = None, phone: str = "+4915123456789") -> m.Client:
+    consents = {} if marketing is None else {"marketing": {"granted": marketing, "at": now.isoformat(),
+                                                            "source": "widget", "text": "Send me offers"}}
+    channels = {"telegram": {"chat_id": CHAT, "linked_at": now.isoformat()}} if telegram else {}
+    return client_store.create("salon-a", m.Client(id=f"c-{phone[-4:]}", name="Mia Test", phone=phone,
+                                                   locale="en", consents=consents, channels=channels,
+                                                   created_at=now))
+
+
+def _plan(now, client_id: str, text: str = "Hello from the salon", purpose: str = "transactional",
+          message_id: str = "direct-1") -> str:
+    outbox.plan(outbox.PlannedMessage(salon_id="salon-a", message_id=message_id, kind="direct", purpose=purpose,
+                                      recipient="client", client_id=client_id, text=text, created_at=now))
+    return message_id
+
+
+def _send(ref, channels, now, queue):
+    return sender.send(ref, channels, now, requeue=queue.requeue, dead_letter=queue.dead_letter)
+
+
+@pytest.fixture
+def routed(table, clock_at):
+    make_salon("salon-a", clock_at)
+
+    def make(**kwargs) -> SendRef:
+        client = _client(clock_at, **{k: v for k, v in kwargs.items() if k in ("telegram", "marketing", "phone")})
+        message_id = _plan(clock_at, client.id, **{k: v for k, v in kwargs.items() if k in ("text", "purpose")})
+        outcome = dispatch.dispatch("salon-a", message_id, clock_at)
+        assert outcome.done, outcome.reason
+        return SendRef.of(outbox.get_item("salon-a", message_id))
+
+    return make
+
+
+def test_dispatch_routes_to_the_first_channel_that_reaches_the_client(routed):
+    ref = routed()
+    item = outbox.get_item("salon-a", ref.message_id)
+    assert (item.status, item.channel, item.address, item.route) == ("queued", "telegram", str(CHAT), 1)
+    assert item.text == "Hello from the salon"
+
+
+def test_two_deliveries_racing_send_once(routed, telegram, channels, queue, clock_at):
+    ref = routed()
+    telegram.script(Hang(1.0, delivered=True), times=1)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(_send(ref, channels, clock_at, queue)))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.outcome for r in results) == ["ignored", "ignored", "ignored", "sent"]
+    assert len(telegram.messages(CHAT)) == 1
+    item = outbox.get_item("salon-a", ref.message_id)
+    assert (item.status, item.attempts) == ("sent", 1)
+    assert outbox.by_provider_id("telegram", f"{CHAT}:{telegram.messages(CHAT)[0].message_id}").message_id == ref.message_id
+    assert _send(ref, channels, clock_at, queue).outcome == "ignored"  # redelivered after it was sent
+
+
+def test_429_waits_for_retry_after_then_sends_once(routed, telegram, channels, queue, clock_at):
+    ref = routed()
+    telegram.script(TooManyRequests(7), times=1)
+    assert _send(ref, channels, clock_at, queue).outcome == "retry"
+    assert queue.calls == [(ref, 7.0)]
+    item = outbox.get_item("salon-a", ref.message_id)
+    assert item.status == "queued" and item.retry_at == clock_at + timedelta(seconds=7)
+    # a delivery that comes early waits again, for what is left
+    assert _send(ref, channels, clock_at + timedelta(seconds=3), queue).outcome == "waiting"
+    assert queue.calls[-1] == (ref, 4.0)
+    assert _send(ref, channels, clock_at + timedelta(seconds=8), queue).outcome == "sent"
+    assert len(telegram.messages(CHAT)) == 1
+    assert outbox.get_item("salon-a", ref.message_id).attempts == 2
+
+
+def test_without_retry_after_the_backoff_doubles_and_the_last_attempt_goes_to_the_dead_letter_queue(
+        routed, telegram, channels, queue, clock_at):
+    ref = routed()
+    telegram.script(ServerError(502))
+    at = clock_at
+    outcomes = []
+    for _ in range(sender.MAX_ATTEMPTS):
+        outcomes.append(_send(ref, channels, at, queue).outcome)
+        at += timedelta(minutes=20)
+    assert outcomes == ["retry"] * (sender.MAX_ATTEMPTS - 1) + ["failed"]
+    assert [delay for _, delay in queue.calls] == [5.0, 10.0, 20.0, 40.0]
+    assert len(queue.dead) == 1 and queue.dead[0][0] == ref
+    item = outbox.get_item("salon-a", ref.message_id)
+    assert item.status == "failed" and item.error.startswith("gave up after 5 attempts")
+
+
+def test_a_blocked_bot_falls_back_to_sms_and_telegram_is_not_tried_again(routed, telegram, channels, queue, clock_at):
+    ref = routed(text="Ünïcode costs more: ж")
+    telegram.script(Forbidden.BOT_BLOCKED)
+    result = _send(ref, channels, clock_at, queue)
+    assert result.outcome == "rerouted"
+    item = outbox.get_item("salon-a", ref.message_id)
+    assert (item.status, item.channel, item.route, item.failed_channels) == ("queued", "sms", 2, ["telegram"])
+    assert _send(ref, channels, clock_at, queue).outcome == "ignored"  # the old route's delivery
+    assert _send(SendRef.of(item), channels, clock_at, queue).outcome == "sent"
+    item = outbox.get_item("salon-a", ref.message_id)
+    assert (item.status, item.segments, item.cost_amount, item.cost_currency) == ("sent", 1, 75000, "USD")
+    client = client_store.get("salon-a", item.client_id)
+    assert client.channels["telegram"]["unreachable"]["reason"] == "Forbidden: bot was blocked by the user"
+    # the next message goes by SMS straight away
+    second = _plan(clock_at, item.client_id, message_id="direct-2")
+    dispatch.dispatch("salon-a", second, clock_at)
+    assert outbox.get_item("salon-a", second).channel == "sms"
+
+
+def test_a_sender_that_died_mid_send_is_not_sent_again(routed, channels, queue, clock_at):
+    ref = routed()
+    item = outbox.get_item("salon-a", ref.message_id)
+    assert outbox.claim(item, clock_at)  # a sender claimed it, then its environment died
+    assert _send(ref, channels, clock_at + timedelta(minutes=1), queue).outcome == "ignored"
+    late = _send(ref, channels, clock_at + sender.STUCK_AFTER + timedelta(minutes=1), queue)
+    assert late.outcome == "failed"
+    assert outbox.get_item("salon-a", ref.message_id).status == "failed"
+
+
+def test_marketing_needs_consent_respects_quiet_hours_and_the_cap(table, clock_at):
+    make_salon("salon-a", clock_at, marketing_cap=2, marketing_cap_days=7)
+    no = _client(clock_at, telegram=False, phone="+4915100000001")
+    yes = _client(clock_at, telegram=False, marketing=True, phone="+4915100000002")
+    skipped = _plan(clock_at, no.id, purpose="marketing", message_id="offer-no")
+    assert dispatch.dispatch("salon-a", skipped, clock_at).reason == (
+        "no marketing consent on any channel that reaches the client")
+    for n in range(2):
+        sent = _plan(clock_at, yes.id, purpose="marketing", message_id=f"offer-{n}")
+        assert dispatch.dispatch("salon-a", sent, clock_at).done
+    capped = _plan(clock_at, yes.id, purpose="marketing", message_id="offer-capped")
+    assert dispatch.dispatch("salon-a", capped, clock_at).reason.startswith("frequency cap")
+    assert outbox.get_item("salon-a", capped).status == "skipped"
+    # 22:30 in Berlin: held until 09:00, with a dispatch job due then
+    late = clock_at.replace(hour=21, minute=30) + timedelta(days=8)
+    held = _plan(late, yes.id, purpose="marketing", message_id="offer-late")
+    outcome = dispatch.dispatch("salon-a", held, late)
+    assert outcome.reason == "held: quiet hours"
+    item = outbox.get_item("salon-a", held)
+    assert item.status == "planned" and item.not_before.isoformat() == "2026-12-02T08:00:00+00:00"
+    (job,) = [j for j in job_store.jobs_of("salon-a", f"MSG#{held}")]
+    assert job.due_at == item.not_before
+    assert dispatch.dispatch("salon-a", held, item.not_before).done
+    assert outbox.get_item("salon-a", held).status == "queued"
+
+
+def test_a_reminder_for_a_visit_cancelled_meanwhile_is_skipped(table, clock_at):
+    from regulars.booking import service as booking
+    from support.lambda_ import AdminApi
+
+    make_salon("salon-a", clock_at)
+    made = AdminApi("salon-a").post("/v1/admin/appointments", {
+        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-25T14:00:00+01:00",
+        "client": {"name": "Mia", "phone": "+49 170 5550399"}}).json
+    outbox.plan(outbox.PlannedMessage(
+        salon_id="salon-a", message_id="reminder-x", kind="reminder", purpose="transactional", recipient="client",
+        client_id=made["client_id"], appointment_id=made["id"], values={"start": "2026-11-25T13:00:00+00:00"},
+        created_at=clock_at))
+    booking.cancel("salon-a", made["id"], now=clock_at, by="admin")
+    assert dispatch.dispatch("salon-a", "reminder-x", clock_at).reason == "the visit is cancelled"
+    assert outbox.get_item("salon-a", "reminder-x").skip_reason == "the visit is cancelled"
+
+
+def test_the_channel_order_is_the_salons(table, clock_at):
+    make_salon("salon-a", clock_at)
+    from regulars.store import catalog as catalog_store
+
+    settings = catalog_store.load_catalog("salon-a").salon.settings.model_dump()
+    catalog_store.update_salon("salon-a", settings={**settings, "channel_order": ["sms", "telegram"]})
+    catalog_store.forget("salon-a")
+    client = _client(clock_at)
+    message_id = _plan(clock_at, client.id)
+    dispatch.dispatch("salon-a", message_id, clock_at)
+    assert outbox.get_item("salon-a", message_id).channel == Channel.SMS.value

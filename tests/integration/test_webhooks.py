@@ -1,0 +1,247 @@
+"""The webhooks function on DynamoDB Local, called as API Gateway and SQS call it: Telegram updates,
+WhatsApp's handshake, statuses and replies, in-bound SMS. A bad signature is 403 and changes nothing;
+a redelivered update acts once."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from regulars import config
+from regulars.notifications import dispatch, telegram_link
+from regulars.store import appointments as appointment_store
+from regulars.store import clients as client_store
+from regulars.store import outbox
+from regulars.store.models import Message
+from regulars_local.fakes import signature
+from regulars_local.functions import context_for
+from support.lambda_ import AdminApi, api_event, handler, invoke, sample
+from support.salon import make_salon
+
+CHAT = 811200300
+PHONE = "+4917055503"
+TELEGRAM_SECRET = "telegram-secret_token-1"
+APP_SECRET = "whatsapp-app-secret"
+
+
+@pytest.fixture(autouse=True)
+def secrets(monkeypatch):
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", TELEGRAM_SECRET)
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", APP_SECRET)
+    monkeypatch.setenv("WHATSAPP_VERIFY_TOKEN", "verify-me")
+    monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "salon_bot")
+    config.settings.cache_clear()
+    yield
+    config.settings.cache_clear()
+
+
+def _send_as(salon_id: str, message_id: str, provider_id: str, now) -> None:
+    """Carry a planned message through dispatch and a sender, as if its provider answered ``provider_id``."""
+    dispatch.dispatch(salon_id, message_id, now)
+    item = outbox.get_item(salon_id, message_id)
+    assert outbox.claim(item, now)
+    item.status = "sending"
+    assert outbox.sent(item, provider_id=provider_id, segments=1, cost_micros=None, cost_currency=None, now=now)
+
+
+@pytest.fixture
+def visit(table, clock_at):
+    """A booked visit whose client was sent a confirmation request by SMS (provider id sms-1), then
+    linked Telegram and got one there too (message 42)."""
+    make_salon("salon-a", clock_at)
+    made = AdminApi("salon-a").post("/v1/admin/appointments", {
+        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-25T14:00:00+01:00",
+        "client": {"name": "Mia", "phone": PHONE + "00"}}).json
+    for message_id, provider_id in (("reminder-sms", "sms-1"), ("reminder-1", "42")):
+        if provider_id == "42":
+            client_store.modify("salon-a", made["client_id"], lambda c: {"channels": {"telegram": {"chat_id": CHAT}}})
+        outbox.plan(outbox.PlannedMessage(
+            salon_id="salon-a", message_id=message_id, kind="reminder_with_confirmation", purpose="transactional",
+            recipient="client", client_id=made["client_id"], appointment_id=made["id"],
+            values={"start": "2026-11-25T13:00:00+00:00"}, created_at=clock_at))
+        _send_as("salon-a", message_id, provider_id, clock_at)
+    assert outbox.get_item("salon-a", "reminder-sms").channel == "sms"
+    assert outbox.get_item("salon-a", "reminder-1").channel == "telegram"
+    return made
+
+
+def _telegram(update: dict, secret: str | None = TELEGRAM_SECRET):
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+    return invoke("webhooks", api_event("POST", "/v1/webhooks/telegram", resource="/v1/webhooks/telegram",
+                                        path_params={}, body=json.dumps(update), headers=headers))
+
+
+def _press(update_id: int, data: str, message_id: int = 42) -> dict:
+    return {"update_id": update_id, "callback_query": {
+        "id": f"q{update_id}", "from": {"id": CHAT, "is_bot": False, "first_name": "Mia"},
+        "message": {"message_id": message_id, "chat": {"id": CHAT, "type": "private"}, "date": 0, "text": "…"},
+        "chat_instance": "-1", "data": data}}
+
+
+def _status(visit) -> str:
+    return appointment_store.get("salon-a", visit["id"]).status.value
+
+
+def test_a_wrong_or_missing_secret_token_is_403_and_changes_nothing(visit):
+    for secret in ("wrong", None):
+        r = _telegram(_press(5001, f"confirm:{visit['id']}"), secret)
+        assert r.status == 403 and r.json["error"]["code"] == "forbidden"
+    assert _status(visit) == "booked"
+    assert _telegram(_press(5001, f"confirm:{visit['id']}")).status == 200  # not marked as seen by the 403s
+    assert _status(visit) == "confirmed"
+
+
+def test_the_confirm_button_confirms_once_and_is_answered(visit):
+    r = _telegram(_press(5002, f"confirm:{visit['id']}"))
+    assert r.json == {"method": "answerCallbackQuery", "callback_query_id": "q5002",
+                      "text": "Thank you, your visit is confirmed."}
+    assert _status(visit) == "confirmed"
+    history = appointment_store.get("salon-a", visit["id"]).history
+    assert [h.by for h in history if h.action == "confirmed"] == ["client:telegram"]
+    assert _telegram(_press(5002, f"confirm:{visit['id']}")).json == {}  # a redelivery acts once
+    assert len([h for h in appointment_store.get("salon-a", visit["id"]).history if h.action == "confirmed"]) == 1
+
+
+def test_a_button_of_another_message_or_visit_does_nothing(visit):
+    assert _telegram(_press(5003, "confirm:someone-else")).json["text"] == "This button has expired."
+    assert _telegram(_press(5004, f"cancel:{visit['id']}", message_id=999)).json["text"] == "This button has expired."
+    assert _status(visit) == "booked"
+
+
+def test_the_cancel_button_cancels(visit):
+    assert _telegram(_press(5005, f"cancel:{visit['id']}")).json["text"] == "Your visit is cancelled."
+    assert _status(visit) == "cancelled"
+
+
+def test_start_with_a_deep_link_links_the_chat_once(table, clock_at):
+    make_salon("salon-a", clock_at)
+    made = AdminApi("salon-a").post("/v1/admin/appointments", {
+        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-25T14:00:00+01:00",
+        "client": {"name": "Ola", "phone": "+49 170 5550777"}}).json
+    link = telegram_link.deep_link("salon-a", made["client_id"])
+    assert link.startswith("https://t.me/salon_bot?start=")
+    token = link.split("start=")[1]
+    assert len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()
+    telegram_link.offer("salon-a", made["client_id"], clock_at)
+    update = {"update_id": 6001, "message": {"message_id": 1, "from": {"id": 4242, "is_bot": False, "first_name": "O"},
+                                              "chat": {"id": 4242, "type": "private"}, "date": 0,
+                                              "text": f"/start {token}"}}
+    r = _telegram(update)
+    assert r.json["method"] == "sendMessage" and r.json["text"].startswith("Done")
+    assert client_store.get("salon-a", made["client_id"]).channels["telegram"]["chat_id"] == 4242
+    again = _telegram({**update, "update_id": 6002})
+    assert "used already" in again.json["text"]
+
+
+def _whatsapp(payload: dict, secret: str = APP_SECRET):
+    body = json.dumps(payload)
+    return invoke("webhooks", api_event("POST", "/v1/webhooks/whatsapp", resource="/v1/webhooks/whatsapp",
+                                        path_params={}, body=body,
+                                        headers={"X-Hub-Signature-256": signature(body.encode(), secret)}))
+
+
+def _value(**value) -> dict:
+    return {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [
+        {"field": "messages", "value": {"messaging_product": "whatsapp", **value}}]}]}
+
+
+def test_the_whatsapp_handshake(table):
+    ok = invoke("webhooks", api_event("GET", "/v1/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me"
+                                      "&hub.challenge=1158201444", resource="/v1/webhooks/whatsapp", path_params={}))
+    assert (ok.status, ok.text, ok.headers["content-type"]) == (200, "1158201444", "text/plain")
+    bad = invoke("webhooks", api_event("GET", "/v1/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope"
+                                       "&hub.challenge=1", resource="/v1/webhooks/whatsapp", path_params={}))
+    assert bad.status == 403
+
+
+def _whatsapp_sent(visit, clock_at, wamid: str = "wamid.ABC") -> Message:
+    outbox.plan(outbox.PlannedMessage(salon_id="salon-a", message_id="wa-1", kind="direct", purpose="transactional",
+                                      recipient="client", client_id=visit["client_id"], text="Hi", created_at=clock_at))
+    client_store.modify("salon-a", visit["client_id"], lambda c: {
+        "channels": {"whatsapp": {"opted_in_at": clock_at.isoformat()}}})
+    assert dispatch.dispatch("salon-a", "wa-1", clock_at).reason == "queued on whatsapp"
+    item = outbox.get_item("salon-a", "wa-1")
+    assert outbox.claim(item, clock_at)
+    item.status = "sending"
+    outbox.sent(item, provider_id=wamid, segments=None, cost_micros=None, cost_currency=None, now=clock_at)
+    return item
+
+
+def test_a_bad_whatsapp_signature_is_403_and_changes_nothing(visit, clock_at):
+    _whatsapp_sent(visit, clock_at)
+    payload = _value(statuses=[{"id": "wamid.ABC", "status": "delivered", "timestamp": "1795421160",
+                                "recipient_id": "49170555030"}])
+    assert _whatsapp(payload, secret="not-the-secret").status == 403
+    assert outbox.get_item("salon-a", "wa-1").status == "sent"
+    assert _whatsapp(payload).status == 200
+    item = outbox.get_item("salon-a", "wa-1")
+    assert item.status == "delivered" and int(item.delivered_at.timestamp()) == 1795421160
+
+
+def test_a_late_failed_status_sends_the_message_on_the_next_channel(visit, clock_at):
+    _whatsapp_sent(visit, clock_at)
+    payload = _value(statuses=[{"id": "wamid.ABC", "status": "failed", "timestamp": "1795421160",
+                                "recipient_id": "49170555030", "errors": [{"code": 131026, "title": "Undeliverable"}]}])
+    assert _whatsapp(payload).status == 200
+    item = outbox.get_item("salon-a", "wa-1")
+    assert (item.status, item.channel, item.failed_channels) == ("queued", "sms", ["whatsapp"])
+    assert client_store.get("salon-a", visit["client_id"]).channels["whatsapp"]["unreachable"]
+
+
+def test_a_whatsapp_quick_reply_confirms_the_visit_it_answers(visit, clock_at):
+    item = _whatsapp_sent(visit, clock_at, wamid="wamid.Q")
+    Message(salon_id="salon-a", message_id="wa-1").update(actions=[Message.appointment_id.set(visit["id"])])
+    tap = {"context": {"from": "15550783881", "id": "wamid.Q"}, "from": PHONE[1:] + "00", "id": "wamid.IN1",
+           "timestamp": "1795421200", "type": "button", "button": {"payload": f"confirm:{visit['id']}", "text": "Yes"}}
+    assert _whatsapp(_value(messages=[tap])).status == 200
+    assert _status(visit) == "confirmed"
+    assert item.client_id == visit["client_id"]
+
+
+def test_stop_on_whatsapp_withdraws_marketing_and_opens_the_window(visit, clock_at):
+    text = {"from": PHONE[1:] + "00", "id": "wamid.IN2", "timestamp": "1795421200", "type": "text",
+            "text": {"body": "Stop please"}}
+    assert _whatsapp(_value(messages=[text])).status == 200
+    client = client_store.get("salon-a", visit["client_id"])
+    assert client.consents["marketing"]["granted"] is False and client.consents["marketing"]["source"] == "whatsapp"
+    assert client.channels["whatsapp"]["last_inbound_at"]
+
+
+def _sms(body: str, previous: str | None = None, inbound_id: str = "in-1"):
+    notification = {"originationNumber": PHONE + "00", "destinationNumber": "+15550100000",
+                    "messageKeyword": "KEYWORD", "messageBody": body, "inboundMessageId": inbound_id}
+    if previous:
+        notification["previousPublishedMessageId"] = previous
+    record = sample("webhooks/inbound_sms.json")["Records"][0]
+    record["body"] = json.dumps(notification)
+    return handler("webhooks")({"Records": [record]}, context_for("webhooks"))
+
+
+def test_stop_by_sms_withdraws_marketing_at_once_and_cancels_what_was_waiting(visit, clock_at):
+    client_store.modify("salon-a", visit["client_id"], lambda c: {"consents": {
+        "marketing": {"granted": True, "at": clock_at.isoformat(), "source": "widget", "text": "Offers, please"}}})
+    outbox.plan(outbox.PlannedMessage(salon_id="salon-a", message_id="offer-held", kind="direct", purpose="marketing",
+                                      recipient="client", client_id=visit["client_id"], text="Sale!",
+                                      not_before=clock_at.replace(hour=23), created_at=clock_at))
+    assert _sms("STOP") == {"batchItemFailures": []}
+    client = client_store.get("salon-a", visit["client_id"])
+    assert client.consents["marketing"] == {"granted": False, "at": client.consents["marketing"]["at"],
+                                            "source": "sms", "text": "STOP"}
+    assert client.consents["transactional:sms"]["granted"] is False
+    assert outbox.get_item("salon-a", "offer-held").status == "skipped"
+    _sms("START", inbound_id="in-2")
+    assert client_store.get("salon-a", visit["client_id"]).consents["transactional:sms"]["granted"] is True
+
+
+def test_yes_by_sms_confirms_the_visit_the_reply_quotes(visit):
+    assert _sms("Yes", previous="sms-1") == {"batchItemFailures": []}
+    assert _status(visit) == "confirmed"
+    assert [h.by for h in appointment_store.get("salon-a", visit["id"]).history if h.action == "confirmed"] == [
+        "client:sms"]
+
+
+def test_a_redelivered_sms_acts_once(visit):
+    _sms("NO", previous="sms-1", inbound_id="dup")
+    assert _status(visit) == "cancelled"
+    _sms("NO", previous="sms-1", inbound_id="dup")
+    assert [h.action for h in appointment_store.get("salon-a", visit["id"]).history].count("cancelled") == 1
