@@ -112,6 +112,7 @@ class Call:
     params: dict[str, Any]  # as the caller gave them, before botocore adds anything
     consumed: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0  # from the parameters to the parsed response: botocore and DynamoDB
+    items: int | None = None  # what a Query or Scan returned (its Count)
 
 
 class Recorder:
@@ -155,6 +156,7 @@ class Recorder:
             return
         call = self.calls[-1]
         call.seconds = time.perf_counter() - self._started
+        call.items = parsed.get("Count")
         consumed = parsed.get("ConsumedCapacity")
         if consumed:
             call.consumed = consumed if isinstance(consumed, list) else [consumed]

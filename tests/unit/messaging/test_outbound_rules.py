@@ -55,9 +55,7 @@ def test_reachable_channels_follow_what_the_client_linked_and_what_failed():
 
 
 def test_the_whatsapp_signature_is_hmac_sha256_of_the_raw_body():
-    # the value Meta's documentation walks through for body b"{}" and secret "secret"
-    assert whatsapp_signature(b"{}", "secret") == (
-        "sha256=" + __import__("hmac").new(b"secret", b"{}", "sha256").hexdigest())
+    assert whatsapp_signature(b"{}", "secret") == "sha256=77325902caca812dc259733aacd046b73817372c777b8d95b402647474516e13"
     assert whatsapp_signature(b"{} ", "secret") != whatsapp_signature(b"{}", "secret")
 
 
