@@ -16,6 +16,13 @@ function show(data) {
   $("cancel").classList.toggle("hidden", !data.actions.cancel);
   $("reschedule").classList.toggle("hidden", !data.actions.reschedule);
   if (!$("date").value) $("date").value = a.start.slice(0, 10);
+  $("telegram").classList.toggle("hidden", !data.telegram_url);
+  if (data.telegram_url) $("telegram").href = data.telegram_url;
+  $("offers-state").textContent = data.marketing
+    ? "You get our offers and news. Visit messages come either way."
+    : "You get no offers from us, only messages about your visits.";
+  $("offers").textContent = data.marketing ? "Stop offers" : "Send me offers";
+  $("offers").classList.remove("hidden");
 }
 
 async function act(action, body) {
@@ -23,7 +30,8 @@ async function act(action, body) {
   try {
     show(await call("POST", `/v1/manage/${encodeURIComponent(token)}/${action}`, { body }));
     $("message").textContent = { confirm: "Thank you, your visit is confirmed.", cancel: "Your visit is cancelled.",
-      reschedule: "Your visit has been moved." }[action];
+      reschedule: "Your visit has been moved.", unsubscribe: "Done: no more offers.",
+      subscribe: "Thank you: offers and news will come." }[action];
     if (action === "reschedule") await loadSlots();
   } catch (err) {
     $("message").textContent = describe(err);
@@ -41,6 +49,7 @@ async function loadSlots() {
 $("confirm").addEventListener("click", () => act("confirm"));
 $("cancel").addEventListener("click", () => { if (confirm("Cancel this visit?")) act("cancel", {}); });
 $("date").addEventListener("change", loadSlots);
+$("offers").addEventListener("click", () => act(view.marketing ? "unsubscribe" : "subscribe"));
 call("GET", `/v1/manage/${encodeURIComponent(token)}`)
   .then(async (data) => { show(data); if (data.actions.reschedule) await loadSlots(); })
   .catch((err) => { $("summary").textContent = describe(err); });

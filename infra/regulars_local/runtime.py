@@ -344,6 +344,7 @@ class Runtime:
         for name in own:
             merged.pop(name)
         local = self.providers.environment()
+        local["PUSH_PLATFORM_APPLICATION_ARN"] = self._push_application()
         for name in [*local, "MANAGE_LINK_SECRET"]:  # set here, not read from SSM
             merged.pop(f"{name}_PARAMETER", None)
         merged.update(local)
@@ -359,6 +360,13 @@ class Runtime:
         os.environ.pop("POWERTOOLS_DEV", None)
         os.environ.update(merged)
         self.environment = merged
+
+    def _push_application(self) -> str:
+        """The FCM platform application a deployment names in PushPlatformApplicationArn, in moto."""
+        sns = aws.client("sns", self._moto.endpoint, self.options.region)
+        return sns.create_platform_application(
+            Name=f"{STACK_NAME}-fcm", Platform="GCM", Attributes={"PlatformCredential": "local-fcm-key"}
+        )["PlatformApplicationArn"]
 
     def _load_demo(self) -> None:
         try:

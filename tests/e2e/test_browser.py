@@ -67,6 +67,13 @@ def test_a_client_books_then_confirms_by_the_manage_link(demo_runtime, page):
     page.wait_for_function("document.querySelector('#status').textContent === 'confirmed'")
     assert "confirmed" in page.inner_text("#message")
 
+    # the booking asked for offers; the page offers Telegram and a way to stop offers
+    assert page.get_attribute("#telegram", "href").startswith("https://t.me/regulars_local_bot?start=")
+    assert page.inner_text("#offers") == "Stop offers"
+    page.click("#offers")
+    page.wait_for_function("document.querySelector('#offers').textContent === 'Send me offers'")
+    assert "no more offers" in page.inner_text("#message")
+
 
 def test_a_taken_time_says_so_and_offers_the_rest(demo_runtime, page):
     page.goto(f"{demo_runtime.base_url}/book.html?salon=demo&service=brows")
@@ -132,3 +139,35 @@ def test_the_owner_signs_in_and_completes_a_visit(demo_runtime, page):
     page.wait_for_selector("#client-detail:not(.hidden)")
     assert "Early Bird" in page.inner_text("#client-detail")
     assert re.search(r"manicure|Manicure", page.inner_text("#client-detail"))
+
+
+def test_the_phone_view_shows_the_booking_sms_and_a_stop_reply_withdraws_consent(demo_runtime, page):
+    phone = f"+49151{uuid.uuid4().int % 10**8:08d}"
+    day = None
+    now = datetime.fromisoformat(demo_runtime.get("/local/clock").json()["now"])
+    for n in range(2, 20):
+        candidate = (now + timedelta(days=n)).date().isoformat()
+        slots = demo_runtime.get(f"/v1/salons/demo/slots?service_id=brows&date={candidate}").json()["slots"]
+        if slots:
+            day = slots[-1]
+            break
+    booked = demo_runtime.post("/v1/salons/demo/appointments", json={
+        "service_id": "brows", "staff_id": day["staff_id"], "start": day["start"],
+        "client": {"name": "Phone View", "phone": phone}, "consents": {"marketing": True}})
+    assert booked.status_code == 201, booked.text
+    demo_runtime.drain()
+    page.goto(f"{demo_runtime.base_url}/phone.html")
+    card = page.locator(f'section[data-to="{phone}"]')
+    card.wait_for()
+    assert "Phone View, you're booked at Studio Demo" in card.inner_text()
+    card.locator("input").fill("STOP")
+    card.locator("button[type=submit]").click()
+    token = demo_runtime.token("demo")
+    client_id = demo_runtime.get(f"/v1/admin/appointments/{booked.json()['appointment']['id']}",
+                                 token=token).json()["client_id"]
+    for _ in range(50):
+        consents = demo_runtime.get(f"/v1/admin/clients/{client_id}", token=token).json()["consents"]
+        if consents["marketing"]["granted"] is False:
+            break
+        page.wait_for_timeout(200)
+    assert consents["marketing"] == {**consents["marketing"], "granted": False, "source": "sms", "text": "STOP"}

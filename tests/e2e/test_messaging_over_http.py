@@ -260,3 +260,22 @@ def test_marketing_due_at_23_local_goes_out_at_9(demo_runtime):
     assert len(got) == 1
     sent = _message(rt, token, client_id, offer["id"])
     assert sent["status"] == "sent" and datetime.fromisoformat(sent["sent_at"]) >= nine
+
+
+def test_a_phone_registered_for_push_gets_messages_by_push_first(demo_runtime):
+    rt = demo_runtime
+    token = rt.token("demo")
+    booked, phone = _book(rt)
+    rt.drain()
+    manage = booked["manage_url"].split("token=", 1)[1]
+    bad = rt.post(f"/v1/manage/{manage}/push", json={"device_token": "no spaces allowed here"})
+    assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["field"] == "device_token"
+    registered = rt.post(f"/v1/manage/{manage}/push", json={"device_token": "fcm:" + uuid.uuid4().hex * 2})
+    assert registered.status_code == 200, registered.text
+    client_id = _client(rt, token, booked["appointment"]["id"])["id"]
+    endpoint = rt.get(f"/v1/admin/clients/{client_id}", token=token).json()["channels"]["push"]["endpoint_arn"]
+    sent = _send(rt, token, client_id, "Your nails are ready for a refresh.", "transactional")
+    got = _wait_for(lambda: _phone(rt, endpoint))
+    assert [m["text"] for m in got] == ["Your nails are ready for a refresh."] and got[0]["channel"] == "push"
+    assert _message(rt, token, client_id, sent["id"])["channel"] == "push"
+    assert not [m for m in _phone(rt, phone) if m["text"] == "Your nails are ready for a refresh."]

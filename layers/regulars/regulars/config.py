@@ -32,6 +32,7 @@ class Settings(BaseModel):
         default_factory=lambda: {"default": 8000}, description="Price of one SMS part by country calling code"
     )
     provider_timeout_seconds: float = Field(default=10.0, gt=0)
+    push_platform_application_arn: str | None = Field(default=None, description="SNS platform application (FCM)")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -54,6 +55,7 @@ class Settings(BaseModel):
             sms_sender_id=env.get("SMS_SENDER_ID") or None,
             sms_prices_micros=json.loads(env.get("SMS_PRICES_MICROS") or '{"default": 8000}'),
             provider_timeout_seconds=float(env.get("PROVIDER_TIMEOUT_SECONDS", "10")),
+            push_platform_application_arn=env.get("PUSH_PLATFORM_APPLICATION_ARN") or None,
         )
 
 

@@ -16,10 +16,11 @@ from regulars.booking import links
 from regulars.booking import model as m
 from regulars.booking import service as booking
 from regulars.config import manage_link_secret
-from regulars.notifications import telegram_link
+from regulars.notifications import inbound, push_devices, telegram_link
 from regulars.store import appointments as appointment_store
 from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
+from regulars.store.models import Client
 
 router = APIGatewayRouter()
 
@@ -48,6 +49,7 @@ def _view(a: m.Appointment) -> s.ManageOut:
     service = catalog.services.get(a.service_id)
     member = catalog.staff.get(a.staff_id)
     ahead = a.start - now
+    client = client_store.get_item(a.salon_id, a.client_id, consistent=True)
     return s.ManageOut(
         salon=views.salon(catalog.salon),
         appointment=s.ManagedAppointment(
@@ -61,15 +63,15 @@ def _view(a: m.Appointment) -> s.ManageOut:
             cancel=a.status.active and ahead >= timedelta(hours=rules.client_cancel_notice_hours),
             reschedule=a.status.active and ahead >= timedelta(hours=rules.client_reschedule_notice_hours),
         ),
-        telegram_url=_telegram_url(a),
+        telegram_url=_telegram_url(a, client),
+        marketing=bool(client and ((client.consents or {}).get("marketing") or {}).get("granted")),
     )
 
 
-def _telegram_url(a: m.Appointment) -> str | None:
+def _telegram_url(a: m.Appointment, client: Client | None) -> str | None:
     url = telegram_link.deep_link(a.salon_id, a.client_id)
     if url is None or not a.status.active:
         return None
-    client = client_store.get_item(a.salon_id, a.client_id, consistent=False)
     linked = client is not None and (client.channels or {}).get("telegram", {}).get("chat_id") is not None
     return None if linked else url
 
@@ -103,3 +105,54 @@ def reschedule(token: Token, body: s.RescheduleIn) -> s.ManageOut:
     rules = catalog_store.load_catalog(claims.salon_id).salon.settings
     return _view(booking.move(claims.salon_id, claims.appointment_id, start=body.start, staff_id=body.staff_id,
                               now=clock.now(), by="client", notice_hours=rules.client_reschedule_notice_hours))
+
+
+MARKETING_TEXT = {
+    "unsubscribe": "No offers, please (manage page)",
+    "subscribe": "Yes, send me offers and news (manage page)",
+}
+
+
+def _marketing(token: str, granted: bool) -> s.ManageOut:
+    claims, a = _claims(token)
+    now = clock.now()
+    record = {"granted": granted, "at": now.isoformat(), "source": "manage_link",
+              "text": MARKETING_TEXT["subscribe" if granted else "unsubscribe"]}
+
+    def change(client: m.Client) -> dict:
+        consents = {k: dict(v) for k, v in client.consents.items() if not k.startswith("marketing:")}
+        consents["marketing"] = record
+        return {"consents": consents}
+
+    client_store.modify(claims.salon_id, a.client_id, change)
+    if not granted:
+        inbound.skip_marketing(claims.salon_id, a.client_id, now)
+    return _view(a)
+
+
+@router.post("/v1/manage/<token>/unsubscribe", summary="Stop offers and news on every channel (visit messages go on)",
+             tags=["manage link"], responses={200: {"description": "Unsubscribed"}, **ERRORS})
+def unsubscribe(token: Token) -> s.ManageOut:
+    return _marketing(token, False)
+
+
+@router.post("/v1/manage/<token>/subscribe", summary="Agree to offers and news", tags=["manage link"],
+             responses={200: {"description": "Subscribed"}, **ERRORS})
+def subscribe(token: Token) -> s.ManageOut:
+    return _marketing(token, True)
+
+
+@router.post("/v1/manage/<token>/push", summary="Register this device for push notifications (the salon's app)",
+             tags=["manage link"], responses={200: {"description": "Registered"}, **ERRORS})
+def register_push(token: Token, body: s.PushDeviceIn) -> s.ManageOut:
+    claims, a = _claims(token)
+    now = clock.now()
+    arn = push_devices.register(claims.salon_id, a.client_id, body.device_token, now)
+
+    def change(client: m.Client) -> dict:
+        channels = {k: dict(v) for k, v in client.channels.items()}
+        channels["push"] = {"endpoint_arn": arn, "registered_at": now.isoformat()}
+        return {"channels": channels}
+
+    client_store.modify(claims.salon_id, a.client_id, change)
+    return _view(a)

@@ -109,6 +109,15 @@ class ManageOut(BaseModel):
     telegram_url: str | None = Field(
         default=None, description="Opens the salon's Telegram bot, while the client has no chat linked"
     )
+    marketing: bool = Field(default=False, description="Whether the client agreed to offers and news")
+
+
+class PushDeviceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    device_token: Annotated[str, StringConstraints(min_length=16, max_length=4096, pattern=r"^[A-Za-z0-9_:.\-]+$")] = Field(
+        description="The FCM registration token the salon's app got on this device"
+    )
 
 
 class RescheduleIn(BaseModel):

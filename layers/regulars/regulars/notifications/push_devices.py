@@ -1,0 +1,37 @@
+"""A client's phone registered for push: an SNS platform endpoint for its FCM token.
+
+``CreatePlatformEndpoint`` is idempotent for the same token and attributes, so registering twice
+gives the same endpoint. Without a platform application in this deployment there is no push."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from regulars.config import settings
+from regulars.errors import InvalidInput, NotAllowed
+
+
+@cache
+def _sns() -> Any:
+    import boto3
+
+    return boto3.client("sns")
+
+
+def register(salon_id: str, client_id: str, device_token: str, now: datetime) -> str:
+    """The endpoint ARN for this device."""
+    application = settings().push_platform_application_arn
+    if not application or "push" not in settings().channels:
+        raise NotAllowed("this salon sends no push notifications", code="push_unavailable")
+    try:
+        answer = _sns().create_platform_endpoint(PlatformApplicationArn=application, Token=device_token,
+                                                 CustomUserData=f"{salon_id}:{client_id}")
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("InvalidParameter", "InvalidParameterValue"):
+            raise InvalidInput.field("device_token", "the push service refused this token") from exc
+        raise
+    return str(answer["EndpointArn"])
