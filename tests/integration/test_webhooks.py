@@ -245,3 +245,12 @@ def test_a_redelivered_sms_acts_once(visit):
     assert _status(visit) == "cancelled"
     _sms("NO", previous="sms-1", inbound_id="dup")
     assert [h.action for h in appointment_store.get("salon-a", visit["id"]).history].count("cancelled") == 1
+
+
+def test_answers_are_in_the_clients_language(visit):
+    update = _press(5010, "confirm:someone-else")
+    update["callback_query"]["from"]["language_code"] = "ru"
+    assert _telegram(update).json["text"] == "Эта кнопка больше не действует."
+    update = _press(5011, "confirm:someone-else")
+    update["callback_query"]["from"]["language_code"] = "es-MX"
+    assert _telegram(update).json["text"] == "Este botón ya no es válido."

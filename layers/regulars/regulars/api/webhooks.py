@@ -21,6 +21,7 @@ from regulars.channels.whatsapp import failure_for
 from regulars.config import secret
 from regulars.messaging.routing import Channel
 from regulars.notifications import inbound, telegram_link
+from regulars.notifications.replies import say
 from regulars.store import outbox
 
 TELEGRAM_SECRET_HEADER = "x-telegram-bot-api-secret-token"
@@ -78,20 +79,21 @@ def telegram_update(update: dict[str, Any], now: datetime) -> dict[str, Any]:
         chat_id = (message.get("chat") or {}).get("id")
         sent = outbox.by_provider_id("telegram", outbox.provider_key("telegram", str(chat_id),
                                                                      str(message.get("message_id"))))
-        answer = inbound.button(Channel.TELEGRAM, str(query.get("data") or ""), sent, now)
+        language = (query.get("from") or {}).get("language_code")
+        answer = inbound.button(Channel.TELEGRAM, str(query.get("data") or ""), sent, now, language)
         return {"method": "answerCallbackQuery", "callback_query_id": query.get("id"), "text": answer.text[:200]}
     message = update.get("message")
     if not isinstance(message, dict) or not isinstance(message.get("text"), str):
         return {}
     chat_id = (message.get("chat") or {}).get("id")
+    language = (message.get("from") or {}).get("language_code")
     text = message["text"].strip()
     if text.startswith("/start"):
         token = text.removeprefix("/start").strip()
         client = telegram_link.redeem(token, int(chat_id), now) if token else None
-        reply = ("Done: your visit messages will come here." if client else
-                 "This link has been used already or has expired. Open the latest one from your booking.")
-        return {"method": "sendMessage", "chat_id": chat_id, "text": reply}
-    answer = inbound.reply(Channel.TELEGRAM, str(chat_id), text, now)
+        language = (client.locale if client else None) or language
+        return {"method": "sendMessage", "chat_id": chat_id, "text": say("linked" if client else "link_used", language)}
+    answer = inbound.reply(Channel.TELEGRAM, str(chat_id), text, now, language=language)
     if answer.text:
         return {"method": "sendMessage", "chat_id": chat_id, "text": answer.text}
     return {}

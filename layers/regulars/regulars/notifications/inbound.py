@@ -23,6 +23,7 @@ from regulars.messaging.keywords import Reply, classify
 from regulars.messaging.routing import Channel, Purpose, opt_in, opt_out
 from regulars.messaging.templates import MessageKind
 from regulars.notifications import dispatch
+from regulars.notifications.replies import say
 from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
 from regulars.store import outbox
@@ -56,20 +57,22 @@ def skip_marketing(salon_id: str, client_id: str, now: datetime) -> int:
     return skipped
 
 
-def _visit_act(message: Message | None, reply: Reply, channel: Channel, now: datetime) -> Answer:
+def _visit_act(message: Message | None, reply: Reply, channel: Channel, now: datetime,
+               language: str | None) -> Answer:
     if message is None or not message.appointment_id:
-        return Answer("none", "There is no visit waiting for an answer.")
+        return Answer("none", say("no_visit", language))
+    language = message.locale or language
     by = f"client:{channel.value}"
     try:
         if reply is Reply.CONFIRM:
             booking.confirm(message.salon_id, message.appointment_id, now=now, by=by)
-            return Answer("confirm", "Thank you, your visit is confirmed.")
+            return Answer("confirm", say("confirmed", language))
         rules = catalog_store.load_catalog(message.salon_id).salon.settings
         booking.cancel(message.salon_id, message.appointment_id, now=now, by=by, reason=f"replied on {channel.value}",
                        notice_hours=rules.client_cancel_notice_hours)
-        return Answer("cancel", "Your visit is cancelled.")
+        return Answer("cancel", say("cancelled", language))
     except DomainError as exc:
-        return Answer("none", str(exc))
+        return Answer("none", say("too_late" if exc.code == "too_late" else "not_possible", language))
 
 
 def _last_request(contacts: list[Contact]) -> Message | None:
@@ -82,30 +85,29 @@ def _last_request(contacts: list[Contact]) -> Message | None:
     return None
 
 
-def reply(channel: Channel, address: str, text: str, now: datetime, *, replied_to: Message | None = None) -> Answer:
-    """A text from ``address`` on ``channel``."""
+def reply(channel: Channel, address: str, text: str, now: datetime, *, replied_to: Message | None = None,
+          language: str | None = None) -> Answer:
+    """A text from ``address`` on ``channel`` (``language``: the client's, where the channel says)."""
     intent = classify(text)
     contacts = outbox.contacts(channel.value, address)
     if intent in (Reply.STOP, Reply.START):
         for contact in contacts:
             _apply_consent(contact, channel, intent, text, now)
-        if intent is Reply.STOP:
-            return Answer("stop", "You will get no more offers from us here.")
-        return Answer("start", "Welcome back: messages are on again.")
+        return Answer(intent.value, say("stopped" if intent is Reply.STOP else "started", language))
     if intent in (Reply.CONFIRM, Reply.CANCEL):
-        return _visit_act(replied_to or _last_request(contacts), intent, channel, now)
+        return _visit_act(replied_to or _last_request(contacts), intent, channel, now, language)
     return Answer("none", "")
 
 
-def button(channel: Channel, data: str, message: Message | None, now: datetime) -> Answer:
+def button(channel: Channel, data: str, message: Message | None, now: datetime, language: str | None = None) -> Answer:
     """A button pressed under a message we sent: ``confirm:<visit>`` or ``cancel:<visit>``."""
     action, _, appointment_id = data.partition(":")
     if message is None or (appointment_id and message.appointment_id != appointment_id):
-        return Answer("none", "This button has expired.")
+        return Answer("none", say("expired", language))
     if action == "confirm":
-        return _visit_act(message, Reply.CONFIRM, channel, now)
+        return _visit_act(message, Reply.CONFIRM, channel, now, language)
     if action == "cancel":
-        return _visit_act(message, Reply.CANCEL, channel, now)
+        return _visit_act(message, Reply.CANCEL, channel, now, language)
     return Answer("none", "")
 
 
