@@ -254,3 +254,48 @@ def test_answers_are_in_the_clients_language(visit):
     update = _press(5011, "confirm:someone-else")
     update["callback_query"]["from"]["language_code"] = "es-MX"
     assert _telegram(update).json["text"] == "Este botón ya no es válido."
+
+
+def test_outside_the_window_a_reminder_goes_as_the_approved_template_and_its_quick_reply_confirms(table, clock_at):
+    import httpx
+    from regulars.channels.whatsapp import WhatsAppChannel
+    from regulars.notifications import sender
+    from regulars.notifications.sender import SendRef
+    from regulars.store import catalog as catalog_store
+    from regulars_local.fakes import FakeWhatsApp
+
+    make_salon("salon-a", clock_at)
+    rules = catalog_store.load_catalog("salon-a").salon.settings.model_dump()
+    rules["whatsapp_templates"] = {"reminder_with_confirmation": {
+        "name": "visit_reminder", "parameters": ["client_name", "service_name", "when"]}}
+    catalog_store.update_salon("salon-a", settings=rules)
+    catalog_store.forget("salon-a")
+    made = AdminApi("salon-a").post("/v1/admin/appointments", {
+        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-25T14:00:00+01:00",
+        "client": {"name": "Wanda", "phone": "+49 170 5550888"}}).json
+    client_store.modify("salon-a", made["client_id"], lambda c: {"channels": {"whatsapp": {
+        "opted_in_at": "2026-11-01T10:00:00+00:00", "last_inbound_at": "2026-11-01T10:00:00+00:00"}}})
+    outbox.plan(outbox.PlannedMessage(
+        salon_id="salon-a", message_id="reminder-wa", kind="reminder_with_confirmation", purpose="transactional",
+        recipient="client", client_id=made["client_id"], appointment_id=made["id"],
+        values={"start": "2026-11-25T13:00:00+00:00"}, created_at=clock_at))
+    assert dispatch.dispatch("salon-a", "reminder-wa", clock_at).reason == "queued on whatsapp"
+    item = outbox.get_item("salon-a", "reminder-wa")
+    assert item.whatsapp_template == {
+        "name": "visit_reminder", "language": "en",
+        "body_parameters": ["Wanda", "Haircut", "Wed, Nov 25, 2:00 PM"],
+        "quick_reply_payloads": [f"confirm:{made['id']}", f"cancel:{made['id']}"]}
+    with FakeWhatsApp(clock=lambda: clock_at) as fake, httpx.Client() as http:
+        channel = WhatsAppChannel(http, base_url=fake.base_url, version="v21.0", phone_number_id=fake.phone_number_id,
+                                  token=fake.access_token, window_open=lambda _: False)
+        result = sender.send(SendRef.of(item), lambda _: channel, clock_at, requeue=lambda *_: None,
+                             dead_letter=lambda *_: None)
+        assert result.outcome == "sent"
+        (sent,) = fake.messages("+491705550888")
+        assert sent.template_name == "visit_reminder" and sent.quick_reply_payloads == [
+            f"confirm:{made['id']}", f"cancel:{made['id']}"]
+        tap = fake.button_webhook("+491705550888", f"confirm:{made['id']}", "Confirm")
+    assert _whatsapp(tap).status == 200
+    assert _status(made) == "confirmed"
+    client = client_store.get("salon-a", made["client_id"])
+    assert client.channels["whatsapp"]["last_inbound_at"] > "2026-11-01T10:00:00+00:00"  # the window is open again

@@ -53,6 +53,19 @@ class Notifications(BaseModel):
     staff_cancelled: bool = True
 
 
+class WhatsAppTemplateSetting(BaseModel):
+    """An approved WhatsApp template for a message kind: outside the client's 24-hour window only a
+    template may be sent. ``parameters`` name the placeholders ({{1}}, {{2}}, ...) in order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=512, pattern=r"^[a-z0-9_]+$")]
+    language: Annotated[str, Field(min_length=2, max_length=15)] | None = Field(
+        default=None, description="The template's language code; default: the message's locale"
+    )
+    parameters: list[str] = Field(default_factory=list, max_length=10)
+
+
 class SalonSettings(BaseModel):
     """A salon's booking rules. Stored as given; missing keys take these defaults."""
 
@@ -91,6 +104,9 @@ class SalonSettings(BaseModel):
     templates: dict[str, dict[str, Annotated[str, Field(max_length=1000)]]] = Field(
         default_factory=dict, description="The salon's own texts: kind -> locale -> text with {placeholders}"
     )
+    whatsapp_templates: dict[str, WhatsAppTemplateSetting] = Field(
+        default_factory=dict, description="Approved WhatsApp templates by message kind (for a closed window)"
+    )
 
     @field_validator("channel_order")
     @classmethod
@@ -105,6 +121,19 @@ class SalonSettings(BaseModel):
         from regulars.messaging.quiet_hours import QuietHours
 
         QuietHours.parse(value)
+        return value
+
+    @field_validator("whatsapp_templates")
+    @classmethod
+    def _whatsapp_templates(cls, value: dict) -> dict:
+        from regulars.messaging.templates import PLACEHOLDERS, MessageKind
+
+        for kind, template in value.items():
+            if kind not in set(MessageKind):
+                raise ValueError(f"{kind}: unknown message kind")
+            unknown = sorted(set(template.parameters) - PLACEHOLDERS[MessageKind(kind)])
+            if unknown:
+                raise ValueError(f"{kind}: unknown placeholder(s) {', '.join(unknown)}")
         return value
 
     @field_validator("templates")

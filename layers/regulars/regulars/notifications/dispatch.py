@@ -26,6 +26,7 @@ from regulars.config import manage_link_secret, settings
 from regulars.errors import NotFound
 from regulars.jobs.worker import Outcome, handles
 from regulars.messaging.caps import within_cap
+from regulars.messaging.formatting import message_values
 from regulars.messaging.quiet_hours import QuietHours, next_allowed
 from regulars.messaging.render import compose
 from regulars.messaging.routing import Channel, Purpose, choose
@@ -180,28 +181,41 @@ def route(item: Message, now: datetime) -> Outcome:
             outbox.fail(item, f"{item.error or 'undeliverable'}; {reason}", now, among=(item.status,))
             return Outcome(False, reason)
         return _skip(item, reason, now)
-    text, locale = _render(item, catalog, person, appointment, locale_hint)
+    text, locale, placeholder_values = _render(item, catalog, person, appointment, locale_hint)
     buttons = None
-    if item.kind == MessageKind.REMINDER_WITH_CONFIRMATION and channel is Channel.TELEGRAM and appointment:
+    if item.kind == MessageKind.REMINDER_WITH_CONFIRMATION and appointment:
         confirm, cancel = BUTTONS.get(language_of(locale), BUTTONS["en"])
         buttons = [{"text": confirm, "data": f"confirm:{appointment.id}"},
                    {"text": cancel, "data": f"cancel:{appointment.id}"}]
+    whatsapp_template = None
+    if channel is Channel.WHATSAPP:
+        chosen = salon.settings.whatsapp_templates.get(item.kind)
+        if chosen is not None:
+            whatsapp_template = {
+                "name": chosen.name, "language": chosen.language or locale,
+                "body_parameters": [placeholder_values.get(p) or "-" for p in chosen.parameters],
+                "quick_reply_payloads": [b["data"] for b in buttons or []],
+            }
+    if channel is not Channel.TELEGRAM and channel is not Channel.WHATSAPP:
+        buttons = None  # SMS and push carry the reply words in the text
     values = dict(item.values or {})
     if channel is Channel.WHATSAPP and isinstance(person, m.Client):
         last = (person.channels.get("whatsapp") or {}).get("last_inbound_at")
         if last:
             values["whatsapp_window_until"] = (datetime.fromisoformat(last) + timedelta(hours=24)).isoformat()
     if not outbox.assign(item, channel=channel.value, address=address_of(channel, person), text=text, locale=locale,
-                         buttons=buttons, values=values, now=now):
+                         buttons=buttons, values=values, now=now, whatsapp_template=whatsapp_template):
         return Outcome(False, "the message moved on meanwhile")
     return Outcome(True, f"queued on {channel.value}")
 
 
 def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
-            appointment: m.Appointment | None, locale_hint: str | None) -> tuple[str, str]:
+            appointment: m.Appointment | None, locale_hint: str | None) -> tuple[str, str, dict[str, str]]:
+    """The text, the locale it is in, and the placeholder values it was made from."""
     salon = catalog.salon
     if item.text and item.kind not in MessageKind.__members__.values():
-        return item.text, item.locale or locale_hint or salon.locale  # written by the salon, sent as is
+        locale = item.locale or locale_hint or salon.locale  # written by the salon, sent as is
+        return item.text, locale, {"text": item.text}
     facts: dict = {"timezone": salon.timezone, "salon_name": salon.name}
     values = item.values or {}
     if appointment is not None:
@@ -226,7 +240,7 @@ def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
         facts["client_name"] = person.name
     rendered = compose(item.kind, client_locale=locale_hint, salon_locale=salon.locale,
                        overrides=salon.settings.templates, **facts)
-    return rendered.text, rendered.locale
+    return rendered.text, rendered.locale, message_values(locale=rendered.locale, **facts)
 
 
 @handles(JOB_KIND)

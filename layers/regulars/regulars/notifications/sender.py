@@ -35,6 +35,7 @@ from regulars.channels.base import (
     RetryLater,
     Suppressed,
     Undeliverable,
+    WhatsAppTemplate,
     WindowClosed,
 )
 from regulars.config import secret, settings
@@ -145,6 +146,7 @@ def outgoing(item: Message) -> OutgoingMessage:
         locale=item.locale or "en",
         address=item.address or "",
         buttons=tuple(Button(**b) for b in (item.buttons or [])),
+        whatsapp_template=WhatsAppTemplate(**item.whatsapp_template) if item.whatsapp_template else None,
         title=title,
     )
 

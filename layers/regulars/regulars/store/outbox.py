@@ -103,7 +103,7 @@ def _update(salon_id: str, message_id: str, actions: list, condition) -> bool:
 
 
 def assign(item: Message, *, channel: str, address: str, text: str, locale: str, buttons: list[dict] | None,
-           values: dict, now: datetime) -> bool:
+           values: dict, now: datetime, whatsapp_template: dict | None = None) -> bool:
     """Route the message: ``planned`` (or ``sending``, after a permanent failure) -> ``queued`` on
     ``channel``, the route counted up. False if someone else moved it first."""
     actions = [
@@ -111,6 +111,7 @@ def assign(item: Message, *, channel: str, address: str, text: str, locale: str,
         Message.text.set(text), Message.locale.set(locale), Message.values.set(values),
         Message.route.set(int(item.route or 0) + 1), Message.retry_at.remove(), Message.updated_at.set(now),
         Message.buttons.set(buttons) if buttons else Message.buttons.remove(),
+        Message.whatsapp_template.set(whatsapp_template) if whatsapp_template else Message.whatsapp_template.remove(),
     ]
     if item.channel and item.status in ("sending", "sent"):
         actions.append(Message.failed_channels.set(Message.failed_channels.append([item.channel])))
