@@ -568,6 +568,8 @@ class Runtime:
             return json_response(200, self.providers.act(body))
         except (PhoneError, LookupError, ValueError) as exc:
             return _invalid(str(exc).strip("'\""))
+        except RuntimeError as exc:  # the provider has no webhook to deliver to
+            return error_response(409, "not_connected", str(exc))
 
     def _phone_script(self, request: Request) -> Response:
         try:

@@ -222,6 +222,10 @@ def test_marketing_needs_consent_and_stop_over_sms_ends_it_at_once(demo_runtime)
     rt.drain()
     skipped = _wait_for(lambda: (m := _message(rt, token, no_consent, first_offer["id"]))["status"] == "skipped" and m)
     assert skipped["skip_reason"] == "no marketing consent on any channel that reaches the client"
+    # visit messages still reach the client who gave no consent to marketing
+    notices = [m for m in rt.get(f"/v1/admin/clients/{no_consent}", token=token).json()["messages"]
+               if m["kind"] == "appointment_booked"]
+    assert [m["status"] for m in notices] == ["sent"]
 
     stop = rt.post("/local/phone/act", json={"action": "sms_reply", "from": phone, "text": "STOP"})
     assert stop.status_code == 200, stop.text

@@ -44,6 +44,7 @@ def test_an_admin_of_salon_a_cannot_reach_any_object_of_salon_b(two_salons):
         ("POST", f"/v1/admin/appointments/{a}/no-show", None),
         ("POST", "/v1/admin/appointments", {"service_id": "haircut", "staff_id": "anna",
                                             "start": f"{TUESDAY}T15:00:00+01:00", "client_id": c}),
+        ("POST", f"/v1/admin/clients/{c}/messages", {"text": "Hi from A", "purpose": "transactional"}),
     ]
     for method, url, body in attempts:
         r = admin_a.request(method, url, body=body)
@@ -180,3 +181,23 @@ def test_the_book_refuses_dates_out_of_range(table, clock_at):
     make_salon("salon-a", clock_at)
     r = AdminApi("salon-a").get("/v1/admin/appointments?from=0010-01-01")
     assert r.status == 422 and r.json["error"]["fields"][0]["field"] == "from"
+
+
+def test_a_message_the_salon_writes_is_planned_once_per_idempotency_key(table, clock_at):
+    make_salon("salon-a", clock_at)
+    admin = AdminApi("salon-a")
+    client = admin.post("/v1/admin/clients", {"name": "Dora", "phone": "+49 170 5550002"}).json
+    url = f"/v1/admin/clients/{client['id']}/messages"
+    body = {"text": "Your order has arrived.", "purpose": "transactional"}
+    first = admin.post(url, body, headers={"Idempotency-Key": "msg-key-0001"})
+    assert first.status == 201, first.text
+    assert (first.json["status"], first.json["kind"], first.json["text"]) == ("planned", "direct", body["text"])
+    again = admin.post(url, body, headers={"Idempotency-Key": "msg-key-0001"})
+    assert again.status == 201 and again.json["id"] == first.json["id"]
+    other = admin.post(url, {**body, "text": "Something else"}, headers={"Idempotency-Key": "msg-key-0001"})
+    assert other.status == 409 and other.json["error"]["code"] == "idempotency_key_reused"
+    bad = admin.post(url, {"text": "", "purpose": "spam"})
+    assert bad.status == 422
+    assert {f["field"] for f in bad.json["error"]["fields"]} == {"text", "purpose"}
+    listed = admin.get(f"/v1/admin/clients/{client['id']}").json["messages"]
+    assert [m["id"] for m in listed] == [first.json["id"]]

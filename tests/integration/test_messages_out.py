@@ -242,3 +242,26 @@ def test_the_channel_order_is_the_salons(table, clock_at):
     message_id = _plan(clock_at, client.id)
     dispatch.dispatch("salon-a", message_id, clock_at)
     assert outbox.get_item("salon-a", message_id).channel == Channel.SMS.value
+
+
+def test_a_salon_text_that_cannot_be_filled_is_skipped_with_the_reason_not_retried(table, clock_at):
+    from regulars.booking import service as booking
+    from regulars.store import catalog as catalog_store
+    from support.lambda_ import AdminApi
+
+    make_salon("salon-a", clock_at)
+    rules = catalog_store.load_catalog("salon-a").salon.settings.model_dump()
+    # allowed for the kind, but a cancelled visit has no manage link to offer
+    rules["templates"] = {"appointment_cancelled": {"en": "Cancelled. Book again: {manage_link}"}}
+    catalog_store.update_salon("salon-a", settings=rules)
+    catalog_store.forget("salon-a")
+    made = AdminApi("salon-a").post("/v1/admin/appointments", {
+        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-25T14:00:00+01:00",
+        "client": {"name": "Mia", "phone": "+49 170 5550398"}}).json
+    booking.cancel("salon-a", made["id"], now=clock_at, by="admin")
+    outbox.plan(outbox.PlannedMessage(
+        salon_id="salon-a", message_id="cancelled-1", kind="appointment_cancelled", purpose="transactional",
+        recipient="client", client_id=made["client_id"], appointment_id=made["id"], created_at=clock_at))
+    outcome = dispatch.dispatch("salon-a", "cancelled-1", clock_at)
+    assert outcome.reason == "the template cannot be used: no value for {manage_link}"
+    assert outbox.get_item("salon-a", "cancelled-1").status == "skipped"

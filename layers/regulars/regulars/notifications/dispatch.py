@@ -30,7 +30,7 @@ from regulars.messaging.formatting import message_values
 from regulars.messaging.quiet_hours import QuietHours, next_allowed
 from regulars.messaging.render import compose
 from regulars.messaging.routing import Channel, Purpose, choose
-from regulars.messaging.templates import MessageKind, language_of
+from regulars.messaging.templates import MessageKind, MissingTemplateValues, TemplateError, language_of
 from regulars.store import appointments as appointment_store
 from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
@@ -181,7 +181,14 @@ def route(item: Message, now: datetime) -> Outcome:
             outbox.fail(item, f"{item.error or 'undeliverable'}; {reason}", now, among=(item.status,))
             return Outcome(False, reason)
         return _skip(item, reason, now)
-    text, locale, placeholder_values = _render(item, catalog, person, appointment, locale_hint)
+    try:
+        text, locale, placeholder_values = _render(item, catalog, person, appointment, locale_hint)
+    except (TemplateError, MissingTemplateValues) as exc:  # a salon's text that cannot be filled: never retried
+        reason = f"the template cannot be used: {exc}"
+        if rerouting:
+            outbox.fail(item, reason, now, among=(item.status,))
+            return Outcome(False, reason)
+        return _skip(item, reason, now)
     buttons = None
     if item.kind == MessageKind.REMINDER_WITH_CONFIRMATION and appointment:
         confirm, cancel = BUTTONS.get(language_of(locale), BUTTONS["en"])

@@ -98,7 +98,7 @@ def send_message(
         client_id=client_id, text=body.text, values={"by": user}, created_at=now,
     ))
     item = outbox.get_item(salon_id, message_id)
-    if item is None or item.client_id != client_id:
+    if item is None or (item.client_id, item.text, item.purpose) != (client_id, body.text, body.purpose):
         raise Conflict("this Idempotency-Key was used for another message", code="idempotency_key_reused")
     return views.message(item), 201
 
