@@ -3,15 +3,12 @@ back alone and retried; after five receives it goes to the dead-letter queue."""
 
 import os
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from regulars import clock
 from regulars.notifications import sender
-from regulars.observability import logger, metrics, tracer
+from regulars.observability import batch_handler, logger, metrics, tracer
 
 CHANNEL = os.environ["CHANNEL"]
-processor = BatchProcessor(event_type=EventType.SQS)
 channels = sender.channel_for(CHANNEL, clock.now)
 requeue = sender.requeue_on(os.environ["SEND_QUEUE_URL"])
 dead_letter = sender.dead_letter_on(os.environ["SEND_DEAD_LETTER_QUEUE_URL"])
@@ -26,9 +23,4 @@ def record_handler(record: SQSRecord) -> None:
     metrics.add_metric(name=f"Messages_{result.outcome}", unit="Count", value=1)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def handler(event: dict, context: LambdaContext) -> dict:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                    context=context)
+handler = batch_handler("SQS", record_handler)

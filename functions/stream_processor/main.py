@@ -1,16 +1,13 @@
-"""Table changes to domain events (visits booked, moved, cancelled, completed, no-shows).
+"""Table changes to domain events (visits booked, moved, cancelled, completed, no-shows) and the
+outbox's relay (messages planned are dispatched, messages queued are published).
 
 Each record is handled on its own; a failing record is reported back (partial batch response)
 so only it and the records after it are retried, and effects are keyed on the event id."""
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from regulars import clock
-from regulars.observability import logger, metrics, tracer
+from regulars.observability import batch_handler, logger, metrics, tracer
 from regulars.stream import handle
-
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 @tracer.capture_method
@@ -20,9 +17,4 @@ def record_handler(record: DynamoDBRecord) -> None:
         metrics.add_metric(name=event.type.value, unit="Count", value=1)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def handler(event: dict, context: LambdaContext) -> dict:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                    context=context)
+handler = batch_handler("DynamoDBStreams", record_handler)

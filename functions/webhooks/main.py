@@ -3,14 +3,11 @@ and in-bound SMS (SQS, from the topic two-way SMS publishes to)."""
 
 import json
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from regulars import clock
 from regulars.api import webhooks
-from regulars.observability import logger, metrics, tracer
-
-processor = BatchProcessor(event_type=EventType.SQS)
+from regulars.observability import logger, metrics, partial_batch, tracer
 
 
 @tracer.capture_method
@@ -19,6 +16,9 @@ def sms_record(record: SQSRecord) -> None:
     notification = json.loads(envelope["Message"]) if "Message" in envelope and "Type" in envelope else envelope
     answer = webhooks.sms(notification, clock.now())
     logger.info("sms in", extra={"act": answer.act})
+
+
+sms_batch = partial_batch("SQS", sms_record)
 
 
 def _route(event: dict) -> dict:
@@ -39,8 +39,7 @@ def _route(event: dict) -> dict:
 @metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
     if "Records" in event:
-        return process_partial_response(event=event, record_handler=sms_record, processor=processor,
-                                        context=context)
+        return sms_batch(event, context)
     answer = _route(event)
     metrics.add_metric(name=f"Webhook{answer['statusCode']}", unit="Count", value=1)
     return answer

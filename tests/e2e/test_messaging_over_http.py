@@ -82,6 +82,15 @@ def _advance_to(rt, moment: datetime) -> None:
     rt.drain(60)
 
 
+def _telegram_client(rt) -> tuple[str, str, int, str]:
+    """A new client who booked and linked Telegram: (admin token, phone, chat id, client id)."""
+    token = rt.token("demo")
+    booked, phone = _book(rt)
+    rt.drain()
+    chat_id = _link_telegram(rt, booked)
+    return token, phone, chat_id, _client(rt, token, booked["appointment"]["id"])["id"]
+
+
 def _send(rt, token: str, client_id: str, text: str, purpose: str) -> dict:
     made = rt.post(f"/v1/admin/clients/{client_id}/messages", token=token, json={"text": text, "purpose": purpose})
     assert made.status_code == 201, made.text
@@ -146,14 +155,10 @@ def test_cancelling_a_visit_withdraws_its_reminders_and_tells_the_client(demo_ru
 
 def test_a_provider_that_answers_429_then_200_gets_the_message_once(demo_runtime):
     rt = demo_runtime
-    token = rt.token("demo")
-    booked, _ = _book(rt)
-    rt.drain()
-    chat_id = _link_telegram(rt, booked)
+    token, _, chat_id, client_id = _telegram_client(rt)
     scripted = rt.post("/local/phone/script", json={"channel": "telegram", "behaviour": "too_many_requests",
                                                     "retry_after": 1, "times": 1, "to": chat_id})
     assert scripted.status_code == 200, scripted.text
-    client_id = _client(rt, token, booked["appointment"]["id"])["id"]
     sent = _send(rt, token, client_id, "Your colour is in stock again.", "transactional")
     got = _wait_for(lambda: [m for m in _phone(rt, str(chat_id)) if m["text"] == "Your colour is in stock again."])
     assert len(got) == 1
@@ -165,12 +170,8 @@ def test_a_provider_that_answers_429_then_200_gets_the_message_once(demo_runtime
 
 def test_a_blocked_bot_sends_the_message_on_the_next_channel(demo_runtime):
     rt = demo_runtime
-    token = rt.token("demo")
-    booked, phone = _book(rt)
-    rt.drain()
-    chat_id = _link_telegram(rt, booked)
+    token, phone, chat_id, client_id = _telegram_client(rt)
     rt.post("/local/phone/script", json={"channel": "telegram", "behaviour": "blocked", "to": chat_id})
-    client_id = _client(rt, token, booked["appointment"]["id"])["id"]
     sent = _send(rt, token, client_id, "We moved to a new address.", "transactional")
     got = _wait_for(lambda: [m for m in _phone(rt, phone) if m["text"] == "We moved to a new address."])
     assert len(got) == 1 and got[0]["channel"] == "sms"
@@ -183,11 +184,7 @@ def test_a_blocked_bot_sends_the_message_on_the_next_channel(demo_runtime):
 
 def test_duplicated_queue_deliveries_send_once(demo_runtime):
     rt = demo_runtime
-    token = rt.token("demo")
-    booked, _ = _book(rt)
-    rt.drain()
-    chat_id = _link_telegram(rt, booked)
-    client_id = _client(rt, token, booked["appointment"]["id"])["id"]
+    token, _, chat_id, client_id = _telegram_client(rt)
     stack = rt.resources()
     sqs = aws_client("sqs", stack["aws_endpoint"])
     queue_url = stack["resources"]["TelegramQueue"]["QueueUrl"]

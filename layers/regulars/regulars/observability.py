@@ -66,3 +66,34 @@ logger = Logger(service="regulars")
 logger.addFilter(_Redact())
 tracer = _tracer()
 metrics = Metrics(namespace="Regulars", service="regulars")
+
+
+Handler = Callable[[dict, Any], dict]
+
+
+def partial_batch(event_type: str, record_handler: Callable[[Any], None]) -> Handler:
+    """Run each record of an SQS or stream batch through ``record_handler``; the records that raised
+    are reported back (``batchItemFailures``), so only they are delivered again."""
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    processor = BatchProcessor(event_type=EventType[event_type])
+
+    def run(event: dict, context: Any) -> dict:
+        return process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                        context=context)
+
+    return run
+
+
+def batch_handler(event_type: str, record_handler: Callable[[Any], None]) -> Handler:
+    """A Lambda handler for a batch (``"SQS"`` or ``"DynamoDBStreams"``): :func:`partial_batch` with
+    the logger's Lambda context, the tracer and the metrics flushed at the end."""
+    run = partial_batch(event_type, record_handler)
+
+    @logger.inject_lambda_context
+    @tracer.capture_lambda_handler
+    @metrics.log_metrics
+    def handler(event: dict, context: Any) -> dict:
+        return run(event, context)
+
+    return handler
