@@ -128,6 +128,10 @@ def test_the_owner_signs_in_and_completes_a_visit(demo_runtime, page):
     assert "Early Bird" in row.inner_text()
     page.once("dialog", lambda dialog: dialog.accept("42.50"))
     row.locator("button", has_text="Complete").click()
+    page.wait_for_function(
+        f"""document.querySelector('#book tr[data-id="{appointment_id}"] .status.completed')
+            || document.querySelector('#book-message').textContent""")
+    assert page.inner_text("#book-message") == ""
     page.wait_for_selector(f'#book tr[data-id="{appointment_id}"] .status.completed')
     done = demo_runtime.get(f"/v1/admin/appointments/{appointment_id}", token=owner).json()
     assert (done["status"], done["paid_amount"]) == ("completed", 4250)
