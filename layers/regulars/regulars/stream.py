@@ -19,6 +19,7 @@ from typing import Any
 from regulars.clients import stats
 from regulars.config import settings
 from regulars.events import AppointmentEvent, EventType, derive
+from regulars.loyalty import service as loyalty
 from regulars.notifications import dispatch, reminders, telegram_link, visits
 from regulars.notifications.sender import SendRef
 from regulars.store import appointments as appointment_store
@@ -51,6 +52,7 @@ def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
     for event in events:
         reminders.on_event(event, now)
         visits.on_event(event, now)
+        loyalty.on_event(event, now)
         if event.type is EventType.BOOKED:
             telegram_link.offer(event.salon_id, event.appointment.client_id, now)
         if stats.counts(event):

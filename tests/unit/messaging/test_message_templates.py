@@ -40,6 +40,12 @@ def facts(**changes):
         price_amount=3500,
         currency="EUR",
         manage_link=LINK,
+        amount=1250,
+        balance=4000,
+        expires_at=VISIT,
+        tier="Gold",
+        rate_bp=1000,
+        booking_link="https://example.com/book.html?salon=s",
     )
     return base | changes
 

@@ -60,22 +60,24 @@ def public_app() -> APIGatewayRestResolver:
 
 
 def admin_app() -> APIGatewayRestResolver:
-    from regulars.api.admin import appointments, catalog, clients
+    from regulars.api.admin import appointments, catalog, clients, loyalty
 
     app = _resolver()
     app.include_router(catalog.router)
     app.include_router(clients.router)
     app.include_router(appointments.router)
+    app.include_router(loyalty.router)
     return app
 
 
 def openapi_document() -> dict:
     """Every route of every function in one document."""
     from regulars.api import manage, public
-    from regulars.api.admin import appointments, catalog, clients
+    from regulars.api.admin import appointments, catalog, clients, loyalty
 
     app = _resolver()
-    for router in (public.router, manage.router, catalog.router, clients.router, appointments.router):
+    for router in (public.router, manage.router, catalog.router, clients.router, appointments.router,
+                   loyalty.router):
         app.include_router(router)
     return app.get_openapi_schema(title=TITLE, version="1.0.0",
                                   description="Booking widget, manage link and admin API").model_dump(

@@ -101,6 +101,7 @@ def post_appointment(
             client=booking.ClientInput(name=body.client.name, phone=body.client.phone, email=body.client.email,
                                        locale=body.client.locale),
             marketing_consent=body.consents.marketing if body.consents else None,
+            referral_code=body.referral_code,
         ),
         now=now,
         source=m.Source.WIDGET,

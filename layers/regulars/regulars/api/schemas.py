@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from regulars.booking import model as m
 from regulars.money import Money
@@ -70,6 +70,9 @@ class BookingIn(BaseModel):
     start: AwareDatetime
     client: ClientIn
     consents: ConsentsIn | None = None
+    referral_code: Annotated[str, StringConstraints(min_length=4, max_length=16, pattern=r"^[A-Za-z0-9]+$")] | None = (
+        Field(default=None, description="A friend's referral code: both earn a bonus after the first paid visit")
+    )
 
 
 class AppointmentBrief(BaseModel):
@@ -232,6 +235,8 @@ class AppointmentOut(BaseModel):
     status: str
     price: Money
     paid_amount: int | None
+    bonus_amount: int | None = Field(default=None, description="Paid with bonus at checkout")
+    refunded_at: datetime | None = None
     source: str
     late_cancellation: bool
     cancel_reason: str | None
@@ -312,7 +317,78 @@ class MoveIn(BaseModel):
 
 class CompleteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    paid_amount: int = Field(ge=0, le=10_000_000, description="Minor units actually paid")
+    paid_amount: int = Field(ge=0, le=10_000_000, description="Minor units paid in money (earns cashback)")
+    bonus_amount: int = Field(default=0, ge=0, le=10_000_000,
+                              description="Minor units paid with the client's bonus (within the salon's cap)")
+
+
+class RefundIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+# --------------------------------------------------------------------------- loyalty
+class LotOut(BaseModel):
+    id: str
+    amount: int
+    remaining: int
+    expires_at: datetime
+    source: str
+
+
+class TierOut(BaseModel):
+    name: str
+    rate_bp: int
+    min_visits: int
+    min_spend: int | None
+
+
+class LoyaltyOut(BaseModel):
+    balance: int = Field(description="What the client can spend now (lots that have not burned), minor units")
+    currency: str
+    lots: list[LotOut] = Field(description="Open lots, soonest to burn first")
+    tier: TierOut
+    next_tier: TierOut | None
+    visits_12m: int
+    spend_12m: int
+    referral_code: str
+    referral_url: str
+
+
+class LedgerEntryOut(BaseModel):
+    id: str
+    kind: str = Field(description="accrual, redemption, expiry, reversal or adjustment")
+    amount: int = Field(description="What the balance moved by (signed)")
+    lots: list[dict]
+    source: str
+    source_id: str
+    reason: str | None
+    by: str
+    created_at: datetime
+
+
+class LedgerOut(BaseModel):
+    entries: list[LedgerEntryOut]
+
+
+class AdjustmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    amount: int = Field(ge=-10_000_000, le=10_000_000, description="Minor units: positive credits, negative debits")
+    reason: Annotated[str, StringConstraints(min_length=3, max_length=500, strip_whitespace=True)]
+
+    @field_validator("amount")
+    @classmethod
+    def _not_zero(cls, value: int) -> int:
+        if value == 0:
+            raise ValueError("must not be zero")
+        return value
+
+
+class LiabilityOut(BaseModel):
+    outstanding: int = Field(description="Bonus the salon's clients can still spend, minor units")
+    burning_30_days: int = Field(description="Of that, what burns in the next 30 days unless spent")
+    burning_by_day: list[dict]
+    currency: str
 
 
 class BookOut(BaseModel):

@@ -38,6 +38,7 @@ class BookingRequest:
     client: ClientInput
     staff_id: str | None = None
     marketing_consent: bool | None = None
+    referral_code: str | None = None  # a new client brought by another (their bonus comes after a paid visit)
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,11 @@ def _book(
                        respect_hours=respect_hours)
     start = request.start.astimezone(now.tzinfo)
     consent = _consent(request.marketing_consent, catalog.salon, now, source)
+    referred_by = None
+    if request.referral_code and known_client is None:
+        from regulars.loyalty.service import referrer_for  # lazy: only a referred booking needs it
+
+        referred_by = referrer_for(salon_id, request.referral_code, phone)
     last_error: Exception | None = None
     for attempt in range(3):
         # after a race, read again with consistent reads: the other request's client is there now
@@ -257,6 +263,7 @@ def _book(
         if existing_id is None:
             client_id = ids(now)
             new_client = m.Client(
+                referred_by=referred_by,
                 id=client_id,
                 name=client_name,
                 phone=phone,
@@ -417,20 +424,56 @@ def cancel(
     return store.save_change(before, after)
 
 
-def complete(salon_id: str, appointment_id: str, *, paid_amount: int, now: datetime, by: str) -> m.Appointment:
+def complete(salon_id: str, appointment_id: str, *, paid_amount: int, now: datetime, by: str,
+             bonus_amount: int = 0) -> m.Appointment:
+    """Complete a visit with what was paid: ``paid_amount`` in money and ``bonus_amount`` from the
+    client's bonus (within the salon's cap, from the soonest-burning lots, in the same transaction as
+    the visit). Completing again with the same amounts is the same as once."""
+    from regulars.loyalty import service as loyalty
+    from regulars.store.loyalty import BonusChanged
+
     if paid_amount < 0:
         raise InvalidInput.field("paid_amount", "must not be negative")
     before = store.get(salon_id, appointment_id)
-    if before.status is m.AppointmentStatus.COMPLETED and before.paid_amount == paid_amount:
+    if (before.status is m.AppointmentStatus.COMPLETED and before.paid_amount == paid_amount
+            and (before.bonus_amount or 0) == bonus_amount):
         return before
     _active(before)
     if before.start > now + timedelta(hours=1):
         raise NotAllowed("a visit cannot be completed before it begins", code="appointment_future")
     after = before.model_copy(update={
-        "status": m.AppointmentStatus.COMPLETED, "paid_amount": paid_amount, "updated_at": now,
-        "history": [*before.history, _entry(now, "completed", by, paid_amount=paid_amount)],
+        "status": m.AppointmentStatus.COMPLETED, "paid_amount": paid_amount,
+        "bonus_amount": bonus_amount or None, "updated_at": now,
+        "history": [*before.history, _entry(now, "completed", by, paid_amount=paid_amount,
+                                            **({"bonus_amount": bonus_amount} if bonus_amount else {}))],
     })
-    return store.save_change(before, after)
+    for attempt in range(5):
+        also = loyalty.checkout(salon_id, before.client_id, appointment_id, paid_amount=paid_amount,
+                                bonus_amount=bonus_amount, now=now, by=by)
+        try:
+            return store.save_change(before, after, also=also)
+        except BonusChanged:  # another redemption took from the same lots: read them again
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def refund(salon_id: str, appointment_id: str, *, now: datetime, by: str, reason: str | None = None) -> m.Appointment:
+    """Mark a completed visit refunded and undo its bonus (what is left of its cashback; what it
+    redeemed goes back). Refunding twice is the same as once."""
+    from regulars.loyalty import service as loyalty
+
+    before = store.get(salon_id, appointment_id)
+    if before.status is not m.AppointmentStatus.COMPLETED:
+        raise NotAllowed("only a completed visit can be refunded", code="not_completed")
+    after = before
+    if before.refunded_at is None:
+        after = store.save_change(before, before.model_copy(update={
+            "refunded_at": now, "updated_at": now,
+            "history": [*before.history, _entry(now, "refunded", by, reason=reason)],
+        }))
+    loyalty.refund(after, now, by, reason)
+    return after
 
 
 def mark_no_show(salon_id: str, appointment_id: str, *, now: datetime, by: str) -> m.Appointment:

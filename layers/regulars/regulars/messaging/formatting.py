@@ -93,6 +93,12 @@ def message_values(
     price_amount: int | None = None,
     currency: str | None = None,
     manage_link: str | None = None,
+    amount: int | None = None,
+    balance: int | None = None,
+    expires_at: datetime | None = None,
+    tier: str | None = None,
+    rate_bp: int | None = None,
+    booking_link: str | None = None,
 ) -> dict[str, str]:
     """The placeholder values for a message in ``locale``, from domain data.
 
@@ -107,6 +113,8 @@ def message_values(
         "service_name": service_name,
         "staff_name": staff_name,
         "manage_link": manage_link,
+        "tier": tier,
+        "booking_link": booking_link,
     }
     values.update({k: v for k, v in names.items() if v is not None})
     if start is not None:
@@ -119,4 +127,15 @@ def message_values(
         if not currency:
             raise ValueError("a price needs its currency")
         values["price"] = format_price(price_amount, currency, locale)
+    for name, money in (("amount", amount), ("balance", balance)):
+        if money is not None:
+            if not currency:
+                raise ValueError("an amount needs its currency")
+            values[name] = format_price(money, currency, locale)
+    if expires_at is not None:
+        values["expires"] = format_date(expires_at, timezone, locale)
+    if rate_bp is not None:
+        from babel.numbers import format_percent
+
+        values["rate"] = format_percent(rate_bp / 10_000, locale=normalize_locale(locale)).translate(_SPACES)
     return values

@@ -32,6 +32,10 @@ class MessageKind(StrEnum):
     STAFF_APPOINTMENT_MOVED = "staff_appointment_moved"
     STAFF_APPOINTMENT_CANCELLED = "staff_appointment_cancelled"
     OPT_OUT_CONFIRMATION = "opt_out_confirmation"
+    BONUS_EARNED = "bonus_earned"
+    BONUS_BURN_WARNING = "bonus_burn_warning"
+    TIER_UP = "tier_up"
+    BIRTHDAY_GREETING = "birthday_greeting"
 
 
 class TemplateError(InvalidInput):
@@ -60,6 +64,10 @@ PLACEHOLDERS: dict[MessageKind, frozenset[str]] = {
     MessageKind.STAFF_APPOINTMENT_MOVED: _VISIT | {"previous_when"},
     MessageKind.STAFF_APPOINTMENT_CANCELLED: _VISIT,
     MessageKind.OPT_OUT_CONFIRMATION: frozenset({"client_name", "salon_name"}),
+    MessageKind.BONUS_EARNED: frozenset({"client_name", "salon_name", "amount", "balance", "expires"}),
+    MessageKind.BONUS_BURN_WARNING: frozenset({"client_name", "salon_name", "amount", "expires", "booking_link"}),
+    MessageKind.TIER_UP: frozenset({"client_name", "salon_name", "tier", "rate"}),
+    MessageKind.BIRTHDAY_GREETING: frozenset({"client_name", "salon_name", "amount", "expires", "booking_link"}),
 }
 
 K = MessageKind
@@ -111,6 +119,31 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
         "en": "Cancelled: {client_name}, {service_name}, {when}.",
         "ru": "Отмена: {client_name}, {service_name}, {when}.",
         "es": "Cita cancelada: {client_name}, {service_name}, {when}.",
+    },
+    K.BONUS_EARNED: {
+        "en": "{client_name}, you earned {amount} bonus at {salon_name}. Balance: {balance}, to spend by {expires}.",
+        "ru": "{client_name}, вам начислено {amount} бонусов в {salon_name}. Баланс: {balance}, потратить до {expires}.",
+        "es": "{client_name}, has ganado {amount} de bono en {salon_name}. Saldo: {balance}, para usar hasta el {expires}.",
+    },
+    K.BONUS_BURN_WARNING: {
+        "en": "{client_name}, {amount} of your bonus at {salon_name} burns on {expires}. Book a visit to use it: "
+        "{booking_link}",
+        "ru": "{client_name}, {amount} ваших бонусов в {salon_name} сгорят {expires}. Запишитесь, чтобы потратить их: "
+        "{booking_link}",
+        "es": "{client_name}, {amount} de tu bono en {salon_name} caduca el {expires}. Reserva para usarlo: "
+        "{booking_link}",
+    },
+    K.TIER_UP: {
+        "en": "{client_name}, welcome to {tier} at {salon_name}: from now on {rate} of every visit comes back as bonus.",
+        "ru": "{client_name}, теперь у вас уровень {tier} в {salon_name}: {rate} каждого визита вернется бонусами.",
+        "es": "{client_name}, ya eres {tier} en {salon_name}: desde ahora el {rate} de cada visita vuelve como bono.",
+    },
+    K.BIRTHDAY_GREETING: {
+        "en": "Happy birthday, {client_name}! {salon_name} gives you {amount} bonus, to spend by {expires}: "
+        "{booking_link}",
+        "ru": "С днем рождения, {client_name}! {salon_name} дарит вам {amount} бонусов до {expires}: {booking_link}",
+        "es": "Feliz cumpleanos, {client_name}! {salon_name} te regala {amount} de bono hasta el {expires}: "
+        "{booking_link}",
     },
     K.OPT_OUT_CONFIRMATION: {
         "en": "You're unsubscribed from {salon_name} messages. Reply START to resubscribe.",

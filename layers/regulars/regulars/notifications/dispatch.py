@@ -245,6 +245,16 @@ def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
                                               key=manage_link_secret())
     elif isinstance(person, m.Client):
         facts["client_name"] = person.name
+    for name in ("amount", "balance", "rate_bp"):
+        if values.get(name) is not None:
+            facts[name] = int(values[name])
+    if values.get("expires_at"):
+        facts["expires_at"] = datetime.fromisoformat(values["expires_at"])
+    if values.get("tier"):
+        facts["tier"] = values["tier"]
+    if {"amount", "balance"} & set(values):
+        facts["currency"] = salon.currency
+    facts["booking_link"] = f"{settings().public_base_url}/book.html?salon={salon.id}"
     rendered = compose(item.kind, client_locale=locale_hint, salon_locale=salon.locale,
                        overrides=salon.settings.templates, **facts)
     return rendered.text, rendered.locale, message_values(locale=rendered.locale, **facts)

@@ -44,6 +44,8 @@ def to_domain(item: Appointment) -> m.Appointment:
         status=m.AppointmentStatus(item.status),
         price=Money(amount=int(item.price_amount), currency=item.currency),
         paid_amount=int(item.paid_amount) if item.paid_amount is not None else None,
+        bonus_amount=int(item.bonus_amount) if item.bonus_amount is not None else None,
+        refunded_at=item.refunded_at,
         source=m.Source(item.source),
         late_cancellation=bool(item.late_cancellation),
         cancel_reason=item.cancel_reason,
@@ -68,6 +70,8 @@ def _item(a: m.Appointment) -> Appointment:
         price_amount=a.price.amount,
         currency=a.price.currency,
         paid_amount=a.paid_amount,
+        bonus_amount=a.bonus_amount,
+        refunded_at=a.refunded_at,
         source=a.source.value,
         late_cancellation=a.late_cancellation,
         cancel_reason=a.cancel_reason,
@@ -93,6 +97,10 @@ def _own_or_gone(appointment_id: str):
 
 
 def _raise_for(exc: TxFailed) -> None:
+    if any(label.startswith("bonus") for label in exc.failed):
+        from regulars.store.loyalty import BonusChanged
+
+        raise BonusChanged("the bonus changed meanwhile; retry") from exc
     if "idempotency" in exc.failed or "idempotency" in exc.contended:
         raise IdempotencyRace from exc
     if "lock" in exc.failed or "lock" in exc.contended:
@@ -177,9 +185,11 @@ def get(salon_id: str, appointment_id: str) -> m.Appointment:
     return to_domain(get_item(salon_id, appointment_id))
 
 
-def save_change(before: m.Appointment, after: m.Appointment) -> m.Appointment:
+def save_change(before: m.Appointment, after: m.Appointment, *, also: Callable[[Tx], None] | None = None
+                ) -> m.Appointment:
     """Write ``after`` over ``before`` (version-checked) and move the slot locks to match it:
-    released cells are deleted, newly covered cells are taken, all in one transaction."""
+    released cells are deleted, newly covered cells are taken, all in one transaction; ``also`` adds
+    items of its own to that transaction (a redemption paid at checkout)."""
     keep_before = before.status.active
     keep_after = after.status.active
     old = {(before.staff_id, c) for c in cells(before.start, before.end)} if keep_before else set()
@@ -204,6 +214,8 @@ def save_change(before: m.Appointment, after: m.Appointment) -> m.Appointment:
                 SlotLock.pk.does_not_exist(),
                 label="lock",
             )
+        if also is not None:
+            also(tx)
         return tx
 
     commit_with_retries(build)

@@ -31,6 +31,7 @@ def to_domain(item: Client) -> m.Client:
         tags=sorted(item.tags or []),
         consents=item.consents or {},
         channels=item.channels or {},
+        referred_by=item.referred_by,
         created_at=item.created_at,
         source=item.source,
         stats=m.ClientStats(
@@ -59,6 +60,7 @@ def new_item(salon_id: str, client: m.Client) -> Client:
         tags=set(client.tags),
         consents=client.consents,
         channels=client.channels,
+        referred_by=client.referred_by,
         created_at=client.created_at,
         source=client.source,
     )

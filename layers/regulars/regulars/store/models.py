@@ -25,6 +25,12 @@ Access patterns
 | 16 | who an in-bound address is (a phone, a Telegram chat), in every salon | Query PK=CONTACT#{channel}#{address} |
 | 17 | the client a Telegram deep link stands for      | GetItem PK=TGLINK#{token}, SK=LINK |
 | 18 | an in-bound event handled once                  | Put PK=INBOUND#{channel}#{event id}, SK=EVENT with attribute_not_exists |
+| 19 | a client's bonus balance and tier               | GetItem PK=SALON#{salon}, SK=LOYALTY#{client} |
+| 20 | a client's lots (what a redemption spends)      | Query PK=SALON#{salon}, SK begins_with LOT#{client}# |
+| 21 | the salon's open lots by expiry (liability, what burns soon) | Query GSI1 PK=SALON#{salon}#LOTS, SK between {from} and {to} (open lots only: sparse) |
+| 22 | an accrual, redemption, expiry or reversal once per source | Put LedgerEntry PK=SALON#{salon}, SK=LEDGER#{client}#{source key} with attribute_not_exists |
+| 23 | a client's ledger, newest first                 | Query GSI2 PK=SALON#{salon}#CLIENT#{client}, SK begins_with LEDGER# |
+| 24 | the client behind a referral code               | GetItem PK=SALON#{salon}, SK=REFERRAL#{code} |
 """
 
 from __future__ import annotations
@@ -49,6 +55,8 @@ CATALOG = "CATALOG#"  # a salon's profile, services and staff share it: one Quer
 APPOINTMENTS = "APPT#"  # a staff member's or a client's visits, in time order
 JOBS = "JOB#"  # a subject's jobs
 MESSAGES = "MSG#"  # a client's messages, in time order
+LOTS = "LOT#"  # a client's bonus lots
+LEDGER = "LEDGER#"  # a client's ledger entries, in time order
 
 
 class Salon(Entity, discriminator="Salon"):
@@ -119,6 +127,7 @@ class Client(Entity, discriminator="Client"):
     # "whatsapp": {"last_inbound_at": iso}, "push": {"endpoint_arn": ...}}; {"unreachable": reason}
     # once the channel failed for good
     channels = JSONAttribute(default=dict)
+    referred_by = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     source = UnicodeAttribute(default="admin")
     # visit statistics, kept by the stream processor exactly once per event
@@ -162,6 +171,8 @@ class Appointment(Entity, discriminator="Appointment"):
     price_amount = NumberAttribute()
     currency = UnicodeAttribute()
     paid_amount = NumberAttribute(null=True)
+    bonus_amount = NumberAttribute(null=True)
+    refunded_at = UTCDateTimeAttribute(null=True)
     source = UnicodeAttribute()
     late_cancellation = BooleanAttribute(default=False)
     cancel_reason = UnicodeAttribute(null=True)
@@ -354,3 +365,77 @@ class InboundEvent(Entity, discriminator="InboundEvent"):
     channel = UnicodeAttribute()
     event_id = UnicodeAttribute()
     received_at = UTCDateTimeAttribute()
+
+
+class LoyaltyAccount(Entity, discriminator="LoyaltyAccount"):
+    """A client's bonus balance: changed only with ADD in the same transaction as the ledger entry
+    that explains it, under a condition that it never goes below zero. The sum of the remaining
+    amounts of the client's lots that have not been written off."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "LOYALTY#{client_id}"}
+
+    salon_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    balance = NumberAttribute(default=0)
+    tier = UnicodeAttribute(null=True)
+    visits_12m = NumberAttribute(default=0)
+    spend_12m = NumberAttribute(default=0)
+    updated_at = UTCDateTimeAttribute(null=True)
+
+
+class Lot(Entity, discriminator="Lot"):
+    """One accrual: what is left of it and when it burns. Open lots are in the salon's expiry index."""
+
+    __keys__ = {
+        "pk": "SALON#{salon_id}",
+        "sk": LOTS + "{client_id}#{lot_id}",
+        "gsi1pk": "SALON#{salon_id}#LOTS",
+        "gsi1sk": "{open_until}#{client_id}#{lot_id}",
+    }
+
+    salon_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    lot_id = UnicodeAttribute()
+    amount = NumberAttribute()
+    remaining = NumberAttribute()
+    expires_at = UTCDateTimeAttribute()
+    source = UnicodeAttribute()  # visit | birthday | referral | campaign | manual
+    source_id = UnicodeAttribute()
+    status = UnicodeAttribute(default="open")  # open | spent | expired | reversed
+    created_at = UTCDateTimeAttribute()
+
+    @property
+    def open_until(self):
+        return self.expires_at if self.status == "open" and (self.remaining or 0) > 0 else None
+
+
+class LedgerEntry(Entity, discriminator="LedgerEntry"):
+    """One movement of a client's bonus: accrual, redemption, expiry, reversal, adjustment. Its key
+    is its source (``accrual:visit:<visit>``), so a source moves the balance once."""
+
+    __keys__ = {
+        "pk": "SALON#{salon_id}",
+        "sk": LEDGER + "{client_id}#{entry_id}",
+        "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
+        "gsi2sk": LEDGER + "{created_at}#{entry_id}",
+    }
+
+    salon_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    entry_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # accrual | redemption | expiry | reversal | adjustment
+    amount = NumberAttribute()  # signed: what the balance moved by
+    lots = JSONAttribute(default=list)  # [{"lot_id": ..., "amount": ...}] taken from or given to
+    source = UnicodeAttribute()
+    source_id = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)
+    by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class ReferralCode(Entity, discriminator="ReferralCode"):
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "REFERRAL#{code}"}
+
+    salon_id = UnicodeAttribute()
+    code = UnicodeAttribute()
+    client_id = UnicodeAttribute()

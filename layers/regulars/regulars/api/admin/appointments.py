@@ -118,7 +118,17 @@ def cancel(appointment_id: AppointmentId, body: s.CancelIn | None = None) -> s.A
              tags=["admin: appointments"])
 def complete(appointment_id: AppointmentId, body: s.CompleteIn) -> s.AppointmentOut:
     salon_id, who = caller(router)
-    a = booking.complete(salon_id, appointment_id, paid_amount=body.paid_amount, now=clock.now(), by=who)
+    a = booking.complete(salon_id, appointment_id, paid_amount=body.paid_amount, bonus_amount=body.bonus_amount,
+                         now=clock.now(), by=who)
+    return _out(salon_id, a)
+
+
+@router.post("/v1/admin/appointments/<appointment_id>/refund",
+             summary="Refund a completed visit: its cashback is taken back, the bonus it used returned",
+             tags=["admin: appointments"])
+def refund(appointment_id: AppointmentId, body: s.RefundIn | None = None) -> s.AppointmentOut:
+    salon_id, who = caller(router)
+    a = booking.refund(salon_id, appointment_id, now=clock.now(), by=who, reason=body.reason if body else None)
     return _out(salon_id, a)
 
 

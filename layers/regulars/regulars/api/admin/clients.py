@@ -16,6 +16,7 @@ from regulars.api.admin import caller
 from regulars.booking import model as m
 from regulars.errors import Conflict, InvalidInput
 from regulars.ids import new_id
+from regulars.loyalty import service as loyalty
 from regulars.phones import to_e164
 from regulars.store import appointments as appointment_store
 from regulars.store import catalog as catalog_store
@@ -61,7 +62,9 @@ def create(body: s.ClientCreate) -> tuple[s.ClientOut, int]:
         birthday=body.birthday, locale=body.locale or catalog.salon.locale, notes=body.notes, tags=body.tags,
         consents=consents, created_at=now, source="admin",
     )
-    return views.client(client_store.create(salon_id, client)), 201
+    created = client_store.create(salon_id, client)
+    loyalty.schedule_birthday(salon_id, created, now)
+    return views.client(created), 201
 
 
 @router.get("/v1/admin/clients/<client_id>", summary="A client with their visit history", tags=["admin: clients"])
@@ -109,4 +112,7 @@ def patch(client_id: ClientId, body: s.ClientPatch) -> s.ClientOut:
     changes = s.patch_changes(body, frozenset({"email", "birthday", "notes", "locale"}))
     if "phone" in changes:
         changes["phone"] = to_e164(changes["phone"], catalog_store.load_catalog(salon_id).salon.country)
-    return views.client(client_store.update(salon_id, client_id, changes))
+    updated = client_store.update(salon_id, client_id, changes)
+    if "birthday" in changes:
+        loyalty.schedule_birthday(salon_id, updated, clock.now())
+    return views.client(updated)

@@ -1,0 +1,75 @@
+"""Cashback on the running local runtime: a paid visit credits the client and says so; the clock moved
+to a week before the bonus burns brings the warning; moved past it, the balance drops and the ledger
+has the expiry."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import datetime, timedelta
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo-runtime")]
+
+
+def _now(rt) -> datetime:
+    return datetime.fromisoformat(rt.get("/local/clock").json()["now"])
+
+
+def _to(rt, moment: datetime) -> None:
+    minutes = (moment - _now(rt)).total_seconds() / 60
+    if minutes > 0:
+        rt.advance(minutes)
+    rt.drain(120)
+
+
+def _sms(rt, phone: str, words: str, timeout: float = 30.0) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while True:
+        got = [m for m in rt.get("/local/phone").json()["messages"] if m["to"] == phone and words in m["text"]]
+        if got or time.monotonic() > deadline:
+            return got
+        time.sleep(0.3)
+
+
+def test_cashback_is_credited_then_warned_of_then_burns(demo_runtime):
+    rt = demo_runtime
+    token = rt.token("demo")
+    original = rt.get("/v1/admin/salon", token=token).json()["settings"]
+    short = {**original, "loyalty": {**original["loyalty"], "lifetime_days": 10, "warn_days_before": 7}}
+    assert rt.request("PATCH", "/v1/admin/salon", token=token, json={"settings": short}).status_code == 200
+    try:
+        phone = f"+49151{uuid.uuid4().int % 10**8:08d}"
+        catalog = rt.get("/v1/salons/demo/catalog").json()
+        staff_id = next(m["id"] for m in catalog["staff"] if "manicure" in m["service_ids"])
+        start = _now(rt).replace(second=0, microsecond=0) - timedelta(minutes=_now(rt).minute % 5 + 50)
+        for _ in range(24):  # a walk-in that began a little while ago
+            visit = rt.post("/v1/admin/appointments", token=token, json={
+                "service_id": "manicure", "staff_id": staff_id, "start": start.isoformat(), "outside_hours": True,
+                "client": {"name": "Cash Back", "phone": phone}})
+            if visit.status_code == 201:
+                break
+            start -= timedelta(minutes=5)
+        assert visit.status_code == 201, visit.text
+        visit = visit.json()
+        done = rt.post(f"/v1/admin/appointments/{visit['id']}/complete", token=token, json={"paid_amount": 4000})
+        assert done.status_code == 200, done.text
+        rt.drain()
+        assert _sms(rt, phone, "you earned €2 bonus"), rt.get("/local/phone").json()["messages"][-3:]
+        loyalty = rt.get(f"/v1/admin/clients/{visit['client_id']}/loyalty", token=token).json()
+        assert loyalty["balance"] == 200 and loyalty["tier"]["name"] == "Base"
+        expires = datetime.fromisoformat(loyalty["lots"][0]["expires_at"])
+
+        _to(rt, expires - timedelta(days=7) + timedelta(minutes=2))
+        warning = _sms(rt, phone, "of your bonus at Studio Demo burns on")
+        assert len(warning) == 1 and warning[0]["text"].startswith("Cash Back, €2 of your bonus")
+        assert rt.get(f"/v1/admin/clients/{visit['client_id']}/loyalty", token=token).json()["balance"] == 200
+
+        _to(rt, expires + timedelta(minutes=2))
+        after = rt.get(f"/v1/admin/clients/{visit['client_id']}/loyalty", token=token).json()
+        assert after["balance"] == 0 and after["lots"] == []
+        ledger = rt.get(f"/v1/admin/clients/{visit['client_id']}/ledger", token=token).json()["entries"]
+        assert [(e["kind"], e["amount"]) for e in ledger] == [("expiry", -200), ("accrual", 200)]
+    finally:
+        rt.request("PATCH", "/v1/admin/salon", token=token, json={"settings": original})

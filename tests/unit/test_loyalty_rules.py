@@ -1,0 +1,72 @@
+"""The loyalty rules, pure: allocation from the soonest-burning lots, the balance at a moment,
+cashback, the cap, tiers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from regulars.booking import model as m
+from regulars.loyalty import rules
+
+NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
+
+lots_strategy = st.lists(
+    st.builds(
+        lambda i, amount, left, days: rules.Lot(lot_id=f"l{i}", amount=amount, remaining=min(left, amount),
+                                                expires_at=NOW + timedelta(days=days), source="visit",
+                                                created_at=NOW - timedelta(days=1)),
+        st.integers(0, 10_000), st.integers(1, 5000), st.integers(0, 5000), st.integers(-30, 90)),
+    max_size=12, unique_by=lambda lot: lot.lot_id)
+
+
+@given(lots_strategy, st.integers(1, 20_000))
+def test_allocation_takes_exactly_the_amount_from_the_soonest_burning_lots(lots, amount):
+    available = rules.balance(lots, NOW)
+    if amount > available:
+        with pytest.raises(rules.NotEnoughBonus):
+            rules.allocate(lots, amount, NOW)
+        return
+    taken = rules.allocate(lots, amount, NOW)
+    assert sum(take for _, take in taken) == amount
+    assert all(0 < take <= lot.remaining and lot.expires_at > NOW for lot, take in taken)
+    # every lot but the last is emptied, and no lot burning sooner was left untouched
+    assert all(take == lot.remaining for lot, take in taken[:-1])
+    used = {lot.lot_id for lot, _ in taken}
+    last = taken[-1][0]
+    assert all(lot.lot_id in used for lot in rules.usable(lots, NOW) if lot.expires_at < last.expires_at)
+
+
+@given(lots_strategy)
+def test_the_balance_never_counts_a_burned_lot(lots):
+    assert rules.balance(lots, NOW) == sum(lot.remaining for lot in lots if lot.expires_at > NOW)
+    at_expiry = {lot.expires_at for lot in lots}
+    for moment in at_expiry:
+        assert all(lot.expires_at > moment for lot in rules.usable(lots, moment))
+
+
+@given(st.integers(0, 10**7), st.integers(0, 10_000))
+def test_cashback_is_never_more_than_earned(paid, rate):
+    earned = rules.cashback(paid, rate)
+    assert 0 <= earned <= paid * rate / 10_000 < earned + 1
+
+
+def test_cashback_and_the_cap_in_examples():
+    assert rules.cashback(4500, 500) == 225
+    assert rules.cashback(999, 700) == 69  # 69.93 rounds down
+    assert rules.redeem_cap(10_000, 30) == 3000
+    assert rules.redeem_cap(999, 30) == 299
+
+
+def test_tiers_by_visits_or_spend():
+    tiers = m.LoyaltySettings().tiers
+    assert [rules.tier_for(tiers, v, 0).name for v in (0, 2, 3, 7, 8, 30)] == [
+        "Base", "Base", "Silver", "Silver", "Gold", "Gold"]
+    assert rules.tier_for(tiers, 1, 100_000).name == "Gold"  # the spend threshold alone is enough
+
+
+def test_the_first_tier_is_the_base():
+    with pytest.raises(ValueError, match="the first tier is the base"):
+        m.LoyaltySettings(tiers=[m.Tier(name="Silver", rate_bp=700, min_visits=3)])
