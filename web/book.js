@@ -71,6 +71,7 @@ async function book(event) {
     start: chosen.start,
     client: { name: $("name").value, phone: $("phone").value, ...($("email").value ? { email: $("email").value } : {}) },
     consents: { marketing: $("marketing").checked },
+    ...(params.get("ref") ? { referral_code: params.get("ref") } : {}),
   };
   try {
     const result = await call("POST", `/v1/salons/${encodeURIComponent(salonId)}/appointments`,

@@ -79,7 +79,11 @@ function actions(a) {
     await loadBook();
   } }, label);
   return [
-    run("Complete", "complete", () => ({ paid_amount: Math.round(Number(prompt("Amount paid", (a.price.amount / 100).toFixed(2)) || 0) * 100) })),
+    run("Complete", "complete", () => {
+      const paid = Math.round(Number(prompt("Amount paid", (a.price.amount / 100).toFixed(2)) || 0) * 100);
+      const bonus = Math.round(Number(prompt("Of the bill, paid with bonus (0 if none)", "0") || 0) * 100);
+      return { paid_amount: paid, bonus_amount: bonus };
+    }),
     " ", run("No-show", "no-show"), " ", run("Cancel", "cancel", {}, "danger"),
   ];
 }
@@ -92,11 +96,15 @@ async function searchClients() {
 }
 
 async function showClient(id) {
-  const c = await api("GET", `/v1/admin/clients/${id}`);
+  const [c, bonus] = await Promise.all([api("GET", `/v1/admin/clients/${id}`), api("GET", `/v1/admin/clients/${id}/loyalty`)]);
   const s = c.stats;
+  const cash = (amount) => money({ amount, currency: salon.currency }, salon.locale);
+  const burns = bonus.lots.length ? `, ${cash(bonus.lots[0].remaining)} burns ${bonus.lots[0].expires_at.slice(0, 10)}` : "";
   $("client-detail").replaceChildren(
     el("h3", { style: "font-size:1rem" }, `${c.name} · ${c.phone}`),
     el("p", { class: "muted" }, `${s.visits} visits, ${s.no_shows} no-shows, ${s.late_cancellations} late cancellations, spent ${money({ amount: s.total_spent, currency: salon.currency }, salon.locale)}; marketing consent: ${c.consents.marketing?.granted ? "yes" : "no"}`),
+    el("p", { id: "client-bonus" }, `Bonus ${cash(bonus.balance)} · ${bonus.tier.name} (${bonus.tier.rate_bp / 100}% back)${burns} · invite link: `,
+      el("a", { href: bonus.referral_url }, bonus.referral_code)),
     el("table", {}, el("tbody", {}, ...c.appointments.map((a) => el("tr", {},
       el("td", {}, a.start.slice(0, 10)), el("td", {}, services[a.service_id]?.name || a.service_id),
       el("td", {}, el("span", { class: `status ${a.status}` }, a.status)))))));

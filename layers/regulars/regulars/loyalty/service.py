@@ -44,8 +44,11 @@ MORNING = time(10, 0)  # birthday greetings go at this local time
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
+CATALOG_MAX_AGE = 30.0  # seconds a function may use the salon's settings it read (the API's widget cache too)
+
+
 def _rules(salon_id: str) -> tuple[m.Salon, m.LoyaltySettings]:
-    salon = catalog_store.load_catalog(salon_id).salon
+    salon = catalog_store.load_catalog(salon_id, max_age=CATALOG_MAX_AGE).salon
     return salon, salon.settings.loyalty
 
 
@@ -147,19 +150,24 @@ def _plan_warning(salon_id: str, client_id: str, expires_at: datetime, now: date
 
 
 # --- the visit -------------------------------------------------------------------------------------------
-def _completed_in_window(salon_id: str, client_id: str, until: datetime) -> list[m.Appointment]:
-    since = until - WINDOW
+def _paid_visits(salon_id: str, client_id: str) -> list[m.Appointment]:
+    """The client's completed, unrefunded visits, newest first (one Query)."""
     return [a for a in appointment_store.for_client(salon_id, client_id, limit=500)
-            if a.status is m.AppointmentStatus.COMPLETED and a.refunded_at is None and since < a.start <= until]
+            if a.status is m.AppointmentStatus.COMPLETED and a.refunded_at is None]
 
 
-def review_tier(salon_id: str, client_id: str, now: datetime, *, cause: str) -> tuple[m.Tier, m.Tier]:
+def _in_window(visits: list[m.Appointment], until: datetime) -> list[m.Appointment]:
+    return [a for a in visits if until - WINDOW < a.start <= until]
+
+
+def review_tier(salon_id: str, client_id: str, now: datetime, *, cause: str,
+                history: list[m.Appointment] | None = None) -> tuple[m.Tier, m.Tier]:
     """Recompute the tier from the last 12 months; (before, after). A move up is announced; the
     next review is due when the oldest visit counted leaves the window."""
     _, loyalty = _rules(salon_id)
     account = store.account(salon_id, client_id)
     before = _tier_named(loyalty, account.tier if account else None) or loyalty.tiers[0]
-    visits = _completed_in_window(salon_id, client_id, now)
+    visits = _in_window(history if history is not None else _paid_visits(salon_id, client_id), now)
     spend = sum(a.paid_amount or 0 for a in visits)
     after = rules.tier_for(loyalty.tiers, len(visits), spend)
     store.set_tier(salon_id, client_id, after.name, len(visits), spend, now)
@@ -184,21 +192,26 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
     _, loyalty = _rules(a.salon_id)
     if not loyalty.enabled:
         return
+    if a.start <= now - WINDOW and a.updated_at + timedelta(days=loyalty.lifetime_days) <= now:
+        return  # history: it neither counts for the tier nor earns a bonus that has not burned
     current = appointment_store.get(a.salon_id, a.id)
     if current.refunded_at is not None or current.status is not m.AppointmentStatus.COMPLETED:
         return
     completed_at = next((h.at for h in reversed(current.history) if h.action == "completed"), current.updated_at)
     # the rate is the tier the client had when this visit began (the visits of the 12 months before
     # it), whatever order the events come in; the tier is then reviewed with this visit counted
-    earlier = _completed_in_window(a.salon_id, a.client_id, current.start - timedelta(microseconds=1))
+    history = _paid_visits(a.salon_id, a.client_id)
+    earlier = _in_window(history, current.start - timedelta(microseconds=1))
     before = rules.tier_for(loyalty.tiers, len(earlier), sum(v.paid_amount or 0 for v in earlier))
-    review_tier(a.salon_id, a.client_id, now, cause=a.id)
+    review_tier(a.salon_id, a.client_id, now, cause=a.id, history=history)
     paid = current.paid_amount or 0
     credit(a.salon_id, a.client_id, amount=rules.cashback(paid, before.rate_bp), source="visit", source_id=a.id,
            lifetime_days=loyalty.lifetime_days, at=completed_at, now=now,
            reason=f"{before.rate_bp / 100:g}% of {paid}", unless_reversed=f"reversal:visit:{a.id}")
+    if paid == 0 or now - completed_at > FRESH:
+        return  # a referral is rewarded for a visit as it is completed, not for imported history
     client = client_store.get(a.salon_id, a.client_id)
-    if client.referred_by and paid > 0:
+    if client.referred_by:
         for who, amount in ((client.id, loyalty.referral_referee_amount),
                             (client.referred_by, loyalty.referral_referrer_amount)):
             role = "referee" if who == client.id else "referrer"
