@@ -312,7 +312,18 @@ def load_demo(now: datetime, *, seed: int = 7, clients: int = 300) -> DemoSummar
     with Entity.batch_write() as batch:
         for item in data.items():
             batch.save(item)
+    _plan_birthdays(data, now)
     return data.summary()
+
+
+def _plan_birthdays(data: DemoData, now: datetime) -> None:
+    """Each client with a birthday gets the job that greets them (and credits the birthday bonus)."""
+    from regulars.loyalty import service as loyalty
+    from regulars.store import clients as client_store
+
+    for item in data.clients:
+        if item.birthday:
+            loyalty.schedule_birthday(SALON_ID, client_store.to_domain(item), now)
 
 
 def build_demo(now: datetime, *, seed: int = 7, clients: int = 300) -> DemoData:

@@ -21,7 +21,7 @@ from regulars.store import appointments as appointment_store
 from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
 from regulars.store.base import Entity, bind_table
-from regulars.store.models import Appointment, Client, PhoneIndex, Salon, Service, SlotLock, StaffMember
+from regulars.store.models import Appointment, Client, Job, PhoneIndex, Salon, Service, SlotLock, StaffMember
 from regulars_local import dynamodb_local
 from regulars_local.demo import SALON_ID, DemoSummary, build_demo, load_demo
 
@@ -44,6 +44,7 @@ class Loaded:
     appointments: list[Appointment]
     locks: list[SlotLock]
     raw_items: list[dict[str, Any]]
+    jobs: list[Any]
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +85,11 @@ def _read_back(table: str, summary: DemoSummary, seconds: float, ddb: Any) -> Lo
         phones=[i for i in salon_items if isinstance(i, PhoneIndex)],
         appointments=[i for i in salon_items if isinstance(i, Appointment)],
         locks=locks,
-        raw_items=[
+        raw_items=[  # what was built; the birthday jobs planned after it are read apart
             item for page in ddb.get_paginator("scan").paginate(TableName=table) for item in page["Items"]
+            if item["type"]["S"] != "Job"
         ],
+        jobs=[item for item in salon_items if isinstance(item, Job)],
     )
 
 
@@ -144,6 +147,14 @@ def test_summary_counts_what_is_in_the_table(demo: Loaded) -> None:
 def test_the_table_holds_exactly_what_was_built(demo: Loaded) -> None:
     built = sorted(_canonical(item.serialize()) for item in build_demo(NOW).items())
     assert sorted(_canonical(item) for item in demo.raw_items) == built
+
+
+def test_every_client_with_a_birthday_has_the_greeting_planned(demo: Loaded) -> None:
+    with_birthday = {c.client_id for c in demo.clients if c.birthday}
+    assert with_birthday
+    planned = {j.payload["client_id"] for j in demo.jobs if j.kind == "birthday" and j.status == "pending"}
+    assert planned == with_birthday
+    assert all(NOW <= j.due_at <= NOW + timedelta(days=366) for j in demo.jobs)
 
 
 def test_same_seed_same_data_other_seed_other_data() -> None:
