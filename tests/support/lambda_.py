@@ -94,6 +94,7 @@ class PublicApi:
         "/v1/salons/{salon_id}/appointments",
         "/v1/manage/{token}/{action}",
         "/v1/manage/{token}",
+        "/v1/feedback/{token}",
     ]
 
     def request(self, method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> HttpResult:

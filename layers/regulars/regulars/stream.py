@@ -22,6 +22,7 @@ from regulars.events import AppointmentEvent, EventType, derive
 from regulars.loyalty import service as loyalty
 from regulars.notifications import dispatch, reminders, telegram_link, visits
 from regulars.notifications.sender import SendRef
+from regulars.retention import feedback
 from regulars.store import appointments as appointment_store
 from regulars.store import client_stats
 from regulars.store.base import Entity
@@ -53,6 +54,7 @@ def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
         reminders.on_event(event, now)
         visits.on_event(event, now)
         loyalty.on_event(event, now)
+        feedback.on_event(event, now)
         if event.type is EventType.BOOKED:
             telegram_link.offer(event.salon_id, event.appointment.client_id, now)
         if stats.counts(event):

@@ -46,6 +46,10 @@ def facts(**changes):
         tier="Gold",
         rate_bp=1000,
         booking_link="https://example.com/book.html?salon=s",
+        feedback_link="https://example.com/feedback.html?token=t",
+        client_phone="+4915123456789",
+        rating="2",
+        comment="Too long a wait",
     )
     return base | changes
 

@@ -51,33 +51,35 @@ def _resolver() -> APIGatewayRestResolver:
 
 
 def public_app() -> APIGatewayRestResolver:
-    from regulars.api import manage, public
+    from regulars.api import feedback, manage, public
 
     app = _resolver()
     app.include_router(public.router)
     app.include_router(manage.router)
+    app.include_router(feedback.router)
     return app
 
 
 def admin_app() -> APIGatewayRestResolver:
-    from regulars.api.admin import appointments, catalog, clients, loyalty
+    from regulars.api.admin import appointments, catalog, clients, loyalty, retention
 
     app = _resolver()
     app.include_router(catalog.router)
     app.include_router(clients.router)
     app.include_router(appointments.router)
     app.include_router(loyalty.router)
+    app.include_router(retention.router)
     return app
 
 
 def openapi_document() -> dict:
     """Every route of every function in one document."""
-    from regulars.api import manage, public
-    from regulars.api.admin import appointments, catalog, clients, loyalty
+    from regulars.api import feedback, manage, public
+    from regulars.api.admin import appointments, catalog, clients, loyalty, retention
 
     app = _resolver()
-    for router in (public.router, manage.router, catalog.router, clients.router, appointments.router,
-                   loyalty.router):
+    for router in (public.router, manage.router, feedback.router, catalog.router, clients.router,
+                   appointments.router, loyalty.router, retention.router):
         app.include_router(router)
     return app.get_openapi_schema(title=TITLE, version="1.0.0",
                                   description="Booking widget, manage link and admin API").model_dump(

@@ -255,6 +255,7 @@ class ClientOut(BaseModel):
     consents: dict
     channels: dict = Field(default_factory=dict, description="Where the client is reached besides SMS: "
                            "a linked Telegram chat, WhatsApp, push; and channels that failed for good")
+    lifecycle: dict | None = Field(default=None, description="e.g. at risk, with the reason in words")
     created_at: datetime
     stats: m.ClientStats
 
@@ -393,3 +394,70 @@ class LiabilityOut(BaseModel):
 
 class BookOut(BaseModel):
     appointments: list[AppointmentOut]
+
+
+# --------------------------------------------------------------------------- feedback
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rating: int = Field(ge=1, le=5)
+    comment: Annotated[str, StringConstraints(max_length=2000, strip_whitespace=True)] | None = None
+    tip_amount: int = Field(default=0, ge=0, le=1_000_000, description="Minor units, for the staff member")
+
+
+class FeedbackGiven(BaseModel):
+    rating: int
+    comment: str | None
+    tip_amount: int
+
+
+class ReviewLinkOut(BaseModel):
+    name: str
+    url: str
+
+
+class FeedbackPageOut(BaseModel):
+    salon: SalonOut
+    service_name: str
+    staff_name: str
+    start: str
+    given: FeedbackGiven | None
+    review_links: list[ReviewLinkOut] = Field(default_factory=list,
+                                              description="Where a happy client may say so in public")
+
+
+class FeedbackOut(BaseModel):
+    appointment_id: str
+    client_id: str
+    staff_id: str
+    service_id: str
+    rating: int
+    mood: str
+    comment: str | None
+    tip_amount: int
+    created_at: datetime
+
+
+class FeedbackInboxOut(BaseModel):
+    feedback: list[FeedbackOut]
+
+
+class TaskOut(BaseModel):
+    id: str
+    kind: str
+    client_id: str
+    appointment_id: str | None
+    summary: str
+    status: str
+    note: str | None
+    closed_by: str | None
+    closed_at: datetime | None
+    created_at: datetime
+
+
+class TasksOut(BaseModel):
+    tasks: list[TaskOut]
+
+
+class TaskCloseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]

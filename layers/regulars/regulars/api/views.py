@@ -45,7 +45,8 @@ def service_admin(x: m.Service) -> s.ServiceAdminOut:
 def client(c: m.Client) -> s.ClientOut:
     return s.ClientOut(
         id=c.id, name=c.name, phone=c.phone, email=c.email, birthday=c.birthday, locale=c.locale, notes=c.notes,
-        tags=c.tags, consents=c.consents, channels=c.channels, created_at=c.created_at, stats=c.stats,
+        tags=c.tags, consents=c.consents, channels=c.channels, lifecycle=c.lifecycle, created_at=c.created_at,
+        stats=c.stats,
     )
 
 

@@ -110,6 +110,28 @@ class LoyaltySettings(BaseModel):
         return value
 
 
+class ReviewLink(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=40)]
+    url: Annotated[str, Field(min_length=8, max_length=500, pattern=r"^https?://")]
+
+
+class FeedbackSettings(BaseModel):
+    """Asking for feedback after a visit, and what an answer leads to."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    enabled: bool = True
+    delay_minutes: int = Field(default=120, ge=0, le=7 * 24 * 60, description="After the visit is completed")
+    happy_from: int = Field(default=5, ge=1, le=5, description="A rating at least this shows the review links")
+    unhappy_to: int = Field(default=3, ge=1, le=5, description="A rating at most this alerts the manager")
+    review_links: list[ReviewLink] = Field(default_factory=list, max_length=5)
+    manager_phones: list[Annotated[str, Field(pattern=r"^\+[1-9]\d{6,14}$")]] = Field(default_factory=list,
+                                                                                     max_length=5)
+    link_days: int = Field(default=14, ge=1, le=60, description="How long the feedback link works")
+
+
 class SalonSettings(BaseModel):
     """A salon's booking rules. Stored as given; missing keys take these defaults."""
 
@@ -149,6 +171,7 @@ class SalonSettings(BaseModel):
         default_factory=dict, description="The salon's own texts: kind -> locale -> text with {placeholders}"
     )
     loyalty: LoyaltySettings = Field(default_factory=lambda: LoyaltySettings())
+    feedback: FeedbackSettings = Field(default_factory=lambda: FeedbackSettings())
     whatsapp_templates: dict[str, WhatsAppTemplateSetting] = Field(
         default_factory=dict, description="Approved WhatsApp templates by message kind (for a closed window)"
     )
@@ -274,6 +297,7 @@ class Client(BaseModel):
     consents: dict[str, dict] = {}
     channels: dict[str, dict] = {}
     referred_by: str | None = None  # the client whose referral code brought this one
+    lifecycle: dict | None = None  # {"status": "at_risk", "reason": ..., "since": ...}
     created_at: datetime
     source: str = "admin"
     stats: ClientStats = ClientStats()

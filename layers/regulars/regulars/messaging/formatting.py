@@ -99,6 +99,10 @@ def message_values(
     tier: str | None = None,
     rate_bp: int | None = None,
     booking_link: str | None = None,
+    feedback_link: str | None = None,
+    client_phone: str | None = None,
+    rating: str | None = None,
+    comment: str | None = None,
 ) -> dict[str, str]:
     """The placeholder values for a message in ``locale``, from domain data.
 
@@ -115,6 +119,10 @@ def message_values(
         "manage_link": manage_link,
         "tier": tier,
         "booking_link": booking_link,
+        "feedback_link": feedback_link,
+        "client_phone": client_phone,
+        "rating": rating,
+        "comment": comment,
     }
     values.update({k: v for k, v in names.items() if v is not None})
     if start is not None:

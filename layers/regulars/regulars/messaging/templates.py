@@ -36,6 +36,8 @@ class MessageKind(StrEnum):
     BONUS_BURN_WARNING = "bonus_burn_warning"
     TIER_UP = "tier_up"
     BIRTHDAY_GREETING = "birthday_greeting"
+    FEEDBACK_REQUEST = "feedback_request"
+    MANAGER_ALERT = "manager_alert"
 
 
 class TemplateError(InvalidInput):
@@ -68,6 +70,10 @@ PLACEHOLDERS: dict[MessageKind, frozenset[str]] = {
     MessageKind.BONUS_BURN_WARNING: frozenset({"client_name", "salon_name", "amount", "expires", "booking_link"}),
     MessageKind.TIER_UP: frozenset({"client_name", "salon_name", "tier", "rate"}),
     MessageKind.BIRTHDAY_GREETING: frozenset({"client_name", "salon_name", "amount", "expires", "booking_link"}),
+    MessageKind.FEEDBACK_REQUEST: frozenset({"client_name", "salon_name", "service_name", "staff_name",
+                                             "feedback_link"}),
+    MessageKind.MANAGER_ALERT: frozenset({"client_name", "client_phone", "service_name", "staff_name", "rating",
+                                          "comment"}),
 }
 
 K = MessageKind
@@ -144,6 +150,19 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
         "ru": "С днем рождения, {client_name}! {salon_name} дарит вам {amount} бонусов до {expires}: {booking_link}",
         "es": "Feliz cumpleanos, {client_name}! {salon_name} te regala {amount} de bono hasta el {expires}: "
         "{booking_link}",
+    },
+    K.FEEDBACK_REQUEST: {
+        "en": "{client_name}, how was your {service_name} with {staff_name}? Tell us in one tap: {feedback_link}",
+        "ru": "{client_name}, как вам {service_name} у мастера {staff_name}? Оцените в одно касание: {feedback_link}",
+        "es": "{client_name}, que tal tu {service_name} con {staff_name}? Cuentanos en un toque: {feedback_link}",
+    },
+    K.MANAGER_ALERT: {
+        "en": "Unhappy client: {client_name} ({client_phone}) rated {service_name} with {staff_name} {rating}/5. "
+        "\"{comment}\" A follow-up task is open.",
+        "ru": "Недовольный клиент: {client_name} ({client_phone}) оценил(а) {service_name}, мастер {staff_name}, на "
+        "{rating}/5. \"{comment}\" Открыта задача перезвонить.",
+        "es": "Cliente insatisfecho: {client_name} ({client_phone}) califico {service_name} con {staff_name} con "
+        "{rating}/5. \"{comment}\" Hay una tarea de seguimiento abierta.",
     },
     K.OPT_OUT_CONFIRMATION: {
         "en": "You're unsubscribed from {salon_name} messages. Reply START to resubscribe.",

@@ -152,6 +152,9 @@ def route(item: Message, now: datetime) -> Outcome:
         person: m.Client | m.StaffMember | None = catalog.staff.get(item.staff_id or "")
         consents: dict = {}
         locale_hint = None
+    elif item.recipient == "manager":  # the salon's manager, at a phone from its settings
+        person = m.StaffMember(id="manager", name="Manager", phone=(item.values or {}).get("phone"))
+        consents, locale_hint = {}, None
     else:
         try:
             person = client_store.get(item.salon_id, item.client_id or "")
@@ -225,6 +228,9 @@ def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
         return item.text, locale, {"text": item.text}
     facts: dict = {"timezone": salon.timezone, "salon_name": salon.name}
     values = item.values or {}
+    for name in ("feedback_link", "rating", "comment", "client_phone"):
+        if values.get(name) is not None:
+            facts[name] = str(values[name])
     if appointment is not None:
         service = catalog.services.get(appointment.service_id)
         staff = catalog.staff.get(appointment.staff_id)
@@ -245,6 +251,8 @@ def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
                                               key=manage_link_secret())
     elif isinstance(person, m.Client):
         facts["client_name"] = person.name
+    if values.get("client_name"):
+        facts["client_name"] = values["client_name"]
     for name in ("amount", "balance", "rate_bp"):
         if values.get(name) is not None:
             facts[name] = int(values[name])

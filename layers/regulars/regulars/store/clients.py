@@ -32,6 +32,7 @@ def to_domain(item: Client) -> m.Client:
         consents=item.consents or {},
         channels=item.channels or {},
         referred_by=item.referred_by,
+        lifecycle=item.lifecycle,
         created_at=item.created_at,
         source=item.source,
         stats=m.ClientStats(
@@ -61,6 +62,7 @@ def new_item(salon_id: str, client: m.Client) -> Client:
         consents=client.consents,
         channels=client.channels,
         referred_by=client.referred_by,
+        lifecycle=client.lifecycle,
         created_at=client.created_at,
         source=client.source,
     )

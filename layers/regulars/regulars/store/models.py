@@ -31,6 +31,9 @@ Access patterns
 | 22 | an accrual, redemption, expiry or reversal once per source | Put LedgerEntry PK=SALON#{salon}, SK=LEDGER#{client}#{source key} with attribute_not_exists |
 | 23 | a client's ledger, newest first                 | Query GSI2 PK=SALON#{salon}#CLIENT#{client}, SK begins_with LEDGER# |
 | 24 | the client behind a referral code               | GetItem PK=SALON#{salon}, SK=REFERRAL#{code} |
+| 25 | one feedback per visit                          | Put Feedback PK=SALON#{salon}, SK=FEEDBACK#{visit} with attribute_not_exists |
+| 26 | the feedback inbox, newest first                | Query GSI1 PK=SALON#{salon}#FEEDBACK |
+| 27 | follow-up tasks, open ones first                | Query GSI1 PK=SALON#{salon}#TASKS, SK begins_with {status}# |
 """
 
 from __future__ import annotations
@@ -128,6 +131,8 @@ class Client(Entity, discriminator="Client"):
     # once the channel failed for good
     channels = JSONAttribute(default=dict)
     referred_by = UnicodeAttribute(null=True)
+    # {"status": "at_risk", "reason": "rated a visit 2/5", "since": iso}: kept by the retention rules
+    lifecycle = JSONAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     source = UnicodeAttribute(default="admin")
     # visit statistics, kept by the stream processor exactly once per event
@@ -439,3 +444,48 @@ class ReferralCode(Entity, discriminator="ReferralCode"):
     salon_id = UnicodeAttribute()
     code = UnicodeAttribute()
     client_id = UnicodeAttribute()
+
+
+class Feedback(Entity, discriminator="Feedback"):
+    """A client's answer about one visit: a rating, a comment, a tip for the staff member."""
+
+    __keys__ = {
+        "pk": "SALON#{salon_id}",
+        "sk": "FEEDBACK#{appointment_id}",
+        "gsi1pk": "SALON#{salon_id}#FEEDBACK",
+        "gsi1sk": "{created_at}#{appointment_id}",
+    }
+
+    salon_id = UnicodeAttribute()
+    appointment_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    rating = NumberAttribute()
+    comment = UnicodeAttribute(null=True)
+    tip_amount = NumberAttribute(default=0)
+    mood = UnicodeAttribute()  # happy | neutral | unhappy
+    created_at = UTCDateTimeAttribute()
+
+
+class Task(Entity, discriminator="Task"):
+    """A follow-up the salon owes a client (call back after an unhappy rating), closed with a note."""
+
+    __keys__ = {
+        "pk": "SALON#{salon_id}",
+        "sk": "TASK#{task_id}",
+        "gsi1pk": "SALON#{salon_id}#TASKS",
+        "gsi1sk": "{status}#{created_at}#{task_id}",
+    }
+
+    salon_id = UnicodeAttribute()
+    task_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    appointment_id = UnicodeAttribute(null=True)
+    summary = UnicodeAttribute()
+    status = UnicodeAttribute(default="open")  # open | closed
+    note = UnicodeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
+    closed_at = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()

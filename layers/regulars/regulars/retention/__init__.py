@@ -1,0 +1,1 @@
+"""Retention: what keeps clients coming back (feedback and tips so far)."""
