@@ -28,9 +28,10 @@ MANAGER = "+4915199990000"
 def visit(table, clock_at):
     make_salon(SALON, clock_at)
     rules = catalog_store.load_catalog(SALON).salon.settings.model_dump()
-    rules["feedback"] = {**rules["feedback"], "manager_phones": [MANAGER],
+    rules["feedback"] = {**rules["feedback"], "manager_phones": [MANAGER], "welcome": True, "thank_you": True,
                          "review_links": [{"name": "Google", "url": "https://g.page/r/salon-a/review"}]}
     catalog_store.update_salon(SALON, settings=rules)
+    catalog_store.forget(SALON)
     made = AdminApi(SALON).post("/v1/admin/appointments", {
         "service_id": "haircut", "staff_id": "anna", "start": "2026-11-23T08:00:00+01:00", "outside_hours": True,
         "client": {"name": "Nora", "phone": "+49 170 5554000"}}).json
@@ -117,3 +118,20 @@ def test_no_request_once_feedback_was_given(visit, clock_at):
                        now=clock_at, payload={"appointment_id": visit["id"]})
     job_store.mark_queued(JobRef(SALON, "feedback-request-again"), clock_at)
     assert worker.run(JobRef(SALON, "feedback-request-again"), clock_at).reason == "feedback was given already"
+
+
+def test_a_new_client_is_welcomed_once_and_thanked_for_the_first_visit_only(visit, table, clock_at):
+    kinds = [m.kind for m in outbox.for_client(SALON, visit["client_id"])]
+    assert kinds.count("welcome") == 1 and kinds.count("thank_you") == 1
+    thanks = outbox.get(SALON, f"thank-you-{visit['client_id']}")
+    assert dispatch.dispatch(SALON, thanks.message_id, clock_at).done
+    assert outbox.get_item(SALON, thanks.message_id).text.startswith("Thank you for your first visit to Salon salon-a, Nora.")
+    # a second visit of the same client: neither again
+    second = AdminApi(SALON).post("/v1/admin/appointments", {
+        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-23T10:00:00+01:00", "outside_hours": True,
+        "client_id": visit["client_id"]}).json
+    booking.complete(SALON, second["id"], paid_amount=4500, now=clock_at + timedelta(hours=2), by="admin")
+    records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
+    handler("stream_processor")({"Records": records}, context_for("stream_processor"))
+    kinds = [m.kind for m in outbox.for_client(SALON, visit["client_id"])]
+    assert kinds.count("welcome") == 1 and kinds.count("thank_you") == 1

@@ -29,9 +29,9 @@ SALON = "salon-a"
 
 
 def _visit(admin, start: str, phone: str = "+49 170 5551000", **extra) -> dict:
+    who = {"client_id": extra.pop("client_id")} if "client_id" in extra else {"client": {"name": "Lena", "phone": phone}}
     made = admin.post("/v1/admin/appointments", {
-        "service_id": "haircut", "staff_id": "anna", "start": start, "outside_hours": True,
-        "client": {"name": "Lena", "phone": phone}, **extra})
+        "service_id": "haircut", "staff_id": "anna", "start": start, "outside_hours": True, **who, **extra})
     assert made.status == 201, made.text
     return made.json
 
@@ -379,3 +379,38 @@ def test_random_sequences_keep_the_ledger_exact(table, clock_at):
     Machine.TestCase.settings = settings(max_examples=12, stateful_step_count=12, deadline=None,
                                          suppress_health_check=list(HealthCheck))
     Machine.TestCase().runTest()
+
+
+def test_a_birthday_early_in_january_is_greeted_in_december_and_next_year_too(admin, clock_at):
+    from regulars.booking import model as m
+    from regulars.store import clients as client_store
+
+    salon = loyalty._rules(SALON)[0]
+    year, when = loyalty.next_birthday(date(1990, 1, 2), salon, 7, clock_at.replace(month=12, day=27))
+    assert (year, when.date()) == (2028, date(2027, 12, 26))  # the birthday of 2 January 2028
+    client = client_store.create(SALON, m.Client(id="jan", name="Jan", phone="+4915100007777",
+                                                 birthday=date(1990, 1, 2), created_at=clock_at))
+    loyalty.schedule_birthday(SALON, client, clock_at)
+    (job,) = job_store.jobs_of(SALON, "LOYALTY#jan")
+    assert job.due_at.date() == date(2026, 12, 30)  # the salon's default: 3 days before
+    assert loyalty.birthday(job, job.due_at).done
+    birthdays = {j.job_id for j in job_store.jobs_of(SALON, "LOYALTY#jan") if j.kind == "birthday"}
+    assert birthdays == {"birthday-jan-2027", "birthday-jan-2028"}
+
+
+def test_refunds_in_either_order_leave_the_same_balance(admin, table, clock_at):
+    """Y's cashback is spent on X; refunding Y, then X, must not bring Y's cashback back."""
+    first = _visit(admin, "2026-11-23T08:00:00+01:00")
+    client = first["client_id"]
+    admin.post(f"/v1/admin/appointments/{first['id']}/complete", {"paid_amount": 10_000})
+    _stream(table)
+    assert _stored_balance(client) == 500
+    second = _visit(admin, "2026-11-23T09:30:00+01:00", client_id=client)
+    done = admin.post(f"/v1/admin/appointments/{second['id']}/complete", {"paid_amount": 1500, "bonus_amount": 500})
+    assert done.status == 200, done.text
+    _stream(table)
+    assert _stored_balance(client) == 75  # 500 spent, 5 % of 15.00 earned
+    assert admin.post(f"/v1/admin/appointments/{first['id']}/refund", {}).status == 200
+    assert admin.post(f"/v1/admin/appointments/{second['id']}/refund", {}).status == 200
+    assert _stored_balance(client) == 0 == _balance(client, clock_at)
+    assert sum(int(e.amount) for e in loyalty_store.ledger(SALON, client)) == 0

@@ -123,6 +123,10 @@ class FeedbackSettings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     enabled: bool = True
+    # off unless the salon asks: the booking notice, the bonus message and the feedback request already
+    # reach a new client at these moments, and every SMS costs
+    welcome: bool = Field(default=False, description="A welcome after a new client's first booking")
+    thank_you: bool = Field(default=False, description="A thank-you after a client's first visit")
     delay_minutes: int = Field(default=120, ge=0, le=7 * 24 * 60, description="After the visit is completed")
     happy_from: int = Field(default=5, ge=1, le=5, description="A rating at least this shows the review links")
     unhappy_to: int = Field(default=3, ge=1, le=5, description="A rating at most this alerts the manager")

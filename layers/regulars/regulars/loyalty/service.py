@@ -56,6 +56,18 @@ def _safe(text: str) -> str:
     return _UNSAFE.sub("-", text)
 
 
+def lot_id_for(source: str, source_id: str) -> str:
+    """A lot's id from its source, unique per source (an id with other characters is hashed)."""
+    raw = f"{source}-{source_id}"
+    if _UNSAFE.search(raw):
+        return f"{source}-{hashlib.sha256(source_id.encode()).hexdigest()[:24]}"
+    return raw
+
+
+def _whole_second(at: datetime) -> datetime:
+    return at.replace(microsecond=0) + (timedelta(seconds=1) if at.microsecond else timedelta(0))
+
+
 # --- reading -------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Standing:
@@ -114,10 +126,10 @@ def credit(salon_id: str, client_id: str, *, amount: int, source: str, source_id
            announce: MessageKind | None = MessageKind.BONUS_EARNED, unless_reversed: str | None = None) -> bool:
     """Credit a lot once per (source, source_id); True if credited now. A lot that would already have
     burned is not credited. With ``announce`` the client is told (a message once per credit)."""
-    expires_at = at + timedelta(days=lifetime_days)
+    expires_at = _whole_second(at + timedelta(days=lifetime_days))  # as the due-job index keeps it
     if amount <= 0 or expires_at <= now:
         return False
-    lot_id = _safe(f"{source}-{source_id}")
+    lot_id = lot_id_for(source, source_id)
     entry_id = f"accrual:{source}:{source_id}"
     try:
         store.accrue(salon_id, client_id, lot_id=lot_id, entry_id=entry_id, amount=amount, source=source,
@@ -217,7 +229,7 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
             role = "referee" if who == client.id else "referrer"
             credit(a.salon_id, who, amount=amount, source="referral", source_id=f"{role}-{client.id}",
                    lifetime_days=loyalty.referral_lifetime_days, at=completed_at, now=now,
-                   reason=f"referral of {client.id}")
+                   reason=f"referral of {client.id}", unless_reversed=f"reversal:visit:{a.id}")
 
 
 def checkout(salon_id: str, client_id: str, appointment_id: str, *, paid_amount: int, bonus_amount: int,
@@ -248,23 +260,30 @@ def refund(appointment: m.Appointment, now: datetime, by: str, reason: str | Non
     into the lots it came from (those that have not burned). The net change of the balance."""
     salon_id, client_id, visit = appointment.salon_id, appointment.client_id, appointment.id
     net = 0
-    lot = store.lot_item(salon_id, client_id, _safe(f"visit-{visit}"))
+    lot_id = lot_id_for("visit", visit)
     entry_id = f"reversal:visit:{visit}"
-    try:
-        if lot is not None and lot.status == "open" and int(lot.remaining) > 0:
-            net -= store.write_off(salon_id, client_id, lot, entry_id=entry_id, kind="reversal", status="reversed",
-                                   source="visit", source_id=visit, by=by, now=now, reason=reason)
-        else:  # nothing left to take back; the entry still closes the door to a late accrual
-            store.record(salon_id, client_id, entry_id, kind="reversal", source="visit", source_id=visit, by=by,
-                         now=now, reason=reason)
-    except store.AlreadyRecorded:
-        pass
+    for _ in range(3):
+        lot = store.lot_item(salon_id, client_id, lot_id)
+        try:
+            if lot is not None and lot.status in ("open", "spent"):
+                # what is left comes off; a spent lot is closed too, so no give-back reopens it
+                net -= store.write_off(salon_id, client_id, lot, entry_id=entry_id, kind="reversal",
+                                       status="reversed", source="visit", source_id=visit, by=by, now=now,
+                                       reason=reason, among=("open", "spent"))
+            elif lot is None:  # no cashback yet: the entry closes the door to a late accrual
+                store.record(salon_id, client_id, entry_id, kind="reversal", source="visit", source_id=visit,
+                             by=by, now=now, reason=reason, unless_lot=lot_id)
+            break
+        except store.AlreadyRecorded:
+            break
+        except (store.LotAppeared, store.BonusChanged):
+            continue  # the accrual or a redemption landed meanwhile: read the lot again
     redeemed = store.entry(salon_id, client_id, f"redemption:visit:{visit}")
     if redeemed is not None:
         returned = []
         for moved in redeemed.lots or []:
             item = store.lot_item(salon_id, client_id, moved["lot_id"])
-            if item is not None and item.expires_at > now:
+            if item is not None and item.expires_at > now and item.status in ("open", "spent"):
                 returned.append((item, int(moved["amount"])))
         if returned:
             with contextlib.suppress(store.AlreadyRecorded):
@@ -348,7 +367,7 @@ def next_birthday(birthday: date, salon: m.Salon, days_before: int, now: datetim
     """(year, when the greeting goes): the next birthday's greeting time that is not past. A 29 February
     birthday is kept on 28 February in other years."""
     local_today = now.astimezone(salon.tz).date()
-    for year in (local_today.year, local_today.year + 1):
+    for year in (local_today.year, local_today.year + 1, local_today.year + 2):
         try:
             day = birthday.replace(year=year)
         except ValueError:

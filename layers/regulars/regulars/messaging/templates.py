@@ -37,6 +37,8 @@ class MessageKind(StrEnum):
     TIER_UP = "tier_up"
     BIRTHDAY_GREETING = "birthday_greeting"
     FEEDBACK_REQUEST = "feedback_request"
+    WELCOME = "welcome"
+    THANK_YOU = "thank_you"
     MANAGER_ALERT = "manager_alert"
 
 
@@ -72,6 +74,8 @@ PLACEHOLDERS: dict[MessageKind, frozenset[str]] = {
     MessageKind.BIRTHDAY_GREETING: frozenset({"client_name", "salon_name", "amount", "expires", "booking_link"}),
     MessageKind.FEEDBACK_REQUEST: frozenset({"client_name", "salon_name", "service_name", "staff_name",
                                              "feedback_link"}),
+    MessageKind.WELCOME: frozenset({"client_name", "salon_name"}),
+    MessageKind.THANK_YOU: frozenset({"client_name", "salon_name", "staff_name", "booking_link"}),
     MessageKind.MANAGER_ALERT: frozenset({"client_name", "client_phone", "service_name", "staff_name", "rating",
                                           "comment"}),
 }
@@ -155,6 +159,19 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
         "en": "{client_name}, how was your {service_name} with {staff_name}? Tell us in one tap: {feedback_link}",
         "ru": "{client_name}, как вам {service_name} у мастера {staff_name}? Оцените в одно касание: {feedback_link}",
         "es": "{client_name}, que tal tu {service_name} con {staff_name}? Cuentanos en un toque: {feedback_link}",
+    },
+    K.WELCOME: {
+        "en": "Welcome to {salon_name}, {client_name}! We look forward to seeing you.",
+        "ru": "{client_name}, добро пожаловать в {salon_name}! Будем рады вас видеть.",
+        "es": "Bienvenida a {salon_name}, {client_name}! Te esperamos con gusto.",
+    },
+    K.THANK_YOU: {
+        "en": "Thank you for your first visit to {salon_name}, {client_name}. {staff_name} will be glad to see you "
+        "again: {booking_link}",
+        "ru": "{client_name}, спасибо за первый визит в {salon_name}. {staff_name} будет рада видеть вас снова: "
+        "{booking_link}",
+        "es": "Gracias por tu primera visita a {salon_name}, {client_name}. {staff_name} estara encantada de verte "
+        "otra vez: {booking_link}",
     },
     K.MANAGER_ALERT: {
         "en": "Unhappy client: {client_name} ({client_phone}) rated {service_name} with {staff_name} {rating}/5. "

@@ -1,4 +1,5 @@
-"""Feedback and tips: a signed link some time after a completed visit, one answer per visit.
+"""Feedback and tips: a signed link some time after a completed visit, one answer per visit; and a
+welcome after a new client's first booking and a thank-you after their first visit (each on/off).
 
 A happy answer (the salon's threshold, default 5) is shown the salon's public review links; an
 unhappy one (default 3 or less) alerts the manager at once (a message to each manager phone), goes
@@ -45,16 +46,33 @@ def link(salon_id: str, appointment_id: str, expires_at: datetime) -> str:
 
 
 def on_event(event: AppointmentEvent, now: datetime) -> None:
-    """A completed visit is asked about after the salon's delay."""
-    if event.type is not EventType.COMPLETED:
-        return
+    """A new client's first booking is welcomed; a completed visit is asked about after the salon's
+    delay, and a client's first visit is thanked for."""
     a = event.appointment
     rules = _settings(a.salon_id)
-    if not rules.enabled or now - a.updated_at > RECENT:
+    if event.type is EventType.BOOKED and rules.welcome and now - a.created_at <= RECENT:
+        client = client_store.get(a.salon_id, a.client_id)
+        if client.created_at == a.created_at:  # the client was created with this booking
+            _plan(a, MessageKind.WELCOME, f"welcome-{a.client_id}", now, appointment=False)
+    if event.type is not EventType.COMPLETED or now - a.updated_at > RECENT:
+        return
+    if rules.thank_you:
+        completed = [v for v in appointment_store.for_client(a.salon_id, a.client_id, limit=500)
+                     if v.status is m.AppointmentStatus.COMPLETED]
+        if [v.id for v in completed] == [a.id]:
+            _plan(a, MessageKind.THANK_YOU, f"thank-you-{a.client_id}", now, appointment=True)
+    if not rules.enabled:
         return
     job_store.schedule(a.salon_id, f"{KIND}-{a.id}", kind=KIND, subject=f"APPT#{a.id}",
                        due_at=a.updated_at + timedelta(minutes=rules.delay_minutes), now=now,
                        payload={"appointment_id": a.id})
+
+
+def _plan(a: m.Appointment, kind: MessageKind, message_id: str, now: datetime, *, appointment: bool) -> None:
+    """Once per client (the id is the client's): a redelivered event plans nothing new."""
+    outbox.plan(outbox.PlannedMessage(
+        salon_id=a.salon_id, message_id=message_id, kind=kind.value, purpose="transactional", recipient="client",
+        client_id=a.client_id, appointment_id=a.id if appointment else None, created_at=now))
 
 
 @handles(KIND)

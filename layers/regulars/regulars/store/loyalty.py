@@ -123,7 +123,8 @@ def add_take(tx: Tx, salon_id: str, client_id: str, taken: Sequence[tuple[rules.
         if take == lot.remaining:  # spent: out of the expiry index
             actions += [Lot.status.set("spent"), Lot.gsi1pk.remove(), Lot.gsi1sk.remove(),
                         Lot.expires.set(now + KEEP_CLOSED_LOTS)]
-        tx.update(item, actions, (Lot.remaining >= take) & (Lot.status == "open") & (Lot.expires_at > now),
+        # the exact amount read: "spent" is decided from it, so a lot changed meanwhile is read again
+        tx.update(item, actions, (Lot.remaining == lot.remaining) & (Lot.status == "open") & (Lot.expires_at > now),
                   label="bonus_take", add_version_condition=False)
     tx.put(_entry(salon_id, client_id, entry_id, kind=kind, amount=-total,
                   lots_moved=[{"lot_id": lot.lot_id, "amount": take} for lot, take in taken], source=source,
@@ -152,14 +153,16 @@ def _commit(tx: Tx, entry_id: str) -> None:
 
 
 def write_off(salon_id: str, client_id: str, lot: Lot, *, entry_id: str, kind: str, status: str, source: str,
-              source_id: str, by: str, now: datetime, reason: str | None = None) -> int:
-    """What is left of one lot, off the balance (its expiry, or the reversal of a refunded visit)."""
+              source_id: str, by: str, now: datetime, reason: str | None = None,
+              among: tuple[str, ...] = ("open",)) -> int:
+    """What is left of one lot, off the balance (its expiry, or the reversal of a refunded visit: then
+    a spent lot is closed too, so that no later give-back reopens it)."""
     left = int(lot.remaining)
     tx = Tx()
     tx.update(Lot(salon_id=salon_id, client_id=client_id, lot_id=lot.lot_id),
               [Lot.remaining.set(0), Lot.status.set(status), Lot.gsi1pk.remove(), Lot.gsi1sk.remove(),
                Lot.expires.set(now + KEEP_CLOSED_LOTS)],
-              (Lot.remaining == left) & (Lot.status == "open"), label="bonus_take", add_version_condition=False)
+              (Lot.remaining == left) & Lot.status.is_in(*among), label="bonus_take", add_version_condition=False)
     tx.put(_entry(salon_id, client_id, entry_id, kind=kind, amount=-left,
                   lots_moved=[{"lot_id": lot.lot_id, "amount": left}], source=source, source_id=source_id, by=by,
                   now=now, reason=reason), LedgerEntry.pk.does_not_exist(), label="bonus_entry")
@@ -192,14 +195,29 @@ def give_back(salon_id: str, client_id: str, returned: Sequence[tuple[Lot, int]]
     return total
 
 
+class LotAppeared(Exception):
+    """The lot a reversal expected not to exist was written meanwhile."""
+
+
 def record(salon_id: str, client_id: str, entry_id: str, *, kind: str, source: str, source_id: str, by: str,
-           now: datetime, reason: str | None = None) -> None:
-    """An entry that moves nothing (a reversal with nothing left to take): it marks the source as done."""
+           now: datetime, reason: str | None = None, unless_lot: str | None = None) -> None:
+    """An entry that moves nothing (a reversal with nothing to take back): it marks the source as done.
+    With ``unless_lot``, only while that lot does not exist (LotAppeared otherwise)."""
     tx = Tx()
+    if unless_lot is not None:
+        pk, sk = Lot.primary_key(salon_id=salon_id, client_id=client_id, lot_id=unless_lot)
+        tx.check(Lot, pk, sk, Lot.pk.does_not_exist(), label="lot_absent")
     tx.put(_entry(salon_id, client_id, entry_id, kind=kind, amount=0, lots_moved=[], source=source,
                   source_id=source_id, by=by, now=now, reason=reason), LedgerEntry.pk.does_not_exist(),
            label="bonus_entry")
-    _commit(tx, entry_id)
+    try:
+        tx.commit()
+    except TxFailed as exc:
+        if "lot_absent" in exc.failed:
+            raise LotAppeared(unless_lot) from exc
+        if "bonus_entry" in exc.failed:
+            raise AlreadyRecorded(entry_id) from exc
+        raise
 
 
 def set_tier(salon_id: str, client_id: str, tier: str, visits: int, spend: int, now: datetime) -> None:
