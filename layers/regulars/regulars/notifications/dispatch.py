@@ -138,12 +138,7 @@ def route(item: Message, now: datetime) -> Outcome:
     webhook; that channel is left out)."""
     catalog = catalog_store.load_catalog(item.salon_id)
     salon = catalog.salon
-    appointment = None
-    if item.appointment_id:
-        try:
-            appointment = appointment_store.get(item.salon_id, item.appointment_id)
-        except NotFound:
-            appointment = None
+    appointment = appointment_store.find(item.salon_id, item.appointment_id) if item.appointment_id else None
     stale = _stale(item, appointment)
     if stale:
         return _skip(item, stale, now)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from regulars.booking import model as m
-from regulars.errors import NotFound
 from regulars.events import AppointmentEvent, EventType
 from regulars.jobs.worker import Outcome, handles
 from regulars.messaging.quiet_hours import QuietHours, edge_before
@@ -88,9 +87,8 @@ def _skip_unsent(salon_id: str, appointment_id: str, now: datetime, keep: set[st
 @handles(KIND)
 def remind(job: DueJob, now: datetime) -> Outcome:
     """Plan the reminder message if the visit is still as it was when the job was written."""
-    try:
-        a = appointment_store.get(job.salon_id, job.payload["appointment_id"])
-    except NotFound:
+    a = appointment_store.find(job.salon_id, job.payload["appointment_id"])
+    if a is None:
         return Outcome(False, "the visit no longer exists")
     if not a.status.active:
         return Outcome(False, f"the visit is {a.status.value}")

@@ -77,9 +77,8 @@ def _plan(a: m.Appointment, kind: MessageKind, message_id: str, now: datetime, *
 
 @handles(KIND)
 def ask(job: DueJob, now: datetime) -> Outcome:
-    try:
-        a = appointment_store.get(job.salon_id, job.payload["appointment_id"])
-    except NotFound:
+    a = appointment_store.find(job.salon_id, job.payload["appointment_id"])
+    if a is None:
         return Outcome(False, "the visit no longer exists")
     if a.status is not m.AppointmentStatus.COMPLETED or a.refunded_at is not None:
         return Outcome(False, "the visit is not a completed one")

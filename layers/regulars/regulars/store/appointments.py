@@ -174,6 +174,12 @@ def from_image(image: dict | None) -> m.Appointment | None:
     return to_domain(item) if isinstance(item, Appointment) else None
 
 
+def find(salon_id: str, appointment_id: str) -> m.Appointment | None:
+    """The visit as it is now, or None (a job re-reading what it acts on)."""
+    item = Appointment.find(salon_id=salon_id, appointment_id=appointment_id, consistent=True)
+    return to_domain(item) if item else None
+
+
 def get_item(salon_id: str, appointment_id: str, *, consistent: bool = True) -> Appointment:
     item = Appointment.find(salon_id=salon_id, appointment_id=appointment_id, consistent=consistent)
     if item is None:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from regulars import clock
 from regulars.api import schemas as s
 from regulars.api import views
-from regulars.api.admin import caller
+from regulars.api.admin import IdempotencyKey, caller, request_key
 from regulars.booking import model as m
 from regulars.errors import Conflict, InvalidInput
 from regulars.ids import new_id
@@ -88,13 +87,13 @@ def get(client_id: ClientId) -> s.ClientDetailOut:
 def send_message(
     client_id: ClientId,
     body: s.MessageIn,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=128)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> tuple[s.MessageOut, int]:
     salon_id, user = caller(router)
     now = clock.now()
     client_store.get(salon_id, client_id)  # 404 for a client of another salon, or none
     # the same key, the same message: a retried request plans nothing new
-    suffix = hashlib.sha256(idempotency_key.encode()).hexdigest()[:20] if idempotency_key else new_id(now)
+    suffix = request_key(idempotency_key, now)
     message_id = f"direct-{client_id}-{suffix}"
     outbox.plan(outbox.PlannedMessage(
         salon_id=salon_id, message_id=message_id, kind="direct", purpose=body.purpose, recipient="client",

@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from regulars import clock
 from regulars.api import schemas as s
-from regulars.api.admin import caller
+from regulars.api.admin import IdempotencyKey, caller, request_key
 from regulars.booking import model as m
-from regulars.ids import new_id
 from regulars.loyalty import service as loyalty
 from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
@@ -61,12 +59,12 @@ def ledger(client_id: ClientId) -> s.LedgerOut:
 def adjust(
     client_id: ClientId,
     body: s.AdjustmentIn,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=128)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> tuple[s.LedgerOut, int]:
     salon_id, who = caller(router)
     client_store.get(salon_id, client_id)
     now = clock.now()
-    key = hashlib.sha256(idempotency_key.encode()).hexdigest()[:20] if idempotency_key else new_id(now)
+    key = request_key(idempotency_key, now)
     loyalty.adjust(salon_id, client_id, amount=body.amount, reason=body.reason, key=key, now=now, by=who)
     return ledger(client_id), 201
 
