@@ -1,4 +1,5 @@
-"""The jobs queue (SQS): the ticker sends due jobs to it, the worker receives them."""
+"""Queues and topics (SQS, SNS): the jobs queue the ticker fills, the messages topic the outbox's relay
+publishes to, and the channels' own queues their senders re-enqueue to. The only module that sends."""
 
 from __future__ import annotations
 
@@ -16,6 +17,22 @@ def _sqs() -> Any:
     import boto3  # lazy: only the ticker sends
 
     return boto3.client("sqs")
+
+
+@cache
+def _sns() -> Any:
+    import boto3  # lazy: only the stream processor publishes
+
+    return boto3.client("sns")
+
+
+def publish(topic_arn: str, body: str, attributes: dict[str, str]) -> None:
+    _sns().publish(TopicArn=topic_arn, Message=body,
+                   MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()})
+
+
+def send(queue_url: str, body: str, *, delay_seconds: int = 0) -> None:
+    _sqs().send_message(QueueUrl=queue_url, MessageBody=body, DelaySeconds=delay_seconds)
 
 
 def body(ref: JobRef) -> str:

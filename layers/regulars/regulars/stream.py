@@ -13,9 +13,9 @@ Two kinds of item come through (the function's filter lets only these in):
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from typing import Any
 
+from regulars import queues
 from regulars.clients import stats
 from regulars.config import settings
 from regulars.events import AppointmentEvent, EventType, derive
@@ -71,16 +71,8 @@ def on_message(old: Message | None, new: Message, now: datetime) -> None:
         publish(SendRef.of(new))
 
 
-@cache
-def _sns() -> Any:
-    import boto3  # lazy: only messages are published
-
-    return boto3.client("sns")
-
-
 def publish(ref: SendRef) -> None:
     topic = settings().messages_topic_arn
     if not topic:
         raise RuntimeError("MESSAGES_TOPIC_ARN is not set: messages cannot be sent")
-    _sns().publish(TopicArn=topic, Message=ref.body(),
-                   MessageAttributes={"channel": {"DataType": "String", "StringValue": ref.channel}})
+    queues.publish(topic, ref.body(), {"channel": ref.channel})

@@ -10,6 +10,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
 
 from regulars.api import errors
+from regulars.api.router import Router
 
 TITLE = "Regulars API"
 CORS = CORSConfig(allow_origin="*", allow_headers=["Content-Type", "Authorization", "Idempotency-Key"],
@@ -29,7 +30,14 @@ class JsonApiResolver(APIGatewayRestResolver):
     """The API speaks UTF-8 JSON only: a body of another media type is refused with 415, and one
     that is not UTF-8 with 400, in the API's error shape, before anything tries to parse it."""
 
+    def include_router(self, router: Any, prefix: str | None = None) -> None:
+        super().include_router(router, prefix)
+        self._own_routers = [*getattr(self, "_own_routers", []), router]
+
     def resolve(self, event: dict, context: Any) -> dict[str, Any]:
+        for router in getattr(self, "_own_routers", []):  # this request's state is this resolver's
+            if isinstance(router, Router):
+                router.serve_with(self)
         body = event.get("body")
         if body:
             headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from regulars import clock
 from regulars.api import schemas as s
 from regulars.api import views
 from regulars.api.errors import ErrorOut
+from regulars.api.router import Router
 from regulars.retention import feedback
 
-router = APIGatewayRouter()
+router = Router()
 
 Token = Annotated[str, Path(min_length=10, max_length=512)]
 ERRORS = {

@@ -6,12 +6,12 @@ from datetime import timedelta
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from regulars import clock
 from regulars.api import schemas as s
 from regulars.api import views
 from regulars.api.errors import ErrorOut
+from regulars.api.router import Router
 from regulars.booking import links
 from regulars.booking import model as m
 from regulars.booking import service as booking
@@ -22,7 +22,7 @@ from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
 from regulars.store.models import Client
 
-router = APIGatewayRouter()
+router = Router()
 
 Token = Annotated[str, Path(min_length=10, max_length=512)]
 ERRORS = {

@@ -8,19 +8,19 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
-from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from regulars import clock
 from regulars.api import schemas as s
 from regulars.api import views
 from regulars.api.errors import ErrorOut
+from regulars.api.router import Router
 from regulars.booking import model as m
 from regulars.booking import service as booking
 from regulars.config import manage_link_secret, settings
 from regulars.notifications import telegram_link
 from regulars.store import catalog as catalog_store
 
-router = APIGatewayRouter()
+router = Router()
 
 SalonId = Annotated[str, Path(min_length=1, max_length=64)]
 ERRORS = {

@@ -44,11 +44,8 @@ MORNING = time(10, 0)  # birthday greetings go at this local time
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
-CATALOG_MAX_AGE = 30.0  # seconds a function may use the salon's settings it read (the API's widget cache too)
-
-
 def _rules(salon_id: str) -> tuple[m.Salon, m.LoyaltySettings]:
-    salon = catalog_store.load_catalog(salon_id, max_age=CATALOG_MAX_AGE).salon
+    salon = catalog_store.load_catalog(salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
     return salon, salon.settings.loyalty
 
 

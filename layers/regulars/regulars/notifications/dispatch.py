@@ -136,7 +136,7 @@ def route(item: Message, now: datetime) -> Outcome:
     """Choose the channel and render: for a planned message, or for one whose channel has just
     failed for good (``item.status`` "sending", or "sent" when the failure came later in a status
     webhook; that channel is left out)."""
-    catalog = catalog_store.load_catalog(item.salon_id)
+    catalog = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE)
     salon = catalog.salon
     appointment = appointment_store.find(item.salon_id, item.appointment_id) if item.appointment_id else None
     stale = _stale(item, appointment)

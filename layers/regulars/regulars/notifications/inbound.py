@@ -67,7 +67,7 @@ def _visit_act(message: Message | None, reply: Reply, channel: Channel, now: dat
         if reply is Reply.CONFIRM:
             booking.confirm(message.salon_id, message.appointment_id, now=now, by=by)
             return Answer("confirm", say("confirmed", language))
-        rules = catalog_store.load_catalog(message.salon_id).salon.settings
+        rules = catalog_store.load_catalog(message.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon.settings
         booking.cancel(message.salon_id, message.appointment_id, now=now, by=by, reason=f"replied on {channel.value}",
                        notice_hours=rules.client_cancel_notice_hours)
         return Answer("cancel", say("cancelled", language))

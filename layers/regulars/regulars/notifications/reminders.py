@@ -61,7 +61,7 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
     """Keep an appointment's reminder jobs in step with it."""
     a = event.appointment
     if event.type in (EventType.BOOKED, EventType.MOVED):
-        salon = catalog_store.load_catalog(a.salon_id).salon
+        salon = catalog_store.load_catalog(a.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
         planned = plan(a, salon.settings, now, salon.timezone)
         for r in planned:
             job_store.schedule(a.salon_id, r.job_id, kind=KIND, subject=subject(a.id), due_at=r.due_at, now=now,

@@ -138,7 +138,7 @@ def send(ref: SendRef, channels: Callable[[Message], Any], now: datetime, *, req
 def outgoing(item: Message) -> OutgoingMessage:
     title = None
     if item.channel == Channel.PUSH.value:
-        title = catalog_store.load_catalog(item.salon_id, max_age=60).salon.name
+        title = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon.name
     return OutgoingMessage(
         message_id=item.message_id,
         purpose=Purpose(item.purpose),
@@ -224,27 +224,21 @@ def channel_for(name: str, now: Callable[[], datetime]) -> Callable[[Message], A
     raise ValueError(f"unknown channel {name!r}")
 
 
-@cache
-def _sqs() -> Any:
-    import boto3
-
-    return boto3.client("sqs")
-
-
 def requeue_on(queue_url: str) -> Requeue:
     """Send the message again to the channel's own queue, to arrive after the delay."""
+    from regulars import queues
 
     def requeue(ref: SendRef, delay: float) -> None:
-        _sqs().send_message(QueueUrl=queue_url, MessageBody=ref.body(),
-                            DelaySeconds=max(0, min(MAX_QUEUE_DELAY, math.ceil(delay))))
+        queues.send(queue_url, ref.body(), delay_seconds=max(0, min(MAX_QUEUE_DELAY, math.ceil(delay))))
 
     return requeue
 
 
 def dead_letter_on(queue_url: str) -> DeadLetter:
     """Record a message given up on in the channel's dead-letter queue (its alarm goes off)."""
+    from regulars import queues
 
     def dead_letter(ref: SendRef, reason: str) -> None:
-        _sqs().send_message(QueueUrl=queue_url, MessageBody=json.dumps(json.loads(ref.body()) | {"reason": reason}))
+        queues.send(queue_url, json.dumps(json.loads(ref.body()) | {"reason": reason}))
 
     return dead_letter

@@ -32,7 +32,7 @@ def on_event(event: AppointmentEvent, now: datetime) -> list[str]:
     changed_at = a.created_at if event.type is EventType.BOOKED else a.updated_at
     if now - changed_at > FRESH or a.end <= now:
         return []
-    rules = catalog_store.load_catalog(a.salon_id).salon.settings.notifications
+    rules = catalog_store.load_catalog(a.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon.settings.notifications
     name, client_kind, staff_kind = _KINDS[event.type]
     values = {"start": a.start.isoformat(), "service_id": a.service_id, "staff_id": a.staff_id}
     if event.previous_start is not None and event.type is EventType.MOVED:

@@ -36,7 +36,7 @@ RECENT = timedelta(days=2)  # a visit completed longer ago than this (imported h
 
 
 def _settings(salon_id: str) -> m.FeedbackSettings:
-    return catalog_store.load_catalog(salon_id, max_age=30.0).salon.settings.feedback
+    return catalog_store.load_catalog(salon_id, max_age=catalog_store.RULES_MAX_AGE).salon.settings.feedback
 
 
 def link(salon_id: str, appointment_id: str, expires_at: datetime) -> str:
@@ -103,7 +103,7 @@ class Visit:
 
 def visit(token: str, now: datetime) -> Visit:
     claims = links.verify(token, manage_link_secret(), purpose=PURPOSE, now=now)
-    catalog = catalog_store.load_catalog(claims.salon_id, max_age=30.0)
+    catalog = catalog_store.load_catalog(claims.salon_id, max_age=catalog_store.RULES_MAX_AGE)
     a = appointment_store.get(claims.salon_id, claims.appointment_id)
     service, staff = catalog.services.get(a.service_id), catalog.staff.get(a.staff_id)
     return Visit(catalog.salon, a, service.name if service else a.service_id, staff.name if staff else a.staff_id,

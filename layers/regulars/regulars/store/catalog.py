@@ -55,6 +55,12 @@ def _staff(item: StaffMember) -> m.StaffMember:
     )
 
 
+# How long background work (the stream, jobs, senders) may use a salon's rules it read: one Query per
+# salon and execution environment every half minute, not several per record. A change made through
+# the admin API reaches them within this.
+RULES_MAX_AGE = 30.0
+
+
 def load_catalog(salon_id: str, *, max_age: float = 0.0) -> m.Catalog:
     """The salon's profile, services and staff in one Query; NotFound for an unknown salon.
 

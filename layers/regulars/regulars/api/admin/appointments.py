@@ -8,12 +8,12 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
-from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from regulars import clock
 from regulars.api import schemas as s
 from regulars.api import views
 from regulars.api.admin import caller
+from regulars.api.router import Router
 from regulars.booking import model as m
 from regulars.booking import service as booking
 from regulars.booking.schedule import local_instant
@@ -22,7 +22,7 @@ from regulars.store import appointments as appointment_store
 from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
 
-router = APIGatewayRouter()
+router = Router()
 AppointmentId = Annotated[str, Path(min_length=1, max_length=64)]
 
 

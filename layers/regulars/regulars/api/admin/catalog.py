@@ -6,17 +6,17 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from regulars.api import schemas as s
 from regulars.api import views
 from regulars.api.admin import caller
+from regulars.api.router import Router
 from regulars.booking import model as m
 from regulars.errors import InvalidInput, NotFound
 from regulars.money import Money
 from regulars.store import catalog as catalog_store
 
-router = APIGatewayRouter()
+router = Router()
 ObjectId = Annotated[str, Path(min_length=1, max_length=64)]
 
 

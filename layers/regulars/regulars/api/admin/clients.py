@@ -6,12 +6,12 @@ import re
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from regulars import clock
 from regulars.api import schemas as s
 from regulars.api import views
 from regulars.api.admin import IdempotencyKey, caller, request_key
+from regulars.api.router import Router
 from regulars.booking import model as m
 from regulars.errors import Conflict, InvalidInput
 from regulars.ids import new_id
@@ -22,7 +22,7 @@ from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
 from regulars.store import outbox
 
-router = APIGatewayRouter()
+router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 
 

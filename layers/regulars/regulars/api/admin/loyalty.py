@@ -6,18 +6,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from regulars import clock
 from regulars.api import schemas as s
 from regulars.api.admin import IdempotencyKey, caller, request_key
+from regulars.api.router import Router
 from regulars.booking import model as m
 from regulars.loyalty import service as loyalty
 from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
 from regulars.store import loyalty as loyalty_store
 
-router = APIGatewayRouter()
+router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 
 

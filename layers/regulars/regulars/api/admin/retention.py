@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from regulars import clock
 from regulars.api import schemas as s
 from regulars.api.admin import caller
+from regulars.api.router import Router
 from regulars.retention import feedback
 from regulars.store.models import Task
 
-router = APIGatewayRouter()
+router = Router()
 TaskId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
