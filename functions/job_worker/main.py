@@ -8,7 +8,13 @@ from regulars.loyalty import service as loyalty  # noqa: F401 - registers the lo
 from regulars.notifications import dispatch, reminders  # noqa: F401 - register their job kinds
 from regulars.observability import batch_handler, logger, metrics, tracer
 from regulars.queues import parse
-from regulars.retention import feedback  # noqa: F401 - registers the feedback job kind
+from regulars.retention import (  # noqa: F401 - register the retention job kinds
+    defections,
+    feedback,
+    invitations,
+    lifecycle,
+    winback,
+)
 
 
 @tracer.capture_method

@@ -7,6 +7,7 @@ so only it and the records after it are retried, and effects are keyed on the ev
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from regulars import clock
 from regulars.observability import batch_handler, logger, metrics, tracer
+from regulars.retention import lifecycle
 from regulars.stream import handle
 
 
@@ -17,4 +18,10 @@ def record_handler(record: DynamoDBRecord) -> None:
         metrics.add_metric(name=event.type.value, unit="Count", value=1)
 
 
-handler = batch_handler("DynamoDBStreams", record_handler)
+_records = batch_handler("DynamoDBStreams", record_handler)
+
+
+def handler(event: dict, context: object) -> dict:
+    """The batch's records, then one lifecycle refresh for each client they touched."""
+    with lifecycle.batch(clock.now):
+        return _records(event, context)

@@ -99,7 +99,7 @@ def test_a_happy_answer_is_shown_the_review_links_and_is_not_asked_again(visit, 
     assert given.status == 201
     assert given.json["review_links"] == [{"name": "Google", "url": "https://g.page/r/salon-a/review"}]
     assert AdminApi(SALON).get("/v1/admin/tasks").json["tasks"] == []
-    assert client_store.get(SALON, visit["client_id"]).lifecycle is None
+    assert client_store.get(SALON, visit["client_id"]).lifecycle["status"] == "new"
     assert AdminApi(SALON).get("/v1/admin/feedback").json["feedback"][0]["tip_amount"] == 500
 
 

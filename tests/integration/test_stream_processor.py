@@ -79,3 +79,4 @@ def test_the_sample_event_parses(table):
     (event,) = events_of(record)
     assert event.type.value == "appointment.completed"
     assert event.appointment.paid_amount == 3000
+

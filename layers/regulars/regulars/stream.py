@@ -22,7 +22,7 @@ from regulars.events import AppointmentEvent, EventType, derive
 from regulars.loyalty import service as loyalty
 from regulars.notifications import dispatch, reminders, telegram_link, visits
 from regulars.notifications.sender import SendRef
-from regulars.retention import feedback
+from regulars.retention import defections, feedback, invitations, lifecycle
 from regulars.store import appointments as appointment_store
 from regulars.store import client_stats
 from regulars.store.base import Entity
@@ -57,10 +57,13 @@ def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
         feedback.on_event(event, now)
         if event.type is EventType.BOOKED:
             telegram_link.offer(event.salon_id, event.appointment.client_id, now)
+        a = event.appointment
         if stats.counts(event):
-            a = event.appointment
             client_stats.apply_once(a.salon_id, a.client_id, event.event_id,
                                     lambda s, e=event: stats.apply(s, e), now)
+        defections.on_event(event, now)
+        invitations.on_event(event, now)  # after the statistics: the visit log holds the visit
+        lifecycle.touch(a.salon_id, a.client_id, now)
     return events
 
 

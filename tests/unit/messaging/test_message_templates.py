@@ -50,6 +50,8 @@ def facts(**changes):
         client_phone="+4915123456789",
         rating="2",
         comment="Too long a wait",
+        services="Manicure and Pedicure",
+        offer="20% off colouring. ",
     )
     return base | changes
 

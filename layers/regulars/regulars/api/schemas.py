@@ -132,6 +132,10 @@ class CancelIn(BaseModel):
     reason: Annotated[str, StringConstraints(max_length=500)] | None = None
 
 
+class AdminCancelIn(CancelIn):
+    salon_initiated: bool = Field(default=False, description="The salon cancelled (not the client's defection)")
+
+
 # --------------------------------------------------------------------------- admin
 def patch_changes(patch: BaseModel, clearable: frozenset[str] = frozenset()) -> dict:
     """The fields a PATCH sets. ``null`` clears a field that may be empty (an e-mail, notes) and
@@ -461,3 +465,85 @@ class TasksOut(BaseModel):
 class TaskCloseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     note: Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+
+
+# --------------------------------------------------------------------------- retention
+LifecycleStatus = Literal["new", "active", "at_risk", "lapsed", "lost", "won_back"]
+DefectionReason = Literal["price", "quality", "staff", "moved_away", "schedule", "other"]
+
+
+class RetentionClientOut(BaseModel):
+    client_id: str
+    name: str
+    phone: str
+    status: LifecycleStatus
+    reason: str = Field(description="Why, in words, as of now")
+    since: datetime | None
+    visits: int
+    total_spent: int = Field(description="Minor units, all visits")
+    average_spend: int = Field(description="Minor units per visit")
+    last_visit_at: datetime | None
+    cadence_days: float | None = Field(description="How often the client comes (their own, or their service's)")
+
+
+class RetentionClientsOut(BaseModel):
+    clients: list[RetentionClientOut]
+    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page")
+
+
+class DefectionOut(BaseModel):
+    id: str
+    client_id: str
+    type: str = Field(description="no_show | late_cancellation | cancelled_not_rebooked | lapsed | lost")
+    at: datetime
+    month: str
+    appointment_id: str | None
+    staff_id: str | None
+    service_id: str | None
+    reason: str | None
+    reason_source: str | None = Field(description="feedback | reply | cancellation | admin")
+    detail: str | None
+
+
+class DefectionsOut(BaseModel):
+    defections: list[DefectionOut]
+
+
+class DefectionReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: DefectionReason
+    note: Annotated[str, StringConstraints(max_length=500, strip_whitespace=True)] | None = None
+
+
+class DefectionMonthOut(BaseModel):
+    total: int
+    by_type: dict[str, int]
+    by_reason: dict[str, int]
+    by_staff: dict[str, int]
+    by_service: dict[str, int]
+
+
+class DefectionStatsOut(BaseModel):
+    first_month: str
+    last_month: str
+    total: int
+    by_type: dict[str, int]
+    by_reason: dict[str, int] = Field(description="'unknown' where no reason is known yet")
+    by_staff: dict[str, int]
+    by_service: dict[str, int]
+    by_month: dict[str, DefectionMonthOut]
+
+
+class ClientHistoryOut(BaseModel):
+    client: dict = Field(description="Profile, notes, tags, consents, channels, statistics and lifecycle")
+    preferences: dict = Field(description="Services and staff the client chooses most, and the usual time of day")
+    spend: dict = Field(description="Total, average per visit, paid with bonus, refunded (minor units)")
+    services: list[dict]
+    staff: list[dict]
+    visits: list[dict]
+    feedback: list[dict]
+    complaints: list[dict] = Field(description="Unhappy ratings and the follow-up tasks they opened")
+    defections: list[dict]
+    messages: list[dict] = Field(description="Each message: kind, purpose, channel, status and what became of it")
+    ledger: list[dict]
+    bonus_balance: int

@@ -407,7 +407,9 @@ def cancel(
     by: str,
     reason: str | None = None,
     notice_hours: int | None = None,
+    salon_initiated: bool = False,
 ) -> m.Appointment:
+    """Cancel a visit; ``salon_initiated``: the salon called it off, so it is no defection of the client's."""
     catalog = catalog_store.load_catalog(salon_id)
     before = store.get(salon_id, appointment_id)
     if before.status is m.AppointmentStatus.CANCELLED:
@@ -419,7 +421,8 @@ def cancel(
     after = before.model_copy(update={
         "status": m.AppointmentStatus.CANCELLED, "updated_at": now, "late_cancellation": late,
         "cancel_reason": reason,
-        "history": [*before.history, _entry(now, "cancelled", by, late=late, reason=reason)],
+        "history": [*before.history, _entry(now, "cancelled", by, late=late, reason=reason,
+                                            **({"salon_initiated": True} if salon_initiated else {}))],
     })
     return store.save_change(before, after)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from regulars.booking.model import ClientStats
+from datetime import datetime
+
+from regulars.booking.model import Appointment, ClientStats
 from regulars.events import AppointmentEvent, EventType
 
 COUNTED = {EventType.COMPLETED, EventType.NO_SHOW, EventType.CANCELLED}
+VISIT_LOG_MAX = 60  # the visits a client's cadence is read from (about five years of monthly visits)
 
 
 def counts(event: AppointmentEvent) -> bool:
@@ -23,6 +26,7 @@ def apply(stats: ClientStats, event: AppointmentEvent) -> ClientStats:
                 "total_spent": stats.total_spent + (a.paid_amount or 0),
                 "first_visit_at": first,
                 "last_visit_at": last,
+                "visit_log": logged(stats.visit_log, a),
             })
         case EventType.NO_SHOW:
             return stats.model_copy(update={"no_shows": stats.no_shows + 1})
@@ -32,3 +36,10 @@ def apply(stats: ClientStats, event: AppointmentEvent) -> ClientStats:
                 "late_cancellations": stats.late_cancellations + int(a.late_cancellation),
             })
     return stats
+
+
+def logged(log: list[list[str]], a: Appointment) -> list[list[str]]:
+    """The visit log with ``a`` in its place (once), the oldest dropped beyond VISIT_LOG_MAX."""
+    entry = [a.start.isoformat(), a.service_id, a.staff_id, a.created_at.isoformat()]
+    kept = [e for e in log if (e[0], e[1]) != (entry[0], entry[1])]
+    return sorted([*kept, entry], key=lambda e: datetime.fromisoformat(e[0]))[-VISIT_LOG_MAX:]

@@ -118,12 +118,17 @@ def referrer_for(salon_id: str, code: str | None, phone: str) -> str | None:
 
 
 # --- credits -------------------------------------------------------------------------------------------
+def lot_expiry(at: datetime, lifetime_days: int) -> datetime:
+    """When a lot credited at ``at`` burns (on a whole second, as the due-job index keeps it)."""
+    return _whole_second(at + timedelta(days=lifetime_days))
+
+
 def credit(salon_id: str, client_id: str, *, amount: int, source: str, source_id: str, lifetime_days: int,
            at: datetime, now: datetime, by: str = "system", reason: str | None = None,
            announce: MessageKind | None = MessageKind.BONUS_EARNED, unless_reversed: str | None = None) -> bool:
     """Credit a lot once per (source, source_id); True if credited now. A lot that would already have
     burned is not credited. With ``announce`` the client is told (a message once per credit)."""
-    expires_at = _whole_second(at + timedelta(days=lifetime_days))  # as the due-job index keeps it
+    expires_at = lot_expiry(at, lifetime_days)
     if amount <= 0 or expires_at <= now:
         return False
     lot_id = lot_id_for(source, source_id)

@@ -103,6 +103,8 @@ def message_values(
     client_phone: str | None = None,
     rating: str | None = None,
     comment: str | None = None,
+    services: str | None = None,
+    offer: str | None = None,
 ) -> dict[str, str]:
     """The placeholder values for a message in ``locale``, from domain data.
 
@@ -123,6 +125,8 @@ def message_values(
         "client_phone": client_phone,
         "rating": rating,
         "comment": comment,
+        "services": services,
+        "offer": offer,
     }
     values.update({k: v for k, v in names.items() if v is not None})
     if start is not None:

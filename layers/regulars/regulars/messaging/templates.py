@@ -40,6 +40,10 @@ class MessageKind(StrEnum):
     WELCOME = "welcome"
     THANK_YOU = "thank_you"
     MANAGER_ALERT = "manager_alert"
+    REPEAT_INVITATION = "repeat_invitation"
+    REBOOK_INVITATION = "rebook_invitation"
+    WINBACK = "winback"
+    WINBACK_BONUS = "winback_bonus"
 
 
 class TemplateError(InvalidInput):
@@ -78,6 +82,10 @@ PLACEHOLDERS: dict[MessageKind, frozenset[str]] = {
     MessageKind.THANK_YOU: frozenset({"client_name", "salon_name", "staff_name", "booking_link"}),
     MessageKind.MANAGER_ALERT: frozenset({"client_name", "client_phone", "service_name", "staff_name", "rating",
                                           "comment"}),
+    MessageKind.REPEAT_INVITATION: frozenset({"client_name", "salon_name", "services", "booking_link"}),
+    MessageKind.REBOOK_INVITATION: _VISIT | {"booking_link"},
+    MessageKind.WINBACK: frozenset({"client_name", "salon_name", "offer", "booking_link"}),
+    MessageKind.WINBACK_BONUS: frozenset({"client_name", "salon_name", "offer", "amount", "expires", "booking_link"}),
 }
 
 K = MessageKind
@@ -180,6 +188,32 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
         "{rating}/5. \"{comment}\" Открыта задача перезвонить.",
         "es": "Cliente insatisfecho: {client_name} ({client_phone}) califico {service_name} con {staff_name} con "
         "{rating}/5. \"{comment}\" Hay una tarea de seguimiento abierta.",
+    },
+    K.REPEAT_INVITATION: {
+        "en": "{client_name}, it's time for your {services} at {salon_name}. Book in one tap: {booking_link}",
+        "ru": "{client_name}, пора снова на {services} в {salon_name}. Записаться в одно касание: {booking_link}",
+        "es": "{client_name}, ya toca tu {services} en {salon_name}. Reserva en un toque: {booking_link}",
+    },
+    K.REBOOK_INVITATION: {
+        "en": "{client_name}, we're sorry we didn't see you on {date} at {salon_name}. Book a new time for "
+        "{service_name}: {booking_link}",
+        "ru": "{client_name}, жаль, что {date} не получилось прийти в {salon_name}. Выберите новое время для "
+        "{service_name}: {booking_link}",
+        "es": "{client_name}, sentimos no haberte visto el {date} en {salon_name}. Elige otra hora para "
+        "{service_name}: {booking_link}",
+    },
+    K.WINBACK: {
+        "en": "{client_name}, we miss you at {salon_name}! {offer}Book a visit: {booking_link}",
+        "ru": "{client_name}, мы скучаем по вам в {salon_name}! {offer}Записаться: {booking_link}",
+        "es": "{client_name}, te echamos de menos en {salon_name}! {offer}Reserva tu cita: {booking_link}",
+    },
+    K.WINBACK_BONUS: {
+        "en": "{client_name}, we miss you at {salon_name}! Here is {amount} bonus for your next visit, until "
+        "{expires}. {offer}Book: {booking_link}",
+        "ru": "{client_name}, мы скучаем по вам в {salon_name}! Дарим {amount} бонусов на следующий визит, до "
+        "{expires}. {offer}Записаться: {booking_link}",
+        "es": "{client_name}, te echamos de menos en {salon_name}! Te regalamos {amount} de bono para tu proxima "
+        "visita, hasta el {expires}. {offer}Reserva: {booking_link}",
     },
     K.OPT_OUT_CONFIRMATION: {
         "en": "You're unsubscribed from {salon_name} messages. Reply START to resubscribe.",

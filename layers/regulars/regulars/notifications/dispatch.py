@@ -223,7 +223,7 @@ def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
         return item.text, locale, {"text": item.text}
     facts: dict = {"timezone": salon.timezone, "salon_name": salon.name}
     values = item.values or {}
-    for name in ("feedback_link", "rating", "comment", "client_phone"):
+    for name in ("feedback_link", "rating", "comment", "client_phone", "services", "offer"):
         if values.get(name) is not None:
             facts[name] = str(values[name])
     if appointment is not None:
@@ -257,10 +257,16 @@ def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
         facts["tier"] = values["tier"]
     if {"amount", "balance"} & set(values):
         facts["currency"] = salon.currency
-    facts["booking_link"] = f"{settings().public_base_url}/book.html?salon={salon.id}"
+    facts["booking_link"] = values.get("booking_link") or booking_link(salon.id)
     rendered = compose(item.kind, client_locale=locale_hint, salon_locale=salon.locale,
                        overrides=salon.settings.templates, **facts)
     return rendered.text, rendered.locale, message_values(locale=rendered.locale, **facts)
+
+
+def booking_link(salon_id: str, service_id: str | None = None) -> str:
+    """The booking page, with a service chosen when one is given."""
+    link = f"{settings().public_base_url}/book.html?salon={salon_id}"
+    return f"{link}&service={service_id}" if service_id else link
 
 
 @handles(JOB_KIND)

@@ -96,6 +96,10 @@ def reply(channel: Channel, address: str, text: str, now: datetime, *, replied_t
         return Answer(intent.value, say("stopped" if intent is Reply.STOP else "started", language))
     if intent in (Reply.CONFIRM, Reply.CANCEL):
         return _visit_act(replied_to or _last_request(contacts), intent, channel, now, language)
+    from regulars.retention import defections
+
+    for contact in contacts:  # a message for a person; it may say why the client stayed away
+        defections.from_reply(contact.salon_id, contact.client_id, text, now)
     return Answer("none", "")
 
 

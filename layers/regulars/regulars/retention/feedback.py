@@ -146,8 +146,9 @@ def _unhappy(v: Visit, item: Feedback, now: datetime) -> None:
     Task(salon_id=a.salon_id, task_id=f"feedback-{a.id}", kind="unhappy_feedback", client_id=a.client_id,
          appointment_id=a.id, summary=f"Call {client.name} back: {reason}", created_at=now).save(
         condition=Task.pk.does_not_exist())
-    client_store.modify(a.salon_id, a.client_id, lambda c: {"lifecycle": {
-        "status": "at_risk", "reason": reason, "since": now.isoformat()}})
+    from regulars.retention import lifecycle
+
+    lifecycle.complain(a.salon_id, a.client_id, reason, now)
     for n, phone in enumerate(v.salon.settings.feedback.manager_phones):
         outbox.plan(outbox.PlannedMessage(
             salon_id=a.salon_id, message_id=f"alert-{a.id}-{n}", kind=MessageKind.MANAGER_ALERT.value,

@@ -39,6 +39,7 @@ def apply_once(
                 Client.cancellations.set(after.cancellations),
                 Client.late_cancellations.set(after.late_cancellations),
                 Client.total_spent.set(after.total_spent),
+                Client.visit_log.set(after.visit_log),
                 *([Client.first_visit_at.set(after.first_visit_at)] if after.first_visit_at else []),
                 *([Client.last_visit_at.set(after.last_visit_at)] if after.last_visit_at else []),
             ],

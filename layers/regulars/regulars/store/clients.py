@@ -33,6 +33,7 @@ def to_domain(item: Client) -> m.Client:
         channels=item.channels or {},
         referred_by=item.referred_by,
         lifecycle=item.lifecycle,
+        invited=item.invited or {},
         created_at=item.created_at,
         source=item.source,
         stats=m.ClientStats(
@@ -43,6 +44,7 @@ def to_domain(item: Client) -> m.Client:
             total_spent=int(item.total_spent or 0),
             first_visit_at=item.first_visit_at,
             last_visit_at=item.last_visit_at,
+            visit_log=list(item.visit_log or []),
         ),
     )
 

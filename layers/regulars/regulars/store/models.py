@@ -34,6 +34,11 @@ Access patterns
 | 25 | one feedback per visit                          | Put Feedback PK=SALON#{salon}, SK=FEEDBACK#{visit} with attribute_not_exists |
 | 26 | the feedback inbox, newest first                | Query GSI1 PK=SALON#{salon}#FEEDBACK |
 | 27 | follow-up tasks, open ones first                | Query GSI1 PK=SALON#{salon}#TASKS, SK begins_with {status}# |
+| 28 | clients in a lifecycle status, latest first     | Query GSI2 PK=SALON#{salon}#LIFECYCLE#{status} (sparse) |
+| 29 | a client's whole history (visits, messages, ledger, feedback, tasks, defections) | Query GSI2 PK=SALON#{salon}#CLIENT#{client} |
+| 30 | one defection per cause                         | Put Defection PK=SALON#{salon}, SK=DEFECTION#{id derived from the cause} with attribute_not_exists |
+| 31 | the salon's defections, newest first            | Query GSI1 PK=SALON#{salon}#DEFECTIONS, SK between {from} and {to} |
+| 32 | defection counts by month and dimension         | Query PK=SALON#{salon}, SK between DEFSTATS#{from month} and DEFSTATS#{to month}~ (ADD in the defection's transaction) |
 """
 
 from __future__ import annotations
@@ -112,6 +117,8 @@ class Client(Entity, discriminator="Client"):
         "sk": "CLIENT#{client_id}",
         "gsi1pk": "SALON#{salon_id}#CLIENTS",
         "gsi1sk": "{name_key}#{client_id}",
+        "gsi2pk": "SALON#{salon_id}#LIFECYCLE#{lifecycle_status}",
+        "gsi2sk": "{lifecycle_since}#{client_id}",
     }
 
     salon_id = UnicodeAttribute()
@@ -131,8 +138,15 @@ class Client(Entity, discriminator="Client"):
     # once the channel failed for good
     channels = JSONAttribute(default=dict)
     referred_by = UnicodeAttribute(null=True)
-    # {"status": "at_risk", "reason": "rated a visit 2/5", "since": iso}: kept by the retention rules
+    # {"status": "at_risk", "reason": "usually every 21 days; 34 days since the last visit", "since": iso,
+    # "next_check_at": iso, "cadence_days": 21.0, "complaint": {"at": iso, "reason": ...}}: kept by the
+    # retention rules; status and since are repeated below for the lifecycle index
     lifecycle = JSONAttribute(null=True)
+    lifecycle_status = UnicodeAttribute(null=True)
+    lifecycle_since = UTCDateTimeAttribute(null=True)
+    # the last completed visits, oldest first: [[start, service, staff, booked at], ...] (the cadence's input)
+    visit_log = JSONAttribute(default=list)
+    invited = JSONAttribute(default=dict)  # service -> when a repeat-visit invitation last named it
     created_at = UTCDateTimeAttribute()
     source = UnicodeAttribute(default="admin")
     # visit statistics, kept by the stream processor exactly once per event
@@ -454,6 +468,8 @@ class Feedback(Entity, discriminator="Feedback"):
         "sk": "FEEDBACK#{appointment_id}",
         "gsi1pk": "SALON#{salon_id}#FEEDBACK",
         "gsi1sk": "{created_at}#{appointment_id}",
+        "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
+        "gsi2sk": "FEEDBACK#{created_at}#{appointment_id}",
     }
 
     salon_id = UnicodeAttribute()
@@ -476,6 +492,8 @@ class Task(Entity, discriminator="Task"):
         "sk": "TASK#{task_id}",
         "gsi1pk": "SALON#{salon_id}#TASKS",
         "gsi1sk": "{status}#{created_at}#{task_id}",
+        "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
+        "gsi2sk": "TASK#{created_at}#{task_id}",
     }
 
     salon_id = UnicodeAttribute()
@@ -489,3 +507,49 @@ class Task(Entity, discriminator="Task"):
     closed_by = UnicodeAttribute(null=True)
     closed_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+
+
+DEFECTION_TYPES = ("no_show", "late_cancellation", "cancelled_not_rebooked", "lapsed", "lost")
+DEFECTION_REASONS = ("price", "quality", "staff", "moved_away", "schedule", "other")
+
+
+class Defection(Entity, discriminator="Defection"):
+    """A client slipping away, once per cause: a no-show, a late cancellation, a cancellation not
+    rebooked, a lapse, a loss; with the reason when one is known (from feedback, a reply, the admin)."""
+
+    __keys__ = {
+        "pk": "SALON#{salon_id}",
+        "sk": "DEFECTION#{defection_id}",
+        "gsi1pk": "SALON#{salon_id}#DEFECTIONS",
+        "gsi1sk": "{at}#{defection_id}",
+        "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
+        "gsi2sk": "DEFECTION#{at}#{defection_id}",
+    }
+
+    salon_id = UnicodeAttribute()
+    defection_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # one of DEFECTION_TYPES
+    at = UTCDateTimeAttribute()
+    month = UnicodeAttribute()  # YYYY-MM in the salon's time zone: the month it counts in
+    appointment_id = UnicodeAttribute(null=True)
+    staff_id = UnicodeAttribute(null=True)
+    service_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)  # one of DEFECTION_REASONS
+    reason_source = UnicodeAttribute(null=True)  # feedback | reply | cancellation | admin
+    detail = UnicodeAttribute(null=True)  # the words behind the reason
+    created_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class DefectionTally(Entity, discriminator="DefectionTally"):
+    """How many defections a month had on one dimension (type, reason, staff, service, or all):
+    moved with ADD in the same transaction as the defection or its reason."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "DEFSTATS#{month}#{dimension}#{value}"}
+
+    salon_id = UnicodeAttribute()
+    month = UnicodeAttribute()
+    dimension = UnicodeAttribute()  # all | type | reason | staff | service
+    value = UnicodeAttribute()
+    count = NumberAttribute(default=0)

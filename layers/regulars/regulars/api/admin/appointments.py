@@ -108,9 +108,10 @@ def confirm(appointment_id: AppointmentId) -> s.AppointmentOut:
 
 @router.post("/v1/admin/appointments/<appointment_id>/cancel", summary="Cancel (late if inside the salon's window)",
              tags=["admin: appointments"])
-def cancel(appointment_id: AppointmentId, body: s.CancelIn | None = None) -> s.AppointmentOut:
+def cancel(appointment_id: AppointmentId, body: s.AdminCancelIn | None = None) -> s.AppointmentOut:
     salon_id, who = caller(router)
-    a = booking.cancel(salon_id, appointment_id, now=clock.now(), by=who, reason=body.reason if body else None)
+    a = booking.cancel(salon_id, appointment_id, now=clock.now(), by=who, reason=body.reason if body else None,
+                       salon_initiated=bool(body and body.salon_initiated))
     return _out(salon_id, a)
 
 

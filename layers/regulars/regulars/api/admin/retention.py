@@ -1,7 +1,8 @@
-"""Admin: the feedback inbox and the follow-up tasks."""
+"""Admin: the feedback inbox, follow-up tasks, clients by lifecycle status, a client's history, defections."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -10,7 +11,10 @@ from regulars import clock
 from regulars.api import schemas as s
 from regulars.api.admin import caller
 from regulars.api.router import Router
-from regulars.retention import feedback
+from regulars.errors import InvalidInput
+from regulars.retention import feedback, history
+from regulars.retention.rules import Status
+from regulars.store import retention as store
 from regulars.store.models import Task
 
 router = Router()
@@ -43,3 +47,73 @@ def tasks(status: Annotated[Literal["open", "closed"], Query()] = "open") -> s.T
 def close(task_id: TaskId, body: s.TaskCloseIn) -> s.TaskOut:
     salon_id, who = caller(router)
     return _task(feedback.close_task(salon_id, task_id, note=body.note, by=who, now=clock.now()))
+
+
+StatusName = Literal["new", "active", "at_risk", "lapsed", "lost", "won_back"]
+DefectionId = Annotated[str, Path(min_length=1, max_length=200)]
+
+
+@router.get("/v1/admin/retention/clients", summary="Clients in a lifecycle status, with the reason and their value",
+            tags=["admin: retention"])
+def clients_in(status: Annotated[StatusName, Query()] = "at_risk",
+               limit: Annotated[int, Query(ge=1, le=500)] = 100,
+               cursor: Annotated[str | None, Query(max_length=300)] = None) -> s.RetentionClientsOut:
+    salon_id, _ = caller(router)
+    found, following = history.in_status(salon_id, Status(status), clock.now(), limit=limit, cursor=cursor)
+    return s.RetentionClientsOut(clients=[s.RetentionClientOut(**c) for c in found], next_cursor=following)
+
+
+@router.get("/v1/admin/clients/<client_id>/history", summary="A client's whole history in one view",
+            tags=["admin: retention"])
+def client_history(client_id: Annotated[str, Path(min_length=1, max_length=64)]) -> s.ClientHistoryOut:
+    salon_id, _ = caller(router)
+    return s.ClientHistoryOut(**history.client_history(salon_id, client_id))
+
+
+@router.get("/v1/admin/defections", summary="Defections between two months, newest first", tags=["admin: retention"])
+def defection_list(first: Annotated[str | None, Query(alias="from", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+                   last: Annotated[str | None, Query(alias="to", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+                   limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> s.DefectionsOut:
+    salon_id, _ = caller(router)
+    since, until = _period(first, last)
+    return s.DefectionsOut(defections=[s.DefectionOut(**history.defection_view(d))
+                                       for d in store.listed(salon_id, since, until, limit=limit)])
+
+
+@router.get("/v1/admin/defections/stats", summary="Defections by type, reason, staff member, service and month",
+            tags=["admin: retention"])
+def defection_stats(first: Annotated[str | None, Query(alias="from", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+                    last: Annotated[str | None, Query(alias="to", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None
+                    ) -> s.DefectionStatsOut:
+    salon_id, _ = caller(router)
+    since, until = _period(first, last)
+    return s.DefectionStatsOut(**history.defection_stats(salon_id, f"{since:%Y-%m}", f"{until:%Y-%m}"))
+
+
+@router.put("/v1/admin/defections/<defection_id>/reason", summary="Say why a client defected",
+            tags=["admin: retention"])
+def defection_reason(defection_id: DefectionId, body: s.DefectionReasonIn) -> s.DefectionOut:
+    salon_id, who = caller(router)
+    d = store.set_reason(salon_id, defection_id, reason=body.reason, source="admin",
+                         detail=body.note or f"set by {who}")
+    return s.DefectionOut(**history.defection_view(d))
+
+
+def _period(first: str | None, last: str | None) -> tuple[datetime, datetime]:
+    """From the first instant of month ``first`` (default: eleven months before ``last``) to the last
+    of month ``last`` (default: this month)."""
+    last_start = _month_start(last) if last else clock.now().astimezone(UTC).replace(
+        day=1, hour=0, minute=0, second=0, microsecond=0)
+    since = _month_start(first) if first else _months_after(last_start, -11)
+    if since > last_start:
+        raise InvalidInput.field("from", "must not be after to")
+    return since, _months_after(last_start, 1) - timedelta(microseconds=1)
+
+
+def _month_start(month: str) -> datetime:
+    return datetime.strptime(month, "%Y-%m").replace(tzinfo=UTC)
+
+
+def _months_after(start: datetime, n: int) -> datetime:
+    index = start.year * 12 + start.month - 1 + n
+    return start.replace(year=index // 12, month=index % 12 + 1)
