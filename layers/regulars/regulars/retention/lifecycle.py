@@ -97,7 +97,9 @@ def refresh(salon_id: str, client_id: str, now: datetime, *, settled: bool = Fal
     previous = client.lifecycle or {}
     lapses = rules.lapses(visits_of(client), now=now, rules=rules_of(retention), booking=booking)
     last_visit = max((v.at for v in visits_of(client)), default=None)
-    proven = [lp for lp in lapses if settled or booking is not None or lp.after.at != last_visit]
+    # a gap between two visits is known; one since the last visit only once time has proved it (the
+    # stream may not have brought the client's later visits yet)
+    proven = [lp for lp in lapses if settled or lp.after.at != last_visit]
     through = previous.get("lapses_through")
     for lapse in proven:
         if through is None or lapse.at.isoformat() > through:
