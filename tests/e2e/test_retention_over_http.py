@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from e2e.conftest import LocalRuntime, launch
@@ -155,7 +156,7 @@ def _regular_with_a_booking(rt, token: str) -> tuple[str, dict, float]:
                       if v["status"] == "completed" and v["service"] == booking["service"])
         if len(done) >= 3 and (best is None or booking["start"] < best[1]["start"]):
             visits = [*done, datetime.fromisoformat(booking["start"])]  # with the visit about to be had
-            gaps = [(b - a) / DAY for a, b in zip(visits, visits[1:], strict=False)]
+            gaps = [(b - a) / DAY for a, b in pairwise(visits)]
             best = (client_id, booking, statistics.median(gaps))
     assert best is not None
     return best
