@@ -57,7 +57,7 @@ DefectionId = Annotated[str, Path(min_length=1, max_length=200)]
             tags=["admin: retention"])
 def clients_in(status: Annotated[StatusName, Query()] = "at_risk",
                limit: Annotated[int, Query(ge=1, le=500)] = 100,
-               cursor: Annotated[str | None, Query(max_length=300)] = None) -> s.RetentionClientsOut:
+               cursor: Annotated[str | None, Query(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|[0-9a-z]{1,64}$")] = None) -> s.RetentionClientsOut:
     salon_id, _ = caller(router)
     found, following = history.in_status(salon_id, Status(status), clock.now(), limit=limit, cursor=cursor)
     return s.RetentionClientsOut(clients=[s.RetentionClientOut(**c) for c in found], next_cursor=following)
@@ -71,8 +71,8 @@ def client_history(client_id: Annotated[str, Path(min_length=1, max_length=64)])
 
 
 @router.get("/v1/admin/defections", summary="Defections between two months, newest first", tags=["admin: retention"])
-def defection_list(first: Annotated[str | None, Query(alias="from", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
-                   last: Annotated[str | None, Query(alias="to", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+def defection_list(first: Annotated[str | None, Query(alias="from", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
+                   last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> s.DefectionsOut:
     salon_id, _ = caller(router)
     since, until = _period(first, last)
@@ -82,8 +82,8 @@ def defection_list(first: Annotated[str | None, Query(alias="from", pattern=r"^\
 
 @router.get("/v1/admin/defections/stats", summary="Defections by type, reason, staff member, service and month",
             tags=["admin: retention"])
-def defection_stats(first: Annotated[str | None, Query(alias="from", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
-                    last: Annotated[str | None, Query(alias="to", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None
+def defection_stats(first: Annotated[str | None, Query(alias="from", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
+                    last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None
                     ) -> s.DefectionStatsOut:
     salon_id, _ = caller(router)
     since, until = _period(first, last)
