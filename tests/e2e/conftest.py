@@ -116,6 +116,15 @@ class LocalRuntime:
         assert response.status_code == 200, response.text
         return response.json()
 
+    def sms(self, phone: str, words: str, timeout: float = 30.0) -> list[dict[str, Any]]:
+        """What the phone view shows ``phone`` received containing ``words`` (waiting up to ``timeout``)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            got = [m for m in self.get("/local/phone").json()["messages"] if m["to"] == phone and words in m["text"]]
+            if got or time.monotonic() > deadline:
+                return got
+            time.sleep(0.3)
+
     def resources(self) -> dict[str, Any]:
         return self.get("/local/resources").json()
 

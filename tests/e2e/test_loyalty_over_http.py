@@ -4,7 +4,6 @@ has the expiry."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import datetime, timedelta
 
@@ -22,15 +21,6 @@ def _to(rt, moment: datetime) -> None:
     if minutes > 0:
         rt.advance(minutes)
     rt.drain(120)
-
-
-def _sms(rt, phone: str, words: str, timeout: float = 30.0) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    while True:
-        got = [m for m in rt.get("/local/phone").json()["messages"] if m["to"] == phone and words in m["text"]]
-        if got or time.monotonic() > deadline:
-            return got
-        time.sleep(0.3)
 
 
 def test_cashback_is_credited_then_warned_of_then_burns(demo_runtime):
@@ -56,13 +46,13 @@ def test_cashback_is_credited_then_warned_of_then_burns(demo_runtime):
         done = rt.post(f"/v1/admin/appointments/{visit['id']}/complete", token=token, json={"paid_amount": 4000})
         assert done.status_code == 200, done.text
         rt.drain()
-        assert _sms(rt, phone, "you earned €2 bonus"), rt.get("/local/phone").json()["messages"][-3:]
+        assert rt.sms(phone, "you earned €2 bonus"), rt.get("/local/phone").json()["messages"][-3:]
         loyalty = rt.get(f"/v1/admin/clients/{visit['client_id']}/loyalty", token=token).json()
         assert loyalty["balance"] == 200 and loyalty["tier"]["name"] == "Base"
         expires = datetime.fromisoformat(loyalty["lots"][0]["expires_at"])
 
         _to(rt, expires - timedelta(days=7) + timedelta(minutes=2))
-        warning = _sms(rt, phone, "of your bonus at Studio Demo burns on")
+        warning = rt.sms(phone, "of your bonus at Studio Demo burns on")
         assert len(warning) == 1 and warning[0]["text"].startswith("Cash Back, €2 of your bonus")
         assert rt.get(f"/v1/admin/clients/{visit['client_id']}/loyalty", token=token).json()["balance"] == 200
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -60,15 +59,6 @@ def to(rt, moment: datetime) -> None:
         rt.drain(120)
 
 
-def sms(rt, phone: str, words: str, timeout: float = 30.0) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    while True:
-        got = [m for m in rt.get("/local/phone").json()["messages"] if m["to"] == phone and words in m["text"]]
-        if got or time.monotonic() > deadline:
-            return got
-        time.sleep(0.3)
-
-
 def history(rt, token: str, client_id: str) -> dict:
     answer = rt.get(f"/v1/admin/clients/{client_id}/history", token=token)
     assert answer.status_code == 200, answer.text
@@ -112,7 +102,7 @@ def test_feedback_after_a_visit_alerts_the_manager_on_2_stars_and_shows_review_l
     to(rt, now(rt) + timedelta(minutes=125))
     links = {}
     for visit in (unhappy, happy):
-        (asked,) = sms(rt, visit["phone"], "Tell us in one tap")
+        (asked,) = rt.sms(visit["phone"], "Tell us in one tap")
         links[visit["id"]] = re.search(r"feedback\.html\?token=(\S+)", asked["text"]).group(1)
 
     page = rt.get(f"/v1/feedback/{links[unhappy['id']]}").json()
@@ -120,7 +110,7 @@ def test_feedback_after_a_visit_alerts_the_manager_on_2_stars_and_shows_review_l
     answer = rt.post(f"/v1/feedback/{links[unhappy['id']]}", json={"rating": 2, "comment": "Chipped in a day"})
     assert answer.status_code == 201 and answer.json()["review_links"] == []
     rt.drain()
-    (alert,) = sms(rt, MANAGER, "Unhappy client: Petra Unhappy")
+    (alert,) = rt.sms(MANAGER, "Unhappy client: Petra Unhappy")
     assert "rated Manicure" in alert["text"] and "2/5" in alert["text"]
     tasks = rt.get("/v1/admin/tasks", token=token).json()["tasks"]
     assert any(t["client_id"] == unhappy["client_id"] and "Chipped in a day" in t["summary"] for t in tasks)

@@ -8,13 +8,14 @@ a cancellation or a reply, or from the admin, who may always correct it.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from regulars.booking import model as m
 from regulars.events import AppointmentEvent, EventType
 from regulars.jobs.worker import Outcome, handles
+from regulars.messaging.keywords import normalize
 from regulars.retention import rules
 from regulars.store import appointments as appointment_store
 from regulars.store import catalog as catalog_store
@@ -43,7 +44,6 @@ _REASON_WORDS: dict[str, tuple[str, ...]] = {
                  "sick", "childcare", "некогда", "время", "времени", "работа", "занята", "занят", "болею",
                  "заболела", "horario", "tiempo", "trabajo", "ocupada", "ocupado", "viaje", "enferma"),
 }
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def reason_in(text: str | None) -> str | None:
@@ -51,11 +51,17 @@ def reason_in(text: str | None) -> str | None:
     None when they name none."""
     if not text:
         return None
-    words = {unicodedata.normalize("NFC", w) for w in _WORD.findall(text.casefold())}
+    words = set(normalize(text).split())
     for reason in DEFECTION_REASONS:
-        if words & set(_REASON_WORDS.get(reason, ())):
+        if words & _reason_words(reason):
             return reason
     return None
+
+
+@lru_cache(maxsize=len(DEFECTION_REASONS))
+def _reason_words(reason: str) -> frozenset[str]:
+    """The reason's words in the form replies are compared in (:func:`keywords.normalize`)."""
+    return frozenset(normalize(w) for w in _REASON_WORDS.get(reason, ()))
 
 
 def _salon(salon_id: str) -> m.Salon:
@@ -63,9 +69,8 @@ def _salon(salon_id: str) -> m.Salon:
 
 
 def _month(at: datetime, salon: m.Salon) -> str:
-    from regulars.retention.lifecycle import month_of
-
-    return month_of(at, salon)
+    """The month a defection counts in: the salon's own calendar."""
+    return at.astimezone(ZoneInfo(salon.timezone)).strftime("%Y-%m")
 
 
 def salon_initiated(a: m.Appointment) -> bool:

@@ -21,6 +21,7 @@ from regulars.errors import Conflict, NotAllowed, NotFound
 from regulars.events import AppointmentEvent, EventType
 from regulars.jobs.worker import Outcome, handles
 from regulars.messaging.templates import MessageKind
+from regulars.retention import lifecycle
 from regulars.store import appointments as appointment_store
 from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
@@ -146,8 +147,6 @@ def _unhappy(v: Visit, item: Feedback, now: datetime) -> None:
     Task(salon_id=a.salon_id, task_id=f"feedback-{a.id}", kind="unhappy_feedback", client_id=a.client_id,
          appointment_id=a.id, summary=f"Call {client.name} back: {reason}", created_at=now).save(
         condition=Task.pk.does_not_exist())
-    from regulars.retention import lifecycle
-
     lifecycle.complain(a.salon_id, a.client_id, reason, now)
     for n, phone in enumerate(v.salon.settings.feedback.manager_phones):
         outbox.plan(outbox.PlannedMessage(

@@ -88,7 +88,7 @@ def in_status(salon_id: str, status: Status, now: datetime, *, limit: int, curso
         out.append({
             "client_id": client.id, "name": client.name, "phone": client.phone, "status": status.value,
             "reason": fresh.reason if fresh else record.get("reason", ""),
-            "since": client.lifecycle and record.get("since"),
+            "since": record.get("since"),
             "visits": client.stats.visits, "total_spent": client.stats.total_spent,
             "average_spend": client.stats.total_spent // client.stats.visits if client.stats.visits else 0,
             "last_visit_at": client.stats.last_visit_at, "cadence_days": record.get("cadence_days"),

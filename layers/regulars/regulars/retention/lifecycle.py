@@ -19,7 +19,6 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from regulars.booking import model as m
 from regulars.errors import NotFound
@@ -72,10 +71,6 @@ def complaint_of(client: m.Client) -> rules.Complaint | None:
     return rules.Complaint(datetime.fromisoformat(c["at"]), c["reason"]) if c else None
 
 
-def month_of(at: datetime, salon: m.Salon) -> str:
-    return at.astimezone(ZoneInfo(salon.timezone)).strftime("%Y-%m")
-
-
 def assess(cat: m.Catalog, client: m.Client, now: datetime, booking: rules.Booking | None) -> rules.Assessment:
     return rules.assess(visits_of(client), now=now, rules=rules_of(cat.salon.settings.retention),
                         intervals=intervals_of(cat), booking=booking, complaint=complaint_of(client))
@@ -95,8 +90,9 @@ def refresh(salon_id: str, client_id: str, now: datetime, *, settled: bool = Fal
     booking = next_booking(salon_id, client_id, now)
     seen = assess(cat, client, now, booking)
     previous = client.lifecycle or {}
-    lapses = rules.lapses(visits_of(client), now=now, rules=rules_of(retention), booking=booking)
-    last_visit = max((v.at for v in visits_of(client)), default=None)
+    visits = visits_of(client)
+    lapses = rules.lapses(visits, now=now, rules=rules_of(retention), booking=booking)
+    last_visit = max((v.at for v in visits), default=None)
     # a gap between two visits is known; one since the last visit only once time has proved it (the
     # stream may not have brought the client's later visits yet)
     proven = [lp for lp in lapses if settled or lp.after.at != last_visit]

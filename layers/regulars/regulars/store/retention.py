@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
-
 from regulars.errors import Conflict, NotFound
-from regulars.store.base import Entity, Tx, TxFailed
+from regulars.store.base import Entity, Tx, TxFailed, format_instant
 from regulars.store.models import Client, Defection, DefectionTally
 
 UNKNOWN = "unknown"  # the reason tally of a defection whose reason is not known (yet)
@@ -134,16 +132,17 @@ def in_status(salon_id: str, status: str, *, limit: int = 100, cursor: str | Non
     """Clients in a lifecycle status, the latest to enter it first; (page, cursor of the next)."""
     hk = Client.render_key("gsi2pk", salon_id=salon_id, lifecycle_status=status)
     start = None
-    if cursor:
+    if cursor:  # "<since>|<client>": the last client of the page before, keys rendered by the model
         since, _, client_id = cursor.partition("|")
-        start = {"PK": {"S": f"SALON#{salon_id}"}, "SK": {"S": f"CLIENT#{client_id}"}, "GSI2PK": {"S": hk},
-                 "GSI2SK": {"S": f"{since}#{client_id}"}}
+        fields = {"salon_id": salon_id, "client_id": client_id, "lifecycle_status": status,
+                  "lifecycle_since": datetime.strptime(since, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)}
+        start = {attr: {"S": Client.render_key(key, **fields)} for attr, key in
+                 (("PK", "pk"), ("SK", "sk"), ("GSI2PK", "gsi2pk"), ("GSI2SK", "gsi2sk"))}
     result = Entity.by_gsi2.query(hk, scan_index_forward=False, limit=limit, last_evaluated_key=start)
     items = [i for i in result if isinstance(i, Client)]
-    last = result.last_evaluated_key
     following = None
-    if last and len(items) == limit:
-        following = f"{last['GSI2SK']['S'].rsplit('#', 1)[0]}|{items[-1].client_id}"
+    if result.last_evaluated_key and len(items) == limit:
+        following = f"{format_instant(items[-1].lifecycle_since)}|{items[-1].client_id}"
     return items, following
 
 
@@ -152,13 +151,6 @@ def history(salon_id: str, client_id: str) -> list[Entity]:
     defections): one Query of the client's partition in the second index, newest first by kind."""
     hk = f"SALON#{salon_id}#CLIENT#{client_id}"
     return list(Entity.by_gsi2.query(hk, scan_index_forward=False))
-
-
-def client_item(salon_id: str, client_id: str) -> Client:
-    try:
-        return Client.get(*Client.primary_key(salon_id=salon_id, client_id=client_id), consistent_read=True)
-    except DoesNotExist:
-        raise NotFound(f"client {client_id} not found", code="client_not_found") from None
 
 
 def dump(item: Entity) -> dict[str, Any]:
