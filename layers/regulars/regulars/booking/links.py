@@ -1,4 +1,5 @@
-"""Signed links that let a client act on one appointment without an account.
+"""Links to the client's pages: the booking page (with a service chosen, or a friend's referral
+code), and signed links that let a client act on one appointment without an account.
 
 A token is ``<payload>.<signature>``, both base64url: the payload names the salon, the
 appointment, the purpose and the expiry; the signature is HMAC-SHA256 over the payload with a key
@@ -14,7 +15,9 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
+from regulars.config import settings
 from regulars.errors import Forbidden
 
 
@@ -71,3 +74,9 @@ def verify(token: str, key: bytes, *, purpose: str, now: datetime | None) -> Lin
 def ensure_fresh(valid_until: datetime, now: datetime) -> None:
     if valid_until <= now:
         raise Forbidden("this link has expired", code="link_expired")
+
+
+def booking_page(salon_id: str, *, service_id: str | None = None, referral_code: str | None = None) -> str:
+    """The salon's booking page, with a service chosen or a friend's code when given."""
+    query = {"salon": salon_id, "service": service_id, "ref": referral_code}
+    return f"{settings().public_base_url}/book.html?" + urlencode({k: v for k, v in query.items() if v})

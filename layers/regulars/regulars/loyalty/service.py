@@ -17,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from regulars.booking import links
 from regulars.booking import model as m
 from regulars.booking.schedule import local_instant
-from regulars.config import manage_link_secret, settings
+from regulars.config import manage_link_secret
 from regulars.errors import InvalidInput, NotFound
 from regulars.events import AppointmentEvent, EventType
 from regulars.jobs.worker import Outcome, handles
@@ -100,7 +101,7 @@ def referral_code(salon_id: str, client_id: str) -> str:
 
 
 def referral_url(salon_id: str, code: str) -> str:
-    return f"{settings().public_base_url}/book.html?salon={salon_id}&ref={code}"
+    return links.booking_page(salon_id, referral_code=code)
 
 
 def referrer_for(salon_id: str, code: str | None, phone: str) -> str | None:

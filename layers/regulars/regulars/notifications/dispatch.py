@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from regulars.booking import links
 from regulars.booking import model as m
 from regulars.config import manage_link_secret, settings
 from regulars.errors import NotFound
@@ -257,16 +258,10 @@ def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
         facts["tier"] = values["tier"]
     if {"amount", "balance"} & set(values):
         facts["currency"] = salon.currency
-    facts["booking_link"] = values.get("booking_link") or booking_link(salon.id)
+    facts["booking_link"] = values.get("booking_link") or links.booking_page(salon.id)
     rendered = compose(item.kind, client_locale=locale_hint, salon_locale=salon.locale,
                        overrides=salon.settings.templates, **facts)
     return rendered.text, rendered.locale, message_values(locale=rendered.locale, **facts)
-
-
-def booking_link(salon_id: str, service_id: str | None = None) -> str:
-    """The booking page, with a service chosen when one is given."""
-    link = f"{settings().public_base_url}/book.html?salon={salon_id}"
-    return f"{link}&service={service_id}" if service_id else link
 
 
 @handles(JOB_KIND)

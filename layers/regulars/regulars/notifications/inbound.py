@@ -24,6 +24,7 @@ from regulars.messaging.routing import Channel, Purpose, opt_in, opt_out
 from regulars.messaging.templates import MessageKind
 from regulars.notifications import dispatch
 from regulars.notifications.replies import say
+from regulars.retention import defections
 from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
 from regulars.store import outbox
@@ -96,8 +97,6 @@ def reply(channel: Channel, address: str, text: str, now: datetime, *, replied_t
         return Answer(intent.value, say("stopped" if intent is Reply.STOP else "started", language))
     if intent in (Reply.CONFIRM, Reply.CANCEL):
         return _visit_act(replied_to or _last_request(contacts), intent, channel, now, language)
-    from regulars.retention import defections
-
     for contact in contacts:  # a message for a person; it may say why the client stayed away
         defections.from_reply(contact.salon_id, contact.client_id, text, now)
     return Answer("none", "")

@@ -21,7 +21,10 @@ def client_history(salon_id: str, client_id: str) -> dict:
     cat = lifecycle.catalog(salon_id)
     client = client_store.get(salon_id, client_id)
     items = store.history(salon_id, client_id)
-    of = lambda cls: [i for i in items if isinstance(i, cls)]  # noqa: E731
+
+    def of(cls: type) -> list:
+        return [i for i in items if isinstance(i, cls)]
+
     visits = sorted(of(Appointment), key=lambda a: a.start, reverse=True)
     done = [a for a in visits if a.status == m.AppointmentStatus.COMPLETED.value]
     names = {s.id: s.name for s in cat.services.values()}

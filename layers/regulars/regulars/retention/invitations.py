@@ -14,11 +14,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from regulars.booking import model as m
+from regulars.booking.links import booking_page
 from regulars.events import AppointmentEvent, EventType
 from regulars.jobs.worker import Outcome, handles
 from regulars.messaging.routing import Purpose
 from regulars.messaging.templates import MessageKind
-from regulars.notifications.dispatch import booking_link
 from regulars.retention import lifecycle, rules
 from regulars.retention.defections import salon_initiated
 from regulars.store import appointments as appointment_store
@@ -86,7 +86,7 @@ def invite(job: DueJob, now: datetime) -> Outcome:
         client_id=client_id, created_at=now,
         values={"services": _joined(names, client.locale or cat.salon.locale),
                 "service_ids": [d.service_id for d in due],
-                "booking_link": booking_link(salon_id, due[0].service_id)}))
+                "booking_link": booking_page(salon_id, service_id=due[0].service_id)}))
     client_store.modify(salon_id, client_id, lambda c: {
         "invited": {**c.invited, **{d.service_id: now.isoformat() for d in due}}})
     return Outcome(True, "invited for " + ", ".join(d.service_id for d in due))
@@ -119,5 +119,5 @@ def rebook(job: DueJob, now: datetime) -> Outcome:
     outbox.plan(outbox.PlannedMessage(
         salon_id=a.salon_id, message_id=f"rebook-{a.id}", kind=MessageKind.REBOOK_INVITATION.value,
         purpose=Purpose.MARKETING.value, recipient="client", client_id=a.client_id, appointment_id=a.id,
-        created_at=now, values={"booking_link": booking_link(a.salon_id, a.service_id)}))
+        created_at=now, values={"booking_link": booking_page(a.salon_id, service_id=a.service_id)}))
     return Outcome(True, "invited to rebook")

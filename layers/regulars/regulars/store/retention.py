@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from regulars.errors import Conflict, NotFound
+from regulars.errors import Conflict, InvalidInput, NotFound
 from regulars.store.base import Entity, Tx, TxFailed, format_instant
 from regulars.store.models import Client, Defection, DefectionTally
 
@@ -134,8 +134,11 @@ def in_status(salon_id: str, status: str, *, limit: int = 100, cursor: str | Non
     start = None
     if cursor:  # "<since>|<client>": the last client of the page before, keys rendered by the model
         since, _, client_id = cursor.partition("|")
-        fields = {"salon_id": salon_id, "client_id": client_id, "lifecycle_status": status,
-                  "lifecycle_since": datetime.strptime(since, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)}
+        try:
+            at = datetime.strptime(since, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        except ValueError:
+            raise InvalidInput.field("cursor", "not a cursor this list gave") from None
+        fields = {"salon_id": salon_id, "client_id": client_id, "lifecycle_status": status, "lifecycle_since": at}
         start = {attr: {"S": Client.render_key(key, **fields)} for attr, key in
                  (("PK", "pk"), ("SK", "sk"), ("GSI2PK", "gsi2pk"), ("GSI2SK", "gsi2sk"))}
     result = Entity.by_gsi2.query(hk, scan_index_forward=False, limit=limit, last_evaluated_key=start)
