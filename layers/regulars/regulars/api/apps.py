@@ -58,36 +58,36 @@ def _resolver() -> APIGatewayRestResolver:
     return app
 
 
-def public_app() -> APIGatewayRestResolver:
+def _public_routers() -> list:
     from regulars.api import feedback, manage, public
 
+    return [public.router, manage.router, feedback.router]
+
+
+def _admin_routers() -> list:
+    from regulars.api.admin import appointments, catalog, clients, loyalty, retention, rights
+
+    return [catalog.router, clients.router, appointments.router, loyalty.router, retention.router, rights.router]
+
+
+def public_app() -> APIGatewayRestResolver:
     app = _resolver()
-    app.include_router(public.router)
-    app.include_router(manage.router)
-    app.include_router(feedback.router)
+    for router in _public_routers():
+        app.include_router(router)
     return app
 
 
 def admin_app() -> APIGatewayRestResolver:
-    from regulars.api.admin import appointments, catalog, clients, loyalty, retention
-
     app = _resolver()
-    app.include_router(catalog.router)
-    app.include_router(clients.router)
-    app.include_router(appointments.router)
-    app.include_router(loyalty.router)
-    app.include_router(retention.router)
+    for router in _admin_routers():
+        app.include_router(router)
     return app
 
 
 def openapi_document() -> dict:
     """Every route of every function in one document."""
-    from regulars.api import feedback, manage, public
-    from regulars.api.admin import appointments, catalog, clients, loyalty, retention
-
     app = _resolver()
-    for router in (public.router, manage.router, feedback.router, catalog.router, clients.router,
-                   appointments.router, loyalty.router, retention.router):
+    for router in (*_public_routers(), *_admin_routers()):
         app.include_router(router)
     return app.get_openapi_schema(title=TITLE, version="1.0.0",
                                   description="Booking widget, manage link and admin API").model_dump(

@@ -250,7 +250,7 @@ class AppointmentOut(BaseModel):
 class ClientOut(BaseModel):
     id: str
     name: str
-    phone: str
+    phone: str | None = Field(description="none once the client's data was erased")
     email: str | None
     birthday: date | None
     locale: str | None
@@ -261,6 +261,7 @@ class ClientOut(BaseModel):
                            "a linked Telegram chat, WhatsApp, push; and channels that failed for good")
     lifecycle: dict | None = Field(default=None, description="e.g. at risk, with the reason in words")
     created_at: datetime
+    erased_at: datetime | None = Field(default=None, description="when the client's personal data was erased")
     stats: m.ClientStats
 
 
@@ -547,3 +548,29 @@ class ClientHistoryOut(BaseModel):
     messages: list[dict] = Field(description="Each message: kind, purpose, channel, status and what became of it")
     ledger: list[dict]
     bonus_balance: int
+
+
+class ErasureIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = Field(
+        default=None, description="why, as the request was made (kept in the audit trail)")
+
+
+class ErasureOut(BaseModel):
+    client_id: str
+    erased_at: datetime
+    already: bool = Field(description="the client had been erased before: nothing was done now")
+    removed: dict[str, int] = Field(default_factory=dict, description="how many items of each kind were changed")
+
+
+class AuditEntryOut(BaseModel):
+    id: str
+    at: datetime
+    action: str = Field(description="client.exported or client.erased")
+    by: str
+    client_id: str | None
+    detail: dict
+
+
+class AuditOut(BaseModel):
+    entries: list[AuditEntryOut]

@@ -46,7 +46,7 @@ def client(c: m.Client) -> s.ClientOut:
     return s.ClientOut(
         id=c.id, name=c.name, phone=c.phone, email=c.email, birthday=c.birthday, locale=c.locale, notes=c.notes,
         tags=c.tags, consents=c.consents, channels=c.channels, lifecycle=c.lifecycle, created_at=c.created_at,
-        stats=c.stats,
+        erased_at=c.erased_at, stats=c.stats,
     )
 
 

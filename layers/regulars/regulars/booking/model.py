@@ -343,7 +343,7 @@ class ClientStats(BaseModel):
 class Client(BaseModel):
     id: str
     name: str
-    phone: str
+    phone: str | None  # none once the client's data was erased
     email: str | None = None
     birthday: date | None = None
     locale: str | None = None
@@ -356,6 +356,7 @@ class Client(BaseModel):
     invited: dict[str, str] = {}  # service -> when a repeat-visit invitation last named it
     created_at: datetime
     source: str = "admin"
+    erased_at: datetime | None = None
     stats: ClientStats = ClientStats()
 
 

@@ -92,10 +92,15 @@ def _tier_named(loyalty: m.LoyaltySettings, name: str | None) -> m.Tier | None:
     return next((t for t in loyalty.tiers if t.name == name), None)
 
 
-def referral_code(salon_id: str, client_id: str) -> str:
-    """The client's referral code: eight characters, the same every time (and resolvable once issued)."""
+def code_of(salon_id: str, client_id: str) -> str:
+    """The client's referral code: eight characters, the same every time."""
     digest = hmac.new(manage_link_secret(), f"referral:{salon_id}:{client_id}".encode(), hashlib.sha256).digest()
-    code = base64.b32encode(digest).decode()[:8]
+    return base64.b32encode(digest).decode()[:8]
+
+
+def referral_code(salon_id: str, client_id: str) -> str:
+    """The client's referral code, resolvable from now on."""
+    code = code_of(salon_id, client_id)
     store.remember_referral_code(salon_id, code, client_id)
     return code
 

@@ -45,7 +45,8 @@ def on_event(event: AppointmentEvent, now: datetime) -> list[str]:
         message_id = f"{kind.value}-{event.event_id.replace(':', '-')}"
         written = outbox.plan(outbox.PlannedMessage(
             salon_id=a.salon_id, message_id=message_id, kind=kind.value, purpose="transactional",
-            recipient=recipient, client_id=a.client_id if recipient == "client" else None, staff_id=a.staff_id, appointment_id=a.id,
+            recipient=recipient, client_id=a.client_id if recipient == "client" else None,
+            about_client_id=None if recipient == "client" else a.client_id, staff_id=a.staff_id, appointment_id=a.id,
             values=values, created_at=now,
         ))
         if written:

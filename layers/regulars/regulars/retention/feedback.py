@@ -151,7 +151,8 @@ def _unhappy(v: Visit, item: Feedback, now: datetime) -> None:
     for n, phone in enumerate(v.salon.settings.feedback.manager_phones):
         outbox.plan(outbox.PlannedMessage(
             salon_id=a.salon_id, message_id=f"alert-{a.id}-{n}", kind=MessageKind.MANAGER_ALERT.value,
-            purpose="transactional", recipient="manager", appointment_id=a.id, created_at=now,
+            purpose="transactional", recipient="manager", about_client_id=a.client_id, appointment_id=a.id,
+            created_at=now,
             values={"phone": phone, "rating": str(item.rating), "comment": item.comment or "-",
                     "client_phone": client.phone, "client_name": client.name}))
 

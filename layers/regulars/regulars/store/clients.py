@@ -12,6 +12,8 @@ from regulars.errors import Conflict, NotFound
 from regulars.store.base import Entity, Tx, TxFailed
 from regulars.store.models import Client, PhoneIndex
 
+PERSONAL = frozenset({"name", "phone", "email", "birthday", "notes", "tags", "consents", "channels"})
+
 
 def name_key(name: str) -> str:
     """Case- and accent-folded name, the sort key of the name index (prefix search)."""
@@ -36,6 +38,7 @@ def to_domain(item: Client) -> m.Client:
         invited=item.invited or {},
         created_at=item.created_at,
         source=item.source,
+        erased_at=item.erased_at,
         stats=m.ClientStats(
             visits=int(item.visits or 0),
             no_shows=int(item.no_shows or 0),
@@ -104,6 +107,14 @@ def get(salon_id: str, client_id: str) -> m.Client:
     return to_domain(item)
 
 
+def get_reachable(salon_id: str, client_id: str) -> m.Client:
+    """The client, to book or write to: refused once their data was erased."""
+    client = get(salon_id, client_id)
+    if client.erased_at is not None:
+        raise Conflict("this client's data was erased on request", code="client_erased")
+    return client
+
+
 def get_item(salon_id: str, client_id: str, *, consistent: bool = True) -> Client | None:
     return Client.find(salon_id=salon_id, client_id=client_id, consistent=consistent)
 
@@ -120,6 +131,8 @@ def update(salon_id: str, client_id: str, changes: dict) -> m.Client:
     item = get_item(salon_id, client_id)
     if item is None:
         raise NotFound(f"client {client_id} not found", code="client_not_found")
+    if item.erased_at is not None and PERSONAL & changes.keys():
+        raise Conflict("this client's data was erased on request", code="client_erased")
     old_phone = item.phone
     for name, value in changes.items():
         if name == "birthday":
@@ -131,8 +144,9 @@ def update(salon_id: str, client_id: str, changes: dict) -> m.Client:
         item.name_key = name_key(item.name)
     tx = Tx()
     tx.put(item, label="client")
-    if item.phone != old_phone:
-        tx.delete(PhoneIndex(salon_id=salon_id, phone=old_phone, client_id=client_id), label="old_phone")
+    if item.phone != old_phone and item.phone:
+        if old_phone:
+            tx.delete(PhoneIndex(salon_id=salon_id, phone=old_phone, client_id=client_id), label="old_phone")
         tx.put(
             PhoneIndex(salon_id=salon_id, phone=item.phone, client_id=client_id),
             PhoneIndex.pk.does_not_exist(),

@@ -39,6 +39,9 @@ Access patterns
 | 30 | one defection per cause                         | Put Defection PK=SALON#{salon}, SK=DEFECTION#{id derived from the cause} with attribute_not_exists |
 | 31 | the salon's defections, newest first            | Query GSI1 PK=SALON#{salon}#DEFECTIONS, SK between {from} and {to} |
 | 32 | defection counts by month and dimension         | Query PK=SALON#{salon}, SK between DEFSTATS#{from month} and DEFSTATS#{to month}~ (ADD in the defection's transaction) |
+| 33 | the salon's audit trail, newest first           | Query PK=SALON#{salon}, SK between AUDIT#{from} and AUDIT#{to}~ |
+| 35 | messages to others that speak of a client (staff notices, alerts) | Query GSI1 PK=SALON#{salon}#ABOUT#{client} (sparse) |
+| 34 | the idempotency answers a client's data may be in (erasure) | Query PK=SALON#{salon}, SK begins_with IDEMPOTENCY# (a day's worth: they expire) |
 """
 
 from __future__ import annotations
@@ -124,8 +127,8 @@ class Client(Entity, discriminator="Client"):
     salon_id = UnicodeAttribute()
     client_id = UnicodeAttribute()
     name = UnicodeAttribute()
-    name_key = UnicodeAttribute()  # case-folded name, for prefix search
-    phone = UnicodeAttribute()
+    name_key = UnicodeAttribute(null=True)  # case-folded name, for prefix search (none once erased)
+    phone = UnicodeAttribute(null=True)  # none once erased
     email = UnicodeAttribute(null=True)
     birthday = UnicodeAttribute(null=True)  # ISO date
     locale = UnicodeAttribute(null=True)
@@ -149,6 +152,7 @@ class Client(Entity, discriminator="Client"):
     invited = JSONAttribute(default=dict)  # service -> when a repeat-visit invitation last named it
     created_at = UTCDateTimeAttribute()
     source = UnicodeAttribute(default="admin")
+    erased_at = UTCDateTimeAttribute(null=True)  # personal data removed on the client's request
     # visit statistics, kept by the stream processor exactly once per event
     visits = NumberAttribute(default=0)
     no_shows = NumberAttribute(default=0)
@@ -302,6 +306,8 @@ class Message(Entity, discriminator="Message"):
     __keys__ = {
         "pk": "SALON#{salon_id}",
         "sk": MESSAGES + "{message_id}",
+        "gsi1pk": "SALON#{salon_id}#ABOUT#{about_client_id}",
+        "gsi1sk": MESSAGES + "{created_at}#{message_id}",
         "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
         "gsi2sk": MESSAGES + "{created_at}#{message_id}",
     }
@@ -312,6 +318,9 @@ class Message(Entity, discriminator="Message"):
     purpose = UnicodeAttribute()  # transactional | marketing
     recipient = UnicodeAttribute()  # client | staff
     client_id = UnicodeAttribute(null=True)
+    # the client a message to someone else speaks of (a staff member's notice of a booking, a manager's
+    # alert): what an erasure must find besides the client's own messages
+    about_client_id = UnicodeAttribute(null=True)
     staff_id = UnicodeAttribute(null=True)
     appointment_id = UnicodeAttribute(null=True)
     locale = UnicodeAttribute(null=True)
@@ -553,3 +562,17 @@ class DefectionTally(Entity, discriminator="DefectionTally"):
     dimension = UnicodeAttribute()  # all | type | reason | staff | service
     value = UnicodeAttribute()
     count = NumberAttribute(default=0)
+
+
+class AuditEntry(Entity, discriminator="AuditEntry"):
+    """Who did what to whose data, and when: a client's data exported or erased. Never changed."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "AUDIT#{at}#{entry_id}"}
+
+    salon_id = UnicodeAttribute()
+    entry_id = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    action = UnicodeAttribute()  # client.exported | client.erased
+    by = UnicodeAttribute()
+    client_id = UnicodeAttribute(null=True)
+    detail = JSONAttribute(default=dict)  # what was done, in counts (never the personal data itself)

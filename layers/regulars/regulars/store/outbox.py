@@ -33,6 +33,7 @@ class PlannedMessage:
     recipient: str
     created_at: datetime
     client_id: str | None = None
+    about_client_id: str | None = None  # the client a message to someone else speaks of
     staff_id: str | None = None
     appointment_id: str | None = None
     locale: str | None = None
@@ -46,7 +47,8 @@ class PlannedMessage:
 def _planned(item: Message) -> PlannedMessage:
     return PlannedMessage(
         salon_id=item.salon_id, message_id=item.message_id, kind=item.kind, purpose=item.purpose,
-        recipient=item.recipient, created_at=item.created_at, client_id=item.client_id, staff_id=item.staff_id,
+        recipient=item.recipient, created_at=item.created_at, client_id=item.client_id,
+        about_client_id=item.about_client_id, staff_id=item.staff_id,
         appointment_id=item.appointment_id, locale=item.locale, values=dict(item.values or {}),
         not_before=item.not_before, status=item.status, skip_reason=item.skip_reason, text=item.text,
     )
@@ -56,7 +58,8 @@ def plan(message: PlannedMessage) -> bool:
     """Write the message unless its cause has planned it already; True if written now."""
     item = Message(
         salon_id=message.salon_id, message_id=message.message_id, kind=message.kind, purpose=message.purpose,
-        recipient=message.recipient, client_id=message.client_id, staff_id=message.staff_id,
+        recipient=message.recipient, client_id=message.client_id, about_client_id=message.about_client_id,
+        staff_id=message.staff_id,
         appointment_id=message.appointment_id, locale=message.locale, values=message.values,
         not_before=message.not_before, status=message.status, skip_reason=message.skip_reason,
         text=message.text, created_at=message.created_at, updated_at=message.created_at,

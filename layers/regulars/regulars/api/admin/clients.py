@@ -91,7 +91,7 @@ def send_message(
 ) -> tuple[s.MessageOut, int]:
     salon_id, user = caller(router)
     now = clock.now()
-    client_store.get(salon_id, client_id)  # 404 for a client of another salon, or none
+    client_store.get_reachable(salon_id, client_id)  # 404 for a client of another salon, or none
     # the same key, the same message: a retried request plans nothing new
     suffix = request_key(idempotency_key, now)
     message_id = f"direct-{client_id}-{suffix}"

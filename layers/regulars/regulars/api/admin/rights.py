@@ -1,0 +1,52 @@
+"""Admin: a client's data, exported or erased on their request, and the audit trail of both."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from regulars import clock
+from regulars.api import schemas as s
+from regulars.api.admin import caller
+from regulars.api.router import Router
+from regulars.clients import rights
+from regulars.errors import InvalidInput
+from regulars.store import audit
+
+router = Router()
+ClientId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+@router.get("/v1/admin/clients/<client_id>/export", summary="Everything held about a client, as JSON (audited)",
+            tags=["admin: data rights"])
+def export(client_id: ClientId) -> dict[str, Any]:
+    salon_id, who = caller(router)
+    return rights.export(salon_id, client_id, who, clock.now())
+
+
+@router.post("/v1/admin/clients/<client_id>/erase",
+             summary="Erase a client's personal data everywhere, keeping what it counts in the salon's figures "
+                     "(audited; refused while a visit is to come)",
+             tags=["admin: data rights"])
+def erase(client_id: ClientId, body: s.ErasureIn) -> s.ErasureOut:
+    salon_id, who = caller(router)
+    return s.ErasureOut(**rights.erase(salon_id, client_id, who, clock.now(), reason=body.reason))
+
+
+@router.get("/v1/admin/audit", summary="The audit trail (exports and erasures), newest first",
+            tags=["admin: data rights"])
+def trail(first: Annotated[date | None, Query(alias="from")] = None,
+          last: Annotated[date | None, Query(alias="to")] = None,
+          limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> s.AuditOut:
+    salon_id, _ = caller(router)
+    until = last or clock.now().date()
+    since = first or until - timedelta(days=365)
+    if since > until:
+        raise InvalidInput.field("from", "must not be after to")
+    start = datetime.combine(since, time.min, UTC)
+    end = datetime.combine(until, time.max, UTC)
+    return s.AuditOut(entries=[s.AuditEntryOut(id=e.entry_id, at=e.at, action=e.action, by=e.by,
+                                               client_id=e.client_id, detail=e.detail or {})
+                               for e in audit.trail(salon_id, start, end, limit=limit)])

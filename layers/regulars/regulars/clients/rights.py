@@ -1,0 +1,93 @@
+"""A client's rights over their data: everything the salon holds about them, as JSON, and erasure
+on request. Both are written to the salon's audit trail.
+
+Erasure anonymises rather than deletes: the client item stays with its figures (visits, spend,
+lifecycle status) and its visits, messages, ledger and defections stay with what they count, so the
+salon's statistics, bonus liability and message costs stay right; what goes is what identifies the
+person (name, phone, e-mail, birthday, notes, tags, chat ids, addresses, words they wrote or were
+sent) and every way back to them (the phone index, in-bound contacts, provider ids, the referral
+code, the Telegram link, stored request answers)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from regulars.booking import model as m
+from regulars.config import manage_link_secret
+from regulars.errors import Conflict, NotFound
+from regulars.ids import new_id
+from regulars.loyalty.service import code_of
+from regulars.notifications.telegram_link import token_for
+from regulars.store import audit, erasure
+from regulars.store import clients as client_store
+from regulars.store import loyalty as loyalty_store
+from regulars.store import retention as retention_store
+from regulars.store.models import Appointment, Defection, Feedback, LedgerEntry, Message, Task
+
+ATTEMPTS = 5
+_SECTIONS: tuple[tuple[str, type], ...] = (
+    ("visits", Appointment), ("messages", Message), ("ledger", LedgerEntry), ("feedback", Feedback),
+    ("tasks", Task), ("defections", Defection),
+)
+
+
+def export(salon_id: str, client_id: str, who: str, now: datetime) -> dict[str, Any]:
+    """Everything held about the client, each item with its own attributes; audited."""
+    item = client_store.get_item(salon_id, client_id)
+    if item is None:
+        raise NotFound(f"client {client_id} not found", code="client_not_found")
+    items = retention_store.history(salon_id, client_id)
+    out: dict[str, Any] = {"exported_at": now.isoformat(), "salon_id": salon_id,
+                           "client": retention_store.dump(item)}
+    for name, cls in _SECTIONS:
+        out[name] = [retention_store.dump(i) for i in items if isinstance(i, cls)]
+    out["messages_about"] = [retention_store.dump(i) for i in erasure.about(salon_id, client_id)]
+    account = loyalty_store.account(salon_id, client_id)
+    out["loyalty"] = {"account": retention_store.dump(account) if account else None,
+                      "lots": [lot.model_dump(mode="json") for lot in loyalty_store.lots(salon_id, client_id)]}
+    counts = {name: len(out[name]) for name, _ in _SECTIONS}
+    audit.record(audit.entry(salon_id, new_id(now), "client.exported", who, now, client_id=client_id, detail=counts))
+    return out
+
+
+def _upcoming(items: list, now: datetime) -> list[Appointment]:
+    return [a for a in items if isinstance(a, Appointment) and a.end > now
+            and m.AppointmentStatus(a.status).active]
+
+
+def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | None = None) -> dict[str, Any]:
+    """Remove the client's personal data everywhere; what it counts in the salon's figures stays.
+    Refused while the client has a visit to come (cancel it first). Erasing twice is a no-op."""
+    item = client_store.get_item(salon_id, client_id)
+    if item is None:
+        raise NotFound(f"client {client_id} not found", code="client_not_found")
+    if item.erased_at is not None:
+        return {"client_id": client_id, "erased_at": item.erased_at.isoformat(), "already": True}
+    items = retention_store.history(salon_id, client_id)
+    upcoming = _upcoming(items, now)
+    if upcoming:
+        raise Conflict(f"the client has {len(upcoming)} visit(s) to come: cancel them first",
+                       code="client_has_upcoming_visits")
+    addresses = {(c, str(x.address)) for x in items if isinstance(x, Message) and x.address for c in [x.channel]}
+    if item.phone:
+        addresses |= {("sms", item.phone), ("whatsapp", item.phone)}
+    chat = (item.channels or {}).get("telegram", {}).get("chat_id")
+    if chat is not None:
+        addresses.add(("telegram", str(chat)))
+    words = erasure.words_of(items)
+    done = dict(erasure.scrub(salon_id, client_id, items, now))
+    done["contacts"] = erasure.forget_addresses(salon_id, addresses)
+    done["answers"] = erasure.forget_answers(salon_id, [n for n in (client_id, item.phone, item.email) if n])
+    done["links"] = erasure.forget_links(salon_id, code_of(salon_id, client_id),
+                                         token_for(salon_id, client_id, manage_link_secret()))
+    done["jobs"] = erasure.forget_jobs(salon_id, client_id, now)
+    entry = audit.entry(salon_id, new_id(now), "client.erased", who, now, client_id=client_id,
+                        detail={"reason": reason, **done})
+    for _ in range(ATTEMPTS):
+        if erasure.erase_client(item, now, entry, words):
+            return {"client_id": client_id, "erased_at": now.isoformat(), "already": False, "removed": done}
+        item = client_store.get_item(salon_id, client_id)  # the stream refreshed it meanwhile: again
+        if item is None or item.erased_at is not None:
+            break
+    raise Conflict("the client changed meanwhile; retry", code="concurrent_update")
