@@ -9,16 +9,17 @@ import sys
 import time
 import warnings
 
-from bench import booking, coldstart, sweep
+from bench import booking, campaign, coldstart, sweep
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--only", choices=["coldstart", "dynamodb", "sweep"], help="run one part only")
+    parser.add_argument("--only", choices=["coldstart", "dynamodb", "sweep", "campaign"], help="run one part only")
     parser.add_argument("--runs", type=int, default=7, help="fresh interpreters per function (default 7)")
     parser.add_argument("--requests", type=int, default=200, help="GET slots requests timed (default 200)")
     parser.add_argument("--bookings", type=int, default=100, help="bookings timed (default 100)")
     parser.add_argument("--clients", type=int, default=100_000, help="clients in the sweep's table (default 100,000)")
+    parser.add_argument("--audience", type=int, default=50_000, help="clients a campaign goes to (default 50,000)")
     args = parser.parse_args(argv)
 
     # Powertools warns once per process that a request published no metrics; it is not a finding.
@@ -35,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         print(booking.report(requests=args.requests, bookings=args.bookings), flush=True)
     if args.only in (None, "sweep"):
         print(sweep.report(clients=args.clients), flush=True)
+    if args.only in (None, "campaign"):
+        print(campaign.report(clients=args.audience), flush=True)
     print(f"Ran in {time.perf_counter() - started:.0f} s.", file=sys.stderr)
     return 0
 

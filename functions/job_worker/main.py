@@ -3,6 +3,7 @@ response) and retried; after five receives it goes to the dead-letter queue."""
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from regulars import clock
+from regulars.campaigns import service as campaigns  # noqa: F401 - registers the campaign job kinds
 from regulars.jobs import worker
 from regulars.loyalty import service as loyalty  # noqa: F401 - registers the loyalty job kinds
 from regulars.notifications import dispatch, reminders  # noqa: F401 - register their job kinds

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from regulars import queues
+from regulars.campaigns import service as campaigns
 from regulars.clients import stats
 from regulars.config import settings
 from regulars.events import AppointmentEvent, EventType, derive
@@ -63,6 +64,7 @@ def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
                                     lambda s, e=event: stats.apply(s, e), now)
         defections.on_event(event, now)
         invitations.on_event(event, now)  # after the statistics: the visit log holds the visit
+        campaigns.on_event(event, now)
         lifecycle.touch(a.salon_id, a.client_id, now)
     return events
 

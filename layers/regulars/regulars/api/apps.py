@@ -65,9 +65,10 @@ def _public_routers() -> list:
 
 
 def _admin_routers() -> list:
-    from regulars.api.admin import appointments, catalog, clients, loyalty, retention, rights
+    from regulars.api.admin import appointments, campaigns, catalog, clients, loyalty, retention, rights
 
-    return [catalog.router, clients.router, appointments.router, loyalty.router, retention.router, rights.router]
+    return [catalog.router, clients.router, appointments.router, loyalty.router, retention.router, rights.router,
+            campaigns.router]
 
 
 def public_app() -> APIGatewayRestResolver:

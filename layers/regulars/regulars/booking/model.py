@@ -184,6 +184,19 @@ class RetentionSettings(BaseModel):
         return self
 
 
+class CampaignSettings(BaseModel):
+    """Campaign defaults and how message costs are counted against revenue."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    holdout_percent: float = Field(default=10, ge=0, le=50, description="Share of a campaign's audience held out")
+    window_days: int = Field(default=30, ge=1, le=90, description="Days after sending that bookings are attributed")
+    message_cost_rate: int = Field(
+        default=100, ge=1, le=10**6,
+        description="Minor units of the salon's currency per unit of the providers' price currency (100: the same "
+                    "value, e.g. cents per dollar)")
+
+
 class SalonSettings(BaseModel):
     """A salon's booking rules. Stored as given; missing keys take these defaults."""
 
@@ -225,6 +238,7 @@ class SalonSettings(BaseModel):
     loyalty: LoyaltySettings = Field(default_factory=lambda: LoyaltySettings())
     feedback: FeedbackSettings = Field(default_factory=lambda: FeedbackSettings())
     retention: RetentionSettings = Field(default_factory=lambda: RetentionSettings())
+    campaigns: CampaignSettings = Field(default_factory=lambda: CampaignSettings())
     whatsapp_templates: dict[str, WhatsAppTemplateSetting] = Field(
         default_factory=dict, description="Approved WhatsApp templates by message kind (for a closed window)"
     )

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
+from regulars.store import campaigns as campaign_store
 from regulars.store.base import Entity, Tx, TxFailed, condition_failed
 from regulars.store.models import MESSAGES, Contact, InboundEvent, Message, ProviderMessage
 
@@ -34,6 +35,7 @@ class PlannedMessage:
     created_at: datetime
     client_id: str | None = None
     about_client_id: str | None = None  # the client a message to someone else speaks of
+    campaign_id: str | None = None
     staff_id: str | None = None
     appointment_id: str | None = None
     locale: str | None = None
@@ -48,7 +50,7 @@ def _planned(item: Message) -> PlannedMessage:
     return PlannedMessage(
         salon_id=item.salon_id, message_id=item.message_id, kind=item.kind, purpose=item.purpose,
         recipient=item.recipient, created_at=item.created_at, client_id=item.client_id,
-        about_client_id=item.about_client_id, staff_id=item.staff_id,
+        about_client_id=item.about_client_id, campaign_id=item.campaign_id, staff_id=item.staff_id,
         appointment_id=item.appointment_id, locale=item.locale, values=dict(item.values or {}),
         not_before=item.not_before, status=item.status, skip_reason=item.skip_reason, text=item.text,
     )
@@ -59,7 +61,7 @@ def plan(message: PlannedMessage) -> bool:
     item = Message(
         salon_id=message.salon_id, message_id=message.message_id, kind=message.kind, purpose=message.purpose,
         recipient=message.recipient, client_id=message.client_id, about_client_id=message.about_client_id,
-        staff_id=message.staff_id,
+        campaign_id=message.campaign_id, staff_id=message.staff_id,
         appointment_id=message.appointment_id, locale=message.locale, values=message.values,
         not_before=message.not_before, status=message.status, skip_reason=message.skip_reason,
         text=message.text, created_at=message.created_at, updated_at=message.created_at,
@@ -182,6 +184,8 @@ def sent(item: Message, *, provider_id: str, segments: int | None, cost_micros: 
     tx.put(ProviderMessage(channel=item.channel, provider_id=provider_key(item.channel, item.address, provider_id),
                            salon_id=item.salon_id, message_id=item.message_id, expires=now + KEEP_PROVIDER_IDS),
            label="provider")
+    if item.campaign_id and cost_micros is not None:
+        campaign_store.add_message_cost(tx, item.salon_id, item.campaign_id, cost_micros)
     if item.recipient == "client" and item.client_id:
         tx.put(Contact(channel=item.channel, address=str(item.address), salon_id=item.salon_id,
                        client_id=item.client_id, last_message_id=item.message_id, updated_at=now),

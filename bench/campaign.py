@@ -1,0 +1,148 @@
+"""A campaign to a 50,000-client segment through the whole pipeline, on DynamoDB Local and moto's SNS:
+the start job (the segment read in pages and split), the batch jobs (members, bonus, one message
+each), then each message as the stream and the queues hand it on: dispatch (consent, quiet hours,
+cap, route) and the SMS sender (SNS Publish, the cost counted on the campaign). Every stage is one
+invocation per unit of work, as Lambda would run it; the figures are messages per second of each
+stage and the DynamoDB capacity DynamoDB Local reports per message."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bench import dynamo
+from bench.report import table
+from bench.sweep import _put_all
+
+
+def fill(clients: int, now: datetime) -> None:
+    from regulars.store.models import Client, PhoneIndex
+
+    consent = {"marketing": {"granted": True, "at": now.isoformat(), "source": "widget", "text": "yes"}}
+    batch: list[Any] = []
+    for n in range(clients):
+        phone, client_id = f"+49151{n:08d}", f"c{n:07d}"
+        last = now - timedelta(days=20 + n % 200)
+        batch += [
+            Client(salon_id="bench", client_id=client_id, name=f"Client {n}", name_key=f"client {n}", phone=phone,
+                   locale="en", consents=consent, created_at=now - timedelta(days=400), visits=1 + n % 12,
+                   total_spent=3000 * (1 + n % 12), first_visit_at=now - timedelta(days=400), last_visit_at=last,
+                   visit_log=[[last.isoformat(), "haircut", "anna", (last - timedelta(days=3)).isoformat()]]),
+            PhoneIndex(salon_id="bench", phone=phone, client_id=client_id),
+        ]
+        if len(batch) >= 2500:
+            _put_all(dynamo.Local.current, batch)  # type: ignore[attr-defined]
+            batch = []
+    _put_all(dynamo.Local.current, batch)  # type: ignore[attr-defined]
+
+
+def report(clients: int = 50_000) -> str:
+    from regulars_local.aws import MotoServer
+    from regulars_local.dynamodb_local import Unavailable
+
+    title = f"A campaign to {clients:,} clients"
+    try:
+        local = dynamo.start()
+    except Unavailable as exc:
+        return f"### {title}\n\nSkipped: {exc}\n"
+    moto = MotoServer()
+    try:
+        import boto3
+        from regulars import clock
+        from regulars.campaigns import service
+        from regulars.campaigns.segments import SegmentFilter
+        from regulars.channels.sms import SmsChannel
+        from regulars.jobs import worker
+        from regulars.notifications import dispatch, sender
+        from regulars.store import campaigns as campaign_store
+        from regulars.store import jobs as job_store
+        from regulars.store.base import Entity
+        from regulars.store.jobs import JobRef
+        from regulars.store.models import Job, Message
+
+        now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 11:00 in Berlin: outside the quiet hours
+        clock.set_offset(now - datetime.now(UTC))
+        dynamo.Local.current = local  # type: ignore[attr-defined]
+        dynamo.make_salon("bench", now)
+        started = time.perf_counter()
+        fill(clients, now)
+        filled = time.perf_counter() - started
+        endpoint = moto.start()
+        sns = boto3.client("sns", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="local",
+                           aws_secret_access_key="local")
+        sms = SmsChannel(sns, price_micros_per_segment={"49": 75000, "default": 50000}, currency="USD")
+
+        recorder = dynamo.Recorder(Entity.connection().client, consumed_capacity=True)
+        rows: list[list[object]] = []
+        stages: dict[str, tuple[float, list]] = {}
+
+        def stage(name: str, run) -> Any:
+            recorder.take()
+            t0 = time.perf_counter()
+            out = run()
+            stages[name] = (time.perf_counter() - t0, recorder.take())
+            return out
+
+        spec = service.CampaignSpec(name="Bench", kind="other", segment_id=None,
+                                    filter=SegmentFilter(visits_min=1), messages={"en": "Hi {name}, come back: {link}"},
+                                    send_at=now)
+        campaign = service.create_campaign("bench", spec, "bench", now)
+
+        def run_jobs(kind: str) -> list[float]:
+            seconds = []
+            for job in Job.scan(Job.kind == kind):
+                ref = JobRef("bench", job.job_id)
+                job_store.mark_queued(ref, now)
+                t0 = time.perf_counter()
+                outcome = worker.run(ref, now)
+                seconds.append(time.perf_counter() - t0)
+                assert outcome is not None and outcome.done, outcome
+            return seconds
+
+        start_seconds = stage("start: segment read and split", lambda: run_jobs(service.START))
+        batch_seconds = stage("batches: members, messages planned", lambda: run_jobs(service.BATCH))
+        ids = [m.message_id for m in Message.scan(Message.campaign_id == campaign.campaign_id)]
+
+        def dispatch_all() -> None:
+            for message_id in ids:
+                assert dispatch.dispatch("bench", message_id, now).done
+
+        def send_all() -> None:
+            for message_id in ids:
+                item = Message.get(*Message.primary_key(salon_id="bench", message_id=message_id))
+                result = sender.send(sender.SendRef.of(item), lambda _: sms, now, requeue=lambda *_: None,
+                                     dead_letter=lambda *_: None)
+                assert result.outcome == "sent", result
+
+        stage("dispatch: consent, cap, route", dispatch_all)
+        stage("sender: SNS Publish, cost", send_all)
+        recorder.close()
+
+        messages = len(ids)
+        total_read = total_write = total_seconds = 0.0
+        for name, (seconds, calls) in stages.items():
+            rcu = dynamo.reported_units(calls, ("GetItem", "Query", "Scan", "BatchGetItem"))
+            wcu = dynamo.reported_units(calls, ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
+                                                "TransactWriteItems"))
+            total_read, total_write, total_seconds = total_read + rcu, total_write + wcu, total_seconds + seconds
+            rows.append([name, len(calls), round(messages / seconds), round(rcu / messages, 2),
+                         round(wcu / messages, 2)])
+        rows.append(["whole pipeline", "", round(messages / total_seconds), round(total_read / messages, 2),
+                     round(total_write / messages, 2)])
+        report_ = service.report("bench", campaign.campaign_id, now)
+        view = campaign_store.campaign("bench", campaign.campaign_id)
+        note = (
+            f"{clients:,} clients with marketing consent (filled in {filled:.0f} s); the audience was "
+            f"{int(view.audience):,}: {int(view.sent_group):,} sent and {int(view.holdout_group):,} held out. "
+            f"The start job ran {start_seconds[0]:.1f} s and the longest of {len(batch_seconds)} batch jobs "
+            f"{max(batch_seconds):.1f} s: no step needs more than one Lambda invocation can give. The campaign's "
+            f"report counts {report_['messages']['sent']:,} messages sent at a cost of "
+            f"{report_['messages']['cost_micros'] / 1e6:,.2f} USD. Capacity is what DynamoDB Local reports "
+            f"(ReturnConsumedCapacity=TOTAL), per message sent; one process plays each stage in turn, where "
+            f"Lambda would run the batches, the dispatches and the sends in parallel."
+        )
+        return table(title, ["stage", "DynamoDB calls", "messages/s", "RCU/message", "WCU/message"], rows, note)
+    finally:
+        moto.stop()
+        local.stop()

@@ -1,0 +1,354 @@
+"""Segments previewed and campaigns sent, measured against a holdout.
+
+A campaign runs as jobs, never in one invocation:
+1. ``campaign-start`` at the send time reads the salon's clients in pages, applies the segment,
+   keeps those with marketing consent on a channel that reaches them (the audience), splits them into
+   the sent group and the holdout (a hash of client and campaign), and schedules one
+   ``campaign-batch`` job per 500 members;
+2. each ``campaign-batch`` writes its members (both groups), credits the offer's bonus and plans one
+   marketing message per sent member; the messaging pipeline does the rest (consent, quiet hours
+   and the frequency cap at dispatch, one queue per channel, senders at the providers' rates).
+Every step is keyed on the campaign and the client, so a job delivered twice does nothing twice.
+
+Attribution: the stream counts each booking made and each visit completed in a member's window
+(``attribute``) on the member and its group's sums; the report reads the two groups' sums.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from regulars.booking import links
+from regulars.booking import model as m
+from regulars.campaigns import uplift
+from regulars.campaigns.segments import Profile, SegmentFilter, consents_to, select
+from regulars.config import settings
+from regulars.errors import Conflict, InvalidInput
+from regulars.events import AppointmentEvent, EventType
+from regulars.ids import new_id
+from regulars.jobs.worker import Outcome, handles
+from regulars.loyalty import service as loyalty
+from regulars.messaging.formatting import format_date, format_price
+from regulars.notifications.dispatch import reachable
+from regulars.store import campaigns as store
+from regulars.store import catalog as catalog_store
+from regulars.store import clients as client_store
+from regulars.store import jobs as job_store
+from regulars.store import outbox
+from regulars.store.jobs import DueJob
+from regulars.store.models import Campaign, Client, LoyaltyAccount, Segment
+
+START = "campaign-start"
+BATCH = "campaign-batch"
+BATCH_SIZE = 500
+SAMPLE = 10
+KINDS = ("new_services", "holiday_bonus", "personal_offer", "early_access", "other")
+PLACEHOLDERS = frozenset({"name", "salon", "link", "offer", "bonus", "expires"})
+ATTRIBUTION_HORIZON = timedelta(days=91)  # the longest window: older events cannot count for any campaign
+
+
+# --- the population and previews ----------------------------------------------------------------
+def profile(item: Client, account: LoyaltyAccount | None, enabled: tuple[str, ...]) -> Profile:
+    client = client_store.to_domain(item)
+    log = client.stats.visit_log
+    return Profile(
+        client_id=client.id, name=client.name, locale=client.locale, visits=client.stats.visits,
+        total_spent=client.stats.total_spent, last_visit_at=client.stats.last_visit_at,
+        lifecycle=item.lifecycle_status, tags=frozenset(client.tags), birthday=client.birthday,
+        consents=client.consents, reachable=frozenset(c.value for c in reachable("client", client, enabled)),
+        services=frozenset(e[1] for e in log), staff=frozenset(e[2] for e in log),
+        balance=int(account.balance or 0) if account else 0, tier=account.tier if account else None,
+        erased=client.erased_at is not None,
+    )
+
+
+def population(salon_id: str) -> list[Profile]:
+    enabled = tuple(settings().channels)
+    return [profile(c, accounts.get(c.client_id), enabled)
+            for clients, accounts in store.client_pages(salon_id) for c in clients]
+
+
+def _zone(salon_id: str) -> ZoneInfo:
+    return ZoneInfo(catalog_store.load_catalog(salon_id).salon.timezone)
+
+
+def audience_of(profiles: list[Profile]) -> list[Profile]:
+    """Who a campaign may write to: marketing consent on a channel that reaches them."""
+    return [p for p in profiles if consents_to(p, "marketing", None)]
+
+
+def preview(salon_id: str, f: SegmentFilter, now: datetime) -> dict[str, Any]:
+    profiles = population(salon_id)
+    chosen = select(f, profiles, now, _zone(salon_id))
+    return {"count": len(chosen), "reachable": len(audience_of(chosen)), "clients_in_salon": len(profiles),
+            "sample": [{"client_id": p.client_id, "name": p.name, "visits": p.visits, "total_spent": p.total_spent,
+                        "last_visit_at": p.last_visit_at, "lifecycle": p.lifecycle, "tier": p.tier,
+                        "balance": p.balance} for p in chosen[:SAMPLE]],
+            "computed_at": now}
+
+
+def save_segment(salon_id: str, segment_id: str | None, name: str, f: SegmentFilter, who: str,
+                 now: datetime) -> Segment:
+    if segment_id is not None:
+        item = store.segment(salon_id, segment_id)
+        item.name, item.filter, item.updated_at = name, f.model_dump(mode="json", exclude_none=True), now
+        return store.save_segment(item)
+    return store.save_segment(Segment(salon_id=salon_id, segment_id=new_id(now), name=name,
+                                      filter=f.model_dump(mode="json", exclude_none=True), created_by=who,
+                                      created_at=now, updated_at=now))
+
+
+# --- campaigns ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CampaignSpec:
+    name: str
+    kind: str
+    segment_id: str | None
+    filter: SegmentFilter | None
+    messages: dict[str, str]
+    send_at: datetime
+    bonus_amount: int | None = None
+    bonus_lifetime_days: int = 30
+    offer_text: str | None = None
+    holdout_percent: float | None = None
+    window_days: int | None = None
+
+
+def _check(spec: CampaignSpec, f: SegmentFilter) -> None:
+    for locale, text in spec.messages.items():
+        try:
+            names = {n for _, n, _, _ in string.Formatter().parse(text) if n is not None}
+        except ValueError:
+            raise InvalidInput.field(f"messages.{locale}", "braces must pair: {name}, {link}") from None
+        unknown = names - PLACEHOLDERS
+        if unknown:
+            raise InvalidInput.field(f"messages.{locale}", f"unknown placeholder {{{sorted(unknown)[0]}}}; "
+                                     f"known: {', '.join(sorted(PLACEHOLDERS))}")
+        if names & {"bonus", "expires"} and not spec.bonus_amount:
+            raise InvalidInput.field(f"messages.{locale}", "{bonus} and {expires} need an offer with a bonus")
+    if spec.kind == "holiday_bonus" and not spec.bonus_amount:
+        raise InvalidInput.field("offer.bonus_amount", "a holiday bonus campaign gives a bonus")
+    if spec.kind == "personal_offer" and not (spec.bonus_amount or spec.offer_text):
+        raise InvalidInput.field("offer", "a personal offer needs a bonus or a text")
+    if spec.kind == "early_access" and not f.tiers:
+        raise InvalidInput.field("filter.tiers", "early access is for a tier: name it")
+
+
+def create_campaign(salon_id: str, spec: CampaignSpec, who: str, now: datetime) -> Campaign:
+    cat = catalog_store.load_catalog(salon_id)
+    f = spec.filter if spec.filter is not None else SegmentFilter.model_validate(
+        store.segment(salon_id, spec.segment_id or "").filter)
+    _check(spec, f)
+    if spec.send_at < now - timedelta(minutes=1):
+        raise InvalidInput.field("send_at", "must not be in the past")
+    if spec.bonus_amount and not cat.salon.settings.loyalty.enabled:
+        raise InvalidInput.field("offer.bonus_amount", "the salon's loyalty programme is off")
+    rules = cat.salon.settings.campaigns
+    offer: dict[str, Any] | None = None
+    if spec.bonus_amount or spec.offer_text:
+        offer = {"bonus_amount": spec.bonus_amount, "bonus_lifetime_days": spec.bonus_lifetime_days,
+                 "text": spec.offer_text}
+    item = Campaign(salon_id=salon_id, campaign_id=new_id(now), name=spec.name, kind=spec.kind,
+                    segment_id=spec.segment_id, filter=f.model_dump(mode="json", exclude_none=True),
+                    messages=spec.messages, offer=offer, send_at=max(spec.send_at, now),
+                    holdout_percent=spec.holdout_percent if spec.holdout_percent is not None else rules.holdout_percent,
+                    window_days=spec.window_days or rules.window_days, status="scheduled", created_by=who,
+                    created_at=now, updated_at=now)
+    item.save(condition=Campaign.pk.does_not_exist())
+    job_store.schedule(salon_id, f"{START}-{item.campaign_id}", kind=START, subject=_subject(item.campaign_id),
+                       due_at=item.send_at, now=now, payload={"campaign_id": item.campaign_id})
+    return item
+
+
+def cancel(salon_id: str, campaign_id: str, now: datetime) -> Campaign:
+    item = store.campaign(salon_id, campaign_id)
+    if item.status != "scheduled":
+        raise Conflict(f"the campaign is {item.status}: only a scheduled one can be cancelled",
+                       code="campaign_started")
+    item.update([Campaign.status.set("cancelled"), Campaign.updated_at.set(now)])
+    job_store.cancel_pending(salon_id, _subject(campaign_id), now)
+    return item
+
+
+def _subject(campaign_id: str) -> str:
+    return f"CAMPAIGN#{campaign_id}"
+
+
+@handles(START)
+def start(job: DueJob, now: datetime) -> Outcome:
+    salon_id, campaign_id = job.salon_id, job.payload["campaign_id"]
+    item = store.campaign(salon_id, campaign_id)
+    if item.status != "scheduled":
+        return Outcome(False, f"the campaign is {item.status}")
+    profiles = population(salon_id)
+    chosen = audience_of(select(SegmentFilter.model_validate(item.filter), profiles, job.due_at, _zone(salon_id)))
+    members = [(p.client_id, "holdout" if uplift.in_holdout(campaign_id, p.client_id, float(item.holdout_percent))
+                else "sent") for p in chosen]
+    batches = [members[i:i + BATCH_SIZE] for i in range(0, len(members), BATCH_SIZE)]
+    for n, batch in enumerate(batches):
+        job_store.schedule(salon_id, f"{BATCH}-{campaign_id}-{n}", kind=BATCH, subject=_subject(campaign_id),
+                           due_at=now, now=now, payload={"campaign_id": campaign_id, "members": batch})
+    held = sum(1 for _, g in members if g == "holdout")
+    item.update([Campaign.status.set("sending"), Campaign.audience.set(len(members)),
+                 Campaign.sent_group.set(len(members) - held), Campaign.holdout_group.set(held),
+                 Campaign.batches.set(len(batches)), Campaign.started_at.set(job.due_at),
+                 Campaign.updated_at.set(now)], condition=Campaign.status == "scheduled")
+    return Outcome(True, f"{len(members)} in the audience, {held} held out, {len(batches)} batches")
+
+
+def _text(item: Campaign, client: m.Client, cat: m.Catalog, expires: datetime | None) -> str:
+    locale = next((x for x in (client.locale, cat.salon.locale) if x in item.messages), next(iter(item.messages)))
+    offer = item.offer or {}
+    values = {"name": client.name, "salon": cat.salon.name, "link": links.booking_page(cat.salon.id),
+              "offer": offer.get("text") or "",
+              "bonus": format_price(int(offer["bonus_amount"]), cat.salon.currency, locale)
+              if offer.get("bonus_amount") else "",
+              "expires": format_date(expires, cat.salon.timezone, locale) if expires else ""}
+    return item.messages[locale].format_map(values)
+
+
+@handles(BATCH)
+def batch(job: DueJob, now: datetime) -> Outcome:
+    salon_id, campaign_id = job.salon_id, job.payload["campaign_id"]
+    item = store.campaign(salon_id, campaign_id)
+    if item.status == "cancelled":
+        return Outcome(False, "the campaign was cancelled")
+    start_at = item.started_at or item.send_at
+    end_at = start_at + timedelta(days=int(item.window_days))
+    members = [(c, g) for c, g in job.payload["members"]]
+    store.add_members(salon_id, campaign_id, members, start_at, end_at)
+    cat = catalog_store.load_catalog(salon_id)
+    offer = item.offer or {}
+    bonus, lifetime = int(offer.get("bonus_amount") or 0), int(offer.get("bonus_lifetime_days") or 30)
+    planned = 0
+    for client_id, group in members:
+        if group != "sent":
+            continue
+        client = client_store.get(salon_id, client_id)
+        if client.erased_at is not None:
+            continue
+        expires = None
+        if bonus and cat.salon.settings.loyalty.enabled:
+            loyalty.credit(salon_id, client_id, amount=bonus, source="campaign", source_id=campaign_id,
+                           lifetime_days=lifetime, at=start_at, now=now, announce=None,
+                           reason=f"campaign: {item.name}")
+            expires = loyalty.lot_expiry(start_at, lifetime)
+        planned += outbox.plan(outbox.PlannedMessage(
+            salon_id=salon_id, message_id=f"campaign-{campaign_id}-{client_id}", kind="campaign",
+            purpose="marketing", recipient="client", client_id=client_id, campaign_id=campaign_id,
+            locale=client.locale, text=_text(item, client, cat, expires), values={"campaign": item.name},
+            created_at=now))
+    return Outcome(True, f"{len(members)} members, {planned} messages planned")
+
+
+def progress(item: Campaign) -> dict[str, int]:
+    jobs = [j for j in job_store.jobs_of(item.salon_id, _subject(item.campaign_id)) if j.kind == BATCH]
+    return {"batches": int(item.batches or 0), "batches_done": sum(j.status in ("done", "skipped") for j in jobs)}
+
+
+def status_of(item: Campaign) -> str:
+    if item.status == "sending":
+        p = progress(item)
+        if p["batches_done"] >= p["batches"]:
+            return "sent"
+    return item.status
+
+
+# --- attribution --------------------------------------------------------------------------------------
+def on_event(event: AppointmentEvent, now: datetime) -> int:
+    """Count a booking made or a visit completed for the client's campaigns whose window it falls in."""
+    a = event.appointment
+    if event.type is EventType.BOOKED:
+        at, deltas = a.created_at, {"bookings": 1}
+    elif event.type is EventType.COMPLETED:
+        at, deltas = a.start, {"visits": 1, "revenue": int(a.paid_amount or 0), "bonus_spent": int(a.bonus_amount or 0)}
+    else:
+        return 0
+    if at < now - ATTRIBUTION_HORIZON:
+        return 0
+    counted = 0
+    for member in store.memberships(a.salon_id, a.client_id):
+        if member.window_start <= at < member.window_end:
+            counted += store.attribute(member, event.event_id, deltas, now)
+    return counted
+
+
+# --- the report ---------------------------------------------------------------------------------------
+DEFINITIONS = {
+    "audience": "clients in the segment when the campaign started who had marketing consent on a channel "
+                "that reaches them; split at random into the sent group and the holdout",
+    "bookings": "visits booked (by anyone, on any channel) by a member during the window, cancelled or not",
+    "visits": "visits completed by a member that began during the window",
+    "revenue": "what members paid for those visits, in minor units of the salon's currency",
+    "bonus_spent": "bonus members used to pay for those visits",
+    "incremental": "(sent group's average per member - holdout's average) x members of the sent group, with "
+                   "a 95 % confidence interval (Welch's standard error of the difference)",
+    "message_cost": "what the providers charged for the campaign's messages, in the salon's currency",
+    "cost": "message cost + incremental bonus spent",
+    "roi": "(incremental revenue - cost) / cost",
+}
+
+
+def report(salon_id: str, campaign_id: str, now: datetime) -> dict[str, Any]:
+    item = store.campaign(salon_id, campaign_id)
+    cat = catalog_store.load_catalog(salon_id)
+    sums = store.tallies(salon_id, campaign_id)
+    sizes = {"sent": int(item.sent_group or 0), "holdout": int(item.holdout_group or 0)}
+    start_at = item.started_at or item.send_at
+    end_at = start_at + timedelta(days=int(item.window_days))
+
+    def figure(group: str, name: str) -> uplift.Sums:
+        t = sums.get(group)
+        return uplift.Sums(sizes[group], float(getattr(t, name) or 0) if t else 0.0,
+                           float(getattr(t, f"{name}_sq") or 0) if t else 0.0)
+
+    groups = {g: {"members": sizes[g], **{f: int(figure(g, f).total) for f in store.FIGURES},
+                  "per_member": {f: round(figure(g, f).mean, 4) for f in store.FIGURES}} for g in store.GROUPS}
+    effects = {f: uplift.effect(figure("sent", f), figure("holdout", f)) for f in store.FIGURES}
+    incremental = {f: None if e is None else {"value": round(e.incremental, 2), "low": round(e.low, 2),
+                                                "high": round(e.high, 2), "per_member": round(e.per_member, 4),
+                                                "significant": e.significant}
+                   for f, e in effects.items()}
+    sent = sums.get("sent")
+    cost_micros = int(sent.message_cost or 0) if sent else 0
+    message_cost = cost_micros * cat.salon.settings.campaigns.message_cost_rate / 1_000_000
+    bonus_effect = effects["bonus_spent"]
+    cost = message_cost + max(0.0, bonus_effect.incremental if bonus_effect else 0.0)
+    revenue_effect = effects["revenue"]
+    return {
+        "campaign": campaign_view(item),
+        "window": {"start": start_at, "end": end_at, "closed": now >= end_at},
+        "currency": cat.salon.currency,
+        "groups": groups,
+        "messages": {"sent": int(sent.messages_sent or 0) if sent else 0, "cost_micros": cost_micros,
+                     "cost": round(message_cost, 2)},
+        "incremental": incremental,
+        "cost": round(cost, 2),
+        "roi": None if revenue_effect is None else _rounded(uplift.roi(revenue_effect.incremental, cost)),
+        "definitions": DEFINITIONS,
+    }
+
+
+def _rounded(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+def campaign_view(item: Campaign) -> dict[str, Any]:
+    return {"id": item.campaign_id, "name": item.name, "kind": item.kind, "status": status_of(item),
+            "segment_id": item.segment_id, "filter": item.filter, "messages": item.messages, "offer": item.offer,
+            "send_at": item.send_at, "holdout_percent": float(item.holdout_percent),
+            "window_days": int(item.window_days), "audience": int(item.audience or 0),
+            "sent_group": int(item.sent_group or 0), "holdout_group": int(item.holdout_group or 0),
+            **progress(item), "started_at": item.started_at, "created_by": item.created_by,
+            "created_at": item.created_at}
+
+
+def local_send_time(salon_id: str, when: datetime | date) -> datetime:
+    """A send time given without an offset is the salon's wall-clock time."""
+    if isinstance(when, datetime) and when.tzinfo is not None:
+        return when
+    return datetime.fromisoformat(str(when)).replace(tzinfo=_zone(salon_id))

@@ -1,0 +1,303 @@
+"""The demo salon's figures agree with recounts from its raw items: defection statistics, then a
+campaign (its preview, its holdout and its report).
+
+The demo is loaded into DynamoDB Local once for the module, its change stream goes through the real
+stream function in Lambda-sized batches, and the checks that fell due run as the job worker runs
+them. The defection statistics the admin API gives are compared with a count made here, straight
+from the appointment items, by type, staff member, service and month. The campaign test comes last:
+it books and completes visits, which the defection count must not see."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from regulars import clock
+from regulars.jobs import worker
+from regulars.store import catalog as catalog_store
+from regulars.store import jobs as job_store
+from regulars.store.base import bind_table
+from regulars.store.jobs import JobRef
+from regulars.store.models import (
+    Appointment,
+    CampaignMember,
+    Client,
+    Job,
+    LedgerEntry,
+    LoyaltyAccount,
+    Message,
+)
+from regulars_local import dynamodb_local
+from regulars_local.demo import SALON_ID, load_demo
+from support.lambda_ import AdminApi, context_for, handler
+from support.streams import stream_records
+
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("demo_data")]
+
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+BERLIN = ZoneInfo("Europe/Berlin")
+DAY = timedelta(days=1)
+CHECKS = ("cancellation-check", "lifecycle-check")
+
+
+@pytest.fixture(scope="module")
+def settled(dynamodb):
+    """The demo, loaded and settled once for the module, in a table of its own."""
+    client = dynamodb_local.client(dynamodb.endpoint)
+    table = f"regulars-demo-{uuid.uuid4().hex[:6]}"
+    dynamodb_local.create_table(client, table)
+    bind_table(table)
+    catalog_store._cache.clear()
+    saved = clock.offset()
+    clock.set_offset(NOW - timedelta(minutes=5) - datetime.now(UTC))  # jobs it schedules for "now" are due by NOW
+    try:
+        load_demo(NOW)
+        records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
+        stream = handler("stream_processor")
+        for start in range(0, len(records), 25):  # as Lambda delivers them
+            assert stream({"Records": records[start:start + 25]}, context_for("stream_processor")) == {
+                "batchItemFailures": []}
+        for _ in range(3):  # what the checks schedule for "now" runs on the next round
+            due = [j for j in Job.scan(Job.kind.is_in(*CHECKS) & (Job.status == "pending") & (Job.due_at <= NOW))]
+            for job in due:
+                ref = JobRef(job.salon_id, job.job_id)
+                assert job_store.mark_queued(ref, NOW)
+                worker.run(ref, NOW)
+        yield table
+    finally:
+        clock.set_offset(saved)
+        client.delete_table(TableName=table)
+
+
+@pytest.fixture
+def demo(settled):
+    """The settled demo's table, bound for this test."""
+    bind_table(settled)
+    catalog_store._cache.clear()
+    return settled
+
+
+def _month(at: datetime) -> str:
+    return at.astimezone(BERLIN).strftime("%Y-%m")
+
+
+def recount() -> list[tuple[str, str, str, str]]:
+    """(type, staff, service, month) of every defection, counted from the appointments alone."""
+    visits = [a for a in Appointment.scan() if a.salon_id == SALON_ID]
+    by_client: dict[str, list[Appointment]] = {}
+    for a in visits:
+        by_client.setdefault(a.client_id, []).append(a)
+    out = []
+    for a in visits:
+        if a.status == "no_show":
+            out.append(("no_show", a.staff_id, a.service_id, _month(a.start)))
+        elif a.status == "cancelled" and a.late_cancellation:
+            out.append(("late_cancellation", a.staff_id, a.service_id, _month(a.updated_at)))
+        elif a.status == "cancelled" and a.updated_at + 14 * DAY <= NOW:
+            again = [b for b in by_client[a.client_id]
+                     if b.appointment_id != a.appointment_id and a.updated_at <= b.created_at <= a.updated_at + 14 * DAY]
+            if not again:
+                out.append(("cancelled_not_rebooked", a.staff_id, a.service_id, _month(a.updated_at)))
+    for mine in by_client.values():
+        done = sorted((a for a in mine if a.status == "completed"), key=lambda a: a.start)
+        sittings: list[Appointment] = []
+        for a in done:  # visits within 16 hours of each other are one sitting
+            if sittings and a.start - sittings[-1].start < timedelta(hours=16):
+                continue
+            sittings.append(a)
+        upcoming = sorted((a for a in mine if a.status in ("booked", "confirmed") and a.start > NOW),
+                          key=lambda a: a.start)
+        ends = [a.created_at for a in sittings[1:]] + [upcoming[0].created_at if upcoming else NOW]
+        for before, end in zip(sittings, ends, strict=False):
+            for kind, days in (("lapsed", 90), ("lost", 180)):
+                if end - before.start >= days * DAY:
+                    out.append((kind, before.staff_id, before.service_id, _month(before.start + days * DAY)))
+    return out
+
+
+def test_the_demo_defection_statistics_equal_a_recount_from_the_visits(demo):
+    expected = recount()
+    stats = AdminApi(SALON_ID).get("/v1/admin/defections/stats?from=2024-01&to=2026-12").json
+    assert stats["by_type"] == dict(Counter(e[0] for e in expected))
+    assert stats["total"] == len(expected) > 100
+    assert stats["by_staff"] == dict(Counter(e[1] for e in expected))
+    assert stats["by_service"] == dict(Counter(e[2] for e in expected))
+    assert {m: v["total"] for m, v in stats["by_month"].items()} == dict(Counter(e[3] for e in expected))
+    for month, figures in stats["by_month"].items():
+        assert figures["by_type"] == dict(Counter(e[0] for e in expected if e[3] == month))
+    assert sum(stats["by_reason"].values()) == stats["total"]
+    listed = AdminApi(SALON_ID).get("/v1/admin/defections?from=2024-01&to=2026-12&limit=1000").json["defections"]
+    assert Counter(d["type"] for d in listed) == Counter(e[0] for e in expected)
+
+    # (the settled demo also shows a status list paged through: every client once, in order)
+    admin = AdminApi(SALON_ID)
+    whole = admin.get("/v1/admin/retention/clients?status=lost&limit=500").json
+    assert whole["next_cursor"] is None and len(whole["clients"]) > 40
+    seen, cursor = [], None
+    while True:
+        page = admin.get("/v1/admin/retention/clients?status=lost&limit=15"
+                         + (f"&cursor={cursor}" if cursor else "")).json
+        seen += [c["client_id"] for c in page["clients"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [c["client_id"] for c in whole["clients"]]
+
+
+# --- a campaign (last: it adds visits) ---------------------------------------------------------------
+FILTER = {"visits_min": 2, "days_since_visit_min": 20, "monetary_scores": [3, 4, 5]}
+
+
+@contextlib.contextmanager
+def moment(at: datetime) -> Iterator[None]:
+    saved = clock.offset()
+    clock.set_offset(at - datetime.now(UTC))
+    try:
+        yield
+    finally:
+        clock.set_offset(saved)
+
+
+def _quintile(values: list[int], v: int) -> int:
+    """The share of visited clients with less spend, in fifths (1..5)."""
+    below = sum(1 for x in values if x < v) / len(values)
+    return 1 + min(4, int(below * 5))
+
+
+def recount_segment(at: datetime) -> tuple[set[str], set[str]]:
+    """(in the segment, of them with marketing consent) from the raw appointments and clients."""
+    done: dict[str, list[Appointment]] = defaultdict(list)
+    for a in Appointment.scan(Appointment.salon_id == SALON_ID):
+        if a.status == "completed":
+            done[a.client_id].append(a)
+    clients = {c.client_id: c for c in Client.scan(Client.salon_id == SALON_ID)}
+    spend = {cid: sum(int(a.paid_amount or 0) for a in visits) for cid, visits in done.items()}
+    spends = list(spend.values())
+    chosen = set()
+    for cid, visits in done.items():
+        last = max(a.start for a in visits)
+        if len(visits) >= 2 and (at - last).days >= 20 and _quintile(spends, spend[cid]) >= 3:
+            chosen.add(cid)
+    consenting = {cid for cid in chosen if (clients[cid].consents or {}).get("marketing", {}).get("granted")}
+    return chosen, consenting
+
+
+def _run(kind: str, at: datetime) -> list:
+    outcomes = []
+    for job in [j for j in job_store_all(kind) if j.status == "pending"]:
+        ref = JobRef(SALON_ID, job.job_id)
+        assert job_store.mark_queued(ref, at)
+        outcomes.append(worker.run(ref, at))
+    return outcomes
+
+
+def job_store_all(kind: str):
+    from regulars.store.models import Job
+
+    return list(Job.scan(Job.kind == kind))
+
+
+def settle_stream(table, visits: set[str]) -> None:
+    """Run the stream function over the changes of ``visits``."""
+    records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"] in {f"APPT#{v}" for v in visits}]
+    assert records
+    stream = handler("stream_processor")
+    for start in range(0, len(records), 25):
+        assert stream({"Records": records[start:start + 25]}, context_for("stream_processor")) == {
+            "batchItemFailures": []}
+
+
+def test_a_campaign_on_the_demo_counts_as_a_recount_does(demo):
+    admin = AdminApi(SALON_ID)
+    with moment(NOW):
+        preview = admin.post("/v1/admin/segments/preview", FILTER)
+    assert preview.status == 200, preview.text
+    chosen, consenting = recount_segment(NOW)
+    assert preview.json["count"] == len(chosen) > 20
+    assert preview.json["reachable"] == len(consenting)
+    assert {c["client_id"] for c in preview.json["sample"]} <= chosen
+
+    with moment(NOW):
+        segment = admin.post("/v1/admin/segments", {"name": "Regulars who spend, a while away", "filter": FILTER})
+        assert segment.status == 201, segment.text
+        made = admin.post("/v1/admin/campaigns", {
+            "name": "Winter offer", "kind": "personal_offer", "segment_id": segment.json["id"],
+            "messages": {"en": "Hi {name}, {bonus} to spend until {expires}: {link}",
+                         "ru": "{name}, вам {bonus} до {expires}: {link}"},
+            "offer": {"bonus_amount": 500, "bonus_lifetime_days": 30},
+            "send_at": NOW.isoformat(), "holdout_percent": 20})
+    assert made.status == 201, made.text
+    campaign_id = made.json["id"]
+    (started,) = _run("campaign-start", NOW)
+    assert started.done, started.reason
+    assert all(o.done for o in _run("campaign-batch", NOW))
+    view = admin.get(f"/v1/admin/campaigns/{campaign_id}").json
+    assert view["status"] == "sent" and view["audience"] == len(consenting)
+    members = {m.client_id: m.group for m in CampaignMember.scan(CampaignMember.campaign_id == campaign_id)}
+    assert set(members) == consenting
+    held = {c for c, g in members.items() if g == "holdout"}
+    sent = set(members) - held
+    assert (view["holdout_group"], view["sent_group"]) == (len(held), len(sent)) and held and sent
+    assert 0.05 < len(held) / len(members) < 0.40
+
+    messages = [x for x in Message.scan(Message.campaign_id == campaign_id)]
+    assert {x.client_id for x in messages} == sent and len(messages) == len(sent)  # the holdout gets nothing
+    assert all(x.purpose == "marketing" and "5" in x.text and "book.html?salon=demo" in x.text for x in messages)
+    credited = {e.client_id for e in LedgerEntry.scan(LedgerEntry.source == "campaign")}
+    assert credited == sent
+
+    # three days on, some members of each group book; a week on they come and pay
+    booked_at = NOW + 3 * DAY
+    visit_at = (NOW + 10 * DAY).replace(hour=5, minute=30)  # before opening: the demo's book is empty then
+    chosen_clients = sorted(sent)[:12] + sorted(held)[:5]
+    made_visits = []
+    for n, client_id in enumerate(chosen_clients):
+        start = visit_at + n * DAY
+        with moment(booked_at):
+            v = admin.post("/v1/admin/appointments", {"service_id": "manicure", "staff_id": "marta",
+                                                      "start": start.isoformat(), "client_id": client_id,
+                                                      "outside_hours": True})
+        assert v.status == 201, v.text
+        made_visits.append((v.json["id"], client_id, start))
+    for n, (visit_id, client_id, start) in enumerate(made_visits):
+        if n % 3 == 2:
+            continue  # not every booking is a visit
+        with moment(start + timedelta(hours=1)):
+            balance = LoyaltyAccount.find(salon_id=SALON_ID, client_id=client_id, consistent=True)
+            use = min(int(balance.balance or 0), 500) if balance and client_id in sent else 0
+            done = admin.post(f"/v1/admin/appointments/{visit_id}/complete",
+                              {"paid_amount": 2500 + 100 * n, "bonus_amount": use})
+            assert done.status == 200, done.text
+    with moment(visit_at + 18 * DAY):
+        ours = {v for v, _, _ in made_visits}
+        settle_stream(demo, ours)
+        settle_stream(demo, ours)  # a stream delivered twice counts once
+        report = admin.get(f"/v1/admin/campaigns/{campaign_id}/report").json
+
+    window_end = NOW + 30 * DAY
+    expected = {g: {"bookings": 0, "visits": 0, "revenue": 0, "bonus_spent": 0} for g in ("sent", "holdout")}
+    for a in Appointment.scan(Appointment.salon_id == SALON_ID):
+        group = "holdout" if a.client_id in held else "sent" if a.client_id in sent else None
+        if group is None:
+            continue
+        if NOW <= a.created_at < window_end:
+            expected[group]["bookings"] += 1
+        if a.status == "completed" and NOW <= a.start < window_end:
+            expected[group]["visits"] += 1
+            expected[group]["revenue"] += int(a.paid_amount or 0)
+            expected[group]["bonus_spent"] += int(a.bonus_amount or 0)
+    for group in ("sent", "holdout"):
+        got = {k: report["groups"][group][k] for k in ("bookings", "visits", "revenue", "bonus_spent")}
+        assert got == expected[group], group
+    assert expected["sent"]["bookings"] == 12 and expected["holdout"]["bookings"] == 5
+    per = {g: expected[g]["revenue"] / report["groups"][g]["members"] for g in ("sent", "holdout")}
+    assert report["incremental"]["revenue"]["value"] == pytest.approx((per["sent"] - per["holdout"]) * len(sent),
+                                                                      abs=0.01)
+    low, high = report["incremental"]["revenue"]["low"], report["incremental"]["revenue"]["high"]
+    assert low <= report["incremental"]["revenue"]["value"] <= high
+    assert set(report["definitions"]) >= {"bookings", "revenue", "incremental", "roi"}
