@@ -50,9 +50,11 @@ def now(rt) -> datetime:
 
 
 def to(rt, moment: datetime) -> None:
-    """Move the clock to ``moment`` (in steps of a day, as a ticker would see it) and settle."""
+    """Move the clock to ``moment`` and settle. The steps are 17 hours, so that their ends fall at
+    every hour of the day in turn: with whole days, a message held by the quiet hours would be looked
+    at again at the same evening hour each day, and held again each time."""
     while (left := (moment - now(rt)).total_seconds() / 60) > 0:
-        rt.advance(min(left, 24 * 60))
+        rt.advance(min(left, 17 * 60))
         rt.drain(120)
     for _ in range(2):  # a job a job scheduled for "now" is seen on the next tick
         rt.advance(1)
