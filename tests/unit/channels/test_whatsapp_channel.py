@@ -61,7 +61,7 @@ def whatsapp() -> Iterator[FakeWhatsApp]:
 
 @pytest.fixture
 def http() -> Iterator[httpx.Client]:
-    with httpx.Client(trust_env=False, timeout=0.5) as client:
+    with httpx.Client(trust_env=False, timeout=2.0) as client:  # below the 3 s a Hang waits
         yield client
 
 
