@@ -9,10 +9,8 @@ it books and completes visits, which the defection count must not see."""
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -35,6 +33,7 @@ from regulars.store.models import (
 from regulars_local import dynamodb_local
 from regulars_local.demo import SALON_ID, load_demo
 from support.lambda_ import AdminApi, context_for, handler
+from support.moments import moment
 from support.streams import stream_records
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("demo_data")]
@@ -151,16 +150,6 @@ def test_the_demo_defection_statistics_equal_a_recount_from_the_visits(demo):
 
 # --- a campaign (last: it adds visits) ---------------------------------------------------------------
 FILTER = {"visits_min": 2, "days_since_visit_min": 20, "monetary_scores": [3, 4, 5]}
-
-
-@contextlib.contextmanager
-def moment(at: datetime) -> Iterator[None]:
-    saved = clock.offset()
-    clock.set_offset(at - datetime.now(UTC))
-    try:
-        yield
-    finally:
-        clock.set_offset(saved)
 
 
 def _quintile(values: list[int], v: int) -> int:

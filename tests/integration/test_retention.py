@@ -5,9 +5,7 @@ and the reasons an admin or a reply gives; the one-view client history."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from regulars import clock
@@ -19,6 +17,7 @@ from regulars.store import outbox
 from regulars.store import retention as retention_store
 from regulars.store.jobs import JobRef
 from support.lambda_ import AdminApi, context_for, handler
+from support.moments import moment
 from support.salon import make_salon
 from support.streams import stream_records
 
@@ -47,17 +46,6 @@ def run_job(subject: str, kind: str, at: datetime | None = None):
     when = at or max(job.due_at, clock.now())  # a job overdue in the test's past runs now
     assert job_store.mark_queued(JobRef(SALON, job.job_id), when)
     return job, worker.run(JobRef(SALON, job.job_id), when)
-
-
-@contextlib.contextmanager
-def moment(at: datetime) -> Iterator[None]:
-    """The application's clock at ``at`` for a while."""
-    saved = clock.offset()
-    clock.set_offset(at - datetime.now(UTC))
-    try:
-        yield
-    finally:
-        clock.set_offset(saved)
 
 
 def visit(admin: AdminApi, client_id: str, start: datetime, service: str = "manicure", staff: str = "marta") -> str:

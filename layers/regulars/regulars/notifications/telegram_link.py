@@ -13,13 +13,10 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DeleteError
-
 from regulars.booking import model as m
 from regulars.config import manage_link_secret, settings
 from regulars.store import clients as client_store
 from regulars.store import outbox
-from regulars.store.base import condition_failed
 from regulars.store.models import TelegramLink
 
 TOKEN_CHARS = 24
@@ -50,14 +47,8 @@ def offer(salon_id: str, client_id: str, now: datetime) -> None:
 def redeem(token: str, chat_id: int, now: datetime) -> m.Client | None:
     """Link the chat to the token's client; None for an unknown or used token."""
     link = TelegramLink.find(token=token, consistent=True)
-    if link is None:
+    if link is None or not link.delete_existing():  # used by another delivery meanwhile
         return None
-    try:
-        link.delete(condition=TelegramLink.pk.exists())
-    except DeleteError as exc:
-        if condition_failed(exc):
-            return None
-        raise
 
     def change(client: m.Client) -> dict:
         channels = {k: dict(v) for k, v in client.channels.items()}

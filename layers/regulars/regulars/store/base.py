@@ -147,6 +147,18 @@ class Entity(Model):
             raise
         return True
 
+    def delete_existing(self) -> bool:
+        """Delete this item if it is there; True if deleted now (an erasure run twice deletes once)."""
+        from pynamodb.exceptions import DeleteError
+
+        try:
+            self.delete(condition=type(self).pk.exists())
+        except DeleteError as exc:
+            if condition_failed(exc):
+                return False
+            raise
+        return True
+
     @classmethod
     def find(cls, consistent: bool = False, **fields: Any) -> Self | None:
         pk, sk = cls.primary_key(**fields)

@@ -16,9 +16,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DeleteError
-
-from regulars.store.base import Entity, Tx, TxFailed, condition_failed
+from regulars.store.base import Entity, Tx, TxFailed
 from regulars.store.models import (
     Appointment,
     AuditEntry,
@@ -48,16 +46,6 @@ def about(salon_id: str, client_id: str) -> list[Message]:
     return [i for i in Entity.by_gsi1.query(hk) if isinstance(i, Message)]
 
 
-def _quiet_delete(item: Entity) -> bool:
-    try:
-        item.delete(condition=type(item).pk.exists())
-    except DeleteError as exc:
-        if condition_failed(exc):
-            return False
-        raise
-    return True
-
-
 def scrub_message(item: Message, now: datetime) -> None:
     """The words and the address go; kind, purpose, channel, status and cost stay (the figures).
     A message not yet handed to a provider is skipped, so it never goes out."""
@@ -69,7 +57,7 @@ def scrub_message(item: Message, now: datetime) -> None:
     provider = provider_key(item.channel, item.address, item.provider_id) if item.provider_id and item.channel else None
     item.update(actions, add_version_condition=False)
     if provider:  # its key may hold the address (a Telegram chat)
-        _quiet_delete(ProviderMessage(channel=item.channel, provider_id=provider))
+        ProviderMessage(channel=item.channel, provider_id=provider).delete_existing()
 
 
 def scrub(salon_id: str, client_id: str, items: list[Entity], now: datetime) -> Counter:
@@ -103,7 +91,7 @@ def scrub(salon_id: str, client_id: str, items: list[Entity], now: datetime) -> 
 
 def forget_addresses(salon_id: str, addresses: set[tuple[str, str]]) -> int:
     """The in-bound addresses (a phone, a chat) that led to the client in this salon."""
-    return sum(_quiet_delete(Contact(channel=channel, address=address, salon_id=salon_id))
+    return sum(Contact(channel=channel, address=address, salon_id=salon_id).delete_existing()
                for channel, address in addresses)
 
 
@@ -113,13 +101,13 @@ def forget_answers(salon_id: str, needles: list[str]) -> int:
     gone = 0
     for item in Entity.query(pk, Entity.sk.startswith("IDEMPOTENCY#")):
         if isinstance(item, IdempotencyRecord) and any(n in (item.body or "") for n in needles):
-            gone += _quiet_delete(item)
+            gone += item.delete_existing()
     return gone
 
 
 def forget_links(salon_id: str, referral_code: str, telegram_token: str) -> int:
-    return (_quiet_delete(ReferralCode(salon_id=salon_id, code=referral_code))
-            + _quiet_delete(TelegramLink(token=telegram_token)))
+    return (ReferralCode(salon_id=salon_id, code=referral_code).delete_existing()
+            + TelegramLink(token=telegram_token).delete_existing())
 
 
 def forget_jobs(salon_id: str, client_id: str, now: datetime) -> int:
