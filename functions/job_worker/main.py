@@ -3,6 +3,7 @@ response) and retried; after five receives it goes to the dead-letter queue."""
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from regulars import clock
+from regulars.analytics import service as analytics  # noqa: F401 - registers the snapshot job kind
 from regulars.campaigns import service as campaigns  # noqa: F401 - registers the campaign job kinds
 from regulars.jobs import worker
 from regulars.loyalty import service as loyalty  # noqa: F401 - registers the loyalty job kinds

@@ -313,7 +313,15 @@ def load_demo(now: datetime, *, seed: int = 7, clients: int = 300) -> DemoSummar
         for item in data.items():
             batch.save(item)
     _plan_birthdays(data, now)
+    _plan_snapshot(now)
     return data.summary()
+
+
+def _plan_snapshot(now: datetime) -> None:
+    """The analytics snapshot is taken as soon as the demo is in, then every night."""
+    from regulars.analytics import service as analytics
+
+    analytics.schedule_snapshot(SALON_ID, now, at=now)
 
 
 def _plan_birthdays(data: DemoData, now: datetime) -> None:

@@ -41,12 +41,14 @@ def test_twenty_concurrent_posts_for_one_slot(demo_runtime):
     slot = slots[len(slots) // 2]
     with ThreadPoolExecutor(max_workers=20) as pool:
         answers = list(pool.map(lambda i: book(demo_runtime, slot, name=f"Racer {i}"), range(20)))
-    assert sorted(a.status_code for a in answers) == [201] + [409] * 19
-    assert {a.json()["error"]["code"] for a in answers if a.status_code == 409} == {"slot_taken"}
     token = demo_runtime.token("demo")
     book_ = demo_runtime.get(f"/v1/admin/appointments?from={day}&staff_id={slot['staff_id']}", token=token).json()
     at_slot = [a for a in book_["appointments"] if a["start"] == slot["start"] and a["status"] == "booked"]
-    assert len(at_slot) == 1
+    # everything a failure needs to be understood, in its message
+    seen = {"slot": slot, "created": [a.json() for a in answers if a.status_code == 201], "stored": at_slot}
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 19, seen
+    assert {a.json()["error"]["code"] for a in answers if a.status_code == 409} == {"slot_taken"}
+    assert len(at_slot) == 1, seen
 
 
 def test_a_replayed_key_returns_the_first_answer_and_a_new_key_gets_409(demo_runtime):

@@ -1,5 +1,5 @@
-"""The demo salon's figures agree with recounts from its raw items: defection statistics, then a
-campaign (its preview, its holdout and its report).
+"""The demo salon's figures agree with recounts from its raw items: defection statistics, the
+retention analytics and their snapshot, then a campaign (its preview, its holdout and its report).
 
 The demo is loaded into DynamoDB Local once for the module, its change stream goes through the real
 stream function in Lambda-sized batches, and the checks that fell due run as the job worker runs
@@ -146,6 +146,150 @@ def test_the_demo_defection_statistics_equal_a_recount_from_the_visits(demo):
         if cursor is None:
             break
     assert seen == [c["client_id"] for c in whole["clients"]]
+
+
+# --- retention analytics ---------------------------------------------------------------------------
+PERIOD = ("2023-01", "2026-12")
+
+
+def _day(at: datetime):
+    return at.astimezone(BERLIN).date()
+
+
+def recount_analytics() -> dict[str, Counter]:
+    """The analytics tallies, counted here from the raw appointments and ledger entries alone."""
+    mine: dict[str, list[Appointment]] = defaultdict(list)
+    for a in Appointment.scan(Appointment.salon_id == SALON_ID):
+        mine[a.client_id].append(a)
+    n: dict[str, Counter] = defaultdict(Counter)
+    for visits in mine.values():
+        done = sorted((a for a in visits if a.status == "completed"), key=lambda a: a.start)
+        for i, a in enumerate(done):
+            month = _month(a.start)
+            earlier_days = [b for b in done[:i] if _day(b.start) < _day(a.start)]
+            kind = "repeat" if earlier_days else ("first" if i == 0 else "same_day")
+            n["visits"][month] += 1
+            n["revenue"][month] += int(a.paid_amount or 0)
+            n[kind][month] += 1
+            if earlier_days and not [b for b in done[:i] if _day(b.start) == _day(a.start)]:
+                n["intervals"][month] += 1
+                n["interval_days"][month] += (_day(a.start) - _day(earlier_days[-1].start)).days
+            if earlier_days and a.created_at <= earlier_days[-1].start + 7 * DAY:
+                n["rebooked"][_month(earlier_days[-1].start)] += 1
+            confirmed = any(h.get("action") == "confirmed" for h in a.history)
+            n["confirmed:completed" if confirmed else "unconfirmed:completed"][month] += 1
+        for month in {_month(a.start) for a in done}:
+            n["clients_visited"][month] += 1
+        repeat_months = {_month(a.start) for i, a in enumerate(done)
+                         if [b for b in done[:i] if _day(b.start) < _day(a.start)]}
+        for month in repeat_months:
+            n["returning"][month] += 1
+        if done:
+            first = done[0]
+            n["cohort"][_month(first.start)] += 1
+            back = [a for a in done if _day(a.start) > _day(first.start)]
+            if back:
+                gap = (_day(back[0].start) - _day(first.start)).days
+                n["returned"][_month(first.start)] += 1
+                for days in (30, 60, 90):
+                    n[f"returned_{days}"][_month(first.start)] += int(gap <= days)
+            last = done[-1]
+            for b in visits:
+                if (b.status in ("booked", "confirmed") and _day(b.start) > _day(last.start)
+                        and b.created_at <= last.start + 7 * DAY and b.start > NOW):
+                    n["rebooked"][_month(last.start)] += 1
+                    break
+        for a in visits:
+            if a.status == "no_show":
+                n["no_show"][_month(a.start)] += 1
+                confirmed = any(h.get("action") == "confirmed" for h in a.history)
+                n["confirmed:no_show" if confirmed else "unconfirmed:no_show"][_month(a.start)] += 1
+            elif a.status == "cancelled":
+                n["cancelled"][_month(a.start)] += 1
+                n["late_cancellation"][_month(a.start)] += int(a.late_cancellation)
+    for e in LedgerEntry.scan(LedgerEntry.salon_id == SALON_ID):
+        n[f"bonus:{e.kind}"][_month(e.created_at)] += int(e.amount)
+    return n
+
+
+def _share(a: int, b: int) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+def test_the_analytics_report_equals_a_recount_from_the_raw_items(demo):
+    ledger = [r for r in stream_records(demo) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("LEDGER#")
+              and r["eventName"] == "INSERT"]
+    assert ledger
+    stream = handler("stream_processor")
+    for start in range(0, len(ledger), 25):
+        batch = {"Records": ledger[start:start + 25]}
+        assert stream(batch, context_for("stream_processor")) == {"batchItemFailures": []}
+    assert stream({"Records": ledger[:25]}, context_for("stream_processor")) == {"batchItemFailures": []}  # again
+
+    n = recount_analytics()
+    admin = AdminApi(SALON_ID)
+    with moment(NOW):
+        answer = admin.get(f"/v1/admin/analytics?from={PERIOD[0]}&to={PERIOD[1]}")
+    assert answer.status == 200, answer.text
+    report = answer.json
+    f = {k: v["value"] for k, v in report["figures"].items()}
+    assert all(v["definition"] for v in report["figures"].values())
+    total = Counter({k: sum(c.values()) for k, c in n.items()})
+    completed, no_show = total["visits"], total["no_show"]
+    assert f["visits"] == completed > 1000
+    assert f["revenue"] == total["revenue"]
+    assert f["new_clients"] == total["first"] == total["cohort"]
+    assert f["repeat_visit_rate"] == _share(total["repeat"], completed)
+    assert f["average_visit_interval_days"] == round(total["interval_days"] / total["intervals"], 2)
+    assert f["no_show_rate"] == _share(no_show, completed + no_show)
+    assert f["late_cancellation_rate"] == _share(total["late_cancellation"],
+                                                 completed + no_show + total["late_cancellation"])
+    assert f["cancellation_rate"] == _share(total["cancelled"], completed + no_show + total["cancelled"])
+    assert f["no_show_rate_confirmed"] == _share(total["confirmed:no_show"],
+                                                 total["confirmed:no_show"] + total["confirmed:completed"])
+    assert f["no_show_rate_unconfirmed"] == _share(total["unconfirmed:no_show"],
+                                                   total["unconfirmed:no_show"] + total["unconfirmed:completed"])
+    assert f["rebooking_rate"] == _share(total["rebooked"], completed)
+    assert f["clients_visited"] == total["clients_visited"]
+    assert f["returning_clients"] == total["returning"]
+    assert f["bonus_issued"] == total["bonus:accrual"] + max(0, total["bonus:adjustment"])
+    assert f["bonus_spent"] == -total["bonus:redemption"]
+    assert f["bonus_burned"] == -total["bonus:expiry"]
+    monthly = {m["month"]: m for m in report["monthly"]}
+    for month, count in n["visits"].items():
+        assert (monthly[month]["visits"], monthly[month]["revenue"]) == (count, n["revenue"][month]), month
+    cohorts = {c["month"]: c for c in report["cohorts"]}
+    assert {m: c["clients"] for m, c in cohorts.items()} == dict(n["cohort"])
+    for month, c in cohorts.items():
+        assert c["returned"] == n["returned"][month]
+        assert [w["returned"] for w in c["windows"]] == [n[f"returned_{d}"][month] for d in (30, 60, 90)]
+    oldest, newest = min(cohorts), max(cohorts)
+    assert oldest <= "2025-06" and cohorts[oldest]["windows"][2]["complete"]
+    assert newest >= "2026-10" and not cohorts[newest]["windows"][2]["complete"]  # 90 days have not passed
+
+
+def test_the_snapshot_equals_a_recount_of_the_clients(demo):
+    with moment(NOW):
+        first = AdminApi(SALON_ID).get("/v1/admin/analytics?from=2026-11&to=2026-11").json
+        assert _run("analytics-snapshot", NOW)  # the first report asked for it
+        report = AdminApi(SALON_ID).get("/v1/admin/analytics?from=2026-11&to=2026-11").json
+    assert first["snapshot"] is None
+    snap = report["snapshot"]
+    clients = [c for c in Client.scan(Client.salon_id == SALON_ID) if c.erased_at is None]
+    balances = {a.client_id: int(a.balance or 0) for a in LoyaltyAccount.scan(LoyaltyAccount.salon_id == SALON_ID)}
+    assert snap["clients"] == len(clients)
+    assert snap["lifecycle"] == dict(Counter(c.lifecycle_status or "none" for c in clients))
+    assert snap["bonus_liability"] == sum(balances.get(c.client_id, 0) for c in clients)
+    spenders = sorted((int(c.total_spent or 0) for c in clients if c.total_spent), reverse=True)
+    groups = Counter()
+    for c in clients:
+        spent = int(c.total_spent or 0)
+        above = sum(1 for x in spenders if x > spent) / len(spenders) if spent else None
+        groups["none" if above is None else "top" if above < .1 else "high" if above < .3
+               else "middle" if above < .6 else "low"] += 1
+    assert {g: v["clients"] for g, v in snap["ltv_groups"].items() if v["clients"]} == dict(groups)
+    top = sorted(clients, key=lambda c: (-int(c.total_spent or 0), c.client_id))[:10]
+    assert [t["client_id"] for t in snap["top_clients"]] == [c.client_id for c in top]
 
 
 # --- a campaign (last: it adds visits) ---------------------------------------------------------------

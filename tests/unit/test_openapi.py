@@ -25,13 +25,16 @@ def test_every_public_route_in_the_code_is_an_api_event_in_the_template():
 
 
 def test_the_stream_filter_matches_the_appointment_and_message_keys():
-    from regulars.store.models import APPOINTMENTS, MESSAGES, Appointment, Message
+    from regulars.store.models import APPOINTMENTS, LEDGER, MESSAGES, Appointment, LedgerEntry, Message
 
     (stream,) = functions()["StreamProcessorFunction"].streams
-    appointments, messages = stream.filters
+    appointments, messages, ledger = stream.filters
     assert appointments["dynamodb"]["Keys"]["SK"]["S"] == [{"prefix": APPOINTMENTS}]
     assert Appointment.__keys__["sk"].startswith(APPOINTMENTS)
     assert messages["dynamodb"]["Keys"]["SK"]["S"] == [{"prefix": MESSAGES}]
     assert Message.__keys__["sk"].startswith(MESSAGES)
-    # only the states the processor acts on: planned (dispatch) and queued (publish)
-    assert messages["dynamodb"]["NewImage"]["status"]["S"] == ["planned", "queued"]
+    # only the states the processor acts on: planned (dispatch), queued (publish), sent (analytics)
+    assert messages["dynamodb"]["NewImage"]["status"]["S"] == ["planned", "queued", "sent"]
+    # a ledger entry once, when it is written (analytics)
+    assert ledger["dynamodb"]["Keys"]["SK"]["S"] == [{"prefix": LEDGER}] and ledger["eventName"] == ["INSERT"]
+    assert LedgerEntry.__keys__["sk"].startswith(LEDGER)

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from regulars import queues
+from regulars.analytics import service as analytics
 from regulars.campaigns import service as campaigns
 from regulars.clients import stats
 from regulars.config import settings
@@ -27,7 +28,7 @@ from regulars.retention import defections, feedback, invitations, lifecycle
 from regulars.store import appointments as appointment_store
 from regulars.store import client_stats
 from regulars.store.base import Entity
-from regulars.store.models import Message
+from regulars.store.models import LedgerEntry, Message
 
 
 def events_of(record: dict[str, Any]) -> list[AppointmentEvent]:
@@ -36,11 +37,15 @@ def events_of(record: dict[str, Any]) -> list[AppointmentEvent]:
                   appointment_store.from_image(change.get("NewImage")))
 
 
-def _message(image: dict | None) -> Message | None:
-    if not image or image.get("type", {}).get("S") != "Message":
+def _entity[E: Entity](image: dict | None, kind: type[E]) -> E | None:
+    if not image or image.get("type", {}).get("S") != kind.__name__:
         return None
     item = Entity.from_raw_data(image)
-    return item if isinstance(item, Message) else None
+    return item if isinstance(item, kind) else None
+
+
+def _message(image: dict | None) -> Message | None:
+    return _entity(image, Message)
 
 
 def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
@@ -49,6 +54,11 @@ def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
     new_message = _message(change.get("NewImage"))
     if new_message is not None:
         on_message(_message(change.get("OldImage")), new_message, now)
+        return []
+    entry = _entity(change.get("NewImage"), LedgerEntry)
+    if entry is not None:
+        if not change.get("OldImage"):  # entries are written once; a TTL or erasure change is not a movement
+            analytics.on_ledger(entry, now)
         return []
     events = events_of(record)
     for event in events:
@@ -65,11 +75,13 @@ def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
         defections.on_event(event, now)
         invitations.on_event(event, now)  # after the statistics: the visit log holds the visit
         campaigns.on_event(event, now)
+        analytics.on_event(event, now)  # after the statistics: the client's visit log holds the visit
         lifecycle.touch(a.salon_id, a.client_id, now)
     return events
 
 
 def on_message(old: Message | None, new: Message, now: datetime) -> None:
+    analytics.on_message(old, new, now)
     if new.status == "planned" and old is None:
         dispatch.dispatch(new.salon_id, new.message_id, now)
     elif new.status == "queued" and (old is None or int(old.route or 0) != int(new.route or 0)):

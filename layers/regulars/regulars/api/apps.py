@@ -65,10 +65,19 @@ def _public_routers() -> list:
 
 
 def _admin_routers() -> list:
-    from regulars.api.admin import appointments, campaigns, catalog, clients, loyalty, retention, rights
+    from regulars.api.admin import (
+        analytics,
+        appointments,
+        campaigns,
+        catalog,
+        clients,
+        loyalty,
+        retention,
+        rights,
+    )
 
     return [catalog.router, clients.router, appointments.router, loyalty.router, retention.router, rights.router,
-            campaigns.router]
+            campaigns.router, analytics.router]
 
 
 def public_app() -> APIGatewayRestResolver:

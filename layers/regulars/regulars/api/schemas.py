@@ -690,3 +690,8 @@ class CampaignReportOut(BaseModel):
     cost: float
     roi: float | None
     definitions: dict[str, str]
+
+
+class SnapshotRequestedOut(BaseModel):
+    due_at: datetime
+    detail: str

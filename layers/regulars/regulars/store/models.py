@@ -47,6 +47,9 @@ Access patterns
 | 38 | a campaign's members by group                   | Query GSI1 PK=SALON#{salon}#CAMPAIGN#{campaign}, SK begins_with {group}# |
 | 39 | a campaign's figures per group                  | Query PK=SALON#{salon}, SK begins_with CAMPAIGNSTATS#{campaign}# (ADD with each member's change) |
 | 40 | a salon's clients and bonus accounts (a segment's population) | Query PK=SALON#{salon}, SK begins_with CLIENT# / LOYALTY# (pages) |
+| 41 | a salon's figures for a range of months (analytics) | Query PK=SALON#{salon}, SK between STATS#{from month} and STATS#{to month}~ (ADD once per event, marker in the same transaction) |
+| 42 | once-only facts behind distinct counts (a client's first visit of a month, their cohort, a visit rebooked) | Put ProcessedEvent PK=SALON#{salon}, SK=EVENT#analytics:{fact} with attribute_not_exists, with the ADD |
+| 43 | the salon's latest analytics snapshot (lifecycle, value groups, top clients, bonus liability) | GetItem PK=SALON#{salon}, SK=ANALYTICS#SNAPSHOT (written by the nightly job) |
 """
 
 from __future__ import annotations
@@ -672,3 +675,29 @@ class CampaignTally(Entity, discriminator="CampaignTally"):
     bonus_spent_sq = NumberAttribute(default=0)
     messages_sent = NumberAttribute(default=0)
     message_cost = NumberAttribute(default=0)  # micros of the provider's currency
+
+
+class AnalyticsTally(Entity, discriminator="AnalyticsTally"):
+    """One month's count and amount of one figure on one dimension (``visits``/``all``,
+    ``messages``/``sms:marketing:campaign``, ``cohort``/``returned_30``...): moved with ADD in a
+    transaction with the event's marker, so a record delivered twice counts once."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "STATS#{month}#{figure}#{value}"}
+
+    salon_id = UnicodeAttribute()
+    month = UnicodeAttribute()  # YYYY-MM in the salon's time zone
+    figure = UnicodeAttribute()
+    value = UnicodeAttribute()
+    count = NumberAttribute(default=0)
+    amount = NumberAttribute(default=0)  # minor units, days or micros: the figure says which
+
+
+class AnalyticsSnapshot(Entity, discriminator="AnalyticsSnapshot"):
+    """What only the whole client list can say (lifecycle counts, lifetime-value groups, top clients,
+    bonus liability), taken by a nightly job so no request reads the client list."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "ANALYTICS#SNAPSHOT"}
+
+    salon_id = UnicodeAttribute()
+    taken_at = UTCDateTimeAttribute()
+    figures = JSONAttribute(default=dict)

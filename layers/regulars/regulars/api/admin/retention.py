@@ -75,7 +75,7 @@ def defection_list(first: Annotated[str | None, Query(alias="from", pattern=r"^(
                    last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> s.DefectionsOut:
     salon_id, _ = caller(router)
-    since, until = _period(first, last)
+    since, until = month_period(first, last)
     return s.DefectionsOut(defections=[s.DefectionOut(**history.defection_view(d))
                                        for d in store.listed(salon_id, since, until, limit=limit)])
 
@@ -86,7 +86,7 @@ def defection_stats(first: Annotated[str | None, Query(alias="from", pattern=r"^
                     last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None
                     ) -> s.DefectionStatsOut:
     salon_id, _ = caller(router)
-    since, until = _period(first, last)
+    since, until = month_period(first, last)
     return s.DefectionStatsOut(**history.defection_stats(salon_id, f"{since:%Y-%m}", f"{until:%Y-%m}"))
 
 
@@ -99,7 +99,7 @@ def defection_reason(defection_id: DefectionId, body: s.DefectionReasonIn) -> s.
     return s.DefectionOut(**history.defection_view(d))
 
 
-def _period(first: str | None, last: str | None) -> tuple[datetime, datetime]:
+def month_period(first: str | None, last: str | None) -> tuple[datetime, datetime]:
     """From the first instant of month ``first`` (default: eleven months before ``last``) to the last
     of month ``last`` (default: this month)."""
     last_start = _month_start(last) if last else clock.now().astimezone(UTC).replace(

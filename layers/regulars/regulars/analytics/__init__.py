@@ -1,0 +1,2 @@
+"""Retention analytics: figures kept as events happen, a nightly snapshot, and a report that says
+what each figure means."""
