@@ -38,7 +38,12 @@ async function start() {
   $("sign-in").classList.add("hidden");
   $("app").classList.remove("hidden");
   $("sign-out").classList.remove("hidden");
+  const month = $("day").value.slice(0, 7);
+  const [y, mo] = month.split("-").map(Number);
+  $("to-month").value = month;
+  $("from-month").value = new Date(Date.UTC(y, mo - 12, 1)).toISOString().slice(0, 7);
   await loadBook();
+  await loadAnalytics();
 }
 
 async function today() {
@@ -111,6 +116,36 @@ async function showClient(id) {
   $("client-detail").classList.remove("hidden");
 }
 
+const MONEY = new Set(["revenue", "message_cost", "bonus_issued", "bonus_spent", "bonus_burned", "retention_spend",
+  "retention_spend_per_returning_client"]);
+const label = (key) => key.replaceAll("_", " ").replace(/^./, (c) => c.toUpperCase());
+
+function shown(key, value) {
+  if (value === null || value === undefined) return "—";
+  if (MONEY.has(key)) return money({ amount: Math.round(value), currency: salon.currency }, salon.locale);
+  if (key.endsWith("_rate")) return `${(value * 100).toFixed(1)}%`;
+  return String(value);
+}
+
+async function loadAnalytics() {
+  const q = new URLSearchParams({ from: $("from-month").value, to: $("to-month").value });
+  $("analytics-message").textContent = "";
+  try {
+    const r = await api("GET", `/v1/admin/analytics?${q}`);
+    $("figures").tBodies[0].replaceChildren(...Object.entries(r.figures).map(([key, f]) => el("tr", { "data-figure": key },
+      el("td", {}, label(key)), el("td", { class: "value" }, shown(key, f.value)), el("td", { class: "muted" }, f.definition))));
+    $("cohorts").tBodies[0].replaceChildren(...r.cohorts.map((c) => el("tr", { "data-month": c.month },
+      el("td", {}, c.month), el("td", {}, String(c.clients)),
+      ...c.windows.map((w) => el("td", { class: w.complete ? "" : "muted" }, `${(w.rate * 100).toFixed(0)}%${w.complete ? "" : " (so far)"}`)))));
+    const s = r.snapshot;
+    $("snapshot").textContent = s
+      ? `As of ${s.taken_at.slice(0, 16).replace("T", " ")}: ${s.clients} clients (${Object.entries(s.lifecycle).map(([k, v]) => `${v} ${k.replace("_", " ")}`).join(", ")}); bonus held ${money({ amount: s.bonus_liability, currency: salon.currency }, salon.locale)}.`
+      : "The lifecycle and value snapshot is being taken; it shows here within a minute.";
+  } catch (err) {
+    $("analytics-message").textContent = describe(err);
+  }
+}
+
 $("sign-in").addEventListener("submit", async (e) => {
   e.preventDefault();
   $("sign-in-error").classList.add("hidden");
@@ -128,5 +163,6 @@ $("day").addEventListener("change", loadBook);
 $("staff-filter").addEventListener("change", loadBook);
 $("reload").addEventListener("click", loadBook);
 $("client-search").addEventListener("click", searchClients);
+$("analytics-load").addEventListener("click", loadAnalytics);
 $("client-q").addEventListener("keydown", (e) => { if (e.key === "Enter") searchClients(); });
 if (token) start().catch(showSignIn); else showSignIn();

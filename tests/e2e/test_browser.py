@@ -102,6 +102,32 @@ def test_a_taken_time_says_so_and_offers_the_rest(demo_runtime, page):
     assert page.locator("#slots button").count() > 0
 
 
+def _sign_in(page) -> None:
+    page.fill("#password", "demo-password")
+    page.click("#sign-in button[type=submit]")
+    page.wait_for_selector("#app:not(.hidden)")
+
+
+def test_the_owner_reads_the_analytics_with_their_definitions(demo_runtime, page):
+    owner = demo_runtime.token("demo")
+    page.goto(f"{demo_runtime.base_url}/")
+    _sign_in(page)
+    page.wait_for_selector('#figures tr[data-figure="visits"]')
+    period = f"from={page.input_value('#from-month')}&to={page.input_value('#to-month')}"
+    report = demo_runtime.get(f"/v1/admin/analytics?{period}", token=owner).json()
+    visits = page.locator('#figures tr[data-figure="visits"]')
+    assert visits.locator(".value").inner_text() == str(report["figures"]["visits"]["value"])
+    assert report["figures"]["visits"]["definition"] in visits.inner_text()
+    assert page.locator("#cohorts tbody tr").count() == len(report["cohorts"]) > 0
+    assert page.locator("#figures tbody tr").count() == len(report["figures"])
+
+    page.fill("#from-month", "2026-09")
+    page.fill("#to-month", "2026-01")
+    page.click("#analytics-load")
+    page.wait_for_function("document.querySelector('#analytics-message').textContent.length > 0")
+    assert "from" in page.inner_text("#analytics-message")
+
+
 def test_the_owner_signs_in_and_completes_a_visit(demo_runtime, page):
     owner = demo_runtime.token("demo")
     now = datetime.fromisoformat(demo_runtime.get("/local/clock").json()["now"])
@@ -123,9 +149,7 @@ def test_the_owner_signs_in_and_completes_a_visit(demo_runtime, page):
     page.fill("#password", "wrong")
     page.click("#sign-in button[type=submit]")
     page.wait_for_selector("#sign-in-error:not(.hidden)")
-    page.fill("#password", "demo-password")
-    page.click("#sign-in button[type=submit]")
-    page.wait_for_selector("#app:not(.hidden)")
+    _sign_in(page)
     assert page.inner_text("#salon") == "Studio Demo"
     page.fill("#day", walk_in.json()["start"][:10])  # the visit's own local day
     page.dispatch_event("#day", "change")

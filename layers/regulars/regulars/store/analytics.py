@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from regulars.store.base import Entity, Tx, TxFailed
+from regulars.store.base import Entity, Tx
 from regulars.store.models import AnalyticsSnapshot, AnalyticsTally, ProcessedEvent
 
 MARKER_KEEP = timedelta(days=30)  # an event's marker: longer than a stream keeps a record
@@ -77,15 +77,9 @@ def count_once(salon_id: str, event: str, deltas: Sequence[Delta], now: datetime
                        AnalyticsTally.figure.set(figure), AnalyticsTally.value.set(value),
                        AnalyticsTally.entity_type.set(AnalyticsTally)],
                       label="tally", add_version_condition=False)
-        try:
-            tx.commit()
-            return True
-        except TxFailed as exc:
-            if "event" in exc.failed:
-                return False
-            if any(label != "fact" for label in exc.failed):
-                raise
-            # another event counted one of the facts meanwhile, or only contended: read again
+        done = tx.commit_once(may_change={"fact"})  # another event may count a fact meanwhile
+        if done is not None:
+            return done
     raise RuntimeError(f"could not count {event} after {ATTEMPTS} attempts")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import string
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Self
 
@@ -261,3 +262,18 @@ class Tx:
                 raise
             raise TxFailed(failed, contended, codes) from exc
         self.consumed_capacity = getattr(self._tw, "_consumed_capacity", None)
+
+    def commit_once(self, *, may_change: Iterable[str] | None = None) -> bool | None:
+        """Commit a transaction that holds an event's marker (labelled ``event``): True when committed,
+        False when the event had been applied before, None when something it read changed meanwhile
+        (read again and build it anew). With ``may_change``, a failed condition on any other label
+        is an error, raised."""
+        try:
+            self.commit()
+            return True
+        except TxFailed as exc:
+            if "event" in exc.failed:
+                return False
+            if may_change is not None and any(label not in may_change for label in exc.failed):
+                raise
+            return None

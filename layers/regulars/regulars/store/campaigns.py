@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from regulars.errors import NotFound
-from regulars.store.base import Entity, Tx, TxFailed
+from regulars.store.base import Entity, Tx
 from regulars.store.models import (
     Campaign,
     CampaignMember,
@@ -138,13 +138,9 @@ def attribute(member: CampaignMember, event_id: str, deltas: dict[str, int], now
         tx.update(current, member_actions, label="member")
         tx.update(CampaignTally(salon_id=member.salon_id, campaign_id=member.campaign_id, group=current.group),
                   tally_actions, label="tally", add_version_condition=False)
-        try:
-            tx.commit()
-            return True
-        except TxFailed as exc:
-            if "event" in exc.failed:
-                return False
-            # the member moved meanwhile (another event): read again
+        done = tx.commit_once()  # None: the member moved meanwhile (another event): read again
+        if done is not None:
+            return done
     raise RuntimeError(f"could not count {event_id} for {member.client_id} after {ATTEMPTS} attempts")
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from regulars.booking.model import ClientStats
 from regulars.errors import NotFound
 from regulars.store import clients as client_store
-from regulars.store.base import Tx, TxFailed
+from regulars.store.base import Tx
 from regulars.store.models import Client, ProcessedEvent
 
 MARKER_KEEP = timedelta(days=30)  # longer than a stream keeps a record (24 hours)
@@ -45,11 +45,7 @@ def apply_once(
             ],
             label="client",
         )
-        try:
-            tx.commit()
-            return True
-        except TxFailed as exc:
-            if "event" in exc.failed:
-                return False
-            # the client changed between read and write (another event, an edit): read again
+        done = tx.commit_once()  # None: the client changed between read and write (another event, an edit)
+        if done is not None:
+            return done
     raise RuntimeError(f"could not apply {event_id} after {ATTEMPTS} attempts")
