@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
@@ -28,7 +29,35 @@ def _refusal(status: int, code: str, message: str) -> dict[str, Any]:
 
 class JsonApiResolver(APIGatewayRestResolver):
     """The API speaks UTF-8 JSON only: a body of another media type is refused with 415, and one
-    that is not UTF-8 with 400, in the API's error shape, before anything tries to parse it."""
+    that is not UTF-8 with 400, in the API's error shape, before anything tries to parse it.
+
+    The request being served is this resolver's and this thread's. Powertools keeps it in a class
+    attribute (``BaseRouter.current_event``), one per process: right in Lambda, which serves one
+    request per process at a time, but where several execution environments share a process (the
+    local runtime, the tests) a request could read another's event and answer for it."""
+
+    @property
+    def _serving(self) -> threading.local:
+        local = self.__dict__.get("_serving_state")
+        if local is None:
+            local = self.__dict__.setdefault("_serving_state", threading.local())
+        return local
+
+    @property
+    def current_event(self) -> Any:
+        return self._serving.event
+
+    @current_event.setter
+    def current_event(self, value: Any) -> None:
+        self._serving.event = value
+
+    @property
+    def lambda_context(self) -> Any:
+        return getattr(self._serving, "context", None)
+
+    @lambda_context.setter
+    def lambda_context(self, value: Any) -> None:
+        self._serving.context = value
 
     def include_router(self, router: Any, prefix: str | None = None) -> None:
         super().include_router(router, prefix)
@@ -49,6 +78,8 @@ class JsonApiResolver(APIGatewayRestResolver):
                     event = {**event, "body": base64.b64decode(body).decode("utf-8"), "isBase64Encoded": False}
                 except (ValueError, UnicodeDecodeError):
                     return _refusal(400, "invalid_json", "the request body is not UTF-8 JSON")
+        self.current_event = self._to_proxy_event(event)  # what Powertools puts in its class attribute
+        self.lambda_context = context
         return super().resolve(event, context)
 
 
