@@ -56,13 +56,10 @@ def history(clients: int, now: datetime, seed: int = 11) -> tuple[list[Any], lis
 
 
 def report(clients: int = 1_000) -> str:
-    from regulars_local.dynamodb_local import Unavailable
-
     title = f"Analytics for {clients:,} clients over {MONTHS} months"
-    try:
-        local = dynamo.start()
-    except Unavailable as exc:
-        return f"### {title}\n\nSkipped: {exc}\n"
+    local = dynamo.start_or_reason(title)
+    if isinstance(local, str):
+        return local
     try:
         from regulars import clock
         from regulars.analytics import service

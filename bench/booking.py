@@ -235,12 +235,9 @@ def latency(bench: Bench, requests: int = 200, bookings: int = 100, warmup: int 
 
 # ------------------------------------------------------------------------------------ entry
 def report(requests: int = 200, bookings: int = 100) -> str:
-    from regulars_local.dynamodb_local import Unavailable
-
-    try:
-        local = dynamo.start()
-    except Unavailable as exc:
-        return f"### Bookings and latency\n\nSkipped: {exc}\n"
+    local = dynamo.start_or_reason("Bookings and latency")
+    if isinstance(local, str):
+        return local
     try:
         from regulars import clock
 

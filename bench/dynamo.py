@@ -70,6 +70,16 @@ def start() -> Local:
     return Local(server, table, raw)
 
 
+def start_or_reason(title: str) -> Local | str:
+    """DynamoDB Local started, or the report's section saying why it could not be (no Java, no jar)."""
+    from regulars_local.dynamodb_local import Unavailable
+
+    try:
+        return start()
+    except Unavailable as exc:
+        return f"### {title}\n\nSkipped: {exc}\n"
+
+
 def make_salon(salon_id: str, now: datetime) -> None:
     """Berlin, two staff on weekdays 09:00-18:00 with lunch at 13:00, three services."""
     from regulars.booking import model as m

@@ -50,12 +50,9 @@ def fill(local: dynamo.Local, clients: int, future_jobs: int, now: datetime) -> 
 
 
 def report(clients: int = 100_000, future_jobs: int = 20_000) -> str:
-    from regulars_local.dynamodb_local import Unavailable
-
-    try:
-        local = dynamo.start()
-    except Unavailable as exc:
-        return f"### The ticker's sweep\n\nSkipped: {exc}\n"
+    local = dynamo.start_or_reason("The ticker's sweep")
+    if isinstance(local, str):
+        return local
     try:
         from regulars.jobs import ticker
         from regulars.store import jobs as job_store
