@@ -39,13 +39,10 @@ def fill(clients: int, now: datetime) -> None:
 
 def report(clients: int = 50_000) -> str:
     from regulars_local.aws import MotoServer
-    from regulars_local.dynamodb_local import Unavailable
-
     title = f"A campaign to {clients:,} clients"
-    try:
-        local = dynamo.start()
-    except Unavailable as exc:
-        return f"### {title}\n\nSkipped: {exc}\n"
+    local = dynamo.start_or_reason(title)
+    if isinstance(local, str):
+        return local
     moto = MotoServer()
     try:
         import boto3
@@ -83,6 +80,12 @@ def report(clients: int = 50_000) -> str:
             out = run()
             stages[name] = (time.perf_counter() - t0, recorder.take())
             return out
+
+        recorder.take()
+        t0 = time.perf_counter()
+        previewed = service.preview("bench", SegmentFilter(visits_min=1), now)  # what the admin's Preview does
+        preview_seconds, preview_calls = time.perf_counter() - t0, recorder.take()
+        preview_rcu = dynamo.reported_units(preview_calls, ("Query",))
 
         spec = service.CampaignSpec(name="Bench", kind="other", segment_id=None,
                                     filter=SegmentFilter(visits_min=1), messages={"en": "Hi {name}, come back: {link}"},
@@ -136,7 +139,9 @@ def report(clients: int = 50_000) -> str:
             f"{clients:,} clients with marketing consent (filled in {filled:.0f} s); the audience was "
             f"{int(view.audience):,}: {int(view.sent_group):,} sent and {int(view.holdout_group):,} held out. "
             f"The start job ran {start_seconds[0]:.1f} s and the longest of {len(batch_seconds)} batch jobs "
-            f"{max(batch_seconds):.1f} s: no step needs more than one Lambda invocation can give. The campaign's "
+            f"{max(batch_seconds):.1f} s: no step needs more than one Lambda invocation can give. The admin's "
+            f"preview of the segment ({previewed['count']:,} clients) read the salon with {len(preview_calls)} Queries "
+            f"and {preview_rcu:,.0f} RCU in {preview_seconds:.1f} s. The campaign's "
             f"report counts {report_['messages']['sent']:,} messages sent at a cost of "
             f"{report_['messages']['cost_micros'] / 1e6:,.2f} USD. Capacity is what DynamoDB Local reports "
             f"(ReturnConsumedCapacity=TOTAL), per message sent; one process plays each stage in turn, where "
