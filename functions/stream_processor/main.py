@@ -5,9 +5,8 @@ Each record is handled on its own; a failing record is reported back (partial ba
 so only it and the records after it are retried, and effects are keyed on the event id."""
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-from regulars import clock
+from regulars import afterwards, clock
 from regulars.observability import batch_handler, logger, metrics, tracer
-from regulars.retention import lifecycle
 from regulars.stream import handle
 
 
@@ -22,6 +21,6 @@ _records = batch_handler("DynamoDBStreams", record_handler)
 
 
 def handler(event: dict, context: object) -> dict:
-    """The batch's records, then one lifecycle refresh for each client they touched."""
-    with lifecycle.batch(clock.now):
+    """The batch's records, then what they owe each client they touched (lifecycle, tier), once."""
+    with afterwards.batch(clock.now):
         return _records(event, context)

@@ -69,13 +69,14 @@ def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
         if event.type is EventType.BOOKED:
             telegram_link.offer(event.salon_id, event.appointment.client_id, now)
         a = event.appointment
+        counted = None  # the client's statistics with this event, when it was counted now
         if stats.counts(event):
-            client_stats.apply_once(a.salon_id, a.client_id, event.event_id,
-                                    lambda s, e=event: stats.apply(s, e), now)
+            counted = client_stats.apply_once(a.salon_id, a.client_id, event.event_id,
+                                              lambda s, e=event: stats.apply(s, e), now)
         defections.on_event(event, now)
         invitations.on_event(event, now)  # after the statistics: the visit log holds the visit
         campaigns.on_event(event, now)
-        analytics.on_event(event, now)  # after the statistics: the client's visit log holds the visit
+        analytics.on_event(event, now, counted)  # after the statistics: the client's visit log holds the visit
         lifecycle.touch(a.salon_id, a.client_id, now)
     return events
 

@@ -47,14 +47,15 @@ def month_of(at: datetime, salon: m.Salon) -> str:
 
 
 # ------------------------------------------------------------------------------------- visits
-def on_event(event: AppointmentEvent, now: datetime) -> None:
-    """Count a visit's outcome, a cancellation, or a booking that rebooks the last visit."""
+def on_event(event: AppointmentEvent, now: datetime, stats: m.ClientStats | None = None) -> None:
+    """Count a visit's outcome, a cancellation, or a booking that rebooks the last visit. ``stats``:
+    the client's statistics as this event just left them (else they are read)."""
     a = event.appointment
     salon = _salon(a.salon_id)
     month = month_of(a.start, salon)
     match event.type:
         case EventType.COMPLETED:
-            _completed(event, salon, now)
+            _completed(event, salon, now, stats)
         case EventType.NO_SHOW:
             store.count_once(a.salon_id, event.event_id,
                              [Delta(month, "outcomes", "no_show"), *_confirmation(a, "no_show", month)], now)
@@ -83,7 +84,7 @@ def _asked_to_confirm(a: m.Appointment) -> bool:
                for i in outbox.items_for_client(a.salon_id, a.client_id, since=a.created_at, limit=50))
 
 
-def _completed(event: AppointmentEvent, salon: m.Salon, now: datetime) -> None:
+def _completed(event: AppointmentEvent, salon: m.Salon, now: datetime, stats: m.ClientStats | None) -> None:
     """A visit by its place in the client's history, which their statistics already hold.
 
     Days are the salon's calendar days: a second service in the same sitting is neither a return
@@ -91,14 +92,15 @@ def _completed(event: AppointmentEvent, salon: m.Salon, now: datetime) -> None:
     earlier day had a visit (or the log, which keeps the last visits, no longer reaches back)."""
     a = event.appointment
     month = month_of(a.start, salon)
-    try:
-        client = client_store.get(a.salon_id, a.client_id)
-    except NotFound:
-        return
+    if stats is None:
+        try:
+            stats = client_store.get(a.salon_id, a.client_id).stats
+        except NotFound:
+            return
     tz = salon.tz
     day = a.start.astimezone(tz).date()
-    starts = sorted(datetime.fromisoformat(e[0]) for e in client.stats.visit_log)
-    overflow = client.stats.visits > len(starts)
+    starts = sorted(datetime.fromisoformat(e[0]) for e in stats.visit_log)
+    overflow = stats.visits > len(starts)
     earlier = [s for s in starts if s < a.start]
     earlier_days = [s for s in earlier if s.astimezone(tz).date() < day]
     repeat = bool(earlier_days) or overflow
@@ -115,8 +117,8 @@ def _completed(event: AppointmentEvent, salon: m.Salon, now: datetime) -> None:
                           DISTINCT_KEEP))
     if kind == "first":
         facts.append(Fact(f"cohort:{a.client_id}", (Delta(month, "cohort", "clients"),), FOREVER))
-    elif earlier_days and client.stats.first_visit_at is not None:
-        facts.append(_returned(a, client.stats.first_visit_at, salon))
+    elif earlier_days and stats.first_visit_at is not None:
+        facts.append(_returned(a, stats.first_visit_at, salon))
     if earlier_days and a.created_at <= earlier_days[-1] + timedelta(days=REBOOK_DAYS):
         facts.append(_rebooked(a.client_id, earlier_days[-1], salon))
     store.count_once(a.salon_id, event.event_id, deltas, now, facts=facts)

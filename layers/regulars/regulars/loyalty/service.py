@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from regulars import afterwards
 from regulars.booking import links
 from regulars.booking import model as m
 from regulars.booking.schedule import local_instant
@@ -204,26 +205,31 @@ def review_tier(salon_id: str, client_id: str, now: datetime, *, cause: str,
     return before, after
 
 
+def _review_after(salon_id: str, client_id: str, now: datetime, cause: str) -> None:
+    review_tier(salon_id, client_id, now, cause=cause)
+
+
 def on_event(event: AppointmentEvent, now: datetime) -> None:
-    """Cashback (and a referral's bonuses) on a completed, paid visit."""
+    """Cashback (and a referral's bonuses) on a completed, paid visit; the client's tier reviewed
+    with it counted, once per client when the stream's batch ends."""
     if event.type is not EventType.COMPLETED:
         return
     a = event.appointment
     _, loyalty = _rules(a.salon_id)
     if not loyalty.enabled:
         return
-    if a.start <= now - WINDOW and a.updated_at + timedelta(days=loyalty.lifetime_days) <= now:
-        return  # history: it neither counts for the tier nor earns a bonus that has not burned
+    if a.start > now - WINDOW:  # it counts for the tier
+        afterwards.once_per_client(_review_after, a.salon_id, a.client_id, now, a.id)
+    if a.updated_at + timedelta(days=loyalty.lifetime_days) <= now:
+        return  # history: a bonus it earned would have burned by now (it was completed by updated_at)
     current = appointment_store.get(a.salon_id, a.id)
     if current.refunded_at is not None or current.status is not m.AppointmentStatus.COMPLETED:
         return
     completed_at = next((h.at for h in reversed(current.history) if h.action == "completed"), current.updated_at)
     # the rate is the tier the client had when this visit began (the visits of the 12 months before
-    # it), whatever order the events come in; the tier is then reviewed with this visit counted
-    history = _paid_visits(a.salon_id, a.client_id)
-    earlier = _in_window(history, current.start - timedelta(microseconds=1))
+    # it), whatever order the events come in
+    earlier = _in_window(_paid_visits(a.salon_id, a.client_id), current.start - timedelta(microseconds=1))
     before = rules.tier_for(loyalty.tiers, len(earlier), sum(v.paid_amount or 0 for v in earlier))
-    review_tier(a.salon_id, a.client_id, now, cause=a.id, history=history)
     paid = current.paid_amount or 0
     credit(a.salon_id, a.client_id, amount=rules.cashback(paid, before.rate_bp), source="visit", source_id=a.id,
            lifetime_days=loyalty.lifetime_days, at=completed_at, now=now,

@@ -15,11 +15,9 @@ the next record disproves.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+from regulars import afterwards
 from regulars.booking import model as m
 from regulars.errors import NotFound
 from regulars.jobs.worker import Outcome, handles
@@ -138,27 +136,10 @@ def complain(salon_id: str, client_id: str, reason: str, now: datetime) -> None:
 
 
 # --- one refresh per client per stream batch -------------------------------------------------------
-_batch: contextvars.ContextVar[set[tuple[str, str]] | None] = contextvars.ContextVar("lifecycle_batch", default=None)
-
-
 def touch(salon_id: str, client_id: str, now: datetime) -> None:
-    """The client's status may have changed: refreshed at the end of the batch (now, outside one)."""
-    pending = _batch.get()
-    if pending is None:
-        refresh(salon_id, client_id, now)
-    else:
-        pending.add((salon_id, client_id))
+    """The client's status may have changed: refreshed once at the end of the stream's batch."""
+    afterwards.once_per_client(_refresh_after, salon_id, client_id, now)
 
 
-@contextlib.contextmanager
-def batch(now_of) -> Iterator[None]:
-    """Collect the clients a batch touches and refresh each once when it ends. A refresh that fails
-    fails the batch: the records come again, their effects are keyed, and the refresh is repeated."""
-    token = _batch.set(set())
-    try:
-        yield
-        pending = _batch.get() or set()
-    finally:
-        _batch.reset(token)
-    for salon_id, client_id in sorted(pending):
-        refresh(salon_id, client_id, now_of())
+def _refresh_after(salon_id: str, client_id: str, now: datetime, _cause: str) -> None:
+    refresh(salon_id, client_id, now)

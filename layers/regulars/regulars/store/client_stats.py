@@ -18,8 +18,8 @@ ATTEMPTS = 8
 
 def apply_once(
     salon_id: str, client_id: str, event_id: str, change: Callable[[ClientStats], ClientStats], now: datetime
-) -> bool:
-    """True if applied now, False if this event had been applied before."""
+) -> ClientStats | None:
+    """The statistics as this event left them, if applied now; None if it had been applied before."""
     for _ in range(ATTEMPTS):
         item = client_store.get_item(salon_id, client_id)
         if item is None:
@@ -47,5 +47,5 @@ def apply_once(
         )
         done = tx.commit_once()  # None: the client changed between read and write (another event, an edit)
         if done is not None:
-            return done
+            return after if done else None
     raise RuntimeError(f"could not apply {event_id} after {ATTEMPTS} attempts")
