@@ -138,7 +138,10 @@ def _check(spec: CampaignSpec, f: SegmentFilter) -> None:
         raise InvalidInput.field("filter.tiers", "early access is for a tier: name it")
 
 
-def create_campaign(salon_id: str, spec: CampaignSpec, who: str, now: datetime) -> Campaign:
+def create_campaign(salon_id: str, spec: CampaignSpec, who: str, now: datetime, key: str | None = None) -> Campaign:
+    """Schedule the campaign's start at its send time. With ``key`` (the request's Idempotency-Key,
+    hashed) the campaign is that key's: a retried request returns the campaign it made, never a second
+    one (every client would hear twice), and the key given for another campaign is refused."""
     cat = catalog_store.load_catalog(salon_id)
     f = spec.filter if spec.filter is not None else SegmentFilter.model_validate(
         store.segment(salon_id, spec.segment_id or "").filter)
@@ -152,16 +155,27 @@ def create_campaign(salon_id: str, spec: CampaignSpec, who: str, now: datetime) 
     if spec.bonus_amount or spec.offer_text:
         offer = {"bonus_amount": spec.bonus_amount, "bonus_lifetime_days": spec.bonus_lifetime_days,
                  "text": spec.offer_text}
-    item = Campaign(salon_id=salon_id, campaign_id=new_id(now), name=spec.name, kind=spec.kind,
+    item = Campaign(salon_id=salon_id, campaign_id=key or new_id(now), name=spec.name, kind=spec.kind,
                     segment_id=spec.segment_id, filter=f.model_dump(mode="json", exclude_none=True),
                     messages=spec.messages, offer=offer, send_at=max(spec.send_at, now),
                     holdout_percent=spec.holdout_percent if spec.holdout_percent is not None else rules.holdout_percent,
                     window_days=spec.window_days or rules.window_days, status="scheduled", created_by=who,
                     created_at=now, updated_at=now)
-    item.save(condition=Campaign.pk.does_not_exist())
+    if not item.save_new():
+        first = store.campaign(salon_id, item.campaign_id)
+        if _what(first) != _what(item):
+            raise Conflict("this Idempotency-Key was used for another campaign", code="idempotency_key_reused")
+        item = first
+    # idempotent: a retry after a failure between the two writes schedules what the first did not
     job_store.schedule(salon_id, f"{START}-{item.campaign_id}", kind=START, subject=_subject(item.campaign_id),
                        due_at=item.send_at, now=now, payload={"campaign_id": item.campaign_id})
     return item
+
+
+def _what(item: Campaign) -> tuple:
+    """What a campaign says and to whom (its send time aside: a past one was moved to the request's now)."""
+    return (item.name, item.kind, item.segment_id, item.filter, item.messages, item.offer,
+            float(item.holdout_percent), int(item.window_days))
 
 
 def cancel(salon_id: str, campaign_id: str, now: datetime) -> Campaign:

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from regulars import clock
 from regulars.api import schemas as s
-from regulars.api.admin import caller
+from regulars.api.admin import IdempotencyKey, caller, request_key
 from regulars.api.router import Router
 from regulars.campaigns import service
 from regulars.campaigns.segments import SegmentFilter
@@ -72,9 +72,11 @@ def campaigns() -> s.CampaignsOut:
 
 
 @router.post("/v1/admin/campaigns", summary="Schedule a campaign to a segment, with a holdout that gets nothing",
-             tags=TAGS)
-def create_campaign(body: s.CampaignIn) -> tuple[s.CampaignOut, int]:
+             description="Idempotent with the Idempotency-Key header: a retry returns the campaign the key made "
+                         "(409 idempotency_key_reused for a different campaign under the same key).", tags=TAGS)
+def create_campaign(body: s.CampaignIn, idempotency_key: IdempotencyKey = None) -> tuple[s.CampaignOut, int]:
     salon_id, who = caller(router)
+    now = clock.now()
     offer = body.offer
     spec = service.CampaignSpec(
         name=body.name, kind=body.kind, segment_id=body.segment_id, filter=body.filter, messages=body.messages,
@@ -82,7 +84,8 @@ def create_campaign(body: s.CampaignIn) -> tuple[s.CampaignOut, int]:
         bonus_amount=offer.bonus_amount if offer else None,
         bonus_lifetime_days=offer.bonus_lifetime_days if offer else 30, offer_text=offer.text if offer else None,
         holdout_percent=body.holdout_percent, window_days=body.window_days)
-    return s.CampaignOut(**service.campaign_view(service.create_campaign(salon_id, spec, who, clock.now()))), 201
+    key = request_key(idempotency_key, now) if idempotency_key else None
+    return s.CampaignOut(**service.campaign_view(service.create_campaign(salon_id, spec, who, now, key))), 201
 
 
 @router.get("/v1/admin/campaigns/<campaign_id>", summary="A campaign and how far its sending is", tags=TAGS)
