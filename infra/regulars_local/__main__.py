@@ -21,6 +21,13 @@ class Interrupted(BaseException):
     """A stop signal arrived while the runtime was starting."""
 
 
+def _clients(text: str) -> int:
+    n = int(text)
+    if not 1 <= n <= 5000:
+        raise argparse.ArgumentTypeError("give a number of clients from 1 to 5000")
+    return n
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m regulars_local",
@@ -29,6 +36,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=None, help="HTTP port (default: $PORT, else 3000)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--no-demo", dest="demo", action="store_false", help="start with an empty table")
+    parser.add_argument(
+        "--demo-clients", type=_clients, default=300,
+        help="clients in the demo salon (default 300; fewer start faster: their history goes through the stream)",
+    )
     parser.add_argument(
         "--data-dir", type=Path, default=None, help="keep the table and users here across runs"
     )
@@ -50,6 +61,7 @@ def options_from(args: argparse.Namespace) -> Options:
         port=args.port if args.port is not None else int(os.environ.get("PORT") or 3000),
         host=args.host,
         demo=args.demo,
+        demo_clients=args.demo_clients,
         data_dir=args.data_dir.resolve() if args.data_dir else None,
         dynamodb=args.dynamodb,
     )

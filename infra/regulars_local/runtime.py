@@ -71,6 +71,7 @@ class Options:
     port: int = 3000
     host: str = "127.0.0.1"
     demo: bool = True
+    demo_clients: int = 300
     data_dir: Path | None = None
     template: Path = TEMPLATE
     dynamodb: str = "auto"  # auto: DynamoDB Local, else moto with a warning; local; moto
@@ -186,14 +187,14 @@ class Runtime:
 
         bind_table(self.table_name)
         self._api = self._build_api()
-        # A kept table's stream already went through the functions in an earlier run: only what
-        # is written from now on (demo data included) is delivered.
-        self._start_pumps(clients, "LATEST" if table_existed else None)
-        self._start_queue_pumps()
         if self.options.demo and table_existed and self._has_items():
             log.info("the table has data already (--data-dir): demo data not loaded again")
         elif self.options.demo:
-            self._load_demo()
+            self._load_demo()  # before the pumps start, so that loading has the machine to itself
+        # A new table's stream is read from its start (the demo data with it); a kept table's
+        # already went through the functions in an earlier run: only what is written from now on.
+        self._start_pumps(clients, "LATEST" if table_existed else None)
+        self._start_queue_pumps()
         self._start_timer()
 
     def stop(self) -> None:
@@ -376,8 +377,8 @@ class Runtime:
                 raise
             log.info("no demo data module: starting with an empty table")
             return
-        load_demo(clock.now())
-        log.info("demo data loaded (salon %s)", DEMO_SALON)
+        summary = load_demo(clock.now(), clients=self.options.demo_clients)
+        log.info("demo data loaded (salon %s, %d clients)", DEMO_SALON, summary.clients)
 
     def _build_api(self) -> ApiGateway:
         routes = [route for function in self.functions.values() for route in function.spec.routes]

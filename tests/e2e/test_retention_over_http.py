@@ -30,7 +30,8 @@ DAY = timedelta(days=1)
 
 @pytest.fixture(scope="module")
 def rt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
-    with launch(log_dir=tmp_path_factory.mktemp("retention-runtime")) as started:
+    # a demo salon of 100 clients: regulars with bookings among them, and a third of the history to settle
+    with launch("--demo-clients", "100", log_dir=tmp_path_factory.mktemp("retention-runtime")) as started:
         started.drain(240)
         yield started
 

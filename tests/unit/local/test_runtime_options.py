@@ -34,3 +34,12 @@ def test_port_flag_then_port_variable_then_3000(monkeypatch, tmp_path):
     assert options_from(parse_args(["--port", "4200"])).port == 4200
     options = options_from(parse_args(["--no-demo", "--data-dir", str(tmp_path), "--dynamodb", "moto"]))
     assert (options.demo, options.data_dir, options.dynamodb) == (False, tmp_path.resolve(), "moto")
+
+
+def test_the_demo_has_300_clients_unless_told_and_refuses_a_size_out_of_range(capsys):
+    assert options_from(parse_args([])).demo_clients == 300
+    assert options_from(parse_args(["--demo-clients", "40"])).demo_clients == 40
+    for bad in ("0", "-3", "5001", "many"):
+        with pytest.raises(SystemExit):
+            parse_args(["--demo-clients", bad])
+    assert "--demo-clients" in capsys.readouterr().err
