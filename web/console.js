@@ -1,4 +1,4 @@
-import { call, describe, el, money, timeOf, todayIn } from "./api.js";
+import { call, dateOf, describe, el, money, timeOf, todayIn } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 let token = sessionStorage.getItem("regulars.token");
@@ -43,7 +43,16 @@ async function start() {
   $("to-month").value = month;
   $("from-month").value = new Date(Date.UTC(y, mo - 12, 1)).toISOString().slice(0, 7);
   await loadBook();
+  await loadCampaigns();
   await loadAnalytics();
+}
+
+async function appNow() {
+  try {  // the local runtime's clock, which can be moved forward
+    return (await call("GET", "/local/clock")).now;
+  } catch {
+    return new Date().toISOString();
+  }
 }
 
 async function today() {
@@ -146,6 +155,90 @@ async function loadAnalytics() {
   }
 }
 
+// --- campaigns: a segment previewed, a campaign scheduled to it, its report against the holdout -----
+let campaignKey = null;  // one Idempotency-Key per campaign: a retried click never schedules it twice
+const newKey = () => (window.crypto?.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+const FIGURES = ["bookings", "visits", "revenue", "bonus_spent"];
+const cents = (id) => ($(id).value === "" ? null : Math.round(Number($(id).value) * 100));
+const whole = (id) => ($(id).value === "" ? null : Number($(id).value));
+
+function segmentFilter() {
+  const f = {};
+  const statuses = [...$("seg-status").selectedOptions].map((o) => o.value);
+  if (statuses.length) f.lifecycle = statuses;
+  if (whole("seg-days") !== null) f.days_since_visit_min = whole("seg-days");
+  if (whole("seg-visits") !== null) f.visits_min = whole("seg-visits");
+  if (cents("seg-spend") !== null) f.spend_min = cents("seg-spend");
+  return f;
+}
+
+async function previewSegment() {
+  try {
+    const r = await api("POST", "/v1/admin/segments/preview", segmentFilter());
+    $("seg-result").replaceChildren(el("strong", { id: "seg-count" }, String(r.count)), " clients match; ",
+      el("strong", { id: "seg-reachable" }, String(r.reachable)), " of them agreed to offers and can be reached. ",
+      el("span", { class: "muted" }, r.sample.map((c) => c.name).join(", ")));
+  } catch (err) {
+    $("seg-result").textContent = describe(err);
+  }
+}
+
+async function scheduleCampaign() {
+  campaignKey = campaignKey || newKey();
+  const body = {
+    name: $("cmp-name").value || "Campaign", kind: $("cmp-kind").value, filter: segmentFilter(),
+    messages: { [salon.locale]: $("cmp-text").value }, send_at: $("cmp-send").value || await appNow(),
+    holdout_percent: whole("cmp-holdout") ?? 10,
+  };
+  if (cents("cmp-bonus")) body.offer = { bonus_amount: cents("cmp-bonus"), bonus_lifetime_days: whole("cmp-lifetime") ?? 30 };
+  try {
+    const c = await call("POST", "/v1/admin/campaigns", { body, token, headers: { "Idempotency-Key": campaignKey } });
+    campaignKey = null;
+    $("cmp-message").textContent = `Scheduled "${c.name}" for ${when(c.send_at)}.`;
+  } catch (err) {
+    $("cmp-message").textContent = describe(err);
+  }
+  await loadCampaigns();
+}
+
+const when = (iso) => `${dateOf(iso, salon.timezone)} ${timeOf(iso, salon.timezone)}`;
+
+async function loadCampaigns() {
+  const { campaigns } = await api("GET", "/v1/admin/campaigns");
+  $("campaigns").tBodies[0].replaceChildren(...campaigns.map((c) => el("tr", { "data-id": c.id },
+    el("td", {}, c.name), el("td", {}, when(c.send_at)),
+    el("td", {}, el("span", { class: `status ${c.status}` }, c.status)),
+    el("td", { class: "audience" }, String(c.audience)), el("td", {}, `${c.sent_group} / ${c.holdout_group}`),
+    el("td", {}, el("button", { class: "secondary", type: "button", onclick: () => showReport(c.id) }, "Report"),
+      c.status === "scheduled" ? [" ", el("button", { class: "danger", type: "button", onclick: async () => {
+        try { await api("POST", `/v1/admin/campaigns/${c.id}/cancel`); } catch (err) { $("cmp-message").textContent = describe(err); }
+        await loadCampaigns();
+      } }, "Cancel")] : []))));
+}
+
+async function showReport(id) {
+  const r = await api("GET", `/v1/admin/campaigns/${id}/report`);
+  const cash = (v) => money({ amount: Math.round(v), currency: r.currency }, salon.locale);
+  const isMoney = (k) => k === "revenue" || k === "bonus_spent";
+  const fig = (k, v) => (isMoney(k) ? cash(v) : Number.isInteger(v) ? String(v) : v.toFixed(1));
+  const added = (k) => {
+    const x = r.incremental[k];
+    return x ? `${fig(k, x.value)} (95 %: ${fig(k, x.low)} to ${fig(k, x.high)})` : "not yet: a group is empty";
+  };
+  const roi = r.roi === null ? "—" : `${(r.roi * 100).toFixed(0)} %`;
+  $("campaign-report").replaceChildren(
+    el("h3", { style: "font-size:.95rem" }, `${r.campaign.name}: ${r.groups.sent.members} sent, ${r.groups.holdout.members} held out; `
+      + `counted until ${when(r.window.end)}${r.window.closed ? "" : " (still counting)"}`),
+    el("table", { id: "report-figures" },
+      el("thead", {}, el("tr", {}, ...["Figure", "Sent group", "Holdout", "Added by the campaign", "What it means"].map((h) => el("th", {}, h)))),
+      el("tbody", {}, ...FIGURES.map((k) => el("tr", { "data-figure": k }, el("td", {}, label(k)),
+        el("td", { class: "sent" }, fig(k, r.groups.sent[k])), el("td", { class: "holdout" }, fig(k, r.groups.holdout[k])),
+        el("td", { class: "added" }, added(k)), el("td", { class: "muted" }, r.definitions[k]))))),
+    el("p", { id: "campaign-cost" }, `${r.messages.sent} messages cost ${cash(r.messages.cost)}; the campaign cost ${cash(r.cost)}; return ${roi}.`),
+    el("p", { class: "muted" }, `Added: ${r.definitions.incremental}. Cost: ${r.definitions.cost}. Return: ${r.definitions.roi}.`));
+  $("campaign-report").classList.remove("hidden");
+}
+
 $("sign-in").addEventListener("submit", async (e) => {
   e.preventDefault();
   $("sign-in-error").classList.add("hidden");
@@ -164,5 +257,7 @@ $("staff-filter").addEventListener("change", loadBook);
 $("reload").addEventListener("click", loadBook);
 $("client-search").addEventListener("click", searchClients);
 $("analytics-load").addEventListener("click", loadAnalytics);
+$("seg-preview").addEventListener("click", previewSegment);
+$("cmp-schedule").addEventListener("click", scheduleCampaign);
 $("client-q").addEventListener("keydown", (e) => { if (e.key === "Enter") searchClients(); });
 if (token) start().catch(showSignIn); else showSignIn();

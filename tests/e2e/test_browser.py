@@ -128,6 +128,51 @@ def test_the_owner_reads_the_analytics_with_their_definitions(demo_runtime, page
     assert "from" in page.inner_text("#analytics-message")
 
 
+def test_the_owner_previews_a_segment_schedules_a_campaign_once_and_reads_its_report(demo_runtime, page):
+    owner = demo_runtime.token("demo")
+    page.goto(f"{demo_runtime.base_url}/")
+    _sign_in(page)
+    page.select_option("#seg-status", ["lapsed", "lost"])
+    page.fill("#seg-visits", "2")
+    page.click("#seg-preview")
+    page.wait_for_selector("#seg-count")
+    asked = demo_runtime.post("/v1/admin/segments/preview", token=owner,
+                              json={"lifecycle": ["lapsed", "lost"], "visits_min": 2}).json()
+    assert int(page.inner_text("#seg-count")) == asked["count"]
+    assert int(page.inner_text("#seg-reachable")) == asked["reachable"] > 0
+
+    name = f"Come back {uuid.uuid4().hex[:6]}"
+    page.fill("#cmp-name", name)
+    page.select_option("#cmp-kind", "personal_offer")
+    page.fill("#cmp-bonus", "5")
+    page.fill("#cmp-text", "{name}, {bonus} for your next visit until {expires}: {link}")
+    page.dblclick("#cmp-schedule")  # two requests with one Idempotency-Key: one campaign
+    page.wait_for_function("document.querySelector('#cmp-message').textContent.startsWith('Scheduled')")
+    ours = [c for c in demo_runtime.get("/v1/admin/campaigns", token=owner).json()["campaigns"] if c["name"] == name]
+    assert len(ours) == 1, ours
+    campaign_id = ours[0]["id"]
+
+    demo_runtime.advance(2)  # its start is due: the ticker hands it to the worker, which splits it into batches
+    demo_runtime.drain(120)
+    demo_runtime.advance(1)
+    demo_runtime.drain(120)
+    view = demo_runtime.get(f"/v1/admin/campaigns/{campaign_id}", token=owner).json()
+    assert view["status"] == "sent" and view["audience"] > 0, view
+    page.reload()
+    row = page.locator(f'#campaigns tr[data-id="{campaign_id}"]')
+    row.wait_for()
+    assert row.locator(".audience").inner_text() == str(view["audience"])
+    row.locator("button", has_text="Report").click()
+    page.wait_for_selector('#report-figures tr[data-figure="bookings"]')
+    report = demo_runtime.get(f"/v1/admin/campaigns/{campaign_id}/report", token=owner).json()
+    assert f"{report['groups']['sent']['members']} sent, {report['groups']['holdout']['members']} held out" in \
+        page.inner_text("#campaign-report")
+    bookings = page.locator('#report-figures tr[data-figure="bookings"]')
+    assert bookings.locator(".sent").inner_text() == str(report["groups"]["sent"]["bookings"])
+    assert report["definitions"]["bookings"] in bookings.inner_text()
+    assert page.locator("#report-figures tbody tr").count() == 4
+
+
 def test_the_owner_signs_in_and_completes_a_visit(demo_runtime, page):
     owner = demo_runtime.token("demo")
     now = datetime.fromisoformat(demo_runtime.get("/local/clock").json()["now"])
