@@ -39,7 +39,7 @@ from support.streams import stream_records
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("demo_data")]
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-CLIENTS = 200  # the demo's generator at two thirds of its size: every kind of client, a shorter settle
+CLIENTS = 150  # the demo's generator at half its size: every kind of client, half the settle
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = timedelta(days=1)
 CHECKS = ("cancellation-check", "lifecycle-check")
@@ -140,7 +140,7 @@ def test_the_demo_defection_statistics_equal_a_recount_from_the_visits(demo):
     # (the settled demo also shows a status list paged through: every client once, in order)
     admin = AdminApi(SALON_ID)
     whole = admin.get("/v1/admin/retention/clients?status=lost&limit=500").json
-    assert whole["next_cursor"] is None and len(whole["clients"]) > 40
+    assert whole["next_cursor"] is None and len(whole["clients"]) > 20
     seen, cursor = [], None
     while True:
         page = admin.get("/v1/admin/retention/clients?status=lost&limit=15"
@@ -240,7 +240,7 @@ def test_the_analytics_report_equals_a_recount_from_the_raw_items(demo):
     assert all(v["definition"] for v in report["figures"].values())
     total = Counter({k: sum(c.values()) for k, c in n.items()})
     completed, no_show = total["visits"], total["no_show"]
-    assert f["visits"] == completed > 1000
+    assert f["visits"] == completed > 500
     assert f["revenue"] == total["revenue"]
     assert f["new_clients"] == total["first"] == total["cohort"]
     assert f["repeat_visit_rate"] == _share(total["repeat"], completed)
