@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -223,6 +223,19 @@ def test_the_third_visit_moves_the_client_up_and_says_so(admin, table, clock_at)
     first = min(review, key=lambda j: j.due_at)
     with _clock_at(first.due_at):
         assert loyalty.tier_review(first, first.due_at).reason == "Silver -> Base"
+
+
+def test_history_arriving_at_once_moves_the_tier_without_telling_the_client(admin, table, clock_at):
+    """Three visits of past weeks, reaching the stream together (an import): the client is Silver,
+    and no one is told of a move that happened long ago."""
+    for day in ("2026-10-05", "2026-10-19", "2026-11-02"):
+        start = datetime.fromisoformat(f"{day}T10:00:00+01:00")
+        with _clock_at(start - timedelta(days=3)):
+            visit = _visit(admin, start.isoformat())
+        booking.complete(SALON, visit["id"], paid_amount=1000, by="admin", now=start + timedelta(hours=2))
+    _stream(table)
+    assert loyalty.standing(SALON, visit["client_id"], clock_at).tier.name == "Silver"
+    assert [m for m in outbox.for_client(SALON, visit["client_id"]) if m.kind == "tier_up"] == []
 
 
 def test_a_referral_pays_both_once_after_the_first_paid_visit_and_never_to_oneself(admin, table, clock_at):

@@ -12,7 +12,7 @@ def test_outside_a_batch_the_work_is_done_at_once():
     assert done == [("s", "c1", T0, "v1")]
 
 
-def test_in_a_batch_each_work_runs_once_per_client_after_the_records_with_the_last_cause():
+def test_in_a_batch_each_work_runs_once_per_client_after_the_records_with_the_last_cause_given():
     done = []
 
     def tier(*args):
@@ -23,7 +23,7 @@ def test_in_a_batch_each_work_runs_once_per_client_after_the_records_with_the_la
 
     end = T0 + timedelta(seconds=3)
     with afterwards.batch(lambda: end):
-        for client, cause in (("c2", "v1"), ("c1", "v2"), ("c2", "v3")):
+        for client, cause in (("c2", "v1"), ("c1", "v2"), ("c2", "v3"), ("c2", "")):
             afterwards.once_per_client(tier, "s", client, T0, cause)
             afterwards.once_per_client(status, "s", client, T0)
         assert done == []  # nothing while the records are handled

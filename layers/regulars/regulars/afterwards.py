@@ -17,7 +17,7 @@ import contextvars
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
-# work(salon_id, client_id, now, cause): the cause is the last record's reason to ask for it
+# work(salon_id, client_id, now, cause): the cause the last record that gave one gave ("" for none)
 Work = Callable[[str, str, datetime, str], object]
 
 _pending: contextvars.ContextVar[dict[Work, dict[tuple[str, str], str]] | None] = contextvars.ContextVar(
@@ -30,7 +30,8 @@ def once_per_client(work: Work, salon_id: str, client_id: str, now: datetime, ca
     if pending is None:
         work(salon_id, client_id, now, cause)
     else:
-        pending.setdefault(work, {})[(salon_id, client_id)] = cause
+        clients = pending.setdefault(work, {})
+        clients[(salon_id, client_id)] = cause or clients.get((salon_id, client_id), "")
 
 
 @contextlib.contextmanager

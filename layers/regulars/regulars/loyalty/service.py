@@ -183,8 +183,9 @@ def _in_window(visits: list[m.Appointment], until: datetime) -> list[m.Appointme
 
 def review_tier(salon_id: str, client_id: str, now: datetime, *, cause: str,
                 history: list[m.Appointment] | None = None) -> tuple[m.Tier, m.Tier]:
-    """Recompute the tier from the last 12 months; (before, after). A move up is announced; the
-    next review is due when the oldest visit counted leaves the window."""
+    """Recompute the tier from the last 12 months; (before, after). A move up is announced when it
+    has a ``cause`` (a fresh visit, a job; none: history imported, which is news to no one); the next
+    review is due when the oldest visit counted leaves the window."""
     _, loyalty = _rules(salon_id)
     account = store.account(salon_id, client_id)
     before = _tier_named(loyalty, account.tier if account else None) or loyalty.tiers[0]
@@ -192,7 +193,7 @@ def review_tier(salon_id: str, client_id: str, now: datetime, *, cause: str,
     spend = sum(a.paid_amount or 0 for a in visits)
     after = rules.tier_for(loyalty.tiers, len(visits), spend)
     store.set_tier(salon_id, client_id, after.name, len(visits), spend, now)
-    if after.rate_bp > before.rate_bp:
+    if cause and after.rate_bp > before.rate_bp:
         outbox.plan(outbox.PlannedMessage(
             salon_id=salon_id, message_id=_safe(f"tier-up-{client_id}-{after.name}-{cause}"),
             kind=MessageKind.TIER_UP.value, purpose="transactional", recipient="client", client_id=client_id,
@@ -218,8 +219,9 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
     _, loyalty = _rules(a.salon_id)
     if not loyalty.enabled:
         return
-    if a.start > now - WINDOW:  # it counts for the tier
-        afterwards.once_per_client(_review_after, a.salon_id, a.client_id, now, a.id)
+    if a.start > now - WINDOW:  # it counts for the tier; a move up it makes is news if it is fresh
+        fresh = now - a.updated_at <= FRESH
+        afterwards.once_per_client(_review_after, a.salon_id, a.client_id, now, a.id if fresh else "")
     if a.updated_at + timedelta(days=loyalty.lifetime_days) <= now:
         return  # history: a bonus it earned would have burned by now (it was completed by updated_at)
     current = appointment_store.get(a.salon_id, a.id)
