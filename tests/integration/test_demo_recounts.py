@@ -39,7 +39,7 @@ from support.streams import stream_records
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("demo_data")]
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-CLIENTS = 150  # the demo's generator at half its size: every kind of client, half the settle
+CLIENTS = 100  # the demo's generator at a third of its size: every kind of client, a third of the settle
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = timedelta(days=1)
 CHECKS = ("cancellation-check", "lifecycle-check")
