@@ -54,6 +54,6 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-export function todayIn(timeZone) {
-  return new Intl.DateTimeFormat("en-CA", { timeZone }).format(new Date());
+export function todayIn(timeZone, at = new Date()) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone }).format(at);
 }

@@ -48,21 +48,14 @@ async function start() {
 }
 
 async function appNow() {
-  try {  // the local runtime's clock, which can be moved forward
+  try {  // the local runtime's clock, which can be moved forward; use it when there is one
     return (await call("GET", "/local/clock")).now;
   } catch {
     return new Date().toISOString();
   }
 }
 
-async function today() {
-  try {  // the local runtime's clock can be moved forward; use it when there is one
-    const { now } = await call("GET", "/local/clock");
-    return new Intl.DateTimeFormat("en-CA", { timeZone: salon.timezone }).format(new Date(now));
-  } catch {
-    return todayIn(salon.timezone);
-  }
-}
+const today = async () => todayIn(salon.timezone, new Date(await appNow()));
 
 function showSignIn() {
   $("app").classList.add("hidden");
