@@ -431,7 +431,7 @@ def test_a_campaign_on_the_demo_counts_as_a_recount_does(demo):
     for group in ("sent", "holdout"):
         got = {k: report["groups"][group][k] for k in ("bookings", "visits", "revenue", "bonus_spent")}
         assert got == expected[group], group
-    assert expected["sent"]["bookings"] == 12 and expected["holdout"]["bookings"] == min(5, len(held))
+    assert expected["sent"]["bookings"] == min(12, len(sent)) and expected["holdout"]["bookings"] == min(5, len(held))
     per = {g: expected[g]["revenue"] / report["groups"][g]["members"] for g in ("sent", "holdout")}
     assert report["incremental"]["revenue"]["value"] == pytest.approx((per["sent"] - per["holdout"]) * len(sent),
                                                                       abs=0.01)
