@@ -11,3 +11,10 @@ os.environ.setdefault("MANAGE_LINK_SECRET", "test-manage-link-secret")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "RegularsTest")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "regulars")
+
+# Hypothesis judges a property by its examples, not by their speed: on a loaded 2-core machine an
+# example can take longer than the default 200 ms deadline and fail a test that holds.
+from hypothesis import settings as _hypothesis_settings
+
+_hypothesis_settings.register_profile("regulars", deadline=None)
+_hypothesis_settings.load_profile("regulars")

@@ -21,6 +21,8 @@ def record_handler(record: SQSRecord) -> None:
     logger.info("send", extra={"message_id": ref.message_id, "channel": CHANNEL, "outcome": result.outcome,
                                "reason": result.reason})
     metrics.add_metric(name=f"Messages_{result.outcome}", unit="Count", value=1)
+    if result.outcome == "over_budget":  # the alarm on it tells the owner before clients notice
+        metrics.add_metric(name="SmsBudgetExhausted", unit="Count", value=1)
 
 
 handler = batch_handler("SQS", record_handler)

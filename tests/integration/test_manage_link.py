@@ -54,8 +54,9 @@ def test_reschedule_to_a_free_time_only(salon, public):
 
 def test_a_tampered_or_foreign_token_is_403_and_changes_nothing(salon, public):
     appointment_id, token = book(public)
-    body, signature = token.split(".")
-    for bad in (f"{altered(body)}.{signature}", f"{body}.{altered(signature)}", f"{body}.AAAA", "not-a-token-at-all"):
+    kid, body, signature = token.split(".")
+    for bad in (f"{kid}.{altered(body)}.{signature}", f"{kid}.{body}.{altered(signature)}", f"{kid}.{body}.AAAA",
+                f"other.{body}.{signature}", f"{body}.{signature}", "not-a-token-at-all"):
         r = public.post(f"/v1/manage/{bad}/cancel")
         assert r.status == 403, r.text
     assert appointment_store.get("salon-a", appointment_id).status.value == "booked"

@@ -265,3 +265,24 @@ def test_a_salon_text_that_cannot_be_filled_is_skipped_with_the_reason_not_retri
     outcome = dispatch.dispatch("salon-a", "cancelled-1", clock_at)
     assert outcome.reason == "the template cannot be used: no value for {manage_link}"
     assert outbox.get_item("salon-a", "cancelled-1").status == "skipped"
+
+
+def test_past_the_daily_sms_budget_only_what_a_visit_needs_goes_by_sms(table, clock_at, channels, queue, sns):
+    make_salon("salon-a", clock_at, protection={"phone_check": "never", "sms_daily_parts": 2})
+    client = _client(clock_at, telegram=False)
+    results = []
+    for n in range(3):  # a salon's own note is not essential
+        message_id = _plan(clock_at, client.id, message_id=f"direct-{n}")
+        assert dispatch.dispatch("salon-a", message_id, clock_at).done
+        results.append(_send(SendRef.of(outbox.get_item("salon-a", message_id)), channels, clock_at, queue))
+    assert [r.outcome for r in results] == ["sent", "sent", "over_budget"]
+    assert outbox.get_item("salon-a", "direct-2").skip_reason == "the salon's daily SMS budget is spent"
+    outbox.plan(outbox.PlannedMessage(salon_id="salon-a", message_id="code-x", kind="phone_code",
+                                      purpose="transactional", recipient="phone", created_at=clock_at,
+                                      values={"code": "123456", "phone": "+4915100000001"}))
+    assert dispatch.dispatch("salon-a", "code-x", clock_at).done
+    assert _send(SendRef.of(outbox.get_item("salon-a", "code-x")), channels, clock_at, queue).outcome == "sent"
+    tomorrow = clock_at + timedelta(days=1)
+    message_id = _plan(tomorrow, client.id, message_id="direct-next-day")
+    assert dispatch.dispatch("salon-a", message_id, tomorrow).done
+    assert _send(SendRef.of(outbox.get_item("salon-a", message_id)), channels, tomorrow, queue).outcome == "sent"

@@ -5,6 +5,7 @@ a redelivered update acts once."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from regulars import config
@@ -118,11 +119,10 @@ def test_start_with_a_deep_link_links_the_chat_once(table, clock_at):
     made = AdminApi("salon-a").post("/v1/admin/appointments", {
         "service_id": "haircut", "staff_id": "anna", "start": "2026-11-25T14:00:00+01:00",
         "client": {"name": "Ola", "phone": "+49 170 5550777"}}).json
-    link = telegram_link.deep_link("salon-a", made["client_id"])
+    link = telegram_link.deep_link("salon-a", made["client_id"], now=clock_at)
     assert link.startswith("https://t.me/salon_bot?start=")
     token = link.split("start=")[1]
     assert len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()
-    telegram_link.offer("salon-a", made["client_id"], clock_at)
     update = {"update_id": 6001, "message": {"message_id": 1, "from": {"id": 4242, "is_bot": False, "first_name": "O"},
                                               "chat": {"id": 4242, "type": "private"}, "date": 0,
                                               "text": f"/start {token}"}}
@@ -131,6 +131,18 @@ def test_start_with_a_deep_link_links_the_chat_once(table, clock_at):
     assert client_store.get("salon-a", made["client_id"]).channels["telegram"]["chat_id"] == 4242
     again = _telegram({**update, "update_id": 6002})
     assert "used already" in again.json["text"]
+
+
+def test_a_deep_link_works_for_a_day_after_it_was_shown(table, clock_at):
+    make_salon("salon-a", clock_at)
+    made = AdminApi("salon-a").post("/v1/admin/appointments", {
+        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-25T14:00:00+01:00",
+        "client": {"name": "Ola", "phone": "+49 170 5550778"}}).json
+    token = telegram_link.deep_link("salon-a", made["client_id"], now=clock_at).split("start=")[1]
+    from regulars.store.models import TelegramLink
+
+    link = TelegramLink.find(token=token, consistent=True)
+    assert link.expires == clock_at + timedelta(days=1)  # then DynamoDB's TTL deletes it
 
 
 def _whatsapp(payload: dict, secret: str = APP_SECRET):

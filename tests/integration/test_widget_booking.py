@@ -12,6 +12,7 @@ from regulars.store import clients as client_store
 from regulars.store.base import Entity
 from regulars.store.models import Appointment, SlotLock
 from support.lambda_ import PublicApi
+from support.phones import prove
 
 pytestmark = pytest.mark.integration
 
@@ -102,7 +103,7 @@ def test_booking_answers_201_with_the_contract_and_normalises_the_phone(salon, p
     r = public.post("/v1/salons/salon-a/appointments", booking(), headers={"Idempotency-Key": "key-00000001"})
     assert r.status == 201
     body = r.json
-    assert set(body) == {"appointment", "manage_url", "telegram_url"}
+    assert set(body) == {"appointment", "manage_url", "telegram_url", "phone_proven"}
     assert body["appointment"] | {"id": "x"} == {
         "id": "x", "status": "booked", "start": f"{TUESDAY}T10:00:00+01:00", "end": f"{TUESDAY}T11:00:00+01:00",
         "service_id": "haircut", "staff_id": "anna"}
@@ -209,7 +210,8 @@ def test_a_returning_client_is_recognised_by_phone_in_any_format(salon, public):
 
 
 def test_marketing_consent_is_recorded_with_its_evidence(salon, public):
-    public.post("/v1/salons/salon-a/appointments", booking(consents={"marketing": True}))
+    proof = prove(public, "+4915123456789")
+    public.post("/v1/salons/salon-a/appointments", booking(consents={"marketing": True}, phone_proof=proof))
     client = client_store.get("salon-a", client_store.client_id_by_phone("salon-a", "+4915123456789"))
     consent = client.consents["marketing"]
     assert consent["granted"] is True

@@ -4,6 +4,7 @@ events built from the samples in events/."""
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import uuid
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 from regulars_local.functions import context_for, load
 
 ROOT = Path(__file__).resolve().parents[2]
+_addresses = itertools.count()
 EVENTS = ROOT / "events"
 
 
@@ -49,6 +51,7 @@ def api_event(
     body: Any = None,
     headers: dict[str, str] | None = None,
     claims: dict[str, str] | None = None,
+    source_ip: str | None = None,
 ) -> dict[str, Any]:
     event = copy.deepcopy(sample("public_api/catalog.json"))
     parts = urlsplit(url)
@@ -70,6 +73,8 @@ def api_event(
     event["requestContext"].update(resourcePath=resource, httpMethod=method, path=parts.path,
                                    requestId=str(uuid.uuid4()))
     event["requestContext"].pop("authorizer", None)
+    if source_ip is not None:
+        event["requestContext"]["identity"]["sourceIp"] = source_ip
     if claims is not None:
         event["requestContext"]["authorizer"] = {"claims": claims}
     return event
@@ -77,21 +82,26 @@ def api_event(
 
 def invoke(function_dir: str, event: dict[str, Any], environment: int = 0) -> HttpResult:
     out = handler(function_dir, environment)(event, context_for(function_dir))
-    return HttpResult(out["statusCode"], {k.lower(): v for k, v in (out.get("headers") or {}).items()},
-                      out.get("body") or "")
+    headers = {k.lower(): v[-1] for k, v in (out.get("multiValueHeaders") or {}).items() if v}
+    headers |= {k.lower(): v for k, v in (out.get("headers") or {}).items()}
+    return HttpResult(out["statusCode"], headers, out.get("body") or "")
 
 
 class PublicApi:
     """The public function, called with URLs as a widget would (in execution environment
-    ``environment``: give concurrent callers different ones)."""
+    ``environment``: give concurrent callers different ones), from ``source_ip``, or from a new
+    address each request when it is None (many people's browsers)."""
 
-    def __init__(self, environment: int = 0):
+    def __init__(self, environment: int = 0, source_ip: str | None = None):
         self.environment = environment
+        self.source_ip = source_ip
 
     ROUTES = [
         "/v1/salons/{salon_id}/catalog",
         "/v1/salons/{salon_id}/slots",
         "/v1/salons/{salon_id}/appointments",
+        "/v1/salons/{salon_id}/phone-checks/{check_id}",
+        "/v1/salons/{salon_id}/phone-checks",
         "/v1/manage/{token}/{action}",
         "/v1/manage/{token}",
         "/v1/feedback/{token}",
@@ -103,8 +113,10 @@ class PublicApi:
             names = template.strip("/").split("/")
             if len(segments) == len(names) and all(n.startswith("{") or n == s for n, s in zip(names, segments, strict=True)):
                 params = {n[1:-1]: s for n, s in zip(names, segments, strict=True) if n.startswith("{")}
+                source_ip = self.source_ip or f"198.51.100.{next(_addresses) % 250 + 1}"
                 return invoke("public_api", api_event(method, url, resource=template, path_params=params,
-                                                      body=body, headers=headers), self.environment)
+                                                      body=body, headers=headers, source_ip=source_ip),
+                              self.environment)
         raise AssertionError(f"no public route for {url}")
 
     def get(self, url: str, **kw: Any) -> HttpResult:

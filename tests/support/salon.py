@@ -12,7 +12,11 @@ WEEK = {d: [("09:00", "18:00")] for d in ("mon", "tue", "wed", "thu", "fri")}
 LUNCH = {d: [("13:00", "14:00")] for d in ("mon", "tue", "wed", "thu", "fri")}
 
 
-def make_salon(salon_id: str, now: datetime, **settings: int) -> m.Catalog:
+def make_salon(salon_id: str, now: datetime, **settings: object) -> m.Catalog:
+    """Unless ``protection`` says otherwise the salon takes bookings from its page without a one-time
+    code and lets one phone book many times a day: most tests are about what a booking does, and book
+    for one client again and again; the tests of the public surface's protection set their own."""
+    settings.setdefault("protection", {"phone_check": "never", "bookings_per_phone_day": 1000})
     catalog_store.create_salon(
         m.Salon(id=salon_id, name=f"Salon {salon_id}", timezone="Europe/Berlin", currency="EUR",
                 locale="en", country="DE", settings=m.SalonSettings(**settings)),

@@ -6,16 +6,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from regulars.booking import links
+from regulars.config import KeyRing
 from regulars.errors import Forbidden, InvalidInput
 from regulars.phones import to_e164
 from regulars.store.models import Appointment, Client, SlotLock
 
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)
-KEY = b"k" * 32
+KEY = KeyRing.parse("k1:" + "k" * 32)
 
 
 def claims(**kw):
-    base = {"salon_id": "demo", "appointment_id": "a1", "purpose": "manage", "expires_at": NOW + timedelta(days=1)}
+    base = {"salon_id": "demo", "subject": "a1", "purpose": "manage", "expires_at": NOW + timedelta(days=1)}
     return links.LinkClaims(**(base | kw))
 
 
@@ -27,7 +28,8 @@ def test_a_link_round_trips():
 @pytest.mark.parametrize(
     ("token_of", "purpose", "now", "code"),
     [
-        (lambda: links.sign(claims(), b"other-key"), "manage", NOW, "invalid_link"),
+        (lambda: links.sign(claims(), KeyRing.parse("k1:" + "o" * 32)), "manage", NOW, "invalid_link"),
+        (lambda: links.sign(claims(), KeyRing.parse("k9:" + "k" * 32)), "manage", NOW, "invalid_link"),
         (lambda: links.sign(claims(purpose="feedback"), KEY), "manage", NOW, "invalid_link"),
         (lambda: links.sign(claims(), KEY), "manage", NOW + timedelta(days=2), "link_expired"),
         (lambda: "garbage", "manage", NOW, "invalid_link"),
@@ -37,6 +39,57 @@ def test_bad_links_are_refused(token_of, purpose, now, code):
     with pytest.raises(Forbidden) as err:
         links.verify(token_of(), KEY, purpose=purpose, now=now)
     assert err.value.code == code
+
+
+def test_a_rotated_ring_still_verifies_what_the_previous_key_signed_and_signs_with_the_new_one():
+    old = links.sign(claims(), KEY)
+    rotated = KeyRing.parse("k2:" + "n" * 32 + ", k1:" + "k" * 32)
+    assert links.verify(old, rotated, purpose="manage", now=NOW).subject == "a1"
+    new = links.sign(claims(), rotated)
+    assert new.startswith("k2.") and links.verify(new, rotated, purpose="manage", now=NOW).subject == "a1"
+    with pytest.raises(Forbidden):  # the old ring does not know the new key
+        links.verify(new, KEY, purpose="manage", now=NOW)
+    with pytest.raises(Forbidden):  # once the old key is dropped, its links are dead
+        links.verify(old, KeyRing.parse("k2:" + "n" * 32), purpose="manage", now=NOW)
+
+
+def test_a_visit_scope_survives_signing_and_a_plain_link_is_the_clients():
+    assert links.verify(links.sign(claims(scope="visit"), KEY), KEY, purpose="manage", now=NOW).scope == "visit"
+    assert links.verify(links.sign(claims(), KEY), KEY, purpose="manage", now=NOW).scope == "client"
+
+
+@pytest.mark.parametrize("part", [1, 2])
+def test_another_spelling_of_the_same_bytes_is_refused(part):
+    """base64's last character may carry unused bits: a token whose bytes decode the same but whose
+    text differs is not the token that was signed."""
+    import base64
+
+    token = links.sign(claims(), KEY)
+    pieces = token.split(".")
+    text = pieces[part]
+    assert len(text) % 4, "the test needs a part with unused trailing bits"
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    for other in alphabet:
+        twin = text[:-1] + other
+        if twin != text and base64.urlsafe_b64decode(twin + "=" * (-len(twin) % 4)) == base64.urlsafe_b64decode(
+                text + "=" * (-len(text) % 4)):
+            break
+    else:
+        raise AssertionError("no other spelling found")
+    pieces[part] = twin
+    with pytest.raises(Forbidden):
+        links.verify(".".join(pieces), KEY, purpose="manage", now=NOW)
+
+
+@pytest.mark.parametrize("text", ["", "short:abc", "k1:" + "a" * 32 + " k1:" + "b" * 32, "bad kid!:" + "a" * 32])
+def test_a_bad_key_ring_is_refused(text):
+    with pytest.raises(ValueError):
+        KeyRing.parse(text)
+
+
+def test_a_bare_secret_is_a_ring_of_one_with_a_derived_id():
+    ring = KeyRing.parse("s" * 40)
+    assert len(ring.keys) == 1 and ring.current[1] == b"s" * 40 and ring.current[0] == KeyRing.of(b"s" * 40).current[0]
 
 
 @given(st.binary(min_size=1, max_size=40))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pydantic import BaseModel, Field
@@ -78,9 +82,67 @@ def secret(name: str) -> str | None:
     return None
 
 
-def manage_link_secret() -> bytes:
-    """The manage-link key: from the environment locally, from SSM (decrypted, cached) in AWS."""
+@dataclass(frozen=True)
+class KeyRing:
+    """The keys links are signed with: the first signs, every one verifies (a rotation puts a new
+    key first and keeps the previous one until the links it signed have expired). Each key has an
+    id that the link carries, so verifying never tries keys in turn."""
+
+    keys: tuple[tuple[str, bytes], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> KeyRing:
+        """``kid:secret`` entries separated by commas or spaces, the current one first; a bare
+        secret (no ``kid:``) gets an id derived from it."""
+        keys = []
+        for entry in text.replace(",", " ").split():
+            kid, sep, value = entry.partition(":")
+            if not sep:
+                kid, value = _derived_kid(entry.encode()), entry
+            if not KID.fullmatch(kid) or len(value) < 16:
+                raise ValueError("a link key is kid:secret with a kid of 1-16 letters, digits, _ or - "
+                                 "and a secret of at least 16 characters")
+            keys.append((kid, value.encode()))
+        if not keys:
+            raise ValueError("no link key")
+        if len({k for k, _ in keys}) != len(keys):
+            raise ValueError("link key ids must differ")
+        return cls(tuple(keys))
+
+    @classmethod
+    def of(cls, key: bytes) -> KeyRing:
+        """A ring of one key (tests, tools)."""
+        return cls(((_derived_kid(key), key),))
+
+    @property
+    def current(self) -> tuple[str, bytes]:
+        return self.keys[0]
+
+    def get(self, kid: str) -> bytes | None:
+        return next((key for k, key in self.keys if k == kid), None)
+
+
+KID = re.compile(r"[A-Za-z0-9_-]{1,16}")
+
+
+def _derived_kid(key: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(b"kid:" + key).digest()).decode()[:6]
+
+
+def link_keys() -> KeyRing:
+    """The link keys: ``MANAGE_LINK_SECRET`` locally, the SSM SecureString named by
+    ``MANAGE_LINK_SECRET_PARAMETER`` in AWS (decrypted, cached five minutes)."""
     value = secret("MANAGE_LINK_SECRET")
     if value is None:
         raise RuntimeError("no manage-link key configured (MANAGE_LINK_SECRET or MANAGE_LINK_SECRET_PARAMETER)")
-    return value.encode()
+    return _ring(value)
+
+
+@lru_cache(maxsize=4)
+def _ring(value: str) -> KeyRing:
+    return KeyRing.parse(value)
+
+
+def manage_link_secret() -> bytes:
+    """The current link key, for what is derived from a key rather than signed (a keyed hash)."""
+    return link_keys().current[1]

@@ -59,6 +59,16 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class TooManyRequests(DomainError):
+    """A limit on what callers may do in a while was reached; ``retry_after`` seconds until it opens."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None):
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
+
+
 @dataclass
 class IdempotencyReplay(Exception):
     """A request with a known Idempotency-Key: the stored answer is returned as it was."""

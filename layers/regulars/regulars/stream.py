@@ -20,9 +20,9 @@ from regulars.analytics import service as analytics
 from regulars.campaigns import service as campaigns
 from regulars.clients import stats
 from regulars.config import settings
-from regulars.events import AppointmentEvent, EventType, derive
+from regulars.events import AppointmentEvent, derive
 from regulars.loyalty import service as loyalty
-from regulars.notifications import dispatch, reminders, telegram_link, visits
+from regulars.notifications import dispatch, reminders, visits
 from regulars.notifications.sender import SendRef
 from regulars.retention import defections, feedback, invitations, lifecycle
 from regulars.store import appointments as appointment_store
@@ -66,8 +66,6 @@ def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
         visits.on_event(event, now)
         loyalty.on_event(event, now)
         feedback.on_event(event, now)
-        if event.type is EventType.BOOKED:
-            telegram_link.offer(event.salon_id, event.appointment.client_id, now)
         a = event.appointment
         counted = None  # the client's statistics with this event, when it was counted now
         if stats.counts(event):

@@ -52,6 +52,7 @@ def facts(**changes):
         comment="Too long a wait",
         services="Manicure and Pedicure",
         offer="20% off colouring. ",
+        code="482913",
     )
     return base | changes
 

@@ -15,7 +15,7 @@ from regulars.api.router import Router
 
 TITLE = "Regulars API"
 CORS = CORSConfig(allow_origin="*", allow_headers=["Content-Type", "Authorization", "Idempotency-Key"],
-                  expose_headers=["Idempotent-Replayed"], max_age=600)
+                  expose_headers=["Idempotent-Replayed", "Retry-After"], max_age=600)
 
 
 def _refusal(status: int, code: str, message: str) -> dict[str, Any]:

@@ -21,6 +21,7 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.NotAllowed: 409,
     errors.Unauthorized: 401,
     errors.Forbidden: 403,
+    errors.TooManyRequests: 429,
 }
 
 
@@ -39,11 +40,13 @@ class ErrorOut(BaseModel):
     error: ErrorDetail
 
 
-def error_response(status: int, code: str, message: str, fields: list[dict] | None = None) -> Response:
+def error_response(status: int, code: str, message: str, fields: list[dict] | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
     return Response(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
         body=json.dumps({"error": {"code": code, "message": message, "fields": fields or []}}),
+        headers=headers,
     )
 
 
@@ -64,8 +67,10 @@ def _field_name(loc: tuple) -> str:
 def install(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(errors.DomainError)
     def _domain(exc: errors.DomainError) -> Response:
+        headers = ({"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.TooManyRequests) else None)
         return error_response(
-            _status_of(exc), exc.code, exc.message, [{"field": f.field, "reason": f.reason} for f in exc.fields]
+            _status_of(exc), exc.code, exc.message, [{"field": f.field, "reason": f.reason} for f in exc.fields],
+            headers,
         )
 
     @app.exception_handler(errors.IdempotencyReplay)

@@ -1,7 +1,13 @@
-"""The client's manage link: view, confirm, cancel, reschedule one visit without an account."""
+"""The client's manage link: view, confirm, cancel, reschedule one visit without an account; and,
+for a link that reached the client (see :mod:`regulars.booking.links` on scopes), their consent to
+offers, their push device and their Telegram chat.
+
+A link dies with its visit's cancellation (or the client's erasure): it still shows the visit as
+cancelled, and changes nothing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
@@ -12,10 +18,11 @@ from regulars.api import schemas as s
 from regulars.api import views
 from regulars.api.errors import ErrorOut
 from regulars.api.router import Router
-from regulars.booking import links
+from regulars.booking import links, protection
 from regulars.booking import model as m
 from regulars.booking import service as booking
-from regulars.config import manage_link_secret
+from regulars.config import link_keys
+from regulars.errors import Forbidden
 from regulars.notifications import inbound, push_devices, telegram_link
 from regulars.store import appointments as appointment_store
 from regulars.store import catalog as catalog_store
@@ -26,30 +33,78 @@ router = Router()
 
 Token = Annotated[str, Path(min_length=10, max_length=512)]
 ERRORS = {
-    403: {"description": "Invalid or expired link", "content": {"application/json": {"model": ErrorOut}}},
+    403: {"description": "Invalid or expired link, or one that may not do this (code link_revoked once the visit "
+                         "is cancelled; link_not_for_client for a link that acts on the visit only)",
+          "content": {"application/json": {"model": ErrorOut}}},
     409: {"description": "Not allowed now (too late, visit over)", "content": {"application/json": {"model": ErrorOut}}},
+    429: {"description": "Too many changes from this network address (Retry-After)",
+          "content": {"application/json": {"model": ErrorOut}}},
 }
+_DEAD = (m.AppointmentStatus.CANCELLED, m.AppointmentStatus.NO_SHOW)
 
 
-def _claims(token: str) -> tuple[links.LinkClaims, m.Appointment]:
-    """A genuine manage link whose visit still allows it, and the visit: the link lives until some
-    days after the visit as it is now (a rescheduled visit keeps its link alive), never less than
-    it was issued for."""
-    claims = links.verify(token, manage_link_secret(), purpose="manage", now=None)
-    a = appointment_store.get(claims.salon_id, claims.appointment_id)
+@dataclass(frozen=True)
+class Link:
+    claims: links.LinkClaims
+    appointment: m.Appointment
+
+    @property
+    def salon_id(self) -> str:
+        return self.claims.salon_id
+
+    @property
+    def alive(self) -> bool:
+        return self.appointment.status not in _DEAD
+
+    @property
+    def for_client(self) -> bool:
+        return self.claims.scope == "client" and self.alive
+
+
+def _link(token: str) -> Link:
+    """A genuine manage link whose visit still allows it: the link lives until some days after the
+    visit as it is now (a rescheduled visit keeps its link alive), never less than it was issued for."""
+    claims = links.verify(token, link_keys(), purpose="manage", now=None)
+    a = appointment_store.get(claims.salon_id, claims.subject)
     days = catalog_store.load_catalog(claims.salon_id).salon.settings.manage_link_days_after
     links.ensure_fresh(max(claims.expires_at, a.end + timedelta(days=days)), clock.now())
-    return claims, a
+    return Link(claims, a)
 
 
-def _view(a: m.Appointment) -> s.ManageOut:
+def _acting(token: str, *, on_client: bool = False) -> Link:
+    """A link that may change something now: its visit alive, its scope wide enough; counted
+    against the caller's address."""
+    link = _link(token)
+    if not link.alive:
+        raise Forbidden(f"the visit is {link.appointment.status.value}: this link no longer changes anything",
+                        code="link_revoked")
+    if on_client and link.claims.scope != "client":
+        raise Forbidden("this link acts on the visit only; the link sent to the client's phone can change this",
+                        code="link_not_for_client")
+    if on_client:
+        client = client_store.get_item(link.salon_id, link.appointment.client_id)
+        if client is None or client.erased_at is not None:
+            raise Forbidden("the client's data was erased: this link no longer changes anything",
+                            code="link_revoked")
+    identity = router.current_event.request_context.identity
+    protection.limit_actions(link.salon_id, catalog_store.load_catalog(link.salon_id).salon,
+                             (identity.source_ip if identity else None) or "unknown", clock.now())
+    return link
+
+
+def _view(link: Link, a: m.Appointment | None = None) -> s.ManageOut:
+    a = a or link.appointment
     now = clock.now()
     catalog = catalog_store.load_catalog(a.salon_id)
     rules = catalog.salon.settings
     service = catalog.services.get(a.service_id)
     member = catalog.staff.get(a.staff_id)
     ahead = a.start - now
-    client = client_store.get_item(a.salon_id, a.client_id, consistent=True)
+    client = None
+    if link.claims.scope == "client" and a.status not in _DEAD:
+        client = client_store.get_item(a.salon_id, a.client_id, consistent=True)
+        if client is not None and client.erased_at is not None:
+            client = None
     return s.ManageOut(
         salon=views.salon(catalog.salon),
         appointment=s.ManagedAppointment(
@@ -64,47 +119,47 @@ def _view(a: m.Appointment) -> s.ManageOut:
             reschedule=a.status.active and ahead >= timedelta(hours=rules.client_reschedule_notice_hours),
         ),
         telegram_url=_telegram_url(a, client),
-        marketing=bool(client and ((client.consents or {}).get("marketing") or {}).get("granted")),
+        marketing=None if client is None else bool(((client.consents or {}).get("marketing") or {}).get("granted")),
     )
 
 
 def _telegram_url(a: m.Appointment, client: Client | None) -> str | None:
-    url = telegram_link.deep_link(a.salon_id, a.client_id)
-    if url is None or not a.status.active:
+    """Offered to the client (a client-scope link) while no chat is linked and the visit is to come."""
+    if client is None or not a.status.active or (client.channels or {}).get("telegram", {}).get("chat_id") is not None:
         return None
-    linked = client is not None and (client.channels or {}).get("telegram", {}).get("chat_id") is not None
-    return None if linked else url
+    return telegram_link.deep_link(a.salon_id, a.client_id, now=clock.now())
 
 
 @router.get("/v1/manage/<token>", summary="The visit behind a manage link", tags=["manage link"],
             responses={200: {"description": "The visit"}, **ERRORS})
 def view(token: Token) -> s.ManageOut:
-    return _view(_claims(token)[1])
+    return _view(_link(token))
 
 
 @router.post("/v1/manage/<token>/confirm", summary="Confirm the visit", tags=["manage link"],
              responses={200: {"description": "Confirmed"}, **ERRORS})
 def confirm(token: Token) -> s.ManageOut:
-    claims, _ = _claims(token)
-    return _view(booking.confirm(claims.salon_id, claims.appointment_id, now=clock.now(), by="client"))
+    link = _acting(token)
+    return _view(link, booking.confirm(link.salon_id, link.appointment.id, now=clock.now(), by="client"))
 
 
 @router.post("/v1/manage/<token>/cancel", summary="Cancel the visit", tags=["manage link"],
              responses={200: {"description": "Cancelled"}, **ERRORS})
 def cancel(token: Token, body: s.CancelIn | None = None) -> s.ManageOut:
-    claims, _ = _claims(token)
-    rules = catalog_store.load_catalog(claims.salon_id).salon.settings
-    return _view(booking.cancel(claims.salon_id, claims.appointment_id, now=clock.now(), by="client",
-                                reason=body.reason if body else None, notice_hours=rules.client_cancel_notice_hours))
+    link = _acting(token)
+    rules = catalog_store.load_catalog(link.salon_id).salon.settings
+    return _view(link, booking.cancel(link.salon_id, link.appointment.id, now=clock.now(), by="client",
+                                      reason=body.reason if body else None,
+                                      notice_hours=rules.client_cancel_notice_hours))
 
 
 @router.post("/v1/manage/<token>/reschedule", summary="Move the visit to another free time", tags=["manage link"],
              responses={200: {"description": "Moved"}, **ERRORS})
 def reschedule(token: Token, body: s.RescheduleIn) -> s.ManageOut:
-    claims, _ = _claims(token)
-    rules = catalog_store.load_catalog(claims.salon_id).salon.settings
-    return _view(booking.move(claims.salon_id, claims.appointment_id, start=body.start, staff_id=body.staff_id,
-                              now=clock.now(), by="client", notice_hours=rules.client_reschedule_notice_hours))
+    link = _acting(token)
+    rules = catalog_store.load_catalog(link.salon_id).salon.settings
+    return _view(link, booking.move(link.salon_id, link.appointment.id, start=body.start, staff_id=body.staff_id,
+                                    now=clock.now(), by="client", notice_hours=rules.client_reschedule_notice_hours))
 
 
 MARKETING_TEXT = {
@@ -114,7 +169,7 @@ MARKETING_TEXT = {
 
 
 def _marketing(token: str, granted: bool) -> s.ManageOut:
-    claims, a = _claims(token)
+    link = _acting(token, on_client=True)
     now = clock.now()
     record = {"granted": granted, "at": now.isoformat(), "source": "manage_link",
               "text": MARKETING_TEXT["subscribe" if granted else "unsubscribe"]}
@@ -124,10 +179,10 @@ def _marketing(token: str, granted: bool) -> s.ManageOut:
         consents["marketing"] = record
         return {"consents": consents}
 
-    client_store.modify(claims.salon_id, a.client_id, change)
+    client_store.modify(link.salon_id, link.appointment.client_id, change)
     if not granted:
-        inbound.skip_marketing(claims.salon_id, a.client_id, now)
-    return _view(a)
+        inbound.skip_marketing(link.salon_id, link.appointment.client_id, now)
+    return _view(link)
 
 
 @router.post("/v1/manage/<token>/unsubscribe", summary="Stop offers and news on every channel (visit messages go on)",
@@ -145,14 +200,14 @@ def subscribe(token: Token) -> s.ManageOut:
 @router.post("/v1/manage/<token>/push", summary="Register this device for push notifications (the salon's app)",
              tags=["manage link"], responses={200: {"description": "Registered"}, **ERRORS})
 def register_push(token: Token, body: s.PushDeviceIn) -> s.ManageOut:
-    claims, a = _claims(token)
+    link = _acting(token, on_client=True)
     now = clock.now()
-    arn = push_devices.register(claims.salon_id, a.client_id, body.device_token, now)
+    arn = push_devices.register(link.salon_id, link.appointment.client_id, body.device_token, now)
 
     def change(client: m.Client) -> dict:
         channels = {k: dict(v) for k, v in client.channels.items()}
         channels["push"] = {"endpoint_arn": arn, "registered_at": now.isoformat()}
         return {"channels": channels}
 
-    client_store.modify(claims.salon_id, a.client_id, change)
-    return _view(a)
+    client_store.modify(link.salon_id, link.appointment.client_id, change)
+    return _view(link)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -15,11 +16,14 @@ from pydantic import (
     model_validator,
 )
 
+from regulars import text
 from regulars.booking import model as m
 from regulars.campaigns.segments import SegmentFilter
 from regulars.money import Money
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(text.plain)]
+PersonName = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(text.person_name)]
+PlainText = Annotated[str, AfterValidator(text.plain)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
@@ -63,7 +67,7 @@ class SlotsOut(BaseModel):
 
 
 class ClientIn(BaseModel):
-    name: Name
+    name: PersonName
     phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
     email: Email | None = None
     locale: Locale | None = None
@@ -74,6 +78,8 @@ class ConsentsIn(BaseModel):
 
 
 class BookingIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"description": "A booking from the salon's page"})
+
     service_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     staff_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     start: AwareDatetime
@@ -82,6 +88,9 @@ class BookingIn(BaseModel):
     referral_code: Annotated[str, StringConstraints(min_length=4, max_length=16, pattern=r"^[A-Za-z0-9]+$")] | None = (
         Field(default=None, description="A friend's referral code: both earn a bonus after the first paid visit")
     )
+    phone_proof: Annotated[str, StringConstraints(min_length=10, max_length=1024)] | None = Field(
+        default=None, description="The proof a one-time code gave (POST .../phone-checks/{check_id}): the phone is "
+                                  "the caller's, so the answer carries the client's links and consents may change")
 
 
 class AppointmentBrief(BaseModel):
@@ -95,10 +104,39 @@ class AppointmentBrief(BaseModel):
 
 class BookingOut(BaseModel):
     appointment: AppointmentBrief
-    manage_url: str
+    manage_url: str | None = Field(
+        default=None,
+        description="The visit's page. None when the phone belongs to a client of the salon and was not proven: "
+                    "the details and the link go to that phone")
     telegram_url: str | None = Field(
-        default=None, description="Opens the salon's Telegram bot to get visit messages there (when it has one)"
+        default=None, description="Opens the salon's Telegram bot to get visit messages there (a proven phone only)"
     )
+    phone_proven: bool = Field(default=False, description="Whether a one-time code proved the phone")
+
+
+class PhoneCheckIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
+    locale: Locale | None = Field(default=None, description="The language of the message with the code")
+
+
+class PhoneCheckOut(BaseModel):
+    check_id: str
+    expires_at: str = Field(description="Until when the code works (ISO 8601 with the salon's offset); it goes "
+                                        "by SMS, or where the salon already reaches the phone's owner")
+
+
+class PhoneCodeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=10, pattern=r"^\d+$")]
+
+
+class PhoneProofOut(BaseModel):
+    phone_proof: str = Field(description="Send it with the booking (valid 30 days for this phone at this salon)")
+    phone: str
+    expires_at: str
 
 
 # --------------------------------------------------------------------------- manage link
@@ -121,7 +159,8 @@ class ManageOut(BaseModel):
     telegram_url: str | None = Field(
         default=None, description="Opens the salon's Telegram bot, while the client has no chat linked"
     )
-    marketing: bool = Field(default=False, description="Whether the client agreed to offers and news")
+    marketing: bool | None = Field(
+        default=None, description="Whether the client agreed to offers and news (a link that proved the client only)")
 
 
 class PushDeviceIn(BaseModel):
@@ -138,7 +177,7 @@ class RescheduleIn(BaseModel):
 
 
 class CancelIn(BaseModel):
-    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+    reason: Annotated[PlainText, StringConstraints(max_length=500)] | None = None
 
 
 class AdminCancelIn(CancelIn):
@@ -414,7 +453,7 @@ class BookOut(BaseModel):
 class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     rating: int = Field(ge=1, le=5)
-    comment: Annotated[str, StringConstraints(max_length=2000, strip_whitespace=True)] | None = None
+    comment: Annotated[PlainText, StringConstraints(max_length=2000, strip_whitespace=True)] | None = None
     tip_amount: int = Field(default=0, ge=0, le=1_000_000, description="Minor units, for the staff member")
 
 

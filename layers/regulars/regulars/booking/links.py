@@ -1,10 +1,17 @@
 """Links to the client's pages: the booking page (with a service chosen, or a friend's referral
 code), and signed links that let a client act on one appointment without an account.
 
-A token is ``<payload>.<signature>``, both base64url: the payload names the salon, the
-appointment, the purpose and the expiry; the signature is HMAC-SHA256 over the payload with a key
-from configuration. A token for one purpose cannot be used for another, and an expired or altered
-token is refused.
+A token is ``<key id>.<payload>.<signature>``, all base64url without padding: the payload names the
+salon, the appointment (or the phone a code proved), the purpose, the scope and the expiry; the
+signature is HMAC-SHA256 over the key id and the payload with that key of the ring
+(:class:`regulars.config.KeyRing`), so a key can be rotated without breaking the links the previous
+one signed. A token for one purpose cannot be used for another; an expired, altered or
+non-canonical token (one whose base64 is not the one encoding of its bytes) is refused.
+
+A manage link has a scope. ``client``: the link reached the client on a channel they proved (a
+message sent to their phone or chat, a booking made after a one-time code), so it may change what
+is the client's (consent, push, Telegram). ``visit``: the link was handed to whoever made a booking
+without proving the phone, so it acts on that one visit only.
 """
 
 from __future__ import annotations
@@ -13,20 +20,27 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Literal
 from urllib.parse import urlencode
 
-from regulars.config import settings
+from regulars.booking.model import Appointment, Salon
+from regulars.config import KeyRing, settings
 from regulars.errors import Forbidden
+
+Scope = Literal["client", "visit"]
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True)
 class LinkClaims:
     salon_id: str
-    appointment_id: str
+    subject: str  # the appointment (manage, feedback), or the phone a code proved (phone)
     purpose: str
     expires_at: datetime
+    scope: Scope = "client"
 
 
 def _b64(data: bytes) -> str:
@@ -34,35 +48,49 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """The bytes of canonical unpadded base64url; ValueError for any other spelling of them."""
+    if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise ValueError("not base64url")
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64(data) != text:  # unused trailing bits set: another spelling of the same bytes
+        raise ValueError("not canonical base64url")
+    return data
 
 
-def sign(claims: LinkClaims, key: bytes) -> str:
-    payload = json.dumps(
-        {"s": claims.salon_id, "a": claims.appointment_id, "p": claims.purpose,
-         "e": int(claims.expires_at.timestamp())},
-        separators=(",", ":"),
-    ).encode()
-    body = _b64(payload)
-    return f"{body}.{_b64(hmac.new(key, body.encode(), hashlib.sha256).digest())}"
+def _mac(key: bytes, kid: str, body: str) -> bytes:
+    return hmac.new(key, f"{kid}.{body}".encode(), hashlib.sha256).digest()
 
 
-def verify(token: str, key: bytes, *, purpose: str, now: datetime | None) -> LinkClaims:
+def sign(claims: LinkClaims, keys: KeyRing) -> str:
+    data = {"s": claims.salon_id, "a": claims.subject, "p": claims.purpose,
+            "e": int(claims.expires_at.timestamp())}
+    if claims.scope != "client":
+        data["c"] = claims.scope
+    body = _b64(json.dumps(data, separators=(",", ":")).encode())
+    kid, key = keys.current
+    return f"{kid}.{body}.{_b64(_mac(key, kid, body))}"
+
+
+def verify(token: str, keys: KeyRing, *, purpose: str, now: datetime | None) -> LinkClaims:
     """The claims of a genuine token for ``purpose``; Forbidden for anything else. With ``now``
     None the caller judges the expiry itself (a manage link lives as long as its visit)."""
     try:
-        body, signature = token.split(".", 1)
-        expected = hmac.new(key, body.encode(), hashlib.sha256).digest()
-        if not hmac.compare_digest(expected, _unb64(signature)):
+        kid, body, signature = token.split(".")
+        key = keys.get(kid)
+        if key is None or not hmac.compare_digest(_mac(key, kid, body), _unb64(signature)):
             raise ValueError("bad signature")
         data = json.loads(_unb64(body))
+        scope = data.get("c", "client")
+        if scope not in ("client", "visit"):
+            raise ValueError("unknown scope")
         claims = LinkClaims(
             salon_id=str(data["s"]),
-            appointment_id=str(data["a"]),
+            subject=str(data["a"]),
             purpose=str(data["p"]),
             expires_at=datetime.fromtimestamp(int(data["e"]), UTC),
+            scope=scope,
         )
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise Forbidden("this link is not valid", code="invalid_link") from exc
     if claims.purpose != purpose:
         raise Forbidden("this link is not valid", code="invalid_link")
@@ -74,6 +102,13 @@ def verify(token: str, key: bytes, *, purpose: str, now: datetime | None) -> Lin
 def ensure_fresh(valid_until: datetime, now: datetime) -> None:
     if valid_until <= now:
         raise Forbidden("this link has expired", code="link_expired")
+
+
+def manage_url(salon: Salon, appointment: Appointment, *, keys: KeyRing, scope: Scope = "client") -> str:
+    """The client's page for one visit; it works until some days after the visit."""
+    claims = LinkClaims(salon_id=salon.id, subject=appointment.id, purpose="manage", scope=scope,
+                        expires_at=appointment.end + timedelta(days=salon.settings.manage_link_days_after))
+    return f"{settings().public_base_url}/manage.html?token={sign(claims, keys)}"
 
 
 def booking_page(salon_id: str, *, service_id: str | None = None, referral_code: str | None = None) -> str:

@@ -163,23 +163,15 @@ def _placeable(
     return free
 
 
-def manage_url(salon: m.Salon, appointment: m.Appointment, *, base_url: str, key: bytes) -> str:
-    from regulars.booking.links import LinkClaims, sign
-
-    claims = LinkClaims(
-        salon_id=salon.id,
-        appointment_id=appointment.id,
-        purpose="manage",
-        expires_at=appointment.end + timedelta(days=salon.settings.manage_link_days_after),
-    )
-    return f"{base_url}/manage.html?token={sign(claims, key)}"
-
-
 @dataclass(frozen=True)
 class Booked:
     appointment: m.Appointment
     client_id: str
     new_client: bool
+    proven: bool = True  # the phone is the booker's (a code, or the salon's own desk)
+
+
+Admit = Callable[[m.Catalog, str, str | None], bool]
 
 
 def book(
@@ -188,14 +180,20 @@ def book(
     *,
     now: datetime,
     source: m.Source,
-    answer: Callable[[m.Appointment], tuple[int, str]],
+    answer: Callable[[Booked], tuple[int, str]],
     idempotency_key: str | None = None,
     respect_hours: bool = True,
     ids: Callable[[datetime], str] = new_id,
     catalog_max_age: float = 0.0,
+    admit: Admit | None = None,
 ) -> Booked:
     """Book a visit. With an Idempotency-Key, a replay raises IdempotencyReplay with the first
     answer; ``answer`` renders the (status, body) to store with the booking itself.
+
+    ``admit(catalog, phone, known client)`` decides whether an anonymous booking may go ahead (it
+    raises when not) and whether its phone is proven; without it (the salon's own desk) the
+    booking is the salon's word. An unproven booking for a phone the salon knows attaches to that
+    client and changes nothing of them (name, consent); one for a new phone records no consent.
 
     A replay that arrives while its first request is still running sees that request's booking
     as a taken slot: whenever a key was given, a refusal re-reads the key and answers as the first
@@ -211,10 +209,11 @@ def book(
     record, known_client = idempotency.lookup_with_phone(salon_id, scope, idempotency_key, phone)
     if record is not None:
         _replay(record, fingerprint)
+    proven = admit(catalog, phone, known_client) if admit is not None else True
     try:
         return _book(salon_id, request, catalog, phone, known_client, now=now, source=source, answer=answer,
                      stored=(scope, idempotency_key, fingerprint) if idempotency_key else None,
-                     respect_hours=respect_hours, ids=ids)
+                     respect_hours=respect_hours, ids=ids, proven=proven)
     except (SlotTaken, store.IdempotencyRace) as exc:
         if not idempotency_key:
             raise
@@ -234,10 +233,11 @@ def _book(
     *,
     now: datetime,
     source: m.Source,
-    answer: Callable[[m.Appointment], tuple[int, str]],
+    answer: Callable[[Booked], tuple[int, str]],
     stored: tuple[str, str, str] | None,
     respect_hours: bool,
     ids: Callable[[datetime], str],
+    proven: bool,
 ) -> Booked:
     service = _require_service(catalog, request.service_id)
     candidates = _candidates(catalog, service, request.staff_id)
@@ -247,7 +247,7 @@ def _book(
     staff = _placeable(catalog, service, candidates, request.start, earliest=earliest, latest=latest,
                        respect_hours=respect_hours)
     start = request.start.astimezone(now.tzinfo)
-    consent = _consent(request.marketing_consent, catalog.salon, now, source)
+    consent = _consent(request.marketing_consent, catalog.salon, now, source) if proven else None
     referred_by = None
     if request.referral_code and known_client is None:
         from regulars.loyalty.service import referrer_for  # lazy: only a referred booking needs it
@@ -296,14 +296,15 @@ def _book(
                 updated_at=now,
                 history=[m.HistoryEntry(at=now, action="booked", by=source.value)],
             )
+            booked = Booked(appointment, client_id, new_client is not None, proven)
             answered = None
             if stored is not None:
-                status, text = answer(appointment)
+                status, text = answer(booked)
                 answered = (*stored, status, text)
             try:
                 store.create(appointment, new_client=new_client, client_consents=client_consents,
                              idempotent_answer=answered, now=now)
-                return Booked(appointment, client_id, new_client is not None)
+                return booked
             except SlotTaken as exc:
                 last_error = exc
                 continue  # the next free staff member, if the widget let us choose

@@ -14,11 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from regulars.booking import model as m
-from regulars.config import manage_link_secret
 from regulars.errors import Conflict, NotFound
 from regulars.ids import new_id
-from regulars.loyalty.service import code_of
-from regulars.notifications.telegram_link import token_for
+from regulars.loyalty.service import codes_of
+from regulars.notifications.telegram_link import tokens_for
 from regulars.store import audit, erasure
 from regulars.store import clients as client_store
 from regulars.store import loyalty as loyalty_store
@@ -79,8 +78,7 @@ def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | 
     done = dict(erasure.scrub(salon_id, client_id, items, now))
     done["contacts"] = erasure.forget_addresses(salon_id, addresses)
     done["answers"] = erasure.forget_answers(salon_id, [n for n in (client_id, item.phone, item.email) if n])
-    done["links"] = erasure.forget_links(salon_id, code_of(salon_id, client_id),
-                                         token_for(salon_id, client_id, manage_link_secret()))
+    done["links"] = erasure.forget_links(salon_id, codes_of(salon_id, client_id), tokens_for(salon_id, client_id))
     done["jobs"] = erasure.forget_jobs(salon_id, client_id, now)
     entry = audit.entry(salon_id, new_id(now), "client.erased", who, now, client_id=client_id,
                         detail={"reason": reason, **done})

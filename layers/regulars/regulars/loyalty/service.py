@@ -21,7 +21,7 @@ from regulars import afterwards
 from regulars.booking import links
 from regulars.booking import model as m
 from regulars.booking.schedule import local_instant
-from regulars.config import manage_link_secret
+from regulars.config import link_keys, manage_link_secret
 from regulars.errors import InvalidInput, NotFound
 from regulars.events import AppointmentEvent, EventType
 from regulars.jobs.worker import Outcome, handles
@@ -93,10 +93,17 @@ def _tier_named(loyalty: m.LoyaltySettings, name: str | None) -> m.Tier | None:
     return next((t for t in loyalty.tiers if t.name == name), None)
 
 
-def code_of(salon_id: str, client_id: str) -> str:
-    """The client's referral code: eight characters, the same every time."""
-    digest = hmac.new(manage_link_secret(), f"referral:{salon_id}:{client_id}".encode(), hashlib.sha256).digest()
+def code_of(salon_id: str, client_id: str, key: bytes | None = None) -> str:
+    """The client's referral code: eight characters, the same every time under one link key (a code
+    shown under an earlier key keeps working: it was remembered when shown)."""
+    digest = hmac.new(key or manage_link_secret(), f"referral:{salon_id}:{client_id}".encode(),
+                      hashlib.sha256).digest()
     return base64.b32encode(digest).decode()[:8]
+
+
+def codes_of(salon_id: str, client_id: str) -> list[str]:
+    """The client's codes under every key of the ring (what erasure forgets)."""
+    return [code_of(salon_id, client_id, key) for _, key in link_keys().keys]
 
 
 def referral_code(salon_id: str, client_id: str) -> str:

@@ -105,6 +105,7 @@ def message_values(
     comment: str | None = None,
     services: str | None = None,
     offer: str | None = None,
+    code: str | None = None,
 ) -> dict[str, str]:
     """The placeholder values for a message in ``locale``, from domain data.
 
@@ -127,6 +128,7 @@ def message_values(
         "comment": comment,
         "services": services,
         "offer": offer,
+        "code": code,
     }
     values.update({k: v for k, v in names.items() if v is not None})
     if start is not None:

@@ -44,6 +44,7 @@ class MessageKind(StrEnum):
     REBOOK_INVITATION = "rebook_invitation"
     WINBACK = "winback"
     WINBACK_BONUS = "winback_bonus"
+    PHONE_CODE = "phone_code"
 
 
 class TemplateError(InvalidInput):
@@ -86,6 +87,7 @@ PLACEHOLDERS: dict[MessageKind, frozenset[str]] = {
     MessageKind.REBOOK_INVITATION: _VISIT | {"booking_link"},
     MessageKind.WINBACK: frozenset({"client_name", "salon_name", "offer", "booking_link"}),
     MessageKind.WINBACK_BONUS: frozenset({"client_name", "salon_name", "offer", "amount", "expires", "booking_link"}),
+    MessageKind.PHONE_CODE: frozenset({"code", "salon_name"}),
 }
 
 K = MessageKind
@@ -214,6 +216,11 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
         "{expires}. {offer}Записаться: {booking_link}",
         "es": "{client_name}, te echamos de menos en {salon_name}! Te regalamos {amount} de bono para tu proxima "
         "visita, hasta el {expires}. {offer}Reserva: {booking_link}",
+    },
+    K.PHONE_CODE: {  # short: one part in GSM-7 and in UCS-2 with a typical salon name
+        "en": "{code} is your code to book at {salon_name}. It works for 10 minutes.",
+        "ru": "Код для записи в {salon_name}: {code}. Действует 10 минут.",
+        "es": "{code} es tu codigo para reservar en {salon_name}. Vale 10 minutos.",
     },
     K.OPT_OUT_CONFIRMATION: {
         "en": "You're unsubscribed from {salon_name} messages. Reply START to resubscribe.",

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from regulars.booking import links
 from regulars.booking import model as m
-from regulars.config import manage_link_secret, settings
+from regulars.config import link_keys, settings
 from regulars.errors import NotFound
 from regulars.jobs.worker import Outcome, handles
 from regulars.messaging.caps import within_cap
@@ -148,9 +148,9 @@ def route(item: Message, now: datetime) -> Outcome:
         person: m.Client | m.StaffMember | None = catalog.staff.get(item.staff_id or "")
         consents: dict = {}
         locale_hint = None
-    elif item.recipient == "manager":  # the salon's manager, at a phone from its settings
-        person = m.StaffMember(id="manager", name="Manager", phone=(item.values or {}).get("phone"))
-        consents, locale_hint = {}, None
+    elif item.recipient in ("manager", "phone"):  # a phone from the salon's settings, or one a code goes to
+        person = m.StaffMember(id=item.recipient, name=item.recipient.title(), phone=(item.values or {}).get("phone"))
+        consents, locale_hint = {}, item.locale
     else:
         try:
             person = client_store.get(item.salon_id, item.client_id or "")
@@ -224,7 +224,7 @@ def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
         return item.text, locale, {"text": item.text}
     facts: dict = {"timezone": salon.timezone, "salon_name": salon.name}
     values = item.values or {}
-    for name in ("feedback_link", "rating", "comment", "client_phone", "services", "offer"):
+    for name in ("feedback_link", "rating", "comment", "client_phone", "services", "offer", "code"):
         if values.get(name) is not None:
             facts[name] = str(values[name])
     if appointment is not None:
@@ -241,10 +241,7 @@ def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
         if values.get("previous_start"):
             facts["previous_start"] = datetime.fromisoformat(values["previous_start"])
         if appointment.status.active and item.recipient == "client":
-            from regulars.booking.service import manage_url
-
-            facts["manage_link"] = manage_url(salon, appointment, base_url=settings().public_base_url,
-                                              key=manage_link_secret())
+            facts["manage_link"] = links.manage_url(salon, appointment, keys=link_keys())
     elif isinstance(person, m.Client):
         facts["client_name"] = person.name
     if values.get("client_name"):

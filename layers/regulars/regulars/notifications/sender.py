@@ -40,6 +40,7 @@ from regulars.channels.base import (
 )
 from regulars.config import secret, settings
 from regulars.messaging.routing import Channel, Purpose
+from regulars.messaging.templates import MessageKind
 from regulars.notifications import dispatch
 from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
@@ -82,7 +83,7 @@ def backoff_seconds(attempt: int, retry_after: float | None) -> float:
 
 @dataclass(frozen=True)
 class Result:
-    outcome: str  # sent | retry | rerouted | failed | skipped | waiting | ignored
+    outcome: str  # sent | retry | rerouted | failed | skipped | over_budget | waiting | ignored
     reason: str = ""
 
 
@@ -107,6 +108,10 @@ def send(ref: SendRef, channels: Callable[[Message], Any], now: datetime, *, req
     if not outbox.claim(item, now):
         return Result("ignored", "another delivery claimed it")
     item.status, item.attempts = "sending", int(item.attempts or 0) + 1
+    if item.channel == Channel.SMS.value and not within_sms_budget(item, now):
+        reason = "the salon's daily SMS budget is spent"
+        outbox.skip(item.salon_id, item.message_id, reason, now, among=("sending",))
+        return Result("over_budget", reason)
     try:
         receipt = channels(item).send(outgoing(item))
     except RetryLater as exc:
@@ -133,6 +138,29 @@ def send(ref: SendRef, channels: Callable[[Message], Any], now: datetime, *, req
     outbox.sent(item, provider_id=receipt.provider_id, segments=receipt.segments, cost_micros=receipt.cost_micros,
                 cost_currency=receipt.cost_currency, now=now)
     return Result("sent", receipt.provider_id)
+
+
+# What still goes by SMS once the salon's daily budget is spent: what a client needs for the visit
+# they booked (and the code that lets them book). Offers, staff notices, feedback requests and bonus
+# news wait for the next day's budget.
+ESSENTIAL_KINDS = frozenset({
+    MessageKind.PHONE_CODE, MessageKind.APPOINTMENT_BOOKED, MessageKind.APPOINTMENT_MOVED,
+    MessageKind.APPOINTMENT_CANCELLED, MessageKind.REMINDER, MessageKind.REMINDER_WITH_CONFIRMATION,
+})
+
+
+def within_sms_budget(item: Message, now: datetime) -> bool:
+    """Count the message's SMS parts on the salon's day; False when it is not essential and they do
+    not fit in what is left of the salon's daily budget (then nothing is counted)."""
+    from regulars.messaging.segments import sms_segments
+    from regulars.store import protection
+
+    salon = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
+    essential = item.kind in ESSENTIAL_KINDS and item.recipient in ("client", "phone")
+    budget = salon.settings.protection.sms_daily_parts
+    day = now.astimezone(salon.tz).date().isoformat()
+    return protection.add_sms_parts(item.salon_id, day, max(1, sms_segments(item.text or "")),
+                                    None if essential else budget, now + timedelta(days=2))
 
 
 def outgoing(item: Message) -> OutgoingMessage:

@@ -1,9 +1,11 @@
 """Linking a client's Telegram chat: a deep link ``https://t.me/<bot>?start=<token>``.
 
 A bot cannot write first; the client opens the link, Telegram sends the bot ``/start <token>``,
-and the chat is stored on the client. The token is opaque (24 characters of base64url, derived
-with the manage-link key from the salon and the client, so every link offered to one client is
-the same one) and used once: redeeming it deletes it, and the next booking offers it again.
+and the chat is stored on the client. The link is shown only to whoever proved to be the client
+(a booking made after a one-time code, the manage page opened from a message the client received)
+and it works for a day after it was last shown; redeeming it deletes it. The token is opaque (24
+characters of base64url, derived with the current link key from the salon and the client, so the
+link shown to one client is the same one until the key rotates).
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ import hmac
 from datetime import datetime, timedelta
 
 from regulars.booking import model as m
-from regulars.config import manage_link_secret, settings
+from regulars.config import link_keys, manage_link_secret, settings
 from regulars.store import clients as client_store
 from regulars.store import outbox
 from regulars.store.models import TelegramLink
 
 TOKEN_CHARS = 24
-KEEP = timedelta(days=90)
+OFFERED = timedelta(days=1)
 
 
 def token_for(salon_id: str, client_id: str, key: bytes) -> str:
@@ -28,26 +30,28 @@ def token_for(salon_id: str, client_id: str, key: bytes) -> str:
     return base64.urlsafe_b64encode(digest).decode()[:TOKEN_CHARS]
 
 
-def deep_link(salon_id: str, client_id: str) -> str | None:
-    """The link to offer the client, or None when this deployment has no Telegram bot."""
+def tokens_for(salon_id: str, client_id: str) -> list[str]:
+    """The client's token under every key of the ring (what erasure deletes)."""
+    return [token_for(salon_id, client_id, key) for _, key in link_keys().keys]
+
+
+def deep_link(salon_id: str, client_id: str, *, now: datetime) -> str | None:
+    """The link to show a proven client, redeemable for a day from now; None when this deployment
+    has no Telegram bot."""
     bot = settings().telegram_bot_username
     if not bot or "telegram" not in settings().channels:
         return None
-    return f"https://t.me/{bot}?start={token_for(salon_id, client_id, manage_link_secret())}"
-
-
-def offer(salon_id: str, client_id: str, now: datetime) -> None:
-    """Make the client's link redeemable (idempotent)."""
-    if deep_link(salon_id, client_id) is None:
-        return
-    TelegramLink(token=token_for(salon_id, client_id, manage_link_secret()), salon_id=salon_id,
-                 client_id=client_id, created_at=now, expires=now + KEEP).save()
+    token = token_for(salon_id, client_id, manage_link_secret())
+    TelegramLink(token=token, salon_id=salon_id, client_id=client_id, created_at=now, expires=now + OFFERED).save()
+    return f"https://t.me/{bot}?start={token}"
 
 
 def redeem(token: str, chat_id: int, now: datetime) -> m.Client | None:
     """Link the chat to the token's client; None for an unknown or used token."""
     link = TelegramLink.find(token=token, consistent=True)
-    if link is None or not link.delete_existing():  # used by another delivery meanwhile
+    if link is None or (link.expires is not None and link.expires <= now):  # TTL deletes late: expired is gone
+        return None
+    if not link.delete_existing():  # used by another delivery meanwhile
         return None
 
     def change(client: m.Client) -> dict:

@@ -16,7 +16,7 @@ from pynamodb.exceptions import PutError
 
 from regulars.booking import links
 from regulars.booking import model as m
-from regulars.config import manage_link_secret, settings
+from regulars.config import link_keys, settings
 from regulars.errors import Conflict, NotAllowed, NotFound
 from regulars.events import AppointmentEvent, EventType
 from regulars.jobs.worker import Outcome, handles
@@ -41,8 +41,8 @@ def _settings(salon_id: str) -> m.FeedbackSettings:
 
 
 def link(salon_id: str, appointment_id: str, expires_at: datetime) -> str:
-    token = links.sign(links.LinkClaims(salon_id=salon_id, appointment_id=appointment_id, purpose=PURPOSE,
-                                        expires_at=expires_at), manage_link_secret())
+    token = links.sign(links.LinkClaims(salon_id=salon_id, subject=appointment_id, purpose=PURPOSE,
+                                        expires_at=expires_at), link_keys())
     return f"{settings().public_base_url}/feedback.html?token={token}"
 
 
@@ -103,9 +103,9 @@ class Visit:
 
 
 def visit(token: str, now: datetime) -> Visit:
-    claims = links.verify(token, manage_link_secret(), purpose=PURPOSE, now=now)
+    claims = links.verify(token, link_keys(), purpose=PURPOSE, now=now)
     catalog = catalog_store.load_catalog(claims.salon_id, max_age=catalog_store.RULES_MAX_AGE)
-    a = appointment_store.get(claims.salon_id, claims.appointment_id)
+    a = appointment_store.get(claims.salon_id, claims.subject)
     service, staff = catalog.services.get(a.service_id), catalog.staff.get(a.staff_id)
     return Visit(catalog.salon, a, service.name if service else a.service_id, staff.name if staff else a.staff_id,
                  Feedback.find(salon_id=a.salon_id, appointment_id=a.id, consistent=True))

@@ -105,9 +105,9 @@ def forget_answers(salon_id: str, needles: list[str]) -> int:
     return gone
 
 
-def forget_links(salon_id: str, referral_code: str, telegram_token: str) -> int:
-    return (ReferralCode(salon_id=salon_id, code=referral_code).delete_existing()
-            + TelegramLink(token=telegram_token).delete_existing())
+def forget_links(salon_id: str, referral_codes: list[str], telegram_tokens: list[str]) -> int:
+    return (sum(ReferralCode(salon_id=salon_id, code=code).delete_existing() for code in referral_codes)
+            + sum(TelegramLink(token=token).delete_existing() for token in telegram_tokens))
 
 
 def forget_jobs(salon_id: str, client_id: str, now: datetime) -> int:

@@ -50,6 +50,9 @@ Access patterns
 | 41 | a salon's figures for a range of months (analytics) | Query PK=SALON#{salon}, SK between STATS#{from month} and STATS#{to month}~ (ADD once per event, marker in the same transaction) |
 | 42 | once-only facts behind distinct counts (a client's first visit of a month, their cohort, a visit rebooked) | Put ProcessedEvent PK=SALON#{salon}, SK=EVENT#analytics:{fact} with attribute_not_exists, with the ADD |
 | 43 | the salon's latest analytics snapshot (lifecycle, value groups, top clients, bonus liability) | GetItem PK=SALON#{salon}, SK=ANALYTICS#SNAPSHOT (written by the nightly job) |
+| 44 | how often an anonymous caller, a phone or the salon did a costly thing in a window (a limit) | UpdateItem PK=SALON#{salon}, SK=RATE#{limit}#{window}#{subject hash}: ADD under a condition, TTL after the window |
+| 45 | a one-time code sent to a phone, and its attempts | GetItem / UpdateItem PK=SALON#{salon}, SK=PHONECHECK#{check} (TTL) |
+| 46 | the SMS parts a salon sent on a day (its daily budget) | UpdateItem PK=SALON#{salon}, SK=SMSDAY#{date}: ADD, conditional for non-essential messages (TTL) |
 """
 
 from __future__ import annotations
@@ -701,3 +704,43 @@ class AnalyticsSnapshot(Entity, discriminator="AnalyticsSnapshot"):
     salon_id = UnicodeAttribute()
     taken_at = UTCDateTimeAttribute()
     figures = JSONAttribute(default=dict)
+
+
+class RateCount(Entity, discriminator="RateCount"):
+    """How many times a subject (an address, a phone, the salon itself: hashed, never stored as
+    given) did one limited thing in one window. Moved with ADD under the condition that the count
+    is below the limit, so concurrent callers cannot pass it together; gone by TTL after the window."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "RATE#{limit}#{window}#{subject}"}
+
+    salon_id = UnicodeAttribute()
+    limit = UnicodeAttribute()  # the setting's name: bookings_per_address_hour, ...
+    window = UnicodeAttribute()  # the window's start, UTC (2026-11-23T10 for an hour, 2026-11-23 for a day)
+    subject = UnicodeAttribute()
+    count = NumberAttribute(default=0)
+
+
+class PhoneCheck(Entity, discriminator="PhoneCheck"):
+    """A one-time code sent to a phone to prove that whoever books holds it: the code kept as a keyed
+    hash, wrong answers counted up to a limit, used once, gone by TTL soon after it expires."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "PHONECHECK#{check_id}"}
+
+    salon_id = UnicodeAttribute()
+    check_id = UnicodeAttribute()
+    phone = UnicodeAttribute()  # E.164: the proof names it (the caller gave it; it expires with the check)
+    code_hash = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    expires_at = UTCDateTimeAttribute()
+    proved_at = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+
+class SmsDay(Entity, discriminator="SmsDay"):
+    """The SMS parts a salon sent on one day (the salon's local date): the daily budget's count."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "SMSDAY#{day}"}
+
+    salon_id = UnicodeAttribute()
+    day = UnicodeAttribute()
+    parts = NumberAttribute(default=0)

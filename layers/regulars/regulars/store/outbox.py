@@ -44,6 +44,7 @@ class PlannedMessage:
     status: str = "planned"
     skip_reason: str | None = None
     text: str | None = None  # given as written (a message the salon typed): not rendered
+    expires: datetime | None = None  # removed by TTL then (a one-time code: nothing to keep)
 
 
 def _planned(item: Message) -> PlannedMessage:
@@ -64,7 +65,7 @@ def plan(message: PlannedMessage) -> bool:
         campaign_id=message.campaign_id, staff_id=message.staff_id,
         appointment_id=message.appointment_id, locale=message.locale, values=message.values,
         not_before=message.not_before, status=message.status, skip_reason=message.skip_reason,
-        text=message.text, created_at=message.created_at, updated_at=message.created_at,
+        text=message.text, created_at=message.created_at, updated_at=message.created_at, expires=message.expires,
     )
     return item.save_new()
 

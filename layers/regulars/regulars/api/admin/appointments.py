@@ -66,8 +66,9 @@ def create(
     else:
         raise InvalidInput.field("client_id", "give client_id or client")
 
-    def answer(a: m.Appointment) -> tuple[int, str]:
-        return 201, json.dumps(views.appointment(a, catalog.salon).model_dump(mode="json"), separators=(",", ":"))
+    def answer(booked: booking.Booked) -> tuple[int, str]:
+        return 201, json.dumps(views.appointment(booked.appointment, catalog.salon).model_dump(mode="json"),
+                               separators=(",", ":"))
 
     booked = booking.book(
         salon_id,
@@ -75,7 +76,7 @@ def create(
         now=now, source=m.Source.ADMIN, answer=answer, idempotency_key=idempotency_key,
         respect_hours=not body.outside_hours,
     )
-    status, text = answer(booked.appointment)
+    status, text = answer(booked)
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=json.loads(text))
 
 

@@ -1,0 +1,204 @@
+"""What an anonymous caller may learn, change and make the salon pay for.
+
+The public surface is hostile by default. A request that names a phone proves nothing: a booking
+reveals and changes nothing of an existing client (no links in the answer, no consent or name
+change) unless the phone is proven, by a one-time code sent to it (over the cheapest channel that
+reaches it) or by a link the client received. The salon chooses when a code is asked for: never,
+for phones it does not know yet (the default), or always. ``always`` also hides whether a phone is
+a client of the salon; with ``new_phones`` a booking without a code succeeds for a known phone
+only, which tells that much.
+
+Everything anonymous that costs the salon money is counted per address, per phone and per salon
+(new phones an hour), in DynamoDB with TTL (:mod:`regulars.store.protection`): past a limit the
+answer is 429 with ``Retry-After`` and nothing changes. Phones are accepted from the salon's
+calling codes only (by default its country's), so nobody can make it text the world.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from regulars.booking import links
+from regulars.booking import model as m
+from regulars.config import link_keys, manage_link_secret
+from regulars.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooManyRequests
+from regulars.ids import new_id
+from regulars.store import clients as client_store
+from regulars.store import outbox
+from regulars.store import protection as store
+from regulars.store.models import PhoneCheck
+
+CODE_LIFETIME = timedelta(minutes=10)
+CODE_ATTEMPTS = 5
+PROOF_LIFETIME = timedelta(days=30)  # the widget keeps it, so a regular on the same phone is not asked each time
+PROOF_PURPOSE = "phone"
+PHONE_CODE = "phone_code"  # the message kind
+
+
+class PhoneCheckRequired(Forbidden):
+    """The salon wants this phone proven by a one-time code before it takes the booking."""
+
+    code = "phone_check_required"
+
+
+# ------------------------------------------------------------------------------------------ rules
+def calling_codes(salon: m.Salon) -> frozenset[int]:
+    """The country calling codes the salon accepts phones from (its own country's by default)."""
+    import phonenumbers
+
+    chosen = salon.settings.protection.calling_codes
+    if chosen:
+        return frozenset(int(c) for c in chosen)
+    return frozenset({phonenumbers.country_code_for_region(salon.country.upper())} - {0})
+
+
+def check_country(phone: str, salon: m.Salon, *, field: str) -> None:
+    """Refuse a phone from a country the salon does not take bookings from."""
+    import phonenumbers
+
+    code = phonenumbers.parse(phone, None).country_code
+    allowed = calling_codes(salon)
+    if code not in allowed:
+        shown = ", ".join(f"+{c}" for c in sorted(allowed))
+        raise InvalidInput.field(field, f"this salon takes phone numbers from {shown} only",
+                                 code="phone_country_not_accepted")
+
+
+def _subject(kind: str, value: str) -> str:
+    """What a counter is kept under: a keyed hash, so no address or phone is stored as given."""
+    return hmac.new(manage_link_secret(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def _hour(now: datetime) -> tuple[str, datetime]:
+    start = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return start.strftime("%Y-%m-%dT%H"), start + timedelta(hours=1)
+
+
+def _day(now: datetime) -> tuple[str, datetime]:
+    start = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return start.strftime("%Y-%m-%d"), start + timedelta(days=1)
+
+
+def _count(limit: str, subject: str, most: int, window: tuple[str, datetime]) -> store.Count:
+    return store.Count(limit=limit, subject=_subject(limit, subject), window=window[0], ends=window[1], most=most)
+
+
+def _take(salon_id: str, counts: list[store.Count], now: datetime) -> None:
+    over = store.take(salon_id, counts)
+    if over is not None:
+        wait = max(1, int((over.ends - now).total_seconds()) + 1)
+        raise TooManyRequests(f"too many requests ({over.limit.replace('_', ' ')}): try again later",
+                              code="rate_limited", retry_after=wait)
+
+
+def limit_actions(salon_id: str, salon: m.Salon, address: str, now: datetime) -> None:
+    """Count one anonymous change (a manage link's action, a feedback answer) from ``address``."""
+    rules = salon.settings.protection
+    _take(salon_id, [_count("actions_per_address_hour", address, rules.actions_per_address_hour, _hour(now))], now)
+
+
+# ----------------------------------------------------------------------------------- phone proof
+def proves(proof: str | None, salon_id: str, phone: str, now: datetime) -> bool:
+    """Is ``proof`` a live proof, given by this salon, that its bearer holds ``phone``?"""
+    if not proof:
+        return False
+    try:
+        claims = links.verify(proof, link_keys(), purpose=PROOF_PURPOSE, now=now)
+    except Forbidden:
+        return False
+    return claims.salon_id == salon_id and hmac.compare_digest(claims.subject, phone)
+
+
+def _code_hash(check_id: str, code: str) -> str:
+    return hmac.new(manage_link_secret(), f"phone-code:{check_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class CheckStarted:
+    check_id: str
+    expires_at: datetime
+
+
+def random_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def start_check(salon: m.Salon, phone: str, *, address: str, locale: str | None, now: datetime,
+                new_code: Callable[[], str] = random_code) -> CheckStarted:
+    """Send a one-time code to ``phone`` (E.164): to the client's own channel when the salon knows
+    the phone, else by SMS. Counted per address, per phone and, for a phone the salon does not
+    know, against the salon's new phones an hour."""
+    check_country(phone, salon, field="phone")
+    rules = salon.settings.protection
+    client_id = client_store.client_id_by_phone(salon.id, phone)
+    hour = _hour(now)
+    counts = [_count("codes_per_address_hour", address, rules.codes_per_address_hour, hour),
+              _count("codes_per_phone_hour", phone, rules.codes_per_phone_hour, hour)]
+    if client_id is None:
+        counts.append(_count("new_phones_per_hour", "salon", rules.new_phones_per_hour, hour))
+    _take(salon.id, counts, now)
+    check_id = new_id(now)
+    code = new_code()
+    expires_at = now + CODE_LIFETIME
+    store.new_check(salon.id, check_id, phone, _code_hash(check_id, code), expires_at, now)
+    outbox.plan(outbox.PlannedMessage(
+        salon_id=salon.id, message_id=f"code-{check_id}", kind=PHONE_CODE, purpose="transactional",
+        recipient="client" if client_id else "phone", client_id=client_id, locale=locale, created_at=now,
+        values={"code": code, **({} if client_id else {"phone": phone})}, expires=expires_at + timedelta(days=1)))
+    return CheckStarted(check_id, expires_at)
+
+
+@dataclass(frozen=True)
+class Proof:
+    token: str
+    phone: str
+    expires_at: datetime
+
+
+def answer_check(salon_id: str, check_id: str, code: str, now: datetime) -> Proof:
+    """The proof for a right code, once; every answer counts against the check's attempts."""
+    item = PhoneCheck.find(salon_id=salon_id, check_id=check_id, consistent=True)
+    if item is None or item.expires_at + timedelta(hours=1) <= now:
+        raise NotFound("no such code request", code="check_not_found")
+    if item.proved_at is not None:
+        raise Conflict("this code was used already", code="check_used")
+    counted = store.attempt(salon_id, check_id, CODE_ATTEMPTS)
+    if counted is None:
+        raise Conflict("too many wrong codes: ask for a new one", code="check_exhausted")
+    if counted.expires_at <= now:
+        raise InvalidInput.field("code", "this code has expired: ask for a new one", code="code_expired")
+    if not hmac.compare_digest(_code_hash(check_id, code.strip()), counted.code_hash):
+        left = CODE_ATTEMPTS - int(counted.attempts)
+        raise InvalidInput.field("code", f"wrong code; {left} tries left" if left else "wrong code; ask for a new one",
+                                 code="wrong_code")
+    if not store.prove(counted, now):
+        raise Conflict("this code was used already", code="check_used")
+    expires_at = now + PROOF_LIFETIME
+    token = links.sign(links.LinkClaims(salon_id=salon_id, subject=counted.phone, purpose=PROOF_PURPOSE,
+                                        expires_at=expires_at), link_keys())
+    return Proof(token, counted.phone, expires_at)
+
+
+# --------------------------------------------------------------------------------------- booking
+def admit_booking(salon: m.Salon, phone: str, *, known: bool, proof: str | None, address: str,
+                  now: datetime) -> bool:
+    """May this anonymous booking go ahead? Whether the phone is proven (True), or not but the salon
+    takes it so (False); raises when the salon wants a code first or a limit is reached."""
+    check_country(phone, salon, field="client.phone")
+    rules = salon.settings.protection
+    proven = proves(proof, salon.id, phone, now)
+    if not proven and (rules.phone_check == "always" or (rules.phone_check == "new_phones" and not known)):
+        reason = "the code's proof has expired or is for another phone" if proof else "confirm the phone with a code"
+        raise PhoneCheckRequired("confirm the phone with a one-time code first",
+                                 fields=[FieldError("phone_proof", reason)])
+    counts = [_count("bookings_per_address_hour", address, rules.bookings_per_address_hour, _hour(now)),
+              _count("bookings_per_phone_day", phone, rules.bookings_per_phone_day, _day(now))]
+    if not known and not proven:  # a proven phone was counted when its code was sent
+        counts.append(_count("new_phones_per_hour", "salon", rules.new_phones_per_hour, _hour(now)))
+    _take(salon.id, counts, now)
+    return proven

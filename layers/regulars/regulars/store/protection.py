@@ -1,0 +1,99 @@
+"""The public surface's counters and codes: rate limits kept as conditional counters (no extra
+service), one-time phone codes, and the SMS parts a salon sent on a day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import UpdateError
+
+from regulars.store.base import condition_failed
+from regulars.store.models import PhoneCheck, RateCount, SmsDay
+
+
+@dataclass(frozen=True)
+class Count:
+    """One count to take: ``limit`` (its name) for ``subject`` in the window starting ``window``,
+    ``ends`` when the window does, at most ``most`` in it."""
+
+    limit: str
+    subject: str
+    window: str
+    ends: datetime
+    most: int
+
+
+def take(salon_id: str, counts: list[Count]) -> Count | None:
+    """Count one more of each, all or none: None when every count was under its limit, else the
+    first count that was at its limit (and what was counted before it is given back).
+
+    One conditional UpdateItem per count rather than a transaction: a burst on one counter is
+    exactly what this is for, and updates of one item queue where transactions would conflict."""
+    taken: list[RateCount] = []
+    for c in counts:
+        item = RateCount(salon_id=salon_id, limit=c.limit, window=c.window, subject=c.subject)
+        try:
+            item.update([RateCount.count.add(1), RateCount.expires.set(c.ends + timedelta(hours=1))],
+                        condition=RateCount.count.does_not_exist() | (RateCount.count < c.most))
+        except UpdateError as exc:
+            if not condition_failed(exc):
+                raise
+            for done in taken:
+                done.update([RateCount.count.add(-1)])
+            return c
+        taken.append(item)
+    return None
+
+
+def new_check(salon_id: str, check_id: str, phone: str, code_hash: str, expires_at: datetime,
+              now: datetime) -> None:
+    PhoneCheck(salon_id=salon_id, check_id=check_id, phone=phone, code_hash=code_hash, expires_at=expires_at,
+               created_at=now, expires=expires_at + timedelta(hours=1)).save(PhoneCheck.pk.does_not_exist())
+
+
+def attempt(salon_id: str, check_id: str, most: int) -> PhoneCheck | None:
+    """Count one attempt at a check's code, if it has attempts left and was not used: the check as it
+    is now, or None (no such check, used, or out of attempts)."""
+    item = PhoneCheck(salon_id=salon_id, check_id=check_id)
+    try:
+        item.update([PhoneCheck.attempts.add(1)],
+                    condition=PhoneCheck.pk.exists() & PhoneCheck.proved_at.does_not_exist()
+                    & (PhoneCheck.attempts < most))
+    except UpdateError as exc:
+        if condition_failed(exc):
+            return None
+        raise
+    return item
+
+
+def prove(item: PhoneCheck, now: datetime) -> bool:
+    """Mark the check used; False when another request used it first."""
+    try:
+        item.update([PhoneCheck.proved_at.set(now)], condition=PhoneCheck.proved_at.does_not_exist())
+    except UpdateError as exc:
+        if condition_failed(exc):
+            return False
+        raise
+    return True
+
+
+def add_sms_parts(salon_id: str, day: str, parts: int, budget: int | None, keep_until: datetime) -> bool:
+    """Count ``parts`` SMS parts on the salon's ``day``; with a ``budget``, only if they fit in it
+    (False: they do not, nothing counted)."""
+    item = SmsDay(salon_id=salon_id, day=day)
+    condition = None
+    if budget is not None:
+        condition = SmsDay.parts.does_not_exist() | (SmsDay.parts <= budget - parts)
+    try:
+        item.update([SmsDay.parts.add(parts), SmsDay.expires.set(keep_until)], condition=condition)
+    except UpdateError as exc:
+        if condition_failed(exc):
+            return False
+        raise
+    return True
+
+
+def sms_parts(salon_id: str, day: str) -> int:
+    item = SmsDay.find(salon_id=salon_id, day=day)
+    return int(item.parts or 0) if item else 0

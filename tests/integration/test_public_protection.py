@@ -1,0 +1,334 @@
+"""The public surface as an attacker meets it: a phone proves nothing until a code sent to it comes
+back, links reach only who may have them, and everything that costs the salon money is limited
+(per address, per phone, per salon), answering 429 and changing nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from regulars.booking import model as m
+from regulars.notifications import dispatch
+from regulars.store import clients as client_store
+from regulars.store import outbox
+from regulars.store.base import Entity
+from regulars.store.models import Appointment, Client, Message, PhoneIndex
+from regulars_local.functions import context_for
+from support.lambda_ import PublicApi, handler
+from support.moments import moment
+from support.phones import prove as proven_by_code
+from support.phones import received_code
+from support.salon import make_salon
+from support.streams import stream_records
+
+pytestmark = pytest.mark.integration
+
+TUESDAY = "2026-11-24"
+PHONE = "+4915123456789"
+
+
+def booking(start: str = f"{TUESDAY}T10:00:00+01:00", phone: str = PHONE, name: str = "Eva Weber", **extra):
+    return {"service_id": "haircut", "staff_id": "anna", "start": start, "client": {"name": name, "phone": phone}} | extra
+
+
+def protected(clock_at, **rules) -> m.Catalog:
+    return make_salon("salon-a", clock_at, protection=rules)
+
+
+def the_code(check_id: str) -> str:
+    return received_code("salon-a", check_id)
+
+
+def prove(public: PublicApi, phone: str = PHONE) -> str:
+    return proven_by_code(public, phone)
+
+
+def run_stream(table: str) -> None:
+    """The visits' changes through the stream function: their notices are planned."""
+    records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
+    assert handler("stream_processor")({"Records": records}, context_for("stream_processor")) == {
+        "batchItemFailures": []}
+
+
+def token_of(url: str) -> str:
+    return parse_qs(urlsplit(url).query)["token"][0]
+
+
+def items() -> list[Entity]:
+    return [i for i in Entity.scan() if type(i).__name__ not in ("RateCount",)]
+
+
+def client_of(phone: str = PHONE) -> m.Client:
+    return client_store.get("salon-a", client_store.client_id_by_phone("salon-a", phone))
+
+
+# --- a phone proves nothing ---------------------------------------------------------------------------
+def test_a_booking_with_a_known_phone_reveals_and_changes_nothing_of_that_client(table, clock_at):
+    protected(clock_at)  # new phones need a code; a known one books without
+    public = PublicApi()
+    proof = prove(public)
+    own = public.post("/v1/salons/salon-a/appointments", booking(consents={"marketing": True}, phone_proof=proof))
+    assert own.status == 201 and own.json["phone_proven"] and own.json["telegram_url"] is None  # no bot here
+    assert token_of(own.json["manage_url"])
+    before = client_of()
+    assert before.consents["marketing"]["granted"] is True
+
+    stranger = public.post("/v1/salons/salon-a/appointments",
+                           booking(start=f"{TUESDAY}T15:00:00+01:00", name="Someone Else",
+                                   consents={"marketing": False}))
+    assert stranger.status == 201, stranger.text
+    assert stranger.json["manage_url"] is None and stranger.json["telegram_url"] is None
+    assert stranger.json["phone_proven"] is False
+    after = client_of()
+    assert (after.name, after.consents) == (before.name, before.consents)
+    visit = Appointment.find(salon_id="salon-a", appointment_id=stranger.json["appointment"]["id"])
+    assert visit.client_id == before.id and visit.client_name == "Eva Weber"
+
+
+def test_the_real_phone_gets_the_notice_of_a_booking_made_in_its_name(table, clock_at):
+    protected(clock_at, phone_check="never")
+    public = PublicApi()
+    public.post("/v1/salons/salon-a/appointments", booking())
+    made = public.post("/v1/salons/salon-a/appointments", booking(start=f"{TUESDAY}T15:00:00+01:00", name="Mallory"))
+    run_stream(table)
+    notice = outbox.get_item("salon-a", next(
+        x.message_id for x in Message.scan() if x.appointment_id == made.json["appointment"]["id"]
+        and x.recipient == "client"))
+    assert dispatch.dispatch("salon-a", notice.message_id, clock_at).done
+    sent = outbox.get_item("salon-a", notice.message_id)
+    assert (sent.channel, sent.address) == ("sms", PHONE)
+    assert "Eva Weber" in sent.text and "Mallory" not in sent.text and "manage.html?token=" in sent.text
+
+
+@pytest.mark.parametrize("mode", ["new_phones", "always"])
+def test_a_salon_that_wants_a_code_refuses_an_unproven_new_phone_and_stores_nothing(table, clock_at, mode):
+    protected(clock_at, phone_check=mode)
+    r = PublicApi().post("/v1/salons/salon-a/appointments", booking())
+    assert r.status == 403
+    assert r.json["error"]["code"] == "phone_check_required"
+    assert r.json["error"]["fields"][0]["field"] == "phone_proof"
+    assert not [i for i in items() if isinstance(i, Appointment | Client | PhoneIndex)]
+
+
+def test_always_asks_a_known_phone_too_and_a_proof_is_for_its_own_phone_and_salon(table, clock_at):
+    protected(clock_at, phone_check="always")
+    public = PublicApi()
+    proof = prove(public)
+    assert public.post("/v1/salons/salon-a/appointments", booking(phone_proof=proof)).status == 201
+    again = public.post("/v1/salons/salon-a/appointments", booking(start=f"{TUESDAY}T15:00:00+01:00"))
+    assert (again.status, again.json["error"]["code"]) == (403, "phone_check_required")
+    other_phone = public.post("/v1/salons/salon-a/appointments",
+                              booking(start=f"{TUESDAY}T15:00:00+01:00", phone="+4917012345678", phone_proof=proof))
+    assert other_phone.status == 403
+    make_salon("salon-b", clock_at, protection={"phone_check": "always"})
+    body = booking(phone_proof=proof)
+    assert public.post("/v1/salons/salon-b/appointments", body).status == 403
+
+
+def test_a_proven_new_client_gets_its_links_and_its_consent(table, clock_at):
+    protected(clock_at)
+    public = PublicApi()
+    made = public.post("/v1/salons/salon-a/appointments", booking(consents={"marketing": True},
+                                                                   phone_proof=prove(public)))
+    assert made.status == 201 and made.json["phone_proven"] is True
+    page = public.get(f"/v1/manage/{token_of(made.json['manage_url'])}")
+    assert page.json["marketing"] is True
+    assert public.post(f"/v1/manage/{token_of(made.json['manage_url'])}/unsubscribe").json["marketing"] is False
+
+
+# --- the code ------------------------------------------------------------------------------------------
+def test_a_code_goes_to_the_phone_once_and_a_wrong_one_counts(table, clock_at):
+    protected(clock_at)
+    public = PublicApi()
+    started = public.post("/v1/salons/salon-a/phone-checks", {"phone": "0151 23456789", "locale": "ru"})
+    assert started.status == 202
+    check = started.json["check_id"]
+    message = outbox.get_item("salon-a", f"code-{check}")
+    assert (message.recipient, message.values["phone"], message.kind, message.locale) == (
+        "phone", PHONE, "phone_code", "ru")
+    assert message.expires is not None  # a code is not kept
+    assert dispatch.dispatch("salon-a", message.message_id, clock_at).done
+    sent = outbox.get_item("salon-a", message.message_id)
+    assert (sent.channel, sent.address) == ("sms", PHONE) and the_code(check) in sent.text and "Код" in sent.text
+    code = the_code(check)
+    wrong = "000000" if code != "000000" else "111111"
+    bad = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"code": wrong})
+    assert bad.status == 422 and bad.json["error"]["fields"] == [{"field": "code", "reason": "wrong code; 4 tries left"}]
+    good = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"code": code})
+    assert good.status == 200 and good.json["phone"] == PHONE
+    used = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"code": code})
+    assert (used.status, used.json["error"]["code"]) == (409, "check_used")
+
+
+def test_five_wrong_codes_end_a_check_and_an_old_code_has_expired(table, clock_at):
+    protected(clock_at)
+    public = PublicApi()
+    check = public.post("/v1/salons/salon-a/phone-checks", {"phone": PHONE}).json["check_id"]
+    code = the_code(check)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        assert public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"code": wrong}).status == 422
+    last = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"code": code})
+    assert (last.status, last.json["error"]["code"]) == (409, "check_exhausted")
+
+    later = public.post("/v1/salons/salon-a/phone-checks", {"phone": PHONE}).json["check_id"]
+    with moment(clock_at + timedelta(minutes=11)):
+        expired = public.post(f"/v1/salons/salon-a/phone-checks/{later}", {"code": the_code(later)})
+    assert (expired.status, expired.json["error"]["code"]) == (422, "code_expired")
+    assert public.post("/v1/salons/salon-a/phone-checks/01nosuchcheck0000000000", {"code": "123456"}).status == 404
+
+
+def test_a_known_client_gets_the_code_where_the_salon_reaches_them(table, clock_at):
+    protected(clock_at)
+    client = client_store.create("salon-a", m.Client(
+        id="c-known", name="Lena Known", phone=PHONE, created_at=clock_at,
+        channels={"telegram": {"chat_id": 700100200, "linked_at": clock_at.isoformat()}}))
+    check = PublicApi().post("/v1/salons/salon-a/phone-checks", {"phone": PHONE}).json["check_id"]
+    message = outbox.get_item("salon-a", f"code-{check}")
+    assert (message.recipient, message.client_id) == ("client", client.id)
+    assert "phone" not in message.values
+    assert dispatch.dispatch("salon-a", message.message_id, clock_at).done
+    assert outbox.get_item("salon-a", message.message_id).channel == "telegram"  # free, and the client's own
+
+
+# --- links: scope and life ------------------------------------------------------------------------------
+def test_a_link_handed_to_an_unproven_booker_acts_on_the_visit_only(table, clock_at):
+    protected(clock_at, phone_check="never")
+    public = PublicApi()
+    made = public.post("/v1/salons/salon-a/appointments", booking(consents={"marketing": True}))
+    assert made.status == 201 and made.json["phone_proven"] is False and made.json["telegram_url"] is None
+    assert "marketing" not in client_of().consents  # a stranger may not subscribe someone else's phone
+    token = token_of(made.json["manage_url"])
+    page = public.get(f"/v1/manage/{token}").json
+    assert page["marketing"] is None and page["telegram_url"] is None
+    for action, body in (("subscribe", None), ("unsubscribe", None), ("push", {"device_token": "f" * 40})):
+        r = public.post(f"/v1/manage/{token}/{action}", body)
+        assert (r.status, r.json["error"]["code"]) == (403, "link_not_for_client"), action
+    assert public.post(f"/v1/manage/{token}/confirm").status == 200
+    assert client_of().channels == {} and "marketing" not in client_of().consents
+
+
+def test_a_cancelled_visits_link_changes_nothing_any_more(table, clock_at):
+    protected(clock_at)
+    public = PublicApi()
+    made = public.post("/v1/salons/salon-a/appointments", booking(phone_proof=prove(public)))
+    token = token_of(made.json["manage_url"])
+    assert public.post(f"/v1/manage/{token}/cancel").status == 200
+    before = client_of()
+    for action, body in (("subscribe", None), ("unsubscribe", None), ("push", {"device_token": "f" * 40}),
+                         ("confirm", None), ("reschedule", {"start": f"{TUESDAY}T15:00:00+01:00"})):
+        r = public.post(f"/v1/manage/{token}/{action}", body)
+        assert (r.status, r.json["error"]["code"]) == (403, "link_revoked"), action
+    page = public.get(f"/v1/manage/{token}").json
+    assert page["appointment"]["status"] == "cancelled" and page["marketing"] is None
+    assert client_of() == before
+
+
+# --- what an anonymous caller may send ------------------------------------------------------------------
+@pytest.mark.parametrize("phone", ["+998 90 123 45 67", "+234 803 123 4567", "+882 16 0000 0000", "+7 916 123-45-67"])
+def test_phones_from_countries_the_salon_does_not_serve_are_refused(table, clock_at, phone):
+    protected(clock_at, phone_check="never")
+    public = PublicApi()
+    r = public.post("/v1/salons/salon-a/appointments", booking(phone=phone))
+    assert r.status == 422, r.text
+    if r.json["error"]["code"] == "phone_country_not_accepted":
+        assert r.json["error"]["fields"][0]["field"] == "client.phone"
+    code = public.post("/v1/salons/salon-a/phone-checks", {"phone": phone})
+    assert code.status == 422
+    assert not [i for i in items() if isinstance(i, Appointment | Client | Message)]
+
+
+def test_a_salon_can_take_more_countries(table, clock_at):
+    protected(clock_at, phone_check="never", calling_codes=["49", "7"])
+    r = PublicApi().post("/v1/salons/salon-a/appointments", booking(phone="+7 916 123-45-67"))
+    assert r.status == 201, r.text
+
+
+@pytest.mark.parametrize("name", ["Visit https://evil.example/x", "www.evil.com", "evil.com", "Eva\x00Weber",
+                                  "Eva \u202eWeber", "Eva\u200bWeber", "12345", "<b>Eva</b>", ""])
+def test_a_name_is_a_name(table, clock_at, name):
+    protected(clock_at, phone_check="never")
+    r = PublicApi().post("/v1/salons/salon-a/appointments", booking(name=name))
+    assert r.status == 422, name
+    assert r.json["error"]["fields"][0]["field"] == "client.name"
+    assert not [i for i in items() if isinstance(i, Appointment | Client)]
+
+
+@pytest.mark.parametrize("name", ["Anne-Marie O'Neil", "J. R. Smith", "Ёлка Иванова", "María José", "Nguyễn Văn An"])
+def test_real_names_pass(table, clock_at, name):
+    protected(clock_at, phone_check="never")
+    r = PublicApi().post("/v1/salons/salon-a/appointments", booking(name=name))
+    assert r.status == 201, r.text
+
+
+# --- limits ---------------------------------------------------------------------------------------------
+def _slots(n: int) -> list[tuple[str, str]]:
+    """``n`` distinct bookable (start, staff) pairs over the working days from Tuesday on."""
+    out: list[tuple[str, str]] = []
+    day = date(2026, 11, 24)
+    while len(out) < n:
+        if day.weekday() < 5:
+            out += [(f"{day.isoformat()}T{hour:02d}:00:00+01:00", staff)
+                    for hour in (9, 10, 11, 14, 15, 16) for staff in ("anna", "marta")]
+        day += timedelta(days=1)
+    return out[:n]
+
+
+def test_a_burst_from_one_address_books_up_to_the_limit_and_is_told_to_wait(table, clock_at):
+    protected(clock_at, phone_check="never")
+    public = PublicApi(source_ip="203.0.113.66")
+    answers = []
+    for n, (start, staff) in enumerate(_slots(200)):
+        body = booking(start=start, phone=f"+49151{n:08d}") | {"staff_id": staff}
+        answers.append(public.post("/v1/salons/salon-a/appointments", body))
+    booked = [a for a in answers if a.status == 201]
+    limited = [a for a in answers if a.status == 429]
+    assert len(booked) == 10 and len(limited) == 190
+    for a in limited:
+        assert a.json["error"]["code"] == "rate_limited" and set(a.json["error"]) == {"code", "message", "fields"}
+        assert 0 < int(a.headers["retry-after"]) <= 3600
+    assert len([i for i in items() if isinstance(i, Appointment)]) == 10
+    assert len([i for i in items() if isinstance(i, Client)]) == 10
+
+    run_stream(table)
+    for message in [x for x in Message.scan() if x.status == "planned"]:
+        dispatch.dispatch("salon-a", message.message_id, clock_at)
+    sms = [x for x in Message.scan() if x.channel == "sms" and x.status == "queued"]
+    assert len(sms) == len(booked)  # one booking notice each, nothing for the refused
+
+    another = PublicApi(source_ip="203.0.113.67").post(
+        "/v1/salons/salon-a/appointments", booking(start=_slots(11)[10][0], phone="+4915199999999")
+        | {"staff_id": _slots(11)[10][1]})
+    assert another.status == 201  # the limit is the address's, not the salon's
+    with moment(clock_at + timedelta(hours=1)):
+        assert public.post("/v1/salons/salon-a/appointments",
+                           booking(start="2026-11-25T17:00:00+01:00", phone="+4915188888888")).status == 201
+
+
+def test_one_phone_books_a_few_times_a_day_and_new_phones_are_limited_per_salon(table, clock_at):
+    protected(clock_at, phone_check="never", new_phones_per_hour=4)
+    slots = _slots(8)
+    answers = [PublicApi().post("/v1/salons/salon-a/appointments",
+                                booking(start=start, phone=PHONE) | {"staff_id": staff}) for start, staff in slots[:4]]
+    assert [a.status for a in answers] == [201, 201, 201, 429]  # three a day for one phone
+    answers = [PublicApi().post("/v1/salons/salon-a/appointments",
+                                booking(start=start, phone=f"+4917{n:09d}") | {"staff_id": staff})
+               for n, (start, staff) in enumerate(slots[4:])]
+    assert [a.status for a in answers] == [201, 201, 201, 429]  # the fourth new phone in the hour
+
+
+def test_codes_are_limited_per_phone(table, clock_at):
+    protected(clock_at)
+    public = PublicApi()
+    answers = [public.post("/v1/salons/salon-a/phone-checks", {"phone": PHONE}) for _ in range(4)]
+    assert [a.status for a in answers] == [202, 202, 202, 429]
+    assert len([x for x in Message.scan() if x.kind == "phone_code"]) == 3
+
+
+def test_a_manage_link_is_limited_per_address(table, clock_at):
+    make_salon("salon-a", clock_at, protection={"phone_check": "never", "actions_per_address_hour": 3})
+    public = PublicApi(source_ip="203.0.113.9")
+    token = token_of(public.post("/v1/salons/salon-a/appointments", booking()).json["manage_url"])
+    statuses = [public.post(f"/v1/manage/{token}/confirm").status for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
