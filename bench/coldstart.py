@@ -68,7 +68,7 @@ def lambda_environment(function: str) -> dict[str, str]:
         "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
         "TABLE_NAME": "regulars-bench",
         "PUBLIC_BASE_URL": "https://example.com",
-        "MANAGE_LINK_SECRET": "x",
+        "MANAGE_LINK_SECRET": "bench-link-key-0123456789",
         "POWERTOOLS_TRACE_DISABLED": "false" if function.endswith(TRACED) else "true",
         "POWERTOOLS_SERVICE_NAME": "regulars",
         "POWERTOOLS_METRICS_NAMESPACE": "Regulars",

@@ -23,7 +23,7 @@ LAMBDA_ENV = {
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_SERVICE_NAME": "regulars",
     "POWERTOOLS_METRICS_NAMESPACE": "Regulars",
-    "MANAGE_LINK_SECRET": "x",
+    "MANAGE_LINK_SECRET": "bench-link-key-0123456789",
     "PUBLIC_BASE_URL": "https://example.com",
 }
 

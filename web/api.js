@@ -2,11 +2,12 @@
 export const API = window.REGULARS_API_BASE || "";
 
 export class ApiError extends Error {
-  constructor(status, error) {
+  constructor(status, error, retryAfter) {
     super(error?.message || `HTTP ${status}`);
     this.status = status;
     this.code = error?.code || "error";
     this.fields = error?.fields || [];
+    this.retryAfter = retryAfter; // seconds, for a 429
   }
 }
 
@@ -20,7 +21,9 @@ export async function call(method, path, { body, token, headers } = {}) {
   const response = await fetch(API + path, init);
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
-  if (!response.ok) throw new ApiError(response.status, data?.error);
+  if (!response.ok) {
+    throw new ApiError(response.status, data?.error, Number(response.headers.get("Retry-After")) || undefined);
+  }
   return data;
 }
 

@@ -18,11 +18,13 @@ function show(data) {
   if (!$("date").value) $("date").value = a.start.slice(0, 10);
   $("telegram").classList.toggle("hidden", !data.telegram_url);
   if (data.telegram_url) $("telegram").href = data.telegram_url;
-  $("offers-state").textContent = data.marketing
-    ? "You get our offers and news. Visit messages come either way."
-    : "You get no offers from us, only messages about your visits.";
+  // the client's own settings are shown only on the link the client received (marketing is null otherwise)
+  const own = data.marketing !== null && data.marketing !== undefined;
+  $("offers-state").textContent = !own ? ""
+    : data.marketing ? "You get our offers and news. Visit messages come either way."
+      : "You get no offers from us, only messages about your visits.";
   $("offers").textContent = data.marketing ? "Stop offers" : "Send me offers";
-  $("offers").classList.remove("hidden");
+  $("offers").classList.toggle("hidden", !own);
 }
 
 async function act(action, body) {

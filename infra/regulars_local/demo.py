@@ -50,6 +50,11 @@ HISTORY = timedelta(days=548)  # eighteen months of visits
 SALON_AGE = timedelta(days=578)  # the salon opened a month before its first recorded visit
 BOOKING_HORIZON = timedelta(days=21)  # upcoming bookings reach three weeks ahead
 RULES = SalonSettings()  # the demo salon keeps the default booking rules
+# ... but not the default limits per network address and per salon: every caller of the local
+# runtime is 127.0.0.1, and a developer (or a test run) books far more in an hour than a salon's
+# public does. Per phone, codes and the SMS budget keep their defaults.
+LOCAL_PROTECTION = {"bookings_per_address_hour": 10_000, "codes_per_address_hour": 10_000,
+                    "actions_per_address_hour": 10_000, "new_phones_per_hour": 10_000}
 MINIMUM_NOTICE = timedelta(minutes=RULES.min_notice_minutes)
 SLOT_STEP = timedelta(minutes=RULES.slot_step_minutes)
 LATE_CANCELLATION = timedelta(hours=RULES.late_cancel_hours)
@@ -490,7 +495,7 @@ class _Builder:
             currency=CURRENCY,
             locale="en",
             country=COUNTRY,
-            settings={},
+            settings={"protection": LOCAL_PROTECTION},
             created_at=self.salon_created_at,
             version=1,
         )

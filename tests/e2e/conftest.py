@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -124,6 +125,19 @@ class LocalRuntime:
             if got or time.monotonic() > deadline:
                 return got
             time.sleep(0.3)
+
+    def prove(self, phone: str, salon_id: str = "demo", timeout: float = 60.0) -> str:
+        """Prove ``phone`` as its owner does: ask for a code, read it off the phone view, answer it."""
+        started = self.post(f"/v1/salons/{salon_id}/phone-checks", json={"phone": phone})
+        assert started.status_code == 202, started.text
+        e164 = "+" + "".join(c for c in phone if c.isdigit())
+        got = self.sms(e164, "code", timeout=timeout) or self.sms(e164, "Код", timeout=1)
+        assert got, f"no code reached {e164}"
+        code = re.search(r"\b(\d{6})\b", got[-1]["text"]).group(1)
+        proven = self.post(f"/v1/salons/{salon_id}/phone-checks/{started.json()['check_id']}",
+                           json={"phone": phone, "code": code})
+        assert proven.status_code == 200, proven.text
+        return proven.json()["phone_proof"]
 
     def resources(self) -> dict[str, Any]:
         return self.get("/local/resources").json()

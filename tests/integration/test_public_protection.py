@@ -13,7 +13,7 @@ from regulars.notifications import dispatch
 from regulars.store import clients as client_store
 from regulars.store import outbox
 from regulars.store.base import Entity
-from regulars.store.models import Appointment, Client, Message, PhoneIndex
+from regulars.store.models import Appointment, Client, Message, PhoneCheck, PhoneIndex
 from regulars_local.functions import context_for
 from support.lambda_ import PublicApi, handler
 from support.moments import moment
@@ -153,11 +153,14 @@ def test_a_code_goes_to_the_phone_once_and_a_wrong_one_counts(table, clock_at):
     assert (sent.channel, sent.address) == ("sms", PHONE) and the_code(check) in sent.text and "Код" in sent.text
     code = the_code(check)
     wrong = "000000" if code != "000000" else "111111"
-    bad = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"code": wrong})
+    bad = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": PHONE, "code": wrong})
     assert bad.status == 422 and bad.json["error"]["fields"] == [{"field": "code", "reason": "wrong code; 4 tries left"}]
-    good = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"code": code})
+    assert PHONE not in str(PhoneCheck.find(salon_id="salon-a", check_id=check).attribute_values)
+    elsewhere = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": "+4917012345678", "code": code})
+    assert elsewhere.status == 422  # the code proves the phone it went to, no other
+    good = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": "0151 23456789", "code": code})
     assert good.status == 200 and good.json["phone"] == PHONE
-    used = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"code": code})
+    used = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": PHONE, "code": code})
     assert (used.status, used.json["error"]["code"]) == (409, "check_used")
 
 
@@ -168,15 +171,15 @@ def test_five_wrong_codes_end_a_check_and_an_old_code_has_expired(table, clock_a
     code = the_code(check)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
-        assert public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"code": wrong}).status == 422
-    last = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"code": code})
+        assert public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": PHONE, "code": wrong}).status == 422
+    last = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": PHONE, "code": code})
     assert (last.status, last.json["error"]["code"]) == (409, "check_exhausted")
 
     later = public.post("/v1/salons/salon-a/phone-checks", {"phone": PHONE}).json["check_id"]
     with moment(clock_at + timedelta(minutes=11)):
-        expired = public.post(f"/v1/salons/salon-a/phone-checks/{later}", {"code": the_code(later)})
+        expired = public.post(f"/v1/salons/salon-a/phone-checks/{later}", {"phone": PHONE, "code": the_code(later)})
     assert (expired.status, expired.json["error"]["code"]) == (422, "code_expired")
-    assert public.post("/v1/salons/salon-a/phone-checks/01nosuchcheck0000000000", {"code": "123456"}).status == 404
+    assert public.post("/v1/salons/salon-a/phone-checks/01nosuchcheck0000000000", {"phone": PHONE, "code": "123456"}).status == 404
 
 
 def test_a_known_client_gets_the_code_where_the_salon_reaches_them(table, clock_at):

@@ -182,6 +182,7 @@ def post_phone_code(salon_id: SalonId, check_id: Annotated[str, Path(min_length=
                     body: s.PhoneCodeIn) -> s.PhoneProofOut:
     now = clock.now()
     salon = _catalog(salon_id).salon
-    proof = protection.answer_check(salon_id, check_id, body.code, now)
+    phone = to_e164(body.phone, salon.country, field="phone")
+    proof = protection.answer_check(salon_id, check_id, phone, body.code, now)
     return s.PhoneProofOut(phone_proof=proof.token, phone=proof.phone,
                            expires_at=views.local_iso(proof.expires_at, salon))

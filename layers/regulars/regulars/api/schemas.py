@@ -130,6 +130,8 @@ class PhoneCheckOut(BaseModel):
 class PhoneCodeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)] = Field(
+        description="The phone the code was sent to, as given then")
     code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=10, pattern=r"^\d+$")]
 
 

@@ -70,8 +70,14 @@ def check_country(phone: str, salon: m.Salon, *, field: str) -> None:
 
 
 def _subject(kind: str, value: str) -> str:
-    """What a counter is kept under: a keyed hash, so no address or phone is stored as given."""
+    """What a counter or a code is kept under: a keyed hash, so no address or phone is stored as given."""
     return hmac.new(manage_link_secret(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def phone_key(phone: str) -> str:
+    """What stands for a phone the salon may not know yet: the code's message is filed under it as the
+    client it speaks of, so erasing the client who has the phone finds it."""
+    return f"phone-{_subject('phone', phone)}"
 
 
 def _hour(now: datetime) -> tuple[str, datetime]:
@@ -145,10 +151,11 @@ def start_check(salon: m.Salon, phone: str, *, address: str, locale: str | None,
     check_id = new_id(now)
     code = new_code()
     expires_at = now + CODE_LIFETIME
-    store.new_check(salon.id, check_id, phone, _code_hash(check_id, code), expires_at, now)
+    store.new_check(salon.id, check_id, _subject("phone", phone), _code_hash(check_id, code), expires_at, now)
     outbox.plan(outbox.PlannedMessage(
         salon_id=salon.id, message_id=f"code-{check_id}", kind=PHONE_CODE, purpose="transactional",
         recipient="client" if client_id else "phone", client_id=client_id, locale=locale, created_at=now,
+        about_client_id=None if client_id else phone_key(phone),
         values={"code": code, **({} if client_id else {"phone": phone})}, expires=expires_at + timedelta(days=1)))
     return CheckStarted(check_id, expires_at)
 
@@ -160,8 +167,9 @@ class Proof:
     expires_at: datetime
 
 
-def answer_check(salon_id: str, check_id: str, code: str, now: datetime) -> Proof:
-    """The proof for a right code, once; every answer counts against the check's attempts."""
+def answer_check(salon_id: str, check_id: str, phone: str, code: str, now: datetime) -> Proof:
+    """The proof for the right code to ``phone`` (E.164), once; every answer counts against the
+    check's attempts."""
     item = PhoneCheck.find(salon_id=salon_id, check_id=check_id, consistent=True)
     if item is None or item.expires_at + timedelta(hours=1) <= now:
         raise NotFound("no such code request", code="check_not_found")
@@ -172,16 +180,17 @@ def answer_check(salon_id: str, check_id: str, code: str, now: datetime) -> Proo
         raise Conflict("too many wrong codes: ask for a new one", code="check_exhausted")
     if counted.expires_at <= now:
         raise InvalidInput.field("code", "this code has expired: ask for a new one", code="code_expired")
-    if not hmac.compare_digest(_code_hash(check_id, code.strip()), counted.code_hash):
+    right_phone = hmac.compare_digest(_subject("phone", phone), counted.phone_hash)
+    if not (hmac.compare_digest(_code_hash(check_id, code.strip()), counted.code_hash) and right_phone):
         left = CODE_ATTEMPTS - int(counted.attempts)
         raise InvalidInput.field("code", f"wrong code; {left} tries left" if left else "wrong code; ask for a new one",
                                  code="wrong_code")
     if not store.prove(counted, now):
         raise Conflict("this code was used already", code="check_used")
     expires_at = now + PROOF_LIFETIME
-    token = links.sign(links.LinkClaims(salon_id=salon_id, subject=counted.phone, purpose=PROOF_PURPOSE,
+    token = links.sign(links.LinkClaims(salon_id=salon_id, subject=phone, purpose=PROOF_PURPOSE,
                                         expires_at=expires_at), link_keys())
-    return Proof(token, counted.phone, expires_at)
+    return Proof(token, phone, expires_at)
 
 
 # --------------------------------------------------------------------------------------- booking

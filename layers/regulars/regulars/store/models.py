@@ -721,14 +721,14 @@ class RateCount(Entity, discriminator="RateCount"):
 
 
 class PhoneCheck(Entity, discriminator="PhoneCheck"):
-    """A one-time code sent to a phone to prove that whoever books holds it: the code kept as a keyed
-    hash, wrong answers counted up to a limit, used once, gone by TTL soon after it expires."""
+    """A one-time code sent to a phone to prove that whoever books holds it: the phone and the code
+    kept as keyed hashes, wrong answers counted up to a limit, used once, gone by TTL after it expires."""
 
     __keys__ = {"pk": "SALON#{salon_id}", "sk": "PHONECHECK#{check_id}"}
 
     salon_id = UnicodeAttribute()
     check_id = UnicodeAttribute()
-    phone = UnicodeAttribute()  # E.164: the proof names it (the caller gave it; it expires with the check)
+    phone_hash = UnicodeAttribute()  # keyed: the answer names the phone again, and nothing here is personal
     code_hash = UnicodeAttribute()
     attempts = NumberAttribute(default=0)
     expires_at = UTCDateTimeAttribute()

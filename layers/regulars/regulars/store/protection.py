@@ -46,9 +46,9 @@ def take(salon_id: str, counts: list[Count]) -> Count | None:
     return None
 
 
-def new_check(salon_id: str, check_id: str, phone: str, code_hash: str, expires_at: datetime,
+def new_check(salon_id: str, check_id: str, phone_hash: str, code_hash: str, expires_at: datetime,
               now: datetime) -> None:
-    PhoneCheck(salon_id=salon_id, check_id=check_id, phone=phone, code_hash=code_hash, expires_at=expires_at,
+    PhoneCheck(salon_id=salon_id, check_id=check_id, phone_hash=phone_hash, code_hash=code_hash, expires_at=expires_at,
                created_at=now, expires=expires_at + timedelta(hours=1)).save(PhoneCheck.pk.does_not_exist())
 
 
