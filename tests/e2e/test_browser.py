@@ -7,11 +7,13 @@ import re
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo-runtime")]
 
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"  # looked at by a person, not asserted
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update"]
 
@@ -60,9 +62,23 @@ def test_a_client_books_then_confirms_by_the_manage_link(demo_runtime, page):
     chosen_time = first.inner_text()
     first.click()
     page.fill("#name", "Browser Client")
-    page.fill("#phone", f"0151 {uuid.uuid4().int % 10**8:08d}")
+    number = f"{uuid.uuid4().int % 10**8:08d}"
+    page.fill("#phone", f"0151 {number}")
     page.check("#marketing")
     page.click("#book")
+    # a phone the salon does not know: a code goes to it, and a wrong one is said so beside the field
+    page.wait_for_selector("#code-form:not(.hidden)")
+    (sms,) = demo_runtime.sms(f"+49151{number}", "code")
+    code = re.search(r"\b(\d{6})\b", sms["text"]).group(1)
+    page.fill("#code", "000000" if code != "000000" else "111111")
+    page.click("#code-confirm")
+    page.wait_for_selector("#code-error:not(.hidden)")
+    assert page.inner_text("#code-error") == "Wrong code; 4 tries left."
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(SHOTS / "book-code-phone.png"), full_page=True)
+    page.fill("#code", code)
+    page.click("#code-confirm")
     page.wait_for_selector("#done:not(.hidden)")
     assert "Booked" in page.inner_text("#done-text")
     assert chosen_time in page.inner_text("#done-text")
@@ -89,10 +105,14 @@ def test_a_taken_time_says_so_and_offers_the_rest(demo_runtime, page):
     start, staff = button.get_attribute("data-start"), button.get_attribute("data-staff")
     button.click()
     page.fill("#name", "Slower")
-    page.fill("#phone", f"0151 {uuid.uuid4().int % 10**8:08d}")
+    token = demo_runtime.token("demo")
+    regular = next(c["phone"] for c in demo_runtime.get("/v1/admin/clients?limit=5", token=token).json()["clients"]
+                   if c["phone"])
+    page.fill("#phone", regular)  # a client of the salon: no code asked
+    faster = f"+49 170 {uuid.uuid4().int % 10**7:07d}"
     taken = demo_runtime.post("/v1/salons/demo/appointments", json={  # someone else is faster
         "service_id": "brows", "staff_id": staff, "start": start,
-        "client": {"name": "Faster", "phone": f"+49 170 {uuid.uuid4().int % 10**7:07d}"}})
+        "client": {"name": "Faster", "phone": faster}, "phone_proof": demo_runtime.prove(faster)})
     assert taken.status_code == 201, taken.text
     page.click("#book")
     page.wait_for_selector("#book-error:not(.hidden)")
@@ -236,7 +256,8 @@ def test_the_phone_view_shows_the_booking_sms_and_a_stop_reply_withdraws_consent
             break
     booked = demo_runtime.post("/v1/salons/demo/appointments", json={
         "service_id": "brows", "staff_id": day["staff_id"], "start": day["start"],
-        "client": {"name": "Phone View", "phone": phone}, "consents": {"marketing": True}})
+        "client": {"name": "Phone View", "phone": phone}, "consents": {"marketing": True},
+        "phone_proof": demo_runtime.prove(phone)})
     assert booked.status_code == 201, booked.text
     demo_runtime.drain()
     page.goto(f"{demo_runtime.base_url}/phone.html")

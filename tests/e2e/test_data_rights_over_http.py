@@ -24,7 +24,8 @@ def _book(rt, name: str, phone: str, email: str) -> dict:
         fitting = [s for s in slots if 12 <= datetime.fromisoformat(s["start"]).astimezone(SALON_TZ).hour < 17]
         if fitting:
             body = {"service_id": "manicure", "staff_id": fitting[0]["staff_id"], "start": fitting[0]["start"],
-                    "client": {"name": name, "phone": phone, "email": email}, "consents": {"marketing": True}}
+                    "client": {"name": name, "phone": phone, "email": email}, "consents": {"marketing": True},
+                    "phone_proof": rt.prove(phone)}
             made = rt.post("/v1/salons/demo/appointments", json=body,
                            headers={"Idempotency-Key": f"widget-{uuid.uuid4().hex}"})
             assert made.status_code == 201, made.text

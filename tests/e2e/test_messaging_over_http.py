@@ -39,7 +39,7 @@ def _book(rt, *, marketing: bool | None = None, after_days: int = 2, hours: tupl
         if fitting:
             slot = fitting[0]
             body = {"service_id": "manicure", "staff_id": slot["staff_id"], "start": slot["start"],
-                    "client": {"name": "Ada Message", "phone": phone}}
+                    "client": {"name": "Ada Message", "phone": phone}, "phone_proof": rt.prove(phone)}
             if marketing is not None:
                 body["consents"] = {"marketing": marketing}
             made = rt.post("/v1/salons/demo/appointments", json=body)

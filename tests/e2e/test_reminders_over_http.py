@@ -18,9 +18,10 @@ def _book_in_two_days(rt):
         slots = rt.get(f"/v1/salons/demo/slots?service_id=manicure&date={day}").json()["slots"]
         if slots:
             slot = slots[-1]
+            phone = f"+49 151 {uuid.uuid4().int % 10**8:08d}"
             made = rt.post("/v1/salons/demo/appointments", json={
                 "service_id": "manicure", "staff_id": slot["staff_id"], "start": slot["start"],
-                "client": {"name": "Reminder Test", "phone": f"+49 151 {uuid.uuid4().int % 10**8:08d}"}})
+                "client": {"name": "Reminder Test", "phone": phone}, "phone_proof": rt.prove(phone)})
             assert made.status_code == 201, made.text
             return made.json()["appointment"], now
     raise AssertionError("no free slot")

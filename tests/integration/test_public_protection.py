@@ -335,3 +335,20 @@ def test_a_manage_link_is_limited_per_address(table, clock_at):
     token = token_of(public.post("/v1/salons/salon-a/appointments", booking()).json["manage_url"])
     statuses = [public.post(f"/v1/manage/{token}/confirm").status for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_erasing_a_client_erases_the_codes_sent_to_their_phone_before_they_were_one(table, clock_at):
+    from support.lambda_ import AdminApi
+
+    protected(clock_at)
+    public = PublicApi()
+    made = public.post("/v1/salons/salon-a/appointments", booking(phone_proof=prove(public)))
+    codes = [x for x in Message.scan() if x.kind == "phone_code"]
+    assert codes and all(x.values.get("phone") == PHONE for x in codes)
+    admin = AdminApi("salon-a")
+    visit = made.json["appointment"]["id"]
+    assert admin.post(f"/v1/admin/appointments/{visit}/cancel", {"salon_initiated": True}).status == 200
+    erased = admin.post(f"/v1/admin/clients/{client_of().id}/erase", {"reason": "asked"})
+    assert erased.status == 200, erased.text
+    for x in Message.scan():
+        assert PHONE not in str(x.attribute_values), x.message_id

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from regulars.booking import model as m
+from regulars.booking.protection import phone_key
 from regulars.errors import Conflict, NotFound
 from regulars.ids import new_id
 from regulars.loyalty.service import codes_of
@@ -76,6 +77,11 @@ def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | 
         addresses.add(("telegram", str(chat)))
     words = erasure.words_of(items)
     done = dict(erasure.scrub(salon_id, client_id, items, now))
+    if item.phone:  # one-time codes sent to the phone before the salon knew it as this client's
+        codes = erasure.about(salon_id, phone_key(item.phone))
+        for message in codes:
+            erasure.scrub_message(message, now)
+        done["codes"] = len(codes)
     done["contacts"] = erasure.forget_addresses(salon_id, addresses)
     done["answers"] = erasure.forget_answers(salon_id, [n for n in (client_id, item.phone, item.email) if n])
     done["links"] = erasure.forget_links(salon_id, codes_of(salon_id, client_id), tokens_for(salon_id, client_id))
