@@ -25,7 +25,8 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 PersonName = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(text.person_name)]
 PlainText = Annotated[str, AfterValidator(text.plain)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+                  AfterValidator(text.plain)]
 Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 
 
