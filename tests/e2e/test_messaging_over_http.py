@@ -49,7 +49,9 @@ def _book(rt, *, marketing: bool | None = None, after_days: int = 2, hours: tupl
 
 
 def _phone(rt, to: str) -> list[dict]:
-    return [m for m in rt.get("/local/phone").json()["messages"] if m["to"] == to]
+    """What ``to`` received, the one-time code its booking was proven with aside."""
+    return [m for m in rt.get("/local/phone").json()["messages"] if m["to"] == to
+            and "is your code to book" not in m["text"]]
 
 
 def _wait_for(predicate, timeout: float = 30.0):
