@@ -13,6 +13,7 @@ from regulars.queues import parse
 from regulars.retention import (  # noqa: F401 - register the retention job kinds
     defections,
     feedback,
+    forgetting,
     invitations,
     lifecycle,
     winback,

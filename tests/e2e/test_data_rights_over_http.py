@@ -1,7 +1,7 @@
 """A client's data rights on the running local runtime: a client who booked through the widget (with
 an Idempotency-Key), linked Telegram, was written to and cancelled is exported as JSON, then erased;
-afterwards no item anywhere in the table holds their name, phone, e-mail or chat id, the salon's
-figures for them stay, and both requests are in the audit trail."""
+afterwards no item anywhere in the table holds their name, phone, e-mail, chat id or words, no list
+finds them, the salon's figures for them stay, and both requests are in the audit trail."""
 
 from __future__ import annotations
 
@@ -70,7 +70,8 @@ def test_a_client_exported_then_erased_leaves_no_trace_but_the_figures(demo_runt
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "client_has_upcoming_visits"
     assert rt.get(f"/v1/admin/clients/{client_id}", token=token).json()["phone"] == phone
 
-    cancelled = rt.post(f"/v1/admin/appointments/{visit_id}/cancel", token=token, json={"reason": "moving away"})
+    cancelled = rt.post(f"/v1/admin/appointments/{visit_id}/cancel", token=token,
+                        json={"reason": f"{name} is moving away"})  # her words, in the visit and its history
     assert cancelled.status_code == 200, cancelled.text
     rt.drain()
     needles = [name, phone, phone.lstrip("+"), email, str(chat_id)]
@@ -100,6 +101,9 @@ def test_a_client_exported_then_erased_leaves_no_trace_but_the_figures(demo_runt
     assert all(m["text"] is None for m in client["messages"])
     assert rt.get(f"/v1/admin/clients?q={phone.replace('+', '%2B')}", token=token).json()["clients"] == []
     assert rt.get(f"/v1/admin/clients?q=Erin Erasable {tag}", token=token).json()["clients"] == []
+    listed = rt.get(f"/v1/admin/retention/clients?status={data['client']['lifecycle']['status']}&limit=500",
+                    token=token)
+    assert listed.status_code == 200 and client_id not in {c["client_id"] for c in listed.json()["clients"]}
 
     again = rt.post(f"/v1/admin/clients/{client_id}/erase", token=token, json={})
     assert again.status_code == 200 and again.json()["already"] is True

@@ -227,6 +227,18 @@ class ProtectionSettings(BaseModel):
                     "and an alarm fires; None: no budget")
 
 
+class DataRetentionSettings(BaseModel):
+    """How long the salon keeps the data of a client who stopped coming. Off by default: nobody is
+    forgotten unless the salon says so."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    forget_inactive_after_years: int | None = Field(
+        default=None, ge=1, le=20,
+        description="Erase, each night, the clients whose last visit (or creation, if they never came) is "
+                    "older than this many years and who have nothing booked (None: never)")
+
+
 class SalonSettings(BaseModel):
     """A salon's booking rules. Stored as given; missing keys take these defaults."""
 
@@ -270,6 +282,7 @@ class SalonSettings(BaseModel):
     retention: RetentionSettings = Field(default_factory=lambda: RetentionSettings())
     campaigns: CampaignSettings = Field(default_factory=lambda: CampaignSettings())
     protection: ProtectionSettings = Field(default_factory=lambda: ProtectionSettings())
+    data_retention: DataRetentionSettings = Field(default_factory=lambda: DataRetentionSettings())
     whatsapp_templates: dict[str, WhatsAppTemplateSetting] = Field(
         default_factory=dict, description="Approved WhatsApp templates by message kind (for a closed window)"
     )

@@ -4,9 +4,10 @@ on request. Both are written to the salon's audit trail.
 Erasure anonymises rather than deletes: the client item stays with its figures (visits, spend,
 lifecycle status) and its visits, messages, ledger and defections stay with what they count, so the
 salon's statistics, bonus liability and message costs stay right; what goes is what identifies the
-person (name, phone, e-mail, birthday, notes, tags, chat ids, addresses, words they wrote or were
-sent) and every way back to them (the phone index, in-bound contacts, provider ids, the referral
-code, the Telegram link, stored request answers)."""
+person (name, phone, e-mail, birthday, notes, tags, chat ids, addresses, push endpoints, words they
+wrote or were sent, words written of them) and every way back to them (the phone index, the name and
+lifecycle indexes, in-bound contacts, provider ids, referral codes, Telegram links, stored request
+answers, the push endpoints at SNS)."""
 
 from __future__ import annotations
 
@@ -18,18 +19,14 @@ from regulars.booking.protection import phone_key
 from regulars.errors import Conflict, NotFound
 from regulars.ids import new_id
 from regulars.loyalty.service import codes_of
+from regulars.notifications import push_devices
 from regulars.notifications.telegram_link import tokens_for
 from regulars.store import audit, erasure
 from regulars.store import clients as client_store
-from regulars.store import loyalty as loyalty_store
 from regulars.store import retention as retention_store
-from regulars.store.models import Appointment, Defection, Feedback, LedgerEntry, Message, Task
+from regulars.store.models import Appointment, Client, Message
 
 ATTEMPTS = 5
-_SECTIONS: tuple[tuple[str, type], ...] = (
-    ("visits", Appointment), ("messages", Message), ("ledger", LedgerEntry), ("feedback", Feedback),
-    ("tasks", Task), ("defections", Defection),
-)
 
 
 def export(salon_id: str, client_id: str, who: str, now: datetime) -> dict[str, Any]:
@@ -37,16 +34,10 @@ def export(salon_id: str, client_id: str, who: str, now: datetime) -> dict[str, 
     item = client_store.get_item(salon_id, client_id)
     if item is None:
         raise NotFound(f"client {client_id} not found", code="client_not_found")
-    items = retention_store.history(salon_id, client_id)
-    out: dict[str, Any] = {"exported_at": now.isoformat(), "salon_id": salon_id,
-                           "client": retention_store.dump(item)}
-    for name, cls in _SECTIONS:
-        out[name] = [retention_store.dump(i) for i in items if isinstance(i, cls)]
-    out["messages_about"] = [retention_store.dump(i) for i in erasure.about(salon_id, client_id)]
-    account = loyalty_store.account(salon_id, client_id)
-    out["loyalty"] = {"account": retention_store.dump(account) if account else None,
-                      "lots": [lot.model_dump(mode="json") for lot in loyalty_store.lots(salon_id, client_id)]}
-    counts = {name: len(out[name]) for name, _ in _SECTIONS}
+    held = erasure.holdings(salon_id, item, retention_store.history(salon_id, client_id))
+    out: dict[str, Any] = {"exported_at": now.isoformat(), "salon_id": salon_id, **held}
+    counts = {name: len(out[name]) for name in (*erasure.SECTIONS, "messages_about", "campaigns")}
+    counts["lots"] = len(held["loyalty"]["lots"])
     audit.record(audit.entry(salon_id, new_id(now), "client.exported", who, now, client_id=client_id, detail=counts))
     return out
 
@@ -75,17 +66,21 @@ def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | 
     chat = (item.channels or {}).get("telegram", {}).get("chat_id")
     if chat is not None:
         addresses.add(("telegram", str(chat)))
+    done: dict[str, int] = {"push_endpoints": push_devices.forget(_push_endpoints(item, items))}
     words = erasure.words_of(items)
-    done = dict(erasure.scrub(salon_id, client_id, items, now))
+    done |= erasure.scrub(salon_id, client_id, items, now)
     if item.phone:  # one-time codes sent to the phone before the salon knew it as this client's
         codes = erasure.about(salon_id, phone_key(item.phone))
         for message in codes:
             erasure.scrub_message(message, now)
         done["codes"] = len(codes)
     done["contacts"] = erasure.forget_addresses(salon_id, addresses)
-    done["answers"] = erasure.forget_answers(salon_id, [n for n in (client_id, item.phone, item.email) if n])
-    done["links"] = erasure.forget_links(salon_id, codes_of(salon_id, client_id), tokens_for(salon_id, client_id))
-    done["jobs"] = erasure.forget_jobs(salon_id, client_id, now)
+    visits = [x.appointment_id for x in items if isinstance(x, Appointment)]
+    done["answers"] = erasure.forget_answers(salon_id, [n for n in (client_id, item.phone, item.email, *visits) if n])
+    done["links"] = done.get("links", 0) + erasure.forget_links(
+        salon_id, codes_of(salon_id, client_id), tokens_for(salon_id, client_id))
+    done["jobs"] = erasure.forget_jobs(salon_id, erasure.job_subjects(client_id, items), now, words)
+    done["snapshot"] = erasure.forget_in_snapshot(salon_id, client_id)
     entry = audit.entry(salon_id, new_id(now), "client.erased", who, now, client_id=client_id,
                         detail={"reason": reason, **done})
     for _ in range(ATTEMPTS):
@@ -95,3 +90,10 @@ def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | 
         if item is None or item.erased_at is not None:
             break
     raise Conflict("the client changed meanwhile; retry", code="concurrent_update")
+
+
+def _push_endpoints(item: Client, items: list) -> set[str]:
+    """The client's push endpoints at SNS: the one registered now and any a message went to before."""
+    endpoints = {str(x.address) for x in items if isinstance(x, Message) and x.channel == "push" and x.address}
+    current = (item.channels or {}).get("push", {}).get("endpoint_arn")
+    return endpoints | ({str(current)} if current else set())

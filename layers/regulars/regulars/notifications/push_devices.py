@@ -1,7 +1,8 @@
 """A client's phone registered for push: an SNS platform endpoint for its FCM token.
 
 ``CreatePlatformEndpoint`` is idempotent for the same token and attributes, so registering twice
-gives the same endpoint. Without a platform application in this deployment there is no push."""
+gives the same endpoint. Without a platform application in this deployment there is no push.
+``DeleteEndpoint`` is idempotent too: an erasure run twice, or an endpoint gone already, is fine."""
 
 from __future__ import annotations
 
@@ -35,3 +36,15 @@ def register(salon_id: str, client_id: str, device_token: str, now: datetime) ->
             raise InvalidInput.field("device_token", "the push service refused this token") from exc
         raise
     return str(answer["EndpointArn"])
+
+
+def forget(endpoint_arns: set[str]) -> int:
+    """Delete the client's push endpoints (their device tokens) at SNS: how many were asked to go.
+    An endpoint already gone counts as gone; any other refusal is raised, so the erasure is retried."""
+    for arn in sorted(endpoint_arns):
+        try:
+            _sns().delete_endpoint(EndpointArn=arn)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "NotFound":
+                raise
+    return len(endpoint_arns)

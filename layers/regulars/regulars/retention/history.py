@@ -84,13 +84,15 @@ def in_status(salon_id: str, status: Status, now: datetime, *, limit: int, curso
     out = []
     for item in items:
         client = client_store.to_domain(item)
+        if client.erased_at is not None:  # erased before erasure took clients out of the index
+            continue
         record = client.lifecycle or {}
         seen = lifecycle.assess(cat, client, now, None) if status in (Status.AT_RISK, Status.LAPSED, Status.LOST) \
             else None
         fresh = seen if seen is not None and seen.status is status else None
         out.append({
             "client_id": client.id, "name": client.name, "phone": client.phone, "status": status.value,
-            "reason": fresh.reason if fresh else record.get("reason", ""),
+            "reason": fresh.reason if fresh else record.get("reason", "no visit yet"),
             "since": record.get("since"),
             "visits": client.stats.visits, "total_spent": client.stats.total_spent,
             "average_spend": client.stats.total_spent // client.stats.visits if client.stats.visits else 0,

@@ -108,7 +108,8 @@ def refresh(salon_id: str, client_id: str, now: datetime, *, settled: bool = Fal
         _check_at(salon_id, client_id, seen.next_check_at, now)
     if len(proven) < len(lapses) and not settled:  # a lapse since the last visit: the check job proves it
         _check_at(salon_id, client_id, now, now)
-    if settled and seen.status is Status.LAPSED and seen.since and now - seen.since <= FRESH_LAPSE:
+    if settled and seen.status is Status.LAPSED and seen.since and now - seen.since <= FRESH_LAPSE \
+            and client.erased_at is None:  # an erased client is counted, never written to
         winback.start(cat, client_id, lapsed_at=seen.since, last_visit=last_visit, now=now)
     if seen.status is Status.WON_BACK and previous.get("status") in (Status.LAPSED.value, Status.LOST.value):
         winback.stop(salon_id, client_id, now)

@@ -118,6 +118,10 @@ class Entity(Model):
             value = _render(template, lambda name: getattr(self, name, None))
             if value is not None or attr not in ("pk", "sk"):
                 setattr(self, attr, value)
+        for hash_key, range_key in (("gsi1pk", "gsi1sk"), ("gsi2pk", "gsi2sk")):
+            if getattr(self, hash_key) is None or getattr(self, range_key) is None:  # in the index whole, or not
+                setattr(self, hash_key, None)
+                setattr(self, range_key, None)
 
     def serialize(self, null_check: bool = True) -> dict[str, dict[str, Any]]:
         self._derive_keys()

@@ -1,20 +1,32 @@
-"""Stored answers for requests that carry an Idempotency-Key (24 hours)."""
+"""Stored answers for requests that carry an Idempotency-Key (24 hours).
+
+A replay is told from a different request under the same key by a digest of the request. The
+request holds a phone number and a name, and a plain hash of those is undone by trying every number
+of a country (a few billion hashes), so the digest is keyed: an HMAC under a key derived from the
+deployment's manage-link key, which is not in the table. Without the key the digest says nothing;
+with it, the same request gives the same digest (the replay compares equal). Records live a day, so
+a new key (a rotation) only makes a replay within that day look like a different request."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from regulars.config import manage_link_secret
 from regulars.store.base import Entity, Tx
 from regulars.store.models import IdempotencyRecord, PhoneIndex
 
 KEEP = timedelta(hours=24)
+_PURPOSE = b"regulars:idempotency-request-digest"  # keys derived from the manage-link key differ by purpose
 
 
 def request_hash(payload: object) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    """The request's keyed digest (HMAC-SHA256, hex)."""
+    key = hmac.new(manage_link_secret(), _PURPOSE, hashlib.sha256).digest()
+    return hmac.new(key, json.dumps(payload, sort_keys=True, default=str).encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -34,11 +34,16 @@ def _lot(item: Lot) -> rules.Lot:
                      expires_at=item.expires_at, source=item.source, created_at=item.created_at)
 
 
+def lot_items(salon_id: str, client_id: str) -> list[Lot]:
+    """Every lot of the client, spent and written-off ones included (what the store holds of them)."""
+    pk = Lot.render_key("pk", salon_id=salon_id)
+    return [i for i in Entity.query(pk, Entity.sk.startswith(f"{LOTS}{client_id}#"), consistent_read=True)
+            if isinstance(i, Lot)]
+
+
 def lots(salon_id: str, client_id: str) -> list[rules.Lot]:
     """Every lot of the client that still has something left (spent and written-off lots are not)."""
-    pk = Lot.render_key("pk", salon_id=salon_id)
-    items = Entity.query(pk, Entity.sk.startswith(f"{LOTS}{client_id}#"), consistent_read=True)
-    return [_lot(i) for i in items if isinstance(i, Lot) and i.status == "open" and int(i.remaining) > 0]
+    return [_lot(i) for i in lot_items(salon_id, client_id) if i.status == "open" and int(i.remaining) > 0]
 
 
 def lot_item(salon_id: str, client_id: str, lot_id: str) -> Lot | None:

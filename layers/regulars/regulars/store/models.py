@@ -34,8 +34,8 @@ Access patterns
 | 25 | one feedback per visit                          | Put Feedback PK=SALON#{salon}, SK=FEEDBACK#{visit} with attribute_not_exists |
 | 26 | the feedback inbox, newest first                | Query GSI1 PK=SALON#{salon}#FEEDBACK |
 | 27 | follow-up tasks, open ones first                | Query GSI1 PK=SALON#{salon}#TASKS, SK begins_with {status}# |
-| 28 | clients in a lifecycle status, latest first     | Query GSI2 PK=SALON#{salon}#LIFECYCLE#{status} (sparse) |
-| 29 | a client's whole history (visits, messages, ledger, feedback, tasks, defections) | Query GSI2 PK=SALON#{salon}#CLIENT#{client} |
+| 28 | clients in a lifecycle status, latest first (never assessed: "new" since created; none once erased) | Query GSI2 PK=SALON#{salon}#LIFECYCLE#{status} |
+| 29 | a client's whole history (visits, messages, ledger, feedback, tasks, defections, referral codes, Telegram links) | Query GSI2 PK=SALON#{salon}#CLIENT#{client} |
 | 30 | one defection per cause                         | Put Defection PK=SALON#{salon}, SK=DEFECTION#{id derived from the cause} with attribute_not_exists |
 | 31 | the salon's defections, newest first            | Query GSI1 PK=SALON#{salon}#DEFECTIONS, SK between {from} and {to} |
 | 32 | defection counts by month and dimension         | Query PK=SALON#{salon}, SK between DEFSTATS#{from month} and DEFSTATS#{to month}~ (ADD in the defection's transaction) |
@@ -58,6 +58,7 @@ Access patterns
 from __future__ import annotations
 
 import zlib
+from datetime import datetime
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -131,8 +132,8 @@ class Client(Entity, discriminator="Client"):
         "sk": "CLIENT#{client_id}",
         "gsi1pk": "SALON#{salon_id}#CLIENTS",
         "gsi1sk": "{name_key}#{client_id}",
-        "gsi2pk": "SALON#{salon_id}#LIFECYCLE#{lifecycle_status}",
-        "gsi2sk": "{lifecycle_since}#{client_id}",
+        "gsi2pk": "SALON#{salon_id}#LIFECYCLE#{listed_status}",
+        "gsi2sk": "{listed_since}#{client_id}",
     }
 
     salon_id = UnicodeAttribute()
@@ -173,6 +174,16 @@ class Client(Entity, discriminator="Client"):
     first_visit_at = UTCDateTimeAttribute(null=True)
     last_visit_at = UTCDateTimeAttribute(null=True)
     version = VersionAttribute()
+
+    @property
+    def listed_status(self) -> str | None:
+        """The lifecycle list the client is in: "new" until the rules first assess them; none once
+        erased (an erased client is in no index)."""
+        return None if self.erased_at is not None else (self.lifecycle_status or "new")
+
+    @property
+    def listed_since(self) -> datetime | None:
+        return self.lifecycle_since or self.created_at
 
 
 class PhoneIndex(Entity, discriminator="PhoneIndex"):
@@ -387,9 +398,11 @@ class Contact(Entity, discriminator="Contact"):
 
 
 class TelegramLink(Entity, discriminator="TelegramLink"):
-    """The opaque token of a deep link ``t.me/<bot>?start=<token>``: the client it links a chat to."""
+    """The opaque token of a deep link ``t.me/<bot>?start=<token>``: the client it links a chat to.
+    Filed under the client too, so an erasure finds it whatever key made the token."""
 
-    __keys__ = {"pk": "TGLINK#{token}", "sk": "LINK"}
+    __keys__ = {"pk": "TGLINK#{token}", "sk": "LINK", "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
+                "gsi2sk": "TGLINK#{token}"}
 
     token = UnicodeAttribute()
     salon_id = UnicodeAttribute()
@@ -474,7 +487,10 @@ class LedgerEntry(Entity, discriminator="LedgerEntry"):
 
 
 class ReferralCode(Entity, discriminator="ReferralCode"):
-    __keys__ = {"pk": "SALON#{salon_id}", "sk": "REFERRAL#{code}"}
+    """A client's referral code. Filed under the client too, so an erasure finds it whatever key made it."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "REFERRAL#{code}", "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
+                "gsi2sk": "REFERRAL#{code}"}
 
     salon_id = UnicodeAttribute()
     code = UnicodeAttribute()

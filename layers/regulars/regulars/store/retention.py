@@ -9,12 +9,15 @@ one transaction, under the condition that the reason read is still the reason wr
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from regulars.booking import model as m
 from regulars.errors import Conflict, InvalidInput, NotFound
 from regulars.store.base import Entity, Tx, TxFailed, format_instant
+from regulars.store.clients import to_domain
 from regulars.store.models import Client, Defection, DefectionTally
 
 UNKNOWN = "unknown"  # the reason tally of a defection whose reason is not known (yet)
@@ -127,10 +130,13 @@ def of_client(salon_id: str, client_id: str) -> list[Defection]:
 
 
 # --- lifecycle --------------------------------------------------------------------------------
+# The lifecycle index holds every client who is not erased, under their status ("new" until first
+# assessed) and the moment they entered it (their creation, if never assessed): erasure takes a client
+# out of it (the keys are derived from erased_at), so no list finds a client with no data.
 def in_status(salon_id: str, status: str, *, limit: int = 100, cursor: str | None = None
               ) -> tuple[list[Client], str | None]:
     """Clients in a lifecycle status, the latest to enter it first; (page, cursor of the next)."""
-    hk = Client.render_key("gsi2pk", salon_id=salon_id, lifecycle_status=status)
+    hk = Client.render_key("gsi2pk", salon_id=salon_id, listed_status=status)
     start = None
     if cursor:  # "<since>|<client>": the last client of the page before, keys rendered by the model
         since, _, client_id = cursor.partition("|")
@@ -138,15 +144,25 @@ def in_status(salon_id: str, status: str, *, limit: int = 100, cursor: str | Non
             at = datetime.strptime(since, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         except ValueError:
             raise InvalidInput.field("cursor", "not a cursor this list gave") from None
-        fields = {"salon_id": salon_id, "client_id": client_id, "lifecycle_status": status, "lifecycle_since": at}
+        fields = {"salon_id": salon_id, "client_id": client_id, "listed_status": status, "listed_since": at}
         start = {attr: {"S": Client.render_key(key, **fields)} for attr, key in
                  (("PK", "pk"), ("SK", "sk"), ("GSI2PK", "gsi2pk"), ("GSI2SK", "gsi2sk"))}
     result = Entity.by_gsi2.query(hk, scan_index_forward=False, limit=limit, last_evaluated_key=start)
     items = [i for i in result if isinstance(i, Client)]
     following = None
     if result.last_evaluated_key and len(items) == limit:
-        following = f"{format_instant(items[-1].lifecycle_since)}|{items[-1].client_id}"
+        following = f"{format_instant(items[-1].listed_since)}|{items[-1].client_id}"
     return items, following
+
+
+def listed_before(salon_id: str, status: str, until: datetime, *, page: int = 200) -> Iterator[m.Client]:
+    """Clients who entered a lifecycle status at or before ``until``, the earliest first (read a page
+    of ``page`` at a time, as they are consumed)."""
+    hk = Client.render_key("gsi2pk", salon_id=salon_id, listed_status=status)
+    upper = Client.render_key("gsi2sk", listed_since=until, client_id="~")
+    for item in Entity.by_gsi2.query(hk, Entity.gsi2sk <= upper, page_size=page):
+        if isinstance(item, Client):
+            yield to_domain(item)
 
 
 def history(salon_id: str, client_id: str) -> list[Entity]:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
+from regulars import clock
 from regulars.api import schemas as s
 from regulars.api import views
 from regulars.api.admin import caller
@@ -14,6 +15,7 @@ from regulars.api.router import Router
 from regulars.booking import model as m
 from regulars.errors import InvalidInput, NotFound
 from regulars.money import Money
+from regulars.retention import forgetting
 from regulars.store import catalog as catalog_store
 
 router = Router()
@@ -42,7 +44,9 @@ def patch_salon(body: s.SalonSettingsPatch) -> s.SalonAdminOut:
         changes["locale"] = body.locale
     if body.settings is not None:
         changes["settings"] = body.settings.model_dump()
-    return views.salon_admin(catalog_store.update_salon(salon_id, **changes))
+    salon = catalog_store.update_salon(salon_id, **changes)
+    forgetting.schedule(salon, clock.now())  # a salon that forgets inactive clients does it tonight
+    return views.salon_admin(salon)
 
 
 # ------------------------------------------------------------------------------------ services
