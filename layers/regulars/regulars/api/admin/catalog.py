@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from regulars.api import schemas as s
 from regulars.api import views
-from regulars.api.admin import caller
+from regulars.api.admin import caller, operation
 from regulars.api.router import Router
 from regulars.booking import model as m
 from regulars.errors import InvalidInput, NotFound
@@ -21,12 +21,14 @@ ObjectId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 @router.get("/v1/admin/salon", summary="The salon and its settings", tags=["admin: salon"])
+@operation("salon.read")
 def get_salon() -> s.SalonAdminOut:
     salon_id, _ = caller(router)
     return views.salon_admin(catalog_store.load_catalog(salon_id).salon)
 
 
 @router.patch("/v1/admin/salon", summary="Change the salon's name, time zone, locale or settings", tags=["admin: salon"])
+@operation("salon.update")
 def patch_salon(body: s.SalonSettingsPatch) -> s.SalonAdminOut:
     salon_id, _ = caller(router)
     changes: dict = {}
@@ -54,6 +56,7 @@ def _service(salon_id: str, service_id: str) -> m.Service:
 
 
 @router.get("/v1/admin/services", summary="All services, inactive ones included", tags=["admin: services"])
+@operation("services.read")
 def list_services() -> list[s.ServiceAdminOut]:
     salon_id, _ = caller(router)
     catalog = catalog_store.load_catalog(salon_id)
@@ -61,6 +64,7 @@ def list_services() -> list[s.ServiceAdminOut]:
 
 
 @router.post("/v1/admin/services", summary="Add a service", tags=["admin: services"])
+@operation("services.create")
 def create_service(body: s.ServiceIn) -> tuple[s.ServiceAdminOut, int]:
     salon_id, _ = caller(router)
     currency = catalog_store.load_catalog(salon_id).salon.currency
@@ -71,12 +75,14 @@ def create_service(body: s.ServiceIn) -> tuple[s.ServiceAdminOut, int]:
 
 
 @router.get("/v1/admin/services/<service_id>", summary="One service", tags=["admin: services"])
+@operation("services.read")
 def get_service(service_id: ObjectId) -> s.ServiceAdminOut:
     salon_id, _ = caller(router)
     return views.service_admin(_service(salon_id, service_id))
 
 
 @router.patch("/v1/admin/services/<service_id>", summary="Change a service", tags=["admin: services"])
+@operation("services.update")
 def patch_service(service_id: ObjectId, body: s.ServicePatch) -> s.ServiceAdminOut:
     salon_id, _ = caller(router)
     current = _service(salon_id, service_id)
@@ -103,12 +109,14 @@ def _check_services(salon_id: str, service_ids: list[str]) -> None:
 
 
 @router.get("/v1/admin/staff", summary="All staff members", tags=["admin: staff"])
+@operation("staff.read")
 def list_staff() -> list[m.StaffMember]:
     salon_id, _ = caller(router)
     return sorted(catalog_store.load_catalog(salon_id).staff.values(), key=lambda x: x.name)
 
 
 @router.post("/v1/admin/staff", summary="Add a staff member", tags=["admin: staff"])
+@operation("staff.create")
 def create_staff(body: s.StaffIn) -> tuple[m.StaffMember, int]:
     salon_id, _ = caller(router)
     _check_services(salon_id, body.service_ids)
@@ -116,6 +124,7 @@ def create_staff(body: s.StaffIn) -> tuple[m.StaffMember, int]:
 
 
 @router.get("/v1/admin/staff/<staff_id>", summary="One staff member", tags=["admin: staff"])
+@operation("staff.read")
 def get_staff(staff_id: ObjectId) -> m.StaffMember:
     salon_id, _ = caller(router)
     return _member(salon_id, staff_id)
@@ -123,6 +132,7 @@ def get_staff(staff_id: ObjectId) -> m.StaffMember:
 
 @router.patch("/v1/admin/staff/<staff_id>", summary="Change a staff member (hours, breaks, days off, services)",
               tags=["admin: staff"])
+@operation("staff.update")
 def patch_staff(staff_id: ObjectId, body: s.StaffPatch) -> m.StaffMember:
     salon_id, _ = caller(router)
     current = _member(salon_id, staff_id)
