@@ -106,8 +106,8 @@ def campaign(campaign_id: CampaignId) -> s.CampaignOut:
 @router.post("/v1/admin/campaigns/<campaign_id>/cancel", summary="Cancel a campaign before it starts", tags=TAGS)
 @operation("campaigns.cancel")
 def cancel(campaign_id: CampaignId) -> s.CampaignOut:
-    salon_id, _ = caller(router)
-    return s.CampaignOut(**service.campaign_view(service.cancel(salon_id, campaign_id, clock.now())))
+    salon_id, who = caller(router)
+    return s.CampaignOut(**service.campaign_view(service.cancel(salon_id, campaign_id, clock.now(), who)))
 
 
 @router.get("/v1/admin/campaigns/<campaign_id>/report",

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
+from regulars import clock
 from regulars.api import schemas as s
 from regulars.api import views
 from regulars.api.admin import caller, operation
@@ -30,7 +31,7 @@ def get_salon() -> s.SalonAdminOut:
 @router.patch("/v1/admin/salon", summary="Change the salon's name, time zone, locale or settings", tags=["admin: salon"])
 @operation("salon.update")
 def patch_salon(body: s.SalonSettingsPatch) -> s.SalonAdminOut:
-    salon_id, _ = caller(router)
+    salon_id, who = caller(router)
     changes: dict = {}
     if body.timezone is not None:
         try:
@@ -44,7 +45,7 @@ def patch_salon(body: s.SalonSettingsPatch) -> s.SalonAdminOut:
         changes["locale"] = body.locale
     if body.settings is not None:
         changes["settings"] = body.settings.model_dump()
-    return views.salon_admin(catalog_store.update_salon(salon_id, **changes))
+    return views.salon_admin(catalog_store.update_salon(salon_id, by=who, now=clock.now(), **changes))
 
 
 # ------------------------------------------------------------------------------------ services
@@ -66,12 +67,12 @@ def list_services() -> list[s.ServiceAdminOut]:
 @router.post("/v1/admin/services", summary="Add a service", tags=["admin: services"])
 @operation("services.create")
 def create_service(body: s.ServiceIn) -> tuple[s.ServiceAdminOut, int]:
-    salon_id, _ = caller(router)
+    salon_id, who = caller(router)
     currency = catalog_store.load_catalog(salon_id).salon.currency
     service = m.Service(id=body.id, name=body.name, duration_minutes=body.duration_minutes,
                         price=Money(amount=body.price_amount, currency=currency),
                         repeat_interval_days=body.repeat_interval_days, active=body.active)
-    return views.service_admin(catalog_store.put_service(salon_id, service, create=True)), 201
+    return views.service_admin(catalog_store.put_service(salon_id, service, create=True, by=who, now=clock.now())), 201
 
 
 @router.get("/v1/admin/services/<service_id>", summary="One service", tags=["admin: services"])
@@ -84,13 +85,13 @@ def get_service(service_id: ObjectId) -> s.ServiceAdminOut:
 @router.patch("/v1/admin/services/<service_id>", summary="Change a service", tags=["admin: services"])
 @operation("services.update")
 def patch_service(service_id: ObjectId, body: s.ServicePatch) -> s.ServiceAdminOut:
-    salon_id, _ = caller(router)
+    salon_id, who = caller(router)
     current = _service(salon_id, service_id)
     changes = s.patch_changes(body, frozenset({"repeat_interval_days"}))
     if "price_amount" in changes:
         changes["price"] = Money(amount=changes.pop("price_amount"), currency=current.price.currency)
     updated = current.model_copy(update=changes)
-    return views.service_admin(catalog_store.put_service(salon_id, updated, create=False))
+    return views.service_admin(catalog_store.put_service(salon_id, updated, create=False, by=who, now=clock.now()))
 
 
 # ------------------------------------------------------------------------------------ staff
@@ -118,9 +119,10 @@ def list_staff() -> list[m.StaffMember]:
 @router.post("/v1/admin/staff", summary="Add a staff member", tags=["admin: staff"])
 @operation("staff.create")
 def create_staff(body: s.StaffIn) -> tuple[m.StaffMember, int]:
-    salon_id, _ = caller(router)
+    salon_id, who = caller(router)
     _check_services(salon_id, body.service_ids)
-    return catalog_store.put_staff(salon_id, m.StaffMember(**body.model_dump()), create=True), 201
+    return catalog_store.put_staff(salon_id, m.StaffMember(**body.model_dump()), create=True, by=who,
+                                   now=clock.now()), 201
 
 
 @router.get("/v1/admin/staff/<staff_id>", summary="One staff member", tags=["admin: staff"])
@@ -134,9 +136,10 @@ def get_staff(staff_id: ObjectId) -> m.StaffMember:
               tags=["admin: staff"])
 @operation("staff.update")
 def patch_staff(staff_id: ObjectId, body: s.StaffPatch) -> m.StaffMember:
-    salon_id, _ = caller(router)
+    salon_id, who = caller(router)
     current = _member(salon_id, staff_id)
     changes = s.patch_changes(body, frozenset({"phone", "email"}))
     if "service_ids" in changes:
         _check_services(salon_id, changes["service_ids"])
-    return catalog_store.put_staff(salon_id, current.model_copy(update=changes), create=False)
+    return catalog_store.put_staff(salon_id, current.model_copy(update=changes), create=False, by=who,
+                                   now=clock.now())

@@ -1,4 +1,4 @@
-"""Admin: a client's data, exported or erased on their request, and the audit trail of both."""
+"""Admin: a client's data, exported or erased on their request, and the salon's audit trail."""
 
 from __future__ import annotations
 
@@ -37,7 +37,9 @@ def erase(client_id: ClientId, body: s.ErasureIn) -> s.ErasureOut:
     return s.ErasureOut(**rights.erase(salon_id, client_id, who, clock.now(), reason=body.reason))
 
 
-@router.get("/v1/admin/audit", summary="The audit trail (exports and erasures), newest first",
+@router.get("/v1/admin/audit", summary="The audit trail, newest first: who exported or erased a client's data, "
+                                      "adjusted bonus, changed the salon's settings, services or staff, created "
+                                      "or cancelled a campaign, saved a segment, or changed the team, and when",
             tags=["admin: data rights"])
 @operation("audit.read")
 def trail(first: Annotated[date | None, Query(alias="from")] = None,
