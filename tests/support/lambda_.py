@@ -129,6 +129,13 @@ class AdminApi:
             "token_use": "id", "cognito:username": self.user_id,
         }
 
+    @classmethod
+    def with_claims(cls, claims: dict[str, str]) -> AdminApi:
+        """The admin function called with a signed-in user's own claims (nothing is registered)."""
+        api = cls(claims.get("custom:salon_id"), claims.get("email", ""), claims.get("custom:role", ""), member=False)
+        api.user_id, api.claims = claims["sub"], dict(claims)
+        return api
+
     def _join(self) -> None:
         if self._joined:
             return

@@ -109,5 +109,5 @@ def directory() -> Directory:
     if not pool:
         raise RuntimeError("USER_POOL_ID is not set: the admin function cannot manage the team")
     # keyed by the endpoint the client would use, so a process whose endpoint changes (tests) gets a fresh one
-    return Directory(_client(os.environ.get("AWS_ENDPOINT_URL_COGNITO_IDP") or os.environ.get("AWS_ENDPOINT_URL")),
+    return Directory(_client(os.environ.get("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER") or os.environ.get("AWS_ENDPOINT_URL")),
                      pool)
