@@ -11,23 +11,12 @@ from regulars.api import apps
 from regulars.api.admin import operation
 from regulars.api.router import Router
 from regulars.team.policy import OPERATIONS, Role, allows
-from support.cognito import cognito_server, user_pool
+from support import cognito as user_pools
 from support.lambda_ import AdminApi, api_event
 from support.salon import make_salon
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def cognito():
-    with cognito_server() as endpoint:
-        yield endpoint
-
-
-@pytest.fixture
-def pool(cognito):
-    with user_pool(cognito) as fresh:  # the team's routes reach the user pool
-        yield fresh
+cognito, pool = user_pools.cognito, user_pools.pool  # fixtures: a moto server, a fresh user pool per test
 
 
 def admin_routes() -> list[tuple[str, str, str | None]]:

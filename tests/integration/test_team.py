@@ -7,25 +7,14 @@ from __future__ import annotations
 import sys
 
 import pytest
-from support.cognito import cognito_server, user_pool
+from support import cognito as user_pools
 from support.lambda_ import AdminApi
 from support.salon import make_salon
 
 pytestmark = pytest.mark.integration
+cognito, pool = user_pools.cognito, user_pools.pool  # fixtures: a moto server, a fresh user pool per test
 
 TUESDAY = "2026-11-24"
-
-
-@pytest.fixture(scope="module")
-def cognito():
-    with cognito_server() as endpoint:
-        yield endpoint
-
-
-@pytest.fixture
-def pool(cognito):
-    with user_pool(cognito) as fresh:
-        yield fresh
 
 
 @pytest.fixture

@@ -1,15 +1,15 @@
-"""The template's Cognito user pool in a moto server on loopback, for in-process tests of the team:
-the admin function reaches it through ``USER_POOL_ID`` and ``AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`` as it
-reaches Cognito in AWS, and the local sign-in (``UserStore``) signs users in against it."""
+"""The template's Cognito user pool in a moto server on loopback, for in-process tests of the team
+(fixtures ``cognito`` and ``pool``: import them into the test module). The admin function reaches the
+pool through ``USER_POOL_ID`` and ``AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`` as it reaches
+Cognito in AWS, and the local sign-in (``UserStore``) signs users in against it."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from regulars_local.auth import LocalIssuer, LocalUser, UserStore, apigw_claims
 from regulars_local.aws import Clients, MotoServer, Stack, client, create_user_pool
 from regulars_local.template import TEMPLATE, load
@@ -35,9 +35,9 @@ class Pool:
         return self.users.authenticate(email, invitation.temporary_password, new_password)
 
 
-@contextmanager
-def cognito_server() -> Iterator[str]:
-    """A moto server (its endpoint) to create user pools in: one per test module is enough."""
+@pytest.fixture(scope="module")
+def cognito() -> Iterator[str]:
+    """A moto server (its endpoint) to create user pools in: one per test module."""
     server = MotoServer()
     try:
         yield server.start()
@@ -45,22 +45,14 @@ def cognito_server() -> Iterator[str]:
         server.stop()
 
 
-@contextmanager
-def user_pool(endpoint: str) -> Iterator[Pool]:
-    """A fresh user pool from the template in the moto server at ``endpoint``, which the admin function
-    uses while the block runs."""
-    saved = {name: os.environ.get(name) for name in ("USER_POOL_ID", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")}
+@pytest.fixture
+def pool(cognito: str, monkeypatch: pytest.MonkeyPatch) -> Pool:
+    """A fresh user pool from the template, which the admin function uses during the test."""
     stack = Stack(TEMPLATE, REGION, "regulars-test")
-    cognito = client("cognito-idp", endpoint, REGION)
-    create_user_pool(stack, Clients(sqs=None, sns=None, cognito=cognito), "UserPool",
+    client_ = client("cognito-idp", cognito, REGION)
+    create_user_pool(stack, Clients(sqs=None, sns=None, cognito=client_), "UserPool",
                      stack.resolve(load(TEMPLATE)["Resources"]["UserPool"]["Properties"]))
     pool_id = stack.refs["UserPool"]
-    os.environ.update(USER_POOL_ID=pool_id, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=endpoint)
-    try:
-        yield Pool(cognito, pool_id, UserStore(cognito, pool_id), LocalIssuer("http://127.0.0.1/local/cognito"))
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    monkeypatch.setenv("USER_POOL_ID", pool_id)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", cognito)
+    return Pool(client_, pool_id, UserStore(client_, pool_id), LocalIssuer("http://127.0.0.1/local/cognito"))
