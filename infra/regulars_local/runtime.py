@@ -665,9 +665,9 @@ class Runtime:
         except ValueError as exc:
             return _invalid(str(exc))
         except NewPasswordRequired as exc:
-            body = {"error": {"code": "new_password_required", "message": str(exc),
-                              "fields": [{"field": "new_password", "reason": "required with a temporary password"}]}}
-            return json_response(401, body)
+            challenge = {"code": "new_password_required", "message": str(exc),
+                         "fields": [{"field": "new_password", "reason": "required with a temporary password"}]}
+            return json_response(401, {"error": challenge})
         except Unauthorized as exc:
             return error_response(401, "unauthorized", str(exc))
 

@@ -111,6 +111,7 @@ class AdminResolver(JsonApiResolver):
         return list(self._declared)
 
     def _call_route(self, route: Any, route_arguments: dict[str, str]) -> Any:
+        # Powertools calls every matched route here, before its middlewares (request validation first)
         if route.func not in self._operations:  # not a route of ours: the not-found answer, a CORS preflight
             return super()._call_route(route, route_arguments)
         try:
