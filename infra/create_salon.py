@@ -1,12 +1,14 @@
-"""Create a salon and its first admin in a deployed stack (or in the local runtime's table).
+"""Create a salon and its first owner in a deployed stack (or in the local runtime's table).
 
     uv run python infra/create_salon.py --table <TableName> --user-pool <UserPoolId> \
         --id my-salon --name "Studio Anna" --timezone Europe/Berlin --currency EUR \
         --country DE --locale de --admin-email owner@example.com
 
-Uses the caller's AWS credentials. The admin receives Cognito's invitation e-mail with a
-temporary password; the salon id is an immutable attribute of the user, and every admin request
-is confined to it.
+Uses the caller's AWS credentials (cognito-idp:AdminCreateUser and AdminGetUser on the pool, and
+the table). The owner is invited as the admin API invites a colleague: Cognito e-mails a temporary
+password, and the owner is put on the salon's team (the audit trail says "admin:setup"). The salon id
+is an immutable attribute of the user, and every admin request is confined to it. Running it again
+for the same salon and owner changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from regulars import clock
 from regulars.booking import model as m
+from regulars.errors import Conflict
 from regulars.store import catalog
 from regulars.store.base import Entity, bind_table
 
@@ -35,27 +38,26 @@ def main() -> None:
     ZoneInfo(args.timezone)  # fails early on a typo
     bind_table(args.table)
     Entity._connection = None
-    catalog.create_salon(
-        m.Salon(id=args.id, name=args.name, timezone=args.timezone, currency=args.currency.upper(),
-                locale=args.locale, country=args.country.upper()),
-        clock.now(),
-    )
-    print(f"salon {args.id} created")
+    now = clock.now()
+    try:
+        catalog.create_salon(
+            m.Salon(id=args.id, name=args.name, timezone=args.timezone, currency=args.currency.upper(),
+                    locale=args.locale, country=args.country.upper()),
+            now,
+        )
+        print(f"salon {args.id} created")
+    except Conflict:
+        print(f"salon {args.id} exists already")
     if args.user_pool and args.admin_email:
         import boto3
+        from regulars.team import service
+        from regulars.team.directory import Directory
+        from regulars.team.policy import Role
 
-        boto3.client("cognito-idp").admin_create_user(
-            UserPoolId=args.user_pool,
-            Username=args.admin_email,
-            UserAttributes=[
-                {"Name": "email", "Value": args.admin_email},
-                {"Name": "email_verified", "Value": "true"},
-                {"Name": "custom:salon_id", "Value": args.id},
-                {"Name": "custom:role", "Value": "owner"},
-            ],
-            DesiredDeliveryMediums=["EMAIL"],
-        )
-        print(f"admin {args.admin_email} invited")
+        owner, invited = service.invite(args.id, email=args.admin_email, role=Role.OWNER, staff_id=None,
+                                        by="admin:setup", now=now,
+                                        directory=Directory(boto3.client("cognito-idp"), args.user_pool))
+        print(f"owner {owner.email} {'invited' if invited else 'was on the team already'} (user {owner.user_id})")
 
 
 if __name__ == "__main__":

@@ -41,7 +41,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="clients in the demo salon (default 300; fewer start faster: their history goes through the stream)",
     )
     parser.add_argument(
-        "--data-dir", type=Path, default=None, help="keep the table and users here across runs"
+        "--data-dir", type=Path, default=None,
+        help="keep the table here across runs (the team's members too; the user pool is moto's, in memory: at "
+             "each start it holds the demo's users, and others are added or invited again)"
     )
     parser.add_argument(
         "--dynamodb",

@@ -2,7 +2,7 @@
 
 :class:`Stack` holds what each logical id stands for locally (what ``!Ref`` and ``!GetAtt`` give)
 and resolves the template's intrinsic functions with it. :func:`create_resources` creates every
-resource of the kinds in :data:`CREATORS` (queues, topics, subscriptions) from the template, so a
+resource of the kinds in :data:`CREATORS` (queues, topics, subscriptions, user pools) from the template, so a
 resource added to the template appears locally with no code change.
 """
 
@@ -31,7 +31,8 @@ class Unresolvable(ValueError):
 
 
 class MotoServer:
-    """moto's threaded server on a free loopback port: SNS, SQS, Scheduler (and DynamoDB, as fallback)."""
+    """moto's threaded server on a free loopback port: SNS, SQS, Cognito's user pools, Scheduler (and
+    DynamoDB, as fallback)."""
 
     def __init__(self, host: str = "127.0.0.1"):
         from moto.server import ThreadedMotoServer
@@ -237,10 +238,12 @@ SUBSCRIPTION_ATTRIBUTES = ("FilterPolicy", "FilterPolicyScope", "RawMessageDeliv
 class Clients:
     sqs: Any
     sns: Any
+    cognito: Any = None
 
     @classmethod
     def at(cls, endpoint: str, region: str) -> Clients:
-        return cls(sqs=client("sqs", endpoint, region), sns=client("sns", endpoint, region))
+        return cls(sqs=client("sqs", endpoint, region), sns=client("sns", endpoint, region),
+                   cognito=client("cognito-idp", endpoint, region))
 
 
 def _attributes(props: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, str]:
@@ -285,11 +288,32 @@ def create_subscription(stack: Stack, clients: Clients, logical_id: str, props: 
     stack.add(logical_id, arn)
 
 
+# What of a user pool the local sign-in plays: who signs in with what, the attributes, the passwords.
+# MFA is not played locally (the pool is created without it); e-mail goes to the runtime's mailbox.
+USER_POOL_PROPERTIES = ("UsernameAttributes", "AliasAttributes", "AutoVerifiedAttributes", "AdminCreateUserConfig",
+                        "UsernameConfiguration", "Policies", "Schema")
+# Cognito's defaults for what a password policy leaves unsaid (moto's would require every kind of character)
+PASSWORD_POLICY_DEFAULTS = {"RequireUppercase": False, "RequireLowercase": False, "RequireNumbers": False,
+                            "RequireSymbols": False}
+
+
+def create_user_pool(stack: Stack, clients: Clients, logical_id: str, props: dict[str, Any]) -> None:
+    settings = {name: props[name] for name in USER_POOL_PROPERTIES if name in props}
+    password = (settings.get("Policies") or {}).get("PasswordPolicy") or {}
+    settings["Policies"] = {**(settings.get("Policies") or {}),
+                            "PasswordPolicy": {**PASSWORD_POLICY_DEFAULTS, **password}}
+    pool = clients.cognito.create_user_pool(PoolName=props.get("UserPoolName") or _physical(stack, logical_id),
+                                            **settings)["UserPool"]
+    provider = f"cognito-idp.{stack.region}.amazonaws.com/{pool['Id']}"
+    stack.add(logical_id, pool["Id"], Arn=pool["Arn"], ProviderName=provider, ProviderURL=f"https://{provider}")
+
+
 Creator = Callable[[Stack, Clients, str, dict[str, Any]], None]
 CREATORS: dict[str, Creator] = {
     "AWS::SQS::Queue": create_queue,
     "AWS::SNS::Topic": create_topic,
     "AWS::SNS::Subscription": create_subscription,
+    "AWS::Cognito::UserPool": create_user_pool,
 }
 
 

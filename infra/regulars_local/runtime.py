@@ -32,6 +32,7 @@ from regulars_local.auth import (
     CognitoAuthorizer,
     LocalIssuer,
     LocalSignIn,
+    NewPasswordRequired,
     Unauthorized,
     UserStore,
 )
@@ -59,6 +60,9 @@ STACK_NAME = "regulars-local"
 SWAGGER_UI = ROOT / "node_modules" / "swagger-ui-dist"
 WEB_ROOT = ROOT / "web"
 DRAIN_TIMEOUT = 30.0
+# the demo salon's team besides its owner: (e-mail, role, staff member)
+DEMO_TEAM = (("manager@demo.regulars.local", "manager", None), ("reception@demo.regulars.local", "reception", None),
+             ("anna@demo.regulars.local", "staff", "anna"))
 AWS_VARIABLES_TO_CLEAR = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 
 
@@ -114,9 +118,7 @@ class Runtime:
         self.base_url = f"http://{host}:{self._server.port}"
         self.table_name = TABLE_NAME
         self.issuer = LocalIssuer(f"{self.base_url}/local/cognito")
-        users_file = options.data_dir / "users.json" if options.data_dir else None
-        self.sign_in = LocalSignIn(self.issuer, UserStore(users_file))
-        self.sign_in.add_demo_owner()
+        self.sign_in: LocalSignIn | None = None  # once the user pool is up
         self.stack = aws.Stack(options.template, options.region, STACK_NAME)
         self.functions: dict[str, LocalFunction] = {}
         self.environment: dict[str, str] = {}
@@ -141,6 +143,7 @@ class Runtime:
             "/local/resources": {"GET": self._resources},
             "/local/auth/token": {"POST": self._token},
             "/local/auth/users": {"POST": self._add_user},
+            "/local/auth/mailbox": {"GET": self._mailbox},
             "/local/cognito/.well-known/jwks.json": {"GET": lambda _: json_response(200, self.issuer.jwks())},
             "/local/cognito/.well-known/openid-configuration": {"GET": self._openid_configuration},
             "/openapi.json": {"GET": self._openapi},
@@ -186,6 +189,7 @@ class Runtime:
         from regulars.store.base import bind_table  # only now: it reads the environment on import
 
         bind_table(self.table_name)
+        self._start_sign_in(moto_endpoint)
         self._api = self._build_api()
         if self.options.demo and table_existed and self._has_items():
             log.info("the table has data already (--data-dir): demo data not loaded again")
@@ -309,7 +313,8 @@ class Runtime:
         for logical_id, function in self.functions.items():
             self.stack.add(logical_id, function.name, Arn=function.arn)
         for logical_id in resources("AWS::Cognito::UserPool", self.options.template):
-            pool_id = f"{region}_local"
+            # the pool is moto's (created from the template); its tokens are the local issuer's
+            pool_id = self.stack.refs.get(logical_id) or f"{region}_local"
             self.stack.add(
                 logical_id,
                 pool_id,
@@ -361,6 +366,29 @@ class Runtime:
         os.environ.pop("POWERTOOLS_DEV", None)
         os.environ.update(merged)
         self.environment = merged
+
+    def _start_sign_in(self, moto_endpoint: str) -> None:
+        """The local sign-in on the template's user pool in moto, with the demo's users in it and on
+        the demo salon's team. The pool lives in moto's memory: each start begins with only these."""
+        pools = [p for p in resources("AWS::Cognito::UserPool", self.options.template) if p in self.stack.refs]
+        if not pools:
+            log.warning("no user pool in the template was created locally: no local sign-in")
+            return
+        pool = "UserPool" if "UserPool" in pools else pools[0]
+        cognito = aws.client("cognito-idp", moto_endpoint, self.options.region)
+        self.sign_in = LocalSignIn(self.issuer, UserStore(cognito, self.stack.refs[pool]))
+        self._join(self.sign_in.add_demo_owner())
+        if self.options.demo:
+            for email, role, staff_id in DEMO_TEAM:
+                self._join(self.sign_in.users.add(email, DEMO_PASSWORD, DEMO_SALON, role), staff_id)
+
+    def _join(self, user: Any, staff_id: str | None = None) -> None:
+        """Put a user of the pool on their salon's team (as the owner's invitation does in AWS)."""
+        from regulars.team import service
+        from regulars.team.policy import Role
+
+        service.register(user.salon_id, user_id=user.sub, email=user.email, role=Role(user.role), staff_id=staff_id,
+                         now=clock.now(), replace_email=True)
 
     def _push_application(self) -> str:
         """The FCM platform application a deployment names in PushPlatformApplicationArn, in moto."""
@@ -623,15 +651,30 @@ class Runtime:
         )
 
     def _token(self, request: Request) -> Response:
+        """A password (an invitation's temporary one with ``new_password``) for an ID token."""
+        if self.sign_in is None:
+            return error_response(404, "not_found", "no local sign-in: the template has no user pool")
         try:
             body = request.json()
-            return json_response(200, self.sign_in.token(str(body["email"]), str(body["password"])))
+            email, password = str(body["email"]), str(body["password"])
+            new_password = str(body["new_password"]) if body.get("new_password") else None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             return _invalid(f"email and password are required ({exc})")
+        try:
+            return json_response(200, self.sign_in.token(email, password, new_password))
+        except ValueError as exc:
+            return _invalid(str(exc))
+        except NewPasswordRequired as exc:
+            challenge = {"code": "new_password_required", "message": str(exc),
+                         "fields": [{"field": "new_password", "reason": "required with a temporary password"}]}
+            return json_response(401, {"error": challenge})
         except Unauthorized as exc:
             return error_response(401, "unauthorized", str(exc))
 
     def _add_user(self, request: Request) -> Response:
+        """A user who signs in with a password, on their salon's team (``staff_id``: a staff user's)."""
+        if self.sign_in is None:
+            return error_response(404, "not_found", "no local sign-in: the template has no user pool")
         try:
             body = request.json()
             user = self.sign_in.users.add(
@@ -640,9 +683,16 @@ class Runtime:
                 str(body.get("salon_id", "")),
                 str(body.get("role") or "owner"),
             )
+            self._join(user, str(body["staff_id"]) if body.get("staff_id") else None)
         except (ValueError, TypeError, AttributeError) as exc:
             return _invalid(str(exc))
         return json_response(201, user.public())
+
+    def _mailbox(self, _: Request) -> Response:
+        """The invitations the user pool would have e-mailed, with their temporary passwords."""
+        if self.sign_in is None:
+            return error_response(404, "not_found", "no local sign-in: the template has no user pool")
+        return json_response(200, {"invitations": [asdict(i) for i in self.sign_in.users.mailbox()]})
 
     def _openid_configuration(self, _: Request) -> Response:
         issuer = self.issuer.issuer
@@ -718,5 +768,7 @@ def banner(runtime: Runtime) -> str:
     ]
     if runtime.options.demo:
         rows.append(f"  sign in   {DEMO_EMAIL} / {DEMO_PASSWORD}  (POST {url}/local/auth/token)")
+        rows.append(f"            {', '.join(email for email, _, _ in DEMO_TEAM)}: the same password")
+    rows.append(f"  mailbox   {url}/local/auth/mailbox  (invitations and their temporary passwords)")
     rows.append("  stop      Ctrl-C")
     return "\n".join(rows)

@@ -127,15 +127,41 @@ class PublicApi:
 
 
 class AdminApi:
-    """The admin function as API Gateway calls it after the Cognito authorizer passed."""
+    """The admin function as API Gateway calls it after the Cognito authorizer passed: the claims of
+    a user of ``salon_id`` with ``role`` (a staff user: of staff member ``staff_id``), who is put on
+    the salon's team on first use (``member=False``: a user the team does not hold)."""
 
-    def __init__(self, salon_id: str | None, email: str = "owner@example.com"):
+    def __init__(self, salon_id: str | None, email: str = "owner@example.com", role: str = "owner",
+                 staff_id: str | None = None, member: bool = True):
+        self.salon_id, self.email, self.role, self.staff_id = salon_id, email, role, staff_id
+        self.user_id = str(uuid.uuid4())
+        self._joined = not member or salon_id is None
         self.claims = None if salon_id is None else {
-            "sub": str(uuid.uuid4()), "email": email, "custom:salon_id": salon_id, "custom:role": "owner",
-            "token_use": "id", "cognito:username": email,
+            "sub": self.user_id, "email": email, "custom:salon_id": salon_id, "custom:role": role,
+            "token_use": "id", "cognito:username": self.user_id,
         }
 
+    @classmethod
+    def with_claims(cls, claims: dict[str, str]) -> AdminApi:
+        """The admin function called with a signed-in user's own claims (nothing is registered)."""
+        api = cls(claims.get("custom:salon_id"), claims.get("email", ""), claims.get("custom:role", ""), member=False)
+        api.user_id, api.claims = claims["sub"], dict(claims)
+        return api
+
+    def _join(self) -> None:
+        if self._joined:
+            return
+        from datetime import UTC, datetime
+
+        from regulars.team import service
+        from regulars.team.policy import Role
+
+        service.register(self.salon_id or "", user_id=self.user_id, email=self.email, role=Role(self.role),
+                         staff_id=self.staff_id, now=datetime.now(UTC))
+        self._joined = True
+
     def request(self, method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> HttpResult:
+        self._join()
         proxy = urlsplit(url).path.removeprefix("/v1/admin/")
         return invoke("admin_api", api_event(method, url, resource="/v1/admin/{proxy+}",
                                              path_params={"proxy": proxy}, body=body, headers=headers,
@@ -149,3 +175,9 @@ class AdminApi:
 
     def patch(self, url: str, body: Any = None, **kw: Any) -> HttpResult:
         return self.request("PATCH", url, body=body, **kw)
+
+    def put(self, url: str, body: Any = None, **kw: Any) -> HttpResult:
+        return self.request("PUT", url, body=body, **kw)
+
+    def delete(self, url: str, **kw: Any) -> HttpResult:
+        return self.request("DELETE", url, **kw)

@@ -2,18 +2,23 @@ import base64
 import json
 from datetime import UTC, datetime, timedelta
 
+import boto3
 import jwt
 import pytest
+from moto import mock_aws
 from regulars_local.auth import (
     CLIENT_ID,
     CognitoAuthorizer,
     LocalIssuer,
     LocalSignIn,
+    NewPasswordRequired,
     Unauthorized,
     UserStore,
     apigw_claims,
     bearer_token,
 )
+from regulars_local.aws import Clients, Stack, create_user_pool
+from regulars_local.template import TEMPLATE, load
 
 ISSUER = "http://127.0.0.1:3000/local/cognito"
 
@@ -29,7 +34,7 @@ def test_issued_tokens_have_cognitos_id_token_claims(issuer):
     assert claims["aud"] == CLIENT_ID
     assert claims["token_use"] == "id"
     assert claims["email"] == "owner@demo.regulars.local"
-    assert claims["cognito:username"] == "owner@demo.regulars.local"
+    assert claims["cognito:username"] == claims["sub"]  # a pool that signs in by e-mail names users by sub
     assert claims["custom:salon_id"] == "demo"
     assert claims["custom:role"] == "owner"
     assert claims["exp"] - claims["iat"] == 3600
@@ -143,32 +148,82 @@ def test_authorizer_puts_string_claims_under_claims(issuer):
     assert all(isinstance(v, str) for v in context["claims"].values())
 
 
-def test_user_store_and_sign_in(tmp_path, issuer):
-    path = tmp_path / "users.json"
-    sign_in = LocalSignIn(issuer, UserStore(path))
-    sign_in.add_demo_owner()
-    user = sign_in.users.add("Staff@Example.com", "a-long-password", "salon-9", "staff")
-    answer = sign_in.token("staff@example.com", "a-long-password")
+@pytest.fixture
+def pool():
+    """The project template's user pool, created as the local runtime creates it, in moto (in-process)."""
+    with mock_aws():
+        stack = Stack(TEMPLATE, "us-east-1", "regulars-local")
+        cognito = boto3.client("cognito-idp", region_name="us-east-1")
+        props = stack.resolve(load(TEMPLATE)["Resources"]["UserPool"]["Properties"])
+        create_user_pool(stack, Clients(sqs=None, sns=None, cognito=cognito), "UserPool", props)
+        yield UserStore(cognito, stack.refs["UserPool"])
+
+
+def test_the_pool_comes_from_the_template(pool):
+    described = pool._cognito.describe_user_pool(UserPoolId=pool.pool_id)["UserPool"]
+    assert described["Name"].startswith("regulars-") and described["UsernameAttributes"] == ["email"]
+    assert described["Policies"]["PasswordPolicy"]["MinimumLength"] == 12
+    assert {"custom:salon_id", "custom:role"} <= {a["Name"] for a in described["SchemaAttributes"]}
+    assert pool.password_rule() == "at least 12 characters"
+
+
+def test_users_sign_in_against_the_pool(pool, issuer):
+    sign_in = LocalSignIn(issuer, pool)
+    owner = sign_in.add_demo_owner()
+    user = pool.add("Staff@Example.com", "a-long-password", "salon-9", "staff")
+    assert user.email == "staff@example.com" and user.status == "CONFIRMED"
+    answer = sign_in.token("STAFF@example.com", "a-long-password")
     claims = issuer.verify(answer["id_token"])
     assert answer["expires_in"] == 3600
     assert (claims["custom:salon_id"], claims["custom:role"], claims["sub"]) == ("salon-9", "staff", user.sub)
+    assert claims["cognito:username"] == user.sub
     with pytest.raises(Unauthorized):
         sign_in.token("staff@example.com", "wrong-password")
     with pytest.raises(Unauthorized):
         sign_in.token("nobody@example.com", "a-long-password")
-    assert "a-long-password" not in path.read_text()
-    reloaded = UserStore(path)
-    assert reloaded.authenticate("owner@demo.regulars.local", "demo-password").salon_id == "demo"
+    assert pool.authenticate("owner@demo.regulars.local", "demo-password") == owner
+    # adding the e-mail again gives it the role and the password, never another salon
+    again = pool.add("staff@example.com", "another-long-password", "salon-9", "reception")
+    assert (again.sub, again.role) == (user.sub, "reception")
+    assert pool.authenticate("staff@example.com", "another-long-password").role == "reception"
+    with pytest.raises(ValueError, match=r"^email: signs in to salon salon-9"):
+        pool.add("staff@example.com", "another-long-password", "salon-10", "owner")
+
+
+def test_an_invited_user_signs_in_with_the_mailboxs_temporary_password_and_a_new_one(pool, issuer):
+    sign_in = LocalSignIn(issuer, pool)
+    pool._cognito.admin_create_user(  # as the admin API invites: the pool "e-mails" a temporary password
+        UserPoolId=pool.pool_id, Username="desk@example.com", DesiredDeliveryMediums=["EMAIL"],
+        UserAttributes=[{"Name": "email", "Value": "desk@example.com"}, {"Name": "custom:salon_id", "Value": "s1"},
+                        {"Name": "custom:role", "Value": "reception"}])
+    (invitation,) = pool.mailbox()
+    assert (invitation.email, invitation.salon_id, invitation.role) == ("desk@example.com", "s1", "reception")
+    assert pool.mailbox() == [invitation]  # handed out once, the same until used
+    with pytest.raises(NewPasswordRequired):
+        sign_in.token("desk@example.com", invitation.temporary_password)
+    with pytest.raises(ValueError, match=r"^new_password: at least 12 characters"):
+        sign_in.token("desk@example.com", invitation.temporary_password, "short")
+    answer = sign_in.token("desk@example.com", invitation.temporary_password, "my-own-long-password")
+    claims = issuer.verify(answer["id_token"])
+    assert (claims["custom:salon_id"], claims["custom:role"], claims["email"]) == ("s1", "reception",
+                                                                                    "desk@example.com")
+    assert pool.mailbox() == []
+    assert sign_in.token("desk@example.com", "my-own-long-password")["id_token"]
+    with pytest.raises(Unauthorized):
+        sign_in.token("desk@example.com", invitation.temporary_password)
 
 
 @pytest.mark.parametrize(
-    ("email", "password", "salon_id", "field"),
+    ("email", "password", "salon_id", "role", "field"),
     [
-        ("not-an-email", "a-long-password", "s", "email"),
-        ("a@b.c", "short", "s", "password"),
-        ("a@b.c", "a-long-password", "", "salon_id"),
+        ("not-an-email", "a-long-password", "s", "owner", "email"),
+        ("a@example.com", "short", "s", "owner", "password"),
+        ("a@example.com", "a-long-password", "", "owner", "salon_id"),
+        ("a@example.com", "a-long-password", "s", "admin", "role"),
+        ("a@b", "a-long-password", "s", "owner", "email"),
     ],
 )
-def test_user_store_validates(email, password, salon_id, field):
+def test_user_store_validates(pool, email, password, salon_id, role, field):
     with pytest.raises(ValueError, match=f"^{field}:"):
-        UserStore().add(email, password, salon_id)
+        pool.add(email, password, salon_id, role)
+    assert pool.find(email) is None

@@ -10,8 +10,9 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
 
-from regulars.api import errors
+from regulars.api import admin, errors
 from regulars.api.router import Router
+from regulars.errors import DomainError
 
 TITLE = "Regulars API"
 CORS = CORSConfig(allow_origin="*", allow_headers=["Content-Type", "Authorization", "Idempotency-Key"],
@@ -83,8 +84,46 @@ class JsonApiResolver(APIGatewayRestResolver):
         return super().resolve(event, context)
 
 
-def _resolver() -> APIGatewayRestResolver:
-    app = JsonApiResolver(enable_validation=True, cors=CORS)
+class AdminResolver(JsonApiResolver):
+    """The admin API's resolver: every route is an operation of the role policy, authorized before
+    the route runs and before its input is read (a refused caller learns nothing, not even whether
+    the input was valid). A route that declares no operation, or one the policy does not know, is
+    refused to everyone: nothing is reachable by being forgotten."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._operations: dict[Any, str | None] = {}  # each route's function -> the operation it declared
+        self._declared: list[tuple[str, str, str | None]] = []
+        super().__init__(*args, **kwargs)
+
+    def route(self, rule: Any, method: Any, *args: Any, **kwargs: Any) -> Any:
+        register = super().route(rule, method, *args, **kwargs)
+
+        def declared(func: Any) -> Any:
+            self._operations[func] = admin.declared_operation(func)
+            for each in [method] if isinstance(method, str) else method:
+                self._declared.append((each.upper(), rule, self._operations[func]))
+            return register(func)
+
+        return declared
+
+    def declarations(self) -> list[tuple[str, str, str | None]]:
+        """Every route as (method, path, the operation it declared)."""
+        return list(self._declared)
+
+    def _call_route(self, route: Any, route_arguments: dict[str, str]) -> Any:
+        # Powertools calls every matched route here, before its middlewares (request validation first)
+        if route.func not in self._operations:  # not a route of ours: the not-found answer, a CORS preflight
+            return super()._call_route(route, route_arguments)
+        try:
+            member = admin.authorize(self.current_event, self._operations[route.func])
+        except DomainError as exc:
+            return self._call_exception_handler(exc, route)
+        with admin.serving(member):
+            return super()._call_route(route, route_arguments)
+
+
+def _resolver(kind: type[JsonApiResolver] = JsonApiResolver) -> APIGatewayRestResolver:
+    app = kind(enable_validation=True, cors=CORS)
     errors.install(app)
     return app
 
@@ -105,10 +144,11 @@ def _admin_routers() -> list:
         loyalty,
         retention,
         rights,
+        team,
     )
 
     return [catalog.router, clients.router, appointments.router, loyalty.router, retention.router, rights.router,
-            campaigns.router, analytics.router]
+            campaigns.router, analytics.router, team.router]
 
 
 def public_app() -> APIGatewayRestResolver:
@@ -119,7 +159,7 @@ def public_app() -> APIGatewayRestResolver:
 
 
 def admin_app() -> APIGatewayRestResolver:
-    app = _resolver()
+    app = _resolver(AdminResolver)
     for router in _admin_routers():
         app.include_router(router)
     return app

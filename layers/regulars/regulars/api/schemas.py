@@ -617,7 +617,9 @@ class ErasureOut(BaseModel):
 class AuditEntryOut(BaseModel):
     id: str
     at: datetime
-    action: str = Field(description="client.exported or client.erased")
+    action: str = Field(description="client.exported, client.erased, loyalty.adjusted, salon.updated, "
+                                    "service.created|updated, staff.created|updated, segment.saved|deleted, "
+                                    "campaign.created|cancelled, team.invited|role_changed|removed")
     by: str
     client_id: str | None
     detail: dict
@@ -737,3 +739,42 @@ class CampaignReportOut(BaseModel):
 class SnapshotRequestedOut(BaseModel):
     due_at: datetime
     detail: str
+
+
+# --------------------------------------------------------------------------- admin: the team
+RoleName = Literal["owner", "manager", "reception", "staff"]
+
+
+class MeOut(BaseModel):
+    salon_id: str
+    user_id: str
+    email: str
+    role: RoleName
+    staff_id: str | None = Field(description="the staff member a staff user is (their own book)")
+    operations: list[str] = Field(description="every operation the role allows: show only these")
+
+
+class TeamMemberOut(BaseModel):
+    user_id: str
+    email: str
+    role: RoleName
+    staff_id: str | None
+    added_by: str
+    added_at: datetime | None
+
+
+class TeamOut(BaseModel):
+    members: list[TeamMemberOut]
+
+
+class InviteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: Email
+    role: RoleName
+    staff_id: Id | None = Field(default=None, description="for a staff user: the staff member they are")
+
+
+class RoleChangeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: RoleName
+    staff_id: Id | None = Field(default=None, description="for a staff user: the staff member they are")

@@ -34,11 +34,11 @@ from regulars.jobs.worker import Outcome, handles
 from regulars.loyalty import service as loyalty
 from regulars.messaging.formatting import format_date, format_price
 from regulars.notifications.dispatch import reachable
+from regulars.store import audit, outbox
 from regulars.store import campaigns as store
 from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
 from regulars.store import jobs as job_store
-from regulars.store import outbox
 from regulars.store.jobs import DueJob
 from regulars.store.models import Campaign, Client, LoyaltyAccount, Segment
 
@@ -96,10 +96,19 @@ def save_segment(salon_id: str, segment_id: str | None, name: str, f: SegmentFil
     if segment_id is not None:
         item = store.segment(salon_id, segment_id)
         item.name, item.filter, item.updated_at = name, f.model_dump(mode="json", exclude_none=True), now
-        return store.save_segment(item)
-    return store.save_segment(Segment(salon_id=salon_id, segment_id=new_id(now), name=name,
-                                      filter=f.model_dump(mode="json", exclude_none=True), created_by=who,
-                                      created_at=now, updated_at=now))
+        saved = store.save_segment(item)
+    else:
+        saved = store.save_segment(Segment(salon_id=salon_id, segment_id=new_id(now), name=name,
+                                           filter=f.model_dump(mode="json", exclude_none=True), created_by=who,
+                                           created_at=now, updated_at=now))
+    _audited(salon_id, "segment.saved", who, now, segment_id=saved.segment_id, name=saved.name,
+             created=segment_id is None)
+    return saved
+
+
+def _audited(salon_id: str, action: str, who: str, now: datetime, **detail: object) -> None:
+    """A change to the salon's marketing into the audit trail, right after it is saved."""
+    audit.record(audit.entry(salon_id, new_id(now), action, who, now, detail=detail))
 
 
 # --- campaigns ---------------------------------------------------------------------------------------
@@ -166,6 +175,9 @@ def create_campaign(salon_id: str, spec: CampaignSpec, who: str, now: datetime, 
         if _what(first) != _what(item):
             raise Conflict("this Idempotency-Key was used for another campaign", code="idempotency_key_reused")
         item = first
+    else:
+        _audited(salon_id, "campaign.created", who, now, campaign_id=item.campaign_id, name=item.name,
+                 segment_id=item.segment_id, send_at=item.send_at.isoformat(), offer=item.offer)
     # idempotent: a retry after a failure between the two writes schedules what the first did not
     job_store.schedule(salon_id, f"{START}-{item.campaign_id}", kind=START, subject=_subject(item.campaign_id),
                        due_at=item.send_at, now=now, payload={"campaign_id": item.campaign_id})
@@ -178,13 +190,14 @@ def _what(item: Campaign) -> tuple:
             float(item.holdout_percent), int(item.window_days))
 
 
-def cancel(salon_id: str, campaign_id: str, now: datetime) -> Campaign:
+def cancel(salon_id: str, campaign_id: str, now: datetime, who: str = "system") -> Campaign:
     item = store.campaign(salon_id, campaign_id)
     if item.status != "scheduled":
         raise Conflict(f"the campaign is {item.status}: only a scheduled one can be cancelled",
                        code="campaign_started")
     item.update([Campaign.status.set("cancelled"), Campaign.updated_at.set(now)])
     job_store.cancel_pending(salon_id, _subject(campaign_id), now)
+    _audited(salon_id, "campaign.cancelled", who, now, campaign_id=campaign_id, name=item.name)
     return item
 
 

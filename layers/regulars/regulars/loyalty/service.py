@@ -24,17 +24,19 @@ from regulars.booking.schedule import local_instant
 from regulars.config import link_keys, manage_link_secret
 from regulars.errors import InvalidInput, NotFound
 from regulars.events import AppointmentEvent, EventType
+from regulars.ids import new_id
 from regulars.jobs.worker import Outcome, handles
 from regulars.loyalty import rules
 from regulars.messaging.templates import MessageKind
 from regulars.store import appointments as appointment_store
+from regulars.store import audit, outbox
 from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
 from regulars.store import jobs as job_store
 from regulars.store import loyalty as store
-from regulars.store import outbox
 from regulars.store.base import Tx
 from regulars.store.jobs import DueJob
+from regulars.store.models import AuditEntry
 
 EXPIRY = "lot-expiry"
 WARNING = "burn-warning"
@@ -139,7 +141,8 @@ def lot_expiry(at: datetime, lifetime_days: int) -> datetime:
 
 def credit(salon_id: str, client_id: str, *, amount: int, source: str, source_id: str, lifetime_days: int,
            at: datetime, now: datetime, by: str = "system", reason: str | None = None,
-           announce: MessageKind | None = MessageKind.BONUS_EARNED, unless_reversed: str | None = None) -> bool:
+           announce: MessageKind | None = MessageKind.BONUS_EARNED, unless_reversed: str | None = None,
+           trail: AuditEntry | None = None) -> bool:
     """Credit a lot once per (source, source_id); True if credited now. A lot that would already have
     burned is not credited. With ``announce`` the client is told (a message once per credit)."""
     expires_at = lot_expiry(at, lifetime_days)
@@ -150,7 +153,8 @@ def credit(salon_id: str, client_id: str, *, amount: int, source: str, source_id
     try:
         store.accrue(salon_id, client_id, lot_id=lot_id, entry_id=entry_id, amount=amount, source=source,
                      source_id=source_id, created_at=at, expires_at=expires_at, by=by, now=now, reason=reason,
-                     expiry_job=(f"{EXPIRY}-{client_id}-{lot_id}", EXPIRY), unless_entry=unless_reversed)
+                     expiry_job=(f"{EXPIRY}-{client_id}-{lot_id}", EXPIRY), unless_entry=unless_reversed,
+                     audit=trail)
         written = True
     except store.AlreadyRecorded:
         written = False
@@ -318,17 +322,21 @@ def refund(appointment: m.Appointment, now: datetime, by: str, reason: str | Non
 
 def adjust(salon_id: str, client_id: str, *, amount: int, reason: str, key: str, now: datetime, by: str) -> int:
     """A manual adjustment, audited (who, when, why): a credit becomes a lot of the salon's lifetime;
-    a debit spends the soonest-burning lots."""
+    a debit spends the soonest-burning lots. The audit trail's entry is written in the adjustment's
+    own transaction (its reason stays in the ledger, which an erasure reaches)."""
     _, loyalty = _rules(salon_id)
+    entry_id = f"accrual:manual:{key}" if amount > 0 else f"adjustment:{key}"
+    trail = audit.entry(salon_id, new_id(now), "loyalty.adjusted", by, now, client_id=client_id,
+                        detail={"amount": amount, "ledger_entry": entry_id})
     if amount > 0:
         credit(salon_id, client_id, amount=amount, source="manual", source_id=key, lifetime_days=loyalty.lifetime_days,
-               at=now, now=now, by=by, reason=reason)
+               at=now, now=now, by=by, reason=reason, trail=trail)
         return amount
     for attempt in range(5):  # another redemption may take the same lots first: read again
         taken = rules.allocate(store.lots(salon_id, client_id), -amount, now)
         try:
-            return -store.spend(salon_id, client_id, taken, entry_id=f"adjustment:{key}", kind="adjustment",
-                                source="manual", source_id=key, by=by, now=now, reason=reason)
+            return -store.spend(salon_id, client_id, taken, entry_id=entry_id, kind="adjustment",
+                                source="manual", source_id=key, by=by, now=now, reason=reason, audit=trail)
         except store.AlreadyRecorded:
             return amount
         except store.BonusChanged:

@@ -10,7 +10,9 @@ from pynamodb.exceptions import PutError, UpdateError
 
 from regulars.booking import model as m
 from regulars.errors import Conflict, NotFound
+from regulars.ids import new_id
 from regulars.money import Money
+from regulars.store import audit
 from regulars.store.base import Entity
 from regulars.store.models import CATALOG, Salon, Service, StaffMember
 
@@ -117,10 +119,28 @@ def create_salon(salon: m.Salon, now: datetime) -> m.Salon:
     return salon
 
 
-def update_salon(salon_id: str, **changes: object) -> m.Salon:
+def _audited(salon_id: str, action: str, by: str | None, now: datetime | None, **detail: object) -> None:
+    """A change made by ``by`` (an admin) into the audit trail, right after it is saved."""
+    if by is not None and now is not None:
+        audit.record(audit.entry(salon_id, new_id(now), action, by, now, detail=detail))
+
+
+def _settings(stored: object) -> dict[str, object]:
+    """Settings as the salon has them (what was stored, with the defaults of what was not)."""
+    return m.SalonSettings.model_validate(stored or {}).model_dump()
+
+
+def _changed(before: dict[str, object], after: dict[str, object]) -> list[str]:
+    return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+
+
+def update_salon(salon_id: str, *, by: str | None = None, now: datetime | None = None,
+                 **changes: object) -> m.Salon:
+    """Change the salon; with ``by`` and ``now``, audited (the fields and settings sections changed)."""
     item = Salon.find(salon_id=salon_id, consistent=True)
     if item is None:
         raise NotFound(f"salon {salon_id} not found", code="salon_not_found")
+    before = {name: getattr(item, name) for name in changes}
     for name, value in changes.items():
         setattr(item, name, value)
     try:
@@ -128,11 +148,22 @@ def update_salon(salon_id: str, **changes: object) -> m.Salon:
     except PutError as exc:  # the version moved under us: somebody else saved first
         raise Conflict("the salon changed meanwhile; retry", code="concurrent_update") from exc
     forget(salon_id)
+    sections = (_changed(_settings(before.get("settings")), _settings(changes["settings"])) if "settings" in changes
+                else [])
+    _audited(salon_id, "salon.updated", by, now, fields=_changed(before, changes), settings=sections)
     return _salon(item)
 
 
-def put_service(salon_id: str, service: m.Service, *, create: bool) -> m.Service:
+def _service_fields(item: Service | None) -> dict[str, object]:
+    names = ("name", "duration_minutes", "price_amount", "repeat_interval_days", "active")
+    return {name: getattr(item, name) for name in names} if item is not None else {}
+
+
+def put_service(salon_id: str, service: m.Service, *, create: bool, by: str | None = None,
+                now: datetime | None = None) -> m.Service:
+    """Add or change a service; with ``by`` and ``now``, audited (each field changed, from and to)."""
     existing = Service.find(salon_id=salon_id, service_id=service.id, consistent=True)
+    before = _service_fields(existing)
     if create and existing is not None:
         raise Conflict(f"service {service.id} exists", code="service_exists")
     if not create and existing is None:
@@ -148,11 +179,22 @@ def put_service(salon_id: str, service: m.Service, *, create: bool) -> m.Service
     except (PutError, UpdateError) as exc:
         raise Conflict("the service changed meanwhile; retry", code="concurrent_update") from exc
     forget(salon_id)
+    after = _service_fields(item)
+    _audited(salon_id, "service.created" if create else "service.updated", by, now, service_id=service.id,
+             changes={name: [before.get(name), after[name]] for name in _changed(before, after)})
     return service
 
 
-def put_staff(salon_id: str, member: m.StaffMember, *, create: bool) -> m.StaffMember:
+def _staff_fields(item: StaffMember | None) -> dict[str, object]:
+    names = ("name", "phone", "email", "working_hours", "breaks", "days_off", "service_ids", "active")
+    return {name: getattr(item, name) for name in names} if item is not None else {}
+
+
+def put_staff(salon_id: str, member: m.StaffMember, *, create: bool, by: str | None = None,
+              now: datetime | None = None) -> m.StaffMember:
+    """Add or change a staff member; with ``by`` and ``now``, audited (the fields changed, by name)."""
     existing = StaffMember.find(salon_id=salon_id, staff_id=member.id, consistent=True)
+    before = _staff_fields(existing)
     if create and existing is not None:
         raise Conflict(f"staff member {member.id} exists", code="staff_exists")
     if not create and existing is None:
@@ -171,4 +213,6 @@ def put_staff(salon_id: str, member: m.StaffMember, *, create: bool) -> m.StaffM
     except (PutError, UpdateError) as exc:
         raise Conflict("the staff member changed meanwhile; retry", code="concurrent_update") from exc
     forget(salon_id)
+    _audited(salon_id, "staff.created" if create else "staff.updated", by, now, staff_id=member.id,
+             fields=_changed(before, _staff_fields(item)))
     return member

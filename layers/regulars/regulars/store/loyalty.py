@@ -13,7 +13,16 @@ from datetime import datetime, timedelta
 from regulars.errors import Conflict
 from regulars.loyalty import rules
 from regulars.store.base import Entity, Tx, TxFailed
-from regulars.store.models import LEDGER, LOTS, Job, LedgerEntry, Lot, LoyaltyAccount, ReferralCode
+from regulars.store.models import (
+    LEDGER,
+    LOTS,
+    AuditEntry,
+    Job,
+    LedgerEntry,
+    Lot,
+    LoyaltyAccount,
+    ReferralCode,
+)
 
 KEEP_CLOSED_LOTS = timedelta(days=400)  # a spent or expired lot is kept a while for the record, then TTL
 
@@ -88,11 +97,13 @@ def _balance(tx: Tx, salon_id: str, client_id: str, delta: int, now: datetime) -
 
 def accrue(salon_id: str, client_id: str, *, lot_id: str, entry_id: str, amount: int, source: str, source_id: str,
            created_at: datetime, expires_at: datetime, by: str, now: datetime, reason: str | None = None,
-           expiry_job: tuple[str, str] | None = None, unless_entry: str | None = None) -> None:
+           expiry_job: tuple[str, str] | None = None, unless_entry: str | None = None,
+           audit: AuditEntry | None = None) -> None:
     """A new lot, its entry and the balance, together; with ``expiry_job`` (job id, kind) the job
-    that writes the lot off when it burns. AlreadyRecorded if the source was credited before, or
-    if the entry ``unless_entry`` exists (the visit was refunded first)."""
+    that writes the lot off when it burns, with ``audit`` its audit entry. AlreadyRecorded if the
+    source was credited before, or if the entry ``unless_entry`` exists (the visit was refunded first)."""
     tx = Tx()
+    _audit(tx, audit)
     if unless_entry is not None:
         pk, sk = LedgerEntry.primary_key(salon_id=salon_id, client_id=client_id, entry_id=unless_entry)
         tx.check(LedgerEntry, pk, sk, LedgerEntry.pk.does_not_exist(), label="bonus_unless")
@@ -140,12 +151,19 @@ def add_take(tx: Tx, salon_id: str, client_id: str, taken: Sequence[tuple[rules.
 
 
 def spend(salon_id: str, client_id: str, taken: Sequence[tuple[rules.Lot, int]], *, entry_id: str, kind: str,
-          source: str, source_id: str, by: str, now: datetime, reason: str | None = None) -> int:
+          source: str, source_id: str, by: str, now: datetime, reason: str | None = None,
+          audit: AuditEntry | None = None) -> int:
     tx = Tx()
+    _audit(tx, audit)
     total = add_take(tx, salon_id, client_id, taken, entry_id=entry_id, kind=kind, source=source,
                      source_id=source_id, by=by, now=now, reason=reason)
     _commit(tx, entry_id)
     return total
+
+
+def _audit(tx: Tx, entry: AuditEntry | None) -> None:
+    if entry is not None:
+        tx.put(entry, AuditEntry.pk.does_not_exist(), label="audit")
 
 
 def _commit(tx: Tx, entry_id: str) -> None:

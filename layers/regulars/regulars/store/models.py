@@ -50,9 +50,11 @@ Access patterns
 | 41 | a salon's figures for a range of months (analytics) | Query PK=SALON#{salon}, SK between STATS#{from month} and STATS#{to month}~ (ADD once per event, marker in the same transaction) |
 | 42 | once-only facts behind distinct counts (a client's first visit of a month, their cohort, a visit rebooked) | Put ProcessedEvent PK=SALON#{salon}, SK=EVENT#analytics:{fact} with attribute_not_exists, with the ADD |
 | 43 | the salon's latest analytics snapshot (lifecycle, value groups, top clients, bonus liability) | GetItem PK=SALON#{salon}, SK=ANALYTICS#SNAPSHOT (written by the nightly job) |
-| 44 | how often an anonymous caller, a phone or the salon did a costly thing in a window (a limit) | UpdateItem PK=SALON#{salon}, SK=RATE#{limit}#{window}#{subject hash}: ADD under a condition, TTL after the window |
-| 45 | a one-time code sent to a phone, and its attempts | GetItem / UpdateItem PK=SALON#{salon}, SK=PHONECHECK#{check} (TTL) |
-| 46 | the SMS parts a salon sent on a day (its daily budget) | UpdateItem PK=SALON#{salon}, SK=SMSDAY#{date}: ADD, conditional for non-essential messages (TTL) |
+| 44 | the signed-in user's membership and role (every admin request) | GetItem PK=SALON#{salon}, SK=TEAM#{user sub} (consistent) |
+| 45 | a salon's team                                  | Query PK=SALON#{salon}, SK begins_with TEAM# |
+| 46 | how often an anonymous caller, a phone or the salon did a costly thing in a window (a limit) | UpdateItem PK=SALON#{salon}, SK=RATE#{limit}#{window}#{subject hash}: ADD under a condition, TTL after the window |
+| 47 | a one-time code sent to a phone, and its attempts | GetItem / UpdateItem PK=SALON#{salon}, SK=PHONECHECK#{check} (TTL) |
+| 48 | the SMS parts a salon sent on a day (its daily budget) | UpdateItem PK=SALON#{salon}, SK=SMSDAY#{date}: ADD, conditional for non-essential messages (TTL) |
 """
 
 from __future__ import annotations
@@ -593,14 +595,15 @@ class DefectionTally(Entity, discriminator="DefectionTally"):
 
 
 class AuditEntry(Entity, discriminator="AuditEntry"):
-    """Who did what to whose data, and when: a client's data exported or erased. Never changed."""
+    """Who did what, and when: a client's data exported or erased, bonus adjusted by hand, the salon's
+    settings, services or staff changed, a campaign or segment, a change to the team. Never changed."""
 
     __keys__ = {"pk": "SALON#{salon_id}", "sk": "AUDIT#{at}#{entry_id}"}
 
     salon_id = UnicodeAttribute()
     entry_id = UnicodeAttribute()
     at = UTCDateTimeAttribute()
-    action = UnicodeAttribute()  # client.exported | client.erased
+    action = UnicodeAttribute()  # client.exported | client.erased | loyalty.adjusted | salon.updated | ...
     by = UnicodeAttribute()
     client_id = UnicodeAttribute(null=True)
     detail = JSONAttribute(default=dict)  # what was done, in counts (never the personal data itself)
@@ -760,3 +763,23 @@ class SmsDay(Entity, discriminator="SmsDay"):
     salon_id = UnicodeAttribute()
     day = UnicodeAttribute()
     parts = NumberAttribute(default=0)
+
+
+TEAM = "TEAM#"  # a salon's team members
+
+
+class TeamMember(Entity, discriminator="TeamMember"):
+    """A user of the salon's admin console and their role: the authority on who may do what, read on
+    every admin request (a token's ``custom:role`` claim only repeats it). Keyed by the Cognito user's
+    ``sub``; one member per e-mail in a salon."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": TEAM + "{user_id}"}
+
+    salon_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    role = UnicodeAttribute()  # owner | manager | reception | staff
+    staff_id = UnicodeAttribute(null=True)  # the staff member a staff user is
+    added_by = UnicodeAttribute()
+    added_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()

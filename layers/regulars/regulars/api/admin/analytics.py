@@ -10,7 +10,7 @@ from regulars import clock
 from regulars.analytics import service
 from regulars.analytics.report import Report, months
 from regulars.api import schemas as s
-from regulars.api.admin import caller
+from regulars.api.admin import caller, operation
 from regulars.api.admin.retention import month_period
 from regulars.api.router import Router
 from regulars.errors import InvalidInput
@@ -22,6 +22,7 @@ MAX_MONTHS = 60
 
 @router.get("/v1/admin/analytics", summary="Retention analytics for a range of months (default: the last twelve)",
             tags=["admin: analytics"])
+@operation("analytics.read")
 def analytics(first: Annotated[str | None, Query(alias="from", pattern=MONTH)] = None,
               last: Annotated[str | None, Query(alias="to", pattern=MONTH)] = None) -> Report:
     salon_id, _ = caller(router)
@@ -34,6 +35,7 @@ def analytics(first: Annotated[str | None, Query(alias="from", pattern=MONTH)] =
 
 @router.post("/v1/admin/analytics/snapshot", summary="Take the lifecycle and value snapshot again now",
              tags=["admin: analytics"])
+@operation("analytics.snapshot")
 def refresh() -> tuple[s.SnapshotRequestedOut, int]:
     salon_id, _ = caller(router)
     now = clock.now()

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Que
 from regulars import clock
 from regulars.api import schemas as s
 from regulars.api import views
-from regulars.api.admin import caller
+from regulars.api.admin import caller, operation, own_book
 from regulars.api.router import Router
 from regulars.booking import model as m
 from regulars.booking import service as booking
@@ -28,12 +28,14 @@ AppointmentId = Annotated[str, Path(min_length=1, max_length=64)]
 
 @router.get("/v1/admin/appointments", summary="The book: visits from a day for up to 14 days, per staff member",
             tags=["admin: appointments"])
+@operation("appointments.read")
 def book(
     from_: Annotated[date, Query(alias="from", description="First local day, YYYY-MM-DD")],
     days: Annotated[int, Query(ge=1, le=14)] = 1,
     staff_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> s.BookOut:
     salon_id, _ = caller(router)
+    staff_id = own_book(staff_id)
     catalog = catalog_store.load_catalog(salon_id)
     tz = catalog.salon.tz
     today = clock.now().astimezone(tz).date()
@@ -50,6 +52,7 @@ def book(
 
 
 @router.post("/v1/admin/appointments", summary="Book a visit for a client", tags=["admin: appointments"])
+@operation("appointments.book")
 def create(
     body: s.AdminBookingIn,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=128)] = None,
@@ -86,13 +89,17 @@ def _out(salon_id: str, a: m.Appointment) -> s.AppointmentOut:
 
 @router.get("/v1/admin/appointments/<appointment_id>", summary="One visit with its history",
             tags=["admin: appointments"])
+@operation("appointments.read")
 def get(appointment_id: AppointmentId) -> s.AppointmentOut:
     salon_id, _ = caller(router)
-    return _out(salon_id, appointment_store.get(salon_id, appointment_id))
+    a = appointment_store.get(salon_id, appointment_id)
+    own_book(a.staff_id)
+    return _out(salon_id, a)
 
 
 @router.post("/v1/admin/appointments/<appointment_id>/move", summary="Move to another time or staff member",
              tags=["admin: appointments"])
+@operation("appointments.move")
 def move(appointment_id: AppointmentId, body: s.MoveIn) -> s.AppointmentOut:
     salon_id, who = caller(router)
     a = booking.move(salon_id, appointment_id, start=body.start, staff_id=body.staff_id, now=clock.now(), by=who,
@@ -102,6 +109,7 @@ def move(appointment_id: AppointmentId, body: s.MoveIn) -> s.AppointmentOut:
 
 @router.post("/v1/admin/appointments/<appointment_id>/confirm", summary="Mark confirmed",
              tags=["admin: appointments"])
+@operation("appointments.confirm")
 def confirm(appointment_id: AppointmentId) -> s.AppointmentOut:
     salon_id, who = caller(router)
     return _out(salon_id, booking.confirm(salon_id, appointment_id, now=clock.now(), by=who))
@@ -109,6 +117,7 @@ def confirm(appointment_id: AppointmentId) -> s.AppointmentOut:
 
 @router.post("/v1/admin/appointments/<appointment_id>/cancel", summary="Cancel (late if inside the salon's window)",
              tags=["admin: appointments"])
+@operation("appointments.cancel")
 def cancel(appointment_id: AppointmentId, body: s.AdminCancelIn | None = None) -> s.AppointmentOut:
     salon_id, who = caller(router)
     a = booking.cancel(salon_id, appointment_id, now=clock.now(), by=who, reason=body.reason if body else None,
@@ -118,6 +127,7 @@ def cancel(appointment_id: AppointmentId, body: s.AdminCancelIn | None = None) -
 
 @router.post("/v1/admin/appointments/<appointment_id>/complete", summary="Complete with the amount paid",
              tags=["admin: appointments"])
+@operation("appointments.complete")
 def complete(appointment_id: AppointmentId, body: s.CompleteIn) -> s.AppointmentOut:
     salon_id, who = caller(router)
     a = booking.complete(salon_id, appointment_id, paid_amount=body.paid_amount, bonus_amount=body.bonus_amount,
@@ -128,6 +138,7 @@ def complete(appointment_id: AppointmentId, body: s.CompleteIn) -> s.Appointment
 @router.post("/v1/admin/appointments/<appointment_id>/refund",
              summary="Refund a completed visit: its cashback is taken back, the bonus it used returned",
              tags=["admin: appointments"])
+@operation("appointments.refund")
 def refund(appointment_id: AppointmentId, body: s.RefundIn | None = None) -> s.AppointmentOut:
     salon_id, who = caller(router)
     a = booking.refund(salon_id, appointment_id, now=clock.now(), by=who, reason=body.reason if body else None)
@@ -136,6 +147,8 @@ def refund(appointment_id: AppointmentId, body: s.RefundIn | None = None) -> s.A
 
 @router.post("/v1/admin/appointments/<appointment_id>/no-show", summary="Mark as a no-show",
              tags=["admin: appointments"])
+@operation("appointments.no_show")
 def no_show(appointment_id: AppointmentId) -> s.AppointmentOut:
     salon_id, who = caller(router)
+    own_book(appointment_store.get(salon_id, appointment_id).staff_id)
     return _out(salon_id, booking.mark_no_show(salon_id, appointment_id, now=clock.now(), by=who))

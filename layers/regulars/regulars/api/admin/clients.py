@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from regulars import clock
 from regulars.api import schemas as s
 from regulars.api import views
-from regulars.api.admin import IdempotencyKey, caller, request_key
+from regulars.api.admin import IdempotencyKey, caller, operation, request_key
 from regulars.api.router import Router
 from regulars.booking import model as m
 from regulars.errors import Conflict, InvalidInput
@@ -28,6 +28,7 @@ ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 
 @router.get("/v1/admin/clients", summary="Find clients by phone (any format) or by the start of a name",
             tags=["admin: clients"])
+@operation("clients.read")
 def search(
     q: Annotated[str, Query(min_length=0, max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -48,6 +49,7 @@ def search(
 
 
 @router.post("/v1/admin/clients", summary="Add a client", tags=["admin: clients"])
+@operation("clients.create")
 def create(body: s.ClientCreate) -> tuple[s.ClientOut, int]:
     salon_id, who = caller(router)
     now = clock.now()
@@ -67,6 +69,7 @@ def create(body: s.ClientCreate) -> tuple[s.ClientOut, int]:
 
 
 @router.get("/v1/admin/clients/<client_id>", summary="A client with their visit history", tags=["admin: clients"])
+@operation("clients.read")
 def get(client_id: ClientId) -> s.ClientDetailOut:
     salon_id, _ = caller(router)
     client = client_store.get(salon_id, client_id)
@@ -84,6 +87,7 @@ def get(client_id: ClientId) -> s.ClientDetailOut:
              tags=["admin: clients"],
              responses={201: {"description": "Planned: it goes out on the client's channel (marketing: with consent, "
                                              "outside quiet hours, within the frequency cap)"}})
+@operation("clients.message")
 def send_message(
     client_id: ClientId,
     body: s.MessageIn,
@@ -106,6 +110,7 @@ def send_message(
 
 
 @router.patch("/v1/admin/clients/<client_id>", summary="Change a client's details", tags=["admin: clients"])
+@operation("clients.update")
 def patch(client_id: ClientId, body: s.ClientPatch) -> s.ClientOut:
     salon_id, _ = caller(router)
     changes = s.patch_changes(body, frozenset({"email", "birthday", "notes", "locale"}))

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from regulars import clock
 from regulars.api import schemas as s
-from regulars.api.admin import IdempotencyKey, caller, request_key
+from regulars.api.admin import IdempotencyKey, caller, operation, request_key
 from regulars.api.router import Router
 from regulars.booking import model as m
 from regulars.loyalty import service as loyalty
@@ -27,6 +27,7 @@ def _tier(t: m.Tier) -> s.TierOut:
 
 @router.get("/v1/admin/clients/<client_id>/loyalty", summary="A client's bonus: balance, lots, tier, referral link",
             tags=["admin: loyalty"])
+@operation("loyalty.read")
 def get(client_id: ClientId) -> s.LoyaltyOut:
     salon_id, _ = caller(router)
     client_store.get(salon_id, client_id)  # 404 outside the caller's salon
@@ -45,6 +46,7 @@ def get(client_id: ClientId) -> s.LoyaltyOut:
 
 @router.get("/v1/admin/clients/<client_id>/ledger", summary="A client's bonus ledger, newest first",
             tags=["admin: loyalty"])
+@operation("loyalty.read")
 def ledger(client_id: ClientId) -> s.LedgerOut:
     salon_id, _ = caller(router)
     client_store.get(salon_id, client_id)
@@ -56,6 +58,7 @@ def ledger(client_id: ClientId) -> s.LedgerOut:
 
 @router.post("/v1/admin/clients/<client_id>/loyalty/adjustments", summary="Credit or debit bonus by hand, with a reason",
              tags=["admin: loyalty"])
+@operation("loyalty.adjust")
 def adjust(
     client_id: ClientId,
     body: s.AdjustmentIn,
@@ -71,6 +74,7 @@ def adjust(
 
 @router.get("/v1/admin/loyalty", summary="The salon's outstanding bonus and what burns in the next 30 days",
             tags=["admin: loyalty"])
+@operation("loyalty.liability")
 def liability() -> s.LiabilityOut:
     salon_id, _ = caller(router)
     outstanding, burning, by_day = loyalty.liability(salon_id, clock.now())

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from regulars import clock
 from regulars.api import schemas as s
-from regulars.api.admin import caller
+from regulars.api.admin import caller, operation
 from regulars.api.router import Router
 from regulars.errors import InvalidInput
 from regulars.retention import feedback, history
@@ -28,6 +28,7 @@ def _task(t: Task) -> s.TaskOut:
 
 
 @router.get("/v1/admin/feedback", summary="The feedback inbox, newest first", tags=["admin: retention"])
+@operation("feedback.read")
 def inbox() -> s.FeedbackInboxOut:
     salon_id, _ = caller(router)
     return s.FeedbackInboxOut(feedback=[
@@ -38,12 +39,14 @@ def inbox() -> s.FeedbackInboxOut:
 
 
 @router.get("/v1/admin/tasks", summary="Follow-up tasks, newest first", tags=["admin: retention"])
+@operation("tasks.read")
 def tasks(status: Annotated[Literal["open", "closed"], Query()] = "open") -> s.TasksOut:
     salon_id, _ = caller(router)
     return s.TasksOut(tasks=[_task(t) for t in feedback.tasks(salon_id, status)])
 
 
 @router.post("/v1/admin/tasks/<task_id>/close", summary="Close a follow-up task with a note", tags=["admin: retention"])
+@operation("tasks.close")
 def close(task_id: TaskId, body: s.TaskCloseIn) -> s.TaskOut:
     salon_id, who = caller(router)
     return _task(feedback.close_task(salon_id, task_id, note=body.note, by=who, now=clock.now()))
@@ -55,6 +58,7 @@ DefectionId = Annotated[str, Path(min_length=1, max_length=200)]
 
 @router.get("/v1/admin/retention/clients", summary="Clients in a lifecycle status, with the reason and their value",
             tags=["admin: retention"])
+@operation("retention.read")
 def clients_in(status: Annotated[StatusName, Query()] = "at_risk",
                limit: Annotated[int, Query(ge=1, le=500)] = 100,
                cursor: Annotated[str | None, Query(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|[0-9a-z]{1,64}$")] = None) -> s.RetentionClientsOut:
@@ -65,12 +69,14 @@ def clients_in(status: Annotated[StatusName, Query()] = "at_risk",
 
 @router.get("/v1/admin/clients/<client_id>/history", summary="A client's whole history in one view",
             tags=["admin: retention"])
+@operation("clients.history")
 def client_history(client_id: Annotated[str, Path(min_length=1, max_length=64)]) -> s.ClientHistoryOut:
     salon_id, _ = caller(router)
     return s.ClientHistoryOut(**history.client_history(salon_id, client_id))
 
 
 @router.get("/v1/admin/defections", summary="Defections between two months, newest first", tags=["admin: retention"])
+@operation("defections.read")
 def defection_list(first: Annotated[str | None, Query(alias="from", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
                    last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> s.DefectionsOut:
@@ -82,6 +88,7 @@ def defection_list(first: Annotated[str | None, Query(alias="from", pattern=r"^(
 
 @router.get("/v1/admin/defections/stats", summary="Defections by type, reason, staff member, service and month",
             tags=["admin: retention"])
+@operation("defections.read")
 def defection_stats(first: Annotated[str | None, Query(alias="from", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
                     last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None
                     ) -> s.DefectionStatsOut:
@@ -92,6 +99,7 @@ def defection_stats(first: Annotated[str | None, Query(alias="from", pattern=r"^
 
 @router.put("/v1/admin/defections/<defection_id>/reason", summary="Say why a client defected",
             tags=["admin: retention"])
+@operation("defections.reason")
 def defection_reason(defection_id: DefectionId, body: s.DefectionReasonIn) -> s.DefectionOut:
     salon_id, who = caller(router)
     d = store.set_reason(salon_id, defection_id, reason=body.reason, source="admin",

@@ -1,4 +1,4 @@
-"""Admin: a client's data, exported or erased on their request, and the audit trail of both."""
+"""Admin: a client's data, exported or erased on their request, and the salon's audit trail."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from regulars import clock
 from regulars.api import schemas as s
-from regulars.api.admin import caller
+from regulars.api.admin import caller, operation
 from regulars.api.router import Router
 from regulars.clients import rights
 from regulars.errors import InvalidInput
@@ -21,6 +21,7 @@ ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 
 @router.get("/v1/admin/clients/<client_id>/export", summary="Everything held about a client, as JSON (audited)",
             tags=["admin: data rights"])
+@operation("clients.export")
 def export(client_id: ClientId) -> dict[str, Any]:
     salon_id, who = caller(router)
     return rights.export(salon_id, client_id, who, clock.now())
@@ -30,13 +31,17 @@ def export(client_id: ClientId) -> dict[str, Any]:
              summary="Erase a client's personal data everywhere, keeping what it counts in the salon's figures "
                      "(audited; refused while a visit is to come)",
              tags=["admin: data rights"])
+@operation("clients.erase")
 def erase(client_id: ClientId, body: s.ErasureIn) -> s.ErasureOut:
     salon_id, who = caller(router)
     return s.ErasureOut(**rights.erase(salon_id, client_id, who, clock.now(), reason=body.reason))
 
 
-@router.get("/v1/admin/audit", summary="The audit trail (exports and erasures), newest first",
+@router.get("/v1/admin/audit", summary="The audit trail, newest first: who exported or erased a client's data, "
+                                      "adjusted bonus, changed the salon's settings, services or staff, created "
+                                      "or cancelled a campaign, saved a segment, or changed the team, and when",
             tags=["admin: data rights"])
+@operation("audit.read")
 def trail(first: Annotated[date | None, Query(alias="from")] = None,
           last: Annotated[date | None, Query(alias="to")] = None,
           limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> s.AuditOut:
