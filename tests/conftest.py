@@ -11,3 +11,6 @@ os.environ.setdefault("MANAGE_LINK_SECRET", "test-manage-link-secret")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "RegularsTest")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "regulars")
+
+# Every AWS call a function makes in the run is checked against its IAM policy in template.yaml.
+pytest_plugins = ["support.iam_check"]
