@@ -11,11 +11,18 @@ from pathlib import Path
 
 import pytest
 from regulars.booking import service as booking
+from regulars.config import settings
+from regulars.notifications import dispatch
+from regulars.notifications.sender import SendRef
+from regulars.store import clients as client_store
 from regulars.store import jobs as job_store
+from regulars.store import outbox
 from regulars.store.jobs import JobRef
 from regulars_local import aws_calls, iam
 from regulars_local.aws import MotoServer, client
-from regulars_local.template import TEMPLATE, load
+from regulars_local.fakes import FakeTelegram, Forbidden
+from regulars_local.functions import import_handler
+from regulars_local.template import TEMPLATE, functions, load
 from support.iam_check import in_process_stack
 from support.lambda_ import AdminApi, context_for, handler
 from support.salon import make_salon
@@ -25,6 +32,8 @@ pytestmark = pytest.mark.integration
 
 SALON = "salon-a"
 LINK_KEY = "/regulars/manage-link-secret"  # the template's MANAGE_LINK_SECRET_PARAMETER
+BOT_TOKEN = "/regulars/telegram-bot-token"  # TELEGRAM_BOT_TOKEN_PARAMETER
+CHAT = 700100300
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +54,7 @@ def secrets_in_ssm(moto, monkeypatch):
     monkeypatch.delenv("MANAGE_LINK_SECRET", raising=False)
     monkeypatch.setenv("MANAGE_LINK_SECRET_PARAMETER", LINK_KEY)
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSM", moto)
+    aws_calls.parameter_cache_per_function()  # as in AWS (and the local runtime): no cache shared across functions
     parameters.clear_caches()
     yield
     parameters.clear_caches()
@@ -54,6 +64,13 @@ def secrets_in_ssm(moto, monkeypatch):
 def recorded(tmp_path):
     with aws_calls.recording(tmp_path / "calls", in_process_stack):
         yield tmp_path / "calls"
+
+
+def _sqs_event(*bodies: str) -> dict:
+    return {"Records": [{"messageId": f"m{i}", "receiptHandle": "r", "body": body, "attributes": {},
+                         "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+                         "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:queue", "awsRegion": "us-east-1"}
+                        for i, body in enumerate(bodies)]}
 
 
 def _feedback_request_job(table, clock_at) -> JobRef:
@@ -74,10 +91,7 @@ def _feedback_request_job(table, clock_at) -> JobRef:
 def _run_job_worker(ref: JobRef) -> None:
     from regulars.queues import body
 
-    message = {"messageId": "m1", "receiptHandle": "r", "body": body(ref), "attributes": {},
-               "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
-               "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:jobs", "awsRegion": "us-east-1"}
-    assert handler("job_worker")({"Records": [message]}, context_for("job_worker")) == {"batchItemFailures": []}
+    assert handler("job_worker")(_sqs_event(body(ref)), context_for("job_worker")) == {"batchItemFailures": []}
     assert job_store.get(SALON, ref.job_id).status == "done"
 
 
@@ -111,3 +125,49 @@ def test_the_job_worker_reads_the_manage_link_key_from_ssm_as_its_policy_allows(
     assert {(d.function, d.request.action, d.request.resource) for d in denied.denials} == {
         ("JobWorkerFunction", "ssm:GetParameter", f"arn:aws:ssm:us-east-1:123456789012:parameter{LINK_KEY}")}
     assert "JobWorkerFunction: ssm.GetParameter needs ssm:GetParameter" in denied.text()
+
+
+@pytest.fixture
+def telegram(moto, secrets_in_ssm, monkeypatch):
+    with FakeTelegram() as fake:
+        client("ssm", moto, "us-east-1").put_parameter(Name=BOT_TOKEN, Value=fake.token, Type="SecureString",
+                                                         Overwrite=True)
+        monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN_PARAMETER", BOT_TOKEN)
+        monkeypatch.setenv("TELEGRAM_API_BASE", fake.base_url)
+        settings.cache_clear()  # read again with the fake's address
+        yield fake
+    settings.cache_clear()
+
+
+def test_a_telegram_sender_falling_back_renders_the_manage_link_with_the_key_its_policy_lets_it_read(
+        table, clock_at, moto, telegram, recorded):
+    """A blocked bot sends the visit's notice to the next channel; rendering it again for that channel
+    puts the client's manage link in it, read from SSM by the Telegram sender."""
+    make_salon(SALON, clock_at)
+    made = AdminApi(SALON).post("/v1/admin/appointments", {
+        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-24T10:00:00+01:00",
+        "client": {"name": "Mia", "phone": "+49 170 5554001"}}).json
+    client_store.modify(SALON, made["client_id"], lambda c: {
+        "channels": {"telegram": {"chat_id": CHAT, "linked_at": clock_at.isoformat()}}})
+    records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
+    handler("stream_processor")({"Records": records}, context_for("stream_processor"))
+    (notice,) = [m for m in outbox.for_client(SALON, made["client_id"]) if m.kind == "appointment_booked"]
+    assert dispatch.dispatch(SALON, notice.message_id, clock_at).done
+    assert outbox.get_item(SALON, notice.message_id).channel == "telegram"
+
+    sqs = client("sqs", moto, "us-east-1")
+    queues = {name: sqs.create_queue(QueueName=f"telegram-{name}")["QueueUrl"] for name in ("send", "dead")}
+    sender = import_handler(functions()["TelegramSenderFunction"], environment=1, own={
+        "CHANNEL": "telegram", "SEND_QUEUE_URL": queues["send"], "SEND_DEAD_LETTER_QUEUE_URL": queues["dead"]})
+    telegram.script(Forbidden.BOT_BLOCKED)
+    ref = SendRef.of(outbox.get_item(SALON, notice.message_id))
+    assert sender(_sqs_event(ref.body()), context_for("sender")) == {"batchItemFailures": []}
+    fallen_back = outbox.get_item(SALON, notice.message_id)
+    assert fallen_back.channel == "sms" and "/manage.html?token=" in fallen_back.text
+
+    records, stacks = aws_calls.read(recorded)
+    checked = iam.check(records, stacks)
+    link_key = iam.Request("ssm:GetParameter", f"arn:aws:ssm:us-east-1:123456789012:parameter{LINK_KEY}")
+    assert ("ssm.GetParameter", link_key) in checked.checked["TelegramSenderFunction"]
+    assert checked.denials == [], checked.text()
