@@ -29,17 +29,18 @@ from regulars_local import iam
 from regulars_local.aws import Stack
 
 ENVIRONMENT = "IAM_CALL_RECORDS"  # the directory every process of a test run records to
-_function: ContextVar[str | None] = ContextVar("regulars_function", default=None)
+_function: ContextVar[tuple[str, str] | None] = ContextVar("regulars_function", default=None)
 
 
-def current_function() -> str | None:
+def current_function() -> tuple[str, str] | None:
+    """The logical id and code directory of the function running in this context, if any."""
     return _function.get()
 
 
 @contextlib.contextmanager
-def invoking(logical_id: str) -> Iterator[None]:
-    """Within this block, AWS calls are the function ``logical_id``'s."""
-    token = _function.set(logical_id)
+def invoking(logical_id: str, code: Path | str = "") -> Iterator[None]:
+    """Within this block, AWS calls are those of the function ``logical_id`` (whose code is in ``code``)."""
+    token = _function.set((logical_id, str(code)))
     try:
         yield
     finally:
@@ -114,11 +115,13 @@ class Recorder:
             self._stacks[id(stack)] = known
         return known[1]
 
-    def record(self, function: str, service: str, operation: str, params: dict[str, Any], region: str) -> None:
+    def record(self, function: tuple[str, str], service: str, operation: str, params: dict[str, Any],
+               region: str) -> None:
         requests = iam.requests_for(service, operation, params, region)
         with self._lock:
             record = {
-                "function": function,
+                "function": function[0],
+                "code": function[1],
                 "stack": self._stack_id(),
                 "call": f"{service}.{operation}",
                 "requests": [{"action": r.action, "resource": r.resource, "context": list(r.context)}

@@ -87,8 +87,8 @@ def import_handler(spec: FunctionSpec, environment: int = 1, own: Mapping[str, s
         saved = {name: os.environ.get(name) for name in own or {}}
         os.environ.update(own or {})
         try:
-            with invoking(spec.logical_id):
-                return _attributed(spec.logical_id, _import(spec, source, unique, attribute))
+            with invoking(spec.logical_id, spec.code_uri):
+                return _attributed(spec, _import(spec, source, unique, attribute))
         finally:
             for name, value in saved.items():
                 if value is None:
@@ -97,11 +97,11 @@ def import_handler(spec: FunctionSpec, environment: int = 1, own: Mapping[str, s
                     os.environ[name] = value
 
 
-def _attributed(logical_id: str, handler: Handler) -> Handler:
+def _attributed(spec: FunctionSpec, handler: Handler) -> Handler:
     """The handler, with the AWS calls it makes attributed to its function (for the IAM check)."""
 
     def run(event: Any, context: Any) -> Any:
-        with invoking(logical_id):
+        with invoking(spec.logical_id, spec.code_uri):
             return handler(event, context)
 
     run.__wrapped__ = handler  # type: ignore[attr-defined]
