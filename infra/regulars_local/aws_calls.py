@@ -66,27 +66,32 @@ def stack_from(document: dict[str, Any]) -> Stack:
     return stack
 
 
-def placeholder_stack(template: Path, region: str, table: str) -> Stack:
-    """A stack for handlers invoked in-process: the table the test bound, every other resource named
-    as the local runtime would create it (tests in-process create no queues or topics of the template)."""
-    from regulars_local.template import load
+def placeholder_stack(template: Path, region: str, table: str, environment: dict[str, str] | None = None) -> Stack:
+    """A stack for handlers invoked in-process: the table the test bound; a resource that a function's
+    environment names by ``!Ref`` and that ``environment`` sets (a test's queue, topic or user pool) as
+    set there; every other resource named as the local runtime would create it."""
+    from regulars_local.template import functions, load
 
     stack = Stack(template, region, "regulars-local")
     account = iam.ACCOUNT_ID
+    given = {value["Ref"]: (environment or {}).get(name) for spec in functions(template).values()
+             for name, value in spec.environment.items() if isinstance(value, dict) and "Ref" in value}
     for logical_id, res in load(template)["Resources"].items():
-        name = f"{stack.name}-{logical_id}"
+        name, ref = f"{stack.name}-{logical_id}", given.get(logical_id)
         kind = res["Type"]
         if kind == "AWS::SQS::Queue":
-            url = f"https://sqs.{region}.amazonaws.com/{account}/{name}"
+            url = ref or f"https://sqs.{region}.amazonaws.com/{account}/{name}"
+            name = url.rstrip("/").rsplit("/", 1)[1]
             stack.add(logical_id, url, Arn=f"arn:aws:sqs:{region}:{account}:{name}", QueueName=name, QueueUrl=url)
         elif kind == "AWS::SNS::Topic":
-            arn = f"arn:aws:sns:{region}:{account}:{name}"
-            stack.add(logical_id, arn, TopicArn=arn, TopicName=name)
+            arn = ref or f"arn:aws:sns:{region}:{account}:{name}"
+            stack.add(logical_id, arn, TopicArn=arn, TopicName=arn.rsplit(":", 1)[1])
         elif kind == "AWS::DynamoDB::Table":
             arn = f"arn:aws:dynamodb:{region}:{account}:table/{table}"
             stack.add(logical_id, table, Arn=arn, StreamArn=f"{arn}/stream/local")
         elif kind == "AWS::Cognito::UserPool":
-            stack.add(logical_id, f"{region}_local", Arn=f"arn:aws:cognito-idp:{region}:{account}:userpool/{region}_local")
+            pool = ref or f"{region}_local"
+            stack.add(logical_id, pool, Arn=f"arn:aws:cognito-idp:{region}:{account}:userpool/{pool}")
         elif kind == "AWS::Serverless::Function":
             stack.add(logical_id, name, Arn=f"arn:aws:lambda:{region}:{account}:function:{name}")
     return stack

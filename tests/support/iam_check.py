@@ -24,15 +24,21 @@ _RECORDER = "_iam_call_recorder"
 
 
 @cache
-def _in_process_stack(table: str, region: str):
-    return aws_calls.placeholder_stack(TEMPLATE, region, table)
+def _in_process_stack(table: str):
+    """Built at the first call against ``table``: each test has a table of its own and sets the
+    resources' variables before its functions run."""
+    variables = {name for spec in functions(TEMPLATE).values() for name, value in spec.environment.items()
+                 if isinstance(value, dict) and "Ref" in value}
+    environment = {name: os.environ[name] for name in variables if name in os.environ}
+    return aws_calls.placeholder_stack(TEMPLATE, os.environ.get("AWS_REGION", "us-east-1"), table, environment)
 
 
 def in_process_stack():
-    """The stack a handler invoked in-process runs against: the table the test bound."""
+    """The stack a handler invoked in-process runs against: the table the test bound, and the resources
+    the test named in the functions' environment variables."""
     from regulars.store.base import table_name
 
-    return _in_process_stack(table_name(), os.environ.get("AWS_REGION", "us-east-1"))
+    return _in_process_stack(table_name())
 
 
 def pytest_configure(config: pytest.Config) -> None:
