@@ -6,18 +6,40 @@ let salon = null;
 let staff = [];
 let services = {};
 
+const SIGN_IN = window.REGULARS_SIGN_IN || { local: true };
+// In AWS: Cognito's managed login, by the authorization code flow with PKCE (no password touches this
+// page; the second factor is asked there). Locally: the local runtime's sign-in with e-mail and password.
+const managed = SIGN_IN.cognito && { ...SIGN_IN.cognito, redirectUri: SIGN_IN.cognito.redirectUri || location.origin + location.pathname };
+const base64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+async function toManagedLogin() {
+  const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
+  sessionStorage.setItem("regulars.pkce", JSON.stringify({ verifier, state }));
+  const challenge = base64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
+  const q = new URLSearchParams({ response_type: "code", client_id: managed.clientId, redirect_uri: managed.redirectUri,
+    scope: "openid email", state, code_challenge: challenge, code_challenge_method: "S256" });
+  location.assign(`${managed.domain}/oauth2/authorize?${q}`);
+}
+
+async function fromManagedLogin(params) {
+  const pending = JSON.parse(sessionStorage.getItem("regulars.pkce") || "null");
+  sessionStorage.removeItem("regulars.pkce");
+  history.replaceState(null, "", managed.redirectUri);
+  if (params.get("error")) throw new Error(params.get("error_description") || params.get("error"));
+  if (!pending || params.get("state") !== pending.state) throw new Error("this sign-in was not started here: sign in again");
+  const r = await fetch(`${managed.domain}/oauth2/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "authorization_code", client_id: managed.clientId, code: params.get("code"),
+      redirect_uri: managed.redirectUri, code_verifier: pending.verifier }),
+  });
+  const data = await r.json();
+  if (!r.ok) throw new Error(data.error_description || data.error || "sign-in failed");
+  return data.id_token;
+}
+
 async function signIn(email, password) {
-  const cfg = window.REGULARS_SIGN_IN || { local: true };
-  if (cfg.cognito) {
-    const r = await fetch(`https://cognito-idp.${cfg.cognito.region}.amazonaws.com/`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth" },
-      body: JSON.stringify({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: cfg.cognito.clientId, AuthParameters: { USERNAME: email, PASSWORD: password } }),
-    });
-    const data = await r.json();
-    if (!r.ok) throw new Error(data.message || "sign-in failed");
-    return data.AuthenticationResult.IdToken;
-  }
   return (await call("POST", "/local/auth/token", { body: { email, password } })).id_token;
 }
 
@@ -58,6 +80,7 @@ async function appNow() {
 const today = async () => todayIn(salon.timezone, new Date(await appNow()));
 
 function showSignIn() {
+  if (managed) for (const id of ["email", "password"]) for (const e of [$(id), document.querySelector(`label[for=${id}]`)]) e.classList.add("hidden");
   $("app").classList.add("hidden");
   $("sign-in").classList.remove("hidden");
   $("sign-out").classList.add("hidden");
@@ -232,19 +255,30 @@ async function showReport(id) {
   $("campaign-report").classList.remove("hidden");
 }
 
+function signInFailed(err) {
+  showSignIn();
+  $("sign-in-error").textContent = describe(err);
+  $("sign-in-error").classList.remove("hidden");
+}
+
 $("sign-in").addEventListener("submit", async (e) => {
   e.preventDefault();
   $("sign-in-error").classList.add("hidden");
   try {
+    if (managed) return await toManagedLogin();
     token = await signIn($("email").value, $("password").value);
     sessionStorage.setItem("regulars.token", token);
     await start();
   } catch (err) {
-    $("sign-in-error").textContent = describe(err);
-    $("sign-in-error").classList.remove("hidden");
+    signInFailed(err);
   }
 });
-$("sign-out").addEventListener("click", () => { sessionStorage.removeItem("regulars.token"); token = null; showSignIn(); });
+$("sign-out").addEventListener("click", () => {
+  sessionStorage.removeItem("regulars.token");
+  token = null;
+  if (managed) return location.assign(`${managed.domain}/logout?${new URLSearchParams({ client_id: managed.clientId, logout_uri: managed.redirectUri })}`);
+  showSignIn();
+});
 $("day").addEventListener("change", loadBook);
 $("staff-filter").addEventListener("change", loadBook);
 $("reload").addEventListener("click", loadBook);
@@ -253,4 +287,7 @@ $("analytics-load").addEventListener("click", loadAnalytics);
 $("seg-preview").addEventListener("click", previewSegment);
 $("cmp-schedule").addEventListener("click", scheduleCampaign);
 $("client-q").addEventListener("keydown", (e) => { if (e.key === "Enter") searchClients(); });
-if (token) start().catch(showSignIn); else showSignIn();
+const returned = new URLSearchParams(location.search);
+if (managed && (returned.has("code") || returned.has("error"))) {
+  fromManagedLogin(returned).then((t) => { token = t; sessionStorage.setItem("regulars.token", t); return start(); }).catch(signInFailed);
+} else if (token) start().catch(showSignIn); else showSignIn();

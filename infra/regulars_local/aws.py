@@ -2,8 +2,9 @@
 
 :class:`Stack` holds what each logical id stands for locally (what ``!Ref`` and ``!GetAtt`` give)
 and resolves the template's intrinsic functions with it. :func:`create_resources` creates every
-resource of the kinds in :data:`CREATORS` (queues, topics, subscriptions, user pools) from the template, so a
-resource added to the template appears locally with no code change.
+resource of the kinds in :data:`CREATORS` (queues, topics, subscriptions, topic policies, KMS keys, user
+pools) from the template, so a resource added to the template appears locally with no code change; resources
+of other kinds (log groups, alarms, WAF, the Cognito domain) have no local part and are left out.
 """
 
 from __future__ import annotations
@@ -230,7 +231,7 @@ QUEUE_ATTRIBUTES = (
     "RedriveAllowPolicy",
     "VisibilityTimeout",
 )
-TOPIC_ATTRIBUTES = ("DisplayName", "FifoTopic", "ContentBasedDeduplication")
+TOPIC_ATTRIBUTES = ("DisplayName", "FifoTopic", "ContentBasedDeduplication", "KmsMasterKeyId")
 SUBSCRIPTION_ATTRIBUTES = ("FilterPolicy", "FilterPolicyScope", "RawMessageDelivery", "RedrivePolicy")
 
 
@@ -239,11 +240,13 @@ class Clients:
     sqs: Any
     sns: Any
     cognito: Any = None
+    kms: Any = None
 
     @classmethod
     def at(cls, endpoint: str, region: str) -> Clients:
         return cls(sqs=client("sqs", endpoint, region), sns=client("sns", endpoint, region),
-                   cognito=client("cognito-idp", endpoint, region))
+                   cognito=client("cognito-idp", endpoint, region),
+                   kms=client("kms", endpoint, region))
 
 
 def _attributes(props: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, str]:
@@ -308,12 +311,28 @@ def create_user_pool(stack: Stack, clients: Clients, logical_id: str, props: dic
     stack.add(logical_id, pool["Id"], Arn=pool["Arn"], ProviderName=provider, ProviderURL=f"https://{provider}")
 
 
+def create_topic_policy(stack: Stack, clients: Clients, logical_id: str, props: dict[str, Any]) -> None:
+    for topic in props["Topics"]:  # kept, not enforced: moto does not evaluate topic policies
+        clients.sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy",
+                                         AttributeValue=json.dumps(props["PolicyDocument"]))
+    stack.add(logical_id, logical_id)
+
+
+def create_key(stack: Stack, clients: Clients, logical_id: str, props: dict[str, Any]) -> None:
+    """A KMS key in moto, for the topics the template encrypts with it."""
+    metadata = clients.kms.create_key(Description=str(props.get("Description", logical_id)),
+                                      Policy=json.dumps(props["KeyPolicy"]))["KeyMetadata"]
+    stack.add(logical_id, metadata["KeyId"], Arn=metadata["Arn"], KeyId=metadata["KeyId"])
+
+
 Creator = Callable[[Stack, Clients, str, dict[str, Any]], None]
 CREATORS: dict[str, Creator] = {
     "AWS::SQS::Queue": create_queue,
     "AWS::SNS::Topic": create_topic,
     "AWS::SNS::Subscription": create_subscription,
     "AWS::Cognito::UserPool": create_user_pool,
+    "AWS::SNS::TopicPolicy": create_topic_policy,
+    "AWS::KMS::Key": create_key,
 }
 
 

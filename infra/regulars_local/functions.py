@@ -22,6 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from regulars_local.aws_calls import invoking
 from regulars_local.template import FunctionSpec
 
 log = logging.getLogger("local.functions")
@@ -86,13 +87,25 @@ def import_handler(spec: FunctionSpec, environment: int = 1, own: Mapping[str, s
         saved = {name: os.environ.get(name) for name in own or {}}
         os.environ.update(own or {})
         try:
-            return _import(spec, source, unique, attribute)
+            with invoking(spec.logical_id, spec.code_uri):
+                return _attributed(spec, _import(spec, source, unique, attribute))
         finally:
             for name, value in saved.items():
                 if value is None:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
+
+
+def _attributed(spec: FunctionSpec, handler: Handler) -> Handler:
+    """The handler, with the AWS calls it makes attributed to its function (for the IAM check)."""
+
+    def run(event: Any, context: Any) -> Any:
+        with invoking(spec.logical_id, spec.code_uri):
+            return handler(event, context)
+
+    run.__wrapped__ = handler  # type: ignore[attr-defined]
+    return run
 
 
 def _import(spec: FunctionSpec, source: Path, unique: str, attribute: str) -> Handler:

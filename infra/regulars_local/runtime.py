@@ -24,7 +24,7 @@ from typing import IO, Any
 from botocore.exceptions import ClientError
 from regulars import clock
 
-from regulars_local import aws, dynamodb_local, queues, schedules, streams
+from regulars_local import aws, aws_calls, dynamodb_local, queues, schedules, streams
 from regulars_local.auth import (
     DEMO_EMAIL,
     DEMO_PASSWORD,
@@ -186,6 +186,9 @@ class Runtime:
         self.functions = load_functions(specs, self.options.region)
         self._add_stand_ins()
         self._set_function_environment()
+        aws_calls.parameter_cache_per_function()
+        if os.environ.get(aws_calls.ENVIRONMENT):  # a test run checks every call against the template's IAM
+            aws_calls.record_to(Path(os.environ[aws_calls.ENVIRONMENT]), lambda: self.stack)
         from regulars.store.base import bind_table  # only now: it reads the environment on import
 
         bind_table(self.table_name)
@@ -297,7 +300,9 @@ class Runtime:
                 dynamodb_local.create_table(ddb, name, logical_id, self.options.template)
                 description = ddb.describe_table(TableName=name)["Table"]
                 log.info("table %s created from the template's %s", name, logical_id)
-            attributes = {"Arn": description["TableArn"]}
+            # the ARN as AWS would give it (DynamoDB Local's names another region and account), so
+            # the template's policies resolve to what the functions' calls name
+            attributes = {"Arn": f"arn:aws:dynamodb:{self.options.region}:{aws.ACCOUNT_ID}:table/{name}"}
             if description.get("LatestStreamArn"):
                 attributes["StreamArn"] = description["LatestStreamArn"]
             self.stack.add(logical_id, name, **attributes)
@@ -326,6 +331,8 @@ class Runtime:
             self.stack.add(logical_id, self.issuer.audience, ClientId=self.issuer.audience)
         for logical_id in resources("AWS::Serverless::Api", self.options.template):
             self.stack.add(logical_id, "local", RootResourceId="local")
+        if "PushPlatformApplicationArn" in self.stack.parameters:  # what an operator deploys with
+            self.stack.parameters["PushPlatformApplicationArn"] = self._push_application()
 
     def _set_function_environment(self) -> None:
         merged: dict[str, str] = {}
@@ -350,15 +357,13 @@ class Runtime:
         for name in own:
             merged.pop(name)
         local = self.providers.environment()
-        local["PUSH_PLATFORM_APPLICATION_ARN"] = self._push_application()
-        for name in [*local, "MANAGE_LINK_SECRET"]:  # set here, not read from SSM
-            merged.pop(f"{name}_PARAMETER", None)
+        local["MANAGE_LINK_SECRET"] = os.environ.get("MANAGE_LINK_SECRET") or secrets.token_urlsafe(32)
+        local = self._put_secrets(local, merged)
         merged.update(local)
         merged.update(
             {
                 "TABLE_NAME": self.table_name,
                 "PUBLIC_BASE_URL": self.base_url,
-                "MANAGE_LINK_SECRET": os.environ.get("MANAGE_LINK_SECRET") or secrets.token_urlsafe(32),
                 "POWERTOOLS_TRACE_DISABLED": "true",
                 "POWERTOOLS_METRICS_NAMESPACE": "Regulars",
             }
@@ -389,6 +394,23 @@ class Runtime:
 
         service.register(user.salon_id, user_id=user.sub, email=user.email, role=Role(user.role), staff_id=staff_id,
                          now=clock.now(), replace_email=True)
+
+    def _put_secrets(self, local: dict[str, str], merged: dict[str, str]) -> dict[str, str]:
+        """Put each local secret ``NAME`` whose ``NAME_PARAMETER`` the template sets into moto's SSM as
+        that SecureString, as an operator does in AWS, so the functions read it from there (and the IAM
+        check sees them read it); return the rest, which are set as environment variables."""
+        parameters = {name.removesuffix("_PARAMETER"): value for name, value in merged.items()
+                      if name.endswith("_PARAMETER")}
+        ssm = aws.client("ssm", self._moto.endpoint, self.options.region)
+        plain: dict[str, str] = {}
+        for name, value in local.items():
+            if name in parameters:
+                ssm.put_parameter(Name=parameters[name], Value=value, Type="SecureString", Overwrite=True)
+            else:
+                plain[name] = value
+        for name in parameters:
+            os.environ.pop(name, None)  # a plain variable would win over the parameter (config.secret)
+        return plain
 
     def _push_application(self) -> str:
         """The FCM platform application a deployment names in PushPlatformApplicationArn, in moto."""
