@@ -59,6 +59,20 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class MalformedRequest(DomainError):
+    """The request body cannot be read at all: not UTF-8, not JSON, or JSON nested too deep."""
+
+    code = "invalid_json"
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+
+
 @dataclass
 class IdempotencyReplay(Exception):
     """A request with a known Idempotency-Key: the stored answer is returned as it was."""

@@ -3,7 +3,9 @@
 A bot cannot write first; the client opens the link, Telegram sends the bot ``/start <token>``,
 and the chat is stored on the client. The token is opaque (24 characters of base64url, derived
 with the manage-link key from the salon and the client, so every link offered to one client is
-the same one) and used once: redeeming it deletes it, and the next booking offers it again.
+the same one) and used by one chat: the first chat to redeem it claims it, the next booking offers
+it afresh. Redeeming is idempotent (the chat that claimed it may redeem it again), so an update
+whose linking failed half-way is finished by Telegram's retry.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 
+from pynamodb.exceptions import UpdateError
+
 from regulars.booking import model as m
 from regulars.config import manage_link_secret, settings
 from regulars.store import clients as client_store
 from regulars.store import outbox
+from regulars.store.base import condition_failed
 from regulars.store.models import TelegramLink
 
 TOKEN_CHARS = 24
@@ -44,10 +49,23 @@ def offer(salon_id: str, client_id: str, now: datetime) -> None:
                  client_id=client_id, created_at=now, expires=now + KEEP).save()
 
 
+def _claim(link: TelegramLink, chat_id: int) -> bool:
+    """The link is this chat's: unclaimed until now, or claimed by this chat before."""
+    try:
+        link.update(actions=[TelegramLink.chat_id.set(chat_id)],
+                    condition=TelegramLink.pk.exists() & (TelegramLink.chat_id.does_not_exist()
+                                                          | (TelegramLink.chat_id == chat_id)))
+    except UpdateError as exc:
+        if condition_failed(exc):
+            return False
+        raise
+    return True
+
+
 def redeem(token: str, chat_id: int, now: datetime) -> m.Client | None:
-    """Link the chat to the token's client; None for an unknown or used token."""
+    """Link the chat to the token's client; None for an unknown token or one another chat used."""
     link = TelegramLink.find(token=token, consistent=True)
-    if link is None or not link.delete_existing():  # used by another delivery meanwhile
+    if link is None or not _claim(link, chat_id):
         return None
 
     def change(client: m.Client) -> dict:
