@@ -5,20 +5,20 @@ boundary) is acted on by the provider's retry."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import timedelta
 
 import pytest
-from botocore.exceptions import ClientError
 from regulars import config
 from regulars.notifications import dispatch, telegram_link
 from regulars.store import appointments as appointment_store
 from regulars.store import clients as client_store
 from regulars.store import outbox
-from regulars.store.base import Entity
 from regulars.store.models import Message
 from regulars_local.fakes import signature
 from regulars_local.functions import context_for
+from support.faults import failing_write
 from support.lambda_ import AdminApi, HttpResult, api_event, handler, invoke, sample
 from support.salon import make_salon
 
@@ -69,34 +69,12 @@ def visit(table, clock_at):
     return made
 
 
-WRITES = ("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem")
-
-
 @pytest.fixture
 def fail_once(table):
-    """Fault injection at the AWS SDK boundary: ``fail_once(words)`` makes the first DynamoDB write
-    whose request mentions ``words`` fail as DynamoDB fails one now and then (a botocore event hook
-    on the client every entity shares). Returns a dict whose "failed" counts the failures."""
-    events = Entity.connection().client.meta.events
-    hooks = []
-
-    def arm(words: str) -> dict:
-        state = {"failed": 0}
-
-        def hook(params, **_):
-            if not state["failed"] and words in json.dumps(params, default=str):
-                state["failed"] += 1
-                raise ClientError({"Error": {"Code": "InternalServerError", "Message": "injected failure"}},
-                                  "write")
-
-        for operation in WRITES:
-            events.register(f"before-parameter-build.dynamodb.{operation}", hook, unique_id=f"fail-{operation}")
-            hooks.append(operation)
-        return state
-
-    yield arm
-    for operation in hooks:
-        events.unregister(f"before-parameter-build.dynamodb.{operation}", unique_id=f"fail-{operation}")
+    """``fail_once(words)``: the first DynamoDB write whose request mentions ``words`` fails once, as
+    DynamoDB fails one now and then (support.faults); returns the dict that counts the failures."""
+    with contextlib.ExitStack() as stack:
+        yield lambda words: stack.enter_context(failing_write(words))
 
 
 def _delivered(event: dict) -> HttpResult:

@@ -63,7 +63,7 @@ class WhatsAppTemplateSetting(BaseModel):
     language: Annotated[str, Field(min_length=2, max_length=15)] | None = Field(
         default=None, description="The template's language code; default: the message's locale"
     )
-    parameters: list[str] = Field(default_factory=list, max_length=10)
+    parameters: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=10)
 
 
 class Tier(BaseModel):
@@ -75,7 +75,7 @@ class Tier(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=40)]
     rate_bp: int = Field(ge=0, le=10_000, description="Cashback in basis points: 500 = 5 %")
     min_visits: int = Field(default=0, ge=0, le=1000)
-    min_spend: int | None = Field(default=None, ge=0, description="Minor units spent in 12 months")
+    min_spend: int | None = Field(default=None, ge=0, le=10**12, description="Minor units spent in 12 months")
 
 
 def _default_tiers() -> list[Tier]:
@@ -219,7 +219,7 @@ class SalonSettings(BaseModel):
         description="Reminders this many minutes before each visit",
     )
     confirmation_offset_minutes: int | None = Field(
-        default=24 * 60, description="The reminder at this offset asks the client to confirm (None: none do)"
+        default=24 * 60, ge=0, le=60 * 24 * 30, description="The reminder at this offset asks the client to confirm (None: none do)"
     )
     notifications: Notifications = Field(default_factory=lambda: Notifications())
     channel_order: list[ChannelName] = Field(
@@ -232,15 +232,15 @@ class SalonSettings(BaseModel):
     )
     marketing_cap: int = Field(default=2, ge=0, le=50, description="Marketing messages a client gets at most ...")
     marketing_cap_days: int = Field(default=7, ge=1, le=90, description="... in any window of this many days")
-    templates: dict[str, dict[str, Annotated[str, Field(max_length=1000)]]] = Field(
-        default_factory=dict, description="The salon's own texts: kind -> locale -> text with {placeholders}"
+    templates: dict[str, Annotated[dict[str, Annotated[str, Field(max_length=1000)]], Field(max_length=10)]] = Field(
+        default_factory=dict, max_length=40, description="The salon's own texts: kind -> locale -> text with {placeholders}"
     )
     loyalty: LoyaltySettings = Field(default_factory=lambda: LoyaltySettings())
     feedback: FeedbackSettings = Field(default_factory=lambda: FeedbackSettings())
     retention: RetentionSettings = Field(default_factory=lambda: RetentionSettings())
     campaigns: CampaignSettings = Field(default_factory=lambda: CampaignSettings())
     whatsapp_templates: dict[str, WhatsAppTemplateSetting] = Field(
-        default_factory=dict, description="Approved WhatsApp templates by message kind (for a closed window)"
+        default_factory=dict, max_length=40, description="Approved WhatsApp templates by message kind (for a closed window)"
     )
 
     @field_validator("channel_order")
