@@ -71,7 +71,11 @@ def test_a_body_over_the_cap_is_413(salon):
     assert client_store.search_by_name("salon-a", "Mia", limit=5) == []
 
 
-def test_brackets_and_escaped_quotes_inside_strings_do_not_count_as_depth(salon):
+def test_depth_counts_brackets_outside_strings_only(salon):
+    deep = {"name": "Mia", "phone": PHONE, "notes": "n"}
+    for _ in range(40):
+        deep = {"name": "Mia", "phone": PHONE, "notes": "n", "x": deep}
+    _refused(AdminApi("salon-a").post("/v1/admin/clients", deep), 400, "invalid_json")
     notes = '\\"[[[{{' * 250  # looks 1,250 deep to a scan that does not know strings
     made = AdminApi("salon-a").post("/v1/admin/clients", {"name": "Mia", "phone": PHONE, "notes": notes})
     assert made.status == 201, made.text
