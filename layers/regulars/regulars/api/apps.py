@@ -215,10 +215,12 @@ def openapi_document() -> dict:
     return document
 
 
-def statuses_of(path: str, operation: dict) -> set[int]:
-    """The error statuses every operation of its kind can answer, besides the ones its route declares:
-    422 (its parameters), 400, 413 and 415 where it takes a body, 401 and 403 on the admin API (the
-    sign-in and the role), 404 where the path names something."""
+def statuses_of(path: str, method: str, operation: dict) -> set[int]:
+    """The error statuses every operation of its kind can answer, besides the ones its route declares
+    (a route declares its own with ``responses=errors.answers(...)``: 429 with Retry-After where it is
+    rate-limited, 403 where a link or a signature is checked): 422 (its parameters), 400, 413 and 415
+    where it takes a body, 401 and 403 on the admin API (the sign-in and the role), 404 where the path
+    names something, 409 where it changes something and the state may not allow it."""
     statuses = {422}
     if "requestBody" in operation:
         statuses |= {400, 413, 415}
@@ -226,15 +228,17 @@ def statuses_of(path: str, operation: dict) -> set[int]:
         statuses |= {401, 403}
     if "{" in path:
         statuses.add(404)
+    if method != "get" and not path.startswith("/v1/webhooks/"):
+        statuses.add(409)
     return statuses
 
 
 def _document_statuses(document: dict) -> None:
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
     for path, operations in document["paths"].items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            for status in sorted(statuses_of(path, operation)):
+            for status in sorted(statuses_of(path, method, operation)):
                 responses.setdefault(str(status), {"description": errors.MEANING[status], "content": error})
             # Powertools describes 422 with a model and words of its own: ours is the one shape
             described = responses["422"].get("description")

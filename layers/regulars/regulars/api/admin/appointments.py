@@ -49,7 +49,8 @@ def book(
     return s.BookOut(appointments=[views.appointment(a, catalog.salon) for a in found])
 
 
-@router.post("/v1/admin/appointments", summary="Book a visit for a client", tags=["admin: appointments"])
+@router.post("/v1/admin/appointments", summary="Book a visit for a client", tags=["admin: appointments"],
+             status_code=201)
 def create(
     body: s.AdminBookingIn,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=128)] = None,

@@ -38,7 +38,8 @@ def segments() -> s.SegmentsOut:
     return s.SegmentsOut(segments=[_segment(x) for x in store.segments(salon_id)])
 
 
-@router.post("/v1/admin/segments", summary="Save a segment (its members are found afresh each time)", tags=TAGS)
+@router.post("/v1/admin/segments", summary="Save a segment (its members are found afresh each time)", tags=TAGS,
+             status_code=201)
 def create_segment(body: s.SegmentIn) -> tuple[s.SegmentOut, int]:
     salon_id, who = caller(router)
     return _segment(service.save_segment(salon_id, None, body.name, body.filter, who, clock.now())), 201
@@ -58,7 +59,8 @@ def segment_preview(segment_id: SegmentId) -> s.PreviewOut:
     return s.PreviewOut(**service.preview(salon_id, f, clock.now()))
 
 
-@router.delete("/v1/admin/segments/<segment_id>", summary="Delete a segment (campaigns keep their copy)", tags=TAGS)
+@router.delete("/v1/admin/segments/<segment_id>", summary="Delete a segment (campaigns keep their copy)", tags=TAGS,
+               status_code=204)
 def delete_segment(segment_id: SegmentId) -> tuple[dict, int]:
     salon_id, _ = caller(router)
     store.delete_segment(salon_id, segment_id)
@@ -73,7 +75,8 @@ def campaigns() -> s.CampaignsOut:
 
 @router.post("/v1/admin/campaigns", summary="Schedule a campaign to a segment, with a holdout that gets nothing",
              description="Idempotent with the Idempotency-Key header: a retry returns the campaign the key made "
-                         "(409 idempotency_key_reused for a different campaign under the same key).", tags=TAGS)
+                         "(409 idempotency_key_reused for a different campaign under the same key).", tags=TAGS,
+             status_code=201)
 def create_campaign(body: s.CampaignIn, idempotency_key: IdempotencyKey = None) -> tuple[s.CampaignOut, int]:
     salon_id, who = caller(router)
     now = clock.now()

@@ -60,7 +60,7 @@ def list_services() -> list[s.ServiceAdminOut]:
     return [views.service_admin(x) for x in sorted(catalog.services.values(), key=lambda x: x.name)]
 
 
-@router.post("/v1/admin/services", summary="Add a service", tags=["admin: services"])
+@router.post("/v1/admin/services", summary="Add a service", tags=["admin: services"], status_code=201)
 def create_service(body: s.ServiceIn) -> tuple[s.ServiceAdminOut, int]:
     salon_id, _ = caller(router)
     currency = catalog_store.load_catalog(salon_id).salon.currency
@@ -108,7 +108,7 @@ def list_staff() -> list[m.StaffMember]:
     return sorted(catalog_store.load_catalog(salon_id).staff.values(), key=lambda x: x.name)
 
 
-@router.post("/v1/admin/staff", summary="Add a staff member", tags=["admin: staff"])
+@router.post("/v1/admin/staff", summary="Add a staff member", tags=["admin: staff"], status_code=201)
 def create_staff(body: s.StaffIn) -> tuple[m.StaffMember, int]:
     salon_id, _ = caller(router)
     _check_services(salon_id, body.service_ids)

@@ -55,7 +55,7 @@ def ledger(client_id: ClientId) -> s.LedgerOut:
 
 
 @router.post("/v1/admin/clients/<client_id>/loyalty/adjustments", summary="Credit or debit bonus by hand, with a reason",
-             tags=["admin: loyalty"])
+             tags=["admin: loyalty"], status_code=201)
 def adjust(
     client_id: ClientId,
     body: s.AdjustmentIn,
