@@ -219,17 +219,18 @@ def statuses_of(path: str, method: str, operation: dict) -> set[int]:
     """The error statuses every operation of its kind can answer, besides the ones its route declares
     (a route declares its own with ``responses=errors.answers(...)``: 429 with Retry-After where it is
     rate-limited, 403 where a link or a signature is checked): 422 (its parameters), 400, 413 and 415
-    where it takes a body, 401 and 403 on the admin API (the sign-in and the role), 404 where the path
-    names something, 409 where it changes something and the state may not allow it."""
+    where it takes a body, 401 and 403 on the admin API (the sign-in and the role), 404 on every API
+    operation (what the path or the body names, or the signed-in user's salon, may not exist), 409
+    where it changes something and the state may not allow it."""
     statuses = {422}
     if "requestBody" in operation:
         statuses |= {400, 413, 415}
     if path.startswith("/v1/admin/"):
         statuses |= {401, 403}
-    if "{" in path:
-        statuses.add(404)
-    if method != "get" and not path.startswith("/v1/webhooks/"):
-        statuses.add(409)
+    if not path.startswith("/v1/webhooks/"):
+        statuses.add(404)  # what the path or the body names, or the salon itself
+        if method != "get":
+            statuses.add(409)
     return statuses
 
 

@@ -29,9 +29,8 @@ Ref = Annotated[str, StringConstraints(min_length=1, max_length=64)]  # an id th
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 Tags = Annotated[list[Tag], Field(max_length=20)]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 # working hours or breaks: for each day, at most 8 spans ("09:00", "13:00"); only weekdays are keys
-WeekHours = dict[Weekday, Annotated[list[m.Span], Field(max_length=8)]]
+WeekHours = dict[m.Weekday, Annotated[list[m.Span], Field(max_length=8)]]
 
 
 # --------------------------------------------------------------------------- widget (public)

@@ -7,16 +7,19 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from regulars.booking.schedule import WorkingPattern
 from regulars.money import Money
 
-HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
-Span = tuple[HHMM, HHMM]
-WeekSpec = dict[
-    Annotated[str, Field(pattern=r"^(mon|tue|wed|thu|fri|sat|sun)$")], list[Span]
-]
+HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
+HHMM = Annotated[str, Field(pattern=HHMM_PATTERN)]
+# from, to: documented as an array of two times, not as a tuple (prefixItems), which some OpenAPI tools
+# (schemathesis among them) do not read inside a map of days
+Span = Annotated[tuple[HHMM, HHMM], WithJsonSchema(
+    {"type": "array", "items": {"type": "string", "pattern": HHMM_PATTERN}, "minItems": 2, "maxItems": 2})]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WeekSpec = dict[Weekday, list[Span]]
 MAX_SERVICE_MINUTES = 240  # a move of a visit between staff rewrites 2 x 48 lock cells: under 100 items
 
 
