@@ -31,7 +31,8 @@ Gate = Callable[[dict], None]
 def _refusal(exc: DomainError) -> dict[str, Any]:
     return {
         "statusCode": errors.status_of(exc),
-        "headers": {"Content-Type": "application/json", "Access-Control-Allow-Origin": "*"},
+        "headers": {"Content-Type": "application/json", "Access-Control-Allow-Origin": "*",
+                    **errors.response_headers(exc)},
         "body": errors.error_body(exc),
         "isBase64Encoded": False,
     }

@@ -88,6 +88,11 @@ def status_of(exc: errors.DomainError) -> int:
     return 400
 
 
+def response_headers(exc: errors.DomainError) -> dict[str, str]:
+    """Headers a failure carries with it (``headers`` on its class or instance: a Retry-After)."""
+    return dict(getattr(exc, "headers", None) or {})
+
+
 def error_body(exc: errors.DomainError) -> str:
     return json.dumps({"error": {"code": exc.code, "message": exc.message,
                                  "fields": [{"field": f.field, "reason": f.reason} for f in exc.fields]}})
@@ -104,7 +109,7 @@ def install(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(errors.DomainError)
     def _domain(exc: errors.DomainError) -> Response:
         return Response(status_code=status_of(exc), content_type=content_types.APPLICATION_JSON,
-                        body=error_body(exc))
+                        body=error_body(exc), headers=response_headers(exc))
 
     @app.exception_handler(errors.IdempotencyReplay)
     def _replay(exc: errors.IdempotencyReplay) -> Response:
