@@ -1,9 +1,11 @@
 """The webhooks function on DynamoDB Local, called as API Gateway and SQS call it: Telegram updates,
 WhatsApp's handshake, statuses and replies, in-bound SMS. A bad signature is 403 and changes nothing;
-a redelivered update acts once."""
+a redelivered update acts once; an update whose act failed (a DynamoDB write failed at the SDK
+boundary) is acted on by the provider's retry."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import timedelta
 
@@ -16,7 +18,8 @@ from regulars.store import outbox
 from regulars.store.models import Message
 from regulars_local.fakes import signature
 from regulars_local.functions import context_for
-from support.lambda_ import AdminApi, api_event, handler, invoke, sample
+from support.faults import failing_write
+from support.lambda_ import AdminApi, HttpResult, api_event, handler, invoke, sample
 from support.salon import make_salon
 
 CHAT = 811200300
@@ -66,10 +69,26 @@ def visit(table, clock_at):
     return made
 
 
+@pytest.fixture
+def fail_once(table):
+    """``fail_once(words)``: the first DynamoDB write whose request mentions ``words`` fails once, as
+    DynamoDB fails one now and then (support.faults); returns the dict that counts the failures."""
+    with contextlib.ExitStack() as stack:
+        yield lambda words: stack.enter_context(failing_write(words))
+
+
+def _delivered(event: dict) -> HttpResult:
+    """What the provider sees: the function's answer, or 502 where the function failed (API Gateway's)."""
+    try:
+        return invoke("webhooks", event)
+    except Exception as exc:  # the invocation failed: API Gateway answers 502
+        return HttpResult(502, {}, json.dumps({"message": f"Internal server error ({type(exc).__name__})"}))
+
+
 def _telegram(update: dict, secret: str | None = TELEGRAM_SECRET):
     headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
-    return invoke("webhooks", api_event("POST", "/v1/webhooks/telegram", resource="/v1/webhooks/telegram",
-                                        path_params={}, body=json.dumps(update), headers=headers))
+    return _delivered(api_event("POST", "/v1/webhooks/telegram", resource="/v1/webhooks/telegram",
+                                path_params={}, body=json.dumps(update), headers=headers))
 
 
 def _press(update_id: int, data: str, message_id: int = 42) -> dict:
@@ -114,7 +133,7 @@ def test_the_cancel_button_cancels(visit):
     assert _status(visit) == "cancelled"
 
 
-def test_start_with_a_deep_link_links_the_chat_once(table, clock_at):
+def test_start_with_a_deep_link_links_the_chat_that_redeems_it_first(table, clock_at):
     make_salon("salon-a", clock_at)
     made = AdminApi("salon-a").post("/v1/admin/appointments", {
         "service_id": "haircut", "staff_id": "anna", "start": "2026-11-25T14:00:00+01:00",
@@ -129,8 +148,12 @@ def test_start_with_a_deep_link_links_the_chat_once(table, clock_at):
     r = _telegram(update)
     assert r.json["method"] == "sendMessage" and r.json["text"].startswith("Done")
     assert client_store.get("salon-a", made["client_id"]).channels["telegram"]["chat_id"] == 4242
-    again = _telegram({**update, "update_id": 6002})
-    assert "used already" in again.json["text"]
+    again = _telegram({**update, "update_id": 6002})  # the same chat again: still linked (idempotent)
+    assert again.json["text"].startswith("Done")
+    stranger = {**update, "update_id": 6003, "message": {**update["message"], "chat": {"id": 777, "type": "private"},
+                                                         "from": {"id": 777, "is_bot": False, "first_name": "X"}}}
+    assert "used already" in _telegram(stranger).json["text"]
+    assert client_store.get("salon-a", made["client_id"]).channels["telegram"]["chat_id"] == 4242
 
 
 def test_a_deep_link_works_for_a_day_after_it_was_shown(table, clock_at):
@@ -145,11 +168,11 @@ def test_a_deep_link_works_for_a_day_after_it_was_shown(table, clock_at):
     assert link.expires == clock_at + timedelta(days=1)  # then DynamoDB's TTL deletes it
 
 
-def _whatsapp(payload: dict, secret: str = APP_SECRET):
+def _whatsapp(payload, secret: str = APP_SECRET):
     body = json.dumps(payload)
-    return invoke("webhooks", api_event("POST", "/v1/webhooks/whatsapp", resource="/v1/webhooks/whatsapp",
-                                        path_params={}, body=body,
-                                        headers={"X-Hub-Signature-256": signature(body.encode(), secret)}))
+    return _delivered(api_event("POST", "/v1/webhooks/whatsapp", resource="/v1/webhooks/whatsapp",
+                                path_params={}, body=body,
+                                headers={"X-Hub-Signature-256": signature(body.encode(), secret)}))
 
 
 def _value(**value) -> dict:
@@ -219,14 +242,19 @@ def test_stop_on_whatsapp_withdraws_marketing_and_opens_the_window(visit, clock_
     assert client.channels["whatsapp"]["last_inbound_at"]
 
 
-def _sms(body: str, previous: str | None = None, inbound_id: str = "in-1"):
-    notification = {"originationNumber": PHONE + "00", "destinationNumber": "+15550100000",
+def _sms_record(body: str, previous: str | None = None, inbound_id: str = "in-1", phone: str = PHONE + "00"):
+    notification = {"originationNumber": phone, "destinationNumber": "+15550100000",
                     "messageKeyword": "KEYWORD", "messageBody": body, "inboundMessageId": inbound_id}
     if previous:
         notification["previousPublishedMessageId"] = previous
     record = sample("webhooks/inbound_sms.json")["Records"][0]
     record["body"] = json.dumps(notification)
-    return handler("webhooks")({"Records": [record]}, context_for("webhooks"))
+    record["messageId"] = f"sqs-{inbound_id}"
+    return record
+
+
+def _sms(body: str, previous: str | None = None, inbound_id: str = "in-1"):
+    return handler("webhooks")({"Records": [_sms_record(body, previous, inbound_id)]}, context_for("webhooks"))
 
 
 def test_stop_by_sms_withdraws_marketing_at_once_and_cancels_what_was_waiting(visit, clock_at):
@@ -311,3 +339,86 @@ def test_outside_the_window_a_reminder_goes_as_the_approved_template_and_its_qui
     assert _status(made) == "confirmed"
     client = client_store.get("salon-a", made["client_id"])
     assert client.channels["whatsapp"]["last_inbound_at"] > "2026-11-01T10:00:00+00:00"  # the window is open again
+
+
+# --- durability: an update whose act failed is acted on by the provider's retry -------------------------
+def test_a_cancel_button_whose_write_failed_is_cancelled_by_telegrams_retry(visit, fail_once):
+    fault = fail_once(visit["id"])  # the visit's own write fails once
+    first = _telegram(_press(5101, f"cancel:{visit['id']}"))
+    assert fault["failed"] == 1 and first.status >= 500  # Telegram retries what is not 2xx
+    assert _status(visit) == "booked"
+    retry = _telegram(_press(5101, f"cancel:{visit['id']}"))
+    assert retry.status == 200 and retry.json["text"] == "Your visit is cancelled."
+    assert _status(visit) == "cancelled"
+    assert _telegram(_press(5101, f"cancel:{visit['id']}")).json == {}  # handled now: a redelivery acts no more
+    history = appointment_store.get("salon-a", visit["id"]).history
+    assert [h.action for h in history].count("cancelled") == 1
+
+
+def test_a_start_whose_linking_failed_is_linked_by_telegrams_retry(table, clock_at, fail_once):
+    make_salon("salon-a", clock_at)
+    made = AdminApi("salon-a").post("/v1/admin/appointments", {
+        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-25T14:00:00+01:00",
+        "client": {"name": "Ola", "phone": "+49 170 5550777"}}).json
+    telegram_link.offer("salon-a", made["client_id"], clock_at)
+    token = telegram_link.deep_link("salon-a", made["client_id"]).split("start=")[1]
+    update = {"update_id": 6101, "message": {"message_id": 1, "from": {"id": 4242, "is_bot": False, "first_name": "O"},
+                                              "chat": {"id": 4242, "type": "private"}, "date": 0,
+                                              "text": f"/start {token}"}}
+    fault = fail_once(made["client_id"])  # the client's write (the chat stored on it) fails once
+    assert _telegram(update).status >= 500 and fault["failed"] == 1
+    assert "telegram" not in client_store.get("salon-a", made["client_id"]).channels
+    retry = _telegram(update)
+    assert retry.status == 200 and retry.json["text"].startswith("Done")
+    assert client_store.get("salon-a", made["client_id"]).channels["telegram"]["chat_id"] == 4242
+
+
+def test_a_stop_whose_write_failed_is_honoured_by_whatsapps_retry(visit, clock_at, fail_once):
+    text = {"from": PHONE[1:] + "00", "id": "wamid.IN9", "timestamp": "1795421200", "type": "text",
+            "text": {"body": "STOP"}}
+    fault = fail_once(visit["client_id"])
+    assert _whatsapp(_value(messages=[text])).status >= 500 and fault["failed"] == 1  # Meta retries
+    retry = _whatsapp(_value(messages=[text]))
+    assert retry.status == 200
+    client = client_store.get("salon-a", visit["client_id"])
+    assert client.consents["marketing"]["granted"] is False and client.consents["marketing"]["source"] == "whatsapp"
+    assert client.consents["transactional:whatsapp"]["granted"] is False
+
+
+def test_a_stop_by_sms_whose_write_failed_is_reported_back_and_honoured_on_redelivery(visit, fail_once):
+    batch = {"Records": [_sms_record("STOP", inbound_id="in-stop"),
+                         _sms_record("hello", inbound_id="in-other", phone="+4917055599999")]}
+    fault = fail_once(visit["client_id"])
+    answer = handler("webhooks")(batch, context_for("webhooks"))
+    assert fault["failed"] == 1
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "sqs-in-stop"}]}  # SQS delivers only it again
+    assert client_store.get("salon-a", visit["client_id"]).consents.get("transactional:sms", {}).get("granted") is not False
+    assert _sms("STOP", inbound_id="in-stop") == {"batchItemFailures": []}
+    assert client_store.get("salon-a", visit["client_id"]).consents["transactional:sms"]["granted"] is False
+
+
+def test_a_stop_delivered_twice_keeps_the_first_ones_evidence(visit, clock_at):
+    _sms("STOP", inbound_id="stop-a")
+    first = client_store.get("salon-a", visit["client_id"]).consents
+    from regulars import clock
+
+    clock.set_offset(clock.offset() + timedelta(minutes=30))
+    _sms("STOP", inbound_id="stop-b")  # the client sent it again, or a provider's id changed
+    assert client_store.get("salon-a", visit["client_id"]).consents == first
+
+
+@pytest.mark.parametrize("payload", [[], "text", 7, None, {"entry": "x"}, {"entry": [1, {"changes": "y"}]},
+                                     {"entry": [{"changes": [{"value": []}, {"value": {"statuses": [3, {}]}}]}]}])
+def test_a_signed_whatsapp_body_that_is_no_notification_is_acknowledged_and_changes_nothing(visit, clock_at, payload):
+    _whatsapp_sent(visit, clock_at)
+    answer = _whatsapp(payload)
+    assert answer.status == 200, answer.text  # Meta retries anything else for days
+    assert outbox.get_item("salon-a", "wa-1").status == "sent"
+
+
+def test_a_telegram_body_that_is_no_update_is_refused_with_the_error_shape(visit):
+    for body in ([], {"message": {}}, {"update_id": "x"}):
+        answer = _telegram(body)
+        assert answer.status == 422, answer.text
+        assert set(answer.json["error"]) == {"code", "message", "fields"}
+    assert _status(visit) == "booked"

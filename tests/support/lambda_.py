@@ -82,9 +82,9 @@ def api_event(
 
 def invoke(function_dir: str, event: dict[str, Any], environment: int = 0) -> HttpResult:
     out = handler(function_dir, environment)(event, context_for(function_dir))
-    headers = {k.lower(): v[-1] for k, v in (out.get("multiValueHeaders") or {}).items() if v}
-    headers |= {k.lower(): v for k, v in (out.get("headers") or {}).items()}
-    return HttpResult(out["statusCode"], headers, out.get("body") or "")
+    headers = {k: v[-1] for k, v in (out.get("multiValueHeaders") or {}).items() if v}
+    headers.update(out.get("headers") or {})
+    return HttpResult(out["statusCode"], {k.lower(): v for k, v in headers.items()}, out.get("body") or "")
 
 
 class PublicApi:

@@ -1,10 +1,21 @@
 import json
+from functools import cache
 from pathlib import Path
 
-from regulars_local.openapi import document
+import pytest
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import OpenAPIV31SpecValidator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+from regulars_local.openapi import document as generated
 from regulars_local.template import functions
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@cache
+def document() -> dict:
+    return generated()
 
 
 def test_the_committed_openapi_document_is_current():
@@ -38,3 +49,59 @@ def test_the_stream_filter_matches_the_appointment_and_message_keys():
     # a ledger entry once, when it is written (analytics)
     assert ledger["dynamodb"]["Keys"]["SK"]["S"] == [{"prefix": LEDGER}] and ledger["eventName"] == ["INSERT"]
     assert LedgerEntry.__keys__["sk"].startswith(LEDGER)
+
+
+def test_the_document_is_valid_openapi_3_1():
+    assert [e.message for e in OpenAPIV31SpecValidator(document()).iter_errors()] == []
+
+
+def _validator(component: str) -> Draft202012Validator:
+    registry = Registry().with_resource("urn:doc", Resource.from_contents(document(), DRAFT202012))
+    return Draft202012Validator({"$ref": f"urn:doc#/components/schemas/{component}"}, registry=registry)
+
+
+@pytest.mark.parametrize("hours", [{"xyz": [["09:00", "18:00"]]}, {"mon": [["9am", "6pm"]]},
+                                   {"mon": [["09:00", "10:00"]] * 9}])
+def test_staff_hours_the_api_refuses_are_invalid_in_the_document_too(hours):
+    staff = {"id": "anna", "name": "Anna", "working_hours": hours}
+    assert not _validator("StaffIn").is_valid(staff)
+    assert _validator("StaffIn").is_valid({**staff, "working_hours": {"mon": [["09:00", "18:00"]]}})
+
+
+def test_every_operation_documents_the_statuses_it_can_answer_in_the_error_shape():
+    error = {"$ref": "#/components/schemas/ErrorOut"}
+    for path, operations in document()["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            expected = {"422"}
+            if "requestBody" in operation:
+                expected |= {"400", "413", "415"}
+            if path.startswith("/v1/admin/"):
+                expected |= {"401", "403"}
+            if not path.startswith("/v1/webhooks/"):
+                expected.add("404")
+            if path.startswith(("/v1/manage/", "/v1/feedback/", "/v1/webhooks/")):
+                expected.add("403")  # the link or the signature
+            assert expected <= responses.keys(), (method, path, sorted(responses))
+            for status, response in responses.items():
+                if status.startswith("4"):
+                    assert response["content"]["application/json"]["schema"] == error, (method, path, status)
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [
+    ("post", "/v1/admin/clients", "201"), ("post", "/v1/admin/services", "201"), ("post", "/v1/admin/staff", "201"),
+    ("post", "/v1/admin/appointments", "201"), ("post", "/v1/admin/segments", "201"),
+    ("post", "/v1/admin/campaigns", "201"), ("post", "/v1/admin/clients/{client_id}/loyalty/adjustments", "201"),
+    ("post", "/v1/admin/analytics/snapshot", "202"), ("delete", "/v1/admin/segments/{segment_id}", "204"),
+    ("post", "/v1/salons/{salon_id}/appointments", "201")])
+def test_the_success_status_is_the_one_answered(method, path, status):
+    successes = [s for s in document()["paths"][path][method]["responses"] if s.startswith("2")]
+    assert successes == [status]
+
+
+def test_a_rate_limited_route_documents_429_with_retry_after():
+    from regulars.api.errors import answers
+
+    (limited,) = answers(429).values()
+    assert limited["headers"]["Retry-After"]["schema"] == {"type": "integer", "minimum": 0}
+    assert limited["content"]["application/json"]["model"].__name__ == "ErrorOut"

@@ -67,6 +67,21 @@ class TooManyRequests(DomainError):
     def __init__(self, message: str, *, retry_after: int, code: str | None = None):
         super().__init__(message, code=code)
         self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class MalformedRequest(DomainError):
+    """The request body cannot be read at all: not UTF-8, not JSON, or JSON nested too deep."""
+
+    code = "invalid_json"
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
 
 
 @dataclass

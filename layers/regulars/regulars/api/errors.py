@@ -1,6 +1,7 @@
 """One error shape for every route: {"error": {"code", "message", "fields": [...]}}.
 
-Each domain exception class maps to one status here, and only here."""
+Each domain exception class maps to one status here, and only here. The OpenAPI document describes
+each status with the same words (:func:`answers`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import json
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from pynamodb.exceptions import PynamoDBException
 
 from regulars import errors
 from regulars.observability import logger
+from regulars.store.base import item_too_large
 
 STATUS: dict[type[errors.DomainError], int] = {
     errors.InvalidInput: 422,
@@ -22,7 +25,25 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.Unauthorized: 401,
     errors.Forbidden: 403,
     errors.TooManyRequests: 429,
+    errors.MalformedRequest: 400,
+    errors.UnsupportedMediaType: 415,
+    errors.PayloadTooLarge: 413,
 }
+
+# What each status means, in the words the OpenAPI document gives it.
+MEANING: dict[int, str] = {
+    400: "The body is not UTF-8 JSON, or is nested too deep (code invalid_json)",
+    401: "No valid sign-in (code unauthorized)",
+    403: "Not allowed to do this (code forbidden)",
+    404: "Not found (code not_found)",
+    409: "Not possible in the current state (the code says why)",
+    413: "The body is too large (code payload_too_large)",
+    415: "The body is not application/json (code unsupported_media_type)",
+    422: "Invalid input, naming each field (code invalid_input, or the rule that refused it)",
+    429: "Too many requests: try again after Retry-After seconds (code rate_limited)",
+}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
+                               "schema": {"type": "integer", "minimum": 0}}}
 
 
 class FieldErrorOut(BaseModel):
@@ -50,11 +71,34 @@ def error_response(status: int, code: str, message: str, fields: list[dict] | No
     )
 
 
-def _status_of(exc: errors.DomainError) -> int:
+def answers(*statuses: int, **descriptions: str) -> dict[int, dict]:
+    """OpenAPI responses in the error shape, for a route's ``responses=``: ``answers(409, 429)``;
+    a status's own words as ``s409="The time was taken"``. 429 carries its Retry-After header."""
+    out: dict[int, dict] = {}
+    for status in statuses:
+        response: dict = {"description": descriptions.get(f"s{status}", MEANING[status]),
+                          "content": {"application/json": {"model": ErrorOut}}}
+        if status == 429:
+            response["headers"] = RETRY_AFTER
+        out[status] = response
+    return out
+
+
+def status_of(exc: errors.DomainError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS:
             return STATUS[cls]
     return 400
+
+
+def response_headers(exc: errors.DomainError) -> dict[str, str]:
+    """Headers a failure carries with it (``headers`` on its class or instance: a Retry-After)."""
+    return dict(getattr(exc, "headers", None) or {})
+
+
+def error_body(exc: errors.DomainError) -> str:
+    return json.dumps({"error": {"code": exc.code, "message": exc.message,
+                                 "fields": [{"field": f.field, "reason": f.reason} for f in exc.fields]}})
 
 
 def _field_name(loc: tuple) -> str:
@@ -67,11 +111,8 @@ def _field_name(loc: tuple) -> str:
 def install(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(errors.DomainError)
     def _domain(exc: errors.DomainError) -> Response:
-        headers = ({"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.TooManyRequests) else None)
-        return error_response(
-            _status_of(exc), exc.code, exc.message, [{"field": f.field, "reason": f.reason} for f in exc.fields],
-            headers,
-        )
+        return Response(status_code=status_of(exc), content_type=content_types.APPLICATION_JSON,
+                        body=error_body(exc), headers=response_headers(exc))
 
     @app.exception_handler(errors.IdempotencyReplay)
     def _replay(exc: errors.IdempotencyReplay) -> Response:
@@ -94,6 +135,13 @@ def install(app: APIGatewayRestResolver) -> None:
     @app.not_found
     def _not_found(_exc: Exception) -> Response:
         return error_response(404, "not_found", f"no route {app.current_event.http_method} {app.current_event.path}")
+
+    @app.exception_handler(PynamoDBException)
+    def _store(exc: PynamoDBException) -> Response:
+        if item_too_large(exc):  # a bound on some request field is missing: still the caller's input
+            logger.warning("refused: an item would exceed DynamoDB's size limit")
+            return error_response(422, "too_large", "this would make the record too large; send less")
+        return _unexpected(exc)
 
     @app.exception_handler(Exception)
     def _unexpected(exc: Exception) -> Response:

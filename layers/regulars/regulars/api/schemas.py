@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -28,6 +29,13 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
                   AfterValidator(text.plain)]
 Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
+MAX_SETTINGS_BYTES = 128 * 1024
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=64)]  # an id the caller names (looked up)
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+Tags = Annotated[list[Tag], Field(max_length=20)]
+# working hours or breaks: for each day, at most 8 spans ("09:00", "13:00"); only weekdays are keys
+WeekHours = dict[m.Weekday, Annotated[list[m.Span], Field(max_length=8)]]
 
 
 # --------------------------------------------------------------------------- widget (public)
@@ -176,7 +184,7 @@ class PushDeviceIn(BaseModel):
 
 class RescheduleIn(BaseModel):
     start: AwareDatetime
-    staff_id: str | None = None
+    staff_id: Ref | None = None
 
 
 class CancelIn(BaseModel):
@@ -197,9 +205,18 @@ def patch_changes(patch: BaseModel, clearable: frozenset[str] = frozenset()) -> 
 class SalonSettingsPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Name | None = None
-    timezone: str | None = None
+    timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     locale: Locale | None = None
-    settings: m.SalonSettings | None = None
+    settings: m.SalonSettings | None = Field(
+        default=None, description=f"At most {MAX_SETTINGS_BYTES // 1024} KiB as stored (JSON, non-ASCII escaped)")
+
+    @field_validator("settings")
+    @classmethod
+    def _stored_size(cls, value: m.SalonSettings | None) -> m.SalonSettings | None:
+        # stored as JSON with \u escapes on the salon's item: an item holds at most 400 KB
+        if value is not None and len(json.dumps(value.model_dump(mode="json"))) > MAX_SETTINGS_BYTES:
+            raise ValueError(f"the settings take more than {MAX_SETTINGS_BYTES // 1024} KiB: shorten the texts")
+        return value
 
 
 class SalonAdminOut(SalonOut):
@@ -235,11 +252,11 @@ class StaffIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: Id
     name: Name
-    service_ids: list[str] = []
-    working_hours: m.WeekSpec = {}
-    breaks: m.WeekSpec = {}
-    days_off: list[date] = []
-    phone: str | None = None
+    service_ids: Annotated[list[Ref], Field(max_length=100)] = []
+    working_hours: WeekHours = {}
+    breaks: WeekHours = {}
+    days_off: Annotated[list[date], Field(max_length=400)] = []
+    phone: Phone | None = None
     email: Email | None = None
     active: bool = True
 
@@ -247,11 +264,11 @@ class StaffIn(BaseModel):
 class StaffPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Name | None = None
-    service_ids: list[str] | None = None
-    working_hours: m.WeekSpec | None = None
-    breaks: m.WeekSpec | None = None
-    days_off: list[date] | None = None
-    phone: str | None = None
+    service_ids: Annotated[list[Ref], Field(max_length=100)] | None = None
+    working_hours: WeekHours | None = None
+    breaks: WeekHours | None = None
+    days_off: Annotated[list[date], Field(max_length=400)] | None = None
+    phone: Phone | None = None
     email: Email | None = None
     active: bool | None = None
 
@@ -264,7 +281,7 @@ class ClientCreate(BaseModel):
     birthday: date | None = None
     locale: Locale | None = None
     notes: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    tags: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] = []
+    tags: Tags = []
     marketing_consent: bool | None = None
 
 
@@ -276,7 +293,7 @@ class ClientPatch(BaseModel):
     birthday: date | None = None
     locale: Locale | None = None
     notes: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    tags: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] | None = None
+    tags: Tags | None = None
 
 
 class AppointmentOut(BaseModel):
@@ -357,10 +374,10 @@ class ClientsOut(BaseModel):
 
 class AdminBookingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    service_id: str
-    staff_id: str
+    service_id: Ref
+    staff_id: Ref
     start: AwareDatetime
-    client_id: str | None = None
+    client_id: Ref | None = None
     client: ClientIn | None = None
     outside_hours: bool = Field(default=False, description="Book outside working hours (never over another visit)")
 
@@ -368,7 +385,7 @@ class AdminBookingIn(BaseModel):
 class MoveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     start: AwareDatetime
-    staff_id: str | None = None
+    staff_id: Ref | None = None
     outside_hours: bool = False
 
 

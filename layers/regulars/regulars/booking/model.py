@@ -7,16 +7,19 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from regulars.booking.schedule import WorkingPattern
 from regulars.money import Money
 
-HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
-Span = tuple[HHMM, HHMM]
-WeekSpec = dict[
-    Annotated[str, Field(pattern=r"^(mon|tue|wed|thu|fri|sat|sun)$")], list[Span]
-]
+HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
+HHMM = Annotated[str, Field(pattern=HHMM_PATTERN)]
+# from, to: documented as an array of two times, not as a tuple (prefixItems), which some OpenAPI tools
+# (schemathesis among them) do not read inside a map of days
+Span = Annotated[tuple[HHMM, HHMM], WithJsonSchema(
+    {"type": "array", "items": {"type": "string", "pattern": HHMM_PATTERN}, "minItems": 2, "maxItems": 2})]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WeekSpec = dict[Weekday, list[Span]]
 MAX_SERVICE_MINUTES = 240  # a move of a visit between staff rewrites 2 x 48 lock cells: under 100 items
 
 
@@ -63,7 +66,7 @@ class WhatsAppTemplateSetting(BaseModel):
     language: Annotated[str, Field(min_length=2, max_length=15)] | None = Field(
         default=None, description="The template's language code; default: the message's locale"
     )
-    parameters: list[str] = Field(default_factory=list, max_length=10)
+    parameters: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=10)
 
 
 class Tier(BaseModel):
@@ -75,7 +78,7 @@ class Tier(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=40)]
     rate_bp: int = Field(ge=0, le=10_000, description="Cashback in basis points: 500 = 5 %")
     min_visits: int = Field(default=0, ge=0, le=1000)
-    min_spend: int | None = Field(default=None, ge=0, description="Minor units spent in 12 months")
+    min_spend: int | None = Field(default=None, ge=0, le=10**12, description="Minor units spent in 12 months")
 
 
 def _default_tiers() -> list[Tier]:
@@ -261,7 +264,7 @@ class SalonSettings(BaseModel):
         description="Reminders this many minutes before each visit",
     )
     confirmation_offset_minutes: int | None = Field(
-        default=24 * 60, description="The reminder at this offset asks the client to confirm (None: none do)"
+        default=24 * 60, ge=0, le=60 * 24 * 30, description="The reminder at this offset asks the client to confirm (None: none do)"
     )
     notifications: Notifications = Field(default_factory=lambda: Notifications())
     channel_order: list[ChannelName] = Field(
@@ -274,8 +277,8 @@ class SalonSettings(BaseModel):
     )
     marketing_cap: int = Field(default=2, ge=0, le=50, description="Marketing messages a client gets at most ...")
     marketing_cap_days: int = Field(default=7, ge=1, le=90, description="... in any window of this many days")
-    templates: dict[str, dict[str, Annotated[str, Field(max_length=1000)]]] = Field(
-        default_factory=dict, description="The salon's own texts: kind -> locale -> text with {placeholders}"
+    templates: dict[str, Annotated[dict[str, Annotated[str, Field(max_length=1000)]], Field(max_length=10)]] = Field(
+        default_factory=dict, max_length=40, description="The salon's own texts: kind -> locale -> text with {placeholders}"
     )
     loyalty: LoyaltySettings = Field(default_factory=lambda: LoyaltySettings())
     feedback: FeedbackSettings = Field(default_factory=lambda: FeedbackSettings())
@@ -284,7 +287,7 @@ class SalonSettings(BaseModel):
     protection: ProtectionSettings = Field(default_factory=lambda: ProtectionSettings())
     data_retention: DataRetentionSettings = Field(default_factory=lambda: DataRetentionSettings())
     whatsapp_templates: dict[str, WhatsAppTemplateSetting] = Field(
-        default_factory=dict, description="Approved WhatsApp templates by message kind (for a closed window)"
+        default_factory=dict, max_length=40, description="Approved WhatsApp templates by message kind (for a closed window)"
     )
 
     @field_validator("channel_order")

@@ -37,12 +37,20 @@ class Answer:
     text: str  # what to tell the client, where the channel answers for free (Telegram)
 
 
+def _without_times(consents: dict) -> dict:
+    return {k: {f: v for f, v in record.items() if f != "at"} if isinstance(record, dict) else record
+            for k, record in consents.items()}
+
+
 def _apply_consent(contact: Contact, channel: Channel, reply: Reply, text: str, now: datetime) -> None:
     record = {"at": now.isoformat(), "source": channel.value, "text": text}
 
     def change(client: m.Client) -> dict:
         fn = opt_out if reply is Reply.STOP else opt_in
-        return {"consents": fn(client.consents, channel, **record)}
+        after = fn(client.consents, channel, **record)
+        if _without_times(after) == _without_times(client.consents):
+            return {}  # the same words again (a redelivery, a retry): the first one's evidence stands
+        return {"consents": after}
 
     client_store.modify(contact.salon_id, contact.client_id, change)
     if reply is Reply.STOP:

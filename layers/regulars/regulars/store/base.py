@@ -187,6 +187,14 @@ def condition_failed(exc: Exception) -> bool:
     return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
+def item_too_large(exc: Exception) -> bool:
+    """Did DynamoDB refuse a write because an item would pass 400 KB? It says so only in words, under
+    the code it gives every invalid request."""
+    message = (getattr(exc, "cause_response_message", None) or "").lower()
+    return (getattr(exc, "cause_response_code", None) == "ValidationException"
+            and "item size" in message and "exceeded" in message)
+
+
 def bind_table(table_name: str) -> None:
     """Point every entity at ``table_name`` (tests give each test its own table)."""
     Entity.Meta.table_name = table_name

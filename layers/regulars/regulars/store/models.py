@@ -410,10 +410,12 @@ class TelegramLink(Entity, discriminator="TelegramLink"):
     salon_id = UnicodeAttribute()
     client_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    chat_id = NumberAttribute(null=True)  # the chat that redeemed it: only that chat may redeem it again
 
 
 class InboundEvent(Entity, discriminator="InboundEvent"):
-    """An update a provider delivered (at least once), recorded so it is acted on once."""
+    """An update a provider delivered (at least once), recorded once it was acted on, so a redelivery
+    is answered without acting again (and a failed act is not recorded: the retry acts)."""
 
     __keys__ = {"pk": "INBOUND#{channel}#{event_id}", "sk": "EVENT"}
 

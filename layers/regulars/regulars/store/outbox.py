@@ -161,10 +161,16 @@ def fail(item: Message, error: str, now: datetime, *, among: Iterable[str] = ("s
                    Message.status.is_in(*among) & (Message.route == int(item.route or 0)))
 
 
-def seen_once(channel: str, event_id: str, now: datetime) -> bool:
-    """Record an in-bound event (a Telegram update, a WhatsApp message id); False if it was
-    recorded before (providers deliver at least once)."""
-    return InboundEvent(channel=channel, event_id=event_id, received_at=now, expires=now + KEEP_INBOUND).save_new()
+def handled(channel: str, event_id: str) -> bool:
+    """Was this in-bound event (a Telegram update, a WhatsApp or SMS message id) acted on already?"""
+    return InboundEvent.find(channel=channel, event_id=event_id, consistent=True) is not None
+
+
+def record_handled(channel: str, event_id: str, now: datetime) -> None:
+    """Record an in-bound event as acted on, once the act is done: an event whose act failed stays
+    unrecorded, so the provider's retry acts on it again (every act is idempotent). Two deliveries at
+    the same moment may both act; the first record stands."""
+    InboundEvent(channel=channel, event_id=event_id, received_at=now, expires=now + KEEP_INBOUND).save_new()
 
 
 def sent(item: Message, *, provider_id: str, segments: int | None, cost_micros: int | None,

@@ -34,7 +34,7 @@ def analytics(first: Annotated[str | None, Query(alias="from", pattern=MONTH)] =
 
 
 @router.post("/v1/admin/analytics/snapshot", summary="Take the lifecycle and value snapshot again now",
-             tags=["admin: analytics"])
+             tags=["admin: analytics"], status_code=202)
 @operation("analytics.snapshot")
 def refresh() -> tuple[s.SnapshotRequestedOut, int]:
     salon_id, _ = caller(router)

@@ -51,7 +51,8 @@ def book(
     return s.BookOut(appointments=[views.appointment(a, catalog.salon) for a in found])
 
 
-@router.post("/v1/admin/appointments", summary="Book a visit for a client", tags=["admin: appointments"])
+@router.post("/v1/admin/appointments", summary="Book a visit for a client", tags=["admin: appointments"],
+             status_code=201)
 @operation("appointments.book")
 def create(
     body: s.AdminBookingIn,

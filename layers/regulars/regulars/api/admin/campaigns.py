@@ -40,7 +40,8 @@ def segments() -> s.SegmentsOut:
     return s.SegmentsOut(segments=[_segment(x) for x in store.segments(salon_id)])
 
 
-@router.post("/v1/admin/segments", summary="Save a segment (its members are found afresh each time)", tags=TAGS)
+@router.post("/v1/admin/segments", summary="Save a segment (its members are found afresh each time)", tags=TAGS,
+             status_code=201)
 @operation("segments.save")
 def create_segment(body: s.SegmentIn) -> tuple[s.SegmentOut, int]:
     salon_id, who = caller(router)
@@ -63,7 +64,8 @@ def segment_preview(segment_id: SegmentId) -> s.PreviewOut:
     return s.PreviewOut(**service.preview(salon_id, f, clock.now()))
 
 
-@router.delete("/v1/admin/segments/<segment_id>", summary="Delete a segment (campaigns keep their copy)", tags=TAGS)
+@router.delete("/v1/admin/segments/<segment_id>", summary="Delete a segment (campaigns keep their copy)", tags=TAGS,
+               status_code=204)
 @operation("segments.delete")
 def delete_segment(segment_id: SegmentId) -> tuple[dict, int]:
     salon_id, _ = caller(router)
@@ -80,7 +82,8 @@ def campaigns() -> s.CampaignsOut:
 
 @router.post("/v1/admin/campaigns", summary="Schedule a campaign to a segment, with a holdout that gets nothing",
              description="Idempotent with the Idempotency-Key header: a retry returns the campaign the key made "
-                         "(409 idempotency_key_reused for a different campaign under the same key).", tags=TAGS)
+                         "(409 idempotency_key_reused for a different campaign under the same key).", tags=TAGS,
+             status_code=201)
 @operation("campaigns.create")
 def create_campaign(body: s.CampaignIn, idempotency_key: IdempotencyKey = None) -> tuple[s.CampaignOut, int]:
     salon_id, who = caller(router)

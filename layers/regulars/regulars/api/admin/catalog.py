@@ -67,7 +67,7 @@ def list_services() -> list[s.ServiceAdminOut]:
     return [views.service_admin(x) for x in sorted(catalog.services.values(), key=lambda x: x.name)]
 
 
-@router.post("/v1/admin/services", summary="Add a service", tags=["admin: services"])
+@router.post("/v1/admin/services", summary="Add a service", tags=["admin: services"], status_code=201)
 @operation("services.create")
 def create_service(body: s.ServiceIn) -> tuple[s.ServiceAdminOut, int]:
     salon_id, who = caller(router)
@@ -119,7 +119,7 @@ def list_staff() -> list[m.StaffMember]:
     return sorted(catalog_store.load_catalog(salon_id).staff.values(), key=lambda x: x.name)
 
 
-@router.post("/v1/admin/staff", summary="Add a staff member", tags=["admin: staff"])
+@router.post("/v1/admin/staff", summary="Add a staff member", tags=["admin: staff"], status_code=201)
 @operation("staff.create")
 def create_staff(body: s.StaffIn) -> tuple[m.StaffMember, int]:
     salon_id, who = caller(router)

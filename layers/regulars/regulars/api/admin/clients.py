@@ -48,7 +48,7 @@ def search(
     return s.ClientsOut(clients=[views.client(c) for c in found])
 
 
-@router.post("/v1/admin/clients", summary="Add a client", tags=["admin: clients"])
+@router.post("/v1/admin/clients", summary="Add a client", tags=["admin: clients"], status_code=201)
 @operation("clients.create")
 def create(body: s.ClientCreate) -> tuple[s.ClientOut, int]:
     salon_id, who = caller(router)
@@ -84,7 +84,7 @@ def get(client_id: ClientId) -> s.ClientDetailOut:
 
 
 @router.post("/v1/admin/clients/<client_id>/messages", summary="Send the client a message written by the salon",
-             tags=["admin: clients"],
+             tags=["admin: clients"], status_code=201,
              responses={201: {"description": "Planned: it goes out on the client's channel (marketing: with consent, "
                                              "outside quiet hours, within the frequency cap)"}})
 @operation("clients.message")

@@ -57,7 +57,7 @@ def ledger(client_id: ClientId) -> s.LedgerOut:
 
 
 @router.post("/v1/admin/clients/<client_id>/loyalty/adjustments", summary="Credit or debit bonus by hand, with a reason",
-             tags=["admin: loyalty"])
+             tags=["admin: loyalty"], status_code=201)
 @operation("loyalty.adjust")
 def adjust(
     client_id: ClientId,
