@@ -23,7 +23,7 @@ from regulars.store import clients as client_store
 from regulars.store.base import Entity, bind_table
 from regulars.store.models import Appointment, Client, Job, PhoneIndex, Salon, Service, SlotLock, StaffMember
 from regulars_local import dynamodb_local
-from regulars_local.demo import SALON_ID, DemoSummary, build_demo, load_demo
+from regulars_local.demo import LOCAL_PROTECTION, SALON_ID, DemoSummary, build_demo, load_demo
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("demo_data")]
 
@@ -178,7 +178,9 @@ def test_salon_profile(demo: Loaded) -> None:
         "en",
         "DE",
     )
-    assert salon.settings == {}
+    # the default rules, but for the limits a caller from 127.0.0.1 (every local one) would hit at once
+    assert salon.settings == {"protection": LOCAL_PROTECTION}
+    assert LOCAL_PROTECTION["bookings_per_address_hour"] > 1000 and "bookings_per_phone_day" not in LOCAL_PROTECTION
     assert timedelta(days=550) < NOW - salon.created_at < timedelta(days=600)
 
 
