@@ -49,7 +49,7 @@ def secrets_in_ssm(moto, monkeypatch):
     """The manage-link key in SSM only, as an operator puts it there; read through Powertools."""
     from aws_lambda_powertools.utilities import parameters
 
-    client("ssm", moto, "us-east-1").put_parameter(Name=LINK_KEY, Value="a-key-from-ssm", Type="SecureString",
+    client("ssm", moto, "us-east-1").put_parameter(Name=LINK_KEY, Value="k1:a-key-from-ssm-0123456789", Type="SecureString",
                                                      Overwrite=True)
     monkeypatch.delenv("MANAGE_LINK_SECRET", raising=False)
     monkeypatch.setenv("MANAGE_LINK_SECRET_PARAMETER", LINK_KEY)
@@ -77,7 +77,9 @@ def _feedback_request_job(table, clock_at) -> JobRef:
     """A completed visit, through the stream processor: its feedback request is due."""
     made = AdminApi(SALON).post("/v1/admin/appointments", {
         "service_id": "haircut", "staff_id": "anna", "start": "2026-11-23T08:00:00+01:00", "outside_hours": True,
-        "client": {"name": "Nora", "phone": "+49 170 5554000"}}).json
+        "client": {"name": "Nora", "phone": "+49 170 5554000"}})
+    assert made.status == 201, made.text
+    made = made.json
     booking.complete(SALON, made["id"], paid_amount=4500, now=clock_at, by="admin")
     records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
     assert handler("stream_processor")({"Records": records}, context_for("stream_processor")) == {

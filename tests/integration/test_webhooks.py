@@ -360,8 +360,7 @@ def test_a_start_whose_linking_failed_is_linked_by_telegrams_retry(table, clock_
     made = AdminApi("salon-a").post("/v1/admin/appointments", {
         "service_id": "haircut", "staff_id": "anna", "start": "2026-11-25T14:00:00+01:00",
         "client": {"name": "Ola", "phone": "+49 170 5550777"}}).json
-    telegram_link.offer("salon-a", made["client_id"], clock_at)
-    token = telegram_link.deep_link("salon-a", made["client_id"]).split("start=")[1]
+    token = telegram_link.deep_link("salon-a", made["client_id"], now=clock_at).split("start=")[1]  # shown
     update = {"update_id": 6101, "message": {"message_id": 1, "from": {"id": 4242, "is_bot": False, "first_name": "O"},
                                               "chat": {"id": 4242, "type": "private"}, "date": 0,
                                               "text": f"/start {token}"}}
