@@ -37,6 +37,26 @@ def table(dynamodb):
     client.delete_table(TableName=name)
 
 
+@pytest.fixture(scope="session")
+def moto():
+    """A moto server on loopback (SNS, SQS, SSM, Cognito), one per test session: its endpoint."""
+    from regulars_local.aws import MotoServer
+
+    server = MotoServer()
+    endpoint = server.start()
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture
+def fake_telegram():
+    """The fake Telegram Bot API, a real HTTP server on loopback."""
+    from regulars_local.fakes import FakeTelegram
+
+    with FakeTelegram() as fake:
+        yield fake
+
+
 @pytest.fixture
 def ddb(dynamodb):
     return dynamodb_local.client(dynamodb.endpoint)

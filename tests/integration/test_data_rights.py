@@ -32,7 +32,6 @@ from regulars.store.models import (
     ReferralCode,
     TelegramLink,
 )
-from regulars_local.aws import MotoServer
 from support.lambda_ import AdminApi, PublicApi, context_for, handler
 from support.phones import prove
 from support.salon import make_salon
@@ -262,15 +261,12 @@ def test_the_stored_booking_answer_keeps_a_keyed_digest_that_still_tells_a_repla
 
 
 @pytest.fixture
-def sns(monkeypatch):
+def sns(moto, monkeypatch):
     """SNS on moto's server, where the push endpoints live; the application's SNS client points at it."""
-    moto = MotoServer()
-    endpoint = moto.start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_SNS", endpoint)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SNS", moto)
     push_devices._sns.cache_clear()
-    yield boto3.client("sns", endpoint_url=endpoint, region_name="us-east-1")
+    yield boto3.client("sns", endpoint_url=moto, region_name="us-east-1")
     push_devices._sns.cache_clear()
-    moto.stop()
 
 
 def test_an_erasure_deletes_the_push_endpoints_at_sns_and_an_endpoint_gone_already_is_fine(table, clock_at, sns):

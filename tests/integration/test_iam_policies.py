@@ -19,8 +19,8 @@ from regulars.store import jobs as job_store
 from regulars.store import outbox
 from regulars.store.jobs import JobRef
 from regulars_local import aws_calls, iam
-from regulars_local.aws import MotoServer, client
-from regulars_local.fakes import FakeTelegram, Forbidden
+from regulars_local.aws import client
+from regulars_local.fakes import Forbidden
 from regulars_local.functions import import_handler
 from regulars_local.template import TEMPLATE, functions, load
 from support.iam_check import in_process_stack
@@ -34,14 +34,6 @@ SALON = "salon-a"
 LINK_KEY = "/regulars/manage-link-secret"  # the template's MANAGE_LINK_SECRET_PARAMETER
 BOT_TOKEN = "/regulars/telegram-bot-token"  # TELEGRAM_BOT_TOKEN_PARAMETER
 CHAT = 700100300
-
-
-@pytest.fixture(scope="module")
-def moto():
-    server = MotoServer()
-    endpoint = server.start()
-    yield endpoint
-    server.stop()
 
 
 @pytest.fixture
@@ -130,15 +122,14 @@ def test_the_job_worker_reads_the_manage_link_key_from_ssm_as_its_policy_allows(
 
 
 @pytest.fixture
-def telegram(moto, secrets_in_ssm, monkeypatch):
-    with FakeTelegram() as fake:
-        client("ssm", moto, "us-east-1").put_parameter(Name=BOT_TOKEN, Value=fake.token, Type="SecureString",
-                                                         Overwrite=True)
-        monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-        monkeypatch.setenv("TELEGRAM_BOT_TOKEN_PARAMETER", BOT_TOKEN)
-        monkeypatch.setenv("TELEGRAM_API_BASE", fake.base_url)
-        settings.cache_clear()  # read again with the fake's address
-        yield fake
+def telegram(moto, secrets_in_ssm, monkeypatch, fake_telegram):
+    client("ssm", moto, "us-east-1").put_parameter(Name=BOT_TOKEN, Value=fake_telegram.token, Type="SecureString",
+                                                     Overwrite=True)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN_PARAMETER", BOT_TOKEN)
+    monkeypatch.setenv("TELEGRAM_API_BASE", fake_telegram.base_url)
+    settings.cache_clear()  # read again with the fake's address
+    yield fake_telegram
     settings.cache_clear()
 
 

@@ -21,8 +21,7 @@ from regulars.notifications.sender import SendRef
 from regulars.observability import logger
 from regulars.store import clients as client_store
 from regulars.store import outbox
-from regulars_local.aws import MotoServer
-from regulars_local.fakes import FakeTelegram, Forbidden, ServerError
+from regulars_local.fakes import Forbidden, ServerError
 from regulars_local.functions import context_for, load
 from support.lambda_ import sample
 from support.salon import make_salon
@@ -32,18 +31,9 @@ EMAIL = "mia.private@example.org"
 _environments = itertools.count(100)
 
 
-@pytest.fixture(scope="module")
-def moto():
-    server = MotoServer()
-    endpoint = server.start()
-    yield endpoint
-    server.stop()
-
-
 @pytest.fixture
-def telegram():
-    with FakeTelegram() as fake:
-        yield fake
+def telegram(fake_telegram):
+    return fake_telegram
 
 
 @pytest.fixture

@@ -17,28 +17,23 @@ from regulars.notifications.sender import SendRef
 from regulars.store import clients as client_store
 from regulars.store import jobs as job_store
 from regulars.store import outbox
-from regulars_local.aws import MotoServer
-from regulars_local.fakes import FakeTelegram, Forbidden, Hang, ServerError, TooManyRequests
+from regulars_local.fakes import Forbidden, Hang, ServerError, TooManyRequests
 from support.salon import make_salon
 
 CHAT = 700100200
 
 
 @pytest.fixture
-def telegram():
-    with FakeTelegram() as fake:
-        yield fake
+def telegram(fake_telegram):
+    return fake_telegram
 
 
-@pytest.fixture(scope="module")
-def sns():
+@pytest.fixture
+def sns(moto):
     import boto3
 
-    moto = MotoServer()
-    endpoint = moto.start()
-    yield boto3.client("sns", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="local",
-                       aws_secret_access_key="local")
-    moto.stop()
+    return boto3.client("sns", endpoint_url=moto, region_name="us-east-1", aws_access_key_id="local",
+                        aws_secret_access_key="local")
 
 
 @pytest.fixture

@@ -152,6 +152,19 @@ class Entity(Model):
             raise
         return True
 
+    def update_if(self, actions: list[Any], condition: Any) -> bool:
+        """Apply ``actions`` if ``condition`` holds; True if applied now (the item then holds its new
+        state), False if the condition did not hold (nothing changed)."""
+        from pynamodb.exceptions import UpdateError
+
+        try:
+            self.update(actions=actions, condition=condition)
+        except UpdateError as exc:
+            if condition_failed(exc):
+                return False
+            raise
+        return True
+
     def delete_existing(self) -> bool:
         """Delete this item if it is there; True if deleted now (an erasure run twice deletes once)."""
         from pynamodb.exceptions import DeleteError

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import PutError
 
 from regulars.store.base import Entity, condition_failed, format_hour
 from regulars.store.models import JOB_SHARDS, JOBS, Job, TickerWatermark
@@ -70,13 +70,7 @@ def _transition(ref: JobRef, before: str, after: str, now: datetime, **extra: ob
         actions.append(Job.outcome.set(str(extra["outcome"])))
     if after == "queued":
         actions.append(Job.attempts.add(1))
-    try:
-        item.update(actions=actions, condition=(Job.pk.exists() & (Job.status == before)))
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return False
-        raise
-    return True
+    return item.update_if(actions, Job.pk.exists() & (Job.status == before))
 
 
 def mark_queued(ref: JobRef, now: datetime) -> bool:

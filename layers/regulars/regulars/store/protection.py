@@ -6,9 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import UpdateError
-
-from regulars.store.base import condition_failed
 from regulars.store.models import PhoneCheck, RateCount, SmsDay
 
 
@@ -33,12 +30,8 @@ def take(salon_id: str, counts: list[Count]) -> Count | None:
     taken: list[RateCount] = []
     for c in counts:
         item = RateCount(salon_id=salon_id, limit=c.limit, window=c.window, subject=c.subject)
-        try:
-            item.update([RateCount.count.add(1), RateCount.expires.set(c.ends + timedelta(hours=1))],
-                        condition=RateCount.count.does_not_exist() | (RateCount.count < c.most))
-        except UpdateError as exc:
-            if not condition_failed(exc):
-                raise
+        if not item.update_if([RateCount.count.add(1), RateCount.expires.set(c.ends + timedelta(hours=1))],
+                              RateCount.count.does_not_exist() | (RateCount.count < c.most)):
             for done in taken:
                 done.update([RateCount.count.add(-1)])
             return c
@@ -56,26 +49,14 @@ def attempt(salon_id: str, check_id: str, most: int) -> PhoneCheck | None:
     """Count one attempt at a check's code, if it has attempts left and was not used: the check as it
     is now, or None (no such check, used, or out of attempts)."""
     item = PhoneCheck(salon_id=salon_id, check_id=check_id)
-    try:
-        item.update([PhoneCheck.attempts.add(1)],
-                    condition=PhoneCheck.pk.exists() & PhoneCheck.proved_at.does_not_exist()
-                    & (PhoneCheck.attempts < most))
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return None
-        raise
-    return item
+    counted = item.update_if([PhoneCheck.attempts.add(1)], PhoneCheck.pk.exists()
+                             & PhoneCheck.proved_at.does_not_exist() & (PhoneCheck.attempts < most))
+    return item if counted else None
 
 
 def prove(item: PhoneCheck, now: datetime) -> bool:
     """Mark the check used; False when another request used it first."""
-    try:
-        item.update([PhoneCheck.proved_at.set(now)], condition=PhoneCheck.proved_at.does_not_exist())
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return False
-        raise
-    return True
+    return item.update_if([PhoneCheck.proved_at.set(now)], PhoneCheck.proved_at.does_not_exist())
 
 
 def add_sms_parts(salon_id: str, day: str, parts: int, budget: int | None, keep_until: datetime) -> bool:
@@ -85,13 +66,7 @@ def add_sms_parts(salon_id: str, day: str, parts: int, budget: int | None, keep_
     condition = None
     if budget is not None:
         condition = SmsDay.parts.does_not_exist() | (SmsDay.parts <= budget - parts)
-    try:
-        item.update([SmsDay.parts.add(parts), SmsDay.expires.set(keep_until)], condition=condition)
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return False
-        raise
-    return True
+    return item.update_if([SmsDay.parts.add(parts), SmsDay.expires.set(keep_until)], condition)
 
 
 def sms_parts(salon_id: str, day: str) -> int:
