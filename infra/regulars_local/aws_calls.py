@@ -67,15 +67,19 @@ def stack_from(document: dict[str, Any]) -> Stack:
 
 
 def placeholder_stack(template: Path, region: str, table: str, environment: dict[str, str] | None = None) -> Stack:
-    """A stack for handlers invoked in-process: the table the test bound; a resource that a function's
-    environment names by ``!Ref`` and that ``environment`` sets (a test's queue, topic or user pool) as
-    set there; every other resource named as the local runtime would create it."""
+    """A stack for handlers invoked in-process: the table the test bound; a resource or a parameter that
+    a function's environment names by ``!Ref`` and that ``environment`` sets (a test's queue, topic,
+    user pool or push application) as set there; every other resource named as the local runtime
+    would create it."""
     from regulars_local.template import functions, load
 
     stack = Stack(template, region, "regulars-local")
     account = iam.ACCOUNT_ID
     given = {value["Ref"]: (environment or {}).get(name) for spec in functions(template).values()
              for name, value in spec.environment.items() if isinstance(value, dict) and "Ref" in value}
+    for parameter in stack.parameters:  # a deployment's choice the test made (a push application, say)
+        if given.get(parameter):
+            stack.parameters[parameter] = given[parameter]
     for logical_id, res in load(template)["Resources"].items():
         name, ref = f"{stack.name}-{logical_id}", given.get(logical_id)
         kind = res["Type"]

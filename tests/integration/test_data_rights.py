@@ -269,10 +269,12 @@ def sns(moto, monkeypatch):
     push_devices._sns.cache_clear()
 
 
-def test_an_erasure_deletes_the_push_endpoints_at_sns_and_an_endpoint_gone_already_is_fine(table, clock_at, sns):
+def test_an_erasure_deletes_the_push_endpoints_at_sns_and_an_endpoint_gone_already_is_fine(table, clock_at, sns,
+                                                                                            monkeypatch):
     make_salon(SALON, clock_at)
     application = sns.create_platform_application(Name="regulars-fcm", Platform="GCM",
                                                   Attributes={"PlatformCredential": "{}"})["PlatformApplicationArn"]
+    monkeypatch.setenv("PUSH_PLATFORM_APPLICATION_ARN", application)  # a deployment with push
 
     def device(token: str) -> str:
         return sns.create_platform_endpoint(PlatformApplicationArn=application, Token=token)["EndpointArn"]
