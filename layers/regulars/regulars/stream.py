@@ -2,7 +2,8 @@
 
 Two kinds of item come through (the function's filter lets only these in):
 
-- an appointment's change: its events keep reminders, notices and client statistics in step;
+- an appointment's change: each of its events goes to the subscribers (:data:`SUBSCRIBERS`: reminders,
+  notices, client statistics, ...), in the order their declared needs give;
 - a message written as planned (it is dispatched: routed, rendered, queued) or given a new route
   (it is published to the messages topic, whose ``channel`` attribute sends it to that channel's
   queue). Publishing from the stream is the outbox's relay: the state is written first, and a
@@ -17,6 +18,7 @@ from typing import Any
 
 from regulars import queues
 from regulars.analytics import service as analytics
+from regulars.booking.model import ClientStats
 from regulars.campaigns import service as campaigns
 from regulars.clients import stats
 from regulars.config import settings
@@ -29,6 +31,7 @@ from regulars.store import appointments as appointment_store
 from regulars.store import client_stats
 from regulars.store.base import Entity
 from regulars.store.models import LedgerEntry, Message
+from regulars.subscribers import Subscriber, in_order, notify
 
 
 def events_of(record: dict[str, Any]) -> list[AppointmentEvent]:
@@ -48,6 +51,38 @@ def _message(image: dict | None) -> Message | None:
     return _entity(image, Message)
 
 
+def _count(event: AppointmentEvent, now: datetime, _needs: object) -> ClientStats | None:
+    """The client's statistics with this event, when it was counted now (else None)."""
+    if not stats.counts(event):
+        return None
+    a = event.appointment
+    return client_stats.apply_once(a.salon_id, a.client_id, event.event_id, lambda s: stats.apply(s, event),
+                                   now)
+
+
+def _refresh_status(event: AppointmentEvent, now: datetime, _needs: object) -> None:
+    lifecycle.touch(event.appointment.salon_id, event.appointment.client_id, now)
+
+
+# What an appointment's event sets going. A subscriber that reads the client's visit log needs the
+# statistics first (they put the visit in it).
+SUBSCRIBERS = in_order([
+    Subscriber("reminders", lambda event, now, _: reminders.on_event(event, now)),
+    Subscriber("visit_notices", lambda event, now, _: visits.on_event(event, now)),
+    Subscriber("loyalty", lambda event, now, _: loyalty.on_event(event, now)),
+    Subscriber("feedback", lambda event, now, _: feedback.on_event(event, now)),
+    Subscriber("client_stats", _count),
+    Subscriber("defections", lambda event, now, _: defections.on_event(event, now)),
+    Subscriber("invitations", lambda event, now, _: invitations.on_event(event, now),
+               needs=("client_stats",)),
+    Subscriber("campaigns", lambda event, now, _: campaigns.on_event(event, now)),
+    Subscriber("analytics", lambda event, now, done: analytics.on_event(event, now, done["client_stats"]),
+               needs=("client_stats",)),
+    # at the end of a stream batch; at once outside one (then it reads the visit log)
+    Subscriber("lifecycle", _refresh_status, needs=("client_stats",)),
+])
+
+
 def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
     """Apply every event of one record; safe to call again with the same record."""
     change = record.get("dynamodb", {})
@@ -62,20 +97,7 @@ def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
         return []
     events = events_of(record)
     for event in events:
-        reminders.on_event(event, now)
-        visits.on_event(event, now)
-        loyalty.on_event(event, now)
-        feedback.on_event(event, now)
-        a = event.appointment
-        counted = None  # the client's statistics with this event, when it was counted now
-        if stats.counts(event):
-            counted = client_stats.apply_once(a.salon_id, a.client_id, event.event_id,
-                                              lambda s, e=event: stats.apply(s, e), now)
-        defections.on_event(event, now)
-        invitations.on_event(event, now)  # after the statistics: the visit log holds the visit
-        campaigns.on_event(event, now)
-        analytics.on_event(event, now, counted)  # after the statistics: the client's visit log holds the visit
-        lifecycle.touch(a.salon_id, a.client_id, now)
+        notify(SUBSCRIBERS, event, now)
     return events
 
 
