@@ -1,23 +1,12 @@
 """Act on due jobs from the jobs queue. A failing job is reported back alone (partial batch
-response) and retried; after five receives it goes to the dead-letter queue."""
+response) and retried; after five receives it goes to the dead-letter queue. Which function acts
+on which kind of job is the worker's one table (regulars.jobs.registry)."""
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from regulars import clock
-from regulars.analytics import service as analytics  # noqa: F401 - registers the snapshot job kind
-from regulars.campaigns import service as campaigns  # noqa: F401 - registers the campaign job kinds
 from regulars.jobs import worker
-from regulars.loyalty import service as loyalty  # noqa: F401 - registers the loyalty job kinds
-from regulars.notifications import dispatch, reminders  # noqa: F401 - register their job kinds
 from regulars.observability import batch_handler, logger, metrics, tracer
 from regulars.queues import parse
-from regulars.retention import (  # noqa: F401 - register the retention job kinds
-    defections,
-    feedback,
-    forgetting,
-    invitations,
-    lifecycle,
-    winback,
-)
 
 
 @tracer.capture_method

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 from regulars.jobs import ticker, worker
-from regulars.notifications import reminders
 from regulars.store import jobs as job_store
 from regulars.store import outbox
+from regulars.store.job_subjects import Subject
 from regulars.store.jobs import JobRef
 from regulars_local.functions import context_for
 from support.lambda_ import AdminApi, handler
@@ -118,7 +118,7 @@ def test_a_booking_plans_reminders_and_a_move_replans_them(table, clock_at):
         "service_id": "haircut", "staff_id": "anna", "start": "2026-11-25T10:00:00+01:00",
         "client": {"name": "Mia", "phone": "+49 170 5550300"}}).json
     _process_stream(table)
-    jobs = {j.job_id: j for j in job_store.jobs_of("salon-a", reminders.subject(made["id"]))}
+    jobs = {j.job_id: j for j in job_store.jobs_of("salon-a", Subject.VISIT.of(made["id"]))}
     assert sorted(j.payload["offset_minutes"] for j in jobs.values()) == [120, 1440]
     # 24 h before is 10:00; 2 h before is 08:00, in the quiet hours (21:00-09:00): the edge, 20:59 the evening before
     assert {j.due_at.isoformat() for j in jobs.values()} == {"2026-11-24T09:00:00+00:00", "2026-11-24T19:59:00+00:00"}
@@ -126,14 +126,14 @@ def test_a_booking_plans_reminders_and_a_move_replans_them(table, clock_at):
 
     admin.post(f"/v1/admin/appointments/{made['id']}/move", {"start": "2026-11-26T10:00:00+01:00"})
     _process_stream(table)
-    after = job_store.jobs_of("salon-a", reminders.subject(made["id"]))
+    after = job_store.jobs_of("salon-a", Subject.VISIT.of(made["id"]))
     assert sorted(j.status for j in after if j.job_id in jobs) == ["cancelled", "cancelled"]
     assert sorted(j.due_at.isoformat() for j in after if j.status == "pending") == [
         "2026-11-25T09:00:00+00:00", "2026-11-25T19:59:00+00:00"]
 
     admin.post(f"/v1/admin/appointments/{made['id']}/cancel", {})
     _process_stream(table)
-    assert {j.status for j in job_store.jobs_of("salon-a", reminders.subject(made["id"]))} == {"cancelled"}
+    assert {j.status for j in job_store.jobs_of("salon-a", Subject.VISIT.of(made["id"]))} == {"cancelled"}
 
 
 def test_a_due_reminder_plans_one_message_and_a_stale_one_none(table, clock_at):

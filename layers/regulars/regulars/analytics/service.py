@@ -20,7 +20,7 @@ from regulars.booking.schedule import local_instant
 from regulars.campaigns import segments
 from regulars.errors import NotFound
 from regulars.events import AppointmentEvent, EventType
-from regulars.jobs.worker import Outcome, handles
+from regulars.jobs.outcome import Outcome
 from regulars.messaging.templates import MessageKind
 from regulars.store import analytics as store
 from regulars.store import catalog as catalog_store
@@ -28,6 +28,7 @@ from regulars.store import clients as client_store
 from regulars.store import jobs as job_store
 from regulars.store import outbox
 from regulars.store.analytics import FOREVER, Delta, Fact
+from regulars.store.job_subjects import Subject
 from regulars.store.jobs import DueJob
 from regulars.store.models import LedgerEntry, Message
 
@@ -207,10 +208,9 @@ def schedule_snapshot(salon_id: str, now: datetime, *, at: datetime | None = Non
         if at <= now:
             at = local_instant(day + timedelta(days=1), SNAPSHOT_AT, salon.tz)
     job_store.schedule(salon_id, f"{SNAPSHOT}-{at.astimezone(salon.tz).strftime('%Y-%m-%dT%H%M')}", kind=SNAPSHOT,
-                       subject=f"ANALYTICS#{salon_id}", due_at=at, now=now, payload={})
+                       subject=Subject.ANALYTICS.of(salon_id), due_at=at, now=now, payload={})
 
 
-@handles(SNAPSHOT)
 def snapshot_job(job: DueJob, now: datetime) -> Outcome:
     figures = take_snapshot(job.salon_id, now)
     schedule_snapshot(job.salon_id, now + timedelta(minutes=1))

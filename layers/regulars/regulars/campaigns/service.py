@@ -30,7 +30,7 @@ from regulars.config import settings
 from regulars.errors import Conflict, InvalidInput
 from regulars.events import AppointmentEvent, EventType
 from regulars.ids import new_id
-from regulars.jobs.worker import Outcome, handles
+from regulars.jobs.outcome import Outcome
 from regulars.loyalty import service as loyalty
 from regulars.messaging.formatting import format_date, format_price
 from regulars.notifications.dispatch import reachable
@@ -39,6 +39,7 @@ from regulars.store import campaigns as store
 from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
 from regulars.store import jobs as job_store
+from regulars.store.job_subjects import Subject
 from regulars.store.jobs import DueJob
 from regulars.store.models import Campaign, Client, LoyaltyAccount, Segment
 
@@ -179,8 +180,9 @@ def create_campaign(salon_id: str, spec: CampaignSpec, who: str, now: datetime, 
         _audited(salon_id, "campaign.created", who, now, campaign_id=item.campaign_id, name=item.name,
                  segment_id=item.segment_id, send_at=item.send_at.isoformat(), offer=item.offer)
     # idempotent: a retry after a failure between the two writes schedules what the first did not
-    job_store.schedule(salon_id, f"{START}-{item.campaign_id}", kind=START, subject=_subject(item.campaign_id),
-                       due_at=item.send_at, now=now, payload={"campaign_id": item.campaign_id})
+    job_store.schedule(salon_id, f"{START}-{item.campaign_id}", kind=START,
+                       subject=Subject.CAMPAIGN.of(item.campaign_id), due_at=item.send_at, now=now,
+                       payload={"campaign_id": item.campaign_id})
     return item
 
 
@@ -196,16 +198,11 @@ def cancel(salon_id: str, campaign_id: str, now: datetime, who: str = "system") 
         raise Conflict(f"the campaign is {item.status}: only a scheduled one can be cancelled",
                        code="campaign_started")
     item.update([Campaign.status.set("cancelled"), Campaign.updated_at.set(now)])
-    job_store.cancel_pending(salon_id, _subject(campaign_id), now)
+    job_store.cancel_pending(salon_id, Subject.CAMPAIGN.of(campaign_id), now)
     _audited(salon_id, "campaign.cancelled", who, now, campaign_id=campaign_id, name=item.name)
     return item
 
 
-def _subject(campaign_id: str) -> str:
-    return f"CAMPAIGN#{campaign_id}"
-
-
-@handles(START)
 def start(job: DueJob, now: datetime) -> Outcome:
     salon_id, campaign_id = job.salon_id, job.payload["campaign_id"]
     item = store.campaign(salon_id, campaign_id)
@@ -217,8 +214,9 @@ def start(job: DueJob, now: datetime) -> Outcome:
                 else "sent") for p in chosen]
     batches = [members[i:i + BATCH_SIZE] for i in range(0, len(members), BATCH_SIZE)]
     for n, batch in enumerate(batches):
-        job_store.schedule(salon_id, f"{BATCH}-{campaign_id}-{n}", kind=BATCH, subject=_subject(campaign_id),
-                           due_at=now, now=now, payload={"campaign_id": campaign_id, "members": batch})
+        job_store.schedule(salon_id, f"{BATCH}-{campaign_id}-{n}", kind=BATCH,
+                           subject=Subject.CAMPAIGN.of(campaign_id), due_at=now, now=now,
+                           payload={"campaign_id": campaign_id, "members": batch})
     held = sum(1 for _, g in members if g == "holdout")
     item.update([Campaign.status.set("sending"), Campaign.audience.set(len(members)),
                  Campaign.sent_group.set(len(members) - held), Campaign.holdout_group.set(held),
@@ -238,7 +236,6 @@ def _text(item: Campaign, client: m.Client, cat: m.Catalog, expires: datetime | 
     return item.messages[locale].format_map(values)
 
 
-@handles(BATCH)
 def batch(job: DueJob, now: datetime) -> Outcome:
     salon_id, campaign_id = job.salon_id, job.payload["campaign_id"]
     item = store.campaign(salon_id, campaign_id)
@@ -273,7 +270,8 @@ def batch(job: DueJob, now: datetime) -> Outcome:
 
 
 def progress(item: Campaign) -> dict[str, int]:
-    jobs = [j for j in job_store.jobs_of(item.salon_id, _subject(item.campaign_id)) if j.kind == BATCH]
+    jobs = [j for j in job_store.jobs_of(item.salon_id, Subject.CAMPAIGN.of(item.campaign_id))
+            if j.kind == BATCH]
     return {"batches": int(item.batches or 0), "batches_done": sum(j.status in ("done", "skipped") for j in jobs)}
 
 

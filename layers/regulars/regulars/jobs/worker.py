@@ -1,32 +1,17 @@
 """The job worker: re-read, act, finish. Each kind's handler is idempotent (its effects are keyed
-on the job), and the finish is conditional, so a redelivered message changes nothing."""
+on the job), and the finish is conditional, so a redelivered message changes nothing. The handler
+of each kind comes from the one table of them, :mod:`regulars.jobs.registry`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
+from regulars.jobs.outcome import Outcome
+from regulars.jobs.registry import HANDLERS
 from regulars.store import jobs as store
-from regulars.store.jobs import DueJob, JobRef
+from regulars.store.jobs import JobRef
 
-
-@dataclass(frozen=True)
-class Outcome:
-    done: bool  # False: skipped, because the world changed since the job was written
-    reason: str
-
-
-Handler = Callable[[DueJob, datetime], Outcome]
-HANDLERS: dict[str, Handler] = {}
-
-
-def handles(kind: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        HANDLERS[kind] = fn
-        return fn
-
-    return register
+__all__ = ["Outcome", "UnknownJobKind", "run"]
 
 
 class UnknownJobKind(Exception):

@@ -25,7 +25,7 @@ from regulars.config import link_keys, manage_link_secret
 from regulars.errors import InvalidInput, NotFound
 from regulars.events import AppointmentEvent, EventType
 from regulars.ids import new_id
-from regulars.jobs.worker import Outcome, handles
+from regulars.jobs.outcome import Outcome
 from regulars.loyalty import rules
 from regulars.messaging.templates import MessageKind
 from regulars.store import appointments as appointment_store
@@ -35,6 +35,7 @@ from regulars.store import clients as client_store
 from regulars.store import jobs as job_store
 from regulars.store import loyalty as store
 from regulars.store.base import Tx
+from regulars.store.job_subjects import Subject
 from regulars.store.jobs import DueJob
 from regulars.store.models import AuditEntry
 
@@ -153,8 +154,10 @@ def credit(salon_id: str, client_id: str, *, amount: int, source: str, source_id
     try:
         store.accrue(salon_id, client_id, lot_id=lot_id, entry_id=entry_id, amount=amount, source=source,
                      source_id=source_id, created_at=at, expires_at=expires_at, by=by, now=now, reason=reason,
-                     expiry_job=(f"{EXPIRY}-{client_id}-{lot_id}", EXPIRY), unless_entry=unless_reversed,
-                     audit=trail)
+                     expiry_job=job_store.NewJob(f"{EXPIRY}-{client_id}-{lot_id}", kind=EXPIRY,
+                                                 subject=Subject.LOT.of(client_id, lot_id), due_at=expires_at,
+                                                 payload={"client_id": client_id, "lot_id": lot_id}),
+                     unless_entry=unless_reversed, audit=trail)
         written = True
     except store.AlreadyRecorded:
         written = False
@@ -177,8 +180,9 @@ def _plan_warning(salon_id: str, client_id: str, expires_at: datetime, now: date
     if loyalty.warn_days_before == 0 or due < now:
         return
     day = expires_at.date()
-    job_store.schedule(salon_id, f"{WARNING}-{client_id}-{day:%Y%m%d}", kind=WARNING, subject=f"LOYALTY#{client_id}",
-                       due_at=due, now=now, payload={"client_id": client_id, "day": day.isoformat()})
+    job_store.schedule(salon_id, f"{WARNING}-{client_id}-{day:%Y%m%d}", kind=WARNING,
+                       subject=Subject.LOYALTY.of(client_id), due_at=due, now=now,
+                       payload={"client_id": client_id, "day": day.isoformat()})
 
 
 # --- the visit -------------------------------------------------------------------------------------------
@@ -212,8 +216,8 @@ def review_tier(salon_id: str, client_id: str, now: datetime, *, cause: str,
     if visits:
         leaves = min(a.start for a in visits) + WINDOW
         job_store.schedule(salon_id, f"{TIER_REVIEW}-{client_id}-{leaves:%Y%m%dT%H%M}", kind=TIER_REVIEW,
-                           subject=f"LOYALTY#{client_id}", due_at=leaves + timedelta(minutes=1), now=now,
-                           payload={"client_id": client_id})
+                           subject=Subject.LOYALTY.of(client_id), due_at=leaves + timedelta(minutes=1),
+                           now=now, payload={"client_id": client_id})
     return before, after
 
 
@@ -358,7 +362,6 @@ def liability(salon_id: str, now: datetime, horizon: timedelta = timedelta(days=
 
 
 # --- jobs ------------------------------------------------------------------------------------------------
-@handles(EXPIRY)
 def expire(job: DueJob, now: datetime) -> Outcome:
     client_id, lot_id = job.payload["client_id"], job.payload["lot_id"]
     lot = store.lot_item(job.salon_id, client_id, lot_id)
@@ -374,7 +377,6 @@ def expire(job: DueJob, now: datetime) -> Outcome:
     return Outcome(True, f"{burned} burned")
 
 
-@handles(WARNING)
 def warn(job: DueJob, now: datetime) -> Outcome:
     client_id, day = job.payload["client_id"], date.fromisoformat(job.payload["day"])
     burning = [lot for lot in rules.usable(store.lots(job.salon_id, client_id), now) if lot.expires_at.date() == day]
@@ -388,7 +390,6 @@ def warn(job: DueJob, now: datetime) -> Outcome:
     return Outcome(True, f"warned of {amount}")
 
 
-@handles(TIER_REVIEW)
 def tier_review(job: DueJob, now: datetime) -> Outcome:
     before, after = review_tier(job.salon_id, job.payload["client_id"], now, cause=job.job_id)
     return Outcome(True, f"{before.name} -> {after.name}")
@@ -414,12 +415,12 @@ def schedule_birthday(salon_id: str, client: m.Client, now: datetime) -> None:
     if client.birthday is None or not loyalty.enabled or loyalty.birthday_amount == 0:
         return
     year, when = next_birthday(client.birthday, salon, loyalty.birthday_days_before, now)
-    job_store.schedule(salon_id, f"{BIRTHDAY}-{client.id}-{year}", kind=BIRTHDAY, subject=f"LOYALTY#{client.id}",
-                       due_at=when, now=now, payload={"client_id": client.id, "year": year,
-                                                     "birthday": client.birthday.isoformat()})
+    job_store.schedule(salon_id, f"{BIRTHDAY}-{client.id}-{year}", kind=BIRTHDAY,
+                       subject=Subject.LOYALTY.of(client.id), due_at=when, now=now,
+                       payload={"client_id": client.id, "year": year,
+                                "birthday": client.birthday.isoformat()})
 
 
-@handles(BIRTHDAY)
 def birthday(job: DueJob, now: datetime) -> Outcome:
     salon, loyalty = _rules(job.salon_id)
     try:
@@ -434,6 +435,6 @@ def birthday(job: DueJob, now: datetime) -> Outcome:
                       announce=MessageKind.BIRTHDAY_GREETING)
     next_year, when = next_birthday(client.birthday, salon, loyalty.birthday_days_before, now + timedelta(days=2))
     job_store.schedule(job.salon_id, f"{BIRTHDAY}-{client.id}-{next_year}", kind=BIRTHDAY,
-                       subject=f"LOYALTY#{client.id}", due_at=when, now=now,
+                       subject=Subject.LOYALTY.of(client.id), due_at=when, now=now,
                        payload={"client_id": client.id, "year": next_year, "birthday": client.birthday.isoformat()})
     return Outcome(credited, "birthday bonus" if credited else "credited before")

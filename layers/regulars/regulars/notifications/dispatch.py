@@ -25,7 +25,7 @@ from regulars.booking import links
 from regulars.booking import model as m
 from regulars.config import link_keys, settings
 from regulars.errors import NotFound
-from regulars.jobs.worker import Outcome, handles
+from regulars.jobs.outcome import Outcome
 from regulars.messaging.caps import within_cap
 from regulars.messaging.formatting import message_values
 from regulars.messaging.quiet_hours import QuietHours, next_allowed
@@ -37,6 +37,7 @@ from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
 from regulars.store import jobs as job_store
 from regulars.store import outbox
+from regulars.store.job_subjects import Subject
 from regulars.store.jobs import DueJob
 from regulars.store.models import Message
 
@@ -80,7 +81,7 @@ def address_of(channel: Channel, person: m.Client | m.StaffMember) -> str:
 def _hold(item: Message, until: datetime, reason: str, now: datetime) -> Outcome:
     if outbox.hold(item, until, reason, now):
         job_store.schedule(item.salon_id, f"dispatch-{item.message_id}-{until:%Y%m%dT%H%M}", kind=JOB_KIND,
-                           subject=f"MSG#{item.message_id}", due_at=until, now=now,
+                           subject=Subject.MESSAGE.of(item.message_id), due_at=until, now=now,
                            payload={"message_id": item.message_id})
     return Outcome(False, f"held: {reason}")
 
@@ -261,6 +262,5 @@ def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
     return rendered.text, rendered.locale, message_values(locale=rendered.locale, **facts)
 
 
-@handles(JOB_KIND)
 def dispatch_when_due(job: DueJob, now: datetime) -> Outcome:
     return dispatch(job.salon_id, job.payload["message_id"], now)

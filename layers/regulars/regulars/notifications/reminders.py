@@ -8,19 +8,16 @@ from datetime import datetime, timedelta
 
 from regulars.booking import model as m
 from regulars.events import AppointmentEvent, EventType
-from regulars.jobs.worker import Outcome, handles
+from regulars.jobs.outcome import Outcome
 from regulars.messaging.quiet_hours import QuietHours, edge_before
 from regulars.store import appointments as appointment_store
 from regulars.store import catalog as catalog_store
 from regulars.store import jobs as job_store
 from regulars.store import outbox
+from regulars.store.job_subjects import Subject
 from regulars.store.jobs import DueJob
 
 KIND = "reminder"
-
-
-def subject(appointment_id: str) -> str:
-    return f"APPT#{appointment_id}"
 
 
 @dataclass(frozen=True)
@@ -64,27 +61,27 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
         salon = catalog_store.load_catalog(a.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
         planned = plan(a, salon.settings, now, salon.timezone)
         for r in planned:
-            job_store.schedule(a.salon_id, r.job_id, kind=KIND, subject=subject(a.id), due_at=r.due_at, now=now,
+            job_store.schedule(a.salon_id, r.job_id, kind=KIND, subject=Subject.VISIT.of(a.id),
+                               due_at=r.due_at, now=now,
                                payload={"appointment_id": a.id, "start": a.start.isoformat(),
                                         "offset_minutes": r.offset_minutes, "confirm": r.confirm})
         keep = {r.job_id for r in planned}
-        job_store.cancel_pending(a.salon_id, subject(a.id), now, keep=keep)
+        job_store.cancel_pending(a.salon_id, Subject.VISIT.of(a.id), now, keep=keep)
         if event.type is EventType.MOVED:
             _skip_unsent(a.salon_id, a.id, now, keep, "the visit was moved")
     elif event.type in (EventType.CANCELLED, EventType.COMPLETED, EventType.NO_SHOW) and not event.created:
-        job_store.cancel_pending(a.salon_id, subject(a.id), now)
+        job_store.cancel_pending(a.salon_id, Subject.VISIT.of(a.id), now)
         _skip_unsent(a.salon_id, a.id, now, set(), f"the visit is {a.status.value}")
 
 
 def _skip_unsent(salon_id: str, appointment_id: str, now: datetime, keep: set[str], reason: str) -> None:
     """Reminders already planned as messages but not yet handed to a provider are dropped (a
     message's id is its job's)."""
-    for job in job_store.jobs_of(salon_id, subject(appointment_id)):
+    for job in job_store.jobs_of(salon_id, Subject.VISIT.of(appointment_id)):
         if job.kind == KIND and job.status == "done" and job.job_id not in keep:
             outbox.skip(salon_id, job.job_id, reason, now)
 
 
-@handles(KIND)
 def remind(job: DueJob, now: datetime) -> Outcome:
     """Plan the reminder message if the visit is still as it was when the job was written."""
     a = appointment_store.find(job.salon_id, job.payload["appointment_id"])

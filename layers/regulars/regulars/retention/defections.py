@@ -14,13 +14,14 @@ from zoneinfo import ZoneInfo
 
 from regulars.booking import model as m
 from regulars.events import AppointmentEvent, EventType
-from regulars.jobs.worker import Outcome, handles
+from regulars.jobs.outcome import Outcome
 from regulars.messaging.keywords import normalize
 from regulars.retention import rules
 from regulars.store import appointments as appointment_store
 from regulars.store import catalog as catalog_store
 from regulars.store import jobs as job_store
 from regulars.store import retention as store
+from regulars.store.job_subjects import Subject
 from regulars.store.jobs import DueJob
 from regulars.store.models import DEFECTION_REASONS
 
@@ -99,11 +100,11 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
             _of_visit(a, "late_cancellation", a.updated_at, now)
         else:
             days = _salon(a.salon_id).settings.retention.rebooked_within_days
-            job_store.schedule(a.salon_id, f"{CANCEL_CHECK}-{a.id}", kind=CANCEL_CHECK, subject=f"CANCELLED#{a.id}",
-                               due_at=a.updated_at + timedelta(days=days), now=now, payload={"appointment_id": a.id})
+            job_store.schedule(a.salon_id, f"{CANCEL_CHECK}-{a.id}", kind=CANCEL_CHECK,
+                               subject=Subject.CANCELLED.of(a.id), due_at=a.updated_at + timedelta(days=days),
+                               now=now, payload={"appointment_id": a.id})
 
 
-@handles(CANCEL_CHECK)
 def rebooked_or_not(job: DueJob, now: datetime) -> Outcome:
     """Did the client book again within the salon's days of cancelling? If not, a defection."""
     a = appointment_store.find(job.salon_id, job.payload["appointment_id"])

@@ -19,7 +19,7 @@ from regulars.booking import model as m
 from regulars.config import link_keys, settings
 from regulars.errors import Conflict, NotAllowed, NotFound
 from regulars.events import AppointmentEvent, EventType
-from regulars.jobs.worker import Outcome, handles
+from regulars.jobs.outcome import Outcome
 from regulars.messaging.templates import MessageKind
 from regulars.retention import lifecycle
 from regulars.store import appointments as appointment_store
@@ -28,6 +28,7 @@ from regulars.store import clients as client_store
 from regulars.store import jobs as job_store
 from regulars.store import outbox
 from regulars.store.base import Entity, condition_failed
+from regulars.store.job_subjects import Subject
 from regulars.store.jobs import DueJob
 from regulars.store.models import Feedback, Task
 
@@ -64,7 +65,7 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
             _plan(a, MessageKind.THANK_YOU, f"thank-you-{a.client_id}", now, appointment=True)
     if not rules.enabled:
         return
-    job_store.schedule(a.salon_id, f"{KIND}-{a.id}", kind=KIND, subject=f"APPT#{a.id}",
+    job_store.schedule(a.salon_id, f"{KIND}-{a.id}", kind=KIND, subject=Subject.VISIT.of(a.id),
                        due_at=a.updated_at + timedelta(minutes=rules.delay_minutes), now=now,
                        payload={"appointment_id": a.id})
 
@@ -76,7 +77,6 @@ def _plan(a: m.Appointment, kind: MessageKind, message_id: str, now: datetime, *
         client_id=a.client_id, appointment_id=a.id if appointment else None, created_at=now))
 
 
-@handles(KIND)
 def ask(job: DueJob, now: datetime) -> Outcome:
     a = appointment_store.find(job.salon_id, job.payload["appointment_id"])
     if a is None:

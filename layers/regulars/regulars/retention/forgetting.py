@@ -26,12 +26,13 @@ from datetime import date, datetime, time, timedelta
 from regulars.booking import model as m
 from regulars.booking.schedule import local_instant
 from regulars.errors import Conflict
-from regulars.jobs.worker import Outcome, handles
+from regulars.jobs.outcome import Outcome
 from regulars.retention import lifecycle
 from regulars.retention.rules import Status
 from regulars.store import appointments as appointment_store
 from regulars.store import jobs as job_store
 from regulars.store import retention as store
+from regulars.store.job_subjects import Subject
 from regulars.store.jobs import DueJob
 
 KIND = "forget-inactive"
@@ -106,11 +107,10 @@ def schedule(salon: m.Salon, now: datetime) -> bool:
     if at <= now:
         night += timedelta(days=1)
         at = local_instant(night, RUN_AT, salon.tz)
-    return job_store.schedule(salon.id, _job_id(night, 0), kind=KIND, subject=f"FORGET#{salon.id}", due_at=at,
-                              now=now, payload={"night": night.isoformat(), "run": 0})
+    return job_store.schedule(salon.id, _job_id(night, 0), kind=KIND, subject=Subject.FORGET.of(salon.id),
+                              due_at=at, now=now, payload={"night": night.isoformat(), "run": 0})
 
 
-@handles(KIND)
 def nightly(job: DueJob, now: datetime) -> Outcome:
     salon = lifecycle.catalog(job.salon_id).salon
     years = salon.settings.data_retention.forget_inactive_after_years

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from regulars.booking import model as m
 from regulars.booking.links import booking_page
 from regulars.events import AppointmentEvent, EventType
-from regulars.jobs.worker import Outcome, handles
+from regulars.jobs.outcome import Outcome
 from regulars.messaging.routing import Purpose
 from regulars.messaging.templates import MessageKind
 from regulars.retention import lifecycle, rules
@@ -25,6 +25,7 @@ from regulars.store import appointments as appointment_store
 from regulars.store import clients as client_store
 from regulars.store import jobs as job_store
 from regulars.store import outbox
+from regulars.store.job_subjects import Subject
 from regulars.store.jobs import DueJob
 
 KIND = "repeat-invitation"
@@ -45,13 +46,13 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
                                      lifecycle.rules_of(settings))
         if due is not None:
             job_store.schedule(a.salon_id, f"invite-{a.client_id}-{a.service_id}-{a.id}", kind=KIND,
-                               subject=f"CLIENT#{a.client_id}", due_at=due.due_at, now=now,
+                               subject=Subject.CLIENT.of(a.client_id), due_at=due.due_at, now=now,
                                payload={"client_id": a.client_id, "service_id": a.service_id,
                                         "appointment_id": a.id, "visit_at": a.start.isoformat()})
     missed = event.type is EventType.NO_SHOW or (
         event.type is EventType.CANCELLED and a.late_cancellation and not salon_initiated(a))
     if missed and settings.rebook_invitations:
-        job_store.schedule(a.salon_id, f"rebook-{a.id}", kind=REBOOK, subject=f"MISSED#{a.id}",
+        job_store.schedule(a.salon_id, f"rebook-{a.id}", kind=REBOOK, subject=Subject.MISSED.of(a.id),
                            due_at=a.updated_at + timedelta(hours=settings.rebook_delay_hours), now=now,
                            payload={"appointment_id": a.id})
 
@@ -60,7 +61,6 @@ def _invited(client: m.Client) -> dict[str, datetime]:
     return {k: datetime.fromisoformat(v) for k, v in client.invited.items()}
 
 
-@handles(KIND)
 def invite(job: DueJob, now: datetime) -> Outcome:
     salon_id, client_id, service_id = job.salon_id, job.payload["client_id"], job.payload["service_id"]
     cat = lifecycle.catalog(salon_id)
@@ -104,7 +104,6 @@ def _joined(names: list[str], locale: str) -> str:
         return format_list(names, locale="en")
 
 
-@handles(REBOOK)
 def rebook(job: DueJob, now: datetime) -> Outcome:
     a = appointment_store.find(job.salon_id, job.payload["appointment_id"])
     if a is None:

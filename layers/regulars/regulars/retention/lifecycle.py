@@ -20,13 +20,14 @@ from datetime import datetime, timedelta
 from regulars import afterwards
 from regulars.booking import model as m
 from regulars.errors import NotFound
-from regulars.jobs.worker import Outcome, handles
+from regulars.jobs.outcome import Outcome
 from regulars.retention import rules
 from regulars.retention.rules import Status
 from regulars.store import appointments as appointment_store
 from regulars.store import catalog as catalog_store
 from regulars.store import clients as client_store
 from regulars.store import jobs as job_store
+from regulars.store.job_subjects import Subject
 from regulars.store.jobs import DueJob
 
 KIND = "lifecycle-check"
@@ -117,11 +118,11 @@ def refresh(salon_id: str, client_id: str, now: datetime, *, settled: bool = Fal
 
 
 def _check_at(salon_id: str, client_id: str, at: datetime, now: datetime) -> None:
-    job_store.schedule(salon_id, f"{KIND}-{client_id}-{at:%Y%m%dT%H%M}", kind=KIND, subject=f"CLIENT#{client_id}",
-                       due_at=at, now=now, payload={"client_id": client_id})
+    job_store.schedule(salon_id, f"{KIND}-{client_id}-{at:%Y%m%dT%H%M}", kind=KIND,
+                       subject=Subject.CLIENT.of(client_id), due_at=at, now=now,
+                       payload={"client_id": client_id})
 
 
-@handles(KIND)
 def check(job: DueJob, now: datetime) -> Outcome:
     seen = refresh(job.salon_id, job.payload["client_id"], now, settled=True)
     if seen is None:

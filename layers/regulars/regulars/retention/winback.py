@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from regulars.booking import model as m
-from regulars.jobs.worker import Outcome, handles
+from regulars.jobs.outcome import Outcome
 from regulars.loyalty import service as loyalty
 from regulars.messaging.routing import Channel, Purpose, allowed
 from regulars.messaging.templates import MessageKind
@@ -21,14 +21,11 @@ from regulars.retention.rules import Status
 from regulars.store import clients as client_store
 from regulars.store import jobs as job_store
 from regulars.store import outbox
+from regulars.store.job_subjects import Subject
 from regulars.store.jobs import DueJob
 
 KIND = "winback-wave"
 SOURCE = "winback"
-
-
-def _subject(client_id: str) -> str:
-    return f"WINBACK#{client_id}"
 
 
 def _episode(client_id: str, last_visit: datetime) -> str:
@@ -38,9 +35,10 @@ def _episode(client_id: str, last_visit: datetime) -> str:
 def _schedule(salon_id: str, client_id: str, wave: int, delay_days: int, lapsed_at: datetime,
               last_visit: datetime, now: datetime) -> None:
     job_store.schedule(salon_id, f"winback-{_episode(client_id, last_visit)}-{wave}", kind=KIND,
-                       subject=_subject(client_id), due_at=lapsed_at + timedelta(days=delay_days), now=now,
-                       payload={"client_id": client_id, "wave": wave, "lapsed_at": lapsed_at.isoformat(),
-                                "last_visit": last_visit.isoformat()})
+                       subject=Subject.WINBACK.of(client_id), due_at=lapsed_at + timedelta(days=delay_days),
+                       now=now, payload={"client_id": client_id, "wave": wave,
+                                         "lapsed_at": lapsed_at.isoformat(),
+                                         "last_visit": last_visit.isoformat()})
 
 
 def start(cat: m.Catalog, client_id: str, *, lapsed_at: datetime, last_visit: datetime | None, now: datetime) -> None:
@@ -52,14 +50,13 @@ def start(cat: m.Catalog, client_id: str, *, lapsed_at: datetime, last_visit: da
 
 def stop(salon_id: str, client_id: str, now: datetime) -> int:
     """The client came back: cancel the pending wave."""
-    return job_store.cancel_pending(salon_id, _subject(client_id), now)
+    return job_store.cancel_pending(salon_id, Subject.WINBACK.of(client_id), now)
 
 
 def may_market(client: m.Client) -> bool:
     return any(allowed(client.consents, Purpose.MARKETING, channel) for channel in Channel)
 
 
-@handles(KIND)
 def wave(job: DueJob, now: datetime) -> Outcome:
     salon_id, client_id, n = job.salon_id, job.payload["client_id"], int(job.payload["wave"])
     last_visit = datetime.fromisoformat(job.payload["last_visit"])

@@ -22,6 +22,7 @@ from typing import Any
 
 from regulars.store.base import Entity, Tx, TxFailed
 from regulars.store.campaigns import memberships
+from regulars.store.job_subjects import Subject
 from regulars.store.loyalty import lot_items
 from regulars.store.models import (
     AnalyticsSnapshot,
@@ -48,6 +49,11 @@ from regulars.store.retention import dump
 ERASED = "client erased"
 ERASED_NAME = "Erased client"
 KEEP_JOB_KINDS = frozenset({"lifecycle-check"})  # what keeps the salon's figures right needs no personal data
+# The kinds of job subject that lead to a client but whose jobs an erasure leaves alone, and why
+LEFT_SUBJECTS: dict[Subject, str] = {
+    Subject.LOT: "a lot's expiry keeps the figures right and holds nothing of the person",
+    Subject.CANCELLED: "a cancellation's rebooking check keeps the figures, holds nothing of the person",
+}
 # What a visit's history entry keeps: facts, not words (a reason given is the client's or quotes them)
 HISTORY_FACTS = frozenset({"at", "action", "by", "late", "salon_initiated", "start", "staff_id", "paid_amount",
                            "bonus_amount"})
@@ -162,17 +168,16 @@ def job_subjects(client_id: str, items: list[Entity]) -> list[str]:
     """The subjects of the jobs that may message the client or keep something of them: the client's
     own (invitations and lifecycle checks, win-back waves, bonus warnings, birthdays, tier reviews),
     each of their visits' (reminders and feedback requests; rebook invitations after a missed one)
-    and each held message's (its dispatch when the hold ends). Not looked at, because they keep the
-    figures and hold nothing of the person: a lot's expiry (``LOT#``) and a cancellation's check
-    for a rebooking (``CANCELLED#``)."""
-    subjects = [f"CLIENT#{client_id}", f"WINBACK#{client_id}", f"LOYALTY#{client_id}"]
+    and each held message's (its dispatch when the hold ends). The other kinds that lead to a client
+    are left alone, for the reasons in :data:`LEFT_SUBJECTS`."""
+    subjects = [kind.of(client_id) for kind in (Subject.CLIENT, Subject.WINBACK, Subject.LOYALTY)]
     for item in items:
         if isinstance(item, Appointment):
-            subjects.append(f"APPT#{item.appointment_id}")
+            subjects.append(Subject.VISIT.of(item.appointment_id))
             if item.status == "no_show" or item.late_cancellation:
-                subjects.append(f"MISSED#{item.appointment_id}")
+                subjects.append(Subject.MISSED.of(item.appointment_id))
         elif isinstance(item, Message) and item.status == "planned":
-            subjects.append(f"MSG#{item.message_id}")
+            subjects.append(Subject.MESSAGE.of(item.message_id))
     return subjects
 
 

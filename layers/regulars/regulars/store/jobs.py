@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError
 
-from regulars.store.base import Entity, condition_failed, format_hour
+from regulars.store.base import Entity, Tx, condition_failed, format_hour
 from regulars.store.models import JOB_SHARDS, JOBS, Job, TickerWatermark
 
 KEEP_DONE = timedelta(days=30)
@@ -36,13 +36,33 @@ def _due(item: Job) -> DueJob:
                   dict(item.payload or {}))
 
 
+@dataclass(frozen=True)
+class NewJob:
+    """A job to write in a transaction with the change that causes it (see :func:`add_new`)."""
+
+    job_id: str
+    kind: str
+    subject: str
+    due_at: datetime
+    payload: dict
+
+
+def _new(salon_id: str, job: NewJob, now: datetime) -> Job:
+    """A pending job; a due time in the past becomes ``now``: the ticker never passes the current
+    minute, so it is still seen."""
+    return Job(salon_id=salon_id, job_id=job.job_id, kind=job.kind, subject=job.subject,
+               due_at=max(job.due_at, now), payload=job.payload, created_at=now, updated_at=now)
+
+
 def schedule(salon_id: str, job_id: str, *, kind: str, subject: str, due_at: datetime, payload: dict,
              now: datetime) -> bool:
-    """Create a pending job unless one with this id exists (scheduling is idempotent). A due time
-    in the past becomes ``now``: the ticker never passes the current minute, so it is still seen."""
-    item = Job(salon_id=salon_id, job_id=job_id, kind=kind, subject=subject, due_at=max(due_at, now),
-               payload=payload, created_at=now, updated_at=now)
-    return item.save_new()
+    """Create a pending job unless one with this id exists (scheduling is idempotent)."""
+    return _new(salon_id, NewJob(job_id, kind, subject, due_at, payload), now).save_new()
+
+
+def add_new(tx: Tx, salon_id: str, job: NewJob, now: datetime, *, label: str) -> None:
+    """Add the pending ``job`` to ``tx``, which fails (at ``label``) if a job with its id exists."""
+    tx.put(_new(salon_id, job, now), Job.pk.does_not_exist(), label=label)
 
 
 def get(salon_id: str, job_id: str) -> DueJob | None:

@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 
 from regulars.errors import Conflict
 from regulars.loyalty import rules
+from regulars.store import jobs
 from regulars.store.base import Entity, Tx, TxFailed
 from regulars.store.models import (
     LEDGER,
     LOTS,
     AuditEntry,
-    Job,
     LedgerEntry,
     Lot,
     LoyaltyAccount,
@@ -97,11 +97,11 @@ def _balance(tx: Tx, salon_id: str, client_id: str, delta: int, now: datetime) -
 
 def accrue(salon_id: str, client_id: str, *, lot_id: str, entry_id: str, amount: int, source: str, source_id: str,
            created_at: datetime, expires_at: datetime, by: str, now: datetime, reason: str | None = None,
-           expiry_job: tuple[str, str] | None = None, unless_entry: str | None = None,
+           expiry_job: jobs.NewJob | None = None, unless_entry: str | None = None,
            audit: AuditEntry | None = None) -> None:
-    """A new lot, its entry and the balance, together; with ``expiry_job`` (job id, kind) the job
-    that writes the lot off when it burns, with ``audit`` its audit entry. AlreadyRecorded if the
-    source was credited before, or if the entry ``unless_entry`` exists (the visit was refunded first)."""
+    """A new lot, its entry and the balance, together; with ``expiry_job`` the job that writes the
+    lot off when it burns, with ``audit`` its audit entry. AlreadyRecorded if the source was credited
+    before, or if the entry ``unless_entry`` exists (the visit was refunded first)."""
     tx = Tx()
     _audit(tx, audit)
     if unless_entry is not None:
@@ -115,10 +115,7 @@ def accrue(salon_id: str, client_id: str, *, lot_id: str, entry_id: str, amount:
                   now=now, reason=reason), LedgerEntry.pk.does_not_exist(), label="bonus_entry")
     _balance(tx, salon_id, client_id, amount, now)
     if expiry_job is not None:
-        job_id, kind = expiry_job
-        tx.put(Job(salon_id=salon_id, job_id=job_id, kind=kind, subject=f"LOT#{client_id}#{lot_id}",
-                   due_at=max(expires_at, now), payload={"client_id": client_id, "lot_id": lot_id},
-                   created_at=now, updated_at=now), Job.pk.does_not_exist(), label="bonus_job")
+        jobs.add_new(tx, salon_id, expiry_job, now, label="bonus_job")
     try:
         tx.commit()
     except TxFailed as exc:
