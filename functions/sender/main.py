@@ -5,11 +5,12 @@ import os
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from regulars import clock
+from regulars.channels.clients import channel_for
 from regulars.notifications import sender
 from regulars.observability import batch_handler, logger, metrics, tracer
 
 CHANNEL = os.environ["CHANNEL"]
-channels = sender.channel_for(CHANNEL, clock.now)
+channels = channel_for(CHANNEL, clock.now)
 requeue = sender.requeue_on(os.environ["SEND_QUEUE_URL"])
 dead_letter = sender.dead_letter_on(os.environ["SEND_DEAD_LETTER_QUEUE_URL"])
 

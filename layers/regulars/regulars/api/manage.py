@@ -21,8 +21,10 @@ from regulars.api.router import Router
 from regulars.booking import links, protection
 from regulars.booking import model as m
 from regulars.booking import service as booking
+from regulars.channels import capabilities
 from regulars.config import link_keys
 from regulars.errors import Forbidden
+from regulars.messaging.routing import Channel
 from regulars.notifications import inbound, push_devices, telegram_link
 from regulars.store import appointments as appointment_store
 from regulars.store import catalog as catalog_store
@@ -123,9 +125,12 @@ def _view(link: Link, a: m.Appointment | None = None) -> s.ManageOut:
     )
 
 
+TELEGRAM = capabilities.of(Channel.TELEGRAM)
+
+
 def _telegram_url(a: m.Appointment, client: Client | None) -> str | None:
     """Offered to the client (a client-scope link) while no chat is linked and the visit is to come."""
-    if client is None or not a.status.active or (client.channels or {}).get("telegram", {}).get("chat_id") is not None:
+    if client is None or not a.status.active or TELEGRAM.address_in(None, client.channels or {}) is not None:
         return None
     return telegram_link.deep_link(a.salon_id, a.client_id, now=clock.now())
 
@@ -206,7 +211,8 @@ def register_push(token: Token, body: s.PushDeviceIn) -> s.ManageOut:
 
     def change(client: m.Client) -> dict:
         channels = {k: dict(v) for k, v in client.channels.items()}
-        channels["push"] = {"endpoint_arn": arn, "registered_at": now.isoformat()}
+        push = capabilities.of(Channel.PUSH)
+        channels[push.channel.value] = {push.address: arn, "registered_at": now.isoformat()}
         return {"channels": channels}
 
     client_store.modify(link.salon_id, link.appointment.client_id, change)

@@ -1,39 +1,25 @@
 """Message channels behind one interface (:class:`Channel`): SMS and push through SNS, Telegram and
 WhatsApp over HTTP. Each sends one :class:`OutgoingMessage` and answers :class:`Sent` or raises one of
-the failure kinds in :mod:`.base`."""
+the failure kinds in :mod:`.base`. What each channel can do is declared in :mod:`.capabilities`.
 
-from regulars.channels.base import (
-    Button,
-    Channel,
-    ChannelError,
-    MessageRejected,
-    OutgoingMessage,
-    RetryLater,
-    Sent,
-    Suppressed,
-    Undeliverable,
-    WhatsAppTemplate,
-    WindowClosed,
-)
-from regulars.channels.push import PushChannel
-from regulars.channels.sms import SmsChannel
-from regulars.channels.telegram import TelegramChannel
-from regulars.channels.whatsapp import WhatsAppChannel
+The names below are loaded when first used, so that reading a channel's capabilities does not load
+every provider's client."""
 
-__all__ = [
-    "Button",
-    "Channel",
-    "ChannelError",
-    "MessageRejected",
-    "OutgoingMessage",
-    "PushChannel",
-    "RetryLater",
-    "Sent",
-    "SmsChannel",
-    "Suppressed",
-    "TelegramChannel",
-    "Undeliverable",
-    "WhatsAppChannel",
-    "WhatsAppTemplate",
-    "WindowClosed",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "Button": "base", "Channel": "base", "ChannelError": "base", "MessageRejected": "base",
+    "OutgoingMessage": "base", "RetryLater": "base", "Sent": "base", "Suppressed": "base",
+    "Undeliverable": "base", "WhatsAppTemplate": "base", "WindowClosed": "base",
+    "PushChannel": "push", "SmsChannel": "sms", "TelegramChannel": "telegram", "WhatsAppChannel": "whatsapp",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)

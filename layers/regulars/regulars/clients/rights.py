@@ -16,9 +16,11 @@ from typing import Any
 
 from regulars.booking import model as m
 from regulars.booking.protection import phone_key
+from regulars.channels import capabilities
 from regulars.errors import Conflict, NotFound
 from regulars.ids import new_id
 from regulars.loyalty.service import codes_of
+from regulars.messaging.routing import Channel
 from regulars.notifications import push_devices
 from regulars.notifications.telegram_link import tokens_for
 from regulars.store import audit, erasure
@@ -61,11 +63,10 @@ def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | 
         raise Conflict(f"the client has {len(upcoming)} visit(s) to come: cancel them first",
                        code="client_has_upcoming_visits")
     addresses = {(c, str(x.address)) for x in items if isinstance(x, Message) and x.address for c in [x.channel]}
-    if item.phone:
-        addresses |= {("sms", item.phone), ("whatsapp", item.phone)}
-    chat = (item.channels or {}).get("telegram", {}).get("chat_id")
-    if chat is not None:
-        addresses.add(("telegram", str(chat)))
+    for can in capabilities.CAPABILITIES.values():  # where the client can write from (their phone, a chat)
+        address = can.address_in(item.phone, item.channels or {}) if can.inbound else None
+        if address is not None:
+            addresses.add((can.channel.value, address))
     done: dict[str, int] = {"push_endpoints": push_devices.forget(_push_endpoints(item, items))}
     words = erasure.words_of(items)
     done |= erasure.scrub(salon_id, client_id, items, now)
@@ -94,6 +95,8 @@ def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | 
 
 def _push_endpoints(item: Client, items: list) -> set[str]:
     """The client's push endpoints at SNS: the one registered now and any a message went to before."""
-    endpoints = {str(x.address) for x in items if isinstance(x, Message) and x.channel == "push" and x.address}
-    current = (item.channels or {}).get("push", {}).get("endpoint_arn")
-    return endpoints | ({str(current)} if current else set())
+    push = capabilities.of(Channel.PUSH)
+    endpoints = {str(x.address) for x in items
+                 if isinstance(x, Message) and x.channel == push.channel.value and x.address}
+    current = push.address_in(None, item.channels or {})
+    return endpoints | ({current} if current else set())

@@ -14,7 +14,7 @@ The steps, each re-reading what it depends on:
    deployment, is allowed by the client's consents for the purpose, and has not failed for this
    message. None left: skipped, with the reason.
 4. The text, rendered in the client's locale (else the salon's, else English) with the salon's
-   own templates; buttons for a confirmation request on Telegram.
+   own templates; buttons for a confirmation request on a channel that shows them.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from regulars.booking import links
 from regulars.booking import model as m
+from regulars.channels import capabilities
 from regulars.config import link_keys, settings
 from regulars.errors import NotFound
 from regulars.jobs.outcome import Outcome
@@ -56,26 +57,19 @@ _ABOUT_THE_VISIT_AS_IT_WAS = frozenset({
 })
 
 
+def _channels(person: m.Client | m.StaffMember) -> dict:
+    """What the channels know of the person (of a staff member, only their phone)."""
+    return person.channels if isinstance(person, m.Client) else {}
+
+
 def reachable(recipient: str, person: m.Client | m.StaffMember, enabled: tuple[str, ...]) -> list[Channel]:
     """The channels that can reach this person now (and that this deployment can send on)."""
-    out: list[Channel] = []
-    known = person.channels if isinstance(person, m.Client) else {}
-    for channel in Channel:
-        if channel.value not in enabled:
-            continue
-        info = known.get(channel.value) or {}
-        if info.get("unreachable"):
-            continue
-        if (channel is Channel.SMS and person.phone) or (channel is Channel.TELEGRAM and info.get("chat_id") is not None) or (channel is Channel.WHATSAPP and info.get("opted_in_at") and person.phone) or (channel is Channel.PUSH and info.get("endpoint_arn")):
-            out.append(channel)
-    return out
+    return [channel for channel in Channel
+            if channel.value in enabled and capabilities.of(channel).reaches(person.phone, _channels(person))]
 
 
 def address_of(channel: Channel, person: m.Client | m.StaffMember) -> str:
-    if channel in (Channel.SMS, Channel.WHATSAPP):
-        return str(person.phone)
-    info = person.channels[channel.value]  # type: ignore[union-attr]
-    return str(info["chat_id"] if channel is Channel.TELEGRAM else info["endpoint_arn"])
+    return str(capabilities.of(channel).address_in(person.phone, _channels(person)))
 
 
 def _hold(item: Message, until: datetime, reason: str, now: datetime) -> Outcome:
@@ -194,8 +188,9 @@ def route(item: Message, now: datetime) -> Outcome:
         confirm, cancel = BUTTONS.get(language_of(locale), BUTTONS["en"])
         buttons = [{"text": confirm, "data": f"confirm:{appointment.id}"},
                    {"text": cancel, "data": f"cancel:{appointment.id}"}]
+    can = capabilities.of(channel)
     whatsapp_template = None
-    if channel is Channel.WHATSAPP:
+    if can.reply_window is not None:  # for when the window is closed: the salon's template for the kind
         chosen = salon.settings.whatsapp_templates.get(item.kind)
         if chosen is not None:
             whatsapp_template = {
@@ -203,13 +198,12 @@ def route(item: Message, now: datetime) -> Outcome:
                 "body_parameters": [placeholder_values.get(p) or "-" for p in chosen.parameters],
                 "quick_reply_payloads": [b["data"] for b in buttons or []],
             }
-    if channel is not Channel.TELEGRAM and channel is not Channel.WHATSAPP:
-        buttons = None  # SMS and push carry the reply words in the text
+    if not can.buttons:
+        buttons = None  # the reply words are in the text
     values = dict(item.values or {})
-    if channel is Channel.WHATSAPP and isinstance(person, m.Client):
-        last = (person.channels.get("whatsapp") or {}).get("last_inbound_at")
-        if last:
-            values["whatsapp_window_until"] = (datetime.fromisoformat(last) + timedelta(hours=24)).isoformat()
+    window, last = can.reply_window, can.record_in(_channels(person)).get("last_inbound_at")
+    if window is not None and last:
+        values[capabilities.WINDOW_UNTIL] = (datetime.fromisoformat(last) + window).isoformat()
     if not outbox.assign(item, channel=channel.value, address=address_of(channel, person), text=text, locale=locale,
                          buttons=buttons, values=values, now=now, whatsapp_template=whatsapp_template):
         return Outcome(False, "the message moved on meanwhile")

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from regulars.booking import model as m
 from regulars.booking import service as booking
+from regulars.channels import capabilities
 from regulars.errors import DomainError
 from regulars.messaging.keywords import Reply, classify
 from regulars.messaging.routing import Channel, Purpose, opt_in, opt_out
@@ -147,9 +148,10 @@ def status(channel: Channel, provider_id: str, state: str, at: datetime, now: da
 
 def whatsapp_window_opened(phone: str, now: datetime) -> int:
     """The client wrote on WhatsApp: the 24-hour window is open, and WhatsApp now reaches them
-    (they chose to talk to the salon there). Found by the address's WhatsApp or SMS contacts."""
-    known = {(c.salon_id, c.client_id) for c in outbox.contacts(Channel.WHATSAPP.value, phone)}
-    known |= {(c.salon_id, c.client_id) for c in outbox.contacts(Channel.SMS.value, phone)}
+    (they chose to talk to the salon there). Found by the phone's contacts on every channel that
+    is addressed by phone (WhatsApp, SMS)."""
+    known = {(c.salon_id, c.client_id) for can in capabilities.CAPABILITIES.values()
+             if can.by_phone and can.inbound for c in outbox.contacts(can.channel.value, phone)}
     for salon_id, client_id in known:
         def change(client: m.Client) -> dict:
             channels = {k: dict(v) for k, v in client.channels.items()}

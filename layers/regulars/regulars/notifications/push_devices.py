@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 
 from regulars.config import settings
 from regulars.errors import InvalidInput, NotAllowed
+from regulars.messaging.routing import Channel
 
 
 @cache
@@ -26,7 +27,7 @@ def _sns() -> Any:
 def register(salon_id: str, client_id: str, device_token: str, now: datetime) -> str:
     """The endpoint ARN for this device."""
     application = settings().push_platform_application_arn
-    if not application or "push" not in settings().channels:
+    if not application or Channel.PUSH.value not in settings().channels:
         raise NotAllowed("this salon sends no push notifications", code="push_unavailable")
     try:
         answer = _sns().create_platform_endpoint(PlatformApplicationArn=application, Token=device_token,

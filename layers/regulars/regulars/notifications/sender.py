@@ -24,10 +24,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
 from regulars.booking import model as m
+from regulars.channels import capabilities
 from regulars.channels.base import (
     Button,
     MessageRejected,
@@ -38,8 +38,7 @@ from regulars.channels.base import (
     WhatsAppTemplate,
     WindowClosed,
 )
-from regulars.config import secret, settings
-from regulars.messaging.routing import Channel, Purpose
+from regulars.messaging.routing import Purpose
 from regulars.messaging.templates import MessageKind
 from regulars.notifications import dispatch
 from regulars.store import catalog as catalog_store
@@ -108,7 +107,7 @@ def send(ref: SendRef, channels: Callable[[Message], Any], now: datetime, *, req
     if not outbox.claim(item, now):
         return Result("ignored", "another delivery claimed it")
     item.status, item.attempts = "sending", int(item.attempts or 0) + 1
-    if item.channel == Channel.SMS.value and not within_sms_budget(item, now):
+    if capabilities.of(str(item.channel)).sms_parts and not within_sms_budget(item, now):
         reason = "the salon's daily SMS budget is spent"
         outbox.skip(item.salon_id, item.message_id, reason, now, among=("sending",))
         return Result("over_budget", reason)
@@ -165,7 +164,7 @@ def within_sms_budget(item: Message, now: datetime) -> bool:
 
 def outgoing(item: Message) -> OutgoingMessage:
     title = None
-    if item.channel == Channel.PUSH.value:
+    if item.channel and capabilities.of(item.channel).titled:
         title = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon.name
     return OutgoingMessage(
         message_id=item.message_id,
@@ -191,65 +190,6 @@ def mark_unreachable(item: Message, reason: str, now: datetime) -> None:
         return {"channels": channels}
 
     client_store.modify(item.salon_id, item.client_id, change)
-
-
-# --- the channels, built once per execution environment --------------------------------------------
-@cache
-def _http() -> Any:
-    import httpx
-
-    return httpx.Client(timeout=settings().provider_timeout_seconds)
-
-
-@cache
-def _sns() -> Any:
-    import boto3
-
-    return boto3.client("sns")
-
-
-def whatsapp_window_until(item: Message) -> datetime | None:
-    text = (item.values or {}).get("whatsapp_window_until")
-    return datetime.fromisoformat(text) if text else None
-
-
-def channel_for(name: str, now: Callable[[], datetime]) -> Callable[[Message], Any]:
-    """For this sender's ``CHANNEL``: the channel client to send a message with (WhatsApp's is
-    told whether that client's 24-hour window is open)."""
-    s = settings()
-    if name == Channel.SMS.value:
-        from regulars.channels.sms import SmsChannel
-
-        sms = SmsChannel(_sns(), sender_id=s.sms_sender_id, price_micros_per_segment=s.sms_prices_micros)
-        return lambda _item: sms
-    if name == Channel.PUSH.value:
-        from regulars.channels.push import PushChannel
-
-        push = PushChannel(_sns())
-        return lambda _item: push
-    if name == Channel.TELEGRAM.value:
-        from regulars.channels.telegram import TelegramChannel
-
-        token = secret("TELEGRAM_BOT_TOKEN")
-        if not token:
-            raise RuntimeError("TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKEN_PARAMETER) is not set")
-        telegram = TelegramChannel(_http(), base_url=s.telegram_api_base, token=token)
-        return lambda _item: telegram
-    if name == Channel.WHATSAPP.value:
-        from regulars.channels.whatsapp import WhatsAppChannel
-
-        token = secret("WHATSAPP_TOKEN")
-        if not token or not s.whatsapp_phone_number_id:
-            raise RuntimeError("WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID must be set")
-
-        def whatsapp(item: Message) -> Any:
-            until = whatsapp_window_until(item)
-            return WhatsAppChannel(_http(), base_url=s.whatsapp_api_base, version=s.whatsapp_api_version,
-                                   phone_number_id=s.whatsapp_phone_number_id, token=token,
-                                   window_open=lambda _phone: until is not None and until > now())
-
-        return whatsapp
-    raise ValueError(f"unknown channel {name!r}")
 
 
 def requeue_on(queue_url: str) -> Requeue:

@@ -20,7 +20,9 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import PutError, UpdateError
 
 from regulars.booking import model as m
+from regulars.channels import capabilities
 from regulars.config import link_keys, manage_link_secret, settings
+from regulars.messaging.routing import Channel
 from regulars.store import clients as client_store
 from regulars.store import outbox
 from regulars.store.base import condition_failed
@@ -28,6 +30,7 @@ from regulars.store.models import TelegramLink
 
 TOKEN_CHARS = 24
 OFFERED = timedelta(days=1)
+TELEGRAM = capabilities.of(Channel.TELEGRAM)
 
 
 def token_for(salon_id: str, client_id: str, key: bytes) -> str:
@@ -44,7 +47,7 @@ def deep_link(salon_id: str, client_id: str, *, now: datetime) -> str | None:
     """The link to show a proven client, redeemable for a day from now; None when this deployment
     has no Telegram bot."""
     bot = settings().telegram_bot_username
-    if not bot or "telegram" not in settings().channels:
+    if not bot or TELEGRAM.channel.value not in settings().channels:
         return None
     token = token_for(salon_id, client_id, manage_link_secret())
     try:  # a link a chat has claimed already stays that chat's
@@ -80,10 +83,10 @@ def redeem(token: str, chat_id: int, now: datetime) -> m.Client | None:
 
     def change(client: m.Client) -> dict:
         channels = {k: dict(v) for k, v in client.channels.items()}
-        channels["telegram"] = {"chat_id": chat_id, "linked_at": now.isoformat()}
+        channels[TELEGRAM.channel.value] = {TELEGRAM.address: chat_id, "linked_at": now.isoformat()}
         return {"channels": channels}
 
     client = client_store.modify(link.salon_id, link.client_id, change)
     if client is not None:
-        outbox.remember_contact("telegram", str(chat_id), link.salon_id, link.client_id, now)
+        outbox.remember_contact(TELEGRAM.channel.value, str(chat_id), link.salon_id, link.client_id, now)
     return client

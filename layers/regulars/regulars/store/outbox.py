@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
+from regulars.channels import capabilities
 from regulars.store import campaigns as campaign_store
 from regulars.store.base import Entity, Tx, TxFailed, condition_failed
 from regulars.store.models import MESSAGES, Contact, InboundEvent, Message, ProviderMessage
@@ -207,8 +208,9 @@ def sent(item: Message, *, provider_id: str, segments: int | None, cost_micros: 
 
 
 def provider_key(channel: str, address: str | None, provider_id: str) -> str:
-    """A provider id unique within its channel: Telegram numbers messages per chat."""
-    return f"{address}:{provider_id}" if channel == "telegram" else provider_id
+    """A provider id unique within its channel: one that numbers messages per chat (Telegram) gets
+    the chat."""
+    return f"{address}:{provider_id}" if capabilities.of(channel).ids_per_chat else provider_id
 
 
 def by_provider_id(channel: str, provider_id: str) -> Message | None:
