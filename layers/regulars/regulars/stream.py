@@ -13,6 +13,7 @@ Two kinds of item come through (the function's filter lets only these in):
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from regulars import queues
@@ -70,7 +71,7 @@ def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
         counted = None  # the client's statistics with this event, when it was counted now
         if stats.counts(event):
             counted = client_stats.apply_once(a.salon_id, a.client_id, event.event_id,
-                                              lambda s, e=event: stats.apply(s, e), now)
+                                              partial(stats.apply, event=event), now)
         defections.on_event(event, now)
         invitations.on_event(event, now)  # after the statistics: the visit log holds the visit
         campaigns.on_event(event, now)
