@@ -190,7 +190,7 @@ def _install_hook() -> None:
         return original(self, operation_name, api_params)
 
     _make_api_call._records_calls = True  # type: ignore[attr-defined]
-    BaseClient._make_api_call = _make_api_call  # type: ignore[method-assign]
+    BaseClient._make_api_call = _make_api_call
 
 
 def read(directory: Path) -> tuple[list[dict[str, Any]], dict[str, Stack]]:
@@ -210,7 +210,7 @@ class _PerFunction(dict):
 
     def __init__(self) -> None:
         super().__init__()
-        self._by_function: dict[str | None, dict[str, Any]] = {}
+        self._by_function: dict[tuple[str, str] | None, dict[str, Any]] = {}
 
     def _own(self) -> dict[str, Any]:
         return self._by_function.setdefault(_function.get(), {})
