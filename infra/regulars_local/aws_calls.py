@@ -189,7 +189,7 @@ def _install_hook() -> None:
                                 api_params, self.meta.region_name)
         return original(self, operation_name, api_params)
 
-    _make_api_call._records_calls = True  # type: ignore[attr-defined]
+    _make_api_call._records_calls = True  # type: ignore[attr-defined]  # a mark on the function itself
     BaseClient._make_api_call = _make_api_call
 
 
@@ -247,4 +247,4 @@ def parameter_cache_per_function() -> None:
     for name, module in list(sys.modules.items()):
         if name.startswith("aws_lambda_powertools.utilities.parameters") and \
                 getattr(module, "DEFAULT_PROVIDERS", None) is shared:
-            module.DEFAULT_PROVIDERS = scoped  # type: ignore[attr-defined]
+            module.DEFAULT_PROVIDERS = scoped  # type: ignore[attr-defined]  # a module found at run time

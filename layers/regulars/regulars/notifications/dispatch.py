@@ -73,7 +73,8 @@ def reachable(recipient: str, person: m.Client | m.StaffMember, enabled: tuple[s
 def address_of(channel: Channel, person: m.Client | m.StaffMember) -> str:
     if channel in (Channel.SMS, Channel.WHATSAPP):
         return str(person.phone)
-    info = person.channels[channel.value]  # type: ignore[union-attr]
+    assert isinstance(person, m.Client)  # staff are reached by phone only (see reachable)
+    info = person.channels[channel.value]
     return str(info["chat_id"] if channel is Channel.TELEGRAM else info["endpoint_arn"])
 
 
