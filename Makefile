@@ -27,8 +27,7 @@ setup:
 dev:  ## start DynamoDB Local, moto, the gateway on 127.0.0.1:$(PORT), pumps, timer and demo data
 	@$(UV) run --frozen python -m regulars_local --port $(PORT) $(DEV_ARGS)
 
-test:  ## every test: lint, unit, integration, end-to-end, browser, infrastructure
-	@$(UV) run --frozen ruff check .
+test: lint  ## every test: lint (ruff, the format, mypy), unit, integration, end-to-end, browser, infrastructure
 	@REGULARS_CHROMIUM="$$(infra/chromium.sh)" $(UV) run --frozen pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 unit:
@@ -43,13 +42,14 @@ e2e:
 infra-test:
 	@$(UV) run --frozen pytest tests/infra $(PYTEST_ARGS)
 
-lint:
+lint:  ## ruff's rules, the format (`make format` applies it), the types (mypy: see pyproject.toml)
 	@$(UV) run --frozen ruff check .
 	@$(UV) run --frozen ruff format --check .
+	@$(UV) run --frozen mypy
 
 format:
-	@$(UV) run --frozen ruff format .
 	@$(UV) run --frozen ruff check --fix .
+	@$(UV) run --frozen ruff format .
 
 openapi:  ## regenerate docs/openapi.json from the code
 	@$(UV) run --frozen python -m regulars_local.openapi > docs/openapi.json

@@ -4,6 +4,7 @@ outbox's relay (messages planned are dispatched, messages queued are published).
 Each record is handled on its own; a failing record is reported back (partial batch response)
 so only it and the records after it are retried, and effects are keyed on the event id."""
 
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from regulars import afterwards, clock
 from regulars.observability import batch_handler, logger, metrics, tracer
@@ -20,7 +21,7 @@ def record_handler(record: DynamoDBRecord) -> None:
 _records = batch_handler("DynamoDBStreams", record_handler)
 
 
-def handler(event: dict, context: object) -> dict:
+def handler(event: dict, context: object) -> PartialItemFailureResponse:
     """The batch's records, then what they owe each client they touched (lifecycle, tier), once."""
     with afterwards.batch(clock.now):
         return _records(event, context)

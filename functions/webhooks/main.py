@@ -3,6 +3,8 @@ through the same resolver and error map as the other APIs), and in-bound SMS (SQ
 two-way SMS publishes to; a record that fails is reported back, so the queue delivers it again)."""
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -29,7 +31,7 @@ sms_batch = partial_batch("SQS", sms_record)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict, context: LambdaContext) -> dict:
+def handler(event: dict, context: LambdaContext) -> Mapping[str, Any]:
     if "Records" in event:
         return sms_batch(event, context)
     answer = app.resolve(event, context)

@@ -54,7 +54,7 @@ class MotoServer:
             self.endpoint = ""
 
 
-def client(service: str, endpoint: str, region: str):
+def client(service: str, endpoint: str, region: str) -> Any:
     return boto3.client(
         service,
         endpoint_url=endpoint,

@@ -189,8 +189,8 @@ def _install_hook() -> None:
                                 api_params, self.meta.region_name)
         return original(self, operation_name, api_params)
 
-    _make_api_call._records_calls = True  # type: ignore[attr-defined]
-    BaseClient._make_api_call = _make_api_call  # type: ignore[method-assign]
+    _make_api_call._records_calls = True  # type: ignore[attr-defined]  # a mark on the function itself
+    BaseClient._make_api_call = _make_api_call
 
 
 def read(directory: Path) -> tuple[list[dict[str, Any]], dict[str, Stack]]:
@@ -210,7 +210,7 @@ class _PerFunction(dict):
 
     def __init__(self) -> None:
         super().__init__()
-        self._by_function: dict[str | None, dict[str, Any]] = {}
+        self._by_function: dict[tuple[str, str] | None, dict[str, Any]] = {}
 
     def _own(self) -> dict[str, Any]:
         return self._by_function.setdefault(_function.get(), {})
@@ -247,4 +247,4 @@ def parameter_cache_per_function() -> None:
     for name, module in list(sys.modules.items()):
         if name.startswith("aws_lambda_powertools.utilities.parameters") and \
                 getattr(module, "DEFAULT_PROVIDERS", None) is shared:
-            module.DEFAULT_PROVIDERS = scoped  # type: ignore[attr-defined]
+            module.DEFAULT_PROVIDERS = scoped  # type: ignore[attr-defined]  # a module found at run time

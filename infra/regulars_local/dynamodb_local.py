@@ -14,6 +14,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import boto3
 
@@ -103,7 +104,7 @@ def _wait_until_ready(proc: subprocess.Popen, port: int, endpoint: str, timeout:
     raise Unavailable(f"DynamoDB Local did not answer on {endpoint} within {timeout:.0f}s")
 
 
-def client(endpoint: str):
+def client(endpoint: str) -> Any:
     return boto3.client(
         "dynamodb",
         endpoint_url=endpoint,
@@ -113,7 +114,7 @@ def client(endpoint: str):
     )
 
 
-def create_table(ddb, name: str, logical_id: str = "Table", path: Path = TEMPLATE) -> None:
+def create_table(ddb: Any, name: str, logical_id: str = "Table", path: Path = TEMPLATE) -> None:
     """Create ``name`` with the template's definition of the table (keys, indexes, stream, TTL)."""
     ddb.create_table(TableName=name, **table_definition(logical_id, path))
     ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 0.1, "MaxAttempts": 100})

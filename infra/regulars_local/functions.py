@@ -104,7 +104,7 @@ def _attributed(spec: FunctionSpec, handler: Handler) -> Handler:
         with invoking(spec.logical_id, spec.code_uri):
             return handler(event, context)
 
-    run.__wrapped__ = handler  # type: ignore[attr-defined]
+    run.__wrapped__ = handler  # type: ignore[attr-defined]  # as functools.wraps would set it
     return run
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from email.message import Message
-from typing import BinaryIO
+from io import BufferedIOBase
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 
 
-def read_body(rfile: BinaryIO, headers: Message, limit: int = MAX_BODY_BYTES) -> bytes | None:
+def read_body(rfile: BufferedIOBase, headers: Message, limit: int = MAX_BODY_BYTES) -> bytes | None:
     """The body as sent, by Content-Length or chunked; None when it is larger than ``limit``."""
     if "chunked" in (headers.get("Transfer-Encoding") or "").lower():
         chunks: list[bytes] = []

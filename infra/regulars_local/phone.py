@@ -22,8 +22,8 @@ from typing import Any
 import httpx
 
 from regulars_local.fakes.control import Hang, ServerError, Succeed
-from regulars_local.fakes.telegram import FakeTelegram, Forbidden, TooManyRequests
-from regulars_local.fakes.whatsapp import Fail, FakeWhatsApp
+from regulars_local.fakes.telegram import FakeTelegram, Forbidden, TelegramBehaviour, TooManyRequests
+from regulars_local.fakes.whatsapp import Fail, FakeWhatsApp, WhatsAppBehaviour
 
 log = logging.getLogger("local.phone")
 
@@ -90,11 +90,11 @@ class LocalProviders:
         for m in self.telegram.messages():
             out.append({"channel": "telegram", "to": str(m.chat_id), "text": m.text, "id": str(m.message_id),
                         "buttons": [b.get("text") for b in m.buttons]})
-        for m in self.whatsapp.messages():
-            entry = m.to_json()
-            out.append({"channel": "whatsapp", "to": "+" + m.wa_id, "id": m.id,
+        for w in self.whatsapp.messages():
+            entry = w.to_json()
+            out.append({"channel": "whatsapp", "to": "+" + w.wa_id, "id": w.id,
                         "text": (entry.get("text") or {}).get("body") or entry.get("template", {}).get("name", ""),
-                        "buttons": list(m.quick_reply_payloads)})
+                        "buttons": list(w.quick_reply_payloads)})
         backend = self._sns_backend()
         if backend is not None:
             for message_id, (phone, text) in list(backend.sms_messages.items()):
@@ -160,26 +160,28 @@ class LocalProviders:
         times = int(times) if times is not None else None
         to = body.get("to")
         if channel == "telegram":
-            chosen = {
+            telegram: dict[str, Callable[[], TelegramBehaviour]] = {
                 "succeed": lambda: Succeed(),
                 "too_many_requests": lambda: TooManyRequests(int(body.get("retry_after", 1))),
                 "blocked": lambda: Forbidden.BOT_BLOCKED,
                 "server_error": lambda: ServerError(int(body.get("status", 500))),
                 "hang": lambda: Hang(float(body.get("seconds", 15)), delivered=bool(body.get("delivered", False))),
-            }.get(str(behaviour))
-            if chosen is None:
+            }
+            to_telegram = telegram.get(str(behaviour))
+            if to_telegram is None:
                 raise PhoneError(f"behaviour: unknown for telegram: {behaviour!r}")
-            self.telegram.script(chosen(), chat_id=int(to) if to is not None else None, times=times)
+            self.telegram.script(to_telegram(), chat_id=int(to) if to is not None else None, times=times)
         elif channel == "whatsapp":
-            chosen = {
+            whatsapp: dict[str, Callable[[], WhatsAppBehaviour]] = {
                 "succeed": lambda: Succeed(),
                 "fail": lambda: Fail(int(body.get("code", 131026)), later=bool(body.get("later", False))),
                 "server_error": lambda: ServerError(int(body.get("status", 500))),
                 "hang": lambda: Hang(float(body.get("seconds", 15))),
-            }.get(str(behaviour))
-            if chosen is None:
+            }
+            to_whatsapp = whatsapp.get(str(behaviour))
+            if to_whatsapp is None:
                 raise PhoneError(f"behaviour: unknown for whatsapp: {behaviour!r}")
-            self.whatsapp.script(chosen(), recipient=str(to) if to is not None else None, times=times)
+            self.whatsapp.script(to_whatsapp(), recipient=str(to) if to is not None else None, times=times)
         else:
             raise PhoneError("channel: telegram or whatsapp (SMS and push go through moto's SNS)")
 

@@ -133,7 +133,7 @@ def test_every_job_subject_is_built_by_the_helper():
 def test_a_subject_names_its_kind_and_ids():
     assert Subject.LOT.of("c1", "visit-a1") == "LOT#c1#visit-a1"
     assert Subject.VISIT.of("a1") == "APPT#a1"
-    assert len({k.prefix for k in Subject}) == len(Subject)
+    assert len({k.tag for k in Subject}) == len(Subject)
     for kind in Subject:
         assert Subject.kind_of(kind.of(*(f"x{n}" for n in range(len(kind.ids))))) is kind
     with pytest.raises(ValueError, match="client_id, lot_id"):

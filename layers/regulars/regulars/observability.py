@@ -17,10 +17,14 @@ import logging
 import os
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+
+if TYPE_CHECKING:  # the batch utility is imported when a batch handler is built, not at every cold start
+    from aws_lambda_powertools.logging.types import PowertoolsLogRecord
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 
 _BOT_TOKEN = re.compile(r"(bot)?\d{5,}:[A-Za-z0-9_-]{20,}")  # a Bot API token: <bot id>:<secret>
 _PHONE = re.compile(r"(?<![\w+-])(?!\d{4}-\d\d-\d\d)\+?\d[\d\s().-]{7,}\d")  # not a date
@@ -50,7 +54,7 @@ def _redacted(value: Any) -> Any:
 class RedactingFormatter(LambdaPowertoolsFormatter):
     """Powertools' JSON formatter, with every value of a record masked but the keys Powertools owns."""
 
-    def serialize(self, log: dict) -> str:
+    def serialize(self, log: dict[str, Any] | PowertoolsLogRecord) -> str:
         return super().serialize({k: v if k in _OWN_KEYS else _redacted(v) for k, v in log.items()})
 
 
@@ -105,7 +109,7 @@ tracer = _tracer()
 metrics = Metrics(namespace="Regulars", service="regulars")
 
 
-Handler = Callable[[dict, Any], dict]
+Handler = Callable[[dict, Any], "PartialItemFailureResponse"]
 
 
 def partial_batch(event_type: str, record_handler: Callable[[Any], None]) -> Handler:
@@ -115,7 +119,7 @@ def partial_batch(event_type: str, record_handler: Callable[[Any], None]) -> Han
 
     processor = BatchProcessor(event_type=EventType[event_type])
 
-    def run(event: dict, context: Any) -> dict:
+    def run(event: dict, context: Any) -> PartialItemFailureResponse:
         return process_partial_response(event=event, record_handler=record_handler, processor=processor,
                                         context=context)
 
@@ -130,7 +134,8 @@ def batch_handler(event_type: str, record_handler: Callable[[Any], None]) -> Han
     @logger.inject_lambda_context
     @tracer.capture_lambda_handler
     @metrics.log_metrics
-    def handler(event: dict, context: Any) -> dict:
+    def handler(event: dict, context: Any) -> PartialItemFailureResponse:
         return run(event, context)
 
-    return handler
+    wrapped: Handler = handler  # the decorators return it untyped
+    return wrapped

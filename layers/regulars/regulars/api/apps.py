@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
@@ -79,7 +79,7 @@ class JsonApiResolver(APIGatewayRestResolver):
 
     @property
     def _serving(self) -> threading.local:
-        local = self.__dict__.get("_serving_state")
+        local: threading.local | None = self.__dict__.get("_serving_state")
         if local is None:
             local = self.__dict__.setdefault("_serving_state", threading.local())
         return local
@@ -107,12 +107,12 @@ class JsonApiResolver(APIGatewayRestResolver):
     def gate(self, method: str, resource: str, check: Gate) -> None:
         self.__dict__.setdefault("_gates", {})[(method, resource)] = check
 
-    def resolve(self, event: dict, context: Any) -> dict[str, Any]:
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         for router in getattr(self, "_own_routers", []):  # this request's state is this resolver's
             if isinstance(router, Router):
                 router.serve_with(self)
         try:
-            event = self._admit(event)
+            event = self._admit(dict(event))
         except DomainError as exc:
             return _refusal(exc)
         self.current_event = self._to_proxy_event(event)  # what Powertools puts in its class attribute
@@ -182,7 +182,7 @@ class AdminResolver(JsonApiResolver):
             return super()._call_route(route, route_arguments)
 
 
-def _resolver(kind: type[JsonApiResolver] = JsonApiResolver) -> APIGatewayRestResolver:
+def _resolver(kind: type[JsonApiResolver] = JsonApiResolver) -> JsonApiResolver:
     app = kind(enable_validation=True, cors=CORS)
     errors.install(app)
     return app

@@ -9,6 +9,7 @@ import json
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 from pydantic import BaseModel
 from pynamodb.exceptions import PynamoDBException
 
@@ -42,7 +43,7 @@ MEANING: dict[int, str] = {
     422: "Invalid input, naming each field (code invalid_input, or the rule that refused it)",
     429: "Too many requests: try again after Retry-After seconds (code rate_limited)",
 }
-RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
+RETRY_AFTER: dict[str, OpenAPIResponseHeader] = {"Retry-After": {"description": "Seconds to wait before trying again",
                                "schema": {"type": "integer", "minimum": 0}}}
 
 
@@ -71,12 +72,12 @@ def error_response(status: int, code: str, message: str, fields: list[dict] | No
     )
 
 
-def answers(*statuses: int, **descriptions: str) -> dict[int, dict]:
+def answers(*statuses: int, **descriptions: str) -> dict[int, OpenAPIResponse]:
     """OpenAPI responses in the error shape, for a route's ``responses=``: ``answers(409, 429)``;
     a status's own words as ``s409="The time was taken"``. 429 carries its Retry-After header."""
-    out: dict[int, dict] = {}
+    out: dict[int, OpenAPIResponse] = {}
     for status in statuses:
-        response: dict = {"description": descriptions.get(f"s{status}", MEANING[status]),
+        response: OpenAPIResponse = {"description": descriptions.get(f"s{status}", MEANING[status]),
                           "content": {"application/json": {"model": ErrorOut}}}
         if status == 429:
             response["headers"] = RETRY_AFTER
@@ -141,7 +142,8 @@ def install(app: APIGatewayRestResolver) -> None:
         if item_too_large(exc):  # a bound on some request field is missing: still the caller's input
             logger.warning("refused: an item would exceed DynamoDB's size limit")
             return error_response(422, "too_large", "this would make the record too large; send less")
-        return _unexpected(exc)
+        answer: Response = _unexpected(exc)  # the decorator returns it untyped
+        return answer
 
     @app.exception_handler(Exception)
     def _unexpected(exc: Exception) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from regulars import clock
 from regulars.api import schemas as s
@@ -16,7 +17,7 @@ from regulars.retention import feedback
 router = Router()
 
 Token = Annotated[str, Path(min_length=10, max_length=512)]
-ERRORS = {
+ERRORS: dict[int, OpenAPIResponse] = {
     403: {"description": "Invalid or expired link", "content": {"application/json": {"model": ErrorOut}}},
     409: {"description": "Given already", "content": {"application/json": {"model": ErrorOut}}},
 }

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from regulars import clock
 from regulars.api import schemas as s
@@ -34,7 +35,7 @@ from regulars.store.models import Client
 router = Router()
 
 Token = Annotated[str, Path(min_length=10, max_length=512)]
-ERRORS = {
+ERRORS: dict[int, OpenAPIResponse] = {
     403: {"description": "Invalid or expired link, or one that may not do this (code link_revoked once the visit "
                          "is cancelled; link_not_for_client for a link that acts on the visit only)",
           "content": {"application/json": {"model": ErrorOut}}},

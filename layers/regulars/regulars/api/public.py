@@ -8,6 +8,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from regulars import clock
 from regulars.api import schemas as s
@@ -25,11 +26,11 @@ from regulars.store import catalog as catalog_store
 router = Router()
 
 SalonId = Annotated[str, Path(min_length=1, max_length=64)]
-ERRORS = {
+ERRORS: dict[int, OpenAPIResponse] = {
     404: {"description": "Unknown salon", "content": {"application/json": {"model": ErrorOut}}},
     422: {"description": "Invalid input, naming each field", "content": {"application/json": {"model": ErrorOut}}},
 }
-LIMITED = {"description": "Too many requests: wait the Retry-After header's seconds (code rate_limited)",
+LIMITED: OpenAPIResponse = {"description": "Too many requests: wait the Retry-After header's seconds (code rate_limited)",
            "headers": {"Retry-After": {"schema": {"type": "integer"}}},
            "content": {"application/json": {"model": ErrorOut}}}
 
@@ -163,7 +164,7 @@ def post_phone_check(salon_id: SalonId, body: s.PhoneCheckIn) -> Response[s.Phon
     phone = to_e164(body.phone, salon.country, field="phone")
     started = protection.start_check(salon, phone, address=_address(), locale=body.locale, now=now)
     out = s.PhoneCheckOut(check_id=started.check_id, expires_at=views.local_iso(started.expires_at, salon))
-    return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=out.model_dump(mode="json"))
+    return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=out)
 
 
 @router.post(

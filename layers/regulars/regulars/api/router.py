@@ -19,9 +19,9 @@ class Router(APIGatewayRouter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._serving = threading.local()
         self._included_by: Any = None
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]  # Powertools leaves it unannotated
 
-    @property  # type: ignore[override]
+    @property
     def api_resolver(self) -> Any:
         serving = getattr(self, "_serving", None)
         return getattr(serving, "resolver", None) or getattr(self, "_included_by", None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from regulars.api import schemas as s
 from regulars.booking import model as m
 from regulars.store.models import Message
@@ -15,7 +17,7 @@ def salon_admin(x: m.Salon) -> s.SalonAdminOut:
     return s.SalonAdminOut(**salon(x).model_dump(), country=x.country, settings=x.settings)
 
 
-def local_iso(value, salon_: m.Salon) -> str:
+def local_iso(value: datetime, salon_: m.Salon) -> str:
     return value.astimezone(salon_.tz).isoformat()
 
 

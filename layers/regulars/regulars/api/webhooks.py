@@ -73,7 +73,9 @@ def raw_body(event: dict[str, Any]) -> bytes:
 
 
 def _same(given: str | None, expected: str | None) -> bool:
-    return bool(given) and bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+    if not given or not expected:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def whatsapp_signature(body: bytes, app_secret: str) -> str:

@@ -242,6 +242,10 @@ class DataRetentionSettings(BaseModel):
                     "older than this many years and who have nothing booked (None: never)")
 
 
+def _all_channels() -> list[ChannelName]:
+    return ["push", "telegram", "whatsapp", "sms"]
+
+
 class SalonSettings(BaseModel):
     """A salon's booking rules. Stored as given; missing keys take these defaults."""
 
@@ -268,7 +272,7 @@ class SalonSettings(BaseModel):
     )
     notifications: Notifications = Field(default_factory=lambda: Notifications())
     channel_order: list[ChannelName] = Field(
-        default_factory=lambda: ["push", "telegram", "whatsapp", "sms"], min_length=1, max_length=4,
+        default_factory=_all_channels, min_length=1, max_length=4,
         description="Channels tried in this order: the first that reaches the client and is allowed",
     )
     quiet_hours: str = Field(
@@ -370,8 +374,8 @@ class StaffMember(BaseModel):
 
     def pattern(self) -> WorkingPattern:
         return WorkingPattern(
-            hours={d: [tuple(s) for s in spans] for d, spans in self.working_hours.items()},
-            breaks={d: [tuple(s) for s in spans] for d, spans in self.breaks.items()},
+            hours={d: [(start, end) for start, end in spans] for d, spans in self.working_hours.items()},
+            breaks={d: [(start, end) for start, end in spans] for d, spans in self.breaks.items()},
             days_off=frozenset(self.days_off),
         )
 

@@ -226,14 +226,15 @@ def start(job: DueJob, now: datetime) -> Outcome:
 
 
 def _text(item: Campaign, client: m.Client, cat: m.Catalog, expires: datetime | None) -> str:
-    locale = next((x for x in (client.locale, cat.salon.locale) if x in item.messages), next(iter(item.messages)))
+    messages: dict[str, str] = item.messages
+    locale = next((x for x in (client.locale, cat.salon.locale) if x is not None and x in messages), next(iter(messages)))
     offer = item.offer or {}
     values = {"name": client.name, "salon": cat.salon.name, "link": links.booking_page(cat.salon.id),
               "offer": offer.get("text") or "",
               "bonus": format_price(int(offer["bonus_amount"]), cat.salon.currency, locale)
               if offer.get("bonus_amount") else "",
               "expires": format_date(expires, cat.salon.timezone, locale) if expires else ""}
-    return item.messages[locale].format_map(values)
+    return messages[locale].format_map(values)
 
 
 def batch(job: DueJob, now: datetime) -> Outcome:

@@ -144,6 +144,7 @@ def phone_address(address: str | int) -> PhoneAddress:
         raise Undeliverable(f"not a phone number: {text!r}", "invalid_number") from None
     if not phonenumbers.is_valid_number(parsed):
         raise Undeliverable(f"not a valid phone number: {text!r}", "invalid_number")
+    assert parsed.country_code is not None  # a parsed number has its country's code
     return PhoneAddress(text, parsed.country_code)
 
 

@@ -67,13 +67,14 @@ def _whatsapp(s: Settings, now: Callable[[], datetime]) -> ClientFor:
     from regulars.channels.whatsapp import WhatsAppChannel
 
     token = secret("WHATSAPP_TOKEN")
-    if not token or not s.whatsapp_phone_number_id:
+    phone_number_id = s.whatsapp_phone_number_id
+    if not token or not phone_number_id:
         raise RuntimeError("WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID must be set")
 
     def whatsapp(item: Message) -> Any:
         until = window_until(item)
         return WhatsAppChannel(_http(), base_url=s.whatsapp_api_base, version=s.whatsapp_api_version,
-                               phone_number_id=s.whatsapp_phone_number_id, token=token,
+                               phone_number_id=phone_number_id, token=token,
                                window_open=lambda _phone: until is not None and until > now())
 
     return whatsapp

@@ -67,7 +67,8 @@ def _chat_id(address: str | int) -> int:
 
 
 def _failure(response: httpx.Response, payload: dict[str, Any]) -> RetryLater | Undeliverable:
-    status = payload.get("error_code") if isinstance(payload.get("error_code"), int) else response.status_code
+    code = payload.get("error_code")
+    status = code if isinstance(code, int) else response.status_code
     description = str(payload.get("description") or response.reason_phrase)
     if status == 429:
         parameters = payload.get("parameters")

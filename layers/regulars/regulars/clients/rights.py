@@ -62,7 +62,7 @@ def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | 
     if upcoming:
         raise Conflict(f"the client has {len(upcoming)} visit(s) to come: cancel them first",
                        code="client_has_upcoming_visits")
-    addresses = {(c, str(x.address)) for x in items if isinstance(x, Message) and x.address for c in [x.channel]}
+    addresses = {(x.channel, x.address) for x in items if isinstance(x, Message) and x.channel and x.address}
     for can in capabilities.CAPABILITIES.values():  # where the client can write from (their phone, a chat)
         address = can.address_in(item.phone, item.channels or {}) if can.inbound else None
         if address is not None:

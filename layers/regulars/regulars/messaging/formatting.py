@@ -69,6 +69,7 @@ def format_price(amount: int, currency: str, locale: str) -> str:
     babel_locale = Locale.parse(normalize_locale(locale))
     digits = get_currency_precision(currency)
     value = Decimal(amount).scaleb(-digits)
+    text: str
     if amount % (10**digits) == 0:
         pattern = copy.copy(babel_locale.currency_formats["standard"])
         pattern.frac_prec = (0, 0)

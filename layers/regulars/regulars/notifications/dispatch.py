@@ -109,7 +109,7 @@ def _marketing_rules(item: Message, salon: m.Salon, now: datetime) -> Outcome | 
     window = timedelta(days=rules.marketing_cap_days)
     recent = [
         i.sent_at or i.updated_at
-        for i in outbox.items_for_client(item.salon_id, item.client_id, since=now - window, limit=200)
+        for i in outbox.items_for_client(item.salon_id, item.client_id or "", since=now - window, limit=200)
         if i.purpose == Purpose.MARKETING.value and i.status in SENT_STATES and i.message_id != item.message_id
     ]
     if not within_cap(recent, now, rules.marketing_cap, window):

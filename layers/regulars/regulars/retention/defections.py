@@ -124,15 +124,15 @@ def lapse(cat: m.Catalog, client: m.Client, lapse: rules.Lapse, now: datetime) -
     """A lapse or a loss after the client's visit ``lapse.after``; the reason is their unhappy
     rating when one came after that visit."""
     complaint = (client.lifecycle or {}).get("complaint")
-    reason = None
+    reason: str | None = None
+    detail: str | None = None
     if complaint and datetime.fromisoformat(complaint["at"]) >= lapse.after.at:
-        reason = "quality"
+        reason, detail = "quality", complaint["reason"]
     return store.record(store.NewDefection(
         salon_id=cat.salon.id, defection_id=f"{lapse.kind}-{client.id}-{lapse.after.at:%Y%m%dT%H%M}",
         client_id=client.id, kind=lapse.kind, at=lapse.at, month=_month(lapse.at, cat.salon),
         staff_id=lapse.after.staff_id or None, service_id=lapse.after.service_id,
-        reason=reason, reason_source="feedback" if reason else None,
-        detail=complaint["reason"] if reason else None), now)
+        reason=reason, reason_source="feedback" if reason else None, detail=detail), now)
 
 
 def from_reply(salon_id: str, client_id: str, text: str, now: datetime) -> str | None:

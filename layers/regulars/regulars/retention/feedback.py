@@ -178,7 +178,10 @@ def close_task(salon_id: str, task_id: str, *, note: str, by: str, now: datetime
     try:
         task.save(condition=Task.status == "open")
     except PutError as exc:
-        if condition_failed(exc):
-            return Task.find(salon_id=salon_id, task_id=task_id, consistent=True)
-        raise
+        if not condition_failed(exc):
+            raise
+        closed = Task.find(salon_id=salon_id, task_id=task_id, consistent=True)  # closed meanwhile, or gone
+        if closed is None:
+            raise NotFound(f"task {task_id} not found", code="task_not_found") from None
+        return closed
     return task

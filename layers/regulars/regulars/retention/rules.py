@@ -214,7 +214,7 @@ def assess(visits: Sequence[Visit], *, now: datetime, rules: Rules, intervals: I
     won_back = back is not None and now - back[0] < rules.lapsed
     back_text = f"back after {_days(back[1] / DAY)} away" if back else ""
     if booking is not None:
-        if won_back:
+        if won_back and back is not None:
             return Assessment(Status.WON_BACK, back_text + booked, back[0], None, pace, back[0])
         if len(seen) == 1:
             return Assessment(Status.NEW, f"first visit {_days(away / DAY)} ago{booked}" if away >= DAY
@@ -233,7 +233,7 @@ def assess(visits: Sequence[Visit], *, now: datetime, rules: Rules, intervals: I
         return Assessment(Status.AT_RISK, f"{pace.text}; {since_last}", risk_at, lapsed_at, pace, returned)
     if complaint is not None and last.at <= complaint.at <= now:
         return Assessment(Status.AT_RISK, complaint.reason, complaint.at, lapsed_at, pace, returned)
-    if won_back:
+    if won_back and back is not None:
         return Assessment(Status.WON_BACK, f"{back_text}; {since_last}", back[0],
                           min(risk_at, back[0] + rules.lapsed), pace, back[0])
     if len(seen) == 1:

@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from pynamodb.expressions.condition import Condition
+
 from regulars.booking import model as m
 from regulars.booking.schedule import cells
 from regulars.errors import Conflict, NotFound, SlotTaken
@@ -92,8 +94,9 @@ def _locks(salon_id: str, staff_id: str, appointment_id: str, start: datetime, e
     ]
 
 
-def _own_or_gone(appointment_id: str):
-    return SlotLock.pk.does_not_exist() | (SlotLock.appointment_id == appointment_id)
+def _own_or_gone(appointment_id: str) -> Condition:
+    condition: Condition = SlotLock.pk.does_not_exist() | (SlotLock.appointment_id == appointment_id)
+    return condition
 
 
 def _raise_for(exc: TxFailed) -> None:

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Self
 
 from pynamodb.attributes import DiscriminatorAttribute, TTLAttribute, UnicodeAttribute
-from pynamodb.connection import Connection
+from pynamodb.connection import Connection, TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -38,7 +38,8 @@ class _KeyFormatter(string.Formatter):
             return format_instant(value)
         if isinstance(value, date):
             return value.isoformat()
-        return super().format_field(value, format_spec)
+        text: str = super().format_field(value, format_spec)
+        return text
 
 
 _formatter = _KeyFormatter()
@@ -187,8 +188,8 @@ class Entity(Model):
 
     # --- one connection for every entity -------------------------------------------------------
     @classmethod
-    def _get_connection(cls):  # type: ignore[override]
-        return Model._get_connection.__func__(Entity)  # type: ignore[attr-defined]
+    def _get_connection(cls) -> TableConnection:
+        return super(Entity, Entity)._get_connection()
 
     @classmethod
     def connection(cls) -> Connection:

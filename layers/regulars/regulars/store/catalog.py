@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime
+from datetime import date, datetime
 
 from pynamodb.exceptions import PutError, UpdateError
 
@@ -50,7 +50,7 @@ def _staff(item: StaffMember) -> m.StaffMember:
         service_ids=list(item.service_ids or []),
         working_hours=item.working_hours or {},
         breaks=item.breaks or {},
-        days_off=sorted(item.days_off or []),
+        days_off=sorted(date.fromisoformat(d) for d in item.days_off or ()),
         phone=item.phone,
         email=item.email,
         active=item.active,

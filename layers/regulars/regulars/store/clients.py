@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from datetime import date
 
 from pynamodb.exceptions import PutError
 
@@ -27,7 +28,7 @@ def to_domain(item: Client) -> m.Client:
         name=item.name,
         phone=item.phone,
         email=item.email,
-        birthday=item.birthday,
+        birthday=date.fromisoformat(item.birthday) if item.birthday else None,
         locale=item.locale,
         notes=item.notes,
         tags=sorted(item.tags or []),

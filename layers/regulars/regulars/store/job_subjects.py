@@ -34,7 +34,7 @@ class Subject(Enum):
     ANALYTICS = ("ANALYTICS", Owner.SALON, "salon_id")  # the analytics snapshot
 
     def __init__(self, prefix: str, owner: Owner, *ids: str) -> None:
-        self.prefix = prefix
+        self.tag = prefix
         self.owner = owner
         self.ids = ids
 
@@ -47,13 +47,13 @@ class Subject(Enum):
         """The subject of this kind for these ids (in the order the kind names them)."""
         if len(ids) != len(self.ids):
             raise ValueError(f"a {self.name} subject is built from {', '.join(self.ids)}; given {ids!r}")
-        return "#".join((self.prefix, *ids))
+        return "#".join((self.tag, *ids))
 
     @classmethod
     def kind_of(cls, subject: str) -> Subject:
         """The kind of a subject built by :meth:`of`."""
         prefix = subject.partition("#")[0]
         for kind in cls:
-            if kind.prefix == prefix:
+            if kind.tag == prefix:
                 return kind
         raise ValueError(f"not a job subject: {subject!r}")

@@ -3,10 +3,12 @@ so a job is queued once and acted on once however often a message is delivered."
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError
+from pynamodb.expressions.update import Action
 
 from regulars.store.base import Entity, Tx, condition_failed, format_hour
 from regulars.store.models import JOB_SHARDS, JOBS, Job, TickerWatermark
@@ -81,7 +83,7 @@ def due_between(hour: datetime, shard: int, since: datetime, until: datetime) ->
 
 def _transition(ref: JobRef, before: str, after: str, now: datetime, **extra: object) -> bool:
     item = Job(salon_id=ref.salon_id, job_id=ref.job_id)
-    actions = [Job.status.set(after), Job.updated_at.set(now)]
+    actions: list[Action] = [Job.status.set(after), Job.updated_at.set(now)]
     if after != "pending":  # out of the due index (the bucket is derived from the status)
         actions += [Job.gsi1pk.remove(), Job.gsi1sk.remove()]
     if after in ("done", "skipped", "cancelled"):
@@ -101,6 +103,7 @@ def unmark_queued(ref: JobRef, due_at: datetime, now: datetime) -> None:
     """Undo mark_queued when the queue refused the job: back into its due bucket."""
     item = Job(salon_id=ref.salon_id, job_id=ref.job_id, due_at=due_at, status="pending")
     item._derive_keys()
+    assert item.gsi1pk is not None and item.gsi1sk is not None  # derived from the due time and status
     item.update(
         actions=[Job.status.set("pending"), Job.updated_at.set(now), Job.gsi1pk.set(item.gsi1pk),
                  Job.gsi1sk.set(item.gsi1sk)],
@@ -113,7 +116,7 @@ def finish(ref: JobRef, outcome: str, now: datetime, *, status: str = "done") ->
     return _transition(ref, "queued", status, now, outcome=outcome)
 
 
-def cancel_pending(salon_id: str, subject: str, now: datetime, *, keep: set[str] = frozenset()) -> int:
+def cancel_pending(salon_id: str, subject: str, now: datetime, *, keep: Collection[str] = frozenset()) -> int:
     """Cancel the subject's pending jobs (an appointment moved or cancelled), but those in ``keep``."""
     hk = Job.render_key("gsi2pk", salon_id=salon_id, subject=subject)
     cancelled = 0

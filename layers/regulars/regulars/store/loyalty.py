@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from pynamodb.expressions.update import Action
+
 from regulars.errors import Conflict
 from regulars.loyalty import rules
 from regulars.store import jobs
@@ -132,7 +134,7 @@ def add_take(tx: Tx, salon_id: str, client_id: str, taken: Sequence[tuple[rules.
     total = sum(take for _, take in taken)
     for lot, take in taken:
         item = Lot(salon_id=salon_id, client_id=client_id, lot_id=lot.lot_id)
-        actions = [Lot.remaining.add(-take)]
+        actions: list[Action] = [Lot.remaining.add(-take)]
         if take == lot.remaining:  # spent: out of the expiry index
             actions += [Lot.status.set("spent"), Lot.gsi1pk.remove(), Lot.gsi1sk.remove(),
                         Lot.expires.set(now + KEEP_CLOSED_LOTS)]
@@ -201,6 +203,7 @@ def give_back(salon_id: str, client_id: str, returned: Sequence[tuple[Lot, int]]
         item = Lot(salon_id=salon_id, client_id=client_id, lot_id=lot.lot_id, expires_at=lot.expires_at,
                    status="open", remaining=amount)
         item._derive_keys()
+        assert item.gsi1pk is not None and item.gsi1sk is not None  # derived from the open lot's expiry
         tx.update(item, [Lot.remaining.add(amount), Lot.status.set("open"), Lot.gsi1pk.set(item.gsi1pk),
                          Lot.gsi1sk.set(item.gsi1sk), Lot.expires.remove()],
                   (Lot.status.is_in("open", "spent")) & (Lot.expires_at > now)

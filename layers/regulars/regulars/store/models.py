@@ -75,6 +75,13 @@ from pynamodb.attributes import (
 
 from regulars.store.base import Entity, format_hour
 
+
+def _strings() -> ListAttribute[str]:
+    """A list of strings. PynamoDB's signature wants ``of`` to be the element's value type (str), not
+    the attribute class it really takes, so the call is typed by its result."""
+    return ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+
+
 # Sort-key prefixes that queries range over; the key templates below are built from them.
 CATALOG = "CATALOG#"  # a salon's profile, services and staff share it: one Query reads them all
 APPOINTMENTS = "APPT#"  # a staff member's or a client's visits, in time order
@@ -110,7 +117,7 @@ class StaffMember(Entity, discriminator="StaffMember"):
     working_hours = JSONAttribute(default=dict)
     breaks = JSONAttribute(default=dict)
     days_off = UnicodeSetAttribute(default=set)
-    service_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    service_ids = _strings()
     active = BooleanAttribute(default=True)
     version = VersionAttribute()
 
@@ -358,7 +365,7 @@ class Message(Entity, discriminator="Message"):
     status = UnicodeAttribute(default="planned")
     skip_reason = UnicodeAttribute(null=True)
     route = NumberAttribute(default=0)  # how many times a channel was chosen (a fallback adds one)
-    failed_channels = ListAttribute(of=UnicodeAttribute, default=list)
+    failed_channels = _strings()
     attempts = NumberAttribute(default=0)  # provider calls begun, over all channels
     retry_at = UTCDateTimeAttribute(null=True)
     error = UnicodeAttribute(null=True)  # the last failure, in words
@@ -462,7 +469,7 @@ class Lot(Entity, discriminator="Lot"):
     created_at = UTCDateTimeAttribute()
 
     @property
-    def open_until(self):
+    def open_until(self) -> datetime | None:
         return self.expires_at if self.status == "open" and (self.remaining or 0) > 0 else None
 
 
@@ -593,7 +600,8 @@ class DefectionTally(Entity, discriminator="DefectionTally"):
     month = UnicodeAttribute()
     dimension = UnicodeAttribute()  # all | type | reason | staff | service
     value = UnicodeAttribute()
-    count = NumberAttribute(default=0)
+    # the stored name: it shadows Model.count (a query's count), which no code calls on this entity
+    count = NumberAttribute(default=0)  # type: ignore[assignment]
 
 
 class AuditEntry(Entity, discriminator="AuditEntry"):
@@ -712,7 +720,8 @@ class AnalyticsTally(Entity, discriminator="AnalyticsTally"):
     month = UnicodeAttribute()  # YYYY-MM in the salon's time zone
     figure = UnicodeAttribute()
     value = UnicodeAttribute()
-    count = NumberAttribute(default=0)
+    # the stored name: it shadows Model.count (a query's count), which no code calls on this entity
+    count = NumberAttribute(default=0)  # type: ignore[assignment]
     amount = NumberAttribute(default=0)  # minor units, days or micros: the figure says which
 
 
@@ -738,7 +747,8 @@ class RateCount(Entity, discriminator="RateCount"):
     limit = UnicodeAttribute()  # the setting's name: bookings_per_address_hour, ...
     window = UnicodeAttribute()  # the window's start, UTC (2026-11-23T10 for an hour, 2026-11-23 for a day)
     subject = UnicodeAttribute()
-    count = NumberAttribute(default=0)
+    # the stored name: it shadows Model.count (a query's count), which no code calls on this entity
+    count = NumberAttribute(default=0)  # type: ignore[assignment]
 
 
 class PhoneCheck(Entity, discriminator="PhoneCheck"):

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from regulars.channels import capabilities
 from regulars.store import campaigns as campaign_store
@@ -84,6 +86,7 @@ def items_for_client(salon_id: str, client_id: str, *, since: datetime | None = 
                      limit: int = 100) -> list[Message]:
     """A client's messages, newest first (those created at or after ``since``)."""
     hk = Message.render_key("gsi2pk", salon_id=salon_id, client_id=client_id)
+    condition: Condition
     if since is None:
         condition = Entity.gsi2sk.startswith(MESSAGES)
     else:
@@ -98,7 +101,7 @@ def for_client(salon_id: str, client_id: str, limit: int = 100) -> list[PlannedM
 
 
 # --- transitions -----------------------------------------------------------------------------------
-def _update(salon_id: str, message_id: str, actions: list, condition) -> bool:
+def _update(salon_id: str, message_id: str, actions: list[Action], condition: Condition) -> bool:
     item = Message(salon_id=salon_id, message_id=message_id)
     try:
         item.update(actions=actions, condition=Message.pk.exists() & condition)
@@ -113,7 +116,7 @@ def assign(item: Message, *, channel: str, address: str, text: str, locale: str,
            values: dict, now: datetime, whatsapp_template: dict | None = None) -> bool:
     """Route the message: ``planned`` (or ``sending``, after a permanent failure) -> ``queued`` on
     ``channel``, the route counted up. False if someone else moved it first."""
-    actions = [
+    actions: list[Action] = [
         Message.status.set("queued"), Message.channel.set(channel), Message.address.set(address),
         Message.text.set(text), Message.locale.set(locale), Message.values.set(values),
         Message.route.set(int(item.route or 0) + 1), Message.retry_at.remove(), Message.updated_at.set(now),
@@ -179,6 +182,7 @@ def sent(item: Message, *, provider_id: str, segments: int | None, cost_micros: 
     """``sending`` -> ``sent``, with what the provider answered; in the same transaction, the
     provider's id (so statuses and button presses find the message) and the address's contact
     (so a reply from it finds the client)."""
+    assert item.channel is not None  # assigned with its address before the message is sent
     tx = Tx()
     actions = [Message.status.set("sent"), Message.provider_id.set(provider_id), Message.sent_at.set(now),
                Message.error.remove(), Message.updated_at.set(now)]

@@ -151,7 +151,9 @@ def in_status(salon_id: str, status: str, *, limit: int = 100, cursor: str | Non
     items = [i for i in result if isinstance(i, Client)]
     following = None
     if result.last_evaluated_key and len(items) == limit:
-        following = f"{format_instant(items[-1].listed_since)}|{items[-1].client_id}"
+        last = items[-1]
+        assert last.listed_since is not None  # the index holds a client only while listed
+        following = f"{format_instant(last.listed_since)}|{last.client_id}"
     return items, following
 
 

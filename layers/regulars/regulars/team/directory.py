@@ -32,7 +32,8 @@ class DirectoryUser:
 
 
 def _code(exc: ClientError) -> str:
-    return exc.response.get("Error", {}).get("Code", "")
+    code: str = exc.response.get("Error", {}).get("Code", "")
+    return code
 
 
 def _user(found: dict[str, Any], attributes_key: str) -> DirectoryUser:

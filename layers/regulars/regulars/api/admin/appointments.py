@@ -63,6 +63,7 @@ def create(
     catalog = catalog_store.load_catalog(salon_id)
     if body.client_id:
         known = client_store.get_reachable(salon_id, body.client_id)
+        assert known.phone is not None  # only an erasure takes a client's phone
         person = booking.ClientInput(name=known.name, phone=known.phone)
     elif body.client:
         person = booking.ClientInput(name=body.client.name, phone=body.client.phone, email=body.client.email,

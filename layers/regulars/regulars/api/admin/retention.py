@@ -104,6 +104,7 @@ def defection_reason(defection_id: DefectionId, body: s.DefectionReasonIn) -> s.
     salon_id, who = caller(router)
     d = store.set_reason(salon_id, defection_id, reason=body.reason, source="admin",
                          detail=body.note or f"set by {who}")
+    assert d is not None  # set with overwrite: never refused
     return s.DefectionOut(**history.defection_view(d))
 
 
