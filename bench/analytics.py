@@ -61,10 +61,10 @@ def report(clients: int = 1_000) -> str:
     if isinstance(local, str):
         return local
     try:
-        from regulars import clock
+        from regulars.core import clock
         from regulars.analytics import service
-        from regulars.events import AppointmentEvent, EventType
-        from regulars.store import appointments as appointment_store
+        from regulars.booking.events import AppointmentEvent, EventType
+        from regulars.booking import repo as appointment_store
         from regulars.store.base import Entity
         from regulars.store.models import Appointment
 

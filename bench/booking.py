@@ -239,7 +239,7 @@ def report(requests: int = 200, bookings: int = 100) -> str:
     if isinstance(local, str):
         return local
     try:
-        from regulars import clock
+        from regulars.core import clock
 
         dynamo.make_salon(SALON, clock.now())
         bench = Bench(local)

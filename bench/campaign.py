@@ -46,16 +46,16 @@ def report(clients: int = 50_000) -> str:
     moto = MotoServer()
     try:
         import boto3
-        from regulars import clock
+        from regulars.core import clock
         from regulars.campaigns import service
         from regulars.campaigns.segments import SegmentFilter
-        from regulars.channels.sms import SmsChannel
-        from regulars.jobs import worker
-        from regulars.notifications import dispatch, sender
-        from regulars.store import campaigns as campaign_store
-        from regulars.store import jobs as job_store
+        from regulars.messaging.channels.sms import SmsChannel
+        from regulars.runtime.jobs import worker
+        from regulars.messaging.outbox import dispatch, sender
+        from regulars.campaigns import repo as campaign_store
+        from regulars.runtime.jobs import repo as job_store
         from regulars.store.base import Entity
-        from regulars.store.jobs import JobRef
+        from regulars.runtime.jobs.repo import JobRef
         from regulars.store.models import Job, Message
 
         now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 11:00 in Berlin: outside the quiet hours

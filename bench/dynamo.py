@@ -83,8 +83,8 @@ def start_or_reason(title: str) -> Local | str:
 def make_salon(salon_id: str, now: datetime) -> None:
     """Berlin, two staff on weekdays 09:00-18:00 with lunch at 13:00, three services."""
     from regulars.booking import model as m
-    from regulars.money import Money
-    from regulars.store import catalog
+    from regulars.core.money import Money
+    from regulars.salon import repo as catalog
 
     week = {d: [("09:00", "18:00")] for d in ("mon", "tue", "wed", "thu", "fri")}
     lunch = {d: [("13:00", "14:00")] for d in ("mon", "tue", "wed", "thu", "fri")}

@@ -16,10 +16,10 @@ from __future__ import annotations
 import argparse
 from zoneinfo import ZoneInfo
 
-from regulars import clock
+from regulars.core import clock
 from regulars.booking import model as m
-from regulars.errors import Conflict
-from regulars.store import catalog
+from regulars.core.errors import Conflict
+from regulars.salon import repo as catalog
 from regulars.store.base import Entity, bind_table
 
 

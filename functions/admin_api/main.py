@@ -2,8 +2,8 @@
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from regulars.api.apps import admin_app
-from regulars.observability import logger, metrics, tracer
+from regulars.app.http import admin_app
+from regulars.runtime.observability import logger, metrics, tracer
 
 app = admin_app()
 

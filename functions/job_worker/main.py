@@ -1,12 +1,12 @@
 """Act on due jobs from the jobs queue. A failing job is reported back alone (partial batch
 response) and retried; after five receives it goes to the dead-letter queue. Which function acts
-on which kind of job is the worker's one table (regulars.jobs.registry)."""
+on which kind of job is the worker's one table (regulars.app.jobs)."""
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from regulars import clock
-from regulars.jobs import worker
-from regulars.observability import batch_handler, logger, metrics, tracer
-from regulars.queues import parse
+from regulars.core import clock
+from regulars.runtime.jobs import worker
+from regulars.runtime.observability import batch_handler, logger, metrics, tracer
+from regulars.runtime.queues import parse
 
 
 @tracer.capture_method

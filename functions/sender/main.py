@@ -4,10 +4,10 @@ back alone and retried; after five receives it goes to the dead-letter queue."""
 import os
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from regulars import clock
-from regulars.channels.clients import channel_for
-from regulars.notifications import sender
-from regulars.observability import batch_handler, logger, metrics, tracer
+from regulars.core import clock
+from regulars.messaging.channels.clients import channel_for
+from regulars.messaging.outbox import sender
+from regulars.runtime.observability import batch_handler, logger, metrics, tracer
 
 CHANNEL = os.environ["CHANNEL"]
 channels = channel_for(CHANNEL, clock.now)

@@ -6,9 +6,10 @@ so only it and the records after it are retried, and effects are keyed on the ev
 
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-from regulars import afterwards, clock
-from regulars.observability import batch_handler, logger, metrics, tracer
-from regulars.stream import handle
+from regulars.runtime import afterwards
+from regulars.core import clock
+from regulars.runtime.observability import batch_handler, logger, metrics, tracer
+from regulars.app.stream import handle
 
 
 @tracer.capture_method

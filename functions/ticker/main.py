@@ -1,10 +1,10 @@
 """Every minute: move the jobs that are due to the jobs queue, once, from the watermark to now."""
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from regulars import clock
-from regulars.jobs.ticker import tick
-from regulars.observability import logger, metrics, tracer
-from regulars.queues import send_jobs
+from regulars.core import clock
+from regulars.runtime.jobs.ticker import tick
+from regulars.runtime.observability import logger, metrics, tracer
+from regulars.runtime.queues import send_jobs
 
 
 @logger.inject_lambda_context

@@ -24,12 +24,12 @@ from zoneinfo import ZoneInfo
 from regulars.booking.model import HistoryEntry, SalonSettings
 from regulars.booking.schedule import WEEKDAYS, Interval, WorkingPattern, cells, free_starts
 from regulars.booking.service import CONSENT_TEXT
-from regulars.errors import InvalidInput
-from regulars.ids import new_id
-from regulars.phones import to_e164
-from regulars.store.appointments import LOCK_KEEP
+from regulars.core.errors import InvalidInput
+from regulars.core.ids import new_id
+from regulars.core.phones import to_e164
+from regulars.booking.repo import LOCK_KEEP
 from regulars.store.base import Entity
-from regulars.store.clients import name_key
+from regulars.clients.repo import name_key
 from regulars.store.models import (
     Appointment,
     Client,
@@ -332,7 +332,7 @@ def _plan_snapshot(now: datetime) -> None:
 def _plan_birthdays(data: DemoData, now: datetime) -> None:
     """Each client with a birthday gets the job that greets them (and credits the birthday bonus)."""
     from regulars.loyalty import service as loyalty
-    from regulars.store import clients as client_store
+    from regulars.clients import repo as client_store
 
     for item in data.clients:
         if item.birthday:

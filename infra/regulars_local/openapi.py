@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 
-from regulars.api.apps import openapi_document
+from regulars.app.http import openapi_document
 
 
 def document() -> dict:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from botocore.exceptions import ClientError
-from regulars import clock
+from regulars.core import clock
 
 from regulars_local import aws, aws_calls, dynamodb_local, queues, schedules, streams
 from regulars_local.auth import (

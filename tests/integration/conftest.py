@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from regulars.store import catalog as catalog_store
+from regulars.salon import repo as catalog_store
 from regulars.store.base import Entity, bind_table
 from regulars_local import dynamodb_local
 
@@ -70,9 +70,9 @@ def now():
 
 @pytest.fixture
 def clock_at(now):
-    """Run the application's clock from a minute before ``now`` (the handlers read regulars.clock),
+    """Run the application's clock from a minute before ``now`` (the handlers read regulars.core.clock),
     so that a test's seconds of real time never push "now" past ``now``."""
-    from regulars import clock
+    from regulars.core import clock
 
     saved = clock.offset()
     clock.set_offset(now - timedelta(minutes=1) - datetime.now(UTC))

@@ -8,10 +8,10 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from regulars import clock
+from regulars.core import clock
 from regulars.booking import model as m
-from regulars.store import catalog as catalog_store
-from regulars.store import clients as client_store
+from regulars.salon import repo as catalog_store
+from regulars.clients import repo as client_store
 from regulars.store.models import Client
 from support.lambda_ import AdminApi, PublicApi
 from support.phones import prove

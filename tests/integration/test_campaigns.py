@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 from regulars.campaigns import service
-from regulars.jobs import worker
-from regulars.store import jobs as job_store
-from regulars.store.jobs import JobRef
+from regulars.runtime.jobs import worker
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs.repo import JobRef
 from regulars.store.models import Campaign, Job, LedgerEntry, Message
 from support.lambda_ import AdminApi
 from support.salon import make_salon

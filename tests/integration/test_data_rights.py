@@ -15,14 +15,17 @@ from integration.test_feedback import MANAGER, SALON, _ask, visit  # noqa: F401 
 from integration.test_retention import came, run_job
 from regulars.analytics import service as analytics
 from regulars.booking import service as booking
-from regulars.jobs import worker
-from regulars.notifications import dispatch, push_devices
-from regulars.store import catalog as catalog_store
-from regulars.store import clients as client_store
-from regulars.store import erasure, idempotency, outbox
-from regulars.store import jobs as job_store
+from regulars.runtime.jobs import worker
+from regulars.messaging.outbox import dispatch
+from regulars.messaging.channels import push_devices
+from regulars.salon import repo as catalog_store
+from regulars.clients import repo as client_store
+from regulars.clients import erasure
+from regulars.store import idempotency
+from regulars.messaging.outbox import repo as outbox
+from regulars.runtime.jobs import repo as job_store
 from regulars.store.base import table_name
-from regulars.store.jobs import JobRef
+from regulars.runtime.jobs.repo import JobRef
 from regulars.store.models import (
     AnalyticsSnapshot,
     IdempotencyRecord,

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from regulars.booking.schedule import WEEKDAYS, cells, on_grid, parse_hhmm
-from regulars.phones import to_e164
-from regulars.store import appointments as appointment_store
-from regulars.store import catalog as catalog_store
-from regulars.store import clients as client_store
+from regulars.core.phones import to_e164
+from regulars.booking import repo as appointment_store
+from regulars.salon import repo as catalog_store
+from regulars.clients import repo as client_store
 from regulars.store.base import Entity, bind_table
 from regulars.store.models import Appointment, Client, Job, PhoneIndex, Salon, Service, SlotLock, StaffMember
 from regulars_local import dynamodb_local

@@ -15,12 +15,12 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from regulars import clock
-from regulars.jobs import worker
-from regulars.store import catalog as catalog_store
-from regulars.store import jobs as job_store
+from regulars.core import clock
+from regulars.runtime.jobs import worker
+from regulars.salon import repo as catalog_store
+from regulars.runtime.jobs import repo as job_store
 from regulars.store.base import bind_table
-from regulars.store.jobs import JobRef
+from regulars.runtime.jobs.repo import JobRef
 from regulars.store.models import (
     Appointment,
     CampaignMember,

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from integration.test_retention import SALON, settle, visit
-from regulars.jobs import worker
+from regulars.runtime.jobs import worker
 from regulars.retention import forgetting
-from regulars.store import clients as client_store
-from regulars.store import jobs as job_store
-from regulars.store.jobs import JobRef
+from regulars.clients import repo as client_store
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs.repo import JobRef
 from support.lambda_ import AdminApi
 from support.moments import moment
 from support.salon import make_salon

@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from regulars import config
-from regulars.api import apps
-from regulars.api.apps import openapi_document
-from regulars.store import clients as client_store
+from regulars.core import config
+from regulars.app import http as apps
+from regulars.app.http import openapi_document
+from regulars.clients import repo as client_store
 from regulars_local.fakes import signature
 from support.faults import failing_write
 from support.lambda_ import AdminApi, HttpResult, api_event, invoke

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from regulars.booking import service as booking
-from regulars.config import settings
-from regulars.notifications import dispatch
-from regulars.notifications.sender import SendRef
-from regulars.store import clients as client_store
-from regulars.store import jobs as job_store
-from regulars.store import outbox
-from regulars.store.jobs import JobRef
+from regulars.core.config import settings
+from regulars.messaging.outbox import dispatch
+from regulars.messaging.outbox.sender import SendRef
+from regulars.clients import repo as client_store
+from regulars.runtime.jobs import repo as job_store
+from regulars.messaging.outbox import repo as outbox
+from regulars.runtime.jobs.repo import JobRef
 from regulars_local import aws_calls, iam
 from regulars_local.aws import client
 from regulars_local.fakes import Forbidden
@@ -83,7 +83,7 @@ def _feedback_request_job(table, clock_at) -> JobRef:
 
 
 def _run_job_worker(ref: JobRef) -> None:
-    from regulars.queues import body
+    from regulars.runtime.queues import body
 
     assert handler("job_worker")(_sqs_event(body(ref)), context_for("job_worker")) == {"batchItemFailures": []}
     assert job_store.get(SALON, ref.job_id).status == "done"

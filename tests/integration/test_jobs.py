@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from regulars.jobs import ticker, worker
-from regulars.store import jobs as job_store
-from regulars.store import outbox
-from regulars.store.job_subjects import Subject
-from regulars.store.jobs import JobRef
+from regulars.runtime.jobs import ticker, worker
+from regulars.runtime.jobs import repo as job_store
+from regulars.messaging.outbox import repo as outbox
+from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.repo import JobRef
 from regulars_local.functions import context_for
 from support.lambda_ import AdminApi, handler
 from support.salon import make_salon
@@ -166,7 +166,7 @@ def test_a_due_reminder_plans_one_message_and_a_stale_one_none(table, clock_at):
 
 
 def test_the_worker_handler_reports_a_failing_job_alone(table, now):
-    from regulars.queues import body
+    from regulars.runtime.queues import body
 
     job_store.schedule("salon-a", "unknown-kind", kind="no-such-kind", subject="S", due_at=now, payload={}, now=now)
     queue = Queue()

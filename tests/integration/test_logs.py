@@ -14,13 +14,13 @@ from datetime import timedelta
 
 import boto3
 import pytest
-from regulars import clock, config
+from regulars.core import clock, config
 from regulars.booking import model as m
-from regulars.notifications import dispatch
-from regulars.notifications.sender import SendRef
-from regulars.observability import logger
-from regulars.store import clients as client_store
-from regulars.store import outbox
+from regulars.messaging.outbox import dispatch
+from regulars.messaging.outbox.sender import SendRef
+from regulars.runtime.observability import logger
+from regulars.clients import repo as client_store
+from regulars.messaging.outbox import repo as outbox
 from regulars_local.fakes import Forbidden, ServerError
 from regulars_local.functions import context_for, load
 from support.lambda_ import sample

@@ -13,14 +13,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from regulars.booking import service as booking
-from regulars.errors import Conflict
-from regulars.jobs import worker
+from regulars.core.errors import Conflict
+from regulars.runtime.jobs import worker
 from regulars.loyalty import rules
 from regulars.loyalty import service as loyalty
-from regulars.store import jobs as job_store
-from regulars.store import loyalty as loyalty_store
-from regulars.store import outbox
-from regulars.store.jobs import JobRef
+from regulars.runtime.jobs import repo as job_store
+from regulars.loyalty import repo as loyalty_store
+from regulars.messaging.outbox import repo as outbox
+from regulars.runtime.jobs.repo import JobRef
 from support.lambda_ import AdminApi, context_for, handler
 from support.salon import make_salon
 from support.streams import stream_records
@@ -156,7 +156,7 @@ def test_a_refund_takes_back_what_is_left_of_the_cashback_and_returns_what_was_r
 
 
 def _run_due(now) -> list[str]:
-    from regulars.jobs import ticker
+    from regulars.runtime.jobs import ticker
 
     sent = []
     while ticker.tick(now, lambda refs: sent.extend(refs) or []).late:  # a long jump takes several ticks
@@ -193,7 +193,7 @@ def _clock_at(moment):
     """Run the application's clock at ``moment`` (the stream processor reads it)."""
     from datetime import UTC, datetime
 
-    from regulars import clock
+    from regulars.core import clock
 
     saved = clock.offset()
     clock.set_offset(moment - datetime.now(UTC))
@@ -252,7 +252,7 @@ def test_a_referral_pays_both_once_after_the_first_paid_visit_and_never_to_onese
         "service_id": "haircut", "staff_id": slots[1]["staff_id"], "start": slots[1]["start"],
         "client": {"name": "Lena", "phone": "+49 170 5552000"}, "referral_code": code})
     assert itself.status == 201
-    from regulars.store import clients as client_store
+    from regulars.clients import repo as client_store
 
     friend_id = client_store.client_id_by_phone(SALON, "+491705552001")
     assert client_store.get(SALON, friend_id).referred_by == old["client_id"]
@@ -377,7 +377,7 @@ class LedgerMachine(RuleBasedStateMachine):
 def test_random_sequences_keep_the_ledger_exact(table, clock_at):
     make_salon(SALON, clock_at)
     from regulars.booking import model as m
-    from regulars.store import clients as client_store
+    from regulars.clients import repo as client_store
 
     client_store.create(SALON, m.Client(id="c1", name="Prop", phone="+4915100009999", created_at=clock_at))
     counter = iter(range(10**6))
@@ -396,7 +396,7 @@ def test_random_sequences_keep_the_ledger_exact(table, clock_at):
 
 def test_a_birthday_early_in_january_is_greeted_in_december_and_next_year_too(admin, clock_at):
     from regulars.booking import model as m
-    from regulars.store import clients as client_store
+    from regulars.clients import repo as client_store
 
     salon = loyalty._rules(SALON)[0]
     year, when = loyalty.next_birthday(date(1990, 1, 2), salon, 7, clock_at.replace(month=12, day=27))

@@ -9,14 +9,14 @@ from datetime import timedelta
 import httpx
 import pytest
 from regulars.booking import model as m
-from regulars.channels.sms import SmsChannel
-from regulars.channels.telegram import TelegramChannel
-from regulars.messaging.routing import Channel
-from regulars.notifications import dispatch, sender
-from regulars.notifications.sender import SendRef
-from regulars.store import clients as client_store
-from regulars.store import jobs as job_store
-from regulars.store import outbox
+from regulars.messaging.channels.sms import SmsChannel
+from regulars.messaging.channels.telegram import TelegramChannel
+from regulars.messaging.rules.routing import Channel
+from regulars.messaging.outbox import dispatch, sender
+from regulars.messaging.outbox.sender import SendRef
+from regulars.clients import repo as client_store
+from regulars.runtime.jobs import repo as job_store
+from regulars.messaging.outbox import repo as outbox
 from regulars_local.fakes import Forbidden, Hang, ServerError, TooManyRequests
 from support.salon import make_salon
 
@@ -228,7 +228,7 @@ def test_a_reminder_for_a_visit_cancelled_meanwhile_is_skipped(table, clock_at):
 
 def test_the_channel_order_is_the_salons(table, clock_at):
     make_salon("salon-a", clock_at)
-    from regulars.store import catalog as catalog_store
+    from regulars.salon import repo as catalog_store
 
     settings = catalog_store.load_catalog("salon-a").salon.settings.model_dump()
     catalog_store.update_salon("salon-a", settings={**settings, "channel_order": ["sms", "telegram"]})
@@ -241,7 +241,7 @@ def test_the_channel_order_is_the_salons(table, clock_at):
 
 def test_a_salon_text_that_cannot_be_filled_is_skipped_with_the_reason_not_retried(table, clock_at):
     from regulars.booking import service as booking
-    from regulars.store import catalog as catalog_store
+    from regulars.salon import repo as catalog_store
     from support.lambda_ import AdminApi
 
     make_salon("salon-a", clock_at)

@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from regulars.booking import model as m
-from regulars.notifications import dispatch
-from regulars.store import clients as client_store
-from regulars.store import outbox
+from regulars.messaging.outbox import dispatch
+from regulars.clients import repo as client_store
+from regulars.messaging.outbox import repo as outbox
 from regulars.store.base import Entity
 from regulars.store.models import Appointment, Client, Message, PhoneCheck, PhoneIndex
 from regulars_local.functions import context_for

@@ -8,14 +8,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from regulars import clock
-from regulars.jobs import worker
-from regulars.store import clients as client_store
-from regulars.store import jobs as job_store
-from regulars.store import loyalty as loyalty_store
-from regulars.store import outbox
-from regulars.store import retention as retention_store
-from regulars.store.jobs import JobRef
+from regulars.core import clock
+from regulars.runtime.jobs import worker
+from regulars.clients import repo as client_store
+from regulars.runtime.jobs import repo as job_store
+from regulars.loyalty import repo as loyalty_store
+from regulars.messaging.outbox import repo as outbox
+from regulars.retention import repo as retention_store
+from regulars.runtime.jobs.repo import JobRef
 from support.lambda_ import AdminApi, context_for, handler
 from support.moments import moment
 from support.salon import make_salon
@@ -31,7 +31,7 @@ def settle(table) -> None:
     records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
     result = handler("stream_processor")({"Records": records}, context_for("stream_processor"))
     for failed in result["batchItemFailures"]:  # raise what failed, to be seen
-        from regulars.stream import handle
+        from regulars.app.stream import handle
 
         handle(next(r for r in records if r["dynamodb"]["SequenceNumber"] == failed["itemIdentifier"]), clock.now())
     assert result == {"batchItemFailures": []}

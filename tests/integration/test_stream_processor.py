@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from regulars.store import clients as client_store
+from regulars.clients import repo as client_store
 from regulars_local.functions import context_for
 from support.lambda_ import AdminApi, handler
 from support.salon import make_salon
@@ -72,7 +72,7 @@ def test_a_failing_record_is_reported_and_the_others_applied(table, visit_histor
 
 
 def test_the_sample_event_parses(table):
-    from regulars.stream import events_of
+    from regulars.app.stream import events_of
     from support.lambda_ import sample
 
     (record,) = sample("stream_processor/appointment_completed.json")["Records"]

@@ -50,7 +50,7 @@ def test_an_invited_reception_user_works_the_desk_and_nothing_more(owner, pool):
     assert visit.status == 201, visit.text
     client_id = visit.json["client_id"]
     owner.request("POST", "/v1/admin/appointments/" + visit.json["id"] + "/confirm")
-    from regulars import clock
+    from regulars.core import clock
 
     saved = clock.offset()
     clock.advance(clock.now().replace(day=24, hour=11) - clock.now())  # Tuesday, after the visit

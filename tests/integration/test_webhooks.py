@@ -10,11 +10,12 @@ import json
 from datetime import timedelta
 
 import pytest
-from regulars import config
-from regulars.notifications import dispatch, telegram_link
-from regulars.store import appointments as appointment_store
-from regulars.store import clients as client_store
-from regulars.store import outbox
+from regulars.core import config
+from regulars.messaging.outbox import dispatch
+from regulars.messaging.inbound import telegram_link
+from regulars.booking import repo as appointment_store
+from regulars.clients import repo as client_store
+from regulars.messaging.outbox import repo as outbox
 from regulars.store.models import Message
 from regulars_local.fakes import signature
 from regulars_local.functions import context_for
@@ -298,10 +299,10 @@ def test_answers_are_in_the_clients_language(visit):
 
 def test_outside_the_window_a_reminder_goes_as_the_approved_template_and_its_quick_reply_confirms(table, clock_at):
     import httpx
-    from regulars.channels.whatsapp import WhatsAppChannel
-    from regulars.notifications import sender
-    from regulars.notifications.sender import SendRef
-    from regulars.store import catalog as catalog_store
+    from regulars.messaging.channels.whatsapp import WhatsAppChannel
+    from regulars.messaging.outbox import sender
+    from regulars.messaging.outbox.sender import SendRef
+    from regulars.salon import repo as catalog_store
     from regulars_local.fakes import FakeWhatsApp
 
     make_salon("salon-a", clock_at)
@@ -399,7 +400,7 @@ def test_a_stop_by_sms_whose_write_failed_is_reported_back_and_honoured_on_redel
 def test_a_stop_delivered_twice_keeps_the_first_ones_evidence(visit, clock_at):
     _sms("STOP", inbound_id="stop-a")
     first = client_store.get("salon-a", visit["client_id"]).consents
-    from regulars import clock
+    from regulars.core import clock
 
     clock.set_offset(clock.offset() + timedelta(minutes=30))
     _sms("STOP", inbound_id="stop-b")  # the client sent it again, or a provider's id changed

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import pytest
-from regulars.store import clients as client_store
+from regulars.clients import repo as client_store
 from regulars.store.base import Entity
 from regulars.store.models import Appointment, SlotLock
 from support.lambda_ import PublicApi

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from regulars import clock
+from regulars.core import clock
 
 
 @contextlib.contextmanager

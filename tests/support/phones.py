@@ -3,7 +3,7 @@ and answered."""
 
 from __future__ import annotations
 
-from regulars.store import outbox
+from regulars.messaging.outbox import repo as outbox
 
 
 def received_code(salon_id: str, check_id: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from regulars.booking import model as m
-from regulars.money import Money
-from regulars.store import catalog as catalog_store
+from regulars.core.money import Money
+from regulars.salon import repo as catalog_store
 
 WEEK = {d: [("09:00", "18:00")] for d in ("mon", "tue", "wed", "thu", "fri")}
 LUNCH = {d: [("13:00", "14:00")] for d in ("mon", "tue", "wed", "thu", "fri")}

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from regulars import afterwards
+from regulars.runtime import afterwards
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

@@ -4,8 +4,8 @@ rate limit's Retry-After), through a Powertools resolver as the functions build 
 import json
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-from regulars import errors
-from regulars.api import errors as error_map
+from regulars.core import errors
+from regulars.http import errors as error_map
 from support.lambda_ import api_event
 
 

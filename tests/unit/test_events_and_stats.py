@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from regulars.booking import model as m
 from regulars.clients import stats
-from regulars.events import EventType, derive
-from regulars.money import Money
+from regulars.booking.events import EventType, derive
+from regulars.core.money import Money
 
 T0 = datetime(2026, 11, 24, 9, tzinfo=UTC)
 

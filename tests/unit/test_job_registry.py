@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 import regulars
-from regulars.jobs import registry, worker
-from regulars.store import erasure
-from regulars.store import jobs as job_store
-from regulars.store.job_subjects import Subject
+from regulars.app import jobs as registry
+from regulars.runtime.jobs import worker
+from regulars.clients import erasure
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs.subjects import Subject
 from regulars.store.models import Appointment, Job, Message
 
 LIBRARY = Path(regulars.__file__).parent

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from regulars.booking import links
-from regulars.config import KeyRing
-from regulars.errors import Forbidden, InvalidInput
-from regulars.phones import to_e164
+from regulars.core.config import KeyRing
+from regulars.core.errors import Forbidden, InvalidInput
+from regulars.core.phones import to_e164
 from regulars.store.models import Appointment, Client, SlotLock
 
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)

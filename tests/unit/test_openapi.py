@@ -100,7 +100,7 @@ def test_the_success_status_is_the_one_answered(method, path, status):
 
 
 def test_a_rate_limited_route_documents_429_with_retry_after():
-    from regulars.api.errors import answers
+    from regulars.http.errors import answers
 
     (limited,) = answers(429).values()
     assert limited["headers"]["Retry-After"]["schema"] == {"type": "integer", "minimum": 0}

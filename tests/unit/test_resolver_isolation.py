@@ -8,8 +8,8 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from regulars.api.apps import JsonApiResolver
-from regulars.api.router import Router
+from regulars.app.http import JsonApiResolver
+from regulars.http.router import Router
 
 router = Router()
 both_inside = threading.Barrier(2, timeout=10)

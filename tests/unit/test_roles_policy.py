@@ -1,7 +1,7 @@
 """The role policy is complete: every admin route declares an operation of the table, and every
 operation of the table is some route's (the matrix itself is walked in tests/integration/test_roles.py)."""
 
-from regulars.api.apps import AdminResolver, admin_app
+from regulars.app.http import AdminResolver, admin_app
 from regulars.team.policy import ALLOWED, OPERATIONS, Member, Role, allows, operations
 
 

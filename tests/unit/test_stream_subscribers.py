@@ -5,8 +5,8 @@ anything that reads it (repeat invitations, analytics, the lifecycle status)."""
 from __future__ import annotations
 
 import pytest
-from regulars import stream
-from regulars.subscribers import BadSubscribers, Subscriber, in_order, notify
+from regulars.app import stream
+from regulars.runtime.subscribers import BadSubscribers, Subscriber, in_order, notify
 
 # Who must act on an event after whom, and why: the facts the order has to keep.
 REQUIRED = {

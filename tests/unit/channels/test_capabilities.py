@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import regulars
 from regulars.booking import model as m
-from regulars.channels import capabilities, clients
-from regulars.messaging.routing import Channel
-from regulars.notifications.dispatch import address_of, reachable
-from regulars.store.outbox import provider_key
+from regulars.messaging.channels import capabilities, clients
+from regulars.messaging.rules.routing import Channel
+from regulars.messaging.outbox.dispatch import address_of, reachable
+from regulars.messaging.outbox.repo import provider_key
 
 PHONE = "+14155550123"
 ALL = ("push", "telegram", "whatsapp", "sms")

@@ -2,18 +2,7 @@ import boto3
 import httpx
 import pytest
 from pydantic import ValidationError
-from regulars.channels import (
-    Channel,
-    OutgoingMessage,
-    PushChannel,
-    RetryLater,
-    SmsChannel,
-    Suppressed,
-    TelegramChannel,
-    Undeliverable,
-    WhatsAppChannel,
-    WindowClosed,
-)
+from regulars.messaging.channels import Channel, OutgoingMessage, PushChannel, RetryLater, SmsChannel, Suppressed, TelegramChannel, Undeliverable, WhatsAppChannel, WindowClosed
 
 
 def test_every_channel_speaks_the_interface_under_its_routing_name():

@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from regulars.channels import OutgoingMessage, PushChannel, RetryLater, Undeliverable
+from regulars.messaging.channels import OutgoingMessage, PushChannel, RetryLater, Undeliverable
 
 
 @pytest.fixture

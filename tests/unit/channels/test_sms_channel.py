@@ -1,5 +1,5 @@
 import pytest
-from regulars.channels import MessageRejected, OutgoingMessage, RetryLater, SmsChannel, Undeliverable
+from regulars.messaging.channels import MessageRejected, OutgoingMessage, RetryLater, SmsChannel, Undeliverable
 
 RU = "+79161234567"
 US = "+16505551234"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from regulars.messaging.caps import cap_frees_at, within_cap
+from regulars.messaging.rules.caps import cap_frees_at, within_cap
 
 NOW = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
 WEEK = timedelta(days=7)

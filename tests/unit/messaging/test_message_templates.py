@@ -10,19 +10,10 @@ from string import Formatter
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from regulars.messaging.formatting import format_price, format_when, message_values
-from regulars.messaging.render import compose, fill, locale_chain, render, resolve_template
-from regulars.messaging.segments import sms_encoding, sms_segments
-from regulars.messaging.templates import (
-    DEFAULT_TEMPLATES,
-    PLACEHOLDERS,
-    MessageKind,
-    MissingTemplateValues,
-    TemplateError,
-    placeholders,
-    validate_overrides,
-    validate_template,
-)
+from regulars.messaging.rules.formatting import format_price, format_when, message_values
+from regulars.messaging.rules.render import compose, fill, locale_chain, render, resolve_template
+from regulars.messaging.rules.sms_parts import sms_encoding, sms_segments
+from regulars.messaging.rules.templates import DEFAULT_TEMPLATES, PLACEHOLDERS, MessageKind, MissingTemplateValues, TemplateError, placeholders, validate_overrides, validate_template
 
 VISIT = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # 10:00 in Berlin and Madrid, 12:00 in Moscow
 EARLIER = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
@@ -354,6 +345,6 @@ def test_any_client_name_is_rendered_as_given(name, kind, locale):
 
 
 def test_importing_messaging_does_not_load_babel():
-    code = "import sys, regulars.messaging; print('babel' in sys.modules)"
+    code = "import sys, regulars.messaging.rules; print('babel' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"

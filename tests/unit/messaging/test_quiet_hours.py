@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from regulars.messaging.quiet_hours import QuietHours, edge_before, is_quiet, next_allowed
+from regulars.messaging.rules.quiet_hours import QuietHours, edge_before, is_quiet, next_allowed
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -18,18 +18,18 @@ from regulars.analytics.report import RETURN_DAYS, Report, Snapshot, build
 from regulars.booking import model as m
 from regulars.booking.schedule import local_instant
 from regulars.campaigns import segments
-from regulars.errors import NotFound
-from regulars.events import AppointmentEvent, EventType
-from regulars.jobs.outcome import Outcome
-from regulars.messaging.templates import MessageKind
-from regulars.store import analytics as store
-from regulars.store import catalog as catalog_store
-from regulars.store import clients as client_store
-from regulars.store import jobs as job_store
-from regulars.store import outbox
-from regulars.store.analytics import FOREVER, Delta, Fact
-from regulars.store.job_subjects import Subject
-from regulars.store.jobs import DueJob
+from regulars.core.errors import NotFound
+from regulars.booking.events import AppointmentEvent, EventType
+from regulars.runtime.jobs.outcome import Outcome
+from regulars.messaging.rules.templates import MessageKind
+from regulars.analytics import repo as store
+from regulars.salon import repo as catalog_store
+from regulars.clients import repo as client_store
+from regulars.runtime.jobs import repo as job_store
+from regulars.messaging.outbox import repo as outbox
+from regulars.analytics.repo import FOREVER, Delta, Fact
+from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.repo import DueJob
 from regulars.store.models import LedgerEntry, Message
 
 REBOOK_DAYS = 7  # a visit is rebooked when the next one was booked within this many days after it

@@ -27,8 +27,8 @@ from typing import Literal
 from urllib.parse import urlencode
 
 from regulars.booking.model import Appointment, Salon
-from regulars.config import KeyRing, settings
-from regulars.errors import Forbidden
+from regulars.core.config import KeyRing, settings
+from regulars.core.errors import Forbidden
 
 Scope = Literal["client", "visit"]
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from regulars.booking.schedule import WorkingPattern
-from regulars.money import Money
+from regulars.core.money import Money
 
 HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
 HHMM = Annotated[str, Field(pattern=HHMM_PATTERN)]
@@ -304,7 +304,7 @@ class SalonSettings(BaseModel):
     @field_validator("quiet_hours")
     @classmethod
     def _quiet(cls, value: str) -> str:
-        from regulars.messaging.quiet_hours import QuietHours
+        from regulars.messaging.rules.quiet_hours import QuietHours
 
         QuietHours.parse(value)
         return value
@@ -312,7 +312,7 @@ class SalonSettings(BaseModel):
     @field_validator("whatsapp_templates")
     @classmethod
     def _whatsapp_templates(cls, value: dict) -> dict:
-        from regulars.messaging.templates import PLACEHOLDERS, MessageKind
+        from regulars.messaging.rules.templates import PLACEHOLDERS, MessageKind
 
         for kind, template in value.items():
             if kind not in set(MessageKind):
@@ -325,7 +325,7 @@ class SalonSettings(BaseModel):
     @field_validator("templates")
     @classmethod
     def _templates(cls, value: dict) -> dict:
-        from regulars.messaging.templates import TemplateError, validate_overrides
+        from regulars.messaging.rules.templates import TemplateError, validate_overrides
 
         try:
             validate_overrides(value)

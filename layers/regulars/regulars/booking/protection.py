@@ -9,7 +9,7 @@ a client of the salon; with ``new_phones`` a booking without a code succeeds for
 only, which tells that much.
 
 Everything anonymous that costs the salon money is counted per address, per phone and per salon
-(new phones an hour), in DynamoDB with TTL (:mod:`regulars.store.protection`): past a limit the
+(new phones an hour), in DynamoDB with TTL (:mod:`regulars.booking.limits`): past a limit the
 answer is 429 with ``Retry-After`` and nothing changes. Phones are accepted from the salon's
 calling codes only (by default its country's), so nobody can make it text the world.
 """
@@ -25,12 +25,12 @@ from datetime import UTC, datetime, timedelta
 
 from regulars.booking import links
 from regulars.booking import model as m
-from regulars.config import link_keys, manage_link_secret
-from regulars.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooManyRequests
-from regulars.ids import new_id
-from regulars.store import clients as client_store
-from regulars.store import outbox
-from regulars.store import protection as store
+from regulars.core.config import link_keys, manage_link_secret
+from regulars.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooManyRequests
+from regulars.core.ids import new_id
+from regulars.clients import repo as client_store
+from regulars.messaging.outbox import repo as outbox
+from regulars.booking import limits as store
 from regulars.store.models import PhoneCheck
 
 CODE_LIFETIME = timedelta(minutes=10)

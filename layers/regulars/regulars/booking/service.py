@@ -12,12 +12,12 @@ from datetime import date, datetime, time, timedelta
 
 from regulars.booking import model as m
 from regulars.booking.schedule import Interval, free_starts, local_instant, on_grid
-from regulars.errors import Conflict, IdempotencyReplay, InvalidInput, NotAllowed, NotFound, SlotTaken
-from regulars.ids import new_id
-from regulars.phones import to_e164
-from regulars.store import appointments as store
-from regulars.store import catalog as catalog_store
-from regulars.store import clients as client_store
+from regulars.core.errors import Conflict, IdempotencyReplay, InvalidInput, NotAllowed, NotFound, SlotTaken
+from regulars.core.ids import new_id
+from regulars.core.phones import to_e164
+from regulars.booking import repo as store
+from regulars.salon import repo as catalog_store
+from regulars.clients import repo as client_store
 from regulars.store import idempotency
 
 CONSENT_TEXT = "I agree to receive offers and news from {salon} by message. I can opt out at any time."
@@ -434,7 +434,7 @@ def complete(salon_id: str, appointment_id: str, *, paid_amount: int, now: datet
     client's bonus (within the salon's cap, from the soonest-burning lots, in the same transaction as
     the visit). Completing again with the same amounts is the same as once."""
     from regulars.loyalty import service as loyalty
-    from regulars.store.loyalty import BonusChanged
+    from regulars.loyalty.repo import BonusChanged
 
     if paid_amount < 0:
         raise InvalidInput.field("paid_amount", "must not be negative")

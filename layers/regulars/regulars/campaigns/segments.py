@@ -24,7 +24,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from regulars.messaging.routing import Channel, Purpose, allowed
+from regulars.messaging.rules.routing import Channel, Purpose, allowed
 
 Score = Annotated[int, Field(ge=1, le=5)]
 LtvGroup = Literal["top", "high", "middle", "low", "none"]

@@ -26,21 +26,22 @@ from regulars.booking import links
 from regulars.booking import model as m
 from regulars.campaigns import uplift
 from regulars.campaigns.segments import Profile, SegmentFilter, consents_to, select
-from regulars.config import settings
-from regulars.errors import Conflict, InvalidInput
-from regulars.events import AppointmentEvent, EventType
-from regulars.ids import new_id
-from regulars.jobs.outcome import Outcome
+from regulars.core.config import settings
+from regulars.core.errors import Conflict, InvalidInput
+from regulars.booking.events import AppointmentEvent, EventType
+from regulars.core.ids import new_id
+from regulars.runtime.jobs.outcome import Outcome
 from regulars.loyalty import service as loyalty
-from regulars.messaging.formatting import format_date, format_price
-from regulars.notifications.dispatch import reachable
-from regulars.store import audit, outbox
-from regulars.store import campaigns as store
-from regulars.store import catalog as catalog_store
-from regulars.store import clients as client_store
-from regulars.store import jobs as job_store
-from regulars.store.job_subjects import Subject
-from regulars.store.jobs import DueJob
+from regulars.messaging.rules.formatting import format_date, format_price
+from regulars.messaging.outbox.dispatch import reachable
+from regulars.store import audit
+from regulars.messaging.outbox import repo as outbox
+from regulars.campaigns import repo as store
+from regulars.salon import repo as catalog_store
+from regulars.clients import repo as client_store
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.repo import DueJob
 from regulars.store.models import Campaign, Client, LoyaltyAccount, Segment
 
 START = "campaign-start"

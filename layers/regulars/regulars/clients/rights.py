@@ -16,16 +16,17 @@ from typing import Any
 
 from regulars.booking import model as m
 from regulars.booking.protection import phone_key
-from regulars.channels import capabilities
-from regulars.errors import Conflict, NotFound
-from regulars.ids import new_id
+from regulars.messaging.channels import capabilities
+from regulars.core.errors import Conflict, NotFound
+from regulars.core.ids import new_id
 from regulars.loyalty.service import codes_of
-from regulars.messaging.routing import Channel
-from regulars.notifications import push_devices
-from regulars.notifications.telegram_link import tokens_for
-from regulars.store import audit, erasure
-from regulars.store import clients as client_store
-from regulars.store import retention as retention_store
+from regulars.messaging.rules.routing import Channel
+from regulars.messaging.channels import push_devices
+from regulars.messaging.inbound.telegram_link import tokens_for
+from regulars.store import audit
+from regulars.clients import erasure
+from regulars.clients import repo as client_store
+from regulars.retention import repo as retention_store
 from regulars.store.models import Appointment, Client, Message
 
 ATTEMPTS = 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from regulars.booking.model import Appointment, ClientStats
-from regulars.events import AppointmentEvent, EventType
+from regulars.booking.events import AppointmentEvent, EventType
 
 COUNTED = {EventType.COMPLETED, EventType.NO_SHOW, EventType.CANCELLED}
 VISIT_LOG_MAX = 60  # the visits a client's cadence is read from (about five years of monthly visits)

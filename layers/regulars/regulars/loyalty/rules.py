@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from regulars.booking import model as m
-from regulars.errors import Conflict
+from regulars.core.errors import Conflict
 
 
 @dataclass(frozen=True)

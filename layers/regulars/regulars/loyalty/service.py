@@ -17,26 +17,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from regulars import afterwards
+from regulars.runtime import afterwards
 from regulars.booking import links
 from regulars.booking import model as m
 from regulars.booking.schedule import local_instant
-from regulars.config import link_keys, manage_link_secret
-from regulars.errors import InvalidInput, NotFound
-from regulars.events import AppointmentEvent, EventType
-from regulars.ids import new_id
-from regulars.jobs.outcome import Outcome
+from regulars.core.config import link_keys, manage_link_secret
+from regulars.core.errors import InvalidInput, NotFound
+from regulars.booking.events import AppointmentEvent, EventType
+from regulars.core.ids import new_id
+from regulars.runtime.jobs.outcome import Outcome
 from regulars.loyalty import rules
-from regulars.messaging.templates import MessageKind
-from regulars.store import appointments as appointment_store
-from regulars.store import audit, outbox
-from regulars.store import catalog as catalog_store
-from regulars.store import clients as client_store
-from regulars.store import jobs as job_store
-from regulars.store import loyalty as store
+from regulars.messaging.rules.templates import MessageKind
+from regulars.booking import repo as appointment_store
+from regulars.store import audit
+from regulars.messaging.outbox import repo as outbox
+from regulars.salon import repo as catalog_store
+from regulars.clients import repo as client_store
+from regulars.runtime.jobs import repo as job_store
+from regulars.loyalty import repo as store
 from regulars.store.base import Tx
-from regulars.store.job_subjects import Subject
-from regulars.store.jobs import DueJob
+from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.repo import DueJob
 from regulars.store.models import AuditEntry
 
 EXPIRY = "lot-expiry"

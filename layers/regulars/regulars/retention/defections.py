@@ -13,16 +13,16 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from regulars.booking import model as m
-from regulars.events import AppointmentEvent, EventType
-from regulars.jobs.outcome import Outcome
-from regulars.messaging.keywords import normalize
+from regulars.booking.events import AppointmentEvent, EventType
+from regulars.runtime.jobs.outcome import Outcome
+from regulars.messaging.rules.keywords import normalize
 from regulars.retention import rules
-from regulars.store import appointments as appointment_store
-from regulars.store import catalog as catalog_store
-from regulars.store import jobs as job_store
-from regulars.store import retention as store
-from regulars.store.job_subjects import Subject
-from regulars.store.jobs import DueJob
+from regulars.booking import repo as appointment_store
+from regulars.salon import repo as catalog_store
+from regulars.runtime.jobs import repo as job_store
+from regulars.retention import repo as store
+from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.repo import DueJob
 from regulars.store.models import DEFECTION_REASONS
 
 CANCEL_CHECK = "cancellation-check"

@@ -25,15 +25,15 @@ from datetime import date, datetime, time, timedelta
 
 from regulars.booking import model as m
 from regulars.booking.schedule import local_instant
-from regulars.errors import Conflict
-from regulars.jobs.outcome import Outcome
+from regulars.core.errors import Conflict
+from regulars.runtime.jobs.outcome import Outcome
 from regulars.retention import lifecycle
 from regulars.retention.rules import Status
-from regulars.store import appointments as appointment_store
-from regulars.store import jobs as job_store
-from regulars.store import retention as store
-from regulars.store.job_subjects import Subject
-from regulars.store.jobs import DueJob
+from regulars.booking import repo as appointment_store
+from regulars.runtime.jobs import repo as job_store
+from regulars.retention import repo as store
+from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.repo import DueJob
 
 KIND = "forget-inactive"
 WHO = "system:retention"

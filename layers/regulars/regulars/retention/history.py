@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from regulars.booking import model as m
 from regulars.retention import lifecycle
 from regulars.retention.rules import Status
-from regulars.store import clients as client_store
-from regulars.store import loyalty as loyalty_store
-from regulars.store import retention as store
+from regulars.clients import repo as client_store
+from regulars.loyalty import repo as loyalty_store
+from regulars.retention import repo as store
 from regulars.store.models import Appointment, Defection, Feedback, LedgerEntry, Message, Task
 
 

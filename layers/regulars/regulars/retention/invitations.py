@@ -15,18 +15,18 @@ from datetime import datetime, timedelta
 
 from regulars.booking import model as m
 from regulars.booking.links import booking_page
-from regulars.events import AppointmentEvent, EventType
-from regulars.jobs.outcome import Outcome
-from regulars.messaging.routing import Purpose
-from regulars.messaging.templates import MessageKind
+from regulars.booking.events import AppointmentEvent, EventType
+from regulars.runtime.jobs.outcome import Outcome
+from regulars.messaging.rules.routing import Purpose
+from regulars.messaging.rules.templates import MessageKind
 from regulars.retention import lifecycle, rules
 from regulars.retention.defections import salon_initiated
-from regulars.store import appointments as appointment_store
-from regulars.store import clients as client_store
-from regulars.store import jobs as job_store
-from regulars.store import outbox
-from regulars.store.job_subjects import Subject
-from regulars.store.jobs import DueJob
+from regulars.booking import repo as appointment_store
+from regulars.clients import repo as client_store
+from regulars.runtime.jobs import repo as job_store
+from regulars.messaging.outbox import repo as outbox
+from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.repo import DueJob
 
 KIND = "repeat-invitation"
 REBOOK = "rebook-invitation"
@@ -96,7 +96,7 @@ def _joined(names: list[str], locale: str) -> str:
     """Names as a list in the client's language: "manicure and pedicure"."""
     from babel.lists import format_list
 
-    from regulars.messaging.templates import normalize_locale
+    from regulars.messaging.rules.templates import normalize_locale
 
     try:
         return format_list(names, locale=normalize_locale(locale))

@@ -17,18 +17,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from regulars import afterwards
+from regulars.runtime import afterwards
 from regulars.booking import model as m
-from regulars.errors import NotFound
-from regulars.jobs.outcome import Outcome
+from regulars.core.errors import NotFound
+from regulars.runtime.jobs.outcome import Outcome
 from regulars.retention import rules
 from regulars.retention.rules import Status
-from regulars.store import appointments as appointment_store
-from regulars.store import catalog as catalog_store
-from regulars.store import clients as client_store
-from regulars.store import jobs as job_store
-from regulars.store.job_subjects import Subject
-from regulars.store.jobs import DueJob
+from regulars.booking import repo as appointment_store
+from regulars.salon import repo as catalog_store
+from regulars.clients import repo as client_store
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.repo import DueJob
 
 KIND = "lifecycle-check"
 FRESH_LAPSE = timedelta(days=7)  # a lapse older than this when first seen (imported history) starts no waves

@@ -12,17 +12,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from regulars.booking import model as m
-from regulars.jobs.outcome import Outcome
+from regulars.runtime.jobs.outcome import Outcome
 from regulars.loyalty import service as loyalty
-from regulars.messaging.routing import Channel, Purpose, allowed
-from regulars.messaging.templates import MessageKind
+from regulars.messaging.rules.routing import Channel, Purpose, allowed
+from regulars.messaging.rules.templates import MessageKind
 from regulars.retention import lifecycle
 from regulars.retention.rules import Status
-from regulars.store import clients as client_store
-from regulars.store import jobs as job_store
-from regulars.store import outbox
-from regulars.store.job_subjects import Subject
-from regulars.store.jobs import DueJob
+from regulars.clients import repo as client_store
+from regulars.runtime.jobs import repo as job_store
+from regulars.messaging.outbox import repo as outbox
+from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.repo import DueJob
 
 KIND = "winback-wave"
 SOURCE = "winback"

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from regulars.config import manage_link_secret
+from regulars.core.config import manage_link_secret
 from regulars.store.base import Entity, Tx
 from regulars.store.models import IdempotencyRecord, PhoneIndex
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from regulars.errors import InvalidInput
+from regulars.core.errors import InvalidInput
 
 SALON_ATTRIBUTE = "custom:salon_id"
 ROLE_ATTRIBUTE = "custom:role"

@@ -1,7 +1,7 @@
 """Who in a salon may do what: the one table of role x operation that every admin route goes through.
 
 Each admin route declares the operation it is (``@operation("clients.export")`` in
-``regulars.api.admin``); the admin resolver refuses a request whose member's role does not allow the
+``regulars.http.auth``); the admin resolver refuses a request whose member's role does not allow the
 route's operation, and a route that declares none, or one missing from :data:`OPERATIONS`, is refused
 to everyone. A test walks every admin route for every role against this table.
 """

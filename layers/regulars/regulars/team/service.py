@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from regulars.errors import Conflict, InvalidInput, NotFound
-from regulars.ids import new_id
+from regulars.core.errors import Conflict, InvalidInput, NotFound
+from regulars.core.ids import new_id
 from regulars.store import audit
-from regulars.store import catalog as catalog_store
-from regulars.store import team as store
+from regulars.salon import repo as catalog_store
+from regulars.team import repo as store
 from regulars.store.models import AuditEntry
 from regulars.team.directory import Directory
 from regulars.team.policy import Member, Role

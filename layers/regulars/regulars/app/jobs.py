@@ -1,0 +1,56 @@
+"""Every kind of job and the one function that acts on it.
+
+A job kind is written by the feature that schedules it (its constant next to the code that writes
+the job) and acted on by the function named here. The worker reads this table and nothing else, so
+a kind is known to the worker when, and only when, it has a line here; a test checks that every kind
+the library schedules has one, and that every line's kind is scheduled somewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+from regulars.analytics import service as analytics
+from regulars.campaigns import service as campaigns
+from regulars.runtime.jobs.outcome import Handler
+from regulars.loyalty import service as loyalty
+from regulars.messaging.outbox import dispatch
+from regulars.booking import reminders
+from regulars.retention import defections, forgetting, invitations, lifecycle, winback
+from regulars.feedback import service as feedback
+
+
+class DuplicateJobKind(Exception):
+    pass
+
+
+def table(lines: Iterable[tuple[str, Handler]]) -> Mapping[str, Handler]:
+    """The lines as a read-only table; a kind given twice is refused."""
+    out: dict[str, Handler] = {}
+    for kind, handler in lines:
+        if kind in out:
+            raise DuplicateJobKind(f"job kind {kind!r} has two handlers: {out[kind].__qualname__} and "
+                                   f"{handler.__qualname__}")
+        out[kind] = handler
+    return MappingProxyType(out)
+
+
+HANDLERS: Mapping[str, Handler] = table([
+    (reminders.KIND, reminders.remind),
+    (dispatch.JOB_KIND, dispatch.dispatch_when_due),
+    (feedback.KIND, feedback.ask),
+    (invitations.KIND, invitations.invite),
+    (invitations.REBOOK, invitations.rebook),
+    (defections.CANCEL_CHECK, defections.rebooked_or_not),
+    (lifecycle.KIND, lifecycle.check),
+    (winback.KIND, winback.wave),
+    (forgetting.KIND, forgetting.nightly),
+    (loyalty.EXPIRY, loyalty.expire),
+    (loyalty.WARNING, loyalty.warn),
+    (loyalty.TIER_REVIEW, loyalty.tier_review),
+    (loyalty.BIRTHDAY, loyalty.birthday),
+    (campaigns.START, campaigns.start),
+    (campaigns.BATCH, campaigns.batch),
+    (analytics.SNAPSHOT, analytics.snapshot_job),
+])

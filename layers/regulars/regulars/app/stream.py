@@ -1,0 +1,118 @@
+"""The stream processor's use case: stream record -> domain events -> effects, each exactly once.
+
+Two kinds of item come through (the function's filter lets only these in):
+
+- an appointment's change: each of its events goes to the subscribers (:data:`SUBSCRIBERS`: reminders,
+  notices, client statistics, ...), in the order their declared needs give;
+- a message written as planned (it is dispatched: routed, rendered, queued) or given a new route
+  (it is published to the messages topic, whose ``channel`` attribute sends it to that channel's
+  queue). Publishing from the stream is the outbox's relay: the state is written first, and a
+  publish that fails is retried with the record, never lost. A duplicate publish is harmless: the
+  sender claims a message once per route.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from regulars.runtime import queues
+from regulars.analytics import service as analytics
+from regulars.booking.model import ClientStats
+from regulars.campaigns import service as campaigns
+from regulars.clients import stats
+from regulars.core.config import settings
+from regulars.booking.events import AppointmentEvent, derive
+from regulars.loyalty import service as loyalty
+from regulars.messaging.outbox import dispatch
+from regulars.booking import reminders, notices as visits
+from regulars.messaging.outbox.sender import SendRef
+from regulars.retention import defections, invitations, lifecycle
+from regulars.feedback import service as feedback
+from regulars.booking import repo as appointment_store
+from regulars.clients import stats_repo as client_stats
+from regulars.store.base import Entity
+from regulars.store.models import LedgerEntry, Message
+from regulars.runtime.subscribers import Subscriber, in_order, notify
+
+
+def events_of(record: dict[str, Any]) -> list[AppointmentEvent]:
+    change = record.get("dynamodb", {})
+    return derive(appointment_store.from_image(change.get("OldImage")),
+                  appointment_store.from_image(change.get("NewImage")))
+
+
+def _entity[E: Entity](image: dict | None, kind: type[E]) -> E | None:
+    if not image or image.get("type", {}).get("S") != kind.__name__:
+        return None
+    item = Entity.from_raw_data(image)
+    return item if isinstance(item, kind) else None
+
+
+def _message(image: dict | None) -> Message | None:
+    return _entity(image, Message)
+
+
+def _count(event: AppointmentEvent, now: datetime, _needs: object) -> ClientStats | None:
+    """The client's statistics with this event, when it was counted now (else None)."""
+    if not stats.counts(event):
+        return None
+    a = event.appointment
+    return client_stats.apply_once(a.salon_id, a.client_id, event.event_id, lambda s: stats.apply(s, event),
+                                   now)
+
+
+def _refresh_status(event: AppointmentEvent, now: datetime, _needs: object) -> None:
+    lifecycle.touch(event.appointment.salon_id, event.appointment.client_id, now)
+
+
+# What an appointment's event sets going. A subscriber that reads the client's visit log needs the
+# statistics first (they put the visit in it).
+SUBSCRIBERS = in_order([
+    Subscriber("reminders", lambda event, now, _: reminders.on_event(event, now)),
+    Subscriber("visit_notices", lambda event, now, _: visits.on_event(event, now)),
+    Subscriber("loyalty", lambda event, now, _: loyalty.on_event(event, now)),
+    Subscriber("feedback", lambda event, now, _: feedback.on_event(event, now)),
+    Subscriber("client_stats", _count),
+    Subscriber("defections", lambda event, now, _: defections.on_event(event, now)),
+    Subscriber("invitations", lambda event, now, _: invitations.on_event(event, now),
+               needs=("client_stats",)),
+    Subscriber("campaigns", lambda event, now, _: campaigns.on_event(event, now)),
+    Subscriber("analytics", lambda event, now, done: analytics.on_event(event, now, done["client_stats"]),
+               needs=("client_stats",)),
+    # at the end of a stream batch; at once outside one (then it reads the visit log)
+    Subscriber("lifecycle", _refresh_status, needs=("client_stats",)),
+])
+
+
+def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
+    """Apply every event of one record; safe to call again with the same record."""
+    change = record.get("dynamodb", {})
+    new_message = _message(change.get("NewImage"))
+    if new_message is not None:
+        on_message(_message(change.get("OldImage")), new_message, now)
+        return []
+    entry = _entity(change.get("NewImage"), LedgerEntry)
+    if entry is not None:
+        if not change.get("OldImage"):  # entries are written once; a TTL or erasure change is not a movement
+            analytics.on_ledger(entry, now)
+        return []
+    events = events_of(record)
+    for event in events:
+        notify(SUBSCRIBERS, event, now)
+    return events
+
+
+def on_message(old: Message | None, new: Message, now: datetime) -> None:
+    analytics.on_message(old, new, now)
+    if new.status == "planned" and old is None:
+        dispatch.dispatch(new.salon_id, new.message_id, now)
+    elif new.status == "queued" and (old is None or int(old.route or 0) != int(new.route or 0)):
+        publish(SendRef.of(new))
+
+
+def publish(ref: SendRef) -> None:
+    topic = settings().messages_topic_arn
+    if not topic:
+        raise RuntimeError("MESSAGES_TOPIC_ARN is not set: messages cannot be sent")
+    queues.publish(topic, ref.body(), {"channel": ref.channel})

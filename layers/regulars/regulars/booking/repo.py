@@ -1,0 +1,250 @@
+"""Appointments and the slot locks that keep one staff member's visits from overlapping."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from pynamodb.expressions.condition import Condition
+
+from regulars.booking import model as m
+from regulars.booking.schedule import cells
+from regulars.core.errors import Conflict, NotFound, SlotTaken
+from regulars.core.money import Money
+from regulars.clients import repo as client_store
+from regulars.store import idempotency
+from regulars.store.base import Entity, Tx, TxFailed
+from regulars.store.models import APPOINTMENTS, Appointment, Client, SlotLock
+
+LOCK_KEEP = timedelta(days=1)  # a lock outlives its cell by a day, then TTL removes it
+
+
+class IdempotencyRace(Exception):
+    """Another request with the same Idempotency-Key committed first."""
+
+
+class PhoneRace(Exception):
+    """Another request created a client with this phone first."""
+
+
+class ClientChanged(Exception):
+    """The client changed between our read and our write (a statistics update, an edit)."""
+
+
+def to_domain(item: Appointment) -> m.Appointment:
+    return m.Appointment(
+        id=item.appointment_id,
+        salon_id=item.salon_id,
+        client_id=item.client_id,
+        client_name=item.client_name,
+        staff_id=item.staff_id,
+        service_id=item.service_id,
+        start=item.start,
+        end=item.end,
+        status=m.AppointmentStatus(item.status),
+        price=Money(amount=int(item.price_amount), currency=item.currency),
+        paid_amount=int(item.paid_amount) if item.paid_amount is not None else None,
+        bonus_amount=int(item.bonus_amount) if item.bonus_amount is not None else None,
+        refunded_at=item.refunded_at,
+        source=m.Source(item.source),
+        late_cancellation=bool(item.late_cancellation),
+        cancel_reason=item.cancel_reason,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        history=item.history or [],
+        version=item.version,
+    )
+
+
+def _item(a: m.Appointment) -> Appointment:
+    item = Appointment(
+        salon_id=a.salon_id,
+        appointment_id=a.id,
+        client_id=a.client_id,
+        client_name=a.client_name,
+        staff_id=a.staff_id,
+        service_id=a.service_id,
+        start=a.start,
+        end=a.end,
+        status=a.status.value,
+        price_amount=a.price.amount,
+        currency=a.price.currency,
+        paid_amount=a.paid_amount,
+        bonus_amount=a.bonus_amount,
+        refunded_at=a.refunded_at,
+        source=a.source.value,
+        late_cancellation=a.late_cancellation,
+        cancel_reason=a.cancel_reason,
+        created_at=a.created_at,
+        updated_at=a.updated_at,
+        history=[h.model_dump(mode="json") for h in a.history],
+    )
+    if a.version is not None:
+        item.version = a.version
+    return item
+
+
+def _locks(salon_id: str, staff_id: str, appointment_id: str, start: datetime, end: datetime) -> list[SlotLock]:
+    return [
+        SlotLock(salon_id=salon_id, staff_id=staff_id, minute=cell, appointment_id=appointment_id,
+                 expires=cell + LOCK_KEEP)
+        for cell in cells(start, end)
+    ]
+
+
+def _own_or_gone(appointment_id: str) -> Condition:
+    condition: Condition = SlotLock.pk.does_not_exist() | (SlotLock.appointment_id == appointment_id)
+    return condition
+
+
+def _raise_for(exc: TxFailed) -> None:
+    if any(label.startswith("bonus") for label in exc.failed):
+        from regulars.loyalty.repo import BonusChanged
+
+        raise BonusChanged("the bonus changed meanwhile; retry") from exc
+    if "idempotency" in exc.failed or "idempotency" in exc.contended:
+        raise IdempotencyRace from exc
+    if "lock" in exc.failed or "lock" in exc.contended:
+        raise SlotTaken("the time is no longer free", code="slot_taken") from exc
+    if "phone" in exc.failed or "phone" in exc.contended:
+        raise PhoneRace from exc
+    if "client" in exc.failed or "client" in exc.contended:
+        raise ClientChanged from exc
+    raise Conflict("the visit changed meanwhile; retry", code="concurrent_update") from exc
+
+
+def create(
+    appointment: m.Appointment,
+    *,
+    new_client: m.Client | None = None,
+    client_consents: tuple[str, dict] | None = None,
+    idempotent_answer: tuple[str, str, str, int, str] | None = None,
+    now: datetime,
+    return_consumed_capacity: str | None = None,
+) -> Tx:
+    """Book in ONE transaction: the visit, a lock per 5-minute cell, the new client and their phone
+    claim (if new), a consent change (if any, under the client's version) and the idempotent answer
+    (if a key was given).
+
+    Raises SlotTaken, PhoneRace, ClientChanged or IdempotencyRace; nothing is written unless
+    everything is."""
+
+    def build() -> Tx:
+        tx = Tx(return_consumed_capacity=return_consumed_capacity)
+        tx.put(_item(appointment), Appointment.pk.does_not_exist(), label="appointment")
+        for lock in _locks(appointment.salon_id, appointment.staff_id, appointment.id, appointment.start,
+                           appointment.end):
+            tx.put(lock, SlotLock.pk.does_not_exist(), label="lock")
+        if new_client is not None:
+            client_store.add_new_client(tx, appointment.salon_id, new_client)
+        if client_consents is not None:
+            client_id, consents = client_consents
+            item = client_store.get_item(appointment.salon_id, client_id)
+            if item is None:
+                raise ClientChanged
+            tx.update(item, actions=[Client.consents.set(consents)], label="client")  # version-checked
+        if idempotent_answer is not None:
+            scope, key, req_hash, status, body = idempotent_answer
+            idempotency.stage(tx, appointment.salon_id, scope, key, req_hash, status, body, now)
+        return tx
+
+    return commit_with_retries(build)
+
+
+def commit_with_retries(build: Callable[[], Tx], attempts: int = 4) -> Tx:
+    """Commit a transaction, building it again when it only lost a race with another transaction
+    on the same items (TransactionConflict: nothing was decided, so trying again is right); a failed
+    condition is an answer and is raised at once."""
+    for attempt in range(attempts):
+        tx = build()
+        try:
+            tx.commit()
+            return tx
+        except TxFailed as exc:
+            if exc.failed or not exc.contended or attempt == attempts - 1:
+                _raise_for(exc)
+            time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def from_image(image: dict | None) -> m.Appointment | None:
+    """An appointment from a stream image (DynamoDB JSON), or None for any other entity."""
+    if not image or image.get("type", {}).get("S") != "Appointment":
+        return None
+    item = Entity.from_raw_data(image)
+    return to_domain(item) if isinstance(item, Appointment) else None
+
+
+def find(salon_id: str, appointment_id: str) -> m.Appointment | None:
+    """The visit as it is now, or None (a job re-reading what it acts on)."""
+    item = Appointment.find(salon_id=salon_id, appointment_id=appointment_id, consistent=True)
+    return to_domain(item) if item else None
+
+
+def get_item(salon_id: str, appointment_id: str, *, consistent: bool = True) -> Appointment:
+    item = Appointment.find(salon_id=salon_id, appointment_id=appointment_id, consistent=consistent)
+    if item is None:
+        raise NotFound(f"appointment {appointment_id} not found", code="appointment_not_found")
+    return item
+
+
+def get(salon_id: str, appointment_id: str) -> m.Appointment:
+    return to_domain(get_item(salon_id, appointment_id))
+
+
+def save_change(before: m.Appointment, after: m.Appointment, *, also: Callable[[Tx], None] | None = None
+                ) -> m.Appointment:
+    """Write ``after`` over ``before`` (version-checked) and move the slot locks to match it:
+    released cells are deleted, newly covered cells are taken, all in one transaction; ``also`` adds
+    items of its own to that transaction (a redemption paid at checkout)."""
+    keep_before = before.status.active
+    keep_after = after.status.active
+    old = {(before.staff_id, c) for c in cells(before.start, before.end)} if keep_before else set()
+    new = {(after.staff_id, c) for c in cells(after.start, after.end)} if keep_after else set()
+    if after.status in (m.AppointmentStatus.COMPLETED, m.AppointmentStatus.NO_SHOW):
+        old = new = set()  # the locks stay until the visit's end has passed, then expire
+
+    def build() -> Tx:
+        tx = Tx()
+        item = _item(after.model_copy(update={"version": before.version}))
+        tx.put(item, label="appointment")
+        for staff_id, cell in sorted(old - new):
+            tx.delete(
+                SlotLock(salon_id=after.salon_id, staff_id=staff_id, minute=cell, appointment_id=after.id),
+                _own_or_gone(after.id),
+                label="release",
+            )
+        for staff_id, cell in sorted(new - old):
+            tx.put(
+                SlotLock(salon_id=after.salon_id, staff_id=staff_id, minute=cell, appointment_id=after.id,
+                         expires=cell + LOCK_KEEP),
+                SlotLock.pk.does_not_exist(),
+                label="lock",
+            )
+        if also is not None:
+            also(tx)
+        return tx
+
+    commit_with_retries(build)
+    return after.model_copy(update={"version": (before.version or 0) + 1})
+
+
+def for_staff(salon_id: str, staff_id: str, start: datetime, end: datetime) -> list[m.Appointment]:
+    """Visits of one staff member that overlap [start, end), cancelled ones included."""
+    hk = Appointment.render_key("gsi1pk", salon_id=salon_id, staff_id=staff_id)
+    lo = Appointment.render_key("gsi1sk", start=start - timedelta(minutes=m.MAX_SERVICE_MINUTES))
+    hi = Appointment.render_key("gsi1sk", start=end)
+    out = []
+    for item in Entity.by_gsi1.query(hk, Entity.gsi1sk.between(lo, hi)):
+        if isinstance(item, Appointment) and item.end > start and item.start < end:
+            out.append(to_domain(item))
+    return out
+
+
+def for_client(salon_id: str, client_id: str, *, limit: int = 100) -> list[m.Appointment]:
+    """A client's visits, newest first."""
+    hk = Appointment.render_key("gsi2pk", salon_id=salon_id, client_id=client_id)
+    items = Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith(APPOINTMENTS), scan_index_forward=False, limit=limit)
+    return [to_domain(i) for i in items if isinstance(i, Appointment)]

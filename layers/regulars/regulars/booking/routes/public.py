@@ -1,0 +1,189 @@
+"""The booking widget's contract: catalog, free slots, booking. Public, no sign-in."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
+from regulars.core import clock
+from regulars.http import schemas as s
+from regulars.http import views
+from regulars.http.errors import ErrorOut
+from regulars.http.router import Router
+from regulars.booking import links, protection
+from regulars.booking import model as m
+from regulars.booking import service as booking
+from regulars.core.config import link_keys, settings
+from regulars.messaging.inbound import telegram_link
+from regulars.core.phones import to_e164
+from regulars.salon import repo as catalog_store
+
+router = Router()
+
+SalonId = Annotated[str, Path(min_length=1, max_length=64)]
+ERRORS: dict[int, OpenAPIResponse] = {
+    404: {"description": "Unknown salon", "content": {"application/json": {"model": ErrorOut}}},
+    422: {"description": "Invalid input, naming each field", "content": {"application/json": {"model": ErrorOut}}},
+}
+LIMITED: OpenAPIResponse = {"description": "Too many requests: wait the Retry-After header's seconds (code rate_limited)",
+           "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+           "content": {"application/json": {"model": ErrorOut}}}
+
+
+def _catalog(salon_id: str) -> m.Catalog:
+    return catalog_store.load_catalog(salon_id, max_age=settings().catalog_cache_seconds)
+
+
+@router.get("/v1/salons/<salon_id>/catalog", summary="The salon, its services and staff", tags=["widget"],
+            responses={200: {"description": "The catalog"}, **ERRORS})
+def get_catalog(salon_id: SalonId) -> s.CatalogOut:
+    catalog = _catalog(salon_id)
+    return s.CatalogOut(
+        salon=views.salon(catalog.salon),
+        services=[
+            s.ServiceOut(id=x.id, name=x.name, duration_minutes=x.duration_minutes, price=x.price)
+            for x in sorted(catalog.services.values(), key=lambda x: x.name) if x.active
+        ],
+        staff=[
+            s.StaffOut(id=x.id, name=x.name, service_ids=sorted(x.service_ids))
+            for x in sorted(catalog.staff.values(), key=lambda x: x.name) if x.active
+        ],
+    )
+
+
+@router.get("/v1/salons/<salon_id>/slots", summary="Free start times for a service on a day", tags=["widget"],
+            responses={200: {"description": "Free slots"}, **ERRORS})
+def get_slots(
+    salon_id: SalonId,
+    service_id: Annotated[str, Query(min_length=1, max_length=64)],
+    date: Annotated[date, Query(description="The salon's local date, YYYY-MM-DD")],
+    staff_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> s.SlotsOut:
+    catalog = _catalog(salon_id)
+    slots = booking.free_slots(catalog, service_id, date, staff_id, clock.now())
+    return s.SlotsOut(slots=[s.SlotOut(start=views.local_iso(x.start, catalog.salon), staff_id=x.staff_id)
+                             for x in slots])
+
+
+def _address() -> str:
+    """The caller's network address as API Gateway saw it (never a header the caller could write)."""
+    identity = router.current_event.request_context.identity
+    return (identity.source_ip if identity else None) or "unknown"
+
+
+def booking_answer(booked: booking.Booked, salon: m.Salon) -> s.BookingOut:
+    """What the booker is told. Links only to who may have them: a proven phone gets the client's
+    links; an unproven booking of a new phone gets a link to this visit alone; an unproven booking of
+    a phone the salon knows gets neither (the link goes to that phone with the booking notice)."""
+    a = booked.appointment
+    manage_url = telegram_url = None
+    if booked.proven:
+        manage_url = links.manage_url(salon, a, keys=link_keys())
+        telegram_url = telegram_link.deep_link(salon.id, booked.client_id, now=clock.now())
+    elif booked.new_client:
+        manage_url = links.manage_url(salon, a, keys=link_keys(), scope="visit")
+    return s.BookingOut(appointment=views.brief(a, salon), manage_url=manage_url, telegram_url=telegram_url,
+                        phone_proven=booked.proven)
+
+
+@router.post(
+    "/v1/salons/<salon_id>/appointments",
+    summary="Book a visit",
+    description="Idempotent with the Idempotency-Key header: a replay returns the first answer. Limited per "
+                "network address, per phone and per salon (429 with Retry-After). A salon may want the phone "
+                "proven by a one-time code first (403 phone_check_required: see phone-checks).",
+    tags=["widget"],
+    responses={
+        201: {"description": "Booked", "content": {"application/json": {"model": s.BookingOut}}},
+        403: {"description": "The phone must be proven first (code phone_check_required)",
+              "content": {"application/json": {"model": ErrorOut}}},
+        409: {"description": "The time was taken (code slot_taken)", "content": {"application/json": {"model": ErrorOut}}},
+        429: LIMITED,
+        **ERRORS,
+    },
+)
+def post_appointment(
+    salon_id: SalonId,
+    body: s.BookingIn,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=128)] = None,
+) -> Response[s.BookingOut]:
+    now = clock.now()
+    catalog = _catalog(salon_id)
+    address = _address()
+
+    def answer(booked: booking.Booked) -> tuple[int, str]:
+        out = booking_answer(booked, catalog.salon)
+        return 201, json.dumps(out.model_dump(mode="json"), separators=(",", ":"))
+
+    def admit(current: m.Catalog, phone: str, known_client: str | None) -> bool:
+        return protection.admit_booking(current.salon, phone, known=known_client is not None,
+                                        proof=body.phone_proof, address=address, now=now)
+
+    booked = booking.book(
+        salon_id,
+        booking.BookingRequest(
+            service_id=body.service_id,
+            staff_id=body.staff_id,
+            start=body.start,
+            client=booking.ClientInput(name=body.client.name, phone=body.client.phone, email=body.client.email,
+                                       locale=body.client.locale),
+            marketing_consent=body.consents.marketing if body.consents else None,
+            referral_code=body.referral_code,
+        ),
+        now=now,
+        source=m.Source.WIDGET,
+        answer=answer,
+        idempotency_key=idempotency_key,
+        catalog_max_age=settings().catalog_cache_seconds,
+        admit=admit,
+    )
+    status, text = answer(booked)
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=json.loads(text))
+
+
+@router.post(
+    "/v1/salons/<salon_id>/phone-checks",
+    summary="Send a one-time code to a phone",
+    description="The code goes by SMS, or where the salon already reaches the phone's owner; it works for 10 "
+                "minutes. Limited per network address, per phone and per salon (429 with Retry-After).",
+    tags=["widget"],
+    responses={
+        202: {"description": "Sent", "content": {"application/json": {"model": s.PhoneCheckOut}}},
+        429: LIMITED,
+        **ERRORS,
+    },
+)
+def post_phone_check(salon_id: SalonId, body: s.PhoneCheckIn) -> Response[s.PhoneCheckOut]:
+    now = clock.now()
+    salon = _catalog(salon_id).salon
+    phone = to_e164(body.phone, salon.country, field="phone")
+    started = protection.start_check(salon, phone, address=_address(), locale=body.locale, now=now)
+    out = s.PhoneCheckOut(check_id=started.check_id, expires_at=views.local_iso(started.expires_at, salon))
+    return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=out)
+
+
+@router.post(
+    "/v1/salons/<salon_id>/phone-checks/<check_id>",
+    summary="Answer a one-time code: the proof that the phone is the caller's",
+    description="Five tries per code; a code is used once.",
+    tags=["widget"],
+    responses={
+        200: {"description": "Proven", "content": {"application/json": {"model": s.PhoneProofOut}}},
+        409: {"description": "The code was used, or tried too often (ask for a new one)",
+              "content": {"application/json": {"model": ErrorOut}}},
+        **ERRORS,
+    },
+)
+def post_phone_code(salon_id: SalonId, check_id: Annotated[str, Path(min_length=8, max_length=40)],
+                    body: s.PhoneCodeIn) -> s.PhoneProofOut:
+    now = clock.now()
+    salon = _catalog(salon_id).salon
+    phone = to_e164(body.phone, salon.country, field="phone")
+    proof = protection.answer_check(salon_id, check_id, phone, body.code, now)
+    return s.PhoneProofOut(phone_proof=proof.token, phone=proof.phone,
+                           expires_at=views.local_iso(proof.expires_at, salon))

@@ -1,0 +1,157 @@
+"""Segments, campaigns, their members and figures; and a salon's client population, read in pages.
+
+A member's figures and its group's sums move together in one transaction, with a marker for the
+event that moved them, so a stream record delivered twice counts once and the sums always equal the
+members' figures (the square of a figure moves by 2xd + d^2 when the figure x moves by d).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from regulars.core.errors import NotFound
+from regulars.store.base import Entity, Tx
+from regulars.store.models import (
+    Campaign,
+    CampaignMember,
+    CampaignTally,
+    Client,
+    LoyaltyAccount,
+    ProcessedEvent,
+    Segment,
+)
+
+FIGURES = ("bookings", "visits", "revenue", "bonus_spent")
+GROUPS = ("sent", "holdout")
+MARKER_KEEP = timedelta(days=30)
+ATTEMPTS = 8
+
+
+# --- the population --------------------------------------------------------------------------------
+def client_pages(salon_id: str, page_size: int = 1000) -> Iterator[tuple[list[Client], dict[str, LoyaltyAccount]]]:
+    """The salon's clients a page at a time, each page with its clients' bonus accounts (one range
+    Query each: the accounts sort by client id as the clients do)."""
+    pk = Client.render_key("pk", salon_id=salon_id)
+    start: dict | None = None
+    while True:
+        result = Entity.query(pk, Entity.sk.startswith("CLIENT#"), limit=page_size, last_evaluated_key=start)
+        clients = [c for c in result if isinstance(c, Client)]
+        start = result.last_evaluated_key
+        accounts: dict[str, LoyaltyAccount] = {}
+        if clients:
+            first, last = clients[0].client_id, clients[-1].client_id
+            for a in Entity.query(pk, Entity.sk.between(f"LOYALTY#{first}", f"LOYALTY#{last}")):
+                if isinstance(a, LoyaltyAccount):
+                    accounts[a.client_id] = a
+        yield clients, accounts
+        if not start:
+            return
+
+
+# --- segments --------------------------------------------------------------------------------------
+def save_segment(item: Segment) -> Segment:
+    item.save()
+    return item
+
+
+def segment(salon_id: str, segment_id: str) -> Segment:
+    item = Segment.find(salon_id=salon_id, segment_id=segment_id, consistent=True)
+    if item is None:
+        raise NotFound(f"segment {segment_id} not found", code="segment_not_found")
+    return item
+
+
+def segments(salon_id: str) -> list[Segment]:
+    pk = Segment.render_key("pk", salon_id=salon_id)
+    return [s for s in Entity.query(pk, Entity.sk.startswith("SEGMENT#")) if isinstance(s, Segment)]
+
+
+def delete_segment(salon_id: str, segment_id: str) -> None:
+    segment(salon_id, segment_id).delete()
+
+
+# --- campaigns -------------------------------------------------------------------------------------
+def campaign(salon_id: str, campaign_id: str) -> Campaign:
+    item = Campaign.find(salon_id=salon_id, campaign_id=campaign_id, consistent=True)
+    if item is None:
+        raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
+    return item
+
+
+def campaigns(salon_id: str) -> list[Campaign]:
+    pk = Campaign.render_key("pk", salon_id=salon_id)
+    found = [c for c in Entity.query(pk, Entity.sk.startswith("CAMPAIGN#")) if isinstance(c, Campaign)]
+    return sorted(found, key=lambda c: c.send_at, reverse=True)
+
+
+def add_members(salon_id: str, campaign_id: str, members: list[tuple[str, str]], start: datetime,
+                end: datetime) -> None:
+    """Write (client, group) members that are not written yet (a batch run again writes none twice
+    and never resets a member's figures)."""
+    for client_id, group in members:
+        CampaignMember(salon_id=salon_id, campaign_id=campaign_id, client_id=client_id, group=group,
+                       window_start=start, window_end=end).save_new()
+
+
+def members(salon_id: str, campaign_id: str, group: str | None = None) -> list[CampaignMember]:
+    hk = CampaignMember.render_key("gsi1pk", salon_id=salon_id, campaign_id=campaign_id)
+    cond = Entity.gsi1sk.startswith(f"{group}#") if group else None
+    return [m for m in Entity.by_gsi1.query(hk, cond) if isinstance(m, CampaignMember)]
+
+
+def memberships(salon_id: str, client_id: str) -> list[CampaignMember]:
+    pk = CampaignMember.render_key("pk", salon_id=salon_id)
+    return [m for m in Entity.query(pk, Entity.sk.startswith(f"MEMBER#{client_id}#"), consistent_read=True)
+            if isinstance(m, CampaignMember)]
+
+
+def _tally_actions(salon_id: str, campaign_id: str, group: str) -> list[Any]:
+    return [CampaignTally.salon_id.set(salon_id), CampaignTally.campaign_id.set(campaign_id),
+            CampaignTally.group.set(group), CampaignTally.entity_type.set(CampaignTally)]
+
+
+def attribute(member: CampaignMember, event_id: str, deltas: dict[str, int], now: datetime) -> bool:
+    """Add ``deltas`` to the member's figures and to its group's sums, once per event; False if the
+    event had been counted for this member before."""
+    marker = f"campaign:{member.campaign_id}:{member.client_id}:{event_id}"
+    for _ in range(ATTEMPTS):
+        current = CampaignMember.find(salon_id=member.salon_id, client_id=member.client_id,
+                                      campaign_id=member.campaign_id, consistent=True)
+        if current is None:
+            return False
+        tx = Tx()
+        tx.put(ProcessedEvent(salon_id=member.salon_id, event_id=marker, processed_at=now, expires=now + MARKER_KEEP),
+               ProcessedEvent.pk.does_not_exist(), label="event")
+        member_actions: list[Any] = []
+        tally_actions = _tally_actions(member.salon_id, member.campaign_id, current.group)
+        for figure, d in deltas.items():
+            if not d:
+                continue
+            x = int(getattr(current, figure) or 0)
+            member_actions.append(getattr(CampaignMember, figure).set(x + d))
+            tally_actions += [getattr(CampaignTally, figure).add(d),
+                              getattr(CampaignTally, f"{figure}_sq").add(2 * x * d + d * d)]
+        if not member_actions:
+            return False
+        tx.update(current, member_actions, label="member")
+        tx.update(CampaignTally(salon_id=member.salon_id, campaign_id=member.campaign_id, group=current.group),
+                  tally_actions, label="tally", add_version_condition=False)
+        done = tx.commit_once()  # None: the member moved meanwhile (another event): read again
+        if done is not None:
+            return done
+    raise RuntimeError(f"could not count {event_id} for {member.client_id} after {ATTEMPTS} attempts")
+
+
+def add_message_cost(tx: Tx, salon_id: str, campaign_id: str, cost: int) -> None:
+    """Stage a sent campaign message's cost on the sent group's sums (in the message's own transaction)."""
+    tx.update(CampaignTally(salon_id=salon_id, campaign_id=campaign_id, group="sent"),
+              [*_tally_actions(salon_id, campaign_id, "sent"), CampaignTally.messages_sent.add(1),
+               CampaignTally.message_cost.add(cost)], label="campaign", add_version_condition=False)
+
+
+def tallies(salon_id: str, campaign_id: str) -> dict[str, CampaignTally]:
+    pk = CampaignTally.render_key("pk", salon_id=salon_id)
+    found = Entity.query(pk, Entity.sk.startswith(f"CAMPAIGNSTATS#{campaign_id}#"), consistent_read=True)
+    return {t.group: t for t in found if isinstance(t, CampaignTally)}

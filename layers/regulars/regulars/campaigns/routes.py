@@ -1,0 +1,122 @@
+"""Admin: segments (saved filters with a preview) and campaigns with their holdout report."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from regulars.core import clock
+from regulars.http import schemas as s
+from regulars.http.auth import IdempotencyKey, caller, operation, request_key
+from regulars.http.router import Router
+from regulars.campaigns import service
+from regulars.campaigns.segments import SegmentFilter
+from regulars.campaigns import repo as store
+from regulars.store.models import Segment
+
+router = Router()
+SegmentId = Annotated[str, Path(min_length=1, max_length=64)]
+CampaignId = Annotated[str, Path(min_length=1, max_length=64)]
+TAGS = ["admin: campaigns"]
+
+
+def _segment(x: Segment) -> s.SegmentOut:
+    return s.SegmentOut(id=x.segment_id, name=x.name, filter=x.filter, created_by=x.created_by,
+                        created_at=x.created_at, updated_at=x.updated_at)
+
+
+@router.post("/v1/admin/segments/preview", summary="How many clients a filter names now, with a sample", tags=TAGS)
+@operation("segments.preview")
+def preview(body: SegmentFilter) -> s.PreviewOut:
+    salon_id, _ = caller(router)
+    return s.PreviewOut(**service.preview(salon_id, body, clock.now()))
+
+
+@router.get("/v1/admin/segments", summary="The salon's saved segments", tags=TAGS)
+@operation("segments.read")
+def segments() -> s.SegmentsOut:
+    salon_id, _ = caller(router)
+    return s.SegmentsOut(segments=[_segment(x) for x in store.segments(salon_id)])
+
+
+@router.post("/v1/admin/segments", summary="Save a segment (its members are found afresh each time)", tags=TAGS,
+             status_code=201)
+@operation("segments.save")
+def create_segment(body: s.SegmentIn) -> tuple[s.SegmentOut, int]:
+    salon_id, who = caller(router)
+    return _segment(service.save_segment(salon_id, None, body.name, body.filter, who, clock.now())), 201
+
+
+@router.put("/v1/admin/segments/<segment_id>", summary="Change a segment's name or conditions", tags=TAGS)
+@operation("segments.save")
+def update_segment(segment_id: SegmentId, body: s.SegmentIn) -> s.SegmentOut:
+    salon_id, who = caller(router)
+    return _segment(service.save_segment(salon_id, segment_id, body.name, body.filter, who, clock.now()))
+
+
+@router.get("/v1/admin/segments/<segment_id>/preview", summary="A saved segment's members now: count and sample",
+            tags=TAGS)
+@operation("segments.preview")
+def segment_preview(segment_id: SegmentId) -> s.PreviewOut:
+    salon_id, _ = caller(router)
+    f = SegmentFilter.model_validate(store.segment(salon_id, segment_id).filter)
+    return s.PreviewOut(**service.preview(salon_id, f, clock.now()))
+
+
+@router.delete("/v1/admin/segments/<segment_id>", summary="Delete a segment (campaigns keep their copy)", tags=TAGS,
+               status_code=204)
+@operation("segments.delete")
+def delete_segment(segment_id: SegmentId) -> tuple[dict, int]:
+    salon_id, _ = caller(router)
+    store.delete_segment(salon_id, segment_id)
+    return {}, 204
+
+
+@router.get("/v1/admin/campaigns", summary="The salon's campaigns, latest send time first", tags=TAGS)
+@operation("campaigns.read")
+def campaigns() -> s.CampaignsOut:
+    salon_id, _ = caller(router)
+    return s.CampaignsOut(campaigns=[s.CampaignOut(**service.campaign_view(c)) for c in store.campaigns(salon_id)])
+
+
+@router.post("/v1/admin/campaigns", summary="Schedule a campaign to a segment, with a holdout that gets nothing",
+             description="Idempotent with the Idempotency-Key header: a retry returns the campaign the key made "
+                         "(409 idempotency_key_reused for a different campaign under the same key).", tags=TAGS,
+             status_code=201)
+@operation("campaigns.create")
+def create_campaign(body: s.CampaignIn, idempotency_key: IdempotencyKey = None) -> tuple[s.CampaignOut, int]:
+    salon_id, who = caller(router)
+    now = clock.now()
+    offer = body.offer
+    spec = service.CampaignSpec(
+        name=body.name, kind=body.kind, segment_id=body.segment_id, filter=body.filter, messages=body.messages,
+        send_at=service.local_send_time(salon_id, body.send_at),
+        bonus_amount=offer.bonus_amount if offer else None,
+        bonus_lifetime_days=offer.bonus_lifetime_days if offer else 30, offer_text=offer.text if offer else None,
+        holdout_percent=body.holdout_percent, window_days=body.window_days)
+    key = request_key(idempotency_key, now) if idempotency_key else None
+    return s.CampaignOut(**service.campaign_view(service.create_campaign(salon_id, spec, who, now, key))), 201
+
+
+@router.get("/v1/admin/campaigns/<campaign_id>", summary="A campaign and how far its sending is", tags=TAGS)
+@operation("campaigns.read")
+def campaign(campaign_id: CampaignId) -> s.CampaignOut:
+    salon_id, _ = caller(router)
+    return s.CampaignOut(**service.campaign_view(store.campaign(salon_id, campaign_id)))
+
+
+@router.post("/v1/admin/campaigns/<campaign_id>/cancel", summary="Cancel a campaign before it starts", tags=TAGS)
+@operation("campaigns.cancel")
+def cancel(campaign_id: CampaignId) -> s.CampaignOut:
+    salon_id, who = caller(router)
+    return s.CampaignOut(**service.campaign_view(service.cancel(salon_id, campaign_id, clock.now(), who)))
+
+
+@router.get("/v1/admin/campaigns/<campaign_id>/report",
+            summary="Sent group against holdout over the attribution window: bookings, visits, revenue, bonus, "
+                    "cost, the incremental figures with their 95 % interval, and the return", tags=TAGS)
+@operation("campaigns.read")
+def report(campaign_id: CampaignId) -> s.CampaignReportOut:
+    salon_id, _ = caller(router)
+    return s.CampaignReportOut(**service.report(salon_id, campaign_id, clock.now()))

@@ -1,0 +1,183 @@
+"""Clients: one per phone per salon (the PHONE# item is the guard and the lookup)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from datetime import date
+
+from pynamodb.exceptions import PutError
+
+from regulars.booking import model as m
+from regulars.core.errors import Conflict, NotFound
+from regulars.store.base import Entity, Tx, TxFailed
+from regulars.store.models import Client, PhoneIndex
+
+PERSONAL = frozenset({"name", "phone", "email", "birthday", "notes", "tags", "consents", "channels"})
+
+
+def name_key(name: str) -> str:
+    """Case- and accent-folded name, the sort key of the name index (prefix search)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def to_domain(item: Client) -> m.Client:
+    return m.Client(
+        id=item.client_id,
+        name=item.name,
+        phone=item.phone,
+        email=item.email,
+        birthday=date.fromisoformat(item.birthday) if item.birthday else None,
+        locale=item.locale,
+        notes=item.notes,
+        tags=sorted(item.tags or []),
+        consents=item.consents or {},
+        channels=item.channels or {},
+        referred_by=item.referred_by,
+        lifecycle=item.lifecycle,
+        invited=item.invited or {},
+        created_at=item.created_at,
+        source=item.source,
+        erased_at=item.erased_at,
+        stats=m.ClientStats(
+            visits=int(item.visits or 0),
+            no_shows=int(item.no_shows or 0),
+            cancellations=int(item.cancellations or 0),
+            late_cancellations=int(item.late_cancellations or 0),
+            total_spent=int(item.total_spent or 0),
+            first_visit_at=item.first_visit_at,
+            last_visit_at=item.last_visit_at,
+            visit_log=list(item.visit_log or []),
+        ),
+    )
+
+
+def new_item(salon_id: str, client: m.Client) -> Client:
+    return Client(
+        salon_id=salon_id,
+        client_id=client.id,
+        name=client.name,
+        name_key=name_key(client.name),
+        phone=client.phone,
+        email=client.email,
+        birthday=client.birthday.isoformat() if client.birthday else None,
+        locale=client.locale,
+        notes=client.notes,
+        tags=set(client.tags),
+        consents=client.consents,
+        channels=client.channels,
+        referred_by=client.referred_by,
+        lifecycle=client.lifecycle,
+        created_at=client.created_at,
+        source=client.source,
+    )
+
+
+def add_new_client(tx: Tx, salon_id: str, client: m.Client) -> None:
+    """Stage a new client and its phone claim in ``tx``; label ``phone`` fails if the phone is taken."""
+    tx.put(new_item(salon_id, client), Client.pk.does_not_exist(), label="client")
+    tx.put(
+        PhoneIndex(salon_id=salon_id, phone=client.phone, client_id=client.id),
+        PhoneIndex.pk.does_not_exist(),
+        label="phone",
+    )
+
+
+def create(salon_id: str, client: m.Client) -> m.Client:
+    tx = Tx()
+    add_new_client(tx, salon_id, client)
+    try:
+        tx.commit()
+    except TxFailed as exc:
+        if "phone" in exc.failed or "phone" in exc.contended:
+            raise Conflict("a client with this phone exists", code="phone_taken") from exc
+        raise
+    return client
+
+
+def client_id_by_phone(salon_id: str, phone: str) -> str | None:
+    item = PhoneIndex.find(salon_id=salon_id, phone=phone, consistent=True)
+    return item.client_id if item else None
+
+
+def get(salon_id: str, client_id: str) -> m.Client:
+    item = Client.find(salon_id=salon_id, client_id=client_id, consistent=True)
+    if item is None:
+        raise NotFound(f"client {client_id} not found", code="client_not_found")
+    return to_domain(item)
+
+
+def get_reachable(salon_id: str, client_id: str) -> m.Client:
+    """The client, to book or write to: refused once their data was erased."""
+    client = get(salon_id, client_id)
+    if client.erased_at is not None:
+        raise Conflict("this client's data was erased on request", code="client_erased")
+    return client
+
+
+def get_item(salon_id: str, client_id: str, *, consistent: bool = True) -> Client | None:
+    return Client.find(salon_id=salon_id, client_id=client_id, consistent=consistent)
+
+
+def search_by_name(salon_id: str, prefix: str, limit: int = 50) -> list[m.Client]:
+    hk = Client.render_key("gsi1pk", salon_id=salon_id)
+    key = name_key(prefix)
+    cond = Client.gsi1sk.startswith(key) if key else None
+    return [to_domain(c) for c in Entity.by_gsi1.query(hk, cond, limit=limit) if isinstance(c, Client)]
+
+
+def update(salon_id: str, client_id: str, changes: dict) -> m.Client:
+    """Change a client's details; a new phone moves the phone claim in the same transaction."""
+    item = get_item(salon_id, client_id)
+    if item is None:
+        raise NotFound(f"client {client_id} not found", code="client_not_found")
+    if item.erased_at is not None and PERSONAL & changes.keys():
+        raise Conflict("this client's data was erased on request", code="client_erased")
+    old_phone = item.phone
+    for name, value in changes.items():
+        if name == "birthday":
+            value = value.isoformat() if value else None
+        if name == "tags":
+            value = set(value)
+        setattr(item, name, value)
+    if "name" in changes:
+        item.name_key = name_key(item.name)
+    tx = Tx()
+    tx.put(item, label="client")
+    if item.phone != old_phone and item.phone:
+        if old_phone:
+            tx.delete(PhoneIndex(salon_id=salon_id, phone=old_phone, client_id=client_id), label="old_phone")
+        tx.put(
+            PhoneIndex(salon_id=salon_id, phone=item.phone, client_id=client_id),
+            PhoneIndex.pk.does_not_exist(),
+            label="phone",
+        )
+    try:
+        tx.commit()
+    except TxFailed as exc:
+        if "phone" in exc.failed:
+            raise Conflict("another client has this phone", code="phone_taken") from exc
+        raise Conflict("the client changed meanwhile; retry", code="concurrent_update") from exc
+    except PutError as exc:
+        raise Conflict("the client changed meanwhile; retry", code="concurrent_update") from exc
+    return to_domain(item)
+
+
+def modify(salon_id: str, client_id: str, change: Callable[[m.Client], dict], *, attempts: int = 3) -> m.Client | None:
+    """Read the client, compute changes from it, write them under its version; again from a fresh
+    read if someone wrote in between. None if the client does not exist."""
+    for attempt in range(attempts):
+        try:
+            client = get(salon_id, client_id)
+        except NotFound:
+            return None
+        changes = change(client)
+        if not changes:
+            return client
+        try:
+            return update(salon_id, client_id, changes)
+        except Conflict as exc:
+            if exc.code != "concurrent_update" or attempt == attempts - 1:
+                raise
+    return None

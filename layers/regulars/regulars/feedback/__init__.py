@@ -1,0 +1,1 @@
+"""Feedback and tips after a visit, and what an answer leads to."""

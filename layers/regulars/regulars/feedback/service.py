@@ -1,0 +1,187 @@
+"""Feedback and tips: a signed link some time after a completed visit, one answer per visit; and a
+welcome after a new client's first booking and a thank-you after their first visit (each on/off).
+
+A happy answer (the salon's threshold, default 5) is shown the salon's public review links; an
+unhappy one (default 3 or less) alerts the manager at once (a message to each manager phone), goes
+to the feedback inbox like every answer, marks the client at risk with the reason, and opens a
+follow-up task the admin closes with a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import PutError
+
+from regulars.booking import links
+from regulars.booking import model as m
+from regulars.core.config import link_keys, settings
+from regulars.core.errors import Conflict, NotAllowed, NotFound
+from regulars.booking.events import AppointmentEvent, EventType
+from regulars.runtime.jobs.outcome import Outcome
+from regulars.messaging.rules.templates import MessageKind
+from regulars.retention import lifecycle
+from regulars.booking import repo as appointment_store
+from regulars.salon import repo as catalog_store
+from regulars.clients import repo as client_store
+from regulars.runtime.jobs import repo as job_store
+from regulars.messaging.outbox import repo as outbox
+from regulars.store.base import Entity, condition_failed
+from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.repo import DueJob
+from regulars.store.models import Feedback, Task
+
+KIND = "feedback-request"
+PURPOSE = "feedback"
+RECENT = timedelta(days=2)  # a visit completed longer ago than this (imported history) is not asked about
+
+
+def _settings(salon_id: str) -> m.FeedbackSettings:
+    return catalog_store.load_catalog(salon_id, max_age=catalog_store.RULES_MAX_AGE).salon.settings.feedback
+
+
+def link(salon_id: str, appointment_id: str, expires_at: datetime) -> str:
+    token = links.sign(links.LinkClaims(salon_id=salon_id, subject=appointment_id, purpose=PURPOSE,
+                                        expires_at=expires_at), link_keys())
+    return f"{settings().public_base_url}/feedback.html?token={token}"
+
+
+def on_event(event: AppointmentEvent, now: datetime) -> None:
+    """A new client's first booking is welcomed; a completed visit is asked about after the salon's
+    delay, and a client's first visit is thanked for."""
+    a = event.appointment
+    rules = _settings(a.salon_id)
+    if event.type is EventType.BOOKED and rules.welcome and now - a.created_at <= RECENT:
+        client = client_store.get(a.salon_id, a.client_id)
+        if client.created_at == a.created_at:  # the client was created with this booking
+            _plan(a, MessageKind.WELCOME, f"welcome-{a.client_id}", now, appointment=False)
+    if event.type is not EventType.COMPLETED or now - a.updated_at > RECENT:
+        return
+    if rules.thank_you:
+        completed = [v for v in appointment_store.for_client(a.salon_id, a.client_id, limit=500)
+                     if v.status is m.AppointmentStatus.COMPLETED]
+        if [v.id for v in completed] == [a.id]:
+            _plan(a, MessageKind.THANK_YOU, f"thank-you-{a.client_id}", now, appointment=True)
+    if not rules.enabled:
+        return
+    job_store.schedule(a.salon_id, f"{KIND}-{a.id}", kind=KIND, subject=Subject.VISIT.of(a.id),
+                       due_at=a.updated_at + timedelta(minutes=rules.delay_minutes), now=now,
+                       payload={"appointment_id": a.id})
+
+
+def _plan(a: m.Appointment, kind: MessageKind, message_id: str, now: datetime, *, appointment: bool) -> None:
+    """Once per client (the id is the client's): a redelivered event plans nothing new."""
+    outbox.plan(outbox.PlannedMessage(
+        salon_id=a.salon_id, message_id=message_id, kind=kind.value, purpose="transactional", recipient="client",
+        client_id=a.client_id, appointment_id=a.id if appointment else None, created_at=now))
+
+
+def ask(job: DueJob, now: datetime) -> Outcome:
+    a = appointment_store.find(job.salon_id, job.payload["appointment_id"])
+    if a is None:
+        return Outcome(False, "the visit no longer exists")
+    if a.status is not m.AppointmentStatus.COMPLETED or a.refunded_at is not None:
+        return Outcome(False, "the visit is not a completed one")
+    if Feedback.find(salon_id=a.salon_id, appointment_id=a.id, consistent=True) is not None:
+        return Outcome(False, "feedback was given already")
+    rules = _settings(a.salon_id)
+    outbox.plan(outbox.PlannedMessage(
+        salon_id=a.salon_id, message_id=job.job_id, kind=MessageKind.FEEDBACK_REQUEST.value, purpose="transactional",
+        recipient="client", client_id=a.client_id, appointment_id=a.id, created_at=now,
+        values={"feedback_link": link(a.salon_id, a.id, now + timedelta(days=rules.link_days))}))
+    return Outcome(True, "feedback asked for")
+
+
+@dataclass(frozen=True)
+class Visit:
+    salon: m.Salon
+    appointment: m.Appointment
+    service_name: str
+    staff_name: str
+    given: Feedback | None
+
+
+def visit(token: str, now: datetime) -> Visit:
+    claims = links.verify(token, link_keys(), purpose=PURPOSE, now=now)
+    catalog = catalog_store.load_catalog(claims.salon_id, max_age=catalog_store.RULES_MAX_AGE)
+    a = appointment_store.get(claims.salon_id, claims.subject)
+    service, staff = catalog.services.get(a.service_id), catalog.staff.get(a.staff_id)
+    return Visit(catalog.salon, a, service.name if service else a.service_id, staff.name if staff else a.staff_id,
+                 Feedback.find(salon_id=a.salon_id, appointment_id=a.id, consistent=True))
+
+
+def mood(rating: int, rules: m.FeedbackSettings) -> str:
+    if rating >= rules.happy_from:
+        return "happy"
+    if rating <= rules.unhappy_to:
+        return "unhappy"
+    return "neutral"
+
+
+def submit(token: str, *, rating: int, comment: str | None, tip_amount: int, now: datetime) -> tuple[Feedback, list]:
+    """Record the answer, once per visit; (the feedback, the review links to show)."""
+    v = visit(token, now)
+    a = v.appointment
+    if a.status is not m.AppointmentStatus.COMPLETED:
+        raise NotAllowed("only a completed visit can be rated", code="not_completed")
+    rules = v.salon.settings.feedback
+    item = Feedback(salon_id=a.salon_id, appointment_id=a.id, client_id=a.client_id, staff_id=a.staff_id,
+                    service_id=a.service_id, rating=rating, comment=comment or None, tip_amount=tip_amount,
+                    mood=mood(rating, rules), created_at=now)
+    try:
+        item.save(condition=Feedback.pk.does_not_exist())
+    except PutError as exc:
+        if condition_failed(exc):
+            raise Conflict("feedback for this visit was given already", code="feedback_given") from exc
+        raise
+    if item.mood == "unhappy":
+        _unhappy(v, item, now)
+    return item, (rules.review_links if item.mood == "happy" else [])
+
+
+def _unhappy(v: Visit, item: Feedback, now: datetime) -> None:
+    a = v.appointment
+    client = client_store.get(a.salon_id, a.client_id)
+    reason = f"rated a visit {item.rating}/5" + (f": {item.comment}" if item.comment else "")
+    Task(salon_id=a.salon_id, task_id=f"feedback-{a.id}", kind="unhappy_feedback", client_id=a.client_id,
+         appointment_id=a.id, summary=f"Call {client.name} back: {reason}", created_at=now).save(
+        condition=Task.pk.does_not_exist())
+    lifecycle.complain(a.salon_id, a.client_id, reason, now)
+    for n, phone in enumerate(v.salon.settings.feedback.manager_phones):
+        outbox.plan(outbox.PlannedMessage(
+            salon_id=a.salon_id, message_id=f"alert-{a.id}-{n}", kind=MessageKind.MANAGER_ALERT.value,
+            purpose="transactional", recipient="manager", about_client_id=a.client_id, appointment_id=a.id,
+            created_at=now,
+            values={"phone": phone, "rating": str(item.rating), "comment": item.comment or "-",
+                    "client_phone": client.phone, "client_name": client.name}))
+
+
+def inbox(salon_id: str, limit: int = 100) -> list[Feedback]:
+    items = Entity.by_gsi1.query(f"SALON#{salon_id}#FEEDBACK", scan_index_forward=False, limit=limit)
+    return [i for i in items if isinstance(i, Feedback)]
+
+
+def tasks(salon_id: str, status: str = "open", limit: int = 100) -> list[Task]:
+    items = Entity.by_gsi1.query(f"SALON#{salon_id}#TASKS", Entity.gsi1sk.startswith(f"{status}#"),
+                                 scan_index_forward=False, limit=limit)
+    return [i for i in items if isinstance(i, Task)]
+
+
+def close_task(salon_id: str, task_id: str, *, note: str, by: str, now: datetime) -> Task:
+    task = Task.find(salon_id=salon_id, task_id=task_id, consistent=True)
+    if task is None:
+        raise NotFound(f"task {task_id} not found", code="task_not_found")
+    if task.status == "closed":
+        return task
+    task.status, task.note, task.closed_by, task.closed_at = "closed", note, by, now
+    try:
+        task.save(condition=Task.status == "open")
+    except PutError as exc:
+        if not condition_failed(exc):
+            raise
+        closed = Task.find(salon_id=salon_id, task_id=task_id, consistent=True)  # closed meanwhile, or gone
+        if closed is None:
+            raise NotFound(f"task {task_id} not found", code="task_not_found") from None
+        return closed
+    return task

@@ -1,0 +1,1 @@
+"""What comes back from the providers: replies, buttons, opt-outs, statuses, Telegram links."""

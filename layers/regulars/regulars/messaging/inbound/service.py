@@ -1,0 +1,166 @@
+"""What clients send back: replies, button presses, opt-outs, and the providers' delivery statuses.
+
+Every channel comes down to a few acts, each idempotent (providers deliver at least once):
+
+- **stop**: marketing off everywhere, the channel off for visit messages (routing.opt_out), in
+  every salon that knows the address, at once; marketing planned but not yet sent is skipped;
+- **start**: the channel on again (routing.opt_in);
+- **confirm** / **cancel** the visit a message asked about: the message replied to (a button
+  under it, a reply quoting it), else the last confirmation request sent to the address;
+- a **status** (delivered, failed) updates the message; a permanent failure reported late sends it
+  on the next channel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from regulars.booking import model as m
+from regulars.booking import service as booking
+from regulars.messaging.channels import capabilities
+from regulars.core.errors import DomainError
+from regulars.messaging.rules.keywords import Reply, classify
+from regulars.messaging.rules.routing import Channel, Purpose, opt_in, opt_out
+from regulars.messaging.rules.templates import MessageKind
+from regulars.messaging.outbox import dispatch
+from regulars.messaging.inbound.replies import say
+from regulars.retention import defections
+from regulars.salon import repo as catalog_store
+from regulars.clients import repo as client_store
+from regulars.messaging.outbox import repo as outbox
+from regulars.store.models import Contact, Message
+
+
+@dataclass(frozen=True)
+class Answer:
+    act: str  # stop | start | confirm | cancel | none
+    text: str  # what to tell the client, where the channel answers for free (Telegram)
+
+
+def _without_times(consents: dict) -> dict:
+    return {k: {f: v for f, v in record.items() if f != "at"} if isinstance(record, dict) else record
+            for k, record in consents.items()}
+
+
+def _apply_consent(contact: Contact, channel: Channel, reply: Reply, text: str, now: datetime) -> None:
+    record = {"at": now.isoformat(), "source": channel.value, "text": text}
+
+    def change(client: m.Client) -> dict:
+        fn = opt_out if reply is Reply.STOP else opt_in
+        after = fn(client.consents, channel, **record)
+        if _without_times(after) == _without_times(client.consents):
+            return {}  # the same words again (a redelivery, a retry): the first one's evidence stands
+        return {"consents": after}
+
+    client_store.modify(contact.salon_id, contact.client_id, change)
+    if reply is Reply.STOP:
+        skip_marketing(contact.salon_id, contact.client_id, now)
+
+
+def skip_marketing(salon_id: str, client_id: str, now: datetime) -> int:
+    """Withdraw every marketing message not yet handed to a provider (an opt-out is honoured at once)."""
+    skipped = 0
+    for item in outbox.items_for_client(salon_id, client_id, limit=500):
+        if item.purpose == Purpose.MARKETING.value and item.status in outbox.OPEN:
+            skipped += outbox.skip(salon_id, item.message_id, "the client opted out", now)
+    return skipped
+
+
+def _visit_act(message: Message | None, reply: Reply, channel: Channel, now: datetime,
+               language: str | None) -> Answer:
+    if message is None or not message.appointment_id:
+        return Answer("none", say("no_visit", language))
+    language = message.locale or language
+    by = f"client:{channel.value}"
+    try:
+        if reply is Reply.CONFIRM:
+            booking.confirm(message.salon_id, message.appointment_id, now=now, by=by)
+            return Answer("confirm", say("confirmed", language))
+        rules = catalog_store.load_catalog(message.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon.settings
+        booking.cancel(message.salon_id, message.appointment_id, now=now, by=by, reason=f"replied on {channel.value}",
+                       notice_hours=rules.client_cancel_notice_hours)
+        return Answer("cancel", say("cancelled", language))
+    except DomainError as exc:
+        return Answer("none", say("too_late" if exc.code == "too_late" else "not_possible", language))
+
+
+def _last_request(contacts: list[Contact]) -> Message | None:
+    """The last confirmation request sent to the address, in any salon."""
+    for contact in sorted(contacts, key=lambda c: c.updated_at, reverse=True):
+        if contact.last_message_id:
+            message = outbox.get_item(contact.salon_id, contact.last_message_id)
+            if message is not None and message.kind == MessageKind.REMINDER_WITH_CONFIRMATION.value:
+                return message
+    return None
+
+
+def reply(channel: Channel, address: str, text: str, now: datetime, *, replied_to: Message | None = None,
+          language: str | None = None) -> Answer:
+    """A text from ``address`` on ``channel`` (``language``: the client's, where the channel says)."""
+    intent = classify(text)
+    contacts = outbox.contacts(channel.value, address)
+    if intent in (Reply.STOP, Reply.START):
+        for contact in contacts:
+            _apply_consent(contact, channel, intent, text, now)
+        return Answer(intent.value, say("stopped" if intent is Reply.STOP else "started", language))
+    if intent in (Reply.CONFIRM, Reply.CANCEL):
+        return _visit_act(replied_to or _last_request(contacts), intent, channel, now, language)
+    for contact in contacts:  # a message for a person; it may say why the client stayed away
+        defections.from_reply(contact.salon_id, contact.client_id, text, now)
+    return Answer("none", "")
+
+
+def button(channel: Channel, data: str, message: Message | None, now: datetime, language: str | None = None) -> Answer:
+    """A button pressed under a message we sent: ``confirm:<visit>`` or ``cancel:<visit>``."""
+    action, _, appointment_id = data.partition(":")
+    if message is None or (appointment_id and message.appointment_id != appointment_id):
+        return Answer("none", say("expired", language))
+    if action == "confirm":
+        return _visit_act(message, Reply.CONFIRM, channel, now, language)
+    if action == "cancel":
+        return _visit_act(message, Reply.CANCEL, channel, now, language)
+    return Answer("none", "")
+
+
+def status(channel: Channel, provider_id: str, state: str, at: datetime, now: datetime,
+           failure: Exception | None = None) -> str:
+    """A provider's delivery status for a message we sent."""
+    message = outbox.by_provider_id(channel.value, provider_id)
+    if message is None:
+        return "unknown message"
+    if state in ("delivered", "read"):
+        return "delivered" if outbox.delivered(message, at, now) else "already recorded"
+    if state == "failed" and failure is not None:
+        from regulars.messaging.channels.base import Suppressed, Undeliverable, WindowClosed
+        from regulars.messaging.outbox.sender import mark_unreachable
+
+        if isinstance(failure, Suppressed):
+            return "suppressed"
+        if isinstance(failure, Undeliverable) and message.status == "sent":
+            if not isinstance(failure, WindowClosed):
+                mark_unreachable(message, failure.reason, now)
+            message.error = f"{channel.value}: {failure.reason}"
+            return dispatch.route(message, now).reason
+        return "failure noted"
+    return "ignored"
+
+
+def whatsapp_window_opened(phone: str, now: datetime) -> int:
+    """The client wrote on WhatsApp: the 24-hour window is open, and WhatsApp now reaches them
+    (they chose to talk to the salon there). Found by the phone's contacts on every channel that
+    is addressed by phone (WhatsApp, SMS)."""
+    known = {(c.salon_id, c.client_id) for can in capabilities.CAPABILITIES.values()
+             if can.by_phone and can.inbound for c in outbox.contacts(can.channel.value, phone)}
+    for salon_id, client_id in known:
+        def change(client: m.Client) -> dict:
+            channels = {k: dict(v) for k, v in client.channels.items()}
+            info = channels.setdefault(Channel.WHATSAPP.value, {})
+            info.setdefault("opted_in_at", now.isoformat())
+            info["last_inbound_at"] = now.isoformat()
+            info.pop("unreachable", None)
+            return {"channels": channels}
+
+        client_store.modify(salon_id, client_id, change)
+        outbox.remember_contact(Channel.WHATSAPP.value, phone, salon_id, client_id, now)
+    return len(known)

@@ -1,0 +1,260 @@
+"""Dispatch: a planned message becomes a queued one on a channel, rendered, or is held or skipped.
+
+Run for a message when it is planned (the stream processor sees it written), when a hold ends (a
+``dispatch`` job), and again when its channel failed for good (the sender, for the fallback).
+
+The steps, each re-reading what it depends on:
+
+1. A message about a visit that has since been cancelled or moved is skipped (a reminder never
+   goes out for a cancelled visit).
+2. Marketing waits for quiet hours to end, and is skipped over the frequency cap. A notice to a
+   staff member waits for the end of quiet hours too (it is not urgent at night). A client's own
+   transactional messages go at once (reminders were already placed before the quiet window).
+3. The channel: the first of the salon's order that reaches the recipient, is enabled in this
+   deployment, is allowed by the client's consents for the purpose, and has not failed for this
+   message. None left: skipped, with the reason.
+4. The text, rendered in the client's locale (else the salon's, else English) with the salon's
+   own templates; buttons for a confirmation request on a channel that shows them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from regulars.booking import links
+from regulars.booking import model as m
+from regulars.messaging.channels import capabilities
+from regulars.core.config import link_keys, settings
+from regulars.core.errors import NotFound
+from regulars.runtime.jobs.outcome import Outcome
+from regulars.messaging.rules.caps import within_cap
+from regulars.messaging.rules.formatting import message_values
+from regulars.messaging.rules.quiet_hours import QuietHours, next_allowed
+from regulars.messaging.rules.render import compose
+from regulars.messaging.rules.routing import Channel, Purpose, choose
+from regulars.messaging.rules.templates import MessageKind, MissingTemplateValues, TemplateError, language_of
+from regulars.booking import repo as appointment_store
+from regulars.salon import repo as catalog_store
+from regulars.clients import repo as client_store
+from regulars.runtime.jobs import repo as job_store
+from regulars.messaging.outbox import repo as outbox
+from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.repo import DueJob
+from regulars.store.models import Message
+
+JOB_KIND = "dispatch"
+SENT_STATES = ("queued", "sending", "sent", "delivered")
+
+BUTTONS: dict[str, tuple[str, str]] = {
+    "en": ("Confirm", "Cancel visit"),
+    "ru": ("Подтвердить", "Отменить запись"),
+    "es": ("Confirmar", "Cancelar cita"),
+}
+# Kinds about a visit that lose their point when the visit changes (a cancellation notice does not).
+_ABOUT_THE_VISIT_AS_IT_WAS = frozenset({
+    MessageKind.REMINDER, MessageKind.REMINDER_WITH_CONFIRMATION, MessageKind.APPOINTMENT_BOOKED,
+    MessageKind.APPOINTMENT_MOVED, MessageKind.STAFF_APPOINTMENT_BOOKED, MessageKind.STAFF_APPOINTMENT_MOVED,
+})
+
+
+def _channels(person: m.Client | m.StaffMember) -> dict:
+    """What the channels know of the person (of a staff member, only their phone)."""
+    return person.channels if isinstance(person, m.Client) else {}
+
+
+def reachable(recipient: str, person: m.Client | m.StaffMember, enabled: tuple[str, ...]) -> list[Channel]:
+    """The channels that can reach this person now (and that this deployment can send on)."""
+    return [channel for channel in Channel
+            if channel.value in enabled and capabilities.of(channel).reaches(person.phone, _channels(person))]
+
+
+def address_of(channel: Channel, person: m.Client | m.StaffMember) -> str:
+    return str(capabilities.of(channel).address_in(person.phone, _channels(person)))
+
+
+def _hold(item: Message, until: datetime, reason: str, now: datetime) -> Outcome:
+    if outbox.hold(item, until, reason, now):
+        job_store.schedule(item.salon_id, f"dispatch-{item.message_id}-{until:%Y%m%dT%H%M}", kind=JOB_KIND,
+                           subject=Subject.MESSAGE.of(item.message_id), due_at=until, now=now,
+                           payload={"message_id": item.message_id})
+    return Outcome(False, f"held: {reason}")
+
+
+def _skip(item: Message, reason: str, now: datetime) -> Outcome:
+    outbox.skip(item.salon_id, item.message_id, reason, now, among=(item.status,))
+    return Outcome(False, reason)
+
+
+def _stale(item: Message, appointment: m.Appointment | None) -> str | None:
+    kind = MessageKind(item.kind) if item.kind in MessageKind.__members__.values() else None
+    if kind not in _ABOUT_THE_VISIT_AS_IT_WAS:
+        return None
+    if appointment is None:
+        return "the visit no longer exists"
+    if not appointment.status.active:
+        return f"the visit is {appointment.status.value}"
+    planned_start = (item.values or {}).get("start")
+    if planned_start and appointment.start.isoformat() != planned_start:
+        return "the visit was moved"
+    return None
+
+
+def _marketing_rules(item: Message, salon: m.Salon, now: datetime) -> Outcome | None:
+    rules = salon.settings
+    opens = next_allowed(now, QuietHours.parse(rules.quiet_hours), salon.tz)
+    if opens is None:
+        return _skip(item, "quiet hours last all day", now)
+    if opens > now:
+        return _hold(item, opens, "quiet hours", now)
+    window = timedelta(days=rules.marketing_cap_days)
+    recent = [
+        i.sent_at or i.updated_at
+        for i in outbox.items_for_client(item.salon_id, item.client_id or "", since=now - window, limit=200)
+        if i.purpose == Purpose.MARKETING.value and i.status in SENT_STATES and i.message_id != item.message_id
+    ]
+    if not within_cap(recent, now, rules.marketing_cap, window):
+        return _skip(item, f"frequency cap: {rules.marketing_cap} marketing messages in {rules.marketing_cap_days} days",
+                     now)
+    return None
+
+
+def dispatch(salon_id: str, message_id: str, now: datetime) -> Outcome:
+    """Route one planned message (see the module's rules); safe to call again."""
+    item = outbox.get_item(salon_id, message_id)
+    if item is None or item.status != "planned":
+        return Outcome(False, "nothing to dispatch")
+    if item.not_before and item.not_before > now:
+        return _hold(item, item.not_before, item.error or "not before", now)
+    return route(item, now)
+
+
+def route(item: Message, now: datetime) -> Outcome:
+    """Choose the channel and render: for a planned message, or for one whose channel has just
+    failed for good (``item.status`` "sending", or "sent" when the failure came later in a status
+    webhook; that channel is left out)."""
+    catalog = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE)
+    salon = catalog.salon
+    appointment = appointment_store.find(item.salon_id, item.appointment_id) if item.appointment_id else None
+    stale = _stale(item, appointment)
+    if stale:
+        return _skip(item, stale, now)
+    purpose = Purpose(item.purpose)
+    if item.recipient == "staff":
+        person: m.Client | m.StaffMember | None = catalog.staff.get(item.staff_id or "")
+        consents: dict = {}
+        locale_hint = None
+    elif item.recipient in ("manager", "phone"):  # a phone from the salon's settings, or one a code goes to
+        person = m.StaffMember(id=item.recipient, name=item.recipient.title(), phone=(item.values or {}).get("phone"))
+        consents, locale_hint = {}, item.locale
+    else:
+        try:
+            person = client_store.get(item.salon_id, item.client_id or "")
+        except NotFound:
+            person = None
+        consents = person.consents if person else {}
+        locale_hint = person.locale if person else None
+    if person is None:
+        return _skip(item, "the recipient no longer exists", now)
+    if item.status == "planned":
+        if purpose is Purpose.MARKETING:
+            held = _marketing_rules(item, salon, now)
+            if held is not None:
+                return held
+        elif item.recipient == "staff":
+            opens = next_allowed(now, QuietHours.parse(salon.settings.quiet_hours), salon.tz)
+            if opens is not None and opens > now:
+                return _hold(item, opens, "quiet hours", now)
+    rerouting = item.status in ("sending", "sent")  # its channel failed for good
+    failed = [*(item.failed_channels or []), *([item.channel] if rerouting and item.channel else [])]
+    channel = choose(purpose, reachable(item.recipient, person, settings().channels), consents,
+                     order=[Channel(c) for c in salon.settings.channel_order], failed=[Channel(c) for c in failed])
+    if channel is None:
+        reason = ("no marketing consent on any channel that reaches the client"
+                  if purpose is Purpose.MARKETING else "no channel reaches the recipient")
+        if rerouting:
+            outbox.fail(item, f"{item.error or 'undeliverable'}; {reason}", now, among=(item.status,))
+            return Outcome(False, reason)
+        return _skip(item, reason, now)
+    try:
+        text, locale, placeholder_values = _render(item, catalog, person, appointment, locale_hint)
+    except (TemplateError, MissingTemplateValues) as exc:  # a salon's text that cannot be filled: never retried
+        reason = f"the template cannot be used: {exc}"
+        if rerouting:
+            outbox.fail(item, reason, now, among=(item.status,))
+            return Outcome(False, reason)
+        return _skip(item, reason, now)
+    buttons = None
+    if item.kind == MessageKind.REMINDER_WITH_CONFIRMATION and appointment:
+        confirm, cancel = BUTTONS.get(language_of(locale), BUTTONS["en"])
+        buttons = [{"text": confirm, "data": f"confirm:{appointment.id}"},
+                   {"text": cancel, "data": f"cancel:{appointment.id}"}]
+    can = capabilities.of(channel)
+    whatsapp_template = None
+    if can.reply_window is not None:  # for when the window is closed: the salon's template for the kind
+        chosen = salon.settings.whatsapp_templates.get(item.kind)
+        if chosen is not None:
+            whatsapp_template = {
+                "name": chosen.name, "language": chosen.language or locale,
+                "body_parameters": [placeholder_values.get(p) or "-" for p in chosen.parameters],
+                "quick_reply_payloads": [b["data"] for b in buttons or []],
+            }
+    if not can.buttons:
+        buttons = None  # the reply words are in the text
+    values = dict(item.values or {})
+    window, last = can.reply_window, can.record_in(_channels(person)).get("last_inbound_at")
+    if window is not None and last:
+        values[capabilities.WINDOW_UNTIL] = (datetime.fromisoformat(last) + window).isoformat()
+    if not outbox.assign(item, channel=channel.value, address=address_of(channel, person), text=text, locale=locale,
+                         buttons=buttons, values=values, now=now, whatsapp_template=whatsapp_template):
+        return Outcome(False, "the message moved on meanwhile")
+    return Outcome(True, f"queued on {channel.value}")
+
+
+def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
+            appointment: m.Appointment | None, locale_hint: str | None) -> tuple[str, str, dict[str, str]]:
+    """The text, the locale it is in, and the placeholder values it was made from."""
+    salon = catalog.salon
+    if item.text and item.kind not in MessageKind.__members__.values():
+        locale = item.locale or locale_hint or salon.locale  # written by the salon, sent as is
+        return item.text, locale, {"text": item.text}
+    facts: dict = {"timezone": salon.timezone, "salon_name": salon.name}
+    values = item.values or {}
+    for name in ("feedback_link", "rating", "comment", "client_phone", "services", "offer", "code"):
+        if values.get(name) is not None:
+            facts[name] = str(values[name])
+    if appointment is not None:
+        service = catalog.services.get(appointment.service_id)
+        staff = catalog.staff.get(appointment.staff_id)
+        facts.update(
+            client_name=appointment.client_name or (person.name if isinstance(person, m.Client) else None),
+            service_name=service.name if service else None,
+            staff_name=staff.name if staff else None,
+            start=appointment.start,
+            price_amount=appointment.price.amount,
+            currency=appointment.price.currency,
+        )
+        if values.get("previous_start"):
+            facts["previous_start"] = datetime.fromisoformat(values["previous_start"])
+        if appointment.status.active and item.recipient == "client":
+            facts["manage_link"] = links.manage_url(salon, appointment, keys=link_keys())
+    elif isinstance(person, m.Client):
+        facts["client_name"] = person.name
+    if values.get("client_name"):
+        facts["client_name"] = values["client_name"]
+    for name in ("amount", "balance", "rate_bp"):
+        if values.get(name) is not None:
+            facts[name] = int(values[name])
+    if values.get("expires_at"):
+        facts["expires_at"] = datetime.fromisoformat(values["expires_at"])
+    if values.get("tier"):
+        facts["tier"] = values["tier"]
+    if {"amount", "balance"} & set(values):
+        facts["currency"] = salon.currency
+    facts["booking_link"] = values.get("booking_link") or links.booking_page(salon.id)
+    rendered = compose(item.kind, client_locale=locale_hint, salon_locale=salon.locale,
+                       overrides=salon.settings.templates, **facts)
+    return rendered.text, rendered.locale, message_values(locale=rendered.locale, **facts)
+
+
+def dispatch_when_due(job: DueJob, now: datetime) -> Outcome:
+    return dispatch(job.salon_id, job.payload["message_id"], now)

@@ -1,0 +1,245 @@
+"""The outbox: messages planned once per cause, then carried through their states.
+
+``planned -> queued -> sending -> sent -> delivered``, or ``failed`` / ``skipped`` with a reason.
+Every change is conditional on the state before it (and a queued message on its route, the count
+of channels chosen for it), so a duplicate delivery of a queue message or a stream record finds
+the message already moved on and does nothing: a message is handed to a provider at most once
+per route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+
+from regulars.messaging.channels import capabilities
+from regulars.campaigns import repo as campaign_store
+from regulars.store.base import Entity, Tx, TxFailed, condition_failed
+from regulars.store.models import MESSAGES, Contact, InboundEvent, Message, ProviderMessage
+
+KEEP_PROVIDER_IDS = timedelta(days=90)
+KEEP_INBOUND = timedelta(days=7)
+OPEN = ("planned", "queued")  # not yet handed to a provider
+FINAL = ("sent", "delivered", "failed", "skipped")
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    salon_id: str
+    message_id: str
+    kind: str
+    purpose: str
+    recipient: str
+    created_at: datetime
+    client_id: str | None = None
+    about_client_id: str | None = None  # the client a message to someone else speaks of
+    campaign_id: str | None = None
+    staff_id: str | None = None
+    appointment_id: str | None = None
+    locale: str | None = None
+    values: dict = field(default_factory=dict)
+    not_before: datetime | None = None
+    status: str = "planned"
+    skip_reason: str | None = None
+    text: str | None = None  # given as written (a message the salon typed): not rendered
+    expires: datetime | None = None  # removed by TTL then (a one-time code: nothing to keep)
+
+
+def _planned(item: Message) -> PlannedMessage:
+    return PlannedMessage(
+        salon_id=item.salon_id, message_id=item.message_id, kind=item.kind, purpose=item.purpose,
+        recipient=item.recipient, created_at=item.created_at, client_id=item.client_id,
+        about_client_id=item.about_client_id, campaign_id=item.campaign_id, staff_id=item.staff_id,
+        appointment_id=item.appointment_id, locale=item.locale, values=dict(item.values or {}),
+        not_before=item.not_before, status=item.status, skip_reason=item.skip_reason, text=item.text,
+    )
+
+
+def plan(message: PlannedMessage) -> bool:
+    """Write the message unless its cause has planned it already; True if written now."""
+    item = Message(
+        salon_id=message.salon_id, message_id=message.message_id, kind=message.kind, purpose=message.purpose,
+        recipient=message.recipient, client_id=message.client_id, about_client_id=message.about_client_id,
+        campaign_id=message.campaign_id, staff_id=message.staff_id,
+        appointment_id=message.appointment_id, locale=message.locale, values=message.values,
+        not_before=message.not_before, status=message.status, skip_reason=message.skip_reason,
+        text=message.text, created_at=message.created_at, updated_at=message.created_at, expires=message.expires,
+    )
+    return item.save_new()
+
+
+def get(salon_id: str, message_id: str) -> PlannedMessage | None:
+    item = Message.find(salon_id=salon_id, message_id=message_id, consistent=True)
+    return _planned(item) if item else None
+
+
+def get_item(salon_id: str, message_id: str) -> Message | None:
+    return Message.find(salon_id=salon_id, message_id=message_id, consistent=True)
+
+
+def items_for_client(salon_id: str, client_id: str, *, since: datetime | None = None,
+                     limit: int = 100) -> list[Message]:
+    """A client's messages, newest first (those created at or after ``since``)."""
+    hk = Message.render_key("gsi2pk", salon_id=salon_id, client_id=client_id)
+    condition: Condition
+    if since is None:
+        condition = Entity.gsi2sk.startswith(MESSAGES)
+    else:
+        lower = Message.render_key("gsi2sk", created_at=since, message_id="")
+        condition = Entity.gsi2sk.between(lower, MESSAGES + "~")
+    items = Entity.by_gsi2.query(hk, condition, scan_index_forward=False, limit=limit)
+    return [i for i in items if isinstance(i, Message)]
+
+
+def for_client(salon_id: str, client_id: str, limit: int = 100) -> list[PlannedMessage]:
+    return [_planned(i) for i in items_for_client(salon_id, client_id, limit=limit)]
+
+
+# --- transitions -----------------------------------------------------------------------------------
+def _update(salon_id: str, message_id: str, actions: list[Action], condition: Condition) -> bool:
+    item = Message(salon_id=salon_id, message_id=message_id)
+    try:
+        item.update(actions=actions, condition=Message.pk.exists() & condition)
+    except UpdateError as exc:
+        if condition_failed(exc):
+            return False
+        raise
+    return True
+
+
+def assign(item: Message, *, channel: str, address: str, text: str, locale: str, buttons: list[dict] | None,
+           values: dict, now: datetime, whatsapp_template: dict | None = None) -> bool:
+    """Route the message: ``planned`` (or ``sending``, after a permanent failure) -> ``queued`` on
+    ``channel``, the route counted up. False if someone else moved it first."""
+    actions: list[Action] = [
+        Message.status.set("queued"), Message.channel.set(channel), Message.address.set(address),
+        Message.text.set(text), Message.locale.set(locale), Message.values.set(values),
+        Message.route.set(int(item.route or 0) + 1), Message.retry_at.remove(), Message.updated_at.set(now),
+        Message.buttons.set(buttons) if buttons else Message.buttons.remove(),
+        Message.whatsapp_template.set(whatsapp_template) if whatsapp_template else Message.whatsapp_template.remove(),
+    ]
+    if item.channel and item.status in ("sending", "sent"):
+        actions.append(Message.failed_channels.set(Message.failed_channels.append([item.channel])))
+    return _update(item.salon_id, item.message_id, actions,
+                   (Message.status == item.status) & (Message.route == int(item.route or 0)))
+
+
+def hold(item: Message, until: datetime, reason: str, now: datetime) -> bool:
+    """Keep a planned message until ``until`` (quiet hours)."""
+    return _update(item.salon_id, item.message_id,
+                   [Message.not_before.set(until), Message.error.set(reason), Message.updated_at.set(now)],
+                   Message.status == "planned")
+
+
+def skip(salon_id: str, message_id: str, reason: str, now: datetime, *, among: Iterable[str] = OPEN) -> bool:
+    """``planned``/``queued`` -> ``skipped``, with the reason in words."""
+    return _update(salon_id, message_id,
+                   [Message.status.set("skipped"), Message.skip_reason.set(reason), Message.updated_at.set(now)],
+                   Message.status.is_in(*among))
+
+
+def claim(item: Message, now: datetime) -> bool:
+    """``queued`` -> ``sending`` for this route: only one delivery of the queue message wins."""
+    return _update(item.salon_id, item.message_id,
+                   [Message.status.set("sending"), Message.attempts.add(1), Message.updated_at.set(now)],
+                   (Message.status == "queued") & (Message.route == int(item.route or 0))
+                   & (Message.channel == item.channel))
+
+
+def retry(item: Message, retry_at: datetime, error: str, now: datetime) -> bool:
+    """``sending`` -> ``queued`` on the same route, not before ``retry_at``."""
+    return _update(item.salon_id, item.message_id,
+                   [Message.status.set("queued"), Message.retry_at.set(retry_at), Message.error.set(error),
+                    Message.updated_at.set(now)],
+                   (Message.status == "sending") & (Message.route == int(item.route or 0)))
+
+
+def fail(item: Message, error: str, now: datetime, *, among: Iterable[str] = ("sending",)) -> bool:
+    return _update(item.salon_id, item.message_id,
+                   [Message.status.set("failed"), Message.error.set(error), Message.updated_at.set(now)],
+                   Message.status.is_in(*among) & (Message.route == int(item.route or 0)))
+
+
+def handled(channel: str, event_id: str) -> bool:
+    """Was this in-bound event (a Telegram update, a WhatsApp or SMS message id) acted on already?"""
+    return InboundEvent.find(channel=channel, event_id=event_id, consistent=True) is not None
+
+
+def record_handled(channel: str, event_id: str, now: datetime) -> None:
+    """Record an in-bound event as acted on, once the act is done: an event whose act failed stays
+    unrecorded, so the provider's retry acts on it again (every act is idempotent). Two deliveries at
+    the same moment may both act; the first record stands."""
+    InboundEvent(channel=channel, event_id=event_id, received_at=now, expires=now + KEEP_INBOUND).save_new()
+
+
+def sent(item: Message, *, provider_id: str, segments: int | None, cost_micros: int | None,
+         cost_currency: str | None, now: datetime) -> bool:
+    """``sending`` -> ``sent``, with what the provider answered; in the same transaction, the
+    provider's id (so statuses and button presses find the message) and the address's contact
+    (so a reply from it finds the client)."""
+    assert item.channel is not None  # assigned with its address before the message is sent
+    tx = Tx()
+    actions = [Message.status.set("sent"), Message.provider_id.set(provider_id), Message.sent_at.set(now),
+               Message.error.remove(), Message.updated_at.set(now)]
+    if segments is not None:
+        actions.append(Message.segments.set(segments))
+    if cost_micros is not None and cost_currency:
+        actions += [Message.cost_amount.set(cost_micros), Message.cost_currency.set(cost_currency)]
+    tx.update(Message(salon_id=item.salon_id, message_id=item.message_id), actions,
+              (Message.status == "sending") & (Message.route == int(item.route or 0)), label="message",
+              add_version_condition=False)
+    tx.put(ProviderMessage(channel=item.channel, provider_id=provider_key(item.channel, item.address, provider_id),
+                           salon_id=item.salon_id, message_id=item.message_id, expires=now + KEEP_PROVIDER_IDS),
+           label="provider")
+    if item.campaign_id and cost_micros is not None:
+        campaign_store.add_message_cost(tx, item.salon_id, item.campaign_id, cost_micros)
+    if item.recipient == "client" and item.client_id:
+        tx.put(Contact(channel=item.channel, address=str(item.address), salon_id=item.salon_id,
+                       client_id=item.client_id, last_message_id=item.message_id, updated_at=now),
+               label="contact")
+    try:
+        tx.commit()
+    except TxFailed as exc:
+        if "message" in exc.failed:
+            return False
+        raise
+    return True
+
+
+def provider_key(channel: str, address: str | None, provider_id: str) -> str:
+    """A provider id unique within its channel: one that numbers messages per chat (Telegram) gets
+    the chat."""
+    return f"{address}:{provider_id}" if capabilities.of(channel).ids_per_chat else provider_id
+
+
+def by_provider_id(channel: str, provider_id: str) -> Message | None:
+    ref = ProviderMessage.find(channel=channel, provider_id=provider_id, consistent=True)
+    return get_item(ref.salon_id, ref.message_id) if ref else None
+
+
+def delivered(item: Message, at: datetime, now: datetime) -> bool:
+    return _update(item.salon_id, item.message_id,
+                   [Message.status.set("delivered"), Message.delivered_at.set(at), Message.updated_at.set(now)],
+                   Message.status == "sent")
+
+
+def record_cost(item: Message, cost_micros: int, currency: str, now: datetime) -> bool:
+    return _update(item.salon_id, item.message_id,
+                   [Message.cost_amount.set(cost_micros), Message.cost_currency.set(currency),
+                    Message.updated_at.set(now)],
+                   Message.status.is_in("sent", "delivered"))
+
+
+def contacts(channel: str, address: str) -> list[Contact]:
+    """Every salon's client known at this in-bound address."""
+    hk = Contact.render_key("pk", channel=channel, address=address)
+    return [c for c in Entity.query(hk) if isinstance(c, Contact)]
+
+
+def remember_contact(channel: str, address: str, salon_id: str, client_id: str, now: datetime) -> None:
+    Contact(channel=channel, address=address, salon_id=salon_id, client_id=client_id, updated_at=now).save()

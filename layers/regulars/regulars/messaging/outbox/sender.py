@@ -1,0 +1,203 @@
+"""Sending: one queued message to its channel's provider, at most once per route.
+
+A channel's sender receives ``{salon_id, message_id, channel, route}`` from its queue and:
+
+- does nothing unless the message is still ``queued`` on this channel and route (a duplicate
+  delivery, or a message rerouted or cancelled meanwhile);
+- waits (re-enqueues itself with a delay) while a retry's time has not come;
+- claims it (``queued -> sending``, conditional: one delivery wins), calls the provider, and
+  records the answer: ``sent`` with the provider's id, segments and cost; on 429, 5xx or a
+  timeout ``queued`` again with a retry time (the provider's ``retry_after`` when it gave one,
+  else exponential backoff) until the attempts run out (then ``failed`` and a record in the
+  dead-letter queue, which raises an alarm); on a permanent failure the channel is marked
+  unreachable for the client and the message goes to the next channel; a message the recipient
+  stopped on this channel is skipped.
+
+A sender that dies between the provider's answer and the record leaves the message ``sending``:
+a later delivery finds it so and marks it failed ("outcome unknown") rather than send it twice.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from regulars.booking import model as m
+from regulars.messaging.channels import capabilities
+from regulars.messaging.channels.base import Button, MessageRejected, OutgoingMessage, RetryLater, Suppressed, Undeliverable, WhatsAppTemplate, WindowClosed
+from regulars.messaging.rules.routing import Purpose
+from regulars.messaging.rules.templates import MessageKind
+from regulars.messaging.outbox import dispatch
+from regulars.salon import repo as catalog_store
+from regulars.clients import repo as client_store
+from regulars.messaging.outbox import repo as outbox
+from regulars.store.models import Message
+
+MAX_ATTEMPTS = 5
+MAX_QUEUE_DELAY = 900  # SQS DelaySeconds at most: longer waits re-enqueue more than once
+STUCK_AFTER = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class SendRef:
+    salon_id: str
+    message_id: str
+    channel: str
+    route: int
+
+    def body(self) -> str:
+        return json.dumps({"salon_id": self.salon_id, "message_id": self.message_id, "channel": self.channel,
+                           "route": self.route}, separators=(",", ":"))
+
+    @classmethod
+    def parse(cls, text: str) -> SendRef:
+        data = json.loads(text)
+        return cls(str(data["salon_id"]), str(data["message_id"]), str(data["channel"]), int(data["route"]))
+
+    @classmethod
+    def of(cls, item: Message) -> SendRef:
+        return cls(item.salon_id, item.message_id, str(item.channel), int(item.route or 0))
+
+
+def backoff_seconds(attempt: int, retry_after: float | None) -> float:
+    """How long before attempt ``attempt + 1``: what the provider asked for, else 5 s doubling
+    (5, 10, 20, 40), never more than 15 minutes."""
+    if retry_after is not None and retry_after > 0:
+        return float(retry_after)
+    return float(min(MAX_QUEUE_DELAY, 5 * 2 ** max(0, attempt - 1)))
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: str  # sent | retry | rerouted | failed | skipped | over_budget | waiting | ignored
+    reason: str = ""
+
+
+Requeue = Callable[[SendRef, float], None]
+DeadLetter = Callable[[SendRef, str], None]
+
+
+def send(ref: SendRef, channels: Callable[[Message], Any], now: datetime, *, requeue: Requeue,
+         dead_letter: DeadLetter) -> Result:
+    """Handle one delivery of a queue message; ``channels(item)`` gives the channel client."""
+    item = outbox.get_item(ref.salon_id, ref.message_id)
+    if item is None:
+        return Result("ignored", "no such message")
+    if item.status == "sending" and item.route == ref.route and item.updated_at < now - STUCK_AFTER:
+        outbox.fail(item, "the provider's answer was never recorded; not sent again, to avoid a duplicate", now)
+        return Result("failed", "outcome unknown")
+    if item.status != "queued" or item.channel != ref.channel or int(item.route or 0) != ref.route:
+        return Result("ignored", f"the message is {item.status} on {item.channel} (route {item.route})")
+    if item.retry_at and item.retry_at > now:
+        requeue(ref, (item.retry_at - now).total_seconds())
+        return Result("waiting", f"retry at {item.retry_at.isoformat()}")
+    if not outbox.claim(item, now):
+        return Result("ignored", "another delivery claimed it")
+    item.status, item.attempts = "sending", int(item.attempts or 0) + 1
+    if capabilities.of(str(item.channel)).sms_parts and not within_sms_budget(item, now):
+        reason = "the salon's daily SMS budget is spent"
+        outbox.skip(item.salon_id, item.message_id, reason, now, among=("sending",))
+        return Result("over_budget", reason)
+    try:
+        receipt = channels(item).send(outgoing(item))
+    except RetryLater as exc:
+        if item.attempts >= MAX_ATTEMPTS:
+            outbox.fail(item, f"gave up after {item.attempts} attempts: {exc.reason}", now)
+            dead_letter(ref, exc.reason)
+            return Result("failed", exc.reason)
+        delay = backoff_seconds(item.attempts, exc.retry_after_seconds)
+        outbox.retry(item, now + timedelta(seconds=delay), exc.reason, now)
+        requeue(ref, delay)
+        return Result("retry", exc.reason)
+    except Suppressed as exc:
+        outbox.skip(item.salon_id, item.message_id, f"stopped by the recipient: {exc.reason}", now, among=("sending",))
+        return Result("skipped", exc.reason)
+    except MessageRejected as exc:
+        outbox.fail(item, exc.reason, now)
+        return Result("failed", exc.reason)
+    except Undeliverable as exc:
+        if not isinstance(exc, WindowClosed):
+            mark_unreachable(item, exc.reason, now)
+        item.error = f"{item.channel}: {exc.reason}"
+        outcome = dispatch.route(item, now)
+        return Result("rerouted" if outcome.done else "failed", f"{exc.reason}; {outcome.reason}")
+    outbox.sent(item, provider_id=receipt.provider_id, segments=receipt.segments, cost_micros=receipt.cost_micros,
+                cost_currency=receipt.cost_currency, now=now)
+    return Result("sent", receipt.provider_id)
+
+
+# What still goes by SMS once the salon's daily budget is spent: what a client needs for the visit
+# they booked (and the code that lets them book). Offers, staff notices, feedback requests and bonus
+# news wait for the next day's budget.
+ESSENTIAL_KINDS = frozenset({
+    MessageKind.PHONE_CODE, MessageKind.APPOINTMENT_BOOKED, MessageKind.APPOINTMENT_MOVED,
+    MessageKind.APPOINTMENT_CANCELLED, MessageKind.REMINDER, MessageKind.REMINDER_WITH_CONFIRMATION,
+})
+
+
+def within_sms_budget(item: Message, now: datetime) -> bool:
+    """Count the message's SMS parts on the salon's day; False when it is not essential and they do
+    not fit in what is left of the salon's daily budget (then nothing is counted)."""
+    from regulars.messaging.rules.sms_parts import sms_segments
+    from regulars.booking import limits as protection
+
+    salon = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
+    essential = item.kind in ESSENTIAL_KINDS and item.recipient in ("client", "phone")
+    budget = salon.settings.protection.sms_daily_parts
+    day = now.astimezone(salon.tz).date().isoformat()
+    return protection.add_sms_parts(item.salon_id, day, max(1, sms_segments(item.text or "")),
+                                    None if essential else budget, now + timedelta(days=2))
+
+
+def outgoing(item: Message) -> OutgoingMessage:
+    title = None
+    if item.channel and capabilities.of(item.channel).titled:
+        title = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon.name
+    return OutgoingMessage(
+        message_id=item.message_id,
+        purpose=Purpose(item.purpose),
+        text=item.text or "",
+        locale=item.locale or "en",
+        address=item.address or "",
+        buttons=tuple(Button(**b) for b in (item.buttons or [])),
+        whatsapp_template=WhatsAppTemplate(**item.whatsapp_template) if item.whatsapp_template else None,
+        title=title,
+    )
+
+
+def mark_unreachable(item: Message, reason: str, now: datetime) -> None:
+    """Remember that this channel cannot reach the client (a blocked bot, not on WhatsApp, a dead
+    push token), so later messages go elsewhere at once."""
+    if item.recipient != "client" or not item.client_id:
+        return
+
+    def change(client: m.Client) -> dict:
+        channels = {k: dict(v) for k, v in client.channels.items()}
+        channels.setdefault(str(item.channel), {})["unreachable"] = {"reason": reason, "at": now.isoformat()}
+        return {"channels": channels}
+
+    client_store.modify(item.salon_id, item.client_id, change)
+
+
+def requeue_on(queue_url: str) -> Requeue:
+    """Send the message again to the channel's own queue, to arrive after the delay."""
+    from regulars.runtime import queues
+
+    def requeue(ref: SendRef, delay: float) -> None:
+        queues.send(queue_url, ref.body(), delay_seconds=max(0, min(MAX_QUEUE_DELAY, math.ceil(delay))))
+
+    return requeue
+
+
+def dead_letter_on(queue_url: str) -> DeadLetter:
+    """Record a message given up on in the channel's dead-letter queue (its alarm goes off)."""
+    from regulars.runtime import queues
+
+    def dead_letter(ref: SendRef, reason: str) -> None:
+        queues.send(queue_url, json.dumps(json.loads(ref.body()) | {"reason": reason}))
+
+    return dead_letter

@@ -1,2 +1,0 @@
-"""What the salon tells clients and staff, and when: reminders now; notices of booked, moved and
-cancelled visits and the sending pipeline build on the same outbox."""

@@ -1,0 +1,70 @@
+"""The ticker: every minute, move the jobs that are due from the index to the queue, once.
+
+Pending jobs sit in GSI1 by due hour and shard, sorted by due time. A tick reads, for each hour
+from its watermark to now and each shard, the range of due times since the watermark: one Query
+per hour and shard however many minutes it covers, so a missed minute, or a missed day, is caught
+up, not lost, at a cost that grows with the due jobs and the hours, never with the table. The
+watermark only passes whole minutes that are over; the current minute is read up to ``now`` and
+again next time, so a job written for "now" is never behind the watermark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from regulars.runtime.jobs import repo as store
+from regulars.runtime.jobs.repo import JobRef
+
+MAX_SPAN = timedelta(days=3)  # one tick reads at most this much; a longer outage takes several
+# The first tick ever (no watermark yet) looks this far back: jobs may have been written before the
+# schedule first fired (a deployment that took a while, a local clock moved at once).
+FIRST_LOOKBACK = MAX_SPAN
+
+
+@dataclass
+class TickReport:
+    queued: int = 0
+    hours: int = 0
+    watermark: datetime | None = None
+    late: bool = False
+    refused: list[JobRef] = field(default_factory=list)
+
+
+def floor_minute(t: datetime) -> datetime:
+    return t.replace(second=0, microsecond=0)
+
+
+def floor_hour(t: datetime) -> datetime:
+    return t.replace(minute=0, second=0, microsecond=0)
+
+
+def tick(now: datetime, enqueue: Callable[[Sequence[JobRef]], Sequence[JobRef]]) -> TickReport:
+    """Queue every due job once. ``enqueue`` sends refs to the queue and returns those it could
+    not send; they go back to pending and the watermark stays where it was."""
+    report = TickReport()
+    current = floor_minute(now)
+    mark = store.watermark()
+    since = mark + timedelta(minutes=1) if mark else current - FIRST_LOOKBACK
+    until = min(now, since + MAX_SPAN)
+    report.late = until < now
+    hour = floor_hour(since)
+    while hour <= until:
+        queued = [ref for shard in store.shards() for ref in store.due_between(hour, shard, since, until)
+                  if store.mark_queued(ref, now)]
+        refused = list(enqueue(queued)) if queued else []
+        for ref in refused:
+            job = store.get(ref.salon_id, ref.job_id)
+            if job is not None:
+                store.unmark_queued(ref, job.due_at, now)
+        report.hours += 1
+        report.queued += len(queued) - len(refused)
+        report.refused += refused
+        hour += timedelta(hours=1)
+    if not report.refused:
+        done = min(floor_minute(until), current) - timedelta(minutes=1)  # whole minutes that are over
+        if mark is None or done > mark:
+            store.advance_watermark(done, now)
+            report.watermark = done
+    return report

@@ -1,0 +1,1 @@
+"""The salon: its profile and settings, its services and staff (the catalog)."""
