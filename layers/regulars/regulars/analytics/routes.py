@@ -14,6 +14,7 @@ from regulars.http.auth import caller, operation
 from regulars.retention.routes import month_period
 from regulars.http.router import Router
 from regulars.core.errors import InvalidInput
+from regulars.analytics.schemas import SnapshotRequestedOut
 
 router = Router()
 MONTH = r"^(19|20)\d\d-(0[1-9]|1[0-2])$"
@@ -36,8 +37,8 @@ def analytics(first: Annotated[str | None, Query(alias="from", pattern=MONTH)] =
 @router.post("/v1/admin/analytics/snapshot", summary="Take the lifecycle and value snapshot again now",
              tags=["admin: analytics"], status_code=202)
 @operation("analytics.snapshot")
-def refresh() -> tuple[s.SnapshotRequestedOut, int]:
+def refresh() -> tuple[SnapshotRequestedOut, int]:
     salon_id, _ = caller(router)
     now = clock.now()
     service.schedule_snapshot(salon_id, now, at=now)
-    return s.SnapshotRequestedOut(due_at=now, detail="the snapshot job runs within a minute; the report shows it then"), 202
+    return SnapshotRequestedOut(due_at=now, detail="the snapshot job runs within a minute; the report shows it then"), 202

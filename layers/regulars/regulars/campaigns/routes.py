@@ -14,6 +14,7 @@ from regulars.campaigns import service
 from regulars.campaigns.segments import SegmentFilter
 from regulars.campaigns import repo as store
 from regulars.store.models import Segment
+from regulars.campaigns.schemas import CampaignIn, CampaignOut, CampaignReportOut, CampaignsOut, PreviewOut, SegmentIn, SegmentOut, SegmentsOut
 
 router = Router()
 SegmentId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -21,36 +22,36 @@ CampaignId = Annotated[str, Path(min_length=1, max_length=64)]
 TAGS = ["admin: campaigns"]
 
 
-def _segment(x: Segment) -> s.SegmentOut:
-    return s.SegmentOut(id=x.segment_id, name=x.name, filter=x.filter, created_by=x.created_by,
+def _segment(x: Segment) -> SegmentOut:
+    return SegmentOut(id=x.segment_id, name=x.name, filter=x.filter, created_by=x.created_by,
                         created_at=x.created_at, updated_at=x.updated_at)
 
 
 @router.post("/v1/admin/segments/preview", summary="How many clients a filter names now, with a sample", tags=TAGS)
 @operation("segments.preview")
-def preview(body: SegmentFilter) -> s.PreviewOut:
+def preview(body: SegmentFilter) -> PreviewOut:
     salon_id, _ = caller(router)
-    return s.PreviewOut(**service.preview(salon_id, body, clock.now()))
+    return PreviewOut(**service.preview(salon_id, body, clock.now()))
 
 
 @router.get("/v1/admin/segments", summary="The salon's saved segments", tags=TAGS)
 @operation("segments.read")
-def segments() -> s.SegmentsOut:
+def segments() -> SegmentsOut:
     salon_id, _ = caller(router)
-    return s.SegmentsOut(segments=[_segment(x) for x in store.segments(salon_id)])
+    return SegmentsOut(segments=[_segment(x) for x in store.segments(salon_id)])
 
 
 @router.post("/v1/admin/segments", summary="Save a segment (its members are found afresh each time)", tags=TAGS,
              status_code=201)
 @operation("segments.save")
-def create_segment(body: s.SegmentIn) -> tuple[s.SegmentOut, int]:
+def create_segment(body: SegmentIn) -> tuple[SegmentOut, int]:
     salon_id, who = caller(router)
     return _segment(service.save_segment(salon_id, None, body.name, body.filter, who, clock.now())), 201
 
 
 @router.put("/v1/admin/segments/<segment_id>", summary="Change a segment's name or conditions", tags=TAGS)
 @operation("segments.save")
-def update_segment(segment_id: SegmentId, body: s.SegmentIn) -> s.SegmentOut:
+def update_segment(segment_id: SegmentId, body: SegmentIn) -> SegmentOut:
     salon_id, who = caller(router)
     return _segment(service.save_segment(salon_id, segment_id, body.name, body.filter, who, clock.now()))
 
@@ -58,10 +59,10 @@ def update_segment(segment_id: SegmentId, body: s.SegmentIn) -> s.SegmentOut:
 @router.get("/v1/admin/segments/<segment_id>/preview", summary="A saved segment's members now: count and sample",
             tags=TAGS)
 @operation("segments.preview")
-def segment_preview(segment_id: SegmentId) -> s.PreviewOut:
+def segment_preview(segment_id: SegmentId) -> PreviewOut:
     salon_id, _ = caller(router)
     f = SegmentFilter.model_validate(store.segment(salon_id, segment_id).filter)
-    return s.PreviewOut(**service.preview(salon_id, f, clock.now()))
+    return PreviewOut(**service.preview(salon_id, f, clock.now()))
 
 
 @router.delete("/v1/admin/segments/<segment_id>", summary="Delete a segment (campaigns keep their copy)", tags=TAGS,
@@ -75,9 +76,9 @@ def delete_segment(segment_id: SegmentId) -> tuple[dict, int]:
 
 @router.get("/v1/admin/campaigns", summary="The salon's campaigns, latest send time first", tags=TAGS)
 @operation("campaigns.read")
-def campaigns() -> s.CampaignsOut:
+def campaigns() -> CampaignsOut:
     salon_id, _ = caller(router)
-    return s.CampaignsOut(campaigns=[s.CampaignOut(**service.campaign_view(c)) for c in store.campaigns(salon_id)])
+    return CampaignsOut(campaigns=[CampaignOut(**service.campaign_view(c)) for c in store.campaigns(salon_id)])
 
 
 @router.post("/v1/admin/campaigns", summary="Schedule a campaign to a segment, with a holdout that gets nothing",
@@ -85,7 +86,7 @@ def campaigns() -> s.CampaignsOut:
                          "(409 idempotency_key_reused for a different campaign under the same key).", tags=TAGS,
              status_code=201)
 @operation("campaigns.create")
-def create_campaign(body: s.CampaignIn, idempotency_key: IdempotencyKey = None) -> tuple[s.CampaignOut, int]:
+def create_campaign(body: CampaignIn, idempotency_key: IdempotencyKey = None) -> tuple[CampaignOut, int]:
     salon_id, who = caller(router)
     now = clock.now()
     offer = body.offer
@@ -96,27 +97,27 @@ def create_campaign(body: s.CampaignIn, idempotency_key: IdempotencyKey = None) 
         bonus_lifetime_days=offer.bonus_lifetime_days if offer else 30, offer_text=offer.text if offer else None,
         holdout_percent=body.holdout_percent, window_days=body.window_days)
     key = request_key(idempotency_key, now) if idempotency_key else None
-    return s.CampaignOut(**service.campaign_view(service.create_campaign(salon_id, spec, who, now, key))), 201
+    return CampaignOut(**service.campaign_view(service.create_campaign(salon_id, spec, who, now, key))), 201
 
 
 @router.get("/v1/admin/campaigns/<campaign_id>", summary="A campaign and how far its sending is", tags=TAGS)
 @operation("campaigns.read")
-def campaign(campaign_id: CampaignId) -> s.CampaignOut:
+def campaign(campaign_id: CampaignId) -> CampaignOut:
     salon_id, _ = caller(router)
-    return s.CampaignOut(**service.campaign_view(store.campaign(salon_id, campaign_id)))
+    return CampaignOut(**service.campaign_view(store.campaign(salon_id, campaign_id)))
 
 
 @router.post("/v1/admin/campaigns/<campaign_id>/cancel", summary="Cancel a campaign before it starts", tags=TAGS)
 @operation("campaigns.cancel")
-def cancel(campaign_id: CampaignId) -> s.CampaignOut:
+def cancel(campaign_id: CampaignId) -> CampaignOut:
     salon_id, who = caller(router)
-    return s.CampaignOut(**service.campaign_view(service.cancel(salon_id, campaign_id, clock.now(), who)))
+    return CampaignOut(**service.campaign_view(service.cancel(salon_id, campaign_id, clock.now(), who)))
 
 
 @router.get("/v1/admin/campaigns/<campaign_id>/report",
             summary="Sent group against holdout over the attribution window: bookings, visits, revenue, bonus, "
                     "cost, the incremental figures with their 95 % interval, and the return", tags=TAGS)
 @operation("campaigns.read")
-def report(campaign_id: CampaignId) -> s.CampaignReportOut:
+def report(campaign_id: CampaignId) -> CampaignReportOut:
     salon_id, _ = caller(router)
-    return s.CampaignReportOut(**service.report(salon_id, campaign_id, clock.now()))
+    return CampaignReportOut(**service.report(salon_id, campaign_id, clock.now()))

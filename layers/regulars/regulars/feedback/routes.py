@@ -13,6 +13,7 @@ from regulars.http import views
 from regulars.http.errors import ErrorOut
 from regulars.http.router import Router
 from regulars.feedback import service as feedback
+from regulars.feedback.schemas import FeedbackGiven, FeedbackIn, FeedbackPageOut, ReviewLinkOut
 
 router = Router()
 
@@ -23,27 +24,27 @@ ERRORS: dict[int, OpenAPIResponse] = {
 }
 
 
-def _out(v: feedback.Visit, links: list | None = None) -> s.FeedbackPageOut:
+def _out(v: feedback.Visit, links: list | None = None) -> FeedbackPageOut:
     given = v.given
-    return s.FeedbackPageOut(
+    return FeedbackPageOut(
         salon=views.salon(v.salon), service_name=v.service_name, staff_name=v.staff_name,
         start=views.local_iso(v.appointment.start, v.salon),
-        given=s.FeedbackGiven(rating=int(given.rating), comment=given.comment, tip_amount=int(given.tip_amount))
+        given=FeedbackGiven(rating=int(given.rating), comment=given.comment, tip_amount=int(given.tip_amount))
         if given else None,
-        review_links=[s.ReviewLinkOut(name=x.name, url=x.url) for x in links or []],
+        review_links=[ReviewLinkOut(name=x.name, url=x.url) for x in links or []],
     )
 
 
 @router.get("/v1/feedback/<token>", summary="The visit a feedback link asks about", tags=["feedback link"],
             responses={200: {"description": "The visit"}, **ERRORS})
-def view(token: Token) -> s.FeedbackPageOut:
+def view(token: Token) -> FeedbackPageOut:
     return _out(feedback.visit(token, clock.now()))
 
 
 @router.post("/v1/feedback/<token>", summary="Rate the visit, comment, leave a tip (once)", tags=["feedback link"],
              responses={201: {"description": "Thank you (with the salon's review links for a happy rating)"},
                         **ERRORS})
-def give(token: Token, body: s.FeedbackIn) -> tuple[s.FeedbackPageOut, int]:
+def give(token: Token, body: FeedbackIn) -> tuple[FeedbackPageOut, int]:
     now = clock.now()
     _, review_links = feedback.submit(token, rating=body.rating, comment=body.comment, tip_amount=body.tip_amount,
                                       now=now)

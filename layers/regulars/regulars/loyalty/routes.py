@@ -16,27 +16,28 @@ from regulars.loyalty import service as loyalty
 from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
 from regulars.loyalty import repo as loyalty_store
+from regulars.loyalty.schemas import AdjustmentIn, LedgerEntryOut, LedgerOut, LiabilityOut, LotOut, LoyaltyOut, TierOut
 
 router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-def _tier(t: m.Tier) -> s.TierOut:
-    return s.TierOut(name=t.name, rate_bp=t.rate_bp, min_visits=t.min_visits, min_spend=t.min_spend)
+def _tier(t: m.Tier) -> TierOut:
+    return TierOut(name=t.name, rate_bp=t.rate_bp, min_visits=t.min_visits, min_spend=t.min_spend)
 
 
 @router.get("/v1/admin/clients/<client_id>/loyalty", summary="A client's bonus: balance, lots, tier, referral link",
             tags=["admin: loyalty"])
 @operation("loyalty.read")
-def get(client_id: ClientId) -> s.LoyaltyOut:
+def get(client_id: ClientId) -> LoyaltyOut:
     salon_id, _ = caller(router)
     client_store.get(salon_id, client_id)  # 404 outside the caller's salon
     now = clock.now()
     standing = loyalty.standing(salon_id, client_id, now)
     code = loyalty.referral_code(salon_id, client_id)
-    return s.LoyaltyOut(
+    return LoyaltyOut(
         balance=standing.balance, currency=catalog_store.load_catalog(salon_id).salon.currency,
-        lots=[s.LotOut(id=lot.lot_id, amount=lot.amount, remaining=lot.remaining, expires_at=lot.expires_at,
+        lots=[LotOut(id=lot.lot_id, amount=lot.amount, remaining=lot.remaining, expires_at=lot.expires_at,
                        source=lot.source) for lot in standing.lots],
         tier=_tier(standing.tier), next_tier=_tier(standing.next_tier) if standing.next_tier else None,
         visits_12m=standing.visits_12m, spend_12m=standing.spend_12m,
@@ -47,11 +48,11 @@ def get(client_id: ClientId) -> s.LoyaltyOut:
 @router.get("/v1/admin/clients/<client_id>/ledger", summary="A client's bonus ledger, newest first",
             tags=["admin: loyalty"])
 @operation("loyalty.read")
-def ledger(client_id: ClientId) -> s.LedgerOut:
+def ledger(client_id: ClientId) -> LedgerOut:
     salon_id, _ = caller(router)
     client_store.get(salon_id, client_id)
-    return s.LedgerOut(entries=[
-        s.LedgerEntryOut(id=e.entry_id, kind=e.kind, amount=int(e.amount), lots=e.lots or [], source=e.source,
+    return LedgerOut(entries=[
+        LedgerEntryOut(id=e.entry_id, kind=e.kind, amount=int(e.amount), lots=e.lots or [], source=e.source,
                          source_id=e.source_id, reason=e.reason, by=e.by, created_at=e.created_at)
         for e in loyalty_store.ledger(salon_id, client_id)])
 
@@ -61,9 +62,9 @@ def ledger(client_id: ClientId) -> s.LedgerOut:
 @operation("loyalty.adjust")
 def adjust(
     client_id: ClientId,
-    body: s.AdjustmentIn,
+    body: AdjustmentIn,
     idempotency_key: IdempotencyKey = None,
-) -> tuple[s.LedgerOut, int]:
+) -> tuple[LedgerOut, int]:
     salon_id, who = caller(router)
     client_store.get(salon_id, client_id)
     now = clock.now()
@@ -75,8 +76,8 @@ def adjust(
 @router.get("/v1/admin/loyalty", summary="The salon's outstanding bonus and what burns in the next 30 days",
             tags=["admin: loyalty"])
 @operation("loyalty.liability")
-def liability() -> s.LiabilityOut:
+def liability() -> LiabilityOut:
     salon_id, _ = caller(router)
     outstanding, burning, by_day = loyalty.liability(salon_id, clock.now())
-    return s.LiabilityOut(outstanding=outstanding, burning_30_days=burning, burning_by_day=by_day,
+    return LiabilityOut(outstanding=outstanding, burning_30_days=burning, burning_by_day=by_day,
                           currency=catalog_store.load_catalog(salon_id).salon.currency)

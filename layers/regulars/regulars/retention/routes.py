@@ -17,23 +17,25 @@ from regulars.retention import history
 from regulars.retention.rules import Status
 from regulars.retention import repo as store
 from regulars.store.models import Task
+from regulars.retention.schemas import ClientHistoryOut, DefectionOut, DefectionReasonIn, DefectionStatsOut, DefectionsOut, RetentionClientOut, RetentionClientsOut
+from regulars.feedback.schemas import FeedbackInboxOut, FeedbackOut, TaskCloseIn, TaskOut, TasksOut
 
 router = Router()
 TaskId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
-def _task(t: Task) -> s.TaskOut:
-    return s.TaskOut(id=t.task_id, kind=t.kind, client_id=t.client_id, appointment_id=t.appointment_id,
+def _task(t: Task) -> TaskOut:
+    return TaskOut(id=t.task_id, kind=t.kind, client_id=t.client_id, appointment_id=t.appointment_id,
                      summary=t.summary, status=t.status, note=t.note, closed_by=t.closed_by, closed_at=t.closed_at,
                      created_at=t.created_at)
 
 
 @router.get("/v1/admin/feedback", summary="The feedback inbox, newest first", tags=["admin: retention"])
 @operation("feedback.read")
-def inbox() -> s.FeedbackInboxOut:
+def inbox() -> FeedbackInboxOut:
     salon_id, _ = caller(router)
-    return s.FeedbackInboxOut(feedback=[
-        s.FeedbackOut(appointment_id=f.appointment_id, client_id=f.client_id, staff_id=f.staff_id,
+    return FeedbackInboxOut(feedback=[
+        FeedbackOut(appointment_id=f.appointment_id, client_id=f.client_id, staff_id=f.staff_id,
                       service_id=f.service_id, rating=int(f.rating), mood=f.mood, comment=f.comment,
                       tip_amount=int(f.tip_amount or 0), created_at=f.created_at)
         for f in feedback.inbox(salon_id)])
@@ -41,14 +43,14 @@ def inbox() -> s.FeedbackInboxOut:
 
 @router.get("/v1/admin/tasks", summary="Follow-up tasks, newest first", tags=["admin: retention"])
 @operation("tasks.read")
-def tasks(status: Annotated[Literal["open", "closed"], Query()] = "open") -> s.TasksOut:
+def tasks(status: Annotated[Literal["open", "closed"], Query()] = "open") -> TasksOut:
     salon_id, _ = caller(router)
-    return s.TasksOut(tasks=[_task(t) for t in feedback.tasks(salon_id, status)])
+    return TasksOut(tasks=[_task(t) for t in feedback.tasks(salon_id, status)])
 
 
 @router.post("/v1/admin/tasks/<task_id>/close", summary="Close a follow-up task with a note", tags=["admin: retention"])
 @operation("tasks.close")
-def close(task_id: TaskId, body: s.TaskCloseIn) -> s.TaskOut:
+def close(task_id: TaskId, body: TaskCloseIn) -> TaskOut:
     salon_id, who = caller(router)
     return _task(feedback.close_task(salon_id, task_id, note=body.note, by=who, now=clock.now()))
 
@@ -62,28 +64,28 @@ DefectionId = Annotated[str, Path(min_length=1, max_length=200)]
 @operation("retention.read")
 def clients_in(status: Annotated[StatusName, Query()] = "at_risk",
                limit: Annotated[int, Query(ge=1, le=500)] = 100,
-               cursor: Annotated[str | None, Query(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|[0-9a-z]{1,64}$")] = None) -> s.RetentionClientsOut:
+               cursor: Annotated[str | None, Query(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|[0-9a-z]{1,64}$")] = None) -> RetentionClientsOut:
     salon_id, _ = caller(router)
     found, following = history.in_status(salon_id, Status(status), clock.now(), limit=limit, cursor=cursor)
-    return s.RetentionClientsOut(clients=[s.RetentionClientOut(**c) for c in found], next_cursor=following)
+    return RetentionClientsOut(clients=[RetentionClientOut(**c) for c in found], next_cursor=following)
 
 
 @router.get("/v1/admin/clients/<client_id>/history", summary="A client's whole history in one view",
             tags=["admin: retention"])
 @operation("clients.history")
-def client_history(client_id: Annotated[str, Path(min_length=1, max_length=64)]) -> s.ClientHistoryOut:
+def client_history(client_id: Annotated[str, Path(min_length=1, max_length=64)]) -> ClientHistoryOut:
     salon_id, _ = caller(router)
-    return s.ClientHistoryOut(**history.client_history(salon_id, client_id))
+    return ClientHistoryOut(**history.client_history(salon_id, client_id))
 
 
 @router.get("/v1/admin/defections", summary="Defections between two months, newest first", tags=["admin: retention"])
 @operation("defections.read")
 def defection_list(first: Annotated[str | None, Query(alias="from", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
                    last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
-                   limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> s.DefectionsOut:
+                   limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> DefectionsOut:
     salon_id, _ = caller(router)
     since, until = month_period(first, last)
-    return s.DefectionsOut(defections=[s.DefectionOut(**history.defection_view(d))
+    return DefectionsOut(defections=[DefectionOut(**history.defection_view(d))
                                        for d in store.listed(salon_id, since, until, limit=limit)])
 
 
@@ -92,21 +94,21 @@ def defection_list(first: Annotated[str | None, Query(alias="from", pattern=r"^(
 @operation("defections.read")
 def defection_stats(first: Annotated[str | None, Query(alias="from", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
                     last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None
-                    ) -> s.DefectionStatsOut:
+                    ) -> DefectionStatsOut:
     salon_id, _ = caller(router)
     since, until = month_period(first, last)
-    return s.DefectionStatsOut(**history.defection_stats(salon_id, f"{since:%Y-%m}", f"{until:%Y-%m}"))
+    return DefectionStatsOut(**history.defection_stats(salon_id, f"{since:%Y-%m}", f"{until:%Y-%m}"))
 
 
 @router.put("/v1/admin/defections/<defection_id>/reason", summary="Say why a client defected",
             tags=["admin: retention"])
 @operation("defections.reason")
-def defection_reason(defection_id: DefectionId, body: s.DefectionReasonIn) -> s.DefectionOut:
+def defection_reason(defection_id: DefectionId, body: DefectionReasonIn) -> DefectionOut:
     salon_id, who = caller(router)
     d = store.set_reason(salon_id, defection_id, reason=body.reason, source="admin",
                          detail=body.note or f"set by {who}")
     assert d is not None  # set with overwrite: never refused
-    return s.DefectionOut(**history.defection_view(d))
+    return DefectionOut(**history.defection_view(d))
 
 
 def month_period(first: str | None, last: str | None) -> tuple[datetime, datetime]:

@@ -17,6 +17,8 @@ from regulars.core.errors import InvalidInput, NotFound
 from regulars.core.money import Money
 from regulars.retention import forgetting
 from regulars.salon import repo as catalog_store
+from regulars.salon.schemas import SalonAdminOut, SalonSettingsPatch, ServiceAdminOut, ServiceIn, ServicePatch, StaffIn, StaffPatch
+from regulars.core.fields import patch_changes
 
 router = Router()
 ObjectId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -24,14 +26,14 @@ ObjectId = Annotated[str, Path(min_length=1, max_length=64)]
 
 @router.get("/v1/admin/salon", summary="The salon and its settings", tags=["admin: salon"])
 @operation("salon.read")
-def get_salon() -> s.SalonAdminOut:
+def get_salon() -> SalonAdminOut:
     salon_id, _ = caller(router)
     return views.salon_admin(catalog_store.load_catalog(salon_id).salon)
 
 
 @router.patch("/v1/admin/salon", summary="Change the salon's name, time zone, locale or settings", tags=["admin: salon"])
 @operation("salon.update")
-def patch_salon(body: s.SalonSettingsPatch) -> s.SalonAdminOut:
+def patch_salon(body: SalonSettingsPatch) -> SalonAdminOut:
     salon_id, who = caller(router)
     changes: dict = {}
     if body.timezone is not None:
@@ -61,7 +63,7 @@ def _service(salon_id: str, service_id: str) -> m.Service:
 
 @router.get("/v1/admin/services", summary="All services, inactive ones included", tags=["admin: services"])
 @operation("services.read")
-def list_services() -> list[s.ServiceAdminOut]:
+def list_services() -> list[ServiceAdminOut]:
     salon_id, _ = caller(router)
     catalog = catalog_store.load_catalog(salon_id)
     return [views.service_admin(x) for x in sorted(catalog.services.values(), key=lambda x: x.name)]
@@ -69,7 +71,7 @@ def list_services() -> list[s.ServiceAdminOut]:
 
 @router.post("/v1/admin/services", summary="Add a service", tags=["admin: services"], status_code=201)
 @operation("services.create")
-def create_service(body: s.ServiceIn) -> tuple[s.ServiceAdminOut, int]:
+def create_service(body: ServiceIn) -> tuple[ServiceAdminOut, int]:
     salon_id, who = caller(router)
     currency = catalog_store.load_catalog(salon_id).salon.currency
     service = m.Service(id=body.id, name=body.name, duration_minutes=body.duration_minutes,
@@ -80,17 +82,17 @@ def create_service(body: s.ServiceIn) -> tuple[s.ServiceAdminOut, int]:
 
 @router.get("/v1/admin/services/<service_id>", summary="One service", tags=["admin: services"])
 @operation("services.read")
-def get_service(service_id: ObjectId) -> s.ServiceAdminOut:
+def get_service(service_id: ObjectId) -> ServiceAdminOut:
     salon_id, _ = caller(router)
     return views.service_admin(_service(salon_id, service_id))
 
 
 @router.patch("/v1/admin/services/<service_id>", summary="Change a service", tags=["admin: services"])
 @operation("services.update")
-def patch_service(service_id: ObjectId, body: s.ServicePatch) -> s.ServiceAdminOut:
+def patch_service(service_id: ObjectId, body: ServicePatch) -> ServiceAdminOut:
     salon_id, who = caller(router)
     current = _service(salon_id, service_id)
-    changes = s.patch_changes(body, frozenset({"repeat_interval_days"}))
+    changes = patch_changes(body, frozenset({"repeat_interval_days"}))
     if "price_amount" in changes:
         changes["price"] = Money(amount=changes.pop("price_amount"), currency=current.price.currency)
     updated = current.model_copy(update=changes)
@@ -121,7 +123,7 @@ def list_staff() -> list[m.StaffMember]:
 
 @router.post("/v1/admin/staff", summary="Add a staff member", tags=["admin: staff"], status_code=201)
 @operation("staff.create")
-def create_staff(body: s.StaffIn) -> tuple[m.StaffMember, int]:
+def create_staff(body: StaffIn) -> tuple[m.StaffMember, int]:
     salon_id, who = caller(router)
     _check_services(salon_id, body.service_ids)
     return catalog_store.put_staff(salon_id, m.StaffMember(**body.model_dump()), create=True, by=who,
@@ -138,10 +140,10 @@ def get_staff(staff_id: ObjectId) -> m.StaffMember:
 @router.patch("/v1/admin/staff/<staff_id>", summary="Change a staff member (hours, breaks, days off, services)",
               tags=["admin: staff"])
 @operation("staff.update")
-def patch_staff(staff_id: ObjectId, body: s.StaffPatch) -> m.StaffMember:
+def patch_staff(staff_id: ObjectId, body: StaffPatch) -> m.StaffMember:
     salon_id, who = caller(router)
     current = _member(salon_id, staff_id)
-    changes = s.patch_changes(body, frozenset({"phone", "email"}))
+    changes = patch_changes(body, frozenset({"phone", "email"}))
     if "service_ids" in changes:
         _check_services(salon_id, changes["service_ids"])
     return catalog_store.put_staff(salon_id, current.model_copy(update=changes), create=False, by=who,

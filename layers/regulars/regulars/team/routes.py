@@ -14,31 +14,32 @@ from regulars.http.router import Router
 from regulars.team import policy, service
 from regulars.team.directory import directory
 from regulars.team.policy import Member, Role
+from regulars.team.schemas import InviteIn, MeOut, RoleChangeIn, TeamMemberOut, TeamOut
 
 router = Router()
 UserId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9-]+$")]
 TAGS = ["admin: team"]
 
 
-def _out(x: Member) -> s.TeamMemberOut:
-    return s.TeamMemberOut(user_id=x.user_id, email=x.email, role=x.role.value, staff_id=x.staff_id,
+def _out(x: Member) -> TeamMemberOut:
+    return TeamMemberOut(user_id=x.user_id, email=x.email, role=x.role.value, staff_id=x.staff_id,
                            added_by=x.added_by, added_at=x.added_at)
 
 
 @router.get("/v1/admin/me", summary="The signed-in user: salon, role and every operation the role allows",
             tags=TAGS)
 @operation("me.read")
-def me() -> s.MeOut:
+def me() -> MeOut:
     who = member()
-    return s.MeOut(salon_id=who.salon_id, user_id=who.user_id, email=who.email, role=who.role.value,
+    return MeOut(salon_id=who.salon_id, user_id=who.user_id, email=who.email, role=who.role.value,
                    staff_id=who.staff_id, operations=policy.operations(who.role))
 
 
 @router.get("/v1/admin/team", summary="The salon's team: each user and their role", tags=TAGS)
 @operation("team.read")
-def team() -> s.TeamOut:
+def team() -> TeamOut:
     salon_id, _ = caller(router)
-    return s.TeamOut(members=[_out(x) for x in service.team(salon_id)])
+    return TeamOut(members=[_out(x) for x in service.team(salon_id)])
 
 
 @router.post("/v1/admin/team", summary="Invite a user with a role (the user pool e-mails a temporary password)",
@@ -46,7 +47,7 @@ def team() -> s.TeamOut:
                          "that role. 409 email_in_another_salon, 409 member_exists (another role: change it).",
              tags=TAGS)
 @operation("team.invite")
-def invite(body: s.InviteIn) -> tuple[s.TeamMemberOut, int]:
+def invite(body: InviteIn) -> tuple[TeamMemberOut, int]:
     salon_id, who = caller(router)
     joined, new = service.invite(salon_id, email=body.email, role=Role(body.role), staff_id=body.staff_id, by=who,
                                  now=clock.now(), directory=directory())
@@ -56,7 +57,7 @@ def invite(body: s.InviteIn) -> tuple[s.TeamMemberOut, int]:
 @router.patch("/v1/admin/team/<user_id>", summary="Change a user's role (409 last_owner for the salon's last owner)",
               tags=TAGS)
 @operation("team.change_role")
-def change_role(user_id: UserId, body: s.RoleChangeIn) -> s.TeamMemberOut:
+def change_role(user_id: UserId, body: RoleChangeIn) -> TeamMemberOut:
     salon_id, who = caller(router)
     return _out(service.change_role(salon_id, user_id, role=Role(body.role), staff_id=body.staff_id, by=who,
                                     now=clock.now(), directory=directory()))

@@ -21,6 +21,7 @@ from regulars.core.errors import InvalidInput
 from regulars.booking import repo as appointment_store
 from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
+from regulars.booking.schemas import AdminBookingIn, AdminCancelIn, AppointmentOut, BookOut, CompleteIn, MoveIn, RefundIn
 
 router = Router()
 AppointmentId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -33,7 +34,7 @@ def book(
     from_: Annotated[date, Query(alias="from", description="First local day, YYYY-MM-DD")],
     days: Annotated[int, Query(ge=1, le=14)] = 1,
     staff_id: Annotated[str | None, Query(max_length=64)] = None,
-) -> s.BookOut:
+) -> BookOut:
     salon_id, _ = caller(router)
     staff_id = own_book(staff_id)
     catalog = catalog_store.load_catalog(salon_id)
@@ -48,16 +49,16 @@ def book(
     staff = [staff_id] if staff_id else sorted(catalog.staff)
     found = [a for sid in staff for a in appointment_store.for_staff(salon_id, sid, start, end) if a.start >= start]
     found.sort(key=lambda a: (a.start, a.staff_id))
-    return s.BookOut(appointments=[views.appointment(a, catalog.salon) for a in found])
+    return BookOut(appointments=[views.appointment(a, catalog.salon) for a in found])
 
 
 @router.post("/v1/admin/appointments", summary="Book a visit for a client", tags=["admin: appointments"],
              status_code=201)
 @operation("appointments.book")
 def create(
-    body: s.AdminBookingIn,
+    body: AdminBookingIn,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=128)] = None,
-) -> Response[s.AppointmentOut]:
+) -> Response[AppointmentOut]:
     salon_id, _ = caller(router)
     now = clock.now()
     catalog = catalog_store.load_catalog(salon_id)
@@ -85,14 +86,14 @@ def create(
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=json.loads(text))
 
 
-def _out(salon_id: str, a: m.Appointment) -> s.AppointmentOut:
+def _out(salon_id: str, a: m.Appointment) -> AppointmentOut:
     return views.appointment(a, catalog_store.load_catalog(salon_id).salon)
 
 
 @router.get("/v1/admin/appointments/<appointment_id>", summary="One visit with its history",
             tags=["admin: appointments"])
 @operation("appointments.read")
-def get(appointment_id: AppointmentId) -> s.AppointmentOut:
+def get(appointment_id: AppointmentId) -> AppointmentOut:
     salon_id, _ = caller(router)
     a = appointment_store.get(salon_id, appointment_id)
     own_book(a.staff_id)
@@ -102,7 +103,7 @@ def get(appointment_id: AppointmentId) -> s.AppointmentOut:
 @router.post("/v1/admin/appointments/<appointment_id>/move", summary="Move to another time or staff member",
              tags=["admin: appointments"])
 @operation("appointments.move")
-def move(appointment_id: AppointmentId, body: s.MoveIn) -> s.AppointmentOut:
+def move(appointment_id: AppointmentId, body: MoveIn) -> AppointmentOut:
     salon_id, who = caller(router)
     a = booking.move(salon_id, appointment_id, start=body.start, staff_id=body.staff_id, now=clock.now(), by=who,
                      respect_hours=not body.outside_hours)
@@ -112,7 +113,7 @@ def move(appointment_id: AppointmentId, body: s.MoveIn) -> s.AppointmentOut:
 @router.post("/v1/admin/appointments/<appointment_id>/confirm", summary="Mark confirmed",
              tags=["admin: appointments"])
 @operation("appointments.confirm")
-def confirm(appointment_id: AppointmentId) -> s.AppointmentOut:
+def confirm(appointment_id: AppointmentId) -> AppointmentOut:
     salon_id, who = caller(router)
     return _out(salon_id, booking.confirm(salon_id, appointment_id, now=clock.now(), by=who))
 
@@ -120,7 +121,7 @@ def confirm(appointment_id: AppointmentId) -> s.AppointmentOut:
 @router.post("/v1/admin/appointments/<appointment_id>/cancel", summary="Cancel (late if inside the salon's window)",
              tags=["admin: appointments"])
 @operation("appointments.cancel")
-def cancel(appointment_id: AppointmentId, body: s.AdminCancelIn | None = None) -> s.AppointmentOut:
+def cancel(appointment_id: AppointmentId, body: AdminCancelIn | None = None) -> AppointmentOut:
     salon_id, who = caller(router)
     a = booking.cancel(salon_id, appointment_id, now=clock.now(), by=who, reason=body.reason if body else None,
                        salon_initiated=bool(body and body.salon_initiated))
@@ -130,7 +131,7 @@ def cancel(appointment_id: AppointmentId, body: s.AdminCancelIn | None = None) -
 @router.post("/v1/admin/appointments/<appointment_id>/complete", summary="Complete with the amount paid",
              tags=["admin: appointments"])
 @operation("appointments.complete")
-def complete(appointment_id: AppointmentId, body: s.CompleteIn) -> s.AppointmentOut:
+def complete(appointment_id: AppointmentId, body: CompleteIn) -> AppointmentOut:
     salon_id, who = caller(router)
     a = booking.complete(salon_id, appointment_id, paid_amount=body.paid_amount, bonus_amount=body.bonus_amount,
                          now=clock.now(), by=who)
@@ -141,7 +142,7 @@ def complete(appointment_id: AppointmentId, body: s.CompleteIn) -> s.Appointment
              summary="Refund a completed visit: its cashback is taken back, the bonus it used returned",
              tags=["admin: appointments"])
 @operation("appointments.refund")
-def refund(appointment_id: AppointmentId, body: s.RefundIn | None = None) -> s.AppointmentOut:
+def refund(appointment_id: AppointmentId, body: RefundIn | None = None) -> AppointmentOut:
     salon_id, who = caller(router)
     a = booking.refund(salon_id, appointment_id, now=clock.now(), by=who, reason=body.reason if body else None)
     return _out(salon_id, a)
@@ -150,7 +151,7 @@ def refund(appointment_id: AppointmentId, body: s.RefundIn | None = None) -> s.A
 @router.post("/v1/admin/appointments/<appointment_id>/no-show", summary="Mark as a no-show",
              tags=["admin: appointments"])
 @operation("appointments.no_show")
-def no_show(appointment_id: AppointmentId) -> s.AppointmentOut:
+def no_show(appointment_id: AppointmentId) -> AppointmentOut:
     salon_id, who = caller(router)
     own_book(appointment_store.get(salon_id, appointment_id).staff_id)
     return _out(salon_id, booking.mark_no_show(salon_id, appointment_id, now=clock.now(), by=who))

@@ -32,6 +32,7 @@ from regulars.booking import repo as appointment_store
 from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
 from regulars.store.models import Client
+from regulars.booking.schemas import CancelIn, ManageActions, ManageOut, ManagedAppointment, PushDeviceIn, RescheduleIn
 
 router = Router()
 
@@ -96,7 +97,7 @@ def _acting(token: str, *, on_client: bool = False) -> Link:
     return link
 
 
-def _view(link: Link, a: m.Appointment | None = None) -> s.ManageOut:
+def _view(link: Link, a: m.Appointment | None = None) -> ManageOut:
     a = a or link.appointment
     now = clock.now()
     catalog = catalog_store.load_catalog(a.salon_id)
@@ -109,15 +110,15 @@ def _view(link: Link, a: m.Appointment | None = None) -> s.ManageOut:
         client = client_store.get_item(a.salon_id, a.client_id, consistent=True)
         if client is not None and client.erased_at is not None:
             client = None
-    return s.ManageOut(
+    return ManageOut(
         salon=views.salon(catalog.salon),
-        appointment=s.ManagedAppointment(
+        appointment=ManagedAppointment(
             **views.brief(a, catalog.salon).model_dump(),
             service_name=service.name if service else a.service_id,
             staff_name=member.name if member else a.staff_id,
             price=a.price,
         ),
-        actions=s.ManageActions(
+        actions=ManageActions(
             confirm=a.status.value == "booked" and a.end > now,
             cancel=a.status.active and ahead >= timedelta(hours=rules.client_cancel_notice_hours),
             reschedule=a.status.active and ahead >= timedelta(hours=rules.client_reschedule_notice_hours),
@@ -139,20 +140,20 @@ def _telegram_url(a: m.Appointment, client: Client | None) -> str | None:
 
 @router.get("/v1/manage/<token>", summary="The visit behind a manage link", tags=["manage link"],
             responses={200: {"description": "The visit"}, **ERRORS})
-def view(token: Token) -> s.ManageOut:
+def view(token: Token) -> ManageOut:
     return _view(_link(token))
 
 
 @router.post("/v1/manage/<token>/confirm", summary="Confirm the visit", tags=["manage link"],
              responses={200: {"description": "Confirmed"}, **ERRORS})
-def confirm(token: Token) -> s.ManageOut:
+def confirm(token: Token) -> ManageOut:
     link = _acting(token)
     return _view(link, booking.confirm(link.salon_id, link.appointment.id, now=clock.now(), by="client"))
 
 
 @router.post("/v1/manage/<token>/cancel", summary="Cancel the visit", tags=["manage link"],
              responses={200: {"description": "Cancelled"}, **ERRORS})
-def cancel(token: Token, body: s.CancelIn | None = None) -> s.ManageOut:
+def cancel(token: Token, body: CancelIn | None = None) -> ManageOut:
     link = _acting(token)
     rules = catalog_store.load_catalog(link.salon_id).salon.settings
     return _view(link, booking.cancel(link.salon_id, link.appointment.id, now=clock.now(), by="client",
@@ -162,7 +163,7 @@ def cancel(token: Token, body: s.CancelIn | None = None) -> s.ManageOut:
 
 @router.post("/v1/manage/<token>/reschedule", summary="Move the visit to another free time", tags=["manage link"],
              responses={200: {"description": "Moved"}, **ERRORS})
-def reschedule(token: Token, body: s.RescheduleIn) -> s.ManageOut:
+def reschedule(token: Token, body: RescheduleIn) -> ManageOut:
     link = _acting(token)
     rules = catalog_store.load_catalog(link.salon_id).salon.settings
     return _view(link, booking.move(link.salon_id, link.appointment.id, start=body.start, staff_id=body.staff_id,
@@ -175,7 +176,7 @@ MARKETING_TEXT = {
 }
 
 
-def _marketing(token: str, granted: bool) -> s.ManageOut:
+def _marketing(token: str, granted: bool) -> ManageOut:
     link = _acting(token, on_client=True)
     now = clock.now()
     record = {"granted": granted, "at": now.isoformat(), "source": "manage_link",
@@ -194,19 +195,19 @@ def _marketing(token: str, granted: bool) -> s.ManageOut:
 
 @router.post("/v1/manage/<token>/unsubscribe", summary="Stop offers and news on every channel (visit messages go on)",
              tags=["manage link"], responses={200: {"description": "Unsubscribed"}, **ERRORS})
-def unsubscribe(token: Token) -> s.ManageOut:
+def unsubscribe(token: Token) -> ManageOut:
     return _marketing(token, False)
 
 
 @router.post("/v1/manage/<token>/subscribe", summary="Agree to offers and news", tags=["manage link"],
              responses={200: {"description": "Subscribed"}, **ERRORS})
-def subscribe(token: Token) -> s.ManageOut:
+def subscribe(token: Token) -> ManageOut:
     return _marketing(token, True)
 
 
 @router.post("/v1/manage/<token>/push", summary="Register this device for push notifications (the salon's app)",
              tags=["manage link"], responses={200: {"description": "Registered"}, **ERRORS})
-def register_push(token: Token, body: s.PushDeviceIn) -> s.ManageOut:
+def register_push(token: Token, body: PushDeviceIn) -> ManageOut:
     link = _acting(token, on_client=True)
     now = clock.now()
     arn = push_devices.register(link.salon_id, link.appointment.client_id, body.device_token, now)

@@ -22,6 +22,8 @@ from regulars.core.config import link_keys, settings
 from regulars.messaging.inbound import telegram_link
 from regulars.core.phones import to_e164
 from regulars.salon import repo as catalog_store
+from regulars.booking.schemas import BookingIn, BookingOut, PhoneCheckIn, PhoneCheckOut, PhoneCodeIn, PhoneProofOut, SlotOut, SlotsOut
+from regulars.salon.schemas import CatalogOut, ServiceOut, StaffOut
 
 router = Router()
 
@@ -41,16 +43,16 @@ def _catalog(salon_id: str) -> m.Catalog:
 
 @router.get("/v1/salons/<salon_id>/catalog", summary="The salon, its services and staff", tags=["widget"],
             responses={200: {"description": "The catalog"}, **ERRORS})
-def get_catalog(salon_id: SalonId) -> s.CatalogOut:
+def get_catalog(salon_id: SalonId) -> CatalogOut:
     catalog = _catalog(salon_id)
-    return s.CatalogOut(
+    return CatalogOut(
         salon=views.salon(catalog.salon),
         services=[
-            s.ServiceOut(id=x.id, name=x.name, duration_minutes=x.duration_minutes, price=x.price)
+            ServiceOut(id=x.id, name=x.name, duration_minutes=x.duration_minutes, price=x.price)
             for x in sorted(catalog.services.values(), key=lambda x: x.name) if x.active
         ],
         staff=[
-            s.StaffOut(id=x.id, name=x.name, service_ids=sorted(x.service_ids))
+            StaffOut(id=x.id, name=x.name, service_ids=sorted(x.service_ids))
             for x in sorted(catalog.staff.values(), key=lambda x: x.name) if x.active
         ],
     )
@@ -63,10 +65,10 @@ def get_slots(
     service_id: Annotated[str, Query(min_length=1, max_length=64)],
     date: Annotated[date, Query(description="The salon's local date, YYYY-MM-DD")],
     staff_id: Annotated[str | None, Query(max_length=64)] = None,
-) -> s.SlotsOut:
+) -> SlotsOut:
     catalog = _catalog(salon_id)
     slots = booking.free_slots(catalog, service_id, date, staff_id, clock.now())
-    return s.SlotsOut(slots=[s.SlotOut(start=views.local_iso(x.start, catalog.salon), staff_id=x.staff_id)
+    return SlotsOut(slots=[SlotOut(start=views.local_iso(x.start, catalog.salon), staff_id=x.staff_id)
                              for x in slots])
 
 
@@ -76,7 +78,7 @@ def _address() -> str:
     return (identity.source_ip if identity else None) or "unknown"
 
 
-def booking_answer(booked: booking.Booked, salon: m.Salon) -> s.BookingOut:
+def booking_answer(booked: booking.Booked, salon: m.Salon) -> BookingOut:
     """What the booker is told. Links only to who may have them: a proven phone gets the client's
     links; an unproven booking of a new phone gets a link to this visit alone; an unproven booking of
     a phone the salon knows gets neither (the link goes to that phone with the booking notice)."""
@@ -87,7 +89,7 @@ def booking_answer(booked: booking.Booked, salon: m.Salon) -> s.BookingOut:
         telegram_url = telegram_link.deep_link(salon.id, booked.client_id, now=clock.now())
     elif booked.new_client:
         manage_url = links.manage_url(salon, a, keys=link_keys(), scope="visit")
-    return s.BookingOut(appointment=views.brief(a, salon), manage_url=manage_url, telegram_url=telegram_url,
+    return BookingOut(appointment=views.brief(a, salon), manage_url=manage_url, telegram_url=telegram_url,
                         phone_proven=booked.proven)
 
 
@@ -99,7 +101,7 @@ def booking_answer(booked: booking.Booked, salon: m.Salon) -> s.BookingOut:
                 "proven by a one-time code first (403 phone_check_required: see phone-checks).",
     tags=["widget"],
     responses={
-        201: {"description": "Booked", "content": {"application/json": {"model": s.BookingOut}}},
+        201: {"description": "Booked", "content": {"application/json": {"model": BookingOut}}},
         403: {"description": "The phone must be proven first (code phone_check_required)",
               "content": {"application/json": {"model": ErrorOut}}},
         409: {"description": "The time was taken (code slot_taken)", "content": {"application/json": {"model": ErrorOut}}},
@@ -109,9 +111,9 @@ def booking_answer(booked: booking.Booked, salon: m.Salon) -> s.BookingOut:
 )
 def post_appointment(
     salon_id: SalonId,
-    body: s.BookingIn,
+    body: BookingIn,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=128)] = None,
-) -> Response[s.BookingOut]:
+) -> Response[BookingOut]:
     now = clock.now()
     catalog = _catalog(salon_id)
     address = _address()
@@ -153,17 +155,17 @@ def post_appointment(
                 "minutes. Limited per network address, per phone and per salon (429 with Retry-After).",
     tags=["widget"],
     responses={
-        202: {"description": "Sent", "content": {"application/json": {"model": s.PhoneCheckOut}}},
+        202: {"description": "Sent", "content": {"application/json": {"model": PhoneCheckOut}}},
         429: LIMITED,
         **ERRORS,
     },
 )
-def post_phone_check(salon_id: SalonId, body: s.PhoneCheckIn) -> Response[s.PhoneCheckOut]:
+def post_phone_check(salon_id: SalonId, body: PhoneCheckIn) -> Response[PhoneCheckOut]:
     now = clock.now()
     salon = _catalog(salon_id).salon
     phone = to_e164(body.phone, salon.country, field="phone")
     started = protection.start_check(salon, phone, address=_address(), locale=body.locale, now=now)
-    out = s.PhoneCheckOut(check_id=started.check_id, expires_at=views.local_iso(started.expires_at, salon))
+    out = PhoneCheckOut(check_id=started.check_id, expires_at=views.local_iso(started.expires_at, salon))
     return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=out)
 
 
@@ -173,17 +175,17 @@ def post_phone_check(salon_id: SalonId, body: s.PhoneCheckIn) -> Response[s.Phon
     description="Five tries per code; a code is used once.",
     tags=["widget"],
     responses={
-        200: {"description": "Proven", "content": {"application/json": {"model": s.PhoneProofOut}}},
+        200: {"description": "Proven", "content": {"application/json": {"model": PhoneProofOut}}},
         409: {"description": "The code was used, or tried too often (ask for a new one)",
               "content": {"application/json": {"model": ErrorOut}}},
         **ERRORS,
     },
 )
 def post_phone_code(salon_id: SalonId, check_id: Annotated[str, Path(min_length=8, max_length=40)],
-                    body: s.PhoneCodeIn) -> s.PhoneProofOut:
+                    body: PhoneCodeIn) -> PhoneProofOut:
     now = clock.now()
     salon = _catalog(salon_id).salon
     phone = to_e164(body.phone, salon.country, field="phone")
     proof = protection.answer_check(salon_id, check_id, phone, body.code, now)
-    return s.PhoneProofOut(phone_proof=proof.token, phone=proof.phone,
+    return PhoneProofOut(phone_proof=proof.token, phone=proof.phone,
                            expires_at=views.local_iso(proof.expires_at, salon))

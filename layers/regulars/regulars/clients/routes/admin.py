@@ -21,6 +21,8 @@ from regulars.booking import repo as appointment_store
 from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
 from regulars.messaging.outbox import repo as outbox
+from regulars.clients.schemas import ClientCreate, ClientDetailOut, ClientOut, ClientPatch, ClientsOut, MessageIn, MessageOut
+from regulars.core.fields import patch_changes
 
 router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -32,7 +34,7 @@ ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 def search(
     q: Annotated[str, Query(min_length=0, max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> s.ClientsOut:
+) -> ClientsOut:
     salon_id, _ = caller(router)
     text = q.strip()
     if re.fullmatch(r"[+\d\s().-]{5,}", text):
@@ -40,17 +42,17 @@ def search(
         try:
             phone = to_e164(text, catalog.salon.country, field="q")
         except InvalidInput:
-            return s.ClientsOut(clients=[])
+            return ClientsOut(clients=[])
         client_id = client_store.client_id_by_phone(salon_id, phone)
         found = [client_store.get(salon_id, client_id)] if client_id else []
     else:
         found = client_store.search_by_name(salon_id, text, limit=limit)
-    return s.ClientsOut(clients=[views.client(c) for c in found])
+    return ClientsOut(clients=[views.client(c) for c in found])
 
 
 @router.post("/v1/admin/clients", summary="Add a client", tags=["admin: clients"], status_code=201)
 @operation("clients.create")
-def create(body: s.ClientCreate) -> tuple[s.ClientOut, int]:
+def create(body: ClientCreate) -> tuple[ClientOut, int]:
     salon_id, who = caller(router)
     now = clock.now()
     catalog = catalog_store.load_catalog(salon_id)
@@ -70,13 +72,13 @@ def create(body: s.ClientCreate) -> tuple[s.ClientOut, int]:
 
 @router.get("/v1/admin/clients/<client_id>", summary="A client with their visit history", tags=["admin: clients"])
 @operation("clients.read")
-def get(client_id: ClientId) -> s.ClientDetailOut:
+def get(client_id: ClientId) -> ClientDetailOut:
     salon_id, _ = caller(router)
     client = client_store.get(salon_id, client_id)
     salon = catalog_store.load_catalog(salon_id).salon
     history = appointment_store.for_client(salon_id, client_id)
     messages = outbox.items_for_client(salon_id, client_id)
-    return s.ClientDetailOut(
+    return ClientDetailOut(
         **views.client(client).model_dump(),
         appointments=[views.appointment(a, salon) for a in history],
         messages=[views.message(x) for x in messages],
@@ -90,9 +92,9 @@ def get(client_id: ClientId) -> s.ClientDetailOut:
 @operation("clients.message")
 def send_message(
     client_id: ClientId,
-    body: s.MessageIn,
+    body: MessageIn,
     idempotency_key: IdempotencyKey = None,
-) -> tuple[s.MessageOut, int]:
+) -> tuple[MessageOut, int]:
     salon_id, user = caller(router)
     now = clock.now()
     client_store.get_reachable(salon_id, client_id)  # 404 for a client of another salon, or none
@@ -111,9 +113,9 @@ def send_message(
 
 @router.patch("/v1/admin/clients/<client_id>", summary="Change a client's details", tags=["admin: clients"])
 @operation("clients.update")
-def patch(client_id: ClientId, body: s.ClientPatch) -> s.ClientOut:
+def patch(client_id: ClientId, body: ClientPatch) -> ClientOut:
     salon_id, _ = caller(router)
-    changes = s.patch_changes(body, frozenset({"email", "birthday", "notes", "locale"}))
+    changes = patch_changes(body, frozenset({"email", "birthday", "notes", "locale"}))
     if "phone" in changes:
         changes["phone"] = to_e164(changes["phone"], catalog_store.load_catalog(salon_id).salon.country)
     updated = client_store.update(salon_id, client_id, changes)

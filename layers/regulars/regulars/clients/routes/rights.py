@@ -14,6 +14,7 @@ from regulars.http.router import Router
 from regulars.clients import rights
 from regulars.core.errors import InvalidInput
 from regulars.store import audit
+from regulars.clients.schemas import AuditEntryOut, AuditOut, ErasureIn, ErasureOut
 
 router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -32,9 +33,9 @@ def export(client_id: ClientId) -> dict[str, Any]:
                      "(audited; refused while a visit is to come)",
              tags=["admin: data rights"])
 @operation("clients.erase")
-def erase(client_id: ClientId, body: s.ErasureIn) -> s.ErasureOut:
+def erase(client_id: ClientId, body: ErasureIn) -> ErasureOut:
     salon_id, who = caller(router)
-    return s.ErasureOut(**rights.erase(salon_id, client_id, who, clock.now(), reason=body.reason))
+    return ErasureOut(**rights.erase(salon_id, client_id, who, clock.now(), reason=body.reason))
 
 
 @router.get("/v1/admin/audit", summary="The audit trail, newest first: who exported or erased a client's data, "
@@ -44,7 +45,7 @@ def erase(client_id: ClientId, body: s.ErasureIn) -> s.ErasureOut:
 @operation("audit.read")
 def trail(first: Annotated[date | None, Query(alias="from")] = None,
           last: Annotated[date | None, Query(alias="to")] = None,
-          limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> s.AuditOut:
+          limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> AuditOut:
     salon_id, _ = caller(router)
     until = last or clock.now().date()
     since = first or until - timedelta(days=365)
@@ -52,6 +53,6 @@ def trail(first: Annotated[date | None, Query(alias="from")] = None,
         raise InvalidInput.field("from", "must not be after to")
     start = datetime.combine(since, time.min, UTC)
     end = datetime.combine(until, time.max, UTC)
-    return s.AuditOut(entries=[s.AuditEntryOut(id=e.entry_id, at=e.at, action=e.action, by=e.by,
+    return AuditOut(entries=[AuditEntryOut(id=e.entry_id, at=e.at, action=e.action, by=e.by,
                                                client_id=e.client_id, detail=e.detail or {})
                                for e in audit.trail(salon_id, start, end, limit=limit)])

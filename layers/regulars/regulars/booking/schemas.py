@@ -1,0 +1,204 @@
+"""Request and response models of the booking routes: the widget, the phone checks, the manage link, the desk."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Annotated, Literal
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from regulars.core import text
+from regulars.booking import model as m
+from regulars.campaigns.segments import SegmentFilter
+from regulars.core.money import Money
+from regulars.core.fields import Email, Locale, PersonName, PlainText, Ref
+from regulars.salon.schemas import SalonOut
+
+
+class SlotOut(BaseModel):
+    start: str = Field(description="ISO 8601 with the salon's UTC offset")
+    staff_id: str
+
+
+class SlotsOut(BaseModel):
+    slots: list[SlotOut]
+
+
+class ClientIn(BaseModel):
+    name: PersonName
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
+    email: Email | None = None
+    locale: Locale | None = None
+
+
+class ConsentsIn(BaseModel):
+    marketing: bool
+
+
+class BookingIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"description": "A booking from the salon's page"})
+
+    service_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    staff_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    start: AwareDatetime
+    client: ClientIn
+    consents: ConsentsIn | None = None
+    referral_code: Annotated[str, StringConstraints(min_length=4, max_length=16, pattern=r"^[A-Za-z0-9]+$")] | None = (
+        Field(default=None, description="A friend's referral code: both earn a bonus after the first paid visit")
+    )
+    phone_proof: Annotated[str, StringConstraints(min_length=10, max_length=1024)] | None = Field(
+        default=None, description="The proof a one-time code gave (POST .../phone-checks/{check_id}): the phone is "
+                                  "the caller's, so the answer carries the client's links and consents may change")
+
+
+class AppointmentBrief(BaseModel):
+    id: str
+    status: str
+    start: str
+    end: str
+    service_id: str
+    staff_id: str
+
+
+class BookingOut(BaseModel):
+    appointment: AppointmentBrief
+    manage_url: str | None = Field(
+        default=None,
+        description="The visit's page. None when the phone belongs to a client of the salon and was not proven: "
+                    "the details and the link go to that phone")
+    telegram_url: str | None = Field(
+        default=None, description="Opens the salon's Telegram bot to get visit messages there (a proven phone only)"
+    )
+    phone_proven: bool = Field(default=False, description="Whether a one-time code proved the phone")
+
+
+class PhoneCheckIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
+    locale: Locale | None = Field(default=None, description="The language of the message with the code")
+
+
+class PhoneCheckOut(BaseModel):
+    check_id: str
+    expires_at: str = Field(description="Until when the code works (ISO 8601 with the salon's offset); it goes "
+                                        "by SMS, or where the salon already reaches the phone's owner")
+
+
+class PhoneCodeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)] = Field(
+        description="The phone the code was sent to, as given then")
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=10, pattern=r"^\d+$")]
+
+
+class PhoneProofOut(BaseModel):
+    phone_proof: str = Field(description="Send it with the booking (valid 30 days for this phone at this salon)")
+    phone: str
+    expires_at: str
+
+
+# --------------------------------------------------------------------------- manage link
+class ManageActions(BaseModel):
+    confirm: bool
+    cancel: bool
+    reschedule: bool
+
+
+class ManagedAppointment(AppointmentBrief):
+    service_name: str
+    staff_name: str
+    price: Money
+
+
+class ManageOut(BaseModel):
+    salon: SalonOut
+    appointment: ManagedAppointment
+    actions: ManageActions
+    telegram_url: str | None = Field(
+        default=None, description="Opens the salon's Telegram bot, while the client has no chat linked"
+    )
+    marketing: bool | None = Field(
+        default=None, description="Whether the client agreed to offers and news (a link that proved the client only)")
+
+
+class PushDeviceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    device_token: Annotated[str, StringConstraints(min_length=16, max_length=4096, pattern=r"^[A-Za-z0-9_:.\-]+$")] = Field(
+        description="The FCM registration token the salon's app got on this device"
+    )
+
+
+class RescheduleIn(BaseModel):
+    start: AwareDatetime
+    staff_id: Ref | None = None
+
+
+class CancelIn(BaseModel):
+    reason: Annotated[PlainText, StringConstraints(max_length=500)] | None = None
+
+
+class AdminCancelIn(CancelIn):
+    salon_initiated: bool = Field(default=False, description="The salon cancelled (not the client's defection)")
+
+
+class AppointmentOut(BaseModel):
+    id: str
+    client_id: str
+    client_name: str | None
+    staff_id: str
+    service_id: str
+    start: str
+    end: str
+    status: str
+    price: Money
+    paid_amount: int | None
+    bonus_amount: int | None = Field(default=None, description="Paid with bonus at checkout")
+    refunded_at: datetime | None = None
+    source: str
+    late_cancellation: bool
+    cancel_reason: str | None
+    history: list[dict]
+
+
+class AdminBookingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    service_id: Ref
+    staff_id: Ref
+    start: AwareDatetime
+    client_id: Ref | None = None
+    client: ClientIn | None = None
+    outside_hours: bool = Field(default=False, description="Book outside working hours (never over another visit)")
+
+
+class MoveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: AwareDatetime
+    staff_id: Ref | None = None
+    outside_hours: bool = False
+
+
+class CompleteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    paid_amount: int = Field(ge=0, le=10_000_000, description="Minor units paid in money (earns cashback)")
+    bonus_amount: int = Field(default=0, ge=0, le=10_000_000,
+                              description="Minor units paid with the client's bonus (within the salon's cap)")
+
+
+class RefundIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class BookOut(BaseModel):
+    appointments: list[AppointmentOut]

@@ -1,0 +1,62 @@
+"""The field types requests share (names, plain text, ids, e-mails, locales, phones, tags: each bounded, none holding control characters), and what a PATCH sets."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Annotated, Literal
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from regulars.core import text
+from regulars.booking import model as m
+from regulars.campaigns.segments import SegmentFilter
+from regulars.core.money import Money
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(text.plain)]
+
+
+PersonName = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(text.person_name)]
+
+
+PlainText = Annotated[str, AfterValidator(text.plain)]
+
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+
+
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+                  AfterValidator(text.plain)]
+
+
+Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
+
+
+MAX_SETTINGS_BYTES = 128 * 1024
+
+
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=64)]  # an id the caller names (looked up)
+
+
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
+
+
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+
+
+Tags = Annotated[list[Tag], Field(max_length=20)]
+
+
+# --------------------------------------------------------------------------- admin
+def patch_changes(patch: BaseModel, clearable: frozenset[str] = frozenset()) -> dict:
+    """The fields a PATCH sets. ``null`` clears a field that may be empty (an e-mail, notes) and
+    leaves any other field as it is."""
+    return {k: v for k, v in patch.model_dump(exclude_unset=True).items() if v is not None or k in clearable}

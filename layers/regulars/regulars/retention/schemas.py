@@ -1,0 +1,105 @@
+"""Request and response models of the retention routes: lifecycle lists, defections and their statistics, a client's history."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Annotated, Literal
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from regulars.core import text
+from regulars.booking import model as m
+from regulars.campaigns.segments import SegmentFilter
+from regulars.core.money import Money
+
+
+# --------------------------------------------------------------------------- retention
+LifecycleStatus = Literal["new", "active", "at_risk", "lapsed", "lost", "won_back"]
+
+
+DefectionReason = Literal["price", "quality", "staff", "moved_away", "schedule", "other"]
+
+
+class RetentionClientOut(BaseModel):
+    client_id: str
+    name: str
+    phone: str
+    status: LifecycleStatus
+    reason: str = Field(description="Why, in words, as of now")
+    since: datetime | None
+    visits: int
+    total_spent: int = Field(description="Minor units, all visits")
+    average_spend: int = Field(description="Minor units per visit")
+    last_visit_at: datetime | None
+    cadence_days: float | None = Field(description="How often the client comes (their own, or their service's)")
+
+
+class RetentionClientsOut(BaseModel):
+    clients: list[RetentionClientOut]
+    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page")
+
+
+class DefectionOut(BaseModel):
+    id: str
+    client_id: str
+    type: str = Field(description="no_show | late_cancellation | cancelled_not_rebooked | lapsed | lost")
+    at: datetime
+    month: str
+    appointment_id: str | None
+    staff_id: str | None
+    service_id: str | None
+    reason: str | None
+    reason_source: str | None = Field(description="feedback | reply | cancellation | admin")
+    detail: str | None
+
+
+class DefectionsOut(BaseModel):
+    defections: list[DefectionOut]
+
+
+class DefectionReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: DefectionReason
+    note: Annotated[str, StringConstraints(max_length=500, strip_whitespace=True)] | None = None
+
+
+class DefectionMonthOut(BaseModel):
+    total: int
+    by_type: dict[str, int]
+    by_reason: dict[str, int]
+    by_staff: dict[str, int]
+    by_service: dict[str, int]
+
+
+class DefectionStatsOut(BaseModel):
+    first_month: str
+    last_month: str
+    total: int
+    by_type: dict[str, int]
+    by_reason: dict[str, int] = Field(description="'unknown' where no reason is known yet")
+    by_staff: dict[str, int]
+    by_service: dict[str, int]
+    by_month: dict[str, DefectionMonthOut]
+
+
+class ClientHistoryOut(BaseModel):
+    client: dict = Field(description="Profile, notes, tags, consents, channels, statistics and lifecycle")
+    preferences: dict = Field(description="Services and staff the client chooses most, and the usual time of day")
+    spend: dict = Field(description="Total, average per visit, paid with bonus, refunded (minor units)")
+    services: list[dict]
+    staff: list[dict]
+    visits: list[dict]
+    feedback: list[dict]
+    complaints: list[dict] = Field(description="Unhappy ratings and the follow-up tasks they opened")
+    defections: list[dict]
+    messages: list[dict] = Field(description="Each message: kind, purpose, channel, status and what became of it")
+    ledger: list[dict]
+    bonus_balance: int

@@ -1,0 +1,1 @@
+"""The salon's settings, a section per feature (each its own module)."""
