@@ -14,6 +14,7 @@ from regulars.http.errors import ErrorOut
 from regulars.http.router import Router
 from regulars.feedback import service as feedback
 from regulars.feedback.schemas import FeedbackGiven, FeedbackIn, FeedbackPageOut, ReviewLinkOut
+from regulars.salon import views as salon_views
 
 router = Router()
 
@@ -27,8 +28,8 @@ ERRORS: dict[int, OpenAPIResponse] = {
 def _out(v: feedback.Visit, links: list | None = None) -> FeedbackPageOut:
     given = v.given
     return FeedbackPageOut(
-        salon=views.salon(v.salon), service_name=v.service_name, staff_name=v.staff_name,
-        start=views.local_iso(v.appointment.start, v.salon),
+        salon=salon_views.salon(v.salon), service_name=v.service_name, staff_name=v.staff_name,
+        start=salon_views.local_iso(v.appointment.start, v.salon),
         given=FeedbackGiven(rating=int(given.rating), comment=given.comment, tip_amount=int(given.tip_amount))
         if given else None,
         review_links=[ReviewLinkOut(name=x.name, url=x.url) for x in links or []],

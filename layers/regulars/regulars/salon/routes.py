@@ -19,6 +19,7 @@ from regulars.retention import forgetting
 from regulars.salon import repo as catalog_store
 from regulars.salon.schemas import SalonAdminOut, SalonSettingsPatch, ServiceAdminOut, ServiceIn, ServicePatch, StaffIn, StaffPatch
 from regulars.core.fields import patch_changes
+from regulars.salon import views as salon_views
 
 router = Router()
 ObjectId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -28,7 +29,7 @@ ObjectId = Annotated[str, Path(min_length=1, max_length=64)]
 @operation("salon.read")
 def get_salon() -> SalonAdminOut:
     salon_id, _ = caller(router)
-    return views.salon_admin(catalog_store.load_catalog(salon_id).salon)
+    return salon_views.salon_admin(catalog_store.load_catalog(salon_id).salon)
 
 
 @router.patch("/v1/admin/salon", summary="Change the salon's name, time zone, locale or settings", tags=["admin: salon"])
@@ -50,7 +51,7 @@ def patch_salon(body: SalonSettingsPatch) -> SalonAdminOut:
         changes["settings"] = body.settings.model_dump()
     salon = catalog_store.update_salon(salon_id, by=who, now=clock.now(), **changes)
     forgetting.schedule(salon, clock.now())  # a salon that forgets inactive clients does it tonight
-    return views.salon_admin(salon)
+    return salon_views.salon_admin(salon)
 
 
 # ------------------------------------------------------------------------------------ services
@@ -66,7 +67,7 @@ def _service(salon_id: str, service_id: str) -> m.Service:
 def list_services() -> list[ServiceAdminOut]:
     salon_id, _ = caller(router)
     catalog = catalog_store.load_catalog(salon_id)
-    return [views.service_admin(x) for x in sorted(catalog.services.values(), key=lambda x: x.name)]
+    return [salon_views.service_admin(x) for x in sorted(catalog.services.values(), key=lambda x: x.name)]
 
 
 @router.post("/v1/admin/services", summary="Add a service", tags=["admin: services"], status_code=201)
@@ -77,14 +78,14 @@ def create_service(body: ServiceIn) -> tuple[ServiceAdminOut, int]:
     service = m.Service(id=body.id, name=body.name, duration_minutes=body.duration_minutes,
                         price=Money(amount=body.price_amount, currency=currency),
                         repeat_interval_days=body.repeat_interval_days, active=body.active)
-    return views.service_admin(catalog_store.put_service(salon_id, service, create=True, by=who, now=clock.now())), 201
+    return salon_views.service_admin(catalog_store.put_service(salon_id, service, create=True, by=who, now=clock.now())), 201
 
 
 @router.get("/v1/admin/services/<service_id>", summary="One service", tags=["admin: services"])
 @operation("services.read")
 def get_service(service_id: ObjectId) -> ServiceAdminOut:
     salon_id, _ = caller(router)
-    return views.service_admin(_service(salon_id, service_id))
+    return salon_views.service_admin(_service(salon_id, service_id))
 
 
 @router.patch("/v1/admin/services/<service_id>", summary="Change a service", tags=["admin: services"])
@@ -96,7 +97,7 @@ def patch_service(service_id: ObjectId, body: ServicePatch) -> ServiceAdminOut:
     if "price_amount" in changes:
         changes["price"] = Money(amount=changes.pop("price_amount"), currency=current.price.currency)
     updated = current.model_copy(update=changes)
-    return views.service_admin(catalog_store.put_service(salon_id, updated, create=False, by=who, now=clock.now()))
+    return salon_views.service_admin(catalog_store.put_service(salon_id, updated, create=False, by=who, now=clock.now()))
 
 
 # ------------------------------------------------------------------------------------ staff

@@ -22,6 +22,7 @@ from regulars.booking import repo as appointment_store
 from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
 from regulars.booking.schemas import AdminBookingIn, AdminCancelIn, AppointmentOut, BookOut, CompleteIn, MoveIn, RefundIn
+from regulars.booking import views as booking_views
 
 router = Router()
 AppointmentId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -49,7 +50,7 @@ def book(
     staff = [staff_id] if staff_id else sorted(catalog.staff)
     found = [a for sid in staff for a in appointment_store.for_staff(salon_id, sid, start, end) if a.start >= start]
     found.sort(key=lambda a: (a.start, a.staff_id))
-    return BookOut(appointments=[views.appointment(a, catalog.salon) for a in found])
+    return BookOut(appointments=[booking_views.appointment(a, catalog.salon) for a in found])
 
 
 @router.post("/v1/admin/appointments", summary="Book a visit for a client", tags=["admin: appointments"],
@@ -73,7 +74,7 @@ def create(
         raise InvalidInput.field("client_id", "give client_id or client")
 
     def answer(booked: booking.Booked) -> tuple[int, str]:
-        return 201, json.dumps(views.appointment(booked.appointment, catalog.salon).model_dump(mode="json"),
+        return 201, json.dumps(booking_views.appointment(booked.appointment, catalog.salon).model_dump(mode="json"),
                                separators=(",", ":"))
 
     booked = booking.book(
@@ -87,7 +88,7 @@ def create(
 
 
 def _out(salon_id: str, a: m.Appointment) -> AppointmentOut:
-    return views.appointment(a, catalog_store.load_catalog(salon_id).salon)
+    return booking_views.appointment(a, catalog_store.load_catalog(salon_id).salon)
 
 
 @router.get("/v1/admin/appointments/<appointment_id>", summary="One visit with its history",

@@ -33,6 +33,8 @@ from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
 from regulars.store.models import Client
 from regulars.booking.schemas import CancelIn, ManageActions, ManageOut, ManagedAppointment, PushDeviceIn, RescheduleIn
+from regulars.booking import views as booking_views
+from regulars.salon import views as salon_views
 
 router = Router()
 
@@ -111,9 +113,9 @@ def _view(link: Link, a: m.Appointment | None = None) -> ManageOut:
         if client is not None and client.erased_at is not None:
             client = None
     return ManageOut(
-        salon=views.salon(catalog.salon),
+        salon=salon_views.salon(catalog.salon),
         appointment=ManagedAppointment(
-            **views.brief(a, catalog.salon).model_dump(),
+            **booking_views.brief(a, catalog.salon).model_dump(),
             service_name=service.name if service else a.service_id,
             staff_name=member.name if member else a.staff_id,
             price=a.price,

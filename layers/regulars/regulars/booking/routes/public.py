@@ -24,6 +24,8 @@ from regulars.core.phones import to_e164
 from regulars.salon import repo as catalog_store
 from regulars.booking.schemas import BookingIn, BookingOut, PhoneCheckIn, PhoneCheckOut, PhoneCodeIn, PhoneProofOut, SlotOut, SlotsOut
 from regulars.salon.schemas import CatalogOut, ServiceOut, StaffOut
+from regulars.booking import views as booking_views
+from regulars.salon import views as salon_views
 
 router = Router()
 
@@ -46,7 +48,7 @@ def _catalog(salon_id: str) -> m.Catalog:
 def get_catalog(salon_id: SalonId) -> CatalogOut:
     catalog = _catalog(salon_id)
     return CatalogOut(
-        salon=views.salon(catalog.salon),
+        salon=salon_views.salon(catalog.salon),
         services=[
             ServiceOut(id=x.id, name=x.name, duration_minutes=x.duration_minutes, price=x.price)
             for x in sorted(catalog.services.values(), key=lambda x: x.name) if x.active
@@ -68,7 +70,7 @@ def get_slots(
 ) -> SlotsOut:
     catalog = _catalog(salon_id)
     slots = booking.free_slots(catalog, service_id, date, staff_id, clock.now())
-    return SlotsOut(slots=[SlotOut(start=views.local_iso(x.start, catalog.salon), staff_id=x.staff_id)
+    return SlotsOut(slots=[SlotOut(start=salon_views.local_iso(x.start, catalog.salon), staff_id=x.staff_id)
                              for x in slots])
 
 
@@ -89,7 +91,7 @@ def booking_answer(booked: booking.Booked, salon: m.Salon) -> BookingOut:
         telegram_url = telegram_link.deep_link(salon.id, booked.client_id, now=clock.now())
     elif booked.new_client:
         manage_url = links.manage_url(salon, a, keys=link_keys(), scope="visit")
-    return BookingOut(appointment=views.brief(a, salon), manage_url=manage_url, telegram_url=telegram_url,
+    return BookingOut(appointment=booking_views.brief(a, salon), manage_url=manage_url, telegram_url=telegram_url,
                         phone_proven=booked.proven)
 
 
@@ -165,7 +167,7 @@ def post_phone_check(salon_id: SalonId, body: PhoneCheckIn) -> Response[PhoneChe
     salon = _catalog(salon_id).salon
     phone = to_e164(body.phone, salon.country, field="phone")
     started = protection.start_check(salon, phone, address=_address(), locale=body.locale, now=now)
-    out = PhoneCheckOut(check_id=started.check_id, expires_at=views.local_iso(started.expires_at, salon))
+    out = PhoneCheckOut(check_id=started.check_id, expires_at=salon_views.local_iso(started.expires_at, salon))
     return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=out)
 
 
@@ -188,4 +190,4 @@ def post_phone_code(salon_id: SalonId, check_id: Annotated[str, Path(min_length=
     phone = to_e164(body.phone, salon.country, field="phone")
     proof = protection.answer_check(salon_id, check_id, phone, body.code, now)
     return PhoneProofOut(phone_proof=proof.token, phone=proof.phone,
-                           expires_at=views.local_iso(proof.expires_at, salon))
+                           expires_at=salon_views.local_iso(proof.expires_at, salon))

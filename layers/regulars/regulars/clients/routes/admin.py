@@ -23,6 +23,8 @@ from regulars.clients import repo as client_store
 from regulars.messaging.outbox import repo as outbox
 from regulars.clients.schemas import ClientCreate, ClientDetailOut, ClientOut, ClientPatch, ClientsOut, MessageIn, MessageOut
 from regulars.core.fields import patch_changes
+from regulars.booking import views as booking_views
+from regulars.clients import views as clients_views
 
 router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -47,7 +49,7 @@ def search(
         found = [client_store.get(salon_id, client_id)] if client_id else []
     else:
         found = client_store.search_by_name(salon_id, text, limit=limit)
-    return ClientsOut(clients=[views.client(c) for c in found])
+    return ClientsOut(clients=[clients_views.client(c) for c in found])
 
 
 @router.post("/v1/admin/clients", summary="Add a client", tags=["admin: clients"], status_code=201)
@@ -67,7 +69,7 @@ def create(body: ClientCreate) -> tuple[ClientOut, int]:
     )
     created = client_store.create(salon_id, client)
     loyalty.schedule_birthday(salon_id, created, now)
-    return views.client(created), 201
+    return clients_views.client(created), 201
 
 
 @router.get("/v1/admin/clients/<client_id>", summary="A client with their visit history", tags=["admin: clients"])
@@ -79,9 +81,9 @@ def get(client_id: ClientId) -> ClientDetailOut:
     history = appointment_store.for_client(salon_id, client_id)
     messages = outbox.items_for_client(salon_id, client_id)
     return ClientDetailOut(
-        **views.client(client).model_dump(),
-        appointments=[views.appointment(a, salon) for a in history],
-        messages=[views.message(x) for x in messages],
+        **clients_views.client(client).model_dump(),
+        appointments=[booking_views.appointment(a, salon) for a in history],
+        messages=[clients_views.message(x) for x in messages],
     )
 
 
@@ -108,7 +110,7 @@ def send_message(
     item = outbox.get_item(salon_id, message_id)
     if item is None or (item.client_id, item.text, item.purpose) != (client_id, body.text, body.purpose):
         raise Conflict("this Idempotency-Key was used for another message", code="idempotency_key_reused")
-    return views.message(item), 201
+    return clients_views.message(item), 201
 
 
 @router.patch("/v1/admin/clients/<client_id>", summary="Change a client's details", tags=["admin: clients"])
@@ -121,4 +123,4 @@ def patch(client_id: ClientId, body: ClientPatch) -> ClientOut:
     updated = client_store.update(salon_id, client_id, changes)
     if "birthday" in changes:
         loyalty.schedule_birthday(salon_id, updated, clock.now())
-    return views.client(updated)
+    return clients_views.client(updated)

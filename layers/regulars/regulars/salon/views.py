@@ -1,0 +1,28 @@
+"""The salon, its services and times as the API shows them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from regulars.http import schemas as s
+from regulars.booking import model as m
+from regulars.store.models import Message
+from regulars.booking.schemas import AppointmentBrief, AppointmentOut
+from regulars.clients.schemas import ClientOut, MessageOut
+from regulars.salon.schemas import SalonAdminOut, SalonOut, ServiceAdminOut
+
+
+def salon(x: m.Salon) -> SalonOut:
+    return SalonOut(id=x.id, name=x.name, timezone=x.timezone, currency=x.currency, locale=x.locale)
+
+
+def salon_admin(x: m.Salon) -> SalonAdminOut:
+    return SalonAdminOut(**salon(x).model_dump(), country=x.country, settings=x.settings)
+
+
+def local_iso(value: datetime, salon_: m.Salon) -> str:
+    return value.astimezone(salon_.tz).isoformat()
+
+
+def service_admin(x: m.Service) -> ServiceAdminOut:
+    return ServiceAdminOut(id=x.id, name=x.name, duration_minutes=x.duration_minutes, price=x.price,
+                             repeat_interval_days=x.repeat_interval_days, active=x.active)
