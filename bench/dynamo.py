@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from botocore import xform_name
+from regulars.salon.model import Salon, Service, StaffMember
 
 LAMBDA_ENV = {
     "AWS_REGION": "us-east-1",
@@ -89,7 +90,7 @@ def make_salon(salon_id: str, now: datetime) -> None:
     week = {d: [("09:00", "18:00")] for d in ("mon", "tue", "wed", "thu", "fri")}
     lunch = {d: [("13:00", "14:00")] for d in ("mon", "tue", "wed", "thu", "fri")}
     catalog.create_salon(
-        m.Salon(
+        Salon(
             id=salon_id,
             name=f"Salon {salon_id}",
             timezone="Europe/Berlin",
@@ -104,12 +105,12 @@ def make_salon(salon_id: str, now: datetime) -> None:
         ("manicure", "Manicure", 45, 3000),
         ("brows", "Brows", 20, 1500),
     ):
-        service = m.Service(
+        service = Service(
             id=service_id, name=name, duration_minutes=minutes, price=Money(amount=cents, currency="EUR")
         )
         catalog.put_service(salon_id, service, create=True)
     for staff_id, services in (("anna", ["haircut", "brows"]), ("marta", ["haircut", "manicure"])):
-        member = m.StaffMember(
+        member = StaffMember(
             id=staff_id, name=staff_id.title(), service_ids=services, working_hours=week, breaks=lunch
         )
         catalog.put_staff(salon_id, member, create=True)

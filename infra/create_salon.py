@@ -21,6 +21,7 @@ from regulars.booking import model as m
 from regulars.core.errors import Conflict
 from regulars.salon import repo as catalog
 from regulars.store.base import Entity, bind_table
+from regulars.salon.model import Salon
 
 
 def main() -> None:
@@ -41,7 +42,7 @@ def main() -> None:
     now = clock.now()
     try:
         catalog.create_salon(
-            m.Salon(id=args.id, name=args.name, timezone=args.timezone, currency=args.currency.upper(),
+            Salon(id=args.id, name=args.name, timezone=args.timezone, currency=args.currency.upper(),
                     locale=args.locale, country=args.country.upper()),
             now,
         )

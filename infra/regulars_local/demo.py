@@ -21,7 +21,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from regulars.booking.model import HistoryEntry, SalonSettings
+from regulars.booking.model import HistoryEntry
+from regulars.salon.model import SalonSettings
 from regulars.booking.schedule import WEEKDAYS, Interval, WorkingPattern, cells, free_starts
 from regulars.booking.service import CONSENT_TEXT
 from regulars.core.errors import InvalidInput

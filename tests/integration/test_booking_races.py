@@ -15,6 +15,7 @@ from regulars.clients import repo as client_store
 from regulars.store.models import Client
 from support.lambda_ import AdminApi, PublicApi
 from support.phones import prove
+from regulars.salon.model import StaffMember
 
 pytestmark = pytest.mark.integration
 
@@ -77,7 +78,7 @@ def test_a_rescheduled_visit_keeps_its_link_alive(salon, public):
 
 def test_hours_until_midnight_keep_the_last_slot(salon, public):
     late = {d: [("20:00", "24:00")] for d in ("mon", "tue", "wed", "thu", "fri")}
-    catalog_store.put_staff("salon-a", m.StaffMember(id="nina", name="Nina", service_ids=["haircut"],
+    catalog_store.put_staff("salon-a", StaffMember(id="nina", name="Nina", service_ids=["haircut"],
                                                      working_hours=late), create=True)
     starts = [s["start"] for s in public.get(
         f"/v1/salons/salon-a/slots?service_id=haircut&date={TUESDAY}&staff_id=nina").json["slots"]]

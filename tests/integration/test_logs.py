@@ -25,6 +25,7 @@ from regulars_local.fakes import Forbidden, ServerError
 from regulars_local.functions import context_for, load
 from support.lambda_ import sample
 from support.salon import make_salon
+from regulars.clients.model import Client
 
 PHONE = "+4915123456789"
 EMAIL = "mia.private@example.org"
@@ -75,7 +76,7 @@ def captured(caplog):
 
 def _queued(clock_at) -> SendRef:
     make_salon("salon-a", clock_at)
-    client_store.create("salon-a", m.Client(
+    client_store.create("salon-a", Client(
         id="c-1", name="Mia Test", phone=PHONE, email=EMAIL, locale="en", created_at=clock_at,
         channels={"telegram": {"chat_id": 700100200, "linked_at": clock_at.isoformat()}}))
     outbox.plan(outbox.PlannedMessage(salon_id="salon-a", message_id="direct-1", kind="direct",

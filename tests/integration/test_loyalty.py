@@ -24,6 +24,7 @@ from regulars.runtime.jobs.repo import JobRef
 from support.lambda_ import AdminApi, context_for, handler
 from support.salon import make_salon
 from support.streams import stream_records
+from regulars.clients.model import Client
 
 SALON = "salon-a"
 
@@ -379,7 +380,7 @@ def test_random_sequences_keep_the_ledger_exact(table, clock_at):
     from regulars.booking import model as m
     from regulars.clients import repo as client_store
 
-    client_store.create(SALON, m.Client(id="c1", name="Prop", phone="+4915100009999", created_at=clock_at))
+    client_store.create(SALON, Client(id="c1", name="Prop", phone="+4915100009999", created_at=clock_at))
     counter = iter(range(10**6))
 
     class Machine(LedgerMachine):
@@ -401,7 +402,7 @@ def test_a_birthday_early_in_january_is_greeted_in_december_and_next_year_too(ad
     salon = loyalty._rules(SALON)[0]
     year, when = loyalty.next_birthday(date(1990, 1, 2), salon, 7, clock_at.replace(month=12, day=27))
     assert (year, when.date()) == (2028, date(2027, 12, 26))  # the birthday of 2 January 2028
-    client = client_store.create(SALON, m.Client(id="jan", name="Jan", phone="+4915100007777",
+    client = client_store.create(SALON, Client(id="jan", name="Jan", phone="+4915100007777",
                                                  birthday=date(1990, 1, 2), created_at=clock_at))
     loyalty.schedule_birthday(SALON, client, clock_at)
     (job,) = job_store.jobs_of(SALON, "LOYALTY#jan")

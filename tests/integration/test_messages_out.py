@@ -19,6 +19,7 @@ from regulars.runtime.jobs import repo as job_store
 from regulars.messaging.outbox import repo as outbox
 from regulars_local.fakes import Forbidden, Hang, ServerError, TooManyRequests
 from support.salon import make_salon
+from regulars.clients.model import Client
 
 CHAT = 700100200
 
@@ -64,11 +65,11 @@ def queue():
     return Requeued()
 
 
-def _client(now, *, telegram: bool = True, marketing: bool | None = None, phone: str = "+4915123456789") -> m.Client:
+def _client(now, *, telegram: bool = True, marketing: bool | None = None, phone: str = "+4915123456789") -> Client:
     consents = {} if marketing is None else {"marketing": {"granted": marketing, "at": now.isoformat(),
                                                             "source": "widget", "text": "Send me offers"}}
     channels = {"telegram": {"chat_id": CHAT, "linked_at": now.isoformat()}} if telegram else {}
-    return client_store.create("salon-a", m.Client(id=f"c-{phone[-4:]}", name="Mia Test", phone=phone,
+    return client_store.create("salon-a", Client(id=f"c-{phone[-4:]}", name="Mia Test", phone=phone,
                                                    locale="en", consents=consents, channels=channels,
                                                    created_at=now))
 

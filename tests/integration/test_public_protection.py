@@ -21,6 +21,8 @@ from support.phones import prove as proven_by_code
 from support.phones import received_code
 from support.salon import make_salon
 from support.streams import stream_records
+from regulars.salon.model import Catalog
+from regulars.clients import model as clients_model
 
 pytestmark = pytest.mark.integration
 
@@ -32,7 +34,7 @@ def booking(start: str = f"{TUESDAY}T10:00:00+01:00", phone: str = PHONE, name: 
     return {"service_id": "haircut", "staff_id": "anna", "start": start, "client": {"name": name, "phone": phone}} | extra
 
 
-def protected(clock_at, **rules) -> m.Catalog:
+def protected(clock_at, **rules) -> Catalog:
     return make_salon("salon-a", clock_at, protection=rules)
 
 
@@ -59,7 +61,7 @@ def items() -> list[Entity]:
     return [i for i in Entity.scan() if type(i).__name__ not in ("RateCount",)]
 
 
-def client_of(phone: str = PHONE) -> m.Client:
+def client_of(phone: str = PHONE) -> clients_model.Client:
     return client_store.get("salon-a", client_store.client_id_by_phone("salon-a", phone))
 
 
@@ -184,7 +186,7 @@ def test_five_wrong_codes_end_a_check_and_an_old_code_has_expired(table, clock_a
 
 def test_a_known_client_gets_the_code_where_the_salon_reaches_them(table, clock_at):
     protected(clock_at)
-    client = client_store.create("salon-a", m.Client(
+    client = client_store.create("salon-a", clients_model.Client(
         id="c-known", name="Lena Known", phone=PHONE, created_at=clock_at,
         channels={"telegram": {"chat_id": 700100200, "linked_at": clock_at.isoformat()}}))
     check = PublicApi().post("/v1/salons/salon-a/phone-checks", {"phone": PHONE}).json["check_id"]

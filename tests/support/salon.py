@@ -7,32 +7,33 @@ from datetime import datetime
 from regulars.booking import model as m
 from regulars.core.money import Money
 from regulars.salon import repo as catalog_store
+from regulars.salon.model import Catalog, Salon, SalonSettings, Service, StaffMember
 
 WEEK = {d: [("09:00", "18:00")] for d in ("mon", "tue", "wed", "thu", "fri")}
 LUNCH = {d: [("13:00", "14:00")] for d in ("mon", "tue", "wed", "thu", "fri")}
 
 
-def make_salon(salon_id: str, now: datetime, **settings: object) -> m.Catalog:
+def make_salon(salon_id: str, now: datetime, **settings: object) -> Catalog:
     """Unless ``protection`` says otherwise the salon takes bookings from its page without a one-time
     code and lets one phone book many times a day: most tests are about what a booking does, and book
     for one client again and again; the tests of the public surface's protection set their own."""
     settings.setdefault("protection", {"phone_check": "never", "bookings_per_phone_day": 1000})
     catalog_store.create_salon(
-        m.Salon(id=salon_id, name=f"Salon {salon_id}", timezone="Europe/Berlin", currency="EUR",
-                locale="en", country="DE", settings=m.SalonSettings(**settings)),
+        Salon(id=salon_id, name=f"Salon {salon_id}", timezone="Europe/Berlin", currency="EUR",
+                locale="en", country="DE", settings=SalonSettings(**settings)),
         now,
     )
-    catalog_store.put_service(salon_id, m.Service(id="haircut", name="Haircut", duration_minutes=60,
+    catalog_store.put_service(salon_id, Service(id="haircut", name="Haircut", duration_minutes=60,
                                                   price=Money(amount=4500, currency="EUR"),
                                                   repeat_interval_days=28), create=True)
-    catalog_store.put_service(salon_id, m.Service(id="manicure", name="Manicure", duration_minutes=45,
+    catalog_store.put_service(salon_id, Service(id="manicure", name="Manicure", duration_minutes=45,
                                                   price=Money(amount=3000, currency="EUR"),
                                                   repeat_interval_days=21), create=True)
-    catalog_store.put_service(salon_id, m.Service(id="brows", name="Brows", duration_minutes=20,
+    catalog_store.put_service(salon_id, Service(id="brows", name="Brows", duration_minutes=20,
                                                   price=Money(amount=1500, currency="EUR")), create=True)
-    catalog_store.put_staff(salon_id, m.StaffMember(id="anna", name="Anna", service_ids=["haircut", "brows"],
+    catalog_store.put_staff(salon_id, StaffMember(id="anna", name="Anna", service_ids=["haircut", "brows"],
                                                     working_hours=WEEK, breaks=LUNCH), create=True)
-    catalog_store.put_staff(salon_id, m.StaffMember(id="marta", name="Marta",
+    catalog_store.put_staff(salon_id, StaffMember(id="marta", name="Marta",
                                                     service_ids=["haircut", "manicure"],
                                                     working_hours=WEEK, breaks=LUNCH), create=True)
     return catalog_store.load_catalog(salon_id)

@@ -8,6 +8,7 @@ from regulars.booking import model as m
 from regulars.clients import stats
 from regulars.booking.events import EventType, derive
 from regulars.core.money import Money
+from regulars.clients.model import ClientStats
 
 T0 = datetime(2026, 11, 24, 9, tzinfo=UTC)
 
@@ -40,7 +41,7 @@ def test_event_ids_are_stable_per_change():
 @given(st.lists(st.tuples(st.sampled_from(["completed", "no_show", "cancelled"]), st.integers(0, 100_000),
                           st.integers(-400, 400), st.booleans()), max_size=30))
 def test_statistics_are_the_sum_of_the_visits(history):
-    s = m.ClientStats()
+    s = ClientStats()
     for i, (status, paid, day, late) in enumerate(history):
         a = appt(status, start=T0 + timedelta(days=day), version=i + 1, paid=paid if status == "completed" else None,
                  late=late and status == "cancelled")

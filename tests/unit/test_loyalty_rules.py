@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from regulars.booking import model as m
 from regulars.loyalty import rules
+from regulars.salon.settings.loyalty import LoyaltySettings, Tier
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 
@@ -61,7 +62,7 @@ def test_cashback_and_the_cap_in_examples():
 
 
 def test_tiers_by_visits_or_spend():
-    tiers = m.LoyaltySettings().tiers
+    tiers = LoyaltySettings().tiers
     assert [rules.tier_for(tiers, v, 0).name for v in (0, 2, 3, 7, 8, 30)] == [
         "Base", "Base", "Silver", "Silver", "Gold", "Gold"]
     assert rules.tier_for(tiers, 1, 100_000).name == "Gold"  # the spend threshold alone is enough
@@ -69,4 +70,4 @@ def test_tiers_by_visits_or_spend():
 
 def test_the_first_tier_is_the_base():
     with pytest.raises(ValueError, match="the first tier is the base"):
-        m.LoyaltySettings(tiers=[m.Tier(name="Silver", rate_bp=700, min_visits=3)])
+        LoyaltySettings(tiers=[Tier(name="Silver", rate_bp=700, min_visits=3)])

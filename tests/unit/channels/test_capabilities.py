@@ -15,6 +15,8 @@ from regulars.messaging.channels import capabilities, clients
 from regulars.messaging.rules.routing import Channel
 from regulars.messaging.outbox.dispatch import address_of, reachable
 from regulars.messaging.outbox.repo import provider_key
+from regulars.clients.model import Client
+from regulars.salon.model import StaffMember
 
 PHONE = "+14155550123"
 ALL = ("push", "telegram", "whatsapp", "sms")
@@ -24,8 +26,8 @@ GONE = {"unreachable": {"reason": "blocked", "at": "2026-01-01T00:00:00+00:00"}}
 PROVIDERS_OWN = ("channels/", "api/webhooks.py", "notifications/telegram_link.py", "notifications/push_devices.py")
 
 
-def client(phone: str | None = PHONE, **channels: dict) -> m.Client:
-    return m.Client(id="c1", name="Ana", phone=phone, channels=channels, created_at=datetime(2026, 1, 1, tzinfo=UTC))
+def client(phone: str | None = PHONE, **channels: dict) -> Client:
+    return Client(id="c1", name="Ana", phone=phone, channels=channels, created_at=datetime(2026, 1, 1, tzinfo=UTC))
 
 
 def test_every_channel_declares_its_capabilities_and_how_its_client_is_built():
@@ -42,8 +44,8 @@ def test_every_channel_declares_its_capabilities_and_how_its_client_is_built():
     (client(push={"endpoint_arn": "arn:aws:sns:us-east-1:1:endpoint/GCM/app/e1"}), ["push", "sms"]),
     (client(telegram={"chat_id": 987654321, **GONE}, sms=GONE), []),
     (client(push={"registered_at": "2026-01-02T10:00:00+00:00"}, telegram={"linked_at": "x"}), ["sms"]),
-    (m.StaffMember(id="s1", name="Bo", phone=PHONE), ["sms"]),
-    (m.StaffMember(id="s1", name="Bo"), []),
+    (StaffMember(id="s1", name="Bo", phone=PHONE), ["sms"]),
+    (StaffMember(id="s1", name="Bo"), []),
 ])
 def test_the_channels_that_reach_a_person(person, reached):
     assert reachable("client", person, ALL) == reached

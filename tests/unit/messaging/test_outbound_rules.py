@@ -13,6 +13,8 @@ from regulars.messaging.rules.routing import Channel
 from regulars.messaging.outbox.dispatch import reachable
 from regulars.messaging.outbox.sender import MAX_QUEUE_DELAY, SendRef, backoff_seconds
 from regulars.messaging.inbound.telegram_link import TOKEN_CHARS, token_for
+from regulars.clients.model import Client
+from regulars.salon.model import StaffMember
 
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)
 
@@ -36,8 +38,8 @@ def test_the_queue_message_round_trips():
     assert SendRef.parse(ref.body()) == ref
 
 
-def _client(**channels) -> m.Client:
-    return m.Client(id="c", name="C", phone="+4915123456789", created_at=NOW, channels=channels)
+def _client(**channels) -> Client:
+    return Client(id="c", name="C", phone="+4915123456789", created_at=NOW, channels=channels)
 
 
 def test_reachable_channels_follow_what_the_client_linked_and_what_failed():
@@ -49,9 +51,9 @@ def test_reachable_channels_follow_what_the_client_linked_and_what_failed():
     assert reachable("client", linked, ("sms", "telegram")) == [Channel.TELEGRAM, Channel.SMS]
     blocked = _client(telegram={"chat_id": 1, "unreachable": {"reason": "blocked"}})
     assert reachable("client", blocked, everything) == [Channel.SMS]
-    staff = m.StaffMember(id="s", name="S", phone="+4915123456780")
+    staff = StaffMember(id="s", name="S", phone="+4915123456780")
     assert reachable("staff", staff, everything) == [Channel.SMS]
-    assert reachable("staff", m.StaffMember(id="s", name="S"), everything) == []
+    assert reachable("staff", StaffMember(id="s", name="S"), everything) == []
 
 
 def test_the_whatsapp_signature_is_hmac_sha256_of_the_raw_body():

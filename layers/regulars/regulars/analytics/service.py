@@ -31,6 +31,8 @@ from regulars.analytics.repo import FOREVER, Delta, Fact
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
 from regulars.store.models import LedgerEntry, Message
+from regulars.clients.model import ClientStats
+from regulars.salon.model import Salon
 
 REBOOK_DAYS = 7  # a visit is rebooked when the next one was booked within this many days after it
 DISTINCT_KEEP = timedelta(days=800)  # a client-month marker outlives any late completion of that month
@@ -39,16 +41,16 @@ SNAPSHOT_AT = time(3, 30)  # the salon's night
 TOP_CLIENTS = 10
 
 
-def _salon(salon_id: str) -> m.Salon:
+def _salon(salon_id: str) -> Salon:
     return catalog_store.load_catalog(salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
 
 
-def month_of(at: datetime, salon: m.Salon) -> str:
+def month_of(at: datetime, salon: Salon) -> str:
     return at.astimezone(ZoneInfo(salon.timezone)).strftime("%Y-%m")
 
 
 # ------------------------------------------------------------------------------------- visits
-def on_event(event: AppointmentEvent, now: datetime, stats: m.ClientStats | None = None) -> None:
+def on_event(event: AppointmentEvent, now: datetime, stats: ClientStats | None = None) -> None:
     """Count a visit's outcome, a cancellation, or a booking that rebooks the last visit. ``stats``:
     the client's statistics as this event just left them (else they are read)."""
     a = event.appointment
@@ -85,7 +87,7 @@ def _asked_to_confirm(a: m.Appointment) -> bool:
                for i in outbox.items_for_client(a.salon_id, a.client_id, since=a.created_at, limit=50))
 
 
-def _completed(event: AppointmentEvent, salon: m.Salon, now: datetime, stats: m.ClientStats | None) -> None:
+def _completed(event: AppointmentEvent, salon: Salon, now: datetime, stats: ClientStats | None) -> None:
     """A visit by its place in the client's history, which their statistics already hold.
 
     Days are the salon's calendar days: a second service in the same sitting is neither a return
@@ -125,7 +127,7 @@ def _completed(event: AppointmentEvent, salon: m.Salon, now: datetime, stats: m.
     store.count_once(a.salon_id, event.event_id, deltas, now, facts=facts)
 
 
-def _returned(a: m.Appointment, first: datetime, salon: m.Salon) -> Fact:
+def _returned(a: m.Appointment, first: datetime, salon: Salon) -> Fact:
     """The client's first return, counted in the cohort of their first visit's month."""
     gap = (a.start.astimezone(salon.tz).date() - first.astimezone(salon.tz).date()).days
     cohort = month_of(first, salon)
@@ -134,7 +136,7 @@ def _returned(a: m.Appointment, first: datetime, salon: m.Salon) -> Fact:
                                             if gap <= n)), FOREVER)
 
 
-def _booked(a: m.Appointment, salon: m.Salon, now: datetime) -> None:
+def _booked(a: m.Appointment, salon: Salon, now: datetime) -> None:
     """A booking made within the rebooking window of the client's last visit rebooks that visit."""
     try:
         client = client_store.get(a.salon_id, a.client_id)
@@ -146,7 +148,7 @@ def _booked(a: m.Appointment, salon: m.Salon, now: datetime) -> None:
         store.count_once(a.salon_id, f"booked:{a.id}", [], now, facts=[_rebooked(a.client_id, last, salon)])
 
 
-def _rebooked(client_id: str, visit_start: datetime, salon: m.Salon) -> Fact:
+def _rebooked(client_id: str, visit_start: datetime, salon: Salon) -> Fact:
     return Fact(f"rebooked:{client_id}:{visit_start.isoformat()}",
                 (Delta(month_of(visit_start, salon), "rebooked", "all"),), FOREVER)
 

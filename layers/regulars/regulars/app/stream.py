@@ -18,7 +18,7 @@ from typing import Any
 
 from regulars.runtime import queues
 from regulars.analytics import service as analytics
-from regulars.booking.model import ClientStats
+from regulars.clients.model import ClientStats
 from regulars.campaigns import service as campaigns
 from regulars.clients import stats
 from regulars.core.config import settings

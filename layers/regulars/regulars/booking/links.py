@@ -26,7 +26,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 from urllib.parse import urlencode
 
-from regulars.booking.model import Appointment, Salon
+from regulars.booking.model import Appointment
+from regulars.salon.model import Salon
 from regulars.core.config import KeyRing, settings
 from regulars.core.errors import Forbidden
 

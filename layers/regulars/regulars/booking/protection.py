@@ -32,6 +32,7 @@ from regulars.clients import repo as client_store
 from regulars.messaging.outbox import repo as outbox
 from regulars.booking import limits as store
 from regulars.store.models import PhoneCheck
+from regulars.salon.model import Salon
 
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_ATTEMPTS = 5
@@ -47,7 +48,7 @@ class PhoneCheckRequired(Forbidden):
 
 
 # ------------------------------------------------------------------------------------------ rules
-def calling_codes(salon: m.Salon) -> frozenset[int]:
+def calling_codes(salon: Salon) -> frozenset[int]:
     """The country calling codes the salon accepts phones from (its own country's by default)."""
     import phonenumbers
 
@@ -57,7 +58,7 @@ def calling_codes(salon: m.Salon) -> frozenset[int]:
     return frozenset({phonenumbers.country_code_for_region(salon.country.upper())} - {0})
 
 
-def check_country(phone: str, salon: m.Salon, *, field: str) -> None:
+def check_country(phone: str, salon: Salon, *, field: str) -> None:
     """Refuse a phone from a country the salon does not take bookings from."""
     import phonenumbers
 
@@ -102,7 +103,7 @@ def _take(salon_id: str, counts: list[store.Count], now: datetime) -> None:
                               code="rate_limited", retry_after=wait)
 
 
-def limit_actions(salon_id: str, salon: m.Salon, address: str, now: datetime) -> None:
+def limit_actions(salon_id: str, salon: Salon, address: str, now: datetime) -> None:
     """Count one anonymous change (a manage link's action, a feedback answer) from ``address``."""
     rules = salon.settings.protection
     _take(salon_id, [_count("actions_per_address_hour", address, rules.actions_per_address_hour, _hour(now))], now)
@@ -134,7 +135,7 @@ def random_code() -> str:
     return f"{secrets.randbelow(10**6):06d}"
 
 
-def start_check(salon: m.Salon, phone: str, *, address: str, locale: str | None, now: datetime,
+def start_check(salon: Salon, phone: str, *, address: str, locale: str | None, now: datetime,
                 new_code: Callable[[], str] = random_code) -> CheckStarted:
     """Send a one-time code to ``phone`` (E.164): to the client's own channel when the salon knows
     the phone, else by SMS. Counted per address, per phone and, for a phone the salon does not
@@ -194,7 +195,7 @@ def answer_check(salon_id: str, check_id: str, phone: str, code: str, now: datet
 
 
 # --------------------------------------------------------------------------------------- booking
-def admit_booking(salon: m.Salon, phone: str, *, known: bool, proof: str | None, address: str,
+def admit_booking(salon: Salon, phone: str, *, known: bool, proof: str | None, address: str,
                   now: datetime) -> bool:
     """May this anonymous booking go ahead? Whether the phone is proven (True), or not but the salon
     takes it so (False); raises when the salon wants a code first or a limit is reached."""

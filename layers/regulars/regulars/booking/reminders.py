@@ -16,6 +16,7 @@ from regulars.runtime.jobs import repo as job_store
 from regulars.messaging.outbox import repo as outbox
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
+from regulars.salon.model import SalonSettings
 
 KIND = "reminder"
 
@@ -28,7 +29,7 @@ class PlannedReminder:
     confirm: bool
 
 
-def plan(appointment: m.Appointment, rules: m.SalonSettings, now: datetime, timezone: str = "UTC"
+def plan(appointment: m.Appointment, rules: SalonSettings, now: datetime, timezone: str = "UTC"
          ) -> list[PlannedReminder]:
     """The reminders a visit should get (pure). Ids are derived from the visit and its start, so a
     redelivered event plans the same jobs and a move plans new ones. A reminder that would fall in

@@ -17,6 +17,8 @@ from regulars.clients import repo as client_store
 from regulars.store import idempotency
 from regulars.store.base import Entity, Tx, TxFailed
 from regulars.store.models import APPOINTMENTS, Appointment, Client, SlotLock
+from regulars.clients import model as clients_model
+from regulars.salon.model import MAX_SERVICE_MINUTES
 
 LOCK_KEEP = timedelta(days=1)  # a lock outlives its cell by a day, then TTL removes it
 
@@ -118,7 +120,7 @@ def _raise_for(exc: TxFailed) -> None:
 def create(
     appointment: m.Appointment,
     *,
-    new_client: m.Client | None = None,
+    new_client: clients_model.Client | None = None,
     client_consents: tuple[str, dict] | None = None,
     idempotent_answer: tuple[str, str, str, int, str] | None = None,
     now: datetime,
@@ -234,7 +236,7 @@ def save_change(before: m.Appointment, after: m.Appointment, *, also: Callable[[
 def for_staff(salon_id: str, staff_id: str, start: datetime, end: datetime) -> list[m.Appointment]:
     """Visits of one staff member that overlap [start, end), cancelled ones included."""
     hk = Appointment.render_key("gsi1pk", salon_id=salon_id, staff_id=staff_id)
-    lo = Appointment.render_key("gsi1sk", start=start - timedelta(minutes=m.MAX_SERVICE_MINUTES))
+    lo = Appointment.render_key("gsi1sk", start=start - timedelta(minutes=MAX_SERVICE_MINUTES))
     hi = Appointment.render_key("gsi1sk", start=end)
     out = []
     for item in Entity.by_gsi1.query(hk, Entity.gsi1sk.between(lo, hi)):

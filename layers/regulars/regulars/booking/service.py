@@ -19,6 +19,8 @@ from regulars.booking import repo as store
 from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
 from regulars.store import idempotency
+from regulars.salon.model import Catalog, Salon, Service, StaffMember
+from regulars.clients.model import Client
 
 CONSENT_TEXT = "I agree to receive offers and news from {salon} by message. I can opt out at any time."
 
@@ -48,14 +50,14 @@ class Slot:
 
 
 # ------------------------------------------------------------------------------------------ slots
-def _require_service(catalog: m.Catalog, service_id: str, field: str = "service_id") -> m.Service:
+def _require_service(catalog: Catalog, service_id: str, field: str = "service_id") -> Service:
     service = catalog.service(service_id)
     if service is None:
         raise InvalidInput.field(field, "no such service at this salon", code="unknown_service")
     return service
 
 
-def _candidates(catalog: m.Catalog, service: m.Service, staff_id: str | None) -> list[m.StaffMember]:
+def _candidates(catalog: Catalog, service: Service, staff_id: str | None) -> list[StaffMember]:
     if staff_id is None:
         return catalog.staff_for(service.id)
     member = catalog.staff.get(staff_id)
@@ -66,15 +68,15 @@ def _candidates(catalog: m.Catalog, service: m.Service, staff_id: str | None) ->
     return [member]
 
 
-def _day_bounds(day: date, catalog: m.Catalog) -> tuple[datetime, datetime]:
+def _day_bounds(day: date, catalog: Catalog) -> tuple[datetime, datetime]:
     tz = catalog.salon.tz
     return local_instant(day, time(0, 0), tz), local_instant(day + timedelta(days=1), time(0, 0), tz)
 
 
 def _starts_for(
-    catalog: m.Catalog,
-    member: m.StaffMember,
-    service: m.Service,
+    catalog: Catalog,
+    member: StaffMember,
+    service: Service,
     day: date,
     *,
     earliest: datetime,
@@ -100,12 +102,12 @@ def _starts_for(
     )
 
 
-def _window(catalog: m.Catalog, now: datetime) -> tuple[datetime, datetime]:
+def _window(catalog: Catalog, now: datetime) -> tuple[datetime, datetime]:
     s = catalog.salon.settings
     return now + timedelta(minutes=s.min_notice_minutes), now + timedelta(days=s.booking_horizon_days)
 
 
-def free_slots(catalog: m.Catalog, service_id: str, day: date, staff_id: str | None, now: datetime) -> list[Slot]:
+def free_slots(catalog: Catalog, service_id: str, day: date, staff_id: str | None, now: datetime) -> list[Slot]:
     service = _require_service(catalog, service_id)
     earliest, latest = _window(catalog, now)
     tz = catalog.salon.tz
@@ -126,9 +128,9 @@ def _aware(value: datetime, field: str) -> datetime:
 
 
 def _placeable(
-    catalog: m.Catalog,
-    service: m.Service,
-    candidates: list[m.StaffMember],
+    catalog: Catalog,
+    service: Service,
+    candidates: list[StaffMember],
     start: datetime,
     *,
     earliest: datetime,
@@ -136,7 +138,7 @@ def _placeable(
     ignore: str | None = None,
     respect_hours: bool = True,
     field: str = "start",
-) -> list[m.StaffMember]:
+) -> list[StaffMember]:
     """The candidates for whom ``start`` is a free slot, in order; raises when none is."""
     start = _aware(start, field)
     if not on_grid(start):
@@ -171,7 +173,7 @@ class Booked:
     proven: bool = True  # the phone is the booker's (a code, or the salon's own desk)
 
 
-Admit = Callable[[m.Catalog, str, str | None], bool]
+Admit = Callable[[Catalog, str, str | None], bool]
 
 
 def book(
@@ -227,7 +229,7 @@ def book(
 def _book(
     salon_id: str,
     request: BookingRequest,
-    catalog: m.Catalog,
+    catalog: Catalog,
     phone: str,
     known_client: str | None,
     *,
@@ -262,7 +264,7 @@ def _book(
         client_name = request.client.name.strip()
         if existing_id is None:
             client_id = ids(now)
-            new_client = m.Client(
+            new_client = Client(
                 referred_by=referred_by,
                 id=client_id,
                 name=client_name,
@@ -330,7 +332,7 @@ def _replay(record: idempotency.StoredAnswer, fingerprint: str) -> None:
     raise IdempotencyReplay(record.status, record.body)
 
 
-def _consent(granted: bool | None, salon: m.Salon, now: datetime, source: m.Source) -> dict | None:
+def _consent(granted: bool | None, salon: Salon, now: datetime, source: m.Source) -> dict | None:
     if granted is None:
         return None
     return {"granted": granted, "at": now.isoformat(), "source": source.value,

@@ -10,16 +10,17 @@ from regulars.booking.schemas import AppointmentBrief, AppointmentOut
 from regulars.clients.schemas import ClientOut, MessageOut
 from regulars.salon.schemas import SalonAdminOut, SalonOut, ServiceAdminOut
 from regulars.salon.views import local_iso
+from regulars.salon.model import Salon
 
 
-def brief(a: m.Appointment, salon_: m.Salon) -> AppointmentBrief:
+def brief(a: m.Appointment, salon_: Salon) -> AppointmentBrief:
     return AppointmentBrief(
         id=a.id, status=a.status.value, start=local_iso(a.start, salon_), end=local_iso(a.end, salon_),
         service_id=a.service_id, staff_id=a.staff_id,
     )
 
 
-def appointment(a: m.Appointment, salon_: m.Salon) -> AppointmentOut:
+def appointment(a: m.Appointment, salon_: Salon) -> AppointmentOut:
     return AppointmentOut(
         id=a.id, client_id=a.client_id, client_name=a.client_name, staff_id=a.staff_id, service_id=a.service_id,
         start=local_iso(a.start, salon_), end=local_iso(a.end, salon_), status=a.status.value,

@@ -43,6 +43,8 @@ from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
 from regulars.store.models import Campaign, Client, LoyaltyAccount, Segment
+from regulars.salon.model import Catalog
+from regulars.clients import model as clients_model
 
 START = "campaign-start"
 BATCH = "campaign-batch"
@@ -226,7 +228,7 @@ def start(job: DueJob, now: datetime) -> Outcome:
     return Outcome(True, f"{len(members)} in the audience, {held} held out, {len(batches)} batches")
 
 
-def _text(item: Campaign, client: m.Client, cat: m.Catalog, expires: datetime | None) -> str:
+def _text(item: Campaign, client: clients_model.Client, cat: Catalog, expires: datetime | None) -> str:
     messages: dict[str, str] = item.messages
     locale = next((x for x in (client.locale, cat.salon.locale) if x is not None and x in messages), next(iter(messages)))
     offer = item.offer or {}

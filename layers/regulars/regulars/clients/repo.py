@@ -12,6 +12,7 @@ from regulars.booking import model as m
 from regulars.core.errors import Conflict, NotFound
 from regulars.store.base import Entity, Tx, TxFailed
 from regulars.store.models import Client, PhoneIndex
+from regulars.clients import model as clients_model
 
 PERSONAL = frozenset({"name", "phone", "email", "birthday", "notes", "tags", "consents", "channels"})
 
@@ -22,8 +23,8 @@ def name_key(name: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
-def to_domain(item: Client) -> m.Client:
-    return m.Client(
+def to_domain(item: Client) -> clients_model.Client:
+    return clients_model.Client(
         id=item.client_id,
         name=item.name,
         phone=item.phone,
@@ -40,7 +41,7 @@ def to_domain(item: Client) -> m.Client:
         created_at=item.created_at,
         source=item.source,
         erased_at=item.erased_at,
-        stats=m.ClientStats(
+        stats=clients_model.ClientStats(
             visits=int(item.visits or 0),
             no_shows=int(item.no_shows or 0),
             cancellations=int(item.cancellations or 0),
@@ -53,7 +54,7 @@ def to_domain(item: Client) -> m.Client:
     )
 
 
-def new_item(salon_id: str, client: m.Client) -> Client:
+def new_item(salon_id: str, client: clients_model.Client) -> Client:
     return Client(
         salon_id=salon_id,
         client_id=client.id,
@@ -74,7 +75,7 @@ def new_item(salon_id: str, client: m.Client) -> Client:
     )
 
 
-def add_new_client(tx: Tx, salon_id: str, client: m.Client) -> None:
+def add_new_client(tx: Tx, salon_id: str, client: clients_model.Client) -> None:
     """Stage a new client and its phone claim in ``tx``; label ``phone`` fails if the phone is taken."""
     tx.put(new_item(salon_id, client), Client.pk.does_not_exist(), label="client")
     tx.put(
@@ -84,7 +85,7 @@ def add_new_client(tx: Tx, salon_id: str, client: m.Client) -> None:
     )
 
 
-def create(salon_id: str, client: m.Client) -> m.Client:
+def create(salon_id: str, client: clients_model.Client) -> clients_model.Client:
     tx = Tx()
     add_new_client(tx, salon_id, client)
     try:
@@ -101,14 +102,14 @@ def client_id_by_phone(salon_id: str, phone: str) -> str | None:
     return item.client_id if item else None
 
 
-def get(salon_id: str, client_id: str) -> m.Client:
+def get(salon_id: str, client_id: str) -> clients_model.Client:
     item = Client.find(salon_id=salon_id, client_id=client_id, consistent=True)
     if item is None:
         raise NotFound(f"client {client_id} not found", code="client_not_found")
     return to_domain(item)
 
 
-def get_reachable(salon_id: str, client_id: str) -> m.Client:
+def get_reachable(salon_id: str, client_id: str) -> clients_model.Client:
     """The client, to book or write to: refused once their data was erased."""
     client = get(salon_id, client_id)
     if client.erased_at is not None:
@@ -120,14 +121,14 @@ def get_item(salon_id: str, client_id: str, *, consistent: bool = True) -> Clien
     return Client.find(salon_id=salon_id, client_id=client_id, consistent=consistent)
 
 
-def search_by_name(salon_id: str, prefix: str, limit: int = 50) -> list[m.Client]:
+def search_by_name(salon_id: str, prefix: str, limit: int = 50) -> list[clients_model.Client]:
     hk = Client.render_key("gsi1pk", salon_id=salon_id)
     key = name_key(prefix)
     cond = Client.gsi1sk.startswith(key) if key else None
     return [to_domain(c) for c in Entity.by_gsi1.query(hk, cond, limit=limit) if isinstance(c, Client)]
 
 
-def update(salon_id: str, client_id: str, changes: dict) -> m.Client:
+def update(salon_id: str, client_id: str, changes: dict) -> clients_model.Client:
     """Change a client's details; a new phone moves the phone claim in the same transaction."""
     item = get_item(salon_id, client_id)
     if item is None:
@@ -164,7 +165,7 @@ def update(salon_id: str, client_id: str, changes: dict) -> m.Client:
     return to_domain(item)
 
 
-def modify(salon_id: str, client_id: str, change: Callable[[m.Client], dict], *, attempts: int = 3) -> m.Client | None:
+def modify(salon_id: str, client_id: str, change: Callable[[clients_model.Client], dict], *, attempts: int = 3) -> clients_model.Client | None:
     """Read the client, compute changes from it, write them under its version; again from a fresh
     read if someone wrote in between. None if the client does not exist."""
     for attempt in range(attempts):

@@ -21,6 +21,7 @@ from regulars.campaigns.segments import SegmentFilter
 from regulars.core.money import Money
 from regulars.booking.schemas import AppointmentOut
 from regulars.core.fields import Email, Locale, Name, Tags
+from regulars.clients.model import ClientStats
 
 
 class ClientCreate(BaseModel):
@@ -61,7 +62,7 @@ class ClientOut(BaseModel):
     lifecycle: dict | None = Field(default=None, description="e.g. at risk, with the reason in words")
     created_at: datetime
     erased_at: datetime | None = Field(default=None, description="when the client's personal data was erased")
-    stats: m.ClientStats
+    stats: ClientStats
 
 
 class MessageOut(BaseModel):

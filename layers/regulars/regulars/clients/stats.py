@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from regulars.booking.model import Appointment, ClientStats
+from regulars.booking.model import Appointment
+from regulars.clients.model import ClientStats
 from regulars.booking.events import AppointmentEvent, EventType
 
 COUNTED = {EventType.COMPLETED, EventType.NO_SHOW, EventType.CANCELLED}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from regulars.booking.model import ClientStats
+from regulars.clients.model import ClientStats
 from regulars.core.errors import NotFound
 from regulars.clients import repo as client_store
 from regulars.store.base import Tx

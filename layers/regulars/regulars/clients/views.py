@@ -9,9 +9,10 @@ from regulars.store.models import Message
 from regulars.booking.schemas import AppointmentBrief, AppointmentOut
 from regulars.clients.schemas import ClientOut, MessageOut
 from regulars.salon.schemas import SalonAdminOut, SalonOut, ServiceAdminOut
+from regulars.clients.model import Client
 
 
-def client(c: m.Client) -> ClientOut:
+def client(c: Client) -> ClientOut:
     return ClientOut(
         id=c.id, name=c.name, phone=c.phone, email=c.email, birthday=c.birthday, locale=c.locale, notes=c.notes,
         tags=c.tags, consents=c.consents, channels=c.channels, lifecycle=c.lifecycle, created_at=c.created_at,

@@ -31,13 +31,15 @@ from regulars.store.base import Entity, condition_failed
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
 from regulars.store.models import Feedback, Task
+from regulars.salon.settings.feedback import FeedbackSettings
+from regulars.salon.model import Salon
 
 KIND = "feedback-request"
 PURPOSE = "feedback"
 RECENT = timedelta(days=2)  # a visit completed longer ago than this (imported history) is not asked about
 
 
-def _settings(salon_id: str) -> m.FeedbackSettings:
+def _settings(salon_id: str) -> FeedbackSettings:
     return catalog_store.load_catalog(salon_id, max_age=catalog_store.RULES_MAX_AGE).salon.settings.feedback
 
 
@@ -95,7 +97,7 @@ def ask(job: DueJob, now: datetime) -> Outcome:
 
 @dataclass(frozen=True)
 class Visit:
-    salon: m.Salon
+    salon: Salon
     appointment: m.Appointment
     service_name: str
     staff_name: str
@@ -111,7 +113,7 @@ def visit(token: str, now: datetime) -> Visit:
                  Feedback.find(salon_id=a.salon_id, appointment_id=a.id, consistent=True))
 
 
-def mood(rating: int, rules: m.FeedbackSettings) -> str:
+def mood(rating: int, rules: FeedbackSettings) -> str:
     if rating >= rules.happy_from:
         return "happy"
     if rating <= rules.unhappy_to:

@@ -17,12 +17,13 @@ from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
 from regulars.loyalty import repo as loyalty_store
 from regulars.loyalty.schemas import AdjustmentIn, LedgerEntryOut, LedgerOut, LiabilityOut, LotOut, LoyaltyOut, TierOut
+from regulars.salon.settings.loyalty import Tier
 
 router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-def _tier(t: m.Tier) -> TierOut:
+def _tier(t: Tier) -> TierOut:
     return TierOut(name=t.name, rate_bp=t.rate_bp, min_visits=t.min_visits, min_spend=t.min_spend)
 
 

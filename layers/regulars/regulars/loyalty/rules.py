@@ -15,6 +15,7 @@ from datetime import datetime
 
 from regulars.booking import model as m
 from regulars.core.errors import Conflict
+from regulars.salon.settings.loyalty import Tier
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def redeem_cap(bill: int, cap_percent: int) -> int:
     return bill * cap_percent // 100
 
 
-def tier_for(tiers: Sequence[m.Tier], visits: int, spend: int) -> m.Tier:
+def tier_for(tiers: Sequence[Tier], visits: int, spend: int) -> Tier:
     """The best tier the client qualifies for by rolling-12-month visits or spend (the first tier
     is the base and always qualifies)."""
     qualified = [t for t in tiers if visits >= t.min_visits or (t.min_spend is not None and spend >= t.min_spend)]

@@ -39,6 +39,9 @@ from regulars.store.base import Tx
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
 from regulars.store.models import AuditEntry
+from regulars.clients.model import Client
+from regulars.salon.settings.loyalty import LoyaltySettings, Tier
+from regulars.salon.model import Salon
 
 EXPIRY = "lot-expiry"
 WARNING = "burn-warning"
@@ -50,7 +53,7 @@ MORNING = time(10, 0)  # birthday greetings go at this local time
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
-def _rules(salon_id: str) -> tuple[m.Salon, m.LoyaltySettings]:
+def _rules(salon_id: str) -> tuple[Salon, LoyaltySettings]:
     salon = catalog_store.load_catalog(salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
     return salon, salon.settings.loyalty
 
@@ -76,10 +79,10 @@ def _whole_second(at: datetime) -> datetime:
 class Standing:
     balance: int  # what can be spent now: lots that have not burned
     lots: list[rules.Lot]
-    tier: m.Tier
+    tier: Tier
     visits_12m: int
     spend_12m: int
-    next_tier: m.Tier | None
+    next_tier: Tier | None
 
 
 def standing(salon_id: str, client_id: str, now: datetime) -> Standing:
@@ -93,7 +96,7 @@ def standing(salon_id: str, client_id: str, now: datetime) -> Standing:
     return Standing(rules.balance(lots, now), lots, tier, visits, spend, better[0] if better else None)
 
 
-def _tier_named(loyalty: m.LoyaltySettings, name: str | None) -> m.Tier | None:
+def _tier_named(loyalty: LoyaltySettings, name: str | None) -> Tier | None:
     return next((t for t in loyalty.tiers if t.name == name), None)
 
 
@@ -198,7 +201,7 @@ def _in_window(visits: list[m.Appointment], until: datetime) -> list[m.Appointme
 
 
 def review_tier(salon_id: str, client_id: str, now: datetime, *, cause: str,
-                history: list[m.Appointment] | None = None) -> tuple[m.Tier, m.Tier]:
+                history: list[m.Appointment] | None = None) -> tuple[Tier, Tier]:
     """Recompute the tier from the last 12 months; (before, after). A move up is announced when it
     has a ``cause`` (a fresh visit, a job; none: history imported, which is news to no one); the next
     review is due when the oldest visit counted leaves the window."""
@@ -396,7 +399,7 @@ def tier_review(job: DueJob, now: datetime) -> Outcome:
     return Outcome(True, f"{before.name} -> {after.name}")
 
 
-def next_birthday(birthday: date, salon: m.Salon, days_before: int, now: datetime) -> tuple[int, datetime]:
+def next_birthday(birthday: date, salon: Salon, days_before: int, now: datetime) -> tuple[int, datetime]:
     """(year, when the greeting goes): the next birthday's greeting time that is not past. A 29 February
     birthday is kept on 28 February in other years."""
     local_today = now.astimezone(salon.tz).date()
@@ -411,7 +414,7 @@ def next_birthday(birthday: date, salon: m.Salon, days_before: int, now: datetim
     raise AssertionError("unreachable")
 
 
-def schedule_birthday(salon_id: str, client: m.Client, now: datetime) -> None:
+def schedule_birthday(salon_id: str, client: Client, now: datetime) -> None:
     salon, loyalty = _rules(salon_id)
     if client.birthday is None or not loyalty.enabled or loyalty.birthday_amount == 0:
         return

@@ -24,6 +24,8 @@ from regulars.retention import repo as store
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
 from regulars.store.models import DEFECTION_REASONS
+from regulars.salon.model import Catalog, Salon
+from regulars.clients.model import Client
 
 CANCEL_CHECK = "cancellation-check"
 REPLY_WINDOW = timedelta(days=30)  # a reply explains a defection recorded this recently
@@ -65,11 +67,11 @@ def _reason_words(reason: str) -> frozenset[str]:
     return frozenset(normalize(w) for w in _REASON_WORDS.get(reason, ()))
 
 
-def _salon(salon_id: str) -> m.Salon:
+def _salon(salon_id: str) -> Salon:
     return catalog_store.load_catalog(salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
 
 
-def _month(at: datetime, salon: m.Salon) -> str:
+def _month(at: datetime, salon: Salon) -> str:
     """The month a defection counts in: the salon's own calendar."""
     return at.astimezone(ZoneInfo(salon.timezone)).strftime("%Y-%m")
 
@@ -120,7 +122,7 @@ def rebooked_or_not(job: DueJob, now: datetime) -> Outcome:
     return Outcome(True, f"not rebooked within {days} days")
 
 
-def lapse(cat: m.Catalog, client: m.Client, lapse: rules.Lapse, now: datetime) -> bool:
+def lapse(cat: Catalog, client: Client, lapse: rules.Lapse, now: datetime) -> bool:
     """A lapse or a loss after the client's visit ``lapse.after``; the reason is their unhappy
     rating when one came after that visit."""
     complaint = (client.lifecycle or {}).get("complaint")

@@ -34,6 +34,9 @@ from regulars.runtime.jobs import repo as job_store
 from regulars.retention import repo as store
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
+from regulars.clients.model import Client
+from regulars.salon.settings.retention import RetentionSettings
+from regulars.salon.model import Salon
 
 KIND = "forget-inactive"
 WHO = "system:retention"
@@ -49,14 +52,14 @@ def years_before(now: datetime, years: int) -> datetime:
         return now.replace(year=now.year - years, day=28)
 
 
-def _entered_by(rules: m.RetentionSettings, cutoff: datetime) -> dict[Status, datetime]:
+def _entered_by(rules: RetentionSettings, cutoff: datetime) -> dict[Status, datetime]:
     """The latest moment a client whose last visit was at ``cutoff`` can have entered each status."""
     lapsed, lost = timedelta(days=rules.lapsed_days), timedelta(days=rules.lost_days)
     return {Status.LOST: cutoff + lost, Status.LAPSED: cutoff + lapsed, Status.AT_RISK: cutoff + lapsed,
             Status.NEW: cutoff, Status.ACTIVE: cutoff, Status.WON_BACK: cutoff}
 
 
-def _inactive(salon_id: str, client: m.Client, cutoff: datetime, now: datetime) -> bool:
+def _inactive(salon_id: str, client: Client, cutoff: datetime, now: datetime) -> bool:
     """No visit, no creation and no booking made since ``cutoff``, and nothing to come."""
     if (client.stats.last_visit_at or client.created_at) > cutoff:
         return False
@@ -64,7 +67,7 @@ def _inactive(salon_id: str, client: m.Client, cutoff: datetime, now: datetime) 
     return not any(a.created_at > cutoff or (a.status.active and a.end > now) for a in recent)
 
 
-def candidates(salon: m.Salon, years: int, now: datetime) -> Iterator[m.Client]:
+def candidates(salon: Salon, years: int, now: datetime) -> Iterator[Client]:
     """The salon's clients inactive for more than ``years``, found through the lifecycle index."""
     cutoff = years_before(now, years)
     for status, until in _entered_by(salon.settings.retention, cutoff).items():
@@ -73,7 +76,7 @@ def candidates(salon: m.Salon, years: int, now: datetime) -> Iterator[m.Client]:
                 yield client
 
 
-def forget_inactive(salon: m.Salon, now: datetime, *, limit: int) -> int:
+def forget_inactive(salon: Salon, now: datetime, *, limit: int) -> int:
     """Erase up to ``limit`` inactive clients (none unless the salon chose a number of years)."""
     from regulars.clients import rights  # the erasure use case (it reaches into messaging and loyalty)
 
@@ -97,7 +100,7 @@ def _job_id(night: date, run: int) -> str:
     return f"{KIND}-{night.isoformat()}-{run}"
 
 
-def schedule(salon: m.Salon, now: datetime) -> bool:
+def schedule(salon: Salon, now: datetime) -> bool:
     """Tonight's run (tomorrow night's if tonight's hour has passed), if the salon forgets inactive
     clients; one per salon and night, so calling it again changes nothing."""
     if salon.settings.data_retention.forget_inactive_after_years is None:

@@ -27,6 +27,7 @@ from regulars.runtime.jobs import repo as job_store
 from regulars.messaging.outbox import repo as outbox
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
+from regulars.clients.model import Client
 
 KIND = "repeat-invitation"
 REBOOK = "rebook-invitation"
@@ -57,7 +58,7 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
                            payload={"appointment_id": a.id})
 
 
-def _invited(client: m.Client) -> dict[str, datetime]:
+def _invited(client: Client) -> dict[str, datetime]:
     return {k: datetime.fromisoformat(v) for k, v in client.invited.items()}
 
 

@@ -29,27 +29,30 @@ from regulars.clients import repo as client_store
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
+from regulars.salon.model import Catalog
+from regulars.clients.model import Client
+from regulars.salon.settings.retention import RetentionSettings
 
 KIND = "lifecycle-check"
 FRESH_LAPSE = timedelta(days=7)  # a lapse older than this when first seen (imported history) starts no waves
 
 
-def catalog(salon_id: str) -> m.Catalog:
+def catalog(salon_id: str) -> Catalog:
     return catalog_store.load_catalog(salon_id, max_age=catalog_store.RULES_MAX_AGE)
 
 
-def rules_of(settings: m.RetentionSettings) -> rules.Rules:
+def rules_of(settings: RetentionSettings) -> rules.Rules:
     return rules.Rules(at_risk_factor=settings.at_risk_factor, lapsed_days=settings.lapsed_days,
                        lost_days=settings.lost_days, own_cadence_visits=settings.own_cadence_visits,
                        default_interval_days=settings.default_interval_days)
 
 
-def intervals_of(cat: m.Catalog) -> rules.Intervals:
+def intervals_of(cat: Catalog) -> rules.Intervals:
     return rules.Intervals(days={s.id: s.repeat_interval_days for s in cat.services.values()},
                            names={s.id: s.name for s in cat.services.values()})
 
 
-def visits_of(client: m.Client) -> list[rules.Visit]:
+def visits_of(client: Client) -> list[rules.Visit]:
     return [rules.Visit(datetime.fromisoformat(e[0]), e[1], e[2] if len(e) > 2 else "",
                         datetime.fromisoformat(e[3]) if len(e) > 3 and e[3] else None)
             for e in client.stats.visit_log]
@@ -65,12 +68,12 @@ def next_booking(salon_id: str, client_id: str, now: datetime) -> rules.Booking 
     return rules.Booking(first.start, first.created_at)
 
 
-def complaint_of(client: m.Client) -> rules.Complaint | None:
+def complaint_of(client: Client) -> rules.Complaint | None:
     c = (client.lifecycle or {}).get("complaint")
     return rules.Complaint(datetime.fromisoformat(c["at"]), c["reason"]) if c else None
 
 
-def assess(cat: m.Catalog, client: m.Client, now: datetime, booking: rules.Booking | None) -> rules.Assessment:
+def assess(cat: Catalog, client: Client, now: datetime, booking: rules.Booking | None) -> rules.Assessment:
     return rules.assess(visits_of(client), now=now, rules=rules_of(cat.salon.settings.retention),
                         intervals=intervals_of(cat), booking=booking, complaint=complaint_of(client))
 

@@ -19,6 +19,7 @@ from regulars.core.errors import Conflict, InvalidInput, NotFound
 from regulars.store.base import Entity, Tx, TxFailed, format_instant
 from regulars.clients.repo import to_domain
 from regulars.store.models import Client, Defection, DefectionTally
+from regulars.clients import model as clients_model
 
 UNKNOWN = "unknown"  # the reason tally of a defection whose reason is not known (yet)
 DIMENSIONS = ("type", "reason", "staff", "service")
@@ -157,7 +158,7 @@ def in_status(salon_id: str, status: str, *, limit: int = 100, cursor: str | Non
     return items, following
 
 
-def listed_before(salon_id: str, status: str, until: datetime, *, page: int = 200) -> Iterator[m.Client]:
+def listed_before(salon_id: str, status: str, until: datetime, *, page: int = 200) -> Iterator[clients_model.Client]:
     """Clients who entered a lifecycle status at or before ``until``, the earliest first (read a page
     of ``page`` at a time, as they are consumed)."""
     hk = Client.render_key("gsi2pk", salon_id=salon_id, listed_status=status)

@@ -23,6 +23,8 @@ from regulars.runtime.jobs import repo as job_store
 from regulars.messaging.outbox import repo as outbox
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
+from regulars.salon.model import Catalog
+from regulars.clients.model import Client
 
 KIND = "winback-wave"
 SOURCE = "winback"
@@ -41,7 +43,7 @@ def _schedule(salon_id: str, client_id: str, wave: int, delay_days: int, lapsed_
                                          "last_visit": last_visit.isoformat()})
 
 
-def start(cat: m.Catalog, client_id: str, *, lapsed_at: datetime, last_visit: datetime | None, now: datetime) -> None:
+def start(cat: Catalog, client_id: str, *, lapsed_at: datetime, last_visit: datetime | None, now: datetime) -> None:
     """The client has just lapsed: the first wave (once per lapse)."""
     rules = cat.salon.settings.retention
     if rules.winback and rules.winback_waves and last_visit is not None:
@@ -53,7 +55,7 @@ def stop(salon_id: str, client_id: str, now: datetime) -> int:
     return job_store.cancel_pending(salon_id, Subject.WINBACK.of(client_id), now)
 
 
-def may_market(client: m.Client) -> bool:
+def may_market(client: Client) -> bool:
     return any(allowed(client.consents, Purpose.MARKETING, channel) for channel in Channel)
 
 

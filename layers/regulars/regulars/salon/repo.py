@@ -15,25 +15,26 @@ from regulars.core.money import Money
 from regulars.store import audit
 from regulars.store.base import Entity
 from regulars.store.models import CATALOG, Salon, Service, StaffMember
+from regulars.salon import model as salon_model
 
-_cache: dict[str, tuple[float, m.Catalog]] = {}
+_cache: dict[str, tuple[float, salon_model.Catalog]] = {}
 _cache_lock = threading.Lock()
 
 
-def _salon(item: Salon) -> m.Salon:
-    return m.Salon(
+def _salon(item: Salon) -> salon_model.Salon:
+    return salon_model.Salon(
         id=item.salon_id,
         name=item.name,
         timezone=item.timezone,
         currency=item.currency,
         locale=item.locale,
         country=item.country,
-        settings=m.SalonSettings.model_validate(item.settings or {}),
+        settings=salon_model.SalonSettings.model_validate(item.settings or {}),
     )
 
 
-def _service(item: Service, currency: str) -> m.Service:
-    return m.Service(
+def _service(item: Service, currency: str) -> salon_model.Service:
+    return salon_model.Service(
         id=item.service_id,
         name=item.name,
         duration_minutes=int(item.duration_minutes),
@@ -43,8 +44,8 @@ def _service(item: Service, currency: str) -> m.Service:
     )
 
 
-def _staff(item: StaffMember) -> m.StaffMember:
-    return m.StaffMember(
+def _staff(item: StaffMember) -> salon_model.StaffMember:
+    return salon_model.StaffMember(
         id=item.staff_id,
         name=item.name,
         service_ids=list(item.service_ids or []),
@@ -63,7 +64,7 @@ def _staff(item: StaffMember) -> m.StaffMember:
 RULES_MAX_AGE = 30.0
 
 
-def load_catalog(salon_id: str, *, max_age: float = 0.0) -> m.Catalog:
+def load_catalog(salon_id: str, *, max_age: float = 0.0) -> salon_model.Catalog:
     """The salon's profile, services and staff in one Query; NotFound for an unknown salon.
 
     ``max_age`` > 0 serves a copy read within that many seconds (the widget's hot path)."""
@@ -85,7 +86,7 @@ def load_catalog(salon_id: str, *, max_age: float = 0.0) -> m.Catalog:
             staff.append(item)
     if salon is None:
         raise NotFound(f"salon {salon_id} not found", code="salon_not_found")
-    catalog = m.Catalog(
+    catalog = salon_model.Catalog(
         salon=_salon(salon),
         services={s.service_id: _service(s, salon.currency) for s in services},
         staff={s.staff_id: _staff(s) for s in staff},
@@ -100,7 +101,7 @@ def forget(salon_id: str) -> None:
         _cache.pop(salon_id, None)
 
 
-def create_salon(salon: m.Salon, now: datetime) -> m.Salon:
+def create_salon(salon: salon_model.Salon, now: datetime) -> salon_model.Salon:
     item = Salon(
         salon_id=salon.id,
         name=salon.name,
@@ -127,7 +128,7 @@ def _audited(salon_id: str, action: str, by: str | None, now: datetime | None, *
 
 def _settings(stored: object) -> dict[str, object]:
     """Settings as the salon has them (what was stored, with the defaults of what was not)."""
-    return m.SalonSettings.model_validate(stored or {}).model_dump()
+    return salon_model.SalonSettings.model_validate(stored or {}).model_dump()
 
 
 def _changed(before: dict[str, object], after: dict[str, object]) -> list[str]:
@@ -135,7 +136,7 @@ def _changed(before: dict[str, object], after: dict[str, object]) -> list[str]:
 
 
 def update_salon(salon_id: str, *, by: str | None = None, now: datetime | None = None,
-                 **changes: object) -> m.Salon:
+                 **changes: object) -> salon_model.Salon:
     """Change the salon; with ``by`` and ``now``, audited (the fields and settings sections changed)."""
     item = Salon.find(salon_id=salon_id, consistent=True)
     if item is None:
@@ -159,8 +160,8 @@ def _service_fields(item: Service | None) -> dict[str, object]:
     return {name: getattr(item, name) for name in names} if item is not None else {}
 
 
-def put_service(salon_id: str, service: m.Service, *, create: bool, by: str | None = None,
-                now: datetime | None = None) -> m.Service:
+def put_service(salon_id: str, service: salon_model.Service, *, create: bool, by: str | None = None,
+                now: datetime | None = None) -> salon_model.Service:
     """Add or change a service; with ``by`` and ``now``, audited (each field changed, from and to)."""
     existing = Service.find(salon_id=salon_id, service_id=service.id, consistent=True)
     before = _service_fields(existing)
@@ -190,8 +191,8 @@ def _staff_fields(item: StaffMember | None) -> dict[str, object]:
     return {name: getattr(item, name) for name in names} if item is not None else {}
 
 
-def put_staff(salon_id: str, member: m.StaffMember, *, create: bool, by: str | None = None,
-              now: datetime | None = None) -> m.StaffMember:
+def put_staff(salon_id: str, member: salon_model.StaffMember, *, create: bool, by: str | None = None,
+              now: datetime | None = None) -> salon_model.StaffMember:
     """Add or change a staff member; with ``by`` and ``now``, audited (the fields changed, by name)."""
     existing = StaffMember.find(salon_id=salon_id, staff_id=member.id, consistent=True)
     before = _staff_fields(existing)

@@ -20,6 +20,7 @@ from regulars.salon import repo as catalog_store
 from regulars.salon.schemas import SalonAdminOut, SalonSettingsPatch, ServiceAdminOut, ServiceIn, ServicePatch, StaffIn, StaffPatch
 from regulars.core.fields import patch_changes
 from regulars.salon import views as salon_views
+from regulars.salon.model import Service, StaffMember
 
 router = Router()
 ObjectId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -55,7 +56,7 @@ def patch_salon(body: SalonSettingsPatch) -> SalonAdminOut:
 
 
 # ------------------------------------------------------------------------------------ services
-def _service(salon_id: str, service_id: str) -> m.Service:
+def _service(salon_id: str, service_id: str) -> Service:
     service = catalog_store.load_catalog(salon_id).services.get(service_id)
     if service is None:
         raise NotFound(f"service {service_id} not found", code="service_not_found")
@@ -75,7 +76,7 @@ def list_services() -> list[ServiceAdminOut]:
 def create_service(body: ServiceIn) -> tuple[ServiceAdminOut, int]:
     salon_id, who = caller(router)
     currency = catalog_store.load_catalog(salon_id).salon.currency
-    service = m.Service(id=body.id, name=body.name, duration_minutes=body.duration_minutes,
+    service = Service(id=body.id, name=body.name, duration_minutes=body.duration_minutes,
                         price=Money(amount=body.price_amount, currency=currency),
                         repeat_interval_days=body.repeat_interval_days, active=body.active)
     return salon_views.service_admin(catalog_store.put_service(salon_id, service, create=True, by=who, now=clock.now())), 201
@@ -101,7 +102,7 @@ def patch_service(service_id: ObjectId, body: ServicePatch) -> ServiceAdminOut:
 
 
 # ------------------------------------------------------------------------------------ staff
-def _member(salon_id: str, staff_id: str) -> m.StaffMember:
+def _member(salon_id: str, staff_id: str) -> StaffMember:
     member = catalog_store.load_catalog(salon_id).staff.get(staff_id)
     if member is None:
         raise NotFound(f"staff member {staff_id} not found", code="staff_not_found")
@@ -117,23 +118,23 @@ def _check_services(salon_id: str, service_ids: list[str]) -> None:
 
 @router.get("/v1/admin/staff", summary="All staff members", tags=["admin: staff"])
 @operation("staff.read")
-def list_staff() -> list[m.StaffMember]:
+def list_staff() -> list[StaffMember]:
     salon_id, _ = caller(router)
     return sorted(catalog_store.load_catalog(salon_id).staff.values(), key=lambda x: x.name)
 
 
 @router.post("/v1/admin/staff", summary="Add a staff member", tags=["admin: staff"], status_code=201)
 @operation("staff.create")
-def create_staff(body: StaffIn) -> tuple[m.StaffMember, int]:
+def create_staff(body: StaffIn) -> tuple[StaffMember, int]:
     salon_id, who = caller(router)
     _check_services(salon_id, body.service_ids)
-    return catalog_store.put_staff(salon_id, m.StaffMember(**body.model_dump()), create=True, by=who,
+    return catalog_store.put_staff(salon_id, StaffMember(**body.model_dump()), create=True, by=who,
                                    now=clock.now()), 201
 
 
 @router.get("/v1/admin/staff/<staff_id>", summary="One staff member", tags=["admin: staff"])
 @operation("staff.read")
-def get_staff(staff_id: ObjectId) -> m.StaffMember:
+def get_staff(staff_id: ObjectId) -> StaffMember:
     salon_id, _ = caller(router)
     return _member(salon_id, staff_id)
 
@@ -141,7 +142,7 @@ def get_staff(staff_id: ObjectId) -> m.StaffMember:
 @router.patch("/v1/admin/staff/<staff_id>", summary="Change a staff member (hours, breaks, days off, services)",
               tags=["admin: staff"])
 @operation("staff.update")
-def patch_staff(staff_id: ObjectId, body: StaffPatch) -> m.StaffMember:
+def patch_staff(staff_id: ObjectId, body: StaffPatch) -> StaffMember:
     salon_id, who = caller(router)
     current = _member(salon_id, staff_id)
     changes = patch_changes(body, frozenset({"phone", "email"}))

@@ -20,10 +20,11 @@ from regulars.booking import model as m
 from regulars.campaigns.segments import SegmentFilter
 from regulars.core.money import Money
 from regulars.core.fields import Email, Id, Locale, MAX_SETTINGS_BYTES, Name, Phone, Ref
+from regulars.salon.model import MAX_SERVICE_MINUTES, SalonSettings, Span, Weekday
 
 
 # working hours or breaks: for each day, at most 8 spans ("09:00", "13:00"); only weekdays are keys
-WeekHours = dict[m.Weekday, Annotated[list[m.Span], Field(max_length=8)]]
+WeekHours = dict[Weekday, Annotated[list[Span], Field(max_length=8)]]
 
 
 # --------------------------------------------------------------------------- widget (public)
@@ -59,12 +60,12 @@ class SalonSettingsPatch(BaseModel):
     name: Name | None = None
     timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     locale: Locale | None = None
-    settings: m.SalonSettings | None = Field(
+    settings: SalonSettings | None = Field(
         default=None, description=f"At most {MAX_SETTINGS_BYTES // 1024} KiB as stored (JSON, non-ASCII escaped)")
 
     @field_validator("settings")
     @classmethod
-    def _stored_size(cls, value: m.SalonSettings | None) -> m.SalonSettings | None:
+    def _stored_size(cls, value: SalonSettings | None) -> SalonSettings | None:
         # stored as JSON with \u escapes on the salon's item: an item holds at most 400 KB
         if value is not None and len(json.dumps(value.model_dump(mode="json"))) > MAX_SETTINGS_BYTES:
             raise ValueError(f"the settings take more than {MAX_SETTINGS_BYTES // 1024} KiB: shorten the texts")
@@ -73,14 +74,14 @@ class SalonSettingsPatch(BaseModel):
 
 class SalonAdminOut(SalonOut):
     country: str
-    settings: m.SalonSettings
+    settings: SalonSettings
 
 
 class ServiceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: Id
     name: Name
-    duration_minutes: int = Field(ge=5, le=m.MAX_SERVICE_MINUTES, multiple_of=5)
+    duration_minutes: int = Field(ge=5, le=MAX_SERVICE_MINUTES, multiple_of=5)
     price_amount: int = Field(ge=0, le=10_000_000)
     repeat_interval_days: int | None = Field(default=None, ge=1, le=730)
     active: bool = True
@@ -89,7 +90,7 @@ class ServiceIn(BaseModel):
 class ServicePatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Name | None = None
-    duration_minutes: int | None = Field(default=None, ge=5, le=m.MAX_SERVICE_MINUTES, multiple_of=5)
+    duration_minutes: int | None = Field(default=None, ge=5, le=MAX_SERVICE_MINUTES, multiple_of=5)
     price_amount: int | None = Field(default=None, ge=0, le=10_000_000)
     repeat_interval_days: int | None = Field(default=None, ge=1, le=730)
     active: bool | None = None

@@ -9,20 +9,21 @@ from regulars.store.models import Message
 from regulars.booking.schemas import AppointmentBrief, AppointmentOut
 from regulars.clients.schemas import ClientOut, MessageOut
 from regulars.salon.schemas import SalonAdminOut, SalonOut, ServiceAdminOut
+from regulars.salon.model import Salon, Service
 
 
-def salon(x: m.Salon) -> SalonOut:
+def salon(x: Salon) -> SalonOut:
     return SalonOut(id=x.id, name=x.name, timezone=x.timezone, currency=x.currency, locale=x.locale)
 
 
-def salon_admin(x: m.Salon) -> SalonAdminOut:
+def salon_admin(x: Salon) -> SalonAdminOut:
     return SalonAdminOut(**salon(x).model_dump(), country=x.country, settings=x.settings)
 
 
-def local_iso(value: datetime, salon_: m.Salon) -> str:
+def local_iso(value: datetime, salon_: Salon) -> str:
     return value.astimezone(salon_.tz).isoformat()
 
 
-def service_admin(x: m.Service) -> ServiceAdminOut:
+def service_admin(x: Service) -> ServiceAdminOut:
     return ServiceAdminOut(id=x.id, name=x.name, duration_minutes=x.duration_minutes, price=x.price,
                              repeat_interval_days=x.repeat_interval_days, active=x.active)

@@ -35,6 +35,7 @@ from regulars.store.models import Client
 from regulars.booking.schemas import CancelIn, ManageActions, ManageOut, ManagedAppointment, PushDeviceIn, RescheduleIn
 from regulars.booking import views as booking_views
 from regulars.salon import views as salon_views
+from regulars.clients import model as clients_model
 
 router = Router()
 
@@ -184,7 +185,7 @@ def _marketing(token: str, granted: bool) -> ManageOut:
     record = {"granted": granted, "at": now.isoformat(), "source": "manage_link",
               "text": MARKETING_TEXT["subscribe" if granted else "unsubscribe"]}
 
-    def change(client: m.Client) -> dict:
+    def change(client: clients_model.Client) -> dict:
         consents = {k: dict(v) for k, v in client.consents.items() if not k.startswith("marketing:")}
         consents["marketing"] = record
         return {"consents": consents}
@@ -214,7 +215,7 @@ def register_push(token: Token, body: PushDeviceIn) -> ManageOut:
     now = clock.now()
     arn = push_devices.register(link.salon_id, link.appointment.client_id, body.device_token, now)
 
-    def change(client: m.Client) -> dict:
+    def change(client: clients_model.Client) -> dict:
         channels = {k: dict(v) for k, v in client.channels.items()}
         push = capabilities.of(Channel.PUSH)
         channels[push.channel.value] = {push.address: arn, "registered_at": now.isoformat()}

@@ -26,6 +26,7 @@ from regulars.booking.schemas import BookingIn, BookingOut, PhoneCheckIn, PhoneC
 from regulars.salon.schemas import CatalogOut, ServiceOut, StaffOut
 from regulars.booking import views as booking_views
 from regulars.salon import views as salon_views
+from regulars.salon.model import Catalog, Salon
 
 router = Router()
 
@@ -39,7 +40,7 @@ LIMITED: OpenAPIResponse = {"description": "Too many requests: wait the Retry-Af
            "content": {"application/json": {"model": ErrorOut}}}
 
 
-def _catalog(salon_id: str) -> m.Catalog:
+def _catalog(salon_id: str) -> Catalog:
     return catalog_store.load_catalog(salon_id, max_age=settings().catalog_cache_seconds)
 
 
@@ -80,7 +81,7 @@ def _address() -> str:
     return (identity.source_ip if identity else None) or "unknown"
 
 
-def booking_answer(booked: booking.Booked, salon: m.Salon) -> BookingOut:
+def booking_answer(booked: booking.Booked, salon: Salon) -> BookingOut:
     """What the booker is told. Links only to who may have them: a proven phone gets the client's
     links; an unproven booking of a new phone gets a link to this visit alone; an unproven booking of
     a phone the salon knows gets neither (the link goes to that phone with the booking notice)."""
@@ -124,7 +125,7 @@ def post_appointment(
         out = booking_answer(booked, catalog.salon)
         return 201, json.dumps(out.model_dump(mode="json"), separators=(",", ":"))
 
-    def admit(current: m.Catalog, phone: str, known_client: str | None) -> bool:
+    def admit(current: Catalog, phone: str, known_client: str | None) -> bool:
         return protection.admit_booking(current.salon, phone, known=known_client is not None,
                                         proof=body.phone_proof, address=address, now=now)
 

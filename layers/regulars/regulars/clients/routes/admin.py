@@ -25,6 +25,7 @@ from regulars.clients.schemas import ClientCreate, ClientDetailOut, ClientOut, C
 from regulars.core.fields import patch_changes
 from regulars.booking import views as booking_views
 from regulars.clients import views as clients_views
+from regulars.clients.model import Client
 
 router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -62,7 +63,7 @@ def create(body: ClientCreate) -> tuple[ClientOut, int]:
     if body.marketing_consent is not None:
         consents["marketing"] = {"granted": body.marketing_consent, "at": now.isoformat(), "source": "admin",
                                  "text": f"recorded by {who}"}
-    client = m.Client(
+    client = Client(
         id=new_id(now), name=body.name, phone=to_e164(body.phone, catalog.salon.country), email=body.email,
         birthday=body.birthday, locale=body.locale or catalog.salon.locale, notes=body.notes, tags=body.tags,
         consents=consents, created_at=now, source="admin",

@@ -30,6 +30,7 @@ from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
 from regulars.messaging.outbox import repo as outbox
 from regulars.store.models import Contact, Message
+from regulars.clients.model import Client
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def _without_times(consents: dict) -> dict:
 def _apply_consent(contact: Contact, channel: Channel, reply: Reply, text: str, now: datetime) -> None:
     record = {"at": now.isoformat(), "source": channel.value, "text": text}
 
-    def change(client: m.Client) -> dict:
+    def change(client: Client) -> dict:
         fn = opt_out if reply is Reply.STOP else opt_in
         after = fn(client.consents, channel, **record)
         if _without_times(after) == _without_times(client.consents):
@@ -153,7 +154,7 @@ def whatsapp_window_opened(phone: str, now: datetime) -> int:
     known = {(c.salon_id, c.client_id) for can in capabilities.CAPABILITIES.values()
              if can.by_phone and can.inbound for c in outbox.contacts(can.channel.value, phone)}
     for salon_id, client_id in known:
-        def change(client: m.Client) -> dict:
+        def change(client: Client) -> dict:
             channels = {k: dict(v) for k, v in client.channels.items()}
             info = channels.setdefault(Channel.WHATSAPP.value, {})
             info.setdefault("opted_in_at", now.isoformat())

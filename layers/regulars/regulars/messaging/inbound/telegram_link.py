@@ -27,6 +27,7 @@ from regulars.clients import repo as client_store
 from regulars.messaging.outbox import repo as outbox
 from regulars.store.base import condition_failed
 from regulars.store.models import TelegramLink
+from regulars.clients.model import Client
 
 TOKEN_CHARS = 24
 OFFERED = timedelta(days=1)
@@ -73,7 +74,7 @@ def _claim(link: TelegramLink, chat_id: int) -> bool:
     return True
 
 
-def redeem(token: str, chat_id: int, now: datetime) -> m.Client | None:
+def redeem(token: str, chat_id: int, now: datetime) -> Client | None:
     """Link the chat to the token's client; None for an unknown token or one another chat used."""
     link = TelegramLink.find(token=token, consistent=True)
     if link is None or (link.expires is not None and link.expires <= now):  # TTL deletes late: expired is gone
@@ -81,7 +82,7 @@ def redeem(token: str, chat_id: int, now: datetime) -> m.Client | None:
     if not _claim(link, chat_id):
         return None
 
-    def change(client: m.Client) -> dict:
+    def change(client: Client) -> dict:
         channels = {k: dict(v) for k, v in client.channels.items()}
         channels[TELEGRAM.channel.value] = {TELEGRAM.address: chat_id, "linked_at": now.isoformat()}
         return {"channels": channels}

@@ -41,6 +41,8 @@ from regulars.messaging.outbox import repo as outbox
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
 from regulars.store.models import Message
+from regulars.salon.model import Catalog, Salon, StaffMember
+from regulars.clients.model import Client
 
 JOB_KIND = "dispatch"
 SENT_STATES = ("queued", "sending", "sent", "delivered")
@@ -57,18 +59,18 @@ _ABOUT_THE_VISIT_AS_IT_WAS = frozenset({
 })
 
 
-def _channels(person: m.Client | m.StaffMember) -> dict:
+def _channels(person: Client | StaffMember) -> dict:
     """What the channels know of the person (of a staff member, only their phone)."""
-    return person.channels if isinstance(person, m.Client) else {}
+    return person.channels if isinstance(person, Client) else {}
 
 
-def reachable(recipient: str, person: m.Client | m.StaffMember, enabled: tuple[str, ...]) -> list[Channel]:
+def reachable(recipient: str, person: Client | StaffMember, enabled: tuple[str, ...]) -> list[Channel]:
     """The channels that can reach this person now (and that this deployment can send on)."""
     return [channel for channel in Channel
             if channel.value in enabled and capabilities.of(channel).reaches(person.phone, _channels(person))]
 
 
-def address_of(channel: Channel, person: m.Client | m.StaffMember) -> str:
+def address_of(channel: Channel, person: Client | StaffMember) -> str:
     return str(capabilities.of(channel).address_in(person.phone, _channels(person)))
 
 
@@ -99,7 +101,7 @@ def _stale(item: Message, appointment: m.Appointment | None) -> str | None:
     return None
 
 
-def _marketing_rules(item: Message, salon: m.Salon, now: datetime) -> Outcome | None:
+def _marketing_rules(item: Message, salon: Salon, now: datetime) -> Outcome | None:
     rules = salon.settings
     opens = next_allowed(now, QuietHours.parse(rules.quiet_hours), salon.tz)
     if opens is None:
@@ -140,11 +142,11 @@ def route(item: Message, now: datetime) -> Outcome:
         return _skip(item, stale, now)
     purpose = Purpose(item.purpose)
     if item.recipient == "staff":
-        person: m.Client | m.StaffMember | None = catalog.staff.get(item.staff_id or "")
+        person: Client | StaffMember | None = catalog.staff.get(item.staff_id or "")
         consents: dict = {}
         locale_hint = None
     elif item.recipient in ("manager", "phone"):  # a phone from the salon's settings, or one a code goes to
-        person = m.StaffMember(id=item.recipient, name=item.recipient.title(), phone=(item.values or {}).get("phone"))
+        person = StaffMember(id=item.recipient, name=item.recipient.title(), phone=(item.values or {}).get("phone"))
         consents, locale_hint = {}, item.locale
     else:
         try:
@@ -210,7 +212,7 @@ def route(item: Message, now: datetime) -> Outcome:
     return Outcome(True, f"queued on {channel.value}")
 
 
-def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
+def _render(item: Message, catalog: Catalog, person: Client | StaffMember,
             appointment: m.Appointment | None, locale_hint: str | None) -> tuple[str, str, dict[str, str]]:
     """The text, the locale it is in, and the placeholder values it was made from."""
     salon = catalog.salon
@@ -226,7 +228,7 @@ def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
         service = catalog.services.get(appointment.service_id)
         staff = catalog.staff.get(appointment.staff_id)
         facts.update(
-            client_name=appointment.client_name or (person.name if isinstance(person, m.Client) else None),
+            client_name=appointment.client_name or (person.name if isinstance(person, Client) else None),
             service_name=service.name if service else None,
             staff_name=staff.name if staff else None,
             start=appointment.start,
@@ -237,7 +239,7 @@ def _render(item: Message, catalog: m.Catalog, person: m.Client | m.StaffMember,
             facts["previous_start"] = datetime.fromisoformat(values["previous_start"])
         if appointment.status.active and item.recipient == "client":
             facts["manage_link"] = links.manage_url(salon, appointment, keys=link_keys())
-    elif isinstance(person, m.Client):
+    elif isinstance(person, Client):
         facts["client_name"] = person.name
     if values.get("client_name"):
         facts["client_name"] = values["client_name"]

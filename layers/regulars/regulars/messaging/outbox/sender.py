@@ -36,6 +36,7 @@ from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
 from regulars.messaging.outbox import repo as outbox
 from regulars.store.models import Message
+from regulars.clients.model import Client
 
 MAX_ATTEMPTS = 5
 MAX_QUEUE_DELAY = 900  # SQS DelaySeconds at most: longer waits re-enqueue more than once
@@ -175,7 +176,7 @@ def mark_unreachable(item: Message, reason: str, now: datetime) -> None:
     if item.recipient != "client" or not item.client_id:
         return
 
-    def change(client: m.Client) -> dict:
+    def change(client: Client) -> dict:
         channels = {k: dict(v) for k, v in client.channels.items()}
         channels.setdefault(str(item.channel), {})["unreachable"] = {"reason": reason, "at": now.isoformat()}
         return {"channels": channels}
