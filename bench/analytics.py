@@ -24,7 +24,8 @@ MONTHS = 36
 
 def history(clients: int, now: datetime, seed: int = 11) -> tuple[list[Any], list[Any]]:
     """(client items with their visit logs, visit items), three years of them."""
-    from regulars.store.models import Appointment, Client
+    from regulars.booking.items import Appointment
+    from regulars.clients.items import Client
 
     rng = random.Random(seed)
     start = now - timedelta(days=30 * MONTHS)
@@ -66,7 +67,7 @@ def report(clients: int = 1_000) -> str:
         from regulars.booking.events import AppointmentEvent, EventType
         from regulars.booking import repo as appointment_store
         from regulars.store.base import Entity
-        from regulars.store.models import Appointment
+        from regulars.booking.items import Appointment
 
         now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
         clock.set_offset(now - datetime.now(UTC))

@@ -17,7 +17,7 @@ from bench.sweep import _put_all
 
 
 def fill(clients: int, now: datetime) -> None:
-    from regulars.store.models import Client, PhoneIndex
+    from regulars.clients.items import Client, PhoneIndex
 
     consent = {"marketing": {"granted": True, "at": now.isoformat(), "source": "widget", "text": "yes"}}
     batch: list[Any] = []
@@ -56,7 +56,8 @@ def report(clients: int = 50_000) -> str:
         from regulars.runtime.jobs import repo as job_store
         from regulars.store.base import Entity
         from regulars.runtime.jobs.repo import JobRef
-        from regulars.store.models import Job, Message
+        from regulars.runtime.jobs.items import Job
+        from regulars.messaging.outbox.items import Message
 
         now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 11:00 in Berlin: outside the quiet hours
         clock.set_offset(now - datetime.now(UTC))

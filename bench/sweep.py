@@ -24,7 +24,8 @@ def _put_all(local: dynamo.Local, items: list[Any]) -> None:
 
 
 def fill(local: dynamo.Local, clients: int, future_jobs: int, now: datetime) -> None:
-    from regulars.store.models import Client, Job, PhoneIndex
+    from regulars.clients.items import Client, PhoneIndex
+    from regulars.runtime.jobs.items import Job
 
     batch: list[Any] = []
     for n in range(clients):

@@ -31,15 +31,9 @@ from regulars.core.phones import to_e164
 from regulars.booking.repo import LOCK_KEEP
 from regulars.store.base import Entity
 from regulars.clients.repo import name_key
-from regulars.store.models import (
-    Appointment,
-    Client,
-    PhoneIndex,
-    Salon,
-    Service,
-    SlotLock,
-    StaffMember,
-)
+from regulars.booking.items import Appointment, SlotLock
+from regulars.clients.items import Client, PhoneIndex
+from regulars.salon.items import Salon, Service, StaffMember
 
 SALON_ID = "demo"
 SALON_NAME = "Studio Demo"

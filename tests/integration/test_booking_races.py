@@ -12,7 +12,7 @@ from regulars.core import clock
 from regulars.booking import model as m
 from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
-from regulars.store.models import Client
+from regulars.clients.items import Client
 from support.lambda_ import AdminApi, PublicApi
 from support.phones import prove
 from regulars.salon.model import StaffMember

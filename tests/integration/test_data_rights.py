@@ -26,15 +26,12 @@ from regulars.messaging.outbox import repo as outbox
 from regulars.runtime.jobs import repo as job_store
 from regulars.store.base import table_name
 from regulars.runtime.jobs.repo import JobRef
-from regulars.store.models import (
-    AnalyticsSnapshot,
-    IdempotencyRecord,
-    Job,
-    LoyaltyAccount,
-    Message,
-    ReferralCode,
-    TelegramLink,
-)
+from regulars.analytics.items import AnalyticsSnapshot
+from regulars.store.items import IdempotencyRecord
+from regulars.runtime.jobs.items import Job
+from regulars.loyalty.items import LoyaltyAccount, ReferralCode
+from regulars.messaging.outbox.items import Message
+from regulars.messaging.inbound.items import TelegramLink
 from support.lambda_ import AdminApi, PublicApi, context_for, handler
 from support.phones import prove
 from support.salon import make_salon

@@ -21,7 +21,10 @@ from regulars.booking import repo as appointment_store
 from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
 from regulars.store.base import Entity, bind_table
-from regulars.store.models import Appointment, Client, Job, PhoneIndex, Salon, Service, SlotLock, StaffMember
+from regulars.booking.items import Appointment, SlotLock
+from regulars.clients.items import Client, PhoneIndex
+from regulars.runtime.jobs.items import Job
+from regulars.salon.items import Salon, Service, StaffMember
 from regulars_local import dynamodb_local
 from regulars_local.demo import LOCAL_PROTECTION, SALON_ID, DemoSummary, build_demo, load_demo
 

@@ -21,15 +21,12 @@ from regulars.salon import repo as catalog_store
 from regulars.runtime.jobs import repo as job_store
 from regulars.store.base import bind_table
 from regulars.runtime.jobs.repo import JobRef
-from regulars.store.models import (
-    Appointment,
-    CampaignMember,
-    Client,
-    Job,
-    LedgerEntry,
-    LoyaltyAccount,
-    Message,
-)
+from regulars.booking.items import Appointment
+from regulars.campaigns.items import CampaignMember
+from regulars.clients.items import Client
+from regulars.runtime.jobs.items import Job
+from regulars.loyalty.items import LedgerEntry, LoyaltyAccount
+from regulars.messaging.outbox.items import Message
 from regulars_local import dynamodb_local
 from regulars_local.demo import SALON_ID, load_demo
 from support.lambda_ import AdminApi, context_for, handler
@@ -334,7 +331,7 @@ def _run(kind: str, at: datetime) -> list:
 
 
 def job_store_all(kind: str):
-    from regulars.store.models import Job
+    from regulars.runtime.jobs.items import Job
 
     return list(Job.scan(Job.kind == kind))
 

@@ -363,7 +363,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @invariant()
     def balance_is_the_sum_of_open_lots_and_never_negative(self):
         from regulars.store.base import Entity
-        from regulars.store.models import Lot
+        from regulars.loyalty.items import Lot
 
         items = [i for i in Entity.query(f"SALON#{SALON}", Entity.sk.startswith("LOT#c1#"), consistent_read=True)
                  if isinstance(i, Lot)]

@@ -13,7 +13,9 @@ from regulars.messaging.outbox import dispatch
 from regulars.clients import repo as client_store
 from regulars.messaging.outbox import repo as outbox
 from regulars.store.base import Entity
-from regulars.store.models import Appointment, Client, Message, PhoneCheck, PhoneIndex
+from regulars.booking.items import Appointment, PhoneCheck
+from regulars.clients.items import Client, PhoneIndex
+from regulars.messaging.outbox.items import Message
 from regulars_local.functions import context_for
 from support.lambda_ import PublicApi, handler
 from support.moments import moment

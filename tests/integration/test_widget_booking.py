@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 from regulars.clients import repo as client_store
 from regulars.store.base import Entity
-from regulars.store.models import Appointment, SlotLock
+from regulars.booking.items import Appointment, SlotLock
 from support.lambda_ import PublicApi
 from support.phones import prove
 

@@ -22,7 +22,9 @@ from regulars.runtime.jobs import worker
 from regulars.clients import erasure
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.subjects import Subject
-from regulars.store.models import Appointment, Job, Message
+from regulars.booking.items import Appointment
+from regulars.runtime.jobs.items import Job
+from regulars.messaging.outbox.items import Message
 
 LIBRARY = Path(regulars.__file__).parent
 REPOSITORY = LIBRARY / "store" / "jobs.py"  # forwards the kind and subject it is given

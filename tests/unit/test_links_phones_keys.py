@@ -9,7 +9,8 @@ from regulars.booking import links
 from regulars.core.config import KeyRing
 from regulars.core.errors import Forbidden, InvalidInput
 from regulars.core.phones import to_e164
-from regulars.store.models import Appointment, Client, SlotLock
+from regulars.booking.items import Appointment, SlotLock
+from regulars.clients.items import Client
 
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)
 KEY = KeyRing.parse("k1:" + "k" * 32)

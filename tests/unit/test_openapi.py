@@ -36,7 +36,9 @@ def test_every_public_route_in_the_code_is_an_api_event_in_the_template():
 
 
 def test_the_stream_filter_matches_the_appointment_and_message_keys():
-    from regulars.store.models import APPOINTMENTS, LEDGER, MESSAGES, Appointment, LedgerEntry, Message
+    from regulars.booking.items import APPOINTMENTS, Appointment
+    from regulars.loyalty.items import LEDGER, LedgerEntry
+    from regulars.messaging.outbox.items import MESSAGES, Message
 
     (stream,) = functions()["StreamProcessorFunction"].streams
     appointments, messages, ledger = stream.filters

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from regulars.store.base import Entity, Tx
-from regulars.store.models import AnalyticsSnapshot, AnalyticsTally, ProcessedEvent
+from regulars.analytics.items import AnalyticsSnapshot, AnalyticsTally
+from regulars.store.items import ProcessedEvent
 
 MARKER_KEEP = timedelta(days=30)  # an event's marker: longer than a stream keeps a record
 FOREVER = None  # a fact that must never count twice (a client's cohort, a visit's rebooking)

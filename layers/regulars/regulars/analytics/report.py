@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, Field
 
-from regulars.store.models import AnalyticsTally
+from regulars.analytics.items import AnalyticsTally
 
 RETURN_DAYS = (30, 60, 90)
 

@@ -30,7 +30,8 @@ from regulars.messaging.outbox import repo as outbox
 from regulars.analytics.repo import FOREVER, Delta, Fact
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
-from regulars.store.models import LedgerEntry, Message
+from regulars.loyalty.items import LedgerEntry
+from regulars.messaging.outbox.items import Message
 from regulars.clients.model import ClientStats
 from regulars.salon.model import Salon
 

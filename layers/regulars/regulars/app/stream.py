@@ -32,7 +32,8 @@ from regulars.feedback import service as feedback
 from regulars.booking import repo as appointment_store
 from regulars.clients import stats_repo as client_stats
 from regulars.store.base import Entity
-from regulars.store.models import LedgerEntry, Message
+from regulars.loyalty.items import LedgerEntry
+from regulars.messaging.outbox.items import Message
 from regulars.runtime.subscribers import Subscriber, in_order, notify
 
 

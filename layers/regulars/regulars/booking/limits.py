@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from regulars.store.models import PhoneCheck, RateCount, SmsDay
+from regulars.booking.items import PhoneCheck, RateCount
+from regulars.messaging.outbox.items import SmsDay
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from regulars.core.ids import new_id
 from regulars.clients import repo as client_store
 from regulars.messaging.outbox import repo as outbox
 from regulars.booking import limits as store
-from regulars.store.models import PhoneCheck
+from regulars.booking.items import PhoneCheck
 from regulars.salon.model import Salon
 
 CODE_LIFETIME = timedelta(minutes=10)

@@ -16,7 +16,8 @@ from regulars.core.money import Money
 from regulars.clients import repo as client_store
 from regulars.store import idempotency
 from regulars.store.base import Entity, Tx, TxFailed
-from regulars.store.models import APPOINTMENTS, Appointment, Client, SlotLock
+from regulars.booking.items import APPOINTMENTS, Appointment, SlotLock
+from regulars.clients.items import Client
 from regulars.clients import model as clients_model
 from regulars.salon.model import MAX_SERVICE_MINUTES
 

@@ -13,15 +13,10 @@ from typing import Any
 
 from regulars.core.errors import NotFound
 from regulars.store.base import Entity, Tx
-from regulars.store.models import (
-    Campaign,
-    CampaignMember,
-    CampaignTally,
-    Client,
-    LoyaltyAccount,
-    ProcessedEvent,
-    Segment,
-)
+from regulars.campaigns.items import Campaign, CampaignMember, CampaignTally, Segment
+from regulars.clients.items import Client
+from regulars.loyalty.items import LoyaltyAccount
+from regulars.store.items import ProcessedEvent
 
 FIGURES = ("bookings", "visits", "revenue", "bonus_spent")
 GROUPS = ("sent", "holdout")

@@ -13,7 +13,7 @@ from regulars.http.router import Router
 from regulars.campaigns import service
 from regulars.campaigns.segments import SegmentFilter
 from regulars.campaigns import repo as store
-from regulars.store.models import Segment
+from regulars.campaigns.items import Segment
 from regulars.campaigns.schemas import CampaignIn, CampaignOut, CampaignReportOut, CampaignsOut, PreviewOut, SegmentIn, SegmentOut, SegmentsOut
 
 router = Router()

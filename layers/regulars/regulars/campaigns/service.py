@@ -42,7 +42,9 @@ from regulars.clients import repo as client_store
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
-from regulars.store.models import Campaign, Client, LoyaltyAccount, Segment
+from regulars.campaigns.items import Campaign, Segment
+from regulars.clients.items import Client
+from regulars.loyalty.items import LoyaltyAccount
 from regulars.salon.model import Catalog
 from regulars.clients import model as clients_model
 

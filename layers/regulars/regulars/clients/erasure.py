@@ -24,25 +24,16 @@ from regulars.store.base import Entity, Tx, TxFailed
 from regulars.campaigns.repo import memberships
 from regulars.runtime.jobs.subjects import Subject
 from regulars.loyalty.repo import lot_items
-from regulars.store.models import (
-    AnalyticsSnapshot,
-    Appointment,
-    AuditEntry,
-    Client,
-    Contact,
-    Defection,
-    Feedback,
-    IdempotencyRecord,
-    Job,
-    LedgerEntry,
-    LoyaltyAccount,
-    Message,
-    PhoneIndex,
-    ProviderMessage,
-    ReferralCode,
-    Task,
-    TelegramLink,
-)
+from regulars.analytics.items import AnalyticsSnapshot
+from regulars.booking.items import Appointment
+from regulars.store.items import AuditEntry, IdempotencyRecord
+from regulars.clients.items import Client, PhoneIndex
+from regulars.messaging.outbox.items import Contact, Message, ProviderMessage
+from regulars.retention.items import Defection
+from regulars.feedback.items import Feedback, Task
+from regulars.runtime.jobs.items import Job
+from regulars.loyalty.items import LedgerEntry, LoyaltyAccount, ReferralCode
+from regulars.messaging.inbound.items import TelegramLink
 from regulars.messaging.outbox.repo import OPEN, provider_key
 from regulars.retention.repo import dump
 

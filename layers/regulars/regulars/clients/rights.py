@@ -27,7 +27,9 @@ from regulars.store import audit
 from regulars.clients import erasure
 from regulars.clients import repo as client_store
 from regulars.retention import repo as retention_store
-from regulars.store.models import Appointment, Client, Message
+from regulars.booking.items import Appointment
+from regulars.clients.items import Client
+from regulars.messaging.outbox.items import Message
 
 ATTEMPTS = 5
 

@@ -10,7 +10,8 @@ from regulars.clients.model import ClientStats
 from regulars.core.errors import NotFound
 from regulars.clients import repo as client_store
 from regulars.store.base import Tx
-from regulars.store.models import Client, ProcessedEvent
+from regulars.clients.items import Client
+from regulars.store.items import ProcessedEvent
 
 MARKER_KEEP = timedelta(days=30)  # longer than a stream keeps a record (24 hours)
 ATTEMPTS = 8

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from regulars.http import schemas as s
 from regulars.booking import model as m
-from regulars.store.models import Message
+from regulars.messaging.outbox.items import Message
 from regulars.booking.schemas import AppointmentBrief, AppointmentOut
 from regulars.clients.schemas import ClientOut, MessageOut
 from regulars.salon.schemas import SalonAdminOut, SalonOut, ServiceAdminOut

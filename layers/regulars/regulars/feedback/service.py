@@ -30,7 +30,7 @@ from regulars.messaging.outbox import repo as outbox
 from regulars.store.base import Entity, condition_failed
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
-from regulars.store.models import Feedback, Task
+from regulars.feedback.items import Feedback, Task
 from regulars.salon.settings.feedback import FeedbackSettings
 from regulars.salon.model import Salon
 

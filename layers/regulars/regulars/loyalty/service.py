@@ -38,7 +38,7 @@ from regulars.loyalty import repo as store
 from regulars.store.base import Tx
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
-from regulars.store.models import AuditEntry
+from regulars.store.items import AuditEntry
 from regulars.clients.model import Client
 from regulars.salon.settings.loyalty import LoyaltySettings, Tier
 from regulars.salon.model import Salon

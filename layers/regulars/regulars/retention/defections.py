@@ -23,7 +23,7 @@ from regulars.runtime.jobs import repo as job_store
 from regulars.retention import repo as store
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
-from regulars.store.models import DEFECTION_REASONS
+from regulars.retention.items import DEFECTION_REASONS
 from regulars.salon.model import Catalog, Salon
 from regulars.clients.model import Client
 

@@ -13,7 +13,11 @@ from regulars.retention.rules import Status
 from regulars.clients import repo as client_store
 from regulars.loyalty import repo as loyalty_store
 from regulars.retention import repo as store
-from regulars.store.models import Appointment, Defection, Feedback, LedgerEntry, Message, Task
+from regulars.booking.items import Appointment
+from regulars.retention.items import Defection
+from regulars.feedback.items import Feedback, Task
+from regulars.loyalty.items import LedgerEntry
+from regulars.messaging.outbox.items import Message
 
 
 def client_history(salon_id: str, client_id: str) -> dict:

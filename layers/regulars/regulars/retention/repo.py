@@ -18,7 +18,8 @@ from regulars.booking import model as m
 from regulars.core.errors import Conflict, InvalidInput, NotFound
 from regulars.store.base import Entity, Tx, TxFailed, format_instant
 from regulars.clients.repo import to_domain
-from regulars.store.models import Client, Defection, DefectionTally
+from regulars.clients.items import Client
+from regulars.retention.items import Defection, DefectionTally
 from regulars.clients import model as clients_model
 
 UNKNOWN = "unknown"  # the reason tally of a defection whose reason is not known (yet)

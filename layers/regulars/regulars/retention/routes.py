@@ -16,7 +16,7 @@ from regulars.feedback import service as feedback
 from regulars.retention import history
 from regulars.retention.rules import Status
 from regulars.retention import repo as store
-from regulars.store.models import Task
+from regulars.feedback.items import Task
 from regulars.retention.schemas import ClientHistoryOut, DefectionOut, DefectionReasonIn, DefectionStatsOut, DefectionsOut, RetentionClientOut, RetentionClientsOut
 from regulars.feedback.schemas import FeedbackInboxOut, FeedbackOut, TaskCloseIn, TaskOut, TasksOut
 

@@ -14,7 +14,7 @@ from regulars.core.ids import new_id
 from regulars.core.money import Money
 from regulars.store import audit
 from regulars.store.base import Entity
-from regulars.store.models import CATALOG, Salon, Service, StaffMember
+from regulars.salon.items import CATALOG, Salon, Service, StaffMember
 from regulars.salon import model as salon_model
 
 _cache: dict[str, tuple[float, salon_model.Catalog]] = {}

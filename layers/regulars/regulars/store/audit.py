@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from regulars.store.base import Entity, format_instant
-from regulars.store.models import AuditEntry
+from regulars.store.items import AuditEntry
 
 
 def entry(salon_id: str, entry_id: str, action: str, by: str, at: datetime, *, client_id: str | None = None,

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 
 from regulars.core.config import manage_link_secret
 from regulars.store.base import Entity, Tx
-from regulars.store.models import IdempotencyRecord, PhoneIndex
+from regulars.store.items import IdempotencyRecord
+from regulars.clients.items import PhoneIndex
 
 KEEP = timedelta(hours=24)
 _PURPOSE = b"regulars:idempotency-request-digest"  # keys derived from the manage-link key differ by purpose

@@ -16,7 +16,7 @@ from regulars.core.ids import new_id
 from regulars.store import audit
 from regulars.salon import repo as catalog_store
 from regulars.team import repo as store
-from regulars.store.models import AuditEntry
+from regulars.store.items import AuditEntry
 from regulars.team.directory import Directory
 from regulars.team.policy import Member, Role
 

@@ -31,7 +31,7 @@ from regulars.messaging.channels import push_devices
 from regulars.booking import repo as appointment_store
 from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
-from regulars.store.models import Client
+from regulars.clients.items import Client
 from regulars.booking.schemas import CancelIn, ManageActions, ManageOut, ManagedAppointment, PushDeviceIn, RescheduleIn
 from regulars.booking import views as booking_views
 from regulars.salon import views as salon_views

@@ -13,7 +13,7 @@ from regulars.core.config import Settings, secret, settings
 from regulars.messaging.rules.routing import Channel
 
 if TYPE_CHECKING:
-    from regulars.store.models import Message
+    from regulars.messaging.outbox.items import Message
 
 # The client to send one message with (WhatsApp's depends on the message: is its window open?)
 ClientFor = Callable[["Message"], Any]

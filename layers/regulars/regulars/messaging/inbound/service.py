@@ -29,7 +29,7 @@ from regulars.retention import defections
 from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
 from regulars.messaging.outbox import repo as outbox
-from regulars.store.models import Contact, Message
+from regulars.messaging.outbox.items import Contact, Message
 from regulars.clients.model import Client
 
 

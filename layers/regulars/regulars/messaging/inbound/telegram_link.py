@@ -26,7 +26,7 @@ from regulars.messaging.rules.routing import Channel
 from regulars.clients import repo as client_store
 from regulars.messaging.outbox import repo as outbox
 from regulars.store.base import condition_failed
-from regulars.store.models import TelegramLink
+from regulars.messaging.inbound.items import TelegramLink
 from regulars.clients.model import Client
 
 TOKEN_CHARS = 24

@@ -40,7 +40,7 @@ from regulars.runtime.jobs import repo as job_store
 from regulars.messaging.outbox import repo as outbox
 from regulars.runtime.jobs.subjects import Subject
 from regulars.runtime.jobs.repo import DueJob
-from regulars.store.models import Message
+from regulars.messaging.outbox.items import Message
 from regulars.salon.model import Catalog, Salon, StaffMember
 from regulars.clients.model import Client
 

@@ -20,7 +20,8 @@ from pynamodb.expressions.update import Action
 from regulars.messaging.channels import capabilities
 from regulars.campaigns import repo as campaign_store
 from regulars.store.base import Entity, Tx, TxFailed, condition_failed
-from regulars.store.models import MESSAGES, Contact, InboundEvent, Message, ProviderMessage
+from regulars.messaging.outbox.items import MESSAGES, Contact, Message, ProviderMessage
+from regulars.messaging.inbound.items import InboundEvent
 
 KEEP_PROVIDER_IDS = timedelta(days=90)
 KEEP_INBOUND = timedelta(days=7)

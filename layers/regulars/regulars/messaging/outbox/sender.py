@@ -35,7 +35,7 @@ from regulars.messaging.outbox import dispatch
 from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
 from regulars.messaging.outbox import repo as outbox
-from regulars.store.models import Message
+from regulars.messaging.outbox.items import Message
 from regulars.clients.model import Client
 
 MAX_ATTEMPTS = 5

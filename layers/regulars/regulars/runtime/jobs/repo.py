@@ -11,7 +11,7 @@ from pynamodb.exceptions import PutError
 from pynamodb.expressions.update import Action
 
 from regulars.store.base import Entity, Tx, condition_failed, format_hour
-from regulars.store.models import JOB_SHARDS, JOBS, Job, TickerWatermark
+from regulars.runtime.jobs.items import JOB_SHARDS, JOBS, Job, TickerWatermark
 
 KEEP_DONE = timedelta(days=30)
 

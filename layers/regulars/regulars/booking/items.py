@@ -1,0 +1,98 @@
+"""Appointments, the slot locks that keep visits from overlapping, and the public surface's counters and codes."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import datetime
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from regulars.store.base import Entity, format_hour
+
+
+APPOINTMENTS = "APPT#"  # a staff member's or a client's visits, in time order
+
+
+class Appointment(Entity, discriminator="Appointment"):
+    __keys__ = {
+        "pk": "SALON#{salon_id}",
+        "sk": APPOINTMENTS + "{appointment_id}",
+        "gsi1pk": "SALON#{salon_id}#STAFF#{staff_id}",
+        "gsi1sk": APPOINTMENTS + "{start}",
+        "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
+        "gsi2sk": APPOINTMENTS + "{start}",
+    }
+
+    salon_id = UnicodeAttribute()
+    appointment_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    client_name = UnicodeAttribute(null=True)  # as it was when booked: the day book shows it without a read
+    staff_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    start = UTCDateTimeAttribute()
+    end = UTCDateTimeAttribute()
+    status = UnicodeAttribute()
+    price_amount = NumberAttribute()
+    currency = UnicodeAttribute()
+    paid_amount = NumberAttribute(null=True)
+    bonus_amount = NumberAttribute(null=True)
+    refunded_at = UTCDateTimeAttribute(null=True)
+    source = UnicodeAttribute()
+    late_cancellation = BooleanAttribute(default=False)
+    cancel_reason = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    # [{"at": iso, "action": "booked|moved|confirmed|cancelled|completed|no_show", "by": "...", ...}]
+    history = JSONAttribute(default=list)
+    version = VersionAttribute()
+
+
+class SlotLock(Entity, discriminator="SlotLock"):
+    """One per staff member and 5-minute cell a visit occupies. Written with attribute_not_exists in
+    the booking's own transaction, so two overlapping visits cannot both commit. Expires by TTL a
+    day after the cell has passed."""
+
+    __keys__ = {"pk": "SALON#{salon_id}#LOCK#{staff_id}", "sk": "{minute}"}
+
+    salon_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute()
+    minute = UTCDateTimeAttribute()
+    appointment_id = UnicodeAttribute()
+
+
+class RateCount(Entity, discriminator="RateCount"):
+    """How many times a subject (an address, a phone, the salon itself: hashed, never stored as
+    given) did one limited thing in one window. Moved with ADD under the condition that the count
+    is below the limit, so concurrent callers cannot pass it together; gone by TTL after the window."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "RATE#{limit}#{window}#{subject}"}
+
+    salon_id = UnicodeAttribute()
+    limit = UnicodeAttribute()  # the setting's name: bookings_per_address_hour, ...
+    window = UnicodeAttribute()  # the window's start, UTC (2026-11-23T10 for an hour, 2026-11-23 for a day)
+    subject = UnicodeAttribute()
+    # the stored name: it shadows Model.count (a query's count), which no code calls on this entity
+    count = NumberAttribute(default=0)  # type: ignore[assignment]
+
+
+class PhoneCheck(Entity, discriminator="PhoneCheck"):
+    """A one-time code sent to a phone to prove that whoever books holds it: the phone and the code
+    kept as keyed hashes, wrong answers counted up to a limit, used once, gone by TTL after it expires."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "PHONECHECK#{check_id}"}
+
+    salon_id = UnicodeAttribute()
+    check_id = UnicodeAttribute()
+    phone_hash = UnicodeAttribute()  # keyed: the answer names the phone again, and nothing here is personal
+    code_hash = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    expires_at = UTCDateTimeAttribute()
+    proved_at = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()

@@ -1,0 +1,110 @@
+"""Messages in the outbox, the provider ids and in-bound contacts that lead back to them, the SMS parts a day."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import datetime
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from regulars.store.base import Entity, format_hour
+from regulars.store.models import _strings
+
+
+MESSAGES = "MSG#"  # a client's messages, in time order
+
+
+class Message(Entity, discriminator="Message"):
+    """One message in the outbox: what, to whom, why (purpose), and what became of it.
+
+    Its id is derived from what caused it (the reminder job, the event), so a cause delivered twice
+    plans one message. Status: planned -> queued -> sending -> sent -> delivered | failed |
+    skipped (with a reason)."""
+
+    __keys__ = {
+        "pk": "SALON#{salon_id}",
+        "sk": MESSAGES + "{message_id}",
+        "gsi1pk": "SALON#{salon_id}#ABOUT#{about_client_id}",
+        "gsi1sk": MESSAGES + "{created_at}#{message_id}",
+        "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
+        "gsi2sk": MESSAGES + "{created_at}#{message_id}",
+    }
+
+    salon_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # reminder, reminder_with_confirmation, appointment_booked, ...
+    purpose = UnicodeAttribute()  # transactional | marketing
+    recipient = UnicodeAttribute()  # client | staff
+    client_id = UnicodeAttribute(null=True)
+    # the client a message to someone else speaks of (a staff member's notice of a booking, a manager's
+    # alert): what an erasure must find besides the client's own messages
+    about_client_id = UnicodeAttribute(null=True)
+    campaign_id = UnicodeAttribute(null=True)  # the campaign it belongs to: its cost is the campaign's
+    staff_id = UnicodeAttribute(null=True)
+    appointment_id = UnicodeAttribute(null=True)
+    locale = UnicodeAttribute(null=True)
+    values = JSONAttribute(default=dict)  # what the text is rendered from
+    text = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute(null=True)
+    address = UnicodeAttribute(null=True)  # the channel's: E.164 phone, Telegram chat id, push endpoint
+    buttons = JSONAttribute(null=True)  # [{"text": ..., "data": ...}]
+    whatsapp_template = JSONAttribute(null=True)  # {"name", "language", "body_parameters", "quick_reply_payloads"}
+    status = UnicodeAttribute(default="planned")
+    skip_reason = UnicodeAttribute(null=True)
+    route = NumberAttribute(default=0)  # how many times a channel was chosen (a fallback adds one)
+    failed_channels = _strings()
+    attempts = NumberAttribute(default=0)  # provider calls begun, over all channels
+    retry_at = UTCDateTimeAttribute(null=True)
+    error = UnicodeAttribute(null=True)  # the last failure, in words
+    sent_at = UTCDateTimeAttribute(null=True)
+    delivered_at = UTCDateTimeAttribute(null=True)
+    provider_id = UnicodeAttribute(null=True)
+    segments = NumberAttribute(null=True)
+    cost_amount = NumberAttribute(null=True)  # minor units of cost_currency
+    cost_currency = UnicodeAttribute(null=True)
+    not_before = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class ProviderMessage(Entity, discriminator="ProviderMessage"):
+    """A provider's id for a message we sent, so what comes back under it (a delivery status, a
+    button pressed, a reply) finds the message, its salon and its visit. Kept 90 days."""
+
+    __keys__ = {"pk": "PROVIDER#{channel}#{provider_id}", "sk": "MESSAGE"}
+
+    channel = UnicodeAttribute()
+    provider_id = UnicodeAttribute()
+    salon_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
+
+
+class Contact(Entity, discriminator="Contact"):
+    """An in-bound address (a phone, a Telegram chat) known to one salon as one client. A STOP
+    from the address reaches every salon that wrote to it; a YES answers the last request."""
+
+    __keys__ = {"pk": "CONTACT#{channel}#{address}", "sk": "SALON#{salon_id}"}
+
+    channel = UnicodeAttribute()
+    address = UnicodeAttribute()
+    salon_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    last_message_id = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+
+
+class SmsDay(Entity, discriminator="SmsDay"):
+    """The SMS parts a salon sent on one day (the salon's local date): the daily budget's count."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "SMSDAY#{day}"}
+
+    salon_id = UnicodeAttribute()
+    day = UnicodeAttribute()
+    parts = NumberAttribute(default=0)

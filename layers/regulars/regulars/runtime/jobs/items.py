@@ -1,0 +1,74 @@
+"""Due jobs and the ticker's watermark in the table."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import datetime
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from regulars.store.base import Entity, format_hour
+
+
+JOBS = "JOB#"  # a subject's jobs
+
+
+JOB_SHARDS = 8  # a due minute's jobs spread over this many index partitions
+
+
+class Job(Entity, discriminator="Job"):
+    """Something to do at a moment: a reminder, a confirmation request, an expiry, a lapse check.
+
+    While pending, a job sits in GSI1 under its due hour and shard (``DUE#2026-11-23T10#3``),
+    sorted by due time, so the ticker reads only what is due (a range of the sort key); once
+    queued, done or cancelled its index keys are gone (the bucket is derived from the status). GSI2 finds a subject's jobs (an appointment's
+    reminders) to cancel them when the subject changes.
+    """
+
+    __keys__ = {
+        "pk": "SALON#{salon_id}",
+        "sk": JOBS + "{job_id}",
+        "gsi1pk": "DUE#{due_bucket}",
+        "gsi1sk": "{due_at}#{salon_id}#{job_id}",
+        "gsi2pk": "SALON#{salon_id}#SUBJECT#{subject}",
+        "gsi2sk": JOBS + "{job_id}",
+    }
+
+    salon_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    due_at = UTCDateTimeAttribute()
+    status = UnicodeAttribute(default="pending")  # pending -> queued -> done | skipped | cancelled
+    payload = JSONAttribute(default=dict)
+    attempts = NumberAttribute(default=0)
+    outcome = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+    @property
+    def shard(self) -> int:
+        return zlib.crc32(f"{self.salon_id}#{self.job_id}".encode()) % JOB_SHARDS
+
+    @property
+    def due_bucket(self) -> str | None:
+        if self.status != "pending" or self.due_at is None:
+            return None
+        return f"{format_hour(self.due_at)}#{self.shard}"
+
+
+class TickerWatermark(Entity, discriminator="TickerWatermark"):
+    """The last minute whose due jobs have all been moved to the queue (a system item: the ticker
+    is the one sweep that reads across salons)."""
+
+    __keys__ = {"pk": "SYSTEM#TICKER", "sk": "WATERMARK"}
+
+    minute = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
