@@ -62,12 +62,12 @@ def report(clients: int = 1_000) -> str:
     if isinstance(local, str):
         return local
     try:
-        from regulars.core import clock
         from regulars.analytics import service
-        from regulars.booking.events import AppointmentEvent, EventType
         from regulars.booking import repo as appointment_store
-        from regulars.store.base import Entity
+        from regulars.booking.events import AppointmentEvent, EventType
         from regulars.booking.items import Appointment
+        from regulars.core import clock
+        from regulars.store.base import Entity
 
         now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
         clock.set_offset(now - datetime.now(UTC))

@@ -46,18 +46,18 @@ def report(clients: int = 50_000) -> str:
     moto = MotoServer()
     try:
         import boto3
-        from regulars.core import clock
+        from regulars.campaigns import repo as campaign_store
         from regulars.campaigns import service
         from regulars.campaigns.segments import SegmentFilter
+        from regulars.core import clock
         from regulars.messaging.channels.sms import SmsChannel
-        from regulars.runtime.jobs import worker
         from regulars.messaging.outbox import dispatch, sender
-        from regulars.campaigns import repo as campaign_store
-        from regulars.runtime.jobs import repo as job_store
-        from regulars.store.base import Entity
-        from regulars.runtime.jobs.repo import JobRef
-        from regulars.runtime.jobs.items import Job
         from regulars.messaging.outbox.items import Message
+        from regulars.runtime.jobs import repo as job_store
+        from regulars.runtime.jobs import worker
+        from regulars.runtime.jobs.items import Job
+        from regulars.runtime.jobs.repo import JobRef
+        from regulars.store.base import Entity
 
         now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 11:00 in Berlin: outside the quiet hours
         clock.set_offset(now - datetime.now(UTC))

@@ -83,7 +83,6 @@ def start_or_reason(title: str) -> Local | str:
 
 def make_salon(salon_id: str, now: datetime) -> None:
     """Berlin, two staff on weekdays 09:00-18:00 with lunch at 13:00, three services."""
-    from regulars.booking import model as m
     from regulars.core.money import Money
     from regulars.salon import repo as catalog
 

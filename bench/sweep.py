@@ -55,8 +55,8 @@ def report(clients: int = 100_000, future_jobs: int = 20_000) -> str:
     if isinstance(local, str):
         return local
     try:
-        from regulars.runtime.jobs import ticker
         from regulars.runtime.jobs import repo as job_store
+        from regulars.runtime.jobs import ticker
         from regulars.store.base import Entity
 
         now = datetime(2026, 11, 23, 10, 0, 30, tzinfo=UTC)

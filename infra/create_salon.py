@@ -17,11 +17,10 @@ import argparse
 from zoneinfo import ZoneInfo
 
 from regulars.core import clock
-from regulars.booking import model as m
 from regulars.core.errors import Conflict
 from regulars.salon import repo as catalog
-from regulars.store.base import Entity, bind_table
 from regulars.salon.model import Salon
+from regulars.store.base import Entity, bind_table
 
 
 def main() -> None:

@@ -6,10 +6,10 @@ so only it and the records after it are retried, and effects are keyed on the ev
 
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-from regulars.runtime import afterwards
-from regulars.core import clock
-from regulars.runtime.observability import batch_handler, logger, metrics, tracer
 from regulars.app.stream import handle
+from regulars.core import clock
+from regulars.runtime import afterwards
+from regulars.runtime.observability import batch_handler, logger, metrics, tracer
 
 
 @tracer.capture_method

@@ -9,9 +9,9 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from regulars.app.http import webhooks_app
 from regulars.core import clock
 from regulars.messaging.inbound import webhooks
-from regulars.app.http import webhooks_app
 from regulars.runtime.observability import logger, metrics, partial_batch, tracer
 
 app = webhooks_app()

@@ -8,14 +8,13 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from regulars.core import clock
-from regulars.booking import model as m
-from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
 from regulars.clients.items import Client
+from regulars.core import clock
+from regulars.salon import repo as catalog_store
+from regulars.salon.model import StaffMember
 from support.lambda_ import AdminApi, PublicApi
 from support.phones import prove
-from regulars.salon.model import StaffMember
 
 pytestmark = pytest.mark.integration
 

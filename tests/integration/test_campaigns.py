@@ -8,13 +8,13 @@ from datetime import timedelta
 
 import pytest
 from regulars.campaigns import service
-from regulars.runtime.jobs import worker
-from regulars.runtime.jobs import repo as job_store
-from regulars.runtime.jobs.repo import JobRef
 from regulars.campaigns.items import Campaign
-from regulars.runtime.jobs.items import Job
 from regulars.loyalty.items import LedgerEntry
 from regulars.messaging.outbox.items import Message
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs import worker
+from regulars.runtime.jobs.items import Job
+from regulars.runtime.jobs.repo import JobRef
 from support.lambda_ import AdminApi
 from support.salon import make_salon
 

@@ -14,24 +14,24 @@ import pytest
 from integration.test_feedback import MANAGER, SALON, _ask, visit  # noqa: F401 (a fixture)
 from integration.test_retention import came, run_job
 from regulars.analytics import service as analytics
-from regulars.booking import service as booking
-from regulars.runtime.jobs import worker
-from regulars.messaging.outbox import dispatch
-from regulars.messaging.channels import push_devices
-from regulars.salon import repo as catalog_store
-from regulars.clients import repo as client_store
-from regulars.clients import erasure
-from regulars.store import idempotency
-from regulars.messaging.outbox import repo as outbox
-from regulars.runtime.jobs import repo as job_store
-from regulars.store.base import table_name
-from regulars.runtime.jobs.repo import JobRef
 from regulars.analytics.items import AnalyticsSnapshot
-from regulars.store.items import IdempotencyRecord
-from regulars.runtime.jobs.items import Job
+from regulars.booking import service as booking
+from regulars.clients import erasure
+from regulars.clients import repo as client_store
 from regulars.loyalty.items import LoyaltyAccount, ReferralCode
-from regulars.messaging.outbox.items import Message
+from regulars.messaging.channels import push_devices
 from regulars.messaging.inbound.items import TelegramLink
+from regulars.messaging.outbox import dispatch
+from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.outbox.items import Message
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs import worker
+from regulars.runtime.jobs.items import Job
+from regulars.runtime.jobs.repo import JobRef
+from regulars.salon import repo as catalog_store
+from regulars.store import idempotency
+from regulars.store.base import table_name
+from regulars.store.items import IdempotencyRecord
 from support.lambda_ import AdminApi, PublicApi, context_for, handler
 from support.phones import prove
 from support.salon import make_salon

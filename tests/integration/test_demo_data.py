@@ -15,16 +15,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from regulars.booking.schedule import WEEKDAYS, cells, on_grid, parse_hhmm
-from regulars.core.phones import to_e164
 from regulars.booking import repo as appointment_store
-from regulars.salon import repo as catalog_store
-from regulars.clients import repo as client_store
-from regulars.store.base import Entity, bind_table
 from regulars.booking.items import Appointment, SlotLock
+from regulars.booking.schedule import WEEKDAYS, cells, on_grid, parse_hhmm
+from regulars.clients import repo as client_store
 from regulars.clients.items import Client, PhoneIndex
+from regulars.core.phones import to_e164
 from regulars.runtime.jobs.items import Job
+from regulars.salon import repo as catalog_store
 from regulars.salon.items import Salon, Service, StaffMember
+from regulars.store.base import Entity, bind_table
 from regulars_local import dynamodb_local
 from regulars_local.demo import LOCAL_PROTECTION, SALON_ID, DemoSummary, build_demo, load_demo
 

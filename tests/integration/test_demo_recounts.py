@@ -15,18 +15,18 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from regulars.core import clock
-from regulars.runtime.jobs import worker
-from regulars.salon import repo as catalog_store
-from regulars.runtime.jobs import repo as job_store
-from regulars.store.base import bind_table
-from regulars.runtime.jobs.repo import JobRef
 from regulars.booking.items import Appointment
 from regulars.campaigns.items import CampaignMember
 from regulars.clients.items import Client
-from regulars.runtime.jobs.items import Job
+from regulars.core import clock
 from regulars.loyalty.items import LedgerEntry, LoyaltyAccount
 from regulars.messaging.outbox.items import Message
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs import worker
+from regulars.runtime.jobs.items import Job
+from regulars.runtime.jobs.repo import JobRef
+from regulars.salon import repo as catalog_store
+from regulars.store.base import bind_table
 from regulars_local import dynamodb_local
 from regulars_local.demo import SALON_ID, load_demo
 from support.lambda_ import AdminApi, context_for, handler

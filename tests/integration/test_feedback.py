@@ -10,14 +10,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from regulars.booking import links
 from regulars.booking import service as booking
-from regulars.core.config import link_keys
-from regulars.runtime.jobs import worker
-from regulars.messaging.outbox import dispatch
-from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
-from regulars.runtime.jobs import repo as job_store
+from regulars.core.config import link_keys
+from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs import worker
 from regulars.runtime.jobs.repo import JobRef
+from regulars.salon import repo as catalog_store
 from support.lambda_ import AdminApi, PublicApi, context_for, handler
 from support.salon import make_salon
 from support.streams import stream_records

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from regulars.booking import service as booking
+from regulars.clients import repo as client_store
 from regulars.core.config import settings
 from regulars.messaging.outbox import dispatch
-from regulars.messaging.outbox.sender import SendRef
-from regulars.clients import repo as client_store
-from regulars.runtime.jobs import repo as job_store
 from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.outbox.sender import SendRef
+from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.repo import JobRef
 from regulars_local import aws_calls, iam
 from regulars_local.aws import client

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from regulars.runtime.jobs import ticker, worker
-from regulars.runtime.jobs import repo as job_store
 from regulars.messaging.outbox import repo as outbox
-from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs import ticker, worker
 from regulars.runtime.jobs.repo import JobRef
+from regulars.runtime.jobs.subjects import Subject
 from regulars_local.functions import context_for
 from support.lambda_ import AdminApi, handler
 from support.salon import make_salon

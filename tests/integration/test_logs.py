@@ -14,18 +14,17 @@ from datetime import timedelta
 
 import boto3
 import pytest
+from regulars.clients import repo as client_store
+from regulars.clients.model import Client
 from regulars.core import clock, config
-from regulars.booking import model as m
 from regulars.messaging.outbox import dispatch
+from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.sender import SendRef
 from regulars.runtime.observability import logger
-from regulars.clients import repo as client_store
-from regulars.messaging.outbox import repo as outbox
 from regulars_local.fakes import Forbidden, ServerError
 from regulars_local.functions import context_for, load
 from support.lambda_ import sample
 from support.salon import make_salon
-from regulars.clients.model import Client
 
 PHONE = "+4915123456789"
 EMAIL = "mia.private@example.org"

@@ -13,18 +13,18 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from regulars.booking import service as booking
+from regulars.clients.model import Client
 from regulars.core.errors import Conflict
-from regulars.runtime.jobs import worker
+from regulars.loyalty import repo as loyalty_store
 from regulars.loyalty import rules
 from regulars.loyalty import service as loyalty
-from regulars.runtime.jobs import repo as job_store
-from regulars.loyalty import repo as loyalty_store
 from regulars.messaging.outbox import repo as outbox
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs import worker
 from regulars.runtime.jobs.repo import JobRef
 from support.lambda_ import AdminApi, context_for, handler
 from support.salon import make_salon
 from support.streams import stream_records
-from regulars.clients.model import Client
 
 SALON = "salon-a"
 
@@ -362,8 +362,8 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @invariant()
     def balance_is_the_sum_of_open_lots_and_never_negative(self):
-        from regulars.store.base import Entity
         from regulars.loyalty.items import Lot
+        from regulars.store.base import Entity
 
         items = [i for i in Entity.query(f"SALON#{SALON}", Entity.sk.startswith("LOT#c1#"), consistent_read=True)
                  if isinstance(i, Lot)]
@@ -377,7 +377,6 @@ class LedgerMachine(RuleBasedStateMachine):
 
 def test_random_sequences_keep_the_ledger_exact(table, clock_at):
     make_salon(SALON, clock_at)
-    from regulars.booking import model as m
     from regulars.clients import repo as client_store
 
     client_store.create(SALON, Client(id="c1", name="Prop", phone="+4915100009999", created_at=clock_at))
@@ -396,7 +395,6 @@ def test_random_sequences_keep_the_ledger_exact(table, clock_at):
 
 
 def test_a_birthday_early_in_january_is_greeted_in_december_and_next_year_too(admin, clock_at):
-    from regulars.booking import model as m
     from regulars.clients import repo as client_store
 
     salon = loyalty._rules(SALON)[0]

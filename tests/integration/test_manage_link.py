@@ -6,8 +6,8 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from regulars.core import clock
 from regulars.booking import repo as appointment_store
+from regulars.core import clock
 from support.tokens import altered
 
 pytestmark = pytest.mark.integration

@@ -8,18 +8,17 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from regulars.booking import model as m
+from regulars.clients import repo as client_store
+from regulars.clients.model import Client
 from regulars.messaging.channels.sms import SmsChannel
 from regulars.messaging.channels.telegram import TelegramChannel
-from regulars.messaging.rules.routing import Channel
 from regulars.messaging.outbox import dispatch, sender
-from regulars.messaging.outbox.sender import SendRef
-from regulars.clients import repo as client_store
-from regulars.runtime.jobs import repo as job_store
 from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.outbox.sender import SendRef
+from regulars.messaging.rules.routing import Channel
+from regulars.runtime.jobs import repo as job_store
 from regulars_local.fakes import Forbidden, Hang, ServerError, TooManyRequests
 from support.salon import make_salon
-from regulars.clients.model import Client
 
 CHAT = 700100200
 

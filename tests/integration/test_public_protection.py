@@ -8,14 +8,15 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from regulars.booking import model as m
-from regulars.messaging.outbox import dispatch
-from regulars.clients import repo as client_store
-from regulars.messaging.outbox import repo as outbox
-from regulars.store.base import Entity
 from regulars.booking.items import Appointment, PhoneCheck
+from regulars.clients import model as clients_model
+from regulars.clients import repo as client_store
 from regulars.clients.items import Client, PhoneIndex
+from regulars.messaging.outbox import dispatch
+from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message
+from regulars.salon.model import Catalog
+from regulars.store.base import Entity
 from regulars_local.functions import context_for
 from support.lambda_ import PublicApi, handler
 from support.moments import moment
@@ -23,8 +24,6 @@ from support.phones import prove as proven_by_code
 from support.phones import received_code
 from support.salon import make_salon
 from support.streams import stream_records
-from regulars.salon.model import Catalog
-from regulars.clients import model as clients_model
 
 pytestmark = pytest.mark.integration
 

@@ -10,11 +10,11 @@ import json
 from datetime import timedelta
 
 import pytest
-from regulars.core import config
-from regulars.messaging.outbox import dispatch
-from regulars.messaging.inbound import telegram_link
 from regulars.booking import repo as appointment_store
 from regulars.clients import repo as client_store
+from regulars.core import config
+from regulars.messaging.inbound import telegram_link
+from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message
 from regulars_local.fakes import signature

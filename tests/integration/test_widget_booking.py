@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import pytest
+from regulars.booking.items import Appointment, SlotLock
 from regulars.clients import repo as client_store
 from regulars.store.base import Entity
-from regulars.booking.items import Appointment, SlotLock
 from support.lambda_ import PublicApi
 from support.phones import prove
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from regulars.booking import model as m
 from regulars.core.money import Money
 from regulars.salon import repo as catalog_store
 from regulars.salon.model import Catalog, Salon, SalonSettings, Service, StaffMember

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from regulars.analytics.report import DEFINITIONS, Snapshot, build, months
 from regulars.analytics.items import AnalyticsTally
+from regulars.analytics.report import DEFINITIONS, Snapshot, build, months
 
 
 def t(month: str, figure: str, value: str, count: int = 1, amount: int = 0) -> AnalyticsTally:

@@ -18,16 +18,16 @@ from typing import Any
 import pytest
 import regulars
 from regulars.app import jobs as registry
-from regulars.runtime.jobs import worker
-from regulars.clients import erasure
-from regulars.runtime.jobs import repo as job_store
-from regulars.runtime.jobs.subjects import Subject
 from regulars.booking.items import Appointment
-from regulars.runtime.jobs.items import Job
+from regulars.clients import erasure
 from regulars.messaging.outbox.items import Message
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs import worker
+from regulars.runtime.jobs.items import Job
+from regulars.runtime.jobs.subjects import Subject
 
 LIBRARY = Path(regulars.__file__).parent
-REPOSITORY = LIBRARY / "store" / "jobs.py"  # forwards the kind and subject it is given
+REPOSITORY = LIBRARY / "runtime" / "jobs" / "repo.py"  # forwards the kind and subject it is given
 WRITERS = {job_store.schedule: ("kind", 2, "subject", 3), job_store.NewJob: ("kind", 1, "subject", 2)}
 READERS = {job_store.cancel_pending: 1, job_store.jobs_of: 1}  # functions that find jobs by subject
 
@@ -88,7 +88,7 @@ def scheduled_kinds() -> dict[str, list[str]]:
 
 def test_jobs_are_written_only_through_the_job_repository():
     built = [c.where for c in CALLS if c.target is Job]
-    assert built == [], f"a job item built outside store/jobs.py: {built}"
+    assert built == [], f"a job item built outside runtime/jobs/repo.py: {built}"
 
 
 def test_every_kind_of_job_written_has_one_handler_and_every_handler_a_kind_written():

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from regulars.booking import links
+from regulars.booking.items import Appointment, SlotLock
+from regulars.clients.items import Client
 from regulars.core.config import KeyRing
 from regulars.core.errors import Forbidden, InvalidInput
 from regulars.core.phones import to_e164
-from regulars.booking.items import Appointment, SlotLock
-from regulars.clients.items import Client
 
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)
 KEY = KeyRing.parse("k1:" + "k" * 32)

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from regulars.booking import model as m
 from regulars.loyalty import rules
 from regulars.salon.settings.loyalty import LoyaltySettings, Tier
 

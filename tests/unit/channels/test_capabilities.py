@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 import regulars
-from regulars.booking import model as m
+from regulars.clients.model import Client
 from regulars.messaging.channels import capabilities, clients
-from regulars.messaging.rules.routing import Channel
 from regulars.messaging.outbox.dispatch import address_of, reachable
 from regulars.messaging.outbox.repo import provider_key
-from regulars.clients.model import Client
+from regulars.messaging.rules.routing import Channel
 from regulars.salon.model import StaffMember
 
 PHONE = "+14155550123"
@@ -23,7 +22,7 @@ ALL = ("push", "telegram", "whatsapp", "sms")
 GONE = {"unreachable": {"reason": "blocked", "at": "2026-01-01T00:00:00+00:00"}}
 # Where a channel's name may decide what happens: the channels themselves, each provider's webhooks,
 # and the modules that are one provider's own (linking a Telegram chat, registering a push device).
-PROVIDERS_OWN = ("channels/", "api/webhooks.py", "notifications/telegram_link.py", "notifications/push_devices.py")
+PROVIDERS_OWN = ("messaging/channels/", "messaging/inbound/webhooks.py", "messaging/inbound/telegram_link.py")
 
 
 def client(phone: str | None = PHONE, **channels: dict) -> Client:

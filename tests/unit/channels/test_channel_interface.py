@@ -2,7 +2,18 @@ import boto3
 import httpx
 import pytest
 from pydantic import ValidationError
-from regulars.messaging.channels import Channel, OutgoingMessage, PushChannel, RetryLater, SmsChannel, Suppressed, TelegramChannel, Undeliverable, WhatsAppChannel, WindowClosed
+from regulars.messaging.channels import (
+    Channel,
+    OutgoingMessage,
+    PushChannel,
+    RetryLater,
+    SmsChannel,
+    Suppressed,
+    TelegramChannel,
+    Undeliverable,
+    WhatsAppChannel,
+    WindowClosed,
+)
 
 
 def test_every_channel_speaks_the_interface_under_its_routing_name():

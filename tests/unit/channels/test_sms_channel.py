@@ -1,5 +1,11 @@
 import pytest
-from regulars.messaging.channels import MessageRejected, OutgoingMessage, RetryLater, SmsChannel, Undeliverable
+from regulars.messaging.channels import (
+    MessageRejected,
+    OutgoingMessage,
+    RetryLater,
+    SmsChannel,
+    Undeliverable,
+)
 
 RU = "+79161234567"
 US = "+16505551234"

@@ -3,7 +3,14 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from pydantic import ValidationError
-from regulars.messaging.channels import Button, MessageRejected, OutgoingMessage, RetryLater, TelegramChannel, Undeliverable
+from regulars.messaging.channels import (
+    Button,
+    MessageRejected,
+    OutgoingMessage,
+    RetryLater,
+    TelegramChannel,
+    Undeliverable,
+)
 from regulars_local.fakes import FakeTelegram, Forbidden, Hang, ServerError, TooManyRequests
 
 CHAT = 987654321

@@ -3,7 +3,16 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from regulars.messaging.channels import Button, OutgoingMessage, RetryLater, Suppressed, Undeliverable, WhatsAppChannel, WhatsAppTemplate, WindowClosed
+from regulars.messaging.channels import (
+    Button,
+    OutgoingMessage,
+    RetryLater,
+    Suppressed,
+    Undeliverable,
+    WhatsAppChannel,
+    WhatsAppTemplate,
+    WindowClosed,
+)
 from regulars.messaging.channels.whatsapp import failure_for
 from regulars_local.fakes import ErrorCode, Fail, FakeWhatsApp, Hang, ServerError
 

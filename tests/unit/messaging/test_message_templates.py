@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 from regulars.messaging.rules.formatting import format_price, format_when, message_values
 from regulars.messaging.rules.render import compose, fill, locale_chain, render, resolve_template
 from regulars.messaging.rules.sms_parts import sms_encoding, sms_segments
-from regulars.messaging.rules.templates import DEFAULT_TEMPLATES, PLACEHOLDERS, MessageKind, MissingTemplateValues, TemplateError, placeholders, validate_overrides, validate_template
+from regulars.messaging.rules.templates import (
+    DEFAULT_TEMPLATES,
+    PLACEHOLDERS,
+    MessageKind,
+    MissingTemplateValues,
+    TemplateError,
+    placeholders,
+    validate_overrides,
+    validate_template,
+)
 
 VISIT = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # 10:00 in Berlin and Madrid, 12:00 in Moscow
 EARLIER = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)

@@ -7,13 +7,12 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from regulars.clients.model import Client
+from regulars.messaging.inbound.telegram_link import TOKEN_CHARS, token_for
 from regulars.messaging.inbound.webhooks import whatsapp_signature
-from regulars.booking import model as m
-from regulars.messaging.rules.routing import Channel
 from regulars.messaging.outbox.dispatch import reachable
 from regulars.messaging.outbox.sender import MAX_QUEUE_DELAY, SendRef, backoff_seconds
-from regulars.messaging.inbound.telegram_link import TOKEN_CHARS, token_for
-from regulars.clients.model import Client
+from regulars.messaging.rules.routing import Channel
 from regulars.salon.model import StaffMember
 
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)

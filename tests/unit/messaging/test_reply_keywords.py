@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from regulars.messaging.rules.keywords import KEYWORDS, PROVIDER_OPT_OUT, REPLY_WORDS, Reply, classify, normalize
+from regulars.messaging.rules.keywords import (
+    KEYWORDS,
+    PROVIDER_OPT_OUT,
+    REPLY_WORDS,
+    Reply,
+    classify,
+    normalize,
+)
 from regulars.messaging.rules.templates import confirm_hint
 
 STOP, START, CONFIRM, CANCEL = Reply.STOP, Reply.START, Reply.CONFIRM, Reply.CANCEL

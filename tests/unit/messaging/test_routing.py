@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
-from regulars.messaging.rules.routing import DEFAULT_ORDER, Channel, Purpose, allowed, choose, consent_key, opt_in, opt_out
+from regulars.messaging.rules.routing import (
+    DEFAULT_ORDER,
+    Channel,
+    Purpose,
+    allowed,
+    choose,
+    consent_key,
+    opt_in,
+    opt_out,
+)
 
 YES = {"granted": True, "at": "2026-11-23T08:00:00+00:00", "source": "widget", "text": "yes"}
 NO = {"granted": False, "at": "2026-11-23T09:00:00+00:00", "source": "sms", "text": "STOP"}

@@ -7,7 +7,17 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from regulars.messaging.rules.sms_parts import GSM7_BASIC, GSM7_EXTENSION, fold_to_gsm, sms_encoding, sms_fits, sms_info, sms_parts, sms_segments, sms_units
+from regulars.messaging.rules.sms_parts import (
+    GSM7_BASIC,
+    GSM7_EXTENSION,
+    fold_to_gsm,
+    sms_encoding,
+    sms_fits,
+    sms_info,
+    sms_parts,
+    sms_segments,
+    sms_units,
+)
 
 BASIC = "".join(sorted(GSM7_BASIC))
 EXTENSION = "".join(sorted(GSM7_EXTENSION))

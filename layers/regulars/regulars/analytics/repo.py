@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from regulars.store.base import Entity, Tx
 from regulars.analytics.items import AnalyticsSnapshot, AnalyticsTally
+from regulars.store.base import Entity, Tx
 from regulars.store.items import ProcessedEvent
 
 MARKER_KEEP = timedelta(days=30)  # an event's marker: longer than a stream keeps a record

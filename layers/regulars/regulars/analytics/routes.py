@@ -6,15 +6,14 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from regulars.core import clock
 from regulars.analytics import service
 from regulars.analytics.report import Report, months
-from regulars.http import schemas as s
-from regulars.http.auth import caller, operation
-from regulars.retention.routes import month_period
-from regulars.http.router import Router
-from regulars.core.errors import InvalidInput
 from regulars.analytics.schemas import SnapshotRequestedOut
+from regulars.core import clock
+from regulars.core.errors import InvalidInput
+from regulars.http.auth import caller, operation
+from regulars.http.router import Router
+from regulars.retention.routes import month_period
 
 router = Router()
 MONTH = r"^(19|20)\d\d-(0[1-9]|1[0-2])$"

@@ -14,25 +14,25 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from regulars.analytics import repo as store
+from regulars.analytics.repo import FOREVER, Delta, Fact
 from regulars.analytics.report import RETURN_DAYS, Report, Snapshot, build
 from regulars.booking import model as m
+from regulars.booking.events import AppointmentEvent, EventType
 from regulars.booking.schedule import local_instant
 from regulars.campaigns import segments
-from regulars.core.errors import NotFound
-from regulars.booking.events import AppointmentEvent, EventType
-from regulars.runtime.jobs.outcome import Outcome
-from regulars.messaging.rules.templates import MessageKind
-from regulars.analytics import repo as store
-from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
-from regulars.runtime.jobs import repo as job_store
-from regulars.messaging.outbox import repo as outbox
-from regulars.analytics.repo import FOREVER, Delta, Fact
-from regulars.runtime.jobs.subjects import Subject
-from regulars.runtime.jobs.repo import DueJob
-from regulars.loyalty.items import LedgerEntry
-from regulars.messaging.outbox.items import Message
 from regulars.clients.model import ClientStats
+from regulars.core.errors import NotFound
+from regulars.loyalty.items import LedgerEntry
+from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.outbox.items import Message
+from regulars.messaging.rules.templates import MessageKind
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs.outcome import Outcome
+from regulars.runtime.jobs.repo import DueJob
+from regulars.runtime.jobs.subjects import Subject
+from regulars.salon import repo as catalog_store
 from regulars.salon.model import Salon
 
 REBOOK_DAYS = 7  # a visit is rebooked when the next one was booked within this many days after it

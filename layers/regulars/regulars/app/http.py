@@ -11,9 +11,10 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
 
-from regulars.http import auth as admin, errors
-from regulars.http.router import Router
 from regulars.core.errors import DomainError, MalformedRequest, PayloadTooLarge, UnsupportedMediaType
+from regulars.http import auth as admin
+from regulars.http import errors
+from regulars.http.router import Router
 
 TITLE = "Regulars API"
 CORS = CORSConfig(allow_origin="*", allow_headers=["Content-Type", "Authorization", "Idempotency-Key"],
@@ -189,8 +190,8 @@ def _resolver(kind: type[JsonApiResolver] = JsonApiResolver) -> JsonApiResolver:
 
 
 def _public_routers() -> list:
-    from regulars.feedback import routes as feedback
     from regulars.booking.routes import manage, public
+    from regulars.feedback import routes as feedback
 
     return [public.router, manage.router, feedback.router]
 
@@ -199,10 +200,11 @@ def _admin_routers() -> list:
     from regulars.analytics import routes as analytics
     from regulars.booking.routes import admin as appointments
     from regulars.campaigns import routes as campaigns
-    from regulars.salon import routes as catalog
-    from regulars.clients.routes import admin as clients, rights
+    from regulars.clients.routes import admin as clients
+    from regulars.clients.routes import rights
     from regulars.loyalty import routes as loyalty
     from regulars.retention import routes as retention
+    from regulars.salon import routes as catalog
     from regulars.team import routes as team
 
     return [catalog.router, clients.router, appointments.router, loyalty.router, retention.router, rights.router,

@@ -12,13 +12,13 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from regulars.analytics import service as analytics
+from regulars.booking import reminders
 from regulars.campaigns import service as campaigns
-from regulars.runtime.jobs.outcome import Handler
+from regulars.feedback import service as feedback
 from regulars.loyalty import service as loyalty
 from regulars.messaging.outbox import dispatch
-from regulars.booking import reminders
 from regulars.retention import defections, forgetting, invitations, lifecycle, winback
-from regulars.feedback import service as feedback
+from regulars.runtime.jobs.outcome import Handler
 
 
 class DuplicateJobKind(Exception):

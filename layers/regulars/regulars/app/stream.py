@@ -16,25 +16,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from regulars.runtime import queues
 from regulars.analytics import service as analytics
-from regulars.clients.model import ClientStats
+from regulars.booking import notices as visits
+from regulars.booking import reminders
+from regulars.booking import repo as appointment_store
+from regulars.booking.events import AppointmentEvent, derive
 from regulars.campaigns import service as campaigns
 from regulars.clients import stats
+from regulars.clients import stats_repo as client_stats
+from regulars.clients.model import ClientStats
 from regulars.core.config import settings
-from regulars.booking.events import AppointmentEvent, derive
+from regulars.feedback import service as feedback
 from regulars.loyalty import service as loyalty
+from regulars.loyalty.items import LedgerEntry
 from regulars.messaging.outbox import dispatch
-from regulars.booking import reminders, notices as visits
+from regulars.messaging.outbox.items import Message
 from regulars.messaging.outbox.sender import SendRef
 from regulars.retention import defections, invitations, lifecycle
-from regulars.feedback import service as feedback
-from regulars.booking import repo as appointment_store
-from regulars.clients import stats_repo as client_stats
-from regulars.store.base import Entity
-from regulars.loyalty.items import LedgerEntry
-from regulars.messaging.outbox.items import Message
+from regulars.runtime import queues
 from regulars.runtime.subscribers import Subscriber, in_order, notify
+from regulars.store.base import Entity
 
 
 def events_of(record: dict[str, Any]) -> list[AppointmentEvent]:

@@ -27,9 +27,9 @@ from typing import Literal
 from urllib.parse import urlencode
 
 from regulars.booking.model import Appointment
-from regulars.salon.model import Salon
 from regulars.core.config import KeyRing, settings
 from regulars.core.errors import Forbidden
+from regulars.salon.model import Salon
 
 Scope = Literal["client", "visit"]
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
-from regulars.booking.schedule import WorkingPattern
+
+from pydantic import BaseModel, ConfigDict
+
 from regulars.core.money import Money
-from regulars.salon.model import ChannelName
 
 
 class AppointmentStatus(StrEnum):
@@ -27,10 +25,6 @@ class AppointmentStatus(StrEnum):
 class Source(StrEnum):
     WIDGET = "widget"
     ADMIN = "admin"
-
-
-def _all_channels() -> list[ChannelName]:
-    return ["push", "telegram", "whatsapp", "sms"]
 
 
 class HistoryEntry(BaseModel):

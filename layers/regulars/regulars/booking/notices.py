@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from regulars.booking.events import AppointmentEvent, EventType
+from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.templates import MessageKind
 from regulars.salon import repo as catalog_store
-from regulars.messaging.outbox import repo as outbox
 
 FRESH = timedelta(hours=1)
 

@@ -23,15 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from regulars.booking import limits as store
 from regulars.booking import links
-from regulars.booking import model as m
+from regulars.booking.items import PhoneCheck
+from regulars.clients import repo as client_store
 from regulars.core.config import link_keys, manage_link_secret
 from regulars.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from regulars.core.ids import new_id
-from regulars.clients import repo as client_store
 from regulars.messaging.outbox import repo as outbox
-from regulars.booking import limits as store
-from regulars.booking.items import PhoneCheck
 from regulars.salon.model import Salon
 
 CODE_LIFETIME = timedelta(minutes=10)

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from regulars.booking import model as m
-from regulars.booking.events import AppointmentEvent, EventType
-from regulars.runtime.jobs.outcome import Outcome
-from regulars.messaging.rules.quiet_hours import QuietHours, edge_before
 from regulars.booking import repo as appointment_store
-from regulars.salon import repo as catalog_store
-from regulars.runtime.jobs import repo as job_store
+from regulars.booking.events import AppointmentEvent, EventType
 from regulars.messaging.outbox import repo as outbox
-from regulars.runtime.jobs.subjects import Subject
+from regulars.messaging.rules.quiet_hours import QuietHours, edge_before
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
+from regulars.runtime.jobs.subjects import Subject
+from regulars.salon import repo as catalog_store
 from regulars.salon.model import SalonSettings
 
 KIND = "reminder"

@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from regulars.booking import model as m
+from regulars.booking import repo as store
 from regulars.booking.schedule import Interval, free_starts, local_instant, on_grid
+from regulars.clients import repo as client_store
+from regulars.clients.model import Client
 from regulars.core.errors import Conflict, IdempotencyReplay, InvalidInput, NotAllowed, NotFound, SlotTaken
 from regulars.core.ids import new_id
 from regulars.core.phones import to_e164
-from regulars.booking import repo as store
 from regulars.salon import repo as catalog_store
-from regulars.clients import repo as client_store
-from regulars.store import idempotency
 from regulars.salon.model import Catalog, Salon, Service, StaffMember
-from regulars.clients.model import Client
+from regulars.store import idempotency
 
 CONSENT_TEXT = "I agree to receive offers and news from {salon} by message. I can opt out at any time."
 

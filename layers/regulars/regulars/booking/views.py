@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from regulars.http import schemas as s
 from regulars.booking import model as m
-from regulars.messaging.outbox.items import Message
 from regulars.booking.schemas import AppointmentBrief, AppointmentOut
-from regulars.clients.schemas import ClientOut, MessageOut
-from regulars.salon.schemas import SalonAdminOut, SalonOut, ServiceAdminOut
-from regulars.salon.views import local_iso
 from regulars.salon.model import Salon
+from regulars.salon.views import local_iso
 
 
 def brief(a: m.Appointment, salon_: Salon) -> AppointmentBrief:

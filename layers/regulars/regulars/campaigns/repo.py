@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from regulars.core.errors import NotFound
-from regulars.store.base import Entity, Tx
 from regulars.campaigns.items import Campaign, CampaignMember, CampaignTally, Segment
 from regulars.clients.items import Client
+from regulars.core.errors import NotFound
 from regulars.loyalty.items import LoyaltyAccount
+from regulars.store.base import Entity, Tx
 from regulars.store.items import ProcessedEvent
 
 FIGURES = ("bookings", "visits", "revenue", "bonus_spent")

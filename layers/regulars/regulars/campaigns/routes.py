@@ -6,15 +6,23 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
+from regulars.campaigns import repo as store
+from regulars.campaigns import service
+from regulars.campaigns.items import Segment
+from regulars.campaigns.schemas import (
+    CampaignIn,
+    CampaignOut,
+    CampaignReportOut,
+    CampaignsOut,
+    PreviewOut,
+    SegmentIn,
+    SegmentOut,
+    SegmentsOut,
+)
+from regulars.campaigns.segments import SegmentFilter
 from regulars.core import clock
-from regulars.http import schemas as s
 from regulars.http.auth import IdempotencyKey, caller, operation, request_key
 from regulars.http.router import Router
-from regulars.campaigns import service
-from regulars.campaigns.segments import SegmentFilter
-from regulars.campaigns import repo as store
-from regulars.campaigns.items import Segment
-from regulars.campaigns.schemas import CampaignIn, CampaignOut, CampaignReportOut, CampaignsOut, PreviewOut, SegmentIn, SegmentOut, SegmentsOut
 
 router = Router()
 SegmentId = Annotated[str, Path(min_length=1, max_length=64)]

@@ -24,6 +24,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
 from regulars.messaging.rules.routing import Channel, Purpose, allowed
 
 Score = Annotated[int, Field(ge=1, le=5)]

@@ -23,30 +23,29 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from regulars.booking import links
-from regulars.booking import model as m
+from regulars.booking.events import AppointmentEvent, EventType
+from regulars.campaigns import repo as store
 from regulars.campaigns import uplift
+from regulars.campaigns.items import Campaign, Segment
 from regulars.campaigns.segments import Profile, SegmentFilter, consents_to, select
+from regulars.clients import model as clients_model
+from regulars.clients import repo as client_store
+from regulars.clients.items import Client
 from regulars.core.config import settings
 from regulars.core.errors import Conflict, InvalidInput
-from regulars.booking.events import AppointmentEvent, EventType
 from regulars.core.ids import new_id
-from regulars.runtime.jobs.outcome import Outcome
 from regulars.loyalty import service as loyalty
-from regulars.messaging.rules.formatting import format_date, format_price
-from regulars.messaging.outbox.dispatch import reachable
-from regulars.store import audit
-from regulars.messaging.outbox import repo as outbox
-from regulars.campaigns import repo as store
-from regulars.salon import repo as catalog_store
-from regulars.clients import repo as client_store
-from regulars.runtime.jobs import repo as job_store
-from regulars.runtime.jobs.subjects import Subject
-from regulars.runtime.jobs.repo import DueJob
-from regulars.campaigns.items import Campaign, Segment
-from regulars.clients.items import Client
 from regulars.loyalty.items import LoyaltyAccount
+from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.outbox.dispatch import reachable
+from regulars.messaging.rules.formatting import format_date, format_price
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs.outcome import Outcome
+from regulars.runtime.jobs.repo import DueJob
+from regulars.runtime.jobs.subjects import Subject
+from regulars.salon import repo as catalog_store
 from regulars.salon.model import Catalog
-from regulars.clients import model as clients_model
+from regulars.store import audit
 
 START = "campaign-start"
 BATCH = "campaign-batch"

@@ -20,22 +20,22 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from regulars.store.base import Entity, Tx, TxFailed
-from regulars.campaigns.repo import memberships
-from regulars.runtime.jobs.subjects import Subject
-from regulars.loyalty.repo import lot_items
 from regulars.analytics.items import AnalyticsSnapshot
 from regulars.booking.items import Appointment
-from regulars.store.items import AuditEntry, IdempotencyRecord
+from regulars.campaigns.repo import memberships
 from regulars.clients.items import Client, PhoneIndex
-from regulars.messaging.outbox.items import Contact, Message, ProviderMessage
-from regulars.retention.items import Defection
 from regulars.feedback.items import Feedback, Task
-from regulars.runtime.jobs.items import Job
 from regulars.loyalty.items import LedgerEntry, LoyaltyAccount, ReferralCode
+from regulars.loyalty.repo import lot_items
 from regulars.messaging.inbound.items import TelegramLink
+from regulars.messaging.outbox.items import Contact, Message, ProviderMessage
 from regulars.messaging.outbox.repo import OPEN, provider_key
+from regulars.retention.items import Defection
 from regulars.retention.repo import dump
+from regulars.runtime.jobs.items import Job
+from regulars.runtime.jobs.subjects import Subject
+from regulars.store.base import Entity, Tx, TxFailed
+from regulars.store.items import AuditEntry, IdempotencyRecord
 
 ERASED = "client erased"
 ERASED_NAME = "Erased client"

@@ -8,11 +8,10 @@ from datetime import date
 
 from pynamodb.exceptions import PutError
 
-from regulars.booking import model as m
+from regulars.clients import model as clients_model
+from regulars.clients.items import Client, PhoneIndex
 from regulars.core.errors import Conflict, NotFound
 from regulars.store.base import Entity, Tx, TxFailed
-from regulars.clients.items import Client, PhoneIndex
-from regulars.clients import model as clients_model
 
 PERSONAL = frozenset({"name", "phone", "email", "birthday", "notes", "tags", "consents", "channels"})
 

@@ -15,21 +15,20 @@ from datetime import datetime
 from typing import Any
 
 from regulars.booking import model as m
+from regulars.booking.items import Appointment
 from regulars.booking.protection import phone_key
-from regulars.messaging.channels import capabilities
+from regulars.clients import erasure
+from regulars.clients import repo as client_store
+from regulars.clients.items import Client
 from regulars.core.errors import Conflict, NotFound
 from regulars.core.ids import new_id
 from regulars.loyalty.service import codes_of
-from regulars.messaging.rules.routing import Channel
-from regulars.messaging.channels import push_devices
+from regulars.messaging.channels import capabilities, push_devices
 from regulars.messaging.inbound.telegram_link import tokens_for
-from regulars.store import audit
-from regulars.clients import erasure
-from regulars.clients import repo as client_store
-from regulars.retention import repo as retention_store
-from regulars.booking.items import Appointment
-from regulars.clients.items import Client
 from regulars.messaging.outbox.items import Message
+from regulars.messaging.rules.routing import Channel
+from regulars.retention import repo as retention_store
+from regulars.store import audit
 
 ATTEMPTS = 5
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from regulars.clients import repo as client_store
+from regulars.clients.items import Client
 from regulars.clients.model import ClientStats
 from regulars.core.errors import NotFound
-from regulars.clients import repo as client_store
 from regulars.store.base import Tx
-from regulars.clients.items import Client
 from regulars.store.items import ProcessedEvent
 
 MARKER_KEEP = timedelta(days=30)  # longer than a stream keeps a record (24 hours)

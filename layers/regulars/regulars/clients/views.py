@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from regulars.http import schemas as s
-from regulars.booking import model as m
-from regulars.messaging.outbox.items import Message
-from regulars.booking.schemas import AppointmentBrief, AppointmentOut
-from regulars.clients.schemas import ClientOut, MessageOut
-from regulars.salon.schemas import SalonAdminOut, SalonOut, ServiceAdminOut
 from regulars.clients.model import Client
+from regulars.clients.schemas import ClientOut, MessageOut
+from regulars.messaging.outbox.items import Message
 
 
 def client(c: Client) -> ClientOut:

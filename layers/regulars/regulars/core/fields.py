@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
+
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
-    field_validator,
-    model_validator,
 )
-from regulars.core import text
-from regulars.booking import model as m
-from regulars.campaigns.segments import SegmentFilter
-from regulars.core.money import Money
 
+from regulars.core import text
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(text.plain)]
 

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import zlib
-from datetime import datetime
 from pynamodb.attributes import (
-    BooleanAttribute,
-    JSONAttribute,
-    ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
-    UnicodeSetAttribute,
     UTCDateTimeAttribute,
-    VersionAttribute,
 )
-from regulars.store.base import Entity, format_hour
+
+from regulars.store.base import Entity
 
 
 class Feedback(Entity, discriminator="Feedback"):

@@ -16,23 +16,23 @@ from pynamodb.exceptions import PutError
 
 from regulars.booking import links
 from regulars.booking import model as m
+from regulars.booking import repo as appointment_store
+from regulars.booking.events import AppointmentEvent, EventType
+from regulars.clients import repo as client_store
 from regulars.core.config import link_keys, settings
 from regulars.core.errors import Conflict, NotAllowed, NotFound
-from regulars.booking.events import AppointmentEvent, EventType
-from regulars.runtime.jobs.outcome import Outcome
+from regulars.feedback.items import Feedback, Task
+from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.templates import MessageKind
 from regulars.retention import lifecycle
-from regulars.booking import repo as appointment_store
-from regulars.salon import repo as catalog_store
-from regulars.clients import repo as client_store
 from regulars.runtime.jobs import repo as job_store
-from regulars.messaging.outbox import repo as outbox
-from regulars.store.base import Entity, condition_failed
-from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
-from regulars.feedback.items import Feedback, Task
-from regulars.salon.settings.feedback import FeedbackSettings
+from regulars.runtime.jobs.subjects import Subject
+from regulars.salon import repo as catalog_store
 from regulars.salon.model import Salon
+from regulars.salon.settings.feedback import FeedbackSettings
+from regulars.store.base import Entity, condition_failed
 
 KIND = "feedback-request"
 PURPOSE = "feedback"

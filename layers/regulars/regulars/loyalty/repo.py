@@ -14,9 +14,9 @@ from pynamodb.expressions.update import Action
 
 from regulars.core.errors import Conflict
 from regulars.loyalty import rules
+from regulars.loyalty.items import LEDGER, LOTS, LedgerEntry, Lot, LoyaltyAccount, ReferralCode
 from regulars.runtime.jobs import repo as jobs
 from regulars.store.base import Entity, Tx, TxFailed
-from regulars.loyalty.items import LEDGER, LOTS, LedgerEntry, Lot, LoyaltyAccount, ReferralCode
 from regulars.store.items import AuditEntry
 
 KEEP_CLOSED_LOTS = timedelta(days=400)  # a spent or expired lot is kept a while for the record, then TTL

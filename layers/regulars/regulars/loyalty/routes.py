@@ -7,16 +7,22 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
+from regulars.clients import repo as client_store
 from regulars.core import clock
-from regulars.http import schemas as s
 from regulars.http.auth import IdempotencyKey, caller, operation, request_key
 from regulars.http.router import Router
-from regulars.booking import model as m
-from regulars.loyalty import service as loyalty
-from regulars.salon import repo as catalog_store
-from regulars.clients import repo as client_store
 from regulars.loyalty import repo as loyalty_store
-from regulars.loyalty.schemas import AdjustmentIn, LedgerEntryOut, LedgerOut, LiabilityOut, LotOut, LoyaltyOut, TierOut
+from regulars.loyalty import service as loyalty
+from regulars.loyalty.schemas import (
+    AdjustmentIn,
+    LedgerEntryOut,
+    LedgerOut,
+    LiabilityOut,
+    LotOut,
+    LoyaltyOut,
+    TierOut,
+)
+from regulars.salon import repo as catalog_store
 from regulars.salon.settings.loyalty import Tier
 
 router = Router()

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from regulars.booking import model as m
 from regulars.core.errors import Conflict
 from regulars.salon.settings.loyalty import Tier
 

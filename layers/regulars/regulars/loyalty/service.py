@@ -17,31 +17,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from regulars.runtime import afterwards
 from regulars.booking import links
 from regulars.booking import model as m
+from regulars.booking import repo as appointment_store
+from regulars.booking.events import AppointmentEvent, EventType
 from regulars.booking.schedule import local_instant
+from regulars.clients import repo as client_store
+from regulars.clients.model import Client
 from regulars.core.config import link_keys, manage_link_secret
 from regulars.core.errors import InvalidInput, NotFound
-from regulars.booking.events import AppointmentEvent, EventType
 from regulars.core.ids import new_id
-from regulars.runtime.jobs.outcome import Outcome
-from regulars.loyalty import rules
-from regulars.messaging.rules.templates import MessageKind
-from regulars.booking import repo as appointment_store
-from regulars.store import audit
-from regulars.messaging.outbox import repo as outbox
-from regulars.salon import repo as catalog_store
-from regulars.clients import repo as client_store
-from regulars.runtime.jobs import repo as job_store
 from regulars.loyalty import repo as store
-from regulars.store.base import Tx
-from regulars.runtime.jobs.subjects import Subject
+from regulars.loyalty import rules
+from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.rules.templates import MessageKind
+from regulars.runtime import afterwards
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
-from regulars.store.items import AuditEntry
-from regulars.clients.model import Client
-from regulars.salon.settings.loyalty import LoyaltySettings, Tier
+from regulars.runtime.jobs.subjects import Subject
+from regulars.salon import repo as catalog_store
 from regulars.salon.model import Salon
+from regulars.salon.settings.loyalty import LoyaltySettings, Tier
+from regulars.store import audit
+from regulars.store.base import Tx
+from regulars.store.items import AuditEntry
 
 EXPIRY = "lot-expiry"
 WARNING = "burn-warning"

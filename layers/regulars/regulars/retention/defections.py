@@ -13,19 +13,19 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from regulars.booking import model as m
-from regulars.booking.events import AppointmentEvent, EventType
-from regulars.runtime.jobs.outcome import Outcome
-from regulars.messaging.rules.keywords import normalize
-from regulars.retention import rules
 from regulars.booking import repo as appointment_store
-from regulars.salon import repo as catalog_store
-from regulars.runtime.jobs import repo as job_store
-from regulars.retention import repo as store
-from regulars.runtime.jobs.subjects import Subject
-from regulars.runtime.jobs.repo import DueJob
-from regulars.retention.items import DEFECTION_REASONS
-from regulars.salon.model import Catalog, Salon
+from regulars.booking.events import AppointmentEvent, EventType
 from regulars.clients.model import Client
+from regulars.messaging.rules.keywords import normalize
+from regulars.retention import repo as store
+from regulars.retention import rules
+from regulars.retention.items import DEFECTION_REASONS
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs.outcome import Outcome
+from regulars.runtime.jobs.repo import DueJob
+from regulars.runtime.jobs.subjects import Subject
+from regulars.salon import repo as catalog_store
+from regulars.salon.model import Catalog, Salon
 
 CANCEL_CHECK = "cancellation-check"
 REPLY_WINDOW = timedelta(days=30)  # a reply explains a defection recorded this recently

@@ -23,20 +23,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
-from regulars.booking import model as m
-from regulars.booking.schedule import local_instant
-from regulars.core.errors import Conflict
-from regulars.runtime.jobs.outcome import Outcome
-from regulars.retention import lifecycle
-from regulars.retention.rules import Status
 from regulars.booking import repo as appointment_store
-from regulars.runtime.jobs import repo as job_store
-from regulars.retention import repo as store
-from regulars.runtime.jobs.subjects import Subject
-from regulars.runtime.jobs.repo import DueJob
+from regulars.booking.schedule import local_instant
 from regulars.clients.model import Client
-from regulars.salon.settings.retention import RetentionSettings
+from regulars.core.errors import Conflict
+from regulars.retention import lifecycle
+from regulars.retention import repo as store
+from regulars.retention.rules import Status
+from regulars.runtime.jobs import repo as job_store
+from regulars.runtime.jobs.outcome import Outcome
+from regulars.runtime.jobs.repo import DueJob
+from regulars.runtime.jobs.subjects import Subject
 from regulars.salon.model import Salon
+from regulars.salon.settings.retention import RetentionSettings
 
 KIND = "forget-inactive"
 WHO = "system:retention"

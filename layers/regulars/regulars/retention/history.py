@@ -8,16 +8,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from regulars.booking import model as m
-from regulars.retention import lifecycle
-from regulars.retention.rules import Status
-from regulars.clients import repo as client_store
-from regulars.loyalty import repo as loyalty_store
-from regulars.retention import repo as store
 from regulars.booking.items import Appointment
-from regulars.retention.items import Defection
+from regulars.clients import repo as client_store
 from regulars.feedback.items import Feedback, Task
+from regulars.loyalty import repo as loyalty_store
 from regulars.loyalty.items import LedgerEntry
 from regulars.messaging.outbox.items import Message
+from regulars.retention import lifecycle
+from regulars.retention import repo as store
+from regulars.retention.items import Defection
+from regulars.retention.rules import Status
 
 
 def client_history(salon_id: str, client_id: str) -> dict:

@@ -13,21 +13,20 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from regulars.booking import model as m
-from regulars.booking.links import booking_page
+from regulars.booking import repo as appointment_store
 from regulars.booking.events import AppointmentEvent, EventType
-from regulars.runtime.jobs.outcome import Outcome
+from regulars.booking.links import booking_page
+from regulars.clients import repo as client_store
+from regulars.clients.model import Client
+from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.routing import Purpose
 from regulars.messaging.rules.templates import MessageKind
 from regulars.retention import lifecycle, rules
 from regulars.retention.defections import salon_initiated
-from regulars.booking import repo as appointment_store
-from regulars.clients import repo as client_store
 from regulars.runtime.jobs import repo as job_store
-from regulars.messaging.outbox import repo as outbox
-from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
-from regulars.clients.model import Client
+from regulars.runtime.jobs.subjects import Subject
 
 KIND = "repeat-invitation"
 REBOOK = "rebook-invitation"

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import zlib
-from datetime import datetime
 from pynamodb.attributes import (
-    BooleanAttribute,
-    JSONAttribute,
-    ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
-    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from regulars.store.base import Entity, format_hour
 
+from regulars.store.base import Entity
 
 DEFECTION_TYPES = ("no_show", "late_cancellation", "cancelled_not_rebooked", "lapsed", "lost")
 

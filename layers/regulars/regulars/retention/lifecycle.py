@@ -17,20 +17,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from regulars.runtime import afterwards
-from regulars.booking import model as m
+from regulars.booking import repo as appointment_store
+from regulars.clients import repo as client_store
+from regulars.clients.model import Client
 from regulars.core.errors import NotFound
-from regulars.runtime.jobs.outcome import Outcome
 from regulars.retention import rules
 from regulars.retention.rules import Status
-from regulars.booking import repo as appointment_store
-from regulars.salon import repo as catalog_store
-from regulars.clients import repo as client_store
+from regulars.runtime import afterwards
 from regulars.runtime.jobs import repo as job_store
-from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
+from regulars.runtime.jobs.subjects import Subject
+from regulars.salon import repo as catalog_store
 from regulars.salon.model import Catalog
-from regulars.clients.model import Client
 from regulars.salon.settings.retention import RetentionSettings
 
 KIND = "lifecycle-check"

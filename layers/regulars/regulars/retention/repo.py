@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from regulars.booking import model as m
-from regulars.core.errors import Conflict, InvalidInput, NotFound
-from regulars.store.base import Entity, Tx, TxFailed, format_instant
-from regulars.clients.repo import to_domain
-from regulars.clients.items import Client
-from regulars.retention.items import Defection, DefectionTally
 from regulars.clients import model as clients_model
+from regulars.clients.items import Client
+from regulars.clients.repo import to_domain
+from regulars.core.errors import Conflict, InvalidInput, NotFound
+from regulars.retention.items import Defection, DefectionTally
+from regulars.store.base import Entity, Tx, TxFailed, format_instant
 
 UNKNOWN = "unknown"  # the reason tally of a defection whose reason is not known (yet)
 DIMENSIONS = ("type", "reason", "staff", "service")

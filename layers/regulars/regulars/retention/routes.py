@@ -8,17 +8,24 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from regulars.core import clock
-from regulars.http import schemas as s
-from regulars.http.auth import caller, operation
-from regulars.http.router import Router
 from regulars.core.errors import InvalidInput
 from regulars.feedback import service as feedback
-from regulars.retention import history
-from regulars.retention.rules import Status
-from regulars.retention import repo as store
 from regulars.feedback.items import Task
-from regulars.retention.schemas import ClientHistoryOut, DefectionOut, DefectionReasonIn, DefectionStatsOut, DefectionsOut, RetentionClientOut, RetentionClientsOut
 from regulars.feedback.schemas import FeedbackInboxOut, FeedbackOut, TaskCloseIn, TaskOut, TasksOut
+from regulars.http.auth import caller, operation
+from regulars.http.router import Router
+from regulars.retention import history
+from regulars.retention import repo as store
+from regulars.retention.rules import Status
+from regulars.retention.schemas import (
+    ClientHistoryOut,
+    DefectionOut,
+    DefectionReasonIn,
+    DefectionsOut,
+    DefectionStatsOut,
+    RetentionClientOut,
+    RetentionClientsOut,
+)
 
 router = Router()
 TaskId = Annotated[str, Path(min_length=1, max_length=128)]

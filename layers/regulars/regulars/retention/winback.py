@@ -11,20 +11,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from regulars.booking import model as m
-from regulars.runtime.jobs.outcome import Outcome
+from regulars.clients import repo as client_store
+from regulars.clients.model import Client
 from regulars.loyalty import service as loyalty
+from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.routing import Channel, Purpose, allowed
 from regulars.messaging.rules.templates import MessageKind
 from regulars.retention import lifecycle
 from regulars.retention.rules import Status
-from regulars.clients import repo as client_store
 from regulars.runtime.jobs import repo as job_store
-from regulars.messaging.outbox import repo as outbox
-from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
+from regulars.runtime.jobs.subjects import Subject
 from regulars.salon.model import Catalog
-from regulars.clients.model import Client
 
 KIND = "winback-wave"
 SOURCE = "winback"

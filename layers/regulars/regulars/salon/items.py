@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import zlib
-from datetime import datetime
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
-    ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from regulars.store.base import Entity, format_hour
-from regulars.store.models import _strings
 
+from regulars.store.base import Entity, string_list
 
 # Sort-key prefixes that queries range over; the key templates below are built from them.
 CATALOG = "CATALOG#"  # a salon's profile, services and staff share it: one Query reads them all
@@ -48,7 +44,7 @@ class StaffMember(Entity, discriminator="StaffMember"):
     working_hours = JSONAttribute(default=dict)
     breaks = JSONAttribute(default=dict)
     days_off = UnicodeSetAttribute(default=set)
-    service_ids = _strings()
+    service_ids = string_list()
     active = BooleanAttribute(default=True)
     version = VersionAttribute()
 

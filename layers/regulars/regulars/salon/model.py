@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from enum import StrEnum
+from datetime import date, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+
 from regulars.booking.schedule import WorkingPattern
 from regulars.core.money import Money
 from regulars.salon.settings.campaigns import CampaignSettings
@@ -16,8 +17,6 @@ from regulars.salon.settings.loyalty import LoyaltySettings
 from regulars.salon.settings.messages import Notifications, WhatsAppTemplateSetting
 from regulars.salon.settings.protection import ProtectionSettings
 from regulars.salon.settings.retention import RetentionSettings
-from regulars.booking.model import _all_channels
-
 
 HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
 
@@ -41,6 +40,10 @@ MAX_SERVICE_MINUTES = 240  # a move of a visit between staff rewrites 2 x 48 loc
 
 
 ChannelName = Literal["push", "telegram", "whatsapp", "sms"]
+
+
+def _all_channels() -> list[ChannelName]:
+    return ["push", "telegram", "whatsapp", "sms"]
 
 
 class SalonSettings(BaseModel):

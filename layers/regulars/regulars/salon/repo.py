@@ -8,14 +8,13 @@ from datetime import date, datetime
 
 from pynamodb.exceptions import PutError, UpdateError
 
-from regulars.booking import model as m
 from regulars.core.errors import Conflict, NotFound
 from regulars.core.ids import new_id
 from regulars.core.money import Money
+from regulars.salon import model as salon_model
+from regulars.salon.items import CATALOG, Salon, Service, StaffMember
 from regulars.store import audit
 from regulars.store.base import Entity
-from regulars.salon.items import CATALOG, Salon, Service, StaffMember
-from regulars.salon import model as salon_model
 
 _cache: dict[str, tuple[float, salon_model.Catalog]] = {}
 _cache_lock = threading.Lock()

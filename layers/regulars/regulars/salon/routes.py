@@ -8,19 +8,24 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from regulars.core import clock
-from regulars.http import schemas as s
-from regulars.http import views
+from regulars.core.errors import InvalidInput, NotFound
+from regulars.core.fields import patch_changes
+from regulars.core.money import Money
 from regulars.http.auth import caller, operation
 from regulars.http.router import Router
-from regulars.booking import model as m
-from regulars.core.errors import InvalidInput, NotFound
-from regulars.core.money import Money
 from regulars.retention import forgetting
 from regulars.salon import repo as catalog_store
-from regulars.salon.schemas import SalonAdminOut, SalonSettingsPatch, ServiceAdminOut, ServiceIn, ServicePatch, StaffIn, StaffPatch
-from regulars.core.fields import patch_changes
 from regulars.salon import views as salon_views
 from regulars.salon.model import Service, StaffMember
+from regulars.salon.schemas import (
+    SalonAdminOut,
+    SalonSettingsPatch,
+    ServiceAdminOut,
+    ServiceIn,
+    ServicePatch,
+    StaffIn,
+    StaffPatch,
+)
 
 router = Router()
 ObjectId = Annotated[str, Path(min_length=1, max_length=64)]

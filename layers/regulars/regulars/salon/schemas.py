@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated
+
 from pydantic import (
-    AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
     field_validator,
-    model_validator,
 )
-from regulars.core import text
-from regulars.booking import model as m
-from regulars.campaigns.segments import SegmentFilter
-from regulars.core.money import Money
-from regulars.core.fields import Email, Id, Locale, MAX_SETTINGS_BYTES, Name, Phone, Ref
-from regulars.salon.model import MAX_SERVICE_MINUTES, SalonSettings, Span, Weekday
 
+from regulars.core.fields import MAX_SETTINGS_BYTES, Email, Id, Locale, Name, Phone, Ref
+from regulars.core.money import Money
+from regulars.salon.model import MAX_SERVICE_MINUTES, SalonSettings, Span, Weekday
 
 # working hours or breaks: for each day, at most 8 spans ("09:00", "13:00"); only weekdays are keys
 WeekHours = dict[Weekday, Annotated[list[Span], Field(max_length=8)]]

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Self
 
-from pynamodb.attributes import DiscriminatorAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import DiscriminatorAttribute, ListAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.connection import Connection, TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -303,3 +303,9 @@ class Tx:
             if may_change is not None and any(label not in may_change for label in exc.failed):
                 raise
             return None
+
+
+def string_list() -> ListAttribute[str]:
+    """A list of strings. PynamoDB's signature wants ``of`` to be the element's value type (str), not
+    the attribute class it really takes, so the call is typed by its result."""
+    return ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]

@@ -15,10 +15,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from regulars.clients.items import PhoneIndex
 from regulars.core.config import manage_link_secret
 from regulars.store.base import Entity, Tx
 from regulars.store.items import IdempotencyRecord
-from regulars.clients.items import PhoneIndex
 
 KEEP = timedelta(hours=24)
 _PURPOSE = b"regulars:idempotency-request-digest"  # keys derived from the manage-link key differ by purpose

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import zlib
-from datetime import datetime
 from pynamodb.attributes import (
-    BooleanAttribute,
     JSONAttribute,
-    ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
-    UnicodeSetAttribute,
     UTCDateTimeAttribute,
-    VersionAttribute,
 )
-from regulars.store.base import Entity, format_hour
+
+from regulars.store.base import Entity
 
 
 class IdempotencyRecord(Entity, discriminator="IdempotencyRecord"):

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from regulars.store.base import Entity, Tx, TxFailed
-from regulars.team.items import TEAM, TeamMember
 from regulars.store.items import AuditEntry
+from regulars.team.items import TEAM, TeamMember
 from regulars.team.policy import Member, Role
 
 

@@ -8,7 +8,6 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from regulars.core import clock
-from regulars.http import schemas as s
 from regulars.http.auth import caller, member, operation
 from regulars.http.router import Router
 from regulars.team import policy, service

@@ -13,10 +13,10 @@ from datetime import datetime
 
 from regulars.core.errors import Conflict, InvalidInput, NotFound
 from regulars.core.ids import new_id
-from regulars.store import audit
 from regulars.salon import repo as catalog_store
-from regulars.team import repo as store
+from regulars.store import audit
 from regulars.store.items import AuditEntry
+from regulars.team import repo as store
 from regulars.team.directory import Directory
 from regulars.team.policy import Member, Role
 

@@ -9,20 +9,26 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
+from regulars.booking import model as m
+from regulars.booking import repo as appointment_store
+from regulars.booking import service as booking
+from regulars.booking import views as booking_views
+from regulars.booking.schedule import local_instant
+from regulars.booking.schemas import (
+    AdminBookingIn,
+    AdminCancelIn,
+    AppointmentOut,
+    BookOut,
+    CompleteIn,
+    MoveIn,
+    RefundIn,
+)
+from regulars.clients import repo as client_store
 from regulars.core import clock
-from regulars.http import schemas as s
-from regulars.http import views
+from regulars.core.errors import InvalidInput
 from regulars.http.auth import caller, operation, own_book
 from regulars.http.router import Router
-from regulars.booking import model as m
-from regulars.booking import service as booking
-from regulars.booking.schedule import local_instant
-from regulars.core.errors import InvalidInput
-from regulars.booking import repo as appointment_store
 from regulars.salon import repo as catalog_store
-from regulars.clients import repo as client_store
-from regulars.booking.schemas import AdminBookingIn, AdminCancelIn, AppointmentOut, BookOut, CompleteIn, MoveIn, RefundIn
-from regulars.booking import views as booking_views
 
 router = Router()
 AppointmentId = Annotated[str, Path(min_length=1, max_length=64)]

@@ -14,28 +14,33 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-from regulars.core import clock
-from regulars.http import schemas as s
-from regulars.http import views
-from regulars.http.errors import ErrorOut
-from regulars.http.router import Router
 from regulars.booking import links, protection
 from regulars.booking import model as m
-from regulars.booking import service as booking
-from regulars.messaging.channels import capabilities
-from regulars.core.config import link_keys
-from regulars.core.errors import Forbidden
-from regulars.messaging.rules.routing import Channel
-from regulars.messaging.inbound import service as inbound, telegram_link
-from regulars.messaging.channels import push_devices
 from regulars.booking import repo as appointment_store
-from regulars.salon import repo as catalog_store
+from regulars.booking import service as booking
+from regulars.booking import views as booking_views
+from regulars.booking.schemas import (
+    CancelIn,
+    ManageActions,
+    ManagedAppointment,
+    ManageOut,
+    PushDeviceIn,
+    RescheduleIn,
+)
+from regulars.clients import model as clients_model
 from regulars.clients import repo as client_store
 from regulars.clients.items import Client
-from regulars.booking.schemas import CancelIn, ManageActions, ManageOut, ManagedAppointment, PushDeviceIn, RescheduleIn
-from regulars.booking import views as booking_views
+from regulars.core import clock
+from regulars.core.config import link_keys
+from regulars.core.errors import Forbidden
+from regulars.http.errors import ErrorOut
+from regulars.http.router import Router
+from regulars.messaging.channels import capabilities, push_devices
+from regulars.messaging.inbound import service as inbound
+from regulars.messaging.inbound import telegram_link
+from regulars.messaging.rules.routing import Channel
+from regulars.salon import repo as catalog_store
 from regulars.salon import views as salon_views
-from regulars.clients import model as clients_model
 
 router = Router()
 

@@ -10,23 +10,30 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-from regulars.core import clock
-from regulars.http import schemas as s
-from regulars.http import views
-from regulars.http.errors import ErrorOut
-from regulars.http.router import Router
 from regulars.booking import links, protection
 from regulars.booking import model as m
 from regulars.booking import service as booking
-from regulars.core.config import link_keys, settings
-from regulars.messaging.inbound import telegram_link
-from regulars.core.phones import to_e164
-from regulars.salon import repo as catalog_store
-from regulars.booking.schemas import BookingIn, BookingOut, PhoneCheckIn, PhoneCheckOut, PhoneCodeIn, PhoneProofOut, SlotOut, SlotsOut
-from regulars.salon.schemas import CatalogOut, ServiceOut, StaffOut
 from regulars.booking import views as booking_views
+from regulars.booking.schemas import (
+    BookingIn,
+    BookingOut,
+    PhoneCheckIn,
+    PhoneCheckOut,
+    PhoneCodeIn,
+    PhoneProofOut,
+    SlotOut,
+    SlotsOut,
+)
+from regulars.core import clock
+from regulars.core.config import link_keys, settings
+from regulars.core.phones import to_e164
+from regulars.http.errors import ErrorOut
+from regulars.http.router import Router
+from regulars.messaging.inbound import telegram_link
+from regulars.salon import repo as catalog_store
 from regulars.salon import views as salon_views
 from regulars.salon.model import Catalog, Salon
+from regulars.salon.schemas import CatalogOut, ServiceOut, StaffOut
 
 router = Router()
 

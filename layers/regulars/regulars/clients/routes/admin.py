@@ -7,25 +7,30 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from regulars.core import clock
-from regulars.http import schemas as s
-from regulars.http import views
-from regulars.http.auth import IdempotencyKey, caller, operation, request_key
-from regulars.http.router import Router
-from regulars.booking import model as m
-from regulars.core.errors import Conflict, InvalidInput
-from regulars.core.ids import new_id
-from regulars.loyalty import service as loyalty
-from regulars.core.phones import to_e164
 from regulars.booking import repo as appointment_store
-from regulars.salon import repo as catalog_store
-from regulars.clients import repo as client_store
-from regulars.messaging.outbox import repo as outbox
-from regulars.clients.schemas import ClientCreate, ClientDetailOut, ClientOut, ClientPatch, ClientsOut, MessageIn, MessageOut
-from regulars.core.fields import patch_changes
 from regulars.booking import views as booking_views
+from regulars.clients import repo as client_store
 from regulars.clients import views as clients_views
 from regulars.clients.model import Client
+from regulars.clients.schemas import (
+    ClientCreate,
+    ClientDetailOut,
+    ClientOut,
+    ClientPatch,
+    ClientsOut,
+    MessageIn,
+    MessageOut,
+)
+from regulars.core import clock
+from regulars.core.errors import Conflict, InvalidInput
+from regulars.core.fields import patch_changes
+from regulars.core.ids import new_id
+from regulars.core.phones import to_e164
+from regulars.http.auth import IdempotencyKey, caller, operation, request_key
+from regulars.http.router import Router
+from regulars.loyalty import service as loyalty
+from regulars.messaging.outbox import repo as outbox
+from regulars.salon import repo as catalog_store
 
 router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]

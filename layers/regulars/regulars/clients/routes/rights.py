@@ -7,14 +7,13 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
+from regulars.clients import rights
+from regulars.clients.schemas import AuditEntryOut, AuditOut, ErasureIn, ErasureOut
 from regulars.core import clock
-from regulars.http import schemas as s
+from regulars.core.errors import InvalidInput
 from regulars.http.auth import caller, operation
 from regulars.http.router import Router
-from regulars.clients import rights
-from regulars.core.errors import InvalidInput
 from regulars.store import audit
-from regulars.clients.schemas import AuditEntryOut, AuditOut, ErasureIn, ErasureOut
 
 router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]

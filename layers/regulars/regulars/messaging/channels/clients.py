@@ -8,8 +8,8 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from regulars.messaging.channels.capabilities import WINDOW_UNTIL
 from regulars.core.config import Settings, secret, settings
+from regulars.messaging.channels.capabilities import WINDOW_UNTIL
 from regulars.messaging.rules.routing import Channel
 
 if TYPE_CHECKING:

@@ -7,7 +7,15 @@ from typing import Any
 
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
-from regulars.messaging.channels.base import ChannelError, MessageRejected, OutgoingMessage, RetryLater, Sent, Undeliverable, phone_address
+from regulars.messaging.channels.base import (
+    ChannelError,
+    MessageRejected,
+    OutgoingMessage,
+    RetryLater,
+    Sent,
+    Undeliverable,
+    phone_address,
+)
 from regulars.messaging.rules.routing import Channel, Purpose
 from regulars.messaging.rules.sms_parts import SNS_MAX_BYTES, sms_info
 

@@ -6,7 +6,16 @@ from typing import Any
 
 import httpx
 
-from regulars.messaging.channels.base import MAX_BUTTON_DATA_BYTES, MessageRejected, OutgoingMessage, RetryLater, Sent, Undeliverable, json_object, retry_after_header
+from regulars.messaging.channels.base import (
+    MAX_BUTTON_DATA_BYTES,
+    MessageRejected,
+    OutgoingMessage,
+    RetryLater,
+    Sent,
+    Undeliverable,
+    json_object,
+    retry_after_header,
+)
 from regulars.messaging.rules.routing import Channel
 
 MAX_TEXT_CHARS = 4096

@@ -14,7 +14,21 @@ from typing import Any
 
 import httpx
 
-from regulars.messaging.channels.base import Button, ChannelError, MessageRejected, OutgoingMessage, RetryLater, Sent, Suppressed, Undeliverable, WhatsAppTemplate, WindowClosed, json_object, phone_address, retry_after_header
+from regulars.messaging.channels.base import (
+    Button,
+    ChannelError,
+    MessageRejected,
+    OutgoingMessage,
+    RetryLater,
+    Sent,
+    Suppressed,
+    Undeliverable,
+    WhatsAppTemplate,
+    WindowClosed,
+    json_object,
+    phone_address,
+    retry_after_header,
+)
 from regulars.messaging.rules.routing import Channel
 
 MAX_TEXT_CHARS = 4096

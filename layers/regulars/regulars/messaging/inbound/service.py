@@ -16,21 +16,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from regulars.booking import model as m
 from regulars.booking import service as booking
-from regulars.messaging.channels import capabilities
+from regulars.clients import repo as client_store
+from regulars.clients.model import Client
 from regulars.core.errors import DomainError
+from regulars.messaging.channels import capabilities
+from regulars.messaging.inbound.replies import say
+from regulars.messaging.outbox import dispatch
+from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.outbox.items import Contact, Message
 from regulars.messaging.rules.keywords import Reply, classify
 from regulars.messaging.rules.routing import Channel, Purpose, opt_in, opt_out
 from regulars.messaging.rules.templates import MessageKind
-from regulars.messaging.outbox import dispatch
-from regulars.messaging.inbound.replies import say
 from regulars.retention import defections
 from regulars.salon import repo as catalog_store
-from regulars.clients import repo as client_store
-from regulars.messaging.outbox import repo as outbox
-from regulars.messaging.outbox.items import Contact, Message
-from regulars.clients.model import Client
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,14 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError, UpdateError
 
-from regulars.booking import model as m
-from regulars.messaging.channels import capabilities
-from regulars.core.config import link_keys, manage_link_secret, settings
-from regulars.messaging.rules.routing import Channel
 from regulars.clients import repo as client_store
-from regulars.messaging.outbox import repo as outbox
-from regulars.store.base import condition_failed
-from regulars.messaging.inbound.items import TelegramLink
 from regulars.clients.model import Client
+from regulars.core.config import link_keys, manage_link_secret, settings
+from regulars.messaging.channels import capabilities
+from regulars.messaging.inbound.items import TelegramLink
+from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.rules.routing import Channel
+from regulars.store.base import condition_failed
 
 TOKEN_CHARS = 24
 OFFERED = timedelta(days=1)

@@ -39,16 +39,17 @@ from pydantic import (
 )
 
 from regulars.core import clock
+from regulars.core.config import secret
+from regulars.core.errors import Forbidden
 from regulars.http.errors import answers
 from regulars.http.router import Router
 from regulars.messaging.channels.whatsapp import failure_for
-from regulars.core.config import secret
-from regulars.core.errors import Forbidden
-from regulars.messaging.rules.routing import Channel
-from regulars.messaging.inbound import service as inbound, telegram_link
+from regulars.messaging.inbound import service as inbound
+from regulars.messaging.inbound import telegram_link
 from regulars.messaging.inbound.replies import say
-from regulars.runtime.observability import logger
 from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.rules.routing import Channel
+from regulars.runtime.observability import logger
 
 router = Router()
 

@@ -23,26 +23,26 @@ from datetime import datetime, timedelta
 
 from regulars.booking import links
 from regulars.booking import model as m
-from regulars.messaging.channels import capabilities
+from regulars.booking import repo as appointment_store
+from regulars.clients import repo as client_store
+from regulars.clients.model import Client
 from regulars.core.config import link_keys, settings
 from regulars.core.errors import NotFound
-from regulars.runtime.jobs.outcome import Outcome
+from regulars.messaging.channels import capabilities
+from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.outbox.items import Message
 from regulars.messaging.rules.caps import within_cap
 from regulars.messaging.rules.formatting import message_values
 from regulars.messaging.rules.quiet_hours import QuietHours, next_allowed
 from regulars.messaging.rules.render import compose
 from regulars.messaging.rules.routing import Channel, Purpose, choose
 from regulars.messaging.rules.templates import MessageKind, MissingTemplateValues, TemplateError, language_of
-from regulars.booking import repo as appointment_store
-from regulars.salon import repo as catalog_store
-from regulars.clients import repo as client_store
 from regulars.runtime.jobs import repo as job_store
-from regulars.messaging.outbox import repo as outbox
-from regulars.runtime.jobs.subjects import Subject
+from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
-from regulars.messaging.outbox.items import Message
+from regulars.runtime.jobs.subjects import Subject
+from regulars.salon import repo as catalog_store
 from regulars.salon.model import Catalog, Salon, StaffMember
-from regulars.clients.model import Client
 
 JOB_KIND = "dispatch"
 SENT_STATES = ("queued", "sending", "sent", "delivered")

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import zlib
-from datetime import datetime
 from pynamodb.attributes import (
-    BooleanAttribute,
     JSONAttribute,
-    ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
-    UnicodeSetAttribute,
     UTCDateTimeAttribute,
-    VersionAttribute,
 )
-from regulars.store.base import Entity, format_hour
-from regulars.store.models import _strings
 
+from regulars.store.base import Entity, string_list
 
 MESSAGES = "MSG#"  # a client's messages, in time order
 
@@ -59,7 +52,7 @@ class Message(Entity, discriminator="Message"):
     status = UnicodeAttribute(default="planned")
     skip_reason = UnicodeAttribute(null=True)
     route = NumberAttribute(default=0)  # how many times a channel was chosen (a fallback adds one)
-    failed_channels = _strings()
+    failed_channels = string_list()
     attempts = NumberAttribute(default=0)  # provider calls begun, over all channels
     retry_at = UTCDateTimeAttribute(null=True)
     error = UnicodeAttribute(null=True)  # the last failure, in words

@@ -17,11 +17,11 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
-from regulars.messaging.channels import capabilities
 from regulars.campaigns import repo as campaign_store
-from regulars.store.base import Entity, Tx, TxFailed, condition_failed
-from regulars.messaging.outbox.items import MESSAGES, Contact, Message, ProviderMessage
+from regulars.messaging.channels import capabilities
 from regulars.messaging.inbound.items import InboundEvent
+from regulars.messaging.outbox.items import MESSAGES, Contact, Message, ProviderMessage
+from regulars.store.base import Entity, Tx, TxFailed, condition_failed
 
 KEEP_PROVIDER_IDS = timedelta(days=90)
 KEEP_INBOUND = timedelta(days=7)

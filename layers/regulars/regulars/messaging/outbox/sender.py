@@ -26,17 +26,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from regulars.booking import model as m
-from regulars.messaging.channels import capabilities
-from regulars.messaging.channels.base import Button, MessageRejected, OutgoingMessage, RetryLater, Suppressed, Undeliverable, WhatsAppTemplate, WindowClosed
-from regulars.messaging.rules.routing import Purpose
-from regulars.messaging.rules.templates import MessageKind
-from regulars.messaging.outbox import dispatch
-from regulars.salon import repo as catalog_store
 from regulars.clients import repo as client_store
+from regulars.clients.model import Client
+from regulars.messaging.channels import capabilities
+from regulars.messaging.channels.base import (
+    Button,
+    MessageRejected,
+    OutgoingMessage,
+    RetryLater,
+    Suppressed,
+    Undeliverable,
+    WhatsAppTemplate,
+    WindowClosed,
+)
+from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message
-from regulars.clients.model import Client
+from regulars.messaging.rules.routing import Purpose
+from regulars.messaging.rules.templates import MessageKind
+from regulars.salon import repo as catalog_store
 
 MAX_ATTEMPTS = 5
 MAX_QUEUE_DELAY = 900  # SQS DelaySeconds at most: longer waits re-enqueue more than once
@@ -143,8 +151,8 @@ ESSENTIAL_KINDS = frozenset({
 def within_sms_budget(item: Message, now: datetime) -> bool:
     """Count the message's SMS parts on the salon's day; False when it is not essential and they do
     not fit in what is left of the salon's daily budget (then nothing is counted)."""
-    from regulars.messaging.rules.sms_parts import sms_segments
     from regulars.booking import limits as protection
+    from regulars.messaging.rules.sms_parts import sms_segments
 
     salon = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
     essential = item.kind in ESSENTIAL_KINDS and item.recipient in ("client", "phone")

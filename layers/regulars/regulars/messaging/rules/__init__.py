@@ -14,8 +14,21 @@ from regulars.messaging.rules.formatting import format_price, format_when, messa
 from regulars.messaging.rules.keywords import Reply, classify
 from regulars.messaging.rules.quiet_hours import QuietHours, edge_before, is_quiet, next_allowed
 from regulars.messaging.rules.render import Rendered, compose, locale_chain, render, resolve_template
-from regulars.messaging.rules.sms_parts import SmsInfo, fold_to_gsm, sms_encoding, sms_fits, sms_info, sms_segments
-from regulars.messaging.rules.templates import MessageKind, MissingTemplateValues, TemplateError, validate_overrides, validate_template
+from regulars.messaging.rules.sms_parts import (
+    SmsInfo,
+    fold_to_gsm,
+    sms_encoding,
+    sms_fits,
+    sms_info,
+    sms_segments,
+)
+from regulars.messaging.rules.templates import (
+    MessageKind,
+    MissingTemplateValues,
+    TemplateError,
+    validate_overrides,
+    validate_template,
+)
 
 __all__ = [
     "MessageKind",

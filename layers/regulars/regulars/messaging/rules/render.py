@@ -21,7 +21,18 @@ from string import Formatter
 from typing import Any
 
 from regulars.messaging.rules.formatting import message_values
-from regulars.messaging.rules.templates import DEFAULT_LOCALE, DEFAULT_TEMPLATES, MessageKind, MissingTemplateValues, Overrides, TemplateError, language_of, normalize_locale, parse_kind, validate_template
+from regulars.messaging.rules.templates import (
+    DEFAULT_LOCALE,
+    DEFAULT_TEMPLATES,
+    MessageKind,
+    MissingTemplateValues,
+    Overrides,
+    TemplateError,
+    language_of,
+    normalize_locale,
+    parse_kind,
+    validate_template,
+)
 
 _SPACE_RUNS = re.compile(r" {2,}")
 

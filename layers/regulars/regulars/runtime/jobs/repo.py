@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import PutError
 from pynamodb.expressions.update import Action
 
-from regulars.store.base import Entity, Tx, condition_failed, format_hour
 from regulars.runtime.jobs.items import JOB_SHARDS, JOBS, Job, TickerWatermark
+from regulars.store.base import Entity, Tx, condition_failed, format_hour
 
 KEEP_DONE = timedelta(days=30)
 

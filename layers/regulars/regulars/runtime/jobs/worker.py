@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from regulars.runtime.jobs.outcome import Outcome
 from regulars.app.jobs import HANDLERS
 from regulars.runtime.jobs import repo as store
+from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import JobRef
 
 __all__ = ["Outcome", "UnknownJobKind", "run"]

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from enum import StrEnum
-from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
-from regulars.booking.schedule import WorkingPattern
-from regulars.core.money import Money
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class DataRetentionSettings(BaseModel):
