@@ -46,6 +46,7 @@ def report(clients: int = 50_000) -> str:
     moto = MotoServer()
     try:
         import boto3
+        from regulars.app import jobs as worker
         from regulars.campaigns import repo as campaign_store
         from regulars.campaigns import service
         from regulars.campaigns.segments import SegmentFilter
@@ -54,7 +55,6 @@ def report(clients: int = 50_000) -> str:
         from regulars.messaging.outbox import dispatch, sender
         from regulars.messaging.outbox.items import Message
         from regulars.runtime.jobs import repo as job_store
-        from regulars.runtime.jobs import worker
         from regulars.runtime.jobs.items import Job
         from regulars.runtime.jobs.repo import JobRef
         from regulars.store.base import Entity

@@ -3,8 +3,8 @@ response) and retried; after five receives it goes to the dead-letter queue. Whi
 on which kind of job is the worker's one table (regulars.app.jobs)."""
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from regulars.app import jobs
 from regulars.core import clock
-from regulars.runtime.jobs import worker
 from regulars.runtime.observability import batch_handler, logger, metrics, tracer
 from regulars.runtime.queues import parse
 
@@ -12,7 +12,7 @@ from regulars.runtime.queues import parse
 @tracer.capture_method
 def record_handler(record: SQSRecord) -> None:
     ref = parse(record.body)
-    outcome = worker.run(ref, clock.now())
+    outcome = jobs.run(ref, clock.now())
     if outcome is not None:
         logger.info("job", extra={"job_id": ref.job_id, "done": outcome.done, "reason": outcome.reason})
         metrics.add_metric(name="JobsDone" if outcome.done else "JobsSkipped", unit="Count", value=1)

@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from regulars.app import jobs as worker
 from regulars.campaigns import service
 from regulars.campaigns.items import Campaign
 from regulars.loyalty.items import LedgerEntry
 from regulars.messaging.outbox.items import Message
 from regulars.runtime.jobs import repo as job_store
-from regulars.runtime.jobs import worker
 from regulars.runtime.jobs.items import Job
 from regulars.runtime.jobs.repo import JobRef
 from support.lambda_ import AdminApi

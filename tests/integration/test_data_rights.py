@@ -15,6 +15,7 @@ from integration.test_feedback import MANAGER, SALON, _ask, visit  # noqa: F401 
 from integration.test_retention import came, run_job
 from regulars.analytics import service as analytics
 from regulars.analytics.items import AnalyticsSnapshot
+from regulars.app import jobs as worker
 from regulars.booking import service as booking
 from regulars.clients import erasure
 from regulars.clients import repo as client_store
@@ -25,7 +26,6 @@ from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message
 from regulars.runtime.jobs import repo as job_store
-from regulars.runtime.jobs import worker
 from regulars.runtime.jobs.items import Job
 from regulars.runtime.jobs.repo import JobRef
 from regulars.salon import repo as catalog_store

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from regulars.app import jobs as worker
 from regulars.booking.items import Appointment
 from regulars.campaigns.items import CampaignMember
 from regulars.clients.items import Client
@@ -22,7 +23,6 @@ from regulars.core import clock
 from regulars.loyalty.items import LedgerEntry, LoyaltyAccount
 from regulars.messaging.outbox.items import Message
 from regulars.runtime.jobs import repo as job_store
-from regulars.runtime.jobs import worker
 from regulars.runtime.jobs.items import Job
 from regulars.runtime.jobs.repo import JobRef
 from regulars.salon import repo as catalog_store

@@ -8,6 +8,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from regulars.app import jobs as worker
 from regulars.booking import links
 from regulars.booking import service as booking
 from regulars.clients import repo as client_store
@@ -15,7 +16,6 @@ from regulars.core.config import link_keys
 from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.runtime.jobs import repo as job_store
-from regulars.runtime.jobs import worker
 from regulars.runtime.jobs.repo import JobRef
 from regulars.salon import repo as catalog_store
 from support.lambda_ import AdminApi, PublicApi, context_for, handler

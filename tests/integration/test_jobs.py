@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from regulars.app import jobs as worker
 from regulars.messaging.outbox import repo as outbox
 from regulars.runtime.jobs import repo as job_store
-from regulars.runtime.jobs import ticker, worker
+from regulars.runtime.jobs import ticker
 from regulars.runtime.jobs.repo import JobRef
 from regulars.runtime.jobs.subjects import Subject
 from regulars_local.functions import context_for

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from regulars.app import jobs as worker
 from regulars.booking import service as booking
 from regulars.clients.model import Client
 from regulars.core.errors import Conflict
@@ -20,7 +21,6 @@ from regulars.loyalty import rules
 from regulars.loyalty import service as loyalty
 from regulars.messaging.outbox import repo as outbox
 from regulars.runtime.jobs import repo as job_store
-from regulars.runtime.jobs import worker
 from regulars.runtime.jobs.repo import JobRef
 from support.lambda_ import AdminApi, context_for, handler
 from support.salon import make_salon

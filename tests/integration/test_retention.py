@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from regulars.app import jobs as worker
 from regulars.clients import repo as client_store
 from regulars.core import clock
 from regulars.loyalty import repo as loyalty_store
 from regulars.messaging.outbox import repo as outbox
 from regulars.retention import repo as retention_store
 from regulars.runtime.jobs import repo as job_store
-from regulars.runtime.jobs import worker
 from regulars.runtime.jobs.repo import JobRef
 from support.lambda_ import AdminApi, context_for, handler
 from support.moments import moment

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 import regulars
 from regulars.app import jobs as registry
+from regulars.app import jobs as worker
 from regulars.booking.items import Appointment
 from regulars.clients import erasure
 from regulars.messaging.outbox.items import Message
 from regulars.runtime.jobs import repo as job_store
-from regulars.runtime.jobs import worker
 from regulars.runtime.jobs.items import Job
 from regulars.runtime.jobs.subjects import Subject
 

@@ -15,6 +15,7 @@ from regulars.core.errors import DomainError, MalformedRequest, PayloadTooLarge,
 from regulars.http import auth as admin
 from regulars.http import errors
 from regulars.http.router import Router
+from regulars.team import gate
 
 TITLE = "Regulars API"
 CORS = CORSConfig(allow_origin="*", allow_headers=["Content-Type", "Authorization", "Idempotency-Key"],
@@ -176,7 +177,7 @@ class AdminResolver(JsonApiResolver):
         if route.func not in self._operations:  # not a route of ours: the not-found answer, a CORS preflight
             return super()._call_route(route, route_arguments)
         try:
-            member = admin.authorize(self.current_event, self._operations[route.func])
+            member = gate.authorize(self.current_event, self._operations[route.func])
         except DomainError as exc:
             return self._call_exception_handler(exc, route)
         with admin.serving(member):

@@ -9,6 +9,7 @@ the library schedules has one, and that every line's kind is scheduled somewhere
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from types import MappingProxyType
 
 from regulars.analytics import service as analytics
@@ -18,7 +19,9 @@ from regulars.feedback import service as feedback
 from regulars.loyalty import service as loyalty
 from regulars.messaging.outbox import dispatch
 from regulars.retention import defections, forgetting, invitations, lifecycle, winback
-from regulars.runtime.jobs.outcome import Handler
+from regulars.runtime.jobs import worker
+from regulars.runtime.jobs.outcome import Handler, Outcome
+from regulars.runtime.jobs.repo import JobRef
 
 
 class DuplicateJobKind(Exception):
@@ -54,3 +57,8 @@ HANDLERS: Mapping[str, Handler] = table([
     (campaigns.BATCH, campaigns.batch),
     (analytics.SNAPSHOT, analytics.snapshot_job),
 ])
+
+
+def run(ref: JobRef, now: datetime) -> Outcome | None:
+    """Act on one queued job with the handler this table names for its kind (what the job worker does)."""
+    return worker.run(ref, now, HANDLERS)

@@ -14,12 +14,13 @@ from regulars.booking.items import APPOINTMENTS, Appointment, SlotLock
 from regulars.booking.schedule import cells
 from regulars.clients import model as clients_model
 from regulars.clients import repo as client_store
-from regulars.clients.items import Client
+from regulars.clients.items import Client, PhoneIndex
 from regulars.core.errors import Conflict, NotFound, SlotTaken
 from regulars.core.money import Money
 from regulars.salon.model import MAX_SERVICE_MINUTES
 from regulars.store import idempotency
 from regulars.store.base import Entity, Tx, TxFailed
+from regulars.store.items import IdempotencyRecord
 
 LOCK_KEEP = timedelta(days=1)  # a lock outlives its cell by a day, then TTL removes it
 
@@ -251,3 +252,21 @@ def for_client(salon_id: str, client_id: str, *, limit: int = 100) -> list[m.App
     hk = Appointment.render_key("gsi2pk", salon_id=salon_id, client_id=client_id)
     items = Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith(APPOINTMENTS), scan_index_forward=False, limit=limit)
     return [to_domain(i) for i in items if isinstance(i, Appointment)]
+
+
+def lookup_with_phone(
+    salon_id: str, scope: str, key: str | None, phone: str
+) -> tuple[idempotency.StoredAnswer | None, str | None]:
+    """The stored answer for ``key`` (if any) and the client id claiming ``phone`` (if any), in
+    one consistent BatchGetItem: a booking's reads before its transaction."""
+    keys = [PhoneIndex.primary_key(salon_id=salon_id, phone=phone)]
+    if key:
+        keys.append(IdempotencyRecord.primary_key(salon_id=salon_id, scope=scope, key=key))
+    record: IdempotencyRecord | None = None
+    client_id: str | None = None
+    for item in Entity.batch_get(keys, consistent_read=True):
+        if isinstance(item, IdempotencyRecord):
+            record = item
+        elif isinstance(item, PhoneIndex):
+            client_id = item.client_id
+    return idempotency.answer_of(record), client_id

@@ -208,7 +208,7 @@ def book(
          "start": request.start.astimezone(now.tzinfo).isoformat() if request.start.tzinfo else request.start,
          "phone": phone, "name": request.client.name.strip()}
     )
-    record, known_client = idempotency.lookup_with_phone(salon_id, scope, idempotency_key, phone)
+    record, known_client = store.lookup_with_phone(salon_id, scope, idempotency_key, phone)
     if record is not None:
         _replay(record, fingerprint)
     proven = admit(catalog, phone, known_client) if admit is not None else True

@@ -3,8 +3,8 @@ Gateway's authorizer has verified), never from the path or the body; what the us
 comes from their team membership (read on every request) and the role policy.
 
 Every admin route declares the operation it is with :func:`operation`; the admin resolver
-(``regulars.app.http``) calls :func:`authorize` before the route, before its input is even read,
-and refuses a route that declares no known operation to everyone."""
+(``regulars.app.http``) asks the team's gate (:mod:`regulars.team.gate`) before the route, before its
+input is even read, and refuses a route that declares no known operation to everyone."""
 
 from __future__ import annotations
 
@@ -13,20 +13,32 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from regulars.core.errors import Forbidden, Unauthorized
-from regulars.team import policy
-from regulars.team.policy import Member
 
 SALON_CLAIM = "custom:salon_id"
 _OPERATION = "__admin_operation__"
 F = TypeVar("F", bound=Callable[..., Any])
 
-_member: ContextVar[Member | None] = ContextVar("admin_member", default=None)
+
+
+class SignedIn(Protocol):
+    """The signed-in user a route serves (the team's member; this module knows only what it needs)."""
+
+    @property
+    def salon_id(self) -> str:
+        """The salon the user is of."""
+
+    @property
+    def confined_to(self) -> str | None:
+        """The staff member whose book alone this user sees ("" when linked to none); None: the salon's."""
+
+
+_member: ContextVar[SignedIn | None] = ContextVar("admin_member", default=None)
 
 
 def operation(name: str) -> Callable[[F], F]:
@@ -43,14 +55,15 @@ def declared_operation(func: Callable[..., Any]) -> str | None:
     return getattr(func, _OPERATION, None)
 
 
-def _claims(event: Any) -> dict[str, str]:
+def claims_of(event: Any) -> dict[str, str]:
+    """The verified token's claims, as API Gateway's Cognito authorizer passes them on."""
     authorizer = event.request_context.authorizer
     return (authorizer.claims if authorizer else None) or {}
 
 
 def caller(router: APIGatewayRouter) -> tuple[str, str]:
     """(salon_id, who) of the signed-in admin."""
-    claims = _claims(router.current_event)
+    claims = claims_of(router.current_event)
     salon_id = claims.get(SALON_CLAIM)
     if not salon_id:
         raise Unauthorized("sign in as a salon's admin", code="unauthorized")
@@ -58,26 +71,8 @@ def caller(router: APIGatewayRouter) -> tuple[str, str]:
     return salon_id, f"admin:{who}"
 
 
-def authorize(event: Any, operation_name: str | None) -> Member:
-    """The member making this request, if their role allows ``operation_name``: 401 without a salon's
-    token, 403 ``not_a_member`` for a user the salon's team does not hold (removed, or never added),
-    403 ``forbidden`` for an operation the role does not allow (or a route that declares none)."""
-    from regulars.team import service
-
-    claims = _claims(event)
-    salon_id, user_id = claims.get(SALON_CLAIM), claims.get("sub")
-    if not salon_id or not user_id:
-        raise Unauthorized("sign in as a salon's admin", code="unauthorized")
-    member = service.member(salon_id, user_id)
-    if member is None:
-        raise Forbidden("you are not on this salon's team (any more)", code="not_a_member")
-    if not policy.allows(member.role, operation_name):
-        raise Forbidden(f"a {member.role.value} user may not do this ({operation_name or 'undeclared'})")
-    return member
-
-
 @contextmanager
-def serving(member: Member) -> Iterator[None]:
+def serving(member: SignedIn) -> Iterator[None]:
     """``member`` is the caller while the route runs (on this thread)."""
     token = _member.set(member)
     try:
@@ -86,7 +81,7 @@ def serving(member: Member) -> Iterator[None]:
         _member.reset(token)
 
 
-def member() -> Member:
+def member() -> SignedIn:
     """The signed-in member of the request being served."""
     current = _member.get()
     if current is None:

@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from regulars.booking.events import AppointmentEvent
-
 # (event, now, what each needed subscriber returned for the event, by name) -> what this one returns
-Act = Callable[[AppointmentEvent, datetime, Mapping[str, Any]], object]
+Act = Callable[[Any, datetime, Mapping[str, Any]], object]
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ def in_order(subscribers: Iterable[Subscriber]) -> tuple[Subscriber, ...]:
     return tuple(placed)
 
 
-def notify(subscribers: Iterable[Subscriber], event: AppointmentEvent, now: datetime) -> dict[str, object]:
+def notify(subscribers: Iterable[Subscriber], event: object, now: datetime) -> dict[str, object]:
     """Hand the event to each subscriber in turn; what each returned, by name."""
     returned: dict[str, object] = {}
     for s in subscribers:

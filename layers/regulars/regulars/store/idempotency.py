@@ -15,9 +15,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from regulars.clients.items import PhoneIndex
 from regulars.core.config import manage_link_secret
-from regulars.store.base import Entity, Tx
+from regulars.store.base import Tx
 from regulars.store.items import IdempotencyRecord
 
 KEEP = timedelta(hours=24)
@@ -37,30 +36,12 @@ class StoredAnswer:
     body: str
 
 
-def _answer(item: IdempotencyRecord | None) -> StoredAnswer | None:
+def answer_of(item: IdempotencyRecord | None) -> StoredAnswer | None:
     return StoredAnswer(item.request_hash, int(item.status_code), item.body) if item else None
 
 
 def lookup(salon_id: str, scope: str, key: str) -> StoredAnswer | None:
-    return _answer(IdempotencyRecord.find(salon_id=salon_id, scope=scope, key=key, consistent=True))
-
-
-def lookup_with_phone(
-    salon_id: str, scope: str, key: str | None, phone: str
-) -> tuple[StoredAnswer | None, str | None]:
-    """The stored answer for ``key`` (if any) and the client id claiming ``phone`` (if any), in
-    one consistent BatchGetItem: a booking's reads before its transaction."""
-    keys = [PhoneIndex.primary_key(salon_id=salon_id, phone=phone)]
-    if key:
-        keys.append(IdempotencyRecord.primary_key(salon_id=salon_id, scope=scope, key=key))
-    record: IdempotencyRecord | None = None
-    client_id: str | None = None
-    for item in Entity.batch_get(keys, consistent_read=True):
-        if isinstance(item, IdempotencyRecord):
-            record = item
-        elif isinstance(item, PhoneIndex):
-            client_id = item.client_id
-    return _answer(record), client_id
+    return answer_of(IdempotencyRecord.find(salon_id=salon_id, scope=scope, key=key, consistent=True))
 
 
 def stage(

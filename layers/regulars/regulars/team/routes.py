@@ -8,9 +8,9 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from regulars.core import clock
-from regulars.http.auth import caller, member, operation
+from regulars.http.auth import caller, operation
 from regulars.http.router import Router
-from regulars.team import policy, service
+from regulars.team import gate, policy, service
 from regulars.team.directory import directory
 from regulars.team.policy import Member, Role
 from regulars.team.schemas import InviteIn, MeOut, RoleChangeIn, TeamMemberOut, TeamOut
@@ -29,7 +29,7 @@ def _out(x: Member) -> TeamMemberOut:
             tags=TAGS)
 @operation("me.read")
 def me() -> MeOut:
-    who = member()
+    who = gate.current()
     return MeOut(salon_id=who.salon_id, user_id=who.user_id, email=who.email, role=who.role.value,
                    staff_id=who.staff_id, operations=policy.operations(who.role))
 
