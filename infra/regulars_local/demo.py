@@ -21,11 +21,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from regulars.booking.book import CONSENT_TEXT
 from regulars.booking.items import Appointment, SlotLock
 from regulars.booking.model import HistoryEntry
 from regulars.booking.repo import LOCK_KEEP
 from regulars.booking.schedule import WEEKDAYS, Interval, WorkingPattern, cells, free_starts
-from regulars.booking.service import CONSENT_TEXT
 from regulars.clients.items import Client, PhoneIndex
 from regulars.clients.repo import name_key
 from regulars.core.errors import InvalidInput

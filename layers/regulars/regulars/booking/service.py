@@ -1,342 +1,51 @@
-"""Booking use cases: free slots, booking, moving, confirming, cancelling, completing, no-shows.
+"""Visits once booked: the salon's book, and moving, confirming, cancelling, completing, refunding
+and no-shows. Booking is :mod:`regulars.booking.book`'s; free times :mod:`regulars.booking.slots`'.
 
 Rules live here; storage is the store's business. Every function takes ``now``.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from regulars.booking import model as m
 from regulars.booking import repo as store
-from regulars.booking.schedule import Interval, free_starts, local_instant, on_grid
-from regulars.clients import repo as client_store
-from regulars.clients.model import Client
-from regulars.core.errors import Conflict, IdempotencyReplay, InvalidInput, NotAllowed, NotFound, SlotTaken
-from regulars.core.ids import new_id
-from regulars.core.phones import to_e164
+from regulars.booking.schedule import local_instant
+from regulars.booking.slots import candidates, placeable, window
+from regulars.core.errors import InvalidInput, NotAllowed, NotFound
 from regulars.salon import repo as catalog_store
-from regulars.salon.model import Catalog, Salon, Service, StaffMember
-from regulars.store import idempotency
-
-CONSENT_TEXT = "I agree to receive offers and news from {salon} by message. I can opt out at any time."
+from regulars.salon.model import Salon
 
 
+# ------------------------------------------------------------------------------------------- book
 @dataclass(frozen=True)
-class ClientInput:
-    name: str
-    phone: str
-    email: str | None = None
-    locale: str | None = None
+class Visits:
+    salon: Salon
+    appointments: list[m.Appointment]
 
 
-@dataclass(frozen=True)
-class BookingRequest:
-    service_id: str
-    start: datetime
-    client: ClientInput
-    staff_id: str | None = None
-    marketing_consent: bool | None = None
-    referral_code: str | None = None  # a new client brought by another (their bonus comes after a paid visit)
-
-
-@dataclass(frozen=True)
-class Slot:
-    start: datetime
-    staff_id: str
-
-
-# ------------------------------------------------------------------------------------------ slots
-def _require_service(catalog: Catalog, service_id: str, field: str = "service_id") -> Service:
-    service = catalog.service(service_id)
-    if service is None:
-        raise InvalidInput.field(field, "no such service at this salon", code="unknown_service")
-    return service
-
-
-def _candidates(catalog: Catalog, service: Service, staff_id: str | None) -> list[StaffMember]:
-    if staff_id is None:
-        return catalog.staff_for(service.id)
-    member = catalog.staff.get(staff_id)
-    if member is None or not member.active:
-        raise InvalidInput.field("staff_id", "no such staff member at this salon", code="unknown_staff")
-    if service.id not in member.service_ids:
-        raise InvalidInput.field("staff_id", "this staff member does not do this service", code="staff_mismatch")
-    return [member]
-
-
-def _day_bounds(day: date, catalog: Catalog) -> tuple[datetime, datetime]:
+def visits(salon_id: str, first_day: date, *, days: int, staff_id: str | None, now: datetime) -> Visits:
+    """The book: visits starting on ``days`` local days from ``first_day``, of one staff member or of
+    all, by start. The first day must lie within ten years back and two years ahead."""
+    catalog = catalog_store.load_catalog(salon_id)
     tz = catalog.salon.tz
-    return local_instant(day, time(0, 0), tz), local_instant(day + timedelta(days=1), time(0, 0), tz)
+    today = now.astimezone(tz).date()
+    if not today - timedelta(days=366 * 10) <= first_day <= today + timedelta(days=366 * 2):
+        raise InvalidInput.field("from", "must be within ten years back and two years ahead")
+    start = local_instant(first_day, time(0, 0), tz)
+    end = local_instant(first_day + timedelta(days=days), time(0, 0), tz)
+    if staff_id is not None and staff_id not in catalog.staff:
+        raise InvalidInput.field("staff_id", "no such staff member")
+    staff = [staff_id] if staff_id else sorted(catalog.staff)
+    found = [a for sid in staff for a in store.for_staff(salon_id, sid, start, end) if a.start >= start]
+    found.sort(key=lambda a: (a.start, a.staff_id))
+    return Visits(catalog.salon, found)
 
 
-def _starts_for(
-    catalog: Catalog,
-    member: StaffMember,
-    service: Service,
-    day: date,
-    *,
-    earliest: datetime,
-    ignore: str | None = None,
-    with_busy: bool = True,
-) -> list[datetime]:
-    busy: list[Interval] = []
-    if with_busy:
-        lo, hi = _day_bounds(day, catalog)
-        busy = [
-            Interval(a.start, a.end)
-            for a in store.for_staff(catalog.salon.id, member.id, lo, hi)
-            if a.status is not m.AppointmentStatus.CANCELLED and a.id != ignore  # done visits hold their time
-        ]
-    return free_starts(
-        day=day,
-        tz=catalog.salon.tz,
-        pattern=member.pattern(),
-        busy=busy,
-        duration=service.duration,
-        step=timedelta(minutes=catalog.salon.settings.slot_step_minutes),
-        earliest=earliest,
-    )
-
-
-def _window(catalog: Catalog, now: datetime) -> tuple[datetime, datetime]:
-    s = catalog.salon.settings
-    return now + timedelta(minutes=s.min_notice_minutes), now + timedelta(days=s.booking_horizon_days)
-
-
-def free_slots(catalog: Catalog, service_id: str, day: date, staff_id: str | None, now: datetime) -> list[Slot]:
-    service = _require_service(catalog, service_id)
-    earliest, latest = _window(catalog, now)
-    tz = catalog.salon.tz
-    if not earliest.astimezone(tz).date() <= day <= latest.astimezone(tz).date():
-        _candidates(catalog, service, staff_id)  # still refuse an unknown staff member
-        return []
-    out = []
-    for member in _candidates(catalog, service, staff_id):
-        out += [Slot(t, member.id) for t in _starts_for(catalog, member, service, day, earliest=earliest) if t <= latest]
-    return sorted(out, key=lambda s: (s.start, s.staff_id))
-
-
-# ---------------------------------------------------------------------------------------- booking
-def _aware(value: datetime, field: str) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidInput.field(field, "must include a UTC offset, e.g. 2026-11-23T10:00:00+01:00")
-    return value
-
-
-def _placeable(
-    catalog: Catalog,
-    service: Service,
-    candidates: list[StaffMember],
-    start: datetime,
-    *,
-    earliest: datetime,
-    latest: datetime,
-    ignore: str | None = None,
-    respect_hours: bool = True,
-    field: str = "start",
-) -> list[StaffMember]:
-    """The candidates for whom ``start`` is a free slot, in order; raises when none is."""
-    start = _aware(start, field)
-    if not on_grid(start):
-        raise InvalidInput.field(field, "must be on a 5-minute boundary", code="not_a_slot")
-    if start < earliest:
-        raise InvalidInput.field(field, "too soon: the salon needs more notice", code="too_soon")
-    if start > latest:
-        raise InvalidInput.field(field, "too far ahead for online booking", code="too_far")
-    if not respect_hours:
-        return candidates
-    day = start.astimezone(catalog.salon.tz).date()
-    in_hours = [
-        mem for mem in candidates
-        if start in _starts_for(catalog, mem, service, day, earliest=earliest, with_busy=False)
-    ]
-    if not in_hours:
-        raise InvalidInput.field(field, "not a bookable time for this service", code="not_a_slot")
-    free = [
-        mem for mem in in_hours
-        if start in _starts_for(catalog, mem, service, day, earliest=earliest, ignore=ignore)
-    ]
-    if not free:
-        raise SlotTaken("this time is already taken", code="slot_taken")
-    return free
-
-
-@dataclass(frozen=True)
-class Booked:
-    appointment: m.Appointment
-    client_id: str
-    new_client: bool
-    proven: bool = True  # the phone is the booker's (a code, or the salon's own desk)
-
-
-Admit = Callable[[Catalog, str, str | None], bool]
-
-
-def book(
-    salon_id: str,
-    request: BookingRequest,
-    *,
-    now: datetime,
-    source: m.Source,
-    answer: Callable[[Booked], tuple[int, str]],
-    idempotency_key: str | None = None,
-    respect_hours: bool = True,
-    ids: Callable[[datetime], str] = new_id,
-    catalog_max_age: float = 0.0,
-    admit: Admit | None = None,
-) -> Booked:
-    """Book a visit. With an Idempotency-Key, a replay raises IdempotencyReplay with the first
-    answer; ``answer`` renders the (status, body) to store with the booking itself.
-
-    ``admit(catalog, phone, known client)`` decides whether an anonymous booking may go ahead (it
-    raises when not) and whether its phone is proven; without it (the salon's own desk) the
-    booking is the salon's word. An unproven booking for a phone the salon knows attaches to that
-    client and changes nothing of them (name, consent); one for a new phone records no consent.
-
-    A replay that arrives while its first request is still running sees that request's booking
-    as a taken slot: whenever a key was given, a refusal re-reads the key and answers as the first
-    request did, or 409 ``idempotency_in_progress`` while it has not committed yet."""
-    catalog = catalog_store.load_catalog(salon_id, max_age=catalog_max_age)
-    phone = to_e164(request.client.phone, catalog.salon.country, field="client.phone")
-    scope = f"booking:{source.value}"
-    fingerprint = idempotency.request_hash(
-        {"service_id": request.service_id, "staff_id": request.staff_id,
-         "start": request.start.astimezone(now.tzinfo).isoformat() if request.start.tzinfo else request.start,
-         "phone": phone, "name": request.client.name.strip()}
-    )
-    record, known_client = store.lookup_with_phone(salon_id, scope, idempotency_key, phone)
-    if record is not None:
-        _replay(record, fingerprint)
-    proven = admit(catalog, phone, known_client) if admit is not None else True
-    try:
-        return _book(salon_id, request, catalog, phone, known_client, now=now, source=source, answer=answer,
-                     stored=(scope, idempotency_key, fingerprint) if idempotency_key else None,
-                     respect_hours=respect_hours, ids=ids, proven=proven)
-    except (SlotTaken, store.IdempotencyRace) as exc:
-        if not idempotency_key:
-            raise
-        _replay_if_known(salon_id, scope, idempotency_key, fingerprint)
-        if isinstance(exc, SlotTaken):
-            raise
-        raise Conflict("the first request with this Idempotency-Key is still being processed; retry",
-                       code="idempotency_in_progress") from exc
-
-
-def _book(
-    salon_id: str,
-    request: BookingRequest,
-    catalog: Catalog,
-    phone: str,
-    known_client: str | None,
-    *,
-    now: datetime,
-    source: m.Source,
-    answer: Callable[[Booked], tuple[int, str]],
-    stored: tuple[str, str, str] | None,
-    respect_hours: bool,
-    ids: Callable[[datetime], str],
-    proven: bool,
-) -> Booked:
-    service = _require_service(catalog, request.service_id)
-    candidates = _candidates(catalog, service, request.staff_id)
-    earliest, latest = _window(catalog, now)
-    if source is m.Source.ADMIN:
-        earliest = now - timedelta(days=1)  # the admin may write in a walk-in that already began
-    staff = _placeable(catalog, service, candidates, request.start, earliest=earliest, latest=latest,
-                       respect_hours=respect_hours)
-    start = request.start.astimezone(now.tzinfo)
-    consent = _consent(request.marketing_consent, catalog.salon, now, source) if proven else None
-    referred_by = None
-    if request.referral_code and known_client is None:
-        from regulars.loyalty.service import referrer_for  # lazy: only a referred booking needs it
-
-        referred_by = referrer_for(salon_id, request.referral_code, phone)
-    last_error: Exception | None = None
-    for attempt in range(3):
-        # after a race, read again with consistent reads: the other request's client is there now
-        existing_id = known_client if attempt == 0 else client_store.client_id_by_phone(salon_id, phone)
-        new_client = None
-        client_consents = None
-        client_name = request.client.name.strip()
-        if existing_id is None:
-            client_id = ids(now)
-            new_client = Client(
-                referred_by=referred_by,
-                id=client_id,
-                name=client_name,
-                phone=phone,
-                email=request.client.email,
-                locale=request.client.locale or catalog.salon.locale,
-                consents={"marketing": consent} if consent else {},
-                created_at=now,
-                source=source.value,
-            )
-        else:
-            client_id = existing_id
-            known = client_store.get(salon_id, client_id)
-            client_name = known.name
-            if consent is not None and known.consents.get("marketing", {}).get("granted") != consent["granted"]:
-                client_consents = (client_id, {**known.consents, "marketing": consent})
-        for member in staff:
-            appointment = m.Appointment(
-                id=ids(now),
-                salon_id=salon_id,
-                client_id=client_id,
-                client_name=client_name,
-                staff_id=member.id,
-                service_id=service.id,
-                start=start,
-                end=start + service.duration,
-                status=m.AppointmentStatus.BOOKED,
-                price=service.price,
-                source=source,
-                created_at=now,
-                updated_at=now,
-                history=[m.HistoryEntry(at=now, action="booked", by=source.value)],
-            )
-            booked = Booked(appointment, client_id, new_client is not None, proven)
-            answered = None
-            if stored is not None:
-                status, text = answer(booked)
-                answered = (*stored, status, text)
-            try:
-                store.create(appointment, new_client=new_client, client_consents=client_consents,
-                             idempotent_answer=answered, now=now)
-                return booked
-            except SlotTaken as exc:
-                last_error = exc
-                continue  # the next free staff member, if the widget let us choose
-            except (store.PhoneRace, store.ClientChanged) as exc:
-                last_error = exc
-                break  # the client was created or changed meanwhile: read again and retry
-        else:
-            raise SlotTaken("this time is already taken", code="slot_taken") from last_error
-    raise Conflict("could not book; retry", code="concurrent_update") from last_error
-
-
-def _replay_if_known(salon_id: str, scope: str, key: str, fingerprint: str) -> None:
-    record = idempotency.lookup(salon_id, scope, key)
-    if record is not None:
-        _replay(record, fingerprint)
-
-
-def _replay(record: idempotency.StoredAnswer, fingerprint: str) -> None:
-    if record.request_hash != fingerprint:
-        raise InvalidInput.field(
-            "Idempotency-Key", "was already used for a different request", code="idempotency_key_reused"
-        )
-    raise IdempotencyReplay(record.status, record.body)
-
-
-def _consent(granted: bool | None, salon: Salon, now: datetime, source: m.Source) -> dict | None:
-    if granted is None:
-        return None
-    return {"granted": granted, "at": now.isoformat(), "source": source.value,
-            "text": CONSENT_TEXT.format(salon=salon.name)}
+def appointment(salon_id: str, appointment_id: str) -> m.Appointment:
+    """One visit with its history; NotFound if the salon has none by this id."""
+    return store.get(salon_id, appointment_id)
 
 
 # ---------------------------------------------------------------------------------------- changes
@@ -368,12 +77,12 @@ def move(
     service = catalog.services.get(before.service_id)
     if service is None:
         raise NotFound("the visit's service no longer exists", code="service_not_found")
-    candidates = _candidates(catalog, service, staff_id or before.staff_id)
-    earliest, latest = _window(catalog, now)
+    choices = candidates(catalog, service, staff_id or before.staff_id)
+    earliest, latest = window(catalog, now)
     if by != "client":
         earliest = now - timedelta(days=1)
         latest = now + timedelta(days=366)
-    member = _placeable(catalog, service, candidates, start, earliest=earliest, latest=latest,
+    member = placeable(catalog, service, choices, start, earliest=earliest, latest=latest,
                         ignore=before.id, respect_hours=respect_hours)[0]
     new_start = start.astimezone(now.tzinfo)
     after = before.model_copy(update={
@@ -494,7 +203,3 @@ def mark_no_show(salon_id: str, appointment_id: str, *, now: datetime, by: str) 
         "history": [*before.history, _entry(now, "no_show", by)],
     })
     return store.save_change(before, after)
-
-
-def body(data: object) -> str:
-    return json.dumps(data, separators=(",", ":"), default=str)

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from regulars.booking import model as m
-from regulars.booking.schemas import AppointmentBrief, AppointmentOut
+from regulars.booking.schemas import (
+    AppointmentBrief,
+    AppointmentOut,
+    ManageActions,
+    ManagedAppointment,
+    ManageOut,
+)
 from regulars.salon.model import Salon
 from regulars.salon.views import local_iso
+from regulars.salon.views import salon as salon_out
+
+if TYPE_CHECKING:
+    from regulars.booking.manage import Managed
 
 
 def brief(a: m.Appointment, salon_: Salon) -> AppointmentBrief:
@@ -23,4 +35,22 @@ def appointment(a: m.Appointment, salon_: Salon) -> AppointmentOut:
         source=a.source.value,
         late_cancellation=a.late_cancellation, cancel_reason=a.cancel_reason,
         history=[h.model_dump(mode="json") for h in a.history],
+    )
+
+
+def managed(x: Managed) -> ManageOut:
+    a, catalog = x.appointment, x.catalog
+    service = catalog.services.get(a.service_id)
+    member = catalog.staff.get(a.staff_id)
+    return ManageOut(
+        salon=salon_out(catalog.salon),
+        appointment=ManagedAppointment(
+            **brief(a, catalog.salon).model_dump(),
+            service_name=service.name if service else a.service_id,
+            staff_name=member.name if member else a.staff_id,
+            price=a.price,
+        ),
+        actions=ManageActions(confirm=x.can_confirm, cancel=x.can_cancel, reschedule=x.can_reschedule),
+        telegram_url=x.telegram_url,
+        marketing=x.marketing,
     )

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date, time, timedelta
+from datetime import date
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
+from regulars.booking import book as booker
 from regulars.booking import model as m
-from regulars.booking import repo as appointment_store
 from regulars.booking import service as booking
 from regulars.booking import views as booking_views
-from regulars.booking.schedule import local_instant
 from regulars.booking.schemas import (
     AdminBookingIn,
     AdminCancelIn,
@@ -23,12 +22,11 @@ from regulars.booking.schemas import (
     MoveIn,
     RefundIn,
 )
-from regulars.clients import repo as client_store
 from regulars.core import clock
 from regulars.core.errors import InvalidInput
 from regulars.http.auth import caller, operation, own_book
 from regulars.http.router import Router
-from regulars.salon import repo as catalog_store
+from regulars.salon import service as salon_service
 
 router = Router()
 AppointmentId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -43,20 +41,8 @@ def book(
     staff_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> BookOut:
     salon_id, _ = caller(router)
-    staff_id = own_book(staff_id)
-    catalog = catalog_store.load_catalog(salon_id)
-    tz = catalog.salon.tz
-    today = clock.now().astimezone(tz).date()
-    if not today - timedelta(days=366 * 10) <= from_ <= today + timedelta(days=366 * 2):
-        raise InvalidInput.field("from", "must be within ten years back and two years ahead")
-    start = local_instant(from_, time(0, 0), tz)
-    end = local_instant(from_ + timedelta(days=days), time(0, 0), tz)
-    if staff_id is not None and staff_id not in catalog.staff:
-        raise InvalidInput.field("staff_id", "no such staff member")
-    staff = [staff_id] if staff_id else sorted(catalog.staff)
-    found = [a for sid in staff for a in appointment_store.for_staff(salon_id, sid, start, end) if a.start >= start]
-    found.sort(key=lambda a: (a.start, a.staff_id))
-    return BookOut(appointments=[booking_views.appointment(a, catalog.salon) for a in found])
+    found = booking.visits(salon_id, from_, days=days, staff_id=own_book(staff_id), now=clock.now())
+    return BookOut(appointments=[booking_views.appointment(a, found.salon) for a in found.appointments])
 
 
 @router.post("/v1/admin/appointments", summary="Book a visit for a client", tags=["admin: appointments"],
@@ -68,24 +54,22 @@ def create(
 ) -> Response[AppointmentOut]:
     salon_id, _ = caller(router)
     now = clock.now()
-    catalog = catalog_store.load_catalog(salon_id)
+    salon = salon_service.salon(salon_id)
     if body.client_id:
-        known = client_store.get_reachable(salon_id, body.client_id)
-        assert known.phone is not None  # only an erasure takes a client's phone
-        person = booking.ClientInput(name=known.name, phone=known.phone)
+        person = booker.known_client(salon_id, body.client_id)
     elif body.client:
-        person = booking.ClientInput(name=body.client.name, phone=body.client.phone, email=body.client.email,
-                                     locale=body.client.locale)
+        person = booker.ClientInput(name=body.client.name, phone=body.client.phone, email=body.client.email,
+                                    locale=body.client.locale)
     else:
         raise InvalidInput.field("client_id", "give client_id or client")
 
-    def answer(booked: booking.Booked) -> tuple[int, str]:
-        return 201, json.dumps(booking_views.appointment(booked.appointment, catalog.salon).model_dump(mode="json"),
+    def answer(booked: booker.Booked) -> tuple[int, str]:
+        return 201, json.dumps(booking_views.appointment(booked.appointment, salon).model_dump(mode="json"),
                                separators=(",", ":"))
 
-    booked = booking.book(
+    booked = booker.book(
         salon_id,
-        booking.BookingRequest(service_id=body.service_id, staff_id=body.staff_id, start=body.start, client=person),
+        booker.BookingRequest(service_id=body.service_id, staff_id=body.staff_id, start=body.start, client=person),
         now=now, source=m.Source.ADMIN, answer=answer, idempotency_key=idempotency_key,
         respect_hours=not body.outside_hours,
     )
@@ -94,7 +78,7 @@ def create(
 
 
 def _out(salon_id: str, a: m.Appointment) -> AppointmentOut:
-    return booking_views.appointment(a, catalog_store.load_catalog(salon_id).salon)
+    return booking_views.appointment(a, salon_service.salon(salon_id))
 
 
 @router.get("/v1/admin/appointments/<appointment_id>", summary="One visit with its history",
@@ -102,7 +86,7 @@ def _out(salon_id: str, a: m.Appointment) -> AppointmentOut:
 @operation("appointments.read")
 def get(appointment_id: AppointmentId) -> AppointmentOut:
     salon_id, _ = caller(router)
-    a = appointment_store.get(salon_id, appointment_id)
+    a = booking.appointment(salon_id, appointment_id)
     own_book(a.staff_id)
     return _out(salon_id, a)
 
@@ -160,5 +144,5 @@ def refund(appointment_id: AppointmentId, body: RefundIn | None = None) -> Appoi
 @operation("appointments.no_show")
 def no_show(appointment_id: AppointmentId) -> AppointmentOut:
     salon_id, who = caller(router)
-    own_book(appointment_store.get(salon_id, appointment_id).staff_id)
+    own_book(booking.appointment(salon_id, appointment_id).staff_id)
     return _out(salon_id, booking.mark_no_show(salon_id, appointment_id, now=clock.now(), by=who))

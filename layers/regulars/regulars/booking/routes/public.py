@@ -10,9 +10,9 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-from regulars.booking import links, protection
+from regulars.booking import book as booking
+from regulars.booking import links, protection, slots
 from regulars.booking import model as m
-from regulars.booking import service as booking
 from regulars.booking import views as booking_views
 from regulars.booking.schemas import (
     BookingIn,
@@ -30,7 +30,7 @@ from regulars.core.phones import to_e164
 from regulars.http.errors import ErrorOut
 from regulars.http.router import Router
 from regulars.messaging.inbound import telegram_link
-from regulars.salon import repo as catalog_store
+from regulars.salon import service as salon_service
 from regulars.salon import views as salon_views
 from regulars.salon.model import Catalog, Salon
 from regulars.salon.schemas import CatalogOut, ServiceOut, StaffOut
@@ -48,7 +48,7 @@ LIMITED: OpenAPIResponse = {"description": "Too many requests: wait the Retry-Af
 
 
 def _catalog(salon_id: str) -> Catalog:
-    return catalog_store.load_catalog(salon_id, max_age=settings().catalog_cache_seconds)
+    return salon_service.catalog(salon_id, max_age=settings().catalog_cache_seconds)
 
 
 @router.get("/v1/salons/<salon_id>/catalog", summary="The salon, its services and staff", tags=["widget"],
@@ -77,9 +77,9 @@ def get_slots(
     staff_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> SlotsOut:
     catalog = _catalog(salon_id)
-    slots = booking.free_slots(catalog, service_id, date, staff_id, clock.now())
+    free = slots.free_slots(catalog, service_id, date, staff_id, clock.now())
     return SlotsOut(slots=[SlotOut(start=salon_views.local_iso(x.start, catalog.salon), staff_id=x.staff_id)
-                             for x in slots])
+                           for x in free])
 
 
 def _address() -> str:

@@ -1,0 +1,223 @@
+"""Booking a visit: from the widget (a client, maybe with a proven phone) or the salon's desk.
+
+Rules live here; storage is the store's business. Every function takes ``now``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from regulars.booking import model as m
+from regulars.booking import repo as store
+from regulars.booking.slots import candidates, placeable, require_service, window
+from regulars.clients import repo as client_store
+from regulars.clients.model import Client
+from regulars.core.errors import Conflict, IdempotencyReplay, InvalidInput, SlotTaken
+from regulars.core.ids import new_id
+from regulars.core.phones import to_e164
+from regulars.salon import repo as catalog_store
+from regulars.salon.model import Catalog, Salon
+from regulars.store import idempotency
+
+CONSENT_TEXT = "I agree to receive offers and news from {salon} by message. I can opt out at any time."
+
+
+@dataclass(frozen=True)
+class ClientInput:
+    name: str
+    phone: str
+    email: str | None = None
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    service_id: str
+    start: datetime
+    client: ClientInput
+    staff_id: str | None = None
+    marketing_consent: bool | None = None
+    referral_code: str | None = None  # a new client brought by another (their bonus comes after a paid visit)
+
+
+@dataclass(frozen=True)
+class Booked:
+    appointment: m.Appointment
+    client_id: str
+    new_client: bool
+    proven: bool = True  # the phone is the booker's (a code, or the salon's own desk)
+
+
+Admit = Callable[[Catalog, str, str | None], bool]
+
+
+def book(
+    salon_id: str,
+    request: BookingRequest,
+    *,
+    now: datetime,
+    source: m.Source,
+    answer: Callable[[Booked], tuple[int, str]],
+    idempotency_key: str | None = None,
+    respect_hours: bool = True,
+    ids: Callable[[datetime], str] = new_id,
+    catalog_max_age: float = 0.0,
+    admit: Admit | None = None,
+) -> Booked:
+    """Book a visit. With an Idempotency-Key, a replay raises IdempotencyReplay with the first
+    answer; ``answer`` renders the (status, body) to store with the booking itself.
+
+    ``admit(catalog, phone, known client)`` decides whether an anonymous booking may go ahead (it
+    raises when not) and whether its phone is proven; without it (the salon's own desk) the
+    booking is the salon's word. An unproven booking for a phone the salon knows attaches to that
+    client and changes nothing of them (name, consent); one for a new phone records no consent.
+
+    A replay that arrives while its first request is still running sees that request's booking
+    as a taken slot: whenever a key was given, a refusal re-reads the key and answers as the first
+    request did, or 409 ``idempotency_in_progress`` while it has not committed yet."""
+    catalog = catalog_store.load_catalog(salon_id, max_age=catalog_max_age)
+    phone = to_e164(request.client.phone, catalog.salon.country, field="client.phone")
+    scope = f"booking:{source.value}"
+    fingerprint = idempotency.request_hash(
+        {"service_id": request.service_id, "staff_id": request.staff_id,
+         "start": request.start.astimezone(now.tzinfo).isoformat() if request.start.tzinfo else request.start,
+         "phone": phone, "name": request.client.name.strip()}
+    )
+    record, known_client = store.lookup_with_phone(salon_id, scope, idempotency_key, phone)
+    if record is not None:
+        _replay(record, fingerprint)
+    proven = admit(catalog, phone, known_client) if admit is not None else True
+    try:
+        return _book(salon_id, request, catalog, phone, known_client, now=now, source=source, answer=answer,
+                     stored=(scope, idempotency_key, fingerprint) if idempotency_key else None,
+                     respect_hours=respect_hours, ids=ids, proven=proven)
+    except (SlotTaken, store.IdempotencyRace) as exc:
+        if not idempotency_key:
+            raise
+        _replay_if_known(salon_id, scope, idempotency_key, fingerprint)
+        if isinstance(exc, SlotTaken):
+            raise
+        raise Conflict("the first request with this Idempotency-Key is still being processed; retry",
+                       code="idempotency_in_progress") from exc
+
+
+def _book(
+    salon_id: str,
+    request: BookingRequest,
+    catalog: Catalog,
+    phone: str,
+    known_client: str | None,
+    *,
+    now: datetime,
+    source: m.Source,
+    answer: Callable[[Booked], tuple[int, str]],
+    stored: tuple[str, str, str] | None,
+    respect_hours: bool,
+    ids: Callable[[datetime], str],
+    proven: bool,
+) -> Booked:
+    service = require_service(catalog, request.service_id)
+    choices = candidates(catalog, service, request.staff_id)
+    earliest, latest = window(catalog, now)
+    if source is m.Source.ADMIN:
+        earliest = now - timedelta(days=1)  # the admin may write in a walk-in that already began
+    staff = placeable(catalog, service, choices, request.start, earliest=earliest, latest=latest,
+                       respect_hours=respect_hours)
+    start = request.start.astimezone(now.tzinfo)
+    consent = _consent(request.marketing_consent, catalog.salon, now, source) if proven else None
+    referred_by = None
+    if request.referral_code and known_client is None:
+        from regulars.loyalty.service import referrer_for  # lazy: only a referred booking needs it
+
+        referred_by = referrer_for(salon_id, request.referral_code, phone)
+    last_error: Exception | None = None
+    for attempt in range(3):
+        # after a race, read again with consistent reads: the other request's client is there now
+        existing_id = known_client if attempt == 0 else client_store.client_id_by_phone(salon_id, phone)
+        new_client = None
+        client_consents = None
+        client_name = request.client.name.strip()
+        if existing_id is None:
+            client_id = ids(now)
+            new_client = Client(
+                referred_by=referred_by,
+                id=client_id,
+                name=client_name,
+                phone=phone,
+                email=request.client.email,
+                locale=request.client.locale or catalog.salon.locale,
+                consents={"marketing": consent} if consent else {},
+                created_at=now,
+                source=source.value,
+            )
+        else:
+            client_id = existing_id
+            known = client_store.get(salon_id, client_id)
+            client_name = known.name
+            if consent is not None and known.consents.get("marketing", {}).get("granted") != consent["granted"]:
+                client_consents = (client_id, {**known.consents, "marketing": consent})
+        for member in staff:
+            appointment = m.Appointment(
+                id=ids(now),
+                salon_id=salon_id,
+                client_id=client_id,
+                client_name=client_name,
+                staff_id=member.id,
+                service_id=service.id,
+                start=start,
+                end=start + service.duration,
+                status=m.AppointmentStatus.BOOKED,
+                price=service.price,
+                source=source,
+                created_at=now,
+                updated_at=now,
+                history=[m.HistoryEntry(at=now, action="booked", by=source.value)],
+            )
+            booked = Booked(appointment, client_id, new_client is not None, proven)
+            answered = None
+            if stored is not None:
+                status, text = answer(booked)
+                answered = (*stored, status, text)
+            try:
+                store.create(appointment, new_client=new_client, client_consents=client_consents,
+                             idempotent_answer=answered, now=now)
+                return booked
+            except SlotTaken as exc:
+                last_error = exc
+                continue  # the next free staff member, if the widget let us choose
+            except (store.PhoneRace, store.ClientChanged) as exc:
+                last_error = exc
+                break  # the client was created or changed meanwhile: read again and retry
+        else:
+            raise SlotTaken("this time is already taken", code="slot_taken") from last_error
+    raise Conflict("could not book; retry", code="concurrent_update") from last_error
+
+
+def _replay_if_known(salon_id: str, scope: str, key: str, fingerprint: str) -> None:
+    record = idempotency.lookup(salon_id, scope, key)
+    if record is not None:
+        _replay(record, fingerprint)
+
+
+def _replay(record: idempotency.StoredAnswer, fingerprint: str) -> None:
+    if record.request_hash != fingerprint:
+        raise InvalidInput.field(
+            "Idempotency-Key", "was already used for a different request", code="idempotency_key_reused"
+        )
+    raise IdempotencyReplay(record.status, record.body)
+
+
+def _consent(granted: bool | None, salon: Salon, now: datetime, source: m.Source) -> dict | None:
+    if granted is None:
+        return None
+    return {"granted": granted, "at": now.isoformat(), "source": source.value,
+            "text": CONSENT_TEXT.format(salon=salon.name)}
+
+
+def known_client(salon_id: str, client_id: str) -> ClientInput:
+    """A client the salon has, as the person to book; refused once their data was erased."""
+    known = client_store.get_reachable(salon_id, client_id)
+    assert known.phone is not None  # only an erasure takes a client's phone
+    return ClientInput(name=known.name, phone=known.phone)

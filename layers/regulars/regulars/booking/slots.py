@@ -1,0 +1,140 @@
+"""Free times: which staff member can take a service when, within the salon's booking window.
+
+Reads the visits that hold each staff member's time; the arithmetic is :mod:`regulars.booking.schedule`'s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from regulars.booking import model as m
+from regulars.booking import repo as store
+from regulars.booking.schedule import Interval, free_starts, local_instant, on_grid
+from regulars.core.errors import InvalidInput, SlotTaken
+from regulars.salon.model import Catalog, Service, StaffMember
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime
+    staff_id: str
+
+
+def require_service(catalog: Catalog, service_id: str, field: str = "service_id") -> Service:
+    """The service to book; refused (unknown_service) if the salon has none by this id."""
+    service = catalog.service(service_id)
+    if service is None:
+        raise InvalidInput.field(field, "no such service at this salon", code="unknown_service")
+    return service
+
+
+def candidates(catalog: Catalog, service: Service, staff_id: str | None) -> list[StaffMember]:
+    """Who may do the service: the member asked for (refused if they do not), else everyone who does it."""
+    if staff_id is None:
+        return catalog.staff_for(service.id)
+    member = catalog.staff.get(staff_id)
+    if member is None or not member.active:
+        raise InvalidInput.field("staff_id", "no such staff member at this salon", code="unknown_staff")
+    if service.id not in member.service_ids:
+        raise InvalidInput.field("staff_id", "this staff member does not do this service", code="staff_mismatch")
+    return [member]
+
+
+def _day_bounds(day: date, catalog: Catalog) -> tuple[datetime, datetime]:
+    tz = catalog.salon.tz
+    return local_instant(day, time(0, 0), tz), local_instant(day + timedelta(days=1), time(0, 0), tz)
+
+
+def _starts_for(
+    catalog: Catalog,
+    member: StaffMember,
+    service: Service,
+    day: date,
+    *,
+    earliest: datetime,
+    ignore: str | None = None,
+    with_busy: bool = True,
+) -> list[datetime]:
+    busy: list[Interval] = []
+    if with_busy:
+        lo, hi = _day_bounds(day, catalog)
+        busy = [
+            Interval(a.start, a.end)
+            for a in store.for_staff(catalog.salon.id, member.id, lo, hi)
+            if a.status is not m.AppointmentStatus.CANCELLED and a.id != ignore  # done visits hold their time
+        ]
+    return free_starts(
+        day=day,
+        tz=catalog.salon.tz,
+        pattern=member.pattern(),
+        busy=busy,
+        duration=service.duration,
+        step=timedelta(minutes=catalog.salon.settings.slot_step_minutes),
+        earliest=earliest,
+    )
+
+
+def window(catalog: Catalog, now: datetime) -> tuple[datetime, datetime]:
+    """The earliest and latest start a client may book online: the salon's notice and horizon."""
+    s = catalog.salon.settings
+    return now + timedelta(minutes=s.min_notice_minutes), now + timedelta(days=s.booking_horizon_days)
+
+
+def free_slots(catalog: Catalog, service_id: str, day: date, staff_id: str | None, now: datetime) -> list[Slot]:
+    """The free starts for a service on a local day (of one staff member, or of each who does it)."""
+    service = require_service(catalog, service_id)
+    earliest, latest = window(catalog, now)
+    tz = catalog.salon.tz
+    if not earliest.astimezone(tz).date() <= day <= latest.astimezone(tz).date():
+        candidates(catalog, service, staff_id)  # still refuse an unknown staff member
+        return []
+    out = []
+    for member in candidates(catalog, service, staff_id):
+        out += [Slot(t, member.id) for t in _starts_for(catalog, member, service, day, earliest=earliest) if t <= latest]
+    return sorted(out, key=lambda s: (s.start, s.staff_id))
+
+
+def _aware(value: datetime, field: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput.field(field, "must include a UTC offset, e.g. 2026-11-23T10:00:00+01:00")
+    return value
+
+
+def placeable(
+    catalog: Catalog,
+    service: Service,
+    staff: list[StaffMember],
+    start: datetime,
+    *,
+    earliest: datetime,
+    latest: datetime,
+    ignore: str | None = None,
+    respect_hours: bool = True,
+    field: str = "start",
+) -> list[StaffMember]:
+    """The members of ``staff`` for whom ``start`` is a free slot, in order; raises when none is.
+    Without ``respect_hours`` (the salon's own desk), every one of them, at any time."""
+    start = _aware(start, field)
+    if not on_grid(start):
+        raise InvalidInput.field(field, "must be on a 5-minute boundary", code="not_a_slot")
+    if start < earliest:
+        raise InvalidInput.field(field, "too soon: the salon needs more notice", code="too_soon")
+    if start > latest:
+        raise InvalidInput.field(field, "too far ahead for online booking", code="too_far")
+    if not respect_hours:
+        return staff
+    day = start.astimezone(catalog.salon.tz).date()
+    in_hours = [
+        mem for mem in staff
+        if start in _starts_for(catalog, mem, service, day, earliest=earliest, with_busy=False)
+    ]
+    if not in_hours:
+        raise InvalidInput.field(field, "not a bookable time for this service", code="not_a_slot")
+    free = [
+        mem for mem in in_hours
+        if start in _starts_for(catalog, mem, service, day, earliest=earliest, ignore=ignore)
+    ]
+    if not free:
+        raise SlotTaken("this time is already taken", code="slot_taken")
+    return free
