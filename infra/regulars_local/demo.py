@@ -327,11 +327,11 @@ def _plan_snapshot(now: datetime) -> None:
 def _plan_birthdays(data: DemoData, now: datetime) -> None:
     """Each client with a birthday gets the job that greets them (and credits the birthday bonus)."""
     from regulars.clients import repo as client_store
-    from regulars.loyalty import service as loyalty
+    from regulars.loyalty import birthdays
 
     for item in data.clients:
         if item.birthday:
-            loyalty.schedule_birthday(SALON_ID, client_store.to_domain(item), now)
+            birthdays.schedule_birthday(SALON_ID, client_store.to_domain(item), now)
 
 
 def build_demo(now: datetime, *, seed: int = 7, clients: int = 300) -> DemoData:

@@ -16,8 +16,9 @@ from regulars.app import jobs as worker
 from regulars.booking import service as booking
 from regulars.clients.model import Client
 from regulars.core.errors import Conflict
+from regulars.loyalty import birthdays as loyalty_birthdays
+from regulars.loyalty import burning, credits, rules, tiers
 from regulars.loyalty import repo as loyalty_store
-from regulars.loyalty import rules
 from regulars.loyalty import service as loyalty
 from regulars.messaging.outbox import repo as outbox
 from regulars.runtime.jobs import repo as job_store
@@ -79,7 +80,7 @@ def test_a_paid_visit_credits_cashback_once_however_often_the_record_comes(admin
 
 
 def _credit(client_id: str, amount: int, source_id: str, at, lifetime: int = 60) -> None:
-    assert loyalty.credit(SALON, client_id, amount=amount, source="campaign", source_id=source_id,
+    assert credits.credit(SALON, client_id, amount=amount, source="campaign", source_id=source_id,
                           lifetime_days=lifetime, at=at, now=at, announce=None)
 
 
@@ -223,7 +224,7 @@ def test_the_third_visit_moves_the_client_up_and_says_so(admin, table, clock_at)
     assert min(j.due_at for j in review).date() == date(2027, 11, 24)
     first = min(review, key=lambda j: j.due_at)
     with _clock_at(first.due_at):
-        assert loyalty.tier_review(first, first.due_at).reason == "Silver -> Base"
+        assert tiers.tier_review(first, first.due_at).reason == "Silver -> Base"
 
 
 def test_history_arriving_at_once_moves_the_tier_without_telling_the_client(admin, table, clock_at):
@@ -271,9 +272,9 @@ def test_a_birthday_bonus_once_a_year_and_the_next_one_planned(admin, clock_at):
     (job,) = job_store.jobs_of(SALON, f"LOYALTY#{client['id']}")
     assert job.job_id == f"birthday-{client['id']}-2026"
     assert job.due_at.isoformat() == "2026-11-27T09:00:00+00:00"  # 3 days before, 10:00 in Berlin
-    outcome = loyalty.birthday(job, job.due_at)
+    outcome = loyalty_birthdays.birthday(job, job.due_at)
     assert outcome.done and _stored_balance(client["id"]) == 500
-    assert not loyalty.birthday(job, job.due_at).done  # a redelivered job credits nothing more
+    assert not loyalty_birthdays.birthday(job, job.due_at).done  # a redelivered job credits nothing more
     assert _stored_balance(client["id"]) == 500
     jobs = {j.job_id for j in job_store.jobs_of(SALON, f"LOYALTY#{client['id']}")}
     assert f"birthday-{client['id']}-2027" in jobs
@@ -326,7 +327,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(amount=st.integers(1, 3000), lifetime=st.integers(1, 40))
     def accrue(self, amount, lifetime):
         self.n += 1
-        loyalty.credit(SALON, "c1", amount=amount, source="campaign", source_id=f"s{self.n}", lifetime_days=lifetime,
+        credits.credit(SALON, "c1", amount=amount, source="campaign", source_id=f"s{self.n}", lifetime_days=lifetime,
                        at=self.now, now=self.now, announce=None)
 
     @rule(amount=st.integers(1, 4000))
@@ -344,7 +345,7 @@ class LedgerMachine(RuleBasedStateMachine):
         for lot in loyalty_store.lots(SALON, "c1"):
             if lot.expires_at <= self.now:
                 job = job_store.get(SALON, f"lot-expiry-c1-{lot.lot_id}")
-                loyalty.expire(job, self.now)
+                burning.expire(job, self.now)
 
     @rule(data=st.data())
     def reverse_a_redemption(self, data):
@@ -397,15 +398,15 @@ def test_random_sequences_keep_the_ledger_exact(table, clock_at):
 def test_a_birthday_early_in_january_is_greeted_in_december_and_next_year_too(admin, clock_at):
     from regulars.clients import repo as client_store
 
-    salon = loyalty._rules(SALON)[0]
-    year, when = loyalty.next_birthday(date(1990, 1, 2), salon, 7, clock_at.replace(month=12, day=27))
+    salon = credits.settings_of(SALON)[0]
+    year, when = loyalty_birthdays.next_birthday(date(1990, 1, 2), salon, 7, clock_at.replace(month=12, day=27))
     assert (year, when.date()) == (2028, date(2027, 12, 26))  # the birthday of 2 January 2028
     client = client_store.create(SALON, Client(id="jan", name="Jan", phone="+4915100007777",
                                                  birthday=date(1990, 1, 2), created_at=clock_at))
-    loyalty.schedule_birthday(SALON, client, clock_at)
+    loyalty_birthdays.schedule_birthday(SALON, client, clock_at)
     (job,) = job_store.jobs_of(SALON, "LOYALTY#jan")
     assert job.due_at.date() == date(2026, 12, 30)  # the salon's default: 3 days before
-    assert loyalty.birthday(job, job.due_at).done
+    assert loyalty_birthdays.birthday(job, job.due_at).done
     birthdays = {j.job_id for j in job_store.jobs_of(SALON, "LOYALTY#jan") if j.kind == "birthday"}
     assert birthdays == {"birthday-jan-2027", "birthday-jan-2028"}
 

@@ -16,7 +16,7 @@ from regulars.analytics import service as analytics
 from regulars.booking import reminders
 from regulars.campaigns import service as campaigns
 from regulars.feedback import service as feedback
-from regulars.loyalty import service as loyalty
+from regulars.loyalty import birthdays, burning, tiers
 from regulars.messaging.outbox import dispatch
 from regulars.retention import defections, forgetting, invitations, lifecycle, winback
 from regulars.runtime.jobs import worker
@@ -49,10 +49,10 @@ HANDLERS: Mapping[str, Handler] = table([
     (lifecycle.KIND, lifecycle.check),
     (winback.KIND, winback.wave),
     (forgetting.KIND, forgetting.nightly),
-    (loyalty.EXPIRY, loyalty.expire),
-    (loyalty.WARNING, loyalty.warn),
-    (loyalty.TIER_REVIEW, loyalty.tier_review),
-    (loyalty.BIRTHDAY, loyalty.birthday),
+    (burning.EXPIRY, burning.expire),
+    (burning.WARNING, burning.warn),
+    (tiers.TIER_REVIEW, tiers.tier_review),
+    (birthdays.BIRTHDAY, birthdays.birthday),
     (campaigns.START, campaigns.start),
     (campaigns.BATCH, campaigns.batch),
     (analytics.SNAPSHOT, analytics.snapshot_job),

@@ -27,7 +27,7 @@ from regulars.clients import stats_repo as client_stats
 from regulars.clients.model import ClientStats
 from regulars.core.config import settings
 from regulars.feedback import service as feedback
-from regulars.loyalty import service as loyalty
+from regulars.loyalty import visits as loyalty
 from regulars.loyalty.items import LedgerEntry
 from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox.items import Message

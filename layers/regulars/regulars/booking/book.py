@@ -129,7 +129,7 @@ def _book(
     consent = _consent(request.marketing_consent, catalog.salon, now, source) if proven else None
     referred_by = None
     if request.referral_code and known_client is None:
-        from regulars.loyalty.service import referrer_for  # lazy: only a referred booking needs it
+        from regulars.loyalty.referrals import referrer_for  # lazy: only a referred booking needs it
 
         referred_by = referrer_for(salon_id, request.referral_code, phone)
     last_error: Exception | None = None

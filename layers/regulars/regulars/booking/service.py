@@ -144,7 +144,7 @@ def complete(salon_id: str, appointment_id: str, *, paid_amount: int, now: datet
     """Complete a visit with what was paid: ``paid_amount`` in money and ``bonus_amount`` from the
     client's bonus (within the salon's cap, from the soonest-burning lots, in the same transaction as
     the visit). Completing again with the same amounts is the same as once."""
-    from regulars.loyalty import service as loyalty
+    from regulars.loyalty import visits as loyalty
     from regulars.loyalty.repo import BonusChanged
 
     if paid_amount < 0:
@@ -176,7 +176,7 @@ def complete(salon_id: str, appointment_id: str, *, paid_amount: int, now: datet
 def refund(salon_id: str, appointment_id: str, *, now: datetime, by: str, reason: str | None = None) -> m.Appointment:
     """Mark a completed visit refunded and undo its bonus (what is left of its cashback; what it
     redeemed goes back). Refunding twice is the same as once."""
-    from regulars.loyalty import service as loyalty
+    from regulars.loyalty import visits as loyalty
 
     before = store.get(salon_id, appointment_id)
     if before.status is not m.AppointmentStatus.COMPLETED:

@@ -34,7 +34,7 @@ from regulars.clients.items import Client
 from regulars.core.config import settings
 from regulars.core.errors import Conflict, InvalidInput
 from regulars.core.ids import new_id
-from regulars.loyalty import service as loyalty
+from regulars.loyalty import credits as loyalty
 from regulars.loyalty.items import LoyaltyAccount
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.dispatch import reachable

@@ -1,4 +1,4 @@
-"""A client and their visit statistics. Pure data."""
+"""A client and their visit statistics; a line of the salon's audit trail. Pure data."""
 
 from __future__ import annotations
 
@@ -37,3 +37,15 @@ class Client(BaseModel):
     source: str = "admin"
     erased_at: datetime | None = None
     stats: ClientStats = ClientStats()
+
+
+class AuditRecord(BaseModel):
+    """One line of the salon's audit trail: who did what, when (what was done in counts, never the
+    personal data itself)."""
+
+    id: str
+    at: datetime
+    action: str  # client.exported | client.erased | loyalty.adjusted | salon.updated | ...
+    by: str
+    client_id: str | None = None
+    detail: dict = {}

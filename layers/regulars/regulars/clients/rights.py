@@ -1,5 +1,5 @@
 """A client's rights over their data: everything the salon holds about them, as JSON, and erasure
-on request. Both are written to the salon's audit trail.
+on request. Both are written to the salon's audit trail, which is read here too.
 
 Erasure anonymises rather than deletes: the client item stays with its figures (visits, spend,
 lifecycle status) and its visits, messages, ledger and defections stay with what they count, so the
@@ -11,7 +11,7 @@ answers, the push endpoints at SNS)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from regulars.booking import model as m
@@ -20,9 +20,10 @@ from regulars.booking.protection import phone_key
 from regulars.clients import erasure
 from regulars.clients import repo as client_store
 from regulars.clients.items import Client
-from regulars.core.errors import Conflict, NotFound
+from regulars.clients.model import AuditRecord
+from regulars.core.errors import Conflict, InvalidInput, NotFound
 from regulars.core.ids import new_id
-from regulars.loyalty.service import codes_of
+from regulars.loyalty.referrals import codes_of
 from regulars.messaging.channels import capabilities, push_devices
 from regulars.messaging.inbound.telegram_link import tokens_for
 from regulars.messaging.outbox.items import Message
@@ -31,6 +32,7 @@ from regulars.retention import repo as retention_store
 from regulars.store import audit
 
 ATTEMPTS = 5
+TRAIL_DAYS = 365  # how far back the audit trail reads when no start is given
 
 
 def export(salon_id: str, client_id: str, who: str, now: datetime) -> dict[str, Any]:
@@ -93,6 +95,20 @@ def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | 
         if item is None or item.erased_at is not None:
             break
     raise Conflict("the client changed meanwhile; retry", code="concurrent_update")
+
+
+def audit_trail(salon_id: str, since: date | None, until: date | None, *, today: date,
+                limit: int = 200) -> list[AuditRecord]:
+    """The salon's audit trail from ``since`` to ``until`` (whole UTC days; by default the year up to
+    ``today``), newest first; InvalidInput if ``since`` is after ``until``."""
+    until = until or today
+    since = since or until - timedelta(days=TRAIL_DAYS)
+    if since > until:
+        raise InvalidInput.field("from", "must not be after to")
+    entries = audit.trail(salon_id, datetime.combine(since, time.min, UTC), datetime.combine(until, time.max, UTC),
+                          limit=limit)
+    return [AuditRecord(id=e.entry_id, at=e.at, action=e.action, by=e.by, client_id=e.client_id,
+                        detail=e.detail or {}) for e in entries]
 
 
 def _push_endpoints(item: Client, items: list) -> set[str]:

@@ -1,10 +1,10 @@
-"""Clients and their messages as the API shows them."""
+"""Clients, their messages and the salon's audit trail as the API shows them."""
 
 from __future__ import annotations
 
-from regulars.clients.model import Client
-from regulars.clients.schemas import ClientOut, MessageOut
-from regulars.messaging.outbox.items import Message
+from regulars.clients.model import AuditRecord, Client
+from regulars.clients.schemas import AuditEntryOut, ClientOut, MessageOut
+from regulars.messaging.outbox.model import MessageRecord
 
 
 def client(c: Client) -> ClientOut:
@@ -15,11 +15,14 @@ def client(c: Client) -> ClientOut:
     )
 
 
-def message(x: Message) -> MessageOut:
+def message(x: MessageRecord) -> MessageOut:
     return MessageOut(
         id=x.message_id, kind=x.kind, purpose=x.purpose, status=x.status, channel=x.channel,
         appointment_id=x.appointment_id, created_at=x.created_at, skip_reason=x.skip_reason, text=x.text,
-        error=x.error, attempts=int(x.attempts or 0), not_before=x.not_before, sent_at=x.sent_at,
-        delivered_at=x.delivered_at, segments=int(x.segments) if x.segments is not None else None,
-        cost_micros=int(x.cost_amount) if x.cost_amount is not None else None, cost_currency=x.cost_currency,
+        error=x.error, attempts=x.attempts, not_before=x.not_before, sent_at=x.sent_at,
+        delivered_at=x.delivered_at, segments=x.segments, cost_micros=x.cost_amount, cost_currency=x.cost_currency,
     )
+
+
+def audit_entry(e: AuditRecord) -> AuditEntryOut:
+    return AuditEntryOut(id=e.id, at=e.at, action=e.action, by=e.by, client_id=e.client_id, detail=e.detail)

@@ -15,6 +15,7 @@ from pynamodb.expressions.update import Action
 from regulars.core.errors import Conflict
 from regulars.loyalty import rules
 from regulars.loyalty.items import LEDGER, LOTS, LedgerEntry, Lot, LoyaltyAccount, ReferralCode
+from regulars.loyalty.model import Movement
 from regulars.runtime.jobs import repo as jobs
 from regulars.store.base import Entity, Tx, TxFailed
 from regulars.store.items import AuditEntry
@@ -70,6 +71,13 @@ def ledger(salon_id: str, client_id: str, limit: int = 200) -> list[LedgerEntry]
     hk = LedgerEntry.render_key("gsi2pk", salon_id=salon_id, client_id=client_id)
     items = Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith(LEDGER), scan_index_forward=False, limit=limit)
     return [i for i in items if isinstance(i, LedgerEntry)]
+
+
+def movements(salon_id: str, client_id: str, limit: int = 200) -> list[Movement]:
+    """The client's ledger, newest first."""
+    return [Movement(entry_id=e.entry_id, kind=e.kind, amount=int(e.amount), source=e.source, source_id=e.source_id,
+                     by=e.by, created_at=e.created_at, lots=list(e.lots or []), reason=e.reason)
+            for e in ledger(salon_id, client_id, limit)]
 
 
 def entry(salon_id: str, client_id: str, entry_id: str) -> LedgerEntry | None:

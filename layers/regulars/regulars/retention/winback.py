@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
-from regulars.loyalty import service as loyalty
+from regulars.loyalty import credits as loyalty
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.routing import Channel, Purpose, allowed
 from regulars.messaging.rules.templates import MessageKind

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from regulars.clients import rights
-from regulars.clients.schemas import AuditEntryOut, AuditOut, ErasureIn, ErasureOut
+from regulars.clients import rights, views
+from regulars.clients.schemas import AuditOut, ErasureIn, ErasureOut
 from regulars.core import clock
-from regulars.core.errors import InvalidInput
 from regulars.http.auth import caller, operation
 from regulars.http.router import Router
-from regulars.store import audit
 
 router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -46,12 +44,5 @@ def trail(first: Annotated[date | None, Query(alias="from")] = None,
           last: Annotated[date | None, Query(alias="to")] = None,
           limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> AuditOut:
     salon_id, _ = caller(router)
-    until = last or clock.now().date()
-    since = first or until - timedelta(days=365)
-    if since > until:
-        raise InvalidInput.field("from", "must not be after to")
-    start = datetime.combine(since, time.min, UTC)
-    end = datetime.combine(until, time.max, UTC)
-    return AuditOut(entries=[AuditEntryOut(id=e.entry_id, at=e.at, action=e.action, by=e.by,
-                                               client_id=e.client_id, detail=e.detail or {})
-                               for e in audit.trail(salon_id, start, end, limit=limit)])
+    entries = rights.audit_trail(salon_id, first, last, today=clock.now().date(), limit=limit)
+    return AuditOut(entries=[views.audit_entry(e) for e in entries])

@@ -10,7 +10,6 @@ per route.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
@@ -21,6 +20,8 @@ from regulars.campaigns import repo as campaign_store
 from regulars.messaging.channels import capabilities
 from regulars.messaging.inbound.items import InboundEvent
 from regulars.messaging.outbox.items import MESSAGES, Contact, Message, ProviderMessage
+from regulars.messaging.outbox.model import MessageRecord
+from regulars.messaging.outbox.model import PlannedMessage as PlannedMessage
 from regulars.store.base import Entity, Tx, TxFailed, condition_failed
 
 KEEP_PROVIDER_IDS = timedelta(days=90)
@@ -29,35 +30,17 @@ OPEN = ("planned", "queued")  # not yet handed to a provider
 FINAL = ("sent", "delivered", "failed", "skipped")
 
 
-@dataclass(frozen=True)
-class PlannedMessage:
-    salon_id: str
-    message_id: str
-    kind: str
-    purpose: str
-    recipient: str
-    created_at: datetime
-    client_id: str | None = None
-    about_client_id: str | None = None  # the client a message to someone else speaks of
-    campaign_id: str | None = None
-    staff_id: str | None = None
-    appointment_id: str | None = None
-    locale: str | None = None
-    values: dict = field(default_factory=dict)
-    not_before: datetime | None = None
-    status: str = "planned"
-    skip_reason: str | None = None
-    text: str | None = None  # given as written (a message the salon typed): not rendered
-    expires: datetime | None = None  # removed by TTL then (a one-time code: nothing to keep)
-
-
-def _planned(item: Message) -> PlannedMessage:
-    return PlannedMessage(
+def _record(item: Message) -> MessageRecord:
+    return MessageRecord(
         salon_id=item.salon_id, message_id=item.message_id, kind=item.kind, purpose=item.purpose,
         recipient=item.recipient, created_at=item.created_at, client_id=item.client_id,
         about_client_id=item.about_client_id, campaign_id=item.campaign_id, staff_id=item.staff_id,
         appointment_id=item.appointment_id, locale=item.locale, values=dict(item.values or {}),
         not_before=item.not_before, status=item.status, skip_reason=item.skip_reason, text=item.text,
+        channel=item.channel, error=item.error, attempts=int(item.attempts or 0), sent_at=item.sent_at,
+        delivered_at=item.delivered_at, segments=int(item.segments) if item.segments is not None else None,
+        cost_amount=int(item.cost_amount) if item.cost_amount is not None else None,
+        cost_currency=item.cost_currency,
     )
 
 
@@ -74,9 +57,9 @@ def plan(message: PlannedMessage) -> bool:
     return item.save_new()
 
 
-def get(salon_id: str, message_id: str) -> PlannedMessage | None:
+def get(salon_id: str, message_id: str) -> MessageRecord | None:
     item = Message.find(salon_id=salon_id, message_id=message_id, consistent=True)
-    return _planned(item) if item else None
+    return _record(item) if item else None
 
 
 def get_item(salon_id: str, message_id: str) -> Message | None:
@@ -97,8 +80,9 @@ def items_for_client(salon_id: str, client_id: str, *, since: datetime | None = 
     return [i for i in items if isinstance(i, Message)]
 
 
-def for_client(salon_id: str, client_id: str, limit: int = 100) -> list[PlannedMessage]:
-    return [_planned(i) for i in items_for_client(salon_id, client_id, limit=limit)]
+def for_client(salon_id: str, client_id: str, limit: int = 100) -> list[MessageRecord]:
+    """A client's messages with what became of them, newest first."""
+    return [_record(i) for i in items_for_client(salon_id, client_id, limit=limit)]
 
 
 # --- transitions -----------------------------------------------------------------------------------

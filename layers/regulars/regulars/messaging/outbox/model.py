@@ -1,0 +1,42 @@
+"""Messages as the outbox plans them and as they stand later. Pure data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    salon_id: str
+    message_id: str
+    kind: str
+    purpose: str
+    recipient: str
+    created_at: datetime
+    client_id: str | None = None
+    about_client_id: str | None = None  # the client a message to someone else speaks of
+    campaign_id: str | None = None
+    staff_id: str | None = None
+    appointment_id: str | None = None
+    locale: str | None = None
+    values: dict = field(default_factory=dict)
+    not_before: datetime | None = None
+    status: str = "planned"
+    skip_reason: str | None = None
+    text: str | None = None  # given as written (a message the salon typed): not rendered
+    expires: datetime | None = None  # removed by TTL then (a one-time code: nothing to keep)
+
+
+@dataclass(frozen=True)
+class MessageRecord(PlannedMessage):
+    """A message with what became of it: the channel chosen, the attempts, sent, delivered, its cost."""
+
+    channel: str | None = None
+    error: str | None = None  # the last failure, or why the message waits
+    attempts: int = 0
+    sent_at: datetime | None = None
+    delivered_at: datetime | None = None
+    segments: int | None = None
+    cost_amount: int | None = None  # minor units of cost_currency
+    cost_currency: str | None = None
