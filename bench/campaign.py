@@ -47,8 +47,8 @@ def report(clients: int = 50_000) -> str:
     try:
         import boto3
         from regulars.app import jobs as worker
+        from regulars.campaigns import audience, service
         from regulars.campaigns import repo as campaign_store
-        from regulars.campaigns import service
         from regulars.campaigns.segments import SegmentFilter
         from regulars.core import clock
         from regulars.messaging.channels.sms import SmsChannel
@@ -84,7 +84,7 @@ def report(clients: int = 50_000) -> str:
 
         recorder.take()
         t0 = time.perf_counter()
-        previewed = service.preview("bench", SegmentFilter(visits_min=1), now)  # what the admin's Preview does
+        previewed = audience.preview("bench", SegmentFilter(visits_min=1), now)  # what the admin's Preview does
         preview_seconds, preview_calls = time.perf_counter() - t0, recorder.take()
         preview_rcu = dynamo.reported_units(preview_calls, ("Query",))
 
@@ -106,7 +106,7 @@ def report(clients: int = 50_000) -> str:
 
         start_seconds = stage("start: segment read and split", lambda: run_jobs(service.START))
         batch_seconds = stage("batches: members, messages planned", lambda: run_jobs(service.BATCH))
-        ids = [m.message_id for m in Message.scan(Message.campaign_id == campaign.campaign_id)]
+        ids = [m.message_id for m in Message.scan(Message.campaign_id == campaign.id)]
 
         def dispatch_all() -> None:
             for message_id in ids:
@@ -134,8 +134,8 @@ def report(clients: int = 50_000) -> str:
                          round(wcu / messages, 2)])
         rows.append(["whole pipeline", "", round(messages / total_seconds), round(total_read / messages, 2),
                      round(total_write / messages, 2)])
-        report_ = service.report("bench", campaign.campaign_id, now)
-        view = campaign_store.campaign("bench", campaign.campaign_id)
+        report_ = service.report("bench", campaign.id, now)
+        view = campaign_store.campaign("bench", campaign.id)
         note = (
             f"{clients:,} clients with marketing consent (filled in {filled:.0f} s); the audience was "
             f"{int(view.audience):,}: {int(view.sent_group):,} sent and {int(view.holdout_group):,} held out. "

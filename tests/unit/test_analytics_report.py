@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from regulars.analytics.items import AnalyticsTally
+from regulars.analytics.model import Tally
 from regulars.analytics.report import DEFINITIONS, Snapshot, build, months
 
 
-def t(month: str, figure: str, value: str, count: int = 1, amount: int = 0) -> AnalyticsTally:
-    return AnalyticsTally(salon_id="s", month=month, figure=figure, value=value, count=count, amount=amount)
+def t(month: str, figure: str, value: str, count: int = 1, amount: int = 0) -> Tally:
+    return Tally(month=month, figure=figure, value=value, count=count, amount=amount)
 
 
 def report(tallies, *, first="2026-01", last="2026-03", today=date(2026, 4, 15), snapshot=None):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from regulars.analytics.items import AnalyticsSnapshot, AnalyticsTally
+from regulars.analytics.model import Tally
 from regulars.store.base import Entity, Tx
 from regulars.store.items import ProcessedEvent
 
@@ -84,10 +85,12 @@ def count_once(salon_id: str, event: str, deltas: Sequence[Delta], now: datetime
     raise RuntimeError(f"could not count {event} after {ATTEMPTS} attempts")
 
 
-def tallies(salon_id: str, first_month: str, last_month: str) -> list[AnalyticsTally]:
+def tallies(salon_id: str, first_month: str, last_month: str) -> list[Tally]:
+    """The salon's tallies of the months between two (YYYY-MM)."""
     pk = AnalyticsTally.render_key("pk", salon_id=salon_id)
     found = Entity.query(pk, Entity.sk.between(f"STATS#{first_month}#", f"STATS#{last_month}#~"))
-    return [t for t in found if isinstance(t, AnalyticsTally)]
+    return [Tally(month=t.month, figure=t.figure, value=t.value, count=int(t.count or 0), amount=int(t.amount or 0))
+            for t in found if isinstance(t, AnalyticsTally)]
 
 
 def snapshot(salon_id: str) -> AnalyticsSnapshot | None:

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, Field
 
-from regulars.analytics.items import AnalyticsTally
+from regulars.analytics.model import Tally
 
 RETURN_DAYS = (30, 60, 90)
 
@@ -144,7 +144,7 @@ def _plain(key: str, value: int) -> Figure:
     return Figure(value=value, definition=DEFINITIONS[key])
 
 
-def build(tallies: Iterable[AnalyticsTally], *, first: str, last: str, today: date, currency: str,
+def build(tallies: Iterable[Tally], *, first: str, last: str, today: date, currency: str,
           cost_rate: int, snapshot: Snapshot | None) -> Report:
     """The report for months ``first``..``last`` (the salon's calendar); ``today`` in the salon's zone."""
     count: dict[tuple[str, str], int] = defaultdict(int)  # (figure, value) over the period
@@ -152,11 +152,11 @@ def build(tallies: Iterable[AnalyticsTally], *, first: str, last: str, today: da
     by_month: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
     for t in tallies:
         key = (t.figure, t.value)
-        count[key] += int(t.count or 0)
-        amount[key] += int(t.amount or 0)
+        count[key] += t.count
+        amount[key] += t.amount
         sums = by_month[(t.month, t.figure, t.value)]
-        sums[0] += int(t.count or 0)
-        sums[1] += int(t.amount or 0)
+        sums[0] += t.count
+        sums[1] += t.amount
 
     def c(figure: str, value: str) -> int:
         return count[(figure, value)]

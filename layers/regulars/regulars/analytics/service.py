@@ -21,6 +21,7 @@ from regulars.booking import model as m
 from regulars.booking.events import AppointmentEvent, EventType
 from regulars.booking.schedule import local_instant
 from regulars.campaigns import segments
+from regulars.campaigns.audience import population
 from regulars.clients import repo as client_store
 from regulars.clients.model import ClientStats
 from regulars.core.errors import NotFound
@@ -176,8 +177,6 @@ def on_ledger(entry: LedgerEntry, now: datetime) -> None:
 def take_snapshot(salon_id: str, now: datetime) -> dict:
     """Lifecycle counts, lifetime-value groups, the top clients and the bonus liability, from one
     read of the client list (the same population a segment is chosen from)."""
-    from regulars.campaigns.service import population  # the campaign module reads the client list once
-
     profiles = [p for p in population(salon_id) if not p.erased]
     ranking = segments.Ranking(profiles, now)
     lifecycle: dict[str, int] = {}

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from regulars.campaigns import model
 from regulars.campaigns.items import Campaign, CampaignMember, CampaignTally, Segment
 from regulars.clients.items import Client
 from regulars.core.errors import NotFound
@@ -46,39 +47,96 @@ def client_pages(salon_id: str, page_size: int = 1000) -> Iterator[tuple[list[Cl
 
 
 # --- segments --------------------------------------------------------------------------------------
-def save_segment(item: Segment) -> Segment:
-    item.save()
-    return item
+def _segment(item: Segment) -> model.Segment:
+    return model.Segment(salon_id=item.salon_id, id=item.segment_id, name=item.name, filter=item.filter or {},
+                         created_by=item.created_by, created_at=item.created_at, updated_at=item.updated_at)
 
 
-def segment(salon_id: str, segment_id: str) -> Segment:
+def _segment_item(salon_id: str, segment_id: str) -> Segment:
     item = Segment.find(salon_id=salon_id, segment_id=segment_id, consistent=True)
     if item is None:
         raise NotFound(f"segment {segment_id} not found", code="segment_not_found")
     return item
 
 
-def segments(salon_id: str) -> list[Segment]:
+def segment(salon_id: str, segment_id: str) -> model.Segment:
+    return _segment(_segment_item(salon_id, segment_id))
+
+
+def segments(salon_id: str) -> list[model.Segment]:
     pk = Segment.render_key("pk", salon_id=salon_id)
-    return [s for s in Entity.query(pk, Entity.sk.startswith("SEGMENT#")) if isinstance(s, Segment)]
+    return [_segment(s) for s in Entity.query(pk, Entity.sk.startswith("SEGMENT#")) if isinstance(s, Segment)]
+
+
+def add_segment(s: model.Segment) -> model.Segment:
+    item = Segment(salon_id=s.salon_id, segment_id=s.id, name=s.name, filter=s.filter, created_by=s.created_by,
+                   created_at=s.created_at, updated_at=s.updated_at)
+    item.save()
+    return _segment(item)
+
+
+def change_segment(salon_id: str, segment_id: str, *, name: str, filter: dict, now: datetime) -> model.Segment:
+    """A segment's new name and conditions (over the version read: a change made meanwhile is refused)."""
+    item = _segment_item(salon_id, segment_id)
+    item.name, item.filter, item.updated_at = name, filter, now
+    item.save()
+    return _segment(item)
 
 
 def delete_segment(salon_id: str, segment_id: str) -> None:
-    segment(salon_id, segment_id).delete()
+    _segment_item(salon_id, segment_id).delete()
 
 
 # --- campaigns -------------------------------------------------------------------------------------
-def campaign(salon_id: str, campaign_id: str) -> Campaign:
+def _campaign(item: Campaign) -> model.Campaign:
+    return model.Campaign(
+        salon_id=item.salon_id, id=item.campaign_id, name=item.name, kind=item.kind, segment_id=item.segment_id,
+        filter=item.filter or {}, messages=item.messages or {}, offer=item.offer, send_at=item.send_at,
+        holdout_percent=float(item.holdout_percent), window_days=int(item.window_days), status=item.status,
+        audience=int(item.audience or 0), sent_group=int(item.sent_group or 0),
+        holdout_group=int(item.holdout_group or 0), batches=int(item.batches or 0), started_at=item.started_at,
+        created_by=item.created_by, created_at=item.created_at, updated_at=item.updated_at)
+
+
+def _campaign_item(salon_id: str, campaign_id: str) -> Campaign:
     item = Campaign.find(salon_id=salon_id, campaign_id=campaign_id, consistent=True)
     if item is None:
         raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
     return item
 
 
-def campaigns(salon_id: str) -> list[Campaign]:
+def campaign(salon_id: str, campaign_id: str) -> model.Campaign:
+    return _campaign(_campaign_item(salon_id, campaign_id))
+
+
+def campaigns(salon_id: str) -> list[model.Campaign]:
+    """The salon's campaigns, the latest send time first."""
     pk = Campaign.render_key("pk", salon_id=salon_id)
-    found = [c for c in Entity.query(pk, Entity.sk.startswith("CAMPAIGN#")) if isinstance(c, Campaign)]
+    found = [_campaign(c) for c in Entity.query(pk, Entity.sk.startswith("CAMPAIGN#")) if isinstance(c, Campaign)]
     return sorted(found, key=lambda c: c.send_at, reverse=True)
+
+
+def add_campaign(c: model.Campaign) -> bool:
+    """Write a new campaign unless one with its id exists; True if written now."""
+    return Campaign(salon_id=c.salon_id, campaign_id=c.id, name=c.name, kind=c.kind, segment_id=c.segment_id,
+                    filter=c.filter, messages=c.messages, offer=c.offer, send_at=c.send_at,
+                    holdout_percent=c.holdout_percent, window_days=c.window_days, status=c.status,
+                    created_by=c.created_by, created_at=c.created_at, updated_at=c.updated_at).save_new()
+
+
+def move_campaign(salon_id: str, campaign_id: str, *, was: str, to: str, now: datetime,
+                  **figures: int | datetime) -> model.Campaign | None:
+    """Move a campaign from status ``was`` to ``to``, setting ``figures`` (audience, groups, batches,
+    started_at) with it; None if it is no longer in ``was``."""
+    for _ in range(ATTEMPTS):
+        item = _campaign_item(salon_id, campaign_id)
+        if item.status != was:
+            return None
+        actions = [Campaign.status.set(to), Campaign.updated_at.set(now),
+                   *(getattr(Campaign, name).set(value) for name, value in figures.items())]
+        if item.update_if(actions, Campaign.status == was):  # and the version read
+            return _campaign(item)
+    raise RuntimeError(f"could not move campaign {campaign_id} to {to} after {ATTEMPTS} attempts")
 
 
 def add_members(salon_id: str, campaign_id: str, members: list[tuple[str, str]], start: datetime,

@@ -6,9 +6,8 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from regulars.campaigns import repo as store
-from regulars.campaigns import service
-from regulars.campaigns.items import Segment
+from regulars.campaigns import audience, service
+from regulars.campaigns.model import Segment
 from regulars.campaigns.schemas import (
     CampaignIn,
     CampaignOut,
@@ -31,7 +30,7 @@ TAGS = ["admin: campaigns"]
 
 
 def _segment(x: Segment) -> SegmentOut:
-    return SegmentOut(id=x.segment_id, name=x.name, filter=x.filter, created_by=x.created_by,
+    return SegmentOut(id=x.id, name=x.name, filter=x.filter, created_by=x.created_by,
                         created_at=x.created_at, updated_at=x.updated_at)
 
 
@@ -39,14 +38,14 @@ def _segment(x: Segment) -> SegmentOut:
 @operation("segments.preview")
 def preview(body: SegmentFilter) -> PreviewOut:
     salon_id, _ = caller(router)
-    return PreviewOut(**service.preview(salon_id, body, clock.now()))
+    return PreviewOut(**audience.preview(salon_id, body, clock.now()))
 
 
 @router.get("/v1/admin/segments", summary="The salon's saved segments", tags=TAGS)
 @operation("segments.read")
 def segments() -> SegmentsOut:
     salon_id, _ = caller(router)
-    return SegmentsOut(segments=[_segment(x) for x in store.segments(salon_id)])
+    return SegmentsOut(segments=[_segment(x) for x in audience.segments(salon_id)])
 
 
 @router.post("/v1/admin/segments", summary="Save a segment (its members are found afresh each time)", tags=TAGS,
@@ -54,14 +53,14 @@ def segments() -> SegmentsOut:
 @operation("segments.save")
 def create_segment(body: SegmentIn) -> tuple[SegmentOut, int]:
     salon_id, who = caller(router)
-    return _segment(service.save_segment(salon_id, None, body.name, body.filter, who, clock.now())), 201
+    return _segment(audience.save_segment(salon_id, None, body.name, body.filter, who, clock.now())), 201
 
 
 @router.put("/v1/admin/segments/<segment_id>", summary="Change a segment's name or conditions", tags=TAGS)
 @operation("segments.save")
 def update_segment(segment_id: SegmentId, body: SegmentIn) -> SegmentOut:
     salon_id, who = caller(router)
-    return _segment(service.save_segment(salon_id, segment_id, body.name, body.filter, who, clock.now()))
+    return _segment(audience.save_segment(salon_id, segment_id, body.name, body.filter, who, clock.now()))
 
 
 @router.get("/v1/admin/segments/<segment_id>/preview", summary="A saved segment's members now: count and sample",
@@ -69,8 +68,7 @@ def update_segment(segment_id: SegmentId, body: SegmentIn) -> SegmentOut:
 @operation("segments.preview")
 def segment_preview(segment_id: SegmentId) -> PreviewOut:
     salon_id, _ = caller(router)
-    f = SegmentFilter.model_validate(store.segment(salon_id, segment_id).filter)
-    return PreviewOut(**service.preview(salon_id, f, clock.now()))
+    return PreviewOut(**audience.preview_segment(salon_id, segment_id, clock.now()))
 
 
 @router.delete("/v1/admin/segments/<segment_id>", summary="Delete a segment (campaigns keep their copy)", tags=TAGS,
@@ -78,7 +76,7 @@ def segment_preview(segment_id: SegmentId) -> PreviewOut:
 @operation("segments.delete")
 def delete_segment(segment_id: SegmentId) -> tuple[dict, int]:
     salon_id, _ = caller(router)
-    store.delete_segment(salon_id, segment_id)
+    audience.delete_segment(salon_id, segment_id)
     return {}, 204
 
 
@@ -86,7 +84,7 @@ def delete_segment(segment_id: SegmentId) -> tuple[dict, int]:
 @operation("campaigns.read")
 def campaigns() -> CampaignsOut:
     salon_id, _ = caller(router)
-    return CampaignsOut(campaigns=[CampaignOut(**service.campaign_view(c)) for c in store.campaigns(salon_id)])
+    return CampaignsOut(campaigns=[CampaignOut(**c) for c in service.campaigns(salon_id)])
 
 
 @router.post("/v1/admin/campaigns", summary="Schedule a campaign to a segment, with a holdout that gets nothing",
@@ -112,7 +110,7 @@ def create_campaign(body: CampaignIn, idempotency_key: IdempotencyKey = None) ->
 @operation("campaigns.read")
 def campaign(campaign_id: CampaignId) -> CampaignOut:
     salon_id, _ = caller(router)
-    return CampaignOut(**service.campaign_view(store.campaign(salon_id, campaign_id)))
+    return CampaignOut(**service.campaign(salon_id, campaign_id))
 
 
 @router.post("/v1/admin/campaigns/<campaign_id>/cancel", summary="Cancel a campaign before it starts", tags=TAGS)

@@ -1,4 +1,4 @@
-"""Segments previewed and campaigns sent, measured against a holdout.
+"""Campaigns sent to a segment, measured against a holdout (the segments and their previews: ``audience``).
 
 A campaign runs as jobs, never in one invocation:
 1. ``campaign-start`` at the send time reads the salon's clients in pages, applies the segment,
@@ -20,100 +20,34 @@ import string
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from regulars.booking import links
 from regulars.booking.events import AppointmentEvent, EventType
 from regulars.campaigns import repo as store
 from regulars.campaigns import uplift
-from regulars.campaigns.items import Campaign, Segment
-from regulars.campaigns.segments import Profile, SegmentFilter, consents_to, select
+from regulars.campaigns.audience import audience_of, audited, population, segment_filter
+from regulars.campaigns.model import Campaign
+from regulars.campaigns.segments import SegmentFilter, select
 from regulars.clients import model as clients_model
 from regulars.clients import repo as client_store
-from regulars.clients.items import Client
-from regulars.core.config import settings
 from regulars.core.errors import Conflict, InvalidInput
 from regulars.core.ids import new_id
 from regulars.loyalty import credits as loyalty
-from regulars.loyalty.items import LoyaltyAccount
 from regulars.messaging.outbox import repo as outbox
-from regulars.messaging.outbox.dispatch import reachable
 from regulars.messaging.rules.formatting import format_date, format_price
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
 from regulars.runtime.jobs.subjects import Subject
-from regulars.salon import repo as catalog_store
+from regulars.salon import service as salon_service
 from regulars.salon.model import Catalog
-from regulars.store import audit
 
 START = "campaign-start"
 BATCH = "campaign-batch"
 BATCH_SIZE = 500
-SAMPLE = 10
 KINDS = ("new_services", "holiday_bonus", "personal_offer", "early_access", "other")
 PLACEHOLDERS = frozenset({"name", "salon", "link", "offer", "bonus", "expires"})
 ATTRIBUTION_HORIZON = timedelta(days=91)  # the longest window: older events cannot count for any campaign
-
-
-# --- the population and previews ----------------------------------------------------------------
-def profile(item: Client, account: LoyaltyAccount | None, enabled: tuple[str, ...]) -> Profile:
-    client = client_store.to_domain(item)
-    log = client.stats.visit_log
-    return Profile(
-        client_id=client.id, name=client.name, locale=client.locale, visits=client.stats.visits,
-        total_spent=client.stats.total_spent, last_visit_at=client.stats.last_visit_at,
-        lifecycle=item.lifecycle_status, tags=frozenset(client.tags), birthday=client.birthday,
-        consents=client.consents, reachable=frozenset(c.value for c in reachable("client", client, enabled)),
-        services=frozenset(e[1] for e in log), staff=frozenset(e[2] for e in log),
-        balance=int(account.balance or 0) if account else 0, tier=account.tier if account else None,
-        erased=client.erased_at is not None,
-    )
-
-
-def population(salon_id: str) -> list[Profile]:
-    enabled = tuple(settings().channels)
-    return [profile(c, accounts.get(c.client_id), enabled)
-            for clients, accounts in store.client_pages(salon_id) for c in clients]
-
-
-def _zone(salon_id: str) -> ZoneInfo:
-    return ZoneInfo(catalog_store.load_catalog(salon_id).salon.timezone)
-
-
-def audience_of(profiles: list[Profile]) -> list[Profile]:
-    """Who a campaign may write to: marketing consent on a channel that reaches them."""
-    return [p for p in profiles if consents_to(p, "marketing", None)]
-
-
-def preview(salon_id: str, f: SegmentFilter, now: datetime) -> dict[str, Any]:
-    profiles = population(salon_id)
-    chosen = select(f, profiles, now, _zone(salon_id))
-    return {"count": len(chosen), "reachable": len(audience_of(chosen)), "clients_in_salon": len(profiles),
-            "sample": [{"client_id": p.client_id, "name": p.name, "visits": p.visits, "total_spent": p.total_spent,
-                        "last_visit_at": p.last_visit_at, "lifecycle": p.lifecycle, "tier": p.tier,
-                        "balance": p.balance} for p in chosen[:SAMPLE]],
-            "computed_at": now}
-
-
-def save_segment(salon_id: str, segment_id: str | None, name: str, f: SegmentFilter, who: str,
-                 now: datetime) -> Segment:
-    if segment_id is not None:
-        item = store.segment(salon_id, segment_id)
-        item.name, item.filter, item.updated_at = name, f.model_dump(mode="json", exclude_none=True), now
-        saved = store.save_segment(item)
-    else:
-        saved = store.save_segment(Segment(salon_id=salon_id, segment_id=new_id(now), name=name,
-                                           filter=f.model_dump(mode="json", exclude_none=True), created_by=who,
-                                           created_at=now, updated_at=now))
-    _audited(salon_id, "segment.saved", who, now, segment_id=saved.segment_id, name=saved.name,
-             created=segment_id is None)
-    return saved
-
-
-def _audited(salon_id: str, action: str, who: str, now: datetime, **detail: object) -> None:
-    """A change to the salon's marketing into the audit trail, right after it is saved."""
-    audit.record(audit.entry(salon_id, new_id(now), action, who, now, detail=detail))
 
 
 # --- campaigns ---------------------------------------------------------------------------------------
@@ -156,9 +90,8 @@ def create_campaign(salon_id: str, spec: CampaignSpec, who: str, now: datetime, 
     """Schedule the campaign's start at its send time. With ``key`` (the request's Idempotency-Key,
     hashed) the campaign is that key's: a retried request returns the campaign it made, never a second
     one (every client would hear twice), and the key given for another campaign is refused."""
-    cat = catalog_store.load_catalog(salon_id)
-    f = spec.filter if spec.filter is not None else SegmentFilter.model_validate(
-        store.segment(salon_id, spec.segment_id or "").filter)
+    cat = salon_service.catalog(salon_id)
+    f = spec.filter if spec.filter is not None else segment_filter(salon_id, spec.segment_id or "")
     _check(spec, f)
     if spec.send_at < now - timedelta(minutes=1):
         raise InvalidInput.field("send_at", "must not be in the past")
@@ -169,41 +102,39 @@ def create_campaign(salon_id: str, spec: CampaignSpec, who: str, now: datetime, 
     if spec.bonus_amount or spec.offer_text:
         offer = {"bonus_amount": spec.bonus_amount, "bonus_lifetime_days": spec.bonus_lifetime_days,
                  "text": spec.offer_text}
-    item = Campaign(salon_id=salon_id, campaign_id=key or new_id(now), name=spec.name, kind=spec.kind,
+    item = Campaign(salon_id=salon_id, id=key or new_id(now), name=spec.name, kind=spec.kind,
                     segment_id=spec.segment_id, filter=f.model_dump(mode="json", exclude_none=True),
                     messages=spec.messages, offer=offer, send_at=max(spec.send_at, now),
                     holdout_percent=spec.holdout_percent if spec.holdout_percent is not None else rules.holdout_percent,
                     window_days=spec.window_days or rules.window_days, status="scheduled", created_by=who,
                     created_at=now, updated_at=now)
-    if not item.save_new():
-        first = store.campaign(salon_id, item.campaign_id)
+    if not store.add_campaign(item):
+        first = store.campaign(salon_id, item.id)
         if _what(first) != _what(item):
             raise Conflict("this Idempotency-Key was used for another campaign", code="idempotency_key_reused")
         item = first
     else:
-        _audited(salon_id, "campaign.created", who, now, campaign_id=item.campaign_id, name=item.name,
-                 segment_id=item.segment_id, send_at=item.send_at.isoformat(), offer=item.offer)
+        audited(salon_id, "campaign.created", who, now, campaign_id=item.id, name=item.name,
+                segment_id=item.segment_id, send_at=item.send_at.isoformat(), offer=item.offer)
     # idempotent: a retry after a failure between the two writes schedules what the first did not
-    job_store.schedule(salon_id, f"{START}-{item.campaign_id}", kind=START,
-                       subject=Subject.CAMPAIGN.of(item.campaign_id), due_at=item.send_at, now=now,
-                       payload={"campaign_id": item.campaign_id})
+    job_store.schedule(salon_id, f"{START}-{item.id}", kind=START, subject=Subject.CAMPAIGN.of(item.id),
+                       due_at=item.send_at, now=now, payload={"campaign_id": item.id})
     return item
 
 
 def _what(item: Campaign) -> tuple:
     """What a campaign says and to whom (its send time aside: a past one was moved to the request's now)."""
-    return (item.name, item.kind, item.segment_id, item.filter, item.messages, item.offer,
-            float(item.holdout_percent), int(item.window_days))
+    return (item.name, item.kind, item.segment_id, item.filter, item.messages, item.offer, item.holdout_percent,
+            item.window_days)
 
 
 def cancel(salon_id: str, campaign_id: str, now: datetime, who: str = "system") -> Campaign:
-    item = store.campaign(salon_id, campaign_id)
-    if item.status != "scheduled":
-        raise Conflict(f"the campaign is {item.status}: only a scheduled one can be cancelled",
-                       code="campaign_started")
-    item.update([Campaign.status.set("cancelled"), Campaign.updated_at.set(now)])
+    item = store.move_campaign(salon_id, campaign_id, was="scheduled", to="cancelled", now=now)
+    if item is None:
+        raise Conflict(f"the campaign is {store.campaign(salon_id, campaign_id).status}: only a scheduled one can "
+                       f"be cancelled", code="campaign_started")
     job_store.cancel_pending(salon_id, Subject.CAMPAIGN.of(campaign_id), now)
-    _audited(salon_id, "campaign.cancelled", who, now, campaign_id=campaign_id, name=item.name)
+    audited(salon_id, "campaign.cancelled", who, now, campaign_id=campaign_id, name=item.name)
     return item
 
 
@@ -213,8 +144,9 @@ def start(job: DueJob, now: datetime) -> Outcome:
     if item.status != "scheduled":
         return Outcome(False, f"the campaign is {item.status}")
     profiles = population(salon_id)
-    chosen = audience_of(select(SegmentFilter.model_validate(item.filter), profiles, job.due_at, _zone(salon_id)))
-    members = [(p.client_id, "holdout" if uplift.in_holdout(campaign_id, p.client_id, float(item.holdout_percent))
+    chosen = audience_of(select(SegmentFilter.model_validate(item.filter), profiles, job.due_at,
+                                salon_service.salon(salon_id).tz))
+    members = [(p.client_id, "holdout" if uplift.in_holdout(campaign_id, p.client_id, item.holdout_percent)
                 else "sent") for p in chosen]
     batches = [members[i:i + BATCH_SIZE] for i in range(0, len(members), BATCH_SIZE)]
     for n, batch in enumerate(batches):
@@ -222,10 +154,10 @@ def start(job: DueJob, now: datetime) -> Outcome:
                            subject=Subject.CAMPAIGN.of(campaign_id), due_at=now, now=now,
                            payload={"campaign_id": campaign_id, "members": batch})
     held = sum(1 for _, g in members if g == "holdout")
-    item.update([Campaign.status.set("sending"), Campaign.audience.set(len(members)),
-                 Campaign.sent_group.set(len(members) - held), Campaign.holdout_group.set(held),
-                 Campaign.batches.set(len(batches)), Campaign.started_at.set(job.due_at),
-                 Campaign.updated_at.set(now)], condition=Campaign.status == "scheduled")
+    if store.move_campaign(salon_id, campaign_id, was="scheduled", to="sending", now=now, audience=len(members),
+                           sent_group=len(members) - held, holdout_group=held, batches=len(batches),
+                           started_at=job.due_at) is None:
+        return Outcome(False, "the campaign is no longer scheduled")
     return Outcome(True, f"{len(members)} in the audience, {held} held out, {len(batches)} batches")
 
 
@@ -247,10 +179,10 @@ def batch(job: DueJob, now: datetime) -> Outcome:
     if item.status == "cancelled":
         return Outcome(False, "the campaign was cancelled")
     start_at = item.started_at or item.send_at
-    end_at = start_at + timedelta(days=int(item.window_days))
+    end_at = start_at + timedelta(days=item.window_days)
     members = [(c, g) for c, g in job.payload["members"]]
     store.add_members(salon_id, campaign_id, members, start_at, end_at)
-    cat = catalog_store.load_catalog(salon_id)
+    cat = salon_service.catalog(salon_id)
     offer = item.offer or {}
     bonus, lifetime = int(offer.get("bonus_amount") or 0), int(offer.get("bonus_lifetime_days") or 30)
     planned = 0
@@ -275,9 +207,8 @@ def batch(job: DueJob, now: datetime) -> Outcome:
 
 
 def progress(item: Campaign) -> dict[str, int]:
-    jobs = [j for j in job_store.jobs_of(item.salon_id, Subject.CAMPAIGN.of(item.campaign_id))
-            if j.kind == BATCH]
-    return {"batches": int(item.batches or 0), "batches_done": sum(j.status in ("done", "skipped") for j in jobs)}
+    jobs = [j for j in job_store.jobs_of(item.salon_id, Subject.CAMPAIGN.of(item.id)) if j.kind == BATCH]
+    return {"batches": item.batches, "batches_done": sum(j.status in ("done", "skipped") for j in jobs)}
 
 
 def status_of(item: Campaign) -> str:
@@ -325,11 +256,11 @@ DEFINITIONS = {
 
 def report(salon_id: str, campaign_id: str, now: datetime) -> dict[str, Any]:
     item = store.campaign(salon_id, campaign_id)
-    cat = catalog_store.load_catalog(salon_id)
+    cat = salon_service.catalog(salon_id)
     sums = store.tallies(salon_id, campaign_id)
-    sizes = {"sent": int(item.sent_group or 0), "holdout": int(item.holdout_group or 0)}
+    sizes = {"sent": item.sent_group, "holdout": item.holdout_group}
     start_at = item.started_at or item.send_at
-    end_at = start_at + timedelta(days=int(item.window_days))
+    end_at = start_at + timedelta(days=item.window_days)
 
     def figure(group: str, name: str) -> uplift.Sums:
         t = sums.get(group)
@@ -368,17 +299,24 @@ def _rounded(x: float | None) -> float | None:
 
 
 def campaign_view(item: Campaign) -> dict[str, Any]:
-    return {"id": item.campaign_id, "name": item.name, "kind": item.kind, "status": status_of(item),
-            "segment_id": item.segment_id, "filter": item.filter, "messages": item.messages, "offer": item.offer,
-            "send_at": item.send_at, "holdout_percent": float(item.holdout_percent),
-            "window_days": int(item.window_days), "audience": int(item.audience or 0),
-            "sent_group": int(item.sent_group or 0), "holdout_group": int(item.holdout_group or 0),
-            **progress(item), "started_at": item.started_at, "created_by": item.created_by,
-            "created_at": item.created_at}
+    """A campaign as the admin sees it: with how far its sending is (read from its batch jobs)."""
+    return {**item.model_dump(include={"id", "name", "kind", "segment_id", "filter", "messages", "offer", "send_at",
+                                       "holdout_percent", "window_days", "audience", "sent_group", "holdout_group",
+                                       "started_at", "created_by", "created_at"}),
+            "status": status_of(item), **progress(item)}
+
+
+def campaign(salon_id: str, campaign_id: str) -> dict[str, Any]:
+    return campaign_view(store.campaign(salon_id, campaign_id))
+
+
+def campaigns(salon_id: str) -> list[dict[str, Any]]:
+    """The salon's campaigns, the latest send time first."""
+    return [campaign_view(c) for c in store.campaigns(salon_id)]
 
 
 def local_send_time(salon_id: str, when: datetime | date) -> datetime:
     """A send time given without an offset is the salon's wall-clock time."""
     if isinstance(when, datetime) and when.tzinfo is not None:
         return when
-    return datetime.fromisoformat(str(when)).replace(tzinfo=_zone(salon_id))
+    return datetime.fromisoformat(str(when)).replace(tzinfo=salon_service.salon(salon_id).tz)

@@ -28,7 +28,7 @@ def _out(v: feedback.Visit, links: list | None = None) -> FeedbackPageOut:
     return FeedbackPageOut(
         salon=salon_views.salon(v.salon), service_name=v.service_name, staff_name=v.staff_name,
         start=salon_views.local_iso(v.appointment.start, v.salon),
-        given=FeedbackGiven(rating=int(given.rating), comment=given.comment, tip_amount=int(given.tip_amount))
+        given=FeedbackGiven(rating=given.rating, comment=given.comment, tip_amount=given.tip_amount)
         if given else None,
         review_links=[ReviewLinkOut(name=x.name, url=x.url) for x in links or []],
     )

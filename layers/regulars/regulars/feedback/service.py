@@ -22,6 +22,7 @@ from regulars.clients import repo as client_store
 from regulars.core.config import link_keys, settings
 from regulars.core.errors import Conflict, NotAllowed, NotFound
 from regulars.feedback.items import Feedback, Task
+from regulars.feedback.model import FollowUp, VisitFeedback
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.templates import MessageKind
 from regulars.retention import lifecycle
@@ -101,7 +102,7 @@ class Visit:
     appointment: m.Appointment
     service_name: str
     staff_name: str
-    given: Feedback | None
+    given: VisitFeedback | None
 
 
 def visit(token: str, now: datetime) -> Visit:
@@ -109,8 +110,9 @@ def visit(token: str, now: datetime) -> Visit:
     catalog = catalog_store.load_catalog(claims.salon_id, max_age=catalog_store.RULES_MAX_AGE)
     a = appointment_store.get(claims.salon_id, claims.subject)
     service, staff = catalog.services.get(a.service_id), catalog.staff.get(a.staff_id)
+    given = Feedback.find(salon_id=a.salon_id, appointment_id=a.id, consistent=True)
     return Visit(catalog.salon, a, service.name if service else a.service_id, staff.name if staff else a.staff_id,
-                 Feedback.find(salon_id=a.salon_id, appointment_id=a.id, consistent=True))
+                 _given(given) if given else None)
 
 
 def mood(rating: int, rules: FeedbackSettings) -> str:
@@ -121,7 +123,8 @@ def mood(rating: int, rules: FeedbackSettings) -> str:
     return "neutral"
 
 
-def submit(token: str, *, rating: int, comment: str | None, tip_amount: int, now: datetime) -> tuple[Feedback, list]:
+def submit(token: str, *, rating: int, comment: str | None, tip_amount: int, now: datetime
+           ) -> tuple[VisitFeedback, list]:
     """Record the answer, once per visit; (the feedback, the review links to show)."""
     v = visit(token, now)
     a = v.appointment
@@ -139,7 +142,7 @@ def submit(token: str, *, rating: int, comment: str | None, tip_amount: int, now
         raise
     if item.mood == "unhappy":
         _unhappy(v, item, now)
-    return item, (rules.review_links if item.mood == "happy" else [])
+    return _given(item), (rules.review_links if item.mood == "happy" else [])
 
 
 def _unhappy(v: Visit, item: Feedback, now: datetime) -> None:
@@ -159,23 +162,36 @@ def _unhappy(v: Visit, item: Feedback, now: datetime) -> None:
                     "client_phone": client.phone, "client_name": client.name}))
 
 
-def inbox(salon_id: str, limit: int = 100) -> list[Feedback]:
+def _given(item: Feedback) -> VisitFeedback:
+    return VisitFeedback(appointment_id=item.appointment_id, client_id=item.client_id, staff_id=item.staff_id,
+                         service_id=item.service_id, rating=int(item.rating), mood=item.mood, comment=item.comment,
+                         tip_amount=int(item.tip_amount or 0), created_at=item.created_at)
+
+
+def inbox(salon_id: str, limit: int = 100) -> list[VisitFeedback]:
+    """The salon's feedback, newest first."""
     items = Entity.by_gsi1.query(f"SALON#{salon_id}#FEEDBACK", scan_index_forward=False, limit=limit)
-    return [i for i in items if isinstance(i, Feedback)]
+    return [_given(i) for i in items if isinstance(i, Feedback)]
 
 
-def tasks(salon_id: str, status: str = "open", limit: int = 100) -> list[Task]:
+def _follow_up(item: Task) -> FollowUp:
+    return FollowUp(id=item.task_id, kind=item.kind, client_id=item.client_id, appointment_id=item.appointment_id,
+                    summary=item.summary, status=item.status, note=item.note, closed_by=item.closed_by,
+                    closed_at=item.closed_at, created_at=item.created_at)
+
+
+def tasks(salon_id: str, status: str = "open", limit: int = 100) -> list[FollowUp]:
     items = Entity.by_gsi1.query(f"SALON#{salon_id}#TASKS", Entity.gsi1sk.startswith(f"{status}#"),
                                  scan_index_forward=False, limit=limit)
-    return [i for i in items if isinstance(i, Task)]
+    return [_follow_up(i) for i in items if isinstance(i, Task)]
 
 
-def close_task(salon_id: str, task_id: str, *, note: str, by: str, now: datetime) -> Task:
+def close_task(salon_id: str, task_id: str, *, note: str, by: str, now: datetime) -> FollowUp:
     task = Task.find(salon_id=salon_id, task_id=task_id, consistent=True)
     if task is None:
         raise NotFound(f"task {task_id} not found", code="task_not_found")
     if task.status == "closed":
-        return task
+        return _follow_up(task)
     task.status, task.note, task.closed_by, task.closed_at = "closed", note, by, now
     try:
         task.save(condition=Task.status == "open")
@@ -185,5 +201,5 @@ def close_task(salon_id: str, task_id: str, *, note: str, by: str, now: datetime
         closed = Task.find(salon_id=salon_id, task_id=task_id, consistent=True)  # closed meanwhile, or gone
         if closed is None:
             raise NotFound(f"task {task_id} not found", code="task_not_found") from None
-        return closed
-    return task
+        return _follow_up(closed)
+    return _follow_up(task)

@@ -1,5 +1,6 @@
 """What the admin sees of retention: a client's whole history in one view, the clients in a
-lifecycle status with the reason as of now, and defection statistics."""
+lifecycle status with the reason as of now, the defections and their statistics; and the reason the
+admin gives for a defection."""
 
 from __future__ import annotations
 
@@ -117,6 +118,18 @@ def defection_stats(salon_id: str, first_month: str, last_month: str) -> dict:
     return {"first_month": first_month, "last_month": last_month,
             "total": sum(m["total"] for m in by_month.values()),
             **{f"by_{d}": dict(total[d]) for d in store.DIMENSIONS}, "by_month": by_month}
+
+
+def defections(salon_id: str, since: datetime, until: datetime, *, limit: int) -> list[dict]:
+    """The salon's defections between two instants, newest first."""
+    return [defection_view(d) for d in store.listed(salon_id, since, until, limit=limit)]
+
+
+def give_reason(salon_id: str, defection_id: str, reason: str, note: str | None, by: str) -> dict:
+    """The admin says why a client defected: it replaces any reason known (the admin may always correct it)."""
+    d = store.set_reason(salon_id, defection_id, reason=reason, source="admin", detail=note or f"set by {by}")
+    assert d is not None  # set with overwrite: never refused
+    return defection_view(d)
 
 
 def defection_view(d: Defection) -> dict:

@@ -10,12 +10,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from regulars.core import clock
 from regulars.core.errors import InvalidInput
 from regulars.feedback import service as feedback
-from regulars.feedback.items import Task
+from regulars.feedback.model import FollowUp
 from regulars.feedback.schemas import FeedbackInboxOut, FeedbackOut, TaskCloseIn, TaskOut, TasksOut
 from regulars.http.auth import caller, operation
 from regulars.http.router import Router
 from regulars.retention import history
-from regulars.retention import repo as store
 from regulars.retention.rules import Status
 from regulars.retention.schemas import (
     ClientHistoryOut,
@@ -31,8 +30,8 @@ router = Router()
 TaskId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
-def _task(t: Task) -> TaskOut:
-    return TaskOut(id=t.task_id, kind=t.kind, client_id=t.client_id, appointment_id=t.appointment_id,
+def _task(t: FollowUp) -> TaskOut:
+    return TaskOut(id=t.id, kind=t.kind, client_id=t.client_id, appointment_id=t.appointment_id,
                      summary=t.summary, status=t.status, note=t.note, closed_by=t.closed_by, closed_at=t.closed_at,
                      created_at=t.created_at)
 
@@ -43,8 +42,8 @@ def inbox() -> FeedbackInboxOut:
     salon_id, _ = caller(router)
     return FeedbackInboxOut(feedback=[
         FeedbackOut(appointment_id=f.appointment_id, client_id=f.client_id, staff_id=f.staff_id,
-                      service_id=f.service_id, rating=int(f.rating), mood=f.mood, comment=f.comment,
-                      tip_amount=int(f.tip_amount or 0), created_at=f.created_at)
+                      service_id=f.service_id, rating=f.rating, mood=f.mood, comment=f.comment,
+                      tip_amount=f.tip_amount, created_at=f.created_at)
         for f in feedback.inbox(salon_id)])
 
 
@@ -92,8 +91,8 @@ def defection_list(first: Annotated[str | None, Query(alias="from", pattern=r"^(
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> DefectionsOut:
     salon_id, _ = caller(router)
     since, until = month_period(first, last)
-    return DefectionsOut(defections=[DefectionOut(**history.defection_view(d))
-                                       for d in store.listed(salon_id, since, until, limit=limit)])
+    return DefectionsOut(defections=[DefectionOut(**d) for d in history.defections(salon_id, since, until,
+                                                                                   limit=limit)])
 
 
 @router.get("/v1/admin/defections/stats", summary="Defections by type, reason, staff member, service and month",
@@ -112,10 +111,7 @@ def defection_stats(first: Annotated[str | None, Query(alias="from", pattern=r"^
 @operation("defections.reason")
 def defection_reason(defection_id: DefectionId, body: DefectionReasonIn) -> DefectionOut:
     salon_id, who = caller(router)
-    d = store.set_reason(salon_id, defection_id, reason=body.reason, source="admin",
-                         detail=body.note or f"set by {who}")
-    assert d is not None  # set with overwrite: never refused
-    return DefectionOut(**history.defection_view(d))
+    return DefectionOut(**history.give_reason(salon_id, defection_id, body.reason, body.note, who))
 
 
 def month_period(first: str | None, last: str | None) -> tuple[datetime, datetime]:

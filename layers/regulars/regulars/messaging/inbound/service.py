@@ -13,6 +13,7 @@ Every channel comes down to a few acts, each idempotent (providers deliver at le
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,6 +37,26 @@ from regulars.salon import repo as catalog_store
 class Answer:
     act: str  # stop | start | confirm | cancel | none
     text: str  # what to tell the client, where the channel answers for free (Telegram)
+
+
+def once[T](channel: Channel, event_id: str | None, now: datetime, act: Callable[[], T]) -> T | None:
+    """Act on an in-bound event (a Telegram update, a WhatsApp or SMS message id) unless it was acted
+    on before (then None). The event is recorded as handled only after the act is done, so an act that
+    failed is left to the provider's retry (every act is idempotent). An event without an id is acted on."""
+    if event_id and outbox.handled(channel.value, event_id):
+        return None
+    done = act()
+    if event_id:
+        outbox.record_handled(channel.value, event_id, now)
+    return done
+
+
+def _sent(channel: Channel, provider_id: str | None, address: str | None = None) -> Message | None:
+    """The message we sent that the provider knows by ``provider_id`` (on a channel that numbers its
+    messages per chat, in the chat at ``address``)."""
+    if not provider_id:
+        return None
+    return outbox.by_provider_id(channel.value, outbox.provider_key(channel.value, address, provider_id))
 
 
 def _without_times(consents: dict) -> dict:
@@ -95,9 +116,10 @@ def _last_request(contacts: list[Contact]) -> Message | None:
     return None
 
 
-def reply(channel: Channel, address: str, text: str, now: datetime, *, replied_to: Message | None = None,
+def reply(channel: Channel, address: str, text: str, now: datetime, *, replied_to: str | None = None,
           language: str | None = None) -> Answer:
-    """A text from ``address`` on ``channel`` (``language``: the client's, where the channel says)."""
+    """A text from ``address`` on ``channel`` (``replied_to``: the provider's id of the message it
+    quotes; ``language``: the client's, where the channel says)."""
     intent = classify(text)
     contacts = outbox.contacts(channel.value, address)
     if intent in (Reply.STOP, Reply.START):
@@ -105,14 +127,17 @@ def reply(channel: Channel, address: str, text: str, now: datetime, *, replied_t
             _apply_consent(contact, channel, intent, text, now)
         return Answer(intent.value, say("stopped" if intent is Reply.STOP else "started", language))
     if intent in (Reply.CONFIRM, Reply.CANCEL):
-        return _visit_act(replied_to or _last_request(contacts), intent, channel, now, language)
+        return _visit_act(_sent(channel, replied_to) or _last_request(contacts), intent, channel, now, language)
     for contact in contacts:  # a message for a person; it may say why the client stayed away
         defections.from_reply(contact.salon_id, contact.client_id, text, now)
     return Answer("none", "")
 
 
-def button(channel: Channel, data: str, message: Message | None, now: datetime, language: str | None = None) -> Answer:
-    """A button pressed under a message we sent: ``confirm:<visit>`` or ``cancel:<visit>``."""
+def button(channel: Channel, data: str, under: str | None, now: datetime, language: str | None = None, *,
+           chat: str | None = None) -> Answer:
+    """A button pressed under a message we sent (``under``: the provider's id of it, ``chat``: the chat
+    it is in where the provider numbers messages per chat): ``confirm:<visit>`` or ``cancel:<visit>``."""
+    message = _sent(channel, under, chat)
     action, _, appointment_id = data.partition(":")
     if message is None or (appointment_id and message.appointment_id != appointment_id):
         return Answer("none", say("expired", language))

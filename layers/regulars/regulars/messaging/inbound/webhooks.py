@@ -24,6 +24,7 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -47,7 +48,6 @@ from regulars.messaging.channels.whatsapp import failure_for
 from regulars.messaging.inbound import service as inbound
 from regulars.messaging.inbound import telegram_link
 from regulars.messaging.inbound.replies import say
-from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.routing import Channel
 from regulars.runtime.observability import logger
 
@@ -167,12 +167,8 @@ def telegram(
     secret_token: Annotated[str, Header(alias=TELEGRAM_SECRET_HEADER, max_length=256)],
 ) -> Response[dict]:
     now = clock.now()
-    event_id = str(update.update_id)
-    if outbox.handled(Channel.TELEGRAM.value, event_id):
-        return _json({})
-    answer = telegram_update(update, now)
-    outbox.record_handled(Channel.TELEGRAM.value, event_id, now)
-    return _json(answer)
+    answer = inbound.once(Channel.TELEGRAM, str(update.update_id), now, partial(telegram_update, update, now))
+    return _json(answer if answer is not None else {})  # None: handled already
 
 
 LINK_TOKEN: TypeAdapter = TypeAdapter(LinkToken)
@@ -190,9 +186,8 @@ def telegram_update(update: TelegramUpdate, now: datetime) -> dict[str, Any]:
     query = update.callback_query
     if query is not None:
         message = query.message
-        sent = outbox.by_provider_id("telegram", outbox.provider_key(
-            "telegram", str(message.chat.id), str(message.message_id))) if message else None
-        answer = inbound.button(Channel.TELEGRAM, query.data or "", sent, now, query.sender.language_code)
+        answer = inbound.button(Channel.TELEGRAM, query.data or "", str(message.message_id) if message else None,
+                                now, query.sender.language_code, chat=str(message.chat.id) if message else None)
         return {"method": "answerCallbackQuery", "callback_query_id": query.id, "text": answer.text[:200]}
     message = update.message
     if message is None or message.text is None:
@@ -329,9 +324,7 @@ def whatsapp(
             for status in change.value.statuses:
                 _whatsapp_status(status, now)
             for message in change.value.messages:
-                if not outbox.handled(Channel.WHATSAPP.value, message.id):
-                    _whatsapp_message(message, now)
-                    outbox.record_handled(Channel.WHATSAPP.value, message.id, now)
+                inbound.once(Channel.WHATSAPP, message.id, now, partial(_whatsapp_message, message, now))
     return _json({})
 
 
@@ -354,9 +347,8 @@ def _whatsapp_message(message: WhatsAppMessage, now: datetime) -> None:
     phone = "+" + message.sender.lstrip("+")
     inbound.whatsapp_window_opened(phone, now)
     if message.type == "button":
-        context = message.context.id if message.context else None
-        sent = outbox.by_provider_id("whatsapp", context) if context else None
-        inbound.button(Channel.WHATSAPP, (message.button.payload if message.button else None) or "", sent, now)
+        inbound.button(Channel.WHATSAPP, (message.button.payload if message.button else None) or "",
+                       message.context.id if message.context else None, now)
     elif message.type == "text":
         inbound.reply(Channel.WHATSAPP, phone, message.text.body if message.text else "", now)
 
@@ -374,13 +366,7 @@ class InboundSms(BaseModel):
 
 def sms(notification: InboundSms, now: datetime) -> inbound.Answer:
     """Act on one in-bound SMS once; a failure raises, so the queue delivers it again."""
-    event_id = notification.inbound_message_id
-    if event_id and outbox.handled(Channel.SMS.value, event_id):
-        return inbound.Answer("none", "")
-    previous = notification.previous_published_message_id
-    replied_to = outbox.by_provider_id("sms", previous) if previous else None
-    answer = inbound.reply(Channel.SMS, notification.origination_number, notification.message_body, now,
-                           replied_to=replied_to)
-    if event_id:
-        outbox.record_handled(Channel.SMS.value, event_id, now)
-    return answer
+    answer = inbound.once(Channel.SMS, notification.inbound_message_id, now, partial(
+        inbound.reply, Channel.SMS, notification.origination_number, notification.message_body, now,
+        replied_to=notification.previous_published_message_id))
+    return answer if answer is not None else inbound.Answer("none", "")  # None: handled already
