@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 
 SAM_CLI_VERSION ?= 1.170.0
 
-.PHONY: setup dev test unit integration e2e infra-test lint format openapi bench layer-requirements build
+.PHONY: setup dev test unit local-test integration e2e infra-test lint format openapi bench layer-requirements build
 
 setup:
 	@infra/bootstrap.sh >/dev/null
@@ -27,11 +27,14 @@ setup:
 dev:  ## start DynamoDB Local, moto, the gateway on 127.0.0.1:$(PORT), pumps, timer and demo data
 	@$(UV) run --frozen python -m regulars_local --port $(PORT) $(DEV_ARGS)
 
-test: lint  ## every test: lint (ruff, the format, mypy), unit, integration, end-to-end, browser, infrastructure
+test: lint  ## every test: lint (ruff, the format, mypy), unit, local runtime, integration, end-to-end, browser, infrastructure
 	@REGULARS_CHROMIUM="$$(infra/chromium.sh)" $(UV) run --frozen pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 unit:
 	@$(UV) run --frozen pytest tests/unit $(PYTEST_ARGS)
+
+local-test:  ## the local runtime's own tests: its parts, the runtime over HTTP, the demo data
+	@$(UV) run --frozen pytest tests/local $(PYTEST_ARGS)
 
 integration:
 	@$(UV) run --frozen pytest tests/integration $(PYTEST_ARGS)
@@ -52,7 +55,7 @@ format:
 	@$(UV) run --frozen ruff format .
 
 openapi:  ## regenerate docs/openapi.json from the code
-	@$(UV) run --frozen python -m regulars_local.openapi > docs/openapi.json
+	@$(UV) run --frozen python -m regulars_local.control.openapi > docs/openapi.json
 
 layer-requirements:  ## the dependencies layer, exported from the lock
 	@$(UV) export --frozen --no-dev --no-emit-project --no-hashes --no-header -o layers/dependencies/requirements.txt >/dev/null

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from regulars_local.functions import load
+from regulars_local.emulator.functions import load
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "events" / "public_api" / "catalog.json"

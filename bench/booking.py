@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from regulars_local.functions import context_for
+from regulars_local.emulator.functions import context_for
 
 from bench import api, dynamo
 from bench.report import median_ms, ratio, table, verdict

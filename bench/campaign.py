@@ -38,7 +38,7 @@ def fill(clients: int, now: datetime) -> None:
 
 
 def report(clients: int = 50_000) -> str:
-    from regulars_local.aws import MotoServer
+    from regulars_local.emulator.aws import MotoServer
     title = f"A campaign to {clients:,} clients"
     local = dynamo.start_or_reason(title)
     if isinstance(local, str):

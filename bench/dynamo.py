@@ -39,7 +39,7 @@ class Local:
 
     def twin(self) -> str:
         """Another empty table of the same definition (for replaying writes that already happened)."""
-        from regulars_local import dynamodb_local
+        from regulars_local.emulator import dynamodb_local
 
         name = f"{self.table}-twin-{uuid.uuid4().hex[:6]}"
         dynamodb_local.create_table(self.raw, name)
@@ -52,10 +52,10 @@ class Local:
 def start() -> Local:
     """Start DynamoDB Local and point the application at a fresh table in it.
 
-    Raises ``regulars_local.dynamodb_local.Unavailable`` (with the reason) without Java or the jar."""
+    Raises ``regulars_local.emulator.dynamodb_local.Unavailable`` (with the reason) without Java or the jar."""
     os.environ.update(LAMBDA_ENV)  # never the caller's AWS account: every call goes to DynamoDB Local
     os.environ.pop("AWS_PROFILE", None)
-    from regulars_local import dynamodb_local
+    from regulars_local.emulator import dynamodb_local
 
     server = dynamodb_local.start()
     os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = server.endpoint
@@ -73,7 +73,7 @@ def start() -> Local:
 
 def start_or_reason(title: str) -> Local | str:
     """DynamoDB Local started, or the report's section saying why it could not be (no Java, no jar)."""
-    from regulars_local.dynamodb_local import Unavailable
+    from regulars_local.emulator.dynamodb_local import Unavailable
 
     try:
         return start()

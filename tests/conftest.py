@@ -20,4 +20,4 @@ _hypothesis_settings.register_profile("regulars", deadline=None)
 _hypothesis_settings.load_profile("regulars")
 
 # Every AWS call a function makes in the run is checked against its IAM policy in template.yaml.
-pytest_plugins = ["support.iam_check"]
+pytest_plugins = ["support.iam_check", "support.dynamodb", "support.runtime"]

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from e2e.conftest import aws_client
+from support.runtime import aws_client
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo-runtime")]
 

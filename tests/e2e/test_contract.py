@@ -20,15 +20,15 @@ import boto3
 import pytest
 import requests
 import schemathesis
-from e2e.conftest import LocalRuntime, launch
 from hypothesis import HealthCheck, Phase, settings
-from regulars_local.fakes import signature
+from regulars_local.providers import signature
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
+from support.runtime import LocalRuntime, launch
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("contract")]
 

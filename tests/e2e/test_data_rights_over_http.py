@@ -10,8 +10,8 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from e2e.conftest import aws_client
 from e2e.test_messaging_over_http import SALON_TZ, _link_telegram, _now, _phone, _wait_for
+from support.runtime import aws_client
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo-runtime")]
 

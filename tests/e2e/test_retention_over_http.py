@@ -21,7 +21,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
-from e2e.conftest import LocalRuntime, launch
+from support.runtime import LocalRuntime, launch
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("retention-runtime")]
 MANAGER = "+4915199990001"

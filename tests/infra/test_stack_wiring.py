@@ -13,9 +13,10 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from regulars_local import aws_calls, iam
-from regulars_local.aws import Clients, Stack, create_resources
-from regulars_local.template import TEMPLATE, load
+from regulars_local.emulator.aws import Clients, Stack, create_resources
+from regulars_local.emulator.template import TEMPLATE, load
+from regulars_local.iam import calls as aws_calls
+from regulars_local.iam import policies as iam
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from regulars_local.template import load
+from regulars_local.emulator.template import load
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 

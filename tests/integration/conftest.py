@@ -1,29 +1,19 @@
-"""Integration tests run against DynamoDB Local: one server per test session (per xdist worker),
-a fresh table per test, created from template.yaml's own definition of the table."""
+"""Integration tests run against DynamoDB Local: one server per test session (per xdist worker: the
+``dynamodb`` fixture of support/dynamodb.py), a fresh table per test, created from template.yaml's own
+definition of the table."""
 
 from __future__ import annotations
 
 import itertools
-import os
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from regulars.salon import repo as catalog_store
-from regulars.store.base import Entity, bind_table
-from regulars_local import dynamodb_local
+from regulars.store.base import bind_table
+from regulars_local.emulator import dynamodb_local
 
 _names = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def dynamodb():
-    server = dynamodb_local.start()
-    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = server.endpoint
-    os.environ["AWS_ENDPOINT_URL_DYNAMODB_STREAMS"] = server.endpoint
-    Entity._connection = None
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -40,7 +30,7 @@ def table(dynamodb):
 @pytest.fixture(scope="session")
 def moto():
     """A moto server on loopback (SNS, SQS, SSM, Cognito), one per test session: its endpoint."""
-    from regulars_local.aws import MotoServer
+    from regulars_local.emulator.aws import MotoServer
 
     server = MotoServer()
     endpoint = server.start()
@@ -51,7 +41,7 @@ def moto():
 @pytest.fixture
 def fake_telegram():
     """The fake Telegram Bot API, a real HTTP server on loopback."""
-    from regulars_local.fakes import FakeTelegram
+    from regulars_local.providers import FakeTelegram
 
     with FakeTelegram() as fake:
         yield fake

@@ -27,8 +27,8 @@ from regulars.runtime.jobs.items import Job
 from regulars.runtime.jobs.repo import JobRef
 from regulars.salon import repo as catalog_store
 from regulars.store.base import bind_table
-from regulars_local import dynamodb_local
 from regulars_local.demo import SALON_ID, load_demo
+from regulars_local.emulator import dynamodb_local
 from support.lambda_ import AdminApi, context_for, handler
 from support.moments import moment
 from support.streams import stream_records

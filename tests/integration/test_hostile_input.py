@@ -12,7 +12,7 @@ from regulars.app import http as apps
 from regulars.app.http import openapi_document
 from regulars.clients import repo as client_store
 from regulars.core import config
-from regulars_local.fakes import signature
+from regulars_local.providers import signature
 from support.faults import failing_write
 from support.lambda_ import AdminApi, HttpResult, api_event, invoke
 

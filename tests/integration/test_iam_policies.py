@@ -18,11 +18,12 @@ from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.sender import SendRef
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.repo import JobRef
-from regulars_local import aws_calls, iam
-from regulars_local.aws import client
-from regulars_local.fakes import Forbidden
-from regulars_local.functions import import_handler
-from regulars_local.template import TEMPLATE, functions, load
+from regulars_local.emulator.aws import client
+from regulars_local.emulator.functions import import_handler
+from regulars_local.emulator.template import TEMPLATE, functions, load
+from regulars_local.iam import calls as aws_calls
+from regulars_local.iam import policies as iam
+from regulars_local.providers import Forbidden
 from support.iam_check import in_process_stack
 from support.lambda_ import AdminApi, context_for, handler
 from support.salon import make_salon

@@ -11,7 +11,7 @@ from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs import ticker
 from regulars.runtime.jobs.repo import JobRef
 from regulars.runtime.jobs.subjects import Subject
-from regulars_local.functions import context_for
+from regulars_local.emulator.functions import context_for
 from support.lambda_ import AdminApi, handler
 from support.salon import make_salon
 from support.streams import stream_records

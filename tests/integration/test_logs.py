@@ -21,8 +21,8 @@ from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.sender import SendRef
 from regulars.runtime.observability import logger
-from regulars_local.fakes import Forbidden, ServerError
-from regulars_local.functions import context_for, load
+from regulars_local.emulator.functions import context_for, load
+from regulars_local.providers import Forbidden, ServerError
 from support.lambda_ import sample
 from support.salon import make_salon
 

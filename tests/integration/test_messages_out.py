@@ -17,7 +17,7 @@ from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.sender import SendRef
 from regulars.messaging.rules.routing import Channel
 from regulars.runtime.jobs import repo as job_store
-from regulars_local.fakes import Forbidden, Hang, ServerError, TooManyRequests
+from regulars_local.providers import Forbidden, Hang, ServerError, TooManyRequests
 from support.salon import make_salon
 
 CHAT = 700100200

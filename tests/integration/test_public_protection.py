@@ -17,7 +17,7 @@ from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message
 from regulars.salon.model import Catalog
 from regulars.store.base import Entity
-from regulars_local.functions import context_for
+from regulars_local.emulator.functions import context_for
 from support.lambda_ import PublicApi, handler
 from support.moments import moment
 from support.phones import prove as proven_by_code

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 from regulars.clients import repo as client_store
-from regulars_local.functions import context_for
+from regulars_local.emulator.functions import context_for
 from support.lambda_ import AdminApi, handler
 from support.salon import make_salon
 from support.streams import stream_records

@@ -19,7 +19,7 @@ DUE = 50
 def test_a_tick_reads_the_due_jobs_not_the_table():
     done = subprocess.run([sys.executable, "-m", "bench", "--only", "sweep", "--clients", str(CLIENTS)], cwd=ROOT,
                           capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "PYTHONPATH": os.pathsep.join(["infra", "layers/regulars"])})
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(["local", "layers/regulars"])})
     assert done.returncode == 0, done.stderr
     rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
             for line in done.stdout.splitlines() if line.startswith(("| one", "| a Scan"))}

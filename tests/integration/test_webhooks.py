@@ -17,8 +17,8 @@ from regulars.messaging.inbound import telegram_link
 from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message
-from regulars_local.fakes import signature
-from regulars_local.functions import context_for
+from regulars_local.emulator.functions import context_for
+from regulars_local.providers import signature
 from support.faults import failing_write
 from support.lambda_ import AdminApi, HttpResult, api_event, handler, invoke, sample
 from support.salon import make_salon
@@ -303,7 +303,7 @@ def test_outside_the_window_a_reminder_goes_as_the_approved_template_and_its_qui
     from regulars.messaging.outbox import sender
     from regulars.messaging.outbox.sender import SendRef
     from regulars.salon import repo as catalog_store
-    from regulars_local.fakes import FakeWhatsApp
+    from regulars_local.providers import FakeWhatsApp
 
     make_salon("salon-a", clock_at)
     rules = catalog_store.load_catalog("salon-a").salon.settings.model_dump()

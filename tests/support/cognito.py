@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from regulars_local.auth import LocalIssuer, LocalUser, UserStore, apigw_claims
-from regulars_local.aws import Clients, MotoServer, Stack, client, create_user_pool
-from regulars_local.template import TEMPLATE, load
+from regulars_local.emulator.aws import Clients, MotoServer, Stack, client, create_user_pool
+from regulars_local.emulator.template import TEMPLATE, load
 
 REGION = "us-east-1"
 

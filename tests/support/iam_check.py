@@ -4,7 +4,7 @@ function's IAM policy in template.yaml, and the run fails when AWS would refuse 
 The controller makes a directory and names it in ``IAM_CALL_RECORDS``; every process of the run
 records to it: pytest's workers (handlers invoked in-process) and the local runtimes the end-to-end
 tests start (they inherit the variable). When the run ends, the controller checks what all of them
-recorded (:func:`regulars_local.iam.check`) and reports each call that would be denied.
+recorded (:func:`regulars_local.iam.policies.check`) and reports each call that would be denied.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from regulars_local import aws_calls, iam
-from regulars_local.template import TEMPLATE, functions
+from regulars_local.emulator.template import TEMPLATE, functions
+from regulars_local.iam import calls as aws_calls
+from regulars_local.iam import policies as iam
 
 _OWN_DIRECTORY = "_iam_call_records_owned"
 _RECORDER = "_iam_call_recorder"

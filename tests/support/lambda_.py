@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from regulars_local.functions import context_for, load
+from regulars_local.emulator.functions import context_for, load
 
 ROOT = Path(__file__).resolve().parents[2]
 _addresses = itertools.count()

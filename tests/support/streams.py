@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 import boto3
-from regulars_local.streams import lambda_record
+from regulars_local.emulator.streams import lambda_record
 
 
 def stream_records(table_name: str) -> list[dict[str, Any]]:

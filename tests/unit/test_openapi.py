@@ -7,8 +7,8 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import OpenAPIV31SpecValidator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-from regulars_local.openapi import document as generated
-from regulars_local.template import functions
+from regulars_local.control.openapi import document as generated
+from regulars_local.emulator.template import functions
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ from regulars.messaging.channels import (
     TelegramChannel,
     Undeliverable,
 )
-from regulars_local.fakes import FakeTelegram, Forbidden, Hang, ServerError, TooManyRequests
+from regulars_local.providers import FakeTelegram, Forbidden, Hang, ServerError, TooManyRequests
 
 CHAT = 987654321
 BIG_CHAT = 7_000_000_123  # beyond 32 bits

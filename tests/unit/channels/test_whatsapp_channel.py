@@ -14,7 +14,7 @@ from regulars.messaging.channels import (
     WindowClosed,
 )
 from regulars.messaging.channels.whatsapp import failure_for
-from regulars_local.fakes import ErrorCode, Fail, FakeWhatsApp, Hang, ServerError
+from regulars_local.providers import ErrorCode, Fail, FakeWhatsApp, Hang, ServerError
 
 CLIENT = "+79161234567"
 WAMID = re.compile(r"wamid\.[A-Za-z0-9+/=]+")

@@ -1,0 +1,184 @@
+"""The local runtime with the project's template: health, sign-in, the authorizer, gateway errors, controls."""
+
+import base64
+import json
+import time
+from pathlib import Path
+
+import jwt
+import pytest
+from regulars_local.auth import CLIENT_ID, LocalIssuer
+
+pytestmark = pytest.mark.xdist_group("runtime")
+
+WEB = Path(__file__).resolve().parents[2] / "web"
+
+
+def error(response) -> dict:
+    return response.json()["error"]
+
+
+def invocations(runtime, function: str) -> int:
+    return runtime.resources()["functions"][function]["invocations"]
+
+
+def test_health(runtime):
+    response = runtime.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["dynamodb"] in ("dynamodb-local", "moto")
+    assert body["clock"].startswith("20")
+
+
+def test_admin_route_without_a_token_is_401_and_the_function_is_not_called(runtime):
+    before = invocations(runtime, "AdminApiFunction")
+    response = runtime.get("/v1/admin/clients")
+    assert response.status_code == 401
+    assert error(response) == {"code": "unauthorized", "message": "Unauthorized", "fields": []}
+    assert invocations(runtime, "AdminApiFunction") == before
+
+
+def _tampered(token: str) -> str:
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["custom:salon_id"] = "someone-elses-salon"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    return ".".join([header, forged, signature])
+
+
+def test_admin_route_with_a_bad_token_is_401(runtime):
+    issuer = f"{runtime.base_url}/local/cognito"
+    good = runtime.token("salon-bad-tokens")
+    impostor = LocalIssuer(issuer).issue("salon-bad-tokens", "x@example.com")  # right claims, wrong key
+    before = invocations(runtime, "AdminApiFunction")
+    for token in ("not-a-jwt", _tampered(good), impostor):
+        response = runtime.request("PATCH", "/v1/admin/clients/c1", token=token, json={})
+        assert response.status_code == 401, token
+        assert error(response)["code"] == "unauthorized"
+    assert invocations(runtime, "AdminApiFunction") == before
+
+
+def test_the_gateway_logs_each_call_also_after_the_functions_set_up_their_logging(runtime):
+    runtime.get("/v1/salons/no-such-salon/catalog")  # the real function: it configures Powertools' Logger
+    runtime.get("/v1/salons/no-such-salon-either/catalog")
+    deadline = time.monotonic() + 10
+    while "GET /v1/salons/no-such-salon-either/catalog -> " not in runtime.log():
+        assert time.monotonic() < deadline, runtime.log()[-2000:]
+        time.sleep(0.1)
+
+
+def test_unknown_route_is_404_in_the_error_shape(runtime):
+    for method, path in (
+        ("GET", "/v1/nothing/here"),
+        ("DELETE", "/v1/salons/s1/catalog"),
+        ("GET", "/v1/admin"),
+    ):
+        response = runtime.request(method, path)
+        assert response.status_code == 404, path
+        assert response.headers["Content-Type"] == "application/json"
+        body = error(response)
+        assert body["code"] == "not_found"
+        assert body["fields"] == []
+        assert body["message"]
+
+
+def test_cors_preflight_follows_the_template(runtime):
+    response = runtime.request("OPTIONS", "/v1/salons/s1/catalog", headers={"Origin": "http://example.test"})
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Authorization" in response.headers["Access-Control-Allow-Headers"]
+    assert "PATCH" in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_sign_in_issues_tokens_that_verify_with_the_jwks(runtime):
+    answer = runtime.post(
+        "/local/auth/token", json={"email": "owner@demo.regulars.local", "password": "demo-password"}
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["expires_in"] == 3600
+    (key,) = runtime.get("/local/cognito/.well-known/jwks.json").json()["keys"]
+    claims = jwt.decode(
+        body["id_token"],
+        jwt.PyJWK(key).key,
+        algorithms=["RS256"],
+        audience=CLIENT_ID,
+        issuer=f"{runtime.base_url}/local/cognito",
+    )
+    assert claims["custom:salon_id"] == "demo"
+    assert claims["custom:role"] == "owner"
+    assert claims["token_use"] == "id"
+    configuration = runtime.get("/local/cognito/.well-known/openid-configuration").json()
+    assert configuration["issuer"] == f"{runtime.base_url}/local/cognito"
+
+
+def test_sign_in_refuses_wrong_passwords_and_invalid_users(runtime):
+    wrong = runtime.post("/local/auth/token", json={"email": "owner@demo.regulars.local", "password": "nope"})
+    assert wrong.status_code == 401
+    assert error(wrong)["code"] == "unauthorized"
+    invalid = runtime.post("/local/auth/users", json={"email": "a@example.com", "password": "short", "salon_id": "s"})
+    assert invalid.status_code == 400
+    assert error(invalid)["fields"] == [{"field": "password", "reason": "at least 12 characters"}]
+    assert runtime.post("/local/auth/token", data="not json").status_code == 400
+    assert runtime.get("/local/auth/token").status_code == 405
+
+
+def test_added_users_sign_in_with_their_salon_and_role(runtime):
+    token = runtime.token("salon-added", "staff@salon-added.test", role="staff")
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert (claims["custom:salon_id"], claims["custom:role"], claims["email"]) == (
+        "salon-added",
+        "staff",
+        "staff@salon-added.test",
+    )
+
+
+def test_clock_moves_forward_only(runtime):
+    before = runtime.get("/local/clock").json()
+    moved = runtime.post("/local/clock", json={"advance": "PT2H"})
+    assert moved.status_code == 200
+    assert moved.json()["offset_seconds"] == pytest.approx(before["offset_seconds"] + 7200)
+    assert moved.json()["now"] > before["now"]
+    assert runtime.advance(30)["offset_seconds"] == pytest.approx(before["offset_seconds"] + 7200 + 1800)
+    for body in ({"advance_minutes": -5}, {"advance": "P1Y"}, {}, {"advance_minutes": "soon"}):
+        response = runtime.post("/local/clock", json=body)
+        assert response.status_code == 400, body
+        assert error(response)["code"] == "invalid_input"
+
+
+def test_phone_and_drain(runtime):
+    assert runtime.get("/local/phone").json() == {"messages": []}
+    counts = runtime.drain()
+    assert set(counts) >= {"records", "delivered", "failed", "filtered"}
+
+
+def test_swagger_ui_is_served_locally(runtime):
+    page = runtime.get("/docs")
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "/docs/swagger-ui-bundle.js" in page.text and "/openapi.json" in page.text
+    bundle = runtime.get("/docs/swagger-ui-bundle.js")
+    assert bundle.status_code == 200
+    assert bundle.headers["Content-Type"].startswith("text/javascript")
+    assert runtime.get("/docs/swagger-ui.css").headers["Content-Type"].startswith("text/css")
+    assert runtime.get("/docs/../package.json").status_code == 404
+
+
+def test_openapi_document(runtime):
+    response = runtime.get("/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.")
+    assert document["paths"]
+
+
+def test_the_console_is_served_from_web(runtime):
+    page = runtime.get("/")
+    assert page.status_code == 200
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert page.content == (WEB / "index.html").read_bytes()
+    for asset in sorted(WEB.glob("*.js"))[:1]:
+        served = runtime.get(f"/{asset.name}")
+        assert served.headers["Content-Type"].startswith("text/javascript")
+    assert runtime.get("/no-such-file.css").status_code == 404

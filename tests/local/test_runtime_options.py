@@ -1,0 +1,45 @@
+from datetime import timedelta
+
+import pytest
+from regulars_local.__main__ import options_from, parse_args
+from regulars_local.control.endpoints import parse_duration
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PT30M", timedelta(minutes=30)),
+        ("P1DT2H", timedelta(days=1, hours=2)),
+        ("P2W", timedelta(weeks=2)),
+        ("PT1H30M15S", timedelta(hours=1, minutes=30, seconds=15)),
+        ("pt0.5s", timedelta(seconds=0.5)),
+        ("P3D", timedelta(days=3)),
+    ],
+)
+def test_iso_durations(text, expected):
+    assert parse_duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["P", "PT", "P1Y", "P1M", "1D", "PT-5M", "P1DT", "soon", ""])
+def test_invalid_iso_durations(text):
+    with pytest.raises(ValueError):
+        parse_duration(text)
+
+
+def test_port_flag_then_port_variable_then_3000(monkeypatch, tmp_path):
+    monkeypatch.delenv("PORT", raising=False)
+    assert options_from(parse_args([])).port == 3000
+    monkeypatch.setenv("PORT", "4100")
+    assert options_from(parse_args([])).port == 4100
+    assert options_from(parse_args(["--port", "4200"])).port == 4200
+    options = options_from(parse_args(["--no-demo", "--data-dir", str(tmp_path), "--dynamodb", "moto"]))
+    assert (options.demo, options.data_dir, options.dynamodb) == (False, tmp_path.resolve(), "moto")
+
+
+def test_the_demo_has_300_clients_unless_told_and_refuses_a_size_out_of_range(capsys):
+    assert options_from(parse_args([])).demo_clients == 300
+    assert options_from(parse_args(["--demo-clients", "40"])).demo_clients == 40
+    for bad in ("0", "-3", "5001", "many"):
+        with pytest.raises(SystemExit):
+            parse_args(["--demo-clients", bad])
+    assert "--demo-clients" in capsys.readouterr().err
