@@ -1,6 +1,7 @@
-"""The whole application in one process: DynamoDB Local (or moto's DynamoDB), a moto server for the
-other services, the template's functions behind a local API Gateway, stream and queue pumps, the
-schedule timer, the local sign-in, and the control endpoints (:mod:`regulars_local.control`).
+"""The whole application on this machine: DynamoDB Local (or moto's DynamoDB), a moto server for the
+other services, the template's functions (each execution environment a process of its own) behind a
+local API Gateway, stream and queue pumps, the schedule timer, the local sign-in, and the control
+endpoints (:mod:`regulars_local.control`).
 
 Start order matters: the environment the functions read (endpoints, table name, the resources'
 ``!Ref`` values) is complete before any function or domain module is imported.
@@ -152,9 +153,9 @@ class Runtime:
         self.functions = load_functions(specs, self.options.region)
         self._add_stand_ins()
         self._set_function_environment()
-        aws_calls.parameter_cache_per_function()
         if os.environ.get(aws_calls.ENVIRONMENT):  # a test run checks every call against the template's IAM
-            aws_calls.record_to(Path(os.environ[aws_calls.ENVIRONMENT]), lambda: self.stack)
+            for function in self.functions.values():  # (each environment records its function's calls)
+                function.stack = aws_calls.stack_document(self.stack)
         from regulars.store.base import bind_table  # only now: it reads the environment on import
 
         bind_table(self.table_name)
@@ -179,6 +180,7 @@ class Runtime:
             ("schedule timer", lambda: self._timer.stop() if self._timer else None),
             ("stream pumps", self._stop_stream_pumps),
             ("queue pumps", self._queues.stop),
+            ("functions", self._stop_functions),
             ("DynamoDB Local", lambda: self._dynamodb.stop() if self._dynamodb else None),
             ("fake providers", self.providers.stop),
             ("moto server", self._moto.stop),
@@ -194,6 +196,11 @@ class Runtime:
     def _stop_stream_pumps(self) -> None:
         self._stop_pumps.set()
         self._pumps.stop()
+
+    def _stop_functions(self) -> None:
+        """End every execution environment of every function."""
+        for function in self.functions.values():
+            function.stop()
 
     # --- start steps ---------------------------------------------------------------------------------
     def _start_dynamodb(self, moto_endpoint: str) -> None:
@@ -301,7 +308,11 @@ class Runtime:
             self.stack.parameters["PushPlatformApplicationArn"] = self._push_application()
 
     def _set_function_environment(self) -> None:
-        merged: dict[str, str] = {}
+        """Each function's environment: the variables its template entry gives it, resolved against the
+        local stack, and what every function is given locally (the providers' addresses and secrets,
+        the table, the public URL). No function sees another's variables. The runtime's own process
+        gets the variables the functions agree on, for the domain code it runs itself (the demo, the
+        team of the local sign-in)."""
         resolved_by_function: dict[str, dict[str, str]] = {}
         for function in self.functions.values():
             resolved, missing = self.stack.environment(function.spec.environment)
@@ -310,23 +321,16 @@ class Runtime:
                     "%s: %s is not set locally (%s has no local value)", function.logical_id, name, reason
                 )
             resolved_by_function[function.logical_id] = resolved
+        every: dict[str, str] = {}
         for resolved in resolved_by_function.values():
             for name, value in resolved.items():
-                merged.setdefault(name, value)
-        # A variable with different values in different functions is each function's own: it is set
-        # while that function's module loads, which is when a handler reads its settings.
-        own = {name for resolved in resolved_by_function.values() for name, value in resolved.items()
-               if merged[name] != value}
-        for function in self.functions.values():
-            resolved = resolved_by_function[function.logical_id]
-            function.own_environment = {name: resolved[name] for name in own if name in resolved}
-        for name in own:
-            merged.pop(name)
+                every.setdefault(name, value)
+        shared = {name: value for name, value in every.items()
+                  if all(resolved.get(name, value) == value for resolved in resolved_by_function.values())}
         local = self.providers.environment()
         local["MANAGE_LINK_SECRET"] = os.environ.get("MANAGE_LINK_SECRET") or secrets.token_urlsafe(32)
-        local = self._put_secrets(local, merged)
-        merged.update(local)
-        merged.update(
+        local = self._put_secrets(local, every)
+        local.update(
             {
                 "TABLE_NAME": self.table_name,
                 "PUBLIC_BASE_URL": self.base_url,
@@ -335,8 +339,11 @@ class Runtime:
             }
         )
         os.environ.pop("POWERTOOLS_DEV", None)
-        os.environ.update(merged)
-        self.environment = merged
+        base = {name: value for name, value in os.environ.items() if name not in every}
+        for function in self.functions.values():
+            function.variables = base | resolved_by_function[function.logical_id] | local
+        self.environment = shared | local
+        os.environ.update(self.environment)
 
     def _start_sign_in(self, moto_endpoint: str) -> None:
         """The local sign-in on the template's user pool in moto, with the demo's users in it and on

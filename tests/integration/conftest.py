@@ -82,3 +82,12 @@ def public():
     from support.lambda_ import PublicApi
 
     return PublicApi()
+
+
+@pytest.fixture(autouse=True)
+def _execution_environments():
+    """Execution environments a test started as processes (support.lambda_) end with the test."""
+    from support.lambda_ import stop_environments
+
+    yield
+    stop_environments()

@@ -7,9 +7,9 @@ import re
 
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 from regulars.app import http as apps
 from regulars.http.auth import operation
-from regulars.http.router import Router
 from regulars.team.policy import OPERATIONS, Role, allows
 from support import cognito as user_pools
 from support.lambda_ import AdminApi, api_event

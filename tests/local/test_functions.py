@@ -1,10 +1,16 @@
 import json
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from regulars_local.emulator.aws import Stack
 from regulars_local.emulator.functions import FunctionError, LambdaContext, LocalFunction, import_handler
 from regulars_local.emulator.template import FunctionSpec
+from regulars_local.iam import calls
+from support.rendezvous import WAIT, Rendezvous
+
+FIXTURE = Path(__file__).parent / "fixtures" / "template.yaml"
 
 
 def write_function(root: Path, name: str, main: str, **siblings: str) -> Path:
@@ -123,36 +129,156 @@ def test_context_counts_down(monkeypatch):
     assert context.get_remaining_time_in_millis() == 0
 
 
-MAIN_WAITING_FOR_PEERS = """
-    import sys
+MAIN_WAITING_FOR_PEERS = WAIT + """
+import os
 
-    STATE = object()  # one per execution environment
-
-    def handler(event, context):
-        sys.modules["peers_barrier"].barrier.wait(timeout=20)
-        return {"environment": id(STATE), "module": __name__}
+def handler(event, context):
+    wait_for_peers(event["port"])
+    return {"environment": os.getpid(), "module": __name__}
 """
 
 
-def test_concurrent_invocations_run_side_by_side_in_separate_environments(tmp_path, monkeypatch):
-    import sys
-    import threading
-    import types
-    from concurrent.futures import ThreadPoolExecutor
-
+def test_concurrent_invocations_run_side_by_side_in_separate_environments(tmp_path):
     peers = 5
-    shared = types.ModuleType("peers_barrier")
-    shared.barrier = threading.Barrier(peers)  # only passes if all five run at once
-    monkeypatch.setitem(sys.modules, "peers_barrier", shared)
     function = LocalFunction(spec(write_function(tmp_path, "waiting", MAIN_WAITING_FOR_PEERS), "Waiting"), "us-east-1")
-    with ThreadPoolExecutor(max_workers=peers) as pool:
-        results = list(pool.map(function.invoke, [{}] * peers))
-    assert len({r["environment"] for r in results}) == peers
-    assert function.environments == peers
-    # a later invocation reuses an idle environment instead of making a sixth
-    shared.barrier = threading.Barrier(1)
-    function.invoke({})
-    assert function.environments == peers
+    try:
+        with Rendezvous(peers) as meeting, ThreadPoolExecutor(max_workers=peers) as pool:
+            results = list(pool.map(function.invoke, [{"port": meeting.port}] * peers))  # only if all run at once
+        assert len({r["environment"] for r in results}) == peers
+        assert {r["module"] for r in results} == {"main"}  # imported as Lambda imports it
+        assert function.environments == peers
+        # a later invocation reuses an idle environment instead of making a sixth
+        with Rendezvous(1) as alone:
+            assert function.invoke({"port": alone.port})["environment"] in {r["environment"] for r in results}
+        assert function.environments == peers
+    finally:
+        function.stop()
+
+
+MAIN_WITH_A_POWERTOOLS_ROUTER = WAIT + """
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+router = APIGatewayRouter()
+app = APIGatewayRestResolver()
+
+
+@router.get("/who")
+def who():
+    wait_for_peers(router.current_event.headers["x-port"])  # the other request has been resolved meanwhile
+    return {"who": router.current_event.headers["x-who"], "request": router.lambda_context.aws_request_id}
+
+
+app.include_router(router)
+
+
+def handler(event, context):
+    return {**app.resolve(event, context), "request": context.aws_request_id}
+"""
+
+
+def _get(path: str, headers: dict) -> dict:
+    return {"httpMethod": "GET", "path": path, "resource": path, "headers": headers,
+            "multiValueHeaders": {k: [v] for k, v in headers.items()}, "queryStringParameters": None,
+            "pathParameters": None, "body": None, "isBase64Encoded": False,
+            "requestContext": {"stage": "test", "httpMethod": "GET", "path": path, "requestId": headers["x-who"]}}
+
+
+def test_two_environments_answering_at_once_each_answer_their_own_request(tmp_path):
+    """Powertools keeps the request being served in a class attribute: right because each execution
+    environment is a process of its own, as in Lambda (two in one process would answer each other's)."""
+    function = LocalFunction(spec(write_function(tmp_path, "who", MAIN_WITH_A_POWERTOOLS_ROUTER), "Who"), "us-east-1")
+    try:
+        with Rendezvous(2) as meeting, ThreadPoolExecutor(max_workers=2) as pool:
+            answers = list(pool.map(function.invoke, [_get("/who", {"x-who": who, "x-port": str(meeting.port)})
+                                                       for who in ("anna", "boris")]))
+    finally:
+        function.stop()
+    assert [a["statusCode"] for a in answers] == [200, 200]
+    assert [json.loads(a["body"])["who"] for a in answers] == ["anna", "boris"]
+    assert [json.loads(a["body"])["request"] for a in answers] == [a["request"] for a in answers]
+
+
+def test_an_environment_has_its_functions_variables_and_the_applications_clock(tmp_path, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    from regulars.core import clock
+
+    code = write_function(tmp_path, "env", """
+        import os
+
+        from regulars.core import clock
+
+        def handler(event, context):
+            return {"mine": os.environ.get("ONLY_MINE"), "theirs": os.environ.get("NOT_MINE"),
+                    "now": clock.now().isoformat()}
+        """)
+    function = LocalFunction(spec(code, "EnvFunction"), "us-east-1")
+    function.variables = {**function.variables, "ONLY_MINE": "yes"}
+    monkeypatch.setenv("NOT_MINE", "the runtime's")
+    monkeypatch.setattr(clock, "_offset", timedelta(days=1000))
+    try:
+        seen = function.invoke({})
+    finally:
+        function.stop()
+    assert (seen["mine"], seen["theirs"]) == ("yes", None)
+    assert datetime.fromisoformat(seen["now"]) > datetime.now(UTC) + timedelta(days=999)
+
+
+def test_a_timed_out_or_crashed_environment_is_replaced(tmp_path):
+    code = write_function(tmp_path, "dies", """
+        import os
+        import time
+
+        def handler(event, context):
+            if event == "hang":
+                time.sleep(30)
+            if event == "crash":
+                os._exit(3)
+            return os.getpid()
+        """)
+    function = LocalFunction(spec(code, "DiesFunction", timeout=1), "us-east-1")
+    try:
+        first = function.invoke("fine")
+        with pytest.raises(FunctionError, match=r"timed out after 1\.00 seconds"):
+            function.invoke("hang")
+        assert function.environments == 0  # Lambda ends an environment that ran out of time
+        second = function.invoke("fine")
+        with pytest.raises(FunctionError, match=r"exited \(3\)"):
+            function.invoke("crash")
+        assert function.environments == 0
+        assert len({first, second, function.invoke("fine")}) == 3
+    finally:
+        function.stop()
+
+
+def test_an_environment_records_its_functions_aws_calls_for_the_iam_check(tmp_path):
+    code = write_function(tmp_path, "caller", """
+        import boto3
+        from botocore.config import Config
+
+        def handler(event, context):
+            sqs = boto3.client("sqs", endpoint_url="http://127.0.0.1:9", region_name="eu-west-1",
+                               aws_access_key_id="x", aws_secret_access_key="x",
+                               config=Config(retries={"max_attempts": 1}, connect_timeout=1))
+            try:
+                sqs.send_message(QueueUrl="https://sqs.eu-west-1.amazonaws.com/123456789012/jobs", MessageBody="{}")
+            except Exception:
+                pass  # nothing listens there: what counts is the call, recorded as it is made
+            return "called"
+        """)
+    records = tmp_path / "records"
+    function = LocalFunction(spec(code, "CallerFunction"), "eu-west-1")
+    function.variables = {**function.variables, calls.ENVIRONMENT: str(records)}
+    function.stack = calls.stack_document(Stack(FIXTURE, "eu-west-1", "test-stack"))
+    try:
+        assert function.invoke({}) == "called"
+    finally:
+        function.stop()
+    recorded, stacks = calls.read(records)
+    assert [(r["function"], r["call"]) for r in recorded] == [("CallerFunction", "sqs.SendMessage")]
+    assert recorded[0]["requests"][0]["action"] == "sqs:SendMessage"
+    assert set(stacks) == {recorded[0]["stack"]}
 
 
 def test_concurrency_is_capped_by_reserved_concurrency(tmp_path):

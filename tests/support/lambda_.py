@@ -1,11 +1,15 @@
-"""Invoke the functions in-process the way Lambda does: by CodeUri and handler, with API Gateway
-events built from the samples in events/."""
+"""Invoke the functions the way Lambda does: by CodeUri and handler, with API Gateway events built
+from the samples in events/. Execution environment 0 of a function is this process (its handler
+imported here); environments 1, 2, ... are processes of their own, as in Lambda, for callers that
+must run at the same moment (each started at its first use with this process's environment and the
+table the test bound, and stopped when the test ends)."""
 
 from __future__ import annotations
 
 import copy
 import itertools
 import json
+import os
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -13,7 +17,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from regulars_local.emulator.functions import context_for, load
+from regulars.core import clock
+from regulars.store.base import table_name
+from regulars_local.emulator.environments import ExecutionEnvironment, InvocationFailed, Setup
+from regulars_local.emulator.functions import context_for, load, spec_of
+from regulars_local.iam import calls
 
 ROOT = Path(__file__).resolve().parents[2]
 _addresses = itertools.count()
@@ -21,10 +29,45 @@ EVENTS = ROOT / "events"
 
 
 @cache
-def handler(function_dir: str, environment: int = 0):
-    """The function's handler in one execution environment (its own import of main.py): threads
-    that stand for concurrent invocations each use their own, as Lambda would."""
-    return load(function_dir, environment=environment + 1)
+def handler(function_dir: str):
+    """The function's handler, imported in this process (execution environment 0)."""
+    return load(function_dir)
+
+
+_environments: dict[tuple[str, int], ExecutionEnvironment] = {}
+
+
+def environment(function_dir: str, number: int) -> ExecutionEnvironment:
+    """Execution environment ``number`` (1, 2, ...) of the function: a process of its own."""
+    key = (function_dir, number)
+    if key not in _environments:
+        from support.iam_check import in_process_stack
+
+        spec = spec_of(function_dir)
+        recording = bool(os.environ.get(calls.ENVIRONMENT))
+        _environments[key] = ExecutionEnvironment(Setup(
+            spec.logical_id, str(spec.code_uri), spec.handler, {**os.environ, "TABLE_NAME": table_name()},
+            calls.stack_document(in_process_stack()) if recording else None))
+    return _environments[key]
+
+
+def stop_environments() -> None:
+    """Stop every execution environment started as a process."""
+    while _environments:
+        _environments.popitem()[1].stop()
+
+
+def run(function_dir: str, event: dict[str, Any], environment_number: int = 0) -> Any:
+    """The function's answer to ``event`` in the given execution environment."""
+    if environment_number == 0:
+        return handler(function_dir)(event, context_for(function_dir))
+    process = environment(function_dir, environment_number)
+    process.wait_ready()
+    context = context_for(function_dir)
+    try:
+        return process.invoke(event, context, clock.offset().total_seconds(), context.timeout_seconds)
+    except InvocationFailed as exc:
+        raise RuntimeError(f"{function_dir} failed in environment {environment_number}:\n{exc.trace}") from None
 
 
 def sample(name: str) -> dict[str, Any]:
@@ -81,7 +124,7 @@ def api_event(
 
 
 def invoke(function_dir: str, event: dict[str, Any], environment: int = 0) -> HttpResult:
-    out = handler(function_dir, environment)(event, context_for(function_dir))
+    out = run(function_dir, event, environment)
     headers = {k: v[-1] for k, v in (out.get("multiValueHeaders") or {}).items() if v}
     headers.update(out.get("headers") or {})
     return HttpResult(out["statusCode"], {k.lower(): v for k, v in headers.items()}, out.get("body") or "")
@@ -89,8 +132,8 @@ def invoke(function_dir: str, event: dict[str, Any], environment: int = 0) -> Ht
 
 class PublicApi:
     """The public function, called with URLs as a widget would (in execution environment
-    ``environment``: give concurrent callers different ones), from ``source_ip``, or from a new
-    address each request when it is None (many people's browsers)."""
+    ``environment``: give concurrent callers different ones, each then a process of its own), from
+    ``source_ip``, or from a new address each request when it is None (many people's browsers)."""
 
     def __init__(self, environment: int = 0, source_ip: str | None = None):
         self.environment = environment

@@ -1,10 +1,15 @@
-"""The template's functions, hosted in this process: imported lazily, invoked with a Lambda context.
+"""The template's functions, invoked with a Lambda context.
 
-Each function's handler module (``<CodeUri>/<module>.py``) is imported under a name of its own, so
-that every function's ``main.py`` can coexist in one interpreter. As in Lambda, a function scales
-out over execution environments: each environment is its own import of the handler module (its own
-resolver and module state) and handles one invocation at a time, so concurrent requests to one
-function really run concurrently, up to the function's concurrency limit.
+As in Lambda, a function scales out over execution environments, each a process of its own
+(:mod:`regulars_local.emulator.environments`) that imports the handler with the function's environment
+variables and handles one invocation at a time: concurrent requests to one function run side by side in
+separate processes, up to the function's concurrency (its ReservedConcurrentExecutions, else
+:data:`DEFAULT_CONCURRENCY`). Environments start at the first invocation that finds none idle and are
+reused after.
+
+:func:`import_handler` and :func:`load` import a handler into this process instead, for tests and
+benchmarks that call one handler at a time: the module under a name of its own, so that every
+function's ``main.py`` can coexist in one interpreter.
 """
 
 from __future__ import annotations
@@ -22,6 +27,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from regulars_local.emulator.environments import (
+    EnvironmentLost,
+    ExecutionEnvironment,
+    InvocationFailed,
+    Setup,
+)
 from regulars_local.emulator.template import FunctionSpec
 from regulars_local.iam.calls import invoking
 
@@ -139,17 +150,20 @@ def _forget_siblings(code_uri: Path, names: set[str]) -> None:
 
 
 class LocalFunction:
+    """A function of the template and its execution environments."""
+
     def __init__(self, spec: FunctionSpec, region: str, prefix: str = "regulars-local"):
         self.spec = spec
         self.name = physical_name(spec, prefix)
         self.arn = f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{self.name}"
         self.concurrency = spec.reserved_concurrency or DEFAULT_CONCURRENCY
-        self._idle: list[Handler] = []
-        self._environments = 0
+        self.variables: dict[str, str] = dict(os.environ)  # its environments' whole environment
+        self.stack: dict[str, Any] | None = None  # for the IAM check: the stack its calls are made against
+        self._idle: list[ExecutionEnvironment] = []
+        self._all: set[ExecutionEnvironment] = set()
         self._pool = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.concurrency)
         self.invocations = 0
-        self.own_environment: dict[str, str] = {}  # variables whose value differs from other functions'
 
     @property
     def logical_id(self) -> str:
@@ -157,53 +171,59 @@ class LocalFunction:
 
     @property
     def environments(self) -> int:
-        return self._environments
+        """The environments alive (idle or busy)."""
+        with self._pool:
+            return len(self._all)
 
-    def _environment(self) -> Handler:
+    def _environment(self) -> ExecutionEnvironment:
         with self._pool:
             if self._idle:
                 return self._idle.pop()
-            self._environments += 1
-            number = self._environments
-        try:
-            return import_handler(self.spec, environment=number, own=self.own_environment)
-        except BaseException:
-            with self._pool:
-                self._environments -= 1
-            raise
+        made = ExecutionEnvironment(Setup(self.logical_id, str(self.spec.code_uri), self.spec.handler,
+                                          dict(self.variables), self.stack))
+        with self._pool:
+            self._all.add(made)
+        return made
 
     def invoke(self, event: Any) -> Any:
         """Run the handler once in a free environment (a new one if all are busy, up to the
         function's concurrency); any failure, a timeout included, raises :class:`FunctionError`."""
+        from regulars.core import clock
+
         with self._slots:
-            handler: Handler | None = None
-            context = LambdaContext(
-                function_name=self.name,
-                memory_limit_in_mb=self.spec.memory_size,
-                invoked_function_arn=self.arn,
-                timeout_seconds=float(self.spec.timeout),
-            )
-            started = time.monotonic()
+            environment = self._environment()
+            request = "(none)"
             try:
-                handler = self._environment()
-                result = handler(event, context)
-            except FunctionError as exc:
-                log.error("%s", exc)
-                raise
-            except Exception as exc:
-                log.exception("%s failed (request %s)", self.logical_id, context.aws_request_id)
-                raise FunctionError(f"{self.logical_id}: {type(exc).__name__}: {exc}") from exc
+                environment.wait_ready()  # a cold start: the invocation's time starts after it
+                context = LambdaContext(
+                    function_name=self.name,
+                    memory_limit_in_mb=self.spec.memory_size,
+                    invoked_function_arn=self.arn,
+                    timeout_seconds=float(self.spec.timeout),
+                )
+                request = context.aws_request_id
+                return environment.invoke(event, context, clock.offset().total_seconds(), float(self.spec.timeout))
+            except InvocationFailed as exc:
+                log.error("%s failed (request %s):\n%s", self.logical_id, request, exc.trace)
+                raise FunctionError(f"{self.logical_id}: {exc}") from None
+            except EnvironmentLost as exc:
+                log.error("%s: %s", self.logical_id, exc)
+                raise FunctionError(f"{self.logical_id}: {exc}") from None
             finally:
                 with self._pool:
                     self.invocations += 1
-                    if handler is not None:
-                        self._idle.append(handler)
-            elapsed = time.monotonic() - started
-            if elapsed > self.spec.timeout:
-                raise FunctionError(
-                    f"{self.logical_id}: Task timed out after {self.spec.timeout:.2f} seconds"
-                )
-            return result
+                    if environment.alive:
+                        self._idle.append(environment)
+                    else:
+                        self._all.discard(environment)
+
+    def stop(self) -> None:
+        """Stop every environment of the function."""
+        with self._pool:
+            environments, self._idle = list(self._all), []
+            self._all.clear()
+        for environment in environments:
+            environment.stop()
 
 
 def load_functions(specs: Mapping[str, FunctionSpec], region: str) -> dict[str, LocalFunction]:

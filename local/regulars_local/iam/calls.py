@@ -2,12 +2,14 @@
 
 The hook is botocore's: :meth:`botocore.client.BaseClient._make_api_call` is where every client's call
 goes, boto3's and PynamoDB's alike. Which function is running is a context variable that
-:func:`invoking` sets around a function's import and each invocation (:mod:`regulars_local.emulator.functions`
-does it for the local runtime and for tests that invoke handlers in-process); a call made outside any
-function (a test's own set-up, the runtime's pumps) is not recorded.
+:func:`invoking` sets around a function's import and each invocation (each execution environment of the
+local runtime does it in its own process, :mod:`regulars_local.emulator.environments`, and
+:mod:`regulars_local.emulator.functions` for tests that invoke handlers in-process); a call made outside
+any function (a test's own set-up, the runtime's pumps) is not recorded.
 
 A recorder writes to a directory, so that the calls of every process of a test run (pytest's workers,
-the local runtimes the end-to-end tests start) can be checked together once the run ends: one
+the local runtimes the end-to-end tests start and their functions' environments) can be checked together
+once the run ends: one
 ``calls-<pid>.jsonl`` per process with each distinct call once, and ``stack-<id>.json`` with the local
 names and ARNs the calls were made against (a :class:`regulars_local.emulator.aws.Stack`), which the check
 resolves the template's policies with (:func:`read`, :func:`regulars_local.iam.policies.check`).
@@ -205,8 +207,9 @@ def read(directory: Path) -> tuple[list[dict[str, Any]], dict[str, Stack]]:
 
 # --- one parameters cache per function ------------------------------------------------------------------
 class _PerFunction(dict):
-    """Powertools' parameter providers (and so their caches), one set per function: in AWS each function
-    runs in processes of its own, so one function's read of a parameter never serves another's."""
+    """Powertools' parameter providers (and so their caches), one set per function, for handlers of several
+    functions invoked in one process (tests): in AWS, and in the local runtime, each function runs in
+    processes of its own, so one function's read of a parameter never serves another's."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
 from regulars.analytics import service
 from regulars.analytics.report import Report, months
@@ -12,7 +13,6 @@ from regulars.analytics.schemas import SnapshotRequestedOut
 from regulars.core import clock
 from regulars.core.errors import InvalidInput
 from regulars.http.auth import caller, operation
-from regulars.http.router import Router
 from regulars.retention.routes import month_period
 
 router = Router()

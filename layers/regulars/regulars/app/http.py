@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import re
-import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -14,7 +13,6 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from regulars.core.errors import DomainError, MalformedRequest, PayloadTooLarge, UnsupportedMediaType
 from regulars.http import auth as admin
 from regulars.http import errors
-from regulars.http.router import Router
 from regulars.team import gate
 
 TITLE = "Regulars API"
@@ -72,53 +70,16 @@ class JsonApiResolver(APIGatewayRestResolver):
     """The API speaks UTF-8 JSON only: a body of another media type is refused with 415, one that is
     not UTF-8 or nests deeper than MAX_JSON_DEPTH with 400, one over MAX_BODY_BYTES with 413, in the
     API's error shape, before anything tries to parse it. A route's gate (a webhook's signature
-    check) runs before even that.
-
-    The request being served is this resolver's and this thread's. Powertools keeps it in a class
-    attribute (``BaseRouter.current_event``), one per process: right in Lambda, which serves one
-    request per process at a time, but where several execution environments share a process (the
-    local runtime, the tests) a request could read another's event and answer for it."""
-
-    @property
-    def _serving(self) -> threading.local:
-        local: threading.local | None = self.__dict__.get("_serving_state")
-        if local is None:
-            local = self.__dict__.setdefault("_serving_state", threading.local())
-        return local
-
-    @property
-    def current_event(self) -> Any:
-        return self._serving.event
-
-    @current_event.setter
-    def current_event(self, value: Any) -> None:
-        self._serving.event = value
-
-    @property
-    def lambda_context(self) -> Any:
-        return getattr(self._serving, "context", None)
-
-    @lambda_context.setter
-    def lambda_context(self, value: Any) -> None:
-        self._serving.context = value
-
-    def include_router(self, router: Any, prefix: str | None = None) -> None:
-        super().include_router(router, prefix)
-        self._own_routers = [*getattr(self, "_own_routers", []), router]
+    check) runs before even that."""
 
     def gate(self, method: str, resource: str, check: Gate) -> None:
         self.__dict__.setdefault("_gates", {})[(method, resource)] = check
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
-        for router in getattr(self, "_own_routers", []):  # this request's state is this resolver's
-            if isinstance(router, Router):
-                router.serve_with(self)
         try:
             event = self._admit(dict(event))
         except DomainError as exc:
             return _refusal(exc)
-        self.current_event = self._to_proxy_event(event)  # what Powertools puts in its class attribute
-        self.lambda_context = context
         return super().resolve(event, context)
 
     def _admit(self, event: dict) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
 from regulars.campaigns import audience, service
 from regulars.campaigns.model import Segment
@@ -21,7 +22,6 @@ from regulars.campaigns.schemas import (
 from regulars.campaigns.segments import SegmentFilter
 from regulars.core import clock
 from regulars.http.auth import IdempotencyKey, caller, operation, request_key
-from regulars.http.router import Router
 
 router = Router()
 SegmentId = Annotated[str, Path(min_length=1, max_length=64)]

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
 from regulars.core import clock
 from regulars.feedback import service as feedback
 from regulars.feedback.schemas import FeedbackGiven, FeedbackIn, FeedbackPageOut, ReviewLinkOut
 from regulars.http.errors import ErrorOut
-from regulars.http.router import Router
 from regulars.salon import views as salon_views
 
 router = Router()

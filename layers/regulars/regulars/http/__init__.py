@@ -1,1 +1,1 @@
-"""What every route uses: routers, the one error map, the signed-in caller and the role policy's gate."""
+"""What every route uses: the one error map, the signed-in caller and the role policy's gate."""

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
 from regulars.core import clock
 from regulars.http.auth import IdempotencyKey, caller, operation, request_key
-from regulars.http.router import Router
 from regulars.loyalty import service as loyalty
 from regulars.loyalty import views
 from regulars.loyalty.schemas import AdjustmentIn, LedgerOut, LiabilityOut, LoyaltyOut

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
 from regulars.core import clock
 from regulars.core.errors import InvalidInput
@@ -13,7 +14,6 @@ from regulars.feedback import service as feedback
 from regulars.feedback.model import FollowUp
 from regulars.feedback.schemas import FeedbackInboxOut, FeedbackOut, TaskCloseIn, TaskOut, TasksOut
 from regulars.http.auth import caller, operation
-from regulars.http.router import Router
 from regulars.retention import history
 from regulars.retention.rules import Status
 from regulars.retention.schemas import (

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
 from regulars.core import clock
 from regulars.core.fields import patch_changes
 from regulars.http.auth import caller, operation
-from regulars.http.router import Router
 from regulars.salon import service as salon_service
 from regulars.salon import views as salon_views
 from regulars.salon.model import StaffMember

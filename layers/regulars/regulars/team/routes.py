@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
 from regulars.core import clock
 from regulars.http.auth import caller, operation
-from regulars.http.router import Router
 from regulars.team import gate, policy, service
 from regulars.team.directory import directory
 from regulars.team.policy import Member, Role

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
 from regulars.booking import book as booker
 from regulars.booking import model as m
@@ -25,7 +26,6 @@ from regulars.booking.schemas import (
 from regulars.core import clock
 from regulars.core.errors import InvalidInput
 from regulars.http.auth import caller, operation, own_book
-from regulars.http.router import Router
 from regulars.salon import service as salon_service
 
 router = Router()

@@ -8,13 +8,13 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
 from regulars.booking import manage
 from regulars.booking import views as booking_views
 from regulars.booking.schemas import CancelIn, ManageOut, PushDeviceIn, RescheduleIn
 from regulars.core import clock
 from regulars.http.errors import ErrorOut
-from regulars.http.router import Router
 
 router = Router()
 

@@ -9,6 +9,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
 from regulars.booking import book as booking
 from regulars.booking import links, protection, slots
@@ -28,7 +29,6 @@ from regulars.core import clock
 from regulars.core.config import link_keys, settings
 from regulars.core.phones import to_e164
 from regulars.http.errors import ErrorOut
-from regulars.http.router import Router
 from regulars.messaging.inbound import telegram_link
 from regulars.salon import service as salon_service
 from regulars.salon import views as salon_views

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
 from regulars.booking import views as booking_views
 from regulars.clients import service as clients
@@ -21,7 +22,6 @@ from regulars.clients.schemas import (
 from regulars.core import clock
 from regulars.core.fields import patch_changes
 from regulars.http.auth import IdempotencyKey, caller, operation, request_key
-from regulars.http.router import Router
 
 router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]

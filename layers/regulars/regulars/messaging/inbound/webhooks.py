@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -43,7 +44,6 @@ from regulars.core import clock
 from regulars.core.config import secret
 from regulars.core.errors import Forbidden
 from regulars.http.errors import answers
-from regulars.http.router import Router
 from regulars.messaging.channels.whatsapp import failure_for
 from regulars.messaging.inbound import service as inbound
 from regulars.messaging.inbound import telegram_link
