@@ -11,6 +11,12 @@ ifneq ($(SYSTEM_CA),)
 export SSL_CERT_FILE ?= $(SYSTEM_CA)
 export PIP_CERT ?= $(SYSTEM_CA)
 endif
+# Python's bytecode goes to one cache, .cache/pycache, also where the environment asks not to write it
+# next to the sources (PYTHONDONTWRITEBYTECODE): a test run starts hundreds of Python processes
+# (pytest's workers, local runtimes, every execution environment of their functions, SAM), and each
+# would otherwise compile the same sources again. The layers' builds write their own bytecode.
+export PYTHONPYCACHEPREFIX ?= $(CURDIR)/.cache/pycache
+export PYTHONDONTWRITEBYTECODE :=
 UV := $(shell infra/bootstrap.sh)
 ifeq ($(strip $(UV)),)
 $(error the bootstrap failed (its reason is printed above): nothing runs without uv and Python 3.12)

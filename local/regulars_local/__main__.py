@@ -46,6 +46,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
              "each start it holds the demo's users, and others are added or invited again)"
     )
     parser.add_argument(
+        "--restore", type=Path, default=None, metavar="FILE",
+        help="start from the items in FILE (a table saved by regulars_local.demo.snapshot.save, the demo salon "
+             "with its history through the functions, say) instead of loading the demo",
+    )
+    parser.add_argument(
         "--dynamodb",
         choices=("auto", "local", "moto"),
         default="auto",
@@ -66,6 +71,7 @@ def options_from(args: argparse.Namespace) -> Options:
         demo_clients=args.demo_clients,
         data_dir=args.data_dir.resolve() if args.data_dir else None,
         dynamodb=args.dynamodb,
+        restore=args.restore.resolve() if args.restore else None,
     )
     if args.template:
         options.template = args.template.resolve()

@@ -33,6 +33,7 @@ from regulars_local.auth import (
     UserStore,
 )
 from regulars_local.control.endpoints import DRAIN_TIMEOUT, SWAGGER_UI, ControlEndpoints, starting
+from regulars_local.demo import snapshot
 from regulars_local.emulator import aws, dynamodb_local, queues, schedules, streams
 from regulars_local.emulator.functions import LocalFunction, load_functions
 from regulars_local.emulator.gateway import (
@@ -75,6 +76,7 @@ class Options:
     data_dir: Path | None = None
     template: Path = TEMPLATE
     dynamodb: str = "auto"  # auto: DynamoDB Local, else moto with a warning; local; moto
+    restore: Path | None = None  # a saved table to start from (regulars_local.demo.snapshot)
     region: str = "us-east-1"
     web_root: Path = WEB_ROOT
 
@@ -159,15 +161,20 @@ class Runtime:
         from regulars.store.base import bind_table  # only now: it reads the environment on import
 
         bind_table(self.table_name)
+        settled = table_existed  # its items went through the functions in an earlier run
+        if self.options.restore:  # before the sign-in puts the demo's users on the team
+            self._restore(self.options.restore, table_existed)
+            settled = True
         self._start_sign_in(moto_endpoint)
         self._api = self._build_api()
-        if self.options.demo and table_existed and self._has_items():
-            log.info("the table has data already (--data-dir): demo data not loaded again")
-        elif self.options.demo:
-            self._load_demo()  # before the pumps start, so that loading has the machine to itself
-        # A new table's stream is read from its start (the demo data with it); a kept table's
-        # already went through the functions in an earlier run: only what is written from now on.
-        self._start_pumps(clients, "LATEST" if table_existed else None)
+        if self.options.demo and not self.options.restore:
+            if table_existed and self._has_items():
+                log.info("the table has data already (--data-dir): demo data not loaded again")
+            else:
+                self._load_demo()  # before the pumps start, so that loading has the machine to itself
+        # A new table's stream is read from its start (the demo data with it); a settled table's items
+        # already went through the functions: only what is written from now on.
+        self._start_pumps(clients, "LATEST" if settled else None)
         self._start_queue_pumps()
         self._start_timer()
 
@@ -391,6 +398,12 @@ class Runtime:
         return sns.create_platform_application(
             Name=f"{STACK_NAME}-fcm", Platform="GCM", Attributes={"PlatformCredential": "local-fcm-key"}
         )["PlatformApplicationArn"]
+
+    def _restore(self, path: Path, table_existed: bool) -> None:
+        if table_existed and self._has_items():
+            raise StartupError(f"--restore needs an empty table, and {self.table_name} has items (--data-dir)")
+        count = snapshot.restore(dynamodb_local.client(self.dynamodb_endpoint), self.table_name, path)
+        log.info("%d items restored from %s", count, path)
 
     def _load_demo(self) -> None:
         try:

@@ -6,15 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from support.runtime import LocalRuntime, launch
+from support.runtime import LocalRuntime, demo_launch
 
 
 @pytest.fixture(scope="session")
 def demo_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
-    """The README's first command as a user runs it: the real template with the demo salon, its
-    history already through the stream processor. The salon has 120 clients rather than 300: each
-    visit of its history passes through the whole stream processor as it would in AWS, which on a
-    2-core machine shared with the other tests is minutes of work for 300."""
-    with launch("--demo-clients", "120", log_dir=tmp_path_factory.mktemp("demo-runtime")) as started:
-        started.drain(timeout=300)
+    """The real template with the demo salon, its history already through the stream processor
+    (support.runtime.demo_launch: settled once a test run, restored after)."""
+    with demo_launch(tmp_path_factory, "demo-runtime") as started:
         yield started

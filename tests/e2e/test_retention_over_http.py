@@ -21,7 +21,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
-from support.runtime import LocalRuntime, launch
+from support.runtime import LocalRuntime, demo_launch
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("retention-runtime")]
 MANAGER = "+4915199990001"
@@ -30,9 +30,8 @@ DAY = timedelta(days=1)
 
 @pytest.fixture(scope="module")
 def rt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
-    # a demo salon of 100 clients: regulars with bookings among them, and a third of the history to settle
-    with launch("--demo-clients", "100", log_dir=tmp_path_factory.mktemp("retention-runtime")) as started:
-        started.drain(240)
+    # the demo salon, settled (regulars with bookings among them), on a runtime of its own: its clock moves
+    with demo_launch(tmp_path_factory, "retention-runtime") as started:
         yield started
 
 

@@ -25,7 +25,7 @@ from regulars.runtime.jobs.items import Job
 from regulars.salon import repo as catalog_store
 from regulars.salon.items import Salon, Service, StaffMember
 from regulars.store.base import Entity, bind_table
-from regulars_local.demo import LOCAL_PROTECTION, SALON_ID, DemoSummary, build_demo, load_demo
+from regulars_local.demo import LOCAL_PROTECTION, SALON_ID, DemoSummary, build_demo, load_demo, snapshot
 from regulars_local.emulator import dynamodb_local
 
 pytestmark = pytest.mark.xdist_group("demo_data")
@@ -313,3 +313,24 @@ def test_the_application_reads_the_demo_back(demo: Loaded) -> None:
     assert regular.client_id in {c.id for c in found}
     week = appointment_store.for_staff(SALON_ID, "anna", NOW, NOW + timedelta(days=7))
     assert all(v.staff_id == "anna" for v in week)
+
+
+# --- a saved demo -------------------------------------------------------------------------------
+def test_a_saved_table_is_restored_item_for_item(demo: Loaded, dynamodb, tmp_path) -> None:
+    """What ``--restore`` starts from is the saved table exactly (the e2e runtimes start from the demo
+    settled once a test run)."""
+    ddb = dynamodb_local.client(dynamodb.endpoint)
+
+    def every_item(table: str) -> list[str]:
+        return sorted(_canonical(item) for page in ddb.get_paginator("scan").paginate(TableName=table)
+                      for item in page["Items"])
+
+    saved, copy = tmp_path / "demo.jsonl", f"regulars-restored-{uuid.uuid4().hex[:8]}"
+    original = every_item(demo.table)
+    assert snapshot.save(ddb, demo.table, saved) == len(original) > len(demo.raw_items)
+    dynamodb_local.create_table(ddb, copy)
+    try:
+        assert snapshot.restore(ddb, copy, saved) == len(original)
+        assert every_item(copy) == original
+    finally:
+        ddb.delete_table(TableName=copy)

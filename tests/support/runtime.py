@@ -10,6 +10,7 @@ it starts is stopped when the test ends.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
 import signal
@@ -26,6 +27,7 @@ from typing import Any
 import boto3
 import pytest
 import requests
+from regulars_local.demo import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_TEMPLATE = ROOT / "tests" / "local" / "fixtures" / "template.yaml"
@@ -199,6 +201,49 @@ def launch(
         yield runtime
     finally:
         runtime.stop()
+
+
+DEMO_CLIENTS = 120  # every kind of client of the demo's generator, at 40 % of its default size
+
+
+@contextlib.contextmanager
+def demo_launch(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[LocalRuntime]:
+    """The README's first command as a user runs it: the real template with the demo salon, its history
+    already through the functions. Each visit of the history passes through the whole stream processor,
+    which on a 2-core machine shared with the other tests is a minute of work for 120 clients: the
+    first runtime of the test run does it and saves the settled table, and the others (on any xdist
+    worker) start from that file with ``--restore``."""
+    shared = _shared_directory(tmp_path_factory)
+    saved = shared / f"demo-{DEMO_CLIENTS}.jsonl"
+    log_dir = tmp_path_factory.mktemp(name)
+    with contextlib.ExitStack() as running:
+        started: LocalRuntime | None = None
+        with _locked(shared / "demo.lock"):
+            if not saved.exists():
+                started = running.enter_context(launch("--demo-clients", str(DEMO_CLIENTS), log_dir=log_dir))
+                started.drain(timeout=300)
+                resources = started.resources()
+                snapshot.save(aws_client("dynamodb", resources["dynamodb"]["endpoint"]), resources["table"], saved)
+        if started is None:
+            started = running.enter_context(launch("--restore", str(saved), log_dir=log_dir))
+            started.drain(timeout=300)
+        yield started
+
+
+def _shared_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory every xdist worker of this test run shares (the base of their temporary paths)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")
