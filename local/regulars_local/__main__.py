@@ -37,18 +37,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--no-demo", dest="demo", action="store_false", help="start with an empty table")
     parser.add_argument(
-        "--demo-clients", type=_clients, default=300,
+        "--demo-clients",
+        type=_clients,
+        default=300,
         help="clients in the demo salon (default 300; fewer start faster: their history goes through the stream)",
     )
     parser.add_argument(
-        "--data-dir", type=Path, default=None,
+        "--data-dir",
+        type=Path,
+        default=None,
         help="keep the table here across runs (the team's members too; the user pool is moto's, in memory: at "
-             "each start it holds the demo's users, and others are added or invited again)"
+        "each start it holds the demo's users, and others are added or invited again)",
     )
     parser.add_argument(
-        "--restore", type=Path, default=None, metavar="FILE",
+        "--restore",
+        type=Path,
+        default=None,
+        metavar="FILE",
         help="start from the items in FILE (a table saved by regulars_local.demo.snapshot.save, the demo salon "
-             "with its history through the functions, say) instead of loading the demo",
+        "with its history through the functions, say) instead of loading the demo",
     )
     parser.add_argument(
         "--dynamodb",

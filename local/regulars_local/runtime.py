@@ -58,8 +58,11 @@ TABLE_NAME = "regulars-local"
 STACK_NAME = "regulars-local"
 WEB_ROOT = ROOT / "web"
 # the demo salon's team besides its owner: (e-mail, role, staff member)
-DEMO_TEAM = (("manager@demo.regulars.local", "manager", None), ("reception@demo.regulars.local", "reception", None),
-             ("anna@demo.regulars.local", "staff", "anna"))
+DEMO_TEAM = (
+    ("manager@demo.regulars.local", "manager", None),
+    ("reception@demo.regulars.local", "reception", None),
+    ("anna@demo.regulars.local", "staff", "anna"),
+)
 AWS_VARIABLES_TO_CLEAR = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 
 
@@ -136,15 +139,23 @@ class Runtime:
                 raise StartupError(str(exc)) from exc
             raise
         self.status.phase = "ok"
-        self.providers.connect(self.base_url, aws.client("sns", self._moto.endpoint, self.options.region),
-                               self.options.region, aws.ACCOUNT_ID, self.stack.refs.get("InboundSmsTopic"))
+        self.providers.connect(
+            self.base_url,
+            aws.client("sns", self._moto.endpoint, self.options.region),
+            self.options.region,
+            aws.ACCOUNT_ID,
+            self.stack.refs.get("InboundSmsTopic"),
+        )
 
     def _start_services(self) -> None:
         moto_endpoint = self._moto.start()
         log.info("moto server at %s", moto_endpoint)
         self.providers.start()
-        log.info("fake Telegram at %s, fake WhatsApp at %s", self.providers.telegram.base_url,
-                 self.providers.whatsapp.base_url)
+        log.info(
+            "fake Telegram at %s, fake WhatsApp at %s",
+            self.providers.telegram.base_url,
+            self.providers.whatsapp.base_url,
+        )
         self._start_dynamodb(moto_endpoint)
         self._set_aws_environment(moto_endpoint)
         table_existed = self._create_tables()
@@ -332,8 +343,11 @@ class Runtime:
         for resolved in resolved_by_function.values():
             for name, value in resolved.items():
                 every.setdefault(name, value)
-        shared = {name: value for name, value in every.items()
-                  if all(resolved.get(name, value) == value for resolved in resolved_by_function.values())}
+        shared = {
+            name: value
+            for name, value in every.items()
+            if all(resolved.get(name, value) == value for resolved in resolved_by_function.values())
+        }
         local = self.providers.environment()
         local["MANAGE_LINK_SECRET"] = os.environ.get("MANAGE_LINK_SECRET") or secrets.token_urlsafe(32)
         local = self._put_secrets(local, every)
@@ -355,7 +369,9 @@ class Runtime:
     def _start_sign_in(self, moto_endpoint: str) -> None:
         """The local sign-in on the template's user pool in moto, with the demo's users in it and on
         the demo salon's team. The pool lives in moto's memory: each start begins with only these."""
-        pools = [p for p in resources("AWS::Cognito::UserPool", self.options.template) if p in self.stack.refs]
+        pools = [
+            p for p in resources("AWS::Cognito::UserPool", self.options.template) if p in self.stack.refs
+        ]
         if not pools:
             log.warning("no user pool in the template was created locally: no local sign-in")
             return
@@ -372,15 +388,25 @@ class Runtime:
         from regulars.team import service
         from regulars.team.policy import Role
 
-        service.register(user.salon_id, user_id=user.sub, email=user.email, role=Role(user.role), staff_id=staff_id,
-                         now=clock.now(), replace_email=True)
+        service.register(
+            user.salon_id,
+            user_id=user.sub,
+            email=user.email,
+            role=Role(user.role),
+            staff_id=staff_id,
+            now=clock.now(),
+            replace_email=True,
+        )
 
     def _put_secrets(self, local: dict[str, str], merged: dict[str, str]) -> dict[str, str]:
         """Put each local secret ``NAME`` whose ``NAME_PARAMETER`` the template sets into moto's SSM as
         that SecureString, as an operator does in AWS, so the functions read it from there (and the IAM
         check sees them read it); return the rest, which are set as environment variables."""
-        parameters = {name.removesuffix("_PARAMETER"): value for name, value in merged.items()
-                      if name.endswith("_PARAMETER")}
+        parameters = {
+            name.removesuffix("_PARAMETER"): value
+            for name, value in merged.items()
+            if name.endswith("_PARAMETER")
+        }
         ssm = aws.client("ssm", self._moto.endpoint, self.options.region)
         plain: dict[str, str] = {}
         for name, value in local.items():
@@ -401,7 +427,9 @@ class Runtime:
 
     def _restore(self, path: Path, table_existed: bool) -> None:
         if table_existed and self._has_items():
-            raise StartupError(f"--restore needs an empty table, and {self.table_name} has items (--data-dir)")
+            raise StartupError(
+                f"--restore needs an empty table, and {self.table_name} has items (--data-dir)"
+            )
         count = snapshot.restore(dynamodb_local.client(self.dynamodb_endpoint), self.table_name, path)
         log.info("%d items restored from %s", count, path)
 

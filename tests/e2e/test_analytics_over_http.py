@@ -50,8 +50,13 @@ def _book_new_clients(rt, now: datetime, n: int) -> list[str]:
             if len(phones) == n:
                 return phones
             phone = f"+49152{uuid.uuid4().int % 10**8:08d}"
-            body = {"service_id": "manicure", "staff_id": slot["staff_id"], "start": slot["start"],
-                    "client": {"name": "Ada Report", "phone": phone}, "phone_proof": rt.prove(phone)}
+            body = {
+                "service_id": "manicure",
+                "staff_id": slot["staff_id"],
+                "start": slot["start"],
+                "client": {"name": "Ada Report", "phone": phone},
+                "phone_proof": rt.prove(phone),
+            }
             made = rt.post("/v1/salons/demo/appointments", json=body)
             if made.status_code == 201:  # another test may have taken the slot since the list was read
                 phones.append(phone)

@@ -37,8 +37,14 @@ schema = schemathesis.openapi.from_path(str(SPEC))
 webhooks = schema.include(path_regex="^/v1/webhooks/")
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 SECRETS = ("TELEGRAM_WEBHOOK_SECRET", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
-BUDGET = settings(max_examples=10, deadline=None, derandomize=True, database=None,
-                  phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+BUDGET = settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 
 
 def _secrets(runtime: LocalRuntime) -> dict[str, str]:
@@ -48,8 +54,13 @@ def _secrets(runtime: LocalRuntime) -> dict[str, str]:
     found = {name: environment[name] for name in SECRETS if environment.get(name)}
     missing = [name for name in SECRETS if name not in found and environment.get(f"{name}_PARAMETER")]
     if missing:
-        ssm = boto3.client("ssm", endpoint_url=resources["aws_endpoint"], region_name="us-east-1",
-                           aws_access_key_id="local", aws_secret_access_key="local")
+        ssm = boto3.client(
+            "ssm",
+            endpoint_url=resources["aws_endpoint"],
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
         for name in missing:
             parameter = ssm.get_parameter(Name=environment[f"{name}_PARAMETER"], WithDecryption=True)
             found[name] = parameter["Parameter"]["Value"]
@@ -83,8 +94,11 @@ def _send(case: Any, target: Target, *, signed: bool) -> requests.Response:
     if signed and case.path == "/v1/webhooks/telegram":
         headers["X-Telegram-Bot-Api-Secret-Token"] = target.secrets["TELEGRAM_WEBHOOK_SECRET"]
     if signed and case.path == "/v1/webhooks/whatsapp" and case.method == "GET":
-        case.query = {**(case.query or {}), "hub.mode": "subscribe",
-                      "hub.verify_token": target.secrets["WHATSAPP_VERIFY_TOKEN"]}
+        case.query = {
+            **(case.query or {}),
+            "hub.mode": "subscribe",
+            "hub.verify_token": target.secrets["WHATSAPP_VERIFY_TOKEN"],
+        }
     kwargs = case.as_transport_kwargs(base_url=target.runtime.base_url, headers=headers)
     if signed and case.path == "/v1/webhooks/whatsapp" and case.method == "POST":
         if "json" in kwargs:

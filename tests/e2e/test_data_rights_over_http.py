@@ -21,13 +21,23 @@ def _book(rt, name: str, phone: str, email: str) -> dict:
     for n in range(3, 25):
         day = (now + timedelta(days=n)).date().isoformat()
         slots = rt.get(f"/v1/salons/demo/slots?service_id=manicure&date={day}").json()["slots"]
-        fitting = [s for s in slots if 12 <= datetime.fromisoformat(s["start"]).astimezone(SALON_TZ).hour < 17]
+        fitting = [
+            s for s in slots if 12 <= datetime.fromisoformat(s["start"]).astimezone(SALON_TZ).hour < 17
+        ]
         if fitting:
-            body = {"service_id": "manicure", "staff_id": fitting[0]["staff_id"], "start": fitting[0]["start"],
-                    "client": {"name": name, "phone": phone, "email": email}, "consents": {"marketing": True},
-                    "phone_proof": rt.prove(phone)}
-            made = rt.post("/v1/salons/demo/appointments", json=body,
-                           headers={"Idempotency-Key": f"widget-{uuid.uuid4().hex}"})
+            body = {
+                "service_id": "manicure",
+                "staff_id": fitting[0]["staff_id"],
+                "start": fitting[0]["start"],
+                "client": {"name": name, "phone": phone, "email": email},
+                "consents": {"marketing": True},
+                "phone_proof": rt.prove(phone),
+            }
+            made = rt.post(
+                "/v1/salons/demo/appointments",
+                json=body,
+                headers={"Idempotency-Key": f"widget-{uuid.uuid4().hex}"},
+            )
             assert made.status_code == 201, made.text
             return made.json()
     raise AssertionError("no free afternoon slot")
@@ -58,10 +68,17 @@ def test_a_client_exported_then_erased_leaves_no_trace_but_the_figures(demo_runt
     rt.drain()
     chat_id = _link_telegram(rt, booked)
     assert _wait_for(lambda: _phone(rt, phone)), "the booking notice by SMS"
-    rt.request("PATCH", f"/v1/admin/clients/{client_id}", token=token,
-               json={"notes": f"{name} prefers mornings", "tags": ["vip"]})
-    written = rt.post(f"/v1/admin/clients/{client_id}/messages", token=token,
-                      json={"text": f"Dear {name}, see you soon!", "purpose": "transactional"})
+    rt.request(
+        "PATCH",
+        f"/v1/admin/clients/{client_id}",
+        token=token,
+        json={"notes": f"{name} prefers mornings", "tags": ["vip"]},
+    )
+    written = rt.post(
+        f"/v1/admin/clients/{client_id}/messages",
+        token=token,
+        json={"text": f"Dear {name}, see you soon!", "purpose": "transactional"},
+    )
     assert written.status_code == 201, written.text
     assert _wait_for(lambda: [m for m in _phone(rt, str(chat_id)) if "see you soon" in m["text"]])
 
@@ -70,8 +87,9 @@ def test_a_client_exported_then_erased_leaves_no_trace_but_the_figures(demo_runt
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "client_has_upcoming_visits"
     assert rt.get(f"/v1/admin/clients/{client_id}", token=token).json()["phone"] == phone
 
-    cancelled = rt.post(f"/v1/admin/appointments/{visit_id}/cancel", token=token,
-                        json={"reason": f"{name} is moving away"})  # her words, in the visit and its history
+    cancelled = rt.post(
+        f"/v1/admin/appointments/{visit_id}/cancel", token=token, json={"reason": f"{name} is moving away"}
+    )  # her words, in the visit and its history
     assert cancelled.status_code == 200, cancelled.text
     rt.drain()
     needles = [name, phone, phone.lstrip("+"), email, str(chat_id)]
@@ -94,20 +112,28 @@ def test_a_client_exported_then_erased_leaves_no_trace_but_the_figures(demo_runt
 
     assert _items_holding(rt, needles) == []
     client = rt.get(f"/v1/admin/clients/{client_id}", token=token).json()
-    assert (client["name"], client["phone"], client["email"], client["notes"], client["tags"]) == \
-        ("Erased client", None, None, None, [])
+    assert (client["name"], client["phone"], client["email"], client["notes"], client["tags"]) == (
+        "Erased client",
+        None,
+        None,
+        None,
+        [],
+    )
     assert client["erased_at"] and client["stats"]["cancellations"] == 1  # the figures stay
     assert len(client["messages"]) == len(data["messages"])  # counted still, with no words
     assert all(m["text"] is None for m in client["messages"])
     assert rt.get(f"/v1/admin/clients?q={phone.replace('+', '%2B')}", token=token).json()["clients"] == []
     assert rt.get(f"/v1/admin/clients?q=Erin Erasable {tag}", token=token).json()["clients"] == []
-    listed = rt.get(f"/v1/admin/retention/clients?status={data['client']['lifecycle']['status']}&limit=500",
-                    token=token)
+    listed = rt.get(
+        f"/v1/admin/retention/clients?status={data['client']['lifecycle']['status']}&limit=500", token=token
+    )
     assert listed.status_code == 200 and client_id not in {c["client_id"] for c in listed.json()["clients"]}
 
     again = rt.post(f"/v1/admin/clients/{client_id}/erase", token=token, json={})
     assert again.status_code == 200 and again.json()["already"] is True
-    write = rt.post(f"/v1/admin/clients/{client_id}/messages", token=token, json={"text": "hi", "purpose": "marketing"})
+    write = rt.post(
+        f"/v1/admin/clients/{client_id}/messages", token=token, json={"text": "hi", "purpose": "marketing"}
+    )
     assert write.status_code == 409 and write.json()["error"]["code"] == "client_erased"
 
     trail = rt.get("/v1/admin/audit", token=token).json()["entries"]

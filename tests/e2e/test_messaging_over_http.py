@@ -35,11 +35,20 @@ def _book(rt, *, marketing: bool | None = None, after_days: int = 2, hours: tupl
     for n in range(after_days, after_days + 20):
         day = (now + timedelta(days=n)).date().isoformat()
         slots = rt.get(f"/v1/salons/demo/slots?service_id=manicure&date={day}").json()["slots"]
-        fitting = [s for s in slots if hours[0] <= datetime.fromisoformat(s["start"]).astimezone(SALON_TZ).hour < hours[1]]
+        fitting = [
+            s
+            for s in slots
+            if hours[0] <= datetime.fromisoformat(s["start"]).astimezone(SALON_TZ).hour < hours[1]
+        ]
         if fitting:
             slot = fitting[0]
-            body = {"service_id": "manicure", "staff_id": slot["staff_id"], "start": slot["start"],
-                    "client": {"name": "Ada Message", "phone": phone}, "phone_proof": rt.prove(phone)}
+            body = {
+                "service_id": "manicure",
+                "staff_id": slot["staff_id"],
+                "start": slot["start"],
+                "client": {"name": "Ada Message", "phone": phone},
+                "phone_proof": rt.prove(phone),
+            }
             if marketing is not None:
                 body["consents"] = {"marketing": marketing}
             made = rt.post("/v1/salons/demo/appointments", json=body)
@@ -50,8 +59,11 @@ def _book(rt, *, marketing: bool | None = None, after_days: int = 2, hours: tupl
 
 def _phone(rt, to: str) -> list[dict]:
     """What ``to`` received, the one-time code its booking was proven with aside."""
-    return [m for m in rt.get("/local/phone").json()["messages"] if m["to"] == to
-            and "is your code to book" not in m["text"]]
+    return [
+        m
+        for m in rt.get("/local/phone").json()["messages"]
+        if m["to"] == to and "is your code to book" not in m["text"]
+    ]
 
 
 def _wait_for(predicate, timeout: float = 30.0):
@@ -71,7 +83,9 @@ def _client(rt, token: str, appointment_id: str) -> dict:
 def _link_telegram(rt, booked: dict) -> int:
     chat_id = uuid.uuid4().int % 10**9 + 10**9
     payload = booked["telegram_url"].split("start=", 1)[1]
-    answer = rt.post("/local/phone/act", json={"action": "telegram_start", "chat_id": chat_id, "payload": payload})
+    answer = rt.post(
+        "/local/phone/act", json={"action": "telegram_start", "chat_id": chat_id, "payload": payload}
+    )
     assert answer.status_code == 200, answer.text
     assert answer.json()["body"]["method"] == "sendMessage"
     return chat_id
@@ -94,7 +108,9 @@ def _telegram_client(rt) -> tuple[str, str, int, str]:
 
 
 def _send(rt, token: str, client_id: str, text: str, purpose: str) -> dict:
-    made = rt.post(f"/v1/admin/clients/{client_id}/messages", token=token, json={"text": text, "purpose": purpose})
+    made = rt.post(
+        f"/v1/admin/clients/{client_id}/messages", token=token, json={"text": text, "purpose": purpose}
+    )
     assert made.status_code == 201, made.text
     return made.json()
 
@@ -104,7 +120,9 @@ def _message(rt, token: str, client_id: str, message_id: str) -> dict:
     return next(m for m in messages if m["id"] == message_id)
 
 
-def test_a_booking_notifies_the_client_and_the_staff_member_then_reminders_and_a_telegram_confirmation(demo_runtime):
+def test_a_booking_notifies_the_client_and_the_staff_member_then_reminders_and_a_telegram_confirmation(
+    demo_runtime,
+):
     rt = demo_runtime
     token = rt.token("demo")
     booked, phone = _book(rt)
@@ -118,24 +136,36 @@ def test_a_booking_notifies_the_client_and_the_staff_member_then_reminders_and_a
     start = datetime.fromisoformat(booked["appointment"]["start"])
     _advance_to(rt, start - timedelta(hours=23, minutes=50))  # past the 24-hour reminder
     # the staff member's notice went at once, or at 09:00 if the booking came in the quiet hours
-    staff_notices = _wait_for(lambda: [m for m in rt.get("/local/phone").json()["messages"]
-                                       if m["text"].startswith("New booking: Ada Message")])
+    staff_notices = _wait_for(
+        lambda: [
+            m
+            for m in rt.get("/local/phone").json()["messages"]
+            if m["text"].startswith("New booking: Ada Message")
+        ]
+    )
     assert len(staff_notices) == 1 and staff_notices[0]["to"].startswith("+4915155500")
     reminders = _wait_for(lambda: [m for m in _phone(rt, str(chat_id)) if m["text"].startswith("Reminder")])
     assert len(reminders) == 1 and reminders[0]["buttons"] == ["Confirm", "Cancel visit"]
 
-    pressed = rt.post("/local/phone/act", json={"action": "telegram_press", "chat_id": chat_id, "button": "Confirm"})
+    pressed = rt.post(
+        "/local/phone/act", json={"action": "telegram_press", "chat_id": chat_id, "button": "Confirm"}
+    )
     assert pressed.json()["body"]["text"] == "Thank you, your visit is confirmed."
     visit = rt.get(f"/v1/admin/appointments/{booked['appointment']['id']}", token=token).json()
     assert visit["status"] == "confirmed"
 
     _advance_to(rt, start - timedelta(hours=1, minutes=55))  # past the 2-hour reminder
-    reminders = _wait_for(lambda: [m for m in _phone(rt, str(chat_id)) if m["text"].startswith("Reminder")][1:])
+    reminders = _wait_for(
+        lambda: [m for m in _phone(rt, str(chat_id)) if m["text"].startswith("Reminder")][1:]
+    )
     assert len(reminders) == 1 and reminders[0]["buttons"] == []  # a confirmed visit is not asked again
     client = _client(rt, token, booked["appointment"]["id"])
     kinds = sorted((m["kind"], m["channel"], m["status"]) for m in client["messages"])
-    assert kinds == [("appointment_booked", "sms", "sent"), ("reminder", "telegram", "sent"),
-                     ("reminder_with_confirmation", "telegram", "sent")]
+    assert kinds == [
+        ("appointment_booked", "sms", "sent"),
+        ("reminder", "telegram", "sent"),
+        ("reminder_with_confirmation", "telegram", "sent"),
+    ]
 
 
 def test_cancelling_a_visit_withdraws_its_reminders_and_tells_the_client(demo_runtime):
@@ -158,11 +188,21 @@ def test_cancelling_a_visit_withdraws_its_reminders_and_tells_the_client(demo_ru
 def test_a_provider_that_answers_429_then_200_gets_the_message_once(demo_runtime):
     rt = demo_runtime
     token, _, chat_id, client_id = _telegram_client(rt)
-    scripted = rt.post("/local/phone/script", json={"channel": "telegram", "behaviour": "too_many_requests",
-                                                    "retry_after": 1, "times": 1, "to": chat_id})
+    scripted = rt.post(
+        "/local/phone/script",
+        json={
+            "channel": "telegram",
+            "behaviour": "too_many_requests",
+            "retry_after": 1,
+            "times": 1,
+            "to": chat_id,
+        },
+    )
     assert scripted.status_code == 200, scripted.text
     sent = _send(rt, token, client_id, "Your colour is in stock again.", "transactional")
-    got = _wait_for(lambda: [m for m in _phone(rt, str(chat_id)) if m["text"] == "Your colour is in stock again."])
+    got = _wait_for(
+        lambda: [m for m in _phone(rt, str(chat_id)) if m["text"] == "Your colour is in stock again."]
+    )
     assert len(got) == 1
     message = _wait_for(lambda: (m := _message(rt, token, client_id, sent["id"]))["status"] == "sent" and m)
     assert message["attempts"] == 2 and message["channel"] == "telegram"
@@ -191,10 +231,21 @@ def test_duplicated_queue_deliveries_send_once(demo_runtime):
     sqs = aws_client("sqs", stack["aws_endpoint"])
     queue_url = stack["resources"]["TelegramQueue"]["QueueUrl"]
     # the provider takes two seconds to answer: a duplicate arrives while the first is being sent
-    rt.post("/local/phone/script", json={"channel": "telegram", "behaviour": "hang", "seconds": 2,
-                                         "delivered": True, "times": 1, "to": chat_id})
+    rt.post(
+        "/local/phone/script",
+        json={
+            "channel": "telegram",
+            "behaviour": "hang",
+            "seconds": 2,
+            "delivered": True,
+            "times": 1,
+            "to": chat_id,
+        },
+    )
     sent = _send(rt, token, client_id, "Twice delivered, once sent.", "transactional")
-    sending = _wait_for(lambda: (m := _message(rt, token, client_id, sent["id"]))["status"] == "sending" and m, 10)
+    sending = _wait_for(
+        lambda: (m := _message(rt, token, client_id, sent["id"]))["status"] == "sending" and m, 10
+    )
     assert sending, "the sender should be waiting on the provider"
     body = json.dumps({"salon_id": "demo", "message_id": sent["id"], "channel": "telegram", "route": 1})
     sqs.send_message(QueueUrl=queue_url, MessageBody=body)
@@ -219,22 +270,36 @@ def test_marketing_needs_consent_and_stop_over_sms_ends_it_at_once(demo_runtime)
     consented = _client(rt, token, willing["appointment"]["id"])["id"]
     first_offer = _send(rt, token, no_consent, "20% off colour this week.", "marketing")
     rt.drain()
-    skipped = _wait_for(lambda: (m := _message(rt, token, no_consent, first_offer["id"]))["status"] == "skipped" and m)
+    skipped = _wait_for(
+        lambda: (m := _message(rt, token, no_consent, first_offer["id"]))["status"] == "skipped" and m
+    )
     assert skipped["skip_reason"] == "no marketing consent on any channel that reaches the client"
     # visit messages still reach the client who gave no consent to marketing
-    notices = [m for m in rt.get(f"/v1/admin/clients/{no_consent}", token=token).json()["messages"]
-               if m["kind"] == "appointment_booked"]
+    notices = [
+        m
+        for m in rt.get(f"/v1/admin/clients/{no_consent}", token=token).json()["messages"]
+        if m["kind"] == "appointment_booked"
+    ]
     assert [m["status"] for m in notices] == ["sent"]
 
     stop = rt.post("/local/phone/act", json={"action": "sms_reply", "from": phone, "text": "STOP"})
     assert stop.status_code == 200, stop.text
     rt.drain()
-    client = _wait_for(lambda: (c := rt.get(f"/v1/admin/clients/{consented}", token=token).json())
-                       ["consents"]["marketing"]["granted"] is False and c)
+    client = _wait_for(
+        lambda: (
+            (c := rt.get(f"/v1/admin/clients/{consented}", token=token).json())["consents"]["marketing"][
+                "granted"
+            ]
+            is False
+            and c
+        )
+    )
     assert client["consents"]["marketing"]["source"] == "sms"
     offer = _send(rt, token, consented, "20% off colour this week.", "marketing")
     rt.drain()
-    skipped = _wait_for(lambda: (m := _message(rt, token, consented, offer["id"]))["status"] == "skipped" and m)
+    skipped = _wait_for(
+        lambda: (m := _message(rt, token, consented, offer["id"]))["status"] == "skipped" and m
+    )
     assert skipped["skip_reason"] == "no marketing consent on any channel that reaches the client"
     assert not [m for m in _phone(rt, phone) if "20% off" in m["text"]]
 
@@ -259,7 +324,9 @@ def test_marketing_due_at_23_local_goes_out_at_9(demo_runtime):
     _advance_to(rt, nine - timedelta(minutes=2))
     assert not [m for m in _phone(rt, phone) if m["text"] == "Early access to our new nail art."]
     _advance_to(rt, nine + timedelta(minutes=1))
-    got = _wait_for(lambda: [m for m in _phone(rt, phone) if m["text"] == "Early access to our new nail art."])
+    got = _wait_for(
+        lambda: [m for m in _phone(rt, phone) if m["text"] == "Early access to our new nail art."]
+    )
     assert len(got) == 1
     sent = _message(rt, token, client_id, offer["id"])
     assert sent["status"] == "sent" and datetime.fromisoformat(sent["sent_at"]) >= nine
@@ -276,7 +343,9 @@ def test_a_phone_registered_for_push_gets_messages_by_push_first(demo_runtime):
     registered = rt.post(f"/v1/manage/{manage}/push", json={"device_token": "fcm:" + uuid.uuid4().hex * 2})
     assert registered.status_code == 200, registered.text
     client_id = _client(rt, token, booked["appointment"]["id"])["id"]
-    endpoint = rt.get(f"/v1/admin/clients/{client_id}", token=token).json()["channels"]["push"]["endpoint_arn"]
+    endpoint = rt.get(f"/v1/admin/clients/{client_id}", token=token).json()["channels"]["push"][
+        "endpoint_arn"
+    ]
     sent = _send(rt, token, client_id, "Your nails are ready for a refresh.", "transactional")
     got = _wait_for(lambda: _phone(rt, endpoint))
     assert [m["text"] for m in got] == ["Your nails are ready for a refresh."] and got[0]["channel"] == "push"

@@ -79,35 +79,55 @@ def history(rt, token: str, client_id: str) -> dict:
 
 
 def sent(rt, token: str, client_id: str, kind: str) -> list[dict]:
-    return [m for m in history(rt, token, client_id)["messages"] if m["kind"] == kind and m["status"] in (
-        "sent", "delivered")]
+    return [
+        m
+        for m in history(rt, token, client_id)["messages"]
+        if m["kind"] == kind and m["status"] in ("sent", "delivered")
+    ]
 
 
 def walk_in(rt, token: str, service: str, *, name: str, consent: bool = True, paid: int = 3000) -> dict:
     """A new client's visit that began a little while ago, completed now."""
     phone = f"+49151{uuid.uuid4().int % 10**8:08d}"
-    client = rt.post("/v1/admin/clients", token=token, json={"name": name, "phone": phone,
-                                                             "marketing_consent": consent}).json()
+    client = rt.post(
+        "/v1/admin/clients", token=token, json={"name": name, "phone": phone, "marketing_consent": consent}
+    ).json()
     catalog = rt.get("/v1/salons/demo/catalog").json()
     staff = [m["id"] for m in catalog["staff"] if service in m["service_ids"]]
     start = now(rt).replace(second=0, microsecond=0) - timedelta(minutes=now(rt).minute % 5 + 60)
     for _ in range(48):
-        made = rt.post("/v1/admin/appointments", token=token, json={
-            "service_id": service, "staff_id": staff[_ % len(staff)], "start": start.isoformat(),
-            "outside_hours": True, "client_id": client["id"]})
+        made = rt.post(
+            "/v1/admin/appointments",
+            token=token,
+            json={
+                "service_id": service,
+                "staff_id": staff[_ % len(staff)],
+                "start": start.isoformat(),
+                "outside_hours": True,
+                "client_id": client["id"],
+            },
+        )
         if made.status_code == 201:
             break
         start -= timedelta(minutes=5)
     assert made.status_code == 201, made.text
-    done = rt.post(f"/v1/admin/appointments/{made.json()['id']}/complete", token=token, json={"paid_amount": paid})
+    done = rt.post(
+        f"/v1/admin/appointments/{made.json()['id']}/complete", token=token, json={"paid_amount": paid}
+    )
     assert done.status_code == 200, done.text
     return {**made.json(), "phone": phone}
 
 
 def test_feedback_after_a_visit_alerts_the_manager_on_2_stars_and_shows_review_links_on_5(rt, token):
     original = rt.get("/v1/admin/salon", token=token).json()["settings"]
-    rules = {**original, "feedback": {**original["feedback"], "manager_phones": [MANAGER], "review_links": [
-        {"name": "Google", "url": "https://g.page/r/studio-demo/review"}]}}
+    rules = {
+        **original,
+        "feedback": {
+            **original["feedback"],
+            "manager_phones": [MANAGER],
+            "review_links": [{"name": "Google", "url": "https://g.page/r/studio-demo/review"}],
+        },
+    }
     assert rt.request("PATCH", "/v1/admin/salon", token=token, json={"settings": rules}).status_code == 200
     unhappy = walk_in(rt, token, "manicure", name="Petra Unhappy")
     happy = walk_in(rt, token, "brows", name="Hanna Happy")
@@ -120,7 +140,9 @@ def test_feedback_after_a_visit_alerts_the_manager_on_2_stars_and_shows_review_l
 
     page = rt.get(f"/v1/feedback/{links[unhappy['id']]}").json()
     assert page["service_name"] == "Manicure" and page["given"] is None
-    answer = rt.post(f"/v1/feedback/{links[unhappy['id']]}", json={"rating": 2, "comment": "Chipped in a day"})
+    answer = rt.post(
+        f"/v1/feedback/{links[unhappy['id']]}", json={"rating": 2, "comment": "Chipped in a day"}
+    )
     assert answer.status_code == 201 and answer.json()["review_links"] == []
     rt.drain()
     (alert,) = rt.sms(MANAGER, "Unhappy client: Petra Unhappy")
@@ -142,7 +164,9 @@ def _regular_with_a_booking(rt, token: str) -> tuple[str, dict, float]:
     consent to marketing: (client id, the booking, their own median interval for it in days)."""
     found = []
     for status in ("active", "won_back"):
-        for c in rt.get(f"/v1/admin/retention/clients?status={status}&limit=500", token=token).json()["clients"]:
+        for c in rt.get(f"/v1/admin/retention/clients?status={status}&limit=500", token=token).json()[
+            "clients"
+        ]:
             if "next visit booked" in c["reason"]:
                 found.append(c["client_id"])
     best = None
@@ -150,13 +174,19 @@ def _regular_with_a_booking(rt, token: str) -> tuple[str, dict, float]:
         h = history(rt, token, client_id)
         if not (h["client"]["consents"].get("marketing") or {}).get("granted"):
             continue
-        upcoming = [v for v in h["visits"] if v["status"] in ("booked", "confirmed")
-                    and datetime.fromisoformat(v["start"]) > now(rt)]
+        upcoming = [
+            v
+            for v in h["visits"]
+            if v["status"] in ("booked", "confirmed") and datetime.fromisoformat(v["start"]) > now(rt)
+        ]
         if len(upcoming) != 1:
             continue
         booking = upcoming[0]
-        done = sorted(datetime.fromisoformat(v["start"]) for v in h["visits"]
-                      if v["status"] == "completed" and v["service"] == booking["service"])
+        done = sorted(
+            datetime.fromisoformat(v["start"])
+            for v in h["visits"]
+            if v["status"] == "completed" and v["service"] == booking["service"]
+        )
         if len(done) >= 3 and (best is None or booking["start"] < best[1]["start"]):
             visits = [*done, datetime.fromisoformat(booking["start"])]  # with the visit about to be had
             gaps = [(b - a) / DAY for a, b in pairwise(visits)]
@@ -168,14 +198,24 @@ def _regular_with_a_booking(rt, token: str) -> tuple[str, dict, float]:
 def test_invitations_on_the_service_interval_on_own_cadence_and_none_with_a_booking(rt, token, state):
     newcomer = walk_in(rt, token, "manicure", name="Nina Newcomer")  # manicure: every 21 days
     booked = walk_in(rt, token, "manicure", name="Bea Booked")
-    again = rt.post("/v1/admin/appointments", token=token, json={
-        "service_id": "brows", "staff_id": "sofia", "client_id": booked["client_id"], "outside_hours": True,
-        "start": (now(rt) + 30 * DAY).replace(hour=10, minute=0, second=0, microsecond=0).isoformat()})
+    again = rt.post(
+        "/v1/admin/appointments",
+        token=token,
+        json={
+            "service_id": "brows",
+            "staff_id": "sofia",
+            "client_id": booked["client_id"],
+            "outside_hours": True,
+            "start": (now(rt) + 30 * DAY).replace(hour=10, minute=0, second=0, microsecond=0).isoformat(),
+        },
+    )
     assert again.status_code == 201, again.text
     regular, booking, own_days = _regular_with_a_booking(rt, token)
     start = datetime.fromisoformat(booking["start"])
     to(rt, start + timedelta(minutes=30))
-    done = rt.post(f"/v1/admin/appointments/{booking['id']}/complete", token=token, json={"paid_amount": 4000})
+    done = rt.post(
+        f"/v1/admin/appointments/{booking['id']}/complete", token=token, json={"paid_amount": 4000}
+    )
     assert done.status_code == 200, done.text
     rt.drain()
 
@@ -197,7 +237,9 @@ def test_invitations_on_the_service_interval_on_own_cadence_and_none_with_a_book
 def test_at_risk_and_lapsed_on_time_and_three_winback_waves_stopped_by_a_booking(rt, token, state):
     candidates = []
     for status in ("active", "at_risk"):
-        for c in rt.get(f"/v1/admin/retention/clients?status={status}&limit=500", token=token).json()["clients"]:
+        for c in rt.get(f"/v1/admin/retention/clients?status={status}&limit=500", token=token).json()[
+            "clients"
+        ]:
             if "booked" in c["reason"] or c["client_id"] == state.get("invited"):
                 continue
             h = history(rt, token, c["client_id"])
@@ -210,8 +252,9 @@ def test_at_risk_and_lapsed_on_time_and_three_winback_waves_stopped_by_a_booking
     # at risk: the reason says the cadence and the days since the last visit
     at_risk = rt.get("/v1/admin/retention/clients?status=at_risk&limit=500", token=token).json()["clients"]
     for c in at_risk:
-        match = re.fullmatch(r"(usually every|.+ is due every) (\d+) days?; (\d+) days since the last visit",
-                             c["reason"])
+        match = re.fullmatch(
+            r"(usually every|.+ is due every) (\d+) days?; (\d+) days since the last visit", c["reason"]
+        )
         if match:
             assert int(match.group(3)) >= 1.5 * int(match.group(2)) - 1
 
@@ -220,15 +263,27 @@ def test_at_risk_and_lapsed_on_time_and_three_winback_waves_stopped_by_a_booking
     assert me["status"] == "lapsed" and me["reason"].startswith("no visit for 90 days (lapsed after 90 days)")
     lapsed = rt.get("/v1/admin/retention/clients?status=lapsed&limit=500", token=token).json()["clients"]
     assert a["client_id"] in {c["client_id"] for c in lapsed}
-    to(rt, daylight(last_b + 91 * DAY + timedelta(hours=12)))  # past the quiet hours that may hold the first wave
+    to(
+        rt, daylight(last_b + 91 * DAY + timedelta(hours=12))
+    )  # past the quiet hours that may hold the first wave
     assert len(sent(rt, token, b["client_id"], "winback")) == 1, [
-        (m["kind"], m["status"], m["skip_reason"], m["created_at"]) for m in history(rt, token, b["client_id"])["messages"]]
+        (m["kind"], m["status"], m["skip_reason"], m["created_at"])
+        for m in history(rt, token, b["client_id"])["messages"]
+    ]
     booked = None
     day = (now(rt) + 5 * DAY).replace(hour=9, minute=0, second=0, microsecond=0)
     for slot in range(40):
-        booked = rt.post("/v1/admin/appointments", token=token, json={
-            "service_id": "brows", "staff_id": "sofia", "client_id": b["client_id"], "outside_hours": True,
-            "start": (day + slot * timedelta(hours=3)).isoformat()})
+        booked = rt.post(
+            "/v1/admin/appointments",
+            token=token,
+            json={
+                "service_id": "brows",
+                "staff_id": "sofia",
+                "client_id": b["client_id"],
+                "outside_hours": True,
+                "start": (day + slot * timedelta(hours=3)).isoformat(),
+            },
+        )
         if booked.status_code == 201:
             break
     assert booked.status_code == 201, booked.text
@@ -236,11 +291,16 @@ def test_at_risk_and_lapsed_on_time_and_three_winback_waves_stopped_by_a_booking
     assert history(rt, token, b["client_id"])["client"]["lifecycle"]["status"] == "won_back"
 
     to(rt, daylight(last_a + 122 * DAY))  # the third wave, 30 days on, past the quiet hours that may hold it
-    waves = [m["kind"] for m in reversed(history(rt, token, a["client_id"])["messages"])
-             if m["kind"].startswith("winback") and m["status"] in ("sent", "delivered")]
+    waves = [
+        m["kind"]
+        for m in reversed(history(rt, token, a["client_id"])["messages"])
+        if m["kind"].startswith("winback") and m["status"] in ("sent", "delivered")
+    ]
     assert waves == ["winback", "winback_bonus", "winback"], [
-        (m["kind"], m["status"], m["skip_reason"], m["created_at"]) for m in history(rt, token, a["client_id"])["messages"]
-        if m["kind"].startswith("winback")]
+        (m["kind"], m["status"], m["skip_reason"], m["created_at"])
+        for m in history(rt, token, a["client_id"])["messages"]
+        if m["kind"].startswith("winback")
+    ]
     assert history(rt, token, a["client_id"])["bonus_balance"] >= 500
     b_waves = [m for m in history(rt, token, b["client_id"])["messages"] if m["kind"].startswith("winback")]
     assert len(b_waves) == 1  # the booking stopped the second and third

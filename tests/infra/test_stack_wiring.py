@@ -71,7 +71,8 @@ def test_only_the_sms_sender_publishes_to_phones_and_no_function_to_a_foreign_to
     assert allowed("sns:Publish", topic("regulars-local-InboundSmsTopic")) == set()
     assert allowed("sns:Publish", topic("someone-elses-topic")) == set()
     assert allowed("sns:Publish", f"arn:aws:sns:{REGION}:{ACCOUNT}:endpoint/GCM/salon-app/0f1e") == {
-        "PushSenderFunction"}
+        "PushSenderFunction"
+    }
     assert allowed("sns:Publish", f"arn:aws:sns:{REGION}:{ACCOUNT}:endpoint/GCM/another-app/0f1e") == set()
     assert allowed("sns:CreatePlatformEndpoint", PUSH_APP) == {"PublicApiFunction"}
 
@@ -84,19 +85,35 @@ def test_no_function_scans_or_manages_the_table():
     assert allowed("dynamodb:GetItem", f"{TABLE}/index/GSI1") == set()
     # a visit cancelled or moved releases its slot locks; an erasure (the admin's, or the nightly forgetting's
     # in the job worker) deletes the ways back to a client
-    assert allowed("dynamodb:DeleteItem", TABLE) == {"PublicApiFunction", "AdminApiFunction", "WebhooksFunction",
-                                                     "JobWorkerFunction"}
+    assert allowed("dynamodb:DeleteItem", TABLE) == {
+        "PublicApiFunction",
+        "AdminApiFunction",
+        "WebhooksFunction",
+        "JobWorkerFunction",
+    }
 
 
 def test_each_function_reads_only_its_own_secrets():
-    readers = {name: allowed("ssm:GetParameter", parameter(name)) for name in (
-        "manage-link-secret", "telegram-bot-token", "telegram-webhook-secret", "whatsapp-token",
-        "whatsapp-app-secret", "whatsapp-verify-token")}
+    readers = {
+        name: allowed("ssm:GetParameter", parameter(name))
+        for name in (
+            "manage-link-secret",
+            "telegram-bot-token",
+            "telegram-webhook-secret",
+            "whatsapp-token",
+            "whatsapp-app-secret",
+            "whatsapp-verify-token",
+        )
+    }
     assert readers["manage-link-secret"] == set(FUNCTIONS) - {"TickerFunction"}
     assert readers["telegram-bot-token"] == {"TelegramSenderFunction"}
     assert readers["whatsapp-token"] == {"WhatsAppSenderFunction"}
-    assert readers["telegram-webhook-secret"] == readers["whatsapp-app-secret"] == \
-        readers["whatsapp-verify-token"] == {"WebhooksFunction"}
+    assert (
+        readers["telegram-webhook-secret"]
+        == readers["whatsapp-app-secret"]
+        == readers["whatsapp-verify-token"]
+        == {"WebhooksFunction"}
+    )
     assert allowed("ssm:GetParameter", parameter("anything-else")) == set()
     assert allowed("ssm:DescribeParameters", "*") == set()
     via_ssm = (("kms:ViaService", f"ssm.{REGION}.amazonaws.com"),)
@@ -106,35 +123,78 @@ def test_each_function_reads_only_its_own_secrets():
 
 
 # ------------------------------------------------------------------------------------ the evaluator
-@pytest.mark.parametrize(("statement", "request_", "expected"), [
-    ({"Effect": "Allow", "Action": "sqs:Send*", "Resource": "arn:aws:sqs:*:*:jobs"},
-     iam.Request("sqs:SendMessage", "arn:aws:sqs:r:1:jobs"), True),
-    ({"Effect": "Allow", "Action": "SQS:sendmessage", "Resource": "arn:aws:sqs:*:*:jobs"},
-     iam.Request("sqs:SendMessage", "arn:aws:sqs:r:1:jobs"), True),  # actions ignore case
-    ({"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:*:*:Jobs"},
-     iam.Request("sqs:SendMessage", "arn:aws:sqs:r:1:jobs"), False),  # resources do not
-    ({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/?.txt"},
-     iam.Request("s3:GetObject", "arn:aws:s3:::b/ab.txt"), False),
-    ({"Effect": "Allow", "NotAction": "sqs:Delete*", "NotResource": "arn:aws:sqs:*:*:dlq"},
-     iam.Request("sqs:SendMessage", "arn:aws:sqs:r:1:jobs"), True),
-    ({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
-      "Condition": {"StringEquals": {"kms:ViaService": "ssm.r.amazonaws.com"}}},
-     iam.Request("kms:Decrypt", "k"), False),  # a condition key the request lacks
-    ({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
-      "Condition": {"StringEqualsIfExists": {"kms:ViaService": "ssm.r.amazonaws.com"}}},
-     iam.Request("kms:Decrypt", "k"), True),
-    ({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
-      "Condition": {"StringLike": {"kms:ViaService": ["sqs.*", "ssm.*"]}}},
-     iam.Request("kms:Decrypt", "k", (("kms:ViaService", "ssm.r.amazonaws.com"),)), True),
-])
+@pytest.mark.parametrize(
+    ("statement", "request_", "expected"),
+    [
+        (
+            {"Effect": "Allow", "Action": "sqs:Send*", "Resource": "arn:aws:sqs:*:*:jobs"},
+            iam.Request("sqs:SendMessage", "arn:aws:sqs:r:1:jobs"),
+            True,
+        ),
+        (
+            {"Effect": "Allow", "Action": "SQS:sendmessage", "Resource": "arn:aws:sqs:*:*:jobs"},
+            iam.Request("sqs:SendMessage", "arn:aws:sqs:r:1:jobs"),
+            True,
+        ),  # actions ignore case
+        (
+            {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:*:*:Jobs"},
+            iam.Request("sqs:SendMessage", "arn:aws:sqs:r:1:jobs"),
+            False,
+        ),  # resources do not
+        (
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/?.txt"},
+            iam.Request("s3:GetObject", "arn:aws:s3:::b/ab.txt"),
+            False,
+        ),
+        (
+            {"Effect": "Allow", "NotAction": "sqs:Delete*", "NotResource": "arn:aws:sqs:*:*:dlq"},
+            iam.Request("sqs:SendMessage", "arn:aws:sqs:r:1:jobs"),
+            True,
+        ),
+        (
+            {
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"kms:ViaService": "ssm.r.amazonaws.com"}},
+            },
+            iam.Request("kms:Decrypt", "k"),
+            False,
+        ),  # a condition key the request lacks
+        (
+            {
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+                "Condition": {"StringEqualsIfExists": {"kms:ViaService": "ssm.r.amazonaws.com"}},
+            },
+            iam.Request("kms:Decrypt", "k"),
+            True,
+        ),
+        (
+            {
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+                "Condition": {"StringLike": {"kms:ViaService": ["sqs.*", "ssm.*"]}},
+            },
+            iam.Request("kms:Decrypt", "k", (("kms:ViaService", "ssm.r.amazonaws.com"),)),
+            True,
+        ),
+    ],
+)
 def test_the_evaluator_reads_statements_as_iam_does(statement, request_, expected):
     assert iam.decide([statement], request_).allowed is expected
 
 
 def test_an_explicit_deny_wins_and_an_unknown_operator_is_an_error():
     allow = {"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"}
-    deny = {"Effect": "Deny", "Action": "sns:*", "Resource": "arn:aws:sns:*",
-            "Condition": {"StringNotEquals": {"aws:PrincipalServiceName": "sms-voice.amazonaws.com"}}}
+    deny = {
+        "Effect": "Deny",
+        "Action": "sns:*",
+        "Resource": "arn:aws:sns:*",
+        "Condition": {"StringNotEquals": {"aws:PrincipalServiceName": "sms-voice.amazonaws.com"}},
+    }
     assert not iam.decide([allow, deny], iam.Request("sns:Publish", topic("t"))).allowed
     service = (("aws:PrincipalServiceName", "sms-voice.amazonaws.com"),)
     assert iam.decide([allow, deny], iam.Request("sns:Publish", topic("t"), service)).allowed
@@ -143,68 +203,107 @@ def test_an_explicit_deny_wins_and_an_unknown_operator_is_an_error():
 
 
 def test_calls_become_the_requests_iam_authorises():
-    transact = iam.requests_for("dynamodb", "TransactWriteItems", {"TransactItems": [
-        {"Put": {"TableName": "t"}}, {"ConditionCheck": {"TableName": "t"}}, {"Delete": {"TableName": "u"}}]},
-        REGION)
+    transact = iam.requests_for(
+        "dynamodb",
+        "TransactWriteItems",
+        {
+            "TransactItems": [
+                {"Put": {"TableName": "t"}},
+                {"ConditionCheck": {"TableName": "t"}},
+                {"Delete": {"TableName": "u"}},
+            ]
+        },
+        REGION,
+    )
     table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/"
     assert [(r.action, r.resource) for r in transact] == [
-        ("dynamodb:PutItem", table + "t"), ("dynamodb:ConditionCheckItem", table + "t"),
-        ("dynamodb:DeleteItem", table + "u")]
+        ("dynamodb:PutItem", table + "t"),
+        ("dynamodb:ConditionCheckItem", table + "t"),
+        ("dynamodb:DeleteItem", table + "u"),
+    ]
     (query,) = iam.requests_for("dynamodb", "Query", {"TableName": "t", "IndexName": "GSI2"}, REGION)
     assert query.resource == table + "t/index/GSI2"
-    (send,) = iam.requests_for("sqs", "SendMessageBatch", {"QueueUrl": "http://127.0.0.1:5000/123456789012/jobs"},
-                               REGION)
+    (send,) = iam.requests_for(
+        "sqs", "SendMessageBatch", {"QueueUrl": "http://127.0.0.1:5000/123456789012/jobs"}, REGION
+    )
     assert (send.action, send.resource) == ("sqs:SendMessage", f"arn:aws:sqs:{REGION}:123456789012:jobs")
-    read, decrypt = iam.requests_for("ssm", "GetParameter", {"Name": "/regulars/x", "WithDecryption": True}, REGION)
+    read, decrypt = iam.requests_for(
+        "ssm", "GetParameter", {"Name": "/regulars/x", "WithDecryption": True}, REGION
+    )
     assert read.resource == parameter("x") and decrypt.action == "kms:Decrypt"
     (sms,) = iam.requests_for("sns", "Publish", {"PhoneNumber": "+4915100000000", "Message": "hi"}, REGION)
     assert sms.resource == "*"
-    (user,) = iam.requests_for("cognito-idp", "AdminGetUser", {"UserPoolId": "eu_pool", "Username": "a"}, REGION)
+    (user,) = iam.requests_for(
+        "cognito-idp", "AdminGetUser", {"UserPoolId": "eu_pool", "Username": "a"}, REGION
+    )
     assert user.resource == f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/eu_pool"
 
 
 # ------------------------------------------------------------------------------------ topics and keys
 def _key_policy_lets(key: str, service: str) -> bool:
     statements = RESOURCES[key]["Properties"]["KeyPolicy"]["Statement"]
-    return any(s["Effect"] == "Allow" and s.get("Principal") == {"Service": service}
-               and {"kms:GenerateDataKey*", "kms:Decrypt"} <= set(s["Action"])
-               and s["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
-               for s in statements)
+    return any(
+        s["Effect"] == "Allow"
+        and s.get("Principal") == {"Service": service}
+        and {"kms:GenerateDataKey*", "kms:Decrypt"} <= set(s["Action"])
+        and s["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+        for s in statements
+    )
 
 
-@pytest.mark.parametrize(("topic_id", "service"), [("AlarmTopic", "cloudwatch.amazonaws.com"),
-                                                   ("InboundSmsTopic", "sms-voice.amazonaws.com")])
+@pytest.mark.parametrize(
+    ("topic_id", "service"),
+    [("AlarmTopic", "cloudwatch.amazonaws.com"), ("InboundSmsTopic", "sms-voice.amazonaws.com")],
+)
 def test_the_services_that_publish_to_an_encrypted_topic_may_use_its_key(topic_id, service):
     key = ref_name(RESOURCES[topic_id]["Properties"]["KmsMasterKeyId"])
     assert key and RESOURCES[key]["Type"] == "AWS::KMS::Key", "an AWS-managed key lets no service publish"
     assert RESOURCES[key]["Properties"]["EnableKeyRotation"] is True
     assert _key_policy_lets(key, service)
-    administers = [s for s in RESOURCES[key]["Properties"]["KeyPolicy"]["Statement"] if s["Action"] == "kms:*"]
+    administers = [
+        s for s in RESOURCES[key]["Properties"]["KeyPolicy"]["Statement"] if s["Action"] == "kms:*"
+    ]
     assert administers and "root" in json.dumps(administers[0]["Principal"])
 
 
-def _topic_policy_allows(topic_id: str, principal: dict[str, str], context: tuple[tuple[str, str], ...]) -> bool:
-    (policy,) = [p for p in of_type("AWS::SNS::TopicPolicy").values()
-                 if {"Ref": topic_id} in p["Properties"]["Topics"]]
-    statements = [{k: v for k, v in s.items() if k != "Principal"}
-                  for s in _stack().resolve(policy["Properties"]["PolicyDocument"]["Statement"])
-                  if s["Principal"] in ("*", principal)]
+def _topic_policy_allows(
+    topic_id: str, principal: dict[str, str], context: tuple[tuple[str, str], ...]
+) -> bool:
+    (policy,) = [
+        p for p in of_type("AWS::SNS::TopicPolicy").values() if {"Ref": topic_id} in p["Properties"]["Topics"]
+    ]
+    statements = [
+        {k: v for k, v in s.items() if k != "Principal"}
+        for s in _stack().resolve(policy["Properties"]["PolicyDocument"]["Statement"])
+        if s["Principal"] in ("*", principal)
+    ]
     arn = topic(f"regulars-local-{topic_id}")
     return iam.decide(statements, iam.Request("sns:Publish", arn, context)).allowed
 
 
 def test_only_end_user_messaging_of_this_account_posts_inbound_sms():
     sms_voice = {"Service": "sms-voice.amazonaws.com"}
-    assert _topic_policy_allows("InboundSmsTopic", sms_voice, (
-        ("aws:SourceAccount", ACCOUNT), ("aws:PrincipalServiceName", "sms-voice.amazonaws.com")))
-    assert not _topic_policy_allows("InboundSmsTopic", sms_voice, (
-        ("aws:SourceAccount", "999999999999"), ("aws:PrincipalServiceName", "sms-voice.amazonaws.com")))
+    assert _topic_policy_allows(
+        "InboundSmsTopic",
+        sms_voice,
+        (("aws:SourceAccount", ACCOUNT), ("aws:PrincipalServiceName", "sms-voice.amazonaws.com")),
+    )
+    assert not _topic_policy_allows(
+        "InboundSmsTopic",
+        sms_voice,
+        (("aws:SourceAccount", "999999999999"), ("aws:PrincipalServiceName", "sms-voice.amazonaws.com")),
+    )
     # a user or role of the account (its own IAM policy may allow sns:Publish on *): the Deny stops it
     admin = [{"Effect": "Allow", "Action": "sns:*", "Resource": "*"}]
     (policy,) = of_type("AWS::SNS::TopicPolicy").values()
-    deny = [{k: v for k, v in s.items() if k != "Principal"}
-            for s in _stack().resolve(policy["Properties"]["PolicyDocument"]["Statement"]) if s["Effect"] == "Deny"]
-    request = iam.Request("sns:Publish", topic("regulars-local-InboundSmsTopic"), (("aws:SourceAccount", ACCOUNT),))
+    deny = [
+        {k: v for k, v in s.items() if k != "Principal"}
+        for s in _stack().resolve(policy["Properties"]["PolicyDocument"]["Statement"])
+        if s["Effect"] == "Deny"
+    ]
+    request = iam.Request(
+        "sns:Publish", topic("regulars-local-InboundSmsTopic"), (("aws:SourceAccount", ACCOUNT),)
+    )
     assert not iam.decide(admin + deny, request).allowed
 
 
@@ -216,10 +315,18 @@ def _alarms() -> list[dict[str, Any]]:
 def _alarm_metrics(alarm: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """(namespace, metric, dimensions) of a plain or metric-math alarm."""
     if "MetricName" in alarm:
-        return [(alarm["Namespace"], alarm["MetricName"], {d["Name"]: d["Value"] for d in alarm["Dimensions"]})]
-    return [(m["MetricStat"]["Metric"]["Namespace"], m["MetricStat"]["Metric"]["MetricName"],
-             {d["Name"]: d["Value"] for d in m["MetricStat"]["Metric"]["Dimensions"]})
-            for m in alarm["Metrics"] if "MetricStat" in m]
+        return [
+            (alarm["Namespace"], alarm["MetricName"], {d["Name"]: d["Value"] for d in alarm["Dimensions"]})
+        ]
+    return [
+        (
+            m["MetricStat"]["Metric"]["Namespace"],
+            m["MetricStat"]["Metric"]["MetricName"],
+            {d["Name"]: d["Value"] for d in m["MetricStat"]["Metric"]["Dimensions"]},
+        )
+        for m in alarm["Metrics"]
+        if "MetricStat" in m
+    ]
 
 
 def test_every_alarm_notifies_the_alarm_topic():
@@ -227,39 +334,58 @@ def test_every_alarm_notifies_the_alarm_topic():
 
 
 def test_every_dead_letter_queue_has_an_alarm():
-    dead = {ref_name(q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"])
-            for q in of_type("AWS::SQS::Queue").values() if "RedrivePolicy" in q["Properties"]}
+    dead = {
+        ref_name(q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"])
+        for q in of_type("AWS::SQS::Queue").values()
+        if "RedrivePolicy" in q["Properties"]
+    }
     for fn in of_type("AWS::Serverless::Function").values():
         for event in (fn["Properties"].get("Events") or {}).values():
-            failure = ((event["Properties"].get("DestinationConfig") or {}).get("OnFailure") or {})
+            failure = (event["Properties"].get("DestinationConfig") or {}).get("OnFailure") or {}
             if failure.get("Type") == "SQS":
                 dead.add(ref_name(failure["Destination"]))
-    watched = {ref_name(dims.get("QueueName")) for a in _alarms() for ns, metric, dims in _alarm_metrics(a)
-               if ns == "AWS/SQS" and metric == "ApproximateNumberOfMessagesVisible"}
+    watched = {
+        ref_name(dims.get("QueueName"))
+        for a in _alarms()
+        for ns, metric, dims in _alarm_metrics(a)
+        if ns == "AWS/SQS" and metric == "ApproximateNumberOfMessagesVisible"
+    }
     assert dead and dead <= watched, f"dead-letter queues without an alarm: {sorted(dead - watched)}"
 
 
 def test_every_function_alarms_on_errors_and_throttles():
     for function in FUNCTIONS:
-        covering = [a for a in _alarms() if {(metric, ref_name(dims.get("FunctionName")))
-                                             for _, metric, dims in _alarm_metrics(a)} >= {
-            ("Errors", function), ("Throttles", function)}]
+        covering = [
+            a
+            for a in _alarms()
+            if {(metric, ref_name(dims.get("FunctionName"))) for _, metric, dims in _alarm_metrics(a)}
+            >= {("Errors", function), ("Throttles", function)}
+        ]
         assert covering, f"{function} has no alarm on its errors and throttles"
         (alarm,) = covering
         assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
-        assert [m["Expression"] for m in alarm["Metrics"] if m.get("ReturnData", True)] == ["errors + throttles"]
+        assert [m["Expression"] for m in alarm["Metrics"] if m.get("ReturnData", True)] == [
+            "errors + throttles"
+        ]
 
 
 def _the_alarm(metric: str, dimension: tuple[str, str]) -> dict[str, Any]:
-    (alarm,) = [a for a in _alarms() for _, name, dims in _alarm_metrics(a)
-                if name == metric and dims.get(dimension[0]) in (dimension[1], {"Ref": dimension[1]})]
+    (alarm,) = [
+        a
+        for a in _alarms()
+        for _, name, dims in _alarm_metrics(a)
+        if name == metric and dims.get(dimension[0]) in (dimension[1], {"Ref": dimension[1]})
+    ]
     return alarm
 
 
 def test_a_stopped_ticker_a_late_stream_and_a_spent_sms_budget_alarm():
     stopped = _the_alarm("Invocations", ("FunctionName", "TickerFunction"))
     assert (stopped["ComparisonOperator"], stopped["Threshold"], stopped["TreatMissingData"]) == (
-        "LessThanThreshold", 1, "breaching")
+        "LessThanThreshold",
+        1,
+        "breaching",
+    )
     assert stopped["Period"] * stopped["EvaluationPeriods"] <= 600
     late = _the_alarm("IteratorAge", ("FunctionName", "StreamProcessorFunction"))
     assert late["Statistic"] == "Maximum" and late["Threshold"] <= 15 * 60 * 1000
@@ -269,8 +395,19 @@ def test_a_stopped_ticker_a_late_stream_and_a_spent_sms_budget_alarm():
 
 # ------------------------------------------------------------------------------------ API access log
 ALLOWED_LOG_VARIABLES = {
-    "requestId", "requestTime", "identity.sourceIp", "httpMethod", "resourcePath", "status", "responseLatency",
-    "integrationLatency", "responseLength", "authorizer.claims.sub", "error.message", "waf.status"}
+    "requestId",
+    "requestTime",
+    "identity.sourceIp",
+    "httpMethod",
+    "resourcePath",
+    "status",
+    "responseLatency",
+    "integrationLatency",
+    "responseLength",
+    "authorizer.claims.sub",
+    "error.message",
+    "waf.status",
+}
 
 
 def test_the_api_logs_each_request_as_json_without_tokens():
@@ -280,7 +417,9 @@ def test_the_api_logs_each_request_as_json_without_tokens():
     assert group["Type"] == "AWS::Logs::LogGroup" and group["Properties"]["RetentionInDays"]
     used = set(re.findall(r"\$context\.([A-Za-z0-9_.]+)", logs["Format"]))
     assert "resourcePath" in used and "path" not in used, "the path holds a client's signed link"
-    assert used <= ALLOWED_LOG_VARIABLES, f"logged beyond what is safe: {sorted(used - ALLOWED_LOG_VARIABLES)}"
+    assert used <= ALLOWED_LOG_VARIABLES, (
+        f"logged beyond what is safe: {sorted(used - ALLOWED_LOG_VARIABLES)}"
+    )
     assert "$input" not in logs["Format"] and "$method" not in logs["Format"]
     assert json.loads(re.sub(r"\$context\.[A-Za-z0-9_.]+", "x", logs["Format"]))
 
@@ -315,15 +454,22 @@ def test_the_waf_rate_rule_is_off_by_default_and_limits_public_routes_per_addres
     rate = rule["Statement"]["RateBasedStatement"]
     assert rate["AggregateKeyType"] == "IP" and rate["Limit"] == {"Ref": "PublicRateLimitPerIp"}
     assert rule["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
-    scoped = {s["ByteMatchStatement"]["SearchString"] for s in rate["ScopeDownStatement"]["OrStatement"]["Statements"]}
+    scoped = {
+        s["ByteMatchStatement"]["SearchString"]
+        for s in rate["ScopeDownStatement"]["OrStatement"]["Statements"]
+    }
     assert scoped == {"/v1/salons/", "/v1/manage/", "/v1/feedback/"}  # not the providers' webhooks
 
 
 def test_the_preflight_allows_every_method_the_api_has():
     allowed_methods = set(RESOURCES["Api"]["Properties"]["Cors"]["AllowMethods"].strip("'").split(","))
     document = json.loads((ROOT / "docs" / "openapi.json").read_text())
-    used = {method.upper() for path in document["paths"].values() for method in path
-            if method in ("get", "post", "put", "patch", "delete")}
+    used = {
+        method.upper()
+        for path in document["paths"].values()
+        for method in path
+        if method in ("get", "post", "put", "patch", "delete")
+    }
     assert used <= allowed_methods, f"missing from Cors.AllowMethods: {sorted(used - allowed_methods)}"
 
 
@@ -337,5 +483,7 @@ def test_the_local_runtime_creates_every_queue_topic_and_key_the_functions_use()
     for name in ("AlarmTopic", "InboundSmsTopic"):
         attributes = sns.get_topic_attributes(TopicArn=stack.refs[name])["Attributes"]
         assert attributes["KmsMasterKeyId"] == stack.refs["TopicKey"]
-    policy = json.loads(sns.get_topic_attributes(TopicArn=stack.refs["InboundSmsTopic"])["Attributes"]["Policy"])
+    policy = json.loads(
+        sns.get_topic_attributes(TopicArn=stack.refs["InboundSmsTopic"])["Attributes"]["Policy"]
+    )
     assert [s["Sid"] for s in policy["Statement"]] == ["EndUserMessagingPublishes", "NoOneElsePublishes"]

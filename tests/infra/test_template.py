@@ -74,9 +74,14 @@ def test_sam_build_for_arm64(sam_build: Path):
     site = sam_build / "DependenciesLayer" / "python"
     core = sorted(p.name for p in (site / "pydantic_core").glob("*.so"))
     assert any("aarch64" in name for name in core), f"pydantic_core has no aarch64 extension: {core}"
-    for layer, module in (("RegularsLayer", "regulars/booking/service"), ("DependenciesLayer", "pydantic/main")):
+    for layer, module in (
+        ("RegularsLayer", "regulars/booking/service"),
+        ("DependenciesLayer", "pydantic/main"),
+    ):
         compiled = sam_build / layer / "python" / (module.rsplit("/", 1)[0] + "/__pycache__")
-        assert list(compiled.glob(module.rsplit("/", 1)[1] + ".cpython-312.pyc")), f"{layer} ships no bytecode"
+        assert list(compiled.glob(module.rsplit("/", 1)[1] + ".cpython-312.pyc")), (
+            f"{layer} ships no bytecode"
+        )
     foreign = sorted(str(p.relative_to(site)) for p in site.rglob("*.so") if "x86_64" in p.name)
     assert not foreign, f"x86_64 extensions in an arm64 layer: {foreign}"
     for line in REQUIREMENTS.read_text().splitlines():

@@ -51,7 +51,9 @@ def settled(dynamodb):
     bind_table(table)
     catalog_store._cache.clear()
     saved = clock.offset()
-    clock.set_offset(NOW - timedelta(minutes=5) - datetime.now(UTC))  # jobs it schedules for "now" are due by NOW
+    clock.set_offset(
+        NOW - timedelta(minutes=5) - datetime.now(UTC)
+    )  # jobs it schedules for "now" are due by NOW
     try:
         load_demo(NOW, clients=CLIENTS)
         records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
@@ -60,10 +62,13 @@ def settled(dynamodb):
             # the clock held five minutes before NOW however long the machine takes: what the stream
             # schedules for "now" is due by NOW
             clock.set_offset(NOW - timedelta(minutes=5) - datetime.now(UTC))
-            assert stream({"Records": records[start:start + 25]}, context_for("stream_processor")) == {
-                "batchItemFailures": []}
+            assert stream({"Records": records[start : start + 25]}, context_for("stream_processor")) == {
+                "batchItemFailures": []
+            }
         for _ in range(3):  # what the checks schedule for "now" runs on the next round
-            due = [j for j in Job.scan(Job.kind.is_in(*CHECKS) & (Job.status == "pending") & (Job.due_at <= NOW))]
+            due = [
+                j for j in Job.scan(Job.kind.is_in(*CHECKS) & (Job.status == "pending") & (Job.due_at <= NOW))
+            ]
             for job in due:
                 ref = JobRef(job.salon_id, job.job_id)
                 assert job_store.mark_queued(ref, NOW)
@@ -99,8 +104,12 @@ def recount() -> list[tuple[str, str, str, str]]:
         elif a.status == "cancelled" and a.late_cancellation:
             out.append(("late_cancellation", a.staff_id, a.service_id, _month(a.updated_at)))
         elif a.status == "cancelled" and a.updated_at + 14 * DAY <= NOW:
-            again = [b for b in by_client[a.client_id]
-                     if b.appointment_id != a.appointment_id and a.updated_at <= b.created_at <= a.updated_at + 14 * DAY]
+            again = [
+                b
+                for b in by_client[a.client_id]
+                if b.appointment_id != a.appointment_id
+                and a.updated_at <= b.created_at <= a.updated_at + 14 * DAY
+            ]
             if not again:
                 out.append(("cancelled_not_rebooked", a.staff_id, a.service_id, _month(a.updated_at)))
     for mine in by_client.values():
@@ -110,8 +119,9 @@ def recount() -> list[tuple[str, str, str, str]]:
             if sittings and a.start - sittings[-1].start < timedelta(hours=16):
                 continue
             sittings.append(a)
-        upcoming = sorted((a for a in mine if a.status in ("booked", "confirmed") and a.start > NOW),
-                          key=lambda a: a.start)
+        upcoming = sorted(
+            (a for a in mine if a.status in ("booked", "confirmed") and a.start > NOW), key=lambda a: a.start
+        )
         ends = [a.created_at for a in sittings[1:]] + [upcoming[0].created_at if upcoming else NOW]
         for before, end in zip(sittings, ends, strict=False):
             for kind, days in (("lapsed", 90), ("lost", 180)):
@@ -131,7 +141,9 @@ def test_the_demo_defection_statistics_equal_a_recount_from_the_visits(demo):
     for month, figures in stats["by_month"].items():
         assert figures["by_type"] == dict(Counter(e[0] for e in expected if e[3] == month))
     assert sum(stats["by_reason"].values()) == stats["total"]
-    listed = AdminApi(SALON_ID).get("/v1/admin/defections?from=2024-01&to=2026-12&limit=1000").json["defections"]
+    listed = (
+        AdminApi(SALON_ID).get("/v1/admin/defections?from=2024-01&to=2026-12&limit=1000").json["defections"]
+    )
     assert Counter(d["type"] for d in listed) == Counter(e[0] for e in expected)
 
     # (the settled demo also shows a status list paged through: every client once, in order)
@@ -140,8 +152,9 @@ def test_the_demo_defection_statistics_equal_a_recount_from_the_visits(demo):
     assert whole["next_cursor"] is None and len(whole["clients"]) > 20
     seen, cursor = [], None
     while True:
-        page = admin.get("/v1/admin/retention/clients?status=lost&limit=15"
-                         + (f"&cursor={cursor}" if cursor else "")).json
+        page = admin.get(
+            "/v1/admin/retention/clients?status=lost&limit=15" + (f"&cursor={cursor}" if cursor else "")
+        ).json
         seen += [c["client_id"] for c in page["clients"]]
         cursor = page["next_cursor"]
         if cursor is None:
@@ -181,8 +194,11 @@ def recount_analytics() -> dict[str, Counter]:
             n["confirmed:completed" if confirmed else "unconfirmed:completed"][month] += 1
         for month in {_month(a.start) for a in done}:
             n["clients_visited"][month] += 1
-        repeat_months = {_month(a.start) for i, a in enumerate(done)
-                         if [b for b in done[:i] if _day(b.start) < _day(a.start)]}
+        repeat_months = {
+            _month(a.start)
+            for i, a in enumerate(done)
+            if [b for b in done[:i] if _day(b.start) < _day(a.start)]
+        }
         for month in repeat_months:
             n["returning"][month] += 1
         if done:
@@ -196,8 +212,12 @@ def recount_analytics() -> dict[str, Counter]:
                     n[f"returned_{days}"][_month(first.start)] += int(gap <= days)
             last = done[-1]
             for b in visits:
-                if (b.status in ("booked", "confirmed") and _day(b.start) > _day(last.start)
-                        and b.created_at <= last.start + 7 * DAY and b.start > NOW):
+                if (
+                    b.status in ("booked", "confirmed")
+                    and _day(b.start) > _day(last.start)
+                    and b.created_at <= last.start + 7 * DAY
+                    and b.start > NOW
+                ):
                     n["rebooked"][_month(last.start)] += 1
                     break
         for a in visits:
@@ -218,14 +238,19 @@ def _share(a: int, b: int) -> float | None:
 
 
 def test_the_analytics_report_equals_a_recount_from_the_raw_items(demo):
-    ledger = [r for r in stream_records(demo) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("LEDGER#")
-              and r["eventName"] == "INSERT"]
+    ledger = [
+        r
+        for r in stream_records(demo)
+        if r["dynamodb"]["Keys"]["SK"]["S"].startswith("LEDGER#") and r["eventName"] == "INSERT"
+    ]
     assert ledger
     stream = handler("stream_processor")
     for start in range(0, len(ledger), 25):
-        batch = {"Records": ledger[start:start + 25]}
+        batch = {"Records": ledger[start : start + 25]}
         assert stream(batch, context_for("stream_processor")) == {"batchItemFailures": []}
-    assert stream({"Records": ledger[:25]}, context_for("stream_processor")) == {"batchItemFailures": []}  # again
+    assert stream({"Records": ledger[:25]}, context_for("stream_processor")) == {
+        "batchItemFailures": []
+    }  # again
 
     n = recount_analytics()
     admin = AdminApi(SALON_ID)
@@ -243,13 +268,16 @@ def test_the_analytics_report_equals_a_recount_from_the_raw_items(demo):
     assert f["repeat_visit_rate"] == _share(total["repeat"], completed)
     assert f["average_visit_interval_days"] == round(total["interval_days"] / total["intervals"], 2)
     assert f["no_show_rate"] == _share(no_show, completed + no_show)
-    assert f["late_cancellation_rate"] == _share(total["late_cancellation"],
-                                                 completed + no_show + total["late_cancellation"])
+    assert f["late_cancellation_rate"] == _share(
+        total["late_cancellation"], completed + no_show + total["late_cancellation"]
+    )
     assert f["cancellation_rate"] == _share(total["cancelled"], completed + no_show + total["cancelled"])
-    assert f["no_show_rate_confirmed"] == _share(total["confirmed:no_show"],
-                                                 total["confirmed:no_show"] + total["confirmed:completed"])
-    assert f["no_show_rate_unconfirmed"] == _share(total["unconfirmed:no_show"],
-                                                   total["unconfirmed:no_show"] + total["unconfirmed:completed"])
+    assert f["no_show_rate_confirmed"] == _share(
+        total["confirmed:no_show"], total["confirmed:no_show"] + total["confirmed:completed"]
+    )
+    assert f["no_show_rate_unconfirmed"] == _share(
+        total["unconfirmed:no_show"], total["unconfirmed:no_show"] + total["unconfirmed:completed"]
+    )
     assert f["rebooking_rate"] == _share(total["rebooked"], completed)
     assert f["clients_visited"] == total["clients_visited"]
     assert f["returning_clients"] == total["returning"]
@@ -277,7 +305,9 @@ def test_the_snapshot_equals_a_recount_of_the_clients(demo):
     assert first["snapshot"] is None
     snap = report["snapshot"]
     clients = [c for c in Client.scan(Client.salon_id == SALON_ID) if c.erased_at is None]
-    balances = {a.client_id: int(a.balance or 0) for a in LoyaltyAccount.scan(LoyaltyAccount.salon_id == SALON_ID)}
+    balances = {
+        a.client_id: int(a.balance or 0) for a in LoyaltyAccount.scan(LoyaltyAccount.salon_id == SALON_ID)
+    }
     assert snap["clients"] == len(clients)
     assert snap["lifecycle"] == dict(Counter(c.lifecycle_status or "none" for c in clients))
     assert snap["bonus_liability"] == sum(balances.get(c.client_id, 0) for c in clients)
@@ -286,8 +316,17 @@ def test_the_snapshot_equals_a_recount_of_the_clients(demo):
     for c in clients:
         spent = int(c.total_spent or 0)
         above = sum(1 for x in spenders if x > spent) / len(spenders) if spent else None
-        groups["none" if above is None else "top" if above < .1 else "high" if above < .3
-               else "middle" if above < .6 else "low"] += 1
+        groups[
+            "none"
+            if above is None
+            else "top"
+            if above < 0.1
+            else "high"
+            if above < 0.3
+            else "middle"
+            if above < 0.6
+            else "low"
+        ] += 1
     assert {g: v["clients"] for g, v in snap["ltv_groups"].items() if v["clients"]} == dict(groups)
     top = sorted(clients, key=lambda c: (-int(c.total_spent or 0), c.client_id))[:10]
     assert [t["client_id"] for t in snap["top_clients"]] == [c.client_id for c in top]
@@ -338,12 +377,15 @@ def job_store_all(kind: str):
 
 def settle_stream(table, visits: set[str]) -> None:
     """Run the stream function over the changes of ``visits``."""
-    records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"] in {f"APPT#{v}" for v in visits}]
+    records = [
+        r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"] in {f"APPT#{v}" for v in visits}
+    ]
     assert records
     stream = handler("stream_processor")
     for start in range(0, len(records), 25):
-        assert stream({"Records": records[start:start + 25]}, context_for("stream_processor")) == {
-            "batchItemFailures": []}
+        assert stream({"Records": records[start : start + 25]}, context_for("stream_processor")) == {
+            "batchItemFailures": []
+        }
 
 
 def test_a_campaign_on_the_demo_counts_as_a_recount_does(demo):
@@ -357,14 +399,25 @@ def test_a_campaign_on_the_demo_counts_as_a_recount_does(demo):
     assert {c["client_id"] for c in preview.json["sample"]} <= chosen
 
     with moment(NOW):
-        segment = admin.post("/v1/admin/segments", {"name": "Regulars who spend, a while away", "filter": FILTER})
+        segment = admin.post(
+            "/v1/admin/segments", {"name": "Regulars who spend, a while away", "filter": FILTER}
+        )
         assert segment.status == 201, segment.text
-        made = admin.post("/v1/admin/campaigns", {
-            "name": "Winter offer", "kind": "personal_offer", "segment_id": segment.json["id"],
-            "messages": {"en": "Hi {name}, {bonus} to spend until {expires}: {link}",
-                         "ru": "{name}, вам {bonus} до {expires}: {link}"},
-            "offer": {"bonus_amount": 500, "bonus_lifetime_days": 30},
-            "send_at": NOW.isoformat(), "holdout_percent": 20})
+        made = admin.post(
+            "/v1/admin/campaigns",
+            {
+                "name": "Winter offer",
+                "kind": "personal_offer",
+                "segment_id": segment.json["id"],
+                "messages": {
+                    "en": "Hi {name}, {bonus} to spend until {expires}: {link}",
+                    "ru": "{name}, вам {bonus} до {expires}: {link}",
+                },
+                "offer": {"bonus_amount": 500, "bonus_lifetime_days": 30},
+                "send_at": NOW.isoformat(),
+                "holdout_percent": 20,
+            },
+        )
     assert made.status == 201, made.text
     campaign_id = made.json["id"]
     (started,) = _run("campaign-start", NOW)
@@ -381,7 +434,9 @@ def test_a_campaign_on_the_demo_counts_as_a_recount_does(demo):
 
     messages = [x for x in Message.scan(Message.campaign_id == campaign_id)]
     assert {x.client_id for x in messages} == sent and len(messages) == len(sent)  # the holdout gets nothing
-    assert all(x.purpose == "marketing" and "5" in x.text and "book.html?salon=demo" in x.text for x in messages)
+    assert all(
+        x.purpose == "marketing" and "5" in x.text and "book.html?salon=demo" in x.text for x in messages
+    )
     credited = {e.client_id for e in LedgerEntry.scan(LedgerEntry.source == "campaign")}
     assert credited == sent
 
@@ -393,9 +448,16 @@ def test_a_campaign_on_the_demo_counts_as_a_recount_does(demo):
     for n, client_id in enumerate(chosen_clients):
         start = visit_at + n * DAY
         with moment(booked_at):
-            v = admin.post("/v1/admin/appointments", {"service_id": "manicure", "staff_id": "marta",
-                                                      "start": start.isoformat(), "client_id": client_id,
-                                                      "outside_hours": True})
+            v = admin.post(
+                "/v1/admin/appointments",
+                {
+                    "service_id": "manicure",
+                    "staff_id": "marta",
+                    "start": start.isoformat(),
+                    "client_id": client_id,
+                    "outside_hours": True,
+                },
+            )
         assert v.status == 201, v.text
         made_visits.append((v.json["id"], client_id, start))
     for n, (visit_id, client_id, start) in enumerate(made_visits):
@@ -404,8 +466,10 @@ def test_a_campaign_on_the_demo_counts_as_a_recount_does(demo):
         with moment(start + timedelta(hours=1)):
             balance = LoyaltyAccount.find(salon_id=SALON_ID, client_id=client_id, consistent=True)
             use = min(int(balance.balance or 0), 500) if balance and client_id in sent else 0
-            done = admin.post(f"/v1/admin/appointments/{visit_id}/complete",
-                              {"paid_amount": 2500 + 100 * n, "bonus_amount": use})
+            done = admin.post(
+                f"/v1/admin/appointments/{visit_id}/complete",
+                {"paid_amount": 2500 + 100 * n, "bonus_amount": use},
+            )
             assert done.status == 200, done.text
     with moment(visit_at + 18 * DAY):
         ours = {v for v, _, _ in made_visits}
@@ -428,10 +492,13 @@ def test_a_campaign_on_the_demo_counts_as_a_recount_does(demo):
     for group in ("sent", "holdout"):
         got = {k: report["groups"][group][k] for k in ("bookings", "visits", "revenue", "bonus_spent")}
         assert got == expected[group], group
-    assert expected["sent"]["bookings"] == min(12, len(sent)) and expected["holdout"]["bookings"] == min(5, len(held))
+    assert expected["sent"]["bookings"] == min(12, len(sent)) and expected["holdout"]["bookings"] == min(
+        5, len(held)
+    )
     per = {g: expected[g]["revenue"] / report["groups"][g]["members"] for g in ("sent", "holdout")}
-    assert report["incremental"]["revenue"]["value"] == pytest.approx((per["sent"] - per["holdout"]) * len(sent),
-                                                                      abs=0.01)
+    assert report["incremental"]["revenue"]["value"] == pytest.approx(
+        (per["sent"] - per["holdout"]) * len(sent), abs=0.01
+    )
     low, high = report["incremental"]["revenue"]["low"], report["incremental"]["revenue"]["high"]
     assert low <= report["incremental"]["revenue"]["value"] <= high
     assert set(report["definitions"]) >= {"bookings", "revenue", "incremental", "roi"}

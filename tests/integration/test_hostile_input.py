@@ -37,22 +37,43 @@ def _send(method: str, path: str, body: str) -> HttpResult:
     url = path.replace("{salon_id}", "salon-a").replace("{token}", "t" * 40)
     url = url.replace("{", "").replace("}", "")  # any other path parameter: its own name
     if path.startswith("/v1/admin/"):
-        function, resource, params = "admin_api", "/v1/admin/{proxy+}", {"proxy": url.removeprefix("/v1/admin/")}
-        claims = {"sub": "u1", "email": "owner@example.com", "custom:salon_id": "salon-a", "custom:role": "owner"}
+        function, resource, params = (
+            "admin_api",
+            "/v1/admin/{proxy+}",
+            {"proxy": url.removeprefix("/v1/admin/")},
+        )
+        claims = {
+            "sub": "u1",
+            "email": "owner@example.com",
+            "custom:salon_id": "salon-a",
+            "custom:role": "owner",
+        }
     else:
-        function, resource, params, claims = ("webhooks" if "/webhooks/" in path else "public_api"), path, {}, None
-    headers = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET,
-               "X-Hub-Signature-256": signature(body.encode(), APP_SECRET)}
-    event = api_event(method.upper(), url, resource=resource, path_params=params, body=body, headers=headers,
-                      claims=claims)
+        function, resource, params, claims = (
+            ("webhooks" if "/webhooks/" in path else "public_api"),
+            path,
+            {},
+            None,
+        )
+    headers = {
+        "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET,
+        "X-Hub-Signature-256": signature(body.encode(), APP_SECRET),
+    }
+    event = api_event(
+        method.upper(), url, resource=resource, path_params=params, body=body, headers=headers, claims=claims
+    )
     try:
         return invoke(function, event)
     except Exception as exc:  # the invocation failed: API Gateway answers 502
         return HttpResult(502, {}, json.dumps({"message": type(exc).__name__}))
 
 
-BODY_OPERATIONS = sorted((method, path) for path, operations in openapi_document()["paths"].items()
-                         for method, operation in operations.items() if "requestBody" in operation)
+BODY_OPERATIONS = sorted(
+    (method, path)
+    for path, operations in openapi_document()["paths"].items()
+    for method, operation in operations.items()
+    if "requestBody" in operation
+)
 
 
 def _refused(answer: HttpResult, status: int, code: str) -> None:
@@ -99,11 +120,24 @@ def test_twenty_thousand_tags_are_refused_before_anything_is_written(salon):
 
 def test_settings_that_would_fill_the_salons_item_are_refused(salon):
     texts = {locale: "é" * 1000 for locale in ("en", "ru", "es", "de", "fr", "it", "pt", "pl", "nl", "sv")}
-    kinds = ["reminder", "appointment_booked", "appointment_moved", "appointment_cancelled", "bonus_earned",
-             "bonus_burn_warning", "tier_up", "feedback_request", "welcome", "thank_you", "repeat_invitation",
-             "winback"]  # 120,000 characters: 240 KB sent, 720 KB stored with \u escapes
+    kinds = [
+        "reminder",
+        "appointment_booked",
+        "appointment_moved",
+        "appointment_cancelled",
+        "bonus_earned",
+        "bonus_burn_warning",
+        "tier_up",
+        "feedback_request",
+        "welcome",
+        "thank_you",
+        "repeat_invitation",
+        "winback",
+    ]  # 120,000 characters: 240 KB sent, 720 KB stored with \u escapes
     settings = AdminApi("salon-a").get("/v1/admin/salon").json["settings"]
-    body = json.dumps({"settings": {**settings, "templates": dict.fromkeys(kinds, texts)}}, ensure_ascii=False)
+    body = json.dumps(
+        {"settings": {**settings, "templates": dict.fromkeys(kinds, texts)}}, ensure_ascii=False
+    )
     answer = AdminApi("salon-a").patch("/v1/admin/salon", body)
     _refused(answer, 422, "invalid_input")
     assert [f["field"] for f in answer.json["error"]["fields"]] == ["settings"]
@@ -111,11 +145,14 @@ def test_settings_that_would_fill_the_salons_item_are_refused(salon):
 
 def test_an_item_dynamodb_still_finds_too_large_is_a_422(salon):
     made = AdminApi("salon-a").post("/v1/admin/clients", {"name": "Mia", "phone": PHONE}).json
-    with failing_write(made["id"], code="ValidationException",
-                       message="Item size has exceeded the maximum allowed size") as fault:  # DynamoDB's words
+    with failing_write(
+        made["id"], code="ValidationException", message="Item size has exceeded the maximum allowed size"
+    ) as fault:  # DynamoDB's words
         answer = AdminApi("salon-a").patch(f"/v1/admin/clients/{made['id']}", {"notes": "a note"})
     assert fault["failed"] == 1
     _refused(answer, 422, "too_large")
     assert client_store.get("salon-a", made["id"]).notes is None
-    with failing_write(made["id"], code="ValidationException", message="One or more parameter values were invalid"):
+    with failing_write(
+        made["id"], code="ValidationException", message="One or more parameter values were invalid"
+    ):
         assert AdminApi("salon-a").patch(f"/v1/admin/clients/{made['id']}", {"notes": "a note"}).status == 500

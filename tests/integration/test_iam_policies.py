@@ -42,8 +42,9 @@ def secrets_in_ssm(moto, monkeypatch):
     """The manage-link key in SSM only, as an operator puts it there; read through Powertools."""
     from aws_lambda_powertools.utilities import parameters
 
-    client("ssm", moto, "us-east-1").put_parameter(Name=LINK_KEY, Value="k1:a-key-from-ssm-0123456789", Type="SecureString",
-                                                     Overwrite=True)
+    client("ssm", moto, "us-east-1").put_parameter(
+        Name=LINK_KEY, Value="k1:a-key-from-ssm-0123456789", Type="SecureString", Overwrite=True
+    )
     monkeypatch.delenv("MANAGE_LINK_SECRET", raising=False)
     monkeypatch.setenv("MANAGE_LINK_SECRET_PARAMETER", LINK_KEY)
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSM", moto)
@@ -60,23 +61,43 @@ def recorded(tmp_path):
 
 
 def _sqs_event(*bodies: str) -> dict:
-    return {"Records": [{"messageId": f"m{i}", "receiptHandle": "r", "body": body, "attributes": {},
-                         "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
-                         "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:queue", "awsRegion": "us-east-1"}
-                        for i, body in enumerate(bodies)]}
+    return {
+        "Records": [
+            {
+                "messageId": f"m{i}",
+                "receiptHandle": "r",
+                "body": body,
+                "attributes": {},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:queue",
+                "awsRegion": "us-east-1",
+            }
+            for i, body in enumerate(bodies)
+        ]
+    }
 
 
 def _feedback_request_job(table, clock_at) -> JobRef:
     """A completed visit, through the stream processor: its feedback request is due."""
-    made = AdminApi(SALON).post("/v1/admin/appointments", {
-        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-23T08:00:00+01:00", "outside_hours": True,
-        "client": {"name": "Nora", "phone": "+49 170 5554000"}})
+    made = AdminApi(SALON).post(
+        "/v1/admin/appointments",
+        {
+            "service_id": "haircut",
+            "staff_id": "anna",
+            "start": "2026-11-23T08:00:00+01:00",
+            "outside_hours": True,
+            "client": {"name": "Nora", "phone": "+49 170 5554000"},
+        },
+    )
     assert made.status == 201, made.text
     made = made.json
     booking.complete(SALON, made["id"], paid_amount=4500, now=clock_at, by="admin")
     records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
     assert handler("stream_processor")({"Records": records}, context_for("stream_processor")) == {
-        "batchItemFailures": []}
+        "batchItemFailures": []
+    }
     (job,) = [j for j in job_store.jobs_of(SALON, f"APPT#{made['id']}") if j.kind == "feedback-request"]
     ref = JobRef(SALON, job.job_id)
     assert job_store.mark_queued(ref, job.due_at)  # as the ticker does
@@ -86,7 +107,9 @@ def _feedback_request_job(table, clock_at) -> JobRef:
 def _run_job_worker(ref: JobRef) -> None:
     from regulars.runtime.queues import body
 
-    assert handler("job_worker")(_sqs_event(body(ref)), context_for("job_worker")) == {"batchItemFailures": []}
+    assert handler("job_worker")(_sqs_event(body(ref)), context_for("job_worker")) == {
+        "batchItemFailures": []
+    }
     assert job_store.get(SALON, ref.job_id).status == "done"
 
 
@@ -103,29 +126,34 @@ def _without_job_worker_ssm_read(directory: Path) -> Path:
 
 
 def test_the_job_worker_reads_the_manage_link_key_from_ssm_as_its_policy_allows(
-        table, clock_at, secrets_in_ssm, recorded, tmp_path):
+    table, clock_at, secrets_in_ssm, recorded, tmp_path
+):
     make_salon(SALON, clock_at)
     ref = _feedback_request_job(table, clock_at)
     _run_job_worker(ref)
 
     records, stacks = aws_calls.read(recorded)
     worker = iam.check([r for r in records if r["function"] == "JobWorkerFunction"], stacks)
-    assert ("ssm.GetParameter", iam.Request("ssm:GetParameter",
-            f"arn:aws:ssm:us-east-1:123456789012:parameter{LINK_KEY}")) in worker.checked["JobWorkerFunction"]
+    assert (
+        "ssm.GetParameter",
+        iam.Request("ssm:GetParameter", f"arn:aws:ssm:us-east-1:123456789012:parameter{LINK_KEY}"),
+    ) in worker.checked["JobWorkerFunction"]
     everyone = iam.check(records, stacks)
     assert everyone.denials == [], everyone.text()
 
     # the same calls against the template without the job worker's SSM read: the read is denied
     denied = iam.check(records, stacks, _without_job_worker_ssm_read(tmp_path))
     assert {(d.function, d.request.action, d.request.resource) for d in denied.denials} == {
-        ("JobWorkerFunction", "ssm:GetParameter", f"arn:aws:ssm:us-east-1:123456789012:parameter{LINK_KEY}")}
+        ("JobWorkerFunction", "ssm:GetParameter", f"arn:aws:ssm:us-east-1:123456789012:parameter{LINK_KEY}")
+    }
     assert "JobWorkerFunction: ssm.GetParameter needs ssm:GetParameter" in denied.text()
 
 
 @pytest.fixture
 def telegram(moto, secrets_in_ssm, monkeypatch, fake_telegram):
-    client("ssm", moto, "us-east-1").put_parameter(Name=BOT_TOKEN, Value=fake_telegram.token, Type="SecureString",
-                                                     Overwrite=True)
+    client("ssm", moto, "us-east-1").put_parameter(
+        Name=BOT_TOKEN, Value=fake_telegram.token, Type="SecureString", Overwrite=True
+    )
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN_PARAMETER", BOT_TOKEN)
     monkeypatch.setenv("TELEGRAM_API_BASE", fake_telegram.base_url)
@@ -135,15 +163,29 @@ def telegram(moto, secrets_in_ssm, monkeypatch, fake_telegram):
 
 
 def test_a_telegram_sender_falling_back_renders_the_manage_link_with_the_key_its_policy_lets_it_read(
-        table, clock_at, moto, telegram, recorded):
+    table, clock_at, moto, telegram, recorded
+):
     """A blocked bot sends the visit's notice to the next channel; rendering it again for that channel
     puts the client's manage link in it, read from SSM by the Telegram sender."""
     make_salon(SALON, clock_at)
-    made = AdminApi(SALON).post("/v1/admin/appointments", {
-        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-24T10:00:00+01:00",
-        "client": {"name": "Mia", "phone": "+49 170 5554001"}}).json
-    client_store.modify(SALON, made["client_id"], lambda c: {
-        "channels": {"telegram": {"chat_id": CHAT, "linked_at": clock_at.isoformat()}}})
+    made = (
+        AdminApi(SALON)
+        .post(
+            "/v1/admin/appointments",
+            {
+                "service_id": "haircut",
+                "staff_id": "anna",
+                "start": "2026-11-24T10:00:00+01:00",
+                "client": {"name": "Mia", "phone": "+49 170 5554001"},
+            },
+        )
+        .json
+    )
+    client_store.modify(
+        SALON,
+        made["client_id"],
+        lambda c: {"channels": {"telegram": {"chat_id": CHAT, "linked_at": clock_at.isoformat()}}},
+    )
     records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
     handler("stream_processor")({"Records": records}, context_for("stream_processor"))
     (notice,) = [m for m in outbox.for_client(SALON, made["client_id"]) if m.kind == "appointment_booked"]
@@ -152,8 +194,15 @@ def test_a_telegram_sender_falling_back_renders_the_manage_link_with_the_key_its
 
     sqs = client("sqs", moto, "us-east-1")
     queues = {name: sqs.create_queue(QueueName=f"telegram-{name}")["QueueUrl"] for name in ("send", "dead")}
-    sender = import_handler(functions()["TelegramSenderFunction"], environment=1, own={
-        "CHANNEL": "telegram", "SEND_QUEUE_URL": queues["send"], "SEND_DEAD_LETTER_QUEUE_URL": queues["dead"]})
+    sender = import_handler(
+        functions()["TelegramSenderFunction"],
+        environment=1,
+        own={
+            "CHANNEL": "telegram",
+            "SEND_QUEUE_URL": queues["send"],
+            "SEND_DEAD_LETTER_QUEUE_URL": queues["dead"],
+        },
+    )
     telegram.script(Forbidden.BOT_BLOCKED)
     ref = SendRef.of(outbox.get_item(SALON, notice.message_id))
     assert sender(_sqs_event(ref.body()), context_for("sender")) == {"batchItemFailures": []}

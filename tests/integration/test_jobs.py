@@ -35,8 +35,15 @@ class Queue:
 
 def schedule(now, n, *, minutes_ahead=0, salon="salon-a"):
     for i in range(n):
-        job_store.schedule(salon, f"job-{minutes_ahead}-{i}", kind="test", subject=f"S#{i}",
-                           due_at=now + timedelta(minutes=minutes_ahead, seconds=i % 50), payload={}, now=now)
+        job_store.schedule(
+            salon,
+            f"job-{minutes_ahead}-{i}",
+            kind="test",
+            subject=f"S#{i}",
+            due_at=now + timedelta(minutes=minutes_ahead, seconds=i % 50),
+            payload={},
+            now=now,
+        )
 
 
 def test_a_tick_queues_what_is_due_once_and_nothing_else(table, now):
@@ -66,8 +73,15 @@ def test_a_missed_hour_is_caught_up_and_the_watermark_only_moves_forward(table, 
 def test_the_current_minute_is_read_again(table, now):
     queue = Queue()
     ticker.tick(now + timedelta(seconds=10), queue)
-    job_store.schedule("salon-a", "late-arrival", kind="test", subject="S", due_at=now + timedelta(seconds=40),
-                       payload={}, now=now + timedelta(seconds=20))
+    job_store.schedule(
+        "salon-a",
+        "late-arrival",
+        kind="test",
+        subject="S",
+        due_at=now + timedelta(seconds=40),
+        payload={},
+        now=now + timedelta(seconds=20),
+    )
     ticker.tick(now + timedelta(seconds=30), queue)
     assert queue.sent == []  # not due yet
     ticker.tick(now + timedelta(seconds=50), queue)
@@ -86,8 +100,9 @@ def test_jobs_the_queue_refused_go_back_and_are_sent_next_time(table, now):
 
 
 def test_a_job_in_the_past_is_due_now(table, now):
-    job_store.schedule("salon-a", "overdue", kind="test", subject="S", due_at=now - timedelta(days=2),
-                       payload={}, now=now)
+    job_store.schedule(
+        "salon-a", "overdue", kind="test", subject="S", due_at=now - timedelta(days=2), payload={}, now=now
+    )
     queue = Queue()
     ticker.tick(now + timedelta(seconds=1), queue)
     assert [r.job_id for r in queue.sent] == ["overdue"]
@@ -109,20 +124,30 @@ def test_scheduling_twice_is_once(table, now):
 def _process_stream(table):
     records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
     assert handler("stream_processor")({"Records": records}, context_for("stream_processor")) == {
-        "batchItemFailures": []}
+        "batchItemFailures": []
+    }
 
 
 def test_a_booking_plans_reminders_and_a_move_replans_them(table, clock_at):
     make_salon("salon-a", clock_at)
     admin = AdminApi("salon-a")
-    made = admin.post("/v1/admin/appointments", {
-        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-25T10:00:00+01:00",
-        "client": {"name": "Mia", "phone": "+49 170 5550300"}}).json
+    made = admin.post(
+        "/v1/admin/appointments",
+        {
+            "service_id": "haircut",
+            "staff_id": "anna",
+            "start": "2026-11-25T10:00:00+01:00",
+            "client": {"name": "Mia", "phone": "+49 170 5550300"},
+        },
+    ).json
     _process_stream(table)
     jobs = {j.job_id: j for j in job_store.jobs_of("salon-a", Subject.VISIT.of(made["id"]))}
     assert sorted(j.payload["offset_minutes"] for j in jobs.values()) == [120, 1440]
     # 24 h before is 10:00; 2 h before is 08:00, in the quiet hours (21:00-09:00): the edge, 20:59 the evening before
-    assert {j.due_at.isoformat() for j in jobs.values()} == {"2026-11-24T09:00:00+00:00", "2026-11-24T19:59:00+00:00"}
+    assert {j.due_at.isoformat() for j in jobs.values()} == {
+        "2026-11-24T09:00:00+00:00",
+        "2026-11-24T19:59:00+00:00",
+    }
     assert [j.payload["confirm"] for j in sorted(jobs.values(), key=lambda j: j.due_at)] == [True, False]
 
     admin.post(f"/v1/admin/appointments/{made['id']}/move", {"start": "2026-11-26T10:00:00+01:00"})
@@ -130,7 +155,9 @@ def test_a_booking_plans_reminders_and_a_move_replans_them(table, clock_at):
     after = job_store.jobs_of("salon-a", Subject.VISIT.of(made["id"]))
     assert sorted(j.status for j in after if j.job_id in jobs) == ["cancelled", "cancelled"]
     assert sorted(j.due_at.isoformat() for j in after if j.status == "pending") == [
-        "2026-11-25T09:00:00+00:00", "2026-11-25T19:59:00+00:00"]
+        "2026-11-25T09:00:00+00:00",
+        "2026-11-25T19:59:00+00:00",
+    ]
 
     admin.post(f"/v1/admin/appointments/{made['id']}/cancel", {})
     _process_stream(table)
@@ -140,12 +167,24 @@ def test_a_booking_plans_reminders_and_a_move_replans_them(table, clock_at):
 def test_a_due_reminder_plans_one_message_and_a_stale_one_none(table, clock_at):
     make_salon("salon-a", clock_at)
     admin = AdminApi("salon-a")
-    keep = admin.post("/v1/admin/appointments", {
-        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-24T10:00:00+01:00",
-        "client": {"name": "Mia", "phone": "+49 170 5550301"}}).json
-    gone = admin.post("/v1/admin/appointments", {
-        "service_id": "haircut", "staff_id": "marta", "start": "2026-11-24T10:00:00+01:00",
-        "client": {"name": "Ben", "phone": "+49 170 5550302"}}).json
+    keep = admin.post(
+        "/v1/admin/appointments",
+        {
+            "service_id": "haircut",
+            "staff_id": "anna",
+            "start": "2026-11-24T10:00:00+01:00",
+            "client": {"name": "Mia", "phone": "+49 170 5550301"},
+        },
+    ).json
+    gone = admin.post(
+        "/v1/admin/appointments",
+        {
+            "service_id": "haircut",
+            "staff_id": "marta",
+            "start": "2026-11-24T10:00:00+01:00",
+            "client": {"name": "Ben", "phone": "+49 170 5550302"},
+        },
+    ).json
     _process_stream(table)
     queue = Queue()
     ticker.tick(clock_at + timedelta(hours=1), queue)  # the 24-hour reminders: due 2026-11-23T09:00Z
@@ -159,9 +198,12 @@ def test_a_due_reminder_plans_one_message_and_a_stale_one_none(table, clock_at):
     assert outcomes[gone["id"]].reason == "the visit is cancelled"
     # a redelivered queue message changes nothing
     assert all(worker.run(r, clock_at + timedelta(hours=1)) is None for r in queue.sent)
-    reminders_planned = [m for m in outbox.for_client("salon-a", keep["client_id"]) if m.kind.startswith("reminder")]
+    reminders_planned = [
+        m for m in outbox.for_client("salon-a", keep["client_id"]) if m.kind.startswith("reminder")
+    ]
     assert [(m.kind, m.purpose, m.appointment_id) for m in reminders_planned] == [
-        ("reminder_with_confirmation", "transactional", keep["id"])]
+        ("reminder_with_confirmation", "transactional", keep["id"])
+    ]
     # the other client got the booking notice, and no reminder
     assert [m.kind for m in outbox.for_client("salon-a", gone["client_id"])] == ["appointment_booked"]
 
@@ -169,17 +211,29 @@ def test_a_due_reminder_plans_one_message_and_a_stale_one_none(table, clock_at):
 def test_the_worker_handler_reports_a_failing_job_alone(table, now):
     from regulars.runtime.queues import body
 
-    job_store.schedule("salon-a", "unknown-kind", kind="no-such-kind", subject="S", due_at=now, payload={}, now=now)
+    job_store.schedule(
+        "salon-a", "unknown-kind", kind="no-such-kind", subject="S", due_at=now, payload={}, now=now
+    )
     queue = Queue()
     ticker.tick(now + timedelta(seconds=1), queue)
 
     def record(message_id, ref):
-        return {"messageId": message_id, "receiptHandle": "r", "body": body(ref), "attributes": {},
-                "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:jobs", "awsRegion": "us-east-1"}
+        return {
+            "messageId": message_id,
+            "receiptHandle": "r",
+            "body": body(ref),
+            "attributes": {},
+            "messageAttributes": {},
+            "md5OfBody": "",
+            "eventSource": "aws:sqs",
+            "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:jobs",
+            "awsRegion": "us-east-1",
+        }
 
     event = {"Records": [record("m1", queue.sent[0]), record("m2", JobRef("salon-a", "finished-long-ago"))]}
-    assert handler("job_worker")(event, context_for("job_worker")) == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+    assert handler("job_worker")(event, context_for("job_worker")) == {
+        "batchItemFailures": [{"itemIdentifier": "m1"}]
+    }
     assert job_store.get("salon-a", "unknown-kind").status == "queued"  # retried, then the dead-letter queue
 
 

@@ -39,13 +39,23 @@ def telegram(fake_telegram):
 @pytest.fixture
 def sender_function(table, moto, telegram, monkeypatch):
     """The Telegram sender's handler, imported afresh with its environment (it reads it at import)."""
-    sqs = boto3.client("sqs", endpoint_url=moto, region_name="us-east-1", aws_access_key_id="local",
-                       aws_secret_access_key="local")
+    sqs = boto3.client(
+        "sqs",
+        endpoint_url=moto,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
     queue = sqs.create_queue(QueueName="telegram")["QueueUrl"]
     dead = sqs.create_queue(QueueName="telegram-dlq")["QueueUrl"]
-    for name, value in {"CHANNEL": "telegram", "SEND_QUEUE_URL": queue, "SEND_DEAD_LETTER_QUEUE_URL": dead,
-                        "AWS_ENDPOINT_URL_SQS": moto, "TELEGRAM_BOT_TOKEN": telegram.token,
-                        "TELEGRAM_API_BASE": telegram.base_url}.items():
+    for name, value in {
+        "CHANNEL": "telegram",
+        "SEND_QUEUE_URL": queue,
+        "SEND_DEAD_LETTER_QUEUE_URL": dead,
+        "AWS_ENDPOINT_URL_SQS": moto,
+        "TELEGRAM_BOT_TOKEN": telegram.token,
+        "TELEGRAM_API_BASE": telegram.base_url,
+    }.items():
         monkeypatch.setenv(name, value)
     config.settings.cache_clear()
     yield load("sender", environment=next(_environments))
@@ -68,19 +78,45 @@ def captured(caplog):
     caplog.set_level(logging.INFO)
     buffer = io.StringIO()
     saved = logger.registered_handler.setStream(buffer)
-    yield lambda: buffer.getvalue() + "\n".join(
-        logging.Formatter("%(name)s %(message)s").format(r) for r in caplog.records if _reaches_root(r.name))
+    yield (
+        lambda: (
+            buffer.getvalue()
+            + "\n".join(
+                logging.Formatter("%(name)s %(message)s").format(r)
+                for r in caplog.records
+                if _reaches_root(r.name)
+            )
+        )
+    )
     logger.registered_handler.setStream(saved)
 
 
 def _queued(clock_at) -> SendRef:
     make_salon("salon-a", clock_at)
-    client_store.create("salon-a", Client(
-        id="c-1", name="Mia Test", phone=PHONE, email=EMAIL, locale="en", created_at=clock_at,
-        channels={"telegram": {"chat_id": 700100200, "linked_at": clock_at.isoformat()}}))
-    outbox.plan(outbox.PlannedMessage(salon_id="salon-a", message_id="direct-1", kind="direct",
-                                      purpose="transactional", recipient="client", client_id="c-1",
-                                      text=f"Hello, we will call {PHONE}", created_at=clock_at))
+    client_store.create(
+        "salon-a",
+        Client(
+            id="c-1",
+            name="Mia Test",
+            phone=PHONE,
+            email=EMAIL,
+            locale="en",
+            created_at=clock_at,
+            channels={"telegram": {"chat_id": 700100200, "linked_at": clock_at.isoformat()}},
+        ),
+    )
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id="salon-a",
+            message_id="direct-1",
+            kind="direct",
+            purpose="transactional",
+            recipient="client",
+            client_id="c-1",
+            text=f"Hello, we will call {PHONE}",
+            created_at=clock_at,
+        )
+    )
     assert dispatch.dispatch("salon-a", "direct-1", clock_at).reason == "queued on telegram"
     return SendRef.of(outbox.get_item("salon-a", "direct-1"))
 
@@ -92,7 +128,8 @@ def _deliver(handler, ref: SendRef) -> dict:
 
 
 def test_a_failing_telegram_send_logs_neither_the_token_nor_the_clients_phone(
-        sender_function, telegram, captured, clock_at):
+    sender_function, telegram, captured, clock_at
+):
     ref = _queued(clock_at)
     telegram.script(ServerError(500), times=1)
     assert _deliver(sender_function, ref) == {"batchItemFailures": []}
@@ -102,8 +139,11 @@ def test_a_failing_telegram_send_logs_neither_the_token_nor_the_clients_phone(
     assert _deliver(sender_function, ref) == {"batchItemFailures": []}
     assert outbox.get_item("salon-a", "direct-1").channel == "sms"  # fell back
     lines = captured()
-    outcomes = [json.loads(line)["outcome"] for line in lines.splitlines()
-                if line.startswith("{") and json.loads(line).get("message") == "send"]
+    outcomes = [
+        json.loads(line)["outcome"]
+        for line in lines.splitlines()
+        if line.startswith("{") and json.loads(line).get("message") == "send"
+    ]
     assert outcomes == ["retry", "rerouted"]  # the function's own lines were captured
     secret = telegram.token.split(":")[1]
     assert secret not in lines and telegram.token not in lines

@@ -32,7 +32,12 @@ PHONE = "+4915123456789"
 
 
 def booking(start: str = f"{TUESDAY}T10:00:00+01:00", phone: str = PHONE, name: str = "Eva Weber", **extra):
-    return {"service_id": "haircut", "staff_id": "anna", "start": start, "client": {"name": name, "phone": phone}} | extra
+    return {
+        "service_id": "haircut",
+        "staff_id": "anna",
+        "start": start,
+        "client": {"name": name, "phone": phone},
+    } | extra
 
 
 def protected(clock_at, **rules) -> Catalog:
@@ -51,7 +56,8 @@ def run_stream(table: str) -> None:
     """The visits' changes through the stream function: their notices are planned."""
     records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
     assert handler("stream_processor")({"Records": records}, context_for("stream_processor")) == {
-        "batchItemFailures": []}
+        "batchItemFailures": []
+    }
 
 
 def token_of(url: str) -> str:
@@ -71,15 +77,18 @@ def test_a_booking_with_a_known_phone_reveals_and_changes_nothing_of_that_client
     protected(clock_at)  # new phones need a code; a known one books without
     public = PublicApi()
     proof = prove(public)
-    own = public.post("/v1/salons/salon-a/appointments", booking(consents={"marketing": True}, phone_proof=proof))
+    own = public.post(
+        "/v1/salons/salon-a/appointments", booking(consents={"marketing": True}, phone_proof=proof)
+    )
     assert own.status == 201 and own.json["phone_proven"] and own.json["telegram_url"] is None  # no bot here
     assert token_of(own.json["manage_url"])
     before = client_of()
     assert before.consents["marketing"]["granted"] is True
 
-    stranger = public.post("/v1/salons/salon-a/appointments",
-                           booking(start=f"{TUESDAY}T15:00:00+01:00", name="Someone Else",
-                                   consents={"marketing": False}))
+    stranger = public.post(
+        "/v1/salons/salon-a/appointments",
+        booking(start=f"{TUESDAY}T15:00:00+01:00", name="Someone Else", consents={"marketing": False}),
+    )
     assert stranger.status == 201, stranger.text
     assert stranger.json["manage_url"] is None and stranger.json["telegram_url"] is None
     assert stranger.json["phone_proven"] is False
@@ -93,11 +102,18 @@ def test_the_real_phone_gets_the_notice_of_a_booking_made_in_its_name(table, clo
     protected(clock_at, phone_check="never")
     public = PublicApi()
     public.post("/v1/salons/salon-a/appointments", booking())
-    made = public.post("/v1/salons/salon-a/appointments", booking(start=f"{TUESDAY}T15:00:00+01:00", name="Mallory"))
+    made = public.post(
+        "/v1/salons/salon-a/appointments", booking(start=f"{TUESDAY}T15:00:00+01:00", name="Mallory")
+    )
     run_stream(table)
-    notice = outbox.get_item("salon-a", next(
-        x.message_id for x in Message.scan() if x.appointment_id == made.json["appointment"]["id"]
-        and x.recipient == "client"))
+    notice = outbox.get_item(
+        "salon-a",
+        next(
+            x.message_id
+            for x in Message.scan()
+            if x.appointment_id == made.json["appointment"]["id"] and x.recipient == "client"
+        ),
+    )
     assert dispatch.dispatch("salon-a", notice.message_id, clock_at).done
     sent = outbox.get_item("salon-a", notice.message_id)
     assert (sent.channel, sent.address) == ("sms", PHONE)
@@ -121,8 +137,10 @@ def test_always_asks_a_known_phone_too_and_a_proof_is_for_its_own_phone_and_salo
     assert public.post("/v1/salons/salon-a/appointments", booking(phone_proof=proof)).status == 201
     again = public.post("/v1/salons/salon-a/appointments", booking(start=f"{TUESDAY}T15:00:00+01:00"))
     assert (again.status, again.json["error"]["code"]) == (403, "phone_check_required")
-    other_phone = public.post("/v1/salons/salon-a/appointments",
-                              booking(start=f"{TUESDAY}T15:00:00+01:00", phone="+4917012345678", phone_proof=proof))
+    other_phone = public.post(
+        "/v1/salons/salon-a/appointments",
+        booking(start=f"{TUESDAY}T15:00:00+01:00", phone="+4917012345678", phone_proof=proof),
+    )
     assert other_phone.status == 403
     make_salon("salon-b", clock_at, protection={"phone_check": "always"})
     body = booking(phone_proof=proof)
@@ -132,12 +150,15 @@ def test_always_asks_a_known_phone_too_and_a_proof_is_for_its_own_phone_and_salo
 def test_a_proven_new_client_gets_its_links_and_its_consent(table, clock_at):
     protected(clock_at)
     public = PublicApi()
-    made = public.post("/v1/salons/salon-a/appointments", booking(consents={"marketing": True},
-                                                                   phone_proof=prove(public)))
+    made = public.post(
+        "/v1/salons/salon-a/appointments", booking(consents={"marketing": True}, phone_proof=prove(public))
+    )
     assert made.status == 201 and made.json["phone_proven"] is True
     page = public.get(f"/v1/manage/{token_of(made.json['manage_url'])}")
     assert page.json["marketing"] is True
-    assert public.post(f"/v1/manage/{token_of(made.json['manage_url'])}/unsubscribe").json["marketing"] is False
+    assert (
+        public.post(f"/v1/manage/{token_of(made.json['manage_url'])}/unsubscribe").json["marketing"] is False
+    )
 
 
 # --- the code ------------------------------------------------------------------------------------------
@@ -149,17 +170,27 @@ def test_a_code_goes_to_the_phone_once_and_a_wrong_one_counts(table, clock_at):
     check = started.json["check_id"]
     message = outbox.get_item("salon-a", f"code-{check}")
     assert (message.recipient, message.values["phone"], message.kind, message.locale) == (
-        "phone", PHONE, "phone_code", "ru")
+        "phone",
+        PHONE,
+        "phone_code",
+        "ru",
+    )
     assert message.expires is not None  # a code is not kept
     assert dispatch.dispatch("salon-a", message.message_id, clock_at).done
     sent = outbox.get_item("salon-a", message.message_id)
-    assert (sent.channel, sent.address) == ("sms", PHONE) and the_code(check) in sent.text and "Код" in sent.text
+    assert (
+        (sent.channel, sent.address) == ("sms", PHONE) and the_code(check) in sent.text and "Код" in sent.text
+    )
     code = the_code(check)
     wrong = "000000" if code != "000000" else "111111"
     bad = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": PHONE, "code": wrong})
-    assert bad.status == 422 and bad.json["error"]["fields"] == [{"field": "code", "reason": "wrong code; 4 tries left"}]
+    assert bad.status == 422 and bad.json["error"]["fields"] == [
+        {"field": "code", "reason": "wrong code; 4 tries left"}
+    ]
     assert PHONE not in str(PhoneCheck.find(salon_id="salon-a", check_id=check).attribute_values)
-    elsewhere = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": "+4917012345678", "code": code})
+    elsewhere = public.post(
+        f"/v1/salons/salon-a/phone-checks/{check}", {"phone": "+4917012345678", "code": code}
+    )
     assert elsewhere.status == 422  # the code proves the phone it went to, no other
     good = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": "0151 23456789", "code": code})
     assert good.status == 200 and good.json["phone"] == PHONE
@@ -174,22 +205,39 @@ def test_five_wrong_codes_end_a_check_and_an_old_code_has_expired(table, clock_a
     code = the_code(check)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
-        assert public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": PHONE, "code": wrong}).status == 422
+        assert (
+            public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": PHONE, "code": wrong}).status
+            == 422
+        )
     last = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": PHONE, "code": code})
     assert (last.status, last.json["error"]["code"]) == (409, "check_exhausted")
 
     later = public.post("/v1/salons/salon-a/phone-checks", {"phone": PHONE}).json["check_id"]
     with moment(clock_at + timedelta(minutes=11)):
-        expired = public.post(f"/v1/salons/salon-a/phone-checks/{later}", {"phone": PHONE, "code": the_code(later)})
+        expired = public.post(
+            f"/v1/salons/salon-a/phone-checks/{later}", {"phone": PHONE, "code": the_code(later)}
+        )
     assert (expired.status, expired.json["error"]["code"]) == (422, "code_expired")
-    assert public.post("/v1/salons/salon-a/phone-checks/01nosuchcheck0000000000", {"phone": PHONE, "code": "123456"}).status == 404
+    assert (
+        public.post(
+            "/v1/salons/salon-a/phone-checks/01nosuchcheck0000000000", {"phone": PHONE, "code": "123456"}
+        ).status
+        == 404
+    )
 
 
 def test_a_known_client_gets_the_code_where_the_salon_reaches_them(table, clock_at):
     protected(clock_at)
-    client = client_store.create("salon-a", clients_model.Client(
-        id="c-known", name="Lena Known", phone=PHONE, created_at=clock_at,
-        channels={"telegram": {"chat_id": 700100200, "linked_at": clock_at.isoformat()}}))
+    client = client_store.create(
+        "salon-a",
+        clients_model.Client(
+            id="c-known",
+            name="Lena Known",
+            phone=PHONE,
+            created_at=clock_at,
+            channels={"telegram": {"chat_id": 700100200, "linked_at": clock_at.isoformat()}},
+        ),
+    )
     check = PublicApi().post("/v1/salons/salon-a/phone-checks", {"phone": PHONE}).json["check_id"]
     message = outbox.get_item("salon-a", f"code-{check}")
     assert (message.recipient, message.client_id) == ("client", client.id)
@@ -222,8 +270,13 @@ def test_a_cancelled_visits_link_changes_nothing_any_more(table, clock_at):
     token = token_of(made.json["manage_url"])
     assert public.post(f"/v1/manage/{token}/cancel").status == 200
     before = client_of()
-    for action, body in (("subscribe", None), ("unsubscribe", None), ("push", {"device_token": "f" * 40}),
-                         ("confirm", None), ("reschedule", {"start": f"{TUESDAY}T15:00:00+01:00"})):
+    for action, body in (
+        ("subscribe", None),
+        ("unsubscribe", None),
+        ("push", {"device_token": "f" * 40}),
+        ("confirm", None),
+        ("reschedule", {"start": f"{TUESDAY}T15:00:00+01:00"}),
+    ):
         r = public.post(f"/v1/manage/{token}/{action}", body)
         assert (r.status, r.json["error"]["code"]) == (403, "link_revoked"), action
     page = public.get(f"/v1/manage/{token}").json
@@ -232,7 +285,9 @@ def test_a_cancelled_visits_link_changes_nothing_any_more(table, clock_at):
 
 
 # --- what an anonymous caller may send ------------------------------------------------------------------
-@pytest.mark.parametrize("phone", ["+998 90 123 45 67", "+234 803 123 4567", "+882 16 0000 0000", "+7 916 123-45-67"])
+@pytest.mark.parametrize(
+    "phone", ["+998 90 123 45 67", "+234 803 123 4567", "+882 16 0000 0000", "+7 916 123-45-67"]
+)
 def test_phones_from_countries_the_salon_does_not_serve_are_refused(table, clock_at, phone):
     protected(clock_at, phone_check="never")
     public = PublicApi()
@@ -251,8 +306,20 @@ def test_a_salon_can_take_more_countries(table, clock_at):
     assert r.status == 201, r.text
 
 
-@pytest.mark.parametrize("name", ["Visit https://evil.example/x", "www.evil.com", "evil.com", "Eva\x00Weber",
-                                  "Eva \u202eWeber", "Eva\u200bWeber", "12345", "<b>Eva</b>", ""])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Visit https://evil.example/x",
+        "www.evil.com",
+        "evil.com",
+        "Eva\x00Weber",
+        "Eva \u202eWeber",
+        "Eva\u200bWeber",
+        "12345",
+        "<b>Eva</b>",
+        "",
+    ],
+)
 def test_a_name_is_a_name(table, clock_at, name):
     protected(clock_at, phone_check="never")
     r = PublicApi().post("/v1/salons/salon-a/appointments", booking(name=name))
@@ -261,7 +328,9 @@ def test_a_name_is_a_name(table, clock_at, name):
     assert not [i for i in items() if isinstance(i, Appointment | Client)]
 
 
-@pytest.mark.parametrize("name", ["Anne-Marie O'Neil", "J. R. Smith", "Ёлка Иванова", "María José", "Nguyễn Văn An"])
+@pytest.mark.parametrize(
+    "name", ["Anne-Marie O'Neil", "J. R. Smith", "Ёлка Иванова", "María José", "Nguyễn Văn An"]
+)
 def test_real_names_pass(table, clock_at, name):
     protected(clock_at, phone_check="never")
     r = PublicApi().post("/v1/salons/salon-a/appointments", booking(name=name))
@@ -275,8 +344,11 @@ def _slots(n: int) -> list[tuple[str, str]]:
     day = date(2026, 11, 24)
     while len(out) < n:
         if day.weekday() < 5:
-            out += [(f"{day.isoformat()}T{hour:02d}:00:00+01:00", staff)
-                    for hour in (9, 10, 11, 14, 15, 16) for staff in ("anna", "marta")]
+            out += [
+                (f"{day.isoformat()}T{hour:02d}:00:00+01:00", staff)
+                for hour in (9, 10, 11, 14, 15, 16)
+                for staff in ("anna", "marta")
+            ]
         day += timedelta(days=1)
     return out[:n]
 
@@ -292,7 +364,11 @@ def test_a_burst_from_one_address_books_up_to_the_limit_and_is_told_to_wait(tabl
     limited = [a for a in answers if a.status == 429]
     assert len(booked) == 10 and len(limited) == 190
     for a in limited:
-        assert a.json["error"]["code"] == "rate_limited" and set(a.json["error"]) == {"code", "message", "fields"}
+        assert a.json["error"]["code"] == "rate_limited" and set(a.json["error"]) == {
+            "code",
+            "message",
+            "fields",
+        }
         assert 0 < int(a.headers["retry-after"]) <= 3600
     assert len([i for i in items() if isinstance(i, Appointment)]) == 10
     assert len([i for i in items() if isinstance(i, Client)]) == 10
@@ -304,23 +380,37 @@ def test_a_burst_from_one_address_books_up_to_the_limit_and_is_told_to_wait(tabl
     assert len(sms) == len(booked)  # one booking notice each, nothing for the refused
 
     another = PublicApi(source_ip="203.0.113.67").post(
-        "/v1/salons/salon-a/appointments", booking(start=_slots(11)[10][0], phone="+4915199999999")
-        | {"staff_id": _slots(11)[10][1]})
+        "/v1/salons/salon-a/appointments",
+        booking(start=_slots(11)[10][0], phone="+4915199999999") | {"staff_id": _slots(11)[10][1]},
+    )
     assert another.status == 201  # the limit is the address's, not the salon's
     with moment(clock_at + timedelta(hours=1)):
-        assert public.post("/v1/salons/salon-a/appointments",
-                           booking(start="2026-11-25T17:00:00+01:00", phone="+4915188888888")).status == 201
+        assert (
+            public.post(
+                "/v1/salons/salon-a/appointments",
+                booking(start="2026-11-25T17:00:00+01:00", phone="+4915188888888"),
+            ).status
+            == 201
+        )
 
 
 def test_one_phone_books_a_few_times_a_day_and_new_phones_are_limited_per_salon(table, clock_at):
     protected(clock_at, phone_check="never", new_phones_per_hour=4)
     slots = _slots(8)
-    answers = [PublicApi().post("/v1/salons/salon-a/appointments",
-                                booking(start=start, phone=PHONE) | {"staff_id": staff}) for start, staff in slots[:4]]
+    answers = [
+        PublicApi().post(
+            "/v1/salons/salon-a/appointments", booking(start=start, phone=PHONE) | {"staff_id": staff}
+        )
+        for start, staff in slots[:4]
+    ]
     assert [a.status for a in answers] == [201, 201, 201, 429]  # three a day for one phone
-    answers = [PublicApi().post("/v1/salons/salon-a/appointments",
-                                booking(start=start, phone=f"+4917{n:09d}") | {"staff_id": staff})
-               for n, (start, staff) in enumerate(slots[4:])]
+    answers = [
+        PublicApi().post(
+            "/v1/salons/salon-a/appointments",
+            booking(start=start, phone=f"+4917{n:09d}") | {"staff_id": staff},
+        )
+        for n, (start, staff) in enumerate(slots[4:])
+    ]
     assert [a.status for a in answers] == [201, 201, 201, 429]  # the fourth new phone in the hour
 
 

@@ -28,8 +28,12 @@ def admin_routes() -> list[tuple[str, str, str | None]]:
 
 def test_the_matrix_covers_every_admin_operation_of_the_api_document():
     served = {(method, re.sub(r"<(\w+)>", r"{\1}", path)) for method, path, _ in admin_routes()}
-    documented = {(method.upper(), path) for path, item in apps.openapi_document()["paths"].items()
-                  if path.startswith("/v1/admin/") for method in item}
+    documented = {
+        (method.upper(), path)
+        for path, item in apps.openapi_document()["paths"].items()
+        if path.startswith("/v1/admin/")
+        for method in item
+    }
     assert served == documented
     assert len(served) >= 50
 
@@ -44,8 +48,15 @@ def _call(api: AdminApi, method: str, path: str):
 
 def test_every_role_is_refused_exactly_what_the_table_refuses(table, clock_at, pool):
     make_salon("salon-a", clock_at)
-    callers = {role: AdminApi("salon-a", f"{role.value}@salon-a.example", role.value,
-                              staff_id="anna" if role is Role.STAFF else None) for role in Role}
+    callers = {
+        role: AdminApi(
+            "salon-a",
+            f"{role.value}@salon-a.example",
+            role.value,
+            staff_id="anna" if role is Role.STAFF else None,
+        )
+        for role in Role
+    }
     wrong = []
     for method, path, op in admin_routes():
         for role, api in callers.items():
@@ -70,8 +81,18 @@ def test_a_user_the_team_does_not_hold_reaches_nothing(table, clock_at, pool):
 
 def test_the_desk_and_staff_never_export_erase_adjust_bonus_or_change_settings():
     for role in (Role.RECEPTION, Role.STAFF):
-        for op in ("clients.export", "clients.erase", "loyalty.adjust", "salon.update", "services.update",
-                   "staff.update", "campaigns.create", "segments.save", "audit.read", "team.invite"):
+        for op in (
+            "clients.export",
+            "clients.erase",
+            "loyalty.adjust",
+            "salon.update",
+            "services.update",
+            "staff.update",
+            "campaigns.create",
+            "segments.save",
+            "audit.read",
+            "team.invite",
+        ):
             assert not allows(role, op), (role, op)
     assert not allows(Role.MANAGER, "clients.erase") and not allows(Role.MANAGER, "team.change_role")
     assert all(allows(Role.OWNER, op) for op in OPERATIONS)
@@ -104,11 +125,16 @@ def test_a_route_that_declares_no_known_operation_is_refused_to_everyone(table, 
     assert isinstance(app, APIGatewayRestResolver)
 
     def status(path: str) -> int:
-        event = api_event("GET", path, resource="/v1/admin/{proxy+}", path_params={"proxy": path[10:]},
-                          claims=owner.claims)
+        event = api_event(
+            "GET", path, resource="/v1/admin/{proxy+}", path_params={"proxy": path[10:]}, claims=owner.claims
+        )
         return app.resolve(event, None)["statusCode"]
 
-    assert (status("/v1/admin/forgotten"), status("/v1/admin/unknown"), status("/v1/admin/known")) == (403, 403, 200)
+    assert (status("/v1/admin/forgotten"), status("/v1/admin/unknown"), status("/v1/admin/known")) == (
+        403,
+        403,
+        200,
+    )
     assert status("/v1/admin/nothing-here") == 404
 
 
@@ -119,7 +145,9 @@ def test_a_refused_caller_learns_nothing_of_the_input_and_changes_nothing(table,
     desk = AdminApi("salon-a", "desk@salon-a.example", "reception")
     bad = desk.post(f"/v1/admin/clients/{client['id']}/loyalty/adjustments", {"amount": "lots", "extra": 1})
     assert (bad.status, bad.json["error"]["code"]) == (403, "forbidden")
-    good = desk.post(f"/v1/admin/clients/{client['id']}/loyalty/adjustments", {"amount": 10_000_000, "reason": "x"})
+    good = desk.post(
+        f"/v1/admin/clients/{client['id']}/loyalty/adjustments", {"amount": 10_000_000, "reason": "x"}
+    )
     assert good.status == 403
     assert owner.get(f"/v1/admin/clients/{client['id']}/ledger").json["entries"] == []
     assert owner.get("/v1/admin/audit").json["entries"] == []

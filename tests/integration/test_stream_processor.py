@@ -29,8 +29,16 @@ def visit_history(table, clock_at):
     client = admin.post("/v1/admin/clients", {"name": "Lena", "phone": "+49 170 5550100"}).json
     ids = []
     for start in ("2026-11-23T07:00:00+01:00", "2026-11-23T07:30:00+01:00", "2026-11-23T08:00:00+01:00"):
-        r = admin.post("/v1/admin/appointments", {"service_id": "brows", "staff_id": "anna", "start": start,
-                                                  "client_id": client["id"], "outside_hours": True})
+        r = admin.post(
+            "/v1/admin/appointments",
+            {
+                "service_id": "brows",
+                "staff_id": "anna",
+                "start": start,
+                "client_id": client["id"],
+                "outside_hours": True,
+            },
+        )
         assert r.status == 201, r.text
         ids.append(r.json["id"])
     admin.post(f"/v1/admin/appointments/{ids[0]}/complete", {"paid_amount": 1500})
@@ -43,14 +51,21 @@ def test_visit_statistics_follow_the_events(table, visit_history):
     result = run(appointment_records(table))
     assert result == {"batchItemFailures": []}
     stats = client_store.get("salon-a", visit_history).stats
-    assert (stats.visits, stats.total_spent, stats.no_shows, stats.cancellations, stats.late_cancellations) == (
-        1, 1500, 1, 1, 1)
+    assert (
+        stats.visits,
+        stats.total_spent,
+        stats.no_shows,
+        stats.cancellations,
+        stats.late_cancellations,
+    ) == (1, 1500, 1, 1, 1)
     assert stats.first_visit_at == stats.last_visit_at
 
 
 def test_the_same_record_delivered_five_times_counts_once(table, visit_history):
     records = appointment_records(table)
-    completed = [r for r in records if r["dynamodb"].get("NewImage", {}).get("status", {}).get("S") == "completed"]
+    completed = [
+        r for r in records if r["dynamodb"].get("NewImage", {}).get("status", {}).get("S") == "completed"
+    ]
     assert len(completed) == 1
     for _ in range(5):
         assert run(completed) == {"batchItemFailures": []}
@@ -62,8 +77,13 @@ def test_the_same_record_delivered_five_times_counts_once(table, visit_history):
 
 def test_a_failing_record_is_reported_and_the_others_applied(table, visit_history):
     records = appointment_records(table)
-    broken = copy.deepcopy(next(r for r in records if r["eventName"] == "MODIFY"
-                                and r["dynamodb"]["NewImage"]["status"]["S"] == "completed"))
+    broken = copy.deepcopy(
+        next(
+            r
+            for r in records
+            if r["eventName"] == "MODIFY" and r["dynamodb"]["NewImage"]["status"]["S"] == "completed"
+        )
+    )
     broken["dynamodb"]["NewImage"]["client_id"] = {"S": "no-such-client"}
     broken["dynamodb"]["SequenceNumber"] = "999999999999"
     result = run([broken, *records])
@@ -79,4 +99,3 @@ def test_the_sample_event_parses(table):
     (event,) = events_of(record)
     assert event.type.value == "appointment.completed"
     assert event.appointment.paid_amount == 3000
-

@@ -17,12 +17,20 @@ DUE = 50
 
 
 def test_a_tick_reads_the_due_jobs_not_the_table():
-    done = subprocess.run([sys.executable, "-m", "bench", "--only", "sweep", "--clients", str(CLIENTS)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "PYTHONPATH": os.pathsep.join(["local", "layers/regulars"])})
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--only", "sweep", "--clients", str(CLIENTS)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(["local", "layers/regulars"])},
+    )
     assert done.returncode == 0, done.stderr
-    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
-            for line in done.stdout.splitlines() if line.startswith(("| one", "| a Scan"))}
+    rows = {
+        line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
+        for line in done.stdout.splitlines()
+        if line.startswith(("| one", "| a Scan"))
+    }
     tick, scan = rows["one tick (due-hour index)"], rows["a Scan of the table"]
     assert int(tick[1]) == DUE  # the items the tick's Queries returned: the due jobs, nothing else
     assert int(scan[1]) == 3 * CLIENTS + DUE + 1  # clients, phones, future jobs, due jobs, the watermark

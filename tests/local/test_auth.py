@@ -193,9 +193,15 @@ def test_users_sign_in_against_the_pool(pool, issuer):
 def test_an_invited_user_signs_in_with_the_mailboxs_temporary_password_and_a_new_one(pool, issuer):
     sign_in = LocalSignIn(issuer, pool)
     pool._cognito.admin_create_user(  # as the admin API invites: the pool "e-mails" a temporary password
-        UserPoolId=pool.pool_id, Username="desk@example.com", DesiredDeliveryMediums=["EMAIL"],
-        UserAttributes=[{"Name": "email", "Value": "desk@example.com"}, {"Name": "custom:salon_id", "Value": "s1"},
-                        {"Name": "custom:role", "Value": "reception"}])
+        UserPoolId=pool.pool_id,
+        Username="desk@example.com",
+        DesiredDeliveryMediums=["EMAIL"],
+        UserAttributes=[
+            {"Name": "email", "Value": "desk@example.com"},
+            {"Name": "custom:salon_id", "Value": "s1"},
+            {"Name": "custom:role", "Value": "reception"},
+        ],
+    )
     (invitation,) = pool.mailbox()
     assert (invitation.email, invitation.salon_id, invitation.role) == ("desk@example.com", "s1", "reception")
     assert pool.mailbox() == [invitation]  # handed out once, the same until used
@@ -205,8 +211,11 @@ def test_an_invited_user_signs_in_with_the_mailboxs_temporary_password_and_a_new
         sign_in.token("desk@example.com", invitation.temporary_password, "short")
     answer = sign_in.token("desk@example.com", invitation.temporary_password, "my-own-long-password")
     claims = issuer.verify(answer["id_token"])
-    assert (claims["custom:salon_id"], claims["custom:role"], claims["email"]) == ("s1", "reception",
-                                                                                    "desk@example.com")
+    assert (claims["custom:salon_id"], claims["custom:role"], claims["email"]) == (
+        "s1",
+        "reception",
+        "desk@example.com",
+    )
     assert pool.mailbox() == []
     assert sign_in.token("desk@example.com", "my-own-long-password")["id_token"]
     with pytest.raises(Unauthorized):

@@ -89,7 +89,9 @@ def _read_back(table: str, summary: DemoSummary, seconds: float, ddb: Any) -> Lo
         appointments=[i for i in salon_items if isinstance(i, Appointment)],
         locks=locks,
         raw_items=[  # what was built; the birthday jobs planned after it are read apart
-            item for page in ddb.get_paginator("scan").paginate(TableName=table) for item in page["Items"]
+            item
+            for page in ddb.get_paginator("scan").paginate(TableName=table)
+            for item in page["Items"]
             if item["type"]["S"] != "Job"
         ],
         jobs=[item for item in salon_items if isinstance(item, Job)],
@@ -183,7 +185,10 @@ def test_salon_profile(demo: Loaded) -> None:
     )
     # the default rules, but for the limits a caller from 127.0.0.1 (every local one) would hit at once
     assert salon.settings == {"protection": LOCAL_PROTECTION}
-    assert LOCAL_PROTECTION["bookings_per_address_hour"] > 1000 and "bookings_per_phone_day" not in LOCAL_PROTECTION
+    assert (
+        LOCAL_PROTECTION["bookings_per_address_hour"] > 1000
+        and "bookings_per_phone_day" not in LOCAL_PROTECTION
+    )
     assert timedelta(days=550) < NOW - salon.created_at < timedelta(days=600)
 
 
@@ -322,8 +327,11 @@ def test_a_saved_table_is_restored_item_for_item(demo: Loaded, dynamodb, tmp_pat
     ddb = dynamodb_local.client(dynamodb.endpoint)
 
     def every_item(table: str) -> list[str]:
-        return sorted(_canonical(item) for page in ddb.get_paginator("scan").paginate(TableName=table)
-                      for item in page["Items"])
+        return sorted(
+            _canonical(item)
+            for page in ddb.get_paginator("scan").paginate(TableName=table)
+            for item in page["Items"]
+        )
 
     saved, copy = tmp_path / "demo.jsonl", f"regulars-restored-{uuid.uuid4().hex[:8]}"
     original = every_item(demo.table)

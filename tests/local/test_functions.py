@@ -129,21 +129,28 @@ def test_context_counts_down(monkeypatch):
     assert context.get_remaining_time_in_millis() == 0
 
 
-MAIN_WAITING_FOR_PEERS = WAIT + """
+MAIN_WAITING_FOR_PEERS = (
+    WAIT
+    + """
 import os
 
 def handler(event, context):
     wait_for_peers(event["port"])
     return {"environment": os.getpid(), "module": __name__}
 """
+)
 
 
 def test_concurrent_invocations_run_side_by_side_in_separate_environments(tmp_path):
     peers = 5
-    function = LocalFunction(spec(write_function(tmp_path, "waiting", MAIN_WAITING_FOR_PEERS), "Waiting"), "us-east-1")
+    function = LocalFunction(
+        spec(write_function(tmp_path, "waiting", MAIN_WAITING_FOR_PEERS), "Waiting"), "us-east-1"
+    )
     try:
         with Rendezvous(peers) as meeting, ThreadPoolExecutor(max_workers=peers) as pool:
-            results = list(pool.map(function.invoke, [{"port": meeting.port}] * peers))  # only if all run at once
+            results = list(
+                pool.map(function.invoke, [{"port": meeting.port}] * peers)
+            )  # only if all run at once
         assert len({r["environment"] for r in results}) == peers
         assert {r["module"] for r in results} == {"main"}  # imported as Lambda imports it
         assert function.environments == peers
@@ -155,7 +162,9 @@ def test_concurrent_invocations_run_side_by_side_in_separate_environments(tmp_pa
         function.stop()
 
 
-MAIN_WITH_A_POWERTOOLS_ROUTER = WAIT + """
+MAIN_WITH_A_POWERTOOLS_ROUTER = (
+    WAIT
+    + """
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
@@ -175,23 +184,38 @@ app.include_router(router)
 def handler(event, context):
     return {**app.resolve(event, context), "request": context.aws_request_id}
 """
+)
 
 
 def _get(path: str, headers: dict) -> dict:
-    return {"httpMethod": "GET", "path": path, "resource": path, "headers": headers,
-            "multiValueHeaders": {k: [v] for k, v in headers.items()}, "queryStringParameters": None,
-            "pathParameters": None, "body": None, "isBase64Encoded": False,
-            "requestContext": {"stage": "test", "httpMethod": "GET", "path": path, "requestId": headers["x-who"]}}
+    return {
+        "httpMethod": "GET",
+        "path": path,
+        "resource": path,
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": None,
+        "pathParameters": None,
+        "body": None,
+        "isBase64Encoded": False,
+        "requestContext": {"stage": "test", "httpMethod": "GET", "path": path, "requestId": headers["x-who"]},
+    }
 
 
 def test_two_environments_answering_at_once_each_answer_their_own_request(tmp_path):
     """Powertools keeps the request being served in a class attribute: right because each execution
     environment is a process of its own, as in Lambda (two in one process would answer each other's)."""
-    function = LocalFunction(spec(write_function(tmp_path, "who", MAIN_WITH_A_POWERTOOLS_ROUTER), "Who"), "us-east-1")
+    function = LocalFunction(
+        spec(write_function(tmp_path, "who", MAIN_WITH_A_POWERTOOLS_ROUTER), "Who"), "us-east-1"
+    )
     try:
         with Rendezvous(2) as meeting, ThreadPoolExecutor(max_workers=2) as pool:
-            answers = list(pool.map(function.invoke, [_get("/who", {"x-who": who, "x-port": str(meeting.port)})
-                                                       for who in ("anna", "boris")]))
+            answers = list(
+                pool.map(
+                    function.invoke,
+                    [_get("/who", {"x-who": who, "x-port": str(meeting.port)}) for who in ("anna", "boris")],
+                )
+            )
     finally:
         function.stop()
     assert [a["statusCode"] for a in answers] == [200, 200]
@@ -204,7 +228,10 @@ def test_an_environment_has_its_functions_variables_and_the_applications_clock(t
 
     from regulars.core import clock
 
-    code = write_function(tmp_path, "env", """
+    code = write_function(
+        tmp_path,
+        "env",
+        """
         import os
 
         from regulars.core import clock
@@ -212,7 +239,8 @@ def test_an_environment_has_its_functions_variables_and_the_applications_clock(t
         def handler(event, context):
             return {"mine": os.environ.get("ONLY_MINE"), "theirs": os.environ.get("NOT_MINE"),
                     "now": clock.now().isoformat()}
-        """)
+        """,
+    )
     function = LocalFunction(spec(code, "EnvFunction"), "us-east-1")
     function.variables = {**function.variables, "ONLY_MINE": "yes"}
     monkeypatch.setenv("NOT_MINE", "the runtime's")
@@ -226,7 +254,10 @@ def test_an_environment_has_its_functions_variables_and_the_applications_clock(t
 
 
 def test_a_timed_out_or_crashed_environment_is_replaced(tmp_path):
-    code = write_function(tmp_path, "dies", """
+    code = write_function(
+        tmp_path,
+        "dies",
+        """
         import os
         import time
 
@@ -236,7 +267,8 @@ def test_a_timed_out_or_crashed_environment_is_replaced(tmp_path):
             if event == "crash":
                 os._exit(3)
             return os.getpid()
-        """)
+        """,
+    )
     function = LocalFunction(spec(code, "DiesFunction", timeout=1), "us-east-1")
     try:
         first = function.invoke("fine")
@@ -253,7 +285,10 @@ def test_a_timed_out_or_crashed_environment_is_replaced(tmp_path):
 
 
 def test_an_environment_records_its_functions_aws_calls_for_the_iam_check(tmp_path):
-    code = write_function(tmp_path, "caller", """
+    code = write_function(
+        tmp_path,
+        "caller",
+        """
         import boto3
         from botocore.config import Config
 
@@ -266,7 +301,8 @@ def test_an_environment_records_its_functions_aws_calls_for_the_iam_check(tmp_pa
             except Exception:
                 pass  # nothing listens there: what counts is the call, recorded as it is made
             return "called"
-        """)
+        """,
+    )
     records = tmp_path / "records"
     function = LocalFunction(spec(code, "CallerFunction"), "eu-west-1")
     function.variables = {**function.variables, calls.ENVIRONMENT: str(records)}

@@ -10,8 +10,6 @@ from support.runtime import aws_client as client
 pytestmark = pytest.mark.xdist_group("runtime")
 
 
-
-
 @pytest.fixture(scope="module")
 def stack(fixture_runtime) -> dict:
     return fixture_runtime.resources()

@@ -117,7 +117,9 @@ def test_sign_in_refuses_wrong_passwords_and_invalid_users(runtime):
     wrong = runtime.post("/local/auth/token", json={"email": "owner@demo.regulars.local", "password": "nope"})
     assert wrong.status_code == 401
     assert error(wrong)["code"] == "unauthorized"
-    invalid = runtime.post("/local/auth/users", json={"email": "a@example.com", "password": "short", "salon_id": "s"})
+    invalid = runtime.post(
+        "/local/auth/users", json={"email": "a@example.com", "password": "short", "salon_id": "s"}
+    )
     assert invalid.status_code == 400
     assert error(invalid)["fields"] == [{"field": "password", "reason": "at least 12 characters"}]
     assert runtime.post("/local/auth/token", data="not json").status_code == 400

@@ -50,8 +50,12 @@ def pool(cognito: str, monkeypatch: pytest.MonkeyPatch) -> Pool:
     """A fresh user pool from the template, which the admin function uses during the test."""
     stack = Stack(TEMPLATE, REGION, "regulars-test")
     client_ = client("cognito-idp", cognito, REGION)
-    create_user_pool(stack, Clients(sqs=None, sns=None, cognito=client_), "UserPool",
-                     stack.resolve(load(TEMPLATE)["Resources"]["UserPool"]["Properties"]))
+    create_user_pool(
+        stack,
+        Clients(sqs=None, sns=None, cognito=client_),
+        "UserPool",
+        stack.resolve(load(TEMPLATE)["Resources"]["UserPool"]["Properties"]),
+    )
     pool_id = stack.refs["UserPool"]
     monkeypatch.setenv("USER_POOL_ID", pool_id)
     monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", cognito)

@@ -28,10 +28,16 @@ _RECORDER = "_iam_call_recorder"
 def _in_process_stack(table: str):
     """Built at the first call against ``table``: each test has a table of its own and sets the
     resources' variables before its functions run."""
-    variables = {name for spec in functions(TEMPLATE).values() for name, value in spec.environment.items()
-                 if isinstance(value, dict) and "Ref" in value}
+    variables = {
+        name
+        for spec in functions(TEMPLATE).values()
+        for name, value in spec.environment.items()
+        if isinstance(value, dict) and "Ref" in value
+    }
     environment = {name: os.environ[name] for name in variables if name in os.environ}
-    return aws_calls.placeholder_stack(TEMPLATE, os.environ.get("AWS_REGION", "us-east-1"), table, environment)
+    return aws_calls.placeholder_stack(
+        TEMPLATE, os.environ.get("AWS_REGION", "us-east-1"), table, environment
+    )
 
 
 def in_process_stack():
@@ -58,8 +64,9 @@ def checked(directory: Path) -> iam.Report:
     records, stacks = aws_calls.read(directory)
     ours = {key for key, stack in stacks.items() if Path(stack.path).resolve() == TEMPLATE.resolve()}
     code = {name: str(spec.code_uri) for name, spec in functions(TEMPLATE).items()}
-    return iam.check([r for r in records if r["stack"] in ours and code.get(r["function"]) == r["code"]],
-                     stacks, TEMPLATE)
+    return iam.check(
+        [r for r in records if r["stack"] in ours and code.get(r["function"]) == r["code"]], stacks, TEMPLATE
+    )
 
 
 @pytest.hookimpl(trylast=True)

@@ -45,9 +45,15 @@ def environment(function_dir: str, number: int) -> ExecutionEnvironment:
 
         spec = spec_of(function_dir)
         recording = bool(os.environ.get(calls.ENVIRONMENT))
-        _environments[key] = ExecutionEnvironment(Setup(
-            spec.logical_id, str(spec.code_uri), spec.handler, {**os.environ, "TABLE_NAME": table_name()},
-            calls.stack_document(in_process_stack()) if recording else None))
+        _environments[key] = ExecutionEnvironment(
+            Setup(
+                spec.logical_id,
+                str(spec.code_uri),
+                spec.handler,
+                {**os.environ, "TABLE_NAME": table_name()},
+                calls.stack_document(in_process_stack()) if recording else None,
+            )
+        )
     return _environments[key]
 
 
@@ -67,7 +73,9 @@ def run(function_dir: str, event: dict[str, Any], environment_number: int = 0) -
     try:
         return process.invoke(event, context, clock.offset().total_seconds(), context.timeout_seconds)
     except InvocationFailed as exc:
-        raise RuntimeError(f"{function_dir} failed in environment {environment_number}:\n{exc.trace}") from None
+        raise RuntimeError(
+            f"{function_dir} failed in environment {environment_number}:\n{exc.trace}"
+        ) from None
 
 
 def sample(name: str) -> dict[str, Any]:
@@ -113,8 +121,9 @@ def api_event(
         pathParameters=path_params,
         body=body if (body is None or isinstance(body, str)) else json.dumps(body),
     )
-    event["requestContext"].update(resourcePath=resource, httpMethod=method, path=parts.path,
-                                   requestId=str(uuid.uuid4()))
+    event["requestContext"].update(
+        resourcePath=resource, httpMethod=method, path=parts.path, requestId=str(uuid.uuid4())
+    )
     event["requestContext"].pop("authorizer", None)
     if source_ip is not None:
         event["requestContext"]["identity"]["sourceIp"] = source_ip
@@ -150,16 +159,30 @@ class PublicApi:
         "/v1/feedback/{token}",
     ]
 
-    def request(self, method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> HttpResult:
+    def request(
+        self, method: str, url: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> HttpResult:
         segments = urlsplit(url).path.strip("/").split("/")
         for template in self.ROUTES:
             names = template.strip("/").split("/")
-            if len(segments) == len(names) and all(n.startswith("{") or n == s for n, s in zip(names, segments, strict=True)):
+            if len(segments) == len(names) and all(
+                n.startswith("{") or n == s for n, s in zip(names, segments, strict=True)
+            ):
                 params = {n[1:-1]: s for n, s in zip(names, segments, strict=True) if n.startswith("{")}
                 source_ip = self.source_ip or f"198.51.100.{next(_addresses) % 250 + 1}"
-                return invoke("public_api", api_event(method, url, resource=template, path_params=params,
-                                                      body=body, headers=headers, source_ip=source_ip),
-                              self.environment)
+                return invoke(
+                    "public_api",
+                    api_event(
+                        method,
+                        url,
+                        resource=template,
+                        path_params=params,
+                        body=body,
+                        headers=headers,
+                        source_ip=source_ip,
+                    ),
+                    self.environment,
+                )
         raise AssertionError(f"no public route for {url}")
 
     def get(self, url: str, **kw: Any) -> HttpResult:
@@ -174,20 +197,39 @@ class AdminApi:
     a user of ``salon_id`` with ``role`` (a staff user: of staff member ``staff_id``), who is put on
     the salon's team on first use (``member=False``: a user the team does not hold)."""
 
-    def __init__(self, salon_id: str | None, email: str = "owner@example.com", role: str = "owner",
-                 staff_id: str | None = None, member: bool = True):
+    def __init__(
+        self,
+        salon_id: str | None,
+        email: str = "owner@example.com",
+        role: str = "owner",
+        staff_id: str | None = None,
+        member: bool = True,
+    ):
         self.salon_id, self.email, self.role, self.staff_id = salon_id, email, role, staff_id
         self.user_id = str(uuid.uuid4())
         self._joined = not member or salon_id is None
-        self.claims = None if salon_id is None else {
-            "sub": self.user_id, "email": email, "custom:salon_id": salon_id, "custom:role": role,
-            "token_use": "id", "cognito:username": self.user_id,
-        }
+        self.claims = (
+            None
+            if salon_id is None
+            else {
+                "sub": self.user_id,
+                "email": email,
+                "custom:salon_id": salon_id,
+                "custom:role": role,
+                "token_use": "id",
+                "cognito:username": self.user_id,
+            }
+        )
 
     @classmethod
     def with_claims(cls, claims: dict[str, str]) -> AdminApi:
         """The admin function called with a signed-in user's own claims (nothing is registered)."""
-        api = cls(claims.get("custom:salon_id"), claims.get("email", ""), claims.get("custom:role", ""), member=False)
+        api = cls(
+            claims.get("custom:salon_id"),
+            claims.get("email", ""),
+            claims.get("custom:role", ""),
+            member=False,
+        )
         api.user_id, api.claims = claims["sub"], dict(claims)
         return api
 
@@ -199,16 +241,33 @@ class AdminApi:
         from regulars.team import service
         from regulars.team.policy import Role
 
-        service.register(self.salon_id or "", user_id=self.user_id, email=self.email, role=Role(self.role),
-                         staff_id=self.staff_id, now=datetime.now(UTC))
+        service.register(
+            self.salon_id or "",
+            user_id=self.user_id,
+            email=self.email,
+            role=Role(self.role),
+            staff_id=self.staff_id,
+            now=datetime.now(UTC),
+        )
         self._joined = True
 
-    def request(self, method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> HttpResult:
+    def request(
+        self, method: str, url: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> HttpResult:
         self._join()
         proxy = urlsplit(url).path.removeprefix("/v1/admin/")
-        return invoke("admin_api", api_event(method, url, resource="/v1/admin/{proxy+}",
-                                             path_params={"proxy": proxy}, body=body, headers=headers,
-                                             claims=self.claims))
+        return invoke(
+            "admin_api",
+            api_event(
+                method,
+                url,
+                resource="/v1/admin/{proxy+}",
+                path_params={"proxy": proxy},
+                body=body,
+                headers=headers,
+                claims=self.claims,
+            ),
+        )
 
     def get(self, url: str, **kw: Any) -> HttpResult:
         return self.request("GET", url, **kw)

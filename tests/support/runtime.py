@@ -124,7 +124,11 @@ class LocalRuntime:
         """What the phone view shows ``phone`` received containing ``words`` (waiting up to ``timeout``)."""
         deadline = time.monotonic() + timeout
         while True:
-            got = [m for m in self.get("/local/phone").json()["messages"] if m["to"] == phone and words in m["text"]]
+            got = [
+                m
+                for m in self.get("/local/phone").json()["messages"]
+                if m["to"] == phone and words in m["text"]
+            ]
             if got or time.monotonic() > deadline:
                 return got
             time.sleep(0.3)
@@ -137,8 +141,10 @@ class LocalRuntime:
         got = self.sms(e164, "code", timeout=timeout) or self.sms(e164, "Код", timeout=1)
         assert got, f"no code reached {e164}"
         code = re.search(r"\b(\d{6})\b", got[-1]["text"]).group(1)
-        proven = self.post(f"/v1/salons/{salon_id}/phone-checks/{started.json()['check_id']}",
-                           json={"phone": phone, "code": code})
+        proven = self.post(
+            f"/v1/salons/{salon_id}/phone-checks/{started.json()['check_id']}",
+            json={"phone": phone, "code": code},
+        )
         assert proven.status_code == 200, proven.text
         return proven.json()["phone_proof"]
 
@@ -223,7 +229,9 @@ def demo_launch(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator
                 started = running.enter_context(launch("--demo-clients", str(DEMO_CLIENTS), log_dir=log_dir))
                 started.drain(timeout=300)
                 resources = started.resources()
-                snapshot.save(aws_client("dynamodb", resources["dynamodb"]["endpoint"]), resources["table"], saved)
+                snapshot.save(
+                    aws_client("dynamodb", resources["dynamodb"]["endpoint"]), resources["table"], saved
+                )
         if started is None:
             started = running.enter_context(launch("--restore", str(saved), log_dir=log_dir))
             started.drain(timeout=300)

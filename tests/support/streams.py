@@ -16,8 +16,9 @@ def stream_records(table_name: str) -> list[dict[str, Any]]:
     arn = ddb.describe_table(TableName=table_name)["Table"]["LatestStreamArn"]
     out: list[dict[str, Any]] = []
     for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
-                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        iterator = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
         while iterator:
             page = streams.get_records(ShardIterator=iterator, Limit=1000)
             out += [lambda_record(r, arn, "us-east-1") for r in page["Records"]]

@@ -62,8 +62,9 @@ def _validator(component: str) -> Draft202012Validator:
     return Draft202012Validator({"$ref": f"urn:doc#/components/schemas/{component}"}, registry=registry)
 
 
-@pytest.mark.parametrize("hours", [{"xyz": [["09:00", "18:00"]]}, {"mon": [["9am", "6pm"]]},
-                                   {"mon": [["09:00", "10:00"]] * 9}])
+@pytest.mark.parametrize(
+    "hours", [{"xyz": [["09:00", "18:00"]]}, {"mon": [["9am", "6pm"]]}, {"mon": [["09:00", "10:00"]] * 9}]
+)
 def test_staff_hours_the_api_refuses_are_invalid_in_the_document_too(hours):
     staff = {"id": "anna", "name": "Anna", "working_hours": hours}
     assert not _validator("StaffIn").is_valid(staff)
@@ -90,12 +91,21 @@ def test_every_operation_documents_the_statuses_it_can_answer_in_the_error_shape
                     assert response["content"]["application/json"]["schema"] == error, (method, path, status)
 
 
-@pytest.mark.parametrize(("method", "path", "status"), [
-    ("post", "/v1/admin/clients", "201"), ("post", "/v1/admin/services", "201"), ("post", "/v1/admin/staff", "201"),
-    ("post", "/v1/admin/appointments", "201"), ("post", "/v1/admin/segments", "201"),
-    ("post", "/v1/admin/campaigns", "201"), ("post", "/v1/admin/clients/{client_id}/loyalty/adjustments", "201"),
-    ("post", "/v1/admin/analytics/snapshot", "202"), ("delete", "/v1/admin/segments/{segment_id}", "204"),
-    ("post", "/v1/salons/{salon_id}/appointments", "201")])
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("post", "/v1/admin/clients", "201"),
+        ("post", "/v1/admin/services", "201"),
+        ("post", "/v1/admin/staff", "201"),
+        ("post", "/v1/admin/appointments", "201"),
+        ("post", "/v1/admin/segments", "201"),
+        ("post", "/v1/admin/campaigns", "201"),
+        ("post", "/v1/admin/clients/{client_id}/loyalty/adjustments", "201"),
+        ("post", "/v1/admin/analytics/snapshot", "202"),
+        ("delete", "/v1/admin/segments/{segment_id}", "204"),
+        ("post", "/v1/salons/{salon_id}/appointments", "201"),
+    ],
+)
 def test_the_success_status_is_the_one_answered(method, path, status):
     successes = [s for s in document()["paths"][path][method]["responses"] if s.startswith("2")]
     assert successes == [status]

@@ -64,9 +64,13 @@ def _message(exc: ClientError) -> str:
 
 def _user(found: Mapping[str, Any], attributes_key: str) -> LocalUser:
     values = {a["Name"]: a["Value"] for a in found.get(attributes_key, [])}
-    return LocalUser(email=values.get("email", ""), salon_id=values.get(SALON_ATTRIBUTE, ""),
-                     role=values.get(ROLE_ATTRIBUTE, ""), sub=values.get("sub") or found["Username"],
-                     status=found.get("UserStatus", ""))
+    return LocalUser(
+        email=values.get("email", ""),
+        salon_id=values.get(SALON_ATTRIBUTE, ""),
+        role=values.get(ROLE_ATTRIBUTE, ""),
+        sub=values.get("sub") or found["Username"],
+        status=found.get("UserStatus", ""),
+    )
 
 
 def temporary_password() -> str:
@@ -83,7 +87,9 @@ class UserStore:
         self._cognito = cognito
         self.pool_id = pool_id
         self.client_id = cognito.create_user_pool_client(
-            UserPoolId=pool_id, ClientName="regulars-local-sign-in", GenerateSecret=False,
+            UserPoolId=pool_id,
+            ClientName="regulars-local-sign-in",
+            GenerateSecret=False,
             ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         )["UserPoolClient"]["ClientId"]
         self._lock = threading.Lock()
@@ -91,8 +97,10 @@ class UserStore:
 
     def find(self, email: str) -> LocalUser | None:
         try:
-            return _user(self._cognito.admin_get_user(UserPoolId=self.pool_id, Username=email.strip().lower()),
-                         "UserAttributes")
+            return _user(
+                self._cognito.admin_get_user(UserPoolId=self.pool_id, Username=email.strip().lower()),
+                "UserAttributes",
+            )
         except ClientError as exc:
             if _code(exc) == "UserNotFoundException":
                 return None
@@ -115,20 +123,30 @@ class UserStore:
             if existing is None:
                 try:
                     self._cognito.admin_create_user(
-                        UserPoolId=self.pool_id, Username=email, MessageAction="SUPPRESS",
-                        UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"},
-                                        {"Name": SALON_ATTRIBUTE, "Value": salon_id},
-                                        {"Name": ROLE_ATTRIBUTE, "Value": role}])
+                        UserPoolId=self.pool_id,
+                        Username=email,
+                        MessageAction="SUPPRESS",
+                        UserAttributes=[
+                            {"Name": "email", "Value": email},
+                            {"Name": "email_verified", "Value": "true"},
+                            {"Name": SALON_ATTRIBUTE, "Value": salon_id},
+                            {"Name": ROLE_ATTRIBUTE, "Value": role},
+                        ],
+                    )
                 except ClientError as exc:
                     if _code(exc) == "InvalidParameterException":
                         raise ValueError(f"email: {_message(exc)}") from exc
                     raise
             else:
                 self._cognito.admin_update_user_attributes(
-                    UserPoolId=self.pool_id, Username=email, UserAttributes=[{"Name": ROLE_ATTRIBUTE, "Value": role}])
+                    UserPoolId=self.pool_id,
+                    Username=email,
+                    UserAttributes=[{"Name": ROLE_ATTRIBUTE, "Value": role}],
+                )
             try:
-                self._cognito.admin_set_user_password(UserPoolId=self.pool_id, Username=email, Password=password,
-                                                      Permanent=True)
+                self._cognito.admin_set_user_password(
+                    UserPoolId=self.pool_id, Username=email, Password=password, Permanent=True
+                )
             except ClientError as exc:
                 if existing is None:
                     self._cognito.admin_delete_user(UserPoolId=self.pool_id, Username=email)
@@ -140,13 +158,24 @@ class UserStore:
         return user
 
     def password_rule(self) -> str:
-        policy = self._cognito.describe_user_pool(UserPoolId=self.pool_id)["UserPool"].get("Policies", {}).get(
-            "PasswordPolicy", {})
-        needs = [what for flag, what in (("RequireUppercase", "an upper-case letter"),
-                                          ("RequireLowercase", "a lower-case letter"),
-                                          ("RequireNumbers", "a digit"), ("RequireSymbols", "a symbol"))
-                 if policy.get(flag)]
-        return f"at least {policy.get('MinimumLength', 8)} characters" + (f", with {', '.join(needs)}" if needs else "")
+        policy = (
+            self._cognito.describe_user_pool(UserPoolId=self.pool_id)["UserPool"]
+            .get("Policies", {})
+            .get("PasswordPolicy", {})
+        )
+        needs = [
+            what
+            for flag, what in (
+                ("RequireUppercase", "an upper-case letter"),
+                ("RequireLowercase", "a lower-case letter"),
+                ("RequireNumbers", "a digit"),
+                ("RequireSymbols", "a symbol"),
+            )
+            if policy.get(flag)
+        ]
+        return f"at least {policy.get('MinimumLength', 8)} characters" + (
+            f", with {', '.join(needs)}" if needs else ""
+        )
 
     def authenticate(self, email: str, password: str, new_password: str | None = None) -> LocalUser:
         """The user, if the password is theirs. A temporary password (an invitation's) needs
@@ -154,14 +183,21 @@ class UserStore:
         email = email.strip().lower()
         try:
             answer = self._cognito.admin_initiate_auth(
-                UserPoolId=self.pool_id, ClientId=self.client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-                AuthParameters={"USERNAME": email, "PASSWORD": password})
+                UserPoolId=self.pool_id,
+                ClientId=self.client_id,
+                AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": email, "PASSWORD": password},
+            )
             if answer.get("ChallengeName") == NEW_PASSWORD_REQUIRED:
                 if not new_password:
                     raise NewPasswordRequired("the password is a temporary one: give new_password too")
                 answer = self._cognito.admin_respond_to_auth_challenge(
-                    UserPoolId=self.pool_id, ClientId=self.client_id, ChallengeName=NEW_PASSWORD_REQUIRED,
-                    Session=answer["Session"], ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": new_password})
+                    UserPoolId=self.pool_id,
+                    ClientId=self.client_id,
+                    ChallengeName=NEW_PASSWORD_REQUIRED,
+                    Session=answer["Session"],
+                    ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": new_password},
+                )
         except ClientError as exc:
             if _code(exc) == "InvalidPasswordException":
                 raise ValueError(f"new_password: {self.password_rule()}") from exc
@@ -180,19 +216,27 @@ class UserStore:
     def mailbox(self) -> list[Invitation]:
         """The invitations waiting to be taken up, each with its temporary password: locally, what
         Cognito e-mails to an invited user. A user is handed one temporary password, kept until used."""
-        users = [_user(u, "Attributes")
-                 for page in self._cognito.get_paginator("list_users").paginate(UserPoolId=self.pool_id)
-                 for u in page["Users"]]
+        users = [
+            _user(u, "Attributes")
+            for page in self._cognito.get_paginator("list_users").paginate(UserPoolId=self.pool_id)
+            for u in page["Users"]
+        ]
         with self._lock:
             for user in users:
                 if user.status != "FORCE_CHANGE_PASSWORD" or user.sub in self._delivered:
                     continue
                 password = temporary_password()
-                self._cognito.admin_set_user_password(UserPoolId=self.pool_id, Username=user.sub, Password=password,
-                                                      Permanent=False)
+                self._cognito.admin_set_user_password(
+                    UserPoolId=self.pool_id, Username=user.sub, Password=password, Permanent=False
+                )
                 self._delivered[user.sub] = Invitation(user.email, user.salon_id, user.role, password)
-                log.info("invitation for %s (salon %s, %s): temporary password %s", user.email, user.salon_id,
-                         user.role, password)
+                log.info(
+                    "invitation for %s (salon %s, %s): temporary password %s",
+                    user.email,
+                    user.salon_id,
+                    user.role,
+                    password,
+                )
             waiting = {u.sub for u in users if u.status == "FORCE_CHANGE_PASSWORD"}
             return [invitation for sub, invitation in self._delivered.items() if sub in waiting]
 

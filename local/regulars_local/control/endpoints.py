@@ -56,7 +56,9 @@ class ControlEndpoints:
             "/local/auth/token": {"POST": self._token},
             "/local/auth/users": {"POST": self._add_user},
             "/local/auth/mailbox": {"GET": self._mailbox},
-            "/local/cognito/.well-known/jwks.json": {"GET": lambda _: json_response(200, runtime.issuer.jwks())},
+            "/local/cognito/.well-known/jwks.json": {
+                "GET": lambda _: json_response(200, runtime.issuer.jwks())
+            },
             "/local/cognito/.well-known/openid-configuration": {"GET": self._openid_configuration},
             "/openapi.json": {"GET": self._openapi},
             "/docs": {"GET": self._docs},
@@ -148,7 +150,9 @@ class ControlEndpoints:
 
     def _resources(self, _: Request) -> Response:
         process = self.runtime.dynamodb_process
-        listed: dict[str, dict[str, str]] = {name: {"ref": ref} for name, ref in self.runtime.stack.refs.items()}
+        listed: dict[str, dict[str, str]] = {
+            name: {"ref": ref} for name, ref in self.runtime.stack.refs.items()
+        }
         for (name, attribute), value in self.runtime.stack.attributes.items():
             listed.setdefault(name, {})[attribute] = value
         return json_response(
@@ -163,9 +167,12 @@ class ControlEndpoints:
                 "aws_endpoint": self.runtime.aws_endpoint,
                 "resources": listed,
                 "functions": {
-                    k: {"name": f.name, "invocations": f.invocations} for k, f in self.runtime.functions.items()
+                    k: {"name": f.name, "invocations": f.invocations}
+                    for k, f in self.runtime.functions.items()
                 },
-                "environment": {k: v for k, v in self.runtime.environment.items() if k != "MANAGE_LINK_SECRET"},
+                "environment": {
+                    k: v for k, v in self.runtime.environment.items() if k != "MANAGE_LINK_SECRET"
+                },
             },
         )
 
@@ -184,8 +191,11 @@ class ControlEndpoints:
         except ValueError as exc:
             return _invalid(str(exc))
         except NewPasswordRequired as exc:
-            challenge = {"code": "new_password_required", "message": str(exc),
-                         "fields": [{"field": "new_password", "reason": "required with a temporary password"}]}
+            challenge = {
+                "code": "new_password_required",
+                "message": str(exc),
+                "fields": [{"field": "new_password", "reason": "required with a temporary password"}],
+            }
             return json_response(401, {"error": challenge})
         except Unauthorized as exc:
             return error_response(401, "unauthorized", str(exc))

@@ -48,8 +48,12 @@ RULES = SalonSettings()  # the demo salon keeps the default booking rules
 # ... but not the default limits per network address and per salon: every caller of the local
 # runtime is 127.0.0.1, and a developer (or a test run) books far more in an hour than a salon's
 # public does. Per phone, codes and the SMS budget keep their defaults.
-LOCAL_PROTECTION = {"bookings_per_address_hour": 10_000, "codes_per_address_hour": 10_000,
-                    "actions_per_address_hour": 10_000, "new_phones_per_hour": 10_000}
+LOCAL_PROTECTION = {
+    "bookings_per_address_hour": 10_000,
+    "codes_per_address_hour": 10_000,
+    "actions_per_address_hour": 10_000,
+    "new_phones_per_hour": 10_000,
+}
 MINIMUM_NOTICE = timedelta(minutes=RULES.min_notice_minutes)
 SLOT_STEP = timedelta(minutes=RULES.slot_step_minutes)
 LATE_CANCELLATION = timedelta(hours=RULES.late_cancel_hours)
@@ -500,8 +504,10 @@ class _Builder:
             salon_id=SALON_ID,
             staff_id=member.staff_id,
             name=member.name,
-            phone=to_e164(f"0151 5550{self._staff_numbers.setdefault(member.staff_id, len(self._staff_numbers) + 1):04d}",
-                          COUNTRY),  # staff notices go to them by SMS
+            phone=to_e164(
+                f"0151 5550{self._staff_numbers.setdefault(member.staff_id, len(self._staff_numbers) + 1):04d}",
+                COUNTRY,
+            ),  # staff notices go to them by SMS
             working_hours=member.working_hours,
             breaks=member.breaks,
             days_off={day.isoformat() for day in self.days_off[member.staff_id]},

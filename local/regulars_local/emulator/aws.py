@@ -244,9 +244,12 @@ class Clients:
 
     @classmethod
     def at(cls, endpoint: str, region: str) -> Clients:
-        return cls(sqs=client("sqs", endpoint, region), sns=client("sns", endpoint, region),
-                   cognito=client("cognito-idp", endpoint, region),
-                   kms=client("kms", endpoint, region))
+        return cls(
+            sqs=client("sqs", endpoint, region),
+            sns=client("sns", endpoint, region),
+            cognito=client("cognito-idp", endpoint, region),
+            kms=client("kms", endpoint, region),
+        )
 
 
 def _attributes(props: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, str]:
@@ -293,35 +296,53 @@ def create_subscription(stack: Stack, clients: Clients, logical_id: str, props: 
 
 # What of a user pool the local sign-in plays: who signs in with what, the attributes, the passwords.
 # MFA is not played locally (the pool is created without it); e-mail goes to the runtime's mailbox.
-USER_POOL_PROPERTIES = ("UsernameAttributes", "AliasAttributes", "AutoVerifiedAttributes", "AdminCreateUserConfig",
-                        "UsernameConfiguration", "Policies", "Schema")
+USER_POOL_PROPERTIES = (
+    "UsernameAttributes",
+    "AliasAttributes",
+    "AutoVerifiedAttributes",
+    "AdminCreateUserConfig",
+    "UsernameConfiguration",
+    "Policies",
+    "Schema",
+)
 # Cognito's defaults for what a password policy leaves unsaid (moto's would require every kind of character)
-PASSWORD_POLICY_DEFAULTS = {"RequireUppercase": False, "RequireLowercase": False, "RequireNumbers": False,
-                            "RequireSymbols": False}
+PASSWORD_POLICY_DEFAULTS = {
+    "RequireUppercase": False,
+    "RequireLowercase": False,
+    "RequireNumbers": False,
+    "RequireSymbols": False,
+}
 
 
 def create_user_pool(stack: Stack, clients: Clients, logical_id: str, props: dict[str, Any]) -> None:
     settings = {name: props[name] for name in USER_POOL_PROPERTIES if name in props}
     password = (settings.get("Policies") or {}).get("PasswordPolicy") or {}
-    settings["Policies"] = {**(settings.get("Policies") or {}),
-                            "PasswordPolicy": {**PASSWORD_POLICY_DEFAULTS, **password}}
-    pool = clients.cognito.create_user_pool(PoolName=props.get("UserPoolName") or _physical(stack, logical_id),
-                                            **settings)["UserPool"]
+    settings["Policies"] = {
+        **(settings.get("Policies") or {}),
+        "PasswordPolicy": {**PASSWORD_POLICY_DEFAULTS, **password},
+    }
+    pool = clients.cognito.create_user_pool(
+        PoolName=props.get("UserPoolName") or _physical(stack, logical_id), **settings
+    )["UserPool"]
     provider = f"cognito-idp.{stack.region}.amazonaws.com/{pool['Id']}"
-    stack.add(logical_id, pool["Id"], Arn=pool["Arn"], ProviderName=provider, ProviderURL=f"https://{provider}")
+    stack.add(
+        logical_id, pool["Id"], Arn=pool["Arn"], ProviderName=provider, ProviderURL=f"https://{provider}"
+    )
 
 
 def create_topic_policy(stack: Stack, clients: Clients, logical_id: str, props: dict[str, Any]) -> None:
     for topic in props["Topics"]:  # kept, not enforced: moto does not evaluate topic policies
-        clients.sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy",
-                                         AttributeValue=json.dumps(props["PolicyDocument"]))
+        clients.sns.set_topic_attributes(
+            TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps(props["PolicyDocument"])
+        )
     stack.add(logical_id, logical_id)
 
 
 def create_key(stack: Stack, clients: Clients, logical_id: str, props: dict[str, Any]) -> None:
     """A KMS key in moto, for the topics the template encrypts with it."""
-    metadata = clients.kms.create_key(Description=str(props.get("Description", logical_id)),
-                                      Policy=json.dumps(props["KeyPolicy"]))["KeyMetadata"]
+    metadata = clients.kms.create_key(
+        Description=str(props.get("Description", logical_id)), Policy=json.dumps(props["KeyPolicy"])
+    )["KeyMetadata"]
     stack.add(logical_id, metadata["KeyId"], Arn=metadata["Arn"], KeyId=metadata["KeyId"])
 
 

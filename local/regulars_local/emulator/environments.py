@@ -85,8 +85,9 @@ class ExecutionEnvironment:
     def __init__(self, setup: Setup):
         self.setup = setup
         self._connection, theirs = _context.Pipe()
-        self._process = _context.Process(target=serve, args=(theirs, setup), daemon=True,
-                                         name=f"environment-{setup.logical_id}")
+        self._process = _context.Process(
+            target=serve, args=(theirs, setup), daemon=True, name=f"environment-{setup.logical_id}"
+        )
         self._process.start()
         theirs.close()
         self._ready = False

@@ -179,8 +179,11 @@ class LocalFunction:
         with self._pool:
             if self._idle:
                 return self._idle.pop()
-        made = ExecutionEnvironment(Setup(self.logical_id, str(self.spec.code_uri), self.spec.handler,
-                                          dict(self.variables), self.stack))
+        made = ExecutionEnvironment(
+            Setup(
+                self.logical_id, str(self.spec.code_uri), self.spec.handler, dict(self.variables), self.stack
+            )
+        )
         with self._pool:
             self._all.add(made)
         return made
@@ -202,7 +205,9 @@ class LocalFunction:
                     timeout_seconds=float(self.spec.timeout),
                 )
                 request = context.aws_request_id
-                return environment.invoke(event, context, clock.offset().total_seconds(), float(self.spec.timeout))
+                return environment.invoke(
+                    event, context, clock.offset().total_seconds(), float(self.spec.timeout)
+                )
             except InvocationFailed as exc:
                 log.error("%s failed (request %s):\n%s", self.logical_id, request, exc.trace)
                 raise FunctionError(f"{self.logical_id}: {exc}") from None

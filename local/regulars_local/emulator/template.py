@@ -179,7 +179,9 @@ def functions(path: Path = TEMPLATE) -> dict[str, FunctionSpec]:
             timeout=int(props.get("Timeout", glob.get("Timeout", 3))),
             memory_size=int(props.get("MemorySize", glob.get("MemorySize", 128))),
             reserved_concurrency=(
-                int(props["ReservedConcurrentExecutions"]) if "ReservedConcurrentExecutions" in props else None
+                int(props["ReservedConcurrentExecutions"])
+                if "ReservedConcurrentExecutions" in props
+                else None
             ),
             function_name=props.get("FunctionName") if isinstance(props.get("FunctionName"), str) else None,
         )

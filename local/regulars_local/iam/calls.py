@@ -62,13 +62,17 @@ def stack_document(stack: Stack) -> dict[str, Any]:
 
 
 def stack_from(document: dict[str, Any]) -> Stack:
-    stack = Stack(Path(document["template"]), document["region"], document["name"], dict(document["parameters"]))
+    stack = Stack(
+        Path(document["template"]), document["region"], document["name"], dict(document["parameters"])
+    )
     stack.refs.update(document["refs"])
     stack.attributes.update({(lid, attr): value for lid, attr, value in document["attributes"]})
     return stack
 
 
-def placeholder_stack(template: Path, region: str, table: str, environment: dict[str, str] | None = None) -> Stack:
+def placeholder_stack(
+    template: Path, region: str, table: str, environment: dict[str, str] | None = None
+) -> Stack:
     """A stack for handlers invoked in-process: the table the test bound; a resource or a parameter that
     a function's environment names by ``!Ref`` and that ``environment`` sets (a test's queue, topic,
     user pool or push application) as set there; every other resource named as the local runtime
@@ -77,8 +81,12 @@ def placeholder_stack(template: Path, region: str, table: str, environment: dict
 
     stack = Stack(template, region, "regulars-local")
     account = iam.ACCOUNT_ID
-    given = {value["Ref"]: (environment or {}).get(name) for spec in functions(template).values()
-             for name, value in spec.environment.items() if isinstance(value, dict) and "Ref" in value}
+    given = {
+        value["Ref"]: (environment or {}).get(name)
+        for spec in functions(template).values()
+        for name, value in spec.environment.items()
+        if isinstance(value, dict) and "Ref" in value
+    }
     for parameter in stack.parameters:  # a deployment's choice the test made (a push application, say)
         if given.get(parameter):
             stack.parameters[parameter] = given[parameter]
@@ -88,7 +96,9 @@ def placeholder_stack(template: Path, region: str, table: str, environment: dict
         if kind == "AWS::SQS::Queue":
             url = ref or f"https://sqs.{region}.amazonaws.com/{account}/{name}"
             name = url.rstrip("/").rsplit("/", 1)[1]
-            stack.add(logical_id, url, Arn=f"arn:aws:sqs:{region}:{account}:{name}", QueueName=name, QueueUrl=url)
+            stack.add(
+                logical_id, url, Arn=f"arn:aws:sqs:{region}:{account}:{name}", QueueName=name, QueueUrl=url
+            )
         elif kind == "AWS::SNS::Topic":
             arn = ref or f"arn:aws:sns:{region}:{account}:{name}"
             stack.add(logical_id, arn, TopicArn=arn, TopicName=arn.rsplit(":", 1)[1])
@@ -126,8 +136,9 @@ class Recorder:
             self._stacks[id(stack)] = known
         return known[1]
 
-    def record(self, function: tuple[str, str], service: str, operation: str, params: dict[str, Any],
-               region: str) -> None:
+    def record(
+        self, function: tuple[str, str], service: str, operation: str, params: dict[str, Any], region: str
+    ) -> None:
         requests = iam.requests_for(service, operation, params, region)
         with self._lock:
             record = {
@@ -135,8 +146,9 @@ class Recorder:
                 "code": function[1],
                 "stack": self._stack_id(),
                 "call": f"{service}.{operation}",
-                "requests": [{"action": r.action, "resource": r.resource, "context": list(r.context)}
-                             for r in requests],
+                "requests": [
+                    {"action": r.action, "resource": r.resource, "context": list(r.context)} for r in requests
+                ],
             }
             line = json.dumps(record, sort_keys=True)
             if line in self._seen:
@@ -187,8 +199,13 @@ def _install_hook() -> None:
         if function is not None and _recorders:
             model = self.meta.service_model
             for recorder in list(_recorders):
-                recorder.record(function, model.signing_name or model.endpoint_prefix, operation_name,
-                                api_params, self.meta.region_name)
+                recorder.record(
+                    function,
+                    model.signing_name or model.endpoint_prefix,
+                    operation_name,
+                    api_params,
+                    self.meta.region_name,
+                )
         return original(self, operation_name, api_params)
 
     _make_api_call._records_calls = True  # type: ignore[attr-defined]  # a mark on the function itself
@@ -198,10 +215,16 @@ def _install_hook() -> None:
 def read(directory: Path) -> tuple[list[dict[str, Any]], dict[str, Stack]]:
     """Every record and stack written to ``directory`` by any process."""
     directory = Path(directory)
-    stacks = {p.stem.removeprefix("stack-"): stack_from(json.loads(p.read_text()))
-              for p in directory.glob("stack-*.json")}
-    records = [json.loads(line) for p in sorted(directory.glob("calls-*.jsonl"))
-               for line in p.read_text().splitlines() if line.strip()]
+    stacks = {
+        p.stem.removeprefix("stack-"): stack_from(json.loads(p.read_text()))
+        for p in directory.glob("stack-*.json")
+    }
+    records = [
+        json.loads(line)
+        for p in sorted(directory.glob("calls-*.jsonl"))
+        for line in p.read_text().splitlines()
+        if line.strip()
+    ]
     return records, stacks
 
 
@@ -248,6 +271,8 @@ def parameter_cache_per_function() -> None:
         return
     shared, scoped = constants.DEFAULT_PROVIDERS, _PerFunction()
     for name, module in list(sys.modules.items()):
-        if name.startswith("aws_lambda_powertools.utilities.parameters") and \
-                getattr(module, "DEFAULT_PROVIDERS", None) is shared:
+        if (
+            name.startswith("aws_lambda_powertools.utilities.parameters")
+            and getattr(module, "DEFAULT_PROVIDERS", None) is shared
+        ):
             module.DEFAULT_PROVIDERS = scoped  # type: ignore[attr-defined]  # a module found at run time

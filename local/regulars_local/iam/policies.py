@@ -57,27 +57,45 @@ def _table(region: str, account: str, name: str, index: str | None = None) -> st
     return _arn("dynamodb", region, account, f"table/{name}" + (f"/index/{index}" if index else ""))
 
 
-TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
-                    "ConditionCheck": "ConditionCheckItem", "Get": "GetItem"}
+TRANSACT_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+    "Get": "GetItem",
+}
 BATCH_ACTIONS = {"PutRequest": "PutItem", "DeleteRequest": "DeleteItem"}
 
 
 def _dynamodb(operation: str, params: Mapping[str, Any], region: str, account: str) -> list[Request]:
     if operation in ("TransactWriteItems", "TransactGetItems"):
-        return [Request(f"dynamodb:{TRANSACT_ACTIONS[kind]}", _table(region, account, spec["TableName"]))
-                for item in params.get("TransactItems", []) for kind, spec in item.items()]
+        return [
+            Request(f"dynamodb:{TRANSACT_ACTIONS[kind]}", _table(region, account, spec["TableName"]))
+            for item in params.get("TransactItems", [])
+            for kind, spec in item.items()
+        ]
     if operation in ("BatchGetItem", "BatchWriteItem"):
         # IAM checks the batch action on each table (the per-item actions are not asked for)
-        return [Request(f"dynamodb:{operation}", _table(region, account, name)) for name in params.get("RequestItems", {})]
+        return [
+            Request(f"dynamodb:{operation}", _table(region, account, name))
+            for name in params.get("RequestItems", {})
+        ]
     if "TableName" in params:
-        return [Request(f"dynamodb:{operation}", _table(region, account, params["TableName"], params.get("IndexName")))]
+        return [
+            Request(
+                f"dynamodb:{operation}", _table(region, account, params["TableName"], params.get("IndexName"))
+            )
+        ]
     if "StreamArn" in params:
         return [Request(f"dynamodb:{operation}", str(params["StreamArn"]))]
     return [Request(f"dynamodb:{operation}", "*")]
 
 
-SQS_BATCH = {"SendMessageBatch": "SendMessage", "DeleteMessageBatch": "DeleteMessage",
-             "ChangeMessageVisibilityBatch": "ChangeMessageVisibility"}
+SQS_BATCH = {
+    "SendMessageBatch": "SendMessage",
+    "DeleteMessageBatch": "DeleteMessage",
+    "ChangeMessageVisibilityBatch": "ChangeMessageVisibility",
+}
 
 
 def _sqs(operation: str, params: Mapping[str, Any], region: str, account: str) -> list[Request]:
@@ -86,12 +104,23 @@ def _sqs(operation: str, params: Mapping[str, Any], region: str, account: str) -
         owner, name = urlsplit(str(params["QueueUrl"])).path.strip("/").split("/")[-2:]
         return [Request(action, _arn("sqs", region, owner, name))]
     if "QueueName" in params:
-        return [Request(action, _arn("sqs", region, params.get("QueueOwnerAWSAccountId") or account,
-                                     params["QueueName"]))]
+        return [
+            Request(
+                action,
+                _arn("sqs", region, params.get("QueueOwnerAWSAccountId") or account, params["QueueName"]),
+            )
+        ]
     return [Request(action, "*")]
 
 
-SNS_TARGETS = ("TopicArn", "TargetArn", "EndpointArn", "PlatformApplicationArn", "SubscriptionArn", "ResourceArn")
+SNS_TARGETS = (
+    "TopicArn",
+    "TargetArn",
+    "EndpointArn",
+    "PlatformApplicationArn",
+    "SubscriptionArn",
+    "ResourceArn",
+)
 
 
 def _sns(operation: str, params: Mapping[str, Any], region: str, account: str) -> list[Request]:
@@ -110,7 +139,8 @@ def _ssm(operation: str, params: Mapping[str, Any], region: str, account: str) -
     if "Path" in params:
         names = [params["Path"]]
     found = [Request(f"ssm:{operation}", _ssm_parameter(region, account, n)) for n in names] or [
-        Request(f"ssm:{operation}", "*")]
+        Request(f"ssm:{operation}", "*")
+    ]
     if params.get("WithDecryption"):
         via = (("kms:ViaService", f"ssm.{region}.amazonaws.com"),)
         found.append(Request("kms:Decrypt", _arn("kms", region, account, f"key/{SSM_KEY}"), via))
@@ -119,16 +149,21 @@ def _ssm(operation: str, params: Mapping[str, Any], region: str, account: str) -
 
 def _cognito(operation: str, params: Mapping[str, Any], region: str, account: str) -> list[Request]:
     if "UserPoolId" in params:
-        return [Request(f"cognito-idp:{operation}",
-                        _arn("cognito-idp", region, account, f"userpool/{params['UserPoolId']}"))]
+        return [
+            Request(
+                f"cognito-idp:{operation}",
+                _arn("cognito-idp", region, account, f"userpool/{params['UserPoolId']}"),
+            )
+        ]
     return [Request(f"cognito-idp:{operation}", "*")]
 
 
 MAPPERS = {"dynamodb": _dynamodb, "sqs": _sqs, "sns": _sns, "ssm": _ssm, "cognito-idp": _cognito}
 
 
-def requests_for(service: str, operation: str, params: Mapping[str, Any], region: str,
-                 account: str = ACCOUNT_ID) -> list[Request]:
+def requests_for(
+    service: str, operation: str, params: Mapping[str, Any], region: str, account: str = ACCOUNT_ID
+) -> list[Request]:
     """The IAM requests of one API call (``service`` is botocore's signing name: ``dynamodb`` for
     DynamoDB Streams too). A service without a mapping asks for its action on ``*``."""
     mapper = MAPPERS.get(service)
@@ -146,21 +181,47 @@ MANAGED_POLICY_ARNS = {
     "AWSLambdaSQSQueueExecutionRole": "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole",
     "AWSLambdaDynamoDBExecutionRole": "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole",
 }
-_LOGS = {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-         "Resource": "*"}
+_LOGS = {
+    "Effect": "Allow",
+    "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+    "Resource": "*",
+}
 MANAGED_POLICIES: dict[str, list[dict[str, Any]]] = {
     MANAGED_POLICY_ARNS["AWSLambdaBasicExecutionRole"]: [_LOGS],
     MANAGED_POLICY_ARNS["AWSXrayWriteOnlyAccess"]: [
-        {"Effect": "Allow", "Resource": "*", "Action": [
-            "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
-            "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"]}],
+        {
+            "Effect": "Allow",
+            "Resource": "*",
+            "Action": [
+                "xray:PutTraceSegments",
+                "xray:PutTelemetryRecords",
+                "xray:GetSamplingRules",
+                "xray:GetSamplingTargets",
+                "xray:GetSamplingStatisticSummaries",
+            ],
+        }
+    ],
     MANAGED_POLICY_ARNS["AWSLambdaSQSQueueExecutionRole"]: [
-        {"Effect": "Allow", "Resource": "*",
-         "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]}, _LOGS],
+        {
+            "Effect": "Allow",
+            "Resource": "*",
+            "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+        },
+        _LOGS,
+    ],
     MANAGED_POLICY_ARNS["AWSLambdaDynamoDBExecutionRole"]: [
-        {"Effect": "Allow", "Resource": "*", "Action": [
-            "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
-            "dynamodb:ListStreams"]}, _LOGS],
+        {
+            "Effect": "Allow",
+            "Resource": "*",
+            "Action": [
+                "dynamodb:DescribeStream",
+                "dynamodb:GetRecords",
+                "dynamodb:GetShardIterator",
+                "dynamodb:ListStreams",
+            ],
+        },
+        _LOGS,
+    ],
 }
 
 
@@ -187,7 +248,9 @@ def expanded(path: Path = TEMPLATE, region: str = "us-east-1") -> dict[str, Any]
     return translator.translate(_packaged(load(path)), parameter_values={})
 
 
-def role_statements(path: Path = TEMPLATE, region: str = "us-east-1") -> dict[str, tuple[list[Any], list[str]]]:
+def role_statements(
+    path: Path = TEMPLATE, region: str = "us-east-1"
+) -> dict[str, tuple[list[Any], list[str]]]:
     """For each function (logical id): its role's inline policy documents (unresolved) and managed
     policy ARNs, as the expanded template gives them."""
     resources = expanded(path, region)["Resources"]
@@ -248,12 +311,25 @@ def _compare(operator: str, wanted: list[str], actual: str) -> bool:
     raise PolicyError(f"condition operator {operator} is not known to the checker")
 
 
-NEGATED = {"StringNotEquals": "StringEquals", "StringNotLike": "StringLike", "ArnNotEquals": "ArnEquals",
-           "ArnNotLike": "ArnLike", "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase"}
+NEGATED = {
+    "StringNotEquals": "StringEquals",
+    "StringNotLike": "StringLike",
+    "ArnNotEquals": "ArnEquals",
+    "ArnNotLike": "ArnLike",
+    "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
+}
 
 
-OPERATORS = {"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "Bool", "Null",
-             *NEGATED}
+OPERATORS = {
+    "StringEquals",
+    "StringEqualsIgnoreCase",
+    "StringLike",
+    "ArnEquals",
+    "ArnLike",
+    "Bool",
+    "Null",
+    *NEGATED,
+}
 
 
 def _condition_holds(condition: Mapping[str, Mapping[str, Any]], context: Mapping[str, str]) -> bool:
@@ -282,13 +358,23 @@ def _condition_holds(condition: Mapping[str, Mapping[str, Any]], context: Mappin
 
 def matches(statement: Mapping[str, Any], request: Request, context: Mapping[str, str]) -> bool:
     """Whether ``statement`` applies to ``request`` (its effect aside)."""
-    unknown = set(statement) - {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+    unknown = set(statement) - {
+        "Sid",
+        "Effect",
+        "Action",
+        "NotAction",
+        "Resource",
+        "NotResource",
+        "Condition",
+    }
     if unknown:
         raise PolicyError(f"statement elements {sorted(unknown)} are not known to the checker")
     if "Action" in statement:
         if not any(like(a, request.action, ignore_case=True) for a in _listed(statement["Action"])):
             return False
-    elif not all(not like(a, request.action, ignore_case=True) for a in _listed(statement.get("NotAction", []))):
+    elif not all(
+        not like(a, request.action, ignore_case=True) for a in _listed(statement.get("NotAction", []))
+    ):
         return False
     if "Resource" in statement:
         if not any(like(r, request.resource) for r in _listed(statement["Resource"])):
@@ -307,8 +393,12 @@ class Decision:
     reason: str
 
 
-def decide(statements: Iterable[Mapping[str, Any]], request: Request, region: str = "us-east-1",
-           account: str = ACCOUNT_ID) -> Decision:
+def decide(
+    statements: Iterable[Mapping[str, Any]],
+    request: Request,
+    region: str = "us-east-1",
+    account: str = ACCOUNT_ID,
+) -> Decision:
     """IAM's answer for one request: an explicit Deny wins, else an Allow is needed."""
     context = {"aws:RequestedRegion": region, "aws:PrincipalAccount": account, **dict(request.context)}
     allowed = False
@@ -345,15 +435,19 @@ class Report:
     def text(self) -> str:
         lines = []
         if self.denials:
-            lines.append(f"{len(set(self.denials))} AWS request(s) that the function's IAM policy in the "
-                         "template does not allow (AWS would refuse them):")
+            lines.append(
+                f"{len(set(self.denials))} AWS request(s) that the function's IAM policy in the "
+                "template does not allow (AWS would refuse them):"
+            )
             lines += [f"  {d.describe()}" for d in sorted(set(self.denials))]
         counted = ", ".join(f"{name} {len(calls)}" for name, calls in sorted(self.checked.items()))
         lines.append(f"IAM check: distinct requests checked per function: {counted or 'none recorded'}")
         return "\n".join(lines)
 
 
-def check(records: Iterable[Mapping[str, Any]], stacks: Mapping[str, Any], template: Path = TEMPLATE) -> Report:
+def check(
+    records: Iterable[Mapping[str, Any]], stacks: Mapping[str, Any], template: Path = TEMPLATE
+) -> Report:
     """Evaluate recorded calls (dicts with ``function``, ``stack``, ``call``, ``requests``) against the
     policies ``template`` gives each function, resolved with the local names of the call's stack
     (``stacks``: id -> :class:`regulars_local.emulator.aws.Stack`)."""

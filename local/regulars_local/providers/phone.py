@@ -68,41 +68,74 @@ class LocalProviders:
             "WHATSAPP_VERIFY_TOKEN": self.whatsapp_verify_token,
         }
 
-    def connect(self, base_url: str, sns: Any, region: str, account: str, inbound_sms_topic: str | None) -> None:
+    def connect(
+        self, base_url: str, sns: Any, region: str, account: str, inbound_sms_topic: str | None
+    ) -> None:
         """Register the webhooks, as an operator does once after a deployment."""
         self.base_url = base_url
         self._sns, self._region, self._account = sns, region, account
         self._inbound_sms_topic = inbound_sms_topic
-        answer = httpx.post(f"{self.telegram.api_url}/setWebhook", timeout=10, json={
-            "url": f"{base_url}/v1/webhooks/telegram", "secret_token": self.telegram_secret,
-            "allowed_updates": ["message", "callback_query"]})
+        answer = httpx.post(
+            f"{self.telegram.api_url}/setWebhook",
+            timeout=10,
+            json={
+                "url": f"{base_url}/v1/webhooks/telegram",
+                "secret_token": self.telegram_secret,
+                "allowed_updates": ["message", "callback_query"],
+            },
+        )
         if not answer.json().get("ok"):
             log.warning("setWebhook refused: %s", answer.text)
         challenge = str(secrets.randbelow(10**9))
-        verified = self.whatsapp.verify(f"{base_url}/v1/webhooks/whatsapp", self.whatsapp_verify_token, challenge)
+        verified = self.whatsapp.verify(
+            f"{base_url}/v1/webhooks/whatsapp", self.whatsapp_verify_token, challenge
+        )
         if verified.status_code != 200 or verified.text != challenge:
-            log.warning("the WhatsApp webhook failed verification: %s %s", verified.status_code, verified.text)
+            log.warning(
+                "the WhatsApp webhook failed verification: %s %s", verified.status_code, verified.text
+            )
 
     # --- the phone view ------------------------------------------------------------------------
     def messages(self) -> list[dict[str, Any]]:
         """Everything the providers received, per channel, in the order received."""
         out: list[dict[str, Any]] = []
         for m in self.telegram.messages():
-            out.append({"channel": "telegram", "to": str(m.chat_id), "text": m.text, "id": str(m.message_id),
-                        "buttons": [b.get("text") for b in m.buttons]})
+            out.append(
+                {
+                    "channel": "telegram",
+                    "to": str(m.chat_id),
+                    "text": m.text,
+                    "id": str(m.message_id),
+                    "buttons": [b.get("text") for b in m.buttons],
+                }
+            )
         for w in self.whatsapp.messages():
             entry = w.to_json()
-            out.append({"channel": "whatsapp", "to": "+" + w.wa_id, "id": w.id,
-                        "text": (entry.get("text") or {}).get("body") or entry.get("template", {}).get("name", ""),
-                        "buttons": list(w.quick_reply_payloads)})
+            out.append(
+                {
+                    "channel": "whatsapp",
+                    "to": "+" + w.wa_id,
+                    "id": w.id,
+                    "text": (entry.get("text") or {}).get("body")
+                    or entry.get("template", {}).get("name", ""),
+                    "buttons": list(w.quick_reply_payloads),
+                }
+            )
         backend = self._sns_backend()
         if backend is not None:
             for message_id, (phone, text) in list(backend.sms_messages.items()):
                 out.append({"channel": "sms", "to": phone, "text": text, "id": message_id, "buttons": []})
             for endpoint in list(backend.platform_endpoints.values()):
                 for message_id, text in list(endpoint.messages.items()):
-                    out.append({"channel": "push", "to": endpoint.arn, "text": _push_text(text), "id": message_id,
-                                "buttons": []})
+                    out.append(
+                        {
+                            "channel": "push",
+                            "to": endpoint.arn,
+                            "text": _push_text(text),
+                            "id": message_id,
+                            "buttons": [],
+                        }
+                    )
         return out
 
     def _sns_backend(self) -> Any:
@@ -130,11 +163,15 @@ class LocalProviders:
             return _answer(self._deliver_whatsapp(payload))
         if action == "sms_reply":
             return self._sms_reply(_text(body, "from"), _text(body, "text"))
-        raise PhoneError(f"action: one of telegram_start, telegram_press, telegram_text, whatsapp_text, sms_reply; "
-                         f"not {action!r}")
+        raise PhoneError(
+            f"action: one of telegram_start, telegram_press, telegram_text, whatsapp_text, sms_reply; "
+            f"not {action!r}"
+        )
 
     def _deliver_whatsapp(self, payload: dict[str, Any]) -> httpx.Response:
-        return self.whatsapp.deliver(f"{self.base_url}/v1/webhooks/whatsapp", payload, self.whatsapp_app_secret)
+        return self.whatsapp.deliver(
+            f"{self.base_url}/v1/webhooks/whatsapp", payload, self.whatsapp_app_secret
+        )
 
     def _sms_reply(self, phone: str, text: str) -> dict[str, Any]:
         """An SMS from the client, as two-way SMS publishes it to the in-bound topic."""
@@ -143,9 +180,16 @@ class LocalProviders:
         backend = self._sns_backend()
         previous = None
         if backend is not None:  # the last message sent to the number, which the reply answers
-            previous = next((mid for mid, (to, _) in reversed(list(backend.sms_messages.items())) if to == phone), None)
-        notification = {"originationNumber": phone, "destinationNumber": "+15550100000", "messageKeyword": "KEYWORD",
-                        "messageBody": text, "inboundMessageId": str(uuid.uuid4())}
+            previous = next(
+                (mid for mid, (to, _) in reversed(list(backend.sms_messages.items())) if to == phone), None
+            )
+        notification = {
+            "originationNumber": phone,
+            "destinationNumber": "+15550100000",
+            "messageKeyword": "KEYWORD",
+            "messageBody": text,
+            "inboundMessageId": str(uuid.uuid4()),
+        }
         if previous:
             notification["previousPublishedMessageId"] = previous
         self._sns.publish(TopicArn=self._inbound_sms_topic, Message=json.dumps(notification))
@@ -165,7 +209,9 @@ class LocalProviders:
                 "too_many_requests": lambda: TooManyRequests(int(body.get("retry_after", 1))),
                 "blocked": lambda: Forbidden.BOT_BLOCKED,
                 "server_error": lambda: ServerError(int(body.get("status", 500))),
-                "hang": lambda: Hang(float(body.get("seconds", 15)), delivered=bool(body.get("delivered", False))),
+                "hang": lambda: Hang(
+                    float(body.get("seconds", 15)), delivered=bool(body.get("delivered", False))
+                ),
             }
             to_telegram = telegram.get(str(behaviour))
             if to_telegram is None:
