@@ -20,11 +20,16 @@ MONTH = r"^(19|20)\d\d-(0[1-9]|1[0-2])$"
 MAX_MONTHS = 60
 
 
-@router.get("/v1/admin/analytics", summary="Retention analytics for a range of months (default: the last twelve)",
-            tags=["admin: analytics"])
+@router.get(
+    "/v1/admin/analytics",
+    summary="Retention analytics for a range of months (default: the last twelve)",
+    tags=["admin: analytics"],
+)
 @operation("analytics.read")
-def analytics(first: Annotated[str | None, Query(alias="from", pattern=MONTH)] = None,
-              last: Annotated[str | None, Query(alias="to", pattern=MONTH)] = None) -> Report:
+def analytics(
+    first: Annotated[str | None, Query(alias="from", pattern=MONTH)] = None,
+    last: Annotated[str | None, Query(alias="to", pattern=MONTH)] = None,
+) -> Report:
     salon_id, _ = caller(router)
     since, until = month_period(first, last)
     first_month, last_month = f"{since:%Y-%m}", f"{until:%Y-%m}"
@@ -33,11 +38,17 @@ def analytics(first: Annotated[str | None, Query(alias="from", pattern=MONTH)] =
     return service.report(salon_id, first_month, last_month, clock.now())
 
 
-@router.post("/v1/admin/analytics/snapshot", summary="Take the lifecycle and value snapshot again now",
-             tags=["admin: analytics"], status_code=202)
+@router.post(
+    "/v1/admin/analytics/snapshot",
+    summary="Take the lifecycle and value snapshot again now",
+    tags=["admin: analytics"],
+    status_code=202,
+)
 @operation("analytics.snapshot")
 def refresh() -> tuple[SnapshotRequestedOut, int]:
     salon_id, _ = caller(router)
     now = clock.now()
     service.schedule_snapshot(salon_id, now, at=now)
-    return SnapshotRequestedOut(due_at=now, detail="the snapshot job runs within a minute; the report shows it then"), 202
+    return SnapshotRequestedOut(
+        due_at=now, detail="the snapshot job runs within a minute; the report shows it then"
+    ), 202

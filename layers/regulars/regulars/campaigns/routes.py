@@ -30,11 +30,19 @@ TAGS = ["admin: campaigns"]
 
 
 def _segment(x: Segment) -> SegmentOut:
-    return SegmentOut(id=x.id, name=x.name, filter=x.filter, created_by=x.created_by,
-                        created_at=x.created_at, updated_at=x.updated_at)
+    return SegmentOut(
+        id=x.id,
+        name=x.name,
+        filter=x.filter,
+        created_by=x.created_by,
+        created_at=x.created_at,
+        updated_at=x.updated_at,
+    )
 
 
-@router.post("/v1/admin/segments/preview", summary="How many clients a filter names now, with a sample", tags=TAGS)
+@router.post(
+    "/v1/admin/segments/preview", summary="How many clients a filter names now, with a sample", tags=TAGS
+)
 @operation("segments.preview")
 def preview(body: SegmentFilter) -> PreviewOut:
     salon_id, _ = caller(router)
@@ -48,8 +56,12 @@ def segments() -> SegmentsOut:
     return SegmentsOut(segments=[_segment(x) for x in audience.segments(salon_id)])
 
 
-@router.post("/v1/admin/segments", summary="Save a segment (its members are found afresh each time)", tags=TAGS,
-             status_code=201)
+@router.post(
+    "/v1/admin/segments",
+    summary="Save a segment (its members are found afresh each time)",
+    tags=TAGS,
+    status_code=201,
+)
 @operation("segments.save")
 def create_segment(body: SegmentIn) -> tuple[SegmentOut, int]:
     salon_id, who = caller(router)
@@ -63,16 +75,23 @@ def update_segment(segment_id: SegmentId, body: SegmentIn) -> SegmentOut:
     return _segment(audience.save_segment(salon_id, segment_id, body.name, body.filter, who, clock.now()))
 
 
-@router.get("/v1/admin/segments/<segment_id>/preview", summary="A saved segment's members now: count and sample",
-            tags=TAGS)
+@router.get(
+    "/v1/admin/segments/<segment_id>/preview",
+    summary="A saved segment's members now: count and sample",
+    tags=TAGS,
+)
 @operation("segments.preview")
 def segment_preview(segment_id: SegmentId) -> PreviewOut:
     salon_id, _ = caller(router)
     return PreviewOut(**audience.preview_segment(salon_id, segment_id, clock.now()))
 
 
-@router.delete("/v1/admin/segments/<segment_id>", summary="Delete a segment (campaigns keep their copy)", tags=TAGS,
-               status_code=204)
+@router.delete(
+    "/v1/admin/segments/<segment_id>",
+    summary="Delete a segment (campaigns keep their copy)",
+    tags=TAGS,
+    status_code=204,
+)
 @operation("segments.delete")
 def delete_segment(segment_id: SegmentId) -> tuple[dict, int]:
     salon_id, _ = caller(router)
@@ -87,21 +106,32 @@ def campaigns() -> CampaignsOut:
     return CampaignsOut(campaigns=[CampaignOut(**c) for c in service.campaigns(salon_id)])
 
 
-@router.post("/v1/admin/campaigns", summary="Schedule a campaign to a segment, with a holdout that gets nothing",
-             description="Idempotent with the Idempotency-Key header: a retry returns the campaign the key made "
-                         "(409 idempotency_key_reused for a different campaign under the same key).", tags=TAGS,
-             status_code=201)
+@router.post(
+    "/v1/admin/campaigns",
+    summary="Schedule a campaign to a segment, with a holdout that gets nothing",
+    description="Idempotent with the Idempotency-Key header: a retry returns the campaign the key made "
+    "(409 idempotency_key_reused for a different campaign under the same key).",
+    tags=TAGS,
+    status_code=201,
+)
 @operation("campaigns.create")
 def create_campaign(body: CampaignIn, idempotency_key: IdempotencyKey = None) -> tuple[CampaignOut, int]:
     salon_id, who = caller(router)
     now = clock.now()
     offer = body.offer
     spec = service.CampaignSpec(
-        name=body.name, kind=body.kind, segment_id=body.segment_id, filter=body.filter, messages=body.messages,
+        name=body.name,
+        kind=body.kind,
+        segment_id=body.segment_id,
+        filter=body.filter,
+        messages=body.messages,
         send_at=service.local_send_time(salon_id, body.send_at),
         bonus_amount=offer.bonus_amount if offer else None,
-        bonus_lifetime_days=offer.bonus_lifetime_days if offer else 30, offer_text=offer.text if offer else None,
-        holdout_percent=body.holdout_percent, window_days=body.window_days)
+        bonus_lifetime_days=offer.bonus_lifetime_days if offer else 30,
+        offer_text=offer.text if offer else None,
+        holdout_percent=body.holdout_percent,
+        window_days=body.window_days,
+    )
     key = request_key(idempotency_key, now) if idempotency_key else None
     return CampaignOut(**service.campaign_view(service.create_campaign(salon_id, spec, who, now, key))), 201
 
@@ -113,16 +143,21 @@ def campaign(campaign_id: CampaignId) -> CampaignOut:
     return CampaignOut(**service.campaign(salon_id, campaign_id))
 
 
-@router.post("/v1/admin/campaigns/<campaign_id>/cancel", summary="Cancel a campaign before it starts", tags=TAGS)
+@router.post(
+    "/v1/admin/campaigns/<campaign_id>/cancel", summary="Cancel a campaign before it starts", tags=TAGS
+)
 @operation("campaigns.cancel")
 def cancel(campaign_id: CampaignId) -> CampaignOut:
     salon_id, who = caller(router)
     return CampaignOut(**service.campaign_view(service.cancel(salon_id, campaign_id, clock.now(), who)))
 
 
-@router.get("/v1/admin/campaigns/<campaign_id>/report",
-            summary="Sent group against holdout over the attribution window: bookings, visits, revenue, bonus, "
-                    "cost, the incremental figures with their 95 % interval, and the return", tags=TAGS)
+@router.get(
+    "/v1/admin/campaigns/<campaign_id>/report",
+    summary="Sent group against holdout over the attribution window: bookings, visits, revenue, bonus, "
+    "cost, the incremental figures with their 95 % interval, and the return",
+    tags=TAGS,
+)
 @operation("campaigns.read")
 def report(campaign_id: CampaignId) -> CampaignReportOut:
     salon_id, _ = caller(router)

@@ -18,24 +18,34 @@ router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.get("/v1/admin/clients/<client_id>/loyalty", summary="A client's bonus: balance, lots, tier, referral link",
-            tags=["admin: loyalty"])
+@router.get(
+    "/v1/admin/clients/<client_id>/loyalty",
+    summary="A client's bonus: balance, lots, tier, referral link",
+    tags=["admin: loyalty"],
+)
 @operation("loyalty.read")
 def get(client_id: ClientId) -> LoyaltyOut:
     salon_id, _ = caller(router)
     return views.client_bonus(loyalty.client_bonus(salon_id, client_id, clock.now()))
 
 
-@router.get("/v1/admin/clients/<client_id>/ledger", summary="A client's bonus ledger, newest first",
-            tags=["admin: loyalty"])
+@router.get(
+    "/v1/admin/clients/<client_id>/ledger",
+    summary="A client's bonus ledger, newest first",
+    tags=["admin: loyalty"],
+)
 @operation("loyalty.read")
 def ledger(client_id: ClientId) -> LedgerOut:
     salon_id, _ = caller(router)
     return views.ledger(loyalty.ledger(salon_id, client_id))
 
 
-@router.post("/v1/admin/clients/<client_id>/loyalty/adjustments", summary="Credit or debit bonus by hand, with a reason",
-             tags=["admin: loyalty"], status_code=201)
+@router.post(
+    "/v1/admin/clients/<client_id>/loyalty/adjustments",
+    summary="Credit or debit bonus by hand, with a reason",
+    tags=["admin: loyalty"],
+    status_code=201,
+)
 @operation("loyalty.adjust")
 def adjust(
     client_id: ClientId,
@@ -49,8 +59,11 @@ def adjust(
     return views.ledger(loyalty.ledger(salon_id, client_id)), 201
 
 
-@router.get("/v1/admin/loyalty", summary="The salon's outstanding bonus and what burns in the next 30 days",
-            tags=["admin: loyalty"])
+@router.get(
+    "/v1/admin/loyalty",
+    summary="The salon's outstanding bonus and what burns in the next 30 days",
+    tags=["admin: loyalty"],
+)
 @operation("loyalty.liability")
 def liability() -> LiabilityOut:
     salon_id, _ = caller(router)

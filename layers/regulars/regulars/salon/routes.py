@@ -34,12 +34,21 @@ def get_salon() -> SalonAdminOut:
     return salon_views.salon_admin(salon_service.salon(salon_id))
 
 
-@router.patch("/v1/admin/salon", summary="Change the salon's name, time zone, locale or settings", tags=["admin: salon"])
+@router.patch(
+    "/v1/admin/salon", summary="Change the salon's name, time zone, locale or settings", tags=["admin: salon"]
+)
 @operation("salon.update")
 def patch_salon(body: SalonSettingsPatch) -> SalonAdminOut:
     salon_id, who = caller(router)
-    salon = salon_service.update(salon_id, by=who, now=clock.now(), name=body.name, timezone=body.timezone,
-                                 locale=body.locale, settings=body.settings)
+    salon = salon_service.update(
+        salon_id,
+        by=who,
+        now=clock.now(),
+        name=body.name,
+        timezone=body.timezone,
+        locale=body.locale,
+        settings=body.settings,
+    )
     return salon_views.salon_admin(salon)
 
 
@@ -56,9 +65,16 @@ def list_services() -> list[ServiceAdminOut]:
 def create_service(body: ServiceIn) -> tuple[ServiceAdminOut, int]:
     salon_id, who = caller(router)
     service = salon_service.add_service(
-        salon_id, service_id=body.id, name=body.name, duration_minutes=body.duration_minutes,
-        price_amount=body.price_amount, repeat_interval_days=body.repeat_interval_days, active=body.active,
-        by=who, now=clock.now())
+        salon_id,
+        service_id=body.id,
+        name=body.name,
+        duration_minutes=body.duration_minutes,
+        price_amount=body.price_amount,
+        repeat_interval_days=body.repeat_interval_days,
+        active=body.active,
+        by=who,
+        now=clock.now(),
+    )
     return salon_views.service_admin(service), 201
 
 
@@ -74,8 +90,9 @@ def get_service(service_id: ObjectId) -> ServiceAdminOut:
 def patch_service(service_id: ObjectId, body: ServicePatch) -> ServiceAdminOut:
     salon_id, who = caller(router)
     changes = patch_changes(body, frozenset({"repeat_interval_days"}))
-    return salon_views.service_admin(salon_service.change_service(salon_id, service_id, changes, by=who,
-                                                                  now=clock.now()))
+    return salon_views.service_admin(
+        salon_service.change_service(salon_id, service_id, changes, by=who, now=clock.now())
+    )
 
 
 # ------------------------------------------------------------------------------------ staff
@@ -100,8 +117,11 @@ def get_staff(staff_id: ObjectId) -> StaffMember:
     return salon_service.member(salon_id, staff_id)
 
 
-@router.patch("/v1/admin/staff/<staff_id>", summary="Change a staff member (hours, breaks, days off, services)",
-              tags=["admin: staff"])
+@router.patch(
+    "/v1/admin/staff/<staff_id>",
+    summary="Change a staff member (hours, breaks, days off, services)",
+    tags=["admin: staff"],
+)
 @operation("staff.update")
 def patch_staff(staff_id: ObjectId, body: StaffPatch) -> StaffMember:
     salon_id, who = caller(router)

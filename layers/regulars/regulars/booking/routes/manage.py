@@ -20,12 +20,19 @@ router = Router()
 
 Token = Annotated[str, Path(min_length=10, max_length=512)]
 ERRORS: dict[int, OpenAPIResponse] = {
-    403: {"description": "Invalid or expired link, or one that may not do this (code link_revoked once the visit "
-                         "is cancelled; link_not_for_client for a link that acts on the visit only)",
-          "content": {"application/json": {"model": ErrorOut}}},
-    409: {"description": "Not allowed now (too late, visit over)", "content": {"application/json": {"model": ErrorOut}}},
-    429: {"description": "Too many changes from this network address (Retry-After)",
-          "content": {"application/json": {"model": ErrorOut}}},
+    403: {
+        "description": "Invalid or expired link, or one that may not do this (code link_revoked once the visit "
+        "is cancelled; link_not_for_client for a link that acts on the visit only)",
+        "content": {"application/json": {"model": ErrorOut}},
+    },
+    409: {
+        "description": "Not allowed now (too late, visit over)",
+        "content": {"application/json": {"model": ErrorOut}},
+    },
+    429: {
+        "description": "Too many changes from this network address (Retry-After)",
+        "content": {"application/json": {"model": ErrorOut}},
+    },
 }
 
 
@@ -35,46 +42,79 @@ def _address() -> str:
     return (identity.source_ip if identity else None) or "unknown"
 
 
-@router.get("/v1/manage/<token>", summary="The visit behind a manage link", tags=["manage link"],
-            responses={200: {"description": "The visit"}, **ERRORS})
+@router.get(
+    "/v1/manage/<token>",
+    summary="The visit behind a manage link",
+    tags=["manage link"],
+    responses={200: {"description": "The visit"}, **ERRORS},
+)
 def view(token: Token) -> ManageOut:
     return booking_views.managed(manage.show(token, clock.now()))
 
 
-@router.post("/v1/manage/<token>/confirm", summary="Confirm the visit", tags=["manage link"],
-             responses={200: {"description": "Confirmed"}, **ERRORS})
+@router.post(
+    "/v1/manage/<token>/confirm",
+    summary="Confirm the visit",
+    tags=["manage link"],
+    responses={200: {"description": "Confirmed"}, **ERRORS},
+)
 def confirm(token: Token) -> ManageOut:
     return booking_views.managed(manage.confirm(token, address=_address(), now=clock.now()))
 
 
-@router.post("/v1/manage/<token>/cancel", summary="Cancel the visit", tags=["manage link"],
-             responses={200: {"description": "Cancelled"}, **ERRORS})
+@router.post(
+    "/v1/manage/<token>/cancel",
+    summary="Cancel the visit",
+    tags=["manage link"],
+    responses={200: {"description": "Cancelled"}, **ERRORS},
+)
 def cancel(token: Token, body: CancelIn | None = None) -> ManageOut:
-    return booking_views.managed(manage.cancel(token, address=_address(), now=clock.now(),
-                                               reason=body.reason if body else None))
+    return booking_views.managed(
+        manage.cancel(token, address=_address(), now=clock.now(), reason=body.reason if body else None)
+    )
 
 
-@router.post("/v1/manage/<token>/reschedule", summary="Move the visit to another free time", tags=["manage link"],
-             responses={200: {"description": "Moved"}, **ERRORS})
+@router.post(
+    "/v1/manage/<token>/reschedule",
+    summary="Move the visit to another free time",
+    tags=["manage link"],
+    responses={200: {"description": "Moved"}, **ERRORS},
+)
 def reschedule(token: Token, body: RescheduleIn) -> ManageOut:
-    return booking_views.managed(manage.reschedule(token, address=_address(), now=clock.now(), start=body.start,
-                                                   staff_id=body.staff_id))
+    return booking_views.managed(
+        manage.reschedule(
+            token, address=_address(), now=clock.now(), start=body.start, staff_id=body.staff_id
+        )
+    )
 
 
-@router.post("/v1/manage/<token>/unsubscribe", summary="Stop offers and news on every channel (visit messages go on)",
-             tags=["manage link"], responses={200: {"description": "Unsubscribed"}, **ERRORS})
+@router.post(
+    "/v1/manage/<token>/unsubscribe",
+    summary="Stop offers and news on every channel (visit messages go on)",
+    tags=["manage link"],
+    responses={200: {"description": "Unsubscribed"}, **ERRORS},
+)
 def unsubscribe(token: Token) -> ManageOut:
     return booking_views.managed(manage.set_marketing(token, False, address=_address(), now=clock.now()))
 
 
-@router.post("/v1/manage/<token>/subscribe", summary="Agree to offers and news", tags=["manage link"],
-             responses={200: {"description": "Subscribed"}, **ERRORS})
+@router.post(
+    "/v1/manage/<token>/subscribe",
+    summary="Agree to offers and news",
+    tags=["manage link"],
+    responses={200: {"description": "Subscribed"}, **ERRORS},
+)
 def subscribe(token: Token) -> ManageOut:
     return booking_views.managed(manage.set_marketing(token, True, address=_address(), now=clock.now()))
 
 
-@router.post("/v1/manage/<token>/push", summary="Register this device for push notifications (the salon's app)",
-             tags=["manage link"], responses={200: {"description": "Registered"}, **ERRORS})
+@router.post(
+    "/v1/manage/<token>/push",
+    summary="Register this device for push notifications (the salon's app)",
+    tags=["manage link"],
+    responses={200: {"description": "Registered"}, **ERRORS},
+)
 def register_push(token: Token, body: PushDeviceIn) -> ManageOut:
-    return booking_views.managed(manage.register_push(token, body.device_token, address=_address(),
-                                                      now=clock.now()))
+    return booking_views.managed(
+        manage.register_push(token, body.device_token, address=_address(), now=clock.now())
+    )

@@ -27,8 +27,11 @@ router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.get("/v1/admin/clients", summary="Find clients by phone (any format) or by the start of a name",
-            tags=["admin: clients"])
+@router.get(
+    "/v1/admin/clients",
+    summary="Find clients by phone (any format) or by the start of a name",
+    tags=["admin: clients"],
+)
 @operation("clients.read")
 def search(
     q: Annotated[str, Query(min_length=0, max_length=100)] = "",
@@ -43,12 +46,24 @@ def search(
 def create(body: ClientCreate) -> tuple[ClientOut, int]:
     salon_id, who = caller(router)
     created = clients.create(
-        salon_id, name=body.name, phone=body.phone, email=body.email, birthday=body.birthday, locale=body.locale,
-        notes=body.notes, tags=body.tags, marketing_consent=body.marketing_consent, by=who, now=clock.now())
+        salon_id,
+        name=body.name,
+        phone=body.phone,
+        email=body.email,
+        birthday=body.birthday,
+        locale=body.locale,
+        notes=body.notes,
+        tags=body.tags,
+        marketing_consent=body.marketing_consent,
+        by=who,
+        now=clock.now(),
+    )
     return clients_views.client(created), 201
 
 
-@router.get("/v1/admin/clients/<client_id>", summary="A client with their visit history", tags=["admin: clients"])
+@router.get(
+    "/v1/admin/clients/<client_id>", summary="A client with their visit history", tags=["admin: clients"]
+)
 @operation("clients.read")
 def get(client_id: ClientId) -> ClientDetailOut:
     salon_id, _ = caller(router)
@@ -60,10 +75,18 @@ def get(client_id: ClientId) -> ClientDetailOut:
     )
 
 
-@router.post("/v1/admin/clients/<client_id>/messages", summary="Send the client a message written by the salon",
-             tags=["admin: clients"], status_code=201,
-             responses={201: {"description": "Planned: it goes out on the client's channel (marketing: with consent, "
-                                             "outside quiet hours, within the frequency cap)"}})
+@router.post(
+    "/v1/admin/clients/<client_id>/messages",
+    summary="Send the client a message written by the salon",
+    tags=["admin: clients"],
+    status_code=201,
+    responses={
+        201: {
+            "description": "Planned: it goes out on the client's channel (marketing: with consent, "
+            "outside quiet hours, within the frequency cap)"
+        }
+    },
+)
 @operation("clients.message")
 def send_message(
     client_id: ClientId,
@@ -72,8 +95,15 @@ def send_message(
 ) -> tuple[MessageOut, int]:
     salon_id, user = caller(router)
     now = clock.now()
-    planned = clients.send_message(salon_id, client_id, text=body.text, purpose=body.purpose,
-                                   key=request_key(idempotency_key, now), by=user, now=now)
+    planned = clients.send_message(
+        salon_id,
+        client_id,
+        text=body.text,
+        purpose=body.purpose,
+        key=request_key(idempotency_key, now),
+        by=user,
+        now=now,
+    )
     return clients_views.message(planned), 201
 
 
@@ -83,4 +113,3 @@ def patch(client_id: ClientId, body: ClientPatch) -> ClientOut:
     salon_id, _ = caller(router)
     changes = patch_changes(body, frozenset({"email", "birthday", "notes", "locale"}))
     return clients_views.client(clients.change(salon_id, client_id, changes, clock.now()))
-

@@ -155,12 +155,18 @@ class TelegramAnswer(BaseModel):
 
 
 @router.post(
-    "/v1/webhooks/telegram", summary="Telegram: an update (a message, a button press)", tags=TAGS,
+    "/v1/webhooks/telegram",
+    summary="Telegram: an update (a message, a button press)",
+    tags=TAGS,
     description="Authenticated by the secret token given with setWebhook. A failure is answered 5xx so Telegram "
-                "retries; an update handled already is answered {}.",
-    responses={200: {"description": "Handled: a Bot API method to run, or {}",
-                     "content": {"application/json": {"model": TelegramAnswer}}},
-               **answers(403, s403="The secret token is wrong or missing (code forbidden)")},
+    "retries; an update handled already is answered {}.",
+    responses={
+        200: {
+            "description": "Handled: a Bot API method to run, or {}",
+            "content": {"application/json": {"model": TelegramAnswer}},
+        },
+        **answers(403, s403="The secret token is wrong or missing (code forbidden)"),
+    },
 )
 def telegram(
     update: TelegramUpdate,
@@ -186,8 +192,14 @@ def telegram_update(update: TelegramUpdate, now: datetime) -> dict[str, Any]:
     query = update.callback_query
     if query is not None:
         message = query.message
-        answer = inbound.button(Channel.TELEGRAM, query.data or "", str(message.message_id) if message else None,
-                                now, query.sender.language_code, chat=str(message.chat.id) if message else None)
+        answer = inbound.button(
+            Channel.TELEGRAM,
+            query.data or "",
+            str(message.message_id) if message else None,
+            now,
+            query.sender.language_code,
+            chat=str(message.chat.id) if message else None,
+        )
         return {"method": "answerCallbackQuery", "callback_query_id": query.id, "text": answer.text[:200]}
     message = update.message
     if message is None or message.text is None:
@@ -199,7 +211,11 @@ def telegram_update(update: TelegramUpdate, now: datetime) -> dict[str, Any]:
         token = text.removeprefix("/start").strip()
         client = telegram_link.redeem(token, chat_id, now) if _valid(LINK_TOKEN, token) else None
         language = (client.locale if client else None) or language
-        return {"method": "sendMessage", "chat_id": chat_id, "text": say("linked" if client else "link_used", language)}
+        return {
+            "method": "sendMessage",
+            "chat_id": chat_id,
+            "text": say("linked" if client else "link_used", language),
+        }
     answer = inbound.reply(Channel.TELEGRAM, str(chat_id), text, now, language=language)
     if answer.text:
         return {"method": "sendMessage", "chat_id": chat_id, "text": answer.text}
@@ -219,7 +235,9 @@ def _known(item_type: Any) -> BeforeValidator:
             try:
                 kept.append(adapter.validate_python(item))
             except ValidationError:
-                logger.warning("whatsapp: skipped an item that is not a %s", getattr(item_type, "__name__", "known"))
+                logger.warning(
+                    "whatsapp: skipped an item that is not a %s", getattr(item_type, "__name__", "known")
+                )
         return kept
 
     return BeforeValidator(keep)
@@ -292,9 +310,16 @@ Notification = Annotated[WhatsAppNotification, BeforeValidator(_object_or_empty)
 
 
 @router.get(
-    "/v1/webhooks/whatsapp", summary="WhatsApp: the verification handshake", tags=TAGS,
-    responses={200: {"description": "The challenge, echoed", "content": {"text/plain": {"schema": {"type": "string"}}}},
-               **answers(403, s403="The verify token is wrong (code forbidden)")},
+    "/v1/webhooks/whatsapp",
+    summary="WhatsApp: the verification handshake",
+    tags=TAGS,
+    responses={
+        200: {
+            "description": "The challenge, echoed",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        },
+        **answers(403, s403="The verify token is wrong (code forbidden)"),
+    },
 )
 def whatsapp_verify(
     mode: Annotated[str | None, Query(alias="hub.mode", max_length=32)] = None,
@@ -307,19 +332,25 @@ def whatsapp_verify(
 
 
 @router.post(
-    "/v1/webhooks/whatsapp", summary="WhatsApp: statuses of sent messages, and clients' messages", tags=TAGS,
+    "/v1/webhooks/whatsapp",
+    summary="WhatsApp: statuses of sent messages, and clients' messages",
+    tags=TAGS,
     description="Authenticated by X-Hub-Signature-256 over the raw body. A failure is answered 5xx so Meta retries; "
-                "a signed notification of another shape is acknowledged and skipped.",
-    responses={200: {"description": "Handled (what is not a status or a message is skipped)",
-                     "content": {"application/json": {"schema": {"type": "object", "maxProperties": 0}}}},
-               **answers(403, s403="The signature is wrong or missing (code forbidden)")},
+    "a signed notification of another shape is acknowledged and skipped.",
+    responses={
+        200: {
+            "description": "Handled (what is not a status or a message is skipped)",
+            "content": {"application/json": {"schema": {"type": "object", "maxProperties": 0}}},
+        },
+        **answers(403, s403="The signature is wrong or missing (code forbidden)"),
+    },
 )
 def whatsapp(
     signature: Annotated[str, Header(alias=WHATSAPP_SIGNATURE_HEADER, max_length=80)],
     notification: Notification = None,  # type: ignore[assignment]  # a body of null is no notification either
 ) -> Response[dict]:
     now = clock.now()
-    for entry in (notification.entry if notification else []):
+    for entry in notification.entry if notification else []:
         for change in entry.changes:
             for status in change.value.statuses:
                 _whatsapp_status(status, now)
@@ -347,8 +378,12 @@ def _whatsapp_message(message: WhatsAppMessage, now: datetime) -> None:
     phone = "+" + message.sender.lstrip("+")
     inbound.whatsapp_window_opened(phone, now)
     if message.type == "button":
-        inbound.button(Channel.WHATSAPP, (message.button.payload if message.button else None) or "",
-                       message.context.id if message.context else None, now)
+        inbound.button(
+            Channel.WHATSAPP,
+            (message.button.payload if message.button else None) or "",
+            message.context.id if message.context else None,
+            now,
+        )
     elif message.type == "text":
         inbound.reply(Channel.WHATSAPP, phone, message.text.body if message.text else "", now)
 
@@ -358,7 +393,8 @@ class InboundSms(BaseModel):
     """One in-bound SMS as two-way SMS publishes it (previousPublishedMessageId: the message it quotes)."""
 
     origination_number: Annotated[str, StringConstraints(pattern=r"^\+?\d{3,15}$")] = Field(
-        alias="originationNumber")
+        alias="originationNumber"
+    )
     message_body: Annotated[str, StringConstraints(max_length=1600)] = Field(default="", alias="messageBody")
     inbound_message_id: ProviderId | None = Field(default=None, alias="inboundMessageId")
     previous_published_message_id: ProviderId | None = Field(default=None, alias="previousPublishedMessageId")
@@ -366,7 +402,17 @@ class InboundSms(BaseModel):
 
 def sms(notification: InboundSms, now: datetime) -> inbound.Answer:
     """Act on one in-bound SMS once; a failure raises, so the queue delivers it again."""
-    answer = inbound.once(Channel.SMS, notification.inbound_message_id, now, partial(
-        inbound.reply, Channel.SMS, notification.origination_number, notification.message_body, now,
-        replied_to=notification.previous_published_message_id))
+    answer = inbound.once(
+        Channel.SMS,
+        notification.inbound_message_id,
+        now,
+        partial(
+            inbound.reply,
+            Channel.SMS,
+            notification.origination_number,
+            notification.message_body,
+            now,
+            replied_to=notification.previous_published_message_id,
+        ),
+    )
     return answer if answer is not None else inbound.Answer("none", "")  # None: handled already
