@@ -18,7 +18,7 @@ from regulars.campaigns import service as campaigns
 from regulars.feedback import service as feedback
 from regulars.loyalty import birthdays, burning, tiers
 from regulars.messaging.outbox import dispatch
-from regulars.retention import defections, forgetting, invitations, lifecycle, winback
+from regulars.retention import defections, forgetting, invitations, lifecycle, waves, winback
 from regulars.runtime.jobs import worker
 from regulars.runtime.jobs.outcome import Handler, Outcome
 from regulars.runtime.jobs.repo import JobRef
@@ -47,7 +47,7 @@ HANDLERS: Mapping[str, Handler] = table([
     (invitations.REBOOK, invitations.rebook),
     (defections.CANCEL_CHECK, defections.rebooked_or_not),
     (lifecycle.KIND, lifecycle.check),
-    (winback.KIND, winback.wave),
+    (winback.KIND, waves.wave),
     (forgetting.KIND, forgetting.nightly),
     (burning.EXPIRY, burning.expire),
     (burning.WARNING, burning.warn),
