@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Self
 
 from pynamodb.attributes import DiscriminatorAttribute, ListAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.connection import Connection, TableConnection
+from pynamodb.exceptions import PynamoDBException
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -194,6 +195,9 @@ class Entity(Model):
     @classmethod
     def connection(cls) -> Connection:
         return Entity._get_connection().connection
+
+
+StoreError = PynamoDBException  # what a refused or failed call to the table raises
 
 
 def condition_failed(exc: Exception) -> bool:
