@@ -25,12 +25,12 @@ from regulars.booking.book import CONSENT_TEXT
 from regulars.booking.items import Appointment, SlotLock
 from regulars.booking.model import HistoryEntry
 from regulars.booking.repo import LOCK_KEEP
-from regulars.booking.schedule import WEEKDAYS, Interval, WorkingPattern, cells, free_starts
 from regulars.clients.items import Client, PhoneIndex
 from regulars.clients.repo import name_key
 from regulars.core.errors import InvalidInput
 from regulars.core.ids import new_id
 from regulars.core.phones import to_e164
+from regulars.core.schedule import WEEKDAYS, Interval, WorkingPattern, cells, free_starts
 from regulars.salon.items import Salon, Service, StaffMember
 from regulars.salon.model import SalonSettings
 from regulars.store.base import Entity

@@ -17,7 +17,6 @@ from regulars.analytics import service as analytics
 from regulars.analytics.items import AnalyticsSnapshot
 from regulars.app import jobs as worker
 from regulars.booking import service as booking
-from regulars.clients import erasure
 from regulars.clients import repo as client_store
 from regulars.loyalty.items import LoyaltyAccount, ReferralCode
 from regulars.messaging.channels import push_devices
@@ -25,6 +24,7 @@ from regulars.messaging.inbound.items import TelegramLink
 from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message
+from regulars.rights import erasure
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.items import Job
 from regulars.runtime.jobs.repo import JobRef

@@ -19,12 +19,12 @@ from regulars.analytics.repo import FOREVER, Delta, Fact
 from regulars.analytics.report import RETURN_DAYS, Report, Snapshot, build
 from regulars.booking import model as m
 from regulars.booking.events import AppointmentEvent, EventType
-from regulars.booking.schedule import local_instant
 from regulars.campaigns import segments
 from regulars.campaigns.audience import population
 from regulars.clients import repo as client_store
 from regulars.clients.model import ClientStats
 from regulars.core.errors import NotFound
+from regulars.core.schedule import local_instant
 from regulars.loyalty.items import LedgerEntry
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message

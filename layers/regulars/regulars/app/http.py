@@ -202,9 +202,9 @@ def _admin_routers() -> list:
     from regulars.booking.routes import admin as appointments
     from regulars.campaigns import routes as campaigns
     from regulars.clients.routes import admin as clients
-    from regulars.clients.routes import rights
     from regulars.loyalty import routes as loyalty
     from regulars.retention import routes as retention
+    from regulars.rights import routes as rights
     from regulars.salon import routes as catalog
     from regulars.team import routes as team
 

@@ -18,7 +18,8 @@ from regulars.campaigns import service as campaigns
 from regulars.feedback import service as feedback
 from regulars.loyalty import birthdays, burning, tiers
 from regulars.messaging.outbox import dispatch
-from regulars.retention import defections, forgetting, invitations, lifecycle, waves, winback
+from regulars.retention import defections, invitations, lifecycle, waves, winback
+from regulars.rights import forgetting
 from regulars.runtime.jobs import worker
 from regulars.runtime.jobs.outcome import Handler, Outcome
 from regulars.runtime.jobs.repo import JobRef

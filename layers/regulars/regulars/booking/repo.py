@@ -11,12 +11,12 @@ from pynamodb.expressions.condition import Condition
 
 from regulars.booking import model as m
 from regulars.booking.items import APPOINTMENTS, Appointment, SlotLock
-from regulars.booking.schedule import cells
 from regulars.clients import model as clients_model
 from regulars.clients import repo as client_store
 from regulars.clients.items import Client, PhoneIndex
 from regulars.core.errors import Conflict, NotFound, SlotTaken
 from regulars.core.money import Money
+from regulars.core.schedule import cells
 from regulars.salon.model import MAX_SERVICE_MINUTES
 from regulars.store import idempotency
 from regulars.store.base import Entity, Tx, TxFailed

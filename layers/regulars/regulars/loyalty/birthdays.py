@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from regulars.booking.schedule import local_instant
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
 from regulars.core.errors import NotFound
+from regulars.core.schedule import local_instant
 from regulars.loyalty.credits import credit, settings_of
 from regulars.messaging.rules.templates import MessageKind
 from regulars.runtime.jobs import repo as job_store

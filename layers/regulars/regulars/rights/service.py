@@ -17,7 +17,6 @@ from typing import Any
 from regulars.booking import model as m
 from regulars.booking.items import Appointment
 from regulars.booking.protection import phone_key
-from regulars.clients import erasure
 from regulars.clients import repo as client_store
 from regulars.clients.items import Client
 from regulars.clients.model import AuditRecord
@@ -29,6 +28,7 @@ from regulars.messaging.inbound.telegram_link import tokens_for
 from regulars.messaging.outbox.items import Message
 from regulars.messaging.rules.routing import Channel
 from regulars.retention import repo as retention_store
+from regulars.rights import erasure
 from regulars.store import audit
 
 ATTEMPTS = 5

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from regulars.clients import rights, views
+from regulars.clients import views
 from regulars.clients.schemas import AuditOut, ErasureIn, ErasureOut
 from regulars.core import clock
 from regulars.http.auth import caller, operation
 from regulars.http.router import Router
+from regulars.rights import service as rights
 
 router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]

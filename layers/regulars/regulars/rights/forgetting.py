@@ -24,9 +24,9 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
 from regulars.booking import repo as appointment_store
-from regulars.booking.schedule import local_instant
 from regulars.clients.model import Client
 from regulars.core.errors import Conflict
+from regulars.core.schedule import local_instant
 from regulars.retention import lifecycle
 from regulars.retention import repo as store
 from regulars.retention.rules import Status
@@ -77,7 +77,9 @@ def candidates(salon: Salon, years: int, now: datetime) -> Iterator[Client]:
 
 def forget_inactive(salon: Salon, now: datetime, *, limit: int) -> int:
     """Erase up to ``limit`` inactive clients (none unless the salon chose a number of years)."""
-    from regulars.clients import rights  # the erasure use case (it reaches into messaging and loyalty)
+    from regulars.rights import (
+        service as rights,  # the erasure use case (it reaches into messaging and loyalty)
+    )
 
     years = salon.settings.data_retention.forget_inactive_after_years
     if years is None:
