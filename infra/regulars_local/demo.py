@@ -23,10 +23,10 @@ from zoneinfo import ZoneInfo
 
 from regulars.booking.book import CONSENT_TEXT
 from regulars.booking.items import Appointment, SlotLock
-from regulars.booking.model import HistoryEntry
 from regulars.booking.repo import LOCK_KEEP
 from regulars.clients.items import Client, PhoneIndex
 from regulars.clients.repo import name_key
+from regulars.core.appointments import HistoryEntry
 from regulars.core.errors import InvalidInput
 from regulars.core.ids import new_id
 from regulars.core.phones import to_e164

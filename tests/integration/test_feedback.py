@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from regulars.app import jobs as worker
-from regulars.booking import links
 from regulars.booking import service as booking
 from regulars.clients import repo as client_store
+from regulars.core import links
 from regulars.core.config import link_keys
 from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox

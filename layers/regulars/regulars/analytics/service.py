@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 from regulars.analytics import repo as store
 from regulars.analytics.repo import FOREVER, Delta, Fact
 from regulars.analytics.report import RETURN_DAYS, Report, Snapshot, build
-from regulars.booking import model as m
-from regulars.booking.events import AppointmentEvent, EventType
 from regulars.campaigns import segments
 from regulars.campaigns.audience import population
 from regulars.clients import repo as client_store
 from regulars.clients.model import ClientStats
+from regulars.core import appointments as m
 from regulars.core.errors import NotFound
+from regulars.core.events import AppointmentEvent, EventType
 from regulars.core.schedule import local_instant
 from regulars.loyalty.items import LedgerEntry
 from regulars.messaging.outbox import repo as outbox

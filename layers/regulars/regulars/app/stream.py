@@ -20,12 +20,12 @@ from regulars.analytics import service as analytics
 from regulars.booking import notices as visits
 from regulars.booking import reminders
 from regulars.booking import repo as appointment_store
-from regulars.booking.events import AppointmentEvent, derive
 from regulars.campaigns import service as campaigns
 from regulars.clients import stats
 from regulars.clients import stats_repo as client_stats
 from regulars.clients.model import ClientStats
 from regulars.core.config import settings
+from regulars.core.events import AppointmentEvent, derive
 from regulars.feedback import service as feedback
 from regulars.loyalty import visits as loyalty
 from regulars.loyalty.items import LedgerEntry

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from regulars.booking import model as m
 from regulars.booking import repo as store
 from regulars.booking.slots import candidates, placeable, require_service, window
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
+from regulars.core import appointments as m
 from regulars.core.errors import Conflict, IdempotencyReplay, InvalidInput, SlotTaken
 from regulars.core.ids import new_id
 from regulars.core.phones import to_e164

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from regulars.booking import limits as store
-from regulars.booking import links
 from regulars.booking.items import PhoneCheck
 from regulars.clients import repo as client_store
+from regulars.core import links
 from regulars.core.config import link_keys, manage_link_secret
 from regulars.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from regulars.core.ids import new_id

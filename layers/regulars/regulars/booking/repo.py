@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 
 from pynamodb.expressions.condition import Condition
 
-from regulars.booking import model as m
 from regulars.booking.items import APPOINTMENTS, Appointment, SlotLock
 from regulars.clients import model as clients_model
 from regulars.clients import repo as client_store
 from regulars.clients.items import Client, PhoneIndex
+from regulars.core import appointments as m
 from regulars.core.errors import Conflict, NotFound, SlotTaken
 from regulars.core.money import Money
 from regulars.core.schedule import cells

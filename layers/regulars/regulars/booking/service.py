@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from regulars.booking import model as m
 from regulars.booking import repo as store
 from regulars.booking.slots import candidates, placeable, window
+from regulars.core import appointments as m
 from regulars.core.errors import InvalidInput, NotAllowed, NotFound
 from regulars.core.schedule import local_instant
 from regulars.salon import repo as catalog_store

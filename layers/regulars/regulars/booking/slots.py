@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from regulars.booking import model as m
 from regulars.booking import repo as store
+from regulars.core import appointments as m
 from regulars.core.errors import InvalidInput, SlotTaken
 from regulars.core.schedule import Interval, free_starts, local_instant, on_grid
 from regulars.salon.model import Catalog, Service, StaffMember

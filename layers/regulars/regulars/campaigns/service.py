@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from regulars.booking import links
-from regulars.booking.events import AppointmentEvent, EventType
 from regulars.campaigns import repo as store
 from regulars.campaigns import uplift
 from regulars.campaigns.audience import audience_of, audited, population, segment_filter
@@ -30,7 +28,9 @@ from regulars.campaigns.model import Campaign
 from regulars.campaigns.segments import SegmentFilter, select
 from regulars.clients import model as clients_model
 from regulars.clients import repo as client_store
+from regulars.core import links
 from regulars.core.errors import Conflict, InvalidInput
+from regulars.core.events import AppointmentEvent, EventType
 from regulars.core.ids import new_id
 from regulars.loyalty import credits as loyalty
 from regulars.messaging.outbox import repo as outbox

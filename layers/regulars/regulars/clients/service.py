@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from regulars.booking import model as booking_model
 from regulars.booking import repo as appointment_store
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
+from regulars.core import appointments as booking_model
 from regulars.core.errors import Conflict, InvalidInput
 from regulars.core.ids import new_id
 from regulars.core.phones import to_e164

@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from regulars.booking import links
-from regulars.booking import model as m
 from regulars.booking import repo as appointment_store
-from regulars.booking.events import AppointmentEvent, EventType
 from regulars.clients import repo as client_store
+from regulars.core import appointments as m
+from regulars.core import links
 from regulars.core.config import link_keys, settings
 from regulars.core.errors import NotAllowed
+from regulars.core.events import AppointmentEvent, EventType
 from regulars.feedback import repo as store
 from regulars.feedback.model import FollowUp, VisitFeedback
 from regulars.messaging.outbox import repo as outbox

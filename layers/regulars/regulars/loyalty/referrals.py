@@ -8,8 +8,8 @@ import base64
 import hashlib
 import hmac
 
-from regulars.booking import links
 from regulars.clients import repo as client_store
+from regulars.core import links
 from regulars.core.config import link_keys, manage_link_secret
 from regulars.core.errors import NotFound
 from regulars.loyalty import repo as store

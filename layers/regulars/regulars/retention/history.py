@@ -8,9 +8,9 @@ from collections import Counter, defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from regulars.booking import model as m
 from regulars.booking.items import Appointment
 from regulars.clients import repo as client_store
+from regulars.core import appointments as m
 from regulars.feedback.items import Feedback, Task
 from regulars.loyalty import repo as loyalty_store
 from regulars.loyalty.items import LedgerEntry

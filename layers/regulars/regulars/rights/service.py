@@ -14,12 +14,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from regulars.booking import model as m
 from regulars.booking.items import Appointment
 from regulars.booking.protection import phone_key
 from regulars.clients import repo as client_store
 from regulars.clients.items import Client
 from regulars.clients.model import AuditRecord
+from regulars.core import appointments as m
 from regulars.core.errors import Conflict, InvalidInput, NotFound
 from regulars.core.ids import new_id
 from regulars.loyalty.referrals import codes_of

@@ -10,7 +10,6 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
 from regulars.booking import book as booker
-from regulars.booking import model as m
 from regulars.booking import service as booking
 from regulars.booking import views as booking_views
 from regulars.booking.schemas import (
@@ -22,6 +21,7 @@ from regulars.booking.schemas import (
     MoveIn,
     RefundIn,
 )
+from regulars.core import appointments as m
 from regulars.core import clock
 from regulars.core.errors import InvalidInput
 from regulars.http.auth import caller, operation, own_book

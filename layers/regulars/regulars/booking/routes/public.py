@@ -11,8 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Que
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from regulars.booking import book as booking
-from regulars.booking import links, protection, slots
-from regulars.booking import model as m
+from regulars.booking import protection, slots
 from regulars.booking import views as booking_views
 from regulars.booking.schemas import (
     BookingIn,
@@ -24,7 +23,8 @@ from regulars.booking.schemas import (
     SlotOut,
     SlotsOut,
 )
-from regulars.core import clock
+from regulars.core import appointments as m
+from regulars.core import clock, links
 from regulars.core.config import link_keys, settings
 from regulars.core.phones import to_e164
 from regulars.http.errors import ErrorOut

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from regulars.booking import links
-from regulars.booking import model as m
 from regulars.booking import repo as appointment_store
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
+from regulars.core import appointments as m
+from regulars.core import links
 from regulars.core.config import link_keys, settings
 from regulars.core.errors import NotFound
 from regulars.messaging.channels import capabilities

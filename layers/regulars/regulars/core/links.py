@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 from urllib.parse import urlencode
 
-from regulars.booking.model import Appointment
+from regulars.core.appointments import Appointment
 from regulars.core.config import KeyRing, settings
 from regulars.core.errors import Forbidden
 from regulars.salon.model import Salon
