@@ -20,7 +20,7 @@ from regulars.booking import service as booking
 from regulars.clients import repo as client_store
 from regulars.loyalty.items import LoyaltyAccount, ReferralCode
 from regulars.messaging.channels import push_devices
-from regulars.messaging.inbound.items import TelegramLink
+from regulars.messaging.contacts.items import TelegramLink
 from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message

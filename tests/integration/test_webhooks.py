@@ -13,7 +13,7 @@ import pytest
 from regulars.booking import repo as appointment_store
 from regulars.clients import repo as client_store
 from regulars.core import config
-from regulars.messaging.inbound import telegram_link
+from regulars.messaging.contacts import telegram_link
 from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message
@@ -163,7 +163,7 @@ def test_a_deep_link_works_for_a_day_after_it_was_shown(table, clock_at):
         "service_id": "haircut", "staff_id": "anna", "start": "2026-11-25T14:00:00+01:00",
         "client": {"name": "Ola", "phone": "+49 170 5550778"}}).json
     token = telegram_link.deep_link("salon-a", made["client_id"], now=clock_at).split("start=")[1]
-    from regulars.messaging.inbound.items import TelegramLink
+    from regulars.messaging.contacts.items import TelegramLink
 
     link = TelegramLink.find(token=token, consistent=True)
     assert link.expires == clock_at + timedelta(days=1)  # then DynamoDB's TTL deletes it

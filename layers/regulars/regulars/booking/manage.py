@@ -20,8 +20,8 @@ from regulars.core import links
 from regulars.core.config import link_keys
 from regulars.core.errors import Forbidden, NotFound
 from regulars.messaging.channels import capabilities, push_devices
-from regulars.messaging.inbound import service as inbound
-from regulars.messaging.inbound import telegram_link
+from regulars.messaging.contacts import telegram_link
+from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.routing import Channel
 from regulars.salon import repo as catalog_store
 from regulars.salon.model import Catalog
@@ -166,7 +166,7 @@ def set_marketing(token: str, granted: bool, *, address: str, now: datetime) -> 
 
     client_store.modify(link.salon_id, link.appointment.client_id, change)
     if not granted:
-        inbound.skip_marketing(link.salon_id, link.appointment.client_id, now)
+        outbox.skip_marketing(link.salon_id, link.appointment.client_id, now)
     return _shown(link, now)
 
 

@@ -197,13 +197,6 @@ def attribute(member: CampaignMember, event_id: str, deltas: dict[str, int], now
     raise RuntimeError(f"could not count {event_id} for {member.client_id} after {ATTEMPTS} attempts")
 
 
-def add_message_cost(tx: Tx, salon_id: str, campaign_id: str, cost: int) -> None:
-    """Stage a sent campaign message's cost on the sent group's sums (in the message's own transaction)."""
-    tx.update(CampaignTally(salon_id=salon_id, campaign_id=campaign_id, group="sent"),
-              [*_tally_actions(salon_id, campaign_id, "sent"), CampaignTally.messages_sent.add(1),
-               CampaignTally.message_cost.add(cost)], label="campaign", add_version_condition=False)
-
-
 def tallies(salon_id: str, campaign_id: str) -> dict[str, CampaignTally]:
     pk = CampaignTally.render_key("pk", salon_id=salon_id)
     found = Entity.query(pk, Entity.sk.startswith(f"CAMPAIGNSTATS#{campaign_id}#"), consistent_read=True)

@@ -274,8 +274,7 @@ def report(salon_id: str, campaign_id: str, now: datetime) -> dict[str, Any]:
                                                 "high": round(e.high, 2), "per_member": round(e.per_member, 4),
                                                 "significant": e.significant}
                    for f, e in effects.items()}
-    sent = sums.get("sent")
-    cost_micros = int(sent.message_cost or 0) if sent else 0
+    messages_sent, cost_micros = outbox.campaign_sends(salon_id, item.id)
     message_cost = cost_micros * cat.salon.settings.campaigns.message_cost_rate / 1_000_000
     bonus_effect = effects["bonus_spent"]
     cost = message_cost + max(0.0, bonus_effect.incremental if bonus_effect else 0.0)
@@ -285,7 +284,7 @@ def report(salon_id: str, campaign_id: str, now: datetime) -> dict[str, Any]:
         "window": {"start": start_at, "end": end_at, "closed": now >= end_at},
         "currency": cat.salon.currency,
         "groups": groups,
-        "messages": {"sent": int(sent.messages_sent or 0) if sent else 0, "cost_micros": cost_micros,
+        "messages": {"sent": messages_sent, "cost_micros": cost_micros,
                      "cost": round(message_cost, 2)},
         "incremental": incremental,
         "cost": round(cost, 2),

@@ -27,8 +27,8 @@ from regulars.clients.items import Client, PhoneIndex
 from regulars.feedback.items import Feedback, Task
 from regulars.loyalty.items import LedgerEntry, LoyaltyAccount, ReferralCode
 from regulars.loyalty.repo import lot_items
-from regulars.messaging.inbound.items import TelegramLink
-from regulars.messaging.outbox.items import Contact, Message, ProviderMessage
+from regulars.messaging.contacts.items import Contact, TelegramLink
+from regulars.messaging.outbox.items import Message, ProviderMessage
 from regulars.messaging.outbox.repo import OPEN, provider_key
 from regulars.retention.items import Defection
 from regulars.retention.repo import dump

@@ -24,7 +24,7 @@ from regulars.core.errors import Conflict, InvalidInput, NotFound
 from regulars.core.ids import new_id
 from regulars.loyalty.referrals import codes_of
 from regulars.messaging.channels import capabilities, push_devices
-from regulars.messaging.inbound.telegram_link import tokens_for
+from regulars.messaging.contacts.telegram_link import tokens_for
 from regulars.messaging.outbox.items import Message
 from regulars.messaging.rules.routing import Channel
 from regulars.retention import repo as retention_store

@@ -29,7 +29,7 @@ from regulars.core.config import link_keys, settings
 from regulars.core.phones import to_e164
 from regulars.http.errors import ErrorOut
 from regulars.http.router import Router
-from regulars.messaging.inbound import telegram_link
+from regulars.messaging.contacts import telegram_link
 from regulars.salon import service as salon_service
 from regulars.salon import views as salon_views
 from regulars.salon.model import Catalog, Salon

@@ -1,48 +1,21 @@
-"""The in-bound feature's table: Telegram link tokens (which salon's client a token links, and the one
-chat that claimed it)."""
+"""The in-bound feature's table: the provider events acted on already."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from pynamodb.exceptions import PutError, UpdateError
+from regulars.messaging.inbound.items import InboundEvent
 
-from regulars.messaging.inbound.items import TelegramLink
-from regulars.store.base import condition_failed
+KEEP_INBOUND = timedelta(days=7)
 
 
-@dataclass(frozen=True)
-class LinkToken:
-    salon_id: str
-    client_id: str
+def handled(channel: str, event_id: str) -> bool:
+    """Was this in-bound event (a Telegram update, a WhatsApp or SMS message id) acted on already?"""
+    return InboundEvent.find(channel=channel, event_id=event_id, consistent=True) is not None
 
 
-def offer(token: str, salon_id: str, client_id: str, *, now: datetime, until: datetime) -> bool:
-    """Offer the token (again) until ``until``; False when a chat has claimed it already (it stays
-    that chat's)."""
-    try:
-        TelegramLink(token=token, salon_id=salon_id, client_id=client_id, created_at=now,
-                     expires=until).save(condition=TelegramLink.chat_id.does_not_exist())
-    except PutError as exc:
-        if not condition_failed(exc):
-            raise
-        return False
-    return True
-
-
-def claim(token: str, chat_id: int, now: datetime) -> LinkToken | None:
-    """The token's client, once the token is this chat's (unclaimed until now, or claimed by this chat
-    before); None for an unknown or expired token, or one another chat claimed."""
-    link = TelegramLink.find(token=token, consistent=True)
-    if link is None or (link.expires is not None and link.expires <= now):  # TTL deletes late: expired is gone
-        return None
-    try:
-        link.update(actions=[TelegramLink.chat_id.set(chat_id)],
-                    condition=TelegramLink.pk.exists() & (TelegramLink.chat_id.does_not_exist()
-                                                          | (TelegramLink.chat_id == chat_id)))
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return None
-        raise
-    return LinkToken(link.salon_id, link.client_id)
+def record_handled(channel: str, event_id: str, now: datetime) -> None:
+    """Record an in-bound event as acted on, once the act is done: an event whose act failed stays
+    unrecorded, so the provider's retry acts on it again (every act is idempotent). Two deliveries at
+    the same moment may both act; the first record stands."""
+    InboundEvent(channel=channel, event_id=event_id, received_at=now, expires=now + KEEP_INBOUND).save_new()

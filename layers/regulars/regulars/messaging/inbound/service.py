@@ -22,12 +22,15 @@ from regulars.clients import repo as client_store
 from regulars.clients.model import Client
 from regulars.core.errors import DomainError
 from regulars.messaging.channels import capabilities
+from regulars.messaging.contacts import repo as contact_book
+from regulars.messaging.contacts.items import Contact
+from regulars.messaging.inbound import repo as store
 from regulars.messaging.inbound.replies import say
 from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
-from regulars.messaging.outbox.items import Contact, Message
+from regulars.messaging.outbox.items import Message
 from regulars.messaging.rules.keywords import Reply, classify
-from regulars.messaging.rules.routing import Channel, Purpose, opt_in, opt_out
+from regulars.messaging.rules.routing import Channel, opt_in, opt_out
 from regulars.messaging.rules.templates import MessageKind
 from regulars.retention import defections
 from regulars.salon import repo as catalog_store
@@ -43,11 +46,11 @@ def once[T](channel: Channel, event_id: str | None, now: datetime, act: Callable
     """Act on an in-bound event (a Telegram update, a WhatsApp or SMS message id) unless it was acted
     on before (then None). The event is recorded as handled only after the act is done, so an act that
     failed is left to the provider's retry (every act is idempotent). An event without an id is acted on."""
-    if event_id and outbox.handled(channel.value, event_id):
+    if event_id and store.handled(channel.value, event_id):
         return None
     done = act()
     if event_id:
-        outbox.record_handled(channel.value, event_id, now)
+        store.record_handled(channel.value, event_id, now)
     return done
 
 
@@ -76,16 +79,7 @@ def _apply_consent(contact: Contact, channel: Channel, reply: Reply, text: str, 
 
     client_store.modify(contact.salon_id, contact.client_id, change)
     if reply is Reply.STOP:
-        skip_marketing(contact.salon_id, contact.client_id, now)
-
-
-def skip_marketing(salon_id: str, client_id: str, now: datetime) -> int:
-    """Withdraw every marketing message not yet handed to a provider (an opt-out is honoured at once)."""
-    skipped = 0
-    for item in outbox.items_for_client(salon_id, client_id, limit=500):
-        if item.purpose == Purpose.MARKETING.value and item.status in outbox.OPEN:
-            skipped += outbox.skip(salon_id, item.message_id, "the client opted out", now)
-    return skipped
+        outbox.skip_marketing(contact.salon_id, contact.client_id, now)
 
 
 def _visit_act(message: Message | None, reply: Reply, channel: Channel, now: datetime,
@@ -121,7 +115,7 @@ def reply(channel: Channel, address: str, text: str, now: datetime, *, replied_t
     """A text from ``address`` on ``channel`` (``replied_to``: the provider's id of the message it
     quotes; ``language``: the client's, where the channel says)."""
     intent = classify(text)
-    contacts = outbox.contacts(channel.value, address)
+    contacts = contact_book.contacts(channel.value, address)
     if intent in (Reply.STOP, Reply.START):
         for contact in contacts:
             _apply_consent(contact, channel, intent, text, now)
@@ -176,7 +170,7 @@ def whatsapp_window_opened(phone: str, now: datetime) -> int:
     (they chose to talk to the salon there). Found by the phone's contacts on every channel that
     is addressed by phone (WhatsApp, SMS)."""
     known = {(c.salon_id, c.client_id) for can in capabilities.CAPABILITIES.values()
-             if can.by_phone and can.inbound for c in outbox.contacts(can.channel.value, phone)}
+             if can.by_phone and can.inbound for c in contact_book.contacts(can.channel.value, phone)}
     for salon_id, client_id in known:
         def change(client: Client) -> dict:
             channels = {k: dict(v) for k, v in client.channels.items()}
@@ -187,5 +181,5 @@ def whatsapp_window_opened(phone: str, now: datetime) -> int:
             return {"channels": channels}
 
         client_store.modify(salon_id, client_id, change)
-        outbox.remember_contact(Channel.WHATSAPP.value, phone, salon_id, client_id, now)
+        contact_book.remember_contact(Channel.WHATSAPP.value, phone, salon_id, client_id, now)
     return len(known)

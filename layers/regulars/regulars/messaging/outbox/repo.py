@@ -16,16 +16,14 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
-from regulars.campaigns import repo as campaign_store
 from regulars.messaging.channels import capabilities
-from regulars.messaging.inbound.items import InboundEvent
-from regulars.messaging.outbox.items import MESSAGES, Contact, Message, ProviderMessage
+from regulars.messaging.contacts import repo as contacts
+from regulars.messaging.outbox.items import MESSAGES, CampaignSends, Message, ProviderMessage
 from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.outbox.model import PlannedMessage as PlannedMessage
 from regulars.store.base import Entity, Tx, TxFailed, condition_failed
 
 KEEP_PROVIDER_IDS = timedelta(days=90)
-KEEP_INBOUND = timedelta(days=7)
 OPEN = ("planned", "queued")  # not yet handed to a provider
 FINAL = ("sent", "delivered", "failed", "skipped")
 
@@ -150,18 +148,6 @@ def fail(item: Message, error: str, now: datetime, *, among: Iterable[str] = ("s
                    Message.status.is_in(*among) & (Message.route == int(item.route or 0)))
 
 
-def handled(channel: str, event_id: str) -> bool:
-    """Was this in-bound event (a Telegram update, a WhatsApp or SMS message id) acted on already?"""
-    return InboundEvent.find(channel=channel, event_id=event_id, consistent=True) is not None
-
-
-def record_handled(channel: str, event_id: str, now: datetime) -> None:
-    """Record an in-bound event as acted on, once the act is done: an event whose act failed stays
-    unrecorded, so the provider's retry acts on it again (every act is idempotent). Two deliveries at
-    the same moment may both act; the first record stands."""
-    InboundEvent(channel=channel, event_id=event_id, received_at=now, expires=now + KEEP_INBOUND).save_new()
-
-
 def sent(item: Message, *, provider_id: str, segments: int | None, cost_micros: int | None,
          cost_currency: str | None, now: datetime) -> bool:
     """``sending`` -> ``sent``, with what the provider answered; in the same transaction, the
@@ -182,11 +168,13 @@ def sent(item: Message, *, provider_id: str, segments: int | None, cost_micros: 
                            salon_id=item.salon_id, message_id=item.message_id, expires=now + KEEP_PROVIDER_IDS),
            label="provider")
     if item.campaign_id and cost_micros is not None:
-        campaign_store.add_message_cost(tx, item.salon_id, item.campaign_id, cost_micros)
+        tx.update(CampaignSends(salon_id=item.salon_id, campaign_id=item.campaign_id),
+                  [CampaignSends.salon_id.set(item.salon_id), CampaignSends.campaign_id.set(item.campaign_id),
+                   CampaignSends.entity_type.set(CampaignSends), CampaignSends.messages.add(1),
+                   CampaignSends.cost_micros.add(cost_micros)], label="campaign", add_version_condition=False)
     if item.recipient == "client" and item.client_id:
-        tx.put(Contact(channel=item.channel, address=str(item.address), salon_id=item.salon_id,
-                       client_id=item.client_id, last_message_id=item.message_id, updated_at=now),
-               label="contact")
+        contacts.stage_contact(tx, channel=item.channel, address=str(item.address), salon_id=item.salon_id,
+                               client_id=item.client_id, message_id=item.message_id, now=now)
     try:
         tx.commit()
     except TxFailed as exc:
@@ -220,11 +208,16 @@ def record_cost(item: Message, cost_micros: int, currency: str, now: datetime) -
                    Message.status.is_in("sent", "delivered"))
 
 
-def contacts(channel: str, address: str) -> list[Contact]:
-    """Every salon's client known at this in-bound address."""
-    hk = Contact.render_key("pk", channel=channel, address=address)
-    return [c for c in Entity.query(hk) if isinstance(c, Contact)]
+def campaign_sends(salon_id: str, campaign_id: str) -> tuple[int, int]:
+    """A campaign's messages sent so far and what the providers charged for them (micros)."""
+    item = CampaignSends.find(salon_id=salon_id, campaign_id=campaign_id, consistent=True)
+    return (int(item.messages or 0), int(item.cost_micros or 0)) if item else (0, 0)
 
 
-def remember_contact(channel: str, address: str, salon_id: str, client_id: str, now: datetime) -> None:
-    Contact(channel=channel, address=address, salon_id=salon_id, client_id=client_id, updated_at=now).save()
+def skip_marketing(salon_id: str, client_id: str, now: datetime) -> int:
+    """Withdraw every marketing message not yet handed to a provider (an opt-out is honoured at once)."""
+    skipped = 0
+    for item in items_for_client(salon_id, client_id, limit=500):
+        if item.purpose == "marketing" and item.status in OPEN:
+            skipped += skip(salon_id, item.message_id, "the client opted out", now)
+    return skipped

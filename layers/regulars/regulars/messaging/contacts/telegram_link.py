@@ -21,8 +21,7 @@ from regulars.clients import repo as client_store
 from regulars.clients.model import Client
 from regulars.core.config import link_keys, manage_link_secret, settings
 from regulars.messaging.channels import capabilities
-from regulars.messaging.inbound import repo as store
-from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.contacts import repo as store
 from regulars.messaging.rules.routing import Channel
 
 TOKEN_CHARS = 24
@@ -65,5 +64,5 @@ def redeem(token: str, chat_id: int, now: datetime) -> Client | None:
 
     client = client_store.modify(link.salon_id, link.client_id, change)
     if client is not None:
-        outbox.remember_contact(TELEGRAM.channel.value, str(chat_id), link.salon_id, link.client_id, now)
+        store.remember_contact(TELEGRAM.channel.value, str(chat_id), link.salon_id, link.client_id, now)
     return client
