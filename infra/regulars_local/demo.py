@@ -326,8 +326,8 @@ def _plan_snapshot(now: datetime) -> None:
 
 def _plan_birthdays(data: DemoData, now: datetime) -> None:
     """Each client with a birthday gets the job that greets them (and credits the birthday bonus)."""
+    from regulars.clients import birthdays
     from regulars.clients import repo as client_store
-    from regulars.loyalty import birthdays
 
     for item in data.clients:
         if item.birthday:

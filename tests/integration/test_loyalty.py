@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from regulars.app import jobs as worker
 from regulars.booking import service as booking
+from regulars.clients import birthdays as client_birthdays
 from regulars.clients.model import Client
 from regulars.core.errors import Conflict
 from regulars.loyalty import birthdays as loyalty_birthdays
@@ -399,11 +400,11 @@ def test_a_birthday_early_in_january_is_greeted_in_december_and_next_year_too(ad
     from regulars.clients import repo as client_store
 
     salon = credits.settings_of(SALON)[0]
-    year, when = loyalty_birthdays.next_birthday(date(1990, 1, 2), salon, 7, clock_at.replace(month=12, day=27))
+    year, when = client_birthdays.next_birthday(date(1990, 1, 2), salon, 7, clock_at.replace(month=12, day=27))
     assert (year, when.date()) == (2028, date(2027, 12, 26))  # the birthday of 2 January 2028
     client = client_store.create(SALON, Client(id="jan", name="Jan", phone="+4915100007777",
                                                  birthday=date(1990, 1, 2), created_at=clock_at))
-    loyalty_birthdays.schedule_birthday(SALON, client, clock_at)
+    client_birthdays.schedule_birthday(SALON, client, clock_at)
     (job,) = job_store.jobs_of(SALON, "LOYALTY#jan")
     assert job.due_at.date() == date(2026, 12, 30)  # the salon's default: 3 days before
     assert loyalty_birthdays.birthday(job, job.due_at).done

@@ -192,7 +192,7 @@ def _resolver(kind: type[JsonApiResolver] = JsonApiResolver) -> JsonApiResolver:
 
 def _public_routers() -> list:
     from regulars.booking.routes import manage, public
-    from regulars.feedback import routes as feedback
+    from regulars.feedback.routes import public as feedback
 
     return [public.router, manage.router, feedback.router]
 
@@ -201,14 +201,16 @@ def _admin_routers() -> list:
     from regulars.analytics import routes as analytics
     from regulars.booking.routes import admin as appointments
     from regulars.campaigns import routes as campaigns
-    from regulars.clients.routes import admin as clients
+    from regulars.clients import routes as clients
+    from regulars.desk import routes as desk
+    from regulars.feedback.routes import admin as feedback
     from regulars.loyalty import routes as loyalty
     from regulars.retention import routes as retention
     from regulars.rights import routes as rights
     from regulars.salon import routes as catalog
     from regulars.team import routes as team
 
-    return [catalog.router, clients.router, appointments.router, loyalty.router, retention.router, rights.router,
+    return [catalog.router, clients.router, desk.router, appointments.router, loyalty.router, feedback.router, retention.router, rights.router,
             campaigns.router, analytics.router, team.router]
 
 

@@ -1,4 +1,4 @@
-"""Admin: the feedback inbox, follow-up tasks, clients by lifecycle status, a client's history, defections."""
+"""Admin: clients by lifecycle status, defections and their statistics."""
 
 from __future__ import annotations
 
@@ -9,15 +9,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from regulars.core import clock
 from regulars.core.errors import InvalidInput
-from regulars.feedback import service as feedback
-from regulars.feedback.model import FollowUp
-from regulars.feedback.schemas import FeedbackInboxOut, FeedbackOut, TaskCloseIn, TaskOut, TasksOut
 from regulars.http.auth import caller, operation
 from regulars.http.router import Router
 from regulars.retention import history
 from regulars.retention.rules import Status
 from regulars.retention.schemas import (
-    ClientHistoryOut,
     DefectionOut,
     DefectionReasonIn,
     DefectionsOut,
@@ -27,38 +23,6 @@ from regulars.retention.schemas import (
 )
 
 router = Router()
-TaskId = Annotated[str, Path(min_length=1, max_length=128)]
-
-
-def _task(t: FollowUp) -> TaskOut:
-    return TaskOut(id=t.id, kind=t.kind, client_id=t.client_id, appointment_id=t.appointment_id,
-                     summary=t.summary, status=t.status, note=t.note, closed_by=t.closed_by, closed_at=t.closed_at,
-                     created_at=t.created_at)
-
-
-@router.get("/v1/admin/feedback", summary="The feedback inbox, newest first", tags=["admin: retention"])
-@operation("feedback.read")
-def inbox() -> FeedbackInboxOut:
-    salon_id, _ = caller(router)
-    return FeedbackInboxOut(feedback=[
-        FeedbackOut(appointment_id=f.appointment_id, client_id=f.client_id, staff_id=f.staff_id,
-                      service_id=f.service_id, rating=f.rating, mood=f.mood, comment=f.comment,
-                      tip_amount=f.tip_amount, created_at=f.created_at)
-        for f in feedback.inbox(salon_id)])
-
-
-@router.get("/v1/admin/tasks", summary="Follow-up tasks, newest first", tags=["admin: retention"])
-@operation("tasks.read")
-def tasks(status: Annotated[Literal["open", "closed"], Query()] = "open") -> TasksOut:
-    salon_id, _ = caller(router)
-    return TasksOut(tasks=[_task(t) for t in feedback.tasks(salon_id, status)])
-
-
-@router.post("/v1/admin/tasks/<task_id>/close", summary="Close a follow-up task with a note", tags=["admin: retention"])
-@operation("tasks.close")
-def close(task_id: TaskId, body: TaskCloseIn) -> TaskOut:
-    salon_id, who = caller(router)
-    return _task(feedback.close_task(salon_id, task_id, note=body.note, by=who, now=clock.now()))
 
 
 StatusName = Literal["new", "active", "at_risk", "lapsed", "lost", "won_back"]
@@ -74,14 +38,6 @@ def clients_in(status: Annotated[StatusName, Query()] = "at_risk",
     salon_id, _ = caller(router)
     found, following = history.in_status(salon_id, Status(status), clock.now(), limit=limit, cursor=cursor)
     return RetentionClientsOut(clients=[RetentionClientOut(**c) for c in found], next_cursor=following)
-
-
-@router.get("/v1/admin/clients/<client_id>/history", summary="A client's whole history in one view",
-            tags=["admin: retention"])
-@operation("clients.history")
-def client_history(client_id: Annotated[str, Path(min_length=1, max_length=64)]) -> ClientHistoryOut:
-    salon_id, _ = caller(router)
-    return ClientHistoryOut(**history.client_history(salon_id, client_id))
 
 
 @router.get("/v1/admin/defections", summary="Defections between two months, newest first", tags=["admin: retention"])

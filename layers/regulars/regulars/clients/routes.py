@@ -1,4 +1,4 @@
-"""Admin: clients, searched by phone or name, with their history."""
+"""Admin: clients, searched by phone or name, added and changed (the client card is the desk's)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,17 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from regulars.booking import views as booking_views
 from regulars.clients import service as clients
 from regulars.clients import views as clients_views
 from regulars.clients.schemas import (
     ClientCreate,
-    ClientDetailOut,
     ClientOut,
     ClientPatch,
     ClientsOut,
-    MessageIn,
-    MessageOut,
 )
 from regulars.core import clock
 from regulars.core.fields import patch_changes
-from regulars.http.auth import IdempotencyKey, caller, operation, request_key
+from regulars.http.auth import caller, operation
 from regulars.http.router import Router
 
 router = Router()
@@ -46,35 +42,6 @@ def create(body: ClientCreate) -> tuple[ClientOut, int]:
         salon_id, name=body.name, phone=body.phone, email=body.email, birthday=body.birthday, locale=body.locale,
         notes=body.notes, tags=body.tags, marketing_consent=body.marketing_consent, by=who, now=clock.now())
     return clients_views.client(created), 201
-
-
-@router.get("/v1/admin/clients/<client_id>", summary="A client with their visit history", tags=["admin: clients"])
-@operation("clients.read")
-def get(client_id: ClientId) -> ClientDetailOut:
-    salon_id, _ = caller(router)
-    card = clients.card(salon_id, client_id)
-    return ClientDetailOut(
-        **clients_views.client(card.client).model_dump(),
-        appointments=[booking_views.appointment(a, card.salon) for a in card.appointments],
-        messages=[clients_views.message(x) for x in card.messages],
-    )
-
-
-@router.post("/v1/admin/clients/<client_id>/messages", summary="Send the client a message written by the salon",
-             tags=["admin: clients"], status_code=201,
-             responses={201: {"description": "Planned: it goes out on the client's channel (marketing: with consent, "
-                                             "outside quiet hours, within the frequency cap)"}})
-@operation("clients.message")
-def send_message(
-    client_id: ClientId,
-    body: MessageIn,
-    idempotency_key: IdempotencyKey = None,
-) -> tuple[MessageOut, int]:
-    salon_id, user = caller(router)
-    now = clock.now()
-    planned = clients.send_message(salon_id, client_id, text=body.text, purpose=body.purpose,
-                                   key=request_key(idempotency_key, now), by=user, now=now)
-    return clients_views.message(planned), 201
 
 
 @router.patch("/v1/admin/clients/<client_id>", summary="Change a client's details", tags=["admin: clients"])
