@@ -47,12 +47,13 @@ def report(clients: int = 50_000) -> str:
     try:
         import boto3
         from regulars.app import jobs as worker
+        from regulars.app import messages as dispatch
         from regulars.campaigns import audience, service
         from regulars.campaigns import repo as campaign_store
         from regulars.campaigns.segments import SegmentFilter
         from regulars.core import clock
         from regulars.messaging.channels.sms import SmsChannel
-        from regulars.messaging.outbox import dispatch, sender
+        from regulars.messaging.outbox import sender
         from regulars.messaging.outbox.items import Message
         from regulars.runtime.jobs import repo as job_store
         from regulars.runtime.jobs.items import Job
@@ -115,7 +116,7 @@ def report(clients: int = 50_000) -> str:
         def send_all() -> None:
             for message_id in ids:
                 item = Message.get(*Message.primary_key(salon_id="bench", message_id=message_id))
-                result = sender.send(sender.SendRef.of(item), lambda _: sms, now, requeue=lambda *_: None,
+                result = dispatch.send(sender.SendRef.of(item), lambda _: sms, now, requeue=lambda *_: None,
                                      dead_letter=lambda *_: None)
                 assert result.outcome == "sent", result
 

@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from regulars.app import messages as dispatch
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
 from regulars.messaging.channels.sms import SmsChannel
 from regulars.messaging.channels.telegram import TelegramChannel
-from regulars.messaging.outbox import dispatch, sender
 from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.outbox import sender
 from regulars.messaging.outbox.sender import SendRef
 from regulars.messaging.rules.routing import Channel
 from regulars.runtime.jobs import repo as job_store
@@ -81,7 +82,7 @@ def _plan(now, client_id: str, text: str = "Hello from the salon", purpose: str 
 
 
 def _send(ref, channels, now, queue):
-    return sender.send(ref, channels, now, requeue=queue.requeue, dead_letter=queue.dead_letter)
+    return dispatch.send(ref, channels, now, requeue=queue.requeue, dead_letter=queue.dead_letter)
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ import json
 from datetime import timedelta
 
 import pytest
+from regulars.app import messages as dispatch
 from regulars.booking import repo as appointment_store
 from regulars.clients import repo as client_store
 from regulars.core import config
 from regulars.messaging.contacts import telegram_link
-from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message
 from regulars_local.fakes import signature
@@ -300,7 +300,6 @@ def test_answers_are_in_the_clients_language(visit):
 def test_outside_the_window_a_reminder_goes_as_the_approved_template_and_its_quick_reply_confirms(table, clock_at):
     import httpx
     from regulars.messaging.channels.whatsapp import WhatsAppChannel
-    from regulars.messaging.outbox import sender
     from regulars.messaging.outbox.sender import SendRef
     from regulars.salon import repo as catalog_store
     from regulars_local.fakes import FakeWhatsApp
@@ -329,7 +328,7 @@ def test_outside_the_window_a_reminder_goes_as_the_approved_template_and_its_qui
     with FakeWhatsApp(clock=lambda: clock_at) as fake, httpx.Client() as http:
         channel = WhatsAppChannel(http, base_url=fake.base_url, version="v21.0", phone_number_id=fake.phone_number_id,
                                   token=fake.access_token, window_open=lambda _: False)
-        result = sender.send(SendRef.of(item), lambda _: channel, clock_at, requeue=lambda *_: None,
+        result = dispatch.send(SendRef.of(item), lambda _: channel, clock_at, requeue=lambda *_: None,
                              dead_letter=lambda *_: None)
         assert result.outcome == "sent"
         (sent,) = fake.messages("+491705550888")

@@ -13,11 +13,11 @@ from datetime import datetime
 from types import MappingProxyType
 
 from regulars.analytics import service as analytics
+from regulars.app import messages
 from regulars.booking import reminders
 from regulars.campaigns import service as campaigns
 from regulars.feedback import service as feedback
 from regulars.loyalty import birthdays, burning, tiers
-from regulars.messaging.outbox import dispatch
 from regulars.retention import defections, invitations, lifecycle, waves, winback
 from regulars.rights import forgetting
 from regulars.runtime.jobs import worker
@@ -42,7 +42,7 @@ def table(lines: Iterable[tuple[str, Handler]]) -> Mapping[str, Handler]:
 
 HANDLERS: Mapping[str, Handler] = table([
     (reminders.KIND, reminders.remind),
-    (dispatch.JOB_KIND, dispatch.dispatch_when_due),
+    (messages.JOB_KIND, messages.dispatch_when_due),
     (feedback.KIND, feedback.ask),
     (invitations.KIND, invitations.invite),
     (invitations.REBOOK, invitations.rebook),

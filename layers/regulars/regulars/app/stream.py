@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from regulars.analytics import service as analytics
+from regulars.app import messages
 from regulars.booking import notices as visits
 from regulars.booking import reminders
 from regulars.booking import repo as appointment_store
@@ -29,7 +30,6 @@ from regulars.core.events import AppointmentEvent, derive
 from regulars.feedback import service as feedback
 from regulars.loyalty import visits as loyalty
 from regulars.loyalty.items import LedgerEntry
-from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox.items import Message
 from regulars.messaging.outbox.sender import SendRef
 from regulars.retention import defections, invitations, lifecycle
@@ -108,7 +108,7 @@ def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
 def on_message(old: Message | None, new: Message, now: datetime) -> None:
     analytics.on_message(old, new, now)
     if new.status == "planned" and old is None:
-        dispatch.dispatch(new.salon_id, new.message_id, now)
+        messages.dispatch(new.salon_id, new.message_id, now)
     elif new.status == "queued" and (old is None or int(old.route or 0) != int(new.route or 0)):
         publish(SendRef.of(new))
 

@@ -129,9 +129,7 @@ def _book(
     consent = _consent(request.marketing_consent, catalog.salon, now, source) if proven else None
     referred_by = None
     if request.referral_code and known_client is None:
-        from regulars.loyalty.referrals import referrer_for  # lazy: only a referred booking needs it
-
-        referred_by = referrer_for(salon_id, request.referral_code, phone)
+        referred_by = client_store.referrer_for(salon_id, request.referral_code, phone)
     last_error: Exception | None = None
     for attempt in range(3):
         # after a race, read again with consistent reads: the other request's client is there now

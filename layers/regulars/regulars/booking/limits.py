@@ -1,5 +1,5 @@
 """The public surface's counters and codes: rate limits kept as conditional counters (no extra
-service), one-time phone codes, and the SMS parts a salon sent on a day."""
+service) and one-time phone codes (the SMS parts a salon sent on a day are the outbox's)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from regulars.booking.items import PhoneCheck, RateCount
-from regulars.messaging.outbox.items import SmsDay
 
 
 @dataclass(frozen=True)
@@ -58,18 +57,3 @@ def attempt(salon_id: str, check_id: str, most: int) -> PhoneCheck | None:
 def prove(item: PhoneCheck, now: datetime) -> bool:
     """Mark the check used; False when another request used it first."""
     return item.update_if([PhoneCheck.proved_at.set(now)], PhoneCheck.proved_at.does_not_exist())
-
-
-def add_sms_parts(salon_id: str, day: str, parts: int, budget: int | None, keep_until: datetime) -> bool:
-    """Count ``parts`` SMS parts on the salon's ``day``; with a ``budget``, only if they fit in it
-    (False: they do not, nothing counted)."""
-    item = SmsDay(salon_id=salon_id, day=day)
-    condition = None
-    if budget is not None:
-        condition = SmsDay.parts.does_not_exist() | (SmsDay.parts <= budget - parts)
-    return item.update_if([SmsDay.parts.add(parts), SmsDay.expires.set(keep_until)], condition)
-
-
-def sms_parts(salon_id: str, day: str) -> int:
-    item = SmsDay.find(salon_id=salon_id, day=day)
-    return int(item.parts or 0) if item else 0

@@ -103,11 +103,12 @@ def _own_or_gone(appointment_id: str) -> Condition:
     return condition
 
 
-def _raise_for(exc: TxFailed) -> None:
-    if any(label.startswith("bonus") for label in exc.failed):
-        from regulars.loyalty.repo import BonusChanged
+OWN_LABELS = frozenset({"appointment", "lock", "release", "client", "phone", "old_phone", "idempotency"})
 
-        raise BonusChanged("the bonus changed meanwhile; retry") from exc
+
+def _raise_for(exc: TxFailed) -> None:
+    if any(label not in OWN_LABELS for label in exc.failed):
+        raise exc  # a part another feature added (``also``) refused: the caller that added it knows why
     if "idempotency" in exc.failed or "idempotency" in exc.contended:
         raise IdempotencyRace from exc
     if "lock" in exc.failed or "lock" in exc.contended:

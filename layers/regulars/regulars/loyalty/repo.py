@@ -14,7 +14,7 @@ from pynamodb.expressions.update import Action
 
 from regulars.core.errors import Conflict
 from regulars.loyalty import rules
-from regulars.loyalty.items import LEDGER, LOTS, LedgerEntry, Lot, LoyaltyAccount, ReferralCode
+from regulars.loyalty.items import LEDGER, LOTS, LedgerEntry, Lot, LoyaltyAccount
 from regulars.loyalty.model import Movement
 from regulars.runtime.jobs import repo as jobs
 from regulars.store.base import Entity, Tx, TxFailed
@@ -248,12 +248,3 @@ def set_tier(salon_id: str, client_id: str, tier: str, visits: int, spend: int, 
     LoyaltyAccount(salon_id=salon_id, client_id=client_id).update(actions=[
         LoyaltyAccount.tier.set(tier), LoyaltyAccount.visits_12m.set(visits), LoyaltyAccount.spend_12m.set(spend),
         LoyaltyAccount.updated_at.set(now)])
-
-
-def remember_referral_code(salon_id: str, code: str, client_id: str) -> None:
-    ReferralCode(salon_id=salon_id, code=code, client_id=client_id).save()
-
-
-def referrer(salon_id: str, code: str) -> str | None:
-    item = ReferralCode.find(salon_id=salon_id, code=code)
-    return item.client_id if item else None

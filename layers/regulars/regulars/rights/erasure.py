@@ -23,9 +23,9 @@ from typing import Any
 from regulars.analytics.items import AnalyticsSnapshot
 from regulars.booking.items import Appointment
 from regulars.campaigns.repo import memberships
-from regulars.clients.items import Client, PhoneIndex
+from regulars.clients.items import Client, PhoneIndex, ReferralCode
 from regulars.feedback.items import Feedback, Task
-from regulars.loyalty.items import LedgerEntry, LoyaltyAccount, ReferralCode
+from regulars.loyalty.items import LedgerEntry, LoyaltyAccount
 from regulars.loyalty.repo import lot_items
 from regulars.messaging.contacts.items import Contact, TelegramLink
 from regulars.messaging.outbox.items import Message, ProviderMessage

@@ -17,9 +17,7 @@ from regulars.booking.schemas import (
     AdminCancelIn,
     AppointmentOut,
     BookOut,
-    CompleteIn,
     MoveIn,
-    RefundIn,
 )
 from regulars.core import appointments as m
 from regulars.core import clock
@@ -116,26 +114,6 @@ def cancel(appointment_id: AppointmentId, body: AdminCancelIn | None = None) -> 
     salon_id, who = caller(router)
     a = booking.cancel(salon_id, appointment_id, now=clock.now(), by=who, reason=body.reason if body else None,
                        salon_initiated=bool(body and body.salon_initiated))
-    return _out(salon_id, a)
-
-
-@router.post("/v1/admin/appointments/<appointment_id>/complete", summary="Complete with the amount paid",
-             tags=["admin: appointments"])
-@operation("appointments.complete")
-def complete(appointment_id: AppointmentId, body: CompleteIn) -> AppointmentOut:
-    salon_id, who = caller(router)
-    a = booking.complete(salon_id, appointment_id, paid_amount=body.paid_amount, bonus_amount=body.bonus_amount,
-                         now=clock.now(), by=who)
-    return _out(salon_id, a)
-
-
-@router.post("/v1/admin/appointments/<appointment_id>/refund",
-             summary="Refund a completed visit: its cashback is taken back, the bonus it used returned",
-             tags=["admin: appointments"])
-@operation("appointments.refund")
-def refund(appointment_id: AppointmentId, body: RefundIn | None = None) -> AppointmentOut:
-    salon_id, who = caller(router)
-    a = booking.refund(salon_id, appointment_id, now=clock.now(), by=who, reason=body.reason if body else None)
     return _out(salon_id, a)
 
 

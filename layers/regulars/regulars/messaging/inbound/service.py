@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from regulars.booking import repo as visits
 from regulars.booking import service as booking
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
@@ -160,7 +161,7 @@ def status(channel: Channel, provider_id: str, state: str, at: datetime, now: da
             if not isinstance(failure, WindowClosed):
                 mark_unreachable(message, failure.reason, now)
             message.error = f"{channel.value}: {failure.reason}"
-            return dispatch.route(message, now).reason
+            return dispatch.route(message, now, visit_of=visits.find).reason
         return "failure noted"
     return "ignored"
 

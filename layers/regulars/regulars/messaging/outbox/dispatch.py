@@ -19,9 +19,9 @@ The steps, each re-reading what it depends on:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from regulars.booking import repo as appointment_store
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
 from regulars.core import appointments as m
@@ -57,6 +57,10 @@ _ABOUT_THE_VISIT_AS_IT_WAS = frozenset({
     MessageKind.REMINDER, MessageKind.REMINDER_WITH_CONFIRMATION, MessageKind.APPOINTMENT_BOOKED,
     MessageKind.APPOINTMENT_MOVED, MessageKind.STAFF_APPOINTMENT_BOOKED, MessageKind.STAFF_APPOINTMENT_MOVED,
 })
+
+# The visit a message is about, as the booking feature reads it (the composition root, regulars.app,
+# gives it): a message about a visit that was cancelled or moved since is not sent.
+VisitOf = Callable[[str, str], m.Appointment | None]
 
 
 def _channels(person: Client | StaffMember) -> dict:
@@ -120,23 +124,23 @@ def _marketing_rules(item: Message, salon: Salon, now: datetime) -> Outcome | No
     return None
 
 
-def dispatch(salon_id: str, message_id: str, now: datetime) -> Outcome:
+def dispatch(salon_id: str, message_id: str, now: datetime, *, visit_of: VisitOf) -> Outcome:
     """Route one planned message (see the module's rules); safe to call again."""
     item = outbox.get_item(salon_id, message_id)
     if item is None or item.status != "planned":
         return Outcome(False, "nothing to dispatch")
     if item.not_before and item.not_before > now:
         return _hold(item, item.not_before, item.error or "not before", now)
-    return route(item, now)
+    return route(item, now, visit_of=visit_of)
 
 
-def route(item: Message, now: datetime) -> Outcome:
+def route(item: Message, now: datetime, *, visit_of: VisitOf) -> Outcome:
     """Choose the channel and render: for a planned message, or for one whose channel has just
     failed for good (``item.status`` "sending", or "sent" when the failure came later in a status
     webhook; that channel is left out)."""
     catalog = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE)
     salon = catalog.salon
-    appointment = appointment_store.find(item.salon_id, item.appointment_id) if item.appointment_id else None
+    appointment = visit_of(item.salon_id, item.appointment_id) if item.appointment_id else None
     stale = _stale(item, appointment)
     if stale:
         return _skip(item, stale, now)
@@ -258,5 +262,5 @@ def _render(item: Message, catalog: Catalog, person: Client | StaffMember,
     return rendered.text, rendered.locale, message_values(locale=rendered.locale, **facts)
 
 
-def dispatch_when_due(job: DueJob, now: datetime) -> Outcome:
-    return dispatch(job.salon_id, job.payload["message_id"], now)
+def dispatch_when_due(job: DueJob, now: datetime, *, visit_of: VisitOf) -> Outcome:
+    return dispatch(job.salon_id, job.payload["message_id"], now, visit_of=visit_of)

@@ -18,7 +18,7 @@ from pynamodb.expressions.update import Action
 
 from regulars.messaging.channels import capabilities
 from regulars.messaging.contacts import repo as contacts
-from regulars.messaging.outbox.items import MESSAGES, CampaignSends, Message, ProviderMessage
+from regulars.messaging.outbox.items import MESSAGES, CampaignSends, Message, ProviderMessage, SmsDay
 from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.outbox.model import PlannedMessage as PlannedMessage
 from regulars.store.base import Entity, Tx, TxFailed, condition_failed
@@ -221,3 +221,18 @@ def skip_marketing(salon_id: str, client_id: str, now: datetime) -> int:
         if item.purpose == "marketing" and item.status in OPEN:
             skipped += skip(salon_id, item.message_id, "the client opted out", now)
     return skipped
+
+
+def add_sms_parts(salon_id: str, day: str, parts: int, budget: int | None, keep_until: datetime) -> bool:
+    """Count ``parts`` SMS parts on the salon's ``day``; with a ``budget``, only if they fit in it
+    (False: they do not, nothing counted)."""
+    item = SmsDay(salon_id=salon_id, day=day)
+    condition = None
+    if budget is not None:
+        condition = SmsDay.parts.does_not_exist() | (SmsDay.parts <= budget - parts)
+    return item.update_if([SmsDay.parts.add(parts), SmsDay.expires.set(keep_until)], condition)
+
+
+def sms_parts(salon_id: str, day: str) -> int:
+    item = SmsDay.find(salon_id=salon_id, day=day)
+    return int(item.parts or 0) if item else 0

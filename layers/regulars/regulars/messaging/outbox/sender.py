@@ -91,8 +91,9 @@ DeadLetter = Callable[[SendRef, str], None]
 
 
 def send(ref: SendRef, channels: Callable[[Message], Any], now: datetime, *, requeue: Requeue,
-         dead_letter: DeadLetter) -> Result:
-    """Handle one delivery of a queue message; ``channels(item)`` gives the channel client."""
+         dead_letter: DeadLetter, visit_of: dispatch.VisitOf) -> Result:
+    """Handle one delivery of a queue message; ``channels(item)`` gives the channel client; a message
+    its channel cannot deliver is routed again (``visit_of`` reads the visit it is about)."""
     item = outbox.get_item(ref.salon_id, ref.message_id)
     if item is None:
         return Result("ignored", "no such message")
@@ -132,7 +133,7 @@ def send(ref: SendRef, channels: Callable[[Message], Any], now: datetime, *, req
         if not isinstance(exc, WindowClosed):
             mark_unreachable(item, exc.reason, now)
         item.error = f"{item.channel}: {exc.reason}"
-        outcome = dispatch.route(item, now)
+        outcome = dispatch.route(item, now, visit_of=visit_of)
         return Result("rerouted" if outcome.done else "failed", f"{exc.reason}; {outcome.reason}")
     outbox.sent(item, provider_id=receipt.provider_id, segments=receipt.segments, cost_micros=receipt.cost_micros,
                 cost_currency=receipt.cost_currency, now=now)
@@ -151,14 +152,13 @@ ESSENTIAL_KINDS = frozenset({
 def within_sms_budget(item: Message, now: datetime) -> bool:
     """Count the message's SMS parts on the salon's day; False when it is not essential and they do
     not fit in what is left of the salon's daily budget (then nothing is counted)."""
-    from regulars.booking import limits as protection
     from regulars.messaging.rules.sms_parts import sms_segments
 
     salon = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
     essential = item.kind in ESSENTIAL_KINDS and item.recipient in ("client", "phone")
     budget = salon.settings.protection.sms_daily_parts
     day = now.astimezone(salon.tz).date().isoformat()
-    return protection.add_sms_parts(item.salon_id, day, max(1, sms_segments(item.text or "")),
+    return outbox.add_sms_parts(item.salon_id, day, max(1, sms_segments(item.text or "")),
                                     None if essential else budget, now + timedelta(days=2))
 
 
