@@ -45,15 +45,39 @@ def new_check(salon_id: str, check_id: str, phone_hash: str, code_hash: str, exp
                created_at=now, expires=expires_at + timedelta(hours=1)).save(PhoneCheck.pk.does_not_exist())
 
 
-def attempt(salon_id: str, check_id: str, most: int) -> PhoneCheck | None:
+@dataclass(frozen=True)
+class CodeCheck:
+    """A one-time code sent to a phone: the keyed hashes of the phone and the code, until when it
+    holds, how often it was tried, and when it was used (None: not yet)."""
+
+    check_id: str
+    phone_hash: str
+    code_hash: str
+    expires_at: datetime
+    attempts: int
+    proved_at: datetime | None
+
+
+def _check(item: PhoneCheck) -> CodeCheck:
+    return CodeCheck(item.check_id, item.phone_hash, item.code_hash, item.expires_at, int(item.attempts or 0),
+                     item.proved_at)
+
+
+def find_check(salon_id: str, check_id: str) -> CodeCheck | None:
+    item = PhoneCheck.find(salon_id=salon_id, check_id=check_id, consistent=True)
+    return _check(item) if item else None
+
+
+def attempt(salon_id: str, check_id: str, most: int) -> CodeCheck | None:
     """Count one attempt at a check's code, if it has attempts left and was not used: the check as it
     is now, or None (no such check, used, or out of attempts)."""
     item = PhoneCheck(salon_id=salon_id, check_id=check_id)
     counted = item.update_if([PhoneCheck.attempts.add(1)], PhoneCheck.pk.exists()
                              & PhoneCheck.proved_at.does_not_exist() & (PhoneCheck.attempts < most))
-    return item if counted else None
+    return _check(item) if counted else None
 
 
-def prove(item: PhoneCheck, now: datetime) -> bool:
+def prove(salon_id: str, check_id: str, now: datetime) -> bool:
     """Mark the check used; False when another request used it first."""
-    return item.update_if([PhoneCheck.proved_at.set(now)], PhoneCheck.proved_at.does_not_exist())
+    item = PhoneCheck(salon_id=salon_id, check_id=check_id)
+    return item.update_if([PhoneCheck.proved_at.set(now)], PhoneCheck.pk.exists() & PhoneCheck.proved_at.does_not_exist())

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from regulars.booking import limits as store
-from regulars.booking.items import PhoneCheck
 from regulars.clients import repo as client_store
 from regulars.core import links
 from regulars.core.config import link_keys, manage_link_secret
@@ -170,7 +169,7 @@ class Proof:
 def answer_check(salon_id: str, check_id: str, phone: str, code: str, now: datetime) -> Proof:
     """The proof for the right code to ``phone`` (E.164), once; every answer counts against the
     check's attempts."""
-    item = PhoneCheck.find(salon_id=salon_id, check_id=check_id, consistent=True)
+    item = store.find_check(salon_id, check_id)
     if item is None or item.expires_at + timedelta(hours=1) <= now:
         raise NotFound("no such code request", code="check_not_found")
     if item.proved_at is not None:
@@ -185,7 +184,7 @@ def answer_check(salon_id: str, check_id: str, phone: str, code: str, now: datet
         left = CODE_ATTEMPTS - int(counted.attempts)
         raise InvalidInput.field("code", f"wrong code; {left} tries left" if left else "wrong code; ask for a new one",
                                  code="wrong_code")
-    if not store.prove(counted, now):
+    if not store.prove(salon_id, check_id, now):
         raise Conflict("this code was used already", code="check_used")
     expires_at = now + PROOF_LIFETIME
     token = links.sign(links.LinkClaims(salon_id=salon_id, subject=phone, purpose=PROOF_PURPOSE,

@@ -19,7 +19,7 @@ from regulars.core.events import AppointmentEvent, EventType
 from regulars.messaging.rules.keywords import normalize
 from regulars.retention import repo as store
 from regulars.retention import rules
-from regulars.retention.items import DEFECTION_REASONS
+from regulars.retention.rules import DEFECTION_REASONS
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
