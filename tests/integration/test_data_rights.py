@@ -25,7 +25,7 @@ from regulars.messaging.channels import push_devices
 from regulars.messaging.contacts.items import TelegramLink
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message
-from regulars.rights import erasure
+from regulars.rights import repo as erasure
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.items import Job
 from regulars.runtime.jobs.repo import JobRef

@@ -25,9 +25,9 @@ from regulars.core import appointments as m
 from regulars.core.errors import NotFound
 from regulars.core.events import AppointmentEvent, EventType
 from regulars.core.schedule import local_instant
-from regulars.loyalty.items import LedgerEntry
+from regulars.loyalty.model import Movement
 from regulars.messaging.outbox import repo as outbox
-from regulars.messaging.outbox.items import Message
+from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.rules.templates import MessageKind
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.outcome import Outcome
@@ -156,7 +156,7 @@ def _rebooked(client_id: str, visit_start: datetime, salon: Salon) -> Fact:
 
 
 # ----------------------------------------------------------------------- messages and bonus
-def on_message(old: Message | None, new: Message, now: datetime) -> None:
+def on_message(old: MessageRecord | None, new: MessageRecord, now: datetime) -> None:
     """A message the provider accepted, by channel, purpose and kind, with its cost (micros)."""
     if new.status != "sent" or (old is not None and old.status == "sent") or new.sent_at is None:
         return
@@ -166,7 +166,7 @@ def on_message(old: Message | None, new: Message, now: datetime) -> None:
                             int(new.cost_amount or 0))], now)
 
 
-def on_ledger(entry: LedgerEntry, now: datetime) -> None:
+def on_ledger(entry: Movement, now: datetime) -> None:
     """A bonus movement by kind (accrual, redemption, expiry, reversal, adjustment), signed."""
     month = month_of(entry.created_at, _salon(entry.salon_id))
     store.count_once(entry.salon_id, f"ledger:{entry.client_id}:{entry.entry_id}",

@@ -10,7 +10,6 @@ from typing import Any
 from regulars.booking import repo as visits
 from regulars.messaging.outbox import dispatch as outbox_dispatch
 from regulars.messaging.outbox import sender as outbox_sender
-from regulars.messaging.outbox.items import Message
 from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
 
@@ -27,12 +26,7 @@ def dispatch_when_due(job: DueJob, now: datetime) -> Outcome:
     return outbox_dispatch.dispatch_when_due(job, now, visit_of=visits.find)
 
 
-def route(item: Message, now: datetime) -> Outcome:
-    """Route a message again (its channel failed for good)."""
-    return outbox_dispatch.route(item, now, visit_of=visits.find)
-
-
-def send(ref: outbox_sender.SendRef, channels: Callable[[Message], Any], now: datetime, *,
+def send(ref: outbox_sender.SendRef, channels: Callable[[Any], Any], now: datetime, *,
          requeue: outbox_sender.Requeue, dead_letter: outbox_sender.DeadLetter) -> outbox_sender.Result:
     """Handle one delivery of a queue message on a sender's channel."""
     return outbox_sender.send(ref, channels, now, requeue=requeue, dead_letter=dead_letter, visit_of=visits.find)

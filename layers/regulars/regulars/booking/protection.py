@@ -9,7 +9,7 @@ a client of the salon; with ``new_phones`` a booking without a code succeeds for
 only, which tells that much.
 
 Everything anonymous that costs the salon money is counted per address, per phone and per salon
-(new phones an hour), in DynamoDB with TTL (:mod:`regulars.booking.limits`): past a limit the
+(new phones an hour), in DynamoDB with TTL (:mod:`regulars.booking.limits_repo`): past a limit the
 answer is 429 with ``Retry-After`` and nothing changes. Phones are accepted from the salon's
 calling codes only (by default its country's), so nobody can make it text the world.
 """
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from regulars.booking import limits as store
+from regulars.booking import limits_repo as store
 from regulars.clients import repo as client_store
 from regulars.core import links
 from regulars.core.config import link_keys, manage_link_secret

@@ -176,10 +176,8 @@ def commit_with_retries(build: Callable[[], Tx], attempts: int = 4) -> Tx:
 
 def from_image(image: dict | None) -> m.Appointment | None:
     """An appointment from a stream image (DynamoDB JSON), or None for any other entity."""
-    if not image or image.get("type", {}).get("S") != "Appointment":
-        return None
-    item = Entity.from_raw_data(image)
-    return to_domain(item) if isinstance(item, Appointment) else None
+    item = Entity.from_image(image, Appointment)
+    return to_domain(item) if item else None
 
 
 def find(salon_id: str, appointment_id: str) -> m.Appointment | None:

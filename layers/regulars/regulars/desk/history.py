@@ -6,29 +6,23 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from zoneinfo import ZoneInfo
 
-from regulars.booking.items import Appointment
 from regulars.clients import repo as client_store
 from regulars.core import appointments as m
-from regulars.feedback.items import Feedback, Task
+from regulars.desk import repo as store
 from regulars.loyalty import repo as loyalty_store
-from regulars.loyalty.items import LedgerEntry
-from regulars.messaging.outbox.items import Message
-from regulars.retention import lifecycle
-from regulars.retention import repo as store
-from regulars.retention.items import Defection
+from regulars.salon import repo as catalog_store
+
+MESSAGE_FIELDS = ("message_id", "kind", "purpose", "channel", "status", "skip_reason", "error", "text", "created_at",
+                  "sent_at", "delivered_at", "cost_amount", "cost_currency", "route")
 
 
 def client_history(salon_id: str, client_id: str) -> dict:
-    """One Query of everything filed under the client, and the client item."""
-    cat = lifecycle.catalog(salon_id)
+    """One Query of everything filed under the client, and the client."""
+    cat = catalog_store.load_catalog(salon_id, max_age=catalog_store.RULES_MAX_AGE)
     client = client_store.get(salon_id, client_id)
-    items = store.history(salon_id, client_id)
-
-    def of(cls: type) -> list:
-        return [i for i in items if isinstance(i, cls)]
-
-    visits = sorted(of(Appointment), key=lambda a: a.start, reverse=True)
-    done = [a for a in visits if a.status == m.AppointmentStatus.COMPLETED.value]
+    found = store.filed_under(salon_id, client_id)
+    visits = found.visits
+    done = [a for a in visits if a.status is m.AppointmentStatus.COMPLETED]
     names = {s.id: s.name for s in cat.services.values()}
     staff_names = {s.id: s.name for s in cat.staff.values()}
     by_service = Counter(a.service_id for a in done)
@@ -39,8 +33,7 @@ def client_history(salon_id: str, client_id: str) -> dict:
     tz = ZoneInfo(cat.salon.timezone)
     hours = Counter(_part_of_day(a.start.astimezone(tz).hour) for a in done)
     paid = sum(int(a.paid_amount or 0) for a in done)
-    feedback = sorted(of(Feedback), key=lambda f: f.created_at, reverse=True)
-    tasks = of(Task)
+    feedback = found.feedback
     account = loyalty_store.account(salon_id, client_id)
     return {
         "client": {**client.model_dump(mode="json", exclude={"stats"}),
@@ -57,19 +50,16 @@ def client_history(salon_id: str, client_id: str) -> dict:
                       "last": max(a.start for a in done if a.service_id == s).isoformat()}
                      for s, n in by_service.most_common()],
         "staff": [{"staff_id": s, "name": staff_names.get(s, s), "visits": n} for s, n in by_staff.most_common()],
-        "visits": [{"id": a.appointment_id, "start": a.start.isoformat(), "service": names.get(a.service_id, a.service_id),
-                    "staff": staff_names.get(a.staff_id, a.staff_id), "status": a.status, "price": int(a.price_amount),
+        "visits": [{"id": a.id, "start": a.start.isoformat(), "service": names.get(a.service_id, a.service_id),
+                    "staff": staff_names.get(a.staff_id, a.staff_id), "status": a.status.value, "price": a.price.amount,
                     "paid": a.paid_amount, "bonus": a.bonus_amount, "late_cancellation": bool(a.late_cancellation),
                     "cancel_reason": a.cancel_reason, "refunded": a.refunded_at is not None} for a in visits],
-        "feedback": [store.dump(f) for f in feedback],
-        "complaints": [*({"kind": "rating", **store.dump(f)} for f in feedback if f.mood == "unhappy"),
-                       *({"kind": "task", **store.dump(t)} for t in tasks)],
-        "defections": [store.dump(d) for d in sorted(of(Defection), key=lambda d: d.at, reverse=True)],
-        "messages": [{k: v for k, v in store.dump(msg).items()
-                      if k in ("message_id", "kind", "purpose", "channel", "status", "skip_reason", "error", "text",
-                               "created_at", "sent_at", "delivered_at", "cost_amount", "cost_currency", "route")}
-                     for msg in sorted(of(Message), key=lambda x: x.created_at, reverse=True)],
-        "ledger": [store.dump(e) for e in sorted(of(LedgerEntry), key=lambda e: e.created_at, reverse=True)],
+        "feedback": feedback,
+        "complaints": [*({"kind": "rating", **f} for f in feedback if f["mood"] == "unhappy"),
+                       *({"kind": "task", **t} for t in found.tasks)],
+        "defections": found.defections,
+        "messages": [{k: v for k, v in msg.items() if k in MESSAGE_FIELDS} for msg in found.messages],
+        "ledger": found.ledger,
         "bonus_balance": int(account.balance or 0) if account else 0,
     }
 

@@ -73,11 +73,21 @@ def ledger(salon_id: str, client_id: str, limit: int = 200) -> list[LedgerEntry]
     return [i for i in items if isinstance(i, LedgerEntry)]
 
 
+def _movement(e: LedgerEntry) -> Movement:
+    return Movement(salon_id=e.salon_id, client_id=e.client_id, entry_id=e.entry_id, kind=e.kind,
+                    amount=int(e.amount), source=e.source, source_id=e.source_id, by=e.by, created_at=e.created_at,
+                    lots=list(e.lots or []), reason=e.reason)
+
+
 def movements(salon_id: str, client_id: str, limit: int = 200) -> list[Movement]:
     """The client's ledger, newest first."""
-    return [Movement(entry_id=e.entry_id, kind=e.kind, amount=int(e.amount), source=e.source, source_id=e.source_id,
-                     by=e.by, created_at=e.created_at, lots=list(e.lots or []), reason=e.reason)
-            for e in ledger(salon_id, client_id, limit)]
+    return [_movement(e) for e in ledger(salon_id, client_id, limit)]
+
+
+def movement_from_image(image: dict | None) -> Movement | None:
+    """A ledger entry from a stream image (DynamoDB JSON), or None for any other entity."""
+    item = Entity.from_image(image, LedgerEntry)
+    return _movement(item) if item else None
 
 
 def entry(salon_id: str, client_id: str, entry_id: str) -> LedgerEntry | None:

@@ -10,7 +10,6 @@ from datetime import datetime
 from regulars.clients import repo as client_store
 from regulars.retention import lifecycle
 from regulars.retention import repo as store
-from regulars.retention.items import Defection
 from regulars.retention.rules import Status
 
 
@@ -55,17 +54,11 @@ def defection_stats(salon_id: str, first_month: str, last_month: str) -> dict:
 
 def defections(salon_id: str, since: datetime, until: datetime, *, limit: int) -> list[dict]:
     """The salon's defections between two instants, newest first."""
-    return [defection_view(d) for d in store.listed(salon_id, since, until, limit=limit)]
+    return [store.defection_view(d) for d in store.listed(salon_id, since, until, limit=limit)]
 
 
 def give_reason(salon_id: str, defection_id: str, reason: str, note: str | None, by: str) -> dict:
     """The admin says why a client defected: it replaces any reason known (the admin may always correct it)."""
     d = store.set_reason(salon_id, defection_id, reason=reason, source="admin", detail=note or f"set by {by}")
     assert d is not None  # set with overwrite: never refused
-    return defection_view(d)
-
-
-def defection_view(d: Defection) -> dict:
-    return {"id": d.defection_id, "client_id": d.client_id, "type": d.kind, "at": d.at, "month": d.month,
-            "appointment_id": d.appointment_id, "staff_id": d.staff_id, "service_id": d.service_id,
-            "reason": d.reason, "reason_source": d.reason_source, "detail": d.detail}
+    return store.defection_view(d)

@@ -154,6 +154,14 @@ class Entity(Model):
             raise
         return True
 
+    @staticmethod
+    def from_image[E: Entity](image: dict | None, kind: type[E]) -> E | None:
+        """The item of ``kind`` a stream image (DynamoDB JSON) holds, or None for any other entity."""
+        if not image or image.get("type", {}).get("S") != kind.__name__:
+            return None
+        item = Entity.from_raw_data(image)
+        return item if isinstance(item, kind) else None
+
     def update_if(self, actions: list[Any], condition: Any) -> bool:
         """Apply ``actions`` if ``condition`` holds; True if applied now (the item then holds its new
         state), False if the condition did not hold (nothing changed)."""

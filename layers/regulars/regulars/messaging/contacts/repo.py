@@ -12,10 +12,23 @@ from regulars.messaging.contacts.items import Contact, TelegramLink
 from regulars.store.base import Entity, Tx, condition_failed
 
 
-def contacts(channel: str, address: str) -> list[Contact]:
+@dataclass(frozen=True)
+class KnownAddress:
+    """An in-bound address known to one salon as one client, and the last message sent to it there."""
+
+    channel: str
+    address: str
+    salon_id: str
+    client_id: str
+    last_message_id: str | None
+    updated_at: datetime
+
+
+def contacts(channel: str, address: str) -> list[KnownAddress]:
     """Every salon's client known at this in-bound address."""
     hk = Contact.render_key("pk", channel=channel, address=address)
-    return [c for c in Entity.query(hk) if isinstance(c, Contact)]
+    return [KnownAddress(c.channel, c.address, c.salon_id, c.client_id, c.last_message_id, c.updated_at)
+            for c in Entity.query(hk) if isinstance(c, Contact)]
 
 
 def remember_contact(channel: str, address: str, salon_id: str, client_id: str, now: datetime) -> None:

@@ -24,12 +24,12 @@ from regulars.clients.model import Client
 from regulars.core.errors import DomainError
 from regulars.messaging.channels import capabilities
 from regulars.messaging.contacts import repo as contact_book
-from regulars.messaging.contacts.items import Contact
+from regulars.messaging.contacts.repo import KnownAddress
 from regulars.messaging.inbound import repo as store
 from regulars.messaging.inbound.replies import say
-from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
-from regulars.messaging.outbox.items import Message
+from regulars.messaging.outbox import sender
+from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.rules.keywords import Reply, classify
 from regulars.messaging.rules.routing import Channel, opt_in, opt_out
 from regulars.messaging.rules.templates import MessageKind
@@ -55,12 +55,12 @@ def once[T](channel: Channel, event_id: str | None, now: datetime, act: Callable
     return done
 
 
-def _sent(channel: Channel, provider_id: str | None, address: str | None = None) -> Message | None:
+def _sent(channel: Channel, provider_id: str | None, address: str | None = None) -> MessageRecord | None:
     """The message we sent that the provider knows by ``provider_id`` (on a channel that numbers its
     messages per chat, in the chat at ``address``)."""
     if not provider_id:
         return None
-    return outbox.by_provider_id(channel.value, outbox.provider_key(channel.value, address, provider_id))
+    return outbox.sent_as(channel.value, outbox.provider_key(channel.value, address, provider_id))
 
 
 def _without_times(consents: dict) -> dict:
@@ -68,7 +68,7 @@ def _without_times(consents: dict) -> dict:
             for k, record in consents.items()}
 
 
-def _apply_consent(contact: Contact, channel: Channel, reply: Reply, text: str, now: datetime) -> None:
+def _apply_consent(contact: KnownAddress, channel: Channel, reply: Reply, text: str, now: datetime) -> None:
     record = {"at": now.isoformat(), "source": channel.value, "text": text}
 
     def change(client: Client) -> dict:
@@ -83,7 +83,7 @@ def _apply_consent(contact: Contact, channel: Channel, reply: Reply, text: str, 
         outbox.skip_marketing(contact.salon_id, contact.client_id, now)
 
 
-def _visit_act(message: Message | None, reply: Reply, channel: Channel, now: datetime,
+def _visit_act(message: MessageRecord | None, reply: Reply, channel: Channel, now: datetime,
                language: str | None) -> Answer:
     if message is None or not message.appointment_id:
         return Answer("none", say("no_visit", language))
@@ -101,11 +101,11 @@ def _visit_act(message: Message | None, reply: Reply, channel: Channel, now: dat
         return Answer("none", say("too_late" if exc.code == "too_late" else "not_possible", language))
 
 
-def _last_request(contacts: list[Contact]) -> Message | None:
+def _last_request(contacts: list[KnownAddress]) -> MessageRecord | None:
     """The last confirmation request sent to the address, in any salon."""
     for contact in sorted(contacts, key=lambda c: c.updated_at, reverse=True):
         if contact.last_message_id:
-            message = outbox.get_item(contact.salon_id, contact.last_message_id)
+            message = outbox.get(contact.salon_id, contact.last_message_id)
             if message is not None and message.kind == MessageKind.REMINDER_WITH_CONFIRMATION.value:
                 return message
     return None
@@ -146,24 +146,7 @@ def button(channel: Channel, data: str, under: str | None, now: datetime, langua
 def status(channel: Channel, provider_id: str, state: str, at: datetime, now: datetime,
            failure: Exception | None = None) -> str:
     """A provider's delivery status for a message we sent."""
-    message = outbox.by_provider_id(channel.value, provider_id)
-    if message is None:
-        return "unknown message"
-    if state in ("delivered", "read"):
-        return "delivered" if outbox.delivered(message, at, now) else "already recorded"
-    if state == "failed" and failure is not None:
-        from regulars.messaging.channels.base import Suppressed, Undeliverable, WindowClosed
-        from regulars.messaging.outbox.sender import mark_unreachable
-
-        if isinstance(failure, Suppressed):
-            return "suppressed"
-        if isinstance(failure, Undeliverable) and message.status == "sent":
-            if not isinstance(failure, WindowClosed):
-                mark_unreachable(message, failure.reason, now)
-            message.error = f"{channel.value}: {failure.reason}"
-            return dispatch.route(message, now, visit_of=visits.find).reason
-        return "failure noted"
-    return "ignored"
+    return sender.on_status(channel, provider_id, state, at, now, failure, visit_of=visits.find)
 
 
 def whatsapp_window_opened(phone: str, now: datetime) -> int:

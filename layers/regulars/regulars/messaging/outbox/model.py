@@ -33,6 +33,7 @@ class MessageRecord(PlannedMessage):
     """A message with what became of it: the channel chosen, the attempts, sent, delivered, its cost."""
 
     channel: str | None = None
+    route: int = 0  # how many times it was routed again (a channel failed for good)
     error: str | None = None  # the last failure, or why the message waits
     attempts: int = 0
     sent_at: datetime | None = None

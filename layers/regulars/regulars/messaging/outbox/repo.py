@@ -35,7 +35,7 @@ def _record(item: Message) -> MessageRecord:
         about_client_id=item.about_client_id, campaign_id=item.campaign_id, staff_id=item.staff_id,
         appointment_id=item.appointment_id, locale=item.locale, values=dict(item.values or {}),
         not_before=item.not_before, status=item.status, skip_reason=item.skip_reason, text=item.text,
-        channel=item.channel, error=item.error, attempts=int(item.attempts or 0), sent_at=item.sent_at,
+        channel=item.channel, route=int(item.route or 0), error=item.error, attempts=int(item.attempts or 0), sent_at=item.sent_at,
         delivered_at=item.delivered_at, segments=int(item.segments) if item.segments is not None else None,
         cost_amount=int(item.cost_amount) if item.cost_amount is not None else None,
         cost_currency=item.cost_currency,
@@ -53,6 +53,12 @@ def plan(message: PlannedMessage) -> bool:
         text=message.text, created_at=message.created_at, updated_at=message.created_at, expires=message.expires,
     )
     return item.save_new()
+
+
+def from_image(image: dict | None) -> MessageRecord | None:
+    """A message from a stream image (DynamoDB JSON), or None for any other entity."""
+    item = Entity.from_image(image, Message)
+    return _record(item) if item else None
 
 
 def get(salon_id: str, message_id: str) -> MessageRecord | None:
@@ -193,6 +199,12 @@ def provider_key(channel: str, address: str | None, provider_id: str) -> str:
 def by_provider_id(channel: str, provider_id: str) -> Message | None:
     ref = ProviderMessage.find(channel=channel, provider_id=provider_id, consistent=True)
     return get_item(ref.salon_id, ref.message_id) if ref else None
+
+
+def sent_as(channel: str, provider_id: str) -> MessageRecord | None:
+    """The message a provider knows by ``provider_id`` (see :func:`provider_key`)."""
+    item = by_provider_id(channel, provider_id)
+    return _record(item) if item else None
 
 
 def delivered(item: Message, at: datetime, now: datetime) -> bool:

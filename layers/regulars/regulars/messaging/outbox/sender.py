@@ -42,7 +42,8 @@ from regulars.messaging.channels.base import (
 from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message
-from regulars.messaging.rules.routing import Purpose
+from regulars.messaging.outbox.model import MessageRecord
+from regulars.messaging.rules.routing import Channel, Purpose
 from regulars.messaging.rules.templates import MessageKind
 from regulars.salon import repo as catalog_store
 
@@ -68,7 +69,7 @@ class SendRef:
         return cls(str(data["salon_id"]), str(data["message_id"]), str(data["channel"]), int(data["route"]))
 
     @classmethod
-    def of(cls, item: Message) -> SendRef:
+    def of(cls, item: Message | MessageRecord) -> SendRef:
         return cls(item.salon_id, item.message_id, str(item.channel), int(item.route or 0))
 
 
@@ -210,3 +211,24 @@ def dead_letter_on(queue_url: str) -> DeadLetter:
         queues.send(queue_url, json.dumps(json.loads(ref.body()) | {"reason": reason}))
 
     return dead_letter
+
+
+def on_status(channel: Channel, provider_id: str, state: str, at: datetime, now: datetime,
+              failure: Exception | None = None, *, visit_of: dispatch.VisitOf) -> str:
+    """A provider's delivery status for a message we sent: delivered, or failed for good on its channel
+    (then it is routed again, unless the recipient stopped it)."""
+    message = outbox.by_provider_id(channel.value, provider_id)
+    if message is None:
+        return "unknown message"
+    if state in ("delivered", "read"):
+        return "delivered" if outbox.delivered(message, at, now) else "already recorded"
+    if state == "failed" and failure is not None:
+        if isinstance(failure, Suppressed):
+            return "suppressed"
+        if isinstance(failure, Undeliverable) and message.status == "sent":
+            if not isinstance(failure, WindowClosed):
+                mark_unreachable(message, failure.reason, now)
+            message.error = f"{channel.value}: {failure.reason}"
+            return dispatch.route(message, now, visit_of=visit_of).reason
+        return "failure noted"
+    return "ignored"
