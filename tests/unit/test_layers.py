@@ -40,16 +40,11 @@ def test_no_module_outside_the_store_and_the_repositories_imports_pynamodb(graph
     assert sorted(m for m in importers if not _storage(m)) == []
 
 
-# The outbox's dispatcher and sender carry a message through its states with conditional writes on
-# the stored message itself (claimed, sending, sent, rerouted): they are the outbox's storage engine.
-ITEMS_AT_WORK = {"regulars.messaging.outbox.dispatch", "regulars.messaging.outbox.sender"}
-
-
 def test_table_items_are_imported_only_by_the_store_and_the_repositories(graph: grimp.ImportGraph) -> None:
     items = {m for m in graph.modules if m.startswith("regulars.") and m.rsplit(".", 1)[-1] == "items"}
     assert len(items) >= 10, items
     importers = {i for m in items for i in graph.find_modules_that_directly_import(m)}
-    assert sorted(i for i in importers if not _storage(i) and i not in ITEMS_AT_WORK) == []
+    assert sorted(i for i in importers if not _storage(i)) == []
 
 
 def test_no_two_modules_import_each_other_even_through_others(graph: grimp.ImportGraph) -> None:

@@ -35,7 +35,9 @@ def _record(item: Message) -> MessageRecord:
         about_client_id=item.about_client_id, campaign_id=item.campaign_id, staff_id=item.staff_id,
         appointment_id=item.appointment_id, locale=item.locale, values=dict(item.values or {}),
         not_before=item.not_before, status=item.status, skip_reason=item.skip_reason, text=item.text,
-        channel=item.channel, route=int(item.route or 0), error=item.error, attempts=int(item.attempts or 0), sent_at=item.sent_at,
+        channel=item.channel, address=item.address, buttons=item.buttons, whatsapp_template=item.whatsapp_template,
+        route=int(item.route or 0), failed_channels=list(item.failed_channels or []), retry_at=item.retry_at,
+        updated_at=item.updated_at, error=item.error, attempts=int(item.attempts or 0), sent_at=item.sent_at,
         delivered_at=item.delivered_at, segments=int(item.segments) if item.segments is not None else None,
         cost_amount=int(item.cost_amount) if item.cost_amount is not None else None,
         cost_currency=item.cost_currency,
@@ -67,11 +69,12 @@ def get(salon_id: str, message_id: str) -> MessageRecord | None:
 
 
 def get_item(salon_id: str, message_id: str) -> Message | None:
+    """The stored message itself (for the tests and tools that look at the table)."""
     return Message.find(salon_id=salon_id, message_id=message_id, consistent=True)
 
 
-def items_for_client(salon_id: str, client_id: str, *, since: datetime | None = None,
-                     limit: int = 100) -> list[Message]:
+def _items_for_client(salon_id: str, client_id: str, *, since: datetime | None = None,
+                      limit: int = 100) -> list[Message]:
     """A client's messages, newest first (those created at or after ``since``)."""
     hk = Message.render_key("gsi2pk", salon_id=salon_id, client_id=client_id)
     condition: Condition
@@ -84,9 +87,10 @@ def items_for_client(salon_id: str, client_id: str, *, since: datetime | None = 
     return [i for i in items if isinstance(i, Message)]
 
 
-def for_client(salon_id: str, client_id: str, limit: int = 100) -> list[MessageRecord]:
-    """A client's messages with what became of them, newest first."""
-    return [_record(i) for i in items_for_client(salon_id, client_id, limit=limit)]
+def for_client(salon_id: str, client_id: str, *, since: datetime | None = None,
+               limit: int = 100) -> list[MessageRecord]:
+    """A client's messages with what became of them, newest first (those created at or after ``since``)."""
+    return [_record(i) for i in _items_for_client(salon_id, client_id, since=since, limit=limit)]
 
 
 # --- transitions -----------------------------------------------------------------------------------
@@ -101,7 +105,7 @@ def _update(salon_id: str, message_id: str, actions: list[Action], condition: Co
     return True
 
 
-def assign(item: Message, *, channel: str, address: str, text: str, locale: str, buttons: list[dict] | None,
+def assign(item: MessageRecord, *, channel: str, address: str, text: str, locale: str, buttons: list[dict] | None,
            values: dict, now: datetime, whatsapp_template: dict | None = None) -> bool:
     """Route the message: ``planned`` (or ``sending``, after a permanent failure) -> ``queued`` on
     ``channel``, the route counted up. False if someone else moved it first."""
@@ -118,7 +122,7 @@ def assign(item: Message, *, channel: str, address: str, text: str, locale: str,
                    (Message.status == item.status) & (Message.route == int(item.route or 0)))
 
 
-def hold(item: Message, until: datetime, reason: str, now: datetime) -> bool:
+def hold(item: MessageRecord, until: datetime, reason: str, now: datetime) -> bool:
     """Keep a planned message until ``until`` (quiet hours)."""
     return _update(item.salon_id, item.message_id,
                    [Message.not_before.set(until), Message.error.set(reason), Message.updated_at.set(now)],
@@ -132,7 +136,7 @@ def skip(salon_id: str, message_id: str, reason: str, now: datetime, *, among: I
                    Message.status.is_in(*among))
 
 
-def claim(item: Message, now: datetime) -> bool:
+def claim(item: MessageRecord, now: datetime) -> bool:
     """``queued`` -> ``sending`` for this route: only one delivery of the queue message wins."""
     return _update(item.salon_id, item.message_id,
                    [Message.status.set("sending"), Message.attempts.add(1), Message.updated_at.set(now)],
@@ -140,7 +144,7 @@ def claim(item: Message, now: datetime) -> bool:
                    & (Message.channel == item.channel))
 
 
-def retry(item: Message, retry_at: datetime, error: str, now: datetime) -> bool:
+def retry(item: MessageRecord, retry_at: datetime, error: str, now: datetime) -> bool:
     """``sending`` -> ``queued`` on the same route, not before ``retry_at``."""
     return _update(item.salon_id, item.message_id,
                    [Message.status.set("queued"), Message.retry_at.set(retry_at), Message.error.set(error),
@@ -148,13 +152,13 @@ def retry(item: Message, retry_at: datetime, error: str, now: datetime) -> bool:
                    (Message.status == "sending") & (Message.route == int(item.route or 0)))
 
 
-def fail(item: Message, error: str, now: datetime, *, among: Iterable[str] = ("sending",)) -> bool:
+def fail(item: MessageRecord, error: str, now: datetime, *, among: Iterable[str] = ("sending",)) -> bool:
     return _update(item.salon_id, item.message_id,
                    [Message.status.set("failed"), Message.error.set(error), Message.updated_at.set(now)],
                    Message.status.is_in(*among) & (Message.route == int(item.route or 0)))
 
 
-def sent(item: Message, *, provider_id: str, segments: int | None, cost_micros: int | None,
+def sent(item: MessageRecord, *, provider_id: str, segments: int | None, cost_micros: int | None,
          cost_currency: str | None, now: datetime) -> bool:
     """``sending`` -> ``sent``, with what the provider answered; in the same transaction, the
     provider's id (so statuses and button presses find the message) and the address's contact
@@ -196,24 +200,19 @@ def provider_key(channel: str, address: str | None, provider_id: str) -> str:
     return f"{address}:{provider_id}" if capabilities.of(channel).ids_per_chat else provider_id
 
 
-def by_provider_id(channel: str, provider_id: str) -> Message | None:
-    ref = ProviderMessage.find(channel=channel, provider_id=provider_id, consistent=True)
-    return get_item(ref.salon_id, ref.message_id) if ref else None
-
-
 def sent_as(channel: str, provider_id: str) -> MessageRecord | None:
     """The message a provider knows by ``provider_id`` (see :func:`provider_key`)."""
-    item = by_provider_id(channel, provider_id)
-    return _record(item) if item else None
+    ref = ProviderMessage.find(channel=channel, provider_id=provider_id, consistent=True)
+    return get(ref.salon_id, ref.message_id) if ref else None
 
 
-def delivered(item: Message, at: datetime, now: datetime) -> bool:
+def delivered(item: MessageRecord, at: datetime, now: datetime) -> bool:
     return _update(item.salon_id, item.message_id,
                    [Message.status.set("delivered"), Message.delivered_at.set(at), Message.updated_at.set(now)],
                    Message.status == "sent")
 
 
-def record_cost(item: Message, cost_micros: int, currency: str, now: datetime) -> bool:
+def record_cost(item: MessageRecord, cost_micros: int, currency: str, now: datetime) -> bool:
     return _update(item.salon_id, item.message_id,
                    [Message.cost_amount.set(cost_micros), Message.cost_currency.set(currency),
                     Message.updated_at.set(now)],
@@ -229,7 +228,7 @@ def campaign_sends(salon_id: str, campaign_id: str) -> tuple[int, int]:
 def skip_marketing(salon_id: str, client_id: str, now: datetime) -> int:
     """Withdraw every marketing message not yet handed to a provider (an opt-out is honoured at once)."""
     skipped = 0
-    for item in items_for_client(salon_id, client_id, limit=500):
+    for item in _items_for_client(salon_id, client_id, limit=500):
         if item.purpose == "marketing" and item.status in OPEN:
             skipped += skip(salon_id, item.message_id, "the client opted out", now)
     return skipped
