@@ -120,7 +120,7 @@ def test_two_deliveries_racing_send_once(routed, telegram, channels, queue, cloc
     assert len(telegram.messages(CHAT)) == 1
     item = outbox.get_item("salon-a", ref.message_id)
     assert (item.status, item.attempts) == ("sent", 1)
-    assert outbox.by_provider_id("telegram", f"{CHAT}:{telegram.messages(CHAT)[0].message_id}").message_id == ref.message_id
+    assert outbox.sent_as("telegram", f"{CHAT}:{telegram.messages(CHAT)[0].message_id}").message_id == ref.message_id
     assert _send(ref, channels, clock_at, queue).outcome == "ignored"  # redelivered after it was sent
 
 
