@@ -33,7 +33,7 @@ setup:
 dev:  ## start DynamoDB Local, moto, the gateway on 127.0.0.1:$(PORT), pumps, timer and demo data
 	@$(UV) run --frozen python -m regulars_local --port $(PORT) $(DEV_ARGS)
 
-test: lint  ## every test: lint (ruff, the format, mypy), unit, local runtime, integration, end-to-end, browser, infrastructure
+test: lint  ## every test: lint (ruff, the format, mypy, import contracts), unit, local runtime, integration, end-to-end, browser, infrastructure
 	@REGULARS_CHROMIUM="$$(infra/chromium.sh)" $(UV) run --frozen pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 unit:
@@ -51,10 +51,11 @@ e2e:
 infra-test:
 	@$(UV) run --frozen pytest tests/infra $(PYTEST_ARGS)
 
-lint:  ## ruff's rules, the format (`make format` applies it), the types (mypy: see pyproject.toml)
+lint:  ## ruff's rules, the format (`make format` applies it), the types (mypy) and the layers (import-linter's contracts): see pyproject.toml
 	@$(UV) run --frozen ruff check .
 	@$(UV) run --frozen ruff format --check .
 	@$(UV) run --frozen mypy
+	@$(UV) run --frozen lint-imports
 
 format:
 	@$(UV) run --frozen ruff check --fix .

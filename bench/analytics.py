@@ -64,9 +64,9 @@ def report(clients: int = 1_000) -> str:
     try:
         from regulars.analytics import service
         from regulars.booking import repo as appointment_store
-        from regulars.booking.events import AppointmentEvent, EventType
         from regulars.booking.items import Appointment
         from regulars.core import clock
+        from regulars.core.events import AppointmentEvent, EventType
         from regulars.store.base import Entity
 
         now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

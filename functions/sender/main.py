@@ -4,6 +4,7 @@ back alone and retried; after five receives it goes to the dead-letter queue."""
 import os
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from regulars.app import messages
 from regulars.core import clock
 from regulars.messaging.channels.clients import channel_for
 from regulars.messaging.outbox import sender
@@ -18,7 +19,7 @@ dead_letter = sender.dead_letter_on(os.environ["SEND_DEAD_LETTER_QUEUE_URL"])
 @tracer.capture_method
 def record_handler(record: SQSRecord) -> None:
     ref = sender.SendRef.parse(record.body)
-    result = sender.send(ref, channels, clock.now(), requeue=requeue, dead_letter=dead_letter)
+    result = messages.send(ref, channels, clock.now(), requeue=requeue, dead_letter=dead_letter)
     logger.info("send", extra={"message_id": ref.message_id, "channel": CHANNEL, "outcome": result.outcome,
                                "reason": result.reason})
     metrics.add_metric(name=f"Messages_{result.outcome}", unit="Count", value=1)

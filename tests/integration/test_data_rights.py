@@ -16,15 +16,16 @@ from integration.test_retention import came, run_job
 from regulars.analytics import service as analytics
 from regulars.analytics.items import AnalyticsSnapshot
 from regulars.app import jobs as worker
-from regulars.booking import service as booking
-from regulars.clients import erasure
+from regulars.app import messages as dispatch
 from regulars.clients import repo as client_store
-from regulars.loyalty.items import LoyaltyAccount, ReferralCode
+from regulars.clients.items import ReferralCode
+from regulars.loyalty import checkout
+from regulars.loyalty.items import LoyaltyAccount
 from regulars.messaging.channels import push_devices
-from regulars.messaging.inbound.items import TelegramLink
-from regulars.messaging.outbox import dispatch
+from regulars.messaging.contacts.items import TelegramLink
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message
+from regulars.rights import repo as erasure
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.items import Job
 from regulars.runtime.jobs.repo import JobRef
@@ -138,7 +139,7 @@ def nora(table, clock_at) -> dict:
     haircut = admin.post("/v1/admin/appointments", {"service_id": "haircut", "staff_id": "anna", "client_id": client_id,
                                                     "start": "2026-11-23T08:00:00+01:00", "outside_hours": True})
     assert haircut.status == 201, haircut.text
-    booking.complete(SALON, haircut.json["id"], paid_amount=4500, now=clock_at, by="admin")
+    checkout.complete(SALON, haircut.json["id"], paid_amount=4500, now=clock_at, by="admin")
     cancelled = admin.post(f"/v1/admin/appointments/{afternoon}/cancel", {"reason": WORDS})
     assert cancelled.status == 200 and cancelled.json["late_cancellation"], cancelled.text
     _stream(table)

@@ -9,11 +9,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from regulars.app import jobs as worker
-from regulars.booking import links
+from regulars.app import messages as dispatch
 from regulars.booking import service as booking
 from regulars.clients import repo as client_store
+from regulars.core import links
 from regulars.core.config import link_keys
-from regulars.messaging.outbox import dispatch
+from regulars.loyalty import checkout
 from regulars.messaging.outbox import repo as outbox
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.repo import JobRef
@@ -38,7 +39,7 @@ def visit(table, clock_at):
     made = AdminApi(SALON).post("/v1/admin/appointments", {
         "service_id": "haircut", "staff_id": "anna", "start": "2026-11-23T08:00:00+01:00", "outside_hours": True,
         "client": {"name": "Nora", "phone": "+49 170 5554000"}}).json
-    booking.complete(SALON, made["id"], paid_amount=4500, now=clock_at, by="admin")
+    checkout.complete(SALON, made["id"], paid_amount=4500, now=clock_at, by="admin")
     records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
     handler("stream_processor")({"Records": records}, context_for("stream_processor"))
     return made
@@ -135,7 +136,7 @@ def test_a_new_client_is_welcomed_once_and_thanked_for_the_first_visit_only(visi
     second = AdminApi(SALON).post("/v1/admin/appointments", {
         "service_id": "haircut", "staff_id": "anna", "start": "2026-11-23T10:00:00+01:00", "outside_hours": True,
         "client_id": visit["client_id"]}).json
-    booking.complete(SALON, second["id"], paid_amount=4500, now=clock_at + timedelta(hours=2), by="admin")
+    checkout.complete(SALON, second["id"], paid_amount=4500, now=clock_at + timedelta(hours=2), by="admin")
     records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
     handler("stream_processor")({"Records": records}, context_for("stream_processor"))
     kinds = [m.kind for m in outbox.for_client(SALON, visit["client_id"])]

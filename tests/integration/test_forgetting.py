@@ -11,7 +11,7 @@ import pytest
 from integration.test_retention import SALON, settle, visit
 from regulars.app import jobs as worker
 from regulars.clients import repo as client_store
-from regulars.retention import forgetting
+from regulars.rights import forgetting
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.repo import JobRef
 from support.lambda_ import AdminApi

@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
-from regulars.booking import service as booking
+from regulars.app import messages as dispatch
 from regulars.clients import repo as client_store
 from regulars.core.config import settings
-from regulars.messaging.outbox import dispatch
+from regulars.loyalty import checkout
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.sender import SendRef
 from regulars.runtime.jobs import repo as job_store
@@ -93,7 +93,7 @@ def _feedback_request_job(table, clock_at) -> JobRef:
     )
     assert made.status == 201, made.text
     made = made.json
-    booking.complete(SALON, made["id"], paid_amount=4500, now=clock_at, by="admin")
+    checkout.complete(SALON, made["id"], paid_amount=4500, now=clock_at, by="admin")
     records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
     assert handler("stream_processor")({"Records": records}, context_for("stream_processor")) == {
         "batchItemFailures": []

@@ -14,10 +14,10 @@ from datetime import timedelta
 
 import boto3
 import pytest
+from regulars.app import messages as dispatch
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
 from regulars.core import clock, config
-from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.sender import SendRef
 from regulars.runtime.observability import logger

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from regulars.app import jobs as worker
-from regulars.booking import service as booking
+from regulars.clients import birthdays as client_birthdays
 from regulars.clients.model import Client
 from regulars.core.errors import Conflict
 from regulars.loyalty import birthdays as loyalty_birthdays
-from regulars.loyalty import burning, credits, rules, tiers
+from regulars.loyalty import burning, checkout, credits, rules, tiers
 from regulars.loyalty import repo as loyalty_store
 from regulars.loyalty import service as loyalty
 from regulars.messaging.outbox import repo as outbox
@@ -209,7 +209,7 @@ def test_the_third_visit_moves_the_client_up_and_says_so(admin, table, clock_at)
     for n, day in enumerate(("2026-11-24", "2026-11-25", "2026-11-26")):
         visit = _visit(admin, f"{day}T10:00:00+01:00")
         with _clock_at(clock_at + timedelta(days=n + 1, hours=2)) as later:
-            booking.complete(SALON, visit["id"], paid_amount=1000, now=later, by="admin")
+            checkout.complete(SALON, visit["id"], paid_amount=1000, now=later, by="admin")
             _stream(table)
             if n == 1:
                 assert loyalty.standing(SALON, visit["client_id"], later).tier.name == "Base"
@@ -234,7 +234,7 @@ def test_history_arriving_at_once_moves_the_tier_without_telling_the_client(admi
         start = datetime.fromisoformat(f"{day}T10:00:00+01:00")
         with _clock_at(start - timedelta(days=3)):
             visit = _visit(admin, start.isoformat())
-        booking.complete(SALON, visit["id"], paid_amount=1000, by="admin", now=start + timedelta(hours=2))
+        checkout.complete(SALON, visit["id"], paid_amount=1000, by="admin", now=start + timedelta(hours=2))
     _stream(table)
     assert loyalty.standing(SALON, visit["client_id"], clock_at).tier.name == "Silver"
     assert [m for m in outbox.for_client(SALON, visit["client_id"]) if m.kind == "tier_up"] == []
@@ -260,7 +260,7 @@ def test_a_referral_pays_both_once_after_the_first_paid_visit_and_never_to_onese
     assert client_store.get(SALON, friend_id).referred_by == old["client_id"]
     assert client_store.get(SALON, old["client_id"]).referred_by is None  # an existing client is never referred
     with _clock_at(clock_at + timedelta(days=1, hours=3)) as later:
-        booking.complete(SALON, friend["appointment"]["id"], paid_amount=4500, now=later, by="admin")
+        checkout.complete(SALON, friend["appointment"]["id"], paid_amount=4500, now=later, by="admin")
         _stream(table, times=3)
     assert dict(_ledger(friend_id))[f"accrual:referral:referee-{friend_id}"] == 500
     assert dict(_ledger(old["client_id"]))[f"accrual:referral:referrer-{friend_id}"] == 500
@@ -399,11 +399,11 @@ def test_a_birthday_early_in_january_is_greeted_in_december_and_next_year_too(ad
     from regulars.clients import repo as client_store
 
     salon = credits.settings_of(SALON)[0]
-    year, when = loyalty_birthdays.next_birthday(date(1990, 1, 2), salon, 7, clock_at.replace(month=12, day=27))
+    year, when = client_birthdays.next_birthday(date(1990, 1, 2), salon, 7, clock_at.replace(month=12, day=27))
     assert (year, when.date()) == (2028, date(2027, 12, 26))  # the birthday of 2 January 2028
     client = client_store.create(SALON, Client(id="jan", name="Jan", phone="+4915100007777",
                                                  birthday=date(1990, 1, 2), created_at=clock_at))
-    loyalty_birthdays.schedule_birthday(SALON, client, clock_at)
+    client_birthdays.schedule_birthday(SALON, client, clock_at)
     (job,) = job_store.jobs_of(SALON, "LOYALTY#jan")
     assert job.due_at.date() == date(2026, 12, 30)  # the salon's default: 3 days before
     assert loyalty_birthdays.birthday(job, job.due_at).done

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from regulars.app import messages as dispatch
 from regulars.booking.items import Appointment, PhoneCheck
 from regulars.clients import model as clients_model
 from regulars.clients import repo as client_store
 from regulars.clients.items import Client, PhoneIndex
-from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message
 from regulars.salon.model import Catalog

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from regulars.booking import repo as appointment_store
 from regulars.booking.items import Appointment, SlotLock
-from regulars.booking.schedule import WEEKDAYS, cells, on_grid, parse_hhmm
 from regulars.clients import repo as client_store
 from regulars.clients.items import Client, PhoneIndex
 from regulars.core.phones import to_e164
+from regulars.core.schedule import WEEKDAYS, cells, on_grid, parse_hhmm
 from regulars.runtime.jobs.items import Job
 from regulars.salon import repo as catalog_store
 from regulars.salon.items import Salon, Service, StaffMember

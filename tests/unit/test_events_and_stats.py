@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
-from regulars.booking import model as m
-from regulars.booking.events import EventType, derive
 from regulars.clients import stats
 from regulars.clients.model import ClientStats
+from regulars.core import appointments as m
+from regulars.core.events import EventType, derive
 from regulars.core.money import Money
 
 T0 = datetime(2026, 11, 24, 9, tzinfo=UTC)

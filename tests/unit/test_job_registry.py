@@ -20,8 +20,8 @@ import regulars
 from regulars.app import jobs as registry
 from regulars.app import jobs as worker
 from regulars.booking.items import Appointment
-from regulars.clients import erasure
 from regulars.messaging.outbox.items import Message
+from regulars.rights import repo as erasure
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.items import Job
 from regulars.runtime.jobs.subjects import Subject

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from regulars.booking import links
 from regulars.booking.items import Appointment, SlotLock
 from regulars.clients.items import Client
+from regulars.core import links
 from regulars.core.config import KeyRing
 from regulars.core.errors import Forbidden, InvalidInput
 from regulars.core.phones import to_e164

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from regulars.booking.schedule import Interval, WorkingPattern, cells, free_starts, local_instant
+from regulars.core.schedule import Interval, WorkingPattern, cells, free_starts, local_instant
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

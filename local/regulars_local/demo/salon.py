@@ -23,14 +23,14 @@ from zoneinfo import ZoneInfo
 
 from regulars.booking.book import CONSENT_TEXT
 from regulars.booking.items import Appointment, SlotLock
-from regulars.booking.model import HistoryEntry
 from regulars.booking.repo import LOCK_KEEP
-from regulars.booking.schedule import WEEKDAYS, Interval, WorkingPattern, cells, free_starts
 from regulars.clients.items import Client, PhoneIndex
 from regulars.clients.repo import name_key
+from regulars.core.appointments import HistoryEntry
 from regulars.core.errors import InvalidInput
 from regulars.core.ids import new_id
 from regulars.core.phones import to_e164
+from regulars.core.schedule import WEEKDAYS, Interval, WorkingPattern, cells, free_starts
 from regulars.salon.items import Salon, Service, StaffMember
 from regulars.salon.model import SalonSettings
 from regulars.store.base import Entity
@@ -330,8 +330,8 @@ def _plan_snapshot(now: datetime) -> None:
 
 def _plan_birthdays(data: DemoData, now: datetime) -> None:
     """Each client with a birthday gets the job that greets them (and credits the birthday bonus)."""
+    from regulars.clients import birthdays
     from regulars.clients import repo as client_store
-    from regulars.loyalty import birthdays
 
     for item in data.clients:
         if item.birthday:

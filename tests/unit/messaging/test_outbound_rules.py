@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from regulars.clients.model import Client
-from regulars.messaging.inbound.telegram_link import TOKEN_CHARS, token_for
+from regulars.messaging.contacts.telegram_link import TOKEN_CHARS, token_for
 from regulars.messaging.inbound.webhooks import whatsapp_signature
 from regulars.messaging.outbox.dispatch import reachable
 from regulars.messaging.outbox.sender import MAX_QUEUE_DELAY, SendRef, backoff_seconds

@@ -17,17 +17,17 @@ from zoneinfo import ZoneInfo
 from regulars.analytics import repo as store
 from regulars.analytics.repo import FOREVER, Delta, Fact
 from regulars.analytics.report import RETURN_DAYS, Report, Snapshot, build
-from regulars.booking import model as m
-from regulars.booking.events import AppointmentEvent, EventType
-from regulars.booking.schedule import local_instant
 from regulars.campaigns import segments
 from regulars.campaigns.audience import population
 from regulars.clients import repo as client_store
 from regulars.clients.model import ClientStats
+from regulars.core import appointments as m
 from regulars.core.errors import NotFound
-from regulars.loyalty.items import LedgerEntry
+from regulars.core.events import AppointmentEvent, EventType
+from regulars.core.schedule import local_instant
+from regulars.loyalty.model import Movement
 from regulars.messaging.outbox import repo as outbox
-from regulars.messaging.outbox.items import Message
+from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.rules.templates import MessageKind
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.outcome import Outcome
@@ -86,7 +86,7 @@ def _asked_to_confirm(a: m.Appointment) -> bool:
     """Whether a reminder that asks for a confirmation reached the client for this visit."""
     return any(i.kind == MessageKind.REMINDER_WITH_CONFIRMATION.value and i.appointment_id == a.id
                and i.status in ("sent", "delivered")
-               for i in outbox.items_for_client(a.salon_id, a.client_id, since=a.created_at, limit=50))
+               for i in outbox.for_client(a.salon_id, a.client_id, since=a.created_at, limit=50))
 
 
 def _completed(event: AppointmentEvent, salon: Salon, now: datetime, stats: ClientStats | None) -> None:
@@ -156,7 +156,7 @@ def _rebooked(client_id: str, visit_start: datetime, salon: Salon) -> Fact:
 
 
 # ----------------------------------------------------------------------- messages and bonus
-def on_message(old: Message | None, new: Message, now: datetime) -> None:
+def on_message(old: MessageRecord | None, new: MessageRecord, now: datetime) -> None:
     """A message the provider accepted, by channel, purpose and kind, with its cost (micros)."""
     if new.status != "sent" or (old is not None and old.status == "sent") or new.sent_at is None:
         return
@@ -166,7 +166,7 @@ def on_message(old: Message | None, new: Message, now: datetime) -> None:
                             int(new.cost_amount or 0))], now)
 
 
-def on_ledger(entry: LedgerEntry, now: datetime) -> None:
+def on_ledger(entry: Movement, now: datetime) -> None:
     """A bonus movement by kind (accrual, redemption, expiry, reversal, adjustment), signed."""
     month = month_of(entry.created_at, _salon(entry.salon_id))
     store.count_once(entry.salon_id, f"ledger:{entry.client_id}:{entry.entry_id}",

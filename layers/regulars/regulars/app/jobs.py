@@ -13,12 +13,13 @@ from datetime import datetime
 from types import MappingProxyType
 
 from regulars.analytics import service as analytics
+from regulars.app import messages
 from regulars.booking import reminders
 from regulars.campaigns import service as campaigns
 from regulars.feedback import service as feedback
 from regulars.loyalty import birthdays, burning, tiers
-from regulars.messaging.outbox import dispatch
-from regulars.retention import defections, forgetting, invitations, lifecycle, winback
+from regulars.retention import defections, invitations, lifecycle, waves, winback
+from regulars.rights import forgetting
 from regulars.runtime.jobs import worker
 from regulars.runtime.jobs.outcome import Handler, Outcome
 from regulars.runtime.jobs.repo import JobRef
@@ -41,13 +42,13 @@ def table(lines: Iterable[tuple[str, Handler]]) -> Mapping[str, Handler]:
 
 HANDLERS: Mapping[str, Handler] = table([
     (reminders.KIND, reminders.remind),
-    (dispatch.JOB_KIND, dispatch.dispatch_when_due),
+    (messages.JOB_KIND, messages.dispatch_when_due),
     (feedback.KIND, feedback.ask),
     (invitations.KIND, invitations.invite),
     (invitations.REBOOK, invitations.rebook),
     (defections.CANCEL_CHECK, defections.rebooked_or_not),
     (lifecycle.KIND, lifecycle.check),
-    (winback.KIND, winback.wave),
+    (winback.KIND, waves.wave),
     (forgetting.KIND, forgetting.nightly),
     (burning.EXPIRY, burning.expire),
     (burning.WARNING, burning.warn),

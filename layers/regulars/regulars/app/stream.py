@@ -17,42 +17,31 @@ from datetime import datetime
 from typing import Any
 
 from regulars.analytics import service as analytics
+from regulars.app import messages
 from regulars.booking import notices as visits
 from regulars.booking import reminders
 from regulars.booking import repo as appointment_store
-from regulars.booking.events import AppointmentEvent, derive
 from regulars.campaigns import service as campaigns
 from regulars.clients import stats
 from regulars.clients import stats_repo as client_stats
 from regulars.clients.model import ClientStats
 from regulars.core.config import settings
+from regulars.core.events import AppointmentEvent, derive
 from regulars.feedback import service as feedback
+from regulars.loyalty import repo as loyalty_store
 from regulars.loyalty import visits as loyalty
-from regulars.loyalty.items import LedgerEntry
-from regulars.messaging.outbox import dispatch
-from regulars.messaging.outbox.items import Message
+from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.outbox.sender import SendRef
 from regulars.retention import defections, invitations, lifecycle
 from regulars.runtime import queues
 from regulars.runtime.subscribers import Subscriber, in_order, notify
-from regulars.store.base import Entity
 
 
 def events_of(record: dict[str, Any]) -> list[AppointmentEvent]:
     change = record.get("dynamodb", {})
     return derive(appointment_store.from_image(change.get("OldImage")),
                   appointment_store.from_image(change.get("NewImage")))
-
-
-def _entity[E: Entity](image: dict | None, kind: type[E]) -> E | None:
-    if not image or image.get("type", {}).get("S") != kind.__name__:
-        return None
-    item = Entity.from_raw_data(image)
-    return item if isinstance(item, kind) else None
-
-
-def _message(image: dict | None) -> Message | None:
-    return _entity(image, Message)
 
 
 def _count(event: AppointmentEvent, now: datetime, _needs: object) -> ClientStats | None:
@@ -90,11 +79,11 @@ SUBSCRIBERS = in_order([
 def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
     """Apply every event of one record; safe to call again with the same record."""
     change = record.get("dynamodb", {})
-    new_message = _message(change.get("NewImage"))
+    new_message = outbox.from_image(change.get("NewImage"))
     if new_message is not None:
-        on_message(_message(change.get("OldImage")), new_message, now)
+        on_message(outbox.from_image(change.get("OldImage")), new_message, now)
         return []
-    entry = _entity(change.get("NewImage"), LedgerEntry)
+    entry = loyalty_store.movement_from_image(change.get("NewImage"))
     if entry is not None:
         if not change.get("OldImage"):  # entries are written once; a TTL or erasure change is not a movement
             analytics.on_ledger(entry, now)
@@ -105,11 +94,11 @@ def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
     return events
 
 
-def on_message(old: Message | None, new: Message, now: datetime) -> None:
+def on_message(old: MessageRecord | None, new: MessageRecord, now: datetime) -> None:
     analytics.on_message(old, new, now)
     if new.status == "planned" and old is None:
-        dispatch.dispatch(new.salon_id, new.message_id, now)
-    elif new.status == "queued" and (old is None or int(old.route or 0) != int(new.route or 0)):
+        messages.dispatch(new.salon_id, new.message_id, now)
+    elif new.status == "queued" and (old is None or old.route != new.route):
         publish(SendRef.of(new))
 
 

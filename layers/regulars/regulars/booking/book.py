@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from regulars.booking import model as m
 from regulars.booking import repo as store
 from regulars.booking.slots import candidates, placeable, require_service, window
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
+from regulars.core import appointments as m
 from regulars.core.errors import Conflict, IdempotencyReplay, InvalidInput, SlotTaken
 from regulars.core.ids import new_id
 from regulars.core.phones import to_e164
@@ -129,9 +129,7 @@ def _book(
     consent = _consent(request.marketing_consent, catalog.salon, now, source) if proven else None
     referred_by = None
     if request.referral_code and known_client is None:
-        from regulars.loyalty.referrals import referrer_for  # lazy: only a referred booking needs it
-
-        referred_by = referrer_for(salon_id, request.referral_code, phone)
+        referred_by = client_store.referrer_for(salon_id, request.referral_code, phone)
     last_error: Exception | None = None
     for attempt in range(3):
         # after a race, read again with consistent reads: the other request's client is there now

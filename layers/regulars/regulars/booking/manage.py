@@ -1,5 +1,5 @@
 """The client's manage link: what it shows, and what it may change (confirm, cancel, reschedule one
-visit without an account; for a link that reached the client, see :mod:`regulars.booking.links` on
+visit without an account; for a link that reached the client, see :mod:`regulars.core.links` on
 scopes, their consent to offers, their push device and their Telegram chat).
 
 A link dies with its visit's cancellation (or the client's erasure): it still shows the visit as
@@ -10,17 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from regulars.booking import links, protection
-from regulars.booking import model as m
+from regulars.booking import protection
 from regulars.booking import repo as appointment_store
 from regulars.booking import service as booking
 from regulars.clients import model as clients_model
 from regulars.clients import repo as client_store
+from regulars.core import appointments as m
+from regulars.core import links
 from regulars.core.config import link_keys
 from regulars.core.errors import Forbidden, NotFound
 from regulars.messaging.channels import capabilities, push_devices
-from regulars.messaging.inbound import service as inbound
-from regulars.messaging.inbound import telegram_link
+from regulars.messaging.contacts import telegram_link
+from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.routing import Channel
 from regulars.salon import repo as catalog_store
 from regulars.salon.model import Catalog
@@ -165,7 +166,7 @@ def set_marketing(token: str, granted: bool, *, address: str, now: datetime) -> 
 
     client_store.modify(link.salon_id, link.appointment.client_id, change)
     if not granted:
-        inbound.skip_marketing(link.salon_id, link.appointment.client_id, now)
+        outbox.skip_marketing(link.salon_id, link.appointment.client_id, now)
     return _shown(link, now)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from regulars.booking.events import AppointmentEvent, EventType
+from regulars.core.events import AppointmentEvent, EventType
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.templates import MessageKind
 from regulars.salon import repo as catalog_store

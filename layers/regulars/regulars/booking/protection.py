@@ -9,7 +9,7 @@ a client of the salon; with ``new_phones`` a booking without a code succeeds for
 only, which tells that much.
 
 Everything anonymous that costs the salon money is counted per address, per phone and per salon
-(new phones an hour), in DynamoDB with TTL (:mod:`regulars.booking.limits`): past a limit the
+(new phones an hour), in DynamoDB with TTL (:mod:`regulars.booking.limits_repo`): past a limit the
 answer is 429 with ``Retry-After`` and nothing changes. Phones are accepted from the salon's
 calling codes only (by default its country's), so nobody can make it text the world.
 """
@@ -23,10 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from regulars.booking import limits as store
-from regulars.booking import links
-from regulars.booking.items import PhoneCheck
+from regulars.booking import limits_repo as store
 from regulars.clients import repo as client_store
+from regulars.core import links
 from regulars.core.config import link_keys, manage_link_secret
 from regulars.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from regulars.core.ids import new_id
@@ -170,7 +169,7 @@ class Proof:
 def answer_check(salon_id: str, check_id: str, phone: str, code: str, now: datetime) -> Proof:
     """The proof for the right code to ``phone`` (E.164), once; every answer counts against the
     check's attempts."""
-    item = PhoneCheck.find(salon_id=salon_id, check_id=check_id, consistent=True)
+    item = store.find_check(salon_id, check_id)
     if item is None or item.expires_at + timedelta(hours=1) <= now:
         raise NotFound("no such code request", code="check_not_found")
     if item.proved_at is not None:
@@ -185,7 +184,7 @@ def answer_check(salon_id: str, check_id: str, phone: str, code: str, now: datet
         left = CODE_ATTEMPTS - int(counted.attempts)
         raise InvalidInput.field("code", f"wrong code; {left} tries left" if left else "wrong code; ask for a new one",
                                  code="wrong_code")
-    if not store.prove(counted, now):
+    if not store.prove(salon_id, check_id, now):
         raise Conflict("this code was used already", code="check_used")
     expires_at = now + PROOF_LIFETIME
     token = links.sign(links.LinkClaims(salon_id=salon_id, subject=phone, purpose=PROOF_PURPOSE,

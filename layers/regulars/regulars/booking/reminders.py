@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from regulars.booking import model as m
 from regulars.booking import repo as appointment_store
-from regulars.booking.events import AppointmentEvent, EventType
+from regulars.core import appointments as m
+from regulars.core.events import AppointmentEvent, EventType
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.quiet_hours import QuietHours, edge_before
 from regulars.runtime.jobs import repo as job_store

@@ -9,14 +9,14 @@ from datetime import datetime, timedelta
 
 from pynamodb.expressions.condition import Condition
 
-from regulars.booking import model as m
 from regulars.booking.items import APPOINTMENTS, Appointment, SlotLock
-from regulars.booking.schedule import cells
 from regulars.clients import model as clients_model
 from regulars.clients import repo as client_store
 from regulars.clients.items import Client, PhoneIndex
+from regulars.core import appointments as m
 from regulars.core.errors import Conflict, NotFound, SlotTaken
 from regulars.core.money import Money
+from regulars.core.schedule import cells
 from regulars.salon.model import MAX_SERVICE_MINUTES
 from regulars.store import idempotency
 from regulars.store.base import Entity, Tx, TxFailed
@@ -103,11 +103,12 @@ def _own_or_gone(appointment_id: str) -> Condition:
     return condition
 
 
-def _raise_for(exc: TxFailed) -> None:
-    if any(label.startswith("bonus") for label in exc.failed):
-        from regulars.loyalty.repo import BonusChanged
+OWN_LABELS = frozenset({"appointment", "lock", "release", "client", "phone", "old_phone", "idempotency"})
 
-        raise BonusChanged("the bonus changed meanwhile; retry") from exc
+
+def _raise_for(exc: TxFailed) -> None:
+    if any(label not in OWN_LABELS for label in exc.failed):
+        raise exc  # a part another feature added (``also``) refused: the caller that added it knows why
     if "idempotency" in exc.failed or "idempotency" in exc.contended:
         raise IdempotencyRace from exc
     if "lock" in exc.failed or "lock" in exc.contended:
@@ -175,10 +176,8 @@ def commit_with_retries(build: Callable[[], Tx], attempts: int = 4) -> Tx:
 
 def from_image(image: dict | None) -> m.Appointment | None:
     """An appointment from a stream image (DynamoDB JSON), or None for any other entity."""
-    if not image or image.get("type", {}).get("S") != "Appointment":
-        return None
-    item = Entity.from_raw_data(image)
-    return to_domain(item) if isinstance(item, Appointment) else None
+    item = Entity.from_image(image, Appointment)
+    return to_domain(item) if item else None
 
 
 def find(salon_id: str, appointment_id: str) -> m.Appointment | None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from regulars.booking import model as m
 from regulars.booking import repo as store
-from regulars.booking.schedule import local_instant
 from regulars.booking.slots import candidates, placeable, window
+from regulars.core import appointments as m
 from regulars.core.errors import InvalidInput, NotAllowed, NotFound
+from regulars.core.schedule import local_instant
 from regulars.salon import repo as catalog_store
 from regulars.salon.model import Salon
 
@@ -49,11 +49,11 @@ def appointment(salon_id: str, appointment_id: str) -> m.Appointment:
 
 
 # ---------------------------------------------------------------------------------------- changes
-def _entry(now: datetime, action: str, by: str, **extra: object) -> m.HistoryEntry:
+def history_entry(now: datetime, action: str, by: str, **extra: object) -> m.HistoryEntry:
     return m.HistoryEntry(at=now, action=action, by=by, **extra)
 
 
-def _active(appt: m.Appointment) -> None:
+def require_active(appt: m.Appointment) -> None:
     if not appt.status.active:
         raise NotAllowed(f"the visit is {appt.status.value}", code=f"appointment_{appt.status.value}")
 
@@ -71,7 +71,7 @@ def move(
 ) -> m.Appointment:
     catalog = catalog_store.load_catalog(salon_id)
     before = store.get(salon_id, appointment_id)
-    _active(before)
+    require_active(before)
     if notice_hours is not None and before.start - now < timedelta(hours=notice_hours):
         raise NotAllowed("too late to reschedule online: please call the salon", code="too_late")
     service = catalog.services.get(before.service_id)
@@ -91,7 +91,7 @@ def move(
         "staff_id": member.id,
         "updated_at": now,
         "status": m.AppointmentStatus.BOOKED,  # a new time needs a new confirmation
-        "history": [*before.history, _entry(now, "moved", by, start=before.start.isoformat(),
+        "history": [*before.history, history_entry(now, "moved", by, start=before.start.isoformat(),
                                             staff_id=before.staff_id)],
     })
     return store.save_change(before, after)
@@ -101,12 +101,12 @@ def confirm(salon_id: str, appointment_id: str, *, now: datetime, by: str) -> m.
     before = store.get(salon_id, appointment_id)
     if before.status is m.AppointmentStatus.CONFIRMED:
         return before  # confirming twice is the same as once
-    _active(before)
+    require_active(before)
     if before.end <= now:
         raise NotAllowed("the visit is over", code="appointment_past")
     after = before.model_copy(update={
         "status": m.AppointmentStatus.CONFIRMED, "updated_at": now,
-        "history": [*before.history, _entry(now, "confirmed", by)],
+        "history": [*before.history, history_entry(now, "confirmed", by)],
     })
     return store.save_change(before, after)
 
@@ -126,80 +126,28 @@ def cancel(
     before = store.get(salon_id, appointment_id)
     if before.status is m.AppointmentStatus.CANCELLED:
         return before
-    _active(before)
+    require_active(before)
     if notice_hours is not None and before.start - now < timedelta(hours=notice_hours):
         raise NotAllowed("too late to cancel online: please call the salon", code="too_late")
     late = before.start - now < timedelta(hours=catalog.salon.settings.late_cancel_hours)
     after = before.model_copy(update={
         "status": m.AppointmentStatus.CANCELLED, "updated_at": now, "late_cancellation": late,
         "cancel_reason": reason,
-        "history": [*before.history, _entry(now, "cancelled", by, late=late, reason=reason,
+        "history": [*before.history, history_entry(now, "cancelled", by, late=late, reason=reason,
                                             **({"salon_initiated": True} if salon_initiated else {}))],
     })
     return store.save_change(before, after)
-
-
-def complete(salon_id: str, appointment_id: str, *, paid_amount: int, now: datetime, by: str,
-             bonus_amount: int = 0) -> m.Appointment:
-    """Complete a visit with what was paid: ``paid_amount`` in money and ``bonus_amount`` from the
-    client's bonus (within the salon's cap, from the soonest-burning lots, in the same transaction as
-    the visit). Completing again with the same amounts is the same as once."""
-    from regulars.loyalty import visits as loyalty
-    from regulars.loyalty.repo import BonusChanged
-
-    if paid_amount < 0:
-        raise InvalidInput.field("paid_amount", "must not be negative")
-    before = store.get(salon_id, appointment_id)
-    if (before.status is m.AppointmentStatus.COMPLETED and before.paid_amount == paid_amount
-            and (before.bonus_amount or 0) == bonus_amount):
-        return before
-    _active(before)
-    if before.start > now + timedelta(hours=1):
-        raise NotAllowed("a visit cannot be completed before it begins", code="appointment_future")
-    after = before.model_copy(update={
-        "status": m.AppointmentStatus.COMPLETED, "paid_amount": paid_amount,
-        "bonus_amount": bonus_amount or None, "updated_at": now,
-        "history": [*before.history, _entry(now, "completed", by, paid_amount=paid_amount,
-                                            **({"bonus_amount": bonus_amount} if bonus_amount else {}))],
-    })
-    for attempt in range(5):
-        also = loyalty.checkout(salon_id, before.client_id, appointment_id, paid_amount=paid_amount,
-                                bonus_amount=bonus_amount, now=now, by=by)
-        try:
-            return store.save_change(before, after, also=also)
-        except BonusChanged:  # another redemption took from the same lots: read them again
-            if attempt == 4:
-                raise
-    raise AssertionError("unreachable")
-
-
-def refund(salon_id: str, appointment_id: str, *, now: datetime, by: str, reason: str | None = None) -> m.Appointment:
-    """Mark a completed visit refunded and undo its bonus (what is left of its cashback; what it
-    redeemed goes back). Refunding twice is the same as once."""
-    from regulars.loyalty import visits as loyalty
-
-    before = store.get(salon_id, appointment_id)
-    if before.status is not m.AppointmentStatus.COMPLETED:
-        raise NotAllowed("only a completed visit can be refunded", code="not_completed")
-    after = before
-    if before.refunded_at is None:
-        after = store.save_change(before, before.model_copy(update={
-            "refunded_at": now, "updated_at": now,
-            "history": [*before.history, _entry(now, "refunded", by, reason=reason)],
-        }))
-    loyalty.refund(after, now, by, reason)
-    return after
 
 
 def mark_no_show(salon_id: str, appointment_id: str, *, now: datetime, by: str) -> m.Appointment:
     before = store.get(salon_id, appointment_id)
     if before.status is m.AppointmentStatus.NO_SHOW:
         return before
-    _active(before)
+    require_active(before)
     if before.start > now:
         raise NotAllowed("a visit cannot be a no-show before it begins", code="appointment_future")
     after = before.model_copy(update={
         "status": m.AppointmentStatus.NO_SHOW, "updated_at": now,
-        "history": [*before.history, _entry(now, "no_show", by)],
+        "history": [*before.history, history_entry(now, "no_show", by)],
     })
     return store.save_change(before, after)

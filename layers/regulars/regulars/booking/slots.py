@@ -1,6 +1,6 @@
 """Free times: which staff member can take a service when, within the salon's booking window.
 
-Reads the visits that hold each staff member's time; the arithmetic is :mod:`regulars.booking.schedule`'s.
+Reads the visits that hold each staff member's time; the arithmetic is :mod:`regulars.core.schedule`'s.
 """
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from regulars.booking import model as m
 from regulars.booking import repo as store
-from regulars.booking.schedule import Interval, free_starts, local_instant, on_grid
+from regulars.core import appointments as m
 from regulars.core.errors import InvalidInput, SlotTaken
+from regulars.core.schedule import Interval, free_starts, local_instant, on_grid
 from regulars.salon.model import Catalog, Service, StaffMember
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from regulars.booking import model as m
 from regulars.booking.schemas import (
     AppointmentBrief,
     AppointmentOut,
@@ -12,6 +11,7 @@ from regulars.booking.schemas import (
     ManagedAppointment,
     ManageOut,
 )
+from regulars.core import appointments as m
 from regulars.salon.model import Salon
 from regulars.salon.views import local_iso
 from regulars.salon.views import salon as salon_out

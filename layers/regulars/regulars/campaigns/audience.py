@@ -9,11 +9,8 @@ from typing import Any
 from regulars.campaigns import repo as store
 from regulars.campaigns.model import Segment
 from regulars.campaigns.segments import Profile, SegmentFilter, consents_to, select
-from regulars.clients import repo as client_store
-from regulars.clients.items import Client
 from regulars.core.config import settings
 from regulars.core.ids import new_id
-from regulars.loyalty.items import LoyaltyAccount
 from regulars.messaging.outbox.dispatch import reachable
 from regulars.salon import service as salon_service
 from regulars.store import audit
@@ -22,24 +19,23 @@ SAMPLE = 10
 
 
 # --- the population ----------------------------------------------------------------------------------
-def profile(item: Client, account: LoyaltyAccount | None, enabled: tuple[str, ...]) -> Profile:
-    client = client_store.to_domain(item)
+def profile(held: store.ClientAccount, enabled: tuple[str, ...]) -> Profile:
+    client = held.client
     log = client.stats.visit_log
     return Profile(
         client_id=client.id, name=client.name, locale=client.locale, visits=client.stats.visits,
         total_spent=client.stats.total_spent, last_visit_at=client.stats.last_visit_at,
-        lifecycle=item.lifecycle_status, tags=frozenset(client.tags), birthday=client.birthday,
+        lifecycle=held.lifecycle, tags=frozenset(client.tags), birthday=client.birthday,
         consents=client.consents, reachable=frozenset(c.value for c in reachable("client", client, enabled)),
         services=frozenset(e[1] for e in log), staff=frozenset(e[2] for e in log),
-        balance=int(account.balance or 0) if account else 0, tier=account.tier if account else None,
+        balance=held.balance, tier=held.tier,
         erased=client.erased_at is not None,
     )
 
 
 def population(salon_id: str) -> list[Profile]:
     enabled = tuple(settings().channels)
-    return [profile(c, accounts.get(c.client_id), enabled)
-            for clients, accounts in store.client_pages(salon_id) for c in clients]
+    return [profile(held, enabled) for page in store.client_pages(salon_id) for held in page]
 
 
 def audience_of(profiles: list[Profile]) -> list[Profile]:

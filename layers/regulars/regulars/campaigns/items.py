@@ -83,8 +83,8 @@ class CampaignMember(Entity, discriminator="CampaignMember"):
 
 
 class CampaignTally(Entity, discriminator="CampaignTally"):
-    """One group's sums over its members (each figure and its square, for the confidence interval),
-    and the cost of the messages sent: moved with ADD in the transaction that changes a member."""
+    """One group's sums over its members (each figure and its square, for the confidence interval):
+    moved with ADD in the transaction that changes a member."""
 
     __keys__ = {"pk": "SALON#{salon_id}", "sk": "CAMPAIGNSTATS#{campaign_id}#{group}"}
 
@@ -99,5 +99,3 @@ class CampaignTally(Entity, discriminator="CampaignTally"):
     revenue_sq = NumberAttribute(default=0)
     bonus_spent = NumberAttribute(default=0)
     bonus_spent_sq = NumberAttribute(default=0)
-    messages_sent = NumberAttribute(default=0)
-    message_cost = NumberAttribute(default=0)  # micros of the provider's currency

@@ -8,11 +8,14 @@ members' figures (the square of a figure moves by 2xd + d^2 when the figure x mo
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from regulars.campaigns import model
 from regulars.campaigns.items import Campaign, CampaignMember, CampaignTally, Segment
+from regulars.clients import model as clients_model
+from regulars.clients import repo as client_store
 from regulars.clients.items import Client
 from regulars.core.errors import NotFound
 from regulars.loyalty.items import LoyaltyAccount
@@ -26,9 +29,19 @@ ATTEMPTS = 8
 
 
 # --- the population --------------------------------------------------------------------------------
-def client_pages(salon_id: str, page_size: int = 1000) -> Iterator[tuple[list[Client], dict[str, LoyaltyAccount]]]:
-    """The salon's clients a page at a time, each page with its clients' bonus accounts (one range
-    Query each: the accounts sort by client id as the clients do)."""
+@dataclass(frozen=True)
+class ClientAccount:
+    """A client as a campaign's population reads them: the client, their lifecycle status, their bonus."""
+
+    client: clients_model.Client
+    lifecycle: str | None
+    balance: int
+    tier: str | None
+
+
+def client_pages(salon_id: str, page_size: int = 1000) -> Iterator[list[ClientAccount]]:
+    """The salon's clients a page at a time, each with their bonus account (one range Query a page:
+    the accounts sort by client id as the clients do)."""
     pk = Client.render_key("pk", salon_id=salon_id)
     start: dict | None = None
     while True:
@@ -41,7 +54,9 @@ def client_pages(salon_id: str, page_size: int = 1000) -> Iterator[tuple[list[Cl
             for a in Entity.query(pk, Entity.sk.between(f"LOYALTY#{first}", f"LOYALTY#{last}")):
                 if isinstance(a, LoyaltyAccount):
                     accounts[a.client_id] = a
-        yield clients, accounts
+        yield [ClientAccount(client_store.to_domain(c), c.lifecycle_status,
+                             int(accounts[c.client_id].balance or 0) if c.client_id in accounts else 0,
+                             accounts[c.client_id].tier if c.client_id in accounts else None) for c in clients]
         if not start:
             return
 
@@ -195,13 +210,6 @@ def attribute(member: CampaignMember, event_id: str, deltas: dict[str, int], now
         if done is not None:
             return done
     raise RuntimeError(f"could not count {event_id} for {member.client_id} after {ATTEMPTS} attempts")
-
-
-def add_message_cost(tx: Tx, salon_id: str, campaign_id: str, cost: int) -> None:
-    """Stage a sent campaign message's cost on the sent group's sums (in the message's own transaction)."""
-    tx.update(CampaignTally(salon_id=salon_id, campaign_id=campaign_id, group="sent"),
-              [*_tally_actions(salon_id, campaign_id, "sent"), CampaignTally.messages_sent.add(1),
-               CampaignTally.message_cost.add(cost)], label="campaign", add_version_condition=False)
 
 
 def tallies(salon_id: str, campaign_id: str) -> dict[str, CampaignTally]:

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from regulars.booking import links
-from regulars.booking.events import AppointmentEvent, EventType
 from regulars.campaigns import repo as store
 from regulars.campaigns import uplift
 from regulars.campaigns.audience import audience_of, audited, population, segment_filter
@@ -30,7 +28,9 @@ from regulars.campaigns.model import Campaign
 from regulars.campaigns.segments import SegmentFilter, select
 from regulars.clients import model as clients_model
 from regulars.clients import repo as client_store
+from regulars.core import links
 from regulars.core.errors import Conflict, InvalidInput
+from regulars.core.events import AppointmentEvent, EventType
 from regulars.core.ids import new_id
 from regulars.loyalty import credits as loyalty
 from regulars.messaging.outbox import repo as outbox
@@ -274,8 +274,7 @@ def report(salon_id: str, campaign_id: str, now: datetime) -> dict[str, Any]:
                                                 "high": round(e.high, 2), "per_member": round(e.per_member, 4),
                                                 "significant": e.significant}
                    for f, e in effects.items()}
-    sent = sums.get("sent")
-    cost_micros = int(sent.message_cost or 0) if sent else 0
+    messages_sent, cost_micros = outbox.campaign_sends(salon_id, item.id)
     message_cost = cost_micros * cat.salon.settings.campaigns.message_cost_rate / 1_000_000
     bonus_effect = effects["bonus_spent"]
     cost = message_cost + max(0.0, bonus_effect.incremental if bonus_effect else 0.0)
@@ -285,7 +284,7 @@ def report(salon_id: str, campaign_id: str, now: datetime) -> dict[str, Any]:
         "window": {"start": start_at, "end": end_at, "closed": now >= end_at},
         "currency": cat.salon.currency,
         "groups": groups,
-        "messages": {"sent": int(sent.messages_sent or 0) if sent else 0, "cost_micros": cost_micros,
+        "messages": {"sent": messages_sent, "cost_micros": cost_micros,
                      "cost": round(message_cost, 2)},
         "incremental": incremental,
         "cost": round(cost, 2),

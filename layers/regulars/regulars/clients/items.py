@@ -82,3 +82,14 @@ class PhoneIndex(Entity, discriminator="PhoneIndex"):
     salon_id = UnicodeAttribute()
     phone = UnicodeAttribute()
     client_id = UnicodeAttribute()
+
+
+class ReferralCode(Entity, discriminator="ReferralCode"):
+    """A client's referral code. Filed under the client too, so an erasure finds it whatever key made it."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "REFERRAL#{code}", "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
+                "gsi2sk": "REFERRAL#{code}"}
+
+    salon_id = UnicodeAttribute()
+    code = UnicodeAttribute()
+    client_id = UnicodeAttribute()

@@ -9,7 +9,7 @@ from datetime import date
 from pynamodb.exceptions import PutError
 
 from regulars.clients import model as clients_model
-from regulars.clients.items import Client, PhoneIndex
+from regulars.clients.items import Client, PhoneIndex, ReferralCode
 from regulars.core.errors import Conflict, NotFound
 from regulars.store.base import Entity, Tx, TxFailed
 
@@ -181,3 +181,26 @@ def modify(salon_id: str, client_id: str, change: Callable[[clients_model.Client
             if exc.code != "concurrent_update" or attempt == attempts - 1:
                 raise
     return None
+
+
+def remember_referral_code(salon_id: str, code: str, client_id: str) -> None:
+    ReferralCode(salon_id=salon_id, code=code, client_id=client_id).save()
+
+
+def referrer(salon_id: str, code: str) -> str | None:
+    item = ReferralCode.find(salon_id=salon_id, code=code)
+    return item.client_id if item else None
+
+
+def referrer_for(salon_id: str, code: str | None, phone: str) -> str | None:
+    """The client a code names, unless that client has this phone (a client cannot refer themself)."""
+    if not code:
+        return None
+    client_id = referrer(salon_id, code.strip().upper())
+    if client_id is None:
+        return None
+    try:
+        referring = get(salon_id, client_id)
+    except NotFound:
+        return None
+    return None if referring.phone == phone else client_id

@@ -1,9 +1,9 @@
-"""Request and response models of the clients routes: the client card, messages, data rights and the audit trail."""
+"""Request and response models of the clients routes: a client, data rights and the audit trail."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
     BaseModel,
@@ -12,7 +12,6 @@ from pydantic import (
     StringConstraints,
 )
 
-from regulars.booking.schemas import AppointmentOut
 from regulars.clients.model import ClientStats
 from regulars.core.fields import Email, Locale, Name, Tags
 
@@ -56,41 +55,6 @@ class ClientOut(BaseModel):
     created_at: datetime
     erased_at: datetime | None = Field(default=None, description="when the client's personal data was erased")
     stats: ClientStats
-
-
-class MessageOut(BaseModel):
-    id: str
-    kind: str
-    purpose: str
-    status: str = Field(description="planned, queued, sending, sent, delivered, failed or skipped")
-    channel: str | None
-    appointment_id: str | None
-    created_at: datetime
-    skip_reason: str | None
-    text: str | None = None
-    error: str | None = Field(default=None, description="The last failure, or why the message waits")
-    attempts: int = 0
-    not_before: datetime | None = None
-    sent_at: datetime | None = None
-    delivered_at: datetime | None = None
-    segments: int | None = None
-    cost_micros: int | None = Field(default=None, description="In millionths of cost_currency")
-    cost_currency: str | None = None
-
-
-class MessageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    text: Annotated[str, StringConstraints(min_length=1, max_length=1000, strip_whitespace=True)]
-    purpose: Literal["transactional", "marketing"] = Field(
-        description="marketing needs the client's consent and waits for quiet hours to end; transactional is "
-        "for what the client needs to know about their visits"
-    )
-
-
-class ClientDetailOut(ClientOut):
-    appointments: list[AppointmentOut]
-    messages: list[MessageOut] = Field(description="The outbox for this client, newest first")
 
 
 class ClientsOut(BaseModel):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from regulars.booking.events import AppointmentEvent, EventType
-from regulars.booking.model import Appointment
 from regulars.clients.model import ClientStats
+from regulars.core.appointments import Appointment
+from regulars.core.events import AppointmentEvent, EventType
 
 COUNTED = {EventType.COMPLETED, EventType.NO_SHOW, EventType.CANCELLED}
 VISIT_LOG_MAX = 60  # the visits a client's cadence is read from (about five years of monthly visits)

@@ -12,16 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import PutError
-
-from regulars.booking import links
-from regulars.booking import model as m
 from regulars.booking import repo as appointment_store
-from regulars.booking.events import AppointmentEvent, EventType
 from regulars.clients import repo as client_store
+from regulars.core import appointments as m
+from regulars.core import links
 from regulars.core.config import link_keys, settings
-from regulars.core.errors import Conflict, NotAllowed, NotFound
-from regulars.feedback.items import Feedback, Task
+from regulars.core.errors import NotAllowed
+from regulars.core.events import AppointmentEvent, EventType
+from regulars.feedback import repo as store
 from regulars.feedback.model import FollowUp, VisitFeedback
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.templates import MessageKind
@@ -33,7 +31,6 @@ from regulars.runtime.jobs.subjects import Subject
 from regulars.salon import repo as catalog_store
 from regulars.salon.model import Salon
 from regulars.salon.settings.feedback import FeedbackSettings
-from regulars.store.base import Entity, condition_failed
 
 KIND = "feedback-request"
 PURPOSE = "feedback"
@@ -86,7 +83,7 @@ def ask(job: DueJob, now: datetime) -> Outcome:
         return Outcome(False, "the visit no longer exists")
     if a.status is not m.AppointmentStatus.COMPLETED or a.refunded_at is not None:
         return Outcome(False, "the visit is not a completed one")
-    if Feedback.find(salon_id=a.salon_id, appointment_id=a.id, consistent=True) is not None:
+    if store.find(a.salon_id, a.id) is not None:
         return Outcome(False, "feedback was given already")
     rules = _settings(a.salon_id)
     outbox.plan(outbox.PlannedMessage(
@@ -110,9 +107,8 @@ def visit(token: str, now: datetime) -> Visit:
     catalog = catalog_store.load_catalog(claims.salon_id, max_age=catalog_store.RULES_MAX_AGE)
     a = appointment_store.get(claims.salon_id, claims.subject)
     service, staff = catalog.services.get(a.service_id), catalog.staff.get(a.staff_id)
-    given = Feedback.find(salon_id=a.salon_id, appointment_id=a.id, consistent=True)
     return Visit(catalog.salon, a, service.name if service else a.service_id, staff.name if staff else a.staff_id,
-                 _given(given) if given else None)
+                 store.find(a.salon_id, a.id))
 
 
 def mood(rating: int, rules: FeedbackSettings) -> str:
@@ -131,27 +127,21 @@ def submit(token: str, *, rating: int, comment: str | None, tip_amount: int, now
     if a.status is not m.AppointmentStatus.COMPLETED:
         raise NotAllowed("only a completed visit can be rated", code="not_completed")
     rules = v.salon.settings.feedback
-    item = Feedback(salon_id=a.salon_id, appointment_id=a.id, client_id=a.client_id, staff_id=a.staff_id,
-                    service_id=a.service_id, rating=rating, comment=comment or None, tip_amount=tip_amount,
-                    mood=mood(rating, rules), created_at=now)
-    try:
-        item.save(condition=Feedback.pk.does_not_exist())
-    except PutError as exc:
-        if condition_failed(exc):
-            raise Conflict("feedback for this visit was given already", code="feedback_given") from exc
-        raise
-    if item.mood == "unhappy":
-        _unhappy(v, item, now)
-    return _given(item), (rules.review_links if item.mood == "happy" else [])
+    given = VisitFeedback(appointment_id=a.id, client_id=a.client_id, staff_id=a.staff_id, service_id=a.service_id,
+                          rating=rating, comment=comment or None, tip_amount=tip_amount, mood=mood(rating, rules),
+                          created_at=now)
+    store.add(a.salon_id, given)
+    if given.mood == "unhappy":
+        _unhappy(v, given, now)
+    return given, (rules.review_links if given.mood == "happy" else [])
 
 
-def _unhappy(v: Visit, item: Feedback, now: datetime) -> None:
+def _unhappy(v: Visit, item: VisitFeedback, now: datetime) -> None:
     a = v.appointment
     client = client_store.get(a.salon_id, a.client_id)
     reason = f"rated a visit {item.rating}/5" + (f": {item.comment}" if item.comment else "")
-    Task(salon_id=a.salon_id, task_id=f"feedback-{a.id}", kind="unhappy_feedback", client_id=a.client_id,
-         appointment_id=a.id, summary=f"Call {client.name} back: {reason}", created_at=now).save(
-        condition=Task.pk.does_not_exist())
+    store.open_task(a.salon_id, task_id=f"feedback-{a.id}", kind="unhappy_feedback", client_id=a.client_id,
+                    appointment_id=a.id, summary=f"Call {client.name} back: {reason}", now=now)
     lifecycle.complain(a.salon_id, a.client_id, reason, now)
     for n, phone in enumerate(v.salon.settings.feedback.manager_phones):
         outbox.plan(outbox.PlannedMessage(
@@ -162,44 +152,16 @@ def _unhappy(v: Visit, item: Feedback, now: datetime) -> None:
                     "client_phone": client.phone, "client_name": client.name}))
 
 
-def _given(item: Feedback) -> VisitFeedback:
-    return VisitFeedback(appointment_id=item.appointment_id, client_id=item.client_id, staff_id=item.staff_id,
-                         service_id=item.service_id, rating=int(item.rating), mood=item.mood, comment=item.comment,
-                         tip_amount=int(item.tip_amount or 0), created_at=item.created_at)
-
-
 def inbox(salon_id: str, limit: int = 100) -> list[VisitFeedback]:
     """The salon's feedback, newest first."""
-    items = Entity.by_gsi1.query(f"SALON#{salon_id}#FEEDBACK", scan_index_forward=False, limit=limit)
-    return [_given(i) for i in items if isinstance(i, Feedback)]
-
-
-def _follow_up(item: Task) -> FollowUp:
-    return FollowUp(id=item.task_id, kind=item.kind, client_id=item.client_id, appointment_id=item.appointment_id,
-                    summary=item.summary, status=item.status, note=item.note, closed_by=item.closed_by,
-                    closed_at=item.closed_at, created_at=item.created_at)
+    return store.inbox(salon_id, limit)
 
 
 def tasks(salon_id: str, status: str = "open", limit: int = 100) -> list[FollowUp]:
-    items = Entity.by_gsi1.query(f"SALON#{salon_id}#TASKS", Entity.gsi1sk.startswith(f"{status}#"),
-                                 scan_index_forward=False, limit=limit)
-    return [_follow_up(i) for i in items if isinstance(i, Task)]
+    """The salon's follow-up tasks in one status, newest first."""
+    return store.tasks(salon_id, status, limit)
 
 
 def close_task(salon_id: str, task_id: str, *, note: str, by: str, now: datetime) -> FollowUp:
-    task = Task.find(salon_id=salon_id, task_id=task_id, consistent=True)
-    if task is None:
-        raise NotFound(f"task {task_id} not found", code="task_not_found")
-    if task.status == "closed":
-        return _follow_up(task)
-    task.status, task.note, task.closed_by, task.closed_at = "closed", note, by, now
-    try:
-        task.save(condition=Task.status == "open")
-    except PutError as exc:
-        if not condition_failed(exc):
-            raise
-        closed = Task.find(salon_id=salon_id, task_id=task_id, consistent=True)  # closed meanwhile, or gone
-        if closed is None:
-            raise NotFound(f"task {task_id} not found", code="task_not_found") from None
-        return _follow_up(closed)
-    return _follow_up(task)
+    """Close a follow-up task with a note (closing it twice is the same as once)."""
+    return store.close_task(salon_id, task_id, note=note, by=by, now=now)

@@ -11,11 +11,10 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 from pydantic import BaseModel
-from pynamodb.exceptions import PynamoDBException
 
 from regulars.core import errors
 from regulars.runtime.observability import logger
-from regulars.store.base import item_too_large
+from regulars.store.base import StoreError, item_too_large
 
 STATUS: dict[type[errors.DomainError], int] = {
     errors.InvalidInput: 422,
@@ -137,8 +136,8 @@ def install(app: APIGatewayRestResolver) -> None:
     def _not_found(_exc: Exception) -> Response:
         return error_response(404, "not_found", f"no route {app.current_event.http_method} {app.current_event.path}")
 
-    @app.exception_handler(PynamoDBException)
-    def _store(exc: PynamoDBException) -> Response:
+    @app.exception_handler(StoreError)
+    def _store(exc: StoreError) -> Response:
         if item_too_large(exc):  # a bound on some request field is missing: still the caller's input
             logger.warning("refused: an item would exceed DynamoDB's size limit")
             return error_response(422, "too_large", "this would make the record too large; send less")

@@ -3,11 +3,11 @@ birthday, credited once for the birthday of each year, and the next year's plann
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
-from regulars.booking.schedule import local_instant
 from regulars.clients import repo as client_store
-from regulars.clients.model import Client
+from regulars.clients.birthdays import BIRTHDAY as BIRTHDAY
+from regulars.clients.birthdays import next_birthday
 from regulars.core.errors import NotFound
 from regulars.loyalty.credits import credit, settings_of
 from regulars.messaging.rules.templates import MessageKind
@@ -15,36 +15,6 @@ from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
 from regulars.runtime.jobs.subjects import Subject
-from regulars.salon.model import Salon
-
-BIRTHDAY = "birthday"
-MORNING = time(10, 0)  # birthday greetings go at this local time
-
-
-def next_birthday(birthday: date, salon: Salon, days_before: int, now: datetime) -> tuple[int, datetime]:
-    """(year, when the greeting goes): the next birthday's greeting time that is not past. A 29 February
-    birthday is kept on 28 February in other years."""
-    local_today = now.astimezone(salon.tz).date()
-    for year in (local_today.year, local_today.year + 1, local_today.year + 2):
-        try:
-            day = birthday.replace(year=year)
-        except ValueError:
-            day = date(year, 2, 28)
-        when = local_instant(day - timedelta(days=days_before), MORNING, salon.tz)
-        if when >= now:
-            return year, when
-    raise AssertionError("unreachable")
-
-
-def schedule_birthday(salon_id: str, client: Client, now: datetime) -> None:
-    salon, loyalty = settings_of(salon_id)
-    if client.birthday is None or not loyalty.enabled or loyalty.birthday_amount == 0:
-        return
-    year, when = next_birthday(client.birthday, salon, loyalty.birthday_days_before, now)
-    job_store.schedule(salon_id, f"{BIRTHDAY}-{client.id}-{year}", kind=BIRTHDAY,
-                       subject=Subject.LOYALTY.of(client.id), due_at=when, now=now,
-                       payload={"client_id": client.id, "year": year,
-                                "birthday": client.birthday.isoformat()})
 
 
 def birthday(job: DueJob, now: datetime) -> Outcome:

@@ -15,7 +15,7 @@ from regulars.messaging.rules.templates import MessageKind
 from regulars.salon import repo as catalog_store
 from regulars.salon.model import Salon
 from regulars.salon.settings.loyalty import LoyaltySettings
-from regulars.store.items import AuditEntry
+from regulars.store import audit
 
 FRESH = timedelta(hours=1)  # an accrual older than this (history imported) is credited without a message
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
@@ -52,7 +52,7 @@ def lot_expiry(at: datetime, lifetime_days: int) -> datetime:
 def credit(salon_id: str, client_id: str, *, amount: int, source: str, source_id: str, lifetime_days: int,
            at: datetime, now: datetime, by: str = "system", reason: str | None = None,
            announce: MessageKind | None = MessageKind.BONUS_EARNED, unless_reversed: str | None = None,
-           trail: AuditEntry | None = None) -> bool:
+           trail: audit.Entry | None = None) -> bool:
     """Credit a lot once per (source, source_id); True if credited now. A lot that would already have
     burned is not credited. With ``announce`` the client is told (a message once per credit)."""
     expires_at = lot_expiry(at, lifetime_days)

@@ -11,6 +11,8 @@ class Movement:
     """One entry of the ledger: accrual, redemption, expiry, reversal or adjustment, and the lots it
     moved. Its id is its source (``accrual:visit:<visit>``)."""
 
+    salon_id: str
+    client_id: str
     entry_id: str
     kind: str  # accrual | redemption | expiry | reversal | adjustment
     amount: int  # signed: what the balance moved by

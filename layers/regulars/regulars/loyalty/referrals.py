@@ -1,6 +1,7 @@
-"""Referrals: each client's code (the same every time under one link key), the booking link that
-carries it, and the client a code names when a new client books with it. The bonuses a referral
-earns are credited with the referee's first paid visit (see :mod:`regulars.loyalty.visits`)."""
+"""Referrals: each client's code (the same every time under one link key) and the booking link that
+carries it (the client a code names, when a new client books with it, is
+:func:`regulars.clients.repo.referrer_for`'s answer). The bonuses a referral earns are credited with
+the referee's first paid visit (see :mod:`regulars.loyalty.visits`)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,9 @@ import base64
 import hashlib
 import hmac
 
-from regulars.booking import links
 from regulars.clients import repo as client_store
+from regulars.core import links
 from regulars.core.config import link_keys, manage_link_secret
-from regulars.core.errors import NotFound
-from regulars.loyalty import repo as store
 
 
 def code_of(salon_id: str, client_id: str, key: bytes | None = None) -> str:
@@ -31,23 +30,9 @@ def codes_of(salon_id: str, client_id: str) -> list[str]:
 def referral_code(salon_id: str, client_id: str) -> str:
     """The client's referral code, resolvable from now on."""
     code = code_of(salon_id, client_id)
-    store.remember_referral_code(salon_id, code, client_id)
+    client_store.remember_referral_code(salon_id, code, client_id)
     return code
 
 
 def referral_url(salon_id: str, code: str) -> str:
     return links.booking_page(salon_id, referral_code=code)
-
-
-def referrer_for(salon_id: str, code: str | None, phone: str) -> str | None:
-    """The client a code names, unless that client has this phone (a client cannot refer themself)."""
-    if not code:
-        return None
-    client_id = store.referrer(salon_id, code.strip().upper())
-    if client_id is None:
-        return None
-    try:
-        referrer = client_store.get(salon_id, client_id)
-    except NotFound:
-        return None
-    return None if referrer.phone == phone else client_id

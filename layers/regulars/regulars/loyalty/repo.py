@@ -14,7 +14,7 @@ from pynamodb.expressions.update import Action
 
 from regulars.core.errors import Conflict
 from regulars.loyalty import rules
-from regulars.loyalty.items import LEDGER, LOTS, LedgerEntry, Lot, LoyaltyAccount, ReferralCode
+from regulars.loyalty.items import LEDGER, LOTS, LedgerEntry, Lot, LoyaltyAccount
 from regulars.loyalty.model import Movement
 from regulars.runtime.jobs import repo as jobs
 from regulars.store.base import Entity, Tx, TxFailed
@@ -73,11 +73,21 @@ def ledger(salon_id: str, client_id: str, limit: int = 200) -> list[LedgerEntry]
     return [i for i in items if isinstance(i, LedgerEntry)]
 
 
+def _movement(e: LedgerEntry) -> Movement:
+    return Movement(salon_id=e.salon_id, client_id=e.client_id, entry_id=e.entry_id, kind=e.kind,
+                    amount=int(e.amount), source=e.source, source_id=e.source_id, by=e.by, created_at=e.created_at,
+                    lots=list(e.lots or []), reason=e.reason)
+
+
 def movements(salon_id: str, client_id: str, limit: int = 200) -> list[Movement]:
     """The client's ledger, newest first."""
-    return [Movement(entry_id=e.entry_id, kind=e.kind, amount=int(e.amount), source=e.source, source_id=e.source_id,
-                     by=e.by, created_at=e.created_at, lots=list(e.lots or []), reason=e.reason)
-            for e in ledger(salon_id, client_id, limit)]
+    return [_movement(e) for e in ledger(salon_id, client_id, limit)]
+
+
+def movement_from_image(image: dict | None) -> Movement | None:
+    """A ledger entry from a stream image (DynamoDB JSON), or None for any other entity."""
+    item = Entity.from_image(image, LedgerEntry)
+    return _movement(item) if item else None
 
 
 def entry(salon_id: str, client_id: str, entry_id: str) -> LedgerEntry | None:
@@ -248,12 +258,3 @@ def set_tier(salon_id: str, client_id: str, tier: str, visits: int, spend: int, 
     LoyaltyAccount(salon_id=salon_id, client_id=client_id).update(actions=[
         LoyaltyAccount.tier.set(tier), LoyaltyAccount.visits_12m.set(visits), LoyaltyAccount.spend_12m.set(spend),
         LoyaltyAccount.updated_at.set(now)])
-
-
-def remember_referral_code(salon_id: str, code: str, client_id: str) -> None:
-    ReferralCode(salon_id=salon_id, code=code, client_id=client_id).save()
-
-
-def referrer(salon_id: str, code: str) -> str | None:
-    item = ReferralCode.find(salon_id=salon_id, code=code)
-    return item.client_id if item else None

@@ -1,5 +1,6 @@
-"""Admin: a client's bonus (balance, lots, tier, referral link), the ledger, manual adjustments
-(audited: who, when, why), and the salon's outstanding bonus and what burns soon."""
+"""Admin: checkout (a visit completed with what was paid in money and bonus, and its refund), a client's
+bonus (balance, lots, tier, referral link), the ledger, manual adjustments (audited: who, when, why),
+and the salon's outstanding bonus and what burns soon."""
 
 from __future__ import annotations
 
@@ -8,44 +9,37 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
+from regulars.booking import views as booking_views
+from regulars.booking.schemas import AppointmentOut, CompleteIn, RefundIn
 from regulars.core import clock
 from regulars.http.auth import IdempotencyKey, caller, operation, request_key
+from regulars.loyalty import checkout, views
 from regulars.loyalty import service as loyalty
-from regulars.loyalty import views
 from regulars.loyalty.schemas import AdjustmentIn, LedgerOut, LiabilityOut, LoyaltyOut
+from regulars.salon import service as salon_service
 
 router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.get(
-    "/v1/admin/clients/<client_id>/loyalty",
-    summary="A client's bonus: balance, lots, tier, referral link",
-    tags=["admin: loyalty"],
-)
+@router.get("/v1/admin/clients/<client_id>/loyalty", summary="A client's bonus: balance, lots, tier, referral link",
+            tags=["admin: loyalty"])
 @operation("loyalty.read")
 def get(client_id: ClientId) -> LoyaltyOut:
     salon_id, _ = caller(router)
     return views.client_bonus(loyalty.client_bonus(salon_id, client_id, clock.now()))
 
 
-@router.get(
-    "/v1/admin/clients/<client_id>/ledger",
-    summary="A client's bonus ledger, newest first",
-    tags=["admin: loyalty"],
-)
+@router.get("/v1/admin/clients/<client_id>/ledger", summary="A client's bonus ledger, newest first",
+            tags=["admin: loyalty"])
 @operation("loyalty.read")
 def ledger(client_id: ClientId) -> LedgerOut:
     salon_id, _ = caller(router)
     return views.ledger(loyalty.ledger(salon_id, client_id))
 
 
-@router.post(
-    "/v1/admin/clients/<client_id>/loyalty/adjustments",
-    summary="Credit or debit bonus by hand, with a reason",
-    tags=["admin: loyalty"],
-    status_code=201,
-)
+@router.post("/v1/admin/clients/<client_id>/loyalty/adjustments", summary="Credit or debit bonus by hand, with a reason",
+             tags=["admin: loyalty"], status_code=201)
 @operation("loyalty.adjust")
 def adjust(
     client_id: ClientId,
@@ -59,12 +53,32 @@ def adjust(
     return views.ledger(loyalty.ledger(salon_id, client_id)), 201
 
 
-@router.get(
-    "/v1/admin/loyalty",
-    summary="The salon's outstanding bonus and what burns in the next 30 days",
-    tags=["admin: loyalty"],
-)
+@router.get("/v1/admin/loyalty", summary="The salon's outstanding bonus and what burns in the next 30 days",
+            tags=["admin: loyalty"])
 @operation("loyalty.liability")
 def liability() -> LiabilityOut:
     salon_id, _ = caller(router)
     return views.liability(loyalty.liability(salon_id, clock.now()))
+
+
+AppointmentId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+@router.post("/v1/admin/appointments/<appointment_id>/complete", summary="Complete with the amount paid",
+             tags=["admin: appointments"])
+@operation("appointments.complete")
+def complete(appointment_id: AppointmentId, body: CompleteIn) -> AppointmentOut:
+    salon_id, who = caller(router)
+    a = checkout.complete(salon_id, appointment_id, paid_amount=body.paid_amount, bonus_amount=body.bonus_amount,
+                          now=clock.now(), by=who)
+    return booking_views.appointment(a, salon_service.salon(salon_id))
+
+
+@router.post("/v1/admin/appointments/<appointment_id>/refund",
+             summary="Refund a completed visit: its cashback is taken back, the bonus it used returned",
+             tags=["admin: appointments"])
+@operation("appointments.refund")
+def refund(appointment_id: AppointmentId, body: RefundIn | None = None) -> AppointmentOut:
+    salon_id, who = caller(router)
+    a = checkout.refund(salon_id, appointment_id, now=clock.now(), by=who, reason=body.reason if body else None)
+    return booking_views.appointment(a, salon_service.salon(salon_id))

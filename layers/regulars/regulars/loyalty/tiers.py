@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from regulars.booking import model as m
 from regulars.booking import repo as appointment_store
+from regulars.core import appointments as m
 from regulars.loyalty import repo as store
 from regulars.loyalty import rules
 from regulars.loyalty.credits import safe_id, settings_of

@@ -10,11 +10,11 @@ import contextlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from regulars.booking import model as m
 from regulars.booking import repo as appointment_store
-from regulars.booking.events import AppointmentEvent, EventType
 from regulars.clients import repo as client_store
+from regulars.core import appointments as m
 from regulars.core.errors import InvalidInput
+from regulars.core.events import AppointmentEvent, EventType
 from regulars.loyalty import repo as store
 from regulars.loyalty import rules, tiers
 from regulars.loyalty.credits import FRESH, credit, lot_id_for, settings_of

@@ -12,14 +12,14 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from regulars.booking import model as m
 from regulars.booking import repo as appointment_store
-from regulars.booking.events import AppointmentEvent, EventType
 from regulars.clients.model import Client
+from regulars.core import appointments as m
+from regulars.core.events import AppointmentEvent, EventType
 from regulars.messaging.rules.keywords import normalize
 from regulars.retention import repo as store
 from regulars.retention import rules
-from regulars.retention.items import DEFECTION_REASONS
+from regulars.retention.rules import DEFECTION_REASONS
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob

@@ -14,10 +14,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from regulars.booking import repo as appointment_store
-from regulars.booking.events import AppointmentEvent, EventType
-from regulars.booking.links import booking_page
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
+from regulars.core.events import AppointmentEvent, EventType
+from regulars.core.links import booking_page
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.routing import Purpose
 from regulars.messaging.rules.templates import MessageKind

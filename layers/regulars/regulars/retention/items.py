@@ -14,7 +14,6 @@ from regulars.store.base import Entity
 DEFECTION_TYPES = ("no_show", "late_cancellation", "cancelled_not_rebooked", "lapsed", "lost")
 
 
-DEFECTION_REASONS = ("price", "quality", "staff", "moved_away", "schedule", "other")
 
 
 class Defection(Entity, discriminator="Defection"):

@@ -21,7 +21,7 @@ from regulars.booking import repo as appointment_store
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
 from regulars.core.errors import NotFound
-from regulars.retention import rules
+from regulars.retention import defections, rules, winback
 from regulars.retention.rules import Status
 from regulars.runtime import afterwards
 from regulars.runtime.jobs import repo as job_store
@@ -80,8 +80,6 @@ def assess(cat: Catalog, client: Client, now: datetime, booking: rules.Booking |
 def refresh(salon_id: str, client_id: str, now: datetime, *, settled: bool = False) -> rules.Assessment | None:
     """Bring the client's status up to date; ``settled``: called by a job, when time has proved
     what it says (lapses since the last visit are recorded and win-back begins). None: no client."""
-    from regulars.retention import defections, winback
-
     cat = catalog(salon_id)
     try:
         client = client_store.get(salon_id, client_id)

@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from regulars.clients import model as clients_model
 from regulars.clients.items import Client
@@ -168,23 +167,8 @@ def listed_before(salon_id: str, status: str, until: datetime, *, page: int = 20
             yield to_domain(item)
 
 
-def history(salon_id: str, client_id: str) -> list[Entity]:
-    """Everything filed under the client (visits, messages, ledger entries, feedback, tasks,
-    defections): one Query of the client's partition in the second index, newest first by kind."""
-    hk = f"SALON#{salon_id}#CLIENT#{client_id}"
-    return list(Entity.by_gsi2.query(hk, scan_index_forward=False))
-
-
-def dump(item: Entity) -> dict[str, Any]:
-    """An item's own attributes (no keys), JSON-ready."""
-    out = {}
-    for name in item.get_attributes():
-        if name in ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "entity_type", "version", "expires"):
-            continue
-        value = getattr(item, name, None)
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        elif isinstance(value, set):
-            value = sorted(value)
-        out[name] = value
-    return out
+def defection_view(d: Defection) -> dict:
+    """A defection as the admin API shows it."""
+    return {"id": d.defection_id, "client_id": d.client_id, "type": d.kind, "at": d.at, "month": d.month,
+            "appointment_id": d.appointment_id, "staff_id": d.staff_id, "service_id": d.service_id,
+            "reason": d.reason, "reason_source": d.reason_source, "detail": d.detail}

@@ -1,4 +1,4 @@
-"""Admin: the feedback inbox, follow-up tasks, clients by lifecycle status, a client's history, defections."""
+"""Admin: clients by lifecycle status, defections and their statistics."""
 
 from __future__ import annotations
 
@@ -10,14 +10,10 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Route
 
 from regulars.core import clock
 from regulars.core.errors import InvalidInput
-from regulars.feedback import service as feedback
-from regulars.feedback.model import FollowUp
-from regulars.feedback.schemas import FeedbackInboxOut, FeedbackOut, TaskCloseIn, TaskOut, TasksOut
 from regulars.http.auth import caller, operation
 from regulars.retention import history
 from regulars.retention.rules import Status
 from regulars.retention.schemas import (
-    ClientHistoryOut,
     DefectionOut,
     DefectionReasonIn,
     DefectionsOut,
@@ -27,129 +23,47 @@ from regulars.retention.schemas import (
 )
 
 router = Router()
-TaskId = Annotated[str, Path(min_length=1, max_length=128)]
-
-
-def _task(t: FollowUp) -> TaskOut:
-    return TaskOut(
-        id=t.id,
-        kind=t.kind,
-        client_id=t.client_id,
-        appointment_id=t.appointment_id,
-        summary=t.summary,
-        status=t.status,
-        note=t.note,
-        closed_by=t.closed_by,
-        closed_at=t.closed_at,
-        created_at=t.created_at,
-    )
-
-
-@router.get("/v1/admin/feedback", summary="The feedback inbox, newest first", tags=["admin: retention"])
-@operation("feedback.read")
-def inbox() -> FeedbackInboxOut:
-    salon_id, _ = caller(router)
-    return FeedbackInboxOut(
-        feedback=[
-            FeedbackOut(
-                appointment_id=f.appointment_id,
-                client_id=f.client_id,
-                staff_id=f.staff_id,
-                service_id=f.service_id,
-                rating=f.rating,
-                mood=f.mood,
-                comment=f.comment,
-                tip_amount=f.tip_amount,
-                created_at=f.created_at,
-            )
-            for f in feedback.inbox(salon_id)
-        ]
-    )
-
-
-@router.get("/v1/admin/tasks", summary="Follow-up tasks, newest first", tags=["admin: retention"])
-@operation("tasks.read")
-def tasks(status: Annotated[Literal["open", "closed"], Query()] = "open") -> TasksOut:
-    salon_id, _ = caller(router)
-    return TasksOut(tasks=[_task(t) for t in feedback.tasks(salon_id, status)])
-
-
-@router.post(
-    "/v1/admin/tasks/<task_id>/close", summary="Close a follow-up task with a note", tags=["admin: retention"]
-)
-@operation("tasks.close")
-def close(task_id: TaskId, body: TaskCloseIn) -> TaskOut:
-    salon_id, who = caller(router)
-    return _task(feedback.close_task(salon_id, task_id, note=body.note, by=who, now=clock.now()))
 
 
 StatusName = Literal["new", "active", "at_risk", "lapsed", "lost", "won_back"]
 DefectionId = Annotated[str, Path(min_length=1, max_length=200)]
 
 
-@router.get(
-    "/v1/admin/retention/clients",
-    summary="Clients in a lifecycle status, with the reason and their value",
-    tags=["admin: retention"],
-)
+@router.get("/v1/admin/retention/clients", summary="Clients in a lifecycle status, with the reason and their value",
+            tags=["admin: retention"])
 @operation("retention.read")
-def clients_in(
-    status: Annotated[StatusName, Query()] = "at_risk",
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: Annotated[str | None, Query(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|[0-9a-z]{1,64}$")] = None,
-) -> RetentionClientsOut:
+def clients_in(status: Annotated[StatusName, Query()] = "at_risk",
+               limit: Annotated[int, Query(ge=1, le=500)] = 100,
+               cursor: Annotated[str | None, Query(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|[0-9a-z]{1,64}$")] = None) -> RetentionClientsOut:
     salon_id, _ = caller(router)
     found, following = history.in_status(salon_id, Status(status), clock.now(), limit=limit, cursor=cursor)
     return RetentionClientsOut(clients=[RetentionClientOut(**c) for c in found], next_cursor=following)
 
 
-@router.get(
-    "/v1/admin/clients/<client_id>/history",
-    summary="A client's whole history in one view",
-    tags=["admin: retention"],
-)
-@operation("clients.history")
-def client_history(client_id: Annotated[str, Path(min_length=1, max_length=64)]) -> ClientHistoryOut:
-    salon_id, _ = caller(router)
-    return ClientHistoryOut(**history.client_history(salon_id, client_id))
-
-
-@router.get(
-    "/v1/admin/defections", summary="Defections between two months, newest first", tags=["admin: retention"]
-)
+@router.get("/v1/admin/defections", summary="Defections between two months, newest first", tags=["admin: retention"])
 @operation("defections.read")
-def defection_list(
-    first: Annotated[str | None, Query(alias="from", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
-    last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-) -> DefectionsOut:
+def defection_list(first: Annotated[str | None, Query(alias="from", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
+                   last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
+                   limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> DefectionsOut:
     salon_id, _ = caller(router)
     since, until = month_period(first, last)
-    return DefectionsOut(
-        defections=[DefectionOut(**d) for d in history.defections(salon_id, since, until, limit=limit)]
-    )
+    return DefectionsOut(defections=[DefectionOut(**d) for d in history.defections(salon_id, since, until,
+                                                                                   limit=limit)])
 
 
-@router.get(
-    "/v1/admin/defections/stats",
-    summary="Defections by type, reason, staff member, service and month",
-    tags=["admin: retention"],
-)
+@router.get("/v1/admin/defections/stats", summary="Defections by type, reason, staff member, service and month",
+            tags=["admin: retention"])
 @operation("defections.read")
-def defection_stats(
-    first: Annotated[str | None, Query(alias="from", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
-    last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
-) -> DefectionStatsOut:
+def defection_stats(first: Annotated[str | None, Query(alias="from", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
+                    last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None
+                    ) -> DefectionStatsOut:
     salon_id, _ = caller(router)
     since, until = month_period(first, last)
     return DefectionStatsOut(**history.defection_stats(salon_id, f"{since:%Y-%m}", f"{until:%Y-%m}"))
 
 
-@router.put(
-    "/v1/admin/defections/<defection_id>/reason",
-    summary="Say why a client defected",
-    tags=["admin: retention"],
-)
+@router.put("/v1/admin/defections/<defection_id>/reason", summary="Say why a client defected",
+            tags=["admin: retention"])
 @operation("defections.reason")
 def defection_reason(defection_id: DefectionId, body: DefectionReasonIn) -> DefectionOut:
     salon_id, who = caller(router)
@@ -159,11 +73,8 @@ def defection_reason(defection_id: DefectionId, body: DefectionReasonIn) -> Defe
 def month_period(first: str | None, last: str | None) -> tuple[datetime, datetime]:
     """From the first instant of month ``first`` (default: eleven months before ``last``) to the last
     of month ``last`` (default: this month)."""
-    last_start = (
-        _month_start(last)
-        if last
-        else clock.now().astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    )
+    last_start = _month_start(last) if last else clock.now().astimezone(UTC).replace(
+        day=1, hour=0, minute=0, second=0, microsecond=0)
     since = _month_start(first) if first else _months_after(last_start, -11)
     if since > last_start:
         raise InvalidInput.field("from", "must not be after to")

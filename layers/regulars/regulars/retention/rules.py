@@ -22,6 +22,8 @@ from statistics import median
 DAY = timedelta(days=1)
 SAME_SITTING = timedelta(hours=16)  # visits closer than this are one sitting
 
+DEFECTION_REASONS = ("price", "quality", "staff", "moved_away", "schedule", "other")  # why a client left
+
 
 class Status(StrEnum):
     NEW = "new"

@@ -1,4 +1,4 @@
-"""Request and response models of the retention routes: lifecycle lists, defections and their statistics, a client's history."""
+"""Request and response models of the retention routes: lifecycle lists, defections and their statistics."""
 
 from __future__ import annotations
 
@@ -79,18 +79,3 @@ class DefectionStatsOut(BaseModel):
     by_staff: dict[str, int]
     by_service: dict[str, int]
     by_month: dict[str, DefectionMonthOut]
-
-
-class ClientHistoryOut(BaseModel):
-    client: dict = Field(description="Profile, notes, tags, consents, channels, statistics and lifecycle")
-    preferences: dict = Field(description="Services and staff the client chooses most, and the usual time of day")
-    spend: dict = Field(description="Total, average per visit, paid with bonus, refunded (minor units)")
-    services: list[dict]
-    staff: list[dict]
-    visits: list[dict]
-    feedback: list[dict]
-    complaints: list[dict] = Field(description="Unhappy ratings and the follow-up tasks they opened")
-    defections: list[dict]
-    messages: list[dict] = Field(description="Each message: kind, purpose, channel, status and what became of it")
-    ledger: list[dict]
-    bonus_balance: int

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
-from regulars.booking.schedule import WorkingPattern
 from regulars.core.money import Money
+from regulars.core.schedule import WorkingPattern
 from regulars.salon.settings.campaigns import CampaignSettings
 from regulars.salon.settings.data_retention import DataRetentionSettings
 from regulars.salon.settings.feedback import FeedbackSettings

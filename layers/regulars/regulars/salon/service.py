@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from regulars.core.errors import InvalidInput, NotFound
 from regulars.core.money import Money
-from regulars.retention import forgetting
+from regulars.salon import forgetting
 from regulars.salon import repo as store
 from regulars.salon.model import Catalog, Salon, SalonSettings, Service, StaffMember
 

@@ -7,6 +7,8 @@ from datetime import datetime
 from regulars.store.base import Entity, format_instant
 from regulars.store.items import AuditEntry
 
+Entry = AuditEntry  # an entry of the trail, written in the transaction of what it records
+
 
 def entry(salon_id: str, entry_id: str, action: str, by: str, at: datetime, *, client_id: str | None = None,
           detail: dict | None = None) -> AuditEntry:

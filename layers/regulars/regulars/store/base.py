@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Self
 
 from pynamodb.attributes import DiscriminatorAttribute, ListAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.connection import Connection, TableConnection
+from pynamodb.exceptions import PynamoDBException
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -153,6 +154,14 @@ class Entity(Model):
             raise
         return True
 
+    @staticmethod
+    def from_image[E: Entity](image: dict | None, kind: type[E]) -> E | None:
+        """The item of ``kind`` a stream image (DynamoDB JSON) holds, or None for any other entity."""
+        if not image or image.get("type", {}).get("S") != kind.__name__:
+            return None
+        item = Entity.from_raw_data(image)
+        return item if isinstance(item, kind) else None
+
     def update_if(self, actions: list[Any], condition: Any) -> bool:
         """Apply ``actions`` if ``condition`` holds; True if applied now (the item then holds its new
         state), False if the condition did not hold (nothing changed)."""
@@ -194,6 +203,9 @@ class Entity(Model):
     @classmethod
     def connection(cls) -> Connection:
         return Entity._get_connection().connection
+
+
+StoreError = PynamoDBException  # what a refused or failed call to the table raises
 
 
 def condition_failed(exc: Exception) -> bool:

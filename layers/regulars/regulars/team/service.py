@@ -15,7 +15,6 @@ from regulars.core.errors import Conflict, InvalidInput, NotFound
 from regulars.core.ids import new_id
 from regulars.salon import repo as catalog_store
 from regulars.store import audit
-from regulars.store.items import AuditEntry
 from regulars.team import repo as store
 from regulars.team.directory import Directory
 from regulars.team.policy import Member, Role
@@ -31,7 +30,7 @@ def team(salon_id: str) -> list[Member]:
     return sorted(store.members(salon_id), key=lambda m: (list(Role).index(m.role), m.email))
 
 
-def _entry(salon_id: str, action: str, by: str, now: datetime, subject: Member, **detail: object) -> AuditEntry:
+def _entry(salon_id: str, action: str, by: str, now: datetime, subject: Member, **detail: object) -> audit.Entry:
     return audit.entry(salon_id, new_id(now), action, by, now,
                        detail={"user_id": subject.user_id, "email": subject.email, **detail})
 

@@ -1,5 +1,5 @@
 """The client's manage link: view, confirm, cancel, reschedule one visit without an account; and,
-for a link that reached the client (see :mod:`regulars.booking.links` on scopes), their consent to
+for a link that reached the client (see :mod:`regulars.core.links` on scopes), their consent to
 offers, their push device and their Telegram chat. The rules are :mod:`regulars.booking.manage`'s."""
 
 from __future__ import annotations

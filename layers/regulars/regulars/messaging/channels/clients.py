@@ -6,17 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from regulars.core.config import Settings, secret, settings
 from regulars.messaging.channels.capabilities import WINDOW_UNTIL
 from regulars.messaging.rules.routing import Channel
 
-if TYPE_CHECKING:
-    from regulars.messaging.outbox.items import Message
+
+class Routed(Protocol):
+    """A message as routed to a channel: its values carry what the route decided (the reply window)."""
+
+    @property
+    def values(self) -> Mapping[str, Any] | None: ...
+
 
 # The client to send one message with (WhatsApp's depends on the message: is its window open?)
-ClientFor = Callable[["Message"], Any]
+ClientFor = Callable[[Routed], Any]
 
 
 @cache
@@ -33,7 +38,7 @@ def _sns() -> Any:
     return boto3.client("sns")
 
 
-def window_until(item: Message) -> datetime | None:
+def window_until(item: Routed) -> datetime | None:
     """Until when the client's reply window was open when the message was routed (None: closed)."""
     text = (item.values or {}).get(WINDOW_UNTIL)
     return datetime.fromisoformat(text) if text else None
@@ -71,7 +76,7 @@ def _whatsapp(s: Settings, now: Callable[[], datetime]) -> ClientFor:
     if not token or not phone_number_id:
         raise RuntimeError("WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID must be set")
 
-    def whatsapp(item: Message) -> Any:
+    def whatsapp(item: Routed) -> Any:
         until = window_until(item)
         return WhatsAppChannel(_http(), base_url=s.whatsapp_api_base, version=s.whatsapp_api_version,
                                phone_number_id=phone_number_id, token=token,

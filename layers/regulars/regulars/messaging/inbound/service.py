@@ -17,17 +17,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from regulars.booking import repo as visits
 from regulars.booking import service as booking
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
 from regulars.core.errors import DomainError
 from regulars.messaging.channels import capabilities
+from regulars.messaging.contacts import repo as contact_book
+from regulars.messaging.contacts.repo import KnownAddress
+from regulars.messaging.inbound import repo as store
 from regulars.messaging.inbound.replies import say
-from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
-from regulars.messaging.outbox.items import Contact, Message
+from regulars.messaging.outbox import sender
+from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.rules.keywords import Reply, classify
-from regulars.messaging.rules.routing import Channel, Purpose, opt_in, opt_out
+from regulars.messaging.rules.routing import Channel, opt_in, opt_out
 from regulars.messaging.rules.templates import MessageKind
 from regulars.retention import defections
 from regulars.salon import repo as catalog_store
@@ -43,20 +47,20 @@ def once[T](channel: Channel, event_id: str | None, now: datetime, act: Callable
     """Act on an in-bound event (a Telegram update, a WhatsApp or SMS message id) unless it was acted
     on before (then None). The event is recorded as handled only after the act is done, so an act that
     failed is left to the provider's retry (every act is idempotent). An event without an id is acted on."""
-    if event_id and outbox.handled(channel.value, event_id):
+    if event_id and store.handled(channel.value, event_id):
         return None
     done = act()
     if event_id:
-        outbox.record_handled(channel.value, event_id, now)
+        store.record_handled(channel.value, event_id, now)
     return done
 
 
-def _sent(channel: Channel, provider_id: str | None, address: str | None = None) -> Message | None:
+def _sent(channel: Channel, provider_id: str | None, address: str | None = None) -> MessageRecord | None:
     """The message we sent that the provider knows by ``provider_id`` (on a channel that numbers its
     messages per chat, in the chat at ``address``)."""
     if not provider_id:
         return None
-    return outbox.by_provider_id(channel.value, outbox.provider_key(channel.value, address, provider_id))
+    return outbox.sent_as(channel.value, outbox.provider_key(channel.value, address, provider_id))
 
 
 def _without_times(consents: dict) -> dict:
@@ -64,7 +68,7 @@ def _without_times(consents: dict) -> dict:
             for k, record in consents.items()}
 
 
-def _apply_consent(contact: Contact, channel: Channel, reply: Reply, text: str, now: datetime) -> None:
+def _apply_consent(contact: KnownAddress, channel: Channel, reply: Reply, text: str, now: datetime) -> None:
     record = {"at": now.isoformat(), "source": channel.value, "text": text}
 
     def change(client: Client) -> dict:
@@ -76,19 +80,10 @@ def _apply_consent(contact: Contact, channel: Channel, reply: Reply, text: str, 
 
     client_store.modify(contact.salon_id, contact.client_id, change)
     if reply is Reply.STOP:
-        skip_marketing(contact.salon_id, contact.client_id, now)
+        outbox.skip_marketing(contact.salon_id, contact.client_id, now)
 
 
-def skip_marketing(salon_id: str, client_id: str, now: datetime) -> int:
-    """Withdraw every marketing message not yet handed to a provider (an opt-out is honoured at once)."""
-    skipped = 0
-    for item in outbox.items_for_client(salon_id, client_id, limit=500):
-        if item.purpose == Purpose.MARKETING.value and item.status in outbox.OPEN:
-            skipped += outbox.skip(salon_id, item.message_id, "the client opted out", now)
-    return skipped
-
-
-def _visit_act(message: Message | None, reply: Reply, channel: Channel, now: datetime,
+def _visit_act(message: MessageRecord | None, reply: Reply, channel: Channel, now: datetime,
                language: str | None) -> Answer:
     if message is None or not message.appointment_id:
         return Answer("none", say("no_visit", language))
@@ -106,11 +101,11 @@ def _visit_act(message: Message | None, reply: Reply, channel: Channel, now: dat
         return Answer("none", say("too_late" if exc.code == "too_late" else "not_possible", language))
 
 
-def _last_request(contacts: list[Contact]) -> Message | None:
+def _last_request(contacts: list[KnownAddress]) -> MessageRecord | None:
     """The last confirmation request sent to the address, in any salon."""
     for contact in sorted(contacts, key=lambda c: c.updated_at, reverse=True):
         if contact.last_message_id:
-            message = outbox.get_item(contact.salon_id, contact.last_message_id)
+            message = outbox.get(contact.salon_id, contact.last_message_id)
             if message is not None and message.kind == MessageKind.REMINDER_WITH_CONFIRMATION.value:
                 return message
     return None
@@ -121,7 +116,7 @@ def reply(channel: Channel, address: str, text: str, now: datetime, *, replied_t
     """A text from ``address`` on ``channel`` (``replied_to``: the provider's id of the message it
     quotes; ``language``: the client's, where the channel says)."""
     intent = classify(text)
-    contacts = outbox.contacts(channel.value, address)
+    contacts = contact_book.contacts(channel.value, address)
     if intent in (Reply.STOP, Reply.START):
         for contact in contacts:
             _apply_consent(contact, channel, intent, text, now)
@@ -151,24 +146,7 @@ def button(channel: Channel, data: str, under: str | None, now: datetime, langua
 def status(channel: Channel, provider_id: str, state: str, at: datetime, now: datetime,
            failure: Exception | None = None) -> str:
     """A provider's delivery status for a message we sent."""
-    message = outbox.by_provider_id(channel.value, provider_id)
-    if message is None:
-        return "unknown message"
-    if state in ("delivered", "read"):
-        return "delivered" if outbox.delivered(message, at, now) else "already recorded"
-    if state == "failed" and failure is not None:
-        from regulars.messaging.channels.base import Suppressed, Undeliverable, WindowClosed
-        from regulars.messaging.outbox.sender import mark_unreachable
-
-        if isinstance(failure, Suppressed):
-            return "suppressed"
-        if isinstance(failure, Undeliverable) and message.status == "sent":
-            if not isinstance(failure, WindowClosed):
-                mark_unreachable(message, failure.reason, now)
-            message.error = f"{channel.value}: {failure.reason}"
-            return dispatch.route(message, now).reason
-        return "failure noted"
-    return "ignored"
+    return sender.on_status(channel, provider_id, state, at, now, failure, visit_of=visits.find)
 
 
 def whatsapp_window_opened(phone: str, now: datetime) -> int:
@@ -176,7 +154,7 @@ def whatsapp_window_opened(phone: str, now: datetime) -> int:
     (they chose to talk to the salon there). Found by the phone's contacts on every channel that
     is addressed by phone (WhatsApp, SMS)."""
     known = {(c.salon_id, c.client_id) for can in capabilities.CAPABILITIES.values()
-             if can.by_phone and can.inbound for c in outbox.contacts(can.channel.value, phone)}
+             if can.by_phone and can.inbound for c in contact_book.contacts(can.channel.value, phone)}
     for salon_id, client_id in known:
         def change(client: Client) -> dict:
             channels = {k: dict(v) for k, v in client.channels.items()}
@@ -187,5 +165,5 @@ def whatsapp_window_opened(phone: str, now: datetime) -> int:
             return {"channels": channels}
 
         client_store.modify(salon_id, client_id, change)
-        outbox.remember_contact(Channel.WHATSAPP.value, phone, salon_id, client_id, now)
+        contact_book.remember_contact(Channel.WHATSAPP.value, phone, salon_id, client_id, now)
     return len(known)

@@ -45,8 +45,8 @@ from regulars.core.config import secret
 from regulars.core.errors import Forbidden
 from regulars.http.errors import answers
 from regulars.messaging.channels.whatsapp import failure_for
+from regulars.messaging.contacts import telegram_link
 from regulars.messaging.inbound import service as inbound
-from regulars.messaging.inbound import telegram_link
 from regulars.messaging.inbound.replies import say
 from regulars.messaging.rules.routing import Channel
 from regulars.runtime.observability import logger

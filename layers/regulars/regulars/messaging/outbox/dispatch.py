@@ -19,18 +19,18 @@ The steps, each re-reading what it depends on:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from regulars.booking import links
-from regulars.booking import model as m
-from regulars.booking import repo as appointment_store
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
+from regulars.core import appointments as m
+from regulars.core import links
 from regulars.core.config import link_keys, settings
 from regulars.core.errors import NotFound
 from regulars.messaging.channels import capabilities
 from regulars.messaging.outbox import repo as outbox
-from regulars.messaging.outbox.items import Message
+from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.rules.caps import within_cap
 from regulars.messaging.rules.formatting import message_values
 from regulars.messaging.rules.quiet_hours import QuietHours, next_allowed
@@ -58,6 +58,10 @@ _ABOUT_THE_VISIT_AS_IT_WAS = frozenset({
     MessageKind.APPOINTMENT_MOVED, MessageKind.STAFF_APPOINTMENT_BOOKED, MessageKind.STAFF_APPOINTMENT_MOVED,
 })
 
+# The visit a message is about, as the booking feature reads it (the composition root, regulars.app,
+# gives it): a message about a visit that was cancelled or moved since is not sent.
+VisitOf = Callable[[str, str], m.Appointment | None]
+
 
 def _channels(person: Client | StaffMember) -> dict:
     """What the channels know of the person (of a staff member, only their phone)."""
@@ -74,7 +78,7 @@ def address_of(channel: Channel, person: Client | StaffMember) -> str:
     return str(capabilities.of(channel).address_in(person.phone, _channels(person)))
 
 
-def _hold(item: Message, until: datetime, reason: str, now: datetime) -> Outcome:
+def _hold(item: MessageRecord, until: datetime, reason: str, now: datetime) -> Outcome:
     if outbox.hold(item, until, reason, now):
         job_store.schedule(item.salon_id, f"dispatch-{item.message_id}-{until:%Y%m%dT%H%M}", kind=JOB_KIND,
                            subject=Subject.MESSAGE.of(item.message_id), due_at=until, now=now,
@@ -82,12 +86,12 @@ def _hold(item: Message, until: datetime, reason: str, now: datetime) -> Outcome
     return Outcome(False, f"held: {reason}")
 
 
-def _skip(item: Message, reason: str, now: datetime) -> Outcome:
+def _skip(item: MessageRecord, reason: str, now: datetime) -> Outcome:
     outbox.skip(item.salon_id, item.message_id, reason, now, among=(item.status,))
     return Outcome(False, reason)
 
 
-def _stale(item: Message, appointment: m.Appointment | None) -> str | None:
+def _stale(item: MessageRecord, appointment: m.Appointment | None) -> str | None:
     kind = MessageKind(item.kind) if item.kind in MessageKind.__members__.values() else None
     if kind not in _ABOUT_THE_VISIT_AS_IT_WAS:
         return None
@@ -101,7 +105,7 @@ def _stale(item: Message, appointment: m.Appointment | None) -> str | None:
     return None
 
 
-def _marketing_rules(item: Message, salon: Salon, now: datetime) -> Outcome | None:
+def _marketing_rules(item: MessageRecord, salon: Salon, now: datetime) -> Outcome | None:
     rules = salon.settings
     opens = next_allowed(now, QuietHours.parse(rules.quiet_hours), salon.tz)
     if opens is None:
@@ -110,8 +114,8 @@ def _marketing_rules(item: Message, salon: Salon, now: datetime) -> Outcome | No
         return _hold(item, opens, "quiet hours", now)
     window = timedelta(days=rules.marketing_cap_days)
     recent = [
-        i.sent_at or i.updated_at
-        for i in outbox.items_for_client(item.salon_id, item.client_id or "", since=now - window, limit=200)
+        i.sent_at or i.changed_at
+        for i in outbox.for_client(item.salon_id, item.client_id or "", since=now - window, limit=200)
         if i.purpose == Purpose.MARKETING.value and i.status in SENT_STATES and i.message_id != item.message_id
     ]
     if not within_cap(recent, now, rules.marketing_cap, window):
@@ -120,23 +124,23 @@ def _marketing_rules(item: Message, salon: Salon, now: datetime) -> Outcome | No
     return None
 
 
-def dispatch(salon_id: str, message_id: str, now: datetime) -> Outcome:
+def dispatch(salon_id: str, message_id: str, now: datetime, *, visit_of: VisitOf) -> Outcome:
     """Route one planned message (see the module's rules); safe to call again."""
-    item = outbox.get_item(salon_id, message_id)
+    item = outbox.get(salon_id, message_id)
     if item is None or item.status != "planned":
         return Outcome(False, "nothing to dispatch")
     if item.not_before and item.not_before > now:
         return _hold(item, item.not_before, item.error or "not before", now)
-    return route(item, now)
+    return route(item, now, visit_of=visit_of)
 
 
-def route(item: Message, now: datetime) -> Outcome:
+def route(item: MessageRecord, now: datetime, *, visit_of: VisitOf) -> Outcome:
     """Choose the channel and render: for a planned message, or for one whose channel has just
     failed for good (``item.status`` "sending", or "sent" when the failure came later in a status
     webhook; that channel is left out)."""
     catalog = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE)
     salon = catalog.salon
-    appointment = appointment_store.find(item.salon_id, item.appointment_id) if item.appointment_id else None
+    appointment = visit_of(item.salon_id, item.appointment_id) if item.appointment_id else None
     stale = _stale(item, appointment)
     if stale:
         return _skip(item, stale, now)
@@ -212,7 +216,7 @@ def route(item: Message, now: datetime) -> Outcome:
     return Outcome(True, f"queued on {channel.value}")
 
 
-def _render(item: Message, catalog: Catalog, person: Client | StaffMember,
+def _render(item: MessageRecord, catalog: Catalog, person: Client | StaffMember,
             appointment: m.Appointment | None, locale_hint: str | None) -> tuple[str, str, dict[str, str]]:
     """The text, the locale it is in, and the placeholder values it was made from."""
     salon = catalog.salon
@@ -258,5 +262,5 @@ def _render(item: Message, catalog: Catalog, person: Client | StaffMember,
     return rendered.text, rendered.locale, message_values(locale=rendered.locale, **facts)
 
 
-def dispatch_when_due(job: DueJob, now: datetime) -> Outcome:
-    return dispatch(job.salon_id, job.payload["message_id"], now)
+def dispatch_when_due(job: DueJob, now: datetime, *, visit_of: VisitOf) -> Outcome:
+    return dispatch(job.salon_id, job.payload["message_id"], now, visit_of=visit_of)

@@ -1,4 +1,5 @@
-"""Messages in the outbox, the provider ids and in-bound contacts that lead back to them, the SMS parts a day."""
+"""Messages in the outbox, the provider ids that lead back to them, the SMS parts a day, what a
+campaign's messages cost."""
 
 from __future__ import annotations
 
@@ -79,20 +80,6 @@ class ProviderMessage(Entity, discriminator="ProviderMessage"):
     message_id = UnicodeAttribute()
 
 
-class Contact(Entity, discriminator="Contact"):
-    """An in-bound address (a phone, a Telegram chat) known to one salon as one client. A STOP
-    from the address reaches every salon that wrote to it; a YES answers the last request."""
-
-    __keys__ = {"pk": "CONTACT#{channel}#{address}", "sk": "SALON#{salon_id}"}
-
-    channel = UnicodeAttribute()
-    address = UnicodeAttribute()
-    salon_id = UnicodeAttribute()
-    client_id = UnicodeAttribute()
-    last_message_id = UnicodeAttribute(null=True)
-    updated_at = UTCDateTimeAttribute()
-
-
 class SmsDay(Entity, discriminator="SmsDay"):
     """The SMS parts a salon sent on one day (the salon's local date): the daily budget's count."""
 
@@ -101,3 +88,15 @@ class SmsDay(Entity, discriminator="SmsDay"):
     salon_id = UnicodeAttribute()
     day = UnicodeAttribute()
     parts = NumberAttribute(default=0)
+
+
+class CampaignSends(Entity, discriminator="CampaignSends"):
+    """What a campaign's messages cost: how many were sent and what the providers charged, moved with
+    ADD in each message's ``sent`` transaction."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "CAMPAIGNSENDS#{campaign_id}"}
+
+    salon_id = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    messages = NumberAttribute(default=0)
+    cost_micros = NumberAttribute(default=0)  # micros of the provider's currency

@@ -33,6 +33,13 @@ class MessageRecord(PlannedMessage):
     """A message with what became of it: the channel chosen, the attempts, sent, delivered, its cost."""
 
     channel: str | None = None
+    address: str | None = None  # the channel's: E.164 phone, Telegram chat id, push endpoint
+    buttons: list[dict] | None = None  # [{"text": ..., "data": ...}]
+    whatsapp_template: dict | None = None  # {"name", "language", "body_parameters", "quick_reply_payloads"}
+    route: int = 0  # how many times a channel was chosen (a fallback adds one)
+    failed_channels: list[str] = field(default_factory=list)
+    retry_at: datetime | None = None
+    updated_at: datetime | None = None
     error: str | None = None  # the last failure, or why the message waits
     attempts: int = 0
     sent_at: datetime | None = None
@@ -40,3 +47,8 @@ class MessageRecord(PlannedMessage):
     segments: int | None = None
     cost_amount: int | None = None  # minor units of cost_currency
     cost_currency: str | None = None
+
+    @property
+    def changed_at(self) -> datetime:
+        """When it last changed (its creation, for one never changed)."""
+        return self.updated_at or self.created_at

@@ -16,16 +16,14 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
-from regulars.campaigns import repo as campaign_store
 from regulars.messaging.channels import capabilities
-from regulars.messaging.inbound.items import InboundEvent
-from regulars.messaging.outbox.items import MESSAGES, Contact, Message, ProviderMessage
+from regulars.messaging.contacts import repo as contacts
+from regulars.messaging.outbox.items import MESSAGES, CampaignSends, Message, ProviderMessage, SmsDay
 from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.outbox.model import PlannedMessage as PlannedMessage
 from regulars.store.base import Entity, Tx, TxFailed, condition_failed
 
 KEEP_PROVIDER_IDS = timedelta(days=90)
-KEEP_INBOUND = timedelta(days=7)
 OPEN = ("planned", "queued")  # not yet handed to a provider
 FINAL = ("sent", "delivered", "failed", "skipped")
 
@@ -37,7 +35,9 @@ def _record(item: Message) -> MessageRecord:
         about_client_id=item.about_client_id, campaign_id=item.campaign_id, staff_id=item.staff_id,
         appointment_id=item.appointment_id, locale=item.locale, values=dict(item.values or {}),
         not_before=item.not_before, status=item.status, skip_reason=item.skip_reason, text=item.text,
-        channel=item.channel, error=item.error, attempts=int(item.attempts or 0), sent_at=item.sent_at,
+        channel=item.channel, address=item.address, buttons=item.buttons, whatsapp_template=item.whatsapp_template,
+        route=int(item.route or 0), failed_channels=list(item.failed_channels or []), retry_at=item.retry_at,
+        updated_at=item.updated_at, error=item.error, attempts=int(item.attempts or 0), sent_at=item.sent_at,
         delivered_at=item.delivered_at, segments=int(item.segments) if item.segments is not None else None,
         cost_amount=int(item.cost_amount) if item.cost_amount is not None else None,
         cost_currency=item.cost_currency,
@@ -57,17 +57,24 @@ def plan(message: PlannedMessage) -> bool:
     return item.save_new()
 
 
+def from_image(image: dict | None) -> MessageRecord | None:
+    """A message from a stream image (DynamoDB JSON), or None for any other entity."""
+    item = Entity.from_image(image, Message)
+    return _record(item) if item else None
+
+
 def get(salon_id: str, message_id: str) -> MessageRecord | None:
     item = Message.find(salon_id=salon_id, message_id=message_id, consistent=True)
     return _record(item) if item else None
 
 
 def get_item(salon_id: str, message_id: str) -> Message | None:
+    """The stored message itself (for the tests and tools that look at the table)."""
     return Message.find(salon_id=salon_id, message_id=message_id, consistent=True)
 
 
-def items_for_client(salon_id: str, client_id: str, *, since: datetime | None = None,
-                     limit: int = 100) -> list[Message]:
+def _items_for_client(salon_id: str, client_id: str, *, since: datetime | None = None,
+                      limit: int = 100) -> list[Message]:
     """A client's messages, newest first (those created at or after ``since``)."""
     hk = Message.render_key("gsi2pk", salon_id=salon_id, client_id=client_id)
     condition: Condition
@@ -80,9 +87,10 @@ def items_for_client(salon_id: str, client_id: str, *, since: datetime | None = 
     return [i for i in items if isinstance(i, Message)]
 
 
-def for_client(salon_id: str, client_id: str, limit: int = 100) -> list[MessageRecord]:
-    """A client's messages with what became of them, newest first."""
-    return [_record(i) for i in items_for_client(salon_id, client_id, limit=limit)]
+def for_client(salon_id: str, client_id: str, *, since: datetime | None = None,
+               limit: int = 100) -> list[MessageRecord]:
+    """A client's messages with what became of them, newest first (those created at or after ``since``)."""
+    return [_record(i) for i in _items_for_client(salon_id, client_id, since=since, limit=limit)]
 
 
 # --- transitions -----------------------------------------------------------------------------------
@@ -97,7 +105,7 @@ def _update(salon_id: str, message_id: str, actions: list[Action], condition: Co
     return True
 
 
-def assign(item: Message, *, channel: str, address: str, text: str, locale: str, buttons: list[dict] | None,
+def assign(item: MessageRecord, *, channel: str, address: str, text: str, locale: str, buttons: list[dict] | None,
            values: dict, now: datetime, whatsapp_template: dict | None = None) -> bool:
     """Route the message: ``planned`` (or ``sending``, after a permanent failure) -> ``queued`` on
     ``channel``, the route counted up. False if someone else moved it first."""
@@ -114,7 +122,7 @@ def assign(item: Message, *, channel: str, address: str, text: str, locale: str,
                    (Message.status == item.status) & (Message.route == int(item.route or 0)))
 
 
-def hold(item: Message, until: datetime, reason: str, now: datetime) -> bool:
+def hold(item: MessageRecord, until: datetime, reason: str, now: datetime) -> bool:
     """Keep a planned message until ``until`` (quiet hours)."""
     return _update(item.salon_id, item.message_id,
                    [Message.not_before.set(until), Message.error.set(reason), Message.updated_at.set(now)],
@@ -128,7 +136,7 @@ def skip(salon_id: str, message_id: str, reason: str, now: datetime, *, among: I
                    Message.status.is_in(*among))
 
 
-def claim(item: Message, now: datetime) -> bool:
+def claim(item: MessageRecord, now: datetime) -> bool:
     """``queued`` -> ``sending`` for this route: only one delivery of the queue message wins."""
     return _update(item.salon_id, item.message_id,
                    [Message.status.set("sending"), Message.attempts.add(1), Message.updated_at.set(now)],
@@ -136,7 +144,7 @@ def claim(item: Message, now: datetime) -> bool:
                    & (Message.channel == item.channel))
 
 
-def retry(item: Message, retry_at: datetime, error: str, now: datetime) -> bool:
+def retry(item: MessageRecord, retry_at: datetime, error: str, now: datetime) -> bool:
     """``sending`` -> ``queued`` on the same route, not before ``retry_at``."""
     return _update(item.salon_id, item.message_id,
                    [Message.status.set("queued"), Message.retry_at.set(retry_at), Message.error.set(error),
@@ -144,25 +152,13 @@ def retry(item: Message, retry_at: datetime, error: str, now: datetime) -> bool:
                    (Message.status == "sending") & (Message.route == int(item.route or 0)))
 
 
-def fail(item: Message, error: str, now: datetime, *, among: Iterable[str] = ("sending",)) -> bool:
+def fail(item: MessageRecord, error: str, now: datetime, *, among: Iterable[str] = ("sending",)) -> bool:
     return _update(item.salon_id, item.message_id,
                    [Message.status.set("failed"), Message.error.set(error), Message.updated_at.set(now)],
                    Message.status.is_in(*among) & (Message.route == int(item.route or 0)))
 
 
-def handled(channel: str, event_id: str) -> bool:
-    """Was this in-bound event (a Telegram update, a WhatsApp or SMS message id) acted on already?"""
-    return InboundEvent.find(channel=channel, event_id=event_id, consistent=True) is not None
-
-
-def record_handled(channel: str, event_id: str, now: datetime) -> None:
-    """Record an in-bound event as acted on, once the act is done: an event whose act failed stays
-    unrecorded, so the provider's retry acts on it again (every act is idempotent). Two deliveries at
-    the same moment may both act; the first record stands."""
-    InboundEvent(channel=channel, event_id=event_id, received_at=now, expires=now + KEEP_INBOUND).save_new()
-
-
-def sent(item: Message, *, provider_id: str, segments: int | None, cost_micros: int | None,
+def sent(item: MessageRecord, *, provider_id: str, segments: int | None, cost_micros: int | None,
          cost_currency: str | None, now: datetime) -> bool:
     """``sending`` -> ``sent``, with what the provider answered; in the same transaction, the
     provider's id (so statuses and button presses find the message) and the address's contact
@@ -182,11 +178,13 @@ def sent(item: Message, *, provider_id: str, segments: int | None, cost_micros: 
                            salon_id=item.salon_id, message_id=item.message_id, expires=now + KEEP_PROVIDER_IDS),
            label="provider")
     if item.campaign_id and cost_micros is not None:
-        campaign_store.add_message_cost(tx, item.salon_id, item.campaign_id, cost_micros)
+        tx.update(CampaignSends(salon_id=item.salon_id, campaign_id=item.campaign_id),
+                  [CampaignSends.salon_id.set(item.salon_id), CampaignSends.campaign_id.set(item.campaign_id),
+                   CampaignSends.entity_type.set(CampaignSends), CampaignSends.messages.add(1),
+                   CampaignSends.cost_micros.add(cost_micros)], label="campaign", add_version_condition=False)
     if item.recipient == "client" and item.client_id:
-        tx.put(Contact(channel=item.channel, address=str(item.address), salon_id=item.salon_id,
-                       client_id=item.client_id, last_message_id=item.message_id, updated_at=now),
-               label="contact")
+        contacts.stage_contact(tx, channel=item.channel, address=str(item.address), salon_id=item.salon_id,
+                               client_id=item.client_id, message_id=item.message_id, now=now)
     try:
         tx.commit()
     except TxFailed as exc:
@@ -202,29 +200,50 @@ def provider_key(channel: str, address: str | None, provider_id: str) -> str:
     return f"{address}:{provider_id}" if capabilities.of(channel).ids_per_chat else provider_id
 
 
-def by_provider_id(channel: str, provider_id: str) -> Message | None:
+def sent_as(channel: str, provider_id: str) -> MessageRecord | None:
+    """The message a provider knows by ``provider_id`` (see :func:`provider_key`)."""
     ref = ProviderMessage.find(channel=channel, provider_id=provider_id, consistent=True)
-    return get_item(ref.salon_id, ref.message_id) if ref else None
+    return get(ref.salon_id, ref.message_id) if ref else None
 
 
-def delivered(item: Message, at: datetime, now: datetime) -> bool:
+def delivered(item: MessageRecord, at: datetime, now: datetime) -> bool:
     return _update(item.salon_id, item.message_id,
                    [Message.status.set("delivered"), Message.delivered_at.set(at), Message.updated_at.set(now)],
                    Message.status == "sent")
 
 
-def record_cost(item: Message, cost_micros: int, currency: str, now: datetime) -> bool:
+def record_cost(item: MessageRecord, cost_micros: int, currency: str, now: datetime) -> bool:
     return _update(item.salon_id, item.message_id,
                    [Message.cost_amount.set(cost_micros), Message.cost_currency.set(currency),
                     Message.updated_at.set(now)],
                    Message.status.is_in("sent", "delivered"))
 
 
-def contacts(channel: str, address: str) -> list[Contact]:
-    """Every salon's client known at this in-bound address."""
-    hk = Contact.render_key("pk", channel=channel, address=address)
-    return [c for c in Entity.query(hk) if isinstance(c, Contact)]
+def campaign_sends(salon_id: str, campaign_id: str) -> tuple[int, int]:
+    """A campaign's messages sent so far and what the providers charged for them (micros)."""
+    item = CampaignSends.find(salon_id=salon_id, campaign_id=campaign_id, consistent=True)
+    return (int(item.messages or 0), int(item.cost_micros or 0)) if item else (0, 0)
 
 
-def remember_contact(channel: str, address: str, salon_id: str, client_id: str, now: datetime) -> None:
-    Contact(channel=channel, address=address, salon_id=salon_id, client_id=client_id, updated_at=now).save()
+def skip_marketing(salon_id: str, client_id: str, now: datetime) -> int:
+    """Withdraw every marketing message not yet handed to a provider (an opt-out is honoured at once)."""
+    skipped = 0
+    for item in _items_for_client(salon_id, client_id, limit=500):
+        if item.purpose == "marketing" and item.status in OPEN:
+            skipped += skip(salon_id, item.message_id, "the client opted out", now)
+    return skipped
+
+
+def add_sms_parts(salon_id: str, day: str, parts: int, budget: int | None, keep_until: datetime) -> bool:
+    """Count ``parts`` SMS parts on the salon's ``day``; with a ``budget``, only if they fit in it
+    (False: they do not, nothing counted)."""
+    item = SmsDay(salon_id=salon_id, day=day)
+    condition = None
+    if budget is not None:
+        condition = SmsDay.parts.does_not_exist() | (SmsDay.parts <= budget - parts)
+    return item.update_if([SmsDay.parts.add(parts), SmsDay.expires.set(keep_until)], condition)
+
+
+def sms_parts(salon_id: str, day: str) -> int:
+    item = SmsDay.find(salon_id=salon_id, day=day)
+    return int(item.parts or 0) if item else 0

@@ -22,9 +22,9 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
@@ -41,14 +41,30 @@ from regulars.messaging.channels.base import (
 )
 from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
-from regulars.messaging.outbox.items import Message
-from regulars.messaging.rules.routing import Purpose
+from regulars.messaging.outbox.model import MessageRecord
+from regulars.messaging.rules.routing import Channel, Purpose
 from regulars.messaging.rules.templates import MessageKind
 from regulars.salon import repo as catalog_store
 
 MAX_ATTEMPTS = 5
 MAX_QUEUE_DELAY = 900  # SQS DelaySeconds at most: longer waits re-enqueue more than once
 STUCK_AFTER = timedelta(minutes=15)
+
+
+class Queued(Protocol):
+    """A message queued on a channel, by route (a stored one or its record)."""
+
+    @property
+    def salon_id(self) -> str: ...
+
+    @property
+    def message_id(self) -> str: ...
+
+    @property
+    def channel(self) -> str | None: ...
+
+    @property
+    def route(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -68,7 +84,7 @@ class SendRef:
         return cls(str(data["salon_id"]), str(data["message_id"]), str(data["channel"]), int(data["route"]))
 
     @classmethod
-    def of(cls, item: Message) -> SendRef:
+    def of(cls, item: Queued) -> SendRef:
         return cls(item.salon_id, item.message_id, str(item.channel), int(item.route or 0))
 
 
@@ -90,13 +106,14 @@ Requeue = Callable[[SendRef, float], None]
 DeadLetter = Callable[[SendRef, str], None]
 
 
-def send(ref: SendRef, channels: Callable[[Message], Any], now: datetime, *, requeue: Requeue,
-         dead_letter: DeadLetter) -> Result:
-    """Handle one delivery of a queue message; ``channels(item)`` gives the channel client."""
-    item = outbox.get_item(ref.salon_id, ref.message_id)
+def send(ref: SendRef, channels: Callable[[MessageRecord], Any], now: datetime, *, requeue: Requeue,
+         dead_letter: DeadLetter, visit_of: dispatch.VisitOf) -> Result:
+    """Handle one delivery of a queue message; ``channels(item)`` gives the channel client; a message
+    its channel cannot deliver is routed again (``visit_of`` reads the visit it is about)."""
+    item = outbox.get(ref.salon_id, ref.message_id)
     if item is None:
         return Result("ignored", "no such message")
-    if item.status == "sending" and item.route == ref.route and item.updated_at < now - STUCK_AFTER:
+    if item.status == "sending" and item.route == ref.route and item.changed_at < now - STUCK_AFTER:
         outbox.fail(item, "the provider's answer was never recorded; not sent again, to avoid a duplicate", now)
         return Result("failed", "outcome unknown")
     if item.status != "queued" or item.channel != ref.channel or int(item.route or 0) != ref.route:
@@ -106,7 +123,7 @@ def send(ref: SendRef, channels: Callable[[Message], Any], now: datetime, *, req
         return Result("waiting", f"retry at {item.retry_at.isoformat()}")
     if not outbox.claim(item, now):
         return Result("ignored", "another delivery claimed it")
-    item.status, item.attempts = "sending", int(item.attempts or 0) + 1
+    item = replace(item, status="sending", attempts=item.attempts + 1)
     if capabilities.of(str(item.channel)).sms_parts and not within_sms_budget(item, now):
         reason = "the salon's daily SMS budget is spent"
         outbox.skip(item.salon_id, item.message_id, reason, now, among=("sending",))
@@ -131,8 +148,8 @@ def send(ref: SendRef, channels: Callable[[Message], Any], now: datetime, *, req
     except Undeliverable as exc:
         if not isinstance(exc, WindowClosed):
             mark_unreachable(item, exc.reason, now)
-        item.error = f"{item.channel}: {exc.reason}"
-        outcome = dispatch.route(item, now)
+        item = replace(item, error=f"{item.channel}: {exc.reason}")
+        outcome = dispatch.route(item, now, visit_of=visit_of)
         return Result("rerouted" if outcome.done else "failed", f"{exc.reason}; {outcome.reason}")
     outbox.sent(item, provider_id=receipt.provider_id, segments=receipt.segments, cost_micros=receipt.cost_micros,
                 cost_currency=receipt.cost_currency, now=now)
@@ -148,21 +165,20 @@ ESSENTIAL_KINDS = frozenset({
 })
 
 
-def within_sms_budget(item: Message, now: datetime) -> bool:
+def within_sms_budget(item: MessageRecord, now: datetime) -> bool:
     """Count the message's SMS parts on the salon's day; False when it is not essential and they do
     not fit in what is left of the salon's daily budget (then nothing is counted)."""
-    from regulars.booking import limits as protection
     from regulars.messaging.rules.sms_parts import sms_segments
 
     salon = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
     essential = item.kind in ESSENTIAL_KINDS and item.recipient in ("client", "phone")
     budget = salon.settings.protection.sms_daily_parts
     day = now.astimezone(salon.tz).date().isoformat()
-    return protection.add_sms_parts(item.salon_id, day, max(1, sms_segments(item.text or "")),
+    return outbox.add_sms_parts(item.salon_id, day, max(1, sms_segments(item.text or "")),
                                     None if essential else budget, now + timedelta(days=2))
 
 
-def outgoing(item: Message) -> OutgoingMessage:
+def outgoing(item: MessageRecord) -> OutgoingMessage:
     title = None
     if item.channel and capabilities.of(item.channel).titled:
         title = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon.name
@@ -178,7 +194,7 @@ def outgoing(item: Message) -> OutgoingMessage:
     )
 
 
-def mark_unreachable(item: Message, reason: str, now: datetime) -> None:
+def mark_unreachable(item: MessageRecord, reason: str, now: datetime) -> None:
     """Remember that this channel cannot reach the client (a blocked bot, not on WhatsApp, a dead
     push token), so later messages go elsewhere at once."""
     if item.recipient != "client" or not item.client_id:
@@ -210,3 +226,24 @@ def dead_letter_on(queue_url: str) -> DeadLetter:
         queues.send(queue_url, json.dumps(json.loads(ref.body()) | {"reason": reason}))
 
     return dead_letter
+
+
+def on_status(channel: Channel, provider_id: str, state: str, at: datetime, now: datetime,
+              failure: Exception | None = None, *, visit_of: dispatch.VisitOf) -> str:
+    """A provider's delivery status for a message we sent: delivered, or failed for good on its channel
+    (then it is routed again, unless the recipient stopped it)."""
+    message = outbox.sent_as(channel.value, provider_id)
+    if message is None:
+        return "unknown message"
+    if state in ("delivered", "read"):
+        return "delivered" if outbox.delivered(message, at, now) else "already recorded"
+    if state == "failed" and failure is not None:
+        if isinstance(failure, Suppressed):
+            return "suppressed"
+        if isinstance(failure, Undeliverable) and message.status == "sent":
+            if not isinstance(failure, WindowClosed):
+                mark_unreachable(message, failure.reason, now)
+            message = replace(message, error=f"{channel.value}: {failure.reason}")
+            return dispatch.route(message, now, visit_of=visit_of).reason
+        return "failure noted"
+    return "ignored"

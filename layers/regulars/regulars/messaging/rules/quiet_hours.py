@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from regulars.booking.schedule import Interval, local_instant
+from regulars.core.schedule import Interval, local_instant
 
 HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
 DEFAULT_EDGE_MARGIN = timedelta(minutes=1)

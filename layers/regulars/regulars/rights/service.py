@@ -14,22 +14,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from regulars.booking import model as m
-from regulars.booking.items import Appointment
 from regulars.booking.protection import phone_key
-from regulars.clients import erasure
 from regulars.clients import repo as client_store
-from regulars.clients.items import Client
 from regulars.clients.model import AuditRecord
 from regulars.core.errors import Conflict, InvalidInput, NotFound
 from regulars.core.ids import new_id
 from regulars.loyalty.referrals import codes_of
 from regulars.messaging.channels import capabilities, push_devices
-from regulars.messaging.inbound.telegram_link import tokens_for
-from regulars.messaging.outbox.items import Message
+from regulars.messaging.contacts.telegram_link import tokens_for
 from regulars.messaging.rules.routing import Channel
-from regulars.retention import repo as retention_store
-from regulars.store import audit
+from regulars.rights import repo as erasure
+from regulars.store import audit, filed
 
 ATTEMPTS = 5
 TRAIL_DAYS = 365  # how far back the audit trail reads when no start is given
@@ -40,17 +35,12 @@ def export(salon_id: str, client_id: str, who: str, now: datetime) -> dict[str, 
     item = client_store.get_item(salon_id, client_id)
     if item is None:
         raise NotFound(f"client {client_id} not found", code="client_not_found")
-    held = erasure.holdings(salon_id, item, retention_store.history(salon_id, client_id))
+    held = erasure.holdings(salon_id, item, filed.under_client(salon_id, client_id))
     out: dict[str, Any] = {"exported_at": now.isoformat(), "salon_id": salon_id, **held}
     counts = {name: len(out[name]) for name in (*erasure.SECTIONS, "messages_about", "campaigns")}
     counts["lots"] = len(held["loyalty"]["lots"])
     audit.record(audit.entry(salon_id, new_id(now), "client.exported", who, now, client_id=client_id, detail=counts))
     return out
-
-
-def _upcoming(items: list, now: datetime) -> list[Appointment]:
-    return [a for a in items if isinstance(a, Appointment) and a.end > now
-            and m.AppointmentStatus(a.status).active]
 
 
 def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | None = None) -> dict[str, Any]:
@@ -61,17 +51,17 @@ def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | 
         raise NotFound(f"client {client_id} not found", code="client_not_found")
     if item.erased_at is not None:
         return {"client_id": client_id, "erased_at": item.erased_at.isoformat(), "already": True}
-    items = retention_store.history(salon_id, client_id)
-    upcoming = _upcoming(items, now)
+    items = filed.under_client(salon_id, client_id)
+    upcoming = erasure.upcoming_visits(items, now)
     if upcoming:
-        raise Conflict(f"the client has {len(upcoming)} visit(s) to come: cancel them first",
+        raise Conflict(f"the client has {upcoming} visit(s) to come: cancel them first",
                        code="client_has_upcoming_visits")
-    addresses = {(x.channel, x.address) for x in items if isinstance(x, Message) and x.channel and x.address}
+    addresses = erasure.message_addresses(items)
     for can in capabilities.CAPABILITIES.values():  # where the client can write from (their phone, a chat)
         address = can.address_in(item.phone, item.channels or {}) if can.inbound else None
         if address is not None:
             addresses.add((can.channel.value, address))
-    done: dict[str, int] = {"push_endpoints": push_devices.forget(_push_endpoints(item, items))}
+    done: dict[str, int] = {"push_endpoints": push_devices.forget(_push_endpoints(item.channels or {}, items))}
     words = erasure.words_of(items)
     done |= erasure.scrub(salon_id, client_id, items, now)
     if item.phone:  # one-time codes sent to the phone before the salon knew it as this client's
@@ -80,7 +70,7 @@ def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | 
             erasure.scrub_message(message, now)
         done["codes"] = len(codes)
     done["contacts"] = erasure.forget_addresses(salon_id, addresses)
-    visits = [x.appointment_id for x in items if isinstance(x, Appointment)]
+    visits = erasure.visit_ids(items)
     done["answers"] = erasure.forget_answers(salon_id, [n for n in (client_id, item.phone, item.email, *visits) if n])
     done["links"] = done.get("links", 0) + erasure.forget_links(
         salon_id, codes_of(salon_id, client_id), tokens_for(salon_id, client_id))
@@ -111,10 +101,9 @@ def audit_trail(salon_id: str, since: date | None, until: date | None, *, today:
                         detail=e.detail or {}) for e in entries]
 
 
-def _push_endpoints(item: Client, items: list) -> set[str]:
+def _push_endpoints(channels: dict, items: list) -> set[str]:
     """The client's push endpoints at SNS: the one registered now and any a message went to before."""
     push = capabilities.of(Channel.PUSH)
-    endpoints = {str(x.address) for x in items
-                 if isinstance(x, Message) and x.channel == push.channel.value and x.address}
-    current = push.address_in(None, item.channels or {})
+    endpoints = {address for channel, address in erasure.message_addresses(items) if channel == push.channel.value}
+    current = push.address_in(None, channels)
     return endpoints | ({current} if current else set())

@@ -17,16 +17,12 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import PutError, UpdateError
-
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
 from regulars.core.config import link_keys, manage_link_secret, settings
 from regulars.messaging.channels import capabilities
-from regulars.messaging.inbound.items import TelegramLink
-from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.contacts import repo as store
 from regulars.messaging.rules.routing import Channel
-from regulars.store.base import condition_failed
 
 TOKEN_CHARS = 24
 OFFERED = timedelta(days=1)
@@ -50,35 +46,15 @@ def deep_link(salon_id: str, client_id: str, *, now: datetime) -> str | None:
     if not bot or TELEGRAM.channel.value not in settings().channels:
         return None
     token = token_for(salon_id, client_id, manage_link_secret())
-    try:  # a link a chat has claimed already stays that chat's
-        TelegramLink(token=token, salon_id=salon_id, client_id=client_id, created_at=now,
-                     expires=now + OFFERED).save(condition=TelegramLink.chat_id.does_not_exist())
-    except PutError as exc:
-        if not condition_failed(exc):
-            raise
-        return None
+    if not store.offer(token, salon_id, client_id, now=now, until=now + OFFERED):
+        return None  # a link a chat has claimed already stays that chat's
     return f"https://t.me/{bot}?start={token}"
-
-
-def _claim(link: TelegramLink, chat_id: int) -> bool:
-    """The link is this chat's: unclaimed until now, or claimed by this chat before."""
-    try:
-        link.update(actions=[TelegramLink.chat_id.set(chat_id)],
-                    condition=TelegramLink.pk.exists() & (TelegramLink.chat_id.does_not_exist()
-                                                          | (TelegramLink.chat_id == chat_id)))
-    except UpdateError as exc:
-        if condition_failed(exc):
-            return False
-        raise
-    return True
 
 
 def redeem(token: str, chat_id: int, now: datetime) -> Client | None:
     """Link the chat to the token's client; None for an unknown token or one another chat used."""
-    link = TelegramLink.find(token=token, consistent=True)
-    if link is None or (link.expires is not None and link.expires <= now):  # TTL deletes late: expired is gone
-        return None
-    if not _claim(link, chat_id):
+    link = store.claim(token, chat_id, now)
+    if link is None:
         return None
 
     def change(client: Client) -> dict:
@@ -88,5 +64,5 @@ def redeem(token: str, chat_id: int, now: datetime) -> Client | None:
 
     client = client_store.modify(link.salon_id, link.client_id, change)
     if client is not None:
-        outbox.remember_contact(TELEGRAM.channel.value, str(chat_id), link.salon_id, link.client_id, now)
+        store.remember_contact(TELEGRAM.channel.value, str(chat_id), link.salon_id, link.client_id, now)
     return client

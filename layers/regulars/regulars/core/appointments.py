@@ -1,4 +1,4 @@
-"""The booking domain's types. Pure data: no database, no HTTP."""
+"""A visit as every feature sees it: its status, source, history and amounts. Pure data: no database, no HTTP."""
 
 from __future__ import annotations
 

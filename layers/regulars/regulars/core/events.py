@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from regulars.booking import model as m
+from regulars.core import appointments as m
 
 
 class EventType(StrEnum):

@@ -23,15 +23,30 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Literal, Protocol
 from urllib.parse import urlencode
 
-from regulars.booking.model import Appointment
+from regulars.core.appointments import Appointment
 from regulars.core.config import KeyRing, settings
 from regulars.core.errors import Forbidden
-from regulars.salon.model import Salon
 
 Scope = Literal["client", "visit"]
+
+
+class _LinkSettings(Protocol):
+    @property
+    def manage_link_days_after(self) -> int: ...
+
+
+class LinkSalon(Protocol):
+    """What a manage link needs of the salon (its id, how long a link outlives the visit)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def settings(self) -> _LinkSettings: ...
+
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
@@ -105,7 +120,7 @@ def ensure_fresh(valid_until: datetime, now: datetime) -> None:
         raise Forbidden("this link has expired", code="link_expired")
 
 
-def manage_url(salon: Salon, appointment: Appointment, *, keys: KeyRing, scope: Scope = "client") -> str:
+def manage_url(salon: LinkSalon, appointment: Appointment, *, keys: KeyRing, scope: Scope = "client") -> str:
     """The client's page for one visit; it works until some days after the visit."""
     claims = LinkClaims(salon_id=salon.id, subject=appointment.id, purpose="manage", scope=scope,
                         expires_at=appointment.end + timedelta(days=salon.settings.manage_link_days_after))

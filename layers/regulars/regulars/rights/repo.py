@@ -23,18 +23,19 @@ from typing import Any
 from regulars.analytics.items import AnalyticsSnapshot
 from regulars.booking.items import Appointment
 from regulars.campaigns.repo import memberships
-from regulars.clients.items import Client, PhoneIndex
+from regulars.clients.items import Client, PhoneIndex, ReferralCode
+from regulars.core.appointments import AppointmentStatus
 from regulars.feedback.items import Feedback, Task
-from regulars.loyalty.items import LedgerEntry, LoyaltyAccount, ReferralCode
+from regulars.loyalty.items import LedgerEntry, LoyaltyAccount
 from regulars.loyalty.repo import lot_items
-from regulars.messaging.inbound.items import TelegramLink
-from regulars.messaging.outbox.items import Contact, Message, ProviderMessage
+from regulars.messaging.contacts.items import Contact, TelegramLink
+from regulars.messaging.outbox.items import Message, ProviderMessage
 from regulars.messaging.outbox.repo import OPEN, provider_key
 from regulars.retention.items import Defection
-from regulars.retention.repo import dump
 from regulars.runtime.jobs.items import Job
 from regulars.runtime.jobs.subjects import Subject
 from regulars.store.base import Entity, Tx, TxFailed
+from regulars.store.filed import dump
 from regulars.store.items import AuditEntry, IdempotencyRecord
 
 ERASED = "client erased"
@@ -264,3 +265,17 @@ def erase_client(item: Client, now: datetime, audit: AuditEntry, words: list[str
             return False
         raise
     return True
+
+
+def upcoming_visits(items: list[Entity], now: datetime) -> int:
+    """How many of the filed visits are still to come."""
+    return sum(1 for a in items if isinstance(a, Appointment) and a.end > now and AppointmentStatus(a.status).active)
+
+
+def message_addresses(items: list[Entity]) -> set[tuple[str, str]]:
+    """(channel, address) of every filed message that went somewhere."""
+    return {(x.channel, str(x.address)) for x in items if isinstance(x, Message) and x.channel and x.address}
+
+
+def visit_ids(items: list[Entity]) -> list[str]:
+    return [x.appointment_id for x in items if isinstance(x, Appointment)]

@@ -1,5 +1,5 @@
 """The public surface's counters and codes: rate limits kept as conditional counters (no extra
-service), one-time phone codes, and the SMS parts a salon sent on a day."""
+service) and one-time phone codes (the SMS parts a salon sent on a day are the outbox's)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from regulars.booking.items import PhoneCheck, RateCount
-from regulars.messaging.outbox.items import SmsDay
 
 
 @dataclass(frozen=True)
@@ -46,30 +45,39 @@ def new_check(salon_id: str, check_id: str, phone_hash: str, code_hash: str, exp
                created_at=now, expires=expires_at + timedelta(hours=1)).save(PhoneCheck.pk.does_not_exist())
 
 
-def attempt(salon_id: str, check_id: str, most: int) -> PhoneCheck | None:
+@dataclass(frozen=True)
+class CodeCheck:
+    """A one-time code sent to a phone: the keyed hashes of the phone and the code, until when it
+    holds, how often it was tried, and when it was used (None: not yet)."""
+
+    check_id: str
+    phone_hash: str
+    code_hash: str
+    expires_at: datetime
+    attempts: int
+    proved_at: datetime | None
+
+
+def _check(item: PhoneCheck) -> CodeCheck:
+    return CodeCheck(item.check_id, item.phone_hash, item.code_hash, item.expires_at, int(item.attempts or 0),
+                     item.proved_at)
+
+
+def find_check(salon_id: str, check_id: str) -> CodeCheck | None:
+    item = PhoneCheck.find(salon_id=salon_id, check_id=check_id, consistent=True)
+    return _check(item) if item else None
+
+
+def attempt(salon_id: str, check_id: str, most: int) -> CodeCheck | None:
     """Count one attempt at a check's code, if it has attempts left and was not used: the check as it
     is now, or None (no such check, used, or out of attempts)."""
     item = PhoneCheck(salon_id=salon_id, check_id=check_id)
     counted = item.update_if([PhoneCheck.attempts.add(1)], PhoneCheck.pk.exists()
                              & PhoneCheck.proved_at.does_not_exist() & (PhoneCheck.attempts < most))
-    return item if counted else None
+    return _check(item) if counted else None
 
 
-def prove(item: PhoneCheck, now: datetime) -> bool:
+def prove(salon_id: str, check_id: str, now: datetime) -> bool:
     """Mark the check used; False when another request used it first."""
-    return item.update_if([PhoneCheck.proved_at.set(now)], PhoneCheck.proved_at.does_not_exist())
-
-
-def add_sms_parts(salon_id: str, day: str, parts: int, budget: int | None, keep_until: datetime) -> bool:
-    """Count ``parts`` SMS parts on the salon's ``day``; with a ``budget``, only if they fit in it
-    (False: they do not, nothing counted)."""
-    item = SmsDay(salon_id=salon_id, day=day)
-    condition = None
-    if budget is not None:
-        condition = SmsDay.parts.does_not_exist() | (SmsDay.parts <= budget - parts)
-    return item.update_if([SmsDay.parts.add(parts), SmsDay.expires.set(keep_until)], condition)
-
-
-def sms_parts(salon_id: str, day: str) -> int:
-    item = SmsDay.find(salon_id=salon_id, day=day)
-    return int(item.parts or 0) if item else 0
+    item = PhoneCheck(salon_id=salon_id, check_id=check_id)
+    return item.update_if([PhoneCheck.proved_at.set(now)], PhoneCheck.pk.exists() & PhoneCheck.proved_at.does_not_exist())

@@ -21,10 +21,9 @@ run should do continues a minute later.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from regulars.booking import repo as appointment_store
-from regulars.booking.schedule import local_instant
 from regulars.clients.model import Client
 from regulars.core.errors import Conflict
 from regulars.retention import lifecycle
@@ -33,13 +32,12 @@ from regulars.retention.rules import Status
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
-from regulars.runtime.jobs.subjects import Subject
+from regulars.salon import forgetting as tonight
 from regulars.salon.model import Salon
 from regulars.salon.settings.retention import RetentionSettings
 
-KIND = "forget-inactive"
+KIND = tonight.KIND
 WHO = "system:retention"
-RUN_AT = time(4, 0)  # the salon's night (after the analytics snapshot's)
 PER_RUN = 25  # erasures in one run (each is some dozens of reads and writes); more continue a minute later
 
 
@@ -77,7 +75,9 @@ def candidates(salon: Salon, years: int, now: datetime) -> Iterator[Client]:
 
 def forget_inactive(salon: Salon, now: datetime, *, limit: int) -> int:
     """Erase up to ``limit`` inactive clients (none unless the salon chose a number of years)."""
-    from regulars.clients import rights  # the erasure use case (it reaches into messaging and loyalty)
+    from regulars.rights import (
+        service as rights,  # the erasure use case (it reaches into messaging and loyalty)
+    )
 
     years = salon.settings.data_retention.forget_inactive_after_years
     if years is None:
@@ -95,24 +95,6 @@ def forget_inactive(salon: Salon, now: datetime, *, limit: int) -> int:
     return erased
 
 
-def _job_id(night: date, run: int) -> str:
-    return f"{KIND}-{night.isoformat()}-{run}"
-
-
-def schedule(salon: Salon, now: datetime) -> bool:
-    """Tonight's run (tomorrow night's if tonight's hour has passed), if the salon forgets inactive
-    clients; one per salon and night, so calling it again changes nothing."""
-    if salon.settings.data_retention.forget_inactive_after_years is None:
-        return False
-    night = now.astimezone(salon.tz).date()
-    at = local_instant(night, RUN_AT, salon.tz)
-    if at <= now:
-        night += timedelta(days=1)
-        at = local_instant(night, RUN_AT, salon.tz)
-    return job_store.schedule(salon.id, _job_id(night, 0), kind=KIND, subject=Subject.FORGET.of(salon.id),
-                              due_at=at, now=now, payload={"night": night.isoformat(), "run": 0})
-
-
 def nightly(job: DueJob, now: datetime) -> Outcome:
     salon = lifecycle.catalog(job.salon_id).salon
     years = salon.settings.data_retention.forget_inactive_after_years
@@ -121,8 +103,8 @@ def nightly(job: DueJob, now: datetime) -> Outcome:
     erased = forget_inactive(salon, now, limit=PER_RUN)
     if erased == PER_RUN:  # more tonight: the next run in a minute
         night, n = date.fromisoformat(job.payload["night"]), int(job.payload["run"]) + 1
-        job_store.schedule(salon.id, _job_id(night, n), kind=KIND, subject=job.subject,
+        job_store.schedule(salon.id, tonight.job_id(night, n), kind=KIND, subject=job.subject,
                            due_at=now + timedelta(minutes=1), now=now, payload={"night": night.isoformat(), "run": n})
     else:
-        schedule(salon, now + timedelta(minutes=1))
+        tonight.schedule(salon, now + timedelta(minutes=1))
     return Outcome(True, f"{erased} clients with no visit for more than {years} years erased")

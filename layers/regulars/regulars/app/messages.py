@@ -1,0 +1,32 @@
+"""The outbox wired to the feature it serves: dispatching and sending read the visit a message is about
+through the booking repository (a message about a visit cancelled or moved since is not sent)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from regulars.booking import repo as visits
+from regulars.messaging.outbox import dispatch as outbox_dispatch
+from regulars.messaging.outbox import sender as outbox_sender
+from regulars.runtime.jobs.outcome import Outcome
+from regulars.runtime.jobs.repo import DueJob
+
+JOB_KIND = outbox_dispatch.JOB_KIND
+
+
+def dispatch(salon_id: str, message_id: str, now: datetime) -> Outcome:
+    """Route one planned message; safe to call again."""
+    return outbox_dispatch.dispatch(salon_id, message_id, now, visit_of=visits.find)
+
+
+def dispatch_when_due(job: DueJob, now: datetime) -> Outcome:
+    """The job that routes a message held until its time (quiet hours, not before)."""
+    return outbox_dispatch.dispatch_when_due(job, now, visit_of=visits.find)
+
+
+def send(ref: outbox_sender.SendRef, channels: Callable[[Any], Any], now: datetime, *,
+         requeue: outbox_sender.Requeue, dead_letter: outbox_sender.DeadLetter) -> outbox_sender.Result:
+    """Handle one delivery of a queue message on a sender's channel."""
+    return outbox_sender.send(ref, channels, now, requeue=requeue, dead_letter=dead_letter, visit_of=visits.find)
