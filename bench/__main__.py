@@ -14,14 +14,26 @@ from bench import analytics, booking, campaign, coldstart, sweep
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--only", choices=["coldstart", "dynamodb", "sweep", "campaign", "analytics"], help="run one part only")
+    parser.add_argument(
+        "--only",
+        choices=["coldstart", "dynamodb", "sweep", "campaign", "analytics"],
+        help="run one part only",
+    )
     parser.add_argument("--runs", type=int, default=7, help="fresh interpreters per function (default 7)")
     parser.add_argument("--requests", type=int, default=200, help="GET slots requests timed (default 200)")
     parser.add_argument("--bookings", type=int, default=100, help="bookings timed (default 100)")
-    parser.add_argument("--clients", type=int, default=100_000, help="clients in the sweep's table (default 100,000)")
-    parser.add_argument("--audience", type=int, default=50_000, help="clients a campaign goes to (default 50,000)")
-    parser.add_argument("--history", type=int, default=1_000,
-                        help="clients whose three years of visits the analytics bench keeps (default 1,000)")
+    parser.add_argument(
+        "--clients", type=int, default=100_000, help="clients in the sweep's table (default 100,000)"
+    )
+    parser.add_argument(
+        "--audience", type=int, default=50_000, help="clients a campaign goes to (default 50,000)"
+    )
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=1_000,
+        help="clients whose three years of visits the analytics bench keeps (default 1,000)",
+    )
     args = parser.parse_args(argv)
 
     # Powertools warns once per process that a request published no metrics; it is not a finding.

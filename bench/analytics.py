@@ -40,19 +40,44 @@ def history(clients: int, now: datetime, seed: int = 11) -> tuple[list[Any], lis
             appointment_id = f"v{n:07d}{len(log):03d}"
             paid = rng.choice((1500, 3000, 4500))
             booked = at - timedelta(days=rng.choice((1, 3, 10, 30)))
-            visits.append(Appointment(
-                salon_id="bench", appointment_id=appointment_id, client_id=client_id, client_name=f"Client {n}",
-                staff_id="anna", service_id="haircut", start=at, end=at + timedelta(hours=1), status="completed",
-                price_amount=paid, currency="EUR", paid_amount=paid, source="widget", created_at=booked,
-                updated_at=at + timedelta(hours=1), history=[]))
+            visits.append(
+                Appointment(
+                    salon_id="bench",
+                    appointment_id=appointment_id,
+                    client_id=client_id,
+                    client_name=f"Client {n}",
+                    staff_id="anna",
+                    service_id="haircut",
+                    start=at,
+                    end=at + timedelta(hours=1),
+                    status="completed",
+                    price_amount=paid,
+                    currency="EUR",
+                    paid_amount=paid,
+                    source="widget",
+                    created_at=booked,
+                    updated_at=at + timedelta(hours=1),
+                    history=[],
+                )
+            )
             log.append([at.isoformat(), "haircut", "anna", booked.isoformat()])
             spent += paid
             at += timedelta(days=rng.choice((21, 28, 35, 42, 60, 120, 400)))
-        people.append(Client(
-            salon_id="bench", client_id=client_id, name=f"Client {n}", name_key=f"client {n}",
-            phone=f"+49151{n:08d}", created_at=start, visits=len(log), total_spent=spent,
-            first_visit_at=datetime.fromisoformat(log[0][0]) if log else None,
-            last_visit_at=datetime.fromisoformat(log[-1][0]) if log else None, visit_log=log[-60:]))
+        people.append(
+            Client(
+                salon_id="bench",
+                client_id=client_id,
+                name=f"Client {n}",
+                name_key=f"client {n}",
+                phone=f"+49151{n:08d}",
+                created_at=start,
+                visits=len(log),
+                total_spent=spent,
+                first_visit_at=datetime.fromisoformat(log[0][0]) if log else None,
+                last_visit_at=datetime.fromisoformat(log[-1][0]) if log else None,
+                visit_log=log[-60:],
+            )
+        )
     return people, visits
 
 
@@ -79,8 +104,12 @@ def report(clients: int = 1_000) -> str:
         t0 = time.perf_counter()
         for item in sorted(visits, key=lambda v: v.start):
             a = appointment_store.to_domain(item)
-            service.on_event(AppointmentEvent(type=EventType.COMPLETED, event_id=f"{a.id}:1:completed",
-                                              salon_id="bench", appointment=a), now)
+            service.on_event(
+                AppointmentEvent(
+                    type=EventType.COMPLETED, event_id=f"{a.id}:1:completed", salon_id="bench", appointment=a
+                ),
+                now,
+            )
         kept_seconds = time.perf_counter() - t0
         kept = recorder.take()
 
@@ -93,8 +122,11 @@ def report(clients: int = 1_000) -> str:
 
         t0 = time.perf_counter()
         pk = Appointment.render_key("pk", salon_id="bench")
-        recounted = sum(1 for a in Entity.query(pk, Entity.sk.startswith("APPT#"))
-                        if isinstance(a, Appointment) and a.status == "completed")
+        recounted = sum(
+            1
+            for a in Entity.query(pk, Entity.sk.startswith("APPT#"))
+            if isinstance(a, Appointment) and a.status == "completed"
+        )
         recount_seconds = time.perf_counter() - t0
         recount_calls = recorder.take()
         recorder.close()
@@ -104,17 +136,33 @@ def report(clients: int = 1_000) -> str:
             return dynamo.reported_units(calls, ("GetItem", "Query", "Scan", "BatchGetItem"))
 
         def writes(calls: list) -> float:
-            return dynamo.reported_units(calls, ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
-                                                 "TransactWriteItems"))
+            return dynamo.reported_units(
+                calls, ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems")
+            )
 
         n = len(visits)
         rows = [
-            ["keep: each completed visit through the analytics module", f"{n:,} visits", round(n / kept_seconds),
-             round(reads(kept) / n, 2), round(writes(kept) / n, 2)],
-            [f"report: {MONTHS} months from the tallies", f"{len(report_calls)} DynamoDB calls",
-             f"{report_seconds * 1000:.0f} ms", round(reads(report_calls), 1), 0],
-            ["recount: the visits queried and counted", f"{len(recount_calls)} DynamoDB calls",
-             f"{recount_seconds * 1000:.0f} ms", round(reads(recount_calls), 1), 0],
+            [
+                "keep: each completed visit through the analytics module",
+                f"{n:,} visits",
+                round(n / kept_seconds),
+                round(reads(kept) / n, 2),
+                round(writes(kept) / n, 2),
+            ],
+            [
+                f"report: {MONTHS} months from the tallies",
+                f"{len(report_calls)} DynamoDB calls",
+                f"{report_seconds * 1000:.0f} ms",
+                round(reads(report_calls), 1),
+                0,
+            ],
+            [
+                "recount: the visits queried and counted",
+                f"{len(recount_calls)} DynamoDB calls",
+                f"{recount_seconds * 1000:.0f} ms",
+                round(reads(recount_calls), 1),
+                0,
+            ],
         ]
         ratio = reads(recount_calls) / max(reads(report_calls), 0.5)
         note = (

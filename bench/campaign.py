@@ -25,10 +25,21 @@ def fill(clients: int, now: datetime) -> None:
         phone, client_id = f"+49151{n:08d}", f"c{n:07d}"
         last = now - timedelta(days=20 + n % 200)
         batch += [
-            Client(salon_id="bench", client_id=client_id, name=f"Client {n}", name_key=f"client {n}", phone=phone,
-                   locale="en", consents=consent, created_at=now - timedelta(days=400), visits=1 + n % 12,
-                   total_spent=3000 * (1 + n % 12), first_visit_at=now - timedelta(days=400), last_visit_at=last,
-                   visit_log=[[last.isoformat(), "haircut", "anna", (last - timedelta(days=3)).isoformat()]]),
+            Client(
+                salon_id="bench",
+                client_id=client_id,
+                name=f"Client {n}",
+                name_key=f"client {n}",
+                phone=phone,
+                locale="en",
+                consents=consent,
+                created_at=now - timedelta(days=400),
+                visits=1 + n % 12,
+                total_spent=3000 * (1 + n % 12),
+                first_visit_at=now - timedelta(days=400),
+                last_visit_at=last,
+                visit_log=[[last.isoformat(), "haircut", "anna", (last - timedelta(days=3)).isoformat()]],
+            ),
             PhoneIndex(salon_id="bench", phone=phone, client_id=client_id),
         ]
         if len(batch) >= 2500:
@@ -39,6 +50,7 @@ def fill(clients: int, now: datetime) -> None:
 
 def report(clients: int = 50_000) -> str:
     from regulars_local.emulator.aws import MotoServer
+
     title = f"A campaign to {clients:,} clients"
     local = dynamo.start_or_reason(title)
     if isinstance(local, str):
@@ -68,8 +80,13 @@ def report(clients: int = 50_000) -> str:
         fill(clients, now)
         filled = time.perf_counter() - started
         endpoint = moto.start()
-        sns = boto3.client("sns", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="local",
-                           aws_secret_access_key="local")
+        sns = boto3.client(
+            "sns",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
         sms = SmsChannel(sns, price_micros_per_segment={"49": 75000, "default": 50000}, currency="USD")
 
         recorder = dynamo.Recorder(Entity.connection().client, consumed_capacity=True)
@@ -85,13 +102,20 @@ def report(clients: int = 50_000) -> str:
 
         recorder.take()
         t0 = time.perf_counter()
-        previewed = audience.preview("bench", SegmentFilter(visits_min=1), now)  # what the admin's Preview does
+        previewed = audience.preview(
+            "bench", SegmentFilter(visits_min=1), now
+        )  # what the admin's Preview does
         preview_seconds, preview_calls = time.perf_counter() - t0, recorder.take()
         preview_rcu = dynamo.reported_units(preview_calls, ("Query",))
 
-        spec = service.CampaignSpec(name="Bench", kind="other", segment_id=None,
-                                    filter=SegmentFilter(visits_min=1), messages={"en": "Hi {name}, come back: {link}"},
-                                    send_at=now)
+        spec = service.CampaignSpec(
+            name="Bench",
+            kind="other",
+            segment_id=None,
+            filter=SegmentFilter(visits_min=1),
+            messages={"en": "Hi {name}, come back: {link}"},
+            send_at=now,
+        )
         campaign = service.create_campaign("bench", spec, "bench", now)
 
         def run_jobs(kind: str) -> list[float]:
@@ -116,8 +140,13 @@ def report(clients: int = 50_000) -> str:
         def send_all() -> None:
             for message_id in ids:
                 item = Message.get(*Message.primary_key(salon_id="bench", message_id=message_id))
-                result = dispatch.send(sender.SendRef.of(item), lambda _: sms, now, requeue=lambda *_: None,
-                                     dead_letter=lambda *_: None)
+                result = dispatch.send(
+                    sender.SendRef.of(item),
+                    lambda _: sms,
+                    now,
+                    requeue=lambda *_: None,
+                    dead_letter=lambda *_: None,
+                )
                 assert result.outcome == "sent", result
 
         stage("dispatch: consent, cap, route", dispatch_all)
@@ -128,13 +157,32 @@ def report(clients: int = 50_000) -> str:
         total_read = total_write = total_seconds = 0.0
         for name, (seconds, calls) in stages.items():
             rcu = dynamo.reported_units(calls, ("GetItem", "Query", "Scan", "BatchGetItem"))
-            wcu = dynamo.reported_units(calls, ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
-                                                "TransactWriteItems"))
-            total_read, total_write, total_seconds = total_read + rcu, total_write + wcu, total_seconds + seconds
-            rows.append([name, len(calls), round(messages / seconds), round(rcu / messages, 2),
-                         round(wcu / messages, 2)])
-        rows.append(["whole pipeline", "", round(messages / total_seconds), round(total_read / messages, 2),
-                     round(total_write / messages, 2)])
+            wcu = dynamo.reported_units(
+                calls, ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems")
+            )
+            total_read, total_write, total_seconds = (
+                total_read + rcu,
+                total_write + wcu,
+                total_seconds + seconds,
+            )
+            rows.append(
+                [
+                    name,
+                    len(calls),
+                    round(messages / seconds),
+                    round(rcu / messages, 2),
+                    round(wcu / messages, 2),
+                ]
+            )
+        rows.append(
+            [
+                "whole pipeline",
+                "",
+                round(messages / total_seconds),
+                round(total_read / messages, 2),
+                round(total_write / messages, 2),
+            ]
+        )
         report_ = service.report("bench", campaign.id, now)
         view = campaign_store.campaign("bench", campaign.id)
         note = (
@@ -149,7 +197,9 @@ def report(clients: int = 50_000) -> str:
             f"(ReturnConsumedCapacity=TOTAL), per message sent; one process plays each stage in turn, where "
             f"Lambda would run the batches, the dispatches and the sends in parallel."
         )
-        return table(title, ["stage", "DynamoDB calls", "messages/s", "RCU/message", "WCU/message"], rows, note)
+        return table(
+            title, ["stage", "DynamoDB calls", "messages/s", "RCU/message", "WCU/message"], rows, note
+        )
     finally:
         moto.stop()
         local.stop()

@@ -32,21 +32,45 @@ def fill(local: dynamo.Local, clients: int, future_jobs: int, now: datetime) -> 
         phone = f"+49151{n:08d}"
         client_id = f"c{n:07d}"
         batch += [
-            Client(salon_id=f"salon-{n % 20}", client_id=client_id, name=f"Client {n}", name_key=f"client {n}",
-                   phone=phone, created_at=now),
+            Client(
+                salon_id=f"salon-{n % 20}",
+                client_id=client_id,
+                name=f"Client {n}",
+                name_key=f"client {n}",
+                phone=phone,
+                created_at=now,
+            ),
             PhoneIndex(salon_id=f"salon-{n % 20}", phone=phone, client_id=client_id),
         ]
         if n < future_jobs:  # reminders and other jobs due in the weeks ahead: pending, not due
             due = now + timedelta(hours=2 + n % (24 * 30), minutes=n % 60)
-            batch.append(Job(salon_id=f"salon-{n % 20}", job_id=f"future-{n}", kind="reminder",
-                             subject=f"APPT#{n}", due_at=due, created_at=now, updated_at=now))
+            batch.append(
+                Job(
+                    salon_id=f"salon-{n % 20}",
+                    job_id=f"future-{n}",
+                    kind="reminder",
+                    subject=f"APPT#{n}",
+                    due_at=due,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
         if len(batch) >= 2500:
             _put_all(local, batch)
             batch = []
     for n in range(DUE):  # due in the last minutes, as if the ticker had missed a few ticks
         due = now - timedelta(minutes=n % 5, seconds=n)
-        batch.append(Job(salon_id=f"salon-{n % 20}", job_id=f"due-{n}", kind="reminder", subject=f"APPT#due-{n}",
-                         due_at=due, created_at=now, updated_at=now))
+        batch.append(
+            Job(
+                salon_id=f"salon-{n % 20}",
+                job_id=f"due-{n}",
+                kind="reminder",
+                subject=f"APPT#due-{n}",
+                due_at=due,
+                created_at=now,
+                updated_at=now,
+            )
+        )
     _put_all(local, batch)
 
 
@@ -79,8 +103,11 @@ def report(clients: int = 100_000, future_jobs: int = 20_000) -> str:
         scanned, scan_units, scan_calls, key = 0, 0.0, 0, None
         started = time.perf_counter()
         while True:
-            page = local.raw.scan(TableName=local.table, ReturnConsumedCapacity="TOTAL",
-                                  **({"ExclusiveStartKey": key} if key else {}))
+            page = local.raw.scan(
+                TableName=local.table,
+                ReturnConsumedCapacity="TOTAL",
+                **({"ExclusiveStartKey": key} if key else {}),
+            )
             scanned += page["Count"]
             scan_units += page["ConsumedCapacity"]["CapacityUnits"]
             scan_calls += 1
@@ -89,8 +116,13 @@ def report(clients: int = 100_000, future_jobs: int = 20_000) -> str:
                 break
         scan_seconds = time.perf_counter() - started
         rows = [
-            ["one tick (due-hour index)", len(queries), sum(c.items or 0 for c in queries), tick_reads,
-             round(tick_seconds * 1000)],
+            [
+                "one tick (due-hour index)",
+                len(queries),
+                sum(c.items or 0 for c in queries),
+                tick_reads,
+                round(tick_seconds * 1000),
+            ],
             ["a Scan of the table", scan_calls, scanned, scan_units, round(scan_seconds * 1000)],
         ]
         note = (

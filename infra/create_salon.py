@@ -41,8 +41,14 @@ def main() -> None:
     now = clock.now()
     try:
         catalog.create_salon(
-            Salon(id=args.id, name=args.name, timezone=args.timezone, currency=args.currency.upper(),
-                    locale=args.locale, country=args.country.upper()),
+            Salon(
+                id=args.id,
+                name=args.name,
+                timezone=args.timezone,
+                currency=args.currency.upper(),
+                locale=args.locale,
+                country=args.country.upper(),
+            ),
             now,
         )
         print(f"salon {args.id} created")
@@ -54,10 +60,18 @@ def main() -> None:
         from regulars.team.directory import Directory
         from regulars.team.policy import Role
 
-        owner, invited = service.invite(args.id, email=args.admin_email, role=Role.OWNER, staff_id=None,
-                                        by="admin:setup", now=now,
-                                        directory=Directory(boto3.client("cognito-idp"), args.user_pool))
-        print(f"owner {owner.email} {'invited' if invited else 'was on the team already'} (user {owner.user_id})")
+        owner, invited = service.invite(
+            args.id,
+            email=args.admin_email,
+            role=Role.OWNER,
+            staff_id=None,
+            by="admin:setup",
+            now=now,
+            directory=Directory(boto3.client("cognito-idp"), args.user_pool),
+        )
+        print(
+            f"owner {owner.email} {'invited' if invited else 'was on the team already'} (user {owner.user_id})"
+        )
 
 
 if __name__ == "__main__":

@@ -20,8 +20,15 @@ dead_letter = sender.dead_letter_on(os.environ["SEND_DEAD_LETTER_QUEUE_URL"])
 def record_handler(record: SQSRecord) -> None:
     ref = sender.SendRef.parse(record.body)
     result = messages.send(ref, channels, clock.now(), requeue=requeue, dead_letter=dead_letter)
-    logger.info("send", extra={"message_id": ref.message_id, "channel": CHANNEL, "outcome": result.outcome,
-                               "reason": result.reason})
+    logger.info(
+        "send",
+        extra={
+            "message_id": ref.message_id,
+            "channel": CHANNEL,
+            "outcome": result.outcome,
+            "reason": result.reason,
+        },
+    )
     metrics.add_metric(name=f"Messages_{result.outcome}", unit="Count", value=1)
     if result.outcome == "over_budget":  # the alarm on it tells the owner before clients notice
         metrics.add_metric(name="SmsBudgetExhausted", unit="Count", value=1)

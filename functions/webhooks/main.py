@@ -20,7 +20,9 @@ app = webhooks_app()
 @tracer.capture_method
 def sms_record(record: SQSRecord) -> None:
     envelope = json.loads(record.body)
-    notification = json.loads(envelope["Message"]) if "Message" in envelope and "Type" in envelope else envelope
+    notification = (
+        json.loads(envelope["Message"]) if "Message" in envelope and "Type" in envelope else envelope
+    )
     answer = webhooks.sms(webhooks.InboundSms.model_validate(notification), clock.now())
     logger.info("sms in", extra={"act": answer.act})
 

@@ -26,8 +26,12 @@ def book(rt, slot, *, service_id="manicure", phone=None, key=None, name="Test Cl
     """Book ``slot`` from the widget, for a new phone unless one is given, proving it with a code
     unless told not to (a phone the demo salon knows books without one)."""
     phone = phone or f"+49 151 {uuid.uuid4().int % 10**8:08d}"
-    body = {"service_id": service_id, "staff_id": slot["staff_id"], "start": slot["start"],
-            "client": {"name": name, "phone": phone}} | ({"phone_proof": rt.prove(phone)} if prove else {})
+    body = {
+        "service_id": service_id,
+        "staff_id": slot["staff_id"],
+        "start": slot["start"],
+        "client": {"name": name, "phone": phone},
+    } | ({"phone_proof": rt.prove(phone)} if prove else {})
     headers = {"Idempotency-Key": key or str(uuid.uuid4())}
     return requests.post(f"{rt.base_url}/v1/salons/demo/appointments", json=body, headers=headers, timeout=60)
 
@@ -43,13 +47,21 @@ def test_twenty_concurrent_posts_for_one_slot(demo_runtime):
     day, slots = next_working_day(demo_runtime, "manicure")
     slot = slots[len(slots) // 2]
     token = demo_runtime.token("demo")
-    regulars = [c["phone"] for c in demo_runtime.get("/v1/admin/clients?limit=60", token=token).json()["clients"]
-                if c["phone"]][:20]  # clients of the salon: they book without a code
+    regulars = [
+        c["phone"]
+        for c in demo_runtime.get("/v1/admin/clients?limit=60", token=token).json()["clients"]
+        if c["phone"]
+    ][:20]  # clients of the salon: they book without a code
     assert len(regulars) == 20
     with ThreadPoolExecutor(max_workers=20) as pool:
-        answers = list(pool.map(lambda i: book(demo_runtime, slot, phone=regulars[i], name="Racer", prove=False),
-                                range(20)))
-    book_ = demo_runtime.get(f"/v1/admin/appointments?from={day}&staff_id={slot['staff_id']}", token=token).json()
+        answers = list(
+            pool.map(
+                lambda i: book(demo_runtime, slot, phone=regulars[i], name="Racer", prove=False), range(20)
+            )
+        )
+    book_ = demo_runtime.get(
+        f"/v1/admin/appointments?from={day}&staff_id={slot['staff_id']}", token=token
+    ).json()
     at_slot = [a for a in book_["appointments"] if a["start"] == slot["start"] and a["status"] == "booked"]
     # everything a failure needs to be understood, in its message
     seen = {"slot": slot, "created": [a.json() for a in answers if a.status_code == 201], "stored": at_slot}
@@ -64,7 +76,9 @@ def test_a_replayed_key_returns_the_first_answer_and_a_new_key_gets_409(demo_run
     key = str(uuid.uuid4())
     phone = "+49 170 4440001"
     first = book(demo_runtime, slot, service_id="brows", key=key, phone=phone)
-    replay = book(demo_runtime, slot, service_id="brows", key=key, phone=phone, prove=False)  # the answer is kept
+    replay = book(
+        demo_runtime, slot, service_id="brows", key=key, phone=phone, prove=False
+    )  # the answer is kept
     assert first.status_code == 201
     assert (replay.status_code, replay.text) == (201, first.text)
     other = book(demo_runtime, slot, service_id="brows")
@@ -76,10 +90,15 @@ def test_the_manage_link_confirms_and_the_admin_sees_it(demo_runtime):
     booked = book(demo_runtime, slots[-1])
     assert booked.status_code == 201, booked.text
     token_part = booked.json()["manage_url"].split("token=")[1]
-    assert demo_runtime.post(f"/v1/manage/{token_part}/confirm").json()["appointment"]["status"] == "confirmed"
+    assert (
+        demo_runtime.post(f"/v1/manage/{token_part}/confirm").json()["appointment"]["status"] == "confirmed"
+    )
     appointment_id = booked.json()["appointment"]["id"]
     admin = demo_runtime.token("demo")
-    assert demo_runtime.get(f"/v1/admin/appointments/{appointment_id}", token=admin).json()["status"] == "confirmed"
+    assert (
+        demo_runtime.get(f"/v1/admin/appointments/{appointment_id}", token=admin).json()["status"]
+        == "confirmed"
+    )
 
 
 def test_visit_statistics_follow_through_the_stream(demo_runtime):
@@ -90,14 +109,23 @@ def test_visit_statistics_follow_through_the_stream(demo_runtime):
     made = None
     for minute in range(0, 60, 5):  # a walk-in the admin writes in after hours, at a free moment
         start = f"{today.isoformat()}T00:{minute:02d}:00+00:00"
-        made = demo_runtime.post("/v1/admin/appointments", token=admin, json={
-            "service_id": "brows", "staff_id": staff_id, "start": start, "outside_hours": True,
-            "client": {"name": "Stream Check", "phone": "+49 170 4440002"}})
+        made = demo_runtime.post(
+            "/v1/admin/appointments",
+            token=admin,
+            json={
+                "service_id": "brows",
+                "staff_id": staff_id,
+                "start": start,
+                "outside_hours": True,
+                "client": {"name": "Stream Check", "phone": "+49 170 4440002"},
+            },
+        )
         if made.status_code != 409:
             break
     assert made is not None and made.status_code == 201, made.text
-    done = demo_runtime.post(f"/v1/admin/appointments/{made.json()['id']}/complete", token=admin,
-                             json={"paid_amount": 2500})
+    done = demo_runtime.post(
+        f"/v1/admin/appointments/{made.json()['id']}/complete", token=admin, json={"paid_amount": 2500}
+    )
     assert done.status_code == 200, done.text
     demo_runtime.drain()
     client = demo_runtime.get(f"/v1/admin/clients/{made.json()['client_id']}", token=admin).json()
@@ -119,18 +147,24 @@ def test_demo_clients_have_their_history_counted(demo_runtime):
 def test_an_admin_of_another_salon_reaches_nothing_of_the_demo(demo_runtime):
     owner = demo_runtime.token("demo")
     day, _ = next_working_day(demo_runtime, "manicure")
-    visit = demo_runtime.get(f"/v1/admin/appointments?from={day}&days=7", token=owner).json()["appointments"][0]
+    visit = demo_runtime.get(f"/v1/admin/appointments?from={day}&days=7", token=owner).json()["appointments"][
+        0
+    ]
     client_id, appointment_id = visit["client_id"], visit["id"]
     intruder = demo_runtime.token("intruder-salon")
     routes = [
-        ("GET", "/v1/admin/salon", None), ("PATCH", "/v1/admin/salon", {"name": "x"}),
-        ("GET", "/v1/admin/services", None), ("GET", "/v1/admin/services/manicure", None),
+        ("GET", "/v1/admin/salon", None),
+        ("PATCH", "/v1/admin/salon", {"name": "x"}),
+        ("GET", "/v1/admin/services", None),
+        ("GET", "/v1/admin/services/manicure", None),
         ("PATCH", "/v1/admin/services/manicure", {"price_amount": 1}),
         ("POST", "/v1/admin/services", {"id": "x", "name": "x", "duration_minutes": 30, "price_amount": 1}),
-        ("GET", "/v1/admin/staff", None), ("GET", "/v1/admin/staff/anna", None),
+        ("GET", "/v1/admin/staff", None),
+        ("GET", "/v1/admin/staff/anna", None),
         ("PATCH", "/v1/admin/staff/anna", {"name": "x"}),
         ("POST", "/v1/admin/staff", {"id": "x", "name": "x"}),
-        ("GET", f"/v1/admin/clients/{client_id}", None), ("PATCH", f"/v1/admin/clients/{client_id}", {"name": "x"}),
+        ("GET", f"/v1/admin/clients/{client_id}", None),
+        ("PATCH", f"/v1/admin/clients/{client_id}", {"name": "x"}),
         ("POST", "/v1/admin/clients", {"name": "x", "phone": "+49 170 4440003"}),
         ("GET", f"/v1/admin/appointments?from={day}&days=7", None),
         ("GET", f"/v1/admin/appointments/{appointment_id}", None),
@@ -139,8 +173,16 @@ def test_an_admin_of_another_salon_reaches_nothing_of_the_demo(demo_runtime):
         ("POST", f"/v1/admin/appointments/{appointment_id}/cancel", {}),
         ("POST", f"/v1/admin/appointments/{appointment_id}/complete", {"paid_amount": 1}),
         ("POST", f"/v1/admin/appointments/{appointment_id}/no-show", None),
-        ("POST", "/v1/admin/appointments", {"service_id": "manicure", "staff_id": visit["staff_id"],
-                                            "start": visit["start"], "client_id": client_id}),
+        (
+            "POST",
+            "/v1/admin/appointments",
+            {
+                "service_id": "manicure",
+                "staff_id": visit["staff_id"],
+                "start": visit["start"],
+                "client_id": client_id,
+            },
+        ),
     ]
     for method, path, body in routes:
         r = demo_runtime.request(method, path, json=body, token=intruder)

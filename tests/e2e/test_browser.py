@@ -13,9 +13,18 @@ import pytest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo-runtime")]
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"  # looked at by a person, not asserted
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update"]
+SHOTS = (
+    Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+)  # looked at by a person, not asserted
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +33,10 @@ def browser() -> Iterator:
 
     executable = os.environ.get("REGULARS_CHROMIUM") or None
     if not executable:
-        pytest.fail("no Chromium for the browser tests: run them with `make test` (infra/chromium.sh installs "
-                    "Debian's chromium) or set REGULARS_CHROMIUM to a Chromium binary")
+        pytest.fail(
+            "no Chromium for the browser tests: run them with `make test` (infra/chromium.sh installs "
+            "Debian's chromium) or set REGULARS_CHROMIUM to a Chromium binary"
+        )
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield b
@@ -55,7 +66,9 @@ def _first_open_day(rt, service: str) -> str:
 
 
 def test_a_client_books_then_confirms_by_the_manage_link(demo_runtime, page):
-    page.goto(f"{demo_runtime.base_url}/book.html?salon=demo&service=manicure&date={_first_open_day(demo_runtime, 'manicure')}")
+    page.goto(
+        f"{demo_runtime.base_url}/book.html?salon=demo&service=manicure&date={_first_open_day(demo_runtime, 'manicure')}"
+    )
     page.wait_for_selector("#slots button")
     assert "Studio Demo" in page.inner_text("#salon-name")
     first = page.locator("#slots button").first
@@ -99,20 +112,32 @@ def test_a_client_books_then_confirms_by_the_manage_link(demo_runtime, page):
 
 
 def test_a_taken_time_says_so_and_offers_the_rest(demo_runtime, page):
-    page.goto(f"{demo_runtime.base_url}/book.html?salon=demo&service=brows&date={_first_open_day(demo_runtime, 'brows')}")
+    page.goto(
+        f"{demo_runtime.base_url}/book.html?salon=demo&service=brows&date={_first_open_day(demo_runtime, 'brows')}"
+    )
     page.wait_for_selector("#slots button")
     button = page.locator("#slots button").first
     start, staff = button.get_attribute("data-start"), button.get_attribute("data-staff")
     button.click()
     page.fill("#name", "Slower")
     token = demo_runtime.token("demo")
-    regular = next(c["phone"] for c in demo_runtime.get("/v1/admin/clients?limit=5", token=token).json()["clients"]
-                   if c["phone"])
+    regular = next(
+        c["phone"]
+        for c in demo_runtime.get("/v1/admin/clients?limit=5", token=token).json()["clients"]
+        if c["phone"]
+    )
     page.fill("#phone", regular)  # a client of the salon: no code asked
     faster = f"+49 170 {uuid.uuid4().int % 10**7:07d}"
-    taken = demo_runtime.post("/v1/salons/demo/appointments", json={  # someone else is faster
-        "service_id": "brows", "staff_id": staff, "start": start,
-        "client": {"name": "Faster", "phone": faster}, "phone_proof": demo_runtime.prove(faster)})
+    taken = demo_runtime.post(
+        "/v1/salons/demo/appointments",
+        json={  # someone else is faster
+            "service_id": "brows",
+            "staff_id": staff,
+            "start": start,
+            "client": {"name": "Faster", "phone": faster},
+            "phone_proof": demo_runtime.prove(faster),
+        },
+    )
     assert taken.status_code == 201, taken.text
     page.click("#book")
     page.wait_for_selector("#book-error:not(.hidden)")
@@ -156,8 +181,9 @@ def test_the_owner_previews_a_segment_schedules_a_campaign_once_and_reads_its_re
     page.fill("#seg-visits", "2")
     page.click("#seg-preview")
     page.wait_for_selector("#seg-count")
-    asked = demo_runtime.post("/v1/admin/segments/preview", token=owner,
-                              json={"lifecycle": ["lapsed", "lost"], "visits_min": 2}).json()
+    asked = demo_runtime.post(
+        "/v1/admin/segments/preview", token=owner, json={"lifecycle": ["lapsed", "lost"], "visits_min": 2}
+    ).json()
     assert int(page.inner_text("#seg-count")) == asked["count"]
     assert int(page.inner_text("#seg-reachable")) == asked["reachable"] > 0
 
@@ -168,11 +194,17 @@ def test_the_owner_previews_a_segment_schedules_a_campaign_once_and_reads_its_re
     page.fill("#cmp-text", "{name}, {bonus} for your next visit until {expires}: {link}")
     page.dblclick("#cmp-schedule")  # two requests with one Idempotency-Key: one campaign
     page.wait_for_function("document.querySelector('#cmp-message').textContent.startsWith('Scheduled')")
-    ours = [c for c in demo_runtime.get("/v1/admin/campaigns", token=owner).json()["campaigns"] if c["name"] == name]
+    ours = [
+        c
+        for c in demo_runtime.get("/v1/admin/campaigns", token=owner).json()["campaigns"]
+        if c["name"] == name
+    ]
     assert len(ours) == 1, ours
     campaign_id = ours[0]["id"]
 
-    demo_runtime.advance(2)  # its start is due: the ticker hands it to the worker, which splits it into batches
+    demo_runtime.advance(
+        2
+    )  # its start is due: the ticker hands it to the worker, which splits it into batches
     demo_runtime.drain(120)
     demo_runtime.advance(1)
     demo_runtime.drain(120)
@@ -185,8 +217,10 @@ def test_the_owner_previews_a_segment_schedules_a_campaign_once_and_reads_its_re
     row.locator("button", has_text="Report").click()
     page.wait_for_selector('#report-figures tr[data-figure="bookings"]')
     report = demo_runtime.get(f"/v1/admin/campaigns/{campaign_id}/report", token=owner).json()
-    assert f"{report['groups']['sent']['members']} sent, {report['groups']['holdout']['members']} held out" in \
-        page.inner_text("#campaign-report")
+    assert (
+        f"{report['groups']['sent']['members']} sent, {report['groups']['holdout']['members']} held out"
+        in page.inner_text("#campaign-report")
+    )
     bookings = page.locator('#report-figures tr[data-figure="bookings"]')
     assert bookings.locator(".sent").inner_text() == str(report["groups"]["sent"]["bookings"])
     assert report["definitions"]["bookings"] in bookings.inner_text()
@@ -201,9 +235,17 @@ def test_the_owner_signs_in_and_completes_a_visit(demo_runtime, page):
     walk_in = None
     start = now.replace(second=0, microsecond=0) - timedelta(hours=2, minutes=now.minute % 5)
     for _ in range(12):  # a visit that began two hours ago, written in by the admin
-        walk_in = demo_runtime.post("/v1/admin/appointments", token=owner, json={
-            "service_id": "manicure", "staff_id": staff_id, "start": start.isoformat(),
-            "outside_hours": True, "client": {"name": "Early Bird", "phone": "+49 170 4440009"}})
+        walk_in = demo_runtime.post(
+            "/v1/admin/appointments",
+            token=owner,
+            json={
+                "service_id": "manicure",
+                "staff_id": staff_id,
+                "start": start.isoformat(),
+                "outside_hours": True,
+                "client": {"name": "Early Bird", "phone": "+49 170 4440009"},
+            },
+        )
         if walk_in.status_code == 201:
             break
         start -= timedelta(minutes=5)
@@ -227,7 +269,8 @@ def test_the_owner_signs_in_and_completes_a_visit(demo_runtime, page):
     row.locator("button", has_text="Complete").click()
     page.wait_for_function(
         f"""document.querySelector('#book tr[data-id="{appointment_id}"] .status.completed')
-            || document.querySelector('#book-message').textContent""")
+            || document.querySelector('#book-message').textContent"""
+    )
     assert page.inner_text("#book-message") == ""
     page.wait_for_selector(f'#book tr[data-id="{appointment_id}"] .status.completed')
     done = demo_runtime.get(f"/v1/admin/appointments/{appointment_id}", token=owner).json()
@@ -241,7 +284,9 @@ def test_the_owner_signs_in_and_completes_a_visit(demo_runtime, page):
     page.wait_for_selector("#client-detail:not(.hidden)")
     assert "Early Bird" in page.inner_text("#client-detail")
     assert re.search(r"manicure|Manicure", page.inner_text("#client-detail"))
-    assert re.search(r"Bonus €2\.12 · Base \(5% back\)", page.inner_text("#client-bonus")), page.inner_text("#client-bonus")
+    assert re.search(r"Bonus €2\.12 · Base \(5% back\)", page.inner_text("#client-bonus")), page.inner_text(
+        "#client-bonus"
+    )
 
 
 def test_the_phone_view_shows_the_booking_sms_and_a_stop_reply_withdraws_consent(demo_runtime, page):
@@ -254,10 +299,17 @@ def test_the_phone_view_shows_the_booking_sms_and_a_stop_reply_withdraws_consent
         if slots:
             day = slots[-1]
             break
-    booked = demo_runtime.post("/v1/salons/demo/appointments", json={
-        "service_id": "brows", "staff_id": day["staff_id"], "start": day["start"],
-        "client": {"name": "Phone View", "phone": phone}, "consents": {"marketing": True},
-        "phone_proof": demo_runtime.prove(phone)})
+    booked = demo_runtime.post(
+        "/v1/salons/demo/appointments",
+        json={
+            "service_id": "brows",
+            "staff_id": day["staff_id"],
+            "start": day["start"],
+            "client": {"name": "Phone View", "phone": phone},
+            "consents": {"marketing": True},
+            "phone_proof": demo_runtime.prove(phone),
+        },
+    )
     assert booked.status_code == 201, booked.text
     demo_runtime.drain()
     page.goto(f"{demo_runtime.base_url}/phone.html")
@@ -267,11 +319,17 @@ def test_the_phone_view_shows_the_booking_sms_and_a_stop_reply_withdraws_consent
     card.locator("input").fill("STOP")
     card.locator("button[type=submit]").click()
     token = demo_runtime.token("demo")
-    client_id = demo_runtime.get(f"/v1/admin/appointments/{booked.json()['appointment']['id']}",
-                                 token=token).json()["client_id"]
+    client_id = demo_runtime.get(
+        f"/v1/admin/appointments/{booked.json()['appointment']['id']}", token=token
+    ).json()["client_id"]
     for _ in range(50):
         consents = demo_runtime.get(f"/v1/admin/clients/{client_id}", token=token).json()["consents"]
         if consents["marketing"]["granted"] is False:
             break
         page.wait_for_timeout(200)
-    assert consents["marketing"] == {**consents["marketing"], "granted": False, "source": "sms", "text": "STOP"}
+    assert consents["marketing"] == {
+        **consents["marketing"],
+        "granted": False,
+        "source": "sms",
+        "text": "STOP",
+    }

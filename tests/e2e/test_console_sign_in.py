@@ -28,20 +28,37 @@ def test_in_aws_the_console_signs_in_through_managed_login_with_pkce(demo_runtim
     def authorize(route):
         seen["authorize"] = query = parse_qs(urlsplit(route.request.url).query)
         # the user signs in there (password, then the TOTP code) and is sent back with a code
-        route.fulfill(status=302, headers={
-            "Location": f"{query['redirect_uri'][0]}?code=the-code&state={query['state'][0]}"})
+        route.fulfill(
+            status=302,
+            headers={"Location": f"{query['redirect_uri'][0]}?code=the-code&state={query['state'][0]}"},
+        )
 
     def token(route):
         seen["token"] = form = parse_qs(route.request.post_data or "")
         verifier = form["code_verifier"][0].encode()
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=").decode()
         ok = challenge == seen["authorize"]["code_challenge"][0] and form["code"] == ["the-code"]
-        body = {"id_token": issued, "access_token": "a", "token_type": "Bearer"} if ok else {"error": "invalid_grant"}
-        route.fulfill(status=200 if ok else 400, content_type="application/json", body=json.dumps(body),
-                      headers={"Access-Control-Allow-Origin": "*"})
+        body = (
+            {"id_token": issued, "access_token": "a", "token_type": "Bearer"}
+            if ok
+            else {"error": "invalid_grant"}
+        )
+        route.fulfill(
+            status=200 if ok else 400,
+            content_type="application/json",
+            body=json.dumps(body),
+            headers={"Access-Control-Allow-Origin": "*"},
+        )
 
-    page.route("**/config.js", lambda route: route.fulfill(content_type="text/javascript", body=(
-        f'window.REGULARS_SIGN_IN = {{ cognito: {{ domain: "{DOMAIN}", clientId: "{CLIENT_ID}" }} }};')))
+    page.route(
+        "**/config.js",
+        lambda route: route.fulfill(
+            content_type="text/javascript",
+            body=(
+                f'window.REGULARS_SIGN_IN = {{ cognito: {{ domain: "{DOMAIN}", clientId: "{CLIENT_ID}" }} }};'
+            ),
+        ),
+    )
     page.route(f"{DOMAIN}/oauth2/authorize?*", authorize)
     page.route(f"{DOMAIN}/oauth2/token", token)
 
@@ -53,7 +70,10 @@ def test_in_aws_the_console_signs_in_through_managed_login_with_pkce(demo_runtim
 
     asked = seen["authorize"]
     assert (asked["response_type"], asked["client_id"], asked["code_challenge_method"]) == (
-        ["code"], [CLIENT_ID], ["S256"])
+        ["code"],
+        [CLIENT_ID],
+        ["S256"],
+    )
     assert asked["redirect_uri"] == [f"{demo_runtime.base_url}/"] and asked["scope"] == ["openid email"]
     assert seen["token"]["grant_type"] == ["authorization_code"]
     assert "code=" not in page.url  # the code does not stay in the address bar or the history

@@ -35,15 +35,25 @@ def test_cashback_is_credited_then_warned_of_then_burns(demo_runtime):
         staff_id = next(m["id"] for m in catalog["staff"] if "manicure" in m["service_ids"])
         start = _now(rt).replace(second=0, microsecond=0) - timedelta(minutes=_now(rt).minute % 5 + 50)
         for _ in range(24):  # a walk-in that began a little while ago
-            visit = rt.post("/v1/admin/appointments", token=token, json={
-                "service_id": "manicure", "staff_id": staff_id, "start": start.isoformat(), "outside_hours": True,
-                "client": {"name": "Cash Back", "phone": phone}})
+            visit = rt.post(
+                "/v1/admin/appointments",
+                token=token,
+                json={
+                    "service_id": "manicure",
+                    "staff_id": staff_id,
+                    "start": start.isoformat(),
+                    "outside_hours": True,
+                    "client": {"name": "Cash Back", "phone": phone},
+                },
+            )
             if visit.status_code == 201:
                 break
             start -= timedelta(minutes=5)
         assert visit.status_code == 201, visit.text
         visit = visit.json()
-        done = rt.post(f"/v1/admin/appointments/{visit['id']}/complete", token=token, json={"paid_amount": 4000})
+        done = rt.post(
+            f"/v1/admin/appointments/{visit['id']}/complete", token=token, json={"paid_amount": 4000}
+        )
         assert done.status_code == 200, done.text
         rt.drain()
         assert rt.sms(phone, "you earned €2 bonus"), rt.get("/local/phone").json()["messages"][-3:]

@@ -19,9 +19,16 @@ def _book_in_two_days(rt):
         if slots:
             slot = slots[-1]
             phone = f"+49 151 {uuid.uuid4().int % 10**8:08d}"
-            made = rt.post("/v1/salons/demo/appointments", json={
-                "service_id": "manicure", "staff_id": slot["staff_id"], "start": slot["start"],
-                "client": {"name": "Reminder Test", "phone": phone}, "phone_proof": rt.prove(phone)})
+            made = rt.post(
+                "/v1/salons/demo/appointments",
+                json={
+                    "service_id": "manicure",
+                    "staff_id": slot["staff_id"],
+                    "start": slot["start"],
+                    "client": {"name": "Reminder Test", "phone": phone},
+                    "phone_proof": rt.prove(phone),
+                },
+            )
             assert made.status_code == 201, made.text
             return made.json()["appointment"], now
     raise AssertionError("no free slot")
@@ -30,7 +37,11 @@ def _book_in_two_days(rt):
 def _messages(rt, token, appointment_id):
     visit = rt.get(f"/v1/admin/appointments/{appointment_id}", token=token).json()
     client = rt.get(f"/v1/admin/clients/{visit['client_id']}", token=token).json()
-    return [m for m in client["messages"] if m["appointment_id"] == appointment_id and m["kind"].startswith("reminder")]
+    return [
+        m
+        for m in client["messages"]
+        if m["appointment_id"] == appointment_id and m["kind"].startswith("reminder")
+    ]
 
 
 def test_the_reminders_come_when_the_clock_gets_there(demo_runtime):

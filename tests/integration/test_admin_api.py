@@ -17,9 +17,15 @@ def two_salons(table, clock_at):
     make_salon("salon-b", clock_at)
     admin_b = AdminApi("salon-b")
     client_b = admin_b.post("/v1/admin/clients", {"name": "Bea B", "phone": "+49 170 5550001"}).json
-    appt_b = admin_b.post("/v1/admin/appointments", {"service_id": "haircut", "staff_id": "anna",
-                                                     "start": f"{TUESDAY}T11:00:00+01:00",
-                                                     "client_id": client_b["id"]})
+    appt_b = admin_b.post(
+        "/v1/admin/appointments",
+        {
+            "service_id": "haircut",
+            "staff_id": "anna",
+            "start": f"{TUESDAY}T11:00:00+01:00",
+            "client_id": client_b["id"],
+        },
+    )
     assert appt_b.status == 201, appt_b.text
     return {"client": client_b["id"], "appointment": appt_b.json["id"]}
 
@@ -42,8 +48,16 @@ def test_an_admin_of_salon_a_cannot_reach_any_object_of_salon_b(two_salons):
         ("POST", f"/v1/admin/appointments/{a}/confirm", None),
         ("POST", f"/v1/admin/appointments/{a}/complete", {"paid_amount": 100}),
         ("POST", f"/v1/admin/appointments/{a}/no-show", None),
-        ("POST", "/v1/admin/appointments", {"service_id": "haircut", "staff_id": "anna",
-                                            "start": f"{TUESDAY}T15:00:00+01:00", "client_id": c}),
+        (
+            "POST",
+            "/v1/admin/appointments",
+            {
+                "service_id": "haircut",
+                "staff_id": "anna",
+                "start": f"{TUESDAY}T15:00:00+01:00",
+                "client_id": c,
+            },
+        ),
         ("POST", f"/v1/admin/clients/{c}/messages", {"text": "Hi from A", "purpose": "transactional"}),
     ]
     for method, url, body in attempts:
@@ -71,9 +85,15 @@ def test_the_salon_in_a_path_or_body_is_ignored(two_salons):
 def test_the_day_book_and_a_visit_through_its_life(table, clock_at):
     make_salon("salon-a", clock_at)
     admin = AdminApi("salon-a", email="maria@salon-a.example")
-    created = admin.post("/v1/admin/appointments", {
-        "service_id": "manicure", "staff_id": "marta", "start": f"{TUESDAY}T10:00:00+01:00",
-        "client": {"name": "Olga Ivanova", "phone": "+7 916 123-45-67"}})
+    created = admin.post(
+        "/v1/admin/appointments",
+        {
+            "service_id": "manicure",
+            "staff_id": "marta",
+            "start": f"{TUESDAY}T10:00:00+01:00",
+            "client": {"name": "Olga Ivanova", "phone": "+7 916 123-45-67"},
+        },
+    )
     assert created.status == 201, created.text
     appt = created.json
     day = admin.get(f"/v1/admin/appointments?from={TUESDAY}&staff_id=marta").json["appointments"]
@@ -85,8 +105,12 @@ def test_the_day_book_and_a_visit_through_its_life(table, clock_at):
     # the old time is free again, the new one is not
     from support.lambda_ import PublicApi
 
-    free = [s["start"] for s in PublicApi().get(
-        f"/v1/salons/salon-a/slots?service_id=manicure&date={TUESDAY}&staff_id=marta").json["slots"]]
+    free = [
+        s["start"]
+        for s in PublicApi()
+        .get(f"/v1/salons/salon-a/slots?service_id=manicure&date={TUESDAY}&staff_id=marta")
+        .json["slots"]
+    ]
     assert f"{TUESDAY}T10:00:00+01:00" in free
     assert f"{TUESDAY}T15:00:00+01:00" not in free
 
@@ -108,15 +132,29 @@ def test_completing_and_no_show_of_past_visits(table, clock_at):
     make_salon("salon-a", clock_at)
     admin = AdminApi("salon-a")
     # an admin may write in a visit that began this morning
-    past = admin.post("/v1/admin/appointments", {
-        "service_id": "brows", "staff_id": "anna", "start": "2026-11-23T07:00:00+01:00",
-        "client": {"name": "Walk In", "phone": "+49 170 5550002"}, "outside_hours": True})
+    past = admin.post(
+        "/v1/admin/appointments",
+        {
+            "service_id": "brows",
+            "staff_id": "anna",
+            "start": "2026-11-23T07:00:00+01:00",
+            "client": {"name": "Walk In", "phone": "+49 170 5550002"},
+            "outside_hours": True,
+        },
+    )
     assert past.status == 201, past.text
     done = admin.post(f"/v1/admin/appointments/{past.json['id']}/complete", {"paid_amount": 1500})
     assert done.json["status"] == "completed" and done.json["paid_amount"] == 1500
-    other = admin.post("/v1/admin/appointments", {
-        "service_id": "brows", "staff_id": "anna", "start": "2026-11-23T07:30:00+01:00",
-        "client": {"name": "Nobody", "phone": "+49 170 5550003"}, "outside_hours": True})
+    other = admin.post(
+        "/v1/admin/appointments",
+        {
+            "service_id": "brows",
+            "staff_id": "anna",
+            "start": "2026-11-23T07:30:00+01:00",
+            "client": {"name": "Nobody", "phone": "+49 170 5550003"},
+            "outside_hours": True,
+        },
+    )
     noshow = admin.post(f"/v1/admin/appointments/{other.json['id']}/no-show")
     assert noshow.json["status"] == "no_show"
 
@@ -124,13 +162,30 @@ def test_completing_and_no_show_of_past_visits(table, clock_at):
 def test_catalog_administration(table, clock_at):
     make_salon("salon-a", clock_at)
     admin = AdminApi("salon-a")
-    r = admin.post("/v1/admin/services", {"id": "pedicure", "name": "Pedicure", "duration_minutes": 50,
-                                          "price_amount": 4000, "repeat_interval_days": 28})
+    r = admin.post(
+        "/v1/admin/services",
+        {
+            "id": "pedicure",
+            "name": "Pedicure",
+            "duration_minutes": 50,
+            "price_amount": 4000,
+            "repeat_interval_days": 28,
+        },
+    )
     assert r.status == 201 and r.json["price"] == {"amount": 4000, "currency": "EUR"}
-    assert admin.post("/v1/admin/services", {"id": "pedicure", "name": "Again", "duration_minutes": 50,
-                                             "price_amount": 1}).status == 409
-    assert admin.post("/v1/admin/services", {"id": "x", "name": "Too long", "duration_minutes": 600,
-                                             "price_amount": 1}).status == 422
+    assert (
+        admin.post(
+            "/v1/admin/services",
+            {"id": "pedicure", "name": "Again", "duration_minutes": 50, "price_amount": 1},
+        ).status
+        == 409
+    )
+    assert (
+        admin.post(
+            "/v1/admin/services", {"id": "x", "name": "Too long", "duration_minutes": 600, "price_amount": 1}
+        ).status
+        == 422
+    )
     assert admin.patch("/v1/admin/services/pedicure", {"price_amount": 4200}).json["price"]["amount"] == 4200
     r = admin.patch("/v1/admin/staff/marta", {"service_ids": ["manicure", "pedicure"], "days_off": [TUESDAY]})
     assert r.status == 200 and r.json["service_ids"] == ["manicure", "pedicure"]
@@ -147,14 +202,23 @@ def test_catalog_administration(table, clock_at):
 def test_client_search_and_history(table, clock_at):
     make_salon("salon-a", clock_at)
     admin = AdminApi("salon-a")
-    c = admin.post("/v1/admin/clients", {"name": "Žofia Müller", "phone": "0171 2345678", "tags": ["vip"],
-                                         "marketing_consent": True}).json
+    c = admin.post(
+        "/v1/admin/clients",
+        {"name": "Žofia Müller", "phone": "0171 2345678", "tags": ["vip"], "marketing_consent": True},
+    ).json
     assert c["phone"] == "+491712345678"
     assert admin.post("/v1/admin/clients", {"name": "Dup", "phone": "+49 171 2345678"}).status == 409
     assert [x["id"] for x in admin.get("/v1/admin/clients?q=zof").json["clients"]] == [c["id"]]
     assert [x["id"] for x in admin.get("/v1/admin/clients?q=0171%202345678").json["clients"]] == [c["id"]]
-    admin.post("/v1/admin/appointments", {"service_id": "haircut", "staff_id": "anna",
-                                          "start": f"{TUESDAY}T09:00:00+01:00", "client_id": c["id"]})
+    admin.post(
+        "/v1/admin/appointments",
+        {
+            "service_id": "haircut",
+            "staff_id": "anna",
+            "start": f"{TUESDAY}T09:00:00+01:00",
+            "client_id": c["id"],
+        },
+    )
     detail = admin.get(f"/v1/admin/clients/{c['id']}").json
     assert [a["service_id"] for a in detail["appointments"]] == ["haircut"]
     assert detail["consents"]["marketing"]["granted"] is True
@@ -167,12 +231,16 @@ def test_client_search_and_history(table, clock_at):
 def test_patch_null_leaves_required_fields_and_clears_optional_ones(table, clock_at):
     make_salon("salon-a", clock_at)
     admin = AdminApi("salon-a")
-    r = admin.patch("/v1/admin/staff/anna", {"active": None, "service_ids": None, "days_off": None, "email": None})
+    r = admin.patch(
+        "/v1/admin/staff/anna", {"active": None, "service_ids": None, "days_off": None, "email": None}
+    )
     assert r.status == 200, r.text
     assert r.json["active"] is True and r.json["service_ids"] == ["haircut", "brows"]
     r = admin.patch("/v1/admin/services/haircut", {"price_amount": None, "repeat_interval_days": None})
     assert r.status == 200 and r.json["price"]["amount"] == 4500 and r.json["repeat_interval_days"] is None
-    c = admin.post("/v1/admin/clients", {"name": "Nina", "phone": "+49 170 5550200", "notes": "likes tea"}).json
+    c = admin.post(
+        "/v1/admin/clients", {"name": "Nina", "phone": "+49 170 5550200", "notes": "likes tea"}
+    ).json
     r = admin.patch(f"/v1/admin/clients/{c['id']}", {"name": None, "notes": None, "tags": None})
     assert r.status == 200 and r.json["name"] == "Nina" and r.json["notes"] is None
 
@@ -191,7 +259,11 @@ def test_a_message_the_salon_writes_is_planned_once_per_idempotency_key(table, c
     body = {"text": "Your order has arrived.", "purpose": "transactional"}
     first = admin.post(url, body, headers={"Idempotency-Key": "msg-key-0001"})
     assert first.status == 201, first.text
-    assert (first.json["status"], first.json["kind"], first.json["text"]) == ("planned", "direct", body["text"])
+    assert (first.json["status"], first.json["kind"], first.json["text"]) == (
+        "planned",
+        "direct",
+        body["text"],
+    )
     again = admin.post(url, body, headers={"Idempotency-Key": "msg-key-0001"})
     assert again.status == 201 and again.json["id"] == first.json["id"]
     other = admin.post(url, {**body, "text": "Something else"}, headers={"Idempotency-Key": "msg-key-0001"})

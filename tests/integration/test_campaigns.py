@@ -32,16 +32,24 @@ def admin(table, clock_at):
 def _clients(admin, n: int, *, consent: bool = True, first: int = 0) -> list[str]:
     ids = []
     for i in range(first, first + n):
-        made = admin.post("/v1/admin/clients", {"name": f"Client {i}", "phone": f"+49170555{i:04d}",
-                                                "marketing_consent": consent})
+        made = admin.post(
+            "/v1/admin/clients",
+            {"name": f"Client {i}", "phone": f"+49170555{i:04d}", "marketing_consent": consent},
+        )
         assert made.status == 201, made.text
         ids.append(made.json["id"])
     return ids
 
 
 def _campaign(at, **extra) -> dict:
-    return {"name": "Winter", "kind": "other", "filter": {"consent": {"purpose": "marketing"}},
-            "messages": {"en": "Hi {name}, see you at {salon}: {link}"}, "send_at": at.isoformat(), **extra}
+    return {
+        "name": "Winter",
+        "kind": "other",
+        "filter": {"consent": {"purpose": "marketing"}},
+        "messages": {"en": "Hi {name}, see you at {salon}: {link}"},
+        "send_at": at.isoformat(),
+        **extra,
+    }
 
 
 def _jobs(kind: str) -> list[Job]:
@@ -73,21 +81,26 @@ def test_a_retried_create_makes_one_campaign_and_a_key_reused_for_another_is_ref
     assert elsewhere.status == 201 and len(_jobs(service.START)) == 2
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"messages": {"en": "Hi {nmae}"}}, "messages.en"),
-    ({"messages": {"en": "Hi {name"}}, "messages.en"),
-    ({"messages": {"en": "{bonus} for you"}}, "messages.en"),
-    ({"kind": "holiday_bonus"}, "offer.bonus_amount"),
-    ({"kind": "early_access"}, "filter.tiers"),
-    ({"send_at": "2020-01-01T10:00:00+01:00"}, "send_at"),
-    ({"holdout_percent": 80}, "holdout_percent"),
-    ({"segment_id": "nope"}, None),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"messages": {"en": "Hi {nmae}"}}, "messages.en"),
+        ({"messages": {"en": "Hi {name"}}, "messages.en"),
+        ({"messages": {"en": "{bonus} for you"}}, "messages.en"),
+        ({"kind": "holiday_bonus"}, "offer.bonus_amount"),
+        ({"kind": "early_access"}, "filter.tiers"),
+        ({"send_at": "2020-01-01T10:00:00+01:00"}, "send_at"),
+        ({"holdout_percent": 80}, "holdout_percent"),
+        ({"segment_id": "nope"}, None),
+    ],
+)
 def test_a_bad_campaign_is_refused_with_its_field_and_changes_nothing(admin, clock_at, change, field):
     answer = admin.post("/v1/admin/campaigns", {**_campaign(clock_at + timedelta(hours=2)), **change})
     assert 400 <= answer.status < 500, answer.text
     if field is not None:
-        assert answer.status == 422 and field in {f["field"] for f in answer.json["error"]["fields"]}, answer.text
+        assert answer.status == 422 and field in {f["field"] for f in answer.json["error"]["fields"]}, (
+            answer.text
+        )
     assert list(Campaign.scan()) == [] and _jobs(service.START) == []
 
 
@@ -109,9 +122,16 @@ def test_a_cancelled_campaign_sends_nothing_and_a_started_one_cannot_be_cancelle
 def test_a_batch_delivered_twice_credits_and_plans_once_and_the_holdout_gets_nothing(admin, clock_at):
     clients = _clients(admin, 24)
     _clients(admin, 3, consent=False, first=100)
-    made = admin.post("/v1/admin/campaigns", _campaign(clock_at, kind="holiday_bonus", holdout_percent=25,
-                                                       offer={"bonus_amount": 700, "bonus_lifetime_days": 14},
-                                                       messages={"en": "{name}: {bonus} until {expires}"}))
+    made = admin.post(
+        "/v1/admin/campaigns",
+        _campaign(
+            clock_at,
+            kind="holiday_bonus",
+            holdout_percent=25,
+            offer={"bonus_amount": 700, "bonus_lifetime_days": 14},
+            messages={"en": "{name}: {bonus} until {expires}"},
+        ),
+    )
     assert made.status == 201, made.text
     (started,) = _run(service.START, clock_at + timedelta(minutes=1))
     assert started.done, started.reason
@@ -136,11 +156,13 @@ def test_another_salon_reaches_none_of_the_campaigns_or_segments(admin, clock_at
     segment = admin.post("/v1/admin/segments", {"name": "All", "filter": {"visits_min": 0}}).json
     campaign = admin.post("/v1/admin/campaigns", _campaign(clock_at + timedelta(days=1))).json
     other = AdminApi("salon-b")
-    for method, url in (("GET", f"/v1/admin/campaigns/{campaign['id']}"),
-                        ("GET", f"/v1/admin/campaigns/{campaign['id']}/report"),
-                        ("POST", f"/v1/admin/campaigns/{campaign['id']}/cancel"),
-                        ("GET", f"/v1/admin/segments/{segment['id']}/preview"),
-                        ("DELETE", f"/v1/admin/segments/{segment['id']}")):
+    for method, url in (
+        ("GET", f"/v1/admin/campaigns/{campaign['id']}"),
+        ("GET", f"/v1/admin/campaigns/{campaign['id']}/report"),
+        ("POST", f"/v1/admin/campaigns/{campaign['id']}/cancel"),
+        ("GET", f"/v1/admin/segments/{segment['id']}/preview"),
+        ("DELETE", f"/v1/admin/segments/{segment['id']}"),
+    ):
         assert other.request(method, url).status == 404, (method, url)
     assert other.get("/v1/admin/campaigns").json["campaigns"] == []
     assert other.get("/v1/admin/segments").json["segments"] == []

@@ -52,8 +52,10 @@ def _holding(ddb, needles: list[str]) -> list[dict]:
 def test_erasure_reaches_feedback_tasks_alerts_and_jobs_and_keeps_the_figures(visit, clock_at, ddb):  # noqa: F811
     admin = AdminApi(SALON)
     client_id = visit["client_id"]
-    patched = admin.patch(f"/v1/admin/clients/{client_id}", {"email": "nora@example.com", "birthday": "1990-05-04",
-                                                             "notes": "Nora likes tea"})
+    patched = admin.patch(
+        f"/v1/admin/clients/{client_id}",
+        {"email": "nora@example.com", "birthday": "1990-05-04", "notes": "Nora likes tea"},
+    )
     assert patched.status == 200, patched.text
     token = _ask(visit, clock_at)
     given = PublicApi().post(f"/v1/feedback/{token}", {"rating": 2, "comment": "Nora waited 40 minutes"})
@@ -61,8 +63,15 @@ def test_erasure_reaches_feedback_tasks_alerts_and_jobs_and_keeps_the_figures(vi
     (alert,) = [m for m in erasure.about(SALON, client_id) if m.kind == "manager_alert"]
     assert dispatch.dispatch(SALON, alert.message_id, clock_at).done
     needles = ["Nora", PHONE, PHONE[1:], "nora@example.com", "1990-05-04"]
-    assert {i["type"]["S"] for i in _holding(ddb, needles)} >= {"Client", "PhoneIndex", "Feedback", "Task", "Message",
-                                                           "Appointment", "Job"}
+    assert {i["type"]["S"] for i in _holding(ddb, needles)} >= {
+        "Client",
+        "PhoneIndex",
+        "Feedback",
+        "Task",
+        "Message",
+        "Appointment",
+        "Job",
+    }
 
     other = AdminApi("salon-b")
     assert other.get(f"/v1/admin/clients/{client_id}/export").status == 404
@@ -84,10 +93,18 @@ def test_erasure_reaches_feedback_tasks_alerts_and_jobs_and_keeps_the_figures(vi
     assert task["summary"] == "unhappy feedback (client erased)"
     (alert,) = [m for m in erasure.about(SALON, client_id) if m.kind == "manager_alert"]
     # queued, not yet handed to a provider: it never goes out now, and it still counts
-    assert (alert.status, alert.skip_reason, alert.text, alert.values) == ("skipped", "client erased", None, {})
+    assert (alert.status, alert.skip_reason, alert.text, alert.values) == (
+        "skipped",
+        "client erased",
+        None,
+        {},
+    )
     (entry,) = [e for e in admin.get("/v1/admin/audit").json["entries"] if e["action"].startswith("client.")]
-    assert (entry["action"], entry["client_id"], entry["detail"]["reason"]) == ("client.erased", client_id,
-                                                                              "asked at the desk")
+    assert (entry["action"], entry["client_id"], entry["detail"]["reason"]) == (
+        "client.erased",
+        client_id,
+        "asked at the desk",
+    )
     assert other.get("/v1/admin/audit").json["entries"] == []
 
 
@@ -99,15 +116,20 @@ COMMENT = "Noralie waited 40 minutes"
 NOTES = "Noralie likes green tea"
 EARLIER_TOKEN, EARLIER_CODE = "tg-earlier-key-0001", "EARLIER1"
 WIDGET_KEY = {"Idempotency-Key": "widget-noralie-0001"}
-WIDGET_BOOKING = {"service_id": "manicure", "staff_id": "marta", "start": "2026-11-23T15:00:00+01:00",
-                  "client": {"name": NAME, "phone": "+49 170 5554711", "email": EMAIL},
-                  "consents": {"marketing": True}}
+WIDGET_BOOKING = {
+    "service_id": "manicure",
+    "staff_id": "marta",
+    "start": "2026-11-23T15:00:00+01:00",
+    "client": {"name": NAME, "phone": "+49 170 5554711", "email": EMAIL},
+    "consents": {"marketing": True},
+}
 
 
 def _stream(table) -> None:
     records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
     assert handler("stream_processor")({"Records": records}, context_for("stream_processor")) == {
-        "batchItemFailures": []}
+        "batchItemFailures": []
+    }
 
 
 def _run_jobs(kind: str, at) -> None:
@@ -128,16 +150,27 @@ def nora(table, clock_at) -> dict:
     catalog_store.update_salon(SALON, settings=rules)
     public = PublicApi()
     proof = prove(public, WIDGET_BOOKING["client"]["phone"], SALON)  # her phone proven: her consent counts
-    widget = public.post(f"/v1/salons/{SALON}/appointments", WIDGET_BOOKING | {"phone_proof": proof},
-                         headers=WIDGET_KEY)
+    widget = public.post(
+        f"/v1/salons/{SALON}/appointments", WIDGET_BOOKING | {"phone_proof": proof}, headers=WIDGET_KEY
+    )
     assert widget.status == 201, widget.text
     afternoon = widget.json["appointment"]["id"]
     admin = AdminApi(SALON)
     client_id = admin.get(f"/v1/admin/appointments/{afternoon}").json["client_id"]
-    patched = admin.patch(f"/v1/admin/clients/{client_id}", {"birthday": BIRTHDAY, "notes": NOTES, "tags": ["vip"]})
+    patched = admin.patch(
+        f"/v1/admin/clients/{client_id}", {"birthday": BIRTHDAY, "notes": NOTES, "tags": ["vip"]}
+    )
     assert patched.status == 200, patched.text
-    haircut = admin.post("/v1/admin/appointments", {"service_id": "haircut", "staff_id": "anna", "client_id": client_id,
-                                                    "start": "2026-11-23T08:00:00+01:00", "outside_hours": True})
+    haircut = admin.post(
+        "/v1/admin/appointments",
+        {
+            "service_id": "haircut",
+            "staff_id": "anna",
+            "client_id": client_id,
+            "start": "2026-11-23T08:00:00+01:00",
+            "outside_hours": True,
+        },
+    )
     assert haircut.status == 201, haircut.text
     checkout.complete(SALON, haircut.json["id"], paid_amount=4500, now=clock_at, by="admin")
     cancelled = admin.post(f"/v1/admin/appointments/{afternoon}/cancel", {"reason": WORDS})
@@ -146,10 +179,18 @@ def nora(table, clock_at) -> dict:
     token = _ask({"id": haircut.json["id"], "client_id": client_id}, clock_at)
     given = PublicApi().post(f"/v1/feedback/{token}", {"rating": 2, "comment": COMMENT})
     assert given.status == 201, given.text
-    campaign = admin.post("/v1/admin/campaigns", {
-        "name": "Winter", "kind": "holiday_bonus", "filter": {"consent": {"purpose": "marketing"}},
-        "messages": {"en": "{name}: {bonus} until {expires}"}, "send_at": clock_at.isoformat(), "holdout_percent": 0,
-        "offer": {"bonus_amount": 700, "bonus_lifetime_days": 14}})
+    campaign = admin.post(
+        "/v1/admin/campaigns",
+        {
+            "name": "Winter",
+            "kind": "holiday_bonus",
+            "filter": {"consent": {"purpose": "marketing"}},
+            "messages": {"en": "{name}: {bonus} until {expires}"},
+            "send_at": clock_at.isoformat(),
+            "holdout_percent": 0,
+            "offer": {"bonus_amount": 700, "bonus_lifetime_days": 14},
+        },
+    )
     assert campaign.status == 201, campaign.text
     _run_jobs("campaign-start", clock_at + timedelta(minutes=1))
     _run_jobs("campaign-batch", clock_at + timedelta(minutes=2))
@@ -158,7 +199,11 @@ def nora(table, clock_at) -> dict:
             dispatch.dispatch(SALON, message.message_id, clock_at + timedelta(minutes=3))
     TelegramLink(token=EARLIER_TOKEN, salon_id=SALON, client_id=client_id, created_at=clock_at).save()
     ReferralCode(salon_id=SALON, code=EARLIER_CODE, client_id=client_id).save()
-    return {"client_id": client_id, "visits": {afternoon, haircut.json["id"]}, "campaign_id": campaign.json["id"]}
+    return {
+        "client_id": client_id,
+        "visits": {afternoon, haircut.json["id"]},
+        "campaign_id": campaign.json["id"],
+    }
 
 
 def test_an_export_holds_every_section_with_real_data(nora):
@@ -168,7 +213,12 @@ def test_an_export_holds_every_section_with_real_data(nora):
     data = exported.json
     client = data["client"]
     assert (client["name"], client["phone"], client["email"], client["birthday"], client["notes"]) == (
-        NAME, NORA_PHONE, EMAIL, BIRTHDAY, NOTES)
+        NAME,
+        NORA_PHONE,
+        EMAIL,
+        BIRTHDAY,
+        NOTES,
+    )
     consent = client["consents"]["marketing"]  # with its evidence: when, how, the words she agreed to
     assert consent["granted"] is True and consent["source"] == "widget" and consent["at"]
     assert "offers and news" in consent["text"]
@@ -187,7 +237,11 @@ def test_an_export_holds_every_section_with_real_data(nora):
     assert [c["code"] for c in data["referral_codes"]] == [EARLIER_CODE]
     assert EARLIER_TOKEN not in json.dumps(data)  # a link token is a key, not her data
     (entry,) = [e for e in admin.get("/v1/admin/audit").json["entries"] if e["action"].startswith("client.")]
-    assert entry["action"] == "client.exported" and entry["detail"]["lots"] == 2 and entry["detail"]["campaigns"] == 1
+    assert (
+        entry["action"] == "client.exported"
+        and entry["detail"]["lots"] == 2
+        and entry["detail"]["campaigns"] == 1
+    )
 
 
 def _gsi(item: dict) -> list[str]:
@@ -202,11 +256,32 @@ def test_an_erasure_leaves_no_words_no_way_back_and_no_list_finds_her(nora, cloc
     status = client_store.get(SALON, client_id).lifecycle["status"]
     listed = admin.get(f"/v1/admin/retention/clients?status={status}").json["clients"]
     assert [c["client_id"] for c in listed] == [client_id]
-    needles = ["Noralie", "Quist", NORA_PHONE, NORA_PHONE[1:], EMAIL, BIRTHDAY, "green tea", "Hamburg",
-               "40 minutes", EARLIER_TOKEN, EARLIER_CODE]
+    needles = [
+        "Noralie",
+        "Quist",
+        NORA_PHONE,
+        NORA_PHONE[1:],
+        EMAIL,
+        BIRTHDAY,
+        "green tea",
+        "Hamburg",
+        "40 minutes",
+        EARLIER_TOKEN,
+        EARLIER_CODE,
+    ]
     held = {i["type"]["S"] for i in _holding(ddb, needles)}
-    assert held >= {"Client", "PhoneIndex", "Appointment", "Message", "Feedback", "Task", "Defection",
-                    "TelegramLink", "ReferralCode", "AnalyticsSnapshot"}, held
+    assert held >= {
+        "Client",
+        "PhoneIndex",
+        "Appointment",
+        "Message",
+        "Feedback",
+        "Task",
+        "Defection",
+        "TelegramLink",
+        "ReferralCode",
+        "AnalyticsSnapshot",
+    }, held
     (answer,) = [i for i in IdempotencyRecord.scan() if any(v in i.body for v in nora["visits"])]
     assert not any(w in answer.body for w in (NAME, NORA_PHONE, client_id))  # it names only her visit
 
@@ -220,26 +295,47 @@ def test_an_erasure_leaves_no_words_no_way_back_and_no_list_finds_her(nora, cloc
     after = admin.get(f"/v1/admin/retention/clients?status={status}")
     assert after.status == 200 and after.json["clients"] == [], after.text
     assert admin.get("/v1/admin/clients?q=Erased").json["clients"] == []
-    raw = ddb.get_item(TableName=table_name(), Key={"PK": {"S": f"SALON#{SALON}"}, "SK": {"S": f"CLIENT#{client_id}"}})
+    raw = ddb.get_item(
+        TableName=table_name(), Key={"PK": {"S": f"SALON#{SALON}"}, "SK": {"S": f"CLIENT#{client_id}"}}
+    )
     assert _gsi(raw["Item"]) == [] and raw["Item"]["name"]["S"] == "Erased client"
     # nothing is left to write to her: the rebook invitation her late cancellation called for is cancelled;
     # what keeps the figures (her lifecycle checks, her lots' expiry) stays
-    mine = [j for j in Job.scan() if j.payload.get("client_id") == client_id
-            or j.payload.get("appointment_id") in nora["visits"]]
-    assert {j.kind for j in mine if j.status == "pending"} <= {"lifecycle-check", "lot-expiry", "cancellation-check"}
+    mine = [
+        j
+        for j in Job.scan()
+        if j.payload.get("client_id") == client_id or j.payload.get("appointment_id") in nora["visits"]
+    ]
+    assert {j.kind for j in mine if j.status == "pending"} <= {
+        "lifecycle-check",
+        "lot-expiry",
+        "cancellation-check",
+    }
     assert {j.kind for j in mine if j.status == "cancelled"} >= {"rebook-invitation"}
     # the figures stay: her visits, spend and bonus; the defection and its reason; the campaign's member
     client = admin.get(f"/v1/admin/clients/{client_id}").json
     assert client["stats"]["visits"] == 1 and client["stats"]["total_spent"] == 4500
     (defection,) = admin.get("/v1/admin/defections?from=2026-11&to=2026-11").json["defections"]
-    assert (defection["type"], defection["reason"], defection["detail"]) == ("late_cancellation", "moved_away", None)
+    assert (defection["type"], defection["reason"], defection["detail"]) == (
+        "late_cancellation",
+        "moved_away",
+        None,
+    )
     assert int(LoyaltyAccount.find(salon_id=SALON, client_id=client_id).balance) == 925
-    assert [t["name"] for t in AnalyticsSnapshot.find(salon_id=SALON).figures["top_clients"]] == ["Erased client"]
+    assert [t["name"] for t in AnalyticsSnapshot.find(salon_id=SALON).figures["top_clients"]] == [
+        "Erased client"
+    ]
     (entry,) = [e for e in admin.get("/v1/admin/audit").json["entries"] if e["action"].startswith("client.")]
-    assert entry["action"] == "client.erased" and entry["detail"]["links"] == 2 and entry["detail"]["answers"] == 1
+    assert (
+        entry["action"] == "client.erased"
+        and entry["detail"]["links"] == 2
+        and entry["detail"]["answers"] == 1
+    )
 
 
-def test_the_stored_booking_answer_keeps_a_keyed_digest_that_still_tells_a_replay(table, clock_at, monkeypatch):
+def test_the_stored_booking_answer_keeps_a_keyed_digest_that_still_tells_a_replay(
+    table, clock_at, monkeypatch
+):
     make_salon(SALON, clock_at)
     public = PublicApi()
     first = public.post(f"/v1/salons/{SALON}/appointments", WIDGET_BOOKING, headers=WIDGET_KEY)
@@ -247,15 +343,23 @@ def test_the_stored_booking_answer_keeps_a_keyed_digest_that_still_tells_a_repla
     (record,) = IdempotencyRecord.scan()
     # what the booking's digest is made of: anyone who reads the table can try every phone number of a
     # country against a plain hash of it; against a keyed one, not without the key
-    made_of = {"service_id": "manicure", "staff_id": "marta", "start": "2026-11-23T14:00:00+00:00",
-               "phone": NORA_PHONE, "name": NAME}
+    made_of = {
+        "service_id": "manicure",
+        "staff_id": "marta",
+        "start": "2026-11-23T14:00:00+00:00",
+        "phone": NORA_PHONE,
+        "name": NAME,
+    }
     plain = hashlib.sha256(json.dumps(made_of, sort_keys=True, default=str).encode()).hexdigest()
     assert record.request_hash != plain and NORA_PHONE[1:] not in record.request_hash
     assert record.request_hash == idempotency.request_hash(made_of)
     again = public.post(f"/v1/salons/{SALON}/appointments", WIDGET_BOOKING, headers=WIDGET_KEY)
     assert (again.status, again.json) == (201, first.json)  # a replay compares equal
-    other = public.post(f"/v1/salons/{SALON}/appointments", {**WIDGET_BOOKING, "client": {
-        **WIDGET_BOOKING["client"], "name": "Someone Else"}}, headers=WIDGET_KEY)
+    other = public.post(
+        f"/v1/salons/{SALON}/appointments",
+        {**WIDGET_BOOKING, "client": {**WIDGET_BOOKING["client"], "name": "Someone Else"}},
+        headers=WIDGET_KEY,
+    )
     assert other.status == 422 and other.json["error"]["code"] == "idempotency_key_reused", other.text
     monkeypatch.setenv("MANAGE_LINK_SECRET", "another-deployment-key")
     assert idempotency.request_hash(made_of) != record.request_hash  # the key is the deployment's
@@ -270,25 +374,39 @@ def sns(moto, monkeypatch):
     push_devices._sns.cache_clear()
 
 
-def test_an_erasure_deletes_the_push_endpoints_at_sns_and_an_endpoint_gone_already_is_fine(table, clock_at, sns,
-                                                                                            monkeypatch):
+def test_an_erasure_deletes_the_push_endpoints_at_sns_and_an_endpoint_gone_already_is_fine(
+    table, clock_at, sns, monkeypatch
+):
     make_salon(SALON, clock_at)
-    application = sns.create_platform_application(Name="regulars-fcm", Platform="GCM",
-                                                  Attributes={"PlatformCredential": "{}"})["PlatformApplicationArn"]
+    application = sns.create_platform_application(
+        Name="regulars-fcm", Platform="GCM", Attributes={"PlatformCredential": "{}"}
+    )["PlatformApplicationArn"]
     monkeypatch.setenv("PUSH_PLATFORM_APPLICATION_ARN", application)  # a deployment with push
 
     def device(token: str) -> str:
         return sns.create_platform_endpoint(PlatformApplicationArn=application, Token=token)["EndpointArn"]
 
     admin = AdminApi(SALON)
-    clients = [admin.post("/v1/admin/clients", {"name": f"Pia {n}", "phone": f"+49 170 555480{n}"}).json["id"]
-               for n in range(2)]
+    clients = [
+        admin.post("/v1/admin/clients", {"name": f"Pia {n}", "phone": f"+49 170 555480{n}"}).json["id"]
+        for n in range(2)
+    ]
     older, current, gone = device("fcm-old"), device("fcm-now"), device("fcm-gone")
     client_store.update(SALON, clients[0], {"channels": {"push": {"endpoint_arn": current}}})
-    outbox.plan(outbox.PlannedMessage(salon_id=SALON, message_id="push-before", kind="custom", purpose="transactional",
-                                      recipient="client", client_id=clients[0], created_at=clock_at))
-    Message(salon_id=SALON, message_id="push-before").update([Message.channel.set("push"), Message.address.set(older),
-                                                              Message.status.set("sent")])
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id=SALON,
+            message_id="push-before",
+            kind="custom",
+            purpose="transactional",
+            recipient="client",
+            client_id=clients[0],
+            created_at=clock_at,
+        )
+    )
+    Message(salon_id=SALON, message_id="push-before").update(
+        [Message.channel.set("push"), Message.address.set(older), Message.status.set("sent")]
+    )
     client_store.update(SALON, clients[1], {"channels": {"push": {"endpoint_arn": gone}}})
     sns.delete_endpoint(EndpointArn=gone)  # the device's token died and the endpoint was dropped
 
@@ -305,13 +423,21 @@ def test_a_list_still_answers_with_an_erased_client_left_in_its_index(table, clo
     leaves them out instead of failing on a client with no phone."""
     make_salon(SALON, clock_at)
     admin = AdminApi(SALON)
-    kept, gone = (admin.post("/v1/admin/clients", {"name": f"Ida {n}", "phone": f"+49 170 555490{n}"}).json["id"]
-                  for n in range(2))
+    kept, gone = (
+        admin.post("/v1/admin/clients", {"name": f"Ida {n}", "phone": f"+49 170 555490{n}"}).json["id"]
+        for n in range(2)
+    )
     assert admin.post(f"/v1/admin/clients/{gone}/erase", {}).status == 200
     key = {"PK": {"S": f"SALON#{SALON}"}, "SK": {"S": f"CLIENT#{gone}"}}
-    ddb.update_item(TableName=table_name(), Key=key, UpdateExpression="SET GSI2PK = :pk, GSI2SK = :sk",
-                    ExpressionAttributeValues={":pk": {"S": f"SALON#{SALON}#LIFECYCLE#new"},
-                                               ":sk": {"S": f"2026-11-23T07:59:00Z#{gone}"}})
+    ddb.update_item(
+        TableName=table_name(),
+        Key=key,
+        UpdateExpression="SET GSI2PK = :pk, GSI2SK = :sk",
+        ExpressionAttributeValues={
+            ":pk": {"S": f"SALON#{SALON}#LIFECYCLE#new"},
+            ":sk": {"S": f"2026-11-23T07:59:00Z#{gone}"},
+        },
+    )
     listed = admin.get("/v1/admin/retention/clients?status=new")
     assert listed.status == 200, listed.text
     assert [(c["client_id"], c["reason"]) for c in listed.json["clients"]] == [(kept, "no visit yet")]
@@ -320,8 +446,9 @@ def test_a_list_still_answers_with_an_erased_client_left_in_its_index(table, clo
 def test_an_erased_client_who_lapses_is_counted_and_never_written_to(table, clock_at):
     make_salon(SALON, clock_at)
     admin = AdminApi(SALON)
-    client_id = admin.post("/v1/admin/clients", {"name": "Lea", "phone": "+49 170 5554950",
-                                                 "marketing_consent": True}).json["id"]
+    client_id = admin.post(
+        "/v1/admin/clients", {"name": "Lea", "phone": "+49 170 5554950", "marketing_consent": True}
+    ).json["id"]
     came(table, admin, client_id, clock_at - timedelta(days=91))
     assert admin.post(f"/v1/admin/clients/{client_id}/erase", {}).status == 200
     _, outcome = run_job(f"CLIENT#{client_id}", "lifecycle-check")

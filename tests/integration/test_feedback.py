@@ -32,13 +32,29 @@ MANAGER = "+4915199990000"
 def visit(table, clock_at):
     make_salon(SALON, clock_at)
     rules = catalog_store.load_catalog(SALON).salon.settings.model_dump()
-    rules["feedback"] = {**rules["feedback"], "manager_phones": [MANAGER], "welcome": True, "thank_you": True,
-                         "review_links": [{"name": "Google", "url": "https://g.page/r/salon-a/review"}]}
+    rules["feedback"] = {
+        **rules["feedback"],
+        "manager_phones": [MANAGER],
+        "welcome": True,
+        "thank_you": True,
+        "review_links": [{"name": "Google", "url": "https://g.page/r/salon-a/review"}],
+    }
     catalog_store.update_salon(SALON, settings=rules)
     catalog_store.forget(SALON)
-    made = AdminApi(SALON).post("/v1/admin/appointments", {
-        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-23T08:00:00+01:00", "outside_hours": True,
-        "client": {"name": "Nora", "phone": "+49 170 5554000"}}).json
+    made = (
+        AdminApi(SALON)
+        .post(
+            "/v1/admin/appointments",
+            {
+                "service_id": "haircut",
+                "staff_id": "anna",
+                "start": "2026-11-23T08:00:00+01:00",
+                "outside_hours": True,
+                "client": {"name": "Nora", "phone": "+49 170 5554000"},
+            },
+        )
+        .json
+    )
     checkout.complete(SALON, made["id"], paid_amount=4500, now=clock_at, by="admin")
     records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
     handler("stream_processor")({"Records": records}, context_for("stream_processor"))
@@ -66,7 +82,9 @@ def test_an_unhappy_answer_alerts_the_manager_marks_the_client_and_opens_a_task(
     assert page.status == 200 and page.json["given"] is None and page.json["service_name"] == "Haircut"
     bad = public.post(f"/v1/feedback/{token}", {"rating": 0, "tip_amount": -1})
     assert bad.status == 422 and {f["field"] for f in bad.json["error"]["fields"]} == {"rating", "tip_amount"}
-    given = public.post(f"/v1/feedback/{token}", {"rating": 2, "comment": "Waited 40 minutes", "tip_amount": 0})
+    given = public.post(
+        f"/v1/feedback/{token}", {"rating": 2, "comment": "Waited 40 minutes", "tip_amount": 0}
+    )
     assert given.status == 201, given.text
     assert given.json["review_links"] == [] and given.json["given"]["rating"] == 2
     again = public.post(f"/v1/feedback/{token}", {"rating": 5})
@@ -77,7 +95,9 @@ def test_an_unhappy_answer_alerts_the_manager_marks_the_client_and_opens_a_task(
     assert client.lifecycle["reason"] == "rated a visit 2/5: Waited 40 minutes"
     admin = AdminApi(SALON)
     (task,) = admin.get("/v1/admin/tasks").json["tasks"]
-    assert task["summary"] == "Call Nora back: rated a visit 2/5: Waited 40 minutes" and task["status"] == "open"
+    assert (
+        task["summary"] == "Call Nora back: rated a visit 2/5: Waited 40 minutes" and task["status"] == "open"
+    )
     (item,) = admin.get("/v1/admin/feedback").json["feedback"]
     assert (item["rating"], item["mood"], item["comment"]) == (2, "unhappy", "Waited 40 minutes")
     alert = outbox.get_item(SALON, f"alert-{visit['id']}-0")
@@ -94,7 +114,8 @@ def test_an_unhappy_answer_alerts_the_manager_marks_the_client_and_opens_a_task(
     assert closed.json["closed_by"] == "admin:owner@example.com"
     assert admin.get("/v1/admin/tasks").json["tasks"] == []
     assert [t["note"] for t in admin.get("/v1/admin/tasks?status=closed").json["tasks"]] == [
-        "Called; free manicure offered"]
+        "Called; free manicure offered"
+    ]
 
 
 def test_a_happy_answer_is_shown_the_review_links_and_is_not_asked_again(visit, clock_at):
@@ -112,18 +133,28 @@ def test_a_link_that_was_altered_or_is_for_something_else_is_refused(visit, cloc
     kid, body, signature = token.split(".")
     assert PublicApi().get(f"/v1/feedback/{kid}.{body}.{altered(signature)}").status == 403
     assert PublicApi().get(f"/v1/feedback/{kid}.{altered(body)}.{signature}").status == 403
-    manage_token = links.manage_url(catalog_store.load_catalog(SALON).salon, booking.store.get(SALON, visit["id"]),
-                                    keys=link_keys())
+    manage_token = links.manage_url(
+        catalog_store.load_catalog(SALON).salon, booking.store.get(SALON, visit["id"]), keys=link_keys()
+    )
     assert PublicApi().get(f"/v1/feedback/{manage_token.split('token=')[1]}").status == 403
 
 
 def test_no_request_once_feedback_was_given(visit, clock_at):
     token = _ask(visit, clock_at)
     PublicApi().post(f"/v1/feedback/{token}", {"rating": 4})
-    job_store.schedule(SALON, "feedback-request-again", kind="feedback-request", subject="S", due_at=clock_at,
-                       now=clock_at, payload={"appointment_id": visit["id"]})
+    job_store.schedule(
+        SALON,
+        "feedback-request-again",
+        kind="feedback-request",
+        subject="S",
+        due_at=clock_at,
+        now=clock_at,
+        payload={"appointment_id": visit["id"]},
+    )
     job_store.mark_queued(JobRef(SALON, "feedback-request-again"), clock_at)
-    assert worker.run(JobRef(SALON, "feedback-request-again"), clock_at).reason == "feedback was given already"
+    assert (
+        worker.run(JobRef(SALON, "feedback-request-again"), clock_at).reason == "feedback was given already"
+    )
 
 
 def test_a_new_client_is_welcomed_once_and_thanked_for_the_first_visit_only(visit, table, clock_at):
@@ -131,11 +162,24 @@ def test_a_new_client_is_welcomed_once_and_thanked_for_the_first_visit_only(visi
     assert kinds.count("welcome") == 1 and kinds.count("thank_you") == 1
     thanks = outbox.get(SALON, f"thank-you-{visit['client_id']}")
     assert dispatch.dispatch(SALON, thanks.message_id, clock_at).done
-    assert outbox.get_item(SALON, thanks.message_id).text.startswith("Thank you for your first visit to Salon salon-a, Nora.")
+    assert outbox.get_item(SALON, thanks.message_id).text.startswith(
+        "Thank you for your first visit to Salon salon-a, Nora."
+    )
     # a second visit of the same client: neither again
-    second = AdminApi(SALON).post("/v1/admin/appointments", {
-        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-23T10:00:00+01:00", "outside_hours": True,
-        "client_id": visit["client_id"]}).json
+    second = (
+        AdminApi(SALON)
+        .post(
+            "/v1/admin/appointments",
+            {
+                "service_id": "haircut",
+                "staff_id": "anna",
+                "start": "2026-11-23T10:00:00+01:00",
+                "outside_hours": True,
+                "client_id": visit["client_id"],
+            },
+        )
+        .json
+    )
     checkout.complete(SALON, second["id"], paid_amount=4500, now=clock_at + timedelta(hours=2), by="admin")
     records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
     handler("stream_processor")({"Records": records}, context_for("stream_processor"))

@@ -38,13 +38,16 @@ def _came(admin: AdminApi, client_id: str, start: datetime) -> None:
 
 def _settings(admin: AdminApi, years: int | str | None) -> tuple[int, dict]:
     rules = admin.get("/v1/admin/salon").json["settings"]
-    answer = admin.patch("/v1/admin/salon", {"settings": {**rules, "data_retention": {
-        "forget_inactive_after_years": years}}})
+    answer = admin.patch(
+        "/v1/admin/salon", {"settings": {**rules, "data_retention": {"forget_inactive_after_years": years}}}
+    )
     return answer.status, answer.json
 
 
 def _pending() -> list[job_store.DueJob]:
-    return sorted((j for j in job_store.jobs_of(SALON, NIGHTLY) if j.status == "pending"), key=lambda j: j.due_at)
+    return sorted(
+        (j for j in job_store.jobs_of(SALON, NIGHTLY) if j.status == "pending"), key=lambda j: j.due_at
+    )
 
 
 def _run_nightly() -> worker.Outcome:
@@ -75,25 +78,37 @@ def salon_with_history(table, clock_at):
     for n, key in enumerate(("recent", "booked", "asked_lately")):
         _came(admin, who[key], years_ago + 12 * DAY + n * timedelta(hours=1))
     _came(admin, who["recent"], clock_at - 50 * DAY)
-    visit(admin, who["booked"], datetime(2026, 11, 30, 10, 0, tzinfo=UTC))  # next week: nothing is forgotten then
-    for key, booked_at in (("cancelled_long_ago", years_ago + 251 * DAY), ("asked_lately", clock_at - 30 * DAY)):
+    visit(
+        admin, who["booked"], datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    )  # next week: nothing is forgotten then
+    for key, booked_at in (
+        ("cancelled_long_ago", years_ago + 251 * DAY),
+        ("asked_lately", clock_at - 30 * DAY),
+    ):
         with moment(booked_at):
             later = visit(admin, who[key], booked_at + 10 * DAY)
-            assert admin.post(f"/v1/admin/appointments/{later}/cancel", {"reason": "cannot come"}).status == 200
+            assert (
+                admin.post(f"/v1/admin/appointments/{later}/cancel", {"reason": "cannot come"}).status == 200
+            )
     settle(table)  # the stream takes the visits in now: the statistics, each client's status as of today
     assert client_store.get(SALON, who["gone"]).lifecycle["status"] == "lost"
     assert client_store.get(SALON, who["never_came"]).lifecycle is None  # never assessed: listed as new
     return who
 
 
-def test_the_nightly_job_forgets_the_clients_inactive_for_the_salons_years(salon_with_history, clock_at, monkeypatch):
+def test_the_nightly_job_forgets_the_clients_inactive_for_the_salons_years(
+    salon_with_history, clock_at, monkeypatch
+):
     who = salon_with_history
     admin = AdminApi(SALON)
     for bad in (0, 21, "two"):  # refused with the field, and nothing changes
         status, answer = _settings(admin, bad)
         assert status == 422 and "settings.data_retention.forget_inactive_after_years" in {
-            f["field"] for f in answer["error"]["fields"]}, answer
-    assert admin.get("/v1/admin/salon").json["settings"]["data_retention"] == {"forget_inactive_after_years": None}
+            f["field"] for f in answer["error"]["fields"]
+        }, answer
+    assert admin.get("/v1/admin/salon").json["settings"]["data_retention"] == {
+        "forget_inactive_after_years": None
+    }
     assert _pending() == []  # off by default: no job
 
     status, _ = _settings(admin, 2)
@@ -112,9 +127,14 @@ def test_the_nightly_job_forgets_the_clients_inactive_for_the_salons_years(salon
 
     erased = {k for k, client_id in who.items() if client_store.get(SALON, client_id).erased_at is not None}
     assert erased == {"gone", "never_came", "cancelled_long_ago"}
-    trail = [e for e in admin.get("/v1/admin/audit?to=2026-11-30").json["entries"] if e["action"] == "client.erased"]
+    trail = [
+        e
+        for e in admin.get("/v1/admin/audit?to=2026-11-30").json["entries"]
+        if e["action"] == "client.erased"
+    ]
     assert sorted((e["client_id"], e["by"], e["action"]) for e in trail) == sorted(
-        (who[k], "system:retention", "client.erased") for k in erased)
+        (who[k], "system:retention", "client.erased") for k in erased
+    )
     assert all("2 years" in e["detail"]["reason"] for e in trail)
     lost = admin.get("/v1/admin/retention/clients?status=lost")
     assert lost.status == 200 and who["gone"] not in {c["client_id"] for c in lost.json["clients"]}
@@ -126,4 +146,6 @@ def test_the_nightly_job_forgets_the_clients_inactive_for_the_salons_years(salon
     assert _settings(admin, None)[0] == 200
     off = _run_nightly()
     assert not off.done and _pending() == []
-    assert {k for k, client_id in who.items() if client_store.get(SALON, client_id).erased_at is not None} == erased
+    assert {
+        k for k, client_id in who.items() if client_store.get(SALON, client_id).erased_at is not None
+    } == erased

@@ -31,19 +31,25 @@ SALON = "salon-a"
 
 
 def _visit(admin, start: str, phone: str = "+49 170 5551000", **extra) -> dict:
-    who = {"client_id": extra.pop("client_id")} if "client_id" in extra else {"client": {"name": "Lena", "phone": phone}}
-    made = admin.post("/v1/admin/appointments", {
-        "service_id": "haircut", "staff_id": "anna", "start": start, "outside_hours": True, **who, **extra})
+    who = (
+        {"client_id": extra.pop("client_id")}
+        if "client_id" in extra
+        else {"client": {"name": "Lena", "phone": phone}}
+    )
+    made = admin.post(
+        "/v1/admin/appointments",
+        {"service_id": "haircut", "staff_id": "anna", "start": start, "outside_hours": True, **who, **extra},
+    )
     assert made.status == 201, made.text
     return made.json
 
 
 def _stream(table, times: int = 1) -> None:
-    records = [r for r in stream_records(table)
-               if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
+    records = [r for r in stream_records(table) if r["dynamodb"]["Keys"]["SK"]["S"].startswith("APPT#")]
     for _ in range(times):
         assert handler("stream_processor")({"Records": records}, context_for("stream_processor")) == {
-            "batchItemFailures": []}
+            "batchItemFailures": []
+        }
 
 
 def _ledger(client_id: str) -> list[tuple[str, int]]:
@@ -80,8 +86,17 @@ def test_a_paid_visit_credits_cashback_once_however_often_the_record_comes(admin
 
 
 def _credit(client_id: str, amount: int, source_id: str, at, lifetime: int = 60) -> None:
-    assert credits.credit(SALON, client_id, amount=amount, source="campaign", source_id=source_id,
-                          lifetime_days=lifetime, at=at, now=at, announce=None)
+    assert credits.credit(
+        SALON,
+        client_id,
+        amount=amount,
+        source="campaign",
+        source_id=source_id,
+        lifetime_days=lifetime,
+        at=at,
+        now=at,
+        announce=None,
+    )
 
 
 def test_checkout_pays_within_the_cap_from_the_soonest_burning_lots(admin, table, clock_at):
@@ -97,7 +112,10 @@ def test_checkout_pays_within_the_cap_from_the_soonest_burning_lots(admin, table
     assert done.status == 200, done.text
     assert done.json["bonus_amount"] == 1350
     taken = loyalty_store.entry(SALON, client, f"redemption:visit:{visit['id']}")
-    assert taken.lots == [{"lot_id": "campaign-soon", "amount": 800}, {"lot_id": "campaign-late", "amount": 550}]
+    assert taken.lots == [
+        {"lot_id": "campaign-soon", "amount": 800},
+        {"lot_id": "campaign-late", "amount": 550},
+    ]
     _stream(table)
     # the money part earns cashback (5 % of 31.50), the bonus part does not
     assert dict(_ledger(client))[f"accrual:visit:{visit['id']}"] == 157
@@ -109,7 +127,9 @@ def test_checkout_pays_within_the_cap_from_the_soonest_burning_lots(admin, table
 def test_a_bill_cannot_take_more_bonus_than_there_is(admin, clock_at):
     visit = _visit(admin, "2026-11-23T08:00:00+01:00")
     _credit(visit["client_id"], 100, "small", clock_at)
-    r = admin.post(f"/v1/admin/appointments/{visit['id']}/complete", {"paid_amount": 4000, "bonus_amount": 500})
+    r = admin.post(
+        f"/v1/admin/appointments/{visit['id']}/complete", {"paid_amount": 4000, "bonus_amount": 500}
+    )
     assert r.status == 409 and r.json["error"]["code"] == "not_enough_bonus"
     assert admin.get(f"/v1/admin/appointments/{visit['id']}").json["status"] == "booked"
 
@@ -123,8 +143,11 @@ def test_twenty_concurrent_redemptions_never_spend_more_than_the_balance(admin, 
 
     def redeem(n: int) -> None:
         try:
-            spent.append(-loyalty.adjust(SALON, client, amount=-700, reason="test", key=f"k{n}", now=clock_at,
-                                         by="test"))
+            spent.append(
+                -loyalty.adjust(
+                    SALON, client, amount=-700, reason="test", key=f"k{n}", now=clock_at, by="test"
+                )
+            )
         except (rules.NotEnoughBonus, Conflict):
             refused.append(n)
 
@@ -138,7 +161,9 @@ def test_twenty_concurrent_redemptions_never_spend_more_than_the_balance(admin, 
     assert sum(int(e.amount) for e in loyalty_store.ledger(SALON, client)) == _stored_balance(client)
 
 
-def test_a_refund_takes_back_what_is_left_of_the_cashback_and_returns_what_was_redeemed(admin, table, clock_at):
+def test_a_refund_takes_back_what_is_left_of_the_cashback_and_returns_what_was_redeemed(
+    admin, table, clock_at
+):
     visit = _visit(admin, "2026-11-23T08:00:00+01:00")
     client = visit["client_id"]
     _credit(client, 1000, "before", clock_at)
@@ -187,7 +212,12 @@ def test_bonus_burns_at_its_moment_after_one_warning_per_day(admin, clock_at):
     assert _stored_balance(client) == 500
     assert sorted(_run_due(expiry + timedelta(minutes=1))) == ["lot:200 burned", "lot:300 burned"]
     assert _stored_balance(client) == 0
-    assert sorted(e.kind for e in loyalty_store.ledger(SALON, client)) == ["accrual", "accrual", "expiry", "expiry"]
+    assert sorted(e.kind for e in loyalty_store.ledger(SALON, client)) == [
+        "accrual",
+        "accrual",
+        "expiry",
+        "expiry",
+    ]
 
 
 @contextlib.contextmanager
@@ -247,18 +277,34 @@ def test_a_referral_pays_both_once_after_the_first_paid_visit_and_never_to_onese
     code = admin.get(f"/v1/admin/clients/{old['client_id']}/loyalty").json["referral_code"]
     public = PublicApi()
     slots = public.get("/v1/salons/salon-a/slots?service_id=haircut&date=2026-11-24").json["slots"]
-    friend = public.post("/v1/salons/salon-a/appointments", {
-        "service_id": "haircut", "staff_id": slots[0]["staff_id"], "start": slots[0]["start"],
-        "client": {"name": "Friend", "phone": "+49 170 5552001"}, "referral_code": code}).json
-    itself = public.post("/v1/salons/salon-a/appointments", {
-        "service_id": "haircut", "staff_id": slots[1]["staff_id"], "start": slots[1]["start"],
-        "client": {"name": "Lena", "phone": "+49 170 5552000"}, "referral_code": code})
+    friend = public.post(
+        "/v1/salons/salon-a/appointments",
+        {
+            "service_id": "haircut",
+            "staff_id": slots[0]["staff_id"],
+            "start": slots[0]["start"],
+            "client": {"name": "Friend", "phone": "+49 170 5552001"},
+            "referral_code": code,
+        },
+    ).json
+    itself = public.post(
+        "/v1/salons/salon-a/appointments",
+        {
+            "service_id": "haircut",
+            "staff_id": slots[1]["staff_id"],
+            "start": slots[1]["start"],
+            "client": {"name": "Lena", "phone": "+49 170 5552000"},
+            "referral_code": code,
+        },
+    )
     assert itself.status == 201
     from regulars.clients import repo as client_store
 
     friend_id = client_store.client_id_by_phone(SALON, "+491705552001")
     assert client_store.get(SALON, friend_id).referred_by == old["client_id"]
-    assert client_store.get(SALON, old["client_id"]).referred_by is None  # an existing client is never referred
+    assert (
+        client_store.get(SALON, old["client_id"]).referred_by is None
+    )  # an existing client is never referred
     with _clock_at(clock_at + timedelta(days=1, hours=3)) as later:
         checkout.complete(SALON, friend["appointment"]["id"], paid_amount=4500, now=later, by="admin")
         _stream(table, times=3)
@@ -267,8 +313,9 @@ def test_a_referral_pays_both_once_after_the_first_paid_visit_and_never_to_onese
 
 
 def test_a_birthday_bonus_once_a_year_and_the_next_one_planned(admin, clock_at):
-    client = admin.post("/v1/admin/clients", {"name": "Bea", "phone": "+49 170 5553000",
-                                              "birthday": "1990-11-30"}).json
+    client = admin.post(
+        "/v1/admin/clients", {"name": "Bea", "phone": "+49 170 5553000", "birthday": "1990-11-30"}
+    ).json
     (job,) = job_store.jobs_of(SALON, f"LOYALTY#{client['id']}")
     assert job.job_id == f"birthday-{client['id']}-2026"
     assert job.due_at.isoformat() == "2026-11-27T09:00:00+00:00"  # 3 days before, 10:00 in Berlin
@@ -288,20 +335,35 @@ def test_the_admin_sees_the_balance_the_ledger_and_the_liability_and_adjusts_wit
     url = f"/v1/admin/clients/{client}/loyalty/adjustments"
     bad = admin.post(url, {"amount": 0, "reason": ""})
     assert bad.status == 422 and {f["field"] for f in bad.json["error"]["fields"]} == {"amount", "reason"}
-    credited = admin.post(url, {"amount": 1500, "reason": "goodwill after a late start"},
-                          headers={"Idempotency-Key": "adj-00000001"})
+    credited = admin.post(
+        url,
+        {"amount": 1500, "reason": "goodwill after a late start"},
+        headers={"Idempotency-Key": "adj-00000001"},
+    )
     assert credited.status == 201
     (entry,) = credited.json["entries"]
     assert (entry["kind"], entry["amount"], entry["by"], entry["reason"]) == (
-        "accrual", 1500, "admin:owner@example.com", "goodwill after a late start")
-    assert admin.post(url, {"amount": 1500, "reason": "goodwill after a late start"},
-                      headers={"Idempotency-Key": "adj-00000001"}).status == 201
+        "accrual",
+        1500,
+        "admin:owner@example.com",
+        "goodwill after a late start",
+    )
+    assert (
+        admin.post(
+            url,
+            {"amount": 1500, "reason": "goodwill after a late start"},
+            headers={"Idempotency-Key": "adj-00000001"},
+        ).status
+        == 201
+    )
     debit = admin.post(url, {"amount": -400, "reason": "correction"})
     assert debit.json["entries"][0]["kind"] == "adjustment" and debit.json["entries"][0]["amount"] == -400
     too_much = admin.post(url, {"amount": -5000, "reason": "correction"})
     assert too_much.status == 409
     view = admin.get(f"/v1/admin/clients/{client}/loyalty").json
-    assert view["balance"] == 1100 and view["tier"]["name"] == "Base" and view["next_tier"]["name"] == "Silver"
+    assert (
+        view["balance"] == 1100 and view["tier"]["name"] == "Base" and view["next_tier"]["name"] == "Silver"
+    )
     assert view["referral_url"].endswith(f"/book.html?salon={SALON}&ref={view['referral_code']}")
     summary = admin.get("/v1/admin/loyalty").json
     assert summary == {"outstanding": 1100, "burning_30_days": 0, "burning_by_day": [], "currency": "EUR"}
@@ -327,14 +389,25 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(amount=st.integers(1, 3000), lifetime=st.integers(1, 40))
     def accrue(self, amount, lifetime):
         self.n += 1
-        credits.credit(SALON, "c1", amount=amount, source="campaign", source_id=f"s{self.n}", lifetime_days=lifetime,
-                       at=self.now, now=self.now, announce=None)
+        credits.credit(
+            SALON,
+            "c1",
+            amount=amount,
+            source="campaign",
+            source_id=f"s{self.n}",
+            lifetime_days=lifetime,
+            at=self.now,
+            now=self.now,
+            announce=None,
+        )
 
     @rule(amount=st.integers(1, 4000))
     def redeem(self, amount):
         self.n += 1
         try:
-            loyalty.adjust(SALON, "c1", amount=-amount, reason="redeem", key=f"r{self.n}", now=self.now, by="t")
+            loyalty.adjust(
+                SALON, "c1", amount=-amount, reason="redeem", key=f"r{self.n}", now=self.now, by="t"
+            )
             self.redemptions.append(f"r{self.n}")
         except rules.NotEnoughBonus:
             assert amount > rules.balance(loyalty_store.lots(SALON, "c1"), self.now)
@@ -353,21 +426,34 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         key = data.draw(st.sampled_from(self.redemptions))
         taken = loyalty_store.entry(SALON, "c1", f"adjustment:{key}")
-        returned = [(loyalty_store.lot_item(SALON, "c1", moved["lot_id"]), int(moved["amount"]))
-                    for moved in taken.lots]
+        returned = [
+            (loyalty_store.lot_item(SALON, "c1", moved["lot_id"]), int(moved["amount"]))
+            for moved in taken.lots
+        ]
         returned = [(lot, amount) for lot, amount in returned if lot.expires_at > self.now]
         if returned:
             with contextlib.suppress(loyalty_store.AlreadyRecorded):
-                loyalty_store.give_back(SALON, "c1", returned, entry_id=f"reversal:{key}", source="manual",
-                                        source_id=key, by="t", now=self.now)
+                loyalty_store.give_back(
+                    SALON,
+                    "c1",
+                    returned,
+                    entry_id=f"reversal:{key}",
+                    source="manual",
+                    source_id=key,
+                    by="t",
+                    now=self.now,
+                )
 
     @invariant()
     def balance_is_the_sum_of_open_lots_and_never_negative(self):
         from regulars.loyalty.items import Lot
         from regulars.store.base import Entity
 
-        items = [i for i in Entity.query(f"SALON#{SALON}", Entity.sk.startswith("LOT#c1#"), consistent_read=True)
-                 if isinstance(i, Lot)]
+        items = [
+            i
+            for i in Entity.query(f"SALON#{SALON}", Entity.sk.startswith("LOT#c1#"), consistent_read=True)
+            if isinstance(i, Lot)
+        ]
         stored = _stored_balance("c1")
         assert stored >= 0
         assert stored == sum(int(i.remaining) for i in items)
@@ -390,8 +476,9 @@ def test_random_sequences_keep_the_ledger_exact(table, clock_at):
             super().__init__()
             self.n = next(counter) * 1000  # each example its own sources in the shared table
 
-    Machine.TestCase.settings = settings(max_examples=12, stateful_step_count=12, deadline=None,
-                                         suppress_health_check=list(HealthCheck))
+    Machine.TestCase.settings = settings(
+        max_examples=12, stateful_step_count=12, deadline=None, suppress_health_check=list(HealthCheck)
+    )
     Machine.TestCase().runTest()
 
 
@@ -399,10 +486,14 @@ def test_a_birthday_early_in_january_is_greeted_in_december_and_next_year_too(ad
     from regulars.clients import repo as client_store
 
     salon = credits.settings_of(SALON)[0]
-    year, when = client_birthdays.next_birthday(date(1990, 1, 2), salon, 7, clock_at.replace(month=12, day=27))
+    year, when = client_birthdays.next_birthday(
+        date(1990, 1, 2), salon, 7, clock_at.replace(month=12, day=27)
+    )
     assert (year, when.date()) == (2028, date(2027, 12, 26))  # the birthday of 2 January 2028
-    client = client_store.create(SALON, Client(id="jan", name="Jan", phone="+4915100007777",
-                                                 birthday=date(1990, 1, 2), created_at=clock_at))
+    client = client_store.create(
+        SALON,
+        Client(id="jan", name="Jan", phone="+4915100007777", birthday=date(1990, 1, 2), created_at=clock_at),
+    )
     client_birthdays.schedule_birthday(SALON, client, clock_at)
     (job,) = job_store.jobs_of(SALON, "LOYALTY#jan")
     assert job.due_at.date() == date(2026, 12, 30)  # the salon's default: 3 days before
@@ -419,7 +510,9 @@ def test_refunds_in_either_order_leave_the_same_balance(admin, table, clock_at):
     _stream(table)
     assert _stored_balance(client) == 500
     second = _visit(admin, "2026-11-23T09:30:00+01:00", client_id=client)
-    done = admin.post(f"/v1/admin/appointments/{second['id']}/complete", {"paid_amount": 1500, "bonus_amount": 500})
+    done = admin.post(
+        f"/v1/admin/appointments/{second['id']}/complete", {"paid_amount": 1500, "bonus_amount": 500}
+    )
     assert done.status == 200, done.text
     _stream(table)
     assert _stored_balance(client) == 75  # 500 spent, 5 % of 15.00 earned

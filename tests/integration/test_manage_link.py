@@ -16,9 +16,15 @@ TUESDAY = "2026-11-24"
 
 
 def book(public, start=f"{TUESDAY}T10:00:00+01:00"):
-    r = public.post("/v1/salons/salon-a/appointments", {
-        "service_id": "haircut", "staff_id": "anna", "start": start,
-        "client": {"name": "Eva", "phone": "0151 23456789"}})
+    r = public.post(
+        "/v1/salons/salon-a/appointments",
+        {
+            "service_id": "haircut",
+            "staff_id": "anna",
+            "start": start,
+            "client": {"name": "Eva", "phone": "0151 23456789"},
+        },
+    )
     assert r.status == 201, r.text
     token = parse_qs(urlsplit(r.json["manage_url"]).query)["token"][0]
     return r.json["appointment"]["id"], token
@@ -40,9 +46,15 @@ def test_view_confirm_and_cancel(salon, public):
 
 def test_reschedule_to_a_free_time_only(salon, public):
     _, token = book(public)
-    book_other = public.post("/v1/salons/salon-a/appointments", {
-        "service_id": "haircut", "staff_id": "anna", "start": f"{TUESDAY}T15:00:00+01:00",
-        "client": {"name": "Other", "phone": "+49 170 1111111"}})
+    book_other = public.post(
+        "/v1/salons/salon-a/appointments",
+        {
+            "service_id": "haircut",
+            "staff_id": "anna",
+            "start": f"{TUESDAY}T15:00:00+01:00",
+            "client": {"name": "Other", "phone": "+49 170 1111111"},
+        },
+    )
     assert book_other.status == 201
     taken = public.post(f"/v1/manage/{token}/reschedule", {"start": f"{TUESDAY}T15:00:00+01:00"})
     assert taken.status == 409 and taken.json["error"]["code"] == "slot_taken"
@@ -55,8 +67,14 @@ def test_reschedule_to_a_free_time_only(salon, public):
 def test_a_tampered_or_foreign_token_is_403_and_changes_nothing(salon, public):
     appointment_id, token = book(public)
     kid, body, signature = token.split(".")
-    for bad in (f"{kid}.{altered(body)}.{signature}", f"{kid}.{body}.{altered(signature)}", f"{kid}.{body}.AAAA",
-                f"other.{body}.{signature}", f"{body}.{signature}", "not-a-token-at-all"):
+    for bad in (
+        f"{kid}.{altered(body)}.{signature}",
+        f"{kid}.{body}.{altered(signature)}",
+        f"{kid}.{body}.AAAA",
+        f"other.{body}.{signature}",
+        f"{body}.{signature}",
+        "not-a-token-at-all",
+    ):
         r = public.post(f"/v1/manage/{bad}/cancel")
         assert r.status == 403, r.text
     assert appointment_store.get("salon-a", appointment_id).status.value == "booked"

@@ -33,8 +33,13 @@ def telegram(fake_telegram):
 def sns(moto):
     import boto3
 
-    return boto3.client("sns", endpoint_url=moto, region_name="us-east-1", aws_access_key_id="local",
-                        aws_secret_access_key="local")
+    return boto3.client(
+        "sns",
+        endpoint_url=moto,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
 
 
 @pytest.fixture
@@ -65,19 +70,55 @@ def queue():
     return Requeued()
 
 
-def _client(now, *, telegram: bool = True, marketing: bool | None = None, phone: str = "+4915123456789") -> Client:
-    consents = {} if marketing is None else {"marketing": {"granted": marketing, "at": now.isoformat(),
-                                                            "source": "widget", "text": "Send me offers"}}
+def _client(
+    now, *, telegram: bool = True, marketing: bool | None = None, phone: str = "+4915123456789"
+) -> Client:
+    consents = (
+        {}
+        if marketing is None
+        else {
+            "marketing": {
+                "granted": marketing,
+                "at": now.isoformat(),
+                "source": "widget",
+                "text": "Send me offers",
+            }
+        }
+    )
     channels = {"telegram": {"chat_id": CHAT, "linked_at": now.isoformat()}} if telegram else {}
-    return client_store.create("salon-a", Client(id=f"c-{phone[-4:]}", name="Mia Test", phone=phone,
-                                                   locale="en", consents=consents, channels=channels,
-                                                   created_at=now))
+    return client_store.create(
+        "salon-a",
+        Client(
+            id=f"c-{phone[-4:]}",
+            name="Mia Test",
+            phone=phone,
+            locale="en",
+            consents=consents,
+            channels=channels,
+            created_at=now,
+        ),
+    )
 
 
-def _plan(now, client_id: str, text: str = "Hello from the salon", purpose: str = "transactional",
-          message_id: str = "direct-1") -> str:
-    outbox.plan(outbox.PlannedMessage(salon_id="salon-a", message_id=message_id, kind="direct", purpose=purpose,
-                                      recipient="client", client_id=client_id, text=text, created_at=now))
+def _plan(
+    now,
+    client_id: str,
+    text: str = "Hello from the salon",
+    purpose: str = "transactional",
+    message_id: str = "direct-1",
+) -> str:
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id="salon-a",
+            message_id=message_id,
+            kind="direct",
+            purpose=purpose,
+            recipient="client",
+            client_id=client_id,
+            text=text,
+            created_at=now,
+        )
+    )
     return message_id
 
 
@@ -90,8 +131,12 @@ def routed(table, clock_at):
     make_salon("salon-a", clock_at)
 
     def make(**kwargs) -> SendRef:
-        client = _client(clock_at, **{k: v for k, v in kwargs.items() if k in ("telegram", "marketing", "phone")})
-        message_id = _plan(clock_at, client.id, **{k: v for k, v in kwargs.items() if k in ("text", "purpose")})
+        client = _client(
+            clock_at, **{k: v for k, v in kwargs.items() if k in ("telegram", "marketing", "phone")}
+        )
+        message_id = _plan(
+            clock_at, client.id, **{k: v for k, v in kwargs.items() if k in ("text", "purpose")}
+        )
         outcome = dispatch.dispatch("salon-a", message_id, clock_at)
         assert outcome.done, outcome.reason
         return SendRef.of(outbox.get_item("salon-a", message_id))
@@ -110,8 +155,10 @@ def test_two_deliveries_racing_send_once(routed, telegram, channels, queue, cloc
     ref = routed()
     telegram.script(Hang(1.0, delivered=True), times=1)
     results = []
-    threads = [threading.Thread(target=lambda: results.append(_send(ref, channels, clock_at, queue)))
-               for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: results.append(_send(ref, channels, clock_at, queue)))
+        for _ in range(4)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -120,7 +167,10 @@ def test_two_deliveries_racing_send_once(routed, telegram, channels, queue, cloc
     assert len(telegram.messages(CHAT)) == 1
     item = outbox.get_item("salon-a", ref.message_id)
     assert (item.status, item.attempts) == ("sent", 1)
-    assert outbox.sent_as("telegram", f"{CHAT}:{telegram.messages(CHAT)[0].message_id}").message_id == ref.message_id
+    assert (
+        outbox.sent_as("telegram", f"{CHAT}:{telegram.messages(CHAT)[0].message_id}").message_id
+        == ref.message_id
+    )
     assert _send(ref, channels, clock_at, queue).outcome == "ignored"  # redelivered after it was sent
 
 
@@ -140,7 +190,8 @@ def test_429_waits_for_retry_after_then_sends_once(routed, telegram, channels, q
 
 
 def test_without_retry_after_the_backoff_doubles_and_the_last_attempt_goes_to_the_dead_letter_queue(
-        routed, telegram, channels, queue, clock_at):
+    routed, telegram, channels, queue, clock_at
+):
     ref = routed()
     telegram.script(ServerError(502))
     at = clock_at
@@ -155,7 +206,9 @@ def test_without_retry_after_the_backoff_doubles_and_the_last_attempt_goes_to_th
     assert item.status == "failed" and item.error.startswith("gave up after 5 attempts")
 
 
-def test_a_blocked_bot_falls_back_to_sms_and_telegram_is_not_tried_again(routed, telegram, channels, queue, clock_at):
+def test_a_blocked_bot_falls_back_to_sms_and_telegram_is_not_tried_again(
+    routed, telegram, channels, queue, clock_at
+):
     ref = routed(text="Ünïcode costs more: ж")
     telegram.script(Forbidden.BOT_BLOCKED)
     result = _send(ref, channels, clock_at, queue)
@@ -190,7 +243,8 @@ def test_marketing_needs_consent_respects_quiet_hours_and_the_cap(table, clock_a
     yes = _client(clock_at, telegram=False, marketing=True, phone="+4915100000002")
     skipped = _plan(clock_at, no.id, purpose="marketing", message_id="offer-no")
     assert dispatch.dispatch("salon-a", skipped, clock_at).reason == (
-        "no marketing consent on any channel that reaches the client")
+        "no marketing consent on any channel that reaches the client"
+    )
     for n in range(2):
         sent = _plan(clock_at, yes.id, purpose="marketing", message_id=f"offer-{n}")
         assert dispatch.dispatch("salon-a", sent, clock_at).done
@@ -215,13 +269,32 @@ def test_a_reminder_for_a_visit_cancelled_meanwhile_is_skipped(table, clock_at):
     from support.lambda_ import AdminApi
 
     make_salon("salon-a", clock_at)
-    made = AdminApi("salon-a").post("/v1/admin/appointments", {
-        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-25T14:00:00+01:00",
-        "client": {"name": "Mia", "phone": "+49 170 5550399"}}).json
-    outbox.plan(outbox.PlannedMessage(
-        salon_id="salon-a", message_id="reminder-x", kind="reminder", purpose="transactional", recipient="client",
-        client_id=made["client_id"], appointment_id=made["id"], values={"start": "2026-11-25T13:00:00+00:00"},
-        created_at=clock_at))
+    made = (
+        AdminApi("salon-a")
+        .post(
+            "/v1/admin/appointments",
+            {
+                "service_id": "haircut",
+                "staff_id": "anna",
+                "start": "2026-11-25T14:00:00+01:00",
+                "client": {"name": "Mia", "phone": "+49 170 5550399"},
+            },
+        )
+        .json
+    )
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id="salon-a",
+            message_id="reminder-x",
+            kind="reminder",
+            purpose="transactional",
+            recipient="client",
+            client_id=made["client_id"],
+            appointment_id=made["id"],
+            values={"start": "2026-11-25T13:00:00+00:00"},
+            created_at=clock_at,
+        )
+    )
     booking.cancel("salon-a", made["id"], now=clock_at, by="admin")
     assert dispatch.dispatch("salon-a", "reminder-x", clock_at).reason == "the visit is cancelled"
     assert outbox.get_item("salon-a", "reminder-x").skip_reason == "the visit is cancelled"
@@ -251,13 +324,32 @@ def test_a_salon_text_that_cannot_be_filled_is_skipped_with_the_reason_not_retri
     rules["templates"] = {"appointment_cancelled": {"en": "Cancelled. Book again: {manage_link}"}}
     catalog_store.update_salon("salon-a", settings=rules)
     catalog_store.forget("salon-a")
-    made = AdminApi("salon-a").post("/v1/admin/appointments", {
-        "service_id": "haircut", "staff_id": "anna", "start": "2026-11-25T14:00:00+01:00",
-        "client": {"name": "Mia", "phone": "+49 170 5550398"}}).json
+    made = (
+        AdminApi("salon-a")
+        .post(
+            "/v1/admin/appointments",
+            {
+                "service_id": "haircut",
+                "staff_id": "anna",
+                "start": "2026-11-25T14:00:00+01:00",
+                "client": {"name": "Mia", "phone": "+49 170 5550398"},
+            },
+        )
+        .json
+    )
     booking.cancel("salon-a", made["id"], now=clock_at, by="admin")
-    outbox.plan(outbox.PlannedMessage(
-        salon_id="salon-a", message_id="cancelled-1", kind="appointment_cancelled", purpose="transactional",
-        recipient="client", client_id=made["client_id"], appointment_id=made["id"], created_at=clock_at))
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id="salon-a",
+            message_id="cancelled-1",
+            kind="appointment_cancelled",
+            purpose="transactional",
+            recipient="client",
+            client_id=made["client_id"],
+            appointment_id=made["id"],
+            created_at=clock_at,
+        )
+    )
     outcome = dispatch.dispatch("salon-a", "cancelled-1", clock_at)
     assert outcome.reason == "the template cannot be used: no value for {manage_link}"
     assert outbox.get_item("salon-a", "cancelled-1").status == "skipped"
@@ -273,12 +365,24 @@ def test_past_the_daily_sms_budget_only_what_a_visit_needs_goes_by_sms(table, cl
         results.append(_send(SendRef.of(outbox.get_item("salon-a", message_id)), channels, clock_at, queue))
     assert [r.outcome for r in results] == ["sent", "sent", "over_budget"]
     assert outbox.get_item("salon-a", "direct-2").skip_reason == "the salon's daily SMS budget is spent"
-    outbox.plan(outbox.PlannedMessage(salon_id="salon-a", message_id="code-x", kind="phone_code",
-                                      purpose="transactional", recipient="phone", created_at=clock_at,
-                                      values={"code": "123456", "phone": "+4915100000001"}))
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id="salon-a",
+            message_id="code-x",
+            kind="phone_code",
+            purpose="transactional",
+            recipient="phone",
+            created_at=clock_at,
+            values={"code": "123456", "phone": "+4915100000001"},
+        )
+    )
     assert dispatch.dispatch("salon-a", "code-x", clock_at).done
-    assert _send(SendRef.of(outbox.get_item("salon-a", "code-x")), channels, clock_at, queue).outcome == "sent"
+    assert (
+        _send(SendRef.of(outbox.get_item("salon-a", "code-x")), channels, clock_at, queue).outcome == "sent"
+    )
     tomorrow = clock_at + timedelta(days=1)
     message_id = _plan(tomorrow, client.id, message_id="direct-next-day")
     assert dispatch.dispatch("salon-a", message_id, tomorrow).done
-    assert _send(SendRef.of(outbox.get_item("salon-a", message_id)), channels, tomorrow, queue).outcome == "sent"
+    assert (
+        _send(SendRef.of(outbox.get_item("salon-a", message_id)), channels, tomorrow, queue).outcome == "sent"
+    )

@@ -33,14 +33,19 @@ def settle(table) -> None:
     for failed in result["batchItemFailures"]:  # raise what failed, to be seen
         from regulars.app.stream import handle
 
-        handle(next(r for r in records if r["dynamodb"]["SequenceNumber"] == failed["itemIdentifier"]), clock.now())
+        handle(
+            next(r for r in records if r["dynamodb"]["SequenceNumber"] == failed["itemIdentifier"]),
+            clock.now(),
+        )
     assert result == {"batchItemFailures": []}
 
 
 def run_job(subject: str, kind: str, at: datetime | None = None):
     """Run the subject's pending job of ``kind`` (the one due first) as the ticker and worker would."""
-    pending = sorted((j for j in job_store.jobs_of(SALON, subject) if j.kind == kind and j.status == "pending"),
-                     key=lambda j: j.due_at)
+    pending = sorted(
+        (j for j in job_store.jobs_of(SALON, subject) if j.kind == kind and j.status == "pending"),
+        key=lambda j: j.due_at,
+    )
     assert pending, f"no pending {kind} for {subject}: {job_store.jobs_of(SALON, subject)}"
     job = pending[0]
     when = at or max(job.due_at, clock.now())  # a job overdue in the test's past runs now
@@ -48,19 +53,36 @@ def run_job(subject: str, kind: str, at: datetime | None = None):
     return job, worker.run(JobRef(SALON, job.job_id), when)
 
 
-def visit(admin: AdminApi, client_id: str, start: datetime, service: str = "manicure", staff: str = "marta") -> str:
+def visit(
+    admin: AdminApi, client_id: str, start: datetime, service: str = "manicure", staff: str = "marta"
+) -> str:
     """Book a visit; one in the past is booked two hours before it began."""
     if start < clock.now() + timedelta(hours=2):
         with moment(start - timedelta(hours=2)):
             return visit(admin, client_id, start, service, staff)
-    made = admin.post("/v1/admin/appointments", {"service_id": service, "staff_id": staff, "start": start.isoformat(),
-                                                 "client_id": client_id, "outside_hours": True})
+    made = admin.post(
+        "/v1/admin/appointments",
+        {
+            "service_id": service,
+            "staff_id": staff,
+            "start": start.isoformat(),
+            "client_id": client_id,
+            "outside_hours": True,
+        },
+    )
     assert made.status == 201, made.text
     return made.json["id"]
 
 
-def came(table, admin: AdminApi, client_id: str, start: datetime, service: str = "manicure",
-         staff: str = "marta", paid: int = 3000) -> str:
+def came(
+    table,
+    admin: AdminApi,
+    client_id: str,
+    start: datetime,
+    service: str = "manicure",
+    staff: str = "marta",
+    paid: int = 3000,
+) -> str:
     """A visit in the past, completed an hour after it began (and the stream run then)."""
     v = visit(admin, client_id, start, service, staff)
     with moment(start + timedelta(hours=1)):
@@ -75,8 +97,9 @@ def regular(table, clock_at):
     """Three manicures twenty days apart, the last twenty days ago; marketing consent given."""
     make_salon(SALON, clock_at)
     admin = AdminApi(SALON)
-    client = admin.post("/v1/admin/clients", {"name": "Vera", "phone": "+49 170 5557000",
-                                              "marketing_consent": True}).json
+    client = admin.post(
+        "/v1/admin/clients", {"name": "Vera", "phone": "+49 170 5557000", "marketing_consent": True}
+    ).json
     for days_ago in (60, 40, 20):
         came(table, admin, client["id"], clock_at - days_ago * DAY)
     settle(table)
@@ -86,12 +109,16 @@ def regular(table, clock_at):
 def test_invited_on_own_cadence_then_at_risk_lapsed_and_won_back(table, clock_at, regular):
     last = clock_at - 20 * DAY
     me = client_store.get(SALON, regular)
-    assert me.lifecycle["status"] == "active" and me.lifecycle["reason"] == "usually every 20 days; 20 days since " \
-                                                                            "the last visit"
+    assert (
+        me.lifecycle["status"] == "active"
+        and me.lifecycle["reason"] == "usually every 20 days; 20 days since the last visit"
+    )
 
     # the earlier visits' invitations are stale: the service was had again since
     for _ in range(2):
-        assert run_job(f"CLIENT#{regular}", "repeat-invitation")[1].reason == "the service was had again since"
+        assert (
+            run_job(f"CLIENT#{regular}", "repeat-invitation")[1].reason == "the service was had again since"
+        )
     job, outcome = run_job(f"CLIENT#{regular}", "repeat-invitation")
     assert outcome.done and job.due_at == clock_at  # their own 20 days, not the service's 21
     (invite,) = [m for m in outbox.for_client(SALON, regular) if m.kind == "repeat_invitation"]
@@ -104,7 +131,9 @@ def test_invited_on_own_cadence_then_at_risk_lapsed_and_won_back(table, clock_at
     assert job.due_at == last + 30 * DAY and outcome.done
     me = client_store.get(SALON, regular)
     assert (me.lifecycle["status"], me.lifecycle["reason"]) == (
-        "at_risk", "usually every 20 days; 30 days since the last visit")
+        "at_risk",
+        "usually every 20 days; 30 days since the last visit",
+    )
     at_risk = AdminApi(SALON).get("/v1/admin/retention/clients?status=at_risk").json["clients"]
     assert [c["client_id"] for c in at_risk] == [regular] and at_risk[0]["total_spent"] == 9000
 
@@ -132,7 +161,9 @@ def test_invited_on_own_cadence_then_at_risk_lapsed_and_won_back(table, clock_at
         visit(AdminApi(SALON), regular, clock_at + 113 * DAY)
         settle(table)
         me = client_store.get(SALON, regular)
-        assert me.lifecycle["status"] == "won_back" and me.lifecycle["reason"].startswith("back after 130 days")
+        assert me.lifecycle["status"] == "won_back" and me.lifecycle["reason"].startswith(
+            "back after 130 days"
+        )
     waves = [j for j in job_store.jobs_of(SALON, f"WINBACK#{regular}")]
     assert sorted(j.status for j in waves) == ["cancelled", "done", "done"]
 
@@ -140,8 +171,10 @@ def test_invited_on_own_cadence_then_at_risk_lapsed_and_won_back(table, clock_at
 def test_a_client_with_a_booking_is_not_invited_and_services_due_together_are_joined(table, clock_at):
     make_salon(SALON, clock_at)
     admin = AdminApi(SALON)
-    ids = [admin.post("/v1/admin/clients", {"name": name, "phone": phone, "marketing_consent": True}).json["id"]
-           for name, phone in (("Olga", "+49 170 5557001"), ("Ines", "+49 170 5557002"))]
+    ids = [
+        admin.post("/v1/admin/clients", {"name": name, "phone": phone, "marketing_consent": True}).json["id"]
+        for name, phone in (("Olga", "+49 170 5557001"), ("Ines", "+49 170 5557002"))
+    ]
     for n, client_id in enumerate(ids):
         # a haircut (every 28 days) 24 days ago and a manicure (every 21) 19 days ago: due 2 days apart
         for service, staff, days_ago in (("haircut", "anna", 24), ("manicure", "marta", 19)):
@@ -151,8 +184,10 @@ def test_a_client_with_a_booking_is_not_invited_and_services_due_together_are_jo
     _, outcome = run_job(f"CLIENT#{ids[0]}", "repeat-invitation")  # the manicure falls due first: in 2 days
     assert outcome.done, outcome.reason
     (invite,) = [m for m in outbox.for_client(SALON, ids[0]) if m.kind == "repeat_invitation"]
-    assert invite.values["services"] == "Manicure and Haircut" and invite.values["service_ids"] == ["manicure",
-                                                                                                     "haircut"]
+    assert invite.values["services"] == "Manicure and Haircut" and invite.values["service_ids"] == [
+        "manicure",
+        "haircut",
+    ]
     assert run_job(f"CLIENT#{ids[0]}", "repeat-invitation")[1].reason == "invited already"
     assert run_job(f"CLIENT#{ids[1]}", "repeat-invitation")[1].reason == "a visit is booked"
     assert not [m for m in outbox.for_client(SALON, ids[1]) if m.kind == "repeat_invitation"]
@@ -161,22 +196,29 @@ def test_a_client_with_a_booking_is_not_invited_and_services_due_together_are_jo
 def test_defections_once_per_cause_with_statistics_and_reasons(table, clock_at):
     make_salon(SALON, clock_at)
     admin = AdminApi(SALON)
-    client = admin.post("/v1/admin/clients", {"name": "Lena", "phone": "+49 170 5550100",
-                                              "marketing_consent": True}).json["id"]
+    client = admin.post(
+        "/v1/admin/clients", {"name": "Lena", "phone": "+49 170 5550100", "marketing_consent": True}
+    ).json["id"]
     soon, later = clock_at + 3 * timedelta(hours=1), clock_at + 5 * DAY
     missed = visit(admin, client, clock_at - 2 * timedelta(hours=1), "haircut", "anna")
     late = visit(admin, client, soon, "manicure")
     ours = visit(admin, client, soon + timedelta(hours=2), "haircut", "anna")
     early = visit(admin, client, later)
     assert admin.post(f"/v1/admin/appointments/{missed}/no-show").status == 200
-    assert admin.post(f"/v1/admin/appointments/{late}/cancel", {"reason": "schedule conflict at work"}).status == 200
+    assert (
+        admin.post(f"/v1/admin/appointments/{late}/cancel", {"reason": "schedule conflict at work"}).status
+        == 200
+    )
     assert admin.post(f"/v1/admin/appointments/{ours}/cancel", {"salon_initiated": True}).status == 200
     assert admin.post(f"/v1/admin/appointments/{early}/cancel").status == 200
     for _ in range(3):  # delivered again and again: recorded once
         settle(table)
     found = {d.kind: d for d in retention_store.of_client(SALON, client)}
     assert set(found) == {"no_show", "late_cancellation"}
-    assert (found["late_cancellation"].reason, found["late_cancellation"].reason_source) == ("schedule", "cancellation")
+    assert (found["late_cancellation"].reason, found["late_cancellation"].reason_source) == (
+        "schedule",
+        "cancellation",
+    )
 
     job, outcome = run_job(f"CANCELLED#{early}", "cancellation-check")
     assert job.due_at.date() == (clock_at + 14 * DAY).date() and outcome.done
@@ -185,20 +227,28 @@ def test_defections_once_per_cause_with_statistics_and_reasons(table, clock_at):
     assert rebook.values["booking_link"].endswith("service=haircut")
 
     stats = admin.get("/v1/admin/defections/stats").json
-    assert stats["total"] == 3 and stats["by_type"] == {"no_show": 1, "late_cancellation": 1,
-                                                        "cancelled_not_rebooked": 1}
+    assert stats["total"] == 3 and stats["by_type"] == {
+        "no_show": 1,
+        "late_cancellation": 1,
+        "cancelled_not_rebooked": 1,
+    }
     assert stats["by_reason"] == {"unknown": 2, "schedule": 1}
     assert stats["by_staff"] == {"anna": 1, "marta": 2}
 
     bad = admin.request("PUT", f"/v1/admin/defections/no_show-{missed}/reason", {"reason": "bored"})
     assert bad.status == 422 and bad.json["error"]["fields"][0]["field"] == "reason"
-    given = admin.request("PUT", f"/v1/admin/defections/no_show-{missed}/reason", {"reason": "price",
-                                                                                  "note": "said so on the phone"})
+    given = admin.request(
+        "PUT",
+        f"/v1/admin/defections/no_show-{missed}/reason",
+        {"reason": "price", "note": "said so on the phone"},
+    )
     assert given.status == 200 and given.json["reason_source"] == "admin"
     from regulars.retention import defections
 
     assert defections.from_reply(SALON, client, "sorry, I moved to Hamburg", clock_at) == "moved_away"
-    assert defections.from_reply(SALON, client, "it's too expensive", clock_at) is None  # nothing left to explain
+    assert (
+        defections.from_reply(SALON, client, "it's too expensive", clock_at) is None
+    )  # nothing left to explain
     stats = admin.get("/v1/admin/defections/stats").json
     assert stats["by_reason"] == {"price": 1, "schedule": 1, "moved_away": 1}
     listed = admin.get("/v1/admin/defections").json["defections"]

@@ -39,14 +39,24 @@ def actions(owner: AdminApi) -> list[tuple[str, str]]:
 def test_an_invited_reception_user_works_the_desk_and_nothing_more(owner, pool):
     desk = join(pool, owner, "Desk@Salon-A.example", "reception")
     me = desk.get("/v1/admin/me").json
-    assert (me["salon_id"], me["email"], me["role"], me["staff_id"]) == ("salon-a", "desk@salon-a.example",
-                                                                         "reception", None)
+    assert (me["salon_id"], me["email"], me["role"], me["staff_id"]) == (
+        "salon-a",
+        "desk@salon-a.example",
+        "reception",
+        None,
+    )
     assert "appointments.complete" in me["operations"] and "clients.export" not in me["operations"]
 
     # the desk books a new client and checks the visit out
-    visit = desk.post("/v1/admin/appointments", {"service_id": "haircut", "staff_id": "anna",
-                                                 "start": f"{TUESDAY}T10:00:00+01:00",
-                                                 "client": {"name": "Olga Ivanova", "phone": "+49 170 2220001"}})
+    visit = desk.post(
+        "/v1/admin/appointments",
+        {
+            "service_id": "haircut",
+            "staff_id": "anna",
+            "start": f"{TUESDAY}T10:00:00+01:00",
+            "client": {"name": "Olga Ivanova", "phone": "+49 170 2220001"},
+        },
+    )
     assert visit.status == 201, visit.text
     client_id = visit.json["client_id"]
     owner.request("POST", "/v1/admin/appointments/" + visit.json["id"] + "/confirm")
@@ -64,15 +74,19 @@ def test_an_invited_reception_user_works_the_desk_and_nothing_more(owner, pool):
     refused = [
         desk.get(f"/v1/admin/clients/{client_id}/export"),
         desk.post(f"/v1/admin/clients/{client_id}/erase", {"reason": "asked"}),
-        desk.post(f"/v1/admin/clients/{client_id}/loyalty/adjustments", {"amount": 10_000_000, "reason": "gift"}),
+        desk.post(
+            f"/v1/admin/clients/{client_id}/loyalty/adjustments", {"amount": 10_000_000, "reason": "gift"}
+        ),
         desk.patch("/v1/admin/salon", {"name": "Desk's salon"}),
         desk.patch("/v1/admin/services/haircut", {"price_amount": 1}),
         desk.post("/v1/admin/team", {"email": "friend@example.com", "role": "owner"}),
     ]
     assert [(r.status, r.json["error"]["code"]) for r in refused] == [(403, "forbidden")] * len(refused)
     assert owner.get(f"/v1/admin/clients/{client_id}").json["erased_at"] is None
-    assert all(e["kind"] != "adjustment" and e["source"] != "manual"
-               for e in owner.get(f"/v1/admin/clients/{client_id}/ledger").json["entries"])
+    assert all(
+        e["kind"] != "adjustment" and e["source"] != "manual"
+        for e in owner.get(f"/v1/admin/clients/{client_id}/ledger").json["entries"]
+    )
     assert owner.get("/v1/admin/salon").json["name"] == "Salon salon-a"
     assert pool.users.find("friend@example.com") is None
     assert actions(owner) == [("team.invited", "admin:owner@salon-a.example")]
@@ -86,11 +100,14 @@ def test_inviting_again_is_idempotent_and_an_email_of_another_salon_is_refused(o
     other_role = owner.post("/v1/admin/team", {"email": "maria@salon-a.example", "role": "reception"})
     assert (other_role.status, other_role.json["error"]["code"]) == (409, "member_exists")
     team = owner.get("/v1/admin/team").json["members"]
-    assert sorted((m["email"], m["role"]) for m in team) == [("maria@salon-a.example", "manager"),
-                                                            ("owner@salon-a.example", "owner")]
+    assert sorted((m["email"], m["role"]) for m in team) == [
+        ("maria@salon-a.example", "manager"),
+        ("owner@salon-a.example", "owner"),
+    ]
     make_salon("salon-b", clock_at)
     elsewhere = AdminApi("salon-b", "owner@salon-b.example").post(
-        "/v1/admin/team", {"email": "maria@salon-a.example", "role": "owner"})
+        "/v1/admin/team", {"email": "maria@salon-a.example", "role": "owner"}
+    )
     assert (elsewhere.status, elsewhere.json["error"]["code"]) == (409, "email_in_another_salon")
     assert pool.users.find("maria@salon-a.example").salon_id == "salon-a"
     assert AdminApi("salon-b").get("/v1/admin/team").json["members"][0]["email"] == "owner@example.com"
@@ -99,13 +116,20 @@ def test_inviting_again_is_idempotent_and_an_email_of_another_salon_is_refused(o
 
 def test_a_staff_user_sees_only_their_own_book(owner, pool):
     for staff_id, hour in (("anna", "10"), ("marta", "11")):
-        r = owner.post("/v1/admin/appointments", {"service_id": "haircut", "staff_id": staff_id,
-                                                  "start": f"{TUESDAY}T{hour}:00:00+01:00",
-                                                  "client": {"name": f"Client of {staff_id}",
-                                                             "phone": f"+49 170 33300{hour}"}})
+        r = owner.post(
+            "/v1/admin/appointments",
+            {
+                "service_id": "haircut",
+                "staff_id": staff_id,
+                "start": f"{TUESDAY}T{hour}:00:00+01:00",
+                "client": {"name": f"Client of {staff_id}", "phone": f"+49 170 33300{hour}"},
+            },
+        )
         assert r.status == 201, r.text
     missing = owner.post("/v1/admin/team", {"email": "anna@salon-a.example", "role": "staff"})
-    unknown = owner.post("/v1/admin/team", {"email": "anna@salon-a.example", "role": "staff", "staff_id": "zoe"})
+    unknown = owner.post(
+        "/v1/admin/team", {"email": "anna@salon-a.example", "role": "staff", "staff_id": "zoe"}
+    )
     assert [r.json["error"]["fields"][0]["field"] for r in (missing, unknown)] == ["staff_id", "staff_id"]
     anna = join(pool, owner, "anna@salon-a.example", "staff", staff_id="anna")
     book = anna.get(f"/v1/admin/appointments?from={TUESDAY}&days=7")
@@ -129,17 +153,27 @@ def test_a_role_change_holds_at_once_is_audited_and_the_last_owner_stays(owner, 
     assert pool.users.find("maria@salon-a.example").role == "reception"  # the claim follows
     entry = owner.get("/v1/admin/audit").json["entries"][0]
     assert (entry["action"], entry["by"]) == ("team.role_changed", "admin:owner@salon-a.example")
-    assert entry["detail"] == {"user_id": maria.user_id, "email": "maria@salon-a.example", "role": "reception",
-                               "previous": "manager"}
+    assert entry["detail"] == {
+        "user_id": maria.user_id,
+        "email": "maria@salon-a.example",
+        "role": "reception",
+        "previous": "manager",
+    }
 
-    for refused in (owner.patch(f"/v1/admin/team/{owner.user_id}", {"role": "manager"}),
-                    owner.delete(f"/v1/admin/team/{owner.user_id}")):
+    for refused in (
+        owner.patch(f"/v1/admin/team/{owner.user_id}", {"role": "manager"}),
+        owner.delete(f"/v1/admin/team/{owner.user_id}"),
+    ):
         assert (refused.status, refused.json["error"]["code"]) == (409, "last_owner")
     assert owner.patch(f"/v1/admin/team/{maria.user_id}", {"role": "owner"}).status == 200
     assert owner.patch(f"/v1/admin/team/{owner.user_id}", {"role": "manager"}).status == 200
     assert owner.get("/v1/admin/team").status == 403  # a manager now
-    assert maria.patch(f"/v1/admin/team/{maria.user_id}", {"role": "staff", "staff_id": "anna"}).json["error"][
-        "code"] == "last_owner"
+    assert (
+        maria.patch(f"/v1/admin/team/{maria.user_id}", {"role": "staff", "staff_id": "anna"}).json["error"][
+            "code"
+        ]
+        == "last_owner"
+    )
 
 
 def test_a_removed_user_is_refused_from_the_next_request(owner, pool):
@@ -152,8 +186,10 @@ def test_a_removed_user_is_refused_from_the_next_request(owner, pool):
     assert owner.delete(f"/v1/admin/team/{desk.user_id}").status == 404
     assert [a for a, _ in actions(owner)] == ["team.removed", "team.invited"]
     # the e-mail is free again: invited anew, it is a new user
-    assert owner.post("/v1/admin/team", {"email": "desk@salon-a.example", "role": "reception"}).json[
-        "user_id"] != desk.user_id
+    assert (
+        owner.post("/v1/admin/team", {"email": "desk@salon-a.example", "role": "reception"}).json["user_id"]
+        != desk.user_id
+    )
 
 
 def test_settings_bonus_and_campaign_changes_are_audited_with_who(owner, clock_at):
@@ -161,21 +197,44 @@ def test_settings_bonus_and_campaign_changes_are_audited_with_who(owner, clock_a
     owner.patch("/v1/admin/salon", {"name": "Studio A", "settings": {"loyalty": {"enabled": False}}})
     owner.patch("/v1/admin/services/haircut", {"price_amount": 5000})
     owner.post("/v1/admin/staff", {"id": "zoe", "name": "Zoe"})
-    owner.post(f"/v1/admin/clients/{client['id']}/loyalty/adjustments", {"amount": 500, "reason": "sorry"},
-               headers={"Idempotency-Key": "adjust-once-1"})
-    owner.post(f"/v1/admin/clients/{client['id']}/loyalty/adjustments", {"amount": 500, "reason": "sorry"},
-               headers={"Idempotency-Key": "adjust-once-1"})  # a retry: audited once
+    owner.post(
+        f"/v1/admin/clients/{client['id']}/loyalty/adjustments",
+        {"amount": 500, "reason": "sorry"},
+        headers={"Idempotency-Key": "adjust-once-1"},
+    )
+    owner.post(
+        f"/v1/admin/clients/{client['id']}/loyalty/adjustments",
+        {"amount": 500, "reason": "sorry"},
+        headers={"Idempotency-Key": "adjust-once-1"},
+    )  # a retry: audited once
     segment = owner.post("/v1/admin/segments", {"name": "Everyone", "filter": {}}).json
-    campaign = owner.post("/v1/admin/campaigns", {"name": "Hello", "segment_id": segment["id"],
-                                                  "messages": {"en": "Hello {name}"}, "send_at": "2026-12-01T10:00:00"})
+    campaign = owner.post(
+        "/v1/admin/campaigns",
+        {
+            "name": "Hello",
+            "segment_id": segment["id"],
+            "messages": {"en": "Hello {name}"},
+            "send_at": "2026-12-01T10:00:00",
+        },
+    )
     assert campaign.status == 201, campaign.text
     owner.post(f"/v1/admin/campaigns/{campaign.json['id']}/cancel")
     entries = {e["action"]: e for e in owner.get("/v1/admin/audit").json["entries"]}
-    assert sorted(entries) == ["campaign.cancelled", "campaign.created", "loyalty.adjusted", "salon.updated",
-                               "segment.saved", "service.updated", "staff.created"]
+    assert sorted(entries) == [
+        "campaign.cancelled",
+        "campaign.created",
+        "loyalty.adjusted",
+        "salon.updated",
+        "segment.saved",
+        "service.updated",
+        "staff.created",
+    ]
     assert {e["by"] for e in entries.values()} == {"admin:owner@salon-a.example"}
     assert entries["salon.updated"]["detail"]["fields"] == ["name", "settings"]
-    assert entries["salon.updated"]["detail"]["settings"] == ["loyalty", "protection"]  # given whole: the test salon's protection is back to the defaults
+    assert entries["salon.updated"]["detail"]["settings"] == [
+        "loyalty",
+        "protection",
+    ]  # given whole: the test salon's protection is back to the defaults
     assert entries["service.updated"]["detail"]["changes"] == {"price_amount": [4500, 5000]}
     assert entries["loyalty.adjusted"]["client_id"] == client["id"]
     assert entries["loyalty.adjusted"]["detail"]["amount"] == 500
@@ -186,8 +245,25 @@ def test_create_salon_invites_the_first_owner(table, pool, monkeypatch, capsys):
     import create_salon
     from regulars.team import service
 
-    argv = ["create_salon.py", "--table", table, "--user-pool", pool.pool_id, "--id", "new-salon", "--name", "New",
-            "--timezone", "Europe/Berlin", "--currency", "eur", "--country", "de", "--admin-email", "Boss@New.example"]
+    argv = [
+        "create_salon.py",
+        "--table",
+        table,
+        "--user-pool",
+        pool.pool_id,
+        "--id",
+        "new-salon",
+        "--name",
+        "New",
+        "--timezone",
+        "Europe/Berlin",
+        "--currency",
+        "eur",
+        "--country",
+        "de",
+        "--admin-email",
+        "Boss@New.example",
+    ]
     monkeypatch.setattr(sys, "argv", argv)
     create_salon.main()
     (owner,) = service.team("new-salon")

@@ -20,23 +20,38 @@ TUESDAY = "2026-11-24"
 
 
 def booking(start: str = f"{TUESDAY}T10:00:00+01:00", phone: str = "0151 23456789", **extra):
-    body = {"service_id": "haircut", "staff_id": "anna", "start": start,
-            "client": {"name": "Eva Weber", "phone": phone}}
+    body = {
+        "service_id": "haircut",
+        "staff_id": "anna",
+        "start": start,
+        "client": {"name": "Eva Weber", "phone": phone},
+    }
     return body | extra
 
 
 def appointments_in_table() -> list[Appointment]:
-    return [i for i in Entity.query("SALON#salon-a", Entity.sk.startswith("APPT#")) if isinstance(i, Appointment)]
+    return [
+        i for i in Entity.query("SALON#salon-a", Entity.sk.startswith("APPT#")) if isinstance(i, Appointment)
+    ]
 
 
 def test_catalog_has_the_contract_shape(salon, public):
     r = public.get("/v1/salons/salon-a/catalog")
     assert r.status == 200
     body = r.json
-    assert body["salon"] == {"id": "salon-a", "name": "Salon salon-a", "timezone": "Europe/Berlin",
-                             "currency": "EUR", "locale": "en"}
-    assert {"id": "haircut", "name": "Haircut", "duration_minutes": 60,
-            "price": {"amount": 4500, "currency": "EUR"}} in body["services"]
+    assert body["salon"] == {
+        "id": "salon-a",
+        "name": "Salon salon-a",
+        "timezone": "Europe/Berlin",
+        "currency": "EUR",
+        "locale": "en",
+    }
+    assert {
+        "id": "haircut",
+        "name": "Haircut",
+        "duration_minutes": 60,
+        "price": {"amount": 4500, "currency": "EUR"},
+    } in body["services"]
     assert {"id": "anna", "name": "Anna", "service_ids": ["brows", "haircut"]} in body["staff"]
 
 
@@ -55,10 +70,15 @@ def test_slots_follow_hours_breaks_and_bookings(salon, public):
     assert f"{TUESDAY}T12:15:00+01:00" not in starts  # would run into the 13:00 lunch break
     assert f"{TUESDAY}T13:30:00+01:00" not in starts
     assert public.post("/v1/salons/salon-a/appointments", booking()).status == 201
-    after = [s["start"] for s in public.get(
-        f"/v1/salons/salon-a/slots?service_id=haircut&date={TUESDAY}&staff_id=anna").json["slots"]]
-    assert set(starts) - set(after) == {f"{TUESDAY}T{t}:00+01:00" for t in ("09:15", "09:30", "09:45", "10:00",
-                                                                            "10:15", "10:30", "10:45")}
+    after = [
+        s["start"]
+        for s in public.get(f"/v1/salons/salon-a/slots?service_id=haircut&date={TUESDAY}&staff_id=anna").json[
+            "slots"
+        ]
+    ]
+    assert set(starts) - set(after) == {
+        f"{TUESDAY}T{t}:00+01:00" for t in ("09:15", "09:30", "09:45", "10:00", "10:15", "10:30", "10:45")
+    }
 
 
 def test_slots_without_staff_list_everyone_who_does_the_service(salon, public):
@@ -70,8 +90,12 @@ def test_slots_without_staff_list_everyone_who_does_the_service(salon, public):
 
 def test_slots_respect_minimum_notice(salon, public, clock_at):
     # clock_at is Monday 09:00 Berlin; the default notice is 60 minutes
-    starts = [s["start"] for s in public.get(
-        "/v1/salons/salon-a/slots?service_id=haircut&date=2026-11-23&staff_id=anna").json["slots"]]
+    starts = [
+        s["start"]
+        for s in public.get("/v1/salons/salon-a/slots?service_id=haircut&date=2026-11-23&staff_id=anna").json[
+            "slots"
+        ]
+    ]
     assert starts[0] == "2026-11-23T10:00:00+01:00"
 
 
@@ -80,18 +104,30 @@ def test_slots_on_the_day_clocks_go_forward(table, public, clock_at):
 
     make_salon("salon-a", clock_at, booking_horizon_days=365)
     day = "2027-03-29"  # Monday after the change: CEST, +02:00
-    starts = [s["start"] for s in public.get(
-        f"/v1/salons/salon-a/slots?service_id=haircut&date={day}&staff_id=anna").json["slots"]]
+    starts = [
+        s["start"]
+        for s in public.get(f"/v1/salons/salon-a/slots?service_id=haircut&date={day}&staff_id=anna").json[
+            "slots"
+        ]
+    ]
     assert starts[0] == f"{day}T09:00:00+02:00"
-    before = [s["start"] for s in public.get(
-        "/v1/salons/salon-a/slots?service_id=haircut&date=2027-03-26&staff_id=anna").json["slots"]]
+    before = [
+        s["start"]
+        for s in public.get("/v1/salons/salon-a/slots?service_id=haircut&date=2027-03-26&staff_id=anna").json[
+            "slots"
+        ]
+    ]
     assert before[0] == "2027-03-26T09:00:00+01:00"
 
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("service_id=nope&date=2026-11-24", "service_id"), ("service_id=haircut&date=24.11.2026", "date"),
-     ("date=2026-11-24", "service_id"), ("service_id=haircut&date=2026-11-24&staff_id=ghost", "staff_id")],
+    [
+        ("service_id=nope&date=2026-11-24", "service_id"),
+        ("service_id=haircut&date=24.11.2026", "date"),
+        ("date=2026-11-24", "service_id"),
+        ("service_id=haircut&date=2026-11-24&staff_id=ghost", "staff_id"),
+    ],
 )
 def test_bad_slot_queries_name_the_field(salon, public, query, field):
     r = public.get(f"/v1/salons/salon-a/slots?{query}")
@@ -105,8 +141,13 @@ def test_booking_answers_201_with_the_contract_and_normalises_the_phone(salon, p
     body = r.json
     assert set(body) == {"appointment", "manage_url", "telegram_url", "phone_proven"}
     assert body["appointment"] | {"id": "x"} == {
-        "id": "x", "status": "booked", "start": f"{TUESDAY}T10:00:00+01:00", "end": f"{TUESDAY}T11:00:00+01:00",
-        "service_id": "haircut", "staff_id": "anna"}
+        "id": "x",
+        "status": "booked",
+        "start": f"{TUESDAY}T10:00:00+01:00",
+        "end": f"{TUESDAY}T11:00:00+01:00",
+        "service_id": "haircut",
+        "staff_id": "anna",
+    }
     assert body["manage_url"].startswith("http")
     client_id = client_store.client_id_by_phone("salon-a", "+4915123456789")
     assert client_id is not None
@@ -119,8 +160,11 @@ def test_a_replayed_key_returns_the_first_answer_and_books_nothing_more(salon, p
     again = public.post("/v1/salons/salon-a/appointments", booking(), headers=key)
     assert (first.status, first.text) == (again.status, again.text)
     assert len(appointments_in_table()) == 1
-    other = public.post("/v1/salons/salon-a/appointments", booking(phone="+49 170 1234567"),
-                        headers={"Idempotency-Key": "replay-key-2"})
+    other = public.post(
+        "/v1/salons/salon-a/appointments",
+        booking(phone="+49 170 1234567"),
+        headers={"Idempotency-Key": "replay-key-2"},
+    )
     assert other.status == 409
     assert other.json["error"]["code"] == "slot_taken"
 
@@ -128,7 +172,9 @@ def test_a_replayed_key_returns_the_first_answer_and_books_nothing_more(salon, p
 def test_a_key_reused_for_another_request_is_refused(salon, public):
     key = {"Idempotency-Key": "reused-key-1"}
     assert public.post("/v1/salons/salon-a/appointments", booking(), headers=key).status == 201
-    r = public.post("/v1/salons/salon-a/appointments", booking(start=f"{TUESDAY}T15:00:00+01:00"), headers=key)
+    r = public.post(
+        "/v1/salons/salon-a/appointments", booking(start=f"{TUESDAY}T15:00:00+01:00"), headers=key
+    )
     assert r.status == 422
     assert r.json["error"]["code"] == "idempotency_key_reused"
     assert len(appointments_in_table()) == 1
@@ -136,8 +182,11 @@ def test_a_key_reused_for_another_request_is_refused(salon, public):
 
 def test_twenty_concurrent_bookings_of_one_slot_one_wins(salon, public):
     def attempt(i: int):  # each caller in an execution environment of its own, as in Lambda
-        return PublicApi(environment=i).post("/v1/salons/salon-a/appointments", booking(phone=f"+49151000000{i:02d}"),
-                                             headers={"Idempotency-Key": f"concurrent-{i:04d}"})
+        return PublicApi(environment=i).post(
+            "/v1/salons/salon-a/appointments",
+            booking(phone=f"+49151000000{i:02d}"),
+            headers={"Idempotency-Key": f"concurrent-{i:04d}"},
+        )
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         results = list(pool.map(attempt, range(20)))
@@ -155,8 +204,10 @@ def test_concurrent_bookings_of_overlapping_times_never_overlap(salon, public):
     starts = [f"{TUESDAY}T{h:02d}:{mm:02d}:00+01:00" for h in (14, 15) for mm in (0, 15, 30, 45)]
 
     def attempt(i: int):
-        return PublicApi(environment=i).post("/v1/salons/salon-a/appointments",
-                                             booking(start=starts[i % len(starts)], phone=f"+49151000001{i:02d}"))
+        return PublicApi(environment=i).post(
+            "/v1/salons/salon-a/appointments",
+            booking(start=starts[i % len(starts)], phone=f"+49151000001{i:02d}"),
+        )
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         list(pool.map(attempt, range(16)))
@@ -199,12 +250,18 @@ def test_without_staff_the_first_free_staff_member_is_booked(salon, public):
     second = public.post("/v1/salons/salon-a/appointments", booking(staff_id=None, phone="+49 170 1234567"))
     third = public.post("/v1/salons/salon-a/appointments", booking(staff_id=None, phone="+49 170 7654321"))
     assert (first.status, second.status, third.status) == (201, 201, 409)
-    assert {first.json["appointment"]["staff_id"], second.json["appointment"]["staff_id"]} == {"anna", "marta"}
+    assert {first.json["appointment"]["staff_id"], second.json["appointment"]["staff_id"]} == {
+        "anna",
+        "marta",
+    }
 
 
 def test_a_returning_client_is_recognised_by_phone_in_any_format(salon, public):
     public.post("/v1/salons/salon-a/appointments", booking(phone="0151 23456789"))
-    public.post("/v1/salons/salon-a/appointments", booking(start=f"{TUESDAY}T15:00:00+01:00", phone="+49 (151) 234-56789"))
+    public.post(
+        "/v1/salons/salon-a/appointments",
+        booking(start=f"{TUESDAY}T15:00:00+01:00", phone="+49 (151) 234-56789"),
+    )
     owners = {a.client_id for a in appointments_in_table()}
     assert len(owners) == 1
 
@@ -221,16 +278,23 @@ def test_marketing_consent_is_recorded_with_its_evidence(salon, public):
 
 
 def test_every_error_has_the_one_shape(salon, public):
-    for r in (public.get("/v1/salons/nope/catalog"), public.post("/v1/salons/salon-a/appointments", "{"),
-              public.post("/v1/salons/salon-a/appointments", {})):
+    for r in (
+        public.get("/v1/salons/nope/catalog"),
+        public.post("/v1/salons/salon-a/appointments", "{"),
+        public.post("/v1/salons/salon-a/appointments", {}),
+    ):
         body = json.loads(r.text)
         assert set(body) == {"error"}
         assert set(body["error"]) == {"code", "message", "fields"}
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "multipart/form-data", "application/x-www-form-urlencoded"])
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "multipart/form-data", "application/x-www-form-urlencoded"]
+)
 def test_a_body_that_is_not_json_is_415(salon, public, content_type):
-    r = public.post("/v1/salons/salon-a/appointments", json.dumps(booking()), headers={"Content-Type": content_type})
+    r = public.post(
+        "/v1/salons/salon-a/appointments", json.dumps(booking()), headers={"Content-Type": content_type}
+    )
     assert r.status == 415
     assert r.json["error"]["code"] == "unsupported_media_type"
     assert appointments_in_table() == []
@@ -245,8 +309,13 @@ def test_days_outside_the_booking_window_have_no_slots(salon, public):
 def test_a_body_that_is_not_utf8_is_400(salon, public):
     from support.lambda_ import api_event, invoke
 
-    event = api_event("POST", "/v1/salons/salon-a/appointments", resource="/v1/salons/{salon_id}/appointments",
-                      path_params={"salon_id": "salon-a"}, body="/f8=")  # base64 of b"\xff\xff"
+    event = api_event(
+        "POST",
+        "/v1/salons/salon-a/appointments",
+        resource="/v1/salons/{salon_id}/appointments",
+        path_params={"salon_id": "salon-a"},
+        body="/f8=",
+    )  # base64 of b"\xff\xff"
     event["isBase64Encoded"] = True
     r = invoke("public_api", event)
     assert (r.status, r.json["error"]["code"]) == (400, "invalid_json")

@@ -15,8 +15,9 @@ WRITES = ("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWri
 
 
 @contextlib.contextmanager
-def failing_write(words: str, *, code: str = "InternalServerError", message: str = "injected failure",
-                  times: int = 1) -> Iterator[dict]:
+def failing_write(
+    words: str, *, code: str = "InternalServerError", message: str = "injected failure", times: int = 1
+) -> Iterator[dict]:
     """The first ``times`` DynamoDB writes whose request mentions ``words`` fail with ``code`` and
     ``message``; the dict yielded counts them ("failed")."""
     events = Entity.connection().client.meta.events
@@ -29,9 +30,13 @@ def failing_write(words: str, *, code: str = "InternalServerError", message: str
             raise ClientError({"Error": {"Code": code, "Message": message}}, "write")
 
     for operation in WRITES:
-        events.register(f"before-parameter-build.dynamodb.{operation}", hook, unique_id=f"{hook_id}-{operation}")
+        events.register(
+            f"before-parameter-build.dynamodb.{operation}", hook, unique_id=f"{hook_id}-{operation}"
+        )
     try:
         yield state
     finally:
         for operation in WRITES:
-            events.unregister(f"before-parameter-build.dynamodb.{operation}", unique_id=f"{hook_id}-{operation}")
+            events.unregister(
+                f"before-parameter-build.dynamodb.{operation}", unique_id=f"{hook_id}-{operation}"
+            )

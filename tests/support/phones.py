@@ -15,7 +15,9 @@ def prove(public, phone: str, salon_id: str = "salon-a") -> str:
     started = public.post(f"/v1/salons/{salon_id}/phone-checks", {"phone": phone})
     assert started.status == 202, started.text
     check = started.json["check_id"]
-    proven = public.post(f"/v1/salons/{salon_id}/phone-checks/{check}",
-                         {"phone": phone, "code": received_code(salon_id, check)})
+    proven = public.post(
+        f"/v1/salons/{salon_id}/phone-checks/{check}",
+        {"phone": phone, "code": received_code(salon_id, check)},
+    )
     assert proven.status == 200, proven.text
     return proven.json["phone_proof"]

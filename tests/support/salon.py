@@ -18,21 +18,56 @@ def make_salon(salon_id: str, now: datetime, **settings: object) -> Catalog:
     for one client again and again; the tests of the public surface's protection set their own."""
     settings.setdefault("protection", {"phone_check": "never", "bookings_per_phone_day": 1000})
     catalog_store.create_salon(
-        Salon(id=salon_id, name=f"Salon {salon_id}", timezone="Europe/Berlin", currency="EUR",
-                locale="en", country="DE", settings=SalonSettings(**settings)),
+        Salon(
+            id=salon_id,
+            name=f"Salon {salon_id}",
+            timezone="Europe/Berlin",
+            currency="EUR",
+            locale="en",
+            country="DE",
+            settings=SalonSettings(**settings),
+        ),
         now,
     )
-    catalog_store.put_service(salon_id, Service(id="haircut", name="Haircut", duration_minutes=60,
-                                                  price=Money(amount=4500, currency="EUR"),
-                                                  repeat_interval_days=28), create=True)
-    catalog_store.put_service(salon_id, Service(id="manicure", name="Manicure", duration_minutes=45,
-                                                  price=Money(amount=3000, currency="EUR"),
-                                                  repeat_interval_days=21), create=True)
-    catalog_store.put_service(salon_id, Service(id="brows", name="Brows", duration_minutes=20,
-                                                  price=Money(amount=1500, currency="EUR")), create=True)
-    catalog_store.put_staff(salon_id, StaffMember(id="anna", name="Anna", service_ids=["haircut", "brows"],
-                                                    working_hours=WEEK, breaks=LUNCH), create=True)
-    catalog_store.put_staff(salon_id, StaffMember(id="marta", name="Marta",
-                                                    service_ids=["haircut", "manicure"],
-                                                    working_hours=WEEK, breaks=LUNCH), create=True)
+    catalog_store.put_service(
+        salon_id,
+        Service(
+            id="haircut",
+            name="Haircut",
+            duration_minutes=60,
+            price=Money(amount=4500, currency="EUR"),
+            repeat_interval_days=28,
+        ),
+        create=True,
+    )
+    catalog_store.put_service(
+        salon_id,
+        Service(
+            id="manicure",
+            name="Manicure",
+            duration_minutes=45,
+            price=Money(amount=3000, currency="EUR"),
+            repeat_interval_days=21,
+        ),
+        create=True,
+    )
+    catalog_store.put_service(
+        salon_id,
+        Service(id="brows", name="Brows", duration_minutes=20, price=Money(amount=1500, currency="EUR")),
+        create=True,
+    )
+    catalog_store.put_staff(
+        salon_id,
+        StaffMember(
+            id="anna", name="Anna", service_ids=["haircut", "brows"], working_hours=WEEK, breaks=LUNCH
+        ),
+        create=True,
+    )
+    catalog_store.put_staff(
+        salon_id,
+        StaffMember(
+            id="marta", name="Marta", service_ids=["haircut", "manicure"], working_hours=WEEK, breaks=LUNCH
+        ),
+        create=True,
+    )
     return catalog_store.load_catalog(salon_id)

@@ -27,8 +27,12 @@ def test_in_a_batch_each_work_runs_once_per_client_after_the_records_with_the_la
             afterwards.once_per_client(tier, "s", client, T0, cause)
             afterwards.once_per_client(status, "s", client, T0)
         assert done == []  # nothing while the records are handled
-    assert done == [("tier", "s", "c1", end, "v2"), ("tier", "s", "c2", end, "v3"),
-                    ("status", "s", "c1", end, ""), ("status", "s", "c2", end, "")]
+    assert done == [
+        ("tier", "s", "c1", end, "v2"),
+        ("tier", "s", "c2", end, "v3"),
+        ("status", "s", "c1", end, ""),
+        ("status", "s", "c2", end, ""),
+    ]
 
 
 def test_a_failing_work_fails_the_batch_and_leaves_no_batch_behind():

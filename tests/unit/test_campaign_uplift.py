@@ -75,8 +75,11 @@ def test_sums_moved_by_deltas_equal_sums_over_members(histories):
     assert (total, squares) == (sum(finals), sum(v * v for v in finals))
 
 
-@given(st.text(min_size=1, max_size=30), st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=50,
-                                                   unique=True), st.floats(0, 50))
+@given(
+    st.text(min_size=1, max_size=30),
+    st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=50, unique=True),
+    st.floats(0, 50),
+)
 def test_the_holdout_is_the_same_however_often_it_is_drawn(campaign, clients, percent):
     first = [in_holdout(campaign, c, percent) for c in clients]
     assert first == [in_holdout(campaign, c, percent) for c in clients]

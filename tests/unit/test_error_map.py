@@ -27,5 +27,6 @@ def test_a_failure_carries_its_headers_with_its_status_and_shape():
     answer = app.resolve(api_event("GET", "/v1/limited", resource="/v1/limited", path_params={}), None)
     headers = {k: v[-1] for k, v in answer["multiValueHeaders"].items()}
     assert answer["statusCode"] == 409 and headers["Retry-After"] == "30"
-    assert json.loads(answer["body"]) == {"error": {"code": "slow_down", "fields": [],
-                                                    "message": "too many at once: try again in 30 seconds"}}
+    assert json.loads(answer["body"]) == {
+        "error": {"code": "slow_down", "fields": [], "message": "too many at once: try again in 30 seconds"}
+    }

@@ -14,15 +14,30 @@ T0 = datetime(2026, 11, 24, 9, tzinfo=UTC)
 
 
 def appt(status="booked", start=T0, staff="anna", version=1, paid=None, late=False):
-    return m.Appointment(id="a1", salon_id="demo", client_id="c1", staff_id=staff, service_id="haircut", start=start,
-                         end=start + timedelta(hours=1), status=m.AppointmentStatus(status),
-                         price=Money(amount=4500, currency="EUR"), paid_amount=paid, source=m.Source.WIDGET,
-                         late_cancellation=late, created_at=T0, updated_at=T0, version=version)
+    return m.Appointment(
+        id="a1",
+        salon_id="demo",
+        client_id="c1",
+        staff_id=staff,
+        service_id="haircut",
+        start=start,
+        end=start + timedelta(hours=1),
+        status=m.AppointmentStatus(status),
+        price=Money(amount=4500, currency="EUR"),
+        paid_amount=paid,
+        source=m.Source.WIDGET,
+        late_cancellation=late,
+        created_at=T0,
+        updated_at=T0,
+        version=version,
+    )
 
 
 def test_changes_become_events():
     assert [e.type for e in derive(None, appt())] == [EventType.BOOKED]
-    assert [e.type for e in derive(appt(), appt(start=T0 + timedelta(hours=2), version=2))] == [EventType.MOVED]
+    assert [e.type for e in derive(appt(), appt(start=T0 + timedelta(hours=2), version=2))] == [
+        EventType.MOVED
+    ]
     assert [e.type for e in derive(appt(), appt(staff="marta", version=2))] == [EventType.MOVED]
     assert [e.type for e in derive(appt(), appt("confirmed", version=2))] == [EventType.CONFIRMED]
     assert [e.type for e in derive(appt(), appt("cancelled", version=2))] == [EventType.CANCELLED]
@@ -38,13 +53,27 @@ def test_event_ids_are_stable_per_change():
     assert a.event_id == b.event_id == "a1:2:appointment.completed"
 
 
-@given(st.lists(st.tuples(st.sampled_from(["completed", "no_show", "cancelled"]), st.integers(0, 100_000),
-                          st.integers(-400, 400), st.booleans()), max_size=30))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["completed", "no_show", "cancelled"]),
+            st.integers(0, 100_000),
+            st.integers(-400, 400),
+            st.booleans(),
+        ),
+        max_size=30,
+    )
+)
 def test_statistics_are_the_sum_of_the_visits(history):
     s = ClientStats()
     for i, (status, paid, day, late) in enumerate(history):
-        a = appt(status, start=T0 + timedelta(days=day), version=i + 1, paid=paid if status == "completed" else None,
-                 late=late and status == "cancelled")
+        a = appt(
+            status,
+            start=T0 + timedelta(days=day),
+            version=i + 1,
+            paid=paid if status == "completed" else None,
+            late=late and status == "cancelled",
+        )
         for event in derive(None, a):
             s = stats.apply(s, event)
     done = [h for h in history if h[0] == "completed"]

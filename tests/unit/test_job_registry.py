@@ -95,7 +95,9 @@ def test_every_kind_of_job_written_has_one_handler_and_every_handler_a_kind_writ
     written = scheduled_kinds()
     assert len(written) >= 16  # the scan found the writes
     missing = {kind: where for kind, where in written.items() if kind not in registry.HANDLERS}
-    assert missing == {}, f"job kinds written with no handler (they would end in the dead-letter queue): {missing}"
+    assert missing == {}, (
+        f"job kinds written with no handler (they would end in the dead-letter queue): {missing}"
+    )
     unwritten = set(registry.HANDLERS) - set(written)
     assert unwritten == set(), f"handlers of job kinds nothing writes: {unwritten}"
     assert worker.HANDLERS is registry.HANDLERS
@@ -114,8 +116,12 @@ def test_every_job_subject_is_built_by_the_helper():
     def built_by_helper(call: Call, node: ast.expr | None) -> bool:
         if isinstance(node, ast.Attribute) and node.attr == "subject":
             return True  # a job's own subject, passed on to the job that follows it
-        return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "of"
-                and isinstance(resolve(call.module, node.func.value), Subject))
+        return (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "of"
+            and isinstance(resolve(call.module, node.func.value), Subject)
+        )
 
     seen, by_hand = 0, []
     for call in CALLS:
@@ -146,11 +152,15 @@ def test_a_subject_names_its_kind_and_ids():
 def test_erasure_knows_every_kind_of_subject_that_leads_to_a_client():
     """A new kind of subject that leads to a client fails here until erasure forgets its jobs or
     says why it leaves them."""
-    history = [Appointment(salon_id="s", appointment_id="a1", client_id="c1", status="no_show"),
-               Message(salon_id="s", message_id="m1", client_id="c1", status="planned")]
+    history = [
+        Appointment(salon_id="s", appointment_id="a1", client_id="c1", status="no_show"),
+        Message(salon_id="s", message_id="m1", client_id="c1", status="planned"),
+    ]
     forgotten = {Subject.kind_of(subject) for subject in erasure.job_subjects("c1", history)}
     left = set(erasure.LEFT_SUBJECTS)
     assert forgotten.isdisjoint(left)
     unknown = {kind.name for kind in Subject if kind.of_client} - {kind.name for kind in forgotten | left}
-    assert unknown == set(), f"kinds of job subject that lead to a client and that erasure does not know: {unknown}"
+    assert unknown == set(), (
+        f"kinds of job subject that lead to a client and that erasure does not know: {unknown}"
+    )
     assert {kind for kind in forgotten | left if not kind.of_client} == set()

@@ -30,7 +30,12 @@ def _storage(module: str) -> bool:
 
 def _lint_imports(library: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(library.parent)}
-    command = [str(Path(sys.executable).parent / "lint-imports"), "--config", str(ROOT / "pyproject.toml"), "--no-cache"]
+    command = [
+        str(Path(sys.executable).parent / "lint-imports"),
+        "--config",
+        str(ROOT / "pyproject.toml"),
+        "--no-cache",
+    ]
     return subprocess.run(command, cwd=library.parent, env=env, capture_output=True, text=True, check=False)
 
 
@@ -49,9 +54,15 @@ def test_table_items_are_imported_only_by_the_store_and_the_repositories(graph: 
 
 def test_no_two_modules_import_each_other_even_through_others(graph: grimp.ImportGraph) -> None:
     ours = sorted(m for m in graph.modules if m.startswith("regulars."))
-    cycles = [(a, b) for a in ours for b in graph.find_modules_directly_imported_by(a)
-              if b.startswith("regulars.") and not b.startswith(f"{a}.") and not a.startswith(f"{b}.")
-              and graph.chain_exists(importer=b, imported=a)]
+    cycles = [
+        (a, b)
+        for a in ours
+        for b in graph.find_modules_directly_imported_by(a)
+        if b.startswith("regulars.")
+        and not b.startswith(f"{a}.")
+        and not a.startswith(f"{b}.")
+        and graph.chain_exists(importer=b, imported=a)
+    ]
     assert cycles == []
 
 

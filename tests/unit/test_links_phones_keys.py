@@ -23,7 +23,8 @@ def claims(**kw):
 
 def test_a_link_round_trips():
     assert links.verify(links.sign(claims(), KEY), KEY, purpose="manage", now=NOW) == claims(
-        expires_at=datetime.fromtimestamp(int((NOW + timedelta(days=1)).timestamp()), UTC))
+        expires_at=datetime.fromtimestamp(int((NOW + timedelta(days=1)).timestamp()), UTC)
+    )
 
 
 @pytest.mark.parametrize(
@@ -55,7 +56,9 @@ def test_a_rotated_ring_still_verifies_what_the_previous_key_signed_and_signs_wi
 
 
 def test_a_visit_scope_survives_signing_and_a_plain_link_is_the_clients():
-    assert links.verify(links.sign(claims(scope="visit"), KEY), KEY, purpose="manage", now=NOW).scope == "visit"
+    assert (
+        links.verify(links.sign(claims(scope="visit"), KEY), KEY, purpose="manage", now=NOW).scope == "visit"
+    )
     assert links.verify(links.sign(claims(), KEY), KEY, purpose="manage", now=NOW).scope == "client"
 
 
@@ -72,8 +75,9 @@ def test_another_spelling_of_the_same_bytes_is_refused(part):
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     for other in alphabet:
         twin = text[:-1] + other
-        if twin != text and base64.urlsafe_b64decode(twin + "=" * (-len(twin) % 4)) == base64.urlsafe_b64decode(
-                text + "=" * (-len(text) % 4)):
+        if twin != text and base64.urlsafe_b64decode(
+            twin + "=" * (-len(twin) % 4)
+        ) == base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)):
             break
     else:
         raise AssertionError("no other spelling found")
@@ -82,7 +86,9 @@ def test_another_spelling_of_the_same_bytes_is_refused(part):
         links.verify(".".join(pieces), KEY, purpose="manage", now=NOW)
 
 
-@pytest.mark.parametrize("text", ["", "short:abc", "k1:" + "a" * 32 + " k1:" + "b" * 32, "bad kid!:" + "a" * 32])
+@pytest.mark.parametrize(
+    "text", ["", "short:abc", "k1:" + "a" * 32 + " k1:" + "b" * 32, "bad kid!:" + "a" * 32]
+)
 def test_a_bad_key_ring_is_refused(text):
     with pytest.raises(ValueError):
         KeyRing.parse(text)
@@ -90,7 +96,11 @@ def test_a_bad_key_ring_is_refused(text):
 
 def test_a_bare_secret_is_a_ring_of_one_with_a_derived_id():
     ring = KeyRing.parse("s" * 40)
-    assert len(ring.keys) == 1 and ring.current[1] == b"s" * 40 and ring.current[0] == KeyRing.of(b"s" * 40).current[0]
+    assert (
+        len(ring.keys) == 1
+        and ring.current[1] == b"s" * 40
+        and ring.current[0] == KeyRing.of(b"s" * 40).current[0]
+    )
 
 
 @given(st.binary(min_size=1, max_size=40))
@@ -103,9 +113,14 @@ def test_any_altered_token_is_refused(noise):
 
 @pytest.mark.parametrize(
     ("raw", "region", "e164"),
-    [("0151 23456789", "DE", "+4915123456789"), ("+49 (151) 234-56789", None, "+4915123456789"),
-     ("0049 151 23456789", "DE", "+4915123456789"), ("8 (916) 123-45-67", "RU", "+79161234567"),
-     ("612 34 56 78", "ES", "+34612345678"), ("(650) 253-0000", "US", "+16502530000")],
+    [
+        ("0151 23456789", "DE", "+4915123456789"),
+        ("+49 (151) 234-56789", None, "+4915123456789"),
+        ("0049 151 23456789", "DE", "+4915123456789"),
+        ("8 (916) 123-45-67", "RU", "+79161234567"),
+        ("612 34 56 78", "ES", "+34612345678"),
+        ("(650) 253-0000", "US", "+16502530000"),
+    ],
 )
 def test_phones_in_national_formats_become_e164(raw, region, e164):
     assert to_e164(raw, region) == e164

@@ -15,11 +15,22 @@ NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 
 lots_strategy = st.lists(
     st.builds(
-        lambda i, amount, left, days: rules.Lot(lot_id=f"l{i}", amount=amount, remaining=min(left, amount),
-                                                expires_at=NOW + timedelta(days=days), source="visit",
-                                                created_at=NOW - timedelta(days=1)),
-        st.integers(0, 10_000), st.integers(1, 5000), st.integers(0, 5000), st.integers(-30, 90)),
-    max_size=12, unique_by=lambda lot: lot.lot_id)
+        lambda i, amount, left, days: rules.Lot(
+            lot_id=f"l{i}",
+            amount=amount,
+            remaining=min(left, amount),
+            expires_at=NOW + timedelta(days=days),
+            source="visit",
+            created_at=NOW - timedelta(days=1),
+        ),
+        st.integers(0, 10_000),
+        st.integers(1, 5000),
+        st.integers(0, 5000),
+        st.integers(-30, 90),
+    ),
+    max_size=12,
+    unique_by=lambda lot: lot.lot_id,
+)
 
 
 @given(lots_strategy, st.integers(1, 20_000))
@@ -63,7 +74,13 @@ def test_cashback_and_the_cap_in_examples():
 def test_tiers_by_visits_or_spend():
     tiers = LoyaltySettings().tiers
     assert [rules.tier_for(tiers, v, 0).name for v in (0, 2, 3, 7, 8, 30)] == [
-        "Base", "Base", "Silver", "Silver", "Gold", "Gold"]
+        "Base",
+        "Base",
+        "Silver",
+        "Silver",
+        "Gold",
+        "Gold",
+    ]
     assert rules.tier_for(tiers, 1, 100_000).name == "Gold"  # the spend threshold alone is enough
 
 

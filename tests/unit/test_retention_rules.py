@@ -12,8 +12,10 @@ from regulars.retention.rules import STAGE, Booking, Complaint, Intervals, Rules
 T0 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 RULES = Rules()
-INTERVALS = Intervals(days={"manicure": 21, "haircut": 28, "pedicure": 35, "massage": None},
-                      names={"manicure": "Manicure", "haircut": "Haircut", "pedicure": "Pedicure"})
+INTERVALS = Intervals(
+    days={"manicure": 21, "haircut": 28, "pedicure": 35, "massage": None},
+    names={"manicure": "Manicure", "haircut": "Haircut", "pedicure": "Pedicure"},
+)
 
 
 def every(days: float, times: int, service: str = "manicure", start: datetime = T0) -> list[Visit]:
@@ -35,7 +37,10 @@ def test_a_newer_client_is_judged_by_the_service_interval():
     seen = rules.assess(visits, now=visits[-1].at + 32 * DAY, rules=RULES, intervals=INTERVALS)
     assert seen.status is Status.AT_RISK
     assert seen.reason == "Manicure is due every 21 days; 32 days since the last visit"
-    assert rules.assess(visits, now=visits[-1].at + 31 * DAY, rules=RULES, intervals=INTERVALS).status is Status.ACTIVE
+    assert (
+        rules.assess(visits, now=visits[-1].at + 31 * DAY, rules=RULES, intervals=INTERVALS).status
+        is Status.ACTIVE
+    )
 
 
 def test_lapsed_lost_and_won_back():
@@ -49,9 +54,13 @@ def test_lapsed_lost_and_won_back():
     back = rules.assess(visits, now=last + 200 * DAY, rules=RULES, intervals=INTERVALS, booking=booked)
     assert back.status is Status.WON_BACK and back.reason.startswith("back after 200 days away")
     came = [*visits, Visit(last + 210 * DAY, "manicure", "anna", booked_at=last + 200 * DAY)]
-    assert rules.assess(came, now=last + 220 * DAY, rules=RULES, intervals=INTERVALS).status is Status.WON_BACK
+    assert (
+        rules.assess(came, now=last + 220 * DAY, rules=RULES, intervals=INTERVALS).status is Status.WON_BACK
+    )
     again = [*came, Visit(last + 250 * DAY, "manicure", "anna", booked_at=last + 245 * DAY)]
-    assert rules.assess(again, now=last + 289 * DAY, rules=RULES, intervals=INTERVALS).status is Status.WON_BACK
+    assert (
+        rules.assess(again, now=last + 289 * DAY, rules=RULES, intervals=INTERVALS).status is Status.WON_BACK
+    )
     assert rules.assess(again, now=last + 292 * DAY, rules=RULES, intervals=INTERVALS).status is Status.ACTIVE
 
 
@@ -59,13 +68,22 @@ def test_a_booking_keeps_a_client_out_of_risk_and_an_unhappy_rating_puts_them_in
     visits = every(21, 4)
     now = visits[-1].at + 60 * DAY
     booked = Booking(start=now + 3 * DAY, booked_at=now - DAY)
-    assert rules.assess(visits, now=now, rules=RULES, intervals=INTERVALS, booking=booked).status is Status.ACTIVE
+    assert (
+        rules.assess(visits, now=now, rules=RULES, intervals=INTERVALS, booking=booked).status
+        is Status.ACTIVE
+    )
     complaint = Complaint(visits[-1].at + DAY, "rated a visit 2/5: too long a wait")
-    seen = rules.assess(visits, now=visits[-1].at + 2 * DAY, rules=RULES, intervals=INTERVALS, complaint=complaint)
+    seen = rules.assess(
+        visits, now=visits[-1].at + 2 * DAY, rules=RULES, intervals=INTERVALS, complaint=complaint
+    )
     assert (seen.status, seen.reason) == (Status.AT_RISK, "rated a visit 2/5: too long a wait")
     again = [*visits, Visit(visits[-1].at + 20 * DAY, "manicure")]  # a visit after the rating: forgiven
-    assert rules.assess(again, now=again[-1].at + DAY, rules=RULES, intervals=INTERVALS,
-                        complaint=complaint).status is Status.ACTIVE
+    assert (
+        rules.assess(
+            again, now=again[-1].at + DAY, rules=RULES, intervals=INTERVALS, complaint=complaint
+        ).status
+        is Status.ACTIVE
+    )
 
 
 def test_one_sitting_counts_once_for_the_cadence():
@@ -81,25 +99,43 @@ def test_own_interval_per_service_after_three_visits():
 
 
 def test_services_due_together_are_joined_and_each_is_invited_once_per_visit():
-    visits = sorted([*every(21, 1, "manicure"), *every(35, 1, "pedicure", start=T0 - 12 * DAY),
-                     *every(28, 1, "haircut", start=T0 + 10 * DAY)], key=lambda v: v.at)
-    due = rules.due_services(visits, trigger="manicure", intervals=INTERVALS, rules=RULES, invited={}, join_days=4)
+    visits = sorted(
+        [
+            *every(21, 1, "manicure"),
+            *every(35, 1, "pedicure", start=T0 - 12 * DAY),
+            *every(28, 1, "haircut", start=T0 + 10 * DAY),
+        ],
+        key=lambda v: v.at,
+    )
+    due = rules.due_services(
+        visits, trigger="manicure", intervals=INTERVALS, rules=RULES, invited={}, join_days=4
+    )
     assert [d.service_id for d in due] == ["manicure", "pedicure"]  # pedicure due 2 days later; haircut 17
     invited = {"pedicure": T0 + 21 * DAY}
-    due = rules.due_services(visits, trigger="manicure", intervals=INTERVALS, rules=RULES, invited=invited,
-                             join_days=4)
+    due = rules.due_services(
+        visits, trigger="manicure", intervals=INTERVALS, rules=RULES, invited=invited, join_days=4
+    )
     assert [d.service_id for d in due] == ["manicure"]
-    assert rules.due_services(visits, trigger="pedicure", intervals=INTERVALS, rules=RULES, invited=invited,
-                              join_days=4) == []
+    assert (
+        rules.due_services(
+            visits, trigger="pedicure", intervals=INTERVALS, rules=RULES, invited=invited, join_days=4
+        )
+        == []
+    )
 
 
 def test_lapses_between_visits_and_since_the_last():
-    visits = [Visit(T0, "manicure"), Visit(T0 + 100 * DAY, "manicure", booked_at=T0 + 95 * DAY),
-              Visit(T0 + 120 * DAY, "manicure", booked_at=T0 + 60 * DAY)]
+    visits = [
+        Visit(T0, "manicure"),
+        Visit(T0 + 100 * DAY, "manicure", booked_at=T0 + 95 * DAY),
+        Visit(T0 + 120 * DAY, "manicure", booked_at=T0 + 60 * DAY),
+    ]
     found = rules.lapses(visits, now=T0 + 400 * DAY, rules=RULES)
     assert [(lp.kind, lp.at, lp.after.at) for lp in found] == [
-        ("lapsed", T0 + 90 * DAY, T0), ("lapsed", T0 + 210 * DAY, T0 + 120 * DAY),
-        ("lost", T0 + 300 * DAY, T0 + 120 * DAY)]
+        ("lapsed", T0 + 90 * DAY, T0),
+        ("lapsed", T0 + 210 * DAY, T0 + 120 * DAY),
+        ("lost", T0 + 300 * DAY, T0 + 120 * DAY),
+    ]
 
 
 # --- invariants -------------------------------------------------------------------------------------
@@ -139,7 +175,9 @@ def test_the_status_holds_until_the_next_check_and_changes_there(visits, after):
         assert seen.status is Status.LOST or (seen.status is Status.NEW and len(visits) == 0)
         return
     assert seen.next_check_at > now
-    just_before = rules.assess(visits, now=seen.next_check_at - timedelta(seconds=1), rules=RULES, intervals=INTERVALS)
+    just_before = rules.assess(
+        visits, now=seen.next_check_at - timedelta(seconds=1), rules=RULES, intervals=INTERVALS
+    )
     at = rules.assess(visits, now=seen.next_check_at, rules=RULES, intervals=INTERVALS)
     assert just_before.status is seen.status
     assert at.status is not seen.status
@@ -163,13 +201,21 @@ def test_a_steady_client_has_their_own_rhythm_from_the_third_visit(gap, times):
 
 
 @settings(max_examples=300, deadline=None)
-@given(histories(), SERVICES, st.integers(min_value=0, max_value=14),
-       st.dictionaries(SERVICES, st.floats(min_value=-50, max_value=500), max_size=4))
-def test_an_invitation_joins_only_what_falls_due_near_it_and_not_invited_since(visits, trigger, join, invited_days):
+@given(
+    histories(),
+    SERVICES,
+    st.integers(min_value=0, max_value=14),
+    st.dictionaries(SERVICES, st.floats(min_value=-50, max_value=500), max_size=4),
+)
+def test_an_invitation_joins_only_what_falls_due_near_it_and_not_invited_since(
+    visits, trigger, join, invited_days
+):
     if trigger not in {v.service_id for v in visits}:
         visits = [*visits, Visit(visits[-1].at + DAY, trigger)]
     invited = {s: T0 + timedelta(days=d) for s, d in invited_days.items()}
-    due = rules.due_services(visits, trigger=trigger, intervals=INTERVALS, rules=RULES, invited=invited, join_days=join)
+    due = rules.due_services(
+        visits, trigger=trigger, intervals=INTERVALS, rules=RULES, invited=invited, join_days=join
+    )
     if not due:
         return
     first = next(d for d in due if d.service_id == trigger)
@@ -188,6 +234,8 @@ def test_every_long_gap_is_one_lapse_and_the_longest_also_a_loss(visits, after):
     found = rules.lapses(visits, now=now, rules=RULES)
     seen = rules.sittings(visits)
     ends = [v.booked for v in seen[1:]] + [now]
-    expected = sum((end - v.at >= 90 * DAY) + (end - v.at >= 180 * DAY) for v, end in zip(seen, ends, strict=True))
+    expected = sum(
+        (end - v.at >= 90 * DAY) + (end - v.at >= 180 * DAY) for v, end in zip(seen, ends, strict=True)
+    )
     assert len(found) == expected
     assert all(lp.at <= now for lp in found)

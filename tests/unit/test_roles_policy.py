@@ -19,7 +19,11 @@ def test_each_role_allows_only_operations_of_the_table():
     for role, allowed in ALLOWED.items():
         assert allowed <= set(OPERATIONS), role
         assert operations(role) == sorted(allowed)
-    assert not allows("owner", None) and not allows("owner", "clients.teleport") and not allows("admin", "me.read")
+    assert (
+        not allows("owner", None)
+        and not allows("owner", "clients.teleport")
+        and not allows("admin", "me.read")
+    )
 
 
 def test_a_staff_user_is_confined_to_their_own_book_and_the_others_are_not():

@@ -11,8 +11,14 @@ from regulars.runtime.subscribers import BadSubscribers, Subscriber, in_order, n
 # Who must act on an event after whom, and why: the facts the order has to keep.
 REQUIRED = {
     ("client_stats", "invitations"): "an invitation's interval is worked out from the visit log",
-    ("client_stats", "analytics"): "a completed visit is placed in the client's history by the statistics it is given",
-    ("client_stats", "lifecycle"): "outside a stream batch the status is refreshed at once, from the visit log",
+    (
+        "client_stats",
+        "analytics",
+    ): "a completed visit is placed in the client's history by the statistics it is given",
+    (
+        "client_stats",
+        "lifecycle",
+    ): "outside a stream batch the status is refreshed at once, from the visit log",
 }
 
 
@@ -31,7 +37,9 @@ def test_each_subscriber_comes_after_what_it_needs():
 @pytest.mark.parametrize(("first", "then"), list(REQUIRED))
 def test_the_order_keeps_what_the_handlers_require(first, then):
     by_name = {s.name: s for s in stream.SUBSCRIBERS}
-    assert first in by_name[then].needs, f"{then} does not declare that it needs {first}: {REQUIRED[first, then]}"
+    assert first in by_name[then].needs, (
+        f"{then} does not declare that it needs {first}: {REQUIRED[first, then]}"
+    )
     order = list(by_name)
     assert order.index(first) < order.index(then)
 
@@ -43,18 +51,25 @@ def test_a_subscriber_listed_before_what_it_needs_is_moved_after_it_and_the_rest
 
 def test_a_subscriber_is_handed_what_the_subscribers_it_needs_returned():
     seen = []
-    ordered = in_order([Subscriber("count", lambda event, now, done: 3),
-                        Subscriber("report", lambda event, now, done: seen.append(dict(done)), ("count",))])
+    ordered = in_order(
+        [
+            Subscriber("count", lambda event, now, done: 3),
+            Subscriber("report", lambda event, now, done: seen.append(dict(done)), ("count",)),
+        ]
+    )
     assert notify(ordered, None, None) == {"count": 3, "report": None}  # type: ignore[arg-type]
     assert seen == [{"count": 3}]
 
 
-@pytest.mark.parametrize(("subscribers", "problem"), [
-    ([_noop("a", "b"), _noop("b", "a")], "need each other: a, b"),
-    ([_noop("a"), _noop("b", "c"), _noop("c", "b")], "need each other: b, c"),
-    ([_noop("a", "nobody")], "needs on no subscriber: a needs nobody"),
-    ([_noop("a"), _noop("a")], "named twice: a"),
-])
+@pytest.mark.parametrize(
+    ("subscribers", "problem"),
+    [
+        ([_noop("a", "b"), _noop("b", "a")], "need each other: a, b"),
+        ([_noop("a"), _noop("b", "c"), _noop("c", "b")], "need each other: b, c"),
+        ([_noop("a", "nobody")], "needs on no subscriber: a needs nobody"),
+        ([_noop("a"), _noop("a")], "named twice: a"),
+    ],
+)
 def test_a_cycle_an_unknown_need_or_a_name_given_twice_is_refused(subscribers, problem):
     with pytest.raises(BadSubscribers, match=problem):
         in_order(subscribers)

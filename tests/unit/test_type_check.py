@@ -7,7 +7,7 @@ from mypy import api
 
 ROOT = Path(__file__).resolve().parents[2]
 
-MODEL = '''
+MODEL = """
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.models import Model
 
@@ -28,21 +28,24 @@ class Item(Base):
     nickname = UnicodeAttribute(null=True)
     tags = UnicodeSetAttribute()
     address = Address(null=True)
-'''
+"""
 
 
 def _check(tmp_path: Path, body: str) -> list[str]:
     source = tmp_path / "snippet.py"
     source.write_text(MODEL + body)
     # the project's cache: `make test` has just checked the tree, so only the snippet is analysed
-    out, err, _ = api.run(["--config-file", str(ROOT / "pyproject.toml"), "--cache-dir", str(ROOT / ".mypy_cache"),
-                           str(source)])
+    out, err, _ = api.run(
+        ["--config-file", str(ROOT / "pyproject.toml"), "--cache-dir", str(ROOT / ".mypy_cache"), str(source)]
+    )
     assert not err, err
     return [line.split(": ", 1)[1] for line in out.splitlines() if ": note: Revealed type is" in line]
 
 
 def test_a_nullable_attribute_reads_as_optional(tmp_path: Path) -> None:
-    revealed = _check(tmp_path, '''
+    revealed = _check(
+        tmp_path,
+        """
 def read(item: Item, address: Address) -> None:
     reveal_type(item.name)
     reveal_type(item.count)
@@ -53,7 +56,8 @@ def read(item: Item, address: Address) -> None:
     reveal_type(address.flat)
     reveal_type(address.street)
     reveal_type(Item.nickname)
-''')
+""",
+    )
     assert revealed == [
         'note: Revealed type is "str"',
         'note: Revealed type is "float"',

@@ -26,7 +26,9 @@ PROVIDERS_OWN = ("messaging/channels/", "messaging/inbound/webhooks.py", "messag
 
 
 def client(phone: str | None = PHONE, **channels: dict) -> Client:
-    return Client(id="c1", name="Ana", phone=phone, channels=channels, created_at=datetime(2026, 1, 1, tzinfo=UTC))
+    return Client(
+        id="c1", name="Ana", phone=phone, channels=channels, created_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
 
 
 def test_every_channel_declares_its_capabilities_and_how_its_client_is_built():
@@ -34,28 +36,38 @@ def test_every_channel_declares_its_capabilities_and_how_its_client_is_built():
     assert all(capabilities.of(c.value) is capabilities.CAPABILITIES[c] for c in Channel)
 
 
-@pytest.mark.parametrize(("person", "reached"), [
-    (client(), ["sms"]),
-    (client(whatsapp={"last_inbound_at": "2026-01-02T10:00:00+00:00"}), ["sms"]),  # not opted in
-    (client(whatsapp={"opted_in_at": "2026-01-02T10:00:00+00:00"}), ["whatsapp", "sms"]),
-    (client(None, whatsapp={"opted_in_at": "2026-01-02T10:00:00+00:00"}), []),  # erased: no phone
-    (client(telegram={"chat_id": 987654321}), ["telegram", "sms"]),
-    (client(push={"endpoint_arn": "arn:aws:sns:us-east-1:1:endpoint/GCM/app/e1"}), ["push", "sms"]),
-    (client(telegram={"chat_id": 987654321, **GONE}, sms=GONE), []),
-    (client(push={"registered_at": "2026-01-02T10:00:00+00:00"}, telegram={"linked_at": "x"}), ["sms"]),
-    (StaffMember(id="s1", name="Bo", phone=PHONE), ["sms"]),
-    (StaffMember(id="s1", name="Bo"), []),
-])
+@pytest.mark.parametrize(
+    ("person", "reached"),
+    [
+        (client(), ["sms"]),
+        (client(whatsapp={"last_inbound_at": "2026-01-02T10:00:00+00:00"}), ["sms"]),  # not opted in
+        (client(whatsapp={"opted_in_at": "2026-01-02T10:00:00+00:00"}), ["whatsapp", "sms"]),
+        (client(None, whatsapp={"opted_in_at": "2026-01-02T10:00:00+00:00"}), []),  # erased: no phone
+        (client(telegram={"chat_id": 987654321}), ["telegram", "sms"]),
+        (client(push={"endpoint_arn": "arn:aws:sns:us-east-1:1:endpoint/GCM/app/e1"}), ["push", "sms"]),
+        (client(telegram={"chat_id": 987654321, **GONE}, sms=GONE), []),
+        (client(push={"registered_at": "2026-01-02T10:00:00+00:00"}, telegram={"linked_at": "x"}), ["sms"]),
+        (StaffMember(id="s1", name="Bo", phone=PHONE), ["sms"]),
+        (StaffMember(id="s1", name="Bo"), []),
+    ],
+)
 def test_the_channels_that_reach_a_person(person, reached):
     assert reachable("client", person, ALL) == reached
     assert reachable("client", person, ("sms",)) == [c for c in reached if c == "sms"]
 
 
 def test_the_address_on_each_channel():
-    person = client(telegram={"chat_id": 987654321}, push={"endpoint_arn": "arn:e1"},
-                    whatsapp={"opted_in_at": "2026-01-02T10:00:00+00:00"})
+    person = client(
+        telegram={"chat_id": 987654321},
+        push={"endpoint_arn": "arn:e1"},
+        whatsapp={"opted_in_at": "2026-01-02T10:00:00+00:00"},
+    )
     assert {c.value: address_of(c, person) for c in reachable("client", person, ALL)} == {
-        "push": "arn:e1", "telegram": "987654321", "whatsapp": PHONE, "sms": PHONE}
+        "push": "arn:e1",
+        "telegram": "987654321",
+        "whatsapp": PHONE,
+        "sms": PHONE,
+    }
 
 
 def test_a_provider_id_carries_the_chat_only_where_the_provider_numbers_messages_per_chat():
@@ -66,8 +78,16 @@ def test_a_provider_id_carries_the_chat_only_where_the_provider_numbers_messages
 def _named(node: ast.AST) -> bool:
     """Does the expression name one channel (``Channel.SMS``, ``"telegram"``)?"""
     names = {c.name for c in Channel}
-    return any((isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "Channel"
-                and n.attr in names) or (isinstance(n, ast.Constant) and n.value in ALL) for n in ast.walk(node))
+    return any(
+        (
+            isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name)
+            and n.value.id == "Channel"
+            and n.attr in names
+        )
+        or (isinstance(n, ast.Constant) and n.value in ALL)
+        for n in ast.walk(node)
+    )
 
 
 def _by_name(node: ast.AST) -> bool:
@@ -76,8 +96,14 @@ def _by_name(node: ast.AST) -> bool:
         return any(_named(n) for n in (node.left, *node.comparators))
     if isinstance(node, ast.Subscript):
         return isinstance(node.slice, ast.Constant) and node.slice.value in ALL
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
-            and bool(node.args) and isinstance(node.args[0], ast.Constant) and node.args[0].value in ALL)
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and bool(node.args)
+        and isinstance(node.args[0], ast.Constant)
+        and node.args[0].value in ALL
+    )
 
 
 def test_no_branch_on_a_named_channel_outside_the_channels_and_the_providers_own_modules():
@@ -86,6 +112,9 @@ def test_no_branch_on_a_named_channel_outside_the_channels_and_the_providers_own
     for path in sorted(library.rglob("*.py")):
         where = path.relative_to(library).as_posix()
         if not where.startswith(PROVIDERS_OWN):
-            branches += [f"{where}:{node.lineno}: {ast.unparse(node)}"
-                         for node in ast.walk(ast.parse(path.read_text())) if _by_name(node)]
+            branches += [
+                f"{where}:{node.lineno}: {ast.unparse(node)}"
+                for node in ast.walk(ast.parse(path.read_text()))
+                if _by_name(node)
+            ]
     assert branches == []

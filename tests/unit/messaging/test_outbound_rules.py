@@ -24,7 +24,9 @@ def test_backoff_takes_the_providers_word_else_doubles_from_five_seconds():
     assert backoff_seconds(30, None) == MAX_QUEUE_DELAY
 
 
-@given(st.integers(min_value=1, max_value=100), st.one_of(st.none(), st.floats(min_value=0.001, max_value=1e6)))
+@given(
+    st.integers(min_value=1, max_value=100), st.one_of(st.none(), st.floats(min_value=0.001, max_value=1e6))
+)
 def test_backoff_is_positive_and_never_shorter_than_asked(attempt, retry_after):
     delay = backoff_seconds(attempt, retry_after)
     assert delay > 0
@@ -44,9 +46,17 @@ def _client(**channels) -> Client:
 def test_reachable_channels_follow_what_the_client_linked_and_what_failed():
     everything = ("push", "telegram", "whatsapp", "sms")
     assert reachable("client", _client(), everything) == [Channel.SMS]
-    linked = _client(telegram={"chat_id": 1}, whatsapp={"opted_in_at": NOW.isoformat()},
-                     push={"endpoint_arn": "arn:aws:sns:eu-central-1:1:endpoint/GCM/app/x"})
-    assert reachable("client", linked, everything) == [Channel.PUSH, Channel.TELEGRAM, Channel.WHATSAPP, Channel.SMS]
+    linked = _client(
+        telegram={"chat_id": 1},
+        whatsapp={"opted_in_at": NOW.isoformat()},
+        push={"endpoint_arn": "arn:aws:sns:eu-central-1:1:endpoint/GCM/app/x"},
+    )
+    assert reachable("client", linked, everything) == [
+        Channel.PUSH,
+        Channel.TELEGRAM,
+        Channel.WHATSAPP,
+        Channel.SMS,
+    ]
     assert reachable("client", linked, ("sms", "telegram")) == [Channel.TELEGRAM, Channel.SMS]
     blocked = _client(telegram={"chat_id": 1, "unreachable": {"reason": "blocked"}})
     assert reachable("client", blocked, everything) == [Channel.SMS]
@@ -56,7 +66,10 @@ def test_reachable_channels_follow_what_the_client_linked_and_what_failed():
 
 
 def test_the_whatsapp_signature_is_hmac_sha256_of_the_raw_body():
-    assert whatsapp_signature(b"{}", "secret") == "sha256=77325902caca812dc259733aacd046b73817372c777b8d95b402647474516e13"
+    assert (
+        whatsapp_signature(b"{}", "secret")
+        == "sha256=77325902caca812dc259733aacd046b73817372c777b8d95b402647474516e13"
+    )
     assert whatsapp_signature(b"{} ", "secret") != whatsapp_signature(b"{}", "secret")
 
 

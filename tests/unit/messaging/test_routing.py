@@ -27,7 +27,9 @@ def test_the_cheapest_reachable_channel_wins():
 def test_a_permanent_failure_falls_back_to_the_next_channel():
     reach = {Channel.TELEGRAM, Channel.WHATSAPP, Channel.SMS}
     assert choose(Purpose.TRANSACTIONAL, reach, {}, failed={Channel.TELEGRAM}) is Channel.WHATSAPP
-    assert choose(Purpose.TRANSACTIONAL, reach, {}, failed={Channel.TELEGRAM, Channel.WHATSAPP}) is Channel.SMS
+    assert (
+        choose(Purpose.TRANSACTIONAL, reach, {}, failed={Channel.TELEGRAM, Channel.WHATSAPP}) is Channel.SMS
+    )
     assert choose(Purpose.TRANSACTIONAL, reach, {}, failed=reach) is None
 
 
@@ -42,7 +44,9 @@ def test_marketing_needs_a_yes_and_reminders_do_not():
 
 
 def test_stop_over_sms_ends_marketing_everywhere_and_sms_for_everything():
-    consents = opt_out({"marketing": YES, "marketing:telegram": YES}, Channel.SMS, at="t", source="sms", text="STOP")
+    consents = opt_out(
+        {"marketing": YES, "marketing:telegram": YES}, Channel.SMS, at="t", source="sms", text="STOP"
+    )
     for channel in Channel:
         assert not allowed(consents, Purpose.MARKETING, channel)
     assert not allowed(consents, Purpose.TRANSACTIONAL, Channel.SMS)
@@ -61,10 +65,14 @@ def test_stop_over_sms_ends_marketing_everywhere_and_sms_for_everything():
         st.booleans(),
     ),
 )
-def test_the_choice_is_always_reachable_allowed_untried_and_the_first_such(purpose, reachable, failed, grants):
+def test_the_choice_is_always_reachable_allowed_untried_and_the_first_such(
+    purpose, reachable, failed, grants
+):
     consents = {k: {"granted": v} for k, v in grants.items()}
     chosen = choose(purpose, reachable, consents, failed=failed)
-    candidates = [c for c in DEFAULT_ORDER if c in reachable and c not in failed and allowed(consents, purpose, c)]
+    candidates = [
+        c for c in DEFAULT_ORDER if c in reachable and c not in failed and allowed(consents, purpose, c)
+    ]
     assert chosen == (candidates[0] if candidates else None)
     if chosen is not None and purpose is Purpose.MARKETING:
         assert consents.get(f"marketing:{chosen.value}", consents.get("marketing", {})).get("granted")

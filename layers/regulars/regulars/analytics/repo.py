@@ -40,22 +40,38 @@ ATTEMPTS = 5
 
 
 def _marker(salon_id: str, name: str, now: datetime, keep: timedelta | None) -> ProcessedEvent:
-    return ProcessedEvent(salon_id=salon_id, event_id=f"analytics:{name}", processed_at=now,
-                          expires=now + keep if keep else None)
+    return ProcessedEvent(
+        salon_id=salon_id,
+        event_id=f"analytics:{name}",
+        processed_at=now,
+        expires=now + keep if keep else None,
+    )
 
 
 def _counted(salon_id: str, facts: Sequence[Fact]) -> set[str]:
     """The facts among ``facts`` whose marker is there (one consistent BatchGetItem)."""
     if not facts:
         return set()
-    keys = [(ProcessedEvent.render_key("pk", salon_id=salon_id),
-             ProcessedEvent.render_key("sk", event_id=f"analytics:{f.name}")) for f in facts]
+    keys = [
+        (
+            ProcessedEvent.render_key("pk", salon_id=salon_id),
+            ProcessedEvent.render_key("sk", event_id=f"analytics:{f.name}"),
+        )
+        for f in facts
+    ]
     found = ProcessedEvent.batch_get(keys, consistent_read=True)
     return {item.event_id.removeprefix("analytics:") for item in found}
 
 
-def count_once(salon_id: str, event: str, deltas: Sequence[Delta], now: datetime, *,
-               facts: Sequence[Fact] = (), keep: timedelta | None = MARKER_KEEP) -> bool:
+def count_once(
+    salon_id: str,
+    event: str,
+    deltas: Sequence[Delta],
+    now: datetime,
+    *,
+    facts: Sequence[Fact] = (),
+    keep: timedelta | None = MARKER_KEEP,
+) -> bool:
     """Add ``deltas``, and each of ``facts`` not counted before, to their tallies in one transaction
     with their markers, unless ``event`` was counted before; True if counted now."""
     for _ in range(ATTEMPTS):
@@ -73,12 +89,20 @@ def count_once(salon_id: str, event: str, deltas: Sequence[Delta], now: datetime
         for f in fresh:
             tx.put(_marker(salon_id, f.name, now, f.keep), ProcessedEvent.pk.does_not_exist(), label="fact")
         for (month, figure, value), (count, amount) in merged.items():
-            tx.update(AnalyticsTally(salon_id=salon_id, month=month, figure=figure, value=value),
-                      [AnalyticsTally.count.add(count), AnalyticsTally.amount.add(amount),
-                       AnalyticsTally.salon_id.set(salon_id), AnalyticsTally.month.set(month),
-                       AnalyticsTally.figure.set(figure), AnalyticsTally.value.set(value),
-                       AnalyticsTally.entity_type.set(AnalyticsTally)],
-                      label="tally", add_version_condition=False)
+            tx.update(
+                AnalyticsTally(salon_id=salon_id, month=month, figure=figure, value=value),
+                [
+                    AnalyticsTally.count.add(count),
+                    AnalyticsTally.amount.add(amount),
+                    AnalyticsTally.salon_id.set(salon_id),
+                    AnalyticsTally.month.set(month),
+                    AnalyticsTally.figure.set(figure),
+                    AnalyticsTally.value.set(value),
+                    AnalyticsTally.entity_type.set(AnalyticsTally),
+                ],
+                label="tally",
+                add_version_condition=False,
+            )
         done = tx.commit_once(may_change={"fact"})  # another event may count a fact meanwhile
         if done is not None:
             return done
@@ -89,8 +113,13 @@ def tallies(salon_id: str, first_month: str, last_month: str) -> list[Tally]:
     """The salon's tallies of the months between two (YYYY-MM)."""
     pk = AnalyticsTally.render_key("pk", salon_id=salon_id)
     found = Entity.query(pk, Entity.sk.between(f"STATS#{first_month}#", f"STATS#{last_month}#~"))
-    return [Tally(month=t.month, figure=t.figure, value=t.value, count=int(t.count or 0), amount=int(t.amount or 0))
-            for t in found if isinstance(t, AnalyticsTally)]
+    return [
+        Tally(
+            month=t.month, figure=t.figure, value=t.value, count=int(t.count or 0), amount=int(t.amount or 0)
+        )
+        for t in found
+        if isinstance(t, AnalyticsTally)
+    ]
 
 
 def snapshot(salon_id: str) -> AnalyticsSnapshot | None:

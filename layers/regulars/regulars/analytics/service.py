@@ -62,8 +62,12 @@ def on_event(event: AppointmentEvent, now: datetime, stats: ClientStats | None =
         case EventType.COMPLETED:
             _completed(event, salon, now, stats)
         case EventType.NO_SHOW:
-            store.count_once(a.salon_id, event.event_id,
-                             [Delta(month, "outcomes", "no_show"), *_confirmation(a, "no_show", month)], now)
+            store.count_once(
+                a.salon_id,
+                event.event_id,
+                [Delta(month, "outcomes", "no_show"), *_confirmation(a, "no_show", month)],
+                now,
+            )
         case EventType.CANCELLED:
             deltas = [Delta(month, "outcomes", "cancelled")]
             if a.late_cancellation:
@@ -84,9 +88,12 @@ def _confirmation(a: m.Appointment, outcome: str, month: str) -> list[Delta]:
 
 def _asked_to_confirm(a: m.Appointment) -> bool:
     """Whether a reminder that asks for a confirmation reached the client for this visit."""
-    return any(i.kind == MessageKind.REMINDER_WITH_CONFIRMATION.value and i.appointment_id == a.id
-               and i.status in ("sent", "delivered")
-               for i in outbox.for_client(a.salon_id, a.client_id, since=a.created_at, limit=50))
+    return any(
+        i.kind == MessageKind.REMINDER_WITH_CONFIRMATION.value
+        and i.appointment_id == a.id
+        and i.status in ("sent", "delivered")
+        for i in outbox.for_client(a.salon_id, a.client_id, since=a.created_at, limit=50)
+    )
 
 
 def _completed(event: AppointmentEvent, salon: Salon, now: datetime, stats: ClientStats | None) -> None:
@@ -110,16 +117,21 @@ def _completed(event: AppointmentEvent, salon: Salon, now: datetime, stats: Clie
     earlier_days = [s for s in earlier if s.astimezone(tz).date() < day]
     repeat = bool(earlier_days) or overflow
     kind = "repeat" if repeat else ("first" if not earlier else "same_day")
-    deltas = [Delta(month, "visits", "all", 1, a.paid_amount or 0), Delta(month, "visits", kind),
-              Delta(month, "outcomes", "completed"), *_confirmation(a, "completed", month)]
+    deltas = [
+        Delta(month, "visits", "all", 1, a.paid_amount or 0),
+        Delta(month, "visits", kind),
+        Delta(month, "outcomes", "completed"),
+        *_confirmation(a, "completed", month),
+    ]
     first_of_day = not [s for s in earlier if s.astimezone(tz).date() == day]
     if earlier_days and first_of_day:
         gap = (day - earlier_days[-1].astimezone(tz).date()).days
         deltas.append(Delta(month, "intervals", "all", 1, gap))
     facts = [Fact(f"visitor:{month}:{a.client_id}", (Delta(month, "clients", "visited"),), DISTINCT_KEEP)]
     if repeat:
-        facts.append(Fact(f"returning:{month}:{a.client_id}", (Delta(month, "clients", "returning"),),
-                          DISTINCT_KEEP))
+        facts.append(
+            Fact(f"returning:{month}:{a.client_id}", (Delta(month, "clients", "returning"),), DISTINCT_KEEP)
+        )
     if kind == "first":
         facts.append(Fact(f"cohort:{a.client_id}", (Delta(month, "cohort", "clients"),), FOREVER))
     elif earlier_days and stats.first_visit_at is not None:
@@ -133,9 +145,14 @@ def _returned(a: m.Appointment, first: datetime, salon: Salon) -> Fact:
     """The client's first return, counted in the cohort of their first visit's month."""
     gap = (a.start.astimezone(salon.tz).date() - first.astimezone(salon.tz).date()).days
     cohort = month_of(first, salon)
-    return Fact(f"return:{a.client_id}", (Delta(cohort, "cohort", "returned"),
-                                          *(Delta(cohort, "cohort", f"returned_{n}") for n in RETURN_DAYS
-                                            if gap <= n)), FOREVER)
+    return Fact(
+        f"return:{a.client_id}",
+        (
+            Delta(cohort, "cohort", "returned"),
+            *(Delta(cohort, "cohort", f"returned_{n}") for n in RETURN_DAYS if gap <= n),
+        ),
+        FOREVER,
+    )
 
 
 def _booked(a: m.Appointment, salon: Salon, now: datetime) -> None:
@@ -145,14 +162,20 @@ def _booked(a: m.Appointment, salon: Salon, now: datetime) -> None:
     except NotFound:
         return
     last = client.stats.last_visit_at
-    if (last is not None and last.astimezone(salon.tz).date() < a.start.astimezone(salon.tz).date()
-            and a.created_at <= last + timedelta(days=REBOOK_DAYS)):
+    if (
+        last is not None
+        and last.astimezone(salon.tz).date() < a.start.astimezone(salon.tz).date()
+        and a.created_at <= last + timedelta(days=REBOOK_DAYS)
+    ):
         store.count_once(a.salon_id, f"booked:{a.id}", [], now, facts=[_rebooked(a.client_id, last, salon)])
 
 
 def _rebooked(client_id: str, visit_start: datetime, salon: Salon) -> Fact:
-    return Fact(f"rebooked:{client_id}:{visit_start.isoformat()}",
-                (Delta(month_of(visit_start, salon), "rebooked", "all"),), FOREVER)
+    return Fact(
+        f"rebooked:{client_id}:{visit_start.isoformat()}",
+        (Delta(month_of(visit_start, salon), "rebooked", "all"),),
+        FOREVER,
+    )
 
 
 # ----------------------------------------------------------------------- messages and bonus
@@ -161,16 +184,23 @@ def on_message(old: MessageRecord | None, new: MessageRecord, now: datetime) -> 
     if new.status != "sent" or (old is not None and old.status == "sent") or new.sent_at is None:
         return
     month = month_of(new.sent_at, _salon(new.salon_id))
-    store.count_once(new.salon_id, f"message:{new.message_id}",
-                     [Delta(month, "messages", f"{new.channel}:{new.purpose}:{new.kind}", 1,
-                            int(new.cost_amount or 0))], now)
+    store.count_once(
+        new.salon_id,
+        f"message:{new.message_id}",
+        [Delta(month, "messages", f"{new.channel}:{new.purpose}:{new.kind}", 1, int(new.cost_amount or 0))],
+        now,
+    )
 
 
 def on_ledger(entry: Movement, now: datetime) -> None:
     """A bonus movement by kind (accrual, redemption, expiry, reversal, adjustment), signed."""
     month = month_of(entry.created_at, _salon(entry.salon_id))
-    store.count_once(entry.salon_id, f"ledger:{entry.client_id}:{entry.entry_id}",
-                     [Delta(month, "bonus", entry.kind, 1, int(entry.amount))], now)
+    store.count_once(
+        entry.salon_id,
+        f"ledger:{entry.client_id}:{entry.entry_id}",
+        [Delta(month, "bonus", entry.kind, 1, int(entry.amount))],
+        now,
+    )
 
 
 # ---------------------------------------------------------------------------------- snapshot
@@ -191,9 +221,17 @@ def take_snapshot(salon_id: str, now: datetime) -> dict:
         "clients": len(profiles),
         "lifecycle": lifecycle,
         "ltv_groups": groups,
-        "top_clients": [{"client_id": p.client_id, "name": p.name, "visits": p.visits, "total_spent": p.total_spent,
-                         "last_visit_at": p.last_visit_at.isoformat() if p.last_visit_at else None,
-                         "ltv_group": ranking.of(p).ltv_group} for p in top[:TOP_CLIENTS]],
+        "top_clients": [
+            {
+                "client_id": p.client_id,
+                "name": p.name,
+                "visits": p.visits,
+                "total_spent": p.total_spent,
+                "last_visit_at": p.last_visit_at.isoformat() if p.last_visit_at else None,
+                "ltv_group": ranking.of(p).ltv_group,
+            }
+            for p in top[:TOP_CLIENTS]
+        ],
         "bonus_liability": sum(p.balance for p in profiles),
         "bonus_accounts": sum(1 for p in profiles if p.balance > 0),
     }
@@ -209,8 +247,15 @@ def schedule_snapshot(salon_id: str, now: datetime, *, at: datetime | None = Non
         at = local_instant(day, SNAPSHOT_AT, salon.tz)
         if at <= now:
             at = local_instant(day + timedelta(days=1), SNAPSHOT_AT, salon.tz)
-    job_store.schedule(salon_id, f"{SNAPSHOT}-{at.astimezone(salon.tz).strftime('%Y-%m-%dT%H%M')}", kind=SNAPSHOT,
-                       subject=Subject.ANALYTICS.of(salon_id), due_at=at, now=now, payload={})
+    job_store.schedule(
+        salon_id,
+        f"{SNAPSHOT}-{at.astimezone(salon.tz).strftime('%Y-%m-%dT%H%M')}",
+        kind=SNAPSHOT,
+        subject=Subject.ANALYTICS.of(salon_id),
+        due_at=at,
+        now=now,
+        payload={},
+    )
 
 
 def snapshot_job(job: DueJob, now: datetime) -> Outcome:
@@ -232,7 +277,12 @@ def report(salon_id: str, first: str, last: str, now: datetime) -> Report:
     snap = store.snapshot(salon_id)
     if snap is None or snap.taken_at < now - SNAPSHOT_STALE:
         schedule_snapshot(salon_id, now, at=now)
-    return build(store.tallies(salon_id, first, last), first=first, last=last,
-                 today=now.astimezone(salon.tz).date(), currency=salon.currency,
-                 cost_rate=salon.settings.campaigns.message_cost_rate,
-                 snapshot=Snapshot(taken_at=snap.taken_at, **snap.figures) if snap else None)
+    return build(
+        store.tallies(salon_id, first, last),
+        first=first,
+        last=last,
+        today=now.astimezone(salon.tz).date(),
+        currency=salon.currency,
+        cost_rate=salon.settings.campaigns.message_cost_rate,
+        snapshot=Snapshot(taken_at=snap.taken_at, **snap.figures) if snap else None,
+    )

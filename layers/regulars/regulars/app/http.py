@@ -16,8 +16,12 @@ from regulars.http import errors
 from regulars.team import gate
 
 TITLE = "Regulars API"
-CORS = CORSConfig(allow_origin="*", allow_headers=["Content-Type", "Authorization", "Idempotency-Key"],
-                  expose_headers=["Idempotent-Replayed", "Retry-After"], max_age=600)
+CORS = CORSConfig(
+    allow_origin="*",
+    allow_headers=["Content-Type", "Authorization", "Idempotency-Key"],
+    expose_headers=["Idempotent-Replayed", "Retry-After"],
+    max_age=600,
+)
 
 
 MAX_BODY_BYTES = 256 * 1024  # the largest request (a salon's settings with its own texts) is far less
@@ -31,8 +35,11 @@ Gate = Callable[[dict], None]
 def _refusal(exc: DomainError) -> dict[str, Any]:
     return {
         "statusCode": errors.status_of(exc),
-        "headers": {"Content-Type": "application/json", "Access-Control-Allow-Origin": "*",
-                    **errors.response_headers(exc)},
+        "headers": {
+            "Content-Type": "application/json",
+            "Access-Control-Allow-Origin": "*",
+            **errors.response_headers(exc),
+        },
         "body": errors.error_body(exc),
         "isBase64Encoded": False,
     }
@@ -84,14 +91,20 @@ class JsonApiResolver(APIGatewayRestResolver):
 
     def _admit(self, event: dict) -> dict:
         """The event with its body as UTF-8 text, or a DomainError that refuses the request."""
-        check = self.__dict__.get("_gates", {}).get((event.get("httpMethod"), event.get("resource") or event.get("path")))
+        check = self.__dict__.get("_gates", {}).get(
+            (event.get("httpMethod"), event.get("resource") or event.get("path"))
+        )
         if check is not None:
             check(event)
         body = event.get("body")
         if not body:
             return event
-        size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body)  # characters: at most the bytes
-        if size > MAX_BODY_BYTES or (not event.get("isBase64Encoded") and len(body.encode()) > MAX_BODY_BYTES):
+        size = (
+            len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body)
+        )  # characters: at most the bytes
+        if size > MAX_BODY_BYTES or (
+            not event.get("isBase64Encoded") and len(body.encode()) > MAX_BODY_BYTES
+        ):
             raise PayloadTooLarge(f"the request body is larger than {MAX_BODY_BYTES // 1024} KiB")
         headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
         media = (headers.get("content-type") or "application/json").split(";")[0].strip().lower()
@@ -171,8 +184,19 @@ def _admin_routers() -> list:
     from regulars.salon import routes as catalog
     from regulars.team import routes as team
 
-    return [catalog.router, clients.router, desk.router, appointments.router, loyalty.router, feedback.router, retention.router, rights.router,
-            campaigns.router, analytics.router, team.router]
+    return [
+        catalog.router,
+        clients.router,
+        desk.router,
+        appointments.router,
+        loyalty.router,
+        feedback.router,
+        retention.router,
+        rights.router,
+        campaigns.router,
+        analytics.router,
+        team.router,
+    ]
 
 
 def _webhook_routers() -> list:
@@ -213,7 +237,9 @@ def openapi_document() -> dict:
     for router in (*_public_routers(), *_admin_routers(), *_webhook_routers()):
         app.include_router(router)
     document = app.get_openapi_schema(
-        title=TITLE, version="1.0.0", description="Booking widget, manage and feedback links, admin API, webhooks",
+        title=TITLE,
+        version="1.0.0",
+        description="Booking widget, manage and feedback links, admin API, webhooks",
     ).model_dump(mode="json", by_alias=True, exclude_none=True)
     _document_statuses(document)
     return document
@@ -247,8 +273,10 @@ def _document_statuses(document: dict) -> None:
                 responses.setdefault(str(status), {"description": errors.MEANING[status], "content": error})
             # Powertools describes 422 with a model and words of its own: ours is the one shape
             described = responses["422"].get("description")
-            responses["422"] = {"description": described if described != "Validation Error" else errors.MEANING[422],
-                                "content": error}
+            responses["422"] = {
+                "description": described if described != "Validation Error" else errors.MEANING[422],
+                "content": error,
+            }
             operation["responses"] = dict(sorted(responses.items()))
     schemas = document["components"]["schemas"]
     error_schema = errors.ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")

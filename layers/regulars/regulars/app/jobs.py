@@ -34,30 +34,33 @@ def table(lines: Iterable[tuple[str, Handler]]) -> Mapping[str, Handler]:
     out: dict[str, Handler] = {}
     for kind, handler in lines:
         if kind in out:
-            raise DuplicateJobKind(f"job kind {kind!r} has two handlers: {out[kind].__qualname__} and "
-                                   f"{handler.__qualname__}")
+            raise DuplicateJobKind(
+                f"job kind {kind!r} has two handlers: {out[kind].__qualname__} and {handler.__qualname__}"
+            )
         out[kind] = handler
     return MappingProxyType(out)
 
 
-HANDLERS: Mapping[str, Handler] = table([
-    (reminders.KIND, reminders.remind),
-    (messages.JOB_KIND, messages.dispatch_when_due),
-    (feedback.KIND, feedback.ask),
-    (invitations.KIND, invitations.invite),
-    (invitations.REBOOK, invitations.rebook),
-    (defections.CANCEL_CHECK, defections.rebooked_or_not),
-    (lifecycle.KIND, lifecycle.check),
-    (winback.KIND, waves.wave),
-    (forgetting.KIND, forgetting.nightly),
-    (burning.EXPIRY, burning.expire),
-    (burning.WARNING, burning.warn),
-    (tiers.TIER_REVIEW, tiers.tier_review),
-    (birthdays.BIRTHDAY, birthdays.birthday),
-    (campaigns.START, campaigns.start),
-    (campaigns.BATCH, campaigns.batch),
-    (analytics.SNAPSHOT, analytics.snapshot_job),
-])
+HANDLERS: Mapping[str, Handler] = table(
+    [
+        (reminders.KIND, reminders.remind),
+        (messages.JOB_KIND, messages.dispatch_when_due),
+        (feedback.KIND, feedback.ask),
+        (invitations.KIND, invitations.invite),
+        (invitations.REBOOK, invitations.rebook),
+        (defections.CANCEL_CHECK, defections.rebooked_or_not),
+        (lifecycle.KIND, lifecycle.check),
+        (winback.KIND, waves.wave),
+        (forgetting.KIND, forgetting.nightly),
+        (burning.EXPIRY, burning.expire),
+        (burning.WARNING, burning.warn),
+        (tiers.TIER_REVIEW, tiers.tier_review),
+        (birthdays.BIRTHDAY, birthdays.birthday),
+        (campaigns.START, campaigns.start),
+        (campaigns.BATCH, campaigns.batch),
+        (analytics.SNAPSHOT, analytics.snapshot_job),
+    ]
+)
 
 
 def run(ref: JobRef, now: datetime) -> Outcome | None:

@@ -26,7 +26,15 @@ def dispatch_when_due(job: DueJob, now: datetime) -> Outcome:
     return outbox_dispatch.dispatch_when_due(job, now, visit_of=visits.find)
 
 
-def send(ref: outbox_sender.SendRef, channels: Callable[[Any], Any], now: datetime, *,
-         requeue: outbox_sender.Requeue, dead_letter: outbox_sender.DeadLetter) -> outbox_sender.Result:
+def send(
+    ref: outbox_sender.SendRef,
+    channels: Callable[[Any], Any],
+    now: datetime,
+    *,
+    requeue: outbox_sender.Requeue,
+    dead_letter: outbox_sender.DeadLetter,
+) -> outbox_sender.Result:
     """Handle one delivery of a queue message on a sender's channel."""
-    return outbox_sender.send(ref, channels, now, requeue=requeue, dead_letter=dead_letter, visit_of=visits.find)
+    return outbox_sender.send(
+        ref, channels, now, requeue=requeue, dead_letter=dead_letter, visit_of=visits.find
+    )

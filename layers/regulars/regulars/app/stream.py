@@ -40,8 +40,10 @@ from regulars.runtime.subscribers import Subscriber, in_order, notify
 
 def events_of(record: dict[str, Any]) -> list[AppointmentEvent]:
     change = record.get("dynamodb", {})
-    return derive(appointment_store.from_image(change.get("OldImage")),
-                  appointment_store.from_image(change.get("NewImage")))
+    return derive(
+        appointment_store.from_image(change.get("OldImage")),
+        appointment_store.from_image(change.get("NewImage")),
+    )
 
 
 def _count(event: AppointmentEvent, now: datetime, _needs: object) -> ClientStats | None:
@@ -49,8 +51,9 @@ def _count(event: AppointmentEvent, now: datetime, _needs: object) -> ClientStat
     if not stats.counts(event):
         return None
     a = event.appointment
-    return client_stats.apply_once(a.salon_id, a.client_id, event.event_id, lambda s: stats.apply(s, event),
-                                   now)
+    return client_stats.apply_once(
+        a.salon_id, a.client_id, event.event_id, lambda s: stats.apply(s, event), now
+    )
 
 
 def _refresh_status(event: AppointmentEvent, now: datetime, _needs: object) -> None:
@@ -59,21 +62,27 @@ def _refresh_status(event: AppointmentEvent, now: datetime, _needs: object) -> N
 
 # What an appointment's event sets going. A subscriber that reads the client's visit log needs the
 # statistics first (they put the visit in it).
-SUBSCRIBERS = in_order([
-    Subscriber("reminders", lambda event, now, _: reminders.on_event(event, now)),
-    Subscriber("visit_notices", lambda event, now, _: visits.on_event(event, now)),
-    Subscriber("loyalty", lambda event, now, _: loyalty.on_event(event, now)),
-    Subscriber("feedback", lambda event, now, _: feedback.on_event(event, now)),
-    Subscriber("client_stats", _count),
-    Subscriber("defections", lambda event, now, _: defections.on_event(event, now)),
-    Subscriber("invitations", lambda event, now, _: invitations.on_event(event, now),
-               needs=("client_stats",)),
-    Subscriber("campaigns", lambda event, now, _: campaigns.on_event(event, now)),
-    Subscriber("analytics", lambda event, now, done: analytics.on_event(event, now, done["client_stats"]),
-               needs=("client_stats",)),
-    # at the end of a stream batch; at once outside one (then it reads the visit log)
-    Subscriber("lifecycle", _refresh_status, needs=("client_stats",)),
-])
+SUBSCRIBERS = in_order(
+    [
+        Subscriber("reminders", lambda event, now, _: reminders.on_event(event, now)),
+        Subscriber("visit_notices", lambda event, now, _: visits.on_event(event, now)),
+        Subscriber("loyalty", lambda event, now, _: loyalty.on_event(event, now)),
+        Subscriber("feedback", lambda event, now, _: feedback.on_event(event, now)),
+        Subscriber("client_stats", _count),
+        Subscriber("defections", lambda event, now, _: defections.on_event(event, now)),
+        Subscriber(
+            "invitations", lambda event, now, _: invitations.on_event(event, now), needs=("client_stats",)
+        ),
+        Subscriber("campaigns", lambda event, now, _: campaigns.on_event(event, now)),
+        Subscriber(
+            "analytics",
+            lambda event, now, done: analytics.on_event(event, now, done["client_stats"]),
+            needs=("client_stats",),
+        ),
+        # at the end of a stream batch; at once outside one (then it reads the visit log)
+        Subscriber("lifecycle", _refresh_status, needs=("client_stats",)),
+    ]
+)
 
 
 def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:

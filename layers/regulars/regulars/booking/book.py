@@ -81,26 +81,45 @@ def book(
     phone = to_e164(request.client.phone, catalog.salon.country, field="client.phone")
     scope = f"booking:{source.value}"
     fingerprint = idempotency.request_hash(
-        {"service_id": request.service_id, "staff_id": request.staff_id,
-         "start": request.start.astimezone(now.tzinfo).isoformat() if request.start.tzinfo else request.start,
-         "phone": phone, "name": request.client.name.strip()}
+        {
+            "service_id": request.service_id,
+            "staff_id": request.staff_id,
+            "start": request.start.astimezone(now.tzinfo).isoformat()
+            if request.start.tzinfo
+            else request.start,
+            "phone": phone,
+            "name": request.client.name.strip(),
+        }
     )
     record, known_client = store.lookup_with_phone(salon_id, scope, idempotency_key, phone)
     if record is not None:
         _replay(record, fingerprint)
     proven = admit(catalog, phone, known_client) if admit is not None else True
     try:
-        return _book(salon_id, request, catalog, phone, known_client, now=now, source=source, answer=answer,
-                     stored=(scope, idempotency_key, fingerprint) if idempotency_key else None,
-                     respect_hours=respect_hours, ids=ids, proven=proven)
+        return _book(
+            salon_id,
+            request,
+            catalog,
+            phone,
+            known_client,
+            now=now,
+            source=source,
+            answer=answer,
+            stored=(scope, idempotency_key, fingerprint) if idempotency_key else None,
+            respect_hours=respect_hours,
+            ids=ids,
+            proven=proven,
+        )
     except (SlotTaken, store.IdempotencyRace) as exc:
         if not idempotency_key:
             raise
         _replay_if_known(salon_id, scope, idempotency_key, fingerprint)
         if isinstance(exc, SlotTaken):
             raise
-        raise Conflict("the first request with this Idempotency-Key is still being processed; retry",
-                       code="idempotency_in_progress") from exc
+        raise Conflict(
+            "the first request with this Idempotency-Key is still being processed; retry",
+            code="idempotency_in_progress",
+        ) from exc
 
 
 def _book(
@@ -123,8 +142,15 @@ def _book(
     earliest, latest = window(catalog, now)
     if source is m.Source.ADMIN:
         earliest = now - timedelta(days=1)  # the admin may write in a walk-in that already began
-    staff = placeable(catalog, service, choices, request.start, earliest=earliest, latest=latest,
-                       respect_hours=respect_hours)
+    staff = placeable(
+        catalog,
+        service,
+        choices,
+        request.start,
+        earliest=earliest,
+        latest=latest,
+        respect_hours=respect_hours,
+    )
     start = request.start.astimezone(now.tzinfo)
     consent = _consent(request.marketing_consent, catalog.salon, now, source) if proven else None
     referred_by = None
@@ -154,7 +180,10 @@ def _book(
             client_id = existing_id
             known = client_store.get(salon_id, client_id)
             client_name = known.name
-            if consent is not None and known.consents.get("marketing", {}).get("granted") != consent["granted"]:
+            if (
+                consent is not None
+                and known.consents.get("marketing", {}).get("granted") != consent["granted"]
+            ):
                 client_consents = (client_id, {**known.consents, "marketing": consent})
         for member in staff:
             appointment = m.Appointment(
@@ -179,8 +208,13 @@ def _book(
                 status, text = answer(booked)
                 answered = (*stored, status, text)
             try:
-                store.create(appointment, new_client=new_client, client_consents=client_consents,
-                             idempotent_answer=answered, now=now)
+                store.create(
+                    appointment,
+                    new_client=new_client,
+                    client_consents=client_consents,
+                    idempotent_answer=answered,
+                    now=now,
+                )
                 return booked
             except SlotTaken as exc:
                 last_error = exc
@@ -210,8 +244,12 @@ def _replay(record: idempotency.StoredAnswer, fingerprint: str) -> None:
 def _consent(granted: bool | None, salon: Salon, now: datetime, source: m.Source) -> dict | None:
     if granted is None:
         return None
-    return {"granted": granted, "at": now.isoformat(), "source": source.value,
-            "text": CONSENT_TEXT.format(salon=salon.name)}
+    return {
+        "granted": granted,
+        "at": now.isoformat(),
+        "source": source.value,
+        "text": CONSENT_TEXT.format(salon=salon.name),
+    }
 
 
 def known_client(salon_id: str, client_id: str) -> ClientInput:

@@ -30,8 +30,10 @@ def take(salon_id: str, counts: list[Count]) -> Count | None:
     taken: list[RateCount] = []
     for c in counts:
         item = RateCount(salon_id=salon_id, limit=c.limit, window=c.window, subject=c.subject)
-        if not item.update_if([RateCount.count.add(1), RateCount.expires.set(c.ends + timedelta(hours=1))],
-                              RateCount.count.does_not_exist() | (RateCount.count < c.most)):
+        if not item.update_if(
+            [RateCount.count.add(1), RateCount.expires.set(c.ends + timedelta(hours=1))],
+            RateCount.count.does_not_exist() | (RateCount.count < c.most),
+        ):
             for done in taken:
                 done.update([RateCount.count.add(-1)])
             return c
@@ -39,10 +41,18 @@ def take(salon_id: str, counts: list[Count]) -> Count | None:
     return None
 
 
-def new_check(salon_id: str, check_id: str, phone_hash: str, code_hash: str, expires_at: datetime,
-              now: datetime) -> None:
-    PhoneCheck(salon_id=salon_id, check_id=check_id, phone_hash=phone_hash, code_hash=code_hash, expires_at=expires_at,
-               created_at=now, expires=expires_at + timedelta(hours=1)).save(PhoneCheck.pk.does_not_exist())
+def new_check(
+    salon_id: str, check_id: str, phone_hash: str, code_hash: str, expires_at: datetime, now: datetime
+) -> None:
+    PhoneCheck(
+        salon_id=salon_id,
+        check_id=check_id,
+        phone_hash=phone_hash,
+        code_hash=code_hash,
+        expires_at=expires_at,
+        created_at=now,
+        expires=expires_at + timedelta(hours=1),
+    ).save(PhoneCheck.pk.does_not_exist())
 
 
 @dataclass(frozen=True)
@@ -59,8 +69,14 @@ class CodeCheck:
 
 
 def _check(item: PhoneCheck) -> CodeCheck:
-    return CodeCheck(item.check_id, item.phone_hash, item.code_hash, item.expires_at, int(item.attempts or 0),
-                     item.proved_at)
+    return CodeCheck(
+        item.check_id,
+        item.phone_hash,
+        item.code_hash,
+        item.expires_at,
+        int(item.attempts or 0),
+        item.proved_at,
+    )
 
 
 def find_check(salon_id: str, check_id: str) -> CodeCheck | None:
@@ -72,12 +88,16 @@ def attempt(salon_id: str, check_id: str, most: int) -> CodeCheck | None:
     """Count one attempt at a check's code, if it has attempts left and was not used: the check as it
     is now, or None (no such check, used, or out of attempts)."""
     item = PhoneCheck(salon_id=salon_id, check_id=check_id)
-    counted = item.update_if([PhoneCheck.attempts.add(1)], PhoneCheck.pk.exists()
-                             & PhoneCheck.proved_at.does_not_exist() & (PhoneCheck.attempts < most))
+    counted = item.update_if(
+        [PhoneCheck.attempts.add(1)],
+        PhoneCheck.pk.exists() & PhoneCheck.proved_at.does_not_exist() & (PhoneCheck.attempts < most),
+    )
     return _check(item) if counted else None
 
 
 def prove(salon_id: str, check_id: str, now: datetime) -> bool:
     """Mark the check used; False when another request used it first."""
     item = PhoneCheck(salon_id=salon_id, check_id=check_id)
-    return item.update_if([PhoneCheck.proved_at.set(now)], PhoneCheck.pk.exists() & PhoneCheck.proved_at.does_not_exist())
+    return item.update_if(
+        [PhoneCheck.proved_at.set(now)], PhoneCheck.pk.exists() & PhoneCheck.proved_at.does_not_exist()
+    )

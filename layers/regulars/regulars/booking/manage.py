@@ -90,13 +90,19 @@ def _acting(token: str, *, address: str, now: datetime, on_client: bool = False)
     against the caller's address."""
     link = _open(token, now)
     if not link.alive:
-        raise Forbidden(f"the visit is {link.appointment.status.value}: this link no longer changes anything",
-                        code="link_revoked")
+        raise Forbidden(
+            f"the visit is {link.appointment.status.value}: this link no longer changes anything",
+            code="link_revoked",
+        )
     if on_client and link.claims.scope != "client":
-        raise Forbidden("this link acts on the visit only; the link sent to the client's phone can change this",
-                        code="link_not_for_client")
+        raise Forbidden(
+            "this link acts on the visit only; the link sent to the client's phone can change this",
+            code="link_not_for_client",
+        )
     if on_client and _client(link.salon_id, link.appointment.client_id) is None:
-        raise Forbidden("the client's data was erased: this link no longer changes anything", code="link_revoked")
+        raise Forbidden(
+            "the client's data was erased: this link no longer changes anything", code="link_revoked"
+        )
     protection.limit_actions(link.salon_id, link.catalog.salon, address, now)
     return link
 
@@ -140,24 +146,49 @@ def cancel(token: str, *, address: str, now: datetime, reason: str | None = None
     """Cancel the visit, until the salon's notice for clients."""
     link = _acting(token, address=address, now=now)
     rules = link.catalog.salon.settings
-    return _shown(link, now, booking.cancel(link.salon_id, link.appointment.id, now=now, by="client", reason=reason,
-                                            notice_hours=rules.client_cancel_notice_hours))
+    return _shown(
+        link,
+        now,
+        booking.cancel(
+            link.salon_id,
+            link.appointment.id,
+            now=now,
+            by="client",
+            reason=reason,
+            notice_hours=rules.client_cancel_notice_hours,
+        ),
+    )
 
 
 def reschedule(token: str, *, address: str, now: datetime, start: datetime, staff_id: str | None) -> Managed:
     """Move the visit to another free time, until the salon's notice for clients."""
     link = _acting(token, address=address, now=now)
     rules = link.catalog.salon.settings
-    return _shown(link, now, booking.move(link.salon_id, link.appointment.id, start=start, staff_id=staff_id,
-                                          now=now, by="client", notice_hours=rules.client_reschedule_notice_hours))
+    return _shown(
+        link,
+        now,
+        booking.move(
+            link.salon_id,
+            link.appointment.id,
+            start=start,
+            staff_id=staff_id,
+            now=now,
+            by="client",
+            notice_hours=rules.client_reschedule_notice_hours,
+        ),
+    )
 
 
 def set_marketing(token: str, granted: bool, *, address: str, now: datetime) -> Managed:
     """The client's consent to offers and news, with its evidence; withdrawing it skips every
     marketing message not yet sent."""
     link = _acting(token, address=address, now=now, on_client=True)
-    record = {"granted": granted, "at": now.isoformat(), "source": "manage_link",
-              "text": MARKETING_TEXT["subscribe" if granted else "unsubscribe"]}
+    record = {
+        "granted": granted,
+        "at": now.isoformat(),
+        "source": "manage_link",
+        "text": MARKETING_TEXT["subscribe" if granted else "unsubscribe"],
+    }
 
     def change(client: clients_model.Client) -> dict:
         consents = {k: dict(v) for k, v in client.consents.items() if not k.startswith("marketing:")}

@@ -20,7 +20,11 @@ FRESH = timedelta(hours=1)
 _KINDS: dict[EventType, tuple[str, MessageKind, MessageKind]] = {
     EventType.BOOKED: ("booked", MessageKind.APPOINTMENT_BOOKED, MessageKind.STAFF_APPOINTMENT_BOOKED),
     EventType.MOVED: ("moved", MessageKind.APPOINTMENT_MOVED, MessageKind.STAFF_APPOINTMENT_MOVED),
-    EventType.CANCELLED: ("cancelled", MessageKind.APPOINTMENT_CANCELLED, MessageKind.STAFF_APPOINTMENT_CANCELLED),
+    EventType.CANCELLED: (
+        "cancelled",
+        MessageKind.APPOINTMENT_CANCELLED,
+        MessageKind.STAFF_APPOINTMENT_CANCELLED,
+    ),
 }
 
 
@@ -32,23 +36,36 @@ def on_event(event: AppointmentEvent, now: datetime) -> list[str]:
     changed_at = a.created_at if event.type is EventType.BOOKED else a.updated_at
     if now - changed_at > FRESH or a.end <= now:
         return []
-    rules = catalog_store.load_catalog(a.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon.settings.notifications
+    rules = catalog_store.load_catalog(
+        a.salon_id, max_age=catalog_store.RULES_MAX_AGE
+    ).salon.settings.notifications
     name, client_kind, staff_kind = _KINDS[event.type]
     values = {"start": a.start.isoformat(), "service_id": a.service_id, "staff_id": a.staff_id}
     if event.previous_start is not None and event.type is EventType.MOVED:
         values["previous_start"] = event.previous_start.isoformat()
     planned = []
-    for recipient, kind, enabled in (("client", client_kind, getattr(rules, f"client_{name}")),
-                                     ("staff", staff_kind, getattr(rules, f"staff_{name}"))):
+    for recipient, kind, enabled in (
+        ("client", client_kind, getattr(rules, f"client_{name}")),
+        ("staff", staff_kind, getattr(rules, f"staff_{name}")),
+    ):
         if not enabled:
             continue
         message_id = f"{kind.value}-{event.event_id.replace(':', '-')}"
-        written = outbox.plan(outbox.PlannedMessage(
-            salon_id=a.salon_id, message_id=message_id, kind=kind.value, purpose="transactional",
-            recipient=recipient, client_id=a.client_id if recipient == "client" else None,
-            about_client_id=None if recipient == "client" else a.client_id, staff_id=a.staff_id, appointment_id=a.id,
-            values=values, created_at=now,
-        ))
+        written = outbox.plan(
+            outbox.PlannedMessage(
+                salon_id=a.salon_id,
+                message_id=message_id,
+                kind=kind.value,
+                purpose="transactional",
+                recipient=recipient,
+                client_id=a.client_id if recipient == "client" else None,
+                about_client_id=None if recipient == "client" else a.client_id,
+                staff_id=a.staff_id,
+                appointment_id=a.id,
+                values=values,
+                created_at=now,
+            )
+        )
         if written:
             planned.append(message_id)
     return planned

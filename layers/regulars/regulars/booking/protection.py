@@ -34,7 +34,9 @@ from regulars.salon.model import Salon
 
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_ATTEMPTS = 5
-PROOF_LIFETIME = timedelta(days=30)  # the widget keeps it, so a regular on the same phone is not asked each time
+PROOF_LIFETIME = timedelta(
+    days=30
+)  # the widget keeps it, so a regular on the same phone is not asked each time
 PROOF_PURPOSE = "phone"
 PHONE_CODE = "phone_code"  # the message kind
 
@@ -64,8 +66,9 @@ def check_country(phone: str, salon: Salon, *, field: str) -> None:
     allowed = calling_codes(salon)
     if code not in allowed:
         shown = ", ".join(f"+{c}" for c in sorted(allowed))
-        raise InvalidInput.field(field, f"this salon takes phone numbers from {shown} only",
-                                 code="phone_country_not_accepted")
+        raise InvalidInput.field(
+            field, f"this salon takes phone numbers from {shown} only", code="phone_country_not_accepted"
+        )
 
 
 def _subject(kind: str, value: str) -> str:
@@ -90,21 +93,30 @@ def _day(now: datetime) -> tuple[str, datetime]:
 
 
 def _count(limit: str, subject: str, most: int, window: tuple[str, datetime]) -> store.Count:
-    return store.Count(limit=limit, subject=_subject(limit, subject), window=window[0], ends=window[1], most=most)
+    return store.Count(
+        limit=limit, subject=_subject(limit, subject), window=window[0], ends=window[1], most=most
+    )
 
 
 def _take(salon_id: str, counts: list[store.Count], now: datetime) -> None:
     over = store.take(salon_id, counts)
     if over is not None:
         wait = max(1, int((over.ends - now).total_seconds()) + 1)
-        raise TooManyRequests(f"too many requests ({over.limit.replace('_', ' ')}): try again later",
-                              code="rate_limited", retry_after=wait)
+        raise TooManyRequests(
+            f"too many requests ({over.limit.replace('_', ' ')}): try again later",
+            code="rate_limited",
+            retry_after=wait,
+        )
 
 
 def limit_actions(salon_id: str, salon: Salon, address: str, now: datetime) -> None:
     """Count one anonymous change (a manage link's action, a feedback answer) from ``address``."""
     rules = salon.settings.protection
-    _take(salon_id, [_count("actions_per_address_hour", address, rules.actions_per_address_hour, _hour(now))], now)
+    _take(
+        salon_id,
+        [_count("actions_per_address_hour", address, rules.actions_per_address_hour, _hour(now))],
+        now,
+    )
 
 
 # ----------------------------------------------------------------------------------- phone proof
@@ -120,7 +132,9 @@ def proves(proof: str | None, salon_id: str, phone: str, now: datetime) -> bool:
 
 
 def _code_hash(check_id: str, code: str) -> str:
-    return hmac.new(manage_link_secret(), f"phone-code:{check_id}:{code}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        manage_link_secret(), f"phone-code:{check_id}:{code}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -133,8 +147,15 @@ def random_code() -> str:
     return f"{secrets.randbelow(10**6):06d}"
 
 
-def start_check(salon: Salon, phone: str, *, address: str, locale: str | None, now: datetime,
-                new_code: Callable[[], str] = random_code) -> CheckStarted:
+def start_check(
+    salon: Salon,
+    phone: str,
+    *,
+    address: str,
+    locale: str | None,
+    now: datetime,
+    new_code: Callable[[], str] = random_code,
+) -> CheckStarted:
     """Send a one-time code to ``phone`` (E.164): to the client's own channel when the salon knows
     the phone, else by SMS. Counted per address, per phone and, for a phone the salon does not
     know, against the salon's new phones an hour."""
@@ -142,8 +163,10 @@ def start_check(salon: Salon, phone: str, *, address: str, locale: str | None, n
     rules = salon.settings.protection
     client_id = client_store.client_id_by_phone(salon.id, phone)
     hour = _hour(now)
-    counts = [_count("codes_per_address_hour", address, rules.codes_per_address_hour, hour),
-              _count("codes_per_phone_hour", phone, rules.codes_per_phone_hour, hour)]
+    counts = [
+        _count("codes_per_address_hour", address, rules.codes_per_address_hour, hour),
+        _count("codes_per_phone_hour", phone, rules.codes_per_phone_hour, hour),
+    ]
     if client_id is None:
         counts.append(_count("new_phones_per_hour", "salon", rules.new_phones_per_hour, hour))
     _take(salon.id, counts, now)
@@ -151,11 +174,21 @@ def start_check(salon: Salon, phone: str, *, address: str, locale: str | None, n
     code = new_code()
     expires_at = now + CODE_LIFETIME
     store.new_check(salon.id, check_id, _subject("phone", phone), _code_hash(check_id, code), expires_at, now)
-    outbox.plan(outbox.PlannedMessage(
-        salon_id=salon.id, message_id=f"code-{check_id}", kind=PHONE_CODE, purpose="transactional",
-        recipient="client" if client_id else "phone", client_id=client_id, locale=locale, created_at=now,
-        about_client_id=None if client_id else phone_key(phone),
-        values={"code": code, **({} if client_id else {"phone": phone})}, expires=expires_at + timedelta(days=1)))
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id=salon.id,
+            message_id=f"code-{check_id}",
+            kind=PHONE_CODE,
+            purpose="transactional",
+            recipient="client" if client_id else "phone",
+            client_id=client_id,
+            locale=locale,
+            created_at=now,
+            about_client_id=None if client_id else phone_key(phone),
+            values={"code": code, **({} if client_id else {"phone": phone})},
+            expires=expires_at + timedelta(days=1),
+        )
+    )
     return CheckStarted(check_id, expires_at)
 
 
@@ -182,30 +215,43 @@ def answer_check(salon_id: str, check_id: str, phone: str, code: str, now: datet
     right_phone = hmac.compare_digest(_subject("phone", phone), counted.phone_hash)
     if not (hmac.compare_digest(_code_hash(check_id, code.strip()), counted.code_hash) and right_phone):
         left = CODE_ATTEMPTS - int(counted.attempts)
-        raise InvalidInput.field("code", f"wrong code; {left} tries left" if left else "wrong code; ask for a new one",
-                                 code="wrong_code")
+        raise InvalidInput.field(
+            "code",
+            f"wrong code; {left} tries left" if left else "wrong code; ask for a new one",
+            code="wrong_code",
+        )
     if not store.prove(salon_id, check_id, now):
         raise Conflict("this code was used already", code="check_used")
     expires_at = now + PROOF_LIFETIME
-    token = links.sign(links.LinkClaims(salon_id=salon_id, subject=phone, purpose=PROOF_PURPOSE,
-                                        expires_at=expires_at), link_keys())
+    token = links.sign(
+        links.LinkClaims(salon_id=salon_id, subject=phone, purpose=PROOF_PURPOSE, expires_at=expires_at),
+        link_keys(),
+    )
     return Proof(token, phone, expires_at)
 
 
 # --------------------------------------------------------------------------------------- booking
-def admit_booking(salon: Salon, phone: str, *, known: bool, proof: str | None, address: str,
-                  now: datetime) -> bool:
+def admit_booking(
+    salon: Salon, phone: str, *, known: bool, proof: str | None, address: str, now: datetime
+) -> bool:
     """May this anonymous booking go ahead? Whether the phone is proven (True), or not but the salon
     takes it so (False); raises when the salon wants a code first or a limit is reached."""
     check_country(phone, salon, field="client.phone")
     rules = salon.settings.protection
     proven = proves(proof, salon.id, phone, now)
     if not proven and (rules.phone_check == "always" or (rules.phone_check == "new_phones" and not known)):
-        reason = "the code's proof has expired or is for another phone" if proof else "confirm the phone with a code"
-        raise PhoneCheckRequired("confirm the phone with a one-time code first",
-                                 fields=[FieldError("phone_proof", reason)])
-    counts = [_count("bookings_per_address_hour", address, rules.bookings_per_address_hour, _hour(now)),
-              _count("bookings_per_phone_day", phone, rules.bookings_per_phone_day, _day(now))]
+        reason = (
+            "the code's proof has expired or is for another phone"
+            if proof
+            else "confirm the phone with a code"
+        )
+        raise PhoneCheckRequired(
+            "confirm the phone with a one-time code first", fields=[FieldError("phone_proof", reason)]
+        )
+    counts = [
+        _count("bookings_per_address_hour", address, rules.bookings_per_address_hour, _hour(now)),
+        _count("bookings_per_phone_day", phone, rules.bookings_per_phone_day, _day(now)),
+    ]
     if not known and not proven:  # a proven phone was counted when its code was sent
         counts.append(_count("new_phones_per_hour", "salon", rules.new_phones_per_hour, _hour(now)))
     _take(salon.id, counts, now)

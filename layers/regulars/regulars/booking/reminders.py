@@ -29,8 +29,9 @@ class PlannedReminder:
     confirm: bool
 
 
-def plan(appointment: m.Appointment, rules: SalonSettings, now: datetime, timezone: str = "UTC"
-         ) -> list[PlannedReminder]:
+def plan(
+    appointment: m.Appointment, rules: SalonSettings, now: datetime, timezone: str = "UTC"
+) -> list[PlannedReminder]:
     """The reminders a visit should get (pure). Ids are derived from the visit and its start, so a
     redelivered event plans the same jobs and a move plans new ones. A reminder that would fall in
     the salon's quiet hours moves to the window's edge before it (07:30 -> 20:59 the evening
@@ -45,13 +46,15 @@ def plan(appointment: m.Appointment, rules: SalonSettings, now: datetime, timezo
         due = edge_before(appointment.start - timedelta(minutes=offset), quiet, timezone)
         if due is None or due < now:
             continue
-        out.append(PlannedReminder(
-            job_id=f"reminder-{appointment.id}-{stamp}-{offset}m",
-            due_at=due,
-            offset_minutes=offset,
-            confirm=rules.confirmation_offset_minutes == offset
-            and appointment.status is m.AppointmentStatus.BOOKED,
-        ))
+        out.append(
+            PlannedReminder(
+                job_id=f"reminder-{appointment.id}-{stamp}-{offset}m",
+                due_at=due,
+                offset_minutes=offset,
+                confirm=rules.confirmation_offset_minutes == offset
+                and appointment.status is m.AppointmentStatus.BOOKED,
+            )
+        )
     return out
 
 
@@ -62,10 +65,20 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
         salon = catalog_store.load_catalog(a.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
         planned = plan(a, salon.settings, now, salon.timezone)
         for r in planned:
-            job_store.schedule(a.salon_id, r.job_id, kind=KIND, subject=Subject.VISIT.of(a.id),
-                               due_at=r.due_at, now=now,
-                               payload={"appointment_id": a.id, "start": a.start.isoformat(),
-                                        "offset_minutes": r.offset_minutes, "confirm": r.confirm})
+            job_store.schedule(
+                a.salon_id,
+                r.job_id,
+                kind=KIND,
+                subject=Subject.VISIT.of(a.id),
+                due_at=r.due_at,
+                now=now,
+                payload={
+                    "appointment_id": a.id,
+                    "start": a.start.isoformat(),
+                    "offset_minutes": r.offset_minutes,
+                    "confirm": r.confirm,
+                },
+            )
         keep = {r.job_id for r in planned}
         job_store.cancel_pending(a.salon_id, Subject.VISIT.of(a.id), now, keep=keep)
         if event.type is EventType.MOVED:
@@ -95,16 +108,22 @@ def remind(job: DueJob, now: datetime) -> Outcome:
     if a.start <= now:
         return Outcome(False, "the visit has begun")
     confirm = bool(job.payload.get("confirm")) and a.status is m.AppointmentStatus.BOOKED
-    outbox.plan(outbox.PlannedMessage(
-        salon_id=a.salon_id,
-        message_id=job.job_id,
-        kind="reminder_with_confirmation" if confirm else "reminder",
-        purpose="transactional",
-        recipient="client",
-        client_id=a.client_id,
-        appointment_id=a.id,
-        values={"start": a.start.isoformat(), "service_id": a.service_id, "staff_id": a.staff_id,
-                "offset_minutes": job.payload.get("offset_minutes")},
-        created_at=now,
-    ))
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id=a.salon_id,
+            message_id=job.job_id,
+            kind="reminder_with_confirmation" if confirm else "reminder",
+            purpose="transactional",
+            recipient="client",
+            client_id=a.client_id,
+            appointment_id=a.id,
+            values={
+                "start": a.start.isoformat(),
+                "service_id": a.service_id,
+                "staff_id": a.staff_id,
+                "offset_minutes": job.payload.get("offset_minutes"),
+            },
+            created_at=now,
+        )
+    )
     return Outcome(True, "reminder planned")

@@ -90,10 +90,17 @@ def _item(a: m.Appointment) -> Appointment:
     return item
 
 
-def _locks(salon_id: str, staff_id: str, appointment_id: str, start: datetime, end: datetime) -> list[SlotLock]:
+def _locks(
+    salon_id: str, staff_id: str, appointment_id: str, start: datetime, end: datetime
+) -> list[SlotLock]:
     return [
-        SlotLock(salon_id=salon_id, staff_id=staff_id, minute=cell, appointment_id=appointment_id,
-                 expires=cell + LOCK_KEEP)
+        SlotLock(
+            salon_id=salon_id,
+            staff_id=staff_id,
+            minute=cell,
+            appointment_id=appointment_id,
+            expires=cell + LOCK_KEEP,
+        )
         for cell in cells(start, end)
     ]
 
@@ -139,8 +146,9 @@ def create(
     def build() -> Tx:
         tx = Tx(return_consumed_capacity=return_consumed_capacity)
         tx.put(_item(appointment), Appointment.pk.does_not_exist(), label="appointment")
-        for lock in _locks(appointment.salon_id, appointment.staff_id, appointment.id, appointment.start,
-                           appointment.end):
+        for lock in _locks(
+            appointment.salon_id, appointment.staff_id, appointment.id, appointment.start, appointment.end
+        ):
             tx.put(lock, SlotLock.pk.does_not_exist(), label="lock")
         if new_client is not None:
             client_store.add_new_client(tx, appointment.salon_id, new_client)
@@ -197,8 +205,9 @@ def get(salon_id: str, appointment_id: str) -> m.Appointment:
     return to_domain(get_item(salon_id, appointment_id))
 
 
-def save_change(before: m.Appointment, after: m.Appointment, *, also: Callable[[Tx], None] | None = None
-                ) -> m.Appointment:
+def save_change(
+    before: m.Appointment, after: m.Appointment, *, also: Callable[[Tx], None] | None = None
+) -> m.Appointment:
     """Write ``after`` over ``before`` (version-checked) and move the slot locks to match it:
     released cells are deleted, newly covered cells are taken, all in one transaction; ``also`` adds
     items of its own to that transaction (a redemption paid at checkout)."""
@@ -221,8 +230,13 @@ def save_change(before: m.Appointment, after: m.Appointment, *, also: Callable[[
             )
         for staff_id, cell in sorted(new - old):
             tx.put(
-                SlotLock(salon_id=after.salon_id, staff_id=staff_id, minute=cell, appointment_id=after.id,
-                         expires=cell + LOCK_KEEP),
+                SlotLock(
+                    salon_id=after.salon_id,
+                    staff_id=staff_id,
+                    minute=cell,
+                    appointment_id=after.id,
+                    expires=cell + LOCK_KEEP,
+                ),
                 SlotLock.pk.does_not_exist(),
                 label="lock",
             )
@@ -249,7 +263,9 @@ def for_staff(salon_id: str, staff_id: str, start: datetime, end: datetime) -> l
 def for_client(salon_id: str, client_id: str, *, limit: int = 100) -> list[m.Appointment]:
     """A client's visits, newest first."""
     hk = Appointment.render_key("gsi2pk", salon_id=salon_id, client_id=client_id)
-    items = Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith(APPOINTMENTS), scan_index_forward=False, limit=limit)
+    items = Entity.by_gsi2.query(
+        hk, Entity.gsi2sk.startswith(APPOINTMENTS), scan_index_forward=False, limit=limit
+    )
     return [to_domain(i) for i in items if isinstance(i, Appointment)]
 
 

@@ -46,12 +46,16 @@ class BookingIn(BaseModel):
     start: AwareDatetime
     client: ClientIn
     consents: ConsentsIn | None = None
-    referral_code: Annotated[str, StringConstraints(min_length=4, max_length=16, pattern=r"^[A-Za-z0-9]+$")] | None = (
-        Field(default=None, description="A friend's referral code: both earn a bonus after the first paid visit")
+    referral_code: (
+        Annotated[str, StringConstraints(min_length=4, max_length=16, pattern=r"^[A-Za-z0-9]+$")] | None
+    ) = Field(
+        default=None, description="A friend's referral code: both earn a bonus after the first paid visit"
     )
     phone_proof: Annotated[str, StringConstraints(min_length=10, max_length=1024)] | None = Field(
-        default=None, description="The proof a one-time code gave (POST .../phone-checks/{check_id}): the phone is "
-                                  "the caller's, so the answer carries the client's links and consents may change")
+        default=None,
+        description="The proof a one-time code gave (POST .../phone-checks/{check_id}): the phone is "
+        "the caller's, so the answer carries the client's links and consents may change",
+    )
 
 
 class AppointmentBrief(BaseModel):
@@ -68,9 +72,11 @@ class BookingOut(BaseModel):
     manage_url: str | None = Field(
         default=None,
         description="The visit's page. None when the phone belongs to a client of the salon and was not proven: "
-                    "the details and the link go to that phone")
+        "the details and the link go to that phone",
+    )
     telegram_url: str | None = Field(
-        default=None, description="Opens the salon's Telegram bot to get visit messages there (a proven phone only)"
+        default=None,
+        description="Opens the salon's Telegram bot to get visit messages there (a proven phone only)",
     )
     phone_proven: bool = Field(default=False, description="Whether a one-time code proved the phone")
 
@@ -84,20 +90,27 @@ class PhoneCheckIn(BaseModel):
 
 class PhoneCheckOut(BaseModel):
     check_id: str
-    expires_at: str = Field(description="Until when the code works (ISO 8601 with the salon's offset); it goes "
-                                        "by SMS, or where the salon already reaches the phone's owner")
+    expires_at: str = Field(
+        description="Until when the code works (ISO 8601 with the salon's offset); it goes "
+        "by SMS, or where the salon already reaches the phone's owner"
+    )
 
 
 class PhoneCodeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)] = Field(
-        description="The phone the code was sent to, as given then")
-    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=10, pattern=r"^\d+$")]
+        description="The phone the code was sent to, as given then"
+    )
+    code: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=4, max_length=10, pattern=r"^\d+$")
+    ]
 
 
 class PhoneProofOut(BaseModel):
-    phone_proof: str = Field(description="Send it with the booking (valid 30 days for this phone at this salon)")
+    phone_proof: str = Field(
+        description="Send it with the booking (valid 30 days for this phone at this salon)"
+    )
     phone: str
     expires_at: str
 
@@ -123,15 +136,17 @@ class ManageOut(BaseModel):
         default=None, description="Opens the salon's Telegram bot, while the client has no chat linked"
     )
     marketing: bool | None = Field(
-        default=None, description="Whether the client agreed to offers and news (a link that proved the client only)")
+        default=None,
+        description="Whether the client agreed to offers and news (a link that proved the client only)",
+    )
 
 
 class PushDeviceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    device_token: Annotated[str, StringConstraints(min_length=16, max_length=4096, pattern=r"^[A-Za-z0-9_:.\-]+$")] = Field(
-        description="The FCM registration token the salon's app got on this device"
-    )
+    device_token: Annotated[
+        str, StringConstraints(min_length=16, max_length=4096, pattern=r"^[A-Za-z0-9_:.\-]+$")
+    ] = Field(description="The FCM registration token the salon's app got on this device")
 
 
 class RescheduleIn(BaseModel):
@@ -144,7 +159,9 @@ class CancelIn(BaseModel):
 
 
 class AdminCancelIn(CancelIn):
-    salon_initiated: bool = Field(default=False, description="The salon cancelled (not the client's defection)")
+    salon_initiated: bool = Field(
+        default=False, description="The salon cancelled (not the client's defection)"
+    )
 
 
 class AppointmentOut(BaseModel):
@@ -173,7 +190,9 @@ class AdminBookingIn(BaseModel):
     start: AwareDatetime
     client_id: Ref | None = None
     client: ClientIn | None = None
-    outside_hours: bool = Field(default=False, description="Book outside working hours (never over another visit)")
+    outside_hours: bool = Field(
+        default=False, description="Book outside working hours (never over another visit)"
+    )
 
 
 class MoveIn(BaseModel):
@@ -186,8 +205,12 @@ class MoveIn(BaseModel):
 class CompleteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     paid_amount: int = Field(ge=0, le=10_000_000, description="Minor units paid in money (earns cashback)")
-    bonus_amount: int = Field(default=0, ge=0, le=10_000_000,
-                              description="Minor units paid with the client's bonus (within the salon's cap)")
+    bonus_amount: int = Field(
+        default=0,
+        ge=0,
+        le=10_000_000,
+        description="Minor units paid with the client's bonus (within the salon's cap)",
+    )
 
 
 class RefundIn(BaseModel):

@@ -82,18 +82,30 @@ def move(
     if by != "client":
         earliest = now - timedelta(days=1)
         latest = now + timedelta(days=366)
-    member = placeable(catalog, service, choices, start, earliest=earliest, latest=latest,
-                        ignore=before.id, respect_hours=respect_hours)[0]
+    member = placeable(
+        catalog,
+        service,
+        choices,
+        start,
+        earliest=earliest,
+        latest=latest,
+        ignore=before.id,
+        respect_hours=respect_hours,
+    )[0]
     new_start = start.astimezone(now.tzinfo)
-    after = before.model_copy(update={
-        "start": new_start,
-        "end": new_start + service.duration,
-        "staff_id": member.id,
-        "updated_at": now,
-        "status": m.AppointmentStatus.BOOKED,  # a new time needs a new confirmation
-        "history": [*before.history, history_entry(now, "moved", by, start=before.start.isoformat(),
-                                            staff_id=before.staff_id)],
-    })
+    after = before.model_copy(
+        update={
+            "start": new_start,
+            "end": new_start + service.duration,
+            "staff_id": member.id,
+            "updated_at": now,
+            "status": m.AppointmentStatus.BOOKED,  # a new time needs a new confirmation
+            "history": [
+                *before.history,
+                history_entry(now, "moved", by, start=before.start.isoformat(), staff_id=before.staff_id),
+            ],
+        }
+    )
     return store.save_change(before, after)
 
 
@@ -104,10 +116,13 @@ def confirm(salon_id: str, appointment_id: str, *, now: datetime, by: str) -> m.
     require_active(before)
     if before.end <= now:
         raise NotAllowed("the visit is over", code="appointment_past")
-    after = before.model_copy(update={
-        "status": m.AppointmentStatus.CONFIRMED, "updated_at": now,
-        "history": [*before.history, history_entry(now, "confirmed", by)],
-    })
+    after = before.model_copy(
+        update={
+            "status": m.AppointmentStatus.CONFIRMED,
+            "updated_at": now,
+            "history": [*before.history, history_entry(now, "confirmed", by)],
+        }
+    )
     return store.save_change(before, after)
 
 
@@ -130,12 +145,25 @@ def cancel(
     if notice_hours is not None and before.start - now < timedelta(hours=notice_hours):
         raise NotAllowed("too late to cancel online: please call the salon", code="too_late")
     late = before.start - now < timedelta(hours=catalog.salon.settings.late_cancel_hours)
-    after = before.model_copy(update={
-        "status": m.AppointmentStatus.CANCELLED, "updated_at": now, "late_cancellation": late,
-        "cancel_reason": reason,
-        "history": [*before.history, history_entry(now, "cancelled", by, late=late, reason=reason,
-                                            **({"salon_initiated": True} if salon_initiated else {}))],
-    })
+    after = before.model_copy(
+        update={
+            "status": m.AppointmentStatus.CANCELLED,
+            "updated_at": now,
+            "late_cancellation": late,
+            "cancel_reason": reason,
+            "history": [
+                *before.history,
+                history_entry(
+                    now,
+                    "cancelled",
+                    by,
+                    late=late,
+                    reason=reason,
+                    **({"salon_initiated": True} if salon_initiated else {}),
+                ),
+            ],
+        }
+    )
     return store.save_change(before, after)
 
 
@@ -146,8 +174,11 @@ def mark_no_show(salon_id: str, appointment_id: str, *, now: datetime, by: str) 
     require_active(before)
     if before.start > now:
         raise NotAllowed("a visit cannot be a no-show before it begins", code="appointment_future")
-    after = before.model_copy(update={
-        "status": m.AppointmentStatus.NO_SHOW, "updated_at": now,
-        "history": [*before.history, history_entry(now, "no_show", by)],
-    })
+    after = before.model_copy(
+        update={
+            "status": m.AppointmentStatus.NO_SHOW,
+            "updated_at": now,
+            "history": [*before.history, history_entry(now, "no_show", by)],
+        }
+    )
     return store.save_change(before, after)

@@ -37,7 +37,9 @@ def candidates(catalog: Catalog, service: Service, staff_id: str | None) -> list
     if member is None or not member.active:
         raise InvalidInput.field("staff_id", "no such staff member at this salon", code="unknown_staff")
     if service.id not in member.service_ids:
-        raise InvalidInput.field("staff_id", "this staff member does not do this service", code="staff_mismatch")
+        raise InvalidInput.field(
+            "staff_id", "this staff member does not do this service", code="staff_mismatch"
+        )
     return [member]
 
 
@@ -81,7 +83,9 @@ def window(catalog: Catalog, now: datetime) -> tuple[datetime, datetime]:
     return now + timedelta(minutes=s.min_notice_minutes), now + timedelta(days=s.booking_horizon_days)
 
 
-def free_slots(catalog: Catalog, service_id: str, day: date, staff_id: str | None, now: datetime) -> list[Slot]:
+def free_slots(
+    catalog: Catalog, service_id: str, day: date, staff_id: str | None, now: datetime
+) -> list[Slot]:
     """The free starts for a service on a local day (of one staff member, or of each who does it)."""
     service = require_service(catalog, service_id)
     earliest, latest = window(catalog, now)
@@ -91,7 +95,11 @@ def free_slots(catalog: Catalog, service_id: str, day: date, staff_id: str | Non
         return []
     out = []
     for member in candidates(catalog, service, staff_id):
-        out += [Slot(t, member.id) for t in _starts_for(catalog, member, service, day, earliest=earliest) if t <= latest]
+        out += [
+            Slot(t, member.id)
+            for t in _starts_for(catalog, member, service, day, earliest=earliest)
+            if t <= latest
+        ]
     return sorted(out, key=lambda s: (s.start, s.staff_id))
 
 
@@ -126,13 +134,15 @@ def placeable(
         return staff
     day = start.astimezone(catalog.salon.tz).date()
     in_hours = [
-        mem for mem in staff
+        mem
+        for mem in staff
         if start in _starts_for(catalog, mem, service, day, earliest=earliest, with_busy=False)
     ]
     if not in_hours:
         raise InvalidInput.field(field, "not a bookable time for this service", code="not_a_slot")
     free = [
-        mem for mem in in_hours
+        mem
+        for mem in in_hours
         if start in _starts_for(catalog, mem, service, day, earliest=earliest, ignore=ignore)
     ]
     if not free:

@@ -22,18 +22,32 @@ if TYPE_CHECKING:
 
 def brief(a: m.Appointment, salon_: Salon) -> AppointmentBrief:
     return AppointmentBrief(
-        id=a.id, status=a.status.value, start=local_iso(a.start, salon_), end=local_iso(a.end, salon_),
-        service_id=a.service_id, staff_id=a.staff_id,
+        id=a.id,
+        status=a.status.value,
+        start=local_iso(a.start, salon_),
+        end=local_iso(a.end, salon_),
+        service_id=a.service_id,
+        staff_id=a.staff_id,
     )
 
 
 def appointment(a: m.Appointment, salon_: Salon) -> AppointmentOut:
     return AppointmentOut(
-        id=a.id, client_id=a.client_id, client_name=a.client_name, staff_id=a.staff_id, service_id=a.service_id,
-        start=local_iso(a.start, salon_), end=local_iso(a.end, salon_), status=a.status.value,
-        price=a.price, paid_amount=a.paid_amount, bonus_amount=a.bonus_amount, refunded_at=a.refunded_at,
+        id=a.id,
+        client_id=a.client_id,
+        client_name=a.client_name,
+        staff_id=a.staff_id,
+        service_id=a.service_id,
+        start=local_iso(a.start, salon_),
+        end=local_iso(a.end, salon_),
+        status=a.status.value,
+        price=a.price,
+        paid_amount=a.paid_amount,
+        bonus_amount=a.bonus_amount,
+        refunded_at=a.refunded_at,
         source=a.source.value,
-        late_cancellation=a.late_cancellation, cancel_reason=a.cancel_reason,
+        late_cancellation=a.late_cancellation,
+        cancel_reason=a.cancel_reason,
         history=[h.model_dump(mode="json") for h in a.history],
     )
 

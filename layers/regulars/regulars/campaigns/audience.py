@@ -23,12 +23,21 @@ def profile(held: store.ClientAccount, enabled: tuple[str, ...]) -> Profile:
     client = held.client
     log = client.stats.visit_log
     return Profile(
-        client_id=client.id, name=client.name, locale=client.locale, visits=client.stats.visits,
-        total_spent=client.stats.total_spent, last_visit_at=client.stats.last_visit_at,
-        lifecycle=held.lifecycle, tags=frozenset(client.tags), birthday=client.birthday,
-        consents=client.consents, reachable=frozenset(c.value for c in reachable("client", client, enabled)),
-        services=frozenset(e[1] for e in log), staff=frozenset(e[2] for e in log),
-        balance=held.balance, tier=held.tier,
+        client_id=client.id,
+        name=client.name,
+        locale=client.locale,
+        visits=client.stats.visits,
+        total_spent=client.stats.total_spent,
+        last_visit_at=client.stats.last_visit_at,
+        lifecycle=held.lifecycle,
+        tags=frozenset(client.tags),
+        birthday=client.birthday,
+        consents=client.consents,
+        reachable=frozenset(c.value for c in reachable("client", client, enabled)),
+        services=frozenset(e[1] for e in log),
+        staff=frozenset(e[2] for e in log),
+        balance=held.balance,
+        tier=held.tier,
         erased=client.erased_at is not None,
     )
 
@@ -47,11 +56,25 @@ def preview(salon_id: str, f: SegmentFilter, now: datetime) -> dict[str, Any]:
     """How many clients ``f`` names now, how many of them a campaign reaches, and a sample."""
     profiles = population(salon_id)
     chosen = select(f, profiles, now, salon_service.salon(salon_id).tz)
-    return {"count": len(chosen), "reachable": len(audience_of(chosen)), "clients_in_salon": len(profiles),
-            "sample": [{"client_id": p.client_id, "name": p.name, "visits": p.visits, "total_spent": p.total_spent,
-                        "last_visit_at": p.last_visit_at, "lifecycle": p.lifecycle, "tier": p.tier,
-                        "balance": p.balance} for p in chosen[:SAMPLE]],
-            "computed_at": now}
+    return {
+        "count": len(chosen),
+        "reachable": len(audience_of(chosen)),
+        "clients_in_salon": len(profiles),
+        "sample": [
+            {
+                "client_id": p.client_id,
+                "name": p.name,
+                "visits": p.visits,
+                "total_spent": p.total_spent,
+                "last_visit_at": p.last_visit_at,
+                "lifecycle": p.lifecycle,
+                "tier": p.tier,
+                "balance": p.balance,
+            }
+            for p in chosen[:SAMPLE]
+        ],
+        "computed_at": now,
+    }
 
 
 # --- segments ------------------------------------------------------------------------------------------
@@ -68,16 +91,28 @@ def preview_segment(salon_id: str, segment_id: str, now: datetime) -> dict[str, 
     return preview(salon_id, segment_filter(salon_id, segment_id), now)
 
 
-def save_segment(salon_id: str, segment_id: str | None, name: str, f: SegmentFilter, who: str,
-                 now: datetime) -> Segment:
+def save_segment(
+    salon_id: str, segment_id: str | None, name: str, f: SegmentFilter, who: str, now: datetime
+) -> Segment:
     """A new segment (``segment_id`` None), or a saved one's new name and conditions."""
     conditions = f.model_dump(mode="json", exclude_none=True)
     if segment_id is not None:
         saved = store.change_segment(salon_id, segment_id, name=name, filter=conditions, now=now)
     else:
-        saved = store.add_segment(Segment(salon_id=salon_id, id=new_id(now), name=name, filter=conditions,
-                                          created_by=who, created_at=now, updated_at=now))
-    audited(salon_id, "segment.saved", who, now, segment_id=saved.id, name=saved.name, created=segment_id is None)
+        saved = store.add_segment(
+            Segment(
+                salon_id=salon_id,
+                id=new_id(now),
+                name=name,
+                filter=conditions,
+                created_by=who,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    audited(
+        salon_id, "segment.saved", who, now, segment_id=saved.id, name=saved.name, created=segment_id is None
+    )
     return saved
 
 

@@ -54,17 +54,30 @@ def client_pages(salon_id: str, page_size: int = 1000) -> Iterator[list[ClientAc
             for a in Entity.query(pk, Entity.sk.between(f"LOYALTY#{first}", f"LOYALTY#{last}")):
                 if isinstance(a, LoyaltyAccount):
                     accounts[a.client_id] = a
-        yield [ClientAccount(client_store.to_domain(c), c.lifecycle_status,
-                             int(accounts[c.client_id].balance or 0) if c.client_id in accounts else 0,
-                             accounts[c.client_id].tier if c.client_id in accounts else None) for c in clients]
+        yield [
+            ClientAccount(
+                client_store.to_domain(c),
+                c.lifecycle_status,
+                int(accounts[c.client_id].balance or 0) if c.client_id in accounts else 0,
+                accounts[c.client_id].tier if c.client_id in accounts else None,
+            )
+            for c in clients
+        ]
         if not start:
             return
 
 
 # --- segments --------------------------------------------------------------------------------------
 def _segment(item: Segment) -> model.Segment:
-    return model.Segment(salon_id=item.salon_id, id=item.segment_id, name=item.name, filter=item.filter or {},
-                         created_by=item.created_by, created_at=item.created_at, updated_at=item.updated_at)
+    return model.Segment(
+        salon_id=item.salon_id,
+        id=item.segment_id,
+        name=item.name,
+        filter=item.filter or {},
+        created_by=item.created_by,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+    )
 
 
 def _segment_item(salon_id: str, segment_id: str) -> Segment:
@@ -84,13 +97,22 @@ def segments(salon_id: str) -> list[model.Segment]:
 
 
 def add_segment(s: model.Segment) -> model.Segment:
-    item = Segment(salon_id=s.salon_id, segment_id=s.id, name=s.name, filter=s.filter, created_by=s.created_by,
-                   created_at=s.created_at, updated_at=s.updated_at)
+    item = Segment(
+        salon_id=s.salon_id,
+        segment_id=s.id,
+        name=s.name,
+        filter=s.filter,
+        created_by=s.created_by,
+        created_at=s.created_at,
+        updated_at=s.updated_at,
+    )
     item.save()
     return _segment(item)
 
 
-def change_segment(salon_id: str, segment_id: str, *, name: str, filter: dict, now: datetime) -> model.Segment:
+def change_segment(
+    salon_id: str, segment_id: str, *, name: str, filter: dict, now: datetime
+) -> model.Segment:
     """A segment's new name and conditions (over the version read: a change made meanwhile is refused)."""
     item = _segment_item(salon_id, segment_id)
     item.name, item.filter, item.updated_at = name, filter, now
@@ -105,12 +127,27 @@ def delete_segment(salon_id: str, segment_id: str) -> None:
 # --- campaigns -------------------------------------------------------------------------------------
 def _campaign(item: Campaign) -> model.Campaign:
     return model.Campaign(
-        salon_id=item.salon_id, id=item.campaign_id, name=item.name, kind=item.kind, segment_id=item.segment_id,
-        filter=item.filter or {}, messages=item.messages or {}, offer=item.offer, send_at=item.send_at,
-        holdout_percent=float(item.holdout_percent), window_days=int(item.window_days), status=item.status,
-        audience=int(item.audience or 0), sent_group=int(item.sent_group or 0),
-        holdout_group=int(item.holdout_group or 0), batches=int(item.batches or 0), started_at=item.started_at,
-        created_by=item.created_by, created_at=item.created_at, updated_at=item.updated_at)
+        salon_id=item.salon_id,
+        id=item.campaign_id,
+        name=item.name,
+        kind=item.kind,
+        segment_id=item.segment_id,
+        filter=item.filter or {},
+        messages=item.messages or {},
+        offer=item.offer,
+        send_at=item.send_at,
+        holdout_percent=float(item.holdout_percent),
+        window_days=int(item.window_days),
+        status=item.status,
+        audience=int(item.audience or 0),
+        sent_group=int(item.sent_group or 0),
+        holdout_group=int(item.holdout_group or 0),
+        batches=int(item.batches or 0),
+        started_at=item.started_at,
+        created_by=item.created_by,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+    )
 
 
 def _campaign_item(salon_id: str, campaign_id: str) -> Campaign:
@@ -127,40 +164,66 @@ def campaign(salon_id: str, campaign_id: str) -> model.Campaign:
 def campaigns(salon_id: str) -> list[model.Campaign]:
     """The salon's campaigns, the latest send time first."""
     pk = Campaign.render_key("pk", salon_id=salon_id)
-    found = [_campaign(c) for c in Entity.query(pk, Entity.sk.startswith("CAMPAIGN#")) if isinstance(c, Campaign)]
+    found = [
+        _campaign(c) for c in Entity.query(pk, Entity.sk.startswith("CAMPAIGN#")) if isinstance(c, Campaign)
+    ]
     return sorted(found, key=lambda c: c.send_at, reverse=True)
 
 
 def add_campaign(c: model.Campaign) -> bool:
     """Write a new campaign unless one with its id exists; True if written now."""
-    return Campaign(salon_id=c.salon_id, campaign_id=c.id, name=c.name, kind=c.kind, segment_id=c.segment_id,
-                    filter=c.filter, messages=c.messages, offer=c.offer, send_at=c.send_at,
-                    holdout_percent=c.holdout_percent, window_days=c.window_days, status=c.status,
-                    created_by=c.created_by, created_at=c.created_at, updated_at=c.updated_at).save_new()
+    return Campaign(
+        salon_id=c.salon_id,
+        campaign_id=c.id,
+        name=c.name,
+        kind=c.kind,
+        segment_id=c.segment_id,
+        filter=c.filter,
+        messages=c.messages,
+        offer=c.offer,
+        send_at=c.send_at,
+        holdout_percent=c.holdout_percent,
+        window_days=c.window_days,
+        status=c.status,
+        created_by=c.created_by,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+    ).save_new()
 
 
-def move_campaign(salon_id: str, campaign_id: str, *, was: str, to: str, now: datetime,
-                  **figures: int | datetime) -> model.Campaign | None:
+def move_campaign(
+    salon_id: str, campaign_id: str, *, was: str, to: str, now: datetime, **figures: int | datetime
+) -> model.Campaign | None:
     """Move a campaign from status ``was`` to ``to``, setting ``figures`` (audience, groups, batches,
     started_at) with it; None if it is no longer in ``was``."""
     for _ in range(ATTEMPTS):
         item = _campaign_item(salon_id, campaign_id)
         if item.status != was:
             return None
-        actions = [Campaign.status.set(to), Campaign.updated_at.set(now),
-                   *(getattr(Campaign, name).set(value) for name, value in figures.items())]
+        actions = [
+            Campaign.status.set(to),
+            Campaign.updated_at.set(now),
+            *(getattr(Campaign, name).set(value) for name, value in figures.items()),
+        ]
         if item.update_if(actions, Campaign.status == was):  # and the version read
             return _campaign(item)
     raise RuntimeError(f"could not move campaign {campaign_id} to {to} after {ATTEMPTS} attempts")
 
 
-def add_members(salon_id: str, campaign_id: str, members: list[tuple[str, str]], start: datetime,
-                end: datetime) -> None:
+def add_members(
+    salon_id: str, campaign_id: str, members: list[tuple[str, str]], start: datetime, end: datetime
+) -> None:
     """Write (client, group) members that are not written yet (a batch run again writes none twice
     and never resets a member's figures)."""
     for client_id, group in members:
-        CampaignMember(salon_id=salon_id, campaign_id=campaign_id, client_id=client_id, group=group,
-                       window_start=start, window_end=end).save_new()
+        CampaignMember(
+            salon_id=salon_id,
+            campaign_id=campaign_id,
+            client_id=client_id,
+            group=group,
+            window_start=start,
+            window_end=end,
+        ).save_new()
 
 
 def members(salon_id: str, campaign_id: str, group: str | None = None) -> list[CampaignMember]:
@@ -171,13 +234,20 @@ def members(salon_id: str, campaign_id: str, group: str | None = None) -> list[C
 
 def memberships(salon_id: str, client_id: str) -> list[CampaignMember]:
     pk = CampaignMember.render_key("pk", salon_id=salon_id)
-    return [m for m in Entity.query(pk, Entity.sk.startswith(f"MEMBER#{client_id}#"), consistent_read=True)
-            if isinstance(m, CampaignMember)]
+    return [
+        m
+        for m in Entity.query(pk, Entity.sk.startswith(f"MEMBER#{client_id}#"), consistent_read=True)
+        if isinstance(m, CampaignMember)
+    ]
 
 
 def _tally_actions(salon_id: str, campaign_id: str, group: str) -> list[Any]:
-    return [CampaignTally.salon_id.set(salon_id), CampaignTally.campaign_id.set(campaign_id),
-            CampaignTally.group.set(group), CampaignTally.entity_type.set(CampaignTally)]
+    return [
+        CampaignTally.salon_id.set(salon_id),
+        CampaignTally.campaign_id.set(campaign_id),
+        CampaignTally.group.set(group),
+        CampaignTally.entity_type.set(CampaignTally),
+    ]
 
 
 def attribute(member: CampaignMember, event_id: str, deltas: dict[str, int], now: datetime) -> bool:
@@ -185,13 +255,22 @@ def attribute(member: CampaignMember, event_id: str, deltas: dict[str, int], now
     event had been counted for this member before."""
     marker = f"campaign:{member.campaign_id}:{member.client_id}:{event_id}"
     for _ in range(ATTEMPTS):
-        current = CampaignMember.find(salon_id=member.salon_id, client_id=member.client_id,
-                                      campaign_id=member.campaign_id, consistent=True)
+        current = CampaignMember.find(
+            salon_id=member.salon_id,
+            client_id=member.client_id,
+            campaign_id=member.campaign_id,
+            consistent=True,
+        )
         if current is None:
             return False
         tx = Tx()
-        tx.put(ProcessedEvent(salon_id=member.salon_id, event_id=marker, processed_at=now, expires=now + MARKER_KEEP),
-               ProcessedEvent.pk.does_not_exist(), label="event")
+        tx.put(
+            ProcessedEvent(
+                salon_id=member.salon_id, event_id=marker, processed_at=now, expires=now + MARKER_KEEP
+            ),
+            ProcessedEvent.pk.does_not_exist(),
+            label="event",
+        )
         member_actions: list[Any] = []
         tally_actions = _tally_actions(member.salon_id, member.campaign_id, current.group)
         for figure, d in deltas.items():
@@ -199,13 +278,19 @@ def attribute(member: CampaignMember, event_id: str, deltas: dict[str, int], now
                 continue
             x = int(getattr(current, figure) or 0)
             member_actions.append(getattr(CampaignMember, figure).set(x + d))
-            tally_actions += [getattr(CampaignTally, figure).add(d),
-                              getattr(CampaignTally, f"{figure}_sq").add(2 * x * d + d * d)]
+            tally_actions += [
+                getattr(CampaignTally, figure).add(d),
+                getattr(CampaignTally, f"{figure}_sq").add(2 * x * d + d * d),
+            ]
         if not member_actions:
             return False
         tx.update(current, member_actions, label="member")
-        tx.update(CampaignTally(salon_id=member.salon_id, campaign_id=member.campaign_id, group=current.group),
-                  tally_actions, label="tally", add_version_condition=False)
+        tx.update(
+            CampaignTally(salon_id=member.salon_id, campaign_id=member.campaign_id, group=current.group),
+            tally_actions,
+            label="tally",
+            add_version_condition=False,
+        )
         done = tx.commit_once()  # None: the member moved meanwhile (another event): read again
         if done is not None:
             return done

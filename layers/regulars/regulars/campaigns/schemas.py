@@ -49,8 +49,10 @@ class PreviewClient(BaseModel):
 
 class PreviewOut(BaseModel):
     count: int = Field(description="clients in the segment now")
-    reachable: int = Field(description="of them, with marketing consent on a channel that reaches them: "
-                                       "who a campaign would go to (less its holdout)")
+    reachable: int = Field(
+        description="of them, with marketing consent on a channel that reaches them: "
+        "who a campaign would go to (less its holdout)"
+    )
     clients_in_salon: int
     sample: list[PreviewClient]
     computed_at: datetime
@@ -59,10 +61,12 @@ class PreviewOut(BaseModel):
 class OfferIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     bonus_amount: Annotated[int, Field(ge=1, le=10**8)] | None = Field(
-        default=None, description="credited to each member of the sent group through the ledger")
+        default=None, description="credited to each member of the sent group through the ledger"
+    )
     bonus_lifetime_days: Annotated[int, Field(ge=1, le=730)] = 30
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None = Field(
-        default=None, description="an offer in words, put where the message says {offer}")
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None = (
+        Field(default=None, description="an offer in words, put where the message says {offer}")
+    )
 
 
 class CampaignIn(BaseModel):
@@ -71,12 +75,18 @@ class CampaignIn(BaseModel):
     kind: Literal["new_services", "holiday_bonus", "personal_offer", "early_access", "other"] = "other"
     segment_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     filter: SegmentFilter | None = Field(default=None, description="instead of a saved segment")
-    messages: dict[Locale, Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]] = \
-        Field(min_length=1, max_length=10, description="locale -> text; placeholders {name} {salon} {link} {offer} "
-                                                       "{bonus} {expires}")
+    messages: dict[
+        Locale, Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    ] = Field(
+        min_length=1,
+        max_length=10,
+        description="locale -> text; placeholders {name} {salon} {link} {offer} {bonus} {expires}",
+    )
     offer: OfferIn | None = None
     send_at: datetime = Field(description="without an offset: the salon's local time")
-    holdout_percent: Annotated[float, Field(ge=0, le=50)] | None = Field(default=None, description="default 10")
+    holdout_percent: Annotated[float, Field(ge=0, le=50)] | None = Field(
+        default=None, description="default 10"
+    )
     window_days: Annotated[int, Field(ge=1, le=90)] | None = Field(default=None, description="default 30")
 
     @model_validator(mode="after")

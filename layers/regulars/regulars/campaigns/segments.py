@@ -41,7 +41,8 @@ class ConsentCondition(BaseModel):
     model_config = ConfigDict(extra="forbid")
     purpose: Literal["marketing", "transactional"] = "marketing"
     channel: Literal["sms", "telegram", "whatsapp", "push"] | None = Field(
-        default=None, description="this channel; none: any channel the client can be reached on")
+        default=None, description="this channel; none: any channel the client can be reached on"
+    )
 
 
 class SegmentFilter(BaseModel):
@@ -50,8 +51,12 @@ class SegmentFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")
     last_visit_after: date | None = Field(default=None, description="last visit on or after this day")
     last_visit_before: date | None = Field(default=None, description="last visit before this day")
-    days_since_visit_min: Days | None = Field(default=None, description="at least this many days since the last visit")
-    days_since_visit_max: Days | None = Field(default=None, description="at most this many days since the last visit")
+    days_since_visit_min: Days | None = Field(
+        default=None, description="at least this many days since the last visit"
+    )
+    days_since_visit_max: Days | None = Field(
+        default=None, description="at most this many days since the last visit"
+    )
     visits_min: Count | None = None
     visits_max: Count | None = None
     spend_min: Amount | None = Field(default=None, description="total spend at least")
@@ -59,7 +64,9 @@ class SegmentFilter(BaseModel):
     average_spend_min: Amount | None = Field(default=None, description="spend per visit at least")
     average_spend_max: Amount | None = None
     ltv_groups: list[LtvGroup] | None = Field(default=None, max_length=5)
-    recency_scores: list[Score] | None = Field(default=None, max_length=5, description="RFM recency quintiles, 5 best")
+    recency_scores: list[Score] | None = Field(
+        default=None, max_length=5, description="RFM recency quintiles, 5 best"
+    )
     frequency_scores: list[Score] | None = Field(default=None, max_length=5)
     monetary_scores: list[Score] | None = Field(default=None, max_length=5)
     lifecycle: list[StatusName] | None = Field(default=None, max_length=6)
@@ -74,10 +81,14 @@ class SegmentFilter(BaseModel):
 
     @model_validator(mode="after")
     def _ranges(self) -> SegmentFilter:
-        for low, high in (("visits_min", "visits_max"), ("spend_min", "spend_max"), ("bonus_min", "bonus_max"),
-                          ("average_spend_min", "average_spend_max"),
-                          ("days_since_visit_min", "days_since_visit_max"),
-                          ("last_visit_after", "last_visit_before")):
+        for low, high in (
+            ("visits_min", "visits_max"),
+            ("spend_min", "spend_max"),
+            ("bonus_min", "bonus_max"),
+            ("average_spend_min", "average_spend_max"),
+            ("days_since_visit_min", "days_since_visit_max"),
+            ("last_visit_after", "last_visit_before"),
+        ):
             a, b = getattr(self, low), getattr(self, high)
             if a is not None and b is not None and a > b:
                 raise ValueError(f"{low} must not be above {high}")
@@ -197,11 +208,14 @@ def matches(f: SegmentFilter, p: Profile, ranking: Ranking | None, tz: ZoneInfo)
             return False
         if not _between(_days_since(p, now), f.days_since_visit_min, f.days_since_visit_max):
             return False
-    if not _between(p.visits, f.visits_min, f.visits_max) or not _between(p.total_spent, f.spend_min, f.spend_max):
+    if not _between(p.visits, f.visits_min, f.visits_max) or not _between(
+        p.total_spent, f.spend_min, f.spend_max
+    ):
         return False
     averaged = f.average_spend_min is not None or f.average_spend_max is not None
-    if averaged and (p.visits <= 0 or not _between(p.total_spent / p.visits, f.average_spend_min,
-                                                   f.average_spend_max)):
+    if averaged and (
+        p.visits <= 0 or not _between(p.total_spent / p.visits, f.average_spend_min, f.average_spend_max)
+    ):
         return False
     if not _in(f.lifecycle, p.lifecycle) or not _in(f.tiers, p.tier):
         return False
@@ -220,8 +234,12 @@ def matches(f: SegmentFilter, p: Profile, ranking: Ranking | None, tz: ZoneInfo)
     if f.needs_scores:
         assert ranking is not None
         s = ranking.of(p)
-        if not (_in(f.ltv_groups, s.ltv_group) and _in(f.recency_scores, s.recency)
-                and _in(f.frequency_scores, s.frequency) and _in(f.monetary_scores, s.monetary)):
+        if not (
+            _in(f.ltv_groups, s.ltv_group)
+            and _in(f.recency_scores, s.recency)
+            and _in(f.frequency_scores, s.frequency)
+            and _in(f.monetary_scores, s.monetary)
+        ):
             return False
     return True
 

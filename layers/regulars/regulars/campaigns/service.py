@@ -74,8 +74,10 @@ def _check(spec: CampaignSpec, f: SegmentFilter) -> None:
             raise InvalidInput.field(f"messages.{locale}", "braces must pair: {name}, {link}") from None
         unknown = names - PLACEHOLDERS
         if unknown:
-            raise InvalidInput.field(f"messages.{locale}", f"unknown placeholder {{{sorted(unknown)[0]}}}; "
-                                     f"known: {', '.join(sorted(PLACEHOLDERS))}")
+            raise InvalidInput.field(
+                f"messages.{locale}",
+                f"unknown placeholder {{{sorted(unknown)[0]}}}; known: {', '.join(sorted(PLACEHOLDERS))}",
+            )
         if names & {"bonus", "expires"} and not spec.bonus_amount:
             raise InvalidInput.field(f"messages.{locale}", "{bonus} and {expires} need an offer with a bonus")
     if spec.kind == "holiday_bonus" and not spec.bonus_amount:
@@ -86,7 +88,9 @@ def _check(spec: CampaignSpec, f: SegmentFilter) -> None:
         raise InvalidInput.field("filter.tiers", "early access is for a tier: name it")
 
 
-def create_campaign(salon_id: str, spec: CampaignSpec, who: str, now: datetime, key: str | None = None) -> Campaign:
+def create_campaign(
+    salon_id: str, spec: CampaignSpec, who: str, now: datetime, key: str | None = None
+) -> Campaign:
     """Schedule the campaign's start at its send time. With ``key`` (the request's Idempotency-Key,
     hashed) the campaign is that key's: a retried request returns the campaign it made, never a second
     one (every client would hear twice), and the key given for another campaign is refused."""
@@ -100,39 +104,82 @@ def create_campaign(salon_id: str, spec: CampaignSpec, who: str, now: datetime, 
     rules = cat.salon.settings.campaigns
     offer: dict[str, Any] | None = None
     if spec.bonus_amount or spec.offer_text:
-        offer = {"bonus_amount": spec.bonus_amount, "bonus_lifetime_days": spec.bonus_lifetime_days,
-                 "text": spec.offer_text}
-    item = Campaign(salon_id=salon_id, id=key or new_id(now), name=spec.name, kind=spec.kind,
-                    segment_id=spec.segment_id, filter=f.model_dump(mode="json", exclude_none=True),
-                    messages=spec.messages, offer=offer, send_at=max(spec.send_at, now),
-                    holdout_percent=spec.holdout_percent if spec.holdout_percent is not None else rules.holdout_percent,
-                    window_days=spec.window_days or rules.window_days, status="scheduled", created_by=who,
-                    created_at=now, updated_at=now)
+        offer = {
+            "bonus_amount": spec.bonus_amount,
+            "bonus_lifetime_days": spec.bonus_lifetime_days,
+            "text": spec.offer_text,
+        }
+    item = Campaign(
+        salon_id=salon_id,
+        id=key or new_id(now),
+        name=spec.name,
+        kind=spec.kind,
+        segment_id=spec.segment_id,
+        filter=f.model_dump(mode="json", exclude_none=True),
+        messages=spec.messages,
+        offer=offer,
+        send_at=max(spec.send_at, now),
+        holdout_percent=spec.holdout_percent if spec.holdout_percent is not None else rules.holdout_percent,
+        window_days=spec.window_days or rules.window_days,
+        status="scheduled",
+        created_by=who,
+        created_at=now,
+        updated_at=now,
+    )
     if not store.add_campaign(item):
         first = store.campaign(salon_id, item.id)
         if _what(first) != _what(item):
-            raise Conflict("this Idempotency-Key was used for another campaign", code="idempotency_key_reused")
+            raise Conflict(
+                "this Idempotency-Key was used for another campaign", code="idempotency_key_reused"
+            )
         item = first
     else:
-        audited(salon_id, "campaign.created", who, now, campaign_id=item.id, name=item.name,
-                segment_id=item.segment_id, send_at=item.send_at.isoformat(), offer=item.offer)
+        audited(
+            salon_id,
+            "campaign.created",
+            who,
+            now,
+            campaign_id=item.id,
+            name=item.name,
+            segment_id=item.segment_id,
+            send_at=item.send_at.isoformat(),
+            offer=item.offer,
+        )
     # idempotent: a retry after a failure between the two writes schedules what the first did not
-    job_store.schedule(salon_id, f"{START}-{item.id}", kind=START, subject=Subject.CAMPAIGN.of(item.id),
-                       due_at=item.send_at, now=now, payload={"campaign_id": item.id})
+    job_store.schedule(
+        salon_id,
+        f"{START}-{item.id}",
+        kind=START,
+        subject=Subject.CAMPAIGN.of(item.id),
+        due_at=item.send_at,
+        now=now,
+        payload={"campaign_id": item.id},
+    )
     return item
 
 
 def _what(item: Campaign) -> tuple:
     """What a campaign says and to whom (its send time aside: a past one was moved to the request's now)."""
-    return (item.name, item.kind, item.segment_id, item.filter, item.messages, item.offer, item.holdout_percent,
-            item.window_days)
+    return (
+        item.name,
+        item.kind,
+        item.segment_id,
+        item.filter,
+        item.messages,
+        item.offer,
+        item.holdout_percent,
+        item.window_days,
+    )
 
 
 def cancel(salon_id: str, campaign_id: str, now: datetime, who: str = "system") -> Campaign:
     item = store.move_campaign(salon_id, campaign_id, was="scheduled", to="cancelled", now=now)
     if item is None:
-        raise Conflict(f"the campaign is {store.campaign(salon_id, campaign_id).status}: only a scheduled one can "
-                       f"be cancelled", code="campaign_started")
+        raise Conflict(
+            f"the campaign is {store.campaign(salon_id, campaign_id).status}: only a scheduled one can "
+            f"be cancelled",
+            code="campaign_started",
+        )
     job_store.cancel_pending(salon_id, Subject.CAMPAIGN.of(campaign_id), now)
     audited(salon_id, "campaign.cancelled", who, now, campaign_id=campaign_id, name=item.name)
     return item
@@ -144,32 +191,66 @@ def start(job: DueJob, now: datetime) -> Outcome:
     if item.status != "scheduled":
         return Outcome(False, f"the campaign is {item.status}")
     profiles = population(salon_id)
-    chosen = audience_of(select(SegmentFilter.model_validate(item.filter), profiles, job.due_at,
-                                salon_service.salon(salon_id).tz))
-    members = [(p.client_id, "holdout" if uplift.in_holdout(campaign_id, p.client_id, item.holdout_percent)
-                else "sent") for p in chosen]
-    batches = [members[i:i + BATCH_SIZE] for i in range(0, len(members), BATCH_SIZE)]
+    chosen = audience_of(
+        select(
+            SegmentFilter.model_validate(item.filter), profiles, job.due_at, salon_service.salon(salon_id).tz
+        )
+    )
+    members = [
+        (
+            p.client_id,
+            "holdout" if uplift.in_holdout(campaign_id, p.client_id, item.holdout_percent) else "sent",
+        )
+        for p in chosen
+    ]
+    batches = [members[i : i + BATCH_SIZE] for i in range(0, len(members), BATCH_SIZE)]
     for n, batch in enumerate(batches):
-        job_store.schedule(salon_id, f"{BATCH}-{campaign_id}-{n}", kind=BATCH,
-                           subject=Subject.CAMPAIGN.of(campaign_id), due_at=now, now=now,
-                           payload={"campaign_id": campaign_id, "members": batch})
+        job_store.schedule(
+            salon_id,
+            f"{BATCH}-{campaign_id}-{n}",
+            kind=BATCH,
+            subject=Subject.CAMPAIGN.of(campaign_id),
+            due_at=now,
+            now=now,
+            payload={"campaign_id": campaign_id, "members": batch},
+        )
     held = sum(1 for _, g in members if g == "holdout")
-    if store.move_campaign(salon_id, campaign_id, was="scheduled", to="sending", now=now, audience=len(members),
-                           sent_group=len(members) - held, holdout_group=held, batches=len(batches),
-                           started_at=job.due_at) is None:
+    if (
+        store.move_campaign(
+            salon_id,
+            campaign_id,
+            was="scheduled",
+            to="sending",
+            now=now,
+            audience=len(members),
+            sent_group=len(members) - held,
+            holdout_group=held,
+            batches=len(batches),
+            started_at=job.due_at,
+        )
+        is None
+    ):
         return Outcome(False, "the campaign is no longer scheduled")
     return Outcome(True, f"{len(members)} in the audience, {held} held out, {len(batches)} batches")
 
 
 def _text(item: Campaign, client: clients_model.Client, cat: Catalog, expires: datetime | None) -> str:
     messages: dict[str, str] = item.messages
-    locale = next((x for x in (client.locale, cat.salon.locale) if x is not None and x in messages), next(iter(messages)))
+    locale = next(
+        (x for x in (client.locale, cat.salon.locale) if x is not None and x in messages),
+        next(iter(messages)),
+    )
     offer = item.offer or {}
-    values = {"name": client.name, "salon": cat.salon.name, "link": links.booking_page(cat.salon.id),
-              "offer": offer.get("text") or "",
-              "bonus": format_price(int(offer["bonus_amount"]), cat.salon.currency, locale)
-              if offer.get("bonus_amount") else "",
-              "expires": format_date(expires, cat.salon.timezone, locale) if expires else ""}
+    values = {
+        "name": client.name,
+        "salon": cat.salon.name,
+        "link": links.booking_page(cat.salon.id),
+        "offer": offer.get("text") or "",
+        "bonus": format_price(int(offer["bonus_amount"]), cat.salon.currency, locale)
+        if offer.get("bonus_amount")
+        else "",
+        "expires": format_date(expires, cat.salon.timezone, locale) if expires else "",
+    }
     return messages[locale].format_map(values)
 
 
@@ -194,15 +275,34 @@ def batch(job: DueJob, now: datetime) -> Outcome:
             continue
         expires = None
         if bonus and cat.salon.settings.loyalty.enabled:
-            loyalty.credit(salon_id, client_id, amount=bonus, source="campaign", source_id=campaign_id,
-                           lifetime_days=lifetime, at=start_at, now=now, announce=None,
-                           reason=f"campaign: {item.name}")
+            loyalty.credit(
+                salon_id,
+                client_id,
+                amount=bonus,
+                source="campaign",
+                source_id=campaign_id,
+                lifetime_days=lifetime,
+                at=start_at,
+                now=now,
+                announce=None,
+                reason=f"campaign: {item.name}",
+            )
             expires = loyalty.lot_expiry(start_at, lifetime)
-        planned += outbox.plan(outbox.PlannedMessage(
-            salon_id=salon_id, message_id=f"campaign-{campaign_id}-{client_id}", kind="campaign",
-            purpose="marketing", recipient="client", client_id=client_id, campaign_id=campaign_id,
-            locale=client.locale, text=_text(item, client, cat, expires), values={"campaign": item.name},
-            created_at=now))
+        planned += outbox.plan(
+            outbox.PlannedMessage(
+                salon_id=salon_id,
+                message_id=f"campaign-{campaign_id}-{client_id}",
+                kind="campaign",
+                purpose="marketing",
+                recipient="client",
+                client_id=client_id,
+                campaign_id=campaign_id,
+                locale=client.locale,
+                text=_text(item, client, cat, expires),
+                values={"campaign": item.name},
+                created_at=now,
+            )
+        )
     return Outcome(True, f"{len(members)} members, {planned} messages planned")
 
 
@@ -226,7 +326,10 @@ def on_event(event: AppointmentEvent, now: datetime) -> int:
     if event.type is EventType.BOOKED:
         at, deltas = a.created_at, {"bookings": 1}
     elif event.type is EventType.COMPLETED:
-        at, deltas = a.start, {"visits": 1, "revenue": int(a.paid_amount or 0), "bonus_spent": int(a.bonus_amount or 0)}
+        at, deltas = (
+            a.start,
+            {"visits": 1, "revenue": int(a.paid_amount or 0), "bonus_spent": int(a.bonus_amount or 0)},
+        )
     else:
         return 0
     if at < now - ATTRIBUTION_HORIZON:
@@ -241,13 +344,13 @@ def on_event(event: AppointmentEvent, now: datetime) -> int:
 # --- the report ---------------------------------------------------------------------------------------
 DEFINITIONS = {
     "audience": "clients in the segment when the campaign started who had marketing consent on a channel "
-                "that reaches them; split at random into the sent group and the holdout",
+    "that reaches them; split at random into the sent group and the holdout",
     "bookings": "visits booked (by anyone, on any channel) by a member during the window, cancelled or not",
     "visits": "visits completed by a member that began during the window",
     "revenue": "what members paid for those visits, in minor units of the salon's currency",
     "bonus_spent": "bonus members used to pay for those visits",
     "incremental": "(sent group's average per member - holdout's average) x members of the sent group, with "
-                   "a 95 % confidence interval (Welch's standard error of the difference)",
+    "a 95 % confidence interval (Welch's standard error of the difference)",
     "message_cost": "what the providers charged for the campaign's messages, in the salon's currency",
     "cost": "message cost + incremental bonus spent",
     "roi": "(incremental revenue - cost) / cost",
@@ -264,16 +367,33 @@ def report(salon_id: str, campaign_id: str, now: datetime) -> dict[str, Any]:
 
     def figure(group: str, name: str) -> uplift.Sums:
         t = sums.get(group)
-        return uplift.Sums(sizes[group], float(getattr(t, name) or 0) if t else 0.0,
-                           float(getattr(t, f"{name}_sq") or 0) if t else 0.0)
+        return uplift.Sums(
+            sizes[group],
+            float(getattr(t, name) or 0) if t else 0.0,
+            float(getattr(t, f"{name}_sq") or 0) if t else 0.0,
+        )
 
-    groups = {g: {"members": sizes[g], **{f: int(figure(g, f).total) for f in store.FIGURES},
-                  "per_member": {f: round(figure(g, f).mean, 4) for f in store.FIGURES}} for g in store.GROUPS}
+    groups = {
+        g: {
+            "members": sizes[g],
+            **{f: int(figure(g, f).total) for f in store.FIGURES},
+            "per_member": {f: round(figure(g, f).mean, 4) for f in store.FIGURES},
+        }
+        for g in store.GROUPS
+    }
     effects = {f: uplift.effect(figure("sent", f), figure("holdout", f)) for f in store.FIGURES}
-    incremental = {f: None if e is None else {"value": round(e.incremental, 2), "low": round(e.low, 2),
-                                                "high": round(e.high, 2), "per_member": round(e.per_member, 4),
-                                                "significant": e.significant}
-                   for f, e in effects.items()}
+    incremental = {
+        f: None
+        if e is None
+        else {
+            "value": round(e.incremental, 2),
+            "low": round(e.low, 2),
+            "high": round(e.high, 2),
+            "per_member": round(e.per_member, 4),
+            "significant": e.significant,
+        }
+        for f, e in effects.items()
+    }
     messages_sent, cost_micros = outbox.campaign_sends(salon_id, item.id)
     message_cost = cost_micros * cat.salon.settings.campaigns.message_cost_rate / 1_000_000
     bonus_effect = effects["bonus_spent"]
@@ -284,8 +404,7 @@ def report(salon_id: str, campaign_id: str, now: datetime) -> dict[str, Any]:
         "window": {"start": start_at, "end": end_at, "closed": now >= end_at},
         "currency": cat.salon.currency,
         "groups": groups,
-        "messages": {"sent": messages_sent, "cost_micros": cost_micros,
-                     "cost": round(message_cost, 2)},
+        "messages": {"sent": messages_sent, "cost_micros": cost_micros, "cost": round(message_cost, 2)},
         "incremental": incremental,
         "cost": round(cost, 2),
         "roi": None if revenue_effect is None else _rounded(uplift.roi(revenue_effect.incremental, cost)),
@@ -299,10 +418,30 @@ def _rounded(x: float | None) -> float | None:
 
 def campaign_view(item: Campaign) -> dict[str, Any]:
     """A campaign as the admin sees it: with how far its sending is (read from its batch jobs)."""
-    return {**item.model_dump(include={"id", "name", "kind", "segment_id", "filter", "messages", "offer", "send_at",
-                                       "holdout_percent", "window_days", "audience", "sent_group", "holdout_group",
-                                       "started_at", "created_by", "created_at"}),
-            "status": status_of(item), **progress(item)}
+    return {
+        **item.model_dump(
+            include={
+                "id",
+                "name",
+                "kind",
+                "segment_id",
+                "filter",
+                "messages",
+                "offer",
+                "send_at",
+                "holdout_percent",
+                "window_days",
+                "audience",
+                "sent_group",
+                "holdout_group",
+                "started_at",
+                "created_by",
+                "created_at",
+            }
+        ),
+        "status": status_of(item),
+        **progress(item),
+    }
 
 
 def campaign(salon_id: str, campaign_id: str) -> dict[str, Any]:

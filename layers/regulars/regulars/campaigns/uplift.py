@@ -63,8 +63,15 @@ def effect(sent: Sums, holdout: Sums) -> Effect | None:
     diff = sent.mean - holdout.mean
     se = math.sqrt(sent.variance / sent.n + holdout.variance / holdout.n)
     low, high = (diff - Z95 * se) * sent.n, (diff + Z95 * se) * sent.n
-    return Effect(sent_mean=sent.mean, holdout_mean=holdout.mean, per_member=diff, incremental=diff * sent.n,
-                  low=low, high=high, significant=low > 0 or high < 0)
+    return Effect(
+        sent_mean=sent.mean,
+        holdout_mean=holdout.mean,
+        per_member=diff,
+        incremental=diff * sent.n,
+        low=low,
+        high=high,
+        significant=low > 0 or high < 0,
+    )
 
 
 def roi(incremental_revenue: float, cost: float) -> float | None:

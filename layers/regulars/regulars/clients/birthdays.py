@@ -38,7 +38,12 @@ def schedule_birthday(salon_id: str, client: Client, now: datetime) -> None:
     if client.birthday is None or not loyalty.enabled or loyalty.birthday_amount == 0:
         return
     year, when = next_birthday(client.birthday, salon, loyalty.birthday_days_before, now)
-    job_store.schedule(salon_id, f"{BIRTHDAY}-{client.id}-{year}", kind=BIRTHDAY,
-                       subject=Subject.LOYALTY.of(client.id), due_at=when, now=now,
-                       payload={"client_id": client.id, "year": year,
-                                "birthday": client.birthday.isoformat()})
+    job_store.schedule(
+        salon_id,
+        f"{BIRTHDAY}-{client.id}-{year}",
+        kind=BIRTHDAY,
+        subject=Subject.LOYALTY.of(client.id),
+        due_at=when,
+        now=now,
+        payload={"client_id": client.id, "year": year, "birthday": client.birthday.isoformat()},
+    )

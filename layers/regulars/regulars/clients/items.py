@@ -87,8 +87,12 @@ class PhoneIndex(Entity, discriminator="PhoneIndex"):
 class ReferralCode(Entity, discriminator="ReferralCode"):
     """A client's referral code. Filed under the client too, so an erasure finds it whatever key made it."""
 
-    __keys__ = {"pk": "SALON#{salon_id}", "sk": "REFERRAL#{code}", "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
-                "gsi2sk": "REFERRAL#{code}"}
+    __keys__ = {
+        "pk": "SALON#{salon_id}",
+        "sk": "REFERRAL#{code}",
+        "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
+        "gsi2sk": "REFERRAL#{code}",
+    }
 
     salon_id = UnicodeAttribute()
     code = UnicodeAttribute()

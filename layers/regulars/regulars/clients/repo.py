@@ -164,7 +164,9 @@ def update(salon_id: str, client_id: str, changes: dict) -> clients_model.Client
     return to_domain(item)
 
 
-def modify(salon_id: str, client_id: str, change: Callable[[clients_model.Client], dict], *, attempts: int = 3) -> clients_model.Client | None:
+def modify(
+    salon_id: str, client_id: str, change: Callable[[clients_model.Client], dict], *, attempts: int = 3
+) -> clients_model.Client | None:
     """Read the client, compute changes from it, write them under its version; again from a fresh
     read if someone wrote in between. None if the client does not exist."""
     for attempt in range(attempts):

@@ -23,8 +23,11 @@ router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.get("/v1/admin/clients", summary="Find clients by phone (any format) or by the start of a name",
-            tags=["admin: clients"])
+@router.get(
+    "/v1/admin/clients",
+    summary="Find clients by phone (any format) or by the start of a name",
+    tags=["admin: clients"],
+)
 @operation("clients.read")
 def search(
     q: Annotated[str, Query(min_length=0, max_length=100)] = "",
@@ -39,8 +42,18 @@ def search(
 def create(body: ClientCreate) -> tuple[ClientOut, int]:
     salon_id, who = caller(router)
     created = clients.create(
-        salon_id, name=body.name, phone=body.phone, email=body.email, birthday=body.birthday, locale=body.locale,
-        notes=body.notes, tags=body.tags, marketing_consent=body.marketing_consent, by=who, now=clock.now())
+        salon_id,
+        name=body.name,
+        phone=body.phone,
+        email=body.email,
+        birthday=body.birthday,
+        locale=body.locale,
+        notes=body.notes,
+        tags=body.tags,
+        marketing_consent=body.marketing_consent,
+        by=who,
+        now=clock.now(),
+    )
     return clients_views.client(created), 201
 
 
@@ -50,4 +63,3 @@ def patch(client_id: ClientId, body: ClientPatch) -> ClientOut:
     salon_id, _ = caller(router)
     changes = patch_changes(body, frozenset({"email", "birthday", "notes", "locale"}))
     return clients_views.client(clients.change(salon_id, client_id, changes, clock.now()))
-

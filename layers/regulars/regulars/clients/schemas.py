@@ -49,8 +49,11 @@ class ClientOut(BaseModel):
     notes: str | None
     tags: list[str]
     consents: dict
-    channels: dict = Field(default_factory=dict, description="Where the client is reached besides SMS: "
-                           "a linked Telegram chat, WhatsApp, push; and channels that failed for good")
+    channels: dict = Field(
+        default_factory=dict,
+        description="Where the client is reached besides SMS: "
+        "a linked Telegram chat, WhatsApp, push; and channels that failed for good",
+    )
     lifecycle: dict | None = Field(default=None, description="e.g. at risk, with the reason in words")
     created_at: datetime
     erased_at: datetime | None = Field(default=None, description="when the client's personal data was erased")
@@ -64,22 +67,27 @@ class ClientsOut(BaseModel):
 class ErasureIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = Field(
-        default=None, description="why, as the request was made (kept in the audit trail)")
+        default=None, description="why, as the request was made (kept in the audit trail)"
+    )
 
 
 class ErasureOut(BaseModel):
     client_id: str
     erased_at: datetime
     already: bool = Field(description="the client had been erased before: nothing was done now")
-    removed: dict[str, int] = Field(default_factory=dict, description="how many items of each kind were changed")
+    removed: dict[str, int] = Field(
+        default_factory=dict, description="how many items of each kind were changed"
+    )
 
 
 class AuditEntryOut(BaseModel):
     id: str
     at: datetime
-    action: str = Field(description="client.exported, client.erased, loyalty.adjusted, salon.updated, "
-                                    "service.created|updated, staff.created|updated, segment.saved|deleted, "
-                                    "campaign.created|cancelled, team.invited|role_changed|removed")
+    action: str = Field(
+        description="client.exported, client.erased, loyalty.adjusted, salon.updated, "
+        "service.created|updated, staff.created|updated, segment.saved|deleted, "
+        "campaign.created|cancelled, team.invited|role_changed|removed"
+    )
     by: str
     client_id: str | None
     detail: dict

@@ -34,19 +34,42 @@ def search(salon_id: str, text: str, *, limit: int = 50) -> list[Client]:
     return [client_store.get(salon_id, client_id)] if client_id else []
 
 
-def create(salon_id: str, *, name: str, phone: str, email: str | None = None, birthday: date | None = None,
-           locale: str | None = None, notes: str | None = None, tags: list[str] | None = None,
-           marketing_consent: bool | None = None, by: str, now: datetime) -> Client:
+def create(
+    salon_id: str,
+    *,
+    name: str,
+    phone: str,
+    email: str | None = None,
+    birthday: date | None = None,
+    locale: str | None = None,
+    notes: str | None = None,
+    tags: list[str] | None = None,
+    marketing_consent: bool | None = None,
+    by: str,
+    now: datetime,
+) -> Client:
     """A client added by the salon (``by``), with their marketing consent as the salon recorded it;
     Conflict if a client has this phone."""
     salon = salon_service.salon(salon_id)
     consents = {}
     if marketing_consent is not None:
-        consents["marketing"] = {"granted": marketing_consent, "at": now.isoformat(), "source": "admin",
-                                 "text": f"recorded by {by}"}
+        consents["marketing"] = {
+            "granted": marketing_consent,
+            "at": now.isoformat(),
+            "source": "admin",
+            "text": f"recorded by {by}",
+        }
     client = Client(
-        id=new_id(now), name=name, phone=to_e164(phone, salon.country), email=email, birthday=birthday,
-        locale=locale or salon.locale, notes=notes, tags=tags or [], consents=consents, created_at=now,
+        id=new_id(now),
+        name=name,
+        phone=to_e164(phone, salon.country),
+        email=email,
+        birthday=birthday,
+        locale=locale or salon.locale,
+        notes=notes,
+        tags=tags or [],
+        consents=consents,
+        created_at=now,
         source="admin",
     )
     created = client_store.create(salon_id, client)

@@ -22,20 +22,24 @@ def apply(stats: ClientStats, event: AppointmentEvent) -> ClientStats:
         case EventType.COMPLETED:
             first = min(filter(None, [stats.first_visit_at, a.start]))
             last = max(filter(None, [stats.last_visit_at, a.start]))
-            return stats.model_copy(update={
-                "visits": stats.visits + 1,
-                "total_spent": stats.total_spent + (a.paid_amount or 0),
-                "first_visit_at": first,
-                "last_visit_at": last,
-                "visit_log": logged(stats.visit_log, a),
-            })
+            return stats.model_copy(
+                update={
+                    "visits": stats.visits + 1,
+                    "total_spent": stats.total_spent + (a.paid_amount or 0),
+                    "first_visit_at": first,
+                    "last_visit_at": last,
+                    "visit_log": logged(stats.visit_log, a),
+                }
+            )
         case EventType.NO_SHOW:
             return stats.model_copy(update={"no_shows": stats.no_shows + 1})
         case EventType.CANCELLED:
-            return stats.model_copy(update={
-                "cancellations": stats.cancellations + 1,
-                "late_cancellations": stats.late_cancellations + int(a.late_cancellation),
-            })
+            return stats.model_copy(
+                update={
+                    "cancellations": stats.cancellations + 1,
+                    "late_cancellations": stats.late_cancellations + int(a.late_cancellation),
+                }
+            )
     return stats
 
 

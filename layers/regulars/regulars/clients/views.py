@@ -8,9 +8,20 @@ from regulars.clients.schemas import AuditEntryOut, ClientOut
 
 def client(c: Client) -> ClientOut:
     return ClientOut(
-        id=c.id, name=c.name, phone=c.phone, email=c.email, birthday=c.birthday, locale=c.locale, notes=c.notes,
-        tags=c.tags, consents=c.consents, channels=c.channels, lifecycle=c.lifecycle, created_at=c.created_at,
-        erased_at=c.erased_at, stats=c.stats,
+        id=c.id,
+        name=c.name,
+        phone=c.phone,
+        email=c.email,
+        birthday=c.birthday,
+        locale=c.locale,
+        notes=c.notes,
+        tags=c.tags,
+        consents=c.consents,
+        channels=c.channels,
+        lifecycle=c.lifecycle,
+        created_at=c.created_at,
+        erased_at=c.erased_at,
+        stats=c.stats,
     )
 
 

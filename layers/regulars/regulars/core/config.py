@@ -25,7 +25,9 @@ class Settings(BaseModel):
     channels: tuple[str, ...] = Field(
         default=("push", "telegram", "whatsapp", "sms"), description="Channels this deployment can send on"
     )
-    messages_topic_arn: str | None = Field(default=None, description="Out-bound messages, by channel attribute")
+    messages_topic_arn: str | None = Field(
+        default=None, description="Out-bound messages, by channel attribute"
+    )
     telegram_api_base: str = "https://api.telegram.org"
     telegram_bot_username: str | None = None
     whatsapp_api_base: str = "https://graph.facebook.com"
@@ -36,7 +38,9 @@ class Settings(BaseModel):
         default_factory=lambda: {"default": 8000}, description="Price of one SMS part by country calling code"
     )
     provider_timeout_seconds: float = Field(default=10.0, gt=0)
-    push_platform_application_arn: str | None = Field(default=None, description="SNS platform application (FCM)")
+    push_platform_application_arn: str | None = Field(
+        default=None, description="SNS platform application (FCM)"
+    )
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -48,8 +52,11 @@ class Settings(BaseModel):
             manage_link_secret=env.get("MANAGE_LINK_SECRET") or None,
             manage_link_secret_parameter=env.get("MANAGE_LINK_SECRET_PARAMETER") or None,
             catalog_cache_seconds=float(env.get("CATALOG_CACHE_SECONDS", "30")),
-            channels=tuple(c.strip() for c in env.get("MESSAGE_CHANNELS", "push,telegram,whatsapp,sms").split(",")
-                           if c.strip()),
+            channels=tuple(
+                c.strip()
+                for c in env.get("MESSAGE_CHANNELS", "push,telegram,whatsapp,sms").split(",")
+                if c.strip()
+            ),
             messages_topic_arn=env.get("MESSAGES_TOPIC_ARN") or None,
             telegram_api_base=env.get("TELEGRAM_API_BASE") or "https://api.telegram.org",
             telegram_bot_username=env.get("TELEGRAM_BOT_USERNAME") or None,
@@ -100,8 +107,10 @@ class KeyRing:
             if not sep:
                 kid, value = _derived_kid(entry.encode()), entry
             if not KID.fullmatch(kid) or len(value) < 16:
-                raise ValueError("a link key is kid:secret with a kid of 1-16 letters, digits, _ or - "
-                                 "and a secret of at least 16 characters")
+                raise ValueError(
+                    "a link key is kid:secret with a kid of 1-16 letters, digits, _ or - "
+                    "and a secret of at least 16 characters"
+                )
             keys.append((kid, value.encode()))
         if not keys:
             raise ValueError("no link key")
@@ -134,7 +143,9 @@ def link_keys() -> KeyRing:
     ``MANAGE_LINK_SECRET_PARAMETER`` in AWS (decrypted, cached five minutes)."""
     value = secret("MANAGE_LINK_SECRET")
     if value is None:
-        raise RuntimeError("no manage-link key configured (MANAGE_LINK_SECRET or MANAGE_LINK_SECRET_PARAMETER)")
+        raise RuntimeError(
+            "no manage-link key configured (MANAGE_LINK_SECRET or MANAGE_LINK_SECRET_PARAMETER)"
+        )
     return _ring(value)
 
 

@@ -13,7 +13,9 @@ from pydantic import (
 
 from regulars.core import text
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(text.plain)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(text.plain)
+]
 
 
 PersonName = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(text.person_name)]
@@ -25,8 +27,11 @@ PlainText = Annotated[str, AfterValidator(text.plain)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 
 
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
-                  AfterValidator(text.plain)]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    AfterValidator(text.plain),
+]
 
 
 Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]

@@ -47,6 +47,7 @@ class LinkSalon(Protocol):
     @property
     def settings(self) -> _LinkSettings: ...
 
+
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
@@ -78,8 +79,12 @@ def _mac(key: bytes, kid: str, body: str) -> bytes:
 
 
 def sign(claims: LinkClaims, keys: KeyRing) -> str:
-    data = {"s": claims.salon_id, "a": claims.subject, "p": claims.purpose,
-            "e": int(claims.expires_at.timestamp())}
+    data = {
+        "s": claims.salon_id,
+        "a": claims.subject,
+        "p": claims.purpose,
+        "e": int(claims.expires_at.timestamp()),
+    }
     if claims.scope != "client":
         data["c"] = claims.scope
     body = _b64(json.dumps(data, separators=(",", ":")).encode())
@@ -122,8 +127,13 @@ def ensure_fresh(valid_until: datetime, now: datetime) -> None:
 
 def manage_url(salon: LinkSalon, appointment: Appointment, *, keys: KeyRing, scope: Scope = "client") -> str:
     """The client's page for one visit; it works until some days after the visit."""
-    claims = LinkClaims(salon_id=salon.id, subject=appointment.id, purpose="manage", scope=scope,
-                        expires_at=appointment.end + timedelta(days=salon.settings.manage_link_days_after))
+    claims = LinkClaims(
+        salon_id=salon.id,
+        subject=appointment.id,
+        purpose="manage",
+        scope=scope,
+        expires_at=appointment.end + timedelta(days=salon.settings.manage_link_days_after),
+    )
     return f"{settings().public_base_url}/manage.html?token={sign(claims, keys)}"
 
 

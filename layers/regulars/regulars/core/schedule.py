@@ -77,9 +77,7 @@ def free_starts(
     if day in pattern.days_off:
         return []
     weekday = WEEKDAYS[day.weekday()]
-    blocked = sorted(
-        [*intervals_on(day, pattern.breaks.get(weekday, []), tz), *busy], key=lambda i: i.start
-    )
+    blocked = sorted([*intervals_on(day, pattern.breaks.get(weekday, []), tz), *busy], key=lambda i: i.start)
     starts: list[datetime] = []
     for work in intervals_on(day, pattern.hours.get(weekday, []), tz):
         t = work.start

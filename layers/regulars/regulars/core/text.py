@@ -18,7 +18,9 @@ def unsafe_character(text: str) -> str | None:
     """The first control or invisible formatting character of ``text`` (newlines and tabs aside)."""
     for char in text:
         category = unicodedata.category(char)
-        if (category == "Cc" and char not in _ALLOWED_CONTROL) or (category == "Cf" and char not in _ALLOWED_FORMAT):
+        if (category == "Cc" and char not in _ALLOWED_CONTROL) or (
+            category == "Cf" and char not in _ALLOWED_FORMAT
+        ):
             return char
         if category in ("Cs", "Co", "Cn"):
             return char

@@ -12,8 +12,22 @@ from regulars.desk import repo as store
 from regulars.loyalty import repo as loyalty_store
 from regulars.salon import repo as catalog_store
 
-MESSAGE_FIELDS = ("message_id", "kind", "purpose", "channel", "status", "skip_reason", "error", "text", "created_at",
-                  "sent_at", "delivered_at", "cost_amount", "cost_currency", "route")
+MESSAGE_FIELDS = (
+    "message_id",
+    "kind",
+    "purpose",
+    "channel",
+    "status",
+    "skip_reason",
+    "error",
+    "text",
+    "created_at",
+    "sent_at",
+    "delivered_at",
+    "cost_amount",
+    "cost_currency",
+    "route",
+)
 
 
 def client_history(salon_id: str, client_id: str) -> dict:
@@ -36,27 +50,56 @@ def client_history(salon_id: str, client_id: str) -> dict:
     feedback = found.feedback
     account = loyalty_store.account(salon_id, client_id)
     return {
-        "client": {**client.model_dump(mode="json", exclude={"stats"}),
-                   "stats": client.stats.model_dump(mode="json", exclude={"visit_log"})},
+        "client": {
+            **client.model_dump(mode="json", exclude={"stats"}),
+            "stats": client.stats.model_dump(mode="json", exclude={"visit_log"}),
+        },
         "preferences": {
             "services": [names.get(s, s) for s, _ in by_service.most_common(3)],
             "staff": [staff_names.get(s, s) for s, _ in by_staff.most_common(2)],
             "time_of_day": hours.most_common(1)[0][0] if hours else None,
         },
-        "spend": {"total": paid, "average": paid // len(done) if done else 0,
-                  "bonus_used": sum(int(a.bonus_amount or 0) for a in done),
-                  "refunded": sum(int(a.paid_amount or 0) for a in done if a.refunded_at), "currency": cat.salon.currency},
-        "services": [{"service_id": s, "name": names.get(s, s), "visits": n, "spent": spend_by_service[s],
-                      "last": max(a.start for a in done if a.service_id == s).isoformat()}
-                     for s, n in by_service.most_common()],
-        "staff": [{"staff_id": s, "name": staff_names.get(s, s), "visits": n} for s, n in by_staff.most_common()],
-        "visits": [{"id": a.id, "start": a.start.isoformat(), "service": names.get(a.service_id, a.service_id),
-                    "staff": staff_names.get(a.staff_id, a.staff_id), "status": a.status.value, "price": a.price.amount,
-                    "paid": a.paid_amount, "bonus": a.bonus_amount, "late_cancellation": bool(a.late_cancellation),
-                    "cancel_reason": a.cancel_reason, "refunded": a.refunded_at is not None} for a in visits],
+        "spend": {
+            "total": paid,
+            "average": paid // len(done) if done else 0,
+            "bonus_used": sum(int(a.bonus_amount or 0) for a in done),
+            "refunded": sum(int(a.paid_amount or 0) for a in done if a.refunded_at),
+            "currency": cat.salon.currency,
+        },
+        "services": [
+            {
+                "service_id": s,
+                "name": names.get(s, s),
+                "visits": n,
+                "spent": spend_by_service[s],
+                "last": max(a.start for a in done if a.service_id == s).isoformat(),
+            }
+            for s, n in by_service.most_common()
+        ],
+        "staff": [
+            {"staff_id": s, "name": staff_names.get(s, s), "visits": n} for s, n in by_staff.most_common()
+        ],
+        "visits": [
+            {
+                "id": a.id,
+                "start": a.start.isoformat(),
+                "service": names.get(a.service_id, a.service_id),
+                "staff": staff_names.get(a.staff_id, a.staff_id),
+                "status": a.status.value,
+                "price": a.price.amount,
+                "paid": a.paid_amount,
+                "bonus": a.bonus_amount,
+                "late_cancellation": bool(a.late_cancellation),
+                "cancel_reason": a.cancel_reason,
+                "refunded": a.refunded_at is not None,
+            }
+            for a in visits
+        ],
         "feedback": feedback,
-        "complaints": [*({"kind": "rating", **f} for f in feedback if f["mood"] == "unhappy"),
-                       *({"kind": "task", **t} for t in found.tasks)],
+        "complaints": [
+            *({"kind": "rating", **f} for f in feedback if f["mood"] == "unhappy"),
+            *({"kind": "task", **t} for t in found.tasks),
+        ],
         "defections": found.defections,
         "messages": [{k: v for k, v in msg.items() if k in MESSAGE_FIELDS} for msg in found.messages],
         "ledger": found.ledger,

@@ -34,7 +34,9 @@ def filed_under(salon_id: str, client_id: str) -> Filed:
         return [i for i in items if isinstance(i, kind)]
 
     return Filed(
-        visits=[visits_store.to_domain(a) for a in sorted(of(Appointment), key=lambda a: a.start, reverse=True)],
+        visits=[
+            visits_store.to_domain(a) for a in sorted(of(Appointment), key=lambda a: a.start, reverse=True)
+        ],
         feedback=[filed.dump(f) for f in sorted(of(Feedback), key=lambda f: f.created_at, reverse=True)],
         tasks=[filed.dump(t) for t in of(Task)],
         defections=[filed.dump(d) for d in sorted(of(Defection), key=lambda d: d.at, reverse=True)],

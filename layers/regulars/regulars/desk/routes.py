@@ -20,7 +20,9 @@ router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.get("/v1/admin/clients/<client_id>", summary="A client with their visit history", tags=["admin: clients"])
+@router.get(
+    "/v1/admin/clients/<client_id>", summary="A client with their visit history", tags=["admin: clients"]
+)
 @operation("clients.read")
 def get(client_id: ClientId) -> ClientDetailOut:
     salon_id, _ = caller(router)
@@ -32,10 +34,18 @@ def get(client_id: ClientId) -> ClientDetailOut:
     )
 
 
-@router.post("/v1/admin/clients/<client_id>/messages", summary="Send the client a message written by the salon",
-             tags=["admin: clients"], status_code=201,
-             responses={201: {"description": "Planned: it goes out on the client's channel (marketing: with consent, "
-                                             "outside quiet hours, within the frequency cap)"}})
+@router.post(
+    "/v1/admin/clients/<client_id>/messages",
+    summary="Send the client a message written by the salon",
+    tags=["admin: clients"],
+    status_code=201,
+    responses={
+        201: {
+            "description": "Planned: it goes out on the client's channel (marketing: with consent, "
+            "outside quiet hours, within the frequency cap)"
+        }
+    },
+)
 @operation("clients.message")
 def send_message(
     client_id: ClientId,
@@ -44,13 +54,23 @@ def send_message(
 ) -> tuple[MessageOut, int]:
     salon_id, user = caller(router)
     now = clock.now()
-    planned = desk.send_message(salon_id, client_id, text=body.text, purpose=body.purpose,
-                                   key=request_key(idempotency_key, now), by=user, now=now)
+    planned = desk.send_message(
+        salon_id,
+        client_id,
+        text=body.text,
+        purpose=body.purpose,
+        key=request_key(idempotency_key, now),
+        by=user,
+        now=now,
+    )
     return views.message(planned), 201
 
 
-@router.get("/v1/admin/clients/<client_id>/history", summary="A client's whole history in one view",
-            tags=["admin: retention"])
+@router.get(
+    "/v1/admin/clients/<client_id>/history",
+    summary="A client's whole history in one view",
+    tags=["admin: retention"],
+)
 @operation("clients.history")
 def client_history(client_id: Annotated[str, Path(min_length=1, max_length=64)]) -> ClientHistoryOut:
     salon_id, _ = caller(router)

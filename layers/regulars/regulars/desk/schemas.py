@@ -48,7 +48,9 @@ class ClientDetailOut(ClientOut):
 
 class ClientHistoryOut(BaseModel):
     client: dict = Field(description="Profile, notes, tags, consents, channels, statistics and lifecycle")
-    preferences: dict = Field(description="Services and staff the client chooses most, and the usual time of day")
+    preferences: dict = Field(
+        description="Services and staff the client chooses most, and the usual time of day"
+    )
     spend: dict = Field(description="Total, average per visit, paid with bonus, refunded (minor units)")
     services: list[dict]
     staff: list[dict]
@@ -56,6 +58,8 @@ class ClientHistoryOut(BaseModel):
     feedback: list[dict]
     complaints: list[dict] = Field(description="Unhappy ratings and the follow-up tasks they opened")
     defections: list[dict]
-    messages: list[dict] = Field(description="Each message: kind, purpose, channel, status and what became of it")
+    messages: list[dict] = Field(
+        description="Each message: kind, purpose, channel, status and what became of it"
+    )
     ledger: list[dict]
     bonus_balance: int

@@ -41,8 +41,9 @@ class FeedbackPageOut(BaseModel):
     staff_name: str
     start: str
     given: FeedbackGiven | None
-    review_links: list[ReviewLinkOut] = Field(default_factory=list,
-                                              description="Where a happy client may say so in public")
+    review_links: list[ReviewLinkOut] = Field(
+        default_factory=list, description="Where a happy client may say so in public"
+    )
 
 
 class FeedbackOut(BaseModel):

@@ -42,8 +42,10 @@ def _settings(salon_id: str) -> FeedbackSettings:
 
 
 def link(salon_id: str, appointment_id: str, expires_at: datetime) -> str:
-    token = links.sign(links.LinkClaims(salon_id=salon_id, subject=appointment_id, purpose=PURPOSE,
-                                        expires_at=expires_at), link_keys())
+    token = links.sign(
+        links.LinkClaims(salon_id=salon_id, subject=appointment_id, purpose=PURPOSE, expires_at=expires_at),
+        link_keys(),
+    )
     return f"{settings().public_base_url}/feedback.html?token={token}"
 
 
@@ -59,22 +61,40 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
     if event.type is not EventType.COMPLETED or now - a.updated_at > RECENT:
         return
     if rules.thank_you:
-        completed = [v for v in appointment_store.for_client(a.salon_id, a.client_id, limit=500)
-                     if v.status is m.AppointmentStatus.COMPLETED]
+        completed = [
+            v
+            for v in appointment_store.for_client(a.salon_id, a.client_id, limit=500)
+            if v.status is m.AppointmentStatus.COMPLETED
+        ]
         if [v.id for v in completed] == [a.id]:
             _plan(a, MessageKind.THANK_YOU, f"thank-you-{a.client_id}", now, appointment=True)
     if not rules.enabled:
         return
-    job_store.schedule(a.salon_id, f"{KIND}-{a.id}", kind=KIND, subject=Subject.VISIT.of(a.id),
-                       due_at=a.updated_at + timedelta(minutes=rules.delay_minutes), now=now,
-                       payload={"appointment_id": a.id})
+    job_store.schedule(
+        a.salon_id,
+        f"{KIND}-{a.id}",
+        kind=KIND,
+        subject=Subject.VISIT.of(a.id),
+        due_at=a.updated_at + timedelta(minutes=rules.delay_minutes),
+        now=now,
+        payload={"appointment_id": a.id},
+    )
 
 
 def _plan(a: m.Appointment, kind: MessageKind, message_id: str, now: datetime, *, appointment: bool) -> None:
     """Once per client (the id is the client's): a redelivered event plans nothing new."""
-    outbox.plan(outbox.PlannedMessage(
-        salon_id=a.salon_id, message_id=message_id, kind=kind.value, purpose="transactional", recipient="client",
-        client_id=a.client_id, appointment_id=a.id if appointment else None, created_at=now))
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id=a.salon_id,
+            message_id=message_id,
+            kind=kind.value,
+            purpose="transactional",
+            recipient="client",
+            client_id=a.client_id,
+            appointment_id=a.id if appointment else None,
+            created_at=now,
+        )
+    )
 
 
 def ask(job: DueJob, now: datetime) -> Outcome:
@@ -86,10 +106,19 @@ def ask(job: DueJob, now: datetime) -> Outcome:
     if store.find(a.salon_id, a.id) is not None:
         return Outcome(False, "feedback was given already")
     rules = _settings(a.salon_id)
-    outbox.plan(outbox.PlannedMessage(
-        salon_id=a.salon_id, message_id=job.job_id, kind=MessageKind.FEEDBACK_REQUEST.value, purpose="transactional",
-        recipient="client", client_id=a.client_id, appointment_id=a.id, created_at=now,
-        values={"feedback_link": link(a.salon_id, a.id, now + timedelta(days=rules.link_days))}))
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id=a.salon_id,
+            message_id=job.job_id,
+            kind=MessageKind.FEEDBACK_REQUEST.value,
+            purpose="transactional",
+            recipient="client",
+            client_id=a.client_id,
+            appointment_id=a.id,
+            created_at=now,
+            values={"feedback_link": link(a.salon_id, a.id, now + timedelta(days=rules.link_days))},
+        )
+    )
     return Outcome(True, "feedback asked for")
 
 
@@ -107,8 +136,13 @@ def visit(token: str, now: datetime) -> Visit:
     catalog = catalog_store.load_catalog(claims.salon_id, max_age=catalog_store.RULES_MAX_AGE)
     a = appointment_store.get(claims.salon_id, claims.subject)
     service, staff = catalog.services.get(a.service_id), catalog.staff.get(a.staff_id)
-    return Visit(catalog.salon, a, service.name if service else a.service_id, staff.name if staff else a.staff_id,
-                 store.find(a.salon_id, a.id))
+    return Visit(
+        catalog.salon,
+        a,
+        service.name if service else a.service_id,
+        staff.name if staff else a.staff_id,
+        store.find(a.salon_id, a.id),
+    )
 
 
 def mood(rating: int, rules: FeedbackSettings) -> str:
@@ -119,17 +153,26 @@ def mood(rating: int, rules: FeedbackSettings) -> str:
     return "neutral"
 
 
-def submit(token: str, *, rating: int, comment: str | None, tip_amount: int, now: datetime
-           ) -> tuple[VisitFeedback, list]:
+def submit(
+    token: str, *, rating: int, comment: str | None, tip_amount: int, now: datetime
+) -> tuple[VisitFeedback, list]:
     """Record the answer, once per visit; (the feedback, the review links to show)."""
     v = visit(token, now)
     a = v.appointment
     if a.status is not m.AppointmentStatus.COMPLETED:
         raise NotAllowed("only a completed visit can be rated", code="not_completed")
     rules = v.salon.settings.feedback
-    given = VisitFeedback(appointment_id=a.id, client_id=a.client_id, staff_id=a.staff_id, service_id=a.service_id,
-                          rating=rating, comment=comment or None, tip_amount=tip_amount, mood=mood(rating, rules),
-                          created_at=now)
+    given = VisitFeedback(
+        appointment_id=a.id,
+        client_id=a.client_id,
+        staff_id=a.staff_id,
+        service_id=a.service_id,
+        rating=rating,
+        comment=comment or None,
+        tip_amount=tip_amount,
+        mood=mood(rating, rules),
+        created_at=now,
+    )
     store.add(a.salon_id, given)
     if given.mood == "unhappy":
         _unhappy(v, given, now)
@@ -140,16 +183,36 @@ def _unhappy(v: Visit, item: VisitFeedback, now: datetime) -> None:
     a = v.appointment
     client = client_store.get(a.salon_id, a.client_id)
     reason = f"rated a visit {item.rating}/5" + (f": {item.comment}" if item.comment else "")
-    store.open_task(a.salon_id, task_id=f"feedback-{a.id}", kind="unhappy_feedback", client_id=a.client_id,
-                    appointment_id=a.id, summary=f"Call {client.name} back: {reason}", now=now)
+    store.open_task(
+        a.salon_id,
+        task_id=f"feedback-{a.id}",
+        kind="unhappy_feedback",
+        client_id=a.client_id,
+        appointment_id=a.id,
+        summary=f"Call {client.name} back: {reason}",
+        now=now,
+    )
     lifecycle.complain(a.salon_id, a.client_id, reason, now)
     for n, phone in enumerate(v.salon.settings.feedback.manager_phones):
-        outbox.plan(outbox.PlannedMessage(
-            salon_id=a.salon_id, message_id=f"alert-{a.id}-{n}", kind=MessageKind.MANAGER_ALERT.value,
-            purpose="transactional", recipient="manager", about_client_id=a.client_id, appointment_id=a.id,
-            created_at=now,
-            values={"phone": phone, "rating": str(item.rating), "comment": item.comment or "-",
-                    "client_phone": client.phone, "client_name": client.name}))
+        outbox.plan(
+            outbox.PlannedMessage(
+                salon_id=a.salon_id,
+                message_id=f"alert-{a.id}-{n}",
+                kind=MessageKind.MANAGER_ALERT.value,
+                purpose="transactional",
+                recipient="manager",
+                about_client_id=a.client_id,
+                appointment_id=a.id,
+                created_at=now,
+                values={
+                    "phone": phone,
+                    "rating": str(item.rating),
+                    "comment": item.comment or "-",
+                    "client_phone": client.phone,
+                    "client_name": client.name,
+                },
+            )
+        )
 
 
 def inbox(salon_id: str, limit: int = 100) -> list[VisitFeedback]:

@@ -25,7 +25,6 @@ _OPERATION = "__admin_operation__"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-
 class SignedIn(Protocol):
     """The signed-in user a route serves (the team's member; this module knows only what it needs)."""
 

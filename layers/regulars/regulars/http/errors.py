@@ -42,8 +42,12 @@ MEANING: dict[int, str] = {
     422: "Invalid input, naming each field (code invalid_input, or the rule that refused it)",
     429: "Too many requests: try again after Retry-After seconds (code rate_limited)",
 }
-RETRY_AFTER: dict[str, OpenAPIResponseHeader] = {"Retry-After": {"description": "Seconds to wait before trying again",
-                               "schema": {"type": "integer", "minimum": 0}}}
+RETRY_AFTER: dict[str, OpenAPIResponseHeader] = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
 
 
 class FieldErrorOut(BaseModel):
@@ -61,8 +65,13 @@ class ErrorOut(BaseModel):
     error: ErrorDetail
 
 
-def error_response(status: int, code: str, message: str, fields: list[dict] | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    fields: list[dict] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     return Response(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
@@ -76,8 +85,10 @@ def answers(*statuses: int, **descriptions: str) -> dict[int, OpenAPIResponse]:
     a status's own words as ``s409="The time was taken"``. 429 carries its Retry-After header."""
     out: dict[int, OpenAPIResponse] = {}
     for status in statuses:
-        response: OpenAPIResponse = {"description": descriptions.get(f"s{status}", MEANING[status]),
-                          "content": {"application/json": {"model": ErrorOut}}}
+        response: OpenAPIResponse = {
+            "description": descriptions.get(f"s{status}", MEANING[status]),
+            "content": {"application/json": {"model": ErrorOut}},
+        }
         if status == 429:
             response["headers"] = RETRY_AFTER
         out[status] = response
@@ -97,8 +108,15 @@ def response_headers(exc: errors.DomainError) -> dict[str, str]:
 
 
 def error_body(exc: errors.DomainError) -> str:
-    return json.dumps({"error": {"code": exc.code, "message": exc.message,
-                                 "fields": [{"field": f.field, "reason": f.reason} for f in exc.fields]}})
+    return json.dumps(
+        {
+            "error": {
+                "code": exc.code,
+                "message": exc.message,
+                "fields": [{"field": f.field, "reason": f.reason} for f in exc.fields],
+            }
+        }
+    )
 
 
 def _field_name(loc: tuple) -> str:
@@ -111,8 +129,12 @@ def _field_name(loc: tuple) -> str:
 def install(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(errors.DomainError)
     def _domain(exc: errors.DomainError) -> Response:
-        return Response(status_code=status_of(exc), content_type=content_types.APPLICATION_JSON,
-                        body=error_body(exc), headers=response_headers(exc))
+        return Response(
+            status_code=status_of(exc),
+            content_type=content_types.APPLICATION_JSON,
+            body=error_body(exc),
+            headers=response_headers(exc),
+        )
 
     @app.exception_handler(errors.IdempotencyReplay)
     def _replay(exc: errors.IdempotencyReplay) -> Response:
@@ -128,13 +150,18 @@ def install(app: APIGatewayRestResolver) -> None:
         problems = exc.errors()
         if any(p.get("type") == "json_invalid" for p in problems):
             return error_response(400, "invalid_json", "the request body is not valid JSON")
-        fields = [{"field": _field_name(tuple(p.get("loc", ()))), "reason": p.get("msg", "invalid")} for p in problems]
+        fields = [
+            {"field": _field_name(tuple(p.get("loc", ()))), "reason": p.get("msg", "invalid")}
+            for p in problems
+        ]
         names = ", ".join(sorted({f["field"] for f in fields}))
         return error_response(422, "invalid_input", f"invalid input: {names}", fields)
 
     @app.not_found
     def _not_found(_exc: Exception) -> Response:
-        return error_response(404, "not_found", f"no route {app.current_event.http_method} {app.current_event.path}")
+        return error_response(
+            404, "not_found", f"no route {app.current_event.http_method} {app.current_event.path}"
+        )
 
     @app.exception_handler(StoreError)
     def _store(exc: StoreError) -> Response:

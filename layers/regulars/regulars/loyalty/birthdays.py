@@ -26,11 +26,27 @@ def birthday(job: DueJob, now: datetime) -> Outcome:
     if client.birthday is None or client.birthday.isoformat() != job.payload["birthday"]:
         return Outcome(False, "the birthday changed")
     year = int(job.payload["year"])
-    credited = credit(job.salon_id, client.id, amount=loyalty.birthday_amount, source="birthday",
-                      source_id=str(year), lifetime_days=loyalty.birthday_lifetime_days, at=now, now=now,
-                      announce=MessageKind.BIRTHDAY_GREETING)
-    next_year, when = next_birthday(client.birthday, salon, loyalty.birthday_days_before, now + timedelta(days=2))
-    job_store.schedule(job.salon_id, f"{BIRTHDAY}-{client.id}-{next_year}", kind=BIRTHDAY,
-                       subject=Subject.LOYALTY.of(client.id), due_at=when, now=now,
-                       payload={"client_id": client.id, "year": next_year, "birthday": client.birthday.isoformat()})
+    credited = credit(
+        job.salon_id,
+        client.id,
+        amount=loyalty.birthday_amount,
+        source="birthday",
+        source_id=str(year),
+        lifetime_days=loyalty.birthday_lifetime_days,
+        at=now,
+        now=now,
+        announce=MessageKind.BIRTHDAY_GREETING,
+    )
+    next_year, when = next_birthday(
+        client.birthday, salon, loyalty.birthday_days_before, now + timedelta(days=2)
+    )
+    job_store.schedule(
+        job.salon_id,
+        f"{BIRTHDAY}-{client.id}-{next_year}",
+        kind=BIRTHDAY,
+        subject=Subject.LOYALTY.of(client.id),
+        due_at=when,
+        now=now,
+        payload={"client_id": client.id, "year": next_year, "birthday": client.birthday.isoformat()},
+    )
     return Outcome(credited, "birthday bonus" if credited else "credited before")

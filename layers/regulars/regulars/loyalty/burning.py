@@ -23,19 +23,32 @@ WARNING = "burn-warning"
 
 def expiry_job(client_id: str, lot_id: str, expires_at: datetime) -> job_store.NewJob:
     """The job that writes the lot off when it burns (written in the lot's own transaction)."""
-    return job_store.NewJob(f"{EXPIRY}-{client_id}-{lot_id}", kind=EXPIRY, subject=Subject.LOT.of(client_id, lot_id),
-                            due_at=expires_at, payload={"client_id": client_id, "lot_id": lot_id})
+    return job_store.NewJob(
+        f"{EXPIRY}-{client_id}-{lot_id}",
+        kind=EXPIRY,
+        subject=Subject.LOT.of(client_id, lot_id),
+        due_at=expires_at,
+        payload={"client_id": client_id, "lot_id": lot_id},
+    )
 
 
-def plan_warning(salon_id: str, client_id: str, expires_at: datetime, now: datetime, days_before: int) -> None:
+def plan_warning(
+    salon_id: str, client_id: str, expires_at: datetime, now: datetime, days_before: int
+) -> None:
     """One warning, ``days_before`` the day, for every lot of the client that burns on that day."""
     due = expires_at - timedelta(days=days_before)
     if days_before == 0 or due < now:
         return
     day = expires_at.date()
-    job_store.schedule(salon_id, f"{WARNING}-{client_id}-{day:%Y%m%d}", kind=WARNING,
-                       subject=Subject.LOYALTY.of(client_id), due_at=due, now=now,
-                       payload={"client_id": client_id, "day": day.isoformat()})
+    job_store.schedule(
+        salon_id,
+        f"{WARNING}-{client_id}-{day:%Y%m%d}",
+        kind=WARNING,
+        subject=Subject.LOYALTY.of(client_id),
+        due_at=due,
+        now=now,
+        payload={"client_id": client_id, "day": day.isoformat()},
+    )
 
 
 def expire(job: DueJob, now: datetime) -> Outcome:
@@ -46,8 +59,18 @@ def expire(job: DueJob, now: datetime) -> Outcome:
     if lot.expires_at > now:
         return Outcome(False, "not burned yet")
     try:
-        burned = store.write_off(job.salon_id, client_id, lot, entry_id=f"expiry:{lot_id}", kind="expiry",
-                                 status="expired", source=lot.source, source_id=lot.source_id, by="system", now=now)
+        burned = store.write_off(
+            job.salon_id,
+            client_id,
+            lot,
+            entry_id=f"expiry:{lot_id}",
+            kind="expiry",
+            status="expired",
+            source=lot.source,
+            source_id=lot.source_id,
+            by="system",
+            now=now,
+        )
     except store.AlreadyRecorded:
         return Outcome(False, "written off before")
     return Outcome(True, f"{burned} burned")
@@ -55,12 +78,22 @@ def expire(job: DueJob, now: datetime) -> Outcome:
 
 def warn(job: DueJob, now: datetime) -> Outcome:
     client_id, day = job.payload["client_id"], date.fromisoformat(job.payload["day"])
-    burning = [lot for lot in rules.usable(store.lots(job.salon_id, client_id), now) if lot.expires_at.date() == day]
+    burning = [
+        lot for lot in rules.usable(store.lots(job.salon_id, client_id), now) if lot.expires_at.date() == day
+    ]
     amount = sum(lot.remaining for lot in burning)
     if amount == 0:
         return Outcome(False, "nothing burns that day any more")
-    outbox.plan(outbox.PlannedMessage(
-        salon_id=job.salon_id, message_id=job.job_id, kind=MessageKind.BONUS_BURN_WARNING.value,
-        purpose="transactional", recipient="client", client_id=client_id, created_at=now,
-        values={"amount": amount, "expires_at": min(lot.expires_at for lot in burning).isoformat()}))
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id=job.salon_id,
+            message_id=job.job_id,
+            kind=MessageKind.BONUS_BURN_WARNING.value,
+            purpose="transactional",
+            recipient="client",
+            client_id=client_id,
+            created_at=now,
+            values={"amount": amount, "expires_at": min(lot.expires_at for lot in burning).isoformat()},
+        )
+    )
     return Outcome(True, f"warned of {amount}")

@@ -15,29 +15,52 @@ from regulars.loyalty.repo import BonusChanged
 from regulars.store.base import TxFailed
 
 
-def complete(salon_id: str, appointment_id: str, *, paid_amount: int, now: datetime, by: str,
-             bonus_amount: int = 0) -> m.Appointment:
+def complete(
+    salon_id: str, appointment_id: str, *, paid_amount: int, now: datetime, by: str, bonus_amount: int = 0
+) -> m.Appointment:
     """Complete a visit with what was paid: ``paid_amount`` in money and ``bonus_amount`` from the
     client's bonus (within the salon's cap, from the soonest-burning lots, in the same transaction as
     the visit). Completing again with the same amounts is the same as once."""
     if paid_amount < 0:
         raise InvalidInput.field("paid_amount", "must not be negative")
     before = appointment_store.get(salon_id, appointment_id)
-    if (before.status is m.AppointmentStatus.COMPLETED and before.paid_amount == paid_amount
-            and (before.bonus_amount or 0) == bonus_amount):
+    if (
+        before.status is m.AppointmentStatus.COMPLETED
+        and before.paid_amount == paid_amount
+        and (before.bonus_amount or 0) == bonus_amount
+    ):
         return before
     booking.require_active(before)
     if before.start > now + timedelta(hours=1):
         raise NotAllowed("a visit cannot be completed before it begins", code="appointment_future")
-    after = before.model_copy(update={
-        "status": m.AppointmentStatus.COMPLETED, "paid_amount": paid_amount,
-        "bonus_amount": bonus_amount or None, "updated_at": now,
-        "history": [*before.history, booking.history_entry(now, "completed", by, paid_amount=paid_amount,
-                                            **({"bonus_amount": bonus_amount} if bonus_amount else {}))],
-    })
+    after = before.model_copy(
+        update={
+            "status": m.AppointmentStatus.COMPLETED,
+            "paid_amount": paid_amount,
+            "bonus_amount": bonus_amount or None,
+            "updated_at": now,
+            "history": [
+                *before.history,
+                booking.history_entry(
+                    now,
+                    "completed",
+                    by,
+                    paid_amount=paid_amount,
+                    **({"bonus_amount": bonus_amount} if bonus_amount else {}),
+                ),
+            ],
+        }
+    )
     for attempt in range(5):
-        also = visits.checkout(salon_id, before.client_id, appointment_id, paid_amount=paid_amount,
-                                bonus_amount=bonus_amount, now=now, by=by)
+        also = visits.checkout(
+            salon_id,
+            before.client_id,
+            appointment_id,
+            paid_amount=paid_amount,
+            bonus_amount=bonus_amount,
+            now=now,
+            by=by,
+        )
         try:
             return appointment_store.save_change(before, after, also=also)
         except TxFailed as exc:
@@ -49,7 +72,9 @@ def complete(salon_id: str, appointment_id: str, *, paid_amount: int, now: datet
     raise AssertionError("unreachable")
 
 
-def refund(salon_id: str, appointment_id: str, *, now: datetime, by: str, reason: str | None = None) -> m.Appointment:
+def refund(
+    salon_id: str, appointment_id: str, *, now: datetime, by: str, reason: str | None = None
+) -> m.Appointment:
     """Mark a completed visit refunded and undo its bonus (what is left of its cashback; what it
     redeemed goes back). Refunding twice is the same as once."""
     before = appointment_store.get(salon_id, appointment_id)
@@ -57,9 +82,15 @@ def refund(salon_id: str, appointment_id: str, *, now: datetime, by: str, reason
         raise NotAllowed("only a completed visit can be refunded", code="not_completed")
     after = before
     if before.refunded_at is None:
-        after = appointment_store.save_change(before, before.model_copy(update={
-            "refunded_at": now, "updated_at": now,
-            "history": [*before.history, booking.history_entry(now, "refunded", by, reason=reason)],
-        }))
+        after = appointment_store.save_change(
+            before,
+            before.model_copy(
+                update={
+                    "refunded_at": now,
+                    "updated_at": now,
+                    "history": [*before.history, booking.history_entry(now, "refunded", by, reason=reason)],
+                }
+            ),
+        )
     visits.refund(after, now, by, reason)
     return after

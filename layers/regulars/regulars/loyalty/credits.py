@@ -49,10 +49,22 @@ def lot_expiry(at: datetime, lifetime_days: int) -> datetime:
     return _whole_second(at + timedelta(days=lifetime_days))
 
 
-def credit(salon_id: str, client_id: str, *, amount: int, source: str, source_id: str, lifetime_days: int,
-           at: datetime, now: datetime, by: str = "system", reason: str | None = None,
-           announce: MessageKind | None = MessageKind.BONUS_EARNED, unless_reversed: str | None = None,
-           trail: audit.Entry | None = None) -> bool:
+def credit(
+    salon_id: str,
+    client_id: str,
+    *,
+    amount: int,
+    source: str,
+    source_id: str,
+    lifetime_days: int,
+    at: datetime,
+    now: datetime,
+    by: str = "system",
+    reason: str | None = None,
+    announce: MessageKind | None = MessageKind.BONUS_EARNED,
+    unless_reversed: str | None = None,
+    trail: audit.Entry | None = None,
+) -> bool:
     """Credit a lot once per (source, source_id); True if credited now. A lot that would already have
     burned is not credited. With ``announce`` the client is told (a message once per credit)."""
     expires_at = lot_expiry(at, lifetime_days)
@@ -61,20 +73,39 @@ def credit(salon_id: str, client_id: str, *, amount: int, source: str, source_id
     lot_id = lot_id_for(source, source_id)
     entry_id = f"accrual:{source}:{source_id}"
     try:
-        store.accrue(salon_id, client_id, lot_id=lot_id, entry_id=entry_id, amount=amount, source=source,
-                     source_id=source_id, created_at=at, expires_at=expires_at, by=by, now=now, reason=reason,
-                     expiry_job=burning.expiry_job(client_id, lot_id, expires_at), unless_entry=unless_reversed,
-                     audit=trail)
+        store.accrue(
+            salon_id,
+            client_id,
+            lot_id=lot_id,
+            entry_id=entry_id,
+            amount=amount,
+            source=source,
+            source_id=source_id,
+            created_at=at,
+            expires_at=expires_at,
+            by=by,
+            now=now,
+            reason=reason,
+            expiry_job=burning.expiry_job(client_id, lot_id, expires_at),
+            unless_entry=unless_reversed,
+            audit=trail,
+        )
         written = True
     except store.AlreadyRecorded:
         written = False
     burning.plan_warning(salon_id, client_id, expires_at, now, settings_of(salon_id)[1].warn_days_before)
     if written and announce is not None and now - at <= FRESH:
         balance = rules.balance(store.lots(salon_id, client_id), now)
-        outbox.plan(outbox.PlannedMessage(
-            salon_id=salon_id, message_id=f"{announce.value}-{client_id}-{lot_id}", kind=announce.value,
-            purpose="marketing" if announce is MessageKind.BIRTHDAY_GREETING else "transactional",
-            recipient="client", client_id=client_id, created_at=now,
-            values={"amount": amount, "balance": balance, "expires_at": expires_at.isoformat()},
-        ))
+        outbox.plan(
+            outbox.PlannedMessage(
+                salon_id=salon_id,
+                message_id=f"{announce.value}-{client_id}-{lot_id}",
+                kind=announce.value,
+                purpose="marketing" if announce is MessageKind.BIRTHDAY_GREETING else "transactional",
+                recipient="client",
+                client_id=client_id,
+                created_at=now,
+                values={"amount": amount, "balance": balance, "expires_at": expires_at.isoformat()},
+            )
+        )
     return written

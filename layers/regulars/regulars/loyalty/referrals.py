@@ -17,8 +17,9 @@ from regulars.core.config import link_keys, manage_link_secret
 def code_of(salon_id: str, client_id: str, key: bytes | None = None) -> str:
     """The client's referral code: eight characters, the same every time under one link key (a code
     shown under an earlier key keeps working: it was remembered when shown)."""
-    digest = hmac.new(key or manage_link_secret(), f"referral:{salon_id}:{client_id}".encode(),
-                      hashlib.sha256).digest()
+    digest = hmac.new(
+        key or manage_link_secret(), f"referral:{salon_id}:{client_id}".encode(), hashlib.sha256
+    ).digest()
     return base64.b32encode(digest).decode()[:8]
 
 

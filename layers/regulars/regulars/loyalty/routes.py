@@ -22,24 +22,34 @@ router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.get("/v1/admin/clients/<client_id>/loyalty", summary="A client's bonus: balance, lots, tier, referral link",
-            tags=["admin: loyalty"])
+@router.get(
+    "/v1/admin/clients/<client_id>/loyalty",
+    summary="A client's bonus: balance, lots, tier, referral link",
+    tags=["admin: loyalty"],
+)
 @operation("loyalty.read")
 def get(client_id: ClientId) -> LoyaltyOut:
     salon_id, _ = caller(router)
     return views.client_bonus(loyalty.client_bonus(salon_id, client_id, clock.now()))
 
 
-@router.get("/v1/admin/clients/<client_id>/ledger", summary="A client's bonus ledger, newest first",
-            tags=["admin: loyalty"])
+@router.get(
+    "/v1/admin/clients/<client_id>/ledger",
+    summary="A client's bonus ledger, newest first",
+    tags=["admin: loyalty"],
+)
 @operation("loyalty.read")
 def ledger(client_id: ClientId) -> LedgerOut:
     salon_id, _ = caller(router)
     return views.ledger(loyalty.ledger(salon_id, client_id))
 
 
-@router.post("/v1/admin/clients/<client_id>/loyalty/adjustments", summary="Credit or debit bonus by hand, with a reason",
-             tags=["admin: loyalty"], status_code=201)
+@router.post(
+    "/v1/admin/clients/<client_id>/loyalty/adjustments",
+    summary="Credit or debit bonus by hand, with a reason",
+    tags=["admin: loyalty"],
+    status_code=201,
+)
 @operation("loyalty.adjust")
 def adjust(
     client_id: ClientId,
@@ -53,8 +63,11 @@ def adjust(
     return views.ledger(loyalty.ledger(salon_id, client_id)), 201
 
 
-@router.get("/v1/admin/loyalty", summary="The salon's outstanding bonus and what burns in the next 30 days",
-            tags=["admin: loyalty"])
+@router.get(
+    "/v1/admin/loyalty",
+    summary="The salon's outstanding bonus and what burns in the next 30 days",
+    tags=["admin: loyalty"],
+)
 @operation("loyalty.liability")
 def liability() -> LiabilityOut:
     salon_id, _ = caller(router)
@@ -64,21 +77,34 @@ def liability() -> LiabilityOut:
 AppointmentId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.post("/v1/admin/appointments/<appointment_id>/complete", summary="Complete with the amount paid",
-             tags=["admin: appointments"])
+@router.post(
+    "/v1/admin/appointments/<appointment_id>/complete",
+    summary="Complete with the amount paid",
+    tags=["admin: appointments"],
+)
 @operation("appointments.complete")
 def complete(appointment_id: AppointmentId, body: CompleteIn) -> AppointmentOut:
     salon_id, who = caller(router)
-    a = checkout.complete(salon_id, appointment_id, paid_amount=body.paid_amount, bonus_amount=body.bonus_amount,
-                          now=clock.now(), by=who)
+    a = checkout.complete(
+        salon_id,
+        appointment_id,
+        paid_amount=body.paid_amount,
+        bonus_amount=body.bonus_amount,
+        now=clock.now(),
+        by=who,
+    )
     return booking_views.appointment(a, salon_service.salon(salon_id))
 
 
-@router.post("/v1/admin/appointments/<appointment_id>/refund",
-             summary="Refund a completed visit: its cashback is taken back, the bonus it used returned",
-             tags=["admin: appointments"])
+@router.post(
+    "/v1/admin/appointments/<appointment_id>/refund",
+    summary="Refund a completed visit: its cashback is taken back, the bonus it used returned",
+    tags=["admin: appointments"],
+)
 @operation("appointments.refund")
 def refund(appointment_id: AppointmentId, body: RefundIn | None = None) -> AppointmentOut:
     salon_id, who = caller(router)
-    a = checkout.refund(salon_id, appointment_id, now=clock.now(), by=who, reason=body.reason if body else None)
+    a = checkout.refund(
+        salon_id, appointment_id, now=clock.now(), by=who, reason=body.reason if body else None
+    )
     return booking_views.appointment(a, salon_service.salon(salon_id))

@@ -36,7 +36,10 @@ class NotEnoughBonus(Conflict):
 
 def usable(lots: Iterable[Lot], now: datetime) -> list[Lot]:
     """The lots that can be spent at ``now``, soonest-expiring first (then oldest)."""
-    return sorted((lot for lot in lots if lot.open_at(now)), key=lambda lot: (lot.expires_at, lot.created_at, lot.lot_id))
+    return sorted(
+        (lot for lot in lots if lot.open_at(now)),
+        key=lambda lot: (lot.expires_at, lot.created_at, lot.lot_id),
+    )
 
 
 def balance(lots: Iterable[Lot], now: datetime) -> int:
@@ -76,5 +79,7 @@ def redeem_cap(bill: int, cap_percent: int) -> int:
 def tier_for(tiers: Sequence[Tier], visits: int, spend: int) -> Tier:
     """The best tier the client qualifies for by rolling-12-month visits or spend (the first tier
     is the base and always qualifies)."""
-    qualified = [t for t in tiers if visits >= t.min_visits or (t.min_spend is not None and spend >= t.min_spend)]
+    qualified = [
+        t for t in tiers if visits >= t.min_visits or (t.min_spend is not None and spend >= t.min_spend)
+    ]
     return max(qualified or [tiers[0]], key=lambda t: t.rate_bp)

@@ -60,7 +60,9 @@ class LedgerOut(BaseModel):
 
 class AdjustmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    amount: int = Field(ge=-10_000_000, le=10_000_000, description="Minor units: positive credits, negative debits")
+    amount: int = Field(
+        ge=-10_000_000, le=10_000_000, description="Minor units: positive credits, negative debits"
+    )
     reason: Annotated[str, StringConstraints(min_length=3, max_length=500, strip_whitespace=True)]
 
     @field_validator("amount")

@@ -58,8 +58,9 @@ def client_bonus(salon_id: str, client_id: str, now: datetime) -> ClientBonus:
     client_store.get(salon_id, client_id)
     now_standing = standing(salon_id, client_id, now)
     code = referrals.referral_code(salon_id, client_id)
-    return ClientBonus(now_standing, salon_service.salon(salon_id).currency, code,
-                       referrals.referral_url(salon_id, code))
+    return ClientBonus(
+        now_standing, salon_service.salon(salon_id).currency, code, referrals.referral_url(salon_id, code)
+    )
 
 
 def ledger(salon_id: str, client_id: str) -> list[Movement]:
@@ -68,7 +69,9 @@ def ledger(salon_id: str, client_id: str) -> list[Movement]:
     return store.movements(salon_id, client_id)
 
 
-def adjust(salon_id: str, client_id: str, *, amount: int, reason: str, key: str, now: datetime, by: str) -> int:
+def adjust(
+    salon_id: str, client_id: str, *, amount: int, reason: str, key: str, now: datetime, by: str
+) -> int:
     """A manual adjustment, audited (who, when, why): a credit becomes a lot of the salon's lifetime;
     a debit spends the soonest-burning lots. The audit trail's entry is written in the adjustment's
     own transaction (its reason stays in the ledger, which an erasure reaches). NotFound for a client
@@ -76,17 +79,46 @@ def adjust(salon_id: str, client_id: str, *, amount: int, reason: str, key: str,
     client_store.get(salon_id, client_id)
     _, loyalty = settings_of(salon_id)
     entry_id = f"accrual:manual:{key}" if amount > 0 else f"adjustment:{key}"
-    trail = audit.entry(salon_id, new_id(now), "loyalty.adjusted", by, now, client_id=client_id,
-                        detail={"amount": amount, "ledger_entry": entry_id})
+    trail = audit.entry(
+        salon_id,
+        new_id(now),
+        "loyalty.adjusted",
+        by,
+        now,
+        client_id=client_id,
+        detail={"amount": amount, "ledger_entry": entry_id},
+    )
     if amount > 0:
-        credit(salon_id, client_id, amount=amount, source="manual", source_id=key, lifetime_days=loyalty.lifetime_days,
-               at=now, now=now, by=by, reason=reason, trail=trail)
+        credit(
+            salon_id,
+            client_id,
+            amount=amount,
+            source="manual",
+            source_id=key,
+            lifetime_days=loyalty.lifetime_days,
+            at=now,
+            now=now,
+            by=by,
+            reason=reason,
+            trail=trail,
+        )
         return amount
     for attempt in range(5):  # another redemption may take the same lots first: read again
         taken = rules.allocate(store.lots(salon_id, client_id), -amount, now)
         try:
-            return -store.spend(salon_id, client_id, taken, entry_id=entry_id, kind="adjustment",
-                                source="manual", source_id=key, by=by, now=now, reason=reason, audit=trail)
+            return -store.spend(
+                salon_id,
+                client_id,
+                taken,
+                entry_id=entry_id,
+                kind="adjustment",
+                source="manual",
+                source_id=key,
+                by=by,
+                now=now,
+                reason=reason,
+                audit=trail,
+            )
         except store.AlreadyRecorded:
             return amount
         except store.BonusChanged:
@@ -112,6 +144,9 @@ def liability(salon_id: str, now: datetime, horizon: timedelta = timedelta(days=
     for lot in lots:
         if lot.expires_at < now + horizon:
             soon[lot.expires_at.date()] = soon.get(lot.expires_at.date(), 0) + int(lot.remaining)
-    return Liability(outstanding, sum(soon.values()),
-                     [{"date": d.isoformat(), "amount": v} for d, v in sorted(soon.items())],
-                     salon_service.salon(salon_id).currency)
+    return Liability(
+        outstanding,
+        sum(soon.values()),
+        [{"date": d.isoformat(), "amount": v} for d, v in sorted(soon.items())],
+        salon_service.salon(salon_id).currency,
+    )

@@ -29,8 +29,11 @@ def named(loyalty: LoyaltySettings, name: str | None) -> Tier | None:
 
 def paid_visits(salon_id: str, client_id: str) -> list[m.Appointment]:
     """The client's completed, unrefunded visits, newest first (one Query)."""
-    return [a for a in appointment_store.for_client(salon_id, client_id, limit=500)
-            if a.status is m.AppointmentStatus.COMPLETED and a.refunded_at is None]
+    return [
+        a
+        for a in appointment_store.for_client(salon_id, client_id, limit=500)
+        if a.status is m.AppointmentStatus.COMPLETED and a.refunded_at is None
+    ]
 
 
 def in_window(visits: list[m.Appointment], until: datetime) -> list[m.Appointment]:
@@ -38,8 +41,9 @@ def in_window(visits: list[m.Appointment], until: datetime) -> list[m.Appointmen
     return [a for a in visits if until - WINDOW < a.start <= until]
 
 
-def review_tier(salon_id: str, client_id: str, now: datetime, *, cause: str,
-                history: list[m.Appointment] | None = None) -> tuple[Tier, Tier]:
+def review_tier(
+    salon_id: str, client_id: str, now: datetime, *, cause: str, history: list[m.Appointment] | None = None
+) -> tuple[Tier, Tier]:
     """Recompute the tier from the last 12 months; (before, after). A move up is announced when it
     has a ``cause`` (a fresh visit, a job; none: history imported, which is news to no one); the next
     review is due when the oldest visit counted leaves the window."""
@@ -51,15 +55,29 @@ def review_tier(salon_id: str, client_id: str, now: datetime, *, cause: str,
     after = rules.tier_for(loyalty.tiers, len(visits), spend)
     store.set_tier(salon_id, client_id, after.name, len(visits), spend, now)
     if cause and after.rate_bp > before.rate_bp:
-        outbox.plan(outbox.PlannedMessage(
-            salon_id=salon_id, message_id=safe_id(f"tier-up-{client_id}-{after.name}-{cause}"),
-            kind=MessageKind.TIER_UP.value, purpose="transactional", recipient="client", client_id=client_id,
-            created_at=now, values={"tier": after.name, "rate_bp": after.rate_bp}))
+        outbox.plan(
+            outbox.PlannedMessage(
+                salon_id=salon_id,
+                message_id=safe_id(f"tier-up-{client_id}-{after.name}-{cause}"),
+                kind=MessageKind.TIER_UP.value,
+                purpose="transactional",
+                recipient="client",
+                client_id=client_id,
+                created_at=now,
+                values={"tier": after.name, "rate_bp": after.rate_bp},
+            )
+        )
     if visits:
         leaves = min(a.start for a in visits) + WINDOW
-        job_store.schedule(salon_id, f"{TIER_REVIEW}-{client_id}-{leaves:%Y%m%dT%H%M}", kind=TIER_REVIEW,
-                           subject=Subject.LOYALTY.of(client_id), due_at=leaves + timedelta(minutes=1),
-                           now=now, payload={"client_id": client_id})
+        job_store.schedule(
+            salon_id,
+            f"{TIER_REVIEW}-{client_id}-{leaves:%Y%m%dT%H%M}",
+            kind=TIER_REVIEW,
+            subject=Subject.LOYALTY.of(client_id),
+            due_at=leaves + timedelta(minutes=1),
+            now=now,
+            payload={"client_id": client_id},
+        )
     return before, after
 
 

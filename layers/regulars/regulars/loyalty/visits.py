@@ -43,29 +43,61 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
     current = appointment_store.get(a.salon_id, a.id)
     if current.refunded_at is not None or current.status is not m.AppointmentStatus.COMPLETED:
         return
-    completed_at = next((h.at for h in reversed(current.history) if h.action == "completed"), current.updated_at)
+    completed_at = next(
+        (h.at for h in reversed(current.history) if h.action == "completed"), current.updated_at
+    )
     # the rate is the tier the client had when this visit began (the visits of the 12 months before
     # it), whatever order the events come in
-    earlier = tiers.in_window(tiers.paid_visits(a.salon_id, a.client_id), current.start - timedelta(microseconds=1))
+    earlier = tiers.in_window(
+        tiers.paid_visits(a.salon_id, a.client_id), current.start - timedelta(microseconds=1)
+    )
     before = rules.tier_for(loyalty.tiers, len(earlier), sum(v.paid_amount or 0 for v in earlier))
     paid = current.paid_amount or 0
-    credit(a.salon_id, a.client_id, amount=rules.cashback(paid, before.rate_bp), source="visit", source_id=a.id,
-           lifetime_days=loyalty.lifetime_days, at=completed_at, now=now,
-           reason=f"{before.rate_bp / 100:g}% of {paid}", unless_reversed=f"reversal:visit:{a.id}")
+    credit(
+        a.salon_id,
+        a.client_id,
+        amount=rules.cashback(paid, before.rate_bp),
+        source="visit",
+        source_id=a.id,
+        lifetime_days=loyalty.lifetime_days,
+        at=completed_at,
+        now=now,
+        reason=f"{before.rate_bp / 100:g}% of {paid}",
+        unless_reversed=f"reversal:visit:{a.id}",
+    )
     if paid == 0 or now - completed_at > FRESH:
         return  # a referral is rewarded for a visit as it is completed, not for imported history
     client = client_store.get(a.salon_id, a.client_id)
     if client.referred_by:
-        for who, amount in ((client.id, loyalty.referral_referee_amount),
-                            (client.referred_by, loyalty.referral_referrer_amount)):
+        for who, amount in (
+            (client.id, loyalty.referral_referee_amount),
+            (client.referred_by, loyalty.referral_referrer_amount),
+        ):
             role = "referee" if who == client.id else "referrer"
-            credit(a.salon_id, who, amount=amount, source="referral", source_id=f"{role}-{client.id}",
-                   lifetime_days=loyalty.referral_lifetime_days, at=completed_at, now=now,
-                   reason=f"referral of {client.id}", unless_reversed=f"reversal:visit:{a.id}")
+            credit(
+                a.salon_id,
+                who,
+                amount=amount,
+                source="referral",
+                source_id=f"{role}-{client.id}",
+                lifetime_days=loyalty.referral_lifetime_days,
+                at=completed_at,
+                now=now,
+                reason=f"referral of {client.id}",
+                unless_reversed=f"reversal:visit:{a.id}",
+            )
 
 
-def checkout(salon_id: str, client_id: str, appointment_id: str, *, paid_amount: int, bonus_amount: int,
-             now: datetime, by: str) -> Callable[[Tx], None] | None:
+def checkout(
+    salon_id: str,
+    client_id: str,
+    appointment_id: str,
+    *,
+    paid_amount: int,
+    bonus_amount: int,
+    now: datetime,
+    by: str,
+) -> Callable[[Tx], None] | None:
     """What paying ``bonus_amount`` of a bill with bonus adds to the visit's completing transaction;
     InvalidInput over the cap, NotEnoughBonus over the balance."""
     if bonus_amount == 0:
@@ -76,13 +108,25 @@ def checkout(salon_id: str, client_id: str, appointment_id: str, *, paid_amount:
     cap = rules.redeem_cap(paid_amount + bonus_amount, loyalty.redeem_cap_percent)
     if bonus_amount > cap:
         raise InvalidInput.field(
-            "bonus_amount", f"bonus may pay at most {loyalty.redeem_cap_percent}% of the bill: {cap} of "
-            f"{paid_amount + bonus_amount}")
+            "bonus_amount",
+            f"bonus may pay at most {loyalty.redeem_cap_percent}% of the bill: {cap} of "
+            f"{paid_amount + bonus_amount}",
+        )
     taken = rules.allocate(store.lots(salon_id, client_id), bonus_amount, now)
 
     def add(tx: Tx) -> None:
-        store.add_take(tx, salon_id, client_id, taken, entry_id=f"redemption:visit:{appointment_id}",
-                       kind="redemption", source="visit", source_id=appointment_id, by=by, now=now)
+        store.add_take(
+            tx,
+            salon_id,
+            client_id,
+            taken,
+            entry_id=f"redemption:visit:{appointment_id}",
+            kind="redemption",
+            source="visit",
+            source_id=appointment_id,
+            by=by,
+            now=now,
+        )
 
     return add
 
@@ -99,12 +143,33 @@ def refund(appointment: m.Appointment, now: datetime, by: str, reason: str | Non
         try:
             if lot is not None and lot.status in ("open", "spent"):
                 # what is left comes off; a spent lot is closed too, so no give-back reopens it
-                net -= store.write_off(salon_id, client_id, lot, entry_id=entry_id, kind="reversal",
-                                       status="reversed", source="visit", source_id=visit, by=by, now=now,
-                                       reason=reason, among=("open", "spent"))
+                net -= store.write_off(
+                    salon_id,
+                    client_id,
+                    lot,
+                    entry_id=entry_id,
+                    kind="reversal",
+                    status="reversed",
+                    source="visit",
+                    source_id=visit,
+                    by=by,
+                    now=now,
+                    reason=reason,
+                    among=("open", "spent"),
+                )
             elif lot is None:  # no cashback yet: the entry closes the door to a late accrual
-                store.record(salon_id, client_id, entry_id, kind="reversal", source="visit", source_id=visit,
-                             by=by, now=now, reason=reason, unless_lot=lot_id)
+                store.record(
+                    salon_id,
+                    client_id,
+                    entry_id,
+                    kind="reversal",
+                    source="visit",
+                    source_id=visit,
+                    by=by,
+                    now=now,
+                    reason=reason,
+                    unless_lot=lot_id,
+                )
             break
         except store.AlreadyRecorded:
             break
@@ -119,7 +184,16 @@ def refund(appointment: m.Appointment, now: datetime, by: str, reason: str | Non
                 returned.append((item, int(moved["amount"])))
         if returned:
             with contextlib.suppress(store.AlreadyRecorded):
-                net += store.give_back(salon_id, client_id, returned, entry_id=f"reversal:redemption:{visit}",
-                                       source="visit", source_id=visit, by=by, now=now, reason=reason)
+                net += store.give_back(
+                    salon_id,
+                    client_id,
+                    returned,
+                    entry_id=f"reversal:redemption:{visit}",
+                    source="visit",
+                    source_id=visit,
+                    by=by,
+                    now=now,
+                    reason=reason,
+                )
     tiers.review_tier(salon_id, client_id, now, cause=f"refund-{visit}")
     return net

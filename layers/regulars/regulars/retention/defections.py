@@ -32,20 +32,114 @@ REPLY_WINDOW = timedelta(days=30)  # a reply explains a defection recorded this 
 
 # words that give a reason away, in the languages the salon's clients write in
 _REASON_WORDS: dict[str, tuple[str, ...]] = {
-    "price": ("expensive", "price", "prices", "cost", "afford", "cheaper", "money",
-              "дорого", "дороговато", "цена", "цены", "стоимость", "дешевле", "денег",
-              "caro", "cara", "precio", "precios", "dinero", "barato"),
-    "quality": ("quality", "bad", "badly", "unhappy", "disappointed", "ruined", "terrible", "awful",
-                "качество", "плохо", "плохой", "испортили", "недовольна", "недоволен", "ужасно",
-                "calidad", "mal", "malo", "mala", "horrible", "decepcionada", "decepcionado"),
-    "staff": ("rude", "master", "stylist", "staff", "hairdresser", "manicurist",
-              "мастер", "мастера", "мастером", "грубо", "грубая", "администратор",
-              "estilista", "peluquera", "peluquero", "maleducada", "grosera"),
-    "moved_away": ("moved", "moving", "relocated", "abroad", "переехала", "переехал", "переезд", "переезжаю",
-                   "mudé", "mude", "mudanza", "mudado", "mudo"),
-    "schedule": ("schedule", "time", "busy", "work", "travel", "travelling", "traveling", "conflict", "unwell",
-                 "sick", "childcare", "некогда", "время", "времени", "работа", "занята", "занят", "болею",
-                 "заболела", "horario", "tiempo", "trabajo", "ocupada", "ocupado", "viaje", "enferma"),
+    "price": (
+        "expensive",
+        "price",
+        "prices",
+        "cost",
+        "afford",
+        "cheaper",
+        "money",
+        "дорого",
+        "дороговато",
+        "цена",
+        "цены",
+        "стоимость",
+        "дешевле",
+        "денег",
+        "caro",
+        "cara",
+        "precio",
+        "precios",
+        "dinero",
+        "barato",
+    ),
+    "quality": (
+        "quality",
+        "bad",
+        "badly",
+        "unhappy",
+        "disappointed",
+        "ruined",
+        "terrible",
+        "awful",
+        "качество",
+        "плохо",
+        "плохой",
+        "испортили",
+        "недовольна",
+        "недоволен",
+        "ужасно",
+        "calidad",
+        "mal",
+        "malo",
+        "mala",
+        "horrible",
+        "decepcionada",
+        "decepcionado",
+    ),
+    "staff": (
+        "rude",
+        "master",
+        "stylist",
+        "staff",
+        "hairdresser",
+        "manicurist",
+        "мастер",
+        "мастера",
+        "мастером",
+        "грубо",
+        "грубая",
+        "администратор",
+        "estilista",
+        "peluquera",
+        "peluquero",
+        "maleducada",
+        "grosera",
+    ),
+    "moved_away": (
+        "moved",
+        "moving",
+        "relocated",
+        "abroad",
+        "переехала",
+        "переехал",
+        "переезд",
+        "переезжаю",
+        "mudé",
+        "mude",
+        "mudanza",
+        "mudado",
+        "mudo",
+    ),
+    "schedule": (
+        "schedule",
+        "time",
+        "busy",
+        "work",
+        "travel",
+        "travelling",
+        "traveling",
+        "conflict",
+        "unwell",
+        "sick",
+        "childcare",
+        "некогда",
+        "время",
+        "времени",
+        "работа",
+        "занята",
+        "занят",
+        "болею",
+        "заболела",
+        "horario",
+        "tiempo",
+        "trabajo",
+        "ocupada",
+        "ocupado",
+        "viaje",
+        "enferma",
+    ),
 }
 
 
@@ -84,11 +178,23 @@ def salon_initiated(a: m.Appointment) -> bool:
 def _of_visit(a: m.Appointment, kind: str, at: datetime, now: datetime) -> bool:
     salon = _salon(a.salon_id)
     reason = reason_in(a.cancel_reason) if kind != "no_show" else None
-    return store.record(store.NewDefection(
-        salon_id=a.salon_id, defection_id=f"{kind}-{a.id}", client_id=a.client_id, kind=kind, at=at,
-        month=_month(at, salon), appointment_id=a.id, staff_id=a.staff_id, service_id=a.service_id,
-        reason=reason, reason_source="cancellation" if reason else None,
-        detail=a.cancel_reason if reason else None), now)
+    return store.record(
+        store.NewDefection(
+            salon_id=a.salon_id,
+            defection_id=f"{kind}-{a.id}",
+            client_id=a.client_id,
+            kind=kind,
+            at=at,
+            month=_month(at, salon),
+            appointment_id=a.id,
+            staff_id=a.staff_id,
+            service_id=a.service_id,
+            reason=reason,
+            reason_source="cancellation" if reason else None,
+            detail=a.cancel_reason if reason else None,
+        ),
+        now,
+    )
 
 
 def on_event(event: AppointmentEvent, now: datetime) -> None:
@@ -102,9 +208,15 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
             _of_visit(a, "late_cancellation", a.updated_at, now)
         else:
             days = _salon(a.salon_id).settings.retention.rebooked_within_days
-            job_store.schedule(a.salon_id, f"{CANCEL_CHECK}-{a.id}", kind=CANCEL_CHECK,
-                               subject=Subject.CANCELLED.of(a.id), due_at=a.updated_at + timedelta(days=days),
-                               now=now, payload={"appointment_id": a.id})
+            job_store.schedule(
+                a.salon_id,
+                f"{CANCEL_CHECK}-{a.id}",
+                kind=CANCEL_CHECK,
+                subject=Subject.CANCELLED.of(a.id),
+                due_at=a.updated_at + timedelta(days=days),
+                now=now,
+                payload={"appointment_id": a.id},
+            )
 
 
 def rebooked_or_not(job: DueJob, now: datetime) -> Outcome:
@@ -114,8 +226,11 @@ def rebooked_or_not(job: DueJob, now: datetime) -> Outcome:
         return Outcome(False, "the visit is no longer a cancelled one")
     days = _salon(a.salon_id).settings.retention.rebooked_within_days
     until = a.updated_at + timedelta(days=days)
-    again = [b for b in appointment_store.for_client(a.salon_id, a.client_id, limit=200)
-             if b.id != a.id and a.updated_at <= b.created_at <= until]
+    again = [
+        b
+        for b in appointment_store.for_client(a.salon_id, a.client_id, limit=200)
+        if b.id != a.id and a.updated_at <= b.created_at <= until
+    ]
     if again:
         return Outcome(False, "rebooked")
     _of_visit(a, "cancelled_not_rebooked", a.updated_at, now)
@@ -130,11 +245,22 @@ def lapse(cat: Catalog, client: Client, lapse: rules.Lapse, now: datetime) -> bo
     detail: str | None = None
     if complaint and datetime.fromisoformat(complaint["at"]) >= lapse.after.at:
         reason, detail = "quality", complaint["reason"]
-    return store.record(store.NewDefection(
-        salon_id=cat.salon.id, defection_id=f"{lapse.kind}-{client.id}-{lapse.after.at:%Y%m%dT%H%M}",
-        client_id=client.id, kind=lapse.kind, at=lapse.at, month=_month(lapse.at, cat.salon),
-        staff_id=lapse.after.staff_id or None, service_id=lapse.after.service_id,
-        reason=reason, reason_source="feedback" if reason else None, detail=detail), now)
+    return store.record(
+        store.NewDefection(
+            salon_id=cat.salon.id,
+            defection_id=f"{lapse.kind}-{client.id}-{lapse.after.at:%Y%m%dT%H%M}",
+            client_id=client.id,
+            kind=lapse.kind,
+            at=lapse.at,
+            month=_month(lapse.at, cat.salon),
+            staff_id=lapse.after.staff_id or None,
+            service_id=lapse.after.service_id,
+            reason=reason,
+            reason_source="feedback" if reason else None,
+            detail=detail,
+        ),
+        now,
+    )
 
 
 def from_reply(salon_id: str, client_id: str, text: str, now: datetime) -> str | None:
@@ -145,8 +271,8 @@ def from_reply(salon_id: str, client_id: str, text: str, now: datetime) -> str |
         return None
     for d in store.of_client(salon_id, client_id):
         if now - d.created_at <= REPLY_WINDOW and not d.reason:
-            store.set_reason(salon_id, d.defection_id, reason=reason, source="reply", detail=text[:500],
-                             overwrite=False)
+            store.set_reason(
+                salon_id, d.defection_id, reason=reason, source="reply", detail=text[:500], overwrite=False
+            )
             return reason
     return None
-

@@ -13,7 +13,9 @@ from regulars.retention import repo as store
 from regulars.retention.rules import Status
 
 
-def in_status(salon_id: str, status: Status, now: datetime, *, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
+def in_status(
+    salon_id: str, status: Status, now: datetime, *, limit: int, cursor: str | None
+) -> tuple[list[dict], str | None]:
     """Clients in a lifecycle status, the latest to enter it first, with the reason as of now and
     what they are worth (visits, spend)."""
     cat = lifecycle.catalog(salon_id)
@@ -24,17 +26,29 @@ def in_status(salon_id: str, status: Status, now: datetime, *, limit: int, curso
         if client.erased_at is not None:  # erased before erasure took clients out of the index
             continue
         record = client.lifecycle or {}
-        seen = lifecycle.assess(cat, client, now, None) if status in (Status.AT_RISK, Status.LAPSED, Status.LOST) \
+        seen = (
+            lifecycle.assess(cat, client, now, None)
+            if status in (Status.AT_RISK, Status.LAPSED, Status.LOST)
             else None
+        )
         fresh = seen if seen is not None and seen.status is status else None
-        out.append({
-            "client_id": client.id, "name": client.name, "phone": client.phone, "status": status.value,
-            "reason": fresh.reason if fresh else record.get("reason", "no visit yet"),
-            "since": record.get("since"),
-            "visits": client.stats.visits, "total_spent": client.stats.total_spent,
-            "average_spend": client.stats.total_spent // client.stats.visits if client.stats.visits else 0,
-            "last_visit_at": client.stats.last_visit_at, "cadence_days": record.get("cadence_days"),
-        })
+        out.append(
+            {
+                "client_id": client.id,
+                "name": client.name,
+                "phone": client.phone,
+                "status": status.value,
+                "reason": fresh.reason if fresh else record.get("reason", "no visit yet"),
+                "since": record.get("since"),
+                "visits": client.stats.visits,
+                "total_spent": client.stats.total_spent,
+                "average_spend": client.stats.total_spent // client.stats.visits
+                if client.stats.visits
+                else 0,
+                "last_visit_at": client.stats.last_visit_at,
+                "cadence_days": record.get("cadence_days"),
+            }
+        )
     return out, following
 
 
@@ -45,11 +59,17 @@ def defection_stats(salon_id: str, first_month: str, last_month: str) -> dict:
     for month, dims in months.items():
         for d in store.DIMENSIONS:
             total[d].update(dims.get(d, {}))
-        by_month[month] = {"total": sum(dims.get("all", {}).values()),
-                           **{f"by_{d}": dict(dims.get(d, {})) for d in store.DIMENSIONS}}
-    return {"first_month": first_month, "last_month": last_month,
-            "total": sum(m["total"] for m in by_month.values()),
-            **{f"by_{d}": dict(total[d]) for d in store.DIMENSIONS}, "by_month": by_month}
+        by_month[month] = {
+            "total": sum(dims.get("all", {}).values()),
+            **{f"by_{d}": dict(dims.get(d, {})) for d in store.DIMENSIONS},
+        }
+    return {
+        "first_month": first_month,
+        "last_month": last_month,
+        "total": sum(m["total"] for m in by_month.values()),
+        **{f"by_{d}": dict(total[d]) for d in store.DIMENSIONS},
+        "by_month": by_month,
+    }
 
 
 def defections(salon_id: str, since: datetime, until: datetime, *, limit: int) -> list[dict]:

@@ -42,19 +42,40 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
     settings = cat.salon.settings.retention
     if event.type is EventType.COMPLETED and settings.invitations:
         client = client_store.get(a.salon_id, a.client_id)
-        due = rules.service_interval(lifecycle.visits_of(client), a.service_id, lifecycle.intervals_of(cat),
-                                     lifecycle.rules_of(settings))
+        due = rules.service_interval(
+            lifecycle.visits_of(client),
+            a.service_id,
+            lifecycle.intervals_of(cat),
+            lifecycle.rules_of(settings),
+        )
         if due is not None:
-            job_store.schedule(a.salon_id, f"invite-{a.client_id}-{a.service_id}-{a.id}", kind=KIND,
-                               subject=Subject.CLIENT.of(a.client_id), due_at=due.due_at, now=now,
-                               payload={"client_id": a.client_id, "service_id": a.service_id,
-                                        "appointment_id": a.id, "visit_at": a.start.isoformat()})
+            job_store.schedule(
+                a.salon_id,
+                f"invite-{a.client_id}-{a.service_id}-{a.id}",
+                kind=KIND,
+                subject=Subject.CLIENT.of(a.client_id),
+                due_at=due.due_at,
+                now=now,
+                payload={
+                    "client_id": a.client_id,
+                    "service_id": a.service_id,
+                    "appointment_id": a.id,
+                    "visit_at": a.start.isoformat(),
+                },
+            )
     missed = event.type is EventType.NO_SHOW or (
-        event.type is EventType.CANCELLED and a.late_cancellation and not salon_initiated(a))
+        event.type is EventType.CANCELLED and a.late_cancellation and not salon_initiated(a)
+    )
     if missed and settings.rebook_invitations:
-        job_store.schedule(a.salon_id, f"rebook-{a.id}", kind=REBOOK, subject=Subject.MISSED.of(a.id),
-                           due_at=a.updated_at + timedelta(hours=settings.rebook_delay_hours), now=now,
-                           payload={"appointment_id": a.id})
+        job_store.schedule(
+            a.salon_id,
+            f"rebook-{a.id}",
+            kind=REBOOK,
+            subject=Subject.MISSED.of(a.id),
+            due_at=a.updated_at + timedelta(hours=settings.rebook_delay_hours),
+            now=now,
+            payload={"appointment_id": a.id},
+        )
 
 
 def _invited(client: Client) -> dict[str, datetime]:
@@ -70,25 +91,43 @@ def invite(job: DueJob, now: datetime) -> Outcome:
     client = client_store.get(salon_id, client_id)
     visits = lifecycle.visits_of(client)
     if max((v.at for v in visits if v.service_id == service_id), default=None) != datetime.fromisoformat(
-            job.payload["visit_at"]):
+        job.payload["visit_at"]
+    ):
         return Outcome(False, "the service was had again since")
     if lifecycle.next_booking(salon_id, client_id, now) is not None:
         return Outcome(False, "a visit is booked")
-    due = rules.due_services(visits, trigger=service_id, intervals=lifecycle.intervals_of(cat),
-                             rules=lifecycle.rules_of(settings), invited=_invited(client),
-                             join_days=settings.join_days)
+    due = rules.due_services(
+        visits,
+        trigger=service_id,
+        intervals=lifecycle.intervals_of(cat),
+        rules=lifecycle.rules_of(settings),
+        invited=_invited(client),
+        join_days=settings.join_days,
+    )
     if not due:
         return Outcome(False, "invited already")
     names = [cat.services[d.service_id].name if d.service_id in cat.services else d.service_id for d in due]
-    outbox.plan(outbox.PlannedMessage(
-        salon_id=salon_id, message_id=f"invite-{client_id}-{service_id}-{job.payload['appointment_id']}",
-        kind=MessageKind.REPEAT_INVITATION.value, purpose=Purpose.MARKETING.value, recipient="client",
-        client_id=client_id, created_at=now,
-        values={"services": _joined(names, client.locale or cat.salon.locale),
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id=salon_id,
+            message_id=f"invite-{client_id}-{service_id}-{job.payload['appointment_id']}",
+            kind=MessageKind.REPEAT_INVITATION.value,
+            purpose=Purpose.MARKETING.value,
+            recipient="client",
+            client_id=client_id,
+            created_at=now,
+            values={
+                "services": _joined(names, client.locale or cat.salon.locale),
                 "service_ids": [d.service_id for d in due],
-                "booking_link": booking_page(salon_id, service_id=due[0].service_id)}))
-    client_store.modify(salon_id, client_id, lambda c: {
-        "invited": {**c.invited, **{d.service_id: now.isoformat() for d in due}}})
+                "booking_link": booking_page(salon_id, service_id=due[0].service_id),
+            },
+        )
+    )
+    client_store.modify(
+        salon_id,
+        client_id,
+        lambda c: {"invited": {**c.invited, **{d.service_id: now.isoformat() for d in due}}},
+    )
     return Outcome(True, "invited for " + ", ".join(d.service_id for d in due))
 
 
@@ -115,8 +154,17 @@ def rebook(job: DueJob, now: datetime) -> Outcome:
     client = client_store.get(a.salon_id, a.client_id)
     if any(v.at > a.start for v in lifecycle.visits_of(client)):
         return Outcome(False, "the client came since")
-    outbox.plan(outbox.PlannedMessage(
-        salon_id=a.salon_id, message_id=f"rebook-{a.id}", kind=MessageKind.REBOOK_INVITATION.value,
-        purpose=Purpose.MARKETING.value, recipient="client", client_id=a.client_id, appointment_id=a.id,
-        created_at=now, values={"booking_link": booking_page(a.salon_id, service_id=a.service_id)}))
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id=a.salon_id,
+            message_id=f"rebook-{a.id}",
+            kind=MessageKind.REBOOK_INVITATION.value,
+            purpose=Purpose.MARKETING.value,
+            recipient="client",
+            client_id=a.client_id,
+            appointment_id=a.id,
+            created_at=now,
+            values={"booking_link": booking_page(a.salon_id, service_id=a.service_id)},
+        )
+    )
     return Outcome(True, "invited to rebook")

@@ -14,8 +14,6 @@ from regulars.store.base import Entity
 DEFECTION_TYPES = ("no_show", "late_cancellation", "cancelled_not_rebooked", "lapsed", "lost")
 
 
-
-
 class Defection(Entity, discriminator="Defection"):
     """A client slipping away, once per cause: a no-show, a late cancellation, a cancellation not
     rebooked, a lapse, a loss; with the reason when one is known (from feedback, a reply, the admin)."""

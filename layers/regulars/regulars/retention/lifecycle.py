@@ -41,26 +41,41 @@ def catalog(salon_id: str) -> Catalog:
 
 
 def rules_of(settings: RetentionSettings) -> rules.Rules:
-    return rules.Rules(at_risk_factor=settings.at_risk_factor, lapsed_days=settings.lapsed_days,
-                       lost_days=settings.lost_days, own_cadence_visits=settings.own_cadence_visits,
-                       default_interval_days=settings.default_interval_days)
+    return rules.Rules(
+        at_risk_factor=settings.at_risk_factor,
+        lapsed_days=settings.lapsed_days,
+        lost_days=settings.lost_days,
+        own_cadence_visits=settings.own_cadence_visits,
+        default_interval_days=settings.default_interval_days,
+    )
 
 
 def intervals_of(cat: Catalog) -> rules.Intervals:
-    return rules.Intervals(days={s.id: s.repeat_interval_days for s in cat.services.values()},
-                           names={s.id: s.name for s in cat.services.values()})
+    return rules.Intervals(
+        days={s.id: s.repeat_interval_days for s in cat.services.values()},
+        names={s.id: s.name for s in cat.services.values()},
+    )
 
 
 def visits_of(client: Client) -> list[rules.Visit]:
-    return [rules.Visit(datetime.fromisoformat(e[0]), e[1], e[2] if len(e) > 2 else "",
-                        datetime.fromisoformat(e[3]) if len(e) > 3 and e[3] else None)
-            for e in client.stats.visit_log]
+    return [
+        rules.Visit(
+            datetime.fromisoformat(e[0]),
+            e[1],
+            e[2] if len(e) > 2 else "",
+            datetime.fromisoformat(e[3]) if len(e) > 3 and e[3] else None,
+        )
+        for e in client.stats.visit_log
+    ]
 
 
 def next_booking(salon_id: str, client_id: str, now: datetime) -> rules.Booking | None:
     """The client's next booked visit (their visits come newest first: the future ones lead)."""
-    upcoming = [a for a in appointment_store.for_client(salon_id, client_id, limit=10)
-                if a.status.active and a.start > now]
+    upcoming = [
+        a
+        for a in appointment_store.for_client(salon_id, client_id, limit=10)
+        if a.status.active and a.start > now
+    ]
     if not upcoming:
         return None
     first = min(upcoming, key=lambda a: a.start)
@@ -73,11 +88,19 @@ def complaint_of(client: Client) -> rules.Complaint | None:
 
 
 def assess(cat: Catalog, client: Client, now: datetime, booking: rules.Booking | None) -> rules.Assessment:
-    return rules.assess(visits_of(client), now=now, rules=rules_of(cat.salon.settings.retention),
-                        intervals=intervals_of(cat), booking=booking, complaint=complaint_of(client))
+    return rules.assess(
+        visits_of(client),
+        now=now,
+        rules=rules_of(cat.salon.settings.retention),
+        intervals=intervals_of(cat),
+        booking=booking,
+        complaint=complaint_of(client),
+    )
 
 
-def refresh(salon_id: str, client_id: str, now: datetime, *, settled: bool = False) -> rules.Assessment | None:
+def refresh(
+    salon_id: str, client_id: str, now: datetime, *, settled: bool = False
+) -> rules.Assessment | None:
     """Bring the client's status up to date; ``settled``: called by a job, when time has proved
     what it says (lapses since the last visit are recorded and win-back begins). None: no client."""
     cat = catalog(salon_id)
@@ -99,18 +122,32 @@ def refresh(salon_id: str, client_id: str, now: datetime, *, settled: bool = Fal
     for lapse in proven:
         if through is None or lapse.at.isoformat() > through:
             defections.lapse(cat, client, lapse, now)
-    record = {**seen.as_record(), "complaint": previous.get("complaint"),
-              "lapses_through": max([through or "", *(lp.at.isoformat() for lp in proven)]) or None}
+    record = {
+        **seen.as_record(),
+        "complaint": previous.get("complaint"),
+        "lapses_through": max([through or "", *(lp.at.isoformat() for lp in proven)]) or None,
+    }
     if record != previous:
-        client_store.modify(salon_id, client_id, lambda c: {
-            "lifecycle": {**record, "complaint": (c.lifecycle or {}).get("complaint")},
-            "lifecycle_status": seen.status.value, "lifecycle_since": seen.since or c.created_at})
+        client_store.modify(
+            salon_id,
+            client_id,
+            lambda c: {
+                "lifecycle": {**record, "complaint": (c.lifecycle or {}).get("complaint")},
+                "lifecycle_status": seen.status.value,
+                "lifecycle_since": seen.since or c.created_at,
+            },
+        )
     if seen.next_check_at is not None:
         _check_at(salon_id, client_id, seen.next_check_at, now)
     if len(proven) < len(lapses) and not settled:  # a lapse since the last visit: the check job proves it
         _check_at(salon_id, client_id, now, now)
-    if settled and seen.status is Status.LAPSED and seen.since and now - seen.since <= FRESH_LAPSE \
-            and client.erased_at is None:  # an erased client is counted, never written to
+    if (
+        settled
+        and seen.status is Status.LAPSED
+        and seen.since
+        and now - seen.since <= FRESH_LAPSE
+        and client.erased_at is None
+    ):  # an erased client is counted, never written to
         winback.start(cat, client_id, lapsed_at=seen.since, last_visit=last_visit, now=now)
     if seen.status is Status.WON_BACK and previous.get("status") in (Status.LAPSED.value, Status.LOST.value):
         winback.stop(salon_id, client_id, now)
@@ -118,9 +155,15 @@ def refresh(salon_id: str, client_id: str, now: datetime, *, settled: bool = Fal
 
 
 def _check_at(salon_id: str, client_id: str, at: datetime, now: datetime) -> None:
-    job_store.schedule(salon_id, f"{KIND}-{client_id}-{at:%Y%m%dT%H%M}", kind=KIND,
-                       subject=Subject.CLIENT.of(client_id), due_at=at, now=now,
-                       payload={"client_id": client_id})
+    job_store.schedule(
+        salon_id,
+        f"{KIND}-{client_id}-{at:%Y%m%dT%H%M}",
+        kind=KIND,
+        subject=Subject.CLIENT.of(client_id),
+        due_at=at,
+        now=now,
+        payload={"client_id": client_id},
+    )
 
 
 def check(job: DueJob, now: datetime) -> Outcome:
@@ -132,8 +175,13 @@ def check(job: DueJob, now: datetime) -> Outcome:
 
 def complain(salon_id: str, client_id: str, reason: str, now: datetime) -> None:
     """An unhappy rating: the client is at risk for it until their next visit."""
-    client_store.modify(salon_id, client_id, lambda c: {"lifecycle": {
-        **(c.lifecycle or {}), "complaint": {"at": now.isoformat(), "reason": reason}}})
+    client_store.modify(
+        salon_id,
+        client_id,
+        lambda c: {
+            "lifecycle": {**(c.lifecycle or {}), "complaint": {"at": now.isoformat(), "reason": reason}}
+        },
+    )
     refresh(salon_id, client_id, now)
 
 

@@ -29,41 +29,58 @@ StatusName = Literal["new", "active", "at_risk", "lapsed", "lost", "won_back"]
 DefectionId = Annotated[str, Path(min_length=1, max_length=200)]
 
 
-@router.get("/v1/admin/retention/clients", summary="Clients in a lifecycle status, with the reason and their value",
-            tags=["admin: retention"])
+@router.get(
+    "/v1/admin/retention/clients",
+    summary="Clients in a lifecycle status, with the reason and their value",
+    tags=["admin: retention"],
+)
 @operation("retention.read")
-def clients_in(status: Annotated[StatusName, Query()] = "at_risk",
-               limit: Annotated[int, Query(ge=1, le=500)] = 100,
-               cursor: Annotated[str | None, Query(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|[0-9a-z]{1,64}$")] = None) -> RetentionClientsOut:
+def clients_in(
+    status: Annotated[StatusName, Query()] = "at_risk",
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, Query(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|[0-9a-z]{1,64}$")] = None,
+) -> RetentionClientsOut:
     salon_id, _ = caller(router)
     found, following = history.in_status(salon_id, Status(status), clock.now(), limit=limit, cursor=cursor)
     return RetentionClientsOut(clients=[RetentionClientOut(**c) for c in found], next_cursor=following)
 
 
-@router.get("/v1/admin/defections", summary="Defections between two months, newest first", tags=["admin: retention"])
+@router.get(
+    "/v1/admin/defections", summary="Defections between two months, newest first", tags=["admin: retention"]
+)
 @operation("defections.read")
-def defection_list(first: Annotated[str | None, Query(alias="from", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
-                   last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
-                   limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> DefectionsOut:
+def defection_list(
+    first: Annotated[str | None, Query(alias="from", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
+    last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> DefectionsOut:
     salon_id, _ = caller(router)
     since, until = month_period(first, last)
-    return DefectionsOut(defections=[DefectionOut(**d) for d in history.defections(salon_id, since, until,
-                                                                                   limit=limit)])
+    return DefectionsOut(
+        defections=[DefectionOut(**d) for d in history.defections(salon_id, since, until, limit=limit)]
+    )
 
 
-@router.get("/v1/admin/defections/stats", summary="Defections by type, reason, staff member, service and month",
-            tags=["admin: retention"])
+@router.get(
+    "/v1/admin/defections/stats",
+    summary="Defections by type, reason, staff member, service and month",
+    tags=["admin: retention"],
+)
 @operation("defections.read")
-def defection_stats(first: Annotated[str | None, Query(alias="from", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
-                    last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None
-                    ) -> DefectionStatsOut:
+def defection_stats(
+    first: Annotated[str | None, Query(alias="from", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
+    last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
+) -> DefectionStatsOut:
     salon_id, _ = caller(router)
     since, until = month_period(first, last)
     return DefectionStatsOut(**history.defection_stats(salon_id, f"{since:%Y-%m}", f"{until:%Y-%m}"))
 
 
-@router.put("/v1/admin/defections/<defection_id>/reason", summary="Say why a client defected",
-            tags=["admin: retention"])
+@router.put(
+    "/v1/admin/defections/<defection_id>/reason",
+    summary="Say why a client defected",
+    tags=["admin: retention"],
+)
 @operation("defections.reason")
 def defection_reason(defection_id: DefectionId, body: DefectionReasonIn) -> DefectionOut:
     salon_id, who = caller(router)
@@ -73,8 +90,11 @@ def defection_reason(defection_id: DefectionId, body: DefectionReasonIn) -> Defe
 def month_period(first: str | None, last: str | None) -> tuple[datetime, datetime]:
     """From the first instant of month ``first`` (default: eleven months before ``last``) to the last
     of month ``last`` (default: this month)."""
-    last_start = _month_start(last) if last else clock.now().astimezone(UTC).replace(
-        day=1, hour=0, minute=0, second=0, microsecond=0)
+    last_start = (
+        _month_start(last)
+        if last
+        else clock.now().astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    )
     since = _month_start(first) if first else _months_after(last_start, -11)
     if since > last_start:
         raise InvalidInput.field("from", "must not be after to")

@@ -35,7 +35,14 @@ class Status(StrEnum):
 
 
 # how far along the way out a status is: time alone only ever moves a client up this scale
-STAGE = {Status.NEW: 0, Status.ACTIVE: 0, Status.WON_BACK: 0, Status.AT_RISK: 1, Status.LAPSED: 2, Status.LOST: 3}
+STAGE = {
+    Status.NEW: 0,
+    Status.ACTIVE: 0,
+    Status.WON_BACK: 0,
+    Status.AT_RISK: 1,
+    Status.LAPSED: 2,
+    Status.LOST: 3,
+}
 
 
 @dataclass(frozen=True)
@@ -161,7 +168,9 @@ def _days(value: float) -> str:
     return "1 day" if n == 1 else f"{n} days"
 
 
-def service_interval(visits: Sequence[Visit], service_id: str, intervals: Intervals, rules: Rules) -> Due | None:
+def service_interval(
+    visits: Sequence[Visit], service_id: str, intervals: Intervals, rules: Rules
+) -> Due | None:
     """When the service falls due again after the client's last visit for it: after their own median
     interval once they had it ``own_cadence_visits`` times, else after the service's interval."""
     mine = sittings(v for v in visits if v.service_id == service_id)
@@ -190,7 +199,9 @@ def cadence(visits: Sequence[Visit], intervals: Intervals, rules: Rules) -> Cade
 
 
 # --- lifecycle ------------------------------------------------------------------------------------
-def _returned(seen: Sequence[Visit], booking: Booking | None, rules: Rules) -> tuple[datetime, timedelta] | None:
+def _returned(
+    seen: Sequence[Visit], booking: Booking | None, rules: Rules
+) -> tuple[datetime, timedelta] | None:
     """The booking that ended the client's latest lapse, and how long they had been away."""
     if booking is not None and seen and booking.booked_at - seen[-1].at >= rules.lapsed:
         return booking.booked_at, booking.booked_at - seen[-1].at
@@ -200,8 +211,15 @@ def _returned(seen: Sequence[Visit], booking: Booking | None, rules: Rules) -> t
     return None
 
 
-def assess(visits: Sequence[Visit], *, now: datetime, rules: Rules, intervals: Intervals,
-           booking: Booking | None = None, complaint: Complaint | None = None) -> Assessment:
+def assess(
+    visits: Sequence[Visit],
+    *,
+    now: datetime,
+    rules: Rules,
+    intervals: Intervals,
+    booking: Booking | None = None,
+    complaint: Complaint | None = None,
+) -> Assessment:
     """The client's status now, with the reason in words and when it changes next."""
     seen = sittings(v for v in visits if v.at <= now)
     booked = f"; next visit booked for {booking.start:%Y-%m-%d}" if booking else ""
@@ -219,32 +237,65 @@ def assess(visits: Sequence[Visit], *, now: datetime, rules: Rules, intervals: I
         if won_back and back is not None:
             return Assessment(Status.WON_BACK, back_text + booked, back[0], None, pace, back[0])
         if len(seen) == 1:
-            return Assessment(Status.NEW, f"first visit {_days(away / DAY)} ago{booked}" if away >= DAY
-                              else "first visit today" + booked, last.at, None, pace)
+            return Assessment(
+                Status.NEW,
+                f"first visit {_days(away / DAY)} ago{booked}"
+                if away >= DAY
+                else "first visit today" + booked,
+                last.at,
+                None,
+                pace,
+            )
         return Assessment(Status.ACTIVE, f"{pace.text}{booked}", last.at, None, pace)
     lapsed_at, lost_at = last.at + rules.lapsed, last.at + rules.lost
     risk_at = min(last.at + timedelta(days=pace.days * rules.at_risk_factor), lapsed_at)
     returned = back[0] if back else None
     if now >= lost_at:
-        return Assessment(Status.LOST, f"no visit for {_days(away / DAY)} (lost after {rules.lost_days} days)",
-                          lost_at, None, pace, returned)
+        return Assessment(
+            Status.LOST,
+            f"no visit for {_days(away / DAY)} (lost after {rules.lost_days} days)",
+            lost_at,
+            None,
+            pace,
+            returned,
+        )
     if now >= lapsed_at:
-        return Assessment(Status.LAPSED, f"no visit for {_days(away / DAY)} (lapsed after {rules.lapsed_days} "
-                          f"days); {pace.text}", lapsed_at, lost_at, pace, returned)
+        return Assessment(
+            Status.LAPSED,
+            f"no visit for {_days(away / DAY)} (lapsed after {rules.lapsed_days} days); {pace.text}",
+            lapsed_at,
+            lost_at,
+            pace,
+            returned,
+        )
     if now >= risk_at:
         return Assessment(Status.AT_RISK, f"{pace.text}; {since_last}", risk_at, lapsed_at, pace, returned)
     if complaint is not None and last.at <= complaint.at <= now:
         return Assessment(Status.AT_RISK, complaint.reason, complaint.at, lapsed_at, pace, returned)
     if won_back and back is not None:
-        return Assessment(Status.WON_BACK, f"{back_text}; {since_last}", back[0],
-                          min(risk_at, back[0] + rules.lapsed), pace, back[0])
+        return Assessment(
+            Status.WON_BACK,
+            f"{back_text}; {since_last}",
+            back[0],
+            min(risk_at, back[0] + rules.lapsed),
+            pace,
+            back[0],
+        )
     if len(seen) == 1:
-        return Assessment(Status.NEW, f"first visit {_days(away / DAY)} ago" if away >= DAY else "first visit today",
-                          last.at, risk_at, pace, returned)
+        return Assessment(
+            Status.NEW,
+            f"first visit {_days(away / DAY)} ago" if away >= DAY else "first visit today",
+            last.at,
+            risk_at,
+            pace,
+            returned,
+        )
     return Assessment(Status.ACTIVE, f"{pace.text}; {since_last}", last.at, risk_at, pace, returned)
 
 
-def lapses(visits: Sequence[Visit], *, now: datetime, rules: Rules, booking: Booking | None = None) -> list[Lapse]:
+def lapses(
+    visits: Sequence[Visit], *, now: datetime, rules: Rules, booking: Booking | None = None
+) -> list[Lapse]:
     """Every time the client went ``lapsed_days`` (and ``lost_days``) with neither a visit nor a
     booking: between two visits (judged by when the later one was booked), and since the last one
     (judged by the next booking, if any)."""
@@ -259,11 +310,19 @@ def lapses(visits: Sequence[Visit], *, now: datetime, rules: Rules, booking: Boo
 
 
 # --- invitations ----------------------------------------------------------------------------------
-def due_services(visits: Sequence[Visit], *, trigger: str, intervals: Intervals, rules: Rules,
-                 invited: Mapping[str, datetime], join_days: int) -> list[Due]:
+def due_services(
+    visits: Sequence[Visit],
+    *,
+    trigger: str,
+    intervals: Intervals,
+    rules: Rules,
+    invited: Mapping[str, datetime],
+    join_days: int,
+) -> list[Due]:
     """The services one invitation names when ``trigger`` falls due: the trigger and every service
     due within ``join_days`` of it, each only if not invited since its last visit; soonest first.
     Nothing if the trigger itself was invited already."""
+
     def fresh(due: Due) -> bool:
         last = max(v.at for v in visits if v.service_id == due.service_id)
         return invited.get(due.service_id) is None or invited[due.service_id] < last

@@ -30,7 +30,9 @@ class RetentionClientOut(BaseModel):
     total_spent: int = Field(description="Minor units, all visits")
     average_spend: int = Field(description="Minor units per visit")
     last_visit_at: datetime | None
-    cadence_days: float | None = Field(description="How often the client comes (their own, or their service's)")
+    cadence_days: float | None = Field(
+        description="How often the client comes (their own, or their service's)"
+    )
 
 
 class RetentionClientsOut(BaseModel):

@@ -24,8 +24,10 @@ def wave(job: DueJob, now: datetime) -> Outcome:
     if seen is None:
         return Outcome(False, "the client no longer exists")
     client = client_store.get(salon_id, client_id)
-    if seen.status not in (Status.LAPSED, Status.LOST) or max(
-            (v.at for v in lifecycle.visits_of(client)), default=None) != last_visit:
+    if (
+        seen.status not in (Status.LAPSED, Status.LOST)
+        or max((v.at for v in lifecycle.visits_of(client)), default=None) != last_visit
+    ):
         return Outcome(False, f"the client is {seen.status.value} now")
     cat = lifecycle.catalog(salon_id)
     rules = cat.salon.settings.retention
@@ -38,17 +40,42 @@ def wave(job: DueJob, now: datetime) -> Outcome:
     values: dict = {"offer": f"{spec.offer.strip()} " if spec.offer.strip() else "", "wave": n}
     kind = MessageKind.WINBACK
     if spec.bonus_amount and cat.salon.settings.loyalty.enabled:
-        loyalty.credit(salon_id, client_id, amount=spec.bonus_amount, source=SOURCE, source_id=f"{episode}-{n}",
-                       lifetime_days=spec.bonus_lifetime_days, at=job.due_at, now=now, announce=None,
-                       reason=f"win-back wave {n}")
+        loyalty.credit(
+            salon_id,
+            client_id,
+            amount=spec.bonus_amount,
+            source=SOURCE,
+            source_id=f"{episode}-{n}",
+            lifetime_days=spec.bonus_lifetime_days,
+            at=job.due_at,
+            now=now,
+            announce=None,
+            reason=f"win-back wave {n}",
+        )
         expires = loyalty.lot_expiry(job.due_at, spec.bonus_lifetime_days)
         if expires > now:
             kind = MessageKind.WINBACK_BONUS
             values.update(amount=spec.bonus_amount, expires_at=expires.isoformat())
-    outbox.plan(outbox.PlannedMessage(
-        salon_id=salon_id, message_id=f"winback-{episode}-{n}", kind=kind.value, purpose=Purpose.MARKETING.value,
-        recipient="client", client_id=client_id, created_at=now, values=values))
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id=salon_id,
+            message_id=f"winback-{episode}-{n}",
+            kind=kind.value,
+            purpose=Purpose.MARKETING.value,
+            recipient="client",
+            client_id=client_id,
+            created_at=now,
+            values=values,
+        )
+    )
     if n < len(rules.winback_waves):
-        schedule_wave(salon_id, client_id, n + 1, rules.winback_waves[n].delay_days,
-                  datetime.fromisoformat(job.payload["lapsed_at"]), last_visit, now)
+        schedule_wave(
+            salon_id,
+            client_id,
+            n + 1,
+            rules.winback_waves[n].delay_days,
+            datetime.fromisoformat(job.payload["lapsed_at"]),
+            last_visit,
+            now,
+        )
     return Outcome(True, f"wave {n} of {len(rules.winback_waves)}")

@@ -25,20 +25,40 @@ def episode_of(client_id: str, last_visit: datetime) -> str:
     return f"{client_id}-{last_visit:%Y%m%dT%H%M}"
 
 
-def schedule_wave(salon_id: str, client_id: str, wave: int, delay_days: int, lapsed_at: datetime,
-              last_visit: datetime, now: datetime) -> None:
-    job_store.schedule(salon_id, f"winback-{episode_of(client_id, last_visit)}-{wave}", kind=KIND,
-                       subject=Subject.WINBACK.of(client_id), due_at=lapsed_at + timedelta(days=delay_days),
-                       now=now, payload={"client_id": client_id, "wave": wave,
-                                         "lapsed_at": lapsed_at.isoformat(),
-                                         "last_visit": last_visit.isoformat()})
+def schedule_wave(
+    salon_id: str,
+    client_id: str,
+    wave: int,
+    delay_days: int,
+    lapsed_at: datetime,
+    last_visit: datetime,
+    now: datetime,
+) -> None:
+    job_store.schedule(
+        salon_id,
+        f"winback-{episode_of(client_id, last_visit)}-{wave}",
+        kind=KIND,
+        subject=Subject.WINBACK.of(client_id),
+        due_at=lapsed_at + timedelta(days=delay_days),
+        now=now,
+        payload={
+            "client_id": client_id,
+            "wave": wave,
+            "lapsed_at": lapsed_at.isoformat(),
+            "last_visit": last_visit.isoformat(),
+        },
+    )
 
 
-def start(cat: Catalog, client_id: str, *, lapsed_at: datetime, last_visit: datetime | None, now: datetime) -> None:
+def start(
+    cat: Catalog, client_id: str, *, lapsed_at: datetime, last_visit: datetime | None, now: datetime
+) -> None:
     """The client has just lapsed: the first wave (once per lapse)."""
     rules = cat.salon.settings.retention
     if rules.winback and rules.winback_waves and last_visit is not None:
-        schedule_wave(cat.salon.id, client_id, 1, rules.winback_waves[0].delay_days, lapsed_at, last_visit, now)
+        schedule_wave(
+            cat.salon.id, client_id, 1, rules.winback_waves[0].delay_days, lapsed_at, last_visit, now
+        )
 
 
 def stop(salon_id: str, client_id: str, now: datetime) -> int:

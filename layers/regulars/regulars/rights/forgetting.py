@@ -52,8 +52,14 @@ def years_before(now: datetime, years: int) -> datetime:
 def _entered_by(rules: RetentionSettings, cutoff: datetime) -> dict[Status, datetime]:
     """The latest moment a client whose last visit was at ``cutoff`` can have entered each status."""
     lapsed, lost = timedelta(days=rules.lapsed_days), timedelta(days=rules.lost_days)
-    return {Status.LOST: cutoff + lost, Status.LAPSED: cutoff + lapsed, Status.AT_RISK: cutoff + lapsed,
-            Status.NEW: cutoff, Status.ACTIVE: cutoff, Status.WON_BACK: cutoff}
+    return {
+        Status.LOST: cutoff + lost,
+        Status.LAPSED: cutoff + lapsed,
+        Status.AT_RISK: cutoff + lapsed,
+        Status.NEW: cutoff,
+        Status.ACTIVE: cutoff,
+        Status.WON_BACK: cutoff,
+    }
 
 
 def _inactive(salon_id: str, client: Client, cutoff: datetime, now: datetime) -> bool:
@@ -85,8 +91,13 @@ def forget_inactive(salon: Salon, now: datetime, *, limit: int) -> int:
     erased = 0
     for client in candidates(salon, years, now):
         try:
-            rights.erase(salon.id, client.id, WHO, now, reason=f"no visit for more than {years} years "
-                                                                f"(the salon's data retention)")
+            rights.erase(
+                salon.id,
+                client.id,
+                WHO,
+                now,
+                reason=f"no visit for more than {years} years (the salon's data retention)",
+            )
         except Conflict:  # booked or changed meanwhile: not inactive after all, or next night
             continue
         erased += 1
@@ -103,8 +114,15 @@ def nightly(job: DueJob, now: datetime) -> Outcome:
     erased = forget_inactive(salon, now, limit=PER_RUN)
     if erased == PER_RUN:  # more tonight: the next run in a minute
         night, n = date.fromisoformat(job.payload["night"]), int(job.payload["run"]) + 1
-        job_store.schedule(salon.id, tonight.job_id(night, n), kind=KIND, subject=job.subject,
-                           due_at=now + timedelta(minutes=1), now=now, payload={"night": night.isoformat(), "run": n})
+        job_store.schedule(
+            salon.id,
+            tonight.job_id(night, n),
+            kind=KIND,
+            subject=job.subject,
+            due_at=now + timedelta(minutes=1),
+            now=now,
+            payload={"night": night.isoformat(), "run": n},
+        )
     else:
         tonight.schedule(salon, now + timedelta(minutes=1))
     return Outcome(True, f"{erased} clients with no visit for more than {years} years erased")

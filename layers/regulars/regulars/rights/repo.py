@@ -47,12 +47,18 @@ LEFT_SUBJECTS: dict[Subject, str] = {
     Subject.CANCELLED: "a cancellation's rebooking check keeps the figures, holds nothing of the person",
 }
 # What a visit's history entry keeps: facts, not words (a reason given is the client's or quotes them)
-HISTORY_FACTS = frozenset({"at", "action", "by", "late", "salon_initiated", "start", "staff_id", "paid_amount",
-                           "bonus_amount"})
+HISTORY_FACTS = frozenset(
+    {"at", "action", "by", "late", "salon_initiated", "start", "staff_id", "paid_amount", "bonus_amount"}
+)
 # What an export hands over from the client's partition of the second index, by section
 SECTIONS: dict[str, type[Entity]] = {
-    "visits": Appointment, "messages": Message, "ledger": LedgerEntry, "feedback": Feedback, "tasks": Task,
-    "defections": Defection, "referral_codes": ReferralCode,
+    "visits": Appointment,
+    "messages": Message,
+    "ledger": LedgerEntry,
+    "feedback": Feedback,
+    "tasks": Task,
+    "defections": Defection,
+    "referral_codes": ReferralCode,
 }
 
 
@@ -72,8 +78,10 @@ def holdings(salon_id: str, client: Client, items: list[Entity]) -> dict[str, An
         out[name] = [dump(i) for i in items if isinstance(i, cls)]
     out["messages_about"] = [dump(i) for i in about(salon_id, client.client_id)]
     account = LoyaltyAccount.find(salon_id=salon_id, client_id=client.client_id, consistent=True)
-    out["loyalty"] = {"account": dump(account) if account else None,
-                      "lots": [dump(i) for i in lot_items(salon_id, client.client_id)]}
+    out["loyalty"] = {
+        "account": dump(account) if account else None,
+        "lots": [dump(i) for i in lot_items(salon_id, client.client_id)],
+    }
     out["campaigns"] = [dump(i) for i in memberships(salon_id, client.client_id)]
     return out
 
@@ -82,12 +90,23 @@ def scrub_message(item: Message, now: datetime) -> None:
     """The words, the address and the provider's id go (a WhatsApp id spells the phone number); kind,
     purpose, channel, status and cost stay (the figures). A message not yet handed to a provider is
     skipped, so it never goes out."""
-    actions: list[Any] = [Message.text.remove(), Message.address.remove(), Message.values.set({}),
-                          Message.buttons.remove(), Message.whatsapp_template.remove(), Message.error.remove(),
-                          Message.provider_id.remove(), Message.updated_at.set(now)]
+    actions: list[Any] = [
+        Message.text.remove(),
+        Message.address.remove(),
+        Message.values.set({}),
+        Message.buttons.remove(),
+        Message.whatsapp_template.remove(),
+        Message.error.remove(),
+        Message.provider_id.remove(),
+        Message.updated_at.set(now),
+    ]
     if item.status in OPEN:
         actions += [Message.status.set("skipped"), Message.skip_reason.set(ERASED)]
-    provider = provider_key(item.channel, item.address, item.provider_id) if item.provider_id and item.channel else None
+    provider = (
+        provider_key(item.channel, item.address, item.provider_id)
+        if item.provider_id and item.channel
+        else None
+    )
     item.update(actions, add_version_condition=False)
     if provider:  # its key may hold the address (a Telegram chat)
         ProviderMessage(channel=item.channel, provider_id=provider).delete_existing()
@@ -105,9 +124,19 @@ def scrub(salon_id: str, client_id: str, items: list[Entity], now: datetime) -> 
     for item in items:
         if isinstance(item, Appointment):
             facts = _facts(item.history)
-            if item.client_name is not None or item.cancel_reason is not None or facts != (item.history or []):
-                item.update([Appointment.client_name.remove(), Appointment.cancel_reason.remove(),
-                             Appointment.history.set(facts)], add_version_condition=False)
+            if (
+                item.client_name is not None
+                or item.cancel_reason is not None
+                or facts != (item.history or [])
+            ):
+                item.update(
+                    [
+                        Appointment.client_name.remove(),
+                        Appointment.cancel_reason.remove(),
+                        Appointment.history.set(facts),
+                    ],
+                    add_version_condition=False,
+                )
                 done["visits"] += 1
         elif isinstance(item, Message):
             scrub_message(item, now)
@@ -116,7 +145,9 @@ def scrub(salon_id: str, client_id: str, items: list[Entity], now: datetime) -> 
             item.update([Feedback.comment.remove()])
             done["feedback"] += 1
         elif isinstance(item, Task):
-            item.update([Task.summary.set(f"{item.kind.replace('_', ' ')} (client erased)"), Task.note.remove()])
+            item.update(
+                [Task.summary.set(f"{item.kind.replace('_', ' ')} (client erased)"), Task.note.remove()]
+            )
             done["tasks"] += 1
         elif isinstance(item, Defection) and item.detail:
             item.update([Defection.detail.remove()], add_version_condition=False)
@@ -134,8 +165,10 @@ def scrub(salon_id: str, client_id: str, items: list[Entity], now: datetime) -> 
 
 def forget_addresses(salon_id: str, addresses: set[tuple[str, str]]) -> int:
     """The in-bound addresses (a phone, a chat) that led to the client in this salon."""
-    return sum(Contact(channel=channel, address=address, salon_id=salon_id).delete_existing()
-               for channel, address in addresses)
+    return sum(
+        Contact(channel=channel, address=address, salon_id=salon_id).delete_existing()
+        for channel, address in addresses
+    )
 
 
 def forget_answers(salon_id: str, needles: list[str]) -> int:
@@ -152,8 +185,9 @@ def forget_answers(salon_id: str, needles: list[str]) -> int:
 def forget_links(salon_id: str, referral_codes: list[str], telegram_tokens: list[str]) -> int:
     """The referral codes and Telegram links as each key of the ring derives them (items written before
     they were filed under the client are not in the client's history)."""
-    return (sum(ReferralCode(salon_id=salon_id, code=code).delete_existing() for code in referral_codes)
-            + sum(TelegramLink(token=token).delete_existing() for token in telegram_tokens))
+    return sum(ReferralCode(salon_id=salon_id, code=code).delete_existing() for code in referral_codes) + sum(
+        TelegramLink(token=token).delete_existing() for token in telegram_tokens
+    )
 
 
 def job_subjects(client_id: str, items: list[Entity]) -> list[str]:
@@ -188,8 +222,13 @@ def forget_jobs(salon_id: str, subjects: list[str], now: datetime, words: list[s
             if job.outcome and _cut(job.outcome, words) != job.outcome:
                 actions.append(Job.outcome.set(_cut(job.outcome, words)))
             if job.status == "pending" and job.kind not in KEEP_JOB_KINDS:
-                actions += [Job.status.set("cancelled"), Job.outcome.set(ERASED), Job.updated_at.set(now),
-                            Job.gsi1pk.remove(), Job.gsi1sk.remove()]
+                actions += [
+                    Job.status.set("cancelled"),
+                    Job.outcome.set(ERASED),
+                    Job.updated_at.set(now),
+                    Job.gsi1pk.remove(),
+                    Job.gsi1sk.remove(),
+                ]
             if actions:
                 job.update(actions, condition=Job.status == job.status)
                 changed += 1
@@ -205,9 +244,13 @@ def forget_in_snapshot(salon_id: str, client_id: str) -> int:
     top = (item.figures or {}).get("top_clients") or []
     if not any(t.get("client_id") == client_id for t in top):
         return 0
-    figures = {**item.figures, "top_clients": [{**t, "name": ERASED_NAME} if t.get("client_id") == client_id else t
-                                               for t in top]}
-    item.update([AnalyticsSnapshot.figures.set(figures)], condition=AnalyticsSnapshot.taken_at == item.taken_at)
+    figures = {
+        **item.figures,
+        "top_clients": [{**t, "name": ERASED_NAME} if t.get("client_id") == client_id else t for t in top],
+    }
+    item.update(
+        [AnalyticsSnapshot.figures.set(figures)], condition=AnalyticsSnapshot.taken_at == item.taken_at
+    )
     return 1
 
 
@@ -225,7 +268,12 @@ def words_of(items: list[Entity]) -> list[str]:
             words.add(i.note)
         elif isinstance(i, Appointment):
             words.add(i.cancel_reason)
-            words |= {v for e in i.history or [] for k, v in e.items() if k not in HISTORY_FACTS and isinstance(v, str)}
+            words |= {
+                v
+                for e in i.history or []
+                for k, v in e.items()
+                if k not in HISTORY_FACTS and isinstance(v, str)
+            }
     return sorted((w for w in words if w), key=len, reverse=True)
 
 
@@ -269,7 +317,9 @@ def erase_client(item: Client, now: datetime, audit: AuditEntry, words: list[str
 
 def upcoming_visits(items: list[Entity], now: datetime) -> int:
     """How many of the filed visits are still to come."""
-    return sum(1 for a in items if isinstance(a, Appointment) and a.end > now and AppointmentStatus(a.status).active)
+    return sum(
+        1 for a in items if isinstance(a, Appointment) and a.end > now and AppointmentStatus(a.status).active
+    )
 
 
 def message_addresses(items: list[Entity]) -> set[tuple[str, str]]:

@@ -39,11 +39,15 @@ def export(salon_id: str, client_id: str, who: str, now: datetime) -> dict[str, 
     out: dict[str, Any] = {"exported_at": now.isoformat(), "salon_id": salon_id, **held}
     counts = {name: len(out[name]) for name in (*erasure.SECTIONS, "messages_about", "campaigns")}
     counts["lots"] = len(held["loyalty"]["lots"])
-    audit.record(audit.entry(salon_id, new_id(now), "client.exported", who, now, client_id=client_id, detail=counts))
+    audit.record(
+        audit.entry(salon_id, new_id(now), "client.exported", who, now, client_id=client_id, detail=counts)
+    )
     return out
 
 
-def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | None = None) -> dict[str, Any]:
+def erase(
+    salon_id: str, client_id: str, who: str, now: datetime, reason: str | None = None
+) -> dict[str, Any]:
     """Remove the client's personal data everywhere; what it counts in the salon's figures stays.
     Refused while the client has a visit to come (cancel it first). Erasing twice is a no-op."""
     item = client_store.get_item(salon_id, client_id)
@@ -54,14 +58,18 @@ def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | 
     items = filed.under_client(salon_id, client_id)
     upcoming = erasure.upcoming_visits(items, now)
     if upcoming:
-        raise Conflict(f"the client has {upcoming} visit(s) to come: cancel them first",
-                       code="client_has_upcoming_visits")
+        raise Conflict(
+            f"the client has {upcoming} visit(s) to come: cancel them first",
+            code="client_has_upcoming_visits",
+        )
     addresses = erasure.message_addresses(items)
     for can in capabilities.CAPABILITIES.values():  # where the client can write from (their phone, a chat)
         address = can.address_in(item.phone, item.channels or {}) if can.inbound else None
         if address is not None:
             addresses.add((can.channel.value, address))
-    done: dict[str, int] = {"push_endpoints": push_devices.forget(_push_endpoints(item.channels or {}, items))}
+    done: dict[str, int] = {
+        "push_endpoints": push_devices.forget(_push_endpoints(item.channels or {}, items))
+    }
     words = erasure.words_of(items)
     done |= erasure.scrub(salon_id, client_id, items, now)
     if item.phone:  # one-time codes sent to the phone before the salon knew it as this client's
@@ -71,13 +79,23 @@ def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | 
         done["codes"] = len(codes)
     done["contacts"] = erasure.forget_addresses(salon_id, addresses)
     visits = erasure.visit_ids(items)
-    done["answers"] = erasure.forget_answers(salon_id, [n for n in (client_id, item.phone, item.email, *visits) if n])
+    done["answers"] = erasure.forget_answers(
+        salon_id, [n for n in (client_id, item.phone, item.email, *visits) if n]
+    )
     done["links"] = done.get("links", 0) + erasure.forget_links(
-        salon_id, codes_of(salon_id, client_id), tokens_for(salon_id, client_id))
+        salon_id, codes_of(salon_id, client_id), tokens_for(salon_id, client_id)
+    )
     done["jobs"] = erasure.forget_jobs(salon_id, erasure.job_subjects(client_id, items), now, words)
     done["snapshot"] = erasure.forget_in_snapshot(salon_id, client_id)
-    entry = audit.entry(salon_id, new_id(now), "client.erased", who, now, client_id=client_id,
-                        detail={"reason": reason, **done})
+    entry = audit.entry(
+        salon_id,
+        new_id(now),
+        "client.erased",
+        who,
+        now,
+        client_id=client_id,
+        detail={"reason": reason, **done},
+    )
     for _ in range(ATTEMPTS):
         if erasure.erase_client(item, now, entry, words):
             return {"client_id": client_id, "erased_at": now.isoformat(), "already": False, "removed": done}
@@ -87,23 +105,31 @@ def erase(salon_id: str, client_id: str, who: str, now: datetime, reason: str | 
     raise Conflict("the client changed meanwhile; retry", code="concurrent_update")
 
 
-def audit_trail(salon_id: str, since: date | None, until: date | None, *, today: date,
-                limit: int = 200) -> list[AuditRecord]:
+def audit_trail(
+    salon_id: str, since: date | None, until: date | None, *, today: date, limit: int = 200
+) -> list[AuditRecord]:
     """The salon's audit trail from ``since`` to ``until`` (whole UTC days; by default the year up to
     ``today``), newest first; InvalidInput if ``since`` is after ``until``."""
     until = until or today
     since = since or until - timedelta(days=TRAIL_DAYS)
     if since > until:
         raise InvalidInput.field("from", "must not be after to")
-    entries = audit.trail(salon_id, datetime.combine(since, time.min, UTC), datetime.combine(until, time.max, UTC),
-                          limit=limit)
-    return [AuditRecord(id=e.entry_id, at=e.at, action=e.action, by=e.by, client_id=e.client_id,
-                        detail=e.detail or {}) for e in entries]
+    entries = audit.trail(
+        salon_id, datetime.combine(since, time.min, UTC), datetime.combine(until, time.max, UTC), limit=limit
+    )
+    return [
+        AuditRecord(
+            id=e.entry_id, at=e.at, action=e.action, by=e.by, client_id=e.client_id, detail=e.detail or {}
+        )
+        for e in entries
+    ]
 
 
 def _push_endpoints(channels: dict, items: list) -> set[str]:
     """The client's push endpoints at SNS: the one registered now and any a message went to before."""
     push = capabilities.of(Channel.PUSH)
-    endpoints = {address for channel, address in erasure.message_addresses(items) if channel == push.channel.value}
+    endpoints = {
+        address for channel, address in erasure.message_addresses(items) if channel == push.channel.value
+    }
     current = push.address_in(None, channels)
     return endpoints | ({current} if current else set())

@@ -21,7 +21,8 @@ from datetime import datetime
 Work = Callable[[str, str, datetime, str], object]
 
 _pending: contextvars.ContextVar[dict[Work, dict[tuple[str, str], str]] | None] = contextvars.ContextVar(
-    "afterwards", default=None)
+    "afterwards", default=None
+)
 
 
 def once_per_client(work: Work, salon_id: str, client_id: str, now: datetime, cause: str = "") -> None:

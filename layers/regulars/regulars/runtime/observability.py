@@ -30,9 +30,22 @@ _BOT_TOKEN = re.compile(r"(bot)?\d{5,}:[A-Za-z0-9_-]{20,}")  # a Bot API token: 
 _PHONE = re.compile(r"(?<![\w+-])(?!\d{4}-\d\d-\d\d)\+?\d[\d\s().-]{7,}\d")  # not a date
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # keys Powertools itself writes: never personal, and a timestamp must stay one
-_OWN_KEYS = frozenset({"level", "location", "timestamp", "service", "sampling_rate", "cold_start", "function_name",
-                       "function_memory_size", "function_arn", "function_request_id", "correlation_id",
-                       "xray_trace_id"})
+_OWN_KEYS = frozenset(
+    {
+        "level",
+        "location",
+        "timestamp",
+        "service",
+        "sampling_rate",
+        "cold_start",
+        "function_name",
+        "function_memory_size",
+        "function_arn",
+        "function_request_id",
+        "correlation_id",
+        "xray_trace_id",
+    }
+)
 
 
 def redact(text: str) -> str:
@@ -120,8 +133,9 @@ def partial_batch(event_type: str, record_handler: Callable[[Any], None]) -> Han
     processor = BatchProcessor(event_type=EventType[event_type])
 
     def run(event: dict, context: Any) -> PartialItemFailureResponse:
-        return process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                        context=context)
+        return process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
 
     return run
 

@@ -27,8 +27,11 @@ def _sns() -> Any:
 
 
 def publish(topic_arn: str, body: str, attributes: dict[str, str]) -> None:
-    _sns().publish(TopicArn=topic_arn, Message=body,
-                   MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()})
+    _sns().publish(
+        TopicArn=topic_arn,
+        Message=body,
+        MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()},
+    )
 
 
 def send(queue_url: str, body: str, *, delay_seconds: int = 0) -> None:

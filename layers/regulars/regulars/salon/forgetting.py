@@ -28,5 +28,12 @@ def schedule(salon: Salon, now: datetime) -> bool:
     if at <= now:
         night += timedelta(days=1)
         at = local_instant(night, RUN_AT, salon.tz)
-    return job_store.schedule(salon.id, job_id(night, 0), kind=KIND, subject=Subject.FORGET.of(salon.id),
-                              due_at=at, now=now, payload={"night": night.isoformat(), "run": 0})
+    return job_store.schedule(
+        salon.id,
+        job_id(night, 0),
+        kind=KIND,
+        subject=Subject.FORGET.of(salon.id),
+        due_at=at,
+        now=now,
+        payload={"night": night.isoformat(), "run": 0},
+    )

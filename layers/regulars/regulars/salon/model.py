@@ -26,8 +26,12 @@ HHMM = Annotated[str, Field(pattern=HHMM_PATTERN)]
 
 # from, to: documented as an array of two times, not as a tuple (prefixItems), which some OpenAPI tools
 # (schemathesis among them) do not read inside a map of days
-Span = Annotated[tuple[HHMM, HHMM], WithJsonSchema(
-    {"type": "array", "items": {"type": "string", "pattern": HHMM_PATTERN}, "minItems": 2, "maxItems": 2})]
+Span = Annotated[
+    tuple[HHMM, HHMM],
+    WithJsonSchema(
+        {"type": "array", "items": {"type": "string", "pattern": HHMM_PATTERN}, "minItems": 2, "maxItems": 2}
+    ),
+]
 
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -64,25 +68,38 @@ class SalonSettings(BaseModel):
     manage_link_days_after: int = Field(default=7, ge=0, le=60)
     reminders_enabled: bool = True
     reminder_offsets_minutes: list[Annotated[int, Field(ge=5, le=60 * 24 * 30)]] = Field(
-        default_factory=lambda: [24 * 60, 120], max_length=5,
+        default_factory=lambda: [24 * 60, 120],
+        max_length=5,
         description="Reminders this many minutes before each visit",
     )
     confirmation_offset_minutes: int | None = Field(
-        default=24 * 60, ge=0, le=60 * 24 * 30, description="The reminder at this offset asks the client to confirm (None: none do)"
+        default=24 * 60,
+        ge=0,
+        le=60 * 24 * 30,
+        description="The reminder at this offset asks the client to confirm (None: none do)",
     )
     notifications: Notifications = Field(default_factory=lambda: Notifications())
     channel_order: list[ChannelName] = Field(
-        default_factory=_all_channels, min_length=1, max_length=4,
+        default_factory=_all_channels,
+        min_length=1,
+        max_length=4,
         description="Channels tried in this order: the first that reaches the client and is allowed",
     )
     quiet_hours: str = Field(
-        default="21:00-09:00", pattern=r"^\d\d:\d\d-\d\d:\d\d$",
+        default="21:00-09:00",
+        pattern=r"^\d\d:\d\d-\d\d:\d\d$",
         description="Local hours in which marketing waits and reminders move to the evening before",
     )
-    marketing_cap: int = Field(default=2, ge=0, le=50, description="Marketing messages a client gets at most ...")
+    marketing_cap: int = Field(
+        default=2, ge=0, le=50, description="Marketing messages a client gets at most ..."
+    )
     marketing_cap_days: int = Field(default=7, ge=1, le=90, description="... in any window of this many days")
-    templates: dict[str, Annotated[dict[str, Annotated[str, Field(max_length=1000)]], Field(max_length=10)]] = Field(
-        default_factory=dict, max_length=40, description="The salon's own texts: kind -> locale -> text with {placeholders}"
+    templates: dict[
+        str, Annotated[dict[str, Annotated[str, Field(max_length=1000)]], Field(max_length=10)]
+    ] = Field(
+        default_factory=dict,
+        max_length=40,
+        description="The salon's own texts: kind -> locale -> text with {placeholders}",
     )
     loyalty: LoyaltySettings = Field(default_factory=lambda: LoyaltySettings())
     feedback: FeedbackSettings = Field(default_factory=lambda: FeedbackSettings())
@@ -91,7 +108,9 @@ class SalonSettings(BaseModel):
     protection: ProtectionSettings = Field(default_factory=lambda: ProtectionSettings())
     data_retention: DataRetentionSettings = Field(default_factory=lambda: DataRetentionSettings())
     whatsapp_templates: dict[str, WhatsAppTemplateSetting] = Field(
-        default_factory=dict, max_length=40, description="Approved WhatsApp templates by message kind (for a closed window)"
+        default_factory=dict,
+        max_length=40,
+        description="Approved WhatsApp templates by message kind (for a closed window)",
     )
 
     @field_validator("channel_order")

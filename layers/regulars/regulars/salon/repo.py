@@ -134,8 +134,9 @@ def _changed(before: dict[str, object], after: dict[str, object]) -> list[str]:
     return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
 
 
-def update_salon(salon_id: str, *, by: str | None = None, now: datetime | None = None,
-                 **changes: object) -> salon_model.Salon:
+def update_salon(
+    salon_id: str, *, by: str | None = None, now: datetime | None = None, **changes: object
+) -> salon_model.Salon:
     """Change the salon; with ``by`` and ``now``, audited (the fields and settings sections changed)."""
     item = Salon.find(salon_id=salon_id, consistent=True)
     if item is None:
@@ -148,8 +149,11 @@ def update_salon(salon_id: str, *, by: str | None = None, now: datetime | None =
     except PutError as exc:  # the version moved under us: somebody else saved first
         raise Conflict("the salon changed meanwhile; retry", code="concurrent_update") from exc
     forget(salon_id)
-    sections = (_changed(_settings(before.get("settings")), _settings(changes["settings"])) if "settings" in changes
-                else [])
+    sections = (
+        _changed(_settings(before.get("settings")), _settings(changes["settings"]))
+        if "settings" in changes
+        else []
+    )
     _audited(salon_id, "salon.updated", by, now, fields=_changed(before, changes), settings=sections)
     return _salon(item)
 
@@ -159,8 +163,14 @@ def _service_fields(item: Service | None) -> dict[str, object]:
     return {name: getattr(item, name) for name in names} if item is not None else {}
 
 
-def put_service(salon_id: str, service: salon_model.Service, *, create: bool, by: str | None = None,
-                now: datetime | None = None) -> salon_model.Service:
+def put_service(
+    salon_id: str,
+    service: salon_model.Service,
+    *,
+    create: bool,
+    by: str | None = None,
+    now: datetime | None = None,
+) -> salon_model.Service:
     """Add or change a service; with ``by`` and ``now``, audited (each field changed, from and to)."""
     existing = Service.find(salon_id=salon_id, service_id=service.id, consistent=True)
     before = _service_fields(existing)
@@ -180,8 +190,14 @@ def put_service(salon_id: str, service: salon_model.Service, *, create: bool, by
         raise Conflict("the service changed meanwhile; retry", code="concurrent_update") from exc
     forget(salon_id)
     after = _service_fields(item)
-    _audited(salon_id, "service.created" if create else "service.updated", by, now, service_id=service.id,
-             changes={name: [before.get(name), after[name]] for name in _changed(before, after)})
+    _audited(
+        salon_id,
+        "service.created" if create else "service.updated",
+        by,
+        now,
+        service_id=service.id,
+        changes={name: [before.get(name), after[name]] for name in _changed(before, after)},
+    )
     return service
 
 
@@ -190,8 +206,14 @@ def _staff_fields(item: StaffMember | None) -> dict[str, object]:
     return {name: getattr(item, name) for name in names} if item is not None else {}
 
 
-def put_staff(salon_id: str, member: salon_model.StaffMember, *, create: bool, by: str | None = None,
-              now: datetime | None = None) -> salon_model.StaffMember:
+def put_staff(
+    salon_id: str,
+    member: salon_model.StaffMember,
+    *,
+    create: bool,
+    by: str | None = None,
+    now: datetime | None = None,
+) -> salon_model.StaffMember:
     """Add or change a staff member; with ``by`` and ``now``, audited (the fields changed, by name)."""
     existing = StaffMember.find(salon_id=salon_id, staff_id=member.id, consistent=True)
     before = _staff_fields(existing)
@@ -213,6 +235,12 @@ def put_staff(salon_id: str, member: salon_model.StaffMember, *, create: bool, b
     except (PutError, UpdateError) as exc:
         raise Conflict("the staff member changed meanwhile; retry", code="concurrent_update") from exc
     forget(salon_id)
-    _audited(salon_id, "staff.created" if create else "staff.updated", by, now, staff_id=member.id,
-             fields=_changed(before, _staff_fields(item)))
+    _audited(
+        salon_id,
+        "staff.created" if create else "staff.updated",
+        by,
+        now,
+        staff_id=member.id,
+        fields=_changed(before, _staff_fields(item)),
+    )
     return member

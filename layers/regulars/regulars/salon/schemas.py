@@ -56,14 +56,18 @@ class SalonSettingsPatch(BaseModel):
     timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     locale: Locale | None = None
     settings: SalonSettings | None = Field(
-        default=None, description=f"At most {MAX_SETTINGS_BYTES // 1024} KiB as stored (JSON, non-ASCII escaped)")
+        default=None,
+        description=f"At most {MAX_SETTINGS_BYTES // 1024} KiB as stored (JSON, non-ASCII escaped)",
+    )
 
     @field_validator("settings")
     @classmethod
     def _stored_size(cls, value: SalonSettings | None) -> SalonSettings | None:
         # stored as JSON with \u escapes on the salon's item: an item holds at most 400 KB
         if value is not None and len(json.dumps(value.model_dump(mode="json"))) > MAX_SETTINGS_BYTES:
-            raise ValueError(f"the settings take more than {MAX_SETTINGS_BYTES // 1024} KiB: shorten the texts")
+            raise ValueError(
+                f"the settings take more than {MAX_SETTINGS_BYTES // 1024} KiB: shorten the texts"
+            )
         return value
 
 

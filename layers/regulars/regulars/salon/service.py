@@ -24,8 +24,16 @@ def salon(salon_id: str) -> Salon:
     return catalog(salon_id).salon
 
 
-def update(salon_id: str, *, by: str, now: datetime, name: str | None = None, timezone: str | None = None,
-           locale: str | None = None, settings: SalonSettings | None = None) -> Salon:
+def update(
+    salon_id: str,
+    *,
+    by: str,
+    now: datetime,
+    name: str | None = None,
+    timezone: str | None = None,
+    locale: str | None = None,
+    settings: SalonSettings | None = None,
+) -> Salon:
     """Change what is given of the salon's name, time zone, locale and settings (audited); a salon
     that now forgets inactive clients does it tonight."""
     changes: dict[str, object] = {}
@@ -60,18 +68,32 @@ def service(salon_id: str, service_id: str) -> Service:
     return found
 
 
-def add_service(salon_id: str, *, service_id: str, name: str, duration_minutes: int, price_amount: int,
-                repeat_interval_days: int | None, active: bool, by: str, now: datetime) -> Service:
+def add_service(
+    salon_id: str,
+    *,
+    service_id: str,
+    name: str,
+    duration_minutes: int,
+    price_amount: int,
+    repeat_interval_days: int | None,
+    active: bool,
+    by: str,
+    now: datetime,
+) -> Service:
     """A new service priced in the salon's currency (audited); Conflict if the id is taken."""
     currency = salon(salon_id).currency
-    added = Service(id=service_id, name=name, duration_minutes=duration_minutes,
-                    price=Money(amount=price_amount, currency=currency),
-                    repeat_interval_days=repeat_interval_days, active=active)
+    added = Service(
+        id=service_id,
+        name=name,
+        duration_minutes=duration_minutes,
+        price=Money(amount=price_amount, currency=currency),
+        repeat_interval_days=repeat_interval_days,
+        active=active,
+    )
     return store.put_service(salon_id, added, create=True, by=by, now=now)
 
 
-def change_service(salon_id: str, service_id: str, changes: dict, *, by: str,
-                   now: datetime) -> Service:
+def change_service(salon_id: str, service_id: str, changes: dict, *, by: str, now: datetime) -> Service:
     """Change a service's fields (a PATCH's; ``price_amount`` in the service's currency), audited."""
     current = service(salon_id, service_id)
     changes = dict(changes)
@@ -110,8 +132,7 @@ def add_member(salon_id: str, added: StaffMember, *, by: str, now: datetime) -> 
     return store.put_staff(salon_id, added, create=True, by=by, now=now)
 
 
-def change_member(salon_id: str, staff_id: str, changes: dict, *, by: str,
-                  now: datetime) -> StaffMember:
+def change_member(salon_id: str, staff_id: str, changes: dict, *, by: str, now: datetime) -> StaffMember:
     """Change a staff member's fields (a PATCH's: hours, breaks, days off, services), audited."""
     current = catalog(salon_id)
     before = _member(current, staff_id)

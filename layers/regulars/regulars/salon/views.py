@@ -21,5 +21,11 @@ def local_iso(value: datetime, salon_: Salon) -> str:
 
 
 def service_admin(x: Service) -> ServiceAdminOut:
-    return ServiceAdminOut(id=x.id, name=x.name, duration_minutes=x.duration_minutes, price=x.price,
-                             repeat_interval_days=x.repeat_interval_days, active=x.active)
+    return ServiceAdminOut(
+        id=x.id,
+        name=x.name,
+        duration_minutes=x.duration_minutes,
+        price=x.price,
+        repeat_interval_days=x.repeat_interval_days,
+        active=x.active,
+    )

@@ -121,7 +121,9 @@ class Entity(Model):
             if value is not None or attr not in ("pk", "sk"):
                 setattr(self, attr, value)
         for hash_key, range_key in (("gsi1pk", "gsi1sk"), ("gsi2pk", "gsi2sk")):
-            if getattr(self, hash_key) is None or getattr(self, range_key) is None:  # in the index whole, or not
+            if (
+                getattr(self, hash_key) is None or getattr(self, range_key) is None
+            ):  # in the index whole, or not
                 setattr(self, hash_key, None)
                 setattr(self, range_key, None)
 
@@ -217,8 +219,11 @@ def item_too_large(exc: Exception) -> bool:
     """Did DynamoDB refuse a write because an item would pass 400 KB? It says so only in words, under
     the code it gives every invalid request."""
     message = (getattr(exc, "cause_response_message", None) or "").lower()
-    return (getattr(exc, "cause_response_code", None) == "ValidationException"
-            and "item size" in message and "exceeded" in message)
+    return (
+        getattr(exc, "cause_response_code", None) == "ValidationException"
+        and "item size" in message
+        and "exceeded" in message
+    )
 
 
 def bind_table(table_name: str) -> None:
@@ -268,7 +273,9 @@ class Tx:
         label: str = "",
         add_version_condition: bool = True,
     ) -> None:
-        self._tw.update(model, actions=actions, condition=condition, add_version_condition=add_version_condition)
+        self._tw.update(
+            model, actions=actions, condition=condition, add_version_condition=add_version_condition
+        )
         self._labels["update"].append(label)
 
     def delete(self, model: Entity, condition: Any = None, *, label: str = "") -> None:
@@ -291,7 +298,12 @@ class Tx:
             with self._tw:
                 pass
         except TransactWriteError as exc:
-            labels = [*self._labels["check"], *self._labels["delete"], *self._labels["put"], *self._labels["update"]]
+            labels = [
+                *self._labels["check"],
+                *self._labels["delete"],
+                *self._labels["put"],
+                *self._labels["update"],
+            ]
             reasons = exc.cancellation_reasons or []
             codes = [r.code if r else None for r in reasons]
             failed = [lbl for lbl, c in zip(labels, codes, strict=False) if c == "ConditionalCheckFailed"]

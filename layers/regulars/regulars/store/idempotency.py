@@ -26,7 +26,9 @@ _PURPOSE = b"regulars:idempotency-request-digest"  # keys derived from the manag
 def request_hash(payload: object) -> str:
     """The request's keyed digest (HMAC-SHA256, hex)."""
     key = hmac.new(manage_link_secret(), _PURPOSE, hashlib.sha256).digest()
-    return hmac.new(key, json.dumps(payload, sort_keys=True, default=str).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        key, json.dumps(payload, sort_keys=True, default=str).encode(), hashlib.sha256
+    ).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,14 @@ def _code(exc: ClientError) -> str:
 
 def _user(found: dict[str, Any], attributes_key: str) -> DirectoryUser:
     values = {a["Name"]: a["Value"] for a in found.get(attributes_key, [])}
-    return DirectoryUser(user_id=values.get("sub") or found["Username"], email=values.get("email", ""),
-                         salon_id=values.get(SALON_ATTRIBUTE), role=values.get(ROLE_ATTRIBUTE),
-                         status=found.get("UserStatus", ""), enabled=found.get("Enabled", True))
+    return DirectoryUser(
+        user_id=values.get("sub") or found["Username"],
+        email=values.get("email", ""),
+        salon_id=values.get(SALON_ATTRIBUTE),
+        role=values.get(ROLE_ATTRIBUTE),
+        status=found.get("UserStatus", ""),
+        enabled=found.get("Enabled", True),
+    )
 
 
 class Directory:
@@ -64,9 +69,15 @@ class Directory:
         or the one that exists (False)."""
         try:
             created = self._cognito.admin_create_user(
-                UserPoolId=self.user_pool_id, Username=email, DesiredDeliveryMediums=["EMAIL"],
-                UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"},
-                                {"Name": SALON_ATTRIBUTE, "Value": salon_id}, {"Name": ROLE_ATTRIBUTE, "Value": role}],
+                UserPoolId=self.user_pool_id,
+                Username=email,
+                DesiredDeliveryMediums=["EMAIL"],
+                UserAttributes=[
+                    {"Name": "email", "Value": email},
+                    {"Name": "email_verified", "Value": "true"},
+                    {"Name": SALON_ATTRIBUTE, "Value": salon_id},
+                    {"Name": ROLE_ATTRIBUTE, "Value": role},
+                ],
             )["User"]
         except ClientError as exc:
             if _code(exc) == "UsernameExistsException":
@@ -81,10 +92,14 @@ class Directory:
     def set_role(self, user_id: str, role: str) -> None:
         try:
             self._cognito.admin_update_user_attributes(
-                UserPoolId=self.user_pool_id, Username=user_id,
-                UserAttributes=[{"Name": ROLE_ATTRIBUTE, "Value": role}])
+                UserPoolId=self.user_pool_id,
+                Username=user_id,
+                UserAttributes=[{"Name": ROLE_ATTRIBUTE, "Value": role}],
+            )
         except ClientError as exc:
-            if _code(exc) != "UserNotFoundException":  # the member outlived their user: nothing to repeat it on
+            if (
+                _code(exc) != "UserNotFoundException"
+            ):  # the member outlived their user: nothing to repeat it on
                 raise
 
     def remove(self, user_id: str) -> None:
@@ -110,5 +125,9 @@ def directory() -> Directory:
     if not pool:
         raise RuntimeError("USER_POOL_ID is not set: the admin function cannot manage the team")
     # keyed by the endpoint the client would use, so a process whose endpoint changes (tests) gets a fresh one
-    return Directory(_client(os.environ.get("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER") or os.environ.get("AWS_ENDPOINT_URL")),
-                     pool)
+    return Directory(
+        _client(
+            os.environ.get("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER") or os.environ.get("AWS_ENDPOINT_URL")
+        ),
+        pool,
+    )

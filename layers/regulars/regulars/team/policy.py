@@ -81,10 +81,22 @@ OPERATIONS: dict[str, str] = {
 
 _DESK_READS = {"me.read", "salon.read", "services.read", "staff.read"}
 _RECEPTION = _DESK_READS | {
-    "clients.read", "clients.create", "clients.update", "clients.message", "clients.history",
-    "appointments.read", "appointments.book", "appointments.move", "appointments.confirm", "appointments.cancel",
-    "appointments.complete", "appointments.no_show",
-    "loyalty.read", "feedback.read", "tasks.read", "tasks.close",
+    "clients.read",
+    "clients.create",
+    "clients.update",
+    "clients.message",
+    "clients.history",
+    "appointments.read",
+    "appointments.book",
+    "appointments.move",
+    "appointments.confirm",
+    "appointments.cancel",
+    "appointments.complete",
+    "appointments.no_show",
+    "loyalty.read",
+    "feedback.read",
+    "tasks.read",
+    "tasks.close",
 }
 _TEAM = {"team.read", "team.invite", "team.change_role", "team.remove"}
 

@@ -18,8 +18,15 @@ class MemberChanged(Exception):
 
 
 def _member(item: TeamMember) -> Member:
-    return Member(salon_id=item.salon_id, user_id=item.user_id, email=item.email, role=Role(item.role),
-                  staff_id=item.staff_id, added_by=item.added_by, added_at=item.added_at)
+    return Member(
+        salon_id=item.salon_id,
+        user_id=item.user_id,
+        email=item.email,
+        role=Role(item.role),
+        staff_id=item.staff_id,
+        added_by=item.added_by,
+        added_at=item.added_at,
+    )
 
 
 def _key(member: Member) -> TeamMember:
@@ -34,8 +41,11 @@ def get(salon_id: str, user_id: str) -> Member | None:
 
 def members(salon_id: str) -> list[Member]:
     pk = TeamMember.render_key("pk", salon_id=salon_id)
-    return [_member(i) for i in Entity.query(pk, Entity.sk.startswith(TEAM), consistent_read=True)
-            if isinstance(i, TeamMember)]
+    return [
+        _member(i)
+        for i in Entity.query(pk, Entity.sk.startswith(TEAM), consistent_read=True)
+        if isinstance(i, TeamMember)
+    ]
 
 
 def _owner_stays(tx: Tx, other_owner: Member | None) -> None:
@@ -59,9 +69,20 @@ def add(member: Member, now: datetime, audit: AuditEntry | None, *, replacing: S
     """Write a new member (with ``replacing``: earlier members of the same e-mail, whose user is gone,
     deleted in the same transaction); False if the member was there already."""
     tx = Tx()
-    tx.put(TeamMember(salon_id=member.salon_id, user_id=member.user_id, email=member.email, role=member.role.value,
-                      staff_id=member.staff_id, added_by=member.added_by, added_at=now, updated_at=now),
-           TeamMember.pk.does_not_exist(), label="member")
+    tx.put(
+        TeamMember(
+            salon_id=member.salon_id,
+            user_id=member.user_id,
+            email=member.email,
+            role=member.role.value,
+            staff_id=member.staff_id,
+            added_by=member.added_by,
+            added_at=now,
+            updated_at=now,
+        ),
+        TeamMember.pk.does_not_exist(),
+        label="member",
+    )
     for gone in replacing:
         tx.delete(_key(gone), label="replaced")
     if audit is not None:
@@ -69,15 +90,30 @@ def add(member: Member, now: datetime, audit: AuditEntry | None, *, replacing: S
     return _commit(tx)
 
 
-def change(before: Member, role: Role, staff_id: str | None, now: datetime, audit: AuditEntry, *,
-           other_owner: Member | None = None) -> bool:
+def change(
+    before: Member,
+    role: Role,
+    staff_id: str | None,
+    now: datetime,
+    audit: AuditEntry,
+    *,
+    other_owner: Member | None = None,
+) -> bool:
     """Change a member's role (and staff member) if it is still as read; False if it is not."""
     tx = Tx()
     _owner_stays(tx, other_owner)
-    actions = [TeamMember.role.set(role.value), TeamMember.updated_at.set(now),
-               TeamMember.staff_id.set(staff_id) if staff_id else TeamMember.staff_id.remove()]
-    tx.update(_key(before), actions, (TeamMember.role == before.role.value) & TeamMember.pk.exists(), label="member",
-              add_version_condition=False)
+    actions = [
+        TeamMember.role.set(role.value),
+        TeamMember.updated_at.set(now),
+        TeamMember.staff_id.set(staff_id) if staff_id else TeamMember.staff_id.remove(),
+    ]
+    tx.update(
+        _key(before),
+        actions,
+        (TeamMember.role == before.role.value) & TeamMember.pk.exists(),
+        label="member",
+        add_version_condition=False,
+    )
     tx.put(audit, AuditEntry.pk.does_not_exist(), label="audit")
     return _commit(tx)
 

@@ -30,9 +30,17 @@ def team(salon_id: str) -> list[Member]:
     return sorted(store.members(salon_id), key=lambda m: (list(Role).index(m.role), m.email))
 
 
-def _entry(salon_id: str, action: str, by: str, now: datetime, subject: Member, **detail: object) -> audit.Entry:
-    return audit.entry(salon_id, new_id(now), action, by, now,
-                       detail={"user_id": subject.user_id, "email": subject.email, **detail})
+def _entry(
+    salon_id: str, action: str, by: str, now: datetime, subject: Member, **detail: object
+) -> audit.Entry:
+    return audit.entry(
+        salon_id,
+        new_id(now),
+        action,
+        by,
+        now,
+        detail={"user_id": subject.user_id, "email": subject.email, **detail},
+    )
 
 
 def _staff_link(salon_id: str, role: Role, staff_id: str | None) -> str | None:
@@ -49,28 +57,59 @@ def _staff_link(salon_id: str, role: Role, staff_id: str | None) -> str | None:
     return staff_id
 
 
-def register(salon_id: str, *, user_id: str, email: str, role: Role, staff_id: str | None = None,
-             by: str = "system", now: datetime, replace_email: bool = False) -> Member:
+def register(
+    salon_id: str,
+    *,
+    user_id: str,
+    email: str,
+    role: Role,
+    staff_id: str | None = None,
+    by: str = "system",
+    now: datetime,
+    replace_email: bool = False,
+) -> Member:
     """Make an existing user of the pool a member as they are (the local runtime's users, the tests'
     callers); with ``replace_email``, an earlier member of the same e-mail (whose user is gone: the
     local pool does not outlive a restart) is replaced."""
     email = email.strip().lower()
-    joined = Member(salon_id=salon_id, user_id=user_id, email=email, role=role, staff_id=staff_id, added_by=by,
-                    added_at=now)
+    joined = Member(
+        salon_id=salon_id,
+        user_id=user_id,
+        email=email,
+        role=role,
+        staff_id=staff_id,
+        added_by=by,
+        added_at=now,
+    )
     current = store.get(salon_id, user_id)
     if current is not None and (current.role, current.staff_id) == (role, staff_id):
         return current
     if current is not None:
-        store.change(current, role, staff_id, now, _entry(salon_id, "team.role_changed", by, now, current,
-                                                          role=role.value, previous=current.role.value))
+        store.change(
+            current,
+            role,
+            staff_id,
+            now,
+            _entry(
+                salon_id, "team.role_changed", by, now, current, role=role.value, previous=current.role.value
+            ),
+        )
         return replace(current, role=role, staff_id=staff_id)
     gone = [m for m in store.members(salon_id) if m.email == email] if replace_email else []
     store.add(joined, now, None, replacing=gone)
     return joined
 
 
-def invite(salon_id: str, *, email: str, role: Role, staff_id: str | None, by: str, now: datetime,
-           directory: Directory) -> tuple[Member, bool]:
+def invite(
+    salon_id: str,
+    *,
+    email: str,
+    role: Role,
+    staff_id: str | None,
+    by: str,
+    now: datetime,
+    directory: Directory,
+) -> tuple[Member, bool]:
     """Invite ``email`` with ``role``: the pool e-mails them a temporary password. True if they joined
     now; inviting a member again as what they are changes nothing (False). An e-mail that signs in
     to another salon is refused."""
@@ -82,14 +121,25 @@ def invite(salon_id: str, *, email: str, role: Role, staff_id: str | None, by: s
     current = store.get(salon_id, user.user_id)
     if current is not None:
         if (current.role, current.staff_id) != (role, staff_id):
-            raise Conflict(f"{email} is on the team already, as {current.role.value}: change their role instead",
-                           code="member_exists")
+            raise Conflict(
+                f"{email} is on the team already, as {current.role.value}: change their role instead",
+                code="member_exists",
+            )
         return current, False
-    joined = Member(salon_id=salon_id, user_id=user.user_id, email=email, role=role, staff_id=staff_id, added_by=by,
-                    added_at=now)
+    joined = Member(
+        salon_id=salon_id,
+        user_id=user.user_id,
+        email=email,
+        role=role,
+        staff_id=staff_id,
+        added_by=by,
+        added_at=now,
+    )
     gone = [m for m in store.members(salon_id) if m.email == email]
     detail = {"role": role.value} | ({"staff_id": staff_id} if staff_id else {})
-    if not store.add(joined, now, _entry(salon_id, "team.invited", by, now, joined, **detail), replacing=gone):
+    if not store.add(
+        joined, now, _entry(salon_id, "team.invited", by, now, joined, **detail), replacing=gone
+    ):
         return store.get(salon_id, user.user_id) or joined, False  # a concurrent invitation got there first
     if not created:  # a user left from an earlier attempt: their claim follows the role given now
         directory.set_role(user.user_id, role.value)
@@ -110,17 +160,35 @@ def _found(salon_id: str, user_id: str) -> Member:
     return current
 
 
-def change_role(salon_id: str, user_id: str, *, role: Role, staff_id: str | None, by: str, now: datetime,
-                directory: Directory) -> Member:
+def change_role(
+    salon_id: str,
+    user_id: str,
+    *,
+    role: Role,
+    staff_id: str | None,
+    by: str,
+    now: datetime,
+    directory: Directory,
+) -> Member:
     """Give a member another role (a staff user: their staff member). The last owner keeps theirs."""
     staff_id = _staff_link(salon_id, role, staff_id)
     for _ in range(ATTEMPTS):
         current = _found(salon_id, user_id)
         if (current.role, current.staff_id) == (role, staff_id):
             return current
-        other = _other_owner(salon_id, current) if current.role is Role.OWNER and role is not Role.OWNER else None
-        entry = _entry(salon_id, "team.role_changed", by, now, current, role=role.value, previous=current.role.value,
-                       **({"staff_id": staff_id} if staff_id else {}))
+        other = (
+            _other_owner(salon_id, current) if current.role is Role.OWNER and role is not Role.OWNER else None
+        )
+        entry = _entry(
+            salon_id,
+            "team.role_changed",
+            by,
+            now,
+            current,
+            role=role.value,
+            previous=current.role.value,
+            **({"staff_id": staff_id} if staff_id else {}),
+        )
         try:
             if store.change(current, role, staff_id, now, entry, other_owner=other):
                 directory.set_role(user_id, role.value)
@@ -143,8 +211,11 @@ def remove(salon_id: str, user_id: str, *, by: str, now: datetime, directory: Di
             return
         other = _other_owner(salon_id, current) if current.role is Role.OWNER else None
         try:
-            if store.remove(current, _entry(salon_id, "team.removed", by, now, current, role=current.role.value),
-                            other_owner=other):
+            if store.remove(
+                current,
+                _entry(salon_id, "team.removed", by, now, current, role=current.role.value),
+                other_owner=other,
+            ):
                 directory.remove(user_id)
                 return
         except store.MemberChanged:

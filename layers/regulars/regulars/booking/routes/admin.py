@@ -30,8 +30,11 @@ router = Router()
 AppointmentId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.get("/v1/admin/appointments", summary="The book: visits from a day for up to 14 days, per staff member",
-            tags=["admin: appointments"])
+@router.get(
+    "/v1/admin/appointments",
+    summary="The book: visits from a day for up to 14 days, per staff member",
+    tags=["admin: appointments"],
+)
 @operation("appointments.read")
 def book(
     from_: Annotated[date, Query(alias="from", description="First local day, YYYY-MM-DD")],
@@ -43,12 +46,18 @@ def book(
     return BookOut(appointments=[booking_views.appointment(a, found.salon) for a in found.appointments])
 
 
-@router.post("/v1/admin/appointments", summary="Book a visit for a client", tags=["admin: appointments"],
-             status_code=201)
+@router.post(
+    "/v1/admin/appointments",
+    summary="Book a visit for a client",
+    tags=["admin: appointments"],
+    status_code=201,
+)
 @operation("appointments.book")
 def create(
     body: AdminBookingIn,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=128)] = None,
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", min_length=8, max_length=128)
+    ] = None,
 ) -> Response[AppointmentOut]:
     salon_id, _ = caller(router)
     now = clock.now()
@@ -56,19 +65,27 @@ def create(
     if body.client_id:
         person = booker.known_client(salon_id, body.client_id)
     elif body.client:
-        person = booker.ClientInput(name=body.client.name, phone=body.client.phone, email=body.client.email,
-                                    locale=body.client.locale)
+        person = booker.ClientInput(
+            name=body.client.name, phone=body.client.phone, email=body.client.email, locale=body.client.locale
+        )
     else:
         raise InvalidInput.field("client_id", "give client_id or client")
 
     def answer(booked: booker.Booked) -> tuple[int, str]:
-        return 201, json.dumps(booking_views.appointment(booked.appointment, salon).model_dump(mode="json"),
-                               separators=(",", ":"))
+        return 201, json.dumps(
+            booking_views.appointment(booked.appointment, salon).model_dump(mode="json"),
+            separators=(",", ":"),
+        )
 
     booked = booker.book(
         salon_id,
-        booker.BookingRequest(service_id=body.service_id, staff_id=body.staff_id, start=body.start, client=person),
-        now=now, source=m.Source.ADMIN, answer=answer, idempotency_key=idempotency_key,
+        booker.BookingRequest(
+            service_id=body.service_id, staff_id=body.staff_id, start=body.start, client=person
+        ),
+        now=now,
+        source=m.Source.ADMIN,
+        answer=answer,
+        idempotency_key=idempotency_key,
         respect_hours=not body.outside_hours,
     )
     status, text = answer(booked)
@@ -79,8 +96,11 @@ def _out(salon_id: str, a: m.Appointment) -> AppointmentOut:
     return booking_views.appointment(a, salon_service.salon(salon_id))
 
 
-@router.get("/v1/admin/appointments/<appointment_id>", summary="One visit with its history",
-            tags=["admin: appointments"])
+@router.get(
+    "/v1/admin/appointments/<appointment_id>",
+    summary="One visit with its history",
+    tags=["admin: appointments"],
+)
 @operation("appointments.read")
 def get(appointment_id: AppointmentId) -> AppointmentOut:
     salon_id, _ = caller(router)
@@ -89,36 +109,59 @@ def get(appointment_id: AppointmentId) -> AppointmentOut:
     return _out(salon_id, a)
 
 
-@router.post("/v1/admin/appointments/<appointment_id>/move", summary="Move to another time or staff member",
-             tags=["admin: appointments"])
+@router.post(
+    "/v1/admin/appointments/<appointment_id>/move",
+    summary="Move to another time or staff member",
+    tags=["admin: appointments"],
+)
 @operation("appointments.move")
 def move(appointment_id: AppointmentId, body: MoveIn) -> AppointmentOut:
     salon_id, who = caller(router)
-    a = booking.move(salon_id, appointment_id, start=body.start, staff_id=body.staff_id, now=clock.now(), by=who,
-                     respect_hours=not body.outside_hours)
+    a = booking.move(
+        salon_id,
+        appointment_id,
+        start=body.start,
+        staff_id=body.staff_id,
+        now=clock.now(),
+        by=who,
+        respect_hours=not body.outside_hours,
+    )
     return _out(salon_id, a)
 
 
-@router.post("/v1/admin/appointments/<appointment_id>/confirm", summary="Mark confirmed",
-             tags=["admin: appointments"])
+@router.post(
+    "/v1/admin/appointments/<appointment_id>/confirm", summary="Mark confirmed", tags=["admin: appointments"]
+)
 @operation("appointments.confirm")
 def confirm(appointment_id: AppointmentId) -> AppointmentOut:
     salon_id, who = caller(router)
     return _out(salon_id, booking.confirm(salon_id, appointment_id, now=clock.now(), by=who))
 
 
-@router.post("/v1/admin/appointments/<appointment_id>/cancel", summary="Cancel (late if inside the salon's window)",
-             tags=["admin: appointments"])
+@router.post(
+    "/v1/admin/appointments/<appointment_id>/cancel",
+    summary="Cancel (late if inside the salon's window)",
+    tags=["admin: appointments"],
+)
 @operation("appointments.cancel")
 def cancel(appointment_id: AppointmentId, body: AdminCancelIn | None = None) -> AppointmentOut:
     salon_id, who = caller(router)
-    a = booking.cancel(salon_id, appointment_id, now=clock.now(), by=who, reason=body.reason if body else None,
-                       salon_initiated=bool(body and body.salon_initiated))
+    a = booking.cancel(
+        salon_id,
+        appointment_id,
+        now=clock.now(),
+        by=who,
+        reason=body.reason if body else None,
+        salon_initiated=bool(body and body.salon_initiated),
+    )
     return _out(salon_id, a)
 
 
-@router.post("/v1/admin/appointments/<appointment_id>/no-show", summary="Mark as a no-show",
-             tags=["admin: appointments"])
+@router.post(
+    "/v1/admin/appointments/<appointment_id>/no-show",
+    summary="Mark as a no-show",
+    tags=["admin: appointments"],
+)
 @operation("appointments.no_show")
 def no_show(appointment_id: AppointmentId) -> AppointmentOut:
     salon_id, who = caller(router)

@@ -40,36 +40,51 @@ router = Router()
 SalonId = Annotated[str, Path(min_length=1, max_length=64)]
 ERRORS: dict[int, OpenAPIResponse] = {
     404: {"description": "Unknown salon", "content": {"application/json": {"model": ErrorOut}}},
-    422: {"description": "Invalid input, naming each field", "content": {"application/json": {"model": ErrorOut}}},
+    422: {
+        "description": "Invalid input, naming each field",
+        "content": {"application/json": {"model": ErrorOut}},
+    },
 }
-LIMITED: OpenAPIResponse = {"description": "Too many requests: wait the Retry-After header's seconds (code rate_limited)",
-           "headers": {"Retry-After": {"schema": {"type": "integer"}}},
-           "content": {"application/json": {"model": ErrorOut}}}
+LIMITED: OpenAPIResponse = {
+    "description": "Too many requests: wait the Retry-After header's seconds (code rate_limited)",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+    "content": {"application/json": {"model": ErrorOut}},
+}
 
 
 def _catalog(salon_id: str) -> Catalog:
     return salon_service.catalog(salon_id, max_age=settings().catalog_cache_seconds)
 
 
-@router.get("/v1/salons/<salon_id>/catalog", summary="The salon, its services and staff", tags=["widget"],
-            responses={200: {"description": "The catalog"}, **ERRORS})
+@router.get(
+    "/v1/salons/<salon_id>/catalog",
+    summary="The salon, its services and staff",
+    tags=["widget"],
+    responses={200: {"description": "The catalog"}, **ERRORS},
+)
 def get_catalog(salon_id: SalonId) -> CatalogOut:
     catalog = _catalog(salon_id)
     return CatalogOut(
         salon=salon_views.salon(catalog.salon),
         services=[
             ServiceOut(id=x.id, name=x.name, duration_minutes=x.duration_minutes, price=x.price)
-            for x in sorted(catalog.services.values(), key=lambda x: x.name) if x.active
+            for x in sorted(catalog.services.values(), key=lambda x: x.name)
+            if x.active
         ],
         staff=[
             StaffOut(id=x.id, name=x.name, service_ids=sorted(x.service_ids))
-            for x in sorted(catalog.staff.values(), key=lambda x: x.name) if x.active
+            for x in sorted(catalog.staff.values(), key=lambda x: x.name)
+            if x.active
         ],
     )
 
 
-@router.get("/v1/salons/<salon_id>/slots", summary="Free start times for a service on a day", tags=["widget"],
-            responses={200: {"description": "Free slots"}, **ERRORS})
+@router.get(
+    "/v1/salons/<salon_id>/slots",
+    summary="Free start times for a service on a day",
+    tags=["widget"],
+    responses={200: {"description": "Free slots"}, **ERRORS},
+)
 def get_slots(
     salon_id: SalonId,
     service_id: Annotated[str, Query(min_length=1, max_length=64)],
@@ -78,8 +93,11 @@ def get_slots(
 ) -> SlotsOut:
     catalog = _catalog(salon_id)
     free = slots.free_slots(catalog, service_id, date, staff_id, clock.now())
-    return SlotsOut(slots=[SlotOut(start=salon_views.local_iso(x.start, catalog.salon), staff_id=x.staff_id)
-                           for x in free])
+    return SlotsOut(
+        slots=[
+            SlotOut(start=salon_views.local_iso(x.start, catalog.salon), staff_id=x.staff_id) for x in free
+        ]
+    )
 
 
 def _address() -> str:
@@ -99,22 +117,31 @@ def booking_answer(booked: booking.Booked, salon: Salon) -> BookingOut:
         telegram_url = telegram_link.deep_link(salon.id, booked.client_id, now=clock.now())
     elif booked.new_client:
         manage_url = links.manage_url(salon, a, keys=link_keys(), scope="visit")
-    return BookingOut(appointment=booking_views.brief(a, salon), manage_url=manage_url, telegram_url=telegram_url,
-                        phone_proven=booked.proven)
+    return BookingOut(
+        appointment=booking_views.brief(a, salon),
+        manage_url=manage_url,
+        telegram_url=telegram_url,
+        phone_proven=booked.proven,
+    )
 
 
 @router.post(
     "/v1/salons/<salon_id>/appointments",
     summary="Book a visit",
     description="Idempotent with the Idempotency-Key header: a replay returns the first answer. Limited per "
-                "network address, per phone and per salon (429 with Retry-After). A salon may want the phone "
-                "proven by a one-time code first (403 phone_check_required: see phone-checks).",
+    "network address, per phone and per salon (429 with Retry-After). A salon may want the phone "
+    "proven by a one-time code first (403 phone_check_required: see phone-checks).",
     tags=["widget"],
     responses={
         201: {"description": "Booked", "content": {"application/json": {"model": BookingOut}}},
-        403: {"description": "The phone must be proven first (code phone_check_required)",
-              "content": {"application/json": {"model": ErrorOut}}},
-        409: {"description": "The time was taken (code slot_taken)", "content": {"application/json": {"model": ErrorOut}}},
+        403: {
+            "description": "The phone must be proven first (code phone_check_required)",
+            "content": {"application/json": {"model": ErrorOut}},
+        },
+        409: {
+            "description": "The time was taken (code slot_taken)",
+            "content": {"application/json": {"model": ErrorOut}},
+        },
         429: LIMITED,
         **ERRORS,
     },
@@ -122,7 +149,9 @@ def booking_answer(booked: booking.Booked, salon: Salon) -> BookingOut:
 def post_appointment(
     salon_id: SalonId,
     body: BookingIn,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=128)] = None,
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", min_length=8, max_length=128)
+    ] = None,
 ) -> Response[BookingOut]:
     now = clock.now()
     catalog = _catalog(salon_id)
@@ -133,8 +162,14 @@ def post_appointment(
         return 201, json.dumps(out.model_dump(mode="json"), separators=(",", ":"))
 
     def admit(current: Catalog, phone: str, known_client: str | None) -> bool:
-        return protection.admit_booking(current.salon, phone, known=known_client is not None,
-                                        proof=body.phone_proof, address=address, now=now)
+        return protection.admit_booking(
+            current.salon,
+            phone,
+            known=known_client is not None,
+            proof=body.phone_proof,
+            address=address,
+            now=now,
+        )
 
     booked = booking.book(
         salon_id,
@@ -142,8 +177,12 @@ def post_appointment(
             service_id=body.service_id,
             staff_id=body.staff_id,
             start=body.start,
-            client=booking.ClientInput(name=body.client.name, phone=body.client.phone, email=body.client.email,
-                                       locale=body.client.locale),
+            client=booking.ClientInput(
+                name=body.client.name,
+                phone=body.client.phone,
+                email=body.client.email,
+                locale=body.client.locale,
+            ),
             marketing_consent=body.consents.marketing if body.consents else None,
             referral_code=body.referral_code,
         ),
@@ -162,7 +201,7 @@ def post_appointment(
     "/v1/salons/<salon_id>/phone-checks",
     summary="Send a one-time code to a phone",
     description="The code goes by SMS, or where the salon already reaches the phone's owner; it works for 10 "
-                "minutes. Limited per network address, per phone and per salon (429 with Retry-After).",
+    "minutes. Limited per network address, per phone and per salon (429 with Retry-After).",
     tags=["widget"],
     responses={
         202: {"description": "Sent", "content": {"application/json": {"model": PhoneCheckOut}}},
@@ -175,7 +214,9 @@ def post_phone_check(salon_id: SalonId, body: PhoneCheckIn) -> Response[PhoneChe
     salon = _catalog(salon_id).salon
     phone = to_e164(body.phone, salon.country, field="phone")
     started = protection.start_check(salon, phone, address=_address(), locale=body.locale, now=now)
-    out = PhoneCheckOut(check_id=started.check_id, expires_at=salon_views.local_iso(started.expires_at, salon))
+    out = PhoneCheckOut(
+        check_id=started.check_id, expires_at=salon_views.local_iso(started.expires_at, salon)
+    )
     return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=out)
 
 
@@ -186,16 +227,20 @@ def post_phone_check(salon_id: SalonId, body: PhoneCheckIn) -> Response[PhoneChe
     tags=["widget"],
     responses={
         200: {"description": "Proven", "content": {"application/json": {"model": PhoneProofOut}}},
-        409: {"description": "The code was used, or tried too often (ask for a new one)",
-              "content": {"application/json": {"model": ErrorOut}}},
+        409: {
+            "description": "The code was used, or tried too often (ask for a new one)",
+            "content": {"application/json": {"model": ErrorOut}},
+        },
         **ERRORS,
     },
 )
-def post_phone_code(salon_id: SalonId, check_id: Annotated[str, Path(min_length=8, max_length=40)],
-                    body: PhoneCodeIn) -> PhoneProofOut:
+def post_phone_code(
+    salon_id: SalonId, check_id: Annotated[str, Path(min_length=8, max_length=40)], body: PhoneCodeIn
+) -> PhoneProofOut:
     now = clock.now()
     salon = _catalog(salon_id).salon
     phone = to_e164(body.phone, salon.country, field="phone")
     proof = protection.answer_check(salon_id, check_id, phone, body.code, now)
-    return PhoneProofOut(phone_proof=proof.token, phone=proof.phone,
-                           expires_at=salon_views.local_iso(proof.expires_at, salon))
+    return PhoneProofOut(
+        phone_proof=proof.token, phone=proof.phone, expires_at=salon_views.local_iso(proof.expires_at, salon)
+    )

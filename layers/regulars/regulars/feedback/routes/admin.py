@@ -18,20 +18,40 @@ TaskId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
 def _task(t: FollowUp) -> TaskOut:
-    return TaskOut(id=t.id, kind=t.kind, client_id=t.client_id, appointment_id=t.appointment_id,
-                     summary=t.summary, status=t.status, note=t.note, closed_by=t.closed_by, closed_at=t.closed_at,
-                     created_at=t.created_at)
+    return TaskOut(
+        id=t.id,
+        kind=t.kind,
+        client_id=t.client_id,
+        appointment_id=t.appointment_id,
+        summary=t.summary,
+        status=t.status,
+        note=t.note,
+        closed_by=t.closed_by,
+        closed_at=t.closed_at,
+        created_at=t.created_at,
+    )
 
 
 @router.get("/v1/admin/feedback", summary="The feedback inbox, newest first", tags=["admin: retention"])
 @operation("feedback.read")
 def inbox() -> FeedbackInboxOut:
     salon_id, _ = caller(router)
-    return FeedbackInboxOut(feedback=[
-        FeedbackOut(appointment_id=f.appointment_id, client_id=f.client_id, staff_id=f.staff_id,
-                      service_id=f.service_id, rating=f.rating, mood=f.mood, comment=f.comment,
-                      tip_amount=f.tip_amount, created_at=f.created_at)
-        for f in feedback.inbox(salon_id)])
+    return FeedbackInboxOut(
+        feedback=[
+            FeedbackOut(
+                appointment_id=f.appointment_id,
+                client_id=f.client_id,
+                staff_id=f.staff_id,
+                service_id=f.service_id,
+                rating=f.rating,
+                mood=f.mood,
+                comment=f.comment,
+                tip_amount=f.tip_amount,
+                created_at=f.created_at,
+            )
+            for f in feedback.inbox(salon_id)
+        ]
+    )
 
 
 @router.get("/v1/admin/tasks", summary="Follow-up tasks, newest first", tags=["admin: retention"])
@@ -41,7 +61,9 @@ def tasks(status: Annotated[Literal["open", "closed"], Query()] = "open") -> Tas
     return TasksOut(tasks=[_task(t) for t in feedback.tasks(salon_id, status)])
 
 
-@router.post("/v1/admin/tasks/<task_id>/close", summary="Close a follow-up task with a note", tags=["admin: retention"])
+@router.post(
+    "/v1/admin/tasks/<task_id>/close", summary="Close a follow-up task with a note", tags=["admin: retention"]
+)
 @operation("tasks.close")
 def close(task_id: TaskId, body: TaskCloseIn) -> TaskOut:
     salon_id, who = caller(router)

@@ -11,10 +11,21 @@ import importlib
 from typing import Any
 
 _WHERE = {
-    "Button": "base", "Channel": "base", "ChannelError": "base", "MessageRejected": "base",
-    "OutgoingMessage": "base", "RetryLater": "base", "Sent": "base", "Suppressed": "base",
-    "Undeliverable": "base", "WhatsAppTemplate": "base", "WindowClosed": "base",
-    "PushChannel": "push", "SmsChannel": "sms", "TelegramChannel": "telegram", "WhatsAppChannel": "whatsapp",
+    "Button": "base",
+    "Channel": "base",
+    "ChannelError": "base",
+    "MessageRejected": "base",
+    "OutgoingMessage": "base",
+    "RetryLater": "base",
+    "Sent": "base",
+    "Suppressed": "base",
+    "Undeliverable": "base",
+    "WhatsAppTemplate": "base",
+    "WindowClosed": "base",
+    "PushChannel": "push",
+    "SmsChannel": "sms",
+    "TelegramChannel": "telegram",
+    "WhatsAppChannel": "whatsapp",
 }
 __all__ = sorted(_WHERE)
 

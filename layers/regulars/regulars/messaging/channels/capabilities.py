@@ -61,17 +61,31 @@ class Capabilities:
         """Does the channel reach the person now: an address, what it requires, and no permanent
         failure marked on the channel's record?"""
         record = self.record_in(channels)
-        return (not record.get("unreachable") and self.address_in(phone, channels) is not None
-                and all(record.get(field) for field in self.requires))
+        return (
+            not record.get("unreachable")
+            and self.address_in(phone, channels) is not None
+            and all(record.get(field) for field in self.requires)
+        )
 
 
-CAPABILITIES: Mapping[Channel, Capabilities] = MappingProxyType({c.channel: c for c in (
-    Capabilities(Channel.PUSH, address="endpoint_arn", titled=True),
-    Capabilities(Channel.TELEGRAM, address="chat_id", buttons=True, inbound=True, ids_per_chat=True),
-    Capabilities(Channel.WHATSAPP, address=PHONE, requires=("opted_in_at",), buttons=True,
-                 reply_window=timedelta(hours=24), inbound=True),
-    Capabilities(Channel.SMS, address=PHONE, sms_parts=True, inbound=True),
-)})
+CAPABILITIES: Mapping[Channel, Capabilities] = MappingProxyType(
+    {
+        c.channel: c
+        for c in (
+            Capabilities(Channel.PUSH, address="endpoint_arn", titled=True),
+            Capabilities(Channel.TELEGRAM, address="chat_id", buttons=True, inbound=True, ids_per_chat=True),
+            Capabilities(
+                Channel.WHATSAPP,
+                address=PHONE,
+                requires=("opted_in_at",),
+                buttons=True,
+                reply_window=timedelta(hours=24),
+                inbound=True,
+            ),
+            Capabilities(Channel.SMS, address=PHONE, sms_parts=True, inbound=True),
+        )
+    }
+)
 
 
 def of(channel: Channel | str) -> Capabilities:

@@ -78,15 +78,23 @@ def _whatsapp(s: Settings, now: Callable[[], datetime]) -> ClientFor:
 
     def whatsapp(item: Routed) -> Any:
         until = window_until(item)
-        return WhatsAppChannel(_http(), base_url=s.whatsapp_api_base, version=s.whatsapp_api_version,
-                               phone_number_id=phone_number_id, token=token,
-                               window_open=lambda _phone: until is not None and until > now())
+        return WhatsAppChannel(
+            _http(),
+            base_url=s.whatsapp_api_base,
+            version=s.whatsapp_api_version,
+            phone_number_id=phone_number_id,
+            token=token,
+            window_open=lambda _phone: until is not None and until > now(),
+        )
 
     return whatsapp
 
 
 BUILDERS: Mapping[Channel, Callable[[Settings, Callable[[], datetime]], ClientFor]] = {
-    Channel.SMS: _sms, Channel.PUSH: _push, Channel.TELEGRAM: _telegram, Channel.WHATSAPP: _whatsapp,
+    Channel.SMS: _sms,
+    Channel.PUSH: _push,
+    Channel.TELEGRAM: _telegram,
+    Channel.WHATSAPP: _whatsapp,
 }
 
 

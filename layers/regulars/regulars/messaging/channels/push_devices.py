@@ -30,8 +30,9 @@ def register(salon_id: str, client_id: str, device_token: str, now: datetime) ->
     if not application or Channel.PUSH.value not in settings().channels:
         raise NotAllowed("this salon sends no push notifications", code="push_unavailable")
     try:
-        answer = _sns().create_platform_endpoint(PlatformApplicationArn=application, Token=device_token,
-                                                 CustomUserData=f"{salon_id}:{client_id}")
+        answer = _sns().create_platform_endpoint(
+            PlatformApplicationArn=application, Token=device_token, CustomUserData=f"{salon_id}:{client_id}"
+        )
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in ("InvalidParameter", "InvalidParameterValue"):
             raise InvalidInput.field("device_token", "the push service refused this token") from exc

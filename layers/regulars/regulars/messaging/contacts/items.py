@@ -29,8 +29,12 @@ class TelegramLink(Entity, discriminator="TelegramLink"):
     """The opaque token of a deep link ``t.me/<bot>?start=<token>``: the client it links a chat to.
     Filed under the client too, so an erasure finds it whatever key made the token."""
 
-    __keys__ = {"pk": "TGLINK#{token}", "sk": "LINK", "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
-                "gsi2sk": "TGLINK#{token}"}
+    __keys__ = {
+        "pk": "TGLINK#{token}",
+        "sk": "LINK",
+        "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
+        "gsi2sk": "TGLINK#{token}",
+    }
 
     token = UnicodeAttribute()
     salon_id = UnicodeAttribute()

@@ -27,19 +27,32 @@ class KnownAddress:
 def contacts(channel: str, address: str) -> list[KnownAddress]:
     """Every salon's client known at this in-bound address."""
     hk = Contact.render_key("pk", channel=channel, address=address)
-    return [KnownAddress(c.channel, c.address, c.salon_id, c.client_id, c.last_message_id, c.updated_at)
-            for c in Entity.query(hk) if isinstance(c, Contact)]
+    return [
+        KnownAddress(c.channel, c.address, c.salon_id, c.client_id, c.last_message_id, c.updated_at)
+        for c in Entity.query(hk)
+        if isinstance(c, Contact)
+    ]
 
 
 def remember_contact(channel: str, address: str, salon_id: str, client_id: str, now: datetime) -> None:
     Contact(channel=channel, address=address, salon_id=salon_id, client_id=client_id, updated_at=now).save()
 
 
-def stage_contact(tx: Tx, *, channel: str, address: str, salon_id: str, client_id: str, message_id: str,
-                  now: datetime) -> None:
+def stage_contact(
+    tx: Tx, *, channel: str, address: str, salon_id: str, client_id: str, message_id: str, now: datetime
+) -> None:
     """In a message's ``sent`` transaction: the address leads back to the client and that message."""
-    tx.put(Contact(channel=channel, address=address, salon_id=salon_id, client_id=client_id,
-                   last_message_id=message_id, updated_at=now), label="contact")
+    tx.put(
+        Contact(
+            channel=channel,
+            address=address,
+            salon_id=salon_id,
+            client_id=client_id,
+            last_message_id=message_id,
+            updated_at=now,
+        ),
+        label="contact",
+    )
 
 
 @dataclass(frozen=True)
@@ -52,8 +65,9 @@ def offer(token: str, salon_id: str, client_id: str, *, now: datetime, until: da
     """Offer the token (again) until ``until``; False when a chat has claimed it already (it stays
     that chat's)."""
     try:
-        TelegramLink(token=token, salon_id=salon_id, client_id=client_id, created_at=now,
-                     expires=until).save(condition=TelegramLink.chat_id.does_not_exist())
+        TelegramLink(token=token, salon_id=salon_id, client_id=client_id, created_at=now, expires=until).save(
+            condition=TelegramLink.chat_id.does_not_exist()
+        )
     except PutError as exc:
         if not condition_failed(exc):
             raise
@@ -65,12 +79,16 @@ def claim(token: str, chat_id: int, now: datetime) -> LinkToken | None:
     """The token's client, once the token is this chat's (unclaimed until now, or claimed by this chat
     before); None for an unknown or expired token, or one another chat claimed."""
     link = TelegramLink.find(token=token, consistent=True)
-    if link is None or (link.expires is not None and link.expires <= now):  # TTL deletes late: expired is gone
+    if link is None or (
+        link.expires is not None and link.expires <= now
+    ):  # TTL deletes late: expired is gone
         return None
     try:
-        link.update(actions=[TelegramLink.chat_id.set(chat_id)],
-                    condition=TelegramLink.pk.exists() & (TelegramLink.chat_id.does_not_exist()
-                                                          | (TelegramLink.chat_id == chat_id)))
+        link.update(
+            actions=[TelegramLink.chat_id.set(chat_id)],
+            condition=TelegramLink.pk.exists()
+            & (TelegramLink.chat_id.does_not_exist() | (TelegramLink.chat_id == chat_id)),
+        )
     except UpdateError as exc:
         if condition_failed(exc):
             return None

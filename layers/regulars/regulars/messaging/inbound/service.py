@@ -64,8 +64,10 @@ def _sent(channel: Channel, provider_id: str | None, address: str | None = None)
 
 
 def _without_times(consents: dict) -> dict:
-    return {k: {f: v for f, v in record.items() if f != "at"} if isinstance(record, dict) else record
-            for k, record in consents.items()}
+    return {
+        k: {f: v for f, v in record.items() if f != "at"} if isinstance(record, dict) else record
+        for k, record in consents.items()
+    }
 
 
 def _apply_consent(contact: KnownAddress, channel: Channel, reply: Reply, text: str, now: datetime) -> None:
@@ -83,8 +85,9 @@ def _apply_consent(contact: KnownAddress, channel: Channel, reply: Reply, text: 
         outbox.skip_marketing(contact.salon_id, contact.client_id, now)
 
 
-def _visit_act(message: MessageRecord | None, reply: Reply, channel: Channel, now: datetime,
-               language: str | None) -> Answer:
+def _visit_act(
+    message: MessageRecord | None, reply: Reply, channel: Channel, now: datetime, language: str | None
+) -> Answer:
     if message is None or not message.appointment_id:
         return Answer("none", say("no_visit", language))
     language = message.locale or language
@@ -93,9 +96,17 @@ def _visit_act(message: MessageRecord | None, reply: Reply, channel: Channel, no
         if reply is Reply.CONFIRM:
             booking.confirm(message.salon_id, message.appointment_id, now=now, by=by)
             return Answer("confirm", say("confirmed", language))
-        rules = catalog_store.load_catalog(message.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon.settings
-        booking.cancel(message.salon_id, message.appointment_id, now=now, by=by, reason=f"replied on {channel.value}",
-                       notice_hours=rules.client_cancel_notice_hours)
+        rules = catalog_store.load_catalog(
+            message.salon_id, max_age=catalog_store.RULES_MAX_AGE
+        ).salon.settings
+        booking.cancel(
+            message.salon_id,
+            message.appointment_id,
+            now=now,
+            by=by,
+            reason=f"replied on {channel.value}",
+            notice_hours=rules.client_cancel_notice_hours,
+        )
         return Answer("cancel", say("cancelled", language))
     except DomainError as exc:
         return Answer("none", say("too_late" if exc.code == "too_late" else "not_possible", language))
@@ -111,8 +122,15 @@ def _last_request(contacts: list[KnownAddress]) -> MessageRecord | None:
     return None
 
 
-def reply(channel: Channel, address: str, text: str, now: datetime, *, replied_to: str | None = None,
-          language: str | None = None) -> Answer:
+def reply(
+    channel: Channel,
+    address: str,
+    text: str,
+    now: datetime,
+    *,
+    replied_to: str | None = None,
+    language: str | None = None,
+) -> Answer:
     """A text from ``address`` on ``channel`` (``replied_to``: the provider's id of the message it
     quotes; ``language``: the client's, where the channel says)."""
     intent = classify(text)
@@ -122,14 +140,23 @@ def reply(channel: Channel, address: str, text: str, now: datetime, *, replied_t
             _apply_consent(contact, channel, intent, text, now)
         return Answer(intent.value, say("stopped" if intent is Reply.STOP else "started", language))
     if intent in (Reply.CONFIRM, Reply.CANCEL):
-        return _visit_act(_sent(channel, replied_to) or _last_request(contacts), intent, channel, now, language)
+        return _visit_act(
+            _sent(channel, replied_to) or _last_request(contacts), intent, channel, now, language
+        )
     for contact in contacts:  # a message for a person; it may say why the client stayed away
         defections.from_reply(contact.salon_id, contact.client_id, text, now)
     return Answer("none", "")
 
 
-def button(channel: Channel, data: str, under: str | None, now: datetime, language: str | None = None, *,
-           chat: str | None = None) -> Answer:
+def button(
+    channel: Channel,
+    data: str,
+    under: str | None,
+    now: datetime,
+    language: str | None = None,
+    *,
+    chat: str | None = None,
+) -> Answer:
     """A button pressed under a message we sent (``under``: the provider's id of it, ``chat``: the chat
     it is in where the provider numbers messages per chat): ``confirm:<visit>`` or ``cancel:<visit>``."""
     message = _sent(channel, under, chat)
@@ -143,8 +170,14 @@ def button(channel: Channel, data: str, under: str | None, now: datetime, langua
     return Answer("none", "")
 
 
-def status(channel: Channel, provider_id: str, state: str, at: datetime, now: datetime,
-           failure: Exception | None = None) -> str:
+def status(
+    channel: Channel,
+    provider_id: str,
+    state: str,
+    at: datetime,
+    now: datetime,
+    failure: Exception | None = None,
+) -> str:
     """A provider's delivery status for a message we sent."""
     return sender.on_status(channel, provider_id, state, at, now, failure, visit_of=visits.find)
 
@@ -153,9 +186,14 @@ def whatsapp_window_opened(phone: str, now: datetime) -> int:
     """The client wrote on WhatsApp: the 24-hour window is open, and WhatsApp now reaches them
     (they chose to talk to the salon there). Found by the phone's contacts on every channel that
     is addressed by phone (WhatsApp, SMS)."""
-    known = {(c.salon_id, c.client_id) for can in capabilities.CAPABILITIES.values()
-             if can.by_phone and can.inbound for c in contact_book.contacts(can.channel.value, phone)}
+    known = {
+        (c.salon_id, c.client_id)
+        for can in capabilities.CAPABILITIES.values()
+        if can.by_phone and can.inbound
+        for c in contact_book.contacts(can.channel.value, phone)
+    }
     for salon_id, client_id in known:
+
         def change(client: Client) -> dict:
             channels = {k: dict(v) for k, v in client.channels.items()}
             info = channels.setdefault(Channel.WHATSAPP.value, {})

@@ -53,10 +53,16 @@ BUTTONS: dict[str, tuple[str, str]] = {
     "es": ("Confirmar", "Cancelar cita"),
 }
 # Kinds about a visit that lose their point when the visit changes (a cancellation notice does not).
-_ABOUT_THE_VISIT_AS_IT_WAS = frozenset({
-    MessageKind.REMINDER, MessageKind.REMINDER_WITH_CONFIRMATION, MessageKind.APPOINTMENT_BOOKED,
-    MessageKind.APPOINTMENT_MOVED, MessageKind.STAFF_APPOINTMENT_BOOKED, MessageKind.STAFF_APPOINTMENT_MOVED,
-})
+_ABOUT_THE_VISIT_AS_IT_WAS = frozenset(
+    {
+        MessageKind.REMINDER,
+        MessageKind.REMINDER_WITH_CONFIRMATION,
+        MessageKind.APPOINTMENT_BOOKED,
+        MessageKind.APPOINTMENT_MOVED,
+        MessageKind.STAFF_APPOINTMENT_BOOKED,
+        MessageKind.STAFF_APPOINTMENT_MOVED,
+    }
+)
 
 # The visit a message is about, as the booking feature reads it (the composition root, regulars.app,
 # gives it): a message about a visit that was cancelled or moved since is not sent.
@@ -70,8 +76,11 @@ def _channels(person: Client | StaffMember) -> dict:
 
 def reachable(recipient: str, person: Client | StaffMember, enabled: tuple[str, ...]) -> list[Channel]:
     """The channels that can reach this person now (and that this deployment can send on)."""
-    return [channel for channel in Channel
-            if channel.value in enabled and capabilities.of(channel).reaches(person.phone, _channels(person))]
+    return [
+        channel
+        for channel in Channel
+        if channel.value in enabled and capabilities.of(channel).reaches(person.phone, _channels(person))
+    ]
 
 
 def address_of(channel: Channel, person: Client | StaffMember) -> str:
@@ -80,9 +89,15 @@ def address_of(channel: Channel, person: Client | StaffMember) -> str:
 
 def _hold(item: MessageRecord, until: datetime, reason: str, now: datetime) -> Outcome:
     if outbox.hold(item, until, reason, now):
-        job_store.schedule(item.salon_id, f"dispatch-{item.message_id}-{until:%Y%m%dT%H%M}", kind=JOB_KIND,
-                           subject=Subject.MESSAGE.of(item.message_id), due_at=until, now=now,
-                           payload={"message_id": item.message_id})
+        job_store.schedule(
+            item.salon_id,
+            f"dispatch-{item.message_id}-{until:%Y%m%dT%H%M}",
+            kind=JOB_KIND,
+            subject=Subject.MESSAGE.of(item.message_id),
+            due_at=until,
+            now=now,
+            payload={"message_id": item.message_id},
+        )
     return Outcome(False, f"held: {reason}")
 
 
@@ -116,11 +131,16 @@ def _marketing_rules(item: MessageRecord, salon: Salon, now: datetime) -> Outcom
     recent = [
         i.sent_at or i.changed_at
         for i in outbox.for_client(item.salon_id, item.client_id or "", since=now - window, limit=200)
-        if i.purpose == Purpose.MARKETING.value and i.status in SENT_STATES and i.message_id != item.message_id
+        if i.purpose == Purpose.MARKETING.value
+        and i.status in SENT_STATES
+        and i.message_id != item.message_id
     ]
     if not within_cap(recent, now, rules.marketing_cap, window):
-        return _skip(item, f"frequency cap: {rules.marketing_cap} marketing messages in {rules.marketing_cap_days} days",
-                     now)
+        return _skip(
+            item,
+            f"frequency cap: {rules.marketing_cap} marketing messages in {rules.marketing_cap_days} days",
+            now,
+        )
     return None
 
 
@@ -150,7 +170,9 @@ def route(item: MessageRecord, now: datetime, *, visit_of: VisitOf) -> Outcome:
         consents: dict = {}
         locale_hint = None
     elif item.recipient in ("manager", "phone"):  # a phone from the salon's settings, or one a code goes to
-        person = StaffMember(id=item.recipient, name=item.recipient.title(), phone=(item.values or {}).get("phone"))
+        person = StaffMember(
+            id=item.recipient, name=item.recipient.title(), phone=(item.values or {}).get("phone")
+        )
         consents, locale_hint = {}, item.locale
     else:
         try:
@@ -172,18 +194,29 @@ def route(item: MessageRecord, now: datetime, *, visit_of: VisitOf) -> Outcome:
                 return _hold(item, opens, "quiet hours", now)
     rerouting = item.status in ("sending", "sent")  # its channel failed for good
     failed = [*(item.failed_channels or []), *([item.channel] if rerouting and item.channel else [])]
-    channel = choose(purpose, reachable(item.recipient, person, settings().channels), consents,
-                     order=[Channel(c) for c in salon.settings.channel_order], failed=[Channel(c) for c in failed])
+    channel = choose(
+        purpose,
+        reachable(item.recipient, person, settings().channels),
+        consents,
+        order=[Channel(c) for c in salon.settings.channel_order],
+        failed=[Channel(c) for c in failed],
+    )
     if channel is None:
-        reason = ("no marketing consent on any channel that reaches the client"
-                  if purpose is Purpose.MARKETING else "no channel reaches the recipient")
+        reason = (
+            "no marketing consent on any channel that reaches the client"
+            if purpose is Purpose.MARKETING
+            else "no channel reaches the recipient"
+        )
         if rerouting:
             outbox.fail(item, f"{item.error or 'undeliverable'}; {reason}", now, among=(item.status,))
             return Outcome(False, reason)
         return _skip(item, reason, now)
     try:
         text, locale, placeholder_values = _render(item, catalog, person, appointment, locale_hint)
-    except (TemplateError, MissingTemplateValues) as exc:  # a salon's text that cannot be filled: never retried
+    except (
+        TemplateError,
+        MissingTemplateValues,
+    ) as exc:  # a salon's text that cannot be filled: never retried
         reason = f"the template cannot be used: {exc}"
         if rerouting:
             outbox.fail(item, reason, now, among=(item.status,))
@@ -192,15 +225,18 @@ def route(item: MessageRecord, now: datetime, *, visit_of: VisitOf) -> Outcome:
     buttons = None
     if item.kind == MessageKind.REMINDER_WITH_CONFIRMATION and appointment:
         confirm, cancel = BUTTONS.get(language_of(locale), BUTTONS["en"])
-        buttons = [{"text": confirm, "data": f"confirm:{appointment.id}"},
-                   {"text": cancel, "data": f"cancel:{appointment.id}"}]
+        buttons = [
+            {"text": confirm, "data": f"confirm:{appointment.id}"},
+            {"text": cancel, "data": f"cancel:{appointment.id}"},
+        ]
     can = capabilities.of(channel)
     whatsapp_template = None
     if can.reply_window is not None:  # for when the window is closed: the salon's template for the kind
         chosen = salon.settings.whatsapp_templates.get(item.kind)
         if chosen is not None:
             whatsapp_template = {
-                "name": chosen.name, "language": chosen.language or locale,
+                "name": chosen.name,
+                "language": chosen.language or locale,
                 "body_parameters": [placeholder_values.get(p) or "-" for p in chosen.parameters],
                 "quick_reply_payloads": [b["data"] for b in buttons or []],
             }
@@ -210,14 +246,28 @@ def route(item: MessageRecord, now: datetime, *, visit_of: VisitOf) -> Outcome:
     window, last = can.reply_window, can.record_in(_channels(person)).get("last_inbound_at")
     if window is not None and last:
         values[capabilities.WINDOW_UNTIL] = (datetime.fromisoformat(last) + window).isoformat()
-    if not outbox.assign(item, channel=channel.value, address=address_of(channel, person), text=text, locale=locale,
-                         buttons=buttons, values=values, now=now, whatsapp_template=whatsapp_template):
+    if not outbox.assign(
+        item,
+        channel=channel.value,
+        address=address_of(channel, person),
+        text=text,
+        locale=locale,
+        buttons=buttons,
+        values=values,
+        now=now,
+        whatsapp_template=whatsapp_template,
+    ):
         return Outcome(False, "the message moved on meanwhile")
     return Outcome(True, f"queued on {channel.value}")
 
 
-def _render(item: MessageRecord, catalog: Catalog, person: Client | StaffMember,
-            appointment: m.Appointment | None, locale_hint: str | None) -> tuple[str, str, dict[str, str]]:
+def _render(
+    item: MessageRecord,
+    catalog: Catalog,
+    person: Client | StaffMember,
+    appointment: m.Appointment | None,
+    locale_hint: str | None,
+) -> tuple[str, str, dict[str, str]]:
     """The text, the locale it is in, and the placeholder values it was made from."""
     salon = catalog.salon
     if item.text and item.kind not in MessageKind.__members__.values():
@@ -257,8 +307,13 @@ def _render(item: MessageRecord, catalog: Catalog, person: Client | StaffMember,
     if {"amount", "balance"} & set(values):
         facts["currency"] = salon.currency
     facts["booking_link"] = values.get("booking_link") or links.booking_page(salon.id)
-    rendered = compose(item.kind, client_locale=locale_hint, salon_locale=salon.locale,
-                       overrides=salon.settings.templates, **facts)
+    rendered = compose(
+        item.kind,
+        client_locale=locale_hint,
+        salon_locale=salon.locale,
+        overrides=salon.settings.templates,
+        **facts,
+    )
     return rendered.text, rendered.locale, message_values(locale=rendered.locale, **facts)
 
 

@@ -49,7 +49,9 @@ class Message(Entity, discriminator="Message"):
     channel = UnicodeAttribute(null=True)
     address = UnicodeAttribute(null=True)  # the channel's: E.164 phone, Telegram chat id, push endpoint
     buttons = JSONAttribute(null=True)  # [{"text": ..., "data": ...}]
-    whatsapp_template = JSONAttribute(null=True)  # {"name", "language", "body_parameters", "quick_reply_payloads"}
+    whatsapp_template = JSONAttribute(
+        null=True
+    )  # {"name", "language", "body_parameters", "quick_reply_payloads"}
     status = UnicodeAttribute(default="planned")
     skip_reason = UnicodeAttribute(null=True)
     route = NumberAttribute(default=0)  # how many times a channel was chosen (a fallback adds one)

@@ -30,15 +30,36 @@ FINAL = ("sent", "delivered", "failed", "skipped")
 
 def _record(item: Message) -> MessageRecord:
     return MessageRecord(
-        salon_id=item.salon_id, message_id=item.message_id, kind=item.kind, purpose=item.purpose,
-        recipient=item.recipient, created_at=item.created_at, client_id=item.client_id,
-        about_client_id=item.about_client_id, campaign_id=item.campaign_id, staff_id=item.staff_id,
-        appointment_id=item.appointment_id, locale=item.locale, values=dict(item.values or {}),
-        not_before=item.not_before, status=item.status, skip_reason=item.skip_reason, text=item.text,
-        channel=item.channel, address=item.address, buttons=item.buttons, whatsapp_template=item.whatsapp_template,
-        route=int(item.route or 0), failed_channels=list(item.failed_channels or []), retry_at=item.retry_at,
-        updated_at=item.updated_at, error=item.error, attempts=int(item.attempts or 0), sent_at=item.sent_at,
-        delivered_at=item.delivered_at, segments=int(item.segments) if item.segments is not None else None,
+        salon_id=item.salon_id,
+        message_id=item.message_id,
+        kind=item.kind,
+        purpose=item.purpose,
+        recipient=item.recipient,
+        created_at=item.created_at,
+        client_id=item.client_id,
+        about_client_id=item.about_client_id,
+        campaign_id=item.campaign_id,
+        staff_id=item.staff_id,
+        appointment_id=item.appointment_id,
+        locale=item.locale,
+        values=dict(item.values or {}),
+        not_before=item.not_before,
+        status=item.status,
+        skip_reason=item.skip_reason,
+        text=item.text,
+        channel=item.channel,
+        address=item.address,
+        buttons=item.buttons,
+        whatsapp_template=item.whatsapp_template,
+        route=int(item.route or 0),
+        failed_channels=list(item.failed_channels or []),
+        retry_at=item.retry_at,
+        updated_at=item.updated_at,
+        error=item.error,
+        attempts=int(item.attempts or 0),
+        sent_at=item.sent_at,
+        delivered_at=item.delivered_at,
+        segments=int(item.segments) if item.segments is not None else None,
         cost_amount=int(item.cost_amount) if item.cost_amount is not None else None,
         cost_currency=item.cost_currency,
     )
@@ -47,12 +68,25 @@ def _record(item: Message) -> MessageRecord:
 def plan(message: PlannedMessage) -> bool:
     """Write the message unless its cause has planned it already; True if written now."""
     item = Message(
-        salon_id=message.salon_id, message_id=message.message_id, kind=message.kind, purpose=message.purpose,
-        recipient=message.recipient, client_id=message.client_id, about_client_id=message.about_client_id,
-        campaign_id=message.campaign_id, staff_id=message.staff_id,
-        appointment_id=message.appointment_id, locale=message.locale, values=message.values,
-        not_before=message.not_before, status=message.status, skip_reason=message.skip_reason,
-        text=message.text, created_at=message.created_at, updated_at=message.created_at, expires=message.expires,
+        salon_id=message.salon_id,
+        message_id=message.message_id,
+        kind=message.kind,
+        purpose=message.purpose,
+        recipient=message.recipient,
+        client_id=message.client_id,
+        about_client_id=message.about_client_id,
+        campaign_id=message.campaign_id,
+        staff_id=message.staff_id,
+        appointment_id=message.appointment_id,
+        locale=message.locale,
+        values=message.values,
+        not_before=message.not_before,
+        status=message.status,
+        skip_reason=message.skip_reason,
+        text=message.text,
+        created_at=message.created_at,
+        updated_at=message.created_at,
+        expires=message.expires,
     )
     return item.save_new()
 
@@ -73,8 +107,9 @@ def get_item(salon_id: str, message_id: str) -> Message | None:
     return Message.find(salon_id=salon_id, message_id=message_id, consistent=True)
 
 
-def _items_for_client(salon_id: str, client_id: str, *, since: datetime | None = None,
-                      limit: int = 100) -> list[Message]:
+def _items_for_client(
+    salon_id: str, client_id: str, *, since: datetime | None = None, limit: int = 100
+) -> list[Message]:
     """A client's messages, newest first (those created at or after ``since``)."""
     hk = Message.render_key("gsi2pk", salon_id=salon_id, client_id=client_id)
     condition: Condition
@@ -87,8 +122,9 @@ def _items_for_client(salon_id: str, client_id: str, *, since: datetime | None =
     return [i for i in items if isinstance(i, Message)]
 
 
-def for_client(salon_id: str, client_id: str, *, since: datetime | None = None,
-               limit: int = 100) -> list[MessageRecord]:
+def for_client(
+    salon_id: str, client_id: str, *, since: datetime | None = None, limit: int = 100
+) -> list[MessageRecord]:
     """A client's messages with what became of them, newest first (those created at or after ``since``)."""
     return [_record(i) for i in _items_for_client(salon_id, client_id, since=since, limit=limit)]
 
@@ -105,86 +141,166 @@ def _update(salon_id: str, message_id: str, actions: list[Action], condition: Co
     return True
 
 
-def assign(item: MessageRecord, *, channel: str, address: str, text: str, locale: str, buttons: list[dict] | None,
-           values: dict, now: datetime, whatsapp_template: dict | None = None) -> bool:
+def assign(
+    item: MessageRecord,
+    *,
+    channel: str,
+    address: str,
+    text: str,
+    locale: str,
+    buttons: list[dict] | None,
+    values: dict,
+    now: datetime,
+    whatsapp_template: dict | None = None,
+) -> bool:
     """Route the message: ``planned`` (or ``sending``, after a permanent failure) -> ``queued`` on
     ``channel``, the route counted up. False if someone else moved it first."""
     actions: list[Action] = [
-        Message.status.set("queued"), Message.channel.set(channel), Message.address.set(address),
-        Message.text.set(text), Message.locale.set(locale), Message.values.set(values),
-        Message.route.set(int(item.route or 0) + 1), Message.retry_at.remove(), Message.updated_at.set(now),
+        Message.status.set("queued"),
+        Message.channel.set(channel),
+        Message.address.set(address),
+        Message.text.set(text),
+        Message.locale.set(locale),
+        Message.values.set(values),
+        Message.route.set(int(item.route or 0) + 1),
+        Message.retry_at.remove(),
+        Message.updated_at.set(now),
         Message.buttons.set(buttons) if buttons else Message.buttons.remove(),
-        Message.whatsapp_template.set(whatsapp_template) if whatsapp_template else Message.whatsapp_template.remove(),
+        Message.whatsapp_template.set(whatsapp_template)
+        if whatsapp_template
+        else Message.whatsapp_template.remove(),
     ]
     if item.channel and item.status in ("sending", "sent"):
         actions.append(Message.failed_channels.set(Message.failed_channels.append([item.channel])))
-    return _update(item.salon_id, item.message_id, actions,
-                   (Message.status == item.status) & (Message.route == int(item.route or 0)))
+    return _update(
+        item.salon_id,
+        item.message_id,
+        actions,
+        (Message.status == item.status) & (Message.route == int(item.route or 0)),
+    )
 
 
 def hold(item: MessageRecord, until: datetime, reason: str, now: datetime) -> bool:
     """Keep a planned message until ``until`` (quiet hours)."""
-    return _update(item.salon_id, item.message_id,
-                   [Message.not_before.set(until), Message.error.set(reason), Message.updated_at.set(now)],
-                   Message.status == "planned")
+    return _update(
+        item.salon_id,
+        item.message_id,
+        [Message.not_before.set(until), Message.error.set(reason), Message.updated_at.set(now)],
+        Message.status == "planned",
+    )
 
 
 def skip(salon_id: str, message_id: str, reason: str, now: datetime, *, among: Iterable[str] = OPEN) -> bool:
     """``planned``/``queued`` -> ``skipped``, with the reason in words."""
-    return _update(salon_id, message_id,
-                   [Message.status.set("skipped"), Message.skip_reason.set(reason), Message.updated_at.set(now)],
-                   Message.status.is_in(*among))
+    return _update(
+        salon_id,
+        message_id,
+        [Message.status.set("skipped"), Message.skip_reason.set(reason), Message.updated_at.set(now)],
+        Message.status.is_in(*among),
+    )
 
 
 def claim(item: MessageRecord, now: datetime) -> bool:
     """``queued`` -> ``sending`` for this route: only one delivery of the queue message wins."""
-    return _update(item.salon_id, item.message_id,
-                   [Message.status.set("sending"), Message.attempts.add(1), Message.updated_at.set(now)],
-                   (Message.status == "queued") & (Message.route == int(item.route or 0))
-                   & (Message.channel == item.channel))
+    return _update(
+        item.salon_id,
+        item.message_id,
+        [Message.status.set("sending"), Message.attempts.add(1), Message.updated_at.set(now)],
+        (Message.status == "queued")
+        & (Message.route == int(item.route or 0))
+        & (Message.channel == item.channel),
+    )
 
 
 def retry(item: MessageRecord, retry_at: datetime, error: str, now: datetime) -> bool:
     """``sending`` -> ``queued`` on the same route, not before ``retry_at``."""
-    return _update(item.salon_id, item.message_id,
-                   [Message.status.set("queued"), Message.retry_at.set(retry_at), Message.error.set(error),
-                    Message.updated_at.set(now)],
-                   (Message.status == "sending") & (Message.route == int(item.route or 0)))
+    return _update(
+        item.salon_id,
+        item.message_id,
+        [
+            Message.status.set("queued"),
+            Message.retry_at.set(retry_at),
+            Message.error.set(error),
+            Message.updated_at.set(now),
+        ],
+        (Message.status == "sending") & (Message.route == int(item.route or 0)),
+    )
 
 
 def fail(item: MessageRecord, error: str, now: datetime, *, among: Iterable[str] = ("sending",)) -> bool:
-    return _update(item.salon_id, item.message_id,
-                   [Message.status.set("failed"), Message.error.set(error), Message.updated_at.set(now)],
-                   Message.status.is_in(*among) & (Message.route == int(item.route or 0)))
+    return _update(
+        item.salon_id,
+        item.message_id,
+        [Message.status.set("failed"), Message.error.set(error), Message.updated_at.set(now)],
+        Message.status.is_in(*among) & (Message.route == int(item.route or 0)),
+    )
 
 
-def sent(item: MessageRecord, *, provider_id: str, segments: int | None, cost_micros: int | None,
-         cost_currency: str | None, now: datetime) -> bool:
+def sent(
+    item: MessageRecord,
+    *,
+    provider_id: str,
+    segments: int | None,
+    cost_micros: int | None,
+    cost_currency: str | None,
+    now: datetime,
+) -> bool:
     """``sending`` -> ``sent``, with what the provider answered; in the same transaction, the
     provider's id (so statuses and button presses find the message) and the address's contact
     (so a reply from it finds the client)."""
     assert item.channel is not None  # assigned with its address before the message is sent
     tx = Tx()
-    actions = [Message.status.set("sent"), Message.provider_id.set(provider_id), Message.sent_at.set(now),
-               Message.error.remove(), Message.updated_at.set(now)]
+    actions = [
+        Message.status.set("sent"),
+        Message.provider_id.set(provider_id),
+        Message.sent_at.set(now),
+        Message.error.remove(),
+        Message.updated_at.set(now),
+    ]
     if segments is not None:
         actions.append(Message.segments.set(segments))
     if cost_micros is not None and cost_currency:
         actions += [Message.cost_amount.set(cost_micros), Message.cost_currency.set(cost_currency)]
-    tx.update(Message(salon_id=item.salon_id, message_id=item.message_id), actions,
-              (Message.status == "sending") & (Message.route == int(item.route or 0)), label="message",
-              add_version_condition=False)
-    tx.put(ProviderMessage(channel=item.channel, provider_id=provider_key(item.channel, item.address, provider_id),
-                           salon_id=item.salon_id, message_id=item.message_id, expires=now + KEEP_PROVIDER_IDS),
-           label="provider")
+    tx.update(
+        Message(salon_id=item.salon_id, message_id=item.message_id),
+        actions,
+        (Message.status == "sending") & (Message.route == int(item.route or 0)),
+        label="message",
+        add_version_condition=False,
+    )
+    tx.put(
+        ProviderMessage(
+            channel=item.channel,
+            provider_id=provider_key(item.channel, item.address, provider_id),
+            salon_id=item.salon_id,
+            message_id=item.message_id,
+            expires=now + KEEP_PROVIDER_IDS,
+        ),
+        label="provider",
+    )
     if item.campaign_id and cost_micros is not None:
-        tx.update(CampaignSends(salon_id=item.salon_id, campaign_id=item.campaign_id),
-                  [CampaignSends.salon_id.set(item.salon_id), CampaignSends.campaign_id.set(item.campaign_id),
-                   CampaignSends.entity_type.set(CampaignSends), CampaignSends.messages.add(1),
-                   CampaignSends.cost_micros.add(cost_micros)], label="campaign", add_version_condition=False)
+        tx.update(
+            CampaignSends(salon_id=item.salon_id, campaign_id=item.campaign_id),
+            [
+                CampaignSends.salon_id.set(item.salon_id),
+                CampaignSends.campaign_id.set(item.campaign_id),
+                CampaignSends.entity_type.set(CampaignSends),
+                CampaignSends.messages.add(1),
+                CampaignSends.cost_micros.add(cost_micros),
+            ],
+            label="campaign",
+            add_version_condition=False,
+        )
     if item.recipient == "client" and item.client_id:
-        contacts.stage_contact(tx, channel=item.channel, address=str(item.address), salon_id=item.salon_id,
-                               client_id=item.client_id, message_id=item.message_id, now=now)
+        contacts.stage_contact(
+            tx,
+            channel=item.channel,
+            address=str(item.address),
+            salon_id=item.salon_id,
+            client_id=item.client_id,
+            message_id=item.message_id,
+            now=now,
+        )
     try:
         tx.commit()
     except TxFailed as exc:
@@ -207,16 +323,25 @@ def sent_as(channel: str, provider_id: str) -> MessageRecord | None:
 
 
 def delivered(item: MessageRecord, at: datetime, now: datetime) -> bool:
-    return _update(item.salon_id, item.message_id,
-                   [Message.status.set("delivered"), Message.delivered_at.set(at), Message.updated_at.set(now)],
-                   Message.status == "sent")
+    return _update(
+        item.salon_id,
+        item.message_id,
+        [Message.status.set("delivered"), Message.delivered_at.set(at), Message.updated_at.set(now)],
+        Message.status == "sent",
+    )
 
 
 def record_cost(item: MessageRecord, cost_micros: int, currency: str, now: datetime) -> bool:
-    return _update(item.salon_id, item.message_id,
-                   [Message.cost_amount.set(cost_micros), Message.cost_currency.set(currency),
-                    Message.updated_at.set(now)],
-                   Message.status.is_in("sent", "delivered"))
+    return _update(
+        item.salon_id,
+        item.message_id,
+        [
+            Message.cost_amount.set(cost_micros),
+            Message.cost_currency.set(currency),
+            Message.updated_at.set(now),
+        ],
+        Message.status.is_in("sent", "delivered"),
+    )
 
 
 def campaign_sends(salon_id: str, campaign_id: str) -> tuple[int, int]:

@@ -75,8 +75,15 @@ class SendRef:
     route: int
 
     def body(self) -> str:
-        return json.dumps({"salon_id": self.salon_id, "message_id": self.message_id, "channel": self.channel,
-                           "route": self.route}, separators=(",", ":"))
+        return json.dumps(
+            {
+                "salon_id": self.salon_id,
+                "message_id": self.message_id,
+                "channel": self.channel,
+                "route": self.route,
+            },
+            separators=(",", ":"),
+        )
 
     @classmethod
     def parse(cls, text: str) -> SendRef:
@@ -106,15 +113,24 @@ Requeue = Callable[[SendRef, float], None]
 DeadLetter = Callable[[SendRef, str], None]
 
 
-def send(ref: SendRef, channels: Callable[[MessageRecord], Any], now: datetime, *, requeue: Requeue,
-         dead_letter: DeadLetter, visit_of: dispatch.VisitOf) -> Result:
+def send(
+    ref: SendRef,
+    channels: Callable[[MessageRecord], Any],
+    now: datetime,
+    *,
+    requeue: Requeue,
+    dead_letter: DeadLetter,
+    visit_of: dispatch.VisitOf,
+) -> Result:
     """Handle one delivery of a queue message; ``channels(item)`` gives the channel client; a message
     its channel cannot deliver is routed again (``visit_of`` reads the visit it is about)."""
     item = outbox.get(ref.salon_id, ref.message_id)
     if item is None:
         return Result("ignored", "no such message")
     if item.status == "sending" and item.route == ref.route and item.changed_at < now - STUCK_AFTER:
-        outbox.fail(item, "the provider's answer was never recorded; not sent again, to avoid a duplicate", now)
+        outbox.fail(
+            item, "the provider's answer was never recorded; not sent again, to avoid a duplicate", now
+        )
         return Result("failed", "outcome unknown")
     if item.status != "queued" or item.channel != ref.channel or int(item.route or 0) != ref.route:
         return Result("ignored", f"the message is {item.status} on {item.channel} (route {item.route})")
@@ -140,7 +156,9 @@ def send(ref: SendRef, channels: Callable[[MessageRecord], Any], now: datetime, 
         requeue(ref, delay)
         return Result("retry", exc.reason)
     except Suppressed as exc:
-        outbox.skip(item.salon_id, item.message_id, f"stopped by the recipient: {exc.reason}", now, among=("sending",))
+        outbox.skip(
+            item.salon_id, item.message_id, f"stopped by the recipient: {exc.reason}", now, among=("sending",)
+        )
         return Result("skipped", exc.reason)
     except MessageRejected as exc:
         outbox.fail(item, exc.reason, now)
@@ -151,18 +169,30 @@ def send(ref: SendRef, channels: Callable[[MessageRecord], Any], now: datetime, 
         item = replace(item, error=f"{item.channel}: {exc.reason}")
         outcome = dispatch.route(item, now, visit_of=visit_of)
         return Result("rerouted" if outcome.done else "failed", f"{exc.reason}; {outcome.reason}")
-    outbox.sent(item, provider_id=receipt.provider_id, segments=receipt.segments, cost_micros=receipt.cost_micros,
-                cost_currency=receipt.cost_currency, now=now)
+    outbox.sent(
+        item,
+        provider_id=receipt.provider_id,
+        segments=receipt.segments,
+        cost_micros=receipt.cost_micros,
+        cost_currency=receipt.cost_currency,
+        now=now,
+    )
     return Result("sent", receipt.provider_id)
 
 
 # What still goes by SMS once the salon's daily budget is spent: what a client needs for the visit
 # they booked (and the code that lets them book). Offers, staff notices, feedback requests and bonus
 # news wait for the next day's budget.
-ESSENTIAL_KINDS = frozenset({
-    MessageKind.PHONE_CODE, MessageKind.APPOINTMENT_BOOKED, MessageKind.APPOINTMENT_MOVED,
-    MessageKind.APPOINTMENT_CANCELLED, MessageKind.REMINDER, MessageKind.REMINDER_WITH_CONFIRMATION,
-})
+ESSENTIAL_KINDS = frozenset(
+    {
+        MessageKind.PHONE_CODE,
+        MessageKind.APPOINTMENT_BOOKED,
+        MessageKind.APPOINTMENT_MOVED,
+        MessageKind.APPOINTMENT_CANCELLED,
+        MessageKind.REMINDER,
+        MessageKind.REMINDER_WITH_CONFIRMATION,
+    }
+)
 
 
 def within_sms_budget(item: MessageRecord, now: datetime) -> bool:
@@ -174,8 +204,13 @@ def within_sms_budget(item: MessageRecord, now: datetime) -> bool:
     essential = item.kind in ESSENTIAL_KINDS and item.recipient in ("client", "phone")
     budget = salon.settings.protection.sms_daily_parts
     day = now.astimezone(salon.tz).date().isoformat()
-    return outbox.add_sms_parts(item.salon_id, day, max(1, sms_segments(item.text or "")),
-                                    None if essential else budget, now + timedelta(days=2))
+    return outbox.add_sms_parts(
+        item.salon_id,
+        day,
+        max(1, sms_segments(item.text or "")),
+        None if essential else budget,
+        now + timedelta(days=2),
+    )
 
 
 def outgoing(item: MessageRecord) -> OutgoingMessage:
@@ -228,8 +263,16 @@ def dead_letter_on(queue_url: str) -> DeadLetter:
     return dead_letter
 
 
-def on_status(channel: Channel, provider_id: str, state: str, at: datetime, now: datetime,
-              failure: Exception | None = None, *, visit_of: dispatch.VisitOf) -> str:
+def on_status(
+    channel: Channel,
+    provider_id: str,
+    state: str,
+    at: datetime,
+    now: datetime,
+    failure: Exception | None = None,
+    *,
+    visit_of: dispatch.VisitOf,
+) -> str:
     """A provider's delivery status for a message we sent: delivered, or failed for good on its channel
     (then it is routed again, unless the recipient stopped it)."""
     message = outbox.sent_as(channel.value, provider_id)

@@ -74,19 +74,27 @@ PLACEHOLDERS: dict[MessageKind, frozenset[str]] = {
     MessageKind.STAFF_APPOINTMENT_CANCELLED: _VISIT,
     MessageKind.OPT_OUT_CONFIRMATION: frozenset({"client_name", "salon_name"}),
     MessageKind.BONUS_EARNED: frozenset({"client_name", "salon_name", "amount", "balance", "expires"}),
-    MessageKind.BONUS_BURN_WARNING: frozenset({"client_name", "salon_name", "amount", "expires", "booking_link"}),
+    MessageKind.BONUS_BURN_WARNING: frozenset(
+        {"client_name", "salon_name", "amount", "expires", "booking_link"}
+    ),
     MessageKind.TIER_UP: frozenset({"client_name", "salon_name", "tier", "rate"}),
-    MessageKind.BIRTHDAY_GREETING: frozenset({"client_name", "salon_name", "amount", "expires", "booking_link"}),
-    MessageKind.FEEDBACK_REQUEST: frozenset({"client_name", "salon_name", "service_name", "staff_name",
-                                             "feedback_link"}),
+    MessageKind.BIRTHDAY_GREETING: frozenset(
+        {"client_name", "salon_name", "amount", "expires", "booking_link"}
+    ),
+    MessageKind.FEEDBACK_REQUEST: frozenset(
+        {"client_name", "salon_name", "service_name", "staff_name", "feedback_link"}
+    ),
     MessageKind.WELCOME: frozenset({"client_name", "salon_name"}),
     MessageKind.THANK_YOU: frozenset({"client_name", "salon_name", "staff_name", "booking_link"}),
-    MessageKind.MANAGER_ALERT: frozenset({"client_name", "client_phone", "service_name", "staff_name", "rating",
-                                          "comment"}),
+    MessageKind.MANAGER_ALERT: frozenset(
+        {"client_name", "client_phone", "service_name", "staff_name", "rating", "comment"}
+    ),
     MessageKind.REPEAT_INVITATION: frozenset({"client_name", "salon_name", "services", "booking_link"}),
     MessageKind.REBOOK_INVITATION: _VISIT | {"booking_link"},
     MessageKind.WINBACK: frozenset({"client_name", "salon_name", "offer", "booking_link"}),
-    MessageKind.WINBACK_BONUS: frozenset({"client_name", "salon_name", "offer", "amount", "expires", "booking_link"}),
+    MessageKind.WINBACK_BONUS: frozenset(
+        {"client_name", "salon_name", "offer", "amount", "expires", "booking_link"}
+    ),
     MessageKind.PHONE_CODE: frozenset({"code", "salon_name"}),
 }
 
@@ -185,11 +193,11 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     },
     K.MANAGER_ALERT: {
         "en": "Unhappy client: {client_name} ({client_phone}) rated {service_name} with {staff_name} {rating}/5. "
-        "\"{comment}\" A follow-up task is open.",
+        '"{comment}" A follow-up task is open.',
         "ru": "Недовольный клиент: {client_name} ({client_phone}) оценил(а) {service_name}, мастер {staff_name}, на "
-        "{rating}/5. \"{comment}\" Открыта задача перезвонить.",
+        '{rating}/5. "{comment}" Открыта задача перезвонить.',
         "es": "Cliente insatisfecho: {client_name} ({client_phone}) califico {service_name} con {staff_name} con "
-        "{rating}/5. \"{comment}\" Hay una tarea de seguimiento abierta.",
+        '{rating}/5. "{comment}" Hay una tarea de seguimiento abierta.',
     },
     K.REPEAT_INVITATION: {
         "en": "{client_name}, it's time for your {services} at {salon_name}. Book in one tap: {booking_link}",

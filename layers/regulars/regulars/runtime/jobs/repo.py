@@ -34,8 +34,15 @@ class DueJob:
 
 
 def _due(item: Job) -> DueJob:
-    return DueJob(item.salon_id, item.job_id, item.kind, item.subject, item.due_at, item.status,
-                  dict(item.payload or {}))
+    return DueJob(
+        item.salon_id,
+        item.job_id,
+        item.kind,
+        item.subject,
+        item.due_at,
+        item.status,
+        dict(item.payload or {}),
+    )
 
 
 @dataclass(frozen=True)
@@ -52,12 +59,21 @@ class NewJob:
 def _new(salon_id: str, job: NewJob, now: datetime) -> Job:
     """A pending job; a due time in the past becomes ``now``: the ticker never passes the current
     minute, so it is still seen."""
-    return Job(salon_id=salon_id, job_id=job.job_id, kind=job.kind, subject=job.subject,
-               due_at=max(job.due_at, now), payload=job.payload, created_at=now, updated_at=now)
+    return Job(
+        salon_id=salon_id,
+        job_id=job.job_id,
+        kind=job.kind,
+        subject=job.subject,
+        due_at=max(job.due_at, now),
+        payload=job.payload,
+        created_at=now,
+        updated_at=now,
+    )
 
 
-def schedule(salon_id: str, job_id: str, *, kind: str, subject: str, due_at: datetime, payload: dict,
-             now: datetime) -> bool:
+def schedule(
+    salon_id: str, job_id: str, *, kind: str, subject: str, due_at: datetime, payload: dict, now: datetime
+) -> bool:
     """Create a pending job unless one with this id exists (scheduling is idempotent)."""
     return _new(salon_id, NewJob(job_id, kind, subject, due_at, payload), now).save_new()
 
@@ -77,8 +93,11 @@ def due_between(hour: datetime, shard: int, since: datetime, until: datetime) ->
     hk = f"DUE#{format_hour(hour)}#{shard}"
     lower = Job.render_key("gsi1sk", due_at=since, salon_id="", job_id="")
     upper = Job.render_key("gsi1sk", due_at=until, salon_id="~", job_id="~")
-    return [JobRef(i.salon_id, i.job_id) for i in Entity.by_gsi1.query(hk, Entity.gsi1sk.between(lower, upper))
-            if isinstance(i, Job)]
+    return [
+        JobRef(i.salon_id, i.job_id)
+        for i in Entity.by_gsi1.query(hk, Entity.gsi1sk.between(lower, upper))
+        if isinstance(i, Job)
+    ]
 
 
 def _transition(ref: JobRef, before: str, after: str, now: datetime, **extra: object) -> bool:
@@ -105,8 +124,12 @@ def unmark_queued(ref: JobRef, due_at: datetime, now: datetime) -> None:
     item._derive_keys()
     assert item.gsi1pk is not None and item.gsi1sk is not None  # derived from the due time and status
     item.update(
-        actions=[Job.status.set("pending"), Job.updated_at.set(now), Job.gsi1pk.set(item.gsi1pk),
-                 Job.gsi1sk.set(item.gsi1sk)],
+        actions=[
+            Job.status.set("pending"),
+            Job.updated_at.set(now),
+            Job.gsi1pk.set(item.gsi1pk),
+            Job.gsi1sk.set(item.gsi1sk),
+        ],
         condition=(Job.status == "queued"),
     )
 
@@ -122,8 +145,9 @@ def cancel_pending(salon_id: str, subject: str, now: datetime, *, keep: Collecti
     cancelled = 0
     for item in Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith(JOBS)):
         if isinstance(item, Job) and item.status == "pending" and item.job_id not in keep:
-            cancelled += _transition(JobRef(salon_id, item.job_id), "pending", "cancelled", now,
-                                     outcome="subject changed")
+            cancelled += _transition(
+                JobRef(salon_id, item.job_id), "pending", "cancelled", now, outcome="subject changed"
+            )
     return cancelled
 
 

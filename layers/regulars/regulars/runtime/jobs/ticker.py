@@ -51,8 +51,12 @@ def tick(now: datetime, enqueue: Callable[[Sequence[JobRef]], Sequence[JobRef]])
     report.late = until < now
     hour = floor_hour(since)
     while hour <= until:
-        queued = [ref for shard in store.shards() for ref in store.due_between(hour, shard, since, until)
-                  if store.mark_queued(ref, now)]
+        queued = [
+            ref
+            for shard in store.shards()
+            for ref in store.due_between(hour, shard, since, until)
+            if store.mark_queued(ref, now)
+        ]
         refused = list(enqueue(queued)) if queued else []
         for ref in refused:
             job = store.get(ref.salon_id, ref.job_id)

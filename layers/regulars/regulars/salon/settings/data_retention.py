@@ -12,6 +12,9 @@ class DataRetentionSettings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     forget_inactive_after_years: int | None = Field(
-        default=None, ge=1, le=20,
+        default=None,
+        ge=1,
+        le=20,
         description="Erase, each night, the clients whose last visit (or creation, if they never came) is "
-                    "older than this many years and who have nothing booked (None: never)")
+        "older than this many years and who have nothing booked (None: never)",
+    )

@@ -20,8 +20,11 @@ class Tier(BaseModel):
 
 
 def _default_tiers() -> list[Tier]:
-    return [Tier(name="Base", rate_bp=500), Tier(name="Silver", rate_bp=700, min_visits=3),
-            Tier(name="Gold", rate_bp=1000, min_visits=8, min_spend=100_000)]
+    return [
+        Tier(name="Base", rate_bp=500),
+        Tier(name="Silver", rate_bp=700, min_visits=3),
+        Tier(name="Gold", rate_bp=1000, min_visits=8, min_spend=100_000),
+    ]
 
 
 class LoyaltySettings(BaseModel):
@@ -30,9 +33,13 @@ class LoyaltySettings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     enabled: bool = True
-    lifetime_days: int = Field(default=60, ge=1, le=365, description="How long a visit's cashback can be spent")
+    lifetime_days: int = Field(
+        default=60, ge=1, le=365, description="How long a visit's cashback can be spent"
+    )
     redeem_cap_percent: int = Field(default=30, ge=0, le=100, description="The most of a bill bonus may pay")
-    warn_days_before: int = Field(default=7, ge=0, le=60, description="Warn this many days before bonus burns")
+    warn_days_before: int = Field(
+        default=7, ge=0, le=60, description="Warn this many days before bonus burns"
+    )
     tiers: list[Tier] = Field(default_factory=_default_tiers, min_length=1, max_length=10)
     birthday_amount: int = Field(default=500, ge=0, le=10_000_000)
     birthday_days_before: int = Field(default=3, ge=0, le=30)
