@@ -273,3 +273,42 @@ def test_a_message_the_salon_writes_is_planned_once_per_idempotency_key(table, c
     assert {f["field"] for f in bad.json["error"]["fields"]} == {"text", "purpose"}
     listed = admin.get(f"/v1/admin/clients/{client['id']}").json["messages"]
     assert [m["id"] for m in listed] == [first.json["id"]]
+
+
+def test_the_day_book_names_the_client_of_every_visit_whichever_way_it_was_booked(table, clock_at):
+    from support.lambda_ import PublicApi
+
+    make_salon("salon-a", clock_at)
+    admin, public = AdminApi("salon-a"), PublicApi()
+
+    def visit(hour: int, **booking: object) -> dict:
+        return {
+            "service_id": "haircut",
+            "staff_id": "anna",
+            "start": f"{TUESDAY}T{hour:02d}:00:00+01:00",
+        } | booking
+
+    new_online = public.post(
+        "/v1/salons/salon-a/appointments", visit(9, client={"name": "Eva Weber", "phone": "0151 23456789"})
+    )
+    known_online = public.post(  # the same phone under another name: the salon's name for the client stands
+        "/v1/salons/salon-a/appointments", visit(10, client={"name": "E. W.", "phone": "+49 151 23456789"})
+    )
+    new_at_desk = admin.post(
+        "/v1/admin/appointments", visit(11, client={"name": "Olga Ivanova", "phone": "+7 916 1234567"})
+    )
+    added = admin.post("/v1/admin/clients", {"name": "Jonas Klein", "phone": "0160 5550101"}).json
+    by_id_at_desk = admin.post("/v1/admin/appointments", visit(12, client_id=added["id"]))
+    by_phone_at_desk = admin.post(
+        "/v1/admin/appointments", visit(14, client={"name": "Olga I.", "phone": "+7 916 123 45 67"})
+    )
+    for made in (new_online, known_online, new_at_desk, by_id_at_desk, by_phone_at_desk):
+        assert made.status == 201, made.text
+    day = admin.get(f"/v1/admin/appointments?from={TUESDAY}&staff_id=anna").json["appointments"]
+    assert [(x["start"][11:16], x["client_name"]) for x in day] == [
+        ("09:00", "Eva Weber"),
+        ("10:00", "Eva Weber"),
+        ("11:00", "Olga Ivanova"),
+        ("12:00", "Jonas Klein"),
+        ("14:00", "Olga Ivanova"),
+    ]

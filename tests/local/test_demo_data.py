@@ -307,6 +307,13 @@ def test_upcoming_visits_hold_exactly_their_lock_cells(demo: Loaded) -> None:
         assert lock.expires == lock.minute + appointment_store.LOCK_KEEP
 
 
+def test_every_visit_carries_its_clients_name_for_the_day_book(demo: Loaded) -> None:
+    names = {c.client_id: c.name for c in demo.clients}
+    assert all(a.client_name == names[a.client_id] for a in demo.appointments)
+    week = appointment_store.for_staff(SALON_ID, "anna", NOW, NOW + timedelta(days=7))
+    assert week and all(v.client_name == names[v.client_id] for v in week)
+
+
 def test_the_application_reads_the_demo_back(demo: Loaded) -> None:
     regular = max(demo.clients, key=lambda c: sum(a.client_id == c.client_id for a in demo.appointments))
     client = client_store.get(SALON_ID, regular.client_id)

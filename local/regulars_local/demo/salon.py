@@ -474,7 +474,7 @@ class _Builder:
             client = self._client(plan)
             clients.append(client)
             phones.append(PhoneIndex(salon_id=SALON_ID, phone=client.phone, client_id=client.client_id))
-            appointments.extend(self._appointment(client.client_id, visit) for visit in plan.visits)
+            appointments.extend(self._appointment(client, visit) for visit in plan.visits)
         return DemoData(
             salon=self._salon(),
             staff=[self._staff_member(member) for member in STAFF],
@@ -774,11 +774,12 @@ class _Builder:
         )
         return client
 
-    def _appointment(self, client_id: str, visit: _Visit) -> Appointment:
+    def _appointment(self, client: Client, visit: _Visit) -> Appointment:
         return Appointment(
             salon_id=SALON_ID,
             appointment_id=new_id(visit.created_at, self.rng.getrandbits),
-            client_id=client_id,
+            client_id=client.client_id,
+            client_name=client.name,  # as the desk's day book shows it, the same as a booking writes
             staff_id=visit.slot.staff_id,
             service_id=visit.slot.service.service_id,
             start=visit.start,
