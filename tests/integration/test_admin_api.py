@@ -312,3 +312,38 @@ def test_the_day_book_names_the_client_of_every_visit_whichever_way_it_was_booke
         ("12:00", "Jonas Klein"),
         ("14:00", "Olga Ivanova"),
     ]
+
+
+def test_a_client_is_found_by_any_word_of_their_name_until_their_data_is_erased(table, clock_at):
+    make_salon("salon-a", clock_at)
+    admin = AdminApi("salon-a")
+    olga = admin.post("/v1/admin/clients", {"name": "Olga Ivanova-Petrova", "phone": "+7 916 1234567"}).json
+    maria = admin.post("/v1/admin/clients", {"name": "María José Núñez", "phone": "0171 2345678"}).json
+    ivan = admin.post("/v1/admin/clients", {"name": "Ivan Sidorov", "phone": "+7 916 7654321"}).json
+
+    def found(q: str) -> list[str]:
+        return sorted(c["name"] for c in admin.get(f"/v1/admin/clients?q={q}").json["clients"])
+
+    assert found("ivanova") == ["Olga Ivanova-Petrova"]  # a surname
+    assert found("IVAN") == [
+        "Ivan Sidorov",
+        "Olga Ivanova-Petrova",
+    ]  # a first name, then a surname: each once
+    assert (
+        found("nunez") == found("Núñez") == found("jose") == ["María José Núñez"]
+    )  # any later word, accents aside
+    assert found("olga%20iv") == ["Olga Ivanova-Petrova"]  # the start of the whole name
+    assert found("petrova") == []  # a word is what spaces part
+
+    erased = admin.post(f"/v1/admin/clients/{olga['id']}/erase", {"reason": "asked by phone"})
+    assert erased.status == 200, erased.text
+    assert found("ivanova") == [] and found("IVAN") == ["Ivan Sidorov"]
+    from regulars.clients.items import NameWord
+    from regulars.store.base import Entity
+
+    words = [
+        w for w in Entity.query("SALON#salon-a", Entity.sk.startswith("NAMEWORD#")) if isinstance(w, NameWord)
+    ]
+    assert sorted((w.word, w.client_id) for w in words) == sorted(
+        [("jose", maria["id"]), ("nunez", maria["id"]), ("sidorov", ivan["id"])]
+    )  # the erased client's words went with their data

@@ -142,7 +142,9 @@ def test_summary_counts_what_is_in_the_table(demo: Loaded) -> None:
         cancelled=statuses["cancelled"],
         upcoming=statuses["booked"] + statuses["confirmed"],
         slot_locks=len(demo.locks),
+        name_words=sum(1 for i in demo.raw_items if i["type"]["S"] == "NameWord"),
     )
+    assert demo.summary.name_words >= 300  # every demo client has a surname
     assert len(demo.clients) == len(demo.phones) == 300
     assert demo.summary.items == len(demo.raw_items)
     assert 45 <= demo.summary.upcoming <= 75
@@ -312,6 +314,12 @@ def test_every_visit_carries_its_clients_name_for_the_day_book(demo: Loaded) -> 
     assert all(a.client_name == names[a.client_id] for a in demo.appointments)
     week = appointment_store.for_staff(SALON_ID, "anna", NOW, NOW + timedelta(days=7))
     assert week and all(v.client_name == names[v.client_id] for v in week)
+
+
+def test_the_desk_finds_a_demo_client_by_their_surname(demo: Loaded) -> None:
+    regular = max(demo.clients, key=lambda c: sum(a.client_id == c.client_id for a in demo.appointments))
+    surname = regular.name.split()[-1]
+    assert regular.client_id in {c.id for c in client_store.search_by_name(SALON_ID, surname.lower())}
 
 
 def test_the_application_reads_the_demo_back(demo: Loaded) -> None:

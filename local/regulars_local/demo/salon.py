@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 from regulars.booking.book import CONSENT_TEXT
 from regulars.booking.items import Appointment, SlotLock
 from regulars.booking.repo import LOCK_KEEP
-from regulars.clients.items import Client, PhoneIndex
-from regulars.clients.repo import name_key
+from regulars.clients.items import Client, NameWord, PhoneIndex
+from regulars.clients.repo import name_key, name_words
 from regulars.core.appointments import HistoryEntry
 from regulars.core.errors import InvalidInput
 from regulars.core.ids import new_id
@@ -267,11 +267,21 @@ class DemoSummary:
     cancelled: int
     upcoming: int
     slot_locks: int
+    name_words: int
 
     @property
     def items(self) -> int:
-        """Every item written: the salon, its catalog, clients with their phone index, visits, locks."""
-        return 1 + self.staff + self.services + 2 * self.clients + self.appointments + self.slot_locks
+        """Every item written: the salon, its catalog, clients with their phone index and the later words
+        of their names, visits, locks."""
+        return (
+            1
+            + self.staff
+            + self.services
+            + 2 * self.clients
+            + self.name_words
+            + self.appointments
+            + self.slot_locks
+        )
 
 
 @dataclass
@@ -281,6 +291,7 @@ class DemoData:
     services: list[Service]
     clients: list[Client]
     phones: list[PhoneIndex]
+    words: list[NameWord]  # the later words of each name, for the desk's search
     appointments: list[Appointment]
     locks: list[SlotLock]
 
@@ -290,6 +301,7 @@ class DemoData:
         yield from self.services
         yield from self.clients
         yield from self.phones
+        yield from self.words
         yield from self.appointments
         yield from self.locks
 
@@ -306,6 +318,7 @@ class DemoData:
             cancelled=statuses["cancelled"],
             upcoming=statuses["booked"] + statuses["confirmed"],
             slot_locks=len(self.locks),
+            name_words=len(self.words),
         )
 
 
@@ -469,11 +482,13 @@ class _Builder:
         self._book_upcoming(plans)
         clients: list[Client] = []
         phones: list[PhoneIndex] = []
+        words: list[NameWord] = []
         appointments: list[Appointment] = []
         for plan in plans:
             client = self._client(plan)
             clients.append(client)
             phones.append(PhoneIndex(salon_id=SALON_ID, phone=client.phone, client_id=client.client_id))
+            words.extend(name_words(SALON_ID, client.client_id, client.name))
             appointments.extend(self._appointment(client, visit) for visit in plan.visits)
         return DemoData(
             salon=self._salon(),
@@ -481,6 +496,7 @@ class _Builder:
             services=[self._service(service) for service in SERVICES],
             clients=clients,
             phones=phones,
+            words=words,
             appointments=appointments,
             locks=[lock for a in appointments if self._holds_locks(a) for lock in self._locks(a)],
         )

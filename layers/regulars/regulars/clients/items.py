@@ -84,6 +84,17 @@ class PhoneIndex(Entity, discriminator="PhoneIndex"):
     client_id = UnicodeAttribute()
 
 
+class NameWord(Entity, discriminator="NameWord"):
+    """One word of a client's name after the first (a surname, a second name), so the desk finds the
+    client by it; the name index finds the name's start. Gone with the client's data on erasure."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "NAMEWORD#{word}#{client_id}"}
+
+    salon_id = UnicodeAttribute()
+    word = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+
+
 class ReferralCode(Entity, discriminator="ReferralCode"):
     """A client's referral code. Filed under the client too, so an erasure finds it whatever key made it."""
 

@@ -9,11 +9,14 @@ from datetime import date
 from pynamodb.exceptions import PutError
 
 from regulars.clients import model as clients_model
-from regulars.clients.items import Client, PhoneIndex, ReferralCode
+from regulars.clients.items import Client, NameWord, PhoneIndex, ReferralCode
 from regulars.core.errors import Conflict, NotFound
 from regulars.store.base import Entity, Tx, TxFailed
 
 PERSONAL = frozenset({"name", "phone", "email", "birthday", "notes", "tags", "consents", "channels"})
+
+
+MAX_NAME_WORDS = 4  # a name's later words kept for search (a name is at most a few words)
 
 
 def name_key(name: str) -> str:
@@ -74,9 +77,21 @@ def new_item(salon_id: str, client: clients_model.Client) -> Client:
     )
 
 
+def later_words(name: str) -> list[str]:
+    """The words of a name after the first, folded as the name index folds them (each once)."""
+    return list(dict.fromkeys(name_key(name).split()[1:]))[:MAX_NAME_WORDS]
+
+
+def name_words(salon_id: str, client_id: str, name: str) -> list[NameWord]:
+    return [NameWord(salon_id=salon_id, word=word, client_id=client_id) for word in later_words(name)]
+
+
 def add_new_client(tx: Tx, salon_id: str, client: clients_model.Client) -> None:
-    """Stage a new client and its phone claim in ``tx``; label ``phone`` fails if the phone is taken."""
+    """Stage a new client, the later words of their name and their phone claim in ``tx``; label
+    ``phone`` fails if the phone is taken."""
     tx.put(new_item(salon_id, client), Client.pk.does_not_exist(), label="client")
+    for word in name_words(salon_id, client.id, client.name):
+        tx.put(word, label="client")
     tx.put(
         PhoneIndex(salon_id=salon_id, phone=client.phone, client_id=client.id),
         PhoneIndex.pk.does_not_exist(),
@@ -121,10 +136,25 @@ def get_item(salon_id: str, client_id: str, *, consistent: bool = True) -> Clien
 
 
 def search_by_name(salon_id: str, prefix: str, limit: int = 50) -> list[clients_model.Client]:
+    """The clients whose name starts with ``prefix``, then those with a later word of their name that
+    does (a surname), each once, up to ``limit`` (case and accents aside)."""
     hk = Client.render_key("gsi1pk", salon_id=salon_id)
     key = name_key(prefix)
     cond = Client.gsi1sk.startswith(key) if key else None
-    return [to_domain(c) for c in Entity.by_gsi1.query(hk, cond, limit=limit) if isinstance(c, Client)]
+    found = [to_domain(c) for c in Entity.by_gsi1.query(hk, cond, limit=limit) if isinstance(c, Client)]
+    if not key or " " in key or len(found) >= limit:
+        return found
+    seen = {c.id for c in found}
+    pk = NameWord.render_key("pk", salon_id=salon_id)
+    words = Entity.query(pk, Entity.sk.startswith(f"NAMEWORD#{key}"), limit=limit)
+    more = list(
+        dict.fromkeys(w.client_id for w in words if isinstance(w, NameWord) and w.client_id not in seen)
+    )
+    keys = [
+        Client.primary_key(salon_id=salon_id, client_id=client_id) for client_id in more[: limit - len(found)]
+    ]
+    by_id = {c.client_id: c for c in Entity.batch_get(keys) if isinstance(c, Client)} if keys else {}
+    return found + [to_domain(by_id[i]) for i in more if i in by_id and by_id[i].erased_at is None]
 
 
 def update(salon_id: str, client_id: str, changes: dict) -> clients_model.Client:
@@ -134,17 +164,23 @@ def update(salon_id: str, client_id: str, changes: dict) -> clients_model.Client
         raise NotFound(f"client {client_id} not found", code="client_not_found")
     if item.erased_at is not None and PERSONAL & changes.keys():
         raise Conflict("this client's data was erased on request", code="client_erased")
-    old_phone = item.phone
+    old_phone, old_name = item.phone, item.name
     for name, value in changes.items():
         if name == "birthday":
             value = value.isoformat() if value else None
         if name == "tags":
             value = set(value)
         setattr(item, name, value)
+    before = set(later_words(old_name)) if "name" in changes else set()
     if "name" in changes:
         item.name_key = name_key(item.name)
+    after = set(later_words(item.name)) if "name" in changes else set()
     tx = Tx()
     tx.put(item, label="client")
+    for word in sorted(before - after):
+        tx.delete(NameWord(salon_id=salon_id, word=word, client_id=client_id), label="client")
+    for word in sorted(after - before):
+        tx.put(NameWord(salon_id=salon_id, word=word, client_id=client_id), label="client")
     if item.phone != old_phone and item.phone:
         if old_phone:
             tx.delete(PhoneIndex(salon_id=salon_id, phone=old_phone, client_id=client_id), label="old_phone")

@@ -24,6 +24,7 @@ from regulars.analytics.items import AnalyticsSnapshot
 from regulars.booking.items import Appointment
 from regulars.campaigns.repo import memberships
 from regulars.clients.items import Client, PhoneIndex, ReferralCode
+from regulars.clients.repo import name_words
 from regulars.core.appointments import AppointmentStatus
 from regulars.feedback.items import Feedback, Task
 from regulars.loyalty.items import LedgerEntry, LoyaltyAccount
@@ -295,7 +296,7 @@ def erase_client(item: Client, now: datetime, audit: AuditEntry, words: list[str
     words they wrote); the phone claim goes; the audit entry is written with it. The item is written
     whole, so its index keys are derived again: an erased client is in no index. False if the client
     changed meanwhile (read again and retry)."""
-    phone = item.phone
+    phone, name = item.phone, item.name
     item.lifecycle = _cut(item.lifecycle, words) if item.lifecycle else item.lifecycle
     item.name, item.name_key, item.phone, item.email = ERASED_NAME, None, None, None
     item.birthday, item.notes, item.tags = None, None, set()
@@ -305,6 +306,8 @@ def erase_client(item: Client, now: datetime, audit: AuditEntry, words: list[str
     tx.put(item, label="client")  # under the version read
     if phone:
         tx.delete(PhoneIndex(salon_id=item.salon_id, phone=phone, client_id=item.client_id), label="phone")
+    for word in name_words(item.salon_id, item.client_id, name):
+        tx.delete(word, label="name")
     tx.put(audit, AuditEntry.pk.does_not_exist(), label="audit")
     try:
         tx.commit()
