@@ -25,7 +25,7 @@ ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 
 @router.get(
     "/v1/admin/clients",
-    summary="Find clients by phone (any format) or by the start of a name",
+    summary="Find clients by phone (any format) or by the start of their name or of any word in it",
     tags=["admin: clients"],
 )
 @operation("clients.read")
