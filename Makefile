@@ -25,15 +25,15 @@ PYTEST_ARGS ?=
 
 SAM_CLI_VERSION ?= 1.170.0
 
-.PHONY: setup dev test unit local-test integration e2e infra-test lint format openapi bench layer-requirements build
+.PHONY: console console-check setup dev test unit local-test integration e2e infra-test lint format openapi bench layer-requirements build
 
 setup:
 	@infra/bootstrap.sh >/dev/null
 
-dev:  ## start DynamoDB Local, moto, the gateway on 127.0.0.1:$(PORT), pumps, timer and demo data
+dev: console  ## start DynamoDB Local, moto, the gateway on 127.0.0.1:$(PORT), pumps, timer and demo data; the console at /
 	@$(UV) run --frozen python -m regulars_local --port $(PORT) $(DEV_ARGS)
 
-test: lint  ## every test: lint (ruff, the format, mypy, import contracts), unit, local runtime, integration, end-to-end, browser, infrastructure
+test: lint console-check console  ## every test: lint (ruff, the format, mypy, import contracts), the console's checks and build, unit, local runtime, integration, end-to-end, browser, infrastructure
 	@REGULARS_CHROMIUM="$$(infra/chromium.sh)" $(UV) run --frozen pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 unit:
@@ -45,7 +45,7 @@ local-test:  ## the local runtime's own tests: its parts, the runtime over HTTP,
 integration:
 	@$(UV) run --frozen pytest tests/integration $(PYTEST_ARGS)
 
-e2e:
+e2e: console
 	@REGULARS_CHROMIUM="$$(infra/chromium.sh)" $(UV) run --frozen pytest tests/e2e $(PYTEST_ARGS)
 
 infra-test:
@@ -56,6 +56,13 @@ lint:  ## ruff's rules, the format (`make format` applies it), the types (mypy) 
 	@$(UV) run --frozen ruff format --check .
 	@$(UV) run --frozen mypy
 	@$(UV) run --frozen lint-imports
+
+console:  ## build the salon console into console/dist (TypeScript checked first): the local runtime serves it at /
+	@command -v npm >/dev/null || { echo "the console needs Node.js 20+ and npm: install them (apt-get install nodejs npm)" >&2; exit 1; }
+	@npm --prefix console run --silent build
+
+console-check:  ## the console's checks: its API types are the OpenAPI document's (no drift), its unit tests (Vitest)
+	@npm --prefix console run --silent check
 
 format:
 	@$(UV) run --frozen ruff check --fix .

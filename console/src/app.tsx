@@ -1,0 +1,136 @@
+// The console: sign-in, then a screen per area behind one navigation. Screens are loaded when first
+// opened (lazy), so the first screen carries only what it needs.
+import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } from "preact-iso";
+import { explain } from "./api/client";
+import { restore, signedOut, signIn, signOut, user } from "./auth";
+import { Notice } from "./components/ui";
+import { choose, language, LANGUAGE_NAMES, LANGUAGES, t, type Language } from "./i18n";
+import { loadSession, salon } from "./state";
+
+const Calendar = lazy(() => import("./screens/calendar/CalendarScreen").then((m) => m.CalendarScreen));
+const Clients = lazy(() => import("./screens/clients/ClientsScreen").then((m) => m.ClientsScreen));
+const ClientCard = lazy(() => import("./screens/clients/ClientCard").then((m) => m.ClientCard));
+
+export function App() {
+  const phase = useSignal<"starting" | "signed-out" | "ready" | "failed">("starting");
+  const problem = useSignal("");
+  useEffect(() => {
+    document.documentElement.lang = language.value;
+  }, [language.value]);
+  useEffect(() => {
+    restore()
+      .then(async (u) => {
+        if (!u) return (phase.value = "signed-out");
+        await loadSession();
+        phase.value = "ready";
+      })
+      .catch((err) => {
+        problem.value = err instanceof Error && !("status" in err) ? err.message : explain(err);
+        phase.value = "signed-out";
+      });
+  }, [user.value?.id_token]);
+
+  if (signedOut.value && phase.value === "ready") phase.value = "signed-out";
+  if (phase.value === "starting") return <p class="loading">{t("common.loading")}</p>;
+  if (phase.value !== "ready") return <SignIn problem={problem.value} expired={signedOut.value} />;
+  return (
+    <LocationProvider>
+      <Shell>
+        <ErrorBoundary>
+          <Router>
+            <Route path="/" component={Calendar} />
+            <Route path="/calendar" component={Calendar} />
+            <Route path="/clients" component={Clients} />
+            <Route path="/clients/:id" component={ClientCard} />
+            <Route default component={Calendar} />
+          </Router>
+        </ErrorBoundary>
+      </Shell>
+    </LocationProvider>
+  );
+}
+
+function LanguagePicker() {
+  return (
+    <label class="language">
+      <span class="visually-hidden">{t("nav.language")}</span>
+      <select aria-label={t("nav.language")} value={language.value} onChange={(e) => choose(e.currentTarget.value as Language)}>
+        {LANGUAGES.map((l) => (
+          <option value={l} lang={l}>
+            {LANGUAGE_NAMES[l]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function Shell({ children }: { children: preact.ComponentChildren }) {
+  const { path } = useLocation();
+  const here = (p: string) => (path === p || path.startsWith(`${p}/`) || (p === "/calendar" && path === "/") ? "page" : undefined);
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t("app.skip")}
+      </a>
+      <header class="top">
+        <div class="brand">
+          <strong>{t("app.name")}</strong>
+          <span class="muted salon-name">{salon.value?.name}</span>
+        </div>
+        <nav aria-label={t("nav.main")}>
+          <a href="/calendar" aria-current={here("/calendar")}>
+            {t("nav.calendar")}
+          </a>
+          <a href="/clients" aria-current={here("/clients")}>
+            {t("nav.clients")}
+          </a>
+        </nav>
+        <div class="tools">
+          <LanguagePicker />
+          <button type="button" class="secondary" onClick={() => void signOut()}>
+            {t("nav.signOut")}
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+      <Notice />
+    </>
+  );
+}
+
+function SignIn({ problem, expired }: { problem: string; expired: boolean }) {
+  const busy = useSignal(false);
+  return (
+    <main id="main" class="sign-in">
+      <div class="card">
+        <div class="sign-in-head">
+          <h1>{t("signin.title")}</h1>
+          <LanguagePicker />
+        </div>
+        <p class="muted">{t("signin.lead")}</p>
+        {expired && <p class="error">{t("signin.expired")}</p>}
+        {problem && (
+          <p class="error" role="alert">
+            {t("signin.failed", { reason: problem })}
+          </p>
+        )}
+        <button
+          type="button"
+          id="sign-in"
+          disabled={busy.value}
+          onClick={() => {
+            busy.value = true;
+            signIn(language.value).catch(() => (busy.value = false));
+          }}
+        >
+          {busy.value ? t("signin.working") : t("signin.button")}
+        </button>
+      </div>
+    </main>
+  );
+}

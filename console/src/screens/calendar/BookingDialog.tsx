@@ -1,0 +1,176 @@
+// Booking from the desk: find the client (any word of the name, or the phone in any format) or add a
+// new one, the service (only those the staff member does), the staff member, the day and time, how
+// the client came; outside working hours when asked. One Idempotency-Key per booking: a second click
+// or a retried request books once.
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import { api, explain, fieldErrors, ok, type Client } from "../../api/client";
+import { Dialog, Field, FormError } from "../../components/ui";
+import { salonZone, t, when } from "../../i18n";
+import { instantOf, today } from "../../lib/zone";
+import { say, services, staff } from "../../state";
+
+export interface BookingDraft {
+  staffId?: string;
+  serviceId?: string;
+  clientId?: string;
+  clientLabel?: string;
+  day?: string;
+  time?: string;
+}
+
+const newKey = () => crypto.randomUUID();
+
+export function BookingDialog(props: { draft: BookingDraft | null; onClose: () => void; onBooked: (day: string) => void }) {
+  return (
+    <Dialog title={t("book.title")} open={props.draft !== null} onClose={props.onClose} wide>
+      {props.draft && <BookingForm draft={props.draft} onBooked={props.onBooked} />}
+    </Dialog>
+  );
+}
+
+function BookingForm({ draft, onBooked }: { draft: BookingDraft; onBooked: (day: string) => void }) {
+  const clientId = useSignal(draft.clientId ?? "");
+  const clientLabel = useSignal(draft.clientLabel ?? "");
+  const adding = useSignal(false);
+  const query = useSignal("");
+  const found = useSignal<Client[] | null>(null);
+  const name = useSignal("");
+  const phone = useSignal("");
+  const staffId = useSignal(draft.staffId ?? staff.value[0]?.id ?? "");
+  const serviceId = useSignal(draft.serviceId ?? "");
+  const day = useSignal(draft.day ?? today(salonZone.value));
+  const at = useSignal(draft.time ?? "10:00");
+  const outside = useSignal(false);
+  const errors = useSignal<Record<string, string>>({});
+  const problem = useSignal("");
+  const busy = useSignal(false);
+  const key = useRef(newKey());
+
+  const member = staff.value.find((s) => s.id === staffId.value);
+  const offered = services.value.filter((s) => s.active !== false && (!member?.service_ids?.length || member.service_ids.includes(s.id)));
+  useEffect(() => {
+    if (!offered.some((s) => s.id === serviceId.value)) serviceId.value = offered[0]?.id ?? "";
+  }, [staffId.value]);
+
+  useEffect(() => {
+    const q = query.value.trim();
+    if (q.length < 2) return void (found.value = null);
+    const timer = setTimeout(async () => {
+      try {
+        found.value = (await ok(api.GET("/v1/admin/clients", { params: { query: { q, limit: 8 } } }))).clients;
+      } catch (err) {
+        problem.value = explain(err);
+      }
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [query.value]);
+
+  async function save(ev: Event) {
+    ev.preventDefault();
+    const e: Record<string, string> = {};
+    if (adding.value) {
+      if (!name.value.trim()) e.name = t("common.required");
+      if (!phone.value.trim()) e.phone = t("common.required");
+    } else if (!clientId.value) e.client = t("book.pickClient");
+    if (!serviceId.value) e.service = t("book.pickService");
+    if (!day.value) e.date = t("error.fieldDate");
+    if (!at.value) e.time = t("common.required");
+    errors.value = e;
+    if (Object.keys(e).length) return;
+    busy.value = true;
+    problem.value = "";
+    const start = instantOf(`${day.value}T${at.value}`, salonZone.value);
+    try {
+      const booked = await ok(api.POST("/v1/admin/appointments", {
+        headers: { "Idempotency-Key": key.current },
+        body: {
+          service_id: serviceId.value,
+          staff_id: staffId.value,
+          start,
+          outside_hours: outside.value,
+          ...(adding.value ? { client: { name: name.value.trim(), phone: phone.value.trim() } } : { client_id: clientId.value }),
+        },
+      }));
+      say(t("book.done", { client: booked.client_name ?? name.value, when: when(booked.start) }));
+      onBooked(day.value);
+    } catch (err) {
+      key.current = newKey();
+      errors.value = fieldErrors(err, { "client.name": "name", "client.phone": "phone", start: "time", service_id: "service", staff_id: "staff" });
+      problem.value = explain(err);
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  return (
+    <form class="booking" onSubmit={save} noValidate>
+      <fieldset>
+        <legend>{t("book.client")}</legend>
+        {clientId.value && !adding.value ? (
+          <p class="chosen">
+            <strong id="booking-client">{clientLabel.value}</strong>{" "}
+            <button type="button" class="link" onClick={() => { clientId.value = ""; clientLabel.value = ""; }}>{t("book.change")}</button>
+          </p>
+        ) : adding.value ? (
+          <>
+            <div class="row">
+              <Field label={t("book.name")} error={errors.value.name} input={{ name: "name", autoComplete: "off", value: name.value, onInput: (e) => (name.value = e.currentTarget.value) }} />
+              <Field label={t("book.phone")} hint={t("book.phoneHint")} error={errors.value.phone}
+                input={{ name: "phone", type: "tel", autoComplete: "off", value: phone.value, onInput: (e) => (phone.value = e.currentTarget.value) }} />
+            </div>
+            <button type="button" class="link" onClick={() => (adding.value = false)}>{t("book.existing")}</button>
+          </>
+        ) : (
+          <>
+            <Field label={t("book.findClient")} error={errors.value.client}
+              input={{ name: "client-search", type: "search", autoComplete: "off", value: query.value, onInput: (e) => (query.value = e.currentTarget.value) }} />
+            {found.value && (
+              <ul class="picks" aria-live="polite">
+                {found.value.map((c) => (
+                  <li>
+                    <button type="button" class="pick" onClick={() => { clientId.value = c.id; clientLabel.value = t("book.chosen", { name: c.name, phone: c.phone ?? "" }); }}>
+                      {c.name} <span class="muted">{c.phone}</span>
+                    </button>
+                  </li>
+                ))}
+                {found.value.length === 0 && <li class="muted">{t("book.noMatch")}</li>}
+              </ul>
+            )}
+            <button type="button" class="link" id="booking-new-client" onClick={() => { adding.value = true; if (/^[+\d\s()-]+$/.test(query.value)) phone.value = query.value; else name.value = query.value; }}>
+              {t("book.newClient")}
+            </button>
+          </>
+        )}
+      </fieldset>
+      <div class="row">
+        <Field label={t("book.staff")} error={errors.value.staff}>
+          {({ id }) => (
+            <select id={id} name="staff" value={staffId.value} onChange={(e) => (staffId.value = e.currentTarget.value)}>
+              {staff.value.map((s) => <option value={s.id}>{s.name}</option>)}
+            </select>
+          )}
+        </Field>
+        <Field label={t("book.service")} error={errors.value.service}>
+          {({ id, describedBy, invalid }) => (
+            <select id={id} name="service" aria-describedby={describedBy} aria-invalid={invalid || undefined} value={serviceId.value} onChange={(e) => (serviceId.value = e.currentTarget.value)}>
+              {offered.map((s) => <option value={s.id}>{s.name}</option>)}
+            </select>
+          )}
+        </Field>
+      </div>
+      <div class="row">
+        <Field label={t("book.date")} error={errors.value.date} input={{ type: "date", name: "date", value: day.value, onInput: (e) => (day.value = e.currentTarget.value) }} />
+        <Field label={t("book.time")} error={errors.value.time} input={{ type: "time", name: "time", step: 300, value: at.value, onInput: (e) => (at.value = e.currentTarget.value) }} />
+      </div>
+      <label class="check">
+        <input type="checkbox" name="outside_hours" checked={outside.value} onChange={(e) => (outside.value = e.currentTarget.checked)} />
+        {t("book.outsideHours")}
+      </label>
+      <FormError text={problem.value} />
+      <div class="actions">
+        <button type="submit" disabled={busy.value}>{t("book.save")}</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,259 @@
+// The book: a day with a column per staff member, or a week of one staff member, from the calendar
+// library; the salon's hours, breaks and days off shaded; drag to move (the API answers: a refusal
+// snaps the visit back with the reason in words); a click on a free time books; a click on a visit
+// opens its drawer. The same visits are listed below the grid as buttons, for the keyboard and phones.
+import { createCalendar, destroyCalendar, Interaction, ResourceTimeGrid, TimeGrid, type Calendar } from "@event-calendar/core";
+import "@event-calendar/core/index.css";
+import { useComputed, useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import { api, explain, ok, type Appointment, type Staff } from "../../api/client";
+import { Status } from "../../components/ui";
+import { dayTitle, language, locale, salonZone, t, time, when } from "../../i18n";
+import { addDays, instantOf, offsetAt, offsetText, today, wall, wallOfLocal, weekdayOf, weekStart } from "../../lib/zone";
+import { may, say, serviceById, staff, staffById } from "../../state";
+import { BookingDialog, type BookingDraft } from "./BookingDialog";
+import { VisitDrawer } from "./VisitDrawer";
+
+type View = "day" | "week";
+const ACTIVE = new Set(["booked", "confirmed"]);
+const narrow = () => window.matchMedia("(max-width: 760px)").matches;
+
+export function CalendarScreen() {
+  const params = new URLSearchParams(location.search);
+  const day = useSignal(params.get("date") ?? today(salonZone.value));
+  const view = useSignal<View>(params.get("view") === "week" ? "week" : "day");
+  const only = useSignal(params.get("staff") ?? (narrow() ? staff.value[0]?.id ?? "" : ""));
+  const visits = useSignal<Appointment[]>([]);
+  const loading = useSignal(true);
+  const open = useSignal<string | null>(null);
+  const draft = useSignal<BookingDraft | null>(null);
+  const host = useRef<HTMLDivElement>(null);
+  const calendar = useRef<Calendar | null>(null);
+
+  const first = useComputed(() => (view.value === "week" ? weekStart(day.value) : day.value));
+  const days = useComputed(() => (view.value === "week" ? 7 : 1));
+  const shown = useComputed(() => {
+    const who = only.value || (view.value === "week" ? staff.value[0]?.id : "");
+    return who ? staff.value.filter((s) => s.id === who) : staff.value;
+  });
+
+  async function load() {
+    loading.value = true;
+    try {
+      const query: { from: string; days: number; staff_id?: string } = { from: first.value, days: days.value };
+      if (shown.value.length === 1) query.staff_id = shown.value[0].id;
+      const book = await ok(api.GET("/v1/admin/appointments", { params: { query } }));
+      visits.value = book.appointments;
+    } catch (err) {
+      say(explain(err), "error");
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  useEffect(() => {
+    const url = new URL(location.href);
+    url.searchParams.set("date", day.value);
+    url.searchParams.set("view", view.value);
+    if (only.value) url.searchParams.set("staff", only.value);
+    else url.searchParams.delete("staff");
+    history.replaceState(history.state, "", url);
+    void load();
+  }, [first.value, days.value, only.value]);
+
+  // the calendar library, made once and told of every change
+  useEffect(() => {
+    if (!host.current) return;
+    calendar.current = createCalendar(host.current, [ResourceTimeGrid, TimeGrid, Interaction], {
+      view: "resourceTimeGridDay",
+      height: "auto",
+      headerToolbar: { start: "", center: "", end: "" },
+      allDaySlot: false,
+      nowIndicator: true,
+      slotDuration: "00:15:00",
+      slotLabelInterval: "01:00",
+      snapDuration: "00:05:00",
+      scrollTime: "09:00:00",
+      eventDurationEditable: false,
+      selectable: false,
+      pointer: true,
+      eventClick: (info: { event: { id: string | number; display?: string } }) => {
+        if (info.event.display !== "background") open.value = String(info.event.id);
+      },
+      dateClick: (info: { date: Date; resource?: { id: string | number } }) => {
+        if (!may("appointments.book")) return;
+        const at = wallOfLocal(info.date);
+        draft.value = { staffId: info.resource ? String(info.resource.id) : shown.value[0]?.id, day: at.slice(0, 10), time: at.slice(11, 16) };
+      },
+      eventDrop: (info: { event: { id: string | number; start: Date }; newResource?: { id: string | number }; revert: () => void }) =>
+        void move(String(info.event.id), info.event.start, info.newResource ? String(info.newResource.id) : undefined, info.revert),
+    });
+    return () => {
+      if (calendar.current) void destroyCalendar(calendar.current);
+    };
+  }, []);
+
+  const events = useComputed(() => [...visitEvents(visits.value), ...shading(shown.value, first.value, days.value)]);
+  useEffect(() => {
+    const c = calendar.current;
+    if (!c) return;
+    const hours = openHours(shown.value, first.value, days.value);
+    const noon = new Date(instantOf(`${first.value}T12:00`, salonZone.value));
+    c.setOption("timeZone", offsetText(offsetAt(salonZone.value, noon)));
+    c.setOption("locale", locale.value);
+    c.setOption("slotMinTime", hours.min);
+    c.setOption("slotMaxTime", hours.max);
+    c.setOption("view", view.value === "week" ? "timeGridWeek" : "resourceTimeGridDay");
+    c.setOption("firstDay", 1);
+    c.setOption("date", first.value);
+    c.setOption("resources", shown.value.map((s) => ({ id: s.id, title: s.name })));
+    c.setOption("events", events.value as Calendar.EventInput[]);
+    c.setOption("editable", may("appointments.move"));
+    c.setOption("eventContent", (info: Calendar.EventContentInfo) =>
+      info.event.display === "background" ? { html: "" } : String(info.event.extendedProps.label ?? ""),
+    );
+  }, [events.value, view.value, first.value, language.value, shown.value]);
+
+  async function move(id: string, start: Date, staffId: string | undefined, revert: () => void) {
+    const visit = visits.value.find((v) => v.id === id);
+    const at = instantOf(wallOfLocal(start), salonZone.value);
+    try {
+      await ok(api.POST("/v1/admin/appointments/{appointment_id}/move", {
+        params: { path: { appointment_id: id } },
+        body: { start: at, outside_hours: false, ...(staffId ? { staff_id: staffId } : {}) },
+      }));
+      say(t("calendar.moved", { client: visit?.client_name ?? "", when: when(at) }));
+      await load();
+    } catch (err) {
+      revert();
+      say(t("calendar.moveRefused", { reason: explain(err) }), "error");
+    }
+  }
+
+  const go = (n: number) => (day.value = addDays(day.value, n * days.value));
+  const list = useComputed(() => [...visits.value].sort((a, b) => a.start.localeCompare(b.start)));
+  const active = list.value.filter((v) => v.status !== "cancelled").length;
+
+  return (
+    <section aria-labelledby="calendar-title" class="calendar-screen">
+      <div class="toolbar">
+        <h1 id="calendar-title">{dayTitle(instantOf(`${first.value}T12:00`, salonZone.value))}</h1>
+        <div class="toolbar-row">
+          <div class="group" role="group" aria-label={t("calendar.date")}>
+            <button type="button" class="secondary" onClick={() => go(-1)} aria-label={t("calendar.previous")}>
+              ‹
+            </button>
+            <button type="button" class="secondary" onClick={() => (day.value = today(salonZone.value))}>
+              {t("calendar.today")}
+            </button>
+            <button type="button" class="secondary" onClick={() => go(1)} aria-label={t("calendar.next")}>
+              ›
+            </button>
+            <label class="visually-hidden" for="calendar-day">
+              {t("calendar.date")}
+            </label>
+            <input id="calendar-day" type="date" value={day.value} onChange={(e) => e.currentTarget.value && (day.value = e.currentTarget.value)} />
+          </div>
+          <div class="group" role="group" aria-label={t("calendar.view")}>
+            {(["day", "week"] as View[]).map((v) => (
+              <button type="button" class={view.value === v ? "" : "secondary"} aria-pressed={view.value === v} onClick={() => (view.value = v)}>
+                {t(v === "day" ? "calendar.day" : "calendar.week")}
+              </button>
+            ))}
+          </div>
+          <label class="inline">
+            <span>{t("calendar.staff")}</span>
+            <select id="calendar-staff" value={only.value} onChange={(e) => (only.value = e.currentTarget.value)}>
+              {view.value === "day" && <option value="">{t("calendar.everyone")}</option>}
+              {staff.value.map((s) => (
+                <option value={s.id}>{s.name}</option>
+              ))}
+            </select>
+          </label>
+          {may("appointments.book") && (
+            <button type="button" id="new-visit" onClick={() => (draft.value = { day: day.value, staffId: shown.value[0]?.id })}>
+              {t("calendar.newVisit")}
+            </button>
+          )}
+        </div>
+        <p class="muted hint">{t("calendar.dragHint")}</p>
+      </div>
+      <div ref={host} class="calendar" aria-busy={loading.value} />
+      <h2 class="visually-hidden">{t("calendar.visits", { count: active })}</h2>
+      <ul class="agenda" aria-label={t("calendar.visits", { count: active })}>
+        {list.value.map((v) => (
+          <li>
+            <button type="button" class={`agenda-item status-${v.status}`} data-id={v.id} onClick={() => (open.value = v.id)}>
+              <span class="agenda-time">
+                {view.value === "week" && `${dayTitle(v.start).split(",")[0]} `}
+                {time(v.start)}–{time(v.end)}
+              </span>
+              <span class="agenda-client">{v.client_name ?? t("common.unknown")}</span>
+              <span class="agenda-what">
+                {serviceById.value.get(v.service_id)?.name} · {staffById.value.get(v.staff_id)?.name}
+              </span>
+              <Status value={v.status} />
+            </button>
+          </li>
+        ))}
+      </ul>
+      {!loading.value && active === 0 && <p class="muted">{t("calendar.visits", { count: 0 })}</p>}
+      <VisitDrawer id={open.value} onClose={() => (open.value = null)} onChanged={load} onBookAgain={(d) => { open.value = null; draft.value = d; }} />
+      <BookingDialog draft={draft.value} onClose={() => (draft.value = null)} onBooked={(d) => { draft.value = null; day.value = d; void load(); }} />
+    </section>
+  );
+}
+
+function visitEvents(visits: Appointment[]) {
+  const zone = salonZone.value;
+  return visits.map((v) => ({
+    id: v.id,
+    resourceIds: [v.staff_id],
+    start: wall(v.start, zone),
+    end: wall(v.end, zone),
+    title: `${v.client_name ?? ""} · ${serviceById.value.get(v.service_id)?.name ?? ""}`,
+    classNames: [`ev`, `status-${v.status}`],
+    editable: ACTIVE.has(v.status) && may("appointments.move"),
+    extendedProps: { label: `${time(v.start)} ${v.client_name ?? ""} · ${serviceById.value.get(v.service_id)?.name ?? ""} · ${t(`status.${v.status}` as "status.booked")}` },
+  }));
+}
+
+/** The earliest start and latest end of the shown staff's hours, padded by an hour, for the grid. */
+function openHours(people: Staff[], first: string, days: number) {
+  let min = 24 * 60;
+  let max = 0;
+  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  for (const s of people)
+    for (let i = 0; i < 7; i++)
+      for (const [a, b] of s.working_hours?.[weekdayOf(addDays(first, i % Math.max(days, 7)))] ?? []) {
+        min = Math.min(min, minutes(a));
+        max = Math.max(max, minutes(b));
+      }
+  if (min >= max) return { min: "08:00:00", max: "20:00:00" };
+  const hh = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:00:00`;
+  return { min: hh(Math.max(0, min - 60)), max: hh(Math.min(24 * 60, max + 60 + 59)) };
+}
+
+/** Shaded time: outside a staff member's hours, their breaks, their days off. */
+function shading(people: Staff[], first: string, days: number) {
+  const out: object[] = [];
+  for (const s of people)
+    for (let i = 0; i < days; i++) {
+      const d = addDays(first, i);
+      const wd = weekdayOf(d);
+      const base = { resourceIds: [s.id], display: "background" };
+      if ((s.days_off ?? []).includes(d) || !(s.working_hours?.[wd]?.length)) {
+        out.push({ ...base, start: `${d}T00:00:00`, end: `${addDays(d, 1)}T00:00:00`, classNames: ["day-off"], title: t("calendar.dayOff") });
+        continue;
+      }
+      const spans = [...(s.working_hours?.[wd] ?? [])].sort((a, b) => a[0].localeCompare(b[0]));
+      let cursor = "00:00";
+      for (const [a, b] of spans) {
+        if (a > cursor) out.push({ ...base, start: `${d}T${cursor}:00`, end: `${d}T${a}:00`, classNames: ["closed"] });
+        cursor = b;
+      }
+      if (cursor < "24:00") out.push({ ...base, start: `${d}T${cursor}:00`, end: `${addDays(d, 1)}T00:00:00`, classNames: ["closed"] });
+      for (const [a, b] of s.breaks?.[wd] ?? []) out.push({ ...base, start: `${d}T${a}:00`, end: `${d}T${b}:00`, classNames: ["break"] });
+    }
+  return out;
+}

@@ -1,0 +1,160 @@
+// Clients: found by any word of the name or by phone in any format, or listed by lifecycle status
+// with the reason in words; a new client added here.
+import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import { api, explain, fieldErrors, ok } from "../../api/client";
+import { Dialog, Field, FormError } from "../../components/ui";
+import { date, money, t, type Key } from "../../i18n";
+import { may, say } from "../../state";
+import { reasonInWords } from "./words";
+
+const STATUSES = ["new", "active", "at_risk", "lapsed", "lost", "won_back"] as const;
+
+interface Row {
+  id: string;
+  name: string;
+  phone: string;
+  status?: string;
+  reason?: string;
+  visits: number;
+  last?: string | null;
+  spent: number;
+}
+
+export function ClientsScreen() {
+  const { route } = useLocation();
+  const q = useSignal(new URLSearchParams(location.search).get("q") ?? "");
+  const status = useSignal("");
+  const rows = useSignal<Row[] | null>(null);
+  const problem = useSignal("");
+  const adding = useSignal(false);
+
+  async function search() {
+    problem.value = "";
+    const text = q.value.trim();
+    try {
+      if (text) {
+        const found = (await ok(api.GET("/v1/admin/clients", { params: { query: { q: text } } }))).clients;
+        rows.value = found
+          .filter((c) => !status.value || (c.lifecycle as { status?: string } | null)?.status === status.value)
+          .map((c) => ({
+            id: c.id, name: c.name, phone: c.phone ?? "", status: (c.lifecycle as { status?: string } | null)?.status,
+            reason: reasonInWords(c), visits: c.stats.visits, last: c.stats.last_visit_at, spent: c.stats.total_spent,
+          }));
+      } else if (status.value && may("retention.read")) {
+        const list = await ok(api.GET("/v1/admin/retention/clients", { params: { query: { status: status.value as (typeof STATUSES)[number] } } }));
+        rows.value = list.clients.map((c) => ({
+          id: c.client_id, name: c.name, phone: c.phone, status: c.status,
+          reason: reasonInWords({ lifecycle: { status: c.status, cadence_days: c.cadence_days }, stats: { last_visit_at: c.last_visit_at } as never }),
+          visits: c.visits, last: c.last_visit_at, spent: c.total_spent,
+        }));
+      } else rows.value = null;
+    } catch (err) {
+      problem.value = explain(err);
+    }
+  }
+  useEffect(() => void search(), [status.value]);
+
+  return (
+    <section aria-labelledby="clients-title">
+      <div class="toolbar">
+        <h1 id="clients-title">{t("clients.title")}</h1>
+        <form class="toolbar-row" role="search" onSubmit={(e) => { e.preventDefault(); void search(); }}>
+          <Field label={t("clients.search")} hint={t("clients.searchHint")}
+            input={{ type: "search", name: "q", value: q.value, autoComplete: "off", onInput: (e) => (q.value = e.currentTarget.value) }} />
+          {may("retention.read") && (
+            <Field label={t("clients.status")} hint={t("client.filterHint")}>
+              {({ id, describedBy }) => (
+                <select id={id} name="status" aria-describedby={describedBy} value={status.value} onChange={(e) => (status.value = e.currentTarget.value)}>
+                  <option value="">{t("clients.anyStatus")}</option>
+                  {STATUSES.map((s) => <option value={s}>{t(`lifecycle.${s}` as Key)}</option>)}
+                </select>
+              )}
+            </Field>
+          )}
+          <div class="field end">
+            <button type="submit">{t("common.search")}</button>
+          </div>
+          {may("clients.create") && (
+            <div class="field end">
+              <button type="button" class="secondary" onClick={() => (adding.value = true)}>{t("clients.add")}</button>
+            </div>
+          )}
+        </form>
+      </div>
+      <FormError text={problem.value} />
+      {rows.value === null && <p class="muted">{t("clients.typeToSearch")}</p>}
+      {rows.value?.length === 0 && <p class="muted">{t("clients.none")}</p>}
+      {rows.value && rows.value.length > 0 && (
+        <ul class="client-list">
+          {rows.value.map((r) => (
+            <li>
+              <a href={`/clients/${r.id}`} class="client-row">
+                <span class="client-name">{r.name}</span>
+                <span class="muted">{r.phone}</span>
+                {r.status && <span class={`badge lifecycle-${r.status}`}>{t(`lifecycle.${r.status}` as Key)}</span>}
+                <span class="muted">
+                  {t("clients.visits", { count: r.visits })} · {t("clients.lastVisit")}: {r.last ? date(r.last) : t("clients.never")} · {money(r.spent)}
+                </span>
+                {r.reason && <span class="muted reason">{r.reason}</span>}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Dialog title={t("client.add")} open={adding.value} onClose={() => (adding.value = false)} wide>
+        {adding.value && <NewClient onAdded={(id) => { adding.value = false; route(`/clients/${id}`); }} />}
+      </Dialog>
+    </section>
+  );
+}
+
+function NewClient({ onAdded }: { onAdded: (id: string) => void }) {
+  const v = useSignal({ name: "", phone: "", email: "", birthday: "", notes: "", marketing: false });
+  const errors = useSignal<Record<string, string>>({});
+  const problem = useSignal("");
+  const set = (k: keyof typeof v.value) => (e: { currentTarget: HTMLInputElement }) => (v.value = { ...v.value, [k]: e.currentTarget.value });
+  async function save(ev: Event) {
+    ev.preventDefault();
+    const e: Record<string, string> = {};
+    if (!v.value.name.trim()) e.name = t("common.required");
+    if (!v.value.phone.trim()) e.phone = t("common.required");
+    errors.value = e;
+    if (Object.keys(e).length) return;
+    try {
+      const c = await ok(api.POST("/v1/admin/clients", {
+        body: {
+          name: v.value.name.trim(), phone: v.value.phone.trim(), email: v.value.email.trim() || null, birthday: v.value.birthday || null,
+          notes: v.value.notes.trim() || null, marketing_consent: v.value.marketing, tags: [],
+        },
+      }));
+      say(t("client.added", { name: c.name }));
+      onAdded(c.id);
+    } catch (err) {
+      errors.value = fieldErrors(err);
+      problem.value = explain(err);
+    }
+  }
+  return (
+    <form onSubmit={save} noValidate>
+      <div class="row">
+        <Field label={t("book.name")} error={errors.value.name} input={{ name: "name", value: v.value.name, onInput: set("name") }} />
+        <Field label={t("book.phone")} hint={t("book.phoneHint")} error={errors.value.phone} input={{ name: "phone", type: "tel", value: v.value.phone, onInput: set("phone") }} />
+      </div>
+      <div class="row">
+        <Field label={t("client.email")} optional error={errors.value.email} input={{ name: "email", type: "email", value: v.value.email, onInput: set("email") }} />
+        <Field label={t("client.birthday")} optional error={errors.value.birthday} input={{ name: "birthday", type: "date", value: v.value.birthday, onInput: set("birthday") }} />
+      </div>
+      <Field label={t("client.notes")} optional error={errors.value.notes}>
+        {({ id }) => <textarea id={id} name="notes" rows={2} maxLength={2000} value={v.value.notes} onInput={(e) => (v.value = { ...v.value, notes: e.currentTarget.value })} />}
+      </Field>
+      <label class="check">
+        <input type="checkbox" name="marketing" checked={v.value.marketing} onChange={(e) => (v.value = { ...v.value, marketing: e.currentTarget.checked })} />
+        {t("client.marketing")}
+      </label>
+      <FormError text={problem.value} />
+      <div class="actions"><button type="submit">{t("common.save")}</button></div>
+    </form>
+  );
+}
