@@ -181,6 +181,8 @@ def test_a_block_is_validated(salon):
     assert refused(at("10:03"), at("11:00")) == (422, "not_on_grid", ["start"])
     assert refused(at("10:00"), "2026-11-24T11:00:00") == (422, "invalid_input", ["end"])  # no offset
     assert refused(at("10:00", "2026-11-20"), at("11:00", "2026-11-20")) == (422, "too_soon", ["start"])
+    assert refused("0001-01-01T00:00:00+01:00", at("11:00")) == (422, "block_too_long", ["end"])
+    assert refused("9999-12-31T23:00:00-01:00", "9999-12-31T23:30:00-01:00") == (422, "too_far", ["start"])
     assert refused(at("10:00"), at("11:00"), kind="holiday") == (422, "invalid_input", ["kind"])
     assert refused(at("10:00"), at("11:00"), note="x" * 501) == (422, "invalid_input", ["note"])
     unknown = block(admin, at("10:00"), at("11:00"), staff="nobody")

@@ -47,7 +47,6 @@ def create(
             raise InvalidInput.field(name, "must include a UTC offset, e.g. 2026-11-23T10:00:00+01:00")
         if not on_grid(value):
             raise InvalidInput.field(name, "must be on a 5-minute boundary", code="not_on_grid")
-    start, end = start.astimezone(now.tzinfo), end.astimezone(now.tzinfo)
     if end <= start:
         raise InvalidInput.field("end", "must be after start", code="end_not_after_start")
     if end - start > MAX_BLOCK:
@@ -56,6 +55,7 @@ def create(
         raise InvalidInput.field("start", "must be no earlier than yesterday", code="too_soon")
     if start > now + LATEST:
         raise InvalidInput.field("start", "must be within a year from now", code="too_far")
+    start, end = start.astimezone(now.tzinfo), end.astimezone(now.tzinfo)  # in range now: no overflow
     _refuse_over(catalog.salon, staff_id, start, end)
     block = Block(
         id=new_id(now),
