@@ -30,7 +30,15 @@ def slots(service: str = "haircut", staff: str = "anna") -> list[str]:
     return [s["start"] for s in r.json["slots"]]
 
 
-def book(admin: AdminApi, start: str, *, staff: str = "anna", service: str = "haircut", **extra: object):
+def book(
+    admin: AdminApi,
+    start: str,
+    *,
+    staff: str = "anna",
+    service: str = "haircut",
+    headers: dict[str, str] | None = None,
+    **extra: object,
+):
     return admin.post(
         "/v1/admin/appointments",
         {
@@ -40,6 +48,7 @@ def book(admin: AdminApi, start: str, *, staff: str = "anna", service: str = "ha
             "client": {"name": "Olga Ivanova", "phone": "+49 170 1110001"},
             **extra,
         },
+        headers=headers,
     )
 
 
@@ -224,6 +233,12 @@ def test_a_desk_booking_records_its_source_and_online_bookings_stay_widget(salon
         assert r.status == 201 and r.json["source"] == expected, r.text
         assert admin.get(f"/v1/admin/appointments/{r.json['id']}").json["source"] == expected
         sources[r.json["id"]] = expected
+    keyed = {"headers": {"Idempotency-Key": "desk-call-0001"}}
+    first = book(admin, at("16:00"), source="phone", **keyed)
+    assert book(admin, at("16:00"), source="phone", **keyed).json["id"] == first.json["id"]
+    reused = book(admin, at("16:00"), source="walk_in", **keyed)
+    assert (reused.status, reused.json["error"]["code"]) == (422, "idempotency_key_reused")
+    sources[first.json["id"]] = "phone"
     bad = book(admin, at("15:00"), source="email")
     assert (bad.status, [f["field"] for f in bad.json["error"]["fields"]]) == (422, ["source"])
     online = PublicApi().post(
