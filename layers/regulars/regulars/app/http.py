@@ -174,6 +174,7 @@ def _public_routers() -> list:
 def _admin_routers() -> list:
     from regulars.analytics import routes as analytics
     from regulars.booking.routes import admin as appointments
+    from regulars.booking.routes import blocks
     from regulars.campaigns import routes as campaigns
     from regulars.clients import routes as clients
     from regulars.desk import routes as desk
@@ -189,6 +190,7 @@ def _admin_routers() -> list:
         clients.router,
         desk.router,
         appointments.router,
+        blocks.router,
         loyalty.router,
         feedback.router,
         retention.router,

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from regulars.booking import blocks as blocked_time
 from regulars.booking import repo as store
 from regulars.booking.slots import candidates, placeable, require_service, window
 from regulars.clients import repo as client_store
@@ -79,9 +80,11 @@ def book(
     request did, or 409 ``idempotency_in_progress`` while it has not committed yet."""
     catalog = catalog_store.load_catalog(salon_id, max_age=catalog_max_age)
     phone = to_e164(request.client.phone, catalog.salon.country, field="client.phone")
-    scope = f"booking:{source.value}"
+    scope = f"booking:{source.channel}"
     fingerprint = idempotency.request_hash(
         {
+            # the default source of each channel adds nothing, so earlier stored answers still match
+            **({} if source in (m.Source.WIDGET, m.Source.DESK) else {"source": source.value}),
             "service_id": request.service_id,
             "staff_id": request.staff_id,
             "start": request.start.astimezone(now.tzinfo).isoformat()
@@ -140,7 +143,7 @@ def _book(
     service = require_service(catalog, request.service_id)
     choices = candidates(catalog, service, request.staff_id)
     earliest, latest = window(catalog, now)
-    if source is m.Source.ADMIN:
+    if source is not m.Source.WIDGET:
         earliest = now - timedelta(days=1)  # the admin may write in a walk-in that already began
     staff = placeable(
         catalog,
@@ -174,7 +177,7 @@ def _book(
                 locale=request.client.locale or catalog.salon.locale,
                 consents={"marketing": consent} if consent else {},
                 created_at=now,
-                source=source.value,
+                source=source.channel,
             )
         else:
             client_id = existing_id
@@ -200,7 +203,7 @@ def _book(
                 source=source,
                 created_at=now,
                 updated_at=now,
-                history=[m.HistoryEntry(at=now, action="booked", by=source.value)],
+                history=[m.HistoryEntry(at=now, action="booked", by=source.channel)],
             )
             booked = Booked(appointment, client_id, new_client is not None, proven)
             answered = None
@@ -222,8 +225,10 @@ def _book(
             except (store.PhoneRace, store.ClientChanged) as exc:
                 last_error = exc
                 break  # the client was created or changed meanwhile: read again and retry
-        else:
-            raise SlotTaken("this time is already taken", code="slot_taken") from last_error
+        else:  # every member's cells were taken: by a visit, or by blocked time (named)
+            raise blocked_time.refusal(
+                catalog.salon, [member.id for member in staff], start, start + service.duration
+            ) from last_error
     raise Conflict("could not book; retry", code="concurrent_update") from last_error
 
 
@@ -247,7 +252,7 @@ def _consent(granted: bool | None, salon: Salon, now: datetime, source: m.Source
     return {
         "granted": granted,
         "at": now.isoformat(),
-        "source": source.value,
+        "source": source.channel,
         "text": CONSENT_TEXT.format(salon=salon.name),
     }
 

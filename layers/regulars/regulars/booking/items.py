@@ -14,6 +14,7 @@ from pynamodb.attributes import (
 from regulars.store.base import Entity
 
 APPOINTMENTS = "APPT#"  # a staff member's or a client's visits, in time order
+BLOCKS = "BLOCK#"  # the salon's blocked time, in time order
 
 
 class Appointment(Entity, discriminator="Appointment"):
@@ -51,9 +52,10 @@ class Appointment(Entity, discriminator="Appointment"):
 
 
 class SlotLock(Entity, discriminator="SlotLock"):
-    """One per staff member and 5-minute cell a visit occupies. Written with attribute_not_exists in
-    the booking's own transaction, so two overlapping visits cannot both commit. Expires by TTL a
-    day after the cell has passed."""
+    """One per staff member and 5-minute cell a visit (or a block of time) occupies. Written with
+    attribute_not_exists in the booking's own transaction, so two overlapping visits cannot both
+    commit. ``appointment_id`` is the holder: the visit's id, or the block's. Expires by TTL a day
+    after the cell has passed."""
 
     __keys__ = {"pk": "SALON#{salon_id}#LOCK#{staff_id}", "sk": "{minute}"}
 
@@ -61,6 +63,30 @@ class SlotLock(Entity, discriminator="SlotLock"):
     staff_id = UnicodeAttribute()
     minute = UTCDateTimeAttribute()
     appointment_id = UnicodeAttribute()
+
+
+class StaffBlock(Entity, discriminator="StaffBlock"):
+    """Time a staff member is not bookable (a meeting, training, time off). Holds its time with one
+    SlotLock per 5-minute cell, as a visit does (the lock names the block's id); ``held`` turns true in
+    the transaction that takes the last of them. Indexed by start for the salon's calendar."""
+
+    __keys__ = {
+        "pk": "SALON#{salon_id}",
+        "sk": "BLOCK#{block_id}",
+        "gsi1pk": "SALON#{salon_id}#BLOCKS",
+        "gsi1sk": BLOCKS + "{start}",
+    }
+
+    salon_id = UnicodeAttribute()
+    block_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute()
+    start = UTCDateTimeAttribute()
+    end = UTCDateTimeAttribute()
+    kind = UnicodeAttribute()
+    note = UnicodeAttribute(null=True)
+    held = BooleanAttribute(default=False)
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
 
 
 class RateCount(Entity, discriminator="RateCount"):

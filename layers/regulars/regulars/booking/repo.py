@@ -52,7 +52,7 @@ def to_domain(item: Appointment) -> m.Appointment:
         paid_amount=int(item.paid_amount) if item.paid_amount is not None else None,
         bonus_amount=int(item.bonus_amount) if item.bonus_amount is not None else None,
         refunded_at=item.refunded_at,
-        source=m.Source(item.source),
+        source=m.Source.of(item.source),
         late_cancellation=bool(item.late_cancellation),
         cancel_reason=item.cancel_reason,
         created_at=item.created_at,
@@ -105,7 +105,7 @@ def _locks(
     ]
 
 
-def _own_or_gone(appointment_id: str) -> Condition:
+def own_or_gone(appointment_id: str) -> Condition:
     condition: Condition = SlotLock.pk.does_not_exist() | (SlotLock.appointment_id == appointment_id)
     return condition
 
@@ -225,7 +225,7 @@ def save_change(
         for staff_id, cell in sorted(old - new):
             tx.delete(
                 SlotLock(salon_id=after.salon_id, staff_id=staff_id, minute=cell, appointment_id=after.id),
-                _own_or_gone(after.id),
+                own_or_gone(after.id),
                 label="release",
             )
         for staff_id, cell in sorted(new - old):

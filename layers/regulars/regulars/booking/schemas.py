@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -13,9 +13,14 @@ from pydantic import (
     StringConstraints,
 )
 
+from regulars.booking.model import MAX_BLOCK, BlockKind
 from regulars.core.fields import Email, Locale, PersonName, PlainText, Ref
 from regulars.core.money import Money
+from regulars.salon.model import MAX_SERVICE_MINUTES
 from regulars.salon.schemas import SalonOut
+
+DeskSource = Literal["desk", "phone", "walk_in"]
+VisitSource = Literal["widget", "desk", "phone", "walk_in"]
 
 
 class SlotOut(BaseModel):
@@ -177,7 +182,9 @@ class AppointmentOut(BaseModel):
     paid_amount: int | None
     bonus_amount: int | None = Field(default=None, description="Paid with bonus at checkout")
     refunded_at: datetime | None = None
-    source: str
+    source: VisitSource = Field(
+        description="How the visit came: widget (the salon's page), or at the desk: desk, phone, walk_in"
+    )
     late_cancellation: bool
     cancel_reason: str | None
     history: list[dict]
@@ -191,7 +198,10 @@ class AdminBookingIn(BaseModel):
     client_id: Ref | None = None
     client: ClientIn | None = None
     outside_hours: bool = Field(
-        default=False, description="Book outside working hours (never over another visit)"
+        default=False, description="Book outside working hours (never over another visit or blocked time)"
+    )
+    source: DeskSource = Field(
+        default="desk", description="How the client asked: by phone, walking in, or simply at the desk"
     )
 
 
@@ -200,6 +210,14 @@ class MoveIn(BaseModel):
     start: AwareDatetime
     staff_id: Ref | None = None
     outside_hours: bool = False
+    duration_minutes: int | None = Field(
+        default=None,
+        ge=5,
+        le=MAX_SERVICE_MINUTES,
+        multiple_of=5,
+        description="Resize: the visit's new length (its end is start plus this). Without it the visit "
+        "keeps its length. Held and refused exactly as a move",
+    )
 
 
 class CompleteIn(BaseModel):
@@ -218,5 +236,33 @@ class RefundIn(BaseModel):
     reason: Annotated[str, StringConstraints(max_length=500)] | None = None
 
 
+class BlockIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: AwareDatetime = Field(description="ISO 8601 with a UTC offset, on the 5-minute grid")
+    end: AwareDatetime = Field(
+        description=f"After start and at most {MAX_BLOCK.days} days later, on the 5-minute grid"
+    )
+    kind: BlockKind
+    note: Annotated[PlainText, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+
+
+class BlockOut(BaseModel):
+    id: str
+    staff_id: str
+    start: str = Field(description="ISO 8601 with the salon's UTC offset")
+    end: str
+    kind: BlockKind
+    note: str | None
+    held: bool = Field(
+        description="Whether every minute of it is held. False only if writing a long block was "
+        "interrupted: delete it and block the time again"
+    )
+    created_by: str
+    created_at: datetime
+
+
 class BookOut(BaseModel):
     appointments: list[AppointmentOut]
+    blocks: list[BlockOut] = Field(
+        description="The staff members' blocked time over any part of the days asked for, by start"
+    )

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from regulars.booking import blocks as blocked_time
 from regulars.booking import repo as store
+from regulars.booking.model import Block
 from regulars.booking.slots import candidates, placeable, window
 from regulars.core import appointments as m
-from regulars.core.errors import InvalidInput, NotAllowed, NotFound
+from regulars.core.errors import InvalidInput, NotAllowed, NotFound, SlotTaken
 from regulars.core.schedule import local_instant
 from regulars.salon import repo as catalog_store
 from regulars.salon.model import Salon
@@ -23,11 +25,13 @@ from regulars.salon.model import Salon
 class Visits:
     salon: Salon
     appointments: list[m.Appointment]
+    blocks: list[Block]
 
 
 def visits(salon_id: str, first_day: date, *, days: int, staff_id: str | None, now: datetime) -> Visits:
     """The book: visits starting on ``days`` local days from ``first_day``, of one staff member or of
-    all, by start. The first day must lie within ten years back and two years ahead."""
+    all, by start, and the blocked time over any part of those days. The first day must lie within
+    ten years back and two years ahead."""
     catalog = catalog_store.load_catalog(salon_id)
     tz = catalog.salon.tz
     today = now.astimezone(tz).date()
@@ -40,7 +44,7 @@ def visits(salon_id: str, first_day: date, *, days: int, staff_id: str | None, n
     staff = [staff_id] if staff_id else sorted(catalog.staff)
     found = [a for sid in staff for a in store.for_staff(salon_id, sid, start, end) if a.start >= start]
     found.sort(key=lambda a: (a.start, a.staff_id))
-    return Visits(catalog.salon, found)
+    return Visits(catalog.salon, found, blocked_time.overlapping(salon_id, start, end, staff_id))
 
 
 def appointment(salon_id: str, appointment_id: str) -> m.Appointment:
@@ -68,7 +72,11 @@ def move(
     by: str,
     respect_hours: bool = True,
     notice_hours: int | None = None,
+    duration: timedelta | None = None,
 ) -> m.Appointment:
+    """Move a visit to ``start`` (and ``staff_id``), keeping its length, or resize it to ``duration``:
+    the cells it leaves are freed and those it enters taken in one transaction, so a time taken or
+    blocked meanwhile refuses it (409 ``slot_taken`` / ``time_blocked``)."""
     catalog = catalog_store.load_catalog(salon_id)
     before = store.get(salon_id, appointment_id)
     require_active(before)
@@ -82,6 +90,7 @@ def move(
     if by != "client":
         earliest = now - timedelta(days=1)
         latest = now + timedelta(days=366)
+    length = duration or (before.end - before.start)  # a visit resized once keeps its length
     member = placeable(
         catalog,
         service,
@@ -91,22 +100,29 @@ def move(
         latest=latest,
         ignore=before.id,
         respect_hours=respect_hours,
+        duration=length,
     )[0]
     new_start = start.astimezone(now.tzinfo)
+    moved: dict[str, object] = {"start": before.start.isoformat(), "staff_id": before.staff_id}
+    if length != before.end - before.start:
+        moved["end"] = before.end.isoformat()
     after = before.model_copy(
         update={
             "start": new_start,
-            "end": new_start + service.duration,
+            "end": new_start + length,
             "staff_id": member.id,
             "updated_at": now,
             "status": m.AppointmentStatus.BOOKED,  # a new time needs a new confirmation
             "history": [
                 *before.history,
-                history_entry(now, "moved", by, start=before.start.isoformat(), staff_id=before.staff_id),
+                history_entry(now, "moved", by, **moved),
             ],
         }
     )
-    return store.save_change(before, after)
+    try:
+        return store.save_change(before, after)
+    except SlotTaken as exc:  # a cell was taken after our read: by a visit, or by blocked time (named)
+        raise blocked_time.refusal(catalog.salon, [after.staff_id], after.start, after.end) from exc
 
 
 def confirm(salon_id: str, appointment_id: str, *, now: datetime, by: str) -> m.Appointment:

@@ -1,6 +1,7 @@
 """Free times: which staff member can take a service when, within the salon's booking window.
 
-Reads the visits that hold each staff member's time; the arithmetic is :mod:`regulars.core.schedule`'s.
+Reads the visits and blocks that hold each staff member's time; the arithmetic is
+:mod:`regulars.core.schedule`'s.
 """
 
 from __future__ import annotations
@@ -8,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from regulars.booking import blocks as blocked_time
 from regulars.booking import repo as store
+from regulars.booking.model import Block
 from regulars.core import appointments as m
-from regulars.core.errors import InvalidInput, SlotTaken
+from regulars.core.errors import InvalidInput
 from regulars.core.schedule import Interval, free_starts, local_instant, on_grid
 from regulars.salon.model import Catalog, Service, StaffMember
 
@@ -57,7 +60,10 @@ def _starts_for(
     earliest: datetime,
     ignore: str | None = None,
     with_busy: bool = True,
+    blocks: list[Block] | None = None,
+    duration: timedelta | None = None,
 ) -> list[datetime]:
+    """``blocks``: the salon's blocks over the day, if read already (else this member's are read)."""
     busy: list[Interval] = []
     if with_busy:
         lo, hi = _day_bounds(day, catalog)
@@ -66,12 +72,15 @@ def _starts_for(
             for a in store.for_staff(catalog.salon.id, member.id, lo, hi)
             if a.status is not m.AppointmentStatus.CANCELLED and a.id != ignore  # done visits hold their time
         ]
+        if blocks is None:
+            blocks = blocked_time.overlapping(catalog.salon.id, lo, hi, member.id)
+        busy += [Interval(b.start, b.end) for b in blocks if b.staff_id == member.id]
     return free_starts(
         day=day,
         tz=catalog.salon.tz,
         pattern=member.pattern(),
         busy=busy,
-        duration=service.duration,
+        duration=duration or service.duration,
         step=timedelta(minutes=catalog.salon.settings.slot_step_minutes),
         earliest=earliest,
     )
@@ -94,10 +103,13 @@ def free_slots(
         candidates(catalog, service, staff_id)  # still refuse an unknown staff member
         return []
     out = []
-    for member in candidates(catalog, service, staff_id):
+    members = candidates(catalog, service, staff_id)
+    lo, hi = _day_bounds(day, catalog)
+    blocks = blocked_time.overlapping(catalog.salon.id, lo, hi, staff_id)  # one Query for every member
+    for member in members:
         out += [
             Slot(t, member.id)
-            for t in _starts_for(catalog, member, service, day, earliest=earliest)
+            for t in _starts_for(catalog, member, service, day, earliest=earliest, blocks=blocks)
             if t <= latest
         ]
     return sorted(out, key=lambda s: (s.start, s.staff_id))
@@ -120,9 +132,13 @@ def placeable(
     ignore: str | None = None,
     respect_hours: bool = True,
     field: str = "start",
+    duration: timedelta | None = None,
 ) -> list[StaffMember]:
-    """The members of ``staff`` for whom ``start`` is a free slot, in order; raises when none is.
-    Without ``respect_hours`` (the salon's own desk), every one of them, at any time."""
+    """The members of ``staff`` for whom ``start`` is a free slot for a visit of ``duration`` (the
+    service's unless given), in order; raises when none is (``time_blocked`` when blocked time is in
+    the way of each). Without ``respect_hours`` (the salon's own desk), every one of them, at any
+    time: the lock cells still refuse a time that is taken or blocked."""
+    length = duration or service.duration
     start = _aware(start, field)
     if not on_grid(start):
         raise InvalidInput.field(field, "must be on a 5-minute boundary", code="not_a_slot")
@@ -136,15 +152,23 @@ def placeable(
     in_hours = [
         mem
         for mem in staff
-        if start in _starts_for(catalog, mem, service, day, earliest=earliest, with_busy=False)
+        if start
+        in _starts_for(catalog, mem, service, day, earliest=earliest, with_busy=False, duration=length)
     ]
     if not in_hours:
         raise InvalidInput.field(field, "not a bookable time for this service", code="not_a_slot")
+    lo, hi = _day_bounds(day, catalog)
+    blocks = blocked_time.overlapping(catalog.salon.id, min(lo, start), max(hi, start + length))
     free = [
         mem
         for mem in in_hours
-        if start in _starts_for(catalog, mem, service, day, earliest=earliest, ignore=ignore)
+        if start
+        in _starts_for(
+            catalog, mem, service, day, earliest=earliest, ignore=ignore, blocks=blocks, duration=length
+        )
     ]
     if not free:
-        raise SlotTaken("this time is already taken", code="slot_taken")
+        raise blocked_time.refusal_among(
+            catalog.salon, blocks, [mem.id for mem in in_hours], start, start + length
+        )
     return free

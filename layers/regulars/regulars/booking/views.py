@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from regulars.booking.model import Block
 from regulars.booking.schemas import (
     AppointmentBrief,
     AppointmentOut,
+    BlockOut,
     ManageActions,
     ManagedAppointment,
     ManageOut,
@@ -49,6 +51,20 @@ def appointment(a: m.Appointment, salon_: Salon) -> AppointmentOut:
         late_cancellation=a.late_cancellation,
         cancel_reason=a.cancel_reason,
         history=[h.model_dump(mode="json") for h in a.history],
+    )
+
+
+def block(b: Block, salon_: Salon) -> BlockOut:
+    return BlockOut(
+        id=b.id,
+        staff_id=b.staff_id,
+        start=local_iso(b.start, salon_),
+        end=local_iso(b.end, salon_),
+        kind=b.kind,
+        note=b.note,
+        held=b.held,
+        created_by=b.created_by,
+        created_at=b.created_at,
     )
 
 

@@ -23,8 +23,23 @@ class AppointmentStatus(StrEnum):
 
 
 class Source(StrEnum):
+    """How a visit came: online (the salon's page), or at the desk, where the salon says how (a phone
+    call, a walk-in, or simply the desk). One field, stored with the visit."""
+
     WIDGET = "widget"
-    ADMIN = "admin"
+    DESK = "desk"
+    PHONE = "phone"
+    WALK_IN = "walk_in"
+
+    @classmethod
+    def of(cls, stored: str) -> Source:
+        """The source a stored visit has: visits the desk booked before the desk said how are "admin"."""
+        return cls.DESK if stored == "admin" else cls(stored)
+
+    @property
+    def channel(self) -> str:
+        """Who wrote the booking: the page ("widget") or the salon's desk ("admin"), whatever the source."""
+        return "widget" if self is Source.WIDGET else "admin"
 
 
 class HistoryEntry(BaseModel):

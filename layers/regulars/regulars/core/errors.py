@@ -12,17 +12,37 @@ class FieldError:
     reason: str
 
 
+@dataclass(frozen=True)
+class Conflicting:
+    """What stands in the way of a change: a visit or a block of a staff member's time (ISO 8601 times
+    with the salon's offset)."""
+
+    kind: str  # "appointment" | "block"
+    id: str
+    staff_id: str
+    start: str
+    end: str
+
+
 class DomainError(Exception):
     """Base of every failure the domain reports to a caller."""
 
     code: str = "error"
 
-    def __init__(self, message: str, *, code: str | None = None, fields: list[FieldError] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        fields: list[FieldError] | None = None,
+        conflicts: list[Conflicting] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
         self.fields: list[FieldError] = fields or []
+        self.conflicts: list[Conflicting] = conflicts or []
 
 
 class NotFound(DomainError):

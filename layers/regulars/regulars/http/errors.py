@@ -5,12 +5,13 @@ each status with the same words (:func:`answers`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from regulars.core import errors
 from regulars.runtime.observability import logger
@@ -55,10 +56,21 @@ class FieldErrorOut(BaseModel):
     reason: str
 
 
+class ConflictOut(BaseModel):
+    kind: str = Field(description="appointment | block")
+    id: str
+    staff_id: str
+    start: str = Field(description="ISO 8601 with the salon's UTC offset")
+    end: str
+
+
 class ErrorDetail(BaseModel):
     code: str
     message: str
     fields: list[FieldErrorOut] = []
+    conflicts: list[ConflictOut] = Field(
+        default=[], description="What stands in the way (a 409 over a staff member's time); absent otherwise"
+    )
 
 
 class ErrorOut(BaseModel):
@@ -108,15 +120,14 @@ def response_headers(exc: errors.DomainError) -> dict[str, str]:
 
 
 def error_body(exc: errors.DomainError) -> str:
-    return json.dumps(
-        {
-            "error": {
-                "code": exc.code,
-                "message": exc.message,
-                "fields": [{"field": f.field, "reason": f.reason} for f in exc.fields],
-            }
-        }
-    )
+    detail: dict = {
+        "code": exc.code,
+        "message": exc.message,
+        "fields": [{"field": f.field, "reason": f.reason} for f in exc.fields],
+    }
+    if exc.conflicts:
+        detail["conflicts"] = [dataclasses.asdict(c) for c in exc.conflicts]
+    return json.dumps({"error": detail})
 
 
 def _field_name(loc: tuple) -> str:

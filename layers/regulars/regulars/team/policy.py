@@ -49,6 +49,8 @@ OPERATIONS: dict[str, str] = {
     "appointments.complete": "check a visit out with the amount paid",
     "appointments.no_show": "mark a visit a no-show",
     "appointments.refund": "refund a completed visit",
+    "blocks.create": "block a staff member's time (a staff user: their own)",
+    "blocks.delete": "delete blocked time (a staff user: their own)",
     # loyalty
     "loyalty.read": "see a client's bonus, tier and ledger",
     "loyalty.adjust": "credit or debit bonus by hand",
@@ -93,6 +95,8 @@ _RECEPTION = _DESK_READS | {
     "appointments.cancel",
     "appointments.complete",
     "appointments.no_show",
+    "blocks.create",
+    "blocks.delete",
     "loyalty.read",
     "feedback.read",
     "tasks.read",
@@ -104,8 +108,11 @@ ALLOWED: dict[Role, frozenset[str]] = {
     Role.OWNER: frozenset(OPERATIONS),
     Role.MANAGER: frozenset(OPERATIONS) - _TEAM - {"clients.erase"},
     Role.RECEPTION: frozenset(_RECEPTION),
-    # their own book only (see ``confined_to``): the visits, and a no-show of their own; the catalog to read
-    Role.STAFF: frozenset(_DESK_READS | {"appointments.read", "appointments.no_show"}),
+    # their own book only (see ``confined_to``): the visits, a no-show of their own, their own blocked
+    # time; the catalog to read
+    Role.STAFF: frozenset(
+        _DESK_READS | {"appointments.read", "appointments.no_show", "blocks.create", "blocks.delete"}
+    ),
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -32,7 +32,7 @@ AppointmentId = Annotated[str, Path(min_length=1, max_length=64)]
 
 @router.get(
     "/v1/admin/appointments",
-    summary="The book: visits from a day for up to 14 days, per staff member",
+    summary="The book: visits from a day for up to 14 days, per staff member, and the blocked time",
     tags=["admin: appointments"],
 )
 @operation("appointments.read")
@@ -43,7 +43,10 @@ def book(
 ) -> BookOut:
     salon_id, _ = caller(router)
     found = booking.visits(salon_id, from_, days=days, staff_id=own_book(staff_id), now=clock.now())
-    return BookOut(appointments=[booking_views.appointment(a, found.salon) for a in found.appointments])
+    return BookOut(
+        appointments=[booking_views.appointment(a, found.salon) for a in found.appointments],
+        blocks=[booking_views.block(b, found.salon) for b in found.blocks],
+    )
 
 
 @router.post(
@@ -83,7 +86,7 @@ def create(
             service_id=body.service_id, staff_id=body.staff_id, start=body.start, client=person
         ),
         now=now,
-        source=m.Source.ADMIN,
+        source=m.Source(body.source),
         answer=answer,
         idempotency_key=idempotency_key,
         respect_hours=not body.outside_hours,
@@ -111,7 +114,8 @@ def get(appointment_id: AppointmentId) -> AppointmentOut:
 
 @router.post(
     "/v1/admin/appointments/<appointment_id>/move",
-    summary="Move to another time or staff member",
+    summary="Move to another time or staff member, or resize (duration_minutes); 409 slot_taken or "
+    "time_blocked when the time is not free",
     tags=["admin: appointments"],
 )
 @operation("appointments.move")
@@ -125,6 +129,7 @@ def move(appointment_id: AppointmentId, body: MoveIn) -> AppointmentOut:
         now=clock.now(),
         by=who,
         respect_hours=not body.outside_hours,
+        duration=timedelta(minutes=body.duration_minutes) if body.duration_minutes else None,
     )
     return _out(salon_id, a)
 
