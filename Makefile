@@ -25,7 +25,7 @@ PYTEST_ARGS ?=
 
 SAM_CLI_VERSION ?= 1.170.0
 
-.PHONY: console console-check setup dev test unit local-test integration e2e infra-test lint format openapi bench layer-requirements build
+.PHONY: console console-check setup dev test unit local-test integration e2e infra-test lint format openapi bench layer-requirements build console-deploy
 
 setup:
 	@infra/bootstrap.sh >/dev/null
@@ -78,6 +78,10 @@ build:  ## sam build: python3.12 on arm64, layers with compiled bytecode (then: 
 	@python=$$($(UV) run --frozen python -c 'import sys; print(sys._base_executable)'); \
 	PATH="$$(dirname $$python):$$PATH" PYTHON="$$python" \
 		$(UV) tool run --python "$$python" --from aws-sam-cli==$(SAM_CLI_VERSION) sam build $(SAM_ARGS)
+
+console-deploy: console  ## build the console and publish it to a stack deployed with ConsoleHosting=true: STACK=<name> [REGION=<region>]
+	@test -n "$(STACK)" || { echo "usage: make console-deploy STACK=<stack name> [REGION=<region>]" >&2; exit 2; }
+	$(UV) run --frozen python infra/console_deploy.py --stack "$(STACK)" $(if $(REGION),--region "$(REGION)") --dist console/dist
 
 bench:  ## benchmarks: print tables of measured figures
 	@$(UV) run --frozen python -m bench

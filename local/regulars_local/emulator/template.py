@@ -44,12 +44,21 @@ def resources(kind: str, path: Path = TEMPLATE) -> dict[str, dict[str, Any]]:
 
 
 def parameter_defaults(path: Path = TEMPLATE) -> dict[str, Any]:
-    """Each parameter's Default (the values a deploy without overrides would use)."""
+    """Each parameter's Default (the values a deploy without overrides would use); a list parameter's
+    (CommaDelimitedList, List<...>) as the list CloudFormation makes of it."""
     return {
-        name: spec["Default"]
+        name: _listed(spec["Default"]) if _is_list(spec.get("Type", "")) else spec["Default"]
         for name, spec in (load(path).get("Parameters") or {}).items()
         if "Default" in spec
     }
+
+
+def _is_list(kind: str) -> bool:
+    return kind == "CommaDelimitedList" or kind.startswith("List<")
+
+
+def _listed(value: Any) -> list[str]:
+    return value if isinstance(value, list) else str(value).split(",")
 
 
 def conditions(path: Path = TEMPLATE) -> dict[str, Any]:
