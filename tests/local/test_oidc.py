@@ -60,7 +60,10 @@ def query(response) -> dict[str, str]:
 
 def code_for(runtime, email: str, password: str, challenge: str, **overrides) -> str:
     page = authorize(runtime, challenge, **overrides)
-    answer = post_form(runtime, {"request": pending(page), "email": email, "password": password})
+    as_a_browser = {"Origin": runtime.base_url, "Sec-Fetch-Site": "same-origin"}  # the page sends it
+    answer = post_form(
+        runtime, {"request": pending(page), "email": email, "password": password}, as_a_browser
+    )
     back = query(answer)
     assert back["state"] == overrides.get("state", "the-state")
     return back["code"]
@@ -179,6 +182,8 @@ def test_the_page_is_accessible_and_refuses_a_form_from_another_site(runtime):
     page = authorize(runtime, challenge)
     assert page.headers["Content-Type"].startswith("text/html")
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    # a browser names the form's origin only if the page's referrer policy lets it (no-referrer: "null")
+    assert page.headers["Referrer-Policy"] == "same-origin"
     html = page.text
     assert '<html lang="en">' in html and 'name="viewport"' in html and ":focus-visible" in html
     assert '<label for="email">' in html and '<label for="password">' in html

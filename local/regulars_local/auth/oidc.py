@@ -454,16 +454,25 @@ class OidcProvider:
         return self._html(status, pages.message_page(lang, text["refused_title"], text["refused"], detail))
 
     def _html(self, status: int, body: str, request: Request | None = None) -> Response:
-        form_action = " ".join(sorted(self.origins(request))) if request else "'none'"
-        policy = (
-            f"default-src 'none'; style-src '{pages.STYLE_HASH}'; form-action 'self' {form_action}; "
-            "frame-ancestors 'none'; base-uri 'none'"
+        # where the form may post and be redirected to; a CSP source cannot name an IPv6 literal (such
+        # an origin is covered by 'self' when it is the page's own)
+        targets = (
+            ["'self'", *sorted(o for o in self.origins(request) if "[" not in o)] if request else ["'self'"]
+        )
+        policy = "; ".join(
+            [
+                "default-src 'none'",
+                f"style-src '{pages.STYLE_HASH}'",
+                f"form-action {' '.join(targets)}",
+                "frame-ancestors 'none'",
+                "base-uri 'none'",
+            ]
         )
         headers = [
             ("Content-Type", "text/html; charset=utf-8"),
             ("Content-Security-Policy", policy),
             ("X-Frame-Options", "DENY"),
-            ("Referrer-Policy", "no-referrer"),
+            ("Referrer-Policy", "same-origin"),
             *NO_STORE,
         ]
         return Response(status, headers, body.encode())

@@ -278,7 +278,6 @@ def document(lang: str, title: str, body: str) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
 <title>{escape(title)} · Regulars</title>
 <style>{STYLE}</style>
 </head>
