@@ -31,6 +31,7 @@ from regulars_local.auth import (
     LocalIssuer,
     LocalSignIn,
     UserStore,
+    oidc,
 )
 from regulars_local.control.endpoints import DRAIN_TIMEOUT, SWAGGER_UI, ControlEndpoints, starting
 from regulars_local.demo import snapshot
@@ -106,7 +107,8 @@ class Runtime:
         host = "127.0.0.1" if options.host in ("0.0.0.0", "") else options.host  # noqa: S104
         self.base_url = f"http://{host}:{self._server.port}"
         self.table_name = TABLE_NAME
-        self.issuer = LocalIssuer(f"{self.base_url}/local/cognito")
+        # the local OpenID Connect provider's authority, and so the ID tokens' iss
+        self.issuer = LocalIssuer(f"{self.base_url}{oidc.PATH}")
         self.sign_in: LocalSignIn | None = None  # once the user pool is up
         self.stack = aws.Stack(options.template, options.region, STACK_NAME)
         self.functions: dict[str, LocalFunction] = {}
@@ -641,5 +643,9 @@ def banner(runtime: Runtime) -> str:
         rows.append(f"  sign in   {DEMO_EMAIL} / {DEMO_PASSWORD}  (POST {url}/local/auth/token)")
         rows.append(f"            {', '.join(email for email, _, _ in DEMO_TEAM)}: the same password")
     rows.append(f"  mailbox   {url}/local/auth/mailbox  (invitations and their temporary passwords)")
+    rows.append(
+        f"  OpenID    {runtime.issuer.issuer}  (authority, client id {runtime.issuer.audience}: "
+        "the console's code flow with PKCE)"
+    )
     rows.append("  stop      Ctrl-C")
     return "\n".join(rows)

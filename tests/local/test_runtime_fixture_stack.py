@@ -78,7 +78,7 @@ def test_authorized_routes_get_the_claims(fixture_runtime):
     assert claims["custom:salon_id"] == "salon-claims"
     assert claims["custom:role"] == "staff"
     assert claims["email"] == "staff@salon-claims.test"
-    assert claims["iss"] == f"{fixture_runtime.base_url}/local/cognito"
+    assert claims["iss"] == f"{fixture_runtime.base_url}/local/oidc"
     assert all(isinstance(v, str) for v in claims.values())
     assert event["pathParameters"] == {"proxy": "a/b"}
 

@@ -48,7 +48,7 @@ def _tampered(token: str) -> str:
 
 
 def test_admin_route_with_a_bad_token_is_401(runtime):
-    issuer = f"{runtime.base_url}/local/cognito"
+    issuer = f"{runtime.base_url}/local/oidc"
     good = runtime.token("salon-bad-tokens")
     impostor = LocalIssuer(issuer).issue("salon-bad-tokens", "x@example.com")  # right claims, wrong key
     before = invocations(runtime, "AdminApiFunction")
@@ -104,13 +104,13 @@ def test_sign_in_issues_tokens_that_verify_with_the_jwks(runtime):
         jwt.PyJWK(key).key,
         algorithms=["RS256"],
         audience=CLIENT_ID,
-        issuer=f"{runtime.base_url}/local/cognito",
+        issuer=f"{runtime.base_url}/local/oidc",
     )
     assert claims["custom:salon_id"] == "demo"
     assert claims["custom:role"] == "owner"
     assert claims["token_use"] == "id"
     configuration = runtime.get("/local/cognito/.well-known/openid-configuration").json()
-    assert configuration["issuer"] == f"{runtime.base_url}/local/cognito"
+    assert configuration["issuer"] == f"{runtime.base_url}/local/oidc"
 
 
 def test_sign_in_refuses_wrong_passwords_and_invalid_users(runtime):

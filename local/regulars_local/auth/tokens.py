@@ -44,11 +44,15 @@ class LocalIssuer:
         *,
         sub: str | None = None,
         now: datetime | None = None,
+        auth_time: int | None = None,
+        nonce: str | None = None,
     ) -> str:
+        """An ID token. ``auth_time``: when the user gave their password (a token refreshed later keeps
+        it, as Cognito's do); ``nonce``: the one the sign-in request carried, if any."""
         issued = int((now or datetime.now(UTC)).timestamp())
         # a pool whose users sign in with their e-mail names each user by their sub
         sub_claim = sub or str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.issuer}/{email.lower()}"))
-        claims = {
+        claims: dict[str, Any] = {
             "sub": sub_claim,
             "iss": self.issuer,
             "aud": self.audience,
@@ -58,7 +62,36 @@ class LocalIssuer:
             "cognito:username": sub_claim,
             "custom:salon_id": salon_id,
             "custom:role": role,
-            "auth_time": issued,
+            "auth_time": issued if auth_time is None else auth_time,
+            "iat": issued,
+            "exp": issued + int(ttl.total_seconds()),
+            "jti": str(uuid.uuid4()),
+        }
+        if nonce:
+            claims["nonce"] = nonce
+        return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid})
+
+    def issue_access(
+        self,
+        sub: str,
+        scope: str,
+        auth_time: int,
+        ttl: timedelta = DEFAULT_TTL,
+        *,
+        now: datetime | None = None,
+    ) -> str:
+        """An access token shaped like Cognito's (``token_use`` access, ``client_id`` and ``scope``, no
+        ``aud``): the API's authorizer, which takes ID tokens, refuses it, as a Cognito authorizer
+        without OAuth scopes does."""
+        issued = int((now or datetime.now(UTC)).timestamp())
+        claims = {
+            "sub": sub,
+            "iss": self.issuer,
+            "client_id": self.audience,
+            "token_use": "access",
+            "scope": scope,
+            "username": sub,
+            "auth_time": auth_time,
             "iat": issued,
             "exp": issued + int(ttl.total_seconds()),
             "jti": str(uuid.uuid4()),

@@ -157,12 +157,17 @@ class UserStore:
         assert user is not None
         return user
 
-    def password_rule(self) -> str:
-        policy = (
+    def password_policy(self) -> dict[str, Any]:
+        """The pool's password policy as Cognito describes it (MinimumLength, RequireUppercase, ...)."""
+        policy: dict[str, Any] = (
             self._cognito.describe_user_pool(UserPoolId=self.pool_id)["UserPool"]
             .get("Policies", {})
             .get("PasswordPolicy", {})
         )
+        return policy
+
+    def password_rule(self) -> str:
+        policy = self.password_policy()
         needs = [
             what
             for flag, what in (

@@ -1,7 +1,8 @@
 """The local runtime's own endpoints, beside the application's API: ``/health``, the application
 clock (``/local/clock``), the phone view (``/local/phone...``), draining the streams and queues
-(``/local/streams/drain``), the resources (``/local/resources``), the local sign-in (``/local/auth/...``
-and the issuer's ``/local/cognito/...`` documents), the OpenAPI document and Swagger UI (``/docs``)."""
+(``/local/streams/drain``), the resources (``/local/resources``), the local sign-in (``/local/auth/...``,
+and the OpenID Connect provider that stands in for Cognito's managed login, ``/local/oidc/...``: see
+:mod:`regulars_local.auth.oidc`), the OpenAPI document and Swagger UI (``/docs``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from regulars.core import clock
 
 from regulars_local.auth import NewPasswordRequired, Unauthorized
+from regulars_local.auth.oidc import OidcProvider
 from regulars_local.emulator.gateway import Request, Response, error_response, json_response
 from regulars_local.emulator.template import ROOT
 from regulars_local.providers.phone import PhoneError
@@ -45,6 +47,7 @@ class ControlEndpoints:
 
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
+        self.oidc = OidcProvider(runtime.issuer, runtime.base_url, lambda: runtime.sign_in)
         self.routes: dict[str, dict[str, Endpoint]] = {
             "/health": {"GET": self._health},
             "/local/clock": {"GET": self._clock, "POST": self._advance_clock},
@@ -56,10 +59,10 @@ class ControlEndpoints:
             "/local/auth/token": {"POST": self._token},
             "/local/auth/users": {"POST": self._add_user},
             "/local/auth/mailbox": {"GET": self._mailbox},
-            "/local/cognito/.well-known/jwks.json": {
-                "GET": lambda _: json_response(200, runtime.issuer.jwks())
-            },
-            "/local/cognito/.well-known/openid-configuration": {"GET": self._openid_configuration},
+            # the provider's documents where they were before it signed users in (the same ones)
+            "/local/cognito/.well-known/jwks.json": {"GET": self.oidc.jwks},
+            "/local/cognito/.well-known/openid-configuration": {"GET": self.oidc.configuration},
+            **self.oidc.routes(),
             "/openapi.json": {"GET": self._openapi},
             "/docs": {"GET": self._docs},
         }
@@ -222,19 +225,6 @@ class ControlEndpoints:
         if self.runtime.sign_in is None:
             return error_response(404, "not_found", "no local sign-in: the template has no user pool")
         return json_response(200, {"invitations": [asdict(i) for i in self.runtime.sign_in.users.mailbox()]})
-
-    def _openid_configuration(self, _: Request) -> Response:
-        issuer = self.runtime.issuer.issuer
-        return json_response(
-            200,
-            {
-                "issuer": issuer,
-                "jwks_uri": f"{issuer}/.well-known/jwks.json",
-                "id_token_signing_alg_values_supported": ["RS256"],
-                "subject_types_supported": ["public"],
-                "response_types_supported": ["token"],
-            },
-        )
 
     def _openapi(self, _: Request) -> Response:
         try:
