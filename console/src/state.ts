@@ -8,7 +8,7 @@ export const me = signal<Me | null>(null);
 export const salon = signal<Salon | null>(null);
 export const staff = signal<Staff[]>([]);
 export const services = signal<Service[]>([]);
-export const notice = signal<{ text: string; tone: "ok" | "error" } | null>(null);
+export const notice = signal<{ text: string; tone: "ok" | "error"; seq: number } | null>(null);
 
 export const staffById = computed(() => new Map(staff.value.map((s) => [s.id, s])));
 export const serviceById = computed(() => new Map(services.value.map((s) => [s.id, s])));
@@ -35,5 +35,5 @@ export async function loadSession(): Promise<void> {
 }
 
 export function say(text: string, tone: "ok" | "error" = "ok"): void {
-  notice.value = { text, tone };
+  notice.value = { text, tone, seq: (notice.value?.seq ?? 0) + 1 };
 }

@@ -3,7 +3,9 @@ runtimes are in support/runtime.py)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from support.runtime import LocalRuntime, demo_launch
@@ -15,3 +17,18 @@ def demo_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRunt
     (support.runtime.demo_launch: settled once a test run, restored after)."""
     with demo_launch(tmp_path_factory, "demo-runtime") as started:
         yield started
+
+
+@pytest.fixture(scope="session")
+def console_browser() -> Iterator[Any]:
+    """Headless Chromium for the console's tests, one a test process."""
+    from e2e.test_browser import CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("REGULARS_CHROMIUM") or None
+    if not executable:
+        pytest.fail("no Chromium: run the browser tests with `make test` or set REGULARS_CHROMIUM")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

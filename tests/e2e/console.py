@@ -132,7 +132,9 @@ def _catalog(lang: str) -> dict[str, str]:
     return out
 
 
-RAW_ID = re.compile(r"\b(?:01[0-9a-hjkmnp-tv-z]{20,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b")
+RAW_ID = re.compile(
+    r"\b(?:01[0-9a-hjkmnp-tv-z]{20,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"
+)
 
 
 def raw_ids(page: Any) -> list[str]:
@@ -143,6 +145,9 @@ def raw_ids(page: Any) -> list[str]:
 def check_screen(page: Any, lang: str, name: str, include: str | None = None) -> None:
     """What every screen must be: axe-clean, in its language, without ids; then a screenshot."""
     shoot(page, f"{name}-{lang}")
-    assert axe_violations(page, include) == [], name
-    assert untranslated(page, lang) == [], name
-    assert raw_ids(page) == [], name
+    violations = axe_violations(page, include)
+    assert violations == [], (name, violations)
+    words = untranslated(page, lang)
+    assert words == [], (name, words)
+    ids = raw_ids(page)
+    assert ids == [], (name, ids)

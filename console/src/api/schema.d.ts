@@ -45,7 +45,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The book: visits from a day for up to 14 days, per staff member */
+        /** The book: visits from a day for up to 14 days, per staff member, and the blocked time */
         get: operations["book_v1_admin_appointments_get"];
         put?: never;
         /** Book a visit for a client */
@@ -133,7 +133,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move to another time or staff member */
+        /** Move to another time or staff member, or resize (duration_minutes); 409 slot_taken or time_blocked when the time is not free */
         post: operations["move_v1_admin_appointments__appointment_id__move_post"];
         delete?: never;
         options?: never;
@@ -187,6 +187,23 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/blocks/{block_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a block: its time is free again. A staff user deletes their own blocks only */
+        delete: operations["delete_v1_admin_blocks__block_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -698,6 +715,23 @@ export interface paths {
         patch: operations["patch_staff_v1_admin_staff__staff_id__patch"];
         trace?: never;
     };
+    "/v1/admin/staff/{staff_id}/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Block a staff member's time (a meeting, training, time off): no visit can be booked or moved into it (409 time_blocked); refused over a visit (409 overlaps_appointment) or another block (409 overlaps_block), naming them. A staff user blocks their own time only */
+        post: operations["create_v1_admin_staff__staff_id__blocks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/tasks": {
         parameters: {
             query?: never;
@@ -1064,12 +1098,19 @@ export interface components {
             client_id?: string | null;
             /**
              * Outside Hours
-             * @description Book outside working hours (never over another visit)
+             * @description Book outside working hours (never over another visit or blocked time)
              * @default false
              */
             outside_hours: boolean;
             /** Service Id */
             service_id: string;
+            /**
+             * Source
+             * @description How the client asked: by phone, walking in, or simply at the desk
+             * @default desk
+             * @enum {string}
+             */
+            source: "desk" | "phone" | "walk_in";
             /** Staff Id */
             staff_id: string;
             /**
@@ -1134,8 +1175,12 @@ export interface components {
             refunded_at?: string | null;
             /** Service Id */
             service_id: string;
-            /** Source */
-            source: string;
+            /**
+             * Source
+             * @description How the visit came: widget (the salon's page), or at the desk: desk, phone, walk_in
+             * @enum {string}
+             */
+            source: "widget" | "desk" | "phone" | "walk_in";
             /** Staff Id */
             staff_id: string;
             /** Start */
@@ -1171,10 +1216,67 @@ export interface components {
             /** Entries */
             entries: components["schemas"]["AuditEntryOut"][];
         };
+        /** BlockIn */
+        BlockIn: {
+            /**
+             * End
+             * Format: date-time
+             * @description After start and at most 7 days later, on the 5-minute grid
+             */
+            end: string;
+            kind: components["schemas"]["BlockKind"];
+            /** Note */
+            note?: string | null;
+            /**
+             * Start
+             * Format: date-time
+             * @description ISO 8601 with a UTC offset, on the 5-minute grid
+             */
+            start: string;
+        };
+        /**
+         * BlockKind
+         * @enum {string}
+         */
+        BlockKind: "meeting" | "training" | "time_off" | "other";
+        /** BlockOut */
+        BlockOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** End */
+            end: string;
+            /**
+             * Held
+             * @description Whether every minute of it is held. False only if writing a long block was interrupted: delete it and block the time again
+             */
+            held: boolean;
+            /** Id */
+            id: string;
+            kind: components["schemas"]["BlockKind"];
+            /** Note */
+            note: string | null;
+            /** Staff Id */
+            staff_id: string;
+            /**
+             * Start
+             * @description ISO 8601 with the salon's UTC offset
+             */
+            start: string;
+        };
         /** BookOut */
         BookOut: {
             /** Appointments */
             appointments: components["schemas"]["AppointmentOut"][];
+            /**
+             * Blocks
+             * @description The staff members' blocked time over any part of the days asked for, by start
+             */
+            blocks: components["schemas"]["BlockOut"][];
         };
         /**
          * BookingIn
@@ -1694,6 +1796,25 @@ export interface components {
              */
             paid_amount: number;
         };
+        /** ConflictOut */
+        ConflictOut: {
+            /** End */
+            end: string;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @description appointment | block
+             */
+            kind: string;
+            /** Staff Id */
+            staff_id: string;
+            /**
+             * Start
+             * @description ISO 8601 with the salon's UTC offset
+             */
+            start: string;
+        };
         /** ConsentCondition */
         ConsentCondition: {
             /**
@@ -1861,6 +1982,12 @@ export interface components {
         ErrorDetail: {
             /** Code */
             code: string;
+            /**
+             * Conflicts
+             * @description What stands in the way (a 409 over a staff member's time); absent otherwise
+             * @default []
+             */
+            conflicts: components["schemas"]["ConflictOut"][];
             /**
              * Fields
              * @default []
@@ -2366,6 +2493,11 @@ export interface components {
         };
         /** MoveIn */
         MoveIn: {
+            /**
+             * Duration Minutes
+             * @description Resize: the visit's new length (its end is start plus this). Without it the visit keeps its length. Held and refused exactly as a move
+             */
+            duration_minutes?: number | null;
             /**
              * Outside Hours
              * @default false
@@ -4489,6 +4621,75 @@ export interface operations {
             };
             /** @description Not found (code not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    delete_v1_admin_blocks__block_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                block_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not possible in the current state (the code says why) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7297,6 +7498,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StaffMember"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON, or is nested too deep (code invalid_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not possible in the current state (the code says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is too large (code payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is not application/json (code unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    create_v1_admin_staff__staff_id__blocks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                staff_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BlockIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockOut"];
                 };
             };
             /** @description The body is not UTF-8 JSON, or is nested too deep (code invalid_json) */

@@ -84,7 +84,7 @@ export function Dialog(props: { title: string; open: boolean; onClose: () => voi
 export function Notice() {
   const n = notice.value;
   return (
-    <div class={`notice ${n?.tone ?? ""}`} role="status" aria-live="polite">
+    <div class={`notice ${n?.tone ?? ""}`} role="status" aria-live="polite" data-seq={n?.seq ?? 0}>
       {n?.text}
     </div>
   );

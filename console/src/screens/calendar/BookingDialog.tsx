@@ -6,7 +6,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { api, explain, fieldErrors, ok, type Client } from "../../api/client";
 import { Dialog, Field, FormError } from "../../components/ui";
-import { salonZone, t, when } from "../../i18n";
+import { salonZone, t, when, type Key } from "../../i18n";
 import { instantOf, today } from "../../lib/zone";
 import { say, services, staff } from "../../state";
 
@@ -20,16 +20,26 @@ export interface BookingDraft {
 }
 
 const newKey = () => crypto.randomUUID();
+const SOURCES = ["phone", "walk_in", "desk"] as const;
 
-export function BookingDialog(props: { draft: BookingDraft | null; onClose: () => void; onBooked: (day: string) => void }) {
+export function BookingDialog(props: {
+  draft: BookingDraft | null; onClose: () => void; onBooked: (day: string, staffId: string) => void;
+  onBlockInstead?: (d: { staffId?: string; day: string; from?: string }) => void;
+}) {
+  const d = props.draft;
   return (
-    <Dialog title={t("book.title")} open={props.draft !== null} onClose={props.onClose} wide>
-      {props.draft && <BookingForm draft={props.draft} onBooked={props.onBooked} />}
+    <Dialog title={t("book.title")} open={d !== null} onClose={props.onClose} wide>
+      {d && props.onBlockInstead && d.time && !d.clientId && (
+        <p>
+          <button type="button" class="link" onClick={() => props.onBlockInstead?.({ staffId: d.staffId, day: d.day ?? "", from: d.time })}>{t("block.instead")}</button>
+        </p>
+      )}
+      {d && <BookingForm draft={d} onBooked={props.onBooked} />}
     </Dialog>
   );
 }
 
-function BookingForm({ draft, onBooked }: { draft: BookingDraft; onBooked: (day: string) => void }) {
+function BookingForm({ draft, onBooked }: { draft: BookingDraft; onBooked: (day: string, staffId: string) => void }) {
   const clientId = useSignal(draft.clientId ?? "");
   const clientLabel = useSignal(draft.clientLabel ?? "");
   const adding = useSignal(false);
@@ -42,6 +52,7 @@ function BookingForm({ draft, onBooked }: { draft: BookingDraft; onBooked: (day:
   const day = useSignal(draft.day ?? today(salonZone.value));
   const at = useSignal(draft.time ?? "10:00");
   const outside = useSignal(false);
+  const source = useSignal<(typeof SOURCES)[number]>("phone");
   const errors = useSignal<Record<string, string>>({});
   const problem = useSignal("");
   const busy = useSignal(false);
@@ -89,11 +100,12 @@ function BookingForm({ draft, onBooked }: { draft: BookingDraft; onBooked: (day:
           staff_id: staffId.value,
           start,
           outside_hours: outside.value,
+          source: source.value,
           ...(adding.value ? { client: { name: name.value.trim(), phone: phone.value.trim() } } : { client_id: clientId.value }),
         },
       }));
       say(t("book.done", { client: booked.client_name ?? name.value, when: when(booked.start) }));
-      onBooked(day.value);
+      onBooked(day.value, staffId.value);
     } catch (err) {
       key.current = newKey();
       errors.value = fieldErrors(err, { "client.name": "name", "client.phone": "phone", start: "time", service_id: "service", staff_id: "staff" });
@@ -162,6 +174,13 @@ function BookingForm({ draft, onBooked }: { draft: BookingDraft; onBooked: (day:
       <div class="row">
         <Field label={t("book.date")} error={errors.value.date} input={{ type: "date", name: "date", value: day.value, onInput: (e) => (day.value = e.currentTarget.value) }} />
         <Field label={t("book.time")} error={errors.value.time} input={{ type: "time", name: "time", step: 300, value: at.value, onInput: (e) => (at.value = e.currentTarget.value) }} />
+        <Field label={t("book.source")}>
+          {({ id }) => (
+            <select id={id} name="source" value={source.value} onChange={(e) => (source.value = e.currentTarget.value as (typeof SOURCES)[number])}>
+              {SOURCES.map((s) => <option value={s}>{t(`source.${s}` as Key)}</option>)}
+            </select>
+          )}
+        </Field>
       </div>
       <label class="check">
         <input type="checkbox" name="outside_hours" checked={outside.value} onChange={(e) => (outside.value = e.currentTarget.checked)} />

@@ -11,6 +11,7 @@ import { Status } from "../../components/ui";
 import { dayTitle, language, locale, salonZone, t, time, when } from "../../i18n";
 import { addDays, instantOf, offsetAt, offsetText, today, wall, wallOfLocal, weekdayOf, weekStart } from "../../lib/zone";
 import { may, say, serviceById, staff, staffById } from "../../state";
+import { BlockDialog, BlockInfo, blockable, type Block, type BlockDraft } from "./BlockDialog";
 import { BookingDialog, type BookingDraft } from "./BookingDialog";
 import { VisitDrawer } from "./VisitDrawer";
 
@@ -24,6 +25,9 @@ export function CalendarScreen() {
   const view = useSignal<View>(params.get("view") === "week" ? "week" : "day");
   const only = useSignal(params.get("staff") ?? (narrow() ? staff.value[0]?.id ?? "" : ""));
   const visits = useSignal<Appointment[]>([]);
+  const blocks = useSignal<Block[]>([]);
+  const blocking = useSignal<BlockDraft | null>(null);
+  const shownBlock = useSignal<Block | null>(null);
   const loading = useSignal(true);
   const open = useSignal<string | null>(null);
   const draft = useSignal<BookingDraft | null>(null);
@@ -44,6 +48,7 @@ export function CalendarScreen() {
       if (shown.value.length === 1) query.staff_id = shown.value[0].id;
       const book = await ok(api.GET("/v1/admin/appointments", { params: { query } }));
       visits.value = book.appointments;
+      blocks.value = book.blocks ?? [];
     } catch (err) {
       say(explain(err), "error");
     } finally {
@@ -74,11 +79,14 @@ export function CalendarScreen() {
       slotLabelInterval: "01:00",
       snapDuration: "00:05:00",
       scrollTime: "09:00:00",
-      eventDurationEditable: false,
+      eventDurationEditable: true,
       selectable: false,
       pointer: true,
       eventClick: (info: { event: { id: string | number; display?: string } }) => {
-        if (info.event.display !== "background") open.value = String(info.event.id);
+        const id = String(info.event.id);
+        if (info.event.display === "background") return;
+        if (id.startsWith("block:")) shownBlock.value = blocks.value.find((b) => `block:${b.id}` === id) ?? null;
+        else open.value = id;
       },
       dateClick: (info: { date: Date; resource?: { id: string | number } }) => {
         if (!may("appointments.book")) return;
@@ -87,13 +95,22 @@ export function CalendarScreen() {
       },
       eventDrop: (info: { event: { id: string | number; start: Date }; newResource?: { id: string | number }; revert: () => void }) =>
         void move(String(info.event.id), info.event.start, info.newResource ? String(info.newResource.id) : undefined, info.revert),
+      eventResize: (info: { event: { id: string | number; start: Date; end: Date }; revert: () => void }) =>
+        void resize(String(info.event.id), info.event.start, info.event.end, info.revert),
     });
+    // The library marks its grid up as an ARIA table whose rows hold toolbars and event layers, which
+    // assistive technology cannot read as a table; its visits stay buttons, and the same visits are
+    // listed below as buttons with their words. So the grid's table roles are taken off as it renders.
+    const tidy = new MutationObserver(() => untangle(host.current));
+    tidy.observe(host.current, { subtree: true, childList: true, attributes: true, attributeFilter: ["role"] });
+    untangle(host.current);
     return () => {
+      tidy.disconnect();
       if (calendar.current) void destroyCalendar(calendar.current);
     };
   }, []);
 
-  const events = useComputed(() => [...visitEvents(visits.value), ...shading(shown.value, first.value, days.value)]);
+  const events = useComputed(() => [...visitEvents(visits.value), ...blockEvents(blocks.value), ...shading(shown.value, first.value, days.value)]);
   useEffect(() => {
     const c = calendar.current;
     if (!c) return;
@@ -123,6 +140,22 @@ export function CalendarScreen() {
         body: { start: at, outside_hours: false, ...(staffId ? { staff_id: staffId } : {}) },
       }));
       say(t("calendar.moved", { client: visit?.client_name ?? "", when: when(at) }));
+      await load();
+    } catch (err) {
+      revert();
+      say(t("calendar.moveRefused", { reason: explain(err) }), "error");
+    }
+  }
+
+  async function resize(id: string, start: Date, end: Date, revert: () => void) {
+    const visit = visits.value.find((v) => v.id === id);
+    const minutes = Math.round((end.getTime() - start.getTime()) / 60000);
+    try {
+      const moved = await ok(api.POST("/v1/admin/appointments/{appointment_id}/move", {
+        params: { path: { appointment_id: id } },
+        body: { start: instantOf(wallOfLocal(start), salonZone.value), duration_minutes: minutes, outside_hours: false },
+      }));
+      say(t("calendar.resized", { client: visit?.client_name ?? "", time: time(moved.end) }));
       await load();
     } catch (err) {
       revert();
@@ -170,6 +203,11 @@ export function CalendarScreen() {
               ))}
             </select>
           </label>
+          {may("blocks.create") && blockable().length > 0 && (
+            <button type="button" class="secondary" id="block-time" onClick={() => (blocking.value = { day: day.value, staffId: shown.value[0]?.id })}>
+              {t("block.button")}
+            </button>
+          )}
           {may("appointments.book") && (
             <button type="button" id="new-visit" onClick={() => (draft.value = { day: day.value, staffId: shown.value[0]?.id })}>
               {t("calendar.newVisit")}
@@ -196,12 +234,34 @@ export function CalendarScreen() {
             </button>
           </li>
         ))}
+        {blocks.value.map((b) => (
+          <li>
+            <button type="button" class="agenda-item block" data-block={b.id} onClick={() => (shownBlock.value = b)}>
+              <span class="agenda-time">{time(b.start)}–{time(b.end)}</span>
+              <span class="agenda-client">{t(`blockKind.${b.kind}` as "blockKind.other")}</span>
+              <span class="agenda-what">{staffById.value.get(b.staff_id)?.name}{b.note ? ` · ${b.note}` : ""}</span>
+            </button>
+          </li>
+        ))}
       </ul>
       {!loading.value && active === 0 && <p class="muted">{t("calendar.visits", { count: 0 })}</p>}
       <VisitDrawer id={open.value} onClose={() => (open.value = null)} onChanged={load} onBookAgain={(d) => { open.value = null; draft.value = d; }} />
-      <BookingDialog draft={draft.value} onClose={() => (draft.value = null)} onBooked={(d) => { draft.value = null; day.value = d; void load(); }} />
+      <BookingDialog draft={draft.value} onClose={() => (draft.value = null)} onBooked={(d, staffId) => { draft.value = null; if (only.value && only.value !== staffId) only.value = staffId; day.value = d; void load(); }}
+        onBlockInstead={may("blocks.create") ? (d) => { draft.value = null; blocking.value = d; } : undefined} />
+      <BlockDialog draft={blocking.value} onClose={() => (blocking.value = null)} onDone={() => { blocking.value = null; void load(); }} />
+      <BlockInfo block={shownBlock.value} onClose={() => (shownBlock.value = null)} onDone={() => { shownBlock.value = null; void load(); }} />
     </section>
   );
+}
+
+const TABLE_ROLES = ["table", "rowgroup", "row", "cell", "columnheader", "rowheader", "gridcell"];
+function untangle(root: HTMLElement | null) {
+  if (!root) return;
+  for (const el of root.querySelectorAll<HTMLElement>(TABLE_ROLES.map((r) => `[role="${r}"]`).join(","))) el.removeAttribute("role");
+  for (const el of root.querySelectorAll<HTMLElement>("[aria-colindex],[aria-rowindex]")) {
+    el.removeAttribute("aria-colindex");
+    el.removeAttribute("aria-rowindex");
+  }
 }
 
 function visitEvents(visits: Appointment[]) {
@@ -215,6 +275,20 @@ function visitEvents(visits: Appointment[]) {
     classNames: [`ev`, `status-${v.status}`],
     editable: ACTIVE.has(v.status) && may("appointments.move"),
     extendedProps: { label: `${time(v.start)} ${v.client_name ?? ""} · ${serviceById.value.get(v.service_id)?.name ?? ""} · ${t(`status.${v.status}` as "status.booked")}` },
+  }));
+}
+
+function blockEvents(blocks: Block[]) {
+  const zone = salonZone.value;
+  return blocks.map((b) => ({
+    id: `block:${b.id}`,
+    resourceIds: [b.staff_id],
+    start: wall(b.start, zone),
+    end: wall(b.end, zone),
+    title: t(`blockKind.${b.kind}` as "blockKind.other"),
+    classNames: ["ev", "block"],
+    editable: false,
+    extendedProps: { label: `${t(`blockKind.${b.kind}` as "blockKind.other")}${b.note ? ` · ${b.note}` : ""}` },
   }));
 }
 

@@ -180,6 +180,7 @@ function Checkout(props: { a: Appointment; bonus: Loyalty | null; onBack: () => 
   const { a, bonus } = props;
   const digits = fractionDigits(a.price.currency);
   const paidText = useSignal(formatPlain(a.price.amount, locale.value, digits));
+  const paidTouched = useSignal(false);
   const bonusText = useSignal("");
   const errors = useSignal<Record<string, string>>({});
   const problem = useSignal("");
@@ -190,6 +191,12 @@ function Checkout(props: { a: Appointment; bonus: Loyalty | null; onBack: () => 
   const spent = bonusText.value.trim() ? parseAmount(bonusText.value, digits) : ({ ok: true, minor: 0 } as const);
   const bill = (paid.ok ? paid.minor : 0) + (spent.ok ? spent.minor : 0);
   const cap = Math.floor((bill * capPercent) / 100);
+  function onBonus(text: string) {
+    bonusText.value = text;
+    // the price stays the bill: what bonus pays, money does not, until the amount is typed by hand
+    const b = text.trim() ? parseAmount(text, digits) : ({ ok: true, minor: 0 } as const);
+    if (!paidTouched.value && b.ok) paidText.value = formatPlain(Math.max(0, a.price.amount - b.minor), locale.value, digits);
+  }
   const example = formatPlain(2850, locale.value, digits);
   const earn = paid.ok && bonus ? Math.floor((paid.minor * bonus.tier.rate_bp) / 10000) : 0;
 
@@ -229,11 +236,11 @@ function Checkout(props: { a: Appointment; bonus: Loyalty | null; onBack: () => 
         {serviceById.value.get(a.service_id)?.name} · {a.client_name} · {money(a.price.amount, a.price.currency)}
       </p>
       <Field label={t("checkout.amount")} hint={t("checkout.amountHint")} error={errors.value.paid_amount}
-        input={{ name: "paid", inputMode: "decimal", autoComplete: "off", value: paidText.value, onInput: (e) => (paidText.value = e.currentTarget.value) }} />
+        input={{ name: "paid", inputMode: "decimal", autoComplete: "off", value: paidText.value, onInput: (e) => { paidTouched.value = true; paidText.value = e.currentTarget.value; } }} />
       {bonus && balance > 0 ? (
         <Field label={t("checkout.bonus")} optional error={errors.value.bonus_amount}
           hint={t("checkout.bonusHint", { balance: money(balance, a.price.currency), cap: money(Math.min(cap, balance), a.price.currency), percent: capPercent })}
-          input={{ name: "bonus", inputMode: "decimal", autoComplete: "off", value: bonusText.value, placeholder: formatPlain(0, locale.value, digits), onInput: (e) => (bonusText.value = e.currentTarget.value) }} />
+          input={{ name: "bonus", inputMode: "decimal", autoComplete: "off", value: bonusText.value, placeholder: formatPlain(0, locale.value, digits), onInput: (e) => onBonus(e.currentTarget.value) }} />
       ) : (
         <p class="muted">{t("checkout.noBonus")}</p>
       )}
