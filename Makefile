@@ -83,5 +83,5 @@ console-deploy: console  ## build the console and publish it to a stack deployed
 	@test -n "$(STACK)" || { echo "usage: make console-deploy STACK=<stack name> [REGION=<region>]" >&2; exit 2; }
 	$(UV) run --frozen python infra/console_deploy.py --stack "$(STACK)" $(if $(REGION),--region "$(REGION)") --dist console/dist
 
-bench:  ## benchmarks: print tables of measured figures
-	@$(UV) run --frozen python -m bench
+bench: console  ## benchmarks: print tables of measured figures
+	@REGULARS_CHROMIUM="$$(infra/chromium.sh)" $(UV) run --frozen python -m bench $(BENCH_ARGS)

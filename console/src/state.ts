@@ -17,13 +17,13 @@ export const serviceById = computed(() => new Map(services.value.map((s) => [s.i
 export const may = (operation: string) => me.value?.operations.includes(operation) ?? false;
 
 export async function loadSession(): Promise<void> {
-  const who = await ok(api.GET("/v1/admin/me"));
-  me.value = who;
-  const [s, st, sv] = await Promise.all([
+  const [who, s, st, sv] = await Promise.all([
+    ok(api.GET("/v1/admin/me")),
     ok(api.GET("/v1/admin/salon")),
     ok(api.GET("/v1/admin/staff")),
     ok(api.GET("/v1/admin/services")),
   ]);
+  me.value = who;
   salon.value = s;
   staff.value = st.filter((m) => m.active !== false);
   services.value = sv;

@@ -42,12 +42,21 @@ def _decimal(lang: str, text: str) -> str:
     return text if lang == "en" else text.replace(".", ",")
 
 
-def _notice(page, seen: dict[int, int] = {}) -> str:  # noqa: B006 - the count seen, per page
-    """The next thing the console announces (its live region counts what it says)."""
-    before = seen.get(id(page), 0)
+def _said(page) -> int:
+    """How many things the console has announced (its live region counts them)."""
+    return int(page.get_attribute(".notice", "data-seq") or 0)
+
+
+def _then_heard(page, before: int) -> str:
+    """What the console announces after ``before`` things: the answer to the action just taken."""
     page.wait_for_function(f"Number(document.querySelector('.notice').dataset.seq) > {before}")
-    seen[id(page)] = int(page.get_attribute(".notice", "data-seq"))
     return page.inner_text(".notice")
+
+
+def _submit(page, selector: str = "dialog[open] button[type=submit]") -> str:
+    before = _said(page)
+    page.click(selector)
+    return _then_heard(page, before)
 
 
 @pytest.mark.parametrize(("lang", "size"), [("en", DESKTOP), ("ru", PHONE)])
@@ -117,8 +126,7 @@ def test_a_walk_in_is_booked_given_bonus_checked_out_with_it_and_refunded(
     assert page.input_value("dialog[open] input[name=paid]") == _decimal(lang, expected_money)
     assert page.is_visible("#checkout-earn")
     check_screen(page, lang, "checkout", include="dialog[open]")
-    page.click("dialog[open] button[type=submit]")
-    _notice(page)
+    _submit(page)
     done = rt.get(f"/v1/admin/appointments/{visit['id']}", token=owner).json()
     assert (done["status"], done["paid_amount"], done["bonus_amount"]) == ("completed", price - 500, 500)
     page.wait_for_selector("#visit-paid")
@@ -126,8 +134,7 @@ def test_a_walk_in_is_booked_given_bonus_checked_out_with_it_and_refunded(
     # refund, with a reason
     page.click("dialog[open] .actions button.danger")
     page.fill("dialog[open] textarea[name=reason]", "Chipped the next day")
-    page.click("dialog[open] button[type=submit]")
-    _notice(page)
+    _submit(page)
     refunded = rt.get(f"/v1/admin/appointments/{visit['id']}", token=owner).json()
     assert refunded["refunded_at"] is not None
     check_screen(page, lang, "visit-drawer", include="dialog[open]")
@@ -153,12 +160,18 @@ def test_a_visit_is_moved_refused_where_taken_time_is_blocked_and_a_visit_cancel
         json={"service_id": "manicure", "staff_id": "marta", "start": first, "client": client},
     ).json()
     page = open_console(
-        console_browser, rt, lang=lang, size=size, token=owner, path=f"/calendar?date={day}" + ("&staff=marta" if size == PHONE else "")
+        console_browser,
+        rt,
+        lang=lang,
+        size=size,
+        token=owner,
+        path=f"/calendar?date={day}" + ("&staff=marta" if size == PHONE else ""),
     )
 
     def show(staff_id: str) -> None:  # a phone shows one staff member's day at a time
         if size == PHONE:
             page.select_option("#calendar-staff", staff_id)
+
     page.wait_for_selector(f'.agenda-item[data-id="{visit["id"]}"]')
 
     if size == DESKTOP:
@@ -168,18 +181,20 @@ def test_a_visit_is_moved_refused_where_taken_time_is_blocked_and_a_visit_cancel
         column = page.locator(".ec-col-head", has_text="Sofia").bounding_box()
         minutes = (datetime.fromisoformat(later) - datetime.fromisoformat(first)).total_seconds() / 60
         x, y = box["x"] + 20, box["y"] + 8
+        before = _said(page)
         page.mouse.move(x, y)
         page.mouse.down()
         target_x, target_y = column["x"] + column["width"] / 2, y + minutes * 24 / 15
         for step in range(1, 11):
             page.mouse.move(x + (target_x - x) * step / 10, y + (target_y - y) * step / 10)
         page.mouse.up()
-        _notice(page)
+        _then_heard(page, before)
         moved = rt.get(f"/v1/admin/appointments/{visit['id']}", token=owner).json()
         assert moved["staff_id"] == "sofia"
         assert datetime.fromisoformat(moved["start"]) == datetime.fromisoformat(later)
         # onto a time Sofia does not work: refused, and the visit snaps back
         box = page.locator(".ec-event.ev", has_text=client["name"]).bounding_box()
+        before = _said(page)
         page.mouse.move(box["x"] + 20, box["y"] + 8)
         page.mouse.down()
         top = (
@@ -188,7 +203,7 @@ def test_a_visit_is_moved_refused_where_taken_time_is_blocked_and_a_visit_cancel
         for step in range(1, 11):
             page.mouse.move(box["x"] + 20, box["y"] + 8 + (top - box["y"] - 8) * step / 10)
         page.mouse.up()
-        refused = _notice(page)
+        refused = _then_heard(page, before)
         assert refused and "not_a_slot" not in refused
         again = rt.get(f"/v1/admin/appointments/{visit['id']}", token=owner).json()
         assert again["start"] == moved["start"] and again["staff_id"] == "sofia"
@@ -200,8 +215,7 @@ def test_a_visit_is_moved_refused_where_taken_time_is_blocked_and_a_visit_cancel
         page.fill(
             "dialog[open] input[name=time]", datetime.fromisoformat(later).astimezone(ZONE).strftime("%H:%M")
         )
-        page.click("dialog[open] button[type=submit]")
-        _notice(page)
+        _submit(page)
         moved = rt.get(f"/v1/admin/appointments/{visit['id']}", token=owner).json()
         assert moved["staff_id"] == "sofia"
         page.click("dialog[open] button.icon")
@@ -221,8 +235,7 @@ def test_a_visit_is_moved_refused_where_taken_time_is_blocked_and_a_visit_cancel
     )
     page.fill("dialog[open] input[name=note]", "Supplier")
     check_screen(page, lang, "block", include="dialog[open]")
-    page.click("dialog[open] button[type=submit]")
-    _notice(page)
+    _submit(page)
     book = rt.get(f"/v1/admin/appointments?from={day}&staff_id=marta", token=owner).json()
     (block,) = [b for b in book["blocks"] if b["note"] == "Supplier"]
     assert block["kind"] == "meeting"
@@ -233,8 +246,7 @@ def test_a_visit_is_moved_refused_where_taken_time_is_blocked_and_a_visit_cancel
         ]
     ]
     page.click(f'.agenda-item[data-block="{block["id"]}"]')
-    page.click("dialog[open] button.danger")
-    _notice(page)
+    _submit(page, "dialog[open] button.danger")
     assert rt.get(f"/v1/admin/appointments?from={day}&staff_id=marta", token=owner).json()["blocks"] == []
 
     # cancelled by the salon, with its reason
@@ -244,8 +256,7 @@ def test_a_visit_is_moved_refused_where_taken_time_is_blocked_and_a_visit_cancel
     page.fill("dialog[open] textarea[name=reason]", "Sofia is ill")
     page.check("dialog[open] input[name=salon_initiated]")
     check_screen(page, lang, "cancel", include="dialog[open]")
-    page.click("dialog[open] button[type=submit]")
-    _notice(page)
+    _submit(page)
     cancelled = rt.get(f"/v1/admin/appointments/{visit['id']}", token=owner).json()
     assert (cancelled["status"], cancelled["cancel_reason"]) == ("cancelled", "Sofia is ill")
     assert cancelled["history"][-1].get("salon_initiated") is True or "salon" in json.dumps(

@@ -83,6 +83,15 @@ export function Dialog(props: { title: string; open: boolean; onClose: () => voi
 
 export function Notice() {
   const n = notice.value;
+  // said, then gone: a confirmation after 6 seconds, a refusal after 12 (it is also in the history of
+  // the live region for assistive technology)
+  useEffect(() => {
+    if (!n?.text) return;
+    const timer = setTimeout(() => {
+      if (notice.value?.seq === n.seq) notice.value = { ...n, text: "" };
+    }, n.tone === "error" ? 12000 : 6000);
+    return () => clearTimeout(timer);
+  }, [n?.seq]);
   return (
     <div class={`notice ${n?.tone ?? ""}`} role="status" aria-live="polite" data-seq={n?.seq ?? 0}>
       {n?.text}
@@ -101,4 +110,13 @@ export function FormError({ text }: { text?: string }) {
       {text}
     </p>
   ) : null;
+}
+
+/** A wide table on a narrow screen: it scrolls sideways inside its card, and the keyboard can scroll it. */
+export function Scroll({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="scroll" tabIndex={0} role="region" aria-label={label}>
+      {children}
+    </div>
+  );
 }

@@ -45,8 +45,8 @@ export const salonCountry = signal<string>("");
 /** The BCP 47 locale Intl formats with: the salon's own when it speaks the chosen language, else the
  * chosen language in the salon's country ("en-DE"), which Intl reads or falls back from. */
 export const locale = computed(() => {
-  if (salonLocale.value.slice(0, 2) === language.value) return salonLocale.value;
-  const tag = salonCountry.value ? `${language.value}-${salonCountry.value.toUpperCase()}` : language.value;
+  const base = salonLocale.value.slice(0, 2) === language.value ? salonLocale.value : language.value;
+  const tag = !base.includes("-") && salonCountry.value ? `${base}-${salonCountry.value.toUpperCase()}` : base;
   try {
     return Intl.getCanonicalLocales(tag)[0];
   } catch {

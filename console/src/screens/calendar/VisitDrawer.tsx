@@ -193,6 +193,7 @@ function Checkout(props: { a: Appointment; bonus: Loyalty | null; onBack: () => 
   const cap = Math.floor((bill * capPercent) / 100);
   function onBonus(text: string) {
     bonusText.value = text;
+    errors.value = { ...errors.value, bonus_amount: "" };
     // the price stays the bill: what bonus pays, money does not, until the amount is typed by hand
     const b = text.trim() ? parseAmount(text, digits) : ({ ok: true, minor: 0 } as const);
     if (!paidTouched.value && b.ok) paidText.value = formatPlain(Math.max(0, a.price.amount - b.minor), locale.value, digits);
@@ -236,7 +237,7 @@ function Checkout(props: { a: Appointment; bonus: Loyalty | null; onBack: () => 
         {serviceById.value.get(a.service_id)?.name} · {a.client_name} · {money(a.price.amount, a.price.currency)}
       </p>
       <Field label={t("checkout.amount")} hint={t("checkout.amountHint")} error={errors.value.paid_amount}
-        input={{ name: "paid", inputMode: "decimal", autoComplete: "off", value: paidText.value, onInput: (e) => { paidTouched.value = true; paidText.value = e.currentTarget.value; } }} />
+        input={{ name: "paid", inputMode: "decimal", autoComplete: "off", value: paidText.value, onInput: (e) => { paidTouched.value = true; paidText.value = e.currentTarget.value; errors.value = { ...errors.value, paid_amount: "" }; } }} />
       {bonus && balance > 0 ? (
         <Field label={t("checkout.bonus")} optional error={errors.value.bonus_amount}
           hint={t("checkout.bonusHint", { balance: money(balance, a.price.currency), cap: money(Math.min(cap, balance), a.price.currency), percent: capPercent })}

@@ -6,7 +6,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { useRoute } from "preact-iso";
 import { api, explain, fieldErrors, ok, type ClientDetail, type Loyalty, type Schemas } from "../../api/client";
-import { Dialog, Field, FormError, Status } from "../../components/ui";
+import { Dialog, Field, FormError, Scroll, Status } from "../../components/ui";
 import { date, fractionDigits, has, LANGUAGE_NAMES, LANGUAGES, money, percent, plainDate, t, when, type Key } from "../../i18n";
 import { parseSigned } from "../../lib/amount";
 import { may, say, serviceById, staffById } from "../../state";
@@ -127,14 +127,14 @@ export function ClientCard() {
             {ledger.value && ledger.value.entries.length > 0 && (
               <details>
                 <summary>{t("client.ledger")}</summary>
-                <table>
+                <Scroll label={t("client.ledger")}><table>
                   <thead><tr><th scope="col">{t("client.date")}</th><th scope="col">{t("client.reason")}</th><th scope="col">{t("client.amount")}</th></tr></thead>
                   <tbody>
                     {ledger.value.entries.map((e) => (
                       <tr><td>{date(e.created_at)}</td><td>{word("ledger", e.kind)}{e.kind === "adjustment" && e.reason ? `: ${e.reason}` : ""}</td><td class="num">{money(e.amount, bonus.value!.currency)}</td></tr>
                     ))}
                   </tbody>
-                </table>
+                </table></Scroll>
               </details>
             )}
           </article>
@@ -142,16 +142,16 @@ export function ClientCard() {
       </div>
       <article class="card" aria-labelledby="h-upcoming">
         <h2 id="h-upcoming">{t("client.upcoming")}</h2>
-        <Visits rows={upcoming} />
+        <Visits rows={upcoming} label={t("client.upcoming")} />
       </article>
       <article class="card" aria-labelledby="h-visits">
         <h2 id="h-visits">{t("client.visits")}</h2>
-        <Visits rows={past} />
+        <Visits rows={past} label={t("client.visits")} />
       </article>
       <article class="card" aria-labelledby="h-messages">
         <h2 id="h-messages">{t("client.messages")}</h2>
         {c.messages.length === 0 ? <p class="muted">{t("client.noMessages")}</p> : (
-          <table>
+          <Scroll label={t("client.messages")}><table>
             <thead><tr><th scope="col">{t("client.date")}</th><th scope="col">{t("client.purpose")}</th><th scope="col">{t("client.channel")}</th><th scope="col">{t("client.fate")}</th><th scope="col">{t("client.cost")}</th></tr></thead>
             <tbody>
               {c.messages.slice(0, 30).map((m) => (
@@ -161,7 +161,7 @@ export function ClientCard() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></Scroll>
         )}
       </article>
       {history.value && (
@@ -207,10 +207,10 @@ export function ClientCard() {
 
 const channelName = (c: string) => ({ sms: "SMS", whatsapp: "WhatsApp", telegram: "Telegram", push: "Push" })[c] ?? c;
 
-function Visits({ rows }: { rows: ClientDetail["appointments"] }) {
+function Visits({ rows, label }: { rows: ClientDetail["appointments"]; label: string }) {
   if (!rows.length) return <p class="muted">{t("client.noVisits")}</p>;
   return (
-    <table>
+    <Scroll label={label}><table>
       <thead><tr><th scope="col">{t("table.when")}</th><th scope="col">{t("table.service")}</th><th scope="col">{t("table.staff")}</th><th scope="col">{t("table.status")}</th><th scope="col">{t("table.amount")}</th></tr></thead>
       <tbody>
         {rows.map((a) => (
@@ -221,7 +221,7 @@ function Visits({ rows }: { rows: ClientDetail["appointments"] }) {
           </tr>
         ))}
       </tbody>
-    </table>
+    </table></Scroll>
   );
 }
 

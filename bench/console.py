@@ -1,0 +1,158 @@
+"""The console's first screen: how many bytes of JavaScript it needs (gzipped, as served) and how long
+the calendar takes to show a day of the demo salon, in headless Chromium against the local runtime.
+
+The time is the console's own mark (``first-screen``: the day's visits drawn), from the navigation's
+start, over fresh browser contexts (nothing cached); beside it, in the same loads, the part spent
+waiting on the API, so the ratio says where the time goes. Goals: 300 KB of JavaScript, 1 s."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from bench.report import table, verdict
+
+ROOT = Path(__file__).resolve().parents[1]
+DIST = ROOT / "console" / "dist"
+JS_GOAL = 300 * 1024
+TIME_GOAL_MS = 1000.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _runtime(clients: int) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "regulars_local",
+            "--port",
+            str(port),
+            "--demo-clients",
+            str(clients),
+            "--log-level",
+            "ERROR",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                if urllib.request.urlopen(base + "/health", timeout=5).status == 200:
+                    break
+            if process.poll() is not None:
+                raise RuntimeError("the local runtime exited")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def _token(base: str) -> str:
+    body = json.dumps({"email": "owner@demo.regulars.local", "password": "demo-password"}).encode()
+    request = urllib.request.Request(base + "/local/auth/token", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return str(json.load(answer)["id_token"])
+
+
+def _all_js() -> int:
+    return sum(len(gzip.compress(p.read_bytes(), 9)) for p in DIST.glob("assets/*.js"))
+
+
+def report(loads: int = 10, clients: int = 60) -> str:
+    chromium = os.environ.get("REGULARS_CHROMIUM")
+    if not chromium or not (DIST / "index.html").is_file():
+        return "### The console's first screen\n\nSkipped: it needs the built console and Chromium (`make bench` gives both).\n"
+    from playwright.sync_api import sync_playwright
+
+    times: list[float] = []
+    waits: list[float] = []
+    first_js = 0
+    with _runtime(clients) as base, sync_playwright() as p:
+        token = _token(base)
+        user = {
+            "id_token": token,
+            "access_token": token,
+            "token_type": "Bearer",
+            "profile": {"sub": "bench"},
+            "expires_at": int(time.time()) + 3600,
+        }
+        key = f"oidc.user:{base}/local/oidc:regulars-local-client"
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        for n in range(loads + 1):  # the first load warms the runtime's functions, and is not counted
+            context = browser.new_context(viewport={"width": 1366, "height": 900})
+            context.add_init_script(
+                f"sessionStorage.setItem({json.dumps(key)}, {json.dumps(json.dumps(user))});"
+            )
+            page = context.new_page()
+            scripts: list[bytes] = []
+            page.on(
+                "response",
+                lambda r, into=scripts: (
+                    into.append(r.body()) if r.request.resource_type == "script" and r.ok else None
+                ),
+            )
+            page.goto(base + "/calendar")
+            page.wait_for_function("performance.getEntriesByName('first-screen').length > 0", timeout=30_000)
+            shown, api = page.evaluate(
+                """() => {
+                    const shown = performance.getEntriesByName('first-screen')[0].startTime;
+                    const calls = performance.getEntriesByType('resource').filter(e => e.name.includes('/v1/') && e.responseEnd <= shown);
+                    const busy = calls.length ? Math.max(...calls.map(e => e.responseEnd)) - Math.min(...calls.map(e => e.startTime)) : 0;
+                    return [shown, busy];
+                }"""
+            )
+            if n:
+                times.append(shown)
+                waits.append(api)
+                first_js = sum(len(gzip.compress(b, 9)) for b in scripts)
+            context.close()
+        browser.close()
+    median = statistics.median(times)
+    p90 = sorted(times)[max(0, int(len(times) * 0.9) - 1)]
+    wait = statistics.median(waits)
+    rows = [
+        (
+            "JavaScript for the first screen (gzipped)",
+            f"{first_js / 1024:.0f} KB",
+            "300 KB",
+            verdict(first_js, JS_GOAL),
+        ),
+        ("JavaScript of the whole console (gzipped)", f"{_all_js() / 1024:.0f} KB", "", ""),
+        (
+            f"First screen, median of {loads} fresh loads",
+            f"{median:.0f} ms",
+            "1000 ms",
+            verdict(median, TIME_GOAL_MS),
+        ),
+        ("First screen, 90th percentile", f"{p90:.0f} ms", "", ""),
+        ("of which waiting on the API (median)", f"{wait:.0f} ms ({wait / median:.0%})", "", ""),
+    ]
+    return table(
+        "The console's first screen",
+        ["Figure", "Measured", "Goal", "Met"],
+        rows,
+        note=f"The calendar of the demo salon ({clients} clients) on the local runtime, headless Chromium, "
+        "nothing cached between loads.",
+    )
