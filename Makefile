@@ -39,7 +39,7 @@ test: lint console-check console  ## every test: lint (ruff, the format, mypy, i
 unit:
 	@$(UV) run --frozen pytest tests/unit $(PYTEST_ARGS)
 
-local-test:  ## the local runtime's own tests: its parts, the runtime over HTTP, the demo data
+local-test: console  ## the local runtime's own tests: its parts, the runtime over HTTP, the demo data
 	@$(UV) run --frozen pytest tests/local $(PYTEST_ARGS)
 
 integration:

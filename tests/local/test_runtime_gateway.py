@@ -12,6 +12,7 @@ from regulars_local.auth import CLIENT_ID, LocalIssuer
 pytestmark = pytest.mark.xdist_group("runtime")
 
 WEB = Path(__file__).resolve().parents[2] / "web"
+CONSOLE = Path(__file__).resolve().parents[2] / "console" / "dist"  # `make console` (make test builds it)
 
 
 def error(response) -> dict:
@@ -175,12 +176,18 @@ def test_openapi_document(runtime):
     assert document["paths"]
 
 
-def test_the_console_is_served_from_web(runtime):
+def test_the_console_and_the_client_pages_are_served(runtime):
     page = runtime.get("/")
     assert page.status_code == 200
     assert page.headers["Content-Type"] == "text/html; charset=utf-8"
-    assert page.content == (WEB / "index.html").read_bytes()
-    for asset in sorted(WEB.glob("*.js"))[:1]:
-        served = runtime.get(f"/{asset.name}")
+    assert page.content == (CONSOLE / "index.html").read_bytes()
+    # the console's own routes are its page (the browser routes them), as CloudFront answers in AWS
+    assert runtime.get("/clients/01abc").content == page.content
+    for asset in sorted((CONSOLE / "assets").glob("*.js"))[:1]:
+        served = runtime.get(f"/assets/{asset.name}")
         assert served.headers["Content-Type"].startswith("text/javascript")
+    assert runtime.get("/config.js").headers["Content-Type"].startswith("text/javascript")
+    booking = runtime.get("/book.html")
+    assert booking.status_code == 200 and booking.content == (WEB / "book.html").read_bytes()
     assert runtime.get("/no-such-file.css").status_code == 404
+    assert runtime.get("/v1/no-such-route").headers["Content-Type"].startswith("application/json")
