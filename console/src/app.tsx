@@ -7,7 +7,7 @@ import { explain } from "./api/client";
 import { restore, signedOut, signIn, signOut, user } from "./auth";
 import { Notice } from "./components/ui";
 import { choose, language, LANGUAGE_NAMES, LANGUAGES, t, type Language } from "./i18n";
-import { loadSession, salon } from "./state";
+import { loadSession, may, salon } from "./state";
 
 const Calendar = lazy(() => import("./screens/calendar/CalendarScreen").then((m) => m.CalendarScreen));
 const Clients = lazy(() => import("./screens/clients/ClientsScreen").then((m) => m.ClientsScreen));
@@ -84,9 +84,11 @@ function Shell({ children }: { children: preact.ComponentChildren }) {
           <a href="/calendar" aria-current={here("/calendar")}>
             {t("nav.calendar")}
           </a>
-          <a href="/clients" aria-current={here("/clients")}>
-            {t("nav.clients")}
-          </a>
+          {may("clients.read") && (
+            <a href="/clients" aria-current={here("/clients")}>
+              {t("nav.clients")}
+            </a>
+          )}
         </nav>
         <div class="tools">
           <LanguagePicker />

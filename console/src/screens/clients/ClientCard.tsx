@@ -11,6 +11,7 @@ import { date, fractionDigits, has, LANGUAGE_NAMES, LANGUAGES, money, percent, p
 import { parseSigned } from "../../lib/amount";
 import { may, say, serviceById, staffById } from "../../state";
 import { BookingDialog, type BookingDraft } from "../calendar/BookingDialog";
+import { ContactFields } from "./ContactFields";
 import { reasonInWords } from "./words";
 
 type History = Schemas["ClientHistoryOut"];
@@ -108,10 +109,18 @@ export function ClientCard() {
             <dt>{t("client.consent.marketing")}</dt>
             <dd>
               {marketing?.at
-                ? t(marketing.granted ? "client.consent.granted" : "client.consent.withdrawn", { date: date(marketing.at), source: marketing.source ?? "" })
+                ? t(marketing.granted ? "client.consent.granted" : "client.consent.withdrawn", { date: date(marketing.at), source: word("consentSource", marketing.source) })
                 : t("client.consent.never")}
             </dd>
           </dl>
+          {history.value && (history.value.preferences as { services?: string[] }).services?.length ? (
+            <p id="client-usually">
+              {t("client.usually", {
+                services: (history.value.preferences as { services: string[] }).services.join(", "),
+                staff: ((history.value.preferences as { staff?: string[] }).staff ?? []).join(", ") || "—",
+              })}
+            </p>
+          ) : null}
           <p class="muted">{t("client.since", { date: date(c.created_at) })}</p>
         </article>
         {bonus.value && (
@@ -249,13 +258,8 @@ function Edit({ c, onDone }: { c: ClientDetail; onDone: () => unknown }) {
   }
   return (
     <form onSubmit={save} noValidate>
+      <ContactFields v={v} errors={errors.value} />
       <div class="row">
-        <Field label={t("book.name")} error={errors.value.name} input={{ name: "name", value: v.value.name, onInput: set("name") }} />
-        <Field label={t("book.phone")} hint={t("book.phoneHint")} error={errors.value.phone} input={{ name: "phone", type: "tel", value: v.value.phone, onInput: set("phone") }} />
-      </div>
-      <div class="row">
-        <Field label={t("client.email")} optional error={errors.value.email} input={{ name: "email", type: "email", value: v.value.email, onInput: set("email") }} />
-        <Field label={t("client.birthday")} optional error={errors.value.birthday} input={{ name: "birthday", type: "date", value: v.value.birthday, onInput: set("birthday") }} />
         <Field label={t("client.locale")} error={errors.value.locale}>
           {({ id }) => (
             <select id={id} name="locale" value={v.value.locale} onChange={set("locale")}>

@@ -7,6 +7,7 @@ import { api, explain, fieldErrors, ok } from "../../api/client";
 import { Dialog, Field, FormError } from "../../components/ui";
 import { date, money, t, type Key } from "../../i18n";
 import { may, say } from "../../state";
+import { ContactFields } from "./ContactFields";
 import { reasonInWords } from "./words";
 
 const STATUSES = ["new", "active", "at_risk", "lapsed", "lost", "won_back"] as const;
@@ -26,6 +27,7 @@ export function ClientsScreen() {
   const { route } = useLocation();
   const q = useSignal(new URLSearchParams(location.search).get("q") ?? "");
   const status = useSignal("");
+  const lastVisit = useSignal<"" | "30" | "30-90" | "90">("");
   const rows = useSignal<Row[] | null>(null);
   const problem = useSignal("");
   const adding = useSignal(false);
@@ -73,6 +75,16 @@ export function ClientsScreen() {
               )}
             </Field>
           )}
+          <Field label={t("clients.lastVisitFilter")}>
+            {({ id }) => (
+              <select id={id} name="last_visit" value={lastVisit.value} onChange={(e) => (lastVisit.value = e.currentTarget.value as "")}>
+                <option value="">{t("clients.anyTime")}</option>
+                <option value="30">{t("clients.within30")}</option>
+                <option value="30-90">{t("clients.between")}</option>
+                <option value="90">{t("clients.over90")}</option>
+              </select>
+            )}
+          </Field>
           <div class="field end">
             <button type="submit">{t("common.search")}</button>
           </div>
@@ -85,10 +97,10 @@ export function ClientsScreen() {
       </div>
       <FormError text={problem.value} />
       {rows.value === null && <p class="muted">{t("clients.typeToSearch")}</p>}
-      {rows.value?.length === 0 && <p class="muted">{t("clients.none")}</p>}
-      {rows.value && rows.value.length > 0 && (
+      {shownRows(rows.value, lastVisit.value)?.length === 0 && <p class="muted">{t("clients.none")}</p>}
+      {rows.value && (shownRows(rows.value, lastVisit.value)?.length ?? 0) > 0 && (
         <ul class="client-list">
-          {rows.value.map((r) => (
+          {shownRows(rows.value, lastVisit.value)!.map((r) => (
             <li>
               <a href={`/clients/${r.id}`} class="client-row">
                 <span class="client-name">{r.name}</span>
@@ -110,11 +122,22 @@ export function ClientsScreen() {
   );
 }
 
+const DAY = 86_400_000;
+
+/** The rows within the chosen time since the last visit. */
+function shownRows(rows: Row[] | null, since: "" | "30" | "30-90" | "90"): Row[] | null {
+  if (!rows || !since) return rows;
+  const now = Date.now();
+  return rows.filter((r) => {
+    const days = r.last ? (now - Date.parse(r.last)) / DAY : Infinity;
+    return since === "30" ? days <= 30 : since === "30-90" ? days > 30 && days <= 90 : days > 90;
+  });
+}
+
 function NewClient({ onAdded }: { onAdded: (id: string) => void }) {
   const v = useSignal({ name: "", phone: "", email: "", birthday: "", notes: "", marketing: false });
   const errors = useSignal<Record<string, string>>({});
   const problem = useSignal("");
-  const set = (k: keyof typeof v.value) => (e: { currentTarget: HTMLInputElement }) => (v.value = { ...v.value, [k]: e.currentTarget.value });
   async function save(ev: Event) {
     ev.preventDefault();
     const e: Record<string, string> = {};
@@ -138,14 +161,7 @@ function NewClient({ onAdded }: { onAdded: (id: string) => void }) {
   }
   return (
     <form onSubmit={save} noValidate>
-      <div class="row">
-        <Field label={t("book.name")} error={errors.value.name} input={{ name: "name", value: v.value.name, onInput: set("name") }} />
-        <Field label={t("book.phone")} hint={t("book.phoneHint")} error={errors.value.phone} input={{ name: "phone", type: "tel", value: v.value.phone, onInput: set("phone") }} />
-      </div>
-      <div class="row">
-        <Field label={t("client.email")} optional error={errors.value.email} input={{ name: "email", type: "email", value: v.value.email, onInput: set("email") }} />
-        <Field label={t("client.birthday")} optional error={errors.value.birthday} input={{ name: "birthday", type: "date", value: v.value.birthday, onInput: set("birthday") }} />
-      </div>
+      <ContactFields v={v} errors={errors.value} />
       <Field label={t("client.notes")} optional error={errors.value.notes}>
         {({ id }) => <textarea id={id} name="notes" rows={2} maxLength={2000} value={v.value.notes} onInput={(e) => (v.value = { ...v.value, notes: e.currentTarget.value })} />}
       </Field>
