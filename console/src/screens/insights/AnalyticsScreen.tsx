@@ -83,7 +83,7 @@ export function AnalyticsScreen() {
           <article class="card" aria-labelledby="h-figures">
             <h2 id="h-figures">{t("analytics.figures")}</h2>
             <p class="muted">{t("analytics.period", { from: monthName(r.period_from), to: monthName(r.period_to) })}</p>
-            <div class="scroll">
+            <div class="scroll" tabIndex={0} role="region" aria-labelledby="h-figures">
               <table id="figures">
                 <thead>
                   <tr><th scope="col">{t("analytics.col.figure")}</th><th scope="col" class="num">{t("analytics.col.value")}</th><th scope="col">{t("analytics.col.meaning")}</th></tr>
@@ -110,7 +110,7 @@ export function AnalyticsScreen() {
             <h2 id="h-cohorts">{t("analytics.cohorts")}</h2>
             <p class="muted">{t("analytics.cohortsLead")}</p>
             {r.cohorts.length === 0 ? <p class="muted">{t("analytics.noCohorts")}</p> : (
-              <div class="scroll">
+              <div class="scroll" tabIndex={0} role="region" aria-labelledby="h-cohorts">
                 <table id="cohorts">
                   <thead>
                     <tr>

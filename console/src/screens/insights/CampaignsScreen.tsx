@@ -341,7 +341,7 @@ export function CampaignsScreen() {
         <FormError text={listProblem.value} />
         {campaigns.value?.length === 0 && <p class="muted">{t("campaigns.none")}</p>}
         {campaigns.value && campaigns.value.length > 0 && (
-          <div class="scroll">
+          <div class="scroll" tabIndex={0} role="region" aria-labelledby="h-list">
             <table id="campaigns">
               <thead>
                 <tr>
@@ -359,11 +359,13 @@ export function CampaignsScreen() {
                     <td><span class={`badge campaign-${c.status}`}>{wordFor("campaigns.status", c.status)}</span></td>
                     <td class="num audience">{number(c.audience)}</td>
                     <td class="num groups">{number(c.sent_group)} / {number(c.holdout_group)}</td>
-                    <td class="row-actions">
-                      <button type="button" class="secondary report" onClick={() => void openReport(c)}>{t("campaigns.report")}</button>
+                    <td>
+                      <div class="row-actions">
+                        <button type="button" class="secondary report" onClick={() => void openReport(c)}>{t("campaigns.report")}</button>
                       {c.status === "scheduled" && may("campaigns.cancel") && (
                         <button type="button" class="danger cancel" onClick={() => (cancelling.value = c)}>{t("campaigns.cancel")}</button>
                       )}
+                      </div>
                     </td>
                   </tr>
                 ))}
@@ -406,7 +408,7 @@ function ReportCard({ r, heading }: { r: Report; heading: RefObject<HTMLHeadingE
         {t(window.closed ? "campaigns.window" : "campaigns.windowOpen", { when: when(window.end) })}
       </p>
       <p class="muted">{t("campaigns.def.audience")}</p>
-      <div class="scroll">
+      <div class="scroll" tabIndex={0} role="region" aria-labelledby="h-report">
         <table id="report-figures">
           <thead>
             <tr>
