@@ -132,7 +132,9 @@ def _catalog(lang: str) -> dict[str, str]:
     return out
 
 
-RAW_ID = re.compile(r"\b(?:01[0-9a-hjkmnp-tv-z]{20,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b")
+RAW_ID = re.compile(
+    r"\b(?:01[0-9a-hjkmnp-tv-z]{20,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"
+)
 
 
 def raw_ids(page: Any) -> list[str]:
