@@ -184,3 +184,6 @@ def test_the_campaigns_and_analytics_speak_russian_and_spanish(demo_runtime, bro
         assert page.inner_text('#figures tr[data-figure="visits"] th') == WORDS[lang]["analytics.fig.visits"]
         _both_sizes(page, lang, "analytics")
     close(page)
+    # nobody is to hear from it when later tests move the clock on
+    gone = demo_runtime.post(f"/v1/admin/campaigns/{scheduled.json()['id']}/cancel", token=owner)
+    assert gone.status_code == 200, gone.text

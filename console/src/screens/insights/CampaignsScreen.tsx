@@ -59,6 +59,15 @@ function blank(): Draft {
   };
 }
 
+/** A language's name in the user's language ("inglés", "английский"), else its own name. */
+function languageName(tag: string): string {
+  try {
+    return new Intl.DisplayNames([locale.value], { type: "language" }).of(tag.slice(0, 2)) ?? tag;
+  } catch {
+    return LANGUAGE_NAMES[tag.slice(0, 2) as Language] ?? tag;
+  }
+}
+
 const newKey = () =>
   typeof crypto.randomUUID === "function" ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
@@ -321,7 +330,7 @@ export function CampaignsScreen() {
                 <Field label={t("campaigns.holdout")} hint={t("campaigns.holdoutHint")} error={errors.value.holdout}
                   input={{ name: "holdout", inputMode: "decimal", autoComplete: "off", value: d.holdout, onInput: set("holdout") }} />
               </div>
-              <Field label={t("campaigns.text", { language: LANGUAGE_NAMES[salonLanguage()] })} hint={t("campaigns.textHint", literal)} error={errors.value.text}>
+              <Field label={t("campaigns.text", { language: languageName(salonLocale.value) })} hint={t("campaigns.textHint", literal)} error={errors.value.text}>
                 {({ id, describedBy, invalid }) => (
                   <textarea id={id} name="text" rows={3} maxLength={1000} lang={salonLocale.value} aria-describedby={describedBy}
                     aria-invalid={invalid || undefined} value={d.text} onInput={set("text")} />
