@@ -59,6 +59,14 @@ def test_the_owner_reads_the_analytics_with_their_definitions(demo_runtime, brow
     assert page.inner_text(".field.invalid .error") == WORDS["en"]["analytics.err.order"]
     close(page)
 
+    desk = open_console(browser, demo_runtime, role="reception", path="/analytics")  # may see neither
+    desk.wait_for_selector("header.top nav a")
+    assert (
+        desk.locator('header.top nav a[href="/analytics"], header.top nav a[href="/campaigns"]').count() == 0
+    )
+    assert desk.locator("#analytics-title").count() == 0
+    close(desk)
+
 
 def test_the_owner_previews_a_segment_schedules_a_campaign_once_and_reads_its_report(demo_runtime, browser):  # noqa: F811
     owner = demo_runtime.token("demo")
