@@ -12,6 +12,8 @@ import { loadSession, may, salon } from "./state";
 const Calendar = lazy(() => import("./screens/calendar/CalendarScreen").then((m) => m.CalendarScreen));
 const Clients = lazy(() => import("./screens/clients/ClientsScreen").then((m) => m.ClientsScreen));
 const ClientCard = lazy(() => import("./screens/clients/ClientCard").then((m) => m.ClientCard));
+const Campaigns = lazy(() => import("./screens/insights/CampaignsScreen").then((m) => m.CampaignsScreen));
+const Analytics = lazy(() => import("./screens/insights/AnalyticsScreen").then((m) => m.AnalyticsScreen));
 
 export function App() {
   const phase = useSignal<"starting" | "signed-out" | "ready" | "failed">("starting");
@@ -44,6 +46,8 @@ export function App() {
             <Route path="/calendar" component={Calendar} />
             <Route path="/clients" component={Clients} />
             <Route path="/clients/:id" component={ClientCard} />
+            <Route path="/campaigns" component={may("campaigns.read") ? Campaigns : Calendar} />
+            <Route path="/analytics" component={may("analytics.read") ? Analytics : Calendar} />
             <Route default component={Calendar} />
           </Router>
         </ErrorBoundary>
@@ -87,6 +91,16 @@ function Shell({ children }: { children: preact.ComponentChildren }) {
           {may("clients.read") && (
             <a href="/clients" aria-current={here("/clients")}>
               {t("nav.clients")}
+            </a>
+          )}
+          {may("campaigns.read") && (
+            <a href="/campaigns" aria-current={here("/campaigns")}>
+              {t("nav.campaigns")}
+            </a>
+          )}
+          {may("analytics.read") && (
+            <a href="/analytics" aria-current={here("/analytics")}>
+              {t("nav.analytics")}
             </a>
           )}
         </nav>

@@ -113,9 +113,9 @@ export function FormError({ text }: { text?: string }) {
 }
 
 /** A wide table on a narrow screen: it scrolls sideways inside its card, and the keyboard can scroll it. */
-export function Scroll({ label, children }: { label: string; children: ComponentChildren }) {
+export function Scroll({ label, labelledBy, children }: { label?: string; labelledBy?: string; children: ComponentChildren }) {
   return (
-    <div class="scroll" tabIndex={0} role="region" aria-label={label}>
+    <div class="scroll" tabIndex={0} role="region" aria-label={label} aria-labelledby={labelledBy}>
       {children}
     </div>
   );

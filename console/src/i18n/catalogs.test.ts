@@ -1,9 +1,17 @@
 // Every language says everything English says, with the same placeholders, as valid ICU messages.
 import { IntlMessageFormat } from "intl-messageformat";
 import { describe, expect, it } from "vitest";
-import en from "./en.json";
-import es from "./es.json";
-import ru from "./ru.json";
+import insightsEn from "../screens/insights/messages/en.json";
+import insightsEs from "../screens/insights/messages/es.json";
+import insightsRu from "../screens/insights/messages/ru.json";
+import mainEn from "./en.json";
+import mainEs from "./es.json";
+import mainRu from "./ru.json";
+
+// The main catalogs and the screens' own, as the console merges them
+const en: Record<string, string> = { ...mainEn, ...insightsEn };
+const ru: Record<string, string> = { ...mainRu, ...insightsRu };
+const es: Record<string, string> = { ...mainEs, ...insightsEs };
 
 const placeholders = (message: string) =>
   [...new Set([...message.matchAll(/\{\s*([a-zA-Z]+)\s*(?:[,}])/g)].map((m) => m[1]))].sort();
@@ -26,6 +34,28 @@ describe.each([["ru", ru], ["es", es]] as const)("the %s catalog", (lang, catalo
     // brand and channel names are the same in every language
     expect(same.map(([key]) => key).filter((k) => !/^(app\.name|source\.(telegram|whatsapp))$/.test(k))).toEqual([]);
   });
+});
+
+it("the screens' own catalogs use no key of the main ones", () => {
+  for (const key of Object.keys(insightsEn)) expect(key in mainEn, key).toBe(false);
+});
+
+it("the screens' own catalogs say everything in every language", () => {
+  expect(Object.keys(insightsRu).sort()).toEqual(Object.keys(insightsEn).sort());
+  expect(Object.keys(insightsEs).sort()).toEqual(Object.keys(insightsEn).sort());
+});
+
+it("the campaigns' plurals and the placeholders shown beside the message", () => {
+  const say = (catalog: Record<string, string>, key: string, lang: string, values: Record<string, number | string>) =>
+    String(new IntlMessageFormat(catalog[key], lang).format(values));
+  expect(say(en, "campaigns.groups", "en", { sent: 1, holdout: 3 })).toBe("1 client got it, 3 were held out.");
+  expect(say(ru, "campaigns.groups", "ru", { sent: 22, holdout: 5 })).toBe("22 клиента получили, 5 в контрольной группе.");
+  expect(say(ru, "analytics.snapshotLine", "ru", { when: "1 мая", clients: 21, statuses: "", bonus: "0 €" })).toContain("21 клиент ");
+  const literal = Object.fromEntries(["name", "salon", "link", "bonus", "expires", "offer"].map((p) => [p, `{${p}}`]));
+  for (const catalog of [en, ru, es]) {
+    const hint = say(catalog, "campaigns.textHint", "en", literal);
+    for (const p of Object.values(literal)) expect(hint).toContain(p);
+  }
 });
 
 it("plural forms follow each language's rules", () => {

@@ -3,9 +3,17 @@
 // catalog missing a key fails the type check: ru and es must say everything en says.
 import { computed, signal } from "@preact/signals";
 import { IntlMessageFormat } from "intl-messageformat";
-import en from "./en.json";
-import es from "./es.json";
-import ru from "./ru.json";
+import insightsEn from "../screens/insights/messages/en.json";
+import insightsEs from "../screens/insights/messages/es.json";
+import insightsRu from "../screens/insights/messages/ru.json";
+import mainEn from "./en.json";
+import mainEs from "./es.json";
+import mainRu from "./ru.json";
+
+// The main catalogs, and the screens' own (campaigns and analytics keep theirs beside them).
+const en = { ...mainEn, ...insightsEn };
+const ru = { ...mainRu, ...insightsRu };
+const es = { ...mainEs, ...insightsEs };
 
 export type Key = keyof typeof en;
 type Catalog = Record<Key, string>;

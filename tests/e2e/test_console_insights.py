@@ -1,0 +1,197 @@
+"""The console's campaigns and analytics screens in Chromium against the demo salon: the figures are the
+API's, written in the user's language with the console's own words for what each means; a segment is
+previewed, a campaign scheduled once however often the button is pressed, and its report read after it
+was sent; both screens axe-clean, translated and without ids, on a desktop and on a phone."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from e2e.console import CATALOGS, DESKTOP, PHONE, check_screen, close, open_console
+from e2e.test_browser import browser  # noqa: F401 - the browser fixture
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo-runtime")]
+
+WORDS = {
+    lang: json.loads((CATALOGS / "screens" / "insights" / "messages" / f"{lang}.json").read_text("utf-8"))
+    for lang in ("en", "ru", "es")
+}
+
+
+def _both_sizes(page, lang: str, name: str) -> None:
+    """The screen as it is now, checked on a desktop and on a phone (the page back at desktop size)."""
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        check_screen(page, lang, name)
+        if size == PHONE:  # nothing wider than the phone: wide tables scroll inside their card
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0], name
+    page.set_viewport_size({"width": DESKTOP[0], "height": DESKTOP[1]})
+
+
+def test_the_owner_reads_the_analytics_with_their_definitions(demo_runtime, browser):  # noqa: F811
+    owner = demo_runtime.token("demo")
+    page = open_console(browser, demo_runtime, path="/analytics")
+    page.wait_for_selector('#figures tr[data-figure="visits"]')
+    period = f"from={page.input_value('input[name=from]')}&to={page.input_value('input[name=to]')}"
+    report = demo_runtime.get(f"/v1/admin/analytics?{period}", token=owner).json()
+    assert report["currency"] == "EUR"
+
+    visits = page.locator('#figures tr[data-figure="visits"]')
+    assert visits.locator(".value").inner_text() == f"{report['figures']['visits']['value']:,}"
+    assert visits.locator(".meaning").inner_text() == WORDS["en"]["analytics.def.visits"]
+    revenue = report["figures"]["revenue"]["value"]
+    assert page.locator('#figures tr[data-figure="revenue"] .value').inner_text() == f"€{revenue / 100:,.2f}"
+    assert page.locator('#figures tr[data-figure="no_show_rate"] .value').inner_text().endswith("%")
+    assert page.locator("#figures tbody tr").count() == len(report["figures"])
+    assert page.locator("#cohorts tbody tr").count() == len(report["cohorts"]) > 0
+    if report["snapshot"]:
+        assert f"{report['snapshot']['clients']:,} clients" in page.inner_text("#snapshot")
+    _both_sizes(page, "en", "analytics")
+
+    page.fill("input[name=from]", "2026-09")
+    page.fill("input[name=to]", "2026-01")
+    page.click("#analytics-show")
+    page.wait_for_selector(".field.invalid .error")
+    assert page.inner_text(".field.invalid .error") == WORDS["en"]["analytics.err.order"]
+    close(page)
+
+    desk = open_console(browser, demo_runtime, role="reception", path="/analytics")  # may see neither
+    desk.wait_for_selector("header.top nav a")
+    assert (
+        desk.locator('header.top nav a[href="/analytics"], header.top nav a[href="/campaigns"]').count() == 0
+    )
+    assert desk.locator("#analytics-title").count() == 0
+    close(desk)
+
+
+def test_the_owner_previews_a_segment_schedules_a_campaign_once_and_reads_its_report(demo_runtime, browser):  # noqa: F811
+    owner = demo_runtime.token("demo")
+    page = open_console(browser, demo_runtime, path="/campaigns")
+    page.wait_for_selector("#campaign-form")
+
+    page.check("input[name=status][value=lapsed]")
+    page.check("input[name=status][value=lost]")
+    page.fill("input[name=visits]", "2")
+    page.click("#segment-preview")
+    page.wait_for_selector("#segment-count")
+    asked = demo_runtime.post(
+        "/v1/admin/segments/preview", token=owner, json={"lifecycle": ["lapsed", "lost"], "visits_min": 2}
+    ).json()
+    assert page.inner_text("#segment-count") == f"{asked['count']:,}"
+    assert page.inner_text("#segment-reachable") == f"{asked['reachable']:,}" and asked["reachable"] > 0
+
+    page.click("#campaign-schedule")  # no name yet: said beside the field, nothing sent
+    assert page.inner_text(".field.invalid .error") == "Fill this in."
+
+    name = f"Come back {uuid.uuid4().hex[:6]}"
+    page.fill("input[name=name]", name)
+    page.select_option("select[name=kind]", "personal_offer")
+    page.fill("input[name=bonus]", "5,00")
+    page.fill("textarea[name=text]", "{name}, {bonus} for your next visit until {expires}: {link}")
+    # a minute from the application's clock (which other tests move on), on the salon's wall clock
+    now = datetime.fromisoformat(demo_runtime.get("/local/clock").json()["now"])
+    zone = ZoneInfo(demo_runtime.get("/v1/admin/salon", token=owner).json()["timezone"])
+    page.fill("input[name=send_at]", (now + timedelta(minutes=1)).astimezone(zone).strftime("%Y-%m-%dT%H:%M"))
+    page.dblclick("#campaign-schedule")  # one Idempotency-Key until it succeeds: one campaign
+    page.wait_for_function("document.querySelector('#campaign-done').textContent.length > 0")
+    assert name in page.inner_text("#campaign-done")
+    ours = [
+        c
+        for c in demo_runtime.get("/v1/admin/campaigns", token=owner).json()["campaigns"]
+        if c["name"] == name
+    ]
+    assert len(ours) == 1, ours
+    assert ours[0]["offer"]["bonus_amount"] == 500 and ours[0]["kind"] == "personal_offer"
+    campaign_id = ours[0]["id"]
+
+    demo_runtime.advance(
+        2
+    )  # its start is due: the ticker hands it to the worker, which splits it into batches
+    demo_runtime.drain(120)
+    demo_runtime.advance(1)
+    demo_runtime.drain(120)
+    view = demo_runtime.get(f"/v1/admin/campaigns/{campaign_id}", token=owner).json()
+    assert view["status"] == "sent" and view["audience"] > 0, view
+
+    later = demo_runtime.post(  # one more, for next month, to be cancelled from the list
+        "/v1/admin/campaigns",
+        token=owner,
+        json={
+            "name": f"Later {uuid.uuid4().hex[:6]}",
+            "filter": {"lifecycle": ["lost"]},
+            "messages": {"en": "{name}, come back: {link}"},
+            "send_at": (now + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert later.status_code == 201, later.text
+
+    page.reload()
+    row = page.locator(f'#campaigns tr[data-id="{campaign_id}"]')
+    row.wait_for()
+    assert row.locator(".audience").inner_text() == f"{view['audience']:,}"
+    assert row.locator(".badge").inner_text() == WORDS["en"]["campaigns.status.sent"]
+    row.locator("button.report").click()
+    page.wait_for_selector('#report-figures tr[data-figure="bookings"]')
+    report = demo_runtime.get(f"/v1/admin/campaigns/{campaign_id}/report", token=owner).json()
+    sent, held = report["groups"]["sent"]["members"], report["groups"]["holdout"]["members"]
+    groups = page.inner_text("#report-groups")
+    assert f"{sent} client{'s' if sent != 1 else ''} got it" in groups
+    assert f"{held} {'was' if held == 1 else 'were'} held out" in groups
+    bookings = page.locator('#report-figures tr[data-figure="bookings"]')
+    assert bookings.locator(".sent").inner_text() == f"{report['groups']['sent']['bookings']:,}"
+    assert bookings.locator(".meaning").inner_text() == WORDS["en"]["campaigns.def.bookings"]
+    assert page.locator("#report-figures tbody tr").count() == 4
+    assert page.inner_text("#campaign-cost .messages-sent") == f"{report['messages']['sent']:,}"
+    _both_sizes(page, "en", "campaigns")
+
+    cancel = page.locator(f'#campaigns tr[data-id="{later.json()["id"]}"]')
+    cancel.locator("button.cancel").click()
+    page.click("#campaign-cancel-do")
+    page.wait_for_function(
+        "id => document.querySelector(`#campaigns tr[data-id='${id}'] .badge`).textContent === 'Cancelled'",
+        arg=later.json()["id"],
+    )
+    assert (
+        demo_runtime.get(f"/v1/admin/campaigns/{later.json()['id']}", token=owner).json()["status"]
+        == "cancelled"
+    )
+    close(page)
+
+
+def test_the_campaigns_and_analytics_speak_russian_and_spanish(demo_runtime, browser):  # noqa: F811
+    owner = demo_runtime.token("demo")
+    now = datetime.fromisoformat(demo_runtime.get("/local/clock").json()["now"])
+    scheduled = demo_runtime.post(  # a campaign in the list, whatever ran before
+        "/v1/admin/campaigns",
+        token=owner,
+        json={
+            "name": "Весна",
+            "kind": "new_services",
+            "filter": {"lifecycle": ["active"]},
+            "messages": {"en": "{name}, see what is new: {link}"},
+            "send_at": (now + timedelta(days=20)).isoformat(),
+        },
+    )
+    assert scheduled.status_code == 201, scheduled.text
+    page = open_console(browser, demo_runtime, lang="ru", path="/campaigns")
+    for lang in ("ru", "es"):
+        if lang != "ru":
+            page.select_option("header.top .language select", lang)
+        page.click('header.top nav a[href="/campaigns"]')
+        page.wait_for_selector("#campaigns tbody tr")
+        assert page.inner_text("#campaigns-title") == WORDS[lang]["campaigns.title"]
+        page.locator("#campaigns button.report").first.click()
+        page.wait_for_selector("#report-figures")
+        _both_sizes(page, lang, "campaigns")
+        page.click('header.top nav a[href="/analytics"]')
+        page.wait_for_selector('#figures tr[data-figure="visits"]')
+        assert page.inner_text('#figures tr[data-figure="visits"] th') == WORDS[lang]["analytics.fig.visits"]
+        _both_sizes(page, lang, "analytics")
+    close(page)
+    # nobody is to hear from it when later tests move the clock on
+    gone = demo_runtime.post(f"/v1/admin/campaigns/{scheduled.json()['id']}/cancel", token=owner)
+    assert gone.status_code == 200, gone.text
