@@ -19,10 +19,20 @@ def demo_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRunt
         yield started
 
 
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
 @pytest.fixture(scope="session")
-def console_browser() -> Iterator[Any]:
-    """Headless Chromium for the console's tests, one a test process."""
-    from e2e.test_browser import CHROMIUM_ARGS
+def browser() -> Iterator[Any]:
+    """Headless Chromium, one a test process (Playwright's sync API allows one per thread)."""
     from playwright.sync_api import sync_playwright
 
     executable = os.environ.get("REGULARS_CHROMIUM") or None

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,31 +14,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo-runtime")]
 SHOTS = (
     Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 )  # looked at by a person, not asserted
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    executable = os.environ.get("REGULARS_CHROMIUM") or None
-    if not executable:
-        pytest.fail(
-            "no Chromium for the browser tests: run them with `make test` (infra/chromium.sh installs "
-            "Debian's chromium) or set REGULARS_CHROMIUM to a Chromium binary"
-        )
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

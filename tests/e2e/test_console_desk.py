@@ -60,16 +60,12 @@ def _submit(page, selector: str = "dialog[open] button[type=submit]") -> str:
 
 
 @pytest.mark.parametrize(("lang", "size"), [("en", DESKTOP), ("ru", PHONE)])
-def test_a_walk_in_is_booked_given_bonus_checked_out_with_it_and_refunded(
-    demo_runtime, console_browser, lang, size
-):
+def test_a_walk_in_is_booked_given_bonus_checked_out_with_it_and_refunded(demo_runtime, browser, lang, size):
     rt = demo_runtime
     owner = rt.token("demo")
     now = _now(rt)
     today = now.date().isoformat()
-    page = open_console(
-        console_browser, rt, lang=lang, size=size, token=owner, path=f"/calendar?date={today}"
-    )
+    page = open_console(browser, rt, lang=lang, size=size, token=owner, path=f"/calendar?date={today}")
     page.wait_for_selector(".calendar .ec")
     check_screen(page, lang, "calendar-day")
 
@@ -144,7 +140,7 @@ def test_a_walk_in_is_booked_given_bonus_checked_out_with_it_and_refunded(
 
 @pytest.mark.parametrize(("lang", "size"), [("es", DESKTOP), ("ru", PHONE)])
 def test_a_visit_is_moved_refused_where_taken_time_is_blocked_and_a_visit_cancelled(
-    demo_runtime, console_browser, lang, size
+    demo_runtime, browser, lang, size
 ):
     rt = demo_runtime
     owner = rt.token("demo")
@@ -160,7 +156,7 @@ def test_a_visit_is_moved_refused_where_taken_time_is_blocked_and_a_visit_cancel
         json={"service_id": "manicure", "staff_id": "marta", "start": first, "client": client},
     ).json()
     page = open_console(
-        console_browser,
+        browser,
         rt,
         lang=lang,
         size=size,
@@ -266,7 +262,7 @@ def test_a_visit_is_moved_refused_where_taken_time_is_blocked_and_a_visit_cancel
 
 
 @pytest.mark.parametrize(("lang", "size"), [("es", PHONE), ("en", DESKTOP)])
-def test_a_client_is_found_by_surname_edited_and_exported(demo_runtime, console_browser, lang, size):
+def test_a_client_is_found_by_surname_edited_and_exported(demo_runtime, browser, lang, size):
     rt = demo_runtime
     owner = rt.token("demo")
     name = f"{_letters()} {_letters(9)}"
@@ -277,7 +273,7 @@ def test_a_client_is_found_by_surname_edited_and_exported(demo_runtime, console_
     )
     assert created.status_code == 201, created.text
     client_id = created.json()["id"]
-    page = open_console(console_browser, rt, lang=lang, size=size, token=owner, path="/clients")
+    page = open_console(browser, rt, lang=lang, size=size, token=owner, path="/clients")
     page.fill("input[name=q]", name.split()[1][:5])  # part of the surname
     page.press("input[name=q]", "Enter")
     page.click(f'a[href="/clients/{client_id}"]')
@@ -301,4 +297,48 @@ def test_a_client_is_found_by_surname_edited_and_exported(demo_runtime, console_
         page.click("#client-export")
     exported = json.loads(download.value.path().read_text(encoding="utf-8"))
     assert name in json.dumps(exported, ensure_ascii=False)
+    if lang != "en":
+        close(page)
+        return
+
+    # a message written by the salon, then the client's data erased after the name is typed
+    page.click("button:has-text('Send a message')")
+    page.fill("dialog[open] textarea[name=text]", "Your colour is in: see you soon")
+    _submit(page)
+    history = rt.get(f"/v1/admin/clients/{client_id}", token=owner).json()["messages"]
+    assert any(m["text"] == "Your colour is in: see you soon" for m in history)
+    page.click("button:has-text('Erase data')")
+    page.fill("dialog[open] input[name=confirm]", "Someone Else")
+    page.click("dialog[open] button[type=submit]")
+    page.locator("dialog[open] .field.invalid .error").wait_for()
+    assert rt.get(f"/v1/admin/clients/{client_id}", token=owner).json()["erased_at"] is None
+    check_screen(page, lang, "erase", include="dialog[open]")
+    page.fill("dialog[open] input[name=confirm]", name)
+    _submit(page)
+    assert rt.get(f"/v1/admin/clients/{client_id}", token=owner).json()["erased_at"] is not None
+    close(page)
+
+
+def test_a_stylist_sees_their_own_book_and_nothing_they_may_not_do(demo_runtime, browser):
+    rt = demo_runtime
+    anna = rt.post(
+        "/local/auth/token", json={"email": "anna@demo.regulars.local", "password": "demo-password"}
+    )
+    assert anna.status_code == 200, anna.text
+    day, _ = _open_day(rt, "haircut-women")
+    page = open_console(
+        browser,
+        rt,
+        lang="ru",
+        size=PHONE,
+        token=anna.json()["id_token"],
+        path=f"/calendar?date={day}",
+    )
+    page.wait_for_selector(".calendar .ec")
+    nav = page.inner_text("header.top nav")
+    assert "Журнал" in nav and "Клиенты" not in nav  # no clients, campaigns or analytics for a stylist
+    assert not page.is_visible("#new-visit")
+    page.click("#block-time")  # their own time only
+    staff = page.locator("dialog[open] select[name=staff] option").all_inner_texts()
+    assert staff == ["Anna Becker"]
     close(page)

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from e2e.console import CATALOGS, DESKTOP, PHONE, check_screen, close, open_console
-from e2e.test_browser import browser  # noqa: F401 - the browser fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo-runtime")]
 
@@ -32,7 +31,7 @@ def _both_sizes(page, lang: str, name: str) -> None:
     page.set_viewport_size({"width": DESKTOP[0], "height": DESKTOP[1]})
 
 
-def test_the_owner_reads_the_analytics_with_their_definitions(demo_runtime, browser):  # noqa: F811
+def test_the_owner_reads_the_analytics_with_their_definitions(demo_runtime, browser):
     owner = demo_runtime.token("demo")
     page = open_console(browser, demo_runtime, path="/analytics")
     page.wait_for_selector('#figures tr[data-figure="visits"]')
@@ -68,7 +67,7 @@ def test_the_owner_reads_the_analytics_with_their_definitions(demo_runtime, brow
     close(desk)
 
 
-def test_the_owner_previews_a_segment_schedules_a_campaign_once_and_reads_its_report(demo_runtime, browser):  # noqa: F811
+def test_the_owner_previews_a_segment_schedules_a_campaign_once_and_reads_its_report(demo_runtime, browser):
     owner = demo_runtime.token("demo")
     page = open_console(browser, demo_runtime, path="/campaigns")
     page.wait_for_selector("#campaign-form")
@@ -162,7 +161,7 @@ def test_the_owner_previews_a_segment_schedules_a_campaign_once_and_reads_its_re
     close(page)
 
 
-def test_the_campaigns_and_analytics_speak_russian_and_spanish(demo_runtime, browser):  # noqa: F811
+def test_the_campaigns_and_analytics_speak_russian_and_spanish(demo_runtime, browser):
     owner = demo_runtime.token("demo")
     now = datetime.fromisoformat(demo_runtime.get("/local/clock").json()["now"])
     scheduled = demo_runtime.post(  # a campaign in the list, whatever ran before

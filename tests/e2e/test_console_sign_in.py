@@ -24,10 +24,8 @@ DOMAIN = f"https://regulars-test.auth.{REGION}.amazoncognito.com"
 CLIENT_ID = "console-client-id"
 
 
-def test_locally_the_owner_signs_in_through_the_sign_in_pages_in_their_language(
-    demo_runtime, console_browser
-):
-    context = console_browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU")
+def test_locally_the_owner_signs_in_through_the_sign_in_pages_in_their_language(demo_runtime, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU")
     page = context.new_page()
     page.goto(f"{demo_runtime.base_url}/")
     page.select_option("select[aria-label]", "ru")
@@ -51,10 +49,10 @@ def test_locally_the_owner_signs_in_through_the_sign_in_pages_in_their_language(
     context.close()
 
 
-def test_in_aws_the_console_signs_in_through_cognito_managed_login_with_pkce(demo_runtime, console_browser):
+def test_in_aws_the_console_signs_in_through_cognito_managed_login_with_pkce(demo_runtime, browser):
     issued = demo_runtime.token("demo")
     seen: dict[str, dict[str, list[str]]] = {}
-    context = console_browser.new_context(viewport={"width": 1366, "height": 900})
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     home = f"{demo_runtime.base_url}/"
 

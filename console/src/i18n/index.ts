@@ -62,6 +62,10 @@ export const locale = computed(() => {
   }
 });
 
+/** The locale numbers and amounts are written in: the salon's own when it speaks the chosen language,
+ * else the language itself (ICU writes "en-DE" amounts half German, half English: "25,00" but "€1,234.50"). */
+export const numberLocale = computed(() => (salonLocale.value.slice(0, 2) === language.value ? salonLocale.value : language.value));
+
 const compiled = new Map<string, IntlMessageFormat>();
 
 export function t(key: Key, values?: Record<string, string | number>): string {
@@ -84,7 +88,7 @@ export function has(key: string): key is Key {
 // --- formatting in the salon's zone ----------------------------------------------------------------
 const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
 function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat>(id: string, make: () => T): T {
-  const key = `${locale.value}|${salonZone.value}|${id}`;
+  const key = `${locale.value}|${numberLocale.value}|${salonZone.value}|${id}`;
   let f = formatters.get(key);
   if (!f) {
     f = make();
@@ -110,11 +114,11 @@ export const plainDate = (day: string) =>
   );
 
 export const money = (minor: number, cur: string = currency.value) =>
-  cached(`money-${cur}`, () => new Intl.NumberFormat(locale.value, { style: "currency", currency: cur })).format(
+  cached(`money-${cur}`, () => new Intl.NumberFormat(numberLocale.value, { style: "currency", currency: cur })).format(
     minor / 10 ** fractionDigits(cur),
   );
 
-export const number = (n: number) => cached("number", () => new Intl.NumberFormat(locale.value)).format(n);
+export const number = (n: number) => cached("number", () => new Intl.NumberFormat(numberLocale.value)).format(n);
 export const percent = (basisPoints: number) => number(basisPoints / 100);
 
 export function fractionDigits(cur: string = currency.value): number {

@@ -6,7 +6,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, explain, fieldErrors, ok, type Appointment, type ClientDetail, type Loyalty } from "../../api/client";
 import { Dialog, Field, FormError, Status } from "../../components/ui";
-import { fractionDigits, has, locale, money, percent, salonZone, t, time, when, type Key } from "../../i18n";
+import { fractionDigits, has, money, numberLocale, percent, salonZone, t, time, when, type Key } from "../../i18n";
 import { formatPlain, parseAmount } from "../../lib/amount";
 import { instantOf, wall } from "../../lib/zone";
 import { may, salon, say, serviceById, staff, staffById } from "../../state";
@@ -179,7 +179,7 @@ function Details(props: {
 function Checkout(props: { a: Appointment; bonus: Loyalty | null; onBack: () => void; onDone: (m: string) => unknown }) {
   const { a, bonus } = props;
   const digits = fractionDigits(a.price.currency);
-  const paidText = useSignal(formatPlain(a.price.amount, locale.value, digits));
+  const paidText = useSignal(formatPlain(a.price.amount, numberLocale.value, digits));
   const paidTouched = useSignal(false);
   const bonusText = useSignal("");
   const errors = useSignal<Record<string, string>>({});
@@ -196,9 +196,9 @@ function Checkout(props: { a: Appointment; bonus: Loyalty | null; onBack: () => 
     errors.value = { ...errors.value, bonus_amount: "" };
     // the price stays the bill: what bonus pays, money does not, until the amount is typed by hand
     const b = text.trim() ? parseAmount(text, digits) : ({ ok: true, minor: 0 } as const);
-    if (!paidTouched.value && b.ok) paidText.value = formatPlain(Math.max(0, a.price.amount - b.minor), locale.value, digits);
+    if (!paidTouched.value && b.ok) paidText.value = formatPlain(Math.max(0, a.price.amount - b.minor), numberLocale.value, digits);
   }
-  const example = formatPlain(2850, locale.value, digits);
+  const example = formatPlain(2850, numberLocale.value, digits);
   const earn = paid.ok && bonus ? Math.floor((paid.minor * bonus.tier.rate_bp) / 10000) : 0;
 
   function check(): { paid: number; bonus: number } | null {
@@ -241,7 +241,7 @@ function Checkout(props: { a: Appointment; bonus: Loyalty | null; onBack: () => 
       {bonus && balance > 0 ? (
         <Field label={t("checkout.bonus")} optional error={errors.value.bonus_amount}
           hint={t("checkout.bonusHint", { balance: money(balance, a.price.currency), cap: money(Math.min(cap, balance), a.price.currency), percent: capPercent })}
-          input={{ name: "bonus", inputMode: "decimal", autoComplete: "off", value: bonusText.value, placeholder: formatPlain(0, locale.value, digits), onInput: (e) => onBonus(e.currentTarget.value) }} />
+          input={{ name: "bonus", inputMode: "decimal", autoComplete: "off", value: bonusText.value, placeholder: formatPlain(0, numberLocale.value, digits), onInput: (e) => onBonus(e.currentTarget.value) }} />
       ) : (
         <p class="muted">{t("checkout.noBonus")}</p>
       )}

@@ -8,7 +8,7 @@ import type { RefObject } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { api, ApiError, explain, fieldErrors, ok, type Schemas } from "../../api/client";
 import { Dialog, Field, FormError, Scroll } from "../../components/ui";
-import { fractionDigits, LANGUAGE_NAMES, locale, number, salonLocale, salonZone, t, when, type Key, type Language } from "../../i18n";
+import { fractionDigits, LANGUAGE_NAMES, locale, number, numberLocale, salonLocale, salonZone, t, when, type Key, type Language } from "../../i18n";
 import { formatPlain, parseAmount } from "../../lib/amount";
 import { instantOf } from "../../lib/zone";
 import { may, salon, say } from "../../state";
@@ -83,7 +83,7 @@ function whole(text: string, e: Record<string, string>, field: string, min = 0, 
   return n;
 }
 
-const example = () => formatPlain(2850, locale.value, fractionDigits());
+const example = () => formatPlain(2850, numberLocale.value, fractionDigits());
 
 /** The segment's conditions from the draft; the fields it cannot read get their error in ``e``. */
 function filterOf(d: Draft, e: Record<string, string>): Filter {

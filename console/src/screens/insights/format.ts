@@ -1,11 +1,11 @@
 // Figures as the campaigns and analytics screens show them: amounts in the salon's currency (the API
 // counts minor units, sometimes with fractions), shares as percentages, counts and averages by Intl in
 // the chosen language; months by name.
-import { has, locale, money, t } from "../../i18n";
+import { has, locale, money, numberLocale, t } from "../../i18n";
 
 const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
 function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(id: string, make: () => T): T {
-  const key = `${locale.value}|${id}`;
+  const key = `${locale.value}|${numberLocale.value}|${id}`;
   let f = formats.get(key);
   if (!f) {
     f = make();
@@ -16,10 +16,10 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(id: string, m
 
 /** A share (0.125) as a percentage ("12.5%", "12,5 %"). */
 export const share = (rate: number) =>
-  cached("share", () => new Intl.NumberFormat(locale.value, { style: "percent", maximumFractionDigits: 1 })).format(rate);
+  cached("share", () => new Intl.NumberFormat(numberLocale.value, { style: "percent", maximumFractionDigits: 1 })).format(rate);
 
 /** A count or an average with at most one decimal ("1,234", "2.5"). */
-export const figure = (n: number) => cached("figure", () => new Intl.NumberFormat(locale.value, { maximumFractionDigits: 1 })).format(n);
+export const figure = (n: number) => cached("figure", () => new Intl.NumberFormat(numberLocale.value, { maximumFractionDigits: 1 })).format(n);
 
 /** An amount in minor units, possibly fractional (an average, an estimate), in ``cur``. */
 export const cash = (minor: number, cur?: string) => money(Math.round(minor), cur);
