@@ -276,7 +276,13 @@ def test_a_client_is_found_by_surname_edited_and_exported(demo_runtime, browser,
     page = open_console(browser, rt, lang=lang, size=size, token=owner, path="/clients")
     page.fill("input[name=q]", name.split()[1][:5])  # part of the surname
     page.press("input[name=q]", "Enter")
-    page.click(f'a[href="/clients/{client_id}"]')
+    row = page.locator(f'a[href="/clients/{client_id}"]')
+    row.locator(".badge.tier").wait_for()  # the list's tiers, in one read
+    assert row.locator(".badge.tier").inner_text() == "Base"
+    page.select_option("select[name=tier]", "Silver")
+    row.wait_for(state="detached")
+    page.select_option("select[name=tier]", "Base")
+    row.click()
     page.wait_for_selector("#client-title")
     assert page.inner_text("#client-title") == name
 

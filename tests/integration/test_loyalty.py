@@ -245,6 +245,10 @@ def test_the_third_visit_moves_the_client_up_and_says_so(admin, table, clock_at)
                 assert loyalty.standing(SALON, visit["client_id"], later).tier.name == "Base"
     standing = loyalty.standing(SALON, visit["client_id"], clock_at + timedelta(days=4))
     assert (standing.tier.name, standing.visits_12m, standing.spend_12m) == ("Silver", 3, 3000)
+    # a client list's tiers in one read: this client's, and the first tier for one with no account yet
+    listed = admin.get(f"/v1/admin/loyalty/tiers?ids={visit['client_id']},nobody-yet").json["tiers"]
+    assert (listed[visit["client_id"]]["name"], listed["nobody-yet"]["name"]) == ("Silver", "Base")
+    assert admin.get("/v1/admin/loyalty/tiers?ids=a;b").status == 422
     # each visit earned at the tier it was paid in: 5 %, 5 %, 5 % (the third made Silver)
     assert [a for _, a in _ledger(visit["client_id"])] == [50, 50, 50]
     ups = [m for m in outbox.for_client(SALON, visit["client_id"]) if m.kind == "tier_up"]

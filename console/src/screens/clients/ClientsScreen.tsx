@@ -6,7 +6,7 @@ import { useLocation } from "preact-iso";
 import { api, explain, fieldErrors, ok } from "../../api/client";
 import { Dialog, Field, FormError } from "../../components/ui";
 import { date, money, t, type Key } from "../../i18n";
-import { may, say } from "../../state";
+import { may, salon, say } from "../../state";
 import { ContactFields } from "./ContactFields";
 import { reasonInWords } from "./words";
 
@@ -21,6 +21,7 @@ interface Row {
   visits: number;
   last?: string | null;
   spent: number;
+  tier?: string;
 }
 
 export function ClientsScreen() {
@@ -28,6 +29,8 @@ export function ClientsScreen() {
   const q = useSignal(new URLSearchParams(location.search).get("q") ?? "");
   const status = useSignal("");
   const lastVisit = useSignal<"" | "30" | "30-90" | "90">("");
+  const tier = useSignal("");
+  const tierNames = ((salon.value?.settings as { loyalty?: { tiers?: { name: string }[] } } | undefined)?.loyalty?.tiers ?? []).map((x) => x.name);
   const rows = useSignal<Row[] | null>(null);
   const problem = useSignal("");
   const adding = useSignal(false);
@@ -52,6 +55,11 @@ export function ClientsScreen() {
           visits: c.visits, last: c.last_visit_at, spent: c.total_spent,
         }));
       } else rows.value = null;
+      const listed = rows.value;
+      if (listed?.length && may("loyalty.read")) {
+        const found = await ok(api.GET("/v1/admin/loyalty/tiers", { params: { query: { ids: listed.slice(0, 100).map((r) => r.id).join(",") } } }));
+        if (rows.value === listed) rows.value = listed.map((r) => ({ ...r, tier: found.tiers[r.id]?.name }));
+      }
     } catch (err) {
       problem.value = explain(err);
     }
@@ -85,6 +93,16 @@ export function ClientsScreen() {
               </select>
             )}
           </Field>
+          {may("loyalty.read") && tierNames.length > 1 && (
+            <Field label={t("clients.tier")}>
+              {({ id }) => (
+                <select id={id} name="tier" value={tier.value} onChange={(e) => (tier.value = e.currentTarget.value)}>
+                  <option value="">{t("clients.anyTier")}</option>
+                  {tierNames.map((n) => <option value={n}>{n}</option>)}
+                </select>
+              )}
+            </Field>
+          )}
           <div class="field end">
             <button type="submit">{t("common.search")}</button>
           </div>
@@ -97,15 +115,16 @@ export function ClientsScreen() {
       </div>
       <FormError text={problem.value} />
       {rows.value === null && <p class="muted">{t("clients.typeToSearch")}</p>}
-      {shownRows(rows.value, lastVisit.value)?.length === 0 && <p class="muted">{t("clients.none")}</p>}
-      {rows.value && (shownRows(rows.value, lastVisit.value)?.length ?? 0) > 0 && (
+      {shownRows(rows.value, lastVisit.value, tier.value)?.length === 0 && <p class="muted">{t("clients.none")}</p>}
+      {rows.value && (shownRows(rows.value, lastVisit.value, tier.value)?.length ?? 0) > 0 && (
         <ul class="client-list">
-          {shownRows(rows.value, lastVisit.value)!.map((r) => (
+          {shownRows(rows.value, lastVisit.value, tier.value)!.map((r) => (
             <li>
               <a href={`/clients/${r.id}`} class="client-row">
                 <span class="client-name">{r.name}</span>
                 <span class="muted">{r.phone}</span>
                 {r.status && <span class={`badge lifecycle-${r.status}`}>{t(`lifecycle.${r.status}` as Key)}</span>}
+                {r.tier && <span class="badge tier">{r.tier}</span>}
                 <span class="muted">
                   {t("clients.visits", { count: r.visits })} · {t("clients.lastVisit")}: {r.last ? date(r.last) : t("clients.never")} · {money(r.spent)}
                 </span>
@@ -124,11 +143,13 @@ export function ClientsScreen() {
 
 const DAY = 86_400_000;
 
-/** The rows within the chosen time since the last visit. */
-function shownRows(rows: Row[] | null, since: "" | "30" | "30-90" | "90"): Row[] | null {
-  if (!rows || !since) return rows;
+/** The rows in the chosen tier and within the chosen time since the last visit. */
+function shownRows(rows: Row[] | null, since: "" | "30" | "30-90" | "90", tier: string): Row[] | null {
+  if (!rows) return rows;
   const now = Date.now();
   return rows.filter((r) => {
+    if (tier && r.tier !== tier) return false;
+    if (!since) return true;
     const days = r.last ? (now - Date.parse(r.last)) / DAY : Infinity;
     return since === "30" ? days <= 30 : since === "30-90" ? days > 30 && days <= 90 : days > 90;
   });

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
 from regulars.booking import views as booking_views
@@ -15,11 +15,13 @@ from regulars.core import clock
 from regulars.http.auth import IdempotencyKey, caller, operation, request_key
 from regulars.loyalty import checkout, views
 from regulars.loyalty import service as loyalty
-from regulars.loyalty.schemas import AdjustmentIn, LedgerOut, LiabilityOut, LoyaltyOut
+from regulars.loyalty.schemas import AdjustmentIn, ClientTiersOut, LedgerOut, LiabilityOut, LoyaltyOut
 from regulars.salon import service as salon_service
 
 router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
+# up to 100 client ids, comma-separated: a page of a client list
+ClientIds = Annotated[str, Query(min_length=1, max_length=6_599, pattern=r"^[0-9A-Za-z_-]{1,64}(,[0-9A-Za-z_-]{1,64}){0,99}$")]
 
 
 @router.get(
@@ -31,6 +33,18 @@ ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 def get(client_id: ClientId) -> LoyaltyOut:
     salon_id, _ = caller(router)
     return views.client_bonus(loyalty.client_bonus(salon_id, client_id, clock.now()))
+
+
+@router.get(
+    "/v1/admin/loyalty/tiers",
+    summary="The tiers of up to 100 clients (a client list's), in one read",
+    tags=["admin: loyalty"],
+)
+@operation("loyalty.read")
+def client_tiers(ids: ClientIds) -> ClientTiersOut:
+    salon_id, _ = caller(router)
+    found = loyalty.tiers_of(salon_id, ids.split(","))
+    return ClientTiersOut(tiers={c: views.tier(t) for c, t in found.items()})
 
 
 @router.get(

@@ -30,6 +30,10 @@ class TierOut(BaseModel):
     min_spend: int | None
 
 
+class ClientTiersOut(BaseModel):
+    tiers: dict[str, TierOut] = Field(description="Each client asked for, by id: their tier now")
+
+
 class LoyaltyOut(BaseModel):
     balance: int = Field(description="What the client can spend now (lots that have not burned), minor units")
     currency: str

@@ -44,6 +44,13 @@ def standing(salon_id: str, client_id: str, now: datetime) -> Standing:
     return Standing(rules.balance(lots, now), lots, tier, visits, spend, better[0] if better else None)
 
 
+def tiers_of(salon_id: str, client_ids: list[str]) -> dict[str, Tier]:
+    """Each client's tier (the salon's first for a client who has none yet): a client list's tiers in one read."""
+    _, loyalty = settings_of(salon_id)
+    names = store.tier_names(salon_id, client_ids)
+    return {c: tiers.named(loyalty, name) or loyalty.tiers[0] for c, name in names.items()}
+
+
 @dataclass(frozen=True)
 class ClientBonus:
     standing: Standing
