@@ -188,8 +188,26 @@ def test_a_visit_is_moved_refused_where_taken_time_is_blocked_and_a_visit_cancel
         moved = rt.get(f"/v1/admin/appointments/{visit['id']}", token=owner).json()
         assert moved["staff_id"] == "sofia"
         assert datetime.fromisoformat(moved["start"]) == datetime.fromisoformat(later)
+        # its bottom edge dragged down by a quarter of an hour: the visit is 15 minutes longer
+        event = page.locator(".ec-event.ev", has_text=client["name"])
+        event.hover()
+        edge = event.locator(".ec-resizer").last.bounding_box()
+        before = _said(page)
+        page.mouse.move(edge["x"] + edge["width"] / 2, edge["y"] + edge["height"] / 2)
+        page.mouse.down()
+        for step in range(1, 6):
+            page.mouse.move(edge["x"] + edge["width"] / 2, edge["y"] + edge["height"] / 2 + 24 * step / 5)
+        page.mouse.up()
+        _then_heard(page, before)
+        longer = rt.get(f"/v1/admin/appointments/{visit['id']}", token=owner).json()
+        length = datetime.fromisoformat(longer["end"]) - datetime.fromisoformat(longer["start"])
+        assert length == datetime.fromisoformat(moved["end"]) - datetime.fromisoformat(
+            moved["start"]
+        ) + timedelta(minutes=15)
+        moved = longer
         # onto a time Sofia does not work: refused, and the visit snaps back
-        box = page.locator(".ec-event.ev", has_text=client["name"]).bounding_box()
+        event.wait_for()
+        box = event.bounding_box()
         before = _said(page)
         page.mouse.move(box["x"] + 20, box["y"] + 8)
         page.mouse.down()

@@ -71,7 +71,9 @@ def account(salon_id: str, client_id: str) -> LoyaltyAccount | None:
 def tier_names(salon_id: str, client_ids: list[str]) -> dict[str, str | None]:
     """The tier each client's account names (None: no account yet, or none named), in one BatchGetItem."""
     keys = [LoyaltyAccount.primary_key(salon_id=salon_id, client_id=c) for c in dict.fromkeys(client_ids)]
-    found = {a.client_id: a.tier for a in Entity.batch_get(keys) if isinstance(a, LoyaltyAccount)} if keys else {}
+    found = (
+        {a.client_id: a.tier for a in Entity.batch_get(keys) if isinstance(a, LoyaltyAccount)} if keys else {}
+    )
     return {c: found.get(c) for c in client_ids}
 
 

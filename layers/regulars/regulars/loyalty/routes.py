@@ -21,7 +21,9 @@ from regulars.salon import service as salon_service
 router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 # up to 100 client ids, comma-separated: a page of a client list
-ClientIds = Annotated[str, Query(min_length=1, max_length=6_599, pattern=r"^[0-9A-Za-z_-]{1,64}(,[0-9A-Za-z_-]{1,64}){0,99}$")]
+ClientIds = Annotated[
+    str, Query(min_length=1, max_length=6_599, pattern=r"^[0-9A-Za-z_-]{1,64}(,[0-9A-Za-z_-]{1,64}){0,99}$")
+]
 
 
 @router.get(
