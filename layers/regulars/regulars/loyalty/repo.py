@@ -69,11 +69,11 @@ def account(salon_id: str, client_id: str) -> LoyaltyAccount | None:
 
 
 def tier_names(salon_id: str, client_ids: list[str]) -> dict[str, str | None]:
-    """The tier each client's account names (None: no account yet, or none named), in one BatchGetItem."""
-    keys = [LoyaltyAccount.primary_key(salon_id=salon_id, client_id=c) for c in dict.fromkeys(client_ids)]
-    found = (
-        {a.client_id: a.tier for a in Entity.batch_get(keys) if isinstance(a, LoyaltyAccount)} if keys else {}
-    )
+    """The tier each client's account names (None: no account yet, or none named), in one BatchGetItem.
+    Read as accounts by their key: an account made by an update carries neither its item type nor its
+    client's id, only its key."""
+    keys = {LoyaltyAccount.primary_key(salon_id=salon_id, client_id=c): c for c in client_ids}
+    found = {keys[(a.pk, a.sk)]: a.tier for a in LoyaltyAccount.batch_get(list(keys))} if keys else {}
     return {c: found.get(c) for c in client_ids}
 
 
