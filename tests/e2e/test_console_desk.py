@@ -53,6 +53,11 @@ def _then_heard(page, before: int) -> str:
     return page.inner_text(".notice")
 
 
+def _settled(page) -> None:
+    """The calendar has its day again (the book is read anew after each change)."""
+    page.wait_for_selector('.calendar[aria-busy="false"]')
+
+
 def _submit(page, selector: str = "dialog[open] button[type=submit]") -> str:
     before = _said(page)
     page.click(selector)
@@ -185,20 +190,23 @@ def test_a_visit_is_moved_refused_where_taken_time_is_blocked_and_a_visit_cancel
             page.mouse.move(x + (target_x - x) * step / 10, y + (target_y - y) * step / 10)
         page.mouse.up()
         _then_heard(page, before)
+        _settled(page)
         moved = rt.get(f"/v1/admin/appointments/{visit['id']}", token=owner).json()
         assert moved["staff_id"] == "sofia"
         assert datetime.fromisoformat(moved["start"]) == datetime.fromisoformat(later)
         # its bottom edge dragged down by a quarter of an hour: the visit is 15 minutes longer
         event = page.locator(".ec-event.ev", has_text=client["name"])
         event.hover()
-        edge = event.locator(".ec-resizer").last.bounding_box()
+        box = event.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] - 3  # on its resizing edge
         before = _said(page)
-        page.mouse.move(edge["x"] + edge["width"] / 2, edge["y"] + edge["height"] / 2)
+        page.mouse.move(x, y)
         page.mouse.down()
         for step in range(1, 6):
-            page.mouse.move(edge["x"] + edge["width"] / 2, edge["y"] + edge["height"] / 2 + 24 * step / 5)
+            page.mouse.move(x, y + 24 * step / 5)
         page.mouse.up()
         _then_heard(page, before)
+        _settled(page)
         longer = rt.get(f"/v1/admin/appointments/{visit['id']}", token=owner).json()
         length = datetime.fromisoformat(longer["end"]) - datetime.fromisoformat(longer["start"])
         assert length == datetime.fromisoformat(moved["end"]) - datetime.fromisoformat(
