@@ -58,7 +58,9 @@ lint:  ## ruff's rules, the format (`make format` applies it), the types (mypy) 
 	@$(UV) run --frozen lint-imports
 
 console:  ## build the salon console into console/dist (TypeScript checked first): the local runtime serves it at /
-	@command -v npm >/dev/null || { echo "the console needs Node.js 20+ and npm: install them (apt-get install nodejs npm)" >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "the console needs Node.js 20.19+ and npm: install them (apt-get install nodejs npm)" >&2; exit 1; }
+	@node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
+		|| { echo "the console's build (Vite 7) needs Node.js 20.19 or later; this is $$(node --version)" >&2; exit 1; }
 	@npm --prefix console run --silent build
 
 console-check:  ## the console's checks: its API types are the OpenAPI document's (no drift), its unit tests (Vitest)
