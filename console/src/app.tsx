@@ -13,7 +13,11 @@ const Calendar = lazy(() => import("./screens/calendar/CalendarScreen").then((m)
 const Clients = lazy(() => import("./screens/clients/ClientsScreen").then((m) => m.ClientsScreen));
 const ClientCard = lazy(() => import("./screens/clients/ClientCard").then((m) => m.ClientCard));
 const Campaigns = lazy(() => import("./screens/insights/CampaignsScreen").then((m) => m.CampaignsScreen));
+const Retention = lazy(() => import("./screens/retention/RetentionScreen").then((m) => m.RetentionScreen));
 const Analytics = lazy(() => import("./screens/insights/AnalyticsScreen").then((m) => m.AnalyticsScreen));
+
+/** The retention desk is for a role that may list clients by status or see the follow-ups. */
+const retentionDesk = () => may("retention.read") || may("tasks.read");
 
 export function App() {
   const phase = useSignal<"starting" | "signed-out" | "ready" | "failed">("starting");
@@ -46,6 +50,7 @@ export function App() {
             <Route path="/calendar" component={Calendar} />
             <Route path="/clients" component={Clients} />
             <Route path="/clients/:id" component={ClientCard} />
+            <Route path="/retention" component={retentionDesk() ? Retention : Calendar} />
             <Route path="/campaigns" component={may("campaigns.read") ? Campaigns : Calendar} />
             <Route path="/analytics" component={may("analytics.read") ? Analytics : Calendar} />
             <Route default component={Calendar} />
@@ -91,6 +96,11 @@ function Shell({ children }: { children: preact.ComponentChildren }) {
           {may("clients.read") && (
             <a href="/clients" aria-current={here("/clients")}>
               {t("nav.clients")}
+            </a>
+          )}
+          {retentionDesk() && (
+            <a href="/retention" aria-current={here("/retention")}>
+              {t("nav.retention")}
             </a>
           )}
           {may("campaigns.read") && (

@@ -4,14 +4,17 @@ import { describe, expect, it } from "vitest";
 import insightsEn from "../screens/insights/messages/en.json";
 import insightsEs from "../screens/insights/messages/es.json";
 import insightsRu from "../screens/insights/messages/ru.json";
+import retentionEn from "../screens/retention/messages/en.json";
+import retentionEs from "../screens/retention/messages/es.json";
+import retentionRu from "../screens/retention/messages/ru.json";
 import mainEn from "./en.json";
 import mainEs from "./es.json";
 import mainRu from "./ru.json";
 
 // The main catalogs and the screens' own, as the console merges them
-const en: Record<string, string> = { ...mainEn, ...insightsEn };
-const ru: Record<string, string> = { ...mainRu, ...insightsRu };
-const es: Record<string, string> = { ...mainEs, ...insightsEs };
+const en: Record<string, string> = { ...mainEn, ...insightsEn, ...retentionEn };
+const ru: Record<string, string> = { ...mainRu, ...insightsRu, ...retentionRu };
+const es: Record<string, string> = { ...mainEs, ...insightsEs, ...retentionEs };
 
 const placeholders = (message: string) =>
   [...new Set([...message.matchAll(/\{\s*([a-zA-Z]+)\s*(?:[,}])/g)].map((m) => m[1]))].sort();
@@ -36,13 +39,27 @@ describe.each([["ru", ru], ["es", es]] as const)("the %s catalog", (lang, catalo
   });
 });
 
-it("the screens' own catalogs use no key of the main ones", () => {
-  for (const key of Object.keys(insightsEn)) expect(key in mainEn, key).toBe(false);
+const SCREENS = [
+  ["insights", insightsEn, insightsRu, insightsEs],
+  ["retention", retentionEn, retentionRu, retentionEs],
+] as const;
+
+it.each(SCREENS)("the %s catalogs use no key of the main ones nor of another screen's", (name, own) => {
+  for (const key of Object.keys(own)) expect(key in mainEn, key).toBe(false);
+  for (const [other, theirs] of SCREENS) if (other !== name) for (const key of Object.keys(own)) expect(key in theirs, key).toBe(false);
 });
 
-it("the screens' own catalogs say everything in every language", () => {
-  expect(Object.keys(insightsRu).sort()).toEqual(Object.keys(insightsEn).sort());
-  expect(Object.keys(insightsEs).sort()).toEqual(Object.keys(insightsEn).sort());
+it.each(SCREENS)("the %s catalogs say everything in every language", (_, ownEn, ownRu, ownEs) => {
+  expect(Object.keys(ownRu).sort()).toEqual(Object.keys(ownEn).sort());
+  expect(Object.keys(ownEs).sort()).toEqual(Object.keys(ownEn).sort());
+});
+
+it("the retention desk's plurals in Russian", () => {
+  const say = (key: string, values: Record<string, number | string>) => String(new IntlMessageFormat(ru[key], "ru").format(values));
+  expect(say("retention.tasksCount", { count: 1 })).toBe("1 открытая задача");
+  expect(say("retention.tasksCount", { count: 3 })).toBe("3 открытые задачи");
+  expect(say("retention.clientsCount", { count: 11 })).toBe("11 клиентов");
+  expect(say("retention.defectionsCount", { count: 21 })).toBe("21 потеря");
 });
 
 it("the campaigns' plurals and the placeholders shown beside the message", () => {

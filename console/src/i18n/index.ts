@@ -6,14 +6,18 @@ import { IntlMessageFormat } from "intl-messageformat";
 import insightsEn from "../screens/insights/messages/en.json";
 import insightsEs from "../screens/insights/messages/es.json";
 import insightsRu from "../screens/insights/messages/ru.json";
+import retentionEn from "../screens/retention/messages/en.json";
+import retentionEs from "../screens/retention/messages/es.json";
+import retentionRu from "../screens/retention/messages/ru.json";
 import mainEn from "./en.json";
 import mainEs from "./es.json";
 import mainRu from "./ru.json";
 
-// The main catalogs, and the screens' own (campaigns and analytics keep theirs beside them).
-const en = { ...mainEn, ...insightsEn };
-const ru = { ...mainRu, ...insightsRu };
-const es = { ...mainEs, ...insightsEs };
+// The main catalogs, and the screens' own (campaigns, analytics and the retention desk keep theirs
+// beside them).
+const en = { ...mainEn, ...insightsEn, ...retentionEn };
+const ru = { ...mainRu, ...insightsRu, ...retentionRu };
+const es = { ...mainEs, ...insightsEs, ...retentionEs };
 
 export type Key = keyof typeof en;
 type Catalog = Record<Key, string>;
