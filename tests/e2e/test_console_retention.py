@@ -115,7 +115,7 @@ def test_the_owner_closes_a_follow_up_and_gives_a_defection_its_reason(demo_runt
     )
 
     period = f"from={page.input_value('input[name=from]')}&to={page.input_value('input[name=to]')}"
-    defections = demo_runtime.get(f"/v1/admin/defections?{period}&limit=50", token=owner).json()["defections"]
+    defections = demo_runtime.get(f"/v1/admin/defections?{period}&limit=25", token=owner).json()["defections"]
     stats = demo_runtime.get(f"/v1/admin/defections/stats?{period}", token=owner).json()
     assert page.locator("#defection-list tbody tr").count() == len(defections) > 0
     assert f"{stats['total']:,} defection" in page.inner_text("#stats-total")
@@ -150,7 +150,7 @@ def test_the_owner_closes_a_follow_up_and_gives_a_defection_its_reason(demo_runt
         "id => document.querySelector(`#defection-list tr[data-id='${id}'] .reason`).innerText.startsWith('Opening hours')",
         arg=target["id"],
     )
-    again = demo_runtime.get(f"/v1/admin/defections?{period}&limit=50", token=owner).json()["defections"]
+    again = demo_runtime.get(f"/v1/admin/defections?{period}&limit=25", token=owner).json()["defections"]
     assert [d["reason"] for d in again if d["id"] == target["id"]] == ["schedule"]
     close(page)
 

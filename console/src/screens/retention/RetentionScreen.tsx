@@ -25,7 +25,7 @@ const REASONS = ["price", "quality", "staff", "moved_away", "schedule", "other"]
 type Reason = (typeof REASONS)[number];
 const TYPES = ["no_show", "late_cancellation", "cancelled_not_rebooked", "lapsed", "lost"];
 const MONTH = /^(19|20)\d\d-(0[1-9]|1[0-2])$/;
-const DEFECTIONS_SHOWN = 50;
+const DEFECTIONS_SHOWN = 25;
 
 const word = (key: string) => (has(key) ? t(key) : t("common.unknown"));
 
@@ -486,7 +486,7 @@ function GiveReason({ d, onDone }: { d: Defection; onDone: () => unknown }) {
       <Field label={t("retention.reasonField")} error={errors.value.reason}>
         {({ id, describedBy, invalid }) => (
           <select id={id} name="reason" aria-describedby={describedBy} aria-invalid={invalid || undefined} value={reason.value}
-            onChange={(e) => (reason.value = e.currentTarget.value as Reason)}>
+            onChange={(e) => { reason.value = e.currentTarget.value as Reason; errors.value = {}; }}>
             <option value="">{t("retention.choose")}</option>
             {REASONS.map((r) => <option value={r}>{t(`retention.reason.${r}` as Key)}</option>)}
           </select>
