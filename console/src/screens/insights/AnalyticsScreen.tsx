@@ -4,6 +4,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, ApiError, explain, ok, type Schemas } from "../../api/client";
+import { BarChart } from "../../components/BarChart";
 import { Field, FormError, Scroll } from "../../components/ui";
 import { has, language, money, number, salonZone, t, when, type Key } from "../../i18n";
 import { today } from "../../lib/zone";
@@ -106,9 +107,24 @@ export function AnalyticsScreen() {
               </table>
             </Scroll>
           </article>
+          {r.monthly.length > 0 && (
+            <article class="card" aria-labelledby="h-monthly">
+              <h2 id="h-monthly">{t("analytics.monthly")}</h2>
+              <div class="charts">
+                <BarChart id="chart-visits" vertical title={t("analytics.chart.visits")} what={t("analytics.col.month")} valueLabel={t("analytics.chart.visits")}
+                  rows={r.monthly.map((m) => ({ key: m.month, label: monthName(m.month), count: m.visits }))} />
+                <BarChart id="chart-revenue" vertical title={t("analytics.chart.revenue")} what={t("analytics.col.month")} valueLabel={t("analytics.chart.revenue")}
+                  format={(n) => money(n, r.currency)} rows={r.monthly.map((m) => ({ key: m.month, label: monthName(m.month), count: m.revenue }))} />
+                <BarChart id="chart-new" vertical title={t("analytics.chart.new")} what={t("analytics.col.month")} valueLabel={t("analytics.chart.new")}
+                  rows={r.monthly.map((m) => ({ key: m.month, label: monthName(m.month), count: m.new_clients }))} />
+                <BarChart id="chart-returning" vertical title={t("analytics.chart.returning")} what={t("analytics.col.month")} valueLabel={t("analytics.chart.returning")}
+                  rows={r.monthly.map((m) => ({ key: m.month, label: monthName(m.month), count: m.returning_clients }))} />
+              </div>
+            </article>
+          )}
           <article class="card" aria-labelledby="h-cohorts">
             <h2 id="h-cohorts">{t("analytics.cohorts")}</h2>
-            <p class="muted">{t("analytics.cohortsLead")}</p>
+            <p class="muted">{t("analytics.cohortsLead")} {t("analytics.heatHint")}</p>
             {r.cohorts.length === 0 ? <p class="muted">{t("analytics.noCohorts")}</p> : (
               <Scroll labelledBy="h-cohorts">
                 <table id="cohorts">
@@ -124,7 +140,7 @@ export function AnalyticsScreen() {
                         <th scope="row">{monthName(c.month)}</th>
                         <td class="num">{number(c.clients)}</td>
                         {c.windows.map((w) => (
-                          <td class={`num${w.complete ? "" : " muted"}`}>
+                          <td class={`num heat${w.complete ? "" : " muted"}`} style={w.rate === null ? undefined : { background: `rgba(29, 95, 191, ${Math.min(0.55, w.rate * 0.55).toFixed(3)})` }}>
                             {w.rate === null ? "—" : w.complete ? share(w.rate) : t("analytics.soFar", { rate: share(w.rate) })}
                           </td>
                         ))}

@@ -12,7 +12,7 @@ import { may, say, serviceById, staffById } from "../../state";
 import { BookingDialog, type BookingDraft } from "../calendar/BookingDialog";
 import { reasonInWords } from "../clients/words";
 import { monthName } from "../insights/format";
-import { BarChart, type Row } from "./Chart";
+import { BarChart, type Row } from "../../components/BarChart";
 
 type Task = Schemas["TaskOut"];
 type Feedback = Schemas["FeedbackOut"];
@@ -516,15 +516,15 @@ function Statistics({ s }: { s: Stats }) {
       <h2 id="h-stats">{t("retention.stats")}</h2>
       <p id="stats-total">{t("retention.statsLead", { total: s.total, from: monthName(s.first_month), to: monthName(s.last_month) })}</p>
       <div class="charts">
-        <BarChart id="chart-type" title={t("retention.byType")} what={t("retention.col.what")}
+        <BarChart id="chart-type" title={t("retention.byType")} what={t("retention.col.what")} valueLabel={t("retention.col.count")}
           rows={sorted(s.by_type, (k) => word(`defection.${k}`), TYPES)} />
-        <BarChart id="chart-reason" title={t("retention.byReason")} what={t("retention.col.reason")}
+        <BarChart id="chart-reason" title={t("retention.byReason")} what={t("retention.col.reason")} valueLabel={t("retention.col.count")}
           rows={sorted(s.by_reason, (k) => word(`retention.reason.${k}`), [...REASONS, "unknown"])} />
-        <BarChart id="chart-staff" title={t("retention.byStaff")} what={t("retention.col.staff")}
+        <BarChart id="chart-staff" title={t("retention.byStaff")} what={t("retention.col.staff")} valueLabel={t("retention.col.count")}
           rows={sorted(s.by_staff, (k) => staffById.value.get(k)?.name ?? t("retention.staffGone"))} />
-        <BarChart id="chart-service" title={t("retention.byService")} what={t("retention.col.service")}
+        <BarChart id="chart-service" title={t("retention.byService")} what={t("retention.col.service")} valueLabel={t("retention.col.count")}
           rows={sorted(s.by_service, (k) => serviceById.value.get(k)?.name ?? t("retention.serviceGone"))} />
-        <BarChart id="chart-month" title={t("retention.byMonth")} what={t("retention.col.month")} rows={months} />
+        <BarChart id="chart-month" title={t("retention.byMonth")} what={t("retention.col.month")} valueLabel={t("retention.col.count")} rows={months} vertical />
       </div>
     </article>
   );

@@ -1,11 +1,11 @@
-// A bar chart of counts by a label, drawn with Chart.js (only the bar controller, its element, the
+// A bar chart of figures by a label, drawn with Chart.js (only the bar controller, its element, the
 // two scales and the tooltip are registered, so the rest of the library is left out of the build),
 // and the same figures in a table under it: screen readers and axe read the table, the canvas is
 // described as a picture of it. Labels are the caller's words, numbers are Intl's in the language.
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from "chart.js";
 import { useEffect, useId, useRef } from "preact/hooks";
-import { Scroll } from "../../components/ui";
-import { number, numberLocale, t } from "../../i18n";
+import { number, numberLocale, t } from "../i18n";
+import { Scroll } from "./ui";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
@@ -19,7 +19,11 @@ export interface Row {
   count: number;
 }
 
-export function BarChart({ id, title, rows, what }: { id: string; title: string; rows: Row[]; what: string }) {
+/** ``what`` names the labels' column and ``valueLabel`` the figures'; ``format`` writes a figure (a
+ * count by Intl unless told: an amount, say). */
+export function BarChart({ id, title, rows, what, valueLabel, format = number, vertical = false }: {
+  id: string; title: string; rows: Row[]; what: string; valueLabel: string; format?: (n: number) => string; vertical?: boolean;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const titleId = useId();
   const loc = numberLocale.value;
@@ -27,14 +31,14 @@ export function BarChart({ id, title, rows, what }: { id: string; title: string;
     if (!canvas.current || rows.length === 0) return;
     const chart = new Chart(canvas.current, {
       type: "bar",
-      data: { labels: rows.map((r) => r.label), datasets: [{ label: t("retention.col.count"), data: rows.map((r) => r.count), backgroundColor: BAR }] },
+      data: { labels: rows.map((r) => r.label), datasets: [{ label: valueLabel, data: rows.map((r) => r.count), backgroundColor: BAR }] },
       options: {
         locale: loc,
-        indexAxis: rows.length > 6 && id !== "chart-month" ? "y" : "x",
+        indexAxis: rows.length > 6 && !vertical ? "y" : "x",
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        plugins: { tooltip: { enabled: true } },
+        plugins: { tooltip: { enabled: true, callbacks: { label: (item) => format(Number(item.raw)) } } },
         scales: {
           x: { ticks: { color: INK, precision: 0 }, grid: { color: GRID } },
           y: { ticks: { color: INK, precision: 0 }, grid: { color: GRID }, beginAtZero: true },
@@ -42,23 +46,23 @@ export function BarChart({ id, title, rows, what }: { id: string; title: string;
       },
     });
     return () => chart.destroy();
-  }, [JSON.stringify(rows), loc]);
+  }, [JSON.stringify(rows), loc, valueLabel]);
   return (
     <figure class="chart" id={id} aria-labelledby={titleId}>
       <figcaption id={titleId}><h3>{title}</h3></figcaption>
       {rows.length === 0 ? (
-        <p class="muted">{t("retention.noFigures")}</p>
+        <p class="muted">{t("chart.none")}</p>
       ) : (
         <>
           <div class="chart-box">
-            <canvas ref={canvas} role="img" aria-label={t("retention.chartOf", { title })} />
+            <canvas ref={canvas} role="img" aria-label={t("chart.of", { title })} />
           </div>
           <Scroll label={title}>
             <table class="figures">
-              <thead><tr><th scope="col">{what}</th><th scope="col" class="num">{t("retention.col.count")}</th></tr></thead>
+              <thead><tr><th scope="col">{what}</th><th scope="col" class="num">{valueLabel}</th></tr></thead>
               <tbody>
                 {rows.map((r) => (
-                  <tr data-key={r.key}><th scope="row">{r.label}</th><td class="num">{number(r.count)}</td></tr>
+                  <tr data-key={r.key}><th scope="row">{r.label}</th><td class="num">{format(r.count)}</td></tr>
                 ))}
               </tbody>
             </table>
