@@ -13,7 +13,11 @@ const Calendar = lazy(() => import("./screens/calendar/CalendarScreen").then((m)
 const Clients = lazy(() => import("./screens/clients/ClientsScreen").then((m) => m.ClientsScreen));
 const ClientCard = lazy(() => import("./screens/clients/ClientCard").then((m) => m.ClientCard));
 const Campaigns = lazy(() => import("./screens/insights/CampaignsScreen").then((m) => m.CampaignsScreen));
+const Settings = lazy(() => import("./screens/settings/SettingsScreen").then((m) => m.SettingsScreen));
 const Analytics = lazy(() => import("./screens/insights/AnalyticsScreen").then((m) => m.AnalyticsScreen));
+
+/** Whether the role sees the settings: any of their sections' operations (each section checks its own). */
+const maySettings = () => ["salon.update", "services.update", "staff.update", "team.read"].some((op) => may(op));
 
 export function App() {
   const phase = useSignal<"starting" | "signed-out" | "ready" | "failed">("starting");
@@ -48,6 +52,8 @@ export function App() {
             <Route path="/clients/:id" component={ClientCard} />
             <Route path="/campaigns" component={may("campaigns.read") ? Campaigns : Calendar} />
             <Route path="/analytics" component={may("analytics.read") ? Analytics : Calendar} />
+            <Route path="/settings" component={maySettings() ? Settings : Calendar} />
+            <Route path="/settings/:section" component={maySettings() ? Settings : Calendar} />
             <Route default component={Calendar} />
           </Router>
         </ErrorBoundary>
@@ -101,6 +107,11 @@ function Shell({ children }: { children: preact.ComponentChildren }) {
           {may("analytics.read") && (
             <a href="/analytics" aria-current={here("/analytics")}>
               {t("nav.analytics")}
+            </a>
+          )}
+          {maySettings() && (
+            <a href="/settings" aria-current={here("/settings")}>
+              {t("nav.settings")}
             </a>
           )}
         </nav>

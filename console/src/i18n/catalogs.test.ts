@@ -4,14 +4,17 @@ import { describe, expect, it } from "vitest";
 import insightsEn from "../screens/insights/messages/en.json";
 import insightsEs from "../screens/insights/messages/es.json";
 import insightsRu from "../screens/insights/messages/ru.json";
+import settingsEn from "../screens/settings/messages/en.json";
+import settingsEs from "../screens/settings/messages/es.json";
+import settingsRu from "../screens/settings/messages/ru.json";
 import mainEn from "./en.json";
 import mainEs from "./es.json";
 import mainRu from "./ru.json";
 
 // The main catalogs and the screens' own, as the console merges them
-const en: Record<string, string> = { ...mainEn, ...insightsEn };
-const ru: Record<string, string> = { ...mainRu, ...insightsRu };
-const es: Record<string, string> = { ...mainEs, ...insightsEs };
+const en: Record<string, string> = { ...mainEn, ...insightsEn, ...settingsEn };
+const ru: Record<string, string> = { ...mainRu, ...insightsRu, ...settingsRu };
+const es: Record<string, string> = { ...mainEs, ...insightsEs, ...settingsEs };
 
 const placeholders = (message: string) =>
   [...new Set([...message.matchAll(/\{\s*([a-zA-Z]+)\s*(?:[,}])/g)].map((m) => m[1]))].sort();
@@ -36,13 +39,25 @@ describe.each([["ru", ru], ["es", es]] as const)("the %s catalog", (lang, catalo
   });
 });
 
-it("the screens' own catalogs use no key of the main ones", () => {
+it("the screens' own catalogs use no key of the main ones nor of each other", () => {
   for (const key of Object.keys(insightsEn)) expect(key in mainEn, key).toBe(false);
+  for (const key of Object.keys(settingsEn)) expect(key in mainEn || key in insightsEn, key).toBe(false);
 });
 
 it("the screens' own catalogs say everything in every language", () => {
   expect(Object.keys(insightsRu).sort()).toEqual(Object.keys(insightsEn).sort());
   expect(Object.keys(insightsEs).sort()).toEqual(Object.keys(insightsEn).sort());
+  expect(Object.keys(settingsRu).sort()).toEqual(Object.keys(settingsEn).sort());
+  expect(Object.keys(settingsEs).sort()).toEqual(Object.keys(settingsEn).sort());
+});
+
+it("the settings' plurals and the weekday-free words", () => {
+  const say = (catalog: Record<string, string>, key: string, lang: string, values: Record<string, number | string>) =>
+    String(new IntlMessageFormat(catalog[key], lang).format(values));
+  expect(say(en, "settings.services.minutes", "en", { count: 45 })).toBe("45 minutes");
+  expect(say(ru, "settings.services.minutes", "ru", { count: 21 })).toBe("21 минута");
+  expect(say(ru, "settings.services.minutes", "ru", { count: 45 })).toBe("45 минут");
+  expect(say(es, "settings.staff.serviceCount", "es", { count: 0 })).toBe("Sin servicios");
 });
 
 it("the campaigns' plurals and the placeholders shown beside the message", () => {

@@ -6,14 +6,17 @@ import { IntlMessageFormat } from "intl-messageformat";
 import insightsEn from "../screens/insights/messages/en.json";
 import insightsEs from "../screens/insights/messages/es.json";
 import insightsRu from "../screens/insights/messages/ru.json";
+import settingsEn from "../screens/settings/messages/en.json";
+import settingsEs from "../screens/settings/messages/es.json";
+import settingsRu from "../screens/settings/messages/ru.json";
 import mainEn from "./en.json";
 import mainEs from "./es.json";
 import mainRu from "./ru.json";
 
-// The main catalogs, and the screens' own (campaigns and analytics keep theirs beside them).
-const en = { ...mainEn, ...insightsEn };
-const ru = { ...mainRu, ...insightsRu };
-const es = { ...mainEs, ...insightsEs };
+// The main catalogs, and the screens' own (campaigns and analytics, the settings keep theirs beside them).
+const en = { ...mainEn, ...insightsEn, ...settingsEn };
+const ru = { ...mainRu, ...insightsRu, ...settingsRu };
+const es = { ...mainEs, ...insightsEs, ...settingsEs };
 
 export type Key = keyof typeof en;
 type Catalog = Record<Key, string>;
