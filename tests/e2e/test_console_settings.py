@@ -97,7 +97,9 @@ def test_the_owner_changes_the_salon_adds_a_service_and_invites_the_desk(demo_ru
     page.fill("#service-form input[name=price]", "28,5,0")
     page.click("#service-save")
     page.wait_for_selector("#service-form .field.invalid .error")
-    assert page.inner_text("#service-form .field.invalid .error") == en["settings.err.price"]
+    assert page.inner_text("#service-form .field.invalid .error") == en["settings.err.price"].replace(
+        "{example}", "28.50"
+    )
     check_screen(page, "en", "settings-service-form")
     page.keyboard.press("Escape")
     assert [
@@ -141,7 +143,7 @@ def test_a_manager_adds_a_staff_member_with_hours_on_a_phone_in_spanish(demo_run
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
 
     page.click("#settings-tab-staff")
-    page.wait_for_selector("#staff-table")
+    page.wait_for_selector("#staff-list")
     name = f"Lucía Prueba {uuid.uuid4().hex[:4]}"
     page.click("#staff-add")
     form = page.locator("#staff-form")
@@ -180,7 +182,7 @@ def test_a_manager_adds_a_staff_member_with_hours_on_a_phone_in_spanish(demo_run
     }
     assert added["breaks"] == {"wed": [["13:00", "14:00"]]}
     assert added["days_off"] == ["2027-01-06"]
-    page.locator(f'#staff-table tr[data-staff="{added["id"]}"]').wait_for()
+    page.locator(f'#staff-list li[data-staff="{added["id"]}"]').wait_for()
     check_screen(page, "es", "settings-staff")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
     close(page)

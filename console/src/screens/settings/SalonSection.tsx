@@ -20,7 +20,8 @@ function zones(current: string): string[] {
 function localeName(tag: string): string {
   try {
     const names = new Intl.DisplayNames([language.value], { type: "language" });
-    return names.of(tag) ?? tag;
+    const name = names.of(tag) ?? tag;
+    return name.charAt(0).toLocaleUpperCase(language.value) + name.slice(1);
   } catch {
     return tag;
   }

@@ -113,7 +113,7 @@ function ServiceForm({ service, onSaved }: { service: Service | null; onSaved: (
     const e: Record<string, string> = {};
     if (!x.name.trim()) e.name = t("common.required");
     const price = parseAmount(x.price, digits);
-    if (!price.ok) e.price = price.reason === "empty" ? t("common.required") : t("settings.err.price");
+    if (!price.ok) e.price = price.reason === "empty" ? t("common.required") : t("settings.err.price", { example: formatPlain(2850, numberLocale.value, digits) });
     const duration = Number(x.duration);
     if (!Number.isInteger(duration) || duration < 5 || duration > 240 || duration % 5) e.duration = t("settings.err.duration");
     const repeat = x.repeat.trim() ? Number(x.repeat) : null;
@@ -143,7 +143,7 @@ function ServiceForm({ service, onSaved }: { service: Service | null; onSaved: (
       <Field label={t("settings.services.name")} error={errors.value.name}
         input={{ name: "name", value: v.value.name, maxLength: 120, onInput: (e) => set({ name: e.currentTarget.value }) }} />
       <div class="row">
-        <Field label={t("settings.services.price")} hint={t("settings.services.priceHint", { currency: currency.value })} error={errors.value.price}
+        <Field label={t("settings.services.price")} hint={t("settings.services.priceHint", { currency: currency.value, example: formatPlain(2850, numberLocale.value, digits) })} error={errors.value.price}
           input={{ name: "price", inputMode: "decimal", autoComplete: "off", value: v.value.price, onInput: (e) => set({ price: e.currentTarget.value }) }} />
         <Field label={t("settings.services.duration")} error={errors.value.duration}
           input={{ name: "duration", type: "number", min: 5, max: 240, step: 5, value: v.value.duration, onInput: (e) => set({ duration: e.currentTarget.value }) }} />

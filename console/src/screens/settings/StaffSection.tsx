@@ -4,10 +4,10 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, explain, fieldErrors, ok, type Staff } from "../../api/client";
-import { Dialog, Field, FormError, Scroll } from "../../components/ui";
+import { Dialog, Field, FormError } from "../../components/ui";
 import { plainDate, t } from "../../i18n";
 import { may, refreshCatalog, say, services } from "../../state";
-import { newId, spanProblems, WEEKDAYS, weekdayName, type Span, type Weekday } from "./words";
+import { newId, spanProblems, WEEKDAYS, weekdayName, weekdayTitle, type Span, type Weekday } from "./words";
 
 type Day = { off: boolean; spans: Span[]; breaks: Span[] };
 type Week = Record<Weekday, Day>;
@@ -39,37 +39,23 @@ export function StaffSection() {
       {list.value === null && !problem.value && <p class="loading">{t("common.loading")}</p>}
       {list.value?.length === 0 && <p class="muted">{t("settings.staff.none")}</p>}
       {list.value && list.value.length > 0 && (
-        <Scroll labelledBy="staff-title">
-          <table id="staff-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("settings.staff.name")}</th>
-                <th scope="col">{t("settings.staff.services")}</th>
-                <th scope="col">{t("settings.staff.hours")}</th>
-                {may("staff.update") && <th scope="col"><span class="visually-hidden">{t("settings.actions")}</span></th>}
-              </tr>
-            </thead>
-            <tbody>
-              {list.value.map((m) => (
-                <tr data-staff={m.id}>
-                  <th scope="row">
-                    {m.name}
-                    {m.active === false && <> <span class="badge status-cancelled">{t("settings.staff.inactive")}</span></>}
-                  </th>
-                  <td class="nowrap">{t("settings.staff.serviceCount", { count: m.service_ids?.length ?? 0 })}</td>
-                  <td class="hours">{hoursInWords(m)}</td>
-                  {may("staff.update") && (
-                    <td>
-                      <button type="button" class="secondary edit" aria-label={t("settings.staff.edit", { name: m.name })} onClick={() => (editing.value = m)}>
-                        {t("settings.change")}
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Scroll>
+        <ul class="plain staff-list" id="staff-list" aria-labelledby="staff-title">
+          {list.value.map((m) => (
+            <li data-staff={m.id}>
+              <div class="staff-head">
+                <strong>{m.name}</strong>
+                {m.active === false && <span class="badge status-cancelled">{t("settings.staff.inactive")}</span>}
+                <span class="muted">{t("settings.staff.serviceCount", { count: m.service_ids?.length ?? 0 })}</span>
+                {may("staff.update") && (
+                  <button type="button" class="secondary edit" aria-label={t("settings.staff.edit", { name: m.name })} onClick={() => (editing.value = m)}>
+                    {t("settings.change")}
+                  </button>
+                )}
+              </div>
+              <p class="muted hours">{hoursInWords(m)}</p>
+            </li>
+          ))}
+        </ul>
       )}
       <Dialog
         title={current === "new" ? t("settings.staff.new") : current ? t("settings.staff.edit", { name: current.name }) : ""}
@@ -240,7 +226,7 @@ function StaffForm({ member, onSaved }: { member: Staff | null; onSaved: () => P
         const day = v.value.week[d];
         return (
           <fieldset class="day" data-day={d}>
-            <legend>{weekdayName(d)}</legend>
+            <legend>{weekdayTitle(d)}</legend>
             <label class="check">
               <input type="checkbox" name={`off-${d}`} checked={day.off} onChange={(e) => setDay(d, { off: e.currentTarget.checked })} />
               {t("settings.staff.dayOff")}

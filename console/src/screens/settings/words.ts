@@ -13,6 +13,12 @@ export function weekdayName(day: Weekday, style: "long" | "short" = "long"): str
   return new Intl.DateTimeFormat(locale.value, { weekday: style, timeZone: "UTC" }).format(new Date(Date.UTC(2024, 0, 1 + i)));
 }
 
+/** A weekday's name standing alone (a heading): with its first letter capital, as Intl does not in ru and es. */
+export function weekdayTitle(day: Weekday): string {
+  const name = weekdayName(day);
+  return name.charAt(0).toLocaleUpperCase(locale.value) + name.slice(1);
+}
+
 export const roleName = (role: string) => t(`role.${role}` as Key);
 export const roleMeans = (role: string) => t(`role.${role}Means` as Key);
 
