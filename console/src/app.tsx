@@ -15,9 +15,12 @@ const ClientCard = lazy(() => import("./screens/clients/ClientCard").then((m) =>
 const Campaigns = lazy(() => import("./screens/insights/CampaignsScreen").then((m) => m.CampaignsScreen));
 const Retention = lazy(() => import("./screens/retention/RetentionScreen").then((m) => m.RetentionScreen));
 const Analytics = lazy(() => import("./screens/insights/AnalyticsScreen").then((m) => m.AnalyticsScreen));
+const Settings = lazy(() => import("./screens/settings/SettingsScreen").then((m) => m.SettingsScreen));
 
 /** The retention desk is for a role that may list clients by status or see the follow-ups. */
 const retentionDesk = () => may("retention.read") || may("tasks.read");
+/** Whether the role sees the settings: any of their sections' operations (each section checks its own). */
+const maySettings = () => ["salon.update", "services.update", "staff.update", "team.read"].some((op) => may(op));
 
 export function App() {
   const phase = useSignal<"starting" | "signed-out" | "ready" | "failed">("starting");
@@ -53,6 +56,8 @@ export function App() {
             <Route path="/retention" component={retentionDesk() ? Retention : Calendar} />
             <Route path="/campaigns" component={may("campaigns.read") ? Campaigns : Calendar} />
             <Route path="/analytics" component={may("analytics.read") ? Analytics : Calendar} />
+            <Route path="/settings" component={maySettings() ? Settings : Calendar} />
+            <Route path="/settings/:section" component={maySettings() ? Settings : Calendar} />
             <Route default component={Calendar} />
           </Router>
         </ErrorBoundary>
@@ -111,6 +116,11 @@ function Shell({ children }: { children: preact.ComponentChildren }) {
           {may("analytics.read") && (
             <a href="/analytics" aria-current={here("/analytics")}>
               {t("nav.analytics")}
+            </a>
+          )}
+          {maySettings() && (
+            <a href="/settings" aria-current={here("/settings")}>
+              {t("nav.settings")}
             </a>
           )}
         </nav>

@@ -24,6 +24,22 @@ export async function loadSession(): Promise<void> {
     ok(api.GET("/v1/admin/services")),
   ]);
   me.value = who;
+  keep(s, st, sv);
+  settle(s.locale);
+}
+
+/** The salon, its staff and services read again: after a change in the settings, so every screen (the
+ * calendar's columns and hours, the booking's services) sees it. */
+export async function refreshCatalog(): Promise<void> {
+  const [s, st, sv] = await Promise.all([
+    ok(api.GET("/v1/admin/salon")),
+    ok(api.GET("/v1/admin/staff")),
+    ok(api.GET("/v1/admin/services")),
+  ]);
+  keep(s, st, sv);
+}
+
+function keep(s: Salon, st: Staff[], sv: Service[]): void {
   salon.value = s;
   staff.value = st.filter((m) => m.active !== false);
   services.value = sv;
@@ -31,7 +47,6 @@ export async function loadSession(): Promise<void> {
   salonLocale.value = s.locale;
   salonCountry.value = s.country ?? "";
   currency.value = s.currency;
-  settle(s.locale);
 }
 
 export function say(text: string, tone: "ok" | "error" = "ok"): void {

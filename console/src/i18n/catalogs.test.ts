@@ -7,14 +7,17 @@ import insightsRu from "../screens/insights/messages/ru.json";
 import retentionEn from "../screens/retention/messages/en.json";
 import retentionEs from "../screens/retention/messages/es.json";
 import retentionRu from "../screens/retention/messages/ru.json";
+import settingsEn from "../screens/settings/messages/en.json";
+import settingsEs from "../screens/settings/messages/es.json";
+import settingsRu from "../screens/settings/messages/ru.json";
 import mainEn from "./en.json";
 import mainEs from "./es.json";
 import mainRu from "./ru.json";
 
 // The main catalogs and the screens' own, as the console merges them
-const en: Record<string, string> = { ...mainEn, ...insightsEn, ...retentionEn };
-const ru: Record<string, string> = { ...mainRu, ...insightsRu, ...retentionRu };
-const es: Record<string, string> = { ...mainEs, ...insightsEs, ...retentionEs };
+const en: Record<string, string> = { ...mainEn, ...insightsEn, ...retentionEn, ...settingsEn };
+const ru: Record<string, string> = { ...mainRu, ...insightsRu, ...retentionRu, ...settingsRu };
+const es: Record<string, string> = { ...mainEs, ...insightsEs, ...retentionEs, ...settingsEs };
 
 const placeholders = (message: string) =>
   [...new Set([...message.matchAll(/\{\s*([a-zA-Z]+)\s*(?:[,}])/g)].map((m) => m[1]))].sort();
@@ -42,6 +45,7 @@ describe.each([["ru", ru], ["es", es]] as const)("the %s catalog", (lang, catalo
 const SCREENS = [
   ["insights", insightsEn, insightsRu, insightsEs],
   ["retention", retentionEn, retentionRu, retentionEs],
+  ["settings", settingsEn, settingsRu, settingsEs],
 ] as const;
 
 it.each(SCREENS)("the %s catalogs use no key of the main ones nor of another screen's", (name, own) => {

@@ -9,15 +9,18 @@ import insightsRu from "../screens/insights/messages/ru.json";
 import retentionEn from "../screens/retention/messages/en.json";
 import retentionEs from "../screens/retention/messages/es.json";
 import retentionRu from "../screens/retention/messages/ru.json";
+import settingsEn from "../screens/settings/messages/en.json";
+import settingsEs from "../screens/settings/messages/es.json";
+import settingsRu from "../screens/settings/messages/ru.json";
 import mainEn from "./en.json";
 import mainEs from "./es.json";
 import mainRu from "./ru.json";
 
-// The main catalogs, and the screens' own (campaigns, analytics and the retention desk keep theirs
-// beside them).
-const en = { ...mainEn, ...insightsEn, ...retentionEn };
-const ru = { ...mainRu, ...insightsRu, ...retentionRu };
-const es = { ...mainEs, ...insightsEs, ...retentionEs };
+// The main catalogs, and the screens' own (campaigns, analytics, the retention desk and the settings
+// keep theirs beside them).
+const en = { ...mainEn, ...insightsEn, ...retentionEn, ...settingsEn };
+const ru = { ...mainRu, ...insightsRu, ...retentionRu, ...settingsRu };
+const es = { ...mainEs, ...insightsEs, ...retentionEs, ...settingsEs };
 
 export type Key = keyof typeof en;
 type Catalog = Record<Key, string>;
