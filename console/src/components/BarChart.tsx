@@ -29,19 +29,20 @@ export function BarChart({ id, title, rows, what, valueLabel, format = number, v
   const loc = numberLocale.value;
   useEffect(() => {
     if (!canvas.current || rows.length === 0) return;
+    const horizontal = rows.length > 6 && !vertical;
     const chart = new Chart(canvas.current, {
       type: "bar",
       data: { labels: rows.map((r) => r.label), datasets: [{ label: valueLabel, data: rows.map((r) => r.count), backgroundColor: BAR }] },
       options: {
         locale: loc,
-        indexAxis: rows.length > 6 && !vertical ? "y" : "x",
+        indexAxis: horizontal ? "y" : "x",
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
         plugins: { tooltip: { enabled: true, callbacks: { label: (item) => format(Number(item.raw)) } } },
         scales: {
-          x: { ticks: { color: INK, precision: 0 }, grid: { color: GRID } },
-          y: { ticks: { color: INK, precision: 0 }, grid: { color: GRID }, beginAtZero: true },
+          x: { ticks: { color: INK, precision: 0, ...(horizontal ? { callback: (v) => format(Number(v)) } : {}) }, grid: { color: GRID } },
+          y: { ticks: { color: INK, precision: 0, ...(horizontal ? {} : { callback: (v) => format(Number(v)) }) }, grid: { color: GRID }, beginAtZero: true },
         },
       },
     });

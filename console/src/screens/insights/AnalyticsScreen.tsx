@@ -111,13 +111,13 @@ export function AnalyticsScreen() {
             <article class="card" aria-labelledby="h-monthly">
               <h2 id="h-monthly">{t("analytics.monthly")}</h2>
               <div class="charts">
-                <BarChart id="chart-visits" vertical title={t("analytics.chart.visits")} what={t("analytics.col.month")} valueLabel={t("analytics.chart.visits")}
+                <BarChart id="chart-visits" vertical title={t("analytics.chart.visits")} what={t("analytics.col.calendarMonth")} valueLabel={t("analytics.chart.visits")}
                   rows={r.monthly.map((m) => ({ key: m.month, label: monthName(m.month), count: m.visits }))} />
-                <BarChart id="chart-revenue" vertical title={t("analytics.chart.revenue")} what={t("analytics.col.month")} valueLabel={t("analytics.chart.revenue")}
+                <BarChart id="chart-revenue" vertical title={t("analytics.chart.revenue")} what={t("analytics.col.calendarMonth")} valueLabel={t("analytics.chart.revenue")}
                   format={(n) => money(n, r.currency)} rows={r.monthly.map((m) => ({ key: m.month, label: monthName(m.month), count: m.revenue }))} />
-                <BarChart id="chart-new" vertical title={t("analytics.chart.new")} what={t("analytics.col.month")} valueLabel={t("analytics.chart.new")}
+                <BarChart id="chart-new" vertical title={t("analytics.chart.new")} what={t("analytics.col.calendarMonth")} valueLabel={t("analytics.chart.new")}
                   rows={r.monthly.map((m) => ({ key: m.month, label: monthName(m.month), count: m.new_clients }))} />
-                <BarChart id="chart-returning" vertical title={t("analytics.chart.returning")} what={t("analytics.col.month")} valueLabel={t("analytics.chart.returning")}
+                <BarChart id="chart-returning" vertical title={t("analytics.chart.returning")} what={t("analytics.col.calendarMonth")} valueLabel={t("analytics.chart.returning")}
                   rows={r.monthly.map((m) => ({ key: m.month, label: monthName(m.month), count: m.returning_clients }))} />
               </div>
             </article>
