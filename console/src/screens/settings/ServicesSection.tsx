@@ -1,8 +1,8 @@
 // The services: all of them, offered or not, and a form to add or change one. The price is typed as
 // the desk writes it ("28,50") and sent in minor units; the duration in 5-minute steps.
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
 import { api, explain, fieldErrors, ok, type Service } from "../../api/client";
+import { useLoad } from "../../lib/load";
 import { Dialog, Field, FormError, Scroll } from "../../components/ui";
 import { currency, fractionDigits, money, numberLocale, t } from "../../i18n";
 import { formatPlain, parseAmount } from "../../lib/amount";
@@ -10,18 +10,8 @@ import { may, refreshCatalog, say } from "../../state";
 import { newId } from "./words";
 
 export function ServicesSection() {
-  const list = useSignal<Service[] | null>(null);
-  const problem = useSignal("");
+  const { value: list, problem, reload: load } = useLoad(() => ok(api.GET("/v1/admin/services")));
   const editing = useSignal<Service | "new" | null>(null);
-
-  async function load() {
-    try {
-      list.value = await ok(api.GET("/v1/admin/services"));
-    } catch (err) {
-      problem.value = explain(err);
-    }
-  }
-  useEffect(() => void load(), []);
 
   const current = editing.value;
   return (

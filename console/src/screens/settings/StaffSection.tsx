@@ -2,8 +2,8 @@
 // a day off), breaks, and the single days off. Spans are checked here (the end after the start, none
 // overlapping) with the problem in words beside the span.
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
 import { api, explain, fieldErrors, ok, type Staff } from "../../api/client";
+import { useLoad } from "../../lib/load";
 import { Dialog, Field, FormError } from "../../components/ui";
 import { plainDate, t } from "../../i18n";
 import { may, refreshCatalog, say, services } from "../../state";
@@ -13,18 +13,8 @@ type Day = { off: boolean; spans: Span[]; breaks: Span[] };
 type Week = Record<Weekday, Day>;
 
 export function StaffSection() {
-  const list = useSignal<Staff[] | null>(null);
-  const problem = useSignal("");
+  const { value: list, problem, reload: load } = useLoad(() => ok(api.GET("/v1/admin/staff")));
   const editing = useSignal<Staff | "new" | null>(null);
-
-  async function load() {
-    try {
-      list.value = await ok(api.GET("/v1/admin/staff"));
-    } catch (err) {
-      problem.value = explain(err);
-    }
-  }
-  useEffect(() => void load(), []);
 
   const current = editing.value;
   return (
