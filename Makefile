@@ -22,6 +22,9 @@ ifeq ($(strip $(UV)),)
 $(error the bootstrap failed (its reason is printed above): nothing runs without uv and Python 3.12)
 endif
 PYTEST_ARGS ?=
+# pytest's workers: three on two cores, because most of a worker's time is spent waiting on processes
+# of their own (DynamoDB Local, the local runtimes and their functions, Chromium), not on its own CPU
+TEST_WORKERS ?= 3
 
 SAM_CLI_VERSION ?= 1.170.0
 
@@ -34,7 +37,7 @@ dev: console  ## start DynamoDB Local, moto, the gateway on 127.0.0.1:$(PORT), p
 	@$(UV) run --frozen python -m regulars_local --port $(PORT) $(DEV_ARGS)
 
 test: lint console-check console  ## every test: lint (ruff, the format, mypy, import contracts), the console's checks and build, unit, local runtime, integration, end-to-end, browser, infrastructure
-	@REGULARS_CHROMIUM="$$(infra/chromium.sh)" $(UV) run --frozen pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	@REGULARS_CHROMIUM="$$(infra/chromium.sh)" $(UV) run --frozen pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 unit:
 	@$(UV) run --frozen pytest tests/unit $(PYTEST_ARGS)
