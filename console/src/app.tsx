@@ -9,13 +9,31 @@ import { Notice } from "./components/ui";
 import { choose, language, LANGUAGE_NAMES, LANGUAGES, t, type Language } from "./i18n";
 import { loadSession, may, salon } from "./state";
 
-const Calendar = lazy(() => import("./screens/calendar/CalendarScreen").then((m) => m.CalendarScreen));
-const Clients = lazy(() => import("./screens/clients/ClientsScreen").then((m) => m.ClientsScreen));
-const ClientCard = lazy(() => import("./screens/clients/ClientCard").then((m) => m.ClientCard));
-const Campaigns = lazy(() => import("./screens/insights/CampaignsScreen").then((m) => m.CampaignsScreen));
-const Retention = lazy(() => import("./screens/retention/RetentionScreen").then((m) => m.RetentionScreen));
-const Analytics = lazy(() => import("./screens/insights/AnalyticsScreen").then((m) => m.AnalyticsScreen));
-const Settings = lazy(() => import("./screens/settings/SettingsScreen").then((m) => m.SettingsScreen));
+const Calendar = lazy(() => fresh(() => import("./screens/calendar/CalendarScreen")).then((m) => m.CalendarScreen));
+const Clients = lazy(() => fresh(() => import("./screens/clients/ClientsScreen")).then((m) => m.ClientsScreen));
+const ClientCard = lazy(() => fresh(() => import("./screens/clients/ClientCard")).then((m) => m.ClientCard));
+const Campaigns = lazy(() => fresh(() => import("./screens/insights/CampaignsScreen")).then((m) => m.CampaignsScreen));
+const Retention = lazy(() => fresh(() => import("./screens/retention/RetentionScreen")).then((m) => m.RetentionScreen));
+const Analytics = lazy(() => fresh(() => import("./screens/insights/AnalyticsScreen")).then((m) => m.AnalyticsScreen));
+const Settings = lazy(() => fresh(() => import("./screens/settings/SettingsScreen")).then((m) => m.SettingsScreen));
+
+/** A screen's code, or, when a deploy since this page was opened has replaced it (its file is gone),
+ * the page once more from the server: the new build's screens. */
+function fresh<T>(load: () => Promise<T>): Promise<T> {
+  return load().then(
+    (module) => {
+      sessionStorage.removeItem("regulars.reloaded");
+      return module;
+    },
+    (err) => {
+      if (!sessionStorage.getItem("regulars.reloaded")) {
+        sessionStorage.setItem("regulars.reloaded", "1");
+        location.reload();
+      }
+      throw err;
+    },
+  );
+}
 
 /** The retention desk is for a role that may list clients by status or see the follow-ups. */
 const retentionDesk = () => may("retention.read") || may("tasks.read");

@@ -14,9 +14,14 @@ export const manager = new UserManager({
   post_logout_redirect_uri: home,
   response_type: "code",
   scope: "openid email",
-  automaticSilentRenew: true,
-  // Cognito's discovery document has no end_session_endpoint: its managed login signs out at /logout
-  ...(config.domain ? { metadataSeed: { end_session_endpoint: `${config.domain}/logout` } } : {}),
+  automaticSilentRenew: true, // by the refresh token, before the ID token's hour is up
+  revokeTokensOnSignout: true, // a copied refresh token dies with the session (Cognito revokes refresh tokens only)
+  revokeTokenTypes: ["refresh_token"],
+  // Cognito's discovery document has neither an end_session_endpoint (its managed login signs out at
+  // /logout) nor the revocation endpoint it has
+  ...(config.domain
+    ? { metadataSeed: { end_session_endpoint: `${config.domain}/logout`, revocation_endpoint: `${config.domain}/oauth2/revoke` } }
+    : {}),
 });
 
 export const user = signal<User | null>(null);
@@ -53,9 +58,9 @@ export async function signOut(): Promise<void> {
   });
 }
 
-/** The ID token the API's authorizer accepts. */
+/** The ID token the API's authorizer accepts: the stored one, which the silent renewal replaces. */
 export async function currentToken(): Promise<string | undefined> {
-  const u = user.value ?? (await manager.getUser());
+  const u = (await manager.getUser()) ?? user.value;
   return u?.id_token;
 }
 

@@ -94,7 +94,13 @@ def test_in_aws_the_console_signs_in_through_cognito_managed_login_with_pkce(dem
         verifier = form["code_verifier"][0].encode()
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=").decode()
         ok = challenge == seen["authorize"]["code_challenge"][0] and form["code"] == ["the-code"]
-        body = {"id_token": issued, "access_token": "a", "token_type": "Bearer", "expires_in": 3600}
+        body = {
+            "id_token": issued,
+            "access_token": "a",
+            "refresh_token": "the-refresh-token",
+            "token_type": "Bearer",
+            "expires_in": 3600,
+        }
         json_answer(route, body if ok else {"error": "invalid_grant"}, 200 if ok else 400)
 
     def logout(route):
@@ -113,6 +119,12 @@ def test_in_aws_the_console_signs_in_through_cognito_managed_login_with_pkce(dem
     page.route(f"{DOMAIN}/oauth2/token", token)
     page.route(f"{DOMAIN}/logout?*", logout)
 
+    def revoke(route):  # at sign-out, the refresh token is revoked
+        seen["revoke"] = parse_qs(route.request.post_data or "")
+        route.fulfill(status=200, headers={"Access-Control-Allow-Origin": "*"})
+
+    page.route(f"{DOMAIN}/oauth2/revoke", revoke)
+
     page.goto(home)
     page.click("#sign-in")
     page.wait_for_selector("header.top")
@@ -130,4 +142,5 @@ def test_in_aws_the_console_signs_in_through_cognito_managed_login_with_pkce(dem
     page.click("header.top button.secondary")  # sign out: Cognito's /logout, then back home
     page.wait_for_selector("#sign-in")
     assert seen["logout"]["client_id"] == [CLIENT_ID] and seen["logout"]["logout_uri"] == [home]
+    assert seen["revoke"]["token"] == ["the-refresh-token"] and seen["revoke"]["client_id"] == [CLIENT_ID]
     context.close()

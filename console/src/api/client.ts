@@ -70,6 +70,13 @@ export async function ok<T>(call: Promise<Answer<T>>): Promise<T> {
   throw new ApiError(answer.response.status, body.error?.code ?? "error", body.error?.message ?? "", body.error?.fields ?? [], retry);
 }
 
+/** Whether a write was surely not made, so that a new attempt may take a new Idempotency-Key: a refusal
+ * of the request itself. A lost answer, a server error or a write still in progress may have been
+ * made: the retry keeps the key and gets the first answer. */
+export function definitelyRefused(err: unknown): boolean {
+  return err instanceof ApiError && err.status >= 400 && err.status < 500 && err.code !== "idempotency_in_progress" && err.status !== 429;
+}
+
 const BY_STATUS: Record<number, Key> = { 0: "error.network", 401: "error.unauthorized", 403: "error.forbidden", 404: "error.not_found", 429: "error.rate_limited" };
 
 /** What went wrong, in the user's language: the API's code when we have words for it, else by status. */

@@ -1,6 +1,7 @@
 // Blocked time for a staff member (a meeting, training, time off), made from the calendar, and freed
 // again. The API holds a block's minutes as it holds a visit's: a booking and a block never overlap.
 import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import { api, explain, fieldErrors, ok, type Schemas } from "../../api/client";
 import { Dialog, Field, FormError } from "../../components/ui";
 import { salonZone, t, time, when, type Key } from "../../i18n";
@@ -95,6 +96,7 @@ function BlockForm({ draft, onDone }: { draft: BlockDraft; onDone: () => void })
 export function BlockInfo(props: { block: Block | null; onClose: () => void; onDone: () => void }) {
   const problem = useSignal("");
   const b = props.block;
+  useEffect(() => void (problem.value = ""), [b?.id]);
   async function free() {
     if (!b) return;
     try {
@@ -105,7 +107,7 @@ export function BlockInfo(props: { block: Block | null; onClose: () => void; onD
       problem.value = explain(err);
     }
   }
-  const mayFree = b && may("blocks.delete") && blockable().some((s) => s.id === b.staff_id);
+  const mayFree = b && may("blocks.delete") && (me.value?.role !== "staff" || me.value.staff_id === b.staff_id);
   return (
     <Dialog title={b ? t(`blockKind.${b.kind}` as Key) : ""} open={b !== null} onClose={props.onClose}>
       {b && (

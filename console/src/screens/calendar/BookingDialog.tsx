@@ -4,7 +4,7 @@
 // or a retried request books once.
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import { api, explain, fieldErrors, ok, type Client } from "../../api/client";
+import { api, definitelyRefused, explain, fieldErrors, ok, type Client } from "../../api/client";
 import { Dialog, Field, FormError } from "../../components/ui";
 import { salonZone, t, when, type Key } from "../../i18n";
 import { instantOf, today } from "../../lib/zone";
@@ -69,7 +69,8 @@ function BookingForm({ draft, onBooked }: { draft: BookingDraft; onBooked: (day:
     if (q.length < 2) return void (found.value = null);
     const timer = setTimeout(async () => {
       try {
-        found.value = (await ok(api.GET("/v1/admin/clients", { params: { query: { q, limit: 8 } } }))).clients;
+        const answer = (await ok(api.GET("/v1/admin/clients", { params: { query: { q, limit: 8 } } }))).clients;
+        if (query.value.trim() === q) found.value = answer; // a slower answer to an older query is dropped
       } catch (err) {
         problem.value = explain(err);
       }
@@ -107,7 +108,7 @@ function BookingForm({ draft, onBooked }: { draft: BookingDraft; onBooked: (day:
       say(t("book.done", { client: booked.client_name ?? name.value, when: when(booked.start) }));
       onBooked(day.value, staffId.value);
     } catch (err) {
-      key.current = newKey();
+      if (definitelyRefused(err)) key.current = newKey();
       errors.value = fieldErrors(err, { "client.name": "name", "client.phone": "phone", start: "time", service_id: "service", staff_id: "staff" });
       problem.value = explain(err);
     } finally {

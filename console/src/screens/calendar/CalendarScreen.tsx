@@ -10,7 +10,7 @@ import { api, explain, ok, type Appointment, type Staff } from "../../api/client
 import { Status } from "../../components/ui";
 import { dayTitle, language, locale, salonZone, t, time, when } from "../../i18n";
 import { addDays, instantOf, offsetAt, offsetText, today, wall, wallOfLocal, weekdayOf, weekStart } from "../../lib/zone";
-import { may, say, serviceById, staff, staffById } from "../../state";
+import { may, me, say, serviceById, staff, staffById } from "../../state";
 import { BlockDialog, BlockInfo, blockable, type Block, type BlockDraft } from "./BlockDialog";
 import { BookingDialog, type BookingDraft } from "./BookingDialog";
 import { VisitDrawer } from "./VisitDrawer";
@@ -23,7 +23,10 @@ export function CalendarScreen() {
   const params = new URLSearchParams(location.search);
   const day = useSignal(params.get("date") ?? today(salonZone.value));
   const view = useSignal<View>(params.get("view") === "week" ? "week" : "day");
-  const only = useSignal(params.get("staff") ?? (narrow() ? staff.value[0]?.id ?? "" : ""));
+  // a stylist's book is their own: the API answers their visits only, and their column only
+  const own = me.value?.role === "staff" ? me.value.staff_id ?? "" : "";
+  const choices = own ? staff.value.filter((s) => s.id === own) : staff.value;
+  const only = useSignal(own || (params.get("staff") ?? (narrow() ? staff.value[0]?.id ?? "" : "")));
   const visits = useSignal<Appointment[]>([]);
   const blocks = useSignal<Block[]>([]);
   const blocking = useSignal<BlockDraft | null>(null);
@@ -198,8 +201,8 @@ export function CalendarScreen() {
           <label class="inline">
             <span>{t("calendar.staff")}</span>
             <select id="calendar-staff" value={only.value} onChange={(e) => (only.value = e.currentTarget.value)}>
-              {view.value === "day" && <option value="">{t("calendar.everyone")}</option>}
-              {staff.value.map((s) => (
+              {view.value === "day" && !own && <option value="">{t("calendar.everyone")}</option>}
+              {choices.map((s) => (
                 <option value={s.id}>{s.name}</option>
               ))}
             </select>

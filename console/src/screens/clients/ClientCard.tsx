@@ -3,9 +3,9 @@
 // defections; bonus (balance, what burns when, the ledger, an adjustment by hand with a reason). Edit,
 // book again, message, export and erase, each shown only to the roles that may.
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import { useRoute } from "preact-iso";
-import { api, explain, fieldErrors, ok, type ClientDetail, type Loyalty, type Schemas } from "../../api/client";
+import { api, definitelyRefused, explain, fieldErrors, ok, type ClientDetail, type Loyalty, type Schemas } from "../../api/client";
 import { Dialog, Field, FormError, Scroll, Status } from "../../components/ui";
 import { date, fractionDigits, has, LANGUAGE_NAMES, LANGUAGES, money, percent, plainDate, t, when, type Key } from "../../i18n";
 import { parseSigned } from "../../lib/amount";
@@ -282,6 +282,8 @@ function Edit({ c, onDone }: { c: ClientDetail; onDone: () => unknown }) {
 function Adjust({ id, currency, onDone }: { id: string; currency?: string; onDone: () => unknown }) {
   const amount = useSignal("");
   const reason = useSignal("");
+  const busy = useSignal(false);
+  const key = useRef(crypto.randomUUID()); // one per adjustment: a second click credits once
   const errors = useSignal<Record<string, string>>({});
   const problem = useSignal("");
   async function save(ev: Event) {
@@ -292,12 +294,19 @@ function Adjust({ id, currency, onDone }: { id: string; currency?: string; onDon
     if (!reason.value.trim()) e.reason = t("common.required");
     errors.value = e;
     if (Object.keys(e).length || !parsed.ok) return;
+    busy.value = true;
     try {
-      await ok(api.POST("/v1/admin/clients/{client_id}/loyalty/adjustments", { params: { path: { client_id: id } }, body: { amount: parsed.minor, reason: reason.value.trim() } }));
+      await ok(api.POST("/v1/admin/clients/{client_id}/loyalty/adjustments", {
+        params: { path: { client_id: id } }, headers: { "Idempotency-Key": key.current }, body: { amount: parsed.minor, reason: reason.value.trim() },
+      }));
+      key.current = crypto.randomUUID();
       await onDone();
     } catch (err) {
+      if (definitelyRefused(err)) key.current = crypto.randomUUID();
       errors.value = fieldErrors(err);
       problem.value = explain(err);
+    } finally {
+      busy.value = false;
     }
   }
   return (
@@ -306,7 +315,7 @@ function Adjust({ id, currency, onDone }: { id: string; currency?: string; onDon
         input={{ name: "amount", inputMode: "decimal", value: amount.value, onInput: (e) => (amount.value = e.currentTarget.value) }} />
       <Field label={t("client.adjustReason")} error={errors.value.reason} input={{ name: "reason", maxLength: 200, value: reason.value, onInput: (e) => (reason.value = e.currentTarget.value) }} />
       <FormError text={problem.value} />
-      <div class="actions"><button type="submit">{t("common.save")}</button></div>
+      <div class="actions"><button type="submit" disabled={busy.value}>{t("common.save")}</button></div>
     </form>
   );
 }
