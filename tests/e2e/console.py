@@ -72,10 +72,10 @@ def close(page: Any) -> None:
     assert errors == [], errors
 
 
-def shoot(page: Any, name: str) -> None:
+def shoot(page: Any, name: str, full_page: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]
-    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=full_page)
 
 
 def axe_violations(page: Any, include: str | None = None) -> list[dict[str, Any]]:
@@ -144,7 +144,7 @@ def raw_ids(page: Any) -> list[str]:
 
 def check_screen(page: Any, lang: str, name: str, include: str | None = None) -> None:
     """What every screen must be: axe-clean, in its language, without ids; then a screenshot."""
-    shoot(page, f"{name}-{lang}")
+    shoot(page, f"{name}-{lang}", full_page=include is None)  # a dialog is on the screen as it is
     violations = axe_violations(page, include)
     assert violations == [], (name, violations)
     words = untranslated(page, lang)
