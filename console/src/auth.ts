@@ -49,8 +49,7 @@ export function signIn(language: string): Promise<void> {
 
 export async function signOut(): Promise<void> {
   const current = user.value;
-  await manager.removeUser();
-  user.value = null;
+  // the library revokes the stored session's refresh token, forgets the session, then leaves
   await manager.signoutRedirect({
     id_token_hint: current?.id_token,
     // Cognito's /logout wants its own two parameters
