@@ -64,7 +64,7 @@ def _open_task(rt, token: str) -> dict:
     rt.drain()
     for _ in range(3):  # the question goes two hours after the visit (held by the quiet hours, later)
         rt.advance(125)
-        rt.drain(120)
+        rt.drain()
         asked = [
             m
             for m in rt.get("/local/phone").json()["messages"]

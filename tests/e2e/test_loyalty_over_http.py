@@ -20,7 +20,7 @@ def _to(rt, moment: datetime) -> None:
     minutes = (moment - _now(rt)).total_seconds() / 60
     if minutes > 0:
         rt.advance(minutes)
-    rt.drain(120)
+    rt.drain()
 
 
 def test_cashback_is_credited_then_warned_of_then_burns(demo_runtime):

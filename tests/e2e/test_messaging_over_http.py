@@ -95,7 +95,7 @@ def _advance_to(rt, moment: datetime) -> None:
     minutes = (moment - _now(rt)).total_seconds() / 60
     if minutes > 0:
         rt.advance(minutes)
-    rt.drain(60)
+    rt.drain()
 
 
 def _telegram_client(rt) -> tuple[str, str, int, str]:

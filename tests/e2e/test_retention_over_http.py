@@ -66,10 +66,10 @@ def to(rt, moment: datetime) -> None:
     at again at the same evening hour each day, and held again each time."""
     while (left := (moment - now(rt)).total_seconds() / 60) > 0:
         rt.advance(min(left, 17 * 60))
-        rt.drain(120)
+        rt.drain()
     for _ in range(2):  # a job a job scheduled for "now" is seen on the next tick
         rt.advance(1)
-        rt.drain(120)
+        rt.drain()
 
 
 def history(rt, token: str, client_id: str) -> dict:

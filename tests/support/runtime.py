@@ -108,8 +108,11 @@ class LocalRuntime:
         assert answer.status_code == 200, answer.text
         return answer.json()["id_token"]
 
-    def drain(self, timeout: float = 30.0) -> dict[str, Any]:
-        """Wait until every stream record written so far has been processed; the pumps' counts."""
+    def drain(self, timeout: float = 180.0) -> dict[str, Any]:
+        """Wait until every stream record written so far has been processed; the pumps' counts. The
+        limit is there to end a run that would never settle, not to time the work: a runtime shared by
+        several tests may still be working through what an earlier test's clock advance set off, and a
+        busy two-core machine takes minutes over what an idle one does in seconds."""
         response = self.post("/local/streams/drain", json={"timeout": timeout}, timeout=timeout + 10)
         assert response.status_code == 200, response.text
         return response.json()["counts"]
