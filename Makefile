@@ -36,7 +36,8 @@ setup:
 dev: console  ## start DynamoDB Local, moto, the gateway on 127.0.0.1:$(PORT), pumps, timer and demo data; the console at /
 	@$(UV) run --frozen python -m regulars_local --port $(PORT) $(DEV_ARGS)
 
-test: lint console-check console  ## every test: lint (ruff, the format, mypy, import contracts), the console's checks and build, unit, local runtime, integration, end-to-end, browser, infrastructure
+test:  ## every test: lint (ruff, the format, mypy, import contracts), the console's checks and build, unit, local runtime, integration, end-to-end, browser, infrastructure
+	@$(MAKE) --no-print-directory -j3 --output-sync=target lint console-check console  # each mostly one core
 	@REGULARS_CHROMIUM="$$(infra/chromium.sh)" $(UV) run --frozen pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 unit:
