@@ -15,6 +15,7 @@ const ClientCard = lazy(() => fresh(() => import("./screens/clients/ClientCard")
 const Campaigns = lazy(() => fresh(() => import("./screens/insights/CampaignsScreen")).then((m) => m.CampaignsScreen));
 const Retention = lazy(() => fresh(() => import("./screens/retention/RetentionScreen")).then((m) => m.RetentionScreen));
 const Analytics = lazy(() => fresh(() => import("./screens/insights/AnalyticsScreen")).then((m) => m.AnalyticsScreen));
+const Audit = lazy(() => fresh(() => import("./screens/audit/AuditScreen")).then((m) => m.AuditScreen));
 const Settings = lazy(() => fresh(() => import("./screens/settings/SettingsScreen")).then((m) => m.SettingsScreen));
 
 /** A screen's code, or, when a deploy since this page was opened has replaced it (its file is gone),
@@ -76,6 +77,7 @@ export function App() {
             <Route path="/analytics" component={may("analytics.read") ? Analytics : Calendar} />
             <Route path="/settings" component={maySettings() ? Settings : Calendar} />
             <Route path="/settings/:section" component={maySettings() ? Settings : Calendar} />
+            <Route path="/audit" component={may("audit.read") ? Audit : Calendar} />
             <Route default component={Calendar} />
           </Router>
         </ErrorBoundary>
@@ -139,6 +141,11 @@ function Shell({ children }: { children: preact.ComponentChildren }) {
           {maySettings() && (
             <a href="/settings" aria-current={here("/settings")}>
               {t("nav.settings")}
+            </a>
+          )}
+          {may("audit.read") && (
+            <a href="/audit" aria-current={here("/audit")}>
+              {t("nav.audit")}
             </a>
           )}
         </nav>

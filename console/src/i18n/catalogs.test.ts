@@ -1,6 +1,9 @@
 // Every language says everything English says, with the same placeholders, as valid ICU messages.
 import { IntlMessageFormat } from "intl-messageformat";
 import { describe, expect, it } from "vitest";
+import auditEn from "../screens/audit/messages/en.json";
+import auditEs from "../screens/audit/messages/es.json";
+import auditRu from "../screens/audit/messages/ru.json";
 import insightsEn from "../screens/insights/messages/en.json";
 import insightsEs from "../screens/insights/messages/es.json";
 import insightsRu from "../screens/insights/messages/ru.json";
@@ -15,9 +18,9 @@ import mainEs from "./es.json";
 import mainRu from "./ru.json";
 
 // The main catalogs and the screens' own, as the console merges them
-const en: Record<string, string> = { ...mainEn, ...insightsEn, ...retentionEn, ...settingsEn };
-const ru: Record<string, string> = { ...mainRu, ...insightsRu, ...retentionRu, ...settingsRu };
-const es: Record<string, string> = { ...mainEs, ...insightsEs, ...retentionEs, ...settingsEs };
+const en: Record<string, string> = { ...mainEn, ...insightsEn, ...retentionEn, ...settingsEn, ...auditEn };
+const ru: Record<string, string> = { ...mainRu, ...insightsRu, ...retentionRu, ...settingsRu, ...auditRu };
+const es: Record<string, string> = { ...mainEs, ...insightsEs, ...retentionEs, ...settingsEs, ...auditEs };
 
 const placeholders = (message: string) =>
   [...new Set([...message.matchAll(/\{\s*([a-zA-Z]+)\s*(?:[,}])/g)].map((m) => m[1]))].sort();
