@@ -52,9 +52,24 @@ print(json.dumps({{"seconds": seconds, "peak_bytes": peak if sys.platform == "da
 """
 
 
+def template_environment(function: str) -> dict[str, str]:
+    """The function's variables as the template gives them (the first function of that CodeUri: the
+    senders differ by ``CHANNEL`` only); a value the template resolves at deploy time (a queue's URL,
+    a parameter) is a stand-in of the same kind here, since no import may call AWS."""
+    from regulars_local.emulator.functions import spec_of
+
+    folder = function.removesuffix(TRACED)
+    if folder == BASELINE:
+        return {}
+    return {
+        name: value if isinstance(value, str) else f"bench-{name.lower().replace('_', '-')}"
+        for name, value in spec_of(folder).environment.items()
+    }
+
+
 def lambda_environment(function: str) -> dict[str, str]:
     """What a Lambda execution environment of this function would see (nothing of this shell's)."""
-    return {
+    return template_environment(function) | {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
         "TZ": ":UTC",
