@@ -73,7 +73,9 @@ function request() {
     start: chosen.start,
     client: { name: $("name").value, phone, locale: language,
       ...($("email").value ? { email: $("email").value } : {}) },
-    consents: { marketing: $("marketing").checked },
+    // ticked is a consent given now; unticked says nothing: it never withdraws what a returning
+    // client agreed to before (that is done on their manage page, or by replying STOP)
+    ...($("marketing").checked ? { consents: { marketing: true } } : {}),
     ...(params.get("ref") ? { referral_code: params.get("ref") } : {}),
     ...(proof ? { phone_proof: proof } : {}),
   };

@@ -68,8 +68,26 @@ def test_a_client_books_then_confirms_by_the_manage_link(demo_runtime, page):
     page.wait_for_selector("#done:not(.hidden)")
     assert "Booked" in page.inner_text("#done-text")
     assert chosen_time in page.inner_text("#done-text")
+    manage = page.get_attribute("#manage-link", "href")
 
-    page.click("#manage-link")
+    # booked again from this phone without ticking the box: the consent given before is kept
+    page.goto(page.url)
+    page.wait_for_selector("#slots button")
+    page.locator("#slots button").last.click()
+    page.fill("#name", "Browser Client")
+    page.fill("#phone", f"0151 {number}")
+    assert not page.is_checked("#marketing")
+    page.click("#book")
+    page.wait_for_selector("#done:not(.hidden)")
+    token = demo_runtime.token("demo")
+    (client,) = [
+        c
+        for c in demo_runtime.get(f"/v1/admin/clients?q=%2B49151{number}", token=token).json()["clients"]
+        if c["phone"] == f"+49151{number}"
+    ]
+    assert client["consents"]["marketing"]["granted"] is True
+
+    page.goto(manage)
     page.wait_for_selector("#confirm:not(.hidden)")
     assert "Manicure" in page.inner_text("#summary")
     page.click("#confirm")
