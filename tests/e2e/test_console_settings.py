@@ -347,6 +347,8 @@ def test_the_reminders_move_to_a_new_offset_with_the_salons_own_text(demo_runtim
         for section in ("channels", "booking", "loyalty", "retention", "feedback", "data"):
             page.click(f"#settings-tab-{section}")
             page.locator(f"#{section}-form").wait_for()
+            if section == "channels":  # what each channel carried and cost, from the analytics
+                page.locator("#channel-costs").wait_for()
             check_screen(page, "en", f"settings-{section}")
         time.sleep(max(0.0, saved_at + RULES_REACH_SECONDS - time.monotonic()))
 

@@ -360,6 +360,8 @@ def test_the_texts_a_salon_may_write_are_listed_with_their_placeholders_and_defa
     assert reminder["defaults"]["en"].startswith("Reminder: {service_name}")
     # a text the listing says is allowed is one the salon can save
     text = "{client_name}: " + " ".join("{" + p + "}" for p in reminder["placeholders"])
-    saved = AdminApi("salon-a").patch("/v1/admin/salon", {"settings": {"templates": {"reminder": {"es": text}}}})
+    saved = AdminApi("salon-a").patch(
+        "/v1/admin/salon", {"settings": {"templates": {"reminder": {"es": text}}}}
+    )
     assert saved.status == 200, saved.text
     assert AdminApi(None).get("/v1/admin/salon/templates").status == 401

@@ -25,9 +25,10 @@ const COST: Spec[] = [{ kind: "whole", path: "campaigns.message_cost_rate", min:
 const channelName = (c: Channel) => (c === "telegram" || c === "whatsapp" ? t(`source.${c}`) : t(`settings.channel.${c}`));
 
 function ChannelCosts() {
-  const { value } = useLoad(() => ok(api.GET("/v1/admin/analytics")));
+  const { value, problem } = useLoad(() => ok(api.GET("/v1/admin/analytics")));
   const report = value.value;
-  if (!report) return null;
+  if (problem.value) return <p class="muted">{problem.value}</p>;
+  if (!report) return <p class="loading">{t("common.loading")}</p>;
   const by = new Map<string, { count: number; cost: number }>();
   for (const row of report.messages) {
     const x = by.get(row.channel) ?? { count: 0, cost: 0 };
