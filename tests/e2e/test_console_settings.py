@@ -423,6 +423,33 @@ def test_a_message_text_in_spanish_on_a_phone_previewed_and_counted(demo_runtime
     assert "repeat_invitation" not in rt.get("/v1/admin/salon", token=owner).json()["settings"]["templates"]
     assert text_area.input_value() == default
 
+    # the approved WhatsApp template for the message: a name Meta would not have and a placeholder the
+    # message has not are refused beside them; then saved, and taken away again
+    wa = page.locator("#whatsapp-form")
+    wa.locator("input[name=wa-name]").fill("Vuelve V2")
+    wa.locator("input[name=wa-parameters]").fill("client_name, amount")
+    wa.locator("#whatsapp-save").click()
+    wa.locator(".field.invalid .error").first.wait_for()
+    assert wa.locator(".field.invalid .error").all_inner_texts() == [
+        es["settings.whatsapp.err.name"],
+        "Este mensaje no tiene el campo {amount}.",
+    ]
+    wa.locator("input[name=wa-name]").fill("vuelve_v2")
+    wa.locator("input[name=wa-parameters]").fill("{client_name}, {services}")
+    wa.locator("#whatsapp-save").click()
+    _saved(page, es["settings.whatsapp.saved"])
+    assert rt.get("/v1/admin/salon", token=owner).json()["settings"]["whatsapp_templates"] == {
+        "repeat_invitation": {
+            "name": "vuelve_v2",
+            "language": None,
+            "parameters": ["client_name", "services"],
+        }
+    }
+    wa.locator("input[name=wa-name]").fill("")
+    wa.locator("#whatsapp-save").click()
+    page.wait_for_function("() => document.querySelector('#whatsapp-save').disabled === false")
+    assert rt.get("/v1/admin/salon", token=owner).json() == before
+
     # a loyalty tier without a name and a rate that is not a percentage: refused beside them, nothing saved
     page.click("#settings-tab-loyalty")
     form = page.locator("#loyalty-form")

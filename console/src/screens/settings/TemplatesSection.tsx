@@ -11,7 +11,7 @@ import { useLoad } from "../../lib/load";
 import { smsInfo } from "../../lib/sms";
 import { salon, services, staff } from "../../state";
 import { useRulesForm } from "./RulesForm";
-import { checkTemplate, fillTemplate, insertPlaceholder, withOverride, type TemplateProblem } from "./templates";
+import { checkTemplate, fillTemplate, insertPlaceholder, readWhatsApp, withOverride, type TemplateProblem } from "./templates";
 
 type Kind = Schemas["MessageTemplateOut"];
 const LANGS = ["en", "ru", "es"];
@@ -152,6 +152,7 @@ function Editor({ kinds }: { kinds: Kind[] }) {
   const sms = smsInfo(preview);
   const isOwn = stored !== undefined;
   return (
+    <>
     <form id="templates-form" class="card" aria-labelledby="templates-title" onSubmit={(ev) => { ev.preventDefault(); void save(text.value); }} noValidate>
       <h2 id="templates-title">{t("settings.templates.title")}</h2>
       <p class="hint">{t("settings.templates.intro")}</p>
@@ -225,6 +226,55 @@ function Editor({ kinds }: { kinds: Kind[] }) {
             {t("settings.templates.reset")}
           </button>
         )}
+      </div>
+    </form>
+    <WhatsApp kind={current} key={current.kind} />
+    </>
+  );
+}
+
+/** The kind's approved WhatsApp template: outside the client's 24-hour window WhatsApp carries only
+ * a template Meta approved, its {{1}}, {{2}}, ... filled with these placeholders in order. */
+function WhatsApp({ kind }: { kind: Kind }) {
+  const s = salon.value as Salon;
+  const stored = (s.settings.whatsapp_templates ?? {})[kind.kind];
+  const name = useSignal(stored?.name ?? "");
+  const lang = useSignal(stored?.language ?? "");
+  const params = useSignal((stored?.parameters ?? []).join(", "));
+  const f = useRulesForm([], "settings.whatsapp.saved");
+  const e = f.errors.value;
+
+  async function submit(ev: Event) {
+    ev.preventDefault();
+    await f.save((next, errors) => {
+      const { template, problems } = readWhatsApp(name.value, lang.value, params.value, kind.placeholders);
+      if (problems.name) errors.wa_name = t("settings.whatsapp.err.name");
+      if (problems.language) errors.wa_language = t("settings.whatsapp.err.language");
+      if (problems.parameters === "tooMany") errors.wa_parameters = t("settings.whatsapp.err.tooMany");
+      else if (problems.parameters)
+        errors.wa_parameters = t("settings.templates.err.unknown", { names: problems.parameters.unknown.map((n) => `{${n}}`).join(", "), count: problems.parameters.unknown.length });
+      const all = { ...(next.whatsapp_templates ?? {}) };
+      if (template) all[kind.kind] = template;
+      else delete all[kind.kind];
+      return { ...next, whatsapp_templates: all };
+    }, { [`whatsapp_templates.${kind.kind}.name`]: "wa_name", [`whatsapp_templates.${kind.kind}.language`]: "wa_language", whatsapp_templates: "wa_parameters" });
+  }
+
+  return (
+    <form id="whatsapp-form" class="card" aria-labelledby="whatsapp-title" onSubmit={submit} noValidate>
+      <h2 id="whatsapp-title">{t("settings.whatsapp.title", { kind: t(`settings.kind.${kind.kind}` as Key) })}</h2>
+      <p class="hint">{t("settings.whatsapp.intro")}</p>
+      <div class="row">
+        <Field label={t("settings.whatsapp.name")} hint={t("settings.whatsapp.nameHint")} error={e.wa_name} optional
+          input={{ name: "wa-name", value: name.value, maxLength: 512, autoComplete: "off", onInput: (ev) => (name.value = ev.currentTarget.value) }} />
+        <Field label={t("settings.whatsapp.language")} hint={t("settings.whatsapp.languageHint")} error={e.wa_language} optional
+          input={{ name: "wa-language", value: lang.value, maxLength: 15, onInput: (ev) => (lang.value = ev.currentTarget.value) }} />
+      </div>
+      <Field label={t("settings.whatsapp.parameters")} hint={t("settings.whatsapp.parametersHint", { names: kind.placeholders.join(", ") })} error={e.wa_parameters} optional
+        input={{ name: "wa-parameters", value: params.value, onInput: (ev) => (params.value = ev.currentTarget.value) }} />
+      <FormError text={f.problem.value} />
+      <div class="actions">
+        <button type="submit" id="whatsapp-save" disabled={f.busy.value}>{t("settings.whatsapp.save")}</button>
       </div>
     </form>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkTemplate, fillTemplate, insertPlaceholder, parseTemplate, withOverride } from "./templates";
+import { checkTemplate, fillTemplate, insertPlaceholder, parseTemplate, readWhatsApp, withOverride } from "./templates";
 
 const REMINDER = ["client_name", "salon_name", "service_name", "staff_name", "when", "date", "time", "price", "manage_link"];
 
@@ -50,5 +50,21 @@ describe("a salon's own text", () => {
     expect(one).toEqual({ reminder: { es: "Hola {client_name}" } });
     expect(withOverride(two, "reminder", "es", null)).toEqual({ reminder: { en: "Hi" } });
     expect(withOverride({ reminder: { es: "x" } }, "reminder", "es", null)).toEqual({});
+  });
+});
+
+describe("an approved WhatsApp template", () => {
+  it("is read with its parameters in order, or is none without a name", () => {
+    expect(readWhatsApp(" reminder_v2 ", "es", "{client_name}, when  service_name", REMINDER)).toEqual({
+      template: { name: "reminder_v2", language: "es", parameters: ["client_name", "when", "service_name"] },
+      problems: {},
+    });
+    expect(readWhatsApp("", "es", "x", REMINDER)).toEqual({ template: null, problems: {} });
+  });
+
+  it("refuses what Meta's names and the kind's placeholders do not allow", () => {
+    expect(readWhatsApp("Reminder V2", "es_ES", "amount", REMINDER).problems).toEqual({ name: "format", parameters: { unknown: ["amount"] } });
+    expect(readWhatsApp("ok", "spanish!", "", REMINDER).problems).toEqual({ language: "format" });
+    expect(readWhatsApp("ok", "", Array(11).fill("when").join(","), REMINDER).problems).toEqual({ parameters: "tooMany" });
   });
 });

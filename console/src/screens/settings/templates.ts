@@ -88,3 +88,30 @@ export function withOverride(
   else delete out[kind];
   return out;
 }
+
+export type WhatsAppTemplate = { name: string; language?: string | null; parameters: string[] };
+export type WhatsAppProblems = { name?: "format"; language?: "format"; parameters?: { unknown: string[] } | "tooMany" };
+
+/** An approved WhatsApp template as typed (its name, language, and the placeholders that fill {{1}},
+ * {{2}}, ... in order), read as the API accepts it; null for none (an empty name). */
+export function readWhatsApp(
+  name: string,
+  lang: string,
+  parameters: string,
+  allowed: readonly string[],
+): { template: WhatsAppTemplate | null; problems: WhatsAppProblems } {
+  const problems: WhatsAppProblems = {};
+  const n = name.trim();
+  if (!n) return { template: null, problems };
+  if (!/^[a-z0-9_]+$/.test(n) || n.length > 512) problems.name = "format";
+  const l = lang.trim();
+  if (l && !/^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/.test(l)) problems.language = "format";
+  const params = parameters
+    .split(/[\s,;]+/)
+    .map((p) => p.replace(/^\{|\}$/g, ""))
+    .filter(Boolean);
+  const unknown = params.filter((p) => !allowed.includes(p));
+  if (unknown.length) problems.parameters = { unknown };
+  else if (params.length > 10) problems.parameters = "tooMany";
+  return { template: { name: n, language: l || null, parameters: params }, problems };
+}
