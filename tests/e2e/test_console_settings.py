@@ -446,8 +446,9 @@ def test_a_message_text_in_spanish_on_a_phone_previewed_and_counted(demo_runtime
         }
     }
     wa.locator("input[name=wa-name]").fill("")
+    said = int(page.get_attribute(".notice", "data-seq"))
     wa.locator("#whatsapp-save").click()
-    page.wait_for_function("() => document.querySelector('#whatsapp-save').disabled === false")
+    page.wait_for_function("n => Number(document.querySelector('.notice').dataset.seq) > n", arg=said)
     assert rt.get("/v1/admin/salon", token=owner).json() == before
 
     # a loyalty tier without a name and a rate that is not a percentage: refused beside them, nothing saved
