@@ -53,8 +53,8 @@ export function BookingSection() {
         {PROTECTION.slice(0, 1).map(f.field)}
         <Field label={t("settings.f.protection.calling_codes")} hint={t("settings.h.protection.calling_codes")} error={f.errors.value["protection.calling_codes"]}
           input={{ name: "protection.calling_codes", value: codes.value, onInput: (e) => (codes.value = e.currentTarget.value) }} />
-        {PROTECTION.slice(1).map(f.field)}
       </Group>
+      <Group legend={t("settings.booking.limits")}>{PROTECTION.slice(1).map(f.field)}</Group>
       <SaveBar id="booking" problem={f.problem.value} busy={f.busy.value} />
     </form>
   );
