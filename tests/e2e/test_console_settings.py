@@ -1,7 +1,9 @@
 """The console's settings in Chromium against the demo salon: the salon's name changed and set back, a
 new service priced as the desk types it, a new staff member's hours saved as entered, a reception user
-invited and removed; invalid values refused in words beside their field with nothing changed; each
-section shown only to the roles whose operations allow it; axe-clean, translated, without ids.
+invited and removed; the salon's rules: the reminders moved to a new offset and a visit booked after it
+reminded then, with the salon's own text edited beside its preview and SMS count; invalid values
+refused in words beside their field with nothing changed; each section shown only to the roles whose
+operations allow it; axe-clean, translated, without ids.
 
 The demo salon is shared by every browser test: only what these tests add is changed, and it is taken
 out of the book again at the end."""
@@ -9,10 +11,14 @@ out of the book again at the end."""
 from __future__ import annotations
 
 import json
+import time
 import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from e2e.console import CATALOGS, PHONE, check_screen, close, open_console
+from regulars.messaging.rules.sms_parts import sms_encoding, sms_segments
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo-runtime")]
 
@@ -33,11 +39,11 @@ def test_the_owner_changes_the_salon_adds_a_service_and_invites_the_desk(demo_ru
     page = open_console(browser, demo_runtime, path="/calendar")
     page.click('header.top nav a[href="/settings"]')
     page.wait_for_selector("#salon-form")
+    sections = (
+        "salon services staff team booking reminders channels templates loyalty retention feedback data"
+    )
     assert page.locator("nav.tabs a").all_inner_texts() == [
-        en["settings.section.salon"],
-        en["settings.section.services"],
-        en["settings.section.staff"],
-        en["settings.section.team"],
+        en[f"settings.section.{s}"] for s in sections.split()
     ]
     assert page.input_value("#salon-form select[name=timezone]") == before["timezone"]
     check_screen(page, "en", "settings-salon")
@@ -138,7 +144,7 @@ def test_a_manager_adds_a_staff_member_with_hours_on_a_phone_in_spanish(demo_run
     page = open_console(browser, demo_runtime, lang="es", size=PHONE, role="manager", path="/settings/team")
     page.wait_for_selector("#salon-form")  # no team for a manager: the first section they may open
     assert page.locator("#settings-tab-team").count() == 0
-    assert page.locator("nav.tabs a").count() == 3
+    assert page.locator("nav.tabs a").count() == 11  # the salon's rules too: a manager may change the salon
     check_screen(page, "es", "settings-salon")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
 
@@ -194,3 +200,276 @@ def test_a_manager_adds_a_staff_member_with_hours_on_a_phone_in_spanish(demo_run
     assert desk.locator('header.top nav a[href="/settings"]').count() == 0
     assert desk.locator("#settings-title").count() == 0
     close(desk)
+
+
+MAIN_ES = json.loads((CATALOGS / "i18n" / "es.json").read_text("utf-8"))
+
+# Background work (the stream, the jobs, the senders) reads a salon's rules at most this old
+# (regulars.salon.repo.RULES_MAX_AGE, in real seconds): a visit booked sooner may be planned by the old.
+RULES_REACH_SECONDS = 31
+
+
+def _first_slot(rt, earliest: datetime) -> dict:
+    """The public page's first free slot of a manicure from ``earliest``."""
+    for n in range(0, 14):
+        day = (earliest + timedelta(days=n)).astimezone(ZoneInfo("Europe/Berlin")).date().isoformat()
+        slots = rt.get(f"/v1/salons/demo/slots?service_id=manicure&date={day}").json()["slots"]
+        free = [s for s in slots if datetime.fromisoformat(s["start"]) >= earliest]
+        if free:
+            return free[0]
+    raise AssertionError("no free slot")
+
+
+def _book(rt, token: str, slot: dict, locale: str) -> tuple[dict, str]:
+    """The slot booked from the public page by a new client; the visit as the salon reads it."""
+    phone = f"+49 151 {uuid.uuid4().int % 10**8:08d}"
+    made = rt.post(
+        "/v1/salons/demo/appointments",
+        json={
+            "service_id": "manicure",
+            "staff_id": slot["staff_id"],
+            "start": slot["start"],
+            "client": {"name": "Offset Test", "phone": phone, "locale": locale},
+            "phone_proof": rt.prove(phone),
+        },
+    )
+    assert made.status_code == 201, made.text
+    return rt.get(f"/v1/admin/appointments/{made.json()['appointment']['id']}", token=token).json(), phone
+
+
+def _reminders(rt, token: str, visit: dict) -> list[dict]:
+    client = rt.get(f"/v1/admin/clients/{visit['client_id']}", token=token).json()
+    return [
+        m
+        for m in client["messages"]
+        if m["appointment_id"] == visit["id"] and m["kind"].startswith("reminder")
+    ]
+
+
+def test_the_reminders_move_to_a_new_offset_with_the_salons_own_text(demo_runtime, browser):
+    rt = demo_runtime
+    owner = rt.token("demo")
+    en = WORDS["en"]
+    before = rt.get("/v1/admin/salon", token=owner).json()
+    now = datetime.fromisoformat(rt.get("/local/clock").json()["now"])
+    slot = _first_slot(rt, now + timedelta(minutes=75))
+    start = datetime.fromisoformat(slot["start"])
+    offset = int((start - now).total_seconds() // 60) - 15
+    offset -= offset % 5
+    while offset in before["settings"]["reminder_offsets_minutes"]:
+        offset -= 5
+    visit = None
+    try:
+        page = open_console(browser, rt, path="/settings/reminders")
+        form = page.locator("#reminders-form")
+        form.wait_for()
+        tabs = page.locator("nav.tabs a").all_inner_texts()
+        assert [
+            en[f"settings.section.{s}"] for s in ("booking", "reminders", "channels", "templates")
+        ] == tabs[4:8]
+        rows = form.locator("[data-offset]")
+        assert rows.count() == len(before["settings"]["reminder_offsets_minutes"])
+        check_screen(page, "en", "settings-reminders")
+
+        # one reminder, 2 minutes before: refused beside the field, nothing saved
+        while rows.count() > 1:
+            form.locator("[data-offset] button").last.click()
+        form.locator('input[name="reminder_offsets_minutes.0"]').fill("2")
+        form.locator('select[name="reminder_offsets_minutes.0#unit"]').select_option("minutes")
+        form.locator("#reminders-save").click()
+        form.locator('[data-offset="0"] .field.invalid .error').wait_for()
+        assert form.locator('[data-offset="0"] .error').inner_text() == en["settings.err.timeSpan"].replace(
+            "{min}", "5 minutes"
+        ).replace("{max}", "30 days")
+        # the confirmation was the day-before reminder, no longer there
+        assert form.locator(".field.invalid .error").all_inner_texts()[1] == en["settings.err.confirmation"]
+        assert rt.get("/v1/admin/salon", token=owner).json() == before
+
+        # the one reminder at an offset that falls a quarter of an hour from now for the first free slot
+        # (so the clock moves minutes, not days), and no reminder asks to confirm
+        form.locator('input[name="reminder_offsets_minutes.0"]').fill(str(offset))
+        form.locator("select[name=confirmation_offset_minutes]").select_option("")
+        form.locator("#reminders-save").click()
+        _saved(page, en["settings.reminders.saved"])
+        rules = rt.get("/v1/admin/salon", token=owner).json()["settings"]
+        assert (rules["reminder_offsets_minutes"], rules["confirmation_offset_minutes"]) == ([offset], None)
+
+        # no quiet hours, so the reminder is not moved to the evening before whatever the hour
+        page.click("#settings-tab-channels")
+        page.uncheck("#channels-form input[name=quiet-on]")
+        page.click("#channels-save")
+        _saved(page, en["settings.channels.saved"])
+        assert rt.get("/v1/admin/salon", token=owner).json()["settings"]["quiet_hours"] == "00:00-00:00"
+
+        # the salon's own reminder: an unknown placeholder refused beside the text, then a text previewed,
+        # counted as the engine counts it, and saved
+        page.click("#settings-tab-templates")
+        text_area = page.locator("#templates-form textarea[name=template-text]")
+        text_area.wait_for()
+        page.select_option("select[name=template-kind]", "reminder")
+        page.select_option("select[name=template-language]", "en")
+        text_area.fill("Bonus {amount} for {client_name}")
+        page.locator("#templates-form .field.invalid .error").wait_for()
+        assert "{amount}" in page.inner_text("#templates-form .field.invalid .error")
+        own = "See you {when}, {client_name}: {service_name} at {salon_name}. Manage: {manage_link}"
+        text_area.fill(own)
+        preview = page.inner_text("#template-preview")
+        assert preview.startswith("See you ") and f"at {before['name']}. Manage: http" in preview
+        facts = page.locator("#template-sms")
+        assert (
+            facts.locator("[data-encoding]").get_attribute("data-encoding")
+            == sms_encoding(preview)
+            == "GSM-7"
+        )
+        assert int(facts.locator("[data-segments]").get_attribute("data-segments")) == sms_segments(preview)
+        assert page.locator("#template-ucs").count() == 0
+        # one character outside GSM-7 makes the whole text UCS-2, and it is named
+        text_area.fill(own.replace(": ", " — ", 1))
+        preview = page.inner_text("#template-preview")
+        assert (
+            facts.locator("[data-encoding]").get_attribute("data-encoding")
+            == sms_encoding(preview)
+            == "UCS-2"
+        )
+        assert int(facts.locator("[data-segments]").get_attribute("data-segments")) == sms_segments(preview)
+        assert page.inner_text("#template-ucs kbd") == "—"
+        check_screen(page, "en", "settings-templates")
+        text_area.fill(own)
+        page.click("#templates-save")
+        _saved(page, en["settings.templates.saved"])
+        saved_at = time.monotonic()
+        assert rt.get("/v1/admin/salon", token=owner).json()["settings"]["templates"] == {
+            "reminder": {"en": own}
+        }
+        assert page.inner_text("#template-state") == en["settings.templates.own"]
+
+        # the other rules, each screen checked while the change reaches the background work
+        for section in ("channels", "booking", "loyalty", "retention", "feedback", "data"):
+            page.click(f"#settings-tab-{section}")
+            page.locator(f"#{section}-form").wait_for()
+            if section == "channels":  # what each channel carried and cost, from the analytics
+                page.locator("#channel-costs").wait_for()
+            check_screen(page, "en", f"settings-{section}")
+        time.sleep(max(0.0, saved_at + RULES_REACH_SECONDS - time.monotonic()))
+
+        # a visit booked now is reminded at the new offset, not a day or two hours before, in the salon's words
+        visit, phone = _book(rt, owner, slot, "en")
+        rt.drain()
+        due = start - timedelta(minutes=offset)
+        now = datetime.fromisoformat(rt.get("/local/clock").json()["now"])
+        rt.advance((due - timedelta(minutes=3) - now).total_seconds() / 60)
+        rt.drain()
+        assert _reminders(rt, owner, visit) == []
+        rt.advance(6)
+        rt.drain()
+        (reminder,) = _reminders(rt, owner, visit)
+        # the one reminder the visit got is the new offset's (a reminder's id names its offset)
+        assert reminder["id"].endswith(f"-{offset}m") and reminder["kind"] == "reminder"
+        assert reminder["text"].startswith("See you ")
+        assert (
+            ", Offset Test: " in reminder["text"]
+            and f" at {before['name']}. Manage: http" in reminder["text"]
+        )
+        assert rt.sms(phone.replace(" ", ""), "See you ")
+        # and the salon sees it in the client's messages
+        page.goto(f"{rt.base_url}/clients/{visit['client_id']}")
+        page.locator(f"main tr[title={json.dumps(reminder['text'])}]").wait_for()
+        close(page)
+    finally:
+        rt.request("PATCH", "/v1/admin/salon", token=owner, json={"settings": before["settings"]})
+        if visit:
+            rt.post(f"/v1/admin/appointments/{visit['id']}/cancel", token=owner, json={})
+    assert rt.get("/v1/admin/salon", token=owner).json() == before
+
+
+def test_a_message_text_in_spanish_on_a_phone_previewed_and_counted(demo_runtime, browser):
+    rt = demo_runtime
+    owner = rt.token("demo")
+    es = WORDS["es"]
+    before = rt.get("/v1/admin/salon", token=owner).json()
+    page = open_console(browser, rt, lang="es", size=PHONE, role="manager", path="/settings/templates")
+    text_area = page.locator("#templates-form textarea[name=template-text]")
+    text_area.wait_for()
+    page.select_option("select[name=template-kind]", "repeat_invitation")
+    assert page.input_value("select[name=template-language]") == "es"
+    assert page.inner_text("#template-state") == es["settings.templates.default"]
+    default = text_area.input_value()
+    assert default.startswith("{client_name}, ya toca tu {services}")
+    assert page.locator("#template-sms [data-encoding]").get_attribute("data-encoding") == "GSM-7"
+    check_screen(page, "es", "settings-templates")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+
+    # an accented vowel is not in GSM-7: the text goes as UCS-2, fewer characters a part, and says why
+    page.click('button[name="insert-salon_name"]')
+    text_area.fill("¡Hola {client_name}! Ya toca tu {services} en {salon_name}. Reserva aquí: {booking_link}")
+    preview = page.inner_text("#template-preview")
+    assert "¡Hola Ana! Ya toca tu " in preview and before["name"] in preview
+    assert (
+        page.locator("#template-sms [data-encoding]").get_attribute("data-encoding")
+        == sms_encoding(preview)
+        == "UCS-2"
+    )
+    assert int(page.locator("#template-sms [data-segments]").get_attribute("data-segments")) == sms_segments(
+        preview
+    )
+    assert page.locator("#template-ucs kbd").all_inner_texts() == ["í"]
+    page.click("#templates-save")
+    _saved(page, es["settings.templates.saved"])
+    saved = rt.get("/v1/admin/salon", token=owner).json()["settings"]["templates"]
+    assert saved["repeat_invitation"]["es"].startswith("¡Hola {client_name}!")
+    # back to the default text: the salon's own is gone
+    page.click("#templates-reset")
+    page.locator("#templates-reset").wait_for(state="detached")
+    assert "repeat_invitation" not in rt.get("/v1/admin/salon", token=owner).json()["settings"]["templates"]
+    assert text_area.input_value() == default
+
+    # the approved WhatsApp template for the message: a name Meta would not have and a placeholder the
+    # message has not are refused beside them; then saved, and taken away again
+    wa = page.locator("#whatsapp-form")
+    wa.locator("input[name=wa-name]").fill("Vuelve V2")
+    wa.locator("input[name=wa-parameters]").fill("client_name, amount")
+    wa.locator("#whatsapp-save").click()
+    wa.locator(".field.invalid .error").first.wait_for()
+    assert wa.locator(".field.invalid .error").all_inner_texts() == [
+        es["settings.whatsapp.err.name"],
+        "Este mensaje no tiene el campo {amount}.",
+    ]
+    wa.locator("input[name=wa-name]").fill("vuelve_v2")
+    wa.locator("input[name=wa-parameters]").fill("{client_name}, {services}")
+    wa.locator("#whatsapp-save").click()
+    _saved(page, es["settings.whatsapp.saved"])
+    assert rt.get("/v1/admin/salon", token=owner).json()["settings"]["whatsapp_templates"] == {
+        "repeat_invitation": {
+            "name": "vuelve_v2",
+            "language": None,
+            "parameters": ["client_name", "services"],
+        }
+    }
+    wa.locator("input[name=wa-name]").fill("")
+    said = int(page.get_attribute(".notice", "data-seq"))
+    wa.locator("#whatsapp-save").click()
+    page.wait_for_function("n => Number(document.querySelector('.notice').dataset.seq) > n", arg=said)
+    assert rt.get("/v1/admin/salon", token=owner).json() == before
+
+    # a loyalty tier without a name and a rate that is not a percentage: refused beside them, nothing saved
+    page.click("#settings-tab-loyalty")
+    form = page.locator("#loyalty-form")
+    form.wait_for()
+    form.locator("#tier-add").click()
+    form.locator("input[name=tier-rate-3]").fill("150")
+    form.locator("#loyalty-save").click()
+    form.locator('[data-tier="3"] .field.invalid .error').first.wait_for()
+    assert form.locator('[data-tier="3"] .field.invalid .error').all_inner_texts() == [
+        MAIN_ES["common.required"],
+        es["settings.err.decimal"].replace("{min}", "0").replace("{max}", "100"),
+    ]
+    check_screen(page, "es", "settings-loyalty")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+    assert rt.get("/v1/admin/salon", token=owner).json() == before
+    for section in ("reminders", "channels"):
+        page.click(f"#settings-tab-{section}")
+        page.locator(f"#{section}-form").wait_for()
+        check_screen(page, "es", f"settings-{section}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+    close(page)
+    assert rt.get("/v1/admin/salon", token=owner).json() == before

@@ -347,3 +347,21 @@ def test_a_client_is_found_by_any_word_of_their_name_until_their_data_is_erased(
     assert sorted((w.word, w.client_id) for w in words) == sorted(
         [("jose", maria["id"]), ("nunez", maria["id"]), ("sidorov", ivan["id"])]
     )  # the erased client's words went with their data
+
+
+def test_the_texts_a_salon_may_write_are_listed_with_their_placeholders_and_defaults(table, clock_at):
+    make_salon("salon-a", clock_at)
+    r = AdminApi("salon-a").get("/v1/admin/salon/templates")
+    assert r.status == 200
+    by_kind = {t["kind"]: t for t in r.json}
+    reminder = by_kind["reminder"]
+    assert "manage_link" in reminder["placeholders"] and "confirm_hint" not in reminder["placeholders"]
+    assert set(reminder["defaults"]) == {"en", "ru", "es"}
+    assert reminder["defaults"]["en"].startswith("Reminder: {service_name}")
+    # a text the listing says is allowed is one the salon can save
+    text = "{client_name}: " + " ".join("{" + p + "}" for p in reminder["placeholders"])
+    saved = AdminApi("salon-a").patch(
+        "/v1/admin/salon", {"settings": {"templates": {"reminder": {"es": text}}}}
+    )
+    assert saved.status == 200, saved.text
+    assert AdminApi(None).get("/v1/admin/salon/templates").status == 401

@@ -590,6 +590,23 @@ export interface paths {
         patch: operations["patch_salon_v1_admin_salon_patch"];
         trace?: never;
     };
+    "/v1/admin/salon/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The message kinds the salon may write its own texts for: their placeholders and default texts */
+        get: operations["list_templates_v1_admin_salon_templates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/segments": {
         parameters: {
             query?: never;
@@ -2489,6 +2506,26 @@ export interface components {
             count: number;
             /** Purpose */
             purpose: string;
+        };
+        /**
+         * MessageTemplateOut
+         * @description A message kind the salon may write its own text for: the placeholders that text may use, and
+         *     the texts the engine sends without one, by language.
+         */
+        MessageTemplateOut: {
+            /**
+             * Defaults
+             * @description Language -> the default text
+             */
+            defaults: {
+                [key: string]: string;
+            };
+            /** Kind */
+            kind: string;
+            /** Max Chars */
+            max_chars: number;
+            /** Placeholders */
+            placeholders: string[];
         };
         /** Money */
         Money: {
@@ -6552,6 +6589,62 @@ export interface operations {
             };
             /** @description The body is not application/json (code unsupported_media_type) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_templates_v1_admin_salon_templates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageTemplateOut"][];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

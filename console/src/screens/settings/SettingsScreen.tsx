@@ -1,19 +1,37 @@
-// The settings: the salon's profile, its services, its staff (hours, breaks, days off) and its team,
-// each section shown only to the roles whose operations allow it. Every save reads the salon, its
+// The settings: the salon's profile, its services, its staff (hours, breaks, days off), its team and
+// its rules (booking, reminders, channels, message texts, loyalty, retention, feedback, data), each
+// section shown only to the roles whose operations allow it. Every save reads the salon, its
 // staff and services into the store again, so the calendar and the booking see the change.
 import { useLocation, useRoute } from "preact-iso";
 import { t, type Key } from "../../i18n";
 import { may } from "../../state";
+import { BookingSection } from "./BookingSection";
+import { ChannelsSection } from "./ChannelsSection";
+import { DataSection } from "./DataSection";
+import { FeedbackSection } from "./FeedbackSection";
+import { LoyaltySection } from "./LoyaltySection";
+import { RemindersSection } from "./RemindersSection";
+import { RetentionSection } from "./RetentionSection";
 import { SalonSection } from "./SalonSection";
 import { ServicesSection } from "./ServicesSection";
 import { StaffSection } from "./StaffSection";
 import { TeamSection } from "./TeamSection";
+import { TemplatesSection } from "./TemplatesSection";
 
 const SECTIONS = [
   { id: "salon", ops: ["salon.update"], Part: SalonSection },
   { id: "services", ops: ["services.update", "services.create"], Part: ServicesSection },
   { id: "staff", ops: ["staff.update", "staff.create"], Part: StaffSection },
   { id: "team", ops: ["team.read"], Part: TeamSection },
+  // the salon's rules: each saved with the whole settings object, so only a role that may change the salon
+  { id: "booking", ops: ["salon.update"], Part: BookingSection },
+  { id: "reminders", ops: ["salon.update"], Part: RemindersSection },
+  { id: "channels", ops: ["salon.update"], Part: ChannelsSection },
+  { id: "templates", ops: ["salon.update"], Part: TemplatesSection },
+  { id: "loyalty", ops: ["salon.update"], Part: LoyaltySection },
+  { id: "retention", ops: ["salon.update"], Part: RetentionSection },
+  { id: "feedback", ops: ["salon.update"], Part: FeedbackSection },
+  { id: "data", ops: ["salon.update"], Part: DataSection },
 ] as const;
 
 /** The settings sections the signed-in role may open. */
@@ -41,7 +59,7 @@ export function SettingsScreen() {
           </a>
         ))}
       </nav>
-      <Part />
+      <Part key={current.id} />
     </section>
   );
 }

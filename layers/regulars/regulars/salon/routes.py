@@ -10,10 +10,17 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Route
 from regulars.core import clock
 from regulars.core.fields import patch_changes
 from regulars.http.auth import caller, operation
+from regulars.messaging.rules.templates import (
+    DEFAULT_TEMPLATES,
+    MAX_TEMPLATE_CHARS,
+    PLACEHOLDERS,
+    MessageKind,
+)
 from regulars.salon import service as salon_service
 from regulars.salon import views as salon_views
 from regulars.salon.model import StaffMember
 from regulars.salon.schemas import (
+    MessageTemplateOut,
     SalonAdminOut,
     SalonSettingsPatch,
     ServiceAdminOut,
@@ -50,6 +57,25 @@ def patch_salon(body: SalonSettingsPatch) -> SalonAdminOut:
         settings=body.settings,
     )
     return salon_views.salon_admin(salon)
+
+
+@router.get(
+    "/v1/admin/salon/templates",
+    summary="The message kinds the salon may write its own texts for: their placeholders and default texts",
+    tags=["admin: salon"],
+)
+@operation("salon.read")
+def list_templates() -> list[MessageTemplateOut]:
+    caller(router)
+    return [
+        MessageTemplateOut(
+            kind=kind.value,
+            placeholders=sorted(PLACEHOLDERS[kind]),
+            defaults=dict(DEFAULT_TEMPLATES[kind]),
+            max_chars=MAX_TEMPLATE_CHARS,
+        )
+        for kind in MessageKind
+    ]
 
 
 # ------------------------------------------------------------------------------------ services

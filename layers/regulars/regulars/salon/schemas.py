@@ -76,6 +76,16 @@ class SalonAdminOut(SalonOut):
     settings: SalonSettings
 
 
+class MessageTemplateOut(BaseModel):
+    """A message kind the salon may write its own text for: the placeholders that text may use, and
+    the texts the engine sends without one, by language."""
+
+    kind: str
+    placeholders: list[str]
+    defaults: dict[str, str] = Field(description="Language -> the default text")
+    max_chars: int
+
+
 class ServiceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: Id
