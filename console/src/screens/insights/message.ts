@@ -1,0 +1,31 @@
+// A campaign's text per language: which placeholders it may use, what is wrong with its braces, and
+// the text as a client would get it (for its SMS parts: the engine counts the filled-in text).
+export const PLACEHOLDERS = ["name", "salon", "link", "offer", "bonus", "expires"] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+
+/** The problem of a text in the engine's terms, or "": braces that do not pair, a name it cannot fill,
+ * {bonus} or {expires} without a bonus. */
+export function textProblem(text: string, hasBonus: boolean): "" | "braces" | "placeholder" | "needsBonus" {
+  let depth = 0;
+  for (const c of text) {
+    depth += c === "{" ? 1 : c === "}" ? -1 : 0;
+    if (depth < 0 || depth > 1) return "braces";
+  }
+  if (depth !== 0) return "braces";
+  const names = [...text.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
+  if (!names.every((n) => (PLACEHOLDERS as readonly string[]).includes(n))) return "placeholder";
+  if (!hasBonus && names.some((n) => n === "bonus" || n === "expires")) return "needsBonus";
+  return "";
+}
+
+/** The text with its placeholders filled in (names it does not know are left as written). */
+export function filled(text: string, values: Partial<Record<Placeholder, string>>): string {
+  return text.replace(/\{([^{}]*)\}/g, (whole, name: string) => values[name as Placeholder] ?? whole);
+}
+
+/** ``text`` with ``insert`` put where the cursor was (replacing a selection), and where the cursor goes. */
+export function insertAt(text: string, insert: string, start: number, end: number): { text: string; cursor: number } {
+  const a = Math.max(0, Math.min(start, text.length));
+  const b = Math.max(a, Math.min(end, text.length));
+  return { text: text.slice(0, a) + insert + text.slice(b), cursor: a + insert.length };
+}
