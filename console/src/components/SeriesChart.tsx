@@ -4,14 +4,14 @@
 // only the pieces used are registered, and the same figures are in a table under the chart for
 // screen readers and for copying. Labels are the caller's words, numbers Intl's in the language.
 import {
-  BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, PointElement, Tooltip,
+  BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
 } from "chart.js";
 import type { ComponentChildren, RefObject } from "preact";
 import { useEffect, useId, useRef } from "preact/hooks";
 import { number, numberLocale, t } from "../i18n";
 import { Scroll } from "./ui";
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, PointElement, Tooltip, Legend);
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
 // the console's accent, a dark amber, a green and a purple: each at least 4.5:1 against the white card
 export const SERIES_COLOURS = ["#1d5fbf", "#9a4a00", "#2f7d32", "#6b3fa0"];
@@ -48,8 +48,9 @@ function Frame(props: { id: string; title: string; children: ComponentChildren; 
 }
 
 /** Several figures for each category, grouped (``stacked``: one on top of the other). */
-export function SeriesChart({ id, title, what, categories, series, format = number, stacked = false }: {
-  id: string; title: string; what: string; categories: Category[]; series: Series[]; format?: (n: number) => string; stacked?: boolean;
+/** ``precision``: the decimals of the axis' ticks (0 for amounts in minor units: no tick between two cents). */
+export function SeriesChart({ id, title, what, categories, series, format = number, stacked = false, precision }: {
+  id: string; title: string; what: string; categories: Category[]; series: Series[]; format?: (n: number) => string; stacked?: boolean; precision?: number;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const loc = numberLocale.value;
@@ -70,12 +71,12 @@ export function SeriesChart({ id, title, what, categories, series, format = numb
         },
         scales: {
           x: { stacked, ticks: { color: INK }, grid: { color: GRID } },
-          y: { stacked, beginAtZero: true, ticks: { color: INK, callback: (v) => format(Number(v)) }, grid: { color: GRID } },
+          y: { stacked, beginAtZero: true, ticks: { color: INK, precision, callback: (v) => format(Number(v)) }, grid: { color: GRID } },
         },
       },
     });
     return () => chart.destroy();
-  }, [JSON.stringify([categories, series]), loc, stacked]);
+  }, [JSON.stringify([categories, series]), loc, stacked, precision]);
   return (
     <Frame id={id} title={title} empty={empty} canvas={canvas}>
       <table class="figures">
@@ -102,8 +103,8 @@ export interface Interval {
 
 /** Estimates with their interval: a bar from the low to the high end, the estimate marked on it, and
  * the zero line drawn, so an interval that crosses it reads as "maybe nothing". */
-export function IntervalChart({ id, title, what, rows, valueLabel, rangeLabel, format = number }: {
-  id: string; title: string; what: string; rows: Interval[]; valueLabel: string; rangeLabel: string; format?: (n: number) => string;
+export function IntervalChart({ id, title, what, rows, valueLabel, rangeLabel, format = number, precision }: {
+  id: string; title: string; what: string; rows: Interval[]; valueLabel: string; rangeLabel: string; format?: (n: number) => string; precision?: number;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const loc = numberLocale.value;
@@ -134,14 +135,14 @@ export function IntervalChart({ id, title, what, rows, valueLabel, rangeLabel, f
         scales: {
           x: { ticks: { color: INK }, grid: { color: GRID } },
           y: {
-            ticks: { color: INK, callback: (v) => format(Number(v)) },
+            ticks: { color: INK, precision, callback: (v) => format(Number(v)) },
             grid: { color: (c) => (c.tick?.value === 0 ? INK : GRID), lineWidth: (c) => (c.tick?.value === 0 ? 2 : 1) },
           },
         },
       },
     });
     return () => chart.destroy();
-  }, [JSON.stringify(rows), loc, valueLabel, rangeLabel]);
+  }, [JSON.stringify(rows), loc, valueLabel, rangeLabel, precision]);
   return (
     <Frame id={id} title={title} empty={rows.length === 0} canvas={canvas}>
       <table class="figures">

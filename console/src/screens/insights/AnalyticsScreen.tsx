@@ -158,7 +158,7 @@ function Body({ r }: { r: Report }) {
               series={[
                 { label: t("analytics.chart.new"), values: r.monthly.map((m) => m.new_clients) },
                 { label: t("analytics.chart.returning"), values: r.monthly.map((m) => m.returning_clients) },
-              ]} />
+              ]} precision={0} />
             <BarChart id="chart-no-shows" vertical title={t("analytics.chart.noShows")} what={t("analytics.col.calendarMonth")} valueLabel={t("analytics.chart.noShows")}
               rows={r.monthly.map((m) => ({ key: m.month, label: monthName(m.month), count: m.no_shows }))} />
           </div>
@@ -187,8 +187,8 @@ function Body({ r }: { r: Report }) {
             <div class="charts">
               <SeriesChart id="chart-messages" stacked title={t("analytics.chart.messages")} what={t("estimate.col.channel")}
                 categories={channels.map((c) => ({ key: c, label: channelWord(c) }))}
-                series={purposes.map((p) => ({ label: purposeWord(p), values: channels.map((c) => sum(c, p, "count")) }))} />
-              <SeriesChart id="chart-message-cost" stacked title={t("analytics.chart.messageCost")} what={t("estimate.col.channel")} format={cash}
+                series={purposes.map((p) => ({ label: purposeWord(p), values: channels.map((c) => sum(c, p, "count")) }))} precision={0} />
+              <SeriesChart id="chart-message-cost" stacked title={t("analytics.chart.messageCost")} what={t("estimate.col.channel")} format={cash} precision={0}
                 categories={channels.map((c) => ({ key: c, label: channelWord(c) }))}
                 series={purposes.map((p) => ({ label: purposeWord(p), values: channels.map((c) => sum(c, p, "cost")) }))} />
             </div>
@@ -265,7 +265,7 @@ function Body({ r }: { r: Report }) {
               <div>
                 <SeriesChart id="chart-value-groups" title={t("analytics.valueGroups")} what={t("analytics.col.group")}
                   categories={groups.map((g) => ({ key: g, label: t(`segments.ltv.${g}` as Key) }))}
-                  series={[{ label: t("analytics.col.clients"), values: groups.map((g) => s.ltv_groups[g].clients ?? 0) }]} />
+                  series={[{ label: t("analytics.col.clients"), values: groups.map((g) => s.ltv_groups[g].clients ?? 0) }]} precision={0} />
                 <Scroll label={t("analytics.valueGroups")}>
                   <table id="value-groups" class="compact">
                     <thead><tr><th scope="col">{t("analytics.col.group")}</th><th scope="col" class="num">{t("analytics.col.clients")}</th><th scope="col" class="num">{t("analytics.col.spent")}</th></tr></thead>

@@ -55,7 +55,7 @@ export function CampaignReport({ r, heading }: { r: Report; heading: RefObject<H
               { label: t("campaigns.col.sent"), values: [perMember(groups.sent, "revenue"), perMember(groups.sent, "bonus_spent")] },
               { label: t("campaigns.col.holdout"), values: [perMember(groups.holdout, "revenue"), perMember(groups.holdout, "bonus_spent")] },
             ]}
-            format={money} />
+            format={money} precision={0} />
           <p class="muted meaning">{t("campaigns.chart.groupsRevenueMeaning")}</p>
         </div>
         {counted.length === 0 ? (
@@ -70,7 +70,7 @@ export function CampaignReport({ r, heading }: { r: Report; heading: RefObject<H
             </div>
             <div>
               <IntervalChart id="chart-added-revenue" title={t("campaigns.chart.addedRevenue")} what={t("campaigns.col.figure")}
-                valueLabel={t("campaigns.chart.estimate")} rangeLabel={t("campaigns.chart.interval")} format={money}
+                valueLabel={t("campaigns.chart.estimate")} rangeLabel={t("campaigns.chart.interval")} format={money} precision={0}
                 rows={(["revenue", "bonus_spent"] as const).filter((k) => added[k]).map((k) => ({ key: k, label: word(k), ...added[k]! }))} />
               <p class="muted meaning">{t("campaigns.chart.addedRevenueMeaning")}</p>
             </div>
@@ -83,7 +83,7 @@ export function CampaignReport({ r, heading }: { r: Report; heading: RefObject<H
               { key: "messages", label: t("campaigns.messageCost") }, { key: "cost", label: t("campaigns.cost") },
             ]}
             series={[{ label: t("campaigns.chart.amount"), values: [...(revenueAdded === null ? [] : [revenueAdded]), messages.cost, r.cost] }]}
-            format={money} />
+            format={money} precision={0} />
           <p class="muted meaning">{t("campaigns.chart.returnMeaning")}</p>
         </div>
       </div>

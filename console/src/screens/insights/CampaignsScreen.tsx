@@ -10,13 +10,12 @@ import { api, ApiError, explain, fieldErrors, ok, type Schemas } from "../../api
 import { Dialog, Field, FormError, Scroll } from "../../components/ui";
 import { date, fractionDigits, LANGUAGES, locale, money, number, numberLocale, salonLocale, salonZone, t, when, type Key, type Language } from "../../i18n";
 import { formatPlain, parseAmount } from "../../lib/amount";
-import { smsInfo } from "../../lib/sms";
 import { addDays, instantOf, today } from "../../lib/zone";
 import { may, salon, say } from "../../state";
 import { CampaignReport } from "./CampaignReport";
 import { estimate, type Seen } from "./estimate";
 import { cash, channelName, wordFor } from "./format";
-import { filled, PLACEHOLDERS, textProblem } from "./message";
+import { PLACEHOLDERS, smsOf, textProblem } from "./message";
 import { languageWord, MessageTabs } from "./MessageTabs";
 import { SegmentBuilder } from "./SegmentBuilder";
 import { CHANNELS, conditionCount, draftOf, emptySegment, filterOf, type Channel, type Filter, type Problems } from "./segment";
@@ -342,15 +341,19 @@ export function CampaignsScreen() {
   const filterNow = filterOf(seg.value, fractionDigits()).filter;
   const bonusNow = parseAmount(d.bonus, fractionDigits());
   const lifetimeNow = /^\d+$/.test(d.lifetime.trim()) ? Number(d.lifetime) : 30;
-  const longestName = (p?.sample ?? []).reduce((a, c) => (c.name.length > a.length ? c.name : a), "") || t("campaigns.exampleClient");
+  const names = (p?.sample ?? []).map((c) => c.name);
   const exampleValues = {
-    name: longestName, salon: salon.value?.name ?? "", link: `${location.origin}/book.html?salon=${salon.value?.id ?? ""}`,
+    name: t("campaigns.exampleClient"), salon: salon.value?.name ?? "", link: `${location.origin}/book.html?salon=${salon.value?.id ?? ""}`,
     offer: d.offerText.trim(), bonus: bonusNow.ok && bonusNow.minor > 0 ? money(bonusNow.minor) : "",
     expires: date(`${addDays(today(salonZone.value), lifetimeNow)}T12:00:00Z`),
   };
   const holdoutNow = Number(d.holdout.trim().replace(",", "."));
   const order = (salon.value?.settings.channel_order ?? CHANNELS) as Channel[];
-  const parts = Math.max(1, ...LANGUAGES.filter((l) => texts.value[l].trim()).map((l) => smsPartsOf(texts.value[l], exampleValues)));
+  // the estimate takes the dearest: the longest text, with the name that makes it longest
+  const parts = Math.max(1, ...LANGUAGES.filter((l) => texts.value[l].trim()).map((l) => {
+    const sms = smsOf(texts.value[l], exampleValues, names);
+    return Math.max(sms.info.segments, sms.worst?.info.segments ?? 0);
+  }));
   const est = p && seen.value ? estimate(p.reachable, Number.isFinite(holdoutNow) ? holdoutNow : 10, order, seen.value, parts) : null;
   const textErrors = Object.fromEntries(LANGUAGES.map((l) => [l, errors.value[`text-${l}`]]).filter(([, v]) => v));
 
@@ -484,7 +487,7 @@ export function CampaignsScreen() {
                 )}
               </Field>
             </div>
-            <Field label={t("campaigns.offerText")} optional hint={t("campaigns.offerTextHint")} error={errors.value.offerText}
+            <Field label={t("campaigns.offerText")} optional hint={t("campaigns.offerTextHint", { offer: "{offer}" })} error={errors.value.offerText}
               input={{ name: "offer_text", maxLength: 300, autoComplete: "off", value: d.offerText, onInput: set("offerText") }} />
             <div class="row">
               <Field label={t("campaigns.bonus")} optional hint={t("campaigns.bonusHint", { example: example() })} error={errors.value.bonus}
@@ -497,7 +500,7 @@ export function CampaignsScreen() {
             <legend>{t("campaigns.messages")}</legend>
             <p class="hint">{t("campaigns.messagesHint", { first: languageWord(salonLanguage(), locale.value) })}</p>
             <p class="hint">{t("campaigns.textHint", Object.fromEntries(PLACEHOLDERS.map((x) => [x, `{${x}}`])))}</p>
-            <MessageTabs texts={texts} tab={tab} errors={textErrors} example={exampleValues} exampleName={longestName} inLocale={locale.value} />
+            <MessageTabs texts={texts} tab={tab} errors={textErrors} example={exampleValues} names={names} inLocale={locale.value} />
           </fieldset>
           <fieldset>
             <legend>{t("campaigns.whenHow")}</legend>
@@ -536,7 +539,11 @@ export function CampaignsScreen() {
                   </table>
                 </Scroll>
                 <p id="estimate-range" class="big-line">
-                  {est.low === null || est.high === null ? t("estimate.unknown") : t("estimate.range", { low: cash(est.low), high: cash(est.high) })}
+                  {est.low === null || est.high === null
+                    ? t("estimate.unknown")
+                    : Math.round(est.low) === Math.round(est.high)
+                      ? t("estimate.about", { cost: cash(est.low) })
+                      : t("estimate.range", { low: cash(est.low), high: cash(est.high) })}
                 </p>
                 {bonusNow.ok && bonusNow.minor > 0 && (
                   <p id="estimate-bonus">{t("estimate.bonus", { total: cash(bonusNow.minor * est.recipients), each: cash(bonusNow.minor), days: lifetimeNow })}</p>
@@ -622,8 +629,4 @@ export function CampaignsScreen() {
       </Dialog>
     </section>
   );
-}
-
-function smsPartsOf(text: string, values: Record<string, string>): number {
-  return smsInfo(filled(text, values)).segments;
 }

@@ -5,8 +5,7 @@
 import type { Signal } from "@preact/signals";
 import { useRef } from "preact/hooks";
 import { LANGUAGES, t, type Key, type Language } from "../../i18n";
-import { smsInfo } from "../../lib/sms";
-import { filled, insertAt, PLACEHOLDERS, type Placeholder } from "./message";
+import { insertAt, PLACEHOLDERS, smsOf, type Placeholder } from "./message";
 
 /** A language's name in ``inLocale`` ("inglés"), capitalised where it stands alone (a tab's "Español"). */
 export function languageWord(tag: Language, inLocale: string, capital = false): string {
@@ -20,7 +19,7 @@ export function languageWord(tag: Language, inLocale: string, capital = false): 
 
 export function MessageTabs(props: {
   texts: Signal<Record<Language, string>>; tab: Signal<Language>; errors: Partial<Record<Language, string>>;
-  example: Partial<Record<Placeholder, string>>; exampleName: string; inLocale: string;
+  example: Partial<Record<Placeholder, string>>; names: string[]; inLocale: string;
 }) {
   const areas = useRef<Partial<Record<Language, HTMLTextAreaElement | null>>>({});
   const tabs = useRef<Partial<Record<Language, HTMLButtonElement | null>>>({});
@@ -64,7 +63,7 @@ export function MessageTabs(props: {
       </div>
       {LANGUAGES.map((l) => {
         const text = props.texts.value[l];
-        const info = smsInfo(filled(text, props.example));
+        const { name, info, worst } = smsOf(text, props.example, props.names);
         const errorId = `text-${l}-error`;
         const hintId = `text-${l}-sms`;
         return (
@@ -77,11 +76,15 @@ export function MessageTabs(props: {
             <p id={hintId} class="hint sms-info" data-encoding={info.encoding} data-segments={info.segments}>
               {text.trim()
                 ? t(info.encoding === "GSM-7" ? "campaigns.smsGsm" : "campaigns.smsUcs", {
-                    name: props.exampleName, units: info.units, segments: info.segments,
-                    chars: info.nonGsm.slice(0, 5).map((c) => `«${c === "\n" ? "↵" : c}»`).join(" "),
+                    name, units: info.units, segments: info.segments, chars: shownChars(info.nonGsm),
                   })
                 : t("campaigns.textSkipped")}
             </p>
+            {text.trim() && worst && (
+              <p class="hint sms-worst">
+                {t("campaigns.smsWorst", { name: worst.name, encoding: worst.info.encoding, segments: worst.info.segments })}
+              </p>
+            )}
             <div class="placeholders" role="group" aria-label={t("campaigns.placeholders")}>
               <span class="muted">{t("campaigns.placeholders")}:</span>
               {PLACEHOLDERS.map((p) => (
@@ -97,3 +100,5 @@ export function MessageTabs(props: {
     </div>
   );
 }
+
+const shownChars = (chars: string[]) => chars.slice(0, 5).map((c) => `«${c === "\n" ? "↵" : c}»`).join(" ");

@@ -1,5 +1,7 @@
 // A campaign's text per language: which placeholders it may use, what is wrong with its braces, and
 // the text as a client would get it (for its SMS parts: the engine counts the filled-in text).
+import { smsInfo, type SmsInfo } from "../../lib/sms";
+
 export const PLACEHOLDERS = ["name", "salon", "link", "offer", "bonus", "expires"] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
@@ -28,4 +30,21 @@ export function insertAt(text: string, insert: string, start: number, end: numbe
   const a = Math.max(0, Math.min(start, text.length));
   const b = Math.max(a, Math.min(end, text.length));
   return { text: text.slice(0, a) + insert + text.slice(b), cursor: a + insert.length };
+}
+
+/** A text's SMS as most clients would get it (filled in with the longest name in the GSM alphabet),
+ * and, when a client's name would make it dearer (a name outside that alphabet, a longer one), as the
+ * one it costs most for. */
+export function smsOf(text: string, example: Partial<Record<Placeholder, string>>, names: string[]) {
+  const gsm = names.filter((n) => smsInfo(n).encoding === "GSM-7");
+  const name = gsm.reduce((a, n) => (n.length > a.length ? n : a), "") || example.name || "";
+  const info = smsInfo(filled(text, { ...example, name }));
+  let worst: { name: string; info: SmsInfo } | null = null;
+  for (const n of names) {
+    const other = smsInfo(filled(text, { ...example, name: n }));
+    if (other.segments > (worst?.info.segments ?? info.segments) || (!worst && other.encoding !== info.encoding && other.segments >= info.segments)) {
+      worst = { name: n, info: other };
+    }
+  }
+  return { name, info, worst };
 }
