@@ -12,6 +12,8 @@ import { number, numberLocale, t } from "../i18n";
 import { Scroll } from "./ui";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
+// the legend is registered for these charts only: the single-series charts elsewhere (BarChart) stay without one
+Chart.defaults.plugins.legend.display = false;
 
 // the console's accent, a dark amber, a green and a purple: each at least 4.5:1 against the white card
 export const SERIES_COLOURS = ["#1d5fbf", "#9a4a00", "#2f7d32", "#6b3fa0"];
@@ -122,7 +124,7 @@ export function IntervalChart({ id, title, what, rows, valueLabel, rangeLabel, f
       options: {
         locale: loc, responsive: true, maintainAspectRatio: false, animation: false,
         plugins: {
-          legend: { labels: { color: INK } },
+          legend: { display: true, labels: { color: INK } },
           tooltip: {
             callbacks: {
               label: (item) => {

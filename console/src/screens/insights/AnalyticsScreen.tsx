@@ -171,8 +171,7 @@ function Body({ r }: { r: Report }) {
       {rates.length > 0 && (
         <article class="card" aria-labelledby="h-rates">
           <h2 id="h-rates">{t("analytics.rates")}</h2>
-          <p class="muted">{period}</p>
-          <BarChart id="chart-rates" title={t("analytics.rates")} what={t("analytics.col.figure")} valueLabel={t("analytics.col.share")}
+          <BarChart id="chart-rates" title={period} what={t("analytics.col.figure")} valueLabel={t("analytics.col.share")}
             format={(n) => share(n / 100)} rows={rates.map((k) => ({ key: k, label: figureWord(k), count: Math.round(Number(value(k)) * 1000) / 10 }))} />
           <ul class="plain muted definitions">{rates.map((k) => <li><strong>{figureWord(k)}:</strong> {t(`analytics.def.${k}` as Key)}</li>)}</ul>
           <CsvButton id="csv-rates" name={`${t("analytics.rates")} ${r.period_from} ${r.period_to}`}
@@ -201,7 +200,7 @@ function Body({ r }: { r: Report }) {
       {bonusRows.length > 0 && (
         <article class="card" aria-labelledby="h-bonus">
           <h2 id="h-bonus">{t("analytics.bonus")}</h2>
-          <BarChart id="chart-bonus" vertical title={t("analytics.bonus")} what={t("analytics.col.figure")} valueLabel={t("analytics.col.amount")} format={cash} rows={bonusRows} />
+          <BarChart id="chart-bonus" vertical title={t("analytics.bonusChart")} what={t("analytics.col.figure")} valueLabel={t("analytics.col.amount")} format={cash} rows={bonusRows} />
           <p class="muted">{t("analytics.bonusMeaning")}</p>
           <CsvButton id="csv-bonus" name={`${t("analytics.bonus")} ${r.period_from} ${r.period_to}`}
             header={[t("analytics.col.figure"), `${t("analytics.col.amount")} (${cur})`]} rows={bonusRows.map((b) => [b.label, major(b.count, cur)])} />
@@ -263,19 +262,10 @@ function Body({ r }: { r: Report }) {
                   rows={LIFECYCLE.filter((x) => s.lifecycle[x]).map((x) => [t(`lifecycle.${x}` as Key), s.lifecycle[x]])} />
               </div>
               <div>
-                <SeriesChart id="chart-value-groups" title={t("analytics.valueGroups")} what={t("analytics.col.group")}
-                  categories={groups.map((g) => ({ key: g, label: t(`segments.ltv.${g}` as Key) }))}
-                  series={[{ label: t("analytics.col.clients"), values: groups.map((g) => s.ltv_groups[g].clients ?? 0) }]} precision={0} />
-                <Scroll label={t("analytics.valueGroups")}>
-                  <table id="value-groups" class="compact">
-                    <thead><tr><th scope="col">{t("analytics.col.group")}</th><th scope="col" class="num">{t("analytics.col.clients")}</th><th scope="col" class="num">{t("analytics.col.spent")}</th></tr></thead>
-                    <tbody>
-                      {groups.map((g) => (
-                        <tr data-group={g}><th scope="row">{t(`segments.ltv.${g}` as Key)}</th><td class="num">{number(s.ltv_groups[g].clients ?? 0)}</td><td class="num">{cash(s.ltv_groups[g].spent ?? 0)}</td></tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </Scroll>
+                <BarChart id="chart-value-groups" vertical title={t("analytics.valueGroups")} what={t("analytics.col.group")} valueLabel={t("analytics.col.clients")}
+                  rows={groups.map((g) => ({ key: g, label: t(`segments.ltv.${g}` as Key), count: s.ltv_groups[g].clients ?? 0 }))} />
+                <BarChart id="chart-value-spent" vertical title={t("analytics.valueGroupsSpent")} what={t("analytics.col.group")} valueLabel={t("analytics.col.spent")}
+                  format={cash} rows={groups.map((g) => ({ key: g, label: t(`segments.ltv.${g}` as Key), count: s.ltv_groups[g].spent ?? 0 }))} />
                 <p class="muted">{t("analytics.valueGroupsMeaning")}</p>
                 <CsvButton id="csv-value-groups" name={`${t("analytics.valueGroups")} ${s.taken_at.slice(0, 10)}`}
                   header={[t("analytics.col.group"), t("analytics.col.clients"), `${t("analytics.col.spent")} (${cur})`]}

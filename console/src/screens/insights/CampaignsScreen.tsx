@@ -343,7 +343,7 @@ export function CampaignsScreen() {
   const lifetimeNow = /^\d+$/.test(d.lifetime.trim()) ? Number(d.lifetime) : 30;
   const names = (p?.sample ?? []).map((c) => c.name);
   const exampleValues = {
-    name: t("campaigns.exampleClient"), salon: salon.value?.name ?? "", link: `${location.origin}/book.html?salon=${salon.value?.id ?? ""}`,
+    salon: salon.value?.name ?? "", link: `${location.origin}/book.html?salon=${salon.value?.id ?? ""}`,
     offer: d.offerText.trim(), bonus: bonusNow.ok && bonusNow.minor > 0 ? money(bonusNow.minor) : "",
     expires: date(`${addDays(today(salonZone.value), lifetimeNow)}T12:00:00Z`),
   };

@@ -76,7 +76,7 @@ export function MessageTabs(props: {
             <p id={hintId} class="hint sms-info" data-encoding={info.encoding} data-segments={info.segments}>
               {text.trim()
                 ? t(info.encoding === "GSM-7" ? "campaigns.smsGsm" : "campaigns.smsUcs", {
-                    name, units: info.units, segments: info.segments, chars: shownChars(info.nonGsm),
+                    name: name ?? t("campaigns.exampleClient"), units: info.units, segments: info.segments, chars: shownChars(info.nonGsm),
                   })
                 : t("campaigns.textSkipped")}
             </p>

@@ -27,7 +27,7 @@ describe("a text's SMS parts across the clients", () => {
   const text = "{name}, your next visit: {link}";
   const link = { link: "https://example.test/book.html?salon=demo" };
   it("is counted with the longest name in the GSM alphabet", () => {
-    const s = smsOf(text, { ...link, name: "Anna" }, ["Lucía Jiménez", "Jonas Weber", "Ana"]);
+    const s = smsOf(text, link, ["Lucía Jiménez", "Jonas Weber", "Ana"]);
     expect(s.name).toBe("Jonas Weber");
     expect(s.info.encoding).toBe("GSM-7");
     expect(s.worst).toMatchObject({ name: "Lucía Jiménez" }); // í and á: UCS-2, still one part
@@ -36,15 +36,16 @@ describe("a text's SMS parts across the clients", () => {
 
   it("names the client it costs most for", () => {
     const long = `${"x".repeat(40)} ${text}`;
-    const s = smsOf(long, { ...link, name: "Anna" }, ["Irene Moreno González", "Ана"]);
+    const s = smsOf(long, link, ["Irene Moreno González", "Ана"]);
     expect(s.info.segments).toBe(1);
     expect(s.worst?.name).toBe("Irene Moreno González");
     expect(s.worst?.info.segments).toBe(2);
   });
 
   it("without clients, with the example name", () => {
-    const s = smsOf(text, { ...link, name: "Anna" }, []);
-    expect(s.name).toBe("Anna");
+    const s = smsOf(text, link, []);
+    expect(s.name).toBeNull();
+    expect(s.info.units).toBe(text.length - "{name}{link}".length + 10 + link.link.length);
     expect(s.worst).toBeNull();
   });
 });

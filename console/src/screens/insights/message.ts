@@ -32,13 +32,16 @@ export function insertAt(text: string, insert: string, start: number, end: numbe
   return { text: text.slice(0, a) + insert + text.slice(b), cursor: a + insert.length };
 }
 
-/** A text's SMS as most clients would get it (filled in with the longest name in the GSM alphabet),
- * and, when a client's name would make it dearer (a name outside that alphabet, a longer one), as the
- * one it costs most for. */
+/** A stand-in for a client's name when no client is at hand: ten letters of the GSM alphabet. */
+export const TEN_LETTERS = "Xxxxxxxxxx";
+
+/** A text's SMS as most clients would get it (filled in with the longest of ``names`` in the GSM
+ * alphabet, else a ten-letter name: ``name`` null), and, when a client's name would make it dearer (a
+ * name outside that alphabet, a longer one), as the one it costs most for. */
 export function smsOf(text: string, example: Partial<Record<Placeholder, string>>, names: string[]) {
   const gsm = names.filter((n) => smsInfo(n).encoding === "GSM-7");
-  const name = gsm.reduce((a, n) => (n.length > a.length ? n : a), "") || example.name || "";
-  const info = smsInfo(filled(text, { ...example, name }));
+  const longest = gsm.reduce((a, n) => (n.length > a.length ? n : a), "");
+  const info = smsInfo(filled(text, { ...example, name: longest || TEN_LETTERS }));
   let worst: { name: string; info: SmsInfo } | null = null;
   for (const n of names) {
     const other = smsInfo(filled(text, { ...example, name: n }));
@@ -46,5 +49,5 @@ export function smsOf(text: string, example: Partial<Record<Placeholder, string>
       worst = { name: n, info: other };
     }
   }
-  return { name, info, worst };
+  return { name: longest || null, info, worst };
 }
