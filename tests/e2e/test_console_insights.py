@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,7 +20,9 @@ WORDS = {
     lang: json.loads((CATALOGS / "screens" / "insights" / "messages" / f"{lang}.json").read_text("utf-8"))
     for lang in ("en", "ru", "es")
 }
-WORDS_MAIN = {lang: json.loads((CATALOGS / "i18n" / f"{lang}.json").read_text("utf-8")) for lang in ("en", "ru", "es")}
+WORDS_MAIN = {
+    lang: json.loads((CATALOGS / "i18n" / f"{lang}.json").read_text("utf-8")) for lang in ("en", "ru", "es")
+}
 
 
 def _both_sizes(page, lang: str, name: str) -> None:
@@ -58,8 +61,10 @@ def test_the_owner_reads_the_analytics_with_their_definitions(demo_runtime, brow
     # each table as CSV: a BOM for Excel, the header in the user's words, amounts in the currency's unit
     with page.expect_download() as download:
         page.click("#csv-monthly")
-    rows = open(download.value.path(), encoding="utf-8", newline="").read()
-    assert rows.startswith("\ufeffMonth,Visits,Revenue (EUR),New clients,Returning clients,No-shows\r\n"), rows[:80]
+    rows = Path(download.value.path()).read_bytes().decode("utf-8")
+    assert rows.startswith("\ufeffMonth,Visits,Revenue (EUR),New clients,Returning clients,No-shows\r\n"), (
+        rows[:80]
+    )
     first = report["monthly"][0]
     euros = round(first["revenue"]) / 100
     assert f"{first['month']},{first['visits']},{int(euros) if euros == int(euros) else euros}," in rows
@@ -83,7 +88,9 @@ def test_the_owner_reads_the_analytics_with_their_definitions(demo_runtime, brow
 
 
 def _segment_named(demo_runtime, token: str, name: str) -> list[dict]:
-    return [x for x in demo_runtime.get("/v1/admin/segments", token=token).json()["segments"] if x["name"] == name]
+    return [
+        x for x in demo_runtime.get("/v1/admin/segments", token=token).json()["segments"] if x["name"] == name
+    ]
 
 
 def _build_and_save_a_segment(page, demo_runtime, token: str, lang: str) -> None:
@@ -93,7 +100,11 @@ def _build_and_save_a_segment(page, demo_runtime, token: str, lang: str) -> None
     page.check("input[name=lifecycle][value=lost]")
     page.fill("input[name=visits_min]", "2")
     page.select_option("select[name=consent_purpose]", "marketing")
-    wanted = {"lifecycle": ["lapsed", "lost"], "visits_min": 2, "consent": {"purpose": "marketing", "channel": None}}
+    wanted = {
+        "lifecycle": ["lapsed", "lost"],
+        "visits_min": 2,
+        "consent": {"purpose": "marketing", "channel": None},
+    }
     asked = demo_runtime.post("/v1/admin/segments/preview", token=token, json=wanted).json()
     assert asked["reachable"] > 0, asked
     page.wait_for_function(  # the count follows the conditions without a button
@@ -101,9 +112,9 @@ def _build_and_save_a_segment(page, demo_runtime, token: str, lang: str) -> None
         "!document.querySelector('#segment-result').getAttribute('aria-busy')?.includes('true')",
         arg=str(asked["count"]),
     )
-    assert page.inner_text("#segment-reachable").replace("\u202f", "").replace("\xa0", "").replace(",", "") == str(
-        asked["reachable"]
-    )
+    assert page.inner_text("#segment-reachable").replace("\u202f", "").replace("\xa0", "").replace(
+        ",", ""
+    ) == str(asked["reachable"])
     assert page.locator("#segment-sample tbody tr").count() == min(10, asked["count"])
 
     page.click("#segment-save")  # no name: said beside the field, nothing saved
@@ -119,7 +130,10 @@ def _build_and_save_a_segment(page, demo_runtime, token: str, lang: str) -> None
     page.click("#segment-clear")  # the saved one comes back into the builder as it was
     assert not page.is_checked("input[name=lifecycle][value=lost]")
     row.locator("button.use").click()
-    assert page.is_checked("input[name=lifecycle][value=lost]") and page.input_value("input[name=visits_min]") == "2"
+    assert (
+        page.is_checked("input[name=lifecycle][value=lost]")
+        and page.input_value("input[name=visits_min]") == "2"
+    )
     assert page.input_value("select[name=consent_purpose]") == "marketing"
     check_screen(page, lang, "segments")
     row.locator("button.delete").click()
@@ -175,7 +189,11 @@ def test_the_owner_builds_a_segment_schedules_a_campaign_in_two_languages_once_a
         "en": "{name}, {bonus} for your next visit until {expires}: {link}",
         "es": "{name}, tu próxima visita: {link}",
     }
-    assert ours[0]["filter"] == {"lifecycle": ["lapsed", "lost"], "visits_min": 2, "consent": {"purpose": "marketing"}}
+    assert ours[0]["filter"] == {
+        "lifecycle": ["lapsed", "lost"],
+        "visits_min": 2,
+        "consent": {"purpose": "marketing"},
+    }
     campaign_id = ours[0]["id"]
 
     demo_runtime.advance(
@@ -220,15 +238,19 @@ def test_the_owner_builds_a_segment_schedules_a_campaign_in_two_languages_once_a
     # the report as charts, each with its figures in a table and its meaning in words
     per_client = page.locator('#chart-groups tr[data-key="bookings"] td')
     assert per_client.count() == 2
-    assert page.locator("#chart-groups canvas, #chart-groups-revenue canvas, #chart-return canvas").count() == 3
+    assert (
+        page.locator("#chart-groups canvas, #chart-groups-revenue canvas, #chart-return canvas").count() == 3
+    )
     if report["incremental"]["bookings"] is not None:
         added = page.locator('#chart-added tr[data-key="bookings"]')
         value = report["incremental"]["bookings"]["value"]
-        assert added.locator(".value").inner_text() == (f"{int(value):,}" if value == int(value) else f"{value:,}")
+        assert added.locator(".value").inner_text() == (
+            f"{int(value):,}" if value == int(value) else f"{value:,}"
+        )
     assert WORDS["en"]["campaigns.chart.returnMeaning"] in page.inner_text("#campaign-report")
     with page.expect_download() as download:
         page.click("#report-csv")
-    text = open(download.value.path(), encoding="utf-8", newline="").read()
+    text = Path(download.value.path()).read_bytes().decode("utf-8")
     assert text.startswith("\ufeffFigure,Sent group,Holdout,") and text.endswith("\r\n")
     _both_sizes(page, "en", "campaigns")
 
