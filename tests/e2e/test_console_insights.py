@@ -135,7 +135,8 @@ def _build_and_save_a_segment(page, demo_runtime, token: str, lang: str) -> None
         and page.input_value("input[name=visits_min]") == "2"
     )
     assert page.input_value("select[name=consent_purpose]") == "marketing"
-    check_screen(page, lang, "segments")
+    if lang == "en":  # the other languages' campaigns screen is checked whole after this
+        check_screen(page, lang, "segments")
     row.locator("button.delete").click()
     page.click("#segment-delete-do")
     row.wait_for(state="detached")

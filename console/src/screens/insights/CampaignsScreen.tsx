@@ -17,7 +17,7 @@ import { estimate, type Seen } from "./estimate";
 import { cash, channelName, wordFor } from "./format";
 import { PLACEHOLDERS, smsOf, textProblem } from "./message";
 import { languageWord, MessageTabs } from "./MessageTabs";
-import { SegmentBuilder } from "./SegmentBuilder";
+import { conditionsInWords, SegmentBuilder } from "./SegmentBuilder";
 import { CHANNELS, conditionCount, draftOf, emptySegment, filterOf, type Channel, type Filter, type Problems } from "./segment";
 import en from "./messages/en.json";
 import es from "./messages/es.json";
@@ -442,7 +442,7 @@ export function CampaignsScreen() {
             <Scroll labelledBy="h-saved">
               <table id="segments">
                 <thead>
-                  <tr><th scope="col">{t("segments.col.name")}</th><th scope="col" class="num">{t("segments.col.conditions")}</th>
+                  <tr><th scope="col">{t("segments.col.name")}</th><th scope="col" class="num">{t("segments.col.conditions")}</th><th scope="col">{t("segments.col.which")}</th>
                     <th scope="col">{t("segments.col.updated")}</th><th scope="col"><span class="visually-hidden">{t("campaigns.col.actions")}</span></th></tr>
                 </thead>
                 <tbody>
@@ -450,6 +450,7 @@ export function CampaignsScreen() {
                     <tr data-id={s.id} class={chosen.value?.id === s.id ? "chosen" : undefined}>
                       <th scope="row">{s.name}</th>
                       <td class="num">{number(Object.keys(s.filter).length)}</td>
+                      <td class="conditions">{conditionsInWords(s.filter as Filter) || t("segments.everyone")}</td>
                       <td class="nowrap">{when(s.updated_at)}</td>
                       <td>
                         <div class="row-actions">

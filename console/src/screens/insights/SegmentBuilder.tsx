@@ -5,11 +5,11 @@
 import type { Signal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { Field } from "../../components/ui";
-import { fractionDigits, locale, numberLocale, t, type Key } from "../../i18n";
+import { fractionDigits, locale, numberLocale, plainDate, t, type Key } from "../../i18n";
 import { formatPlain } from "../../lib/amount";
 import { salon, services, staff } from "../../state";
-import { channelName } from "./format";
-import { CHANNELS, LIFECYCLES, LTV_GROUPS, SCORES, type Problem, type Problems, type SegmentDraft } from "./segment";
+import { cash, channelName, wordFor } from "./format";
+import { CHANNELS, LIFECYCLES, LTV_GROUPS, SCORES, type Filter, type Problem, type Problems, type SegmentDraft } from "./segment";
 
 const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
 
@@ -141,4 +141,33 @@ export function SegmentBuilder({ draft, problems }: { draft: Signal<SegmentDraft
       </Group>
     </div>
   );
+}
+
+/** A saved segment's conditions in the builder's own words ("Visits, at least: 2; Status, any of: Lost"). */
+export function conditionsInWords(f: Filter): string {
+  const money = (n: unknown) => cash(Number(n));
+  const list = (xs: unknown, word: (x: string) => string) => (xs as unknown[]).map((x) => word(String(x))).join(", ");
+  const monthWord = (m: string) => new Intl.DateTimeFormat(locale.value, { month: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2024, Number(m) - 1, 15)));
+  const parts: Array<[Key, string | undefined]> = [
+    ["segments.lastAfter", f.last_visit_after ? plainDate(f.last_visit_after) : undefined],
+    ["segments.lastBefore", f.last_visit_before ? plainDate(f.last_visit_before) : undefined],
+    ["segments.daysMin", f.days_since_visit_min?.toString()], ["segments.daysMax", f.days_since_visit_max?.toString()],
+    ["segments.visitsMin", f.visits_min?.toString()], ["segments.visitsMax", f.visits_max?.toString()],
+    ["segments.spendMin", f.spend_min == null ? undefined : money(f.spend_min)], ["segments.spendMax", f.spend_max == null ? undefined : money(f.spend_max)],
+    ["segments.averageMin", f.average_spend_min == null ? undefined : money(f.average_spend_min)],
+    ["segments.averageMax", f.average_spend_max == null ? undefined : money(f.average_spend_max)],
+    ["segments.bonusMin", f.bonus_min == null ? undefined : money(f.bonus_min)], ["segments.bonusMax", f.bonus_max == null ? undefined : money(f.bonus_max)],
+    ["segments.lifecycle", f.lifecycle ? list(f.lifecycle, (s) => wordFor("lifecycle", s)) : undefined],
+    ["segments.tiers", f.tiers ? list(f.tiers, (x) => x) : undefined],
+    ["segments.ltv", f.ltv_groups ? list(f.ltv_groups, (g) => wordFor("segments.ltv", g)) : undefined],
+    ["segments.recency", f.recency_scores ? list(f.recency_scores, (x) => x) : undefined],
+    ["segments.frequency", f.frequency_scores ? list(f.frequency_scores, (x) => x) : undefined],
+    ["segments.monetary", f.monetary_scores ? list(f.monetary_scores, (x) => x) : undefined],
+    ["segments.services", f.services ? list(f.services, (id) => services.value.find((s) => s.id === id)?.name ?? t("common.unknown")) : undefined],
+    ["segments.staff", f.staff ? list(f.staff, (id) => staff.value.find((s) => s.id === id)?.name ?? t("common.unknown")) : undefined],
+    ["segments.tags", f.tags ? f.tags.join(", ") : undefined],
+    ["segments.birthdays", f.birthday_months ? list(f.birthday_months, monthWord) : undefined],
+    ["segments.consent", f.consent ? `${t(`segments.consent.${f.consent.purpose}` as Key)}${f.consent.channel ? ` (${channelName(f.consent.channel)})` : ""}` : undefined],
+  ];
+  return parts.filter(([, v]) => v !== undefined).map(([k, v]) => `${t(k)}: ${v}`).join("; ");
 }
