@@ -239,7 +239,10 @@ export function CampaignsScreen() {
     try {
       await ok(api.DELETE("/v1/admin/segments/{segment_id}", { params: { path: { segment_id: s.id } } }));
       say(t("segments.deleted", { name: s.name }));
-      if (chosen.value?.id === s.id) chosen.value = null;
+      if (chosen.value?.id === s.id) {
+        chosen.value = null;
+        segDone.value = "";
+      }
     } catch (err) {
       say(explain(err), "error");
     }
