@@ -135,7 +135,13 @@ def _build_and_save_a_segment(page, demo_runtime, token: str, lang: str) -> None
         and page.input_value("input[name=visits_min]") == "2"
     )
     assert page.input_value("select[name=consent_purpose]") == "marketing"
-    if lang == "en":  # the other languages' campaigns screen is checked whole after this
+    if lang == "en":  # changed in place; the other languages' campaigns screen is checked whole after this
+        page.fill("input[name=visits_min]", "3")
+        page.click("#segment-update")
+        page.wait_for_function(
+            "n => document.querySelector('#segment-done').textContent.includes(n)", arg=f"“{name}” is changed"
+        )
+        assert _segment_named(demo_runtime, token, name)[0]["filter"]["visits_min"] == 3
         check_screen(page, lang, "segments")
     row.locator("button.delete").click()
     page.click("#segment-delete-do")
@@ -190,9 +196,9 @@ def test_the_owner_builds_a_segment_schedules_a_campaign_in_two_languages_once_a
         "en": "{name}, {bonus} for your next visit until {expires}: {link}",
         "es": "{name}, tu próxima visita: {link}",
     }
-    assert ours[0]["filter"] == {
+    assert ours[0]["filter"] == {  # the builder's conditions as they are (the segment's, changed)
         "lifecycle": ["lapsed", "lost"],
-        "visits_min": 2,
+        "visits_min": 3,
         "consent": {"purpose": "marketing"},
     }
     campaign_id = ours[0]["id"]
