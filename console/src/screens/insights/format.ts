@@ -53,3 +53,18 @@ export const wordFor = (prefix: string, code: string) => {
   const key = `${prefix}.${code}`;
   return has(key) ? t(key) : t("common.unknown");
 };
+
+/** The month eleven months before ``month``, so the two span a year ("2026-05" → "2025-06"). */
+export function yearBefore(month: string): string {
+  const [y, m] = month.split("-").map(Number);
+  const index = y * 12 + (m - 1) - 11;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+
+/** A channel's name: the messengers' brand names are the same in every language, push and SMS are words. */
+export function channelName(channel: string): string {
+  if (channel === "telegram") return "Telegram";
+  if (channel === "whatsapp") return "WhatsApp";
+  const key = `segments.channel.${channel}`;
+  return has(key) ? t(key) : t("common.unknown");
+}
