@@ -84,6 +84,10 @@ def _open_task(rt, token: str) -> dict:
     return task
 
 
+def _saved(page, text: str) -> None:
+    page.wait_for_function("t => document.querySelector('.notice').innerText.includes(t)", arg=text)
+
+
 def test_the_owner_closes_a_follow_up_and_gives_a_defection_its_reason(demo_runtime, browser):
     owner = demo_runtime.token("demo")
     task = _open_task(demo_runtime, owner)
@@ -138,6 +142,41 @@ def test_the_owner_closes_a_follow_up_and_gives_a_defection_its_reason(demo_runt
         if t["id"] == task["id"]
     ]
     assert closed and closed[0]["note"] == "Called, a free fix on Friday"
+
+    # an at-risk client who agreed to offers is invited back with a bonus, and a call to them is noted
+    page.select_option("#slipping select[name=status]", "at_risk")
+    page.wait_for_selector("#slipping-clients button.invite")
+    row = page.locator("#slipping-clients tbody tr", has=page.locator("button.invite")).first
+    invited = row.get_attribute("data-id")
+    row.locator("button.invite").click()
+    page.fill("#invite-form input[name=bonus]", "5,0,0")
+    page.click("#invite-send")
+    assert page.inner_text("#invite-form .field.invalid .error") == "Write an amount, such as 5 or 5.50."
+    page.fill("#invite-form input[name=offer]", "10 % off your next colour")
+    page.fill("#invite-form input[name=bonus]", "5.00")
+    check_screen(page, "en", "retention-invite", include="dialog[open]")
+    page.click("#invite-send")
+    _saved(page, "The invitation is on its way, with €5.00 of bonus.")
+    ledger = demo_runtime.get(f"/v1/admin/clients/{invited}/ledger", token=owner).json()["entries"]
+    assert [(e["amount"], e["source"]) for e in ledger if e["source"] == "invitation"] == [
+        (500, "invitation")
+    ]
+    messages = demo_runtime.get(f"/v1/admin/clients/{invited}/history", token=owner).json()["messages"]
+    assert [m["purpose"] for m in messages if m["kind"] == "winback_bonus"] == ["marketing"]
+
+    row.locator("button.call").click()
+    page.fill("#call-form textarea[name=summary]", "Ask whether the new times suit her")
+    page.click("#call-open")
+    page.wait_for_function(
+        "s => document.querySelector('#tasks')?.innerText.includes(s)",
+        arg="Ask whether the new times suit her",
+    )
+    (call,) = [
+        t
+        for t in demo_runtime.get("/v1/admin/tasks", token=owner).json()["tasks"]
+        if t["client_id"] == invited and t["kind"] == "call_back"
+    ]
+    assert demo_runtime.post(f"/v1/admin/tasks/{call['id']}/close", token=owner, json={"note": "done"}).ok
 
     target = defections[0]
     page.locator(f'#defection-list tr[data-id="{target["id"]}"] button.set-reason').click()

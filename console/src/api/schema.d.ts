@@ -368,6 +368,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/clients/{client_id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite a client back: the win-back message in their language, with a bonus if given */
+        post: operations["invite_client_v1_admin_clients__client_id__invitations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/clients/{client_id}/ledger": {
         parameters: {
             query?: never;
@@ -776,7 +793,8 @@ export interface paths {
         /** Follow-up tasks, newest first */
         get: operations["tasks_v1_admin_tasks_get"];
         put?: never;
-        post?: never;
+        /** Open a follow-up task: a client to call back, and why */
+        post: operations["open_task_v1_admin_tasks_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2183,6 +2201,49 @@ export interface components {
              */
             value: number | null;
         };
+        /**
+         * InvitationIn
+         * @description A client invited back by the salon: the win-back message in their language, with a bonus if given.
+         */
+        InvitationIn: {
+            /**
+             * Bonus Amount
+             * @description Minor units credited with the message; 0: none
+             * @default 0
+             */
+            bonus_amount: number;
+            /**
+             * Bonus Lifetime Days
+             * @description Days the bonus lasts
+             * @default 30
+             */
+            bonus_lifetime_days: number;
+            /**
+             * Offer
+             * @description Words of the offer put in the message ({offer}); empty for none
+             * @default
+             */
+            offer: string;
+        };
+        /** InvitationOut */
+        InvitationOut: {
+            /** Bonus Amount */
+            bonus_amount: number;
+            /** Bonus Expires At */
+            bonus_expires_at: string | null;
+            /**
+             * Kind
+             * @description winback, or winback_bonus with a bonus
+             */
+            kind: string;
+            /** Message Id */
+            message_id: string;
+            /**
+             * Status
+             * @description The message's fate so far (planned, held by the quiet hours, sent, ...)
+             */
+            status: string;
+        };
         /** InviteIn */
         InviteIn: {
             /** Email */
@@ -2842,6 +2903,12 @@ export interface components {
             client_id: string;
             /** Last Visit At */
             last_visit_at: string | null;
+            /**
+             * Marketing
+             * @description Whether the client agreed to offers on a channel they have (an invitation may go)
+             * @default false
+             */
+            marketing: boolean;
             /** Name */
             name: string;
             /** Phone */
@@ -3471,6 +3538,16 @@ export interface components {
         TaskCloseIn: {
             /** Note */
             note: string;
+        };
+        /**
+         * TaskIn
+         * @description A follow-up the desk opens by hand: a client to call, and why.
+         */
+        TaskIn: {
+            /** Client Id */
+            client_id: string;
+            /** Summary */
+            summary: string;
         };
         /** TaskOut */
         TaskOut: {
@@ -5618,6 +5695,106 @@ export interface operations {
             };
             /** @description Not found (code not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    invite_client_v1_admin_clients__client_id__invitations_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationIn"];
+            };
+        };
+        responses: {
+            /** @description Planned (with consent, outside quiet hours, within the marketing cap) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON, or is nested too deep (code invalid_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No consent to offers (no_marketing_consent), bonus programme off (loyalty_off) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"];
+                };
+            };
+            /** @description The body is too large (code payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is not application/json (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7890,6 +8067,104 @@ export interface operations {
             };
             /** @description Not found (code not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    open_task_v1_admin_tasks_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskOut"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON, or is nested too deep (code invalid_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not possible in the current state (the code says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is too large (code payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is not application/json (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -154,6 +154,10 @@ function Detail({ entry }: { entry: Entry }) {
       const amount = Number(d.amount ?? 0);
       return <span>{t(amount < 0 ? "audit.detail.debited" : "audit.detail.credited", { amount: money(Math.abs(amount)) })}</span>;
     }
+    case "client.invited": {
+      const amount = Number(d.bonus_amount ?? 0);
+      return <span>{amount ? t("audit.detail.credited", { amount: money(amount) }) : ""}</span>;
+    }
     case "client.erased":
       return <span>{d.reason ? t("audit.detail.reason", { reason: str(d.reason) }) : ""}</span>;
     case "client.exported":

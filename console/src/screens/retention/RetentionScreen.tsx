@@ -2,11 +2,12 @@
 // answer that opened them), the clients slipping away by status (the reason built from their figures,
 // with one-click booking and messages), and the defections with their reasons and their statistics as
 // charts. Each section is shown only to a role that may read it; each action only to one that may do it.
-import { useSignal } from "@preact/signals";
+import { signal, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, ApiError, explain, fieldErrors, ok, type Schemas } from "../../api/client";
 import { Dialog, Field, FormError, Scroll } from "../../components/ui";
-import { date, has, money, number, salonZone, t, when, type Key } from "../../i18n";
+import { currency, date, fractionDigits, has, money, number, salonZone, t, when, type Key } from "../../i18n";
+import { parseAmount } from "../../lib/amount";
 import { today } from "../../lib/zone";
 import { may, say, serviceById, staffById } from "../../state";
 import { BookingDialog, type BookingDraft } from "../calendar/BookingDialog";
@@ -26,6 +27,9 @@ type Reason = (typeof REASONS)[number];
 const TYPES = ["no_show", "late_cancellation", "cancelled_not_rebooked", "lapsed", "lost"];
 const MONTH = /^(19|20)\d\d-(0[1-9]|1[0-2])$/;
 const DEFECTIONS_SHOWN = 25;
+
+/** Bumped when a follow-up is opened from the lists below, so that the follow-ups are read again. */
+const tasksChanged = signal(0);
 
 const word = (key: string) => (has(key) ? t(key) : t("common.unknown"));
 
@@ -100,9 +104,18 @@ function FollowUps() {
       problem.value = explain(err);
     }
   }
-  useEffect(() => void load(), []);
+  useEffect(() => void load(), [tasksChanged.value]);
 
   const why = (task: Task) => {
+    if (task.kind === "call_back") {
+      return (
+        <span>
+          <strong>{t("retention.task.call_back")}</strong>
+          {" · "}
+          <q class="comment">{task.summary}</q>
+        </span>
+      );
+    }
     const f =
       feedback.value.find((x) => task.appointment_id && x.appointment_id === task.appointment_id) ??
       feedback.value.find((x) => x.client_id === task.client_id);
@@ -211,6 +224,8 @@ function SlippingAway() {
   const problem = useSignal("");
   const booking = useSignal<BookingDraft | null>(null);
   const writing = useSignal<Slipping | null>(null);
+  const inviting = useSignal<Slipping | null>(null);
+  const calling = useSignal<Slipping | null>(null);
 
   async function load() {
     problem.value = "";
@@ -286,6 +301,16 @@ function SlippingAway() {
                         {t("retention.messageShort")}
                       </button>
                     )}
+                    {may("clients.invite") && c.marketing && (
+                      <button type="button" class="secondary invite" aria-label={t("retention.inviteFor", { name: c.name })} onClick={() => (inviting.value = c)}>
+                        {t("retention.inviteShort")}
+                      </button>
+                    )}
+                    {may("tasks.create") && (
+                      <button type="button" class="secondary call" aria-label={t("retention.callFor", { name: c.name })} onClick={() => (calling.value = c)}>
+                        {t("retention.callShort")}
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -298,7 +323,113 @@ function SlippingAway() {
       <Dialog title={t("retention.messageTitle", { name: writing.value?.name ?? "" })} open={writing.value !== null} onClose={() => (writing.value = null)}>
         {writing.value && <Message id={writing.value.client_id} onDone={() => (writing.value = null)} />}
       </Dialog>
+      <Dialog title={t("retention.inviteTitle", { name: inviting.value?.name ?? "" })} open={inviting.value !== null} onClose={() => (inviting.value = null)}>
+        {inviting.value && <Invite id={inviting.value.client_id} onDone={() => (inviting.value = null)} />}
+      </Dialog>
+      <Dialog title={t("retention.callTitle", { name: calling.value?.name ?? "" })} open={calling.value !== null} onClose={() => (calling.value = null)}>
+        {calling.value && <Call id={calling.value.client_id} onDone={() => { calling.value = null; tasksChanged.value += 1; }} />}
+      </Dialog>
     </article>
+  );
+}
+
+/** Invite the client back: the salon's win-back message in the client's language, an offer in words and
+ * a bonus with its lifetime if the salon gives one (credited with the message, once). */
+function Invite({ id, onDone }: { id: string; onDone: () => void }) {
+  const offer = useSignal("");
+  const bonus = useSignal("");
+  const days = useSignal("30");
+  const errors = useSignal<Record<string, string>>({});
+  const problem = useSignal("");
+  const busy = useSignal(false);
+  const key = useSignal(crypto.randomUUID());
+  async function save(ev: Event) {
+    ev.preventDefault();
+    problem.value = "";
+    const e: Record<string, string> = {};
+    let amount = 0;
+    if (bonus.value.trim()) {
+      const parsed = parseAmount(bonus.value, fractionDigits());
+      if (!parsed.ok) e.bonus = t("retention.err.amount");
+      else amount = parsed.minor;
+    }
+    const lifetime = Number(days.value);
+    if (amount && !(Number.isInteger(lifetime) && lifetime >= 1 && lifetime <= 730)) e.days = t("retention.err.days");
+    errors.value = e;
+    if (Object.keys(e).length) return;
+    busy.value = true;
+    try {
+      const sent = await ok(
+        api.POST("/v1/admin/clients/{client_id}/invitations", {
+          params: { path: { client_id: id }, header: { "idempotency-key": key.value } },
+          body: { offer: offer.value.trim(), bonus_amount: amount, bonus_lifetime_days: amount ? lifetime : 30 },
+        }),
+      );
+      say(sent.bonus_amount ? t("retention.invitedWithBonus", { amount: money(sent.bonus_amount) }) : t("retention.invited"));
+      onDone();
+    } catch (err) {
+      const fields = fieldErrors(err, { bonus_amount: "bonus", bonus_lifetime_days: "days" });
+      errors.value = fields;
+      problem.value = explain(err);
+      if (!(err instanceof ApiError) || err.status !== 409) key.value = crypto.randomUUID();
+    } finally {
+      busy.value = false;
+    }
+  }
+  return (
+    <form onSubmit={save} noValidate id="invite-form">
+      <p class="muted">{t("retention.inviteLead")}</p>
+      <Field label={t("retention.offer")} hint={t("retention.offerHint")} optional error={errors.value.offer}
+        input={{ name: "offer", maxLength: 200, value: offer.value, onInput: (e) => (offer.value = e.currentTarget.value) }} />
+      <div class="span-row">
+        <Field label={t("retention.bonus", { currency: currency.value })} optional error={errors.value.bonus}
+          input={{ name: "bonus", inputMode: "decimal", value: bonus.value, onInput: (e) => (bonus.value = e.currentTarget.value) }} />
+        <Field label={t("retention.bonusDays")} error={errors.value.days}
+          input={{ name: "days", type: "number", min: 1, max: 730, value: days.value, onInput: (e) => (days.value = e.currentTarget.value) }} />
+      </div>
+      <FormError text={problem.value} />
+      <div class="actions"><button type="submit" id="invite-send" disabled={busy.value}>{t("retention.inviteSend")}</button></div>
+    </form>
+  );
+}
+
+/** Open a follow-up: a call to make, and why. */
+function Call({ id, onDone }: { id: string; onDone: () => void }) {
+  const summary = useSignal("");
+  const error = useSignal("");
+  const problem = useSignal("");
+  const key = useSignal(crypto.randomUUID());
+  async function save(ev: Event) {
+    ev.preventDefault();
+    problem.value = "";
+    if (summary.value.trim().length < 3) return void (error.value = t("retention.err.summary"));
+    error.value = "";
+    try {
+      await ok(
+        api.POST("/v1/admin/tasks", {
+          params: { header: { "idempotency-key": key.value } },
+          body: { client_id: id, summary: summary.value.trim() },
+        }),
+      );
+      say(t("retention.callOpened"));
+      onDone();
+    } catch (err) {
+      error.value = fieldErrors(err).summary ?? "";
+      problem.value = explain(err);
+      key.value = crypto.randomUUID();
+    }
+  }
+  return (
+    <form onSubmit={save} noValidate id="call-form">
+      <Field label={t("retention.callWhy")} error={error.value}>
+        {({ id: fid, describedBy, invalid }) => (
+          <textarea id={fid} name="summary" rows={3} maxLength={500} aria-describedby={describedBy} aria-invalid={invalid || undefined}
+            value={summary.value} onInput={(e) => (summary.value = e.currentTarget.value)} />
+        )}
+      </Field>
+      <FormError text={problem.value} />
+      <div class="actions"><button type="submit" id="call-open">{t("retention.callOpen")}</button></div>
+    </form>
   );
 }
 

@@ -110,6 +110,11 @@ def tasks(salon_id: str, status: str = "open", limit: int = 100) -> list[FollowU
     return [_follow_up(i) for i in items if isinstance(i, Task)]
 
 
+def task(salon_id: str, task_id: str) -> FollowUp | None:
+    item = Task.find(salon_id=salon_id, task_id=task_id, consistent=True)
+    return _follow_up(item) if item is not None else None
+
+
 def close_task(salon_id: str, task_id: str, *, note: str, by: str, now: datetime) -> FollowUp:
     """Close an open task with a note; closing a closed one answers it as it is."""
     task = Task.find(salon_id=salon_id, task_id=task_id, consistent=True)

@@ -79,6 +79,14 @@ class TasksOut(BaseModel):
     tasks: list[TaskOut]
 
 
+class TaskIn(BaseModel):
+    """A follow-up the desk opens by hand: a client to call, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+    client_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    summary: Annotated[str, StringConstraints(min_length=3, max_length=500, strip_whitespace=True)]
+
+
 class TaskCloseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     note: Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]

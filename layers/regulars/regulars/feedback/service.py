@@ -17,7 +17,7 @@ from regulars.clients import repo as client_store
 from regulars.core import appointments as m
 from regulars.core import links
 from regulars.core.config import link_keys, settings
-from regulars.core.errors import NotAllowed
+from regulars.core.errors import Conflict, NotAllowed
 from regulars.core.events import AppointmentEvent, EventType
 from regulars.feedback import repo as store
 from regulars.feedback.model import FollowUp, VisitFeedback
@@ -223,6 +223,26 @@ def inbox(salon_id: str, limit: int = 100) -> list[VisitFeedback]:
 def tasks(salon_id: str, status: str = "open", limit: int = 100) -> list[FollowUp]:
     """The salon's follow-up tasks in one status, newest first."""
     return store.tasks(salon_id, status, limit)
+
+
+def call_task(salon_id: str, client_id: str, *, summary: str, key: str, by: str, now: datetime) -> FollowUp:
+    """A call to make, opened by hand once per ``key``. NotFound for a client not of the salon;
+    Conflict once their data was erased, or for a ``key`` used for another task."""
+    client_store.get_reachable(salon_id, client_id)
+    task_id = f"call-{client_id}-{key}"
+    store.open_task(
+        salon_id,
+        task_id=task_id,
+        kind="call_back",
+        client_id=client_id,
+        appointment_id=None,
+        summary=summary,
+        now=now,
+    )
+    opened = store.task(salon_id, task_id)
+    if opened is None or (opened.client_id, opened.summary) != (client_id, summary):
+        raise Conflict("this Idempotency-Key was used for another task", code="idempotency_key_reused")
+    return opened
 
 
 def close_task(salon_id: str, task_id: str, *, note: str, by: str, now: datetime) -> FollowUp:

@@ -11,6 +11,7 @@ from regulars.clients import repo as client_store
 from regulars.retention import lifecycle
 from regulars.retention import repo as store
 from regulars.retention.rules import Status
+from regulars.retention.winback import may_market
 
 
 def in_status(
@@ -47,6 +48,7 @@ def in_status(
                 else 0,
                 "last_visit_at": client.stats.last_visit_at,
                 "cadence_days": record.get("cadence_days"),
+                "marketing": may_market(client),
             }
         )
     return out, following

@@ -10,14 +10,16 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Route
 
 from regulars.core import clock
 from regulars.core.errors import InvalidInput
-from regulars.http.auth import caller, operation
-from regulars.retention import history
+from regulars.http.auth import IdempotencyKey, caller, operation, request_key
+from regulars.retention import history, invite
 from regulars.retention.rules import Status
 from regulars.retention.schemas import (
     DefectionOut,
     DefectionReasonIn,
     DefectionsOut,
     DefectionStatsOut,
+    InvitationIn,
+    InvitationOut,
     RetentionClientOut,
     RetentionClientsOut,
 )
@@ -43,6 +45,48 @@ def clients_in(
     salon_id, _ = caller(router)
     found, following = history.in_status(salon_id, Status(status), clock.now(), limit=limit, cursor=cursor)
     return RetentionClientsOut(clients=[RetentionClientOut(**c) for c in found], next_cursor=following)
+
+
+@router.post(
+    "/v1/admin/clients/<client_id>/invitations",
+    summary="Invite a client back: the win-back message in their language, with a bonus if given",
+    tags=["admin: retention"],
+    status_code=201,
+    responses={
+        201: {"description": "Planned (with consent, outside quiet hours, within the marketing cap)"},
+        409: {
+            "description": "No consent to offers (no_marketing_consent), bonus programme off (loyalty_off)"
+        },
+    },
+)
+@operation("clients.invite")
+def invite_client(
+    client_id: Annotated[str, Path(min_length=1, max_length=64)],
+    body: InvitationIn,
+    idempotency_key: IdempotencyKey = None,
+) -> tuple[InvitationOut, int]:
+    salon_id, who = caller(router)
+    now = clock.now()
+    done = invite.invite_back(
+        salon_id,
+        client_id,
+        offer=body.offer,
+        bonus_amount=body.bonus_amount,
+        bonus_lifetime_days=body.bonus_lifetime_days,
+        key=request_key(idempotency_key, now),
+        by=who,
+        now=now,
+    )
+    return (
+        InvitationOut(
+            message_id=done.message.message_id,
+            kind=done.message.kind,
+            status=done.message.status,
+            bonus_amount=done.bonus_amount,
+            bonus_expires_at=done.bonus_expires_at,
+        ),
+        201,
+    )
 
 
 @router.get(

@@ -33,6 +33,9 @@ class RetentionClientOut(BaseModel):
     cadence_days: float | None = Field(
         description="How often the client comes (their own, or their service's)"
     )
+    marketing: bool = Field(
+        False, description="Whether the client agreed to offers on a channel they have (an invitation may go)"
+    )
 
 
 class RetentionClientsOut(BaseModel):
@@ -81,3 +84,24 @@ class DefectionStatsOut(BaseModel):
     by_staff: dict[str, int]
     by_service: dict[str, int]
     by_month: dict[str, DefectionMonthOut]
+
+
+class InvitationIn(BaseModel):
+    """A client invited back by the salon: the win-back message in their language, with a bonus if given."""
+
+    model_config = ConfigDict(extra="forbid")
+    offer: Annotated[str, StringConstraints(max_length=200, strip_whitespace=True)] = Field(
+        "", description="Words of the offer put in the message ({offer}); empty for none"
+    )
+    bonus_amount: int = Field(
+        0, ge=0, le=1_000_000, description="Minor units credited with the message; 0: none"
+    )
+    bonus_lifetime_days: int = Field(30, ge=1, le=730, description="Days the bonus lasts")
+
+
+class InvitationOut(BaseModel):
+    message_id: str
+    kind: str = Field(description="winback, or winback_bonus with a bonus")
+    status: str = Field(description="The message's fate so far (planned, held by the quiet hours, sent, ...)")
+    bonus_amount: int
+    bonus_expires_at: datetime | None

@@ -37,6 +37,7 @@ OPERATIONS: dict[str, str] = {
     "clients.create": "add a client",
     "clients.update": "change a client's details",
     "clients.message": "send one client a message",
+    "clients.invite": "invite a client back, with a bonus if given",
     "clients.history": "see a client's whole history",
     "clients.export": "export everything held about a client",
     "clients.erase": "erase a client's personal data",
@@ -59,6 +60,7 @@ OPERATIONS: dict[str, str] = {
     "feedback.read": "read the feedback inbox",
     "tasks.read": "see the follow-up tasks",
     "tasks.close": "close a follow-up task",
+    "tasks.create": "open a follow-up task (a call to make)",
     "retention.read": "list clients by lifecycle status",
     "defections.read": "see defections and their statistics",
     "defections.reason": "say why a client defected",
@@ -101,6 +103,7 @@ _RECEPTION = _DESK_READS | {
     "feedback.read",
     "tasks.read",
     "tasks.close",
+    "tasks.create",
 }
 _TEAM = {"team.read", "team.invite", "team.change_role", "team.remove"}
 

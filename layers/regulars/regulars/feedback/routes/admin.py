@@ -10,8 +10,8 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Route
 from regulars.core import clock
 from regulars.feedback import service as feedback
 from regulars.feedback.model import FollowUp
-from regulars.feedback.schemas import FeedbackInboxOut, FeedbackOut, TaskCloseIn, TaskOut, TasksOut
-from regulars.http.auth import caller, operation
+from regulars.feedback.schemas import FeedbackInboxOut, FeedbackOut, TaskCloseIn, TaskIn, TaskOut, TasksOut
+from regulars.http.auth import IdempotencyKey, caller, operation, request_key
 
 router = Router()
 TaskId = Annotated[str, Path(min_length=1, max_length=128)]
@@ -59,6 +59,22 @@ def inbox() -> FeedbackInboxOut:
 def tasks(status: Annotated[Literal["open", "closed"], Query()] = "open") -> TasksOut:
     salon_id, _ = caller(router)
     return TasksOut(tasks=[_task(t) for t in feedback.tasks(salon_id, status)])
+
+
+@router.post(
+    "/v1/admin/tasks",
+    summary="Open a follow-up task: a client to call back, and why",
+    tags=["admin: retention"],
+    status_code=201,
+)
+@operation("tasks.create")
+def open_task(body: TaskIn, idempotency_key: IdempotencyKey = None) -> tuple[TaskOut, int]:
+    salon_id, who = caller(router)
+    now = clock.now()
+    opened = feedback.call_task(
+        salon_id, body.client_id, summary=body.summary, key=request_key(idempotency_key, now), by=who, now=now
+    )
+    return _task(opened), 201
 
 
 @router.post(
