@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,6 +15,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo-runtime")]
 
 def _now(rt) -> datetime:
     return datetime.fromisoformat(rt.get("/local/clock").json()["now"])
+
+
+def _daylight(moment: datetime) -> datetime:
+    """``moment``, or the next noon in Berlin if it falls outside 10:00-19:00 there: the shared clock
+    may stand anywhere in the day, and a warning held by the quiet hours goes out when they end."""
+    local = moment.astimezone(ZoneInfo("Europe/Berlin"))
+    if 10 <= local.hour < 19:
+        return moment
+    noon = local.replace(hour=12, minute=0, second=0, microsecond=0)
+    return noon if local.hour < 10 else noon + timedelta(days=1)
 
 
 def _to(rt, moment: datetime) -> None:
@@ -61,7 +72,7 @@ def test_cashback_is_credited_then_warned_of_then_burns(demo_runtime):
         assert loyalty["balance"] == 200 and loyalty["tier"]["name"] == "Base"
         expires = datetime.fromisoformat(loyalty["lots"][0]["expires_at"])
 
-        _to(rt, expires - timedelta(days=7) + timedelta(minutes=2))
+        _to(rt, _daylight(expires - timedelta(days=7) + timedelta(minutes=2)))
         warning = rt.sms(phone, "of your bonus at Studio Demo burns on")
         assert len(warning) == 1 and warning[0]["text"].startswith("Cash Back, €2 of your bonus")
         assert rt.get(f"/v1/admin/clients/{visit['client_id']}/loyalty", token=token).json()["balance"] == 200
