@@ -15,6 +15,7 @@ const ClientCard = lazy(() => fresh(() => import("./screens/clients/ClientCard")
 const Campaigns = lazy(() => fresh(() => import("./screens/insights/CampaignsScreen")).then((m) => m.CampaignsScreen));
 const Retention = lazy(() => fresh(() => import("./screens/retention/RetentionScreen")).then((m) => m.RetentionScreen));
 const Analytics = lazy(() => fresh(() => import("./screens/insights/AnalyticsScreen")).then((m) => m.AnalyticsScreen));
+const Import = lazy(() => fresh(() => import("./screens/import/ImportScreen")).then((m) => m.ImportScreen));
 const Settings = lazy(() => fresh(() => import("./screens/settings/SettingsScreen")).then((m) => m.SettingsScreen));
 
 /** A screen's code, or, when a deploy since this page was opened has replaced it (its file is gone),
@@ -76,6 +77,7 @@ export function App() {
             <Route path="/analytics" component={may("analytics.read") ? Analytics : Calendar} />
             <Route path="/settings" component={maySettings() ? Settings : Calendar} />
             <Route path="/settings/:section" component={maySettings() ? Settings : Calendar} />
+            <Route path="/import" component={may("clients.import") ? Import : Calendar} />
             <Route default component={Calendar} />
           </Router>
         </ErrorBoundary>
@@ -139,6 +141,11 @@ function Shell({ children }: { children: preact.ComponentChildren }) {
           {maySettings() && (
             <a href="/settings" aria-current={here("/settings")}>
               {t("nav.settings")}
+            </a>
+          )}
+          {may("clients.import") && (
+            <a href="/import" aria-current={here("/import")}>
+              {t("nav.import")}
             </a>
           )}
         </nav>

@@ -1,6 +1,9 @@
 // Every language says everything English says, with the same placeholders, as valid ICU messages.
 import { IntlMessageFormat } from "intl-messageformat";
 import { describe, expect, it } from "vitest";
+import importEn from "../screens/import/messages/en.json";
+import importEs from "../screens/import/messages/es.json";
+import importRu from "../screens/import/messages/ru.json";
 import insightsEn from "../screens/insights/messages/en.json";
 import insightsEs from "../screens/insights/messages/es.json";
 import insightsRu from "../screens/insights/messages/ru.json";
@@ -15,9 +18,9 @@ import mainEs from "./es.json";
 import mainRu from "./ru.json";
 
 // The main catalogs and the screens' own, as the console merges them
-const en: Record<string, string> = { ...mainEn, ...insightsEn, ...retentionEn, ...settingsEn };
-const ru: Record<string, string> = { ...mainRu, ...insightsRu, ...retentionRu, ...settingsRu };
-const es: Record<string, string> = { ...mainEs, ...insightsEs, ...retentionEs, ...settingsEs };
+const en: Record<string, string> = { ...mainEn, ...insightsEn, ...retentionEn, ...settingsEn, ...importEn };
+const ru: Record<string, string> = { ...mainRu, ...insightsRu, ...retentionRu, ...settingsRu, ...importRu };
+const es: Record<string, string> = { ...mainEs, ...insightsEs, ...retentionEs, ...settingsEs, ...importEs };
 
 const placeholders = (message: string) =>
   [...new Set([...message.matchAll(/\{\s*([a-zA-Z]+)\s*(?:[,}])/g)].map((m) => m[1]))].sort();
@@ -46,6 +49,7 @@ const SCREENS = [
   ["insights", insightsEn, insightsRu, insightsEs],
   ["retention", retentionEn, retentionRu, retentionEs],
   ["settings", settingsEn, settingsRu, settingsEs],
+  ["import", importEn, importRu, importEs],
 ] as const;
 
 it.each(SCREENS)("the %s catalogs use no key of the main ones nor of another screen's", (name, own) => {

@@ -3,6 +3,9 @@
 // catalog missing a key fails the type check: ru and es must say everything en says.
 import { computed, signal } from "@preact/signals";
 import { IntlMessageFormat } from "intl-messageformat";
+import importEn from "../screens/import/messages/en.json";
+import importEs from "../screens/import/messages/es.json";
+import importRu from "../screens/import/messages/ru.json";
 import insightsEn from "../screens/insights/messages/en.json";
 import insightsEs from "../screens/insights/messages/es.json";
 import insightsRu from "../screens/insights/messages/ru.json";
@@ -18,9 +21,9 @@ import mainRu from "./ru.json";
 
 // The main catalogs, and the screens' own (campaigns, analytics, the retention desk and the settings
 // keep theirs beside them).
-const en = { ...mainEn, ...insightsEn, ...retentionEn, ...settingsEn };
-const ru = { ...mainRu, ...insightsRu, ...retentionRu, ...settingsRu };
-const es = { ...mainEs, ...insightsEs, ...retentionEs, ...settingsEs };
+const en = { ...mainEn, ...insightsEn, ...retentionEn, ...settingsEn, ...importEn };
+const ru = { ...mainRu, ...insightsRu, ...retentionRu, ...settingsRu, ...importRu };
+const es = { ...mainEs, ...insightsEs, ...retentionEs, ...settingsEs, ...importEs };
 
 export type Key = keyof typeof en;
 type Catalog = Record<Key, string>;
