@@ -116,6 +116,19 @@ def clients_by_phone(salon_id: str, phones: Iterable[str]) -> dict[str, str]:
     return out
 
 
+def clients(salon_id: str, client_ids: Iterable[str]) -> dict[str, clients_model.Client]:
+    """The clients with these ids (read in batches)."""
+    from regulars.clients.items import Client
+
+    wanted = sorted(set(client_ids))
+    out: dict[str, clients_model.Client] = {}
+    for start in range(0, len(wanted), BATCH_GET):
+        keys = [Client.primary_key(salon_id=salon_id, client_id=c) for c in wanted[start : start + BATCH_GET]]
+        for item in Client.batch_get(keys, consistent_read=True):
+            out[item.client_id] = client_store.to_domain(item)
+    return out
+
+
 def add_client(salon_id: str, client: clients_model.Client, stats: dict) -> bool:
     """Write a new client with their phone claim (and the totals their old platform knew); False when
     the phone was taken meanwhile."""

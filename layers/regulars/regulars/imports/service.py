@@ -18,6 +18,7 @@ consent column, as it says; nothing is assumed from an empty cell.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 
 from regulars.clients import birthdays
@@ -42,6 +43,7 @@ from regulars.store import audit
 CHUNK = "import-chunk"
 CHUNK_ROWS = 200  # a chunk is one request and one job: 200 rows are a few seconds of the worker's time
 MAX_ROWS = 1_000_000
+WRITERS = 8  # a chunk's rows written this many at a time
 IMPORTED = "imported"  # the service and staff id of a visit whose service or staff the salon has not
 VISIT_LENGTH = timedelta(hours=1)  # an imported visit of a service the salon does not have
 
@@ -211,38 +213,47 @@ def recent(salon_id: str) -> list[ImportState]:
 
 # --- the worker ------------------------------------------------------------------------------------------
 def apply_chunk(job: DueJob, now: datetime) -> Outcome:
-    """Write one chunk's clients or visits, then count it in its run (once)."""
+    """Write one chunk's clients or visits, then count it in its run (once). The rows are written
+    :data:`WRITERS` at a time: each is one conditional write (or none), and a chunk is done in the
+    time of a few dozen round trips to the table."""
     salon_id, import_id, chunk = job.salon_id, job.payload["import_id"], int(job.payload["chunk"])
     run = store.run(salon_id, import_id)
     if chunk in run.chunks_done:
         return Outcome(False, "the chunk was counted already")
     rows: list[dict] = job.payload["rows"]
     known = store.clients_by_phone(salon_id, [r["phone"] for r in rows])
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "visits_added": 0}
     cat = salon_service.catalog(salon_id)
     consent_column = run.mapping["columns"].get(Field.MARKETING_CONSENT.value)
     source_text = f"the column {consent_column!r} of {run.file_name}" if consent_column else ""
-    for row in rows:
-        client_id = known.get(row["phone"])
-        if run.kind == Kind.CLIENTS:
+    if run.kind == Kind.CLIENTS:
+        have = store.clients(salon_id, known.values())
+
+        def one(row: dict) -> str:
+            client_id = known.get(row["phone"])
             if client_id is None:
-                client_id = _new_client(salon_id, row, source_text, now)
-                counts["created" if client_id else "unchanged"] += 1
-            else:
-                counts["updated" if _fill(salon_id, client_id, row, source_text, now) else "unchanged"] += 1
-        else:
-            if client_id is None:
-                client_id = _new_client(salon_id, row, "", now)
-                counts["created"] += 1 if client_id else 0
-            if client_id is None:
-                client_id = store.clients_by_phone(salon_id, [row["phone"]]).get(row["phone"])
-            if client_id is None:
-                continue
-            known[row["phone"]] = client_id
-            if store.add_visit(_visit(salon_id, client_id, row, cat, import_id, now)):
-                counts["visits_added"] += 1
-            else:
-                counts["unchanged"] += 1
+                return "created" if _new_client(salon_id, row, source_text, now) else "unchanged"
+            client = have.get(client_id)
+            if client is None or not _lacks(client, row, source_text, now):
+                return "unchanged"
+            return "updated" if _fill(salon_id, client_id, row, source_text, now) else "unchanged"
+
+    else:
+        # a phone new to the salon becomes a client first, once, however many of its visits the chunk has
+        for row in rows:
+            if row["phone"] not in known:
+                made = _new_client(salon_id, row, "", now)
+                known[row["phone"]] = made or store.clients_by_phone(salon_id, [row["phone"]])[row["phone"]]
+                row["_created"] = made is not None
+
+        def one(row: dict) -> str:
+            visit = _visit(salon_id, known[row["phone"]], row, cat, import_id, now)
+            return "visits_added" if store.add_visit(visit) else "unchanged"
+
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "visits_added": 0}
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        for outcome in pool.map(one, rows):
+            counts[outcome] += 1
+    counts["created"] += sum(1 for r in rows if r.get("_created"))
     store.chunk_done(
         salon_id,
         import_id,
@@ -299,34 +310,40 @@ def _new_client(salon_id: str, row: dict, source_text: str, now: datetime) -> st
     return client.id
 
 
+def _lacks(c: Client, row: dict, source_text: str, now: datetime) -> dict:
+    """What a known client lacks that the row has (an email, a birthday, notes, tags, the consent the
+    file states when none is recorded, higher totals): the changes to make, none for an erased client."""
+    if c.erased_at is not None:
+        return {}
+    out: dict = {}
+    if row.get("email") and not c.email:
+        out["email"] = row["email"]
+    if row.get("birthday") and not c.birthday:
+        out["birthday"] = date.fromisoformat(row["birthday"])
+    if row.get("notes") and not c.notes:
+        out["notes"] = row["notes"]
+    if row.get("tags") and not set(row["tags"]) <= set(c.tags):
+        out["tags"] = sorted(set(c.tags) | set(row["tags"]))
+    if row.get("consent") is not None and "marketing" not in c.consents:
+        out["consents"] = {**c.consents, **_consent(row, source_text, now)}
+    stats = _stats(row)
+    if stats.get("visits", 0) > c.stats.visits:
+        out["visits"] = stats["visits"]
+    if stats.get("total_spent", 0) > c.stats.total_spent:
+        out["total_spent"] = stats["total_spent"]
+    if "last_visit_at" in stats and (
+        c.stats.last_visit_at is None or stats["last_visit_at"] > c.stats.last_visit_at
+    ):
+        out["last_visit_at"] = stats["last_visit_at"]
+    return out
+
+
 def _fill(salon_id: str, client_id: str, row: dict, source_text: str, now: datetime) -> bool:
-    """Give a known client what they lack from the row (an email, a birthday, notes, tags, the
-    consent the file states when none is recorded, higher totals); True if anything changed."""
+    """Give a known client what they lack from the row (read again: the client may have changed);
+    True if anything changed."""
 
     def change(c: Client) -> dict:
-        if c.erased_at is not None:
-            return {}
-        out: dict = {}
-        if row.get("email") and not c.email:
-            out["email"] = row["email"]
-        if row.get("birthday") and not c.birthday:
-            out["birthday"] = date.fromisoformat(row["birthday"])
-        if row.get("notes") and not c.notes:
-            out["notes"] = row["notes"]
-        if row.get("tags") and not set(row["tags"]) <= set(c.tags):
-            out["tags"] = sorted(set(c.tags) | set(row["tags"]))
-        if row.get("consent") is not None and "marketing" not in c.consents:
-            out["consents"] = {**c.consents, **_consent(row, source_text, now)}
-        stats = _stats(row)
-        if stats.get("visits", 0) > c.stats.visits:
-            out["visits"] = stats["visits"]
-        if stats.get("total_spent", 0) > c.stats.total_spent:
-            out["total_spent"] = stats["total_spent"]
-        if "last_visit_at" in stats and (
-            c.stats.last_visit_at is None or stats["last_visit_at"] > c.stats.last_visit_at
-        ):
-            out["last_visit_at"] = stats["last_visit_at"]
-        return out
+        return _lacks(c, row, source_text, now)
 
     changed: list[bool] = []
 
