@@ -17,7 +17,8 @@ from regulars.core.errors import InvalidInput
 from regulars.core.phones import to_e164
 from regulars.imports.presets import FIELDS, Field, Kind
 
-MAX_TEXT = 500  # a note, a service's or a staff member's name
+MAX_NOTES = 500
+MAX_TEXT = 200  # a service's or a staff member's name (a chunk's rows must fit a job's item: 400 KB)
 MAX_NAME = 100
 NOON = time(12, 0)  # a visit known only by its day is put at midday
 ZERO_DECIMAL = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "UGX", "PYG", "XOF", "XAF", "KMF", "RWF"})
@@ -217,16 +218,16 @@ def read_row(cells: list[str], number: int, s: Settings, today: date) -> dict:
                 raise Bad(Field.BIRTHDAY, "birthday_invalid")
             out["birthday"] = parsed[0].isoformat()
         if notes := cell(Field.NOTES):
-            out["notes"] = notes[:MAX_TEXT]
+            out["notes"] = notes[:MAX_NOTES]
         if tags := cell(Field.TAGS):
-            out["tags"] = sorted({t.strip()[:40] for t in re.split(r"[,;|]", tags) if t.strip()})[:20]
+            out["tags"] = sorted({t.strip()[:30] for t in re.split(r"[,;|]", tags) if t.strip()})[:10]
         if consent := cell(Field.MARKETING_CONSENT):
             try:
                 out["consent"] = parse_consent(consent)
             except ValueError:
                 raise Bad(Field.MARKETING_CONSENT, "consent_invalid") from None
         if visits := cell(Field.VISITS):
-            if not visits.isdigit() or int(visits) > 100_000:
+            if not re.fullmatch(r"[0-9]{1,6}", visits) or int(visits) > 100_000:
                 raise Bad(Field.VISITS, "count_invalid")
             out["visits"] = int(visits)
         if spent := cell(Field.TOTAL_SPENT):
