@@ -14,6 +14,7 @@ type Reject = Schemas["RejectOut"];
 type Run = Schemas["ImportOut"];
 const PREVIEW_ROWS = 5;
 const POLL_MS = 1000;
+const PATIENCE_MS = 120_000; // no progress for this long: stop watching (the worker goes on; the run is listed)
 
 interface Checked {
   accepted: number;
@@ -134,10 +135,17 @@ export function ImportScreen() {
       }
       busy.value = "running";
       let now = made;
+      let moved = Date.now();
       while (now.status !== "done") {
         await new Promise((r) => setTimeout(r, POLL_MS));
+        const before = now.rows_done;
         now = await ok(api.GET("/v1/admin/imports/{import_id}", { params: { path: { import_id: made.id } } }));
         run.value = now;
+        if (now.rows_done !== before) moved = Date.now();
+        else if (Date.now() - moved > PATIENCE_MS) {
+          problem.value = t("import.run.stalled");
+          break;
+        }
       }
       await reloadRecent();
     } catch (err) {
@@ -283,7 +291,7 @@ export function ImportScreen() {
               {t("import.start", { rows: s.rows.length })}
             </button>
           </div>
-          <FormError text={problem.value} />
+          {!r && <FormError text={problem.value} />}
         </section>
       )}
 
@@ -343,6 +351,7 @@ export function ImportScreen() {
             </dl>
           )}
           {r.status === "done" && r.created + r.updated + r.visits_added === 0 && <p id="import-nothing">{t("import.run.nothing")}</p>}
+          <FormError text={problem.value} />
         </section>
       )}
 
