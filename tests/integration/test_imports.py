@@ -259,3 +259,26 @@ def test_another_salon_and_the_desk_reach_none_of_it(admin):
     )
     manager = AdminApi(SALON, email="manager@a.example", role="manager")
     assert [r["id"] for r in manager.get("/v1/admin/imports").json["imports"]] == [run["id"]]
+
+
+def test_a_chunk_past_the_body_cap_is_refused_and_changes_nothing(admin):
+    """The API's 256 KiB cap on a body keeps a chunk's rows, compressed, far inside a job's item."""
+    import random
+
+    rng = random.Random(7)
+
+    def text(n: int) -> str:
+        return "".join(chr(rng.randrange(0x4E00, 0x9FFF)) for _ in range(n))
+
+    header = ["Name", "Phone", "Notes", "Tags"]
+    rows = [
+        [text(100), f"0170 55{i:05d}", text(600), ",".join(text(30) for _ in range(10))] for i in range(200)
+    ]
+    mapping = {"name": "Name", "phone": "Phone", "notes": "Notes", "tags": "Tags"}
+    run = admin.post(
+        "/v1/admin/imports", {**_reading("clients", header, mapping), "file_name": "x.csv", "rows": 200}
+    )
+    sent = admin.put(f"/v1/admin/imports/{run.json['id']}/chunks/0", {"first_row": 2, "rows": rows})
+    assert sent.status == 413 and sent.json["error"]["code"] == "payload_too_large", sent.text
+    assert [j for j in Job.scan() if j.kind == service.CHUNK] == []
+    assert admin.get(f"/v1/admin/imports/{run.json['id']}").json["chunks_sent"] == 0

@@ -8,7 +8,7 @@ import { api, explain, ok, type Schemas } from "../../api/client";
 import { Field, FormError, Scroll } from "../../components/ui";
 import { has, number, t, when, type Key } from "../../i18n";
 import { useLoad } from "../../lib/load";
-import { chunks, decode, guess, missing, parse, recognise, type Kind, type Preset, type Sheet } from "./csv";
+import { chunks, decode, guess, missing, parse, project, recognise, type Kind, type Preset, type Sheet } from "./csv";
 
 type Reject = Schemas["RejectOut"];
 type Run = Schemas["ImportOut"];
@@ -79,8 +79,13 @@ export function ImportScreen() {
     remap(p?.kind ?? kind.value, p);
   }
 
-  function reading() {
-    return { kind: kind.value, header: sheet.value?.header ?? [], mapping: mapping.value, day_first: dayFirst.value };
+  /** What is sent: the mapped columns only (see ``project``). */
+  function sent_(): Sheet {
+    return project(sheet.value ?? { header: [], rows: [] }, mapping.value);
+  }
+
+  function reading(header: string[]) {
+    return { kind: kind.value, header, mapping: mapping.value, day_first: dayFirst.value };
   }
 
   function mappingOk(): boolean {
@@ -95,9 +100,10 @@ export function ImportScreen() {
     busy.value = "checking";
     checkedRows.value = 0;
     const out: Checked = { accepted: 0, known: 0, fresh: 0, rejects: [] };
+    const file = sent_();
     try {
-      for (const c of chunks(sheet.value.rows, chunkRows)) {
-        const answer = await ok(api.POST("/v1/admin/imports/check", { body: { ...reading(), first_row: c.firstRow, rows: c.rows } }));
+      for (const c of chunks(file.rows, chunkRows)) {
+        const answer = await ok(api.POST("/v1/admin/imports/check", { body: { ...reading(file.header), first_row: c.firstRow, rows: c.rows } }));
         out.accepted += answer.accepted;
         out.known += answer.known_clients;
         out.fresh += answer.new_clients;
@@ -117,14 +123,15 @@ export function ImportScreen() {
     problem.value = "";
     busy.value = "sending";
     sent.value = 0;
+    const file = sent_();
     try {
       const made = await ok(
         api.POST("/v1/admin/imports", {
-          body: { ...reading(), preset: presetId.value || null, file_name: fileName.value || "import.csv", rows: sheet.value.rows.length },
+          body: { ...reading(file.header), preset: presetId.value || null, file_name: fileName.value || "import.csv", rows: sheet.value.rows.length },
         }),
       );
       run.value = made;
-      for (const c of chunks(sheet.value.rows, chunkRows)) {
+      for (const c of chunks(file.rows, chunkRows)) {
         await ok(
           api.PUT("/v1/admin/imports/{import_id}/chunks/{chunk}", {
             params: { path: { import_id: made.id, chunk: c.n } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chunks, decode, guess, missing, parse, recognise, type Preset } from "./csv";
+import { chunks, decode, guess, MAX_CELL, missing, parse, project, recognise, type Preset } from "./csv";
 
 const FRESHA: Preset = {
   id: "fresha-clients",
@@ -55,4 +55,10 @@ it("cuts the rows into chunks numbered as the file's rows", () => {
     [1, 4, 2],
     [2, 6, 1],
   ]);
+});
+
+it("sends only the mapped columns, their cells cut to what the API keeps", () => {
+  const sheet = { header: ["Name", "Secret", "Phone"], rows: [["Ada", "x", "+49 1"], ["Bea", "y"]] };
+  expect(project(sheet, { name: "Name", phone: "Phone" })).toEqual({ header: ["Name", "Phone"], rows: [["Ada", "+49 1"], ["Bea", ""]] });
+  expect(project({ header: ["N"], rows: [["a".repeat(MAX_CELL + 5)]] }, { notes: "N" }).rows[0][0]).toHaveLength(MAX_CELL);
 });

@@ -108,6 +108,16 @@ export function chunks(rows: string[][], size: number): Chunk[] {
   return out;
 }
 
+export const MAX_CELL = 600; // more than the API keeps of any field (notes: 500 characters)
+
+/** Only the mapped columns, their cells cut to MAX_CELL: the rest of the file never leaves the
+ * browser, and a chunk stays far below the API's 256 KiB cap on a request. */
+export function project(sheet: Sheet, mapping: Record<string, string>): Sheet {
+  const header = [...new Set(Object.values(mapping))].filter((h) => sheet.header.includes(h));
+  const at = header.map((h) => sheet.header.indexOf(h));
+  return { header, rows: sheet.rows.map((row) => at.map((i) => (row[i] ?? "").slice(0, MAX_CELL))) };
+}
+
 /** What a mapping lacks before the file can be read: the API's own rules, said before asking it. */
 export function missing(kind: Kind, mapping: Record<string, string>): string[] {
   const out: string[] = [];
