@@ -105,6 +105,14 @@ def test_a_thousand_clients_move_in_with_bad_rows_listed_and_a_second_import_cha
     page = open_console(browser, demo_runtime, path="/calendar", token=token)
     page.click('header.top nav a[href="/import"]')
     page.wait_for_selector("input[name=file]")
+    # the set-up path: the copied catalog's services and staff are there, no client yet, the booking link
+    page.wait_for_selector("#booking-link")
+    steps = {
+        li.get_attribute("data-step"): li.get_attribute("data-done")
+        for li in page.query_selector_all(".setup-step")
+    }
+    assert (steps["services"], steps["staff"], steps["clients"]) == ("yes", "yes", "no")
+    assert f"salon={salon_id}" in page.get_attribute("#booking-link", "href")
     page.set_input_files("input[name=file]", str(path))
     page.wait_for_selector("#import-preview tbody tr")
     # the export is recognised as Fresha's, its columns mapped, its first rows shown as they will be read
@@ -160,6 +168,7 @@ def test_a_thousand_clients_move_in_with_bad_rows_listed_and_a_second_import_cha
     # the same file again, in Russian on a phone: nothing added, nothing changed
     page = open_console(browser, demo_runtime, lang="ru", size=PHONE, path="/import", token=token)
     page.wait_for_selector("input[name=file]")
+    page.wait_for_selector('.setup-step[data-step="clients"][data-done="yes"]')
     page.set_input_files("input[name=file]", str(path))
     page.wait_for_selector("#import-preview tbody tr")
     page.click("#import-start")

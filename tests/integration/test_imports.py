@@ -282,3 +282,17 @@ def test_a_chunk_past_the_body_cap_is_refused_and_changes_nothing(admin):
     assert sent.status == 413 and sent.json["error"]["code"] == "payload_too_large", sent.text
     assert [j for j in Job.scan() if j.kind == service.CHUNK] == []
     assert admin.get(f"/v1/admin/imports/{run.json['id']}").json["chunks_sent"] == 0
+
+
+def test_the_set_up_path_says_what_is_done_and_gives_the_booking_link(admin):
+    before = admin.get("/v1/admin/setup")
+    assert before.status == 200, before.text
+    body = before.json
+    assert "salon=salon-a" in body["booking_link"] and body["booking_link"].startswith("http")
+    assert (body["services"], body["staff_with_hours"], body["imports"]) == (3, 2, 0)
+    assert {c["channel"] for c in body["channels"]} and all(
+        isinstance(c["connected"], bool) for c in body["channels"]
+    )
+    _import(admin, "clients", FRESHA, FRESHA_MAP, CLIENTS[:2])
+    assert admin.get("/v1/admin/setup").json["imports"] == 1
+    assert AdminApi(SALON, email="desk@a.example", role="reception").get("/v1/admin/setup").status == 403

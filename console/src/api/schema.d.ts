@@ -782,6 +782,23 @@ export interface paths {
         patch: operations["patch_service_v1_admin_services__service_id__patch"];
         trace?: never;
     };
+    "/v1/admin/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A new salon's set-up: what is done and what is left, with the booking link */
+        get: operations["setup_status_v1_admin_setup_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/staff": {
         parameters: {
             query?: never;
@@ -1594,6 +1611,19 @@ export interface components {
             services: components["schemas"]["ServiceOut"][];
             /** Staff */
             staff: components["schemas"]["StaffOut"][];
+        };
+        /** ChannelOut */
+        ChannelOut: {
+            /**
+             * Channel
+             * @description push, telegram, whatsapp or sms
+             */
+            channel: string;
+            /**
+             * Connected
+             * @description whether the deployment has this channel's provider account
+             */
+            connected: boolean;
         };
         /** CheckIn */
         CheckIn: {
@@ -3547,6 +3577,35 @@ export interface components {
             price_amount?: number | null;
             /** Repeat Interval Days */
             repeat_interval_days?: number | null;
+        };
+        /** SetupOut */
+        SetupOut: {
+            /**
+             * Booking Link
+             * @description the salon's booking page, for its site and social profiles
+             */
+            booking_link: string;
+            /** Channels */
+            channels: components["schemas"]["ChannelOut"][];
+            /**
+             * Imports
+             * @description imports finished
+             */
+            imports: number;
+            /** Manager Phones */
+            manager_phones: number;
+            /** Review Links */
+            review_links: number;
+            /**
+             * Services
+             * @description services offered online
+             */
+            services: number;
+            /**
+             * Staff With Hours
+             * @description active staff members with services and weekly hours
+             */
+            staff_with_hours: number;
         };
         /** SlotOut */
         SlotOut: {
@@ -8089,6 +8148,62 @@ export interface operations {
             };
             /** @description The body is not application/json (code unsupported_media_type) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    setup_status_v1_admin_setup_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

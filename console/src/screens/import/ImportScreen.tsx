@@ -8,6 +8,8 @@ import { api, explain, ok, type Schemas } from "../../api/client";
 import { Field, FormError, Scroll } from "../../components/ui";
 import { has, number, t, when, type Key } from "../../i18n";
 import { useLoad } from "../../lib/load";
+import { may } from "../../state";
+import { SetupCard } from "./SetupCard";
 import { chunks, decode, guess, missing, parse, project, recognise, type Kind, type Preset, type Sheet } from "./csv";
 
 type Reject = Schemas["RejectOut"];
@@ -168,7 +170,9 @@ export function ImportScreen() {
   const r = run.value;
   return (
     <section class="import" aria-labelledby="import-title">
-      <h1 id="import-title">{t("import.title")}</h1>
+      <h1 id="import-title">{t("import.movingIn")}</h1>
+      {may("salon.update") && <SetupCard />}
+      <h2 id="import-section">{t("import.title")}</h2>
       <p class="muted">{t("import.lead")}</p>
       <FormError text={setupProblem.value} />
 

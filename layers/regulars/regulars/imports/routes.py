@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Route
 from regulars.core import clock
 from regulars.http.auth import caller, operation
 from regulars.imports import service as imports
-from regulars.imports import views
+from regulars.imports import setup, views
 from regulars.imports.presets import Kind
 from regulars.imports.schemas import (
     CheckIn,
@@ -25,6 +25,7 @@ from regulars.imports.schemas import (
     PresetOut,
     PresetsOut,
     RejectOut,
+    SetupOut,
 )
 
 router = Router()
@@ -111,3 +112,14 @@ def status(import_id: ImportId) -> ImportOut:
 def recent() -> ImportsOut:
     salon_id, _ = caller(router)
     return ImportsOut(imports=[views.run(r) for r in imports.recent(salon_id)])
+
+
+@router.get(
+    "/v1/admin/setup",
+    summary="A new salon's set-up: what is done and what is left, with the booking link",
+    tags=TAGS,
+)
+@operation("salon.update")
+def setup_status() -> SetupOut:
+    salon_id, _ = caller(router)
+    return SetupOut(**setup.status(salon_id))

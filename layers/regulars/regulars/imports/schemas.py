@@ -104,3 +104,18 @@ class PresetsOut(BaseModel):
     presets: list[PresetOut]
     fields: dict[str, list[str]] = Field(description="kind -> the fields a file of that kind may map")
     chunk_rows: int = Field(description="the most rows a check or a chunk may carry")
+
+
+class ChannelOut(BaseModel):
+    channel: str = Field(description="push, telegram, whatsapp or sms")
+    connected: bool = Field(description="whether the deployment has this channel's provider account")
+
+
+class SetupOut(BaseModel):
+    booking_link: str = Field(description="the salon's booking page, for its site and social profiles")
+    services: int = Field(description="services offered online")
+    staff_with_hours: int = Field(description="active staff members with services and weekly hours")
+    manager_phones: int
+    review_links: int
+    channels: list[ChannelOut]
+    imports: int = Field(description="imports finished")
