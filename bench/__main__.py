@@ -9,14 +9,14 @@ import sys
 import time
 import warnings
 
-from bench import analytics, booking, campaign, coldstart, console, sweep
+from bench import analytics, booking, campaign, coldstart, console, imports, sweep
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
         "--only",
-        choices=["coldstart", "dynamodb", "sweep", "campaign", "analytics", "console"],
+        choices=["coldstart", "dynamodb", "sweep", "campaign", "analytics", "import", "console"],
         help="run one part only",
     )
     parser.add_argument("--runs", type=int, default=7, help="fresh interpreters per function (default 7)")
@@ -33,6 +33,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=1_000,
         help="clients whose three years of visits the analytics bench keeps (default 1,000)",
+    )
+    parser.add_argument(
+        "--import-clients", type=int, default=5_000, help="clients the import bench moves in (default 5,000)"
+    )
+    parser.add_argument(
+        "--import-visits", type=int, default=50_000, help="visits the import bench moves in (default 50,000)"
     )
     args = parser.parse_args(argv)
 
@@ -54,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         print(campaign.report(clients=args.audience), flush=True)
     if args.only in (None, "analytics"):
         print(analytics.report(clients=args.history), flush=True)
+    if args.only in (None, "import"):
+        print(imports.report(clients=args.import_clients, visits=args.import_visits), flush=True)
     if args.only in (None, "console"):
         print(console.report(), flush=True)
     print(f"Ran in {time.perf_counter() - started:.0f} s.", file=sys.stderr)

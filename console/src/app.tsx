@@ -16,6 +16,7 @@ const Campaigns = lazy(() => fresh(() => import("./screens/insights/CampaignsScr
 const Retention = lazy(() => fresh(() => import("./screens/retention/RetentionScreen")).then((m) => m.RetentionScreen));
 const Analytics = lazy(() => fresh(() => import("./screens/insights/AnalyticsScreen")).then((m) => m.AnalyticsScreen));
 const Audit = lazy(() => fresh(() => import("./screens/audit/AuditScreen")).then((m) => m.AuditScreen));
+const Import = lazy(() => fresh(() => import("./screens/import/ImportScreen")).then((m) => m.ImportScreen));
 const Settings = lazy(() => fresh(() => import("./screens/settings/SettingsScreen")).then((m) => m.SettingsScreen));
 
 /** A screen's code, or, when a deploy since this page was opened has replaced it (its file is gone),
@@ -78,6 +79,7 @@ export function App() {
             <Route path="/settings" component={maySettings() ? Settings : Calendar} />
             <Route path="/settings/:section" component={maySettings() ? Settings : Calendar} />
             <Route path="/audit" component={may("audit.read") ? Audit : Calendar} />
+            <Route path="/import" component={may("clients.import") ? Import : Calendar} />
             <Route default component={Calendar} />
           </Router>
         </ErrorBoundary>
@@ -146,6 +148,11 @@ function Shell({ children }: { children: preact.ComponentChildren }) {
           {may("audit.read") && (
             <a href="/audit" aria-current={here("/audit")}>
               {t("nav.audit")}
+            </a>
+          )}
+          {may("clients.import") && (
+            <a href="/import" aria-current={here("/import")}>
+              {t("nav.import")}
             </a>
           )}
         </nav>

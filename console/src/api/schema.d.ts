@@ -521,6 +521,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The salon's recent imports */
+        get: operations["recent_v1_admin_imports_get"];
+        put?: never;
+        /** Start an import (its rows follow in chunks) */
+        post: operations["start_v1_admin_imports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/imports/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dry run: read some rows as they would be imported, and say which would be refused and why */
+        post: operations["check_v1_admin_imports_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/imports/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The known exports' columns and the fields */
+        get: operations["presets_v1_admin_imports_presets_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import and how far it is */
+        get: operations["status_v1_admin_imports__import_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/imports/{import_id}/chunks/{chunk}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Send one chunk of an import's rows (again: nothing more happens) */
+        put: operations["chunk_v1_admin_imports__import_id__chunks__chunk__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/loyalty": {
         parameters: {
             query?: never;
@@ -728,6 +814,23 @@ export interface paths {
         head?: never;
         /** Change a service */
         patch: operations["patch_service_v1_admin_services__service_id__patch"];
+        trace?: never;
+    };
+    "/v1/admin/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A new salon's set-up: what is done and what is left, with the booking link */
+        get: operations["setup_status_v1_admin_setup_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/admin/staff": {
@@ -1229,10 +1332,10 @@ export interface components {
             service_id: string;
             /**
              * Source
-             * @description How the visit came: widget (the salon's page), or at the desk: desk, phone, walk_in
+             * @description How the visit came: widget (the salon's page), or at the desk: desk, phone, walk_in; import: history brought from another platform
              * @enum {string}
              */
-            source: "widget" | "desk" | "phone" | "walk_in";
+            source: "widget" | "desk" | "phone" | "walk_in" | "import";
             /** Staff Id */
             staff_id: string;
             /** Start */
@@ -1543,6 +1646,78 @@ export interface components {
             services: components["schemas"]["ServiceOut"][];
             /** Staff */
             staff: components["schemas"]["StaffOut"][];
+        };
+        /** ChannelOut */
+        ChannelOut: {
+            /**
+             * Channel
+             * @description push, telegram, whatsapp or sms
+             */
+            channel: string;
+            /**
+             * Connected
+             * @description whether the deployment has this channel's provider account
+             */
+            connected: boolean;
+        };
+        /** CheckIn */
+        CheckIn: {
+            /**
+             * Day First
+             * @description 03/04/2025 is 3 April (false: 4 March); dotted dates are always day first
+             * @default true
+             */
+            day_first: boolean;
+            /**
+             * First Row
+             * @description the file's line number of rows[0] (the header is line 1)
+             * @default 2
+             */
+            first_row: number;
+            /** Header */
+            header: string[];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "clients" | "visits";
+            /**
+             * Mapping
+             * @description field -> the header of its column (fields: GET /v1/admin/imports/presets)
+             */
+            mapping: {
+                [key: string]: string;
+            };
+            /** Rows */
+            rows: string[][];
+        };
+        /** CheckOut */
+        CheckOut: {
+            /** Accepted */
+            accepted: number;
+            /**
+             * Known Clients
+             * @description accepted rows whose phone is a client's already
+             */
+            known_clients: number;
+            /** New Clients */
+            new_clients: number;
+            /** Rejects */
+            rejects: components["schemas"]["RejectOut"][];
+        };
+        /** ChunkIn */
+        ChunkIn: {
+            /** First Row */
+            first_row: number;
+            /** Rows */
+            rows: string[][];
+        };
+        /** ChunkOut */
+        ChunkOut: {
+            /** Accepted */
+            accepted: number;
+            /** Rejects */
+            rejects: components["schemas"]["RejectOut"][];
         };
         /** ClientCreate */
         ClientCreate: {
@@ -2201,6 +2376,100 @@ export interface components {
              */
             value: number | null;
         };
+        /** ImportIn */
+        ImportIn: {
+            /**
+             * Day First
+             * @description 03/04/2025 is 3 April (false: 4 March); dotted dates are always day first
+             * @default true
+             */
+            day_first: boolean;
+            /** File Name */
+            file_name: string;
+            /** Header */
+            header: string[];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "clients" | "visits";
+            /**
+             * Mapping
+             * @description field -> the header of its column (fields: GET /v1/admin/imports/presets)
+             */
+            mapping: {
+                [key: string]: string;
+            };
+            /** Preset */
+            preset?: string | null;
+            /**
+             * Rows
+             * @description the file's data rows (lines after the header)
+             */
+            rows: number;
+        };
+        /** ImportOut */
+        ImportOut: {
+            /** Chunks */
+            chunks: number;
+            /** Chunks Done */
+            chunks_done: number;
+            /** Chunks Sent */
+            chunks_sent: number;
+            /**
+             * Created
+             * @description clients added
+             */
+            created: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** File Name */
+            file_name: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "clients" | "visits";
+            /** Preset */
+            preset: string | null;
+            /** Rejected */
+            rejected: number;
+            /** Rows */
+            rows: number;
+            /** Rows Done */
+            rows_done: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "receiving" | "running" | "done";
+            /**
+             * Unchanged
+             * @description rows that brought nothing new
+             */
+            unchanged: number;
+            /**
+             * Updated
+             * @description known clients given what they lacked
+             */
+            updated: number;
+            /** Visits Added */
+            visits_added: number;
+        };
+        /** ImportsOut */
+        ImportsOut: {
+            /** Imports */
+            imports: components["schemas"]["ImportOut"][];
+        };
         /**
          * InvitationIn
          * @description A client invited back by the salon: the win-back message in their language, with a bonus if given.
@@ -2732,6 +3001,44 @@ export interface components {
              */
             phone_proof: string;
         };
+        /** PresetOut */
+        PresetOut: {
+            /**
+             * Columns
+             * @description field -> the header the platform's export gives it
+             */
+            columns: {
+                [key: string]: string;
+            };
+            /** Day First */
+            day_first: boolean;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "clients" | "visits";
+            /** Platform */
+            platform: string;
+        };
+        /** PresetsOut */
+        PresetsOut: {
+            /**
+             * Chunk Rows
+             * @description the most rows a check or a chunk may carry
+             */
+            chunk_rows: number;
+            /**
+             * Fields
+             * @description kind -> the fields a file of that kind may map
+             */
+            fields: {
+                [key: string]: string[];
+            };
+            /** Presets */
+            presets: components["schemas"]["PresetOut"][];
+        };
         /** PreviewClient */
         PreviewClient: {
             /** Balance */
@@ -2845,6 +3152,24 @@ export interface components {
         RefundIn: {
             /** Reason */
             reason?: string | null;
+        };
+        /** RejectOut */
+        RejectOut: {
+            /**
+             * Code
+             * @description phone_missing, phone_invalid, phone_repeated, name_missing, name_too_long, email_invalid, birthday_invalid, date_missing, date_invalid, date_future, amount_invalid, count_invalid, consent_invalid, row_empty
+             */
+            code: string;
+            /**
+             * Column
+             * @description the header of the column at fault; none: the row as a whole
+             */
+            column: string | null;
+            /**
+             * Row
+             * @description the file's line number (the header is line 1)
+             */
+            row: number;
         };
         /** Report */
         Report: {
@@ -3356,6 +3681,35 @@ export interface components {
             price_amount?: number | null;
             /** Repeat Interval Days */
             repeat_interval_days?: number | null;
+        };
+        /** SetupOut */
+        SetupOut: {
+            /**
+             * Booking Link
+             * @description the salon's booking page, for its site and social profiles
+             */
+            booking_link: string;
+            /** Channels */
+            channels: components["schemas"]["ChannelOut"][];
+            /**
+             * Imports
+             * @description imports finished
+             */
+            imports: number;
+            /** Manager Phones */
+            manager_phones: number;
+            /** Review Links */
+            review_links: number;
+            /**
+             * Services
+             * @description services offered online
+             */
+            services: number;
+            /**
+             * Staff With Hours
+             * @description active staff members with services and weekly hours
+             */
+            staff_with_hours: number;
         };
         /** SlotOut */
         SlotOut: {
@@ -6402,6 +6756,467 @@ export interface operations {
             };
         };
     };
+    recent_v1_admin_imports_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportsOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    start_v1_admin_imports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON, or is nested too deep (code invalid_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not possible in the current state (the code says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is too large (code payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is not application/json (code unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    check_v1_admin_imports_check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckOut"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON, or is nested too deep (code invalid_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not possible in the current state (the code says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is too large (code payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is not application/json (code unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    presets_v1_admin_imports_presets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetsOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    status_v1_admin_imports__import_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    chunk_v1_admin_imports__import_id__chunks__chunk__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+                chunk: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChunkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChunkOut"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON, or is nested too deep (code invalid_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not possible in the current state (the code says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is too large (code payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is not application/json (code unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     liability_v1_admin_loyalty_get: {
         parameters: {
             query?: never;
@@ -7603,6 +8418,62 @@ export interface operations {
             };
             /** @description The body is not application/json (code unsupported_media_type) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    setup_status_v1_admin_setup_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,9 @@ import { describe, expect, it } from "vitest";
 import auditEn from "../screens/audit/messages/en.json";
 import auditEs from "../screens/audit/messages/es.json";
 import auditRu from "../screens/audit/messages/ru.json";
+import importEn from "../screens/import/messages/en.json";
+import importEs from "../screens/import/messages/es.json";
+import importRu from "../screens/import/messages/ru.json";
 import insightsEn from "../screens/insights/messages/en.json";
 import insightsEs from "../screens/insights/messages/es.json";
 import insightsRu from "../screens/insights/messages/ru.json";
@@ -18,9 +21,9 @@ import mainEs from "./es.json";
 import mainRu from "./ru.json";
 
 // The main catalogs and the screens' own, as the console merges them
-const en: Record<string, string> = { ...mainEn, ...insightsEn, ...retentionEn, ...settingsEn, ...auditEn };
-const ru: Record<string, string> = { ...mainRu, ...insightsRu, ...retentionRu, ...settingsRu, ...auditRu };
-const es: Record<string, string> = { ...mainEs, ...insightsEs, ...retentionEs, ...settingsEs, ...auditEs };
+const en: Record<string, string> = { ...mainEn, ...insightsEn, ...retentionEn, ...settingsEn, ...auditEn, ...importEn };
+const ru: Record<string, string> = { ...mainRu, ...insightsRu, ...retentionRu, ...settingsRu, ...auditRu, ...importRu };
+const es: Record<string, string> = { ...mainEs, ...insightsEs, ...retentionEs, ...settingsEs, ...auditEs, ...importEs };
 
 const placeholders = (message: string) =>
   [...new Set([...message.matchAll(/\{\s*([a-zA-Z]+)\s*(?:[,}])/g)].map((m) => m[1]))].sort();
@@ -49,6 +52,7 @@ const SCREENS = [
   ["insights", insightsEn, insightsRu, insightsEs],
   ["retention", retentionEn, retentionRu, retentionEs],
   ["settings", settingsEn, settingsRu, settingsEs],
+  ["import", importEn, importRu, importEs],
 ] as const;
 
 it.each(SCREENS)("the %s catalogs use no key of the main ones nor of another screen's", (name, own) => {

@@ -6,6 +6,9 @@ import { IntlMessageFormat } from "intl-messageformat";
 import auditEn from "../screens/audit/messages/en.json";
 import auditEs from "../screens/audit/messages/es.json";
 import auditRu from "../screens/audit/messages/ru.json";
+import importEn from "../screens/import/messages/en.json";
+import importEs from "../screens/import/messages/es.json";
+import importRu from "../screens/import/messages/ru.json";
 import insightsEn from "../screens/insights/messages/en.json";
 import insightsEs from "../screens/insights/messages/es.json";
 import insightsRu from "../screens/insights/messages/ru.json";
@@ -21,9 +24,9 @@ import mainRu from "./ru.json";
 
 // The main catalogs, and the screens' own (campaigns, analytics, the retention desk and the settings
 // keep theirs beside them).
-const en = { ...mainEn, ...insightsEn, ...retentionEn, ...settingsEn, ...auditEn };
-const ru = { ...mainRu, ...insightsRu, ...retentionRu, ...settingsRu, ...auditRu };
-const es = { ...mainEs, ...insightsEs, ...retentionEs, ...settingsEs, ...auditEs };
+const en = { ...mainEn, ...insightsEn, ...retentionEn, ...settingsEn, ...auditEn, ...importEn };
+const ru = { ...mainRu, ...insightsRu, ...retentionRu, ...settingsRu, ...auditRu, ...importRu };
+const es = { ...mainEs, ...insightsEs, ...retentionEs, ...settingsEs, ...auditEs, ...importEs };
 
 export type Key = keyof typeof en;
 type Catalog = Record<Key, string>;

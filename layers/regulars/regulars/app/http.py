@@ -179,6 +179,7 @@ def _admin_routers() -> list:
     from regulars.clients import routes as clients
     from regulars.desk import routes as desk
     from regulars.feedback.routes import admin as feedback
+    from regulars.imports import routes as imports
     from regulars.loyalty import routes as loyalty
     from regulars.retention import routes as retention
     from regulars.rights import routes as rights
@@ -198,6 +199,7 @@ def _admin_routers() -> list:
         campaigns.router,
         analytics.router,
         team.router,
+        imports.router,
     ]
 
 

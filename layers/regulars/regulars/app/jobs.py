@@ -17,6 +17,7 @@ from regulars.app import messages
 from regulars.booking import reminders
 from regulars.campaigns import service as campaigns
 from regulars.feedback import service as feedback
+from regulars.imports import service as imports
 from regulars.loyalty import birthdays, burning, tiers
 from regulars.retention import defections, invitations, lifecycle, waves, winback
 from regulars.rights import forgetting
@@ -59,6 +60,7 @@ HANDLERS: Mapping[str, Handler] = table(
         (campaigns.START, campaigns.start),
         (campaigns.BATCH, campaigns.batch),
         (analytics.SNAPSHOT, analytics.snapshot_job),
+        (imports.CHUNK, imports.apply_chunk),
     ]
 )
 

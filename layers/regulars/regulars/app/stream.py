@@ -25,6 +25,7 @@ from regulars.campaigns import service as campaigns
 from regulars.clients import stats
 from regulars.clients import stats_repo as client_stats
 from regulars.clients.model import ClientStats
+from regulars.core.appointments import Source
 from regulars.core.config import settings
 from regulars.core.events import AppointmentEvent, derive
 from regulars.feedback import service as feedback
@@ -85,6 +86,25 @@ SUBSCRIBERS = in_order(
 )
 
 
+# What an imported visit (history from another platform) sets going: it is counted in the client's
+# statistics and the analytics, and nothing else hears of it (no reminder, notice, cashback, feedback
+# request, invitation or campaign attribution: the visit is long over).
+IMPORTED = in_order(
+    [
+        Subscriber("client_stats", _count),
+        Subscriber(
+            "analytics",
+            lambda event, now, done: analytics.on_event(event, now, done["client_stats"]),
+            needs=("client_stats",),
+        ),
+    ]
+)
+
+
+def subscribers_of(event: AppointmentEvent) -> tuple[Subscriber, ...]:
+    return IMPORTED if event.appointment.source is Source.IMPORT else SUBSCRIBERS
+
+
 def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
     """Apply every event of one record; safe to call again with the same record."""
     change = record.get("dynamodb", {})
@@ -99,7 +119,7 @@ def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
         return []
     events = events_of(record)
     for event in events:
-        notify(SUBSCRIBERS, event, now)
+        notify(subscribers_of(event), event, now)
     return events
 
 

@@ -20,7 +20,7 @@ from regulars.salon.model import MAX_SERVICE_MINUTES
 from regulars.salon.schemas import SalonOut
 
 DeskSource = Literal["desk", "phone", "walk_in"]
-VisitSource = Literal["widget", "desk", "phone", "walk_in"]
+VisitSource = Literal["widget", "desk", "phone", "walk_in", "import"]
 
 
 class SlotOut(BaseModel):
@@ -183,7 +183,7 @@ class AppointmentOut(BaseModel):
     bonus_amount: int | None = Field(default=None, description="Paid with bonus at checkout")
     refunded_at: datetime | None = None
     source: VisitSource = Field(
-        description="How the visit came: widget (the salon's page), or at the desk: desk, phone, walk_in"
+        description="How the visit came: widget (the salon's page), or at the desk: desk, phone, walk_in; import: history brought from another platform"
     )
     late_cancellation: bool
     cancel_reason: str | None

@@ -24,12 +24,13 @@ class AppointmentStatus(StrEnum):
 
 class Source(StrEnum):
     """How a visit came: online (the salon's page), or at the desk, where the salon says how (a phone
-    call, a walk-in, or simply the desk). One field, stored with the visit."""
+    call, a walk-in, or simply the desk), or imported from another platform. One field, stored with the visit."""
 
     WIDGET = "widget"
     DESK = "desk"
     PHONE = "phone"
     WALK_IN = "walk_in"
+    IMPORT = "import"  # history brought from another platform: counted, never acted on
 
     @classmethod
     def of(cls, stored: str) -> Source:

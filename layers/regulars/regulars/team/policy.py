@@ -41,6 +41,7 @@ OPERATIONS: dict[str, str] = {
     "clients.history": "see a client's whole history",
     "clients.export": "export everything held about a client",
     "clients.erase": "erase a client's personal data",
+    "clients.import": "import clients and visit history from another platform's export",
     # the book
     "appointments.read": "see the book and a visit",
     "appointments.book": "book a visit",
