@@ -154,6 +154,7 @@ def test_a_manager_adds_a_staff_member_with_hours_on_a_phone_in_spanish(demo_run
     page.click("#staff-add")
     form = page.locator("#staff-form")
     form.locator("input[name=name]").fill(name)
+    form.locator('input[name=service][value="manicure"]').check()
     form.locator("input[name=mon-span-from-0]").fill("10:00")
     form.locator("input[name=mon-span-to-0]").fill("14:00")
     form.locator("button[name=add-span-mon]").click()
@@ -188,6 +189,29 @@ def test_a_manager_adds_a_staff_member_with_hours_on_a_phone_in_spanish(demo_run
     }
     assert added["breaks"] == {"wed": [["13:00", "14:00"]]}
     assert added["days_off"] == ["2027-01-06"]
+    assert added["service_ids"] == ["manicure"]
+    # booked in their new hours, refused on their day off
+    berlin = ZoneInfo("Europe/Berlin")
+    today = datetime.fromisoformat(demo_runtime.get("/local/clock").json()["now"]).astimezone(berlin).date()
+    monday = today + timedelta(days=7 - today.weekday())
+
+    def at(day, hour: int) -> str:
+        return datetime(day.year, day.month, day.day, hour, tzinfo=berlin).isoformat()
+
+    book = {
+        "service_id": "manicure",
+        "staff_id": added["id"],
+        "client": {"name": "Hora Nueva", "phone": "+34 612 000 111"},
+    }
+    visit = demo_runtime.post("/v1/admin/appointments", token=owner, json={**book, "start": at(monday, 15)})
+    assert visit.status_code == 201, visit.text
+    tuesday = demo_runtime.post(
+        "/v1/admin/appointments", token=owner, json={**book, "start": at(monday + timedelta(days=1), 10)}
+    )
+    assert (tuesday.status_code, tuesday.json()["error"]["code"]) == (422, "not_a_slot"), tuesday.text
+    assert demo_runtime.post(
+        f"/v1/admin/appointments/{visit.json()['id']}/cancel", token=owner, json={"reason": "test"}
+    ).ok
     page.locator(f'#staff-list li[data-staff="{added["id"]}"]').wait_for()
     check_screen(page, "es", "settings-staff")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
