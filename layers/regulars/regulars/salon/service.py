@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from regulars.core.errors import InvalidInput, NotFound
 from regulars.core.money import Money
-from regulars.salon import forgetting
+from regulars.salon import forgetting, reminder_rules
 from regulars.salon import repo as store
 from regulars.salon.model import Catalog, Salon, SalonSettings, Service, StaffMember
 
@@ -35,7 +35,8 @@ def update(
     settings: SalonSettings | None = None,
 ) -> Salon:
     """Change what is given of the salon's name, time zone, locale and settings (audited); a salon
-    that now forgets inactive clients does it tonight."""
+    that now forgets inactive clients does it tonight; new reminder rules re-plan the reminders of
+    the visits to come."""
     changes: dict[str, object] = {}
     if timezone is not None:
         try:
@@ -47,10 +48,14 @@ def update(
         changes["name"] = name
     if locale is not None:
         changes["locale"] = locale
+    before = None
     if settings is not None:
         changes["settings"] = settings.model_dump()
+        before = store.load_catalog(salon_id).salon.settings
     updated = store.update_salon(salon_id, by=by, now=now, **changes)
     forgetting.schedule(updated, now)
+    if before is not None:
+        reminder_rules.on_change(salon_id, before, updated.settings, now)
     return updated
 
 

@@ -32,6 +32,7 @@ class Subject(Enum):
     CAMPAIGN = ("CAMPAIGN", Owner.SALON, "campaign_id")  # a campaign's start and batches
     FORGET = ("FORGET", Owner.SALON, "salon_id")  # the nightly forgetting of inactive clients
     ANALYTICS = ("ANALYTICS", Owner.SALON, "salon_id")  # the analytics snapshot
+    REMINDER_RULES = ("REMINDERS", Owner.SALON, "salon_id")  # the re-planning after the reminder rules change
 
     def __init__(self, prefix: str, owner: Owner, *ids: str) -> None:
         self.tag = prefix
