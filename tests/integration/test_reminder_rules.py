@@ -180,8 +180,16 @@ def test_a_passed_moment_is_not_sent_late_and_a_sent_reminder_not_again(table, c
         120: ("cancelled", "2026-11-24T11:00:00+00:00"),
         600: ("pending", "2026-11-24T03:00:00+00:00"),
     }
-    # nothing more goes out now (no burst of late ones), and then only the ten-hours one
+    # nothing more goes out now (no burst of late ones)
     assert sent(visit) == [f"reminder-{visit['id']}-20261124T1300-1440m"]
+
+    # quiet hours from 22:00 take in 04:00 in Berlin: the pending reminder moves to the evening before
+    clock.set_offset(clock.offset() + timedelta(minutes=5))
+    quiet = change_rules(admin, quiet_hours="22:00-07:00")
+    run_due(quiet + reminder_rules.DELAY + timedelta(seconds=1))
+    assert pending(visit) == {600: "2026-11-23T20:59:00+00:00"}
+    # and then only the ten-hours one goes, once
+    jump_to(datetime.fromisoformat("2026-11-23T20:59:30+00:00"))
     jump_to(datetime.fromisoformat("2026-11-24T03:00:30+00:00"))
     assert sent(visit) == [
         f"reminder-{visit['id']}-20261124T1300-1440m",

@@ -1,4 +1,5 @@
-"""When the salon changes its reminder rules, the visits already booked follow: one job re-plans the
+"""When the salon changes its reminder rules (which reminders, which asks to confirm, whether any; and
+the quiet hours and time zone that move them), the visits already booked follow: one job re-plans the
 reminders of every visit to come (the re-planning itself is :mod:`regulars.booking.reminders`'s).
 
 The job is due a little after the rules' longest reach in a cache (:data:`repo.RULES_MAX_AGE`): a
@@ -12,19 +13,21 @@ from datetime import datetime, timedelta
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.subjects import Subject
 from regulars.salon import repo as store
-from regulars.salon.model import SalonSettings
+from regulars.salon.model import Salon
 
 KIND = "reminders-replan"
-FIELDS = ("reminders_enabled", "reminder_offsets_minutes", "confirmation_offset_minutes")
 DELAY = timedelta(seconds=store.RULES_MAX_AGE + 30)
 
 
-def rules(settings: SalonSettings) -> dict[str, object]:
-    """The settings that decide which reminders a visit gets and which asks to confirm."""
+def rules(salon: Salon) -> dict[str, object]:
+    """What decides which reminders a visit gets, when, and which asks to confirm."""
+    s = salon.settings
     return {
-        "reminders_enabled": settings.reminders_enabled,
-        "reminder_offsets_minutes": sorted(set(settings.reminder_offsets_minutes)),
-        "confirmation_offset_minutes": settings.confirmation_offset_minutes,
+        "reminders_enabled": s.reminders_enabled,
+        "reminder_offsets_minutes": sorted(set(s.reminder_offsets_minutes)),
+        "confirmation_offset_minutes": s.confirmation_offset_minutes,
+        "quiet_hours": s.quiet_hours,
+        "timezone": salon.timezone,
     }
 
 
@@ -46,10 +49,12 @@ def schedule_follow_up(salon_id: str, changed_at: datetime, page: int, cursor: d
     )
 
 
-def on_change(salon_id: str, before: SalonSettings, after: SalonSettings, now: datetime) -> bool:
-    """Schedule the re-planning if the reminder rules changed; False if they did not."""
+def on_change(before: Salon, after: Salon, now: datetime) -> bool:
+    """Schedule the re-planning if the reminder rules changed; False if they did not. The job reads
+    the rules afresh when it runs (those given here are a record of the change)."""
     if rules(before) == rules(after):
         return False
+    salon_id = after.id
     return job_store.schedule(
         salon_id,
         job_id(now),

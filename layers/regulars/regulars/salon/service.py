@@ -35,8 +35,8 @@ def update(
     settings: SalonSettings | None = None,
 ) -> Salon:
     """Change what is given of the salon's name, time zone, locale and settings (audited); a salon
-    that now forgets inactive clients does it tonight; new reminder rules re-plan the reminders of
-    the visits to come."""
+    that now forgets inactive clients does it tonight; new reminder rules (or quiet hours, or time
+    zone) re-plan the reminders of the visits to come."""
     changes: dict[str, object] = {}
     if timezone is not None:
         try:
@@ -48,14 +48,13 @@ def update(
         changes["name"] = name
     if locale is not None:
         changes["locale"] = locale
-    before = None
     if settings is not None:
         changes["settings"] = settings.model_dump()
-        before = store.load_catalog(salon_id).salon.settings
+    before = store.load_catalog(salon_id).salon if settings is not None or timezone is not None else None
     updated = store.update_salon(salon_id, by=by, now=now, **changes)
     forgetting.schedule(updated, now)
     if before is not None:
-        reminder_rules.on_change(salon_id, before, updated.settings, now)
+        reminder_rules.on_change(before, updated, now)
     return updated
 
 
