@@ -304,7 +304,7 @@ def test_the_reminders_move_to_a_new_offset_with_the_salons_own_text(demo_runtim
         assert page.inner_text("#template-state") == en["settings.templates.own"]
         with_text = rt.get("/v1/admin/salon", token=owner).json()
 
-        page.click("#settings-tab-reminders")
+        page.goto(f"{rt.base_url}/settings/reminders")  # afresh, without the saved text's notice
         form = page.locator("#reminders-form")
         form.wait_for()
         tabs = page.locator("nav.tabs a").all_inner_texts()
