@@ -28,6 +28,13 @@ pytestmark = pytest.mark.integration
 SALON = "salon-a"
 
 
+@pytest.fixture(autouse=True)
+def ticking(table, clock_at):
+    """The ticker has been running: its first tick reads from the minute before the test's clock (not
+    the three days back a first tick ever looks)."""
+    job_store.advance_watermark(clock_at - timedelta(minutes=2), clock_at)
+
+
 class Queue:
     def __init__(self):
         self.sent = []
