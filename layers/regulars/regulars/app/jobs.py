@@ -45,6 +45,7 @@ def table(lines: Iterable[tuple[str, Handler]]) -> Mapping[str, Handler]:
 HANDLERS: Mapping[str, Handler] = table(
     [
         (reminders.KIND, reminders.remind),
+        (reminders.REPLAN, reminders.replan),
         (messages.JOB_KIND, messages.dispatch_when_due),
         (feedback.KIND, feedback.ask),
         (invitations.KIND, invitations.invite),

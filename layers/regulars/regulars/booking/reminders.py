@@ -1,5 +1,6 @@
-"""Reminders: planned as jobs when a visit is booked or moved, cancelled when it changes, and
-re-checked when due (a moved or cancelled visit gets no reminder for its old time)."""
+"""Reminders: planned as jobs when a visit is booked or moved, cancelled when it changes,
+re-planned for every visit to come when the salon changes its reminder rules, and re-checked when
+due (a moved or cancelled visit gets no reminder for its old time)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
 from regulars.runtime.jobs.subjects import Subject
+from regulars.salon import reminder_rules
 from regulars.salon import repo as catalog_store
-from regulars.salon.model import SalonSettings
+from regulars.salon.model import Salon, SalonSettings
 
 KIND = "reminder"
+REPLAN = reminder_rules.KIND
+VISITS_PER_RUN = 200  # a re-planning job reads at most this many visits, then leaves the rest to the next
 
 
 @dataclass(frozen=True)
@@ -72,12 +76,7 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
                 subject=Subject.VISIT.of(a.id),
                 due_at=r.due_at,
                 now=now,
-                payload={
-                    "appointment_id": a.id,
-                    "start": a.start.isoformat(),
-                    "offset_minutes": r.offset_minutes,
-                    "confirm": r.confirm,
-                },
+                payload=_payload(a, r),
             )
         keep = {r.job_id for r in planned}
         job_store.cancel_pending(a.salon_id, Subject.VISIT.of(a.id), now, keep=keep)
@@ -86,6 +85,84 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
     elif event.type in (EventType.CANCELLED, EventType.COMPLETED, EventType.NO_SHOW) and not event.created:
         job_store.cancel_pending(a.salon_id, Subject.VISIT.of(a.id), now)
         _skip_unsent(a.salon_id, a.id, now, set(), f"the visit is {a.status.value}")
+
+
+def _payload(a: m.Appointment, r: PlannedReminder) -> dict:
+    return {
+        "appointment_id": a.id,
+        "start": a.start.isoformat(),
+        "offset_minutes": r.offset_minutes,
+        "confirm": r.confirm,
+    }
+
+
+@dataclass
+class Replanned:
+    visits: int = 0
+    cancelled: int = 0
+    scheduled: int = 0  # created, revived or changed
+
+
+def _replan_visit(a: m.Appointment, salon: Salon, now: datetime, counts: Replanned) -> None:
+    """One visit's reminders as the rules now say: the missing ones scheduled (a cancelled one made
+    pending again under its own id), those of offsets no longer set cancelled, none whose moment has
+    passed (no late burst), and none acted on already (a sent reminder is not sent again)."""
+    planned = plan(a, salon.settings, now, salon.timezone)
+    for r in planned:
+        changed = job_store.ensure_pending(
+            a.salon_id,
+            r.job_id,
+            kind=KIND,
+            subject=Subject.VISIT.of(a.id),
+            due_at=r.due_at,
+            now=now,
+            payload=_payload(a, r),
+        )
+        counts.scheduled += changed in ("created", "revived", "changed")
+    counts.cancelled += job_store.cancel_pending(
+        a.salon_id,
+        Subject.VISIT.of(a.id),
+        now,
+        keep={r.job_id for r in planned},
+        kind=KIND,
+        outcome="the reminder rules changed",
+    )
+    counts.visits += 1
+
+
+def replan(job: DueJob, now: datetime) -> Outcome:
+    """Re-plan the reminders of the salon's visits to come, booked or confirmed, by the rules read
+    now (not a cached copy), one staff member's book after another in time order; after
+    :data:`VISITS_PER_RUN` visits read, the rest is a follow-up job's (from where this one stopped)."""
+    salon_id = job.salon_id
+    catalog = catalog_store.load_catalog(salon_id)  # fresh: the rules as they are now
+    salon, staff = catalog.salon, sorted(catalog.staff)
+    index = int(job.payload.get("staff", 0))
+    after = job.payload.get("after")
+    counts = Replanned()
+    read = 0
+    while index < len(staff):
+        visits, after = appointment_store.page_from(
+            salon_id, staff[index], now, limit=VISITS_PER_RUN - read, after=after
+        )
+        read += len(visits)
+        for a in visits:
+            if a.status.active:
+                _replan_visit(a, salon, now, counts)
+        if after is None:
+            index += 1
+        if read >= VISITS_PER_RUN and index < len(staff):
+            page = int(job.payload.get("page", 0)) + 1
+            changed_at = datetime.fromisoformat(job.payload["changed_at"])
+            reminder_rules.schedule_follow_up(
+                salon_id, changed_at, page, {"staff": index, "after": after}, now
+            )
+            return Outcome(True, f"{_words(counts)}; the rest follows (page {page})")
+    return Outcome(True, _words(counts))
+
+
+def _words(c: Replanned) -> str:
+    return f"{c.visits} visit(s) re-planned: {c.scheduled} reminder(s) scheduled, {c.cancelled} cancelled"
 
 
 def _skip_unsent(salon_id: str, appointment_id: str, now: datetime, keep: set[str], reason: str) -> None:

@@ -260,6 +260,20 @@ def for_staff(salon_id: str, staff_id: str, start: datetime, end: datetime) -> l
     return out
 
 
+def page_from(
+    salon_id: str, staff_id: str, since: datetime, *, limit: int, after: dict | None = None
+) -> tuple[list[m.Appointment], dict | None]:
+    """Up to ``limit`` visits of one staff member starting at ``since`` or later, in time order,
+    cancelled ones included; and where the next page starts (None: no more)."""
+    hk = Appointment.render_key("gsi1pk", salon_id=salon_id, staff_id=staff_id)
+    lo = Appointment.render_key("gsi1sk", start=since)
+    result = Entity.by_gsi1.query(
+        hk, Entity.gsi1sk.between(lo, APPOINTMENTS + "~"), limit=limit, last_evaluated_key=after
+    )
+    items = [to_domain(i) for i in result if isinstance(i, Appointment)]
+    return items, result.last_evaluated_key if len(items) == limit else None
+
+
 def for_client(salon_id: str, client_id: str, *, limit: int = 100) -> list[m.Appointment]:
     """A client's visits, newest first."""
     hk = Appointment.render_key("gsi2pk", salon_id=salon_id, client_id=client_id)

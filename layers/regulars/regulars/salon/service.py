@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from regulars.core.errors import InvalidInput, NotFound
 from regulars.core.money import Money
-from regulars.salon import forgetting
+from regulars.salon import forgetting, reminder_rules
 from regulars.salon import repo as store
 from regulars.salon.model import Catalog, Salon, SalonSettings, Service, StaffMember
 
@@ -35,7 +35,8 @@ def update(
     settings: SalonSettings | None = None,
 ) -> Salon:
     """Change what is given of the salon's name, time zone, locale and settings (audited); a salon
-    that now forgets inactive clients does it tonight."""
+    that now forgets inactive clients does it tonight; new reminder rules (or quiet hours, or time
+    zone) re-plan the reminders of the visits to come."""
     changes: dict[str, object] = {}
     if timezone is not None:
         try:
@@ -49,8 +50,11 @@ def update(
         changes["locale"] = locale
     if settings is not None:
         changes["settings"] = settings.model_dump()
+    before = store.load_catalog(salon_id).salon if settings is not None or timezone is not None else None
     updated = store.update_salon(salon_id, by=by, now=now, **changes)
     forgetting.schedule(updated, now)
+    if before is not None:
+        reminder_rules.on_change(before, updated, now)
     return updated
 
 

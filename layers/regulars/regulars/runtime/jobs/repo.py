@@ -78,6 +78,41 @@ def schedule(
     return _new(salon_id, NewJob(job_id, kind, subject, due_at, payload), now).save_new()
 
 
+def ensure_pending(
+    salon_id: str, job_id: str, *, kind: str, subject: str, due_at: datetime, payload: dict, now: datetime
+) -> str:
+    """The job pending at ``due_at`` with ``payload``, whatever it was: "created" when there was none,
+    "revived" when it had been cancelled (back into its due bucket, one job under one id), "changed"
+    when it was pending with another due time or payload, "kept" when it was already so, and "" when
+    it is queued or finished (acted on already: never again). Each change is conditional on the status
+    read, so a job the ticker takes meanwhile is left to it."""
+    if schedule(salon_id, job_id, kind=kind, subject=subject, due_at=due_at, payload=payload, now=now):
+        return "created"
+    item = Job.find(salon_id=salon_id, job_id=job_id, consistent=True)
+    if item is None or item.status not in ("pending", "cancelled"):
+        return ""
+    due = max(due_at, now)
+    if item.status == "pending" and item.due_at == due and dict(item.payload or {}) == payload:
+        return "kept"
+    before = item.status
+    keys = Job(salon_id=salon_id, job_id=job_id, due_at=due, status="pending")
+    keys._derive_keys()
+    assert keys.gsi1pk is not None and keys.gsi1sk is not None  # derived from the due time and status
+    actions: list[Action] = [
+        Job.status.set("pending"),
+        Job.due_at.set(due),
+        Job.payload.set(payload),
+        Job.updated_at.set(now),
+        Job.gsi1pk.set(keys.gsi1pk),
+        Job.gsi1sk.set(keys.gsi1sk),
+    ]
+    if before == "cancelled":
+        actions += [Job.expires.remove(), Job.outcome.remove()]
+    if not Job(salon_id=salon_id, job_id=job_id).update_if(actions, Job.pk.exists() & (Job.status == before)):
+        return ""
+    return "revived" if before == "cancelled" else "changed"
+
+
 def add_new(tx: Tx, salon_id: str, job: NewJob, now: datetime, *, label: str) -> None:
     """Add the pending ``job`` to ``tx``, which fails (at ``label``) if a job with its id exists."""
     tx.put(_new(salon_id, job, now), Job.pk.does_not_exist(), label=label)
@@ -139,14 +174,28 @@ def finish(ref: JobRef, outcome: str, now: datetime, *, status: str = "done") ->
     return _transition(ref, "queued", status, now, outcome=outcome)
 
 
-def cancel_pending(salon_id: str, subject: str, now: datetime, *, keep: Collection[str] = frozenset()) -> int:
-    """Cancel the subject's pending jobs (an appointment moved or cancelled), but those in ``keep``."""
+def cancel_pending(
+    salon_id: str,
+    subject: str,
+    now: datetime,
+    *,
+    keep: Collection[str] = frozenset(),
+    kind: str | None = None,
+    outcome: str = "subject changed",
+) -> int:
+    """Cancel the subject's pending jobs (of ``kind``, if given) (an appointment moved or cancelled),
+    but those in ``keep``."""
     hk = Job.render_key("gsi2pk", salon_id=salon_id, subject=subject)
     cancelled = 0
     for item in Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith(JOBS)):
-        if isinstance(item, Job) and item.status == "pending" and item.job_id not in keep:
+        if (
+            isinstance(item, Job)
+            and item.status == "pending"
+            and item.job_id not in keep
+            and (kind is None or item.kind == kind)
+        ):
             cancelled += _transition(
-                JobRef(salon_id, item.job_id), "pending", "cancelled", now, outcome="subject changed"
+                JobRef(salon_id, item.job_id), "pending", "cancelled", now, outcome=outcome
             )
     return cancelled
 

@@ -29,6 +29,7 @@ class Subject(Enum):
     MISSED = ("MISSED", Owner.VISIT, "appointment_id")  # the rebook invitation after a missed visit
     CANCELLED = ("CANCELLED", Owner.VISIT, "appointment_id")  # the check for a rebooking after a cancellation
     MESSAGE = ("MSG", Owner.MESSAGE, "message_id")  # a held message's dispatch
+    REMINDER_RULES = ("REMINDERS", Owner.SALON, "salon_id")  # the re-planning after the reminder rules change
     CAMPAIGN = ("CAMPAIGN", Owner.SALON, "campaign_id")  # a campaign's start and batches
     FORGET = ("FORGET", Owner.SALON, "salon_id")  # the nightly forgetting of inactive clients
     ANALYTICS = ("ANALYTICS", Owner.SALON, "salon_id")  # the analytics snapshot
