@@ -160,9 +160,7 @@ def test_the_phone_view_shows_the_booking_sms_and_a_stop_reply_withdraws_consent
         },
     )
     assert booked.status_code == 201, booked.text
-    demo_runtime.drain(
-        120
-    )  # the shared runtime may still be working off what earlier tests' clock moves made due
+    demo_runtime.drain()  # the shared runtime may still be working off what earlier tests' clock moves made due
     page.goto(f"{demo_runtime.base_url}/phone.html")
     card = page.locator(f'section[data-to="{phone}"]')
     card.wait_for()

@@ -171,6 +171,7 @@ def test_a_thousand_clients_move_in_with_bad_rows_listed_and_a_second_import_cha
     page.wait_for_selector('.setup-step[data-step="clients"][data-done="yes"]')
     page.set_input_files("input[name=file]", str(path))
     page.wait_for_selector("#import-preview tbody tr")
+    page.wait_for_function("() => document.querySelector('select[name=preset]').value === 'fresha-clients'")
     page.click("#import-start")
     assert _report(page) == {"created": 0, "updated": 0, "unchanged": accepted, "rejected": len(bad)}
     assert page.inner_text("#import-nothing") == ru["import.run.nothing"]

@@ -212,14 +212,14 @@ def launch(
         runtime.stop()
 
 
-DEMO_CLIENTS = 120  # every kind of client of the demo's generator, at 40 % of its default size
+DEMO_CLIENTS = 100  # every kind of client of the demo's generator, at a third of its default size
 
 
 @contextlib.contextmanager
 def demo_launch(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[LocalRuntime]:
     """The README's first command as a user runs it: the real template with the demo salon, its history
     already through the functions. Each visit of the history passes through the whole stream processor,
-    which on a 2-core machine shared with the other tests is a minute of work for 120 clients: the
+    which on a 2-core machine shared with the other tests is a minute of work for 100 clients: the
     first runtime of the test run does it and saves the settled table, and the others (on any xdist
     worker) start from that file with ``--restore``."""
     shared = _shared_directory(tmp_path_factory)

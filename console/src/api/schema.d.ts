@@ -377,7 +377,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Invite a client back: the win-back message in their language, with a bonus if given */
+        /** Invite a client back: the win-back message in their language, with a bonus if given (409 no_marketing_consent without their consent to offers, 409 loyalty_off for a bonus while the bonus programme is off, 409 idempotency_key_reused for another invitation under the same key) */
         post: operations["invite_client_v1_admin_clients__client_id__invitations_post"];
         delete?: never;
         options?: never;
@@ -6129,13 +6129,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description No consent to offers (no_marketing_consent), bonus programme off (loyalty_off) */
+            /** @description Not possible in the current state (the code says why) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvitationOut"];
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description The body is too large (code payload_too_large) */

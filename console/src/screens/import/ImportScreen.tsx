@@ -3,6 +3,7 @@
 // import would refuse and why, then the import itself: the rows go in chunks, the job worker writes
 // them, and this screen follows its progress to the final report. Importing the same file again
 // changes nothing; imported visits send no message; a consent comes only from a column that states it.
+import { useEffect } from "preact/hooks";
 import { useSignal } from "@preact/signals";
 import { api, explain, ok, type Schemas } from "../../api/client";
 import { Field, FormError, Scroll } from "../../components/ui";
@@ -80,6 +81,14 @@ export function ImportScreen() {
     const p = recognise(presets, read.header);
     remap(p?.kind ?? kind.value, p);
   }
+
+  // A file picked before the presets arrived (a slow connection) is recognised once they are here.
+  useEffect(() => {
+    if (setup.value && sheet.value && !presetId.value) {
+      const p = recognise(setup.value.presets as Preset[], sheet.value.header);
+      remap(p?.kind ?? kind.value, p);
+    }
+  }, [setup.value]);
 
   /** What is sent: the mapped columns only (see ``project``). */
   function sent_(): Sheet {

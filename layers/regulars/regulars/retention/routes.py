@@ -49,15 +49,12 @@ def clients_in(
 
 @router.post(
     "/v1/admin/clients/<client_id>/invitations",
-    summary="Invite a client back: the win-back message in their language, with a bonus if given",
+    summary="Invite a client back: the win-back message in their language, with a bonus if given "
+    "(409 no_marketing_consent without their consent to offers, 409 loyalty_off for a bonus while the "
+    "bonus programme is off, 409 idempotency_key_reused for another invitation under the same key)",
     tags=["admin: retention"],
     status_code=201,
-    responses={
-        201: {"description": "Planned (with consent, outside quiet hours, within the marketing cap)"},
-        409: {
-            "description": "No consent to offers (no_marketing_consent), bonus programme off (loyalty_off)"
-        },
-    },
+    responses={201: {"description": "Planned (with consent, outside quiet hours, within the marketing cap)"}},
 )
 @operation("clients.invite")
 def invite_client(
