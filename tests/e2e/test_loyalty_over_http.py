@@ -1,6 +1,6 @@
 """Cashback on the running local runtime: a paid visit credits the client and says so; the clock moved
-to a week before the bonus burns brings the warning; moved past it, the balance drops and the ledger
-has the expiry."""
+to the warning's day before the bonus burns brings the warning; moved past it, the balance drops and
+the ledger has the expiry."""
 
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ def test_cashback_is_credited_then_warned_of_then_burns(demo_runtime):
     rt = demo_runtime
     token = rt.token("demo")
     original = rt.get("/v1/admin/salon", token=token).json()["settings"]
-    short = {**original, "loyalty": {**original["loyalty"], "lifetime_days": 10, "warn_days_before": 7}}
+    # a short life, so that the shared clock moves three days rather than the default's two months
+    short = {**original, "loyalty": {**original["loyalty"], "lifetime_days": 3, "warn_days_before": 2}}
     assert rt.request("PATCH", "/v1/admin/salon", token=token, json={"settings": short}).status_code == 200
     try:
         phone = f"+49151{uuid.uuid4().int % 10**8:08d}"
@@ -72,7 +73,7 @@ def test_cashback_is_credited_then_warned_of_then_burns(demo_runtime):
         assert loyalty["balance"] == 200 and loyalty["tier"]["name"] == "Base"
         expires = datetime.fromisoformat(loyalty["lots"][0]["expires_at"])
 
-        _to(rt, _daylight(expires - timedelta(days=7) + timedelta(minutes=2)))
+        _to(rt, _daylight(expires - timedelta(days=2) + timedelta(minutes=2)))
         warning = rt.sms(phone, "of your bonus at Studio Demo burns on")
         assert len(warning) == 1 and warning[0]["text"].startswith("Cash Back, €2 of your bonus")
         assert rt.get(f"/v1/admin/clients/{visit['client_id']}/loyalty", token=token).json()["balance"] == 200
