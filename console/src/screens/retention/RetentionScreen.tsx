@@ -8,6 +8,7 @@ import { api, ApiError, explain, fieldErrors, ok, type Schemas } from "../../api
 import { Dialog, Field, FormError, Scroll } from "../../components/ui";
 import { currency, date, fractionDigits, has, money, number, salonZone, t, when, type Key } from "../../i18n";
 import { parseAmount } from "../../lib/amount";
+import { useSend } from "../../lib/send";
 import { today } from "../../lib/zone";
 import { may, say, serviceById, staffById } from "../../state";
 import { BookingDialog, type BookingDraft } from "../calendar/BookingDialog";
@@ -340,12 +341,9 @@ function Invite({ id, onDone }: { id: string; onDone: () => void }) {
   const bonus = useSignal("");
   const days = useSignal("30");
   const errors = useSignal<Record<string, string>>({});
-  const problem = useSignal("");
-  const busy = useSignal(false);
-  const key = useSignal(crypto.randomUUID());
+  const { send, problem, busy } = useSend();
   async function save(ev: Event) {
     ev.preventDefault();
-    problem.value = "";
     const e: Record<string, string> = {};
     let amount = 0;
     if (bonus.value.trim()) {
@@ -357,24 +355,19 @@ function Invite({ id, onDone }: { id: string; onDone: () => void }) {
     if (amount && !(Number.isInteger(lifetime) && lifetime >= 1 && lifetime <= 730)) e.days = t("retention.err.days");
     errors.value = e;
     if (Object.keys(e).length) return;
-    busy.value = true;
-    try {
-      const sent = await ok(
-        api.POST("/v1/admin/clients/{client_id}/invitations", {
-          params: { path: { client_id: id }, header: { "idempotency-key": key.value } },
-          body: { offer: offer.value.trim(), bonus_amount: amount, bonus_lifetime_days: amount ? lifetime : 30 },
-        }),
-      );
-      say(sent.bonus_amount ? t("retention.invitedWithBonus", { amount: money(sent.bonus_amount) }) : t("retention.invited"));
-      onDone();
-    } catch (err) {
-      const fields = fieldErrors(err, { bonus_amount: "bonus", bonus_lifetime_days: "days" });
-      errors.value = fields;
-      problem.value = explain(err);
-      if (!(err instanceof ApiError) || err.status !== 409) key.value = crypto.randomUUID();
-    } finally {
-      busy.value = false;
-    }
+    const sent = await send(
+      (key) =>
+        ok(
+          api.POST("/v1/admin/clients/{client_id}/invitations", {
+            params: { path: { client_id: id }, header: { "idempotency-key": key } },
+            body: { offer: offer.value.trim(), bonus_amount: amount, bonus_lifetime_days: amount ? lifetime : 30 },
+          }),
+        ),
+      (err) => (errors.value = fieldErrors(err, { bonus_amount: "bonus", bonus_lifetime_days: "days" })),
+    );
+    if (!sent) return;
+    say(sent.bonus_amount ? t("retention.invitedWithBonus", { amount: money(sent.bonus_amount) }) : t("retention.invited"));
+    onDone();
   }
   return (
     <form onSubmit={save} noValidate id="invite-form">
@@ -397,27 +390,24 @@ function Invite({ id, onDone }: { id: string; onDone: () => void }) {
 function Call({ id, onDone }: { id: string; onDone: () => void }) {
   const summary = useSignal("");
   const error = useSignal("");
-  const problem = useSignal("");
-  const key = useSignal(crypto.randomUUID());
+  const { send, problem, busy } = useSend();
   async function save(ev: Event) {
     ev.preventDefault();
-    problem.value = "";
     if (summary.value.trim().length < 3) return void (error.value = t("retention.err.summary"));
     error.value = "";
-    try {
-      await ok(
-        api.POST("/v1/admin/tasks", {
-          params: { header: { "idempotency-key": key.value } },
-          body: { client_id: id, summary: summary.value.trim() },
-        }),
-      );
-      say(t("retention.callOpened"));
-      onDone();
-    } catch (err) {
-      error.value = fieldErrors(err).summary ?? "";
-      problem.value = explain(err);
-      key.value = crypto.randomUUID();
-    }
+    const opened = await send(
+      (key) =>
+        ok(
+          api.POST("/v1/admin/tasks", {
+            params: { header: { "idempotency-key": key } },
+            body: { client_id: id, summary: summary.value.trim() },
+          }),
+        ),
+      (err) => (error.value = fieldErrors(err).summary ?? ""),
+    );
+    if (!opened) return;
+    say(t("retention.callOpened"));
+    onDone();
   }
   return (
     <form onSubmit={save} noValidate id="call-form">
@@ -428,7 +418,7 @@ function Call({ id, onDone }: { id: string; onDone: () => void }) {
         )}
       </Field>
       <FormError text={problem.value} />
-      <div class="actions"><button type="submit" id="call-open">{t("retention.callOpen")}</button></div>
+      <div class="actions"><button type="submit" id="call-open" disabled={busy.value}>{t("retention.callOpen")}</button></div>
     </form>
   );
 }
@@ -437,32 +427,29 @@ function Message({ id, onDone }: { id: string; onDone: () => void }) {
   const text = useSignal("");
   const purpose = useSignal<"transactional" | "marketing">("marketing");
   const error = useSignal("");
-  const problem = useSignal("");
-  const key = useSignal(crypto.randomUUID());
+  const { send, renew, problem, busy } = useSend();
   async function save(ev: Event) {
     ev.preventDefault();
-    problem.value = "";
     if (!text.value.trim()) return void (error.value = t("common.required"));
     error.value = "";
-    try {
-      const sent = await ok(
-        api.POST("/v1/admin/clients/{client_id}/messages", {
-          params: { path: { client_id: id }, header: { "idempotency-key": key.value } },
-          body: { text: text.value.trim(), purpose: purpose.value },
-        }),
-      );
-      if (sent.status === "skipped") {
-        problem.value = t("retention.messageSkipped");
-        key.value = crypto.randomUUID();
-        return;
-      }
-      say(t("retention.messageSent"));
-      onDone();
-    } catch (err) {
-      error.value = fieldErrors(err).text ?? "";
-      problem.value = explain(err);
-      key.value = crypto.randomUUID();
+    const sent = await send(
+      (key) =>
+        ok(
+          api.POST("/v1/admin/clients/{client_id}/messages", {
+            params: { path: { client_id: id }, header: { "idempotency-key": key } },
+            body: { text: text.value.trim(), purpose: purpose.value },
+          }),
+        ),
+      (err) => (error.value = fieldErrors(err).text ?? ""),
+    );
+    if (!sent) return;
+    if (sent.status === "skipped") {
+      problem.value = t("retention.messageSkipped");
+      renew();
+      return;
     }
+    say(t("retention.messageSent"));
+    onDone();
   }
   return (
     <form onSubmit={save} noValidate id="message-form">
@@ -481,7 +468,7 @@ function Message({ id, onDone }: { id: string; onDone: () => void }) {
         )}
       </Field>
       <FormError text={problem.value} />
-      <div class="actions"><button type="submit" id="message-send">{t("client.message")}</button></div>
+      <div class="actions"><button type="submit" id="message-send" disabled={busy.value}>{t("client.message")}</button></div>
     </form>
   );
 }
