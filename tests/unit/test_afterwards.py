@@ -44,3 +44,19 @@ def test_a_failing_work_fails_the_batch_and_leaves_no_batch_behind():
     done = []
     afterwards.once_per_client(lambda *args: done.append(args), "s", "c1", T0)
     assert done == [("s", "c1", T0, "")]  # outside a batch again: at once
+
+
+def test_gathered_items_reach_their_flush_once_at_the_end_before_the_per_client_work():
+    done = []
+
+    def flush(items, now):
+        done.append(("flush", items, now))
+
+    assert afterwards.gather(flush, "outside") is False  # outside a batch the caller acts itself
+    end = T0 + timedelta(seconds=3)
+    with afterwards.batch(lambda: end):
+        afterwards.once_per_client(lambda *args: done.append(("work", *args)), "s", "c1", T0)
+        assert afterwards.gather(flush, 1) and afterwards.gather(flush, 2)
+        assert done == []
+    assert done == [("flush", [1, 2], end), ("work", "s", "c1", end, "")]
+    assert afterwards.gather(flush, 3) is False

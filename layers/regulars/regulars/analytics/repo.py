@@ -1,6 +1,11 @@
 """The salon's figures as they happen: a month's tallies moved with ADD once per fact (the fact's
 marker is put in the same transaction), and the nightly snapshot of what only the whole client list
-can say. A report reads a few hundred small items, never the salon's history."""
+can say. A report reads a few hundred small items, never the salon's history.
+
+In a stream batch the counts are gathered and written when its records are through: the markers
+of all of them read at once, the tallies they share merged, as few transactions as hold them (a
+batch of sent messages moves the same few tallies). A transaction that another process got ahead
+of (a fact it counted meanwhile) is counted again one event at a time, as outside a batch."""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from datetime import datetime, timedelta
 
 from regulars.analytics.items import AnalyticsSnapshot, AnalyticsTally
 from regulars.analytics.model import Tally
-from regulars.store.base import Entity, Tx
+from regulars.runtime import afterwards
+from regulars.store.base import Entity, Tx, TxFailed
 from regulars.store.items import ProcessedEvent
 
 MARKER_KEEP = timedelta(days=30)  # an event's marker: longer than a stream keeps a record
@@ -36,7 +42,20 @@ class Fact:
     keep: timedelta | None = MARKER_KEEP
 
 
+@dataclass(frozen=True)
+class Count:
+    """An event's deltas and facts, to be counted once."""
+
+    salon_id: str
+    event: str
+    deltas: tuple[Delta, ...]
+    facts: tuple[Fact, ...]
+    keep: timedelta | None
+    now: datetime
+
+
 ATTEMPTS = 5
+TX_ITEMS = 100  # DynamoDB's limit of items in one transaction
 
 
 def _marker(salon_id: str, name: str, now: datetime, keep: timedelta | None) -> ProcessedEvent:
@@ -48,16 +67,13 @@ def _marker(salon_id: str, name: str, now: datetime, keep: timedelta | None) -> 
     )
 
 
-def _counted(salon_id: str, facts: Sequence[Fact]) -> set[str]:
-    """The facts among ``facts`` whose marker is there (one consistent BatchGetItem)."""
-    if not facts:
+def _counted(salon_id: str, names: Sequence[str]) -> set[str]:
+    """The events and facts among ``names`` whose marker is there (consistent BatchGetItems)."""
+    if not names:
         return set()
+    pk = ProcessedEvent.render_key("pk", salon_id=salon_id)
     keys = [
-        (
-            ProcessedEvent.render_key("pk", salon_id=salon_id),
-            ProcessedEvent.render_key("sk", event_id=f"analytics:{f.name}"),
-        )
-        for f in facts
+        (pk, ProcessedEvent.render_key("sk", event_id=f"analytics:{name}")) for name in dict.fromkeys(names)
     ]
     found = ProcessedEvent.batch_get(keys, consistent_read=True)
     return {item.event_id.removeprefix("analytics:") for item in found}
@@ -71,30 +87,87 @@ def count_once(
     *,
     facts: Sequence[Fact] = (),
     keep: timedelta | None = MARKER_KEEP,
-) -> bool:
-    """Add ``deltas``, and each of ``facts`` not counted before, to their tallies in one transaction
-    with their markers, unless ``event`` was counted before; True if counted now."""
+) -> None:
+    """Add ``deltas``, and each of ``facts`` not counted before, to their tallies with their markers,
+    unless ``event`` was counted before: when the stream batch ends (at once outside one)."""
+    count = Count(salon_id, event, tuple(deltas), tuple(facts), keep, now)
+    if not afterwards.gather(count_all, count):
+        _count_alone(count)
+
+
+def _count_alone(c: Count) -> bool:
+    """One event in a transaction of its own; True if counted now, False if it was before."""
     for _ in range(ATTEMPTS):
-        counted = _counted(salon_id, facts)
-        fresh = [f for f in facts if f.name not in counted]
-        if not deltas and not fresh:
+        counted = _counted(c.salon_id, [f.name for f in c.facts])
+        fresh = [f for f in c.facts if f.name not in counted]
+        if not c.deltas and not fresh:
             return False
-        merged: dict[tuple[str, str, str], list[int]] = {}
-        for d in [*deltas, *(d for f in fresh for d in f.deltas)]:
-            sums = merged.setdefault((d.month, d.figure, d.value), [0, 0])
+        tx = _Transaction(c.salon_id)
+        tx.add(c, fresh)
+        done = tx.commit_once()
+        if done is not None:
+            return done
+    raise RuntimeError(f"could not count {c.event} after {ATTEMPTS} attempts")
+
+
+def count_all(counts: Sequence[Count], _now: datetime | None = None) -> None:
+    """Count many events, each once: their markers read together, the counted ones left out, the
+    tallies they share merged, in as few transactions as hold them."""
+    for salon_id in dict.fromkeys(c.salon_id for c in counts):
+        mine = [c for c in counts if c.salon_id == salon_id]
+        counted = _counted(salon_id, [n for c in mine for n in (c.event, *(f.name for f in c.facts))])
+        tx = _Transaction(salon_id)
+        for c in mine:
+            if c.event in counted:
+                continue
+            fresh = [f for f in c.facts if f.name not in counted]
+            if not c.deltas and not fresh:
+                continue
+            if tx.size + tx.growth(c, fresh) > TX_ITEMS:
+                tx.commit_or_one_by_one()
+                tx = _Transaction(salon_id)
+            tx.add(c, fresh)
+            counted |= {c.event, *(f.name for f in fresh)}
+        tx.commit_or_one_by_one()
+
+
+class _Transaction:
+    """Markers and the merged tallies they move, for one salon."""
+
+    def __init__(self, salon_id: str) -> None:
+        self.salon_id = salon_id
+        self.counts: list[Count] = []
+        self.markers: list[tuple[str, str, datetime, timedelta | None]] = []  # (label, name, now, keep)
+        self.sums: dict[tuple[str, str, str], list[int]] = {}
+
+    @property
+    def size(self) -> int:
+        return len(self.markers) + len(self.sums)
+
+    def growth(self, c: Count, fresh: Sequence[Fact]) -> int:
+        keys = {(d.month, d.figure, d.value) for d in [*c.deltas, *(d for f in fresh for d in f.deltas)]}
+        return 1 + len(fresh) + len(keys - self.sums.keys())
+
+    def add(self, c: Count, fresh: Sequence[Fact]) -> None:
+        self.counts.append(c)
+        self.markers.append(("event", c.event, c.now, c.keep))
+        self.markers += [("fact", f.name, c.now, f.keep) for f in fresh]
+        for d in [*c.deltas, *(d for f in fresh for d in f.deltas)]:
+            sums = self.sums.setdefault((d.month, d.figure, d.value), [0, 0])
             sums[0] += d.count
             sums[1] += d.amount
+
+    def _tx(self) -> Tx:
         tx = Tx()
-        tx.put(_marker(salon_id, event, now, keep), ProcessedEvent.pk.does_not_exist(), label="event")
-        for f in fresh:
-            tx.put(_marker(salon_id, f.name, now, f.keep), ProcessedEvent.pk.does_not_exist(), label="fact")
-        for (month, figure, value), (count, amount) in merged.items():
+        for label, name, now, keep in self.markers:
+            tx.put(_marker(self.salon_id, name, now, keep), ProcessedEvent.pk.does_not_exist(), label=label)
+        for (month, figure, value), (count, amount) in self.sums.items():
             tx.update(
-                AnalyticsTally(salon_id=salon_id, month=month, figure=figure, value=value),
+                AnalyticsTally(salon_id=self.salon_id, month=month, figure=figure, value=value),
                 [
                     AnalyticsTally.count.add(count),
                     AnalyticsTally.amount.add(amount),
-                    AnalyticsTally.salon_id.set(salon_id),
+                    AnalyticsTally.salon_id.set(self.salon_id),
                     AnalyticsTally.month.set(month),
                     AnalyticsTally.figure.set(figure),
                     AnalyticsTally.value.set(value),
@@ -103,10 +176,22 @@ def count_once(
                 label="tally",
                 add_version_condition=False,
             )
-        done = tx.commit_once(may_change={"fact"})  # another event may count a fact meanwhile
-        if done is not None:
-            return done
-    raise RuntimeError(f"could not count {event} after {ATTEMPTS} attempts")
+        return tx
+
+    def commit_once(self) -> bool | None:
+        """One event's transaction: see :meth:`Tx.commit_once` (another event may count a fact meanwhile)."""
+        return self._tx().commit_once(may_change={"fact"})
+
+    def commit_or_one_by_one(self) -> None:
+        """Commit; if another process counted one of its events or facts meanwhile (or was writing
+        the same items), count each event again on its own, reading the markers afresh."""
+        if not self.markers:
+            return
+        try:
+            self._tx().commit()
+        except TxFailed:
+            for c in self.counts:
+                _count_alone(c)
 
 
 def tallies(salon_id: str, first_month: str, last_month: str) -> list[Tally]:
