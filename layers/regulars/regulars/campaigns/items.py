@@ -60,13 +60,13 @@ class Campaign(Entity, discriminator="Campaign"):
 
 class CampaignMember(Entity, discriminator="CampaignMember"):
     """A client in a campaign's experiment, in the sent group or the holdout, with what they did in
-    the attribution window (kept by the stream, exactly once per event)."""
+    the attribution window (kept by the stream, exactly once per event). Read by client only (the
+    report sums the campaign's tallies), so it has no index copy: each member written costs one
+    write, not two."""
 
     __keys__ = {
         "pk": "SALON#{salon_id}",
         "sk": "MEMBER#{client_id}#{campaign_id}",
-        "gsi1pk": "SALON#{salon_id}#CAMPAIGN#{campaign_id}",
-        "gsi1sk": "{group}#{client_id}",
     }
 
     salon_id = UnicodeAttribute()

@@ -226,12 +226,6 @@ def add_members(
         ).save_new()
 
 
-def members(salon_id: str, campaign_id: str, group: str | None = None) -> list[CampaignMember]:
-    hk = CampaignMember.render_key("gsi1pk", salon_id=salon_id, campaign_id=campaign_id)
-    cond = Entity.gsi1sk.startswith(f"{group}#") if group else None
-    return [m for m in Entity.by_gsi1.query(hk, cond) if isinstance(m, CampaignMember)]
-
-
 def memberships(salon_id: str, client_id: str) -> list[CampaignMember]:
     pk = CampaignMember.render_key("pk", salon_id=salon_id)
     return [
