@@ -17,7 +17,8 @@ def handler(event: dict, context: LambdaContext) -> dict:
         queued, hours = queued + report.queued, hours + report.hours
         if not report.late or report.refused or context.get_remaining_time_in_millis() < 15_000:
             break
-    metrics.add_metric(name="JobsQueued", unit="Count", value=queued)
+    if queued:  # no data point for an idle minute: a metric is billed by the hours it has data
+        metrics.add_metric(name="JobsQueued", unit="Count", value=queued)
     if report.late:
         logger.warning("the ticker is catching up", extra={"watermark": str(report.watermark)})
     return {"hours": hours, "queued": queued, "refused": len(report.refused), "late": report.late}

@@ -37,5 +37,6 @@ def handler(event: dict, context: LambdaContext) -> Mapping[str, Any]:
     if "Records" in event:
         return sms_batch(event, context)
     answer = app.resolve(event, context)
-    metrics.add_metric(name=f"Webhook{answer['statusCode']}", unit="Count", value=1)
+    if answer["statusCode"] >= 400:  # refused or failed updates; the rest are in the access log
+        metrics.add_metric(name="WebhooksRefused", unit="Count", value=1)
     return answer
