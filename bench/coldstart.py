@@ -8,6 +8,7 @@ caches. ``-X importtime`` then names the imports that dominate each function's i
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import statistics
@@ -29,10 +30,24 @@ _MARK = "--- bench: main ---"
 
 # What the child measures: the import of main.py exactly as the Lambda runtime does it (the task
 # root first on sys.path, the module loaded from its file), or the baseline; then its peak RSS.
+# Packages of the development environment that the dependencies layer does not ship (argv[2]) cannot
+# be imported: a library that imports one when present (httpx imports click and rich for its
+# command line) does without it in Lambda, and so here.
 _CHILD = f"""
 import importlib.util, json, os, resource, sys, time
 
-target = sys.argv[1]
+target, absent = sys.argv[1], set(sys.argv[2].split(","))
+
+
+class _NotShipped:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name.partition(".")[0] in absent:
+            raise ModuleNotFoundError(f"No module named {{name!r}} (not in the dependencies layer)", name=name)
+        return None
+
+
+sys.meta_path.insert(0, _NotShipped)
 print("{_MARK}", file=sys.stderr, flush=True)
 start = time.perf_counter()
 if target == "baseline":
@@ -109,9 +124,32 @@ def functions() -> dict[str, Path]:
     return {p.parent.name: p for p in sorted(FUNCTIONS.glob("*/main.py"))}
 
 
+@functools.cache
+def absent_modules() -> str:
+    """The top-level modules installed here from distributions that layers/dependencies/requirements.txt
+    does not pin (our own two packages aside)."""
+    from importlib.metadata import packages_distributions
+
+    def norm(name: str) -> str:
+        return name.lower().replace("_", "-")
+
+    pinned = {
+        norm(line.split("==")[0].strip())
+        for line in (ROOT / "layers" / "dependencies" / "requirements.txt").read_text().splitlines()
+        if "==" in line and not line.lstrip().startswith("#")
+    }
+    return ",".join(
+        sorted(
+            module
+            for module, dists in packages_distributions().items()
+            if module not in ("regulars", "regulars_local") and not any(norm(d) in pinned for d in dists)
+        )
+    )
+
+
 def _run(target: str, name: str, *flags: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, *flags, "-c", _CHILD, target],
+        [sys.executable, *flags, "-c", _CHILD, target, absent_modules()],
         env=lambda_environment(name),
         cwd=tempfile.gettempdir(),
         capture_output=True,
