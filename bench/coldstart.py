@@ -49,7 +49,7 @@ class _NotShipped:
 
 sys.meta_path.insert(0, _NotShipped)
 print("{_MARK}", file=sys.stderr, flush=True)
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 if target == "baseline":
     import boto3
 
@@ -61,9 +61,9 @@ else:
     sys.modules["main"] = module
     spec.loader.exec_module(module)
     assert callable(module.handler)
-seconds = time.perf_counter() - start
+seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"seconds": seconds, "peak_bytes": peak if sys.platform == "darwin" else peak * 1024}}))
+print(json.dumps({{"seconds": seconds, "cpu_seconds": cpu_seconds, "peak_bytes": peak if sys.platform == "darwin" else peak * 1024}}))
 """
 
 
@@ -108,7 +108,7 @@ def lambda_environment(function: str) -> dict[str, str]:
 
 @dataclass
 class Sample:
-    seconds: list[float]
+    seconds: list[float]  # CPU time of the import (a busy machine's waits are not the function's)
     peak_bytes: list[int]
 
     @property
@@ -171,7 +171,7 @@ def measure(runs: int = 7) -> dict[str, Sample]:
         for name, target in targets.items():
             out = json.loads(_run(target, name).stdout)
             if round_:  # the first round only warms caches
-                samples[name].seconds.append(out["seconds"])
+                samples[name].seconds.append(out["cpu_seconds"])
                 samples[name].peak_bytes.append(out["peak_bytes"])
     return samples
 
@@ -250,8 +250,8 @@ def report(runs: int = 7, top: int = 8) -> str:
             f"Cold start: handler import vs boto3 + a DynamoDB client (median of {runs} fresh interpreters)",
             [
                 "function",
-                "import ms",
-                "baseline ms",
+                "import CPU ms",
+                "baseline CPU ms",
                 "ratio",
                 "peak MB",
                 "baseline MB",
@@ -259,8 +259,9 @@ def report(runs: int = 7, top: int = 8) -> str:
                 f"<= {GOAL}",
             ],
             rows,
-            "Baseline: `import boto3; boto3.client('dynamodb')` in a fresh interpreter. Peak RSS includes the "
-            "interpreter itself; the goal is met when both ratios are.",
+            "Baseline: `import boto3; boto3.client('dynamodb')` in a fresh interpreter. Times are the "
+            "process's CPU time (on a shared machine wall time measures the neighbours too). Peak RSS includes "
+            "the interpreter itself; the goal is met when both ratios are.",
         )
     ]
     trees = {name: import_tree(path, name) for name, path in functions().items()}
