@@ -14,7 +14,7 @@ export function LanguageSwitch() {
     <div class="languages" role="group" aria-label={t("common.language")}>
       {LANGUAGES.map((lang) => (
         <button type="button" key={lang} lang={lang} class="lang" aria-pressed={lang === current}
-          aria-label={LANGUAGE_NAMES[lang]} onClick={() => setLanguage(lang)}>
+          title={LANGUAGE_NAMES[lang]} onClick={() => setLanguage(lang)}>
           {lang.toUpperCase()}
         </button>
       ))}

@@ -41,6 +41,7 @@ let current: Language = typeof window === "undefined" ? "en"
   : pickLanguage(new URLSearchParams(location.search).get("lang"), storedChoice(), navigator.languages?.length ? navigator.languages : [navigator.language]);
 let salonZone = "UTC";
 let salonRegion = "";
+if (typeof document !== "undefined") document.documentElement.lang = current;
 const listeners = new Set<() => void>();
 const formatters = new Map<string, IntlMessageFormat>();
 
