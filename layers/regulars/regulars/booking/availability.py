@@ -78,7 +78,7 @@ def _days(
         if day > last_open:
             out.append(DayAvailability(day, "beyond_horizon", 0))
             continue
-        works = False
+        works = late = False
         starts: dict[datetime, str] = {}
         for member in members:
             pattern = member.pattern()
@@ -102,12 +102,14 @@ def _days(
                 step=step,
                 earliest=earliest,
             ):
-                if t <= latest and t not in starts:
+                if t > latest:
+                    late = True  # a time past the horizon's instant (on the last day open)
+                elif t not in starts:
                     starts[t] = member.id
         if starts and first_free is None:
             t = min(starts)
             first_free = Slot(t, starts[t])
-        state: DayState = "free" if starts else "full" if works else "closed"
+        state: DayState = "free" if starts else "beyond_horizon" if late else "full" if works else "closed"
         out.append(DayAvailability(day, state, len(starts)))
     return out, first_free
 
