@@ -147,6 +147,14 @@ def test_a_client_opens_on_a_closed_day_lands_on_the_first_free_one_books_and_ke
     page.click("button[lang=es]")
     assert page.inner_text("#salon-name") == "Reserva en Studio Demo"
     assert "lang=es" in page.url
+    # nothing fits: the waitlist's form (days from the strip, parts of the day, consent), axe-clean
+    page.click("#waitlist-open")
+    page.wait_for_selector("#waitlist")
+    assert page.locator("input[name=wish-part]").count() == 3
+    page.click("#waitlist-join")
+    assert "Elige al menos una parte del día" in page.inner_text("#waitlist-error")
+    assert axe_violations(page) == []
+    shoot(page, "widget-waitlist-es", full_page=True)
 
 
 HOST_PAGE = """<!doctype html>

@@ -14,7 +14,19 @@ import "../shared/styles.css";
 
 type Catalog = Schemas["CatalogOut"];
 type Availability = Schemas["AvailabilityOut"];
-type Stage = "pick" | "details" | "code" | "done";
+type Stage = "pick" | "details" | "code" | "done" | "waitlist" | "waiting";
+type PartOfDay = "morning" | "afternoon" | "evening";
+const PARTS: PartOfDay[] = ["morning", "afternoon", "evening"];
+const MAX_SERVICES = 4; // a visit holds at most four services back to back
+// The waitlist's and the multi-service booking's public API (regulars.waitlist, regulars.booking):
+// typed here by hand until their routes are in docs/openapi.json beside this page's.
+interface WaitlistJoined {
+  entry: { id: string; status: string; days: string[]; parts: string[] };
+  leave_url?: string | null;
+}
+interface ChainSlot extends Slot {
+  segments?: { service_id: string; staff_id: string; start: string; end: string }[] | null;
+}
 
 const params = new URLSearchParams(location.search);
 const salonId = params.get("salon") || "demo";
@@ -42,7 +54,12 @@ function Book() {
   const [code, setCode] = useState("");
   const [marketing, setMarketing] = useState(false);
   const [agreed, setAgreed] = useState<boolean | null>(null); // what a proven phone agreed to before
-  const [check, setCheck] = useState<{ id: string; phone: string } | null>(null);
+  const [check, setCheck] = useState<{ id: string; phone: string; then: "book" | "waitlist" } | null>(null);
+  const [extras, setExtras] = useState<string[]>([]); // more services in the same visit, in order
+  const [wishDays, setWishDays] = useState<string[]>([]);
+  const [wishParts, setWishParts] = useState<PartOfDay[]>([]);
+  const [wishConsent, setWishConsent] = useState(false);
+  const [waiting, setWaiting] = useState<WaitlistJoined | null>(null);
   const [result, setResult] = useState<Schemas["BookingOut"] | null>(null);
   const [booked, setBooked] = useState<{ what: string; when: string; who: string } | null>(null);
   const idempotencyKey = useRef<string | null>(null);
@@ -65,7 +82,11 @@ function Book() {
 
   const salon = catalog?.salon;
   const service = catalog?.services.find((s) => s.id === serviceId);
-  const staff = useMemo(() => catalog?.staff.filter((m) => m.service_ids.includes(serviceId)) ?? [], [catalog, serviceId]);
+  const chain = [serviceId, ...extras];
+  const staff = useMemo(
+    () => catalog?.staff.filter((m) => chain.every((id) => m.service_ids.includes(id))) ?? [],
+    [catalog, chain.join(",")],
+  );
   const member = staff.find((m) => m.id === staffId);
 
   useEffect(() => {
@@ -107,7 +128,7 @@ function Book() {
       setSlots([]);
       return;
     }
-    const q = new URLSearchParams({ service_id: service.id, date: day });
+    const q = new URLSearchParams(extras.length ? { service_ids: [service.id, ...extras].join(","), date: day } : { service_id: service.id, date: day });
     if (staffId) q.set("staff_id", staffId);
     setSlots(null);
     call<Schemas["SlotsOut"]>("GET", salonPath(salonId, `/slots?${q}`))
@@ -117,7 +138,7 @@ function Book() {
         setStatus(n ? t("book.timesOn", { count: n, day: dayWords(day) }) : "");
       })
       .catch(() => setStatus(t("err.general")));
-  }, [service?.id, staffId, day, avail]);
+  }, [service?.id, staffId, day, avail, extras.join(",")]);
 
   // after a time is tapped: the form in view, its first field focused
   useEffect(() => {
@@ -180,9 +201,13 @@ function Book() {
 
   function request() {
     const proof = storedProof(salonId, phone);
+    const segments = (chosen as ChainSlot | null)?.segments;
+    const what = extras.length
+      ? { services: segments?.length ? segments.map((x) => ({ service_id: x.service_id, staff_id: x.staff_id }))
+        : chain.map((id) => ({ service_id: id, ...(staffId ? { staff_id: staffId } : {}) })) }
+      : { service_id: serviceId, staff_id: staffId || chosen!.staff_id };
     return {
-      service_id: serviceId,
-      staff_id: staffId || chosen!.staff_id,
+      ...what,
       start: chosen!.start,
       client: { name, phone, locale: language(), ...(email ? { email } : {}) },
       ...consents(),
@@ -207,7 +232,7 @@ function Book() {
   }
 
   function finish(out: Schemas["BookingOut"]) {
-    const what = service!.name;
+    const what = chain.map((id) => catalog!.services.find((x) => x.id === id)?.name ?? id).join(" + ");
     const who = catalog!.staff.find((m) => m.id === out.appointment.staff_id)?.name ?? "";
     setBooked({ what, when: whenWords(out.appointment.start), who });
     setResult(out);
@@ -249,7 +274,7 @@ function Book() {
   async function askForCode() {
     try {
       const started = await call<Schemas["PhoneCheckOut"]>("POST", salonPath(salonId, "/phone-checks"), { body: { phone, locale: language() } });
-      setCheck({ id: started.check_id, phone });
+      setCheck({ id: started.check_id, phone, then: stage === "waitlist" ? "waitlist" : "book" });
       setCode("");
       setErrors([]);
       setStage("code");
@@ -269,11 +294,68 @@ function Book() {
         body: { phone: check.phone, code: code.trim() },
       });
       keepProof(salonId, [check.phone, proven.phone], proven.phone_proof);
-      finish(await call<Schemas["BookingOut"]>("POST", salonPath(salonId, "/appointments"), {
+      if (check.then === "waitlist") await submitWaitlist();
+      else finish(await call<Schemas["BookingOut"]>("POST", salonPath(salonId, "/appointments"), {
         body: request(), headers: { "Idempotency-Key": idempotencyKey.current! },
       }));
     } catch (err) {
       fail(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function openWaitlist() {
+    setWishDays(day && dayInfo && (dayInfo.state === "full" || dayInfo.state === "free") ? [day] : []);
+    setWishParts([]);
+    setErrors([]);
+    idempotencyKey.current = crypto.randomUUID();
+    setStage("waitlist");
+  }
+
+  async function submitWaitlist() {
+    const proof = storedProof(salonId, phone);
+    const body = {
+      client: { name, phone, locale: language() },
+      service_id: serviceId,
+      staff_ids: staffId ? [staffId] : [],
+      days: wishDays,
+      weekdays: [],
+      parts: wishParts,
+      consent: true,
+      ...(proof ? { phone_proof: proof } : {}),
+    };
+    const joined = await call<WaitlistJoined>("POST", salonPath(salonId, "/waitlist"), {
+      body, headers: { "Idempotency-Key": idempotencyKey.current! },
+    });
+    setWaiting(joined);
+    setStage("waiting");
+    setStatus(t("wait.joinedStatus"));
+  }
+
+  async function joinWaitlist(ev: Event) {
+    ev.preventDefault();
+    setErrors([]);
+    const missing: Problem[] = [];
+    if (!wishDays.length) missing.push({ field: "form", key: "wait.err.days" });
+    if (!wishParts.length) missing.push({ field: "form", key: "wait.err.parts" });
+    if (!name.trim()) missing.push({ field: "name", key: "err.nameMissing" });
+    if (phone.replace(/\D/g, "").length < 5) missing.push({ field: "phone", key: "err.phone" });
+    if (!wishConsent) missing.push({ field: "form", key: "wait.err.consent" });
+    if (missing.length) {
+      setErrors(missing);
+      return;
+    }
+    setBusy(true);
+    try {
+      await submitWaitlist();
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "phone_check_required") {
+        keepProof(salonId, [phone], null);
+        await askForCode();
+      } else if (err instanceof ApiError && (err.code === "already_waiting" || err.code === "waitlist_closed")) {
+        setErrors([{ field: "form", key: err.code === "already_waiting" ? "wait.err.already" : "wait.err.closed" }]);
+      } else fail(err);
     } finally {
       setBusy(false);
     }
@@ -331,6 +413,26 @@ function Book() {
             })}
           </select>
           {service?.description && <p id="service-description" class="muted">{service.description}</p>}
+          {extras.map((id, i) => (
+            <div class="extra" key={i}>
+              <label for={`service-${i + 2}`}>{t("book.serviceN", { n: i + 2 })}</label>
+              <div class="row-tight">
+                <select id={`service-${i + 2}`} value={id} onChange={(e) => { const v = e.currentTarget.value; setExtras((x) => x.map((y, j) => (j === i ? v : y))); setChosen(null); setStage("pick"); }}>
+                  {catalog.services.filter((x) => x.id === id || !chain.includes(x.id)).map((x) => (
+                    <option value={x.id} key={x.id}>{t("book.serviceOption", { name: x.name, minutes: x.duration_minutes, price: moneyWords(x.price) })}</option>
+                  ))}
+                </select>
+                <button type="button" class="secondary" aria-label={t("book.removeService", { n: i + 2 })}
+                  onClick={() => { setExtras((x) => x.filter((_, j) => j !== i)); setChosen(null); setStage("pick"); }}>×</button>
+              </div>
+            </div>
+          ))}
+          {chain.length < MAX_SERVICES && catalog.services.some((x) => !chain.includes(x.id)) && (
+            <button type="button" class="secondary" id="add-service" onClick={() => {
+              const next = catalog.services.find((x) => !chain.includes(x.id));
+              if (next) { setExtras((x) => [...x, next.id]); setStaffId(""); setChosen(null); setStage("pick"); }
+            }}>{t("book.addService")}</button>
+          )}
           <label for="staff">{t("book.with")}</label>
           <select id="staff" value={staffId} onChange={(e) => { setStaffId(e.currentTarget.value); setChosen(null); setStage("pick"); }}>
             <option value="">{t("book.anyone")}</option>
@@ -400,6 +502,61 @@ function Book() {
             ))}
           </div>
         </section>
+
+        {(stage === "pick" || stage === "details") && day && avail && (
+          <p class="waitlist-hook">
+            <button type="button" class="secondary wide" id="waitlist-open" onClick={openWaitlist}>{t("wait.open")}</button>
+          </p>
+        )}
+
+        {stage === "waitlist" && (
+          <form id="waitlist" class="card" onSubmit={joinWaitlist} noValidate aria-labelledby="waitlist-title">
+            <h2 id="waitlist-title">{t("wait.title")}</h2>
+            <p class="muted">{t("wait.hint", { service: service?.name ?? "" })}</p>
+            <fieldset>
+              <legend>{t("wait.days")}</legend>
+              <div class="checks">
+                {avail?.days.filter((d) => d.state === "free" || d.state === "full").map((d) => (
+                  <label class="check" key={d.date}>
+                    <input type="checkbox" name="wish-day" value={d.date} checked={wishDays.includes(d.date)}
+                      onChange={(e) => { const on = e.currentTarget.checked; setWishDays((x) => (on ? [...x, d.date] : x.filter((y) => y !== d.date))); }} />
+                    {dayWords(d.date)}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            <fieldset>
+              <legend>{t("wait.parts")}</legend>
+              <div class="checks">
+                {PARTS.map((p) => (
+                  <label class="check" key={p}>
+                    <input type="checkbox" name="wish-part" value={p} checked={wishParts.includes(p)}
+                      onChange={(e) => { const on = e.currentTarget.checked; setWishParts((x) => (on ? [...x, p] : x.filter((y) => y !== p))); }} />
+                    {t(`book.part.${p}` as Key)}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            <p class="muted small">{staffId ? t("wait.with", { who: member?.name ?? "" }) : t("wait.anyone")}</p>
+            <TextField id="name" label={t("book.name")} value={name} onInput={setName} error={errorFor("name")} autocomplete="name" />
+            <TextField id="phone" label={t("book.phone")} value={phone} onInput={setPhone} error={errorFor("phone")} autocomplete="tel" type="tel" />
+            <div class="consent">
+              <input id="wish-consent" type="checkbox" checked={wishConsent} onChange={(e) => setWishConsent(e.currentTarget.checked)} />
+              <label for="wish-consent">{t("wait.consent")}</label>
+            </div>
+            {errorFor("form") && <p id="waitlist-error" class="error" role="alert">{errorFor("form")}</p>}
+            <button type="submit" id="waitlist-join" class="wide" disabled={busy}>{t("wait.join")}</button>
+            <button type="button" class="secondary wide" onClick={() => setStage("pick")}>{t("wait.back")}</button>
+          </form>
+        )}
+
+        {stage === "waiting" && waiting && (
+          <section id="waiting" class="card" aria-labelledby="waiting-text">
+            <h2 id="waiting-text" class="notice">{t("wait.joined")}</h2>
+            {waiting.leave_url && <p><a id="waitlist-leave" href={waiting.leave_url} target={embedding ? "_blank" : undefined} rel="noopener">{t("wait.leave")}</a></p>}
+            <button type="button" class="secondary" onClick={again}>{t("book.another")}</button>
+          </section>
+        )}
 
         {stage === "details" && chosen && (
           <form id="details" class="card" ref={form} onSubmit={book} noValidate aria-labelledby="details-title">
