@@ -10,6 +10,7 @@ interface OfferView {
   salon: { id: string; name: string; timezone: string; locale: string; brand_color?: string | null };
   offer: {
     status: "open" | "taken" | "expired" | "booked";
+    client_name?: string | null;
     service_name: string;
     staff_name: string;
     start: string;
@@ -32,22 +33,24 @@ function draw(): void {
   const app = document.getElementById("app")!;
   if (!view) {
     app.replaceChildren(header(t("offer.title")), el("main", {}, el("section", { class: "card" },
-      el("p", { id: "summary", class: failure ? "error" : "muted", role: failure ? "alert" : "status" }, failure || t("common.loading")))));
+      el("p", { id: "offer-summary", class: failure ? "error" : "muted", role: failure ? "alert" : "status" }, failure || t("common.loading")))));
     return;
   }
   const o = view.offer;
-  const what = t("offer.what", { service: o.service_name, who: o.staff_name, when: whenWords(o.start) });
-  const state = o.status === "booked" ? t("offer.booked", { service: o.service_name, when: whenWords(o.start) })
-    : o.status === "taken" ? t("offer.taken") : o.status === "expired" ? t("offer.expired") : t("offer.hold", { time: timeWords(o.hold_until) });
+  const done = o.status === "booked";
+  const refused = o.status === "taken" || o.status === "expired";
+  const result = done ? t("offer.booked", { service: o.service_name, when: whenWords(o.start) })
+    : o.status === "taken" ? t("offer.taken") : o.status === "expired" ? t("offer.expired") : message;
   app.replaceChildren(
     header(view.salon.name),
     el("main", {}, el("section", { class: "card" },
       el("h2", {}, t("offer.title")),
-      el("p", { id: "summary" }, what),
-      el("p", { id: "offer-state", class: o.status === "booked" ? "notice" : o.status === "open" ? "muted" : "error" }, state),
-      o.status === "open" ? el("button", { id: "accept", type: "button", class: "wide", disabled: busy, onclick: accept }, t("offer.accept")) : null,
-      view.manage_url ? el("p", {}, el("a", { id: "manage-link", href: view.manage_url }, t("book.manageOpen"))) : null,
-      el("p", { id: "message", role: "status" }, message))),
+      el("p", { id: "offer-summary" }, t("offer.summary", { name: o.client_name ?? "", service: o.service_name, staff: o.staff_name })),
+      el("p", { id: "offer-when" }, el("strong", {}, whenWords(o.start))),
+      o.status === "open" ? el("p", { id: "offer-hold", class: "muted" }, t("offer.hold", { time: timeWords(o.hold_until) })) : null,
+      o.status === "open" ? el("button", { id: "offer-accept", type: "button", class: "wide", disabled: busy, onclick: accept }, t("offer.accept")) : null,
+      el("p", { id: "offer-message", class: done ? "notice" : refused || message ? "error" : "", role: refused || (message && !done) ? "alert" : "status" }, result),
+      view.manage_url ? el("p", {}, el("a", { id: "manage-link", href: view.manage_url }, t("book.manageOpen"))) : null)),
   );
 }
 
