@@ -21,6 +21,12 @@ export function post(message: { type: string; [k: string]: unknown }): void {
   if (embedding && hostOrigin) window.parent.postMessage({ source: "regulars", ...message }, hostOrigin);
 }
 
+/** Inside the overlay the page has no scroll of its own (it is as tall as its content): ask the host
+ * to scroll the overlay to ``element`` (the form after a tap, the confirmation). */
+export function reveal(element: Element | null): void {
+  if (embedding && element) post({ type: "scroll", top: Math.max(0, Math.floor(element.getBoundingClientRect().top)) });
+}
+
 export function tellHost(): void {
   if (!embedding) return;
   document.documentElement.classList.add("embedded");
