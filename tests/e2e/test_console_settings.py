@@ -38,9 +38,7 @@ def test_the_owner_changes_the_salon_adds_a_service_and_invites_the_desk(demo_ru
     page = open_console(browser, demo_runtime, path="/calendar")
     page.click('header.top nav a[href="/settings"]')
     page.wait_for_selector("#salon-form")
-    sections = (
-        "salon services staff team booking reminders channels templates loyalty retention feedback data widget"
-    )
+    sections = "salon services staff team booking reminders channels templates loyalty retention feedback data widget"
     assert page.locator("nav.tabs a").all_inner_texts() == [
         en[f"settings.section.{s}"] for s in sections.split()
     ]
