@@ -101,7 +101,7 @@ def test_a_client_opens_on_a_closed_day_lands_on_the_first_free_one_books_and_ke
     time_button.click()
     assert time_button.get_attribute("aria-pressed") == "true"
     page.wait_for_function("document.activeElement && document.activeElement.id === 'name'")
-    assert page.evaluate("document.querySelector('#details').getBoundingClientRect().top < innerHeight")
+    page.wait_for_function("document.querySelector('#details').getBoundingClientRect().top < innerHeight / 2")
     assert page.get_attribute("#privacy", "href") == "https://studio-demo.example/privacy"
 
     # errors beside the field, in the client's words
