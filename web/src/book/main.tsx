@@ -64,6 +64,7 @@ function Book() {
   const [booked, setBooked] = useState<{ what: string; when: string; who: string } | null>(null);
   const idempotencyKey = useRef<string | null>(null);
   const asked = useRef<string | null>(params.get("date"));
+  const slotsFor = useRef("");
   const form = useRef<HTMLFormElement>(null);
   const nameInput = useRef<HTMLInputElement>(null);
   const codeInput = useRef<HTMLInputElement>(null);
@@ -130,7 +131,10 @@ function Book() {
     }
     const q = new URLSearchParams(extras.length ? { service_ids: [service.id, ...extras].join(","), date: day } : { service_id: service.id, date: day });
     if (staffId) q.set("staff_id", staffId);
-    setSlots(null);
+    // another day or service: its times are not these; the same day read again keeps them meanwhile
+    // (the page keeps its height, and the overlay its scroll)
+    if (slotsFor.current !== q.toString()) setSlots(null);
+    slotsFor.current = q.toString();
     call<Schemas["SlotsOut"]>("GET", salonPath(salonId, `/slots?${q}`))
       .then((r) => {
         setSlots(r.slots);
@@ -234,7 +238,19 @@ function Book() {
       setSlots((s) => s?.filter((x) => !(x.start === chosen?.start && x.staff_id === chosen?.staff_id)) ?? s);
       setChosen(null);
       setStage("pick");
-      setAvail((a) => (a ? { ...a } : a)); // reload the day's times and the strip's marks
+      void refreshStrip(); // the strip's marks and the day's times again
+    }
+  }
+
+  /** The same strip of days read again (its marks and counts), on the same day; the day's times follow. */
+  async function refreshStrip() {
+    if (!avail || !service) return;
+    const q = new URLSearchParams({ service_id: service.id, days: String(STRIP_DAYS), from: avail.days[0].date });
+    if (staffId) q.set("staff_id", staffId);
+    try {
+      setAvail(await call<Availability>("GET", salonPath(salonId, `/availability?${q}`)));
+    } catch {
+      /* the strip stays as it was */
     }
   }
 
@@ -245,7 +261,7 @@ function Book() {
     setResult(out);
     // the time booked is gone at once: from the times, and the day's count
     setSlots((s) => s?.filter((x) => x.start !== out.appointment.start || (staffId !== "" && x.staff_id !== out.appointment.staff_id)) ?? s);
-    setAvail((a) => a && { ...a, days: a.days.map((d) => (d.date === day ? { ...d, free_times: Math.max(0, d.free_times - 1) } : d)) });
+    void refreshStrip(); // then the strip's counts and the day's times as they now are
     setChosen(null);
     setStage("done");
     setStatus(t("book.bookedStatus"));
