@@ -93,6 +93,7 @@ def test_a_client_opens_on_a_closed_day_lands_on_the_first_free_one_books_and_ke
     assert page.locator("#slots h3").first.inner_text() in ("Утро", "День", "Вечер")
     assert page.inner_text("#service-description")
     assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]  # nothing wider than the phone
     shoot(page, "widget-strip-ru", full_page=True)
 
     # a tap on a time: it is pressed, the form comes into view with the name focused
