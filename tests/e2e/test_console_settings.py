@@ -404,7 +404,7 @@ def test_the_reminders_move_to_a_new_offset_with_the_salons_own_text(demo_runtim
         assert rt.sms(phone.replace(" ", ""), reminder["text"][:30])
         # and the salon sees it in the client's messages
         page.goto(f"{rt.base_url}/clients/{visit['client_id']}")
-        page.locator(f"main tr[title={json.dumps(reminder['text'])}]").wait_for()
+        page.locator(f"main tr[title={json.dumps(reminder['text'], ensure_ascii=False)}]").wait_for()
         close(page)
     finally:
         rt.request("PATCH", "/v1/admin/salon", token=owner, json={"settings": before["settings"]})
