@@ -9,7 +9,7 @@ import { defineConfig } from "vitest/config";
 // adds, as a classic script (IIFE) at a fixed name. Nothing comes from a CDN.
 const web = fileURLToPath(new URL("../web/", import.meta.url));
 const dist = fileURLToPath(new URL("./dist/", import.meta.url));
-export const PAGES = ["book", "manage", "feedback", "offer", "phone"] as const;
+export const PAGES = ["book", "manage", "feedback", "offer", "waitlist", "phone"] as const;
 
 export default defineConfig(({ mode }) =>
   mode === "embed"

@@ -38,7 +38,7 @@ ASSETS_PREFIX = "assets/"
 IMMUTABLE = "public, max-age=31536000, immutable"
 NO_CACHE = "no-cache"
 # the client's pages (built from web/ beside the console) and embed.js, which salons' sites load by name
-CLIENT_PAGES = ("/book.html", "/manage.html", "/feedback.html", "/offer.html", "/embed.js")
+CLIENT_PAGES = ("/book.html", "/manage.html", "/feedback.html", "/offer.html", "/waitlist.html", "/embed.js")
 INVALIDATED = ("/", "/" + PAGE_KEY, "/" + CONFIG_KEY, *CLIENT_PAGES)
 # Served with X-Content-Type-Options: nosniff, so a type must be right: a script as anything but
 # JavaScript does not run. Text is declared UTF-8 (Vite writes UTF-8).

@@ -585,7 +585,7 @@ function Book() {
         {stage === "details" && chosen && (
           <form id="details" class="card" ref={form} onSubmit={book} noValidate aria-labelledby="details-title">
             <h2 id="details-title">{t("book.details")}</h2>
-            <p>{t("book.yourVisit")} <strong id="chosen">{t("book.visitWords", { service: service!.name, when: whenWords(chosen.start), who: chosenMember?.name ?? "" })}</strong></p>
+            <p>{t("book.yourVisit")} <strong id="chosen">{t("book.visitWords", { service: chain.map((id) => catalog.services.find((x) => x.id === id)?.name ?? id).join(" + "), when: whenWords(chosen.start), who: chosenMember?.name ?? "" })}</strong></p>
             <TextField id="name" label={t("book.name")} value={name} onInput={setName} error={errorFor("name")} autocomplete="name" inputRef={nameInput} />
             <TextField id="phone" label={t("book.phone")} value={phone} onInput={setPhone} error={errorFor("phone")} autocomplete="tel" type="tel" hint={t("book.phoneHint")} />
             <TextField id="email" label={t("book.email")} value={email} onInput={setEmail} error={errorFor("email")} autocomplete="email" type="email" />

@@ -1,7 +1,7 @@
 // The waitlist's offer (the link in the message: offer.html?s=<salon>&o=<code>): a time freed for the
 // client, held until a moment; one tap books it, unless someone else was first or the hold ended.
 import { ApiError, call, el, salonPath } from "../shared/api";
-import { t, timeWords, whenWords } from "../shared/i18n";
+import { LANGUAGES, setLanguage, t, timeWords, whenWords, type Language } from "../shared/i18n";
 import { header, mount, useSalon } from "../shared/page";
 import "../shared/styles.css";
 
@@ -11,6 +11,7 @@ interface OfferView {
   offer: {
     status: "open" | "taken" | "expired" | "booked";
     client_name?: string | null;
+    locale?: string | null; // the language the client joined the waitlist in
     service_name: string;
     staff_name: string;
     start: string;
@@ -73,5 +74,12 @@ async function accept(): Promise<void> {
 
 mount(draw);
 call<OfferView>("GET", path())
-  .then((data) => { useSalon(data.salon); view = data; draw(); })
+  .then((data) => {
+    useSalon(data.salon);
+    view = data;
+    // the language the client joined in, unless the address asks for one
+    const joined = data.offer.locale?.slice(0, 2).toLowerCase();
+    if (!params.get("lang") && LANGUAGES.includes(joined as Language)) setLanguage(joined as Language, false);
+    draw();
+  })
   .catch((err) => { failure = err instanceof ApiError && err.status === 404 ? t("offer.unknown") : t("err.general"); draw(); });
