@@ -17,6 +17,7 @@ import { ServicesSection } from "./ServicesSection";
 import { StaffSection } from "./StaffSection";
 import { TeamSection } from "./TeamSection";
 import { TemplatesSection } from "./TemplatesSection";
+import { WidgetSection } from "./WidgetSection";
 
 const SECTIONS = [
   { id: "salon", ops: ["salon.update"], Part: SalonSection },
@@ -32,6 +33,8 @@ const SECTIONS = [
   { id: "retention", ops: ["salon.update"], Part: RetentionSection },
   { id: "feedback", ops: ["salon.update"], Part: FeedbackSection },
   { id: "data", ops: ["salon.update"], Part: DataSection },
+  // the booking page as the salon shares it: its link, the tag for the salon's site, a QR code
+  { id: "widget", ops: ["salon.update"], Part: WidgetSection },
 ] as const;
 
 /** The settings sections the signed-in role may open. */
