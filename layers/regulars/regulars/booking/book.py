@@ -18,6 +18,7 @@ from regulars.core import appointments as m
 from regulars.core.errors import Conflict, IdempotencyReplay, InvalidInput, SlotTaken
 from regulars.core.ids import new_id
 from regulars.core.phones import to_e164
+from regulars.messaging.rules.templates import client_locale
 from regulars.salon import repo as catalog_store
 from regulars.salon.model import Catalog, Salon
 from regulars.store import idempotency
@@ -174,7 +175,9 @@ def _book(
                 name=client_name,
                 phone=phone,
                 email=request.client.email,
-                locale=request.client.locale or catalog.salon.locale,
+                locale=client_locale(
+                    request.client.locale, catalog.salon.locale, catalog.salon.settings.templates
+                ),
                 consents={"marketing": consent} if consent else {},
                 created_at=now,
                 source=source.channel,

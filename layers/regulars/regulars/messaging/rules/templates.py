@@ -321,6 +321,24 @@ def language_of(locale: str) -> str:
     return normalize_locale(locale).split("_")[0]
 
 
+def text_languages(overrides: Overrides | None = None) -> frozenset[str]:
+    """The languages there are texts in: the default ones, and those of a salon's own texts."""
+    own = {language_of(locale) for texts in (overrides or {}).values() for locale in texts if locale.strip()}
+    return frozenset({DEFAULT_LOCALE, *DEFAULT_TEMPLATES[MessageKind.APPOINTMENT_BOOKED], *own})
+
+
+def client_locale(given: str | None, salon_locale: str, overrides: Overrides | None = None) -> str:
+    """The locale to keep for a client who came with ``given`` (a BCP 47 tag as a browser or a form sends
+    it: ``ru-RU``, ``ru_RU``, ``RU``): its language (``ru``) when there are texts in it, else the
+    salon's locale (nothing given, ``xx``, a language with no texts). Regional texts a salon writes
+    (``es_MX``) are still found for a client whose locale names the region (set by the salon)."""
+    if given and given.strip():
+        language = language_of(given)
+        if language in text_languages(overrides):
+            return language
+    return salon_locale
+
+
 def is_known_locale(locale: str) -> bool:
     from babel import Locale, UnknownLocaleError
 
