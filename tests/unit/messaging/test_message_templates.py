@@ -122,12 +122,11 @@ def test_price_refuses_anything_but_integer_minor_units():
         (
             "ru",
             "Anna, вы записаны в Studio Nine: Haircut, мастер Maria, вт, 24 нояб., 10:00, 35 €. "
-            f"Управление записью: {LINK}",
+            f"Ваша запись: {LINK}",
         ),
         (
             "es",
-            "Anna, tienes cita en Studio Nine: Haircut con Maria, mar, 24 nov, 10:00, 35 €. "
-            f"Gestiona tu cita: {LINK}",
+            f"Anna, tienes cita en Studio Nine: Haircut con Maria, mar, 24 nov, 10:00, 35 €. Tu cita: {LINK}",
         ),
     ],
 )

@@ -34,9 +34,16 @@ from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.rules.caps import within_cap
 from regulars.messaging.rules.formatting import message_values
 from regulars.messaging.rules.quiet_hours import QuietHours, next_allowed
-from regulars.messaging.rules.render import compose
+from regulars.messaging.rules.render import compose, locale_chain, resolve_template
 from regulars.messaging.rules.routing import Channel, Purpose, choose
-from regulars.messaging.rules.templates import MessageKind, MissingTemplateValues, TemplateError, language_of
+from regulars.messaging.rules.sms_parts import sms_text
+from regulars.messaging.rules.templates import (
+    MessageKind,
+    MissingTemplateValues,
+    TemplateError,
+    language_of,
+    placeholders,
+)
 from regulars.messaging.shortlinks import service as short_links
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.outcome import Outcome
@@ -223,6 +230,8 @@ def route(item: MessageRecord, now: datetime, *, visit_of: VisitOf) -> Outcome:
             outbox.fail(item, reason, now, among=(item.status,))
             return Outcome(False, reason)
         return _skip(item, reason, now)
+    if channel is Channel.SMS:
+        text = sms_text(text)  # what is stored is what goes and is billed
     buttons = None
     if item.kind == MessageKind.REMINDER_WITH_CONFIRMATION and appointment:
         confirm, cancel = BUTTONS.get(language_of(locale), BUTTONS["en"])
@@ -315,7 +324,12 @@ def _render(
     if {"amount", "balance"} & set(values):
         facts["currency"] = salon.currency
     facts["booking_link"] = values.get("booking_link") or links.booking_page(salon.id)
-    facts = short_links.shorten_values(facts, now=now)
+    _locale, chosen = resolve_template(
+        item.kind, locale_chain(locale_hint, salon.locale), salon.settings.templates
+    )
+    on_whatsapp = salon.settings.whatsapp_templates.get(item.kind)
+    used = {*placeholders(chosen), *(on_whatsapp.parameters if on_whatsapp else [])}
+    facts = short_links.shorten_values(facts, now=now, used=used)
     rendered = compose(
         item.kind,
         client_locale=locale_hint,

@@ -104,17 +104,17 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
         "en": "{client_name}, you're booked at {salon_name}: {service_name} with {staff_name}, {when}, "
         "{price}. Manage: {manage_link}",
         "ru": "{client_name}, вы записаны в {salon_name}: {service_name}, мастер {staff_name}, {when}, "
-        "{price}. Управление записью: {manage_link}",
+        "{price}. Ваша запись: {manage_link}",
         "es": "{client_name}, tienes cita en {salon_name}: {service_name} con {staff_name}, {when}, "
-        "{price}. Gestiona tu cita: {manage_link}",
+        "{price}. Tu cita: {manage_link}",
     },
     K.APPOINTMENT_MOVED: {
         "en": "{client_name}, your visit to {salon_name} is moved to {when}: {service_name} with "
         "{staff_name}. Manage: {manage_link}",
-        "ru": "{client_name}, ваша запись в {salon_name} перенесена на {when}: {service_name}, мастер "
-        "{staff_name}. Управление записью: {manage_link}",
-        "es": "{client_name}, tu cita en {salon_name} ha cambiado. Nueva fecha: {when}, {service_name} "
-        "con {staff_name}. Gestiona tu cita: {manage_link}",
+        "ru": "{client_name}, ваша запись в {salon_name} перенесена на {when}: {service_name}, "
+        "мастер {staff_name}. Ваша запись: {manage_link}",
+        "es": "{client_name}, tu cita en {salon_name} cambia a {when}: {service_name} con {staff_name}. "
+        "Tu cita: {manage_link}",
     },
     K.APPOINTMENT_CANCELLED: {
         "en": "{client_name}, your visit to {salon_name} ({service_name}, {when}) is cancelled.",
@@ -123,10 +123,9 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     },
     K.REMINDER: {
         "en": "Reminder: {service_name} at {salon_name}, {when}, with {staff_name}. Manage: {manage_link}",
-        "ru": "Напоминаем: {service_name} в {salon_name}, {when}, мастер {staff_name}. Управление записью: "
+        "ru": "Напоминаем: {service_name} в {salon_name}, {when}, мастер {staff_name}. Ваша запись: "
         "{manage_link}",
-        "es": "Recordatorio: {service_name} en {salon_name}, {when}, con {staff_name}. Gestiona tu cita: "
-        "{manage_link}",
+        "es": "Recordatorio: {service_name} en {salon_name}, {when}, con {staff_name}. Tu cita: {manage_link}",
     },
     K.REMINDER_WITH_CONFIRMATION: {
         "en": "Reminder: {service_name} at {salon_name}, {when}, with {staff_name}. {confirm_hint}",
@@ -175,7 +174,7 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     },
     K.FEEDBACK_REQUEST: {
         "en": "{client_name}, how was your {service_name} with {staff_name}? Tell us in one tap: {feedback_link}",
-        "ru": "{client_name}, как вам {service_name} у мастера {staff_name}? Оцените в одно касание: {feedback_link}",
+        "ru": "{client_name}, как вам {service_name}? Оцените визит: {feedback_link}",
         "es": "{client_name}, que tal tu {service_name} con {staff_name}? Cuentanos en un toque: {feedback_link}",
     },
     K.WELCOME: {
@@ -201,7 +200,7 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     },
     K.REPEAT_INVITATION: {
         "en": "{client_name}, it's time for your {services} at {salon_name}. Book in one tap: {booking_link}",
-        "ru": "{client_name}, пора снова на {services} в {salon_name}. Записаться в одно касание: {booking_link}",
+        "ru": "{client_name}, пора снова на {services} в {salon_name}. Записаться: {booking_link}",
         "es": "{client_name}, ya toca tu {services} en {salon_name}. Reserva en un toque: {booking_link}",
     },
     K.REBOOK_INVITATION: {

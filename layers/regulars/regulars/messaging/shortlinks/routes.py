@@ -62,7 +62,7 @@ def _language() -> str:
     return "en"
 
 
-def _page(exc: DomainError) -> Response:
+def _page(exc: DomainError) -> Response[str]:
     language = _language()
     title, hint = WORDS.get(exc.code, WORDS["short_link_unknown"])[language]
     body = (
@@ -107,7 +107,7 @@ def _page(exc: DomainError) -> Response:
         },
     },
 )
-def open_short_link(code: Code) -> Response:
+def open_short_link(code: Code) -> Response[str]:
     try:
         target = service.resolve(code, address=_address(), now=clock.now())
     except (NotFound, Gone, TooManyRequests) as exc:

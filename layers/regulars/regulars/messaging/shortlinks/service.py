@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -56,10 +56,13 @@ def shorten(url: str, *, now: datetime) -> str:
     raise ShortLinkUnavailable(f"no free short code for a link after {codes.ATTEMPTS} attempts")
 
 
-def shorten_values(values: Mapping[str, Any], *, now: datetime) -> dict[str, Any]:
-    """``values`` with every link value (a name ending in ``_link``) shortened."""
+def shorten_values(values: Mapping[str, Any], *, now: datetime, used: Collection[str]) -> dict[str, Any]:
+    """``values`` with every link value (a name ending in ``_link``) that a text ``used`` shortened (a
+    link no text shows costs no code)."""
     return {
-        name: shorten(value, now=now) if name.endswith(LINK_SUFFIX) and isinstance(value, str) else value
+        name: shorten(value, now=now)
+        if name.endswith(LINK_SUFFIX) and name in used and isinstance(value, str)
+        else value
         for name, value in values.items()
     }
 
