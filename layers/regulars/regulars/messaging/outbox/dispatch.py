@@ -230,7 +230,7 @@ def route(item: MessageRecord, now: datetime, *, visit_of: VisitOf) -> Outcome:
             outbox.fail(item, reason, now, among=(item.status,))
             return Outcome(False, reason)
         return _skip(item, reason, now)
-    if channel is Channel.SMS:
+    if capabilities.of(channel).sms_parts:
         text = sms_text(text)  # what is stored is what goes and is billed
     buttons = None
     if item.kind == MessageKind.REMINDER_WITH_CONFIRMATION and appointment:
