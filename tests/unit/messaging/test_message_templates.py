@@ -174,7 +174,7 @@ def test_staff_message_about_a_moved_visit():
         salon_locale="ru",
         **facts(timezone="Europe/Moscow", client_name="Анна", service_name="Стрижка", previous_start=EARLIER),
     )
-    assert result.text == "Перенос: Анна, Стрижка, теперь вт, 24 нояб., 12:00 (было пн, 23 нояб., 18:30)."
+    assert result.text == "Перенос: Анна, Стрижка, вт, 24 нояб., 12:00 (было пн, 23 нояб., 18:30)."
 
 
 def test_english_and_spanish_reminders_fit_one_gsm7_sms():

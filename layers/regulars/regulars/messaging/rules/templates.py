@@ -139,7 +139,7 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     },
     K.STAFF_APPOINTMENT_MOVED: {
         "en": "Moved: {client_name}, {service_name}, now {when} (was {previous_when}).",
-        "ru": "Перенос: {client_name}, {service_name}, теперь {when} (было {previous_when}).",
+        "ru": "Перенос: {client_name}, {service_name}, {when} (было {previous_when}).",
         "es": "Cita cambiada: {client_name}, {service_name}, ahora {when} (antes {previous_when}).",
     },
     K.STAFF_APPOINTMENT_CANCELLED: {
@@ -200,7 +200,7 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     },
     K.REPEAT_INVITATION: {
         "en": "{client_name}, it's time for your {services} at {salon_name}. Book in one tap: {booking_link}",
-        "ru": "{client_name}, пора снова на {services} в {salon_name}. Записаться: {booking_link}",
+        "ru": "{client_name}, пора на {services} в {salon_name}: {booking_link}",
         "es": "{client_name}, ya toca tu {services} en {salon_name}. Reserva en un toque: {booking_link}",
     },
     K.REBOOK_INVITATION: {
@@ -213,16 +213,16 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     },
     K.WINBACK: {
         "en": "{client_name}, we miss you at {salon_name}! {offer}Book a visit: {booking_link}",
-        "ru": "{client_name}, мы скучаем по вам в {salon_name}! {offer}Записаться: {booking_link}",
+        "ru": "{client_name}, мы скучаем! {offer}Ждем вас в {salon_name}: {booking_link}",
         "es": "{client_name}, te echamos de menos en {salon_name}! {offer}Reserva tu cita: {booking_link}",
     },
     K.WINBACK_BONUS: {
         "en": "{client_name}, we miss you at {salon_name}! Here is {amount} bonus for your next visit, until "
         "{expires}. {offer}Book: {booking_link}",
-        "ru": "{client_name}, мы скучаем по вам в {salon_name}! Дарим {amount} бонусов на следующий визит, до "
-        "{expires}. {offer}Записаться: {booking_link}",
-        "es": "{client_name}, te echamos de menos en {salon_name}! Te regalamos {amount} de bono para tu proxima "
-        "visita, hasta el {expires}. {offer}Reserva: {booking_link}",
+        "ru": "{client_name}, мы скучаем! {salon_name} дарит вам {amount} бонусов до {expires}. {offer}"
+        "Записаться: {booking_link}",
+        "es": "{client_name}, te echamos de menos en {salon_name}! Te regalamos {amount} de bono hasta el "
+        "{expires}. {offer}Reserva: {booking_link}",
     },
     K.PHONE_CODE: {  # short: one part in GSM-7 and in UCS-2 with a typical salon name
         "en": "{code} is your code to book at {salon_name}. It works for 10 minutes.",
@@ -231,7 +231,7 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     },
     K.OPT_OUT_CONFIRMATION: {
         "en": "You're unsubscribed from {salon_name} messages. Reply START to resubscribe.",
-        "ru": "Вы отписались от сообщений {salon_name}. Чтобы снова их получать, ответьте СТАРТ.",
+        "ru": "Вы отписались от сообщений {salon_name}. Вернуть их: ответьте СТАРТ.",
         "es": "Te has dado de baja de los mensajes de {salon_name}. Para volver a recibirlos, responde ALTA.",
     },
 }
