@@ -28,6 +28,7 @@ from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs import ticker
 from regulars_local.emulator.functions import context_for
 from support.lambda_ import PublicApi, handler
+from support.phones import prove
 from support.salon import make_salon
 from support.streams import stream_records
 
@@ -75,7 +76,9 @@ class Sms:
         return str(self.published[-1]["Message"])
 
 
-def book(public: PublicApi, *, start: str = f"{TUESDAY}T10:00:00+01:00", **client) -> dict:
+def book(
+    public: PublicApi, *, start: str = f"{TUESDAY}T10:00:00+01:00", phone_proof: str | None = None, **client
+) -> dict:
     made = public.post(
         f"/v1/salons/{SALON}/appointments",
         {
@@ -83,7 +86,8 @@ def book(public: PublicApi, *, start: str = f"{TUESDAY}T10:00:00+01:00", **clien
             "staff_id": "anna",
             "start": start,
             "client": {"name": "Eva", "phone": PHONE} | client,
-        },
+        }
+        | ({"phone_proof": phone_proof} if phone_proof else {}),
     )
     assert made.status == 201, made.text
     return made.json | {"client_id": client_store.client_id_by_phone(SALON, PHONE)}
@@ -244,3 +248,19 @@ def test_a_locale_that_is_no_tag_is_refused_naming_the_field(table, clock_at):
     )
     assert refused.status == 422
     assert [f["field"] for f in refused.json["error"]["fields"]] == ["client.locale"]
+
+
+def test_a_proven_client_who_books_in_another_language_gets_it_and_an_unproven_booking_changes_nothing(
+    table, clock_at
+):
+    make_salon(SALON, clock_at)
+    book(PublicApi(), locale="en-GB")
+    client_id = client_store.client_id_by_phone(SALON, PHONE)
+    assert client_store.get(SALON, client_id).locale == "en"
+
+    book(PublicApi(), start=f"{TUESDAY}T12:00:00+01:00", locale="es-ES")  # anyone may type the phone
+    assert client_store.get(SALON, client_id).locale == "en"
+
+    proof = prove(PublicApi(), PHONE, SALON)
+    book(PublicApi(), start=f"{TUESDAY}T14:00:00+01:00", locale="ru-RU", phone_proof=proof)
+    assert client_store.get(SALON, client_id).locale == "ru"
