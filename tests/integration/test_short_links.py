@@ -187,6 +187,18 @@ def test_unknown_and_expired_codes_are_told_in_words_and_guessing_is_limited(tab
     short = short_links.shorten(f"{settings().public_base_url}/feedback.html?token={expired}", now=clock_at)
     gone = public.get(urlsplit(short).path)
     assert gone.status == 410 and gone.json["error"]["code"] == "short_link_expired"
+    # a link whose page knows its own end (an offer's hold) lives until then
+    hold = f"{settings().public_base_url}/offer.html?s={SALON}&o=Q2w3E4r5T6y7U8i9"
+    held = short_links.shorten(hold, now=clock_at, valid_until=clock_at + timedelta(minutes=15))
+    assert public.get(urlsplit(held).path).headers["location"] == hold
+    with_values = short_links.shorten_values(
+        {"offer_link": hold, "offer_link_until": (clock_at - timedelta(seconds=1)).isoformat()},
+        now=clock_at,
+        used={"offer_link"},
+        until=short_links.lifetimes({"offer_link_until": (clock_at - timedelta(seconds=1)).isoformat()}),
+    )
+    assert with_values["offer_link"] == held  # the same link, the same code: its life as given last
+    assert public.get(urlsplit(held).path).status == 302  # a code's life is extended, never cut short
 
     # an address that keeps guessing is stopped; another address is not
     answers = [public.get(f"/s/guess{n:03d}").status for n in range(short_links.MISSES_PER_ADDRESS_HOUR)]

@@ -329,7 +329,7 @@ def _render(
     )
     on_whatsapp = salon.settings.whatsapp_templates.get(item.kind)
     used = {*placeholders(chosen), *(on_whatsapp.parameters if on_whatsapp else [])}
-    facts = short_links.shorten_values(facts, now=now, used=used)
+    facts = short_links.shorten_values(facts, now=now, used=used, until=short_links.lifetimes(values))
     rendered = compose(
         item.kind,
         client_locale=locale_hint,

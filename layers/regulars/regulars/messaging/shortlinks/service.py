@@ -30,6 +30,7 @@ from regulars.messaging.shortlinks import repo as store
 UNSIGNED_LIFETIME = timedelta(days=365)
 MISSES_PER_ADDRESS_HOUR = 30
 LINK_SUFFIX = "_link"  # a message value named so is a link the client opens: it goes out short
+UNTIL_SUFFIX = "_until"  # ``offer_link_until``: until when the link ``offer_link`` works (ISO 8601)
 
 
 class ShortLinkUnavailable(RuntimeError):
@@ -42,12 +43,13 @@ def _is_ours(url: str) -> bool:
     return url.startswith(base) and not url.startswith(settings().short_links_at.rstrip("/") + codes.PATH)
 
 
-def shorten(url: str, *, now: datetime) -> str:
-    """``url`` as its short link (created, or found again). A URL that is not to this deployment's
-    pages is returned as it is."""
+def shorten(url: str, *, now: datetime, valid_until: datetime | None = None) -> str:
+    """``url`` as its short link (created, or found again). It lives until ``valid_until`` when given
+    (a link whose page knows its own end, an offer's hold), else its signed token's expiry, else
+    :data:`UNSIGNED_LIFETIME`. A URL that is not to this deployment's pages is returned as it is."""
     if not _is_ours(url):
         return url
-    valid_until = links.expiry_of(url, link_keys()) or now + UNSIGNED_LIFETIME
+    valid_until = valid_until or links.expiry_of(url, link_keys()) or now + UNSIGNED_LIFETIME
     key = manage_link_secret()
     for attempt in range(codes.ATTEMPTS):
         code = codes.code_for(url, key, attempt)
@@ -56,15 +58,30 @@ def shorten(url: str, *, now: datetime) -> str:
     raise ShortLinkUnavailable(f"no free short code for a link after {codes.ATTEMPTS} attempts")
 
 
-def shorten_values(values: Mapping[str, Any], *, now: datetime, used: Collection[str]) -> dict[str, Any]:
+def shorten_values(
+    values: Mapping[str, Any],
+    *,
+    now: datetime,
+    used: Collection[str],
+    until: Mapping[str, datetime] | None = None,
+) -> dict[str, Any]:
     """``values`` with every link value (a name ending in ``_link``) that a text ``used`` shortened (a
-    link no text shows costs no code)."""
+    link no text shows costs no code), each living until ``until[name]`` where given."""
     return {
-        name: shorten(value, now=now)
+        name: shorten(value, now=now, valid_until=(until or {}).get(name))
         if name.endswith(LINK_SUFFIX) and name in used and isinstance(value, str)
         else value
         for name, value in values.items()
     }
+
+
+def lifetimes(values: Mapping[str, Any]) -> dict[str, datetime]:
+    """The lives a message's values give their links: ``{name}_until`` (ISO 8601) for the link ``{name}``."""
+    out = {}
+    for name, value in values.items():
+        if name.endswith(LINK_SUFFIX + UNTIL_SUFFIX) and isinstance(value, str):
+            out[name.removesuffix(UNTIL_SUFFIX)] = datetime.fromisoformat(value)
+    return out
 
 
 def _miss_subject(address: str) -> str:
