@@ -276,3 +276,15 @@ def test_a_proven_client_who_books_in_another_language_gets_it_and_an_unproven_b
     proof = prove(PublicApi(), PHONE, SALON)
     book(PublicApi(), start=f"{TUESDAY}T14:00:00+01:00", locale="ru-RU", phone_proof=proof)
     assert client_store.get(SALON, client_id).locale == "ru"
+
+
+def test_the_code_to_a_phone_comes_in_the_pages_language(table, clock_at):
+    make_salon(SALON, clock_at)
+    started = PublicApi().post(
+        f"/v1/salons/{SALON}/phone-checks", {"phone": "+4915199887766", "locale": "ru_RU"}
+    )
+    assert started.status == 202, started.text
+    message_id = f"code-{started.json['check_id']}"
+    assert dispatch.dispatch(SALON, message_id, clock_at).done
+    sent = outbox.get_item(SALON, message_id)
+    assert sent.locale == "ru" and sent.text.startswith("Код для записи в Salon salon-a: "), sent.text
