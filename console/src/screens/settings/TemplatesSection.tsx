@@ -213,6 +213,13 @@ function Editor({ kinds }: { kinds: Kind[] }) {
               {sms.nonGsm.length > 24 ? " …" : ""}
             </p>
           )}
+          {sms.folded.length > 0 && (
+            <p id="template-folded" class="hint">
+              {t("settings.templates.foldedBy", { count: sms.folded.length })}{" "}
+              {sms.folded.slice(0, 24).map((c) => <kbd>{c === "\u00a0" ? "NBSP" : c}</kbd>)}
+              {sms.folded.length > 24 ? " …" : ""}
+            </p>
+          )}
         </section>
       </div>
       <FormError text={f.problem.value} />
