@@ -136,7 +136,7 @@ def test_feedback_after_a_visit_alerts_the_manager_on_2_stars_and_shows_review_l
     links = {}
     for visit in (unhappy, happy):
         (asked,) = rt.sms(visit["phone"], "Tell us in one tap")
-        links[visit["id"]] = re.search(r"feedback\.html\?token=(\S+)", asked["text"]).group(1)
+        links[visit["id"]] = re.search(r"feedback\.html\?token=(\S+)", rt.link_in(asked["text"])).group(1)
 
     page = rt.get(f"/v1/feedback/{links[unhappy['id']]}").json()
     assert page["service_name"] == "Manicure" and page["given"] is None
