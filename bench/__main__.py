@@ -1,4 +1,4 @@
-"""``python -m bench``: cold starts, DynamoDB calls per booking and request latency, the console's first screen, as Markdown tables."""
+"""``python -m bench``: cold starts, DynamoDB calls per booking and request latency, the console's first screen, SMS parts of every message kind, as Markdown tables."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import sys
 import time
 import warnings
 
-from bench import analytics, booking, campaign, coldstart, console, imports, sweep
+from bench import analytics, booking, campaign, coldstart, console, imports, sms, sweep
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
         "--only",
-        choices=["coldstart", "dynamodb", "sweep", "campaign", "analytics", "import", "console"],
+        choices=["coldstart", "dynamodb", "sweep", "campaign", "analytics", "import", "console", "sms"],
         help="run one part only",
     )
     parser.add_argument("--runs", type=int, default=7, help="fresh interpreters per function (default 7)")
@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         print(imports.report(clients=args.import_clients, visits=args.import_visits), flush=True)
     if args.only in (None, "console"):
         print(console.report(), flush=True)
+    if args.only in (None, "sms"):
+        print(sms.report(), flush=True)
     print(f"Ran in {time.perf_counter() - started:.0f} s.", file=sys.stderr)
     return 0
 

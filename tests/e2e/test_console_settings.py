@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from e2e.console import CATALOGS, PHONE, check_screen, close, open_console
-from regulars.messaging.rules.sms_parts import sms_encoding, sms_segments
+from regulars.messaging.rules.sms_parts import sms_encoding, sms_segments, sms_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo-runtime")]
 
@@ -306,17 +306,23 @@ def test_the_reminders_move_to_a_new_offset_with_the_salons_own_text(demo_runtim
         )
         assert int(facts.locator("[data-segments]").get_attribute("data-segments")) == sms_segments(preview)
         assert page.locator("#template-ucs").count() == 0
-        # one character outside GSM-7 makes the whole text UCS-2, and it is named
+        # a dash has a GSM-7 look-alike: the SMS goes folded, still GSM-7, and the console says so
         text_area.fill(own.replace(": ", " — ", 1))
-        preview = page.inner_text("#template-preview")
+        sent = sms_text(page.inner_text("#template-preview"))
         assert (
-            facts.locator("[data-encoding]").get_attribute("data-encoding")
-            == sms_encoding(preview)
-            == "UCS-2"
+            facts.locator("[data-encoding]").get_attribute("data-encoding") == sms_encoding(sent) == "GSM-7"
         )
-        assert int(facts.locator("[data-segments]").get_attribute("data-segments")) == sms_segments(preview)
-        assert page.inner_text("#template-ucs kbd") == "—"
+        assert int(facts.locator("[data-segments]").get_attribute("data-segments")) == sms_segments(sent)
+        assert page.inner_text("#template-folded kbd") == "—"
         check_screen(page, "en", "settings-templates")
+        # one character with none makes the whole text UCS-2, and it is named
+        text_area.fill(own.replace(": ", " ★ ", 1))
+        sent = sms_text(page.inner_text("#template-preview"))
+        assert (
+            facts.locator("[data-encoding]").get_attribute("data-encoding") == sms_encoding(sent) == "UCS-2"
+        )
+        assert int(facts.locator("[data-segments]").get_attribute("data-segments")) == sms_segments(sent)
+        assert page.inner_text("#template-ucs kbd") == "★"
         text_area.fill(own)
         page.click("#templates-save")
         _saved(page, en["settings.templates.saved"])
@@ -433,20 +439,22 @@ def test_a_message_text_in_spanish_on_a_phone_previewed_and_counted(demo_runtime
     check_screen(page, "es", "settings-templates")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
 
-    # an accented vowel is not in GSM-7: the text goes as UCS-2, fewer characters a part, and says why
+    # an accented vowel is not in GSM-7: by SMS it goes unaccented, the text stays GSM-7, and it says so
     page.click('button[name="insert-salon_name"]')
     text_area.fill("¡Hola {client_name}! Ya toca tu {services} en {salon_name}. Reserva aquí: {booking_link}")
     preview = page.inner_text("#template-preview")
     assert "¡Hola Ana! Ya toca tu " in preview and before["name"] in preview
+    sent = sms_text(preview)
     assert (
         page.locator("#template-sms [data-encoding]").get_attribute("data-encoding")
-        == sms_encoding(preview)
-        == "UCS-2"
+        == sms_encoding(sent)
+        == "GSM-7"
     )
     assert int(page.locator("#template-sms [data-segments]").get_attribute("data-segments")) == sms_segments(
-        preview
+        sent
     )
-    assert page.locator("#template-ucs kbd").all_inner_texts() == ["í"]
+    assert page.locator("#template-folded kbd").all_inner_texts() == ["í"]
+    assert page.locator("#template-ucs").count() == 0
     page.click("#templates-save")
     _saved(page, es["settings.templates.saved"])
     saved = rt.get("/v1/admin/salon", token=owner).json()["settings"]["templates"]

@@ -130,7 +130,7 @@ def test_a_booking_notifies_the_client_and_the_staff_member_then_reminders_and_a
     rt.drain()
     (notice,) = _wait_for(lambda: _phone(rt, phone))
     assert notice["channel"] == "sms" and "you're booked at Studio Demo" in notice["text"]
-    assert "/manage.html?token=" in notice["text"]
+    assert "/manage.html?token=" in rt.link_in(notice["text"])
 
     chat_id = _link_telegram(rt, booked)
     start = datetime.fromisoformat(booked["appointment"]["start"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,7 +30,7 @@ from regulars.salon import repo as catalog_store
 from regulars.store.base import bind_table
 from regulars_local.demo import SALON_ID, load_demo
 from regulars_local.emulator import dynamodb_local
-from support.lambda_ import AdminApi, context_for, handler
+from support.lambda_ import AdminApi, PublicApi, context_for, handler
 from support.moments import moment
 from support.streams import stream_records
 
@@ -436,9 +437,10 @@ def test_a_campaign_on_the_demo_counts_as_a_recount_does(demo):
 
     messages = [x for x in Message.scan(Message.campaign_id == campaign_id)]
     assert {x.client_id for x in messages} == sent and len(messages) == len(sent)  # the holdout gets nothing
-    assert all(
-        x.purpose == "marketing" and "5" in x.text and "book.html?salon=demo" in x.text for x in messages
-    )
+    links = {x.text.rsplit(" ", 1)[-1] for x in messages}
+    assert len(links) == 1 and all(x.purpose == "marketing" and "5" in x.text for x in messages)
+    (link,) = links  # one short link for the salon's booking page, in every member's text
+    assert PublicApi().get(urlsplit(link).path).headers["location"].endswith("/book.html?salon=demo")
     credited = {e.client_id for e in LedgerEntry.scan(LedgerEntry.source == "campaign")}
     assert credited == sent
 

@@ -164,6 +164,7 @@ class PublicApi:
         "/v1/manage/{token}/{action}",
         "/v1/manage/{token}",
         "/v1/feedback/{token}",
+        "/s/{code}",
     ]
 
     def request(

@@ -98,6 +98,13 @@ class LocalRuntime:
         return self.request("POST", path, json=json, token=token, **kwargs)
 
     # --- helpers ----------------------------------------------------------------------------------
+    def link_in(self, text: str) -> str:
+        """The link behind the one short link in a message's text, as the runtime's redirect gives it."""
+        (path,) = re.findall(re.escape(self.base_url) + r"(/s/[0-9A-Za-z]{8})\b", text)
+        opened = self.get(path, allow_redirects=False)
+        assert opened.status_code == 302, opened.text
+        return str(opened.headers["Location"])
+
     def token(self, salon_id: str, email: str | None = None, role: str = "owner") -> str:
         """An ID token for a (new or updated) local user of ``salon_id``."""
         email = email or f"{role}-{uuid.uuid4().hex[:8]}@{salon_id}.test"

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/s/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open a short link from a message
+         * @description Redirects (302) to the link the code stands for (a manage, feedback or booking page). Unknown codes are counted per network address (429 with Retry-After past the limit). A browser (Accept: text/html) gets the refusals as a page of words in its language.
+         */
+        get: operations["open_short_link_s__code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/analytics": {
         parameters: {
             query?: never;
@@ -4414,6 +4434,72 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    open_short_link_s__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The code of a short link */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link: see the Location header */
+            302: {
+                headers: {
+                    /** @description The full link */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Not a known code (code short_link_unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                    "text/html": string;
+                };
+            };
+            /** @description The link it stood for has expired (code short_link_expired) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                    "text/html": string;
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many unknown codes from this network address (code rate_limited) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                    "text/html": string;
+                };
+            };
+        };
+    };
     analytics_v1_admin_analytics_get: {
         parameters: {
             query?: {

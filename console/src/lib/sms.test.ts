@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { smsInfo } from "./sms";
+import { smsInfo, smsText } from "./sms";
 
 // The cases of the engine's own tests (tests/unit/messaging/test_sms_segments.py): the console must
 // count what the salon is billed for.
@@ -8,12 +8,13 @@ describe("SMS encoding and billed parts", () => {
     ["Hello, Anna! See you @ 10:00 (£25).", "GSM-7"],
     ["Привет", "UCS-2"],
     ["Ç and é are GSM", "GSM-7"],
-    ["ç is not", "UCS-2"],
-    ["sáb", "UCS-2"],
+    ["ç is not, but goes as c", "GSM-7"],
+    ["sáb", "GSM-7"],
     ["mañana ¿que tal? ¡Si!", "GSM-7"],
     ["€ [ ] { } \\ ^ ~ | \f", "GSM-7"],
     ["see you 😀", "UCS-2"],
-    ["no\u00a0break", "UCS-2"],
+    ["no\u00a0break", "GSM-7"],
+    ["María, привет", "UCS-2"],
     ["", "GSM-7"],
   ])("%j is %s", (text, encoding) => {
     expect(smsInfo(text).encoding).toBe(encoding);
@@ -50,6 +51,22 @@ describe("SMS encoding and billed parts", () => {
   });
 
   it("names the characters that force UCS-2, once each", () => {
-    expect(smsInfo("Mañana a las 10, ¿sí? sí").nonGsm).toEqual(["í"]);
+    expect(smsInfo("Mañana a las 10, ¿sí? sí, привет").nonGsm).toEqual(["í", "п", "р", "и", "в", "е", "т"]);
+    expect(smsInfo("Mañana a las 10, ¿sí? sí").nonGsm).toEqual([]);
+    expect(smsInfo("Mañana a las 10, ¿sí? sí").folded).toEqual(["í"]);
+  });
+
+  // The engine's sms_text cases (tests/unit/messaging/test_sms_segments.py): what goes by SMS.
+  it.each([
+    ["sáb", "sab"],
+    ["Mañana a las 10, ¿sí?", "Mañana a las 10, ¿si?"],
+    ["you\u2019re booked \u2013 Zoë", "you're booked - Zoe"],
+    ["no\u00a0break\u2026", "no break..."],
+    ["María, привет", "María, привет"],
+    ["see you 😀 café", "see you 😀 café"],
+    ["Anna, €35", "Anna, €35"],
+    ["\u2026".repeat(60), "\u2026".repeat(60)],
+  ])("%j goes by SMS as %j", (text, sent) => {
+    expect(smsText(text)).toBe(sent);
   });
 });

@@ -16,6 +16,7 @@ from regulars.messaging.rules.sms_parts import (
     sms_info,
     sms_parts,
     sms_segments,
+    sms_text,
     sms_units,
 )
 
@@ -182,3 +183,28 @@ LATIN_TYPOGRAPHY = "aáàâäãåæçéèêëíìîïñóòôöõøúùûüýÿA
 @given(text=st.text(alphabet=st.sampled_from(LATIN_TYPOGRAPHY), max_size=300))
 def test_folding_makes_accented_latin_text_gsm7(text):
     assert sms_encoding(fold_to_gsm(text)) == "GSM-7"
+
+
+@pytest.mark.parametrize(
+    ("text", "sent"),
+    [
+        ("sáb", "sab"),
+        ("Mañana a las 10, ¿sí?", "Mañana a las 10, ¿si?"),
+        ("you\u2019re booked \u2013 Zoë", "you're booked - Zoe"),
+        ("no\u00a0break\u2026", "no break..."),
+        ("María, привет", "María, привет"),  # UCS-2 anyway: every character kept
+        ("see you 😀 café", "see you 😀 café"),
+        ("Anna, €35", "Anna, €35"),
+        ("\u2026" * 60, "\u2026" * 60),  # 180 septets in two parts: one part of UCS-2 is cheaper
+    ],
+)
+def test_a_text_goes_by_sms_folded_only_when_that_makes_it_gsm7(text, sent):
+    assert sms_text(text) == sent
+    assert sent == text or sms_encoding(sent) == "GSM-7"
+
+
+@given(st.text(max_size=200))
+def test_what_goes_by_sms_never_takes_more_parts(text):
+    sent = sms_text(text)
+    assert sms_segments(sent) <= sms_segments(text)
+    assert sent == text or sms_encoding(sent) == "GSM-7"

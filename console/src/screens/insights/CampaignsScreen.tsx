@@ -346,7 +346,7 @@ export function CampaignsScreen() {
   const lifetimeNow = /^\d+$/.test(d.lifetime.trim()) ? Number(d.lifetime) : 30;
   const names = (p?.sample ?? []).map((c) => c.name);
   const exampleValues = {
-    salon: salon.value?.name ?? "", link: `${location.origin}/book.html?salon=${salon.value?.id ?? ""}`,
+    salon: salon.value?.name ?? "", link: `${location.origin}/s/Bk2Wn8Rd`, // the booking page's short link, as messages carry it
     offer: d.offerText.trim(), bonus: bonusNow.ok && bonusNow.minor > 0 ? money(bonusNow.minor) : "",
     expires: date(`${addDays(today(salonZone.value), lifetimeNow)}T12:00:00Z`),
   };

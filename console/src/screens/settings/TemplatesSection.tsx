@@ -32,12 +32,10 @@ function languageName(tag: string): string {
   }
 }
 
-const b64 = (text: string) => btoa(unescape(encodeURIComponent(text))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-
-/** A link of a signed token's real length: the engine's links carry the salon, the visit, the purpose and the expiry, signed. */
-function sampleLink(page: string, purpose: string, salonId: string): string {
-  const body = b64(JSON.stringify({ s: salonId, a: "01JEXAMPLE0APPOINTMENT0ID", p: purpose, e: 1767225600 }));
-  return `${location.origin}/${page}?token=k1.${body}.${"x".repeat(43)}`;
+/** A link as messages carry it: a short link (`/s/` and an 8-character code) on the salon's origin, which
+ * the API redirects to the signed page (a deployment with a shorter short-link domain sends shorter). */
+function sampleLink(code: string): string {
+  return `${location.origin}/s/${code}`;
 }
 
 /** Sample values of every placeholder, written in the message's language and the salon's zone. */
@@ -50,7 +48,6 @@ export function sampleValues(lang: string, s: Salon): Record<string, string> {
   const fmt = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(lang, { timeZone: zone, ...o });
   const when = (d: Date) => fmt({ weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(d);
   const cash = (minor: number) => new Intl.NumberFormat(lang, { style: "currency", currency: s.currency }).format(minor / 100);
-  const booking = `${location.origin}/book.html?salon=${encodeURIComponent(s.id)}`;
   return {
     client_name: CLIENT[lang] ?? CLIENT.en,
     salon_name: s.name,
@@ -61,9 +58,9 @@ export function sampleValues(lang: string, s: Salon): Record<string, string> {
     date: fmt({ day: "numeric", month: "long" }).format(at),
     time: fmt({ hour: "2-digit", minute: "2-digit" }).format(at),
     price: service ? cash(service.price.amount) : cash(3000),
-    manage_link: sampleLink("manage.html", "manage", s.id),
-    feedback_link: sampleLink("feedback.html", "feedback", s.id),
-    booking_link: booking,
+    manage_link: sampleLink("Mx7Qa2Lp"),
+    feedback_link: sampleLink("Fb4Tz9Kc"),
+    booking_link: sampleLink("Bk2Wn8Rd"),
     confirm_hint: CONFIRM[lang] ?? CONFIRM.en,
     amount: cash(1500),
     balance: cash(4200),
@@ -214,6 +211,13 @@ function Editor({ kinds }: { kinds: Kind[] }) {
               {t("settings.templates.forcedBy", { count: sms.nonGsm.length })}{" "}
               {sms.nonGsm.slice(0, 24).map((c) => <kbd>{c === " " ? "⍽" : c === "\u00a0" ? "NBSP" : c}</kbd>)}
               {sms.nonGsm.length > 24 ? " …" : ""}
+            </p>
+          )}
+          {sms.folded.length > 0 && (
+            <p id="template-folded" class="hint">
+              {t("settings.templates.foldedBy", { count: sms.folded.length })}{" "}
+              {sms.folded.slice(0, 24).map((c) => <kbd>{c === "\u00a0" ? "NBSP" : c}</kbd>)}
+              {sms.folded.length > 24 ? " …" : ""}
             </p>
           )}
         </section>

@@ -167,8 +167,9 @@ def _resolver(kind: type[JsonApiResolver] = JsonApiResolver) -> JsonApiResolver:
 def _public_routers() -> list:
     from regulars.booking.routes import manage, public
     from regulars.feedback.routes import public as feedback
+    from regulars.messaging.shortlinks import routes as short_links
 
-    return [public.router, manage.router, feedback.router]
+    return [public.router, manage.router, feedback.router, short_links.router]
 
 
 def _admin_routers() -> list:

@@ -18,6 +18,7 @@ from regulars.core import appointments as m
 from regulars.core.errors import Conflict, IdempotencyReplay, InvalidInput, SlotTaken
 from regulars.core.ids import new_id
 from regulars.core.phones import to_e164
+from regulars.messaging.rules.templates import client_locale as client_locale_of
 from regulars.salon import repo as catalog_store
 from regulars.salon.model import Catalog, Salon
 from regulars.store import idempotency
@@ -165,6 +166,7 @@ def _book(
         existing_id = known_client if attempt == 0 else client_store.client_id_by_phone(salon_id, phone)
         new_client = None
         client_consents = None
+        client_locale = None
         client_name = request.client.name.strip()
         if existing_id is None:
             client_id = ids(now)
@@ -174,7 +176,9 @@ def _book(
                 name=client_name,
                 phone=phone,
                 email=request.client.email,
-                locale=request.client.locale or catalog.salon.locale,
+                locale=client_locale_of(
+                    request.client.locale, catalog.salon.locale, catalog.salon.settings.templates
+                ),
                 consents={"marketing": consent} if consent else {},
                 created_at=now,
                 source=source.channel,
@@ -188,6 +192,12 @@ def _book(
                 and known.consents.get("marketing", {}).get("granted") != consent["granted"]
             ):
                 client_consents = (client_id, {**known.consents, "marketing": consent})
+            if proven and request.client.locale:  # the proven client's language, as their page speaks it
+                wanted = client_locale_of(
+                    request.client.locale, catalog.salon.locale, catalog.salon.settings.templates
+                )
+                if wanted != known.locale:
+                    client_locale = (client_id, wanted)
         for member in staff:
             appointment = m.Appointment(
                 id=ids(now),
@@ -215,6 +225,7 @@ def _book(
                     appointment,
                     new_client=new_client,
                     client_consents=client_consents,
+                    client_locale=client_locale,
                     idempotent_answer=answered,
                     now=now,
                 )

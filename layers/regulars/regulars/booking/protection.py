@@ -30,6 +30,7 @@ from regulars.core.config import link_keys, manage_link_secret
 from regulars.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from regulars.core.ids import new_id
 from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.rules.templates import client_locale
 from regulars.salon.model import Salon
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -182,7 +183,7 @@ def start_check(
             purpose="transactional",
             recipient="client" if client_id else "phone",
             client_id=client_id,
-            locale=locale,
+            locale=client_locale(locale, salon.locale, salon.settings.templates),
             created_at=now,
             about_client_id=None if client_id else phone_key(phone),
             values={"code": code, **({} if client_id else {"phone": phone})},

@@ -132,13 +132,14 @@ def create(
     *,
     new_client: clients_model.Client | None = None,
     client_consents: tuple[str, dict] | None = None,
+    client_locale: tuple[str, str] | None = None,
     idempotent_answer: tuple[str, str, str, int, str] | None = None,
     now: datetime,
     return_consumed_capacity: str | None = None,
 ) -> Tx:
     """Book in ONE transaction: the visit, a lock per 5-minute cell, the new client and their phone
-    claim (if new), a consent change (if any, under the client's version) and the idempotent answer
-    (if a key was given).
+    claim (if new), a consent or language change of a known client (if any, under the client's
+    version) and the idempotent answer (if a key was given).
 
     Raises SlotTaken, PhoneRace, ClientChanged or IdempotencyRace; nothing is written unless
     everything is."""
@@ -152,12 +153,16 @@ def create(
             tx.put(lock, SlotLock.pk.does_not_exist(), label="lock")
         if new_client is not None:
             client_store.add_new_client(tx, appointment.salon_id, new_client)
+        changes = []
         if client_consents is not None:
-            client_id, consents = client_consents
-            item = client_store.get_item(appointment.salon_id, client_id)
+            changes.append((client_consents[0], Client.consents.set(client_consents[1])))
+        if client_locale is not None:
+            changes.append((client_locale[0], Client.locale.set(client_locale[1])))
+        if changes:
+            item = client_store.get_item(appointment.salon_id, changes[0][0])
             if item is None:
                 raise ClientChanged
-            tx.update(item, actions=[Client.consents.set(consents)], label="client")  # version-checked
+            tx.update(item, actions=[action for _, action in changes], label="client")  # version-checked
         if idempotent_answer is not None:
             scope, key, req_hash, status, body = idempotent_answer
             idempotency.stage(tx, appointment.salon_id, scope, key, req_hash, status, body, now)

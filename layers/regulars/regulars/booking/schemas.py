@@ -14,7 +14,7 @@ from pydantic import (
 )
 
 from regulars.booking.model import MAX_BLOCK, BlockKind
-from regulars.core.fields import Email, Locale, PersonName, PlainText, Ref
+from regulars.core.fields import ClientLocale, Email, PersonName, PlainText, Ref
 from regulars.core.money import Money
 from regulars.salon.model import MAX_SERVICE_MINUTES
 from regulars.salon.schemas import SalonOut
@@ -69,7 +69,7 @@ class ClientIn(BaseModel):
     name: PersonName
     phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
     email: Email | None = None
-    locale: Locale | None = None
+    locale: ClientLocale | None = None
 
 
 class ConsentsIn(BaseModel):
@@ -123,7 +123,7 @@ class PhoneCheckIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
-    locale: Locale | None = Field(default=None, description="The language of the message with the code")
+    locale: ClientLocale | None = Field(default=None, description="The language of the message with the code")
 
 
 class PhoneCheckOut(BaseModel):

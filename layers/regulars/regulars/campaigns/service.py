@@ -35,6 +35,8 @@ from regulars.core.ids import new_id
 from regulars.loyalty import credits as loyalty
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.formatting import format_date, format_price
+from regulars.messaging.rules.render import best_match
+from regulars.messaging.shortlinks import service as short_links
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
@@ -234,17 +236,18 @@ def start(job: DueJob, now: datetime) -> Outcome:
     return Outcome(True, f"{len(members)} in the audience, {held} held out, {len(batches)} batches")
 
 
-def _text(item: Campaign, client: clients_model.Client, cat: Catalog, expires: datetime | None) -> str:
+def _text(
+    item: Campaign, client: clients_model.Client, cat: Catalog, expires: datetime | None, link: str
+) -> str:
+    """The campaign's text in the client's language (its region's text first, then its language's),
+    else the salon's, else the first written; ``link`` is the booking page's short link."""
     messages: dict[str, str] = item.messages
-    locale = next(
-        (x for x in (client.locale, cat.salon.locale) if x is not None and x in messages),
-        next(iter(messages)),
-    )
+    locale = best_match(messages, (client.locale, cat.salon.locale)) or next(iter(messages))
     offer = item.offer or {}
     values = {
         "name": client.name,
         "salon": cat.salon.name,
-        "link": links.booking_page(cat.salon.id),
+        "link": link,
         "offer": offer.get("text") or "",
         "bonus": format_price(int(offer["bonus_amount"]), cat.salon.currency, locale)
         if offer.get("bonus_amount")
@@ -267,6 +270,7 @@ def batch(job: DueJob, now: datetime) -> Outcome:
     offer = item.offer or {}
     bonus, lifetime = int(offer.get("bonus_amount") or 0), int(offer.get("bonus_lifetime_days") or 30)
     planned = 0
+    link = short_links.shorten(links.booking_page(cat.salon.id), now=now)
     for client_id, group in members:
         if group != "sent":
             continue
@@ -298,7 +302,7 @@ def batch(job: DueJob, now: datetime) -> Outcome:
                 client_id=client_id,
                 campaign_id=campaign_id,
                 locale=client.locale,
-                text=_text(item, client, cat, expires),
+                text=_text(item, client, cat, expires, link),
                 values={"campaign": item.name},
                 created_at=now,
             )

@@ -13,7 +13,7 @@ from pydantic import (
 )
 
 from regulars.clients.model import ClientStats
-from regulars.core.fields import Email, Locale, Name, Tags
+from regulars.core.fields import ClientLocale, Email, Name, Tags
 
 
 class ClientCreate(BaseModel):
@@ -22,7 +22,7 @@ class ClientCreate(BaseModel):
     phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
     email: Email | None = None
     birthday: date | None = None
-    locale: Locale | None = None
+    locale: ClientLocale | None = None
     notes: Annotated[str, StringConstraints(max_length=2000)] | None = None
     tags: Tags = []
     marketing_consent: bool | None = None
@@ -34,7 +34,7 @@ class ClientPatch(BaseModel):
     phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)] | None = None
     email: Email | None = None
     birthday: date | None = None
-    locale: Locale | None = None
+    locale: ClientLocale | None = None
     notes: Annotated[str, StringConstraints(max_length=2000)] | None = None
     tags: Tags | None = None
 

@@ -15,6 +15,7 @@ from regulars.clients.model import Client
 from regulars.core.errors import InvalidInput
 from regulars.core.ids import new_id
 from regulars.core.phones import to_e164
+from regulars.messaging.rules.templates import client_locale
 from regulars.salon import service as salon_service
 
 PHONE_LIKE = re.compile(r"[+\d\s().-]{5,}")  # what a search reads as a phone number, not a name
@@ -65,7 +66,7 @@ def create(
         phone=to_e164(phone, salon.country),
         email=email,
         birthday=birthday,
-        locale=locale or salon.locale,
+        locale=client_locale(locale, salon.locale, salon.settings.templates),
         notes=notes,
         tags=tags or [],
         consents=consents,
@@ -82,6 +83,12 @@ def change(salon_id: str, client_id: str, changes: dict[str, Any], now: datetime
     the greeting); NotFound for a client not of the salon."""
     if "phone" in changes:
         changes = {**changes, "phone": to_e164(changes["phone"], salon_service.salon(salon_id).country)}
+    if changes.get("locale"):
+        salon = salon_service.salon(salon_id)
+        changes = {
+            **changes,
+            "locale": client_locale(changes["locale"], salon.locale, salon.settings.templates),
+        }
     updated = client_store.update(salon_id, client_id, changes)
     if "birthday" in changes:
         birthdays.schedule_birthday(salon_id, updated, now)

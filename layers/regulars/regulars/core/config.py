@@ -17,6 +17,11 @@ class Settings(BaseModel):
     table_name: str = Field(default="regulars", description="The single DynamoDB table")
     region: str = Field(default="us-east-1")
     public_base_url: str = Field(default="http://127.0.0.1:3000", description="Where clients open links")
+    short_link_base_url: str | None = Field(
+        default=None,
+        description="The origin of the short links in messages ({base}/s/{code}); default: public_base_url. "
+        "A host of at most 11 characters over https keeps a link within 30 characters",
+    )
     manage_link_secret: str | None = Field(default=None, description="HMAC key for manage links (local)")
     manage_link_secret_parameter: str | None = Field(
         default=None, description="SSM SecureString holding the manage-link key (AWS)"
@@ -42,6 +47,11 @@ class Settings(BaseModel):
         default=None, description="SNS platform application (FCM)"
     )
 
+    @property
+    def short_links_at(self) -> str:
+        """The origin short links are made on (``{origin}/s/{code}``)."""
+        return self.short_link_base_url or self.public_base_url
+
     @classmethod
     def from_env(cls) -> Settings:
         env = os.environ
@@ -49,6 +59,7 @@ class Settings(BaseModel):
             table_name=env.get("TABLE_NAME", "regulars"),
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
             public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:3000").rstrip("/"),
+            short_link_base_url=(env.get("SHORT_LINK_BASE_URL") or "").rstrip("/") or None,
             manage_link_secret=env.get("MANAGE_LINK_SECRET") or None,
             manage_link_secret_parameter=env.get("MANAGE_LINK_SECRET_PARAMETER") or None,
             catalog_cache_seconds=float(env.get("CATALOG_CACHE_SECONDS", "30")),

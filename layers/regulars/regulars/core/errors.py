@@ -79,6 +79,12 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class Gone(DomainError):
+    """What the request names existed but has expired (a short link past its link's life)."""
+
+    code = "gone"
+
+
 class TooManyRequests(DomainError):
     """A limit on what callers may do in a while was reached; ``retry_after`` seconds until it opens."""
 

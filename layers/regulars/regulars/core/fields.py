@@ -38,6 +38,22 @@ Email = Annotated[
 Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 
 
+def _language(tag: str) -> str:
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
+ClientLocale = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, max_length=35, pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8}){0,4}$"
+    ),
+    AfterValidator(_language),
+]
+"""A client's language as a browser or a form sends it, a BCP 47 tag (``ru-RU``, ``ru_RU``, ``RU``,
+``es-419``), kept as its language (``ru``): the texts are per language; the service then takes the
+salon's locale for a language there are no texts in."""
+
+
 MAX_SETTINGS_BYTES = 128 * 1024
 
 

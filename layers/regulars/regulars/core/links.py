@@ -120,6 +120,24 @@ def verify(token: str, keys: KeyRing, *, purpose: str, now: datetime | None) -> 
     return claims
 
 
+def expiry_of(url: str, keys: KeyRing) -> datetime | None:
+    """Until when the signed token in ``url`` (its ``token`` query parameter) is valid, for a token
+    this ring signed; None for a URL with no genuine token (a page that does not expire)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    tokens = parse_qs(urlsplit(url).query).get("token") or []
+    if len(tokens) != 1:
+        return None
+    try:
+        kid, body, signature = tokens[0].split(".")
+        key = keys.get(kid)
+        if key is None or not hmac.compare_digest(_mac(key, kid, body), _unb64(signature)):
+            return None
+        return datetime.fromtimestamp(int(json.loads(_unb64(body))["e"]), UTC)
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
+        return None
+
+
 def ensure_fresh(valid_until: datetime, now: datetime) -> None:
     if valid_until <= now:
         raise Forbidden("this link has expired", code="link_expired")

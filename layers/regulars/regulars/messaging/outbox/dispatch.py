@@ -34,9 +34,17 @@ from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.rules.caps import within_cap
 from regulars.messaging.rules.formatting import message_values
 from regulars.messaging.rules.quiet_hours import QuietHours, next_allowed
-from regulars.messaging.rules.render import compose
+from regulars.messaging.rules.render import compose, locale_chain, resolve_template
 from regulars.messaging.rules.routing import Channel, Purpose, choose
-from regulars.messaging.rules.templates import MessageKind, MissingTemplateValues, TemplateError, language_of
+from regulars.messaging.rules.sms_parts import sms_text
+from regulars.messaging.rules.templates import (
+    MessageKind,
+    MissingTemplateValues,
+    TemplateError,
+    language_of,
+    placeholders,
+)
+from regulars.messaging.shortlinks import service as short_links
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
@@ -212,7 +220,7 @@ def route(item: MessageRecord, now: datetime, *, visit_of: VisitOf) -> Outcome:
             return Outcome(False, reason)
         return _skip(item, reason, now)
     try:
-        text, locale, placeholder_values = _render(item, catalog, person, appointment, locale_hint)
+        text, locale, placeholder_values = _render(item, catalog, person, appointment, locale_hint, now)
     except (
         TemplateError,
         MissingTemplateValues,
@@ -222,6 +230,8 @@ def route(item: MessageRecord, now: datetime, *, visit_of: VisitOf) -> Outcome:
             outbox.fail(item, reason, now, among=(item.status,))
             return Outcome(False, reason)
         return _skip(item, reason, now)
+    if capabilities.of(channel).sms_parts:
+        text = sms_text(text)  # what is stored is what goes and is billed
     buttons = None
     if item.kind == MessageKind.REMINDER_WITH_CONFIRMATION and appointment:
         confirm, cancel = BUTTONS.get(language_of(locale), BUTTONS["en"])
@@ -267,15 +277,22 @@ def _render(
     person: Client | StaffMember,
     appointment: m.Appointment | None,
     locale_hint: str | None,
+    now: datetime,
 ) -> tuple[str, str, dict[str, str]]:
-    """The text, the locale it is in, and the placeholder values it was made from."""
+    """The text, the locale it is in, and the placeholder values it was made from. Every link in it
+    (a value named ``*_link``) is a short link (:mod:`regulars.messaging.shortlinks`) on every channel:
+    one rule, a text of the same length whichever channel carries it (the cost shown before sending
+    holds, a fallback to SMS needs nothing else), and no long signed token in a chat's history."""
     salon = catalog.salon
     if item.text and item.kind not in MessageKind.__members__.values():
         locale = item.locale or locale_hint or salon.locale  # written by the salon, sent as is
         return item.text, locale, {"text": item.text}
     facts: dict = {"timezone": salon.timezone, "salon_name": salon.name}
     values = item.values or {}
-    for name in ("feedback_link", "rating", "comment", "client_phone", "services", "offer", "code"):
+    for name, value in values.items():  # every link the feature gave (feedback, booking, an offer's...)
+        if name.endswith(short_links.LINK_SUFFIX) and value is not None:
+            facts[name] = str(value)
+    for name in ("rating", "comment", "client_phone", "services", "offer", "code"):
         if values.get(name) is not None:
             facts[name] = str(values[name])
     if appointment is not None:
@@ -307,6 +324,12 @@ def _render(
     if {"amount", "balance"} & set(values):
         facts["currency"] = salon.currency
     facts["booking_link"] = values.get("booking_link") or links.booking_page(salon.id)
+    _locale, chosen = resolve_template(
+        item.kind, locale_chain(locale_hint, salon.locale), salon.settings.templates
+    )
+    on_whatsapp = salon.settings.whatsapp_templates.get(item.kind)
+    used = {*placeholders(chosen), *(on_whatsapp.parameters if on_whatsapp else [])}
+    facts = short_links.shorten_values(facts, now=now, used=used, until=short_links.lifetimes(values))
     rendered = compose(
         item.kind,
         client_locale=locale_hint,

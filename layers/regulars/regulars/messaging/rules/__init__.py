@@ -21,6 +21,7 @@ from regulars.messaging.rules.sms_parts import (
     sms_fits,
     sms_info,
     sms_segments,
+    sms_text,
 )
 from regulars.messaging.rules.templates import (
     MessageKind,
@@ -55,6 +56,7 @@ __all__ = [
     "sms_fits",
     "sms_info",
     "sms_segments",
+    "sms_text",
     "validate_overrides",
     "validate_template",
     "within_cap",

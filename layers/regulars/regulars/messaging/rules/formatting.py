@@ -107,14 +107,20 @@ def message_values(
     services: str | None = None,
     offer: str | None = None,
     code: str | None = None,
+    **other_links: str | None,
 ) -> dict[str, str]:
     """The placeholder values for a message in ``locale``, from domain data.
 
     Only what is given becomes a value (a template that needs a missing one fails to render);
     ``confirm_hint`` is always there. ``start`` gives ``when``, ``date`` and ``time``;
     ``previous_start`` gives ``previous_when``; ``price_amount`` (minor units) with ``currency``
-    gives ``price``."""
+    gives ``price``. Any other link a kind declares is given by its name (``offer_link=...``): only
+    names ending in ``_link`` are taken so."""
+    unknown = sorted(name for name in other_links if not name.endswith("_link"))
+    if unknown:
+        raise TypeError(f"message_values() got unexpected keyword arguments {unknown}")
     values: dict[str, str] = {"confirm_hint": confirm_hint(locale)}
+    values.update({k: v for k, v in other_links.items() if v is not None})
     names = {
         "client_name": client_name,
         "salon_name": salon_name,

@@ -15,7 +15,7 @@ the text is trimmed.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from string import Formatter
 from typing import Any
@@ -56,13 +56,26 @@ def locale_chain(client_locale: str | None, salon_locale: str | None) -> tuple[s
     return tuple(chain)
 
 
-def _lookup(texts: Mapping[str, str], locale: str) -> str | None:
-    wanted = (normalize_locale(locale), language_of(locale))
-    normalized = {normalize_locale(k): v for k, v in texts.items()}
-    for tag in wanted:
-        if tag in normalized:
-            return normalized[tag]
+def best_match(available: Iterable[str], wanted: Sequence[str | None]) -> str | None:
+    """The one of ``available`` (tags as a salon wrote them) for the first of ``wanted`` that has one:
+    for each wanted tag its exact region, then its language (``ru-RU`` finds ``ru_RU``, then ``ru``;
+    a text for ``es_MX`` is not given to ``es``). None when none matches."""
+    by_tag: dict[str, str] = {}
+    for key in available:
+        if key and key.strip():
+            by_tag.setdefault(normalize_locale(key), key)
+    for locale in wanted:
+        if not locale or not locale.strip():
+            continue
+        for tag in (normalize_locale(locale), language_of(locale)):
+            if tag in by_tag:
+                return by_tag[tag]
     return None
+
+
+def _lookup(texts: Mapping[str, str], locale: str) -> str | None:
+    found = best_match(texts, [locale])
+    return texts[found] if found is not None else None
 
 
 def resolve_template(

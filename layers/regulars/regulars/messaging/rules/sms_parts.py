@@ -155,3 +155,14 @@ def fold_to_gsm(text: str) -> str:
         base = unicodedata.normalize("NFD", char)[0]
         out.append(base if base != char and base.isascii() and base.isalpha() else char)
     return "".join(out)
+
+
+def sms_text(text: str) -> str:
+    """The text as it goes by SMS: folded to GSM-7 (:func:`fold_to_gsm`) when that makes all of it
+    GSM-7 in no more parts, so a Latin-script text travels at 160 characters a part whatever a name or
+    a salon's text holds (``María`` -> ``Maria``, a typographic apostrophe -> ``'``); otherwise as it
+    is (a text that needs UCS-2 anyway, Cyrillic, an emoji, keeps every character)."""
+    folded = fold_to_gsm(text)
+    if folded != text and sms_encoding(folded) == "GSM-7" and sms_segments(folded) <= sms_segments(text):
+        return folded
+    return text

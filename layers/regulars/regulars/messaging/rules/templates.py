@@ -104,17 +104,17 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
         "en": "{client_name}, you're booked at {salon_name}: {service_name} with {staff_name}, {when}, "
         "{price}. Manage: {manage_link}",
         "ru": "{client_name}, вы записаны в {salon_name}: {service_name}, мастер {staff_name}, {when}, "
-        "{price}. Управление записью: {manage_link}",
+        "{price}. Ваша запись: {manage_link}",
         "es": "{client_name}, tienes cita en {salon_name}: {service_name} con {staff_name}, {when}, "
-        "{price}. Gestiona tu cita: {manage_link}",
+        "{price}. Tu cita: {manage_link}",
     },
     K.APPOINTMENT_MOVED: {
         "en": "{client_name}, your visit to {salon_name} is moved to {when}: {service_name} with "
         "{staff_name}. Manage: {manage_link}",
-        "ru": "{client_name}, ваша запись в {salon_name} перенесена на {when}: {service_name}, мастер "
-        "{staff_name}. Управление записью: {manage_link}",
-        "es": "{client_name}, tu cita en {salon_name} ha cambiado. Nueva fecha: {when}, {service_name} "
-        "con {staff_name}. Gestiona tu cita: {manage_link}",
+        "ru": "{client_name}, ваша запись в {salon_name} перенесена на {when}: {service_name}, "
+        "мастер {staff_name}. Ваша запись: {manage_link}",
+        "es": "{client_name}, tu cita en {salon_name} cambia a {when}: {service_name} con {staff_name}. "
+        "Tu cita: {manage_link}",
     },
     K.APPOINTMENT_CANCELLED: {
         "en": "{client_name}, your visit to {salon_name} ({service_name}, {when}) is cancelled.",
@@ -123,10 +123,9 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     },
     K.REMINDER: {
         "en": "Reminder: {service_name} at {salon_name}, {when}, with {staff_name}. Manage: {manage_link}",
-        "ru": "Напоминаем: {service_name} в {salon_name}, {when}, мастер {staff_name}. Управление записью: "
+        "ru": "Напоминаем: {service_name} в {salon_name}, {when}, мастер {staff_name}. Ваша запись: "
         "{manage_link}",
-        "es": "Recordatorio: {service_name} en {salon_name}, {when}, con {staff_name}. Gestiona tu cita: "
-        "{manage_link}",
+        "es": "Recordatorio: {service_name} en {salon_name}, {when}, con {staff_name}. Tu cita: {manage_link}",
     },
     K.REMINDER_WITH_CONFIRMATION: {
         "en": "Reminder: {service_name} at {salon_name}, {when}, with {staff_name}. {confirm_hint}",
@@ -140,7 +139,7 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     },
     K.STAFF_APPOINTMENT_MOVED: {
         "en": "Moved: {client_name}, {service_name}, now {when} (was {previous_when}).",
-        "ru": "Перенос: {client_name}, {service_name}, теперь {when} (было {previous_when}).",
+        "ru": "Перенос: {client_name}, {service_name}, {when} (было {previous_when}).",
         "es": "Cita cambiada: {client_name}, {service_name}, ahora {when} (antes {previous_when}).",
     },
     K.STAFF_APPOINTMENT_CANCELLED: {
@@ -175,7 +174,7 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     },
     K.FEEDBACK_REQUEST: {
         "en": "{client_name}, how was your {service_name} with {staff_name}? Tell us in one tap: {feedback_link}",
-        "ru": "{client_name}, как вам {service_name} у мастера {staff_name}? Оцените в одно касание: {feedback_link}",
+        "ru": "{client_name}, как вам {service_name}? Оцените визит: {feedback_link}",
         "es": "{client_name}, que tal tu {service_name} con {staff_name}? Cuentanos en un toque: {feedback_link}",
     },
     K.WELCOME: {
@@ -201,7 +200,7 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     },
     K.REPEAT_INVITATION: {
         "en": "{client_name}, it's time for your {services} at {salon_name}. Book in one tap: {booking_link}",
-        "ru": "{client_name}, пора снова на {services} в {salon_name}. Записаться в одно касание: {booking_link}",
+        "ru": "{client_name}, пора на {services} в {salon_name}: {booking_link}",
         "es": "{client_name}, ya toca tu {services} en {salon_name}. Reserva en un toque: {booking_link}",
     },
     K.REBOOK_INVITATION: {
@@ -214,16 +213,16 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     },
     K.WINBACK: {
         "en": "{client_name}, we miss you at {salon_name}! {offer}Book a visit: {booking_link}",
-        "ru": "{client_name}, мы скучаем по вам в {salon_name}! {offer}Записаться: {booking_link}",
+        "ru": "{client_name}, мы скучаем! {offer}Ждем вас в {salon_name}: {booking_link}",
         "es": "{client_name}, te echamos de menos en {salon_name}! {offer}Reserva tu cita: {booking_link}",
     },
     K.WINBACK_BONUS: {
         "en": "{client_name}, we miss you at {salon_name}! Here is {amount} bonus for your next visit, until "
         "{expires}. {offer}Book: {booking_link}",
-        "ru": "{client_name}, мы скучаем по вам в {salon_name}! Дарим {amount} бонусов на следующий визит, до "
-        "{expires}. {offer}Записаться: {booking_link}",
-        "es": "{client_name}, te echamos de menos en {salon_name}! Te regalamos {amount} de bono para tu proxima "
-        "visita, hasta el {expires}. {offer}Reserva: {booking_link}",
+        "ru": "{client_name}, мы скучаем! {salon_name} дарит вам {amount} бонусов до {expires}. {offer}"
+        "Записаться: {booking_link}",
+        "es": "{client_name}, te echamos de menos en {salon_name}! Te regalamos {amount} de bono hasta el "
+        "{expires}. {offer}Reserva: {booking_link}",
     },
     K.PHONE_CODE: {  # short: one part in GSM-7 and in UCS-2 with a typical salon name
         "en": "{code} is your code to book at {salon_name}. It works for 10 minutes.",
@@ -232,7 +231,7 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     },
     K.OPT_OUT_CONFIRMATION: {
         "en": "You're unsubscribed from {salon_name} messages. Reply START to resubscribe.",
-        "ru": "Вы отписались от сообщений {salon_name}. Чтобы снова их получать, ответьте СТАРТ.",
+        "ru": "Вы отписались от сообщений {salon_name}. Вернуть их: ответьте СТАРТ.",
         "es": "Te has dado de baja de los mensajes de {salon_name}. Para volver a recibirlos, responde ALTA.",
     },
 }
@@ -319,6 +318,24 @@ def normalize_locale(locale: str) -> str:
 
 def language_of(locale: str) -> str:
     return normalize_locale(locale).split("_")[0]
+
+
+def text_languages(overrides: Overrides | None = None) -> frozenset[str]:
+    """The languages there are texts in: the default ones, and those of a salon's own texts."""
+    own = {language_of(locale) for texts in (overrides or {}).values() for locale in texts if locale.strip()}
+    return frozenset({DEFAULT_LOCALE, *DEFAULT_TEMPLATES[MessageKind.APPOINTMENT_BOOKED], *own})
+
+
+def client_locale(given: str | None, salon_locale: str, overrides: Overrides | None = None) -> str:
+    """The locale to keep for a client who came with ``given`` (a BCP 47 tag as a browser or a form sends
+    it: ``ru-RU``, ``ru_RU``, ``RU``): its language (``ru``) when there are texts in it, else the
+    salon's locale (nothing given, ``xx``, a language with no texts). Regional texts a salon writes
+    (``es_MX``) are still found for a client whose locale names the region (set by the salon)."""
+    if given and given.strip():
+        language = language_of(given)
+        if language in text_languages(overrides):
+            return language
+    return salon_locale
 
 
 def is_known_locale(locale: str) -> bool:
