@@ -147,6 +147,14 @@ def test_booking_answers_201_with_the_contract_and_normalises_the_phone(salon, p
         "end": f"{TUESDAY}T11:00:00+01:00",
         "service_id": "haircut",
         "staff_id": "anna",
+        "segments": [
+            {
+                "service_id": "haircut",
+                "staff_id": "anna",
+                "start": f"{TUESDAY}T10:00:00+01:00",
+                "end": f"{TUESDAY}T11:00:00+01:00",
+            }
+        ],
     }
     assert body["manage_url"].startswith("http")
     client_id = client_store.client_id_by_phone("salon-a", "+4915123456789")

@@ -84,12 +84,17 @@ def test_anyone_keeps_the_staff_member_of_the_service_before_when_free():
     assert placed is not None and [p.staff_id for p in placed] == ["anna", "marta"]
 
 
-def test_anyone_for_the_first_service_is_chosen_so_that_the_rest_fits():
-    # anna is free for the cut but not for the brows after it; marta cannot do brows; olga can do both
+def test_anyone_is_chosen_for_the_fewest_changes_of_staff_member():
+    # anna is free for the cut but not for the brows after it; olga can do both
     anna = view("anna", busy=[("11:00", "12:00")])
     olga = view("olga")
     placed = assign([[anna, olga], [anna, olga]], [CUT, BROWS], at("10:00"))
-    assert placed is not None and [p.staff_id for p in placed] == ["anna", "olga"]
+    assert placed is not None and [p.staff_id for p in placed] == ["olga", "olga"]
+    # when no one can do both, the first who can do each
+    placed = assign([[anna, olga], [view("marta"), olga]], [CUT, NAILS], at("10:00"))
+    assert placed is not None and [p.staff_id for p in placed] == ["olga", "olga"]
+    placed = assign([[anna], [view("marta"), olga]], [CUT, NAILS], at("10:00"))
+    assert placed is not None and [p.staff_id for p in placed] == ["anna", "marta"]
     assert assign([[anna], [anna]], [CUT, BROWS], at("10:00")) is None
 
 

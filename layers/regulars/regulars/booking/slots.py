@@ -230,23 +230,29 @@ class Planned:
 def assign(
     options: Sequence[Sequence[DayView]], services: Sequence[tuple[str, timedelta]], start: datetime
 ) -> list[Planned] | None:
-    """The first way to do ``services`` (id, length) in order from ``start``, back to back with no
-    gap: each by one of its ``options`` whose time it fits, preferring whoever did the one before
-    (then the options' order); None when no way exists."""
+    """A way to do ``services`` (id, length) in order from ``start``, back to back with no gap, each
+    by one of its ``options`` whose time it fits: the one with the fewest changes of staff member
+    (a client rather sees one person), then by the options' order; None when no way exists."""
+    best: list[Planned] | None = None
+    best_changes = len(services)
 
-    def place(i: int, at: datetime, previous: str | None) -> list[Planned] | None:
+    def place(i: int, at: datetime, done: list[Planned], changes: int) -> None:
+        nonlocal best, best_changes
+        if best is not None and changes >= best_changes:
+            return  # no better than the one found
         if i == len(services):
-            return []
+            best, best_changes = done, changes
+            return
         service_id, length = services[i]
         end = at + length
+        previous = done[-1].staff_id if done else None
         for view in sorted(options[i], key=lambda v: v.staff_id != previous):  # stable: then in order
             if view.fits(at, end):
-                rest = place(i + 1, end, view.staff_id)
-                if rest is not None:
-                    return [Planned(service_id, view.staff_id, at, end), *rest]
-        return None
+                changed = int(previous is not None and view.staff_id != previous)
+                place(i + 1, end, [*done, Planned(service_id, view.staff_id, at, end)], changes + changed)
 
-    return place(0, start, None)
+    place(0, start, [], 0)
+    return best
 
 
 def chain_starts(

@@ -86,7 +86,7 @@ def get_catalog(salon_id: SalonId) -> CatalogOut:
     summary="Free start times for a service, or several back to back, on a day",
     description="service_id: one service; service_ids (comma-separated, at most 4, 240 minutes in all): "
     "several in one visit, in order, back to back; each slot then says who does each service when "
-    "(staff_id: that member does them all; else anyone free, whoever did the one before first).",
+    "(staff_id: that member does them all; else anyone free, with the fewest changes of staff member).",
     tags=["widget"],
     responses={200: {"description": "Free slots"}, **ERRORS},
 )
