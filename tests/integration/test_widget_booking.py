@@ -230,7 +230,7 @@ def test_concurrent_bookings_of_overlapping_times_never_overlap(salon, public):
     [
         (booking(phone="12"), 422, ["client.phone"]),
         (booking(phone="+49 000 0000"), 422, ["client.phone"]),
-        ({"start": f"{TUESDAY}T10:00:00+01:00"}, 422, ["client", "service_id"]),
+        ({"start": f"{TUESDAY}T10:00:00+01:00"}, 422, ["client"]),
         (booking(start="2026-11-24T10:00:00"), 422, ["start"]),
         (booking(start=f"{TUESDAY}T10:07:00+01:00"), 422, ["start"]),
         (booking(start=f"{TUESDAY}T07:00:00+01:00"), 422, ["start"]),
