@@ -1300,7 +1300,7 @@ export interface components {
              * Segments
              * @description The visit's services in order, back to back (one for a visit of one service)
              */
-            segments: components["schemas"]["regulars__booking__schemas__SegmentOut"][];
+            segments: components["schemas"]["VisitServiceOut"][];
             /**
              * Service Id
              * @description The (first) service
@@ -1348,7 +1348,7 @@ export interface components {
              * Segments
              * @description The visit's services in order, back to back, each in its staff member's book (one for a visit of one service); start, end and price span them all
              */
-            segments: components["schemas"]["regulars__booking__schemas__SegmentOut"][];
+            segments: components["schemas"]["VisitServiceOut"][];
             /** Service Id */
             service_id: string;
             /**
@@ -2745,7 +2745,7 @@ export interface components {
              * Segments
              * @description The visit's services in order, back to back (one for a visit of one service)
              */
-            segments: components["schemas"]["regulars__booking__schemas__SegmentOut"][];
+            segments: components["schemas"]["VisitServiceOut"][];
             /**
              * Service Id
              * @description The (first) service
@@ -3639,10 +3639,33 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** SegmentOut */
+        SegmentOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Filter */
+            filter: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** SegmentsOut */
         SegmentsOut: {
             /** Segments */
-            segments: components["schemas"]["regulars__campaigns__schemas__SegmentOut"][];
+            segments: components["schemas"]["SegmentOut"][];
         };
         /** ServiceAdminOut */
         ServiceAdminOut: {
@@ -3759,7 +3782,7 @@ export interface components {
              * Segments
              * @description With service_ids: where each service goes from this start (who, when), in order
              */
-            segments?: components["schemas"]["regulars__booking__schemas__SegmentOut"][] | null;
+            segments?: components["schemas"]["VisitServiceOut"][] | null;
             /** Staff Id */
             staff_id: string;
             /**
@@ -4093,6 +4116,23 @@ export interface components {
             /** Rate Bp */
             rate_bp: number;
         };
+        /**
+         * VisitServiceOut
+         * @description One service of a visit: who does it, when (a visit of several holds them back to back).
+         */
+        VisitServiceOut: {
+            /** End */
+            end: string;
+            /** Service Id */
+            service_id: string;
+            /** Staff Id */
+            staff_id: string;
+            /**
+             * Start
+             * @description ISO 8601 with the salon's UTC offset
+             */
+            start: string;
+        };
         /** WhatsAppButton */
         WhatsAppButton: {
             /** Payload */
@@ -4244,46 +4284,6 @@ export interface components {
              * @default
              */
             offer: string;
-        };
-        /**
-         * SegmentOut
-         * @description One service of a visit: who does it, when (a visit of several holds them back to back).
-         */
-        regulars__booking__schemas__SegmentOut: {
-            /** End */
-            end: string;
-            /** Service Id */
-            service_id: string;
-            /** Staff Id */
-            staff_id: string;
-            /**
-             * Start
-             * @description ISO 8601 with the salon's UTC offset
-             */
-            start: string;
-        };
-        /** SegmentOut */
-        regulars__campaigns__schemas__SegmentOut: {
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Created By */
-            created_by: string;
-            /** Filter */
-            filter: {
-                [key: string]: unknown;
-            };
-            /** Id */
-            id: string;
-            /** Name */
-            name: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
         };
     };
     responses: never;
@@ -7817,7 +7817,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["regulars__campaigns__schemas__SegmentOut"];
+                    "application/json": components["schemas"]["SegmentOut"];
                 };
             };
             /** @description The body is not UTF-8 JSON, or is nested too deep (code invalid_json) */
@@ -8011,7 +8011,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["regulars__campaigns__schemas__SegmentOut"];
+                    "application/json": components["schemas"]["SegmentOut"];
                 };
             };
             /** @description The body is not UTF-8 JSON, or is nested too deep (code invalid_json) */

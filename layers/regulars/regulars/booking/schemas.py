@@ -23,7 +23,7 @@ DeskSource = Literal["desk", "phone", "walk_in"]
 VisitSource = Literal["widget", "desk", "phone", "walk_in", "import"]
 
 
-class SegmentOut(BaseModel):
+class VisitServiceOut(BaseModel):
     """One service of a visit: who does it, when (a visit of several holds them back to back)."""
 
     service_id: str
@@ -35,7 +35,7 @@ class SegmentOut(BaseModel):
 class SlotOut(BaseModel):
     start: str = Field(description="ISO 8601 with the salon's UTC offset")
     staff_id: str
-    segments: list[SegmentOut] | None = Field(
+    segments: list[VisitServiceOut] | None = Field(
         default=None,
         description="With service_ids: where each service goes from this start (who, when), in order",
     )
@@ -104,7 +104,7 @@ class AppointmentBrief(BaseModel):
     end: str
     service_id: str = Field(description="The (first) service")
     staff_id: str = Field(description="Who does the (first) service")
-    segments: list[SegmentOut] = Field(
+    segments: list[VisitServiceOut] = Field(
         description="The visit's services in order, back to back (one for a visit of one service)"
     )
 
@@ -225,7 +225,7 @@ class AppointmentOut(BaseModel):
     late_cancellation: bool
     cancel_reason: str | None
     history: list[dict]
-    segments: list[SegmentOut] = Field(
+    segments: list[VisitServiceOut] = Field(
         description="The visit's services in order, back to back, each in its staff member's book (one "
         "for a visit of one service); start, end and price span them all"
     )

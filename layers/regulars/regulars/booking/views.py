@@ -12,7 +12,7 @@ from regulars.booking.schemas import (
     ManageActions,
     ManagedAppointment,
     ManageOut,
-    SegmentOut,
+    VisitServiceOut,
 )
 from regulars.core import appointments as m
 from regulars.salon.model import Salon
@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from regulars.booking.manage import Managed
 
 
-def segments(a: m.Appointment, salon_: Salon) -> list[SegmentOut]:
+def segments(a: m.Appointment, salon_: Salon) -> list[VisitServiceOut]:
     return [
-        SegmentOut(
+        VisitServiceOut(
             service_id=p.service_id,
             staff_id=p.staff_id,
             start=local_iso(p.start, salon_),

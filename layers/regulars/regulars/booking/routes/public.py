@@ -21,9 +21,9 @@ from regulars.booking.schemas import (
     PhoneCheckOut,
     PhoneCodeIn,
     PhoneProofOut,
-    SegmentOut,
     SlotOut,
     SlotsOut,
+    VisitServiceOut,
 )
 from regulars.core import appointments as m
 from regulars.core import clock, links
@@ -107,7 +107,7 @@ def get_slots(
                     start=salon_views.local_iso(way[0].start, catalog.salon),
                     staff_id=way[0].staff_id,
                     segments=[
-                        SegmentOut(
+                        VisitServiceOut(
                             service_id=p.service_id,
                             staff_id=p.staff_id,
                             start=salon_views.local_iso(p.start, catalog.salon),
