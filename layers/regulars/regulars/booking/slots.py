@@ -345,8 +345,11 @@ def _views(
     return [[views[member.id] for member in members] for _, members in planned]
 
 
-def free_chains(catalog: Catalog, choices: Sequence[Choice], day: date, now: datetime) -> list[list[Planned]]:
-    """The starts on a local day at which the services fit back to back, one placement each."""
+def free_chains(
+    catalog: Catalog, choices: Sequence[Choice], day: date, now: datetime, *, ignore: str | None = None
+) -> list[list[Planned]]:
+    """The starts on a local day at which the services fit back to back, one placement each;
+    ``ignore``: a visit whose own time counts as free (where it may move to)."""
     planned = plan(catalog, choices)
     earliest, latest = window(catalog, now)
     tz = catalog.salon.tz
@@ -355,7 +358,7 @@ def free_chains(catalog: Catalog, choices: Sequence[Choice], day: date, now: dat
     lo, hi = _day_bounds(day, catalog)
     blocks = blocked_time.overlapping(catalog.salon.id, lo, hi + MAX_VISIT)
     return chain_starts(
-        _views(catalog, planned, day, blocks=blocks),
+        _views(catalog, planned, day, blocks=blocks, ignore=ignore),
         [(service.id, service.duration) for service, _ in planned],
         step=timedelta(minutes=catalog.salon.settings.slot_step_minutes),
         earliest=earliest,
