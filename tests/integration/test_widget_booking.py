@@ -45,14 +45,28 @@ def test_catalog_has_the_contract_shape(salon, public):
         "timezone": "Europe/Berlin",
         "currency": "EUR",
         "locale": "en",
+        # what the page shows of the salon: none given yet
+        "address": None,
+        "phone": None,
+        "logo_url": None,
+        "brand_color": None,
+        "privacy_url": None,
     }
     assert {
         "id": "haircut",
         "name": "Haircut",
         "duration_minutes": 60,
         "price": {"amount": 4500, "currency": "EUR"},
+        "description": None,
+        "category": None,
     } in body["services"]
-    assert {"id": "anna", "name": "Anna", "service_ids": ["brows", "haircut"]} in body["staff"]
+    assert {
+        "id": "anna",
+        "name": "Anna",
+        "service_ids": ["brows", "haircut"],
+        "title": None,
+        "photo_url": None,
+    } in body["staff"]
 
 
 def test_unknown_salon_is_404_in_the_error_shape(table, public):

@@ -156,6 +156,8 @@ class PublicApi:
     ROUTES = [
         "/v1/salons/{salon_id}/catalog",
         "/v1/salons/{salon_id}/slots",
+        "/v1/salons/{salon_id}/availability",
+        "/v1/salons/{salon_id}/consents/read",
         "/v1/salons/{salon_id}/appointments",
         "/v1/salons/{salon_id}/phone-checks/{check_id}",
         "/v1/salons/{salon_id}/phone-checks",

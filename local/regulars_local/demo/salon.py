@@ -129,6 +129,31 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("lashes", "Lash extensions", 150, 12000, 21),
 )
 SERVICE_BY_ID = {service.service_id: service for service in SERVICES}
+# what the booking page shows of each service: its category and a line about it
+SERVICE_WORDS: dict[str, tuple[str, str]] = {
+    "haircut-women": ("Hair", "Wash, cut and blow-dry."),
+    "haircut-men": ("Hair", "Cut with clippers and scissors, wash included."),
+    "coloring": ("Hair", "One colour, roots to ends, with a gloss."),
+    "manicure": ("Nails", "Shape, cuticle care and a classic polish."),
+    "gel-polish": ("Nails", "A manicure with gel polish that lasts up to three weeks."),
+    "pedicure": ("Nails", "Foot bath, nail and skin care, polish."),
+    "brows": ("Brows and lashes", "Shaping by thread or wax and a tint."),
+    "massage-60": ("Massage", "A full-body relaxing massage with warm oil."),
+    "lashes": ("Brows and lashes", "A full set of classic lash extensions."),
+}
+STAFF_TITLES = {
+    "anna": "Senior stylist",
+    "marta": "Nail artist",
+    "ivan": "Barber and masseur",
+    "sofia": "Brow and lash artist",
+}
+# what the booking page shows of the salon
+SALON_PROFILE = {
+    "address": "Oranienstraße 25, 10999 Berlin",
+    "phone": "+49 30 5550100",
+    "brand_color": "#7b3fe4",
+    "privacy_url": "https://studio-demo.example/privacy",
+}
 
 
 def _week(days: Sequence[str], hours: Sequence[tuple[str, str]]) -> dict[str, list[list[str]]]:
@@ -511,6 +536,7 @@ class _Builder:
             locale="en",
             country=COUNTRY,
             settings={"protection": LOCAL_PROTECTION},
+            **SALON_PROFILE,
             created_at=self.salon_created_at,
             version=1,
         )
@@ -529,6 +555,7 @@ class _Builder:
             days_off={day.isoformat() for day in self.days_off[member.staff_id]},
             service_ids=list(member.service_ids),
             active=True,
+            title=STAFF_TITLES.get(member.staff_id),
             version=1,
         )
 
@@ -542,6 +569,8 @@ class _Builder:
             price_amount=service.price_amount,
             repeat_interval_days=service.repeat_interval_days,
             active=True,
+            category=SERVICE_WORDS[service.service_id][0],
+            description=SERVICE_WORDS[service.service_id][1],
             version=1,
         )
 

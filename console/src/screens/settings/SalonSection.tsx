@@ -11,6 +11,11 @@ type Feedback = { review_links?: Link[]; manager_phones?: string[] };
 
 const LOCALES = ["en", "en-GB", "en-US", "en-IE", "de-DE", "es-ES", "es-MX", "fr-FR", "it-IT", "pt-PT", "ru-RU", "uk-UA", "pl-PL", "nl-NL"];
 const PHONE = /^\+[1-9]\d{6,14}$/;
+const HTTPS = /^https:\/\/[^\s<>"'`\\]+\.[^\s<>"'`\\]+$/;
+const COLOUR = /^#[0-9a-fA-F]{6}$/;
+// what the booking page shows of the salon (each optional; empty clears it)
+const PAGE = ["address", "phone", "logo_url", "brand_color", "privacy_url"] as const;
+type PageField = (typeof PAGE)[number];
 
 function zones(current: string): string[] {
   const all = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.("timeZone") ?? [];
@@ -36,11 +41,13 @@ export function SalonSection() {
     locale: s.locale,
     links: (feedback.review_links ?? []).map((l) => ({ ...l })),
     phones: [...(feedback.manager_phones ?? [])],
+    page: Object.fromEntries(PAGE.map((k) => [k, (s as Record<string, unknown>)[k] ?? ""])) as Record<PageField, string>,
   });
   const errors = useSignal<Record<string, string>>({});
   const problem = useSignal("");
   const busy = useSignal(false);
   const set = (patch: Partial<typeof v.value>) => (v.value = { ...v.value, ...patch });
+  const setPage = (k: PageField, value: string) => set({ page: { ...v.value.page, [k]: value } });
   const locales = LOCALES.includes(s.locale) ? LOCALES : [s.locale, ...LOCALES];
 
   async function save(ev: Event) {
@@ -56,11 +63,14 @@ export function SalonSection() {
     x.phones.forEach((p, i) => {
       if (!PHONE.test(p.replace(/[\s()-]/g, ""))) e[`phone${i}`] = t("settings.err.phone");
     });
+    for (const k of ["logo_url", "privacy_url"] as const) if (x.page[k].trim() && !HTTPS.test(x.page[k].trim())) e[k] = t("settings.err.https");
+    if (x.page.brand_color.trim() && !COLOUR.test(x.page.brand_color.trim())) e.brand_color = t("settings.err.colour");
     errors.value = e;
     if (Object.keys(e).length) {
       problem.value = t("settings.err.fix");
       return;
     }
+    const page = Object.fromEntries(PAGE.map((k) => [k, x.page[k].trim() || null]));
     const links = x.links.map((l) => ({ name: l.name.trim(), url: l.url.trim() }));
     const phones = x.phones.map((p) => p.replace(/[\s()-]/g, ""));
     const feedbackChanged =
@@ -79,6 +89,7 @@ export function SalonSection() {
             name: x.name.trim(),
             timezone: x.timezone,
             locale: x.locale,
+            ...page,
             ...(feedbackChanged ? { settings: { ...s.settings, feedback: { ...feedback, review_links: links, manager_phones: phones } } as Salon["settings"] } : {}),
           },
         }),
@@ -114,6 +125,25 @@ export function SalonSection() {
           )}
         </Field>
       </div>
+
+      <fieldset>
+        <legend>{t("settings.salon.page")}</legend>
+        <p class="hint">{t("settings.salon.pageHint")}</p>
+        <div class="row">
+          <Field label={t("settings.salon.address")} optional error={errors.value.address}
+            input={{ name: "address", value: v.value.page.address, maxLength: 300, autoComplete: "street-address", onInput: (e) => setPage("address", e.currentTarget.value) }} />
+          <Field label={t("settings.salon.publicPhone")} optional error={errors.value.phone}
+            input={{ name: "salon-phone", type: "tel", value: v.value.page.phone, maxLength: 40, onInput: (e) => setPage("phone", e.currentTarget.value) }} />
+        </div>
+        <div class="row">
+          <Field label={t("settings.salon.logo")} hint={t("settings.h.https")} optional error={errors.value.logo_url}
+            input={{ name: "logo", type: "url", value: v.value.page.logo_url, maxLength: 500, onInput: (e) => setPage("logo_url", e.currentTarget.value) }} />
+          <Field label={t("settings.salon.privacy")} hint={t("settings.h.https")} optional error={errors.value.privacy_url}
+            input={{ name: "privacy", type: "url", value: v.value.page.privacy_url, maxLength: 500, onInput: (e) => setPage("privacy_url", e.currentTarget.value) }} />
+          <Field label={t("settings.salon.colour")} hint={t("settings.salon.colourHint")} optional error={errors.value.brand_color}
+            input={{ name: "colour", value: v.value.page.brand_color, maxLength: 7, placeholder: "#7b3fe4", onInput: (e) => setPage("brand_color", e.currentTarget.value) }} />
+        </div>
+      </fieldset>
 
       <fieldset>
         <legend>{t("settings.salon.reviewLinks")}</legend>

@@ -90,6 +90,8 @@ function ServiceForm({ service, onSaved }: { service: Service | null; onSaved: (
     duration: String(service?.duration_minutes ?? 60),
     repeat: service?.repeat_interval_days ? String(service.repeat_interval_days) : "",
     active: service?.active ?? true,
+    description: service?.description ?? "",
+    category: service?.category ?? "",
   });
   const errors = useSignal<Record<string, string>>({});
   const problem = useSignal("");
@@ -110,7 +112,10 @@ function ServiceForm({ service, onSaved }: { service: Service | null; onSaved: (
     if (repeat !== null && (!Number.isInteger(repeat) || repeat < 1 || repeat > 730)) e.repeat = t("settings.err.repeat");
     errors.value = e;
     if (Object.keys(e).length || !price.ok) return;
-    const fields = { name: x.name.trim(), price_amount: price.minor, duration_minutes: duration, repeat_interval_days: repeat, active: x.active };
+    const fields = {
+      name: x.name.trim(), price_amount: price.minor, duration_minutes: duration, repeat_interval_days: repeat, active: x.active,
+      description: x.description.trim() || null, category: x.category.trim() || null,
+    };
     const rename = { price_amount: "price", duration_minutes: "duration", repeat_interval_days: "repeat" };
     busy.value = true;
     try {
@@ -140,6 +145,16 @@ function ServiceForm({ service, onSaved }: { service: Service | null; onSaved: (
       </div>
       <Field label={t("settings.services.repeat")} hint={t("settings.services.repeatHint")} optional error={errors.value.repeat}
         input={{ name: "repeat", type: "number", min: 1, max: 730, step: 1, value: v.value.repeat, onInput: (e) => set({ repeat: e.currentTarget.value }) }} />
+      <div class="row">
+        <Field label={t("settings.services.category")} hint={t("settings.services.categoryHint")} optional error={errors.value.category}
+          input={{ name: "category", value: v.value.category, maxLength: 80, onInput: (e) => set({ category: e.currentTarget.value }) }} />
+      </div>
+      <Field label={t("settings.services.description")} hint={t("settings.services.descriptionHint")} optional error={errors.value.description}>
+        {({ id, describedBy }) => (
+          <textarea id={id} name="description" rows={2} maxLength={1000} aria-describedby={describedBy} value={v.value.description}
+            onInput={(e) => set({ description: e.currentTarget.value })} />
+        )}
+      </Field>
       <label class="check">
         <input type="checkbox" name="active" checked={v.value.active} onChange={(e) => set({ active: e.currentTarget.checked })} />
         {t("settings.services.active")}

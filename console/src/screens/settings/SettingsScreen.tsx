@@ -17,6 +17,7 @@ import { ServicesSection } from "./ServicesSection";
 import { StaffSection } from "./StaffSection";
 import { TeamSection } from "./TeamSection";
 import { TemplatesSection } from "./TemplatesSection";
+import { WidgetSection } from "./WidgetSection";
 
 const SECTIONS = [
   { id: "salon", ops: ["salon.update"], Part: SalonSection },
@@ -25,6 +26,7 @@ const SECTIONS = [
   { id: "team", ops: ["team.read"], Part: TeamSection },
   // the salon's rules: each saved with the whole settings object, so only a role that may change the salon
   { id: "booking", ops: ["salon.update"], Part: BookingSection },
+  { id: "widget", ops: ["salon.update"], Part: WidgetSection },
   { id: "reminders", ops: ["salon.update"], Part: RemindersSection },
   { id: "channels", ops: ["salon.update"], Part: ChannelsSection },
   { id: "templates", ops: ["salon.update"], Part: TemplatesSection },

@@ -88,11 +88,15 @@ function weekOf(m: Staff | null): Week {
   ) as Week;
 }
 
+const HTTPS = /^https:\/\/[^\s<>"'`\\]+\.[^\s<>"'`\\]+$/;
+
 function StaffForm({ member, onSaved }: { member: Staff | null; onSaved: () => Promise<void> }) {
   const v = useSignal({
     name: member?.name ?? "",
     phone: member?.phone ?? "",
     email: member?.email ?? "",
+    title: member?.title ?? "",
+    photo: member?.photo_url ?? "",
     active: member?.active ?? true,
     serviceIds: [...(member?.service_ids ?? [])],
     week: weekOf(member),
@@ -112,6 +116,7 @@ function StaffForm({ member, onSaved }: { member: Staff | null; onSaved: () => P
     const e: Record<string, string> = {};
     if (!x.name.trim()) e.name = t("common.required");
     if (x.email.trim() && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(x.email.trim())) e.email = t("error.fieldEmail");
+    if (x.photo.trim() && !HTTPS.test(x.photo.trim())) e.photo = t("settings.err.https");
     for (const d of WEEKDAYS) {
       const day = x.week[d];
       if (day.off) continue;
@@ -135,6 +140,8 @@ function StaffForm({ member, onSaved }: { member: Staff | null; onSaved: () => P
       name: x.name.trim(),
       phone: x.phone.trim() || null,
       email: x.email.trim() || null,
+      title: x.title.trim() || null,
+      photo_url: x.photo.trim() || null,
       active: x.active,
       service_ids: x.serviceIds,
       working_hours,
@@ -194,6 +201,12 @@ function StaffForm({ member, onSaved }: { member: Staff | null; onSaved: () => P
           input={{ name: "phone", type: "tel", value: v.value.phone, maxLength: 40, onInput: (e) => set({ phone: e.currentTarget.value }) }} />
         <Field label={t("settings.staff.email")} optional error={errors.value.email}
           input={{ name: "email", type: "email", value: v.value.email, maxLength: 254, onInput: (e) => set({ email: e.currentTarget.value }) }} />
+      </div>
+      <div class="row">
+        <Field label={t("settings.staff.jobTitle")} hint={t("settings.staff.jobTitleHint")} optional error={errors.value.title}
+          input={{ name: "title", value: v.value.title, maxLength: 80, onInput: (e) => set({ title: e.currentTarget.value }) }} />
+        <Field label={t("settings.staff.photo")} hint={t("settings.h.https")} optional error={errors.value.photo}
+          input={{ name: "photo", type: "url", value: v.value.photo, maxLength: 500, onInput: (e) => set({ photo: e.currentTarget.value }) }} />
       </div>
       <label class="check">
         <input type="checkbox" name="active" checked={v.value.active} onChange={(e) => set({ active: e.currentTarget.checked })} />
