@@ -298,3 +298,25 @@ def test_checkout_reminders_feedback_and_analytics_count_the_visit_once(salon, a
     stats = client_store.get(SALON, client).stats
     assert stats.visits == 1 and stats.total_spent == 7500
     assert {e[1] for e in stats.visit_log} == {"haircut", "manicure"}  # each service's cadence sees it
+
+
+def test_the_clients_manage_link_shows_moves_and_cancels_the_whole_visit(salon, public):
+    from urllib.parse import parse_qs, urlsplit
+
+    r = public.post(
+        f"/v1/salons/{SALON}/appointments", chain(t("10:00"), [("haircut", "anna"), ("manicure", "marta")])
+    )
+    token = parse_qs(urlsplit(r.json["manage_url"]).query)["token"][0]
+    view = public.get(f"/v1/manage/{token}").json["appointment"]
+    assert view["service_name"] == "Haircut + Manicure"
+    assert view["price"] == {"amount": 7500, "currency": "EUR"}
+    assert [s["staff_id"] for s in view["segments"]] == ["anna", "marta"]
+    moved = public.post(f"/v1/manage/{token}/reschedule", {"start": t("15:00")})
+    assert moved.status == 200, moved.text
+    assert [(s["staff_id"], s["start"]) for s in moved.json["appointment"]["segments"]] == [
+        ("anna", t("15:00")),
+        ("marta", t("16:00")),
+    ]
+    assert locks("anna")[0] == "14:00" and locks("marta")[0] == "15:00"  # UTC
+    assert public.post(f"/v1/manage/{token}/cancel", {"reason": "sick"}).status == 200
+    assert locks("anna") == [] and locks("marta") == []
