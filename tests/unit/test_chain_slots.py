@@ -7,7 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from regulars.booking.slots import Choice, assign, chain_starts, day_view, plan
+from regulars.clients.model import ClientStats
+from regulars.clients.stats import apply
+from regulars.core.appointments import Appointment, AppointmentStatus, Segment, Source
 from regulars.core.errors import InvalidInput
+from regulars.core.events import EventType, derive
 from regulars.core.money import Money
 from regulars.core.schedule import Interval, WorkingPattern, local_instant
 from regulars.salon.model import Catalog, Salon, Service, StaffMember
@@ -155,3 +159,49 @@ def test_a_visit_holds_at_most_four_services_once_each_and_240_minutes():
     assert refused([("cut", None), ("cut", None)]) == ("services", "duplicate_service")
     assert refused([("colour", None), ("cut", None), ("nails", None)]) == ("services", "visit_too_long")
     assert len(plan(catalog(), [Choice("colour"), Choice("cut"), Choice("wash")])) == 3  # 220 minutes
+
+
+def _visit(**extra) -> Appointment:
+    eur = Money(amount=1000, currency="EUR")
+    cut = Segment(service_id="cut", staff_id="anna", start=at("10:00"), end=at("11:00"), price=eur)
+    nails = Segment(service_id="nails", staff_id="marta", start=at("11:00"), end=at("11:45"), price=eur)
+    base = dict(
+        id="v1",
+        salon_id="s",
+        client_id="c1",
+        staff_id="anna",
+        service_id="cut",
+        start=at("10:00"),
+        end=at("11:45"),
+        status=AppointmentStatus.BOOKED,
+        price=Money(amount=2000, currency="EUR"),
+        source=Source.WIDGET,
+        created_at=at("09:00"),
+        updated_at=at("09:00"),
+        segments=[cut, nails],
+    )
+    return Appointment(**(base | extra))
+
+
+def test_a_visit_of_several_services_is_one_event_and_logs_each_service():
+    before = _visit()
+    assert before.staff_ids() == ["anna", "marta"]
+    assert before.times_of("marta") == [(at("11:00"), at("11:45"))] and before.times_of("olga") == []
+    later = before.model_copy(
+        update={
+            "segments": before.shifted(timedelta(hours=2)),
+            "start": at("12:00"),
+            "end": at("13:45"),
+            "version": 1,
+        }
+    )
+    (moved,) = derive(before, later)
+    assert moved.type is EventType.MOVED
+    done = before.model_copy(
+        update={"status": AppointmentStatus.COMPLETED, "paid_amount": 2000, "version": 1}
+    )
+    (completed,) = derive(before, done)
+    stats = apply(ClientStats(), completed)
+    assert stats.visits == 1 and stats.total_spent == 2000  # the visit once
+    assert [(e[1], e[2]) for e in stats.visit_log] == [("cut", "anna"), ("nails", "marta")]  # each service
+    assert apply(stats, completed).visit_log == stats.visit_log  # logged once
