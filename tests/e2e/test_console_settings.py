@@ -38,9 +38,7 @@ def test_the_owner_changes_the_salon_adds_a_service_and_invites_the_desk(demo_ru
     page = open_console(browser, demo_runtime, path="/calendar")
     page.click('header.top nav a[href="/settings"]')
     page.wait_for_selector("#salon-form")
-    sections = (
-        "salon services staff team booking reminders channels templates loyalty retention feedback data"
-    )
+    sections = "salon services staff team booking reminders channels templates loyalty retention feedback data widget"
     assert page.locator("nav.tabs a").all_inner_texts() == [
         en[f"settings.section.{s}"] for s in sections.split()
     ]
@@ -376,6 +374,14 @@ def test_the_reminders_move_to_a_new_offset_with_the_salons_own_text(demo_runtim
             if section == "channels":  # what each channel carried and cost, from the analytics
                 page.locator("#channel-costs").wait_for()
             check_screen(page, "en", f"settings-{section}")
+        # the booking page as the salon shares it: the link, the tag for its own site, the QR code
+        page.click("#settings-tab-widget")
+        page.locator("#widget-qr svg").wait_for()
+        assert page.input_value("#widget-snippet") == (
+            f'<script src="{rt.base_url}/embed.js" data-salon="demo" async></script>'
+        )
+        assert page.get_attribute("#widget-link", "href") == f"{rt.base_url}/book.html?salon=demo"
+        check_screen(page, "en", "settings-widget")
 
         # the re-planning runs a minute after the change: the visit booked before it is reminded at the
         # new offset, not a day or two hours before, nor twice

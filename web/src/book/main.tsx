@@ -8,7 +8,7 @@ import { ApiError, call, keepProof, salonPath, storedProof, type Schemas } from 
 import { LanguageSwitch, useLanguage } from "../shared/LanguageSwitch";
 import { dayParts, dayWords, language, moneyWords, setSalon, t, timeWords, whenWords, type Key } from "../shared/i18n";
 import { brandColours } from "../shared/brand";
-import { embedding, tellHost } from "../shared/embedded";
+import { embedding, reveal, tellHost } from "../shared/embedded";
 import { groupTimes, openingDay, problems, type Day, type FormField, type Problem, type Slot } from "./logic";
 import "../shared/styles.css";
 
@@ -145,9 +145,16 @@ function Book() {
     if (stage === "details") {
       form.current?.scrollIntoView({ block: "start", behavior: "smooth" });
       nameInput.current?.focus({ preventScroll: true });
+      reveal(form.current);
     }
-    if (stage === "code") codeInput.current?.focus();
-    if (stage === "done") done.current?.focus();
+    if (stage === "code") {
+      codeInput.current?.focus();
+      reveal(codeInput.current?.closest("form") ?? null);
+    }
+    if (stage === "done") {
+      done.current?.focus();
+      reveal(done.current);
+    }
   }, [stage, chosen?.start]);
 
   // a phone this browser proved before: its consent is shown as it stands (and kept unless changed)
@@ -468,12 +475,13 @@ function Book() {
                 const p = dayParts(d.date);
                 return (
                   <button type="button" key={d.date} class={`day ${d.state}`} data-date={d.date} data-state={d.state}
-                    aria-pressed={d.date === day} aria-label={`${dayWords(d.date, "long")}: ${dayStateWords(d as Day)}`}
+                    aria-pressed={d.date === day} title={`${dayWords(d.date, "long")}: ${dayStateWords(d as Day)}`}
                     onClick={() => pickDay(d.date)}>
                     <span class="weekday">{p.weekday}</span>
                     <span class="date">{p.date}</span>
                     <span class="month">{p.month}</span>
                     <span class="mark" aria-hidden="true">{d.state === "free" ? "●" : "–"}</span>
+                    <span class="visually-hidden">{dayStateWords(d as Day)}</span>
                   </button>
                 );
               })}

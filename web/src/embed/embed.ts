@@ -94,6 +94,11 @@ dialog.${id} iframe{display:block;border:0;width:100%;height:480px}
     if (data?.source !== "regulars") return;
     if (data.type === "height" && typeof data.height === "number" && data.height > 0) {
       frame.style.height = `${Math.min(Math.ceil(data.height), 10000)}px`;
+    } else if (data.type === "scroll" && typeof (data as { top?: number }).top === "number" && dialog) {
+      // the page's element at ``top`` inside the frame: into view below the close bar
+      if (typeof data.height === "number" && data.height > 0) frame.style.height = `${Math.min(Math.ceil(data.height), 10000)}px`;
+      const top = frame.getBoundingClientRect().top - dialog.getBoundingClientRect().top + dialog.scrollTop;
+      dialog.scrollTo({ top: Math.max(0, top + (data as { top: number }).top - 52), behavior: "smooth" });
     } else if (data.type === "close") {
       dialog?.close();
     } else if (data.type === "ready") {

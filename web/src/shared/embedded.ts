@@ -21,6 +21,15 @@ export function post(message: { type: string; [k: string]: unknown }): void {
   if (embedding && hostOrigin) window.parent.postMessage({ source: "regulars", ...message }, hostOrigin);
 }
 
+/** Inside the overlay the page has no scroll of its own (it is as tall as its content): ask the host
+ * to scroll the overlay to ``element`` (the form after a tap, the confirmation). */
+export function reveal(element: Element | null): void {
+  if (!embedding || !element) return;
+  // with the height as it is now: the host sizes the frame first, so the place scrolled to is there
+  const height = Math.ceil(document.body.getBoundingClientRect().height);
+  post({ type: "scroll", top: Math.max(0, Math.floor(element.getBoundingClientRect().top)), height });
+}
+
 export function tellHost(): void {
   if (!embedding) return;
   document.documentElement.classList.add("embedded");

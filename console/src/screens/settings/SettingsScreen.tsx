@@ -26,7 +26,6 @@ const SECTIONS = [
   { id: "team", ops: ["team.read"], Part: TeamSection },
   // the salon's rules: each saved with the whole settings object, so only a role that may change the salon
   { id: "booking", ops: ["salon.update"], Part: BookingSection },
-  { id: "widget", ops: ["salon.update"], Part: WidgetSection },
   { id: "reminders", ops: ["salon.update"], Part: RemindersSection },
   { id: "channels", ops: ["salon.update"], Part: ChannelsSection },
   { id: "templates", ops: ["salon.update"], Part: TemplatesSection },
@@ -34,6 +33,8 @@ const SECTIONS = [
   { id: "retention", ops: ["salon.update"], Part: RetentionSection },
   { id: "feedback", ops: ["salon.update"], Part: FeedbackSection },
   { id: "data", ops: ["salon.update"], Part: DataSection },
+  // the booking page as the salon shares it: its link, the tag for the salon's site, a QR code
+  { id: "widget", ops: ["salon.update"], Part: WidgetSection },
 ] as const;
 
 /** The settings sections the signed-in role may open. */
