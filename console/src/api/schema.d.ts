@@ -1241,7 +1241,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Free start times for a service on a day */
+        /**
+         * Free start times for a service, or several back to back, on a day
+         * @description service_id: one service; service_ids (comma-separated, at most 4, 240 minutes in all): several in one visit, in order, back to back; each slot then says who does each service when (staff_id: that member does them all; else anyone free, with the fewest changes of staff member).
+         */
         get: operations["get_slots_v1_salons__salon_id__slots_get"];
         put?: never;
         post?: never;
@@ -1318,7 +1321,9 @@ export interface components {
              */
             outside_hours: boolean;
             /** Service Id */
-            service_id: string;
+            service_id?: string | null;
+            /** Services */
+            services?: components["schemas"]["ServiceChoiceIn"][] | null;
             /**
              * Source
              * @description How the client asked: by phone, walking in, or simply at the desk
@@ -1327,7 +1332,7 @@ export interface components {
              */
             source: "desk" | "phone" | "walk_in";
             /** Staff Id */
-            staff_id: string;
+            staff_id?: string | null;
             /**
              * Start
              * Format: date-time
@@ -1351,9 +1356,20 @@ export interface components {
             end: string;
             /** Id */
             id: string;
-            /** Service Id */
+            /**
+             * Segments
+             * @description The visit's services in order, back to back (one for a visit of one service)
+             */
+            segments: components["schemas"]["VisitServiceOut"][];
+            /**
+             * Service Id
+             * @description The (first) service
+             */
             service_id: string;
-            /** Staff Id */
+            /**
+             * Staff Id
+             * @description Who does the (first) service
+             */
             staff_id: string;
             /** Start */
             start: string;
@@ -1388,6 +1404,11 @@ export interface components {
             price: components["schemas"]["Money"];
             /** Refunded At */
             refunded_at?: string | null;
+            /**
+             * Segments
+             * @description The visit's services in order, back to back, each in its staff member's book (one for a visit of one service); start, end and price span them all
+             */
+            segments: components["schemas"]["VisitServiceOut"][];
             /** Service Id */
             service_id: string;
             /**
@@ -1528,7 +1549,9 @@ export interface components {
              */
             referral_code?: string | null;
             /** Service Id */
-            service_id: string;
+            service_id?: string | null;
+            /** Services */
+            services?: components["schemas"]["ServiceChoiceIn"][] | null;
             /** Staff Id */
             staff_id?: string | null;
             /**
@@ -2829,11 +2852,22 @@ export interface components {
             /** Id */
             id: string;
             price: components["schemas"]["Money"];
-            /** Service Id */
+            /**
+             * Segments
+             * @description The visit's services in order, back to back (one for a visit of one service)
+             */
+            segments: components["schemas"]["VisitServiceOut"][];
+            /**
+             * Service Id
+             * @description The (first) service
+             */
             service_id: string;
             /** Service Name */
             service_name: string;
-            /** Staff Id */
+            /**
+             * Staff Id
+             * @description Who does the (first) service
+             */
             staff_id: string;
             /** Staff Name */
             staff_name: string;
@@ -3310,6 +3344,12 @@ export interface components {
             period_from: string;
             /** Period To */
             period_to: string;
+            /**
+             * Services
+             * @description Each service done in completed visits, most done first
+             * @default []
+             */
+            services: components["schemas"]["ServiceRow"][];
             /** @description None until the first nightly snapshot has been taken */
             snapshot: components["schemas"]["Snapshot"] | null;
         };
@@ -3822,6 +3862,16 @@ export interface components {
             /** Repeat Interval Days */
             repeat_interval_days: number | null;
         };
+        /** ServiceChoiceIn */
+        ServiceChoiceIn: {
+            /** Service Id */
+            service_id: string;
+            /**
+             * Staff Id
+             * @description Who does it; none: anyone free (whoever did the service before, if free)
+             */
+            staff_id?: string | null;
+        };
         /** ServiceIn */
         ServiceIn: {
             /**
@@ -3884,6 +3934,21 @@ export interface components {
             /** Repeat Interval Days */
             repeat_interval_days?: number | null;
         };
+        /** ServiceRow */
+        ServiceRow: {
+            /**
+             * Count
+             * @description Times the service was done in completed visits
+             */
+            count: number;
+            /**
+             * List Amount
+             * @description Their list prices summed, in minor units (not what was paid)
+             */
+            list_amount: number;
+            /** Service Id */
+            service_id: string;
+        };
         /** SetupOut */
         SetupOut: {
             /**
@@ -3915,6 +3980,11 @@ export interface components {
         };
         /** SlotOut */
         SlotOut: {
+            /**
+             * Segments
+             * @description With service_ids: where each service goes from this start (who, when), in order
+             */
+            segments?: components["schemas"]["VisitServiceOut"][] | null;
             /** Staff Id */
             staff_id: string;
             /**
@@ -4272,6 +4342,23 @@ export interface components {
             name: string;
             /** Rate Bp */
             rate_bp: number;
+        };
+        /**
+         * VisitServiceOut
+         * @description One service of a visit: who does it, when (a visit of several holds them back to back).
+         */
+        VisitServiceOut: {
+            /** End */
+            end: string;
+            /** Service Id */
+            service_id: string;
+            /** Staff Id */
+            staff_id: string;
+            /**
+             * Start
+             * @description ISO 8601 with the salon's UTC offset
+             */
+            start: string;
         };
         /** WhatsAppButton */
         WhatsAppButton: {
@@ -10526,7 +10613,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description The time was taken (code slot_taken) */
+            /** @description The time was taken (code slot_taken), for any of the services: nothing is booked */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10933,9 +11020,10 @@ export interface operations {
     get_slots_v1_salons__salon_id__slots_get: {
         parameters: {
             query: {
-                service_id: string;
                 /** @description The salon's local date, YYYY-MM-DD */
                 date: string;
+                service_id?: string | null;
+                service_ids?: string | null;
                 staff_id?: string | null;
             };
             header?: never;

@@ -1,6 +1,7 @@
 // Booking from the desk: find the client (any word of the name, or the phone in any format) or add a
 // new one, the service (only those the staff member does), the staff member, the day and time, how
-// the client came; outside working hours when asked. One Idempotency-Key per booking: a second click
+// the client came; outside working hours when asked; up to three more services after the first, back
+// to back in one visit, each by its own staff member. One Idempotency-Key per booking: a second click
 // or a retried request books once.
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
@@ -17,7 +18,19 @@ export interface BookingDraft {
   clientLabel?: string;
   day?: string;
   time?: string;
+  more?: Part[]; // the services after the first, in a visit of several
 }
+
+interface Part {
+  staffId: string;
+  serviceId: string;
+}
+
+const MAX_SERVICES = 4;
+const doneBy = (staffId: string) => {
+  const member = staff.value.find((s) => s.id === staffId);
+  return services.value.filter((s) => s.active !== false && (!member?.service_ids?.length || member.service_ids.includes(s.id)));
+};
 
 const newKey = () => crypto.randomUUID();
 const SOURCES = ["phone", "walk_in", "desk"] as const;
@@ -49,6 +62,7 @@ function BookingForm({ draft, onBooked }: { draft: BookingDraft; onBooked: (day:
   const phone = useSignal("");
   const staffId = useSignal(draft.staffId ?? staff.value[0]?.id ?? "");
   const serviceId = useSignal(draft.serviceId ?? "");
+  const more = useSignal<Part[]>(draft.more ?? []);
   const day = useSignal(draft.day ?? today(salonZone.value));
   const at = useSignal(draft.time ?? "10:00");
   const outside = useSignal(false);
@@ -86,6 +100,9 @@ function BookingForm({ draft, onBooked }: { draft: BookingDraft; onBooked: (day:
       if (!phone.value.trim()) e.phone = t("common.required");
     } else if (!clientId.value) e.client = t("book.pickClient");
     if (!serviceId.value) e.service = t("book.pickService");
+    more.value.forEach((p, i) => {
+      if (!p.serviceId) e[`service${i + 2}`] = t("book.pickService");
+    });
     if (!day.value) e.date = t("error.fieldDate");
     if (!at.value) e.time = t("common.required");
     errors.value = e;
@@ -97,8 +114,11 @@ function BookingForm({ draft, onBooked }: { draft: BookingDraft; onBooked: (day:
       const booked = await ok(api.POST("/v1/admin/appointments", {
         headers: { "Idempotency-Key": key.current },
         body: {
-          service_id: serviceId.value,
-          staff_id: staffId.value,
+          ...(more.value.length
+            ? {
+                services: [{ service_id: serviceId.value, staff_id: staffId.value }, ...more.value.map((p) => ({ service_id: p.serviceId, staff_id: p.staffId }))],
+              }
+            : { service_id: serviceId.value, staff_id: staffId.value }),
           start,
           outside_hours: outside.value,
           source: source.value,
@@ -109,7 +129,12 @@ function BookingForm({ draft, onBooked }: { draft: BookingDraft; onBooked: (day:
       onBooked(day.value, staffId.value);
     } catch (err) {
       if (definitelyRefused(err)) key.current = newKey();
-      errors.value = fieldErrors(err, { "client.name": "name", "client.phone": "phone", start: "time", service_id: "service", staff_id: "staff" });
+      const names: Record<string, string> = { "client.name": "name", "client.phone": "phone", start: "time", service_id: "service", staff_id: "staff" };
+      for (let i = 0; i < MAX_SERVICES; i++) {
+        names[`services.${i}.service_id`] = i ? `service${i + 1}` : "service";
+        names[`services.${i}.staff_id`] = i ? `staff${i + 1}` : "staff";
+      }
+      errors.value = fieldErrors(err, names);
       problem.value = explain(err);
     } finally {
       busy.value = false;
@@ -172,6 +197,47 @@ function BookingForm({ draft, onBooked }: { draft: BookingDraft; onBooked: (day:
           )}
         </Field>
       </div>
+      {more.value.map((p, i) => {
+        const n = i + 2;
+        const set = (change: Partial<Part>) => (more.value = more.value.map((x, j) => (j === i ? { ...x, ...change } : x)));
+        return (
+          <fieldset class="row" data-part={n}>
+            <legend>{t("book.serviceN", { n })}</legend>
+            <Field label={t("book.staff")} error={errors.value[`staff${n}`]}>
+              {({ id }) => (
+                <select id={id} name={`staff-${n}`} value={p.staffId}
+                  onChange={(e) => { const to = e.currentTarget.value; set({ staffId: to, serviceId: doneBy(to).some((s) => s.id === p.serviceId) ? p.serviceId : doneBy(to)[0]?.id ?? "" }); }}>
+                  {staff.value.map((s) => <option value={s.id}>{s.name}</option>)}
+                </select>
+              )}
+            </Field>
+            <Field label={t("book.service")} error={errors.value[`service${n}`]}>
+              {({ id, describedBy, invalid }) => (
+                <select id={id} name={`service-${n}`} aria-describedby={describedBy} aria-invalid={invalid || undefined} value={p.serviceId}
+                  onChange={(e) => set({ serviceId: e.currentTarget.value })}>
+                  {doneBy(p.staffId).map((s) => <option value={s.id}>{s.name}</option>)}
+                </select>
+              )}
+            </Field>
+            <button type="button" class="secondary" onClick={() => (more.value = more.value.filter((_, j) => j !== i))}>
+              {t("book.removeService", { n })}
+            </button>
+          </fieldset>
+        );
+      })}
+      {more.value.length + 1 < MAX_SERVICES && (
+        <p>
+          <button type="button" class="secondary" id="booking-add-service"
+            onClick={() => {
+              const taken = new Set([serviceId.value, ...more.value.map((p) => p.serviceId)]);
+              const next = doneBy(staffId.value).find((s) => !taken.has(s.id)) ?? doneBy(staffId.value)[0];
+              more.value = [...more.value, { staffId: staffId.value, serviceId: next?.id ?? "" }];
+            }}>
+            {t("book.addService")}
+          </button>
+        </p>
+      )}
+      {more.value.length > 0 && <p class="muted hint">{t("book.chainHint")}</p>}
       <div class="row">
         <Field label={t("book.date")} error={errors.value.date} input={{ type: "date", name: "date", value: day.value, onInput: (e) => (day.value = e.currentTarget.value) }} />
         <Field label={t("book.time")} error={errors.value.time} input={{ type: "time", name: "time", step: 300, value: at.value, onInput: (e) => (at.value = e.currentTarget.value) }} />

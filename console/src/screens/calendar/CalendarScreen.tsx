@@ -90,7 +90,7 @@ export function CalendarScreen() {
         const id = String(info.event.id);
         if (info.event.display === "background") return;
         if (id.startsWith("block:")) shownBlock.value = blocks.value.find((b) => `block:${b.id}` === id) ?? null;
-        else open.value = id;
+        else open.value = visitOf(id).id;
       },
       dateClick: (info: { date: Date; resource?: { id: string | number } }) => {
         if (!may("appointments.book")) return;
@@ -114,7 +114,7 @@ export function CalendarScreen() {
     };
   }, []);
 
-  const events = useComputed(() => [...visitEvents(visits.value), ...blockEvents(blocks.value), ...shading(shown.value, first.value, days.value)]);
+  const events = useComputed(() => [...visitEvents(visits.value, new Set(shown.value.map((s) => s.id))), ...blockEvents(blocks.value), ...shading(shown.value, first.value, days.value)]);
   useEffect(() => {
     const c = calendar.current;
     if (!c) return;
@@ -135,9 +135,21 @@ export function CalendarScreen() {
     );
   }, [events.value, view.value, first.value, language.value, shown.value]);
 
-  async function move(id: string, start: Date, staffId: string | undefined, revert: () => void) {
+  async function move(eventId: string, start: Date, staffId: string | undefined, revert: () => void) {
+    const { id, part } = visitOf(eventId);
     const visit = visits.value.find((v) => v.id === id);
-    const at = instantOf(wallOfLocal(start), salonZone.value);
+    let at = instantOf(wallOfLocal(start), salonZone.value);
+    if (part !== null && visit) {
+      // a part of a visit of several services moves the whole visit by as much, each with its staff member
+      const segment = visit.segments[part];
+      if (staffId && staffId !== segment.staff_id) {
+        revert();
+        say(t("calendar.moveRefused", { reason: t("visit.movesAsOne") }), "error");
+        return;
+      }
+      staffId = undefined;
+      at = new Date(new Date(visit.start).getTime() + (new Date(at).getTime() - new Date(segment.start).getTime())).toISOString();
+    }
     try {
       await ok(api.POST("/v1/admin/appointments/{appointment_id}/move", {
         params: { path: { appointment_id: id } },
@@ -232,7 +244,8 @@ export function CalendarScreen() {
               </span>
               <span class="agenda-client">{v.client_name ?? t("common.unknown")}</span>
               <span class="agenda-what">
-                {serviceById.value.get(v.service_id)?.name} · {staffById.value.get(v.staff_id)?.name}
+                {partsOf(v).map((p) => serviceById.value.get(p.service_id)?.name).join(" + ")} ·{" "}
+                {[...new Set(partsOf(v).map((p) => p.staff_id))].map((s) => staffById.value.get(s)?.name).join(", ")}
               </span>
               <Status value={v.status} />
             </button>
@@ -268,18 +281,41 @@ function untangle(root: HTMLElement | null) {
   }
 }
 
-function visitEvents(visits: Appointment[]) {
+/** A visit's services in order (one for a visit of one service). */
+export function partsOf(v: Appointment) {
+  return v.segments?.length ? v.segments : [{ service_id: v.service_id, staff_id: v.staff_id, start: v.start, end: v.end }];
+}
+
+/** The visit (and the part of it) a calendar event stands for: a visit of several services is an
+ * event per service, each in its staff member's column, named `{visit}~{part}`. */
+function visitOf(eventId: string): { id: string; part: number | null } {
+  const [id, part] = eventId.split("~");
+  return { id, part: part === undefined ? null : Number(part) };
+}
+
+function visitEvents(visits: Appointment[], shownStaff: Set<string>) {
   const zone = salonZone.value;
-  return visits.map((v) => ({
-    id: v.id,
-    resourceIds: [v.staff_id],
-    start: wall(v.start, zone),
-    end: wall(v.end, zone),
-    title: `${v.client_name ?? ""} · ${serviceById.value.get(v.service_id)?.name ?? ""}`,
-    classNames: [`ev`, `status-${v.status}`],
-    editable: ACTIVE.has(v.status) && may("appointments.move"),
-    extendedProps: { label: `${time(v.start)} ${v.client_name ?? ""} · ${serviceById.value.get(v.service_id)?.name ?? ""} · ${t(`status.${v.status}` as "status.booked")}` },
-  }));
+  return visits.flatMap((v) => {
+    const parts = partsOf(v);
+    const several = parts.length > 1;
+    return parts
+      .map((p, i) => {
+        const service = serviceById.value.get(p.service_id)?.name ?? "";
+        const part = several ? ` · ${t("calendar.part", { n: i + 1, count: parts.length })}` : "";
+        return {
+          id: several ? `${v.id}~${i}` : v.id,
+          resourceIds: [p.staff_id],
+          start: wall(p.start, zone),
+          end: wall(p.end, zone),
+          title: `${v.client_name ?? ""} · ${service}${part}`,
+          classNames: [`ev`, `status-${v.status}`, ...(several ? ["ev-part"] : [])],
+          editable: ACTIVE.has(v.status) && may("appointments.move"),
+          durationEditable: !several, // its services keep their lengths
+          extendedProps: { label: `${time(p.start)} ${v.client_name ?? ""} · ${service}${part} · ${t(`status.${v.status}` as "status.booked")}` },
+        };
+      })
+      .filter((_e, i) => !several || shownStaff.has(parts[i].staff_id));
+  });
 }
 
 function blockEvents(blocks: Block[]) {

@@ -100,10 +100,27 @@ function Details(props: {
           <a href={`/clients/${a.client_id}`} id="visit-client">{a.client_name ?? client?.name ?? t("common.unknown")}</a>
           {client?.phone && <span class="muted"> · {client.phone}</span>}
         </dd>
-        <dt>{t("visit.service")}</dt>
-        <dd>{serviceById.value.get(a.service_id)?.name}</dd>
-        <dt>{t("visit.staff")}</dt>
-        <dd>{staffById.value.get(a.staff_id)?.name}</dd>
+        {a.segments?.length > 1 ? (
+          <>
+            <dt>{t("visit.services")}</dt>
+            <dd>
+              <ol class="visit-services" id="visit-services">
+                {a.segments.map((p) => (
+                  <li>
+                    {time(p.start)}–{time(p.end)} {serviceById.value.get(p.service_id)?.name} · {staffById.value.get(p.staff_id)?.name}
+                  </li>
+                ))}
+              </ol>
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>{t("visit.service")}</dt>
+            <dd>{serviceById.value.get(a.service_id)?.name}</dd>
+            <dt>{t("visit.staff")}</dt>
+            <dd>{staffById.value.get(a.staff_id)?.name}</dd>
+          </>
+        )}
         <dt>{t("visit.when")}</dt>
         <dd>
           {when(a.start)}–{time(a.end)}
@@ -167,7 +184,7 @@ function Details(props: {
           <button type="button" class="danger" onClick={() => props.onPane("refund")}>{t("visit.refund")}</button>
         )}
         {may("appointments.book") && (
-          <button type="button" class="secondary" onClick={() => props.onBookAgain({ clientId: a.client_id, clientLabel: client ? `${client.name}, ${client.phone}` : a.client_name ?? "", serviceId: a.service_id, staffId: a.staff_id })}>
+          <button type="button" class="secondary" onClick={() => props.onBookAgain({ clientId: a.client_id, clientLabel: client ? `${client.name}, ${client.phone}` : a.client_name ?? "", serviceId: a.service_id, staffId: a.staff_id, more: a.segments?.slice(1).map((p) => ({ serviceId: p.service_id, staffId: p.staff_id })) })}>
             {t("book.again")}
           </button>
         )}
@@ -234,7 +251,8 @@ function Checkout(props: { a: Appointment; bonus: Loyalty | null; onBack: () => 
   return (
     <form class="checkout" onSubmit={save} noValidate>
       <p>
-        {serviceById.value.get(a.service_id)?.name} · {a.client_name} · {money(a.price.amount, a.price.currency)}
+        {(a.segments?.length ? a.segments : [a]).map((p) => serviceById.value.get(p.service_id)?.name).join(" + ")} · {a.client_name} ·{" "}
+        {money(a.price.amount, a.price.currency)}
       </p>
       <Field label={t("checkout.amount")} hint={t("checkout.amountHint")} error={errors.value.paid_amount}
         input={{ name: "paid", inputMode: "decimal", autoComplete: "off", value: paidText.value, onInput: (e) => { paidTouched.value = true; paidText.value = e.currentTarget.value; errors.value = { ...errors.value, paid_amount: "" }; } }} />
@@ -357,6 +375,7 @@ function Move(props: { a: Appointment; onBack: () => void; onDone: (m: string) =
   const day = useSignal(start.slice(0, 10));
   const at = useSignal(start.slice(11, 16));
   const who = useSignal(props.a.staff_id);
+  const several = props.a.segments?.length > 1; // moves as a whole, each service with its staff member
   const outside = useSignal(false);
   const problem = useSignal("");
   const errors = useSignal<Record<string, string>>({});
@@ -365,7 +384,7 @@ function Move(props: { a: Appointment; onBack: () => void; onDone: (m: string) =
     try {
       await ok(api.POST("/v1/admin/appointments/{appointment_id}/move", {
         params: { path: { appointment_id: props.a.id } },
-        body: { start: instantOf(`${day.value}T${at.value}`, salonZone.value), staff_id: who.value, outside_hours: outside.value },
+        body: { start: instantOf(`${day.value}T${at.value}`, salonZone.value), ...(several ? {} : { staff_id: who.value }), outside_hours: outside.value },
       }));
       await props.onDone(t("visit.moveDone"));
     } catch (err) {
@@ -379,13 +398,17 @@ function Move(props: { a: Appointment; onBack: () => void; onDone: (m: string) =
         <Field label={t("book.date")} input={{ type: "date", name: "date", value: day.value, onInput: (e) => (day.value = e.currentTarget.value) }} />
         <Field label={t("book.time")} error={errors.value.time} input={{ type: "time", name: "time", step: 300, value: at.value, onInput: (e) => (at.value = e.currentTarget.value) }} />
       </div>
-      <Field label={t("book.staff")}>
-        {({ id }) => (
-          <select id={id} name="staff" value={who.value} onChange={(e) => (who.value = e.currentTarget.value)}>
-            {staff.value.map((s) => <option value={s.id}>{s.name}</option>)}
-          </select>
-        )}
-      </Field>
+      {several ? (
+        <p class="muted">{t("visit.movesAsOne")}</p>
+      ) : (
+        <Field label={t("book.staff")}>
+          {({ id }) => (
+            <select id={id} name="staff" value={who.value} onChange={(e) => (who.value = e.currentTarget.value)}>
+              {staff.value.map((s) => <option value={s.id}>{s.name}</option>)}
+            </select>
+          )}
+        </Field>
+      )}
       <label class="check">
         <input type="checkbox" checked={outside.value} onChange={(e) => (outside.value = e.currentTarget.checked)} />
         {t("book.outsideHours")}

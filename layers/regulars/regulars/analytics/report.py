@@ -29,6 +29,7 @@ DEFINITIONS: dict[str, str] = {
     "no_show_rate_unconfirmed": "No-show rate among visits never confirmed.",
     "rebooking_rate": "Of the visits completed, the share after which the client's next visit was booked "
     "within 7 days (at the desk or online).",
+    "services_done": "Services done in the completed visits: a visit of several services counts each.",
     "clients_visited": "Clients with a completed visit, counted once in each month of the period they came.",
     "returning_clients": "Clients with a repeat visit, counted once in each month of the period they had one.",
     "messages_sent": "Messages a provider accepted in the period, over all channels and purposes.",
@@ -107,6 +108,12 @@ class Snapshot(BaseModel):
     definitions: dict[str, str] = SNAPSHOT_DEFINITIONS
 
 
+class ServiceRow(BaseModel):
+    service_id: str
+    count: int = Field(description="Times the service was done in completed visits")
+    list_amount: int = Field(description="Their list prices summed, in minor units (not what was paid)")
+
+
 class Report(BaseModel):
     period_from: str
     period_to: str
@@ -117,6 +124,9 @@ class Report(BaseModel):
     cohorts_definition: str = COHORT_DEFINITION
     messages: list[MessageRow]
     messages_definition: str = MESSAGES_DEFINITION
+    services: list[ServiceRow] = Field(
+        default=[], description="Each service done in completed visits, most done first"
+    )
     snapshot: Snapshot | None = Field(description="None until the first nightly snapshot has been taken")
 
 
@@ -230,6 +240,7 @@ def build(
             c("by_confirmation", "unconfirmed:no_show") + c("by_confirmation", "unconfirmed:completed"),
         ),
         "rebooking_rate": _ratio("rebooking_rate", c("rebooked", "all"), completed),
+        "services_done": _plain("services_done", sum(n for (f, _), n in count.items() if f == "services")),
         "clients_visited": _plain("clients_visited", c("clients", "visited")),
         "returning_clients": _plain("returning_clients", returning),
         "messages_sent": _plain("messages_sent", sum(r.count for r in message_rows)),
@@ -279,5 +290,13 @@ def build(
         monthly=monthly,
         cohorts=cohorts,
         messages=message_rows,
+        services=sorted(
+            (
+                ServiceRow(service_id=v, count=n, list_amount=amount[(f, v)])
+                for (f, v), n in count.items()
+                if f == "services"
+            ),
+            key=lambda r: (-r.count, r.service_id),
+        ),
         snapshot=snapshot,
     )

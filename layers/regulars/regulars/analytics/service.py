@@ -120,6 +120,8 @@ def _completed(event: AppointmentEvent, salon: Salon, now: datetime, stats: Clie
     deltas = [
         Delta(month, "visits", "all", 1, a.paid_amount or 0),
         Delta(month, "visits", kind),
+        # each service of the visit once (a visit of several counts each), at its list price
+        *(Delta(month, "services", p.service_id, 1, p.price.amount) for p in a.parts()),
         Delta(month, "outcomes", "completed"),
         *_confirmation(a, "completed", month),
     ]

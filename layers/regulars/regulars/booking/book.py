@@ -11,12 +11,22 @@ from datetime import datetime, timedelta
 
 from regulars.booking import blocks as blocked_time
 from regulars.booking import repo as store
-from regulars.booking.slots import candidates, placeable, require_service, window
+from regulars.booking.slots import (
+    Choice,
+    Planned,
+    candidates,
+    place_chain,
+    placeable,
+    plan,
+    require_service,
+    window,
+)
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
 from regulars.core import appointments as m
 from regulars.core.errors import Conflict, IdempotencyReplay, InvalidInput, SlotTaken
 from regulars.core.ids import new_id
+from regulars.core.money import Money
 from regulars.core.phones import to_e164
 from regulars.messaging.rules.templates import client_locale as client_locale_of
 from regulars.salon import repo as catalog_store
@@ -42,6 +52,25 @@ class BookingRequest:
     staff_id: str | None = None
     marketing_consent: bool | None = None
     referral_code: str | None = None  # a new client brought by another (their bonus comes after a paid visit)
+    # several services in one visit, in order, back to back from ``start`` (``service_id`` and
+    # ``staff_id`` are then the first one's); empty: the one service above
+    services: tuple[Choice, ...] = ()
+
+
+def choices(
+    service_id: str | None, staff_id: str | None, services: list[tuple[str, str | None]] | None
+) -> tuple[str, str | None, tuple[Choice, ...]]:
+    """The service(s) a booking asks for: one (``service_id``, ``staff_id``), or several (``services``
+    of service and staff ids, in order); as the request's service_id, staff_id and services."""
+    if (service_id is None) == (services is None):
+        raise InvalidInput.field("services", "give service_id or services, not both", code="one_of")
+    if services is None:
+        assert service_id is not None
+        return service_id, staff_id, ()
+    if staff_id is not None:
+        raise InvalidInput.field("staff_id", "with services, name the staff member in each", code="one_of")
+    picked = tuple(Choice(sid, staff) for sid, staff in services)
+    return picked[0].service_id, picked[0].staff_id, picked if len(picked) > 1 else ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +117,11 @@ def book(
             **({} if source in (m.Source.WIDGET, m.Source.DESK) else {"source": source.value}),
             "service_id": request.service_id,
             "staff_id": request.staff_id,
+            **(
+                {"services": [[c.service_id, c.staff_id] for c in request.services]}
+                if request.services
+                else {}
+            ),
             "start": request.start.astimezone(now.tzinfo).isoformat()
             if request.start.tzinfo
             else request.start,
@@ -141,21 +175,33 @@ def _book(
     ids: Callable[[datetime], str],
     proven: bool,
 ) -> Booked:
-    service = require_service(catalog, request.service_id)
-    choices = candidates(catalog, service, request.staff_id)
     earliest, latest = window(catalog, now)
     if source is not m.Source.WIDGET:
         earliest = now - timedelta(days=1)  # the admin may write in a walk-in that already began
-    staff = placeable(
-        catalog,
-        service,
-        choices,
-        request.start,
-        earliest=earliest,
-        latest=latest,
-        respect_hours=respect_hours,
-    )
     start = request.start.astimezone(now.tzinfo)
+    # the ways to place the visit, tried in order while the cells of one are taken
+    ways: list[list[Planned]]
+    if request.services:
+        planned = plan(catalog, request.services)
+        ways = [
+            place_chain(
+                catalog, planned, request.start, earliest=earliest, latest=latest, respect_hours=respect_hours
+            )
+        ]
+        prices = {service.id: service.price for service, _ in planned}
+    else:
+        service = require_service(catalog, request.service_id)
+        staff = placeable(
+            catalog,
+            service,
+            candidates(catalog, service, request.staff_id),
+            request.start,
+            earliest=earliest,
+            latest=latest,
+            respect_hours=respect_hours,
+        )
+        ways = [[Planned(service.id, member.id, start, start + service.duration)] for member in staff]
+        prices = {service.id: service.price}
     consent = _consent(request.marketing_consent, catalog.salon, now, source) if proven else None
     referred_by = None
     if request.referral_code and known_client is None:
@@ -198,18 +244,31 @@ def _book(
                 )
                 if wanted != known.locale:
                     client_locale = (client_id, wanted)
-        for member in staff:
+        for way in ways:
+            segments = [
+                m.Segment(
+                    service_id=p.service_id,
+                    staff_id=p.staff_id,
+                    start=p.start.astimezone(now.tzinfo),
+                    end=p.end.astimezone(now.tzinfo),
+                    price=prices[p.service_id],
+                )
+                for p in way
+            ]
             appointment = m.Appointment(
                 id=ids(now),
                 salon_id=salon_id,
                 client_id=client_id,
                 client_name=client_name,
-                staff_id=member.id,
-                service_id=service.id,
-                start=start,
-                end=start + service.duration,
+                staff_id=segments[0].staff_id,
+                service_id=segments[0].service_id,
+                start=segments[0].start,
+                end=segments[-1].end,
                 status=m.AppointmentStatus.BOOKED,
-                price=service.price,
+                price=Money(
+                    amount=sum(s.price.amount for s in segments), currency=segments[0].price.currency
+                ),
+                segments=segments if len(segments) > 1 else [],
                 source=source,
                 created_at=now,
                 updated_at=now,
@@ -236,9 +295,9 @@ def _book(
             except (store.PhoneRace, store.ClientChanged) as exc:
                 last_error = exc
                 break  # the client was created or changed meanwhile: read again and retry
-        else:  # every member's cells were taken: by a visit, or by blocked time (named)
+        else:  # every way's cells were taken: by a visit, or by blocked time (named)
             raise blocked_time.refusal(
-                catalog.salon, [member.id for member in staff], start, start + service.duration
+                catalog.salon, {p.staff_id for way in ways for p in way}, start, ways[0][-1].end
             ) from last_error
     raise Conflict("could not book; retry", code="concurrent_update") from last_error
 

@@ -48,7 +48,28 @@ class Appointment(Entity, discriminator="Appointment"):
     updated_at = UTCDateTimeAttribute()
     # [{"at": iso, "action": "booked|moved|confirmed|cancelled|completed|no_show", "by": "...", ...}]
     history = JSONAttribute(default=list)
+    # a visit of several services: [{"service_id", "staff_id", "start", "end", "price"}], in order
+    segments = JSONAttribute(null=True)
     version = VersionAttribute()
+
+
+class VisitPart(Entity, discriminator="VisitPart"):
+    """Where a visit of several services shows in the book of a staff member other than its first
+    one: their span of it, indexed by its start beside their own visits, naming the visit (which
+    holds everything else). Written and moved in the visit's own transactions; no personal data."""
+
+    __keys__ = {
+        "pk": "SALON#{salon_id}",
+        "sk": "VISITPART#{appointment_id}#{staff_id}",
+        "gsi1pk": "SALON#{salon_id}#STAFF#{staff_id}",
+        "gsi1sk": APPOINTMENTS + "{start}",
+    }
+
+    salon_id = UnicodeAttribute()
+    appointment_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute()
+    start = UTCDateTimeAttribute()
+    end = UTCDateTimeAttribute()
 
 
 class SlotLock(Entity, discriminator="SlotLock"):

@@ -44,13 +44,17 @@ def on_event(event: AppointmentEvent, now: datetime) -> list[str]:
     if event.previous_start is not None and event.type is EventType.MOVED:
         values["previous_start"] = event.previous_start.isoformat()
     planned = []
-    for recipient, kind, enabled in (
-        ("client", client_kind, getattr(rules, f"client_{name}")),
-        ("staff", staff_kind, getattr(rules, f"staff_{name}")),
+    # the client once; each staff member who works on the visit (a visit of several services may have more)
+    for recipient, kind, enabled, staff_id, suffix in (
+        ("client", client_kind, getattr(rules, f"client_{name}"), a.staff_id, ""),
+        *(
+            ("staff", staff_kind, getattr(rules, f"staff_{name}"), sid, f"-{sid}" if n else "")
+            for n, sid in enumerate(a.staff_ids())
+        ),
     ):
         if not enabled:
             continue
-        message_id = f"{kind.value}-{event.event_id.replace(':', '-')}"
+        message_id = f"{kind.value}-{event.event_id.replace(':', '-')}{suffix}"
         written = outbox.plan(
             outbox.PlannedMessage(
                 salon_id=a.salon_id,
@@ -60,7 +64,7 @@ def on_event(event: AppointmentEvent, now: datetime) -> list[str]:
                 recipient=recipient,
                 client_id=a.client_id if recipient == "client" else None,
                 about_client_id=None if recipient == "client" else a.client_id,
-                staff_id=a.staff_id,
+                staff_id=staff_id,
                 appointment_id=a.id,
                 values=values,
                 created_at=now,

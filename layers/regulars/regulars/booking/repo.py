@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.expressions.condition import Condition
 
-from regulars.booking.items import APPOINTMENTS, Appointment, SlotLock
+from regulars.booking.items import APPOINTMENTS, Appointment, SlotLock, VisitPart
 from regulars.clients import model as clients_model
 from regulars.clients import repo as client_store
 from regulars.clients.items import Client, PhoneIndex
@@ -59,6 +59,7 @@ def to_domain(item: Appointment) -> m.Appointment:
         updated_at=item.updated_at,
         history=item.history or [],
         version=item.version,
+        segments=[m.Segment.model_validate(s) for s in item.segments or []],
     )
 
 
@@ -84,6 +85,7 @@ def _item(a: m.Appointment) -> Appointment:
         created_at=a.created_at,
         updated_at=a.updated_at,
         history=[h.model_dump(mode="json") for h in a.history],
+        segments=[s.model_dump(mode="json") for s in a.segments] or None,
     )
     if a.version is not None:
         item.version = a.version
@@ -103,6 +105,25 @@ def _locks(
         )
         for cell in cells(start, end)
     ]
+
+
+def _visit_cells(a: m.Appointment) -> set[tuple[str, datetime]]:
+    """Every (staff member, 5-minute cell) a visit holds, over all its services."""
+    return {(p.staff_id, cell) for p in a.parts() for cell in cells(p.start, p.end)}
+
+
+def _spans(a: m.Appointment) -> dict[str, tuple[datetime, datetime]]:
+    """For each staff member but the first of a visit of several services, the span they work on
+    it: where the visit shows in their book (a VisitPart)."""
+    out: dict[str, tuple[datetime, datetime]] = {}
+    for staff_id in a.staff_ids()[1:] if a.segments else []:
+        times = a.times_of(staff_id)
+        out[staff_id] = (min(t[0] for t in times), max(t[1] for t in times))
+    return out
+
+
+def _part(a: m.Appointment, staff_id: str, span: tuple[datetime, datetime]) -> VisitPart:
+    return VisitPart(salon_id=a.salon_id, appointment_id=a.id, staff_id=staff_id, start=span[0], end=span[1])
 
 
 def own_or_gone(appointment_id: str) -> Condition:
@@ -137,7 +158,8 @@ def create(
     now: datetime,
     return_consumed_capacity: str | None = None,
 ) -> Tx:
-    """Book in ONE transaction: the visit, a lock per 5-minute cell, the new client and their phone
+    """Book in ONE transaction: the visit (with a VisitPart per further staff member of a visit of
+    several services), a lock per 5-minute cell of each of its services, the new client and their phone
     claim (if new), a consent or language change of a known client (if any, under the client's
     version) and the idempotent answer (if a key was given).
 
@@ -147,10 +169,11 @@ def create(
     def build() -> Tx:
         tx = Tx(return_consumed_capacity=return_consumed_capacity)
         tx.put(_item(appointment), Appointment.pk.does_not_exist(), label="appointment")
-        for lock in _locks(
-            appointment.salon_id, appointment.staff_id, appointment.id, appointment.start, appointment.end
-        ):
-            tx.put(lock, SlotLock.pk.does_not_exist(), label="lock")
+        for staff_id, span in _spans(appointment).items():
+            tx.put(_part(appointment, staff_id, span), label="appointment")
+        for part in appointment.parts():
+            for lock in _locks(appointment.salon_id, part.staff_id, appointment.id, part.start, part.end):
+                tx.put(lock, SlotLock.pk.does_not_exist(), label="lock")
         if new_client is not None:
             client_store.add_new_client(tx, appointment.salon_id, new_client)
         changes = []
@@ -216,17 +239,21 @@ def save_change(
     """Write ``after`` over ``before`` (version-checked) and move the slot locks to match it:
     released cells are deleted, newly covered cells are taken, all in one transaction; ``also`` adds
     items of its own to that transaction (a redemption paid at checkout)."""
-    keep_before = before.status.active
-    keep_after = after.status.active
-    old = {(before.staff_id, c) for c in cells(before.start, before.end)} if keep_before else set()
-    new = {(after.staff_id, c) for c in cells(after.start, after.end)} if keep_after else set()
+    old = _visit_cells(before) if before.status.active else set()
+    new = _visit_cells(after) if after.status.active else set()
     if after.status in (m.AppointmentStatus.COMPLETED, m.AppointmentStatus.NO_SHOW):
         old = new = set()  # the locks stay until the visit's end has passed, then expire
+    spans_before, spans_after = _spans(before), _spans(after)
 
     def build() -> Tx:
         tx = Tx()
         item = _item(after.model_copy(update={"version": before.version}))
         tx.put(item, label="appointment")
+        for staff_id, span in spans_after.items():
+            if spans_before.get(staff_id) != span:
+                tx.put(_part(after, staff_id, span), label="appointment")
+        for staff_id in spans_before.keys() - spans_after.keys():
+            tx.delete(_part(before, staff_id, spans_before[staff_id]), label="appointment")
         for staff_id, cell in sorted(old - new):
             tx.delete(
                 SlotLock(salon_id=after.salon_id, staff_id=staff_id, minute=cell, appointment_id=after.id),
@@ -254,15 +281,27 @@ def save_change(
 
 
 def for_staff(salon_id: str, staff_id: str, start: datetime, end: datetime) -> list[m.Appointment]:
-    """Visits of one staff member that overlap [start, end), cancelled ones included."""
+    """Visits in which one staff member works over part of [start, end), cancelled ones included,
+    whole (a visit of several services with all of them): their own (one Query), and those they
+    join later in (one BatchGetItem of the visits their VisitParts name)."""
     hk = Appointment.render_key("gsi1pk", salon_id=salon_id, staff_id=staff_id)
     lo = Appointment.render_key("gsi1sk", start=start - timedelta(minutes=MAX_SERVICE_MINUTES))
     hi = Appointment.render_key("gsi1sk", start=end)
-    out = []
+    found: list[m.Appointment] = []
+    joined: list[tuple[str, str]] = []
     for item in Entity.by_gsi1.query(hk, Entity.gsi1sk.between(lo, hi)):
         if isinstance(item, Appointment) and item.end > start and item.start < end:
-            out.append(to_domain(item))
-    return out
+            found.append(to_domain(item))
+        elif isinstance(item, VisitPart) and item.end > start and item.start < end:
+            joined.append(Appointment.primary_key(salon_id=salon_id, appointment_id=item.appointment_id))
+    for got in Entity.batch_get(joined) if joined else []:
+        if isinstance(got, Appointment):
+            found.append(to_domain(got))
+    return [
+        a
+        for a in found
+        if any(s < end and start < e for s, e in a.times_of(staff_id))  # not only their part of it
+    ]
 
 
 def page_from(
@@ -275,8 +314,9 @@ def page_from(
     result = Entity.by_gsi1.query(
         hk, Entity.gsi1sk.between(lo, APPOINTMENTS + "~"), limit=limit, last_evaluated_key=after
     )
-    items = [to_domain(i) for i in result if isinstance(i, Appointment)]
-    return items, result.last_evaluated_key if len(items) == limit else None
+    read = list(result)  # a VisitPart counts towards the limit, and is no visit of its staff member's own
+    items = [to_domain(i) for i in read if isinstance(i, Appointment)]
+    return items, result.last_evaluated_key if len(read) == limit else None
 
 
 def for_client(salon_id: str, client_id: str, *, limit: int = 100) -> list[m.Appointment]:

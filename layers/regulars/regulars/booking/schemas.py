@@ -23,9 +23,22 @@ DeskSource = Literal["desk", "phone", "walk_in"]
 VisitSource = Literal["widget", "desk", "phone", "walk_in", "import"]
 
 
+class VisitServiceOut(BaseModel):
+    """One service of a visit: who does it, when (a visit of several holds them back to back)."""
+
+    service_id: str
+    staff_id: str
+    start: str = Field(description="ISO 8601 with the salon's UTC offset")
+    end: str
+
+
 class SlotOut(BaseModel):
     start: str = Field(description="ISO 8601 with the salon's UTC offset")
     staff_id: str
+    segments: list[VisitServiceOut] | None = Field(
+        default=None,
+        description="With service_ids: where each service goes from this start (who, when), in order",
+    )
 
 
 class SlotsOut(BaseModel):
@@ -76,11 +89,32 @@ class ConsentsIn(BaseModel):
     marketing: bool
 
 
+class ServiceChoiceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    service_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    staff_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
+        default=None, description="Who does it; none: anyone free (whoever did the service before, if free)"
+    )
+
+
+Services = Annotated[
+    list[ServiceChoiceIn],
+    Field(
+        min_length=1,
+        max_length=12,
+        description="Several services in one visit, in order, back to back from start (at most 4, "
+        "240 minutes in all): give this or service_id",
+    ),
+]
+
+
 class BookingIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"description": "A booking from the salon's page"})
 
-    service_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    service_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     staff_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    services: Services | None = None
     start: AwareDatetime
     client: ClientIn
     consents: ConsentsIn | None = None
@@ -101,8 +135,11 @@ class AppointmentBrief(BaseModel):
     status: str
     start: str
     end: str
-    service_id: str
-    staff_id: str
+    service_id: str = Field(description="The (first) service")
+    staff_id: str = Field(description="Who does the (first) service")
+    segments: list[VisitServiceOut] = Field(
+        description="The visit's services in order, back to back (one for a visit of one service)"
+    )
 
 
 class BookingOut(BaseModel):
@@ -221,12 +258,17 @@ class AppointmentOut(BaseModel):
     late_cancellation: bool
     cancel_reason: str | None
     history: list[dict]
+    segments: list[VisitServiceOut] = Field(
+        description="The visit's services in order, back to back, each in its staff member's book (one "
+        "for a visit of one service); start, end and price span them all"
+    )
 
 
 class AdminBookingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    service_id: Ref
-    staff_id: Ref
+    service_id: Ref | None = None
+    staff_id: Ref | None = None
+    services: Services | None = None
     start: AwareDatetime
     client_id: Ref | None = None
     client: ClientIn | None = None

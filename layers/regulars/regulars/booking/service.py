@@ -12,12 +12,12 @@ from datetime import date, datetime, time, timedelta
 from regulars.booking import blocks as blocked_time
 from regulars.booking import repo as store
 from regulars.booking.model import Block
-from regulars.booking.slots import candidates, placeable, window
+from regulars.booking.slots import candidates, place_chain, placeable, window
 from regulars.core import appointments as m
 from regulars.core.errors import InvalidInput, NotAllowed, NotFound, SlotTaken
 from regulars.core.schedule import local_instant
 from regulars.salon import repo as catalog_store
-from regulars.salon.model import Salon
+from regulars.salon.model import Catalog, Salon
 
 
 # ------------------------------------------------------------------------------------------- book
@@ -42,7 +42,14 @@ def visits(salon_id: str, first_day: date, *, days: int, staff_id: str | None, n
     if staff_id is not None and staff_id not in catalog.staff:
         raise InvalidInput.field("staff_id", "no such staff member")
     staff = [staff_id] if staff_id else sorted(catalog.staff)
-    found = [a for sid in staff for a in store.for_staff(salon_id, sid, start, end) if a.start >= start]
+    found = list(
+        {  # a visit of several services once, though several staff members' books hold it
+            a.id: a
+            for sid in staff
+            for a in store.for_staff(salon_id, sid, start, end)
+            if any(s >= start for s, _ in a.times_of(sid))
+        }.values()
+    )
     found.sort(key=lambda a: (a.start, a.staff_id))
     return Visits(catalog.salon, found, blocked_time.overlapping(salon_id, start, end, staff_id))
 
@@ -82,14 +89,27 @@ def move(
     require_active(before)
     if notice_hours is not None and before.start - now < timedelta(hours=notice_hours):
         raise NotAllowed("too late to reschedule online: please call the salon", code="too_late")
-    service = catalog.services.get(before.service_id)
-    if service is None:
-        raise NotFound("the visit's service no longer exists", code="service_not_found")
-    choices = candidates(catalog, service, staff_id or before.staff_id)
     earliest, latest = window(catalog, now)
     if by != "client":
         earliest = now - timedelta(days=1)
         latest = now + timedelta(days=366)
+    if before.segments:
+        return _move_visit(
+            catalog,
+            before,
+            start,
+            staff_id=staff_id,
+            duration=duration,
+            earliest=earliest,
+            latest=latest,
+            respect_hours=respect_hours,
+            now=now,
+            by=by,
+        )
+    service = catalog.services.get(before.service_id)
+    if service is None:
+        raise NotFound("the visit's service no longer exists", code="service_not_found")
+    choices = candidates(catalog, service, staff_id or before.staff_id)
     length = duration or (before.end - before.start)  # a visit resized once keeps its length
     member = placeable(
         catalog,
@@ -123,6 +143,72 @@ def move(
         return store.save_change(before, after)
     except SlotTaken as exc:  # a cell was taken after our read: by a visit, or by blocked time (named)
         raise blocked_time.refusal(catalog.salon, [after.staff_id], after.start, after.end) from exc
+
+
+def _move_visit(
+    catalog: Catalog,
+    before: m.Appointment,
+    start: datetime,
+    *,
+    staff_id: str | None,
+    duration: timedelta | None,
+    earliest: datetime,
+    latest: datetime,
+    respect_hours: bool,
+    now: datetime,
+    by: str,
+) -> m.Appointment:
+    """Move a visit of several services as one: each keeps its staff member, length and order,
+    all shifted alike, every one of them checked and its cells moved in one transaction."""
+    if (staff_id is not None and staff_id != before.staff_id) or duration is not None:
+        raise InvalidInput.field(
+            "staff_id" if duration is None else "duration_minutes",
+            "a visit of several services moves as a whole: to change who does a service or how "
+            "long it lasts, cancel it and book again",
+            code="multi_service_visit",
+        )
+    planned = []
+    for part in before.segments:
+        service = catalog.services.get(part.service_id)
+        member = catalog.staff.get(part.staff_id)
+        if service is None or member is None:
+            raise NotFound(
+                "a service or staff member of the visit no longer exists", code="service_not_found"
+            )
+        # the length booked, whatever the catalog says now
+        planned.append((service.model_copy(update={"duration_minutes": _minutes(part)}), [member]))
+    place_chain(
+        catalog,
+        planned,
+        start,
+        earliest=earliest,
+        latest=latest,
+        ignore=before.id,
+        respect_hours=respect_hours,
+    )
+    new_start = start.astimezone(now.tzinfo)
+    segments = before.shifted(new_start - before.start)
+    after = before.model_copy(
+        update={
+            "segments": segments,
+            "start": segments[0].start,
+            "end": segments[-1].end,
+            "updated_at": now,
+            "status": m.AppointmentStatus.BOOKED,
+            "history": [
+                *before.history,
+                history_entry(now, "moved", by, start=before.start.isoformat(), staff_id=before.staff_id),
+            ],
+        }
+    )
+    try:
+        return store.save_change(before, after)
+    except SlotTaken as exc:
+        raise blocked_time.refusal(catalog.salon, after.staff_ids(), after.start, after.end) from exc
+
+
+def _minutes(part: m.Segment) -> int:
+    return int((part.end - part.start).total_seconds() // 60)
 
 
 def confirm(salon_id: str, appointment_id: str, *, now: datetime, by: str) -> m.Appointment:

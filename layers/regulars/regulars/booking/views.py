@@ -12,6 +12,7 @@ from regulars.booking.schemas import (
     ManageActions,
     ManagedAppointment,
     ManageOut,
+    VisitServiceOut,
 )
 from regulars.core import appointments as m
 from regulars.salon.model import Salon
@@ -22,8 +23,21 @@ if TYPE_CHECKING:
     from regulars.booking.manage import Managed
 
 
+def segments(a: m.Appointment, salon_: Salon) -> list[VisitServiceOut]:
+    return [
+        VisitServiceOut(
+            service_id=p.service_id,
+            staff_id=p.staff_id,
+            start=local_iso(p.start, salon_),
+            end=local_iso(p.end, salon_),
+        )
+        for p in a.parts()
+    ]
+
+
 def brief(a: m.Appointment, salon_: Salon) -> AppointmentBrief:
     return AppointmentBrief(
+        segments=segments(a, salon_),
         id=a.id,
         status=a.status.value,
         start=local_iso(a.start, salon_),
@@ -35,6 +49,7 @@ def brief(a: m.Appointment, salon_: Salon) -> AppointmentBrief:
 
 def appointment(a: m.Appointment, salon_: Salon) -> AppointmentOut:
     return AppointmentOut(
+        segments=segments(a, salon_),
         id=a.id,
         client_id=a.client_id,
         client_name=a.client_name,
@@ -70,13 +85,16 @@ def block(b: Block, salon_: Salon) -> BlockOut:
 
 def managed(x: Managed) -> ManageOut:
     a, catalog = x.appointment, x.catalog
-    service = catalog.services.get(a.service_id)
     member = catalog.staff.get(a.staff_id)
+    names = [catalog.services.get(p.service_id) for p in a.parts()]
     return ManageOut(
         salon=salon_out(catalog.salon),
         appointment=ManagedAppointment(
             **brief(a, catalog.salon).model_dump(),
-            service_name=service.name if service else a.service_id,
+            # a visit of several services names them all, in order
+            service_name=" + ".join(
+                s.name if s else p.service_id for s, p in zip(names, a.parts(), strict=True)
+            ),
             staff_name=member.name if member else a.staff_id,
             price=a.price,
         ),

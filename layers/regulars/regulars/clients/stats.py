@@ -44,7 +44,10 @@ def apply(stats: ClientStats, event: AppointmentEvent) -> ClientStats:
 
 
 def logged(log: list[list[str]], a: Appointment) -> list[list[str]]:
-    """The visit log with ``a`` in its place (once), the oldest dropped beyond VISIT_LOG_MAX."""
-    entry = [a.start.isoformat(), a.service_id, a.staff_id, a.created_at.isoformat()]
-    kept = [e for e in log if (e[0], e[1]) != (entry[0], entry[1])]
-    return sorted([*kept, entry], key=lambda e: datetime.fromisoformat(e[0]))[-VISIT_LOG_MAX:]
+    """The visit log with ``a`` in its place (once), the oldest dropped beyond VISIT_LOG_MAX: an
+    entry per service (a visit of several services logs each at its own start, so each service's
+    cadence sees it; the same day is one sitting to the rules that read the log)."""
+    entries = [[p.start.isoformat(), p.service_id, p.staff_id, a.created_at.isoformat()] for p in a.parts()]
+    new = {(e[0], e[1]) for e in entries}
+    kept = [e for e in log if (e[0], e[1]) not in new]
+    return sorted([*kept, *entries], key=lambda e: datetime.fromisoformat(e[0]))[-VISIT_LOG_MAX:]

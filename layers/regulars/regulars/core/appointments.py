@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -51,7 +51,21 @@ class HistoryEntry(BaseModel):
     by: str
 
 
+class Segment(BaseModel):
+    """One service of a visit: who does it, when. A visit of several services holds them in order,
+    back to back (one staff member or several); a visit of one service has none stored."""
+
+    service_id: str
+    staff_id: str
+    start: datetime
+    end: datetime
+    price: Money
+
+
 class Appointment(BaseModel):
+    """A visit. With several services, ``segments`` lists them in order: ``start`` and ``end`` span
+    them, ``price`` is their sum, ``service_id`` and ``staff_id`` are the first one's."""
+
     id: str
     salon_id: str
     client_id: str
@@ -72,3 +86,30 @@ class Appointment(BaseModel):
     updated_at: datetime
     history: list[HistoryEntry] = []
     version: int | None = None
+    segments: list[Segment] = []
+
+    def parts(self) -> list[Segment]:
+        """The visit's services in order: its segments, or the one service it is."""
+        if self.segments:
+            return list(self.segments)
+        return [
+            Segment(
+                service_id=self.service_id,
+                staff_id=self.staff_id,
+                start=self.start,
+                end=self.end,
+                price=self.price,
+            )
+        ]
+
+    def staff_ids(self) -> list[str]:
+        """Who works on the visit, in order of first appearance."""
+        return list(dict.fromkeys(p.staff_id for p in self.parts()))
+
+    def times_of(self, staff_id: str) -> list[tuple[datetime, datetime]]:
+        """The spans of the visit one staff member works (empty if none)."""
+        return [(p.start, p.end) for p in self.parts() if p.staff_id == staff_id]
+
+    def shifted(self, delta: timedelta) -> list[Segment]:
+        """The segments moved by ``delta`` (empty for a visit of one service)."""
+        return [s.model_copy(update={"start": s.start + delta, "end": s.end + delta}) for s in self.segments]

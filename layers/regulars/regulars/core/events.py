@@ -60,7 +60,9 @@ def derive(old: m.Appointment | None, new: m.Appointment | None) -> list[Appoint
     if old is None:
         return [_event(_BY_STATUS[new.status], new)]
     out: list[AppointmentEvent] = []
-    if new.status.active and (new.start != old.start or new.staff_id != old.staff_id):
+    if new.status.active and (
+        new.start != old.start or new.staff_id != old.staff_id or new.segments != old.segments
+    ):
         out.append(_event(EventType.MOVED, new, old))
     elif new.status != old.status:
         out.append(_event(_BY_STATUS[new.status], new, old))

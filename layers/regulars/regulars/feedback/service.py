@@ -135,12 +135,14 @@ def visit(token: str, now: datetime) -> Visit:
     claims = links.verify(token, link_keys(), purpose=PURPOSE, now=now)
     catalog = catalog_store.load_catalog(claims.salon_id, max_age=catalog_store.RULES_MAX_AGE)
     a = appointment_store.get(claims.salon_id, claims.subject)
-    service, staff = catalog.services.get(a.service_id), catalog.staff.get(a.staff_id)
+    services = [catalog.services.get(p.service_id) for p in a.parts()]
+    staff = [catalog.staff.get(sid) for sid in a.staff_ids()]
     return Visit(
         catalog.salon,
         a,
-        service.name if service else a.service_id,
-        staff.name if staff else a.staff_id,
+        # a visit of several services names them all, and everyone who did them
+        " + ".join(s.name if s else p.service_id for s, p in zip(services, a.parts(), strict=True)),
+        ", ".join(m.name if m else sid for m, sid in zip(staff, a.staff_ids(), strict=True)),
         store.find(a.salon_id, a.id),
     )
 

@@ -22,7 +22,7 @@ from regulars.booking.schemas import (
 )
 from regulars.core import appointments as m
 from regulars.core import clock
-from regulars.core.errors import InvalidInput
+from regulars.core.errors import Forbidden, InvalidInput
 from regulars.http.auth import caller, operation, own_book
 from regulars.salon import service as salon_service
 
@@ -74,6 +74,15 @@ def create(
     else:
         raise InvalidInput.field("client_id", "give client_id or client")
 
+    service_id, staff_id, several = booker.choices(
+        body.service_id, body.staff_id, [(x.service_id, x.staff_id) for x in body.services or []] or None
+    )
+    for i, choice in enumerate(several):
+        if choice.staff_id is None:
+            raise InvalidInput.field(f"services.{i}.staff_id", "name who does each service", code="missing")
+    if not several and staff_id is None:
+        raise InvalidInput.field("staff_id", "name who does the service", code="missing")
+
     def answer(booked: booker.Booked) -> tuple[int, str]:
         return 201, json.dumps(
             booking_views.appointment(booked.appointment, salon).model_dump(mode="json"),
@@ -83,7 +92,7 @@ def create(
     booked = booker.book(
         salon_id,
         booker.BookingRequest(
-            service_id=body.service_id, staff_id=body.staff_id, start=body.start, client=person
+            service_id=service_id, staff_id=staff_id, services=several, start=body.start, client=person
         ),
         now=now,
         source=m.Source(body.source),
@@ -93,6 +102,13 @@ def create(
     )
     status, text = answer(booked)
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=json.loads(text))
+
+
+def own_visit(a: m.Appointment) -> None:
+    """A staff user acts only on visits they work on (any of its services)."""
+    own = own_book(None)
+    if own is not None and own not in a.staff_ids():
+        raise Forbidden("a staff user sees their own book only", code="forbidden")
 
 
 def _out(salon_id: str, a: m.Appointment) -> AppointmentOut:
@@ -108,7 +124,7 @@ def _out(salon_id: str, a: m.Appointment) -> AppointmentOut:
 def get(appointment_id: AppointmentId) -> AppointmentOut:
     salon_id, _ = caller(router)
     a = booking.appointment(salon_id, appointment_id)
-    own_book(a.staff_id)
+    own_visit(a)
     return _out(salon_id, a)
 
 
@@ -170,5 +186,5 @@ def cancel(appointment_id: AppointmentId, body: AdminCancelIn | None = None) -> 
 @operation("appointments.no_show")
 def no_show(appointment_id: AppointmentId) -> AppointmentOut:
     salon_id, who = caller(router)
-    own_book(booking.appointment(salon_id, appointment_id).staff_id)
+    own_visit(booking.appointment(salon_id, appointment_id))
     return _out(salon_id, booking.mark_no_show(salon_id, appointment_id, now=clock.now(), by=who))

@@ -28,10 +28,12 @@ from regulars.booking.schemas import (
     PhoneProofOut,
     SlotOut,
     SlotsOut,
+    VisitServiceOut,
 )
 from regulars.core import appointments as m
 from regulars.core import clock, links
 from regulars.core.config import link_keys, settings
+from regulars.core.errors import InvalidInput
 from regulars.core.phones import to_e164
 from regulars.http.errors import ErrorOut
 from regulars.messaging.contacts import telegram_link
@@ -95,17 +97,44 @@ def get_catalog(salon_id: SalonId) -> CatalogOut:
 
 @router.get(
     "/v1/salons/<salon_id>/slots",
-    summary="Free start times for a service on a day",
+    summary="Free start times for a service, or several back to back, on a day",
+    description="service_id: one service; service_ids (comma-separated, at most 4, 240 minutes in all): "
+    "several in one visit, in order, back to back; each slot then says who does each service when "
+    "(staff_id: that member does them all; else anyone free, with the fewest changes of staff member).",
     tags=["widget"],
     responses={200: {"description": "Free slots"}, **ERRORS},
 )
 def get_slots(
     salon_id: SalonId,
-    service_id: Annotated[str, Query(min_length=1, max_length=64)],
     date: Annotated[date, Query(description="The salon's local date, YYYY-MM-DD")],
+    service_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    service_ids: Annotated[str | None, Query(min_length=1, max_length=400)] = None,
     staff_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> SlotsOut:
     catalog = _catalog(salon_id)
+    if service_ids is not None and service_id is None:
+        choices = [slots.Choice(x.strip(), staff_id) for x in service_ids.split(",") if x.strip()]
+        chains = slots.free_chains(catalog, choices, date, clock.now())
+        return SlotsOut(
+            slots=[
+                SlotOut(
+                    start=salon_views.local_iso(way[0].start, catalog.salon),
+                    staff_id=way[0].staff_id,
+                    segments=[
+                        VisitServiceOut(
+                            service_id=p.service_id,
+                            staff_id=p.staff_id,
+                            start=salon_views.local_iso(p.start, catalog.salon),
+                            end=salon_views.local_iso(p.end, catalog.salon),
+                        )
+                        for p in way
+                    ],
+                )
+                for way in chains
+            ]
+        )
+    if service_id is None or service_ids is not None:
+        raise InvalidInput.field("service_id", "give service_id or service_ids", code="one_of")
     free = slots.free_slots(catalog, service_id, date, staff_id, clock.now())
     return SlotsOut(
         slots=[
@@ -207,7 +236,7 @@ def booking_answer(booked: booking.Booked, salon: Salon) -> BookingOut:
             "content": {"application/json": {"model": ErrorOut}},
         },
         409: {
-            "description": "The time was taken (code slot_taken)",
+            "description": "The time was taken (code slot_taken), for any of the services: nothing is booked",
             "content": {"application/json": {"model": ErrorOut}},
         },
         429: LIMITED,
@@ -239,11 +268,15 @@ def post_appointment(
             now=now,
         )
 
+    service_id, staff_id, several = booking.choices(
+        body.service_id, body.staff_id, [(x.service_id, x.staff_id) for x in body.services or []] or None
+    )
     booked = booking.book(
         salon_id,
         booking.BookingRequest(
-            service_id=body.service_id,
-            staff_id=body.staff_id,
+            service_id=service_id,
+            staff_id=staff_id,
+            services=several,
             start=body.start,
             client=booking.ClientInput(
                 name=body.client.name,

@@ -296,11 +296,12 @@ def _render(
         if values.get(name) is not None:
             facts[name] = str(values[name])
     if appointment is not None:
-        service = catalog.services.get(appointment.service_id)
+        names = [catalog.services.get(p.service_id) for p in appointment.parts()]
         staff = catalog.staff.get(appointment.staff_id)
         facts.update(
             client_name=appointment.client_name or (person.name if isinstance(person, Client) else None),
-            service_name=service.name if service else None,
+            # a visit of several services names them all
+            service_name=" + ".join(s.name for s in names if s) or None,
             staff_name=staff.name if staff else None,
             start=appointment.start,
             price_amount=appointment.price.amount,
