@@ -167,8 +167,9 @@ def _resolver(kind: type[JsonApiResolver] = JsonApiResolver) -> JsonApiResolver:
 def _public_routers() -> list:
     from regulars.booking.routes import manage, public
     from regulars.feedback.routes import public as feedback
+    from regulars.waitlist.routes import public as waitlist
 
-    return [public.router, manage.router, feedback.router]
+    return [public.router, manage.router, feedback.router, waitlist.router]
 
 
 def _admin_routers() -> list:
@@ -185,6 +186,7 @@ def _admin_routers() -> list:
     from regulars.rights import routes as rights
     from regulars.salon import routes as catalog
     from regulars.team import routes as team
+    from regulars.waitlist.routes import admin as waitlist
 
     return [
         catalog.router,
@@ -200,6 +202,7 @@ def _admin_routers() -> list:
         analytics.router,
         team.router,
         imports.router,
+        waitlist.router,
     ]
 
 

@@ -21,6 +21,7 @@ from regulars.core.phones import to_e164
 from regulars.salon import repo as catalog_store
 from regulars.salon.model import Catalog, Salon
 from regulars.store import idempotency
+from regulars.store.base import Tx
 
 CONSENT_TEXT = "I agree to receive offers and news from {salon} by message. I can opt out at any time."
 
@@ -52,6 +53,9 @@ class Booked:
 
 
 Admit = Callable[[Catalog, str, str | None], bool]
+# items of another feature's written in the booking's own transaction, given the visit (a waitlist
+# offer taken with it): a condition of theirs that fails cancels the booking (TxFailed, labelled)
+Also = Callable[[Tx, m.Appointment], None]
 
 
 def book(
@@ -66,6 +70,7 @@ def book(
     ids: Callable[[datetime], str] = new_id,
     catalog_max_age: float = 0.0,
     admit: Admit | None = None,
+    also: Also | None = None,
 ) -> Booked:
     """Book a visit. With an Idempotency-Key, a replay raises IdempotencyReplay with the first
     answer; ``answer`` renders the (status, body) to store with the booking itself.
@@ -112,6 +117,7 @@ def book(
             respect_hours=respect_hours,
             ids=ids,
             proven=proven,
+            also=also,
         )
     except (SlotTaken, store.IdempotencyRace) as exc:
         if not idempotency_key:
@@ -139,6 +145,7 @@ def _book(
     respect_hours: bool,
     ids: Callable[[datetime], str],
     proven: bool,
+    also: Also | None = None,
 ) -> Booked:
     service = require_service(catalog, request.service_id)
     choices = candidates(catalog, service, request.staff_id)
@@ -217,6 +224,7 @@ def _book(
                     client_consents=client_consents,
                     idempotent_answer=answered,
                     now=now,
+                    also=_bind(also, appointment),
                 )
                 return booked
             except SlotTaken as exc:
@@ -230,6 +238,13 @@ def _book(
                 catalog.salon, [member.id for member in staff], start, start + service.duration
             ) from last_error
     raise Conflict("could not book; retry", code="concurrent_update") from last_error
+
+
+def _bind(also: Also | None, appointment: m.Appointment) -> Callable[[Tx], None] | None:
+    """``also`` for this visit, as the store's transaction takes it."""
+    if also is None:
+        return None
+    return lambda tx: also(tx, appointment)
 
 
 def _replay_if_known(salon_id: str, scope: str, key: str, fingerprint: str) -> None:

@@ -135,10 +135,11 @@ def create(
     idempotent_answer: tuple[str, str, str, int, str] | None = None,
     now: datetime,
     return_consumed_capacity: str | None = None,
+    also: Callable[[Tx], None] | None = None,
 ) -> Tx:
     """Book in ONE transaction: the visit, a lock per 5-minute cell, the new client and their phone
     claim (if new), a consent change (if any, under the client's version) and the idempotent answer
-    (if a key was given).
+    (if a key was given); ``also`` adds items of another feature's to it (a waitlist offer taken).
 
     Raises SlotTaken, PhoneRace, ClientChanged or IdempotencyRace; nothing is written unless
     everything is."""
@@ -161,6 +162,8 @@ def create(
         if idempotent_answer is not None:
             scope, key, req_hash, status, body = idempotent_answer
             idempotency.stage(tx, appointment.salon_id, scope, key, req_hash, status, body, now)
+        if also is not None:
+            also(tx)
         return tx
 
     return commit_with_retries(build)

@@ -107,6 +107,8 @@ def message_values(
     services: str | None = None,
     offer: str | None = None,
     code: str | None = None,
+    offer_link: str | None = None,
+    hold_minutes: int | None = None,
 ) -> dict[str, str]:
     """The placeholder values for a message in ``locale``, from domain data.
 
@@ -130,6 +132,8 @@ def message_values(
         "services": services,
         "offer": offer,
         "code": code,
+        "offer_link": offer_link,
+        "hold_minutes": str(hold_minutes) if hold_minutes is not None else None,
     }
     values.update({k: v for k, v in names.items() if v is not None})
     if start is not None:
