@@ -68,7 +68,9 @@ def _json(status: int, model: object) -> Response:
         429: LIMITED,
     },
 )
-def join(salon_id: SalonId, body: WaitlistJoinIn, idempotency_key: IdempotencyKey = None) -> Response:
+def join(
+    salon_id: SalonId, body: WaitlistJoinIn, idempotency_key: IdempotencyKey = None
+) -> Response[WaitlistJoinOut]:
     now = clock.now()
 
     def answer(joined: waitlist.Joined) -> tuple[int, str]:
@@ -174,7 +176,7 @@ def _booked(booked: booking.Booked, salon: Salon) -> BookingOut:
         429: LIMITED,
     },
 )
-def accept(salon_id: SalonId, code: Code) -> Response:
+def accept(salon_id: SalonId, code: Code) -> Response[BookingOut]:
     now = clock.now()
     salon = _catalog_of(salon_id).salon
 
