@@ -33,6 +33,7 @@ from datetime import date, datetime, time, timedelta
 
 from regulars.booking import book as booking
 from regulars.booking import protection
+from regulars.booking import repo as appointments
 from regulars.booking.slots import candidates, placeable, require_service, window
 from regulars.clients import repo as client_store
 from regulars.core import appointments as m
@@ -454,8 +455,10 @@ def _plan_offers(opening: Opening, now: datetime) -> None:
         )
         if store.new_offer(offer):
             store.count_offer(opening.salon_id, entry_id, now)
+        # a phone the salon knows hears from it as that client (their name, their channels), whoever
+        # put it on the list; a new phone gets an SMS with the name it was given
         client_id = entry.client_id or client_store.client_id_by_phone(opening.salon_id, entry.phone)
-        known = client_id is not None and entry.client_id == client_id
+        known = client_id is not None
         values = {
             "service_name": service.name,
             "staff_name": member.name if member else "",
@@ -532,8 +535,6 @@ def offer_view(salon_id: str, code: str, now: datetime) -> OfferView:
     status = _status(offer, opening, now)
     appointment = None
     if status == "booked" and opening and opening.appointment_id:
-        from regulars.booking import repo as appointments
-
         appointment = appointments.find(salon_id, opening.appointment_id)
     return OfferView(offer, status, catalog, appointment)
 
@@ -574,8 +575,13 @@ def accept(
         start=offer.start,
         client=booking.ClientInput(name=entry.name, phone=entry.phone, locale=entry.locale),
     )
-    if status == "booked" or status == "open":
-        if status == "open" and entry.status != "waiting":
+    if (
+        status == "booked" and opening is not None and opening.appointment_id
+    ):  # accepted before: the same answer
+        visit = appointments.get(salon_id, opening.appointment_id)
+        return booking.Booked(visit, visit.client_id, new_client=False, proven=True)
+    if status == "open":
+        if entry.status != "waiting":
             raise EntryClosed("this waitlist entry is closed", code="entry_closed")
         try:
             return booking.book(
