@@ -366,3 +366,17 @@ def test_the_desk_lists_books_and_removes_entries_within_its_role(table, clock_a
     removed = owner.delete(f"/v1/admin/waitlist/{two['id']}")
     assert (removed.status, removed.json["status"]) == (200, "removed")
     assert owner.get("/v1/admin/waitlist").json["entries"] == []
+
+
+def test_erasing_a_client_takes_their_waitlist_entries_with_them(table, clock_at):
+    salon(clock_at)
+    owner = AdminApi(SALON)
+    client = owner.post("/v1/admin/clients", {"name": "Forget Me", "phone": "+4915100000070"})
+    assert client.status == 201, client.json
+    join(PublicApi(), "+4915100000070", name="Forget Me")
+    join(PublicApi(), "+4915100000071", name="Stays")
+    erased = owner.post(f"/v1/admin/clients/{client.json['id']}/erase", {"reason": "asked"})
+    assert erased.status == 200, erased.json
+    assert erased.json["removed"]["waitlist"] == 1
+    assert [e.name for e in WaitlistEntry.scan()] == ["Stays"]
+    assert PublicApi().post(JOIN, wish("+4915100000070")).status == 201  # the phone's claim went too

@@ -7,6 +7,7 @@ Access patterns:
 |---|---|
 | one entry, one opening, one offer | GetItem |
 | the waiting entries in order of joining (filling a freed time, the desk's list) | Query GSI1 `SALON#{salon}#WAITLIST`, SK `{joined_at}#{entry}` (sparse: only waiting entries carry `waiting_since`) |
+| a phone's entries, whatever became of them (erasure) | Query GSI2 `SALON#{salon}#WLPHONE#{phone hash}` |
 | a phone's waiting entry for a service (one at a time) | GetItem `WLPHONE#{phone hash}#{service}` (put with attribute_not_exists in the entry's transaction, deleted when the entry closes) |
 | a freed time filled once per cause | Put `OPENING#{opening}` with attribute_not_exists (the id derived from the visit's event) |
 | the offers a phone got on a local day (the cap) | UpdateItem `WLDAY#{date}#{phone hash}`: ADD the offer to a set under a size condition (TTL) |
@@ -39,6 +40,8 @@ class WaitlistEntry(Entity, discriminator="WaitlistEntry"):
         "sk": WAITING + "{entry_id}",
         "gsi1pk": "SALON#{salon_id}#WAITLIST",
         "gsi1sk": "{waiting_since}#{entry_id}",
+        "gsi2pk": "SALON#{salon_id}#WLPHONE#{phone_hash}",
+        "gsi2sk": WAITING + "{entry_id}",
     }
 
     salon_id = UnicodeAttribute()

@@ -12,6 +12,7 @@ from regulars.core import appointments as m
 from regulars.core.errors import Conflict, NotFound
 from regulars.store import idempotency
 from regulars.store.base import Entity, Tx, TxFailed
+from regulars.waitlist import items
 from regulars.waitlist.items import Opening, WaitlistDay, WaitlistEntry, WaitlistOffer, WaitlistPhone
 from regulars.waitlist.model import Entry
 from regulars.waitlist.model import Offer as OfferValue
@@ -181,6 +182,19 @@ def close(entry: Entry, status: str, now: datetime) -> bool:
             return False
         raise
     return True
+
+
+def forget_phone(salon_id: str, phone_hash: str) -> int:
+    """Delete every entry of a phone and its claims (a client's erasure); how many entries went."""
+    hk = WaitlistEntry.render_key("gsi2pk", salon_id=salon_id, phone_hash=phone_hash)
+    gone = 0
+    for item in Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith(items.WAITING)):
+        if isinstance(item, WaitlistEntry):
+            WaitlistPhone(
+                salon_id=salon_id, phone_hash=phone_hash, service_id=item.service_id
+            ).delete_existing()
+            gone += int(item.delete_existing())
+    return gone
 
 
 def count_offer(salon_id: str, entry_id: str, now: datetime) -> None:

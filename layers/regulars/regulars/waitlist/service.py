@@ -662,6 +662,12 @@ def book_from_desk(
         raise
 
 
+def forget_phone(salon_id: str, phone: str) -> int:
+    """A client's erasure: every waitlist entry of their phone goes (the offers' messages to the phone
+    are filed under it and scrubbed with the codes sent to it)."""
+    return store.forget_phone(salon_id, protection.phone_key(phone))
+
+
 def remove(salon_id: str, entry_id: str, *, now: datetime) -> Entry:
     """The desk takes an entry off the waitlist (twice is once)."""
     entry = store.get_entry(salon_id, entry_id)
