@@ -57,14 +57,18 @@ const params = new URLSearchParams(location.search);
 const salonId = params.get("s") || "";
 const code = params.get("o") || "";
 const $ = (id) => document.getElementById(id);
-let lang = pick();
+let lang = pick(null);
 let offer = null;
 let salon = null;
 let result = null; // { tone, key, values }
+let chosen = false; // the client picked a language on the page
 
-function pick() {
+/** The language: one asked for in the link, else the one the client joined the waitlist in, else the browser's. */
+function pick(joinedIn) {
   const asked = params.get("lang");
   if (LANGS.includes(asked)) return asked;
+  const joined = (joinedIn || "").slice(0, 2).toLowerCase();
+  if (LANGS.includes(joined)) return joined;
   for (const l of navigator.languages || [navigator.language]) {
     const base = (l || "").slice(0, 2).toLowerCase();
     if (LANGS.includes(base)) return base;
@@ -77,11 +81,11 @@ function t(key, values = {}) {
 }
 
 function when(iso) {
-  return new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", timeZone: salon.timezone }).format(new Date(iso));
+  return new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long", hour: "numeric", minute: "2-digit", timeZone: salon.timezone }).format(new Date(iso));
 }
 
 function clock(iso) {
-  return new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZone: salon.timezone }).format(new Date(iso));
+  return new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit", timeZone: salon.timezone }).format(new Date(iso));
 }
 
 function draw() {
@@ -91,7 +95,7 @@ function draw() {
   $("lang").setAttribute("aria-label", t("language"));
   $("lang").replaceChildren(...LANGS.map((l) => el("button", {
     type: "button", lang: l, "aria-pressed": String(l === lang),
-    onclick: () => { lang = l; draw(); },
+    onclick: () => { lang = l; chosen = true; draw(); },
   }, l.toUpperCase())));
   if (salon) $("salon-name").textContent = salon.name;
   const accept = $("offer-accept");
@@ -122,6 +126,7 @@ async function load() {
     const page = await call("GET", `/v1/salons/${encodeURIComponent(salonId)}/waitlist-offers/${encodeURIComponent(code)}`);
     salon = page.salon;
     offer = page.offer;
+    if (!chosen) lang = pick(offer.locale);
     if (offer.status === "taken") result = { tone: "bad", key: "taken" };
     if (offer.status === "expired") result = { tone: "bad", key: "expired" };
     if (offer.status === "booked") result = { tone: "ok", key: "booked", values: { service: offer.service_name, when: when(offer.start) } };

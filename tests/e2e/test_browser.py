@@ -187,7 +187,7 @@ def test_the_phone_view_shows_the_booking_sms_and_a_stop_reply_withdraws_consent
 def test_a_freed_time_goes_to_the_waitlist_and_the_first_to_accept_books_it(demo_runtime, browser):
     """Two clients wait for brows on a day; another client's visit that day is cancelled at the desk;
     the offer arrives on each phone (in each client's language), the first books it from the offer page
-    on a phone and the second is told, in words, that someone else was faster."""
+    on a phone and the second is told, in her words, that someone else was faster."""
     from zoneinfo import ZoneInfo
 
     from e2e.console import PHONE, axe_violations, shoot
@@ -255,13 +255,16 @@ def test_a_freed_time_goes_to_the_waitlist_and_the_first_to_accept_books_it(demo
 
     page.goto(links[0])
     page.wait_for_selector("#offer-accept:not(.hidden)")
-    assert "Wanda Wait, a time freed up: Brows" in page.inner_text("#offer-summary")
+    service = next(
+        x["name"] for x in rt.get("/v1/salons/demo/catalog").json()["services"] if x["id"] == "brows"
+    )
+    assert page.inner_text("#offer-summary").startswith(f"Wanda Wait, a time freed up: {service} with ")
     assert "Held for you until" in page.inner_text("#offer-hold")
     assert page.locator("#offer-accept").bounding_box()["height"] >= 44
     assert axe_violations(page) == []
     page.click("#offer-accept")
     page.wait_for_selector("#offer-message.notice")
-    assert page.inner_text("#offer-message").startswith("You're booked: Brows")
+    assert page.inner_text("#offer-message").startswith(f"You're booked: {service}, ")
     shoot(page, "waitlist-offer-booked")
 
     page.goto(links[1])
@@ -271,8 +274,9 @@ def test_a_freed_time_goes_to_the_waitlist_and_the_first_to_accept_books_it(demo
     ).count():  # the page opened before it knew: the tap is refused
         page.click("#offer-accept")
     page.wait_for_selector("#offer-message[role=alert]")
+    # in the language she joined in
     assert page.inner_text("#offer-message") == (
-        "Someone else took this time first. You stay on the waitlist for the next one."
+        "Otra persona reservó esta hora primero. Sigues en la lista de espera."
     )
     assert page.locator("#offer-accept:not(.hidden)").count() == 0
     refused = rt.post(f"/v1/salons/demo/waitlist-offers/{links[1].rsplit('o=', 1)[1]}/accept")

@@ -4332,6 +4332,11 @@ export interface components {
             end: string;
             /** Hold Until */
             hold_until: string;
+            /**
+             * Locale
+             * @description The language the client joined in (the page's first choice)
+             */
+            locale?: string | null;
             /** Service Id */
             service_id: string;
             /** Service Name */

@@ -76,6 +76,9 @@ class WaitlistOfferOut(BaseModel):
     end: str
     hold_until: str
     client_name: str
+    locale: str | None = Field(
+        default=None, description="The language the client joined in (the page's first choice)"
+    )
 
 
 class WaitlistOfferPage(BaseModel):

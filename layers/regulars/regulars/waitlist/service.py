@@ -505,6 +505,7 @@ class OfferView:
     status: str  # open | taken | expired | booked
     catalog: Catalog
     appointment: m.Appointment | None = None
+    locale: str | None = None
 
 
 def _offer_by_code(salon_id: str, code: str) -> Offer:
@@ -536,7 +537,8 @@ def offer_view(salon_id: str, code: str, now: datetime) -> OfferView:
     appointment = None
     if status == "booked" and opening and opening.appointment_id:
         appointment = appointments.find(salon_id, opening.appointment_id)
-    return OfferView(offer, status, catalog, appointment)
+    entry = store.find_entry(salon_id, offer.entry_id)
+    return OfferView(offer, status, catalog, appointment, entry.locale if entry else None)
 
 
 def _refuse(status: str) -> Conflict:

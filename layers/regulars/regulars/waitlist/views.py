@@ -60,4 +60,5 @@ def offer(view: OfferView) -> WaitlistOfferOut:
         end=local_iso(o.end, catalog.salon),
         hold_until=local_iso(o.hold_until, catalog.salon),
         client_name=o.client_name,
+        locale=view.locale,
     )
