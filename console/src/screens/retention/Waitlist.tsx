@@ -122,7 +122,6 @@ export function Waitlist() {
           </table>
         </Scroll>
       )}
-      {rows && rows.length === 0 && <p class="muted">{t("waitlist.empty")}</p>}
       <Dialog title={t("waitlist.bookTitle", { name: booking.value?.client_name ?? "" })} open={booking.value !== null} onClose={() => (booking.value = null)}>
         {booking.value && <BookEntry entry={booking.value} onDone={() => { booking.value = null; void load(); }} />}
       </Dialog>
