@@ -465,6 +465,7 @@ def _plan_offers(opening: Opening, now: datetime) -> None:
             "start": opening.start.isoformat(),
             "hold_minutes": salon.settings.waitlist.hold_minutes,
             "offer_link": offer_url(opening.salon_id, offer.offer_id),
+            "offer_link_until": opening.hold_until.isoformat(),  # a short link to it lives as long as the hold
             "offer_id": offer.offer_id,
         }
         outbox.plan(
