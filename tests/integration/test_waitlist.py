@@ -71,12 +71,15 @@ def join(public: PublicApi, phone: str, **extra) -> dict:
 
 
 def book_visit(
-    admin: AdminApi, start: str = f"{TUESDAY}T10:00:00+01:00", phone: str = "+4915100000099"
+    admin: AdminApi,
+    start: str = f"{TUESDAY}T10:00:00+01:00",
+    phone: str = "+4915100000099",
+    service: str = "haircut",
 ) -> str:
     made = admin.post(
         "/v1/admin/appointments",
         {
-            "service_id": "haircut",
+            "service_id": service,
             "staff_id": "anna",
             "start": start,
             "client": {"name": "Otto", "phone": phone},
@@ -234,6 +237,22 @@ def test_a_cancelled_time_is_offered_to_the_first_who_match_at_most_n_and_a_rede
     assert sms_segments(english.text) == 1, english.text
     assert "освободилось время" in texts["Olga"].text
     assert "Brows" in texts["Brows Fit"].text
+
+
+def test_a_visit_moved_away_frees_its_old_time_for_the_clients_it_fits(table, clock_at):
+    salon(clock_at)
+    admin, public = AdminApi(SALON), PublicApi()
+    visit = book_visit(admin, f"{TUESDAY}T10:00:00+01:00", service="brows")
+    book_visit(admin, f"{TUESDAY}T10:30:00+01:00", phone="+4915100000097")  # anna is busy from 10:30
+    join(public, "+4915100000080", name="Haircut Too Long")  # 60 minutes do not fit 10:00-10:30
+    join(public, "+4915100000081", name="Brows Fit", service_id="brows")  # 20 minutes do
+    moved = admin.post(f"/v1/admin/appointments/{visit}/move", {"start": f"{TUESDAY}T15:00:00+01:00"})
+    assert moved.status == 200, moved.json
+    run_stream(table)
+    (offer,) = offer_messages()
+    assert entry_of(offer).name == "Brows Fit"
+    shown = PublicApi().get(f"/v1/salons/{SALON}/waitlist-offers/{code_of(offer)}").json["offer"]
+    assert (shown["start"], shown["end"]) == (f"{TUESDAY}T10:00:00+01:00", f"{TUESDAY}T10:20:00+01:00")
 
 
 def test_the_first_acceptance_books_and_a_second_is_refused_and_the_same_one_again_answers_the_same(
