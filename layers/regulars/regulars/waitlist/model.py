@@ -75,17 +75,3 @@ class Offer:
     status: str  # open | booked
     created_at: datetime
     appointment_id: str | None = None
-
-
-@dataclass(frozen=True)
-class NewEntry:
-    """A client's wish to join, checked."""
-
-    name: str
-    phone: str
-    service_id: str
-    staff_ids: tuple[str, ...]
-    days: tuple[date, ...]
-    weekdays: tuple[int, ...]
-    parts: tuple[PartOfDay, ...]
-    locale: str | None = None

@@ -244,12 +244,8 @@ def leave_url(salon: Salon, entry: Entry) -> str:
 def _by_token(salon_id: str, token: str, now: datetime) -> Entry:
     claims = links.verify(token, link_keys(), purpose=LINK_PURPOSE, now=now)
     if claims.salon_id != salon_id:
-        raise links_invalid()
+        raise Forbidden("this link is not valid", code="invalid_link")
     return store.get_entry(salon_id, claims.subject)
-
-
-def links_invalid() -> Exception:
-    return Forbidden("this link is not valid", code="invalid_link")
 
 
 def entry_by_token(salon_id: str, token: str, now: datetime) -> tuple[Entry, Catalog]:
@@ -330,7 +326,7 @@ def _local_day(salon: Salon, now: datetime) -> str:
     return now.astimezone(salon.tz).date().isoformat()
 
 
-def _choose(catalog: Catalog, opening: Opening, now: datetime, hold_until: datetime) -> list[Entry]:
+def _choose(catalog: Catalog, opening: Opening, now: datetime) -> list[Entry]:
     """The next entries to offer the opening to, their daily caps counted (see the module)."""
     salon = catalog.salon
     rules = salon.settings.waitlist
@@ -398,7 +394,7 @@ def fill(salon_id: str, opening_id: str, round_number: int, now: datetime) -> Ou
         _schedule_fill(opening, round_number, opens, now)
         return Outcome(False, "held: quiet hours")
     hold_until = now + hold
-    chosen = _choose(catalog, opening, now, hold_until)
+    chosen = _choose(catalog, opening, now)
     if not chosen:
         store.lapse(opening, now)
         return Outcome(False, "no one waiting matches")
