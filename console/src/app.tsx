@@ -37,8 +37,8 @@ function fresh<T>(load: () => Promise<T>): Promise<T> {
   );
 }
 
-/** The retention desk is for a role that may list clients by status or see the follow-ups. */
-const retentionDesk = () => may("retention.read") || may("tasks.read");
+/** The retention desk is for a role that may list clients by status, see the follow-ups or the waitlist. */
+const retentionDesk = () => may("retention.read") || may("tasks.read") || may("waitlist.read");
 /** Whether the role sees the settings: any of their sections' operations (each section checks its own). */
 const maySettings = () => ["salon.update", "services.update", "staff.update", "team.read"].some((op) => may(op));
 

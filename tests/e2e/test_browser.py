@@ -183,3 +183,126 @@ def test_the_phone_view_shows_the_booking_sms_and_a_stop_reply_withdraws_consent
         "source": "sms",
         "text": "STOP",
     }
+
+
+def test_a_freed_time_goes_to_the_waitlist_and_the_first_to_accept_books_it(demo_runtime, browser):
+    """Two clients wait for brows on a day; another client's visit that day is cancelled at the desk;
+    the offer arrives on each phone (in each client's language), the first books it from the offer page
+    on a phone and the second is told, in her words, that someone else was faster."""
+    from zoneinfo import ZoneInfo
+
+    from e2e.console import PHONE, axe_violations, shoot
+
+    rt = demo_runtime
+    owner = rt.token("demo")
+    berlin = ZoneInfo("Europe/Berlin")
+    now = datetime.fromisoformat(rt.get("/local/clock").json()["now"]).astimezone(berlin)
+    if not 9 <= now.hour < 20:  # offers are not sent in the salon's quiet hours (21:00-09:00)
+        morning = (now + timedelta(days=1 if now.hour >= 9 else 0)).replace(hour=9, minute=5)
+        rt.advance((morning - now).total_seconds() / 60)
+        now = datetime.fromisoformat(rt.get("/local/clock").json()["now"]).astimezone(berlin)
+    slot = None
+    for n in range(21, 45):  # far ahead: no other test counts these days
+        day = (now + timedelta(days=n)).date().isoformat()
+        free = rt.get(f"/v1/salons/demo/slots?service_id=brows&date={day}").json()["slots"]
+        if free:
+            slot = free[len(free) // 2]
+            break
+    assert slot, "no free brows time"
+    start = datetime.fromisoformat(slot["start"])
+    part = "morning" if start.hour < 12 else "afternoon" if start.hour < 17 else "evening"
+    other = rt.post(
+        "/v1/admin/appointments",
+        token=owner,
+        json={
+            "service_id": "brows",
+            "staff_id": slot["staff_id"],
+            "start": slot["start"],
+            "client": {"name": "Cancelling Client", "phone": f"+49151{uuid.uuid4().int % 10**8:08d}"},
+        },
+    )
+    assert other.status_code == 201, other.text
+
+    phones = [f"+49152{uuid.uuid4().int % 10**8:08d}" for _ in range(2)]
+    leave_urls = []
+    for phone, name, locale in ((phones[0], "Wanda Wait", "en"), (phones[1], "Lola Espera", "es")):
+        joined = rt.post(
+            "/v1/salons/demo/waitlist",
+            json={
+                "client": {"name": name, "phone": phone, "locale": locale},
+                "service_id": "brows",
+                "days": [start.date().isoformat()],
+                "parts": [part],
+                "consent": True,
+                "phone_proof": rt.prove(phone),
+            },
+        )
+        assert joined.status_code == 201, joined.text
+        leave_urls.append(joined.json()["leave_url"])
+    cancelled = rt.post(f"/v1/admin/appointments/{other.json()['id']}/cancel", token=owner, json={})
+    assert cancelled.status_code == 200, cancelled.text
+    rt.drain()
+
+    context = browser.new_context(
+        viewport={"width": PHONE[0], "height": PHONE[1]}, locale="en-GB", timezone_id="Europe/Berlin"
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{rt.base_url}/phone.html")
+    first = page.locator(f'section[data-to="{phones[0]}"]', has_text="is free at Studio Demo")
+    first.wait_for(timeout=30_000)
+    second = page.locator(f'section[data-to="{phones[1]}"]', has_text="hay hueco")
+    second.wait_for(timeout=30_000)
+    links = [re.search(r"\S*/offer\.html\?\S+", card.inner_text()).group(0) for card in (first, second)]
+
+    page.goto(links[0])
+    page.wait_for_selector("#offer-accept:not(.hidden)")
+    service = next(
+        x["name"] for x in rt.get("/v1/salons/demo/catalog").json()["services"] if x["id"] == "brows"
+    )
+    assert page.inner_text("#offer-summary").startswith(f"Wanda Wait, a time freed up: {service} with ")
+    assert "Held for you until" in page.inner_text("#offer-hold")
+    assert page.locator("#offer-accept").bounding_box()["height"] >= 44
+    assert axe_violations(page) == []
+    page.click("#offer-accept")
+    page.wait_for_selector("#offer-message.notice")
+    assert page.inner_text("#offer-message").startswith(f"You're booked: {service}, ")
+    shoot(page, "waitlist-offer-booked")
+
+    page.goto(links[1])
+    page.wait_for_selector("#offer-accept:not(.hidden), #offer-message")
+    if page.locator(
+        "#offer-accept:not(.hidden)"
+    ).count():  # the page opened before it knew: the tap is refused
+        page.click("#offer-accept")
+    page.wait_for_selector("#offer-message[role=alert]")
+    # in the language she joined in
+    assert page.inner_text("#offer-message") == (
+        "Otra persona reservó esta hora antes. Sigues en la lista de espera para la próxima."
+    )
+    assert page.locator("#offer-accept:not(.hidden)").count() == 0
+    refused = rt.post(f"/v1/salons/demo/waitlist-offers/{links[1].rsplit('o=', 1)[1]}/accept")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "offer_taken")
+    shoot(page, "waitlist-offer-taken")
+
+    page.goto(leave_urls[1] + "&lang=en")  # the second client leaves the list: the salon as it was
+    page.wait_for_selector("#entry-leave:not(.hidden)")
+    assert "You are on the waitlist until" in page.inner_text("#entry-state")
+    assert axe_violations(page) == []
+    page.click("#entry-leave")
+    page.wait_for_function("() => document.querySelector('#entry-state').innerText.startsWith('You left')")
+    assert page.locator("#entry-leave:not(.hidden)").count() == 0
+    shoot(page, "waitlist-left")
+    context.close()
+    assert errors == [], errors
+
+    booked = rt.get(
+        f"/v1/admin/appointments?from={start.date().isoformat()}&staff_id={slot['staff_id']}", token=owner
+    )
+    visits = [
+        a for a in booked.json()["appointments"] if a["start"] == slot["start"] and a["status"] == "booked"
+    ]
+    assert [a["client_name"] for a in visits] == ["Wanda Wait"]
+    waiting = rt.get("/v1/admin/waitlist?service_id=brows", token=owner).json()["entries"]
+    assert not [e for e in waiting if e["phone"] in phones]

@@ -127,6 +127,9 @@ def test_the_owner_closes_a_follow_up_and_gives_a_defection_its_reason(demo_runt
     for kind, count in stats["by_type"].items():
         if count:
             assert page.inner_text(f'#chart-type tr[data-key="{kind}"] td') == f"{count:,}"
+    waiting = demo_runtime.get("/v1/admin/waitlist", token=owner).json()["entries"]
+    page.wait_for_selector("#waitlist-count")
+    assert page.locator("#waitlist-entries tbody tr").count() == len(waiting)
     check_screen(page, "en", "retention")
 
     row.locator("button.close-task").click()

@@ -53,6 +53,8 @@ def facts(**changes):
         services="Manicure and Pedicure",
         offer="20% off colouring. ",
         code="482913",
+        offer_link="https://example.com/offer.html?s=s&o=AbCdEfGh12345678",
+        hold_minutes=15,
     )
     return base | changes
 

@@ -15,6 +15,7 @@ import { BookingDialog, type BookingDraft } from "../calendar/BookingDialog";
 import { reasonInWords } from "../clients/words";
 import { monthName } from "../insights/format";
 import { BarChart, type Row } from "../../components/BarChart";
+import { Waitlist } from "./Waitlist";
 
 type Task = Schemas["TaskOut"];
 type Feedback = Schemas["FeedbackOut"];
@@ -71,6 +72,7 @@ export function RetentionScreen() {
   const tasks = may("tasks.read");
   const slipping = may("retention.read");
   const defections = may("defections.read");
+  const waitlist = may("waitlist.read");
   return (
     <section aria-labelledby="retention-title" class="retention insights">
       <div class="toolbar">
@@ -78,6 +80,7 @@ export function RetentionScreen() {
       </div>
       <p class="muted">{t("retention.lead")}</p>
       {tasks && <FollowUps />}
+      {waitlist && <Waitlist />}
       {slipping && <SlippingAway />}
       {defections && <Defections />}
     </section>

@@ -28,8 +28,18 @@ const PROTECTION: Spec[] = [
   { kind: "whole", path: "protection.actions_per_address_hour", min: 1, max: 100_000 },
 ];
 
+const WAITLIST: Spec[] = [
+  { kind: "bool", path: "waitlist.enabled" },
+  { kind: "whole", path: "waitlist.hold_minutes", min: 5, max: 240 },
+  { kind: "whole", path: "waitlist.offers_per_slot", min: 1, max: 10 },
+  { kind: "whole", path: "waitlist.offers_per_client_day", min: 1, max: 20 },
+  { kind: "whole", path: "waitlist.joins_per_address_hour", min: 1, max: 100_000 },
+  { kind: "whole", path: "waitlist.joins_per_phone_day", min: 1, max: 1_000 },
+  { kind: "whole", path: "waitlist.joins_per_salon_hour", min: 1, max: 100_000 },
+];
+
 export function BookingSection() {
-  const f = useRulesForm([...BOOKING, ...CHANGES, ...PROTECTION], "settings.booking.saved");
+  const f = useRulesForm([...BOOKING, ...CHANGES, ...PROTECTION, ...WAITLIST], "settings.booking.saved");
   const codes = useSignal((salon.value?.settings.protection?.calling_codes ?? []).map((c) => `+${c}`).join(", "));
 
   async function submit(ev: Event) {
@@ -55,6 +65,7 @@ export function BookingSection() {
           input={{ name: "protection.calling_codes", value: codes.value, onInput: (e) => (codes.value = e.currentTarget.value) }} />
       </Group>
       <Group legend={t("settings.booking.limits")}>{PROTECTION.slice(1).map(f.field)}</Group>
+      <Group legend={t("settings.booking.waitlist")} hint={t("settings.booking.waitlistHint")}>{WAITLIST.map(f.field)}</Group>
       <SaveBar id="booking" problem={f.problem.value} busy={f.busy.value} />
     </form>
   );

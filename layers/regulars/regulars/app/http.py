@@ -168,8 +168,9 @@ def _public_routers() -> list:
     from regulars.booking.routes import manage, public
     from regulars.feedback.routes import public as feedback
     from regulars.messaging.shortlinks import routes as short_links
+    from regulars.waitlist.routes import public as waitlist
 
-    return [public.router, manage.router, feedback.router, short_links.router]
+    return [public.router, manage.router, feedback.router, short_links.router, waitlist.router]
 
 
 def _admin_routers() -> list:
@@ -186,6 +187,7 @@ def _admin_routers() -> list:
     from regulars.rights import routes as rights
     from regulars.salon import routes as catalog
     from regulars.team import routes as team
+    from regulars.waitlist.routes import admin as waitlist
 
     return [
         catalog.router,
@@ -201,6 +203,7 @@ def _admin_routers() -> list:
         analytics.router,
         team.router,
         imports.router,
+        waitlist.router,
     ]
 
 

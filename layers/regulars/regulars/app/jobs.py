@@ -24,6 +24,7 @@ from regulars.rights import forgetting
 from regulars.runtime.jobs import worker
 from regulars.runtime.jobs.outcome import Handler, Outcome
 from regulars.runtime.jobs.repo import JobRef
+from regulars.waitlist import service as waitlist
 
 
 class DuplicateJobKind(Exception):
@@ -62,6 +63,7 @@ HANDLERS: Mapping[str, Handler] = table(
         (campaigns.BATCH, campaigns.batch),
         (analytics.SNAPSHOT, analytics.snapshot_job),
         (imports.CHUNK, imports.apply_chunk),
+        (waitlist.FILL, waitlist.fill_when_due),
     ]
 )
 

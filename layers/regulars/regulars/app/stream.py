@@ -37,6 +37,7 @@ from regulars.messaging.outbox.sender import SendRef
 from regulars.retention import defections, invitations, lifecycle
 from regulars.runtime import queues
 from regulars.runtime.subscribers import Subscriber, in_order, notify
+from regulars.waitlist import service as waitlist
 
 
 def events_of(record: dict[str, Any]) -> list[AppointmentEvent]:
@@ -75,6 +76,8 @@ SUBSCRIBERS = in_order(
             "invitations", lambda event, now, _: invitations.on_event(event, now), needs=("client_stats",)
         ),
         Subscriber("campaigns", lambda event, now, _: campaigns.on_event(event, now)),
+        # a cancelled visit's time, or a moved one's old time, offered to the clients waiting for one
+        Subscriber("waitlist", lambda event, now, _: waitlist.on_event(event, now)),
         Subscriber(
             "analytics",
             lambda event, now, done: analytics.on_event(event, now, done["client_stats"]),

@@ -32,6 +32,7 @@ from regulars.messaging.rules.templates import client_locale as client_locale_of
 from regulars.salon import repo as catalog_store
 from regulars.salon.model import Catalog, Salon
 from regulars.store import idempotency
+from regulars.store.base import Tx
 
 CONSENT_TEXT = "I agree to receive offers and news from {salon} by message. I can opt out at any time."
 
@@ -82,6 +83,9 @@ class Booked:
 
 
 Admit = Callable[[Catalog, str, str | None], bool]
+# items of another feature's written in the booking's own transaction, given the visit (a waitlist
+# offer taken with it): a condition of theirs that fails cancels the booking (TxFailed, labelled)
+Also = Callable[[Tx, m.Appointment], None]
 
 
 def book(
@@ -96,6 +100,7 @@ def book(
     ids: Callable[[datetime], str] = new_id,
     catalog_max_age: float = 0.0,
     admit: Admit | None = None,
+    also: Also | None = None,
 ) -> Booked:
     """Book a visit. With an Idempotency-Key, a replay raises IdempotencyReplay with the first
     answer; ``answer`` renders the (status, body) to store with the booking itself.
@@ -147,6 +152,7 @@ def book(
             respect_hours=respect_hours,
             ids=ids,
             proven=proven,
+            also=also,
         )
     except (SlotTaken, store.IdempotencyRace) as exc:
         if not idempotency_key:
@@ -174,6 +180,7 @@ def _book(
     respect_hours: bool,
     ids: Callable[[datetime], str],
     proven: bool,
+    also: Also | None = None,
 ) -> Booked:
     earliest, latest = window(catalog, now)
     if source is not m.Source.WIDGET:
@@ -287,6 +294,7 @@ def _book(
                     client_locale=client_locale,
                     idempotent_answer=answered,
                     now=now,
+                    also=_bind(also, appointment),
                 )
                 return booked
             except SlotTaken as exc:
@@ -300,6 +308,13 @@ def _book(
                 catalog.salon, {p.staff_id for way in ways for p in way}, start, ways[0][-1].end
             ) from last_error
     raise Conflict("could not book; retry", code="concurrent_update") from last_error
+
+
+def _bind(also: Also | None, appointment: m.Appointment) -> Callable[[Tx], None] | None:
+    """``also`` for this visit, as the store's transaction takes it."""
+    if also is None:
+        return None
+    return lambda tx: also(tx, appointment)
 
 
 def _replay_if_known(salon_id: str, scope: str, key: str, fingerprint: str) -> None:

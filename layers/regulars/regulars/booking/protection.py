@@ -277,3 +277,35 @@ def proven_consent(salon: Salon, phone: str, proof: str, *, address: str, now: d
     marketing = client_store.get(salon.id, client_id).consents.get("marketing") or {}
     granted = marketing.get("granted")
     return granted if isinstance(granted, bool) else None
+
+
+# -------------------------------------------------------------------------------------- waitlist
+def admit_waitlist(
+    salon: Salon, phone: str, *, known: bool, proof: str | None, address: str, now: datetime
+) -> bool:
+    """May this anonymous caller put ``phone`` on the waitlist? Its offers will cost the salon
+    messages, so the phone must be proven where a booking's would be, and joining is counted per
+    address, per phone and salon-wide. Whether the phone is proven (True) or not (False)."""
+    check_country(phone, salon, field="client.phone")
+    rules = salon.settings.protection
+    limits = salon.settings.waitlist
+    proven = proves(proof, salon.id, phone, now)
+    if not proven and (rules.phone_check == "always" or (rules.phone_check == "new_phones" and not known)):
+        reason = (
+            "the code's proof has expired or is for another phone"
+            if proof
+            else "confirm the phone with a code"
+        )
+        raise PhoneCheckRequired(
+            "confirm the phone with a one-time code first", fields=[FieldError("phone_proof", reason)]
+        )
+    _take(
+        salon.id,
+        [
+            _count("waitlist_joins_per_address_hour", address, limits.joins_per_address_hour, _hour(now)),
+            _count("waitlist_joins_per_phone_day", phone, limits.joins_per_phone_day, _day(now)),
+            _count("waitlist_joins_per_salon_hour", "salon", limits.joins_per_salon_hour, _hour(now)),
+        ],
+        now,
+    )
+    return proven

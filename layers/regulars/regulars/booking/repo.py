@@ -157,11 +157,13 @@ def create(
     idempotent_answer: tuple[str, str, str, int, str] | None = None,
     now: datetime,
     return_consumed_capacity: str | None = None,
+    also: Callable[[Tx], None] | None = None,
 ) -> Tx:
     """Book in ONE transaction: the visit (with a VisitPart per further staff member of a visit of
     several services), a lock per 5-minute cell of each of its services, the new client and their phone
     claim (if new), a consent or language change of a known client (if any, under the client's
-    version) and the idempotent answer (if a key was given).
+    version) and the idempotent answer (if a key was given); ``also`` adds items of another feature's
+    to it (a waitlist offer taken).
 
     Raises SlotTaken, PhoneRace, ClientChanged or IdempotencyRace; nothing is written unless
     everything is."""
@@ -189,6 +191,8 @@ def create(
         if idempotent_answer is not None:
             scope, key, req_hash, status, body = idempotent_answer
             idempotency.stage(tx, appointment.salon_id, scope, key, req_hash, status, body, now)
+        if also is not None:
+            also(tx)
         return tx
 
     return commit_with_retries(build)

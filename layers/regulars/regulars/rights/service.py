@@ -25,6 +25,7 @@ from regulars.messaging.contacts.telegram_link import tokens_for
 from regulars.messaging.rules.routing import Channel
 from regulars.rights import repo as erasure
 from regulars.store import audit, filed
+from regulars.waitlist import service as waitlist
 
 ATTEMPTS = 5
 TRAIL_DAYS = 365  # how far back the audit trail reads when no start is given
@@ -77,6 +78,7 @@ def erase(
         for message in codes:
             erasure.scrub_message(message, now)
         done["codes"] = len(codes)
+        done["waitlist"] = waitlist.forget_phone(salon_id, item.phone)
     done["contacts"] = erasure.forget_addresses(salon_id, addresses)
     visits = erasure.visit_ids(items)
     done["answers"] = erasure.forget_answers(

@@ -17,6 +17,7 @@ from regulars.salon.settings.loyalty import LoyaltySettings
 from regulars.salon.settings.messages import Notifications, WhatsAppTemplateSetting
 from regulars.salon.settings.protection import ProtectionSettings
 from regulars.salon.settings.retention import RetentionSettings
+from regulars.salon.settings.waitlist import WaitlistSettings
 
 HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
 
@@ -107,6 +108,7 @@ class SalonSettings(BaseModel):
     campaigns: CampaignSettings = Field(default_factory=lambda: CampaignSettings())
     protection: ProtectionSettings = Field(default_factory=lambda: ProtectionSettings())
     data_retention: DataRetentionSettings = Field(default_factory=lambda: DataRetentionSettings())
+    waitlist: WaitlistSettings = Field(default_factory=lambda: WaitlistSettings())
     whatsapp_templates: dict[str, WhatsAppTemplateSetting] = Field(
         default_factory=dict,
         max_length=40,

@@ -53,6 +53,10 @@ OPERATIONS: dict[str, str] = {
     "appointments.refund": "refund a completed visit",
     "blocks.create": "block a staff member's time (a staff user: their own)",
     "blocks.delete": "delete blocked time (a staff user: their own)",
+    # the waitlist
+    "waitlist.read": "see who waits for a freed time",
+    "waitlist.book": "book a waiting client into a time",
+    "waitlist.remove": "take a client off the waitlist",
     # loyalty
     "loyalty.read": "see a client's bonus, tier and ledger",
     "loyalty.adjust": "credit or debit bonus by hand",
@@ -100,6 +104,8 @@ _RECEPTION = _DESK_READS | {
     "appointments.no_show",
     "blocks.create",
     "blocks.delete",
+    "waitlist.read",
+    "waitlist.book",
     "loyalty.read",
     "feedback.read",
     "tasks.read",

@@ -311,8 +311,17 @@ def _render(
             facts["previous_start"] = datetime.fromisoformat(values["previous_start"])
         if appointment.status.active and item.recipient == "client":
             facts["manage_link"] = links.manage_url(salon, appointment, keys=link_keys())
-    elif isinstance(person, Client):
-        facts["client_name"] = person.name
+    else:
+        if isinstance(person, Client):
+            facts["client_name"] = person.name
+        # a time offered, not a visit yet (a waitlist offer): what and when come with the message
+        for name in ("service_name", "staff_name", "offer_link"):
+            if values.get(name):
+                facts[name] = str(values[name])
+        if values.get("start"):
+            facts["start"] = datetime.fromisoformat(values["start"])
+        if values.get("hold_minutes") is not None:
+            facts["hold_minutes"] = int(values["hold_minutes"])
     if values.get("client_name"):
         facts["client_name"] = values["client_name"]
     for name in ("amount", "balance", "rate_bp"):

@@ -107,6 +107,7 @@ def message_values(
     services: str | None = None,
     offer: str | None = None,
     code: str | None = None,
+    hold_minutes: int | None = None,
     **other_links: str | None,
 ) -> dict[str, str]:
     """The placeholder values for a message in ``locale``, from domain data.
@@ -136,6 +137,7 @@ def message_values(
         "services": services,
         "offer": offer,
         "code": code,
+        "hold_minutes": str(hold_minutes) if hold_minutes is not None else None,
     }
     values.update({k: v for k, v in names.items() if v is not None})
     if start is not None:

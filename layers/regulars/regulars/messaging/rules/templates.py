@@ -45,6 +45,7 @@ class MessageKind(StrEnum):
     WINBACK = "winback"
     WINBACK_BONUS = "winback_bonus"
     PHONE_CODE = "phone_code"
+    WAITLIST_OFFER = "waitlist_offer"
 
 
 class TemplateError(InvalidInput):
@@ -96,6 +97,19 @@ PLACEHOLDERS: dict[MessageKind, frozenset[str]] = {
         {"client_name", "salon_name", "offer", "amount", "expires", "booking_link"}
     ),
     MessageKind.PHONE_CODE: frozenset({"code", "salon_name"}),
+    MessageKind.WAITLIST_OFFER: frozenset(
+        {
+            "client_name",
+            "salon_name",
+            "service_name",
+            "staff_name",
+            "when",
+            "date",
+            "time",
+            "hold_minutes",
+            "offer_link",
+        }
+    ),
 }
 
 K = MessageKind
@@ -228,6 +242,14 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
         "en": "{code} is your code to book at {salon_name}. It works for 10 minutes.",
         "ru": "Код для записи в {salon_name}: {code}. Действует 10 минут.",
         "es": "{code} es tu codigo para reservar en {salon_name}. Vale 10 minutos.",
+    },
+    K.WAITLIST_OFFER: {  # short: one GSM-7 part in English with a typical name and a short link
+        "en": "{client_name}, {service_name} {when} is free at {salon_name}. Tap in {hold_minutes} min to book: "
+        "{offer_link}",
+        "ru": "{client_name}, освободилось время: {service_name}, {when}, {salon_name}. Записаться "
+        "({hold_minutes} мин): {offer_link}",
+        "es": "{client_name}, hay hueco: {service_name} {when} en {salon_name}. Reserva en {hold_minutes} min: "
+        "{offer_link}",
     },
     K.OPT_OUT_CONFIRMATION: {
         "en": "You're unsubscribed from {salon_name} messages. Reply START to resubscribe.",

@@ -34,6 +34,7 @@ class Subject(Enum):
     FORGET = ("FORGET", Owner.SALON, "salon_id")  # the nightly forgetting of inactive clients
     ANALYTICS = ("ANALYTICS", Owner.SALON, "salon_id")  # the analytics snapshot
     IMPORT = ("IMPORT", Owner.SALON, "import_id")  # an import's chunks
+    OPENING = ("OPENING", Owner.SALON, "opening_id")  # a freed time's rounds of waitlist offers
 
     def __init__(self, prefix: str, owner: Owner, *ids: str) -> None:
         self.tag = prefix
