@@ -980,6 +980,57 @@ export interface paths {
         patch: operations["change_role_v1_admin_team__user_id__patch"];
         trace?: never;
     };
+    "/v1/admin/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The waitlist: waiting clients in order of joining, of a service and/or wanting a day */
+        get: operations["listing_v1_admin_waitlist_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/waitlist/{entry_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take a client off the waitlist (twice is once) */
+        delete: operations["remove_v1_admin_waitlist__entry_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/waitlist/{entry_id}/book": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Book a waiting client into a time the desk chose (409 slot_taken, time_blocked, entry_closed) */
+        post: operations["book_v1_admin_waitlist__entry_id__book_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/feedback/{token}": {
         parameters: {
             query?: never;
@@ -1248,6 +1299,97 @@ export interface paths {
         get: operations["get_slots_v1_salons__salon_id__slots_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/salons/{salon_id}/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join the waitlist: a message offers a freed time that fits (409 already_waiting)
+         * @description Idempotent with the Idempotency-Key header. Limited per network address, per phone and per salon (429 with Retry-After). Where the salon wants phones proven for booking, the phone must be proven here too (403 phone_check_required). 409 already_waiting: this phone already waits for this service.
+         */
+        post: operations["join_v1_salons__salon_id__waitlist_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/salons/{salon_id}/waitlist-offers/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A freed time offered from the waitlist: what, when, until when it holds */
+        get: operations["get_offer_v1_salons__salon_id__waitlist_offers__code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/salons/{salon_id}/waitlist-offers/{code}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an offer: the first to accept books the time (409 offer_taken, offer_expired, entry_closed)
+         * @description The same offer accepted again answers as the first time. 409 offer_taken: someone else took the time first; offer_expired: the hold is over (or the time can no longer be booked online); entry_closed: the waitlist entry was left, removed or booked. Limited per network address (429).
+         */
+        post: operations["accept_v1_salons__salon_id__waitlist_offers__code__accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/salons/{salon_id}/waitlist/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A waitlist entry, by the client's link */
+        get: operations["get_entry_v1_salons__salon_id__waitlist__token__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/salons/{salon_id}/waitlist/{token}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave the waitlist, by the client's link (twice is once) */
+        post: operations["leave_v1_salons__salon_id__waitlist__token__leave_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3694,6 +3836,7 @@ export interface components {
                     [key: string]: string;
                 };
             };
+            waitlist?: components["schemas"]["WaitlistSettings"];
             /**
              * Whatsapp Templates
              * @description Approved WhatsApp templates by message kind (for a closed window)
@@ -4359,6 +4502,229 @@ export interface components {
              * @description ISO 8601 with the salon's UTC offset
              */
             start: string;
+        };
+        /** WaitlistBookIn */
+        WaitlistBookIn: {
+            /** Staff Id */
+            staff_id: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+        };
+        /**
+         * WaitlistEntryOut
+         * @description An entry as the desk sees it.
+         */
+        WaitlistEntryOut: {
+            /** Appointment Id */
+            appointment_id: string | null;
+            /** Client Id */
+            client_id: string | null;
+            /** Client Name */
+            client_name: string;
+            /** Days */
+            days: string[];
+            /** Expires At */
+            expires_at: string;
+            /** Id */
+            id: string;
+            /**
+             * Joined At
+             * Format: date-time
+             */
+            joined_at: string;
+            /** Last Offer At */
+            last_offer_at: string | null;
+            /**
+             * Offers
+             * @description Freed times offered so far
+             */
+            offers: number;
+            /** Parts */
+            parts: ("morning" | "afternoon" | "evening")[];
+            /** Phone */
+            phone: string;
+            /** Service Id */
+            service_id: string;
+            /** Staff Ids */
+            staff_ids: string[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "waiting" | "booked" | "left" | "removed" | "expired";
+            /** Weekdays */
+            weekdays: number[];
+        };
+        /** WaitlistEntryPage */
+        WaitlistEntryPage: {
+            entry: components["schemas"]["WaitlistEntryPublic"];
+            salon: components["schemas"]["SalonOut"];
+        };
+        /** WaitlistEntryPublic */
+        WaitlistEntryPublic: {
+            /** Days */
+            days: string[];
+            /**
+             * Expires At
+             * @description ISO 8601 with the salon's UTC offset: the end of the last day asked for
+             */
+            expires_at: string;
+            /** Id */
+            id: string;
+            /** Parts */
+            parts: ("morning" | "afternoon" | "evening")[];
+            /** Service Id */
+            service_id: string;
+            /** Service Name */
+            service_name: string;
+            /** Staff Ids */
+            staff_ids: string[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "waiting" | "booked" | "left" | "removed" | "expired";
+            /** Weekdays */
+            weekdays: number[];
+        };
+        /**
+         * WaitlistJoinIn
+         * @description A client who found no time waits for one
+         */
+        WaitlistJoinIn: {
+            client: components["schemas"]["ClientIn"];
+            /**
+             * Consent
+             * @description The client agrees to be messaged about this entry (required: true)
+             */
+            consent: boolean;
+            /**
+             * Days
+             * @description Local dates within online booking's horizon
+             */
+            days?: string[];
+            /**
+             * Parts
+             * @description Parts of the day in the salon's time: morning before 12:00, afternoon to 17:00, evening after
+             */
+            parts: ("morning" | "afternoon" | "evening")[];
+            /**
+             * Phone Proof
+             * @description The proof a one-time code gave, where the salon wants phones proven
+             */
+            phone_proof?: string | null;
+            /** Service Id */
+            service_id: string;
+            /**
+             * Staff Ids
+             * @description Empty: anyone
+             */
+            staff_ids?: string[];
+            /**
+             * Weekdays
+             * @description Every week on these days (ISO: 1 = Monday)
+             */
+            weekdays?: number[];
+        };
+        /** WaitlistJoinOut */
+        WaitlistJoinOut: {
+            entry: components["schemas"]["WaitlistEntryPublic"];
+            /**
+             * Leave Url
+             * @description The client's link to see and leave the entry
+             */
+            leave_url: string;
+        };
+        /** WaitlistOfferOut */
+        WaitlistOfferOut: {
+            /** Client Name */
+            client_name: string;
+            /** End */
+            end: string;
+            /** Hold Until */
+            hold_until: string;
+            /**
+             * Locale
+             * @description The language the client joined in (the page's first choice)
+             */
+            locale?: string | null;
+            /** Service Id */
+            service_id: string;
+            /** Service Name */
+            service_name: string;
+            /** Staff Id */
+            staff_id: string;
+            /** Staff Name */
+            staff_name: string;
+            /** Start */
+            start: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "taken" | "expired" | "booked";
+        };
+        /** WaitlistOfferPage */
+        WaitlistOfferPage: {
+            appointment?: components["schemas"]["AppointmentBrief"] | null;
+            offer: components["schemas"]["WaitlistOfferOut"];
+            salon: components["schemas"]["SalonOut"];
+        };
+        /** WaitlistOut */
+        WaitlistOut: {
+            /** Entries */
+            entries: components["schemas"]["WaitlistEntryOut"][];
+        };
+        /**
+         * WaitlistSettings
+         * @description Clients who found no time wait for one; a freed time is offered to the first who match.
+         */
+        WaitlistSettings: {
+            /**
+             * Enabled
+             * @description Clients may join the waitlist from the booking page
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * Hold Minutes
+             * @description How long an offer of a freed time waits for its answer
+             * @default 15
+             */
+            hold_minutes: number;
+            /**
+             * Joins Per Address Hour
+             * @description Waitlist entries from one network address an hour
+             * @default 10
+             */
+            joins_per_address_hour: number;
+            /**
+             * Joins Per Phone Day
+             * @description Waitlist entries for one phone a day
+             * @default 3
+             */
+            joins_per_phone_day: number;
+            /**
+             * Joins Per Salon Hour
+             * @description Waitlist entries an hour, salon-wide
+             * @default 60
+             */
+            joins_per_salon_hour: number;
+            /**
+             * Offers Per Client Day
+             * @description Offers one phone gets at most a day
+             * @default 3
+             */
+            offers_per_client_day: number;
+            /**
+             * Offers Per Slot
+             * @description Clients offered one freed time at once (the first to accept books it)
+             * @default 3
+             */
+            offers_per_slot: number;
         };
         /** WhatsAppButton */
         WhatsAppButton: {
@@ -9851,6 +10217,233 @@ export interface operations {
             };
         };
     };
+    listing_v1_admin_waitlist_get: {
+        parameters: {
+            query?: {
+                service_id?: string | null;
+                /** @description A local day, YYYY-MM-DD: entries that want it */
+                day?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    remove_v1_admin_waitlist__entry_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistEntryOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not possible in the current state (the code says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    book_v1_admin_waitlist__entry_id__book_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WaitlistBookIn"];
+            };
+        };
+        responses: {
+            /** @description Booked */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppointmentOut"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON, or is nested too deep (code invalid_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The time is taken or blocked, or the entry was closed (slot_taken, time_blocked, entry_closed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is too large (code payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is not application/json (code unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     view_v1_feedback__token__get: {
         parameters: {
             query?: never;
@@ -11055,6 +11648,327 @@ export interface operations {
             /** @description Invalid input, naming each field */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    join_v1_salons__salon_id__waitlist_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                salon_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WaitlistJoinIn"];
+            };
+        };
+        responses: {
+            /** @description On the waitlist */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistJoinOut"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON, or is nested too deep (code invalid_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The phone must be proven first (code phone_check_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown salon, or it has no waitlist (waitlist_closed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description This phone is on the waitlist for this service already (code already_waiting) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is too large (code payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is not application/json (code unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: wait the Retry-After header's seconds (code rate_limited) */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_offer_v1_salons__salon_id__waitlist_offers__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                salon_id: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistOfferPage"];
+                };
+            };
+            /** @description No such offer (offer_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    accept_v1_salons__salon_id__waitlist_offers__code__accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                salon_id: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Booked */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingOut"];
+                };
+            };
+            /** @description No such offer (offer_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Taken, expired or closed (codes offer_taken, offer_expired, entry_closed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: wait the Retry-After header's seconds (code rate_limited) */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_entry_v1_salons__salon_id__waitlist__token__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                salon_id: string;
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistEntryPage"];
+                };
+            };
+            /** @description The link is not valid or has expired (invalid_link, link_expired) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No such entry */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    leave_v1_salons__salon_id__waitlist__token__leave_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                salon_id: string;
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Left */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistEntryPage"];
+                };
+            };
+            /** @description The link is not valid or has expired (invalid_link, link_expired) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No such entry */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not possible in the current state (the code says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: wait the Retry-After header's seconds (code rate_limited) */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
