@@ -37,7 +37,7 @@ def test_each_day_says_whether_it_has_free_times_and_why_not(salon, public):
     # the same free times the day's slots give, counted once whoever is free
     for d in found["days"]:
         assert d["free_times"] == distinct_starts(public, d["date"], "haircut"), d
-    assert found["next"] == {"start": "2026-11-23T10:00:00+01:00", "staff_id": "anna"}
+    assert found["next"] == {"start": "2026-11-23T10:00:00+01:00", "staff_id": "anna", "segments": None}
 
     # the horizon, and a day taken whole: full, not closed
     late = strip(public, "service_id=haircut&from=2027-01-21&days=3")
@@ -78,7 +78,7 @@ def test_the_next_free_time_is_looked_for_up_to_the_horizon_and_no_further(salon
     assert admin.patch("/v1/admin/staff/marta", {"days_off": days_off}).status == 200
     found = strip(public, "service_id=manicure&days=7")
     assert {d["state"] for d in found["days"]} == {"closed"}
-    assert found["next"] == {"start": "2027-01-01T09:00:00+01:00", "staff_id": "marta"}
+    assert found["next"] == {"start": "2027-01-01T09:00:00+01:00", "staff_id": "marta", "segments": None}
     assert admin.patch("/v1/admin/salon", {"settings": {"booking_horizon_days": 20}}).status == 200
     assert strip(public, "service_id=manicure&days=7")["next"] is None
 
