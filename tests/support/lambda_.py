@@ -162,6 +162,7 @@ class PublicApi:
         "/v1/manage/{token}/{action}",
         "/v1/manage/{token}",
         "/v1/feedback/{token}",
+        "/v1/calendar-feeds/{salon_id}/{staff_id}/{secret}",
     ]
 
     def request(
