@@ -7,7 +7,9 @@ the console's ``config.js`` from them (the API, the user pool as OpenID issuer, 
 managed login's domain), uploads the build to the ``ConsoleBucket`` output with each file's
 Content-Type and Cache-Control, deletes the files of earlier builds, and invalidates the pages on the
 ``ConsoleDistributionId`` output. Hashed files under ``assets/`` are cached a year (immutable); every
-other file (``index.html``, ``config.js``) is ``no-cache``: the edge keeps none, browsers revalidate.
+other file (``index.html``, ``config.js``, the client pages ``book.html``, ``manage.html``,
+``feedback.html`` and ``embed.js``, built beside the console) is ``no-cache``: the edge keeps none,
+browsers revalidate.
 
 The files go up assets first and ``index.html`` last, so a page never names a file not yet there.
 A tab left open across a deploy that loads a chunk of the old build then finds it gone and needs
@@ -35,7 +37,9 @@ PAGE_KEY = "index.html"
 ASSETS_PREFIX = "assets/"
 IMMUTABLE = "public, max-age=31536000, immutable"
 NO_CACHE = "no-cache"
-INVALIDATED = ("/", "/" + PAGE_KEY, "/" + CONFIG_KEY)
+# the client's pages (built from web/ beside the console) and embed.js, which salons' sites load by name
+CLIENT_PAGES = ("/book.html", "/manage.html", "/feedback.html", "/embed.js")
+INVALIDATED = ("/", "/" + PAGE_KEY, "/" + CONFIG_KEY, *CLIENT_PAGES)
 # Served with X-Content-Type-Options: nosniff, so a type must be right: a script as anything but
 # JavaScript does not run. Text is declared UTF-8 (Vite writes UTF-8).
 CONTENT_TYPES = {

@@ -57,8 +57,8 @@ log = logging.getLogger("local")
 
 TABLE_NAME = "regulars-local"
 STACK_NAME = "regulars-local"
-WEB_ROOT = ROOT / "web"  # the client's pages: booking, manage, feedback, the phone view
-CONSOLE_ROOT = ROOT / "console" / "dist"  # the salon console, as `npm --prefix console run build` writes it
+CONSOLE_ROOT = ROOT / "console" / "dist"  # the salon console, and beside it the client's pages (booking,
+# manage, feedback, the phone view, embed.js), as `npm --prefix console run build` writes them from console/ and web/
 # the demo salon's team besides its owner: (e-mail, role, staff member)
 DEMO_TEAM = (
     ("manager@demo.regulars.local", "manager", None),
@@ -83,7 +83,6 @@ class Options:
     dynamodb: str = "auto"  # auto: DynamoDB Local, else moto with a warning; local; moto
     restore: Path | None = None  # a saved table to start from (regulars_local.demo.snapshot)
     region: str = "us-east-1"
-    web_root: Path = WEB_ROOT
     console_root: Path = CONSOLE_ROOT
 
 
@@ -122,7 +121,6 @@ class Runtime:
         self._timer: schedules.ScheduleTimer | None = None
         self._api: ApiGateway | None = None
         self.providers = LocalProviders(clock.now)
-        self._static = StaticFiles(options.web_root, "/")
         self._console = StaticFiles(options.console_root, "/")
         self._swagger = StaticFiles(SWAGGER_UI, "/docs/")
         self._control = ControlEndpoints(self)
@@ -604,12 +602,7 @@ class Runtime:
             return starting(self.status.phase)
         if self._api.handles(request):
             return self._api(request)
-        return (
-            self._static(request)
-            or self._console(request)
-            or self._console_page(request)
-            or self._api(request)
-        )
+        return self._console(request) or self._console_page(request) or self._api(request)
 
     def _console_page(self, request: Request) -> Response | None:
         """The console's page for its own routes (/calendar, /clients/abc: the application routes in

@@ -185,7 +185,9 @@ def test_a_deploy_publishes_the_build_configured_and_removes_the_earlier_one(aws
     cloudfront = aws.client("cloudfront")
     (summary,) = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"]["Items"]
     batch = cloudfront.get_invalidation(DistributionId=distribution, Id=summary["Id"])["Invalidation"]
-    assert {"/index.html", "/config.js"} <= set(batch["InvalidationBatch"]["Paths"]["Items"])
+    assert {"/index.html", "/config.js", "/book.html", "/embed.js"} <= set(
+        batch["InvalidationBatch"]["Paths"]["Items"]
+    )
 
 
 def test_a_second_deploy_of_a_new_build_replaces_the_first(aws, dist: Path):

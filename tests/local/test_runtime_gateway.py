@@ -11,7 +11,6 @@ from regulars_local.auth import CLIENT_ID, LocalIssuer
 
 pytestmark = pytest.mark.xdist_group("runtime")
 
-WEB = Path(__file__).resolve().parents[2] / "web"
 CONSOLE = Path(__file__).resolve().parents[2] / "console" / "dist"  # `make console` (make test builds it)
 
 
@@ -187,7 +186,10 @@ def test_the_console_and_the_client_pages_are_served(runtime):
         served = runtime.get(f"/assets/{asset.name}")
         assert served.headers["Content-Type"].startswith("text/javascript")
     assert runtime.get("/config.js").headers["Content-Type"].startswith("text/javascript")
+    # the client's pages, built from web/ beside the console, at the same URLs; embed.js as a classic script
     booking = runtime.get("/book.html")
-    assert booking.status_code == 200 and booking.content == (WEB / "book.html").read_bytes()
+    assert booking.status_code == 200 and booking.content == (CONSOLE / "book.html").read_bytes()
+    assert b"/assets/book-" in booking.content
+    assert runtime.get("/embed.js").headers["Content-Type"].startswith("text/javascript")
     assert runtime.get("/no-such-file.css").status_code == 404
     assert runtime.get("/v1/no-such-route").headers["Content-Type"].startswith("application/json")

@@ -689,7 +689,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the salon's name, time zone, locale or settings */
+        /** Change the salon's name, time zone, locale, settings, or what its pages show (address, phone, logo, colour, privacy policy) */
         patch: operations["patch_salon_v1_admin_salon_patch"];
         trace?: never;
     };
@@ -1204,6 +1204,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/salons/{salon_id}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which days have free times for a service, and the next free time
+         * @description Up to 31 local days from `from` (default today): each day's state and number of free times, and the first free time on or after `from` across staff (or of staff_id).
+         */
+        get: operations["get_availability_v1_salons__salon_id__availability_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/salons/{salon_id}/catalog": {
         parameters: {
             query?: never;
@@ -1215,6 +1235,26 @@ export interface paths {
         get: operations["get_catalog_v1_salons__salon_id__catalog_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/salons/{salon_id}/consents/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a proven phone agreed to (offers and news), for the booking page's box
+         * @description Only for the bearer of a live phone proof (POST .../phone-checks/{check_id}); anything else is refused 403 phone_check_required, saying nothing of the phone. Limited per network address.
+         */
+        post: operations["post_consent_read_v1_salons__salon_id__consents_read_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1457,6 +1497,23 @@ export interface components {
         AuditOut: {
             /** Entries */
             entries: components["schemas"]["AuditEntryOut"][];
+        };
+        /** AvailabilityOut */
+        AvailabilityOut: {
+            /** Days */
+            days: components["schemas"]["DayOut"][];
+            /**
+             * Last Day
+             * @description The last day open for online booking (the salon's horizon)
+             */
+            last_day: string;
+            /** @description The first free time on or after `from` (up to the horizon), of anyone who does the service unless staff_id is given; null when there is none */
+            next: components["schemas"]["SlotOut"] | null;
+            /**
+             * Today
+             * @description The salon's local date now
+             */
+            today: string;
         };
         /** BlockIn */
         BlockIn: {
@@ -2161,6 +2218,21 @@ export interface components {
              */
             purpose: "marketing" | "transactional";
         };
+        /** ConsentReadIn */
+        ConsentReadIn: {
+            /** Phone */
+            phone: string;
+            /** Phone Proof */
+            phone_proof: string;
+        };
+        /** ConsentStateOut */
+        ConsentStateOut: {
+            /**
+             * Marketing
+             * @description Whether the phone's owner agreed to offers and news; null: never answered (or no client)
+             */
+            marketing: boolean | null;
+        };
         /** ConsentsIn */
         ConsentsIn: {
             /** Marketing */
@@ -2177,6 +2249,25 @@ export interface components {
              * @description Erase, each night, the clients whose last visit (or creation, if they never came) is older than this many years and who have nothing booked (None: never)
              */
             forget_inactive_after_years?: number | null;
+        };
+        /** DayOut */
+        DayOut: {
+            /**
+             * Date
+             * @description The salon's local date, YYYY-MM-DD
+             */
+            date: string;
+            /**
+             * Free Times
+             * @description Distinct free start times that day (any staff member)
+             */
+            free_times: number;
+            /**
+             * State
+             * @description free: has free times; full: someone works but every time is taken; closed: no one who does the service works; past: before the salon's notice allows; beyond_horizon: past the last day open for booking
+             * @enum {string}
+             */
+            state: "free" | "full" | "closed" | "past" | "beyond_horizon";
         };
         /** DefectionMonthOut */
         DefectionMonthOut: {
@@ -3520,6 +3611,16 @@ export interface components {
         };
         /** SalonAdminOut */
         SalonAdminOut: {
+            /**
+             * Address
+             * @description Where the salon is (the page links it to a map)
+             */
+            address?: string | null;
+            /**
+             * Brand Color
+             * @description The salon's colour on its pages, #rrggbb
+             */
+            brand_color?: string | null;
             /** Country */
             country: string;
             /** Currency */
@@ -3528,22 +3629,62 @@ export interface components {
             id: string;
             /** Locale */
             locale: string;
+            /**
+             * Logo Url
+             * @description The salon's logo (https)
+             */
+            logo_url?: string | null;
             /** Name */
             name: string;
+            /**
+             * Phone
+             * @description The salon's phone for clients
+             */
+            phone?: string | null;
+            /**
+             * Privacy Url
+             * @description The salon's privacy policy (https)
+             */
+            privacy_url?: string | null;
             settings: components["schemas"]["SalonSettings"];
             /** Timezone */
             timezone: string;
         };
         /** SalonOut */
         SalonOut: {
+            /**
+             * Address
+             * @description Where the salon is (the page links it to a map)
+             */
+            address?: string | null;
+            /**
+             * Brand Color
+             * @description The salon's colour on its pages, #rrggbb
+             */
+            brand_color?: string | null;
             /** Currency */
             currency: string;
             /** Id */
             id: string;
             /** Locale */
             locale: string;
+            /**
+             * Logo Url
+             * @description The salon's logo (https)
+             */
+            logo_url?: string | null;
             /** Name */
             name: string;
+            /**
+             * Phone
+             * @description The salon's phone for clients
+             */
+            phone?: string | null;
+            /**
+             * Privacy Url
+             * @description The salon's privacy policy (https)
+             */
+            privacy_url?: string | null;
             /** Timezone */
             timezone: string;
         };
@@ -3654,10 +3795,23 @@ export interface components {
         };
         /** SalonSettingsPatch */
         SalonSettingsPatch: {
+            /**
+             * Address
+             * @description null clears it (as each of these five)
+             */
+            address?: string | null;
+            /** Brand Color */
+            brand_color?: string | null;
             /** Locale */
             locale?: string | null;
+            /** Logo Url */
+            logo_url?: string | null;
             /** Name */
             name?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /** Privacy Url */
+            privacy_url?: string | null;
             /** @description At most 128 KiB as stored (JSON, non-ASCII escaped) */
             settings?: components["schemas"]["SalonSettings"] | null;
             /** Timezone */
@@ -3782,6 +3936,13 @@ export interface components {
         ServiceAdminOut: {
             /** Active */
             active: boolean;
+            /**
+             * Category
+             * @description The booking page groups services by it
+             */
+            category?: string | null;
+            /** Description */
+            description?: string | null;
             /** Duration Minutes */
             duration_minutes: number;
             /** Id */
@@ -3799,6 +3960,10 @@ export interface components {
              * @default true
              */
             active: boolean;
+            /** Category */
+            category?: string | null;
+            /** Description */
+            description?: string | null;
             /** Duration Minutes */
             duration_minutes: number;
             /** Id */
@@ -3812,6 +3977,13 @@ export interface components {
         };
         /** ServiceOut */
         ServiceOut: {
+            /**
+             * Category
+             * @description The booking page groups services by it
+             */
+            category?: string | null;
+            /** Description */
+            description?: string | null;
             /** Duration Minutes */
             duration_minutes: number;
             /** Id */
@@ -3824,6 +3996,16 @@ export interface components {
         ServicePatch: {
             /** Active */
             active?: boolean | null;
+            /**
+             * Category
+             * @description null clears it
+             */
+            category?: string | null;
+            /**
+             * Description
+             * @description null clears it
+             */
+            description?: string | null;
             /** Duration Minutes */
             duration_minutes?: number | null;
             /** Name */
@@ -3954,11 +4136,15 @@ export interface components {
             name: string;
             /** Phone */
             phone?: string | null;
+            /** Photo Url */
+            photo_url?: string | null;
             /**
              * Service Ids
              * @default []
              */
             service_ids: string[];
+            /** Title */
+            title?: string | null;
             /**
              * Working Hours
              * @default {}
@@ -3994,11 +4180,15 @@ export interface components {
             name: string;
             /** Phone */
             phone?: string | null;
+            /** Photo Url */
+            photo_url?: string | null;
             /**
              * Service Ids
              * @default []
              */
             service_ids: string[];
+            /** Title */
+            title?: string | null;
             /**
              * Working Hours
              * @default {}
@@ -4013,8 +4203,15 @@ export interface components {
             id: string;
             /** Name */
             name: string;
+            /** Photo Url */
+            photo_url?: string | null;
             /** Service Ids */
             service_ids: string[];
+            /**
+             * Title
+             * @description e.g. Senior stylist
+             */
+            title?: string | null;
         };
         /** StaffPatch */
         StaffPatch: {
@@ -4032,8 +4229,18 @@ export interface components {
             name?: string | null;
             /** Phone */
             phone?: string | null;
+            /**
+             * Photo Url
+             * @description null clears it
+             */
+            photo_url?: string | null;
             /** Service Ids */
             service_ids?: string[] | null;
+            /**
+             * Title
+             * @description null clears it
+             */
+            title?: string | null;
             /** Working Hours */
             working_hours?: {
                 [key: string]: string[][];
@@ -10874,6 +11081,52 @@ export interface operations {
             };
         };
     };
+    get_availability_v1_salons__salon_id__availability_get: {
+        parameters: {
+            query: {
+                service_id: string;
+                staff_id?: string | null;
+                /** @description The salon's local date to start at, YYYY-MM-DD */
+                from?: string | null;
+                days?: number;
+            };
+            header?: never;
+            path: {
+                salon_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The days */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailabilityOut"];
+                };
+            };
+            /** @description Unknown salon */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     get_catalog_v1_salons__salon_id__catalog_get: {
         parameters: {
             query?: never;
@@ -10906,6 +11159,105 @@ export interface operations {
             /** @description Invalid input, naming each field */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    post_consent_read_v1_salons__salon_id__consents_read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                salon_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentReadIn"];
+            };
+        };
+        responses: {
+            /** @description The consent as it stands */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentStateOut"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON, or is nested too deep (code invalid_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No live proof of this phone (code phone_check_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown salon */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not possible in the current state (the code says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is too large (code payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is not application/json (code unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: wait the Retry-After header's seconds (code rate_limited) */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -264,3 +264,23 @@ def admit_booking(
         counts.append(_count("new_phones_per_hour", "salon", rules.new_phones_per_hour, _hour(now)))
     _take(salon.id, counts, now)
     return proven
+
+
+# -------------------------------------------------------------------------------- consent, proven
+def proven_consent(salon: Salon, phone: str, proof: str, *, address: str, now: datetime) -> bool | None:
+    """What the holder of ``phone`` agreed to about offers (None: no answer recorded, or no client by
+    this phone), for the bearer of a live proof of that phone only: the booking page shows the box as
+    it stands instead of guessing. Anything else is refused (403 phone_check_required) without saying
+    whether the phone is a client's. Counted as an anonymous action of ``address``."""
+    limit_actions(salon.id, salon, address, now)
+    if not proves(proof, salon.id, phone, now):
+        raise PhoneCheckRequired(
+            "confirm the phone with a one-time code first",
+            fields=[FieldError("phone_proof", "the code's proof has expired or is for another phone")],
+        )
+    client_id = client_store.client_id_by_phone(salon.id, phone)
+    if client_id is None:
+        return None
+    marketing = client_store.get(salon.id, client_id).consents.get("marketing") or {}
+    granted = marketing.get("granted")
+    return granted if isinstance(granted, bool) else None

@@ -32,6 +32,39 @@ class SlotsOut(BaseModel):
     slots: list[SlotOut]
 
 
+class DayOut(BaseModel):
+    date: str = Field(description="The salon's local date, YYYY-MM-DD")
+    state: Literal["free", "full", "closed", "past", "beyond_horizon"] = Field(
+        description="free: has free times; full: someone works but every time is taken; closed: no one who "
+        "does the service works; past: before the salon's notice allows; beyond_horizon: past the last "
+        "day open for booking"
+    )
+    free_times: int = Field(description="Distinct free start times that day (any staff member)")
+
+
+class AvailabilityOut(BaseModel):
+    today: str = Field(description="The salon's local date now")
+    last_day: str = Field(description="The last day open for online booking (the salon's horizon)")
+    days: list[DayOut]
+    next: SlotOut | None = Field(
+        description="The first free time on or after `from` (up to the horizon), of anyone who does the "
+        "service unless staff_id is given; null when there is none"
+    )
+
+
+class ConsentReadIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
+    phone_proof: Annotated[str, StringConstraints(min_length=10, max_length=1024)]
+
+
+class ConsentStateOut(BaseModel):
+    marketing: bool | None = Field(
+        description="Whether the phone's owner agreed to offers and news; null: never answered (or no client)"
+    )
+
+
 class ClientIn(BaseModel):
     name: PersonName
     phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]

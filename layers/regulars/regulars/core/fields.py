@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -44,6 +45,38 @@ Ref = Annotated[str, StringConstraints(min_length=1, max_length=64)]  # an id th
 
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
+
+
+def _https(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname or "." not in parts.hostname:
+        raise ValueError("must be an https:// address, e.g. https://example.com/logo.png")
+    return value
+
+
+# A web address the client pages show or load (a logo, a photo, a privacy policy): https only, bounded
+HttpsUrl = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=12, max_length=500, pattern=r"^https://[^\s<>\"'`\\]+$"
+    ),
+    AfterValidator(_https),
+]
+
+
+BrandColor = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+# Words the salon writes for its clients (an address, a description, a category, a title): plain text, bounded
+Address = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(text.plain)
+]
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), AfterValidator(text.plain)
+]
+Label = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), AfterValidator(text.plain)
+]
 
 
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=40)]

@@ -28,6 +28,12 @@ class Salon(Entity, discriminator="Salon"):
     locale = UnicodeAttribute()
     country = UnicodeAttribute()
     settings = JSONAttribute(default=dict)
+    # shown to clients on the booking page (the public catalog)
+    address = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    logo_url = UnicodeAttribute(null=True)
+    brand_color = UnicodeAttribute(null=True)
+    privacy_url = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     version = VersionAttribute()
 
@@ -46,6 +52,8 @@ class StaffMember(Entity, discriminator="StaffMember"):
     days_off = UnicodeSetAttribute(default=set)
     service_ids = string_list()
     active = BooleanAttribute(default=True)
+    title = UnicodeAttribute(null=True)
+    photo_url = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
 
@@ -59,4 +67,6 @@ class Service(Entity, discriminator="Service"):
     price_amount = NumberAttribute()
     repeat_interval_days = NumberAttribute(null=True)
     active = BooleanAttribute(default=True)
+    description = UnicodeAttribute(null=True)
+    category = UnicodeAttribute(null=True)
     version = VersionAttribute()

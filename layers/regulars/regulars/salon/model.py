@@ -153,6 +153,10 @@ class SalonSettings(BaseModel):
         return value
 
 
+# the salon's fields the client pages show beside its name (each optional)
+PROFILE = ("address", "phone", "logo_url", "brand_color", "privacy_url")
+
+
 class Salon(BaseModel):
     id: str
     name: str
@@ -161,6 +165,12 @@ class Salon(BaseModel):
     locale: str
     country: str
     settings: SalonSettings = SalonSettings()
+    # what the client pages show of the salon (the catalog): each optional
+    address: str | None = None
+    phone: str | None = None
+    logo_url: str | None = None
+    brand_color: str | None = None
+    privacy_url: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -174,6 +184,8 @@ class Service(BaseModel):
     price: Money
     repeat_interval_days: int | None = None
     active: bool = True
+    description: str | None = None
+    category: str | None = None
 
     @property
     def duration(self) -> timedelta:
@@ -190,6 +202,8 @@ class StaffMember(BaseModel):
     phone: str | None = None
     email: str | None = None
     active: bool = True
+    title: str | None = None
+    photo_url: str | None = None
 
     def pattern(self) -> WorkingPattern:
         return WorkingPattern(

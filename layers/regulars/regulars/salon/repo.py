@@ -29,6 +29,7 @@ def _salon(item: Salon) -> salon_model.Salon:
         locale=item.locale,
         country=item.country,
         settings=salon_model.SalonSettings.model_validate(item.settings or {}),
+        **{name: getattr(item, name) for name in salon_model.PROFILE},
     )
 
 
@@ -40,6 +41,8 @@ def _service(item: Service, currency: str) -> salon_model.Service:
         price=Money(amount=int(item.price_amount), currency=currency),
         repeat_interval_days=int(item.repeat_interval_days) if item.repeat_interval_days else None,
         active=item.active,
+        description=item.description,
+        category=item.category,
     )
 
 
@@ -54,6 +57,8 @@ def _staff(item: StaffMember) -> salon_model.StaffMember:
         phone=item.phone,
         email=item.email,
         active=item.active,
+        title=item.title,
+        photo_url=item.photo_url,
     )
 
 
@@ -110,6 +115,7 @@ def create_salon(salon: salon_model.Salon, now: datetime) -> salon_model.Salon:
         country=salon.country,
         settings=salon.settings.model_dump(),
         created_at=now,
+        **{name: getattr(salon, name) for name in salon_model.PROFILE},
     )
     try:
         item.save(condition=Salon.pk.does_not_exist())
@@ -159,7 +165,15 @@ def update_salon(
 
 
 def _service_fields(item: Service | None) -> dict[str, object]:
-    names = ("name", "duration_minutes", "price_amount", "repeat_interval_days", "active")
+    names = (
+        "name",
+        "duration_minutes",
+        "price_amount",
+        "repeat_interval_days",
+        "active",
+        "description",
+        "category",
+    )
     return {name: getattr(item, name) for name in names} if item is not None else {}
 
 
@@ -184,6 +198,8 @@ def put_service(
     item.price_amount = service.price.amount
     item.repeat_interval_days = service.repeat_interval_days
     item.active = service.active
+    item.description = service.description
+    item.category = service.category
     try:
         item.save()
     except (PutError, UpdateError) as exc:
@@ -202,7 +218,18 @@ def put_service(
 
 
 def _staff_fields(item: StaffMember | None) -> dict[str, object]:
-    names = ("name", "phone", "email", "working_hours", "breaks", "days_off", "service_ids", "active")
+    names = (
+        "name",
+        "phone",
+        "email",
+        "working_hours",
+        "breaks",
+        "days_off",
+        "service_ids",
+        "active",
+        "title",
+        "photo_url",
+    )
     return {name: getattr(item, name) for name in names} if item is not None else {}
 
 
@@ -230,6 +257,8 @@ def put_staff(
     item.days_off = {d.isoformat() for d in member.days_off}
     item.service_ids = list(member.service_ids)
     item.active = member.active
+    item.title = member.title
+    item.photo_url = member.photo_url
     try:
         item.save()
     except (PutError, UpdateError) as exc:

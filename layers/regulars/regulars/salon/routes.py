@@ -18,7 +18,7 @@ from regulars.messaging.rules.templates import (
 )
 from regulars.salon import service as salon_service
 from regulars.salon import views as salon_views
-from regulars.salon.model import StaffMember
+from regulars.salon.model import PROFILE, StaffMember
 from regulars.salon.schemas import (
     MessageTemplateOut,
     SalonAdminOut,
@@ -42,7 +42,10 @@ def get_salon() -> SalonAdminOut:
 
 
 @router.patch(
-    "/v1/admin/salon", summary="Change the salon's name, time zone, locale or settings", tags=["admin: salon"]
+    "/v1/admin/salon",
+    summary="Change the salon's name, time zone, locale, settings, or what its pages show (address, phone, "
+    "logo, colour, privacy policy)",
+    tags=["admin: salon"],
 )
 @operation("salon.update")
 def patch_salon(body: SalonSettingsPatch) -> SalonAdminOut:
@@ -55,6 +58,7 @@ def patch_salon(body: SalonSettingsPatch) -> SalonAdminOut:
         timezone=body.timezone,
         locale=body.locale,
         settings=body.settings,
+        profile={k: v for k, v in body.model_dump(exclude_unset=True).items() if k in PROFILE},
     )
     return salon_views.salon_admin(salon)
 
@@ -98,6 +102,8 @@ def create_service(body: ServiceIn) -> tuple[ServiceAdminOut, int]:
         price_amount=body.price_amount,
         repeat_interval_days=body.repeat_interval_days,
         active=body.active,
+        description=body.description,
+        category=body.category,
         by=who,
         now=clock.now(),
     )
@@ -115,7 +121,7 @@ def get_service(service_id: ObjectId) -> ServiceAdminOut:
 @operation("services.update")
 def patch_service(service_id: ObjectId, body: ServicePatch) -> ServiceAdminOut:
     salon_id, who = caller(router)
-    changes = patch_changes(body, frozenset({"repeat_interval_days"}))
+    changes = patch_changes(body, frozenset({"repeat_interval_days", "description", "category"}))
     return salon_views.service_admin(
         salon_service.change_service(salon_id, service_id, changes, by=who, now=clock.now())
     )
@@ -151,5 +157,5 @@ def get_staff(staff_id: ObjectId) -> StaffMember:
 @operation("staff.update")
 def patch_staff(staff_id: ObjectId, body: StaffPatch) -> StaffMember:
     salon_id, who = caller(router)
-    changes = patch_changes(body, frozenset({"phone", "email"}))
+    changes = patch_changes(body, frozenset({"phone", "email", "title", "photo_url"}))
     return salon_service.change_member(salon_id, staff_id, changes, by=who, now=clock.now())

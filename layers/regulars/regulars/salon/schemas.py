@@ -14,7 +14,20 @@ from pydantic import (
     field_validator,
 )
 
-from regulars.core.fields import MAX_SETTINGS_BYTES, Email, Id, Locale, Name, Phone, Ref
+from regulars.core.fields import (
+    MAX_SETTINGS_BYTES,
+    Address,
+    BrandColor,
+    Description,
+    Email,
+    HttpsUrl,
+    Id,
+    Label,
+    Locale,
+    Name,
+    Phone,
+    Ref,
+)
 from regulars.core.money import Money
 from regulars.salon.model import MAX_SERVICE_MINUTES, SalonSettings, Span, Weekday
 
@@ -29,6 +42,11 @@ class SalonOut(BaseModel):
     timezone: str
     currency: str
     locale: str
+    address: str | None = Field(default=None, description="Where the salon is (the page links it to a map)")
+    phone: str | None = Field(default=None, description="The salon's phone for clients")
+    logo_url: str | None = Field(default=None, description="The salon's logo (https)")
+    brand_color: str | None = Field(default=None, description="The salon's colour on its pages, #rrggbb")
+    privacy_url: str | None = Field(default=None, description="The salon's privacy policy (https)")
 
 
 class ServiceOut(BaseModel):
@@ -36,12 +54,16 @@ class ServiceOut(BaseModel):
     name: str
     duration_minutes: int
     price: Money
+    description: str | None = None
+    category: str | None = Field(default=None, description="The booking page groups services by it")
 
 
 class StaffOut(BaseModel):
     id: str
     name: str
     service_ids: list[str]
+    title: str | None = Field(default=None, description="e.g. Senior stylist")
+    photo_url: str | None = None
 
 
 class CatalogOut(BaseModel):
@@ -55,6 +77,11 @@ class SalonSettingsPatch(BaseModel):
     name: Name | None = None
     timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     locale: Locale | None = None
+    address: Address | None = Field(default=None, description="null clears it (as each of these five)")
+    phone: Phone | None = None
+    logo_url: HttpsUrl | None = None
+    brand_color: BrandColor | None = None
+    privacy_url: HttpsUrl | None = None
     settings: SalonSettings | None = Field(
         default=None,
         description=f"At most {MAX_SETTINGS_BYTES // 1024} KiB as stored (JSON, non-ASCII escaped)",
@@ -94,6 +121,8 @@ class ServiceIn(BaseModel):
     price_amount: int = Field(ge=0, le=10_000_000)
     repeat_interval_days: int | None = Field(default=None, ge=1, le=730)
     active: bool = True
+    description: Description | None = None
+    category: Label | None = None
 
 
 class ServicePatch(BaseModel):
@@ -103,6 +132,8 @@ class ServicePatch(BaseModel):
     price_amount: int | None = Field(default=None, ge=0, le=10_000_000)
     repeat_interval_days: int | None = Field(default=None, ge=1, le=730)
     active: bool | None = None
+    description: Description | None = Field(default=None, description="null clears it")
+    category: Label | None = Field(default=None, description="null clears it")
 
 
 class ServiceAdminOut(ServiceOut):
@@ -121,6 +152,8 @@ class StaffIn(BaseModel):
     phone: Phone | None = None
     email: Email | None = None
     active: bool = True
+    title: Label | None = None
+    photo_url: HttpsUrl | None = None
 
 
 class StaffPatch(BaseModel):
@@ -133,3 +166,5 @@ class StaffPatch(BaseModel):
     phone: Phone | None = None
     email: Email | None = None
     active: bool | None = None
+    title: Label | None = Field(default=None, description="null clears it")
+    photo_url: HttpsUrl | None = Field(default=None, description="null clears it")

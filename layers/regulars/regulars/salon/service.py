@@ -33,6 +33,7 @@ def update(
     timezone: str | None = None,
     locale: str | None = None,
     settings: SalonSettings | None = None,
+    profile: dict[str, object] | None = None,
 ) -> Salon:
     """Change what is given of the salon's name, time zone, locale and settings (audited); a salon
     that now forgets inactive clients does it tonight; new reminder rules (or quiet hours, or time
@@ -50,6 +51,7 @@ def update(
         changes["locale"] = locale
     if settings is not None:
         changes["settings"] = settings.model_dump()
+    changes.update(profile or {})  # what the client pages show: address, phone, logo, colour, privacy
     before = store.load_catalog(salon_id).salon if settings is not None or timezone is not None else None
     updated = store.update_salon(salon_id, by=by, now=now, **changes)
     forgetting.schedule(updated, now)
@@ -81,6 +83,8 @@ def add_service(
     price_amount: int,
     repeat_interval_days: int | None,
     active: bool,
+    description: str | None = None,
+    category: str | None = None,
     by: str,
     now: datetime,
 ) -> Service:
@@ -93,6 +97,8 @@ def add_service(
         price=Money(amount=price_amount, currency=currency),
         repeat_interval_days=repeat_interval_days,
         active=active,
+        description=description,
+        category=category,
     )
     return store.put_service(salon_id, added, create=True, by=by, now=now)
 

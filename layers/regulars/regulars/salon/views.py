@@ -9,7 +9,18 @@ from regulars.salon.schemas import SalonAdminOut, SalonOut, ServiceAdminOut
 
 
 def salon(x: Salon) -> SalonOut:
-    return SalonOut(id=x.id, name=x.name, timezone=x.timezone, currency=x.currency, locale=x.locale)
+    return SalonOut(
+        id=x.id,
+        name=x.name,
+        timezone=x.timezone,
+        currency=x.currency,
+        locale=x.locale,
+        address=x.address,
+        phone=x.phone,
+        logo_url=x.logo_url,
+        brand_color=x.brand_color,
+        privacy_url=x.privacy_url,
+    )
 
 
 def salon_admin(x: Salon) -> SalonAdminOut:
@@ -28,4 +39,6 @@ def service_admin(x: Service) -> ServiceAdminOut:
         price=x.price,
         repeat_interval_days=x.repeat_interval_days,
         active=x.active,
+        description=x.description,
+        category=x.category,
     )

@@ -11,12 +11,17 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Que
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
+from regulars.booking import availability as free_days
 from regulars.booking import book as booking
 from regulars.booking import protection, slots
 from regulars.booking import views as booking_views
 from regulars.booking.schemas import (
+    AvailabilityOut,
     BookingIn,
     BookingOut,
+    ConsentReadIn,
+    ConsentStateOut,
+    DayOut,
     PhoneCheckIn,
     PhoneCheckOut,
     PhoneCodeIn,
@@ -67,12 +72,21 @@ def get_catalog(salon_id: SalonId) -> CatalogOut:
     return CatalogOut(
         salon=salon_views.salon(catalog.salon),
         services=[
-            ServiceOut(id=x.id, name=x.name, duration_minutes=x.duration_minutes, price=x.price)
-            for x in sorted(catalog.services.values(), key=lambda x: x.name)
+            ServiceOut(
+                id=x.id,
+                name=x.name,
+                duration_minutes=x.duration_minutes,
+                price=x.price,
+                description=x.description,
+                category=x.category,
+            )
+            for x in sorted(catalog.services.values(), key=lambda x: (x.category or "", x.name))
             if x.active
         ],
         staff=[
-            StaffOut(id=x.id, name=x.name, service_ids=sorted(x.service_ids))
+            StaffOut(
+                id=x.id, name=x.name, service_ids=sorted(x.service_ids), title=x.title, photo_url=x.photo_url
+            )
             for x in sorted(catalog.staff.values(), key=lambda x: x.name)
             if x.active
         ],
@@ -98,6 +112,60 @@ def get_slots(
             SlotOut(start=salon_views.local_iso(x.start, catalog.salon), staff_id=x.staff_id) for x in free
         ]
     )
+
+
+@router.get(
+    "/v1/salons/<salon_id>/availability",
+    summary="Which days have free times for a service, and the next free time",
+    description=f"Up to {free_days.MAX_DAYS} local days from `from` (default today): each day's state and "
+    "number of free times, and the first free time on or after `from` across staff (or of staff_id).",
+    tags=["widget"],
+    responses={200: {"description": "The days"}, **ERRORS},
+)
+def get_availability(
+    salon_id: SalonId,
+    service_id: Annotated[str, Query(min_length=1, max_length=64)],
+    staff_id: Annotated[str | None, Query(max_length=64)] = None,
+    from_: Annotated[
+        date | None, Query(alias="from", description="The salon's local date to start at, YYYY-MM-DD")
+    ] = None,
+    days: Annotated[int, Query(ge=1, le=free_days.MAX_DAYS)] = 14,
+) -> AvailabilityOut:
+    catalog = _catalog(salon_id)
+    found = free_days.availability(catalog, service_id, staff_id, from_, days, clock.now())
+    return AvailabilityOut(
+        today=found.today.isoformat(),
+        last_day=found.last_day.isoformat(),
+        days=[DayOut(date=d.day.isoformat(), state=d.state, free_times=d.free_times) for d in found.days],
+        next=SlotOut(
+            start=salon_views.local_iso(found.next.start, catalog.salon), staff_id=found.next.staff_id
+        )
+        if found.next
+        else None,
+    )
+
+
+@router.post(
+    "/v1/salons/<salon_id>/consents/read",
+    summary="What a proven phone agreed to (offers and news), for the booking page's box",
+    description="Only for the bearer of a live phone proof (POST .../phone-checks/{check_id}); anything "
+    "else is refused 403 phone_check_required, saying nothing of the phone. Limited per network address.",
+    tags=["widget"],
+    responses={
+        200: {"description": "The consent as it stands"},
+        403: {
+            "description": "No live proof of this phone (code phone_check_required)",
+            "content": {"application/json": {"model": ErrorOut}},
+        },
+        429: LIMITED,
+        **ERRORS,
+    },
+)
+def post_consent_read(salon_id: SalonId, body: ConsentReadIn) -> ConsentStateOut:
+    salon = _catalog(salon_id).salon
+    phone = to_e164(body.phone, salon.country, field="phone")
+    marketing = protection.proven_consent(salon, phone, body.phone_proof, address=_address(), now=clock.now())
+    return ConsentStateOut(marketing=marketing)
 
 
 def _address() -> str:

@@ -1,21 +1,34 @@
 // The local runtime's phone view: one card per recipient, their messages newest last, and the
 // client's side: press a Telegram button, reply by SMS, Telegram or WhatsApp.
-import { call, describe, el } from "./api.js";
+// (a development tool of the local runtime, in English only: no client sees it)
+import { ApiError, call, el } from "../shared/api";
+import "../shared/styles.css";
+import "./phone.css";
 
-const $ = (id) => document.getElementById(id);
+interface PhoneMessage {
+  channel: string;
+  to: string;
+  text: string;
+  buttons: string[];
+}
+
+const describe = (err: unknown) =>
+  err instanceof ApiError ? (err.fields.length ? `${err.message} (${err.fields.map((f) => `${f.field}: ${f.reason}`).join("; ")})` : err.message) : String(err);
+
+const $ = (id: string) => document.getElementById(id)!;
 let shown = "";
 
-function replyAction(channel, to, text) {
+function replyAction(channel: string, to: string, text: string): Record<string, unknown> | null {
   if (channel === "sms") return { action: "sms_reply", from: to, text };
   if (channel === "whatsapp") return { action: "whatsapp_text", from: to, text };
   if (channel === "telegram") return { action: "telegram_text", chat_id: Number(to), text };
   return null;
 }
 
-async function act(body, card) {
-  const status = card.querySelector("[role=status]");
+async function act(body: Record<string, unknown>, card: HTMLElement) {
+  const status = card.querySelector("[role=status]")!;
   try {
-    const answer = await call("POST", "/local/phone/act", { body });
+    const answer = await call<{ body?: { text?: string } }>("POST", "/local/phone/act", { body });
     status.textContent = answer?.body?.text || "Sent.";
     setTimeout(refresh, 800);
   } catch (err) {
@@ -23,7 +36,7 @@ async function act(body, card) {
   }
 }
 
-function card(key, messages) {
+function card(key: string, messages: PhoneMessage[]) {
   const { channel, to } = messages[0];
   const box = el("section", { class: "card", "data-to": to, "data-channel": channel });
   box.append(el("div", { class: "channel" }, `${channel} · ${to}`));
@@ -42,7 +55,7 @@ function card(key, messages) {
     const form = el("form", { class: "row" }, input, el("button", { type: "submit" }, "Reply"));
     form.addEventListener("submit", (e) => {
       e.preventDefault();
-      if (input.value.trim()) act(replyAction(channel, to, input.value.trim()), box);
+      if (input.value.trim()) act(replyAction(channel, to, input.value.trim())!, box);
     });
     box.append(form);
   }
@@ -51,23 +64,23 @@ function card(key, messages) {
 }
 
 async function load() {
-  const { messages } = await call("GET", "/local/phone");
+  const { messages } = await call<{ messages: PhoneMessage[] }>("GET", "/local/phone");
   const text = JSON.stringify(messages);
   if (text === shown) return;
   shown = text;
-  const groups = new Map();
+  const groups = new Map<string, PhoneMessage[]>();
   for (const m of messages) {
     const key = `${m.channel}:${m.to}`;
     if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(m);
+    groups.get(key)!.push(m);
   }
   $("empty").classList.toggle("hidden", groups.size > 0);
   $("phones").replaceChildren(...[...groups].reverse().map(([key, list]) => card(key, list)));
 }
 
 function refresh() {
-  load().catch((err) => {
-    $("empty").textContent = err.status === 404 ? "The phone view is part of the local runtime only." : describe(err);
+  load().catch((err: unknown) => {
+    $("empty").textContent = err instanceof ApiError && err.status === 404 ? "The phone view is part of the local runtime only." : describe(err);
   });
 }
 

@@ -1,0 +1,140 @@
+"""Which days have free times, and the next free time: the booking page's strip of days.
+
+One Query per staff member who does the service (their visits over the whole range, read once) and
+one for the blocked time of the range, then :mod:`regulars.core.schedule`'s arithmetic per day, as
+:mod:`regulars.booking.slots` does for one day. Bounded: at most ``MAX_DAYS`` days a request, and the
+search for the next free time past them goes on in steps of ``MAX_DAYS`` up to the salon's horizon.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+from regulars.booking import blocks as blocked_time
+from regulars.booking import repo as store
+from regulars.booking.slots import Slot, candidates, require_service, window
+from regulars.core import appointments as m
+from regulars.core.errors import InvalidInput
+from regulars.core.schedule import Interval, free_starts, local_instant
+from regulars.salon.model import Catalog, Service, StaffMember
+
+MAX_DAYS = 31
+DayState = Literal["free", "full", "closed", "past", "beyond_horizon"]
+
+
+@dataclass(frozen=True)
+class DayAvailability:
+    day: date
+    state: DayState
+    free_times: int  # distinct start times (any of the staff)
+
+
+@dataclass(frozen=True)
+class Availability:
+    today: date
+    last_day: date
+    days: list[DayAvailability]
+    next: Slot | None
+
+
+def _busy(
+    catalog: Catalog, members: list[StaffMember], lo: datetime, hi: datetime
+) -> dict[str, list[Interval]]:
+    """Each member's held time over [lo, hi): their visits (not cancelled) and their blocks."""
+    held: dict[str, list[Interval]] = {
+        member.id: [
+            Interval(a.start, a.end)
+            for a in store.for_staff(catalog.salon.id, member.id, lo, hi)
+            if a.status is not m.AppointmentStatus.CANCELLED
+        ]
+        for member in members
+    }
+    staff_id = members[0].id if len(members) == 1 else None
+    for b in blocked_time.overlapping(catalog.salon.id, lo, hi, staff_id):
+        if b.staff_id in held:
+            held[b.staff_id].append(Interval(b.start, b.end))
+    return held
+
+
+def _days(
+    catalog: Catalog, service: Service, members: list[StaffMember], first: date, count: int, now: datetime
+) -> tuple[list[DayAvailability], Slot | None]:
+    tz = catalog.salon.tz
+    earliest, latest = window(catalog, now)
+    first_open, last_open = earliest.astimezone(tz).date(), latest.astimezone(tz).date()
+    lo = local_instant(max(first, first_open), time(0, 0), tz)
+    hi = local_instant(min(first + timedelta(days=count), last_open + timedelta(days=1)), time(0, 0), tz)
+    held = _busy(catalog, members, lo, hi) if lo < hi else {}
+    step = timedelta(minutes=catalog.salon.settings.slot_step_minutes)
+    out: list[DayAvailability] = []
+    first_free: Slot | None = None
+    for n in range(count):
+        day = first + timedelta(days=n)
+        if day < first_open:
+            out.append(DayAvailability(day, "past", 0))
+            continue
+        if day > last_open:
+            out.append(DayAvailability(day, "beyond_horizon", 0))
+            continue
+        works = False
+        starts: dict[datetime, str] = {}
+        for member in members:
+            pattern = member.pattern()
+            if not free_starts(
+                day=day,
+                tz=tz,
+                pattern=pattern,
+                busy=[],
+                duration=service.duration,
+                step=step,
+                earliest=local_instant(day, time(0, 0), tz),
+            ):
+                continue  # not working that day (hours, a day off)
+            works = True
+            for t in free_starts(
+                day=day,
+                tz=tz,
+                pattern=pattern,
+                busy=held.get(member.id, []),
+                duration=service.duration,
+                step=step,
+                earliest=earliest,
+            ):
+                if t <= latest and t not in starts:
+                    starts[t] = member.id
+        if starts and first_free is None:
+            t = min(starts)
+            first_free = Slot(t, starts[t])
+        state: DayState = "free" if starts else "full" if works else "closed"
+        out.append(DayAvailability(day, state, len(starts)))
+    return out, first_free
+
+
+def availability(
+    catalog: Catalog,
+    service_id: str,
+    staff_id: str | None,
+    first: date | None,
+    days: int,
+    now: datetime,
+) -> Availability:
+    """``days`` local days from ``first`` (today if None): each day's state and number of free times,
+    and the first free time at or after ``first``, looked for up to the salon's horizon."""
+    if not 1 <= days <= MAX_DAYS:
+        raise InvalidInput.field("days", f"from 1 to {MAX_DAYS}")
+    service = require_service(catalog, service_id)
+    members = candidates(catalog, service, staff_id)
+    tz = catalog.salon.tz
+    today = now.astimezone(tz).date()
+    last_day = window(catalog, now)[1].astimezone(tz).date()
+    first = first or today
+    if not today - timedelta(days=MAX_DAYS) <= first <= last_day + timedelta(days=1):
+        raise InvalidInput.field("from", "must lie between a month ago and the last day open for booking")
+    shown, found = _days(catalog, service, members, first, days, now)
+    after = first + timedelta(days=days)
+    while found is None and after <= last_day:  # further on, a step at a time, up to the horizon
+        _, found = _days(catalog, service, members, after, MAX_DAYS, now)
+        after += timedelta(days=MAX_DAYS)
+    return Availability(today, last_day, shown, found)
