@@ -34,6 +34,7 @@ def _catalog() -> Catalog:
             currency="EUR",
             locale="es-ES",
             country="ES",
+            address="Calle Mayor 5\n28013 Madrid",
         ),
         services={
             "cut": Service(
@@ -83,9 +84,10 @@ def test_a_visit_reads_back_as_one_event_in_utc_at_the_salon():
     assert event.decoded("DTEND") == datetime(2026, 11, 23, 9, 45, tzinfo=UTC)
     assert event.decoded("DTSTAMP") == NOW
     assert str(event["SUMMARY"]) == "Corte, lavado y peinado · María José"
-    assert str(event["LOCATION"]) == "Ana; Hair, & Nails\\Co"  # escaped on the wire, whole when read
+    # escaped on the wire, whole when read: the salon's name and address
+    assert str(event["LOCATION"]) == "Ana; Hair, & Nails\\Co, Calle Mayor 5\n28013 Madrid"
     assert "DTSTART:20261123T090000Z\r\n" in text
-    assert "LOCATION:Ana\\; Hair\\, & Nails\\\\Co\r\n" in text
+    assert "LOCATION:Ana\\; Hair\\, & Nails\\\\Co\\, Calle Mayor 5\\n28013 Madrid\r\n" in text
 
 
 def test_every_line_ends_in_crlf_and_no_line_is_longer_than_75_octets():

@@ -42,8 +42,7 @@ def _status(a: m.Appointment) -> ics.EventStatus:
 
 
 def _location(salon: Salon) -> str:
-    address = getattr(salon, "address", None)  # the salon's address, where its profile has one
-    return f"{salon.name}, {address}" if address else salon.name
+    return f"{salon.name}, {salon.address}" if salon.address else salon.name
 
 
 def _names(catalog: Catalog, a: m.Appointment) -> tuple[str, str]:
