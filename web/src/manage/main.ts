@@ -59,7 +59,7 @@ function summary(v: View): HTMLElement {
       v.actions.confirm ? el("button", { id: "confirm", type: "button", disabled: busy, onclick: () => act("confirm") }, t("manage.confirm")) : null,
       el("a", { id: "ics", class: "button secondary", href: API + path("/calendar"), download: "visit.ics" },
         a.status === "cancelled" ? t("manage.icsCancelled") : t("manage.ics"))),
-    el("p", { id: "message", role: "status", "aria-live": "polite" }, message));
+    el("p", { id: "message", role: "status", "aria-live": "polite", tabindex: -1 }, message));
 }
 
 function mover(v: View): HTMLElement | null {
