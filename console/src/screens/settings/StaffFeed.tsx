@@ -60,7 +60,7 @@ function FeedPanel({ member }: { member: Staff }) {
       {state.value && (
         <p id="feed-state" role="status">
           {active
-            ? t("settings.feed.active", { date: state.value.created_at ? date(state.value.created_at) : "", by: state.value.created_by ?? "" })
+            ? t("settings.feed.active", { date: state.value.created_at ? date(state.value.created_at) : "", by: (state.value.created_by ?? "").replace(/^admin:/, "") })
             : t("settings.feed.none")}
         </p>
       )}
