@@ -69,6 +69,7 @@ def test_a_client_books_then_confirms_by_the_manage_link(demo_runtime, page):
     assert "Booked" in page.inner_text("#done-text")
     assert chosen_time in page.inner_text("#done-text")
     manage = page.get_attribute("#manage-link", "href")
+    assert page.get_attribute("#calendar-link", "href").endswith("/calendar")  # the visit's .ics
 
     # booked again from this phone without ticking the box: the consent given before is kept
     page.goto(page.url)
