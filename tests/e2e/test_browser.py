@@ -69,6 +69,7 @@ def test_a_client_books_then_confirms_by_the_manage_link(demo_runtime, page):
     assert "Booked" in page.inner_text("#done-text")
     assert chosen_time in page.inner_text("#done-text")
     manage = page.get_attribute("#manage-link", "href")
+    assert page.get_attribute("#calendar-link", "href").endswith("/calendar")  # the visit's .ics
 
     # booked again from this browser, which holds the phone's proof: the box shows the consent given
     # before, and booking without touching it keeps it
@@ -97,9 +98,10 @@ def test_a_client_books_then_confirms_by_the_manage_link(demo_runtime, page):
 
     # the booking asked for offers; the page offers Telegram and a way to stop offers
     assert page.get_attribute("#telegram", "href").startswith("https://t.me/regulars_local_bot?start=")
-    assert page.inner_text("#offers") == "Stop offers"
+    assert page.get_attribute("#offers", "role") == "switch"
+    assert page.get_attribute("#offers", "aria-checked") == "true"
     page.click("#offers")
-    page.wait_for_function("document.querySelector('#offers').textContent === 'Send me offers'")
+    page.wait_for_function("document.querySelector('#offers').getAttribute('aria-checked') === 'false'")
     assert "no more offers" in page.inner_text("#message")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -212,6 +213,21 @@ def test_a_manager_adds_a_staff_member_with_hours_on_a_phone_in_spanish(demo_run
     page.locator(f'#staff-list li[data-staff="{added["id"]}"]').wait_for()
     check_screen(page, "es", "settings-staff")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+
+    # the member's calendar feed: its secret address shown once, to copy; it works until revoked
+    page.locator(f'#staff-list li[data-staff="{added["id"]}"] button.feed').click()
+    page.wait_for_selector("#feed-state")
+    page.click("#feed-make")
+    page.wait_for_selector("#feed-url")
+    feed = urlsplit(page.input_value("#feed-url")).path
+    assert feed.startswith(f"/v1/calendar-feeds/demo/{added['id']}/")
+    assert demo_runtime.get(feed).headers["Content-Type"].startswith("text/calendar")
+    check_screen(page, "es", "settings-staff-feed", include="dialog[open]")
+    page.once("dialog", lambda d: d.accept())
+    page.click("#feed-revoke")
+    page.wait_for_selector("#feed-revoke", state="detached")
+    assert demo_runtime.get(feed).status_code == 403
+    page.keyboard.press("Escape")
     close(page)
     # out of the book again: the other browser tests read the demo's staff
     demo_runtime.request("PATCH", f"/v1/admin/staff/{added['id']}", token=owner, json={"active": False})

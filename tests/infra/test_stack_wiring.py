@@ -460,7 +460,13 @@ def test_the_waf_rate_rule_is_off_by_default_and_limits_public_routes_per_addres
         s["ByteMatchStatement"]["SearchString"]
         for s in rate["ScopeDownStatement"]["OrStatement"]["Statements"]
     }
-    assert scoped == {"/v1/salons/", "/v1/manage/", "/v1/feedback/", "/s/"}  # not the providers' webhooks
+    assert scoped == {
+        "/v1/salons/",
+        "/v1/manage/",
+        "/v1/feedback/",
+        "/v1/calendar-feeds/",
+        "/s/",
+    }  # not the providers' webhooks
 
 
 def test_the_preflight_allows_every_method_the_api_has():

@@ -170,6 +170,7 @@ class PublicApi:
         "/v1/manage/{token}",
         "/v1/feedback/{token}",
         "/s/{code}",
+        "/v1/calendar-feeds/{salon_id}/{staff_id}/{secret}",
     ]
 
     def request(

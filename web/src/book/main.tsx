@@ -4,7 +4,7 @@
 // salon's own site (embed.js: ?embed=1&origin=...) it tells the host its height and asks it to close.
 import { render } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { ApiError, call, keepProof, salonPath, storedProof, type Schemas } from "../shared/api";
+import { API, ApiError, call, keepProof, salonPath, storedProof, type Schemas } from "../shared/api";
 import { LanguageSwitch, useLanguage } from "../shared/LanguageSwitch";
 import { dayParts, dayWords, language, moneyWords, setSalon, t, timeWords, whenWords, type Key } from "../shared/i18n";
 import { brandColours } from "../shared/brand";
@@ -619,6 +619,7 @@ function Book() {
             {result.manage_url
               ? <p id="manage">{t("book.manage")} <a id="manage-link" href={result.manage_url} target={embedding ? "_blank" : undefined} rel="noopener">{t("book.manageOpen")}</a></p>
               : <p id="manage-sent">{t("book.manageSent")}</p>}
+            {calendarLink(result.manage_url) && <p id="calendar"><a id="calendar-link" href={calendarLink(result.manage_url)!} download="visit.ics">{t("book.calendar")}</a></p>}
             {result.telegram_url && <p id="telegram"><a id="telegram-link" href={result.telegram_url} target="_blank" rel="noopener">{t("book.telegram")}</a></p>}
             <button type="button" class="secondary" id="book-another" onClick={again}>{t("book.another")}</button>
           </section>
@@ -680,3 +681,9 @@ function TextField({ id, label, value, onInput, error, hint, type, autocomplete,
 
 render(<Book />, document.getElementById("app")!);
 if (embedding) tellHost();
+
+/** The visit's calendar file, through the token of its manage link (None without one). */
+function calendarLink(manageUrl: string | null | undefined): string | null {
+  const token = manageUrl ? new URL(manageUrl, location.href).searchParams.get("token") : null;
+  return token ? `${API}/v1/manage/${encodeURIComponent(token)}/calendar` : null;
+}

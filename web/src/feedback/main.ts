@@ -3,6 +3,7 @@ import { ApiError, call, el, type Schemas } from "../shared/api";
 import { dayWords, t } from "../shared/i18n";
 import { header, mount, useSalon } from "../shared/page";
 import "../shared/styles.css";
+import "./feedback.css";
 
 type View = Schemas["FeedbackPageOut"];
 const token = new URLSearchParams(location.search).get("token") || "";
@@ -12,6 +13,16 @@ let message = "";
 let failure = "";
 let comment = "";
 let tip = "0";
+let pickError = "";
+
+/** A star chosen: the stars and the words change in place (the radio keeps its focus). */
+function choose(n: number): void {
+  rating = n;
+  pickError = "";
+  document.querySelectorAll<HTMLLabelElement>("#stars label.star").forEach((l) => l.classList.toggle("on", Number(l.dataset.rating) <= n));
+  document.getElementById("rated")!.textContent = t("feedback.rated", { n });
+  document.getElementById("pick-error")!.textContent = "";
+}
 
 function draw(): void {
   const app = document.getElementById("app")!;
@@ -21,18 +32,25 @@ function draw(): void {
     return;
   }
   const v = view;
-  const stars = el("div", { class: "row stars", id: "stars", role: "radiogroup", "aria-label": t("feedback.rating") },
-    ...[1, 2, 3, 4, 5].map((n) => el("button", {
-      type: "button", role: "radio", "aria-checked": String(n === rating), "aria-label": t("feedback.star", { n }), "data-rating": n,
-      class: n <= rating ? "on" : "", onclick: () => { rating = n; draw(); },
-    }, "★")));
+  // five real radio buttons (arrow keys move between them, the chosen one is announced), drawn as stars
+  const stars = el("fieldset", { class: "stars", id: "stars" },
+    el("legend", {}, t("feedback.rating")),
+    el("div", { class: "star-row" },
+      ...[1, 2, 3, 4, 5].flatMap((n) => [
+        el("input", { type: "radio", name: "rating", id: `star-${n}`, value: n, class: "star-input", checked: n === rating,
+          onchange: () => choose(n) }),
+        el("label", { for: `star-${n}`, class: n <= rating ? "star on" : "star", "data-rating": n },
+          el("span", { "aria-hidden": "true" }, "★"), el("span", { class: "visually-hidden" }, t("feedback.starWords", { n }))),
+      ])),
+    el("p", { id: "rated", class: "muted small", "aria-live": "polite" }, rating ? t("feedback.rated", { n: rating }) : ""));
   const form = el("form", { id: "form", class: v.given ? "hidden" : "" },
     stars,
     el("label", { for: "comment" }, t("feedback.comment")),
     el("textarea", { id: "comment", rows: 3, maxlength: 2000, oninput: (e: Event) => { comment = (e.target as HTMLTextAreaElement).value; } }, comment),
     el("label", { for: "tip" }, t("feedback.tip")),
     el("input", { id: "tip", type: "number", min: 0, step: 0.5, value: tip, oninput: (e: Event) => { tip = (e.target as HTMLInputElement).value; } }),
-    el("p", {}, el("button", { type: "submit", id: "send", disabled: rating === 0 }, t("feedback.send"))));
+    el("p", { id: "pick-error", class: "error" }, pickError),
+    el("p", {}, el("button", { type: "submit", id: "send" }, t("feedback.send"))));
   form.addEventListener("submit", send);
   app.replaceChildren(
     header(v.salon.name),
@@ -52,6 +70,12 @@ function shown(data: View): void {
 
 async function send(e: Event): Promise<void> {
   e.preventDefault();
+  if (!rating) {
+    pickError = t("feedback.pick");
+    draw();
+    document.getElementById("star-1")?.focus();
+    return;
+  }
   try {
     const body = { rating, comment: comment.trim() || null, tip_amount: Math.round(Number(tip || 0) * 100) };
     const data = await call<View>("POST", `/v1/feedback/${encodeURIComponent(token)}`, { body });

@@ -7,9 +7,9 @@ import { el } from "./api";
 export function header(title: string): HTMLElement {
   const switcher = el("div", { class: "languages", role: "group", "aria-label": t("common.language") },
     ...LANGUAGES.map((lang) => el("button", {
-      type: "button", class: "lang", lang, "aria-pressed": String(lang === language()), title: LANGUAGE_NAMES[lang],
+      type: "button", class: "lang", lang, "aria-pressed": String(lang === language()),
       onclick: () => setLanguage(lang),
-    }, lang.toUpperCase())));
+    }, lang.toUpperCase(), el("span", { class: "visually-hidden" }, ` ${LANGUAGE_NAMES[lang]}`))));
   return el("header", {}, el("h1", { id: "salon-name" }, title), switcher);
 }
 

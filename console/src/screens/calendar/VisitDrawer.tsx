@@ -142,7 +142,7 @@ function Details(props: {
         {a.cancel_reason && (
           <>
             <dt>{t("visit.cancelReason")}</dt>
-            <dd>{a.cancel_reason}</dd>
+            <dd>{reasonWords(a)}</dd>
           </>
         )}
         {a.paid_amount != null && (
@@ -420,4 +420,13 @@ function Move(props: { a: Appointment; onBack: () => void; onDone: (m: string) =
       </div>
     </form>
   );
+}
+
+/** The client's reason for a cancellation: the pick from the manage page's list in words, then their own. */
+function reasonWords(a: Appointment): string {
+  const cancelled = [...(a.history ?? [])].reverse().find((h) => h.action === "cancelled") as { reason_code?: string } | undefined;
+  const code = cancelled?.reason_code;
+  const picked = code && has(`visit.reason.${code}`) ? t(`visit.reason.${code}` as Key) : null;
+  const own = a.cancel_reason && a.cancel_reason !== code ? a.cancel_reason : null;
+  return [picked, own].filter(Boolean).join(": ") || (a.cancel_reason ?? "");
 }

@@ -7,6 +7,7 @@ import { useLoad } from "../../lib/load";
 import { Dialog, Field, FormError } from "../../components/ui";
 import { plainDate, t } from "../../i18n";
 import { may, refreshCatalog, say, services } from "../../state";
+import { FeedButton } from "./StaffFeed";
 import { newId, spanProblems, WEEKDAYS, weekdayName, weekdayTitle, type Span, type Weekday } from "./words";
 
 type Day = { off: boolean; spans: Span[]; breaks: Span[] };
@@ -41,6 +42,7 @@ export function StaffSection() {
                     {t("settings.change")}
                   </button>
                 )}
+                {may("staff.calendar_feed") && <FeedButton member={m} />}
               </div>
               <p class="muted hours">{hoursInWords(m)}</p>
             </li>

@@ -165,18 +165,27 @@ def _resolver(kind: type[JsonApiResolver] = JsonApiResolver) -> JsonApiResolver:
 
 
 def _public_routers() -> list:
-    from regulars.booking.routes import manage, public
+    from regulars.booking.routes import feeds, manage, public
     from regulars.feedback.routes import public as feedback
+    from regulars.loyalty import routes as loyalty
     from regulars.messaging.shortlinks import routes as short_links
     from regulars.waitlist.routes import public as waitlist
 
-    return [public.router, manage.router, feedback.router, short_links.router, waitlist.router]
+    return [
+        public.router,
+        manage.router,
+        feedback.router,
+        feeds.public,
+        loyalty.public,
+        short_links.router,
+        waitlist.router,
+    ]
 
 
 def _admin_routers() -> list:
     from regulars.analytics import routes as analytics
     from regulars.booking.routes import admin as appointments
-    from regulars.booking.routes import blocks
+    from regulars.booking.routes import blocks, feeds
     from regulars.campaigns import routes as campaigns
     from regulars.clients import routes as clients
     from regulars.desk import routes as desk
@@ -195,6 +204,7 @@ def _admin_routers() -> list:
         desk.router,
         appointments.router,
         blocks.router,
+        feeds.router,
         loyalty.router,
         feedback.router,
         retention.router,

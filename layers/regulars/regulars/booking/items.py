@@ -139,3 +139,20 @@ class PhoneCheck(Entity, discriminator="PhoneCheck"):
     expires_at = UTCDateTimeAttribute()
     proved_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+
+
+class CalendarFeed(Entity, discriminator="CalendarFeed"):
+    """A staff member's read-only calendar feed: only the hash of its secret is kept (the URL is
+    shown once, when it is made); rotating replaces it, revoking deletes it. ``keys``: hashes of the
+    Idempotency-Keys that made its last secrets, so a retried rotation answers the same URL and an
+    old key cannot bring an old secret back."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "CALFEED#{staff_id}"}
+
+    salon_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute()
+    secret_hash = UnicodeAttribute()
+    key_hash = UnicodeAttribute(null=True)  # the Idempotency-Key of the rotation that made this secret
+    used_keys = JSONAttribute(default=list)
+    created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute()

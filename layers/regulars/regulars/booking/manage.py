@@ -8,9 +8,9 @@ cancelled, and changes nothing. Every change is counted against the caller's net
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from regulars.booking import protection
+from regulars.booking import protection, slots
 from regulars.booking import repo as appointment_store
 from regulars.booking import service as booking
 from regulars.clients import model as clients_model
@@ -137,13 +137,43 @@ def show(token: str, now: datetime) -> Managed:
     return _shown(_open(token, now), now)
 
 
+def client_behind(token: str, now: datetime) -> tuple[Catalog, str] | None:
+    """The salon's catalog and the client, for a link that reached the client (client scope) whose
+    data was not erased; None for a link that acts on the visit only."""
+    link = _open(token, now)
+    if link.claims.scope != "client" or _client(link.salon_id, link.appointment.client_id) is None:
+        return None
+    return link.catalog, link.appointment.client_id
+
+
+def free_times(token: str, day: date, now: datetime) -> list[slots.Slot]:
+    """Where the visit could move on a local day: its staff member's free starts for a visit of its
+    length, its own time counting as free (a move by 15 minutes is not blocked by the visit itself);
+    none when the link may not move it."""
+    link = _open(token, now)
+    shown = _shown(link, now)
+    a = link.appointment
+    if not shown.can_reschedule or link.catalog.service(a.service_id) is None:
+        return []
+    found = slots.free_slots(
+        link.catalog, a.service_id, day, a.staff_id, now, ignore=a.id, duration=a.end - a.start
+    )
+    return [s for s in found if s.start != a.start]
+
+
 def confirm(token: str, *, address: str, now: datetime) -> Managed:
     link = _acting(token, address=address, now=now)
     return _shown(link, now, booking.confirm(link.salon_id, link.appointment.id, now=now, by="client"))
 
 
-def cancel(token: str, *, address: str, now: datetime, reason: str | None = None) -> Managed:
-    """Cancel the visit, until the salon's notice for clients."""
+CANCEL_REASONS = ("plans_changed", "unwell", "another_time", "another_salon", "price", "other")
+
+
+def cancel(
+    token: str, *, address: str, now: datetime, reason: str | None = None, reason_code: str | None = None
+) -> Managed:
+    """Cancel the visit, until the salon's notice for clients; ``reason_code``: one of
+    :data:`CANCEL_REASONS` the client picked, ``reason`` their own words (both recorded)."""
     link = _acting(token, address=address, now=now)
     rules = link.catalog.salon.settings
     return _shown(
@@ -155,6 +185,7 @@ def cancel(token: str, *, address: str, now: datetime, reason: str | None = None
             now=now,
             by="client",
             reason=reason,
+            reason_code=reason_code,
             notice_hours=rules.client_cancel_notice_hours,
         ),
     )

@@ -120,6 +120,14 @@ def limit_actions(salon_id: str, salon: Salon, address: str, now: datetime) -> N
     )
 
 
+FEED_READS_PER_HOUR = 60  # a phone's calendar polls a feed every few minutes at most
+
+
+def limit_feed(salon_id: str, staff_id: str, now: datetime) -> None:
+    """Count one read of a staff member's calendar feed (its secret URL may have been shared)."""
+    _take(salon_id, [_count("feed_reads_per_hour", staff_id, FEED_READS_PER_HOUR, _hour(now))], now)
+
+
 # ----------------------------------------------------------------------------------- phone proof
 def proves(proof: str | None, salon_id: str, phone: str, now: datetime) -> bool:
     """Is ``proof`` a live proof, given by this salon, that its bearer holds ``phone``?"""

@@ -233,6 +233,34 @@ class CancelIn(BaseModel):
     reason: Annotated[PlainText, StringConstraints(max_length=500)] | None = None
 
 
+CancelReason = Literal["plans_changed", "unwell", "another_time", "another_salon", "price", "other"]
+
+
+class ManageCancelIn(CancelIn):
+    model_config = ConfigDict(extra="forbid")
+    reason_code: CancelReason | None = Field(
+        default=None, description="The client's pick from the page's short list (their words go in reason)"
+    )
+
+
+class ManageSlotsOut(BaseModel):
+    slots: list[SlotOut] = Field(
+        description="Where the visit can move that day: its staff member's free starts for a visit of its "
+        "length, its own time counted free (its present start left out); empty when it may not move"
+    )
+
+
+class FeedOut(BaseModel):
+    active: bool = Field(description="Whether the staff member has a calendar feed")
+    created_at: datetime | None = None
+    created_by: str | None = None
+    path: str | None = Field(
+        default=None,
+        description="The feed's secret path under the API's base URL: only in the answer that made it "
+        "(only its hash is kept), so copy it then; rotate to get a new one",
+    )
+
+
 class AdminCancelIn(CancelIn):
     salon_initiated: bool = Field(
         default=False, description="The salon cancelled (not the client's defection)"

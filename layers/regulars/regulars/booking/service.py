@@ -237,8 +237,11 @@ def cancel(
     reason: str | None = None,
     notice_hours: int | None = None,
     salon_initiated: bool = False,
+    reason_code: str | None = None,
 ) -> m.Appointment:
-    """Cancel a visit; ``salon_initiated``: the salon called it off, so it is no defection of the client's."""
+    """Cancel a visit; ``salon_initiated``: the salon called it off, so it is no defection of the
+    client's; ``reason_code``: the client's pick from the manage page's short list (kept in the history,
+    and as the reason when they wrote none)."""
     catalog = catalog_store.load_catalog(salon_id)
     before = store.get(salon_id, appointment_id)
     if before.status is m.AppointmentStatus.CANCELLED:
@@ -252,7 +255,7 @@ def cancel(
             "status": m.AppointmentStatus.CANCELLED,
             "updated_at": now,
             "late_cancellation": late,
-            "cancel_reason": reason,
+            "cancel_reason": reason or reason_code,
             "history": [
                 *before.history,
                 history_entry(
@@ -261,6 +264,7 @@ def cancel(
                     by,
                     late=late,
                     reason=reason,
+                    **({"reason_code": reason_code} if reason_code else {}),
                     **({"salon_initiated": True} if salon_initiated else {}),
                 ),
             ],

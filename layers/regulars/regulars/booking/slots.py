@@ -104,9 +104,17 @@ def window(catalog: Catalog, now: datetime) -> tuple[datetime, datetime]:
 
 
 def free_slots(
-    catalog: Catalog, service_id: str, day: date, staff_id: str | None, now: datetime
+    catalog: Catalog,
+    service_id: str,
+    day: date,
+    staff_id: str | None,
+    now: datetime,
+    *,
+    ignore: str | None = None,
+    duration: timedelta | None = None,
 ) -> list[Slot]:
-    """The free starts for a service on a local day (of one staff member, or of each who does it)."""
+    """The free starts for a service on a local day (of one staff member, or of each who does it);
+    ``ignore``: a visit being moved, whose own time is free to it; ``duration``: its length."""
     service = require_service(catalog, service_id)
     earliest, latest = window(catalog, now)
     tz = catalog.salon.tz
@@ -120,7 +128,16 @@ def free_slots(
     for member in members:
         out += [
             Slot(t, member.id)
-            for t in _starts_for(catalog, member, service, day, earliest=earliest, blocks=blocks)
+            for t in _starts_for(
+                catalog,
+                member,
+                service,
+                day,
+                earliest=earliest,
+                blocks=blocks,
+                ignore=ignore,
+                duration=duration,
+            )
             if t <= latest
         ]
     return sorted(out, key=lambda s: (s.start, s.staff_id))

@@ -13,12 +13,22 @@ from regulars.booking import views as booking_views
 from regulars.booking.schemas import AppointmentOut, CompleteIn, RefundIn
 from regulars.core import clock
 from regulars.http.auth import IdempotencyKey, caller, operation, request_key
+from regulars.http.errors import ErrorOut
 from regulars.loyalty import checkout, views
 from regulars.loyalty import service as loyalty
-from regulars.loyalty.schemas import AdjustmentIn, ClientTiersOut, LedgerOut, LiabilityOut, LoyaltyOut
+from regulars.loyalty.schemas import (
+    AdjustmentIn,
+    BurnOut,
+    ClientTiersOut,
+    LedgerOut,
+    LiabilityOut,
+    LinkBonusOut,
+    LoyaltyOut,
+)
 from regulars.salon import service as salon_service
 
 router = Router()
+public = Router()  # the client's manage link
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
 # up to 100 client ids, comma-separated: a page of a client list
 ClientIds = Annotated[
@@ -124,3 +134,25 @@ def refund(appointment_id: AppointmentId, body: RefundIn | None = None) -> Appoi
         salon_id, appointment_id, now=clock.now(), by=who, reason=body.reason if body else None
     )
     return booking_views.appointment(a, salon_service.salon(salon_id))
+
+
+@public.get(
+    "/v1/manage/<token>/bonus",
+    summary="The client's bonus on their manage link: the balance and what burns when (shown false for a "
+    "link that acts on the visit only)",
+    tags=["manage link"],
+    responses={
+        200: {"description": "The bonus"},
+        403: {"description": "Invalid or expired link", "content": {"application/json": {"model": ErrorOut}}},
+    },
+)
+def link_bonus(token: Annotated[str, Path(min_length=10, max_length=512)]) -> LinkBonusOut:
+    bonus = loyalty.link_bonus(token, clock.now())
+    if bonus is None:
+        return LinkBonusOut(shown=False)
+    return LinkBonusOut(
+        shown=True,
+        balance=bonus.balance,
+        currency=bonus.currency,
+        burns=[BurnOut(day=b.day.isoformat(), amount=b.amount) for b in bonus.burns],
+    )

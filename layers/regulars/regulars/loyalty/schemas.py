@@ -82,3 +82,17 @@ class LiabilityOut(BaseModel):
     burning_30_days: int = Field(description="Of that, what burns in the next 30 days unless spent")
     burning_by_day: list[dict]
     currency: str
+
+
+class BurnOut(BaseModel):
+    day: str = Field(description="The salon's local day (YYYY-MM-DD) at whose end this amount burns")
+    amount: int = Field(description="Minor units")
+
+
+class LinkBonusOut(BaseModel):
+    shown: bool = Field(description="False for a link that acts on the visit only: the bonus is the client's")
+    balance: int | None = Field(default=None, description="What the client can spend now, minor units")
+    currency: str | None = None
+    burns: list[BurnOut] = Field(
+        default=[], description="Soonest first: up to three days on which some burns"
+    )

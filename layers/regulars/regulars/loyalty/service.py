@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from regulars.booking import manage
 from regulars.clients import repo as client_store
 from regulars.core.ids import new_id
 from regulars.loyalty import referrals, rules, tiers
@@ -68,6 +69,37 @@ def client_bonus(salon_id: str, client_id: str, now: datetime) -> ClientBonus:
     return ClientBonus(
         now_standing, salon_service.salon(salon_id).currency, code, referrals.referral_url(salon_id, code)
     )
+
+
+@dataclass(frozen=True)
+class Burn:
+    day: date  # the salon's local day the amount burns at the end of
+    amount: int
+
+
+@dataclass(frozen=True)
+class LinkBonus:
+    """What a client's manage link shows of their bonus: the balance and what burns when."""
+
+    balance: int
+    currency: str
+    burns: list[Burn]
+
+
+def link_bonus(token: str, now: datetime, most: int = 3) -> LinkBonus | None:
+    """The bonus of the client behind a manage link that reached them (None for a link that acts on
+    the visit only): the balance and, soonest first, up to ``most`` days on which some of it burns."""
+    behind = manage.client_behind(token, now)
+    if behind is None:
+        return None
+    catalog, client_id = behind
+    lots = rules.usable(store.lots(catalog.salon.id, client_id), now)
+    by_day: dict[date, int] = {}
+    for lot in lots:
+        day = lot.expires_at.astimezone(catalog.salon.tz).date()
+        by_day[day] = by_day.get(day, 0) + lot.remaining
+    burns = [Burn(day, amount) for day, amount in sorted(by_day.items())[:most]]
+    return LinkBonus(rules.balance(lots, now), catalog.salon.currency, burns)
 
 
 def ledger(salon_id: str, client_id: str) -> list[Movement]:

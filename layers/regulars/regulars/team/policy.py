@@ -32,6 +32,7 @@ OPERATIONS: dict[str, str] = {
     "staff.read": "see the staff members",
     "staff.create": "add a staff member",
     "staff.update": "change a staff member (hours, breaks, days off, services)",
+    "staff.calendar_feed": "make, rotate or revoke a staff member's calendar feed (a secret URL)",
     # clients
     "clients.read": "find clients and see one with their visits",
     "clients.create": "add a client",

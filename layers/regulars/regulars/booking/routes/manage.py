@@ -4,17 +4,27 @@ offers, their push device and their Telegram chat. The rules are :mod:`regulars.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
-from regulars.booking import manage
+from regulars.booking import calendar, manage
 from regulars.booking import views as booking_views
-from regulars.booking.schemas import CancelIn, ManageOut, PushDeviceIn, RescheduleIn
+from regulars.booking.schemas import (
+    ManageCancelIn,
+    ManageOut,
+    ManageSlotsOut,
+    PushDeviceIn,
+    RescheduleIn,
+    SlotOut,
+)
 from regulars.core import clock
 from regulars.http.errors import ErrorOut
+from regulars.salon import views as salon_views
 
 router = Router()
 
@@ -52,6 +62,44 @@ def view(token: Token) -> ManageOut:
     return booking_views.managed(manage.show(token, clock.now()))
 
 
+@router.get(
+    "/v1/manage/<token>/slots",
+    summary="Where the visit can move on a day (its own time counts as free)",
+    tags=["manage link"],
+    responses={200: {"description": "Free starts"}, **ERRORS},
+)
+def free_times(
+    token: Token, date: Annotated[date, Query(description="The salon's local date, YYYY-MM-DD")]
+) -> ManageSlotsOut:
+    now = clock.now()
+    shown = manage.show(token, now)
+    return ManageSlotsOut(
+        slots=[
+            SlotOut(start=salon_views.local_iso(x.start, shown.catalog.salon), staff_id=x.staff_id)
+            for x in manage.free_times(token, date, now)
+        ]
+    )
+
+
+@router.get(
+    "/v1/manage/<token>/calendar",
+    summary="The visit as a calendar file (text/calendar, RFC 5545): one UID for the visit's life, its "
+    "SEQUENCE raised by each move and by the cancellation (then STATUS:CANCELLED)",
+    tags=["manage link"],
+    responses={
+        200: {"description": "The .ics file", "content": {"text/calendar": {"schema": {"type": "string"}}}},
+        **ERRORS,
+    },
+)
+def calendar_file(token: Token) -> Response[str]:
+    return Response(
+        status_code=200,
+        content_type="text/calendar; charset=utf-8",
+        body=calendar.visit_file(token, clock.now()),
+        headers={"Content-Disposition": 'attachment; filename="visit.ics"', "Cache-Control": "no-store"},
+    )
+
+
 @router.post(
     "/v1/manage/<token>/confirm",
     summary="Confirm the visit",
@@ -64,13 +112,19 @@ def confirm(token: Token) -> ManageOut:
 
 @router.post(
     "/v1/manage/<token>/cancel",
-    summary="Cancel the visit",
+    summary="Cancel the visit, with the client's reason (a pick from the short list and their words)",
     tags=["manage link"],
     responses={200: {"description": "Cancelled"}, **ERRORS},
 )
-def cancel(token: Token, body: CancelIn | None = None) -> ManageOut:
+def cancel(token: Token, body: ManageCancelIn | None = None) -> ManageOut:
     return booking_views.managed(
-        manage.cancel(token, address=_address(), now=clock.now(), reason=body.reason if body else None)
+        manage.cancel(
+            token,
+            address=_address(),
+            now=clock.now(),
+            reason=body.reason if body else None,
+            reason_code=body.reason_code if body else None,
+        )
     )
 
 
