@@ -906,6 +906,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/staff/{staff_id}/calendar-feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the staff member has a calendar feed, since when and by whom (never its URL) */
+        get: operations["state_v1_admin_staff__staff_id__calendar_feed_get"];
+        put?: never;
+        /** Make the staff member's calendar feed, or rotate it: a new secret URL (shown in this answer only), the previous one stops at once; audited. The same Idempotency-Key again answers the same URL; 409 idempotency_key_reused for a key an earlier rotation used */
+        post: operations["rotate_v1_admin_staff__staff_id__calendar_feed_post"];
+        /** Revoke the staff member's calendar feed: its URL stops at once; audited */
+        delete: operations["revoke_v1_admin_staff__staff_id__calendar_feed_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/tasks": {
         parameters: {
             query?: never;
@@ -1031,6 +1050,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/calendar-feeds/{salon_id}/{staff_id}/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A staff member's visits as a calendar (text/calendar): a week back to the booking horizon ahead, each as the client's first name and the service; cancelled ones STATUS:CANCELLED */
+        get: operations["feed_v1_calendar_feeds__salon_id___staff_id___secret__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/feedback/{token}": {
         parameters: {
             query?: never;
@@ -1066,6 +1102,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/manage/{token}/bonus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The client's bonus on their manage link: the balance and what burns when (shown false for a link that acts on the visit only) */
+        get: operations["link_bonus_v1_manage__token__bonus_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/manage/{token}/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The visit as a calendar file (text/calendar, RFC 5545): one UID for the visit's life, its SEQUENCE raised by each move and by the cancellation (then STATUS:CANCELLED) */
+        get: operations["calendar_file_v1_manage__token__calendar_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/manage/{token}/cancel": {
         parameters: {
             query?: never;
@@ -1075,7 +1145,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel the visit */
+        /** Cancel the visit, with the client's reason (a pick from the short list and their words) */
         post: operations["cancel_v1_manage__token__cancel_post"];
         delete?: never;
         options?: never;
@@ -1128,6 +1198,23 @@ export interface paths {
         put?: never;
         /** Move the visit to another free time */
         post: operations["reschedule_v1_manage__token__reschedule_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/manage/{token}/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the visit can move on a day (its own time counts as free) */
+        get: operations["free_times_v1_manage__token__slots_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1722,6 +1809,19 @@ export interface components {
              */
             telegram_url?: string | null;
         };
+        /** BurnOut */
+        BurnOut: {
+            /**
+             * Amount
+             * @description Minor units
+             */
+            amount: number;
+            /**
+             * Day
+             * @description The salon's local day (YYYY-MM-DD) at whose end this amount burns
+             */
+            day: string;
+        };
         /** CampaignIn */
         CampaignIn: {
             /** @description instead of a saved segment */
@@ -1875,11 +1975,6 @@ export interface components {
         CampaignsOut: {
             /** Campaigns */
             campaigns: components["schemas"]["CampaignOut"][];
-        };
-        /** CancelIn */
-        CancelIn: {
-            /** Reason */
-            reason?: string | null;
         };
         /** CatalogOut */
         CatalogOut: {
@@ -2513,6 +2608,23 @@ export interface components {
         ErrorOut: {
             error: components["schemas"]["ErrorDetail"];
         };
+        /** FeedOut */
+        FeedOut: {
+            /**
+             * Active
+             * @description Whether the staff member has a calendar feed
+             */
+            active: boolean;
+            /** Created At */
+            created_at?: string | null;
+            /** Created By */
+            created_by?: string | null;
+            /**
+             * Path
+             * @description The feed's secret path under the API's base URL: only in the answer that made it (only its hash is kept), so copy it then; rotate to get a new one
+             */
+            path?: string | null;
+        };
         /** FeedbackGiven */
         FeedbackGiven: {
             /** Comment */
@@ -2860,6 +2972,27 @@ export interface components {
              */
             outstanding: number;
         };
+        /** LinkBonusOut */
+        LinkBonusOut: {
+            /**
+             * Balance
+             * @description What the client can spend now, minor units
+             */
+            balance?: number | null;
+            /**
+             * Burns
+             * @description Soonest first: up to three days on which some burns
+             * @default []
+             */
+            burns: components["schemas"]["BurnOut"][];
+            /** Currency */
+            currency?: string | null;
+            /**
+             * Shown
+             * @description False for a link that acts on the visit only: the bonus is the client's
+             */
+            shown: boolean;
+        };
         /** LotOut */
         LotOut: {
             /** Amount */
@@ -2971,6 +3104,16 @@ export interface components {
             /** Reschedule */
             reschedule: boolean;
         };
+        /** ManageCancelIn */
+        ManageCancelIn: {
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Reason Code
+             * @description The client's pick from the page's short list (their words go in reason)
+             */
+            reason_code?: ("plans_changed" | "unwell" | "another_time" | "another_salon" | "price" | "other") | null;
+        };
         /** ManageOut */
         ManageOut: {
             actions: components["schemas"]["ManageActions"];
@@ -2986,6 +3129,14 @@ export interface components {
              * @description Opens the salon's Telegram bot, while the client has no chat linked
              */
             telegram_url?: string | null;
+        };
+        /** ManageSlotsOut */
+        ManageSlotsOut: {
+            /**
+             * Slots
+             * @description Where the visit can move that day: its staff member's free starts for a visit of its length, its own time counted free (its present start left out); empty when it may not move
+             */
+            slots: components["schemas"]["SlotOut"][];
         };
         /** ManagedAppointment */
         ManagedAppointment: {
@@ -9644,6 +9795,202 @@ export interface operations {
             };
         };
     };
+    state_v1_admin_staff__staff_id__calendar_feed_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                staff_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    rotate_v1_admin_staff__staff_id__calendar_feed_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                staff_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedOut"];
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not possible in the current state (the code says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    revoke_v1_admin_staff__staff_id__calendar_feed_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                staff_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No valid sign-in (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed to do this (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not possible in the current state (the code says why) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     tasks_v1_admin_tasks_get: {
         parameters: {
             query?: {
@@ -10444,6 +10791,66 @@ export interface operations {
             };
         };
     };
+    feed_v1_calendar_feeds__salon_id___staff_id___secret__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                salon_id: string;
+                staff_id: string;
+                secret: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calendar */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description Not a feed's secret (rotated, revoked, another's) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Read too often this hour (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     view_v1_feedback__token__get: {
         parameters: {
             query?: never;
@@ -10658,6 +11065,122 @@ export interface operations {
             };
         };
     };
+    link_bonus_v1_manage__token__bonus_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bonus */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkBonusOut"];
+                };
+            };
+            /** @description Invalid or expired link */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    calendar_file_v1_manage__token__calendar_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The .ics file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description Invalid or expired link, or one that may not do this (code link_revoked once the visit is cancelled; link_not_for_client for a link that acts on the visit only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed now (too late, visit over) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many changes from this network address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     cancel_v1_manage__token__cancel_post: {
         parameters: {
             query?: never;
@@ -10669,7 +11192,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["CancelIn"] | null;
+                "application/json": components["schemas"]["ManageCancelIn"] | null;
             };
         };
         responses: {
@@ -10992,6 +11515,76 @@ export interface operations {
             };
             /** @description The body is not application/json (code unsupported_media_type) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input, naming each field (code invalid_input, or the rule that refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many changes from this network address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    free_times_v1_manage__token__slots_get: {
+        parameters: {
+            query: {
+                /** @description The salon's local date, YYYY-MM-DD */
+                date: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Free starts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageSlotsOut"];
+                };
+            };
+            /** @description Invalid or expired link, or one that may not do this (code link_revoked once the visit is cancelled; link_not_for_client for a link that acts on the visit only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed now (too late, visit over) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
