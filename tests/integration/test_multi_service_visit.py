@@ -311,6 +311,9 @@ def test_the_clients_manage_link_shows_moves_and_cancels_the_whole_visit(salon, 
     assert view["service_name"] == "Haircut + Manicure"
     assert view["price"] == {"amount": 7500, "currency": "EUR"}
     assert [s["staff_id"] for s in view["segments"]] == ["anna", "marta"]
+    # where it may move: the whole chain again, each with its staff member, its own time free to it
+    offered = {x["start"] for x in public.get(f"/v1/manage/{token}/slots?date={TUESDAY}").json["slots"]}
+    assert t("10:15") in offered and t("15:00") in offered and t("10:00") not in offered
     moved = public.post(f"/v1/manage/{token}/reschedule", {"start": t("15:00")})
     assert moved.status == 200, moved.text
     assert [(s["staff_id"], s["start"]) for s in moved.json["appointment"]["segments"]] == [

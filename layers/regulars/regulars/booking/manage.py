@@ -149,12 +149,17 @@ def client_behind(token: str, now: datetime) -> tuple[Catalog, str] | None:
 def free_times(token: str, day: date, now: datetime) -> list[slots.Slot]:
     """Where the visit could move on a local day: its staff member's free starts for a visit of its
     length, its own time counting as free (a move by 15 minutes is not blocked by the visit itself);
-    none when the link may not move it."""
+    for a visit of several services, the starts where all of them fit again back to back, each with
+    its staff member; none when the link may not move it."""
     link = _open(token, now)
     shown = _shown(link, now)
     a = link.appointment
-    if not shown.can_reschedule or link.catalog.service(a.service_id) is None:
+    if not shown.can_reschedule or any(link.catalog.service(p.service_id) is None for p in a.parts()):
         return []
+    if a.segments:  # several services: the whole chain moves, each with its own staff member
+        choices = [slots.Choice(p.service_id, p.staff_id) for p in a.segments]
+        chains = slots.free_chains(link.catalog, choices, day, now, ignore=a.id)
+        return [slots.Slot(way[0].start, way[0].staff_id) for way in chains if way[0].start != a.start]
     found = slots.free_slots(
         link.catalog, a.service_id, day, a.staff_id, now, ignore=a.id, duration=a.end - a.start
     )
