@@ -154,8 +154,40 @@ def test_a_cancelled_visit_is_a_cancelled_event_with_a_higher_sequence():
 
 
 def test_the_staff_event_names_the_client_by_first_name_only():
-    event = calendar.staff_event(_catalog(), _visit())
+    event = calendar.staff_event(_catalog(), _visit(), "maria")
     assert event.summary == "Lucía · Corte, lavado y peinado"
+
+
+def test_a_visit_of_two_services_names_both_and_each_staff_event_its_own_part():
+    catalog = _catalog()
+    catalog.services["nails"] = Service(
+        id="nails", name="Manicura", duration_minutes=30, price=Money(amount=2000, currency="EUR")
+    )
+    catalog.staff["rosa"] = StaffMember(id="rosa", name="Rosa", service_ids=["nails"])
+    end_cut = START + timedelta(minutes=45)
+    a = _visit(
+        end=end_cut + timedelta(minutes=30),
+        segments=[
+            m.Segment(
+                service_id="cut",
+                staff_id="maria",
+                start=START,
+                end=end_cut,
+                price=Money(amount=3000, currency="EUR"),
+            ),
+            m.Segment(
+                service_id="nails",
+                staff_id="rosa",
+                start=end_cut,
+                end=end_cut + timedelta(minutes=30),
+                price=Money(amount=2000, currency="EUR"),
+            ),
+        ],
+    )
+    (event,) = _parse(ics.calendar([calendar.visit_event(catalog, a)], stamp=NOW)).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Corte, lavado y peinado + Manicura · María José, Rosa"
+    rosa = calendar.staff_event(catalog, a, "rosa")
+    assert (rosa.summary, rosa.start, rosa.end) == ("Lucía · Manicura", end_cut, a.end)
 
 
 def test_a_naive_time_is_refused():

@@ -45,15 +45,19 @@ def _location(salon: Salon) -> str:
     return f"{salon.name}, {salon.address}" if salon.address else salon.name
 
 
-def _names(catalog: Catalog, a: m.Appointment) -> tuple[str, str]:
-    service = catalog.services.get(a.service_id)
-    staff = catalog.staff.get(a.staff_id)
-    return (service.name if service else a.service_id), (staff.name if staff else "")
+def _names(catalog: Catalog, parts: list[m.Segment]) -> tuple[str, str]:
+    """The services of ``parts`` ("Haircut + Manicure") and who does them ("Anna, Marta")."""
+    services = [catalog.services.get(p.service_id) for p in parts]
+    staff = [catalog.staff.get(i) for i in dict.fromkeys(p.staff_id for p in parts)]
+    return (
+        " + ".join(x.name if x else p.service_id for x, p in zip(services, parts, strict=True)),
+        ", ".join(x.name for x in staff if x),
+    )
 
 
 def visit_event(catalog: Catalog, a: m.Appointment) -> ics.Event:
-    """The client's event for a visit: the service and who does it, at the salon."""
-    service, staff = _names(catalog, a)
+    """The client's event for a visit: its services and who does them, at the salon."""
+    service, staff = _names(catalog, a.parts())
     return ics.Event(
         uid=f"visit-{a.id}@{catalog.salon.id}.regulars",
         sequence=sequence(a),
@@ -70,14 +74,16 @@ def first_name(name: str | None) -> str:
     return (name or "").strip().split(" ")[0] or "—"
 
 
-def staff_event(catalog: Catalog, a: m.Appointment) -> ics.Event:
-    """The staff member's event for a visit: the client's first name and the service, nothing more."""
-    service, _ = _names(catalog, a)
+def staff_event(catalog: Catalog, a: m.Appointment, staff_id: str) -> ics.Event:
+    """The staff member's event for a visit: the client's first name and the service(s) this member
+    does, over their own part of a visit of several services; nothing more."""
+    mine = [p for p in a.parts() if p.staff_id == staff_id] or a.parts()
+    service, _ = _names(catalog, mine)
     return ics.Event(
         uid=f"staff-{a.id}@{catalog.salon.id}.regulars",
         sequence=sequence(a),
-        start=a.start,
-        end=a.end,
+        start=min(p.start for p in mine),
+        end=max(p.end for p in mine),
         summary=f"{first_name(a.client_name)} · {service}",
         status=_status(a),
         location=catalog.salon.name,
@@ -182,7 +188,7 @@ def feed_file(salon_id: str, staff_id: str, secret: str, now: datetime) -> str:
     visits = appointment_store.for_staff(salon_id, staff_id, now - FEED_PAST, now + timedelta(days=horizon))
     member = catalog.staff.get(staff_id)
     return ics.calendar(
-        [staff_event(catalog, a) for a in visits],
+        [staff_event(catalog, a, staff_id) for a in visits],
         stamp=now,
         name=f"{catalog.salon.name}: {member.name}" if member else catalog.salon.name,
     )
