@@ -68,3 +68,70 @@ def test_a_freed_time_is_offered_only_if_an_answer_at_the_holds_end_can_still_bo
     assert offerable(now + timedelta(minutes=75), now, **rules)
     assert not offerable(now + timedelta(minutes=74), now, **rules)
     assert not offerable(now + timedelta(days=61), now, **rules)
+
+
+# ------------------------------------------------------------------ the time a visit's change frees
+def _visit_of_three(start: datetime):
+    from regulars.core import appointments as m
+    from regulars.core.money import Money
+
+    eur = Money(amount=1000, currency="EUR")
+    parts = [("cut", "anna", 0, 45), ("colour", "anna", 45, 105), ("nails", "marta", 105, 135)]
+    segments = [
+        m.Segment(
+            service_id=s,
+            staff_id=who,
+            start=start + timedelta(minutes=a),
+            end=start + timedelta(minutes=b),
+            price=eur,
+        )
+        for s, who, a, b in parts
+    ]
+    return m.Appointment(
+        id="v1",
+        salon_id="s",
+        client_id="c",
+        staff_id="anna",
+        service_id="cut",
+        start=start,
+        end=segments[-1].end,
+        status=m.AppointmentStatus.CANCELLED,
+        price=Money(amount=3000, currency="EUR"),
+        source=m.Source.WIDGET,
+        created_at=start - timedelta(days=3),
+        updated_at=start - timedelta(days=1),
+        segments=segments,
+        version=3,
+    )
+
+
+def test_a_visit_of_several_services_frees_each_staff_members_own_part():
+    from regulars.core.events import AppointmentEvent, EventType
+    from regulars.waitlist.service import freed_spans, opening_id_of
+
+    start = at(TUESDAY, 10)
+    visit = _visit_of_three(start)
+    cancelled = AppointmentEvent(type=EventType.CANCELLED, event_id="e1", salon_id="s", appointment=visit)
+    assert freed_spans(cancelled) == [
+        ("anna", start, start + timedelta(minutes=105)),  # her two services back to back: one time
+        ("marta", start + timedelta(minutes=105), start + timedelta(minutes=135)),
+    ]
+    assert [opening_id_of(cancelled, i) for i in range(2)] == ["v1-3", "v1-3-1"]
+
+    later = visit.model_copy(
+        update={
+            "start": start + timedelta(hours=3),
+            "end": visit.end + timedelta(hours=3),
+            "segments": [
+                s.model_copy(
+                    update={"start": s.start + timedelta(hours=3), "end": s.end + timedelta(hours=3)}
+                )
+                for s in visit.segments
+            ],
+            "status": visit.status.BOOKED,
+        }
+    )
+    moved = AppointmentEvent(
+        type=EventType.MOVED, event_id="e2", salon_id="s", appointment=later, previous_start=start
+    )
+    assert freed_spans(moved) == freed_spans(cancelled)  # where it was

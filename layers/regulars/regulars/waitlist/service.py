@@ -263,32 +263,63 @@ def leave(salon_id: str, token: str, *, address: str, now: datetime) -> tuple[En
 
 
 # ---------------------------------------------------------------------------------------- filling
-def opening_id_of(event: AppointmentEvent) -> str:
-    return f"{event.appointment.id}-{event.appointment.version or 0}"
+def opening_id_of(event: AppointmentEvent, part: int = 0) -> str:
+    """The freed time's id: one per visit change, and per staff member's part of a visit of several
+    services (``part`` > 0 for the second and later)."""
+    base = f"{event.appointment.id}-{event.appointment.version or 0}"
+    return base if part == 0 else f"{base}-{part}"
+
+
+def freed_spans(event: AppointmentEvent) -> list[tuple[str, datetime, datetime]]:
+    """(staff member, start, end) of the time a cancellation or a move frees: for a visit of several
+    services each staff member's own part (back-to-back parts of one member as one span)."""
+    a = event.appointment
+    if event.type is EventType.CANCELLED and not event.created:
+        delta = timedelta(0)
+    elif event.type is EventType.MOVED and event.previous_start is not None:
+        delta = event.previous_start - a.start
+        if not a.segments:  # one service: its staff member may have changed with the move
+            return [
+                (
+                    event.previous_staff_id or a.staff_id,
+                    event.previous_start,
+                    event.previous_start + (a.end - a.start),
+                )
+            ]
+    else:
+        return []
+    spans: list[tuple[str, datetime, datetime]] = []
+    for p in a.parts():
+        start, end = p.start + delta, p.end + delta
+        if spans and spans[-1][0] == p.staff_id and spans[-1][2] == start:
+            spans[-1] = (p.staff_id, spans[-1][1], end)
+        else:
+            spans.append((p.staff_id, start, end))
+    return spans
 
 
 def on_event(event: AppointmentEvent, now: datetime) -> str | None:
-    """A visit's event: a cancellation or a move frees a time, offered from the waitlist. The
-    opening's id, when one was recorded (now or by an earlier delivery)."""
+    """A visit's event: a cancellation or a move frees a time (each staff member's part of a visit of
+    several services), offered from the waitlist. The first opening's id, when one was recorded (now
+    or by an earlier delivery)."""
     a = event.appointment
-    if event.type is EventType.CANCELLED and not event.created:
-        staff_id, start, end = a.staff_id, a.start, a.end
-    elif event.type is EventType.MOVED and event.previous_start is not None:
-        staff_id = event.previous_staff_id or a.staff_id
-        start, end = event.previous_start, event.previous_start + (a.end - a.start)
-    else:
-        return None
-    if start <= now or a.source is m.Source.IMPORT:
+    spans = freed_spans(event)
+    if not spans or a.source is m.Source.IMPORT:
         return None
     catalog = catalog_store.load_catalog(a.salon_id, max_age=catalog_store.RULES_MAX_AGE)
     if not catalog.salon.settings.waitlist.enabled:
         return None
-    opening_id = opening_id_of(event)
-    store.new_opening(
-        a.salon_id, opening_id, cause=event.event_id, staff_id=staff_id, start=start, end=end, now=now
-    )
-    fill(a.salon_id, opening_id, 1, now)
-    return opening_id
+    first: str | None = None
+    for i, (staff_id, start, end) in enumerate(spans):
+        if start <= now:
+            continue
+        opening_id = opening_id_of(event, i)
+        store.new_opening(
+            a.salon_id, opening_id, cause=event.event_id, staff_id=staff_id, start=start, end=end, now=now
+        )
+        fill(a.salon_id, opening_id, 1, now)
+        first = first or opening_id
+    return first
 
 
 def offer_code(salon_id: str, offer_id: str) -> str:
