@@ -256,7 +256,8 @@ def test_a_freed_time_goes_to_the_waitlist_and_the_first_to_accept_books_it(demo
     first.wait_for(timeout=30_000)
     second = page.locator(f'section[data-to="{phones[1]}"]', has_text="hay hueco")
     second.wait_for(timeout=30_000)
-    links = [re.search(r"\S*/offer\.html\?\S+", card.inner_text()).group(0) for card in (first, second)]
+    links = [rt.link_in(card.inner_text()) for card in (first, second)]  # behind each message's short link
+    assert all("/offer.html?" in link for link in links)
 
     page.goto(links[0])
     page.wait_for_selector("#offer-accept:not(.hidden)")

@@ -185,7 +185,8 @@ def test_a_staff_feed_works_for_its_secret_only(salon, public, clock_at):
     assert reused.status == 409 and reused.json["error"]["code"] == "idempotency_key_reused"
     assert public.get(path).status == 403  # the old secret did not come back
 
-    assert owner.delete("/v1/admin/staff/anna/calendar-feed").status == 204
+    revoked = owner.delete("/v1/admin/staff/anna/calendar-feed")
+    assert revoked.status == 200 and revoked.json["active"] is False
     assert public.get(rotated.json["path"]).status == 403
     assert owner.get("/v1/admin/staff/anna/calendar-feed").json["active"] is False
     actions = [

@@ -918,7 +918,7 @@ export interface paths {
         put?: never;
         /** Make the staff member's calendar feed, or rotate it: a new secret URL (shown in this answer only), the previous one stops at once; audited. The same Idempotency-Key again answers the same URL; 409 idempotency_key_reused for a key an earlier rotation used */
         post: operations["rotate_v1_admin_staff__staff_id__calendar_feed_post"];
-        /** Revoke the staff member's calendar feed: its URL stops at once; audited */
+        /** Revoke the staff member's calendar feed: its URL stops at once; audited. Answers the feed's state (no feed); revoking where there is none changes nothing */
         delete: operations["revoke_v1_admin_staff__staff_id__calendar_feed_delete"];
         options?: never;
         head?: never;
@@ -9934,14 +9934,12 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Successful Response */
-            204: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["FeedOut"];
                 };
             };
             /** @description No valid sign-in (code unauthorized) */

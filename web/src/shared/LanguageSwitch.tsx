@@ -14,8 +14,8 @@ export function LanguageSwitch() {
     <div class="languages" role="group" aria-label={t("common.language")}>
       {LANGUAGES.map((lang) => (
         <button type="button" key={lang} lang={lang} class="lang" aria-pressed={lang === current}
-          title={LANGUAGE_NAMES[lang]} onClick={() => setLanguage(lang)}>
-          {lang.toUpperCase()}
+          onClick={() => setLanguage(lang)}>
+          {lang.toUpperCase()}<span class="visually-hidden"> {LANGUAGE_NAMES[lang]}</span>
         </button>
       ))}
     </div>

@@ -82,12 +82,12 @@ def rotate(staff_id: Ref, idempotency_key: IdempotencyKey = None) -> tuple[FeedO
 
 @router.delete(
     "/v1/admin/staff/<staff_id>/calendar-feed",
-    summary="Revoke the staff member's calendar feed: its URL stops at once; audited",
+    summary="Revoke the staff member's calendar feed: its URL stops at once; audited. Answers the feed's "
+    "state (no feed); revoking where there is none changes nothing",
     tags=TAGS,
-    status_code=204,
 )
 @operation("staff.calendar_feed")
-def revoke(staff_id: Ref) -> tuple[dict, int]:
+def revoke(staff_id: Ref) -> FeedOut:
     salon_id, who = caller(router)
     calendar.revoke(salon_id, staff_id, now=clock.now(), by=who)
-    return {}, 204
+    return _out(calendar.feed_state(salon_id, staff_id))
