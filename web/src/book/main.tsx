@@ -104,8 +104,12 @@ function Book() {
     if (!service) return;
     const q = new URLSearchParams({ service_id: service.id, days: String(STRIP_DAYS) });
     if (staffId) q.set("staff_id", staffId);
+    // the strip's own days: moved by the client, around the day asked for, else the days it shows
+    // (another staff member or service keeps the client where they are, on the day they chose)
+    const shown = avail?.days[0]?.date;
     if (from) q.set("from", from);
     else if (asked.current) q.set("from", asked.current);
+    else if (shown) q.set("from", shown);
     setStatus(t("book.loading"));
     call<Availability>("GET", salonPath(salonId, `/availability?${q}`))
       .then((a) => {
