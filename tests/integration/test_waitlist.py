@@ -283,7 +283,8 @@ def test_the_first_acceptance_books_and_a_second_is_refused_and_the_same_one_aga
         PublicApi().get(f"/v1/salons/{SALON}/waitlist-offers/{code_of(second)}").json["offer"]["status"]
         == "taken"
     )
-    assert accept(code_of(second)[:-1] + "A").status == 404
+    code = code_of(second)
+    assert accept(code[:-1] + ("B" if code.endswith("A") else "A")).status == 404  # one character off
 
     entries = {e.name: e for e in WaitlistEntry.scan()}
     assert (entries["First"].status, entries["First"].appointment_id) == (

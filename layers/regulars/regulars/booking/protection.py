@@ -240,12 +240,11 @@ def answer_check(salon_id: str, check_id: str, phone: str, code: str, now: datet
 
 
 # --------------------------------------------------------------------------------------- booking
-def admit_booking(
-    salon: Salon, phone: str, *, known: bool, proof: str | None, address: str, now: datetime
+def _proven_where_required(
+    salon: Salon, phone: str, *, known: bool, proof: str | None, now: datetime
 ) -> bool:
-    """May this anonymous booking go ahead? Whether the phone is proven (True), or not but the salon
-    takes it so (False); raises when the salon wants a code first or a limit is reached."""
-    check_country(phone, salon, field="client.phone")
+    """Whether ``proof`` proves ``phone``; raises PhoneCheckRequired when it does not and the salon
+    asks for a code (always, or for a phone it does not know)."""
     rules = salon.settings.protection
     proven = proves(proof, salon.id, phone, now)
     if not proven and (rules.phone_check == "always" or (rules.phone_check == "new_phones" and not known)):
@@ -257,6 +256,17 @@ def admit_booking(
         raise PhoneCheckRequired(
             "confirm the phone with a one-time code first", fields=[FieldError("phone_proof", reason)]
         )
+    return proven
+
+
+def admit_booking(
+    salon: Salon, phone: str, *, known: bool, proof: str | None, address: str, now: datetime
+) -> bool:
+    """May this anonymous booking go ahead? Whether the phone is proven (True), or not but the salon
+    takes it so (False); raises when the salon wants a code first or a limit is reached."""
+    check_country(phone, salon, field="client.phone")
+    rules = salon.settings.protection
+    proven = _proven_where_required(salon, phone, known=known, proof=proof, now=now)
     counts = [
         _count("bookings_per_address_hour", address, rules.bookings_per_address_hour, _hour(now)),
         _count("bookings_per_phone_day", phone, rules.bookings_per_phone_day, _day(now)),
@@ -295,18 +305,8 @@ def admit_waitlist(
     messages, so the phone must be proven where a booking's would be, and joining is counted per
     address, per phone and salon-wide. Whether the phone is proven (True) or not (False)."""
     check_country(phone, salon, field="client.phone")
-    rules = salon.settings.protection
     limits = salon.settings.waitlist
-    proven = proves(proof, salon.id, phone, now)
-    if not proven and (rules.phone_check == "always" or (rules.phone_check == "new_phones" and not known)):
-        reason = (
-            "the code's proof has expired or is for another phone"
-            if proof
-            else "confirm the phone with a code"
-        )
-        raise PhoneCheckRequired(
-            "confirm the phone with a one-time code first", fields=[FieldError("phone_proof", reason)]
-        )
+    proven = _proven_where_required(salon, phone, known=known, proof=proof, now=now)
     _take(
         salon.id,
         [
