@@ -388,13 +388,18 @@ def test_the_desk_lists_books_and_removes_entries_within_its_role(table, clock_a
     assert owner.get("/v1/admin/waitlist").json["entries"] == []
 
 
-def test_erasing_a_client_takes_their_waitlist_entries_with_them(table, clock_at):
+def test_a_clients_export_holds_and_erasure_takes_their_waitlist_entries(table, clock_at):
     salon(clock_at)
     owner = AdminApi(SALON)
     client = owner.post("/v1/admin/clients", {"name": "Forget Me", "phone": "+4915100000070"})
     assert client.status == 201, client.json
     join(PublicApi(), "+4915100000070", name="Forget Me")
     join(PublicApi(), "+4915100000071", name="Stays")
+    exported = owner.get(f"/v1/admin/clients/{client.json['id']}/export")
+    assert exported.status == 200, exported.json
+    (entry,) = exported.json["waitlist"]  # theirs only, with its consent and its evidence
+    assert (entry["name"], entry["phone"], entry["status"]) == ("Forget Me", "+4915100000070", "waiting")
+    assert entry["consent"]["granted"] is True
     erased = owner.post(f"/v1/admin/clients/{client.json['id']}/erase", {"reason": "asked"})
     assert erased.status == 200, erased.json
     assert erased.json["removed"]["waitlist"] == 1

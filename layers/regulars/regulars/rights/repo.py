@@ -38,6 +38,7 @@ from regulars.runtime.jobs.subjects import Subject
 from regulars.store.base import Entity, Tx, TxFailed
 from regulars.store.filed import dump
 from regulars.store.items import AuditEntry, IdempotencyRecord
+from regulars.waitlist.items import WAITING, WaitlistEntry
 
 ERASED = "client erased"
 ERASED_NAME = "Erased client"
@@ -69,11 +70,12 @@ def about(salon_id: str, client_id: str) -> list[Message]:
     return [i for i in Entity.by_gsi1.query(hk) if isinstance(i, Message)]
 
 
-def holdings(salon_id: str, client: Client, items: list[Entity]) -> dict[str, Any]:
+def holdings(salon_id: str, client: Client, items: list[Entity], phone_hash: str | None) -> dict[str, Any]:
     """Everything held about the client (``items``: their history), each item as its own attributes,
     JSON-ready: the client (with their consents and the evidence of each), the sections of their
-    history, the messages to others about them, their bonus account and every lot, and their
-    campaign memberships. Telegram link tokens are left out: they are keys, not data."""
+    history, the messages to others about them, their bonus account and every lot, their campaign
+    memberships, and the waitlist entries of their phone (``phone_hash``: kept under it, as a waiting
+    client may be no client yet). Telegram link tokens are left out: they are keys, not data."""
     out: dict[str, Any] = {"client": dump(client)}
     for name, cls in SECTIONS.items():
         out[name] = [dump(i) for i in items if isinstance(i, cls)]
@@ -84,6 +86,11 @@ def holdings(salon_id: str, client: Client, items: list[Entity]) -> dict[str, An
         "lots": [dump(i) for i in lot_items(salon_id, client.client_id)],
     }
     out["campaigns"] = [dump(i) for i in memberships(salon_id, client.client_id)]
+    out["waitlist"] = []
+    if phone_hash is not None:  # an erased client has no phone, and their entries went with it
+        hk = WaitlistEntry.render_key("gsi2pk", salon_id=salon_id, phone_hash=phone_hash)
+        found = Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith(WAITING))
+        out["waitlist"] = [dump(i) for i in found if isinstance(i, WaitlistEntry)]
     return out
 
 

@@ -36,9 +36,11 @@ def export(salon_id: str, client_id: str, who: str, now: datetime) -> dict[str, 
     item = client_store.get_item(salon_id, client_id)
     if item is None:
         raise NotFound(f"client {client_id} not found", code="client_not_found")
-    held = erasure.holdings(salon_id, item, filed.under_client(salon_id, client_id))
+    held = erasure.holdings(
+        salon_id, item, filed.under_client(salon_id, client_id), phone_key(item.phone) if item.phone else None
+    )
     out: dict[str, Any] = {"exported_at": now.isoformat(), "salon_id": salon_id, **held}
-    counts = {name: len(out[name]) for name in (*erasure.SECTIONS, "messages_about", "campaigns")}
+    counts = {name: len(out[name]) for name in (*erasure.SECTIONS, "messages_about", "campaigns", "waitlist")}
     counts["lots"] = len(held["loyalty"]["lots"])
     audit.record(
         audit.entry(salon_id, new_id(now), "client.exported", who, now, client_id=client_id, detail=counts)
