@@ -149,8 +149,11 @@ def test_the_owner_closes_a_follow_up_and_gives_a_defection_its_reason(demo_runt
     # an at-risk client who agreed to offers is invited back with a bonus, and a call to them is noted
     page.select_option("#slipping select[name=status]", "at_risk")
     page.wait_for_selector("#slipping-clients button.invite")
-    row = page.locator("#slipping-clients tbody tr", has=page.locator("button.invite")).first
-    invited = row.get_attribute("data-id")
+    first = page.locator("#slipping-clients tbody tr", has=page.locator("button.invite")).first
+    invited = first.get_attribute("data-id")
+    row = page.locator(
+        f'#slipping-clients tbody tr[data-id="{invited}"]'
+    )  # that client, however the list redraws
     row.locator("button.invite").click()
     page.fill("#invite-form input[name=bonus]", "5,0,0")
     page.click("#invite-send")
