@@ -57,8 +57,16 @@ def test_two_services_back_to_back_booked_on_the_booking_page_are_one_visit_in_t
     page.wait_for_selector("#slots button")
     page.click("#add-service")
     page.select_option("#service-2", "manicure")
-    page.select_option("#staff", "sofia")
+    # the strip asks about the whole visit: a day is marked free where both services fit in a row
+    with page.expect_response(
+        lambda r: "/availability?service_ids=brows%2Cmanicure&" in r.url and "staff_id=sofia" in r.url
+    ) as strip:
+        page.select_option("#staff", "sofia")
+    assert {d["date"]: d["free_times"] for d in strip.value.json()["days"]}[day] == len(
+        {c["start"] for c in chains}
+    )
     page.wait_for_selector(f'#slots button[data-start="{chains[0]["start"]}"]')
+    assert page.get_attribute(f'#days button[data-date="{day}"]', "data-state") == "free"
     chosen = chains[len(chains) // 2]
     page.click(f'#slots button[data-start="{chosen["start"]}"]')
     name = "Lucía " + "".join(random.choice(string.ascii_lowercase) for _ in range(8)).capitalize()

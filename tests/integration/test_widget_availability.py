@@ -83,9 +83,32 @@ def test_the_next_free_time_is_looked_for_up_to_the_horizon_and_no_further(salon
     assert strip(public, "service_id=manicure&days=7")["next"] is None
 
 
+def test_a_visit_of_several_services_is_free_on_a_day_only_where_all_of_them_fit(salon, public):
+    chain = "service_ids=haircut,manicure"
+    found = strip(public, f"{chain}&from=2026-11-23&days=7")
+    assert [d["state"] for d in found["days"]][5:] == ["closed", "closed"]  # the weekend
+    for d in found["days"]:  # the same starts the day's slots for the whole visit give
+        q = f"{chain}&date={d['date']}"
+        assert d["free_times"] == len({s["start"] for s in public.get(f"{PATH}/slots?{q}").json["slots"]}), d
+    first = public.get(f"{PATH}/slots?{chain}&date=2026-11-23").json["slots"][0]
+    assert found["next"]["start"] == first["start"] == "2026-11-23T10:00:00+01:00"
+
+    # Marta, the only one who does manicures, away on Tuesday: a haircut alone still fits, the visit not
+    admin = AdminApi("salon-a")
+    away = {"start": "2026-11-24T09:00:00+01:00", "end": "2026-11-24T18:00:00+01:00", "kind": "other"}
+    assert admin.post("/v1/admin/staff/marta/blocks", away).status == 201
+    assert strip(public, "service_id=haircut&from=2026-11-24&days=1")["days"][0]["state"] == "free"
+    tuesday = strip(public, f"{chain}&from=2026-11-24&days=1")
+    assert tuesday["days"] == [{"date": "2026-11-24", "state": "full", "free_times": 0}]
+    assert tuesday["next"]["start"] == "2026-11-25T09:00:00+01:00"
+
+
 @pytest.mark.parametrize(
     ("query", "field", "code"),
     [
+        ("days=7", "service_id", "one_of"),
+        ("service_id=haircut&service_ids=haircut,manicure", "service_id", "one_of"),
+        ("service_ids=haircut,haircut", "services", "duplicate_service"),
         ("service_id=haircut&days=32", "days", "invalid_input"),
         ("service_id=haircut&days=0", "days", "invalid_input"),
         ("service_id=haircut&from=2026-01-01", "from", "invalid_input"),

@@ -1283,8 +1283,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Which days have free times for a service, and the next free time
-         * @description Up to 31 local days from `from` (default today): each day's state and number of free times, and the first free time on or after `from` across staff (or of staff_id).
+         * Which days have free times for a service, or several back to back, and the next free time
+         * @description Up to 31 local days from `from` (default today): each day's state and number of free times, and the first free time on or after `from` across staff (or of staff_id). service_id: one service; service_ids (comma-separated, as for the slots): several in one visit, a day being free when the whole visit fits.
          */
         get: operations["get_availability_v1_salons__salon_id__availability_get"];
         put?: never;
@@ -11847,8 +11847,9 @@ export interface operations {
     };
     get_availability_v1_salons__salon_id__availability_get: {
         parameters: {
-            query: {
-                service_id: string;
+            query?: {
+                service_id?: string | null;
+                service_ids?: string | null;
                 staff_id?: string | null;
                 /** @description The salon's local date to start at, YYYY-MM-DD */
                 from?: string | null;

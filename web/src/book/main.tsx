@@ -99,11 +99,20 @@ function Book() {
     if (icon && salon.logo_url) icon.href = salon.logo_url;
   }, [salon, language()]);
 
+  /** The strip's question: the service, or every service of the visit (a day is free when all of them
+   * fit back to back), and the staff member chosen. */
+  function stripQuery(): URLSearchParams {
+    const q = new URLSearchParams(
+      extras.length ? { service_ids: chain.join(","), days: String(STRIP_DAYS) } : { service_id: serviceId, days: String(STRIP_DAYS) },
+    );
+    if (staffId) q.set("staff_id", staffId);
+    return q;
+  }
+
   // the strip: which days have free times (from today, or around the day asked for)
   useEffect(() => {
     if (!service) return;
-    const q = new URLSearchParams({ service_id: service.id, days: String(STRIP_DAYS) });
-    if (staffId) q.set("staff_id", staffId);
+    const q = stripQuery();
     // the strip's own days: moved by the client, around the day asked for, else the days it shows
     // (another staff member or service keeps the client where they are, on the day they chose)
     const shown = avail?.days[0]?.date;
@@ -123,7 +132,7 @@ function Book() {
         setStatus("");
       })
       .catch(() => setStatus(t("err.general")));
-  }, [service?.id, staffId, from]);
+  }, [service?.id, staffId, from, extras.join(",")]);
 
   // the day's free times
   useEffect(() => {
@@ -249,8 +258,8 @@ function Book() {
   /** The same strip of days read again (its marks and counts), on the same day; the day's times follow. */
   async function refreshStrip() {
     if (!avail || !service) return;
-    const q = new URLSearchParams({ service_id: service.id, days: String(STRIP_DAYS), from: avail.days[0].date });
-    if (staffId) q.set("staff_id", staffId);
+    const q = stripQuery();
+    q.set("from", avail.days[0].date);
     try {
       setAvail(await call<Availability>("GET", salonPath(salonId, `/availability?${q}`)));
     } catch {

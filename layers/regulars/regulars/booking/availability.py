@@ -8,13 +8,25 @@ search for the next free time past them goes on in steps of ``MAX_DAYS`` up to t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from regulars.booking import blocks as blocked_time
 from regulars.booking import repo as store
-from regulars.booking.slots import Slot, candidates, require_service, window
+from regulars.booking.slots import (
+    Choice,
+    DayView,
+    Slot,
+    candidates,
+    chain_starts,
+    day_view,
+    plan,
+    require_service,
+    window,
+)
 from regulars.core import appointments as m
 from regulars.core.errors import InvalidInput
 from regulars.core.schedule import Interval, free_starts, local_instant
@@ -42,12 +54,14 @@ class Availability:
 def _busy(
     catalog: Catalog, members: list[StaffMember], lo: datetime, hi: datetime
 ) -> dict[str, list[Interval]]:
-    """Each member's held time over [lo, hi): their visits (not cancelled) and their blocks."""
+    """Each member's held time over [lo, hi): their own parts of visits (not cancelled) and their
+    blocks."""
     held: dict[str, list[Interval]] = {
         member.id: [
-            Interval(a.start, a.end)
+            Interval(start, end)
             for a in store.for_staff(catalog.salon.id, member.id, lo, hi)
             if a.status is not m.AppointmentStatus.CANCELLED
+            for start, end in a.times_of(member.id)
         ]
         for member in members
     }
@@ -114,29 +128,103 @@ def _days(
     return out, first_free
 
 
+def _chain_views(
+    planned: Sequence[tuple[Service, list[StaffMember]]],
+    members: list[StaffMember],
+    day: date,
+    tz: ZoneInfo,
+    busy: dict[str, list[Interval]],
+) -> list[list[DayView]]:
+    """Each service's options on ``day`` as the chain's rules see them (``busy``: what is held)."""
+    views = {
+        member.id: day_view(member.id, member.pattern(), day, tz, busy.get(member.id, []))
+        for member in members
+    }
+    return [[views[member.id] for member in ms] for _, ms in planned]
+
+
+def _chain_days(
+    catalog: Catalog,
+    planned: Sequence[tuple[Service, list[StaffMember]]],
+    first: date,
+    count: int,
+    now: datetime,
+) -> tuple[list[DayAvailability], Slot | None]:
+    """As :func:`_days`, for several services back to back: a day is free when the whole chain fits
+    at some start (:func:`regulars.booking.slots.chain_starts`, as the day's slots are found)."""
+    tz = catalog.salon.tz
+    earliest, latest = window(catalog, now)
+    first_open, last_open = earliest.astimezone(tz).date(), latest.astimezone(tz).date()
+    members = list({member.id: member for _, ms in planned for member in ms}.values())
+    lo = local_instant(max(first, first_open), time(0, 0), tz)
+    hi = local_instant(min(first + timedelta(days=count), last_open + timedelta(days=1)), time(0, 0), tz)
+    held = _busy(catalog, members, lo, hi) if lo < hi else {}
+    services = [(service.id, service.duration) for service, _ in planned]
+    step = timedelta(minutes=catalog.salon.settings.slot_step_minutes)
+    out: list[DayAvailability] = []
+    first_free: Slot | None = None
+    for n in range(count):
+        day = first + timedelta(days=n)
+        if day < first_open:
+            out.append(DayAvailability(day, "past", 0))
+            continue
+        if day > last_open:
+            out.append(DayAvailability(day, "beyond_horizon", 0))
+            continue
+        day_lo = local_instant(day, time(0, 0), tz)
+        day_hi = local_instant(day + timedelta(days=1), time(0, 0), tz)
+
+        idle = _chain_views(planned, members, day, tz, {})
+        works = bool(chain_starts(idle, services, step=step, earliest=day_lo, latest=day_hi))
+        busy = {k: [i for i in v if i.start < day_hi and day_lo < i.end] for k, v in held.items()}
+        ways = chain_starts(
+            _chain_views(planned, members, day, tz, busy),
+            services,
+            step=step,
+            earliest=earliest,
+            latest=day_hi,
+        )
+        starts = [way for way in ways if way[0].start <= latest]
+        if starts and first_free is None:
+            first_free = Slot(starts[0][0].start, starts[0][0].staff_id)
+        state: DayState = "free" if starts else "beyond_horizon" if ways else "full" if works else "closed"
+        out.append(DayAvailability(day, state, len({way[0].start for way in starts})))
+    return out, first_free
+
+
 def availability(
     catalog: Catalog,
-    service_id: str,
-    staff_id: str | None,
+    choices: Sequence[Choice],
     first: date | None,
     days: int,
     now: datetime,
 ) -> Availability:
     """``days`` local days from ``first`` (today if None): each day's state and number of free times,
-    and the first free time at or after ``first``, looked for up to the salon's horizon."""
+    and the first free time at or after ``first``, looked for up to the salon's horizon; for one
+    service, or for several back to back in one visit (``choices`` in order)."""
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput.field("days", f"from 1 to {MAX_DAYS}")
-    service = require_service(catalog, service_id)
-    members = candidates(catalog, service, staff_id)
+    if len(choices) == 1:
+        service = require_service(catalog, choices[0].service_id)
+        members = candidates(catalog, service, choices[0].staff_id)
+
+        def find(start: date, count: int) -> tuple[list[DayAvailability], Slot | None]:
+            return _days(catalog, service, members, start, count, now)
+    else:
+        planned = plan(catalog, choices)
+
+        def find(start: date, count: int) -> tuple[list[DayAvailability], Slot | None]:
+            return _chain_days(catalog, planned, start, count, now)
+
     tz = catalog.salon.tz
     today = now.astimezone(tz).date()
     last_day = window(catalog, now)[1].astimezone(tz).date()
     first = first or today
     if not today - timedelta(days=MAX_DAYS) <= first <= last_day + timedelta(days=1):
         raise InvalidInput.field("from", "must lie between a month ago and the last day open for booking")
-    shown, found = _days(catalog, service, members, first, days, now)
+    shown, found = find(first, days)
     after = first + timedelta(days=days)
     while found is None and after <= last_day:  # further on, a step at a time, up to the horizon
-        _, found = _days(catalog, service, members, after, MAX_DAYS, now)
+        _, found = find(after, MAX_DAYS)
         after += timedelta(days=MAX_DAYS)
     return Availability(today, last_day, shown, found)

@@ -145,15 +145,18 @@ def get_slots(
 
 @router.get(
     "/v1/salons/<salon_id>/availability",
-    summary="Which days have free times for a service, and the next free time",
+    summary="Which days have free times for a service, or several back to back, and the next free time",
     description=f"Up to {free_days.MAX_DAYS} local days from `from` (default today): each day's state and "
-    "number of free times, and the first free time on or after `from` across staff (or of staff_id).",
+    "number of free times, and the first free time on or after `from` across staff (or of staff_id). "
+    "service_id: one service; service_ids (comma-separated, as for the slots): several in one visit, "
+    "a day being free when the whole visit fits.",
     tags=["widget"],
     responses={200: {"description": "The days"}, **ERRORS},
 )
 def get_availability(
     salon_id: SalonId,
-    service_id: Annotated[str, Query(min_length=1, max_length=64)],
+    service_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    service_ids: Annotated[str | None, Query(min_length=1, max_length=400)] = None,
     staff_id: Annotated[str | None, Query(max_length=64)] = None,
     from_: Annotated[
         date | None, Query(alias="from", description="The salon's local date to start at, YYYY-MM-DD")
@@ -161,7 +164,13 @@ def get_availability(
     days: Annotated[int, Query(ge=1, le=free_days.MAX_DAYS)] = 14,
 ) -> AvailabilityOut:
     catalog = _catalog(salon_id)
-    found = free_days.availability(catalog, service_id, staff_id, from_, days, clock.now())
+    if (service_id is None) == (service_ids is None):
+        raise InvalidInput.field("service_id", "give service_id or service_ids", code="one_of")
+    if service_ids is not None:
+        choices = [slots.Choice(x.strip(), staff_id) for x in service_ids.split(",") if x.strip()]
+    else:
+        choices = [slots.Choice(str(service_id), staff_id)]
+    found = free_days.availability(catalog, choices, from_, days, clock.now())
     return AvailabilityOut(
         today=found.today.isoformat(),
         last_day=found.last_day.isoformat(),
