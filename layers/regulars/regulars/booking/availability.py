@@ -8,7 +8,7 @@ search for the next free time past them goes on in steps of ``MAX_DAYS`` up to t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -72,16 +72,21 @@ def _busy(
     return held
 
 
+# a day's free starts for the question asked: (someone works that day, {start: who})
+DayStarts = Callable[[date, dict[str, list[Interval]], datetime], tuple[bool, dict[datetime, str]]]
+
+
 def _days(
-    catalog: Catalog, service: Service, members: list[StaffMember], first: date, count: int, now: datetime
+    catalog: Catalog, members: list[StaffMember], first: date, count: int, now: datetime, starts_on: DayStarts
 ) -> tuple[list[DayAvailability], Slot | None]:
+    """``count`` days from ``first``: each day's state from ``starts_on``, over the held time of
+    ``members`` read once for the whole range."""
     tz = catalog.salon.tz
     earliest, latest = window(catalog, now)
     first_open, last_open = earliest.astimezone(tz).date(), latest.astimezone(tz).date()
     lo = local_instant(max(first, first_open), time(0, 0), tz)
     hi = local_instant(min(first + timedelta(days=count), last_open + timedelta(days=1)), time(0, 0), tz)
     held = _busy(catalog, members, lo, hi) if lo < hi else {}
-    step = timedelta(minutes=catalog.salon.settings.slot_step_minutes)
     out: list[DayAvailability] = []
     first_free: Slot | None = None
     for n in range(count):
@@ -92,10 +97,30 @@ def _days(
         if day > last_open:
             out.append(DayAvailability(day, "beyond_horizon", 0))
             continue
-        works = late = False
+        works, found = starts_on(day, held, earliest)
+        starts = {t: who for t, who in found.items() if t <= latest}
+        late = len(starts) < len(found)  # times past the horizon's instant (on the last day open)
+        if starts and first_free is None:
+            t = min(starts)
+            first_free = Slot(t, starts[t])
+        state: DayState = "free" if starts else "beyond_horizon" if late else "full" if works else "closed"
+        out.append(DayAvailability(day, state, len(starts)))
+    return out, first_free
+
+
+def _one_service(catalog: Catalog, service: Service, members: list[StaffMember]) -> DayStarts:
+    """A day's starts for one service: each member's free starts (the first member named keeps a time)."""
+    tz = catalog.salon.tz
+    step = timedelta(minutes=catalog.salon.settings.slot_step_minutes)
+
+    def starts_on(
+        day: date, held: dict[str, list[Interval]], earliest: datetime
+    ) -> tuple[bool, dict[datetime, str]]:
+        works = False
         starts: dict[datetime, str] = {}
         for member in members:
             pattern = member.pattern()
+            opening = local_instant(day, time(0, 0), tz)
             if not free_starts(
                 day=day,
                 tz=tz,
@@ -103,7 +128,7 @@ def _days(
                 busy=[],
                 duration=service.duration,
                 step=step,
-                earliest=local_instant(day, time(0, 0), tz),
+                earliest=opening,
             ):
                 continue  # not working that day (hours, a day off)
             works = True
@@ -116,16 +141,10 @@ def _days(
                 step=step,
                 earliest=earliest,
             ):
-                if t > latest:
-                    late = True  # a time past the horizon's instant (on the last day open)
-                elif t not in starts:
-                    starts[t] = member.id
-        if starts and first_free is None:
-            t = min(starts)
-            first_free = Slot(t, starts[t])
-        state: DayState = "free" if starts else "beyond_horizon" if late else "full" if works else "closed"
-        out.append(DayAvailability(day, state, len(starts)))
-    return out, first_free
+                starts.setdefault(t, member.id)
+        return works, starts
+
+    return starts_on
 
 
 def _chain_views(
@@ -143,37 +162,20 @@ def _chain_views(
     return [[views[member.id] for member in ms] for _, ms in planned]
 
 
-def _chain_days(
-    catalog: Catalog,
-    planned: Sequence[tuple[Service, list[StaffMember]]],
-    first: date,
-    count: int,
-    now: datetime,
-) -> tuple[list[DayAvailability], Slot | None]:
-    """As :func:`_days`, for several services back to back: a day is free when the whole chain fits
-    at some start (:func:`regulars.booking.slots.chain_starts`, as the day's slots are found)."""
+def _several_services(
+    catalog: Catalog, planned: Sequence[tuple[Service, list[StaffMember]]], members: list[StaffMember]
+) -> DayStarts:
+    """A day's starts for several services back to back: where the whole visit fits
+    (:func:`regulars.booking.slots.chain_starts`, as the day's slots are found)."""
     tz = catalog.salon.tz
-    earliest, latest = window(catalog, now)
-    first_open, last_open = earliest.astimezone(tz).date(), latest.astimezone(tz).date()
-    members = list({member.id: member for _, ms in planned for member in ms}.values())
-    lo = local_instant(max(first, first_open), time(0, 0), tz)
-    hi = local_instant(min(first + timedelta(days=count), last_open + timedelta(days=1)), time(0, 0), tz)
-    held = _busy(catalog, members, lo, hi) if lo < hi else {}
-    services = [(service.id, service.duration) for service, _ in planned]
     step = timedelta(minutes=catalog.salon.settings.slot_step_minutes)
-    out: list[DayAvailability] = []
-    first_free: Slot | None = None
-    for n in range(count):
-        day = first + timedelta(days=n)
-        if day < first_open:
-            out.append(DayAvailability(day, "past", 0))
-            continue
-        if day > last_open:
-            out.append(DayAvailability(day, "beyond_horizon", 0))
-            continue
+    services = [(service.id, service.duration) for service, _ in planned]
+
+    def starts_on(
+        day: date, held: dict[str, list[Interval]], earliest: datetime
+    ) -> tuple[bool, dict[datetime, str]]:
         day_lo = local_instant(day, time(0, 0), tz)
         day_hi = local_instant(day + timedelta(days=1), time(0, 0), tz)
-
         idle = _chain_views(planned, members, day, tz, {})
         works = bool(chain_starts(idle, services, step=step, earliest=day_lo, latest=day_hi))
         busy = {k: [i for i in v if i.start < day_hi and day_lo < i.end] for k, v in held.items()}
@@ -184,12 +186,9 @@ def _chain_days(
             earliest=earliest,
             latest=day_hi,
         )
-        starts = [way for way in ways if way[0].start <= latest]
-        if starts and first_free is None:
-            first_free = Slot(starts[0][0].start, starts[0][0].staff_id)
-        state: DayState = "free" if starts else "beyond_horizon" if ways else "full" if works else "closed"
-        out.append(DayAvailability(day, state, len({way[0].start for way in starts})))
-    return out, first_free
+        return works, {way[0].start: way[0].staff_id for way in ways}
+
+    return starts_on
 
 
 def availability(
@@ -207,14 +206,14 @@ def availability(
     if len(choices) == 1:
         service = require_service(catalog, choices[0].service_id)
         members = candidates(catalog, service, choices[0].staff_id)
-
-        def find(start: date, count: int) -> tuple[list[DayAvailability], Slot | None]:
-            return _days(catalog, service, members, start, count, now)
+        starts_on = _one_service(catalog, service, members)
     else:
         planned = plan(catalog, choices)
+        members = list({member.id: member for _, ms in planned for member in ms}.values())
+        starts_on = _several_services(catalog, planned, members)
 
-        def find(start: date, count: int) -> tuple[list[DayAvailability], Slot | None]:
-            return _chain_days(catalog, planned, start, count, now)
+    def find(start: date, count: int) -> tuple[list[DayAvailability], Slot | None]:
+        return _days(catalog, members, start, count, now, starts_on)
 
     tz = catalog.salon.tz
     today = now.astimezone(tz).date()
