@@ -37,7 +37,7 @@ from support.streams import stream_records
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("demo_data")]
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-CLIENTS = 100  # the demo's generator at a third of its size: every kind of client, a third of the settle
+CLIENTS = 50  # the demo's generator at a sixth of its size: every kind of client, a sixth of the settle
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = timedelta(days=1)
 CHECKS = ("cancellation-check", "lifecycle-check")
@@ -135,7 +135,9 @@ def test_the_demo_defection_statistics_equal_a_recount_from_the_visits(demo):
     expected = recount()
     stats = AdminApi(SALON_ID).get("/v1/admin/defections/stats?from=2024-01&to=2026-12").json
     assert stats["by_type"] == dict(Counter(e[0] for e in expected))
-    assert stats["total"] == len(expected) > 100
+    assert stats["total"] == len(expected) > 50
+    # every kind of defection is among them, at this size too
+    assert set(stats["by_type"]) == {"no_show", "late_cancellation", "cancelled_not_rebooked", "lapsed", "lost"}
     assert stats["by_staff"] == dict(Counter(e[1] for e in expected))
     assert stats["by_service"] == dict(Counter(e[2] for e in expected))
     assert {m: v["total"] for m, v in stats["by_month"].items()} == dict(Counter(e[3] for e in expected))
@@ -150,7 +152,7 @@ def test_the_demo_defection_statistics_equal_a_recount_from_the_visits(demo):
     # (the settled demo also shows a status list paged through: every client once, in order)
     admin = AdminApi(SALON_ID)
     whole = admin.get("/v1/admin/retention/clients?status=lost&limit=500").json
-    assert whole["next_cursor"] is None and len(whole["clients"]) > 20
+    assert whole["next_cursor"] is None and len(whole["clients"]) > 10
     seen, cursor = [], None
     while True:
         page = admin.get(
@@ -263,7 +265,7 @@ def test_the_analytics_report_equals_a_recount_from_the_raw_items(demo):
     assert all(v["definition"] for v in report["figures"].values())
     total = Counter({k: sum(c.values()) for k, c in n.items()})
     completed, no_show = total["visits"], total["no_show"]
-    assert f["visits"] == completed > 500
+    assert f["visits"] == completed > 250
     assert f["revenue"] == total["revenue"]
     assert f["new_clients"] == total["first"] == total["cohort"]
     assert f["repeat_visit_rate"] == _share(total["repeat"], completed)
@@ -395,7 +397,7 @@ def test_a_campaign_on_the_demo_counts_as_a_recount_does(demo):
         preview = admin.post("/v1/admin/segments/preview", FILTER)
     assert preview.status == 200, preview.text
     chosen, consenting = recount_segment(NOW)
-    assert preview.json["count"] == len(chosen) > 20
+    assert preview.json["count"] == len(chosen) > 10
     assert preview.json["reachable"] == len(consenting)
     assert {c["client_id"] for c in preview.json["sample"]} <= chosen
 
