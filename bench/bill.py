@@ -294,7 +294,7 @@ def unit(tally: Tally) -> Tally:
 class Units:
     tallies: dict[str, Tally] = field(default_factory=dict)
     per: dict[str, float] = field(default_factory=dict)  # divide the tally by this many
-    per_audience: float = 1.0  # the measured campaign's audience
+    sent_share: float = 1.0  # of a campaign's audience, the share that is sent (the rest held out)
     notes: list[str] = field(default_factory=list)
 
     def usage(self, name: str) -> pricing.Usage:
@@ -376,7 +376,7 @@ def measure(world: World) -> Units:
     clock.set_offset(START - datetime.now(UTC))
     with world.meter.quiet():
         dynamo.make_salon(SALON, START)
-        phones = regulars(1, 5, START)
+        phones = regulars(1, 5, START)  # the measured life's client is r0000001
         member = team.register(
             SALON, user_id="bench-owner", email="owner@example.com", role=Role.OWNER, now=START
         )
@@ -411,14 +411,20 @@ def measure(world: World) -> Units:
         after = world.run_jobs_until(start + AFTER_VISIT)
         out.tallies["appointment's life"] = unit(world.meter.take())
         clock.set_offset(start + AFTER_VISIT + timedelta(hours=1) - datetime.now(UTC))
-    life = out.tallies["appointment's life"]
-    sent = sum(1 for c in life.calls if c.service == "sns" and c.function == world.sender)
+    from regulars.messaging.outbox.items import Message
+
+    with world.meter.quiet():
+        kinds = sorted(
+            f"{m.kind} ({m.status})"
+            for m in Message.scan((Message.appointment_id == appointment) | (Message.client_id == "r0000001"))
+            if m.status not in ("planned", "queued", "sending")
+        )
     later = len(world.pending_jobs(start + timedelta(days=3650))) - waiting
     out.notes.append(
         f"The life: booked through the public function {(start - booked_at).days} days ahead, its stream "
         f"records, the jobs due before the visit ({before} runs of the ticker) and after it ({after}) until "
         f"{AFTER_VISIT.days} days after it, checkout (with cashback) through the admin function, and all "
-        f"they set going: {sent} messages sent by SMS. Jobs due later (the repeat-visit invitation, the "
+        f"they set going; its messages: {', '.join(kinds)}. Jobs due later (the repeat-visit invitation, the "
         f"bonus's warning and expiry: {later} of them) are not in it."
     )
 
@@ -488,7 +494,7 @@ def measure(world: World) -> Units:
     sent = int(view.sent_group)
     out.tallies["campaign message"] = tally
     out.per["campaign message"] = sent
-    out.per_audience = int(view.audience)
+    out.sent_share = 1 - view.holdout_percent / 100
     out.notes.append(
         f"The campaign: {CAMPAIGN_AUDIENCE} clients with marketing consent, {int(view.audience)} in its "
         f"audience, {sent} sent and {int(view.holdout_group)} held out; its start and batch jobs, each "
@@ -688,18 +694,18 @@ CHAIN_50 = Business("a 50-salon chain", 50, 75_000, 2_000)
 
 
 def monthly(m: Measured, who: Business) -> tuple[pricing.Usage, str]:
-    sent_share = m.units.per["campaign message"] / m.units.per_audience
-    messages = round(who.salons * who.campaigns_per_salon * who.clients_per_salon * sent_share)
+    campaigns = who.salons * who.campaigns_per_salon
+    messages = round(campaigns * who.clients_per_salon * m.units.sent_share)
     usage = (
         m.month.usage()
         .plus(m.usage("appointment's life"), who.visits)
         .plus(m.usage("campaign message"), messages)
     )
     note = (
-        f"{who.visits:,} appointments' lives, {who.salons * who.campaigns_per_salon} campaign(s) to "
-        f"{who.clients_per_salon:,} clients each ({messages:,} messages sent, the measured share after the "
-        "hold-out), one stack's month of idle. Not in it: the console's reads, the booking page's catalog "
-        "and slots, the nightly sweeps, storage and backups (DynamoDB, logs), Cognito (free up to 10,000 "
+        f"{who.visits:,} appointments' lives; {campaigns} campaign{'s' if campaigns > 1 else ''} a month, "
+        f"each to {who.clients_per_salon:,} clients ({messages:,} messages sent: "
+        f"all but the campaign's hold-out of {1 - m.units.sent_share:.0%}); one stack's month of idle. "
+        "Not in it: the console's reads, the booking page's catalog and slots, the nightly sweeps, storage and backups (DynamoDB, logs), Cognito (free up to 10,000 "
         "monthly users), the SMS themselves (priced per message and country). The free tier is the "
         "always-free one (Lambda, SQS, SNS, CloudWatch, X-Ray, KMS requests); DynamoDB's on-demand requests "
         "and API Gateway have none."

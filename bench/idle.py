@@ -215,7 +215,7 @@ def month(
     keys = [lid for lid, res in resources.items() if res["Type"] == "AWS::KMS::Key"]
     if keys:
         out.items.append(
-            Item(f"KMS: {len(keys)} customer managed keys", len(keys), "kms.keys", "a key a month")
+            Item(f"KMS: customer managed keys ({', '.join(keys)})", len(keys), "kms.keys", "a key a month")
         )
     acls = [res for res in resources.values() if res["Type"] == "AWS::WAFv2::WebACL"]
     if acls:
