@@ -689,6 +689,10 @@ class Business:
     campaigns_per_salon: int = 1
 
 
+OPTIONS = (
+    ("XRayTracing=true", {"XRayTracing": "true"}),
+    ("PublicRateLimitPerIp=100 (WAF)", {"PublicRateLimitPerIp": "100"}),
+)
 SALON_5_CHAIRS = Business("a 5-chair salon", 1, 1_500, 2_000)
 CHAIN_50 = Business("a 50-salon chain", 50, 75_000, 2_000)
 
@@ -733,5 +737,27 @@ def report() -> str:
         usage, note = monthly(m, who)
         title = f"The monthly bill of {who.name} ({who.visits:,} visits a month), us-east-1"
         parts.append(bill_table(title, usage, note))
+    rows = []
+    for option, parameters in OPTIONS:
+        other = Measured(
+            units,
+            idle.month(tick, observed, parameters=parameters),
+            m.access_log_bytes,
+            idle.waf_on(parameters=parameters),
+        )
+        row: list[object] = [option]
+        for who in (SALON_5_CHAIRS, CHAIN_50):
+            base, changed = monthly(m, who)[0], monthly(other, who)[0]
+            row.append(f"{pricing.cost(changed) - pricing.cost(base):+,.2f}")
+        rows.append(row)
+    parts.append(
+        table(
+            "What the template's options add to a month (USD at list price)",
+            ["deployed with", SALON_5_CHAIRS.name, CHAIN_50.name],
+            rows,
+            "The same measured work and the same template with one parameter changed: X-Ray records a trace "
+            "an invocation; the web ACL sees every API request.",
+        )
+    )
     parts.append(f"Measured in {time.perf_counter() - started:.0f} s.\n")
     return "\n".join(parts)

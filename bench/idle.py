@@ -116,14 +116,18 @@ def _alarm_metrics(props: Mapping[str, Any]) -> int:
 
 
 def month(
-    tick: pricing.Usage | None, observed_metrics: set[str] | None = None, path: Path | None = None
+    tick: pricing.Usage | None,
+    observed_metrics: set[str] | None = None,
+    path: Path | None = None,
+    parameters: Mapping[str, str] | None = None,
 ) -> Month:
-    """The month's fixed usage. ``tick`` is one idle run of the ticker, measured (None: invocations only)."""
+    """The month's fixed usage of a deploy with ``parameters`` over the template's defaults. ``tick``
+    is one idle run of the ticker, measured (None: its invocations only)."""
     from regulars_local.emulator import aws
     from regulars_local.emulator.template import TEMPLATE, load
 
     template = path or TEMPLATE
-    stack = aws.Stack(template)
+    stack = aws.Stack(template, parameters=dict(parameters or {}))
     doc = load(template)
     resources: dict[str, dict[str, Any]] = {
         lid: res
@@ -225,12 +229,13 @@ def month(
     return out
 
 
-def waf_on(path: Path | None = None) -> bool:
-    """Whether a deploy with the template's defaults has a web ACL (requests through it are billed)."""
+def waf_on(path: Path | None = None, parameters: Mapping[str, str] | None = None) -> bool:
+    """Whether a deploy with these parameters (else the defaults) has a web ACL (requests through it
+    are billed)."""
     from regulars_local.emulator import aws
     from regulars_local.emulator.template import TEMPLATE, load
 
-    stack = aws.Stack(path or TEMPLATE)
+    stack = aws.Stack(path or TEMPLATE, parameters=dict(parameters or {}))
     return any(
         res["Type"] == "AWS::WAFv2::WebACL" and ("Condition" not in res or stack.condition(res["Condition"]))
         for res in load(path or TEMPLATE)["Resources"].values()
