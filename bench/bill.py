@@ -85,18 +85,25 @@ class World:
         for logical_id in specs:
             self.stack.add(logical_id, f"regulars-bench-{logical_id}")
         envs = {lid: self.stack.environment(spec.environment)[0] for lid, spec in specs.items()}
-        shared = {
-            name: value
-            for lid in FUNCTIONS
-            for name, value in envs[lid].items()
-            if name in ("MESSAGES_TOPIC_ARN", "JOBS_QUEUE_URL")
-        }
-        os.environ.update(shared)  # read once per process (settings), as each function reads its own
-        sender = next(
-            lid for lid, spec in specs.items() if envs[lid].get("CHANNEL") == SENDER_CHANNEL and spec.queues
+        # the function that sends SMS: a sender whose CHANNEL is sms, else the one sender of every channel
+        senders = [lid for lid, spec in specs.items() if spec.code_uri.name == "sender" and spec.queues]
+        sender = next((lid for lid in senders if envs[lid].get("CHANNEL") == SENDER_CHANNEL), senders[0])
+        loaded = (*FUNCTIONS, "JobWorkerFunction", sender)
+        # The settings are read once per process: each variable that the loaded functions agree on (or
+        # that one of them alone has: a queue, a topic) is the process's, as each function has its own.
+        values: dict[str, set[str]] = {}
+        for lid in loaded:
+            for name, value in envs[lid].items():
+                values.setdefault(name, set()).add(value)
+        os.environ.update(
+            {
+                name: v.pop()
+                for name, v in values.items()
+                if len(v) == 1 and name not in ("TABLE_NAME", "MESSAGE_CHANNELS", "PUBLIC_BASE_URL")
+            }
         )
         self.fns: dict[str, Fn] = {}
-        for lid in (*FUNCTIONS, "JobWorkerFunction", sender):
+        for lid in loaded:
             spec = specs[lid]
             own = {
                 **{k: v for k, v in envs[lid].items() if k not in ("TABLE_NAME", "PUBLIC_BASE_URL")},

@@ -105,14 +105,23 @@ def _field(spec: str, value: int, low: int, high: int) -> bool:
     return False
 
 
-def _alarm_metrics(props: Mapping[str, Any]) -> int:
-    """Metrics an alarm is billed for: one, or each metric its math reads (an anomaly band, three)."""
+def _alarm_metrics(props: Mapping[str, Any]) -> tuple[int, int]:
+    """Metrics an alarm is billed for, (standard, high resolution): one, or each metric its math reads
+    (an anomaly band, three); high resolution when its period is under a minute."""
     if props.get("MetricName"):
-        return 1
+        return (0, 1) if _seconds(props.get("Period", 60)) < 60 else (1, 0)
     metrics = props.get("Metrics") or []
-    read = sum(1 for m in metrics if "MetricStat" in m)
+    read = [m for m in metrics if "MetricStat" in m]
     bands = sum(1 for m in metrics if "ANOMALY_DETECTION_BAND" in str(m.get("Expression", "")))
-    return read + 2 * bands
+    high = sum(1 for m in read if _seconds(m["MetricStat"].get("Period", 60)) < 60)
+    return len(read) - high + 2 * bands, high
+
+
+def _seconds(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):  # a reference: a parameter's period, taken as standard
+        return 60
 
 
 def month(
@@ -202,12 +211,34 @@ def month(
     out.items.append(
         Item(
             f"CloudWatch: {len(alarms)} alarms",
-            sum(alarms.values()),
+            sum(standard for standard, _ in alarms.values()),
             "cloudwatch.alarms",
             "metrics they evaluate",
         )
     )
-    out.metrics = sorted(published_metrics() | (observed_metrics or set()))
+    high = sum(h for _, h in alarms.values())
+    if high:
+        out.items.append(
+            Item("CloudWatch: high-resolution alarms", high, "cloudwatch.alarms_hr", "metrics they evaluate")
+        )
+    composite = [lid for lid, res in resources.items() if res["Type"] == "AWS::CloudWatch::CompositeAlarm"]
+    if composite:
+        out.items.append(
+            Item(
+                f"CloudWatch: {len(composite)} composite alarms",
+                len(composite),
+                "cloudwatch.composite",
+                "an alarm a month",
+            )
+        )
+    filtered = {
+        t["MetricName"]
+        for res in resources.values()
+        if res["Type"] == "AWS::Logs::MetricFilter"
+        for t in (res.get("Properties") or {}).get("MetricTransformations") or []
+        if isinstance(t.get("MetricName"), str)
+    }
+    out.metrics = sorted(published_metrics() | (observed_metrics or set()) | filtered)
     out.items.append(
         Item(
             f"CloudWatch: {len(out.metrics)} custom metrics ({', '.join(out.metrics)})",

@@ -48,6 +48,8 @@ API_GATEWAY_REST_REQUEST = 3.50 / MILLION
 # --- CloudWatch: https://aws.amazon.com/cloudwatch/pricing/
 CLOUDWATCH_METRIC_MONTH = 0.30  # a custom metric (EMF included), the first 10,000, prorated by hour
 CLOUDWATCH_ALARM_METRIC_MONTH = 0.10  # a standard-resolution alarm, per metric it evaluates
+CLOUDWATCH_HIGH_RESOLUTION_ALARM_METRIC_MONTH = 0.30  # an alarm on a period under a minute
+CLOUDWATCH_COMPOSITE_ALARM_MONTH = 0.50
 CLOUDWATCH_LOGS_INGESTED_GB = 0.50  # Standard log class
 CLOUDWATCH_LOG_EVENT_OVERHEAD_BYTES = 26  # each log event is billed 26 bytes beyond its text
 CLOUDWATCH_FREE_METRICS = 10
@@ -285,6 +287,13 @@ METERS: tuple[Meter, ...] = (
         CLOUDWATCH_ALARM_METRIC_MONTH,
         CLOUDWATCH_FREE_ALARM_METRICS,
     ),
+    Meter(
+        "cloudwatch.alarms_hr",
+        "CloudWatch high-resolution alarms",
+        "alarm metrics",
+        CLOUDWATCH_HIGH_RESOLUTION_ALARM_METRIC_MONTH,
+    ),
+    Meter("cloudwatch.composite", "CloudWatch composite alarms", "alarms", CLOUDWATCH_COMPOSITE_ALARM_MONTH),
     Meter("logs.gb", "CloudWatch Logs ingestion", "GB", CLOUDWATCH_LOGS_INGESTED_GB, CLOUDWATCH_FREE_LOGS_GB),
     Meter("xray.traces", "X-Ray traces", "traces", XRAY_TRACE_RECORDED, XRAY_FREE_TRACES),
     Meter("kms.keys", "KMS customer managed keys", "key-months", KMS_KEY_MONTH),

@@ -92,3 +92,51 @@ def test_schedules_fire_as_often_as_their_expression_says():
     assert idle.invocations_a_month("rate(2 hours)") == 365
     assert idle.invocations_a_month("cron(0 3 * * ? *)") == pytest.approx(365 / 12)
     assert idle.invocations_a_month("cron(*/15 9-17 ? * MON-FRI *)") == pytest.approx(261 * 36 / 12)
+
+
+TEMPLATE = """
+Parameters:
+  Keys: {Type: String, Default: "no"}
+Conditions:
+  HasKey: !Equals [!Ref Keys, "yes"]
+Resources:
+  Jobs: {Type: AWS::SQS::Queue}
+  Sends: {Type: AWS::SQS::Queue}
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: functions/job_worker/
+      Events:
+        Jobs: {Type: SQS, Properties: {Queue: !GetAtt Jobs.Arn, ScalingConfig: {MaximumConcurrency: 2}}}
+        Tick: {Type: Schedule, Properties: {Schedule: rate(5 minutes)}}
+  Sender:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: functions/sender/
+      Events:
+        Sends:
+          Type: SQS
+          Properties: {Queue: !GetAtt Sends.Arn, ProvisionedPollerConfig: {MinimumPollers: 2}}
+  Failing:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      Metrics:
+        - {Id: a, MetricStat: {Metric: {MetricName: Errors}, Period: 300, Stat: Sum}}
+        - {Id: b, MetricStat: {Metric: {MetricName: Throttles}, Period: 300, Stat: Sum}}
+        - {Id: c, Expression: a + b}
+  Key: {Type: AWS::KMS::Key, Condition: HasKey}
+"""
+
+
+def test_the_month_of_idle_follows_the_template(tmp_path):
+    path = tmp_path / "template.yaml"
+    path.write_text(TEMPLATE)
+    month = idle.month(None, path=path)
+    assert month.mappings == [("Worker", 5), ("Sender", 2)]
+    usage = month.usage()
+    assert usage["sqs.requests"] == pricing.idle_polls_a_month([5, 2])  # 7 x 730 x 180 = 919,800
+    assert usage["sqs.requests"] == 919_800
+    assert usage["lambda.requests"] == 8_760  # every 5 minutes, 730 hours
+    assert usage["cloudwatch.alarms"] == 2  # the math reads two metrics
+    assert usage["kms.keys"] == 0  # its condition is false with the defaults
+    assert idle.month(None, path=path, parameters={"Keys": "yes"}).usage()["kms.keys"] == 1
