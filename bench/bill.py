@@ -574,6 +574,7 @@ def units_table(m: Measured) -> str:
                 _quantity(u["sqs.requests"]),
                 _quantity(u["sns.publishes"]),
                 _quantity(u["apigw.requests"]),
+                _quantity(sum(1 for c in m.units.tallies[name].calls if c.failed) / m.units.per.get(name, 1)),
                 f"{pricing.cost(u) * 1000:.3f}",
             ]
         )
@@ -588,6 +589,7 @@ def units_table(m: Measured) -> str:
             "SQS requests",
             "SNS publishes",
             "API requests",
+            "failed calls",
             "USD per 1,000",
         ],
         rows,
@@ -595,7 +597,9 @@ def units_table(m: Measured) -> str:
         "transaction, every index copy again, a failed condition still billed; reads per started 4 KB, half "
         "when eventually consistent). GB-s: each invocation's CPU time in this process, rounded up to the "
         "millisecond, at the function's memory in template.yaml. SQS: the application's sends, SNS's "
-        "deliveries to the channel queue, Lambda's receive and delete of each batch. USD at list price, "
+        "deliveries to the channel queue, Lambda's receive and delete of each batch. Failed calls: a "
+        "condition that did not hold (an effect already applied, a transaction cancelled), billed all the "
+        "same. USD at list price, "
         "logs and KMS included. " + " ".join(m.units.notes),
     )
 
