@@ -57,12 +57,21 @@ class World:
 
     def __init__(self) -> None:
         from regulars_local.emulator import aws
-        from regulars_local.emulator.functions import LambdaContext, import_handler
-        from regulars_local.emulator.template import functions
 
         self.local = dynamo.start()
         self.moto = aws.MotoServer()
-        endpoint = self.moto.start()
+        try:
+            self._set_up(self.moto.start())
+        except BaseException:
+            self.moto.stop()
+            self.local.stop()
+            raise
+
+    def _set_up(self, endpoint: str) -> None:
+        from regulars_local.emulator import aws
+        from regulars_local.emulator.functions import LambdaContext, import_handler
+        from regulars_local.emulator.template import functions
+
         os.environ.update(
             {
                 "AWS_ENDPOINT_URL": endpoint,
