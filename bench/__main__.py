@@ -1,4 +1,4 @@
-"""``python -m bench``: cold starts, DynamoDB calls per booking and request latency, the console's first screen, SMS parts of every message kind, as Markdown tables."""
+"""``python -m bench``: cold starts, DynamoDB calls per booking and request latency, the console's first screen, SMS parts of every message kind, what AWS bills for each unit of work and a month, as Markdown tables."""
 
 from __future__ import annotations
 
@@ -9,14 +9,24 @@ import sys
 import time
 import warnings
 
-from bench import analytics, booking, campaign, coldstart, console, imports, sms, sweep
+from bench import analytics, bill, booking, campaign, coldstart, console, imports, sms, sweep
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
         "--only",
-        choices=["coldstart", "dynamodb", "sweep", "campaign", "analytics", "import", "console", "sms"],
+        choices=[
+            "coldstart",
+            "dynamodb",
+            "sweep",
+            "campaign",
+            "analytics",
+            "import",
+            "console",
+            "sms",
+            "bill",
+        ],
         help="run one part only",
     )
     parser.add_argument("--runs", type=int, default=7, help="fresh interpreters per function (default 7)")
@@ -66,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         print(console.report(), flush=True)
     if args.only in (None, "sms"):
         print(sms.report(), flush=True)
+    if args.only in (None, "bill"):
+        print(bill.report(), flush=True)
     print(f"Ran in {time.perf_counter() - started:.0f} s.", file=sys.stderr)
     return 0
 

@@ -15,6 +15,8 @@ from typing import Any
 from botocore import xform_name
 from regulars.salon.model import Salon, Service, StaffMember
 
+from bench.pricing import item_size
+
 LAMBDA_ENV = {
     "AWS_REGION": "us-east-1",
     "AWS_DEFAULT_REGION": "us-east-1",
@@ -184,36 +186,6 @@ def reported_units(calls: list[Call], operations: tuple[str, ...]) -> float:
 
 
 # ------------------------------------------------------------------------------ what DynamoDB bills
-def item_size(item: dict[str, Any]) -> int:
-    """An item's size as DynamoDB counts it: attribute names plus values."""
-    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
-
-
-def _value_size(value: dict[str, Any]) -> int:
-    ((kind, v),) = value.items()
-    match kind:
-        case "S":
-            return len(v.encode())
-        case "N":
-            digits = v.lstrip("-").replace(".", "").strip("0") or "0"
-            return math.ceil(len(digits) / 2) + 1
-        case "B":
-            return len(v)
-        case "BOOL" | "NULL":
-            return 1
-        case "SS":
-            return sum(len(s.encode()) for s in v)
-        case "NS":
-            return sum(_value_size({"N": n}) for n in v)
-        case "BS":
-            return sum(len(b) for b in v)
-        case "L":
-            return 3 + sum(1 + _value_size(x) for x in v)
-        case "M":
-            return 3 + sum(1 + len(k.encode()) + _value_size(x) for k, x in v.items())
-    raise ValueError(f"unknown attribute type {kind}")
-
-
 def transaction_wcu(calls: list[Call]) -> float:
     """Write units DynamoDB bills for the TransactWriteItems among ``calls``: two per 1 KB of each
     item (transactions cost double). For an update, delete or check the stored item is not known
