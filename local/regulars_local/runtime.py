@@ -9,6 +9,7 @@ Start order matters: the environment the functions read (endpoints, table name, 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -35,7 +36,7 @@ from regulars_local.auth import (
 )
 from regulars_local.control.endpoints import DRAIN_TIMEOUT, SWAGGER_UI, ControlEndpoints, starting
 from regulars_local.demo import snapshot
-from regulars_local.emulator import aws, dynamodb_local, queues, schedules, streams
+from regulars_local.emulator import aws, dynamodb_local, queues, schedules, streams, topics
 from regulars_local.emulator.functions import LocalFunction, load_functions
 from regulars_local.emulator.gateway import (
     ApiGateway,
@@ -47,7 +48,15 @@ from regulars_local.emulator.gateway import (
     StaticFiles,
     error_response,
 )
-from regulars_local.emulator.template import ROOT, TEMPLATE, api_properties, functions, resources
+from regulars_local.emulator.template import (
+    ROOT,
+    TEMPLATE,
+    QueueSource,
+    TopicSource,
+    api_properties,
+    functions,
+    resources,
+)
 from regulars_local.iam import calls as aws_calls
 from regulars_local.providers.phone import LocalProviders
 
@@ -522,6 +531,10 @@ class Runtime:
                     log.warning("%s: no local queue pump (%s)", name, exc)
                     continue
                 pumps.append(queues.QueuePump(source, sqs, queue_url, queue_arn, region, function.invoke))
+            for topic in function.spec.topics:
+                pump = self._topic_pump(topic, function)
+                if pump is not None:
+                    pumps.append(pump)
         self._queues = queues.QueuePumps(pumps)
         self._queues.start()
         for pump in pumps:
@@ -540,6 +553,55 @@ class Runtime:
                     pump.visibility_timeout,
                     timeout,
                 )
+
+    def _topic_pump(self, source: TopicSource, function: LocalFunction) -> queues.QueuePump | None:
+        """An SNS event of the function: a queue of the runtime's own, subscribed to the topic, pumped
+        one notification at a time into the function as SNS invokes it (emulator/topics.py)."""
+        region, name = self.options.region, f"{source.function}.{source.event}"
+        sqs = queues.sqs_client(self._moto.endpoint, region, 2)
+        sns = aws.client("sns", self._moto.endpoint, region)
+        try:
+            topic_arn = str(self.stack.resolve(source.topic))
+            dead_letter = None
+            if source.dead_letter is not None:
+                dead_letter = topics.dead_letter_to(
+                    sqs, queues.queue_url(sqs, str(self.stack.resolve(source.dead_letter)))
+                )
+        except (aws.Unresolvable, ValueError, ClientError) as exc:
+            log.warning("%s: no local topic pump (%s)", name, exc)
+            return None
+        visibility = max(30, function.spec.timeout)
+        queue_url = sqs.create_queue(
+            QueueName=f"{STACK_NAME}-{source.function}-{source.event}",
+            Attributes={"VisibilityTimeout": str(visibility)},
+        )["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        attributes = {"FilterPolicy": json.dumps(source.filter_policy)} if source.filter_policy else {}
+        subscription = sns.subscribe(
+            TopicArn=topic_arn,
+            Protocol="sqs",
+            Endpoint=queue_arn,
+            Attributes=attributes,
+            ReturnSubscriptionArn=True,
+        )["SubscriptionArn"]
+        invoke = topics.AsyncInvoke(
+            function.invoke,
+            subscription,
+            attempts=1 + source.maximum_retry_attempts,
+            dead_letter=dead_letter,
+            name=name,
+        )
+        as_queue = QueueSource(
+            function=source.function,
+            queue=queue_arn,
+            event=source.event,
+            batch_size=1,  # SNS invokes with one notification
+            report_batch_item_failures=True,
+            maximum_concurrency=2,
+        )
+        return queues.QueuePump(as_queue, sqs, queue_url, queue_arn, region, invoke)
 
     def _start_timer(self) -> None:
         sources = [s for function in self.functions.values() for s in function.spec.schedules]

@@ -38,7 +38,7 @@ def telegram(fake_telegram):
 
 @pytest.fixture
 def sender_function(table, moto, telegram, monkeypatch):
-    """The Telegram sender's handler, imported afresh with its environment (it reads it at import)."""
+    """The sender's handler, imported afresh with its environment (it reads it at import)."""
     sqs = boto3.client(
         "sqs",
         endpoint_url=moto,
@@ -49,7 +49,6 @@ def sender_function(table, moto, telegram, monkeypatch):
     queue = sqs.create_queue(QueueName="telegram")["QueueUrl"]
     dead = sqs.create_queue(QueueName="telegram-dlq")["QueueUrl"]
     for name, value in {
-        "CHANNEL": "telegram",
         "SEND_QUEUE_URL": queue,
         "SEND_DEAD_LETTER_QUEUE_URL": dead,
         "AWS_ENDPOINT_URL_SQS": moto,
