@@ -15,7 +15,8 @@ from regulars.runtime.observability import batch_handler, logger, metrics, trace
 pacer = pacing.Pacer(
     pacing.parse_rates(os.environ.get("SEND_RATES", "")), share=int(os.environ.get("SEND_CONCURRENCY", "1"))
 )
-channels = pacing.paced(channels_for(clock.now), pacer)
+PACING_WAIT = 2.0  # seconds a send may wait for its turn: a batch of ten waits 20 s at most (Timeout: 30)
+channels = channels_for(clock.now)
 requeue = sender.requeue_on(os.environ["SEND_QUEUE_URL"])
 dead_letter = sender.dead_letter_on(os.environ["SEND_DEAD_LETTER_QUEUE_URL"])
 
@@ -23,7 +24,12 @@ dead_letter = sender.dead_letter_on(os.environ["SEND_DEAD_LETTER_QUEUE_URL"])
 @tracer.capture_method
 def record_handler(record: SQSRecord) -> None:
     ref = sender.SendRef.parse(record.body)
-    result = messages.send(ref, channels, clock.now(), requeue=requeue, dead_letter=dead_letter)
+    later = pacer.wait(ref.channel, at_most=PACING_WAIT)
+    if later:  # the channel's rate is taken for longer than a batch can wait: back to the queue, untouched
+        requeue(ref, later)
+        result = sender.Result("paced", f"the channel's rate: again in {later:.1f} s")
+    else:
+        result = messages.send(ref, channels, clock.now(), requeue=requeue, dead_letter=dead_letter)
     # every outcome is in this line, for Logs Insights (docs/architecture.md): a custom metric per
     # outcome would be billed by the month
     logger.info(

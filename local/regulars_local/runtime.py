@@ -9,7 +9,6 @@ Start order matters: the environment the functions read (endpoints, table name, 
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import secrets
@@ -51,7 +50,6 @@ from regulars_local.emulator.gateway import (
 from regulars_local.emulator.template import (
     ROOT,
     TEMPLATE,
-    QueueSource,
     TopicSource,
     api_properties,
     functions,
@@ -559,49 +557,25 @@ class Runtime:
         one notification at a time into the function as SNS invokes it (emulator/topics.py)."""
         region, name = self.options.region, f"{source.function}.{source.event}"
         sqs = queues.sqs_client(self._moto.endpoint, region, 2)
-        sns = aws.client("sns", self._moto.endpoint, region)
         try:
             topic_arn = str(self.stack.resolve(source.topic))
-            dead_letter = None
+            dead_letter_url = None
             if source.dead_letter is not None:
-                dead_letter = topics.dead_letter_to(
-                    sqs, queues.queue_url(sqs, str(self.stack.resolve(source.dead_letter)))
-                )
+                dead_letter_url = queues.queue_url(sqs, str(self.stack.resolve(source.dead_letter)))
         except (aws.Unresolvable, ValueError, ClientError) as exc:
             log.warning("%s: no local topic pump (%s)", name, exc)
             return None
-        visibility = max(30, function.spec.timeout)
-        queue_url = sqs.create_queue(
-            QueueName=f"{STACK_NAME}-{source.function}-{source.event}",
-            Attributes={"VisibilityTimeout": str(visibility)},
-        )["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
-        attributes = {"FilterPolicy": json.dumps(source.filter_policy)} if source.filter_policy else {}
-        subscription = sns.subscribe(
-            TopicArn=topic_arn,
-            Protocol="sqs",
-            Endpoint=queue_arn,
-            Attributes=attributes,
-            ReturnSubscriptionArn=True,
-        )["SubscriptionArn"]
-        invoke = topics.AsyncInvoke(
+        return topics.topic_pump(
+            source,
             function.invoke,
-            subscription,
-            attempts=1 + source.maximum_retry_attempts,
-            dead_letter=dead_letter,
-            name=name,
+            sqs=sqs,
+            sns=aws.client("sns", self._moto.endpoint, region),
+            topic_arn=topic_arn,
+            queue_name=f"{STACK_NAME}-{source.function}-{source.event}",
+            region=region,
+            timeout=function.spec.timeout,
+            dead_letter_url=dead_letter_url,
         )
-        as_queue = QueueSource(
-            function=source.function,
-            queue=queue_arn,
-            event=source.event,
-            batch_size=1,  # SNS invokes with one notification
-            report_batch_item_failures=True,
-            maximum_concurrency=2,
-        )
-        return queues.QueuePump(as_queue, sqs, queue_url, queue_arn, region, invoke)
 
     def _start_timer(self) -> None:
         sources = [s for function in self.functions.values() for s in function.spec.schedules]

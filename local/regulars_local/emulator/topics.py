@@ -20,6 +20,9 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from regulars_local.emulator.queues import QueuePump
+from regulars_local.emulator.template import QueueSource, TopicSource
+
 log = logging.getLogger("local.topics")
 
 SUBSCRIPTION_SUFFIX = "local"  # the subscription id in EventSubscriptionArn
@@ -104,3 +107,52 @@ def dead_letter_to(sqs: Any, queue_url: str) -> Callable[[dict[str, Any], Except
         )
 
     return send
+
+
+def topic_pump(
+    source: TopicSource,
+    invoke: Callable[[dict[str, Any]], Any],
+    *,
+    sqs: Any,
+    sns: Any,
+    topic_arn: str,
+    queue_name: str,
+    region: str,
+    timeout: int = 30,
+    dead_letter_url: str | None = None,
+    retry_visibility: int | None = None,
+) -> QueuePump:
+    """The queue subscribed to the topic for ``source`` (created here, with the event's filter
+    policy) and the pump that invokes the function from it as SNS would."""
+    queue_url = sqs.create_queue(
+        QueueName=queue_name, Attributes={"VisibilityTimeout": str(max(30, timeout))}
+    )["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    attributes = {"FilterPolicy": json.dumps(source.filter_policy)} if source.filter_policy else {}
+    subscription = sns.subscribe(
+        TopicArn=topic_arn,
+        Protocol="sqs",
+        Endpoint=queue_arn,
+        Attributes=attributes,
+        ReturnSubscriptionArn=True,
+    )["SubscriptionArn"]
+    name = f"{source.function}.{source.event}"
+    asynchronous = AsyncInvoke(
+        invoke,
+        subscription,
+        attempts=1 + source.maximum_retry_attempts,
+        dead_letter=dead_letter_to(sqs, dead_letter_url) if dead_letter_url else None,
+        name=name,
+    )
+    as_queue = QueueSource(
+        function=source.function,
+        queue=queue_arn,
+        event=source.event,
+        batch_size=1,  # SNS invokes with one notification
+        report_batch_item_failures=True,
+        maximum_concurrency=2,
+    )
+    options = {} if retry_visibility is None else {"retry_visibility": retry_visibility}
+    return QueuePump(as_queue, sqs, queue_url, queue_arn, region, asynchronous, **options)

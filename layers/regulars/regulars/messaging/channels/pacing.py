@@ -3,20 +3,18 @@
 One queue and one sender carry every channel's messages, so no per-channel concurrency limit holds a
 provider's rate any more: each execution environment sends a channel's messages at most at its share
 of that channel's rate (the rate divided by the sender's concurrency, the queue's
-``MaximumConcurrency``), waiting before a send that would come too soon. A provider that still
-answers 429 is honoured as before: the message waits ``retry_after`` in the queue.
+``MaximumConcurrency``), waiting before a send that would come too soon. A wait longer than a
+batch can afford (its sends must fit in the function's timeout) is not slept: the sender puts the
+message back in the queue for then, untouched. A provider that still answers 429 is honoured as
+before: the message waits ``retry_after`` in the queue.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-
-class _Sends(Protocol):
-    def send(self, message: Any) -> Any: ...
 
 
 def parse_rates(text: str) -> dict[str, float]:
@@ -45,30 +43,19 @@ class Pacer:
         rate = self.rates.get(channel)
         return max(1, self.share) / rate if rate else 0.0
 
-    def wait(self, channel: str) -> None:
-        """Return when a send on ``channel`` keeps to its rate (at once for a channel with none)."""
+    def wait(self, channel: str, at_most: float = math.inf) -> float:
+        """Sleep until a send on ``channel`` keeps to its rate and take that turn: 0.0 (at once for a
+        channel with no rate). When the turn is more than ``at_most`` seconds away, sleep not and take
+        nothing: how many seconds away it is."""
         interval = self.interval(channel)
         if not interval:
-            return
+            return 0.0
         now = self.clock()
         due = self._next.get(channel, now)
+        if due - now > at_most:
+            return due - now
         if due > now:
             self.sleep(due - now)
             now = due
         self._next[channel] = now + interval
-
-
-@dataclass(frozen=True)
-class _Paced:
-    client: _Sends
-    pacer: Pacer
-    channel: str
-
-    def send(self, message: Any) -> Any:
-        self.pacer.wait(self.channel)
-        return self.client.send(message)
-
-
-def paced(clients: Callable[[Any], Any], pacer: Pacer) -> Callable[[Any], Any]:
-    """``clients`` (a message to its channel's client) with every send kept to its channel's rate."""
-    return lambda item: _Paced(clients(item), pacer, str(item.channel))
+        return 0.0
