@@ -426,6 +426,9 @@ def test_two_queue_pollers_and_in_bound_sms_pushed():
         if event["Type"] == "SQS"
     }
     assert set(queues) == {("JobWorkerFunction", "Jobs"), ("SenderFunction", "Messages")}
+    # Lambda keeps five pollers on an idle queue whose mapping sets MaximumConcurrency, else two: only
+    # the send queue needs it (it holds the providers' rates)
+    assert "ScalingConfig" not in queues["JobWorkerFunction", "Jobs"]
     send = queues["SenderFunction", "Messages"]
     assert send["Queue"] == {"Fn::GetAtt": ["SendQueue", "Arn"]}
     assert send["ScalingConfig"]["MaximumConcurrency"] == {"Ref": "SenderConcurrency"}
