@@ -1,17 +1,22 @@
-"""Send queued messages on this function's channel (``CHANNEL``). A record that raises is reported
-back alone and retried; after five receives it goes to the dead-letter queue."""
+"""Send queued messages, each on its own channel (SMS, Telegram, WhatsApp, push), at each provider's
+rate. A record that raises is reported back alone and retried; after five receives it goes to the
+dead-letter queue."""
 
 import os
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from regulars.app import messages
 from regulars.core import clock
-from regulars.messaging.channels.clients import channel_for
+from regulars.messaging.channels import pacing
+from regulars.messaging.channels.clients import channels_for
 from regulars.messaging.outbox import sender
 from regulars.runtime.observability import batch_handler, logger, metrics, tracer
 
-CHANNEL = os.environ["CHANNEL"]
-channels = channel_for(CHANNEL, clock.now)
+pacer = pacing.Pacer(
+    pacing.parse_rates(os.environ.get("SEND_RATES", "")), share=int(os.environ.get("SEND_CONCURRENCY", "1"))
+)
+PACING_WAIT = 2.0  # seconds a send may wait for its turn: a batch of ten waits 20 s at most (Timeout: 30)
+channels = channels_for(clock.now)
 requeue = sender.requeue_on(os.environ["SEND_QUEUE_URL"])
 dead_letter = sender.dead_letter_on(os.environ["SEND_DEAD_LETTER_QUEUE_URL"])
 
@@ -19,23 +24,24 @@ dead_letter = sender.dead_letter_on(os.environ["SEND_DEAD_LETTER_QUEUE_URL"])
 @tracer.capture_method
 def record_handler(record: SQSRecord) -> None:
     ref = sender.SendRef.parse(record.body)
-    result = messages.send(ref, channels, clock.now(), requeue=requeue, dead_letter=dead_letter)
+    later = pacer.wait(ref.channel, at_most=PACING_WAIT)
+    if later:  # the channel's rate is taken for longer than a batch can wait: back to the queue, untouched
+        requeue(ref, later)
+        result = sender.Result("paced", f"the channel's rate: again in {later:.1f} s")
+    else:
+        result = messages.send(ref, channels, clock.now(), requeue=requeue, dead_letter=dead_letter)
+    # every outcome is in this line, for Logs Insights (docs/architecture.md): a custom metric per
+    # outcome would be billed by the month
     logger.info(
         "send",
         extra={
             "message_id": ref.message_id,
-            "channel": CHANNEL,
+            "channel": ref.channel,
             "outcome": result.outcome,
             "reason": result.reason,
         },
     )
-    # Two metrics and the budget's (each custom metric is billed by the month): every outcome is in
-    # the log line above for Logs Insights
-    if result.outcome in ("sent", "failed"):
-        metrics.add_metric(
-            name="MessagesSent" if result.outcome == "sent" else "MessagesFailed", unit="Count", value=1
-        )
-    elif result.outcome == "over_budget":  # the alarm on it tells the owner before clients notice
+    if result.outcome == "over_budget":  # the alarm on it tells the owner before clients notice
         metrics.add_metric(name="SmsBudgetExhausted", unit="Count", value=1)
 
 

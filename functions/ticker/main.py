@@ -3,13 +3,12 @@
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from regulars.core import clock
 from regulars.runtime.jobs.ticker import tick
-from regulars.runtime.observability import logger, metrics, tracer
+from regulars.runtime.observability import logger, tracer
 from regulars.runtime.queues import send_jobs
 
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-@metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
     queued = hours = 0
     while True:  # after an outage, catch up while this invocation has time
@@ -17,8 +16,8 @@ def handler(event: dict, context: LambdaContext) -> dict:
         queued, hours = queued + report.queued, hours + report.hours
         if not report.late or report.refused or context.get_remaining_time_in_millis() < 15_000:
             break
-    if queued:  # no data point for an idle minute: a metric is billed by the hours it has data
-        metrics.add_metric(name="JobsQueued", unit="Count", value=queued)
+    if queued:  # in the log, not a custom metric (billed by the hours it has data: most of them)
+        logger.info("jobs queued", extra={"queued": queued, "hours": hours})
     if report.late:
         logger.warning("the ticker is catching up", extra={"watermark": str(report.watermark)})
     return {"hours": hours, "queued": queued, "refused": len(report.refused), "late": report.late}

@@ -35,7 +35,7 @@ from regulars_local.auth import (
 )
 from regulars_local.control.endpoints import DRAIN_TIMEOUT, SWAGGER_UI, ControlEndpoints, starting
 from regulars_local.demo import snapshot
-from regulars_local.emulator import aws, dynamodb_local, queues, schedules, streams
+from regulars_local.emulator import aws, dynamodb_local, queues, schedules, streams, topics
 from regulars_local.emulator.functions import LocalFunction, load_functions
 from regulars_local.emulator.gateway import (
     ApiGateway,
@@ -47,7 +47,14 @@ from regulars_local.emulator.gateway import (
     StaticFiles,
     error_response,
 )
-from regulars_local.emulator.template import ROOT, TEMPLATE, api_properties, functions, resources
+from regulars_local.emulator.template import (
+    ROOT,
+    TEMPLATE,
+    TopicSource,
+    api_properties,
+    functions,
+    resources,
+)
 from regulars_local.iam import calls as aws_calls
 from regulars_local.providers.phone import LocalProviders
 
@@ -522,6 +529,10 @@ class Runtime:
                     log.warning("%s: no local queue pump (%s)", name, exc)
                     continue
                 pumps.append(queues.QueuePump(source, sqs, queue_url, queue_arn, region, function.invoke))
+            for topic in function.spec.topics:
+                pump = self._topic_pump(topic, function)
+                if pump is not None:
+                    pumps.append(pump)
         self._queues = queues.QueuePumps(pumps)
         self._queues.start()
         for pump in pumps:
@@ -540,6 +551,31 @@ class Runtime:
                     pump.visibility_timeout,
                     timeout,
                 )
+
+    def _topic_pump(self, source: TopicSource, function: LocalFunction) -> queues.QueuePump | None:
+        """An SNS event of the function: a queue of the runtime's own, subscribed to the topic, pumped
+        one notification at a time into the function as SNS invokes it (emulator/topics.py)."""
+        region, name = self.options.region, f"{source.function}.{source.event}"
+        sqs = queues.sqs_client(self._moto.endpoint, region, 2)
+        try:
+            topic_arn = str(self.stack.resolve(source.topic))
+            dead_letter_url = None
+            if source.dead_letter is not None:
+                dead_letter_url = queues.queue_url(sqs, str(self.stack.resolve(source.dead_letter)))
+        except (aws.Unresolvable, ValueError, ClientError) as exc:
+            log.warning("%s: no local topic pump (%s)", name, exc)
+            return None
+        return topics.topic_pump(
+            source,
+            function.invoke,
+            sqs=sqs,
+            sns=aws.client("sns", self._moto.endpoint, region),
+            topic_arn=topic_arn,
+            queue_name=f"{STACK_NAME}-{source.function}-{source.event}",
+            region=region,
+            timeout=function.spec.timeout,
+            dead_letter_url=dead_letter_url,
+        )
 
     def _start_timer(self) -> None:
         sources = [s for function in self.functions.values() for s in function.spec.schedules]

@@ -237,7 +237,7 @@ def test_duplicated_queue_deliveries_send_once(demo_runtime):
     token, _, chat_id, client_id = _telegram_client(rt)
     stack = rt.resources()
     sqs = aws_client("sqs", stack["aws_endpoint"])
-    queue_url = stack["resources"]["TelegramQueue"]["QueueUrl"]
+    queue_url = stack["resources"]["SendQueue"]["QueueUrl"]
     # the provider takes two seconds to answer: a duplicate arrives while the first is being sent
     rt.post(
         "/local/phone/script",

@@ -65,13 +65,13 @@ def ref_name(value: Any) -> str | None:
 
 
 # ------------------------------------------------------------------------------------ IAM
-def test_only_the_sms_sender_publishes_to_phones_and_no_function_to_a_foreign_topic():
-    assert allowed("sns:Publish", "*") == {"SmsSenderFunction"}  # SMS: a publish with no resource
+def test_only_the_sender_publishes_to_phones_and_no_function_to_a_foreign_topic():
+    assert allowed("sns:Publish", "*") == {"SenderFunction"}  # SMS: a publish with no resource
     assert allowed("sns:Publish", topic("regulars-local-MessagesTopic")) == {"StreamProcessorFunction"}
     assert allowed("sns:Publish", topic("regulars-local-InboundSmsTopic")) == set()
     assert allowed("sns:Publish", topic("someone-elses-topic")) == set()
     assert allowed("sns:Publish", f"arn:aws:sns:{REGION}:{ACCOUNT}:endpoint/GCM/salon-app/0f1e") == {
-        "PushSenderFunction"
+        "SenderFunction"
     }
     assert allowed("sns:Publish", f"arn:aws:sns:{REGION}:{ACCOUNT}:endpoint/GCM/another-app/0f1e") == set()
     assert allowed("sns:CreatePlatformEndpoint", PUSH_APP) == {"PublicApiFunction"}
@@ -106,8 +106,8 @@ def test_each_function_reads_only_its_own_secrets():
         )
     }
     assert readers["manage-link-secret"] == set(FUNCTIONS) - {"TickerFunction"}
-    assert readers["telegram-bot-token"] == {"TelegramSenderFunction"}
-    assert readers["whatsapp-token"] == {"WhatsAppSenderFunction"}
+    assert readers["telegram-bot-token"] == {"SenderFunction"}
+    assert readers["whatsapp-token"] == {"SenderFunction"}
     assert (
         readers["telegram-webhook-secret"]
         == readers["whatsapp-app-secret"]
@@ -240,30 +240,15 @@ def test_calls_become_the_requests_iam_authorises():
 
 
 # ------------------------------------------------------------------------------------ topics and keys
-def _key_policy_lets(key: str, service: str) -> bool:
-    statements = RESOURCES[key]["Properties"]["KeyPolicy"]["Statement"]
-    return any(
-        s["Effect"] == "Allow"
-        and s.get("Principal") == {"Service": service}
-        and {"kms:GenerateDataKey*", "kms:Decrypt"} <= set(s["Action"])
-        and s["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
-        for s in statements
-    )
-
-
-@pytest.mark.parametrize(
-    ("topic_id", "service"),
-    [("AlarmTopic", "cloudwatch.amazonaws.com"), ("InboundSmsTopic", "sms-voice.amazonaws.com")],
-)
-def test_the_services_that_publish_to_an_encrypted_topic_may_use_its_key(topic_id, service):
-    key = ref_name(RESOURCES[topic_id]["Properties"]["KmsMasterKeyId"])
-    assert key and RESOURCES[key]["Type"] == "AWS::KMS::Key", "an AWS-managed key lets no service publish"
-    assert RESOURCES[key]["Properties"]["EnableKeyRotation"] is True
-    assert _key_policy_lets(key, service)
-    administers = [
-        s for s in RESOURCES[key]["Properties"]["KeyPolicy"]["Statement"] if s["Action"] == "kms:*"
-    ]
-    assert administers and "root" in json.dumps(administers[0]["Principal"])
+def test_no_key_of_our_own_unless_the_operator_names_one():
+    """A customer-managed key costs 1 USD a month: the topics AWS services publish to (alarms, in-bound
+    SMS) use the operator's key when given one, else none (the AWS-managed SNS key lets no service
+    publish)."""
+    assert of_type("AWS::KMS::Key") == {}
+    for topic_id in ("AlarmTopic", "InboundSmsTopic"):
+        key = RESOURCES[topic_id]["Properties"]["KmsMasterKeyId"]
+        assert key == {"Fn::If": ["HasTopicsKey", {"Ref": "TopicsKmsKeyArn"}, {"Ref": "AWS::NoValue"}]}
+    assert _stack().condition("HasTopicsKey") is False
 
 
 def _topic_policy_allows(
@@ -316,7 +301,11 @@ def _alarm_metrics(alarm: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]
     """(namespace, metric, dimensions) of a plain or metric-math alarm."""
     if "MetricName" in alarm:
         return [
-            (alarm["Namespace"], alarm["MetricName"], {d["Name"]: d["Value"] for d in alarm["Dimensions"]})
+            (
+                alarm["Namespace"],
+                alarm["MetricName"],
+                {d["Name"]: d["Value"] for d in alarm.get("Dimensions", [])},
+            )
         ]
     return [
         (
@@ -333,43 +322,80 @@ def test_every_alarm_notifies_the_alarm_topic():
     assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in _alarms())
 
 
-def test_every_dead_letter_queue_has_an_alarm():
+def _dead_letter_targets() -> set[str | None]:
+    """Every queue something that gives up is put in: redrive policies, stream failure destinations,
+    functions' dead-letter queues, SNS subscriptions' redrive policies."""
     dead = {
         ref_name(q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"])
         for q in of_type("AWS::SQS::Queue").values()
         if "RedrivePolicy" in q["Properties"]
     }
     for fn in of_type("AWS::Serverless::Function").values():
+        if "DeadLetterQueue" in fn["Properties"]:
+            dead.add(ref_name(fn["Properties"]["DeadLetterQueue"]["TargetArn"]))
         for event in (fn["Properties"].get("Events") or {}).values():
             failure = (event["Properties"].get("DestinationConfig") or {}).get("OnFailure") or {}
             if failure.get("Type") == "SQS":
                 dead.add(ref_name(failure["Destination"]))
+            if event["Type"] == "SNS":
+                dead.add(ref_name(event["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]))
+    return dead
+
+
+def test_every_failure_source_gives_up_into_the_one_watched_dead_letter_queue():
+    assert _dead_letter_targets() == {"DeadLetterQueue"}
     watched = {
         ref_name(dims.get("QueueName"))
         for a in _alarms()
         for ns, metric, dims in _alarm_metrics(a)
         if ns == "AWS/SQS" and metric == "ApproximateNumberOfMessagesVisible"
     }
-    assert dead and dead <= watched, f"dead-letter queues without an alarm: {sorted(dead - watched)}"
+    assert watched == {"DeadLetterQueue"}
+    # what the sender gives up on goes there too, and SNS may put an in-bound SMS there
+    sender = RESOURCES["SenderFunction"]["Properties"]
+    assert sender["Environment"]["Variables"]["SEND_DEAD_LETTER_QUEUE_URL"] == {"Ref": "DeadLetterQueue"}
+    (policy,) = [
+        p["Properties"]
+        for p in of_type("AWS::SQS::QueuePolicy").values()
+        if {"Ref": "DeadLetterQueue"} in p["Properties"]["Queues"]
+    ]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Ref": "InboundSmsTopic"}}}
 
 
-def test_every_function_alarms_on_errors_and_throttles():
+def test_every_function_s_errors_count_in_the_one_errors_alarm():
+    filters = [f["Properties"] for f in of_type("AWS::Logs::MetricFilter").values()]
+    groups = {ref_name(f["LogGroupName"]) for f in filters}
     for function in FUNCTIONS:
-        covering = [
-            a
-            for a in _alarms()
-            if {(metric, ref_name(dims.get("FunctionName"))) for _, metric, dims in _alarm_metrics(a)}
-            >= {("Errors", function), ("Throttles", function)}
+        (group,) = [
+            name
+            for name, g in of_type("AWS::Logs::LogGroup").items()
+            if g["Properties"].get("LogGroupName") == {"Fn::Sub": f"/aws/lambda/${{{function}}}"}
         ]
-        assert covering, f"{function} has no alarm on its errors and throttles"
-        (alarm,) = covering
-        assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
-        assert [m["Expression"] for m in alarm["Metrics"] if m.get("ReturnData", True)] == [
-            "errors + throttles"
-        ]
+        assert group in groups, f"{function}'s errors are not counted"
+    for f in filters:
+        for term in ("ERROR", '"Task timed out"', '"Status: timeout"', '"Status: error"'):
+            assert f"?{term}" in f["FilterPattern"]
+        (transform,) = f["MetricTransformations"]
+        assert (transform["MetricNamespace"], transform["MetricName"]) == ("Regulars", "FunctionErrors")
+        assert "DefaultValue" not in transform  # no data in an hour without errors: not billed
+    alarm = _the_alarm("FunctionErrors", ("service", None))
+    assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
 
 
-def _the_alarm(metric: str, dimension: tuple[str, str]) -> dict[str, Any]:
+def test_four_alarms_of_one_metric_each_and_two_custom_metrics():
+    billed = sorted(metric for a in _alarms() for _, metric, _ in _alarm_metrics(a))
+    assert billed == sorted(
+        ["ApproximateNumberOfMessagesVisible", "FunctionErrors", "Invocations", "SmsBudgetExhausted"]
+    )
+    custom = {metric for a in _alarms() for ns, metric, _ in _alarm_metrics(a) if ns == "Regulars"}
+    emitted = set()
+    for path in [*(ROOT / "functions").rglob("*.py"), *(ROOT / "layers" / "regulars").rglob("*.py")]:
+        emitted |= set(re.findall(r"add_metric\(\s*name=\"(\w+)\"", path.read_text()))
+    assert emitted | {"FunctionErrors"} == custom == {"FunctionErrors", "SmsBudgetExhausted"}
+
+
+def _the_alarm(metric: str, dimension: tuple[str, str | None]) -> dict[str, Any]:
     (alarm,) = [
         a
         for a in _alarms()
@@ -379,7 +405,7 @@ def _the_alarm(metric: str, dimension: tuple[str, str]) -> dict[str, Any]:
     return alarm
 
 
-def test_a_stopped_ticker_a_late_stream_and_a_spent_sms_budget_alarm():
+def test_a_stopped_ticker_and_a_spent_sms_budget_alarm():
     stopped = _the_alarm("Invocations", ("FunctionName", "TickerFunction"))
     assert (stopped["ComparisonOperator"], stopped["Threshold"], stopped["TreatMissingData"]) == (
         "LessThanThreshold",
@@ -387,10 +413,36 @@ def test_a_stopped_ticker_a_late_stream_and_a_spent_sms_budget_alarm():
         "breaching",
     )
     assert stopped["Period"] * stopped["EvaluationPeriods"] <= 600
-    late = _the_alarm("IteratorAge", ("FunctionName", "StreamProcessorFunction"))
-    assert late["Statistic"] == "Maximum" and late["Threshold"] <= 15 * 60 * 1000
     budget = _the_alarm("SmsBudgetExhausted", ("service", "regulars"))
     assert budget["Namespace"] == "Regulars" and budget["ComparisonOperator"] == "GreaterThanThreshold"
+
+
+# ------------------------------------------------------------------------------------ event sources
+def test_two_queue_pollers_and_in_bound_sms_pushed():
+    queues = {
+        (name, event_name): event["Properties"]
+        for name, fn in of_type("AWS::Serverless::Function").items()
+        for event_name, event in (fn["Properties"].get("Events") or {}).items()
+        if event["Type"] == "SQS"
+    }
+    assert set(queues) == {("JobWorkerFunction", "Jobs"), ("SenderFunction", "Messages")}
+    # Lambda keeps five pollers on an idle queue whose mapping sets MaximumConcurrency, else two: only
+    # the send queue needs it (it holds the providers' rates)
+    assert "ScalingConfig" not in queues["JobWorkerFunction", "Jobs"]
+    send = queues["SenderFunction", "Messages"]
+    assert send["Queue"] == {"Fn::GetAtt": ["SendQueue", "Arn"]}
+    assert send["ScalingConfig"]["MaximumConcurrency"] == {"Ref": "SenderConcurrency"}
+    assert RESOURCES["SenderFunction"]["Properties"]["Environment"]["Variables"]["SEND_CONCURRENCY"] == {
+        "Ref": "SenderConcurrency"
+    }
+    (subscription,) = [
+        s["Properties"]
+        for s in of_type("AWS::SNS::Subscription").values()
+        if s["Properties"]["TopicArn"] == {"Ref": "MessagesTopic"}
+    ]
+    assert subscription["FilterPolicy"] == {"channel": ["sms", "telegram", "whatsapp", "push"]}
+    (sms,) = [e for e in RESOURCES["WebhooksFunction"]["Properties"]["Events"].values() if e["Type"] == "SNS"]
+    assert sms["Properties"]["Topic"] == {"Ref": "InboundSmsTopic"}
 
 
 # ------------------------------------------------------------------------------------ API access log
@@ -483,14 +535,14 @@ def test_the_preflight_allows_every_method_the_api_has():
 
 # ------------------------------------------------------------------------------------ the local stack
 @mock_aws
-def test_the_local_runtime_creates_every_queue_topic_and_key_the_functions_use():
+def test_the_local_runtime_creates_every_queue_and_topic_the_functions_use():
     stack = Stack(TEMPLATE, REGION, "regulars-local")
     skipped = create_resources(stack, Clients.at(None, REGION))
     assert all(reason.startswith("condition ") for reason in skipped.values()), skipped
     sns = boto3.client("sns", region_name=REGION)
     for name in ("AlarmTopic", "InboundSmsTopic"):
         attributes = sns.get_topic_attributes(TopicArn=stack.refs[name])["Attributes"]
-        assert attributes["KmsMasterKeyId"] == stack.refs["TopicKey"]
+        assert "KmsMasterKeyId" not in attributes
     policy = json.loads(
         sns.get_topic_attributes(TopicArn=stack.refs["InboundSmsTopic"])["Attributes"]["Policy"]
     )

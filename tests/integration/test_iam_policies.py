@@ -194,12 +194,11 @@ def test_a_telegram_sender_falling_back_renders_the_manage_link_with_the_key_its
     assert outbox.get_item(SALON, notice.message_id).channel == "telegram"
 
     sqs = client("sqs", moto, "us-east-1")
-    queues = {name: sqs.create_queue(QueueName=f"telegram-{name}")["QueueUrl"] for name in ("send", "dead")}
+    queues = {name: sqs.create_queue(QueueName=f"messages-{name}")["QueueUrl"] for name in ("send", "dead")}
     sender = import_handler(
-        functions()["TelegramSenderFunction"],
+        functions()["SenderFunction"],
         environment=1,
         own={
-            "CHANNEL": "telegram",
             "SEND_QUEUE_URL": queues["send"],
             "SEND_DEAD_LETTER_QUEUE_URL": queues["dead"],
         },
@@ -213,5 +212,5 @@ def test_a_telegram_sender_falling_back_renders_the_manage_link_with_the_key_its
     records, stacks = aws_calls.read(recorded)
     checked = iam.check(records, stacks)
     link_key = iam.Request("ssm:GetParameter", f"arn:aws:ssm:us-east-1:123456789012:parameter{LINK_KEY}")
-    assert ("ssm.GetParameter", link_key) in checked.checked["TelegramSenderFunction"]
+    assert ("ssm.GetParameter", link_key) in checked.checked["SenderFunction"]
     assert checked.denials == [], checked.text()

@@ -38,7 +38,7 @@ def telegram(fake_telegram):
 
 @pytest.fixture
 def sender_function(table, moto, telegram, monkeypatch):
-    """The Telegram sender's handler, imported afresh with its environment (it reads it at import)."""
+    """The sender's handler, imported afresh with its environment (it reads it at import)."""
     sqs = boto3.client(
         "sqs",
         endpoint_url=moto,
@@ -49,7 +49,6 @@ def sender_function(table, moto, telegram, monkeypatch):
     queue = sqs.create_queue(QueueName="telegram")["QueueUrl"]
     dead = sqs.create_queue(QueueName="telegram-dlq")["QueueUrl"]
     for name, value in {
-        "CHANNEL": "telegram",
         "SEND_QUEUE_URL": queue,
         "SEND_DEAD_LETTER_QUEUE_URL": dead,
         "AWS_ENDPOINT_URL_SQS": moto,
@@ -162,3 +161,50 @@ def test_extra_keys_and_exception_text_are_masked_too(captured):
     assert "writing" in lines and "send failed" in lines and "HTTP Request" in lines
     for secret in ("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", PHONE, PHONE[1:], "5550777", EMAIL):
         assert secret not in lines, secret
+
+
+def test_a_send_past_its_channels_rate_goes_back_to_the_queue_untouched_and_says_so(
+    sender_function, telegram, captured, clock_at, moto, monkeypatch
+):
+    ref = _queued(clock_at)
+    monkeypatch.setenv("SEND_RATES", "telegram=0.01")  # one every 100 s in this environment
+    monkeypatch.setenv("SEND_CONCURRENCY", "1")
+    paced = load("sender", environment=next(_environments))
+    assert _deliver(paced, ref) == {"batchItemFailures": []}
+    assert outbox.get_item("salon-a", "direct-1").status == "sent"
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id="salon-a",
+            message_id="direct-2",
+            kind="direct",
+            purpose="transactional",
+            recipient="client",
+            client_id="c-1",
+            text="And one more",
+            created_at=clock_at,
+        )
+    )
+    assert dispatch.dispatch("salon-a", "direct-2", clock_at).reason == "queued on telegram"
+    second = SendRef.of(outbox.get_item("salon-a", "direct-2"))
+    sqs = boto3.client(
+        "sqs", endpoint_url=moto, region_name="us-east-1", aws_access_key_id="l", aws_secret_access_key="l"
+    )
+    queue = sqs.get_queue_url(QueueName="telegram")["QueueUrl"]
+
+    def delayed() -> int:
+        answer = sqs.get_queue_attributes(
+            QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessagesDelayed"]
+        )
+        return int(answer["Attributes"]["ApproximateNumberOfMessagesDelayed"])
+
+    sent, waiting = len(telegram.messages()), delayed()
+    assert _deliver(paced, second) == {"batchItemFailures": []}
+    assert outbox.get_item("salon-a", "direct-2").status == "queued"  # not claimed, not sent
+    assert len(telegram.messages()) == sent
+    assert delayed() == waiting + 1  # back in the queue for its turn
+    outcomes = [
+        json.loads(line)["outcome"]
+        for line in captured().splitlines()
+        if line.startswith("{") and json.loads(line).get("message") == "send"
+    ]
+    assert outcomes == ["sent", "paced"]

@@ -19,7 +19,8 @@ from regulars_local.emulator.queues import (
     lambda_record,
     queue_url,
 )
-from regulars_local.emulator.template import QueueSource, functions
+from regulars_local.emulator.template import TEMPLATE, QueueSource, functions
+from regulars_local.emulator.topics import topic_pump
 
 FIXTURE = Path(__file__).parent / "fixtures" / "template.yaml"
 REGION = "us-east-1"
@@ -481,3 +482,49 @@ def test_the_topic_delivers_to_the_queue_whose_filter_policy_matches(endpoint, s
     assert json.loads(notification["Message"]) == {"channel": "email"}
     assert notification["MessageAttributes"]["channel"] == {"Type": "String", "Value": "email"}
     assert email["messageAttributes"] == {}
+
+
+def test_a_topic_invokes_its_function_with_one_notification_and_dead_letters_after_three_failures(
+    endpoint, sqs
+):
+    """template.yaml's in-bound SMS: SNS pushes each notification to the function (no poller); Lambda
+    tries a failing one twice more, then puts the event in the function's dead-letter queue."""
+    (source,) = functions(TEMPLATE)["WebhooksFunction"].topics
+    assert (source.topic, source.maximum_retry_attempts) == ({"Ref": "InboundSmsTopic"}, 2)
+    assert source.dead_letter == {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}
+    sns = client("sns", endpoint, REGION)
+    topic = sns.create_topic(Name=f"t-{uuid.uuid4().hex[:8]}")["TopicArn"]
+    dead = Queue(sqs)
+    seen: list[dict] = []
+
+    def webhooks(event: dict) -> dict:
+        seen.append(event)
+        if json.loads(event["Records"][0]["Sns"]["Message"])["messageBody"] == "poison":
+            raise RuntimeError("the table is down")
+        return {}
+
+    started = topic_pump(
+        source,
+        webhooks,
+        sqs=sqs,
+        sns=sns,
+        topic_arn=topic,
+        queue_name=f"q-{uuid.uuid4().hex[:12]}",
+        region=REGION,
+        dead_letter_url=dead.url,
+        retry_visibility=0,
+    )
+    started.start()
+    try:
+        for body in ("STOP", "poison"):
+            sns.publish(TopicArn=topic, Message=json.dumps({"messageBody": body}))
+        assert started.wait_idle(WAIT)
+    finally:
+        started.stop()
+    bodies = [json.loads(e["Records"][0]["Sns"]["Message"])["messageBody"] for e in seen]
+    assert sorted(bodies) == ["STOP", "poison", "poison", "poison"]
+    assert all(len(e["Records"]) == 1 and e["Records"][0]["EventSource"] == "aws:sns" for e in seen)
+    assert seen[0]["Records"][0]["Sns"]["TopicArn"] == topic
+    (letter,) = dead.sqs.receive_message(QueueUrl=dead.url, MessageAttributeNames=["All"])["Messages"]
+    assert json.loads(json.loads(letter["Body"])["Records"][0]["Sns"]["Message"]) == {"messageBody": "poison"}
+    assert "the table is down" in letter["MessageAttributes"]["ErrorMessage"]["StringValue"]

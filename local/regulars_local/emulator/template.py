@@ -130,6 +130,18 @@ class QueueSource:
 
 
 @dataclass
+class TopicSource:
+    """An SNS event: the topic invokes the function asynchronously, one notification an invocation."""
+
+    function: str
+    topic: Any  # the Topic property, unresolved (!Ref Topic)
+    event: str = ""  # the event's name under the function's Events
+    filter_policy: dict[str, Any] | None = None
+    dead_letter: Any = None  # the function's DeadLetterQueue TargetArn (SQS), unresolved
+    maximum_retry_attempts: int = 2  # EventInvokeConfig.MaximumRetryAttempts (Lambda's default)
+
+
+@dataclass
 class ScheduleSource:
     function: str
     expression: str  # rate(1 minute) / cron(...)
@@ -151,6 +163,7 @@ class FunctionSpec:
     streams: list[StreamSource] = field(default_factory=list)
     schedules: list[ScheduleSource] = field(default_factory=list)
     queues: list[QueueSource] = field(default_factory=list)
+    topics: list[TopicSource] = field(default_factory=list)
     memory_size: int = 128
     reserved_concurrency: int | None = None
     function_name: str | None = None  # an explicit FunctionName, if the template sets one
@@ -162,6 +175,13 @@ def _filters(properties: dict[str, Any]) -> list[dict[str, Any]]:
         yaml.safe_load(f["Pattern"]) if isinstance(f["Pattern"], str) else f["Pattern"]
         for f in (properties.get("FilterCriteria") or {}).get("Filters", [])
     ]
+
+
+def _parameter_default(value: Any, doc: dict[str, Any]) -> Any:
+    """A value, or the default of the template parameter it names (``!Ref SenderConcurrency``)."""
+    if isinstance(value, dict) and set(value) == {"Ref"} and value["Ref"] in (doc.get("Parameters") or {}):
+        return doc["Parameters"][value["Ref"]].get("Default")
+    return value
 
 
 def _truth(value: Any) -> bool:
@@ -220,7 +240,9 @@ def functions(path: Path = TEMPLATE) -> dict[str, FunctionSpec]:
                     )
                 )
             elif event["Type"] == "SQS":
-                concurrency = (ep.get("ScalingConfig") or {}).get("MaximumConcurrency")
+                concurrency = _parameter_default(
+                    (ep.get("ScalingConfig") or {}).get("MaximumConcurrency"), doc
+                )
                 spec.queues.append(
                     QueueSource(
                         function=name,
@@ -233,6 +255,21 @@ def functions(path: Path = TEMPLATE) -> dict[str, FunctionSpec]:
                         maximum_concurrency=int(concurrency) if concurrency is not None else None,
                         enabled=_truth(ep.get("Enabled", True)),
                         filters=_filters(ep),
+                    )
+                )
+            elif event["Type"] == "SNS":
+                dead_letter = props.get("DeadLetterQueue") or {}
+                invoke_config = props.get("EventInvokeConfig") or {}
+                spec.topics.append(
+                    TopicSource(
+                        function=name,
+                        topic=ep["Topic"],
+                        event=event_name,
+                        filter_policy=ep.get("FilterPolicy"),
+                        dead_letter=dead_letter.get("TargetArn")
+                        if dead_letter.get("Type") == "SQS"
+                        else None,
+                        maximum_retry_attempts=int(invoke_config.get("MaximumRetryAttempts", 2)),
                     )
                 )
             elif event["Type"] in ("Schedule", "ScheduleV2"):

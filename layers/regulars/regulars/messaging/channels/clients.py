@@ -1,5 +1,6 @@
 """Each channel's provider client, built once per execution environment from this deployment's
-settings and secrets: a sender function sends on one channel (its ``CHANNEL``)."""
+settings and secrets, when the first message on that channel comes: the sender sends every
+channel's messages (each names its own)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ class Routed(Protocol):
 
     @property
     def values(self) -> Mapping[str, Any] | None: ...
+
+    @property
+    def channel(self) -> str | None: ...
 
 
 # The client to send one message with (WhatsApp's depends on the message: is its window open?)
@@ -104,3 +108,17 @@ def channel_for(name: str, now: Callable[[], datetime]) -> ClientFor:
     if name not in Channel.__members__.values():
         raise ValueError(f"unknown channel {name!r}")
     return BUILDERS[Channel(name)](settings(), now)
+
+
+def channels_for(now: Callable[[], datetime]) -> ClientFor:
+    """The channel client for each message, by its own channel; a channel's client is built on its
+    first message (a deployment without Telegram's token still sends SMS)."""
+    built: dict[Channel, ClientFor] = {}
+
+    def client(item: Routed) -> Any:
+        channel = Channel(str(item.channel))
+        if channel not in built:
+            built[channel] = BUILDERS[channel](settings(), now)
+        return built[channel](item)
+
+    return client

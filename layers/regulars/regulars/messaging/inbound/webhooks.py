@@ -401,7 +401,7 @@ class InboundSms(BaseModel):
 
 
 def sms(notification: InboundSms, now: datetime) -> inbound.Answer:
-    """Act on one in-bound SMS once; a failure raises, so the queue delivers it again."""
+    """Act on one in-bound SMS once; a failure raises, so Lambda tries it again."""
     answer = inbound.once(
         Channel.SMS,
         notification.inbound_message_id,
