@@ -155,10 +155,7 @@ def month(
             for event in (props.get("Events") or {}).values():
                 ep = event.get("Properties") or {}
                 if event["Type"] == "SQS" and _enabled(stack.resolve(ep.get("Enabled", True))):
-                    pollers = (ep.get("ProvisionedPollerConfig") or {}).get(
-                        "MinimumPollers", pricing.SQS_IDLE_POLLERS
-                    )
-                    out.mappings.append((lid, int(pollers)))
+                    out.mappings.append((lid, pricing.idle_pollers(ep)))
                 elif event["Type"] in ("Schedule", "ScheduleV2") and _enabled(
                     ep.get("Enabled", ep.get("State", "ENABLED") != "DISABLED")
                 ):
@@ -167,10 +164,7 @@ def month(
             source = props.get("EventSourceArn")
             target = source.get("Fn::GetAtt", [None])[0] if isinstance(source, dict) else None
             if target in queues and _enabled(stack.resolve(props.get("Enabled", True))):
-                pollers = (props.get("ProvisionedPollerConfig") or {}).get(
-                    "MinimumPollers", pricing.SQS_IDLE_POLLERS
-                )
-                out.mappings.append((lid, int(pollers)))
+                out.mappings.append((lid, pricing.idle_pollers(props)))
         elif (
             res["Type"] == "AWS::Events::Rule"
             and props.get("ScheduleExpression")

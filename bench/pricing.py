@@ -70,11 +70,23 @@ WAF_WEB_ACL_MONTH = 5.00
 WAF_RULE_MONTH = 1.00
 WAF_REQUEST = 0.60 / MILLION
 
-# --- Lambda's SQS pollers: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html (an event source
-# mapping long-polls its queue with five pollers while the queue is empty; a long poll waits up to 20 s;
-# a provisioned mapping keeps its MinimumPollers)
+# --- Lambda's SQS pollers: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html (an
+# event source mapping long-polls its queue while the queue is empty: with five pollers, "and can optimize
+# to as few as 2 ... not available when you enable the maximum concurrency setting"; a provisioned
+# mapping keeps its MinimumPollers; a long poll waits up to 20 s)
 SQS_IDLE_POLLERS = 5
+SQS_IDLE_POLLERS_UNCAPPED = 2
 SQS_LONG_POLL_SECONDS = 20
+
+
+def idle_pollers(mapping: Mapping[str, Any]) -> int:
+    """The pollers an idle SQS event source mapping with these properties keeps long-polling."""
+    provisioned = mapping.get("ProvisionedPollerConfig") or {}
+    if "MinimumPollers" in provisioned:
+        return int(provisioned["MinimumPollers"])
+    if (mapping.get("ScalingConfig") or {}).get("MaximumConcurrency") is not None:
+        return SQS_IDLE_POLLERS
+    return SQS_IDLE_POLLERS_UNCAPPED
 
 
 # ------------------------------------------------------------------------------------------ DynamoDB

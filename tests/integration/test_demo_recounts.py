@@ -137,7 +137,13 @@ def test_the_demo_defection_statistics_equal_a_recount_from_the_visits(demo):
     assert stats["by_type"] == dict(Counter(e[0] for e in expected))
     assert stats["total"] == len(expected) > 50
     # every kind of defection is among them, at this size too
-    assert set(stats["by_type"]) == {"no_show", "late_cancellation", "cancelled_not_rebooked", "lapsed", "lost"}
+    assert set(stats["by_type"]) == {
+        "no_show",
+        "late_cancellation",
+        "cancelled_not_rebooked",
+        "lapsed",
+        "lost",
+    }
     assert stats["by_staff"] == dict(Counter(e[1] for e in expected))
     assert stats["by_service"] == dict(Counter(e[2] for e in expected))
     assert {m: v["total"] for m, v in stats["by_month"].items()} == dict(Counter(e[3] for e in expected))

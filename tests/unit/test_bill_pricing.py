@@ -117,6 +117,13 @@ Resources:
         Sends:
           Type: SQS
           Properties: {Queue: !GetAtt Sends.Arn, ProvisionedPollerConfig: {MinimumPollers: 2}}
+  Replies: {Type: AWS::SQS::Queue}
+  Inbound:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: functions/webhooks/
+      Events:
+        Replies: {Type: SQS, Properties: {Queue: !GetAtt Replies.Arn}}
   Failing:
     Type: AWS::CloudWatch::Alarm
     Properties:
@@ -132,10 +139,11 @@ def test_the_month_of_idle_follows_the_template(tmp_path):
     path = tmp_path / "template.yaml"
     path.write_text(TEMPLATE)
     month = idle.month(None, path=path)
-    assert month.mappings == [("Worker", 5), ("Sender", 2)]
+    # five pollers with a maximum concurrency, the provisioned minimum, two for a mapping left to scale
+    assert month.mappings == [("Worker", 5), ("Sender", 2), ("Inbound", 2)]
     usage = month.usage()
-    assert usage["sqs.requests"] == pricing.idle_polls_a_month([5, 2])  # 7 x 730 x 180 = 919,800
-    assert usage["sqs.requests"] == 919_800
+    assert usage["sqs.requests"] == pricing.idle_polls_a_month([5, 2, 2])  # 9 x 730 x 180 = 1,182,600
+    assert usage["sqs.requests"] == 1_182_600
     assert usage["lambda.requests"] == 8_760  # every 5 minutes, 730 hours
     assert usage["cloudwatch.alarms"] == 2  # the math reads two metrics
     assert usage["kms.keys"] == 0  # its condition is false with the defaults
