@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import math
 import os
+import threading
 import time
 import uuid
 from collections import Counter
@@ -130,13 +131,15 @@ class Call:
 class Recorder:
     """Hooks on a botocore DynamoDB client: each API call (``before-call``, once per call whatever
     the retries), its parameters (``provide-client-params``) and, when ``consumed_capacity`` is set,
-    the ConsumedCapacity DynamoDB returns for it (requested with ReturnConsumedCapacity=TOTAL)."""
+    the ConsumedCapacity DynamoDB returns for it (requested with ReturnConsumedCapacity=TOTAL). Calls
+    made from several threads at once (the ticker's Queries) are each matched with their own
+    response: a call's state is kept per thread."""
 
     def __init__(self, client: Any, *, consumed_capacity: bool = False):
         self._events = client.meta.events
         self.consumed_capacity = consumed_capacity
-        self._params: dict[str, Any] = {}
-        self._started = 0.0
+        self._mine = threading.local()  # this thread's call in flight: its parameters, start, record
+        self._lock = threading.Lock()
         self.calls: list[Call] = []
         self._hooks = [
             ("provide-client-params.dynamodb.*", self._on_params),
@@ -151,23 +154,28 @@ class Recorder:
             self._events.unregister(event, hook, unique_id=f"bench-{id(self)}-{event}")
 
     def take(self) -> list[Call]:
-        calls, self.calls = self.calls, []
+        with self._lock:
+            calls, self.calls = self.calls, []
         return calls
 
     def _on_params(self, params: dict[str, Any], **_: Any) -> None:
-        self._params = copy.deepcopy(params)
+        self._mine.params = copy.deepcopy(params)
         if self.consumed_capacity:
             params.setdefault("ReturnConsumedCapacity", "TOTAL")
-        self._started = time.perf_counter()
+        self._mine.started = time.perf_counter()
 
     def _on_call(self, model: Any, **_: Any) -> None:
-        self.calls.append(Call(model.name, self._params))
+        call = Call(model.name, getattr(self._mine, "params", {}))
+        self._mine.call = call
+        with self._lock:
+            self.calls.append(call)
 
     def _on_response(self, parsed: dict[str, Any], **_: Any) -> None:
-        if not self.calls:
+        call = getattr(self._mine, "call", None)
+        if call is None:
             return
-        call = self.calls[-1]
-        call.seconds = time.perf_counter() - self._started
+        self._mine.call = None
+        call.seconds = time.perf_counter() - self._mine.started
         call.items = parsed.get("Count")
         consumed = parsed.get("ConsumedCapacity")
         if consumed:

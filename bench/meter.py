@@ -150,10 +150,7 @@ class Meter:
         meter = self
 
         def make_api_call(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
-            if (
-                getattr(meter._local, "quiet", False)
-                or threading.current_thread() is not threading.main_thread()
-            ):
+            if getattr(meter._local, "quiet", False) or not _the_applications(threading.current_thread()):
                 return original(client, operation, params)
             return meter._call(client, original, operation, params)
 
@@ -188,7 +185,7 @@ class Meter:
             yield
         finally:
             self._local.quiet = was
-            if not was:
+            if not was and threading.current_thread() is threading.main_thread():
                 self._own_cpu += time.thread_time() - started
 
     # ------------------------------------------------------------------------------ invocations
@@ -413,3 +410,10 @@ def _stdout_handlers() -> list[logging.StreamHandler]:
             if isinstance(h, logging.StreamHandler) and h.stream in (sys.__stdout__, sys.stdout):
                 out.append(h)
     return out
+
+
+def _the_applications(thread: threading.Thread) -> bool:
+    """A call the bill counts: made by a function, on the thread that invokes it or on one it started
+    for its own work (named ``regulars-...``, as the ticker's readers of the due index are); not the
+    emulators' or the libraries' background threads."""
+    return thread is threading.main_thread() or thread.name.startswith("regulars-")

@@ -4,6 +4,8 @@ Pending jobs sit in GSI1 by due hour and shard, sorted by due time. A tick reads
 from its watermark to now and each shard, the range of due times since the watermark: one Query
 per hour and shard however many minutes it covers, so a missed minute, or a missed day, is caught
 up, not lost, at a cost that grows with the due jobs and the hours, never with the table. The
+Queries of a tick are made side by side (they are independent reads; a tick waits for the slowest
+rather than for their sum), then the hours are queued in order. The
 watermark only passes whole minutes that are over; the current minute is read up to ``now`` and
 again next time, so a job written for "now" is never behind the watermark.
 """
@@ -11,6 +13,7 @@ again next time, so a job written for "now" is never behind the watermark.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,6 +24,7 @@ MAX_SPAN = timedelta(days=3)  # one tick reads at most this much; a longer outag
 # The first tick ever (no watermark yet) looks this far back: jobs may have been written before the
 # schedule first fired (a deployment that took a while, a local clock moved at once).
 FIRST_LOOKBACK = MAX_SPAN
+READERS = 16  # Queries of the due index in flight at once
 
 
 @dataclass
@@ -49,14 +53,13 @@ def tick(now: datetime, enqueue: Callable[[Sequence[JobRef]], Sequence[JobRef]])
     since = mark + timedelta(minutes=1) if mark else current - FIRST_LOOKBACK
     until = min(now, since + MAX_SPAN)
     report.late = until < now
+    hours = []
     hour = floor_hour(since)
     while hour <= until:
-        queued = [
-            ref
-            for shard in store.shards()
-            for ref in store.due_between(hour, shard, since, until)
-            if store.mark_queued(ref, now)
-        ]
+        hours.append(hour)
+        hour += timedelta(hours=1)
+    for due in _due(hours, since, until):
+        queued = [ref for ref in due if store.mark_queued(ref, now)]
         refused = list(enqueue(queued)) if queued else []
         for ref in refused:
             job = store.get(ref.salon_id, ref.job_id)
@@ -65,10 +68,23 @@ def tick(now: datetime, enqueue: Callable[[Sequence[JobRef]], Sequence[JobRef]])
         report.hours += 1
         report.queued += len(queued) - len(refused)
         report.refused += refused
-        hour += timedelta(hours=1)
     if not report.refused:
         done = min(floor_minute(until), current) - timedelta(minutes=1)  # whole minutes that are over
         if mark is None or done > mark:
             store.advance_watermark(done, now)
             report.watermark = done
     return report
+
+
+def _due(hours: Sequence[datetime], since: datetime, until: datetime) -> list[list[JobRef]]:
+    """For each hour, its due jobs over every shard (in shard order): the Queries side by side."""
+    pairs = [(hour, shard) for hour in hours for shard in store.shards()]
+    if len(pairs) <= 1:
+        found = [store.due_between(hour, shard, since, until) for hour, shard in pairs]
+    else:
+        with ThreadPoolExecutor(
+            max_workers=min(READERS, len(pairs)), thread_name_prefix="regulars-due"
+        ) as pool:
+            found = list(pool.map(lambda p: store.due_between(p[0], p[1], since, until), pairs))
+    shards = len(store.shards())
+    return [[ref for part in found[i * shards : (i + 1) * shards] for ref in part] for i in range(len(hours))]
