@@ -20,7 +20,7 @@ from bench import api, dynamo
 from bench.report import median_ms, ratio, table, verdict
 
 SALON = "bench"
-SERVICE = "haircut"  # 60 minutes: twelve 5-minute slot locks per booking
+SERVICE = "haircut"  # 60 minutes: twelve 5-minute cells of the staff member's day lock item
 GOAL = 1.3
 SLOTS = "/v1/salons/{salon_id}/slots"
 APPOINTMENTS = "/v1/salons/{salon_id}/appointments"
