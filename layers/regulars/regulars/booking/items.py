@@ -112,7 +112,7 @@ class DayLock(Entity, discriminator="DayLock"):
 class SlotLock(Entity, discriminator="SlotLock"):
     """The lock of one staff member's 5-minute cell as releases before day items wrote it (one item
     per cell, ``appointment_id`` its holder). Nothing writes or reads it now but the upgrade
-    (:mod:`regulars.booking.locks_migration`), which moves those of future visits into day items;
+    (:mod:`regulars.booking.locks_upgrade_repo`), which moves those of future visits into day items;
     the rest expire by TTL. Shares its partition with the staff member's day items."""
 
     __keys__ = {"pk": "SALON#{salon_id}#LOCK#{staff_id}", "sk": "{minute}"}
