@@ -1,4 +1,5 @@
-"""Move the per-cell lock items of earlier releases into day items: the upgrade's command.
+"""Move the per-cell lock items of earlier releases into day items: the upgrade's command, run right
+after deploying the release that reads day items (never before: the old code still reads the old items).
 
     python -m regulars.booking.locks_migration --table <table> --salon <salon id> [--salon ...]
 
@@ -30,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         conflicts += len(r.conflicts)
         print(
             f"{salon_id}: {r.holders} holders, {r.cells} cells in day items; {r.stale} old items of "
-            f"cancelled or moved holders; {r.deleted} old items deleted; conflicts: {r.conflicts or 'none'}"
+            f"holders that hold no time any more; {r.deleted} old items deleted; conflicts: {r.conflicts or 'none'}"
         )
     return 1 if conflicts else 0
 

@@ -3,7 +3,7 @@
 An operator runs it with :mod:`regulars.booking.locks_migration` (docs/architecture.md, "Slot locks").
 
 For each staff member of the salon: one Query of their partition from the start of today (UTC), the
-old cells found there grouped by holder, the holders read (one BatchGetItem: a visit or a block), then
+old cells found there grouped by holder, each holder read (one BatchGetItem: a visit or a block), then
 for each holder that still holds time one transaction that takes the cells it holds NOW (a visit's
 current times, not the old items') in the day items, each under "free or already its own", with a
 check that the visit's version (the block's existence) is still the one read; the old items are
