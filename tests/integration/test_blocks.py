@@ -4,11 +4,11 @@ and deleting it frees the time. Also the source of a desk booking, and resizing 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
-from regulars.booking import blocks_repo
-from regulars.booking.items import Appointment, SlotLock, StaffBlock
+from regulars.booking import blocks_repo, locks_repo
+from regulars.booking.items import Appointment, StaffBlock
 from regulars.booking.model import Block, BlockKind
 from regulars.booking.repo import to_domain
 from regulars.core import appointments as m
@@ -57,11 +57,10 @@ def block(admin: AdminApi, start: str, end: str, *, staff: str = "anna", kind: s
 
 
 def cells_held_by(holder: str, staff: str = "anna") -> int:
-    return sum(
-        1
-        for lock in SlotLock.query(SlotLock.render_key("pk", salon_id="salon-a", staff_id=staff))
-        if lock.appointment_id == holder
+    held = locks_repo.held(
+        "salon-a", staff, datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
     )
+    return sum(1 for mark in held.values() if mark == locks_repo.tag(holder))
 
 
 def test_a_block_refuses_a_booking_and_a_move_into_it_and_no_slot_is_offered_in_it(salon):

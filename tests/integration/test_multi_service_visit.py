@@ -4,14 +4,17 @@ the stream makes of it (one reminder plan, one feedback request, cashback on the
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
-from regulars.booking.items import Appointment, SlotLock, VisitPart
+from regulars.booking import locks_repo
+from regulars.booking.items import Appointment, VisitPart
 from regulars.clients import repo as client_store
 from regulars.loyalty import repo as loyalty_store
 from regulars.messaging.outbox import repo as outbox
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.subjects import Subject
-from regulars.store.base import Entity
+from regulars.store.base import Entity, Tx
 from support.lambda_ import AdminApi, context_for, handler
 from support.streams import stream_records
 
@@ -48,7 +51,8 @@ def parts() -> list[VisitPart]:
 
 
 def locks(staff_id: str) -> list[str]:
-    return [f"{lock.minute:%H:%M}" for lock in SlotLock.query(f"SALON#{SALON}#LOCK#{staff_id}")]
+    far = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+    return [f"{cell:%H:%M}" for cell in locks_repo.held(SALON, staff_id, *far)]
 
 
 def slot_starts(public, query: str) -> dict[str, dict]:
@@ -139,7 +143,9 @@ def test_a_conflict_on_the_second_service_refuses_all_and_writes_nothing(salon, 
     assert (r.status, r.json["error"]["code"]) == (409, "slot_taken")
     # the same, when the second service's cell is taken after the free times were read: the
     # transaction refuses every part of it
-    SlotLock(salon_id=SALON, staff_id="marta", minute=salon_time("16:15"), appointment_id="other").save()
+    tx = Tx()
+    locks_repo.stage(tx, SALON, "other", take={("marta", salon_time("16:15"))})
+    tx.commit()
     r = public.post(
         f"/v1/salons/{SALON}/appointments", chain(t("15:00"), [("haircut", "anna"), ("manicure", "marta")])
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import itertools
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
-from regulars.booking.items import Appointment, SlotLock
+from regulars.booking import locks_repo
+from regulars.booking.items import Appointment
 from regulars.clients import repo as client_store
 from regulars.store.base import Entity
 from support.lambda_ import PublicApi
@@ -217,9 +218,11 @@ def test_twenty_concurrent_bookings_of_one_slot_one_wins(salon, public):
     assert all(r.json["error"]["code"] == "slot_taken" for r in results if r.status == 409)
     booked = appointments_in_table()
     assert len(booked) == 1
-    locks = list(SlotLock.query("SALON#salon-a#LOCK#anna"))
-    assert {lock.appointment_id for lock in locks} == {booked[0].appointment_id}
-    assert len(locks) == 12  # 60 minutes of 5-minute cells
+    held = locks_repo.held(
+        "salon-a", "anna", datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+    )
+    assert set(held.values()) == {locks_repo.tag(booked[0].appointment_id)}
+    assert len(held) == 12  # 60 minutes of 5-minute cells
 
 
 def test_concurrent_bookings_of_overlapping_times_never_overlap(salon, public):

@@ -15,8 +15,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from regulars.booking import locks_repo
 from regulars.booking import repo as appointment_store
-from regulars.booking.items import Appointment, SlotLock
+from regulars.booking.items import Appointment
 from regulars.clients import repo as client_store
 from regulars.clients.items import Client, PhoneIndex
 from regulars.core.phones import to_e164
@@ -47,7 +48,7 @@ class Loaded:
     clients: list[Client]
     phones: list[PhoneIndex]
     appointments: list[Appointment]
-    locks: list[SlotLock]
+    locks: dict[tuple[str, datetime], str]  # (staff member, cell) -> its holder's tag
     raw_items: list[dict[str, Any]]
     jobs: list[Any]
 
@@ -74,11 +75,12 @@ def bound(demo: Loaded) -> None:
 def _read_back(table: str, summary: DemoSummary, seconds: float, ddb: Any) -> Loaded:
     salon_items = list(Entity.query(Salon.render_key("pk", salon_id=SALON_ID)))
     staff = {i.staff_id: i for i in salon_items if isinstance(i, StaffMember)}
-    locks = [
-        lock
+    far = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+    locks = {
+        (staff_id, cell): mark
         for staff_id in sorted(staff)
-        for lock in SlotLock.query(SlotLock.render_key("pk", salon_id=SALON_ID, staff_id=staff_id))
-    ]
+        for cell, mark in locks_repo.held(SALON_ID, staff_id, *far).items()
+    }
     return Loaded(
         table=table,
         summary=summary,
@@ -143,7 +145,7 @@ def test_summary_counts_what_is_in_the_table(demo: Loaded) -> None:
         no_shows=statuses["no_show"],
         cancelled=statuses["cancelled"],
         upcoming=statuses["booked"] + statuses["confirmed"],
-        slot_locks=len(demo.locks),
+        slot_locks=sum(1 for i in demo.raw_items if i["type"]["S"] == "DayLock"),
         name_words=sum(1 for i in demo.raw_items if i["type"]["S"] == "NameWord"),
     )
     assert demo.summary.name_words >= CLIENTS  # every demo client has a surname
@@ -311,11 +313,11 @@ def test_upcoming_visits_hold_exactly_their_lock_cells(demo: Loaded) -> None:
         if a.start >= NOW and a.status in ("booked", "confirmed")
         for cell in cells(a.start, a.end)
     }
-    held = {(lock.staff_id, lock.minute): lock.appointment_id for lock in demo.locks}
-    assert len(held) == len(demo.locks)
-    assert held == expected
-    for lock in demo.locks:
-        assert lock.expires == lock.minute + appointment_store.LOCK_KEEP
+    assert demo.locks == {key: locks_repo.tag(holder) for key, holder in expected.items()}
+    for item in demo.raw_items:
+        if item["type"]["S"] == "DayLock":
+            day = date.fromisoformat(item["SK"]["S"].removeprefix("DAY#"))
+            assert int(item["ttl"]["N"]) == locks_repo.expiry(day).timestamp()
 
 
 def test_every_visit_carries_its_clients_name_for_the_day_book(demo: Loaded) -> None:

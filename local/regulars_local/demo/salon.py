@@ -21,16 +21,16 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from regulars.booking import locks_repo
 from regulars.booking.book import CONSENT_TEXT
-from regulars.booking.items import Appointment, SlotLock
-from regulars.booking.repo import LOCK_KEEP
+from regulars.booking.items import Appointment, DayLock
 from regulars.clients.items import Client, NameWord, PhoneIndex
 from regulars.clients.repo import name_key, name_words
 from regulars.core.appointments import HistoryEntry
 from regulars.core.errors import InvalidInput
 from regulars.core.ids import new_id
 from regulars.core.phones import to_e164
-from regulars.core.schedule import WEEKDAYS, Interval, WorkingPattern, cells, free_starts
+from regulars.core.schedule import WEEKDAYS, Interval, WorkingPattern, free_starts
 from regulars.salon.items import Salon, Service, StaffMember
 from regulars.salon.model import SalonSettings
 from regulars.store.base import Entity
@@ -318,7 +318,7 @@ class DemoData:
     phones: list[PhoneIndex]
     words: list[NameWord]  # the later words of each name, for the desk's search
     appointments: list[Appointment]
-    locks: list[SlotLock]
+    locks: list[DayLock]
 
     def items(self) -> Iterator[Entity]:
         yield self.salon
@@ -523,7 +523,9 @@ class _Builder:
             phones=phones,
             words=words,
             appointments=appointments,
-            locks=[lock for a in appointments if self._holds_locks(a) for lock in self._locks(a)],
+            locks=locks_repo.whole_items(
+                SALON_ID, [(a.appointment_id, self._cells(a)) for a in appointments if self._holds_locks(a)]
+            ),
         )
 
     # catalog
@@ -846,17 +848,8 @@ class _Builder:
         return appointment.start >= self.now and appointment.status in ("booked", "confirmed")
 
     @staticmethod
-    def _locks(appointment: Appointment) -> list[SlotLock]:
-        return [
-            SlotLock(
-                salon_id=SALON_ID,
-                staff_id=appointment.staff_id,
-                minute=minute,
-                appointment_id=appointment.appointment_id,
-                expires=minute + LOCK_KEEP,
-            )
-            for minute in cells(appointment.start, appointment.end)
-        ]
+    def _cells(appointment: Appointment) -> set[locks_repo.Cell]:
+        return locks_repo.cells_of(appointment.staff_id, appointment.start, appointment.end)
 
     def _phone(self) -> str:
         while True:

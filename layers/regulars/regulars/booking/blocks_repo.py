@@ -1,4 +1,4 @@
-"""Blocked time in the table: the block, and the lock cells that hold its time as a visit's hold theirs."""
+"""Blocked time in the table: the block, and its cells in the staff member's day items, held as a visit's are."""
 
 from __future__ import annotations
 
@@ -7,15 +7,11 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from regulars.booking.items import SlotLock, StaffBlock
+from regulars.booking import locks_repo as locks
+from regulars.booking.items import StaffBlock
 from regulars.booking.model import MAX_BLOCK, Block, BlockKind
-from regulars.booking.repo import LOCK_KEEP, own_or_gone
 from regulars.core.errors import Conflict, NotFound, SlotTaken
-from regulars.core.schedule import cells
 from regulars.store.base import Entity, Tx, TxFailed
-
-TX_ITEMS = 100  # DynamoDB's limit of items in one TransactWriteItems
-CELLS_PER_TX = TX_ITEMS - 1  # room for the block itself in the first and the last transaction
 
 
 def to_domain(item: StaffBlock) -> Block:
@@ -48,12 +44,6 @@ def _item(b: Block, *, held: bool) -> StaffBlock:
     )
 
 
-def _lock(b: Block, cell: datetime) -> SlotLock:
-    return SlotLock(
-        salon_id=b.salon_id, staff_id=b.staff_id, minute=cell, appointment_id=b.id, expires=cell + LOCK_KEEP
-    )
-
-
 def _commit(build: Callable[[], Tx], attempts: int = 4) -> None:
     """Commit, building again after a lost race that decided nothing (TransactionConflict); a cell
     taken is SlotTaken, any other failed condition a Conflict."""
@@ -71,21 +61,22 @@ def _commit(build: Callable[[], Tx], attempts: int = 4) -> None:
 
 
 def create(block: Block) -> Block:
-    """Write the block and one lock per 5-minute cell it covers, each under ``attribute_not_exists``.
+    """Write the block and take the cells it covers in the staff member's day items, each under
+    ``attribute_not_exists``, as a booking takes its own.
 
-    Up to 99 cells (8 h 15 min), one transaction. A longer block is written in several: the first
-    puts the block (``held`` false) with 99 cells, each next one 99 more, and the last sets ``held``.
-    Every cell is taken under the same condition a booking's are, so a visit and a block can never
-    hold the same time, whichever commits first; when a cell turns out taken, the cells written so
-    far are released and the block deleted before SlotTaken is raised (nothing of it stays)."""
-    all_cells = cells(block.start, block.end)
-    chunks = [all_cells[i : i + CELLS_PER_TX] for i in range(0, len(all_cells), CELLS_PER_TX)]
-    written = False
+    A block whose every day needs at most 60 cells (5 hours a day) is one transaction. A longer
+    one is written in several (as many as its longest day needs: at most five): the first puts the
+    block (``held`` false) with the first 60 cells of every day, each next one the next 60, and the
+    last sets ``held``. A visit and a block can never hold the same time, whichever commits first;
+    when a cell turns out taken, the cells written so far are freed and the block deleted before
+    SlotTaken is raised (nothing of it stays)."""
+    groups = locks.chunks(locks.cells_of(block.staff_id, block.start, block.end))
+    taken: set[locks.Cell] = set()
     try:
-        for n, chunk in enumerate(chunks):
-            first, last = n == 0, n == len(chunks) - 1
+        for n, group in enumerate(groups):
+            first, last = n == 0, n == len(groups) - 1
 
-            def build(chunk: list[datetime] = chunk, first: bool = first, last: bool = last) -> Tx:
+            def build(group: set[locks.Cell] = group, first: bool = first, last: bool = last) -> Tx:
                 tx = Tx()
                 if first:
                     tx.put(_item(block, held=last), StaffBlock.pk.does_not_exist(), label="block")
@@ -96,43 +87,41 @@ def create(block: Block) -> Block:
                         condition=StaffBlock.pk.exists(),
                         label="block",
                     )
-                for cell in chunk:
-                    tx.put(_lock(block, cell), SlotLock.pk.does_not_exist(), label="lock")
+                locks.stage(tx, block.salon_id, block.id, take=group)
                 return tx
 
             _commit(build)
-            written = True
+            taken |= group
     except (SlotTaken, Conflict):
-        if written:
-            release(block)
+        if taken:
+            _free(block, taken)
+            _item(block, held=False).delete()
         raise
     return block.model_copy(update={"held": True})
 
 
-def release(block: Block) -> None:
-    """Free the cells the block holds, then delete the block (an interrupted release leaves the block,
-    to be deleted again). Reads the staff member's cells over the block first: a block whose writing
-    was interrupted holds only some of them, and a cell another holds is never touched."""
-    ours = [
-        lock.minute
-        for lock in SlotLock.query(
-            SlotLock.render_key("pk", salon_id=block.salon_id, staff_id=block.staff_id),
-            SlotLock.sk.between(
-                SlotLock.render_key("sk", minute=block.start), SlotLock.render_key("sk", minute=block.end)
-            ),
-            consistent_read=True,
-        )
-        if lock.appointment_id == block.id
-    ]
-    for i in range(0, len(ours), TX_ITEMS):
+def _free(block: Block, held: set[locks.Cell]) -> None:
+    for group in locks.chunks(held):
 
-        def build(chunk: list[datetime] = ours[i : i + TX_ITEMS]) -> Tx:
+        def build(group: set[locks.Cell] = group) -> Tx:
             tx = Tx()
-            for cell in chunk:
-                tx.delete(_lock(block, cell), own_or_gone(block.id), label="release")
+            locks.stage(tx, block.salon_id, block.id, free=group)
             return tx
 
         _commit(build)
+
+
+def release(block: Block) -> None:
+    """Free the cells the block holds, then delete the block (an interrupted release leaves the block,
+    to be deleted again). Reads the staff member's day items over the block first: a block whose
+    writing was interrupted holds only some of its cells, and a cell another holds is never touched."""
+    mark = locks.tag(block.id)
+    ours = {
+        (block.staff_id, cell)
+        for cell, holder in locks.held(block.salon_id, block.staff_id, block.start, block.end).items()
+        if holder == mark
+    }
+    _free(block, ours)
     _item(block, held=False).delete()
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
@@ -72,11 +75,45 @@ class VisitPart(Entity, discriminator="VisitPart"):
     end = UTCDateTimeAttribute()
 
 
+class DayLock(Entity, discriminator="DayLock"):
+    """One per staff member and UTC day: the 5-minute cells visits and blocks of time hold that day,
+    one attribute per cell taken (named by the cell's index in the day, two base-36 digits: ``00`` is
+    00:00 UTC, ``1k`` 04:20, ``7z`` 23:55), valued with its holder's 4-character tag. Written only by
+    updates of single cells in the holders' own transactions (:mod:`regulars.booking.locks_repo`),
+    never whole; expires by TTL a day after its day. A visit over midnight UTC touches two.
+
+    Its key fields are not stored (the key says them), which keeps a busy day under 1 KB."""
+
+    DAY = "DAY#"
+    cells: dict[str, str]  # set by ``of``: what ``serialize`` adds to the item (a put of it whole)
+    __keys__ = {"pk": "SALON#{salon_id}#LOCK#{staff_id}", "sk": DAY + "{day}"}
+
+    @classmethod
+    def of(cls, salon_id: str, staff_id: str, day: date, cells: dict[str, str] | None = None) -> DayLock:
+        """The item's key (for an update); with ``cells`` (name -> tag), a whole item to put (a bulk
+        load of a new table, as the demo's)."""
+        item = cls(
+            pk=cls.render_key("pk", salon_id=salon_id, staff_id=staff_id),
+            sk=cls.render_key("sk", day=day.isoformat()),
+        )
+        item.cells = dict(cells or {})
+        return item
+
+    def serialize(self, null_check: bool = True) -> dict[str, dict[str, Any]]:
+        out = super().serialize(null_check)
+        out.update({name: {"S": holder} for name, holder in getattr(self, "cells", {}).items()})
+        return out
+
+    @staticmethod
+    def is_cell(name: str) -> bool:
+        return len(name) == 2 and all(c in "0123456789abcdefghijklmnopqrstuvwxyz" for c in name)
+
+
 class SlotLock(Entity, discriminator="SlotLock"):
-    """One per staff member and 5-minute cell a visit (or a block of time) occupies. Written with
-    attribute_not_exists in the booking's own transaction, so two overlapping visits cannot both
-    commit. ``appointment_id`` is the holder: the visit's id, or the block's. Expires by TTL a day
-    after the cell has passed."""
+    """The lock of one staff member's 5-minute cell as releases before day items wrote it (one item
+    per cell, ``appointment_id`` its holder). Nothing writes or reads it now but the upgrade
+    (:mod:`regulars.booking.locks_upgrade_repo`), which moves those of future visits into day items;
+    the rest expire by TTL. Shares its partition with the staff member's day items."""
 
     __keys__ = {"pk": "SALON#{salon_id}#LOCK#{staff_id}", "sk": "{minute}"}
 
@@ -87,9 +124,9 @@ class SlotLock(Entity, discriminator="SlotLock"):
 
 
 class StaffBlock(Entity, discriminator="StaffBlock"):
-    """Time a staff member is not bookable (a meeting, training, time off). Holds its time with one
-    SlotLock per 5-minute cell, as a visit does (the lock names the block's id); ``held`` turns true in
-    the transaction that takes the last of them. Indexed by start for the salon's calendar."""
+    """Time a staff member is not bookable (a meeting, training, time off). Holds its time with its
+    cells in the staff member's day items, as a visit does; ``held`` turns true in the transaction
+    that takes the last of them. Indexed by start for the salon's calendar."""
 
     __keys__ = {
         "pk": "SALON#{salon_id}",

@@ -7,22 +7,18 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from pynamodb.expressions.condition import Condition
-
-from regulars.booking.items import APPOINTMENTS, Appointment, SlotLock, VisitPart
+from regulars.booking import locks_repo as locks
+from regulars.booking.items import APPOINTMENTS, Appointment, VisitPart
 from regulars.clients import model as clients_model
 from regulars.clients import repo as client_store
 from regulars.clients.items import Client, PhoneIndex
 from regulars.core import appointments as m
 from regulars.core.errors import Conflict, NotFound, SlotTaken
 from regulars.core.money import Money
-from regulars.core.schedule import cells
 from regulars.salon.model import MAX_SERVICE_MINUTES
 from regulars.store import idempotency
 from regulars.store.base import Entity, Tx, TxFailed
 from regulars.store.items import IdempotencyRecord
-
-LOCK_KEEP = timedelta(days=1)  # a lock outlives its cell by a day, then TTL removes it
 
 
 class IdempotencyRace(Exception):
@@ -92,24 +88,9 @@ def _item(a: m.Appointment) -> Appointment:
     return item
 
 
-def _locks(
-    salon_id: str, staff_id: str, appointment_id: str, start: datetime, end: datetime
-) -> list[SlotLock]:
-    return [
-        SlotLock(
-            salon_id=salon_id,
-            staff_id=staff_id,
-            minute=cell,
-            appointment_id=appointment_id,
-            expires=cell + LOCK_KEEP,
-        )
-        for cell in cells(start, end)
-    ]
-
-
-def _visit_cells(a: m.Appointment) -> set[tuple[str, datetime]]:
+def visit_cells(a: m.Appointment) -> set[locks.Cell]:
     """Every (staff member, 5-minute cell) a visit holds, over all its services."""
-    return {(p.staff_id, cell) for p in a.parts() for cell in cells(p.start, p.end)}
+    return {c for p in a.parts() for c in locks.cells_of(p.staff_id, p.start, p.end)}
 
 
 def _spans(a: m.Appointment) -> dict[str, tuple[datetime, datetime]]:
@@ -124,11 +105,6 @@ def _spans(a: m.Appointment) -> dict[str, tuple[datetime, datetime]]:
 
 def _part(a: m.Appointment, staff_id: str, span: tuple[datetime, datetime]) -> VisitPart:
     return VisitPart(salon_id=a.salon_id, appointment_id=a.id, staff_id=staff_id, start=span[0], end=span[1])
-
-
-def own_or_gone(appointment_id: str) -> Condition:
-    condition: Condition = SlotLock.pk.does_not_exist() | (SlotLock.appointment_id == appointment_id)
-    return condition
 
 
 OWN_LABELS = frozenset({"appointment", "lock", "release", "client", "phone", "old_phone", "idempotency"})
@@ -160,7 +136,7 @@ def create(
     also: Callable[[Tx], None] | None = None,
 ) -> Tx:
     """Book in ONE transaction: the visit (with a VisitPart per further staff member of a visit of
-    several services), a lock per 5-minute cell of each of its services, the new client and their phone
+    several services), its 5-minute cells in the day items of its staff, the new client and their phone
     claim (if new), a consent or language change of a known client (if any, under the client's
     version) and the idempotent answer (if a key was given); ``also`` adds items of another feature's
     to it (a waitlist offer taken).
@@ -173,9 +149,7 @@ def create(
         tx.put(_item(appointment), Appointment.pk.does_not_exist(), label="appointment")
         for staff_id, span in _spans(appointment).items():
             tx.put(_part(appointment, staff_id, span), label="appointment")
-        for part in appointment.parts():
-            for lock in _locks(appointment.salon_id, part.staff_id, appointment.id, part.start, part.end):
-                tx.put(lock, SlotLock.pk.does_not_exist(), label="lock")
+        locks.stage(tx, appointment.salon_id, appointment.id, take=visit_cells(appointment))
         if new_client is not None:
             client_store.add_new_client(tx, appointment.salon_id, new_client)
         changes = []
@@ -240,11 +214,11 @@ def get(salon_id: str, appointment_id: str) -> m.Appointment:
 def save_change(
     before: m.Appointment, after: m.Appointment, *, also: Callable[[Tx], None] | None = None
 ) -> m.Appointment:
-    """Write ``after`` over ``before`` (version-checked) and move the slot locks to match it:
-    released cells are deleted, newly covered cells are taken, all in one transaction; ``also`` adds
+    """Write ``after`` over ``before`` (version-checked) and move its cells to match it: those it
+    leaves freed, those it enters taken, one update per day item, all in one transaction; ``also`` adds
     items of its own to that transaction (a redemption paid at checkout)."""
-    old = _visit_cells(before) if before.status.active else set()
-    new = _visit_cells(after) if after.status.active else set()
+    old = visit_cells(before) if before.status.active else set()
+    new = visit_cells(after) if after.status.active else set()
     if after.status in (m.AppointmentStatus.COMPLETED, m.AppointmentStatus.NO_SHOW):
         old = new = set()  # the locks stay until the visit's end has passed, then expire
     spans_before, spans_after = _spans(before), _spans(after)
@@ -258,24 +232,8 @@ def save_change(
                 tx.put(_part(after, staff_id, span), label="appointment")
         for staff_id in spans_before.keys() - spans_after.keys():
             tx.delete(_part(before, staff_id, spans_before[staff_id]), label="appointment")
-        for staff_id, cell in sorted(old - new):
-            tx.delete(
-                SlotLock(salon_id=after.salon_id, staff_id=staff_id, minute=cell, appointment_id=after.id),
-                own_or_gone(after.id),
-                label="release",
-            )
-        for staff_id, cell in sorted(new - old):
-            tx.put(
-                SlotLock(
-                    salon_id=after.salon_id,
-                    staff_id=staff_id,
-                    minute=cell,
-                    appointment_id=after.id,
-                    expires=cell + LOCK_KEEP,
-                ),
-                SlotLock.pk.does_not_exist(),
-                label="lock",
-            )
+        if old != new:
+            locks.stage(tx, after.salon_id, after.id, take=new - old, free=old - new)
         if also is not None:
             also(tx)
         return tx
