@@ -20,7 +20,7 @@ from regulars.runtime.jobs import ticker
 from regulars.salon import repo as catalog_store
 from regulars.waitlist.items import Opening, WaitlistEntry, WaitlistOffer
 from regulars_local.emulator.functions import context_for
-from support.lambda_ import AdminApi, PublicApi, handler
+from support.lambda_ import AdminApi, HttpResult, PublicApi, handler
 from support.salon import make_salon
 from support.streams import stream_records
 
@@ -253,6 +253,47 @@ def test_a_visit_moved_away_frees_its_old_time_for_the_clients_it_fits(table, cl
     assert entry_of(offer).name == "Brows Fit"
     shown = PublicApi().get(f"/v1/salons/{SALON}/waitlist-offers/{code_of(offer)}").json["offer"]
     assert (shown["start"], shown["end"]) == (f"{TUESDAY}T10:00:00+01:00", f"{TUESDAY}T10:20:00+01:00")
+
+
+def test_a_no_show_frees_the_rest_of_its_time_for_the_desk_and_the_clients_it_fits(table, clock_at):
+    salon(clock_at)
+    current = catalog_store.load_catalog(SALON).salon.settings
+    catalog_store.update_salon(
+        SALON, settings=current.model_copy(update={"min_notice_minutes": 15}).model_dump()
+    )  # with the default hold of 15 minutes, a time from 09:30 may be offered at 09:00
+    admin, public = AdminApi(SALON), PublicApi()
+    today = "2026-11-23"
+
+    def desk(service: str, start: str, phone: str = "+4915100000072") -> HttpResult:
+        return admin.post(
+            "/v1/admin/appointments",
+            {
+                "service_id": service,
+                "staff_id": "anna",
+                "start": f"{today}T{start}:00+01:00",
+                "outside_hours": True,
+                "client": {"name": "Otto", "phone": phone},
+            },
+        )
+
+    made = desk("haircut", "08:50", "+4915100000099")  # began ten minutes ago, until 09:50
+    assert made.status == 201, made.json
+    assert desk("haircut", "09:50", "+4915100000098").status == 201  # anna is busy from 09:50
+    join(public, "+4915100000070", name="Haircut Too Long", days=[today])  # 60 minutes do not fit
+    join(public, "+4915100000071", name="Brows Fit", service_id="brows", days=[today])
+    run_stream(table)
+    assert admin.post(f"/v1/admin/appointments/{made.json['id']}/no-show", {}).status == 200
+    run_stream(table)
+    run_stream(table)  # delivered again: one offer
+    (offer,) = offer_messages()
+    assert entry_of(offer).name == "Brows Fit"
+    shown = public.get(f"/v1/salons/{SALON}/waitlist-offers/{code_of(offer)}").json["offer"]
+    assert (shown["start"], shown["end"]) == (f"{today}T09:30:00+01:00", f"{today}T09:50:00+01:00")
+
+    # the desk may book what the client left, from 09:00 (the minute it was marked in is over then);
+    # the minutes before stay the no-show's
+    assert desk("brows", "08:45").status == 409
+    assert desk("brows", "09:00").status == 201
 
 
 def test_the_first_acceptance_books_and_a_second_is_refused_and_the_same_one_again_answers_the_same(

@@ -27,7 +27,6 @@ from regulars.booking.slots import (
     require_service,
     window,
 )
-from regulars.core import appointments as m
 from regulars.core.errors import InvalidInput
 from regulars.core.schedule import Interval, free_starts, local_instant
 from regulars.salon.model import Catalog, Service, StaffMember
@@ -54,14 +53,13 @@ class Availability:
 def _busy(
     catalog: Catalog, members: list[StaffMember], lo: datetime, hi: datetime
 ) -> dict[str, list[Interval]]:
-    """Each member's held time over [lo, hi): their own parts of visits (not cancelled) and their
-    blocks."""
+    """Each member's held time over [lo, hi): their own parts of visits (not cancelled; a no-show's
+    up to its release) and their blocks."""
     held: dict[str, list[Interval]] = {
         member.id: [
             Interval(start, end)
             for a in store.for_staff(catalog.salon.id, member.id, lo, hi)
-            if a.status is not m.AppointmentStatus.CANCELLED
-            for start, end in a.times_of(member.id)
+            for start, end in a.held_by(member.id)
         ]
         for member in members
     }

@@ -219,8 +219,11 @@ def save_change(
     items of its own to that transaction (a redemption paid at checkout)."""
     old = visit_cells(before) if before.status.active else set()
     new = visit_cells(after) if after.status.active else set()
-    if after.status in (m.AppointmentStatus.COMPLETED, m.AppointmentStatus.NO_SHOW):
+    if after.status is m.AppointmentStatus.COMPLETED:
         old = new = set()  # the locks stay until the visit's end has passed, then expire
+    elif after.status is m.AppointmentStatus.NO_SHOW:
+        released = after.released_at()  # the client is not coming: the rest of the time is free again
+        new = {(staff_id, cell) for staff_id, cell in old if released is None or cell < released}
     spans_before, spans_after = _spans(before), _spans(after)
 
     def build() -> Tx:

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 from regulars.booking import blocks as blocked_time
 from regulars.booking import repo as store
 from regulars.booking.model import Block
-from regulars.core import appointments as m
 from regulars.core.errors import InvalidInput
 from regulars.core.schedule import (
     WEEKDAYS,
@@ -80,8 +79,8 @@ def _starts_for(
         busy = [
             Interval(start, end)
             for a in store.for_staff(catalog.salon.id, member.id, lo, hi)
-            if a.status is not m.AppointmentStatus.CANCELLED and a.id != ignore  # done visits hold their time
-            for start, end in a.times_of(member.id)
+            if a.id != ignore  # done visits hold their time, a no-show up to its release
+            for start, end in a.held_by(member.id)
         ]
         if blocks is None:
             blocks = blocked_time.overlapping(catalog.salon.id, lo, hi, member.id)
@@ -354,8 +353,8 @@ def _views(
                 busy = [
                     Interval(start, end)
                     for a in store.for_staff(catalog.salon.id, member.id, lo, hi)
-                    if a.status is not m.AppointmentStatus.CANCELLED and a.id != ignore
-                    for start, end in a.times_of(member.id)
+                    if a.id != ignore
+                    for start, end in a.held_by(member.id)
                 ]
                 busy += [Interval(b.start, b.end) for b in blocks if b.staff_id == member.id]
             views[member.id] = day_view(member.id, member.pattern(), day, tz, busy)

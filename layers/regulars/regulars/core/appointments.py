@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from regulars.core.money import Money
+from regulars.core.schedule import CELL, floor_to_cell
 
 
 class AppointmentStatus(StrEnum):
@@ -109,6 +110,24 @@ class Appointment(BaseModel):
     def times_of(self, staff_id: str) -> list[tuple[datetime, datetime]]:
         """The spans of the visit one staff member works (empty if none)."""
         return [(p.start, p.end) for p in self.parts() if p.staff_id == staff_id]
+
+    def released_at(self) -> datetime | None:
+        """For a no-show, the first 5-minute boundary after it was marked: from then on the client is
+        not coming and the rest of its time is free again. None for any other visit."""
+        if self.status is not AppointmentStatus.NO_SHOW:
+            return None
+        marked = next((h.at for h in reversed(self.history) if h.action == "no_show"), None)
+        return None if marked is None else floor_to_cell(marked) + CELL
+
+    def held_by(self, staff_id: str) -> list[tuple[datetime, datetime]]:
+        """The spans the visit holds in one staff member's book: none once it is cancelled, a no-show's
+        only up to its release (:meth:`released_at`)."""
+        if self.status is AppointmentStatus.CANCELLED:
+            return []
+        until = self.released_at()
+        if until is None:
+            return self.times_of(staff_id)
+        return [(start, min(end, until)) for start, end in self.times_of(staff_id) if start < until]
 
     def shifted(self, delta: timedelta) -> list[Segment]:
         """The segments moved by ``delta`` (empty for a visit of one service)."""

@@ -105,5 +105,11 @@ def floor_to_cell(value: datetime) -> datetime:
     return value - timedelta(minutes=value.minute % 5)
 
 
+def ceil_to_cell(value: datetime) -> datetime:
+    """The first 5-minute boundary at or after ``value``."""
+    floor = floor_to_cell(value)
+    return floor if floor == value else floor + CELL
+
+
 def on_grid(value: datetime) -> bool:
     return value.second == 0 and value.microsecond == 0 and value.minute % 5 == 0

@@ -27,7 +27,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -43,7 +43,7 @@ from regulars.core.errors import Conflict, Forbidden, IdempotencyReplay, Invalid
 from regulars.core.events import AppointmentEvent, EventType
 from regulars.core.ids import new_id
 from regulars.core.phones import to_e164
-from regulars.core.schedule import local_instant
+from regulars.core.schedule import ceil_to_cell, local_instant
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.model import PlannedMessage
 from regulars.messaging.rules.quiet_hours import QuietHours, next_allowed
@@ -271,9 +271,15 @@ def opening_id_of(event: AppointmentEvent, part: int = 0) -> str:
 
 
 def freed_spans(event: AppointmentEvent) -> list[tuple[str, datetime, datetime]]:
-    """(staff member, start, end) of the time a cancellation or a move frees: for a visit of several
-    services each staff member's own part (back-to-back parts of one member as one span)."""
+    """(staff member, start, end) of the time a cancellation, a move or a no-show frees: for a visit
+    of several services each staff member's own part (back-to-back parts of one member as one span);
+    for a no-show, what is left of it from its release on."""
     a = event.appointment
+    if event.type is EventType.NO_SHOW and not event.created:
+        released = a.released_at()
+        if released is None:
+            return []
+        return _joined((p.staff_id, max(p.start, released), p.end) for p in a.parts() if p.end > released)
     if event.type is EventType.CANCELLED and not event.created:
         delta = timedelta(0)
     elif event.type is EventType.MOVED and event.previous_start is not None:
@@ -288,13 +294,17 @@ def freed_spans(event: AppointmentEvent) -> list[tuple[str, datetime, datetime]]
             ]
     else:
         return []
+    return _joined((p.staff_id, p.start + delta, p.end + delta) for p in a.parts())
+
+
+def _joined(parts: Iterable[tuple[str, datetime, datetime]]) -> list[tuple[str, datetime, datetime]]:
+    """The parts in order, a staff member's back-to-back parts as one span."""
     spans: list[tuple[str, datetime, datetime]] = []
-    for p in a.parts():
-        start, end = p.start + delta, p.end + delta
-        if spans and spans[-1][0] == p.staff_id and spans[-1][2] == start:
-            spans[-1] = (p.staff_id, spans[-1][1], end)
+    for staff_id, start, end in parts:
+        if spans and spans[-1][0] == staff_id and spans[-1][2] == start:
+            spans[-1] = (staff_id, spans[-1][1], end)
         else:
-            spans.append((p.staff_id, start, end))
+            spans.append((staff_id, start, end))
     return spans
 
 
@@ -310,8 +320,13 @@ def on_event(event: AppointmentEvent, now: datetime) -> str | None:
     if not catalog.salon.settings.waitlist.enabled:
         return None
     first: str | None = None
-    for i, (staff_id, start, end) in enumerate(spans):
-        if start <= now:
+    rules = catalog.salon.settings
+    for i, (staff_id, freed, end) in enumerate(spans):
+        start = freed
+        if event.type is EventType.NO_SHOW:  # freed from the next minutes on: from the first offerable start
+            soonest = now + timedelta(minutes=rules.waitlist.hold_minutes + rules.min_notice_minutes)
+            start = max(freed, ceil_to_cell(soonest))
+        if start <= now or start >= end:
             continue
         opening_id = opening_id_of(event, i)
         store.new_opening(
