@@ -5,9 +5,8 @@ import { useComputed, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, ApiError, explain, ok, type Schemas } from "../../api/client";
 import { Field, FormError, Scroll } from "../../components/ui";
-import { has, money, salonZone, t, when } from "../../i18n";
+import { has, money, t, when } from "../../i18n";
 import { serviceById, staffById } from "../../state";
-import { addDays, today } from "../../lib/zone";
 import { actionGroup, fieldWords, GROUPS, who, type Group } from "./words";
 
 type Entry = Schemas["AuditEntryOut"];
@@ -15,9 +14,10 @@ const LIMIT = 500;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function AuditScreen() {
-  const last = today(salonZone.value);
-  const from = useSignal(addDays(last, -30));
-  const to = useSignal(last);
+  // empty: the application's own year up to its today (the server's clock, which a local clock moved
+  // forward is ahead of the browser's)
+  const from = useSignal("");
+  const to = useSignal("");
   const group = useSignal<Group | "all">("all");
   const entries = useSignal<Entry[] | null>(null);
   const names = useSignal<Record<string, string | null>>({});
@@ -28,15 +28,15 @@ export function AuditScreen() {
   async function load(ev?: Event) {
     ev?.preventDefault();
     const e: Record<string, string> = {};
-    if (!DAY.test(from.value)) e.from = t("audit.err.day");
-    if (!DAY.test(to.value)) e.to = t("audit.err.day");
-    if (!e.from && !e.to && from.value > to.value) e.to = t("audit.err.order");
+    if (from.value && !DAY.test(from.value)) e.from = t("audit.err.day");
+    if (to.value && !DAY.test(to.value)) e.to = t("audit.err.day");
+    if (!e.from && !e.to && from.value && to.value && from.value > to.value) e.to = t("audit.err.order");
     errors.value = e;
     problem.value = "";
     if (Object.keys(e).length) return;
     busy.value = true;
     try {
-      const answer = await ok(api.GET("/v1/admin/audit", { params: { query: { from: from.value, to: to.value, limit: LIMIT } } }));
+      const answer = await ok(api.GET("/v1/admin/audit", { params: { query: { ...(from.value ? { from: from.value } : {}), ...(to.value ? { to: to.value } : {}), limit: LIMIT } } }));
       entries.value = answer.entries;
       void loadNames(answer.entries);
     } catch (err) {
@@ -72,7 +72,7 @@ export function AuditScreen() {
         <h1 id="audit-title">{t("audit.title")}</h1>
         <p class="muted">{t("audit.lead")}</p>
         <form class="toolbar-row audit-filters" onSubmit={load} noValidate>
-          <Field label={t("audit.from")} error={errors.value.from}
+          <Field label={t("audit.from")} error={errors.value.from} hint={t("audit.range.hint")}
             input={{ type: "date", name: "from", value: from.value, onInput: (e) => (from.value = e.currentTarget.value) }} />
           <Field label={t("audit.to")} error={errors.value.to}
             input={{ type: "date", name: "to", value: to.value, onInput: (e) => (to.value = e.currentTarget.value) }} />
