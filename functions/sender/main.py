@@ -3,12 +3,11 @@ back alone and retried; after five receives it goes to the dead-letter queue."""
 
 import os
 
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from regulars.app import messages
 from regulars.core import clock
 from regulars.messaging.channels.clients import channel_for
 from regulars.messaging.outbox import sender
-from regulars.runtime.observability import batch_handler, logger, metrics, tracer
+from regulars.runtime.observability import BatchRecord, batch_handler, logger, metrics, tracer
 
 CHANNEL = os.environ["CHANNEL"]
 channels = channel_for(CHANNEL, clock.now)
@@ -17,7 +16,7 @@ dead_letter = sender.dead_letter_on(os.environ["SEND_DEAD_LETTER_QUEUE_URL"])
 
 
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
+def record_handler(record: BatchRecord) -> None:
     ref = sender.SendRef.parse(record.body)
     result = messages.send(ref, channels, clock.now(), requeue=requeue, dead_letter=dead_letter)
     logger.info(

@@ -7,18 +7,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from regulars.app.http import webhooks_app
 from regulars.core import clock
 from regulars.messaging.inbound import webhooks
-from regulars.runtime.observability import logger, metrics, partial_batch, tracer
+from regulars.runtime.observability import BatchRecord, logger, metrics, partial_batch, tracer
 
 app = webhooks_app()
 
 
 @tracer.capture_method
-def sms_record(record: SQSRecord) -> None:
+def sms_record(record: BatchRecord) -> None:
     envelope = json.loads(record.body)
     notification = (
         json.loads(envelope["Message"]) if "Message" in envelope and "Type" in envelope else envelope
