@@ -245,7 +245,7 @@ class _LazyRoutes:
         ]
 
 
-def _resolver[R: JsonApiResolver](kind: type[R], routers: tuple[RouterSource, ...]) -> R:
+def _resolver[R: JsonApiResolver](kind: type[R], routers: tuple[RouterSource, ...] = ()) -> R:
     app = kind(enable_validation=True, cors=CORS)
     errors.install(app)
     app.__dict__["_lazy_routes"] = _LazyRoutes(routers)
