@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import importlib
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -90,9 +91,10 @@ class JsonApiResolver(APIGatewayRestResolver):
         lazy: _LazyRoutes | None = self.__dict__.get("_lazy_routes")
         if lazy is None:
             return
-        for source in lazy.pending(path):
-            lazy.included.add(source[:2])
-            self.include_router(load_router(source))
+        with lazy.lock:  # a second caller waits for the routes, never finds them half included
+            for source in lazy.pending(path):
+                self.include_router(load_router(source))
+                lazy.included.add(source[:2])
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         try:
@@ -234,6 +236,7 @@ class _LazyRoutes:
         self.sources = sources
         self.areas = tuple(dict.fromkeys(a for _, _, areas in sources for a in areas))
         self.included: set[tuple[str, str]] = set()
+        self.lock = threading.Lock()
 
     def pending(self, path: str | None) -> list[RouterSource]:
         """The routers not yet included that serve the path's area (all of them for None)."""
