@@ -2,15 +2,14 @@
 response) and retried; after five receives it goes to the dead-letter queue. Which function acts
 on which kind of job is the worker's one table (regulars.app.jobs)."""
 
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from regulars.app import jobs
 from regulars.core import clock
-from regulars.runtime.observability import batch_handler, logger, tracer
+from regulars.runtime.observability import BatchRecord, batch_handler, logger, tracer
 from regulars.runtime.queues import parse
 
 
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
+def record_handler(record: BatchRecord) -> None:
     ref = parse(record.body)
     outcome = jobs.run(ref, clock.now())
     if outcome is not None:

@@ -4,13 +4,12 @@ dead-letter queue."""
 
 import os
 
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from regulars.app import messages
 from regulars.core import clock
 from regulars.messaging.channels import pacing
 from regulars.messaging.channels.clients import channels_for
 from regulars.messaging.outbox import sender
-from regulars.runtime.observability import batch_handler, logger, metrics, tracer
+from regulars.runtime.observability import BatchRecord, batch_handler, logger, metrics, tracer
 
 pacer = pacing.Pacer(
     pacing.parse_rates(os.environ.get("SEND_RATES", "")), share=int(os.environ.get("SEND_CONCURRENCY", "1"))
@@ -22,7 +21,7 @@ dead_letter = sender.dead_letter_on(os.environ["SEND_DEAD_LETTER_QUEUE_URL"])
 
 
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
+def record_handler(record: BatchRecord) -> None:
     ref = sender.SendRef.parse(record.body)
     later = pacer.wait(ref.channel, at_most=PACING_WAIT)
     if later:  # the channel's rate is taken for longer than a batch can wait: back to the queue, untouched

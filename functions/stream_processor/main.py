@@ -4,16 +4,20 @@ outbox's relay (messages planned are dispatched, messages queued are published).
 Each record is handled on its own; a failing record is reported back (partial batch response)
 so only it and the records after it are retried, and effects are keyed on the event id."""
 
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from regulars.app.stream import handle
 from regulars.core import clock
 from regulars.runtime import afterwards
-from regulars.runtime.observability import batch_handler, logger, tracer
+from regulars.runtime.observability import (
+    BatchRecord,
+    PartialItemFailureResponse,
+    batch_handler,
+    logger,
+    tracer,
+)
 
 
 @tracer.capture_method
-def record_handler(record: DynamoDBRecord) -> None:
+def record_handler(record: BatchRecord) -> None:
     for event in handle(record.raw_event, clock.now()):  # counted in the logs, not in metrics billed monthly
         logger.info("event", extra={"event_type": event.type.value, "event_id": event.event_id})
 

@@ -101,6 +101,7 @@ def test_every_kind_of_job_written_has_one_handler_and_every_handler_a_kind_writ
     unwritten = set(registry.HANDLERS) - set(written)
     assert unwritten == set(), f"handlers of job kinds nothing writes: {unwritten}"
     assert worker.HANDLERS is registry.HANDLERS
+    assert all(callable(registry.HANDLERS[kind]) for kind in registry.HANDLERS)  # each line's function loads
 
 
 def test_the_kinds_erasure_keeps_are_kinds_of_job():

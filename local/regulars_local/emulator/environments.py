@@ -44,7 +44,6 @@ PRELOAD = (
     "aws_lambda_powertools.logging",
     "aws_lambda_powertools.metrics",
     "aws_lambda_powertools.tracing",
-    "aws_lambda_powertools.utilities.batch",
     "aws_lambda_powertools.utilities.parameters",
     "aws_lambda_powertools.utilities.typing",
 )

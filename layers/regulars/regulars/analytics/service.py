@@ -17,8 +17,6 @@ from zoneinfo import ZoneInfo
 from regulars.analytics import repo as store
 from regulars.analytics.repo import FOREVER, Delta, Fact
 from regulars.analytics.report import RETURN_DAYS, Report, Snapshot, build
-from regulars.campaigns import segments
-from regulars.campaigns.audience import population
 from regulars.clients import repo as client_store
 from regulars.clients.model import ClientStats
 from regulars.core import appointments as m
@@ -209,6 +207,10 @@ def on_ledger(entry: Movement, now: datetime) -> None:
 def take_snapshot(salon_id: str, now: datetime) -> dict:
     """Lifecycle counts, lifetime-value groups, the top clients and the bonus liability, from one
     read of the client list (the same population a segment is chosen from)."""
+    # the nightly job's and the admin's alone: the stream's tallies never rank clients
+    from regulars.campaigns import segments
+    from regulars.campaigns.audience import population
+
     profiles = [p for p in population(salon_id) if not p.erased]
     ranking = segments.Ranking(profiles, now)
     lifecycle: dict[str, int] = {}

@@ -4,16 +4,20 @@ functions cannot disagree about routes."""
 from __future__ import annotations
 
 import base64
+import importlib
 import re
-from collections.abc import Callable, Mapping
-from typing import Any
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
 
 from regulars.core.errors import DomainError, MalformedRequest, PayloadTooLarge, UnsupportedMediaType
 from regulars.http import auth as admin
 from regulars.http import errors
-from regulars.team import gate
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.api_gateway import Router
 
 TITLE = "Regulars API"
 CORS = CORSConfig(
@@ -82,11 +86,22 @@ class JsonApiResolver(APIGatewayRestResolver):
     def gate(self, method: str, resource: str, check: Gate) -> None:
         self.__dict__.setdefault("_gates", {})[(method, resource)] = check
 
+    def include_routes(self, path: str | None = None) -> None:
+        """Include the routers that serve the path's area and are not in yet (every router for None)."""
+        lazy: _LazyRoutes | None = self.__dict__.get("_lazy_routes")
+        if lazy is None:
+            return
+        with lazy.lock:  # a second caller waits for the routes, never finds them half included
+            for source in lazy.pending(path):
+                self.include_router(load_router(source))
+                lazy.included.add(source[:2])
+
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         try:
             event = self._admit(dict(event))
         except DomainError as exc:
             return _refusal(exc)
+        self.include_routes(event.get("path") or "")
         return super().resolve(event, context)
 
     def _admit(self, event: dict) -> dict:
@@ -144,12 +159,15 @@ class AdminResolver(JsonApiResolver):
 
     def declarations(self) -> list[tuple[str, str, str | None]]:
         """Every route as (method, path, the operation it declared)."""
+        self.include_routes()
         return list(self._declared)
 
     def _call_route(self, route: Any, route_arguments: dict[str, str]) -> Any:
         # Powertools calls every matched route here, before its middlewares (request validation first)
         if route.func not in self._operations:  # not a route of ours: the not-found answer, a CORS preflight
             return super()._call_route(route, route_arguments)
+        from regulars.team import gate  # the admin API's alone: the other APIs never read a team
+
         try:
             member = gate.authorize(self.current_event, self._operations[route.func])
         except DomainError as exc:
@@ -158,92 +176,99 @@ class AdminResolver(JsonApiResolver):
             return super()._call_route(route, route_arguments)
 
 
-def _resolver(kind: type[JsonApiResolver] = JsonApiResolver) -> JsonApiResolver:
+# Each API's routers, each with the areas of paths it serves: an area is a path's leading segments
+# (``/v1/admin/clients``), and no area is the start of another. A resolver imports a router when a
+# request reaches one of its areas, with the area's other routers in this order, so a cold start
+# builds only the routes (and their models, services and repositories) of the requests it serves.
+# tests/unit/test_route_areas.py checks that every route lies in its router's areas and that the
+# routes a request matches are the same whatever was loaded before.
+RouterSource = tuple[str, str, tuple[str, ...]]  # module, attribute, areas
+
+PUBLIC_ROUTERS: tuple[RouterSource, ...] = (
+    ("regulars.booking.routes.public", "router", ("/v1/salons",)),
+    ("regulars.booking.routes.manage", "router", ("/v1/manage",)),
+    ("regulars.feedback.routes.public", "router", ("/v1/feedback",)),
+    ("regulars.booking.routes.feeds", "public", ("/v1/calendar-feeds",)),
+    ("regulars.loyalty.routes", "public", ("/v1/manage",)),
+    ("regulars.messaging.shortlinks.routes", "router", ("/s",)),
+    ("regulars.waitlist.routes.public", "router", ("/v1/salons",)),
+)
+
+_A = "/v1/admin/"
+ADMIN_ROUTERS: tuple[RouterSource, ...] = (
+    ("regulars.salon.routes", "router", (_A + "salon", _A + "services", _A + "staff")),
+    ("regulars.clients.routes", "router", (_A + "clients",)),
+    ("regulars.desk.routes", "router", (_A + "clients",)),
+    ("regulars.booking.routes.admin", "router", (_A + "appointments",)),
+    ("regulars.booking.routes.blocks", "router", (_A + "blocks", _A + "staff")),
+    ("regulars.booking.routes.feeds", "router", (_A + "staff",)),
+    ("regulars.loyalty.routes", "router", (_A + "appointments", _A + "clients", _A + "loyalty")),
+    ("regulars.feedback.routes.admin", "router", (_A + "feedback", _A + "tasks")),
+    ("regulars.retention.routes", "router", (_A + "clients", _A + "defections", _A + "retention")),
+    ("regulars.rights.routes", "router", (_A + "audit", _A + "clients")),
+    ("regulars.campaigns.routes", "router", (_A + "campaigns", _A + "segments")),
+    ("regulars.analytics.routes", "router", (_A + "analytics",)),
+    ("regulars.team.routes", "router", (_A + "me", _A + "team")),
+    ("regulars.imports.routes", "router", (_A + "imports", _A + "setup")),
+    ("regulars.waitlist.routes.admin", "router", (_A + "waitlist",)),
+)
+
+WEBHOOK_ROUTERS: tuple[RouterSource, ...] = (
+    ("regulars.messaging.inbound.webhooks", "router", ("/v1/webhooks",)),
+)
+
+
+def area_of(path: str, areas: Iterable[str]) -> str | None:
+    """The area a path lies in: the one that is the path or its start up to a ``/``."""
+    return next((a for a in areas if path == a or path.startswith(a + "/")), None)
+
+
+def load_router(source: RouterSource) -> Router:
+    module, attribute, _ = source
+    router: Router = getattr(importlib.import_module(module), attribute)
+    return router
+
+
+class _LazyRoutes:
+    """A resolver's routers, included when a request first reaches one of their areas."""
+
+    def __init__(self, sources: tuple[RouterSource, ...]):
+        self.sources = sources
+        self.areas = tuple(dict.fromkeys(a for _, _, areas in sources for a in areas))
+        self.included: set[tuple[str, str]] = set()
+        self.lock = threading.Lock()
+
+    def pending(self, path: str | None) -> list[RouterSource]:
+        """The routers not yet included that serve the path's area (all of them for None)."""
+        area = None if path is None else area_of(path, self.areas)
+        return [
+            source
+            for source in self.sources
+            if (path is None or area in source[2]) and source[:2] not in self.included
+        ]
+
+
+def _resolver[R: JsonApiResolver](kind: type[R], routers: tuple[RouterSource, ...] = ()) -> R:
     app = kind(enable_validation=True, cors=CORS)
     errors.install(app)
+    app.__dict__["_lazy_routes"] = _LazyRoutes(routers)
     return app
 
 
-def _public_routers() -> list:
-    from regulars.booking.routes import feeds, manage, public
-    from regulars.feedback.routes import public as feedback
-    from regulars.loyalty import routes as loyalty
-    from regulars.messaging.shortlinks import routes as short_links
-    from regulars.waitlist.routes import public as waitlist
-
-    return [
-        public.router,
-        manage.router,
-        feedback.router,
-        feeds.public,
-        loyalty.public,
-        short_links.router,
-        waitlist.router,
-    ]
+def public_app() -> JsonApiResolver:
+    return _resolver(JsonApiResolver, PUBLIC_ROUTERS)
 
 
-def _admin_routers() -> list:
-    from regulars.analytics import routes as analytics
-    from regulars.booking.routes import admin as appointments
-    from regulars.booking.routes import blocks, feeds
-    from regulars.campaigns import routes as campaigns
-    from regulars.clients import routes as clients
-    from regulars.desk import routes as desk
-    from regulars.feedback.routes import admin as feedback
-    from regulars.imports import routes as imports
-    from regulars.loyalty import routes as loyalty
-    from regulars.retention import routes as retention
-    from regulars.rights import routes as rights
-    from regulars.salon import routes as catalog
-    from regulars.team import routes as team
-    from regulars.waitlist.routes import admin as waitlist
-
-    return [
-        catalog.router,
-        clients.router,
-        desk.router,
-        appointments.router,
-        blocks.router,
-        feeds.router,
-        loyalty.router,
-        feedback.router,
-        retention.router,
-        rights.router,
-        campaigns.router,
-        analytics.router,
-        team.router,
-        imports.router,
-        waitlist.router,
-    ]
+def admin_app() -> AdminResolver:
+    return _resolver(AdminResolver, ADMIN_ROUTERS)
 
 
-def _webhook_routers() -> list:
-    from regulars.messaging.inbound import webhooks
-
-    return [webhooks.router]
-
-
-def public_app() -> APIGatewayRestResolver:
-    app = _resolver()
-    for router in _public_routers():
-        app.include_router(router)
-    return app
-
-
-def admin_app() -> APIGatewayRestResolver:
-    app = _resolver(AdminResolver)
-    for router in _admin_routers():
-        app.include_router(router)
-    return app
-
-
-def webhooks_app() -> APIGatewayRestResolver:
+def webhooks_app() -> JsonApiResolver:
     """The providers' webhooks: each POST is authenticated by its gate before anything is read."""
     from regulars.messaging.inbound import webhooks
 
-    app = _resolver()
-    for router in _webhook_routers():
-        app.include_router(router)
+    app = _resolver(JsonApiResolver, WEBHOOK_ROUTERS)
+    app.include_routes()
     for (method, resource), check in webhooks.GATES.items():
         app.gate(method, resource, check)
     return app
@@ -251,9 +276,8 @@ def webhooks_app() -> APIGatewayRestResolver:
 
 def openapi_document() -> dict:
     """Every route of every function in one document, each operation with every status it answers."""
-    app = _resolver()
-    for router in (*_public_routers(), *_admin_routers(), *_webhook_routers()):
-        app.include_router(router)
+    app = _resolver(JsonApiResolver, (*PUBLIC_ROUTERS, *ADMIN_ROUTERS, *WEBHOOK_ROUTERS))
+    app.include_routes()
     document = app.get_openapi_schema(
         title=TITLE,
         version="1.0.0",

@@ -1,5 +1,8 @@
 """The outbox wired to the feature it serves: dispatching and sending read the visit a message is about
-through the booking repository (a message about a visit cancelled or moved since is not sent)."""
+through the booking repository (a message about a visit cancelled or moved since is not sent).
+
+The repository is imported by the first read: a sender reads a visit only when a channel could not
+deliver and the message is routed again, so its cold start does without the booking models."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from regulars.booking import repo as visits
+from regulars.core.appointments import Appointment
 from regulars.messaging.outbox import dispatch as outbox_dispatch
 from regulars.messaging.outbox import sender as outbox_sender
 from regulars.runtime.jobs.outcome import Outcome
@@ -16,14 +19,21 @@ from regulars.runtime.jobs.repo import DueJob
 JOB_KIND = outbox_dispatch.JOB_KIND
 
 
+def visit(salon_id: str, appointment_id: str) -> Appointment | None:
+    """The visit a message is about, as it is now."""
+    from regulars.booking import repo as visits
+
+    return visits.find(salon_id, appointment_id)
+
+
 def dispatch(salon_id: str, message_id: str, now: datetime) -> Outcome:
     """Route one planned message; safe to call again."""
-    return outbox_dispatch.dispatch(salon_id, message_id, now, visit_of=visits.find)
+    return outbox_dispatch.dispatch(salon_id, message_id, now, visit_of=visit)
 
 
 def dispatch_when_due(job: DueJob, now: datetime) -> Outcome:
     """The job that routes a message held until its time (quiet hours, not before)."""
-    return outbox_dispatch.dispatch_when_due(job, now, visit_of=visits.find)
+    return outbox_dispatch.dispatch_when_due(job, now, visit_of=visit)
 
 
 def send(
@@ -35,6 +45,4 @@ def send(
     dead_letter: outbox_sender.DeadLetter,
 ) -> outbox_sender.Result:
     """Handle one delivery of a queue message on a sender's channel."""
-    return outbox_sender.send(
-        ref, channels, now, requeue=requeue, dead_letter=dead_letter, visit_of=visits.find
-    )
+    return outbox_sender.send(ref, channels, now, requeue=requeue, dead_letter=dead_letter, visit_of=visit)

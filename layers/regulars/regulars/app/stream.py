@@ -14,30 +14,26 @@ Two kinds of item come through (the function's filter lets only these in):
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from regulars.analytics import service as analytics
 from regulars.app import messages
-from regulars.booking import notices as visits
-from regulars.booking import reminders
 from regulars.booking import repo as appointment_store
-from regulars.campaigns import service as campaigns
-from regulars.clients import stats
-from regulars.clients import stats_repo as client_stats
-from regulars.clients.model import ClientStats
 from regulars.core.appointments import Source
 from regulars.core.config import settings
 from regulars.core.events import AppointmentEvent, derive
-from regulars.feedback import service as feedback
 from regulars.loyalty import repo as loyalty_store
-from regulars.loyalty import visits as loyalty
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.outbox.sender import SendRef
-from regulars.retention import defections, invitations, lifecycle
 from regulars.runtime import queues
 from regulars.runtime.subscribers import Subscriber, in_order, notify
-from regulars.waitlist import service as waitlist
+
+if TYPE_CHECKING:
+    from regulars.clients.model import ClientStats
+
+# The subscribers import their feature when an appointment's first event comes: most records are
+# messages (every status a message goes through), and a batch of them needs none of it.
 
 
 def events_of(record: dict[str, Any]) -> list[AppointmentEvent]:
@@ -50,6 +46,9 @@ def events_of(record: dict[str, Any]) -> list[AppointmentEvent]:
 
 def _count(event: AppointmentEvent, now: datetime, _needs: object) -> ClientStats | None:
     """The client's statistics with this event, when it was counted now (else None)."""
+    from regulars.clients import stats
+    from regulars.clients import stats_repo as client_stats
+
     if not stats.counts(event):
         return None
     a = event.appointment
@@ -59,25 +58,73 @@ def _count(event: AppointmentEvent, now: datetime, _needs: object) -> ClientStat
 
 
 def _refresh_status(event: AppointmentEvent, now: datetime, _needs: object) -> None:
+    from regulars.retention import lifecycle
+
     lifecycle.touch(event.appointment.salon_id, event.appointment.client_id, now)
+
+
+def _reminders(event: AppointmentEvent, now: datetime, _needs: object) -> None:
+    from regulars.booking import reminders
+
+    reminders.on_event(event, now)
+
+
+def _visit_notices(event: AppointmentEvent, now: datetime, _needs: object) -> object:
+    from regulars.booking import notices
+
+    return notices.on_event(event, now)
+
+
+def _loyalty(event: AppointmentEvent, now: datetime, _needs: object) -> None:
+    from regulars.loyalty import visits
+
+    visits.on_event(event, now)
+
+
+def _feedback(event: AppointmentEvent, now: datetime, _needs: object) -> None:
+    from regulars.feedback import service as feedback
+
+    feedback.on_event(event, now)
+
+
+def _defections(event: AppointmentEvent, now: datetime, _needs: object) -> None:
+    from regulars.retention import defections
+
+    defections.on_event(event, now)
+
+
+def _invitations(event: AppointmentEvent, now: datetime, _needs: object) -> None:
+    from regulars.retention import invitations
+
+    invitations.on_event(event, now)
+
+
+def _campaigns(event: AppointmentEvent, now: datetime, _needs: object) -> object:
+    from regulars.campaigns import service as campaigns
+
+    return campaigns.on_event(event, now)
+
+
+def _waitlist(event: AppointmentEvent, now: datetime, _needs: object) -> object:
+    from regulars.waitlist import service as waitlist
+
+    return waitlist.on_event(event, now)
 
 
 # What an appointment's event sets going. A subscriber that reads the client's visit log needs the
 # statistics first (they put the visit in it).
 SUBSCRIBERS = in_order(
     [
-        Subscriber("reminders", lambda event, now, _: reminders.on_event(event, now)),
-        Subscriber("visit_notices", lambda event, now, _: visits.on_event(event, now)),
-        Subscriber("loyalty", lambda event, now, _: loyalty.on_event(event, now)),
-        Subscriber("feedback", lambda event, now, _: feedback.on_event(event, now)),
+        Subscriber("reminders", _reminders),
+        Subscriber("visit_notices", _visit_notices),
+        Subscriber("loyalty", _loyalty),
+        Subscriber("feedback", _feedback),
         Subscriber("client_stats", _count),
-        Subscriber("defections", lambda event, now, _: defections.on_event(event, now)),
-        Subscriber(
-            "invitations", lambda event, now, _: invitations.on_event(event, now), needs=("client_stats",)
-        ),
-        Subscriber("campaigns", lambda event, now, _: campaigns.on_event(event, now)),
+        Subscriber("defections", _defections),
+        Subscriber("invitations", _invitations, needs=("client_stats",)),
+        Subscriber("campaigns", _campaigns),
         # a cancelled visit's time, or a moved one's old time, offered to the clients waiting for one
-        Subscriber("waitlist", lambda event, now, _: waitlist.on_event(event, now)),
+        Subscriber("waitlist", _waitlist),
         Subscriber(
             "analytics",
             lambda event, now, done: analytics.on_event(event, now, done["client_stats"]),

@@ -9,6 +9,11 @@ logs is masked too.
 Tracing with the X-Ray SDK is a deployment choice (the template's ``XRaySdkTracing``): Powertools'
 Tracer imports the SDK as soon as it is built, which is the largest single part of a cold start, so
 when tracing is off a stand-in with the same decorators is used and the SDK is never imported.
+
+Batches (SQS, DynamoDB Streams) are answered with a partial batch response by :func:`partial_batch`,
+the loop of Powertools' ``BatchProcessor`` without the package: importing it once pydantic is
+loaded imports every model of Powertools' Parser and every event class, about 160 ms of CPU at each
+cold start of a batch function (docs/benchmarks.md), for a loop of a few lines.
 """
 
 from __future__ import annotations
@@ -17,14 +22,13 @@ import logging
 import os
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
-if TYPE_CHECKING:  # the batch utility is imported when a batch handler is built, not at every cold start
+if TYPE_CHECKING:
     from aws_lambda_powertools.logging.types import PowertoolsLogRecord
-    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 
 _BOT_TOKEN = re.compile(r"(bot)?\d{5,}:[A-Za-z0-9_-]{20,}")  # a Bot API token: <bot id>:<secret>
 _PHONE = re.compile(r"(?<![\w+-])(?!\d{4}-\d\d-\d\d)\+?\d[\d\s().-]{7,}\d")  # not a date
@@ -122,25 +126,77 @@ tracer = _tracer()
 metrics = Metrics(namespace="Regulars", service="regulars")
 
 
-Handler = Callable[[dict, Any], "PartialItemFailureResponse"]
+class ItemFailure(TypedDict):
+    itemIdentifier: str
 
 
-def partial_batch(event_type: str, record_handler: Callable[[Any], None]) -> Handler:
-    """Run each record of an SQS or stream batch through ``record_handler``; the records that raised
-    are reported back (``batchItemFailures``), so only they are delivered again."""
-    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+class PartialItemFailureResponse(TypedDict):
+    batchItemFailures: list[ItemFailure]
 
-    processor = BatchProcessor(event_type=EventType[event_type])
+
+Handler = Callable[[dict, Any], PartialItemFailureResponse]
+BatchSource = Literal["SQS", "DynamoDBStreams"]
+
+
+class BatchRecord:
+    """One record of a batch as the record handler gets it: the record as Lambda delivered it."""
+
+    __slots__ = ("raw_event",)
+
+    def __init__(self, raw_event: dict[str, Any]):
+        self.raw_event = raw_event
+
+    @property
+    def body(self) -> str:
+        """An SQS message's body."""
+        body: str = self.raw_event["body"]
+        return body
+
+
+class BatchFailed(Exception):
+    """Every record of the batch failed: the invocation fails, so the whole batch is delivered again
+    (a stream's mapping splits it first). ``errors`` are the records' exceptions, in order."""
+
+    def __init__(self, errors: list[BaseException]):
+        super().__init__(f"all {len(errors)} records failed; the first: {errors[0]!r}")
+        self.errors = errors
+
+
+def _identifier(source: BatchSource, record: dict[str, Any]) -> str:
+    """What Lambda reads back from ``batchItemFailures``: an SQS message's id, a stream record's
+    sequence number (the mapping retries from the lowest one named)."""
+    identifier: str = record["messageId"] if source == "SQS" else record["dynamodb"]["SequenceNumber"]
+    return identifier
+
+
+def partial_batch(event_type: BatchSource, record_handler: Callable[[BatchRecord], None]) -> Handler:
+    """Run each record of an SQS or stream batch through ``record_handler``, in order; the records
+    that raised are reported back (``batchItemFailures``), so only they are delivered again. When
+    every record raised, :class:`BatchFailed` is raised instead (what Powertools' BatchProcessor
+    does)."""
+    if event_type not in ("SQS", "DynamoDBStreams"):
+        raise ValueError(f"not a batch source: {event_type!r}")
 
     def run(event: dict, context: Any) -> PartialItemFailureResponse:
-        return process_partial_response(
-            event=event, record_handler=record_handler, processor=processor, context=context
-        )
+        records = event.get("Records") if isinstance(event, dict) else None
+        if not isinstance(records, list):
+            raise ValueError(f"not a {event_type} batch event: it has no list of Records")
+        failed: list[ItemFailure] = []
+        errors: list[BaseException] = []
+        for record in records:
+            try:
+                record_handler(BatchRecord(record))
+            except Exception as exc:  # the record is delivered again, the batch goes on
+                failed.append({"itemIdentifier": _identifier(event_type, record)})
+                errors.append(exc)
+        if records and len(errors) == len(records):
+            raise BatchFailed(errors)
+        return {"batchItemFailures": failed}
 
     return run
 
 
-def batch_handler(event_type: str, record_handler: Callable[[Any], None]) -> Handler:
+def batch_handler(event_type: BatchSource, record_handler: Callable[[BatchRecord], None]) -> Handler:
     """A Lambda handler for a batch (``"SQS"`` or ``"DynamoDBStreams"``): :func:`partial_batch` with
     the logger's Lambda context, the tracer and the metrics flushed at the end."""
     run = partial_batch(event_type, record_handler)

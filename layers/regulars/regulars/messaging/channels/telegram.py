@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from regulars.messaging.channels.base import (
     MAX_BUTTON_DATA_BYTES,
@@ -17,6 +15,9 @@ from regulars.messaging.channels.base import (
     retry_after_header,
 )
 from regulars.messaging.rules.routing import Channel
+
+if TYPE_CHECKING:  # the client comes from channels.clients, which imports httpx when it builds one
+    import httpx
 
 MAX_TEXT_CHARS = 4096
 _INT64 = range(-(2**63), 2**63)
@@ -31,9 +32,11 @@ class TelegramChannel:
 
     def send(self, message: OutgoingMessage) -> Sent:
         body = self._body(message)
+        from httpx import TransportError  # loaded with the client that posts
+
         try:
             response = self._http.post(self._url, json=body)
-        except httpx.TransportError as error:  # timeouts, refused and reset connections
+        except TransportError as error:  # timeouts, refused and reset connections
             raise RetryLater(f"Telegram unreachable: {type(error).__name__}") from error
         payload = json_object(response)
         if response.is_success and payload.get("ok") is True:

@@ -10,9 +10,7 @@ status webhook, where some of these codes arrive instead of in the answer.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from regulars.messaging.channels.base import (
     Button,
@@ -30,6 +28,9 @@ from regulars.messaging.channels.base import (
     retry_after_header,
 )
 from regulars.messaging.rules.routing import Channel
+
+if TYPE_CHECKING:  # the client comes from channels.clients, which imports httpx when it builds one
+    import httpx
 
 MAX_TEXT_CHARS = 4096
 RE_ENGAGEMENT = 131047
@@ -93,9 +94,11 @@ class WhatsAppChannel:
             return self._post(_template_body(to, template, message.buttons))
 
     def _post(self, body: dict[str, Any]) -> Sent:
+        from httpx import TransportError  # loaded with the client that posts
+
         try:
             response = self._http.post(self._url, json=body, headers=self._headers)
-        except httpx.TransportError as error:  # timeouts, refused and reset connections
+        except TransportError as error:  # timeouts, refused and reset connections
             raise RetryLater(f"WhatsApp unreachable: {type(error).__name__}") from error
         payload = json_object(response)
         if response.is_success:

@@ -17,10 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from regulars.booking import repo as visits
-from regulars.booking import service as booking
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
+from regulars.core.appointments import Appointment
 from regulars.core.errors import DomainError
 from regulars.messaging.channels import capabilities
 from regulars.messaging.contacts import repo as contact_book
@@ -33,8 +32,6 @@ from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.rules.keywords import Reply, classify
 from regulars.messaging.rules.routing import Channel, opt_in, opt_out
 from regulars.messaging.rules.templates import MessageKind
-from regulars.retention import defections
-from regulars.salon import repo as catalog_store
 
 
 @dataclass(frozen=True)
@@ -92,6 +89,11 @@ def _visit_act(
         return Answer("none", say("no_visit", language))
     language = message.locale or language
     by = f"client:{channel.value}"
+    # the booking use cases (slots, locks, the salon's rules) load with the first button pressed: most
+    # of what a webhook receives is delivery statuses
+    from regulars.booking import service as booking
+    from regulars.salon import repo as catalog_store
+
     try:
         if reply is Reply.CONFIRM:
             booking.confirm(message.salon_id, message.appointment_id, now=now, by=by)
@@ -143,6 +145,8 @@ def reply(
         return _visit_act(
             _sent(channel, replied_to) or _last_request(contacts), intent, channel, now, language
         )
+    from regulars.retention import defections  # loaded by the first text that is not a keyword
+
     for contact in contacts:  # a message for a person; it may say why the client stayed away
         defections.from_reply(contact.salon_id, contact.client_id, text, now)
     return Answer("none", "")
@@ -179,7 +183,14 @@ def status(
     failure: Exception | None = None,
 ) -> str:
     """A provider's delivery status for a message we sent."""
-    return sender.on_status(channel, provider_id, state, at, now, failure, visit_of=visits.find)
+    return sender.on_status(channel, provider_id, state, at, now, failure, visit_of=_visit)
+
+
+def _visit(salon_id: str, appointment_id: str) -> Appointment | None:
+    """The visit a failed message was about (it is routed again only while the visit stands)."""
+    from regulars.booking import repo as visits  # read only when a message failed
+
+    return visits.find(salon_id, appointment_id)
 
 
 def whatsapp_window_opened(phone: str, now: datetime) -> int:
