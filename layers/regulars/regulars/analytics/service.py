@@ -18,7 +18,7 @@ from regulars.analytics import repo as store
 from regulars.analytics.repo import FOREVER, Delta, Fact
 from regulars.analytics.report import RETURN_DAYS, Report, Snapshot, build
 from regulars.campaigns import segments
-from regulars.campaigns.audience import population
+from regulars.campaigns.audience import take_projection
 from regulars.clients import repo as client_store
 from regulars.clients.model import ClientStats
 from regulars.core import appointments as m
@@ -208,8 +208,9 @@ def on_ledger(entry: Movement, now: datetime) -> None:
 # ---------------------------------------------------------------------------------- snapshot
 def take_snapshot(salon_id: str, now: datetime) -> dict:
     """Lifecycle counts, lifetime-value groups, the top clients and the bonus liability, from one
-    read of the client list (the same population a segment is chosen from)."""
-    profiles = [p for p in population(salon_id) if not p.erased]
+    read of the client list (the same population a segment is chosen from), packed on the way as the
+    segment preview's projection."""
+    profiles = [p for p in take_projection(salon_id, now) if not p.erased]
     ranking = segments.Ranking(profiles, now)
     lifecycle: dict[str, int] = {}
     groups = {g: {"clients": 0, "spent": 0} for g in segments.LTV_GROUPS}
