@@ -91,7 +91,11 @@ def on_change(keys: dict, old: dict | None, new: dict | None, now: datetime) -> 
     salon_id = keys["PK"]["S"].removeprefix("SALON#")
     client_id = keys["SK"]["S"].split("#", 1)[1]  # CLIENT#<id> or LOYALTY#<id>
     held = store.client_account(salon_id, client_id)
-    return projection.record(salon_id, client_id, None if held is None else profile(held, EVERY_CHANNEL), now)
+    current = None if held is None else profile(held, EVERY_CHANNEL)
+    written = projection.record(salon_id, client_id, current, now)
+    if current is None or current.erased:  # erased (or gone): out of the chunks too, not in 3 days
+        projection.forget(salon_id, client_id, current)
+    return written
 
 
 # what a profile is made of: the client item's attributes and the bonus account's

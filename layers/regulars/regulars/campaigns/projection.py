@@ -14,6 +14,8 @@ every client item and bonus account.
   A delta read before ``taken_at`` is older than the chunks and is ignored; one read at or after it
   is at least as new as the chunks (any later change brings a later read). Chunks and deltas expire
   :data:`KEEP` after they were written, later than any head that still uses them.
+- **An erasure** rewrites every chunk that holds the client with their erased profile
+  (:func:`forget`), so no chunk keeps a birthday, a tag or a consent the erasure removed.
 
 The profiles read back equal those of the full read (:func:`regulars.campaigns.audience.population`)
 in every field a segment asks about: the consents are kept as granted or not, which is all a
@@ -195,7 +197,38 @@ def write(salon_id: str, profiles: Sequence[Profile], taken_at: datetime) -> Aud
     except PutError as exc:
         if not condition_failed(exc):
             raise
+    # a client erased while the chunks were read and written: their erasure may have looked for them
+    # before these chunks were there (it writes its delta first, this looks for deltas after)
+    pk = AudienceDelta.render_key("pk", salon_id=salon_id)
+    for delta in Entity.query(pk, Entity.sk.startswith("AUDIENCEDELTA#"), consistent_read=True):
+        if isinstance(delta, AudienceDelta) and delta.at >= taken_at:
+            current = None if delta.data is None else unpack(delta.data)[0]
+            if current is None or current.erased:
+                forget(salon_id, delta.client_id, current)
     return head
+
+
+def forget(salon_id: str, client_id: str, now: Profile | None) -> int:
+    """An erased client (``now``: their profile since, or None once gone) in every chunk that holds
+    them, of every generation: no chunk keeps what the erasure removed until it expires. The
+    number of chunks rewritten."""
+    pk = AudienceChunk.render_key("pk", salon_id=salon_id)
+    rewritten = 0
+    for chunk in Entity.query(pk, Entity.sk.startswith("AUDIENCE#"), consistent_read=True):
+        if not isinstance(chunk, AudienceChunk):
+            continue
+        profiles = unpack(chunk.data)
+        at = next((n for n, p in enumerate(profiles) if p.client_id == client_id), None)
+        if at is None:
+            continue
+        if now is None:
+            del profiles[at]
+        else:
+            profiles[at] = now
+        chunk.data = pack(profiles)
+        chunk.save()
+        rewritten += 1
+    return rewritten
 
 
 def read(salon_id: str, now: datetime) -> Projection | None:

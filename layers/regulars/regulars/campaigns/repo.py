@@ -79,8 +79,12 @@ def client_account(salon_id: str, client_id: str) -> ClientAccount | None:
 
 def names(salon_id: str, client_ids: list[str]) -> dict[str, str]:
     """The names of a few clients (the ones no longer there left out)."""
-    found = (Client.find(salon_id=salon_id, client_id=client_id) for client_id in client_ids)
-    return {c.client_id: c.name for c in found if c is not None}
+    keys = [Client.primary_key(salon_id=salon_id, client_id=c) for c in client_ids]
+    return (
+        {c.client_id: c.name for c in Client.batch_get(keys, attributes_to_get=["client_id", "name"])}
+        if keys
+        else {}
+    )
 
 
 def _held(c: Client, account: LoyaltyAccount | None) -> ClientAccount:
