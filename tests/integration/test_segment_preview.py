@@ -12,7 +12,7 @@ import pytest
 from regulars.analytics import service as analytics
 from regulars.app import stream
 from regulars.campaigns import audience, projection
-from regulars.campaigns.items import AudienceHead
+from regulars.campaigns.items import AudienceDelta, AudienceHead
 from regulars.campaigns.segments import SegmentFilter
 from regulars.clients import service as clients
 from regulars.clients.items import Client
@@ -112,15 +112,20 @@ def test_the_projection_previews_as_the_full_read_before_and_after_changes(table
     make_salon(SALON, before)
     ids = _fill(before)
     seen = _profile_records(table)
-    _handle(seen, before)  # a delta for each client, read before the snapshot
-    # a change whose delta is never written before the snapshot reads it: the older delta must not win
-    clients.change(SALON, ids[1], {"tags": ["vip"]}, before)
-    seen = _profile_records(table)
+    _handle(seen, before)  # no projection kept yet: no delta either
+    assert not [d for d in AudienceDelta.query(f"SALON#{SALON}") if isinstance(d, AudienceDelta)]
 
     # a salon without a projection: the preview packs one from the full read
     assert projection.read(SALON, before + timedelta(minutes=5)) is None
     _same_answers(before + timedelta(minutes=5))
     assert projection.read(SALON, before + timedelta(minutes=5)) is not None
+
+    # a change seen by the stream, then another whose delta is not written before the snapshot reads
+    # it: the older delta must not win over the snapshot
+    clients.change(SALON, ids[1], {"tags": ["vip"]}, before)
+    _handle(_profile_records(table)[len(seen) :], before + timedelta(minutes=10))
+    clients.change(SALON, ids[1], {"tags": ["new"]}, before)
+    seen = _profile_records(table)
 
     analytics.take_snapshot(SALON, snapshot_at)
     _same_answers(snapshot_at + timedelta(minutes=1))

@@ -70,6 +70,7 @@ def _on_deployment(profiles: list[Profile]) -> list[Profile]:
 def take_projection(salon_id: str, now: datetime) -> list[Profile]:
     """Read the whole population (after ``now``) and pack it as the salon's current projection; the
     profiles read, reachable over every channel (the nightly snapshot's one full read)."""
+    projection.begin(salon_id, now)
     profiles = population(salon_id, EVERY_CHANNEL)
     projection.write(salon_id, profiles, now)
     return profiles
@@ -85,10 +86,10 @@ def projected(salon_id: str, now: datetime) -> list[Profile]:
 def on_change(keys: dict, old: dict | None, new: dict | None, now: datetime) -> bool:
     """A client's item or bonus account changed (a stream record's keys and images): the client's
     profile as it is now into the projection's deltas, when the change touched anything a segment
-    asks about. True if a delta was written."""
-    if _profiled(old) == _profiled(new):
-        return False
+    asks about and the salon's projection is kept. True if a delta was written."""
     salon_id = keys["PK"]["S"].removeprefix("SALON#")
+    if _profiled(old) == _profiled(new) or not projection.kept(salon_id):
+        return False
     client_id = keys["SK"]["S"].split("#", 1)[1]  # CLIENT#<id> or LOYALTY#<id>
     held = store.client_account(salon_id, client_id)
     current = None if held is None else profile(held, EVERY_CHANNEL)

@@ -8,7 +8,10 @@ every client item and bonus account.
   snapshot, which reads the whole population anyway, or by the first preview of a salon that has
   none (or whose newest is older than :data:`FRESH`).
 - **The head** names the current generation and the moment it was read from (``taken_at``: before
-  the read began). It is written after every chunk, so it never names a chunk not yet written.
+  the read began). It is written after every chunk, so it never names a chunk not yet written. A
+  salon's first head is written empty before its first full read (:func:`begin`): the stream keeps
+  no deltas for a salon without one (a salon importing its history, the demo), and a change it
+  skipped happened before that read.
 - **Deltas**: one item per client changed since, the client's profile as it was read at ``at``
   after a change of their item or their bonus account (seen by the stream), the newest read winning.
   A delta read before ``taken_at`` is older than the chunks and is ignored; one read at or after it
@@ -176,6 +179,18 @@ class Projection:
     deltas: int  # of them newer than the chunks
 
 
+def begin(salon_id: str, now: datetime) -> None:
+    """Before the first full read that packs a salon's profiles: a head with no generation yet, so the
+    stream keeps deltas from now on (it keeps none for a salon without a head: a change before this
+    is in the full read that follows)."""
+    AudienceHead(salon_id=salon_id, generation="", taken_at=now, chunks=0, clients=0).save_new()
+
+
+def kept(salon_id: str) -> bool:
+    """Is the salon's projection kept (a head, perhaps one still being packed)?"""
+    return AudienceHead.find(salon_id=salon_id, consistent=True) is not None
+
+
 def write(salon_id: str, profiles: Sequence[Profile], taken_at: datetime) -> AudienceHead:
     """A new generation of chunks of ``profiles`` (in client order, read after ``taken_at``), then the
     head naming it, unless a generation read later is current already."""
@@ -235,7 +250,7 @@ def read(salon_id: str, now: datetime) -> Projection | None:
     """The salon's profiles from the current chunks and the deltas newer than them; None when there
     is no generation fresh enough (or its chunks cannot all be read)."""
     head = AudienceHead.find(salon_id=salon_id, consistent=True)
-    if head is None or head.taken_at < now - FRESH:
+    if head is None or not head.generation or head.taken_at < now - FRESH:
         return None
     chunks = _chunks(salon_id, head.generation, consistent=False)
     if len(chunks) != int(head.chunks):  # written a moment ago: not everywhere yet
