@@ -232,7 +232,8 @@ def preview_table(salon_id: str, clients: int, now: datetime, *, changed: int) -
     """The admin's preview of a segment of ``clients`` clients (already written), read in full, from
     the projection the first preview packs, and from it again after ``changed`` clients changed (a
     delta each, as the stream writes them). Each answer is checked against the full read's."""
-    from regulars.campaigns import audience, projection
+    from regulars.campaigns import audience
+    from regulars.campaigns import projection_repo as projection
     from regulars.campaigns.items import AudienceHead
     from regulars.campaigns.segments import SegmentFilter
     from regulars.clients.items import Client

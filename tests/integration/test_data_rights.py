@@ -19,7 +19,7 @@ from regulars.analytics.items import AnalyticsSnapshot
 from regulars.app import jobs as worker
 from regulars.app import messages as dispatch
 from regulars.app.stream import PROFILED
-from regulars.campaigns import projection
+from regulars.campaigns import projection_repo as projection
 from regulars.clients import repo as client_store
 from regulars.clients.items import ReferralCode
 from regulars.loyalty import checkout

@@ -11,7 +11,8 @@ from datetime import timedelta
 import pytest
 from regulars.analytics import service as analytics
 from regulars.app import stream
-from regulars.campaigns import audience, projection
+from regulars.campaigns import audience
+from regulars.campaigns import projection_repo as projection
 from regulars.campaigns.items import AudienceDelta, AudienceHead
 from regulars.campaigns.segments import SegmentFilter
 from regulars.clients import service as clients

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from regulars.campaigns import projection
+from regulars.campaigns import projection_repo as projection
 from regulars.campaigns import repo as store
 from regulars.campaigns.model import Segment
 from regulars.campaigns.segments import Profile, SegmentFilter, consents_to, select
