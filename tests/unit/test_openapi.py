@@ -35,13 +35,13 @@ def test_every_public_route_in_the_code_is_an_api_event_in_the_template():
                 assert (method.upper(), path) in routes, (method, path)
 
 
-def test_the_stream_filter_matches_the_appointment_and_message_keys():
+def test_the_stream_filter_matches_the_appointment_message_ledger_and_client_keys():
     from regulars.booking.items import APPOINTMENTS, Appointment
     from regulars.loyalty.items import LEDGER, LedgerEntry
     from regulars.messaging.outbox.items import MESSAGES, Message
 
     (stream,) = functions()["StreamProcessorFunction"].streams
-    appointments, messages, ledger = stream.filters
+    appointments, messages, ledger, profiles = stream.filters
     assert appointments["dynamodb"]["Keys"]["SK"]["S"] == [{"prefix": APPOINTMENTS}]
     assert Appointment.__keys__["sk"].startswith(APPOINTMENTS)
     assert messages["dynamodb"]["Keys"]["SK"]["S"] == [{"prefix": MESSAGES}]
@@ -51,6 +51,13 @@ def test_the_stream_filter_matches_the_appointment_and_message_keys():
     # a ledger entry once, when it is written (analytics)
     assert ledger["dynamodb"]["Keys"]["SK"]["S"] == [{"prefix": LEDGER}] and ledger["eventName"] == ["INSERT"]
     assert LedgerEntry.__keys__["sk"].startswith(LEDGER)
+    # a client's item or bonus account, whatever changed (the segment preview's deltas)
+    from regulars.app.stream import PROFILED
+    from regulars.clients.items import Client
+    from regulars.loyalty.items import LoyaltyAccount
+
+    assert profiles["dynamodb"]["Keys"]["SK"]["S"] == [{"prefix": p} for p in PROFILED]
+    assert [Client.__keys__["sk"], LoyaltyAccount.__keys__["sk"]] == [f"{p}{{client_id}}" for p in PROFILED]
 
 
 def test_the_document_is_valid_openapi_3_1():

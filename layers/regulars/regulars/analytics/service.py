@@ -206,12 +206,13 @@ def on_ledger(entry: Movement, now: datetime) -> None:
 # ---------------------------------------------------------------------------------- snapshot
 def take_snapshot(salon_id: str, now: datetime) -> dict:
     """Lifecycle counts, lifetime-value groups, the top clients and the bonus liability, from one
-    read of the client list (the same population a segment is chosen from)."""
+    read of the client list (the same population a segment is chosen from), packed on the way as the
+    segment preview's projection."""
     # the nightly job's and the admin's alone: the stream's tallies never rank clients
     from regulars.campaigns import segments
-    from regulars.campaigns.audience import population
+    from regulars.campaigns.audience import take_projection
 
-    profiles = [p for p in population(salon_id) if not p.erased]
+    profiles = [p for p in take_projection(salon_id, now) if not p.erased]
     ranking = segments.Ranking(profiles, now)
     lifecycle: dict[str, int] = {}
     groups = {g: {"clients": 0, "spent": 0} for g in segments.LTV_GROUPS}

@@ -1,9 +1,11 @@
 """The stream processor's use case: stream record -> domain events -> effects, each exactly once.
 
-Two kinds of item come through (the function's filter lets only these in):
+These kinds of item come through (the function's filter lets only these in):
 
 - an appointment's change: each of its events goes to the subscribers (:data:`SUBSCRIBERS`: reminders,
   notices, client statistics, ...), in the order their declared needs give;
+- a client's item or bonus account changed: the client's profile goes into the segment preview's
+  projection (:func:`regulars.campaigns.audience.on_change`);
 - a message written as planned (it is dispatched: routed, rendered, queued) or given a new route
   (it is published to the messages topic, whose ``channel`` attribute sends it to that channel's
   queue). Publishing from the stream is the outbox's relay: the state is written first, and a
@@ -34,6 +36,9 @@ if TYPE_CHECKING:
 
 # The subscribers import their feature when an appointment's first event comes: most records are
 # messages (every status a message goes through), and a batch of them needs none of it.
+
+# a client's item or bonus account: what the segment preview's projection is made of
+PROFILED = ("CLIENT#", "LOYALTY#")
 
 
 def events_of(record: dict[str, Any]) -> list[AppointmentEvent]:
@@ -161,6 +166,11 @@ def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
     new_message = outbox.from_image(change.get("NewImage"))
     if new_message is not None:
         on_message(outbox.from_image(change.get("OldImage")), new_message, now)
+        return []
+    if change.get("Keys", {}).get("SK", {}).get("S", "").startswith(PROFILED):
+        from regulars.campaigns import audience  # the segment preview's projection: its records only
+
+        audience.on_change(change["Keys"], change.get("OldImage"), change.get("NewImage"), now)
         return []
     entry = loyalty_store.movement_from_image(change.get("NewImage"))
     if entry is not None:

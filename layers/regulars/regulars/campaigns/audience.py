@@ -3,15 +3,18 @@ afresh each time, previewed on the clients as they are now."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from regulars.campaigns import projection_repo as projection
 from regulars.campaigns import repo as store
 from regulars.campaigns.model import Segment
 from regulars.campaigns.segments import Profile, SegmentFilter, consents_to, select
 from regulars.core.config import settings
 from regulars.core.ids import new_id
 from regulars.messaging.outbox.dispatch import reachable
+from regulars.messaging.rules.routing import Channel
 from regulars.salon import service as salon_service
 from regulars.store import audit
 
@@ -19,6 +22,9 @@ SAMPLE = 10
 
 
 # --- the population ----------------------------------------------------------------------------------
+EVERY_CHANNEL = tuple(c.value for c in Channel)
+
+
 def profile(held: store.ClientAccount, enabled: tuple[str, ...]) -> Profile:
     client = held.client
     log = client.stats.visit_log
@@ -42,9 +48,11 @@ def profile(held: store.ClientAccount, enabled: tuple[str, ...]) -> Profile:
     )
 
 
-def population(salon_id: str) -> list[Profile]:
-    enabled = tuple(settings().channels)
-    return [profile(held, enabled) for page in store.client_pages(salon_id) for held in page]
+def population(salon_id: str, enabled: tuple[str, ...] | None = None) -> list[Profile]:
+    """Every client of the salon, read in full (each client item and bonus account), in client order;
+    reachable over the deployment's channels unless ``enabled`` names others."""
+    on = tuple(settings().channels) if enabled is None else enabled
+    return [profile(held, on) for page in store.client_pages(salon_id) for held in page]
 
 
 def audience_of(profiles: list[Profile]) -> list[Profile]:
@@ -52,10 +60,83 @@ def audience_of(profiles: list[Profile]) -> list[Profile]:
     return [p for p in profiles if consents_to(p, "marketing", None)]
 
 
+def _on_deployment(profiles: list[Profile]) -> list[Profile]:
+    """Profiles reachable over every channel narrowed to the channels this deployment sends on."""
+    enabled = frozenset(settings().channels)
+    return [p if p.reachable <= enabled else replace(p, reachable=p.reachable & enabled) for p in profiles]
+
+
+# --- the projection the preview reads ------------------------------------------------------------------
+def take_projection(salon_id: str, now: datetime) -> list[Profile]:
+    """Read the whole population (after ``now``) and pack it as the salon's current projection; the
+    profiles read, reachable over every channel (the nightly snapshot's one full read)."""
+    projection.begin(salon_id, now)
+    profiles = population(salon_id, EVERY_CHANNEL)
+    projection.write(salon_id, profiles, now)
+    return profiles
+
+
+def projected(salon_id: str, now: datetime) -> list[Profile]:
+    """The salon's population as the preview sees it: from the projection, or, where there is none
+    fresh enough (a new salon, a snapshot job that did not run), from the full read, packed then."""
+    found = projection.read(salon_id, now)
+    return _on_deployment(found.profiles if found is not None else take_projection(salon_id, now))
+
+
+def on_change(keys: dict, old: dict | None, new: dict | None, now: datetime) -> bool:
+    """A client's item or bonus account changed (a stream record's keys and images): the client's
+    profile as it is now into the projection's deltas, when the change touched anything a segment
+    asks about and the salon's projection is kept. True if a delta was written."""
+    salon_id = keys["PK"]["S"].removeprefix("SALON#")
+    if _profiled(old) == _profiled(new) or not projection.kept(salon_id):
+        return False
+    client_id = keys["SK"]["S"].split("#", 1)[1]  # CLIENT#<id> or LOYALTY#<id>
+    held = store.client_account(salon_id, client_id)
+    current = None if held is None else profile(held, EVERY_CHANNEL)
+    written = projection.record(salon_id, client_id, current, now)
+    if current is None or current.erased:  # erased (or gone): out of the chunks too, not in 3 days
+        projection.forget(salon_id, client_id, current)
+    return written
+
+
+# what a profile is made of: the client item's attributes and the bonus account's
+PROFILED = (
+    "type",
+    "visits",
+    "total_spent",
+    "last_visit_at",
+    "visit_log",
+    "lifecycle_status",
+    "tags",
+    "birthday",
+    "consents",
+    "channels",
+    "phone",
+    "erased_at",
+    "balance",
+    "tier",
+)
+
+
+def _profiled(image: dict | None) -> dict | None:
+    return None if image is None else {k: image.get(k) for k in PROFILED}
+
+
 def preview(salon_id: str, f: SegmentFilter, now: datetime) -> dict[str, Any]:
-    """How many clients ``f`` names now, how many of them a campaign reaches, and a sample."""
-    profiles = population(salon_id)
+    """How many clients ``f`` names now, how many of them a campaign reaches, and a sample (the
+    population from the projection; the sample's names read for the sample alone)."""
+    return _previewed(projected(salon_id, now), f, now, salon_id)
+
+
+def preview_full(salon_id: str, f: SegmentFilter, now: datetime) -> dict[str, Any]:
+    """The same preview from the full read of every client (what the projection must equal)."""
+    return _previewed(population(salon_id), f, now, salon_id)
+
+
+def _previewed(profiles: list[Profile], f: SegmentFilter, now: datetime, salon_id: str) -> dict[str, Any]:
     chosen = select(f, profiles, now, salon_service.salon(salon_id).tz)
+    sample = chosen[:SAMPLE]
+    named = store.names(salon_id, [p.client_id for p in sample if not p.name])
     return {
         "count": len(chosen),
         "reachable": len(audience_of(chosen)),
@@ -63,7 +144,7 @@ def preview(salon_id: str, f: SegmentFilter, now: datetime) -> dict[str, Any]:
         "sample": [
             {
                 "client_id": p.client_id,
-                "name": p.name,
+                "name": p.name or named.get(p.client_id, ""),
                 "visits": p.visits,
                 "total_spent": p.total_spent,
                 "last_visit_at": p.last_visit_at,
@@ -71,7 +152,7 @@ def preview(salon_id: str, f: SegmentFilter, now: datetime) -> dict[str, Any]:
                 "tier": p.tier,
                 "balance": p.balance,
             }
-            for p in chosen[:SAMPLE]
+            for p in sample
         ],
         "computed_at": now,
     }

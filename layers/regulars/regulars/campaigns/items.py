@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BinaryAttribute,
     JSONAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -99,3 +100,41 @@ class CampaignTally(Entity, discriminator="CampaignTally"):
     revenue_sq = NumberAttribute(default=0)
     bonus_spent = NumberAttribute(default=0)
     bonus_spent_sq = NumberAttribute(default=0)
+
+
+class AudienceHead(Entity, discriminator="AudienceHead"):
+    """Which packed copy of the salon's client profiles is current, and the moment it was read from
+    (the changes seen after it are in the deltas). Written after every chunk of its generation."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "AUDIENCE#HEAD"}
+
+    salon_id = UnicodeAttribute()
+    generation = UnicodeAttribute()
+    taken_at = UTCDateTimeAttribute()
+    chunks = NumberAttribute()
+    clients = NumberAttribute()
+
+
+class AudienceChunk(Entity, discriminator="AudienceChunk"):
+    """Many clients' profiles as a segment sees them, packed and compressed (never changed; gone by
+    TTL after the next generation replaced it)."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "AUDIENCE#{generation}#{part}"}
+
+    salon_id = UnicodeAttribute()
+    generation = UnicodeAttribute()
+    part = UnicodeAttribute()  # its number, zero-padded: the chunks sort in client order
+    data = BinaryAttribute(legacy_encoding=False)
+
+
+class AudienceDelta(Entity, discriminator="AudienceDelta"):
+    """One client's profile as it was read at ``at``, after a change to the client or their bonus
+    account (no ``data``: the client is gone). The newest read wins; gone by TTL after the next
+    generation of chunks has it."""
+
+    __keys__ = {"pk": "SALON#{salon_id}", "sk": "AUDIENCEDELTA#{client_id}"}
+
+    salon_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    data = BinaryAttribute(legacy_encoding=False, null=True)

@@ -48,23 +48,52 @@ def client_pages(salon_id: str, page_size: int = 1000) -> Iterator[list[ClientAc
         result = Entity.query(pk, Entity.sk.startswith("CLIENT#"), limit=page_size, last_evaluated_key=start)
         clients = [c for c in result if isinstance(c, Client)]
         start = result.last_evaluated_key
-        accounts: dict[str, LoyaltyAccount] = {}
-        if clients:
-            first, last = clients[0].client_id, clients[-1].client_id
-            for a in Entity.query(pk, Entity.sk.between(f"LOYALTY#{first}", f"LOYALTY#{last}")):
-                if isinstance(a, LoyaltyAccount):
-                    accounts[a.client_id] = a
-        yield [
-            ClientAccount(
-                client_store.to_domain(c),
-                c.lifecycle_status,
-                int(accounts[c.client_id].balance or 0) if c.client_id in accounts else 0,
-                accounts[c.client_id].tier if c.client_id in accounts else None,
-            )
-            for c in clients
-        ]
+        accounts = _accounts(pk, clients[0].client_id, clients[-1].client_id) if clients else {}
+        yield [_held(c, accounts.get(c.client_id)) for c in clients]
         if not start:
             return
+
+
+def _accounts(pk: str, first: str, last: str) -> dict[str, LoyaltyAccount]:
+    """The bonus accounts of the clients ``first`` to ``last``, read as raw items: an account is
+    made by an ADD of its balance, so it carries no entity type that a typed query would match."""
+    connection, found, start = Entity._get_connection(), {}, None
+    condition = Entity.sk.between(f"LOYALTY#{first}", f"LOYALTY#{last}")
+    while True:
+        page = connection.query(pk, range_key_condition=condition, exclusive_start_key=start)
+        for raw in page.get("Items", []):
+            account = LoyaltyAccount.from_raw_data(raw)
+            found[account.client_id or raw["SK"]["S"].removeprefix("LOYALTY#")] = account
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return found
+
+
+def client_account(salon_id: str, client_id: str) -> ClientAccount | None:
+    """One client with their bonus account, as they are now (None: no such client)."""
+    client = Client.find(salon_id=salon_id, client_id=client_id, consistent=True)
+    if client is None:
+        return None
+    return _held(client, LoyaltyAccount.find(salon_id=salon_id, client_id=client_id, consistent=True))
+
+
+def names(salon_id: str, client_ids: list[str]) -> dict[str, str]:
+    """The names of a few clients (the ones no longer there left out)."""
+    keys = [Client.primary_key(salon_id=salon_id, client_id=c) for c in client_ids]
+    return (
+        {c.client_id: c.name for c in Client.batch_get(keys, attributes_to_get=["client_id", "name"])}
+        if keys
+        else {}
+    )
+
+
+def _held(c: Client, account: LoyaltyAccount | None) -> ClientAccount:
+    return ClientAccount(
+        client_store.to_domain(c),
+        c.lifecycle_status,
+        int(account.balance or 0) if account is not None else 0,
+        account.tier if account is not None else None,
+    )
 
 
 # --- segments --------------------------------------------------------------------------------------
