@@ -487,7 +487,6 @@ def measure(world: World) -> Units:
     # --- one campaign message
     from regulars.campaigns import repo as campaign_store
     from regulars.campaigns import service
-    from regulars.campaigns.segments import SegmentFilter
 
     from bench import campaign as campaign_bench
 
@@ -498,14 +497,7 @@ def measure(world: World) -> Units:
         campaign_bench.fill(CAMPAIGN_AUDIENCE, now)
     world.settle()
     world.meter.take()
-    spec = service.CampaignSpec(
-        name="Bench",
-        kind="other",
-        segment_id=None,
-        filter=SegmentFilter(visits_min=1),
-        messages={"en": "Hi {name}, come back: {link}"},
-        send_at=now,
-    )
+    spec = campaign_bench.bench_campaign(now)
     with world.meter.quiet():
         created = service.create_campaign(SALON, spec, "bench", now)
     world.settle()

@@ -51,6 +51,21 @@ def fill(clients: int, now: datetime) -> None:
     _put_all(dynamo.Local.current, batch)  # type: ignore[attr-defined]
 
 
+def bench_campaign(now: datetime) -> Any:
+    """The benchmarks' campaign: to every client who visited, in English, at ``now``."""
+    from regulars.campaigns import service
+    from regulars.campaigns.segments import SegmentFilter
+
+    return service.CampaignSpec(
+        name="Bench",
+        kind="other",
+        segment_id=None,
+        filter=SegmentFilter(visits_min=1),
+        messages={"en": "Hi {name}, come back: {link}"},
+        send_at=now,
+    )
+
+
 def report(clients: int = 50_000) -> str:
     from regulars_local.emulator.aws import MotoServer
 
@@ -65,7 +80,6 @@ def report(clients: int = 50_000) -> str:
         from regulars.app import messages as dispatch
         from regulars.campaigns import repo as campaign_store
         from regulars.campaigns import service
-        from regulars.campaigns.segments import SegmentFilter
         from regulars.core import clock
         from regulars.messaging.channels.sms import SmsChannel
         from regulars.messaging.outbox import sender
@@ -104,14 +118,7 @@ def report(clients: int = 50_000) -> str:
 
         recorder = dynamo.Recorder(Entity.connection().client, consumed_capacity=True)
 
-        spec = service.CampaignSpec(
-            name="Bench",
-            kind="other",
-            segment_id=None,
-            filter=SegmentFilter(visits_min=1),
-            messages={"en": "Hi {name}, come back: {link}"},
-            send_at=now,
-        )
+        spec = bench_campaign(now)
         campaign = service.create_campaign("bench", spec, "bench", now)
 
         def run_jobs(kind: str) -> list[float]:
