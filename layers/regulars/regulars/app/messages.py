@@ -10,6 +10,7 @@ from typing import Any
 from regulars.booking import repo as visits
 from regulars.messaging.outbox import dispatch as outbox_dispatch
 from regulars.messaging.outbox import sender as outbox_sender
+from regulars.messaging.outbox.model import MessageRecord
 from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
 
@@ -19,6 +20,11 @@ JOB_KIND = outbox_dispatch.JOB_KIND
 def dispatch(salon_id: str, message_id: str, now: datetime) -> Outcome:
     """Route one planned message; safe to call again."""
     return outbox_dispatch.dispatch(salon_id, message_id, now, visit_of=visits.find)
+
+
+def dispatch_planned(item: MessageRecord, now: datetime) -> Outcome:
+    """Route a message as its stream record's new image shows it (not read again); safe to call again."""
+    return outbox_dispatch.dispatch_planned(item, now, visit_of=visits.find)
 
 
 def dispatch_when_due(job: DueJob, now: datetime) -> Outcome:

@@ -4,7 +4,8 @@ Two kinds of item come through (the function's filter lets only these in):
 
 - an appointment's change: each of its events goes to the subscribers (:data:`SUBSCRIBERS`: reminders,
   notices, client statistics, ...), in the order their declared needs give;
-- a message written as planned (it is dispatched: routed, rendered, queued) or given a new route
+- a message written as planned (it is dispatched from the record's new image: routed, rendered,
+  queued) or given a new route
   (it is published to the messages topic, whose ``channel`` attribute sends it to that channel's
   queue). Publishing from the stream is the outbox's relay: the state is written first, and a
   publish that fails is retried with the record, never lost. A duplicate publish is harmless: the
@@ -129,7 +130,7 @@ def handle(record: dict[str, Any], now: datetime) -> list[AppointmentEvent]:
 def on_message(old: MessageRecord | None, new: MessageRecord, now: datetime) -> None:
     analytics.on_message(old, new, now)
     if new.status == "planned" and old is None:
-        messages.dispatch(new.salon_id, new.message_id, now)
+        messages.dispatch_planned(new, now)
     elif new.status == "queued" and (old is None or old.route != new.route):
         publish(SendRef.of(new))
 

@@ -1,7 +1,8 @@
 """Dispatch: a planned message becomes a queued one on a channel, rendered, or is held or skipped.
 
-Run for a message when it is planned (the stream processor sees it written), when a hold ends (a
-``dispatch`` job), and again when its channel failed for good (the sender, for the fallback).
+Run for a message when it is planned (the stream processor sees it written, and routes the message
+its record's new image holds, without reading it again), when a hold ends (a ``dispatch`` job), and
+again when its channel failed for good (the sender, for the fallback).
 
 The steps, each re-reading what it depends on:
 
@@ -154,7 +155,13 @@ def _marketing_rules(item: MessageRecord, salon: Salon, now: datetime) -> Outcom
 
 def dispatch(salon_id: str, message_id: str, now: datetime, *, visit_of: VisitOf) -> Outcome:
     """Route one planned message (see the module's rules); safe to call again."""
-    item = outbox.get(salon_id, message_id)
+    return dispatch_planned(outbox.get(salon_id, message_id), now, visit_of=visit_of)
+
+
+def dispatch_planned(item: MessageRecord | None, now: datetime, *, visit_of: VisitOf) -> Outcome:
+    """Route a planned message as it was read or as its stream record shows it (nothing read again:
+    every write that follows is conditional on the state it was given, so a message that moved on
+    since is left as it is); safe to call again."""
     if item is None or item.status != "planned":
         return Outcome(False, "nothing to dispatch")
     if item.not_before and item.not_before > now:
