@@ -27,6 +27,11 @@ def dispatch_planned(item: MessageRecord, now: datetime) -> Outcome:
     return outbox_dispatch.dispatch_planned(item, now, visit_of=visits.find)
 
 
+def still_allowed(item: MessageRecord, now: datetime) -> Outcome:
+    """A marketing message written queued at once: skipped if its consent was withdrawn meanwhile."""
+    return outbox_dispatch.still_allowed(item, now)
+
+
 def dispatch_when_due(job: DueJob, now: datetime) -> Outcome:
     """The job that routes a message held until its time (quiet hours, not before)."""
     return outbox_dispatch.dispatch_when_due(job, now, visit_of=visits.find)

@@ -91,6 +91,47 @@ def plan(message: PlannedMessage) -> bool:
     return item.save_new()
 
 
+def plan_queued(
+    message: PlannedMessage,
+    *,
+    channel: str,
+    address: str,
+    text: str,
+    locale: str,
+    buttons: list[dict] | None,
+    values: dict,
+    now: datetime,
+    whatsapp_template: dict | None = None,
+) -> bool:
+    """Write the message already routed (``queued`` on ``channel``, route 1) unless its cause has
+    planned it already; True if written now. One write where planning and routing make two."""
+    item = Message(
+        salon_id=message.salon_id,
+        message_id=message.message_id,
+        kind=message.kind,
+        purpose=message.purpose,
+        recipient=message.recipient,
+        client_id=message.client_id,
+        about_client_id=message.about_client_id,
+        campaign_id=message.campaign_id,
+        staff_id=message.staff_id,
+        appointment_id=message.appointment_id,
+        locale=locale,
+        values=values,
+        text=text,
+        channel=channel,
+        address=address,
+        buttons=buttons or None,
+        whatsapp_template=whatsapp_template,
+        status="queued",
+        route=1,
+        created_at=message.created_at,
+        updated_at=now,
+        expires=message.expires,
+    )
+    return item.save_new()
+
+
 def from_image(image: dict | None) -> MessageRecord | None:
     """A message from a stream image (DynamoDB JSON), or None for any other entity."""
     item = Entity.from_image(image, Message)
