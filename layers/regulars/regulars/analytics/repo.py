@@ -83,15 +83,18 @@ def _marker(salon_id: str, name: str, now: datetime, keep: timedelta | None) -> 
     )
 
 
-def _counted(salon_id: str, names: Sequence[str]) -> set[str]:
-    """The events and facts among ``names`` whose marker is there (consistent BatchGetItems)."""
+def _counted(salon_id: str, names: Sequence[str], *, consistent: bool = True) -> set[str]:
+    """The events and facts among ``names`` whose marker is there (BatchGetItems). A read that is not
+    consistent may miss a marker written a moment ago, never show one that is not there (markers
+    outlive any redelivery): what it misses fails the transaction's condition, and is counted again
+    one event at a time, reading consistently."""
     if not names:
         return set()
     pk = ProcessedEvent.render_key("pk", salon_id=salon_id)
     keys = [
         (pk, ProcessedEvent.render_key("sk", event_id=f"analytics:{name}")) for name in dict.fromkeys(names)
     ]
-    found = ProcessedEvent.batch_get(keys, consistent_read=True)
+    found = ProcessedEvent.batch_get(keys, consistent_read=consistent)
     return {item.event_id.removeprefix("analytics:") for item in found}
 
 
@@ -133,7 +136,10 @@ def count_all(counts: Sequence[Count], _now: datetime | None = None) -> None:
     tallies they share merged, in as few transactions as hold them."""
     for salon_id in dict.fromkeys(c.salon_id for c in counts):
         mine = [c for c in counts if c.salon_id == salon_id]
-        counted = _counted(salon_id, [n for c in mine for n in (c.event, *(f.name for f in c.facts))])
+        # half the read units of a consistent read; a marker it misses fails the transaction (below)
+        counted = _counted(
+            salon_id, [n for c in mine for n in (c.event, *(f.name for f in c.facts))], consistent=False
+        )
         tx = _Transaction(salon_id)
         for c in mine:
             if c.event in counted:
