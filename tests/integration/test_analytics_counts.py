@@ -123,3 +123,33 @@ def test_a_fact_another_process_counts_meanwhile_counts_once(table_calls, now):
     assert totals()[("2026-11", "cohort", "clients")] == (1, 0)
     assert totals()[("2026-11", "visits", "all")] == (1, 3000)
     assert totals()[("2026-11", "messages", "sms:transactional:reminder")] == (1, 7000)
+
+
+def test_a_campaigns_sends_count_once_with_their_messages_under_duplicates_and_retried_batches(table, now):
+    """What a campaign's messages cost moves with each message's count (no transaction of the
+    sender's): merged in a batch, each message once however often its record comes."""
+    from regulars.messaging.outbox import repo as outbox
+    from regulars.messaging.outbox.items import CampaignSends
+
+    def send(n: int) -> None:
+        event, deltas = sent(n)
+        adds = [
+            store.Add(
+                CampaignSends(salon_id=SALON, campaign_id="spring"),
+                (("messages", 1), ("cost_micros", 7000)),
+                (("salon_id", SALON), ("campaign_id", "spring")),
+            )
+        ]
+        store.count_once(SALON, event, deltas, now, adds=adds)
+
+    with afterwards.batch(lambda: now):
+        for n in range(30):
+            send(n)
+    with afterwards.batch(lambda: now):  # the stream gives the batch again, and more
+        for n in [*range(50), *range(50)]:
+            send(n)
+    for n in range(45, 60):  # one by one, outside a batch, some for the second time
+        send(n)
+
+    assert outbox.campaign_sends(SALON, "spring") == (60, 60 * 7000)
+    assert totals()[("2026-11", "messages", "sms:transactional:reminder")] == (60, 60 * 7000)

@@ -8,9 +8,12 @@ from datetime import timedelta
 
 import pytest
 from regulars.app import jobs as worker
+from regulars.app import stream
 from regulars.campaigns import service
 from regulars.campaigns.items import Campaign
+from regulars.clients import repo as client_store
 from regulars.loyalty.items import LedgerEntry
+from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.items import Message
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.items import Job
@@ -54,6 +57,11 @@ def _campaign(at, **extra) -> dict:
 
 def _jobs(kind: str) -> list[Job]:
     return [j for j in Job.scan(Job.kind == kind)]
+
+
+def _image(item: Message) -> dict:
+    """The item as a stream record's image carries it (DynamoDB JSON)."""
+    return item.serialize()
 
 
 def _run(kind: str, at) -> list[worker.Outcome]:
@@ -148,6 +156,14 @@ def test_a_batch_delivered_twice_credits_and_plans_once_and_the_holdout_gets_not
     messages = [m for m in Message.scan() if m.kind == "campaign"]
     assert sorted(m.client_id for m in messages) == sorted(sent)
     assert all(m.purpose == "marketing" and "7" in m.text for m in messages)
+    # routed by the batch itself: written once, queued on its channel, no dispatch through the stream
+    assert {(m.status, m.channel, m.route) for m in messages} == {("queued", "sms", 1)}
+    # a consent withdrawn between the routing and the write (the opt-out found no message to
+    # withdraw): the stream checks it again as the queued message comes through, and does not send it
+    first = messages[0]
+    client_store.modify(SALON, first.client_id, lambda c: {"consents": {}})
+    stream.on_message(None, outbox.from_image(_image(first)), clock_at + timedelta(minutes=4))
+    assert outbox.get(SALON, first.message_id).status == "skipped"
     credits = [e for e in LedgerEntry.scan() if e.source == "campaign"]
     assert sorted(e.client_id for e in credits) == sorted(sent) and {int(e.amount) for e in credits} == {700}
 

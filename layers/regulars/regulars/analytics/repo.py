@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from regulars.analytics.items import AnalyticsSnapshot, AnalyticsTally
 from regulars.analytics.model import Tally
@@ -43,8 +44,22 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Add:
+    """Numbers an event adds to an item of another feature's, once with the event (what a campaign's
+    messages cost): ``item`` names it by its keys; ``fields`` are set on it, ``amounts`` added."""
+
+    item: Entity
+    amounts: tuple[tuple[str, int], ...]
+    fields: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (str(self.item.pk), str(self.item.sk))
+
+
+@dataclass(frozen=True)
 class Count:
-    """An event's deltas and facts, to be counted once."""
+    """An event's deltas, facts and adds, to be counted once."""
 
     salon_id: str
     event: str
@@ -52,6 +67,7 @@ class Count:
     facts: tuple[Fact, ...]
     keep: timedelta | None
     now: datetime
+    adds: tuple[Add, ...] = ()
 
 
 ATTEMPTS = 5
@@ -67,15 +83,18 @@ def _marker(salon_id: str, name: str, now: datetime, keep: timedelta | None) -> 
     )
 
 
-def _counted(salon_id: str, names: Sequence[str]) -> set[str]:
-    """The events and facts among ``names`` whose marker is there (consistent BatchGetItems)."""
+def _counted(salon_id: str, names: Sequence[str], *, consistent: bool = True) -> set[str]:
+    """The events and facts among ``names`` whose marker is there (BatchGetItems). A read that is not
+    consistent may miss a marker written a moment ago, never show one that is not there (markers
+    outlive any redelivery): what it misses fails the transaction's condition, and is counted again
+    one event at a time, reading consistently."""
     if not names:
         return set()
     pk = ProcessedEvent.render_key("pk", salon_id=salon_id)
     keys = [
         (pk, ProcessedEvent.render_key("sk", event_id=f"analytics:{name}")) for name in dict.fromkeys(names)
     ]
-    found = ProcessedEvent.batch_get(keys, consistent_read=True)
+    found = ProcessedEvent.batch_get(keys, consistent_read=consistent)
     return {item.event_id.removeprefix("analytics:") for item in found}
 
 
@@ -87,10 +106,12 @@ def count_once(
     *,
     facts: Sequence[Fact] = (),
     keep: timedelta | None = MARKER_KEEP,
+    adds: Sequence[Add] = (),
 ) -> None:
-    """Add ``deltas``, and each of ``facts`` not counted before, to their tallies with their markers,
-    unless ``event`` was counted before: when the stream batch ends (at once outside one)."""
-    count = Count(salon_id, event, tuple(deltas), tuple(facts), keep, now)
+    """Add ``deltas`` (and ``adds`` to their items), and each of ``facts`` not counted before, to
+    their tallies with their markers, unless ``event`` was counted before: when the stream batch ends
+    (at once outside one)."""
+    count = Count(salon_id, event, tuple(deltas), tuple(facts), keep, now, tuple(adds))
     if not afterwards.gather(count_all, count):
         _count_alone(count)
 
@@ -100,7 +121,7 @@ def _count_alone(c: Count) -> bool:
     for _ in range(ATTEMPTS):
         counted = _counted(c.salon_id, [f.name for f in c.facts])
         fresh = [f for f in c.facts if f.name not in counted]
-        if not c.deltas and not fresh:
+        if not c.deltas and not c.adds and not fresh:
             return False
         tx = _Transaction(c.salon_id)
         tx.add(c, fresh)
@@ -115,13 +136,16 @@ def count_all(counts: Sequence[Count], _now: datetime | None = None) -> None:
     tallies they share merged, in as few transactions as hold them."""
     for salon_id in dict.fromkeys(c.salon_id for c in counts):
         mine = [c for c in counts if c.salon_id == salon_id]
-        counted = _counted(salon_id, [n for c in mine for n in (c.event, *(f.name for f in c.facts))])
+        # half the read units of a consistent read; a marker it misses fails the transaction (below)
+        counted = _counted(
+            salon_id, [n for c in mine for n in (c.event, *(f.name for f in c.facts))], consistent=False
+        )
         tx = _Transaction(salon_id)
         for c in mine:
             if c.event in counted:
                 continue
             fresh = [f for f in c.facts if f.name not in counted]
-            if not c.deltas and not fresh:
+            if not c.deltas and not c.adds and not fresh:
                 continue
             if tx.size + tx.growth(c, fresh) > TX_ITEMS:
                 tx.commit_or_one_by_one()
@@ -139,14 +163,16 @@ class _Transaction:
         self.counts: list[Count] = []
         self.markers: list[tuple[str, str, datetime, timedelta | None]] = []  # (label, name, now, keep)
         self.sums: dict[tuple[str, str, str], list[int]] = {}
+        self.adds: dict[tuple[str, str], tuple[Add, dict[str, int]]] = {}
 
     @property
     def size(self) -> int:
-        return len(self.markers) + len(self.sums)
+        return len(self.markers) + len(self.sums) + len(self.adds)
 
     def growth(self, c: Count, fresh: Sequence[Fact]) -> int:
         keys = {(d.month, d.figure, d.value) for d in [*c.deltas, *(d for f in fresh for d in f.deltas)]}
-        return 1 + len(fresh) + len(keys - self.sums.keys())
+        added = {a.key for a in c.adds}
+        return 1 + len(fresh) + len(keys - self.sums.keys()) + len(added - self.adds.keys())
 
     def add(self, c: Count, fresh: Sequence[Fact]) -> None:
         self.counts.append(c)
@@ -156,6 +182,10 @@ class _Transaction:
             sums = self.sums.setdefault((d.month, d.figure, d.value), [0, 0])
             sums[0] += d.count
             sums[1] += d.amount
+        for a in c.adds:
+            _, amounts = self.adds.setdefault(a.key, (a, {}))
+            for name, amount in a.amounts:
+                amounts[name] = amounts.get(name, 0) + amount
 
     def _tx(self) -> Tx:
         tx = Tx()
@@ -174,6 +204,18 @@ class _Transaction:
                     AnalyticsTally.entity_type.set(AnalyticsTally),
                 ],
                 label="tally",
+                add_version_condition=False,
+            )
+        for a, amounts in self.adds.values():
+            kind = type(a.item)
+            tx.update(
+                a.item,
+                [
+                    kind.entity_type.set(kind),
+                    *(getattr(kind, name).set(value) for name, value in a.fields),
+                    *(getattr(kind, name).add(amount) for name, amount in amounts.items()),
+                ],
+                label="add",
                 add_version_condition=False,
             )
         return tx

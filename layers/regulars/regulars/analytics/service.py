@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from regulars.analytics import repo as store
-from regulars.analytics.repo import FOREVER, Delta, Fact
+from regulars.analytics.repo import FOREVER, Add, Delta, Fact
 from regulars.analytics.report import RETURN_DAYS, Report, Snapshot, build
 from regulars.clients import repo as client_store
 from regulars.clients.model import ClientStats
@@ -25,6 +25,7 @@ from regulars.core.events import AppointmentEvent, EventType
 from regulars.core.schedule import local_instant
 from regulars.loyalty.model import Movement
 from regulars.messaging.outbox import repo as outbox
+from regulars.messaging.outbox.items import CampaignSends
 from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.rules.templates import MessageKind
 from regulars.runtime.jobs import repo as job_store
@@ -180,15 +181,26 @@ def _rebooked(client_id: str, visit_start: datetime, salon: Salon) -> Fact:
 
 # ----------------------------------------------------------------------- messages and bonus
 def on_message(old: MessageRecord | None, new: MessageRecord, now: datetime) -> None:
-    """A message the provider accepted, by channel, purpose and kind, with its cost (micros)."""
+    """A message the provider accepted, by channel, purpose and kind, with its cost (micros); one of a
+    campaign's, with its cost, in what the campaign's messages cost too (in the same count)."""
     if new.status != "sent" or (old is not None and old.status == "sent") or new.sent_at is None:
         return
     month = month_of(new.sent_at, _salon(new.salon_id))
+    adds = []
+    if new.campaign_id and new.cost_amount is not None:
+        adds.append(
+            Add(
+                CampaignSends(salon_id=new.salon_id, campaign_id=new.campaign_id),
+                (("messages", 1), ("cost_micros", int(new.cost_amount))),
+                (("salon_id", new.salon_id), ("campaign_id", new.campaign_id)),
+            )
+        )
     store.count_once(
         new.salon_id,
         f"message:{new.message_id}",
         [Delta(month, "messages", f"{new.channel}:{new.purpose}:{new.kind}", 1, int(new.cost_amount or 0))],
         now,
+        adds=adds,
     )
 
 

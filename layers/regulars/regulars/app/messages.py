@@ -13,6 +13,7 @@ from typing import Any
 from regulars.core.appointments import Appointment
 from regulars.messaging.outbox import dispatch as outbox_dispatch
 from regulars.messaging.outbox import sender as outbox_sender
+from regulars.messaging.outbox.model import MessageRecord
 from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
 
@@ -29,6 +30,16 @@ def visit(salon_id: str, appointment_id: str) -> Appointment | None:
 def dispatch(salon_id: str, message_id: str, now: datetime) -> Outcome:
     """Route one planned message; safe to call again."""
     return outbox_dispatch.dispatch(salon_id, message_id, now, visit_of=visit)
+
+
+def dispatch_planned(item: MessageRecord, now: datetime) -> Outcome:
+    """Route a message as its stream record's new image shows it (not read again); safe to call again."""
+    return outbox_dispatch.dispatch_planned(item, now, visit_of=visit)
+
+
+def still_allowed(item: MessageRecord, now: datetime) -> Outcome:
+    """A marketing message written queued at once: skipped if its consent was withdrawn meanwhile."""
+    return outbox_dispatch.still_allowed(item, now)
 
 
 def dispatch_when_due(job: DueJob, now: datetime) -> Outcome:

@@ -5,9 +5,12 @@ A campaign runs as jobs, never in one invocation:
    keeps those with marketing consent on a channel that reaches them (the audience), splits them into
    the sent group and the holdout (a hash of client and campaign), and schedules one
    ``campaign-batch`` job per 500 members;
-2. each ``campaign-batch`` writes its members (both groups), credits the offer's bonus and plans one
-   marketing message per sent member; the messaging pipeline does the rest (consent, quiet hours
-   and the frequency cap at dispatch, one queue per channel, senders at the providers' rates).
+2. each ``campaign-batch`` writes its members (both groups), credits the offer's bonus and writes one
+   marketing message per sent member routed at once (consent, quiet hours and the frequency cap
+   applied as dispatch applies them, the channel chosen, the text rendered: one write, queued, no
+   dispatch step through the stream; one held for quiet hours is planned and dispatched at the
+   window's end); the messaging pipeline does the rest (the consent checked again as the queued
+   message is published, one queue per channel, senders at the providers' rates).
 Every step is keyed on the campaign and the client, so a job delivered twice does nothing twice.
 
 Attribution: the stream counts each booking made and each visit completed in a member's window
@@ -33,6 +36,7 @@ from regulars.core.errors import Conflict, InvalidInput
 from regulars.core.events import AppointmentEvent, EventType
 from regulars.core.ids import new_id
 from regulars.loyalty import credits as loyalty
+from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.formatting import format_date, format_price
 from regulars.messaging.rules.render import best_match
@@ -292,7 +296,7 @@ def batch(job: DueJob, now: datetime) -> Outcome:
                 reason=f"campaign: {item.name}",
             )
             expires = loyalty.lot_expiry(start_at, lifetime)
-        planned += outbox.plan(
+        planned += dispatch.plan_routed(
             outbox.PlannedMessage(
                 salon_id=salon_id,
                 message_id=f"campaign-{campaign_id}-{client_id}",
@@ -305,9 +309,17 @@ def batch(job: DueJob, now: datetime) -> Outcome:
                 text=_text(item, client, cat, expires, link),
                 values={"campaign": item.name},
                 created_at=now,
-            )
+            ),
+            now,
+            visit_of=_no_visit,
+            client=client,
         )
     return Outcome(True, f"{len(members)} members, {planned} messages planned")
+
+
+def _no_visit(_salon_id: str, _appointment_id: str) -> None:
+    """A campaign's message is about no visit."""
+    return None
 
 
 def progress(item: Campaign) -> dict[str, int]:

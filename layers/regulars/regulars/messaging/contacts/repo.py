@@ -9,7 +9,7 @@ from datetime import datetime
 from pynamodb.exceptions import PutError, UpdateError
 
 from regulars.messaging.contacts.items import Contact, TelegramLink
-from regulars.store.base import Entity, Tx, condition_failed
+from regulars.store.base import Entity, condition_failed
 
 
 @dataclass(frozen=True)
@@ -38,21 +38,19 @@ def remember_contact(channel: str, address: str, salon_id: str, client_id: str, 
     Contact(channel=channel, address=address, salon_id=salon_id, client_id=client_id, updated_at=now).save()
 
 
-def stage_contact(
-    tx: Tx, *, channel: str, address: str, salon_id: str, client_id: str, message_id: str, now: datetime
+def note_contact(
+    *, channel: str, address: str, salon_id: str, client_id: str, message_id: str, now: datetime
 ) -> None:
-    """In a message's ``sent`` transaction: the address leads back to the client and that message."""
-    tx.put(
-        Contact(
-            channel=channel,
-            address=address,
-            salon_id=salon_id,
-            client_id=client_id,
-            last_message_id=message_id,
-            updated_at=now,
-        ),
-        label="contact",
-    )
+    """When a message is sent: the address leads back to the client and that message (written again
+    as it is when the send is recorded twice)."""
+    Contact(
+        channel=channel,
+        address=address,
+        salon_id=salon_id,
+        client_id=client_id,
+        last_message_id=message_id,
+        updated_at=now,
+    ).save()
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Dispatch: a planned message becomes a queued one on a channel, rendered, or is held or skipped.
 
-Run for a message when it is planned (the stream processor sees it written), when a hold ends (a
-``dispatch`` job), and again when its channel failed for good (the sender, for the fallback).
+Run for a message when it is planned (the stream processor sees it written, and routes the message
+its record's new image holds, without reading it again), when a hold ends (a ``dispatch`` job), and
+again when its channel failed for good (the sender, for the fallback).
 
 The steps, each re-reading what it depends on:
 
@@ -20,6 +21,7 @@ The steps, each re-reading what it depends on:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 
 from regulars.clients import repo as client_store
@@ -30,12 +32,12 @@ from regulars.core.config import link_keys, settings
 from regulars.core.errors import NotFound
 from regulars.messaging.channels import capabilities
 from regulars.messaging.outbox import repo as outbox
-from regulars.messaging.outbox.model import MessageRecord
+from regulars.messaging.outbox.model import MessageRecord, PlannedMessage
 from regulars.messaging.rules.caps import within_cap
 from regulars.messaging.rules.formatting import message_values
 from regulars.messaging.rules.quiet_hours import QuietHours, next_allowed
 from regulars.messaging.rules.render import compose, locale_chain, resolve_template
-from regulars.messaging.rules.routing import Channel, Purpose, choose
+from regulars.messaging.rules.routing import Channel, Purpose, allowed, choose
 from regulars.messaging.rules.sms_parts import sms_text
 from regulars.messaging.rules.templates import (
     MessageKind,
@@ -75,6 +77,19 @@ _ABOUT_THE_VISIT_AS_IT_WAS = frozenset(
 # The visit a message is about, as the booking feature reads it (the composition root, regulars.app,
 # gives it): a message about a visit that was cancelled or moved since is not sent.
 VisitOf = Callable[[str, str], m.Appointment | None]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What dispatch decided for a message, before anything is written: ``queue`` it with
+    ``assignment`` (the channel, address, text...), ``hold`` it until ``until``, ``skip`` it, or
+    ``fail`` it (a rerouted one with no channel left: ``error`` is what it records)."""
+
+    action: str
+    reason: str
+    until: datetime | None = None
+    assignment: dict | None = None
+    error: str | None = None
 
 
 def _channels(person: Client | StaffMember) -> dict:
@@ -128,13 +143,13 @@ def _stale(item: MessageRecord, appointment: m.Appointment | None) -> str | None
     return None
 
 
-def _marketing_rules(item: MessageRecord, salon: Salon, now: datetime) -> Outcome | None:
+def _marketing_rules(item: MessageRecord, salon: Salon, now: datetime) -> Decision | None:
     rules = salon.settings
     opens = next_allowed(now, QuietHours.parse(rules.quiet_hours), salon.tz)
     if opens is None:
-        return _skip(item, "quiet hours last all day", now)
+        return Decision("skip", "quiet hours last all day")
     if opens > now:
-        return _hold(item, opens, "quiet hours", now)
+        return Decision("hold", "quiet hours", until=opens)
     window = timedelta(days=rules.marketing_cap_days)
     recent = [
         i.sent_at or i.changed_at
@@ -144,17 +159,22 @@ def _marketing_rules(item: MessageRecord, salon: Salon, now: datetime) -> Outcom
         and i.message_id != item.message_id
     ]
     if not within_cap(recent, now, rules.marketing_cap, window):
-        return _skip(
-            item,
+        return Decision(
+            "skip",
             f"frequency cap: {rules.marketing_cap} marketing messages in {rules.marketing_cap_days} days",
-            now,
         )
     return None
 
 
 def dispatch(salon_id: str, message_id: str, now: datetime, *, visit_of: VisitOf) -> Outcome:
     """Route one planned message (see the module's rules); safe to call again."""
-    item = outbox.get(salon_id, message_id)
+    return dispatch_planned(outbox.get(salon_id, message_id), now, visit_of=visit_of)
+
+
+def dispatch_planned(item: MessageRecord | None, now: datetime, *, visit_of: VisitOf) -> Outcome:
+    """Route a planned message as it was read or as its stream record shows it (nothing read again:
+    every write that follows is conditional on the state it was given, so a message that moved on
+    since is left as it is); safe to call again."""
     if item is None or item.status != "planned":
         return Outcome(False, "nothing to dispatch")
     if item.not_before and item.not_before > now:
@@ -166,12 +186,70 @@ def route(item: MessageRecord, now: datetime, *, visit_of: VisitOf) -> Outcome:
     """Choose the channel and render: for a planned message, or for one whose channel has just
     failed for good (``item.status`` "sending", or "sent" when the failure came later in a status
     webhook; that channel is left out)."""
+    return _apply(item, decide(item, now, visit_of=visit_of), now)
+
+
+def _apply(item: MessageRecord, d: Decision, now: datetime) -> Outcome:
+    """Write what was decided, each change conditional on the state the message was decided in."""
+    if d.action == "skip":
+        return _skip(item, d.reason, now)
+    if d.action == "hold":
+        assert d.until is not None
+        return _hold(item, d.until, d.reason, now)
+    if d.action == "fail":
+        outbox.fail(item, d.error or d.reason, now, among=(item.status,))
+        return Outcome(False, d.reason)
+    assert d.assignment is not None
+    if not outbox.assign(item, now=now, **d.assignment):
+        return Outcome(False, "the message moved on meanwhile")
+    return Outcome(True, f"queued on {d.assignment['channel']}")
+
+
+def plan_routed(
+    message: PlannedMessage, now: datetime, *, visit_of: VisitOf, client: Client | None = None
+) -> bool:
+    """Plan a message routed at once (``client``: its client, read already): written once, queued on
+    its channel (or skipped, with the reason), instead of planned and then routed through the
+    stream. One held (quiet hours) or not due yet is planned as any other, and dispatched when its
+    time comes. True if written now (once per message id)."""
+    item = MessageRecord(**{f.name: getattr(message, f.name) for f in fields(PlannedMessage)})
+    if item.status != "planned" or (item.not_before and item.not_before > now):
+        return outbox.plan(message)
+    d = decide(item, now, visit_of=visit_of, client=client)
+    if d.action == "queue":
+        assert d.assignment is not None
+        return outbox.plan_queued(message, now=now, **d.assignment)
+    if d.action == "skip":
+        return outbox.plan(replace(message, status="skipped", skip_reason=d.reason))
+    return outbox.plan(message)
+
+
+def still_allowed(item: MessageRecord, now: datetime) -> Outcome:
+    """A marketing message written queued at once (:func:`plan_routed`): skipped if its client
+    withdrew the consent for its channel between the routing and the write (an opt-out withdraws
+    the open marketing messages it finds, and this one was not written yet); read afresh."""
+    if item.purpose != Purpose.MARKETING.value or item.recipient != "client" or not item.channel:
+        return Outcome(True, "nothing to check")
+    try:
+        client = client_store.get(item.salon_id, item.client_id or "")
+    except NotFound:
+        return _skip(item, "the recipient no longer exists", now)
+    if client.erased_at is not None or not allowed(client.consents, Purpose.MARKETING, Channel(item.channel)):
+        return _skip(item, "no marketing consent on its channel any more", now)
+    return Outcome(True, "still allowed")
+
+
+def decide(
+    item: MessageRecord, now: datetime, *, visit_of: VisitOf, client: Client | None = None
+) -> Decision:
+    """What :func:`route` does for the message, decided without writing it (``client``: the client
+    it goes to, when the caller read it already)."""
     catalog = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE)
     salon = catalog.salon
     appointment = visit_of(item.salon_id, item.appointment_id) if item.appointment_id else None
     stale = _stale(item, appointment)
     if stale:
-        return _skip(item, stale, now)
+        return Decision("skip", stale)
     purpose = Purpose(item.purpose)
     if item.recipient == "staff":
         person: Client | StaffMember | None = catalog.staff.get(item.staff_id or "")
@@ -183,14 +261,16 @@ def route(item: MessageRecord, now: datetime, *, visit_of: VisitOf) -> Outcome:
         )
         consents, locale_hint = {}, item.locale
     else:
-        try:
-            person = client_store.get(item.salon_id, item.client_id or "")
-        except NotFound:
-            person = None
+        person = client
+        if person is None:
+            try:
+                person = client_store.get(item.salon_id, item.client_id or "")
+            except NotFound:
+                person = None
         consents = person.consents if person else {}
         locale_hint = person.locale if person else None
     if person is None:
-        return _skip(item, "the recipient no longer exists", now)
+        return Decision("skip", "the recipient no longer exists")
     if item.status == "planned":
         if purpose is Purpose.MARKETING:
             held = _marketing_rules(item, salon, now)
@@ -199,7 +279,7 @@ def route(item: MessageRecord, now: datetime, *, visit_of: VisitOf) -> Outcome:
         elif item.recipient == "staff":
             opens = next_allowed(now, QuietHours.parse(salon.settings.quiet_hours), salon.tz)
             if opens is not None and opens > now:
-                return _hold(item, opens, "quiet hours", now)
+                return Decision("hold", "quiet hours", until=opens)
     rerouting = item.status in ("sending", "sent")  # its channel failed for good
     failed = [*(item.failed_channels or []), *([item.channel] if rerouting and item.channel else [])]
     channel = choose(
@@ -216,9 +296,8 @@ def route(item: MessageRecord, now: datetime, *, visit_of: VisitOf) -> Outcome:
             else "no channel reaches the recipient"
         )
         if rerouting:
-            outbox.fail(item, f"{item.error or 'undeliverable'}; {reason}", now, among=(item.status,))
-            return Outcome(False, reason)
-        return _skip(item, reason, now)
+            return Decision("fail", reason, error=f"{item.error or 'undeliverable'}; {reason}")
+        return Decision("skip", reason)
     try:
         text, locale, placeholder_values = _render(item, catalog, person, appointment, locale_hint, now)
     except (
@@ -226,10 +305,7 @@ def route(item: MessageRecord, now: datetime, *, visit_of: VisitOf) -> Outcome:
         MissingTemplateValues,
     ) as exc:  # a salon's text that cannot be filled: never retried
         reason = f"the template cannot be used: {exc}"
-        if rerouting:
-            outbox.fail(item, reason, now, among=(item.status,))
-            return Outcome(False, reason)
-        return _skip(item, reason, now)
+        return Decision("fail" if rerouting else "skip", reason)
     if capabilities.of(channel).sms_parts:
         text = sms_text(text)  # what is stored is what goes and is billed
     buttons = None
@@ -256,19 +332,19 @@ def route(item: MessageRecord, now: datetime, *, visit_of: VisitOf) -> Outcome:
     window, last = can.reply_window, can.record_in(_channels(person)).get("last_inbound_at")
     if window is not None and last:
         values[capabilities.WINDOW_UNTIL] = (datetime.fromisoformat(last) + window).isoformat()
-    if not outbox.assign(
-        item,
-        channel=channel.value,
-        address=address_of(channel, person),
-        text=text,
-        locale=locale,
-        buttons=buttons,
-        values=values,
-        now=now,
-        whatsapp_template=whatsapp_template,
-    ):
-        return Outcome(False, "the message moved on meanwhile")
-    return Outcome(True, f"queued on {channel.value}")
+    return Decision(
+        "queue",
+        f"queued on {channel.value}",
+        assignment={
+            "channel": channel.value,
+            "address": address_of(channel, person),
+            "text": text,
+            "locale": locale,
+            "buttons": buttons,
+            "values": values,
+            "whatsapp_template": whatsapp_template,
+        },
+    )
 
 
 def _render(

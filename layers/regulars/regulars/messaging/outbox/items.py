@@ -94,7 +94,8 @@ class SmsDay(Entity, discriminator="SmsDay"):
 
 class CampaignSends(Entity, discriminator="CampaignSends"):
     """What a campaign's messages cost: how many were sent and what the providers charged, moved with
-    ADD in each message's ``sent`` transaction."""
+    ADD once per message sent, in the analytics' transaction that counts the message (from the stream
+    record of its ``sent`` change)."""
 
     __keys__ = {"pk": "SALON#{salon_id}", "sk": "CAMPAIGNSENDS#{campaign_id}"}
 

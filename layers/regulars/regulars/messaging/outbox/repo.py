@@ -21,7 +21,7 @@ from regulars.messaging.contacts import repo as contacts
 from regulars.messaging.outbox.items import MESSAGES, CampaignSends, Message, ProviderMessage, SmsDay
 from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.outbox.model import PlannedMessage as PlannedMessage
-from regulars.store.base import Entity, Tx, TxFailed, condition_failed
+from regulars.store.base import Entity, condition_failed
 
 KEEP_PROVIDER_IDS = timedelta(days=90)
 OPEN = ("planned", "queued")  # not yet handed to a provider
@@ -86,6 +86,47 @@ def plan(message: PlannedMessage) -> bool:
         text=message.text,
         created_at=message.created_at,
         updated_at=message.created_at,
+        expires=message.expires,
+    )
+    return item.save_new()
+
+
+def plan_queued(
+    message: PlannedMessage,
+    *,
+    channel: str,
+    address: str,
+    text: str,
+    locale: str,
+    buttons: list[dict] | None,
+    values: dict,
+    now: datetime,
+    whatsapp_template: dict | None = None,
+) -> bool:
+    """Write the message already routed (``queued`` on ``channel``, route 1) unless its cause has
+    planned it already; True if written now. One write where planning and routing make two."""
+    item = Message(
+        salon_id=message.salon_id,
+        message_id=message.message_id,
+        kind=message.kind,
+        purpose=message.purpose,
+        recipient=message.recipient,
+        client_id=message.client_id,
+        about_client_id=message.about_client_id,
+        campaign_id=message.campaign_id,
+        staff_id=message.staff_id,
+        appointment_id=message.appointment_id,
+        locale=locale,
+        values=values,
+        text=text,
+        channel=channel,
+        address=address,
+        buttons=buttons or None,
+        whatsapp_template=whatsapp_template,
+        status="queued",
+        route=1,
+        created_at=message.created_at,
+        updated_at=now,
         expires=message.expires,
     )
     return item.save_new()
@@ -236,6 +277,27 @@ def fail(item: MessageRecord, error: str, now: datetime, *, among: Iterable[str]
     )
 
 
+def claim_queued(
+    salon_id: str, message_id: str, channel: str, route: int, now: datetime
+) -> MessageRecord | None:
+    """``queued`` -> ``sending`` on ``channel`` and ``route`` once its retry time (if any) has come: only
+    one delivery of the queue message wins, and it gets the message as the claim left it (no read
+    before). None when the message is not so (gone, moved on, claimed, or waiting for its retry)."""
+    item = Message(salon_id=salon_id, message_id=message_id)
+    condition = (
+        Message.pk.exists()
+        & (Message.status == "queued")
+        & (Message.route == route)
+        & (Message.channel == channel)
+        & (Message.retry_at.does_not_exist() | (Message.retry_at <= now))
+    )
+    if not item.update_if(
+        [Message.status.set("sending"), Message.attempts.add(1), Message.updated_at.set(now)], condition
+    ):
+        return None
+    return _record(item)
+
+
 def sent(
     item: MessageRecord,
     *,
@@ -245,12 +307,31 @@ def sent(
     cost_currency: str | None,
     now: datetime,
 ) -> bool:
-    """``sending`` -> ``sent``, with what the provider answered; in the same transaction, the
-    provider's id (so statuses and button presses find the message) and the address's contact
-    (so a reply from it finds the client)."""
+    """``sending`` -> ``sent``, with what the provider answered. First, each with a write of its own
+    that may be made twice: the provider's id (so statuses and button presses find the message) and the
+    address's contact (so a reply from it finds the client); then the message's own change, on its
+    condition. No transaction: whatever is written before the change is true once the provider has
+    answered (only the delivery that claimed the message calls it), and a sender that dies before the
+    change leaves the message ``sending``, as it would have before a transaction. What the message
+    cost its campaign is counted once from the change's stream record, with the analytics."""
     assert item.channel is not None  # assigned with its address before the message is sent
-    tx = Tx()
-    actions = [
+    ProviderMessage(
+        channel=item.channel,
+        provider_id=provider_key(item.channel, item.address, provider_id),
+        salon_id=item.salon_id,
+        message_id=item.message_id,
+        expires=now + KEEP_PROVIDER_IDS,
+    ).save()
+    if item.recipient == "client" and item.client_id:
+        contacts.note_contact(
+            channel=item.channel,
+            address=str(item.address),
+            salon_id=item.salon_id,
+            client_id=item.client_id,
+            message_id=item.message_id,
+            now=now,
+        )
+    actions: list[Action] = [
         Message.status.set("sent"),
         Message.provider_id.set(provider_id),
         Message.sent_at.set(now),
@@ -261,53 +342,12 @@ def sent(
         actions.append(Message.segments.set(segments))
     if cost_micros is not None and cost_currency:
         actions += [Message.cost_amount.set(cost_micros), Message.cost_currency.set(cost_currency)]
-    tx.update(
-        Message(salon_id=item.salon_id, message_id=item.message_id),
+    return _update(
+        item.salon_id,
+        item.message_id,
         actions,
         (Message.status == "sending") & (Message.route == int(item.route or 0)),
-        label="message",
-        add_version_condition=False,
     )
-    tx.put(
-        ProviderMessage(
-            channel=item.channel,
-            provider_id=provider_key(item.channel, item.address, provider_id),
-            salon_id=item.salon_id,
-            message_id=item.message_id,
-            expires=now + KEEP_PROVIDER_IDS,
-        ),
-        label="provider",
-    )
-    if item.campaign_id and cost_micros is not None:
-        tx.update(
-            CampaignSends(salon_id=item.salon_id, campaign_id=item.campaign_id),
-            [
-                CampaignSends.salon_id.set(item.salon_id),
-                CampaignSends.campaign_id.set(item.campaign_id),
-                CampaignSends.entity_type.set(CampaignSends),
-                CampaignSends.messages.add(1),
-                CampaignSends.cost_micros.add(cost_micros),
-            ],
-            label="campaign",
-            add_version_condition=False,
-        )
-    if item.recipient == "client" and item.client_id:
-        contacts.stage_contact(
-            tx,
-            channel=item.channel,
-            address=str(item.address),
-            salon_id=item.salon_id,
-            client_id=item.client_id,
-            message_id=item.message_id,
-            now=now,
-        )
-    try:
-        tx.commit()
-    except TxFailed as exc:
-        if "message" in exc.failed:
-            return False
-        raise
-    return True
 
 
 def provider_key(channel: str, address: str | None, provider_id: str) -> str:

@@ -2,10 +2,12 @@
 
 A channel's sender receives ``{salon_id, message_id, channel, route}`` from its queue and:
 
-- does nothing unless the message is still ``queued`` on this channel and route (a duplicate
-  delivery, or a message rerouted or cancelled meanwhile);
-- waits (re-enqueues itself with a delay) while a retry's time has not come;
-- claims it (``queued -> sending``, conditional: one delivery wins), calls the provider, and
+- claims it (``queued -> sending`` on this channel and route once a retry's time has come: one
+  conditional write, which returns the message, so nothing is read before it; one delivery wins);
+- when the claim fails, reads the message to say why: it does nothing for a duplicate delivery or a
+  message rerouted or cancelled meanwhile, and waits (re-enqueues itself with a delay) while a
+  retry's time has not come;
+- with the message claimed, calls the provider, and
   records the answer: ``sent`` with the provider's id, segments and cost; on 429, 5xx or a
   timeout ``queued`` again with a retry time (the provider's ``retry_after`` when it gave one,
   else exponential backoff) until the attempts run out (then ``failed`` and a record in the
@@ -124,22 +126,9 @@ def send(
 ) -> Result:
     """Handle one delivery of a queue message; ``channels(item)`` gives the channel client; a message
     its channel cannot deliver is routed again (``visit_of`` reads the visit it is about)."""
-    item = outbox.get(ref.salon_id, ref.message_id)
+    item = outbox.claim_queued(ref.salon_id, ref.message_id, ref.channel, ref.route, now)
     if item is None:
-        return Result("ignored", "no such message")
-    if item.status == "sending" and item.route == ref.route and item.changed_at < now - STUCK_AFTER:
-        outbox.fail(
-            item, "the provider's answer was never recorded; not sent again, to avoid a duplicate", now
-        )
-        return Result("failed", "outcome unknown")
-    if item.status != "queued" or item.channel != ref.channel or int(item.route or 0) != ref.route:
-        return Result("ignored", f"the message is {item.status} on {item.channel} (route {item.route})")
-    if item.retry_at and item.retry_at > now:
-        requeue(ref, (item.retry_at - now).total_seconds())
-        return Result("waiting", f"retry at {item.retry_at.isoformat()}")
-    if not outbox.claim(item, now):
-        return Result("ignored", "another delivery claimed it")
-    item = replace(item, status="sending", attempts=item.attempts + 1)
+        return _not_claimed(ref, now, requeue)
     if capabilities.of(str(item.channel)).sms_parts and not within_sms_budget(item, now):
         reason = "the salon's daily SMS budget is spent"
         outbox.skip(item.salon_id, item.message_id, reason, now, among=("sending",))
@@ -178,6 +167,26 @@ def send(
         now=now,
     )
     return Result("sent", receipt.provider_id)
+
+
+def _not_claimed(ref: SendRef, now: datetime, requeue: Requeue) -> Result:
+    """Why a delivery could not claim its message (read only then): a duplicate, a message rerouted or
+    cancelled meanwhile, a retry whose time has not come (it waits again), or a send whose answer was
+    never recorded (failed, never sent twice)."""
+    item = outbox.get(ref.salon_id, ref.message_id)
+    if item is None:
+        return Result("ignored", "no such message")
+    if item.status == "sending" and item.route == ref.route and item.changed_at < now - STUCK_AFTER:
+        outbox.fail(
+            item, "the provider's answer was never recorded; not sent again, to avoid a duplicate", now
+        )
+        return Result("failed", "outcome unknown")
+    if item.status != "queued" or item.channel != ref.channel or int(item.route or 0) != ref.route:
+        return Result("ignored", f"the message is {item.status} on {item.channel} (route {item.route})")
+    if item.retry_at and item.retry_at > now:
+        requeue(ref, (item.retry_at - now).total_seconds())
+        return Result("waiting", f"retry at {item.retry_at.isoformat()}")
+    return Result("ignored", "another delivery claimed it")
 
 
 # What still goes by SMS once the salon's daily budget is spent: what a client needs for the visit
