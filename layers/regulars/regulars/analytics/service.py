@@ -25,7 +25,6 @@ from regulars.core.events import AppointmentEvent, EventType
 from regulars.core.schedule import local_instant
 from regulars.loyalty.model import Movement
 from regulars.messaging.outbox import repo as outbox
-from regulars.messaging.outbox.items import CampaignSends
 from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.rules.templates import MessageKind
 from regulars.runtime.jobs import repo as job_store
@@ -190,7 +189,7 @@ def on_message(old: MessageRecord | None, new: MessageRecord, now: datetime) -> 
     if new.campaign_id and new.cost_amount is not None:
         adds.append(
             Add(
-                CampaignSends(salon_id=new.salon_id, campaign_id=new.campaign_id),
+                outbox.campaign_sends_item(new.salon_id, new.campaign_id),
                 (("messages", 1), ("cost_micros", int(new.cost_amount))),
                 (("salon_id", new.salon_id), ("campaign_id", new.campaign_id)),
             )

@@ -384,6 +384,12 @@ def record_cost(item: MessageRecord, cost_micros: int, currency: str, now: datet
     )
 
 
+def campaign_sends_item(salon_id: str, campaign_id: str) -> Entity:
+    """The item that adds up a campaign's messages sent and their cost (named by its keys, for a
+    count that adds to it once with the message's own)."""
+    return CampaignSends(salon_id=salon_id, campaign_id=campaign_id)
+
+
 def campaign_sends(salon_id: str, campaign_id: str) -> tuple[int, int]:
     """A campaign's messages sent so far and what the providers charged for them (micros)."""
     item = CampaignSends.find(salon_id=salon_id, campaign_id=campaign_id, consistent=True)
