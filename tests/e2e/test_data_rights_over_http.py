@@ -5,13 +5,13 @@ finds them, the salon's figures for them stay, and both requests are in the audi
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime, timedelta
 
 import pytest
 from e2e.test_messaging_over_http import SALON_TZ, _link_telegram, _now, _phone, _wait_for
 from support.runtime import aws_client
+from support.traces import holding
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo-runtime")]
 
@@ -47,13 +47,7 @@ def _items_holding(rt, needles: list[str]) -> list[dict]:
     """Every item of the runtime's table that holds one of ``needles`` anywhere, keys included."""
     stack = rt.resources()
     ddb = aws_client("dynamodb", stack["dynamodb"]["endpoint"])
-    found = []
-    for page in ddb.get_paginator("scan").paginate(TableName=stack["table"]):
-        for item in page["Items"]:
-            text = json.dumps(item, ensure_ascii=False)
-            if any(n in text for n in needles):
-                found.append(item)
-    return found
+    return holding(ddb.get_paginator("scan").paginate(TableName=stack["table"]), needles)
 
 
 def test_a_client_exported_then_erased_leaves_no_trace_but_the_figures(demo_runtime):

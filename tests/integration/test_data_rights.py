@@ -5,7 +5,6 @@ erase the client."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from datetime import timedelta
@@ -19,7 +18,6 @@ from regulars.analytics.items import AnalyticsSnapshot
 from regulars.app import jobs as worker
 from regulars.app import messages as dispatch
 from regulars.app.stream import PROFILED
-from regulars.campaigns import projection_repo as projection
 from regulars.clients import repo as client_store
 from regulars.clients.items import ReferralCode
 from regulars.loyalty import checkout
@@ -40,29 +38,14 @@ from support.lambda_ import AdminApi, PublicApi, context_for, handler
 from support.phones import prove
 from support.salon import make_salon
 from support.streams import stream_records
+from support.traces import holding
 
 pytestmark = pytest.mark.integration
 PHONE = "+491705554000"
 
 
 def _holding(ddb, needles: list[str]) -> list[dict]:
-    found = []
-    for page in ddb.get_paginator("scan").paginate(TableName=table_name()):
-        found += [
-            i
-            for i in page["Items"]
-            if any(n in json.dumps(i, ensure_ascii=False, default=_shown) for n in needles)
-        ]
-    return found
-
-
-def _shown(value: object) -> object:
-    """A binary attribute as what it holds (the segment preview's packed profiles, unpacked)."""
-    if isinstance(value, bytes):
-        return [dataclasses.asdict(p) for p in projection.unpack(value)]
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    return str(value)
+    return holding(ddb.get_paginator("scan").paginate(TableName=table_name()), needles)
 
 
 def test_erasure_reaches_feedback_tasks_alerts_and_jobs_and_keeps_the_figures(visit, clock_at, ddb):  # noqa: F811

@@ -121,7 +121,11 @@ def _canonical(item: dict[str, Any]) -> str:
 
     def normal(value: dict[str, Any]) -> Any:
         ((kind, inner),) = value.items()
-        if kind in ("SS", "NS", "BS"):
+        if kind == "B":
+            return {kind: inner.hex()}
+        if kind == "BS":
+            return {kind: sorted(b.hex() for b in inner)}
+        if kind in ("SS", "NS"):
             return {kind: sorted(inner)}
         if kind == "M":
             return {kind: {k: normal(v) for k, v in inner.items()}}
@@ -364,6 +368,15 @@ def test_a_saved_table_is_restored_item_for_item(demo: Loaded, dynamodb, tmp_pat
         )
 
     saved, copy = tmp_path / "demo.jsonl", f"regulars-restored-{uuid.uuid4().hex[:8]}"
+    # binary values too (the segment preview's packed profiles), alone, in a set and nested
+    packed = {
+        "PK": {"S": "SALON#demo"},
+        "SK": {"S": "PROFILES#test"},
+        "data": {"B": bytes(range(256))},
+        "parts": {"BS": [b"\x00\xff", b"\x01"]},
+        "nested": {"M": {"list": {"L": [{"B": b"\xfe"}, {"S": "text"}]}}},
+    }
+    ddb.put_item(TableName=demo.table, Item=packed)
     original = every_item(demo.table)
     assert snapshot.save(ddb, demo.table, saved) == len(original) > len(demo.raw_items)
     dynamodb_local.create_table(ddb, copy)
@@ -372,3 +385,4 @@ def test_a_saved_table_is_restored_item_for_item(demo: Loaded, dynamodb, tmp_pat
         assert every_item(copy) == original
     finally:
         ddb.delete_table(TableName=copy)
+        ddb.delete_item(TableName=demo.table, Key={"PK": packed["PK"], "SK": packed["SK"]})
