@@ -100,6 +100,8 @@ def test_a_client_books_then_confirms_by_the_manage_link(demo_runtime, page):
     assert page.get_attribute("#telegram", "href").startswith("https://t.me/regulars_local_bot?start=")
     assert page.get_attribute("#offers", "role") == "switch"
     assert page.get_attribute("#offers", "aria-checked") == "true"
+    # the free times read after the confirmation are drawn above the switch: tap it once they are
+    page.wait_for_load_state("networkidle")
     page.click("#offers")
     page.wait_for_function("document.querySelector('#offers').getAttribute('aria-checked') === 'false'")
     assert "no more offers" in page.inner_text("#message")

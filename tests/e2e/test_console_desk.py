@@ -371,6 +371,9 @@ def test_a_stylist_sees_their_own_book_and_nothing_they_may_not_do(demo_runtime,
     assert "Журнал" in nav and "Клиенты" not in nav  # no clients, campaigns or analytics for a stylist
     assert not page.is_visible("#new-visit")
     page.click("#block-time")  # their own time only
+    page.wait_for_selector(
+        "dialog[open] select[name=staff] option", state="attached"
+    )  # the team may come later
     staff = page.locator("dialog[open] select[name=staff] option").all_inner_texts()
     assert staff == ["Anna Becker"]
     close(page)
