@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
@@ -65,28 +66,36 @@ def _record(item: Message) -> MessageRecord:
     )
 
 
+def _new_item(message: PlannedMessage, **fields: Any) -> Message:
+    """A message's item as its cause planned it; ``fields`` set or replace what routing decides."""
+    planned: dict[str, Any] = {
+        "salon_id": message.salon_id,
+        "message_id": message.message_id,
+        "kind": message.kind,
+        "purpose": message.purpose,
+        "recipient": message.recipient,
+        "client_id": message.client_id,
+        "about_client_id": message.about_client_id,
+        "campaign_id": message.campaign_id,
+        "staff_id": message.staff_id,
+        "appointment_id": message.appointment_id,
+        "locale": message.locale,
+        "values": message.values,
+        "created_at": message.created_at,
+        "updated_at": message.created_at,
+        "expires": message.expires,
+    }
+    return Message(**(planned | fields))
+
+
 def plan(message: PlannedMessage) -> bool:
     """Write the message unless its cause has planned it already; True if written now."""
-    item = Message(
-        salon_id=message.salon_id,
-        message_id=message.message_id,
-        kind=message.kind,
-        purpose=message.purpose,
-        recipient=message.recipient,
-        client_id=message.client_id,
-        about_client_id=message.about_client_id,
-        campaign_id=message.campaign_id,
-        staff_id=message.staff_id,
-        appointment_id=message.appointment_id,
-        locale=message.locale,
-        values=message.values,
+    item = _new_item(
+        message,
         not_before=message.not_before,
         status=message.status,
         skip_reason=message.skip_reason,
         text=message.text,
-        created_at=message.created_at,
-        updated_at=message.created_at,
-        expires=message.expires,
     )
     return item.save_new()
 
@@ -105,17 +114,8 @@ def plan_queued(
 ) -> bool:
     """Write the message already routed (``queued`` on ``channel``, route 1) unless its cause has
     planned it already; True if written now. One write where planning and routing make two."""
-    item = Message(
-        salon_id=message.salon_id,
-        message_id=message.message_id,
-        kind=message.kind,
-        purpose=message.purpose,
-        recipient=message.recipient,
-        client_id=message.client_id,
-        about_client_id=message.about_client_id,
-        campaign_id=message.campaign_id,
-        staff_id=message.staff_id,
-        appointment_id=message.appointment_id,
+    item = _new_item(
+        message,
         locale=locale,
         values=values,
         text=text,
@@ -125,9 +125,7 @@ def plan_queued(
         whatsapp_template=whatsapp_template,
         status="queued",
         route=1,
-        created_at=message.created_at,
         updated_at=now,
-        expires=message.expires,
     )
     return item.save_new()
 
