@@ -28,6 +28,13 @@ def _clients(text: str) -> int:
     return n
 
 
+def _parameter(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"give NAME=VALUE, not {text!r}")
+    return name, value
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m regulars_local",
@@ -66,6 +73,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--template", type=Path, default=None, help="the SAM template (default: template.yaml)"
     )
+    parser.add_argument(
+        "--parameter-overrides",
+        nargs="+",
+        type=_parameter,
+        default=[],
+        metavar="NAME=VALUE",
+        help="the template's parameters, as `sam deploy --parameter-overrides` gives them "
+        "(SendRates=sms=100,telegram=100, say)",
+    )
     parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     return parser.parse_args(argv)
 
@@ -79,6 +95,7 @@ def options_from(args: argparse.Namespace) -> Options:
         data_dir=args.data_dir.resolve() if args.data_dir else None,
         dynamodb=args.dynamodb,
         restore=args.restore.resolve() if args.restore else None,
+        parameters=dict(args.parameter_overrides),
     )
     if args.template:
         options.template = args.template.resolve()
@@ -111,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         log.error("cannot listen on port %s: %s", args.port or os.environ.get("PORT") or 3000, exc)
         return 1
+    except ValueError as exc:  # a parameter override the template refuses
+        log.error("--parameter-overrides: %s", exc)
+        return 2
     try:
         runtime.start()
         print(banner(runtime), file=sys.stderr, flush=True)

@@ -16,7 +16,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -53,6 +53,7 @@ from regulars_local.emulator.template import (
     TopicSource,
     api_properties,
     functions,
+    parameter_overrides,
     resources,
 )
 from regulars_local.iam import calls as aws_calls
@@ -89,6 +90,7 @@ class Options:
     template: Path = TEMPLATE
     dynamodb: str = "auto"  # auto: DynamoDB Local, else moto with a warning; local; moto
     restore: Path | None = None  # a saved table to start from (regulars_local.demo.snapshot)
+    parameters: dict[str, str] = field(default_factory=dict)  # the template's, as a deploy overrides them
     region: str = "us-east-1"
     console_root: Path = CONSOLE_ROOT
 
@@ -116,7 +118,8 @@ class Runtime:
         # the local OpenID Connect provider's authority, and so the ID tokens' iss
         self.issuer = LocalIssuer(f"{self.base_url}{oidc.PATH}")
         self.sign_in: LocalSignIn | None = None  # once the user pool is up
-        self.stack = aws.Stack(options.template, options.region, STACK_NAME)
+        self.parameters = parameter_overrides(options.template, options.parameters)
+        self.stack = aws.Stack(options.template, options.region, STACK_NAME, dict(self.parameters))
         self.functions: dict[str, LocalFunction] = {}
         self.environment: dict[str, str] = {}
         self.dynamodb_endpoint = ""
@@ -172,7 +175,7 @@ class Runtime:
         clients = aws.Clients.at(moto_endpoint, self.options.region)
         for logical_id, reason in aws.create_resources(self.stack, clients).items():
             log.info("not created locally: %s (%s)", logical_id, reason)
-        specs = functions(self.options.template)
+        specs = functions(self.options.template, self.parameters)
         self.functions = load_functions(specs, self.options.region)
         self._add_stand_ins()
         self._set_function_environment()

@@ -1,8 +1,11 @@
+import re
 from datetime import timedelta
 
 import pytest
 from regulars_local.__main__ import options_from, parse_args
 from regulars_local.control.endpoints import parse_duration
+from regulars_local.emulator.aws import Stack
+from regulars_local.emulator.template import TEMPLATE, functions, parameter_overrides
 
 
 @pytest.mark.parametrize(
@@ -43,3 +46,35 @@ def test_the_demo_has_300_clients_unless_told_and_refuses_a_size_out_of_range(ca
         with pytest.raises(SystemExit):
             parse_args(["--demo-clients", bad])
     assert "--demo-clients" in capsys.readouterr().err
+
+
+def test_parameter_overrides_reach_the_functions_environment_and_their_queues():
+    options = options_from(
+        parse_args(["--parameter-overrides", "SendRates=sms=500,telegram=40", "SenderConcurrency=3"])
+    )
+    assert options.parameters == {"SendRates": "sms=500,telegram=40", "SenderConcurrency": "3"}
+    checked = parameter_overrides(TEMPLATE, options.parameters)
+    stack = Stack(TEMPLATE, parameters=dict(checked))
+    sender = functions(TEMPLATE, checked)["SenderFunction"]
+    assert stack.resolve(sender.environment["SEND_RATES"]) == "sms=500,telegram=40"
+    assert [q.maximum_concurrency for q in sender.queues] == [3]
+    assert [q.maximum_concurrency for q in functions(TEMPLATE)["SenderFunction"].queues] == [10]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"SendRate": "sms=1"}, "SendRate: the template has no such parameter"),
+        ({"SenderConcurrency": "1"}, "SenderConcurrency: at least 2, not 1"),
+        ({"SenderConcurrency": "many"}, "SenderConcurrency: a number is required, not 'many'"),
+    ],
+)
+def test_a_parameter_the_template_refuses_is_named_with_the_reason(overrides, reason):
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        parameter_overrides(TEMPLATE, overrides)
+
+
+def test_a_parameter_override_is_name_equals_value(capsys):
+    with pytest.raises(SystemExit):
+        parse_args(["--parameter-overrides", "SendRates"])
+    assert "give NAME=VALUE, not 'SendRates'" in capsys.readouterr().err

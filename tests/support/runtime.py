@@ -220,6 +220,10 @@ def launch(
 
 
 DEMO_CLIENTS = 100  # every kind of client of the demo's generator, at a third of its default size
+# The fake providers answer at any rate, so the demo's runtimes send as fast as they may: at the
+# template's rates a sender's share of the SMS rate is 2 a second, and the tests that move the clock
+# through weeks of reminders would wait minutes on it. The pacing has tests of its own.
+UNPACED = ("--parameter-overrides", "SendRates=sms=1000,telegram=1000,whatsapp=1000,push=1000")
 
 
 @contextlib.contextmanager
@@ -236,14 +240,16 @@ def demo_launch(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator
         started: LocalRuntime | None = None
         with _locked(shared / "demo.lock"):
             if not saved.exists():
-                started = running.enter_context(launch("--demo-clients", str(DEMO_CLIENTS), log_dir=log_dir))
+                started = running.enter_context(
+                    launch("--demo-clients", str(DEMO_CLIENTS), *UNPACED, log_dir=log_dir)
+                )
                 started.drain(timeout=300)
                 resources = started.resources()
                 snapshot.save(
                     aws_client("dynamodb", resources["dynamodb"]["endpoint"]), resources["table"], saved
                 )
         if started is None:
-            started = running.enter_context(launch("--restore", str(saved), log_dir=log_dir))
+            started = running.enter_context(launch("--restore", str(saved), *UNPACED, log_dir=log_dir))
             started.drain(timeout=300)
         yield started
 

@@ -265,6 +265,11 @@ class QueuePump:
         return False
 
     def _idle(self) -> bool:
+        # Read twice: the queue counts visible and in-flight messages one after the other, so a
+        # message whose visibility ends between the two counts is in neither; the second read sees it.
+        return self._looks_idle() and self._looks_idle()
+
+    def _looks_idle(self) -> bool:
         if self._busy:
             return False
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +42,34 @@ def load(path: Path = TEMPLATE) -> dict[str, Any]:
 
 def resources(kind: str, path: Path = TEMPLATE) -> dict[str, dict[str, Any]]:
     return {name: res for name, res in load(path)["Resources"].items() if res["Type"] == kind}
+
+
+def parameter_overrides(path: Path, overrides: Mapping[str, str]) -> dict[str, Any]:
+    """Values given for the template's parameters (``sam deploy --parameter-overrides``), each checked
+    against the parameter: one the template does not have, or a value outside its allowed values or
+    bounds, is refused with the reason."""
+    declared = load(path).get("Parameters") or {}
+    checked: dict[str, Any] = {}
+    for name, value in overrides.items():
+        spec = declared.get(name)
+        if spec is None:
+            raise ValueError(
+                f"{name}: the template has no such parameter (it has {', '.join(sorted(declared))})"
+            )
+        kind = spec.get("Type", "String")
+        if kind == "Number":
+            try:
+                number = float(value)
+            except ValueError:
+                raise ValueError(f"{name}: a number is required, not {value!r}") from None
+            if "MinValue" in spec and number < float(spec["MinValue"]):
+                raise ValueError(f"{name}: at least {spec['MinValue']}, not {value}")
+            if "MaxValue" in spec and number > float(spec["MaxValue"]):
+                raise ValueError(f"{name}: at most {spec['MaxValue']}, not {value}")
+        if "AllowedValues" in spec and value not in [str(v) for v in spec["AllowedValues"]]:
+            raise ValueError(f"{name}: {value!r} is not one of {spec['AllowedValues']}")
+        checked[name] = _listed(value) if _is_list(kind) else value
+    return checked
 
 
 def parameter_defaults(path: Path = TEMPLATE) -> dict[str, Any]:
@@ -177,10 +206,12 @@ def _filters(properties: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _parameter_default(value: Any, doc: dict[str, Any]) -> Any:
-    """A value, or the default of the template parameter it names (``!Ref SenderConcurrency``)."""
+def _parameter_value(value: Any, doc: dict[str, Any], overrides: Mapping[str, Any]) -> Any:
+    """A value, or the value of the template parameter it names (``!Ref SenderConcurrency``): its
+    override, else its default."""
     if isinstance(value, dict) and set(value) == {"Ref"} and value["Ref"] in (doc.get("Parameters") or {}):
-        return doc["Parameters"][value["Ref"]].get("Default")
+        name = value["Ref"]
+        return overrides[name] if name in overrides else doc["Parameters"][name].get("Default")
     return value
 
 
@@ -188,7 +219,8 @@ def _truth(value: Any) -> bool:
     return value.strip().lower() != "false" if isinstance(value, str) else bool(value)
 
 
-def functions(path: Path = TEMPLATE) -> dict[str, FunctionSpec]:
+def functions(path: Path = TEMPLATE, overrides: Mapping[str, Any] | None = None) -> dict[str, FunctionSpec]:
+    """The template's functions, read with the parameters' defaults or ``overrides``."""
     doc = load(path)
     glob = doc.get("Globals", {}).get("Function", {})
     out: dict[str, FunctionSpec] = {}
@@ -240,8 +272,8 @@ def functions(path: Path = TEMPLATE) -> dict[str, FunctionSpec]:
                     )
                 )
             elif event["Type"] == "SQS":
-                concurrency = _parameter_default(
-                    (ep.get("ScalingConfig") or {}).get("MaximumConcurrency"), doc
+                concurrency = _parameter_value(
+                    (ep.get("ScalingConfig") or {}).get("MaximumConcurrency"), doc, overrides or {}
                 )
                 spec.queues.append(
                     QueueSource(
