@@ -117,7 +117,7 @@ def report(clients: int = 100_000, future_jobs: int = 20_000) -> str:
         scan_seconds = time.perf_counter() - started
         rows = [
             [
-                "one tick (due-hour index)",
+                "one tick (due-day index)",
                 len(queries),
                 sum(c.items or 0 for c in queries),
                 tick_reads,
@@ -128,7 +128,7 @@ def report(clients: int = 100_000, future_jobs: int = 20_000) -> str:
         note = (
             f"{clients:,} clients (with their phone index) in 20 salons and {future_jobs:,} pending jobs due in the "
             f"next 30 days, plus {DUE} jobs due in the 6 minutes since the last tick (filled in {filled:.0f} s). "
-            f"The tick queued {tick.queued} jobs with {len(queries)} Queries ({tick.hours} hour x 8 shards) and "
+            f"The tick queued {tick.queued} jobs with {len(queries)} Queries ({tick.days} day x 8 shards) and "
             f"spent {tick_writes:.0f} WCU marking them queued; a Scan reads {ratio(scan_units, tick_reads):,.0f}x "
             f"the capacity."
         )

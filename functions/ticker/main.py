@@ -10,14 +10,14 @@ from regulars.runtime.queues import send_jobs
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict, context: LambdaContext) -> dict:
-    queued = hours = 0
+    queued = days = 0
     while True:  # after an outage, catch up while this invocation has time
         report = tick(clock.now(), send_jobs)
-        queued, hours = queued + report.queued, hours + report.hours
+        queued, days = queued + report.queued, days + report.days
         if not report.late or report.refused or context.get_remaining_time_in_millis() < 15_000:
             break
     if queued:  # in the log, not a custom metric (billed by the hours it has data: most of them)
-        logger.info("jobs queued", extra={"queued": queued, "hours": hours})
+        logger.info("jobs queued", extra={"queued": queued, "days": days})
     if report.late:
         logger.warning("the ticker is catching up", extra={"watermark": str(report.watermark)})
-    return {"hours": hours, "queued": queued, "refused": len(report.refused), "late": report.late}
+    return {"days": days, "queued": queued, "refused": len(report.refused), "late": report.late}

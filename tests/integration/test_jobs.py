@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from regulars.app import jobs as worker
 from regulars.messaging.outbox import repo as outbox
+from regulars.runtime.jobs import buckets_migration, ticker
 from regulars.runtime.jobs import repo as job_store
-from regulars.runtime.jobs import ticker
+from regulars.runtime.jobs.items import Job
 from regulars.runtime.jobs.repo import JobRef
 from regulars.runtime.jobs.subjects import Subject
 from regulars_local.emulator.functions import context_for
@@ -244,5 +245,25 @@ def test_a_missed_day_is_caught_up_in_one_tick(table, now):
     queue = Queue()
     report = ticker.tick(now + timedelta(days=2), queue)
     assert (report.queued, report.late) == (10, False)
-    assert report.hours == 49  # one Query per hour and shard, not per minute
+    assert report.days == 3  # one Query per day and shard, not per hour or minute
     assert job_store.watermark() == now + timedelta(days=2) - timedelta(minutes=1)
+
+
+def test_jobs_left_in_an_earlier_releases_hour_buckets_are_moved_and_then_found(table, now, capsys):
+    ticker.tick(now, Queue())  # the ticker has run since the deploy: its watermark is at now
+    for job_id, due in (("late", now - timedelta(hours=2)), ("soon", now + timedelta(minutes=30))):
+        job_store.schedule("salon-a", job_id, kind="test", subject="S", due_at=due, payload={}, now=now)
+        hour = f"DUE#{due.strftime('%Y-%m-%dT%H')}#{Job(salon_id='salon-a', job_id=job_id).shard}"
+        Job(salon_id="salon-a", job_id=job_id).update(actions=[Job.gsi1pk.set(hour)])  # as written before
+    job_store.schedule(
+        "salon-a", "new", kind="test", subject="S", due_at=now + timedelta(minutes=40), payload={}, now=now
+    )
+    queue = Queue()
+    ticker.tick(now + timedelta(hours=1), queue)
+    assert [r.job_id for r in queue.sent] == ["new"]  # what the new ticker cannot see in hour buckets
+    moved = job_store.move_hour_buckets("salon-a", now + timedelta(hours=1))
+    assert (moved.pending, moved.moved, moved.late) == (2, 2, 2)  # "soon" is past by now as well
+    assert buckets_migration.main(["--table", table, "--salon", "salon-a"]) == 0  # twice is once
+    assert "salon-a: 2 pending jobs; 0 moved into day buckets" in capsys.readouterr().out
+    ticker.tick(now + timedelta(hours=1, minutes=2), queue)
+    assert sorted(r.job_id for r in queue.sent) == ["late", "new", "soon"]

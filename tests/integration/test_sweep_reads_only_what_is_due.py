@@ -31,7 +31,7 @@ def test_a_tick_reads_the_due_jobs_not_the_table():
         for line in done.stdout.splitlines()
         if line.startswith(("| one", "| a Scan"))
     }
-    tick, scan = rows["one tick (due-hour index)"], rows["a Scan of the table"]
+    tick, scan = rows["one tick (due-day index)"], rows["a Scan of the table"]
     assert int(tick[1]) == DUE  # the items the tick's Queries returned: the due jobs, nothing else
     assert int(scan[1]) == 3 * CLIENTS + DUE + 1  # clients, phones, future jobs, due jobs, the watermark
     assert float(tick[2]) * 10 < float(scan[2])

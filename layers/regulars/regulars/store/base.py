@@ -28,9 +28,9 @@ def format_instant(value: datetime) -> str:
     return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}Z"
 
 
-def format_hour(value: datetime) -> str:
-    """A due-job bucket: the UTC hour (2026-11-23T10)."""
-    return format_instant(value)[:13]
+def format_day(value: datetime) -> str:
+    """A due-job bucket: the UTC day (2026-11-23)."""
+    return format_instant(value)[:10]
 
 
 class _KeyFormatter(string.Formatter):

@@ -11,7 +11,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 
-from regulars.store.base import Entity, format_hour
+from regulars.store.base import Entity, format_day
 
 JOBS = "JOB#"  # a subject's jobs
 
@@ -22,10 +22,10 @@ JOB_SHARDS = 8  # a due minute's jobs spread over this many index partitions
 class Job(Entity, discriminator="Job"):
     """Something to do at a moment: a reminder, a confirmation request, an expiry, a lapse check.
 
-    While pending, a job sits in GSI1 under its due hour and shard (``DUE#2026-11-23T10#3``),
-    sorted by due time, so the ticker reads only what is due (a range of the sort key); once
-    queued, done or cancelled its index keys are gone (the bucket is derived from the status). GSI2 finds a subject's jobs (an appointment's
-    reminders) to cancel them when the subject changes.
+    While pending, a job sits in GSI1 under its due day and shard (``DUE#2026-11-23#3``), sorted
+    by due time, so the ticker reads only what is due (a range of the sort key); once queued, done
+    or cancelled its index keys are gone (the bucket is derived from the status). GSI2 finds a
+    subject's jobs (an appointment's reminders) to cancel them when the subject changes.
     """
 
     __keys__ = {
@@ -57,7 +57,7 @@ class Job(Entity, discriminator="Job"):
     def due_bucket(self) -> str | None:
         if self.status != "pending" or self.due_at is None:
             return None
-        return f"{format_hour(self.due_at)}#{self.shard}"
+        return f"{format_day(self.due_at)}#{self.shard}"
 
 
 class TickerWatermark(Entity, discriminator="TickerWatermark"):

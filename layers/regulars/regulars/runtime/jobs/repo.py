@@ -11,7 +11,7 @@ from pynamodb.exceptions import PutError
 from pynamodb.expressions.update import Action
 
 from regulars.runtime.jobs.items import JOB_SHARDS, JOBS, Job, TickerWatermark
-from regulars.store.base import Entity, Tx, condition_failed, format_hour
+from regulars.store.base import Entity, Tx, condition_failed, format_day
 
 KEEP_DONE = timedelta(days=30)
 
@@ -123,9 +123,9 @@ def get(salon_id: str, job_id: str) -> DueJob | None:
     return _due(item) if item else None
 
 
-def due_between(hour: datetime, shard: int, since: datetime, until: datetime) -> list[JobRef]:
-    """Pending jobs of one due hour and shard with since <= due_at <= until."""
-    hk = f"DUE#{format_hour(hour)}#{shard}"
+def due_between(day: datetime, shard: int, since: datetime, until: datetime) -> list[JobRef]:
+    """Pending jobs of one due day (UTC) and shard with since <= due_at <= until."""
+    hk = f"DUE#{format_day(day)}#{shard}"
     lower = Job.render_key("gsi1sk", due_at=since, salon_id="", job_id="")
     upper = Job.render_key("gsi1sk", due_at=until, salon_id="~", job_id="~")
     return [
@@ -224,3 +224,45 @@ def advance_watermark(minute: datetime, now: datetime) -> bool:
 
 def shards() -> range:
     return range(JOB_SHARDS)
+
+
+# --- the upgrade from due-hour buckets (regulars.runtime.jobs.buckets_migration) ---------------------
+@dataclass
+class Moved:
+    pending: int = 0  # pending jobs of the salon
+    moved: int = 0  # moved from an hour bucket to a day bucket
+    late: int = 0  # of those, due before now: due now in the new bucket
+    changed: int = 0  # changed meanwhile (queued by the ticker, say): left as they are
+
+
+def is_hour_bucket(gsi1pk: str | None) -> bool:
+    """``DUE#2026-11-23T10#3`` (an earlier release's), not ``DUE#2026-11-23#3``."""
+    return bool(gsi1pk) and "T" in str(gsi1pk).removeprefix("DUE#").split("#", 1)[0]
+
+
+def move_hour_buckets(salon_id: str, now: datetime) -> Moved:
+    """Move the salon's pending jobs that an earlier release put in due-hour buckets into the day
+    bucket of their due time, or of now when that has passed; one Query of the salon's jobs, each move
+    conditional on the job still pending in the bucket it was read in."""
+    result = Moved()
+    for item in Entity.query(Job.render_key("pk", salon_id=salon_id), Entity.sk.startswith(JOBS)):
+        if not isinstance(item, Job) or item.status != "pending":
+            continue
+        result.pending += 1
+        if not is_hour_bucket(item.gsi1pk):
+            continue
+        late = item.due_at < now
+        keys = Job(
+            salon_id=salon_id, job_id=item.job_id, due_at=now if late else item.due_at, status="pending"
+        )
+        keys._derive_keys()
+        assert keys.gsi1pk is not None and keys.gsi1sk is not None  # derived from the due time and status
+        if Job(salon_id=salon_id, job_id=item.job_id).update_if(
+            [Job.gsi1pk.set(keys.gsi1pk), Job.gsi1sk.set(keys.gsi1sk)],
+            (Job.status == "pending") & (Job.gsi1pk == item.gsi1pk),
+        ):
+            result.moved += 1
+            result.late += late
+        else:
+            result.changed += 1
+    return result
