@@ -12,6 +12,7 @@ export function Field(props: {
   label: string;
   error?: string;
   hint?: string;
+  describedBy?: string; // the id of a hint outside the field (one under several fields)
   children?: (ids: { id: string; describedBy?: string; invalid: boolean }) => ComponentChildren;
   input?: InputProps;
   optional?: boolean;
@@ -19,7 +20,7 @@ export function Field(props: {
   const id = useId();
   const hintId = props.hint ? `${id}-hint` : undefined;
   const errorId = props.error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  const describedBy = [hintId, props.describedBy, errorId].filter(Boolean).join(" ") || undefined;
   const invalid = Boolean(props.error);
   return (
     <div class={`field${invalid ? " invalid" : ""}`}>

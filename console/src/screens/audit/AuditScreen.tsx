@@ -12,6 +12,7 @@ import { actionGroup, fieldWords, GROUPS, who, type Group } from "./words";
 type Entry = Schemas["AuditEntryOut"];
 const LIMIT = 500;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const RANGE_HINT = "audit-range-hint";
 
 export function AuditScreen() {
   // empty: the application's own year up to its today (the server's clock, which a local clock moved
@@ -72,14 +73,16 @@ export function AuditScreen() {
         <h1 id="audit-title">{t("audit.title")}</h1>
         <p class="muted">{t("audit.lead")}</p>
         <form class="toolbar-row audit-filters" onSubmit={load} noValidate>
-          <Field label={t("audit.from")} error={errors.value.from} hint={t("audit.range.hint")}
+          <Field label={t("audit.from")} error={errors.value.from} describedBy={RANGE_HINT}
             input={{ type: "date", name: "from", value: from.value, onInput: (e) => (from.value = e.currentTarget.value) }} />
-          <Field label={t("audit.to")} error={errors.value.to}
+          <Field label={t("audit.to")} error={errors.value.to} describedBy={RANGE_HINT}
             input={{ type: "date", name: "to", value: to.value, onInput: (e) => (to.value = e.currentTarget.value) }} />
           <div class="field end">
             <button type="submit" id="audit-show" disabled={busy.value}>{t("audit.show")}</button>
           </div>
         </form>
+        {/* under both dates, not under the first: a hint inside one field would set it lower than the other */}
+        <p id={RANGE_HINT} class="hint">{t("audit.range.hint")}</p>
       </div>
       <FormError text={problem.value} />
       {list && (
