@@ -20,6 +20,7 @@ from regulars.clients.items import Client
 from regulars.loyalty import service as loyalty
 from regulars.loyalty.items import LoyaltyAccount
 from regulars.rights import service as rights
+from regulars.runtime import afterwards
 from support.salon import make_salon
 from support.streams import stream_records
 
@@ -94,8 +95,10 @@ def _fill(now) -> list[str]:
 
 
 def _handle(records: list[dict], now) -> None:
-    for record in records:
-        stream.handle(record, now)
+    """As the stream processor does: one batch, its deltas written once per client when it ends."""
+    with afterwards.batch(lambda: now):
+        for record in records:
+            stream.handle(record, now)
 
 
 def _profile_records(table) -> list[dict]:

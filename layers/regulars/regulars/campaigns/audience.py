@@ -15,6 +15,7 @@ from regulars.core.config import settings
 from regulars.core.ids import new_id
 from regulars.messaging.outbox.dispatch import reachable
 from regulars.messaging.rules.routing import Channel
+from regulars.runtime import afterwards
 from regulars.salon import service as salon_service
 from regulars.store import audit
 
@@ -83,14 +84,22 @@ def projected(salon_id: str, now: datetime) -> list[Profile]:
     return _on_deployment(found.profiles if found is not None else take_projection(salon_id, now))
 
 
-def on_change(keys: dict, old: dict | None, new: dict | None, now: datetime) -> bool:
-    """A client's item or bonus account changed (a stream record's keys and images): the client's
-    profile as it is now into the projection's deltas, when the change touched anything a segment
-    asks about and the salon's projection is kept. True if a delta was written."""
+def on_change(keys: dict, old: dict | None, new: dict | None, now: datetime) -> None:
+    """A client's item or bonus account changed (a stream record's keys and images): when the change
+    touched anything a segment asks about, the client's profile goes into the projection's deltas once
+    the stream's batch is through (once per client however many of their records it held)."""
+    if _profiled(old) == _profiled(new):
+        return
     salon_id = keys["PK"]["S"].removeprefix("SALON#")
-    if _profiled(old) == _profiled(new) or not projection.kept(salon_id):
-        return False
     client_id = keys["SK"]["S"].split("#", 1)[1]  # CLIENT#<id> or LOYALTY#<id>
+    afterwards.once_per_client(_record_delta, salon_id, client_id, now)
+
+
+def _record_delta(salon_id: str, client_id: str, now: datetime, _cause: str = "") -> bool:
+    """The client's profile as it is now into the deltas, if the salon's projection is kept; True if
+    a delta was written."""
+    if not projection.kept(salon_id):
+        return False
     held = store.client_account(salon_id, client_id)
     current = None if held is None else profile(held, EVERY_CHANNEL)
     written = projection.record(salon_id, client_id, current, now)
