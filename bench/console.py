@@ -50,6 +50,7 @@ def _runtime(clients: int) -> Iterator[str]:
             str(port),
             "--demo-clients",
             str(clients),
+            "--no-demo-cache",
             "--log-level",
             "ERROR",
         ],

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from regulars_local.demo import cache as democache
 from regulars_local.runtime import Options, Runtime, StartupError, banner
 
 log = logging.getLogger("local")
@@ -74,6 +75,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--template", type=Path, default=None, help="the SAM template (default: template.yaml)"
     )
     parser.add_argument(
+        "--fresh-demo",
+        action="store_true",
+        help="build the demo for today even when a settled one is kept from an earlier start",
+    )
+    parser.add_argument(
+        "--demo-cache",
+        type=Path,
+        default=democache.DEFAULT_DIRECTORY,
+        metavar="DIR",
+        help="where the settled demo is kept between starts (default .cache/demo); a later start restores it "
+        "in seconds with the clock at the day it was settled",
+    )
+    parser.add_argument(
+        "--no-demo-cache",
+        dest="demo_cache",
+        action="store_const",
+        const=None,
+        help="neither keep nor restore it",
+    )
+    parser.add_argument(
         "--parameter-overrides",
         nargs="+",
         type=_parameter,
@@ -96,6 +117,8 @@ def options_from(args: argparse.Namespace) -> Options:
         dynamodb=args.dynamodb,
         restore=args.restore.resolve() if args.restore else None,
         parameters=dict(args.parameter_overrides),
+        demo_cache=args.demo_cache.resolve() if args.demo_cache else None,
+        fresh_demo=args.fresh_demo,
     )
     if args.template:
         options.template = args.template.resolve()

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,6 +35,7 @@ from regulars_local.auth import (
     oidc,
 )
 from regulars_local.control.endpoints import DRAIN_TIMEOUT, SWAGGER_UI, ControlEndpoints, starting
+from regulars_local.demo import cache as democache
 from regulars_local.demo import snapshot
 from regulars_local.emulator import aws, dynamodb_local, queues, schedules, streams, topics
 from regulars_local.emulator.functions import LocalFunction, load_functions
@@ -64,6 +66,7 @@ from regulars_local.providers.phone import LocalProviders
 log = logging.getLogger("local")
 
 TABLE_NAME = "regulars-local"
+SETTLE_TIMEOUT = 900.0  # seconds the demo's history may take through the functions before it is kept
 STACK_NAME = "regulars-local"
 CONSOLE_ROOT = ROOT / "console" / "dist"  # the salon console, and beside it the client's pages (booking,
 # manage, feedback, the phone view, embed.js), as `npm --prefix console run build` writes them from console/ and web/
@@ -91,6 +94,8 @@ class Options:
     dynamodb: str = "auto"  # auto: DynamoDB Local, else moto with a warning; local; moto
     restore: Path | None = None  # a saved table to start from (regulars_local.demo.snapshot)
     parameters: dict[str, str] = field(default_factory=dict)  # the template's, as a deploy overrides them
+    demo_cache: Path | None = None  # where the settled demo is kept between runs (regulars_local.demo.cache)
+    fresh_demo: bool = False  # build the demo anew even when a settled one is kept
     region: str = "us-east-1"
     console_root: Path = CONSOLE_ROOT
 
@@ -122,6 +127,7 @@ class Runtime:
         self.stack = aws.Stack(options.template, options.region, STACK_NAME, dict(self.parameters))
         self.functions: dict[str, LocalFunction] = {}
         self.environment: dict[str, str] = {}
+        self.demo_restored: datetime | None = None  # the time of the settled demo restored, if one was
         self.dynamodb_endpoint = ""
         self._dynamodb: dynamodb_local.DynamoDBLocal | None = None
         self._moto = aws.MotoServer()
@@ -189,18 +195,43 @@ class Runtime:
         if self.options.restore:  # before the sign-in puts the demo's users on the team
             self._restore(self.options.restore, table_existed)
             settled = True
+        demo = self.options.demo and not self.options.restore and not (table_existed and self._has_items())
+        cache = self._demo_cache() if demo else None
+        if cache is not None and not self.options.fresh_demo and (saved_at := cache.saved_at()):
+            self._restore(cache.items, table_existed)
+            clock.set_offset(saved_at - datetime.now(UTC))  # the demo's "today" is the day it was settled
+            self.demo_restored = saved_at
+            settled, demo = True, False
         self._start_sign_in(moto_endpoint)
         self._api = self._build_api()
-        if self.options.demo and not self.options.restore:
-            if table_existed and self._has_items():
-                log.info("the table has data already (--data-dir): demo data not loaded again")
-            else:
-                self._load_demo()  # before the pumps start, so that loading has the machine to itself
+        if self.options.demo and not self.options.restore and not demo and not self.demo_restored:
+            log.info("the table has data already (--data-dir): demo data not loaded again")
+        if demo:
+            self._load_demo()  # before the pumps start, so that loading has the machine to itself
         # A new table's stream is read from its start (the demo data with it); a settled table's items
         # already went through the functions: only what is written from now on.
         self._start_pumps(clients, "LATEST" if settled else None)
         self._start_queue_pumps()
         self._start_timer()
+        if demo and cache is not None:
+            threading.Thread(target=self._save_demo, args=(cache,), name="demo-cache", daemon=True).start()
+
+    def _demo_cache(self) -> democache.DemoCache | None:
+        if self.options.demo_cache is None:
+            return None
+        key = democache.fingerprint(self.options.template, self.options.demo_clients, self.options.parameters)
+        return democache.DemoCache(self.options.demo_cache, self.options.demo_clients, key)
+
+    def _save_demo(self, cache: democache.DemoCache) -> None:
+        """Once the demo's history is through the functions, keep the table for the next start."""
+        if not self.drain(SETTLE_TIMEOUT) or self.status.phase in ("stopping", "failed"):
+            return
+        try:
+            count = cache.save(dynamodb_local.client(self.dynamodb_endpoint), self.table_name, clock.now())
+        except Exception as exc:  # the demo runs on; the next start settles it again
+            log.warning("the settled demo could not be kept: %s", exc)
+            return
+        log.info("the settled demo kept (%d items, %s): the next start restores it", count, cache.items.name)
 
     def stop(self) -> None:
         """Stop everything this runtime started (safe to call more than once, and after a failed start)."""
@@ -671,6 +702,11 @@ def banner(runtime: Runtime) -> str:
         f"  API docs  {url}/docs",
         f"  health    {url}/health",
     ]
+    if runtime.demo_restored:
+        rows.append(
+            f"  demo      the settled demo kept from an earlier start: the clock is at its day, "
+            f"{runtime.demo_restored:%Y-%m-%d %H:%M} UTC (--fresh-demo builds one for today)"
+        )
     if runtime.options.demo:
         rows.append(f"  sign in   {DEMO_EMAIL} / {DEMO_PASSWORD}  (POST {url}/local/auth/token)")
         rows.append(f"            {', '.join(email for email, _, _ in DEMO_TEAM)}: the same password")

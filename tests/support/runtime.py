@@ -202,7 +202,8 @@ def launch(
 ) -> Iterator[LocalRuntime]:
     """Start ``python -m regulars_local`` with ``args`` on a free port; stop it on leaving."""
     port = free_port()
-    command = [sys.executable, "-m", "regulars_local", "--port", str(port), *args]
+    # each test's demo is its own (a test of the kept demo gives --demo-cache after this)
+    command = [sys.executable, "-m", "regulars_local", "--port", str(port), "--no-demo-cache", *args]
     if template:
         command += ["--template", str(template)]
     log_path = log_dir / f"runtime-{port}.log"
