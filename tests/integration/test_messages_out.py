@@ -386,3 +386,71 @@ def test_past_the_daily_sms_budget_only_what_a_visit_needs_goes_by_sms(table, cl
     assert (
         _send(SendRef.of(outbox.get_item("salon-a", message_id)), channels, tomorrow, queue).outcome == "sent"
     )
+
+
+def test_a_cancelled_visit_skips_its_reminder_not_yet_sent_and_leaves_the_sent_one_unwritten(table, clock_at):
+    from regulars.booking import reminders
+    from regulars.booking import repo as appointment_store
+    from regulars.booking import service as booking
+    from regulars.core.events import AppointmentEvent, EventType
+    from regulars.messaging.outbox.items import Message
+    from regulars.runtime.jobs.repo import JobRef
+    from regulars.runtime.jobs.subjects import Subject
+    from support.lambda_ import AdminApi
+
+    make_salon("salon-a", clock_at)
+    made = (
+        AdminApi("salon-a")
+        .post(
+            "/v1/admin/appointments",
+            {
+                "service_id": "haircut",
+                "staff_id": "anna",
+                "start": "2026-11-25T14:00:00+01:00",
+                "client": {"name": "Mia", "phone": "+49 170 5550398"},
+            },
+        )
+        .json
+    )
+    for job_id in (
+        "reminder-sent",
+        "reminder-queued",
+    ):  # both reminders' jobs acted on: their messages planned
+        job_store.schedule(
+            "salon-a",
+            job_id,
+            kind="reminder",
+            subject=Subject.VISIT.of(made["id"]),
+            due_at=clock_at,
+            payload={},
+            now=clock_at,
+        )
+        assert job_store.mark_queued(JobRef("salon-a", job_id), clock_at)
+        assert job_store.finish(JobRef("salon-a", job_id), "reminder planned", clock_at)
+        outbox.plan(
+            outbox.PlannedMessage(
+                salon_id="salon-a",
+                message_id=job_id,
+                kind="reminder",
+                purpose="transactional",
+                recipient="client",
+                client_id=made["client_id"],
+                appointment_id=made["id"],
+                values={"start": "2026-11-25T13:00:00+00:00"},
+                created_at=clock_at,
+            )
+        )
+    Message(salon_id="salon-a", message_id="reminder-sent").update(actions=[Message.status.set("sent")])
+    sent_before = outbox.get_item("salon-a", "reminder-sent")
+    assert outbox.unsent("salon-a", ["reminder-sent", "reminder-queued", "no-such"]) == {"reminder-queued"}
+
+    booking.cancel("salon-a", made["id"], now=clock_at, by="admin")
+    visit = appointment_store.find("salon-a", made["id"])
+    assert visit is not None
+    reminders.on_event(
+        AppointmentEvent(type=EventType.CANCELLED, event_id="e", salon_id="salon-a", appointment=visit),
+        clock_at,
+    )
+    queued, sent = outbox.get_item("salon-a", "reminder-queued"), outbox.get_item("salon-a", "reminder-sent")
+    assert (queued.status, queued.skip_reason) == ("skipped", "the visit is cancelled")
+    assert sent.status == "sent" and sent.updated_at == sent_before.updated_at  # not written at all

@@ -168,9 +168,13 @@ def _words(c: Replanned) -> str:
 def _skip_unsent(salon_id: str, appointment_id: str, now: datetime, keep: set[str], reason: str) -> None:
     """Reminders already planned as messages but not yet handed to a provider are dropped (a
     message's id is its job's)."""
-    for job in job_store.jobs_of(salon_id, Subject.VISIT.of(appointment_id)):
-        if job.kind == KIND and job.status == "done" and job.job_id not in keep:
-            outbox.skip(salon_id, job.job_id, reason, now)
+    planned = [
+        job.job_id
+        for job in job_store.jobs_of(salon_id, Subject.VISIT.of(appointment_id))
+        if job.kind == KIND and job.status == "done" and job.job_id not in keep
+    ]
+    for message_id in sorted(outbox.unsent(salon_id, planned)):  # the sent ones are left unwritten
+        outbox.skip(salon_id, message_id, reason, now)
 
 
 def remind(job: DueJob, now: datetime) -> Outcome:

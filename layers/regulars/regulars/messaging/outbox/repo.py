@@ -239,6 +239,16 @@ def skip(salon_id: str, message_id: str, reason: str, now: datetime, *, among: I
     )
 
 
+def unsent(salon_id: str, message_ids: Iterable[str]) -> set[str]:
+    """Which of the messages are not yet handed to a provider (planned or queued), read together (a
+    skip tried on a sent message would fail its condition, billed all the same as a write)."""
+    keys = [Message.primary_key(salon_id=salon_id, message_id=m) for m in message_ids]
+    if not keys:
+        return set()
+    read = Message.batch_get(keys, consistent_read=True, attributes_to_get=["message_id", "status"])
+    return {item.message_id for item in read if item.status in OPEN}
+
+
 def claim(item: MessageRecord, now: datetime) -> bool:
     """``queued`` -> ``sending`` for this route: only one delivery of the queue message wins."""
     return _update(
