@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from regulars.app import jobs as worker
@@ -267,3 +267,14 @@ def test_jobs_left_in_an_earlier_releases_hour_buckets_are_moved_and_then_found(
     assert "salon-a: 2 pending jobs; 0 moved into day buckets" in capsys.readouterr().out
     ticker.tick(now + timedelta(hours=1, minutes=2), queue)
     assert sorted(r.job_id for r in queue.sent) == ["late", "new", "soon"]
+
+
+def test_a_tick_given_a_time_in_another_zone_reads_the_utc_days_it_covers(table):
+    """Buckets are UTC days: 23:30 in Berlin is 22:30 UTC, and a job due at 22:00 UTC is in that
+    UTC day's bucket, not in the bucket of Berlin's midnight (which is the UTC day before)."""
+    berlin = datetime(2026, 11, 23, 23, 30, tzinfo=timezone(timedelta(hours=1)))
+    due = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
+    job_store.schedule("salon-a", "late-evening", kind="test", subject="S", due_at=due, payload={}, now=due)
+    queue = Queue()
+    ticker.tick(berlin, queue)  # the first tick ever: three days back from Berlin's time
+    assert [r.job_id for r in queue.sent] == ["late-evening"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from regulars.runtime.jobs import repo as store
 from regulars.runtime.jobs.repo import JobRef
@@ -42,7 +42,8 @@ def floor_minute(t: datetime) -> datetime:
 
 
 def floor_day(t: datetime) -> datetime:
-    return t.replace(hour=0, minute=0, second=0, microsecond=0)
+    """The start of ``t``'s UTC day (the buckets are UTC days, whatever zone ``t`` is given in)."""
+    return t.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def tick(now: datetime, enqueue: Callable[[Sequence[JobRef]], Sequence[JobRef]]) -> TickReport:
