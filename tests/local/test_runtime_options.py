@@ -1,9 +1,11 @@
+import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from regulars_local.__main__ import options_from, parse_args
 from regulars_local.control.endpoints import parse_duration
+from regulars_local.demo import cache as democache
 from regulars_local.emulator.aws import Stack
 from regulars_local.emulator.template import TEMPLATE, functions, parameter_overrides
 
@@ -78,3 +80,18 @@ def test_a_parameter_override_is_name_equals_value(capsys):
     with pytest.raises(SystemExit):
         parse_args(["--parameter-overrides", "SendRates"])
     assert "give NAME=VALUE, not 'SendRates'" in capsys.readouterr().err
+
+
+def test_a_kept_demo_is_restored_for_a_week_and_named_by_what_it_was_made_with(tmp_path):
+    key = democache.fingerprint(TEMPLATE, 300, {})
+    assert key == democache.fingerprint(TEMPLATE, 300, {})
+    assert key != democache.fingerprint(TEMPLATE, 60, {})
+    assert key != democache.fingerprint(TEMPLATE, 300, {"SendRates": "sms=1"})
+    cache = democache.DemoCache(tmp_path, 300, key)
+    assert cache.saved_at() is None  # none kept yet
+    cache.items.write_text("")
+    clock = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    for age, restored in ((timedelta(days=1), clock), (timedelta(days=8), None)):
+        saved = datetime.now(UTC) - age
+        cache.clock.write_text(json.dumps({"clock": clock.isoformat(), "saved": saved.isoformat()}))
+        assert cache.saved_at() == restored

@@ -5,7 +5,8 @@ The first start loads the demo as always and, once its history is through the fu
 table (:mod:`regulars_local.demo.snapshot`) with the application's time it was taken at. A later
 start restores it and places the application's clock at that time, so the demo's "today" is the
 day it was settled on, with its visits, reminders and the ticker's watermark as they were (the clock
-then runs on from there; ``--fresh-demo`` builds a new one for today). The file's name holds a
+then runs on from there; ``--fresh-demo`` builds a new one for today, as does a start more than
+:data:`MAX_AGE` after it was kept). The file's name holds a
 fingerprint of everything the settled items depend on: the application's code, the functions, the
 template, the local runtime, the demo's size and the parameter overrides; a change to any of them
 makes a new file, and older ones of the same size are deleted.
@@ -17,7 +18,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from regulars_local.emulator.template import ROOT
 log = logging.getLogger("local")
 
 DEFAULT_DIRECTORY = ROOT / ".cache" / "demo"
+MAX_AGE = timedelta(days=7)  # older than this (in real time), a kept demo is built anew for today
 # what the settled items are made by
 SOURCES = ("layers/regulars/regulars", "functions", "local/regulars_local")
 
@@ -59,15 +61,21 @@ class DemoCache:
         if not (self.items.exists() and self.clock.exists()):
             return None
         try:
-            return datetime.fromisoformat(json.loads(self.clock.read_text())["clock"])
+            kept = json.loads(self.clock.read_text())
+            clock, saved = datetime.fromisoformat(kept["clock"]), datetime.fromisoformat(kept["saved"])
         except (ValueError, KeyError, TypeError):
             return None
+        if datetime.now(UTC) - saved > MAX_AGE:
+            log.info("the kept demo is from %s: building one for today", f"{saved:%Y-%m-%d}")
+            return None
+        return clock
 
     def save(self, ddb: Any, table: str, at: datetime) -> int:
         """The table and the time it was taken at; the older demos of this size deleted."""
         self.directory.mkdir(parents=True, exist_ok=True)
         count = snapshot.save(ddb, table, self.items)
-        self.clock.write_text(json.dumps({"clock": at.isoformat(), "items": count}) + "\n")
+        kept = {"clock": at.isoformat(), "saved": datetime.now(UTC).isoformat(), "items": count}
+        self.clock.write_text(json.dumps(kept) + "\n")
         for old in self.directory.glob(f"demo-{self.clients}-*"):
             if old not in (self.items, self.clock):
                 old.unlink(missing_ok=True)
