@@ -19,7 +19,7 @@ from regulars.messaging.outbox.sender import SendRef
 from regulars.messaging.rules.routing import Channel
 from regulars.runtime.jobs import repo as job_store
 from regulars_local.providers import Forbidden, Hang, ServerError, TooManyRequests
-from support.salon import make_salon
+from support.salon import desk_booking, make_salon
 
 CHAT = 700100200
 
@@ -266,22 +266,9 @@ def test_marketing_needs_consent_respects_quiet_hours_and_the_cap(table, clock_a
 
 def test_a_reminder_for_a_visit_cancelled_meanwhile_is_skipped(table, clock_at):
     from regulars.booking import service as booking
-    from support.lambda_ import AdminApi
 
     make_salon("salon-a", clock_at)
-    made = (
-        AdminApi("salon-a")
-        .post(
-            "/v1/admin/appointments",
-            {
-                "service_id": "haircut",
-                "staff_id": "anna",
-                "start": "2026-11-25T14:00:00+01:00",
-                "client": {"name": "Mia", "phone": "+49 170 5550399"},
-            },
-        )
-        .json
-    )
+    made = desk_booking("salon-a", "Mia", "+49 170 5550399")
     outbox.plan(
         outbox.PlannedMessage(
             salon_id="salon-a",
@@ -316,7 +303,6 @@ def test_the_channel_order_is_the_salons(table, clock_at):
 def test_a_salon_text_that_cannot_be_filled_is_skipped_with_the_reason_not_retried(table, clock_at):
     from regulars.booking import service as booking
     from regulars.salon import repo as catalog_store
-    from support.lambda_ import AdminApi
 
     make_salon("salon-a", clock_at)
     rules = catalog_store.load_catalog("salon-a").salon.settings.model_dump()
@@ -324,19 +310,7 @@ def test_a_salon_text_that_cannot_be_filled_is_skipped_with_the_reason_not_retri
     rules["templates"] = {"appointment_cancelled": {"en": "Cancelled. Book again: {manage_link}"}}
     catalog_store.update_salon("salon-a", settings=rules)
     catalog_store.forget("salon-a")
-    made = (
-        AdminApi("salon-a")
-        .post(
-            "/v1/admin/appointments",
-            {
-                "service_id": "haircut",
-                "staff_id": "anna",
-                "start": "2026-11-25T14:00:00+01:00",
-                "client": {"name": "Mia", "phone": "+49 170 5550398"},
-            },
-        )
-        .json
-    )
+    made = desk_booking("salon-a", "Mia", "+49 170 5550398")
     booking.cancel("salon-a", made["id"], now=clock_at, by="admin")
     outbox.plan(
         outbox.PlannedMessage(
@@ -396,22 +370,9 @@ def test_a_cancelled_visit_skips_its_reminder_not_yet_sent_and_leaves_the_sent_o
     from regulars.messaging.outbox.items import Message
     from regulars.runtime.jobs.repo import JobRef
     from regulars.runtime.jobs.subjects import Subject
-    from support.lambda_ import AdminApi
 
     make_salon("salon-a", clock_at)
-    made = (
-        AdminApi("salon-a")
-        .post(
-            "/v1/admin/appointments",
-            {
-                "service_id": "haircut",
-                "staff_id": "anna",
-                "start": "2026-11-25T14:00:00+01:00",
-                "client": {"name": "Mia", "phone": "+49 170 5550398"},
-            },
-        )
-        .json
-    )
+    made = desk_booking("salon-a", "Mia", "+49 170 5550398")
     for job_id in (
         "reminder-sent",
         "reminder-queued",

@@ -22,7 +22,7 @@ from regulars_local.emulator.functions import context_for
 from regulars_local.providers import signature
 from support.faults import failing_write
 from support.lambda_ import AdminApi, HttpResult, api_event, handler, invoke, sample
-from support.salon import make_salon
+from support.salon import desk_booking, make_salon
 
 CHAT = 811200300
 PHONE = "+4917055503"
@@ -188,19 +188,7 @@ def test_the_cancel_button_cancels(visit):
 
 def test_start_with_a_deep_link_links_the_chat_that_redeems_it_first(table, clock_at):
     make_salon("salon-a", clock_at)
-    made = (
-        AdminApi("salon-a")
-        .post(
-            "/v1/admin/appointments",
-            {
-                "service_id": "haircut",
-                "staff_id": "anna",
-                "start": "2026-11-25T14:00:00+01:00",
-                "client": {"name": "Ola", "phone": "+49 170 5550777"},
-            },
-        )
-        .json
-    )
+    made = desk_booking("salon-a", "Ola", "+49 170 5550777")
     link = telegram_link.deep_link("salon-a", made["client_id"], now=clock_at)
     assert link.startswith("https://t.me/salon_bot?start=")
     token = link.split("start=")[1]
@@ -603,19 +591,7 @@ def test_a_cancel_button_whose_write_failed_is_cancelled_by_telegrams_retry(visi
 
 def test_a_start_whose_linking_failed_is_linked_by_telegrams_retry(table, clock_at, fail_once):
     make_salon("salon-a", clock_at)
-    made = (
-        AdminApi("salon-a")
-        .post(
-            "/v1/admin/appointments",
-            {
-                "service_id": "haircut",
-                "staff_id": "anna",
-                "start": "2026-11-25T14:00:00+01:00",
-                "client": {"name": "Ola", "phone": "+49 170 5550777"},
-            },
-        )
-        .json
-    )
+    made = desk_booking("salon-a", "Ola", "+49 170 5550777")
     token = telegram_link.deep_link("salon-a", made["client_id"], now=clock_at).split("start=")[1]  # shown
     update = {
         "update_id": 6101,

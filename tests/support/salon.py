@@ -71,3 +71,20 @@ def make_salon(salon_id: str, now: datetime, **settings: object) -> Catalog:
         create=True,
     )
     return catalog_store.load_catalog(salon_id)
+
+
+def desk_booking(salon_id: str, name: str, phone: str, start: str = "2026-11-25T14:00:00+01:00") -> dict:
+    """A haircut with Anna booked at the desk through the admin function, for a new client; its answer."""
+    from support.lambda_ import AdminApi  # the Lambda harness: only for the tests that book
+
+    made = AdminApi(salon_id).post(
+        "/v1/admin/appointments",
+        {
+            "service_id": "haircut",
+            "staff_id": "anna",
+            "start": start,
+            "client": {"name": name, "phone": phone},
+        },
+    )
+    assert made.status == 201, made.json
+    return made.json
