@@ -19,7 +19,7 @@ from regulars.messaging.outbox.sender import SendRef
 from regulars.messaging.rules.routing import Channel
 from regulars.runtime.jobs import repo as job_store
 from regulars_local.providers import Forbidden, Hang, ServerError, TooManyRequests
-from support.salon import desk_booking, make_salon
+from support.salon import desk_booking, make_salon, plan_reminder
 
 CHAT = 700100200
 
@@ -269,19 +269,7 @@ def test_a_reminder_for_a_visit_cancelled_meanwhile_is_skipped(table, clock_at):
 
     make_salon("salon-a", clock_at)
     made = desk_booking("salon-a", "Mia", "+49 170 5550399")
-    outbox.plan(
-        outbox.PlannedMessage(
-            salon_id="salon-a",
-            message_id="reminder-x",
-            kind="reminder",
-            purpose="transactional",
-            recipient="client",
-            client_id=made["client_id"],
-            appointment_id=made["id"],
-            values={"start": "2026-11-25T13:00:00+00:00"},
-            created_at=clock_at,
-        )
-    )
+    plan_reminder(made, "reminder-x", clock_at)
     booking.cancel("salon-a", made["id"], now=clock_at, by="admin")
     assert dispatch.dispatch("salon-a", "reminder-x", clock_at).reason == "the visit is cancelled"
     assert outbox.get_item("salon-a", "reminder-x").skip_reason == "the visit is cancelled"
@@ -388,19 +376,7 @@ def test_a_cancelled_visit_skips_its_reminder_not_yet_sent_and_leaves_the_sent_o
         )
         assert job_store.mark_queued(JobRef("salon-a", job_id), clock_at)
         assert job_store.finish(JobRef("salon-a", job_id), "reminder planned", clock_at)
-        outbox.plan(
-            outbox.PlannedMessage(
-                salon_id="salon-a",
-                message_id=job_id,
-                kind="reminder",
-                purpose="transactional",
-                recipient="client",
-                client_id=made["client_id"],
-                appointment_id=made["id"],
-                values={"start": "2026-11-25T13:00:00+00:00"},
-                created_at=clock_at,
-            )
-        )
+        plan_reminder(made, job_id, clock_at)
     Message(salon_id="salon-a", message_id="reminder-sent").update(actions=[Message.status.set("sent")])
     sent_before = outbox.get_item("salon-a", "reminder-sent")
     assert outbox.unsent("salon-a", ["reminder-sent", "reminder-queued", "no-such"]) == {"reminder-queued"}

@@ -22,7 +22,7 @@ from regulars_local.emulator.functions import context_for
 from regulars_local.providers import signature
 from support.faults import failing_write
 from support.lambda_ import AdminApi, HttpResult, api_event, handler, invoke, sample
-from support.salon import desk_booking, make_salon
+from support.salon import desk_booking, make_salon, plan_reminder
 
 CHAT = 811200300
 PHONE = "+4917055503"
@@ -75,19 +75,7 @@ def visit(table, clock_at):
             client_store.modify(
                 "salon-a", made["client_id"], lambda c: {"channels": {"telegram": {"chat_id": CHAT}}}
             )
-        outbox.plan(
-            outbox.PlannedMessage(
-                salon_id="salon-a",
-                message_id=message_id,
-                kind="reminder_with_confirmation",
-                purpose="transactional",
-                recipient="client",
-                client_id=made["client_id"],
-                appointment_id=made["id"],
-                values={"start": "2026-11-25T13:00:00+00:00"},
-                created_at=clock_at,
-            )
-        )
+        plan_reminder(made, message_id, clock_at, kind="reminder_with_confirmation")
         _send_as("salon-a", message_id, provider_id, clock_at)
     assert outbox.get_item("salon-a", "reminder-sms").channel == "sms"
     assert outbox.get_item("salon-a", "reminder-1").channel == "telegram"
@@ -521,19 +509,7 @@ def test_outside_the_window_a_reminder_goes_as_the_approved_template_and_its_qui
             }
         },
     )
-    outbox.plan(
-        outbox.PlannedMessage(
-            salon_id="salon-a",
-            message_id="reminder-wa",
-            kind="reminder_with_confirmation",
-            purpose="transactional",
-            recipient="client",
-            client_id=made["client_id"],
-            appointment_id=made["id"],
-            values={"start": "2026-11-25T13:00:00+00:00"},
-            created_at=clock_at,
-        )
-    )
+    plan_reminder(made, "reminder-wa", clock_at, kind="reminder_with_confirmation")
     assert dispatch.dispatch("salon-a", "reminder-wa", clock_at).reason == "queued on whatsapp"
     item = outbox.get_item("salon-a", "reminder-wa")
     assert item.whatsapp_template == {

@@ -88,3 +88,22 @@ def desk_booking(salon_id: str, name: str, phone: str, start: str = "2026-11-25T
     )
     assert made.status == 201, made.json
     return made.json
+
+
+def plan_reminder(visit: dict, message_id: str, now: datetime, kind: str = "reminder") -> None:
+    """A reminder of ``visit`` (as :func:`desk_booking` answers it) planned in the outbox, as the job does."""
+    from regulars.messaging.outbox import repo as outbox
+
+    outbox.plan(
+        outbox.PlannedMessage(
+            salon_id="salon-a",
+            message_id=message_id,
+            kind=kind,
+            purpose="transactional",
+            recipient="client",
+            client_id=visit["client_id"],
+            appointment_id=visit["id"],
+            values={"start": "2026-11-25T13:00:00+00:00"},
+            created_at=now,
+        )
+    )
