@@ -235,7 +235,8 @@ def month(
     out.metrics = sorted(published_metrics() | (observed_metrics or set()) | filtered)
     out.items.append(
         Item(
-            f"CloudWatch: {len(out.metrics)} custom metrics ({', '.join(out.metrics)})",
+            f"CloudWatch: {len(out.metrics)} custom metric{'s' if len(out.metrics) != 1 else ''} "
+            f"({', '.join(out.metrics)})",
             len(out.metrics),
             "cloudwatch.metrics",
             "each a whole month (billed by the hours it has data: at most this)",

@@ -9,7 +9,7 @@ from regulars.core import clock
 from regulars.messaging.channels import pacing
 from regulars.messaging.channels.clients import channels_for
 from regulars.messaging.outbox import sender
-from regulars.runtime.observability import BatchRecord, batch_handler, logger, metrics, tracer
+from regulars.runtime.observability import BatchRecord, batch_handler, logger, tracer
 
 pacer = pacing.Pacer(
     pacing.parse_rates(os.environ.get("SEND_RATES", "")), share=int(os.environ.get("SEND_CONCURRENCY", "1"))
@@ -18,6 +18,7 @@ PACING_WAIT = 2.0  # seconds a send may wait for its turn: a batch of ten waits 
 channels = channels_for(clock.now)
 requeue = sender.requeue_on(os.environ["SEND_QUEUE_URL"])
 dead_letter = sender.dead_letter_on(os.environ["SEND_DEAD_LETTER_QUEUE_URL"])
+budget_notice = sender.budget_notice_on(os.environ["ALARM_TOPIC_ARN"])
 
 
 @tracer.capture_method
@@ -40,8 +41,8 @@ def record_handler(record: BatchRecord) -> None:
             "reason": result.reason,
         },
     )
-    if result.outcome == "over_budget":  # the alarm on it tells the owner before clients notice
-        metrics.add_metric(name="SmsBudgetExhausted", unit="Count", value=1)
+    if result.outcome == "over_budget":  # the owner hears of it before clients notice, once a day
+        budget_notice(ref.salon_id, clock.now())
 
 
 handler = batch_handler("SQS", record_handler)

@@ -383,16 +383,14 @@ def test_every_function_s_errors_count_in_the_one_errors_alarm():
     assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
 
 
-def test_four_alarms_of_one_metric_each_and_two_custom_metrics():
+def test_three_alarms_of_one_metric_each_and_one_custom_metric():
     billed = sorted(metric for a in _alarms() for _, metric, _ in _alarm_metrics(a))
-    assert billed == sorted(
-        ["ApproximateNumberOfMessagesVisible", "FunctionErrors", "Invocations", "SmsBudgetExhausted"]
-    )
+    assert billed == sorted(["ApproximateNumberOfMessagesVisible", "FunctionErrors", "Invocations"])
     custom = {metric for a in _alarms() for ns, metric, _ in _alarm_metrics(a) if ns == "Regulars"}
     emitted = set()
     for path in [*(ROOT / "functions").rglob("*.py"), *(ROOT / "layers" / "regulars").rglob("*.py")]:
         emitted |= set(re.findall(r"add_metric\(\s*name=\"(\w+)\"", path.read_text()))
-    assert emitted | {"FunctionErrors"} == custom == {"FunctionErrors", "SmsBudgetExhausted"}
+    assert emitted == set() and custom == {"FunctionErrors"}  # no metric published by the code
 
 
 def _the_alarm(metric: str, dimension: tuple[str, str | None]) -> dict[str, Any]:
@@ -405,7 +403,7 @@ def _the_alarm(metric: str, dimension: tuple[str, str | None]) -> dict[str, Any]
     return alarm
 
 
-def test_a_stopped_ticker_and_a_spent_sms_budget_alarm():
+def test_a_stopped_ticker_alarms_and_a_spent_sms_budget_is_told_by_the_sender():
     stopped = _the_alarm("Invocations", ("FunctionName", "TickerFunction"))
     assert (stopped["ComparisonOperator"], stopped["Threshold"], stopped["TreatMissingData"]) == (
         "LessThanThreshold",
@@ -413,8 +411,11 @@ def test_a_stopped_ticker_and_a_spent_sms_budget_alarm():
         "breaching",
     )
     assert stopped["Period"] * stopped["EvaluationPeriods"] <= 600
-    budget = _the_alarm("SmsBudgetExhausted", ("service", "regulars"))
-    assert budget["Namespace"] == "Regulars" and budget["ComparisonOperator"] == "GreaterThanThreshold"
+    sender = of_type("AWS::Serverless::Function")["SenderFunction"]["Properties"]
+    assert sender["Environment"]["Variables"]["ALARM_TOPIC_ARN"] == {"Ref": "AlarmTopic"}
+    assert {"SNSPublishMessagePolicy": {"TopicName": {"Fn::GetAtt": ["AlarmTopic", "TopicName"]}}} in sender[
+        "Policies"
+    ]
 
 
 # ------------------------------------------------------------------------------------ event sources

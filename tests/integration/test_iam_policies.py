@@ -201,6 +201,7 @@ def test_a_telegram_sender_falling_back_renders_the_manage_link_with_the_key_its
         own={
             "SEND_QUEUE_URL": queues["send"],
             "SEND_DEAD_LETTER_QUEUE_URL": queues["dead"],
+            "ALARM_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:alarms",
         },
     )
     telegram.script(Forbidden.BOT_BLOCKED)

@@ -51,6 +51,7 @@ def sender_function(table, moto, telegram, monkeypatch):
     for name, value in {
         "SEND_QUEUE_URL": queue,
         "SEND_DEAD_LETTER_QUEUE_URL": dead,
+        "ALARM_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:alarms",
         "AWS_ENDPOINT_URL_SQS": moto,
         "TELEGRAM_BOT_TOKEN": telegram.token,
         "TELEGRAM_API_BASE": telegram.base_url,

@@ -3,7 +3,9 @@ to the fake Telegram (a real HTTP server on loopback) and to SNS played by moto'
 
 from __future__ import annotations
 
+import json
 import threading
+import uuid
 from datetime import timedelta
 
 import httpx
@@ -391,3 +393,41 @@ def test_a_cancelled_visit_skips_its_reminder_not_yet_sent_and_leaves_the_sent_o
     queued, sent = outbox.get_item("salon-a", "reminder-queued"), outbox.get_item("salon-a", "reminder-sent")
     assert (queued.status, queued.skip_reason) == ("skipped", "the visit is cancelled")
     assert sent.status == "sent" and sent.updated_at == sent_before.updated_at  # not written at all
+
+
+def test_the_owner_is_told_once_a_day_that_the_salons_sms_budget_is_spent(
+    table, clock_at, sns, moto, monkeypatch
+):
+    """The notice the sender publishes on the alarm topic (an e-mail to the operator), read back through
+    an SQS subscription in moto: one per salon-day, naming the salon and the budget."""
+    import boto3
+    from regulars.runtime import queues
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SNS", moto)
+    queues._sns.cache_clear()
+    sqs = boto3.client(
+        "sqs",
+        endpoint_url=moto,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    topic = sns.create_topic(Name=f"alarms-{uuid.uuid4().hex[:8]}")["TopicArn"]
+    mailbox = sqs.create_queue(QueueName=f"mailbox-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=mailbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    make_salon("salon-a", clock_at, protection={"phone_check": "never", "sms_daily_parts": 2})
+    notice = sender.budget_notice_on(topic)
+    try:
+        assert notice("salon-a", clock_at)
+        assert not notice("salon-a", clock_at + timedelta(hours=2))  # the same day: told already
+        assert notice("salon-a", clock_at + timedelta(days=1))
+    finally:
+        queues._sns.cache_clear()
+    told = [
+        json.loads(m["Body"])
+        for m in sqs.receive_message(QueueUrl=mailbox, MaxNumberOfMessages=10)["Messages"]
+    ]
+    assert sorted(t["Subject"].rsplit(" ", 1)[1] for t in told) == ["2026-11-23", "2026-11-24"]
+    assert all(t["Subject"].startswith("Regulars: ") and "spent its SMS budget" in t["Subject"] for t in told)
+    assert "has sent the 2 SMS parts its daily budget allows" in told[0]["Message"]

@@ -34,6 +34,11 @@ def publish(topic_arn: str, body: str, attributes: dict[str, str]) -> None:
     )
 
 
+def notify(topic_arn: str, subject: str, text: str) -> None:
+    """A notice to a topic people subscribe to (the stack's alarm topic, an e-mail)."""
+    _sns().publish(TopicArn=topic_arn, Subject=subject[:100], Message=text)
+
+
 def send(queue_url: str, body: str, *, delay_seconds: int = 0) -> None:
     _sqs().send_message(QueueUrl=queue_url, MessageBody=body, DelaySeconds=delay_seconds)
 

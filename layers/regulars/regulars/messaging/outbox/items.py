@@ -90,6 +90,7 @@ class SmsDay(Entity, discriminator="SmsDay"):
     salon_id = UnicodeAttribute()
     day = UnicodeAttribute()
     parts = NumberAttribute(default=0)
+    noticed_at = UTCDateTimeAttribute(null=True)  # when the owner was told the day's budget was spent
 
 
 class CampaignSends(Entity, discriminator="CampaignSends"):

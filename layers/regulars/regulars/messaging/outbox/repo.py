@@ -423,6 +423,14 @@ def add_sms_parts(salon_id: str, day: str, parts: int, budget: int | None, keep_
     return item.update_if([SmsDay.parts.add(parts), SmsDay.expires.set(keep_until)], condition)
 
 
+def first_budget_notice(salon_id: str, day: str, now: datetime) -> bool:
+    """Note that the owner is told the salon's ``day`` ran out of SMS budget; False if they were told
+    already (one notice a day however many messages it holds back)."""
+    return SmsDay(salon_id=salon_id, day=day).update_if(
+        [SmsDay.noticed_at.set(now)], SmsDay.noticed_at.does_not_exist()
+    )
+
+
 def sms_parts(salon_id: str, day: str) -> int:
     item = SmsDay.find(salon_id=salon_id, day=day)
     return int(item.parts or 0) if item else 0

@@ -262,6 +262,32 @@ def requeue_on(queue_url: str) -> Requeue:
     return requeue
 
 
+def budget_notice_on(topic_arn: str) -> Callable[[str, datetime], bool]:
+    """Tell the owner, once a day, that the salon's daily SMS budget is spent: a notice to the stack's
+    alarm topic (the operator's e-mail) naming the salon, the budget and what waits until tomorrow.
+    Published by the sender itself, so no custom metric and no alarm is billed for it every month."""
+    from regulars.runtime import queues
+
+    def notice(salon_id: str, now: datetime) -> bool:
+        salon = catalog_store.load_catalog(salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
+        day = now.astimezone(salon.tz).date().isoformat()
+        if not outbox.first_budget_notice(salon_id, day, now):
+            return False
+        budget = salon.settings.protection.sms_daily_parts
+        queues.notify(
+            topic_arn,
+            f"Regulars: {salon.name} spent its SMS budget for {day}",
+            f"{salon.name} ({salon_id}) has sent the {budget} SMS parts its daily budget allows on {day} "
+            f"(the salon's own date). Until the day ends, its marketing and other non-essential SMS are "
+            "not sent (they are skipped, with the reason, in each client's history); reminders, phone "
+            "codes and the notices of booked, moved or cancelled visits still go. To send more, raise "
+            "'SMS parts a day' in the console: Settings, Channels.",
+        )
+        return True
+
+    return notice
+
+
 def dead_letter_on(queue_url: str) -> DeadLetter:
     """Record a message given up on in the channel's dead-letter queue (its alarm goes off)."""
     from regulars.runtime import queues
