@@ -400,18 +400,12 @@ def test_the_owner_is_told_once_a_day_that_the_salons_sms_budget_is_spent(
 ):
     """The notice the sender publishes on the alarm topic (an e-mail to the operator), read back through
     an SQS subscription in moto: one per salon-day, naming the salon and the budget."""
-    import boto3
     from regulars.runtime import queues
+    from regulars_local.emulator import aws
 
     monkeypatch.setenv("AWS_ENDPOINT_URL_SNS", moto)
     queues._sns.cache_clear()
-    sqs = boto3.client(
-        "sqs",
-        endpoint_url=moto,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    sqs = aws.client("sqs", moto, "us-east-1")
     topic = sns.create_topic(Name=f"alarms-{uuid.uuid4().hex[:8]}")["TopicArn"]
     mailbox = sqs.create_queue(QueueName=f"mailbox-{uuid.uuid4().hex[:8]}")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=mailbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
