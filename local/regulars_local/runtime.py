@@ -195,7 +195,8 @@ class Runtime:
         if self.options.restore:  # before the sign-in puts the demo's users on the team
             self._restore(self.options.restore, table_existed)
             settled = True
-        demo = self.options.demo and not self.options.restore and not (table_existed and self._has_items())
+        kept_data = table_existed and not self.options.restore and self._has_items()  # --data-dir's
+        demo = self.options.demo and not self.options.restore and not kept_data
         cache = self._demo_cache() if demo else None
         if cache is not None and not self.options.fresh_demo and (saved_at := cache.saved_at()):
             self._restore(cache.items, table_existed)
@@ -204,7 +205,7 @@ class Runtime:
             settled, demo = True, False
         self._start_sign_in(moto_endpoint)
         self._api = self._build_api()
-        if self.options.demo and not self.options.restore and not demo and not self.demo_restored:
+        if self.options.demo and kept_data:
             log.info("the table has data already (--data-dir): demo data not loaded again")
         if demo:
             self._load_demo()  # before the pumps start, so that loading has the machine to itself
