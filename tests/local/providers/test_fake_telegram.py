@@ -1,6 +1,7 @@
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -619,3 +620,18 @@ def test_reset_forgets_everything_but_the_counters(http, telegram):
 def test_a_token_must_look_like_one():
     with pytest.raises(ValueError):
         FakeTelegram("not-a-token")
+
+
+def test_past_its_rate_limit_the_bot_api_answers_429_and_sends_nothing(http, clock):
+    with FakeTelegram(clock=clock, rate_limit=3) as limited:
+        answers = [send(http, limited, text=f"n{n}") for n in range(5)]
+        assert [a.status_code for a in answers] == [200, 200, 200, 429, 429]
+        assert answers[3].json() == {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "parameters": {"retry_after": 1},
+        }
+        assert [m.text for m in limited.messages()] == ["n0", "n1", "n2"] and limited.refused_for_rate == 2
+        clock.advance(timedelta(seconds=1))  # a second later the window is free again
+        assert send(http, limited, text="n5").status_code == 200
