@@ -24,12 +24,9 @@ budget_notice = sender.budget_notice_on(os.environ["ALARM_TOPIC_ARN"])
 @tracer.capture_method
 def record_handler(record: BatchRecord) -> None:
     ref = sender.SendRef.parse(record.body)
-    later = pacer.wait(ref.channel, at_most=PACING_WAIT)
-    if later:  # the channel's rate is taken for longer than a batch can wait: back to the queue, untouched
-        requeue(ref, later)
-        result = sender.Result("paced", f"the channel's rate: again in {later:.1f} s")
-    else:
-        result = messages.send(ref, channels, clock.now(), requeue=requeue, dead_letter=dead_letter)
+    result = messages.send_paced(
+        ref, channels, pacer, clock.now, requeue=requeue, dead_letter=dead_letter, wait=PACING_WAIT
+    )
     # every outcome is in this line, for Logs Insights (docs/architecture.md): a custom metric per
     # outcome would be billed by the month
     logger.info(

@@ -188,7 +188,24 @@ def test_429_waits_for_retry_after_then_sends_once(routed, telegram, channels, q
     assert queue.calls[-1] == (ref, 4.0)
     assert _send(ref, channels, clock_at + timedelta(seconds=8), queue).outcome == "sent"
     assert len(telegram.messages(CHAT)) == 1
-    assert outbox.get_item("salon-a", ref.message_id).attempts == 2
+    item = outbox.get_item("salon-a", ref.message_id)
+    assert (item.attempts, item.throttled) == (1, 1)  # a 429 is the channel's pace, not a failed attempt
+
+
+def test_a_provider_slowing_the_channel_down_never_uses_up_the_attempts(
+    routed, telegram, channels, queue, clock_at
+):
+    ref = routed()
+    telegram.script(TooManyRequests(1), times=sender.MAX_ATTEMPTS + 2)
+    at, outcomes = clock_at, []
+    for _ in range(sender.MAX_ATTEMPTS + 3):
+        outcomes.append(_send(ref, channels, at, queue).outcome)
+        at += timedelta(seconds=2)
+    assert outcomes == ["retry"] * (sender.MAX_ATTEMPTS + 2) + ["sent"]
+    assert queue.dead == [] and {delay for _, delay in queue.calls} == {1.0}
+    item = outbox.get_item("salon-a", ref.message_id)
+    assert (item.status, item.attempts, item.throttled) == ("sent", 1, sender.MAX_ATTEMPTS + 2)
+    assert len(telegram.messages(CHAT)) == 1
 
 
 def test_without_retry_after_the_backoff_doubles_and_the_last_attempt_goes_to_the_dead_letter_queue(

@@ -7,6 +7,7 @@ A fake answers each request on a thread of its server, under the fake's lock; an
 
 from __future__ import annotations
 
+import collections
 import email.parser
 import email.policy
 import json
@@ -15,7 +16,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, ClassVar, Self
@@ -137,9 +138,16 @@ class FakeServer(ABC):
 
     name: ClassVar[str] = "fake"
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, *, host: str = "127.0.0.1", port: int = 0, clock: Clock = utc_now, rate_limit: int | None = None
+    ) -> None:
+        """``rate_limit``: at most this many messages sent in any second of the fake's clock (the
+        provider's throughput limit); past it the fake answers as its provider does, and sends nothing."""
         self.host = host
         self.clock = clock
+        self.rate_limit = rate_limit
+        self.refused_for_rate = 0  # sends refused for the rate limit (never reset)
+        self._last_second: collections.deque[datetime] = collections.deque()
         self._requested_port = port
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
@@ -261,6 +269,20 @@ class FakeServer(ABC):
             return self._control(request)
         with self._lock:
             return self._answer(request)
+
+    def _within_rate(self) -> bool:
+        """Take a place among the last second's sends; False past the rate limit (nothing taken)."""
+        if self.rate_limit is None:
+            return True
+        with self._lock:
+            now = self.clock()
+            while self._last_second and now - self._last_second[0] >= timedelta(seconds=1):
+                self._last_second.popleft()
+            if len(self._last_second) >= self.rate_limit:
+                self.refused_for_rate += 1
+                return False
+            self._last_second.append(now)
+            return True
 
     def hold(self, seconds: float) -> None:
         """Wait before answering; a stopping fake stops waiting."""

@@ -13,7 +13,6 @@ may put in its response body, as Telegram does.
 
 from __future__ import annotations
 
-import collections
 import itertools
 import json
 import logging
@@ -21,7 +20,7 @@ import random
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -291,12 +290,12 @@ class FakeTelegram(FakeServer):
         webhook_timeout: float = 10.0,
         rate_limit: int | None = None,
     ) -> None:
-        """``rate_limit``: at most this many ``sendMessage`` calls in any second of the fake's clock (the
-        Bot API's broadcast limit, about 30); past it, a 429 with ``retry_after`` and nothing sent."""
+        """``rate_limit``: ``sendMessage`` calls a second (the Bot API's broadcast limit is about 30);
+        past it, a 429 with ``retry_after`` 1 and nothing sent."""
         found = _TOKEN.fullmatch(token)
         if found is None:
             raise ValueError("a bot token looks like <digits>:<letters, digits, _ and ->")
-        super().__init__(host=host, port=port, clock=clock)
+        super().__init__(host=host, port=port, clock=clock, rate_limit=rate_limit)
         self.token = token
         self.bot: dict[str, Any] = {
             "id": int(found["bot_id"]),
@@ -305,9 +304,6 @@ class FakeTelegram(FakeServer):
             "username": username,
         }
         self.webhook_timeout = webhook_timeout
-        self.rate_limit = rate_limit
-        self.refused_for_rate = 0  # sendMessage calls answered 429 for the rate limit
-        self._last_second: collections.deque[datetime] = collections.deque()
         self._script: Script[int, TelegramBehaviour] = Script()
         self._sent: list[SentMessage] = []
         self._answers: list[CallbackAnswer] = []
@@ -527,7 +523,8 @@ class FakeTelegram(FakeServer):
         if parse_mode is not None and parse_mode not in PARSE_MODES:
             raise _bad_request(f"unsupported parse_mode {parse_mode}")
         markup = _reply_markup(params.get("reply_markup"))
-        self._within_rate()
+        if not self._within_rate():
+            raise BotApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
         hold = 0.0
         match behaviour := self._script.next(chat_id):
             case TooManyRequests(retry_after=seconds):
@@ -551,19 +548,6 @@ class FakeTelegram(FakeServer):
         )
         self._sent.append(sent)
         return _ok(sent.to_json(), hold=hold)
-
-    def _within_rate(self) -> None:
-        """Take a place in the last second's sends, or answer 429 as the Bot API does past its limit."""
-        if self.rate_limit is None:
-            return
-        with self._lock:
-            now = self.clock()
-            while self._last_second and now - self._last_second[0] >= timedelta(seconds=1):
-                self._last_second.popleft()
-            if len(self._last_second) >= self.rate_limit:
-                self.refused_for_rate += 1
-                raise BotApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
-            self._last_second.append(now)
 
     def _answer_callback_query(self, params: Mapping[str, Any]) -> HttpResponse:
         query_id = params.get("callback_query_id")

@@ -310,8 +310,11 @@ class FakeWhatsApp(FakeServer):
         port: int = 0,
         clock: Clock = utc_now,
         webhook_timeout: float = 10.0,
+        rate_limit: int | None = None,
     ) -> None:
-        super().__init__(host=host, port=port, clock=clock)
+        """``rate_limit``: messages a second for the number (the Cloud API's default throughput is 80);
+        past it, error 130429 and nothing sent."""
+        super().__init__(host=host, port=port, clock=clock, rate_limit=rate_limit)
         self.access_token = access_token
         self.phone_number_id = phone_number_id
         self.display_phone_number = display_phone_number
@@ -574,6 +577,8 @@ class FakeWhatsApp(FakeServer):
             template = self._template(body.get("template"))
         else:
             raise _invalid(f"Message type {kind!r} is not supported: send 'text' or 'template'.")
+        if not self._within_rate():
+            raise GraphError.failure(ErrorCode.THROUGHPUT_RATE_LIMIT)
         hold = 0.0
         failure: int | None = None
         match behaviour := self._script.next(digits):

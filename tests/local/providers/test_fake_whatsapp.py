@@ -678,3 +678,15 @@ def test_reset(http, whatsapp):
     assert not whatsapp.window_open(CLIENT)
     assert send(http, whatsapp, template()).status_code == 200
     assert whatsapp.pending_webhooks == []
+
+
+def test_past_its_rate_limit_the_number_answers_130429_and_sends_nothing(http, clock):
+    with FakeWhatsApp(clock=clock, rate_limit=2) as limited:
+        answers = [send(http, limited, template()) for _ in range(3)]
+        assert [a.status_code for a in answers] == [200, 200, 429]
+        assert graph_error(answers[2]) == failure(
+            130429, "(#130429) Rate limit hit", "Cloud API message throughput has been reached."
+        )
+        assert len(limited.messages()) == 2 and limited.refused_for_rate == 1
+        clock.advance(timedelta(seconds=1))
+        assert send(http, limited, template()).status_code == 200

@@ -47,6 +47,19 @@ def test_a_turn_further_away_than_allowed_is_not_slept_nor_taken():
     assert pacer.wait("sms", at_most=2.0) == 0.0 and time.slept == pytest.approx([10 / 3 - 2.0])
 
 
+def test_a_provider_that_says_too_many_holds_the_channel_here_for_as_long_as_it_asked():
+    time = FakeTime()
+    pacer = pacing.Pacer({"telegram": 30.0}, share=1, clock=lambda: time.now, sleep=time.sleep)
+    assert pacer.wait("telegram") == 0.0
+    pacer.hold("telegram", 1.5)
+    assert pacer.wait("telegram", at_most=1.0) == pytest.approx(1.5)  # handed back: too far for a batch
+    assert pacer.wait("telegram", at_most=2.0) == 0.0 and time.now == pytest.approx(1.5)
+    pacer.hold("push", 3.0)  # a channel without a rate of its own is held all the same
+    assert pacer.wait("push", at_most=1.0) == pytest.approx(3.0)
+    time.now += 3.0
+    assert [pacer.wait("push"), pacer.wait("push")] == [0.0, 0.0] and time.now == pytest.approx(4.5)
+
+
 @pytest.mark.parametrize("text", ["sms=0", "sms", "=5", "sms=-1"])
 def test_a_rate_must_name_a_channel_and_be_positive(text):
     with pytest.raises(ValueError):

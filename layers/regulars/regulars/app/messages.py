@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from regulars.core.appointments import Appointment
+from regulars.messaging.channels.pacing import Pacer
 from regulars.messaging.outbox import dispatch as outbox_dispatch
 from regulars.messaging.outbox import sender as outbox_sender
 from regulars.messaging.outbox.model import MessageRecord
@@ -45,6 +46,29 @@ def still_allowed(item: MessageRecord, now: datetime) -> Outcome:
 def dispatch_when_due(job: DueJob, now: datetime) -> Outcome:
     """The job that routes a message held until its time (quiet hours, not before)."""
     return outbox_dispatch.dispatch_when_due(job, now, visit_of=visit)
+
+
+def send_paced(
+    ref: outbox_sender.SendRef,
+    channels: Callable[[Any], Any],
+    pacer: Pacer,
+    now: Callable[[], datetime],
+    *,
+    requeue: outbox_sender.Requeue,
+    dead_letter: outbox_sender.DeadLetter,
+    wait: float,
+) -> outbox_sender.Result:
+    """Handle one delivery at its channel's pace (regulars.messaging.channels.pacing): a turn more than
+    ``wait`` seconds away puts the message back in the queue for then, untouched; a provider's "too
+    many requests" pauses the channel in this environment for as long as it asked."""
+    later = pacer.wait(ref.channel, at_most=wait)
+    if later:
+        requeue(ref, later)
+        return outbox_sender.Result("paced", f"the channel's rate: again in {later:.1f} s")
+    result = send(ref, channels, now(), requeue=requeue, dead_letter=dead_letter)
+    if result.pause:
+        pacer.hold(ref.channel, result.pause)
+    return result
 
 
 def send(

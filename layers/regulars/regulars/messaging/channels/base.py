@@ -93,9 +93,15 @@ class ChannelError(Exception):
 
 
 class RetryLater(ChannelError):
-    def __init__(self, reason: str, retry_after_seconds: float | None = None) -> None:
+    """Not sent, try again. ``throttled``: the provider's flow control (429, a rate limit hit), which
+    says nothing against the message and much about the channel's pace."""
+
+    def __init__(
+        self, reason: str, retry_after_seconds: float | None = None, *, throttled: bool = False
+    ) -> None:
         super().__init__(reason)
         self.retry_after_seconds = retry_after_seconds
+        self.throttled = throttled
 
 
 class Undeliverable(ChannelError):

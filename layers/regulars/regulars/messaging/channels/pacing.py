@@ -5,8 +5,9 @@ provider's rate any more: each execution environment sends a channel's messages 
 of that channel's rate (the rate divided by the sender's concurrency, the queue's
 ``MaximumConcurrency``), waiting before a send that would come too soon. A wait longer than a
 batch can afford (its sends must fit in the function's timeout) is not slept: the sender puts the
-message back in the queue for then, untouched. A provider that still answers 429 is honoured as
-before: the message waits ``retry_after`` in the queue.
+message back in the queue for then, untouched. A provider that still answers 429 is honoured twice:
+the message waits ``retry_after`` in the queue, and the environment sends nothing more on the
+channel for as long (:meth:`Pacer.hold`), so the rest of its batch does not meet the same answer.
 """
 
 from __future__ import annotations
@@ -48,8 +49,6 @@ class Pacer:
         channel with no rate). When the turn is more than ``at_most`` seconds away, sleep not and take
         nothing: how many seconds away it is."""
         interval = self.interval(channel)
-        if not interval:
-            return 0.0
         now = self.clock()
         due = self._next.get(channel, now)
         if due - now > at_most:
@@ -57,5 +56,10 @@ class Pacer:
         if due > now:
             self.sleep(due - now)
             now = due
-        self._next[channel] = now + interval
+        if interval:
+            self._next[channel] = now + interval
         return 0.0
+
+    def hold(self, channel: str, seconds: float) -> None:
+        """No turn on ``channel`` for ``seconds`` from now (its provider answered "too many requests")."""
+        self._next[channel] = max(self._next.get(channel, -math.inf), self.clock() + seconds)

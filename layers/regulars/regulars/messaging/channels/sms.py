@@ -24,7 +24,7 @@ SENDER_ID = "AWS.SNS.SMS.SenderID"
 ORIGINATION_NUMBER = "AWS.MM.SMS.OriginationNumber"
 DEFAULT_PRICE = "default"
 
-_RETRY_CODES = frozenset(
+_THROTTLED_CODES = frozenset(
     {
         "Throttled",
         "Throttling",
@@ -32,12 +32,10 @@ _RETRY_CODES = frozenset(
         "ThrottledException",
         "TooManyRequestsException",
         "RequestLimitExceeded",
-        "InternalError",
-        "InternalFailure",
-        "ServiceUnavailable",
         "KMSThrottling",
     }
 )
+_RETRY_CODES = _THROTTLED_CODES | {"InternalError", "InternalFailure", "ServiceUnavailable"}
 
 
 SNS_ERRORS = (ClientError, ConnectionError, HTTPClientError)  # what sns_failure maps; anything else is a bug
@@ -54,7 +52,7 @@ def sns_failure(
     code = str(error.response.get("Error", {}).get("Code", ""))
     status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
     if code in _RETRY_CODES or status == 429 or status >= 500:
-        return RetryLater(f"SNS {code or status}")
+        return RetryLater(f"SNS {code or status}", throttled=status == 429 or code in _THROTTLED_CODES)
     reason = undeliverable.get(code) or str(error.response.get("Error", {}).get("Message") or code)
     return Undeliverable(reason, code or str(status))
 

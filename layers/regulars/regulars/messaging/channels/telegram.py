@@ -77,7 +77,9 @@ def _failure(response: httpx.Response, payload: dict[str, Any]) -> RetryLater | 
         parameters = payload.get("parameters")
         retry_after = parameters.get("retry_after") if isinstance(parameters, dict) else None
         seconds = float(retry_after) if isinstance(retry_after, int | float) else None
-        return RetryLater(description, seconds or retry_after_header(response.headers.get("Retry-After")))
+        return RetryLater(
+            description, seconds or retry_after_header(response.headers.get("Retry-After")), throttled=True
+        )
     if status >= 500 or response.status_code >= 500:
         return RetryLater(description)
     return Undeliverable(description, str(status))

@@ -46,7 +46,9 @@ def failure_for(code: int, reason: str, retry_after_seconds: float | None = None
     """The failure kind of a Cloud API error code."""
     if code == RE_ENGAGEMENT:
         return WindowClosed(reason)
-    if code in RATE_LIMITS or code in SERVER_ERRORS:
+    if code in RATE_LIMITS:
+        return RetryLater(reason, retry_after_seconds, throttled=True)
+    if code in SERVER_ERRORS:
         return RetryLater(reason, retry_after_seconds)
     if code == MARKETING_CAP:
         return RetryLater(reason, float(MARKETING_CAP_RETRY_SECONDS))

@@ -56,7 +56,8 @@ class Message(Entity, discriminator="Message"):
     skip_reason = UnicodeAttribute(null=True)
     route = NumberAttribute(default=0)  # how many times a channel was chosen (a fallback adds one)
     failed_channels = string_list()
-    attempts = NumberAttribute(default=0)  # provider calls begun, over all channels
+    attempts = NumberAttribute(default=0)  # provider calls begun, over all channels, but throttled ones
+    throttled = NumberAttribute(null=True)  # provider calls answered "too many requests"
     retry_at = UTCDateTimeAttribute(null=True)
     error = UnicodeAttribute(null=True)  # the last failure, in words
     sent_at = UTCDateTimeAttribute(null=True)

@@ -42,6 +42,7 @@ class MessageRecord(PlannedMessage):
     updated_at: datetime | None = None
     error: str | None = None  # the last failure, or why the message waits
     attempts: int = 0
+    throttled: int = 0  # times the provider asked to slow down (not counted in attempts)
     sent_at: datetime | None = None
     delivered_at: datetime | None = None
     segments: int | None = None

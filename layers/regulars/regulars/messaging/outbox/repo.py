@@ -58,6 +58,7 @@ def _record(item: Message) -> MessageRecord:
         updated_at=item.updated_at,
         error=item.error,
         attempts=int(item.attempts or 0),
+        throttled=int(item.throttled or 0),
         sent_at=item.sent_at,
         delivered_at=item.delivered_at,
         segments=int(item.segments) if item.segments is not None else None,
@@ -261,8 +262,9 @@ def claim(item: MessageRecord, now: datetime) -> bool:
     )
 
 
-def retry(item: MessageRecord, retry_at: datetime, error: str, now: datetime) -> bool:
-    """``sending`` -> ``queued`` on the same route, not before ``retry_at``."""
+def retry(item: MessageRecord, retry_at: datetime, error: str, now: datetime, *, spent: bool = True) -> bool:
+    """``sending`` -> ``queued`` on the same route, not before ``retry_at``; ``spent=False`` gives the
+    claim's attempt back and counts a throttle instead (the provider only asked to slow down)."""
     return _update(
         item.salon_id,
         item.message_id,
@@ -271,6 +273,7 @@ def retry(item: MessageRecord, retry_at: datetime, error: str, now: datetime) ->
             Message.retry_at.set(retry_at),
             Message.error.set(error),
             Message.updated_at.set(now),
+            *([] if spent else [Message.attempts.add(-1), Message.throttled.add(1)]),
         ],
         (Message.status == "sending") & (Message.route == int(item.route or 0)),
     )

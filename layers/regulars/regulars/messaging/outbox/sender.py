@@ -49,6 +49,7 @@ from regulars.messaging.rules.templates import MessageKind
 from regulars.salon import repo as catalog_store
 
 MAX_ATTEMPTS = 5
+MAX_THROTTLED = 50  # "too many requests" answers a message may get before they count as failed attempts
 MAX_QUEUE_DELAY = 900  # SQS DelaySeconds at most: longer waits re-enqueue more than once
 STUCK_AFTER = timedelta(minutes=15)
 
@@ -107,8 +108,9 @@ def backoff_seconds(attempt: int, retry_after: float | None) -> float:
 
 @dataclass(frozen=True)
 class Result:
-    outcome: str  # sent | retry | rerouted | failed | skipped | over_budget | waiting | ignored
+    outcome: str  # sent | retry | rerouted | failed | skipped | over_budget | waiting | ignored | paced
     reason: str = ""
+    pause: float = 0.0  # seconds the provider asked the whole channel to wait (a 429)
 
 
 Requeue = Callable[[SendRef, float], None]
@@ -136,14 +138,17 @@ def send(
     try:
         receipt = channels(item).send(outgoing(item))
     except RetryLater as exc:
-        if item.attempts >= MAX_ATTEMPTS:
+        # the provider's flow control is the channel's pace, not the message's fault: it does not use up
+        # the message's attempts (up to MAX_THROTTLED times), and the sender slows the channel down
+        throttled = exc.throttled and item.throttled < MAX_THROTTLED
+        if item.attempts >= MAX_ATTEMPTS and not throttled:
             outbox.fail(item, f"gave up after {item.attempts} attempts: {exc.reason}", now)
             dead_letter(ref, exc.reason)
             return Result("failed", exc.reason)
-        delay = backoff_seconds(item.attempts, exc.retry_after_seconds)
-        outbox.retry(item, now + timedelta(seconds=delay), exc.reason, now)
+        delay = backoff_seconds(1 if throttled else item.attempts, exc.retry_after_seconds)
+        outbox.retry(item, now + timedelta(seconds=delay), exc.reason, now, spent=not throttled)
         requeue(ref, delay)
-        return Result("retry", exc.reason)
+        return Result("retry", exc.reason, pause=delay if exc.throttled else 0.0)
     except Suppressed as exc:
         outbox.skip(
             item.salon_id, item.message_id, f"stopped by the recipient: {exc.reason}", now, among=("sending",)
