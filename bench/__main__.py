@@ -9,7 +9,7 @@ import sys
 import time
 import warnings
 
-from bench import analytics, bill, booking, campaign, coldstart, console, imports, sms, sweep
+from bench import analytics, bill, booking, campaign, coldstart, console, imports, pacing, sms, sweep
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
             "console",
             "sms",
             "bill",
+            "pacing",
         ],
         help="run one part only",
     )
@@ -49,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--import-visits", type=int, default=50_000, help="visits the import bench moves in (default 50,000)"
+    )
+    parser.add_argument(
+        "--campaign-messages",
+        type=int,
+        default=50_000,
+        help="messages the pacing bench sends at the providers' rates (default 50,000: about 14 minutes)",
     )
     args = parser.parse_args(argv)
 
@@ -78,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         print(sms.report(), flush=True)
     if args.only in (None, "bill"):
         print(bill.report(), flush=True)
+    if args.only in (None, "pacing"):
+        print(pacing.report(messages=args.campaign_messages), flush=True)
     print(f"Ran in {time.perf_counter() - started:.0f} s.", file=sys.stderr)
     return 0
 

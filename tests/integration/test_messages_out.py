@@ -442,3 +442,31 @@ def test_the_owner_is_told_once_a_day_that_the_salons_sms_budget_is_spent(
     assert sorted(t["Subject"].rsplit(" ", 1)[1] for t in told) == ["2026-11-23", "2026-11-24"]
     assert all(t["Subject"].startswith("Regulars: ") and "spent its SMS budget" in t["Subject"] for t in told)
     assert "has sent the 2 SMS parts its daily budget allows" in told[0]["Message"]
+
+
+def test_senders_pacing_a_campaign_past_a_stricter_provider_send_each_message_once(table, clock_at):
+    """Ten sender environments at once, paced at 20 a second a channel, against providers that take 8:
+    the refused sends come back later, and every message reaches its address once, none given up."""
+    from regulars_local.providers import FakeTelegram, FakeWhatsApp
+
+    from bench import pacing
+
+    items = pacing.queued_messages("salon-a", 40, clock_at)
+    for item in items:
+        item.save()
+    with FakeTelegram(rate_limit=8) as telegram, FakeWhatsApp(rate_limit=8) as whatsapp:
+        run = pacing.send_all(
+            pacing.refs_of(items),
+            pacing.fake_channels(telegram, whatsapp),
+            {"telegram": 20.0, "whatsapp": 20.0},
+            environments=10,
+            wait=2.0,
+        )
+        for fake, operation in ((telegram, "sendMessage"), (whatsapp, "messages")):
+            times, per_address = pacing.provider_sends(fake, operation)
+            assert fake.refused_for_rate > 0 and len(per_address) == 20 and set(per_address.values()) == {1}
+            assert (max(times) - min(times)).total_seconds() >= (20 - 8) / 8  # the provider's rate held
+    assert (run.raised, run.dead_letters, run.outcomes["sent"]) == (0, 0, 40)
+    stored = [outbox.get_item("salon-a", item.message_id) for item in items]
+    assert {(m.status, m.attempts) for m in stored} == {("sent", 1)}
+    assert sum(int(m.throttled or 0) for m in stored) == telegram.refused_for_rate + whatsapp.refused_for_rate

@@ -109,6 +109,7 @@ def test_throttling_and_server_errors_retry_later(sns, status, code):
         channel(sns).send(message())
 
     assert failure.value.retry_after_seconds is None
+    assert failure.value.throttled == (code not in ("InternalError", "ServiceUnavailable"))
 
 
 @pytest.mark.parametrize("code", ["OptedOut", "InvalidParameter", "InvalidParameterValue"])

@@ -103,7 +103,7 @@ def test_too_many_requests_retries_after_what_telegram_asks(channel, telegram):
     with pytest.raises(RetryLater) as failure:
         channel.send(message())
 
-    assert failure.value.retry_after_seconds == 7
+    assert failure.value.retry_after_seconds == 7 and failure.value.throttled
     assert channel.send(message()).provider_id == "1"
 
 

@@ -176,7 +176,7 @@ def test_rate_limits_retry_later(channel, whatsapp, code):
     with pytest.raises(RetryLater) as failure:
         channel.send(message())
 
-    assert failure.value.retry_after_seconds is None
+    assert failure.value.retry_after_seconds is None and failure.value.throttled
     channel.send(message())  # the next attempt goes
 
 

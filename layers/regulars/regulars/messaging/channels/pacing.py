@@ -55,7 +55,7 @@ class Pacer:
             return due - now
         if due > now:
             self.sleep(due - now)
-            now = due
+            now = max(due, self.clock())  # a sleep that overran must not bring the next turn closer
         if interval:
             self._next[channel] = now + interval
         return 0.0

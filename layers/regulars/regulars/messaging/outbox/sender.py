@@ -145,10 +145,13 @@ def send(
             outbox.fail(item, f"gave up after {item.attempts} attempts: {exc.reason}", now)
             dead_letter(ref, exc.reason)
             return Result("failed", exc.reason)
-        delay = backoff_seconds(1 if throttled else item.attempts, exc.retry_after_seconds)
+        if throttled:  # the providers' limits are per second: 1 s doubling when it named no time
+            delay = exc.retry_after_seconds or float(min(60, 2**item.throttled))
+        else:
+            delay = backoff_seconds(item.attempts, exc.retry_after_seconds)
         outbox.retry(item, now + timedelta(seconds=delay), exc.reason, now, spent=not throttled)
         requeue(ref, delay)
-        return Result("retry", exc.reason, pause=delay if exc.throttled else 0.0)
+        return Result("retry", exc.reason, pause=(exc.retry_after_seconds or 1.0) if exc.throttled else 0.0)
     except Suppressed as exc:
         outbox.skip(
             item.salon_id, item.message_id, f"stopped by the recipient: {exc.reason}", now, among=("sending",)
