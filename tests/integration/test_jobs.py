@@ -71,6 +71,19 @@ def test_a_missed_hour_is_caught_up_and_the_watermark_only_moves_forward(table, 
     assert not job_store.advance_watermark(now, now)  # never backward
 
 
+def test_an_idle_ticker_writes_its_watermark_once_an_hour_and_still_queues_each_job_once(table, now):
+    ticker.tick(now, Queue())
+    mark = job_store.watermark()
+    queue = Queue()
+    assert ticker.tick(now + timedelta(minutes=1), queue).watermark is None  # nothing written
+    schedule(now, 1, minutes_ahead=30)
+    assert ticker.tick(now + timedelta(minutes=31), queue).queued == 1
+    assert ticker.tick(now + timedelta(minutes=32), queue).queued == 0  # read again, found no more
+    assert job_store.watermark() == mark and len(queue.sent) == 1
+    report = ticker.tick(now + timedelta(minutes=61), queue)
+    assert report.watermark == ticker.floor_minute(now + timedelta(minutes=60)) and len(queue.sent) == 1
+
+
 def test_the_current_minute_is_read_again(table, now):
     queue = Queue()
     ticker.tick(now + timedelta(seconds=10), queue)

@@ -9,6 +9,11 @@ the due jobs, never with the table or the time missed. The Queries of a tick are
 days are queued in order. The
 watermark only passes whole minutes that are over; the current minute is read up to ``now`` and
 again next time, so a job written for "now" is never behind the watermark.
+
+The watermark is written at most once an hour (and at the first tick of a UTC day), not every minute:
+a queued job leaves the index, so reading again the minutes since the last write finds only what is
+still due, and a Query costs the same for an hour of due times as for a minute. An idle month writes
+it about 750 times instead of 43,800.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ MAX_SPAN = timedelta(days=3)  # one tick reads at most this much; a longer outag
 # schedule first fired (a deployment that took a while, a local clock moved at once).
 FIRST_LOOKBACK = MAX_SPAN
 READERS = 16  # Queries of the due index in flight at once
+WATERMARK_EVERY = timedelta(hours=1)  # how far the watermark may lag behind the minutes read
 
 
 @dataclass
@@ -72,7 +78,11 @@ def tick(now: datetime, enqueue: Callable[[Sequence[JobRef]], Sequence[JobRef]])
         report.refused += refused
     if not report.refused:
         done = min(floor_minute(until), current) - timedelta(minutes=1)  # whole minutes that are over
-        if mark is None or done > mark:
+        if (
+            mark is None
+            or done - mark >= WATERMARK_EVERY
+            or (done > mark and floor_day(done) > floor_day(mark))
+        ):
             store.advance_watermark(done, now)
             report.watermark = done
     return report
