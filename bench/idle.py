@@ -47,6 +47,9 @@ class Month:
         return usage
 
 
+ERROR_HOURS = 24  # hours of a month with an error in them (each a custom metric's hour of data)
+
+
 def published_metrics(roots: tuple[Path, ...] = CODE) -> set[str]:
     """The custom metric names the code can publish (every ``add_metric`` call's literal names)."""
     names: set[str] = set()
@@ -187,10 +190,13 @@ def month(
         out.items.append(Item(f"Lambda: {lid} on {expression}", n, "lambda.requests", "invocations a month"))
         if measured and tick is not None:
             for key, what in (
-                ("lambda.gb_s", "its duration (CPU time measured, one idle tick)"),
-                ("dynamodb.read", "its Queries of the due index and its watermark (one idle tick)"),
-                ("dynamodb.write", "its watermark (one idle tick)"),
-                ("logs.gb", "its log lines and Lambda's own (one idle tick)"),
+                ("lambda.gb_s", "its duration (CPU time measured, an idle tick, the mean of an hour)"),
+                (
+                    "dynamodb.read",
+                    "its Queries of the due index and its watermark (an idle tick, the mean of an hour)",
+                ),
+                ("dynamodb.write", "its watermark, once an hour (an idle tick, the mean of an hour)"),
+                ("logs.gb", "its log lines and Lambda's own (an idle tick, the mean of an hour)"),
             ):
                 if tick[key]:
                     out.items.append(Item(f"{lid}: {what}", n * tick[key], key, "x invocations"))
@@ -225,23 +231,38 @@ def month(
                 "an alarm a month",
             )
         )
-    filtered = {
-        t["MetricName"]
+    transforms = [
+        t
         for res in resources.values()
         if res["Type"] == "AWS::Logs::MetricFilter"
         for t in (res.get("Properties") or {}).get("MetricTransformations") or []
         if isinstance(t.get("MetricName"), str)
-    }
-    out.metrics = sorted(published_metrics() | (observed_metrics or set()) | filtered)
-    out.items.append(
-        Item(
-            f"CloudWatch: {len(out.metrics)} custom metric{'s' if len(out.metrics) != 1 else ''} "
-            f"({', '.join(out.metrics)})",
-            len(out.metrics),
-            "cloudwatch.metrics",
-            "each a whole month (billed by the hours it has data: at most this)",
+    ]
+    # a metric filter without a default value puts data only in the hours its lines are logged
+    sparse = {t["MetricName"] for t in transforms if "DefaultValue" not in t}
+    whole = (
+        published_metrics() | (observed_metrics or set()) | {t["MetricName"] for t in transforms}
+    ) - sparse
+    out.metrics = sorted(whole | sparse)
+    if whole:
+        out.items.append(
+            Item(
+                f"CloudWatch: {len(whole)} custom metric{'s' if len(whole) != 1 else ''} ({', '.join(sorted(whole))})",
+                len(whole),
+                "cloudwatch.metrics",
+                "each a whole month (data every hour)",
+            )
         )
-    )
+    if sparse:
+        out.items.append(
+            Item(
+                f"CloudWatch: {len(sparse)} custom metric{'s' if len(sparse) != 1 else ''} counted from error "
+                f"lines ({', '.join(sorted(sparse))})",
+                len(sparse) * ERROR_HOURS / pricing.MONTH_HOURS,
+                "cloudwatch.metrics",
+                f"the hours with an error: {ERROR_HOURS} a month assumed (a whole month at most)",
+            )
+        )
     keys = [lid for lid, res in resources.items() if res["Type"] == "AWS::KMS::Key"]
     if keys:
         out.items.append(
