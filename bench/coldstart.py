@@ -90,14 +90,21 @@ def template_environment(function: str) -> dict[str, str]:
     senders differ by ``CHANNEL`` only); a value the template resolves at deploy time (a queue's URL,
     a parameter) is a stand-in of the same kind here, since no import may call AWS."""
     from regulars_local.emulator.functions import spec_of
+    from regulars_local.emulator.template import parameter_defaults
 
     folder = function.removesuffix(TRACED)
     if folder == BASELINE:
         return {}
-    return {
-        name: value if isinstance(value, str) else f"bench-{name.lower().replace('_', '-')}"
-        for name, value in spec_of(folder).environment.items()
-    }
+    defaults = parameter_defaults()
+
+    def value_of(name: str, value: object) -> str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dict) and isinstance(defaults.get(value.get("Ref")), str | int | float):
+            return str(defaults[value["Ref"]])  # a parameter: its default, as a deploy without overrides
+        return f"bench-{name.lower().replace('_', '-')}"
+
+    return {name: value_of(name, value) for name, value in spec_of(folder).environment.items()}
 
 
 def lambda_environment(function: str) -> dict[str, str]:

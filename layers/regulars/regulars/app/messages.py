@@ -1,24 +1,24 @@
 """The outbox wired to the feature it serves: dispatching and sending read the visit a message is about
 through the booking repository (a message about a visit cancelled or moved since is not sent).
 
-The repository is imported by the first read: a sender reads a visit only when a channel could not
-deliver and the message is routed again, so its cold start does without the booking models."""
+The repository is imported by the first read, and dispatching by the first message dispatched: a
+sender reads a visit and dispatches only when a channel could not deliver and the message is routed
+again, so its cold start does without the booking models and the routing rules."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from regulars.core.appointments import Appointment
-from regulars.messaging.channels.pacing import Pacer
-from regulars.messaging.outbox import dispatch as outbox_dispatch
 from regulars.messaging.outbox import sender as outbox_sender
-from regulars.messaging.outbox.model import MessageRecord
-from regulars.runtime.jobs.outcome import Outcome
-from regulars.runtime.jobs.repo import DueJob
 
-JOB_KIND = outbox_dispatch.JOB_KIND
+if TYPE_CHECKING:
+    from regulars.core.appointments import Appointment
+    from regulars.messaging.channels.pacing import Pacer
+    from regulars.messaging.outbox.model import MessageRecord
+    from regulars.runtime.jobs.outcome import Outcome
+    from regulars.runtime.jobs.repo import DueJob
 
 
 def visit(salon_id: str, appointment_id: str) -> Appointment | None:
@@ -30,21 +30,29 @@ def visit(salon_id: str, appointment_id: str) -> Appointment | None:
 
 def dispatch(salon_id: str, message_id: str, now: datetime) -> Outcome:
     """Route one planned message; safe to call again."""
+    from regulars.messaging.outbox import dispatch as outbox_dispatch
+
     return outbox_dispatch.dispatch(salon_id, message_id, now, visit_of=visit)
 
 
 def dispatch_planned(item: MessageRecord, now: datetime) -> Outcome:
     """Route a message as its stream record's new image shows it (not read again); safe to call again."""
+    from regulars.messaging.outbox import dispatch as outbox_dispatch
+
     return outbox_dispatch.dispatch_planned(item, now, visit_of=visit)
 
 
 def still_allowed(item: MessageRecord, now: datetime) -> Outcome:
     """A marketing message written queued at once: skipped if its consent was withdrawn meanwhile."""
+    from regulars.messaging.outbox import dispatch as outbox_dispatch
+
     return outbox_dispatch.still_allowed(item, now)
 
 
 def dispatch_when_due(job: DueJob, now: datetime) -> Outcome:
     """The job that routes a message held until its time (quiet hours, not before)."""
+    from regulars.messaging.outbox import dispatch as outbox_dispatch
+
     return outbox_dispatch.dispatch_when_due(job, now, visit_of=visit)
 
 

@@ -26,10 +26,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from regulars.clients import repo as client_store
-from regulars.clients.model import Client
 from regulars.messaging.channels import capabilities
 from regulars.messaging.channels.base import (
     Button,
@@ -41,12 +39,17 @@ from regulars.messaging.channels.base import (
     WhatsAppTemplate,
     WindowClosed,
 )
-from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.rules.routing import Channel, Purpose
 from regulars.messaging.rules.templates import MessageKind
-from regulars.salon import repo as catalog_store
+
+if TYPE_CHECKING:  # routing again, the salon's rules and the client's channels: imported when needed,
+    # so that a sender's cold start does without them (most messages need none of them)
+    from regulars.clients.model import Client
+    from regulars.messaging.outbox import dispatch
+    from regulars.runtime.jobs.outcome import Outcome
+    from regulars.salon.model import Salon
 
 MAX_ATTEMPTS = 5
 MAX_THROTTLED = 50  # "too many requests" answers a message may get before they count as failed attempts
@@ -164,7 +167,7 @@ def send(
         if not isinstance(exc, WindowClosed):
             mark_unreachable(item, exc.reason, now)
         item = replace(item, error=f"{item.channel}: {exc.reason}")
-        outcome = dispatch.route(item, now, visit_of=visit_of)
+        outcome = _route(item, now, visit_of)
         return Result("rerouted" if outcome.done else "failed", f"{exc.reason}; {outcome.reason}")
     outbox.sent(
         item,
@@ -217,7 +220,7 @@ def within_sms_budget(item: MessageRecord, now: datetime) -> bool:
     not fit in what is left of the salon's daily budget (then nothing is counted)."""
     from regulars.messaging.rules.sms_parts import sms_segments
 
-    salon = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
+    salon = _salon(item.salon_id)
     essential = item.kind in ESSENTIAL_KINDS and item.recipient in ("client", "phone")
     budget = salon.settings.protection.sms_daily_parts
     day = now.astimezone(salon.tz).date().isoformat()
@@ -230,10 +233,24 @@ def within_sms_budget(item: MessageRecord, now: datetime) -> bool:
     )
 
 
+def _salon(salon_id: str) -> Salon:
+    """The salon as its rules are cached for the sender."""
+    from regulars.salon import repo as catalog_store
+
+    return catalog_store.load_catalog(salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
+
+
+def _route(item: MessageRecord, now: datetime, visit_of: dispatch.VisitOf) -> Outcome:
+    """Route a message again, on the next channel that reaches its recipient."""
+    from regulars.messaging.outbox import dispatch
+
+    return dispatch.route(item, now, visit_of=visit_of)
+
+
 def outgoing(item: MessageRecord) -> OutgoingMessage:
     title = None
     if item.channel and capabilities.of(item.channel).titled:
-        title = catalog_store.load_catalog(item.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon.name
+        title = _salon(item.salon_id).name
     return OutgoingMessage(
         message_id=item.message_id,
         purpose=Purpose(item.purpose),
@@ -251,6 +268,8 @@ def mark_unreachable(item: MessageRecord, reason: str, now: datetime) -> None:
     push token), so later messages go elsewhere at once."""
     if item.recipient != "client" or not item.client_id:
         return
+
+    from regulars.clients import repo as client_store
 
     def change(client: Client) -> dict:
         channels = {k: dict(v) for k, v in client.channels.items()}
@@ -277,7 +296,7 @@ def budget_notice_on(topic_arn: str) -> Callable[[str, datetime], bool]:
     from regulars.runtime import queues
 
     def notice(salon_id: str, now: datetime) -> bool:
-        salon = catalog_store.load_catalog(salon_id, max_age=catalog_store.RULES_MAX_AGE).salon
+        salon = _salon(salon_id)
         day = now.astimezone(salon.tz).date().isoformat()
         if not outbox.first_budget_notice(salon_id, day, now):
             return False
@@ -330,6 +349,6 @@ def on_status(
             if not isinstance(failure, WindowClosed):
                 mark_unreachable(message, failure.reason, now)
             message = replace(message, error=f"{channel.value}: {failure.reason}")
-            return dispatch.route(message, now, visit_of=visit_of).reason
+            return _route(message, now, visit_of).reason
         return "failure noted"
     return "ignored"
