@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+RETURN_DAYS = (30, 60, 90)  # a client who came back within so many days is counted as returned
+
 
 @dataclass(frozen=True)
 class Tally:

@@ -10,9 +10,7 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, Field
 
-from regulars.analytics.model import Tally
-
-RETURN_DAYS = (30, 60, 90)
+from regulars.analytics.model import RETURN_DAYS, Tally
 
 DEFINITIONS: dict[str, str] = {
     "visits": "Visits completed in the period (by the day of the visit).",

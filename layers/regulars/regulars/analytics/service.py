@@ -12,11 +12,12 @@ clients' first visit."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from regulars.analytics import repo as store
+from regulars.analytics.model import RETURN_DAYS
 from regulars.analytics.repo import FOREVER, Add, Delta, Fact
-from regulars.analytics.report import RETURN_DAYS, Report, Snapshot, build
 from regulars.clients import repo as client_store
 from regulars.clients.model import ClientStats
 from regulars.core import appointments as m
@@ -33,6 +34,9 @@ from regulars.runtime.jobs.repo import DueJob
 from regulars.runtime.jobs.subjects import Subject
 from regulars.salon import repo as catalog_store
 from regulars.salon.model import Salon
+
+if TYPE_CHECKING:
+    from regulars.analytics.report import Report
 
 REBOOK_DAYS = 7  # a visit is rebooked when the next one was booked within this many days after it
 DISTINCT_KEEP = timedelta(days=800)  # a client-month marker outlives any late completion of that month
@@ -289,6 +293,8 @@ def report(salon_id: str, first: str, last: str, now: datetime) -> Report:
 
     When there is no recent snapshot, one is scheduled for now (the first report starts the nightly
     chain); the report says so by an empty snapshot until it is taken."""
+    from regulars.analytics.report import Snapshot, build  # the report's models: not for the stream
+
     salon = _salon(salon_id)
     snap = store.snapshot(salon_id)
     if snap is None or snap.taken_at < now - SNAPSHOT_STALE:
