@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
 
 from regulars.core.errors import DomainError, MalformedRequest, PayloadTooLarge, UnsupportedMediaType
-from regulars.http import auth as admin
 from regulars.http import errors
 
 if TYPE_CHECKING:
@@ -149,6 +148,8 @@ class AdminResolver(JsonApiResolver):
     def route(self, rule: Any, method: Any, *args: Any, **kwargs: Any) -> Any:
         register = super().route(rule, method, *args, **kwargs)
 
+        from regulars.http import auth as admin  # the admin API's alone (OpenAPI's parameter types)
+
         def declared(func: Any) -> Any:
             self._operations[func] = admin.declared_operation(func)
             for each in [method] if isinstance(method, str) else method:
@@ -166,6 +167,7 @@ class AdminResolver(JsonApiResolver):
         # Powertools calls every matched route here, before its middlewares (request validation first)
         if route.func not in self._operations:  # not a route of ours: the not-found answer, a CORS preflight
             return super()._call_route(route, route_arguments)
+        from regulars.http import auth as admin
         from regulars.team import gate  # the admin API's alone: the other APIs never read a team
 
         try:
