@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         "--campaign-messages",
         type=int,
         default=50_000,
-        help="messages the pacing bench sends at the providers' rates (default 50,000: about 14 minutes)",
+        help="messages the pacing bench sends at the providers' rates (default 50,000: about 16 minutes)",
     )
     args = parser.parse_args(argv)
 

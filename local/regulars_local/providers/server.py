@@ -147,6 +147,7 @@ class FakeServer(ABC):
         self.clock = clock
         self.rate_limit = rate_limit
         self.refused_for_rate = 0  # sends refused for the rate limit (never reset)
+        self.busiest_second = 0  # the most sends it took in one second (with a rate limit)
         self._last_second: collections.deque[datetime] = collections.deque()
         self._requested_port = port
         self._lock = threading.RLock()
@@ -282,6 +283,7 @@ class FakeServer(ABC):
                 self.refused_for_rate += 1
                 return False
             self._last_second.append(now)
+            self.busiest_second = max(self.busiest_second, len(self._last_second))
             return True
 
     def hold(self, seconds: float) -> None:
