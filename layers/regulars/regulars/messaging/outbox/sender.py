@@ -8,10 +8,11 @@ A channel's sender receives ``{salon_id, message_id, channel, route}`` from its 
   message rerouted or cancelled meanwhile, and waits (re-enqueues itself with a delay) while a
   retry's time has not come;
 - with the message claimed, calls the provider, and
-  records the answer: ``sent`` with the provider's id, segments and cost; on 429, 5xx or a
+  records the answer: ``sent`` with the provider's id, segments and cost; on 5xx or a
   timeout ``queued`` again with a retry time (the provider's ``retry_after`` when it gave one,
   else exponential backoff) until the attempts run out (then ``failed`` and a record in the
-  dead-letter queue, which raises an alarm); on a permanent failure the channel is marked
+  dead-letter queue, which raises an alarm); on 429 (the provider's flow control) the same, but
+  counted as a throttle, not an attempt, and the channel paused for as long (``Result.pause``); on a permanent failure the channel is marked
   unreachable for the client and the message goes to the next channel; a message the recipient
   stopped on this channel is skipped.
 
