@@ -12,9 +12,9 @@ A channel's sender receives ``{salon_id, message_id, channel, route}`` from its 
   timeout ``queued`` again with a retry time (the provider's ``retry_after`` when it gave one,
   else exponential backoff) until the attempts run out (then ``failed`` and a record in the
   dead-letter queue, which raises an alarm); on 429 (the provider's flow control) the same, but
-  counted as a throttle, not an attempt, and the channel paused for as long (``Result.pause``); on a permanent failure the channel is marked
-  unreachable for the client and the message goes to the next channel; a message the recipient
-  stopped on this channel is skipped.
+  counted as a throttle, not an attempt, and the channel paused for as long (``Result.pause``);
+  on a permanent failure the channel is marked unreachable for the client and the message goes to
+  the next channel; a message the recipient stopped on this channel is skipped.
 
 A sender that dies between the provider's answer and the record leaves the message ``sending``:
 a later delivery finds it so and marks it failed ("outcome unknown") rather than send it twice.
