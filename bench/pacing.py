@@ -89,10 +89,12 @@ def send_all(
     rates: dict[str, float],
     environments: int,
     wait: float,
+    batch: int = 10,
 ) -> Run:
-    """Hand ``refs`` (SendRefs) to ``environments`` sender environments at once and wait until the queue
-    is drained. ``channels()`` builds one environment's channel clients; each environment paces itself
-    at its share of ``rates`` and may wait ``wait`` seconds for a turn before it re-queues."""
+    """Hand ``refs`` (SendRefs) to ``environments`` sender environments at once, ``batch`` messages at a
+    time (the send queue's BatchSize), and wait until the queue is drained. ``channels()`` builds one
+    environment's channel clients; each environment paces itself at its share of ``rates`` and may wait
+    ``wait`` seconds for a turn before it re-queues."""
     from regulars.app import messages
     from regulars.core import clock
     from regulars.messaging.channels.pacing import Pacer
@@ -112,8 +114,8 @@ def send_all(
             with lock:
                 run.dead_letters += 1
 
-        while (batch := queue.take()) is not None:
-            for body in batch:
+        while (taken := queue.take(batch)) is not None:
+            for body in taken:
                 try:
                     result = messages.send_paced(
                         SendRef.parse(body),
@@ -131,7 +133,7 @@ def send_all(
                 else:
                     with lock:
                         run.outcomes[result.outcome] += 1
-            queue.done(len(batch))
+            queue.done(len(taken))
 
     started = time.perf_counter()
     threads = [threading.Thread(target=environment, name=f"sender-{n}") for n in range(environments)]

@@ -176,7 +176,9 @@ def test_rate_limits_retry_later(channel, whatsapp, code):
     with pytest.raises(RetryLater) as failure:
         channel.send(message())
 
-    assert failure.value.retry_after_seconds is None and failure.value.throttled
+    assert failure.value.retry_after_seconds is None
+    # the number's or the account's pace slows the channel; one recipient's limit only its message
+    assert failure.value.throttled == (code != ErrorCode.PAIR_RATE_LIMIT)
     channel.send(message())  # the next attempt goes
 
 

@@ -7,7 +7,8 @@ of that channel's rate (the rate divided by the sender's concurrency, the queue'
 batch can afford (its sends must fit in the function's timeout) is not slept: the sender puts the
 message back in the queue for then, untouched. A provider that still answers 429 is honoured twice:
 the message waits ``retry_after`` in the queue, and the environment sends nothing more on the
-channel for as long (:meth:`Pacer.hold`), so the rest of its batch does not meet the same answer.
+channel for the time the provider named, a second when it named none (:meth:`Pacer.hold`), so the
+rest of its batch does not meet the same answer.
 """
 
 from __future__ import annotations

@@ -37,7 +37,9 @@ RE_ENGAGEMENT = 131047
 UNDELIVERABLE = 131026
 MARKETING_CAP = 131049
 MARKETING_STOPPED = 131050
-RATE_LIMITS = frozenset({130429, 131056, 80007})
+THROUGHPUT_LIMITS = frozenset({130429, 80007})  # the number's or the account's pace: the channel's
+PAIR_RATE_LIMIT = 131056  # too many to one recipient: that message's wait alone
+RATE_LIMITS = THROUGHPUT_LIMITS | {PAIR_RATE_LIMIT}
 SERVER_ERRORS = frozenset({131000, 131016})
 MARKETING_CAP_RETRY_SECONDS = 24 * 60 * 60
 
@@ -46,9 +48,9 @@ def failure_for(code: int, reason: str, retry_after_seconds: float | None = None
     """The failure kind of a Cloud API error code."""
     if code == RE_ENGAGEMENT:
         return WindowClosed(reason)
-    if code in RATE_LIMITS:
+    if code in THROUGHPUT_LIMITS:
         return RetryLater(reason, retry_after_seconds, throttled=True)
-    if code in SERVER_ERRORS:
+    if code == PAIR_RATE_LIMIT or code in SERVER_ERRORS:
         return RetryLater(reason, retry_after_seconds)
     if code == MARKETING_CAP:
         return RetryLater(reason, float(MARKETING_CAP_RETRY_SECONDS))

@@ -10,10 +10,10 @@ days are queued in order. The
 watermark only passes whole minutes that are over; the current minute is read up to ``now`` and
 again next time, so a job written for "now" is never behind the watermark.
 
-The watermark is written at most once an hour (and at the first tick of a UTC day), not every minute:
-a queued job leaves the index, so reading again the minutes since the last write finds only what is
-still due, and a Query costs the same for an hour of due times as for a minute. An idle month writes
-it about 750 times instead of 43,800.
+The watermark is written at most once an hour (and once the minutes it passes reach a new UTC day),
+not every minute: a queued job leaves the index, so reading again the minutes since the last write
+finds only what is still due, and a Query costs the same for an hour of due times as for a minute. An
+idle month writes it about 750 times instead of 43,800.
 """
 
 from __future__ import annotations
