@@ -423,12 +423,17 @@ def measure(world: World) -> Units:
         start, staff = Slots(booked_at + timedelta(days=2)).next()
         appointment = book(world, start, staff, phone)
         world.settle()
-        before = world.run_jobs_until(start)
+        life = unit(world.meter.take())
+        before = world.run_jobs_until(start)  # the reminders: their jobs, messages, sends and counts
+        reminding = unit(world.meter.take())
         clock.set_offset(start + timedelta(minutes=65) - datetime.now(UTC))
         world.admin("POST", f"/v1/admin/appointments/{appointment}/complete", {"paid_amount": 4500})
         world.settle()
         after = world.run_jobs_until(start + AFTER_VISIT)
-        out.tallies["appointment's life"] = unit(world.meter.take())
+        life.extend(reminding)
+        life.extend(unit(world.meter.take()))
+        out.tallies["appointment's life"] = life
+        out.tallies["reminder (job, message, send)"] = reminding
         clock.set_offset(start + AFTER_VISIT + timedelta(hours=1) - datetime.now(UTC))
     from regulars.messaging.outbox.items import Message
 
@@ -440,13 +445,17 @@ def measure(world: World) -> Units:
             )
             if m.status not in ("planned", "queued", "sending")
         )
+    reminders = [k for k in kinds if k.startswith("reminder") and k.endswith("(sent)")]
+    out.per["reminder (job, message, send)"] = len(reminders)
     later = len(world.pending_jobs(start + timedelta(days=3650))) - waiting
     out.notes.append(
         f"The life: booked through the public function {(start - booked_at).days} days ahead, its stream "
         f"records, the jobs due before the visit ({before} runs of the ticker) and after it ({after}) until "
         f"{AFTER_VISIT.days} days after it, checkout (with cashback) through the admin function, and all "
         f"they set going; its messages: {', '.join(kinds)}. Jobs due later (the repeat-visit invitation, the "
-        f"bonus's warning and expiry: {later} of them) are not in it."
+        f"bonus's warning and expiry: {later} of them) are not in it. A reminder: the jobs due before the "
+        f"visit, with all they set going, divided by the reminders they sent ({len(reminders)}: "
+        f"{', '.join(reminders)})."
     )
 
     # --- a booking, a move, a cancel: the request alone, and with what it sets going
