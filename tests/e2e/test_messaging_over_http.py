@@ -214,7 +214,7 @@ def test_a_provider_that_answers_429_then_200_gets_the_message_once(demo_runtime
     assert len(got) == 1
     message = _wait_for(lambda: (m := _message(rt, token, client_id, sent["id"]))["status"] == "sent" and m)
     # sent on its second call: the 429 was the channel's pace, counted as a throttle and not an attempt
-    assert message["attempts"] == 1 and message["channel"] == "telegram"
+    assert (message["attempts"], message["throttled"], message["channel"]) == (1, 1, "telegram")
     time.sleep(1.5)
     assert len([m for m in _phone(rt, str(chat_id)) if m["text"] == "Your colour is in stock again."]) == 1
 

@@ -3255,6 +3255,12 @@ export interface components {
             status: string;
             /** Text */
             text?: string | null;
+            /**
+             * Throttled
+             * @description Times a provider asked to slow down (not counted in attempts)
+             * @default 0
+             */
+            throttled: number;
         };
         /** MessageRow */
         MessageRow: {

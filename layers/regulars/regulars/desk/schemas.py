@@ -23,6 +23,9 @@ class MessageOut(BaseModel):
     text: str | None = None
     error: str | None = Field(default=None, description="The last failure, or why the message waits")
     attempts: int = 0
+    throttled: int = Field(
+        default=0, description="Times a provider asked to slow down (not counted in attempts)"
+    )
     not_before: datetime | None = None
     sent_at: datetime | None = None
     delivered_at: datetime | None = None

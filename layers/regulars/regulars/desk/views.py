@@ -19,6 +19,7 @@ def message(x: MessageRecord) -> MessageOut:
         text=x.text,
         error=x.error,
         attempts=x.attempts,
+        throttled=x.throttled,
         not_before=x.not_before,
         sent_at=x.sent_at,
         delivered_at=x.delivered_at,
