@@ -36,6 +36,23 @@ def _parameter(text: str) -> tuple[str, str]:
     return name, value
 
 
+def _rate_limits(text: str) -> dict[str, int]:
+    """``"telegram=30,whatsapp=80"``: each fake provider's sends a second, a whole number above 0."""
+    from regulars_local.providers.phone import RATE_LIMITED
+
+    limits: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, value = part.partition("=")
+        if name not in RATE_LIMITED:
+            raise argparse.ArgumentTypeError(
+                f"{name!r}: the fakes that take a rate are {', '.join(RATE_LIMITED)}"
+            )
+        if not value.isdigit() or int(value) < 1:
+            raise argparse.ArgumentTypeError(f"{part!r}: give sends a second as a whole number above 0")
+        limits[name] = int(value)
+    return limits
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m regulars_local",
@@ -103,6 +120,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="the template's parameters, as `sam deploy --parameter-overrides` gives them "
         "(SendRates=sms=100,telegram=100, say)",
     )
+    parser.add_argument(
+        "--provider-rate-limits",
+        type=_rate_limits,
+        default={},
+        metavar="CHANNEL=N,...",
+        help="make the fake Telegram and WhatsApp refuse past N sends a second, as the providers do "
+        "(telegram=30,whatsapp=80, say): the sender's pacing and its retries, seen locally",
+    )
     parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     return parser.parse_args(argv)
 
@@ -119,6 +144,7 @@ def options_from(args: argparse.Namespace) -> Options:
         parameters=dict(args.parameter_overrides),
         demo_cache=args.demo_cache.resolve() if args.demo_cache else None,
         fresh_demo=args.fresh_demo,
+        provider_rate_limits=args.provider_rate_limits,
     )
     if args.template:
         options.template = args.template.resolve()

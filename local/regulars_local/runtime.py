@@ -96,6 +96,7 @@ class Options:
     parameters: dict[str, str] = field(default_factory=dict)  # the template's, as a deploy overrides them
     demo_cache: Path | None = None  # where the settled demo is kept between runs (regulars_local.demo.cache)
     fresh_demo: bool = False  # build the demo anew even when a settled one is kept
+    provider_rate_limits: dict[str, int] = field(default_factory=dict)  # the fakes' sends a second
     region: str = "us-east-1"
     console_root: Path = CONSOLE_ROOT
 
@@ -136,7 +137,7 @@ class Runtime:
         self._queues = queues.QueuePumps([])
         self._timer: schedules.ScheduleTimer | None = None
         self._api: ApiGateway | None = None
-        self.providers = LocalProviders(clock.now)
+        self.providers = LocalProviders(clock.now, rate_limits=options.provider_rate_limits)
         self._console = StaticFiles(options.console_root, "/")
         self._swagger = StaticFiles(SWAGGER_UI, "/docs/")
         self._control = ControlEndpoints(self)

@@ -82,6 +82,23 @@ def test_a_parameter_override_is_name_equals_value(capsys):
     assert "give NAME=VALUE, not 'SendRates'" in capsys.readouterr().err
 
 
+def test_the_fake_providers_take_the_rate_limits_given_and_refuse_others(capsys):
+    from regulars_local.providers.phone import LocalProviders
+
+    options = options_from(parse_args(["--provider-rate-limits", "telegram=30,whatsapp=80"]))
+    assert options.provider_rate_limits == {"telegram": 30, "whatsapp": 80}
+    providers = LocalProviders(lambda: datetime.now(UTC), rate_limits=options.provider_rate_limits)
+    assert (providers.telegram.rate_limit, providers.whatsapp.rate_limit) == (30, 80)
+    assert options_from(parse_args([])).provider_rate_limits == {}  # none unless asked
+    for wrong, reason in (
+        ("sms=20", "the fakes that take a rate are telegram, whatsapp"),
+        ("telegram=0", "above 0"),
+    ):
+        with pytest.raises(SystemExit):
+            parse_args(["--provider-rate-limits", wrong])
+        assert reason in capsys.readouterr().err
+
+
 def test_a_kept_demo_is_restored_for_a_week_and_named_by_what_it_was_made_with(tmp_path):
     key = democache.fingerprint(TEMPLATE, 300, {})
     assert key == democache.fingerprint(TEMPLATE, 300, {})

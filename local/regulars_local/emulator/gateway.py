@@ -15,6 +15,7 @@ import json
 import logging
 import mimetypes
 import re
+import sys
 import threading
 import time
 import uuid
@@ -507,6 +508,11 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # socketserver's default backlog of 5 resets bursts of clients
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):  # a client that went away: nothing to report
+            return
+        super().handle_error(request, client_address)
 
 
 class HttpServer:

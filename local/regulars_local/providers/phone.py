@@ -15,7 +15,7 @@ import json
 import logging
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -32,10 +32,18 @@ class PhoneError(ValueError):
     """A phone-view request that cannot be carried out (a bad field, an unknown message)."""
 
 
+RATE_LIMITED = ("telegram", "whatsapp")  # the fakes that can refuse past a rate, as their providers do
+
+
 class LocalProviders:
-    def __init__(self, clock: Callable[[], datetime]):
-        self.telegram = FakeTelegram(clock=clock, username="regulars_local_bot")
-        self.whatsapp = FakeWhatsApp(clock=clock)
+    def __init__(self, clock: Callable[[], datetime], rate_limits: Mapping[str, int] | None = None):
+        """``rate_limits``: sends a second each fake takes before it answers "too many requests" (the
+        Bot API's 30 for a bot, the Cloud API's 80 for a number); none by default."""
+        limits = dict(rate_limits or {})
+        self.telegram = FakeTelegram(
+            clock=clock, username="regulars_local_bot", rate_limit=limits.get("telegram")
+        )
+        self.whatsapp = FakeWhatsApp(clock=clock, rate_limit=limits.get("whatsapp"))
         self.telegram_secret = secrets.token_urlsafe(24)
         self.whatsapp_app_secret = secrets.token_hex(16)
         self.whatsapp_verify_token = secrets.token_urlsafe(16)
