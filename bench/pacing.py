@@ -184,23 +184,12 @@ def queued_messages(salon_id: str, count: int, now: datetime) -> list[Any]:
     return items
 
 
-def statuses(local: dynamo.Local, salon_id: str) -> Counter[str]:
-    """The outbox's messages of ``salon_id`` by status (read with Queries on the table)."""
-    counted: Counter[str] = Counter()
-    key: dict[str, Any] | None = None
-    while True:
-        page = local.raw.query(
-            TableName=local.table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :msg)",
-            ExpressionAttributeValues={":pk": {"S": f"SALON#{salon_id}"}, ":msg": {"S": "MSG#"}},
-            ProjectionExpression="#s",
-            ExpressionAttributeNames={"#s": "status"},
-            **({"ExclusiveStartKey": key} if key else {}),
-        )
-        counted.update(item["status"]["S"] for item in page["Items"])
-        key = page.get("LastEvaluatedKey")
-        if not key:
-            return counted
+def statuses(salon_id: str) -> Counter[str]:
+    """The outbox's messages of ``salon_id`` by status (one Query of the salon's messages, paged)."""
+    from regulars.messaging.outbox.items import MESSAGES, Message
+
+    pk = Message.render_key("pk", salon_id=salon_id)
+    return Counter(str(m.status) for m in Message.query(pk, Message.sk.startswith(MESSAGES)))
 
 
 LIMITS = {"telegram": 30, "whatsapp": 80}  # the Bot API's for a bot, the Cloud API's for a number
@@ -243,9 +232,7 @@ def report(messages: int = 50_000, rates: dict[str, float] | None = None) -> str
                 environments,
                 wait=2.0,
             )
-            return render(
-                messages, environments, rates, filled, run, telegram, whatsapp, statuses(local, "bench")
-            )
+            return render(messages, environments, rates, filled, run, telegram, whatsapp, statuses("bench"))
     finally:
         local.stop()
 
