@@ -39,7 +39,6 @@ MARKETING_CAP = 131049
 MARKETING_STOPPED = 131050
 THROUGHPUT_LIMITS = frozenset({130429, 80007})  # the number's or the account's pace: the channel's
 PAIR_RATE_LIMIT = 131056  # too many to one recipient: that message's wait alone
-RATE_LIMITS = THROUGHPUT_LIMITS | {PAIR_RATE_LIMIT}
 SERVER_ERRORS = frozenset({131000, 131016})
 MARKETING_CAP_RETRY_SECONDS = 24 * 60 * 60
 
