@@ -3,7 +3,6 @@ transactions as hold them, and exactly what counting them one at a time gives.""
 
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 
 import pytest
@@ -58,9 +57,9 @@ def table_calls(table, monkeypatch):
     return calls, before
 
 
-def count_every(salon_id, now, events, *, in_batch: bool) -> None:
-    """Count ``events``, each given twice, as a stream may deliver it."""
-    with afterwards.batch(lambda: now) if in_batch else contextlib.nullcontext():
+def count_in_a_batch(salon_id, now, events) -> None:
+    """Count ``events`` in one stream batch, each given twice, as a stream may deliver it."""
+    with afterwards.batch(lambda: now):
         for _ in range(2):
             for event, deltas, facts in events:
                 store.count_once(salon_id, event, deltas, now, facts=facts)
@@ -76,9 +75,10 @@ def test_a_batch_counts_each_event_once_as_one_by_one_does_in_a_few_calls(table_
     calls, _ = table_calls
     events = events_of_a_busy_day()
 
-    count_every("one-by-one", now, events, in_batch=False)
+    for event, deltas, facts in [*events, *events[:10]]:  # one at a time, ten of them delivered twice
+        store.count_once("one-by-one", event, deltas, now, facts=facts)
     one_by_one = len(calls)
-    count_every(SALON, now, events, in_batch=True)
+    count_in_a_batch(SALON, now, events)
     batched = len(calls) - one_by_one
 
     alone = totals("one-by-one")
@@ -87,9 +87,9 @@ def test_a_batch_counts_each_event_once_as_one_by_one_does_in_a_few_calls(table_
     assert alone[("2026-11", "visits", "all")] == (40, 40 * 3000)
     assert alone[("2026-11", "clients", "visited")] == (25, 0)
     assert alone[("2026-11", "cohort", "clients")] == (25, 0)
-    # 200 deliveries: a transaction (and a read of the facts) each alone; merged, a read of every
-    # marker and transactions split where one would pass DynamoDB's 100 items
-    assert one_by_one >= 200
+    # alone, a transaction (and a read of the facts) a delivery; the batch's 200 deliveries merged: a
+    # read of every marker and transactions split where one would pass DynamoDB's 100 items
+    assert one_by_one >= 110
     assert batched <= 6
 
 
