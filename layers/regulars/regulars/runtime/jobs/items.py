@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from datetime import datetime
 
 from pynamodb.attributes import (
     JSONAttribute,
@@ -17,6 +18,11 @@ JOBS = "JOB#"  # a subject's jobs
 
 
 JOB_SHARDS = 8  # a due minute's jobs spread over this many index partitions
+
+
+def bucket_of(day: datetime, shard: int) -> str:
+    """A due day's shard in the due index (``2026-11-23#3``): the UTC day, whatever zone ``day`` is in."""
+    return f"{format_day(day)}#{shard}"
 
 
 class Job(Entity, discriminator="Job"):
@@ -57,7 +63,7 @@ class Job(Entity, discriminator="Job"):
     def due_bucket(self) -> str | None:
         if self.status != "pending" or self.due_at is None:
             return None
-        return f"{format_day(self.due_at)}#{self.shard}"
+        return bucket_of(self.due_at, self.shard)
 
 
 class TickerWatermark(Entity, discriminator="TickerWatermark"):

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import PutError
 from pynamodb.expressions.update import Action
 
-from regulars.runtime.jobs.items import JOB_SHARDS, JOBS, Job, TickerWatermark
-from regulars.store.base import Entity, Tx, condition_failed, format_day
+from regulars.runtime.jobs.items import JOB_SHARDS, JOBS, Job, TickerWatermark, bucket_of
+from regulars.store.base import Entity, Tx, condition_failed
 
 KEEP_DONE = timedelta(days=30)
 
@@ -125,7 +125,7 @@ def get(salon_id: str, job_id: str) -> DueJob | None:
 
 def due_between(day: datetime, shard: int, since: datetime, until: datetime) -> list[JobRef]:
     """Pending jobs of one due day (UTC) and shard with since <= due_at <= until."""
-    hk = f"DUE#{format_day(day)}#{shard}"
+    hk = Job.render_key("gsi1pk", due_bucket=bucket_of(day, shard))
     lower = Job.render_key("gsi1sk", due_at=since, salon_id="", job_id="")
     upper = Job.render_key("gsi1sk", due_at=until, salon_id="~", job_id="~")
     return [
