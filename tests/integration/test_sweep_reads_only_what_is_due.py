@@ -12,7 +12,7 @@ import pytest
 
 pytestmark = pytest.mark.xdist_group("bench-sweep")
 ROOT = Path(__file__).resolve().parents[2]
-CLIENTS = 2_000
+CLIENTS = 1_000
 DUE = 50
 
 
