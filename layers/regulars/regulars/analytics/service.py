@@ -91,10 +91,15 @@ def _confirmation(a: m.Appointment, outcome: str, month: str) -> list[Delta]:
 def _asked_to_confirm(a: m.Appointment) -> bool:
     """Whether a reminder that asks for a confirmation reached the client for this visit."""
     return any(
-        i.kind == MessageKind.REMINDER_WITH_CONFIRMATION.value
-        and i.appointment_id == a.id
-        and i.status in ("sent", "delivered")
-        for i in outbox.for_client(a.salon_id, a.client_id, since=a.created_at, limit=50)
+        i.status in ("sent", "delivered")
+        for i in outbox.for_client(
+            a.salon_id,
+            a.client_id,
+            since=a.created_at,
+            limit=50,
+            kind=MessageKind.REMINDER_WITH_CONFIRMATION.value,
+            appointment_id=a.id,
+        )
     )
 
 

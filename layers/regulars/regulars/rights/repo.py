@@ -3,8 +3,8 @@ side of a client's data rights.
 
 Nothing here scans. Every item that can hold a client's name, phone, e-mail, birthday, chat id or
 words is reached through a key the client's id leads to: the client's partition in the second index
-(visits, messages, ledger, feedback, tasks, defections, referral codes, Telegram links), messages to
-others about the client (the first index, ``ABOUT#``), the client's lots and campaign memberships
+(visits, ledger, feedback, tasks, defections, referral codes, Telegram links) and in the third (the
+client's messages; the jobs are found there by their subject), messages to others about the client (the first index, ``ABOUT#``), the client's lots and campaign memberships
 (their sort-key prefix), the in-bound addresses the client's messages went to, the client's
 idempotency answers (a day's worth), the jobs whose subject is the client or one of their visits or
 messages, and the salon's analytics snapshot (its top clients).
@@ -34,6 +34,7 @@ from regulars.messaging.outbox.items import Message, ProviderMessage
 from regulars.messaging.outbox.repo import OPEN, provider_key
 from regulars.retention.items import Defection
 from regulars.runtime.jobs.items import Job
+from regulars.runtime.jobs.repo import subject_jobs
 from regulars.runtime.jobs.subjects import Subject
 from regulars.store.base import Entity, Tx, TxFailed
 from regulars.store.filed import dump
@@ -52,7 +53,7 @@ LEFT_SUBJECTS: dict[Subject, str] = {
 HISTORY_FACTS = frozenset(
     {"at", "action", "by", "late", "salon_initiated", "start", "staff_id", "paid_amount", "bonus_amount"}
 )
-# What an export hands over from the client's partition of the second index, by section
+# What an export hands over from the client's partitions of the second and third index, by section
 SECTIONS: dict[str, type[Entity]] = {
     "visits": Appointment,
     "messages": Message,
@@ -220,10 +221,7 @@ def forget_jobs(salon_id: str, subjects: list[str], now: datetime, words: list[s
     their words in an outcome) goes; the lifecycle checks stay."""
     changed = 0
     for subject in subjects:
-        hk = Job.render_key("gsi2pk", salon_id=salon_id, subject=subject)
-        for job in Entity.by_gsi2.query(hk):
-            if not isinstance(job, Job):
-                continue
+        for job in subject_jobs(salon_id, subject):
             actions: list[Any] = []
             if "birthday" in (job.payload or {}):
                 actions.append(Job.payload.set({k: v for k, v in job.payload.items() if k != "birthday"}))

@@ -1,7 +1,7 @@
 """The single table and the rule that keeps it sane: every key is derived from the model's fields,
 in one place (each model's ``__keys__``), and never written by hand anywhere else.
 
-All entities share one table, one key schema (PK/SK plus two overloaded GSIs) and one PynamoDB
+All entities share one table, one key schema (PK/SK plus three overloaded GSIs) and one PynamoDB
 connection (one botocore client per process, which matters for cold starts). A ``type``
 discriminator lets one Query return mixed entities (a salon's whole catalog in one call).
 """
@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Self
 from pynamodb.attributes import DiscriminatorAttribute, ListAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.connection import Connection, TableConnection
 from pynamodb.exceptions import PynamoDBException
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -87,6 +87,27 @@ class GSI2(GlobalSecondaryIndex):
     gsi2sk = UnicodeAttribute(range_key=True, attr_name="GSI2SK")
 
 
+# What the third index copies besides the keys: what never changes after an item is written, so that
+# none of its status changes writes the index again (template.yaml says the same).
+GSI3_INCLUDES = ("type", "kind", "purpose", "appointment_id")
+
+
+class GSI3(GlobalSecondaryIndex):
+    """For the items whose status changes often (messages, jobs): only their keys and what never changes
+    are in it, so a change of status writes the table alone. What a query finds here is a stub; read the
+    items themselves with :func:`whole`."""
+
+    class Meta:
+        index_name = "GSI3"
+        projection = IncludeProjection(list(GSI3_INCLUDES))
+
+    gsi3pk = UnicodeAttribute(hash_key=True, attr_name="GSI3PK")
+    gsi3sk = UnicodeAttribute(range_key=True, attr_name="GSI3SK")
+
+
+INDEX_KEYS = (("gsi1pk", "gsi1sk"), ("gsi2pk", "gsi2sk"), ("gsi3pk", "gsi3sk"))
+
+
 class Entity(Model):
     """Base of every item in the table."""
 
@@ -101,11 +122,14 @@ class Entity(Model):
     gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
     gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
     gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
+    gsi3pk = UnicodeAttribute(null=True, attr_name="GSI3PK")
+    gsi3sk = UnicodeAttribute(null=True, attr_name="GSI3SK")
     entity_type = DiscriminatorAttribute(attr_name="type")
     expires = TTLAttribute(null=True, attr_name="ttl")
 
     by_gsi1 = GSI1()
     by_gsi2 = GSI2()
+    by_gsi3 = GSI3()
 
     # key attribute -> template over the model's own fields, e.g. {"pk": "SALON#{salon_id}"}
     __keys__: ClassVar[dict[str, str]] = {}
@@ -120,7 +144,7 @@ class Entity(Model):
             value = _render(template, lambda name: getattr(self, name, None))
             if value is not None or attr not in ("pk", "sk"):
                 setattr(self, attr, value)
-        for hash_key, range_key in (("gsi1pk", "gsi1sk"), ("gsi2pk", "gsi2sk")):
+        for hash_key, range_key in INDEX_KEYS:
             if (
                 getattr(self, hash_key) is None or getattr(self, range_key) is None
             ):  # in the index whole, or not
@@ -208,6 +232,16 @@ class Entity(Model):
 
 
 StoreError = PynamoDBException  # what a refused or failed call to the table raises
+
+
+def whole(stubs: Iterable[Entity], *, consistent: bool = True) -> list[Entity]:
+    """The items themselves of what a query of the third index found (its stubs: the keys and what
+    never changes), in the stubs' order, read by key in batches of 100; one deleted since is left out."""
+    keys = [(stub.pk, stub.sk) for stub in stubs]
+    if not keys:
+        return []
+    found = {(i.pk, i.sk): i for i in Entity.batch_get(keys, consistent_read=consistent)}
+    return [found[key] for key in keys if key in found]
 
 
 def condition_failed(exc: Exception) -> bool:

@@ -153,10 +153,14 @@ def _marketing_rules(item: MessageRecord, salon: Salon, now: datetime) -> Decisi
     window = timedelta(days=rules.marketing_cap_days)
     recent = [
         i.sent_at or i.changed_at
-        for i in outbox.for_client(item.salon_id, item.client_id or "", since=now - window, limit=200)
-        if i.purpose == Purpose.MARKETING.value
-        and i.status in SENT_STATES
-        and i.message_id != item.message_id
+        for i in outbox.for_client(
+            item.salon_id,
+            item.client_id or "",
+            since=now - window,
+            limit=200,
+            purpose=Purpose.MARKETING.value,
+        )
+        if i.status in SENT_STATES and i.message_id != item.message_id
     ]
     if not within_cap(recent, now, rules.marketing_cap, window):
         return Decision(

@@ -27,8 +27,8 @@ class Message(Entity, discriminator="Message"):
         "sk": MESSAGES + "{message_id}",
         "gsi1pk": "SALON#{salon_id}#ABOUT#{about_client_id}",
         "gsi1sk": MESSAGES + "{created_at}#{message_id}",
-        "gsi2pk": "SALON#{salon_id}#CLIENT#{client_id}",
-        "gsi2sk": MESSAGES + "{created_at}#{message_id}",
+        "gsi3pk": "SALON#{salon_id}#CLIENT#{client_id}",
+        "gsi3sk": MESSAGES + "{created_at}#{message_id}",
     }
 
     salon_id = UnicodeAttribute()

@@ -22,11 +22,13 @@ from regulars.messaging.contacts import repo as contacts
 from regulars.messaging.outbox.items import MESSAGES, CampaignSends, Message, ProviderMessage, SmsDay
 from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.outbox.model import PlannedMessage as PlannedMessage
-from regulars.store.base import Entity, condition_failed
+from regulars.store.base import GSI3_INCLUDES, Entity, condition_failed, whole
 
 KEEP_PROVIDER_IDS = timedelta(days=90)
 OPEN = ("planned", "queued")  # not yet handed to a provider
 FINAL = ("sent", "delivered", "failed", "skipped")
+# what a client's messages can be picked by before they are read: what their index entries hold
+MATCHABLE = frozenset(GSI3_INCLUDES) - {"type"}
 
 
 def _record(item: Message) -> MessageRecord:
@@ -148,25 +150,34 @@ def get_item(salon_id: str, message_id: str) -> Message | None:
 
 
 def _items_for_client(
-    salon_id: str, client_id: str, *, since: datetime | None = None, limit: int = 100
+    salon_id: str, client_id: str, *, since: datetime | None = None, limit: int = 100, **match: str
 ) -> list[Message]:
-    """A client's messages, newest first (those created at or after ``since``)."""
-    hk = Message.render_key("gsi2pk", salon_id=salon_id, client_id=client_id)
+    """A client's messages, newest first (those created at or after ``since``; with ``match``, those
+    whose ``kind``, ``purpose`` or ``appointment_id`` is as given): found in the third index, which holds
+    what never changes, then read whole, only those that match."""
+    if not match.keys() <= MATCHABLE:
+        raise ValueError(f"the index holds {sorted(MATCHABLE)}, not {sorted(match.keys() - MATCHABLE)}")
+    hk = Message.render_key("gsi3pk", salon_id=salon_id, client_id=client_id)
     condition: Condition
     if since is None:
-        condition = Entity.gsi2sk.startswith(MESSAGES)
+        condition = Entity.gsi3sk.startswith(MESSAGES)
     else:
-        lower = Message.render_key("gsi2sk", created_at=since, message_id="")
-        condition = Entity.gsi2sk.between(lower, MESSAGES + "~")
-    items = Entity.by_gsi2.query(hk, condition, scan_index_forward=False, limit=limit)
-    return [i for i in items if isinstance(i, Message)]
+        lower = Message.render_key("gsi3sk", created_at=since, message_id="")
+        condition = Entity.gsi3sk.between(lower, MESSAGES + "~")
+    stubs = [
+        i
+        for i in Entity.by_gsi3.query(hk, condition, scan_index_forward=False, limit=limit)
+        if isinstance(i, Message) and all(getattr(i, name) == value for name, value in match.items())
+    ]
+    return [i for i in whole(stubs) if isinstance(i, Message)]
 
 
 def for_client(
-    salon_id: str, client_id: str, *, since: datetime | None = None, limit: int = 100
+    salon_id: str, client_id: str, *, since: datetime | None = None, limit: int = 100, **match: str
 ) -> list[MessageRecord]:
-    """A client's messages with what became of them, newest first (those created at or after ``since``)."""
-    return [_record(i) for i in _items_for_client(salon_id, client_id, since=since, limit=limit)]
+    """A client's messages with what became of them, newest first (those created at or after ``since``;
+    with ``match``, of that ``kind``, ``purpose`` or ``appointment_id``)."""
+    return [_record(i) for i in _items_for_client(salon_id, client_id, since=since, limit=limit, **match)]
 
 
 # --- transitions -----------------------------------------------------------------------------------
@@ -410,8 +421,8 @@ def campaign_sends(salon_id: str, campaign_id: str) -> tuple[int, int]:
 def skip_marketing(salon_id: str, client_id: str, now: datetime) -> int:
     """Withdraw every marketing message not yet handed to a provider (an opt-out is honoured at once)."""
     skipped = 0
-    for item in _items_for_client(salon_id, client_id, limit=500):
-        if item.purpose == "marketing" and item.status in OPEN:
+    for item in _items_for_client(salon_id, client_id, limit=500, purpose="marketing"):
+        if item.status in OPEN:
             skipped += skip(salon_id, item.message_id, "the client opted out", now)
     return skipped
 

@@ -30,8 +30,9 @@ class Job(Entity, discriminator="Job"):
 
     While pending, a job sits in GSI1 under its due day and shard (``DUE#2026-11-23#3``), sorted
     by due time, so the ticker reads only what is due (a range of the sort key); once queued, done
-    or cancelled its index keys are gone (the bucket is derived from the status). GSI2 finds a
-    subject's jobs (an appointment's reminders) to cancel them when the subject changes.
+    or cancelled its index keys are gone (the bucket is derived from the status). GSI3 finds a
+    subject's jobs (an appointment's reminders) to cancel them when the subject changes: it holds their
+    keys and kind alone, so a job's changes of status do not write it again.
     """
 
     __keys__ = {
@@ -39,8 +40,8 @@ class Job(Entity, discriminator="Job"):
         "sk": JOBS + "{job_id}",
         "gsi1pk": "DUE#{due_bucket}",
         "gsi1sk": "{due_at}#{salon_id}#{job_id}",
-        "gsi2pk": "SALON#{salon_id}#SUBJECT#{subject}",
-        "gsi2sk": JOBS + "{job_id}",
+        "gsi3pk": "SALON#{salon_id}#SUBJECT#{subject}",
+        "gsi3sk": JOBS + "{job_id}",
     }
 
     salon_id = UnicodeAttribute()

@@ -11,7 +11,7 @@ from pynamodb.exceptions import PutError
 from pynamodb.expressions.update import Action
 
 from regulars.runtime.jobs.items import JOB_SHARDS, JOBS, Job, TickerWatermark, bucket_of
-from regulars.store.base import Entity, Tx, condition_failed
+from regulars.store.base import Entity, Tx, condition_failed, whole
 
 KEEP_DONE = timedelta(days=30)
 
@@ -185,24 +185,33 @@ def cancel_pending(
 ) -> int:
     """Cancel the subject's pending jobs (of ``kind``, if given) (an appointment moved or cancelled),
     but those in ``keep``."""
-    hk = Job.render_key("gsi2pk", salon_id=salon_id, subject=subject)
     cancelled = 0
-    for item in Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith(JOBS)):
-        if (
-            isinstance(item, Job)
-            and item.status == "pending"
-            and item.job_id not in keep
-            and (kind is None or item.kind == kind)
-        ):
+    for item in _subject_jobs(salon_id, subject, kind=kind):
+        if item.status == "pending" and item.job_id not in keep:
             cancelled += _transition(
                 JobRef(salon_id, item.job_id), "pending", "cancelled", now, outcome=outcome
             )
     return cancelled
 
 
+def _subject_jobs(salon_id: str, subject: str, *, kind: str | None = None) -> list[Job]:
+    """The subject's jobs (of ``kind``, if given): found in the third index, then read whole."""
+    hk = Job.render_key("gsi3pk", salon_id=salon_id, subject=subject)
+    stubs = [
+        i
+        for i in Entity.by_gsi3.query(hk, Entity.gsi3sk.startswith(JOBS))
+        if isinstance(i, Job) and (kind is None or i.kind == kind)
+    ]
+    return [i for i in whole(stubs) if isinstance(i, Job)]
+
+
+def subject_jobs(salon_id: str, subject: str) -> list[Job]:
+    """The subject's job items, whatever their status (an erasure's)."""
+    return _subject_jobs(salon_id, subject)
+
+
 def jobs_of(salon_id: str, subject: str) -> list[DueJob]:
-    hk = Job.render_key("gsi2pk", salon_id=salon_id, subject=subject)
-    return [_due(i) for i in Entity.by_gsi2.query(hk, Entity.gsi2sk.startswith(JOBS)) if isinstance(i, Job)]
+    return [_due(i) for i in _subject_jobs(salon_id, subject)]
 
 
 def watermark() -> datetime | None:
