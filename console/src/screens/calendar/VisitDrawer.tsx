@@ -22,15 +22,23 @@ export function VisitDrawer(props: { id: string | null; onClose: () => void; onC
   const pane = useSignal<Pane>("view");
   const problem = useSignal("");
 
+  // The visit is shown with its client's facts, all at once: rows that came in later would push the
+  // buttons down under a finger about to tap one of them.
   async function load(id: string) {
     problem.value = "";
     try {
       const a = await ok(api.GET("/v1/admin/appointments/{appointment_id}", { params: { path: { appointment_id: id } } }));
+      let c: ClientDetail | null = null;
+      let l: Loyalty | null = null;
+      try {
+        [c, l] = await Promise.all([
+          ok(api.GET("/v1/admin/clients/{client_id}", { params: { path: { client_id: a.client_id } } })),
+          may("loyalty.read") ? ok(api.GET("/v1/admin/clients/{client_id}/loyalty", { params: { path: { client_id: a.client_id } } })) : null,
+        ]);
+      } catch (err) {
+        problem.value = explain(err); // the visit is still shown, and what it can do
+      }
       visit.value = a;
-      const [c, l] = await Promise.all([
-        ok(api.GET("/v1/admin/clients/{client_id}", { params: { path: { client_id: a.client_id } } })),
-        may("loyalty.read") ? ok(api.GET("/v1/admin/clients/{client_id}/loyalty", { params: { path: { client_id: a.client_id } } })) : null,
-      ]);
       client.value = c;
       bonus.value = l;
     } catch (err) {
