@@ -225,11 +225,23 @@ class Runtime:
         return democache.DemoCache(self.options.demo_cache, self.options.demo_clients, key)
 
     def _save_demo(self, cache: democache.DemoCache) -> None:
-        """Once the demo's history is through the functions, keep the table for the next start."""
-        if not self.drain(SETTLE_TIMEOUT) or self.status.phase in ("stopping", "failed"):
+        """Once the demo's history is through the functions, keep the table for the next start.
+
+        The schedules are held meanwhile, so that the copy is of one moment: no tick marks a job queued
+        in it whose queue message the next start would not have. Before the copy, the ticker runs once
+        more and what it sets going settles, so that the jobs the history made due by now are done in
+        the copy (the next start, whose clock begins at the copy's moment, would otherwise do them)."""
+        timer = self._timer
+        if timer is None or not self.drain(SETTLE_TIMEOUT) or self.status.phase in ("stopping", "failed"):
             return
         try:
-            count = cache.save(dynamodb_local.client(self.dynamodb_endpoint), self.table_name, clock.now())
+            with timer.held():
+                timer.fire_frequent()
+                if not self.drain(SETTLE_TIMEOUT) or self.status.phase in ("stopping", "failed"):
+                    return
+                count = cache.save(
+                    dynamodb_local.client(self.dynamodb_endpoint), self.table_name, clock.now()
+                )
         except Exception as exc:  # the demo runs on; the next start settles it again
             log.warning("the settled demo could not be kept: %s", exc)
             return

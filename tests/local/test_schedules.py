@@ -1,3 +1,4 @@
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -159,3 +160,29 @@ def test_timer_keeps_going_when_a_function_fails():
     assert fired.ok is False
     clock.now += timedelta(minutes=1)
     assert len(timer.fire_due()) == 1
+
+
+def test_the_ticker_fires_at_once_when_asked_and_nothing_fires_while_the_timer_is_held():
+    """What keeping the settled demo uses: a tick now, then a copy of the table no tick interrupts."""
+    clock = Clock(T0)
+    sources = [
+        ScheduleSource("Ticker", "rate(1 minute)", event="Tick"),
+        ScheduleSource("Nightly", "cron(0 2 * * ? *)", event="Night", kind="ScheduleV2"),
+    ]
+    calls: list[str] = []
+    timer = ScheduleTimer(
+        entries(sources, T0, "s", "us-east-1"), lambda f, e: calls.append(f), clock, "us-east-1"
+    )
+    next_fires = [e.next_fire for e in timer.entries]
+    assert [f.function for f in timer.fire_frequent()] == ["Ticker"]
+    assert calls == ["Ticker"] and [e.next_fire for e in timer.entries] == next_fires
+
+    clock.now = T0 + timedelta(days=1)
+    fired: list[list] = []
+    with timer.held():
+        other = threading.Thread(target=lambda: fired.append(timer.fire_due()))
+        other.start()
+        other.join(timeout=0.3)
+        assert other.is_alive() and calls == ["Ticker"]  # waits for the hold to end
+    other.join(timeout=5)
+    assert sorted(f.function for f in fired[0]) == ["Nightly", "Ticker"]

@@ -8,12 +8,13 @@ a schedule fires once, with the new time (the functions catch up from their own 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
@@ -254,7 +255,7 @@ class ScheduleTimer:
         self._invoke = invoke
         self._now = now
         self._region = region
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -287,6 +288,30 @@ class ScheduleTimer:
                     log.error("schedule %s: %s", entry.name, exc)
                 entry.next_fire = entry.expression.next_after(moment)
                 fired.append(Fired(entry.name, entry.source.function, moment.isoformat(), ok))
+            self.fired += fired
+        return fired
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Nothing fires while this is held: what is read meanwhile sees no firing half done."""
+        with self._lock:
+            yield
+
+    def fire_frequent(self, period: timedelta = timedelta(minutes=1)) -> list[Fired]:
+        """Invoke now, once, each schedule of a rate of ``period`` or less (the ticker), whatever its next
+        time: what it would find due at that time is done at once. Its next time stays as it was."""
+        fired: list[Fired] = []
+        with self._lock:
+            moment = self._now()
+            for entry in self.entries:
+                if isinstance(entry.expression, Rate) and entry.expression.period <= period:
+                    ok = True
+                    try:
+                        self._invoke(entry.source.function, scheduled_event(entry, moment, self._region))
+                    except Exception as exc:
+                        ok = False
+                        log.error("schedule %s: %s", entry.name, exc)
+                    fired.append(Fired(entry.name, entry.source.function, moment.isoformat(), ok))
             self.fired += fired
         return fired
 
