@@ -235,8 +235,9 @@ export function CalendarScreen() {
       <div ref={host} class="calendar" aria-busy={loading.value} />
       <h2 class="visually-hidden">{t("calendar.visits", { count: active })}</h2>
       <ul class="agenda" aria-label={t("calendar.visits", { count: active })}>
+        {/* keyed: a list read anew keeps each row with its visit, so a tap during the refresh opens the visit tapped */}
         {list.value.map((v) => (
-          <li>
+          <li key={v.id}>
             <button type="button" class={`agenda-item status-${v.status}`} data-id={v.id} onClick={() => (open.value = v.id)}>
               <span class="agenda-time">
                 {view.value === "week" && `${dayTitle(v.start).split(",")[0]} `}
@@ -252,7 +253,7 @@ export function CalendarScreen() {
           </li>
         ))}
         {blocks.value.map((b) => (
-          <li>
+          <li key={b.id}>
             <button type="button" class="agenda-item block" data-block={b.id} onClick={() => (shownBlock.value = b)}>
               <span class="agenda-time">{time(b.start)}–{time(b.end)}</span>
               <span class="agenda-client">{t(`blockKind.${b.kind}` as "blockKind.other")}</span>

@@ -3,7 +3,7 @@
 // by the salon or not), no-show, check out (amount in the language's decimals, bonus within the
 // balance and the salon's cap, the cashback to be earned shown before saving), refund with a reason.
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import { api, explain, fieldErrors, ok, type Appointment, type ClientDetail, type Loyalty } from "../../api/client";
 import { Dialog, Field, FormError, Status } from "../../components/ui";
 import { fractionDigits, has, money, numberLocale, percent, salonZone, t, time, when, type Key } from "../../i18n";
@@ -21,6 +21,7 @@ export function VisitDrawer(props: { id: string | null; onClose: () => void; onC
   const bonus = useSignal<Loyalty | null>(null);
   const pane = useSignal<Pane>("view");
   const problem = useSignal("");
+  const shownId = useRef<string | null>(null); // the visit asked for last: an answer for another comes too late
 
   // The visit is shown with its client's facts, all at once: rows that came in later would push the
   // buttons down under a finger about to tap one of them.
@@ -38,6 +39,7 @@ export function VisitDrawer(props: { id: string | null; onClose: () => void; onC
       } catch (err) {
         problem.value = explain(err); // the visit is still shown, and what it can do
       }
+      if (shownId.current !== id) return;
       visit.value = a;
       client.value = c;
       bonus.value = l;
@@ -47,6 +49,7 @@ export function VisitDrawer(props: { id: string | null; onClose: () => void; onC
   }
 
   useEffect(() => {
+    shownId.current = props.id;
     visit.value = null;
     client.value = null;
     bonus.value = null;
