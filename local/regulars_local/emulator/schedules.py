@@ -274,22 +274,9 @@ class ScheduleTimer:
 
     def fire_due(self) -> list[Fired]:
         """Invoke every schedule due at the current time, once each; what fired."""
-        fired: list[Fired] = []
-        with self._lock:
-            moment = self._now()
-            for entry in self.entries:
-                if entry.next_fire is None or entry.next_fire > moment:
-                    continue
-                ok = True
-                try:
-                    self._invoke(entry.source.function, scheduled_event(entry, moment, self._region))
-                except Exception as exc:
-                    ok = False
-                    log.error("schedule %s: %s", entry.name, exc)
-                entry.next_fire = entry.expression.next_after(moment)
-                fired.append(Fired(entry.name, entry.source.function, moment.isoformat(), ok))
-            self.fired += fired
-        return fired
+        return self._fire(
+            lambda entry, moment: entry.next_fire is not None and entry.next_fire <= moment, move=True
+        )
 
     @contextlib.contextmanager
     def held(self) -> Iterator[None]:
@@ -300,18 +287,28 @@ class ScheduleTimer:
     def fire_frequent(self, period: timedelta = timedelta(minutes=1)) -> list[Fired]:
         """Invoke now, once, each schedule of a rate of ``period`` or less (the ticker), whatever its next
         time: what it would find due at that time is done at once. Its next time stays as it was."""
+        return self._fire(
+            lambda entry, _: isinstance(entry.expression, Rate) and entry.expression.period <= period,
+            move=False,
+        )
+
+    def _fire(self, chosen: Callable[[Entry, datetime], bool], *, move: bool) -> list[Fired]:
+        """Invoke the chosen schedules at the current time (``move``: each then set to its next time)."""
         fired: list[Fired] = []
         with self._lock:
             moment = self._now()
             for entry in self.entries:
-                if isinstance(entry.expression, Rate) and entry.expression.period <= period:
-                    ok = True
-                    try:
-                        self._invoke(entry.source.function, scheduled_event(entry, moment, self._region))
-                    except Exception as exc:
-                        ok = False
-                        log.error("schedule %s: %s", entry.name, exc)
-                    fired.append(Fired(entry.name, entry.source.function, moment.isoformat(), ok))
+                if not chosen(entry, moment):
+                    continue
+                ok = True
+                try:
+                    self._invoke(entry.source.function, scheduled_event(entry, moment, self._region))
+                except Exception as exc:
+                    ok = False
+                    log.error("schedule %s: %s", entry.name, exc)
+                if move:
+                    entry.next_fire = entry.expression.next_after(moment)
+                fired.append(Fired(entry.name, entry.source.function, moment.isoformat(), ok))
             self.fired += fired
         return fired
 
