@@ -4,7 +4,8 @@ side of a client's data rights.
 Nothing here scans. Every item that can hold a client's name, phone, e-mail, birthday, chat id or
 words is reached through a key the client's id leads to: the client's partition in the second index
 (visits, ledger, feedback, tasks, defections, referral codes, Telegram links) and in the third (the
-client's messages; the jobs are found there by their subject), messages to others about the client (the first index, ``ABOUT#``), the client's lots and campaign memberships
+client's messages; the jobs are found there by their subject), messages to others about the client
+(the first index, ``ABOUT#``), the client's lots and campaign memberships
 (their sort-key prefix), the in-bound addresses the client's messages went to, the client's
 idempotency answers (a day's worth), the jobs whose subject is the client or one of their visits or
 messages, and the salon's analytics snapshot (its top clients).

@@ -186,7 +186,7 @@ def cancel_pending(
     """Cancel the subject's pending jobs (of ``kind``, if given) (an appointment moved or cancelled),
     but those in ``keep``."""
     cancelled = 0
-    for item in _subject_jobs(salon_id, subject, kind=kind):
+    for item in subject_jobs(salon_id, subject, kind=kind):
         if item.status == "pending" and item.job_id not in keep:
             cancelled += _transition(
                 JobRef(salon_id, item.job_id), "pending", "cancelled", now, outcome=outcome
@@ -194,8 +194,9 @@ def cancel_pending(
     return cancelled
 
 
-def _subject_jobs(salon_id: str, subject: str, *, kind: str | None = None) -> list[Job]:
-    """The subject's jobs (of ``kind``, if given): found in the third index, then read whole."""
+def subject_jobs(salon_id: str, subject: str, *, kind: str | None = None) -> list[Job]:
+    """The subject's job items, whatever their status (of ``kind``, if given): found in the third index,
+    then read whole."""
     hk = Job.render_key("gsi3pk", salon_id=salon_id, subject=subject)
     stubs = [
         i
@@ -205,13 +206,8 @@ def _subject_jobs(salon_id: str, subject: str, *, kind: str | None = None) -> li
     return [i for i in whole(stubs) if isinstance(i, Job)]
 
 
-def subject_jobs(salon_id: str, subject: str) -> list[Job]:
-    """The subject's job items, whatever their status (an erasure's)."""
-    return _subject_jobs(salon_id, subject)
-
-
 def jobs_of(salon_id: str, subject: str) -> list[DueJob]:
-    return [_due(i) for i in _subject_jobs(salon_id, subject)]
+    return [_due(i) for i in subject_jobs(salon_id, subject)]
 
 
 def watermark() -> datetime | None:
