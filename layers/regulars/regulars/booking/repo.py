@@ -132,7 +132,6 @@ def create(
     client_locale: tuple[str, str] | None = None,
     idempotent_answer: tuple[str, str, str, int, str] | None = None,
     now: datetime,
-    return_consumed_capacity: str | None = None,
     also: Callable[[Tx], None] | None = None,
 ) -> Tx:
     """Book in ONE transaction: the visit (with a VisitPart per further staff member of a visit of
@@ -145,7 +144,7 @@ def create(
     everything is."""
 
     def build() -> Tx:
-        tx = Tx(return_consumed_capacity=return_consumed_capacity)
+        tx = Tx()
         tx.put(_item(appointment), Appointment.pk.does_not_exist(), label="appointment")
         for staff_id, span in _spans(appointment).items():
             tx.put(_part(appointment, staff_id, span), label="appointment")

@@ -284,15 +284,13 @@ class Tx:
     """A TransactWrite whose items carry labels, so a cancellation says which condition failed.
 
     DynamoDB reports cancellation reasons in item order; PynamoDB sends condition checks, then
-    deletes, puts and updates, so the labels are kept in the same four groups.
+    deletes, puts and updates, so the labels are kept in the same four groups. A transaction of one
+    write is sent as that write alone (:meth:`_commit_alone`).
     """
 
-    def __init__(self, return_consumed_capacity: str | None = None):
-        self._tw = TransactWrite(
-            connection=Entity.connection(), return_consumed_capacity=return_consumed_capacity
-        )
+    def __init__(self) -> None:
+        self._tw = TransactWrite(connection=Entity.connection())
         self._labels: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
-        self.consumed_capacity: Any = None
 
     def put(self, model: Entity, condition: Any = None, *, label: str = "") -> None:
         self._tw.save(model, condition=condition)
@@ -328,6 +326,9 @@ class Tx:
 
         if not len(self):
             return
+        if len(self) == 1 and not self._labels["check"]:
+            self._commit_alone()
+            return
         try:
             with self._tw:
                 pass
@@ -345,7 +346,35 @@ class Tx:
             if not reasons:
                 raise
             raise TxFailed(failed, contended, codes) from exc
-        self.consumed_capacity = getattr(self._tw, "_consumed_capacity", None)
+
+    def _commit_alone(self) -> None:
+        """One write is atomic on its own: sent as a conditional PutItem, UpdateItem or DeleteItem, it
+        costs half what the same write does in a transaction, and fails the way the transaction would
+        (:class:`TxFailed` naming its label; another error as the transaction's error)."""
+        from botocore.exceptions import ClientError
+        from pynamodb.exceptions import TransactWriteError
+
+        tw = self._tw
+        ((operation, kwargs, label),) = [
+            (operation, kwargs, label)
+            for operation, items, labels in (
+                ("DeleteItem", tw._delete_items, self._labels["delete"]),
+                ("PutItem", tw._put_items, self._labels["put"]),
+                ("UpdateItem", tw._update_items, self._labels["update"]),
+            )
+            for kwargs, label in zip(items, labels, strict=True)
+        ]
+        try:
+            Entity.connection().dispatch(operation, dict(kwargs))
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            if code == "ConditionalCheckFailedException":
+                raise TxFailed([label], [], ["ConditionalCheckFailed"]) from exc
+            if code == "TransactionConflictException":
+                raise TxFailed([], [label], ["TransactionConflict"]) from exc
+            raise TransactWriteError(f"Failed to write the item: {exc}", exc) from exc
+        for model in tw._models_for_version_attribute_update:
+            model.update_local_version_attribute()
 
     def commit_once(self, *, may_change: Iterable[str] | None = None) -> bool | None:
         """Commit a transaction that holds an event's marker (labelled ``event``): True when committed,
