@@ -28,7 +28,7 @@ TEST_WORKERS ?= 2
 
 SAM_CLI_VERSION ?= 1.170.0
 
-.PHONY: console console-check setup dev test unit local-test integration e2e infra-test lint format openapi bench layer-requirements build console-deploy
+.PHONY: console console-check setup dev test all-tests unit local-test integration e2e infra-test lint format openapi bench layer-requirements build console-deploy
 
 setup:
 	@infra/bootstrap.sh >/dev/null
@@ -37,7 +37,12 @@ dev: console  ## start DynamoDB Local, moto, the gateway on 127.0.0.1:$(PORT), p
 	@$(UV) run --frozen python -m regulars_local --port $(PORT) $(DEV_ARGS)
 
 test:  ## every test: lint (ruff, the format, mypy, import contracts), the console's checks and build, unit, local runtime, integration, end-to-end, browser, infrastructure
-	@$(MAKE) --no-print-directory -j3 --output-sync=target lint console-check console  # each mostly one core
+	@$(MAKE) --no-print-directory -j2 --output-sync=target console-check console  # each mostly one core
+	@# the lint beside the tests: their workers leave a core idle while they wait on DynamoDB Local, the
+	@# runtimes and Chromium, and a first mypy run takes most of a minute; each prints when it ends
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint all-tests
+
+all-tests:
 	@REGULARS_CHROMIUM="$$(infra/chromium.sh)" $(UV) run --frozen pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 unit:
