@@ -280,16 +280,20 @@ def test_the_whatsapp_handshake(table):
     assert bad.status == 403
 
 
-def _whatsapp_sent(visit, clock_at, wamid: str = "wamid.ABC") -> Message:
+def _whatsapp_sent(
+    visit, clock_at, wamid: str = "wamid.ABC", *, message_id: str = "wa-1", kind: str = "direct"
+) -> Message:
     outbox.plan(
         outbox.PlannedMessage(
             salon_id="salon-a",
-            message_id="wa-1",
-            kind="direct",
+            message_id=message_id,
+            kind=kind,
             purpose="transactional",
             recipient="client",
             client_id=visit["client_id"],
+            appointment_id=visit["id"] if kind.startswith("reminder") else None,
             text="Hi",
+            values={"start": "2026-11-25T13:00:00+00:00"},
             created_at=clock_at,
         )
     )
@@ -298,8 +302,8 @@ def _whatsapp_sent(visit, clock_at, wamid: str = "wamid.ABC") -> Message:
         visit["client_id"],
         lambda c: {"channels": {"whatsapp": {"opted_in_at": clock_at.isoformat()}}},
     )
-    assert dispatch.dispatch("salon-a", "wa-1", clock_at).reason == "queued on whatsapp"
-    item = outbox.get_item("salon-a", "wa-1")
+    assert dispatch.dispatch("salon-a", message_id, clock_at).reason == "queued on whatsapp"
+    item = outbox.get_item("salon-a", message_id)
     assert outbox.claim(item, clock_at)
     item.status = "sending"
     outbox.sent(item, provider_id=wamid, segments=None, cost_micros=None, cost_currency=None, now=clock_at)
@@ -358,6 +362,25 @@ def test_a_whatsapp_quick_reply_confirms_the_visit_it_answers(visit, clock_at):
     assert _whatsapp(_value(messages=[tap])).status == 200
     assert _status(visit) == "confirmed"
     assert item.client_id == visit["client_id"]
+
+
+def test_a_typed_yes_on_whatsapp_answers_the_request_whatever_went_to_the_address_since(visit, clock_at):
+    """The text opens WhatsApp's window before it is read as an answer, and another message went to the
+    address after the request: neither makes the YES lose the request it answers."""
+    _whatsapp_sent(visit, clock_at, "wamid.R", message_id="wa-request", kind="reminder_with_confirmation")
+    _whatsapp_sent(visit, clock_at + timedelta(minutes=5), "wamid.N", message_id="wa-notice")
+    text = {
+        "from": PHONE[1:] + "00",
+        "id": "wamid.IN3",
+        "timestamp": "1795421200",
+        "type": "text",
+        "text": {"body": "Yes"},
+    }
+    assert _whatsapp(_value(messages=[text])).status == 200
+    assert _status(visit) == "confirmed"
+    assert [
+        h.by for h in appointment_store.get("salon-a", visit["id"]).history if h.action == "confirmed"
+    ] == ["client:whatsapp"]
 
 
 def test_stop_on_whatsapp_withdraws_marketing_and_opens_the_window(visit, clock_at):

@@ -34,15 +34,29 @@ def contacts(channel: str, address: str) -> list[KnownAddress]:
     ]
 
 
-def remember_contact(channel: str, address: str, salon_id: str, client_id: str, now: datetime) -> None:
-    Contact(channel=channel, address=address, salon_id=salon_id, client_id=client_id, updated_at=now).save()
+def remember_contact(channel: str, address: str, salon_id: str, client_id: str, now: datetime) -> bool:
+    """The address leads back to this client of the salon, so a STOP from it reaches them: written when
+    it led nowhere there or to another of the salon's clients, else kept as it is (with the request a
+    YES would answer). A read first, since a write refused by its condition costs as much as one made.
+    True if written."""
+    known = Contact.find(channel=channel, address=address, salon_id=salon_id)
+    if known is not None and known.client_id == client_id:
+        return False
+    item = Contact(channel=channel, address=address, salon_id=salon_id, client_id=client_id, updated_at=now)
+    try:
+        item.save(Contact.pk.does_not_exist() | (Contact.client_id != client_id))
+    except PutError as exc:
+        if condition_failed(exc):
+            return False  # written meanwhile, for this client
+        raise
+    return True
 
 
-def note_contact(
+def note_request(
     *, channel: str, address: str, salon_id: str, client_id: str, message_id: str, now: datetime
 ) -> None:
-    """When a message is sent: the address leads back to the client and that message (written again
-    as it is when the send is recorded twice)."""
+    """When a message a reply answers is sent: the address leads back to the client and that message
+    (written again as it is when the send is recorded twice)."""
     Contact(
         channel=channel,
         address=address,

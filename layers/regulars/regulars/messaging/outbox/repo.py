@@ -22,6 +22,7 @@ from regulars.messaging.contacts import repo as contacts
 from regulars.messaging.outbox.items import MESSAGES, CampaignSends, Message, ProviderMessage, SmsDay
 from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.outbox.model import PlannedMessage as PlannedMessage
+from regulars.messaging.rules.templates import ANSWERED_BY_REPLY
 from regulars.store.base import GSI3_INCLUDES, Entity, condition_failed, whole
 
 KEEP_PROVIDER_IDS = timedelta(days=90)
@@ -331,7 +332,8 @@ def sent(
 ) -> bool:
     """``sending`` -> ``sent``, with what the provider answered. First, each with a write of its own
     that may be made twice: the provider's id (so statuses and button presses find the message) and the
-    address's contact (so a reply from it finds the client); then the message's own change, on its
+    address's contact (so a reply from it finds the client, and a YES the message, if a reply answers
+    it; another message leaves the contact as it was, and read only); then the message's own change, on its
     condition. No transaction: whatever is written before the change is true once the provider has
     answered (only the delivery that claimed the message calls it), and a sender that dies before the
     change leaves the message ``sending``, as it would have before a transaction. What the message
@@ -344,8 +346,8 @@ def sent(
         message_id=item.message_id,
         expires=now + KEEP_PROVIDER_IDS,
     ).save()
-    if item.recipient == "client" and item.client_id:
-        contacts.note_contact(
+    if item.recipient == "client" and item.client_id and item.kind in ANSWERED_BY_REPLY:
+        contacts.note_request(
             channel=item.channel,
             address=str(item.address),
             salon_id=item.salon_id,
@@ -353,6 +355,8 @@ def sent(
             message_id=item.message_id,
             now=now,
         )
+    elif item.recipient == "client" and item.client_id:
+        contacts.remember_contact(item.channel, str(item.address), item.salon_id, item.client_id, now)
     actions: list[Action] = [
         Message.status.set("sent"),
         Message.provider_id.set(provider_id),

@@ -48,6 +48,11 @@ class MessageKind(StrEnum):
     WAITLIST_OFFER = "waitlist_offer"
 
 
+# The messages a reply answers: a YES or a NO that quotes none answers the last of them the address
+# was sent (regulars.messaging.inbound), whatever else went to it since.
+ANSWERED_BY_REPLY = frozenset({MessageKind.REMINDER_WITH_CONFIRMATION.value})
+
+
 class TemplateError(InvalidInput):
     """A template text that cannot be used: unknown placeholder, bad syntax, empty, too long."""
 
