@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from regulars.booking import repo as appointment_store
 from regulars.core import appointments as m
 from regulars.core.events import AppointmentEvent, EventType
+from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.quiet_hours import QuietHours, edge_before
 from regulars.runtime.jobs import repo as job_store
@@ -189,7 +190,9 @@ def remind(job: DueJob, now: datetime) -> Outcome:
     if a.start <= now:
         return Outcome(False, "the visit has begun")
     confirm = bool(job.payload.get("confirm")) and a.status is m.AppointmentStatus.BOOKED
-    outbox.plan(
+    # routed here, with the visit just read, and written queued (or held for the quiet hours, or
+    # skipped with the reason): one write, where planning it for the stream to route makes two
+    written = dispatch.plan_routed(
         outbox.PlannedMessage(
             salon_id=a.salon_id,
             message_id=job.job_id,
@@ -205,6 +208,8 @@ def remind(job: DueJob, now: datetime) -> Outcome:
                 "offset_minutes": job.payload.get("offset_minutes"),
             },
             created_at=now,
-        )
+        ),
+        now,
+        visit_of=lambda _salon_id, _appointment_id: a,
     )
-    return Outcome(True, "reminder planned")
+    return Outcome(True, "reminder planned" if written else "reminder planned before")
