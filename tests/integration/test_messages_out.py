@@ -281,6 +281,12 @@ def test_marketing_needs_consent_respects_quiet_hours_and_the_cap(table, clock_a
     assert job.due_at == item.not_before
     assert dispatch.dispatch("salon-a", held, item.not_before).done
     assert outbox.get_item("salon-a", held).status == "queued"
+    # one that can never go is skipped at once, not held for the night first
+    never = _plan(late, no.id, purpose="marketing", message_id="offer-late-no")
+    assert dispatch.dispatch("salon-a", never, late).reason == (
+        "no marketing consent on any channel that reaches the client"
+    )
+    assert outbox.get_item("salon-a", never).status == "skipped"
 
 
 def test_a_reminder_for_a_visit_cancelled_meanwhile_is_skipped(table, clock_at):

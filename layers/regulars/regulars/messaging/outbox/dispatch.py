@@ -275,15 +275,6 @@ def decide(
         locale_hint = person.locale if person else None
     if person is None:
         return Decision("skip", "the recipient no longer exists")
-    if item.status == "planned":
-        if purpose is Purpose.MARKETING:
-            held = _marketing_rules(item, salon, now)
-            if held is not None:
-                return held
-        elif item.recipient == "staff":
-            opens = next_allowed(now, QuietHours.parse(salon.settings.quiet_hours), salon.tz)
-            if opens is not None and opens > now:
-                return Decision("hold", "quiet hours", until=opens)
     rerouting = item.status in ("sending", "sent")  # its channel failed for good
     failed = [*(item.failed_channels or []), *([item.channel] if rerouting and item.channel else [])]
     channel = choose(
@@ -302,6 +293,16 @@ def decide(
         if rerouting:
             return Decision("fail", reason, error=f"{item.error or 'undeliverable'}; {reason}")
         return Decision("skip", reason)
+    # held only once it can go at all: one no channel reaches is skipped now, not at the night's end
+    if item.status == "planned":
+        if purpose is Purpose.MARKETING:
+            held = _marketing_rules(item, salon, now)
+            if held is not None:
+                return held
+        elif item.recipient == "staff":
+            opens = next_allowed(now, QuietHours.parse(salon.settings.quiet_hours), salon.tz)
+            if opens is not None and opens > now:
+                return Decision("hold", "quiet hours", until=opens)
     try:
         text, locale, placeholder_values = _render(item, catalog, person, appointment, locale_hint, now)
     except (
