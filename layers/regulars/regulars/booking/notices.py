@@ -1,7 +1,8 @@
 """Notices of a visit booked, moved or cancelled: to the client and to the staff member.
 
 Planned by the stream processor from the visit's events, one message per event and recipient (the
-id is derived from the event, so a redelivered record plans nothing new). A change made long ago
+id is derived from the event, so a redelivered record plans nothing new), routed as they are written
+(queued on their channel, or held, or skipped with the reason). A change made long ago
 (history imported, a table replayed) is news to no one: only changes made within
 :data:`FRESH` of now are announced.
 """
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from regulars.booking import repo as appointment_store
 from regulars.core.events import AppointmentEvent, EventType
+from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.templates import MessageKind
 from regulars.salon import repo as catalog_store
@@ -55,7 +58,7 @@ def on_event(event: AppointmentEvent, now: datetime) -> list[str]:
         if not enabled:
             continue
         message_id = f"{kind.value}-{event.event_id.replace(':', '-')}{suffix}"
-        written = outbox.plan(
+        written = dispatch.plan_routed(  # routed at once and written queued: one write, not two
             outbox.PlannedMessage(
                 salon_id=a.salon_id,
                 message_id=message_id,
@@ -68,7 +71,9 @@ def on_event(event: AppointmentEvent, now: datetime) -> list[str]:
                 appointment_id=a.id,
                 values=values,
                 created_at=now,
-            )
+            ),
+            now,
+            visit_of=appointment_store.find,  # as it is now: a visit cancelled since is announced no more
         )
         if written:
             planned.append(message_id)
