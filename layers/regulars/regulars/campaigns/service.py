@@ -311,15 +311,10 @@ def batch(job: DueJob, now: datetime) -> Outcome:
                 created_at=now,
             ),
             now,
-            visit_of=_no_visit,
+            visit_of=dispatch.no_visit,
             client=client,
         )
     return Outcome(True, f"{len(members)} members, {planned} messages planned")
-
-
-def _no_visit(_salon_id: str, _appointment_id: str) -> None:
-    """A campaign's message is about no visit."""
-    return None
 
 
 def progress(item: Campaign) -> dict[str, int]:

@@ -21,6 +21,7 @@ from regulars.core.errors import Conflict, NotAllowed
 from regulars.core.events import AppointmentEvent, EventType
 from regulars.feedback import repo as store
 from regulars.feedback.model import FollowUp, VisitFeedback
+from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.templates import MessageKind
 from regulars.retention import lifecycle
@@ -82,8 +83,9 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
 
 
 def _plan(a: m.Appointment, kind: MessageKind, message_id: str, now: datetime, *, appointment: bool) -> None:
-    """Once per client (the id is the client's): a redelivered event plans nothing new."""
-    outbox.plan(
+    """Once per client (the id is the client's): a redelivered event plans nothing new. Routed as it is
+    written, with the visit of the event."""
+    dispatch.plan_routed(
         outbox.PlannedMessage(
             salon_id=a.salon_id,
             message_id=message_id,
@@ -93,7 +95,9 @@ def _plan(a: m.Appointment, kind: MessageKind, message_id: str, now: datetime, *
             client_id=a.client_id,
             appointment_id=a.id if appointment else None,
             created_at=now,
-        )
+        ),
+        now,
+        visit_of=lambda _salon_id, _appointment_id: a,
     )
 
 
@@ -106,7 +110,7 @@ def ask(job: DueJob, now: datetime) -> Outcome:
     if store.find(a.salon_id, a.id) is not None:
         return Outcome(False, "feedback was given already")
     rules = _settings(a.salon_id)
-    outbox.plan(
+    dispatch.plan_routed(  # routed as it is written, with the visit just read
         outbox.PlannedMessage(
             salon_id=a.salon_id,
             message_id=job.job_id,
@@ -117,7 +121,9 @@ def ask(job: DueJob, now: datetime) -> Outcome:
             appointment_id=a.id,
             created_at=now,
             values={"feedback_link": link(a.salon_id, a.id, now + timedelta(days=rules.link_days))},
-        )
+        ),
+        now,
+        visit_of=lambda _salon_id, _appointment_id: a,
     )
     return Outcome(True, "feedback asked for")
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from regulars.loyalty import burning, rules
 from regulars.loyalty import repo as store
+from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.templates import MessageKind
 from regulars.salon import repo as catalog_store
@@ -96,7 +97,7 @@ def credit(
     burning.plan_warning(salon_id, client_id, expires_at, now, settings_of(salon_id)[1].warn_days_before)
     if written and announce is not None and now - at <= FRESH:
         balance = rules.balance(store.lots(salon_id, client_id), now)
-        outbox.plan(
+        dispatch.plan_routed(  # routed as it is written: one write, where planning it makes two
             outbox.PlannedMessage(
                 salon_id=salon_id,
                 message_id=f"{announce.value}-{client_id}-{lot_id}",
@@ -106,6 +107,8 @@ def credit(
                 client_id=client_id,
                 created_at=now,
                 values={"amount": amount, "balance": balance, "expires_at": expires_at.isoformat()},
-            )
+            ),
+            now,
+            visit_of=dispatch.no_visit,
         )
     return written

@@ -79,6 +79,11 @@ _ABOUT_THE_VISIT_AS_IT_WAS = frozenset(
 VisitOf = Callable[[str, str], m.Appointment | None]
 
 
+def no_visit(_salon_id: str, _appointment_id: str) -> None:
+    """The visit of a message about none (a campaign's, a bonus's notice): nothing to read."""
+    return None
+
+
 @dataclass(frozen=True)
 class Decision:
     """What dispatch decided for a message, before anything is written: ``queue`` it with
