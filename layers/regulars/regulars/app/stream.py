@@ -7,8 +7,8 @@ These kinds of item come through (the function's filter lets only these in):
 - a client's item or bonus account changed: the client's profile goes into the segment preview's
   projection (:func:`regulars.campaigns.audience.on_change`);
 - a message written as planned (it is dispatched from the record's new image: routed, rendered,
-  queued), written queued at once (a campaign's: its consent checked again, then published), or given
-  a new route
+  queued), written queued at once (routed where it was planned: a campaign's, a visit's; a marketing
+  one's consent checked again, then published), or given a new route
   (it is published to the messages topic, whose ``channel`` attribute sends it to that channel's
   queue). Publishing from the stream is the outbox's relay: the state is written first, and a
   publish that fails is retried with the record, never lost. A duplicate publish is harmless: the
@@ -190,8 +190,8 @@ def on_message(old: MessageRecord | None, new: MessageRecord, now: datetime) -> 
     if new.status == "planned" and old is None:
         messages.dispatch_planned(new, now)
     elif new.status == "queued" and (old is None or old.route != new.route):
-        # one written queued at once (a campaign's, routed by its batch job) is checked for a consent
-        # withdrawn between its routing and its write, which the opt-out could not find to withdraw
+        # one written queued at once (routed where it was planned) is checked, if a marketing one, for
+        # a consent withdrawn between its routing and its write, which the opt-out could not find
         if old is None and not messages.still_allowed(new, now).done:
             return
         publish(SendRef.of(new))
