@@ -369,29 +369,23 @@ def test_a_typed_yes_on_whatsapp_answers_the_request_whatever_went_to_the_addres
     address after the request: neither makes the YES lose the request it answers."""
     _whatsapp_sent(visit, clock_at, "wamid.R", message_id="wa-request", kind="reminder_with_confirmation")
     _whatsapp_sent(visit, clock_at + timedelta(minutes=5), "wamid.N", message_id="wa-notice")
-    text = {
-        "from": PHONE[1:] + "00",
-        "id": "wamid.IN3",
-        "timestamp": "1795421200",
-        "type": "text",
-        "text": {"body": "Yes"},
-    }
-    assert _whatsapp(_value(messages=[text])).status == 200
+    assert _whatsapp_text("Yes", "wamid.IN3").status == 200
     assert _status(visit) == "confirmed"
-    assert [
-        h.by for h in appointment_store.get("salon-a", visit["id"]).history if h.action == "confirmed"
-    ] == ["client:whatsapp"]
+    assert _confirmed_by(visit) == ["client:whatsapp"]
+
+
+def _whatsapp_text(body: str, wamid: str) -> HttpResult:
+    """The client's phone writes ``body`` on WhatsApp."""
+    text = {"from": PHONE[1:] + "00", "id": wamid, "timestamp": "1795421200", "type": "text"}
+    return _whatsapp(_value(messages=[{**text, "text": {"body": body}}]))
+
+
+def _confirmed_by(visit) -> list[str]:
+    return [h.by for h in appointment_store.get("salon-a", visit["id"]).history if h.action == "confirmed"]
 
 
 def test_stop_on_whatsapp_withdraws_marketing_and_opens_the_window(visit, clock_at):
-    text = {
-        "from": PHONE[1:] + "00",
-        "id": "wamid.IN2",
-        "timestamp": "1795421200",
-        "type": "text",
-        "text": {"body": "Stop please"},
-    }
-    assert _whatsapp(_value(messages=[text])).status == 200
+    assert _whatsapp_text("Stop please", "wamid.IN2").status == 200
     client = client_store.get("salon-a", visit["client_id"])
     assert (
         client.consents["marketing"]["granted"] is False
@@ -467,9 +461,7 @@ def test_stop_by_sms_withdraws_marketing_at_once_and_cancels_what_was_waiting(vi
 def test_yes_by_sms_confirms_the_visit_the_reply_quotes(visit):
     assert _sms("Yes", previous="sms-1") == {}
     assert _status(visit) == "confirmed"
-    assert [
-        h.by for h in appointment_store.get("salon-a", visit["id"]).history if h.action == "confirmed"
-    ] == ["client:sms"]
+    assert _confirmed_by(visit) == ["client:sms"]
 
 
 def test_a_redelivered_sms_acts_once(visit):
