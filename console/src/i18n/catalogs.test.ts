@@ -48,6 +48,12 @@ describe.each([["ru", ru], ["es", es]] as const)("the %s catalog", (lang, catalo
   });
 });
 
+it.each([["en", en], ["ru", ru], ["es", es]] as const)("the %s menu names each screen differently", (_, catalog) => {
+  const names = Object.entries(catalog).filter(([key]) => key.startsWith("nav.")).map(([, name]) => name.toLowerCase());
+  expect(names.length).toBeGreaterThan(5);
+  expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
+});
+
 const SCREENS = [
   ["insights", insightsEn, insightsRu, insightsEs],
   ["retention", retentionEn, retentionRu, retentionEs],
