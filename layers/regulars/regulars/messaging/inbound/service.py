@@ -31,7 +31,7 @@ from regulars.messaging.outbox import sender
 from regulars.messaging.outbox.model import MessageRecord
 from regulars.messaging.rules.keywords import Reply, classify
 from regulars.messaging.rules.routing import Channel, opt_in, opt_out
-from regulars.messaging.rules.templates import MessageKind
+from regulars.messaging.rules.templates import ANSWERED_BY_REPLY
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def _last_request(contacts: list[KnownAddress]) -> MessageRecord | None:
     for contact in sorted(contacts, key=lambda c: c.updated_at, reverse=True):
         if contact.last_message_id:
             message = outbox.get(contact.salon_id, contact.last_message_id)
-            if message is not None and message.kind == MessageKind.REMINDER_WITH_CONFIRMATION.value:
+            if message is not None and message.kind in ANSWERED_BY_REPLY:
                 return message
     return None
 

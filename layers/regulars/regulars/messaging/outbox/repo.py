@@ -332,9 +332,9 @@ def sent(
 ) -> bool:
     """``sending`` -> ``sent``, with what the provider answered. First, each with a write of its own
     that may be made twice: the provider's id (so statuses and button presses find the message) and the
-    address's contact (so a reply from it finds the client, and a YES the message, if a reply answers
-    it; another message leaves the contact as it was, and read only); then the message's own change, on its
-    condition. No transaction: whatever is written before the change is true once the provider has
+    address's contact (so a reply from it finds the client, and a YES the message if a reply answers
+    it; any other message only reads the contact, and writes it when missing); then the message's own
+    change, on its condition. No transaction: whatever is written before the change is true once the provider has
     answered (only the delivery that claimed the message calls it), and a sender that dies before the
     change leaves the message ``sending``, as it would have before a transaction. What the message
     cost its campaign is counted once from the change's stream record, with the analytics."""
@@ -346,17 +346,18 @@ def sent(
         message_id=item.message_id,
         expires=now + KEEP_PROVIDER_IDS,
     ).save()
-    if item.recipient == "client" and item.client_id and item.kind in ANSWERED_BY_REPLY:
-        contacts.note_request(
-            channel=item.channel,
-            address=str(item.address),
-            salon_id=item.salon_id,
-            client_id=item.client_id,
-            message_id=item.message_id,
-            now=now,
-        )
-    elif item.recipient == "client" and item.client_id:
-        contacts.remember_contact(item.channel, str(item.address), item.salon_id, item.client_id, now)
+    if item.recipient == "client" and item.client_id:
+        if item.kind in ANSWERED_BY_REPLY:
+            contacts.note_request(
+                channel=item.channel,
+                address=str(item.address),
+                salon_id=item.salon_id,
+                client_id=item.client_id,
+                message_id=item.message_id,
+                now=now,
+            )
+        else:
+            contacts.remember_contact(item.channel, str(item.address), item.salon_id, item.client_id, now)
     actions: list[Action] = [
         Message.status.set("sent"),
         Message.provider_id.set(provider_id),
