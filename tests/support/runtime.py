@@ -220,7 +220,7 @@ def launch(
         runtime.stop()
 
 
-DEMO_CLIENTS = 100  # every kind of client of the demo's generator, at a third of its default size
+DEMO_CLIENTS = 50  # every kind of client of the demo's generator, at a sixth of its default size
 # The fake providers answer at any rate, so the demo's runtimes send as fast as they may: at the
 # template's rates a sender's share of the SMS rate is 2 a second, and the tests that move the clock
 # through weeks of reminders would wait minutes on it. The pacing has tests of its own.
@@ -231,7 +231,7 @@ UNPACED = ("--parameter-overrides", "SendRates=sms=1000,telegram=1000,whatsapp=1
 def demo_launch(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[LocalRuntime]:
     """The README's first command as a user runs it: the real template with the demo salon, its history
     already through the functions. Each visit of the history passes through the whole stream processor,
-    which on a 2-core machine shared with the other tests is a minute of work for 100 clients: the
+    which on a 2-core machine shared with the other tests is half a minute of work for 50 clients: the
     first runtime of the test run does it and saves the settled table, and the others (on any xdist
     worker) start from that file with ``--restore``."""
     shared = _shared_directory(tmp_path_factory)
