@@ -13,6 +13,7 @@ import pytest
 from regulars.app import messages as dispatch
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
+from regulars.messaging.channels.push import PushChannel
 from regulars.messaging.channels.sms import SmsChannel
 from regulars.messaging.channels.telegram import TelegramChannel
 from regulars.messaging.outbox import repo as outbox
@@ -254,6 +255,39 @@ def test_a_sender_that_died_mid_send_is_not_sent_again(routed, channels, queue, 
     late = _send(ref, channels, clock_at + sender.STUCK_AFTER + timedelta(minutes=1), queue)
     assert late.outcome == "failed"
     assert outbox.get_item("salon-a", ref.message_id).status == "failed"
+
+
+def test_the_providers_id_is_kept_only_where_what_comes_back_names_the_message_by_it(
+    table, clock_at, sns, queue
+):
+    """An SMS's id is kept, so a reply quoting it finds the message; a push comes back with nothing,
+    so its id is not written at all."""
+    make_salon("salon-a", clock_at)
+    application = sns.create_platform_application(
+        Name="regulars-fcm", Platform="GCM", Attributes={"PlatformCredential": "{}"}
+    )["PlatformApplicationArn"]
+    endpoint = sns.create_platform_endpoint(PlatformApplicationArn=application, Token="fcm-mia")[
+        "EndpointArn"
+    ]
+    client = _client(clock_at, telegram=False)
+    client_store.update("salon-a", client.id, {"channels": {"push": {"endpoint_arn": endpoint}}})
+    by_name = {"push": PushChannel(sns), "sms": SmsChannel(sns, price_micros_per_segment={}, currency="USD")}
+    from regulars.salon import repo as catalog_store
+
+    sent = {}
+    for channel in ("push", "sms"):
+        settings = catalog_store.load_catalog("salon-a").salon.settings.model_dump()
+        catalog_store.update_salon("salon-a", settings={**settings, "channel_order": [channel]})
+        catalog_store.forget("salon-a")
+        message_id = _plan(clock_at, client.id, message_id=f"by-{channel}")
+        assert dispatch.dispatch("salon-a", message_id, clock_at).done
+        ref = SendRef.of(outbox.get_item("salon-a", message_id))
+        assert _send(ref, lambda item: by_name[item.channel], clock_at, queue).outcome == "sent"
+        sent[channel] = outbox.get_item("salon-a", message_id)
+        assert (sent[channel].channel, sent[channel].status) == (channel, "sent")
+
+    assert outbox.sent_as("sms", sent["sms"].provider_id).message_id == "by-sms"
+    assert outbox.sent_as("push", sent["push"].provider_id) is None
 
 
 def test_marketing_needs_consent_respects_quiet_hours_and_the_cap(table, clock_at):

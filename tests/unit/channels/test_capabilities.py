@@ -75,6 +75,12 @@ def test_a_provider_id_carries_the_chat_only_where_the_provider_numbers_messages
     assert [provider_key(c, PHONE, "wamid.1") for c in ("whatsapp", "sms", "push")] == ["wamid.1"] * 3
 
 
+def test_a_provider_id_is_kept_on_the_channels_whose_answers_name_a_message_by_it():
+    # Telegram's buttons, WhatsApp's statuses and quoted replies, two-way SMS's quoted replies; a
+    # push is answered by nothing
+    assert [c.value for c in Channel if capabilities.of(c).refers_back] == ["telegram", "whatsapp", "sms"]
+
+
 def _named(node: ast.AST) -> bool:
     """Does the expression name one channel (``Channel.SMS``, ``"telegram"``)?"""
     names = {c.name for c in Channel}

@@ -11,7 +11,9 @@ of asking which channel it has:
 - ``sms_parts``: billed by the SMS part, so the salon's daily SMS budget counts its messages;
 - ``titled``: a title shows above the text (push: the salon's name);
 - ``inbound``: people write back on it, so its addresses lead back to clients (their contacts);
-- ``ids_per_chat``: the provider numbers messages per chat, so its id is unique only with the chat.
+- ``ids_per_chat``: the provider numbers messages per chat, so its id is unique only with the chat;
+- ``refers_back``: what comes back on it names a message we sent by the provider's id (a delivery
+  status, a button pressed, a reply that quotes it), so the id is kept to find the message by.
 
 This module is pure and light: it imports no provider's client.
 """
@@ -42,6 +44,7 @@ class Capabilities:
     titled: bool = False
     inbound: bool = False
     ids_per_chat: bool = False
+    refers_back: bool = False
 
     @property
     def by_phone(self) -> bool:
@@ -73,7 +76,14 @@ CAPABILITIES: Mapping[Channel, Capabilities] = MappingProxyType(
         c.channel: c
         for c in (
             Capabilities(Channel.PUSH, address="endpoint_arn", titled=True),
-            Capabilities(Channel.TELEGRAM, address="chat_id", buttons=True, inbound=True, ids_per_chat=True),
+            Capabilities(
+                Channel.TELEGRAM,
+                address="chat_id",
+                buttons=True,
+                inbound=True,
+                ids_per_chat=True,
+                refers_back=True,
+            ),
             Capabilities(
                 Channel.WHATSAPP,
                 address=PHONE,
@@ -81,8 +91,9 @@ CAPABILITIES: Mapping[Channel, Capabilities] = MappingProxyType(
                 buttons=True,
                 reply_window=timedelta(hours=24),
                 inbound=True,
+                refers_back=True,
             ),
-            Capabilities(Channel.SMS, address=PHONE, sms_parts=True, inbound=True),
+            Capabilities(Channel.SMS, address=PHONE, sms_parts=True, inbound=True, refers_back=True),
         )
     }
 )

@@ -331,21 +331,24 @@ def sent(
     now: datetime,
 ) -> bool:
     """``sending`` -> ``sent``, with what the provider answered. First, each with a write of its own
-    that may be made twice: the provider's id (so statuses and button presses find the message) and the
-    address's contact (so a reply from it finds the client, and a YES the message if a reply answers
-    it; any other message only reads the contact, and writes it when missing); then the message's own
-    change, on its condition. No transaction: whatever is written before the change is true once the provider has
-    answered (only the delivery that claimed the message calls it), and a sender that dies before the
-    change leaves the message ``sending``, as it would have before a transaction. What the message
-    cost its campaign is counted once from the change's stream record, with the analytics."""
+    that may be made twice: the provider's id, on a channel where what comes back names the message by
+    it (so statuses, button presses and quoting replies find the message; nothing comes back from a
+    push), and the address's contact (so a reply from it finds the client, and a YES the message if a
+    reply answers it; any other message only reads the contact, and writes it when missing); then the
+    message's own change, on its condition. No transaction: whatever is written before the change is
+    true once the provider has answered (only the delivery that claimed the message calls it), and a
+    sender that dies before the change leaves the message ``sending``, as it would have before a
+    transaction. What the message cost its campaign is counted once from the change's stream record,
+    with the analytics."""
     assert item.channel is not None  # assigned with its address before the message is sent
-    ProviderMessage(
-        channel=item.channel,
-        provider_id=provider_key(item.channel, item.address, provider_id),
-        salon_id=item.salon_id,
-        message_id=item.message_id,
-        expires=now + KEEP_PROVIDER_IDS,
-    ).save()
+    if capabilities.of(item.channel).refers_back:
+        ProviderMessage(
+            channel=item.channel,
+            provider_id=provider_key(item.channel, item.address, provider_id),
+            salon_id=item.salon_id,
+            message_id=item.message_id,
+            expires=now + KEEP_PROVIDER_IDS,
+        ).save()
     if item.recipient == "client" and item.client_id:
         if item.kind in ANSWERED_BY_REPLY:
             contacts.note_request(
