@@ -249,7 +249,7 @@ def test_a_salon_override_wins_for_its_kind_and_locale():
     ).text.startswith("Reminder:")
     assert compose(
         "appointment_cancelled", client_locale="es", salon_locale=None, overrides=overrides, **facts()
-    ).text.startswith("Anna, hemos cancelado")
+    ).text.startswith("Anna, tu cita en")
 
 
 def test_an_exact_regional_override_beats_the_language_one():

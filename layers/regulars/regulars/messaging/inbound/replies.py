@@ -36,13 +36,13 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "stopped": {
         "en": "You will get no more offers from us here.",
-        "ru": "Больше никаких предложений здесь.",
+        "ru": "Здесь вы больше не будете получать от нас предложения.",
         "es": "No recibirás más ofertas aquí.",
     },
     "started": {
         "en": "Welcome back: messages are on again.",
         "ru": "С возвращением: сообщения снова включены.",
-        "es": "Bienvenido de nuevo: los mensajes vuelven a estar activos.",
+        "es": "¡Hola de nuevo! Los mensajes vuelven a estar activos.",
     },
     "linked": {
         "en": "Done: your visit messages will come here.",

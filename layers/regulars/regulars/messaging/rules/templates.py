@@ -138,7 +138,7 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     K.APPOINTMENT_CANCELLED: {
         "en": "{client_name}, your visit to {salon_name} ({service_name}, {when}) is cancelled.",
         "ru": "{client_name}, ваша запись в {salon_name} ({service_name}, {when}) отменена.",
-        "es": "{client_name}, hemos cancelado tu cita en {salon_name} ({service_name}, {when}).",
+        "es": "{client_name}, tu cita en {salon_name} ({service_name}, {when}) queda cancelada.",
     },
     K.REMINDER: {
         "en": "Reminder: {service_name} at {salon_name}, {when}, with {staff_name}. Manage: {manage_link}",
@@ -168,58 +168,58 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     },
     K.BONUS_EARNED: {
         "en": "{client_name}, you earned {amount} bonus at {salon_name}. Balance: {balance}, to spend by {expires}.",
-        "ru": "{client_name}, вам начислено {amount} бонусов в {salon_name}. Баланс: {balance}, потратить до {expires}.",
-        "es": "{client_name}, has ganado {amount} de bono en {salon_name}. Saldo: {balance}, para usar hasta el {expires}.",
+        "ru": "{client_name}, вам начислено {amount} бонусами в {salon_name}. Баланс: {balance}, потратить до {expires}.",
+        "es": "{client_name}, has ganado {amount} de saldo en {salon_name}. Saldo: {balance}, para usar hasta el {expires}.",
     },
     K.BONUS_BURN_WARNING: {
         "en": "{client_name}, {amount} of your bonus at {salon_name} burns on {expires}. Book a visit to use it: "
         "{booking_link}",
-        "ru": "{client_name}, {amount} ваших бонусов в {salon_name} сгорят {expires}. Запишитесь, чтобы потратить их: "
+        "ru": "{client_name}, {expires} у вас сгорят бонусы на {amount} в {salon_name}. Запишитесь, чтобы потратить их: "
         "{booking_link}",
-        "es": "{client_name}, {amount} de tu bono en {salon_name} caduca el {expires}. Reserva para usarlo: "
+        "es": "{client_name}, {amount} de tu saldo en {salon_name} caduca el {expires}. Reserva para usarlo: "
         "{booking_link}",
     },
     K.TIER_UP: {
         "en": "{client_name}, welcome to {tier} at {salon_name}: from now on {rate} of every visit comes back as bonus.",
         "ru": "{client_name}, теперь у вас уровень {tier} в {salon_name}: {rate} каждого визита вернется бонусами.",
-        "es": "{client_name}, ya eres {tier} en {salon_name}: desde ahora el {rate} de cada visita vuelve como bono.",
+        "es": "{client_name}, ya eres {tier} en {salon_name}: desde ahora el {rate} de cada visita vuelve como saldo.",
     },
     K.BIRTHDAY_GREETING: {
         "en": "Happy birthday, {client_name}! {salon_name} gives you {amount} bonus, to spend by {expires}: "
         "{booking_link}",
-        "ru": "С днем рождения, {client_name}! {salon_name} дарит вам {amount} бонусов до {expires}: {booking_link}",
-        "es": "Feliz cumpleanos, {client_name}! {salon_name} te regala {amount} de bono hasta el {expires}: "
+        "ru": "С днём рождения, {client_name}! {salon_name} дарит вам {amount} бонусами до {expires}: {booking_link}",
+        "es": "¡Feliz cumpleaños, {client_name}! {salon_name} te regala {amount} de saldo hasta el {expires}: "
         "{booking_link}",
     },
     K.FEEDBACK_REQUEST: {
         "en": "{client_name}, how was your {service_name} with {staff_name}? Tell us in one tap: {feedback_link}",
-        "ru": "{client_name}, как вам {service_name}? Оцените визит: {feedback_link}",
-        "es": "{client_name}, que tal tu {service_name} con {staff_name}? Cuentanos en un toque: {feedback_link}",
+        "ru": "{client_name}, как вам {service_name} у мастера {staff_name}? Оцените визит: {feedback_link}",
+        "es": "{client_name}, ¿qué tal tu {service_name} con {staff_name}? Cuéntanos en un toque: {feedback_link}",
     },
     K.WELCOME: {
         "en": "Welcome to {salon_name}, {client_name}! We look forward to seeing you.",
         "ru": "{client_name}, добро пожаловать в {salon_name}! Будем рады вас видеть.",
-        "es": "Bienvenida a {salon_name}, {client_name}! Te esperamos con gusto.",
+        "es": "¡Te damos la bienvenida a {salon_name}, {client_name}! Te esperamos con gusto.",
     },
     K.THANK_YOU: {
         "en": "Thank you for your first visit to {salon_name}, {client_name}. {staff_name} will be glad to see you "
         "again: {booking_link}",
-        "ru": "{client_name}, спасибо за первый визит в {salon_name}. {staff_name} будет рада видеть вас снова: "
+        "ru": "{client_name}, спасибо за первый визит в {salon_name}. {staff_name} ждёт вас снова: "
         "{booking_link}",
-        "es": "Gracias por tu primera visita a {salon_name}, {client_name}. {staff_name} estara encantada de verte "
-        "otra vez: {booking_link}",
+        "es": "Gracias por tu primera visita a {salon_name}, {client_name}. {staff_name} te espera de nuevo: "
+        "{booking_link}",
     },
     K.MANAGER_ALERT: {
         "en": "Unhappy client: {client_name} ({client_phone}) rated {service_name} with {staff_name} {rating}/5. "
         '"{comment}" A follow-up task is open.',
         "ru": "Недовольный клиент: {client_name} ({client_phone}) оценил(а) {service_name}, мастер {staff_name}, на "
         '{rating}/5. "{comment}" Открыта задача перезвонить.',
-        "es": "Cliente insatisfecho: {client_name} ({client_phone}) califico {service_name} con {staff_name} con "
-        '{rating}/5. "{comment}" Hay una tarea de seguimiento abierta.',
+        "es": "Cliente insatisfecho: {client_name} ({client_phone}) puso {rating}/5 a {service_name} con "
+        '{staff_name}. "{comment}" Hay una tarea de seguimiento abierta.',
     },
     K.REPEAT_INVITATION: {
         "en": "{client_name}, it's time for your {services} at {salon_name}. Book in one tap: {booking_link}",
-        "ru": "{client_name}, пора на {services} в {salon_name}: {booking_link}",
+        "ru": "{client_name}, пора снова к нам в {salon_name}: {services}. Записаться: {booking_link}",
         "es": "{client_name}, ya toca tu {services} en {salon_name}. Reserva en un toque: {booking_link}",
     },
     K.REBOOK_INVITATION: {
@@ -233,14 +233,14 @@ DEFAULT_TEMPLATES: dict[MessageKind, dict[str, str]] = {
     K.WINBACK: {
         "en": "{client_name}, we miss you at {salon_name}! {offer}Book a visit: {booking_link}",
         "ru": "{client_name}, мы скучаем! {offer}Ждем вас в {salon_name}: {booking_link}",
-        "es": "{client_name}, te echamos de menos en {salon_name}! {offer}Reserva tu cita: {booking_link}",
+        "es": "{client_name}, ¡te echamos de menos en {salon_name}! {offer}Reserva tu cita: {booking_link}",
     },
     K.WINBACK_BONUS: {
         "en": "{client_name}, we miss you at {salon_name}! Here is {amount} bonus for your next visit, until "
         "{expires}. {offer}Book: {booking_link}",
-        "ru": "{client_name}, мы скучаем! {salon_name} дарит вам {amount} бонусов до {expires}. {offer}"
+        "ru": "{client_name}, мы скучаем! {salon_name} дарит вам {amount} бонусами до {expires}. {offer}"
         "Записаться: {booking_link}",
-        "es": "{client_name}, te echamos de menos en {salon_name}! Te regalamos {amount} de bono hasta el "
+        "es": "{client_name}, ¡te echamos de menos en {salon_name}! Te regalamos {amount} de saldo hasta el "
         "{expires}. {offer}Reserva: {booking_link}",
     },
     K.PHONE_CODE: {  # short: one part in GSM-7 and in UCS-2 with a typical salon name
