@@ -188,13 +188,21 @@ def salon_site(demo_runtime: Any) -> Iterator[str]:
     server.server_close()
 
 
-def _fits(page: Any) -> bool:
-    """Whether the overlay's iframe is as tall as the booking page inside it."""
-    frame_height = page.eval_on_selector("dialog iframe", "f => f.getBoundingClientRect().height")
-    inner = (
-        page.frame_locator("dialog iframe").locator("body").evaluate("b => b.getBoundingClientRect().height")
-    )
-    return bool(abs(frame_height - inner) <= 1)
+def _fits(page: Any, within_ms: int = 5000) -> bool:
+    """Whether the overlay's iframe is, or becomes within ``within_ms``, as tall as the booking page
+    inside it: the page posts its height as it changes (its times come in after it first shows), and
+    the overlay follows on the next message."""
+    for _ in range(within_ms // 100):
+        frame_height = page.eval_on_selector("dialog iframe", "f => f.getBoundingClientRect().height")
+        inner = (
+            page.frame_locator("dialog iframe")
+            .locator("body")
+            .evaluate("b => b.getBoundingClientRect().height")
+        )
+        if abs(frame_height - inner) <= 1:
+            return True
+        page.wait_for_timeout(100)
+    return False
 
 
 @pytest.mark.parametrize("phone_page", ["es-ES"], indirect=True)
