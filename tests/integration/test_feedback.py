@@ -14,6 +14,7 @@ from regulars.booking import service as booking
 from regulars.clients import repo as client_store
 from regulars.core import links
 from regulars.core.config import link_keys
+from regulars.feedback import repo as feedback_store
 from regulars.loyalty import checkout
 from regulars.messaging.outbox import repo as outbox
 from regulars.runtime.jobs import repo as job_store
@@ -116,6 +117,54 @@ def test_an_unhappy_answer_alerts_the_manager_marks_the_client_and_opens_a_task(
     assert [t["note"] for t in admin.get("/v1/admin/tasks?status=closed").json["tasks"]] == [
         "Called; free manicure offered"
     ]
+
+
+def test_an_unhappy_answer_cut_short_by_a_failure_is_followed_up_when_the_client_sends_it_again(
+    visit, clock_at
+):
+    """DynamoDB refuses the follow-up task's write once (a throttle): the answer is kept and the request
+    fails; the client's second try is told the answer was given, and the task, the client at risk and
+    the manager's alert are all there, once."""
+    from botocore.exceptions import ClientError
+    from regulars.store.base import Entity
+
+    token = _ask(visit, clock_at)
+    client = Entity.connection().client
+    refused: list[str] = []
+
+    def throttle_the_task(params: dict, **_: object) -> None:
+        if not refused and params.get("Item", {}).get("SK", {}).get("S", "").startswith("TASK#"):
+            refused.append(params["Item"]["SK"]["S"])
+            raise ClientError(
+                {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "throttled"}},
+                "PutItem",
+            )
+
+    client.meta.events.register("provide-client-params.dynamodb.PutItem", throttle_the_task)
+    try:
+        first = PublicApi().post(
+            f"/v1/feedback/{token}", {"rating": 1, "comment": "Too short", "tip_amount": 0}
+        )
+    finally:
+        client.meta.events.unregister("provide-client-params.dynamodb.PutItem", throttle_the_task)
+    assert refused and first.status == 500, first.text
+    assert AdminApi(SALON).get("/v1/admin/tasks").json["tasks"] == []  # cut short before the task
+
+    again = PublicApi().post(f"/v1/feedback/{token}", {"rating": 1, "comment": "Too short", "tip_amount": 0})
+    assert (again.status, again.json["error"]["code"]) == (409, "feedback_given")
+    once_more = PublicApi().post(
+        f"/v1/feedback/{token}", {"rating": 1, "comment": "Too short", "tip_amount": 0}
+    )
+    assert once_more.status == 409
+    (task,) = AdminApi(SALON).get("/v1/admin/tasks").json["tasks"]
+    assert task["summary"] == "Call Nora back: rated a visit 1/5: Too short"
+    answered = feedback_store.find(SALON, visit["id"])
+    assert answered is not None and answered.rating == 1
+    client_now = client_store.get(SALON, visit["client_id"])
+    assert client_now.lifecycle["status"] == "at_risk"
+    assert client_now.lifecycle["complaint"]["at"] == answered.created_at.isoformat()  # as of the answer
+    alert = outbox.get_item(SALON, f"alert-{visit['id']}-0")  # its id is the visit's: planned once
+    assert alert is not None and alert.created_at == answered.created_at
 
 
 def test_a_happy_answer_is_shown_the_review_links_and_is_not_asked_again(visit, clock_at):

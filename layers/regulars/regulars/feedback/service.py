@@ -164,7 +164,10 @@ def mood(rating: int, rules: FeedbackSettings) -> str:
 def submit(
     token: str, *, rating: int, comment: str | None, tip_amount: int, now: datetime
 ) -> tuple[VisitFeedback, list]:
-    """Record the answer, once per visit; (the feedback, the review links to show)."""
+    """Record the answer, once per visit; (the feedback, the review links to show). A second answer is
+    refused (409 ``feedback_given``), after what the first one sets going is done again where a
+    failure cut it short: the task, the client at risk and the manager's alert are each made once,
+    and as of the first answer."""
     v = visit(token, now)
     a = v.appointment
     if a.status is not m.AppointmentStatus.COMPLETED:
@@ -181,14 +184,22 @@ def submit(
         mood=mood(rating, rules),
         created_at=now,
     )
-    store.add(a.salon_id, given)
+    try:
+        store.add(a.salon_id, given)
+    except Conflict:
+        first = store.find(a.salon_id, a.id)
+        if first is not None and first.mood == "unhappy":
+            _unhappy(v, first, now)
+        raise
     if given.mood == "unhappy":
         _unhappy(v, given, now)
     return given, (rules.review_links if given.mood == "happy" else [])
 
 
 def _unhappy(v: Visit, item: VisitFeedback, now: datetime) -> None:
+    """The task, the client at risk and the manager's alerts, each once and as of the answer."""
     a = v.appointment
+    at = item.created_at
     client = client_store.get(a.salon_id, a.client_id)
     reason = f"rated a visit {item.rating}/5" + (f": {item.comment}" if item.comment else "")
     store.open_task(
@@ -198,9 +209,9 @@ def _unhappy(v: Visit, item: VisitFeedback, now: datetime) -> None:
         client_id=a.client_id,
         appointment_id=a.id,
         summary=f"Call {client.name} back: {reason}",
-        now=now,
+        now=at,
     )
-    lifecycle.complain(a.salon_id, a.client_id, reason, now)
+    lifecycle.complain(a.salon_id, a.client_id, reason, now, at=at)
     for n, phone in enumerate(v.salon.settings.feedback.manager_phones):
         outbox.plan(
             outbox.PlannedMessage(
@@ -211,7 +222,7 @@ def _unhappy(v: Visit, item: VisitFeedback, now: datetime) -> None:
                 recipient="manager",
                 about_client_id=a.client_id,
                 appointment_id=a.id,
-                created_at=now,
+                created_at=at,
                 values={
                     "phone": phone,
                     "rating": str(item.rating),

@@ -173,14 +173,15 @@ def check(job: DueJob, now: datetime) -> Outcome:
     return Outcome(True, f"{seen.status.value}: {seen.reason}")
 
 
-def complain(salon_id: str, client_id: str, reason: str, now: datetime) -> None:
-    """An unhappy rating: the client is at risk for it until their next visit."""
+def complain(
+    salon_id: str, client_id: str, reason: str, now: datetime, *, at: datetime | None = None
+) -> None:
+    """An unhappy rating (given ``at``, else now): the client is at risk for it until their next visit."""
+    given = (at or now).isoformat()
     client_store.modify(
         salon_id,
         client_id,
-        lambda c: {
-            "lifecycle": {**(c.lifecycle or {}), "complaint": {"at": now.isoformat(), "reason": reason}}
-        },
+        lambda c: {"lifecycle": {**(c.lifecycle or {}), "complaint": {"at": given, "reason": reason}}},
     )
     refresh(salon_id, client_id, now)
 
