@@ -21,6 +21,7 @@ from regulars.salon import repo as catalog_store
 from regulars.waitlist.items import Opening, WaitlistEntry, WaitlistOffer
 from regulars_local.emulator.functions import context_for
 from support.lambda_ import AdminApi, HttpResult, PublicApi, handler
+from support.moments import moment
 from support.salon import make_salon
 from support.streams import stream_records
 
@@ -171,6 +172,10 @@ def test_joining_is_checked_once_per_phone_and_service_and_idempotent(table, clo
         left = public.post(f"/v1/salons/{SALON}/waitlist/{token}/leave")
         assert (left.status, left.json["entry"]["status"]) == (200, "left")
     assert public.post(JOIN, wish("+4915100000001")).status == 201  # free to join again
+    # an entry whose last day is over holds its phone no longer, though its claim waits for the TTL
+    with moment(datetime.fromisoformat(entry["expires_at"]) + timedelta(hours=1)):
+        later = public.post(JOIN, wish("+4915100000001", days=["2026-12-01"]))
+    assert later.status == 201, later.json
     assert public.get(f"/v1/salons/{SALON}/waitlist/{token[:-2]}xx").status == 403
 
 

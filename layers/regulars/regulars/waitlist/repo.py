@@ -80,8 +80,8 @@ def _entry_item(e: Entry) -> WaitlistEntry:
 def add_entry(
     entry: Entry, *, idempotent_answer: tuple[str, str, str, int, str] | None, now: datetime
 ) -> None:
-    """The entry, its phone's claim on the service (one waiting entry per phone and service) and the
-    idempotent answer, in one transaction. AlreadyWaiting when the phone waits already;
+    """The entry, its phone's claim on the service (one waiting entry per phone and service, while
+    it lasts) and the idempotent answer, in one transaction. AlreadyWaiting when the phone waits already;
     IdempotencyRace when the same key committed meanwhile."""
     tx = Tx()
     tx.put(_entry_item(entry), WaitlistEntry.pk.does_not_exist(), label="entry")
@@ -93,7 +93,8 @@ def add_entry(
             entry_id=entry.entry_id,
             expires=entry.ends_at + ENTRY_KEEP,
         ),
-        WaitlistPhone.pk.does_not_exist(),
+        # free, or held by an entry whose last day is over (its claim waits for the TTL to go)
+        WaitlistPhone.pk.does_not_exist() | (WaitlistPhone.expires <= now + ENTRY_KEEP),
         label="phone",
     )
     if idempotent_answer is not None:
