@@ -19,7 +19,7 @@ from regulars.messaging.outbox.items import Message
 from regulars.salon.model import Catalog
 from regulars.store.base import Entity
 from regulars_local.emulator.functions import context_for
-from support.lambda_ import PublicApi, handler
+from support.lambda_ import AdminApi, PublicApi, handler
 from support.moments import moment
 from support.phones import prove as proven_by_code
 from support.phones import received_code
@@ -197,7 +197,13 @@ def test_a_code_goes_to_the_phone_once_and_a_wrong_one_counts(table, clock_at):
     assert elsewhere.status == 422  # the code proves the phone it went to, no other
     good = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": "0151 23456789", "code": code})
     assert good.status == 200 and good.json["phone"] == PHONE
-    used = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": PHONE, "code": code})
+    # the answer was lost on the way: the same code again gets a proof again, while the code holds
+    again = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": PHONE, "code": code})
+    assert again.status == 200 and again.json["phone"] == PHONE
+    booked = public.post("/v1/salons/salon-a/appointments", booking(phone_proof=again.json["phone_proof"]))
+    assert booked.status == 201, booked.text
+    with moment(clock_at + timedelta(minutes=11)):
+        used = public.post(f"/v1/salons/salon-a/phone-checks/{check}", {"phone": PHONE, "code": code})
     assert (used.status, used.json["error"]["code"]) == (409, "check_used")
 
 
@@ -415,6 +421,81 @@ def test_one_phone_books_a_few_times_a_day_and_new_phones_are_limited_per_salon(
         for n, (start, staff) in enumerate(slots[4:])
     ]
     assert [a.status for a in answers] == [201, 201, 201, 429]  # the fourth new phone in the hour
+
+
+def test_a_refused_booking_uses_up_nothing_and_names_nothing_of_what_is_there(table, clock_at):
+    """Bad times and taken ones, sent for a client's phone by anyone, leave that phone its bookings of
+    the day; the refusal of a taken time says only that it is not free, not whose visit or which
+    time off is there."""
+    protected(clock_at, phone_check="never", bookings_per_phone_day=2)
+    slots = _slots(3)
+    public = PublicApi(source_ip="203.0.113.70")
+    first = public.post(
+        "/v1/salons/salon-a/appointments", booking(start=slots[0][0]) | {"staff_id": slots[0][1]}
+    )
+    assert first.status == 201, first.text
+    admin_block = AdminApi("salon-a").post(
+        f"/v1/admin/staff/{slots[1][1]}/blocks",
+        {"start": slots[1][0], "end": slots[1][0].replace("T09:", "T10:"), "kind": "time_off"},
+    )
+    assert admin_block.status == 201, admin_block.text
+    for start, staff in [(slots[0][0].replace(":00:00", ":03:00"), slots[0][1]), slots[0], slots[1]] * 2:
+        refused = public.post(
+            "/v1/salons/salon-a/appointments",
+            booking(start=start, phone="+4917055501234", name="Mara Lind") | {"staff_id": staff},
+        )
+        assert refused.status in (409, 422), refused.text
+        if refused.status == 409:
+            assert refused.json["error"]["code"] == "slot_taken"
+            assert "conflicts" not in refused.json["error"] and "time off" not in refused.text
+    later = [_slots(8)[2], _slots(8)[4]]
+    answers = [
+        public.post(
+            "/v1/salons/salon-a/appointments",
+            booking(start=start, phone="+4917055501234", name="Mara Lind") | {"staff_id": staff},
+        )
+        for start, staff in later
+    ]
+    assert [a.status for a in answers] == [201, 201]
+
+
+def test_codes_are_limited_per_salon_whatever_the_phone_and_always_tells_no_client_from_a_stranger(
+    table, clock_at
+):
+    protected(clock_at, phone_check="always", codes_per_hour=3, new_phones_per_hour=1)
+    client_store.create(
+        "salon-a",
+        clients_model.Client(id="c-known", name="Kira Known", phone=PHONE, created_at=clock_at),
+    )
+    asked = [
+        PublicApi(source_ip=f"198.51.100.{n}").post("/v1/salons/salon-a/phone-checks", {"phone": phone})
+        for n, phone in enumerate(["+4917011110001", "+4917011110002", PHONE, PHONE, "+4917011110003"])
+    ]
+    assert [a.status for a in asked] == [202, 202, 202, 429, 429]  # two strangers and a client, then none
+    assert asked[3].json["error"] == asked[4].json["error"]  # the client's refusal is the stranger's
+    assert len([x for x in Message.scan() if x.kind == "phone_code"]) == 3
+
+
+def test_a_visit_moves_through_its_link_a_few_times_a_day(table, clock_at):
+    protected(clock_at, phone_check="never")
+    slots = _slots(6)
+    made = PublicApi().post(
+        "/v1/salons/salon-a/appointments", booking(start=slots[0][0]) | {"staff_id": slots[0][1]}
+    )
+    token = token_of(made.json["manage_url"])
+    bad = PublicApi(source_ip="198.51.100.40").post(
+        f"/v1/manage/{token}/reschedule", {"start": slots[1][0].replace(":00:00", ":03:00")}
+    )
+    assert bad.status == 422, bad.text  # refused: not counted
+    moves = [
+        PublicApi(source_ip=f"198.51.100.{n}").post(
+            f"/v1/manage/{token}/reschedule", {"start": start, "staff_id": staff}
+        )
+        for n, (start, staff) in enumerate(slots[1:5])
+    ]
+    assert [m.status for m in moves] == [200, 200, 200, 429], [m.text for m in moves]
+    shown = PublicApi().get(f"/v1/manage/{token}").json["appointment"]
+    assert (shown["start"], shown["staff_id"]) == slots[3]  # where the third move left it
 
 
 def test_codes_are_limited_per_phone(table, clock_at):

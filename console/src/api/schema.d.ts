@@ -1363,7 +1363,7 @@ export interface paths {
         put?: never;
         /**
          * Answer a one-time code: the proof that the phone is the caller's
-         * @description Five tries per code; a code is used once.
+         * @description Five tries per code. The right code sent again while it holds (an answer lost on the way) gets a proof again; after that, it is used.
          */
         post: operations["post_phone_code_v1_salons__salon_id__phone_checks__check_id__post"];
         delete?: never;
@@ -3559,6 +3559,12 @@ export interface components {
              */
             codes_per_address_hour: number;
             /**
+             * Codes Per Hour
+             * @description One-time codes sent an hour, salon-wide, to any phone: the most the codes can cost the salon
+             * @default 30
+             */
+            codes_per_hour: number;
+            /**
              * Codes Per Phone Hour
              * @description One-time codes sent to one phone an hour
              * @default 3
@@ -3566,7 +3572,7 @@ export interface components {
             codes_per_phone_hour: number;
             /**
              * New Phones Per Hour
-             * @description Phones the salon does not know that may get a code or book without one, an hour, salon-wide
+             * @description Phones the salon does not know that may get a code or book without one, an hour, salon-wide (where every phone needs a code, codes_per_hour limits them all alike instead)
              * @default 30
              */
             new_phones_per_hour: number;
@@ -12170,7 +12176,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description The code was used, or tried too often (ask for a new one) */
+            /** @description The code was used and has expired, or was tried too often (ask for a new one) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -25,6 +25,7 @@ const PROTECTION: Spec[] = [
   { kind: "whole", path: "protection.new_phones_per_hour", min: 1, max: 100_000 },
   { kind: "whole", path: "protection.codes_per_phone_hour", min: 1, max: 100 },
   { kind: "whole", path: "protection.codes_per_address_hour", min: 1, max: 100_000 },
+  { kind: "whole", path: "protection.codes_per_hour", min: 1, max: 100_000 },
   { kind: "whole", path: "protection.actions_per_address_hour", min: 1, max: 100_000 },
 ];
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from regulars.booking import blocks as blocked_time
 from regulars.booking import repo as store
@@ -24,7 +25,7 @@ from regulars.booking.slots import (
 from regulars.clients import repo as client_store
 from regulars.clients.model import Client
 from regulars.core import appointments as m
-from regulars.core.errors import Conflict, IdempotencyReplay, InvalidInput, SlotTaken
+from regulars.core.errors import Conflict, DomainError, IdempotencyReplay, InvalidInput, SlotTaken
 from regulars.core.ids import new_id
 from regulars.core.money import Money
 from regulars.core.phones import to_e164
@@ -33,6 +34,9 @@ from regulars.salon import repo as catalog_store
 from regulars.salon.model import Catalog, Salon
 from regulars.store import idempotency
 from regulars.store.base import Tx
+
+if TYPE_CHECKING:
+    from regulars.booking.protection import Admitted
 
 CONSENT_TEXT = "I agree to receive offers and news from {salon} by message. I can opt out at any time."
 
@@ -82,7 +86,7 @@ class Booked:
     proven: bool = True  # the phone is the booker's (a code, or the salon's own desk)
 
 
-Admit = Callable[[Catalog, str, str | None], bool]
+Admit = Callable[[Catalog, str, str | None], "Admitted"]
 # items of another feature's written in the booking's own transaction, given the visit (a waitlist
 # offer taken with it): a condition of theirs that fails cancels the booking (TxFailed, labelled)
 Also = Callable[[Tx, m.Appointment], None]
@@ -106,7 +110,9 @@ def book(
     answer; ``answer`` renders the (status, body) to store with the booking itself.
 
     ``admit(catalog, phone, known client)`` decides whether an anonymous booking may go ahead (it
-    raises when not) and whether its phone is proven; without it (the salon's own desk) the
+    raises when not) and whether its phone is proven; a booking refused after it (a bad time, a
+    taken one) gives back what it was counted as, and learns only that the time is not free, not
+    what is there (another visit, a staff member's time off). Without it (the salon's own desk) the
     booking is the salon's word. An unproven booking for a phone the salon knows attaches to that
     client and changes nothing of them (name, consent); one for a new phone records no consent.
 
@@ -137,7 +143,8 @@ def book(
     record, known_client = store.lookup_with_phone(salon_id, scope, idempotency_key, phone)
     if record is not None:
         _replay(record, fingerprint)
-    proven = admit(catalog, phone, known_client) if admit is not None else True
+    admitted = admit(catalog, phone, known_client) if admit is not None else None
+    proven = admitted.proven if admitted is not None else True
     try:
         return _book(
             salon_id,
@@ -154,16 +161,27 @@ def book(
             proven=proven,
             also=also,
         )
-    except (SlotTaken, store.IdempotencyRace) as exc:
-        if not idempotency_key:
-            raise
-        _replay_if_known(salon_id, scope, idempotency_key, fingerprint)
+    except (DomainError, store.IdempotencyRace) as exc:
+        if admitted is not None:  # refused: nothing booked, nothing of the limits used up
+            admitted.give_back()
+        if isinstance(exc, SlotTaken | store.IdempotencyRace) and idempotency_key:
+            _replay_if_known(salon_id, scope, idempotency_key, fingerprint)
         if isinstance(exc, SlotTaken):
-            raise
-        raise Conflict(
-            "the first request with this Idempotency-Key is still being processed; retry",
-            code="idempotency_in_progress",
-        ) from exc
+            raise _as_told_to(exc, admitted) from None
+        if isinstance(exc, store.IdempotencyRace) and idempotency_key:
+            raise Conflict(
+                "the first request with this Idempotency-Key is still being processed; retry",
+                code="idempotency_in_progress",
+            ) from exc
+        raise
+
+
+def _as_told_to(refusal: SlotTaken, admitted: Admitted | None) -> SlotTaken:
+    """A taken time as the booker may hear of it: the salon's desk, with what is there; an anonymous
+    booker, only that it is not free."""
+    if admitted is None:
+        return refusal
+    return SlotTaken("that time is no longer free: choose another", code="slot_taken")
 
 
 def _book(

@@ -41,6 +41,14 @@ def take(salon_id: str, counts: list[Count]) -> Count | None:
     return None
 
 
+def give_back(salon_id: str, counts: list[Count]) -> None:
+    """One less of each of ``counts``, taken for a request that then changed nothing (refused)."""
+    for c in counts:
+        RateCount(salon_id=salon_id, limit=c.limit, window=c.window, subject=c.subject).update(
+            [RateCount.count.add(-1)]
+        )
+
+
 def new_check(
     salon_id: str, check_id: str, phone_hash: str, code_hash: str, expires_at: datetime, now: datetime
 ) -> None:
@@ -85,12 +93,12 @@ def find_check(salon_id: str, check_id: str) -> CodeCheck | None:
 
 
 def attempt(salon_id: str, check_id: str, most: int) -> CodeCheck | None:
-    """Count one attempt at a check's code, if it has attempts left and was not used: the check as it
-    is now, or None (no such check, used, or out of attempts)."""
+    """Count one attempt at a check's code, if it has attempts left (a used check too: the right code
+    sent again, its answer lost, is answered again): the check as it is now, or None (no such check,
+    or out of attempts)."""
     item = PhoneCheck(salon_id=salon_id, check_id=check_id)
     counted = item.update_if(
-        [PhoneCheck.attempts.add(1)],
-        PhoneCheck.pk.exists() & PhoneCheck.proved_at.does_not_exist() & (PhoneCheck.attempts < most),
+        [PhoneCheck.attempts.add(1)], PhoneCheck.pk.exists() & (PhoneCheck.attempts < most)
     )
     return _check(item) if counted else None
 

@@ -18,7 +18,7 @@ from regulars.clients import repo as client_store
 from regulars.core import appointments as m
 from regulars.core import links
 from regulars.core.config import link_keys
-from regulars.core.errors import Forbidden, NotFound
+from regulars.core.errors import DomainError, Forbidden, NotFound
 from regulars.messaging.channels import capabilities, push_devices
 from regulars.messaging.contacts import telegram_link
 from regulars.messaging.outbox import repo as outbox
@@ -197,13 +197,12 @@ def cancel(
 
 
 def reschedule(token: str, *, address: str, now: datetime, start: datetime, staff_id: str | None) -> Managed:
-    """Move the visit to another free time, until the salon's notice for clients."""
+    """Move the visit to another free time, until the salon's notice for clients; a few times a day."""
     link = _acting(token, address=address, now=now)
+    counted = protection.limit_moves(link.salon_id, link.appointment.id, now)
     rules = link.catalog.salon.settings
-    return _shown(
-        link,
-        now,
-        booking.move(
+    try:
+        moved = booking.move(
             link.salon_id,
             link.appointment.id,
             start=start,
@@ -211,8 +210,11 @@ def reschedule(token: str, *, address: str, now: datetime, start: datetime, staf
             now=now,
             by="client",
             notice_hours=rules.client_reschedule_notice_hours,
-        ),
-    )
+        )
+    except DomainError:
+        counted.give_back()
+        raise
+    return _shown(link, now, moved)
 
 
 def set_marketing(token: str, granted: bool, *, address: str, now: datetime) -> Managed:

@@ -121,6 +121,18 @@ def limit_actions(salon_id: str, salon: Salon, address: str, now: datetime) -> N
 
 
 FEED_READS_PER_HOUR = 60  # a phone's calendar polls a feed every few minutes at most
+MOVES_PER_VISIT_DAY = (
+    3  # a client rarely moves a visit twice in a day; each move is a message to them and the staff
+)
+
+
+def limit_moves(salon_id: str, appointment_id: str, now: datetime) -> Admitted:
+    """Count one move of a visit through its manage link: each sends the client and the staff member
+    a notice, so a link in the wrong hands, from however many addresses, moves it a few times a day.
+    A move refused after all is given back (:meth:`Admitted.give_back`)."""
+    counts = [_count("moves_per_visit_day", appointment_id, MOVES_PER_VISIT_DAY, _day(now))]
+    _take(salon_id, counts, now)
+    return Admitted(salon_id, True, tuple(counts))
 
 
 def limit_feed(salon_id: str, staff_id: str, now: datetime) -> None:
@@ -166,8 +178,11 @@ def start_check(
     new_code: Callable[[], str] = random_code,
 ) -> CheckStarted:
     """Send a one-time code to ``phone`` (E.164): to the client's own channel when the salon knows
-    the phone, else by SMS. Counted per address, per phone and, for a phone the salon does not
-    know, against the salon's new phones an hour."""
+    the phone, else by SMS. Counted per address, per phone and against the salon's codes an hour
+    (whatever the phone: what codes can cost the salon has a ceiling however many addresses ask);
+    for a phone the salon does not know, against its new phones an hour too, unless every phone
+    needs a code: then a phone is counted the same whether it is a client's or not, and no answer
+    tells them apart."""
     check_country(phone, salon, field="phone")
     rules = salon.settings.protection
     client_id = client_store.client_id_by_phone(salon.id, phone)
@@ -175,8 +190,9 @@ def start_check(
     counts = [
         _count("codes_per_address_hour", address, rules.codes_per_address_hour, hour),
         _count("codes_per_phone_hour", phone, rules.codes_per_phone_hour, hour),
+        _count("codes_per_hour", "salon", rules.codes_per_hour, hour),
     ]
-    if client_id is None:
+    if client_id is None and rules.phone_check != "always":
         counts.append(_count("new_phones_per_hour", "salon", rules.new_phones_per_hour, hour))
     _take(salon.id, counts, now)
     check_id = new_id(now)
@@ -209,12 +225,14 @@ class Proof:
 
 
 def answer_check(salon_id: str, check_id: str, phone: str, code: str, now: datetime) -> Proof:
-    """The proof for the right code to ``phone`` (E.164), once; every answer counts against the
-    check's attempts."""
+    """The proof for the right code to ``phone`` (E.164); every answer counts against the check's
+    attempts. The right code sent again while it holds (the first answer was lost on the way) gets
+    a proof again rather than a refusal that would cost the client a new code; once it has expired,
+    a used check is refused (409 ``check_used``)."""
     item = store.find_check(salon_id, check_id)
     if item is None or item.expires_at + timedelta(hours=1) <= now:
         raise NotFound("no such code request", code="check_not_found")
-    if item.proved_at is not None:
+    if item.proved_at is not None and item.expires_at <= now:
         raise Conflict("this code was used already", code="check_used")
     counted = store.attempt(salon_id, check_id, CODE_ATTEMPTS)
     if counted is None:
@@ -229,8 +247,8 @@ def answer_check(salon_id: str, check_id: str, phone: str, code: str, now: datet
             f"wrong code; {left} tries left" if left else "wrong code; ask for a new one",
             code="wrong_code",
         )
-    if not store.prove(salon_id, check_id, now):
-        raise Conflict("this code was used already", code="check_used")
+    if counted.proved_at is None:
+        store.prove(salon_id, check_id, now)  # or another answer with the right code did just now
     expires_at = now + PROOF_LIFETIME
     token = links.sign(
         links.LinkClaims(salon_id=salon_id, subject=phone, purpose=PROOF_PURPOSE, expires_at=expires_at),
@@ -259,11 +277,25 @@ def _proven_where_required(
     return proven
 
 
+@dataclass(frozen=True)
+class Admitted:
+    """An anonymous booking let through: whether its phone is proven, and what it was counted as."""
+
+    salon_id: str
+    proven: bool
+    counts: tuple[store.Count, ...] = ()
+
+    def give_back(self) -> None:
+        """The booking was refused after all (a bad time, a taken one): it used up none of the limits,
+        so a stranger's bad requests cannot spend a client's bookings of the day."""
+        store.give_back(self.salon_id, list(self.counts))
+
+
 def admit_booking(
     salon: Salon, phone: str, *, known: bool, proof: str | None, address: str, now: datetime
-) -> bool:
-    """May this anonymous booking go ahead? Whether the phone is proven (True), or not but the salon
-    takes it so (False); raises when the salon wants a code first or a limit is reached."""
+) -> Admitted:
+    """May this anonymous booking go ahead? Whether the phone is proven, or not but the salon takes
+    it so; raises when the salon wants a code first or a limit is reached."""
     check_country(phone, salon, field="client.phone")
     rules = salon.settings.protection
     proven = _proven_where_required(salon, phone, known=known, proof=proof, now=now)
@@ -274,7 +306,7 @@ def admit_booking(
     if not known and not proven:  # a proven phone was counted when its code was sent
         counts.append(_count("new_phones_per_hour", "salon", rules.new_phones_per_hour, _hour(now)))
     _take(salon.id, counts, now)
-    return proven
+    return Admitted(salon.id, proven, tuple(counts))
 
 
 # -------------------------------------------------------------------------------- consent, proven

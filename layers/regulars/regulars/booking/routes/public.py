@@ -267,7 +267,7 @@ def post_appointment(
         out = booking_answer(booked, catalog.salon)
         return 201, json.dumps(out.model_dump(mode="json"), separators=(",", ":"))
 
-    def admit(current: Catalog, phone: str, known_client: str | None) -> bool:
+    def admit(current: Catalog, phone: str, known_client: str | None) -> protection.Admitted:
         return protection.admit_booking(
             current.salon,
             phone,
@@ -333,12 +333,13 @@ def post_phone_check(salon_id: SalonId, body: PhoneCheckIn) -> Response[PhoneChe
 @router.post(
     "/v1/salons/<salon_id>/phone-checks/<check_id>",
     summary="Answer a one-time code: the proof that the phone is the caller's",
-    description="Five tries per code; a code is used once.",
+    description="Five tries per code. The right code sent again while it holds (an answer lost on the way) "
+    "gets a proof again; after that, it is used.",
     tags=["widget"],
     responses={
         200: {"description": "Proven", "content": {"application/json": {"model": PhoneProofOut}}},
         409: {
-            "description": "The code was used, or tried too often (ask for a new one)",
+            "description": "The code was used and has expired, or was tried too often (ask for a new one)",
             "content": {"application/json": {"model": ErrorOut}},
         },
         **ERRORS,

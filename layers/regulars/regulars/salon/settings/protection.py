@@ -30,7 +30,14 @@ class ProtectionSettings(BaseModel):
         default=30,
         ge=1,
         le=100_000,
-        description="Phones the salon does not know that may get a code or book without one, an hour, salon-wide",
+        description="Phones the salon does not know that may get a code or book without one, an hour, salon-wide "
+        "(where every phone needs a code, codes_per_hour limits them all alike instead)",
+    )
+    codes_per_hour: int = Field(
+        default=30,
+        ge=1,
+        le=100_000,
+        description="One-time codes sent an hour, salon-wide, to any phone: the most the codes can cost the salon",
     )
     codes_per_phone_hour: int = Field(
         default=3, ge=1, le=100, description="One-time codes sent to one phone an hour"
