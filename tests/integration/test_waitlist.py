@@ -179,11 +179,16 @@ def test_joining_is_checked_once_per_phone_and_service_and_idempotent(table, clo
     assert public.get(f"/v1/salons/{SALON}/waitlist/{token[:-2]}xx").status == 403
 
 
-def test_joining_is_limited_and_needs_a_proven_phone_where_booking_does(table, clock_at):
+def test_joining_is_limited_and_needs_a_proven_phone_unless_the_salon_takes_no_codes(table, clock_at):
     salon(clock_at, protection={"phone_check": "new_phones"}, joins_per_phone_day=2)
     public = PublicApi()
     unproven = public.post(JOIN, wish("+4915100000003"))
     assert (unproven.status, unproven.json["error"]["code"]) == (403, "phone_check_required")
+    # a client's phone too: its owner would get offers on a stranger's word (a booking would not need it)
+    made = AdminApi(SALON).post("/v1/admin/clients", {"name": "Ida Known", "phone": "+4915100000007"})
+    assert made.status == 201, made.json
+    known = public.post(JOIN, wish("+4915100000007"))
+    assert (known.status, known.json["error"]["code"]) == (403, "phone_check_required")
     assert not list(WaitlistEntry.scan())
 
     resettle({"phone_check": "never"}, joins_per_phone_day=2)

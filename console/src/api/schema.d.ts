@@ -1403,7 +1403,7 @@ export interface paths {
         put?: never;
         /**
          * Join the waitlist: a message offers a freed time that fits (409 already_waiting)
-         * @description Idempotent with the Idempotency-Key header. Limited per network address, per phone and per salon (429 with Retry-After). Where the salon wants phones proven for booking, the phone must be proven here too (403 phone_check_required). 409 already_waiting: this phone already waits for this service.
+         * @description Idempotent with the Idempotency-Key header. Limited per network address, per phone and per salon (429 with Retry-After). Unless the salon asks for no codes at all, the phone must be proven, a client's phone too (403 phone_check_required). 409 already_waiting: this phone already waits for this service.
          */
         post: operations["join_v1_salons__salon_id__waitlist_post"];
         delete?: never;

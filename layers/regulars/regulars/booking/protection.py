@@ -330,15 +330,16 @@ def proven_consent(salon: Salon, phone: str, proof: str, *, address: str, now: d
 
 
 # -------------------------------------------------------------------------------------- waitlist
-def admit_waitlist(
-    salon: Salon, phone: str, *, known: bool, proof: str | None, address: str, now: datetime
-) -> bool:
+def admit_waitlist(salon: Salon, phone: str, *, proof: str | None, address: str, now: datetime) -> bool:
     """May this anonymous caller put ``phone`` on the waitlist? Its offers will cost the salon
-    messages, so the phone must be proven where a booking's would be, and joining is counted per
-    address, per phone and salon-wide. Whether the phone is proven (True) or not (False)."""
+    messages and go to the phone on the word of whoever typed it, so the phone must be proven
+    unless the salon asks for no codes at all: a client's phone too (a booking in a client's name
+    reaches them as a notice they can undo; a stranger's join would bring them offers they never
+    asked for, and tell the stranger whether they wait already). Joining is counted per address, per
+    phone and salon-wide. Whether the phone is proven (True) or not (False)."""
     check_country(phone, salon, field="client.phone")
     limits = salon.settings.waitlist
-    proven = _proven_where_required(salon, phone, known=known, proof=proof, now=now)
+    proven = _proven_where_required(salon, phone, known=False, proof=proof, now=now)
     _take(
         salon.id,
         [

@@ -169,9 +169,7 @@ def join(
     if idempotency_key:
         _replay_if_known(salon_id, scope, idempotency_key, fingerprint)
     known = client_store.client_id_by_phone(salon_id, phone)
-    proven = protection.admit_waitlist(
-        salon, phone, known=known is not None, proof=request.phone_proof, address=address, now=now
-    )
+    proven = protection.admit_waitlist(salon, phone, proof=request.phone_proof, address=address, now=now)
     tz = salon.tz
     wish = Wish(service.id, request.days, request.weekdays, request.parts, request.staff_ids)
     last = last_day(wish, now.astimezone(tz).date(), salon.settings.booking_horizon_days)
