@@ -270,6 +270,24 @@ def test_an_unreadable_body_is_400(salon, public):
     assert r.json["error"]["code"] == "invalid_json"
 
 
+def test_a_staff_member_added_after_the_function_read_the_catalog_is_booked_at_once(salon):
+    """The public function serves the catalog from a copy some seconds old; a booking that names a staff
+    member the copy does not have yet (the page got their times from a fresher one) reads it again."""
+    from support.lambda_ import AdminApi
+
+    public = PublicApi(environment=1)  # an execution environment of its own, as in Lambda
+    assert public.get("/v1/salons/salon-a/catalog").status == 200  # its copy, without Zoe
+    hours = {day: [["09:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+    added = AdminApi("salon-a").post(
+        "/v1/admin/staff",
+        {"id": "zoe", "name": "Zoe Neu", "service_ids": ["haircut"], "working_hours": hours},
+    )
+    assert added.status == 201, added.text
+    made = public.post("/v1/salons/salon-a/appointments", booking(staff_id="zoe"))
+    assert made.status == 201, made.text
+    assert made.json["appointment"]["staff_id"] == "zoe"
+
+
 def test_without_staff_the_first_free_staff_member_is_booked(salon, public):
     first = public.post("/v1/salons/salon-a/appointments", booking(staff_id=None))
     second = public.post("/v1/salons/salon-a/appointments", booking(staff_id=None, phone="+49 170 1234567"))

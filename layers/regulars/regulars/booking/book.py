@@ -120,6 +120,9 @@ def book(
     as a taken slot: whenever a key was given, a refusal re-reads the key and answers as the first
     request did, or 409 ``idempotency_in_progress`` while it has not committed yet."""
     catalog = catalog_store.load_catalog(salon_id, max_age=catalog_max_age)
+    if catalog_max_age > 0 and not _names_all(catalog, request):
+        # a staff member or service added since this copy was read (the times came from a fresher one)
+        catalog = catalog_store.load_catalog(salon_id)
     phone = to_e164(request.client.phone, catalog.salon.country, field="client.phone")
     scope = f"booking:{source.channel}"
     fingerprint = idempotency.request_hash(
@@ -174,6 +177,15 @@ def book(
                 code="idempotency_in_progress",
             ) from exc
         raise
+
+
+def _names_all(catalog: Catalog, request: BookingRequest) -> bool:
+    """Whether the catalog has every service and staff member the request names."""
+    named = [(c.service_id, c.staff_id) for c in request.services] or [(request.service_id, request.staff_id)]
+    return all(
+        catalog.service(service) is not None and (staff is None or staff in catalog.staff)
+        for service, staff in named
+    )
 
 
 def _as_told_to(refusal: SlotTaken, admitted: Admitted | None) -> SlotTaken:
