@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from regulars.analytics.model import Tally
 from regulars.analytics.report import DEFINITIONS, Snapshot, build, months
@@ -24,6 +26,15 @@ def test_an_empty_period_has_no_rates_but_every_definition():
     assert all(f.definition for f in r.figures.values())
     assert r.figures["no_show_rate"].value is None and r.figures["visits"].value == 0
     assert [m.month for m in r.monthly] == ["2026-01", "2026-02", "2026-03"] and r.cohorts == []
+
+
+def test_the_console_names_and_defines_every_figure_in_its_languages():
+    """A figure the report gains needs its words in the console, else a salon reads its raw key."""
+    catalogs = Path(__file__).resolve().parents[2] / "console" / "src" / "screens" / "insights" / "messages"
+    for language in ("en", "ru", "es"):
+        words = json.loads((catalogs / f"{language}.json").read_text(encoding="utf-8"))
+        for figure in DEFINITIONS:
+            assert f"analytics.fig.{figure}" in words and f"analytics.def.{figure}" in words, (language, figure)
 
 
 def test_rates_are_their_counts_over_the_period():

@@ -6,7 +6,7 @@ import { createCalendar, destroyCalendar, Interaction, ResourceTimeGrid, TimeGri
 import "@event-calendar/core/index.css";
 import { useComputed, useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import { api, explain, ok, type Appointment, type Staff } from "../../api/client";
+import { api, ApiError, explain, ok, type Appointment, type Staff } from "../../api/client";
 import { Status } from "../../components/ui";
 import { dayTitle, language, locale, salonZone, t, time, when } from "../../i18n";
 import { addDays, instantOf, offsetAt, offsetText, today, wall, wallOfLocal, weekdayOf, weekStart } from "../../lib/zone";
@@ -135,6 +135,10 @@ export function CalendarScreen() {
     );
   }, [events.value, view.value, first.value, language.value, shown.value]);
 
+  // a drag has no "outside working hours" box: say where it is (the visit's Move)
+  const draggedWhy = (err: unknown) =>
+    err instanceof ApiError && err.code === "not_a_slot" ? t("calendar.dragNotASlot") : explain(err);
+
   async function move(eventId: string, start: Date, staffId: string | undefined, revert: () => void) {
     const { id, part } = visitOf(eventId);
     const visit = visits.value.find((v) => v.id === id);
@@ -159,7 +163,7 @@ export function CalendarScreen() {
       await load();
     } catch (err) {
       revert();
-      say(t("calendar.moveRefused", { reason: explain(err) }), "error");
+      say(t("calendar.moveRefused", { reason: draggedWhy(err) }), "error");
     }
   }
 
@@ -175,7 +179,7 @@ export function CalendarScreen() {
       await load();
     } catch (err) {
       revert();
-      say(t("calendar.moveRefused", { reason: explain(err) }), "error");
+      say(t("calendar.moveRefused", { reason: draggedWhy(err) }), "error");
     }
   }
 
