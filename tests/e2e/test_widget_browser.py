@@ -153,7 +153,11 @@ def test_a_client_opens_on_a_closed_day_lands_on_the_first_free_one_books_and_ke
     page.wait_for_selector("#waitlist")
     assert page.locator("input[name=wish-part]").count() == 3
     page.click("#waitlist-join")
-    assert "Elige al menos una parte del día" in page.inner_text("#waitlist-error")
+    # each error in words beside what it is about: the parts of the day, the consent
+    parts_error = page.locator("fieldset:has(input[name=wish-part]) #wish-parts-error")
+    assert "Elige al menos una parte del día" in parts_error.inner_text()
+    assert page.locator("#wish-consent-error").is_visible()
+    assert page.get_attribute("#wish-consent", "aria-invalid") == "true"
     assert axe_violations(page) == []
     shoot(page, "widget-waitlist-es", full_page=True)
 

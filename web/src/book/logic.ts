@@ -44,7 +44,7 @@ export function groupTimes(slots: Slot[], oneEach: boolean): [PartOfDay, Slot[]]
   return (["morning", "afternoon", "evening"] as PartOfDay[]).filter((p) => groups[p].length).map((p) => [p, groups[p]]);
 }
 
-export type FormField = "name" | "phone" | "email" | "code" | "form";
+export type FormField = "name" | "phone" | "email" | "code" | "form" | "days" | "parts" | "consent";
 export interface Problem {
   field: FormField;
   key: Key;

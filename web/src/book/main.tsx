@@ -373,11 +373,11 @@ function Book() {
     ev.preventDefault();
     setErrors([]);
     const missing: Problem[] = [];
-    if (!wishDays.length) missing.push({ field: "form", key: "wait.err.days" });
-    if (!wishParts.length) missing.push({ field: "form", key: "wait.err.parts" });
+    if (!wishDays.length) missing.push({ field: "days", key: "wait.err.days" });
+    if (!wishParts.length) missing.push({ field: "parts", key: "wait.err.parts" });
     if (!name.trim()) missing.push({ field: "name", key: "err.nameMissing" });
     if (phone.replace(/\D/g, "").length < 5) missing.push({ field: "phone", key: "err.phone" });
-    if (!wishConsent) missing.push({ field: "form", key: "wait.err.consent" });
+    if (!wishConsent) missing.push({ field: "consent", key: "wait.err.consent" });
     if (missing.length) {
       setErrors(missing);
       return;
@@ -550,7 +550,7 @@ function Book() {
           <form id="waitlist" class="card" onSubmit={joinWaitlist} noValidate aria-labelledby="waitlist-title">
             <h2 id="waitlist-title">{t("wait.title")}</h2>
             <p class="muted">{t("wait.hint", { service: service?.name ?? "" })}</p>
-            <fieldset>
+            <fieldset aria-describedby={errorFor("days") ? "wish-days-error" : undefined}>
               <legend>{t("wait.days")}</legend>
               <div class="checks">
                 {avail?.days.filter((d) => d.state === "free" || d.state === "full").map((d) => (
@@ -561,8 +561,9 @@ function Book() {
                   </label>
                 ))}
               </div>
+              {errorFor("days") && <p id="wish-days-error" class="error">{errorFor("days")}</p>}
             </fieldset>
-            <fieldset>
+            <fieldset aria-describedby={errorFor("parts") ? "wish-parts-error" : undefined}>
               <legend>{t("wait.parts")}</legend>
               <div class="checks">
                 {PARTS.map((p) => (
@@ -573,14 +574,17 @@ function Book() {
                   </label>
                 ))}
               </div>
+              {errorFor("parts") && <p id="wish-parts-error" class="error">{errorFor("parts")}</p>}
             </fieldset>
             <p class="muted small">{staffId ? t("wait.with", { who: member?.name ?? "" }) : t("wait.anyone")}</p>
             <TextField id="name" label={t("book.name")} value={name} onInput={setName} error={errorFor("name")} autocomplete="name" />
             <TextField id="phone" label={t("book.phone")} value={phone} onInput={setPhone} error={errorFor("phone")} autocomplete="tel" type="tel" />
             <div class="consent">
-              <input id="wish-consent" type="checkbox" checked={wishConsent} onChange={(e) => setWishConsent(e.currentTarget.checked)} />
+              <input id="wish-consent" type="checkbox" checked={wishConsent} onChange={(e) => setWishConsent(e.currentTarget.checked)}
+                aria-invalid={errorFor("consent") ? true : undefined} aria-describedby={errorFor("consent") ? "wish-consent-error" : undefined} />
               <label for="wish-consent">{t("wait.consent")}</label>
             </div>
+            {errorFor("consent") && <p id="wish-consent-error" class="error">{errorFor("consent")}</p>}
             {errorFor("form") && <p id="waitlist-error" class="error" role="alert">{errorFor("form")}</p>}
             <button type="submit" id="waitlist-join" class="wide" disabled={busy}>{t("wait.join")}</button>
             <button type="button" class="secondary wide" onClick={() => setStage("pick")}>{t("wait.back")}</button>
