@@ -276,6 +276,12 @@ def test_the_owner_builds_a_segment_schedules_a_campaign_in_two_languages_once_a
         demo_runtime.get(f"/v1/admin/campaigns/{later.json()['id']}", token=owner).json()["status"]
         == "cancelled"
     )
+    # its report says it never went out, rather than that it is still counting
+    cancel.locator("button.report").click()
+    page.wait_for_function(
+        "name => document.querySelector('#h-report')?.textContent.includes(name)", arg=later.json()["name"]
+    )
+    assert WORDS["en"]["campaigns.cancelledUnsent"] in page.inner_text("#report-groups")
     close(page)
 
 

@@ -34,7 +34,9 @@ export function CampaignReport({ r, heading }: { r: Report; heading: RefObject<H
       <h2 id="h-report" tabIndex={-1} ref={heading}>{t("campaigns.reportTitle", { name: r.campaign.name })}</h2>
       <p id="report-groups">
         {t("campaigns.groups", { sent: groups.sent.members, holdout: groups.holdout.members })}{" "}
-        {t(window.closed ? "campaigns.window" : "campaigns.windowOpen", { from: date(window.start), when: when(window.end) })}
+        {r.campaign.status === "cancelled" && !groups.sent.members && !groups.holdout.members
+          ? t("campaigns.cancelledUnsent") // it never went out: no window to count in
+          : t(window.closed ? "campaigns.window" : "campaigns.windowOpen", { from: date(window.start), when: when(window.end) })}
       </p>
       <p class="muted">{t("campaigns.def.audience")}</p>
       <div class="charts">
