@@ -180,7 +180,7 @@ export function ImportScreen() {
   return (
     <section class="import" aria-labelledby="import-title">
       <h1 id="import-title">{t("import.movingIn")}</h1>
-      {may("salon.update") && <SetupCard />}
+      {may("salon.update") && <SetupCard imports={recent.value?.imports.filter((i) => i.status === "done").length ?? 0} />}
       <h2 id="import-section">{t("import.title")}</h2>
       <p class="muted">{t("import.lead")}</p>
       <FormError text={setupProblem.value} />

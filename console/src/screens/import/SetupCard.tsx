@@ -25,8 +25,9 @@ function Step(props: { id: string; done: boolean; title: string; text: string; h
   );
 }
 
-export function SetupCard() {
-  const { value, problem } = useLoad(() => ok(api.GET("/v1/admin/setup")));
+/** ``imports``: the finished imports listed beside it; read again when one finishes, so the clients' step is done at once */
+export function SetupCard({ imports }: { imports: number }) {
+  const { value, problem } = useLoad(() => ok(api.GET("/v1/admin/setup")), [imports]);
   const copied = useSignal(false);
   const s = value.value;
   // the messengers' names are the main catalog's (the same in every language)
