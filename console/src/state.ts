@@ -2,13 +2,14 @@
 // session), and the notice the screens announce. Screens read these signals and call these actions.
 import { computed, signal } from "@preact/signals";
 import { api, ok, type Me, type Salon, type Service, type Staff } from "./api/client";
-import { currency, salonCountry, salonLocale, salonZone, settle } from "./i18n";
+import { currency, language, salonCountry, salonLocale, salonZone, settle } from "./i18n";
 
 export const me = signal<Me | null>(null);
 export const salon = signal<Salon | null>(null);
 export const staff = signal<Staff[]>([]);
 export const services = signal<Service[]>([]);
-export const notice = signal<{ text: string; tone: "ok" | "error"; seq: number } | null>(null);
+// what was just done or refused, in the language it was said in (another language hides it: its words would be out of place)
+export const notice = signal<{ text: string; tone: "ok" | "error"; seq: number; lang: string } | null>(null);
 
 export const staffById = computed(() => new Map(staff.value.map((s) => [s.id, s])));
 export const serviceById = computed(() => new Map(services.value.map((s) => [s.id, s])));
@@ -50,5 +51,5 @@ function keep(s: Salon, st: Staff[], sv: Service[]): void {
 }
 
 export function say(text: string, tone: "ok" | "error" = "ok"): void {
-  notice.value = { text, tone, seq: (notice.value?.seq ?? 0) + 1 };
+  notice.value = { text, tone, seq: (notice.value?.seq ?? 0) + 1, lang: language.value };
 }

@@ -3,7 +3,7 @@
 // a phone); the live notice; a status badge.
 import type { ComponentChildren, InputHTMLAttributes } from "preact";
 import { useEffect, useId, useRef } from "preact/hooks";
-import { t, type Key } from "../i18n";
+import { language, t, type Key } from "../i18n";
 import { notice } from "../state";
 
 type InputProps = InputHTMLAttributes<HTMLInputElement> & { type?: string };
@@ -95,7 +95,7 @@ export function Notice() {
   }, [n?.seq]);
   return (
     <div class={`notice ${n?.tone ?? ""}`} role="status" aria-live="polite" data-seq={n?.seq ?? 0}>
-      {n?.text}
+      {n?.lang === language.value ? n.text : ""}
     </div>
   );
 }
