@@ -51,6 +51,7 @@ RULES = SalonSettings()  # the demo salon keeps the default booking rules
 LOCAL_PROTECTION = {
     "bookings_per_address_hour": 10_000,
     "codes_per_address_hour": 10_000,
+    "codes_per_hour": 10_000,
     "actions_per_address_hour": 10_000,
     "new_phones_per_hour": 10_000,
 }
