@@ -92,6 +92,10 @@ def test_a_client_opens_on_a_closed_day_lands_on_the_first_free_one_books_and_ke
     assert "выходной" in page.inner_text("#landed")
     assert page.locator("#slots h3").first.inner_text() in ("Утро", "День", "Вечер")
     assert page.inner_text("#service-description")
+    manicure = next(s for s in rt.get("/v1/salons/demo/catalog").json()["services"] if s["id"] == "manicure")
+    # the length and the price in full under the select, which a phone may cut short: 45 мин · 30,00 €
+    facts = page.inner_text("#service-facts")
+    assert facts.startswith(f"{manicure['duration_minutes']} мин · ") and "€" in facts
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]  # nothing wider than the phone
     shoot(page, "widget-strip-ru", full_page=True)

@@ -448,6 +448,8 @@ function Book() {
               return cat ? <optgroup label={cat} key={cat}>{options}</optgroup> : options;
             })}
           </select>
+          {/* what a phone's select may cut off: the length and the price in full, then what it is */}
+          {service && <p id="service-facts">{t("book.serviceFacts", { minutes: service.duration_minutes, price: moneyWords(service.price) })}</p>}
           {service?.description && <p id="service-description" class="muted">{service.description}</p>}
           {extras.map((id, i) => (
             <div class="extra" key={i}>
