@@ -364,8 +364,20 @@ def test_the_admin_sees_the_balance_the_ledger_and_the_liability_and_adjusts_wit
         ).status
         == 201
     )
-    debit = admin.post(url, {"amount": -400, "reason": "correction"})
+    # the key sent again with another amount is refused, not lost in silence
+    reused = admin.post(
+        url, {"amount": 2500, "reason": "goodwill"}, headers={"Idempotency-Key": "adj-00000001"}
+    )
+    assert (reused.status, reused.json["error"]["code"]) == (409, "idempotency_key_reused")
+    debit = admin.post(
+        url, {"amount": -400, "reason": "correction"}, headers={"Idempotency-Key": "adj-00000002"}
+    )
     assert debit.json["entries"][0]["kind"] == "adjustment" and debit.json["entries"][0]["amount"] == -400
+    # a debit's retry answers as the first time
+    again = admin.post(
+        url, {"amount": -400, "reason": "correction"}, headers={"Idempotency-Key": "adj-00000002"}
+    )
+    assert again.status == 201 and [e["amount"] for e in again.json["entries"]].count(-400) == 1
     too_much = admin.post(url, {"amount": -5000, "reason": "correction"})
     assert too_much.status == 409
     view = admin.get(f"/v1/admin/clients/{client}/loyalty").json
@@ -381,6 +393,12 @@ def test_the_admin_sees_the_balance_the_ledger_and_the_liability_and_adjusts_wit
     assert other.get(f"/v1/admin/clients/{client}/loyalty").status == 404
     assert other.post(url, {"amount": 100, "reason": "steal"}).status == 404
     assert other.get("/v1/admin/loyalty").json["outstanding"] == 0
+    # a debit of the whole balance, sent again (its answer lost): the same answer, not "not enough bonus"
+    emptied = {"amount": -1100, "reason": "closing the account"}
+    for _ in range(2):
+        answer = admin.post(url, emptied, headers={"Idempotency-Key": "adj-00000003"})
+        assert answer.status == 201, answer.text
+    assert admin.get(f"/v1/admin/clients/{client}/loyalty").json["balance"] == 0
 
 
 class LedgerMachine(RuleBasedStateMachine):

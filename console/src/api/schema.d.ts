@@ -448,7 +448,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Credit or debit bonus by hand, with a reason */
+        /**
+         * Credit or debit bonus by hand, with a reason
+         * @description Once per Idempotency-Key: sent again, it answers as the first time; 409 idempotency_key_reused for the key with another amount or reason.
+         */
         post: operations["adjust_v1_admin_clients__client_id__loyalty_adjustments_post"];
         delete?: never;
         options?: never;

@@ -73,6 +73,8 @@ def ledger(client_id: ClientId) -> LedgerOut:
 @router.post(
     "/v1/admin/clients/<client_id>/loyalty/adjustments",
     summary="Credit or debit bonus by hand, with a reason",
+    description="Once per Idempotency-Key: sent again, it answers as the first time; 409 idempotency_key_reused "
+    "for the key with another amount or reason.",
     tags=["admin: loyalty"],
     status_code=201,
 )

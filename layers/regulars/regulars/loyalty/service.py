@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from regulars.booking import manage
 from regulars.clients import repo as client_store
+from regulars.core.errors import Conflict
 from regulars.core.ids import new_id
 from regulars.loyalty import referrals, rules, tiers
 from regulars.loyalty import repo as store
@@ -114,8 +115,19 @@ def adjust(
     """A manual adjustment, audited (who, when, why): a credit becomes a lot of the salon's lifetime;
     a debit spends the soonest-burning lots. The audit trail's entry is written in the adjustment's
     own transaction (its reason stays in the ledger, which an erasure reaches). NotFound for a client
-    not of the salon; the same ``key`` adjusts once."""
+    not of the salon; the same ``key`` adjusts once: sent again with the same amount and reason it
+    answers as the first time (a debit that emptied the balance is not refused on its retry), with
+    another it is refused (409 ``idempotency_key_reused``) rather than lost in silence."""
     client_store.get(salon_id, client_id)
+    for earlier in (f"accrual:manual:{key}", f"adjustment:{key}"):
+        found = store.entry(salon_id, client_id, earlier)
+        if found is None:
+            continue
+        if int(found.amount) != amount or (found.reason or "") != reason:
+            raise Conflict(
+                "this Idempotency-Key was used for another adjustment", code="idempotency_key_reused"
+            )
+        return amount
     _, loyalty = settings_of(salon_id)
     entry_id = f"accrual:manual:{key}" if amount > 0 else f"adjustment:{key}"
     trail = audit.entry(
