@@ -3,6 +3,7 @@ service) and one-time phone codes (the SMS parts a salon sent on a day are the o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,26 +28,24 @@ def take(salon_id: str, counts: list[Count]) -> Count | None:
 
     One conditional UpdateItem per count rather than a transaction: a burst on one counter is
     exactly what this is for, and updates of one item queue where transactions would conflict."""
-    taken: list[RateCount] = []
-    for c in counts:
-        item = RateCount(salon_id=salon_id, limit=c.limit, window=c.window, subject=c.subject)
-        if not item.update_if(
+    for n, c in enumerate(counts):
+        if not _counter(salon_id, c).update_if(
             [RateCount.count.add(1), RateCount.expires.set(c.ends + timedelta(hours=1))],
             RateCount.count.does_not_exist() | (RateCount.count < c.most),
         ):
-            for done in taken:
-                done.update([RateCount.count.add(-1)])
+            give_back(salon_id, counts[:n])
             return c
-        taken.append(item)
     return None
 
 
-def give_back(salon_id: str, counts: list[Count]) -> None:
+def give_back(salon_id: str, counts: Sequence[Count]) -> None:
     """One less of each of ``counts``, taken for a request that then changed nothing (refused)."""
     for c in counts:
-        RateCount(salon_id=salon_id, limit=c.limit, window=c.window, subject=c.subject).update(
-            [RateCount.count.add(-1)]
-        )
+        _counter(salon_id, c).update([RateCount.count.add(-1)])
+
+
+def _counter(salon_id: str, c: Count) -> RateCount:
+    return RateCount(salon_id=salon_id, limit=c.limit, window=c.window, subject=c.subject)
 
 
 def new_check(

@@ -121,18 +121,36 @@ def limit_actions(salon_id: str, salon: Salon, address: str, now: datetime) -> N
 
 
 FEED_READS_PER_HOUR = 60  # a phone's calendar polls a feed every few minutes at most
-MOVES_PER_VISIT_DAY = (
-    3  # a client rarely moves a visit twice in a day; each move is a message to them and the staff
-)
+# a client rarely moves a visit twice in a day; each move is a message to them and to the staff
+MOVES_PER_VISIT_DAY = 3
 
 
-def limit_moves(salon_id: str, appointment_id: str, now: datetime) -> Admitted:
+@dataclass(frozen=True)
+class Counted:
+    """What an anonymous request was counted as, to give back if it is refused after all (a bad time,
+    a taken one): it used up none of the limits, so a stranger's bad requests cannot spend a client's
+    bookings or moves of the day."""
+
+    salon_id: str
+    counts: tuple[store.Count, ...] = ()
+
+    def give_back(self) -> None:
+        store.give_back(self.salon_id, self.counts)
+
+
+@dataclass(frozen=True)
+class Admitted(Counted):
+    """An anonymous booking let through, and whether its phone is proven."""
+
+    proven: bool = False
+
+
+def limit_moves(salon_id: str, appointment_id: str, now: datetime) -> Counted:
     """Count one move of a visit through its manage link: each sends the client and the staff member
-    a notice, so a link in the wrong hands, from however many addresses, moves it a few times a day.
-    A move refused after all is given back (:meth:`Admitted.give_back`)."""
-    counts = [_count("moves_per_visit_day", appointment_id, MOVES_PER_VISIT_DAY, _day(now))]
-    _take(salon_id, counts, now)
-    return Admitted(salon_id, True, tuple(counts))
+    a notice, so a link in the wrong hands, from however many addresses, moves it a few times a day."""
+    counts = (_count("moves_per_visit_day", appointment_id, MOVES_PER_VISIT_DAY, _day(now)),)
+    _take(salon_id, list(counts), now)
+    return Counted(salon_id, counts)
 
 
 def limit_feed(salon_id: str, staff_id: str, now: datetime) -> None:
@@ -277,20 +295,6 @@ def _proven_where_required(
     return proven
 
 
-@dataclass(frozen=True)
-class Admitted:
-    """An anonymous booking let through: whether its phone is proven, and what it was counted as."""
-
-    salon_id: str
-    proven: bool
-    counts: tuple[store.Count, ...] = ()
-
-    def give_back(self) -> None:
-        """The booking was refused after all (a bad time, a taken one): it used up none of the limits,
-        so a stranger's bad requests cannot spend a client's bookings of the day."""
-        store.give_back(self.salon_id, list(self.counts))
-
-
 def admit_booking(
     salon: Salon, phone: str, *, known: bool, proof: str | None, address: str, now: datetime
 ) -> Admitted:
@@ -306,7 +310,7 @@ def admit_booking(
     if not known and not proven:  # a proven phone was counted when its code was sent
         counts.append(_count("new_phones_per_hour", "salon", rules.new_phones_per_hour, _hour(now)))
     _take(salon.id, counts, now)
-    return Admitted(salon.id, proven, tuple(counts))
+    return Admitted(salon.id, tuple(counts), proven=proven)
 
 
 # -------------------------------------------------------------------------------- consent, proven
