@@ -43,6 +43,12 @@ def test_parameter_overrides():
     assert stack.condition("IsProd") is True
 
 
+def test_a_condition_made_of_another():
+    assert Stack(FIXTURE, "eu-central-1", parameters={"Stage": "prod"}).condition("IsProdEU") is True
+    assert Stack(FIXTURE, "us-east-1", parameters={"Stage": "prod"}).condition("IsProdEU") is False
+    assert Stack(FIXTURE, "eu-central-1").condition("IsProdEU") is False
+
+
 def test_unresolvable_references(stack):
     with pytest.raises(Unresolvable, match="!Ref Nothing"):
         stack.resolve({"Ref": "Nothing"})

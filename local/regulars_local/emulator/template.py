@@ -15,11 +15,12 @@ TEMPLATE = ROOT / "template.yaml"
 
 
 class _CfnLoader(yaml.SafeLoader):
-    """YAML with CloudFormation's short tags (!Ref, !GetAtt, !Sub, ...) kept as {"Fn::X": value}."""
+    """YAML with CloudFormation's short tags (!Ref, !GetAtt, !Sub, ...) kept as {"Fn::X": value}, as the
+    template's JSON form has them (!Ref and !Condition without the prefix)."""
 
 
 def _tag(loader: _CfnLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
+    name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
     if isinstance(node, yaml.ScalarNode):
         value: Any = loader.construct_scalar(node)
         if suffix == "GetAtt":

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
@@ -124,6 +125,9 @@ logger = Logger(service="regulars", logger_formatter=RedactingFormatter())
 logging.getLogger(logger.name).propagate = False
 tracer = _tracer()
 metrics = Metrics(namespace="Regulars", service="regulars")
+# Most invocations have nothing to count (an idle tick, a batch no metric is about), and Powertools warns
+# on stderr at each such flush: a line in every execution environment's logs, and in `make dev`'s output
+warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
 
 
 class ItemFailure(TypedDict):
