@@ -72,6 +72,7 @@ def test_a_client_exported_then_erased_leaves_no_trace_but_the_figures(demo_runt
         f"/v1/admin/clients/{client_id}/messages",
         token=token,
         json={"text": f"Dear {name}, see you soon!", "purpose": "transactional"},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
     )
     assert written.status_code == 201, written.text
     assert _wait_for(lambda: [m for m in _phone(rt, str(chat_id)) if "see you soon" in m["text"]])
@@ -126,7 +127,10 @@ def test_a_client_exported_then_erased_leaves_no_trace_but_the_figures(demo_runt
     again = rt.post(f"/v1/admin/clients/{client_id}/erase", token=token, json={})
     assert again.status_code == 200 and again.json()["already"] is True
     write = rt.post(
-        f"/v1/admin/clients/{client_id}/messages", token=token, json={"text": "hi", "purpose": "marketing"}
+        f"/v1/admin/clients/{client_id}/messages",
+        token=token,
+        json={"text": "hi", "purpose": "marketing"},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
     )
     assert write.status_code == 409 and write.json()["error"]["code"] == "client_erased"
 

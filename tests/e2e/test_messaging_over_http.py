@@ -117,7 +117,10 @@ def _telegram_client(rt) -> tuple[str, str, int, str]:
 
 def _send(rt, token: str, client_id: str, text: str, purpose: str) -> dict:
     made = rt.post(
-        f"/v1/admin/clients/{client_id}/messages", token=token, json={"text": text, "purpose": purpose}
+        f"/v1/admin/clients/{client_id}/messages",
+        token=token,
+        json={"text": text, "purpose": purpose},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
     )
     assert made.status_code == 201, made.text
     return made.json()

@@ -60,8 +60,10 @@ def test_an_admin_of_salon_a_cannot_reach_any_object_of_salon_b(two_salons):
         ),
         ("POST", f"/v1/admin/clients/{c}/messages", {"text": "Hi from A", "purpose": "transactional"}),
     ]
-    for method, url, body in attempts:
-        r = admin_a.request(method, url, body=body)
+    for n, (method, url, body) in enumerate(attempts):  # with a key where a route needs one: the salon is
+        r = admin_a.request(
+            method, url, body=body, headers={"Idempotency-Key": f"cross-salon-{n}"}
+        )  # refused
         assert r.status in (403, 404), (method, url, r.status, r.text)
     # salon B's objects are untouched
     admin_b = AdminApi("salon-b")
@@ -268,9 +270,15 @@ def test_a_message_the_salon_writes_is_planned_once_per_idempotency_key(table, c
     assert again.status == 201 and again.json["id"] == first.json["id"]
     other = admin.post(url, {**body, "text": "Something else"}, headers={"Idempotency-Key": "msg-key-0001"})
     assert other.status == 409 and other.json["error"]["code"] == "idempotency_key_reused"
-    bad = admin.post(url, {"text": "", "purpose": "spam"})
+    bad = admin.post(url, {"text": "", "purpose": "spam"}, headers={"Idempotency-Key": "msg-key-0002"})
     assert bad.status == 422
     assert {f["field"] for f in bad.json["error"]["fields"]} == {"text", "purpose"}
+    # without a key its retry would send it again: it is refused, and nothing is planned
+    keyless = admin.post(url, {**body, "text": "Sent twice?"})
+    assert (keyless.status, keyless.json["error"]["fields"]) == (
+        422,
+        [{"field": "idempotency-key", "reason": "Field required"}],
+    )
     listed = admin.get(f"/v1/admin/clients/{client['id']}").json["messages"]
     assert [m["id"] for m in listed] == [first.json["id"]]
 

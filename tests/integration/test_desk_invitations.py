@@ -67,12 +67,13 @@ def test_a_client_is_invited_back_with_a_bonus_once_however_often_the_request_co
 
 def test_an_invitation_is_refused_where_it_may_not_go_and_changes_nothing(admin, clock_at):
     silent = _client(admin, "+49 170 5557002", False)
-    refused = admin.post(f"/v1/admin/clients/{silent}/invitations", {"bonus_amount": 500})
+    key = {"Idempotency-Key": "invite-refused-1"}
+    refused = admin.post(f"/v1/admin/clients/{silent}/invitations", {"bonus_amount": 500}, headers=key)
     assert (refused.status, refused.json["error"]["code"]) == (409, "no_marketing_consent")
     assert outbox.for_client(SALON, silent) == [] and loyalty_store.lots(SALON, silent) == []
 
     bad = admin.post(
-        f"/v1/admin/clients/{silent}/invitations", {"bonus_amount": -1, "bonus_lifetime_days": 0}
+        f"/v1/admin/clients/{silent}/invitations", {"bonus_amount": -1, "bonus_lifetime_days": 0}, headers=key
     )
     assert bad.status == 422
     assert {f["field"] for f in bad.json["error"]["fields"]} >= {"bonus_amount", "bonus_lifetime_days"}
@@ -80,12 +81,16 @@ def test_an_invitation_is_refused_where_it_may_not_go_and_changes_nothing(admin,
     # another salon's admin cannot invite, nor open a task about, this salon's client
     client = _client(admin, "+49 170 5557003", True)
     other = AdminApi("salon-b")
-    assert other.post(f"/v1/admin/clients/{client}/invitations", {}).status == 404
+    assert other.post(f"/v1/admin/clients/{client}/invitations", {}, headers=key).status == 404
     assert other.post("/v1/admin/tasks", {"client_id": client, "summary": "call her"}).status == 404
     assert outbox.for_client(SALON, client) == []
     # a stylist may do neither
     stylist = AdminApi(SALON, email="anna@example.com", role="staff", staff_id="anna")
-    assert stylist.post(f"/v1/admin/clients/{client}/invitations", {}).status == 403
+    assert stylist.post(f"/v1/admin/clients/{client}/invitations", {}, headers=key).status == 403
+    # nor may anyone without a key, which keeps its retry from sending it twice
+    keyless = admin.post(f"/v1/admin/clients/{client}/invitations", {"bonus_amount": 500})
+    assert keyless.status == 422 and keyless.json["error"]["fields"][0]["field"] == "idempotency-key"
+    assert outbox.for_client(SALON, client) == [] and loyalty_store.lots(SALON, client) == []
 
 
 def test_a_call_to_make_is_opened_once_and_closed_with_a_note(admin):

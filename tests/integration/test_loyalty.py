@@ -341,8 +341,10 @@ def test_the_admin_sees_the_balance_the_ledger_and_the_liability_and_adjusts_wit
     visit = _visit(admin, "2026-11-23T08:00:00+01:00")
     client = visit["client_id"]
     url = f"/v1/admin/clients/{client}/loyalty/adjustments"
-    bad = admin.post(url, {"amount": 0, "reason": ""})
+    bad = admin.post(url, {"amount": 0, "reason": ""}, headers={"Idempotency-Key": "adj-00000000"})
     assert bad.status == 422 and {f["field"] for f in bad.json["error"]["fields"]} == {"amount", "reason"}
+    keyless = admin.post(url, {"amount": 1500, "reason": "credited twice on a retry?"})
+    assert keyless.status == 422 and keyless.json["error"]["fields"][0]["field"] == "idempotency-key"
     credited = admin.post(
         url,
         {"amount": 1500, "reason": "goodwill after a late start"},
@@ -378,7 +380,9 @@ def test_the_admin_sees_the_balance_the_ledger_and_the_liability_and_adjusts_wit
         url, {"amount": -400, "reason": "correction"}, headers={"Idempotency-Key": "adj-00000002"}
     )
     assert again.status == 201 and [e["amount"] for e in again.json["entries"]].count(-400) == 1
-    too_much = admin.post(url, {"amount": -5000, "reason": "correction"})
+    too_much = admin.post(
+        url, {"amount": -5000, "reason": "correction"}, headers={"Idempotency-Key": "adj-00000003"}
+    )
     assert too_much.status == 409
     view = admin.get(f"/v1/admin/clients/{client}/loyalty").json
     assert (
@@ -391,7 +395,10 @@ def test_the_admin_sees_the_balance_the_ledger_and_the_liability_and_adjusts_wit
     make_salon("salon-b", clock_at)
     other = AdminApi("salon-b")
     assert other.get(f"/v1/admin/clients/{client}/loyalty").status == 404
-    assert other.post(url, {"amount": 100, "reason": "steal"}).status == 404
+    assert (
+        other.post(url, {"amount": 100, "reason": "steal"}, headers={"Idempotency-Key": "adj-0004"}).status
+        == 404
+    )
     assert other.get("/v1/admin/loyalty").json["outstanding"] == 0
     # a debit of the whole balance, sent again (its answer lost): the same answer, not "not enough bonus"
     emptied = {"amount": -1100, "reason": "closing the account"}

@@ -6982,8 +6982,9 @@ export interface operations {
     invite_client_v1_admin_clients__client_id__invitations_post: {
         parameters: {
             query?: never;
-            header?: {
-                "idempotency-key"?: string | null;
+            header: {
+                /** @description Required: the request's effect happens once per key; a retry with it answers as the first time */
+                "idempotency-key": string;
             };
             path: {
                 client_id: string;
@@ -7198,8 +7199,9 @@ export interface operations {
     adjust_v1_admin_clients__client_id__loyalty_adjustments_post: {
         parameters: {
             query?: never;
-            header?: {
-                "idempotency-key"?: string | null;
+            header: {
+                /** @description Required: the request's effect happens once per key; a retry with it answers as the first time */
+                "idempotency-key": string;
             };
             path: {
                 client_id: string;
@@ -7298,8 +7300,9 @@ export interface operations {
     send_message_v1_admin_clients__client_id__messages_post: {
         parameters: {
             query?: never;
-            header?: {
-                "idempotency-key"?: string | null;
+            header: {
+                /** @description Required: the request's effect happens once per key; a retry with it answers as the first time */
+                "idempotency-key": string;
             };
             path: {
                 client_id: string;

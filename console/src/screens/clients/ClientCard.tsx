@@ -9,6 +9,7 @@ import { api, definitelyRefused, explain, fieldErrors, ok, type ClientDetail, ty
 import { Dialog, Field, FormError, Scroll, Status } from "../../components/ui";
 import { date, fractionDigits, has, LANGUAGE_NAMES, LANGUAGES, money, percent, plainDate, t, when, type Key } from "../../i18n";
 import { parseSigned } from "../../lib/amount";
+import { useSend } from "../../lib/send";
 import { may, say, serviceById, staffById } from "../../state";
 import { BookingDialog, type BookingDraft } from "../calendar/BookingDialog";
 import { ContactFields } from "./ContactFields";
@@ -297,7 +298,7 @@ function Adjust({ id, currency, onDone }: { id: string; currency?: string; onDon
     busy.value = true;
     try {
       await ok(api.POST("/v1/admin/clients/{client_id}/loyalty/adjustments", {
-        params: { path: { client_id: id } }, headers: { "Idempotency-Key": key.current }, body: { amount: parsed.minor, reason: reason.value.trim() },
+        params: { path: { client_id: id }, header: { "idempotency-key": key.current } }, body: { amount: parsed.minor, reason: reason.value.trim() },
       }));
       key.current = crypto.randomUUID();
       await onDone();
@@ -324,17 +325,22 @@ function Message({ id, onDone }: { id: string; onDone: () => unknown }) {
   const text = useSignal("");
   const purpose = useSignal<"transactional" | "marketing">("transactional");
   const errors = useSignal<Record<string, string>>({});
-  const problem = useSignal("");
+  const { send, problem, busy } = useSend(); // one Idempotency-Key a message: a second click sends it once
   async function save(ev: Event) {
     ev.preventDefault();
     if (!text.value.trim()) return void (errors.value = { text: t("common.required") });
-    try {
-      await ok(api.POST("/v1/admin/clients/{client_id}/messages", { params: { path: { client_id: id } }, body: { text: text.value.trim(), purpose: purpose.value } }));
-      await onDone();
-    } catch (err) {
-      errors.value = fieldErrors(err);
-      problem.value = explain(err);
-    }
+    errors.value = {};
+    const sent = await send(
+      (key) =>
+        ok(
+          api.POST("/v1/admin/clients/{client_id}/messages", {
+            params: { path: { client_id: id }, header: { "idempotency-key": key } },
+            body: { text: text.value.trim(), purpose: purpose.value },
+          }),
+        ),
+      (err) => (errors.value = fieldErrors(err)),
+    );
+    if (sent) await onDone();
   }
   return (
     <form onSubmit={save} noValidate>
@@ -352,7 +358,7 @@ function Message({ id, onDone }: { id: string; onDone: () => unknown }) {
         )}
       </Field>
       <FormError text={problem.value} />
-      <div class="actions"><button type="submit">{t("client.message")}</button></div>
+      <div class="actions"><button type="submit" disabled={busy.value}>{t("client.message")}</button></div>
     </form>
   );
 }

@@ -14,7 +14,7 @@ from regulars.core import clock
 from regulars.desk import history, views
 from regulars.desk import service as desk
 from regulars.desk.schemas import ClientDetailOut, ClientHistoryOut, MessageIn, MessageOut
-from regulars.http.auth import IdempotencyKey, caller, operation, request_key
+from regulars.http.auth import RequiredIdempotencyKey, caller, operation, request_key
 
 router = Router()
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -50,7 +50,7 @@ def get(client_id: ClientId) -> ClientDetailOut:
 def send_message(
     client_id: ClientId,
     body: MessageIn,
-    idempotency_key: IdempotencyKey = None,
+    idempotency_key: RequiredIdempotencyKey,
 ) -> tuple[MessageOut, int]:
     salon_id, user = caller(router)
     now = clock.now()

@@ -102,6 +102,17 @@ def own_book(staff_id: str | None) -> str | None:
 
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=128)]
+# Where a request moves bonus or sends a message, a key is required: without one, a retry after a lost
+# answer (a network's, a double click's) would credit or send a second time
+RequiredIdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=128,
+        description="Required: the request's effect happens once per key; a retry with it answers as the first time",
+    ),
+]
 
 
 def request_key(idempotency_key: str | None, now: datetime) -> str:

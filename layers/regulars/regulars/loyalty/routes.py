@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Route
 from regulars.booking import views as booking_views
 from regulars.booking.schemas import AppointmentOut, CompleteIn, RefundIn
 from regulars.core import clock
-from regulars.http.auth import IdempotencyKey, caller, operation, request_key
+from regulars.http.auth import RequiredIdempotencyKey, caller, operation, request_key
 from regulars.http.errors import ErrorOut
 from regulars.loyalty import checkout, views
 from regulars.loyalty import service as loyalty
@@ -82,7 +82,7 @@ def ledger(client_id: ClientId) -> LedgerOut:
 def adjust(
     client_id: ClientId,
     body: AdjustmentIn,
-    idempotency_key: IdempotencyKey = None,
+    idempotency_key: RequiredIdempotencyKey,
 ) -> tuple[LedgerOut, int]:
     salon_id, who = caller(router)
     now = clock.now()

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Route
 
 from regulars.core import clock
 from regulars.core.errors import InvalidInput
-from regulars.http.auth import IdempotencyKey, caller, operation, request_key
+from regulars.http.auth import RequiredIdempotencyKey, caller, operation, request_key
 from regulars.retention import history, invite
 from regulars.retention.rules import Status
 from regulars.retention.schemas import (
@@ -60,7 +60,7 @@ def clients_in(
 def invite_client(
     client_id: Annotated[str, Path(min_length=1, max_length=64)],
     body: InvitationIn,
-    idempotency_key: IdempotencyKey = None,
+    idempotency_key: RequiredIdempotencyKey,
 ) -> tuple[InvitationOut, int]:
     salon_id, who = caller(router)
     now = clock.now()
