@@ -45,6 +45,7 @@ def stack(**parameters: Any) -> Stack:
     s.add("ConsolePagesCachePolicy", "pages-policy-id", Id="pages-policy-id")
     s.add("ConsoleAssetsCachePolicy", "assets-policy-id", Id="assets-policy-id")
     s.add("ConsoleHeadersPolicy", "headers-policy-id", Id="headers-policy-id")
+    s.add("BookingPageHeadersPolicy", "booking-headers-id", Id="booking-headers-id")
     return s
 
 
@@ -181,7 +182,9 @@ def test_the_distribution_serves_a_single_page_application_over_https_only():
         assert behaviour["ViewerProtocolPolicy"] == "redirect-to-https"
         assert behaviour["TargetOriginId"] == config["Origins"][0]["Id"]
         assert set(behaviour["AllowedMethods"]) == {"GET", "HEAD"}
-        assert behaviour["ResponseHeadersPolicyId"] == "headers-policy-id"
+        assert behaviour["ResponseHeadersPolicyId"] == (
+            "booking-headers-id" if behaviour.get("PathPattern") == "/book.html" else "headers-policy-id"
+        )
         assert behaviour["Compress"] is True
     fallback = {
         e["ErrorCode"]: (e["ResponseCode"], e["ResponsePagePath"], e["ErrorCachingMinTTL"])
@@ -193,8 +196,9 @@ def test_the_distribution_serves_a_single_page_application_over_https_only():
 def test_hashed_assets_are_cached_long_and_the_pages_not():
     config = properties("ConsoleDistribution")["DistributionConfig"]
     assert config["DefaultCacheBehavior"]["CachePolicyId"] == "pages-policy-id"
-    (assets,) = config["CacheBehaviors"]
+    assets, booking = config["CacheBehaviors"]
     assert assets["PathPattern"] == "/assets/*" and assets["CachePolicyId"] == "assets-policy-id"
+    assert booking["PathPattern"] == "/book.html" and booking["CachePolicyId"] == "pages-policy-id"
     pages = properties("ConsolePagesCachePolicy")["CachePolicyConfig"]
     assert pages["MinTTL"] == pages["DefaultTTL"] == 0 and pages["MaxTTL"] <= 300
     long = properties("ConsoleAssetsCachePolicy")["CachePolicyConfig"]
@@ -236,6 +240,30 @@ def test_the_security_headers():
     everything = " ".join(" ".join(v) for k, v in policy.items() if k != "style-src-attr")
     assert "unsafe" not in everything and "*" not in everything and "http:" not in everything
     assert len(headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]) <= 1783  # CloudFront's limit
+
+
+def test_the_booking_page_may_be_framed_by_a_salons_site_and_nothing_else_may():
+    """The widget opens book.html in an iframe on the salon's own (https) site; the console and the
+    pages with one-tap buttons (manage, offer, feedback, waitlist) are framed by nobody."""
+    config = properties("ConsoleDistribution")["DistributionConfig"]
+    by_path = {b["PathPattern"]: b["ResponseHeadersPolicyId"] for b in config["CacheBehaviors"]}
+    assert by_path["/book.html"] == "booking-headers-id"
+    assert config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"] == "headers-policy-id"
+    assert [p for p, policy in by_path.items() if policy == "booking-headers-id"] == ["/book.html"]
+    console = properties("ConsoleHeadersPolicy")["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    booking = properties("BookingPageHeadersPolicy")["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    assert "FrameOptions" not in booking  # X-Frame-Options has no "any site"; frame-ancestors says it
+    assert {k: v for k, v in console.items() if k not in ("FrameOptions", "ContentSecurityPolicy")} == {
+        k: v for k, v in booking.items() if k != "ContentSecurityPolicy"
+    }
+    console_csp = csp(console["ContentSecurityPolicy"]["ContentSecurityPolicy"])
+    booking_csp = csp(booking["ContentSecurityPolicy"]["ContentSecurityPolicy"])
+    assert booking_csp["frame-ancestors"] == ["https:"]
+    # it talks to the API alone (no sign-in), and is otherwise held as the console is
+    assert booking_csp["connect-src"] == ["'self'", f"https://{API_ID}.execute-api.{REGION}.amazonaws.com"]
+    same = set(console_csp) - {"frame-ancestors", "connect-src"}
+    assert {k: booking_csp[k] for k in same} == {k: console_csp[k] for k in same}
+    assert set(booking_csp) == set(console_csp)
 
 
 def _origin(url: str) -> str:
