@@ -5,11 +5,13 @@ due (a moved or cancelled visit gets no reminder for its old time)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from regulars.booking import repo as appointment_store
 from regulars.core import appointments as m
 from regulars.core.events import AppointmentEvent, EventType
+from regulars.core.schedule import before_on_the_clock
 from regulars.messaging.outbox import dispatch
 from regulars.messaging.outbox import repo as outbox
 from regulars.messaging.rules.quiet_hours import QuietHours, edge_before
@@ -38,7 +40,9 @@ def plan(
     appointment: m.Appointment, rules: SalonSettings, now: datetime, timezone: str = "UTC"
 ) -> list[PlannedReminder]:
     """The reminders a visit should get (pure). Ids are derived from the visit and its start, so a
-    redelivered event plans the same jobs and a move plans new ones. A reminder that would fall in
+    redelivered event plans the same jobs and a move plans new ones. An offset counts whole days on
+    the salon's clock (a day before is the same time the day before, a clock change or not), the rest
+    in minutes. A reminder that would fall in
     the salon's quiet hours moves to the window's edge before it (07:30 -> 20:59 the evening
     before). A reminder whose moment has passed by booking time is not sent late (the client has
     just booked)."""
@@ -47,8 +51,9 @@ def plan(
     out = []
     quiet = QuietHours.parse(rules.quiet_hours)
     stamp = appointment.start.strftime("%Y%m%dT%H%M")
+    zone = ZoneInfo(timezone)
     for offset in sorted(set(rules.reminder_offsets_minutes), reverse=True):
-        due = edge_before(appointment.start - timedelta(minutes=offset), quiet, timezone)
+        due = edge_before(before_on_the_clock(appointment.start, offset, zone), quiet, zone)
         if due is None or due < now:
             continue
         out.append(

@@ -48,6 +48,16 @@ def local_instant(day: date, wall: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, wall).replace(tzinfo=tz, fold=0).astimezone(UTC)
 
 
+def before_on_the_clock(at: datetime, minutes: int, tz: ZoneInfo) -> datetime:
+    """``minutes`` before ``at`` as the salon's clock reads it: whole days are calendar days, the rest
+    real minutes. A day before a 09:30 visit is 09:30 the day before, though a clock change between
+    makes that 23 or 25 hours (24 real hours before 09:30 on the spring change's Sunday is 08:30 on
+    Saturday, in the night's quiet hours)."""
+    days, rest = divmod(minutes, 24 * 60)
+    local = at.astimezone(tz)
+    return local_instant(local.date() - timedelta(days=days), local.time(), tz) - timedelta(minutes=rest)
+
+
 def intervals_on(day: date, spec: Iterable[Sequence[str]], tz: ZoneInfo) -> list[Interval]:
     out = []
     for start_text, end_text in spec:
