@@ -6,6 +6,7 @@ and the reasons an admin or a reply gives; the one-view client history."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from regulars.app import jobs as worker
@@ -260,3 +261,26 @@ def test_defections_once_per_cause_with_statistics_and_reasons(table, clock_at):
     assert any(m["kind"] == "rebook_invitation" for m in history["messages"])
     other = AdminApi("salon-b").get(f"/v1/admin/clients/{client}/history")
     assert other.status == 404
+
+
+def test_a_defection_is_listed_in_the_salons_month_as_its_statistics_count_it(table, clock_at):
+    """Five minutes past midnight on 1 December in Berlin is still November in UTC: the visit missed
+    then is December's, in the list as in the statistics, and "this month" is the salon's."""
+    make_salon(SALON, clock_at)
+    admin = AdminApi(SALON)
+    client = admin.post("/v1/admin/clients", {"name": "Nora", "phone": "+49 170 5550101"}).json["id"]
+    start = datetime(2026, 12, 1, 0, 5, tzinfo=ZoneInfo("Europe/Berlin"))
+    missed = visit(admin, client, start, "haircut", "anna")
+    with moment(start + timedelta(minutes=30)):
+        assert admin.post(f"/v1/admin/appointments/{missed}/no-show").status == 200
+        settle(table)
+    with moment(start + timedelta(minutes=45)):  # 23:50 UTC on 30 November
+        listed = admin.get("/v1/admin/defections").json["defections"]
+        stats = admin.get("/v1/admin/defections/stats").json
+        report = admin.get("/v1/admin/analytics").json
+    assert [(d["type"], d["month"]) for d in listed] == [("no_show", "2026-12")]
+    assert stats["last_month"] == "2026-12" and stats["by_month"]["2026-12"]["total"] == 1
+    assert (report["period_from"], report["period_to"]) == ("2026-01", "2026-12")
+    december = admin.get("/v1/admin/defections?from=2026-12&to=2026-12").json["defections"]
+    november = admin.get("/v1/admin/defections?from=2026-11&to=2026-11").json["defections"]
+    assert [d["id"] for d in december] == [f"no_show-{missed}"] and november == []

@@ -13,7 +13,8 @@ from regulars.analytics.schemas import SnapshotRequestedOut
 from regulars.core import clock
 from regulars.core.errors import InvalidInput
 from regulars.http.auth import caller, operation
-from regulars.retention.routes import month_period
+from regulars.retention.routes import months_asked
+from regulars.salon import service as salon_service
 
 router = Router()
 MONTH = r"^(19|20)\d\d-(0[1-9]|1[0-2])$"
@@ -31,7 +32,7 @@ def analytics(
     last: Annotated[str | None, Query(alias="to", pattern=MONTH)] = None,
 ) -> Report:
     salon_id, _ = caller(router)
-    since, until = month_period(first, last)
+    since, until = months_asked(first, last, salon_service.zone(salon_id))
     first_month, last_month = f"{since:%Y-%m}", f"{until:%Y-%m}"
     if len(months(first_month, last_month)) > MAX_MONTHS:
         raise InvalidInput.field("from", f"a report spans at most {MAX_MONTHS} months")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter as Router
 
 from regulars.core import clock
 from regulars.core.errors import InvalidInput
+from regulars.core.schedule import local_instant
 from regulars.http.auth import RequiredIdempotencyKey, caller, operation, request_key
 from regulars.retention import history, invite
 from regulars.retention.rules import Status
@@ -23,6 +25,7 @@ from regulars.retention.schemas import (
     RetentionClientOut,
     RetentionClientsOut,
 )
+from regulars.salon import service as salon_service
 
 router = Router()
 
@@ -96,7 +99,8 @@ def defection_list(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> DefectionsOut:
     salon_id, _ = caller(router)
-    since, until = month_period(first, last)
+    zone = salon_service.zone(salon_id)
+    since, until = month_bounds(*months_asked(first, last, zone), zone)
     return DefectionsOut(
         defections=[DefectionOut(**d) for d in history.defections(salon_id, since, until, limit=limit)]
     )
@@ -113,7 +117,7 @@ def defection_stats(
     last: Annotated[str | None, Query(alias="to", pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")] = None,
 ) -> DefectionStatsOut:
     salon_id, _ = caller(router)
-    since, until = month_period(first, last)
+    since, until = months_asked(first, last, salon_service.zone(salon_id))
     return DefectionStatsOut(**history.defection_stats(salon_id, f"{since:%Y-%m}", f"{until:%Y-%m}"))
 
 
@@ -128,24 +132,28 @@ def defection_reason(defection_id: DefectionId, body: DefectionReasonIn) -> Defe
     return DefectionOut(**history.give_reason(salon_id, defection_id, body.reason, body.note, who))
 
 
-def month_period(first: str | None, last: str | None) -> tuple[datetime, datetime]:
-    """From the first instant of month ``first`` (default: eleven months before ``last``) to the last
-    of month ``last`` (default: this month)."""
-    last_start = (
-        _month_start(last)
-        if last
-        else clock.now().astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    )
-    since = _month_start(first) if first else _months_after(last_start, -11)
-    if since > last_start:
+def months_asked(first: str | None, last: str | None, zone: ZoneInfo) -> tuple[date, date]:
+    """The first days of the first and the last month asked, on the salon's calendar: ``last`` (default:
+    the salon's month now) and ``first`` (default: eleven months before it). A salon's figures count
+    in its own months, so these are the salon's too: in Mexico City, 18:30 on the 31st is that
+    month, though it is the next one in UTC."""
+    last_month = _month(last) if last else clock.now().astimezone(zone).date().replace(day=1)
+    first_month = _month(first) if first else _months_after(last_month, -11)
+    if first_month > last_month:
         raise InvalidInput.field("from", "must not be after to")
-    return since, _months_after(last_start, 1) - timedelta(microseconds=1)
+    return first_month, last_month
 
 
-def _month_start(month: str) -> datetime:
-    return datetime.strptime(month, "%Y-%m").replace(tzinfo=UTC)
+def month_bounds(first_month: date, last_month: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The first and the last instant of those months on the salon's calendar."""
+    end = local_instant(_months_after(last_month, 1), time(0), zone)
+    return local_instant(first_month, time(0), zone), end - timedelta(microseconds=1)
 
 
-def _months_after(start: datetime, n: int) -> datetime:
+def _month(month: str) -> date:
+    return datetime.strptime(month, "%Y-%m").date()
+
+
+def _months_after(start: date, n: int) -> date:
     index = start.year * 12 + start.month - 1 + n
     return start.replace(year=index // 12, month=index % 12 + 1)

@@ -24,6 +24,11 @@ def salon(salon_id: str) -> Salon:
     return catalog(salon_id).salon
 
 
+def zone(salon_id: str) -> ZoneInfo:
+    """The salon's time zone: its days and months (a copy read within the last seconds will do)."""
+    return store.load_catalog(salon_id, max_age=store.RULES_MAX_AGE).salon.tz
+
+
 def update(
     salon_id: str,
     *,
