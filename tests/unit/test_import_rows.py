@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from regulars.imports.presets import PRESETS, Field, Kind, guess
-from regulars.imports.rows import parse_amount, parse_consent, parse_date, visit_id
+from regulars.imports.rows import Settings, parse_amount, parse_consent, parse_date, read, visit_id
 
 
 @pytest.mark.parametrize(
@@ -80,3 +81,18 @@ def test_each_preset_finds_its_own_columns_and_a_known_alias():
     }
     for preset in PRESETS:
         assert set(guess(preset.kind, list(preset.columns.values()), preset)) == set(preset.columns)
+
+
+@pytest.mark.parametrize(
+    ("zone", "now", "when", "accepted"),
+    [
+        # 21:00 in Mexico City is 03:00 the next day in UTC: a visit at 19:00 today is not in the future
+        ("America/Mexico_City", datetime(2027, 3, 6, 3, 0, tzinfo=UTC), "2027-03-05 19:00", True),
+        # 10:00 in Moscow: a visit at 01:30 tomorrow (22:30 today in UTC) is
+        ("Europe/Moscow", datetime(2027, 3, 5, 7, 0, tzinfo=UTC), "2027-03-06 01:30", False),
+    ],
+)
+def test_a_visit_is_in_the_future_by_the_salons_calendar(zone, now, when, accepted):
+    s = Settings(Kind.VISITS, {Field.PHONE: 0, Field.DATE: 1}, ["Phone", "Date"], "DE", ZoneInfo(zone), "EUR")
+    rows, rejects = read([["+49 170 5550100", when]], 2, s, now)
+    assert (len(rows), [r.code for r in rejects]) == ((1, []) if accepted else (0, ["date_future"]))

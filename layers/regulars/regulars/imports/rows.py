@@ -239,7 +239,7 @@ def read_row(cells: list[str], number: int, s: Settings, today: date) -> dict:
             at = _instant(last, s)
             if at is None:
                 raise Bad(Field.LAST_VISIT, "date_invalid")
-            if at.date() > today:
+            if at.astimezone(s.zone).date() > today:
                 raise Bad(Field.LAST_VISIT, "date_future")
             out["last_visit"] = at.isoformat()
     else:
@@ -249,7 +249,7 @@ def read_row(cells: list[str], number: int, s: Settings, today: date) -> dict:
         at = _instant(when, s)
         if at is None:
             raise Bad(Field.DATE, "date_invalid")
-        if at.date() > today:
+        if at.astimezone(s.zone).date() > today:
             raise Bad(Field.DATE, "date_future")
         out["at"] = at.isoformat()
         out["service"] = cell(Field.SERVICE)[:MAX_TEXT] or None
