@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -224,11 +225,22 @@ def test_bonus_burns_at_its_moment_after_one_warning_per_day(admin, clock_at):
     ]
 
 
+def test_lots_burning_on_one_day_of_the_salons_calendar_get_one_warning_and_one_line(admin, clock_at):
+    """In Berlin, 00:30 and 02:30 on 13 December are one day; in UTC the first is still the 12th."""
+    client = _visit(admin, "2026-11-23T08:00:00+01:00")["client_id"]
+    first = datetime(2026, 11, 23, 0, 30, tzinfo=ZoneInfo("Europe/Berlin")).astimezone(UTC)
+    _credit(client, 300, "a", first, lifetime=20)
+    _credit(client, 200, "b", first + timedelta(hours=2), lifetime=20)
+    warnings = [j for j in job_store.jobs_of(SALON, f"LOYALTY#{client}") if j.kind == "burn-warning"]
+    assert [(j.payload["day"], j.status) for j in warnings] == [("2026-12-13", "pending")]
+    assert loyalty.liability(SALON, clock_at).by_day == [{"date": "2026-12-13", "amount": 500}]
+    job_store.advance_watermark(warnings[0].due_at - timedelta(minutes=2), clock_at)
+    assert _run_due(warnings[0].due_at + timedelta(minutes=1)) == ["burn:warned of 500"]
+
+
 @contextlib.contextmanager
 def _clock_at(moment):
     """Run the application's clock at ``moment`` (the stream processor reads it)."""
-    from datetime import UTC, datetime
-
     from regulars.core import clock
 
     saved = clock.offset()

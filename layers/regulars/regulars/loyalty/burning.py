@@ -7,6 +7,7 @@ spent meanwhile is not sent."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from regulars.loyalty import repo as store
 from regulars.loyalty import rules
@@ -16,6 +17,7 @@ from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.outcome import Outcome
 from regulars.runtime.jobs.repo import DueJob
 from regulars.runtime.jobs.subjects import Subject
+from regulars.salon import repo as catalog_store
 
 EXPIRY = "lot-expiry"
 WARNING = "burn-warning"
@@ -33,13 +35,15 @@ def expiry_job(client_id: str, lot_id: str, expires_at: datetime) -> job_store.N
 
 
 def plan_warning(
-    salon_id: str, client_id: str, expires_at: datetime, now: datetime, days_before: int
+    salon_id: str, client_id: str, expires_at: datetime, now: datetime, days_before: int, zone: ZoneInfo
 ) -> None:
-    """One warning, ``days_before`` the day, for every lot of the client that burns on that day."""
+    """One warning, ``days_before`` the day, for every lot of the client that burns on that day of the
+    salon's calendar (two lots burning at 17:00 and 19:00 in Mexico City burn on one day, though 19:00
+    there is the next day in UTC)."""
     due = expires_at - timedelta(days=days_before)
     if days_before == 0 or due < now:
         return
-    day = expires_at.date()
+    day = expires_at.astimezone(zone).date()
     job_store.schedule(
         salon_id,
         f"{WARNING}-{client_id}-{day:%Y%m%d}",
@@ -47,7 +51,7 @@ def plan_warning(
         subject=Subject.LOYALTY.of(client_id),
         due_at=due,
         now=now,
-        payload={"client_id": client_id, "day": day.isoformat()},
+        payload={"client_id": client_id, "day": day.isoformat(), "calendar": "salon"},
     )
 
 
@@ -78,8 +82,16 @@ def expire(job: DueJob, now: datetime) -> Outcome:
 
 def warn(job: DueJob, now: datetime) -> Outcome:
     client_id, day = job.payload["client_id"], date.fromisoformat(job.payload["day"])
+    # a warning planned before days were the salon's names a UTC day
+    zone = (
+        catalog_store.load_catalog(job.salon_id, max_age=catalog_store.RULES_MAX_AGE).salon.tz
+        if job.payload.get("calendar") == "salon"
+        else ZoneInfo("UTC")
+    )
     burning = [
-        lot for lot in rules.usable(store.lots(job.salon_id, client_id), now) if lot.expires_at.date() == day
+        lot
+        for lot in rules.usable(store.lots(job.salon_id, client_id), now)
+        if lot.expires_at.astimezone(zone).date() == day
     ]
     amount = sum(lot.remaining for lot in burning)
     if amount == 0:

@@ -94,7 +94,8 @@ def credit(
         written = True
     except store.AlreadyRecorded:
         written = False
-    burning.plan_warning(salon_id, client_id, expires_at, now, settings_of(salon_id)[1].warn_days_before)
+    salon, loyalty = settings_of(salon_id)
+    burning.plan_warning(salon_id, client_id, expires_at, now, loyalty.warn_days_before, salon.tz)
     if written and announce is not None and now - at <= FRESH:
         balance = rules.balance(store.lots(salon_id, client_id), now)
         dispatch.plan_routed(  # routed as it is written: one write, where planning it makes two

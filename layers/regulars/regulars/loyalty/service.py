@@ -191,13 +191,15 @@ def liability(salon_id: str, now: datetime, horizon: timedelta = timedelta(days=
     ``horizon``, and that by day."""
     lots = store.open_lots_between(salon_id, now, now + timedelta(days=3650))
     outstanding = sum(int(lot.remaining) for lot in lots)
+    salon = salon_service.salon(salon_id)
     soon: dict[date, int] = {}
     for lot in lots:
         if lot.expires_at < now + horizon:
-            soon[lot.expires_at.date()] = soon.get(lot.expires_at.date(), 0) + int(lot.remaining)
+            day = lot.expires_at.astimezone(salon.tz).date()  # the salon's day, as the client's page says
+            soon[day] = soon.get(day, 0) + int(lot.remaining)
     return Liability(
         outstanding,
         sum(soon.values()),
         [{"date": d.isoformat(), "amount": v} for d, v in sorted(soon.items())],
-        salon_service.salon(salon_id).currency,
+        salon.currency,
     )
