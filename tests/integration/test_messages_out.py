@@ -323,6 +323,39 @@ def test_marketing_needs_consent_respects_quiet_hours_and_the_cap(table, clock_a
     assert outbox.get_item("salon-a", never).status == "skipped"
 
 
+def test_at_night_a_message_that_can_wait_waits_for_the_morning_and_one_that_cannot_goes(table, clock_at):
+    """22:30 in Berlin: a burn warning and a bonus earned wait for 09:00 (as a feedback request after an
+    evening visit does); the salon's word typed at the desk goes at once."""
+    make_salon("salon-a", clock_at)
+    client = _client(clock_at, telegram=False, phone="+4915100000003")
+    late = clock_at.replace(hour=21, minute=30) + timedelta(days=1)
+    for kind, values in (
+        ("bonus_burn_warning", {"amount": 150, "expires_at": (late + timedelta(days=7)).isoformat()}),
+        (
+            "bonus_earned",
+            {"amount": 150, "balance": 150, "expires_at": (late + timedelta(days=90)).isoformat()},
+        ),
+    ):
+        outbox.plan(
+            outbox.PlannedMessage(
+                salon_id="salon-a",
+                message_id=f"{kind}-late",
+                kind=kind,
+                purpose="transactional",
+                recipient="client",
+                client_id=client.id,
+                created_at=late,
+                values=values,
+            )
+        )
+        assert dispatch.dispatch("salon-a", f"{kind}-late", late).reason == "held: quiet hours", kind
+        item = outbox.get_item("salon-a", f"{kind}-late")
+        assert item.status == "planned" and item.not_before.isoformat() == "2026-11-25T08:00:00+00:00"
+    now = _plan(late, client.id, message_id="direct-late")
+    assert dispatch.dispatch("salon-a", now, late).done
+    assert outbox.get_item("salon-a", now).status == "queued"
+
+
 def test_a_reminder_for_a_visit_cancelled_meanwhile_is_skipped(table, clock_at):
     from regulars.booking import service as booking
 

@@ -9,8 +9,11 @@ The steps, each re-reading what it depends on:
 1. A message about a visit that has since been cancelled or moved is skipped (a reminder never
    goes out for a cancelled visit).
 2. Marketing waits for quiet hours to end, and is skipped over the frequency cap. A notice to a
-   staff member waits for the end of quiet hours too (it is not urgent at night). A client's own
-   transactional messages go at once (reminders were already placed before the quiet window).
+   staff member waits for the end of quiet hours too (it is not urgent at night), as do a client's
+   messages that can wait till morning: the feedback request two hours after an evening visit, the
+   bonus earned, a burn warning, a new tier, a welcome or a thank-you. What the client must know now
+   goes at once: a visit booked, moved or cancelled, a code, an opt-out's confirmation, a waitlist
+   offer held for minutes (reminders were already placed before the quiet window).
 3. The channel: the first of the salon's order that reaches the recipient, is enabled in this
    deployment, is allowed by the client's consents for the purpose, and has not failed for this
    message. None left: skipped, with the reason.
@@ -63,6 +66,17 @@ BUTTONS: dict[str, tuple[str, str]] = {
     "es": ("Confirmar", "Cancelar cita"),
 }
 # Kinds about a visit that lose their point when the visit changes (a cancellation notice does not).
+# a client's transactional messages that are not urgent at night: they wait for quiet hours to end
+_CAN_WAIT_TILL_MORNING = frozenset(
+    {
+        MessageKind.FEEDBACK_REQUEST.value,
+        MessageKind.BONUS_EARNED.value,
+        MessageKind.BONUS_BURN_WARNING.value,
+        MessageKind.TIER_UP.value,
+        MessageKind.WELCOME.value,
+        MessageKind.THANK_YOU.value,
+    }
+)
 _ABOUT_THE_VISIT_AS_IT_WAS = frozenset(
     {
         MessageKind.REMINDER,
@@ -304,7 +318,7 @@ def decide(
             held = _marketing_rules(item, salon, now)
             if held is not None:
                 return held
-        elif item.recipient == "staff":
+        elif item.recipient == "staff" or item.kind in _CAN_WAIT_TILL_MORNING:
             opens = next_allowed(now, QuietHours.parse(salon.settings.quiet_hours), salon.tz)
             if opens is not None and opens > now:
                 return Decision("hold", "quiet hours", until=opens)
