@@ -66,6 +66,7 @@ from regulars_local.providers.phone import LocalProviders
 log = logging.getLogger("local")
 
 TABLE_NAME = "regulars-local"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")  # --host values that keep the runtime on this machine
 SETTLE_TIMEOUT = 900.0  # seconds the demo's history may take through the functions before it is kept
 STACK_NAME = "regulars-local"
 CONSOLE_ROOT = ROOT / "console" / "dist"  # the salon console, and beside it the client's pages (booking,
@@ -677,6 +678,13 @@ class Runtime:
 
     # --- HTTP --------------------------------------------------------------------------------------------
     def app(self, request: Request) -> Response:
+        if not self._answers_to(request.header("Host")):
+            return error_response(
+                403,
+                "unknown_host",
+                "this runtime listens on loopback and answers to its loopback names only (127.0.0.1, "
+                "localhost): start it with --host to serve another name",
+            )
         answer = self._control(request)
         if answer is not None:
             return answer
@@ -687,6 +695,15 @@ class Runtime:
         if self._api.handles(request):
             return self._api(request)
         return self._console(request) or self._console_page(request) or self._api(request)
+
+    def _answers_to(self, host: str | None) -> bool:
+        """Whether a request's Host is one of this runtime's names. On loopback (the default) only the
+        loopback names are: a site whose name is made to resolve to 127.0.0.1 (DNS rebinding) would
+        otherwise be same-origin with the runtime, sign in with the demo's password and read its data."""
+        if host is None or self.options.host not in LOOPBACK_HOSTS:
+            return True
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return name.lower() in ("127.0.0.1", "localhost", "[::1]")
 
     def _console_page(self, request: Request) -> Response | None:
         """The console's page for its own routes (/calendar, /clients/abc: the application routes in

@@ -149,6 +149,32 @@ def test_clock_moves_forward_only(runtime):
         assert error(response)["code"] == "invalid_input"
 
 
+def test_a_page_of_another_site_cannot_act_on_the_runtime_nor_reach_it_by_another_name(runtime):
+    before = runtime.get("/local/clock").json()["offset_seconds"]
+    foreign = {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+    moved = runtime.post("/local/clock", json={"advance": "P1D"}, headers=foreign)
+    added = runtime.post(
+        "/local/auth/users",
+        json={"email": "mallory@evil.example", "password": "a-long-password-1", "salon_id": "demo"},
+        headers=foreign,
+    )
+    assert [(r.status_code, error(r)["code"]) for r in (moved, added)] == [(403, "cross_site")] * 2
+    assert runtime.get("/local/clock").json()["offset_seconds"] == pytest.approx(before, abs=1)
+    signed_in = runtime.post(
+        "/local/auth/token", json={"email": "mallory@evil.example", "password": "a-long-password-1"}
+    )
+    assert signed_in.status_code == 401
+    # the runtime's own pages (the phone view) and scripts (no browser: no Sec-Fetch-Site) may
+    assert runtime.post(
+        "/local/clock", json={"advance": "PT1M"}, headers={"Sec-Fetch-Site": "same-origin"}
+    ).ok
+    # a name made to resolve to 127.0.0.1 (DNS rebinding) is not one of the runtime's
+    port = runtime.base_url.rsplit(":", 1)[1]
+    rebound = runtime.get("/local/clock", headers={"Host": f"evil.example:{port}"})
+    assert (rebound.status_code, error(rebound)["code"]) == (403, "unknown_host")
+    assert runtime.get("/health", headers={"Host": f"localhost:{port}"}).status_code == 200
+
+
 def test_phone_and_drain(runtime):
     assert runtime.get("/local/phone").json() == {"messages": []}
     counts = runtime.drain()

@@ -42,6 +42,15 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
 
 
+def from_this_site(request: Request) -> bool:
+    """Whether a request was sent by a page of this site, or by no page at all (a script, curl): a
+    browser names the kind of site that sent it (``Sec-Fetch-Site``). A page of another site could
+    otherwise make the visitor's browser post to the runtime on their machine: a user added as owner,
+    the clock moved, a STOP sent (it cannot read the answers: they carry no CORS headers). The console
+    in Vite's development server posts through its proxy, from its own origin: same-origin."""
+    return (request.header("Sec-Fetch-Site") or "none") in ("same-origin", "none")
+
+
 class ControlEndpoints:
     """The endpoints by path and method; all but ``/health`` answer 503 until the runtime is up."""
 
@@ -75,6 +84,12 @@ class ControlEndpoints:
         handler = methods.get("GET" if request.method == "HEAD" else request.method)
         if handler is None:
             return error_response(405, "method_not_allowed", f"{request.path} takes {', '.join(methods)}")
+        if request.method not in ("GET", "HEAD") and not from_this_site(request):
+            return error_response(
+                403,
+                "cross_site",
+                "a page of another site may not act on the local runtime (its clock, users, phones)",
+            )
         if not self.runtime.ready and request.path != "/health":
             return starting(self.runtime.status.phase)
         return handler(request)
