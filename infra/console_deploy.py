@@ -40,6 +40,9 @@ NO_CACHE = "no-cache"
 # the client's pages (built from web/ beside the console) and embed.js, which salons' sites load by name
 CLIENT_PAGES = ("/book.html", "/manage.html", "/feedback.html", "/offer.html", "/waitlist.html", "/embed.js")
 INVALIDATED = ("/", "/" + PAGE_KEY, "/" + CONFIG_KEY, *CLIENT_PAGES)
+# the local runtime's view of what the fake providers received: it calls /local routes, which a
+# deployed stack has not, so it is not deployed
+LOCAL_ONLY = ("phone.html",)
 # Served with X-Content-Type-Options: nosniff, so a type must be right: a script as anything but
 # JavaScript does not run. Text is declared UTF-8 (Vite writes UTF-8).
 CONTENT_TYPES = {
@@ -144,7 +147,8 @@ def _order(key: str) -> tuple[int, str]:
 
 
 def uploads(dist: Path, config: str) -> list[Upload]:
-    """Every file of the build (its own config.js, if any, replaced by ``config``), in upload order."""
+    """Every file of the build but the local runtime's own pages (its own config.js, if any, replaced
+    by ``config``), in upload order."""
     if not (dist / PAGE_KEY).is_file():
         raise DeployError(
             f"{dist} has no {PAGE_KEY}: build the console first (npm --prefix console run build)"
@@ -154,6 +158,8 @@ def uploads(dist: Path, config: str) -> list[Upload]:
         for path in dist.rglob("*")
         if path.is_file() and not path.name.startswith(".")
     }
+    for key in LOCAL_ONLY:
+        files.pop(key, None)
     files[CONFIG_KEY] = config.encode()
     return [
         Upload(key, body, content_type(key), cache_control(key))
