@@ -8,8 +8,10 @@ export function useSend() {
   const key = useSignal(crypto.randomUUID());
   const problem = useSignal("");
   const busy = useSignal(false);
-  /** ``write`` with the attempt's key; on failure ``failed`` sees the error first, and undefined is returned. */
+  /** ``write`` with the attempt's key; on failure ``failed`` sees the error first, and undefined is returned.
+   * While one is under way another is not made (a second submit, by Enter or a double click). */
   async function send<T>(write: (key: string) => Promise<T>, failed?: (err: unknown) => void): Promise<T | undefined> {
+    if (busy.value) return undefined;
     problem.value = "";
     busy.value = true;
     try {
