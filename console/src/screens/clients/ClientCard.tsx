@@ -9,10 +9,10 @@ import { api, definitelyRefused, explain, fieldErrors, ok, type ClientDetail, ty
 import { Dialog, Field, FormError, Scroll, Status } from "../../components/ui";
 import { date, fractionDigits, has, LANGUAGE_NAMES, LANGUAGES, money, percent, plainDate, t, when, type Key } from "../../i18n";
 import { parseSigned } from "../../lib/amount";
-import { useSend } from "../../lib/send";
 import { may, say, serviceById, staffById } from "../../state";
 import { BookingDialog, type BookingDraft } from "../calendar/BookingDialog";
 import { ContactFields } from "./ContactFields";
+import { MessageForm } from "./MessageForm";
 import { reasonInWords } from "./words";
 
 type History = Schemas["ClientHistoryOut"];
@@ -205,7 +205,7 @@ export function ClientCard() {
         {action.value === "adjust" && <Adjust id={c.id} currency={bonus.value?.currency} onDone={async () => { action.value = null; say(t("client.adjustDone")); await load(); }} />}
       </Dialog>
       <Dialog title={t("client.message")} open={action.value === "message"} onClose={() => (action.value = null)}>
-        {action.value === "message" && <Message id={c.id} onDone={async () => { action.value = null; say(t("client.messageDone")); await load(); }} />}
+        {action.value === "message" && <MessageForm id={c.id} purpose="transactional" onDone={async () => { action.value = null; say(t("client.messageDone")); await load(); }} />}
       </Dialog>
       <Dialog title={t("client.eraseTitle", { name: c.name })} open={action.value === "erase"} onClose={() => (action.value = null)}>
         {action.value === "erase" && <Erase c={c} onDone={async () => { action.value = null; say(t("client.erased")); await load(); }} />}
@@ -317,48 +317,6 @@ function Adjust({ id, currency, onDone }: { id: string; currency?: string; onDon
       <Field label={t("client.adjustReason")} error={errors.value.reason} input={{ name: "reason", maxLength: 200, value: reason.value, onInput: (e) => (reason.value = e.currentTarget.value) }} />
       <FormError text={problem.value} />
       <div class="actions"><button type="submit" disabled={busy.value}>{t("common.save")}</button></div>
-    </form>
-  );
-}
-
-function Message({ id, onDone }: { id: string; onDone: () => unknown }) {
-  const text = useSignal("");
-  const purpose = useSignal<"transactional" | "marketing">("transactional");
-  const errors = useSignal<Record<string, string>>({});
-  const { send, problem, busy } = useSend(); // one Idempotency-Key a message: a second click sends it once
-  async function save(ev: Event) {
-    ev.preventDefault();
-    if (!text.value.trim()) return void (errors.value = { text: t("common.required") });
-    errors.value = {};
-    const sent = await send(
-      (key) =>
-        ok(
-          api.POST("/v1/admin/clients/{client_id}/messages", {
-            params: { path: { client_id: id }, header: { "idempotency-key": key } },
-            body: { text: text.value.trim(), purpose: purpose.value },
-          }),
-        ),
-      (err) => (errors.value = fieldErrors(err)),
-    );
-    if (sent) await onDone();
-  }
-  return (
-    <form onSubmit={save} noValidate>
-      <Field label={t("client.purpose")}>
-        {({ id: fid }) => (
-          <select id={fid} name="purpose" value={purpose.value} onChange={(e) => (purpose.value = e.currentTarget.value as "marketing")}>
-            <option value="transactional">{t("purpose.transactional")}</option>
-            <option value="marketing">{t("purpose.marketing")}</option>
-          </select>
-        )}
-      </Field>
-      <Field label={t("client.messageText")} error={errors.value.text}>
-        {({ id: fid, describedBy, invalid }) => (
-          <textarea id={fid} name="text" rows={4} maxLength={1000} aria-describedby={describedBy} aria-invalid={invalid || undefined} value={text.value} onInput={(e) => (text.value = e.currentTarget.value)} />
-        )}
-      </Field>
-      <FormError text={problem.value} />
-      <div class="actions"><button type="submit" disabled={busy.value}>{t("client.message")}</button></div>
     </form>
   );
 }

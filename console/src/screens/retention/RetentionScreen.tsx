@@ -12,6 +12,7 @@ import { useSend } from "../../lib/send";
 import { today } from "../../lib/zone";
 import { may, say, serviceById, staffById } from "../../state";
 import { BookingDialog, type BookingDraft } from "../calendar/BookingDialog";
+import { MessageForm } from "../clients/MessageForm";
 import { reasonInWords } from "../clients/words";
 import { monthName } from "../insights/format";
 import { BarChart, type Row } from "../../components/BarChart";
@@ -325,7 +326,7 @@ function SlippingAway() {
       {rows && rows.length === 0 && <p class="muted">{t("retention.noClients")}</p>}
       <BookingDialog draft={booking.value} onClose={() => (booking.value = null)} onBooked={() => { booking.value = null; void load(); }} />
       <Dialog title={t("retention.messageTitle", { name: writing.value?.name ?? "" })} open={writing.value !== null} onClose={() => (writing.value = null)}>
-        {writing.value && <Message id={writing.value.client_id} onDone={() => (writing.value = null)} />}
+        {writing.value && <MessageForm id={writing.value.client_id} purpose="marketing" onDone={() => { say(t("client.messageDone")); writing.value = null; }} />}
       </Dialog>
       <Dialog title={t("retention.inviteTitle", { name: inviting.value?.name ?? "" })} open={inviting.value !== null} onClose={() => (inviting.value = null)}>
         {inviting.value && <Invite id={inviting.value.client_id} onDone={() => (inviting.value = null)} />}
@@ -422,56 +423,6 @@ function Call({ id, onDone }: { id: string; onDone: () => void }) {
       </Field>
       <FormError text={problem.value} />
       <div class="actions"><button type="submit" id="call-open" disabled={busy.value}>{t("retention.callOpen")}</button></div>
-    </form>
-  );
-}
-
-function Message({ id, onDone }: { id: string; onDone: () => void }) {
-  const text = useSignal("");
-  const purpose = useSignal<"transactional" | "marketing">("marketing");
-  const error = useSignal("");
-  const { send, renew, problem, busy } = useSend();
-  async function save(ev: Event) {
-    ev.preventDefault();
-    if (!text.value.trim()) return void (error.value = t("common.required"));
-    error.value = "";
-    const sent = await send(
-      (key) =>
-        ok(
-          api.POST("/v1/admin/clients/{client_id}/messages", {
-            params: { path: { client_id: id }, header: { "idempotency-key": key } },
-            body: { text: text.value.trim(), purpose: purpose.value },
-          }),
-        ),
-      (err) => (error.value = fieldErrors(err).text ?? ""),
-    );
-    if (!sent) return;
-    if (sent.status === "skipped") {
-      problem.value = t("retention.messageSkipped");
-      renew();
-      return;
-    }
-    say(t("retention.messageSent"));
-    onDone();
-  }
-  return (
-    <form onSubmit={save} noValidate id="message-form">
-      <Field label={t("client.purpose")} hint={t("retention.messageHint")}>
-        {({ id: fid, describedBy }) => (
-          <select id={fid} name="purpose" aria-describedby={describedBy} value={purpose.value} onChange={(e) => (purpose.value = e.currentTarget.value as "marketing")}>
-            <option value="marketing">{t("purpose.marketing")}</option>
-            <option value="transactional">{t("purpose.transactional")}</option>
-          </select>
-        )}
-      </Field>
-      <Field label={t("client.messageText")} error={error.value}>
-        {({ id: fid, describedBy, invalid }) => (
-          <textarea id={fid} name="text" rows={4} maxLength={1000} aria-describedby={describedBy} aria-invalid={invalid || undefined}
-            value={text.value} onInput={(e) => (text.value = e.currentTarget.value)} />
-        )}
-      </Field>
-      <FormError text={problem.value} />
-      <div class="actions"><button type="submit" id="message-send" disabled={busy.value}>{t("client.message")}</button></div>
     </form>
   );
 }
