@@ -24,6 +24,7 @@ from regulars.loyalty import service as loyalty
 from regulars.messaging.outbox import repo as outbox
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.repo import JobRef
+from regulars.salon import repo as catalog_store
 from support.lambda_ import AdminApi, context_for, handler
 from support.salon import make_salon
 from support.streams import stream_records
@@ -347,6 +348,34 @@ def test_a_birthday_bonus_once_a_year_and_the_next_one_planned(admin, clock_at):
     assert f"birthday-{client['id']}-2027" in jobs
     (greeting,) = [m for m in outbox.for_client(SALON, client["id"]) if m.kind == "birthday_greeting"]
     assert greeting.purpose == "marketing"
+
+
+def test_with_the_programme_off_a_birthday_brings_no_bonus_and_next_years_is_still_planned(admin, clock_at):
+    client = admin.post(
+        "/v1/admin/clients", {"name": "Ida", "phone": "+49 170 5553001", "birthday": "1990-11-30"}
+    ).json
+    (job,) = job_store.jobs_of(SALON, f"LOYALTY#{client['id']}")
+    assert admin.patch("/v1/admin/salon", {"settings": {"loyalty": {"enabled": False}}}).status == 200
+    catalog_store.forget(SALON)
+    outcome = loyalty_birthdays.birthday(job, job.due_at)
+    assert (outcome.done, outcome.reason) == (False, "the bonus programme is off")
+    assert _stored_balance(client["id"]) == 0 and outbox.for_client(SALON, client["id"]) == []
+    jobs = {j.job_id for j in job_store.jobs_of(SALON, f"LOYALTY#{client['id']}")}
+    assert f"birthday-{client['id']}-2027" in jobs
+
+
+def test_visits_checked_out_at_nothing_paid_do_not_move_the_tier(admin, table, clock_at):
+    client = None
+    for n, day in enumerate(("2026-11-24", "2026-11-25", "2026-11-26")):
+        visit = _visit(admin, f"{day}T10:00:00+01:00", **({"client_id": client} if client else {}))
+        client = visit["client_id"]
+        with _clock_at(clock_at + timedelta(days=n + 1, hours=2)):
+            checkout.complete(
+                SALON, visit["id"], paid_amount=0, now=clock_at + timedelta(days=n + 1, hours=2), by="admin"
+            )
+            _stream(table)
+    standing = loyalty.standing(SALON, client, clock_at + timedelta(days=4))
+    assert (standing.tier.name, standing.visits_12m) == ("Base", 0)  # Silver is three paid visits
 
 
 def test_the_admin_sees_the_balance_the_ledger_and_the_liability_and_adjusts_with_a_reason(admin, clock_at):

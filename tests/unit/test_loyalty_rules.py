@@ -84,6 +84,18 @@ def test_tiers_by_visits_or_spend():
     assert rules.tier_for(tiers, 1, 100_000).name == "Gold"  # the spend threshold alone is enough
 
 
+def test_a_tier_by_spend_alone_is_reached_by_spending_not_by_everyone():
+    tiers = [Tier(name="Base", rate_bp=500), Tier(name="VIP", rate_bp=1500, min_spend=500_000)]
+    assert [rules.tier_for(tiers, 0, spend).name for spend in (0, 499_999, 500_000)] == [
+        "Base",
+        "Base",
+        "VIP",
+    ]
+    assert rules.tier_for(tiers, 40, 0).name == "Base"  # visits are no criterion of this tier
+    # a tier with neither is reached by no one (the base is everyone's)
+    assert rules.tier_for([*tiers, Tier(name="Nobody", rate_bp=9000)], 100, 0).name == "Base"
+
+
 def test_the_first_tier_is_the_base():
     with pytest.raises(ValueError, match="the first tier is the base"):
         LoyaltySettings(tiers=[Tier(name="Silver", rate_bp=700, min_visits=3)])

@@ -26,7 +26,9 @@ def birthday(job: DueJob, now: datetime) -> Outcome:
     if client.birthday is None or client.birthday.isoformat() != job.payload["birthday"]:
         return Outcome(False, "the birthday changed")
     year = int(job.payload["year"])
-    credited = credit(
+    # with the programme off, no bonus and no greeting; next year's is planned all the same, for a
+    # programme switched on again meanwhile
+    credited = loyalty.enabled and credit(
         job.salon_id,
         client.id,
         amount=loyalty.birthday_amount,
@@ -49,4 +51,6 @@ def birthday(job: DueJob, now: datetime) -> Outcome:
         now=now,
         payload={"client_id": client.id, "year": next_year, "birthday": client.birthday.isoformat()},
     )
+    if not loyalty.enabled:
+        return Outcome(False, "the bonus programme is off")
     return Outcome(credited, "birthday bonus" if credited else "credited before")

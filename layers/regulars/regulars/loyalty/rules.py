@@ -78,8 +78,12 @@ def redeem_cap(bill: int, cap_percent: int) -> int:
 
 def tier_for(tiers: Sequence[Tier], visits: int, spend: int) -> Tier:
     """The best tier the client qualifies for by rolling-12-month visits or spend (the first tier
-    is the base and always qualifies)."""
-    qualified = [
-        t for t in tiers if visits >= t.min_visits or (t.min_spend is not None and spend >= t.min_spend)
-    ]
-    return max(qualified or [tiers[0]], key=lambda t: t.rate_bp)
+    is the base and always qualifies). A threshold of nothing is no criterion: a tier of 500,000 spent
+    and no number of visits is reached by spending, not by anyone at all."""
+
+    def reaches(t: Tier) -> bool:
+        by_visits = t.min_visits > 0 and visits >= t.min_visits
+        by_spend = bool(t.min_spend) and spend >= (t.min_spend or 0)
+        return by_visits or by_spend
+
+    return max([tiers[0], *(t for t in tiers[1:] if reaches(t))], key=lambda t: t.rate_bp)

@@ -37,8 +37,10 @@ def paid_visits(salon_id: str, client_id: str) -> list[m.Appointment]:
 
 
 def in_window(visits: list[m.Appointment], until: datetime) -> list[m.Appointment]:
-    """The visits that count for the tier at ``until``: those of the 12 months before it."""
-    return [a for a in visits if until - WINDOW < a.start <= until]
+    """The visits that count for the tier at ``until``: those of the 12 months before it, but a visit
+    checked out at nothing paid (eight of them at the desk would make anyone Gold). One imported
+    without its price (paid unknown) counts."""
+    return [a for a in visits if until - WINDOW < a.start <= until and a.paid_amount != 0]
 
 
 def review_tier(
