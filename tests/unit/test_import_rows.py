@@ -42,6 +42,10 @@ def test_dates_are_read_in_the_formats_exports_use(text, day_first, expected):
         ("45", "EUR", 4500),
         ("1,500", "EUR", 150000),  # three digits after the only separator: thousands
         ("3000", "JPY", 3000),
+        ("1500", "XPF", 1500),  # the CFP franc has no minor unit
+        ("45.500", "KWD", 45500),  # the Kuwaiti dinar has three: 45 dinars 500 fils
+        ("1,250.5", "KWD", 1250500),
+        ("1 500,00", "RUB", 150000),
         ("-5", "EUR", None),
         ("thirty", "EUR", None),
     ],

@@ -21,8 +21,6 @@ MAX_NOTES = 500
 MAX_TEXT = 200  # a service's or a staff member's name (a chunk's rows must fit a job's item: 400 KB)
 MAX_NAME = 100
 NOON = time(12, 0)  # a visit known only by its day is put at midday
-ZERO_DECIMAL = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "UGX", "PYG", "XOF", "XAF", "KMF", "RWF"})
-
 YES = frozenset(
     {"yes", "y", "true", "1", "да", "д", "sí", "si", "s", "opted in", "subscribed", "accepts", "+"}
 )
@@ -149,20 +147,24 @@ def parse_date(text: str, day_first: bool) -> tuple[date, time | None] | None:
 
 
 def parse_amount(text: str, currency: str) -> int | None:
-    """Minor units from "1 500,00 ₽", "€45.50", "1,234.5", "45": the last separator followed by one or
-    two digits is the decimal one; None when it is no amount (negative amounts are none)."""
+    """Minor units from "1 500,00 ₽", "€45.50", "1,234.5", "45", in the currency's own minor digits
+    (ISO 4217's, as babel knows them: 2 for the euro, 0 for the yen or the CFP franc, 3 for the Kuwaiti
+    dinar): the last separator followed by one or two digits (up to three for a currency of three) is
+    the decimal one; None when it is no amount (negative amounts are none)."""
+    from babel.numbers import get_currency_precision
+
+    places = get_currency_precision(currency.upper())
     text = clean(text)
     digits = re.sub(r"[^\d.,\-]", "", text)
     if not digits or digits.startswith("-") or "-" in digits[1:] or not re.search(r"\d", digits):
         return None
     whole, frac = digits, ""
-    m = re.fullmatch(r"(.*?)[.,](\d{1,2})", digits)
+    m = re.fullmatch(rf"(.*?)[.,](\d{{1,{max(2, places)}}})", digits)
     if m:
         whole, frac = m[1], m[2]
     whole = re.sub(r"[.,]", "", whole)
     if not whole.isdigit() and whole != "":
         return None
-    places = 0 if currency.upper() in ZERO_DECIMAL else 2
     minor = int(whole or "0") * 10**places + (int(frac.ljust(places, "0")[:places]) if places and frac else 0)
     return minor if minor < 10**12 else None
 
