@@ -238,7 +238,7 @@ def test_the_owner_builds_a_segment_schedules_a_campaign_in_two_languages_once_a
     report = demo_runtime.get(f"/v1/admin/campaigns/{campaign_id}/report", token=owner).json()
     sent, held = report["groups"]["sent"]["members"], report["groups"]["holdout"]["members"]
     groups = page.inner_text("#report-groups")
-    assert f"{sent} client{'s' if sent != 1 else ''} got it" in groups
+    assert f"{sent} client{'s were' if sent != 1 else ' was'} chosen to get it" in groups
     assert f"{held} {'was' if held == 1 else 'were'} held out" in groups
     bookings = page.locator('#report-figures tr[data-figure="bookings"]')
     assert bookings.locator(".sent").inner_text() == f"{report['groups']['sent']['bookings']:,}"

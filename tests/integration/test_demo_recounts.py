@@ -527,3 +527,7 @@ def test_a_campaign_on_the_demo_counts_as_a_recount_does(demo):
     low, high = report["incremental"]["revenue"]["low"], report["incremental"]["revenue"]["high"]
     assert low <= report["incremental"]["revenue"]["value"] <= high
     assert set(report["definitions"]) >= {"bookings", "revenue", "incremental", "roi"}
+    # the bonus members paid with is off the revenue already: the cost is the messages' alone
+    assert report["cost"] == report["messages"]["cost"]
+    too_few = len(held) < 30
+    assert all(x is None or x["too_few"] == too_few for x in report["incremental"].values())

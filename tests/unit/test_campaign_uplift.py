@@ -46,6 +46,28 @@ def test_no_effect_is_not_called_significant_and_the_interval_holds_zero():
     assert e is not None and e.low < 0 < e.high and not e.significant
 
 
+@pytest.mark.parametrize(("sent", "held", "rate"), [(450, 50, 0.02), (900, 100, 0.02), (180, 40, 0.03)])
+def test_a_campaign_that_did_nothing_is_called_a_success_no_more_than_one_time_in_twenty(sent, held, rate):
+    """Rare bookings and a small holdout: many holdouts have no booking at all, whose spread is none;
+    the interval must still hold zero in 19 cases of 20 (Welch's alone called 35 % of these
+    campaigns a success)."""
+    rng = random.Random(5)
+    runs = 1000
+    called = sum(
+        effect(_sums(_group(rng, sent, rate, 1)), _sums(_group(rng, held, rate, 1))).significant  # type: ignore[union-attr]
+        for _ in range(runs)
+    )
+    assert called / runs <= 0.05
+
+
+def test_fewer_than_thirty_held_out_are_too_few_to_tell():
+    # five bookings of 180 sent, none of 20 held out: nothing can be said
+    e = effect(Sums(180, 5, 5), Sums(20, 0, 0))
+    assert e is not None and e.too_few and not e.significant
+    one_each = effect(Sums(1, 1, 1), Sums(1, 0, 0))
+    assert one_each is not None and one_each.too_few and not one_each.significant
+
+
 def test_the_interval_narrows_as_the_groups_grow():
     rng = random.Random(3)
     small = effect(_sums(_group(rng, 500, 0.3, 4000)), _sums(_group(rng, 60, 0.2, 4000)))

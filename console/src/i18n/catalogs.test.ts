@@ -82,8 +82,8 @@ it("the retention desk's plurals in Russian", () => {
 it("the campaigns' plurals and the placeholders shown beside the message", () => {
   const say = (catalog: Record<string, string>, key: string, lang: string, values: Record<string, number | string>) =>
     String(new IntlMessageFormat(catalog[key], lang).format(values));
-  expect(say(en, "campaigns.groups", "en", { sent: 1, holdout: 3 })).toBe("1 client got it, 3 were held out.");
-  expect(say(ru, "campaigns.groups", "ru", { sent: 22, holdout: 5 })).toBe("22 клиента получили, 5 в контрольной группе.");
+  expect(say(en, "campaigns.groups", "en", { sent: 1, holdout: 3 })).toBe("1 client was chosen to get it, 3 were held out.");
+  expect(say(ru, "campaigns.groups", "ru", { sent: 22, holdout: 5 })).toBe("22 клиента выбраны для рассылки, 5 в контрольной группе.");
   expect(say(ru, "analytics.snapshotLine", "ru", { when: "1 мая", clients: 21, statuses: "", bonus: "0 €" })).toContain("21 клиент ");
   const literal = Object.fromEntries(["name", "salon", "link", "bonus", "expires", "offer"].map((p) => [p, `{${p}}`]));
   for (const catalog of [en, ru, es]) {

@@ -14,7 +14,7 @@ export const REPORT_FIGURES = ["bookings", "visits", "revenue", "bonus_spent"] a
 type FigureName = (typeof REPORT_FIGURES)[number];
 const MONEY = new Set<string>(["revenue", "bonus_spent"]);
 type Group = { members: number; per_member?: Record<FigureName, number> } & Record<FigureName, number>;
-type Added = { value: number; low: number; high: number; per_member?: number; significant?: boolean } | null;
+type Added = { value: number; low: number; high: number; per_member?: number; significant?: boolean; too_few?: boolean } | null;
 
 export function CampaignReport({ r, heading }: { r: Report; heading: RefObject<HTMLHeadingElement | null> }) {
   const groups = r.groups as Record<"sent" | "holdout", Group>;
@@ -93,7 +93,7 @@ export function CampaignReport({ r, heading }: { r: Report; heading: RefObject<H
         <dt>{t("campaigns.messagesSent")}</dt><dd class="messages-sent">{number(messages.sent)}</dd>
         <dt>{t("campaigns.messageCost")}</dt><dd class="message-cost">{money(messages.cost)}</dd>
         <dt>{t("campaigns.cost")}</dt><dd class="cost">{money(r.cost)}</dd>
-        <dt>{t("campaigns.roi")}</dt><dd class="roi">{r.roi === null ? t("campaigns.roiNone") : share(r.roi)}</dd>
+        <dt>{t("campaigns.roi")}</dt><dd class="roi">{added.revenue?.too_few ? t("campaigns.roiTooFew") : r.roi === null ? t("campaigns.roiNone") : share(r.roi)}</dd>
       </dl>
       <h3 id="h-report-table">{t("campaigns.reportTable")}</h3>
       <div class="scroll" tabIndex={0} role="region" aria-labelledby="h-report-table">
@@ -115,7 +115,8 @@ export function CampaignReport({ r, heading }: { r: Report; heading: RefObject<H
                   <td class="num holdout">{fig(k, groups.holdout[k])}</td>
                   <td class="added">
                     {x ? t("campaigns.added", { value: fig(k, x.value), low: fig(k, x.low), high: fig(k, x.high) }) : t("campaigns.notYet")}
-                    {x && x.significant === false && <span class="muted"> {t("campaigns.maybeNothing")}</span>}
+                    {x?.too_few && <span class="muted too-few"> {t("campaigns.tooFew")}</span>}
+                    {x && !x.too_few && x.significant === false && <span class="muted"> {t("campaigns.maybeNothing")}</span>}
                   </td>
                   <td class="muted meaning">{t(`campaigns.def.${k}`)}</td>
                 </tr>

@@ -358,12 +358,15 @@ DEFINITIONS = {
     "that reaches them; split at random into the sent group and the holdout",
     "bookings": "visits booked (by anyone, on any channel) by a member during the window, cancelled or not",
     "visits": "visits completed by a member that began during the window",
-    "revenue": "what members paid for those visits, in minor units of the salon's currency",
+    "revenue": "what members paid in money for those visits, in minor units of the salon's currency (the "
+    "bonus they paid with is not in it)",
     "bonus_spent": "bonus members used to pay for those visits",
     "incremental": "(sent group's average per member - holdout's average) x members of the sent group, with "
-    "a 95 % confidence interval (Welch's standard error of the difference)",
+    "a 95 % confidence interval (the larger of Welch's and the pooled standard error, Student's t); "
+    f"too_few: fewer than {uplift.MIN_HOLDOUT} held out, and nothing can be told yet",
     "message_cost": "what the providers charged for the campaign's messages, in the salon's currency",
-    "cost": "message cost + incremental bonus spent",
+    "cost": "message cost (the bonus members spent is already off the revenue: counted again, it would be "
+    "counted twice)",
     "roi": "(incremental revenue - cost) / cost",
 }
 
@@ -402,13 +405,13 @@ def report(salon_id: str, campaign_id: str, now: datetime) -> dict[str, Any]:
             "high": round(e.high, 2),
             "per_member": round(e.per_member, 4),
             "significant": e.significant,
+            "too_few": e.too_few,
         }
         for f, e in effects.items()
     }
     messages_sent, cost_micros = outbox.campaign_sends(salon_id, item.id)
     message_cost = cost_micros * cat.salon.settings.campaigns.message_cost_rate / 1_000_000
-    bonus_effect = effects["bonus_spent"]
-    cost = message_cost + max(0.0, bonus_effect.incremental if bonus_effect else 0.0)
+    cost = message_cost  # the bonus spent is already off the revenue, which is what was paid in money
     revenue_effect = effects["revenue"]
     return {
         "campaign": campaign_view(item),
