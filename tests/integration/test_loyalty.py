@@ -25,6 +25,7 @@ from regulars.messaging.outbox import repo as outbox
 from regulars.runtime.jobs import repo as job_store
 from regulars.runtime.jobs.repo import JobRef
 from regulars.salon import repo as catalog_store
+from regulars.store.audit import trail
 from support.lambda_ import AdminApi, context_for, handler
 from support.salon import make_salon
 from support.streams import stream_records
@@ -85,6 +86,24 @@ def test_a_paid_visit_credits_cashback_once_however_often_the_record_comes(admin
     assert lot.expires_at.date() == (clock_at + timedelta(days=60)).date()
     earned = [m for m in outbox.for_client(SALON, client) if m.kind == "bonus_earned"]
     assert len(earned) == 1 and earned[0].values["amount"] == 225
+
+
+def test_a_visit_paid_far_above_its_price_is_put_in_the_audit_trail_once(admin, clock_at):
+    """The desk enters surcharges all day, so a checkout above the price is not refused; one above
+    twice the price (the cashback and the tier follow it) is audited, with the price and what was paid."""
+    desk = AdminApi(SALON, email="desk@example.com", role="reception")
+    usual, inflated = _visit(admin, "2026-11-23T08:00:00+01:00"), _visit(admin, "2026-11-23T07:00:00+01:00")
+    assert desk.post(f"/v1/admin/appointments/{usual['id']}/complete", {"paid_amount": 9000}).status == 200
+    for _ in range(2):  # the same checkout again: the same answer, one entry
+        done = desk.post(f"/v1/admin/appointments/{inflated['id']}/complete", {"paid_amount": 900_000})
+        assert done.status == 200, done.text
+    entries = [e for e in trail(SALON, clock_at - timedelta(days=1), clock_at + timedelta(days=1))]
+    (entry,) = [e for e in entries if e.action == "loyalty.paid_above_price"]
+    assert (entry.by, entry.client_id, entry.detail) == (
+        "admin:desk@example.com",
+        inflated["client_id"],
+        {"appointment_id": inflated["id"], "price": 4500, "paid_amount": 900_000, "bonus_amount": 0},
+    )
 
 
 def _credit(client_id: str, amount: int, source_id: str, at, lifetime: int = 60) -> None:

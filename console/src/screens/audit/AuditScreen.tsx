@@ -157,6 +157,10 @@ function Detail({ entry }: { entry: Entry }) {
       const amount = Number(d.amount ?? 0);
       return <span>{t(amount < 0 ? "audit.detail.debited" : "audit.detail.credited", { amount: money(Math.abs(amount)) })}</span>;
     }
+    case "loyalty.paid_above_price": {
+      const paid = Number(d.paid_amount ?? 0) + Number(d.bonus_amount ?? 0);
+      return <span>{t("audit.detail.paidAbovePrice", { paid: money(paid), price: money(Number(d.price ?? 0)) })}</span>;
+    }
     case "client.invited": {
       const amount = Number(d.bonus_amount ?? 0);
       return <span>{amount ? t("audit.detail.credited", { amount: money(amount) }) : ""}</span>;

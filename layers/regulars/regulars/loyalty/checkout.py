@@ -4,6 +4,7 @@ Completing or refunding again with the same amounts is the same as once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from regulars.booking import repo as appointment_store
@@ -12,7 +13,14 @@ from regulars.core import appointments as m
 from regulars.core.errors import InvalidInput, NotAllowed
 from regulars.loyalty import visits
 from regulars.loyalty.repo import BonusChanged
-from regulars.store.base import TxFailed
+from regulars.store import audit
+from regulars.store.base import Tx, TxFailed
+from regulars.store.items import AuditEntry
+
+# A visit paid more than this many times its price goes into the audit trail (who, the price, what was
+# paid): the cashback and the tier follow what is paid, and the desk enters surcharges all day, so it
+# is not refused, but the owner sees it
+ABOVE_PRICE = 2
 
 
 def complete(
@@ -51,15 +59,19 @@ def complete(
             ],
         }
     )
+    trail = _paid_above_price(before, paid_amount, bonus_amount, now, by)
     for attempt in range(5):
-        also = visits.checkout(
-            salon_id,
-            before.client_id,
-            appointment_id,
-            paid_amount=paid_amount,
-            bonus_amount=bonus_amount,
-            now=now,
-            by=by,
+        also = _with_trail(
+            visits.checkout(
+                salon_id,
+                before.client_id,
+                appointment_id,
+                paid_amount=paid_amount,
+                bonus_amount=bonus_amount,
+                now=now,
+                by=by,
+            ),
+            trail,
         )
         try:
             return appointment_store.save_change(before, after, also=also)
@@ -70,6 +82,41 @@ def complete(
                 raise BonusChanged("the bonus changed meanwhile; retry") from exc
             # another redemption took from the same lots: read them again
     raise AssertionError("unreachable")
+
+
+def _paid_above_price(
+    a: m.Appointment, paid_amount: int, bonus_amount: int, now: datetime, by: str
+) -> AuditEntry | None:
+    price = a.price.amount if a.price else 0
+    if not price or paid_amount + bonus_amount <= ABOVE_PRICE * price:
+        return None
+    return audit.entry(
+        a.salon_id,
+        f"paid-above-price-{a.id}",
+        "loyalty.paid_above_price",
+        by,
+        now,
+        client_id=a.client_id,
+        detail={
+            "appointment_id": a.id,
+            "price": price,
+            "paid_amount": paid_amount,
+            "bonus_amount": bonus_amount,
+        },
+    )
+
+
+def _with_trail(also: Callable[[Tx], None] | None, trail: AuditEntry | None) -> Callable[[Tx], None] | None:
+    """The checkout's own items, and its audit entry in the same transaction."""
+    if trail is None:
+        return also
+
+    def add(tx: Tx) -> None:
+        if also is not None:
+            also(tx)
+        tx.put(trail, AuditEntry.pk.does_not_exist(), label="audit")
+
+    return add
 
 
 def refund(
