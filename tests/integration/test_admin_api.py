@@ -373,3 +373,21 @@ def test_the_texts_a_salon_may_write_are_listed_with_their_placeholders_and_defa
     )
     assert saved.status == 200, saved.text
     assert AdminApi(None).get("/v1/admin/salon/templates").status == 401
+
+
+def test_the_audit_trail_is_asked_for_by_the_salons_days(table, clock_at):
+    """Half past midnight on 1 December in Berlin is still 30 November in UTC: a change made then is
+    the 1st's, as the console's dates are the salon's."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from support.moments import moment
+
+    make_salon("salon-a", clock_at)
+    admin = AdminApi("salon-a")
+    with moment(datetime(2026, 12, 1, 0, 30, tzinfo=ZoneInfo("Europe/Berlin"))):
+        assert admin.patch("/v1/admin/salon", {"name": "Studio A"}).status == 200
+        today = [e["action"] for e in admin.get("/v1/admin/audit").json["entries"]]
+    first = [e["action"] for e in admin.get("/v1/admin/audit?from=2026-12-01&to=2026-12-01").json["entries"]]
+    before = [e["action"] for e in admin.get("/v1/admin/audit?from=2026-11-30&to=2026-11-30").json["entries"]]
+    assert (today, first, before) == (["salon.updated"], ["salon.updated"], [])

@@ -72,6 +72,7 @@ def test_erasure_reaches_feedback_tasks_alerts_and_jobs_and_keeps_the_figures(vi
         "Job",
     }
 
+    make_salon("salon-b", clock_at)
     other = AdminApi("salon-b")
     assert other.get(f"/v1/admin/clients/{client_id}/export").status == 404
     assert other.post(f"/v1/admin/clients/{client_id}/erase", {}).status == 404

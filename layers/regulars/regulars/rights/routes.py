@@ -55,5 +55,5 @@ def trail(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> AuditOut:
     salon_id, _ = caller(router)
-    entries = rights.audit_trail(salon_id, first, last, today=clock.now().date(), limit=limit)
+    entries = rights.audit_trail(salon_id, first, last, now=clock.now(), limit=limit)
     return AuditOut(entries=[views.audit_entry(e) for e in entries])

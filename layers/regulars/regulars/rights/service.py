@@ -11,7 +11,7 @@ answers, the push endpoints at SNS)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from regulars.booking.protection import phone_key
@@ -19,11 +19,13 @@ from regulars.clients import repo as client_store
 from regulars.clients.model import AuditRecord
 from regulars.core.errors import Conflict, InvalidInput, NotFound
 from regulars.core.ids import new_id
+from regulars.core.schedule import local_instant
 from regulars.loyalty.referrals import codes_of
 from regulars.messaging.channels import capabilities, push_devices
 from regulars.messaging.contacts.telegram_link import tokens_for
 from regulars.messaging.rules.routing import Channel
 from regulars.rights import repo as erasure
+from regulars.salon import service as salon_service
 from regulars.store import audit, filed
 from regulars.waitlist import service as waitlist
 
@@ -110,17 +112,18 @@ def erase(
 
 
 def audit_trail(
-    salon_id: str, since: date | None, until: date | None, *, today: date, limit: int = 200
+    salon_id: str, since: date | None, until: date | None, *, now: datetime, limit: int = 200
 ) -> list[AuditRecord]:
-    """The salon's audit trail from ``since`` to ``until`` (whole UTC days; by default the year up to
-    ``today``), newest first; InvalidInput if ``since`` is after ``until``."""
-    until = until or today
+    """The salon's audit trail from ``since`` to ``until`` (whole days of the salon's calendar, as the
+    console's dates are; by default the year up to today), newest first; InvalidInput if ``since`` is
+    after ``until``."""
+    zone = salon_service.zone(salon_id)
+    until = until or now.astimezone(zone).date()
     since = since or until - timedelta(days=TRAIL_DAYS)
     if since > until:
         raise InvalidInput.field("from", "must not be after to")
-    entries = audit.trail(
-        salon_id, datetime.combine(since, time.min, UTC), datetime.combine(until, time.max, UTC), limit=limit
-    )
+    end = local_instant(until + timedelta(days=1), time.min, zone) - timedelta(microseconds=1)
+    entries = audit.trail(salon_id, local_instant(since, time.min, zone), end, limit=limit)
     return [
         AuditRecord(
             id=e.entry_id, at=e.at, action=e.action, by=e.by, client_id=e.client_id, detail=e.detail or {}
