@@ -164,12 +164,23 @@ def test_a_page_of_another_site_cannot_act_on_the_runtime_nor_reach_it_by_anothe
         "/local/auth/token", json={"email": "mallory@evil.example", "password": "a-long-password-1"}
     )
     assert signed_in.status_code == 401
+    # an older browser names only the origin
+    assert (
+        runtime.post(
+            "/local/clock", json={"advance": "P1D"}, headers={"Origin": "https://evil.example"}
+        ).status_code
+        == 403
+    )
+    # the console opened at localhost signs in at the discovery document's 127.0.0.1: its own loopback
+    # name, another site to the browser; the sign-in's routes answer it (here: not a form, 400)
+    port = runtime.base_url.rsplit(":", 1)[1]
+    console = {"Origin": f"http://localhost:{port}", "Sec-Fetch-Site": "cross-site"}
+    assert runtime.post("/local/oidc/token", json={}, headers=console).status_code == 400
     # the runtime's own pages (the phone view) and scripts (no browser: no Sec-Fetch-Site) may
     assert runtime.post(
         "/local/clock", json={"advance": "PT1M"}, headers={"Sec-Fetch-Site": "same-origin"}
     ).ok
     # a name made to resolve to 127.0.0.1 (DNS rebinding) is not one of the runtime's
-    port = runtime.base_url.rsplit(":", 1)[1]
     rebound = runtime.get("/local/clock", headers={"Host": f"evil.example:{port}"})
     assert (rebound.status_code, error(rebound)["code"]) == (403, "unknown_host")
     assert runtime.get("/health", headers={"Host": f"localhost:{port}"}).status_code == 200

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from regulars.core import clock
 
 from regulars_local.auth import NewPasswordRequired, Unauthorized
+from regulars_local.auth.oidc import PATH as OIDC_PATH
 from regulars_local.auth.oidc import OidcProvider
 from regulars_local.emulator.gateway import Request, Response, error_response, json_response
 from regulars_local.emulator.template import ROOT
@@ -42,13 +43,17 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
 
 
-def from_this_site(request: Request) -> bool:
-    """Whether a request was sent by a page of this site, or by no page at all (a script, curl): a
-    browser names the kind of site that sent it (``Sec-Fetch-Site``). A page of another site could
-    otherwise make the visitor's browser post to the runtime on their machine: a user added as owner,
-    the clock moved, a STOP sent (it cannot read the answers: they carry no CORS headers). The console
-    in Vite's development server posts through its proxy, from its own origin: same-origin."""
-    return (request.header("Sec-Fetch-Site") or "none") in ("same-origin", "none")
+def from_this_site(request: Request, origins: set[str]) -> bool:
+    """Whether a request was sent by a page of this site (one of ``origins``), or by no page at all (a
+    script, curl): a browser names the kind of site that sent it (``Sec-Fetch-Site``) and, for a post,
+    its origin (``Origin``; an older browser sends only that). A page of another site could otherwise
+    make the visitor's browser post to the runtime on their machine: a user added as owner, the clock
+    moved, a STOP sent (it cannot read the answers: they carry no CORS headers). The console in Vite's
+    development server posts through its proxy, from its own origin, which is the Host it names."""
+    if (request.header("Sec-Fetch-Site") or "none") not in ("same-origin", "none"):
+        return False
+    origin = request.header("Origin")
+    return origin is None or origin.lower() in origins
 
 
 class ControlEndpoints:
@@ -84,7 +89,14 @@ class ControlEndpoints:
         handler = methods.get("GET" if request.method == "HEAD" else request.method)
         if handler is None:
             return error_response(405, "method_not_allowed", f"{request.path} takes {', '.join(methods)}")
-        if request.method not in ("GET", "HEAD") and not from_this_site(request):
+        # the sign-in's own routes take the console's requests from any of the runtime's loopback names
+        # (CORS), and check a form's origin themselves
+        own = request.path.startswith(OIDC_PATH + "/")
+        if (
+            request.method not in ("GET", "HEAD")
+            and not own
+            and not from_this_site(request, self.oidc.origins(request))
+        ):
             return error_response(
                 403,
                 "cross_site",
