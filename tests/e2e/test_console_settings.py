@@ -509,7 +509,8 @@ def test_a_message_text_in_spanish_on_a_phone_previewed_and_counted(demo_runtime
     page.wait_for_function("n => Number(document.querySelector('.notice').dataset.seq) > n", arg=said)
     assert rt.get("/v1/admin/salon", token=owner).json() == before
 
-    # a loyalty tier without a name and a rate that is not a percentage: refused beside them, nothing saved
+    # a loyalty tier without a name, a rate that is not a percentage and neither visits nor spend to reach
+    # it: refused beside them, nothing saved
     page.click("#settings-tab-loyalty")
     form = page.locator("#loyalty-form")
     form.wait_for()
@@ -520,6 +521,7 @@ def test_a_message_text_in_spanish_on_a_phone_previewed_and_counted(demo_runtime
     assert form.locator('[data-tier="3"] .field.invalid .error').all_inner_texts() == [
         MAIN_ES["common.required"],
         es["settings.err.decimal"].replace("{min}", "0").replace("{max}", "100"),
+        es["settings.err.tierCriterion"],
     ]
     check_screen(page, "es", "settings-loyalty")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]

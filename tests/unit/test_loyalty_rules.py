@@ -99,3 +99,34 @@ def test_a_tier_by_spend_alone_is_reached_by_spending_not_by_everyone():
 def test_the_first_tier_is_the_base():
     with pytest.raises(ValueError, match="the first tier is the base"):
         LoyaltySettings(tiers=[Tier(name="Silver", rate_bp=700, min_visits=3)])
+
+
+def test_a_visit_counts_for_the_tier_when_something_was_paid_for_it_in_money_or_bonus():
+    from datetime import UTC, datetime, timedelta
+
+    from regulars.core import appointments as m
+    from regulars.core.money import Money
+    from regulars.loyalty.checkout import _paid_above_price
+    from regulars.loyalty.tiers import in_window
+
+    at = datetime(2026, 11, 2, 9, tzinfo=UTC)
+
+    def visit(n: int, paid: int | None, bonus: int | None = None, price: int = 4500) -> m.Appointment:
+        return m.Appointment(
+            id=f"a{n}", salon_id="s", client_id="c", staff_id="anna", service_id="haircut",
+            start=at - timedelta(days=n), end=at - timedelta(days=n) + timedelta(hours=1),
+            status=m.AppointmentStatus.COMPLETED, price=Money(amount=price, currency="EUR"),
+            paid_amount=paid, bonus_amount=bonus, source=m.Source.DESK, created_at=at, updated_at=at, version=1,
+        )  # fmt: skip
+
+    visits = [
+        visit(1, 4500),
+        visit(2, 0, 4500),
+        visit(3, 0),
+        visit(4, None),
+    ]  # money, bonus, nothing, imported
+    assert [a.id for a in in_window(visits, at)] == ["a1", "a2", "a4"]
+    # a payment of more than twice the price is audited; on a visit of no price, any payment is
+    assert _paid_above_price(visit(5, 9000), 9000, 0, at, "admin:desk") is None
+    assert _paid_above_price(visit(5, 9001), 9001, 0, at, "admin:desk") is not None
+    assert _paid_above_price(visit(6, 500, price=0), 500, 0, at, "admin:desk") is not None

@@ -64,3 +64,11 @@ def test_days_and_minutes_together_and_a_reminder_in_the_quiet_hours():
     assert when(datetime(2027, 3, 28, 10, 0), [25 * 60]) == [("Sat 2027-03-27 09:00", False)]
     # a day before a visit at 08:00 is in the quiet hours: the evening before that, at their edge
     assert when(datetime(2027, 3, 28, 8, 0), [24 * 60]) == [("Fri 2027-03-26 20:59", True)]
+
+
+def test_within_a_day_the_minutes_are_real_ones_in_the_repeated_hour_too():
+    from regulars.core.schedule import before_on_the_clock
+
+    # 02:30 the second time on the night the clocks go back (01:30 UTC): two hours before is 23:30 UTC
+    second = datetime(2027, 10, 31, 1, 30, tzinfo=UTC)
+    assert before_on_the_clock(second, 120, BERLIN) == datetime(2027, 10, 30, 23, 30, tzinfo=UTC)

@@ -82,9 +82,9 @@ export function CampaignReport({ r, heading }: { r: Report; heading: RefObject<H
           <SeriesChart id="chart-return" title={t("campaigns.chart.return")} what={t("campaigns.col.figure")}
             categories={[
               ...(revenueAdded === null ? [] : [{ key: "revenue", label: t("campaigns.chart.revenueAdded") }]),
-              { key: "messages", label: t("campaigns.messageCost") }, { key: "cost", label: t("campaigns.cost") },
+              { key: "cost", label: t("campaigns.cost") },
             ]}
-            series={[{ label: t("campaigns.chart.amount"), values: [...(revenueAdded === null ? [] : [revenueAdded]), messages.cost, r.cost] }]}
+            series={[{ label: t("campaigns.chart.amount"), values: [...(revenueAdded === null ? [] : [revenueAdded]), r.cost] }]}
             format={money} precision={0} />
           <p class="muted meaning">{t("campaigns.chart.returnMeaning")}</p>
         </div>

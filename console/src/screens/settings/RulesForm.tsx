@@ -64,6 +64,8 @@ export function problemWords(p: Problem): string {
       return t("settings.err.sameTimes");
     case "duplicate":
       return t("settings.err.duplicate");
+    case "tierCriterion":
+      return t("settings.err.tierCriterion");
   }
 }
 

@@ -135,6 +135,17 @@ describe("lists", () => {
     );
     expect(Object.keys(bad.problems).sort()).toEqual(["1.min_visits", "1.name", "1.rate_bp"]);
     expect(bad.problems["1.name"]).toEqual({ code: "duplicate" });
+    // a tier above the first with neither visits nor spend would be reached by no one: said beside it
+    const none = readTiers(
+      [
+        { name: "Base", rate: "5", visits: "", spend: "" },
+        { name: "VIP", rate: "15", visits: "", spend: "" },
+        { name: "Spenders", rate: "10", visits: "0", spend: "5.000" },
+      ],
+      2,
+    );
+    expect(none.problems).toEqual({ "1.min_visits": { code: "tierCriterion" } });
+    expect(none.tiers.map((x) => x.name)).toEqual(["Base", "Spenders"]);
   });
 
   it("win-back waves: later each time, bonus in minor units", () => {

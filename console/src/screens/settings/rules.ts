@@ -12,7 +12,8 @@ export type Problem =
   | { code: "amountMax" }
   | { code: "duration"; min: number; max: number }
   | { code: "sameTimes" }
-  | { code: "duplicate" };
+  | { code: "duplicate" }
+  | { code: "tierCriterion" };
 
 export type Read<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 
@@ -156,7 +157,9 @@ export function readTiers(rows: TierRow[], digits: number): { tiers: Tier[]; pro
     if (!visits.ok) problems[`${i}.min_visits`] = visits.problem;
     const spend = i === 0 ? ({ ok: true, value: null } as const) : readMoney(r.spend, digits, 10 ** 12, true);
     if (!spend.ok) problems[`${i}.min_spend`] = spend.problem;
-    if (rate.ok && visits.ok && spend.ok) tiers.push({ name, rate_bp: rate.value, min_visits: visits.value ?? 0, min_spend: spend.value });
+    // a tier above the first is reached by what it names: with neither, no one would reach it
+    if (i > 0 && visits.ok && spend.ok && !visits.value && !spend.value) problems[`${i}.min_visits`] = { code: "tierCriterion" };
+    if (rate.ok && visits.ok && spend.ok && !problems[`${i}.min_visits`]) tiers.push({ name, rate_bp: rate.value, min_visits: visits.value ?? 0, min_spend: spend.value });
   });
   return { tiers, problems };
 }

@@ -54,6 +54,8 @@ def before_on_the_clock(at: datetime, minutes: int, tz: ZoneInfo) -> datetime:
     makes that 23 or 25 hours (24 real hours before 09:30 on the spring change's Sunday is 08:30 on
     Saturday, in the night's quiet hours)."""
     days, rest = divmod(minutes, 24 * 60)
+    if days == 0:  # within the day, real minutes (a wall time would lose which of a repeated hour)
+        return at - timedelta(minutes=rest)
     local = at.astimezone(tz)
     return local_instant(local.date() - timedelta(days=days), local.time(), tz) - timedelta(minutes=rest)
 

@@ -46,7 +46,9 @@ def plan_warning(
     day = expires_at.astimezone(zone).date()
     job_store.schedule(
         salon_id,
-        f"{WARNING}-{client_id}-{day:%Y%m%d}",
+        # "L": a day of the salon's calendar; a warning planned before names a UTC day under the id
+        # without it, and the two must not be taken for each other
+        f"{WARNING}-{client_id}-L{day:%Y%m%d}",
         kind=WARNING,
         subject=Subject.LOYALTY.of(client_id),
         due_at=due,

@@ -12,10 +12,9 @@ from regulars.booking import service as booking
 from regulars.core import appointments as m
 from regulars.core.errors import InvalidInput, NotAllowed
 from regulars.loyalty import visits
-from regulars.loyalty.repo import BonusChanged
+from regulars.loyalty.repo import BonusChanged, stage_audit
 from regulars.store import audit
 from regulars.store.base import Tx, TxFailed
-from regulars.store.items import AuditEntry
 
 # A visit paid more than this many times its price goes into the audit trail (who, the price, what was
 # paid): the cashback and the tier follow what is paid, and the desk enters surcharges all day, so it
@@ -86,9 +85,9 @@ def complete(
 
 def _paid_above_price(
     a: m.Appointment, paid_amount: int, bonus_amount: int, now: datetime, by: str
-) -> AuditEntry | None:
+) -> audit.Entry | None:
     price = a.price.amount if a.price else 0
-    if not price or paid_amount + bonus_amount <= ABOVE_PRICE * price:
+    if paid_amount + bonus_amount <= ABOVE_PRICE * price:  # a visit of no price: any payment
         return None
     return audit.entry(
         a.salon_id,
@@ -106,7 +105,7 @@ def _paid_above_price(
     )
 
 
-def _with_trail(also: Callable[[Tx], None] | None, trail: AuditEntry | None) -> Callable[[Tx], None] | None:
+def _with_trail(also: Callable[[Tx], None] | None, trail: audit.Entry | None) -> Callable[[Tx], None] | None:
     """The checkout's own items, and its audit entry in the same transaction."""
     if trail is None:
         return also
@@ -114,7 +113,7 @@ def _with_trail(also: Callable[[Tx], None] | None, trail: AuditEntry | None) -> 
     def add(tx: Tx) -> None:
         if also is not None:
             also(tx)
-        tx.put(trail, AuditEntry.pk.does_not_exist(), label="audit")
+        stage_audit(tx, trail)
 
     return add
 

@@ -186,7 +186,7 @@ def accrue(
     lot off when it burns, with ``audit`` its audit entry. AlreadyRecorded if the source was credited
     before, or if the entry ``unless_entry`` exists (the visit was refunded first)."""
     tx = Tx()
-    _audit(tx, audit)
+    stage_audit(tx, audit)
     if unless_entry is not None:
         pk, sk = LedgerEntry.primary_key(salon_id=salon_id, client_id=client_id, entry_id=unless_entry)
         tx.check(LedgerEntry, pk, sk, LedgerEntry.pk.does_not_exist(), label="bonus_unless")
@@ -305,7 +305,7 @@ def spend(
     audit: AuditEntry | None = None,
 ) -> int:
     tx = Tx()
-    _audit(tx, audit)
+    stage_audit(tx, audit)
     total = add_take(
         tx,
         salon_id,
@@ -323,7 +323,8 @@ def spend(
     return total
 
 
-def _audit(tx: Tx, entry: AuditEntry | None) -> None:
+def stage_audit(tx: Tx, entry: AuditEntry | None) -> None:
+    """An audit entry in the transaction of what it records (none: nothing)."""
     if entry is not None:
         tx.put(entry, AuditEntry.pk.does_not_exist(), label="audit")
 

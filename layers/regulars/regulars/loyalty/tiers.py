@@ -38,9 +38,14 @@ def paid_visits(salon_id: str, client_id: str) -> list[m.Appointment]:
 
 def in_window(visits: list[m.Appointment], until: datetime) -> list[m.Appointment]:
     """The visits that count for the tier at ``until``: those of the 12 months before it, but a visit
-    checked out at nothing paid (eight of them at the desk would make anyone Gold). One imported
-    without its price (paid unknown) counts."""
-    return [a for a in visits if until - WINDOW < a.start <= until and a.paid_amount != 0]
+    checked out at nothing paid, in money or bonus (eight of them at the desk would make anyone Gold).
+    One imported without its price (paid unknown) counts."""
+    return [
+        a
+        for a in visits
+        if until - WINDOW < a.start <= until
+        and (a.paid_amount is None or a.paid_amount + (a.bonus_amount or 0) > 0)
+    ]
 
 
 def review_tier(
