@@ -350,6 +350,29 @@ def test_a_referral_pays_both_once_after_the_first_paid_visit_and_never_to_onese
         _stream(table, times=3)
     assert dict(_ledger(friend_id))[f"accrual:referral:referee-{friend_id}"] == 500
     assert dict(_ledger(old["client_id"]))[f"accrual:referral:referrer-{friend_id}"] == 500
+    # the visit that earned it refunded: both bonuses come off, as its cashback does
+    with _clock_at(clock_at + timedelta(days=1, hours=4)) as later:
+        checkout.refund(SALON, friend["appointment"]["id"], now=later, by="admin")
+    assert dict(_ledger(friend_id))[f"reversal:referral:referee-{friend_id}"] == -500
+    assert dict(_ledger(old["client_id"]))[f"reversal:referral:referrer-{friend_id}"] == -500
+    # a friend's visit checked out at a token sum earns no referral
+    later_slots = public.get("/v1/salons/salon-a/slots?service_id=haircut&date=2026-11-25").json["slots"]
+    token = public.post(
+        "/v1/salons/salon-a/appointments",
+        {
+            "service_id": "haircut",
+            "staff_id": later_slots[0]["staff_id"],
+            "start": later_slots[0]["start"],
+            "client": {"name": "Token", "phone": "+49 170 5552002"},
+            "referral_code": code,
+        },
+    ).json
+    token_id = client_store.client_id_by_phone(SALON, "+491705552002")
+    with _clock_at(clock_at + timedelta(days=2, hours=3)) as later:
+        checkout.complete(SALON, token["appointment"]["id"], paid_amount=1, now=later, by="admin")
+        _stream(table, times=2)
+    assert [e for e, _ in _ledger(token_id) if "referral" in e] == []
+    assert f"accrual:referral:referrer-{token_id}" not in dict(_ledger(old["client_id"]))
 
 
 def test_a_birthday_bonus_once_a_year_and_the_next_one_planned(admin, clock_at):

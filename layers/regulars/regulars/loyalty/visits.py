@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from regulars.booking import repo as appointment_store
 from regulars.clients import repo as client_store
 from regulars.core import appointments as m
-from regulars.core.errors import InvalidInput
+from regulars.core.errors import InvalidInput, NotFound
 from regulars.core.events import AppointmentEvent, EventType
 from regulars.loyalty import repo as store
 from regulars.loyalty import rules, tiers
@@ -65,7 +65,7 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
         reason=f"{before.rate_bp / 100:g}% of {paid}",
         unless_reversed=f"reversal:visit:{a.id}",
     )
-    if paid == 0 or now - completed_at > FRESH:
+    if not earns_referral(current) or now - completed_at > FRESH:
         return  # a referral is rewarded for a visit as it is completed, not for imported history
     client = client_store.get(a.salon_id, a.client_id)
     if client.referred_by:
@@ -86,6 +86,54 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
                 reason=f"referral of {client.id}",
                 unless_reversed=f"reversal:visit:{a.id}",
             )
+
+
+def earns_referral(a: m.Appointment) -> bool:
+    """Whether a friend's visit earns the referral: one paid at least half its price, in money and
+    bonus (a discount for a first visit still does; a visit checked out at a token sum does not)."""
+    paid = (a.paid_amount or 0) + (a.bonus_amount or 0)
+    return paid > 0 and 2 * paid >= a.price.amount
+
+
+def _undo_referral(a: m.Appointment, now: datetime, by: str, reason: str | None) -> int:
+    """A referral stands on the friend's paid visits: once the last that earns it is refunded, both
+    bonuses come off (what is left of them). The change of the friend's own balance."""
+    try:
+        client = client_store.get(a.salon_id, a.client_id)
+    except NotFound:
+        return 0
+    if not client.referred_by:
+        return 0
+    if any(v.id != a.id and earns_referral(v) for v in tiers.paid_visits(a.salon_id, a.client_id)):
+        return 0
+    net = 0
+    for who, role in ((client.id, "referee"), (client.referred_by, "referrer")):
+        for _ in range(3):
+            lot = store.lot_item(a.salon_id, who, lot_id_for("referral", f"{role}-{client.id}"))
+            if lot is None or lot.status not in ("open", "spent"):
+                break
+            try:
+                taken = store.write_off(
+                    a.salon_id,
+                    who,
+                    lot,
+                    entry_id=f"reversal:referral:{role}-{client.id}",
+                    kind="reversal",
+                    status="reversed",
+                    source="referral",
+                    source_id=f"{role}-{client.id}",
+                    by=by,
+                    now=now,
+                    reason=reason,
+                    among=("open", "spent"),
+                )
+            except store.AlreadyRecorded:
+                break
+            except store.BonusChanged:
+                continue  # a redemption took from the lot meanwhile: read it again
+            net -= taken if who == client.id else 0
+            break
+    return net
 
 
 def checkout(
@@ -195,5 +243,6 @@ def refund(appointment: m.Appointment, now: datetime, by: str, reason: str | Non
                     now=now,
                     reason=reason,
                 )
+    net += _undo_referral(appointment, now, by, reason)
     tiers.review_tier(salon_id, client_id, now, cause=f"refund-{visit}")
     return net
