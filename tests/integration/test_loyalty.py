@@ -203,6 +203,28 @@ def test_a_refund_takes_back_what_is_left_of_the_cashback_and_returns_what_was_r
     assert _stored_balance(client) == 1000
 
 
+def test_a_refund_takes_back_cashback_already_spent_from_the_bonus_left_and_no_more(admin, table, clock_at):
+    """Visit A earns 500 (5 % of 10,000), spent on visit B; A refunded: its spent 500 comes off the
+    bonus the client has left (200 of a gift), what is beyond that is let go."""
+    a = _visit(admin, "2026-11-23T08:00:00+01:00")
+    client = a["client_id"]
+    b = _visit(admin, "2026-11-23T09:00:00+01:00", client_id=client)
+    admin.post(f"/v1/admin/appointments/{a['id']}/complete", {"paid_amount": 10_000})
+    _stream(table)
+    assert _stored_balance(client) == 500
+    admin.post(f"/v1/admin/appointments/{b['id']}/complete", {"paid_amount": 1500, "bonus_amount": 500})
+    _credit(client, 200, "gift", clock_at)
+    _stream(table)
+    balance = _stored_balance(client)  # the gift and B's own cashback (75)
+    assert balance == 200 + 75
+    for _ in range(2):  # a refund twice is once
+        assert admin.post(f"/v1/admin/appointments/{a['id']}/refund", {"reason": "complaint"}).status == 200
+    kinds = {e.entry_id: (e.kind, int(e.amount)) for e in loyalty_store.ledger(SALON, client)}
+    assert kinds[f"reversal:visit:{a['id']}"] == ("reversal", 0)  # nothing of A's lot was left
+    assert kinds[f"clawback:visit:{a['id']}"] == ("reversal", -balance)  # all there was, not 500
+    assert _stored_balance(client) == 0 == _balance(client, clock_at)
+
+
 def _run_due(now) -> list[str]:
     from regulars.runtime.jobs import ticker
 

@@ -88,6 +88,36 @@ def on_event(event: AppointmentEvent, now: datetime) -> None:
             )
 
 
+def _claw_back(a: m.Appointment, spent: int, now: datetime, by: str, reason: str | None) -> int:
+    """The part of a refunded visit's cashback spent already, taken from the client's other bonus (the
+    soonest-burning first), as far as it goes: a client who spent it on another visit does not keep
+    its value. What is beyond the balance is let go (no debt). The amount taken."""
+    entry_id = f"clawback:visit:{a.id}"
+    for _ in range(5):
+        lots = store.lots(a.salon_id, a.client_id)
+        amount = min(spent, rules.balance(lots, now))
+        if amount <= 0:
+            return 0
+        try:
+            return store.spend(
+                a.salon_id,
+                a.client_id,
+                rules.allocate(lots, amount, now),
+                entry_id=entry_id,
+                kind="reversal",
+                source="visit",
+                source_id=a.id,
+                by=by,
+                now=now,
+                reason=reason,
+            )
+        except store.AlreadyRecorded:
+            return 0
+        except store.BonusChanged:
+            continue  # a redemption took from the same lots meanwhile: read them again
+    return 0
+
+
 def earns_referral(a: m.Appointment) -> bool:
     """Whether a friend's visit earns the referral: one paid at least half its price, in money and
     bonus (a discount for a first visit still does; a visit checked out at a token sum does not)."""
@@ -243,6 +273,11 @@ def refund(appointment: m.Appointment, now: datetime, by: str, reason: str | Non
                     now=now,
                     reason=reason,
                 )
+    # what of its cashback had been spent already: the lot less what its reversal wrote off (read back,
+    # so that a refund retried after a failure still takes it)
+    lot, reversal = store.lot_item(salon_id, client_id, lot_id), store.entry(salon_id, client_id, entry_id)
+    if lot is not None and reversal is not None and lot.status == "reversed":
+        net -= _claw_back(appointment, int(lot.amount) + int(reversal.amount), now, by, reason)
     net += _undo_referral(appointment, now, by, reason)
     tiers.review_tier(salon_id, client_id, now, cause=f"refund-{visit}")
     return net
