@@ -338,28 +338,17 @@ def test_a_referral_pays_both_once_after_the_first_paid_visit_and_never_to_onese
     old = _visit(admin, "2026-11-23T12:00:00+01:00", phone="+49 170 5552000")
     code = admin.get(f"/v1/admin/clients/{old['client_id']}/loyalty").json["referral_code"]
     public = PublicApi()
-    slots = public.get("/v1/salons/salon-a/slots?service_id=haircut&date=2026-11-24").json["slots"]
-    friend = public.post(
-        "/v1/salons/salon-a/appointments",
-        {
-            "service_id": "haircut",
-            "staff_id": slots[0]["staff_id"],
-            "start": slots[0]["start"],
-            "client": {"name": "Friend", "phone": "+49 170 5552001"},
-            "referral_code": code,
-        },
-    ).json
-    itself = public.post(
-        "/v1/salons/salon-a/appointments",
-        {
-            "service_id": "haircut",
-            "staff_id": slots[1]["staff_id"],
-            "start": slots[1]["start"],
-            "client": {"name": "Lena", "phone": "+49 170 5552000"},
-            "referral_code": code,
-        },
-    )
-    assert itself.status == 201
+
+    def book_with_code(day: str, n: int, name: str, phone: str):
+        slot = public.get(f"/v1/salons/salon-a/slots?service_id=haircut&date={day}").json["slots"][n]
+        booking = {"service_id": "haircut", "staff_id": slot["staff_id"], "start": slot["start"]}
+        client = {"name": name, "phone": phone}
+        return public.post(
+            "/v1/salons/salon-a/appointments", booking | {"client": client, "referral_code": code}
+        )
+
+    friend = book_with_code("2026-11-24", 0, "Friend", "+49 170 5552001").json
+    assert book_with_code("2026-11-24", 0, "Lena", "+49 170 5552000").status == 201
     from regulars.clients import repo as client_store
 
     friend_id = client_store.client_id_by_phone(SALON, "+491705552001")
@@ -378,17 +367,7 @@ def test_a_referral_pays_both_once_after_the_first_paid_visit_and_never_to_onese
     assert dict(_ledger(friend_id))[f"reversal:referral:referee-{friend_id}"] == -500
     assert dict(_ledger(old["client_id"]))[f"reversal:referral:referrer-{friend_id}"] == -500
     # a friend's visit checked out at a token sum earns no referral
-    later_slots = public.get("/v1/salons/salon-a/slots?service_id=haircut&date=2026-11-25").json["slots"]
-    token = public.post(
-        "/v1/salons/salon-a/appointments",
-        {
-            "service_id": "haircut",
-            "staff_id": later_slots[0]["staff_id"],
-            "start": later_slots[0]["start"],
-            "client": {"name": "Token", "phone": "+49 170 5552002"},
-            "referral_code": code,
-        },
-    ).json
+    token = book_with_code("2026-11-25", 0, "Token", "+49 170 5552002").json
     token_id = client_store.client_id_by_phone(SALON, "+491705552002")
     with _clock_at(clock_at + timedelta(days=2, hours=3)) as later:
         checkout.complete(SALON, token["appointment"]["id"], paid_amount=1, now=later, by="admin")
