@@ -99,6 +99,8 @@ def test_two_services_back_to_back_booked_on_the_booking_page_are_one_visit_in_t
         browser, rt, lang="es", size=PHONE, token=owner, path=f"/calendar?date={day}&staff=sofia"
     )
     page.wait_for_selector(f'.agenda-item[data-id="{visit["id"]}"]')
+    # the calendar draws its events after the agenda's list: its second part drawn, there are two
+    page.locator(".ec-event.ev-part", has_text=name).nth(1).wait_for()
     assert page.locator(".ec-event.ev-part", has_text=name).count() == 2
     assert page.locator(".agenda-item", has_text=name).count() == 1
     assert "Manicure" in page.inner_text(f'.agenda-item[data-id="{visit["id"]}"]')
