@@ -136,34 +136,43 @@ def _undo_referral(a: m.Appointment, now: datetime, by: str, reason: str | None)
         return 0
     if any(v.id != a.id and earns_referral(v) for v in tiers.paid_visits(a.salon_id, a.client_id)):
         return 0
-    net = 0
-    for who, role in ((client.id, "referee"), (client.referred_by, "referrer")):
-        for _ in range(3):
-            lot = store.lot_item(a.salon_id, who, lot_id_for("referral", f"{role}-{client.id}"))
-            if lot is None or lot.status not in ("open", "spent"):
-                break
-            try:
-                taken = store.write_off(
-                    a.salon_id,
-                    who,
-                    lot,
-                    entry_id=f"reversal:referral:{role}-{client.id}",
-                    kind="reversal",
-                    status="reversed",
-                    source="referral",
-                    source_id=f"{role}-{client.id}",
-                    by=by,
-                    now=now,
-                    reason=reason,
-                    among=("open", "spent"),
-                )
-            except store.AlreadyRecorded:
-                break
-            except store.BonusChanged:
-                continue  # a redemption took from the lot meanwhile: read it again
-            net -= taken if who == client.id else 0
-            break
-    return net
+    taken = {
+        who: _reverse_lot(a.salon_id, who, "referral", f"{role}-{client.id}", now=now, by=by, reason=reason)
+        for who, role in ((client.id, "referee"), (client.referred_by, "referrer"))
+    }
+    return -taken[client.id]
+
+
+def _reverse_lot(
+    salon_id: str, client_id: str, source: str, source_id: str, *, now: datetime, by: str, reason: str | None
+) -> int:
+    """What is left of a lot credited for ``source``/``source_id``, off the balance, once (a spent lot is
+    closed too, so that no give-back reopens it); read again after a redemption took from it meanwhile.
+    The amount taken."""
+    for _ in range(3):
+        lot = store.lot_item(salon_id, client_id, lot_id_for(source, source_id))
+        if lot is None or lot.status not in ("open", "spent"):
+            return 0
+        try:
+            return store.write_off(
+                salon_id,
+                client_id,
+                lot,
+                entry_id=f"reversal:{source}:{source_id}",
+                kind="reversal",
+                status="reversed",
+                source=source,
+                source_id=source_id,
+                by=by,
+                now=now,
+                reason=reason,
+                among=("open", "spent"),
+            )
+        except store.AlreadyRecorded:
+            return 0
+        except store.BonusChanged:
+            continue
+    return 0
 
 
 def checkout(
